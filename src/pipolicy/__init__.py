@@ -1,0 +1,143 @@
+"""pipolicy: a personal-information handling policy (Japan's APPI) as code.
+
+Load a policy, record what happens to personal information, ask before using or
+providing it, and get a typed decision with its legal basis::
+
+    import pipolicy as pp
+
+    engine = pp.Engine(pp.load_policy("policy.toml"))
+    s = engine.register_subject(ref="user-42")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.check_use(s, purpose="service", items={"email"}).allowed
+"""
+
+from pipolicy.clock import Clock, FixedClock, SystemClock
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.audit import AuditEvent, AuditReport
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import (
+    Applicant,
+    ApplicantKind,
+    Document,
+    DocumentKind,
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+)
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.subjects import Subject
+from pipolicy.engine import Engine, RetentionEntry
+from pipolicy.errors import (
+    AcquisitionDenied,
+    BackendNotFound,
+    ConcurrencyConflict,
+    Denied,
+    InvalidInput,
+    InvalidTransition,
+    PipolicyError,
+    PolicyError,
+    PolicyProblem,
+    ProvisionDenied,
+    RequestNotFound,
+    StorageError,
+    SubjectNotFound,
+    UnknownCategory,
+    UnknownItem,
+    UnknownPurpose,
+    UnknownRecipient,
+    UseDenied,
+)
+from pipolicy.policy.loading import load_policy, policy_from_dict
+from pipolicy.policy.model import (
+    ConsentRule,
+    Contract,
+    Controller,
+    DataItem,
+    JointUse,
+    Policy,
+    Purpose,
+    PurposeChange,
+    Recipient,
+    RecipientKind,
+    RequestSettings,
+    Service,
+)
+from pipolicy.rules.common import Actor
+from pipolicy.storage.registry import available_backends, open_store
+from pipolicy.storage.repositories import Capabilities, Store, UnitOfWork
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Acquisition",
+    "AcquisitionDenied",
+    "Actor",
+    "Applicant",
+    "ApplicantKind",
+    "AuditEvent",
+    "AuditReport",
+    "BackendNotFound",
+    "Basis",
+    "Capabilities",
+    "Channel",
+    "Clock",
+    "ConcurrencyConflict",
+    "Consent",
+    "ConsentRule",
+    "ConsentScope",
+    "ConsentStatus",
+    "Contract",
+    "Controller",
+    "DataItem",
+    "Decision",
+    "Denied",
+    "Document",
+    "DocumentKind",
+    "Engine",
+    "Evidence",
+    "Exemption",
+    "FixedClock",
+    "InvalidInput",
+    "InvalidTransition",
+    "JointUse",
+    "PipolicyError",
+    "Policy",
+    "PolicyError",
+    "PolicyProblem",
+    "ProvisionDenied",
+    "ProvisionRecord",
+    "Purpose",
+    "PurposeChange",
+    "Recipient",
+    "RecipientKind",
+    "RefusalGround",
+    "Request",
+    "RequestKind",
+    "RequestNotFound",
+    "RequestSettings",
+    "RequestState",
+    "Restriction",
+    "RestrictionKind",
+    "RetentionEntry",
+    "Service",
+    "StorageError",
+    "Store",
+    "Subject",
+    "SubjectNotFound",
+    "SystemClock",
+    "UnitOfWork",
+    "UnknownCategory",
+    "UnknownItem",
+    "UnknownPurpose",
+    "UnknownRecipient",
+    "UseDenied",
+    "__version__",
+    "available_backends",
+    "load_policy",
+    "open_store",
+    "policy_from_dict",
+]

@@ -1,0 +1,1 @@
+"""Built-in storage backends. Each registers under the ``pipolicy.backends`` entry points."""

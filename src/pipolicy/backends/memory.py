@@ -1,0 +1,255 @@
+"""The in-memory backend: the default store, and the reference for adapter authors.
+
+State belongs to one :class:`MemoryStore` instance (no module globals). A unit of work
+holds the store's lock and keeps an undo journal, so leaving it without ``commit()``
+restores exactly what was there. Facts are bucketed per subject, so a decision's cost
+does not depend on how many subjects exist.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from types import TracebackType
+
+import attrs
+from typing_extensions import Self
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.consents import Consent
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import Restriction
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import ConcurrencyConflict, StorageError
+from pipolicy.storage.repositories import Capabilities, SubjectFacts
+
+__all__ = ["MemoryStore"]
+
+_Undo = Callable[[], None]
+
+
+class _State:
+    def __init__(self) -> None:
+        self.subjects: dict[str, Subject] = {}
+        self.by_ref: dict[str, str] = {}
+        self.consents: dict[str, Consent] = {}
+        self.consents_by_subject: defaultdict[str, list[str]] = defaultdict(list)
+        self.acquisitions: defaultdict[str, list[Acquisition]] = defaultdict(list)
+        self.provisions: defaultdict[str, list[ProvisionRecord]] = defaultdict(list)
+        self.restrictions: defaultdict[str, list[Restriction]] = defaultdict(list)
+        self.requests: dict[str, Request] = {}
+        self.requests_by_subject: defaultdict[str, list[str]] = defaultdict(list)
+        self.audit: list[AuditEvent] = []
+
+
+def _append(lst: list[object], value: object, undo: list[_Undo]) -> None:
+    lst.append(value)
+
+    def undo_append() -> None:
+        lst.pop()
+
+    undo.append(undo_append)
+
+
+class _Repo:
+    def __init__(self, state: _State, undo: list[_Undo]) -> None:
+        self._s = state
+        self._undo = undo
+
+    def _set(self, mapping: dict[str, object], key: str, value: object) -> None:
+        missing = object()
+        old = mapping.get(key, missing)
+        mapping[key] = value
+
+        def undo() -> None:
+            if old is missing:
+                del mapping[key]
+            else:
+                mapping[key] = old
+
+        self._undo.append(undo)
+
+
+class _Subjects(_Repo):
+    def add(self, subject: Subject) -> None:
+        if subject.id in self._s.subjects or subject.ref in self._s.by_ref:
+            raise ConcurrencyConflict(f"subject {subject.id} already exists")
+        self._set(self._s.subjects, subject.id, subject)  # type: ignore[arg-type]
+        self._set(self._s.by_ref, subject.ref, subject.id)  # type: ignore[arg-type]
+
+    def get(self, subject_id: str) -> Subject | None:
+        return self._s.subjects.get(subject_id)
+
+    def by_ref(self, ref: str) -> Subject | None:
+        sid = self._s.by_ref.get(ref)
+        return None if sid is None else self._s.subjects[sid]
+
+    def mark_left(self, subject_id: str, at: datetime) -> None:
+        subject = self._s.subjects[subject_id]
+        self._set(self._s.subjects, subject_id, attrs.evolve(subject, left_at=at))  # type: ignore[arg-type]
+
+
+class _Consents(_Repo):
+    def add(self, consent: Consent) -> None:
+        if consent.id in self._s.consents:
+            raise ConcurrencyConflict(f"consent {consent.id} already exists")
+        self._set(self._s.consents, consent.id, consent)  # type: ignore[arg-type]
+        _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
+
+    def get(self, consent_id: str) -> Consent | None:
+        return self._s.consents.get(consent_id)
+
+    def for_subject(self, subject_id: str) -> list[Consent]:
+        return [self._s.consents[c] for c in self._s.consents_by_subject.get(subject_id, ())]
+
+    def update(self, consent: Consent) -> None:
+        stored = self._s.consents.get(consent.id)
+        if stored is None or stored.version != consent.version - 1:
+            raise ConcurrencyConflict(
+                f"consent {consent.id} changed since it was read: reload it and try again"
+            )
+        self._set(self._s.consents, consent.id, consent)  # type: ignore[arg-type]
+
+
+class _Acquisitions(_Repo):
+    def add(self, acquisition: Acquisition) -> None:
+        _append(self._s.acquisitions[acquisition.subject_id], acquisition, self._undo)  # type: ignore[arg-type]
+
+    def for_subject(self, subject_id: str) -> list[Acquisition]:
+        return list(self._s.acquisitions.get(subject_id, ()))
+
+    def scan(self) -> Iterator[Acquisition]:
+        for bucket in list(self._s.acquisitions.values()):
+            yield from list(bucket)
+
+
+class _Provisions(_Repo):
+    def add(self, record: ProvisionRecord) -> None:
+        _append(self._s.provisions[record.subject_id], record, self._undo)  # type: ignore[arg-type]
+
+    def for_subject(self, subject_id: str) -> list[ProvisionRecord]:
+        return list(self._s.provisions.get(subject_id, ()))
+
+
+class _Restrictions(_Repo):
+    def add(self, restriction: Restriction) -> None:
+        _append(self._s.restrictions[restriction.subject_id], restriction, self._undo)  # type: ignore[arg-type]
+
+    def for_subject(self, subject_id: str) -> list[Restriction]:
+        return list(self._s.restrictions.get(subject_id, ()))
+
+
+class _Requests(_Repo):
+    def add(self, request: Request) -> None:
+        if request.id in self._s.requests:
+            raise ConcurrencyConflict(f"request {request.id} already exists")
+        self._set(self._s.requests, request.id, request)  # type: ignore[arg-type]
+        _append(self._s.requests_by_subject[request.subject_id], request.id, self._undo)  # type: ignore[arg-type]
+
+    def get(self, request_id: str) -> Request | None:
+        return self._s.requests.get(request_id)
+
+    def for_subject(self, subject_id: str) -> list[Request]:
+        return [self._s.requests[r] for r in self._s.requests_by_subject.get(subject_id, ())]
+
+    def open_due_before(self, at: datetime) -> list[Request]:
+        found = [r for r in self._s.requests.values() if not r.state.final and r.due < at]
+        return sorted(found, key=lambda r: (r.due, r.id))
+
+    def update(self, request: Request) -> None:
+        stored = self._s.requests.get(request.id)
+        if stored is None or stored.version != request.version - 1:
+            raise ConcurrencyConflict(
+                f"request {request.id} changed since it was read: reload it and try again"
+            )
+        self._set(self._s.requests, request.id, request)  # type: ignore[arg-type]
+
+
+class _Audit(_Repo):
+    def append(self, event: AuditEvent) -> None:
+        if event.seq != len(self._s.audit) + 1:
+            raise ConcurrencyConflict(f"audit position {event.seq} is not the next free one")
+        _append(self._s.audit, event, self._undo)  # type: ignore[arg-type]
+
+    def last(self) -> AuditEvent | None:
+        return self._s.audit[-1] if self._s.audit else None
+
+    def scan(self) -> Iterator[AuditEvent]:
+        yield from list(self._s.audit)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._undo: list[_Undo] = []
+        state = store._state
+        self.subjects = _Subjects(state, self._undo)
+        self.consents = _Consents(state, self._undo)
+        self.acquisitions = _Acquisitions(state, self._undo)
+        self.provisions = _Provisions(state, self._undo)
+        self.restrictions = _Restrictions(state, self._undo)
+        self.requests = _Requests(state, self._undo)
+        self.audit = _Audit(state, self._undo)
+        self._active = False
+
+    def facts(self, subject_id: str) -> SubjectFacts | None:
+        s = self._store._state
+        subject = s.subjects.get(subject_id)
+        if subject is None:
+            return None
+        return SubjectFacts(
+            subject,
+            tuple(s.acquisitions.get(subject_id, ())),
+            tuple(s.consents[c] for c in s.consents_by_subject.get(subject_id, ())),
+            tuple(s.restrictions.get(subject_id, ())),
+        )
+
+    def commit(self) -> None:
+        self._undo.clear()
+
+    def rollback(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def __enter__(self) -> Self:
+        if self._store._closed:
+            raise StorageError("this MemoryStore is closed: open a new store")
+        self._store._lock.acquire()
+        self._active = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._active = False
+            self._store._lock.release()
+
+
+class MemoryStore:
+    """Everything in this process's memory; gone when the store is."""
+
+    capabilities = Capabilities(persistent=False, multi_process=False, migrations=False)
+
+    def __init__(self, url: str = "memory://") -> None:
+        self._state = _State()
+        self._lock = threading.RLock()
+        self._closed = False
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __repr__(self) -> str:
+        return f"MemoryStore(subjects={len(self._state.subjects)})"

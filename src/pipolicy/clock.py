@@ -1,0 +1,69 @@
+"""Time, injected.
+
+Domain logic never reads the system time: the engine asks its clock, so tests and
+replays decide what "now" is. Every datetime pipolicy accepts or returns is aware.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol, runtime_checkable
+
+from pipolicy.errors import InvalidInput
+
+__all__ = ["Clock", "FixedClock", "SystemClock", "require_aware"]
+
+
+def require_aware(value: datetime, name: str = "datetime") -> datetime:
+    """Return ``value`` if it carries a timezone, else raise :class:`InvalidInput`."""
+    if not isinstance(value, datetime):
+        raise InvalidInput(f"{name} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(
+            f"{name} is naive: pass a timezone-aware datetime, e.g. "
+            "datetime(2026, 11, 22, tzinfo=timezone.utc)"
+        )
+    return value
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Anything with ``now()`` returning an aware datetime."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real time, in ``tz`` (UTC by default)."""
+
+    def __init__(self, tz: timezone = timezone.utc) -> None:
+        self._tz = tz
+
+    def now(self) -> datetime:
+        return datetime.now(self._tz)
+
+    def __repr__(self) -> str:
+        return f"SystemClock(tz={self._tz})"
+
+
+class FixedClock:
+    """A clock that only moves when told to; for tests, demos and replays."""
+
+    def __init__(self, at: datetime) -> None:
+        self._now = require_aware(at, "FixedClock start")
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, at: datetime) -> None:
+        self._now = require_aware(at, "FixedClock.set")
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move forward by ``delta`` and return the new now."""
+        if delta < timedelta(0):
+            raise InvalidInput("a clock cannot go back: pass a non-negative timedelta")
+        self._now = self._now + delta
+        return self._now
+
+    def __repr__(self) -> str:
+        return f"FixedClock({self._now.isoformat()})"

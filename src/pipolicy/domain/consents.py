@@ -1,0 +1,91 @@
+"""Consents: what the person allowed, with evidence and a lifecycle (R-CON-1..3)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import attrs
+
+from pipolicy.errors import InvalidTransition
+
+__all__ = ["Consent", "ConsentScope", "ConsentStatus", "Evidence"]
+
+
+class ConsentStatus(str, enum.Enum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+    REVOKED = "revoked"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# A consent is given once and then only ends; an ended consent is never revived
+# (a new consent is a new record).
+_TRANSITIONS: dict[ConsentStatus, frozenset[ConsentStatus]] = {
+    ConsentStatus.GIVEN: frozenset(
+        {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.REVOKED}
+    ),
+    ConsentStatus.WITHDRAWN: frozenset(),
+    ConsentStatus.EXPIRED: frozenset(),
+    ConsentStatus.REFUSED: frozenset(),
+    ConsentStatus.REVOKED: frozenset(),
+}
+
+
+@attrs.frozen
+class Evidence:
+    """How the consent was obtained: method, a reference to the artefact, who gave it."""
+
+    method: str
+    ref: str = ""
+    given_by: str = "person"  # "person" or "agent"
+
+
+@attrs.frozen
+class ConsentScope:
+    """What a consent covers: a purpose (use), or a recipient with items (provision).
+
+    An empty ``items`` set on a purpose scope covers every item of that purpose.
+    """
+
+    purpose: str | None = None
+    recipient: str | None = None
+    items: frozenset[str] = frozenset()
+
+    def covers_items(self, items: frozenset[str]) -> bool:
+        return not self.items or items <= self.items
+
+
+@attrs.frozen
+class Consent:
+    """One consent record. ``version`` increases with each change (optimistic locking)."""
+
+    id: str
+    subject_id: str
+    scope: ConsentScope
+    status: ConsentStatus
+    evidence: Evidence
+    policy_version: str
+    given_at: datetime
+    expires_at: datetime | None = None
+    ended_at: datetime | None = None
+    version: int = 1
+
+    def is_active(self, now: datetime) -> bool:
+        """Given, not ended and not past its expiry at ``now``."""
+        if self.status is not ConsentStatus.GIVEN or self.given_at > now:
+            return False
+        return self.expires_at is None or now < self.expires_at
+
+    def transition(self, status: ConsentStatus, at: datetime) -> Consent:
+        """Return the consent moved to ``status``; raise :class:`InvalidTransition` if it cannot."""
+        if status not in _TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                f"consent {self.id} is {self.status.value} and cannot become {status.value}; "
+                "record a new consent instead"
+            )
+        return attrs.evolve(self, status=status, ended_at=at, version=self.version + 1)

@@ -1,0 +1,36 @@
+"""Provision records (Art. 29, R-REC-1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from pipolicy.domain.decisions import Basis
+from pipolicy.domain.exemptions import Exemption
+
+__all__ = ["ProvisionRecord"]
+
+
+@attrs.frozen
+class ProvisionRecord:
+    """What was given to whom, when, on which basis.
+
+    pipolicy keeps one for every provision. ``required_by_law`` is true when Art. 29 demands
+    the record (a consent-based provision to a third party); ``keep_until`` is the end of
+    the legal keeping period in that case.
+    """
+
+    id: str
+    subject_id: str
+    recipient: str
+    recipient_name: str
+    items: frozenset[str]
+    purpose: str | None
+    basis: Basis
+    provided_at: datetime
+    required_by_law: bool
+    keep_until: datetime | None = None
+    consent_id: str | None = None
+    exemption: Exemption | None = None
+    justification: str | None = None

@@ -1,0 +1,754 @@
+"""The engine: the facade an application talks to.
+
+Each operation is one unit of work: load the facts for one subject, ask a pure rule,
+write what the law asks to be written (acquisitions, consents, provision records) and an
+audit event, commit. Errors from storage become :class:`StorageError` and never an
+"allowed" decision: checks fail closed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+import attrs
+
+from pipolicy.backends.memory import MemoryStore
+from pipolicy.clock import Clock, SystemClock, require_aware
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_chain
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import (
+    AcquisitionDenied,
+    ConcurrencyConflict,
+    InvalidInput,
+    InvalidTransition,
+    PipolicyError,
+    ProvisionDenied,
+    StorageError,
+    SubjectNotFound,
+    UnknownCategory,
+    UseDenied,
+)
+from pipolicy.policy.model import Policy
+from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
+from pipolicy.rules.common import Actor
+from pipolicy.rules.provision import ProvisionQuery, decide_provision
+from pipolicy.rules.use import UseQuery, decide_use
+from pipolicy.storage.registry import open_store
+from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
+
+if TYPE_CHECKING:
+    from pipolicy.requests.service import RequestService
+    from pipolicy.requests.sources import DataSource
+
+__all__ = ["AuditPositionTaken", "Engine", "RetentionEntry"]
+
+T = TypeVar("T")
+SubjectLike = Subject | str
+_AUDIT_RETRIES = 20
+
+
+class AuditPositionTaken(ConcurrencyConflict):
+    """Another writer appended to the audit log first; the engine retries the operation."""
+
+
+@attrs.frozen
+class RetentionEntry:
+    """Items of one acquisition that have outlived their purposes' retention (R-ACC-1)."""
+
+    subject_id: str
+    acquisition_id: str
+    items: frozenset[str]
+    due_since: datetime
+    legal_hold: frozenset[str]
+    reason: str
+
+
+def _names(
+    value: Iterable[str] | str | None, what: str, *, required: bool = True
+) -> frozenset[str]:
+    if value is None:
+        value = ()
+    if isinstance(value, str):
+        value = (value,)
+    names = frozenset(value)
+    if required and not names:
+        raise InvalidInput(f"{what} is empty: name at least one")
+    if not all(isinstance(n, str) and n for n in names):
+        raise InvalidInput(f"{what} must be non-empty strings")
+    return names
+
+
+def _actor(actor: Actor | str | None) -> Actor | None:
+    return Actor(actor) if isinstance(actor, str) else actor
+
+
+class Engine:
+    """Decides, records and proves, for one policy and one store.
+
+    ``store`` is a :class:`~pipolicy.storage.repositories.Store`, a URL string opened with
+    :func:`pipolicy.open_store`, or ``None`` for a fresh in-memory store. ``clock``
+    defaults to the system clock in UTC; tests pass a :class:`~pipolicy.FixedClock`.
+    """
+
+    def __init__(
+        self,
+        policy: Policy,
+        store: Store | str | None = None,
+        *,
+        clock: Clock | None = None,
+        ids: Callable[[], str] | None = None,
+    ) -> None:
+        if not isinstance(policy, Policy):
+            raise InvalidInput("Engine needs a pipolicy.Policy: use pp.load_policy(path)")
+        self.policy = policy
+        if isinstance(store, str):
+            store = open_store(store)
+        self.store: Store = store if store is not None else MemoryStore()
+        self.clock: Clock = clock or SystemClock()
+        self._ids = ids or (lambda: uuid.uuid4().hex)
+        self._requests: RequestService | None = None
+
+    @property
+    def requests(self) -> RequestService:
+        """The request workflow: disclosure, correction, deletion, suspension (Arts. 32-39)."""
+        if self._requests is None:
+            from pipolicy.requests.service import RequestService
+
+            self._requests = RequestService(self)
+        return self._requests
+
+    def register_source(self, name: str, source: DataSource) -> None:
+        """Register where the application keeps a person's data, for fulfilling requests."""
+        self.requests.register_source(name, source)
+
+    def __repr__(self) -> str:
+        return f"Engine(policy={self.policy.version!r}, store={type(self.store).__name__})"
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return require_aware(self.clock.now(), "clock.now()")
+
+    def _run(self, operation: Callable[[UnitOfWork], T], *, write: bool = True) -> T:
+        """Run ``operation`` in one unit of work; retry when the audit position was taken."""
+        for attempt in range(_AUDIT_RETRIES):
+            try:
+                with self.store.unit_of_work() as uow:
+                    result = operation(uow)
+                    if write:
+                        uow.commit()
+                    return result
+            except AuditPositionTaken:
+                if attempt == _AUDIT_RETRIES - 1:
+                    raise
+            except PipolicyError:
+                raise
+            except Exception as e:  # a driver error: fail closed, with a typed error
+                raise StorageError(
+                    f"storage failed during the operation ({type(e).__name__}); nothing was kept"
+                ) from e
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _audit(
+        self, uow: UnitOfWork, kind: str, subject_id: str | None, payload: Mapping[str, object]
+    ) -> AuditEvent:
+        event = next_event(uow.audit.last(), self.now(), kind, subject_id, payload)
+        try:
+            uow.audit.append(event)
+        except ConcurrencyConflict as e:
+            raise AuditPositionTaken(str(e)) from e
+        return event
+
+    def _subject_id(self, subject: SubjectLike) -> str:
+        if isinstance(subject, Subject):
+            return subject.id
+        if isinstance(subject, str) and subject:
+            return subject
+        raise InvalidInput("subject must be a pipolicy.Subject or its id")
+
+    def _facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
+        sid = self._subject_id(subject)
+        facts = uow.facts(sid)
+        if facts is None:
+            raise SubjectNotFound(sid)
+        return facts
+
+    @staticmethod
+    def _exemption(
+        exemption: Exemption | str | None, justification: str | None
+    ) -> Exemption | None:
+        if exemption is None:
+            if justification is not None:
+                raise InvalidInput("justification= is only meaningful with exemption=")
+            return None
+        try:
+            value = Exemption(exemption)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown exemption {exemption!r}: use a pp.Exemption member "
+                f"({', '.join(e.value for e in Exemption)})"
+            ) from None
+        if not justification or not justification.strip():
+            raise InvalidInput(
+                "an exemption needs a justification (e.g. the court order's reference): "
+                "pass justification='...'"
+            )
+        return value
+
+    def _decision_payload(self, d: Decision) -> dict[str, object]:
+        return {
+            "allowed": d.allowed,
+            "basis": d.basis.value if d.basis else None,
+            "action": d.action,
+            "purpose": d.purpose,
+            "recipient": d.recipient,
+            "items": sorted(d.items),
+            "reasons": list(d.reasons),
+            "citations": list(d.citations),
+            "consent_id": d.consent_id,
+        }
+
+    # -- subjects ---------------------------------------------------------------------
+
+    def register_subject(self, ref: str, *, category: str | None = None) -> Subject:
+        """Register a person by the application's opaque reference; idempotent per ``ref``.
+
+        Raises :class:`UnknownCategory` for a category the policy does not list.
+        """
+        if not isinstance(ref, str) or not ref:
+            raise InvalidInput(
+                "ref must be a non-empty string, the application's key for the person"
+            )
+        if category is not None and category not in self.policy.categories:
+            raise UnknownCategory(category, self.policy.categories)
+
+        def op(uow: UnitOfWork) -> Subject:
+            existing = uow.subjects.by_ref(ref)
+            if existing is not None:
+                if existing.category != category:
+                    raise InvalidInput(
+                        f"subject {existing.id} is already registered in another category"
+                    )
+                return existing
+            subject = Subject(self._ids(), ref, self.now(), category)
+            uow.subjects.add(subject)
+            self._audit(uow, "subject.registered", subject.id, {"category": category})
+            return subject
+
+        return self._run(op)
+
+    def find_subject(self, ref: str) -> Subject | None:
+        """The subject registered under ``ref``, or ``None``."""
+        return self._run(lambda uow: uow.subjects.by_ref(ref), write=False)
+
+    def mark_left(self, subject: SubjectLike) -> None:
+        """Record that the person left the service; starts retention periods (R-ACC-1)."""
+
+        def op(uow: UnitOfWork) -> None:
+            facts = self._facts(uow, subject)
+            uow.subjects.mark_left(facts.subject.id, self.now())
+            self._audit(uow, "subject.left", facts.subject.id, {})
+
+        self._run(op)
+
+    # -- acquisition ------------------------------------------------------------------
+
+    def check_acquisition(
+        self,
+        subject: SubjectLike,
+        *,
+        items: Iterable[str],
+        purposes: Iterable[str] | str,
+        opted_in: Iterable[str] = (),
+        exemption: Exemption | str | None = None,
+        justification: str | None = None,
+    ) -> Decision:
+        """May these items be acquired for these purposes? Never raises for a denial."""
+        query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
+        return self._run(
+            lambda uow: decide_acquisition(
+                self.policy, self._facts(uow, subject), query, self.now()
+            ),
+            write=False,
+        )
+
+    def _acquisition_query(
+        self,
+        items: Iterable[str],
+        purposes: Iterable[str] | str,
+        opted_in: Iterable[str],
+        exemption: Exemption | str | None,
+        justification: str | None,
+    ) -> AcquisitionQuery:
+        item_set = _names(items, "items")
+        purpose_set = _names(purposes, "purposes")
+        opt = _names(opted_in, "opted_in", required=False)
+        self.policy.check_items(item_set | opt)
+        for p in sorted(purpose_set):
+            self.policy.purpose(p)
+        return AcquisitionQuery(
+            item_set, purpose_set, opt, self._exemption(exemption, justification), justification
+        )
+
+    def acquire(
+        self,
+        subject: SubjectLike,
+        *,
+        items: Iterable[str],
+        purposes: Iterable[str] | str,
+        channel: Channel | str,
+        source: str = "",
+        opted_in: Iterable[str] = (),
+        exemption: Exemption | str | None = None,
+        justification: str | None = None,
+    ) -> Acquisition:
+        """Record that items were collected for notified purposes (R-ACQ-1, R-NTC-1).
+
+        Raises :class:`AcquisitionDenied` when the policy forbids it (items outside the
+        purposes, optional items without opt-in, missing permission for a purpose that
+        needs it, special care-required items without consent).
+        """
+        query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
+        try:
+            chan = Channel(channel)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown channel {channel!r}: use one of {', '.join(c.value for c in Channel)}"
+            ) from None
+
+        def op(uow: UnitOfWork) -> Acquisition:
+            facts = self._facts(uow, subject)
+            decision = decide_acquisition(self.policy, facts, query, self.now())
+            payload = self._decision_payload(decision)
+            if not decision.allowed:
+                self._audit(uow, "acquisition.denied", facts.subject.id, payload)
+                raise AcquisitionDenied(decision)
+            acquisition = Acquisition(
+                id=self._ids(),
+                subject_id=facts.subject.id,
+                items=query.items,
+                purposes=query.purposes,
+                channel=chan,
+                source=source,
+                acquired_at=self.now(),
+                policy_version=self.policy.version,
+                opted_in=query.opted_in,
+            )
+            uow.acquisitions.add(acquisition)
+            payload.update(
+                acquisition_id=acquisition.id,
+                channel=chan.value,
+                source=source,
+                policy_version=self.policy.version,
+            )
+            self._audit(uow, "acquisition.recorded", facts.subject.id, payload)
+            return acquisition
+
+        return self._commit_denials(op)
+
+    def _commit_denials(self, op: Callable[[UnitOfWork], T]) -> T:
+        """Run ``op``; if it is denied, keep the audit event of the denial and re-raise."""
+        denied: list[PipolicyError] = []
+
+        def wrapper(uow: UnitOfWork) -> T | None:
+            try:
+                return op(uow)
+            except (AcquisitionDenied, UseDenied, ProvisionDenied) as e:
+                uow.commit()
+                denied.append(e)
+                return None
+
+        result = self._run(wrapper)
+        if denied:
+            raise denied[0]
+        return result  # type: ignore[return-value]
+
+    # -- consents ---------------------------------------------------------------------
+
+    def grant_consent(
+        self,
+        subject: SubjectLike,
+        *,
+        purpose: str | None = None,
+        recipient: str | None = None,
+        items: Iterable[str] = (),
+        evidence: Evidence | None = None,
+        expires: datetime | None = None,
+    ) -> Consent:
+        """Record the person's consent to a purpose, or to provision to a recipient.
+
+        Give exactly one of ``purpose`` and ``recipient``. ``items`` narrows the scope;
+        for a recipient it is required. Raises :class:`UnknownPurpose`,
+        :class:`UnknownRecipient`, :class:`UnknownItem` or :class:`InvalidInput`.
+        """
+        scope = self._scope(purpose, recipient, items)
+        if expires is not None:
+            require_aware(expires, "expires")
+
+        def op(uow: UnitOfWork) -> Consent:
+            facts = self._facts(uow, subject)
+            now = self.now()
+            if expires is not None and expires <= now:
+                raise InvalidInput(
+                    "expires is in the past: a consent must expire after it is given"
+                )
+            consent = Consent(
+                id=self._ids(),
+                subject_id=facts.subject.id,
+                scope=scope,
+                status=ConsentStatus.GIVEN,
+                evidence=evidence or Evidence(method="unspecified"),
+                policy_version=self.policy.version,
+                given_at=now,
+                expires_at=expires,
+            )
+            uow.consents.add(consent)
+            self._audit(uow, "consent.given", facts.subject.id, self._consent_payload(consent))
+            return consent
+
+        return self._run(op)
+
+    def refuse_consent(
+        self,
+        subject: SubjectLike,
+        *,
+        purpose: str | None = None,
+        recipient: str | None = None,
+        items: Iterable[str] = (),
+        evidence: Evidence | None = None,
+    ) -> Consent:
+        """Record that the person declined; a refused consent never grants anything."""
+        scope = self._scope(purpose, recipient, items)
+
+        def op(uow: UnitOfWork) -> Consent:
+            facts = self._facts(uow, subject)
+            consent = Consent(
+                self._ids(),
+                facts.subject.id,
+                scope,
+                ConsentStatus.REFUSED,
+                evidence or Evidence(method="unspecified"),
+                self.policy.version,
+                self.now(),
+                ended_at=self.now(),
+            )
+            uow.consents.add(consent)
+            self._audit(uow, "consent.refused", facts.subject.id, self._consent_payload(consent))
+            return consent
+
+        return self._run(op)
+
+    def _scope(
+        self, purpose: str | None, recipient: str | None, items: Iterable[str]
+    ) -> ConsentScope:
+        if (purpose is None) == (recipient is None):
+            raise InvalidInput("give exactly one of purpose= or recipient=")
+        item_set = _names(items, "items", required=recipient is not None)
+        self.policy.check_items(item_set)
+        if purpose is not None:
+            p = self.policy.purpose(purpose)
+            if item_set - p.all_items:
+                raise InvalidInput(
+                    f"items {sorted(item_set - p.all_items)} are not declared for purpose {purpose!r}"
+                )
+        else:
+            assert recipient is not None
+            self.policy.recipient(recipient)
+        return ConsentScope(purpose=purpose, recipient=recipient, items=item_set)
+
+    @staticmethod
+    def _consent_payload(consent: Consent) -> dict[str, object]:
+        return {
+            "consent_id": consent.id,
+            "status": consent.status.value,
+            "purpose": consent.scope.purpose,
+            "recipient": consent.scope.recipient,
+            "items": sorted(consent.scope.items),
+            "method": consent.evidence.method,
+            "evidence_ref": consent.evidence.ref,
+            "given_by": consent.evidence.given_by,
+            "policy_version": consent.policy_version,
+            "version": consent.version,
+        }
+
+    def withdraw_consent(
+        self,
+        subject: SubjectLike,
+        *,
+        purpose: str | None = None,
+        recipient: str | None = None,
+        consent_id: str | None = None,
+    ) -> tuple[Consent, ...]:
+        """Withdraw the active consents matching the arguments (R-CON-2).
+
+        Effective for every decision after now; records made before stay. Raises
+        :class:`InvalidTransition` if no active consent matches.
+        """
+        if purpose is None and recipient is None and consent_id is None:
+            raise InvalidInput("name the consent: purpose=, recipient= or consent_id=")
+        if purpose is not None:
+            self.policy.purpose(purpose)
+        if recipient is not None:
+            self.policy.recipient(recipient)
+
+        def op(uow: UnitOfWork) -> tuple[Consent, ...]:
+            facts = self._facts(uow, subject)
+            now = self.now()
+            matching = [
+                c
+                for c in facts.consents
+                if c.is_active(now)
+                and (consent_id is None or c.id == consent_id)
+                and (purpose is None or c.scope.purpose == purpose)
+                and (recipient is None or c.scope.recipient == recipient)
+            ]
+            if not matching:
+                raise InvalidTransition("no active consent matches: nothing to withdraw")
+            done = []
+            for c in matching:
+                withdrawn = c.transition(ConsentStatus.WITHDRAWN, now)
+                uow.consents.update(withdrawn)
+                self._audit(
+                    uow, "consent.withdrawn", facts.subject.id, self._consent_payload(withdrawn)
+                )
+                done.append(withdrawn)
+            return tuple(done)
+
+        return self._run(op)
+
+    def consents(self, subject: SubjectLike) -> tuple[Consent, ...]:
+        """Every consent record of the subject, in the order given."""
+        return self._run(lambda uow: self._facts(uow, subject).consents, write=False)
+
+    def acquisitions(self, subject: SubjectLike) -> tuple[Acquisition, ...]:
+        return self._run(lambda uow: self._facts(uow, subject).acquisitions, write=False)
+
+    def provisions(self, subject: SubjectLike) -> tuple[ProvisionRecord, ...]:
+        def op(uow: UnitOfWork) -> tuple[ProvisionRecord, ...]:
+            sid = self._facts(uow, subject).subject.id
+            return tuple(uow.provisions.for_subject(sid))
+
+        return self._run(op, write=False)
+
+    # -- use --------------------------------------------------------------------------
+
+    def _use_query(
+        self,
+        purpose: str,
+        items: Iterable[str],
+        actor: Actor | str | None,
+        exemption: Exemption | str | None,
+        justification: str | None,
+    ) -> UseQuery:
+        item_set = _names(items, "items")
+        self.policy.purpose(purpose)
+        self.policy.check_items(item_set)
+        return UseQuery(
+            purpose,
+            item_set,
+            _actor(actor),
+            self._exemption(exemption, justification),
+            justification,
+        )
+
+    def check_use(
+        self,
+        subject: SubjectLike,
+        *,
+        purpose: str,
+        items: Iterable[str],
+        actor: Actor | str | None = None,
+        exemption: Exemption | str | None = None,
+        justification: str | None = None,
+    ) -> Decision:
+        """May the subject's items be used for ``purpose``? Never raises for a denial.
+
+        Raises for bad input: :class:`UnknownPurpose`, :class:`UnknownItem`,
+        :class:`SubjectNotFound`, :class:`InvalidInput` (e.g. an exemption without a
+        justification), and :class:`StorageError` if the facts cannot be read.
+        """
+        query = self._use_query(purpose, items, actor, exemption, justification)
+        return self._run(
+            lambda uow: decide_use(self.policy, self._facts(uow, subject), query, self.now()),
+            write=False,
+        )
+
+    def use(
+        self,
+        subject: SubjectLike,
+        *,
+        purpose: str,
+        items: Iterable[str],
+        actor: Actor | str | None = None,
+        exemption: Exemption | str | None = None,
+        justification: str | None = None,
+    ) -> Decision:
+        """Decide and record a use in the audit log; raise :class:`UseDenied` if denied."""
+        query = self._use_query(purpose, items, actor, exemption, justification)
+
+        def op(uow: UnitOfWork) -> Decision:
+            facts = self._facts(uow, subject)
+            decision = decide_use(self.policy, facts, query, self.now())
+            payload = self._decision_payload(decision)
+            if query.actor is not None:
+                payload["actor"] = query.actor.id
+            if query.exemption is not None:
+                payload["justification"] = justification
+            self._audit(
+                uow, "use.allowed" if decision.allowed else "use.denied", facts.subject.id, payload
+            )
+            if not decision.allowed:
+                raise UseDenied(decision)
+            return decision
+
+        return self._commit_denials(op)
+
+    # -- provision --------------------------------------------------------------------
+
+    def _provision_query(
+        self,
+        recipient: str,
+        items: Iterable[str],
+        purpose: str | None,
+        exemption: Exemption | str | None,
+        justification: str | None,
+    ) -> ProvisionQuery:
+        item_set = _names(items, "items")
+        self.policy.recipient(recipient)
+        if purpose is not None:
+            self.policy.purpose(purpose)
+        self.policy.check_items(item_set)
+        return ProvisionQuery(
+            recipient, item_set, purpose, self._exemption(exemption, justification), justification
+        )
+
+    def check_provision(
+        self,
+        subject: SubjectLike,
+        *,
+        recipient: str,
+        items: Iterable[str],
+        purpose: str | None = None,
+        exemption: Exemption | str | None = None,
+        justification: str | None = None,
+    ) -> Decision:
+        """May the subject's items be given to ``recipient``? Never raises for a denial."""
+        query = self._provision_query(recipient, items, purpose, exemption, justification)
+        return self._run(
+            lambda uow: decide_provision(self.policy, self._facts(uow, subject), query, self.now()),
+            write=False,
+        )
+
+    def provide(
+        self,
+        subject: SubjectLike,
+        *,
+        recipient: str,
+        items: Iterable[str],
+        purpose: str | None = None,
+        exemption: Exemption | str | None = None,
+        justification: str | None = None,
+    ) -> ProvisionRecord:
+        """Decide, and if allowed record the provision (R-REC-1); else raise :class:`ProvisionDenied`.
+
+        A record is always kept; ``required_by_law`` says whether Art. 29 demands it (a
+        consent-based provision to a third party) and ``keep_until`` how long.
+        """
+        query = self._provision_query(recipient, items, purpose, exemption, justification)
+
+        def op(uow: UnitOfWork) -> ProvisionRecord:
+            facts = self._facts(uow, subject)
+            now = self.now()
+            decision = decide_provision(self.policy, facts, query, now)
+            payload = self._decision_payload(decision)
+            if not decision.allowed:
+                self._audit(uow, "provision.denied", facts.subject.id, payload)
+                raise ProvisionDenied(decision)
+            assert decision.basis is not None
+            rec = self.policy.recipients[recipient]
+            required = decision.basis is Basis.CONSENT
+            record = ProvisionRecord(
+                id=self._ids(),
+                subject_id=facts.subject.id,
+                recipient=recipient,
+                recipient_name=rec.title or rec.name,
+                items=query.items,
+                purpose=purpose,
+                basis=decision.basis,
+                provided_at=now,
+                required_by_law=required,
+                keep_until=now + timedelta(days=self.policy.record_retention_days)
+                if required
+                else None,
+                consent_id=decision.consent_id,
+                exemption=query.exemption,
+                justification=justification,
+            )
+            uow.provisions.add(record)
+            payload.update(
+                record_id=record.id, required_by_law=required, justification=justification
+            )
+            self._audit(uow, "provision.recorded", facts.subject.id, payload)
+            return record
+
+        return self._commit_denials(op)
+
+    # -- reports and proof ------------------------------------------------------------
+
+    def retention_report(self) -> list[RetentionEntry]:
+        """Acquisitions whose items are due for deletion at the clock's now (R-ACC-1).
+
+        An acquisition is due when every purpose it was acquired for has a retention
+        period and the longest has passed since acquisition (or since the person left, if
+        that is later). Items with a legal retention duty are listed in ``legal_hold``.
+        """
+        now = self.now()
+
+        def op(uow: UnitOfWork) -> list[RetentionEntry]:
+            entries = []
+            left: dict[str, datetime | None] = {}
+            for acq in uow.acquisitions.scan():
+                periods = [
+                    self.policy.purposes[p].retention_days
+                    for p in acq.purposes
+                    if p in self.policy.purposes
+                ]
+                if not periods or any(d is None for d in periods):
+                    continue
+                if acq.subject_id not in left:
+                    subj = uow.subjects.get(acq.subject_id)
+                    left[acq.subject_id] = subj.left_at if subj else None
+                start = max(acq.acquired_at, left[acq.subject_id] or acq.acquired_at)
+                due = start + timedelta(days=max(d for d in periods if d is not None))
+                if due > now:
+                    continue
+                hold = frozenset(i for i in acq.items if self.policy.items[i].legal_retention)
+                entries.append(
+                    RetentionEntry(
+                        acq.subject_id,
+                        acq.id,
+                        acq.items - hold,
+                        due,
+                        hold,
+                        f"retention of {sorted(acq.purposes)} ended",
+                    )
+                )
+            return entries
+
+        return self._run(op, write=False)
+
+    def audit_events(self) -> Iterator[AuditEvent]:
+        """The audit log, oldest first."""
+        return iter(self._run(lambda uow: list(uow.audit.scan()), write=False))
+
+    def verify_audit(self) -> AuditReport:
+        """Recompute the hash chain; the report says where it breaks, if it does (R-SEC-3)."""
+        return self._run(lambda uow: verify_chain(uow.audit.scan()), write=False)

@@ -1,0 +1,169 @@
+"""The error hierarchy.
+
+Every error derives from :class:`PipolicyError` and, where one fits, from a built-in
+(``UnknownPurpose`` is also a ``KeyError``) so callers can catch either. Messages say
+what to do next and never contain personal data values: they name policy entries,
+opaque ids and rule ids only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from pipolicy.domain.decisions import Decision
+
+__all__ = [
+    "AcquisitionDenied",
+    "BackendNotFound",
+    "ConcurrencyConflict",
+    "Denied",
+    "InvalidInput",
+    "InvalidTransition",
+    "PipolicyError",
+    "PolicyError",
+    "PolicyProblem",
+    "ProvisionDenied",
+    "RequestNotFound",
+    "StorageError",
+    "SubjectNotFound",
+    "UnknownCategory",
+    "UnknownItem",
+    "UnknownName",
+    "UnknownPurpose",
+    "UnknownRecipient",
+    "UseDenied",
+]
+
+
+class PipolicyError(Exception):
+    """Root of every error pipolicy raises on purpose."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; keep messages readable for every subclass.
+        return str(self.args[0]) if self.args else self.__class__.__name__
+
+
+@attrs.frozen
+class PolicyProblem:
+    """One thing wrong with a policy, with where it is (``purposes.service.items``)."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class PolicyError(PipolicyError, ValueError):
+    """The policy is invalid. ``problems`` lists every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[PolicyProblem], source: str | None = None) -> None:
+        self.problems: tuple[PolicyProblem, ...] = tuple(problems)
+        self.source = source
+        head = f"invalid policy{f' {source}' if source else ''}"
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{head} ({len(self.problems)} problem(s)); fix each of:\n{lines}")
+
+
+class InvalidInput(PipolicyError, ValueError):
+    """An argument is malformed: a naive datetime, an empty item set, a missing reason."""
+
+
+class UnknownName(PipolicyError, KeyError):
+    """A name that the policy does not declare."""
+
+    kind = "name"
+    section = ""
+
+    def __init__(self, name: str, known: Iterable[str] = ()) -> None:
+        self.name = name
+        known_list = sorted(known)
+        hint = f"; declared: {', '.join(known_list)}" if known_list else ""
+        super().__init__(
+            f"unknown {self.kind} {name!r}: declare it under [{self.section}] in the policy "
+            f"or use a declared one{hint}"
+        )
+
+
+class UnknownPurpose(UnknownName):
+    kind = "purpose"
+    section = "purposes"
+
+
+class UnknownRecipient(UnknownName):
+    kind = "recipient"
+    section = "recipients"
+
+
+class UnknownItem(UnknownName):
+    kind = "item"
+    section = "items"
+
+
+class UnknownCategory(UnknownName):
+    kind = "subject category"
+    section = "categories"
+
+
+class SubjectNotFound(PipolicyError, LookupError):
+    """The subject was never registered with this engine's store."""
+
+    def __init__(self, subject_id: str) -> None:
+        self.subject_id = subject_id
+        super().__init__(
+            f"subject {subject_id} is not registered: call engine.register_subject(ref=...) first"
+        )
+
+
+class RequestNotFound(PipolicyError, LookupError):
+    """No request with this id exists in the store."""
+
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        super().__init__(f"request {request_id} not found: use the id returned by submit()")
+
+
+class Denied(PipolicyError):
+    """An action was attempted that the policy forbids; ``decision`` says why."""
+
+    action = "action"
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        reasons = "; ".join(decision.reasons) or "no basis"
+        super().__init__(
+            f"{self.action} denied: {reasons}. Check first with engine.check_{self.action}() "
+            "and obtain consent or claim a valid exemption."
+        )
+
+
+class UseDenied(Denied):
+    action = "use"
+
+
+class ProvisionDenied(Denied):
+    action = "provision"
+
+
+class AcquisitionDenied(Denied):
+    action = "acquisition"
+
+
+class InvalidTransition(PipolicyError, ValueError):
+    """A consent or request was moved to a state it cannot reach from where it is."""
+
+
+class ConcurrencyConflict(PipolicyError):
+    """Someone else changed the same record first: reload it and try again."""
+
+
+class StorageError(PipolicyError):
+    """The storage backend failed; nothing from the failed operation was kept."""
+
+
+class BackendNotFound(StorageError, ImportError):
+    """No backend is registered for a store URL's scheme, or its extra is not installed."""

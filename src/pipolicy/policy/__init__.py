@@ -1,0 +1,1 @@
+"""The policy: what a business declares once, validated as a whole."""

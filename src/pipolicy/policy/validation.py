@@ -1,0 +1,168 @@
+"""Policy validation: every problem at once, each with its location.
+
+The library follows the law and lets a policy be stricter, never looser. So a provision
+ground the law does not know (seed 002 §3.4 "when necessary for the operation of other
+services") or a joint use announced with four of its five items (seed 001 §4) is an error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.requests import RequestKind
+from pipolicy.errors import PolicyProblem
+
+if TYPE_CHECKING:
+    from pipolicy.policy.model import Policy
+
+__all__ = ["validate"]
+
+_FEE_KINDS = frozenset({RequestKind.PURPOSE_NOTIFICATION, RequestKind.DISCLOSURE})
+
+
+def validate(policy: Policy) -> list[PolicyProblem]:
+    """Return every problem of ``policy`` (empty when it is valid)."""
+    from pipolicy.policy.model import (
+        LAW_PROVISION_GROUNDS,
+        ConsentRule,
+        RecipientKind,
+    )
+
+    problems: list[PolicyProblem] = []
+
+    def add(location: str, message: str) -> None:
+        problems.append(PolicyProblem(location, message))
+
+    if not policy.version:
+        add("policy.version", "a policy needs a version id (R-USE-2)")
+    if not policy.controller.name:
+        add("controller.name", "name the business responsible for the data")
+    if not policy.purposes:
+        add("purposes", "declare at least one purpose of use (Art. 17(1))")
+
+    for key, item in policy.items.items():
+        if key != item.name:
+            add(f"items.{key}", f"declared under {key!r} but named {item.name!r}")
+
+    for key, purpose in policy.purposes.items():
+        where = f"purposes.{key}"
+        if key != purpose.name:
+            add(where, f"declared under {key!r} but named {purpose.name!r}")
+        for field, names in (("items", purpose.items), ("optional_items", purpose.optional_items)):
+            for name in sorted(names - policy.items.keys()):
+                add(f"{where}.{field}", f"unknown item {name!r}: declare it under [items]")
+        if not purpose.all_items:
+            add(f"{where}.items", "a purpose must list the items it uses")
+        for name in sorted(purpose.categories - policy.categories):
+            add(f"{where}.categories", f"unknown subject category {name!r}: list it in categories")
+        for name in sorted(purpose.all_items & policy.items.keys()):
+            if policy.items[name].special_care and purpose.consent is not ConsentRule.AT_COLLECTION:
+                add(
+                    f"{where}.consent",
+                    f"item {name!r} is special care-required: the purpose needs "
+                    'consent = "at_collection" (Art. 20(2), R-ACQ-3)',
+                )
+        if purpose.retention_days is not None and purpose.retention_days < 0:
+            add(f"{where}.retention_days", "a retention period cannot be negative")
+        for i, change in enumerate(purpose.changes):
+            if change.related and not change.statement.strip():
+                add(
+                    f"{where}.changes[{i}].statement",
+                    "a change within reasonable relevance needs a statement of why (Art. 17(2))",
+                )
+            if change.revised > policy.revised:
+                add(f"{where}.changes[{i}].revised", "a change cannot postdate the policy revision")
+
+    for key, recipient in policy.recipients.items():
+        where = f"recipients.{key}"
+        if key != recipient.name:
+            add(where, f"declared under {key!r} but named {recipient.name!r}")
+        for name in sorted(recipient.purposes - policy.purposes.keys()):
+            add(f"{where}.purposes", f"unknown purpose {name!r}")
+        for name in sorted(recipient.items - policy.items.keys()):
+            add(f"{where}.items", f"unknown item {name!r}")
+        if recipient.kind is RecipientKind.ENTRUSTEE:
+            if recipient.contract is None:
+                add(f"{where}.contract", "an entrustee needs a contract (Art. 25, R-SEC-2)")
+            elif not recipient.contract.confidentiality:
+                add(f"{where}.contract.confidentiality", "the contract must bind confidentiality")
+            if not recipient.items:
+                add(f"{where}.items", "list the items the contract allows (R-TPP-3)")
+            if not recipient.purposes:
+                add(f"{where}.purposes", "list the purposes the entrustment serves (R-TPP-3)")
+        if recipient.kind is RecipientKind.JOINT_USER:
+            if recipient.joint_use is None:
+                add(f"{where}.joint_use", "a joint user must reference a [joint_use] declaration")
+            elif recipient.joint_use not in policy.joint_uses:
+                add(f"{where}.joint_use", f"unknown joint use {recipient.joint_use!r}")
+
+    for key, joint in policy.joint_uses.items():
+        where = f"joint_use.{key}"
+        missing = []
+        if not joint.announced:
+            missing.append("(1) that the data is used jointly (announced = true)")
+        if not joint.items:
+            missing.append("(2) the items used jointly")
+        if not joint.users.strip():
+            missing.append("(3) the scope of joint users")
+        if not joint.purposes:
+            missing.append("(4) the joint users' purposes")
+        if not (joint.manager_name and joint.manager_address and joint.manager_representative):
+            missing.append("(5) name, address and representative of the person responsible")
+        for text in missing:
+            add(where, f"joint use must publish {text} (Art. 27(5)(iii), R-TPP-5)")
+        if joint.published is None:
+            add(f"{where}.published", "say when the five items were published")
+        for name in sorted(joint.items - policy.items.keys()):
+            add(f"{where}.items", f"unknown item {name!r}")
+        for name in sorted(joint.purposes - policy.purposes.keys()):
+            add(f"{where}.purposes", f"unknown purpose {name!r}")
+
+    for key, service in policy.services.items():
+        where = f"services.{key}"
+        for name in sorted(service.purposes - policy.purposes.keys()):
+            add(f"{where}.purposes", f"unknown purpose {name!r}")
+        if not service.responsible.strip():
+            add(
+                f"{where}.responsible", "each service needs a responsible person (Art. 24, R-SEC-1)"
+            )
+
+    known_exemptions = {e.value for e in Exemption}
+    for name in sorted(policy.use_exemptions - known_exemptions):
+        add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3)")
+    for name in sorted(policy.provision_grounds - LAW_PROVISION_GROUNDS):
+        add(
+            "provision.grounds",
+            f"{name!r} is not a ground the law recognises for providing data without consent "
+            "(Art. 27, R-TPP-7); remove it or rely on the person's consent",
+        )
+    if "consent" not in policy.provision_grounds and any(
+        r.kind is RecipientKind.THIRD_PARTY for r in policy.recipients.values()
+    ):
+        add(
+            "provision.grounds", "third-party recipients are declared but 'consent' is not a ground"
+        )
+
+    settings = policy.requests
+    if settings.response_days <= 0:
+        add("requests.response_days", "the response period must be at least one day")
+    if settings.certificate_max_age_days <= 0:
+        add("requests.certificate_max_age_days", "must be at least one day")
+    for kind, fee in settings.fees.items():
+        if kind not in _FEE_KINDS:
+            add(
+                f"requests.fees.{kind.value}",
+                "fees may be charged only for purpose notification "
+                "and disclosure (Art. 38, R-REQ-9)",
+            )
+        if fee < 0:
+            add(f"requests.fees.{kind.value}", "a fee cannot be negative")
+    if policy.record_retention_days < 365:
+        add(
+            "provision.record_retention_days",
+            "provision records are kept at least one year (Art. 29(2))",
+        )
+    if policy.statistics_min_group < 2:
+        add("statistics.min_group", "groups smaller than 2 identify a person")
+    return problems

@@ -1,0 +1,119 @@
+"""Acquisition of personal data (Arts. 17, 20, 21; R-ACQ-*, R-USE-7, R-USE-9, R-PRI-1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.rules.common import (
+    ART_17_1,
+    ART_21_1,
+    ART_31,
+    ART_35,
+    blocking_restriction,
+    clause,
+    held_items,
+    purpose_consent,
+)
+from pipolicy.storage.repositories import SubjectFacts
+
+__all__ = ["AcquisitionQuery", "decide_acquisition"]
+
+ART_20_2 = "APPI Art. 20(2)"
+
+
+@attrs.frozen
+class AcquisitionQuery:
+    items: frozenset[str]
+    purposes: frozenset[str]
+    opted_in: frozenset[str] = frozenset()
+    exemption: Exemption | None = None
+    justification: str | None = None
+
+
+def decide_acquisition(
+    policy: Policy, facts: SubjectFacts, q: AcquisitionQuery, now: datetime
+) -> Decision:
+    """May ``items`` be acquired for ``purposes``? Names must already be known."""
+    ctx = {"action": "acquisition", "items": q.items, "purpose": ",".join(sorted(q.purposes))}
+    purposes = [policy.purposes[p] for p in sorted(q.purposes)]
+    clauses = tuple(clause("purposes", p.name) for p in purposes)
+    reasons: list[str] = []
+
+    deleted = blocking_restriction(
+        [r for r in facts.restrictions if r.kind.value == "deleted"], "use", None, q.items, now
+    )
+    if deleted is not None:
+        reasons.append("this person's data was deleted on request; register them anew (R-REQ-7)")
+        return Decision.deny(tuple(reasons), (ART_35,), **ctx)
+
+    declared = frozenset().union(*(p.all_items for p in purposes))
+    required = frozenset().union(*(p.items for p in purposes))
+    if q.items - declared:
+        reasons.append(
+            f"items {sorted(q.items - declared)} are not declared for these purposes (R-ACQ-2)"
+        )
+    optional = q.items - required - q.opted_in
+    if optional & declared:
+        reasons.append(
+            f"optional items {sorted(optional & declared)} need the person's opt-in (R-ACQ-2)"
+        )
+    for p in purposes:
+        if p.categories and facts.subject.category not in p.categories:
+            reasons.append(f"purpose {p.name!r} is not for this person's category (R-USE-9)")
+
+    if q.exemption is not None:
+        if not policy.exemption_allowed(q.exemption, "acquisition"):
+            reasons.append(f"the policy does not allow the exemption {q.exemption.value!r}")
+        if reasons:
+            return Decision.deny(tuple(reasons), (ART_17_1, *clauses), **ctx)
+        return Decision.allow(
+            Basis.EXEMPTION,
+            f"exemption {q.exemption.value} claimed: {q.justification}",
+            (exemption_citation(q.exemption, "acquisition"),),
+            **ctx,
+        )
+
+    special = sorted(i for i in q.items if policy.items[i].special_care)
+    consent_id = None
+    for p in purposes:
+        if p.consent is ConsentRule.AT_COLLECTION:
+            c = purpose_consent(facts.consents, p, q.items & p.all_items, now)
+            if c is None:
+                why = f" (special care-required: {special})" if special else ""
+                reasons.append(
+                    f"purpose {p.name!r} needs the person's permission before collection{why} (R-USE-7, R-ACQ-3)"
+                )
+            else:
+                consent_id = c.id
+
+    held = held_items(facts)
+    held_kinds = {policy.items[i].identifies for i in held if i in policy.items}
+    all_kinds = held_kinds | {policy.items[i].identifies for i in q.items}
+    # Linkage happens when this acquisition first puts both kinds together for the person.
+    if (
+        len(held_kinds) < 2
+        and len(all_kinds) == 2
+        and not any(p.links_identifiers for p in purposes)
+    ):
+        reasons.append(
+            "linking personally referable identifiers to this identified person needs a purpose "
+            "that announces it (R-PRI-1)"
+        )
+    if reasons:
+        cites: tuple[str, ...] = (ART_20_2,) if special else (ART_17_1,)
+        if any("R-PRI-1" in r for r in reasons):
+            cites = (*cites, ART_31)
+        return Decision.deny(tuple(reasons), (*cites, *clauses), **ctx)
+    basis = Basis.CONSENT if consent_id else Basis.NOTIFIED_PURPOSE
+    return Decision.allow(
+        basis,
+        "acquired for notified purposes" + (" with prior permission" if consent_id else ""),
+        (ART_17_1, ART_21_1, *clauses),
+        consent_id=consent_id,
+        **ctx,
+    )

@@ -1,0 +1,123 @@
+"""Helpers shared by the rules: scope of use, consent lookup, restrictions, actors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+
+from pipolicy.domain.consents import Consent
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.policy.model import Policy, Purpose
+from pipolicy.storage.repositories import SubjectFacts
+
+ART_17_1 = "APPI Art. 17(1)"
+ART_18_1 = "APPI Art. 18(1)"
+ART_21_1 = "APPI Art. 21(1)"
+ART_24 = "APPI Art. 24"
+ART_27_1 = "APPI Art. 27(1)"
+ART_35 = "APPI Art. 35"
+ART_31 = "APPI Art. 31"
+
+
+@attrs.frozen
+class Actor:
+    """Who acts: a staff member or service id, with the roles they hold (R-SEC-1)."""
+
+    id: str
+    roles: frozenset[str] = frozenset()
+
+    def may_handle(self, purpose: Purpose) -> bool:
+        return (
+            not purpose.handlers
+            or self.id in purpose.handlers
+            or bool(self.roles & purpose.handlers)
+        )
+
+
+def clause(section: str, name: str) -> str:
+    return f"policy:{section}.{name}"
+
+
+def _current(purpose: Purpose, at: datetime) -> bool:
+    """Was something dated ``at`` made under the purpose's current meaning (R-CON-3)?"""
+    since = purpose.new_since
+    return since is None or at.date() >= since
+
+
+def notified_scope(facts: SubjectFacts, purpose: Purpose) -> frozenset[str]:
+    """Items held for the subject whose notified purposes include ``purpose``."""
+    found: set[str] = set()
+    for acq in facts.acquisitions:
+        if purpose.name in acq.purposes and _current(purpose, acq.acquired_at):
+            found |= acq.items
+    return frozenset(found)
+
+
+def held_items(facts: SubjectFacts) -> frozenset[str]:
+    found: set[str] = set()
+    for acq in facts.acquisitions:
+        found |= acq.items
+    return frozenset(found)
+
+
+def purpose_consent(
+    consents: Iterable[Consent], purpose: Purpose, items: frozenset[str], now: datetime
+) -> Consent | None:
+    """An active consent to ``purpose`` that covers ``items`` and the purpose's current meaning."""
+    for consent in consents:
+        scope = consent.scope
+        if (
+            scope.purpose == purpose.name
+            and scope.recipient is None
+            and consent.is_active(now)
+            and scope.covers_items(items)
+            and _current(purpose, consent.given_at)
+        ):
+            return consent
+    return None
+
+
+def recipient_consent(
+    consents: Iterable[Consent], recipient: str, items: frozenset[str], now: datetime
+) -> Consent | None:
+    for consent in consents:
+        scope = consent.scope
+        if scope.recipient == recipient and consent.is_active(now) and scope.covers_items(items):
+            return consent
+    return None
+
+
+def blocking_restriction(
+    restrictions: Iterable[Restriction],
+    action: str,
+    purpose: str | None,
+    items: frozenset[str],
+    now: datetime,
+) -> Restriction | None:
+    for r in restrictions:
+        if r.since <= now and r.applies(action, purpose, items):
+            return r
+    return None
+
+
+def restriction_reason(r: Restriction) -> str:
+    what = {
+        RestrictionKind.SUSPEND_USE: "use of this person's data is suspended",
+        RestrictionKind.SUSPEND_PROVISION: "provision of this person's data is suspended",
+        RestrictionKind.DELETED: "this person's data was deleted",
+    }[r.kind]
+    on = f" on request {r.request_id}" if r.request_id else ""
+    return f"{what}{on} (R-REQ-7)"
+
+
+def linkage_problem(policy: Policy, purpose: Purpose, items: frozenset[str]) -> str | None:
+    """R-PRI-1: combining identifiers that do not identify with ones that do needs notice."""
+    kinds = {policy.items[i].identifies for i in items if i in policy.items}
+    if len(kinds) == 2 and not purpose.links_identifiers:
+        return (
+            f"purpose {purpose.name!r} does not announce linking personally referable identifiers "
+            "to identified data (R-PRI-1)"
+        )
+    return None

@@ -1,0 +1,1 @@
+"""The storage boundary: repository protocols, the unit of work, the backend registry."""

@@ -1,0 +1,60 @@
+"""Backends by URL scheme, found through the ``pipolicy.backends`` entry-point group.
+
+A URL's scheme (``memory``, ``sqlite``, ``postgresql+psycopg`` -> ``postgresql``) names
+an entry point; its target is a class (or callable) taking the URL. Entry points load
+lazily, so ``import pipolicy`` never imports a database driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
+from types import MappingProxyType
+
+from pipolicy.errors import BackendNotFound
+from pipolicy.storage.repositories import Store
+
+__all__ = ["available_backends", "open_store"]
+
+GROUP = "pipolicy.backends"
+
+# Extras that provide the built-in schemes, for the install hint.
+_HINTS = {
+    "sqlite": "pip install 'pipolicy[sql]'",
+    "postgresql": "pip install 'pipolicy[postgres]'",
+}
+
+
+def available_backends() -> Mapping[str, str]:
+    """Scheme -> entry point target, read-only."""
+    return MappingProxyType({ep.name: ep.value for ep in entry_points(group=GROUP)})
+
+
+def _scheme(url: str) -> str:
+    if "://" not in url:
+        raise BackendNotFound(
+            f"store URL {url!r} has no scheme: use e.g. 'memory://' or 'sqlite:///pi.db'"
+        )
+    return url.split("://", 1)[0].split("+", 1)[0].lower()
+
+
+def open_store(url: str) -> Store:
+    """Open the store a URL names.
+
+    Raises :class:`BackendNotFound` (an ``ImportError``) when no backend is registered for
+    the scheme or when the backend's optional dependencies are missing, with the
+    ``pip install`` command that fixes it.
+    """
+    scheme = _scheme(url)
+    matches = [ep for ep in entry_points(group=GROUP) if ep.name == scheme]
+    if not matches:
+        hint = _HINTS.get(scheme, "install a package that registers it")
+        raise BackendNotFound(f"no pipolicy backend for scheme {scheme!r}: {hint}")
+    try:
+        factory: Callable[[str], Store] = matches[0].load()
+    except ImportError as e:
+        hint = _HINTS.get(scheme, "install the backend's dependencies")
+        raise BackendNotFound(
+            f"the {scheme!r} backend needs packages that are not installed ({e.name}): {hint}"
+        ) from e
+    return factory(url)

@@ -1,0 +1,159 @@
+"""Repository protocols and the unit of work: the ports every backend implements.
+
+Methods are named for what the engine needs (``consents.for_subject``), not generic
+CRUD. Mutable aggregates (consents, requests) carry a ``version``; ``update`` stores the
+new version only if the stored one is the one before it, else raises
+:class:`~pipolicy.errors.ConcurrencyConflict`. The audit log only appends, and the
+position it appends at must be free, else ``ConcurrencyConflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+import attrs
+from typing_extensions import Self
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.consents import Consent
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import Restriction
+from pipolicy.domain.subjects import Subject
+
+__all__ = [
+    "AcquisitionRepository",
+    "AuditLog",
+    "Capabilities",
+    "ConsentRepository",
+    "ProvisionRepository",
+    "RequestRepository",
+    "RestrictionRepository",
+    "Store",
+    "SubjectFacts",
+    "SubjectRepository",
+    "UnitOfWork",
+]
+
+
+@attrs.frozen
+class Capabilities:
+    """What a backend can do, so tests and callers ask instead of checking types."""
+
+    persistent: bool = False
+    multi_process: bool = False
+    migrations: bool = False
+
+
+@attrs.frozen
+class SubjectFacts:
+    """Everything a decision about one subject needs, loaded in one call."""
+
+    subject: Subject
+    acquisitions: tuple[Acquisition, ...]
+    consents: tuple[Consent, ...]
+    restrictions: tuple[Restriction, ...]
+
+
+class SubjectRepository(Protocol):
+    def add(self, subject: Subject) -> None: ...
+    def get(self, subject_id: str) -> Subject | None: ...
+    def by_ref(self, ref: str) -> Subject | None: ...
+    def mark_left(self, subject_id: str, at: datetime) -> None: ...
+
+
+class ConsentRepository(Protocol):
+    def add(self, consent: Consent) -> None: ...
+    def get(self, consent_id: str) -> Consent | None: ...
+    def for_subject(self, subject_id: str) -> list[Consent]: ...
+    def update(self, consent: Consent) -> None:
+        """Store ``consent`` if the stored version is ``consent.version - 1``."""
+        ...
+
+
+class AcquisitionRepository(Protocol):
+    def add(self, acquisition: Acquisition) -> None: ...
+    def for_subject(self, subject_id: str) -> list[Acquisition]: ...
+    def scan(self) -> Iterator[Acquisition]:
+        """Every acquisition, for reports such as retention (not for decisions)."""
+        ...
+
+
+class ProvisionRepository(Protocol):
+    def add(self, record: ProvisionRecord) -> None: ...
+    def for_subject(self, subject_id: str) -> list[ProvisionRecord]: ...
+
+
+class RestrictionRepository(Protocol):
+    def add(self, restriction: Restriction) -> None: ...
+    def for_subject(self, subject_id: str) -> list[Restriction]: ...
+
+
+class RequestRepository(Protocol):
+    def add(self, request: Request) -> None: ...
+    def get(self, request_id: str) -> Request | None: ...
+    def for_subject(self, subject_id: str) -> list[Request]: ...
+    def open_due_before(self, at: datetime) -> list[Request]:
+        """Requests not in a final state whose due date is before ``at``."""
+        ...
+
+    def update(self, request: Request) -> None:
+        """Store ``request`` if the stored version is ``request.version - 1``."""
+        ...
+
+
+class AuditLog(Protocol):
+    def append(self, event: AuditEvent) -> None:
+        """Append at ``event.seq``; raise ConcurrencyConflict if that position is taken."""
+        ...
+
+    def last(self) -> AuditEvent | None: ...
+    def scan(self) -> Iterator[AuditEvent]:
+        """All events in sequence order."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
+
+    @property
+    def subjects(self) -> SubjectRepository: ...
+    @property
+    def consents(self) -> ConsentRepository: ...
+    @property
+    def acquisitions(self) -> AcquisitionRepository: ...
+    @property
+    def provisions(self) -> ProvisionRepository: ...
+    @property
+    def restrictions(self) -> RestrictionRepository: ...
+    @property
+    def requests(self) -> RequestRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def facts(self, subject_id: str) -> SubjectFacts | None:
+        """The subject with its acquisitions, consents and restrictions, or None."""
+        ...
+
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class Store(Protocol):
+    """A backend. Opened by :func:`pipolicy.open_store` or constructed directly."""
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+    def unit_of_work(self) -> UnitOfWork: ...
+    def close(self) -> None: ...
