@@ -51,6 +51,7 @@ from pipolicy.errors import (
     UnknownRecipient,
     UseDenied,
 )
+from pipolicy.examples import example_policy, example_policy_names, example_policy_path
 from pipolicy.policy.loading import load_policy, policy_from_dict
 from pipolicy.policy.model import (
     ConsentRule,
@@ -137,6 +138,9 @@ __all__ = [
     "UseDenied",
     "__version__",
     "available_backends",
+    "example_policy",
+    "example_policy_names",
+    "example_policy_path",
     "load_policy",
     "open_store",
     "policy_from_dict",

@@ -131,11 +131,13 @@ def decide_provision(
             )
         reasons.append("the policy does not provide for business succession")
 
-    # Third-party provision (and the fallback for the arrangements above): prior consent.
+    # Third-party provision, and the fallback when an arrangement above does not apply:
+    # with the person's prior consent the recipient may still receive the data.
     if recipient.purposes and q.purpose is not None and q.purpose not in recipient.purposes:
         reasons.append(f"{q.purpose!r} is not a purpose for which {q.recipient!r} receives data")
     elif recipient.items and not q.items <= recipient.items:
-        reasons.append(f"{q.recipient!r} may receive only {sorted(recipient.items)}")
+        if not reasons:
+            reasons.append(f"{q.recipient!r} may receive only {sorted(recipient.items)}")
     elif "consent" in grounds:
         consent = recipient_consent(facts.consents, q.recipient, q.items, now)
         if consent is not None:
@@ -147,6 +149,6 @@ def decide_provision(
                 **ctx,
             )
         reasons.append(f"no prior consent of the person to provision to {q.recipient!r} (R-TPP-1)")
-    else:
+    elif not reasons:
         reasons.append("the policy does not provide for provision on consent")
     return Decision.deny(tuple(reasons), (ART_27_1, rclause), **ctx)

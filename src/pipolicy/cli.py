@@ -1,0 +1,192 @@
+"""Command line: ``pipolicy demo``, ``pipolicy lint``, ``pipolicy db upgrade``, ``pipolicy audit``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TextIO
+
+from pipolicy.clock import FixedClock
+from pipolicy.domain.consents import Evidence
+from pipolicy.domain.decisions import Decision
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.engine import Engine
+from pipolicy.errors import PipolicyError, PolicyError, ProvisionDenied
+from pipolicy.examples import example_policy_path
+from pipolicy.policy.loading import load_policy
+
+__all__ = ["main"]
+
+JST = timezone(timedelta(hours=9), "JST")
+DEFAULT_DEMO_STORE = "sqlite:///pipolicy-demo.db"
+
+
+def format_decision(d: Decision) -> str:
+    """One readable block per decision: verdict, basis, reasons, citations."""
+    verdict = "ALLOWED" if d.allowed else "DENIED "
+    basis = f" basis={d.basis.value}" if d.basis else ""
+    lines = [f"  {verdict}{basis}"]
+    lines += [f"    because: {r}" for r in d.reasons]
+    lines.append(f"    cites:   {', '.join(d.citations)}")
+    return "\n".join(lines)
+
+
+def _demo(store: str, policy_path: str | None, out: TextIO) -> int:
+    path = Path(policy_path) if policy_path else example_policy_path("indigo_blue")
+    policy = load_policy(path)
+    # The story is set on a fixed day so the shipping contract is valid whenever it is run.
+    clock = FixedClock(datetime(2026, 11, 22, 10, 0, tzinfo=JST))
+    engine = Engine(policy, store=store, clock=clock)
+
+    def say(text: str) -> None:
+        print(text, file=out)
+
+    def step(title: str, d: Decision) -> None:
+        say(f"\n* {title}")
+        say(format_decision(d))
+
+    say(
+        f"pipolicy demo: {policy.controller.name}, policy {policy.version} (revised {policy.revised})"
+    )
+    say(f"policy file: {path}")
+    say(f"store:       {store}")
+    ref = f"customer-{engine._ids()[:8]}"
+    s = engine.register_subject(
+        ref, category="customer" if "customer" in policy.categories else None
+    )
+    say(f"registered a customer as subject {s.id[:8]}… (the store keeps no name, only ids)")
+
+    items = {"name", "email", "address"}
+    step(
+        "Collect name, e-mail and address for 'service' before asking permission?",
+        engine.check_acquisition(s, items=items, purposes="service"),
+    )
+    engine.grant_consent(s, purpose="service", evidence=Evidence("web-form", "signup-v3"))
+    engine.acquire(s, items=items, purposes="service", channel="web", source="signup form")
+    say("\n  -> permission recorded from the signup form, then the items were acquired")
+    step(
+        "Use the e-mail address for 'service'?",
+        engine.check_use(s, purpose="service", items={"email"}),
+    )
+    step(
+        "Use the e-mail address for 'terms_enforcement' (not notified at collection)?",
+        engine.check_use(s, purpose="terms_enforcement", items={"email"}),
+    )
+    step(
+        "Give name and address to the shipping subcontractor?",
+        engine.check_provision(
+            s, recipient="shipping", items={"name", "address"}, purpose="service"
+        ),
+    )
+    step(
+        "Give the e-mail address to the shipping subcontractor?",
+        engine.check_provision(s, recipient="shipping", items={"email"}, purpose="service"),
+    )
+
+    say("\n* Provide the e-mail address to a partner without consent")
+    try:
+        engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    except ProvisionDenied as e:
+        say(format_decision(e.decision))
+    engine.grant_consent(
+        s, recipient="partner", items={"email"}, evidence=Evidence("checkbox", "partner-v1")
+    )
+    record = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    say("\n* The customer consents; provide again")
+    say(
+        f"  provision record {record.id[:8]}…: basis={record.basis.value}, "
+        f"required by Art. 29={record.required_by_law}, keep until {record.keep_until:%Y-%m-%d}"
+    )
+    court = engine.provide(
+        s,
+        recipient="tokyo_district_court",
+        items={"name"},
+        exemption=Exemption.LAWS_AND_REGULATIONS,
+        justification="court order (Wa) No. 2026-123",
+    )
+    say("\n* A court orders disclosure of the name")
+    say(
+        f"  provided without consent: basis={court.basis.value}, exemption={court.exemption}, "
+        f"justification kept in the record"
+    )
+    engine.withdraw_consent(s, recipient="partner")
+    step(
+        "The customer withdraws consent; provide to the partner again?",
+        engine.check_provision(s, recipient="partner", items={"email"}, purpose="service"),
+    )
+
+    report = engine.verify_audit()
+    say(
+        f"\n* Audit log: {report.events} hash-chained events, verified={'yes' if report.ok else 'NO'}"
+    )
+    return 0 if report.ok else 1
+
+
+def _lint(paths: Sequence[str], out: TextIO) -> int:
+    status = 0
+    for p in paths:
+        try:
+            policy = load_policy(p)
+        except PolicyError as e:
+            status = 1
+            print(f"{p}: {len(e.problems)} problem(s)", file=out)
+            for problem in e.problems:
+                print(f"  {problem}", file=out)
+        else:
+            print(f"{p}: ok (version {policy.version})", file=out)
+    return status
+
+
+def _db_upgrade(url: str, out: TextIO) -> int:
+    from pipolicy.backends.sql import upgrade
+
+    upgrade(url)
+    print(f"{url}: schema is at the latest revision", file=out)
+    return 0
+
+
+def _audit(url: str, policy_path: str, out: TextIO) -> int:
+    engine = Engine(load_policy(policy_path), store=url)
+    report = engine.verify_audit()
+    if report.ok:
+        print(f"audit log verified: {report.events} events", file=out)
+        return 0
+    print(f"audit log BROKEN at event {report.first_bad_seq}: {report.problem}", file=out)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(prog="pipolicy", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="play a short story of decisions on an example policy")
+    demo.add_argument(
+        "--store",
+        default=DEFAULT_DEMO_STORE,
+        help=f"store URL (default {DEFAULT_DEMO_STORE}; e.g. memory://)",
+    )
+    demo.add_argument("--policy", help="policy file (default: the Indigo Blue example)")
+    lint = sub.add_parser("lint", help="validate policy files and list every problem")
+    lint.add_argument("paths", nargs="+")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic migrations)")
+    up.add_argument("url")
+    audit = sub.add_parser("audit", help="verify a store's hash-chained audit log")
+    audit.add_argument("url")
+    audit.add_argument("--policy", required=True)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args.store, args.policy, out)
+        if args.command == "lint":
+            return _lint(args.paths, out)
+        if args.command == "db":
+            return _db_upgrade(args.url, out)
+        return _audit(args.url, args.policy, out)
+    except PipolicyError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2

@@ -1,0 +1,101 @@
+"""A policy built in code that exercises every rule, shared by the core tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pipolicy as pp
+
+JST = timezone(timedelta(hours=9))
+T0 = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+
+
+def make_policy(**overrides: Any) -> pp.Policy:
+    items = {
+        name: pp.DataItem(name)
+        for name in ("name", "email", "phone", "address", "hobbies", "resume")
+    }
+    items["medical_history"] = pp.DataItem("medical_history", special_care=True)
+    items["cookie_id"] = pp.DataItem("cookie_id", identifies=False)
+    items["tax_record"] = pp.DataItem(
+        "tax_record", legal_retention="Corporation Tax Act Art. 150-2"
+    )
+    purposes = {
+        "service": pp.Purpose(
+            "service",
+            items={"name", "email", "address"},
+            optional_items={"hobbies"},
+            categories={"customer"},
+            retention_days=365,
+        ),
+        "newsletter": pp.Purpose("newsletter", items={"email"}, retention_days=30),
+        "signup": pp.Purpose(
+            "signup", items={"name", "email"}, consent=pp.ConsentRule.AT_COLLECTION
+        ),
+        "health": pp.Purpose(
+            "health", items={"name", "medical_history"}, consent=pp.ConsentRule.AT_COLLECTION
+        ),
+        "support": pp.Purpose("support", items={"name", "email", "phone"}, handlers={"support"}),
+        "hiring": pp.Purpose("hiring", items={"name", "resume"}, categories={"applicant"}),
+        "analytics": pp.Purpose("analytics", items={"cookie_id"}),
+        "personalisation": pp.Purpose(
+            "personalisation", items={"cookie_id", "email"}, links_identifiers=True
+        ),
+        "tracking": pp.Purpose("tracking", items={"cookie_id", "email"}),
+        "accounting": pp.Purpose("accounting", items={"name", "tax_record"}),
+        "research": pp.Purpose(
+            "research",
+            items={"email"},
+            changes=(pp.PurposeChange(date(2026, 3, 1), related=False),),
+        ),
+    }
+    recipients = {
+        "shipping": pp.Recipient(
+            "shipping",
+            kind=pp.RecipientKind.ENTRUSTEE,
+            purposes={"service"},
+            items={"name", "address"},
+            contract=pp.Contract(
+                confidentiality=True, valid_from=date(2026, 1, 1), until=date(2027, 3, 31)
+            ),
+        ),
+        "partner": pp.Recipient("partner", purposes={"service"}, items={"name", "email"}),
+        "affiliate": pp.Recipient("affiliate", affiliate=True),
+        "group": pp.Recipient("group", kind=pp.RecipientKind.JOINT_USER, joint_use="group-crm"),
+        "buyer": pp.Recipient("buyer", kind=pp.RecipientKind.SUCCESSOR),
+        "court": pp.Recipient("court"),
+    }
+    joint = {
+        "group-crm": pp.JointUse(
+            "group-crm",
+            announced=True,
+            items={"name", "email"},
+            users="Group companies listed on the website",
+            purposes={"service"},
+            manager_name="Example K.K.",
+            manager_address="1-1 Chiyoda, Tokyo",
+            manager_representative="CEO Taro Example",
+            published=date(2026, 2, 1),
+        )
+    }
+    kwargs: dict[str, Any] = {
+        "controller": pp.Controller("Example K.K.", address="1-1 Chiyoda, Tokyo"),
+        "version": "v1",
+        "revised": date(2026, 3, 15),
+        "items": items,
+        "purposes": purposes,
+        "recipients": recipients,
+        "joint_uses": joint,
+        "categories": {"customer", "applicant"},
+    }
+    kwargs.update(overrides)
+    return pp.Policy(**kwargs)
+
+
+def make_engine(
+    policy: pp.Policy | None = None, at: datetime = T0
+) -> tuple[pp.Engine, pp.FixedClock]:
+    clock = pp.FixedClock(at)
+    counter = iter(range(1, 1_000_000))
+    return pp.Engine(policy or make_policy(), clock=clock, ids=lambda: f"id{next(counter)}"), clock

@@ -1,0 +1,88 @@
+"""Acquisition (R-ACQ-1, R-ACQ-2, R-ACQ-3, R-NTC-1)."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import make_engine
+
+
+def test_r_acq_1_acquisition_records_channel_source_items_purposes_time_version() -> None:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    acq = engine.acquire(
+        s, items={"name", "email"}, purposes={"service"}, channel=pp.Channel.EMAIL, source="inquiry"
+    )
+    assert (acq.channel, acq.source) == (pp.Channel.EMAIL, "inquiry")
+    assert acq.items == {"name", "email"} and acq.purposes == {"service"}
+    assert acq.acquired_at == clock.now()
+    assert acq.policy_version == "v1"  # R-NTC-1: which notice was shown
+    assert engine.acquisitions(s) == (acq,)
+    [event] = [e for e in engine.audit_events() if e.kind == "acquisition.recorded"]
+    assert event.payload["policy_version"] == "v1"
+    assert event.payload["channel"] == "email"
+
+
+def test_r_acq_1_unknown_channel_is_an_input_error() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.InvalidInput, match="channel"):
+        engine.acquire(s, items={"name"}, purposes={"service"}, channel="pigeon")
+
+
+def test_r_acq_2_items_outside_the_purposes_are_rejected() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.AcquisitionDenied) as info:
+        engine.acquire(s, items={"name", "phone"}, purposes={"service"}, channel="web")
+    assert any("R-ACQ-2" in r for r in info.value.decision.reasons)
+    assert engine.acquisitions(s) == ()
+    assert [e.kind for e in engine.audit_events()][-1] == "acquisition.denied"
+
+
+def test_r_acq_2_optional_items_need_opt_in() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(s, items={"name", "hobbies"}, purposes={"service"}, channel="web")
+    acq = engine.acquire(
+        s, items={"name", "hobbies"}, purposes={"service"}, channel="web", opted_in={"hobbies"}
+    )
+    assert acq.opted_in == {"hobbies"}
+
+
+def test_r_acq_3_special_care_items_need_prior_consent() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(s, items={"name", "medical_history"}, purposes="health")
+    assert not d.allowed and "APPI Art. 20(2)" in d.citations
+    engine.grant_consent(s, purpose="health")
+    acq = engine.acquire(s, items={"name", "medical_history"}, purposes="health", channel="mail")
+    assert acq.items == {"name", "medical_history"}
+
+
+def test_r_acq_3_special_care_exemption_with_justification() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"medical_history"},
+        purposes="health",
+        exemption=pp.Exemption.LIFE_BODY_PROPERTY,
+        justification="unconscious patient",
+    )
+    assert d.allowed and d.citations == ("APPI Art. 20(2)(ii)",)
+
+
+def test_empty_items_and_purposes_are_input_errors() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.InvalidInput, match="items is empty"):
+        engine.acquire(s, items=set(), purposes={"service"}, channel="web")
+    with pytest.raises(pp.InvalidInput, match="purposes is empty"):
+        engine.acquire(s, items={"name"}, purposes=set(), channel="web")
+    with pytest.raises(pp.UnknownItem):
+        engine.acquire(s, items={"shoe_size"}, purposes={"service"}, channel="web")
+    with pytest.raises(pp.UnknownPurpose):
+        engine.acquire(s, items={"name"}, purposes={"marketing"}, channel="web")

@@ -1,0 +1,289 @@
+"""Engine behaviour: input errors, fail-closed storage, atomicity, audit (R-SEC-3), retention (R-ACC-1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+import pytest
+
+import pipolicy as pp
+from pipolicy.backends.memory import MemoryStore, MemoryUnitOfWork
+from pipolicy.domain.audit import AuditEvent
+from tests.factories import T0, make_engine, make_policy
+
+
+def test_unregistered_subject_is_a_typed_error() -> None:
+    engine, _ = make_engine()
+    with pytest.raises(pp.SubjectNotFound) as info:
+        engine.check_use("nobody", purpose="service", items={"email"})
+    assert isinstance(info.value, LookupError)
+    assert "register_subject" in str(info.value)
+
+
+def test_register_subject_is_idempotent_per_ref_and_keeps_the_ref_out_of_reprs() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("taro@example.jp", category="customer")
+    assert engine.register_subject("taro@example.jp", category="customer") == s
+    assert engine.find_subject("taro@example.jp") == s
+    assert engine.find_subject("someone-else") is None
+    assert "taro" not in repr(s)
+    with pytest.raises(pp.InvalidInput):
+        engine.register_subject("taro@example.jp", category="applicant")
+    with pytest.raises(pp.InvalidInput):
+        engine.register_subject("")
+
+
+def test_subject_can_be_passed_by_id() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s.id, items={"email"}, purposes={"service"}, channel="web")
+    assert engine.check_use(s.id, purpose="service", items={"email"}).allowed
+    with pytest.raises(pp.InvalidInput):
+        engine.check_use("", purpose="service", items={"email"})
+
+
+def test_naive_datetimes_are_rejected() -> None:
+    with pytest.raises(pp.InvalidInput, match="naive"):
+        pp.FixedClock(datetime(2026, 1, 1))
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.InvalidInput, match="naive"):
+        engine.grant_consent(s, purpose="newsletter", expires=datetime(2027, 1, 1))
+    with pytest.raises(pp.InvalidInput, match="past"):
+        engine.grant_consent(s, purpose="newsletter", expires=clock.now())
+    with pytest.raises(pp.InvalidInput):
+        clock.advance(timedelta(seconds=-1))
+
+
+class NaiveClock:
+    def now(self) -> datetime:
+        return datetime(2026, 1, 1)
+
+
+def test_a_clock_returning_naive_time_is_rejected() -> None:
+    engine = pp.Engine(make_policy(), clock=NaiveClock())
+    with pytest.raises(pp.InvalidInput):
+        engine.register_subject("c1")
+
+
+def test_consent_scope_input_errors() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.InvalidInput, match="exactly one"):
+        engine.grant_consent(s, purpose="service", recipient="partner", items={"email"})
+    with pytest.raises(pp.InvalidInput, match="exactly one"):
+        engine.grant_consent(s)
+    with pytest.raises(pp.InvalidInput, match="items is empty"):
+        engine.grant_consent(s, recipient="partner")
+    with pytest.raises(pp.UnknownRecipient):
+        engine.grant_consent(s, recipient="stranger", items={"email"})
+    with pytest.raises(pp.InvalidInput, match="not declared"):
+        engine.grant_consent(s, purpose="newsletter", items={"phone"})
+    with pytest.raises(pp.InvalidInput):
+        engine.withdraw_consent(s)
+    with pytest.raises(pp.InvalidInput, match="justification"):
+        engine.check_use(s, purpose="service", items={"email"}, justification="why not")
+
+
+def test_engine_needs_a_policy() -> None:
+    with pytest.raises(pp.InvalidInput):
+        pp.Engine("policy.toml")  # type: ignore[arg-type]
+
+
+class FlakyStore(MemoryStore):
+    """A store whose reads fail, like a database that went away."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = False
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        uow = super().unit_of_work()
+        if self.broken:
+
+            def boom(subject_id: str) -> Any:
+                raise OSError("connection reset")
+
+            uow.facts = boom  # type: ignore[method-assign]
+        return uow
+
+
+def test_storage_failure_during_a_check_fails_closed() -> None:
+    store = FlakyStore()
+    engine = pp.Engine(make_policy(), store=store, clock=pp.FixedClock(T0))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    store.broken = True
+    with pytest.raises(pp.StorageError) as info:
+        engine.check_use(s, purpose="service", items={"email"})
+    assert isinstance(info.value.__cause__, OSError)
+    with pytest.raises(pp.StorageError):
+        engine.check_provision(s, recipient="shipping", items={"email"}, purpose="service")
+
+
+def test_a_failure_midway_keeps_nothing() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    before = list(engine.audit_events())
+    store = engine.store
+    assert isinstance(store, MemoryStore)
+    original = store.unit_of_work
+
+    def failing_uow() -> MemoryUnitOfWork:
+        uow = original()
+
+        def fail(record: pp.ProvisionRecord) -> None:
+            raise RuntimeError("disk full")
+
+        uow.provisions.add = fail  # type: ignore[method-assign]
+        return uow
+
+    store.unit_of_work = failing_uow  # type: ignore[method-assign]
+    with pytest.raises(pp.StorageError):
+        engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    store.unit_of_work = original  # type: ignore[method-assign]
+    assert engine.provisions(s) == ()
+    assert list(engine.audit_events()) == before
+    assert engine.verify_audit().ok
+
+
+def _tamper(engine: pp.Engine) -> list[AuditEvent]:
+    store = engine.store
+    assert isinstance(store, MemoryStore)
+    return store._state.audit
+
+
+def _busy_engine() -> pp.Engine:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email", "name"}, purposes={"service"}, channel="web")
+    clock.advance(timedelta(hours=1))
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    engine.withdraw_consent(s, recipient="partner")
+    return engine
+
+
+def test_r_sec_3_untouched_chain_verifies() -> None:
+    report = _busy_engine().verify_audit()
+    assert report.ok and report.events == 5 and report.first_bad_seq is None
+
+
+def test_r_sec_3_changed_event_is_detected() -> None:
+    engine = _busy_engine()
+    log = _tamper(engine)
+    log[2] = attrs.evolve(log[2], payload={**log[2].payload, "recipient": "someone-else"})
+    report = engine.verify_audit()
+    assert not report.ok and report.first_bad_seq == 3
+
+
+def test_r_sec_3_removed_event_is_detected() -> None:
+    engine = _busy_engine()
+    del _tamper(engine)[1]
+    report = engine.verify_audit()
+    assert not report.ok and report.first_bad_seq == 3
+
+
+def test_r_sec_3_reordered_events_are_detected() -> None:
+    engine = _busy_engine()
+    log = _tamper(engine)
+    log[1], log[2] = log[2], log[1]
+    assert not engine.verify_audit().ok
+
+
+def test_r_sec_3_rehashed_forgery_of_one_event_breaks_the_next() -> None:
+    from pipolicy.domain.audit import chain_hash
+
+    engine = _busy_engine()
+    log = _tamper(engine)
+    e = log[1]
+    forged_payload = {**e.payload, "channel": "mail"}
+    log[1] = attrs.evolve(
+        e,
+        payload=forged_payload,
+        hash=chain_hash(e.seq, e.at, e.kind, e.subject_id, forged_payload, e.prev_hash),
+    )
+    report = engine.verify_audit()
+    assert not report.ok and report.first_bad_seq == 3
+
+
+def test_r_sec_3_audit_payloads_hold_no_personal_values() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("hanako@example.jp", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web", source="signup")
+    for event in engine.audit_events():
+        assert "hanako" not in repr(event)
+
+
+def test_r_acc_1_retention_report_lists_data_past_its_period() -> None:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    nl = engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.acquire(s, items={"name", "tax_record"}, purposes={"accounting"}, channel="web")
+    assert engine.retention_report() == []
+    clock.advance(timedelta(days=31))
+    [entry] = engine.retention_report()
+    assert entry.acquisition_id == nl.id and entry.items == {"email"}
+    assert entry.due_since == nl.acquired_at + timedelta(days=30)
+
+
+def test_r_acc_1_leaving_the_service_restarts_the_period() -> None:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    clock.advance(timedelta(days=20))
+    engine.mark_left(s)
+    clock.advance(timedelta(days=20))
+    assert engine.retention_report() == []
+    clock.advance(timedelta(days=11))
+    assert len(engine.retention_report()) == 1
+
+
+def test_r_acc_1_legal_hold_items_are_reported_separately() -> None:
+    policy = make_policy()
+    purposes = dict(policy.purposes)
+    purposes["accounting"] = attrs.evolve(purposes["accounting"], retention_days=10)
+    engine, clock = make_engine(make_policy(purposes=purposes))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "tax_record"}, purposes={"accounting"}, channel="mail")
+    clock.advance(timedelta(days=11))
+    [entry] = engine.retention_report()
+    assert entry.items == {"name"} and entry.legal_hold == {"tax_record"}
+
+
+def test_open_store_by_url_and_unknown_scheme() -> None:
+    store = pp.open_store("memory://")
+    assert isinstance(store, MemoryStore)
+    assert "memory" in pp.available_backends()
+    with pytest.raises(pp.BackendNotFound) as info:
+        pp.open_store("mongodb://localhost")
+    assert isinstance(info.value, ImportError)
+    with pytest.raises(pp.BackendNotFound, match="no scheme"):
+        pp.open_store("pi.db")
+    engine = pp.Engine(make_policy(), store="memory://")
+    assert isinstance(engine.store, MemoryStore)
+
+
+def test_closed_memory_store_refuses_work() -> None:
+    engine, _ = make_engine()
+    engine.store.close()
+    with pytest.raises(pp.StorageError):
+        engine.register_subject("c1")
+
+
+def test_system_clock_is_aware() -> None:
+    now = pp.SystemClock().now()
+    assert now.tzinfo is not None
+    assert abs(now - datetime.now(timezone.utc)) < timedelta(seconds=5)
+
+
+def test_audit_events_iterate_in_order() -> None:
+    engine = _busy_engine()
+    events: Iterator[AuditEvent] = engine.audit_events()
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]

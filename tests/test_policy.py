@@ -1,0 +1,286 @@
+"""Policy construction, TOML loading and validation (R-USE-2, R-TPP-5, R-TPP-7, R-SEC-2, R-ACQ-3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import make_policy
+
+MINIMAL = """
+[policy]
+version = "v1"
+revised = 2026-04-01
+
+[controller]
+name = "Example K.K."
+
+[items.email]
+
+[purposes.service]
+items = ["email"]
+"""
+
+
+def locations(err: pp.PolicyError) -> set[str]:
+    return {p.location for p in err.problems}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_minimal_policy_loads_with_defaults(tmp_path: Path) -> None:
+    policy = pp.load_policy(write(tmp_path, MINIMAL))
+    assert policy.version == "v1"
+    assert policy.revised == date(2026, 4, 1)
+    assert policy.purposes["service"].items == {"email"}
+    assert policy.requests.response_days == 14
+    assert "consent" in policy.provision_grounds
+
+
+def test_r_use_2_policy_needs_version_and_revision_date(tmp_path: Path) -> None:
+    text = MINIMAL.replace('version = "v1"\n', "").replace("revised = 2026-04-01\n", "")
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(write(tmp_path, text))
+    assert {"policy.version", "policy.revised"} <= locations(info.value)
+
+
+def test_every_problem_is_reported_at_once_with_its_location(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + """
+[purposes.marketing]
+items = ["email", "shoe_size"]
+unknown_key = 1
+
+[recipients.shipping]
+kind = "entrustee"
+purposes = ["service", "nope"]
+items = ["email"]
+
+[provision]
+grounds = ["consent", "entrustment", "other_services_operation"]
+
+[requests]
+fees = { correction = 500 }
+"""
+    )
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(write(tmp_path, text))
+    err = info.value
+    assert {
+        "purposes.marketing.items",
+        "purposes.marketing.unknown_key",
+        "recipients.shipping.contract",
+        "recipients.shipping.purposes",
+        "provision.grounds",
+        "requests.fees.correction",
+    } <= locations(err)
+    assert isinstance(err, ValueError)
+    assert "shoe_size" in str(err)
+    assert err.source is not None and err.source.endswith("policy.toml")
+
+
+def test_r_tpp_7_ground_without_legal_basis_is_rejected() -> None:
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(provision_grounds={"consent", "other_services_operation"})
+    [problem] = [p for p in info.value.problems if p.location == "provision.grounds"]
+    assert "other_services_operation" in problem.message
+    assert "Art. 27" in problem.message
+
+
+def test_r_tpp_5_joint_use_missing_any_of_the_five_items_fails() -> None:
+    incomplete = pp.JointUse(
+        "crm",
+        announced=True,
+        items={"email"},
+        users="group companies",
+        purposes={"service"},
+        manager_name="Example K.K.",
+        published=date(2026, 1, 1),
+    )
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(joint_uses={"group-crm": incomplete})
+    messages = [p.message for p in info.value.problems if p.location == "joint_use.group-crm"]
+    assert any("(5)" in m for m in messages)
+    assert not any("(1)" in m or "(2)" in m or "(3)" in m or "(4)" in m for m in messages)
+
+
+def test_r_tpp_5_joint_use_without_announcement_or_scope_lists_each_gap() -> None:
+    empty = pp.JointUse("group-crm")
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(joint_uses={"group-crm": empty})
+    messages = " ".join(p.message for p in info.value.problems)
+    for numeral in ("(1)", "(2)", "(3)", "(4)", "(5)"):
+        assert numeral in messages
+    assert "joint_use.group-crm.published" in locations(info.value)
+
+
+def test_r_sec_2_entrustee_needs_a_confidentiality_contract() -> None:
+    loose = pp.Recipient(
+        "shipping",
+        kind=pp.RecipientKind.ENTRUSTEE,
+        purposes={"service"},
+        items={"name"},
+        contract=pp.Contract(confidentiality=False),
+    )
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(recipients={"shipping": loose})
+    assert "recipients.shipping.contract.confidentiality" in locations(info.value)
+
+
+def test_r_acq_3_special_care_item_needs_a_consent_rule() -> None:
+    base = make_policy()
+    purposes = dict(base.purposes)
+    purposes["health"] = pp.Purpose("health", items={"name", "medical_history"})
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(purposes=purposes)
+    assert "purposes.health.consent" in locations(info.value)
+
+
+def test_r_use_2_related_change_needs_a_statement() -> None:
+    base = make_policy()
+    purposes = dict(base.purposes)
+    purposes["newsletter"] = pp.Purpose(
+        "newsletter", items={"email"}, changes=(pp.PurposeChange(date(2026, 3, 1), related=True),)
+    )
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(purposes=purposes)
+    assert "purposes.newsletter.changes[0].statement" in locations(info.value)
+
+
+def test_r_use_5_unknown_use_exemption_is_rejected() -> None:
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(use_exemptions={"laws_and_regulations", "because_we_can"})
+    assert "use.exemptions" in locations(info.value)
+
+
+def test_r_sec_1_service_needs_a_responsible_person() -> None:
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(services={"shop": pp.Service("shop", purposes={"service"})})
+    assert "services.shop.responsible" in locations(info.value)
+
+
+def test_structural_errors_are_typed_and_located(tmp_path: Path) -> None:
+    text = MINIMAL.replace('items = ["email"]', 'items = 3\nconsent = "maybe"') + (
+        '\n[items.name]\nspecial_care = "yes"\n[bogus]\n'
+    )
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(write(tmp_path, text))
+    assert {
+        "purposes.service.items",
+        "purposes.service.consent",
+        "items.name.special_care",
+        "bogus",
+    } <= locations(info.value)
+
+
+def test_invalid_toml_is_a_policy_error(tmp_path: Path) -> None:
+    with pytest.raises(pp.PolicyError, match="not valid TOML"):
+        pp.load_policy(write(tmp_path, "[policy\nversion="))
+
+
+def test_missing_file_is_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        pp.load_policy(tmp_path / "absent.toml")
+
+
+def test_lookups_raise_typed_errors_that_name_the_known_entries() -> None:
+    policy = make_policy()
+    with pytest.raises(pp.UnknownPurpose) as info:
+        policy.purpose("marketing")
+    assert isinstance(info.value, KeyError)
+    assert "newsletter" in str(info.value)
+    with pytest.raises(pp.UnknownRecipient):
+        policy.recipient("nobody")
+    with pytest.raises(pp.UnknownItem):
+        policy.item("shoe_size")
+
+
+def test_policy_repr_names_entries_not_addresses() -> None:
+    text = repr(make_policy())
+    assert "Example K.K." in text
+    assert "Chiyoda" not in text
+
+
+def test_full_toml_round_trip_of_every_section(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + """
+[items.name]
+title = "Name"
+[items.cookie]
+identifies = false
+[items.health]
+special_care = true
+[items.tax]
+legal_retention = "Corporation Tax Act"
+
+[purposes.care]
+items = ["name", "health"]
+consent = "at_collection"
+handlers = ["nurse"]
+retention_days = 30
+changes = [{ revised = 2026-03-01, related = true, statement = "same service, new channel" }]
+
+[recipients.shipping]
+kind = "entrustee"
+purposes = ["service"]
+items = ["email"]
+contract = { confidentiality = true, until = 2027-03-31, reference = "C-1" }
+
+[recipients.group]
+kind = "joint_user"
+joint_use = "crm"
+
+[joint_use.crm]
+announced = true
+items = ["email"]
+users = "group companies"
+purposes = ["service"]
+published = 2026-01-01
+manager = { name = "Example K.K.", address = "Tokyo", representative = "CEO" }
+
+[services.shop]
+purposes = ["service"]
+responsible = "Head of e-commerce"
+window = "shop@example.jp"
+
+[use]
+exemptions = ["laws_and_regulations"]
+
+[provision]
+grounds = ["consent", "entrustment", "joint_use"]
+record_retention_days = 1095
+
+[requests]
+response_days = 10
+fees = { disclosure = 1000 }
+accepted_ids = ["passport", "drivers_license"]
+certificate_max_age_days = 90
+
+[statistics]
+min_group = 5
+"""
+    )
+    policy = pp.load_policy(write(tmp_path, text))
+    assert policy.items["cookie"].identifies is False
+    assert policy.purposes["care"].consent is pp.ConsentRule.AT_COLLECTION
+    assert policy.purposes["care"].changes[0].related is True
+    contract = policy.recipients["shipping"].contract
+    assert contract is not None and contract.until == date(2027, 3, 31)
+    assert policy.joint_uses["crm"].manager_representative == "CEO"
+    assert policy.services["shop"].responsible == "Head of e-commerce"
+    assert policy.use_exemptions == {"laws_and_regulations"}
+    assert policy.requests.fees == {pp.RequestKind.DISCLOSURE: 1000}
+    assert policy.requests.accepted_ids == {
+        pp.DocumentKind.PASSPORT,
+        pp.DocumentKind.DRIVERS_LICENSE,
+    }
+    assert policy.statistics_min_group == 5

@@ -1,0 +1,178 @@
+"""Provision to others (R-TPP-1..5, R-SEC-2, R-REC-1)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import JST, make_engine, make_policy
+
+
+def setup() -> tuple[pp.Engine, pp.FixedClock, pp.Subject]:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
+    return engine, clock, s
+
+
+def test_r_tpp_1_third_party_needs_prior_consent() -> None:
+    engine, _, s = setup()
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+    assert not d.allowed and "APPI Art. 27(1)" in d.citations
+    with pytest.raises(pp.ProvisionDenied) as info:
+        engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    assert info.value.decision == d
+    assert engine.provisions(s) == ()
+
+
+def test_r_tpp_1_affiliates_are_third_parties() -> None:
+    engine, _, s = setup()
+    assert not engine.check_provision(s, recipient="affiliate", items={"email"}).allowed
+    engine.grant_consent(s, recipient="affiliate", items={"email"})
+    assert (
+        engine.check_provision(s, recipient="affiliate", items={"email"}).basis is pp.Basis.CONSENT
+    )
+
+
+def test_r_tpp_1_consent_covers_only_its_items() -> None:
+    engine, _, s = setup()
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    assert not engine.check_provision(s, recipient="partner", items={"name", "email"}).allowed
+
+
+def test_r_rec_1_consent_based_provision_creates_the_legal_record() -> None:
+    engine, clock, s = setup()
+    consent = engine.grant_consent(s, recipient="partner", items={"email"})
+    record = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    assert record.basis is pp.Basis.CONSENT
+    assert record.required_by_law
+    assert record.consent_id == consent.id
+    assert record.subject_id == s.id and record.items == {"email"}
+    assert record.provided_at == clock.now()
+    assert record.keep_until == clock.now() + timedelta(days=3 * 365)
+    assert engine.provisions(s) == (record,)
+
+
+def test_r_tpp_2_court_order_allows_provision_without_consent() -> None:
+    engine, _, s = setup()
+    record = engine.provide(
+        s,
+        recipient="court",
+        items={"name"},
+        exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+        justification="order 2026-123",
+    )
+    assert record.basis is pp.Basis.EXEMPTION
+    assert not record.required_by_law and record.keep_until is None
+    assert record.justification == "order 2026-123"
+    [event] = [e for e in engine.audit_events() if e.kind == "provision.recorded"]
+    assert event.payload["justification"] == "order 2026-123"
+    assert event.payload["citations"] == ["APPI Art. 27(1)(i)"]
+
+
+def test_r_tpp_2_exemption_without_justification_is_an_input_error() -> None:
+    engine, _, s = setup()
+    with pytest.raises(pp.InvalidInput):
+        engine.check_provision(
+            s, recipient="court", items={"name"}, exemption="laws_and_regulations"
+        )
+    with pytest.raises(pp.InvalidInput):
+        engine.check_provision(
+            s,
+            recipient="court",
+            items={"name"},
+            exemption="laws_and_regulations",
+            justification="  ",
+        )
+    with pytest.raises(pp.InvalidInput, match="unknown exemption"):
+        engine.check_provision(
+            s, recipient="court", items={"name"}, exemption="because", justification="x"
+        )
+
+
+def test_r_tpp_2_policy_may_allow_fewer_exemptions() -> None:
+    policy = make_policy(
+        provision_grounds={"consent", "entrustment", "joint_use", "laws_and_regulations"}
+    )
+    engine, _ = make_engine(policy)
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+    d = engine.check_provision(
+        s,
+        recipient="court",
+        items={"name"},
+        exemption=pp.Exemption.ACADEMIC_RESEARCH,
+        justification="study 7",
+    )
+    assert not d.allowed
+
+
+def test_r_tpp_3_entrustee_gets_contract_items_within_purpose() -> None:
+    engine, _, s = setup()
+    d = engine.check_provision(
+        s, recipient="shipping", items={"name", "address"}, purpose="service"
+    )
+    assert d.allowed and d.basis is pp.Basis.ENTRUSTMENT
+    assert "APPI Art. 27(5)(i)" in d.citations
+    record = engine.provide(s, recipient="shipping", items={"name", "address"}, purpose="service")
+    assert not record.required_by_law
+    not_in_contract = engine.check_provision(
+        s, recipient="shipping", items={"email"}, purpose="service"
+    )
+    assert not not_in_contract.allowed
+    no_purpose = engine.check_provision(s, recipient="shipping", items={"name"})
+    assert not no_purpose.allowed
+
+
+def test_r_sec_2_entrustment_after_contract_end_is_denied() -> None:
+    engine, clock, s = setup()
+    clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=JST))
+    d = engine.check_provision(s, recipient="shipping", items={"name"}, purpose="service")
+    assert not d.allowed and any("R-SEC-2" in r for r in d.reasons)
+
+
+def test_r_tpp_3_entrustment_needs_the_purpose_notified_for_the_items() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    d = engine.check_provision(s, recipient="shipping", items={"name"}, purpose="service")
+    assert not d.allowed
+    assert any("not notified" in r and "R-TPP-3" in r for r in d.reasons)
+
+
+def test_r_tpp_4_business_succession_is_not_third_party_provision() -> None:
+    engine, _, s = setup()
+    record = engine.provide(s, recipient="buyer", items={"name", "email"})
+    assert record.basis is pp.Basis.BUSINESS_SUCCESSION and not record.required_by_law
+
+
+def test_r_tpp_5_joint_use_within_announced_items_and_purposes() -> None:
+    engine, _, s = setup()
+    d = engine.check_provision(s, recipient="group", items={"name", "email"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.JOINT_USE
+    assert "APPI Art. 27(5)(iii)" in d.citations
+    assert not engine.check_provision(s, recipient="group", items={"address"}, purpose="service")
+    assert not engine.check_provision(s, recipient="group", items={"email"}, purpose="newsletter")
+
+
+def test_r_tpp_5_joint_use_before_publication_is_denied() -> None:
+    engine, clock, s = setup()
+    clock.set(datetime(2026, 1, 15, 9, 0, tzinfo=JST))
+    d = engine.check_provision(s, recipient="group", items={"email"}, purpose="service")
+    assert not d.allowed and any("R-TPP-5" in r for r in d.reasons)
+
+
+def test_provision_of_items_not_held_is_denied() -> None:
+    engine, _, s = setup()
+    engine.grant_consent(s, recipient="affiliate", items={"phone"})
+    assert not engine.check_provision(s, recipient="affiliate", items={"phone"}).allowed
+
+
+def test_recipient_purposes_limit_what_it_may_receive() -> None:
+    engine, _, s = setup()
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="newsletter")
+    assert not d.allowed
