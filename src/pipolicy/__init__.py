@@ -68,6 +68,7 @@ from pipolicy.policy.model import (
     Service,
 )
 from pipolicy.rules.common import Actor
+from pipolicy.rules.statistics import Aggregate, aggregate
 from pipolicy.storage.registry import available_backends, open_store
 from pipolicy.storage.repositories import Capabilities, Store, UnitOfWork
 
@@ -77,6 +78,7 @@ __all__ = [
     "Acquisition",
     "AcquisitionDenied",
     "Actor",
+    "Aggregate",
     "Applicant",
     "ApplicantKind",
     "AuditEvent",
@@ -137,6 +139,7 @@ __all__ = [
     "UnknownRecipient",
     "UseDenied",
     "__version__",
+    "aggregate",
     "available_backends",
     "example_policy",
     "example_policy_names",

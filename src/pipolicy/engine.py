@@ -40,6 +40,7 @@ from pipolicy.policy.model import Policy
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
 from pipolicy.rules.common import Actor
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
+from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.registry import open_store
 from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
@@ -698,6 +699,34 @@ class Engine:
             )
             self._audit(uow, "provision.recorded", facts.subject.id, payload)
             return record
+
+        return self._commit_denials(op)
+
+    # -- anonymous statistics ---------------------------------------------------------
+
+    def check_statistics(self, *, recipient: str, purpose: str, table: Aggregate) -> Decision:
+        """May this aggregate be given to ``recipient`` without consent (R-TPP-6)?"""
+        self.policy.recipient(recipient)
+        self.policy.purpose(purpose)
+        if not isinstance(table, Aggregate):
+            raise InvalidInput(
+                "table must be a pp.Aggregate: build it with pp.aggregate(rows, dimensions, k)"
+            )
+        self.policy.check_items(frozenset(table.dimensions))
+        return decide_statistics(self.policy, recipient, purpose, table)
+
+    def provide_statistics(self, *, recipient: str, purpose: str, table: Aggregate) -> Decision:
+        """Decide and record an anonymous provision; raise :class:`ProvisionDenied` if denied."""
+        decision = self.check_statistics(recipient=recipient, purpose=purpose, table=table)
+
+        def op(uow: UnitOfWork) -> Decision:
+            payload = self._decision_payload(decision)
+            payload["groups"] = len(table.groups)
+            kind = "statistics.provided" if decision.allowed else "statistics.denied"
+            self._audit(uow, kind, None, payload)
+            if not decision.allowed:
+                raise ProvisionDenied(decision)
+            return decision
 
         return self._commit_denials(op)
 

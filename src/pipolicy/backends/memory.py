@@ -12,6 +12,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
 
 import attrs
@@ -183,21 +184,43 @@ class _Audit(_Repo):
 
 
 class MemoryUnitOfWork:
+    # Repositories are built on first use: a read-only check touches none of them.
+
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self._state = store._state
         self._undo: list[_Undo] = []
-        state = store._state
-        self.subjects = _Subjects(state, self._undo)
-        self.consents = _Consents(state, self._undo)
-        self.acquisitions = _Acquisitions(state, self._undo)
-        self.provisions = _Provisions(state, self._undo)
-        self.restrictions = _Restrictions(state, self._undo)
-        self.requests = _Requests(state, self._undo)
-        self.audit = _Audit(state, self._undo)
-        self._active = False
+
+    @cached_property
+    def subjects(self) -> _Subjects:
+        return _Subjects(self._state, self._undo)
+
+    @cached_property
+    def consents(self) -> _Consents:
+        return _Consents(self._state, self._undo)
+
+    @cached_property
+    def acquisitions(self) -> _Acquisitions:
+        return _Acquisitions(self._state, self._undo)
+
+    @cached_property
+    def provisions(self) -> _Provisions:
+        return _Provisions(self._state, self._undo)
+
+    @cached_property
+    def restrictions(self) -> _Restrictions:
+        return _Restrictions(self._state, self._undo)
+
+    @cached_property
+    def requests(self) -> _Requests:
+        return _Requests(self._state, self._undo)
+
+    @cached_property
+    def audit(self) -> _Audit:
+        return _Audit(self._state, self._undo)
 
     def facts(self, subject_id: str) -> SubjectFacts | None:
-        s = self._store._state
+        s = self._state
         subject = s.subjects.get(subject_id)
         if subject is None:
             return None
@@ -219,7 +242,6 @@ class MemoryUnitOfWork:
         if self._store._closed:
             raise StorageError("this MemoryStore is closed: open a new store")
         self._store._lock.acquire()
-        self._active = True
         return self
 
     def __exit__(
@@ -231,7 +253,6 @@ class MemoryUnitOfWork:
         try:
             self.rollback()
         finally:
-            self._active = False
             self._store._lock.release()
 
 

@@ -105,14 +105,17 @@ class Purpose:
     statistics: bool = False
     retention_days: int | None = None
     changes: tuple[PurposeChange, ...] = ()
+    # Derived once, since the rules read them on every decision.
+    all_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    new_since: date | None = attrs.field(init=False, eq=False, repr=False)
+    """Date of the last change beyond relevance, if any (R-CON-3)."""
 
-    @property
-    def all_items(self) -> frozenset[str]:
+    @all_items.default
+    def _all_items(self) -> frozenset[str]:
         return self.items | self.optional_items
 
-    @property
-    def new_since(self) -> date | None:
-        """Date of the last change beyond relevance, if any (R-CON-3)."""
+    @new_since.default
+    def _new_since(self) -> date | None:
         unrelated = [c.revised for c in self.changes if not c.related]
         return max(unrelated) if unrelated else None
 

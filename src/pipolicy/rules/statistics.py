@@ -1,0 +1,82 @@
+"""Anonymous statistics (Art. 2(1); R-TPP-6, R-USE-8).
+
+Aggregate output that cannot identify anyone is not personal data, so it may be provided
+without consent. The library checks that the output *is* aggregate: every group counts at
+least the policy's ``statistics.min_group`` people (k), and it groups only by items that
+the statistics purpose declares. :func:`aggregate` builds such a table and suppresses the
+groups that are too small.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.policy.model import Policy
+from pipolicy.rules.common import clause
+
+__all__ = ["Aggregate", "aggregate", "decide_statistics"]
+
+ART_2_1 = "APPI Art. 2(1)"
+
+
+@attrs.frozen
+class Aggregate:
+    """Counts of people per group; ``dimensions`` are the item names grouped by."""
+
+    dimensions: tuple[str, ...]
+    groups: Mapping[tuple[str, ...], int]
+    suppressed: int = 0
+
+    def __repr__(self) -> str:  # group values may be personal attributes: show sizes only
+        return f"Aggregate(dimensions={self.dimensions}, groups={len(self.groups)}, suppressed={self.suppressed})"
+
+
+def aggregate(
+    rows: Iterable[Mapping[str, object]], dimensions: Iterable[str], min_group: int
+) -> Aggregate:
+    """Count ``rows`` (one per person) by ``dimensions``; drop groups smaller than ``min_group``."""
+    dims = tuple(dimensions)
+    counts = Counter(tuple(str(row.get(d, "")) for d in dims) for row in rows)
+    kept = {key: n for key, n in counts.items() if n >= min_group}
+    return Aggregate(dims, kept, suppressed=len(counts) - len(kept))
+
+
+def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggregate) -> Decision:
+    """May ``table`` be given to ``recipient`` as anonymous statistics for ``purpose``?"""
+    ctx: dict[str, Any] = {
+        "action": "statistics",
+        "purpose": purpose,
+        "recipient": recipient,
+        "items": frozenset(table.dimensions),
+    }
+    p = policy.purposes[purpose]
+    cites = (ART_2_1, clause("purposes", purpose))
+    reasons = []
+    if "anonymized" not in policy.provision_grounds:
+        reasons.append("the policy does not provide for anonymous statistics")
+    if not p.statistics:
+        reasons.append(f"purpose {purpose!r} is not a statistics purpose")
+    outside = set(table.dimensions) - p.all_items
+    if outside:
+        reasons.append(f"groups by items the purpose does not declare: {sorted(outside)}")
+    k = policy.statistics_min_group
+    small = sum(1 for n in table.groups.values() if n < k)
+    if small:
+        reasons.append(
+            f"{small} group(s) count fewer than {k} people and could identify someone (R-TPP-6)"
+        )
+    if not table.groups:
+        reasons.append("the table is empty")
+    if reasons:
+        return Decision.deny(tuple(reasons), cites, **ctx)
+    return Decision.allow(
+        Basis.ANONYMIZED,
+        f"aggregate of {len(table.groups)} group(s), each of at least {k} people",
+        cites,
+        **ctx,
+    )

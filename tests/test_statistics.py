@@ -1,0 +1,72 @@
+"""Anonymous statistics may be provided without consent only when aggregate (R-TPP-6, R-USE-8)."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import make_engine, make_policy
+
+
+def stats_policy(**overrides: object) -> pp.Policy:
+    base = make_policy()
+    purposes = dict(base.purposes)
+    purposes["stats"] = pp.Purpose("stats", items={"hobbies", "address"}, statistics=True)
+    return make_policy(purposes=purposes, statistics_min_group=3, **overrides)
+
+
+ROWS = [{"hobbies": "tennis"}] * 5 + [{"hobbies": "go"}] * 3 + [{"hobbies": "chess"}]
+
+
+def test_r_use_8_aggregate_suppresses_groups_smaller_than_k() -> None:
+    table = pp.aggregate(ROWS, ["hobbies"], min_group=3)
+    assert dict(table.groups) == {("tennis",): 5, ("go",): 3}
+    assert table.suppressed == 1
+    assert "tennis" not in repr(table)
+
+
+def test_r_tpp_6_aggregate_output_may_be_provided_without_consent() -> None:
+    engine, _ = make_engine(stats_policy())
+    table = pp.aggregate(ROWS, ["hobbies"], min_group=3)
+    d = engine.provide_statistics(recipient="partner", purpose="stats", table=table)
+    assert d.allowed and d.basis is pp.Basis.ANONYMIZED
+    assert "APPI Art. 2(1)" in d.citations
+    assert [e.kind for e in engine.audit_events()] == ["statistics.provided"]
+
+
+def test_r_tpp_6_a_group_below_k_is_refused() -> None:
+    engine, _ = make_engine(stats_policy())
+    table = pp.Aggregate(("hobbies",), {("tennis",): 5, ("chess",): 1})
+    d = engine.check_statistics(recipient="partner", purpose="stats", table=table)
+    assert not d.allowed and any("fewer than 3" in r for r in d.reasons)
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide_statistics(recipient="partner", purpose="stats", table=table)
+    assert [e.kind for e in engine.audit_events()] == ["statistics.denied"]
+
+
+def test_r_tpp_6_only_statistics_purposes_and_their_items() -> None:
+    engine, _ = make_engine(stats_policy())
+    table = pp.Aggregate(("phone",), {("x",): 50})
+    d = engine.check_statistics(recipient="partner", purpose="service", table=table)
+    assert not d.allowed
+    assert len(d.reasons) == 2  # not a statistics purpose; phone not declared for it
+    empty = engine.check_statistics(
+        recipient="partner", purpose="stats", table=pp.Aggregate(("hobbies",), {})
+    )
+    assert not empty.allowed
+
+
+def test_r_tpp_6_policy_without_the_anonymized_ground_refuses() -> None:
+    engine, _ = make_engine(stats_policy(provision_grounds={"consent", "entrustment", "joint_use"}))
+    table = pp.aggregate(ROWS, ["hobbies"], min_group=3)
+    assert not engine.check_statistics(recipient="partner", purpose="stats", table=table).allowed
+
+
+def test_statistics_input_errors() -> None:
+    engine, _ = make_engine(stats_policy())
+    with pytest.raises(pp.InvalidInput):
+        engine.check_statistics(recipient="partner", purpose="stats", table={"a": 1})  # type: ignore[arg-type]
+    with pytest.raises(pp.UnknownItem):
+        engine.check_statistics(
+            recipient="partner", purpose="stats", table=pp.Aggregate(("shoe",), {("x",): 9})
+        )
