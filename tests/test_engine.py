@@ -287,3 +287,21 @@ def test_audit_events_iterate_in_order() -> None:
     engine = _busy_engine()
     events: Iterator[AuditEvent] = engine.audit_events()
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+
+
+def test_r_use_10_service_retention_applies_to_its_purposes() -> None:
+    policy = make_policy(
+        services={
+            "shop": pp.Service(
+                "shop", purposes={"hiring"}, responsible="HR lead", retention_days=60
+            )
+        }
+    )
+    engine, clock = make_engine(policy)
+    s = engine.register_subject("a1", category="applicant")
+    engine.acquire(s, items={"name", "resume"}, purposes={"hiring"}, channel="email")
+    clock.advance(timedelta(days=59))
+    assert engine.retention_report() == []
+    clock.advance(timedelta(days=2))
+    [entry] = engine.retention_report()
+    assert entry.items == {"name", "resume"}

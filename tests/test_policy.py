@@ -257,7 +257,7 @@ exemptions = ["laws_and_regulations"]
 
 [provision]
 grounds = ["consent", "entrustment", "joint_use"]
-record_retention_days = 1095
+record_retention_years = 3
 
 [requests]
 response_days = 10

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -51,7 +51,7 @@ def test_r_rec_1_consent_based_provision_creates_the_legal_record() -> None:
     assert record.consent_id == consent.id
     assert record.subject_id == s.id and record.items == {"email"}
     assert record.provided_at == clock.now()
-    assert record.keep_until == clock.now() + timedelta(days=3 * 365)
+    assert record.keep_until == datetime(2029, 4, 1, 9, 0, tzinfo=JST)  # 3 calendar years
     assert engine.provisions(s) == (record,)
 
 
@@ -176,3 +176,11 @@ def test_recipient_purposes_limit_what_it_may_receive() -> None:
     engine.grant_consent(s, recipient="partner", items={"email"})
     d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="newsletter")
     assert not d.allowed
+
+
+def test_r_rec_1_keeping_period_counts_calendar_years_across_leap_days() -> None:
+    from pipolicy.domain.provisions import years_later
+
+    leap = datetime(2028, 2, 29, 12, 0, tzinfo=JST)
+    assert years_later(leap, 3) == datetime(2031, 2, 28, 12, 0, tzinfo=JST)
+    assert years_later(datetime(2026, 11, 22, tzinfo=JST), 3) == datetime(2029, 11, 22, tzinfo=JST)

@@ -22,7 +22,7 @@ from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_ch
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.provisions import ProvisionRecord, years_later
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -686,7 +686,7 @@ class Engine:
                 basis=decision.basis,
                 provided_at=now,
                 required_by_law=required,
-                keep_until=now + timedelta(days=self.policy.record_retention_days)
+                keep_until=years_later(now, self.policy.record_retention_years)
                 if required
                 else None,
                 consent_id=decision.consent_id,
@@ -746,9 +746,7 @@ class Engine:
             left: dict[str, datetime | None] = {}
             for acq in uow.acquisitions.scan():
                 periods = [
-                    self.policy.purposes[p].retention_days
-                    for p in acq.purposes
-                    if p in self.policy.purposes
+                    self._retention_days(p) for p in acq.purposes if p in self.policy.purposes
                 ]
                 if not periods or any(d is None for d in periods):
                     continue
@@ -773,6 +771,16 @@ class Engine:
             return entries
 
         return self._run(op, write=False)
+
+    def _retention_days(self, purpose: str) -> int | None:
+        """The purpose's retention period, else that of a service grouping it (R-USE-10)."""
+        days = self.policy.purposes[purpose].retention_days
+        if days is None:
+            found = [
+                s.retention_days for s in self.policy.services.values() if purpose in s.purposes
+            ]
+            days = max((d for d in found if d is not None), default=None)
+        return days
 
     def audit_events(self) -> Iterator[AuditEvent]:
         """The audit log, oldest first."""

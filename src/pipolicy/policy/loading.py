@@ -287,7 +287,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     use = r.table(data, "use", "")
     r.keys(use, {"exemptions"}, "use")
     prov = r.table(data, "provision", "")
-    r.keys(prov, {"grounds", "record_retention_days"}, "provision")
+    r.keys(prov, {"grounds", "record_retention_years"}, "provision")
     stats = r.table(data, "statistics", "")
     r.keys(stats, {"min_group"}, "statistics")
     req = r.table(data, "requests", "")
@@ -337,7 +337,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             services=services,
             categories=r.names(meta, "categories", "policy"),
             requests=settings,
-            record_retention_days=r.get(prov, "record_retention_days", int, 3 * 365, "provision"),
+            record_retention_years=r.get(prov, "record_retention_years", int, 3, "provision"),
             statistics_min_group=r.get(stats, "min_group", int, 10, "statistics"),
             source=source,
             **kwargs,

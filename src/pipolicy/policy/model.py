@@ -240,7 +240,7 @@ class Policy:
     )
     provision_grounds: frozenset[str] = attrs.field(default=LAW_PROVISION_GROUNDS, converter=_fs)
     requests: RequestSettings = attrs.field(factory=RequestSettings)
-    record_retention_days: int = 3 * 365
+    record_retention_years: int = 3
     statistics_min_group: int = 10
     source: str | None = attrs.field(default=None, eq=False)
 

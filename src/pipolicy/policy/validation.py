@@ -158,9 +158,9 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             )
         if fee < 0:
             add(f"requests.fees.{kind.value}", "a fee cannot be negative")
-    if policy.record_retention_days < 365:
+    if policy.record_retention_years < 1:
         add(
-            "provision.record_retention_days",
+            "provision.record_retention_years",
             "provision records are kept at least one year (Art. 29(2))",
         )
     if policy.statistics_min_group < 2:

@@ -1,0 +1,1 @@
+"""The five seed policies, played as the situations each seed describes."""

@@ -1,0 +1,506 @@
+"""Seed 000, Indigo Blue Co., Ltd. (``examples/policies/indigo_blue.toml``).
+
+Indigo Blue specifies its purposes in advance and collects only after the user's
+permission (L10), never uses data outside those purposes (L10), gives data to third
+parties only with permission and within the purposes (L11), entrusts it to contractors
+bound by contract (L12) such as a shipping subcontractor who learns the name and the
+shipment destination (L60), and discloses without consent only on the order of a court,
+regulator or other public institution (L13). Beyond the minimum required questions, every
+question is optional (L58); purpose (4) makes anonymous statistics (L34).
+
+Which lines each test plays:
+
+- L10 permission before collection, use on it, withdrawal: ``test_r_use_7_*``,
+  ``test_r_con_2_*``; no use outside the purposes: ``test_r_use_4_*``, ``test_r_use_1_*``.
+- L11 third parties with permission, within the purposes: ``test_r_tpp_1_*``.
+- L12 entrustment under contract, L60 shipping gets name and destination:
+  ``test_r_tpp_3_*``, ``test_r_sec_2_*``.
+- L13 court and regulator orders: ``test_r_tpp_2_*``; the only use beyond purpose the
+  seed admits: ``test_r_use_5_*``.
+- L58 optional questions: ``test_r_acq_2_*``.
+- L34 anonymous statistics: ``test_r_use_4_answers_*``, ``test_r_use_8_*``, ``test_r_tpp_6_*``.
+- L46-L53 termination of usage on request: ``test_r_req_7_*``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipolicy as pp
+
+from ._support import JST, start
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=JST)
+SIGNUP = pp.Evidence(method="web-form", ref="signup-form-v1")
+SERVICE_ITEMS = frozenset({"name", "email", "phone", "address", "organization"})
+ORDER = "Tokyo District Court order (Wa) No. 2026-123"
+
+
+@pytest.fixture
+def running() -> tuple[pp.Engine, pp.FixedClock]:
+    return start("indigo_blue", NOW)
+
+
+@pytest.fixture
+def engine(running: tuple[pp.Engine, pp.FixedClock]) -> pp.Engine:
+    return running[0]
+
+
+@pytest.fixture
+def clock(running: tuple[pp.Engine, pp.FixedClock]) -> pp.FixedClock:
+    return running[1]
+
+
+def customer(engine: pp.Engine, items: frozenset[str] = SERVICE_ITEMS) -> pp.Subject:
+    """A customer who gave permission for the service and then filled in the form (L10, L56)."""
+    s = engine.register_subject("customer-1", category="customer")
+    engine.grant_consent(s, purpose="service", evidence=SIGNUP)
+    engine.acquire(s, items=items, purposes="service", channel="web", source="contact form")
+    return s
+
+
+# -- L10: permission before collection, and use on it -----------------------------------
+
+
+def test_r_use_7_collection_waits_for_the_users_permission(engine: pp.Engine) -> None:
+    s = engine.register_subject("customer-1", category="customer")
+
+    before = engine.check_acquisition(s, items={"name", "email"}, purposes="service")
+    assert not before.allowed
+    assert before.basis is None
+    assert "policy:purposes.service" in before.citations
+    with pytest.raises(pp.AcquisitionDenied) as denied:
+        engine.acquire(s, items={"name", "email"}, purposes="service", channel="web")
+    assert denied.value.decision.allowed is False
+    assert engine.acquisitions(s) == ()
+
+    consent = engine.grant_consent(s, purpose="service", evidence=SIGNUP)
+    after = engine.check_acquisition(s, items={"name", "email"}, purposes="service")
+    assert after.allowed
+    assert after.basis is pp.Basis.CONSENT
+    assert after.consent_id == consent.id
+
+
+def test_r_acq_1_collection_records_channel_purposes_and_notice_version(
+    engine: pp.Engine,
+) -> None:
+    s = customer(engine, frozenset({"name", "email"}))
+
+    (acquisition,) = engine.acquisitions(s)
+    assert acquisition.channel is pp.Channel.WEB
+    assert acquisition.purposes == frozenset({"service"})
+    assert acquisition.items == frozenset({"name", "email"})
+    assert acquisition.policy_version == "indigo-blue-1"
+    assert acquisition.acquired_at == NOW
+
+
+def test_r_use_7_use_within_the_purpose_rests_on_the_permission(engine: pp.Engine) -> None:
+    s = customer(engine)
+    (consent,) = engine.consents(s)
+
+    d = engine.check_use(s, purpose="service", items={"email", "address"})
+
+    assert d.allowed
+    assert d.basis is pp.Basis.CONSENT
+    assert d.consent_id == consent.id
+    assert "APPI Art. 18(1)" in d.citations
+    assert "policy:purposes.service" in d.citations
+
+
+def test_r_con_2_withdrawn_permission_stops_use_but_keeps_the_record(
+    engine: pp.Engine, clock: pp.FixedClock
+) -> None:
+    s = customer(engine)
+    clock.advance(timedelta(days=1))
+
+    engine.withdraw_consent(s, purpose="service")
+
+    d = engine.check_use(s, purpose="service", items={"email"})
+    assert not d.allowed
+    assert d.basis is None
+    assert len(engine.acquisitions(s)) == 1
+    (consent,) = engine.consents(s)
+    assert consent.status is pp.ConsentStatus.WITHDRAWN
+
+
+# -- L10: never outside the intended purposes ---------------------------------------------
+
+
+def test_r_use_4_data_is_not_used_outside_its_intended_purposes(engine: pp.Engine) -> None:
+    s = customer(engine)  # permission and collection for the service only
+
+    d = engine.check_use(s, purpose="terms_enforcement", items={"email"})
+
+    assert not d.allowed
+    assert d.basis is None
+    assert "APPI Art. 18(1)" in d.citations
+    with pytest.raises(pp.UseDenied):
+        engine.use(s, purpose="terms_enforcement", items={"email"})
+
+
+def test_r_use_1_a_purpose_the_policy_does_not_declare_is_an_error(engine: pp.Engine) -> None:
+    s = customer(engine)
+
+    with pytest.raises(pp.UnknownPurpose):
+        engine.check_use(s, purpose="advertising", items={"email"})
+    with pytest.raises(pp.UnknownPurpose):
+        engine.acquire(s, items={"email"}, purposes="advertising", channel="web")
+
+
+def test_r_use_5_only_an_order_under_the_law_reaches_beyond_the_purposes(
+    engine: pp.Engine,
+) -> None:
+    s = customer(engine)
+
+    lawful = engine.check_use(
+        s,
+        purpose="terms_enforcement",
+        items={"email"},
+        exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+        justification=ORDER,
+    )
+    assert lawful.allowed
+    assert lawful.basis is pp.Basis.EXEMPTION
+    assert "APPI Art. 18(3)(i)" in lawful.citations
+
+    other = engine.check_use(
+        s,
+        purpose="terms_enforcement",
+        items={"email"},
+        exemption=pp.Exemption.LIFE_BODY_PROPERTY,
+        justification="a caller says the user is in danger",
+    )
+    assert not other.allowed
+    assert other.basis is None
+
+
+# -- L58: the minimum required questions, and optional ones -------------------------------
+
+
+def test_r_acq_2_optional_questions_need_the_users_opt_in(engine: pp.Engine) -> None:
+    s = engine.register_subject("customer-1", category="customer")
+    engine.grant_consent(s, purpose="customization", evidence=SIGNUP)
+
+    minimum = engine.check_acquisition(s, items={"name"}, purposes="customization")
+    assert minimum.allowed
+
+    no_opt_in = engine.check_acquisition(s, items={"name", "age"}, purposes="customization")
+    assert not no_opt_in.allowed
+    assert no_opt_in.basis is None
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(s, items={"name", "age"}, purposes="customization", channel="web")
+
+    acquisition = engine.acquire(
+        s, items={"name", "age"}, purposes="customization", channel="web", opted_in={"age"}
+    )
+    assert acquisition.opted_in == frozenset({"age"})
+    assert engine.check_use(s, purpose="customization", items={"age"}).allowed
+
+
+def test_r_acq_2_questions_outside_the_purpose_are_rejected(engine: pp.Engine) -> None:
+    s = engine.register_subject("customer-1", category="customer")
+    engine.grant_consent(s, purpose="customization", evidence=SIGNUP)
+
+    d = engine.check_acquisition(
+        s, items={"name", "phone"}, purposes="customization", opted_in={"phone"}
+    )
+
+    assert not d.allowed
+    assert d.basis is None
+
+
+def test_r_use_4_answers_for_customization_are_not_used_for_statistics_without_permission(
+    engine: pp.Engine,
+) -> None:
+    s = engine.register_subject("customer-1", category="customer")
+    engine.grant_consent(s, purpose="customization", evidence=SIGNUP)
+    engine.acquire(
+        s, items={"name", "age"}, purposes="customization", channel="web", opted_in={"age"}
+    )
+
+    assert not engine.check_use(s, purpose="statistics", items={"age"}).allowed
+
+    consent = engine.grant_consent(s, purpose="statistics", evidence=SIGNUP)
+    d = engine.check_use(s, purpose="statistics", items={"age"})
+    assert d.allowed
+    assert d.basis is pp.Basis.CONSENT
+    assert d.consent_id == consent.id
+
+
+# -- L11: third parties, with permission and within the purposes --------------------------
+
+
+def test_r_tpp_1_a_third_party_gets_data_only_with_the_users_permission(
+    engine: pp.Engine,
+) -> None:
+    s = customer(engine)
+
+    without = engine.check_provision(
+        s, recipient="partner", items={"name", "email"}, purpose="service"
+    )
+    assert not without.allowed
+    assert without.basis is None
+    assert "APPI Art. 27(1)" in without.citations
+    with pytest.raises(pp.ProvisionDenied) as denied:
+        engine.provide(s, recipient="partner", items={"name", "email"}, purpose="service")
+    assert denied.value.decision.recipient == "partner"
+
+    consent = engine.grant_consent(s, recipient="partner", items={"name", "email"}, evidence=SIGNUP)
+    record = engine.provide(s, recipient="partner", items={"name", "email"}, purpose="service")
+
+    assert record.basis is pp.Basis.CONSENT
+    assert record.consent_id == consent.id
+    assert record.required_by_law is True
+    assert record.recipient == "partner"
+    assert record.items == frozenset({"name", "email"})
+    assert record.provided_at == NOW
+
+
+def test_r_tpp_1_permission_covers_only_the_items_it_names(engine: pp.Engine) -> None:
+    s = customer(engine)
+    engine.grant_consent(s, recipient="partner", items={"name"}, evidence=SIGNUP)
+
+    assert engine.check_provision(s, recipient="partner", items={"name"}, purpose="service")
+    d = engine.check_provision(s, recipient="partner", items={"name", "email"}, purpose="service")
+    assert not d.allowed
+
+
+def test_r_tpp_1_a_third_party_receives_only_within_the_intended_purposes(
+    engine: pp.Engine,
+) -> None:
+    s = customer(engine)
+    engine.grant_consent(s, recipient="partner", items={"name", "email"}, evidence=SIGNUP)
+
+    d = engine.check_provision(
+        s, recipient="partner", items={"name", "email"}, purpose="terms_enforcement"
+    )
+
+    assert not d.allowed
+    assert d.basis is None
+
+
+# -- L12, L60: entrustment to the shipping subcontractor ----------------------------------
+
+
+def test_r_tpp_3_shipping_gets_name_and_destination_not_email(engine: pp.Engine) -> None:
+    s = customer(engine)
+
+    d = engine.check_provision(
+        s, recipient="shipping", items={"name", "address"}, purpose="service"
+    )
+    assert d.allowed
+    assert d.basis is pp.Basis.ENTRUSTMENT
+    assert "APPI Art. 27(5)(i)" in d.citations
+
+    email = engine.check_provision(s, recipient="shipping", items={"email"}, purpose="service")
+    assert not email.allowed
+    assert email.basis is None
+
+    record = engine.provide(s, recipient="shipping", items={"name", "address"}, purpose="service")
+    assert record.basis is pp.Basis.ENTRUSTMENT
+    assert record.required_by_law is False  # entrustment is not third-party provision
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sets(st.sampled_from(sorted(SERVICE_ITEMS)), min_size=1))
+def test_r_tpp_3_shipping_receives_exactly_the_subsets_of_name_and_address(
+    items: set[str],
+) -> None:
+    engine, _ = start("indigo_blue", NOW)
+    s = customer(engine)
+
+    d = engine.check_provision(s, recipient="shipping", items=items, purpose="service")
+
+    assert d.allowed == (items <= {"name", "address"})
+    assert (d.basis is pp.Basis.ENTRUSTMENT) == d.allowed
+
+
+def test_r_tpp_3_shipping_serves_the_service_purpose_only(engine: pp.Engine) -> None:
+    s = customer(engine)
+    engine.grant_consent(s, purpose="terms_enforcement", evidence=SIGNUP)
+
+    other = engine.check_provision(
+        s, recipient="shipping", items={"name"}, purpose="terms_enforcement"
+    )
+    unnamed = engine.check_provision(s, recipient="shipping", items={"name"})
+
+    assert not other.allowed
+    assert not unnamed.allowed
+
+
+def test_r_sec_2_no_entrustment_once_the_shipping_contract_has_ended(
+    engine: pp.Engine, clock: pp.FixedClock
+) -> None:
+    s = customer(engine)
+
+    clock.set(datetime(2027, 3, 31, 23, 0, tzinfo=JST))
+    assert engine.check_provision(
+        s, recipient="shipping", items={"name", "address"}, purpose="service"
+    ).allowed
+
+    clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=JST))
+    d = engine.check_provision(
+        s, recipient="shipping", items={"name", "address"}, purpose="service"
+    )
+    assert not d.allowed
+    assert d.basis is None
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide(s, recipient="shipping", items={"name", "address"}, purpose="service")
+
+
+# -- L13: orders of a court, a regulator or another public institution --------------------
+
+
+@pytest.mark.parametrize("authority", ["tokyo_district_court", "regulator"])
+def test_r_tpp_2_an_order_allows_provision_without_consent(
+    engine: pp.Engine, authority: str
+) -> None:
+    s = customer(engine)
+
+    d = engine.check_provision(
+        s,
+        recipient=authority,
+        items={"name", "address"},
+        exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+        justification=ORDER,
+    )
+    assert d.allowed
+    assert d.basis is pp.Basis.EXEMPTION
+    assert "APPI Art. 27(1)(i)" in d.citations
+
+    record = engine.provide(
+        s,
+        recipient=authority,
+        items={"name", "address"},
+        exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+        justification=ORDER,
+    )
+    assert record.basis is pp.Basis.EXEMPTION
+    assert record.exemption is pp.Exemption.LAWS_AND_REGULATIONS
+    assert record.justification == ORDER
+    assert record.required_by_law is False
+
+
+@pytest.mark.parametrize("justification", [None, "", "   "])
+def test_r_tpp_2_an_order_without_its_justification_is_an_error(
+    engine: pp.Engine, justification: str | None
+) -> None:
+    s = customer(engine)
+
+    with pytest.raises(pp.InvalidInput):
+        engine.check_provision(
+            s,
+            recipient="tokyo_district_court",
+            items={"name"},
+            exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+            justification=justification,
+        )
+    with pytest.raises(pp.InvalidInput):
+        engine.provide(
+            s,
+            recipient="tokyo_district_court",
+            items={"name"},
+            exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+            justification=justification,
+        )
+    assert engine.provisions(s) == ()
+
+
+def test_r_tpp_2_without_an_order_the_court_gets_nothing(engine: pp.Engine) -> None:
+    s = customer(engine)
+
+    d = engine.check_provision(s, recipient="tokyo_district_court", items={"name"})
+
+    assert not d.allowed
+    assert d.basis is None
+    assert "APPI Art. 27(1)" in d.citations
+
+
+@pytest.mark.parametrize(
+    "exemption",
+    [e for e in pp.Exemption if e is not pp.Exemption.LAWS_AND_REGULATIONS],
+)
+def test_r_tpp_2_the_policy_announces_orders_under_the_law_only(
+    engine: pp.Engine, exemption: pp.Exemption
+) -> None:
+    s = customer(engine)
+
+    d = engine.check_provision(
+        s,
+        recipient="tokyo_district_court",
+        items={"name"},
+        exemption=exemption,
+        justification="claimed without an order",
+    )
+
+    assert not d.allowed
+    assert d.basis is None
+
+
+# -- L34: statistics in which the users remain anonymous ---------------------------------
+
+
+def test_r_use_8_statistics_keep_only_groups_large_enough_to_stay_anonymous(
+    engine: pp.Engine,
+) -> None:
+    rows = [{"age": "30s", "job": "engineer"}] * 12 + [{"age": "70s", "job": "pilot"}] * 2
+
+    table = pp.aggregate(rows, ["age"], engine.policy.statistics_min_group)
+
+    assert dict(table.groups) == {("30s",): 12}
+    assert table.suppressed == 1
+    d = engine.check_statistics(recipient="partner", purpose="statistics", table=table)
+    assert d.allowed
+    assert d.basis is pp.Basis.ANONYMIZED
+    assert "APPI Art. 2(1)" in d.citations
+
+
+def test_r_tpp_6_a_table_with_a_small_group_could_identify_a_user(engine: pp.Engine) -> None:
+    table = pp.Aggregate(dimensions=("age",), groups={("30s",): 12, ("70s",): 2})
+
+    d = engine.check_statistics(recipient="partner", purpose="statistics", table=table)
+
+    assert not d.allowed
+    assert d.basis is None
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide_statistics(recipient="partner", purpose="statistics", table=table)
+
+
+def test_r_tpp_6_statistics_group_only_by_the_answers_they_are_drawn_from(
+    engine: pp.Engine,
+) -> None:
+    table = pp.Aggregate(dimensions=("organization",), groups={("Example Corp.",): 40})
+
+    d = engine.check_statistics(recipient="partner", purpose="statistics", table=table)
+
+    assert not d.allowed
+
+
+# -- L46-L53: requests to terminate usage ---------------------------------------------------
+
+
+def test_r_req_7_once_usage_is_terminated_the_data_is_no_longer_used(engine: pp.Engine) -> None:
+    s = customer(engine)
+    passport = pp.Document(
+        kind=pp.DocumentKind.PASSPORT, issued=date(2022, 4, 1), expires=date(2032, 4, 1)
+    )
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_USE,
+        subject=s,
+        applicant=pp.Applicant.person(),
+        documents=[passport],
+    )
+    assert engine.requests.verify(r.id).state is pp.RequestState.VERIFIED
+    engine.requests.investigate(r.id)  # L48: "conduct an investigation of the facts"
+
+    answer = engine.requests.fulfil(r.id)  # L48: "terminate usage"
+
+    assert answer.state is pp.RequestState.FULFILLED
+    d = engine.check_use(s, purpose="service", items={"email"})
+    assert not d.allowed
+    assert d.basis is None
+    assert "APPI Art. 35" in d.citations
