@@ -305,3 +305,28 @@ def test_r_use_10_service_retention_applies_to_its_purposes() -> None:
     clock.advance(timedelta(days=2))
     [entry] = engine.retention_report()
     assert entry.items == {"name", "resume"}
+
+
+class RacingStore(MemoryStore):
+    """The first lookup misses a subject that another writer registered meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raced = False
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        uow = super().unit_of_work()
+        if not self.raced:
+            self.raced = True
+            uow.subjects.by_ref = lambda ref: None  # type: ignore[method-assign]
+        return uow
+
+
+def test_concurrent_registration_of_one_ref_returns_the_winner() -> None:
+    store = RacingStore()
+    engine = pp.Engine(make_policy(), store=store, clock=pp.FixedClock(T0))
+    with store.unit_of_work() as uow:
+        uow.subjects.add(pp.Subject("winner", "c1", T0, "customer"))
+        uow.commit()
+    store.raced = False
+    assert engine.register_subject("c1", category="customer").id == "winner"

@@ -244,7 +244,13 @@ class Engine:
             self._audit(uow, "subject.registered", subject.id, {"category": category})
             return subject
 
-        return self._run(op)
+        try:
+            return self._run(op)
+        except AuditPositionTaken:
+            raise
+        except ConcurrencyConflict:
+            # Another writer registered the same ref first: theirs is the subject.
+            return self._run(op)
 
     def find_subject(self, ref: str) -> Subject | None:
         """The subject registered under ``ref``, or ``None``."""

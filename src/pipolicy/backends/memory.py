@@ -8,6 +8,7 @@ does not depend on how many subjects exist.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
-from pipolicy.errors import ConcurrencyConflict, StorageError
+from pipolicy.errors import ConcurrencyConflict, StorageError, SubjectNotFound
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
 
 __all__ = ["MemoryStore"]
@@ -90,7 +91,9 @@ class _Subjects(_Repo):
         return None if sid is None else self._s.subjects[sid]
 
     def mark_left(self, subject_id: str, at: datetime) -> None:
-        subject = self._s.subjects[subject_id]
+        subject = self._s.subjects.get(subject_id)
+        if subject is None:
+            raise SubjectNotFound(subject_id)
         self._set(self._s.subjects, subject_id, attrs.evolve(subject, left_at=at))  # type: ignore[arg-type]
 
 
@@ -144,22 +147,29 @@ class _Restrictions(_Repo):
         return list(self._s.restrictions.get(subject_id, ()))
 
 
+def _detached(request: Request) -> Request:
+    """A copy whose ``details`` no caller holds, so stored requests change only by update."""
+    return attrs.evolve(request, details=copy.deepcopy(dict(request.details)))
+
+
 class _Requests(_Repo):
     def add(self, request: Request) -> None:
         if request.id in self._s.requests:
             raise ConcurrencyConflict(f"request {request.id} already exists")
-        self._set(self._s.requests, request.id, request)  # type: ignore[arg-type]
+        self._set(self._s.requests, request.id, _detached(request))  # type: ignore[arg-type]
         _append(self._s.requests_by_subject[request.subject_id], request.id, self._undo)  # type: ignore[arg-type]
 
     def get(self, request_id: str) -> Request | None:
-        return self._s.requests.get(request_id)
+        found = self._s.requests.get(request_id)
+        return None if found is None else _detached(found)
 
     def for_subject(self, subject_id: str) -> list[Request]:
-        return [self._s.requests[r] for r in self._s.requests_by_subject.get(subject_id, ())]
+        ids = self._s.requests_by_subject.get(subject_id, ())
+        return [_detached(self._s.requests[r]) for r in ids]
 
     def open_due_before(self, at: datetime) -> list[Request]:
         found = [r for r in self._s.requests.values() if not r.state.final and r.due < at]
-        return sorted(found, key=lambda r: (r.due, r.id))
+        return [_detached(r) for r in sorted(found, key=lambda r: (r.due, r.id))]
 
     def update(self, request: Request) -> None:
         stored = self._s.requests.get(request.id)
@@ -167,7 +177,7 @@ class _Requests(_Repo):
             raise ConcurrencyConflict(
                 f"request {request.id} changed since it was read: reload it and try again"
             )
-        self._set(self._s.requests, request.id, request)  # type: ignore[arg-type]
+        self._set(self._s.requests, request.id, _detached(request))  # type: ignore[arg-type]
 
 
 class _Audit(_Repo):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 
 import attrs
 
@@ -39,7 +39,8 @@ def chain_hash(
     prev_hash: str,
 ) -> str:
     body = json.dumps(
-        [seq, at.isoformat(), kind, subject_id, payload, prev_hash],
+        # The instant, not its offset: a backend may return the same time in UTC.
+        [seq, at.astimezone(timezone.utc).isoformat(), kind, subject_id, payload, prev_hash],
         sort_keys=True,
         separators=(",", ":"),
         default=str,
