@@ -752,7 +752,7 @@ class Engine:
             left: dict[str, datetime | None] = {}
             for acq in uow.acquisitions.scan():
                 periods = [
-                    self._retention_days(p) for p in acq.purposes if p in self.policy.purposes
+                    self.policy.retention_days(p) for p in acq.purposes if p in self.policy.purposes
                 ]
                 if not periods or any(d is None for d in periods):
                     continue
@@ -777,16 +777,6 @@ class Engine:
             return entries
 
         return self._run(op, write=False)
-
-    def _retention_days(self, purpose: str) -> int | None:
-        """The purpose's retention period, else that of a service grouping it (R-USE-10)."""
-        days = self.policy.purposes[purpose].retention_days
-        if days is None:
-            found = [
-                s.retention_days for s in self.policy.services.values() if purpose in s.purposes
-            ]
-            days = max((d for d in found if d is not None), default=None)
-        return days
 
     def audit_events(self) -> Iterator[AuditEvent]:
         """The audit log, oldest first."""

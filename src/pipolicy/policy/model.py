@@ -281,6 +281,14 @@ class Policy:
             if name not in self.items:
                 raise UnknownItem(name, self.items)
 
+    def retention_days(self, purpose: str) -> int | None:
+        """The purpose's retention period, else the longest of the services grouping it (R-USE-10)."""
+        days = self.purposes[purpose].retention_days
+        if days is None:
+            found = [s.retention_days for s in self.services.values() if purpose in s.purposes]
+            days = max((d for d in found if d is not None), default=None)
+        return days
+
     def exemption_allowed(self, exemption: Exemption, action: str) -> bool:
         allowed = self.use_exemptions if action != "provision" else self.provision_grounds
         return exemption.value in allowed

@@ -95,8 +95,17 @@ def blocking_restriction(
     purpose: str | None,
     items: frozenset[str],
     now: datetime,
+    *,
+    exempt: bool = False,
 ) -> Restriction | None:
+    """The first restriction that denies this action, if any (R-REQ-7).
+
+    A suspension yields to a valid legal exemption (a court order still reaches data whose
+    use the person had suspended); a deletion yields to nothing, as the data is gone.
+    """
     for r in restrictions:
+        if exempt and r.kind is not RestrictionKind.DELETED:
+            continue
         if r.since <= now and r.applies(action, purpose, items):
             return r
     return None

@@ -47,7 +47,10 @@ def decide_provision(
     rclause = clause("recipients", q.recipient)
     grounds = policy.provision_grounds
 
-    blocked = blocking_restriction(facts.restrictions, "provision", q.purpose, q.items, now)
+    exempt = q.exemption is not None and q.exemption.value in grounds
+    blocked = blocking_restriction(
+        facts.restrictions, "provision", q.purpose, q.items, now, exempt=exempt
+    )
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
 

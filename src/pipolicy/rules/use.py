@@ -47,7 +47,10 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     ctx = {"action": "use", "purpose": q.purpose, "items": q.items}
     pclause = clause("purposes", q.purpose)
 
-    blocked = blocking_restriction(facts.restrictions, "use", q.purpose, q.items, now)
+    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
+    blocked = blocking_restriction(
+        facts.restrictions, "use", q.purpose, q.items, now, exempt=exempt
+    )
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
 

@@ -1,0 +1,52 @@
+"""Requests from the person (APPI Arts. 32-39): from intake to written answer.
+
+``engine.requests`` is a :class:`RequestService`::
+
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[passport])
+    r = engine.requests.verify(r.id)          # verified, or refused with a written reason
+    answer = engine.requests.fulfil(r.id)     # the written answer, with the report
+
+The application's own data is reached through :class:`DataSource` implementations
+registered with ``engine.register_source(name, source)``; :class:`MemorySource` is a
+ready-made one for examples and tests.
+"""
+
+from pipolicy.requests.answers import METHODS, Answer, Rendition, Retained
+from pipolicy.requests.investigation import Finding, FindingKind, Investigation
+from pipolicy.requests.lifecycle import TRANSITIONS
+from pipolicy.requests.service import (
+    DISCLOSURE_KINDS,
+    FEE_KINDS,
+    PROCEDURAL_GROUNDS,
+    WITHHOLDING_GROUNDS,
+    RequestService,
+    allowed_grounds,
+    fee_for,
+)
+from pipolicy.requests.sources import DataSource, MemorySource, SourceFailed, SourceOutcome
+from pipolicy.requests.verification import Problem, Verification, verify_documents
+
+__all__ = [
+    "DISCLOSURE_KINDS",
+    "FEE_KINDS",
+    "METHODS",
+    "PROCEDURAL_GROUNDS",
+    "TRANSITIONS",
+    "WITHHOLDING_GROUNDS",
+    "Answer",
+    "DataSource",
+    "Finding",
+    "FindingKind",
+    "Investigation",
+    "MemorySource",
+    "Problem",
+    "Rendition",
+    "RequestService",
+    "Retained",
+    "SourceFailed",
+    "SourceOutcome",
+    "Verification",
+    "allowed_grounds",
+    "fee_for",
+    "verify_documents",
+]

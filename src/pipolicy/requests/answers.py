@@ -1,0 +1,118 @@
+"""The answer the person receives: state, written statement, and what was done.
+
+An :class:`Answer` is returned by ``fulfil`` and ``refuse``. It renders itself in the
+method the person asked for (R-REQ-5): ``"electronic"`` as JSON, ``"mail"`` as a
+printable HTML letter; Markdown is available for both. A disclosure's ``report`` holds
+the person's data values and exists only here: pipolicy does not store it, and it is
+left out of the repr.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from pipolicy.domain.requests import RefusalGround, RequestKind, RequestState
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Controller
+from pipolicy.requests.investigation import Finding
+from pipolicy.requests.sources import SourceOutcome
+
+__all__ = ["METHODS", "Answer", "Rendition", "Retained"]
+
+METHODS = frozenset({"mail", "electronic"})
+"""How an answer is delivered: by post as a printed letter, or electronically as JSON."""
+
+
+@attrs.frozen
+class Retained:
+    """An item kept despite a deletion request, and the legal duty that keeps it."""
+
+    item: str
+    reason: str
+    ground: RefusalGround = RefusalGround.LEGAL_RETENTION
+
+    def to_dict(self) -> dict[str, object]:
+        return {"item": self.item, "ground": self.ground.value, "reason": self.reason}
+
+
+@attrs.frozen
+class Rendition:
+    """An answer rendered for delivery: its media type and text."""
+
+    media_type: str
+    content: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class Answer:
+    """The written answer to a request.
+
+    ``changes`` (correction) maps each item to what was done (``corrected``, ``added``,
+    ``deleted``, ``not_held``). ``retained`` lists items kept under a legal duty.
+    ``sources`` says what each registered data source did. ``restrictions`` are the ids
+    of the restrictions the answer put in force (deletion, suspension), and ``findings``
+    what the investigation of pipolicy's records showed.
+    """
+
+    request_id: str
+    kind: RequestKind
+    state: RequestState
+    statement: str = attrs.field(repr=False)
+    method: str
+    answered_at: datetime
+    controller: Controller = attrs.field(repr=False)
+    ground: RefusalGround | None = None
+    fee: int = 0
+    report: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    changes: Mapping[str, str] = attrs.field(factory=dict)
+    retained: tuple[Retained, ...] = ()
+    sources: tuple[SourceOutcome, ...] = ()
+    restrictions: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """The whole answer as a JSON-ready dict (the electronic form)."""
+        return {
+            "request_id": self.request_id,
+            "kind": self.kind.value,
+            "state": self.state.value,
+            "ground": self.ground.value if self.ground else None,
+            "answered_at": self.answered_at.isoformat(),
+            "statement": self.statement,
+            "fee": self.fee,
+            "report": self.report,
+            "changes": dict(self.changes),
+            "retained": [r.to_dict() for r in self.retained],
+            "sources": {o.source: o.to_dict() for o in self.sources},
+            "restrictions": list(self.restrictions),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+    def to_markdown(self) -> str:
+        """A printable letter in Markdown."""
+        from pipolicy.requests.letters import markdown_letter
+
+        return markdown_letter(self)
+
+    def to_html(self) -> str:
+        """A printable letter as a standalone HTML page."""
+        from pipolicy.requests.letters import html_letter
+
+        return html_letter(self)
+
+    def render(self, method: str | None = None) -> Rendition:
+        """The answer in the delivery method asked for (default: the request's own)."""
+        how = method or self.method
+        if how == "electronic":
+            return Rendition("application/json", self.to_json())
+        if how == "mail":
+            return Rendition("text/html", self.to_html())
+        raise InvalidInput(f"unknown method {how!r}: use one of {sorted(METHODS)}")

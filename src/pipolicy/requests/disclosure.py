@@ -1,0 +1,265 @@
+"""What pipolicy's records say is held about a person, as JSON-ready reports (R-REQ-5).
+
+A disclosure answer lists every item held, with its purposes of use, how (channel), from
+where (source) and when it was acquired, the person's consents with their history, and
+the records of provision to others (Art. 33(1), (5)). The values come from the
+application's data sources; everything else from pipolicy's own records. Items a source
+holds that pipolicy has no acquisition record for are listed too, marked
+``"recorded": false``: the person is owed them, and the business should find out why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import RestrictionKind
+from pipolicy.policy.model import Policy
+from pipolicy.storage.repositories import SubjectFacts
+
+__all__ = [
+    "consent_entry",
+    "controller_entry",
+    "disclosure_report",
+    "holdings",
+    "jsonable",
+    "provision_entry",
+    "provision_records_report",
+    "purposes_report",
+]
+
+
+def jsonable(value: object) -> object:
+    """``value`` as something ``json.dumps`` accepts, without losing what it says."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    return str(value)
+
+
+def holdings(
+    facts: SubjectFacts, now: datetime, *, excluding: str | None = None
+) -> dict[str, list[Acquisition]]:
+    """Item -> the acquisitions that brought it, for items not deleted on request.
+
+    ``excluding`` names a request whose own deletions are ignored, so that a deletion
+    retried after a failing source still sees the scope it started with.
+    """
+    deleted: set[str] = set()
+    everything_deleted = False
+    for r in facts.restrictions:
+        if r.kind is RestrictionKind.DELETED and r.since <= now and r.request_id != excluding:
+            if not r.items:
+                everything_deleted = True
+            deleted |= r.items
+    held: dict[str, list[Acquisition]] = {}
+    if everything_deleted:
+        return held
+    for acq in facts.acquisitions:
+        for item in sorted(acq.items - deleted):
+            held.setdefault(item, []).append(acq)
+    return held
+
+
+def controller_entry(policy: Policy) -> dict[str, object]:
+    c = policy.controller
+    return {
+        "name": c.name,
+        "address": c.address,
+        "representative": c.representative,
+        "contact": c.contact,
+        "window": policy.requests.window,
+    }
+
+
+def _status(consent: Consent, now: datetime) -> str:
+    if (
+        consent.status is ConsentStatus.GIVEN
+        and consent.expires_at is not None
+        and consent.expires_at <= now
+    ):
+        return ConsentStatus.EXPIRED.value
+    return consent.status.value
+
+
+def consent_entry(consent: Consent, now: datetime) -> dict[str, object]:
+    """A consent with its history: given, then (at most once) ended."""
+    if consent.status is ConsentStatus.REFUSED:
+        history = [{"status": "refused", "at": consent.given_at.isoformat()}]
+    else:
+        history = [{"status": "given", "at": consent.given_at.isoformat()}]
+        status = _status(consent, now)
+        if consent.ended_at is not None:
+            history.append({"status": status, "at": consent.ended_at.isoformat()})
+        elif status == ConsentStatus.EXPIRED.value and consent.expires_at is not None:
+            history.append({"status": status, "at": consent.expires_at.isoformat()})
+    return {
+        "consent_id": consent.id,
+        "purpose": consent.scope.purpose,
+        "recipient": consent.scope.recipient,
+        "items": sorted(consent.scope.items),
+        "status": _status(consent, now),
+        "given_at": consent.given_at.isoformat(),
+        "ended_at": consent.ended_at.isoformat() if consent.ended_at else None,
+        "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
+        "method": consent.evidence.method,
+        "evidence_ref": consent.evidence.ref,
+        "given_by": consent.evidence.given_by,
+        "policy_version": consent.policy_version,
+        "history": history,
+    }
+
+
+def provision_entry(record: ProvisionRecord) -> dict[str, object]:
+    return {
+        "record_id": record.id,
+        "provided_at": record.provided_at.isoformat(),
+        "recipient": record.recipient,
+        "recipient_name": record.recipient_name,
+        "items": sorted(record.items),
+        "purpose": record.purpose,
+        "basis": record.basis.value,
+        "required_by_law": record.required_by_law,
+        "consent_id": record.consent_id,
+        "exemption": record.exemption.value if record.exemption else None,
+    }
+
+
+def _acquisition_entry(acq: Acquisition) -> dict[str, object]:
+    return {
+        "acquisition_id": acq.id,
+        "purposes": sorted(acq.purposes),
+        "channel": acq.channel.value,
+        "source": acq.source,
+        "acquired_at": acq.acquired_at.isoformat(),
+        "policy_version": acq.policy_version,
+    }
+
+
+def _consented_purposes(
+    policy: Policy, consents: Iterable[Consent], item: str, now: datetime
+) -> set[str]:
+    found = set()
+    for c in consents:
+        p = c.scope.purpose
+        if (
+            p is not None
+            and p in policy.purposes
+            and c.is_active(now)
+            and item in policy.purposes[p].all_items
+            and (not c.scope.items or item in c.scope.items)
+        ):
+            found.add(p)
+    return found
+
+
+def _header(policy: Policy, request: Request, now: datetime) -> dict[str, object]:
+    return {
+        "request_id": request.id,
+        "kind": request.kind.value,
+        "generated_at": now.isoformat(),
+        "controller": controller_entry(policy),
+        "policy_version": policy.version,
+    }
+
+
+def disclosure_report(
+    policy: Policy,
+    request: Request,
+    facts: SubjectFacts,
+    provisions: Iterable[ProvisionRecord],
+    exports: Mapping[str, Mapping[str, object]],
+    now: datetime,
+    scope: frozenset[str] = frozenset(),
+) -> dict[str, object]:
+    """The disclosure answer as a JSON-ready dict; ``scope`` limits the items, if given."""
+    held = holdings(facts, now)
+    names = set(held)
+    for exported in exports.values():
+        names |= set(exported)
+    if scope:
+        names &= scope
+    items = []
+    purposes_named: set[str] = set()
+    for item in sorted(names):
+        acqs = held.get(item, [])
+        notified = {p for a in acqs for p in a.purposes}
+        purposes = sorted(notified | _consented_purposes(policy, facts.consents, item, now))
+        purposes_named |= set(purposes)
+        declared = policy.items.get(item)
+        items.append(
+            {
+                "item": item,
+                "title": declared.title if declared and declared.title else item,
+                "special_care": bool(declared and declared.special_care),
+                "values": {
+                    src: jsonable(data[item])
+                    for src, data in sorted(exports.items())
+                    if item in data
+                },
+                "purposes": purposes,
+                "acquisitions": [_acquisition_entry(a) for a in acqs],
+                "recorded": bool(acqs),
+            }
+        )
+    records = [provision_entry(p) for p in provisions if not scope or p.items & scope]
+    return {
+        **_header(policy, request, now),
+        "items": items,
+        "purposes": [
+            {"name": p, "title": policy.purposes[p].title if p in policy.purposes else p}
+            for p in sorted(purposes_named)
+        ],
+        "consents": [consent_entry(c, now) for c in facts.consents],
+        "provision_records": records,
+    }
+
+
+def purposes_report(
+    policy: Policy, request: Request, facts: SubjectFacts, now: datetime
+) -> dict[str, object]:
+    """The purposes of use of the data held about the person (Art. 32(2))."""
+    held = holdings(facts, now)
+    by_purpose: dict[str, set[str]] = {}
+    for item, acqs in held.items():
+        for p in {p for a in acqs for p in a.purposes} | _consented_purposes(
+            policy, facts.consents, item, now
+        ):
+            by_purpose.setdefault(p, set()).add(item)
+    return {
+        **_header(policy, request, now),
+        "purposes": [
+            {
+                "name": p,
+                "title": policy.purposes[p].title if p in policy.purposes else p,
+                "items": sorted(items),
+            }
+            for p, items in sorted(by_purpose.items())
+        ],
+    }
+
+
+def provision_records_report(
+    policy: Policy,
+    request: Request,
+    provisions: Iterable[ProvisionRecord],
+    now: datetime,
+    scope: frozenset[str] = frozenset(),
+) -> dict[str, object]:
+    """The records of provision about the person (Art. 33(5))."""
+    return {
+        **_header(policy, request, now),
+        "provision_records": [
+            provision_entry(p) for p in provisions if not scope or p.items & scope
+        ],
+    }

@@ -1,0 +1,1122 @@
+"""The request workflow: intake, verification, investigation, fulfilment, written answer.
+
+``engine.requests`` is a :class:`RequestService`. Every step is one unit of work on the
+engine's store (so it runs on every backend), moves the request along the explicit state
+machine of :mod:`pipolicy.requests.lifecycle`, and appends an audit event. Fulfilment
+talks to the application's data sources, which live outside any transaction: each
+source's success is recorded as soon as it happens, so a retry after a failure never
+applies the same change twice.
+
+What is stored with a request: kinds and dates of documents (R-REQ-10), item and purpose
+names, the business's reasons, per-source results as item names and action words. Not
+stored: document contents, exported values, and correction values once the request is
+answered.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from pipolicy.clock import require_aware
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import (
+    Applicant,
+    Document,
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+)
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound, SubjectNotFound
+from pipolicy.policy.model import Policy
+from pipolicy.requests.answers import METHODS, Answer, Retained
+from pipolicy.requests.disclosure import (
+    disclosure_report,
+    holdings,
+    provision_records_report,
+    purposes_report,
+)
+from pipolicy.requests.investigation import (
+    SUPPORTS,
+    Finding,
+    Investigation,
+    investigate_records,
+)
+from pipolicy.requests.lifecycle import advance, check, note, require_open
+from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome
+from pipolicy.requests.statements import (
+    fulfilment_statement,
+    refusal_statement,
+    withdrawal_statement,
+)
+from pipolicy.requests.verification import HOLDERS, verify_documents
+from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
+
+if TYPE_CHECKING:
+    from pipolicy.engine import Engine
+
+__all__ = [
+    "DISCLOSURE_KINDS",
+    "FEE_KINDS",
+    "PROCEDURAL_GROUNDS",
+    "WITHHOLDING_GROUNDS",
+    "RequestService",
+    "allowed_grounds",
+    "fee_for",
+]
+
+K = RequestKind
+G = RefusalGround
+
+FEE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE})
+"""The only requests a fee may be charged for (Art. 38, R-REQ-9)."""
+
+DISCLOSURE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
+
+PROCEDURAL_GROUNDS = frozenset(
+    {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE, G.NOT_RETAINED}
+)
+WITHHOLDING_GROUNDS = frozenset({G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW})
+"""The only substantive grounds for withholding a disclosure (Art. 33(2)(i)-(iii))."""
+
+_ITEM_KINDS = frozenset(
+    {K.DISCLOSURE, K.PROVISION_RECORDS, K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION}
+)
+_PURPOSE_KINDS = frozenset({K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION})
+_RESERVED = frozenset(
+    {"verification", "sources", "extensions", "restrictions", "investigation", "outcome"}
+)
+
+
+def fee_for(policy: Policy, kind: RequestKind) -> int:
+    """The published fee for ``kind``: zero for anything but purpose notification and
+    disclosure, whatever the policy says (R-REQ-9)."""
+    return int(policy.requests.fees.get(kind, 0)) if kind in FEE_KINDS else 0
+
+
+def allowed_grounds(kind: RequestKind) -> frozenset[RefusalGround]:
+    """Grounds on which a request of ``kind`` may be refused (R-REQ-4, R-REQ-7).
+
+    A disclosure may be withheld only on the three grounds of Art. 33(2) or a procedural
+    one; a legal retention duty is a ground only against deletion.
+    """
+    if kind in DISCLOSURE_KINDS:
+        return PROCEDURAL_GROUNDS | WITHHOLDING_GROUNDS
+    if kind is K.DELETION:
+        return frozenset(RefusalGround)
+    return frozenset(RefusalGround) - {G.LEGAL_RETENTION}
+
+
+@attrs.frozen
+class _Context:
+    request: Request
+    facts: SubjectFacts
+    provisions: tuple[ProvisionRecord, ...]
+    events: tuple[AuditEvent, ...]
+    now: datetime
+
+    @property
+    def ref(self) -> str:
+        return self.facts.subject.ref
+
+
+def _kind(value: RequestKind | str) -> RequestKind:
+    try:
+        return RequestKind(value)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown request kind {value!r}: use a pp.RequestKind member "
+            f"({', '.join(k.value for k in RequestKind)})"
+        ) from None
+
+
+def _ground(value: RefusalGround | str) -> RefusalGround:
+    try:
+        return RefusalGround(value)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown refusal ground {value!r}: use a pp.RefusalGround member "
+            f"({', '.join(g.value for g in RefusalGround)})"
+        ) from None
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{what} is required: give it as a non-empty string")
+    return value.strip()
+
+
+def _json_copy(value: object, what: str) -> object:
+    """A deep copy through JSON: proves ``value`` is JSON-ready and detaches it from the
+    caller, who may change their objects after submitting."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            f"{what} must be JSON-ready (str, int, float, bool, None, lists and dicts)"
+        ) from None
+
+
+def _names(value: object, what: str) -> frozenset[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable) or isinstance(value, Mapping):
+        raise InvalidInput(f"{what} must be a list of names")
+    names = frozenset(value)
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise InvalidInput(f"{what} must name at least one, as non-empty strings")
+    return names
+
+
+def _documents(documents: Iterable[Document]) -> tuple[Document, ...]:
+    docs = tuple(documents)
+    for d in docs:
+        if not isinstance(d, Document):
+            raise InvalidInput("documents must be pp.Document values (kind and dates only)")
+        if d.holder not in HOLDERS:
+            raise InvalidInput(
+                f"document holder {d.holder!r} is not known: use 'person' or 'agent'"
+            )
+        if d.issued is not None and d.expires is not None and d.expires < d.issued:
+            raise InvalidInput(f"a {d.kind.value} cannot expire before it was issued")
+    return docs
+
+
+_WORD = re.compile(r"[a-z_]{1,32}")
+
+
+def _word(value: object) -> str:
+    """A source's account of what it did to an item, as a short action word.
+
+    Anything else (a source returning the value itself, say) is recorded as ``"done"``,
+    so that no data value reaches the stored request or the audit log.
+    """
+    text = str(value)
+    return text if _WORD.fullmatch(text) else "done"
+
+
+def _answered_details(details: Mapping[str, object], **outcome: object) -> dict[str, object]:
+    """Details of an answered request: correction values dropped, the outcome added."""
+    out = {k: v for k, v in details.items() if k != "changes"}
+    changes = details.get("changes")
+    if isinstance(changes, Mapping):
+        out["changed_items"] = sorted(str(k) for k in changes)
+    if outcome:
+        out["outcome"] = dict(outcome)
+    return out
+
+
+class RequestService:
+    """Runs the person's requests from intake to written answer (Arts. 32-39).
+
+    Built by the engine (``engine.requests``); not constructed directly.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sources: dict[str, DataSource] = {}
+
+    def __repr__(self) -> str:
+        return f"RequestService(sources={sorted(self._sources)})"
+
+    # -- sources ----------------------------------------------------------------------
+
+    def register_source(self, name: str, source: DataSource) -> None:
+        """Register where the application keeps personal data (R-REQ-6).
+
+        Raises :class:`InvalidInput` for an empty or taken name, or an object that lacks
+        ``export``, ``correct``, ``erase`` and ``restrict``.
+        """
+        if not isinstance(name, str) or not name:
+            raise InvalidInput("a data source needs a non-empty name")
+        if name in self._sources:
+            raise InvalidInput(f"a data source named {name!r} is already registered")
+        if not isinstance(source, DataSource):
+            raise InvalidInput(
+                "a data source must implement export, correct, erase and restrict "
+                "(see pipolicy.requests.DataSource)"
+            )
+        self._sources[name] = source
+
+    @property
+    def sources(self) -> Mapping[str, DataSource]:
+        """The registered sources, read-only, in registration order."""
+        return MappingProxyType(self._sources)
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    @property
+    def _policy(self) -> Policy:
+        return self._engine.policy
+
+    def _load(self, uow: UnitOfWork, request_id: str) -> Request:
+        if not isinstance(request_id, str) or not request_id:
+            raise InvalidInput("request_id must be the id returned by submit()")
+        r = uow.requests.get(request_id)
+        if r is None:
+            raise RequestNotFound(request_id)
+        return r
+
+    def _audit(self, uow: UnitOfWork, kind: str, r: Request, **payload: object) -> None:
+        self._engine._audit(
+            uow, kind, r.subject_id, {"request_id": r.id, "kind": r.kind.value, **payload}
+        )
+
+    def _save(
+        self,
+        new: Request,
+        audit: Iterable[tuple[str, Mapping[str, object]]],
+        before: Callable[[UnitOfWork], None] | None = None,
+    ) -> Request:
+        events = tuple(audit)
+
+        def op(uow: UnitOfWork) -> Request:
+            if before is not None:
+                before(uow)
+            uow.requests.update(new)
+            for kind, payload in events:
+                self._audit(uow, kind, new, **payload)
+            return new
+
+        return self._engine._run(op)
+
+    def _context(self, request_id: str) -> _Context:
+        """One consistent read of the request and its subject's records; the audit
+        events only for requests that are investigated."""
+
+        def op(uow: UnitOfWork) -> _Context:
+            r = self._load(uow, request_id)
+            facts = self._engine._facts(uow, r.subject_id)
+            provisions = tuple(uow.provisions.for_subject(r.subject_id))
+            evs = (
+                tuple(e for e in uow.audit.scan() if e.subject_id == r.subject_id)
+                if r.kind in SUPPORTS
+                else ()
+            )
+            return _Context(r, facts, provisions, evs, self._engine.now())
+
+        return self._engine._run(op, write=False)
+
+    def _changes(self, changes: object) -> dict[str, object]:
+        if not isinstance(changes, Mapping) or not changes:
+            raise InvalidInput(
+                "a correction needs changes: a mapping of item name -> new value "
+                "(None deletes the contents)"
+            )
+        names = _names(list(changes), "changes")
+        self._policy.check_items(names)
+        copied = _json_copy({str(k): v for k, v in changes.items()}, "correction values")
+        assert isinstance(copied, dict)
+        return copied
+
+    def _details(
+        self, kind: RequestKind, details: Mapping[str, object] | None
+    ) -> dict[str, object]:
+        if details is None:
+            return {}
+        if not isinstance(details, Mapping):
+            raise InvalidInput("details must be a mapping")
+        out: dict[str, object] = {}
+        for key, value in details.items():
+            if not isinstance(key, str) or not key:
+                raise InvalidInput("details keys must be non-empty strings")
+            if key in _RESERVED:
+                raise InvalidInput(
+                    f"details key {key!r} is reserved for the workflow's own records"
+                )
+            if key == "items":
+                if kind not in _ITEM_KINDS:
+                    raise InvalidInput(f"a {kind.value} request does not take items=")
+                items = _names(value, "details['items']")
+                self._policy.check_items(items)
+                out[key] = sorted(items)
+            elif key == "purposes":
+                if kind not in _PURPOSE_KINDS:
+                    raise InvalidInput(
+                        f"a {kind.value} request does not take purposes=; only suspensions do"
+                    )
+                purposes = _names(value, "details['purposes']")
+                for p in sorted(purposes):
+                    self._policy.purpose(p)
+                out[key] = sorted(purposes)
+            elif key == "changes":
+                if kind is not K.CORRECTION:
+                    raise InvalidInput("only a correction request takes changes")
+                out[key] = self._changes(value)
+            else:
+                out[key] = _json_copy(value, f"details[{key!r}]")
+        return out
+
+    @staticmethod
+    def _scope(r: Request, key: str = "items") -> frozenset[str]:
+        value = r.details.get(key)
+        return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
+
+    # -- intake -----------------------------------------------------------------------
+
+    def submit(
+        self,
+        kind: RequestKind | str,
+        *,
+        subject: Subject | str,
+        applicant: Applicant | None = None,
+        documents: Iterable[Document] = (),
+        method: str = "mail",
+        details: Mapping[str, object] | None = None,
+    ) -> Request:
+        """Receive a request; it is ``received``, due after the policy's response period.
+
+        ``method`` is how the person wants the answer: ``"mail"`` (a printed letter) or
+        ``"electronic"`` (JSON). ``details`` narrows the request: ``items`` (disclosure,
+        provision records, deletion, suspensions), ``purposes`` (suspensions), ``changes``
+        (correction: item -> new value, ``None`` to delete the contents); other keys are
+        kept as given and must be JSON-ready. Raises :class:`SubjectNotFound`,
+        :class:`UnknownItem`, :class:`UnknownPurpose` or :class:`InvalidInput`.
+        """
+        k = _kind(kind)
+        who = applicant if applicant is not None else Applicant.person()
+        if not isinstance(who, Applicant):
+            raise InvalidInput(
+                "applicant must be pp.Applicant.person(), .legal_representative() "
+                "or .voluntary_agent()"
+            )
+        docs = _documents(documents)
+        if method not in METHODS:
+            raise InvalidInput(f"unknown method {method!r}: use one of {sorted(METHODS)}")
+        clean = self._details(k, details)
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            facts = engine._facts(uow, subject)
+            now = engine.now()
+            r = Request(
+                id=engine._ids(),
+                subject_id=facts.subject.id,
+                kind=k,
+                applicant=who,
+                state=RequestState.RECEIVED,
+                received_at=now,
+                due=now + timedelta(days=self._policy.requests.response_days),
+                fee=fee_for(self._policy, k),
+                method=method,
+                documents=docs,
+                details=clean,
+                history=(("received", now, f"from {who.kind.value}, answer by {method}"),),
+            )
+            uow.requests.add(r)
+            self._audit(
+                uow,
+                "request.received",
+                r,
+                applicant=who.kind.value,
+                method=method,
+                documents=[{"kind": d.kind.value, "holder": d.holder} for d in docs],
+                due=r.due.isoformat(),
+                fee=r.fee,
+                items=clean.get("items", []),
+                purposes=clean.get("purposes", []),
+            )
+            return r
+
+        return engine._run(op)
+
+    def get(self, request_id: str) -> Request:
+        """The request; raises :class:`RequestNotFound`."""
+        return self._engine._run(lambda uow: self._load(uow, request_id), write=False)
+
+    def for_subject(self, subject: Subject | str) -> list[Request]:
+        """Every request about the subject, in the order received."""
+        sid = self._engine._subject_id(subject)
+
+        def op(uow: UnitOfWork) -> list[Request]:
+            if uow.subjects.get(sid) is None:
+                raise SubjectNotFound(sid)
+            return sorted(uow.requests.for_subject(sid), key=lambda r: r.received_at)
+
+        return self._engine._run(op, write=False)
+
+    def overdue(self, now: datetime | None = None) -> list[Request]:
+        """Requests not yet answered whose due date has passed at ``now`` (R-REQ-8)."""
+        at = require_aware(now, "now") if now is not None else self._engine.now()
+        return self._engine._run(lambda uow: uow.requests.open_due_before(at), write=False)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def verify(self, request_id: str) -> Request:
+        """Check the documents on the clock's today (R-REQ-3).
+
+        Returns the request ``verified``, or ``refused`` with ``identity_unconfirmed``,
+        ``agency_unconfirmed`` or ``documents_incomplete`` and a written statement listing
+        every problem. Raises :class:`InvalidTransition` unless it is ``received``.
+        """
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            r = self._load(uow, request_id)
+            check(r, RequestState.VERIFIED)
+            now = engine.now()
+            result = verify_documents(r.applicant, r.documents, self._policy.requests, now.date())
+            details = {**r.details, "verification": result.to_dict()}
+            if result.ok:
+                new = advance(
+                    r, RequestState.VERIFIED, now, "verified", "documents checked", details=details
+                )
+                uow.requests.update(new)
+                self._audit(uow, "request.verified", new, checked_on=now.date().isoformat())
+                return new
+            ground = result.ground
+            assert ground is not None
+            explanation = "; ".join(p.message for p in result.problems) + (
+                ". Please submit a new request with the documents listed in our procedure."
+            )
+            new = advance(
+                r,
+                RequestState.REFUSED,
+                now,
+                "refused",
+                ground.value,
+                ground=ground,
+                statement=refusal_statement(self._policy, r, ground, explanation),
+                details=_answered_details(details),
+            )
+            uow.requests.update(new)
+            self._audit(uow, "request.refused", new, ground=ground.value, by="verification")
+            return new
+
+        return engine._run(op)
+
+    def extend(self, request_id: str, *, due: datetime, reason: str) -> Request:
+        """Move the due date later, with the reason the person will be told (R-REQ-8).
+
+        Raises :class:`InvalidInput` without a reason or for a due date that is not later
+        than the current one, :class:`InvalidTransition` for an answered request.
+        """
+        new_due = require_aware(due, "due")
+        why = _text(reason, "reason")
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            r = self._load(uow, request_id)
+            require_open(r, "extended")
+            if new_due <= r.due:
+                raise InvalidInput(
+                    f"the new due date must be later than the current one ({r.due.isoformat()})"
+                )
+            now = engine.now()
+            extensions = list(r.details.get("extensions", []))  # type: ignore[call-overload]
+            extensions.append(
+                {
+                    "at": now.isoformat(),
+                    "from": r.due.isoformat(),
+                    "to": new_due.isoformat(),
+                    "reason": why,
+                }
+            )
+            new = note(
+                r,
+                now,
+                "extended",
+                why,
+                due=new_due,
+                details={**r.details, "extensions": extensions},
+            )
+            uow.requests.update(new)
+            self._audit(
+                uow, "request.extended", new, due_from=r.due.isoformat(), due_to=new_due.isoformat()
+            )
+            return new
+
+        return engine._run(op)
+
+    def refuse(self, request_id: str, *, ground: RefusalGround | str, explanation: str) -> Answer:
+        """Refuse with a ground and the explanation the person receives (R-REQ-4).
+
+        Raises :class:`InvalidInput` for a ground the request's kind does not allow
+        (a disclosure may be withheld only on harm to a person, significant business
+        hindrance, violation of law, or a procedural ground), and
+        :class:`InvalidTransition` for an answered request.
+        """
+        g = _ground(ground)
+        why = _text(explanation, "explanation")
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            r = self._load(uow, request_id)
+            check(r, RequestState.REFUSED)
+            if g not in allowed_grounds(r.kind):
+                allowed = ", ".join(sorted(x.value for x in allowed_grounds(r.kind)))
+                raise InvalidInput(
+                    f"a {r.kind.value} request cannot be refused on {g.value}; "
+                    f"allowed grounds: {allowed}"
+                )
+            new = advance(
+                r,
+                RequestState.REFUSED,
+                engine.now(),
+                "refused",
+                g.value,
+                ground=g,
+                statement=refusal_statement(self._policy, r, g, why),
+                details=_answered_details(r.details),
+            )
+            uow.requests.update(new)
+            self._audit(uow, "request.refused", new, ground=g.value, by="business")
+            return new
+
+        return self._answer(engine._run(op))
+
+    def withdraw(self, request_id: str) -> Request:
+        """The applicant withdrew the request; raises :class:`InvalidTransition` if answered."""
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            r = self._load(uow, request_id)
+            now = engine.now()
+            new = advance(
+                r,
+                RequestState.WITHDRAWN,
+                now,
+                "withdrawn",
+                "",
+                statement=withdrawal_statement(self._policy, r, now),
+                details=_answered_details(r.details),
+            )
+            uow.requests.update(new)
+            self._audit(uow, "request.withdrawn", new)
+            return new
+
+        return engine._run(op)
+
+    def investigate(self, request_id: str) -> Investigation:
+        """What pipolicy's records show for a deletion or suspension request (R-REQ-7).
+
+        Reads the subject's acquisitions, consents, provision records and audit events;
+        reports uses beyond purpose, improper acquisitions, provisions without a basis
+        and data no longer needed. The business decides; :meth:`fulfil` carries it out.
+        Raises :class:`InvalidInput` for other kinds of request.
+        """
+        ctx = self._context(request_id)
+        r = ctx.request
+        if r.kind not in SUPPORTS:
+            raise InvalidInput(
+                f"investigation applies to deletion and suspension requests, not {r.kind.value}"
+            )
+        inv = self._investigation(ctx)
+        payload = {
+            "findings": len(inv.findings),
+            "relevant": len(inv.relevant),
+            "finding_kinds": sorted({f.kind.value for f in inv.relevant}),
+        }
+        if r.state.final:
+            self._engine._run(lambda uow: self._audit(uow, "request.investigated", r, **payload))
+        else:
+            new = note(
+                r,
+                ctx.now,
+                "investigated",
+                f"{len(inv.relevant)} relevant finding(s)",
+                details={**r.details, "investigation": inv.to_dict()},
+            )
+            self._save(new, [("request.investigated", payload)])
+        return inv
+
+    def _investigation(self, ctx: _Context) -> Investigation:
+        findings = investigate_records(self._policy, ctx.facts, ctx.provisions, ctx.events, ctx.now)
+        r = ctx.request
+        return Investigation(r.id, r.kind, r.subject_id, ctx.now, tuple(findings), self._scope(r))
+
+    # -- answers ----------------------------------------------------------------------
+
+    def _answer(
+        self,
+        r: Request,
+        *,
+        report: Mapping[str, Any] | None = None,
+        changes: Mapping[str, str] | None = None,
+        retained: Iterable[Retained] = (),
+        sources: Iterable[SourceOutcome] = (),
+        restrictions: Iterable[str] = (),
+        findings: Iterable[Finding] = (),
+    ) -> Answer:
+        assert r.statement is not None
+        return Answer(
+            request_id=r.id,
+            kind=r.kind,
+            state=r.state,
+            statement=r.statement,
+            method=r.method,
+            answered_at=r.history[-1][1],
+            controller=self._policy.controller,
+            ground=r.ground,
+            fee=r.fee,
+            report=report,
+            changes=dict(changes or {}),
+            retained=tuple(retained),
+            sources=tuple(sources),
+            restrictions=tuple(restrictions),
+            findings=tuple(findings),
+        )
+
+    def answer(self, request_id: str) -> Answer:
+        """The answer given to an answered request, rebuilt from what is stored.
+
+        Useful to print the letter of a refusal made by :meth:`verify`. A disclosure's
+        data values are not stored, so its ``report`` is ``None`` here: keep the
+        :class:`Answer` that :meth:`fulfil` returned. Raises :class:`InvalidTransition`
+        for a request not yet answered.
+        """
+        r = self.get(request_id)
+        if not r.state.final:
+            raise InvalidTransition(
+                f"request {r.id} is {r.state.value}: it has no answer yet; fulfil or refuse it"
+            )
+        outcome = r.details.get("outcome")
+        out: Mapping[str, object] = outcome if isinstance(outcome, Mapping) else {}
+        sources = r.details.get("sources")
+        changes = out.get("changes")
+        retained = out.get("retained")
+        restrictions = out.get("restrictions")
+        return self._answer(
+            r,
+            changes=changes if isinstance(changes, Mapping) else None,
+            retained=[
+                Retained(str(x["item"]), str(x["reason"]))
+                for x in (retained if isinstance(retained, list) else [])
+            ],
+            sources=[
+                SourceOutcome.from_dict(name, data)
+                for name, data in (sources.items() if isinstance(sources, Mapping) else [])
+            ],
+            restrictions=[str(x) for x in (restrictions if isinstance(restrictions, list) else [])],
+        )
+
+    # -- fulfilment -------------------------------------------------------------------
+
+    def fulfil(self, request_id: str, *, changes: Mapping[str, object] | None = None) -> Answer:
+        """Carry out a verified request, as the business decided to, and answer it.
+
+        Per kind: purpose notification and provision records answer from pipolicy's
+        records; disclosure adds every source's ``export``; correction calls ``correct``
+        with ``changes`` (here or given at submit); deletion puts a restriction in force
+        and calls ``erase`` (items under a legal retention duty are kept, their use
+        suspended, and the answer says so); suspensions put a restriction in force and
+        call ``restrict``. When nothing is held the request is refused as
+        ``not_retained``.
+
+        Raises :class:`InvalidTransition` unless the request is ``verified``, and
+        :class:`SourceFailed` when a data source fails: the request then stays
+        ``verified`` with the failure recorded, and calling ``fulfil`` again does not
+        call the sources that already succeeded.
+        """
+        extra = None if changes is None else self._changes(changes)
+        ctx = self._context(request_id)
+        check(ctx.request, RequestState.FULFILLED)
+        kind = ctx.request.kind
+        if kind is K.DISCLOSURE:
+            return self._disclose(ctx)
+        if kind is K.PURPOSE_NOTIFICATION:
+            return self._notify_purposes(ctx)
+        if kind is K.PROVISION_RECORDS:
+            return self._disclose_records(ctx)
+        if kind is K.CORRECTION:
+            return self._correct(ctx, extra)
+        if kind is K.DELETION:
+            return self._delete(ctx)
+        return self._suspend(ctx)
+
+    def _not_retained(self, r: Request, explanation: str) -> Answer:
+        now = self._engine.now()
+        g = G.NOT_RETAINED
+        new = advance(
+            r,
+            RequestState.REFUSED,
+            now,
+            "refused",
+            g.value,
+            ground=g,
+            statement=refusal_statement(self._policy, r, g, explanation),
+            details=_answered_details(r.details),
+        )
+        return self._answer(
+            self._save(new, [("request.refused", {"ground": g.value, "by": "fulfilment"})])
+        )
+
+    def _complete(
+        self,
+        r: Request,
+        state: RequestState,
+        statement: str,
+        *,
+        items: Iterable[str] = (),
+        **outcome: object,
+    ) -> Request:
+        now = self._engine.now()
+        new = advance(
+            r,
+            state,
+            now,
+            state.value,
+            "",
+            statement=statement,
+            details=_answered_details(r.details, **outcome),
+        )
+        retained = outcome.get("retained")
+        payload = {
+            "state": state.value,
+            "items": sorted(items),
+            "retained": [x["item"] for x in retained] if isinstance(retained, list) else [],
+        }
+        return self._save(new, [("request.fulfilled", payload)])
+
+    def _record(self, r: Request, outcome: SourceOutcome) -> Request:
+        """Keep one source's outcome with the request, at once."""
+        recorded = r.details.get("sources")
+        sources = dict(recorded) if isinstance(recorded, Mapping) else {}
+        sources[outcome.source] = outcome.to_dict()
+        text = f"{outcome.source}: {outcome.operation}" + (
+            f" failed ({outcome.error})" if not outcome.ok else " done"
+        )
+        new = note(
+            r,
+            outcome.at,
+            "source_done" if outcome.ok else "source_failed",
+            text,
+            details={**r.details, "sources": sources},
+        )
+        return self._save(
+            new,
+            [
+                (
+                    "request.source_done" if outcome.ok else "request.source_failed",
+                    {
+                        "source": outcome.source,
+                        "operation": outcome.operation,
+                        "items": sorted(outcome.items),
+                        "error": outcome.error,
+                    },
+                )
+            ],
+        )
+
+    def _call(
+        self, name: str, operation: str, call: Callable[[], Mapping[str, object]]
+    ) -> tuple[SourceOutcome, Mapping[str, object]]:
+        now = self._engine.now()
+        try:
+            result = call()
+            if not isinstance(result, Mapping):
+                raise TypeError(f"{operation} must return a mapping")
+            data = dict(result)
+            words = {str(k): _word(v) for k, v in data.items()}
+        except Exception as e:  # any failure of the application's code is recorded
+            return SourceOutcome(name, operation, False, now, error=type(e).__name__), {}
+        return SourceOutcome(name, operation, True, now, items=words), data
+
+    def _apply(
+        self, r: Request, operation: str, call: Callable[[DataSource], Mapping[str, str]]
+    ) -> tuple[Request, list[SourceOutcome]]:
+        """Call each source that has not yet done ``operation`` for this request."""
+        recorded = r.details.get("sources")
+        done = recorded if isinstance(recorded, Mapping) else {}
+        outcomes: list[SourceOutcome] = []
+        for name, source in self._sources.items():
+            prior = done.get(name)
+            if (
+                isinstance(prior, Mapping)
+                and prior.get("ok")
+                and prior.get("operation") == operation
+            ):
+                outcomes.append(SourceOutcome.from_dict(name, prior))
+                continue
+            outcome, _ = self._call(name, operation, functools.partial(call, source))
+            r = self._record(r, outcome)
+            outcomes.append(outcome)
+        if not all(o.ok for o in outcomes):
+            raise SourceFailed(r.id, outcomes)
+        return r, outcomes
+
+    def _restrict(
+        self,
+        r: Request,
+        specs: Iterable[tuple[RestrictionKind, frozenset[str], frozenset[str]]],
+    ) -> tuple[Request, list[str]]:
+        """Put the request's restrictions in force once, before any source is called,
+        so decisions are denied even while a source is failing."""
+        existing = r.details.get("restrictions")
+        if isinstance(existing, list):
+            return r, [str(x) for x in existing]
+        now = self._engine.now()
+        made = [
+            Restriction(
+                id=self._engine._ids(),
+                subject_id=r.subject_id,
+                kind=kind,
+                since=now,
+                request_id=r.id,
+                items=items,
+                purposes=purposes,
+            )
+            for kind, items, purposes in specs
+        ]
+        ids = [x.id for x in made]
+        new = note(
+            r,
+            now,
+            "restricted",
+            ", ".join(x.kind.value for x in made),
+            details={**r.details, "restrictions": ids},
+        )
+
+        def add(uow: UnitOfWork) -> None:
+            for x in made:
+                uow.restrictions.add(x)
+
+        audit = [
+            (
+                "request.restricted",
+                {
+                    "restriction_id": x.id,
+                    "restriction": x.kind.value,
+                    "items": sorted(x.items),
+                    "purposes": sorted(x.purposes),
+                },
+            )
+            for x in made
+        ]
+        return self._save(new, audit, before=add), ids
+
+    def _disclose(self, ctx: _Context) -> Answer:
+        r = ctx.request
+        exports: dict[str, Mapping[str, object]] = {}
+        outcomes: list[SourceOutcome] = []
+        for name, source in self._sources.items():
+            outcome, data = self._call(name, "export", functools.partial(source.export, ctx.ref))
+            if outcome.ok:
+                exports[name] = data
+                outcome = attrs.evolve(outcome, items=dict.fromkeys(data, "disclosed"))
+            outcomes.append(outcome)
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            for o in failed:
+                r = self._record(r, o)
+            raise SourceFailed(r.id, outcomes)
+        scope = self._scope(r)
+        report = disclosure_report(
+            self._policy, r, ctx.facts, ctx.provisions, exports, ctx.now, scope
+        )
+        items = [x["item"] for x in report["items"]]  # type: ignore[attr-defined]
+        if not items:
+            return self._not_retained(
+                r,
+                "we hold no personal data about you"
+                + (" among the items you named" if scope else ""),
+            )
+        records = report["provision_records"]
+        assert isinstance(records, list)
+        body = [
+            f"We disclose the personal data we retain about you: {len(items)} item(s) "
+            f"({', '.join(items)}).",
+            "The enclosed report lists, for each item, its purposes of use and when, how "
+            "and from where we acquired it, your consents with their history, and our "
+            f"records of providing your personal data to others ({len(records)} record(s)).",
+        ]
+        not_held = scope - set(items)
+        state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+        statement = fulfilment_statement(self._policy, r, body, not_held=not_held)
+        # Reading is harmless to repeat, so exports are recorded only with the answer.
+        r = attrs.evolve(
+            r, details={**r.details, "sources": {o.source: o.to_dict() for o in outcomes}}
+        )
+        done = self._complete(r, state, statement, items=items)
+        return self._answer(done, report=report, sources=outcomes)
+
+    def _notify_purposes(self, ctx: _Context) -> Answer:
+        r = ctx.request
+        report = purposes_report(self._policy, r, ctx.facts, ctx.now)
+        purposes = report["purposes"]
+        assert isinstance(purposes, list)
+        if not purposes:
+            return self._not_retained(r, "we hold no personal data about you")
+        listed = "; ".join(f"{p['title']} ({p['name']})" for p in purposes)
+        body = [f"The purposes of use of the personal data we retain about you are: {listed}."]
+        statement = fulfilment_statement(self._policy, r, body)
+        done = self._complete(r, RequestState.FULFILLED, statement)
+        return self._answer(done, report=report)
+
+    def _disclose_records(self, ctx: _Context) -> Answer:
+        r = ctx.request
+        scope = self._scope(r)
+        report = provision_records_report(self._policy, r, ctx.provisions, ctx.now, scope)
+        records = report["provision_records"]
+        assert isinstance(records, list)
+        if not records:
+            return self._not_retained(
+                r, "we hold no record of providing your personal data to others"
+            )
+        body = [
+            f"We disclose our {len(records)} record(s) of providing your personal data to "
+            "others: the date, the recipient, the items, the purpose and the basis of each "
+            "are listed in the enclosed report."
+        ]
+        statement = fulfilment_statement(self._policy, r, body)
+        done = self._complete(r, RequestState.FULFILLED, statement)
+        return self._answer(done, report=report)
+
+    def _correct(self, ctx: _Context, extra: dict[str, object] | None) -> Answer:
+        r = ctx.request
+        stored = r.details.get("changes")
+        changes = extra if extra is not None else stored
+        if not isinstance(changes, Mapping) or not changes:
+            raise InvalidInput(
+                "a correction needs changes: pass changes={item: new value or None} to "
+                "submit(details=...) or to fulfil()"
+            )
+        if not self._sources:
+            raise InvalidInput(
+                "no data source is registered: pipolicy corrects data through the "
+                "application's sources; call engine.register_source(name, source) first"
+            )
+        if not holdings(ctx.facts, ctx.now):
+            return self._not_retained(r, "we hold no personal data about you to correct")
+        wanted = dict(changes)
+        r, outcomes = self._apply(r, "correct", lambda s: s.correct(ctx.ref, wanted))
+        applied: dict[str, str] = {}
+        for item in sorted(wanted):
+            actions = [o.items[item] for o in outcomes if item in o.items]
+            applied[item] = next((a for a in actions if a != "not_held"), "not_held")
+        not_held = {i for i, a in applied.items() if a == "not_held"}
+        if not_held == set(applied):
+            return self._not_retained(r, "none of the items you asked to correct is held")
+        done_items = {i: a for i, a in applied.items() if a != "not_held"}
+        body = [
+            "We corrected the contents of your personal data as you asked: "
+            + ", ".join(f"{i} ({a})" for i, a in sorted(done_items.items()))
+            + "."
+        ]
+        state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+        statement = fulfilment_statement(self._policy, r, body, not_held=not_held)
+        done = self._complete(
+            r,
+            state,
+            statement,
+            items=done_items,
+            changes=applied,
+        )
+        return self._answer(done, changes=applied, sources=outcomes)
+
+    def _findings(self, ctx: _Context) -> tuple[tuple[Finding, ...], str | None]:
+        inv = self._investigation(ctx)
+        return inv.relevant, (inv.summary() if inv.relevant else None)
+
+    def _delete(self, ctx: _Context) -> Answer:
+        r = ctx.request
+        held = frozenset(holdings(ctx.facts, ctx.now, excluding=r.id))
+        named = self._scope(r)
+        scope = (named & held) if named else held
+        if not scope:
+            return self._not_retained(
+                r,
+                "we hold no personal data about you"
+                + (" among the items you named" if named else ""),
+            )
+        duties = {
+            i: self._policy.items[i].legal_retention
+            for i in sorted(scope)
+            if i in self._policy.items and self._policy.items[i].legal_retention
+        }
+        retained = {i: str(why) for i, why in duties.items()}
+        erasable = scope - set(retained)
+        findings, summary = self._findings(ctx)
+        specs = []
+        if erasable:
+            specs.append((RestrictionKind.DELETED, erasable, frozenset[str]()))
+        if retained:
+            specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
+        r, ids = self._restrict(r, specs)
+        outcomes: list[SourceOutcome] = []
+        if erasable:
+            r, outcomes = self._apply(r, "erase", lambda s: s.erase(ctx.ref, erasable))
+        kept = [Retained(i, why) for i, why in sorted(retained.items())]
+        not_held = named - held
+        body = []
+        if erasable:
+            body.append(
+                f"We deleted the following items of your personal data: "
+                f"{', '.join(sorted(erasable))}. We will not use them again."
+            )
+        state = RequestState.PARTIALLY_FULFILLED if retained or not_held else RequestState.FULFILLED
+        statement = fulfilment_statement(
+            self._policy,
+            r,
+            body,
+            retained=retained,
+            not_held=not_held,
+            findings=summary,
+        )
+        done = self._complete(
+            r,
+            state,
+            statement,
+            items=erasable,
+            erased=sorted(erasable),
+            retained=[k.to_dict() for k in kept],
+            restrictions=ids,
+            findings=[f.to_dict() for f in findings],
+        )
+        return self._answer(
+            done, retained=kept, sources=outcomes, restrictions=ids, findings=findings
+        )
+
+    def _suspend(self, ctx: _Context) -> Answer:
+        r = ctx.request
+        kind = (
+            RestrictionKind.SUSPEND_USE
+            if r.kind is K.SUSPENSION_OF_USE
+            else RestrictionKind.SUSPEND_PROVISION
+        )
+        held = frozenset(holdings(ctx.facts, ctx.now))
+        named = self._scope(r)
+        purposes = self._scope(r, "purposes")
+        scope = (named & held) if named else held
+        if not scope:
+            return self._not_retained(
+                r,
+                "we hold no personal data about you"
+                + (" among the items you named" if named else ""),
+            )
+        findings, summary = self._findings(ctx)
+        r, ids = self._restrict(r, [(kind, named, purposes)])
+        r, outcomes = self._apply(
+            r, "restrict", lambda s: s.restrict(ctx.ref, kind, scope, purposes)
+        )
+        what = "using" if kind is RestrictionKind.SUSPEND_USE else "providing to others"
+        items_text = ", ".join(sorted(named)) if named else "all items"
+        for_text = f" for the purposes {', '.join(sorted(purposes))}" if purposes else ""
+        body = [
+            f"From {ctx.now.date().isoformat()} we have stopped {what} your personal data "
+            f"({items_text}){for_text}. Any such use is refused from now on, "
+            f"citing this request."
+        ]
+        not_held = named - held
+        state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+        statement = fulfilment_statement(self._policy, r, body, not_held=not_held, findings=summary)
+        done = self._complete(
+            r,
+            state,
+            statement,
+            items=scope,
+            restrictions=ids,
+            findings=[f.to_dict() for f in findings],
+        )
+        return self._answer(done, sources=outcomes, restrictions=ids, findings=findings)

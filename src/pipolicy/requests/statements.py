@@ -1,0 +1,152 @@
+"""The written statements every answer carries (R-REQ-4; seed 001: "we will reply with a
+written statement to that effect").
+
+Statements name items, purposes, recipients and dates, never personal data values: they
+are stored with the request. The values a disclosure owes the person travel only in the
+answer's report. Paragraphs are separated by blank lines so letters can lay them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from pipolicy.domain.requests import RefusalGround, Request, RequestKind
+from pipolicy.policy.model import Policy
+
+__all__ = [
+    "GROUND_TEXT",
+    "KIND_TITLES",
+    "fulfilment_statement",
+    "refusal_statement",
+    "withdrawal_statement",
+]
+
+KIND_TITLES: Mapping[RequestKind, str] = {
+    RequestKind.PURPOSE_NOTIFICATION: "notification of the purposes of use",
+    RequestKind.DISCLOSURE: "disclosure of retained personal data",
+    RequestKind.PROVISION_RECORDS: "disclosure of the records of provision to third parties",
+    RequestKind.CORRECTION: "correction, addition or deletion of contents",
+    RequestKind.DELETION: "deletion of personal data",
+    RequestKind.SUSPENSION_OF_USE: "suspension of use",
+    RequestKind.SUSPENSION_OF_PROVISION: "suspension of provision to third parties",
+}
+
+# Seed 001, "When we cannot respond to your request" (1)-(7), and the legal retention duty.
+GROUND_TEXT: Mapping[RefusalGround, str] = {
+    RefusalGround.IDENTITY_UNCONFIRMED: "we could not confirm your identity",
+    RefusalGround.AGENCY_UNCONFIRMED: "we could not confirm the authority of the agent who applied",
+    RefusalGround.DOCUMENTS_INCOMPLETE: "the required documents were incomplete",
+    RefusalGround.NOT_RETAINED: (
+        "the requested information does not correspond to personal data we retain"
+    ),
+    RefusalGround.HARM_TO_PERSON: (
+        "responding could harm the life, body, property or other rights and interests "
+        "of you or a third party"
+    ),
+    RefusalGround.BUSINESS_HINDRANCE: (
+        "responding could significantly hinder the proper conduct of our business"
+    ),
+    RefusalGround.VIOLATION_OF_LAW: "responding would violate laws and regulations",
+    RefusalGround.LEGAL_RETENTION: (
+        "the data is held in accordance with laws and regulations that oblige us to keep it"
+    ),
+}
+
+_ARTICLE: Mapping[RequestKind, str] = {
+    RequestKind.PURPOSE_NOTIFICATION: "APPI Art. 32",
+    RequestKind.DISCLOSURE: "APPI Art. 33",
+    RequestKind.PROVISION_RECORDS: "APPI Art. 33(5)",
+    RequestKind.CORRECTION: "APPI Art. 34",
+    RequestKind.DELETION: "APPI Art. 35",
+    RequestKind.SUSPENSION_OF_USE: "APPI Art. 35",
+    RequestKind.SUSPENSION_OF_PROVISION: "APPI Art. 35",
+}
+
+
+def _listing(names: Iterable[str]) -> str:
+    names = list(names)
+    return ", ".join(names) if names else "none"
+
+
+def _opening(request: Request) -> str:
+    return (
+        f"Re: your request for {KIND_TITLES[request.kind]} "
+        f"(request {request.id}), received on {request.received_at.date().isoformat()} "
+        f"({_ARTICLE[request.kind]})."
+    )
+
+
+def _closing(policy: Policy) -> str:
+    contact = policy.requests.window or policy.controller.contact
+    tail = f" Inquiries: {contact}." if contact else ""
+    name = policy.controller.name
+    return f"{name}{'' if name.endswith('.') else '.'}{tail}"
+
+
+def _fee(request: Request) -> str | None:
+    if request.fee:
+        return f"The fee for this request is {request.fee:,} yen (APPI Art. 38)."
+    return None
+
+
+def _join(*paragraphs: str | None) -> str:
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def refusal_statement(
+    policy: Policy, request: Request, ground: RefusalGround, explanation: str
+) -> str:
+    """We cannot respond, why (the ground), and the business's explanation (Art. 36)."""
+    return _join(
+        _opening(request),
+        f"We cannot respond to your request because {GROUND_TEXT[ground]} "
+        f"(ground: {ground.value}).",
+        f"Explanation: {explanation.strip()}",
+        _closing(policy),
+    )
+
+
+def withdrawal_statement(policy: Policy, request: Request, at: datetime) -> str:
+    return _join(
+        _opening(request),
+        f"Your request was withdrawn on {at.date().isoformat()}; we have closed it "
+        "without further action.",
+        _closing(policy),
+    )
+
+
+def fulfilment_statement(
+    policy: Policy,
+    request: Request,
+    body: Iterable[str],
+    *,
+    retained: Mapping[str, str] | None = None,
+    not_held: Iterable[str] = (),
+    findings: str | None = None,
+) -> str:
+    """A fulfilment (or a partial one: items kept under a legal duty, items not held)."""
+    kept = None
+    if retained:
+        lines = "; ".join(f"{item} ({why})" for item, why in sorted(retained.items()))
+        kept = (
+            "We keep the following items because laws and regulations oblige us to "
+            f"(ground: {RefusalGround.LEGAL_RETENTION.value}): {lines}. They are kept only "
+            "to meet that duty and are not otherwise used."
+        )
+    missing = sorted(not_held)
+    absent = (
+        "We do not retain the following items you named "
+        f"(ground: {RefusalGround.NOT_RETAINED.value}): {_listing(missing)}."
+        if missing
+        else None
+    )
+    return _join(
+        _opening(request),
+        *body,
+        findings,
+        kept,
+        absent,
+        _fee(request),
+        _closing(policy),
+    )

@@ -1,0 +1,228 @@
+"""Identity and agency verification from the documents attached to a request (R-REQ-3).
+
+Pure: ``(applicant, documents, settings, today) -> Verification``, so every rule of seed
+001's "Required documents" can be tested as a table. Only document kinds and dates are
+looked at, and only they are kept (R-REQ-10): a :class:`~pipolicy.Document` has no field
+for contents.
+
+Which refusal ground a problem yields follows one principle, so the applicant knows what
+to do next:
+
+* a required document is **absent** -> ``documents_incomplete`` (send it);
+* the person's ID is present but **not valid** on the day (expired, not yet issued, a kind
+  the policy does not accept) -> ``identity_unconfirmed``;
+* an agent's document is present but **not valid** (the agent's own ID expired or not
+  accepted, a power of attorney past its expiry, a seal certificate or proof of
+  representation older than the policy limit or undated) -> ``agency_unconfirmed``.
+
+When several problems occur the ground follows seed 001's order (identity, agency,
+incomplete documents); the written statement lists every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+
+import attrs
+
+from pipolicy.domain.requests import (
+    Applicant,
+    ApplicantKind,
+    Document,
+    DocumentKind,
+    RefusalGround,
+)
+from pipolicy.policy.model import RequestSettings
+
+__all__ = [
+    "AUTHORITY_DOCUMENTS",
+    "HOLDERS",
+    "ID_DOCUMENTS",
+    "Problem",
+    "Verification",
+    "verify_documents",
+]
+
+HOLDERS = frozenset({"person", "agent"})
+
+ID_DOCUMENTS = frozenset(
+    {
+        DocumentKind.DRIVERS_LICENSE,
+        DocumentKind.PASSPORT,
+        DocumentKind.HEALTH_INSURANCE_CARD,
+        DocumentKind.PENSION_BOOK,
+        DocumentKind.RESIDENCE_CARD,
+        DocumentKind.OTHER,
+    }
+)
+"""Kinds that may prove who someone is, if the policy accepts them (``OTHER`` only if listed)."""
+
+AUTHORITY_DOCUMENTS = frozenset(
+    {DocumentKind.POWER_OF_ATTORNEY, DocumentKind.SEAL_CERTIFICATE, DocumentKind.FAMILY_REGISTER}
+)
+
+
+def _proves_representation(doc: Document) -> bool:
+    """A family register (parent of a minor), or another official certificate about the
+    person, such as the certificate of registered matters of an adult guardianship,
+    declared as ``other`` with holder ``"person"``. Either must be recent."""
+    return doc.kind is DocumentKind.FAMILY_REGISTER or (
+        doc.kind is DocumentKind.OTHER and doc.holder == "person"
+    )
+
+
+_ORDER = (
+    RefusalGround.IDENTITY_UNCONFIRMED,
+    RefusalGround.AGENCY_UNCONFIRMED,
+    RefusalGround.DOCUMENTS_INCOMPLETE,
+)
+
+
+@attrs.frozen
+class Problem:
+    """One reason the documents fail, phrased for the applicant (kinds and dates only)."""
+
+    ground: RefusalGround
+    message: str
+
+
+@attrs.frozen
+class Verification:
+    """The outcome of checking documents on ``checked_on``."""
+
+    checked_on: date
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def ground(self) -> RefusalGround | None:
+        """The refusal ground, by seed 001's order; ``None`` when verification passed."""
+        found = {p.ground for p in self.problems}
+        return next((g for g in _ORDER if g in found), None)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "checked_on": self.checked_on.isoformat(),
+            "ok": self.ok,
+            "ground": self.ground.value if self.ground else None,
+            "problems": [{"ground": p.ground.value, "message": p.message} for p in self.problems],
+        }
+
+
+def _valid_id_problem(doc: Document, settings: RequestSettings, today: date) -> str | None:
+    if doc.kind not in settings.accepted_ids:
+        accepted = ", ".join(sorted(k.value for k in settings.accepted_ids))
+        return f"a {doc.kind.value} is not accepted as proof of identity (accepted: {accepted})"
+    if doc.issued is not None and doc.issued > today:
+        return f"the {doc.kind.value} is dated after today ({doc.issued.isoformat()})"
+    if doc.expires is not None and doc.expires < today:
+        return f"the {doc.kind.value} expired on {doc.expires.isoformat()}"
+    return None
+
+
+def _check_id(
+    docs: Sequence[Document],
+    settings: RequestSettings,
+    today: date,
+    whose: str,
+    invalid_ground: RefusalGround,
+) -> list[Problem]:
+    ids = [d for d in docs if d.kind in ID_DOCUMENTS]
+    if not ids:
+        return [
+            Problem(
+                RefusalGround.DOCUMENTS_INCOMPLETE,
+                f"no identity document of {whose} was attached",
+            )
+        ]
+    failures = [_valid_id_problem(d, settings, today) for d in ids]
+    if any(f is None for f in failures):
+        return []
+    return [Problem(invalid_ground, f"{whose}: {f}") for f in failures if f is not None]
+
+
+def _check_certificate(
+    docs: Sequence[Document],
+    matches: Callable[[Document], bool],
+    what: str,
+    settings: RequestSettings,
+    today: date,
+) -> list[Problem]:
+    found = [d for d in docs if matches(d)]
+    if not found:
+        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, f"no {what} was attached")]
+    limit = settings.certificate_max_age_days
+    failures: list[str] = []
+    for d in found:
+        if d.issued is None:
+            failures.append(f"the {what} ({d.kind.value}) has no issue date")
+        elif d.issued > today:
+            failures.append(f"the {what} ({d.kind.value}) is dated after today")
+        elif today - d.issued > timedelta(days=limit):
+            failures.append(
+                f"the {what} ({d.kind.value}) was issued on {d.issued.isoformat()}, "
+                f"more than {limit} days ago"
+            )
+        else:
+            return []
+    return [Problem(RefusalGround.AGENCY_UNCONFIRMED, f) for f in failures]
+
+
+def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Problem]:
+    found = [d for d in docs if d.kind is DocumentKind.POWER_OF_ATTORNEY]
+    if not found:
+        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no power of attorney was attached")]
+    if any(d.expires is None or d.expires >= today for d in found):
+        return []
+    return [
+        Problem(
+            RefusalGround.AGENCY_UNCONFIRMED,
+            f"the power of attorney expired on {d.expires.isoformat()}",
+        )
+        for d in found
+        if d.expires is not None
+    ]
+
+
+def verify_documents(
+    applicant: Applicant,
+    documents: Iterable[Document],
+    settings: RequestSettings,
+    today: date,
+) -> Verification:
+    """Check documents as seed 001 and R-REQ-3 require, on ``today``.
+
+    The person's own ID is always required (for an agent, "in addition to the documents
+    in A"). A voluntary agent adds a power of attorney, the person's seal certificate
+    issued within ``settings.certificate_max_age_days`` and the agent's own ID; a legal
+    representative adds proof of representation issued within the same limit and the
+    agent's own ID.
+    """
+    docs = tuple(documents)
+    person_docs = [d for d in docs if d.holder == "person"]
+    agent_docs = [d for d in docs if d.holder == "agent"]
+    problems = _check_id(
+        person_docs, settings, today, "the person", RefusalGround.IDENTITY_UNCONFIRMED
+    )
+    if applicant.kind is not ApplicantKind.PERSON:
+        problems += _check_id(
+            agent_docs, settings, today, "the agent", RefusalGround.AGENCY_UNCONFIRMED
+        )
+    if applicant.kind is ApplicantKind.VOLUNTARY_AGENT:
+        problems += _check_power_of_attorney(docs, today)
+        problems += _check_certificate(
+            docs,
+            lambda d: d.kind is DocumentKind.SEAL_CERTIFICATE,
+            "seal certificate of the person",
+            settings,
+            today,
+        )
+    elif applicant.kind is ApplicantKind.LEGAL_REPRESENTATIVE:
+        problems += _check_certificate(
+            docs, _proves_representation, "proof of legal representation", settings, today
+        )
+    return Verification(today, tuple(problems))

@@ -1,0 +1,53 @@
+"""Every end-to-end request test runs on each built-in backend: memory and SQL (SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.backends.memory import MemoryStore
+from pipolicy.requests import MemorySource
+from pipolicy.storage.repositories import Store
+
+from .support import T0, customer, shop_policy
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    if request.param == "memory":
+        made: Store = MemoryStore()
+    else:
+        from pipolicy.backends.sql import SqlStore
+
+        made = SqlStore("sqlite:///:memory:")
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def clock() -> pp.FixedClock:
+    return pp.FixedClock(T0)
+
+
+@pytest.fixture
+def policy() -> pp.Policy:
+    return shop_policy()
+
+
+@pytest.fixture
+def engine(policy: pp.Policy, store: Store, clock: pp.FixedClock) -> pp.Engine:
+    return pp.Engine(policy, store=store, clock=clock)
+
+
+@pytest.fixture
+def crm(engine: pp.Engine) -> MemorySource:
+    source = MemorySource()
+    engine.register_source("crm", source)
+    return source
+
+
+@pytest.fixture
+def person(engine: pp.Engine, crm: MemorySource) -> pp.Subject:
+    return customer(engine, crm)

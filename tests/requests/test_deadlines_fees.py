@@ -1,0 +1,217 @@
+"""R-REQ-8 deadlines and extensions; R-REQ-9 fees; seed 004's "a fee may be charged"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipolicy as pp
+from pipolicy.requests import MemorySource
+
+from .support import T0, customer, passport, shop_policy, verified
+
+K = pp.RequestKind
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
+
+
+# -- deadlines --------------------------------------------------------------------------
+
+
+def test_r_req_8_a_request_is_due_fourteen_days_after_receipt_by_default(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = engine.requests.submit(K.DISCLOSURE, subject=person)
+    assert pp.RequestSettings().response_days == 14
+    assert r.due == T0 + timedelta(days=14)
+
+
+def test_r_req_8_the_response_period_is_a_policy_setting(
+    store: pp.Store, clock: pp.FixedClock
+) -> None:
+    engine = pp.Engine(shop_policy(pp.RequestSettings(response_days=30)), store=store, clock=clock)
+    r = engine.requests.submit(K.DELETION, subject=customer(engine))
+    assert r.due == T0 + timedelta(days=30)
+
+
+def test_r_req_8_overdue_lists_open_requests_past_their_due_date(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    late = engine.requests.submit(K.DISCLOSURE, subject=person, documents=[passport()])
+    answered = verified(engine, K.DISCLOSURE, person)
+    engine.requests.fulfil(answered.id)
+    withdrawn = engine.requests.submit(K.DELETION, subject=person)
+    engine.requests.withdraw(withdrawn.id)
+    clock.advance(timedelta(days=7))
+    later = engine.requests.submit(K.CORRECTION, subject=person)
+
+    clock.advance(timedelta(days=7))  # exactly the first request's due date
+    assert engine.requests.overdue() == []
+
+    clock.advance(timedelta(seconds=1))
+    assert [r.id for r in engine.requests.overdue()] == [late.id]
+
+    at = T0 + timedelta(days=30)
+    assert [r.id for r in engine.requests.overdue(at)] == [late.id, later.id]
+
+
+def test_r_req_8_overdue_needs_an_aware_datetime(engine: pp.Engine) -> None:
+    with pytest.raises(pp.InvalidInput, match="naive"):
+        engine.requests.overdue(datetime(2026, 12, 31))
+
+
+def test_r_req_8_an_extension_moves_the_due_date_and_keeps_its_reason(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    r = engine.requests.submit(K.DISCLOSURE, subject=person)
+    new_due = T0 + timedelta(days=28)
+    reason = "records are archived off-site; retrieval takes two weeks"
+
+    extended = engine.requests.extend(r.id, due=new_due, reason=reason)
+
+    assert extended.due == new_due
+    assert extended.state is pp.RequestState.RECEIVED
+    assert extended.history[-1][0] == "extended"
+    assert extended.history[-1][2] == reason
+    assert extended.details["extensions"] == [
+        {
+            "at": T0.isoformat(),
+            "from": (T0 + timedelta(days=14)).isoformat(),
+            "to": new_due.isoformat(),
+            "reason": reason,
+        }
+    ]
+    clock.advance(timedelta(days=20))
+    assert engine.requests.overdue() == []
+    clock.advance(timedelta(days=9))
+    assert [x.id for x in engine.requests.overdue()] == [r.id]
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_r_req_8_an_extension_needs_a_reason(
+    engine: pp.Engine, person: pp.Subject, reason: str
+) -> None:
+    r = engine.requests.submit(K.DISCLOSURE, subject=person)
+    with pytest.raises(pp.InvalidInput, match="reason"):
+        engine.requests.extend(r.id, due=r.due + timedelta(days=7), reason=reason)
+    assert engine.requests.get(r.id).due == r.due
+
+
+def test_r_req_8_an_extension_must_move_the_due_date_later(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = engine.requests.submit(K.DISCLOSURE, subject=person)
+    with pytest.raises(pp.InvalidInput, match="later"):
+        engine.requests.extend(r.id, due=r.due, reason="busy")
+    with pytest.raises(pp.InvalidInput, match="naive"):
+        engine.requests.extend(r.id, due=datetime(2027, 1, 1), reason="busy")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    days=st.integers(min_value=1, max_value=120),
+    waited=st.integers(min_value=0, max_value=200 * 24),
+)
+def test_r_req_8_a_request_is_overdue_exactly_when_its_period_has_passed(
+    days: int, waited: int
+) -> None:
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(shop_policy(pp.RequestSettings(response_days=days)), clock=clock)
+    r = engine.requests.submit(K.DISCLOSURE, subject=customer(engine))
+    clock.advance(timedelta(hours=waited))
+    assert (r.id in {x.id for x in engine.requests.overdue()}) is (waited > days * 24)
+
+
+# -- fees -------------------------------------------------------------------------------
+
+BOTH = pp.RequestSettings(fees={K.DISCLOSURE: 1000, K.PURPOSE_NOTIFICATION: 300})
+EXPECTED = {K.DISCLOSURE: 1000, K.PURPOSE_NOTIFICATION: 300}
+
+
+@pytest.mark.parametrize("kind", list(K))
+def test_r_req_9_fees_only_for_purpose_notification_and_disclosure(
+    store: pp.Store, clock: pp.FixedClock, kind: pp.RequestKind
+) -> None:
+    engine = pp.Engine(shop_policy(BOTH), store=store, clock=clock)
+    r = engine.requests.submit(kind, subject=customer(engine))
+    assert r.fee == EXPECTED.get(kind, 0)
+
+
+def test_r_req_9_a_policy_cannot_publish_a_fee_for_correction_or_deletion() -> None:
+    with pytest.raises(pp.PolicyError):
+        shop_policy(pp.RequestSettings(fees={K.DELETION: 500}))
+
+
+def test_r_req_9_the_answer_carries_the_fee_and_the_statement_states_it(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    disclosed = engine.requests.fulfil(verified(engine, K.DISCLOSURE, person).id)
+    deleted = engine.requests.fulfil(
+        verified(engine, K.DELETION, person, details={"items": ["email"]}).id
+    )
+
+    assert disclosed.fee == 1000
+    assert "1,000 yen" in disclosed.statement
+    assert deleted.fee == 0
+    assert "yen" not in deleted.statement
+
+
+# -- seed 004: "Please note that a fee may be charged separately" (L29) ------------------
+
+
+@pytest.fixture
+def carbgem(store: pp.Store, clock: pp.FixedClock) -> pp.Engine:
+    engine = pp.Engine(pp.load_policy(EXAMPLES / "carbgem.toml"), store=store, clock=clock)
+    engine.register_source(
+        "analysis-db", MemorySource({"cust-1": {"name": "Ken", "email": "ken@example.jp"}})
+    )
+    return engine
+
+
+def carbgem_customer(engine: pp.Engine) -> pp.Subject:
+    s = engine.register_subject("cust-1", category="customer")
+    engine.acquire(
+        s, items={"name", "email", "phone"}, purposes={"analysis_support"}, channel="email"
+    )
+    return s
+
+
+def test_r_req_9_seed_004_charges_for_disclosure_only(carbgem: pp.Engine) -> None:
+    s = carbgem_customer(carbgem)
+    fees = {
+        kind: carbgem.requests.submit(kind, subject=s, documents=[passport()]).fee for kind in K
+    }
+    assert fees == {kind: 1000 if kind is K.DISCLOSURE else 0 for kind in K}
+
+
+def test_r_req_9_seed_004_disclosure_is_answered_after_identity_is_confirmed(
+    carbgem: pp.Engine,
+) -> None:
+    # L29: "We will promptly respond ... after we have properly confirmed identity."
+    s = carbgem_customer(carbgem)
+    r = carbgem.requests.submit(K.DISCLOSURE, subject=s, documents=[passport()])
+    with pytest.raises(pp.InvalidTransition):
+        carbgem.requests.fulfil(r.id)
+    carbgem.requests.verify(r.id)
+
+    answer = carbgem.requests.fulfil(r.id)
+
+    assert answer.fee == 1000
+    assert "1,000 yen" in answer.statement
+    assert "CarbGeM Inc." in answer.to_html()
+
+
+def test_r_req_9_seed_004_correcting_and_stopping_use_are_free(carbgem: pp.Engine) -> None:
+    # L25: "If you wish to correct or stop using your personal information".
+    s = carbgem_customer(carbgem)
+    staff = pp.Actor("staff-1", frozenset({"support_staff"}))
+    assert carbgem.check_use(s, purpose="analysis_support", items={"email"}, actor=staff)
+    r = verified(carbgem, K.CORRECTION, s, details={"changes": {"email": "ken@example.com"}})
+    corrected = carbgem.requests.fulfil(r.id)
+    stopped = carbgem.requests.fulfil(verified(carbgem, K.SUSPENSION_OF_USE, s).id)
+
+    assert (corrected.fee, stopped.fee) == (0, 0)
+    assert not carbgem.check_use(s, purpose="analysis_support", items={"email"}, actor=staff)

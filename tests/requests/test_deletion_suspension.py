@@ -1,0 +1,368 @@
+"""R-REQ-7: deletion, suspension of use and suspension of provision.
+
+pipolicy investigates with its own records; once granted, decisions for that person and
+scope are denied citing the request; items under a legal retention duty are kept and
+reported as ``legal_retention``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.requests import FindingKind, MemorySource
+from pipolicy.storage.repositories import Store
+
+from .support import REF, T0, TAX_DUTY, VALUES, customer, verified
+
+K = pp.RequestKind
+RK = pp.RestrictionKind
+
+
+def denied_citing(d: pp.Decision, request_id: str) -> bool:
+    return not d.allowed and any(request_id in reason for reason in d.reasons)
+
+
+# -- deletion ---------------------------------------------------------------------------
+
+
+def test_r_req_7_deletion_erases_through_the_sources_and_later_use_is_denied(
+    engine: pp.Engine, store: Store, person: pp.Subject, crm: MemorySource
+) -> None:
+    engine.grant_consent(person, recipient="partner", items={"name", "email"})
+    r = verified(engine, K.DELETION, person)
+
+    answer = engine.requests.fulfil(r.id)
+
+    # The invoice is kept under the tax law; everything else is erased.
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+    assert crm.get(REF) == {"invoice": VALUES["invoice"]}
+    [outcome] = answer.sources
+    assert dict(outcome.items) == {"name": "erased", "email": "erased", "address": "erased"}
+    assert denied_citing(engine.check_use(person, purpose="service", items={"email"}), r.id)
+    assert denied_citing(
+        engine.check_provision(person, recipient="partner", items={"name"}, purpose="service"),
+        r.id,
+    )
+    with store.unit_of_work() as uow:
+        stored = uow.restrictions.for_subject(person.id)
+    assert {(x.kind, x.items, x.request_id) for x in stored} == {
+        (RK.DELETED, frozenset({"name", "email", "address"}), r.id),
+        (RK.SUSPEND_USE, frozenset({"invoice"}), r.id),
+    }
+    assert sorted(answer.restrictions) == sorted(x.id for x in stored)
+
+
+def test_r_req_7_items_under_a_legal_retention_duty_are_kept_and_reported(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    r = verified(engine, K.DELETION, person)
+
+    answer = engine.requests.fulfil(r.id)
+
+    [kept] = answer.retained
+    assert (kept.item, kept.ground, kept.reason) == (
+        "invoice",
+        pp.RefusalGround.LEGAL_RETENTION,
+        TAX_DUTY,
+    )
+    assert "legal_retention" in answer.statement
+    assert TAX_DUTY in answer.statement
+    assert crm.get(REF)["invoice"] == VALUES["invoice"]
+    # Kept for the duty only: not used otherwise.
+    assert denied_citing(engine.check_use(person, purpose="service", items={"invoice"}), r.id)
+    assert "Items kept under a legal duty" in answer.to_markdown()
+
+
+def test_r_req_7_a_deletion_of_only_retained_items_erases_nothing_and_says_why(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    r = verified(engine, K.DELETION, person, details={"items": ["invoice"]})
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+    assert answer.sources == ()  # nothing to erase anywhere
+    assert crm.get(REF) == VALUES
+    assert [k.item for k in answer.retained] == ["invoice"]
+    assert TAX_DUTY in answer.statement
+    assert denied_citing(engine.check_use(person, purpose="service", items={"invoice"}), r.id)
+    assert engine.check_use(person, purpose="service", items={"email"}).allowed
+
+
+def test_r_req_7_deleting_named_items_leaves_the_others_in_use(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    r = verified(engine, K.DELETION, person, details={"items": ["address"]})
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.FULFILLED
+    assert answer.retained == ()
+    assert "address" not in crm.get(REF)
+    assert denied_citing(engine.check_use(person, purpose="service", items={"address"}), r.id)
+    assert engine.check_use(person, purpose="service", items={"email"}).allowed
+
+
+def test_r_req_7_deleted_items_are_no_longer_disclosed_or_acquired(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    engine.requests.fulfil(verified(engine, K.DELETION, person, details={"items": ["email"]}).id)
+
+    report = engine.requests.fulfil(verified(engine, K.DISCLOSURE, person).id).report
+    assert report is not None
+    assert "email" not in {i["item"] for i in report["items"]}
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(person, items={"email"}, purposes={"service"}, channel="web")
+
+
+def test_r_req_7_deleting_what_is_not_held_is_refused_as_not_retained(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = verified(engine, K.DELETION, person, details={"items": ["phone"]})
+    answer = engine.requests.fulfil(r.id)
+    assert answer.ground is pp.RefusalGround.NOT_RETAINED
+    assert engine.check_use(person, purpose="service", items={"email"}).allowed
+
+
+def test_r_req_7_a_deletion_may_be_refused_for_a_legal_retention_duty(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = verified(engine, K.DELETION, person, details={"items": ["invoice"]})
+    answer = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.LEGAL_RETENTION, explanation=TAX_DUTY
+    )
+    assert answer.ground is pp.RefusalGround.LEGAL_RETENTION
+    assert TAX_DUTY in answer.statement
+
+
+# -- suspension -------------------------------------------------------------------------
+
+
+def test_r_req_7_suspension_of_use_denies_every_use_and_provision_citing_the_request(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    engine.grant_consent(person, recipient="partner", items={"name"})
+    r = verified(engine, K.SUSPENSION_OF_USE, person)
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.FULFILLED
+    assert denied_citing(engine.check_use(person, purpose="service", items={"name"}), r.id)
+    assert denied_citing(
+        engine.check_provision(person, recipient="partner", items={"name"}, purpose="service"),
+        r.id,
+    )
+    assert crm.restrictions(REF) == {
+        item: frozenset({RK.SUSPEND_USE}) for item in ("name", "email", "address", "invoice")
+    }
+    assert crm.get(REF) == VALUES  # suspended, not erased
+
+
+def test_r_req_7_suspension_for_named_purposes_leaves_other_purposes_allowed(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    engine.grant_consent(person, purpose="newsletter")
+    r = verified(engine, K.SUSPENSION_OF_USE, person, details={"purposes": ["newsletter"]})
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert "newsletter" in answer.statement
+    assert denied_citing(engine.check_use(person, purpose="newsletter", items={"email"}), r.id)
+    assert engine.check_use(person, purpose="service", items={"email"}).allowed
+
+
+def test_r_req_7_suspension_of_provision_denies_provision_but_not_use(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    engine.grant_consent(person, recipient="partner", items={"name", "email"})
+    r = verified(engine, K.SUSPENSION_OF_PROVISION, person)
+
+    engine.requests.fulfil(r.id)
+
+    assert denied_citing(
+        engine.check_provision(person, recipient="partner", items={"email"}, purpose="service"),
+        r.id,
+    )
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide(person, recipient="partner", items={"email"}, purpose="service")
+    assert engine.check_use(person, purpose="service", items={"email"}).allowed
+    assert crm.restrictions(REF)["email"] == frozenset({RK.SUSPEND_PROVISION})
+
+
+def test_r_req_7_restrictions_are_recorded_in_the_audit_log(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = verified(engine, K.SUSPENSION_OF_USE, person, details={"items": ["email"]})
+    answer = engine.requests.fulfil(r.id)
+
+    restricted = [e for e in engine.audit_events() if e.kind == "request.restricted"]
+    assert [e.payload["restriction_id"] for e in restricted] == list(answer.restrictions)
+    assert restricted[0].payload["restriction"] == "suspend_use"
+    assert restricted[0].payload["items"] == ["email"]
+
+
+# -- investigation ----------------------------------------------------------------------
+
+
+def kinds(findings: object) -> list[str]:
+    return [f.kind.value for f in findings]  # type: ignore[attr-defined]
+
+
+def test_r_req_7_investigation_finds_a_use_beyond_purpose_in_the_audit_log(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    with pytest.raises(pp.UseDenied):
+        engine.use(person, purpose="newsletter", items={"email"})  # never consented
+    r = verified(engine, K.SUSPENSION_OF_USE, person)
+
+    inv = engine.requests.investigate(r.id)
+
+    assert inv.supports
+    [finding] = inv.relevant
+    assert finding.kind is FindingKind.USE_BEYOND_PURPOSE
+    assert finding.denied  # the attempt was refused: the business checks it did not go on
+    assert finding.items == frozenset({"email"})
+    seq = int(finding.evidence.split(":")[1])
+    event = next(e for e in engine.audit_events() if e.seq == seq)
+    assert event.kind == "use.denied"
+
+
+def test_r_req_7_investigation_finds_a_provision_without_consent(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide(person, recipient="partner", items={"email"}, purpose="service")
+    use = verified(engine, K.SUSPENSION_OF_USE, person)
+    provision = verified(engine, K.SUSPENSION_OF_PROVISION, person)
+
+    assert kinds(engine.requests.investigate(provision.id).relevant) == ["provision_without_basis"]
+    # A provision without consent is a ground for stopping provision, not use (Art. 35(3)).
+    assert not engine.requests.investigate(use.id).supports
+
+
+def test_r_req_7_investigation_checks_provision_records_against_consents(
+    engine: pp.Engine, store: Store, person: pp.Subject
+) -> None:
+    # A record imported from an older system claims a consent this person never gave.
+    record = ProvisionRecord(
+        id="imported-1",
+        subject_id=person.id,
+        recipient="partner",
+        recipient_name="Partner Co.",
+        items=frozenset({"email"}),
+        purpose="service",
+        basis=pp.Basis.CONSENT,
+        provided_at=T0 - timedelta(days=100),
+        required_by_law=True,
+        consent_id="missing-consent",
+    )
+    with store.unit_of_work() as uow:
+        uow.provisions.add(record)
+        uow.commit()
+    r = verified(engine, K.SUSPENSION_OF_PROVISION, person)
+
+    [finding] = engine.requests.investigate(r.id).relevant
+
+    assert finding.kind is FindingKind.PROVISION_WITHOUT_BASIS
+    assert finding.evidence == "provision:imported-1"
+    assert not finding.denied
+
+
+def test_r_req_7_investigation_finds_an_acquisition_without_the_required_permission(
+    engine: pp.Engine, store: Store, person: pp.Subject
+) -> None:
+    # Recorded outside the engine: medical history collected with no consent first (R-USE-7).
+    acquisition = Acquisition(
+        id="imported-acq",
+        subject_id=person.id,
+        items=frozenset({"name", "medical_history"}),
+        purposes=frozenset({"health"}),
+        channel=Channel.ORAL,
+        source="shop counter",
+        acquired_at=T0 - timedelta(days=5),
+        policy_version="shop-1",
+    )
+    with store.unit_of_work() as uow:
+        uow.acquisitions.add(acquisition)
+        uow.commit()
+    r = verified(engine, K.DELETION, person)
+
+    relevant = engine.requests.investigate(r.id).relevant
+
+    assert {f.rule for f in relevant} == {"R-USE-7", "R-ACQ-3"}
+    assert all(f.kind is FindingKind.IMPROPER_ACQUISITION for f in relevant)
+    assert all(f.evidence == "acquisition:imported-acq" for f in relevant)
+
+
+def test_r_req_7_an_acquisition_with_permission_first_is_not_a_finding(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    engine.grant_consent(person, purpose="health")
+    engine.acquire(person, items={"name", "medical_history"}, purposes={"health"}, channel="oral")
+    r = verified(engine, K.DELETION, person)
+    assert engine.requests.investigate(r.id).findings == ()
+
+
+def test_r_req_7_investigation_finds_data_no_longer_needed(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    engine.acquire(person, items={"email"}, purposes={"campaign"}, channel="web")
+    r = verified(engine, K.SUSPENSION_OF_USE, person)
+    assert not engine.requests.investigate(r.id).supports
+
+    clock.advance(timedelta(days=30))  # the campaign's retention period ends
+    [finding] = engine.requests.investigate(r.id).relevant
+
+    assert finding.kind is FindingKind.NO_LONGER_NEEDED
+    assert finding.at == T0 + timedelta(days=30)
+
+
+def test_r_req_7_denials_caused_by_a_granted_request_are_not_findings(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    engine.requests.fulfil(verified(engine, K.SUSPENSION_OF_USE, person).id)
+    with pytest.raises(pp.UseDenied):
+        engine.use(person, purpose="service", items={"email"})
+    later = verified(engine, K.DELETION, person)
+    assert engine.requests.investigate(later.id).findings == ()
+
+
+def test_r_req_7_the_investigation_is_recorded_and_reported_in_the_answer(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    with pytest.raises(pp.UseDenied):
+        engine.use(person, purpose="newsletter", items={"email"})
+    r = verified(engine, K.DELETION, person)
+    engine.requests.investigate(r.id)
+
+    stored = engine.requests.get(r.id)
+    assert stored.details["investigation"]["supports"] is True  # type: ignore[index]
+    assert [e.kind for e in engine.audit_events()][-1] == "request.investigated"
+
+    answer = engine.requests.fulfil(r.id)
+    assert kinds(answer.findings) == ["use_beyond_purpose"]
+    assert "use beyond the notified purposes" in answer.statement
+
+
+@pytest.mark.parametrize("kind", [K.DISCLOSURE, K.CORRECTION, K.PURPOSE_NOTIFICATION])
+def test_r_req_7_only_deletion_and_suspension_are_investigated(
+    engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind
+) -> None:
+    r = engine.requests.submit(kind, subject=person)
+    with pytest.raises(pp.InvalidInput, match="deletion and suspension"):
+        engine.requests.investigate(r.id)
+
+
+def test_r_req_7_a_second_person_is_not_affected(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    other = customer(engine, crm, ref="user-99")
+    engine.requests.fulfil(verified(engine, K.DELETION, person).id)
+
+    assert engine.check_use(other, purpose="service", items={"email"}).allowed
+    assert crm.get("user-99") == VALUES

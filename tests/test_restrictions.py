@@ -1,0 +1,58 @@
+"""Restrictions granted on requests deny later decisions (R-REQ-7), except valid legal exemptions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pipolicy as pp
+from tests.factories import make_engine
+
+
+def restricted(kind: pp.RestrictionKind, **scope: frozenset[str]) -> tuple[pp.Engine, pp.Subject]:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    with engine.store.unit_of_work() as uow:
+        uow.restrictions.add(
+            pp.Restriction("r1", s.id, kind, clock.now(), request_id="req-7", **scope)
+        )
+        uow.commit()
+    clock.advance(timedelta(seconds=1))
+    return engine, s
+
+
+COURT = {"exemption": pp.Exemption.LAWS_AND_REGULATIONS, "justification": "order 2026-9"}
+
+
+def test_r_req_7_suspension_of_use_denies_use_and_provision_citing_the_request() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_USE)
+    d = engine.check_use(s, purpose="service", items={"email"})
+    assert not d.allowed and "req-7" in d.reasons[0] and "APPI Art. 35" in d.citations
+    assert not engine.check_provision(s, recipient="partner", items={"email"})
+
+
+def test_r_req_7_suspension_of_provision_leaves_use_alone() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_PROVISION)
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+    assert not engine.check_provision(s, recipient="partner", items={"email"}).allowed
+
+
+def test_r_req_7_restriction_scoped_to_items_spares_the_others() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_USE, items=frozenset({"email"}))
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    assert engine.check_use(s, purpose="service", items={"name"}).allowed
+
+
+def test_r_req_7_a_legal_exemption_still_reaches_suspended_data() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_USE)
+    d = engine.check_provision(s, recipient="court", items={"name"}, **COURT)
+    assert d.allowed and d.basis is pp.Basis.EXEMPTION
+    assert engine.check_use(s, purpose="service", items={"name"}, **COURT).allowed
+
+
+def test_r_req_7_deleted_data_is_out_of_reach_even_for_exemptions() -> None:
+    engine, s = restricted(pp.RestrictionKind.DELETED)
+    assert not engine.check_provision(s, recipient="court", items={"name"}, **COURT).allowed
+    assert not engine.check_use(s, purpose="service", items={"name"}, **COURT).allowed
+    assert not engine.check_acquisition(s, items={"name"}, purposes="service").allowed
