@@ -67,6 +67,7 @@ from pipolicy.policy.model import (
     RequestSettings,
     Service,
 )
+from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
 from pipolicy.rules.common import Actor
 from pipolicy.rules.statistics import Aggregate, aggregate
 from pipolicy.storage.registry import available_backends, open_store
@@ -79,6 +80,7 @@ __all__ = [
     "AcquisitionDenied",
     "Actor",
     "Aggregate",
+    "Answer",
     "Applicant",
     "ApplicantKind",
     "AuditEvent",
@@ -96,6 +98,7 @@ __all__ = [
     "Contract",
     "Controller",
     "DataItem",
+    "DataSource",
     "Decision",
     "Denied",
     "Document",
@@ -107,6 +110,7 @@ __all__ = [
     "InvalidInput",
     "InvalidTransition",
     "JointUse",
+    "MemorySource",
     "PipolicyError",
     "Policy",
     "PolicyError",
@@ -127,6 +131,7 @@ __all__ = [
     "RestrictionKind",
     "RetentionEntry",
     "Service",
+    "SourceFailed",
     "StorageError",
     "Store",
     "Subject",
