@@ -1,0 +1,79 @@
+"""Schema migrations: Alembic, driven from code, with the scripts inside the package.
+
+No ``alembic.ini`` is needed on disk: the configuration is built here and points at
+``pipolicy/backends/sql/migrations`` by package name, so it works from a wheel. The
+caller passes a connection that already holds the database's write lock (SQLite's
+``BEGIN IMMEDIATE``, PostgreSQL's advisory lock), so processes that open a fresh
+database at once upgrade it one after another: the first creates the schema, the
+others find it current.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from pipolicy.backends.sql.errors import translating
+from pipolicy.backends.sql.tables import VERSION_TABLE
+
+__all__ = [
+    "SCRIPT_LOCATION",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "run_upgrade",
+    "upgrade",
+]
+
+SCRIPT_LOCATION = "pipolicy.backends.sql:migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for pipolicy's migrations; ``env.py`` uses ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration shipped with this version of pipolicy."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "pipolicy ships at least one migration"
+    return str(head)
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at, or None if pipolicy's schema is not there."""
+    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+    revision = context.get_current_revision()
+    return None if revision is None else str(revision)
+
+
+def run_upgrade(connection: Connection, revision: str = "head") -> None:
+    """Upgrade on ``connection``, inside its transaction; the caller commits."""
+    if revision == "head" and current_revision(connection) == head_revision():
+        return
+    with translating("upgrading the schema"):
+        command.upgrade(alembic_config(connection), revision)
+
+
+def upgrade(url: str) -> None:
+    """Bring the database at ``url`` to the newest schema (``pipolicy db upgrade URL``).
+
+    Creates pipolicy's tables in an empty database and applies newer migrations to an
+    older one, keeping its data. Safe to run while the application is running, and
+    more than once. Raises :class:`~pipolicy.errors.StorageError` if the database
+    cannot be reached or a migration fails (then nothing of it is kept).
+    """
+    from pipolicy.backends.sql.store import SqlStore
+
+    store = SqlStore(url, upgrade=True)
+    store.close()

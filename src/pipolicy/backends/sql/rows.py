@@ -1,0 +1,403 @@
+"""Hand-written conversion between domain values and table rows.
+
+Written out field by field rather than mapped by an ORM, so the domain classes stay
+plain attrs classes that know nothing of SQL, and every type round-trips exactly:
+enums come back as enums, sets as frozensets, tuples as tuples, and an instant with
+the UTC offset it was written with (see :mod:`pipolicy.backends.sql.tables`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from pipolicy.clock import require_aware
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.decisions import Basis
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import (
+    Applicant,
+    ApplicantKind,
+    Document,
+    DocumentKind,
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+)
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import InvalidInput
+
+__all__ = [
+    "acquisition_from_row",
+    "acquisition_to_row",
+    "audit_from_row",
+    "audit_to_row",
+    "consent_from_row",
+    "consent_to_row",
+    "provision_from_row",
+    "provision_to_row",
+    "put_instant",
+    "request_from_row",
+    "request_to_row",
+    "restriction_from_row",
+    "restriction_to_row",
+    "subject_from_row",
+    "subject_to_row",
+]
+
+Row = Mapping[Any, Any]  # SQLAlchemy's RowMapping, or a plain dict
+
+
+# -- instants ------------------------------------------------------------------------
+
+
+def put_instant(row: dict[str, Any], name: str, value: datetime | None) -> None:
+    """Set column ``name`` (UTC) and ``name_offset`` (seconds) from an aware datetime."""
+    if value is None:
+        row[name] = None
+        row[f"{name}_offset"] = None
+        return
+    require_aware(value, name)
+    offset = value.utcoffset()
+    assert offset is not None
+    if offset % timedelta(seconds=1):
+        raise InvalidInput(f"{name} has a sub-second UTC offset, which cannot be stored")
+    row[name] = value
+    row[f"{name}_offset"] = int(offset.total_seconds())
+
+
+def _zone(seconds: int) -> timezone:
+    return timezone.utc if seconds == 0 else timezone(timedelta(seconds=seconds))
+
+
+def _get(row: Row, name: str) -> datetime | None:
+    value: datetime | None = row[name]
+    if value is None:
+        return None
+    return value.astimezone(_zone(row[f"{name}_offset"]))
+
+
+def _get_required(row: Row, name: str) -> datetime:
+    value = _get(row, name)
+    assert value is not None, f"{name} is NOT NULL"
+    return value
+
+
+def _iso(value: datetime) -> str:
+    require_aware(value, "datetime")
+    return value.isoformat()
+
+
+def _names(values: frozenset[str]) -> list[str]:
+    return sorted(values)
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _undate(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _json_value(value: Mapping[str, object], what: str) -> dict[str, Any]:
+    """``value`` as plain JSON, refusing what JSON would silently change or drop."""
+
+    def check(v: object, depth: int) -> None:
+        if depth > 64:
+            raise InvalidInput(f"{what} is nested too deeply to store")
+        if v is None or isinstance(v, (str, bool, int)):
+            return
+        if isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise InvalidInput(f"{what} holds a NaN or infinite number, which JSON cannot")
+            return
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                check(x, depth + 1)
+            return
+        if isinstance(v, Mapping):
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    raise InvalidInput(
+                        f"{what} has a non-string key: JSON objects take str keys only"
+                    )
+                check(x, depth + 1)
+            return
+        raise InvalidInput(
+            f"{what} holds a {type(v).__name__}: store JSON values only (str, int, float, "
+            "bool, None, lists, dicts with str keys)"
+        )
+
+    check(value, 0)
+    result: dict[str, Any] = json.loads(json.dumps(dict(value)))
+    return result
+
+
+# -- subjects -----------------------------------------------------------------------
+
+
+def subject_to_row(subject: Subject) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": subject.id, "ref": subject.ref, "category": subject.category}
+    put_instant(row, "registered_at", subject.registered_at)
+    put_instant(row, "left_at", subject.left_at)
+    return row
+
+
+def subject_from_row(row: Row) -> Subject:
+    return Subject(
+        id=row["id"],
+        ref=row["ref"],
+        registered_at=_get_required(row, "registered_at"),
+        category=row["category"],
+        left_at=_get(row, "left_at"),
+    )
+
+
+# -- acquisitions -------------------------------------------------------------------
+
+
+def acquisition_to_row(a: Acquisition) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": a.id,
+        "subject_id": a.subject_id,
+        "items": _names(a.items),
+        "purposes": _names(a.purposes),
+        "channel": Channel(a.channel).value,
+        "source": a.source,
+        "policy_version": a.policy_version,
+        "opted_in": _names(a.opted_in),
+        "provider_address": a.provider_address,
+        "provider_obtained_by": a.provider_obtained_by,
+    }
+    put_instant(row, "acquired_at", a.acquired_at)
+    return row
+
+
+def acquisition_from_row(row: Row) -> Acquisition:
+    return Acquisition(
+        id=row["id"],
+        subject_id=row["subject_id"],
+        items=frozenset(row["items"]),
+        purposes=frozenset(row["purposes"]),
+        channel=Channel(row["channel"]),
+        source=row["source"],
+        acquired_at=_get_required(row, "acquired_at"),
+        policy_version=row["policy_version"],
+        opted_in=frozenset(row["opted_in"]),
+        provider_address=row["provider_address"],
+        provider_obtained_by=row["provider_obtained_by"],
+    )
+
+
+# -- consents -----------------------------------------------------------------------
+
+
+def consent_to_row(c: Consent) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": c.id,
+        "subject_id": c.subject_id,
+        "purpose": c.scope.purpose,
+        "recipient": c.scope.recipient,
+        "items": _names(c.scope.items),
+        "status": ConsentStatus(c.status).value,
+        "evidence_method": c.evidence.method,
+        "evidence_ref": c.evidence.ref,
+        "evidence_given_by": c.evidence.given_by,
+        "policy_version": c.policy_version,
+        "version": c.version,
+    }
+    put_instant(row, "given_at", c.given_at)
+    put_instant(row, "expires_at", c.expires_at)
+    put_instant(row, "ended_at", c.ended_at)
+    return row
+
+
+def consent_from_row(row: Row) -> Consent:
+    return Consent(
+        id=row["id"],
+        subject_id=row["subject_id"],
+        scope=ConsentScope(
+            purpose=row["purpose"], recipient=row["recipient"], items=frozenset(row["items"])
+        ),
+        status=ConsentStatus(row["status"]),
+        evidence=Evidence(
+            method=row["evidence_method"],
+            ref=row["evidence_ref"],
+            given_by=row["evidence_given_by"],
+        ),
+        policy_version=row["policy_version"],
+        given_at=_get_required(row, "given_at"),
+        expires_at=_get(row, "expires_at"),
+        ended_at=_get(row, "ended_at"),
+        version=row["version"],
+    )
+
+
+# -- provisions ---------------------------------------------------------------------
+
+
+def provision_to_row(p: ProvisionRecord) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": p.id,
+        "subject_id": p.subject_id,
+        "recipient": p.recipient,
+        "recipient_name": p.recipient_name,
+        "items": _names(p.items),
+        "purpose": p.purpose,
+        "basis": Basis(p.basis).value,
+        "required_by_law": p.required_by_law,
+        "consent_id": p.consent_id,
+        "exemption": None if p.exemption is None else Exemption(p.exemption).value,
+        "justification": p.justification,
+    }
+    put_instant(row, "provided_at", p.provided_at)
+    put_instant(row, "keep_until", p.keep_until)
+    return row
+
+
+def provision_from_row(row: Row) -> ProvisionRecord:
+    exemption = row["exemption"]
+    return ProvisionRecord(
+        id=row["id"],
+        subject_id=row["subject_id"],
+        recipient=row["recipient"],
+        recipient_name=row["recipient_name"],
+        items=frozenset(row["items"]),
+        purpose=row["purpose"],
+        basis=Basis(row["basis"]),
+        provided_at=_get_required(row, "provided_at"),
+        required_by_law=bool(row["required_by_law"]),
+        keep_until=_get(row, "keep_until"),
+        consent_id=row["consent_id"],
+        exemption=None if exemption is None else Exemption(exemption),
+        justification=row["justification"],
+    )
+
+
+# -- restrictions -------------------------------------------------------------------
+
+
+def restriction_to_row(r: Restriction) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": r.id,
+        "subject_id": r.subject_id,
+        "kind": RestrictionKind(r.kind).value,
+        "request_id": r.request_id,
+        "items": _names(r.items),
+        "purposes": _names(r.purposes),
+    }
+    put_instant(row, "since", r.since)
+    return row
+
+
+def restriction_from_row(row: Row) -> Restriction:
+    return Restriction(
+        id=row["id"],
+        subject_id=row["subject_id"],
+        kind=RestrictionKind(row["kind"]),
+        since=_get_required(row, "since"),
+        request_id=row["request_id"],
+        items=frozenset(row["items"]),
+        purposes=frozenset(row["purposes"]),
+    )
+
+
+# -- requests -----------------------------------------------------------------------
+
+
+def request_to_row(r: Request) -> dict[str, Any]:
+    state = RequestState(r.state)
+    row: dict[str, Any] = {
+        "id": r.id,
+        "subject_id": r.subject_id,
+        "kind": RequestKind(r.kind).value,
+        "applicant_kind": ApplicantKind(r.applicant.kind).value,
+        "state": state.value,
+        "is_open": not state.final,
+        "fee": r.fee,
+        "method": r.method,
+        "documents": [
+            {
+                "kind": DocumentKind(d.kind).value,
+                "issued": _date(d.issued),
+                "expires": _date(d.expires),
+                "holder": d.holder,
+            }
+            for d in r.documents
+        ],
+        "details": _json_value(r.details, "request details"),
+        "ground": None if r.ground is None else RefusalGround(r.ground).value,
+        "statement": r.statement,
+        "history": [[step, _iso(at), note] for step, at, note in r.history],
+        "version": r.version,
+    }
+    put_instant(row, "received_at", r.received_at)
+    put_instant(row, "due", r.due)
+    return row
+
+
+def request_from_row(row: Row) -> Request:
+    ground = row["ground"]
+    return Request(
+        id=row["id"],
+        subject_id=row["subject_id"],
+        kind=RequestKind(row["kind"]),
+        applicant=Applicant(ApplicantKind(row["applicant_kind"])),
+        state=RequestState(row["state"]),
+        received_at=_get_required(row, "received_at"),
+        due=_get_required(row, "due"),
+        fee=row["fee"],
+        method=row["method"],
+        documents=tuple(
+            Document(
+                kind=DocumentKind(d["kind"]),
+                issued=_undate(d["issued"]),
+                expires=_undate(d["expires"]),
+                holder=d["holder"],
+            )
+            for d in row["documents"]
+        ),
+        details=row["details"],
+        ground=None if ground is None else RefusalGround(ground),
+        statement=row["statement"],
+        history=tuple(
+            (step, datetime.fromisoformat(at), note) for step, at, note in row["history"]
+        ),
+        version=row["version"],
+    )
+
+
+# -- audit --------------------------------------------------------------------------
+
+
+def audit_to_row(e: AuditEvent) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "seq": e.seq,
+        "kind": e.kind,
+        "subject_id": e.subject_id,
+        "payload": _json_value(e.payload, "audit payload"),
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
+    put_instant(row, "at", e.at)
+    return row
+
+
+def audit_from_row(row: Row) -> AuditEvent:
+    return AuditEvent(
+        seq=row["seq"],
+        at=_get_required(row, "at"),
+        kind=row["kind"],
+        subject_id=row["subject_id"],
+        payload=row["payload"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )

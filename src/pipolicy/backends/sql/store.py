@@ -1,0 +1,715 @@
+"""The SQL store: the storage ports on SQLAlchemy Core, for SQLite and PostgreSQL.
+
+One :class:`SqlUnitOfWork` is one database transaction on one connection, begun on its
+first statement and ended by ``commit()`` or, when the ``with`` block is left without
+it, by a rollback. How writers are kept apart, per database:
+
+* **SQLite** allows one writer at a time. A unit of work starts with
+  ``BEGIN IMMEDIATE``, taking the write lock before it reads, so what it read cannot
+  change under it and its commit cannot fail on a stale snapshot. A busy lock is waited
+  for (SQLite's busy timeout), and the ``BEGIN`` is retried until ``lock_timeout``
+  seconds have passed; then it fails with :class:`~pipolicy.errors.StorageError`.
+  Nothing is ever dropped silently: a unit of work either commits or raises.
+* **PostgreSQL** runs at READ COMMITTED. Before its first write (or before reading the
+  audit log's last event) a unit of work takes a transaction-level advisory lock, so
+  writers append to the audit chain one after another and the chain cannot fork; the
+  primary key on ``seq`` would refuse a fork anyway. Reads take no lock.
+
+Lost updates are refused everywhere by the ``version`` column: an update only matches
+the row if the stored version is the one before the new one. Inserts use
+``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
+:class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+from typing_extensions import Self
+
+from pipolicy.backends.sql import rows
+from pipolicy.backends.sql.errors import is_locked, translate, translating
+from pipolicy.backends.sql.tables import (
+    ACQUISITIONS,
+    AUDIT,
+    CONSENTS,
+    PROVISIONS,
+    REQUESTS,
+    RESTRICTIONS,
+    SUBJECTS,
+)
+from pipolicy.clock import require_aware
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.consents import Consent
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import Restriction
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import (
+    ConcurrencyConflict,
+    InvalidInput,
+    PipolicyError,
+    StorageError,
+    SubjectNotFound,
+)
+from pipolicy.storage.repositories import Capabilities, SubjectFacts
+
+__all__ = ["SqlStore", "SqlUnitOfWork"]
+
+T = TypeVar("T")
+
+_PAGE = 500  # rows per query when scanning a whole table
+
+
+def _lock_key(name: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock``."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+WRITER_LOCK_KEY = _lock_key("pipolicy.writer")
+"""PostgreSQL advisory lock that orders writers (and so the audit chain)."""
+
+
+# -- the transaction ------------------------------------------------------------------
+
+
+class _Transaction:
+    """The connection of one unit of work, begun lazily, again after each commit."""
+
+    def __init__(self, store: SqlStore, read_only: bool) -> None:
+        self._store = store
+        self.read_only = read_only
+        self._conn: Connection | None = None
+        self._open = False
+        self._serialized = False
+
+    def conn(self, *, write: bool = False, serialize: bool = False) -> Connection:
+        """The connection, inside a transaction; ``write`` or ``serialize`` order writers."""
+        if write and self.read_only:
+            raise StorageError("this unit of work is read-only: open one without read_only")
+        if self._conn is None:
+            with translating("connecting to the database"):
+                self._conn = self._store._engine.connect()
+        if not self._open:
+            self._begin(self._conn)
+            self._open = True
+        if (write or serialize) and not self.read_only and not self._serialized:
+            if self._store.dialect == "postgresql":
+                self.run(
+                    lambda c: c.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITER_LOCK_KEY))),
+                    "waiting for the writer lock",
+                )
+            self._serialized = True
+        return self._conn
+
+    def before_begin(self, statement: str) -> None:
+        """Run ``statement`` on the connection before its transaction begins."""
+        assert not self._open
+        if self._conn is None:
+            with translating("connecting to the database"):
+                self._conn = self._store._engine.connect()
+        self.run(lambda c: c.exec_driver_sql(statement), "preparing the connection")
+
+    def after_end(self, statement: str) -> None:
+        """Run ``statement`` after the transaction; a connection it fails on is discarded."""
+        if self._conn is None:
+            return
+        try:
+            self.run(lambda c: c.exec_driver_sql(statement), "resetting the connection")
+        except PipolicyError:
+            self._conn.invalidate()
+            raise
+
+    def _begin(self, conn: Connection) -> None:
+        if self._store.dialect != "sqlite":
+            if self.read_only:
+                self.run(lambda c: c.exec_driver_sql("SET TRANSACTION READ ONLY"), "beginning")
+            return
+        statement = "BEGIN" if self.read_only else "BEGIN IMMEDIATE"
+        deadline = time.monotonic() + self._store.lock_timeout
+        while True:
+            try:
+                conn.exec_driver_sql(statement)
+                return
+            except exc.OperationalError as e:
+                conn.rollback()
+                if not is_locked(e) or time.monotonic() >= deadline:
+                    raise translate(e, "beginning a unit of work") from e
+                time.sleep(random.uniform(0.002, 0.02))
+            except exc.SQLAlchemyError as e:
+                conn.rollback()
+                raise translate(e, "beginning a unit of work") from e
+
+    def run(self, statement: Callable[[Connection], T], doing: str) -> T:
+        assert self._conn is not None
+        with translating(doing):
+            return statement(self._conn)
+
+    def commit(self) -> None:
+        if self._conn is None or not self._open:
+            return
+        self._open = False
+        self._serialized = False
+        with translating("committing"):
+            self._conn.commit()
+
+    def rollback(self) -> None:
+        self._open = False
+        self._serialized = False
+        if self._conn is None:
+            return
+        with translating("rolling back"):
+            self._conn.rollback()
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with translating("returning the connection"):
+                conn.close()
+
+
+# -- repositories ---------------------------------------------------------------------
+
+
+class _Repo:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def _rows(self, statement: sa.Executable, doing: str) -> list[Mapping[Any, Any]]:
+        self._tx.conn()
+        return self._tx.run(lambda c: list(c.execute(statement).mappings()), doing)
+
+    def _one(self, statement: sa.Executable, doing: str) -> Mapping[Any, Any] | None:
+        found = self._rows(statement, doing)
+        return found[0] if found else None
+
+    def _write(self, statement: sa.Executable, doing: str) -> int:
+        self._tx.conn(write=True)
+        # Ask for the row count even of INSERTs (SQLAlchemy only keeps UPDATE's by default).
+        statement = statement.execution_options(preserve_rowcount=True)
+        result = self._tx.run(lambda c: c.execute(statement), doing)
+        return int(result.rowcount)
+
+    def _insert(self, table: sa.Table, row: dict[str, Any], what: str) -> None:
+        """Insert ``row``; a clash on a unique key is a ConcurrencyConflict."""
+        if self._tx.conn().dialect.name == "postgresql":
+            stmt: sa.Executable = pg_dialect.insert(table).values(row).on_conflict_do_nothing()
+        else:
+            stmt = sqlite_dialect.insert(table).values(row).on_conflict_do_nothing()
+        if self._write(stmt, f"adding {what}") != 1:
+            raise ConcurrencyConflict(
+                f"{what} already exists (another writer was first): use a new id, or "
+                "reload and try again"
+            )
+
+    def _scan(
+        self, table: sa.Table, key: sa.Column[Any], convert: Callable[[Mapping[Any, Any]], T]
+    ) -> Iterator[T]:
+        """Every row in ``key`` order, a page at a time, so memory stays bounded."""
+        last: Any = None
+        while True:
+            stmt = sa.select(table).order_by(key).limit(_PAGE)
+            if last is not None:
+                stmt = stmt.where(key > last)
+            page = self._rows(stmt, f"scanning {table.name}")
+            for row in page:
+                yield convert(row)
+            if len(page) < _PAGE:
+                return
+            last = page[-1][key.name]
+
+
+class _Subjects(_Repo):
+    def add(self, subject: Subject) -> None:
+        self._insert(SUBJECTS, rows.subject_to_row(subject), f"subject {subject.id}")
+
+    def get(self, subject_id: str) -> Subject | None:
+        row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.id == subject_id), "reading a subject")
+        return None if row is None else rows.subject_from_row(row)
+
+    def by_ref(self, ref: str) -> Subject | None:
+        row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.ref == ref), "reading a subject")
+        return None if row is None else rows.subject_from_row(row)
+
+    def mark_left(self, subject_id: str, at: datetime) -> None:
+        values: dict[str, Any] = {}
+        rows.put_instant(values, "left_at", at)
+        stmt = SUBJECTS.update().where(SUBJECTS.c.id == subject_id).values(values)
+        if self._write(stmt, "marking a subject as left") != 1:
+            raise SubjectNotFound(subject_id)
+
+
+class _Consents(_Repo):
+    def add(self, consent: Consent) -> None:
+        self._insert(CONSENTS, rows.consent_to_row(consent), f"consent {consent.id}")
+
+    def get(self, consent_id: str) -> Consent | None:
+        row = self._one(sa.select(CONSENTS).where(CONSENTS.c.id == consent_id), "reading a consent")
+        return None if row is None else rows.consent_from_row(row)
+
+    def for_subject(self, subject_id: str) -> list[Consent]:
+        stmt = (
+            sa.select(CONSENTS).where(CONSENTS.c.subject_id == subject_id).order_by(CONSENTS.c.row)
+        )
+        return [rows.consent_from_row(r) for r in self._rows(stmt, "reading consents")]
+
+    def update(self, consent: Consent) -> None:
+        values = rows.consent_to_row(consent)
+        del values["id"], values["subject_id"]
+        stmt = (
+            CONSENTS.update()
+            .where(CONSENTS.c.id == consent.id, CONSENTS.c.version == consent.version - 1)
+            .values(values)
+        )
+        if self._write(stmt, "updating a consent") != 1:
+            raise ConcurrencyConflict(
+                f"consent {consent.id} changed since it was read: reload it and try again"
+            )
+
+
+class _Acquisitions(_Repo):
+    def add(self, acquisition: Acquisition) -> None:
+        self._insert(
+            ACQUISITIONS, rows.acquisition_to_row(acquisition), f"acquisition {acquisition.id}"
+        )
+
+    def for_subject(self, subject_id: str) -> list[Acquisition]:
+        stmt = (
+            sa.select(ACQUISITIONS)
+            .where(ACQUISITIONS.c.subject_id == subject_id)
+            .order_by(ACQUISITIONS.c.row)
+        )
+        return [rows.acquisition_from_row(r) for r in self._rows(stmt, "reading acquisitions")]
+
+    def scan(self) -> Iterator[Acquisition]:
+        return self._scan(ACQUISITIONS, ACQUISITIONS.c.row, rows.acquisition_from_row)
+
+
+class _Provisions(_Repo):
+    def add(self, record: ProvisionRecord) -> None:
+        self._insert(PROVISIONS, rows.provision_to_row(record), f"provision record {record.id}")
+
+    def for_subject(self, subject_id: str) -> list[ProvisionRecord]:
+        stmt = (
+            sa.select(PROVISIONS)
+            .where(PROVISIONS.c.subject_id == subject_id)
+            .order_by(PROVISIONS.c.row)
+        )
+        return [rows.provision_from_row(r) for r in self._rows(stmt, "reading provisions")]
+
+
+class _Restrictions(_Repo):
+    def add(self, restriction: Restriction) -> None:
+        self._insert(
+            RESTRICTIONS, rows.restriction_to_row(restriction), f"restriction {restriction.id}"
+        )
+
+    def for_subject(self, subject_id: str) -> list[Restriction]:
+        stmt = (
+            sa.select(RESTRICTIONS)
+            .where(RESTRICTIONS.c.subject_id == subject_id)
+            .order_by(RESTRICTIONS.c.row)
+        )
+        return [rows.restriction_from_row(r) for r in self._rows(stmt, "reading restrictions")]
+
+
+class _Requests(_Repo):
+    def add(self, request: Request) -> None:
+        self._insert(REQUESTS, rows.request_to_row(request), f"request {request.id}")
+
+    def get(self, request_id: str) -> Request | None:
+        row = self._one(sa.select(REQUESTS).where(REQUESTS.c.id == request_id), "reading a request")
+        return None if row is None else rows.request_from_row(row)
+
+    def for_subject(self, subject_id: str) -> list[Request]:
+        stmt = (
+            sa.select(REQUESTS).where(REQUESTS.c.subject_id == subject_id).order_by(REQUESTS.c.row)
+        )
+        return [rows.request_from_row(r) for r in self._rows(stmt, "reading requests")]
+
+    def open_due_before(self, at: datetime) -> list[Request]:
+        require_aware(at, "open_due_before(at)")
+        stmt = (
+            sa.select(REQUESTS)
+            .where(REQUESTS.c.is_open.is_(True), REQUESTS.c.due < at)
+            .order_by(REQUESTS.c.due, REQUESTS.c.id)
+        )
+        return [rows.request_from_row(r) for r in self._rows(stmt, "reading due requests")]
+
+    def update(self, request: Request) -> None:
+        values = rows.request_to_row(request)
+        del values["id"], values["subject_id"]
+        stmt = (
+            REQUESTS.update()
+            .where(REQUESTS.c.id == request.id, REQUESTS.c.version == request.version - 1)
+            .values(values)
+        )
+        if self._write(stmt, "updating a request") != 1:
+            raise ConcurrencyConflict(
+                f"request {request.id} changed since it was read: reload it and try again"
+            )
+
+
+class _Audit(_Repo):
+    def append(self, event: AuditEvent) -> None:
+        row = rows.audit_to_row(event)
+        # One statement: insert only if the position is the next free one. A position
+        # taken (or skipped) inserts nothing and is a conflict the engine retries.
+        previous = sa.select(sa.func.coalesce(sa.func.max(AUDIT.c.seq), 0)).scalar_subquery()
+        names = [c.name for c in AUDIT.c]
+        source = sa.select(*(sa.literal(row[n], AUDIT.c[n].type).label(n) for n in names))
+        source = source.where(previous == event.seq - 1)
+        if self._tx.conn(write=True).dialect.name == "postgresql":
+            stmt: sa.Executable = (
+                pg_dialect.insert(AUDIT).from_select(names, source).on_conflict_do_nothing()
+            )
+        else:
+            stmt = sqlite_dialect.insert(AUDIT).from_select(names, source).on_conflict_do_nothing()
+        if self._write(stmt, "appending to the audit log") != 1:
+            raise ConcurrencyConflict(
+                f"audit position {event.seq} is not the next free one: another writer "
+                "appended first; read the last event again and retry"
+            )
+
+    def last(self) -> AuditEvent | None:
+        # Whoever reads the last event is about to append after it: queue behind
+        # other writers first, so the event read is still the last at commit.
+        self._tx.conn(serialize=True)
+        row = self._one(
+            sa.select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1), "reading the audit log"
+        )
+        return None if row is None else rows.audit_from_row(row)
+
+    def scan(self) -> Iterator[AuditEvent]:
+        return self._scan(AUDIT, AUDIT.c.seq, rows.audit_from_row)
+
+
+# -- facts in one round trip ----------------------------------------------------------
+
+_FACT_TABLES = (SUBJECTS, ACQUISITIONS, CONSENTS, RESTRICTIONS)
+
+
+@functools.cache
+def _facts_query() -> sa.CompoundSelect[Any]:
+    """One UNION ALL over the four tables a decision reads, each branch an index lookup.
+
+    Every branch has the same wide shape: its own table's columns in their slots, typed
+    NULLs in the others'. ``k`` says which table a row is from, ``ord`` keeps records in
+    the order they were added.
+    """
+    sid = sa.bindparam("sid", type_=sa.Text())
+    branches = []
+    for k, table in enumerate(_FACT_TABLES):
+        order: sa.ColumnElement[Any] = (
+            table.c.row if "row" in table.c else sa.literal_column("0", sa.BigInteger())
+        )
+        columns: list[sa.ColumnElement[Any]] = [
+            sa.literal_column(str(k), sa.Integer()).label("k"),
+            order.label("ord"),
+        ]
+        for j, other in enumerate(_FACT_TABLES):
+            for c in other.c:
+                value = c if other is table else sa.cast(sa.null(), c.type)
+                columns.append(value.label(f"t{j}_{c.name}"))
+        key = table.c.id if table is SUBJECTS else table.c.subject_id
+        branches.append(sa.select(*columns).where(key == sid))
+    return sa.union_all(*branches).order_by(sa.text("k"), sa.text("ord"))
+
+
+def _slice(row: Mapping[Any, Any], j: int) -> dict[str, Any]:
+    return {c.name: row[f"t{j}_{c.name}"] for c in _FACT_TABLES[j].c}
+
+
+def facts_statement() -> sa.CompoundSelect[Any]:
+    """The facts query, for ``EXPLAIN`` in tests and docs (bind ``sid``)."""
+    return _facts_query()
+
+
+# -- unit of work and store -----------------------------------------------------------
+
+
+class SqlUnitOfWork:
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
+
+    def __init__(self, store: SqlStore, *, read_only: bool = False) -> None:
+        self._store = store
+        self._tx = _Transaction(store, read_only)
+        self.subjects = _Subjects(self._tx)
+        self.consents = _Consents(self._tx)
+        self.acquisitions = _Acquisitions(self._tx)
+        self.provisions = _Provisions(self._tx)
+        self.restrictions = _Restrictions(self._tx)
+        self.requests = _Requests(self._tx)
+        self.audit = _Audit(self._tx)
+        self._held: threading.RLock | None = None
+
+    def facts(self, subject_id: str) -> SubjectFacts | None:
+        """The subject and its acquisitions, consents and restrictions: one query."""
+        self._tx.conn()
+        found = self._tx.run(
+            lambda c: list(c.execute(_facts_query(), {"sid": subject_id}).mappings()),
+            "reading a subject's facts",
+        )
+        if not found or found[0]["k"] != 0:
+            return None
+        by_kind: list[list[dict[str, Any]]] = [[], [], [], []]
+        for row in found:
+            k = row["k"]
+            by_kind[k].append(_slice(row, k))
+        return SubjectFacts(
+            rows.subject_from_row(by_kind[0][0]),
+            tuple(rows.acquisition_from_row(r) for r in by_kind[1]),
+            tuple(rows.consent_from_row(r) for r in by_kind[2]),
+            tuple(rows.restriction_from_row(r) for r in by_kind[3]),
+        )
+
+    def commit(self) -> None:
+        self._tx.commit()
+
+    def rollback(self) -> None:
+        self._tx.rollback()
+
+    def __enter__(self) -> Self:
+        if self._store._closed:
+            raise StorageError("this SqlStore is closed: open a new store")
+        lock = self._store._lock
+        if lock is not None:
+            lock.acquire()
+            self._held = lock
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            try:
+                self._tx.rollback()
+            except PipolicyError:
+                if exc_value is None:
+                    raise
+                # The original error says more than a failed rollback of its transaction.
+            finally:
+                self._tx.close()
+        finally:
+            if self._held is not None:
+                self._held.release()
+                self._held = None
+
+
+def _sqlite_setup(file_backed: bool, lock_timeout: float) -> Callable[[Any, Any], None]:
+    """Connection setup: our own transaction control, foreign keys, WAL."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let BEGIN come from us (BEGIN IMMEDIATE), not from the driver's guesswork.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if file_backed:
+                deadline = time.monotonic() + lock_timeout
+                while True:
+                    try:
+                        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+                        if str(mode).lower() != "wal":
+                            cursor.execute("PRAGMA journal_mode = WAL")
+                        break
+                    except Exception as e:  # sqlite3.OperationalError, not wrapped here
+                        if not is_locked(e) or time.monotonic() >= deadline:
+                            raise
+                        time.sleep(random.uniform(0.002, 0.02))
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
+class SqlStore:
+    """A :class:`~pipolicy.storage.repositories.Store` on SQLite or PostgreSQL.
+
+    ``url`` is a SQLAlchemy URL: ``sqlite:///pi.db`` (a file), ``sqlite:///:memory:``
+    (this process only, one shared connection), or ``postgresql+psycopg://user:pw@host/db``
+    (``postgresql://`` means the same: the ``postgres`` extra installs psycopg 3).
+
+    ``upgrade`` says what opening the store does about the schema:
+
+    * ``None`` (default): SQLite is upgraded to the newest migration, so a fresh file
+      just works; PostgreSQL is only checked, because schema changes on a shared server
+      belong to a deploy step (``pipolicy db upgrade URL``), and a database whose schema
+      is not the one this pipolicy ships refuses to open with
+      :class:`~pipolicy.errors.StorageError` saying so.
+    * ``True``: upgrade, whatever the database.
+    * ``False``: neither upgrade nor check (tools that inspect or migrate themselves).
+
+    ``lock_timeout`` bounds how long a SQLite unit of work waits for another process's
+    write lock before it raises :class:`~pipolicy.errors.StorageError`.
+
+    Raises :class:`~pipolicy.errors.InvalidInput` for another database,
+    :class:`~pipolicy.errors.StorageError` if the database cannot be reached or upgraded.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        upgrade: bool | None = None,
+        lock_timeout: float = 30.0,
+    ) -> None:
+        try:
+            parsed = sa.make_url(url)
+        except exc.ArgumentError:
+            raise InvalidInput(
+                "not a database URL: use e.g. 'sqlite:///pi.db' or "
+                "'postgresql+psycopg://user:password@host/db'"
+            ) from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise InvalidInput(
+                f"SqlStore supports sqlite and postgresql URLs, not {self.dialect!r}"
+            )
+        self.lock_timeout = lock_timeout
+        self._closed = False
+        self._lock: threading.RLock | None = None
+        self._memory = self.dialect == "sqlite" and parsed.database in (None, "", ":memory:")
+        self._engine: Engine
+        with translating("opening the database"):
+            if self.dialect == "sqlite":
+                if self._memory:
+                    # One connection, shared: a second would see a different empty database.
+                    self._engine = sa.create_engine(
+                        parsed,
+                        poolclass=StaticPool,
+                        connect_args={"check_same_thread": False},
+                    )
+                    self._lock = threading.RLock()
+                else:
+                    self._engine = sa.create_engine(
+                        parsed, connect_args={"timeout": min(lock_timeout, 5.0)}
+                    )
+                event.listen(self._engine, "connect", _sqlite_setup(not self._memory, lock_timeout))
+            else:
+                self._engine = sa.create_engine(parsed)
+        persistent = not self._memory
+        self.capabilities = Capabilities(
+            persistent=persistent, multi_process=persistent, migrations=True
+        )
+        self._shown = (
+            f"sqlite:///{parsed.database or ':memory:'}"
+            if self.dialect == "sqlite"
+            else parsed.render_as_string(hide_password=True)
+        )
+        try:
+            if upgrade or (upgrade is None and self.dialect == "sqlite"):
+                self.upgrade()
+            elif upgrade is None:
+                self._require_head()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- schema ------------------------------------------------------------------------
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Run the migrations up to ``revision``; safe while other processes use the store."""
+        from pipolicy.backends.sql.migrate import run_upgrade
+
+        with self._exclusive() as conn:
+            run_upgrade(conn, revision)
+
+    def revision(self) -> str | None:
+        """The schema's current migration revision, or None for an empty database."""
+        from pipolicy.backends.sql.migrate import current_revision
+
+        with translating("reading the schema revision"), self._engine.connect() as conn:
+            return current_revision(conn)
+
+    def _require_head(self) -> None:
+        from pipolicy.backends.sql.migrate import head_revision
+
+        current, head = self.revision(), head_revision()
+        if current != head:
+            raise StorageError(
+                f"the database schema is at revision {current or 'none (empty)'} but this "
+                f"pipolicy needs {head}: run `pipolicy db upgrade URL` (or store.upgrade())"
+            )
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[Connection]:
+        """A connection holding the write lock for the block, committed at its end.
+
+        On SQLite, foreign keys are off inside and checked before the commit: a migration
+        may rebuild a table that others refer to, which is SQLite's documented way to
+        alter one, and enforcement would refuse the intermediate steps.
+        """
+        if self._closed:
+            raise StorageError("this SqlStore is closed: open a new store")
+        if self._lock is not None:
+            self._lock.acquire()
+        tx = _Transaction(self, read_only=False)
+        sqlite = self.dialect == "sqlite"
+        try:
+            if sqlite:
+                tx.before_begin("PRAGMA foreign_keys = OFF")
+            conn = tx.conn(write=True)
+            try:
+                yield conn
+                if sqlite and tx.run(
+                    lambda c: c.exec_driver_sql("PRAGMA foreign_key_check").first(),
+                    "checking foreign keys",
+                ):
+                    raise StorageError(
+                        "the migration left records that refer to missing ones; nothing of "
+                        "it was kept: report this as a bug in pipolicy's migrations"
+                    )
+                tx.commit()
+            except BaseException:
+                with suppress(PipolicyError):
+                    tx.rollback()
+                raise
+        finally:
+            try:
+                if sqlite:
+                    tx.after_end("PRAGMA foreign_keys = ON")
+            finally:
+                tx.close()
+                if self._lock is not None:
+                    self._lock.release()
+
+    # -- the Store protocol --------------------------------------------------------------
+
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A new unit of work; ``read_only`` ones take no write lock and refuse writes."""
+        return SqlUnitOfWork(self, read_only=read_only)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._engine.dispose()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for operations work (``EXPLAIN``, backups), not for writes."""
+        return self._engine
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self._shown!r})"

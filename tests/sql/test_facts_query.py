@@ -1,0 +1,138 @@
+"""A decision's facts load in one query that reads indexes only (issue 3, item 6).
+
+The cost of ``uow.facts(subject_id)`` must not grow with the number of subjects: the
+query plans below show every table reached through an index on the subject, never
+scanned, and the statement count stays one however many subjects exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from pipolicy.backends.sql import SqlStore
+from pipolicy.backends.sql import rows as convert
+from pipolicy.backends.sql.store import facts_statement
+from pipolicy.backends.sql.tables import ACQUISITIONS, CONSENTS, RESTRICTIONS, SUBJECTS
+from pipolicy.testing import assert_equivalent
+
+from .records import Records, records
+
+PER_SUBJECT = ("pipolicy_acquisitions", "pipolicy_consents", "pipolicy_restrictions")
+
+
+def _fill(store: SqlStore, count: int) -> list[Records]:
+    """``count`` subjects, each with an acquisition, a consent and a restriction."""
+    made = [records(n) for n in range(count)]
+    with store.engine.begin() as conn:
+        conn.execute(SUBJECTS.insert(), [convert.subject_to_row(r.subject) for r in made])
+        conn.execute(
+            ACQUISITIONS.insert(), [convert.acquisition_to_row(r.acquisition) for r in made]
+        )
+        conn.execute(CONSENTS.insert(), [convert.consent_to_row(r.consent) for r in made])
+        conn.execute(
+            RESTRICTIONS.insert(), [convert.restriction_to_row(r.restriction) for r in made]
+        )
+    return made
+
+
+class _Statements:
+    """The SQL statements an engine sends, minus transaction control."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.sent: list[str] = []
+        self._engine = engine
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        text = statement.strip().upper()
+        if not text.startswith(("BEGIN", "SET ", "SELECT PG_ADVISORY")):
+            self.sent.append(statement)
+
+    def __enter__(self) -> _Statements:
+        event.listen(self._engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self._engine, "before_cursor_execute", self)
+
+
+@pytest.fixture
+def filled(sql_store: SqlStore) -> tuple[SqlStore, list[Records]]:
+    return sql_store, _fill(sql_store, 300)
+
+
+def test_facts_are_one_statement_whatever_the_number_of_subjects(
+    filled: tuple[SqlStore, list[Records]],
+) -> None:
+    store, made = filled
+    for target in (made[0], made[150], made[-1]):
+        with store.unit_of_work() as uow, _Statements(store.engine) as statements:
+            facts = uow.facts(target.subject.id)
+        assert len(statements.sent) == 1
+        assert "UNION ALL" in statements.sent[0].upper()
+        assert facts is not None
+        assert_equivalent(facts.subject, target.subject)
+        assert_equivalent(facts.acquisitions, (target.acquisition,))
+        assert_equivalent(facts.consents, (target.consent,))
+        assert_equivalent(facts.restrictions, (target.restriction,))
+    with store.unit_of_work() as uow, _Statements(store.engine) as statements:
+        assert uow.facts("nobody") is None
+    assert len(statements.sent) == 1
+
+
+def _sqlite_plan(store: SqlStore, subject_id: str) -> list[str]:
+    statement = facts_statement().params(sid=subject_id)
+    sql = statement.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True})
+    with store.engine.connect() as conn:
+        return [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+
+
+def test_sqlite_facts_plan_searches_indexes_and_scans_no_table(sqlite_url: str) -> None:
+    store = SqlStore(sqlite_url)
+    try:
+        _fill(store, 50)
+        plan = _sqlite_plan(store, "s-7")
+    finally:
+        store.close()
+    searches = [line for line in plan if line.startswith("SEARCH")]
+    for table in PER_SUBJECT:
+        assert f"SEARCH {table} USING INDEX ix_{table}_subject_id (subject_id=?)" in searches
+    assert any(
+        line.startswith("SEARCH pipolicy_subjects USING INDEX") and "(id=?)" in line
+        for line in searches
+    ), plan
+    assert not [line for line in plan if line.startswith("SCAN pipolicy_")], plan
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
+
+
+@pytest.mark.postgres
+def test_postgres_facts_plan_uses_the_subject_indexes(postgres_url: str) -> None:
+    store = SqlStore(postgres_url, upgrade=True)
+    try:
+        _fill(store, 3000)
+        statement = facts_statement().params(sid="s-1234")
+        sql = statement.compile(
+            dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            raw = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}").scalar()
+    finally:
+        store.close()
+    plan = raw if isinstance(raw, list) else json.loads(str(raw))
+    nodes = list(_nodes(plan[0]["Plan"]))
+    assert not [n for n in nodes if n["Node Type"] == "Seq Scan"], nodes
+    used = {n.get("Index Name") for n in nodes}
+    for table in PER_SUBJECT:
+        assert f"ix_{table}_subject_id" in used, used
+    assert "pk_pipolicy_subjects" in used, used

@@ -1,0 +1,219 @@
+"""The schema exists only through the migrations shipped in the package (issue 3, item 2)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from pipolicy.backends.sql import METADATA, SqlStore, head_revision, migrate, upgrade
+from pipolicy.backends.sql.migrate import alembic_config
+from pipolicy.backends.sql.tables import VERSION_TABLE
+from pipolicy.domain.audit import verify_chain
+from pipolicy.errors import StorageError
+from pipolicy.testing import assert_equivalent
+
+from .records import expected, read_records, records, store_records
+
+PIPOLICY_TABLES = {t.name for t in METADATA.sorted_tables}
+
+
+def _diff(engine: sa.Engine) -> list[object]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"version_table": VERSION_TABLE, "compare_type": True}
+        )
+        return list(compare_metadata(context, METADATA))
+
+
+def _tables(engine: sa.Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(sa.inspect(conn).get_table_names())
+
+
+def test_migrations_and_table_metadata_agree(sql_store: SqlStore) -> None:
+    assert _tables(sql_store.engine) == PIPOLICY_TABLES | {VERSION_TABLE}
+    assert _diff(sql_store.engine) == []
+
+
+def test_the_comparison_would_notice_a_difference(sql_store: SqlStore) -> None:
+    """Guard for the test above: a column the migrations did not create is reported."""
+    with sql_store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE pipolicy_consents ADD COLUMN stray INTEGER")
+    assert _diff(sql_store.engine) != []
+
+
+def test_a_fresh_sqlite_file_is_created_by_the_migrations(sqlite_url: str) -> None:
+    store = SqlStore(sqlite_url)  # the default upgrades SQLite
+    try:
+        assert store.revision() == head_revision()
+        assert _tables(store.engine) == PIPOLICY_TABLES | {VERSION_TABLE}
+    finally:
+        store.close()
+
+
+def test_upgrade_function_creates_then_leaves_a_current_schema_alone(shared_url: str) -> None:
+    upgrade(shared_url)
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        assert store.revision() == head_revision()
+        store_records(store, records())
+    finally:
+        store.close()
+    upgrade(shared_url)  # again: nothing to do, nothing lost
+    store = SqlStore(shared_url)
+    try:
+        assert_equivalent(read_records(store), expected(records()))
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_schema_behind_the_code_refuses_to_open(postgres_url: str) -> None:
+    with pytest.raises(StorageError, match="pipolicy db upgrade"):
+        SqlStore(postgres_url)  # empty schema, default upgrade=None only checks
+    store = SqlStore(postgres_url, upgrade=True)
+    store.close()
+    SqlStore(postgres_url).close()  # now current: opens
+
+
+SECOND_MIGRATION = '''
+"""A later schema change, as a future pipolicy would ship it."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # On SQLite, rebuild each table (copy, drop, rename) as batch mode does for most
+    # changes: the dangerous case for data, and for the subjects table, which every
+    # other table refers to. PostgreSQL alters in place.
+    rebuild = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("pipolicy_subjects", recreate=rebuild) as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+    with op.batch_alter_table("pipolicy_consents", recreate=rebuild) as batch:
+        batch.alter_column("evidence_ref", existing_type=sa.Text(), nullable=True)
+    op.create_index("ix_pipolicy_audit_subject_id", "pipolicy_audit", ["subject_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_pipolicy_audit_subject_id", table_name="pipolicy_audit")
+    with op.batch_alter_table("pipolicy_consents") as batch:
+        batch.alter_column("evidence_ref", existing_type=sa.Text(), nullable=False)
+    with op.batch_alter_table("pipolicy_subjects") as batch:
+        batch.drop_column("note")
+'''
+
+
+@pytest.fixture
+def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The shipped migrations, in place of the shipped ones; tests add revisions to them."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(
+        Path(str(resources.files("pipolicy.backends.sql") / "migrations")),
+        scripts,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    monkeypatch.setattr(migrate, "SCRIPT_LOCATION", str(scripts))
+    migrate.head_revision.cache_clear()
+    yield scripts
+    migrate.head_revision.cache_clear()
+
+
+def _ship(scripts: Path, source: str) -> None:
+    (scripts / "versions" / "0002_later.py").write_text(source)
+    migrate.head_revision.cache_clear()
+
+
+def test_upgrading_a_database_that_holds_data_keeps_the_data(
+    shared_url: str, later_scripts: Path
+) -> None:
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0001")  # the database as today's pipolicy leaves it
+        _ship(later_scripts, SECOND_MIGRATION)
+        first = records(0)
+        second = records(1, after=first.events[-1])
+        store_records(store, first)
+        store_records(store, second)
+        assert store.revision() == "0001"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0002
+        assert store.revision() == "0002"
+    finally:
+        store.close()
+
+    after = SqlStore(shared_url, upgrade=False)
+    try:
+        with after.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            assert "note" in {c["name"] for c in inspector.get_columns("pipolicy_subjects")}
+            if after.dialect == "sqlite":  # enforcement is back on for normal work
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert_equivalent(read_records(after, 0), expected(first))
+        assert_equivalent(read_records(after, 1), expected(second))
+        with after.unit_of_work() as uow:
+            events = list(uow.audit.scan())
+        assert_equivalent(events, [*first.events, *second.events])
+        assert verify_chain(events).ok
+    finally:
+        after.close()
+
+
+BROKEN_MIGRATION = '''
+"""A faulty later revision: it deletes subjects that other records refer to."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("pipolicy_audit", sa.Column("x", sa.Text()))
+    op.execute("DELETE FROM pipolicy_subjects")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def test_a_migration_that_breaks_references_keeps_nothing(
+    sqlite_url: str, later_scripts: Path
+) -> None:
+    store = SqlStore(sqlite_url)
+    try:
+        store_records(store, records())
+        _ship(later_scripts, BROKEN_MIGRATION)
+        with pytest.raises(StorageError, match="refer to missing"):
+            store.upgrade()
+        assert store.revision() == "0001"
+        with store.engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
+        assert "x" not in columns
+        assert_equivalent(read_records(store), expected(records()))
+    finally:
+        store.close()
+
+
+def test_the_migration_scripts_ship_inside_the_package() -> None:
+    package = resources.files("pipolicy.backends.sql")
+    for name in ("env.py", "script.py.mako", "versions/0001_initial.py"):
+        assert (package / "migrations" / name).is_file(), name
+    config = alembic_config()
+    assert config.get_main_option("script_location") == "pipolicy.backends.sql:migrations"
+    assert config.config_file_name is None  # no alembic.ini on disk

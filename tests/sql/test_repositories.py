@@ -1,0 +1,75 @@
+"""What the SQL repositories do beyond the contract: paging, JSON limits, URLs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import attrs
+import pytest
+
+from pipolicy.backends.sql import SqlStore
+from pipolicy.backends.sql import rows as convert
+from pipolicy.backends.sql.tables import ACQUISITIONS, SUBJECTS
+from pipolicy.domain.audit import next_event, verify_chain
+from pipolicy.errors import InvalidInput, SubjectNotFound
+
+from .records import T0, records
+
+
+def test_scans_page_through_large_tables_in_order(sql_store: SqlStore) -> None:
+    """``acquisitions.scan`` and ``audit.scan`` read 500 rows a query, and miss none."""
+    base = records()
+    made = [attrs.evolve(base.acquisition, id=f"a-{i:05}") for i in range(1234)]
+    with sql_store.engine.begin() as conn:
+        conn.execute(SUBJECTS.insert(), [convert.subject_to_row(base.subject)])
+        conn.execute(ACQUISITIONS.insert(), [convert.acquisition_to_row(a) for a in made])
+    events = []
+    last = None
+    for i in range(1100):
+        last = next_event(last, T0 + timedelta(seconds=i), "test.event", "s-0", {"i": i})
+        events.append(last)
+    with sql_store.unit_of_work() as uow:
+        for event in events:
+            uow.audit.append(event)
+        uow.commit()
+    with sql_store.unit_of_work() as uow:
+        assert [a.id for a in uow.acquisitions.scan()] == [a.id for a in made]
+        scanned = list(uow.audit.scan())
+        assert [e.seq for e in scanned] == list(range(1, 1101))
+        assert verify_chain(scanned).ok
+
+
+def test_marking_an_unknown_subject_as_left_raises_subject_not_found(
+    sql_store: SqlStore,
+) -> None:
+    with pytest.raises(SubjectNotFound), sql_store.unit_of_work() as uow:
+        uow.subjects.mark_left("nobody", T0)
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"items": {"email"}},  # a set: JSON has none
+        {"ratio": float("nan")},
+        {"nested": {1: "one"}},  # a non-string key would come back as "1"
+        {"when": T0},
+    ],
+    ids=["set", "nan", "int-key", "datetime"],
+)
+def test_request_details_must_be_json_values(
+    sql_store: SqlStore, details: dict[str, object]
+) -> None:
+    found = records()
+    with sql_store.unit_of_work() as uow:
+        uow.subjects.add(found.subject)
+        with pytest.raises(InvalidInput, match="JSON"):
+            uow.requests.add(attrs.evolve(found.request, details=details))
+
+
+def test_plain_postgresql_urls_use_psycopg_3() -> None:
+    store = SqlStore("postgresql://u:secret@127.0.0.1:1/db", upgrade=False)
+    try:
+        assert store.engine.dialect.driver == "psycopg"
+        assert "secret" not in repr(store)
+    finally:
+        store.close()
