@@ -23,7 +23,10 @@ def tests_postgres(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     url = session.run("bash", ".ci/postgres.sh", silent=True, external=True)
     assert isinstance(url, str)
-    env = {"PIPOLICY_TEST_POSTGRES_URL": url.strip().splitlines()[-1], "CI": os.environ.get("CI", "")}
+    env = {
+        "PIPOLICY_TEST_POSTGRES_URL": url.strip().splitlines()[-1],
+        "CI": os.environ.get("CI", ""),
+    }
     session.run("pytest", "tests/sql", "--no-cov", *session.posargs, env=env)
 
 

@@ -11,6 +11,7 @@ import argparse
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 import attrs
 
@@ -57,10 +58,16 @@ def main() -> None:
         setup = time.perf_counter() - start
         target = subjects[n // 2]
         engine.acquire(target, items={"name", "email"}, purposes={"service"}, channel="web")
-        use = _rate(lambda: engine.check_use(target, purpose="service", items={"email"}), args.seconds)
+        use = _rate(
+            partial(engine.check_use, target, purpose="service", items={"email"}), args.seconds
+        )
         prov = _rate(
-            lambda: engine.check_provision(
-                target, recipient="shipping", items={"name"}, purpose="service"
+            partial(
+                engine.check_provision,
+                target,
+                recipient="shipping",
+                items={"name"},
+                purpose="service",
             ),
             args.seconds,
         )

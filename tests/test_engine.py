@@ -100,8 +100,8 @@ class FlakyStore(MemoryStore):
         super().__init__()
         self.broken = False
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        uow = super().unit_of_work()
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        uow = super().unit_of_work(read_only=read_only)
         if self.broken:
 
             def boom(subject_id: str) -> Any:
@@ -134,8 +134,8 @@ def test_a_failure_midway_keeps_nothing() -> None:
     assert isinstance(store, MemoryStore)
     original = store.unit_of_work
 
-    def failing_uow() -> MemoryUnitOfWork:
-        uow = original()
+    def failing_uow(*, read_only: bool = False) -> MemoryUnitOfWork:
+        uow = original(read_only=read_only)
 
         def fail(record: pp.ProvisionRecord) -> None:
             raise RuntimeError("disk full")
@@ -144,8 +144,9 @@ def test_a_failure_midway_keeps_nothing() -> None:
         return uow
 
     store.unit_of_work = failing_uow  # type: ignore[method-assign]
-    with pytest.raises(pp.StorageError):
+    with pytest.raises(pp.StorageError) as info:
         engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    assert isinstance(info.value.__cause__, RuntimeError)
     store.unit_of_work = original  # type: ignore[method-assign]
     assert engine.provisions(s) == ()
     assert list(engine.audit_events()) == before
@@ -314,8 +315,8 @@ class RacingStore(MemoryStore):
         super().__init__()
         self.raced = False
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        uow = super().unit_of_work()
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        uow = super().unit_of_work(read_only=read_only)
         if not self.raced:
             self.raced = True
             uow.subjects.by_ref = lambda ref: None  # type: ignore[method-assign]
@@ -330,3 +331,51 @@ def test_concurrent_registration_of_one_ref_returns_the_winner() -> None:
         uow.commit()
     store.raced = False
     assert engine.register_subject("c1", category="customer").id == "winner"
+
+
+class ContendedStore(MemoryStore):
+    """Commits lose the race ``losses`` times, as when another writer got there first."""
+
+    def __init__(self, losses: int) -> None:
+        super().__init__()
+        self.losses = losses
+        self.read_only_calls = 0
+
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        self.read_only_calls += read_only
+        uow = super().unit_of_work(read_only=read_only)
+        original_commit = uow.commit
+
+        def commit() -> None:
+            if self.losses > 0:
+                self.losses -= 1
+                raise pp.ConcurrencyConflict("someone else wrote first")
+            original_commit()
+
+        uow.commit = commit  # type: ignore[method-assign]
+        return uow
+
+
+def test_a_lost_race_is_retried_from_fresh_facts() -> None:
+    store = ContendedStore(losses=3)
+    engine = pp.Engine(make_policy(), store=store, clock=pp.FixedClock(T0))
+    s = engine.register_subject("c1", category="customer")
+    assert [e.kind for e in engine.audit_events()] == ["subject.registered"]
+    assert engine.find_subject("c1") == s
+
+
+def test_retries_are_bounded() -> None:
+    store = ContendedStore(losses=1000)
+    engine = pp.Engine(make_policy(), store=store, clock=pp.FixedClock(T0))
+    with pytest.raises(pp.ConcurrencyConflict):
+        engine.register_subject("c1", category="customer")
+    assert store.losses == 1000 - 20
+
+
+def test_checks_open_read_only_units_of_work() -> None:
+    store = ContendedStore(losses=0)
+    engine = pp.Engine(make_policy(), store=store, clock=pp.FixedClock(T0))
+    s = engine.register_subject("c1", category="customer")
+    before = store.read_only_calls
+    engine.check_use(s, purpose="service", items={"email"})
+    assert store.read_only_calls == before + 1

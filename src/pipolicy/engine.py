@@ -53,7 +53,7 @@ __all__ = ["AuditPositionTaken", "Engine", "RetentionEntry"]
 
 T = TypeVar("T")
 SubjectLike = Subject | str
-_AUDIT_RETRIES = 20
+_CONFLICT_RETRIES = 20
 
 
 class AuditPositionTaken(ConcurrencyConflict):
@@ -139,16 +139,21 @@ class Engine:
         return require_aware(self.clock.now(), "clock.now()")
 
     def _run(self, operation: Callable[[UnitOfWork], T], *, write: bool = True) -> T:
-        """Run ``operation`` in one unit of work; retry when the audit position was taken."""
-        for attempt in range(_AUDIT_RETRIES):
+        """Run ``operation`` in one unit of work.
+
+        A :class:`ConcurrencyConflict` means another writer changed the same records (or
+        took the next audit position) first; since ``operation`` reads fresh facts each
+        time, running it again is safe. Retries are bounded.
+        """
+        for attempt in range(_CONFLICT_RETRIES):
             try:
-                with self.store.unit_of_work() as uow:
+                with self.store.unit_of_work(read_only=not write) as uow:
                     result = operation(uow)
                     if write:
                         uow.commit()
                     return result
-            except AuditPositionTaken:
-                if attempt == _AUDIT_RETRIES - 1:
+            except ConcurrencyConflict:
+                if attempt == _CONFLICT_RETRIES - 1:
                     raise
             except PipolicyError:
                 raise
@@ -244,13 +249,8 @@ class Engine:
             self._audit(uow, "subject.registered", subject.id, {"category": category})
             return subject
 
-        try:
-            return self._run(op)
-        except AuditPositionTaken:
-            raise
-        except ConcurrencyConflict:
-            # Another writer registered the same ref first: theirs is the subject.
-            return self._run(op)
+        # A concurrent registration of the same ref conflicts; the retry returns theirs.
+        return self._run(op)
 
     def find_subject(self, ref: str) -> Subject | None:
         """The subject registered under ``ref``, or ``None``."""

@@ -276,7 +276,8 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._closed = False
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        # One lock serves readers and writers alike: memory operations are short.
         return MemoryUnitOfWork(self)
 
     def close(self) -> None:

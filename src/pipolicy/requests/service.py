@@ -161,11 +161,25 @@ def _json_copy(value: object, what: str) -> object:
     """A deep copy through JSON: proves ``value`` is JSON-ready and detaches it from the
     caller, who may change their objects after submitting."""
     try:
-        return json.loads(json.dumps(value))
+        _check_keys(value)
+        return json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError):
         raise InvalidInput(
-            f"{what} must be JSON-ready (str, int, float, bool, None, lists and dicts)"
+            f"{what} must be JSON-ready (str, int, finite float, bool, None, lists and "
+            "dicts with string keys)"
         ) from None
+
+
+def _check_keys(value: object) -> None:
+    """Reject what ``json.dumps`` would silently change: non-string keys."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("non-string key")
+            _check_keys(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_keys(item)
 
 
 def _names(value: object, what: str) -> frozenset[str]:

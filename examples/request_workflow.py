@@ -1,0 +1,52 @@
+"""A disclosure request filed by a voluntary agent, from intake to the written answer.
+
+Run: python examples/request_workflow.py
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pipolicy as pp
+
+JST = timezone(timedelta(hours=9))
+
+
+def main() -> None:
+    policy = pp.example_policy("indigo")  # seed 001: the society's disclosure procedure
+    engine = pp.Engine(policy, clock=pp.FixedClock(datetime(2026, 11, 22, 10, tzinfo=JST)))
+    source = pp.MemorySource()
+    engine.register_source("members", source)
+
+    member = engine.register_subject("member-7", category=sorted(policy.categories)[0])
+    purpose = sorted(policy.purposes)[0]
+    items = sorted(policy.purposes[purpose].items)[:1]
+    engine.acquire(member, items=items, purposes=purpose, channel="mail")
+    source.put("member-7", {items[0]: "(value kept by the application)"})
+
+    documents = [
+        pp.Document(pp.DocumentKind.PASSPORT, issued=date(2022, 1, 1), expires=date(2032, 1, 1)),
+        pp.Document(pp.DocumentKind.POWER_OF_ATTORNEY, issued=date(2026, 11, 1), holder="agent"),
+        pp.Document(pp.DocumentKind.SEAL_CERTIFICATE, issued=date(2026, 10, 1), holder="agent"),
+        pp.Document(
+            pp.DocumentKind.DRIVERS_LICENSE,
+            issued=date(2024, 1, 1),
+            expires=date(2029, 1, 1),
+            holder="agent",
+        ),
+    ]
+    r = engine.requests.submit(
+        pp.RequestKind.DISCLOSURE,
+        subject=member,
+        applicant=pp.Applicant.voluntary_agent(),
+        documents=documents,
+    )
+    r = engine.requests.verify(r.id)
+    print("after verification:", r.state, "due", r.due.date())
+    answer = engine.requests.fulfil(r.id)
+    print(answer.state, "- fee:", answer.fee, "yen")
+    print(answer.to_markdown()[:400])
+
+
+if __name__ == "__main__":
+    main()
