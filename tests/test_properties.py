@@ -73,10 +73,12 @@ queries = st.lists(
 
 
 def play(
-    policy: pp.Policy, history: list[tuple[str, int, set[str]]]
+    policy: pp.Policy, history: list[tuple[str, int, set[str]]], store: pp.Store | None = None
 ) -> tuple[pp.Engine, pp.Subject]:
     counter = iter(range(10**9))
-    engine = pp.Engine(policy, clock=pp.FixedClock(T0), ids=lambda: f"id{next(counter)}")
+    engine = pp.Engine(
+        policy, store=store, clock=pp.FixedClock(T0), ids=lambda: f"id{next(counter)}"
+    )
     s = engine.register_subject("s")
     purposes = sorted(policy.purposes)
     recipients = sorted(policy.recipients)

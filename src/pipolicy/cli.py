@@ -34,6 +34,13 @@ def format_decision(d: Decision) -> str:
     return "\n".join(lines)
 
 
+def _where(url: str) -> str:
+    """The store URL, with a SQLite file shown as the absolute path it writes to."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        return f"{url} (file {Path(url[len('sqlite:///') :]).resolve()})"
+    return url
+
+
 def _demo(store: str, policy_path: str | None, out: TextIO) -> int:
     path = Path(policy_path) if policy_path else example_policy_path("indigo_blue")
     policy = load_policy(path)
@@ -52,7 +59,7 @@ def _demo(store: str, policy_path: str | None, out: TextIO) -> int:
         f"pipolicy demo: {policy.controller.name}, policy {policy.version} (revised {policy.revised})"
     )
     say(f"policy file: {path}")
-    say(f"store:       {store}")
+    say(f"store:       {_where(store)}")
     ref = f"customer-{engine._ids()[:8]}"
     s = engine.register_subject(
         ref, category="customer" if "customer" in policy.categories else None

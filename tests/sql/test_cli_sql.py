@@ -1,0 +1,60 @@
+"""The command line on SQLite: the demo's default store, db upgrade, audit verification."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.backends.sql import SqlStore, head_revision
+from pipolicy.cli import main
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+def test_demo_writes_to_a_sqlite_file_by_default_and_runs_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first, text = run("demo")
+    assert first == 0 and "verified=yes" in text
+    db = tmp_path / "pipolicy-demo.db"
+    assert db.is_file()
+    assert str(db) in text  # it says where
+    second, text2 = run("demo")
+    assert second == 0 and "verified=yes" in text2
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=f"sqlite:///{db}")
+    report = engine.verify_audit()
+    assert report.ok and report.events > 0
+    engine.store.close()
+
+
+def test_db_upgrade_then_audit_verify(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    code, text = run("db", "upgrade", url)
+    assert code == 0 and "latest revision" in text
+    store = SqlStore(url, upgrade=False)
+    assert store.revision() == head_revision()
+    store.close()
+    policy = str(pp.example_policy_path("indigo_blue"))
+    code, text = run("audit", url, "--policy", policy)
+    assert code == 0 and "0 events" in text
+
+
+def test_audit_reports_a_broken_chain(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=url)
+    engine.register_subject("a", category="customer")
+    engine.register_subject("b", category="customer")
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE pipolicy_audit SET kind = 'forged' WHERE seq = 1")
+    store.close()
+    code, text = run("audit", url, "--policy", str(pp.example_policy_path("indigo_blue")))
+    assert code == 1 and "BROKEN at event 1" in text
