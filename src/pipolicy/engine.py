@@ -763,7 +763,9 @@ class Engine:
                 due = start + timedelta(days=max(d for d in periods if d is not None))
                 if due > now:
                     continue
-                hold = frozenset(i for i in acq.items if self.policy.items[i].legal_retention)
+                hold = frozenset(
+                    i for i in acq.items if self.policy.retention_duty(i, acq.purposes)
+                )
                 entries.append(
                     RetentionEntry(
                         acq.subject_id,

@@ -166,6 +166,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 "links_identifiers",
                 "statistics",
                 "retention_days",
+                "legal_retention",
                 "changes",
             },
             where,
@@ -198,6 +199,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             retention_days=r.get(t, "retention_days", int, 0, where)
             if retention is not None
             else None,
+            legal_retention=r.get(t, "legal_retention", str, "", where) or None,
             changes=tuple(changes),
         )
 

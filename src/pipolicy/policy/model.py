@@ -104,6 +104,7 @@ class Purpose:
     links_identifiers: bool = False
     statistics: bool = False
     retention_days: int | None = None
+    legal_retention: str | None = None
     changes: tuple[PurposeChange, ...] = ()
     # Derived once, since the rules read them on every decision.
     all_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
@@ -280,6 +281,21 @@ class Policy:
         for name in sorted(names):
             if name not in self.items:
                 raise UnknownItem(name, self.items)
+
+    def retention_duty(self, item: str, purposes: Iterable[str]) -> str | None:
+        """Why the law obliges keeping ``item`` held for ``purposes``, if it does (R-REQ-7).
+
+        A duty is declared on the item (``DataItem.legal_retention``) or on a purpose it
+        was acquired for (``Purpose.legal_retention``, e.g. accounting records).
+        """
+        declared = self.items.get(item)
+        if declared is not None and declared.legal_retention:
+            return declared.legal_retention
+        for name in sorted(purposes):
+            purpose = self.purposes.get(name)
+            if purpose is not None and purpose.legal_retention and item in purpose.all_items:
+                return purpose.legal_retention
+        return None
 
     def retention_days(self, purpose: str) -> int | None:
         """The purpose's retention period, else the longest of the services grouping it (R-USE-10)."""

@@ -1044,12 +1044,12 @@ class RequestService:
                 "we hold no personal data about you"
                 + (" among the items you named" if named else ""),
             )
-        duties = {
-            i: self._policy.items[i].legal_retention
-            for i in sorted(scope)
-            if i in self._policy.items and self._policy.items[i].legal_retention
-        }
-        retained = {i: str(why) for i, why in duties.items()}
+        held_for: dict[str, set[str]] = {}
+        for acq in ctx.facts.acquisitions:
+            for item in acq.items:
+                held_for.setdefault(item, set()).update(acq.purposes)
+        duties = {i: self._policy.retention_duty(i, held_for.get(i, ())) for i in sorted(scope)}
+        retained = {i: why for i, why in duties.items() if why}
         erasable = scope - set(retained)
         findings, summary = self._findings(ctx)
         specs = []
