@@ -56,3 +56,11 @@ def test_r_req_7_deleted_data_is_out_of_reach_even_for_exemptions() -> None:
     assert not engine.check_provision(s, recipient="court", items={"name"}, **COURT).allowed
     assert not engine.check_use(s, purpose="service", items={"name"}, **COURT).allowed
     assert not engine.check_acquisition(s, items={"name"}, purposes="service").allowed
+
+
+def test_r_req_7_provision_suspension_scoped_to_recipients() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_PROVISION, recipients=frozenset({"partner"}))
+    assert not engine.check_provision(s, recipient="partner", items={"email"}).allowed
+    engine.grant_consent(s, recipient="affiliate", items={"email"})
+    assert engine.check_provision(s, recipient="affiliate", items={"email"}).allowed
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed

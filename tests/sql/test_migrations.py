@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -89,8 +90,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -104,11 +105,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("note", sa.Text(), nullable=True))
     with op.batch_alter_table("pipolicy_consents", recreate=rebuild) as batch:
         batch.alter_column("evidence_ref", existing_type=sa.Text(), nullable=True)
-    op.create_index("ix_pipolicy_audit_subject_id", "pipolicy_audit", ["subject_id"])
+    op.create_index("ix_pipolicy_requests_kind", "pipolicy_requests", ["kind"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_pipolicy_audit_subject_id", table_name="pipolicy_audit")
+    op.drop_index("ix_pipolicy_requests_kind", table_name="pipolicy_requests")
     with op.batch_alter_table("pipolicy_consents") as batch:
         batch.alter_column("evidence_ref", existing_type=sa.Text(), nullable=False)
     with op.batch_alter_table("pipolicy_subjects") as batch:
@@ -132,7 +133,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0002_later.py").write_text(source)
+    (scripts / "versions" / "0003_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -141,15 +142,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0001")  # the database as today's pipolicy leaves it
+        store.upgrade("0002")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0001"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0002
         assert store.revision() == "0002"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0003
+        assert store.revision() == "0003"
     finally:
         store.close()
 
@@ -176,8 +177,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -201,7 +202,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0001"
+        assert store.revision() == "0002"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -212,8 +213,48 @@ def test_a_migration_that_breaks_references_keeps_nothing(
 
 def test_the_migration_scripts_ship_inside_the_package() -> None:
     package = resources.files("pipolicy.backends.sql")
-    for name in ("env.py", "script.py.mako", "versions/0001_initial.py"):
+    for name in (
+        "env.py",
+        "script.py.mako",
+        "versions/0001_initial.py",
+        "versions/0002_recipient_scope_audit_index.py",
+    ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
     assert config.get_main_option("script_location") == "pipolicy.backends.sql:migrations"
     assert config.config_file_name is None  # no alembic.ini on disk
+
+
+def test_0002_gives_existing_restrictions_every_recipient_and_indexes_the_audit_log(
+    shared_url: str,
+) -> None:
+    from pipolicy.backends.sql import rows
+    from pipolicy.backends.sql.tables import RESTRICTIONS, SUBJECTS
+    from pipolicy.domain.restrictions import Restriction, RestrictionKind
+    from pipolicy.domain.subjects import Subject
+
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0001")
+        at = datetime(2026, 4, 1, 9, 0, tzinfo=timezone(timedelta(hours=9)))
+        old = Restriction("r-1", "s-1", RestrictionKind.SUSPEND_PROVISION, at, request_id="q-1")
+        row = rows.restriction_to_row(old)
+        del row["recipients"]  # the 0001 table has no such column
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(Subject("s-1", "ref-1", at))])
+            conn.execute(
+                sa.insert(RESTRICTIONS).values(
+                    {k: sa.literal(v, RESTRICTIONS.c[k].type) for k, v in row.items()}
+                )
+            )
+        store.upgrade()
+        assert store.revision() == "0002"
+        with store.unit_of_work() as uow:
+            [stored] = uow.restrictions.for_subject("s-1")
+        assert_equivalent(stored, old)
+        assert stored.recipients == frozenset()
+        with store.engine.connect() as conn:
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("pipolicy_audit")}
+        assert "ix_pipolicy_audit_subject_id" in indexes
+    finally:
+        store.close()

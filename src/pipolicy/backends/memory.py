@@ -46,6 +46,7 @@ class _State:
         self.requests: dict[str, Request] = {}
         self.requests_by_subject: defaultdict[str, list[str]] = defaultdict(list)
         self.audit: list[AuditEvent] = []
+        self.audit_by_subject: defaultdict[str, list[AuditEvent]] = defaultdict(list)
 
 
 def _append(lst: list[object], value: object, undo: list[_Undo]) -> None:
@@ -185,12 +186,17 @@ class _Audit(_Repo):
         if event.seq != len(self._s.audit) + 1:
             raise ConcurrencyConflict(f"audit position {event.seq} is not the next free one")
         _append(self._s.audit, event, self._undo)  # type: ignore[arg-type]
+        if event.subject_id is not None:
+            _append(self._s.audit_by_subject[event.subject_id], event, self._undo)  # type: ignore[arg-type]
 
     def last(self) -> AuditEvent | None:
         return self._s.audit[-1] if self._s.audit else None
 
     def scan(self) -> Iterator[AuditEvent]:
         yield from list(self._s.audit)
+
+    def for_subject(self, subject_id: str) -> list[AuditEvent]:
+        return list(self._s.audit_by_subject.get(subject_id, ()))
 
 
 class MemoryUnitOfWork:

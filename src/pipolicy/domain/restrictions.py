@@ -23,7 +23,8 @@ class RestrictionKind(str, enum.Enum):
 class Restriction:
     """From ``since`` on, decisions of this kind for the subject are denied (R-REQ-7).
 
-    ``items`` narrows the restriction (empty: all items); ``purposes`` likewise.
+    ``items`` narrows the restriction (empty: all items); ``purposes`` likewise;
+    ``recipients`` narrows a suspension of provision to those recipients (empty: all).
     ``request_id`` is the request that granted it, cited in denials.
     """
 
@@ -34,9 +35,14 @@ class Restriction:
     request_id: str | None = None
     items: frozenset[str] = frozenset()
     purposes: frozenset[str] = frozenset()
+    recipients: frozenset[str] = frozenset()
 
-    def applies(self, action: str, purpose: str | None, items: frozenset[str]) -> bool:
+    def applies(
+        self, action: str, purpose: str | None, items: frozenset[str], recipient: str | None = None
+    ) -> bool:
         if self.kind is RestrictionKind.SUSPEND_PROVISION and action != "provision":
+            return False
+        if self.recipients and (action != "provision" or recipient not in self.recipients):
             return False
         if self.purposes and purpose not in self.purposes:
             return False

@@ -313,11 +313,7 @@ class RequestService:
             r = self._load(uow, request_id)
             facts = self._engine._facts(uow, r.subject_id)
             provisions = tuple(uow.provisions.for_subject(r.subject_id))
-            evs = (
-                tuple(e for e in uow.audit.scan() if e.subject_id == r.subject_id)
-                if r.kind in SUPPORTS
-                else ()
-            )
+            evs = tuple(uow.audit.for_subject(r.subject_id)) if r.kind in SUPPORTS else ()
             return _Context(r, facts, provisions, evs, self._engine.now())
 
         return self._engine._run(op, write=False)
@@ -364,6 +360,16 @@ class RequestService:
                 for p in sorted(purposes):
                     self._policy.purpose(p)
                 out[key] = sorted(purposes)
+            elif key == "recipients":
+                if kind is not K.SUSPENSION_OF_PROVISION:
+                    raise InvalidInput(
+                        f"a {kind.value} request does not take recipients=; "
+                        "only a suspension of provision does"
+                    )
+                recipients = _names(value, "details['recipients']")
+                for name in sorted(recipients):
+                    self._policy.recipient(name)
+                out[key] = sorted(recipients)
             elif key == "changes":
                 if kind is not K.CORRECTION:
                     raise InvalidInput("only a correction request takes changes")
@@ -864,6 +870,7 @@ class RequestService:
         self,
         r: Request,
         specs: Iterable[tuple[RestrictionKind, frozenset[str], frozenset[str]]],
+        recipients: frozenset[str] = frozenset(),
     ) -> tuple[Request, list[str]]:
         """Put the request's restrictions in force once, before any source is called,
         so decisions are denied even while a source is failing."""
@@ -880,6 +887,7 @@ class RequestService:
                 request_id=r.id,
                 items=items,
                 purposes=purposes,
+                recipients=recipients,
             )
             for kind, items, purposes in specs
         ]
@@ -904,6 +912,7 @@ class RequestService:
                     "restriction": x.kind.value,
                     "items": sorted(x.items),
                     "purposes": sorted(x.purposes),
+                    "recipients": sorted(x.recipients),
                 },
             )
             for x in made
@@ -1110,11 +1119,17 @@ class RequestService:
                 + (" among the items you named" if named else ""),
             )
         findings, summary = self._findings(ctx)
-        r, ids = self._restrict(r, [(kind, named, purposes)])
+        recipients = self._scope(r, "recipients")
+        r, ids = self._restrict(r, [(kind, named, purposes)], recipients)
         r, outcomes = self._apply(
             r, "restrict", lambda s: s.restrict(ctx.ref, kind, scope, purposes)
         )
-        what = "using" if kind is RestrictionKind.SUSPEND_USE else "providing to others"
+        if kind is RestrictionKind.SUSPEND_USE:
+            what = "using"
+        elif recipients:
+            what = f"providing to {', '.join(sorted(recipients))}"
+        else:
+            what = "providing to others"
         items_text = ", ".join(sorted(named)) if named else "all items"
         for_text = f" for the purposes {', '.join(sorted(purposes))}" if purposes else ""
         body = [

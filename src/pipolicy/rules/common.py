@@ -97,6 +97,7 @@ def blocking_restriction(
     now: datetime,
     *,
     exempt: bool = False,
+    recipient: str | None = None,
 ) -> Restriction | None:
     """The first restriction that denies this action, if any (R-REQ-7).
 
@@ -106,7 +107,7 @@ def blocking_restriction(
     for r in restrictions:
         if exempt and r.kind is not RestrictionKind.DELETED:
             continue
-        if r.since <= now and r.applies(action, purpose, items):
+        if r.since <= now and r.applies(action, purpose, items, recipient):
             return r
     return None
 
@@ -118,6 +119,8 @@ def restriction_reason(r: Restriction) -> str:
         RestrictionKind.DELETED: "this person's data was deleted",
     }[r.kind]
     on = f" on request {r.request_id}" if r.request_id else ""
+    if r.recipients:
+        what = f"{what} to {sorted(r.recipients)}"
     return f"{what}{on} (R-REQ-7)"
 
 

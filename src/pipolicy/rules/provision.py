@@ -49,7 +49,13 @@ def decide_provision(
 
     exempt = q.exemption is not None and q.exemption.value in grounds
     blocked = blocking_restriction(
-        facts.restrictions, "provision", q.purpose, q.items, now, exempt=exempt
+        facts.restrictions,
+        "provision",
+        q.purpose,
+        q.items,
+        now,
+        exempt=exempt,
+        recipient=q.recipient,
     )
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)

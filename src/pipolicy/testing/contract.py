@@ -338,6 +338,7 @@ def _restriction(rid: str, subject_id: str = "s-1", *, at: datetime | None = Non
         since=at or CONTRACT_START,
         items=frozenset({"email"}),
         purposes=frozenset({"newsletter"}),
+        recipients=frozenset({"partner", "affiliate"}),
     )
     return restriction
 
@@ -1226,6 +1227,17 @@ class AuditLogContract(StoreFixtures):
         assert [e.seq for e in first + second] == [1, 2, 3, 4, 5]
         assert_equivalent(_read(store, lambda uow: list(uow.audit.scan())), first + second)
         assert_equivalent(_read(store, lambda uow: uow.audit.last()), second[-1])
+
+    def test_r_sec_3_events_about_one_subject_in_sequence_order(self, store: Store) -> None:
+        first = _chain(2, subject_id="s-1")
+        other = _chain(2, after=first[-1], subject_id="s-2", start=first[-1].at)
+        unattached = _chain(1, after=other[-1], subject_id=None, start=other[-1].at)
+        last = _chain(1, after=unattached[-1], subject_id="s-1", start=unattached[-1].at)
+        _store_all(store, _subject("s-1"), _subject("s-2"), *first, *other)
+        _store_all(store, *unattached, *last)
+        assert_equivalent(_read(store, lambda uow: uow.audit.for_subject("s-1")), first + last)
+        assert_equivalent(_read(store, lambda uow: uow.audit.for_subject("s-2")), other)
+        assert _read(store, lambda uow: uow.audit.for_subject("nobody")) == []
 
     def test_r_sec_3_stored_chain_verifies(self, store: Store) -> None:
         events = _chain(4, start=datetime(2026, 4, 1, 0, 0, tzinfo=timezone.utc))

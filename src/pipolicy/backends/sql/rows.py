@@ -293,6 +293,7 @@ def restriction_to_row(r: Restriction) -> dict[str, Any]:
         "request_id": r.request_id,
         "items": _names(r.items),
         "purposes": _names(r.purposes),
+        "recipients": _names(r.recipients),
     }
     put_instant(row, "since", r.since)
     return row
@@ -307,6 +308,7 @@ def restriction_from_row(row: Row) -> Restriction:
         request_id=row["request_id"],
         items=frozenset(row["items"]),
         purposes=frozenset(row["purposes"]),
+        recipients=frozenset(row["recipients"]),
     )
 
 

@@ -399,6 +399,10 @@ class _Audit(_Repo):
     def scan(self) -> Iterator[AuditEvent]:
         return self._scan(AUDIT, AUDIT.c.seq, rows.audit_from_row)
 
+    def for_subject(self, subject_id: str) -> list[AuditEvent]:
+        stmt = sa.select(AUDIT).where(AUDIT.c.subject_id == subject_id).order_by(AUDIT.c.seq)
+        return [rows.audit_from_row(r) for r in self._rows(stmt, "reading the audit log")]
+
 
 # -- facts in one round trip ----------------------------------------------------------
 

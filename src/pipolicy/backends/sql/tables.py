@@ -198,6 +198,8 @@ RESTRICTIONS = sa.Table(
     sa.Column("request_id", sa.Text(), nullable=True),
     sa.Column("items", sa.JSON(), nullable=False),
     sa.Column("purposes", sa.JSON(), nullable=False),
+    # since revision 0002; rows from before mean "every recipient"
+    sa.Column("recipients", sa.JSON(), nullable=False, server_default=sa.text("'[]'")),
 )
 
 REQUESTS = sa.Table(
@@ -236,4 +238,5 @@ AUDIT = sa.Table(
     sa.Column("payload", sa.JSON(), nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    sa.Index("ix_pipolicy_audit_subject_id", "subject_id", "seq"),  # since revision 0002
 )
