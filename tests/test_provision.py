@@ -184,3 +184,20 @@ def test_r_rec_1_keeping_period_counts_calendar_years_across_leap_days() -> None
     leap = datetime(2028, 2, 29, 12, 0, tzinfo=JST)
     assert years_later(leap, 3) == datetime(2031, 2, 28, 12, 0, tzinfo=JST)
     assert years_later(datetime(2026, 11, 22, tzinfo=JST), 3) == datetime(2029, 11, 22, tzinfo=JST)
+
+
+def test_r_sec_2_expired_contract_is_not_rescued_by_consent() -> None:
+    engine, clock, s = setup()
+    engine.grant_consent(s, recipient="shipping", items={"name", "address"})
+    clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=JST))
+    for purpose in ("service", None):
+        d = engine.check_provision(s, recipient="shipping", items={"name"}, purpose=purpose)
+        assert not d.allowed and any("R-SEC-2" in r for r in d.reasons)
+
+
+def test_r_tpp_1_recipient_with_declared_purposes_needs_the_purpose_named() -> None:
+    engine, _, s = setup()
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    d = engine.check_provision(s, recipient="partner", items={"email"})
+    assert not d.allowed and any("purpose=" in r for r in d.reasons)
+    assert engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")

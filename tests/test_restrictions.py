@@ -55,7 +55,6 @@ def test_r_req_7_deleted_data_is_out_of_reach_even_for_exemptions() -> None:
     engine, s = restricted(pp.RestrictionKind.DELETED)
     assert not engine.check_provision(s, recipient="court", items={"name"}, **COURT).allowed
     assert not engine.check_use(s, purpose="service", items={"name"}, **COURT).allowed
-    assert not engine.check_acquisition(s, items={"name"}, purposes="service").allowed
 
 
 def test_r_req_7_provision_suspension_scoped_to_recipients() -> None:
@@ -64,3 +63,30 @@ def test_r_req_7_provision_suspension_scoped_to_recipients() -> None:
     engine.grant_consent(s, recipient="affiliate", items={"email"})
     assert engine.check_provision(s, recipient="affiliate", items={"email"}).allowed
     assert engine.check_use(s, purpose="service", items={"email"}).allowed
+
+
+def test_r_req_7_purpose_scoped_suspension_covers_a_provision_naming_no_purpose() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_PROVISION, purposes=frozenset({"service"}))
+    assert not engine.check_provision(s, recipient="affiliate", items={"email"}).allowed
+    engine.grant_consent(s, recipient="affiliate", items={"email"})
+    assert not engine.check_provision(s, recipient="affiliate", items={"email"}).allowed
+
+
+def test_r_req_7_suspension_of_provision_spares_entrustment() -> None:
+    engine, s = restricted(pp.RestrictionKind.SUSPEND_PROVISION)
+    d = engine.check_provision(s, recipient="shipping", items={"name"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.ENTRUSTMENT
+    engine2, s2 = restricted(pp.RestrictionKind.SUSPEND_USE)
+    assert not engine2.check_provision(s2, recipient="shipping", items={"name"}, purpose="service")
+
+
+def test_r_req_7_a_person_who_comes_back_after_deletion_can_be_served_again() -> None:
+    engine, s = restricted(pp.RestrictionKind.DELETED)
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    clock = engine.clock
+    assert isinstance(clock, pp.FixedClock)
+    clock.advance(timedelta(days=400))
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+    # what was deleted and not collected again stays out of reach
+    assert not engine.check_use(s, purpose="service", items={"name"}).allowed

@@ -19,10 +19,12 @@ from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, require_aware
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_chain
+from pipolicy.domain.checks import name, names
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.provisions import ProvisionRecord, years_later
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -72,23 +74,18 @@ class RetentionEntry:
     reason: str
 
 
-def _names(
-    value: Iterable[str] | str | None, what: str, *, required: bool = True
-) -> frozenset[str]:
-    if value is None:
-        value = ()
-    if isinstance(value, str):
-        value = (value,)
-    names = frozenset(value)
-    if required and not names:
-        raise InvalidInput(f"{what} is empty: name at least one")
-    if not all(isinstance(n, str) and n for n in names):
-        raise InvalidInput(f"{what} must be non-empty strings")
-    return names
-
-
 def _actor(actor: Actor | str | None) -> Actor | None:
-    return Actor(actor) if isinstance(actor, str) else actor
+    if actor is None or isinstance(actor, Actor):
+        return actor
+    return Actor(name(actor, "actor"))
+
+
+def _evidence(evidence: Evidence | None) -> Evidence:
+    if evidence is None:
+        return Evidence(method="unspecified")
+    if not isinstance(evidence, Evidence):
+        raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
+    return evidence
 
 
 class Engine:
@@ -112,6 +109,10 @@ class Engine:
         self.policy = policy
         if isinstance(store, str):
             store = open_store(store)
+        if store is not None and not callable(getattr(store, "unit_of_work", None)):
+            raise InvalidInput("store must be a pipolicy Store, a store URL or None")
+        if clock is not None and not callable(getattr(clock, "now", None)):
+            raise InvalidInput("clock must have a now() method returning an aware datetime")
         self.store: Store = store if store is not None else MemoryStore()
         self.clock: Clock = clock or SystemClock()
         self._ids = ids or (lambda: uuid.uuid4().hex)
@@ -202,7 +203,7 @@ class Engine:
                 f"unknown exemption {exemption!r}: use a pp.Exemption member "
                 f"({', '.join(e.value for e in Exemption)})"
             ) from None
-        if not justification or not justification.strip():
+        if not isinstance(justification, str) or not justification.strip():
             raise InvalidInput(
                 "an exemption needs a justification (e.g. the court order's reference): "
                 "pass justification='...'"
@@ -233,7 +234,7 @@ class Engine:
             raise InvalidInput(
                 "ref must be a non-empty string, the application's key for the person"
             )
-        if category is not None and category not in self.policy.categories:
+        if category is not None and name(category, "category") not in self.policy.categories:
             raise UnknownCategory(category, self.policy.categories)
 
         def op(uow: UnitOfWork) -> Subject:
@@ -295,9 +296,9 @@ class Engine:
         exemption: Exemption | str | None,
         justification: str | None,
     ) -> AcquisitionQuery:
-        item_set = _names(items, "items")
-        purpose_set = _names(purposes, "purposes")
-        opt = _names(opted_in, "opted_in", required=False)
+        item_set = names(items, "items")
+        purpose_set = names(purposes, "purposes")
+        opt = names(opted_in, "opted_in", required=False)
         self.policy.check_items(item_set | opt)
         for p in sorted(purpose_set):
             self.policy.purpose(p)
@@ -412,7 +413,7 @@ class Engine:
                 subject_id=facts.subject.id,
                 scope=scope,
                 status=ConsentStatus.GIVEN,
-                evidence=evidence or Evidence(method="unspecified"),
+                evidence=_evidence(evidence),
                 policy_version=self.policy.version,
                 given_at=now,
                 expires_at=expires,
@@ -442,7 +443,7 @@ class Engine:
                 facts.subject.id,
                 scope,
                 ConsentStatus.REFUSED,
-                evidence or Evidence(method="unspecified"),
+                _evidence(evidence),
                 self.policy.version,
                 self.now(),
                 ended_at=self.now(),
@@ -458,7 +459,7 @@ class Engine:
     ) -> ConsentScope:
         if (purpose is None) == (recipient is None):
             raise InvalidInput("give exactly one of purpose= or recipient=")
-        item_set = _names(items, "items", required=recipient is not None)
+        item_set = names(items, "items", required=recipient is not None)
         self.policy.check_items(item_set)
         if purpose is not None:
             p = self.policy.purpose(purpose)
@@ -493,10 +494,12 @@ class Engine:
         purpose: str | None = None,
         recipient: str | None = None,
         consent_id: str | None = None,
+        evidence: Evidence | None = None,
     ) -> tuple[Consent, ...]:
         """Withdraw the active consents matching the arguments (R-CON-2).
 
-        Effective for every decision after now; records made before stay. Raises
+        Effective for every decision after now; records made before stay. ``evidence``
+        records how the withdrawal came (and whether an agent made it). Raises
         :class:`InvalidTransition` if no active consent matches.
         """
         if purpose is None and recipient is None and consent_id is None:
@@ -505,28 +508,64 @@ class Engine:
             self.policy.purpose(purpose)
         if recipient is not None:
             self.policy.recipient(recipient)
+        if consent_id is not None:
+            name(consent_id, "consent_id")
+        how = _evidence(evidence)
 
+        def matches(c: Consent) -> bool:
+            return (
+                (consent_id is None or c.id == consent_id)
+                and (purpose is None or c.scope.purpose == purpose)
+                and (recipient is None or c.scope.recipient == recipient)
+            )
+
+        return self._end_consents(
+            subject,
+            ConsentStatus.WITHDRAWN,
+            matches,
+            {
+                "ended_by": how.given_by,
+                "method": how.method,
+                "evidence_ref": how.ref,
+            },
+        )
+
+    def revoke_consent(self, subject: SubjectLike, *, consent_id: str, reason: str) -> Consent:
+        """End a consent the business can no longer rely on (R-CON-1).
+
+        For example one obtained without showing the current notice, or recorded in
+        error. ``reason`` is the business's own statement, kept in the audit log.
+        """
+        name(consent_id, "consent_id")
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidInput("a revocation needs a reason: pass reason='...'")
+        [revoked] = self._end_consents(
+            subject, ConsentStatus.REVOKED, lambda c: c.id == consent_id, {"reason": reason}
+        )
+        return revoked
+
+    def _end_consents(
+        self,
+        subject: SubjectLike,
+        status: ConsentStatus,
+        matches: Callable[[Consent], bool],
+        details: Mapping[str, object],
+    ) -> tuple[Consent, ...]:
         def op(uow: UnitOfWork) -> tuple[Consent, ...]:
             facts = self._facts(uow, subject)
             now = self.now()
-            matching = [
-                c
-                for c in facts.consents
-                if c.is_active(now)
-                and (consent_id is None or c.id == consent_id)
-                and (purpose is None or c.scope.purpose == purpose)
-                and (recipient is None or c.scope.recipient == recipient)
-            ]
+            matching = [c for c in facts.consents if c.is_active(now) and matches(c)]
             if not matching:
-                raise InvalidTransition("no active consent matches: nothing to withdraw")
+                raise InvalidTransition(
+                    f"no active consent matches: nothing to mark {status.value}"
+                )
             done = []
             for c in matching:
-                withdrawn = c.transition(ConsentStatus.WITHDRAWN, now)
-                uow.consents.update(withdrawn)
-                self._audit(
-                    uow, "consent.withdrawn", facts.subject.id, self._consent_payload(withdrawn)
-                )
-                done.append(withdrawn)
+                ended = c.transition(status, now)
+                uow.consents.update(ended)
+                payload = {**self._consent_payload(ended), **details}
+                self._audit(uow, f"consent.{status.value}", facts.subject.id, payload)
+                done.append(ended)
             return tuple(done)
 
         return self._run(op)
@@ -555,7 +594,7 @@ class Engine:
         exemption: Exemption | str | None,
         justification: str | None,
     ) -> UseQuery:
-        item_set = _names(items, "items")
+        item_set = names(items, "items")
         self.policy.purpose(purpose)
         self.policy.check_items(item_set)
         return UseQuery(
@@ -628,7 +667,7 @@ class Engine:
         exemption: Exemption | str | None,
         justification: str | None,
     ) -> ProvisionQuery:
-        item_set = _names(items, "items")
+        item_set = names(items, "items")
         self.policy.recipient(recipient)
         if purpose is not None:
             self.policy.purpose(purpose)
@@ -743,13 +782,15 @@ class Engine:
 
         An acquisition is due when every purpose it was acquired for has a retention
         period and the longest has passed since acquisition (or since the person left, if
-        that is later). Items with a legal retention duty are listed in ``legal_hold``.
+        that is later). Items with a legal retention duty are listed in ``legal_hold``;
+        items already deleted on a request are left out.
         """
         now = self.now()
 
         def op(uow: UnitOfWork) -> list[RetentionEntry]:
             entries = []
             left: dict[str, datetime | None] = {}
+            deletions: dict[str, list[Restriction]] = {}
             for acq in uow.acquisitions.scan():
                 periods = [
                     self.policy.retention_days(p) for p in acq.purposes if p in self.policy.purposes
@@ -763,14 +804,27 @@ class Engine:
                 due = start + timedelta(days=max(d for d in periods if d is not None))
                 if due > now:
                     continue
-                hold = frozenset(
-                    i for i in acq.items if self.policy.retention_duty(i, acq.purposes)
-                )
+                if acq.subject_id not in deletions:
+                    deletions[acq.subject_id] = [
+                        r
+                        for r in uow.restrictions.for_subject(acq.subject_id)
+                        if r.kind is RestrictionKind.DELETED
+                    ]
+                gone = {
+                    i
+                    for r in deletions[acq.subject_id]
+                    if r.since > acq.acquired_at
+                    for i in (r.items or acq.items)
+                }
+                items = acq.items - gone
+                hold = frozenset(i for i in items if self.policy.retention_duty(i, acq.purposes))
+                if not items:
+                    continue
                 entries.append(
                     RetentionEntry(
                         acq.subject_id,
                         acq.id,
-                        acq.items - hold,
+                        items - hold,
                         due,
                         hold,
                         f"retention of {sorted(acq.purposes)} ended",

@@ -113,9 +113,12 @@ class SubjectNotFound(PipolicyError, LookupError):
     """The subject was never registered with this engine's store."""
 
     def __init__(self, subject_id: str) -> None:
+        # The id is kept for the caller but not put in the message: a caller who passed
+        # the application's own key (perhaps an e-mail address) by mistake would log it.
         self.subject_id = subject_id
         super().__init__(
-            f"subject {subject_id} is not registered: call engine.register_subject(ref=...) first"
+            "no subject is registered under the given id: pass the Subject (or Subject.id) "
+            "returned by engine.register_subject(ref=...), not the application's ref"
         )
 
 
@@ -124,7 +127,7 @@ class RequestNotFound(PipolicyError, LookupError):
 
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
-        super().__init__(f"request {request_id} not found: use the id returned by submit()")
+        super().__init__("no request has the given id: use the Request.id returned by submit()")
 
 
 class Denied(PipolicyError):

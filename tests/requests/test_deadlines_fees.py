@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipolicy as pp
-from pipolicy.requests import MemorySource
+from pipolicy.requests import FEE_KINDS, MemorySource
 
 from .support import T0, customer, passport, shop_policy, verified
 
@@ -127,8 +127,12 @@ def test_r_req_8_a_request_is_overdue_exactly_when_its_period_has_passed(
 
 # -- fees -------------------------------------------------------------------------------
 
-BOTH = pp.RequestSettings(fees={K.DISCLOSURE: 1000, K.PURPOSE_NOTIFICATION: 300})
-EXPECTED = {K.DISCLOSURE: 1000, K.PURPOSE_NOTIFICATION: 300}
+# Art. 38(1): purpose notification and disclosure, "including as applied under
+# Art. 33(5)": the disclosure of provision records.
+BOTH = pp.RequestSettings(
+    fees={K.DISCLOSURE: 1000, K.PURPOSE_NOTIFICATION: 300, K.PROVISION_RECORDS: 500}
+)
+EXPECTED = {K.DISCLOSURE: 1000, K.PURPOSE_NOTIFICATION: 300, K.PROVISION_RECORDS: 500}
 
 
 @pytest.mark.parametrize("kind", list(K))
@@ -138,6 +142,26 @@ def test_r_req_9_fees_only_for_purpose_notification_and_disclosure(
     engine = pp.Engine(shop_policy(BOTH), store=store, clock=clock)
     r = engine.requests.submit(kind, subject=customer(engine))
     assert r.fee == EXPECTED.get(kind, 0)
+
+
+def test_r_req_9_disclosure_of_provision_records_carries_the_published_fee(
+    store: pp.Store, clock: pp.FixedClock
+) -> None:
+    engine = pp.Engine(
+        shop_policy(pp.RequestSettings(fees={K.PROVISION_RECORDS: 500})), store=store, clock=clock
+    )
+    s = customer(engine)
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    r = verified(engine, K.PROVISION_RECORDS, s)
+    assert r.fee == 500
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.FULFILLED
+    assert answer.fee == 500
+    assert "500 yen" in answer.statement
+    assert K.PROVISION_RECORDS in FEE_KINDS
 
 
 def test_r_req_9_a_policy_cannot_publish_a_fee_for_correction_or_deletion() -> None:

@@ -108,16 +108,26 @@ def test_r_req_7_deleting_named_items_leaves_the_others_in_use(
     assert engine.check_use(person, purpose="service", items={"email"}).allowed
 
 
-def test_r_req_7_deleted_items_are_no_longer_disclosed_or_acquired(
-    engine: pp.Engine, person: pp.Subject
-) -> None:
-    engine.requests.fulfil(verified(engine, K.DELETION, person, details={"items": ["email"]}).id)
-
+def disclosed(engine: pp.Engine, person: pp.Subject) -> set[str]:
     report = engine.requests.fulfil(verified(engine, K.DISCLOSURE, person).id).report
     assert report is not None
-    assert "email" not in {i["item"] for i in report["items"]}
-    with pytest.raises(pp.AcquisitionDenied):
-        engine.acquire(person, items={"email"}, purposes={"service"}, channel="web")
+    return {i["item"] for i in report["items"]}
+
+
+def test_r_req_7_deleted_items_are_no_longer_disclosed_until_collected_again(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject, crm: MemorySource
+) -> None:
+    engine.requests.fulfil(verified(engine, K.DELETION, person, details={"items": ["email"]}).id)
+    assert "email" not in disclosed(engine, person)
+    assert not engine.check_use(person, purpose="service", items={"email"}).allowed
+
+    # The person comes back and gives the address again: it is new data, held anew.
+    clock.advance(timedelta(days=30))
+    engine.acquire(person, items={"email"}, purposes={"service"}, channel="web")
+    crm.put(REF, {"email": "new@example.jp"})
+    assert "email" in disclosed(engine, person)
+    assert engine.check_use(person, purpose="service", items={"email"}).allowed
+    assert "address" in disclosed(engine, person)  # never deleted
 
 
 def test_r_req_7_deleting_what_is_not_held_is_refused_as_not_retained(
@@ -213,7 +223,7 @@ def kinds(findings: object) -> list[str]:
     return [f.kind.value for f in findings]  # type: ignore[attr-defined]
 
 
-def test_r_req_7_investigation_finds_a_use_beyond_purpose_in_the_audit_log(
+def test_r_req_7_investigation_lists_a_refused_use_beyond_purpose_as_an_attempt(
     engine: pp.Engine, person: pp.Subject
 ) -> None:
     with pytest.raises(pp.UseDenied):
@@ -222,7 +232,6 @@ def test_r_req_7_investigation_finds_a_use_beyond_purpose_in_the_audit_log(
 
     inv = engine.requests.investigate(r.id)
 
-    assert inv.supports
     [finding] = inv.relevant
     assert finding.kind is FindingKind.USE_BEYOND_PURPOSE
     assert finding.denied  # the attempt was refused: the business checks it did not go on
@@ -230,6 +239,9 @@ def test_r_req_7_investigation_finds_a_use_beyond_purpose_in_the_audit_log(
     seq = int(finding.evidence.split(":")[1])
     event = next(e for e in engine.audit_events() if e.seq == seq)
     assert event.kind == "use.denied"
+    # pipolicy prevented it: the use did not take place, so it is no ground.
+    assert inv.grounds == ()
+    assert not inv.supports
 
 
 def test_r_req_7_investigation_finds_a_provision_without_consent(
@@ -240,9 +252,47 @@ def test_r_req_7_investigation_finds_a_provision_without_consent(
     use = verified(engine, K.SUSPENSION_OF_USE, person)
     provision = verified(engine, K.SUSPENSION_OF_PROVISION, person)
 
-    assert kinds(engine.requests.investigate(provision.id).relevant) == ["provision_without_basis"]
-    # A provision without consent is a ground for stopping provision, not use (Art. 35(3)).
-    assert not engine.requests.investigate(use.id).supports
+    inv = engine.requests.investigate(provision.id)
+    assert kinds(inv.relevant) == ["provision_without_basis"]
+    assert inv.relevant[0].denied
+    assert not inv.supports  # refused, so it never happened
+    # A provision without consent bears on stopping provision, not use (Art. 35(3)).
+    assert engine.requests.investigate(use.id).relevant == ()
+
+
+def test_r_req_7_refused_attempts_of_every_kind_are_listed_but_support_nothing(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    # Consented to the newsletter, used it, then withdrew: a later use is refused.
+    engine.grant_consent(person, purpose="newsletter")
+    engine.use(person, purpose="newsletter", items={"email"})
+    clock.advance(timedelta(days=1))
+    engine.withdraw_consent(person, purpose="newsletter")
+    with pytest.raises(pp.UseDenied):
+        engine.use(person, purpose="newsletter", items={"email"})
+    # Advice on allergies needs permission first; none was given.
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(
+            person, items={"name", "medical_history"}, purposes={"health"}, channel="oral"
+        )
+    # A provision of an item never acquired.
+    engine.grant_consent(person, recipient="partner", items={"name", "email"})
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide(person, recipient="partner", items={"phone"}, purpose="service")
+
+    for kind in (K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION):
+        inv = engine.requests.investigate(verified(engine, kind, person).id)
+        assert inv.relevant, kind
+        assert all(f.denied for f in inv.findings)
+        assert not inv.supports
+        assert "no ground" in inv.summary()
+
+    inv = engine.requests.investigate(verified(engine, K.SUSPENSION_OF_USE, person).id)
+    # The refused newsletter use came after a withdrawal: not a use beyond purpose.
+    assert sorted(f.kind.value for f in inv.relevant) == [
+        "improper_acquisition",
+        "use_without_consent",
+    ]
 
 
 def test_r_req_7_investigation_checks_provision_records_against_consents(
@@ -309,10 +359,11 @@ def test_r_req_7_an_acquisition_with_permission_first_is_not_a_finding(
 
 
 def test_r_req_7_investigation_finds_data_no_longer_needed(
-    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+    engine: pp.Engine, clock: pp.FixedClock
 ) -> None:
-    engine.acquire(person, items={"email"}, purposes={"campaign"}, channel="web")
-    r = verified(engine, K.SUSPENSION_OF_USE, person)
+    entrant = engine.register_subject("entrant-1")
+    engine.acquire(entrant, items={"email"}, purposes={"campaign"}, channel="web")
+    r = verified(engine, K.SUSPENSION_OF_USE, entrant)
     assert not engine.requests.investigate(r.id).supports
 
     clock.advance(timedelta(days=30))  # the campaign's retention period ends
@@ -320,6 +371,17 @@ def test_r_req_7_investigation_finds_data_no_longer_needed(
 
     assert finding.kind is FindingKind.NO_LONGER_NEEDED
     assert finding.at == T0 + timedelta(days=30)
+
+
+def test_r_req_7_data_still_held_for_a_running_purpose_is_still_needed(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    # The customer's e-mail also came in for a campaign; the campaign ends, the orders
+    # (the service) go on: the address is still needed, so there is no ground.
+    engine.acquire(person, items={"email"}, purposes={"campaign"}, channel="web")
+    clock.advance(timedelta(days=31))
+    r = verified(engine, K.DELETION, person, details={"items": ["email"]})
+    assert engine.requests.investigate(r.id).findings == ()
 
 
 def test_r_req_7_denials_caused_by_a_granted_request_are_not_findings(
@@ -333,11 +395,14 @@ def test_r_req_7_denials_caused_by_a_granted_request_are_not_findings(
 
 
 def test_r_req_7_the_investigation_is_recorded_and_reported_in_the_answer(
-    engine: pp.Engine, person: pp.Subject
+    engine: pp.Engine, clock: pp.FixedClock
 ) -> None:
+    entrant = engine.register_subject("entrant-1")
+    engine.acquire(entrant, items={"email"}, purposes={"campaign"}, channel="web")
+    clock.advance(timedelta(days=31))  # the campaign's 30 days are over: a ground
     with pytest.raises(pp.UseDenied):
-        engine.use(person, purpose="newsletter", items={"email"})
-    r = verified(engine, K.DELETION, person)
+        engine.use(entrant, purpose="newsletter", items={"email"})  # an attempt only
+    r = verified(engine, K.DELETION, entrant)
     engine.requests.investigate(r.id)
 
     stored = engine.requests.get(r.id)
@@ -345,8 +410,10 @@ def test_r_req_7_the_investigation_is_recorded_and_reported_in_the_answer(
     assert [e.kind for e in engine.audit_events()][-1] == "request.investigated"
 
     answer = engine.requests.fulfil(r.id)
-    assert kinds(answer.findings) == ["use_beyond_purpose"]
-    assert "use beyond the notified purposes" in answer.statement
+    assert sorted(kinds(answer.findings)) == ["no_longer_needed", "use_beyond_purpose"]
+    assert "data no longer needed for its purposes: 1" in answer.statement
+    assert "use beyond the notified purposes" not in answer.statement  # not a ground
+    assert "1 attempt(s)" in answer.statement
 
 
 @pytest.mark.parametrize("kind", [K.DISCLOSURE, K.CORRECTION, K.PURPOSE_NOTIFICATION])

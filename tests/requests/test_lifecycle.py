@@ -188,6 +188,12 @@ ALLOWED = {
     "fulfil": {S.VERIFIED},
     "extend": {S.RECEIVED, S.VERIFIED},
 }
+# R-REQ-4: before verification only a ground about the application itself may be given.
+BEFORE_VERIFICATION = {
+    pp.RefusalGround.IDENTITY_UNCONFIRMED,
+    pp.RefusalGround.AGENCY_UNCONFIRMED,
+    pp.RefusalGround.DOCUMENTS_INCOMPLETE,
+}
 
 
 class RequestMachine(RuleBasedStateMachine):
@@ -210,13 +216,16 @@ class RequestMachine(RuleBasedStateMachine):
     @rule(data=st.data(), action=st.sampled_from(sorted(ALLOWED)))
     def act(self, data: st.DataObject, action: str) -> None:
         rid = data.draw(st.sampled_from(sorted(self.model)))
+        ground = data.draw(
+            st.sampled_from(
+                [pp.RefusalGround.DOCUMENTS_INCOMPLETE, pp.RefusalGround.VIOLATION_OF_LAW]
+            )
+        )
         state = self.model[rid]
         r = self.engine.requests
         calls = {
             "verify": lambda: r.verify(rid).state,
-            "refuse": lambda: (
-                r.refuse(rid, ground=pp.RefusalGround.VIOLATION_OF_LAW, explanation="statute").state
-            ),
+            "refuse": lambda: r.refuse(rid, ground=ground, explanation="statute").state,
             "withdraw": lambda: r.withdraw(rid).state,
             "fulfil": lambda: (
                 r.fulfil(rid, changes={"email": "new@example.jp"}).state
@@ -227,7 +236,10 @@ class RequestMachine(RuleBasedStateMachine):
                 r.extend(rid, due=r.get(rid).due + timedelta(days=1), reason="busy").state
             ),
         }
-        if state in ALLOWED[action]:
+        allowed = state in ALLOWED[action] and not (
+            action == "refuse" and state is S.RECEIVED and ground not in BEFORE_VERIFICATION
+        )
+        if allowed:
             new = calls[action]()
             if action == "extend":
                 assert new is state

@@ -8,7 +8,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.requests import allowed_grounds
 
-from .support import verified
+from .support import passport, verified
 
 K = pp.RequestKind
 G = pp.RefusalGround
@@ -69,14 +69,48 @@ def test_r_req_4_a_refusal_states_the_ground_and_the_explanation(
     )
 
 
-def test_r_req_4_a_request_can_be_refused_before_verification(
-    engine: pp.Engine, person: pp.Subject
+# Written from R-REQ-4: grounds about the application itself, which say nothing about
+# what is held.
+PROCEDURAL = {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE}
+
+
+@pytest.mark.parametrize("ground", sorted(PROCEDURAL, key=str))
+def test_r_req_4_a_request_can_be_refused_before_verification_on_a_procedural_ground(
+    engine: pp.Engine, person: pp.Subject, ground: pp.RefusalGround
 ) -> None:
     r = engine.requests.submit(K.DELETION, subject=person)
     answer = engine.requests.refuse(
-        r.id, ground=G.BUSINESS_HINDRANCE, explanation="the same request was answered yesterday"
+        r.id, ground=ground, explanation="the copy of the ID sent was unreadable"
     )
     assert answer.state is pp.RequestState.REFUSED
+    assert answer.ground is ground
+
+
+SUBSTANTIVE = [G.NOT_RETAINED, G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW]
+
+
+@pytest.mark.parametrize(
+    ("kind", "ground"),
+    [(K.DISCLOSURE, g) for g in SUBSTANTIVE]
+    + [(K.DELETION, g) for g in [*SUBSTANTIVE, G.LEGAL_RETENTION]],
+    ids=str,
+)
+def test_r_req_4_an_unverified_applicant_is_not_told_whether_data_is_held(
+    engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind, ground: pp.RefusalGround
+) -> None:
+    r = engine.requests.submit(kind, subject=person, documents=[passport()])
+
+    with pytest.raises(pp.InvalidTransition, match="verify first"):
+        engine.requests.refuse(r.id, ground=ground, explanation="we hold nothing of yours")
+
+    stored = engine.requests.get(r.id)
+    assert stored.state is pp.RequestState.RECEIVED
+    assert stored.statement is None
+    assert "request.refused" not in [e.kind for e in engine.audit_events()]
+    # Once the applicant is identified, the same ground may be given.
+    engine.requests.verify(r.id)
+    answer = engine.requests.refuse(r.id, ground=ground, explanation="we hold nothing of yours")
+    assert answer.ground is ground
 
 
 @pytest.mark.parametrize("explanation", ["", "  "])

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 import pipolicy as pp
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.audit import next_event
+from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.requests import FindingKind, MemorySource
 from pipolicy.storage.repositories import Store
 
@@ -19,6 +22,7 @@ from .support import T0, verified
 POLICY = Path(__file__).resolve().parents[2] / "examples" / "policies" / "indigo_blue.toml"
 K = pp.RequestKind
 CUSTOMER = "customer-31"
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ GROUNDS: list[tuple[str, Callable[[pp.Engine, pp.Subject], None], pp.RequestKind
 @pytest.mark.parametrize(
     ("event", "kind", "finding"), [g[1:] for g in GROUNDS], ids=[g[0] for g in GROUNDS]
 )
-def test_r_req_7_each_termination_ground_is_investigated_from_the_record(
+def test_r_req_7_each_refused_attempt_is_reported_but_is_no_ground(
     indigo_blue: tuple[pp.Engine, MemorySource],
     event: Callable[[pp.Engine, pp.Subject], None],
     kind: pp.RequestKind,
@@ -95,13 +99,122 @@ def test_r_req_7_each_termination_ground_is_investigated_from_the_record(
 
     # L48: "the company will swiftly conduct an investigation of the facts"
     inv = engine.requests.investigate(r.id)
+    [attempt] = inv.relevant
+    assert (attempt.kind, attempt.denied) == (finding, True)
+    # pipolicy refused it, so the usage L50-L52 speaks of did not take place through it.
+    assert not inv.supports
+    assert "refused at the time" in inv.summary()
+
+    # The company may still terminate usage at the customer's request (L48).
+    answer = engine.requests.fulfil(r.id)
+    assert answer.state is pp.RequestState.FULFILLED
+    assert [f.kind for f in answer.findings] == [finding]
+
+
+def import_audit(store: Store, kind: str, subject_id: str, payload: dict[str, object]) -> None:
+    """Append an event from an older system's log, chained like pipolicy's own."""
+    with store.unit_of_work() as uow:
+        uow.audit.append(next_event(uow.audit.last(), T0, kind, subject_id, payload))
+        uow.commit()
+
+
+def used_beyond_purpose_before(store: Store, s: pp.Subject) -> None:
+    # The old CRM's log: the e-mail used for terms enforcement on a consent id that the
+    # consent records do not hold.
+    payload: dict[str, object] = {
+        "allowed": True,
+        "basis": "consent",
+        "action": "use",
+        "purpose": "terms_enforcement",
+        "items": ["email"],
+        "consent_id": "old-crm-17",
+    }
+    import_audit(store, "use.allowed", s.id, payload)
+
+
+def gathered_inappropriately_before(store: Store, s: pp.Subject) -> None:
+    # Hobbies collected at an event for customization, without the permission L10 promises.
+    acquisition = Acquisition(
+        "imported-acq",
+        s.id,
+        frozenset({"name", "hobbies"}),
+        frozenset({"customization"}),
+        Channel.ORAL,
+        "trade fair",
+        T0 - 3 * DAY,
+        "indigo-blue-1",
+        frozenset({"hobbies"}),
+    )
+    with store.unit_of_work() as uow:
+        uow.acquisitions.add(acquisition)
+        uow.commit()
+
+
+def provided_without_permission_before(store: Store, s: pp.Subject) -> None:
+    record = ProvisionRecord(
+        "imported-1",
+        s.id,
+        "partner",
+        "Service partner",
+        frozenset({"email"}),
+        "service",
+        pp.Basis.CONSENT,
+        T0 - 3 * DAY,
+        True,
+        consent_id="never-given",
+    )
+    with store.unit_of_work() as uow:
+        uow.provisions.add(record)
+        uow.commit()
+
+
+RECORDED: list[tuple[str, Callable[[Store, pp.Subject], None], pp.RequestKind, FindingKind]] = [
+    (
+        "outside_purposes",
+        used_beyond_purpose_before,
+        K.SUSPENSION_OF_USE,
+        FindingKind.USE_BEYOND_PURPOSE,
+    ),
+    (
+        "inappropriate_gathering",
+        gathered_inappropriately_before,
+        K.SUSPENSION_OF_USE,
+        FindingKind.IMPROPER_ACQUISITION,
+    ),
+    (
+        "third_party_without_permission",
+        provided_without_permission_before,
+        K.SUSPENSION_OF_PROVISION,
+        FindingKind.PROVISION_WITHOUT_BASIS,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("record", "kind", "finding"), [g[1:] for g in RECORDED], ids=[g[0] for g in RECORDED]
+)
+def test_r_req_7_each_termination_ground_recorded_is_found_and_terminates_usage(
+    indigo_blue: tuple[pp.Engine, MemorySource],
+    store: Store,
+    record: Callable[[Store, pp.Subject], None],
+    kind: pp.RequestKind,
+    finding: FindingKind,
+) -> None:
+    engine, _ = indigo_blue
+    s = customer(engine)
+    record(store, s)  # handling that took place, recorded before pipolicy was in use
+    r = verified(engine, kind, s)
+
+    # L48: "the company will swiftly conduct an investigation of the facts"
+    inv = engine.requests.investigate(r.id)
     assert inv.supports
-    assert {f.kind for f in inv.relevant} == {finding}
+    assert {f.kind for f in inv.grounds} == {finding}
+    assert not any(f.denied for f in inv.grounds)
 
     # L48: "terminate usage of the personal information"
     answer = engine.requests.fulfil(r.id)
     assert answer.state is pp.RequestState.FULFILLED
-    assert [f.kind for f in answer.findings] == [finding]
+    assert finding.value in {f.kind.value for f in answer.findings}
     if kind is K.SUSPENSION_OF_USE:
         assert not engine.check_use(s, purpose="service", items={"email"}).allowed
     else:

@@ -216,3 +216,76 @@ def test_r_sec_3_a_source_that_answers_with_values_does_not_leak_them(
     log = json.dumps([dict(e.payload) for e in engine.audit_events()])
     stored = json.dumps(engine.requests.get(r.id).details)
     assert "secret@example.jp" not in log + stored
+
+
+# -- a request partly carried out can only be finished (R-REQ-4, R-REQ-7) ------------------
+
+PARTIAL_KINDS = [K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION, K.CORRECTION]
+
+
+def stop(engine: pp.Engine, action: str, request_id: str) -> object:
+    if action == "refuse":
+        return engine.requests.refuse(
+            request_id, ground=pp.RefusalGround.BUSINESS_HINDRANCE, explanation="too costly"
+        )
+    return engine.requests.withdraw(request_id)
+
+
+@pytest.mark.parametrize("action", ["refuse", "withdraw"])
+@pytest.mark.parametrize("kind", PARTIAL_KINDS, ids=str)
+def test_r_req_7_a_partly_carried_out_request_cannot_be_refused_or_withdrawn(
+    engine: pp.Engine,
+    person: pp.Subject,
+    crm: MemorySource,
+    flaky: FlakySource,
+    kind: pp.RequestKind,
+    action: str,
+) -> None:
+    engine.grant_consent(person, recipient="partner", items={"email"})
+    details = {"changes": {"email": "new@example.jp"}} if kind is K.CORRECTION else None
+    r = verified(engine, kind, person, details=details)
+    with pytest.raises(SourceFailed):
+        engine.requests.fulfil(r.id)  # the CRM has done its part, the newsletter tool not
+    events = len(list(engine.audit_events()))
+
+    with pytest.raises(pp.InvalidTransition, match=r"fulfil\(\)"):
+        stop(engine, action, r.id)
+
+    stored = engine.requests.get(r.id)
+    assert stored.state is pp.RequestState.VERIFIED
+    assert stored.statement is None
+    assert len(list(engine.audit_events())) == events
+    flaky.failing = False
+    answer = engine.requests.fulfil(r.id)  # the way out: finish it
+    assert answer.state in {pp.RequestState.FULFILLED, pp.RequestState.PARTIALLY_FULFILLED}
+
+
+@pytest.mark.parametrize("action", ["refuse", "withdraw"])
+def test_r_req_4_restrictions_in_force_alone_forbid_refusing_or_withdrawing(
+    engine: pp.Engine, action: str
+) -> None:
+    s = customer(engine)
+    flaky = FlakySource({REF: {"email": VALUES["email"]}})
+    engine.register_source("only", flaky)  # the only source fails: nothing applied yet
+    r = verified(engine, K.DELETION, s, details={"items": ["email"]})
+    with pytest.raises(SourceFailed):
+        engine.requests.fulfil(r.id)
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+
+    with pytest.raises(pp.InvalidTransition, match="restrictions are in force"):
+        stop(engine, action, r.id)
+
+    # Refused or not, the decisions must not cite a request that says it was refused.
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+
+
+@pytest.mark.parametrize("action", ["refuse", "withdraw"])
+def test_r_req_4_a_failed_disclosure_can_still_be_refused_or_withdrawn(
+    engine: pp.Engine, person: pp.Subject, flaky: FlakySource, action: str
+) -> None:
+    # Reading changes nothing: a disclosure whose source failed is not partly done.
+    r = verified(engine, K.DISCLOSURE, person)
+    with pytest.raises(SourceFailed):
+        engine.requests.fulfil(r.id)
+    stop(engine, action, r.id)
+    assert engine.requests.get(r.id).state.final

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from pipolicy.domain import checks
 from pipolicy.errors import InvalidTransition
 
 __all__ = ["Consent", "ConsentScope", "ConsentStatus", "Evidence"]
@@ -40,9 +41,9 @@ _TRANSITIONS: dict[ConsentStatus, frozenset[ConsentStatus]] = {
 class Evidence:
     """How the consent was obtained: method, a reference to the artefact, who gave it."""
 
-    method: str
-    ref: str = ""
-    given_by: str = "person"  # "person" or "agent"
+    method: str = attrs.field(validator=checks.text)
+    ref: str = attrs.field(default="", validator=checks.text)
+    given_by: str = attrs.field(default="person", validator=checks.one_of(("person", "agent")))
 
 
 @attrs.frozen

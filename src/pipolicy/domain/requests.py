@@ -8,6 +8,9 @@ from datetime import date, datetime
 
 import attrs
 
+from pipolicy.domain import checks
+from pipolicy.errors import InvalidInput
+
 __all__ = [
     "Applicant",
     "ApplicantKind",
@@ -118,14 +121,23 @@ class DocumentKind(str, enum.Enum):
         return self.value
 
 
+def _document_kind(value: object) -> DocumentKind:
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown document kind: use a pp.DocumentKind ({', '.join(k.value for k in DocumentKind)})"
+        ) from None
+
+
 @attrs.frozen
 class Document:
     """A document attached to a request: its kind and dates, never its contents (R-REQ-10)."""
 
-    kind: DocumentKind
-    issued: date | None = None
-    expires: date | None = None
-    holder: str = "person"  # "person" or "agent"
+    kind: DocumentKind = attrs.field(converter=_document_kind)
+    issued: date | None = attrs.field(default=None, validator=checks.a_date)
+    expires: date | None = attrs.field(default=None, validator=checks.a_date)
+    holder: str = attrs.field(default="person", validator=checks.one_of(("person", "agent")))
 
 
 @attrs.frozen
@@ -145,5 +157,5 @@ class Request:
     details: Mapping[str, object] = attrs.field(factory=dict, repr=False)
     ground: RefusalGround | None = None
     statement: str | None = attrs.field(default=None, repr=False)
-    history: tuple[tuple[str, datetime, str], ...] = ()
+    history: tuple[tuple[str, datetime, str], ...] = attrs.field(default=(), repr=False)
     version: int = 1

@@ -40,10 +40,16 @@ class Restriction:
     def applies(
         self, action: str, purpose: str | None, items: frozenset[str], recipient: str | None = None
     ) -> bool:
+        """Does this restriction cover ``action`` (use, provision, entrustment)?
+
+        A suspension of provision covers provision to third parties only (Art. 35(3)),
+        not entrustment. A purpose-scoped restriction also covers an action that names
+        no purpose: it cannot be shown to fall outside, so it fails closed.
+        """
         if self.kind is RestrictionKind.SUSPEND_PROVISION and action != "provision":
             return False
         if self.recipients and (action != "provision" or recipient not in self.recipients):
             return False
-        if self.purposes and purpose not in self.purposes:
+        if self.purposes and purpose is not None and purpose not in self.purposes:
             return False
         return not self.items or bool(self.items & items)

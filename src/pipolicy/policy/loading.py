@@ -119,6 +119,8 @@ class _Reader:
 
 def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Policy:
     """Build a :class:`Policy` from parsed TOML/JSON data; raise :class:`PolicyError`."""
+    if not isinstance(data, Mapping):
+        raise PolicyError([PolicyProblem("", "a policy is a table (a mapping)")], source)
     r = _Reader()
     r.keys(data, _TOP, "")
     meta = r.table(data, "policy", "")

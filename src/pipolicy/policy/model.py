@@ -13,6 +13,7 @@ from datetime import date
 
 import attrs
 
+from pipolicy.domain import checks
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.requests import DocumentKind, RequestKind
@@ -260,22 +261,22 @@ class Policy:
         )
 
     def purpose(self, name: str) -> Purpose:
-        try:
-            return self.purposes[name]
-        except KeyError:
-            raise UnknownPurpose(name, self.purposes) from None
+        found = self.purposes.get(checks.name(name, "purpose"))
+        if found is None:
+            raise UnknownPurpose(name, self.purposes)
+        return found
 
     def recipient(self, name: str) -> Recipient:
-        try:
-            return self.recipients[name]
-        except KeyError:
-            raise UnknownRecipient(name, self.recipients) from None
+        found = self.recipients.get(checks.name(name, "recipient"))
+        if found is None:
+            raise UnknownRecipient(name, self.recipients)
+        return found
 
     def item(self, name: str) -> DataItem:
-        try:
-            return self.items[name]
-        except KeyError:
-            raise UnknownItem(name, self.items) from None
+        found = self.items.get(checks.name(name, "item"))
+        if found is None:
+            raise UnknownItem(name, self.items)
+        return found
 
     def check_items(self, names: frozenset[str]) -> None:
         for name in sorted(names):

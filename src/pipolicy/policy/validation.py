@@ -7,6 +7,8 @@ services") or a joint use announced with four of its five items (seed 001 §4) i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from pipolicy.domain.exemptions import Exemption
@@ -18,7 +20,67 @@ if TYPE_CHECKING:
 
 __all__ = ["validate"]
 
-_FEE_KINDS = frozenset({RequestKind.PURPOSE_NOTIFICATION, RequestKind.DISCLOSURE})
+# Art. 38(1): fees for notifying purposes and for disclosure, including disclosure of
+# provision records (Art. 33(5)); none for correction, deletion or suspension.
+_FEE_KINDS = frozenset(
+    {RequestKind.PURPOSE_NOTIFICATION, RequestKind.DISCLOSURE, RequestKind.PROVISION_RECORDS}
+)
+
+
+def _shape(policy: Policy) -> list[PolicyProblem]:
+    """Problems with the types of a policy built in code, found before anything reads it."""
+    from pipolicy.policy.model import (
+        Controller,
+        DataItem,
+        JointUse,
+        Purpose,
+        Recipient,
+        RequestSettings,
+        Service,
+    )
+
+    problems: list[PolicyProblem] = []
+    if not isinstance(policy.controller, Controller):
+        problems.append(PolicyProblem("controller", "must be a pp.Controller"))
+    if not isinstance(policy.version, str):
+        problems.append(PolicyProblem("policy.version", "must be a string"))
+    if not isinstance(policy.revised, date) or isinstance(policy.revised, datetime):
+        problems.append(PolicyProblem("policy.revised", "must be a datetime.date"))
+    sections: list[tuple[str, object, type]] = [
+        ("items", policy.items, DataItem),
+        ("purposes", policy.purposes, Purpose),
+        ("recipients", policy.recipients, Recipient),
+        ("joint_use", policy.joint_uses, JointUse),
+        ("services", policy.services, Service),
+    ]
+    for section, mapping, declared in sections:
+        if not isinstance(mapping, Mapping):
+            problems.append(
+                PolicyProblem(section, f"must be a mapping of name to pp.{declared.__name__}")
+            )
+            continue
+        for key, value in mapping.items():
+            if not isinstance(key, str) or not isinstance(value, declared):
+                problems.append(
+                    PolicyProblem(f"{section}.{key}", f"must be a pp.{declared.__name__}")
+                )
+    if not isinstance(policy.requests, RequestSettings):
+        problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
+    elif not isinstance(policy.requests.fees, Mapping):
+        problems.append(PolicyProblem("requests.fees", "must be a mapping"))
+    else:
+        for kind, fee in policy.requests.fees.items():
+            if not isinstance(kind, RequestKind):
+                problems.append(
+                    PolicyProblem(f"requests.fees.{kind}", "key must be a pp.RequestKind")
+                )
+            if not isinstance(fee, int) or isinstance(fee, bool):
+                problems.append(PolicyProblem(f"requests.fees.{kind}", "must be yen, an int"))
+    for field in ("record_retention_years", "statistics_min_group"):
+        value = getattr(policy, field)
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.append(PolicyProblem(field, "must be an int"))
+    return problems
 
 
 def validate(policy: Policy) -> list[PolicyProblem]:
@@ -29,6 +91,9 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         RecipientKind,
     )
 
+    shape = _shape(policy)
+    if shape:
+        return shape
     problems: list[PolicyProblem] = []
 
     def add(location: str, message: str) -> None:
@@ -154,7 +219,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(
                 f"requests.fees.{kind.value}",
                 "fees may be charged only for purpose notification "
-                "and disclosure (Art. 38, R-REQ-9)",
+                "and disclosure, including of provision records (Art. 38, R-REQ-9)",
             )
         if fee < 0:
             add(f"requests.fees.{kind.value}", "a fee cannot be negative")

@@ -23,13 +23,22 @@ from pipolicy.requests.service import (
     allowed_grounds,
     fee_for,
 )
-from pipolicy.requests.sources import DataSource, MemorySource, SourceFailed, SourceOutcome
+from pipolicy.requests.sources import (
+    ACTIONS,
+    NEUTRAL_ACTION,
+    DataSource,
+    MemorySource,
+    SourceFailed,
+    SourceOutcome,
+)
 from pipolicy.requests.verification import Problem, Verification, verify_documents
 
 __all__ = [
+    "ACTIONS",
     "DISCLOSURE_KINDS",
     "FEE_KINDS",
     "METHODS",
+    "NEUTRAL_ACTION",
     "PROCEDURAL_GROUNDS",
     "TRANSITIONS",
     "WITHHOLDING_GROUNDS",

@@ -53,7 +53,7 @@ class Answer:
     """The written answer to a request.
 
     ``changes`` (correction) maps each item to what was done (``corrected``, ``added``,
-    ``deleted``, ``not_held``). ``retained`` lists items kept under a legal duty.
+    ``deleted``, ``not_held``, or ``done`` when a source answered in words of its own). ``retained`` lists items kept under a legal duty.
     ``sources`` says what each registered data source did. ``restrictions`` are the ids
     of the restrictions the answer put in force (deletion, suspension), and ``findings``
     what the investigation of pipolicy's records showed.

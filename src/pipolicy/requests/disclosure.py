@@ -52,21 +52,23 @@ def holdings(
 ) -> dict[str, list[Acquisition]]:
     """Item -> the acquisitions that brought it, for items not deleted on request.
 
-    ``excluding`` names a request whose own deletions are ignored, so that a deletion
-    retried after a failing source still sees the scope it started with.
+    A deletion removes what was acquired up to it; an item acquired again afterwards (the
+    person came back) is held anew, as the decision rules also treat it. ``excluding``
+    names a request whose own deletions are ignored, so that a deletion retried after a
+    failing source still sees the scope it started with.
     """
-    deleted: set[str] = set()
-    everything_deleted = False
-    for r in facts.restrictions:
-        if r.kind is RestrictionKind.DELETED and r.since <= now and r.request_id != excluding:
-            if not r.items:
-                everything_deleted = True
-            deleted |= r.items
+    deletions = [
+        r
+        for r in facts.restrictions
+        if r.kind is RestrictionKind.DELETED and r.since <= now and r.request_id != excluding
+    ]
     held: dict[str, list[Acquisition]] = {}
-    if everything_deleted:
-        return held
     for acq in facts.acquisitions:
-        for item in sorted(acq.items - deleted):
+        gone: set[str] = set()
+        for r in deletions:
+            if acq.acquired_at <= r.since:
+                gone |= r.items or acq.items
+        for item in sorted(acq.items - gone):
             held.setdefault(item, []).append(acq)
     return held
 

@@ -7,9 +7,26 @@ or erasure on those grounds, and when the data is no longer needed. pipolicy hol
 evidence: the acquisitions, consents and provision records, and the audit log of every
 decision. This module reads them and reports what they show, so the business can decide.
 
-A finding marked ``denied`` is an attempt that pipolicy refused at the time: the
-record proves the attempt, not that the application went ahead anyway, which the
-business should check. Pure: no I/O.
+What the records can show, and what they cannot:
+
+* A **ground** is handling that took place, as recorded, without the basis it needed: an
+  acquisition recorded with no declared purpose or without the permission its purpose or
+  special care-required items need; a provision record whose consent was not in force
+  then, is someone else's, or does not cover the items; a use recorded as resting on a
+  consent that was not in force then; data kept past every purpose's retention period,
+  or held only for purposes the policy no longer declares. When pipolicy made every
+  decision itself these arise only from records made outside it (an import from an
+  older system) or corrected afterwards, from the passage of time, or from a change of
+  policy: pipolicy never allows what its rules refuse.
+* An **attempt** (``denied=True``) is handling pipolicy refused at the time. It is listed
+  as evidence that it was tried, but it is no ground: the handling did not take place
+  through pipolicy. Whether the application went ahead regardless, the record cannot
+  show; the business should check.
+* A use or provision under a legal exemption was claimed with a justification, which
+  the record keeps; whether the exemption truly applied is for the business to judge,
+  and is not reported. Handling never reported to pipolicy leaves no record at all.
+
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -31,51 +48,55 @@ from pipolicy.storage.repositories import SubjectFacts
 __all__ = ["SUPPORTS", "Finding", "FindingKind", "Investigation", "investigate_records"]
 
 ART_18_1 = "APPI Art. 18(1)"
+ART_27_1 = "APPI Art. 27(1)"
 ART_31 = "APPI Art. 31"
 ART_35 = "APPI Art. 35"
-ART_27_1 = "APPI Art. 27(1)"
 
 
 class FindingKind(str, enum.Enum):
     USE_BEYOND_PURPOSE = "use_beyond_purpose"
-    """Art. 18: use outside the notified purposes without consent (R-USE-4)."""
+    """Art. 18(1): use outside the notified purposes without the person's consent (R-USE-4)."""
+    USE_WITHOUT_CONSENT = "use_without_consent"
+    """Use within the notified purposes that needed the person's permission (R-USE-7), or
+    resting on a consent, without one in force: never given, or already withdrawn."""
     IMPROPER_ACQUISITION = "improper_acquisition"
     """Arts. 17, 20, 21: acquired without a notified purpose or a required consent."""
     PROVISION_WITHOUT_BASIS = "provision_without_basis"
     """Art. 27: given to a third party without consent or another legal basis."""
     NO_LONGER_NEEDED = "no_longer_needed"
-    """Art. 35(5): every purpose the data was acquired for has outlived its retention."""
+    """Art. 35(5): every purpose the data was acquired for has outlived its retention, or
+    is no longer declared by the policy."""
 
     def __str__(self) -> str:
         return self.value
 
 
+_USE = frozenset(
+    {
+        FindingKind.USE_BEYOND_PURPOSE,
+        FindingKind.USE_WITHOUT_CONSENT,
+        FindingKind.IMPROPER_ACQUISITION,
+        FindingKind.NO_LONGER_NEEDED,
+    }
+)
+
 SUPPORTS: Mapping[RequestKind, frozenset[FindingKind]] = {
-    RequestKind.DELETION: frozenset(
-        {
-            FindingKind.USE_BEYOND_PURPOSE,
-            FindingKind.IMPROPER_ACQUISITION,
-            FindingKind.NO_LONGER_NEEDED,
-        }
-    ),
-    RequestKind.SUSPENSION_OF_USE: frozenset(
-        {
-            FindingKind.USE_BEYOND_PURPOSE,
-            FindingKind.IMPROPER_ACQUISITION,
-            FindingKind.NO_LONGER_NEEDED,
-        }
-    ),
+    RequestKind.DELETION: _USE,
+    RequestKind.SUSPENSION_OF_USE: _USE,
     RequestKind.SUSPENSION_OF_PROVISION: frozenset(
         {FindingKind.PROVISION_WITHOUT_BASIS, FindingKind.NO_LONGER_NEEDED}
     ),
 }
-"""Which findings are grounds for which request (Art. 35(1), (3), (5))."""
+"""Which findings bear on which request (Art. 35(1), (3), (5)). A use without a consent
+the purpose needs is counted against use: the person was told the data would not be used
+so without their permission (R-USE-7 is the business's own, stricter, promise)."""
 
 
 @attrs.frozen
 class Finding:
     """One thing the records show. ``evidence`` points at it (``audit:12``,
-    ``acquisition:<id>``, ``provision:<id>``)."""
+    ``acquisition:<id>``, ``provision:<id>``). ``denied`` marks an attempt pipolicy
+    refused at the time: evidence of the attempt, never a ground."""
 
     kind: FindingKind
     at: datetime
@@ -99,7 +120,12 @@ class Finding:
 
 @attrs.frozen
 class Investigation:
-    """What the records show for one request; ``relevant`` are grounds for its kind."""
+    """What the records show for one request.
+
+    ``relevant`` are the findings that bear on its kind and items, attempts included;
+    ``grounds`` those that are grounds of Art. 35 (handling that took place), and
+    ``supports`` says whether there is one.
+    """
 
     request_id: str
     kind: RequestKind
@@ -118,19 +144,33 @@ class Investigation:
         )
 
     @property
+    def grounds(self) -> tuple[Finding, ...]:
+        """Relevant findings of handling that took place; refused attempts are not grounds."""
+        return tuple(f for f in self.relevant if not f.denied)
+
+    @property
     def supports(self) -> bool:
         """Do the records show a ground of Art. 35 for this request?"""
-        return bool(self.relevant)
+        return bool(self.grounds)
 
     def summary(self) -> str:
-        relevant = self.relevant
-        if not relevant:
-            return "Our records show no ground for this request under APPI Art. 35."
-        counts: dict[str, int] = {}
-        for f in relevant:
-            counts[_TITLES[f.kind]] = counts.get(_TITLES[f.kind], 0) + 1
-        listed = "; ".join(f"{title}: {n}" for title, n in counts.items())
-        return f"Our investigation of our records found: {listed}."
+        """One paragraph for the person's letter: counts by kind, never details."""
+        grounds = self.grounds
+        attempts = len(self.relevant) - len(grounds)
+        if grounds:
+            counts: dict[str, int] = {}
+            for f in grounds:
+                counts[_TITLES[f.kind]] = counts.get(_TITLES[f.kind], 0) + 1
+            listed = "; ".join(f"{title}: {n}" for title, n in counts.items())
+            text = f"Our investigation of our records found: {listed}."
+        else:
+            text = "Our records show no ground for this request under APPI Art. 35."
+        if attempts:
+            text += (
+                f" They show {attempts} attempt(s) of such handling that were refused at "
+                "the time; a refused attempt is not counted as a ground."
+            )
+        return text
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -140,11 +180,13 @@ class Investigation:
             "supports": self.supports,
             "findings": [f.to_dict() for f in self.findings],
             "relevant": [f.evidence for f in self.relevant],
+            "grounds": [f.evidence for f in self.grounds],
         }
 
 
 _TITLES = {
     FindingKind.USE_BEYOND_PURPOSE: "use beyond the notified purposes",
+    FindingKind.USE_WITHOUT_CONSENT: "use without the consent it needed",
     FindingKind.IMPROPER_ACQUISITION: "acquisition without a notified purpose or required consent",
     FindingKind.PROVISION_WITHOUT_BASIS: "provision to a third party without consent or legal basis",
     FindingKind.NO_LONGER_NEEDED: "data no longer needed for its purposes",
@@ -159,12 +201,113 @@ def _active_at(consent: Consent, at: datetime) -> bool:
     return consent.expires_at is None or at < consent.expires_at
 
 
+def _lapsed(consents: Iterable[Consent], purpose: object, at: datetime) -> bool:
+    """Had the person consented to ``purpose`` before ``at``, and had that ended by then?"""
+    return any(
+        c.scope.purpose == purpose
+        and c.scope.recipient is None
+        and c.status is not ConsentStatus.REFUSED
+        and c.given_at <= at
+        and not _active_at(c, at)
+        for c in consents
+    )
+
+
 def _strs(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _from_audit(events: Iterable[AuditEvent]) -> tuple[list[Finding], dict[str, str]]:
-    """Denied attempts, and the basis each acquisition was recorded with."""
+def _tagged(reasons: Iterable[str], *rules: str) -> bool:
+    """Does a recorded reason name one of ``rules`` (the rules write ``(R-USE-7)``)?"""
+    return any(f"({rule})" in reason for reason in reasons for rule in rules)
+
+
+def _denied_use(
+    e: AuditEvent, consents: Iterable[Consent], items: frozenset[str]
+) -> Finding | None:
+    """A refused use, classified by why it was refused; ``None`` if no ground kind fits
+    (an actor not authorised, items never acquired, an exemption the policy lacks)."""
+    p = e.payload
+    purpose = p.get("purpose")
+    reasons = _strs(p.get("reasons"))
+    cites = set(_strs(p.get("citations")))
+    where = f"audit:{e.seq}"
+    if _tagged(reasons, "R-USE-7"):
+        return Finding(
+            FindingKind.USE_WITHOUT_CONSENT,
+            e.at,
+            "R-USE-7",
+            where,
+            f"use for purpose {purpose!r}, which needs the person's permission first, was "
+            "attempted without it and refused",
+            items,
+            denied=True,
+        )
+    if _lapsed(consents, purpose, e.at):
+        return Finding(
+            FindingKind.USE_WITHOUT_CONSENT,
+            e.at,
+            "R-CON-2",
+            where,
+            f"use for purpose {purpose!r} after the person's consent to it had ended was "
+            "attempted and refused",
+            items,
+            denied=True,
+        )
+    if _tagged(reasons, "R-USE-4", "R-ACQ-2") or ART_31 in cites:
+        return Finding(
+            FindingKind.USE_BEYOND_PURPOSE,
+            e.at,
+            "R-USE-4",
+            where,
+            f"use for purpose {purpose!r} beyond the notified purposes was attempted and refused",
+            items,
+            denied=True,
+        )
+    return None
+
+
+def _allowed_use(
+    e: AuditEvent, facts: SubjectFacts, consents: Mapping[str, Consent], items: frozenset[str]
+) -> Finding | None:
+    """A use recorded as resting on a consent that, by the consent records, was not in
+    force for that purpose and those items when it was made.
+
+    Which rule it broke depends on why it needed consent: items acquired for that purpose
+    needed it only because the purpose asks permission first (R-USE-7); other items,
+    because the use went beyond the notified purposes (R-USE-4).
+    """
+    p = e.payload
+    if p.get("basis") != Basis.CONSENT.value:
+        return None
+    purpose = p.get("purpose")
+    c = consents.get(str(p.get("consent_id") or ""))
+    if c is None or c.scope.purpose != purpose:
+        problem = "rests on no consent of this person to that purpose"
+    elif not _active_at(c, e.at):
+        problem = "was made when the consent it rests on was not in force"
+    elif not c.scope.covers_items(items):
+        problem = "used items the consent does not cover"
+    else:
+        return None
+    notified = frozenset().union(
+        *(a.items for a in facts.acquisitions if purpose in a.purposes and a.acquired_at <= e.at)
+    )
+    if items and items <= notified:
+        kind, rule = FindingKind.USE_WITHOUT_CONSENT, "R-USE-7"
+    else:
+        kind, rule = FindingKind.USE_BEYOND_PURPOSE, "R-USE-4"
+    return Finding(
+        kind, e.at, rule, f"audit:{e.seq}", f"the use for purpose {purpose!r} {problem}", items
+    )
+
+
+def _from_audit(
+    facts: SubjectFacts, events: Iterable[AuditEvent]
+) -> tuple[list[Finding], dict[str, str]]:
+    """Uses without their basis, refused attempts, and the basis each acquisition was
+    recorded with (for acquisitions pipolicy recorded itself)."""
+    consents = {c.id: c for c in facts.consents}
     findings: list[Finding] = []
     acquisition_basis: dict[str, str] = {}
     for e in events:
@@ -172,59 +315,62 @@ def _from_audit(events: Iterable[AuditEvent]) -> tuple[list[Finding], dict[str, 
         cites = set(_strs(p.get("citations")))
         items = frozenset(_strs(p.get("items")))
         where = f"audit:{e.seq}"
+        found: Finding | None = None
         if e.kind == "acquisition.recorded" and p.get("acquisition_id"):
             acquisition_basis[str(p["acquisition_id"])] = str(p.get("basis"))
-        if ART_35 in cites:
-            continue  # refused because of an earlier request: expected, not a finding
-        if e.kind == "use.denied" and cites & {ART_18_1, ART_31}:
-            findings.append(
-                Finding(
-                    FindingKind.USE_BEYOND_PURPOSE,
-                    e.at,
-                    "R-USE-4",
-                    where,
-                    f"use for purpose {p.get('purpose')!r} beyond the notified purposes "
-                    "was attempted and refused",
-                    items,
-                    denied=True,
-                )
-            )
+        elif e.kind == "use.allowed":
+            found = _allowed_use(e, facts, consents, items)
+        elif ART_35 in cites:
+            pass  # refused because of an earlier request: expected, not a finding
+        elif e.kind == "use.denied":
+            found = _denied_use(e, facts.consents, items)
         elif e.kind == "acquisition.denied":
-            findings.append(
-                Finding(
-                    FindingKind.IMPROPER_ACQUISITION,
-                    e.at,
-                    "R-ACQ-1",
-                    where,
-                    f"acquisition for purpose(s) {p.get('purpose')!r} was attempted and refused",
-                    items,
-                    denied=True,
-                )
+            found = Finding(
+                FindingKind.IMPROPER_ACQUISITION,
+                e.at,
+                "R-ACQ-1",
+                where,
+                f"acquisition for purpose(s) {p.get('purpose')!r} was attempted and refused",
+                items,
+                denied=True,
             )
         elif e.kind == "provision.denied" and ART_27_1 in cites:
-            findings.append(
-                Finding(
-                    FindingKind.PROVISION_WITHOUT_BASIS,
-                    e.at,
-                    "R-TPP-1",
-                    where,
-                    f"provision to {p.get('recipient')!r} without consent was attempted and refused",
-                    items,
-                    denied=True,
-                )
+            found = Finding(
+                FindingKind.PROVISION_WITHOUT_BASIS,
+                e.at,
+                "R-TPP-1",
+                where,
+                f"provision to {p.get('recipient')!r} without consent or another basis was "
+                "attempted and refused",
+                items,
+                denied=True,
             )
+        if found is not None:
+            findings.append(found)
     return findings, acquisition_basis
 
 
 def _acquisitions(
     policy: Policy, facts: SubjectFacts, basis: Mapping[str, str], now: datetime
 ) -> list[Finding]:
+    """Acquisitions without their basis, and data no longer needed.
+
+    ``basis`` holds the acquisitions pipolicy recorded itself: it checked those against
+    the policy of their day, so a purpose the policy has dropped since, or a consent rule
+    it has added since, shows that the data is no longer needed, or nothing, rather than
+    an improper acquisition. Acquisitions recorded elsewhere (imports) are checked
+    against the current policy. Data is no longer needed only if no other acquisition
+    still holds the same items for a purpose that runs.
+    """
     findings: list[Finding] = []
+    spent: list[Finding] = []
+    live: set[str] = set()
     left = facts.subject.left_at
     for acq in facts.acquisitions:
         where = f"acquisition:{acq.id}"
+        recorded = acq.id in basis
         undeclared = sorted(p for p in acq.purposes if p not in policy.purposes)
-        if not acq.purposes or undeclared:
+        if not acq.purposes or (undeclared and not recorded):
             findings.append(
                 Finding(
                     FindingKind.IMPROPER_ACQUISITION,
@@ -237,8 +383,22 @@ def _acquisitions(
                 )
             )
             continue
-        purposes = [policy.purposes[p] for p in sorted(acq.purposes)]
-        if basis.get(acq.id) != Basis.EXEMPTION.value:
+        if len(undeclared) == len(acq.purposes):
+            spent.append(
+                Finding(
+                    FindingKind.NO_LONGER_NEEDED,
+                    now,
+                    "R-USE-2",
+                    where,
+                    f"acquired (under policy version {acq.policy_version!r}) only for "
+                    f"purposes the policy no longer declares: {undeclared}",
+                    acq.items,
+                )
+            )
+            continue
+        purposes = [policy.purposes[p] for p in sorted(acq.purposes) if p in policy.purposes]
+        same_rules = not recorded or acq.policy_version == policy.version
+        if same_rules and basis.get(acq.id) != Basis.EXEMPTION.value:
             consented = {
                 c.scope.purpose
                 for c in facts.consents
@@ -275,7 +435,7 @@ def _acquisitions(
             start = max(acq.acquired_at, left or acq.acquired_at)
             due = start + timedelta(days=max(d for d in periods if d is not None))
             if due <= now:
-                findings.append(
+                spent.append(
                     Finding(
                         FindingKind.NO_LONGER_NEEDED,
                         due,
@@ -286,6 +446,11 @@ def _acquisitions(
                         acq.items,
                     )
                 )
+                continue
+        live |= acq.items
+    for f in spent:
+        if f.items - live:
+            findings.append(attrs.evolve(f, items=f.items - live))
     return findings
 
 
@@ -326,11 +491,11 @@ def investigate_records(
     events: Iterable[AuditEvent],
     now: datetime,
 ) -> list[Finding]:
-    """Every finding the records of one subject support, oldest first.
+    """Every finding the records of one subject show, oldest first, attempts included.
 
     ``events`` are the audit events about the subject.
     """
-    from_audit, basis = _from_audit(events)
+    from_audit, basis = _from_audit(facts, events)
     findings = (
         from_audit + _acquisitions(policy, facts, basis, now) + _provisions(facts, provisions)
     )

@@ -8,16 +8,15 @@ source's success is recorded as soon as it happens, so a retry after a failure n
 applies the same change twice.
 
 What is stored with a request: kinds and dates of documents (R-REQ-10), item and purpose
-names, the business's reasons, per-source results as item names and action words. Not
-stored: document contents, exported values, and correction values once the request is
-answered.
+names, the business's reasons, per-source results as item names of the policy and words
+of a fixed vocabulary (other keys a source answers with only as a count). Not stored:
+document contents, exported values, and correction values once the request is answered.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -54,7 +53,7 @@ from pipolicy.requests.investigation import (
     investigate_records,
 )
 from pipolicy.requests.lifecycle import advance, check, note, require_open
-from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome
+from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome, action_word
 from pipolicy.requests.statements import (
     fulfilment_statement,
     refusal_statement,
@@ -79,14 +78,18 @@ __all__ = [
 K = RequestKind
 G = RefusalGround
 
-FEE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE})
-"""The only requests a fee may be charged for (Art. 38, R-REQ-9)."""
+FEE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
+"""The only requests a fee may be charged for (R-REQ-9): Art. 38(1) allows fees for
+notifying purposes and for disclosure, including disclosure of provision records
+(Art. 33(5))."""
 
 DISCLOSURE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
 
 PROCEDURAL_GROUNDS = frozenset(
-    {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE, G.NOT_RETAINED}
+    {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE}
 )
+"""Grounds about the application itself, the only ones open before verification: any
+other answer would tell an applicant not yet identified whether data is held."""
 WITHHOLDING_GROUNDS = frozenset({G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW})
 """The only substantive grounds for withholding a disclosure (Art. 33(2)(i)-(iii))."""
 
@@ -97,11 +100,14 @@ _PURPOSE_KINDS = frozenset({K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION})
 _RESERVED = frozenset(
     {"verification", "sources", "extensions", "restrictions", "investigation", "outcome"}
 )
+_APPLYING = frozenset({"correct", "erase", "restrict"})
+"""Source operations that change the application's data: once one succeeded, the request
+can only be carried through."""
 
 
 def fee_for(policy: Policy, kind: RequestKind) -> int:
     """The published fee for ``kind``: zero for anything but purpose notification and
-    disclosure, whatever the policy says (R-REQ-9)."""
+    disclosure (of data or of provision records), whatever the policy says (R-REQ-9)."""
     return int(policy.requests.fees.get(kind, 0)) if kind in FEE_KINDS else 0
 
 
@@ -112,7 +118,7 @@ def allowed_grounds(kind: RequestKind) -> frozenset[RefusalGround]:
     one; a legal retention duty is a ground only against deletion.
     """
     if kind in DISCLOSURE_KINDS:
-        return PROCEDURAL_GROUNDS | WITHHOLDING_GROUNDS
+        return PROCEDURAL_GROUNDS | {G.NOT_RETAINED} | WITHHOLDING_GROUNDS
     if kind is K.DELETION:
         return frozenset(RefusalGround)
     return frozenset(RefusalGround) - {G.LEGAL_RETENTION}
@@ -207,17 +213,36 @@ def _documents(documents: Iterable[Document]) -> tuple[Document, ...]:
     return docs
 
 
-_WORD = re.compile(r"[a-z_]{1,32}")
+def _applied(r: Request) -> list[str]:
+    """Sources that already changed the application's data for ``r``."""
+    recorded = r.details.get("sources")
+    if not isinstance(recorded, Mapping):
+        return []
+    return sorted(
+        str(name)
+        for name, o in recorded.items()
+        if isinstance(o, Mapping) and o.get("ok") and o.get("operation") in _APPLYING
+    )
 
 
-def _word(value: object) -> str:
-    """A source's account of what it did to an item, as a short action word.
+def _require_untouched(r: Request, action: str) -> None:
+    """Raise :class:`InvalidTransition` once ``r`` is partly carried out (R-REQ-4, R-REQ-7).
 
-    Anything else (a source returning the value itself, say) is recorded as ``"done"``,
-    so that no data value reaches the stored request or the audit log.
+    Its restrictions deny decisions citing it and some sources may have erased or changed
+    data: refusing or withdrawing it now would leave a refused request whose effects stand.
     """
-    text = str(value)
-    return text if _WORD.fullmatch(text) else "done"
+    applied = _applied(r)
+    if not isinstance(r.details.get("restrictions"), list) and not applied:
+        return
+    done = []
+    if isinstance(r.details.get("restrictions"), list):
+        done.append("its restrictions are in force")
+    if applied:
+        done.append(f"data source(s) {', '.join(applied)} already carried it out")
+    raise InvalidTransition(
+        f"request {r.id} cannot be {action}: {' and '.join(done)}, so the business "
+        "decided to honour it. Fix the failing source and call fulfil() again to finish it."
+    )
 
 
 def _answered_details(details: Mapping[str, object], **outcome: object) -> dict[str, object]:
@@ -565,7 +590,12 @@ class RequestService:
         Raises :class:`InvalidInput` for a ground the request's kind does not allow
         (a disclosure may be withheld only on harm to a person, significant business
         hindrance, violation of law, or a procedural ground), and
-        :class:`InvalidTransition` for an answered request.
+        :class:`InvalidTransition` for an answered request, for a substantive ground
+        before verification (only ``identity_unconfirmed``, ``agency_unconfirmed`` and
+        ``documents_incomplete`` are open then: any other answer would tell an
+        unidentified applicant whether data is held), and for a request already partly
+        carried out (its restrictions in force, a source already applied it: finish it
+        with :meth:`fulfil`).
         """
         g = _ground(ground)
         why = _text(explanation, "explanation")
@@ -580,6 +610,14 @@ class RequestService:
                     f"a {r.kind.value} request cannot be refused on {g.value}; "
                     f"allowed grounds: {allowed}"
                 )
+            if r.state is RequestState.RECEIVED and g not in PROCEDURAL_GROUNDS:
+                procedural = ", ".join(sorted(x.value for x in PROCEDURAL_GROUNDS))
+                raise InvalidTransition(
+                    f"request {r.id} is not verified: verify first. Before verification it "
+                    f"may be refused only on {procedural}; {g.value} would tell an "
+                    "applicant not yet identified whether data is held"
+                )
+            _require_untouched(r, "refused")
             new = advance(
                 r,
                 RequestState.REFUSED,
@@ -597,11 +635,18 @@ class RequestService:
         return self._answer(engine._run(op))
 
     def withdraw(self, request_id: str) -> Request:
-        """The applicant withdrew the request; raises :class:`InvalidTransition` if answered."""
+        """The applicant withdrew the request.
+
+        Raises :class:`InvalidTransition` if it is answered, or already partly carried out
+        (its restrictions in force, a source already applied it): erased data does not
+        come back, so the business finishes it with :meth:`fulfil`.
+        """
         engine = self._engine
 
         def op(uow: UnitOfWork) -> Request:
             r = self._load(uow, request_id)
+            check(r, RequestState.WITHDRAWN)
+            _require_untouched(r, "withdrawn")
             now = engine.now()
             new = advance(
                 r,
@@ -622,9 +667,11 @@ class RequestService:
         """What pipolicy's records show for a deletion or suspension request (R-REQ-7).
 
         Reads the subject's acquisitions, consents, provision records and audit events;
-        reports uses beyond purpose, improper acquisitions, provisions without a basis
-        and data no longer needed. The business decides; :meth:`fulfil` carries it out.
-        Raises :class:`InvalidInput` for other kinds of request.
+        reports uses beyond purpose or without a needed consent, improper acquisitions,
+        provisions without a basis and data no longer needed. Attempts pipolicy refused
+        are listed (``denied``) but are not grounds: ``supports`` counts only handling
+        that took place. The business decides; :meth:`fulfil` carries it out. Raises
+        :class:`InvalidInput` for other kinds of request.
         """
         ctx = self._context(request_id)
         r = ctx.request
@@ -636,6 +683,7 @@ class RequestService:
         payload = {
             "findings": len(inv.findings),
             "relevant": len(inv.relevant),
+            "grounds": len(inv.grounds),
             "finding_kinds": sorted({f.kind.value for f in inv.relevant}),
         }
         if r.state.final:
@@ -792,11 +840,13 @@ class RequestService:
             details=_answered_details(r.details, **outcome),
         )
         retained = outcome.get("retained")
-        payload = {
+        payload: dict[str, object] = {
             "state": state.value,
             "items": sorted(items),
             "retained": [x["item"] for x in retained] if isinstance(retained, list) else [],
         }
+        if "undeclared_items" in outcome:
+            payload["undeclared_items"] = outcome["undeclared_items"]
         return self._save(new, [("request.fulfilled", payload)])
 
     def _record(self, r: Request, outcome: SourceOutcome) -> Request:
@@ -823,6 +873,7 @@ class RequestService:
                         "source": outcome.source,
                         "operation": outcome.operation,
                         "items": sorted(outcome.items),
+                        "unknown_items": outcome.unknown_items,
                         "error": outcome.error,
                     },
                 )
@@ -832,16 +883,26 @@ class RequestService:
     def _call(
         self, name: str, operation: str, call: Callable[[], Mapping[str, object]]
     ) -> tuple[SourceOutcome, Mapping[str, object]]:
+        """Call one source; its outcome keeps only item names of the policy, with words
+        of the operation's vocabulary, and counts the other keys (R-REQ-10)."""
         now = self._engine.now()
         try:
             result = call()
             if not isinstance(result, Mapping):
                 raise TypeError(f"{operation} must return a mapping")
             data = dict(result)
-            words = {str(k): _word(v) for k, v in data.items()}
         except Exception as e:  # any failure of the application's code is recorded
             return SourceOutcome(name, operation, False, now, error=type(e).__name__), {}
-        return SourceOutcome(name, operation, True, now, items=words), data
+        declared = self._policy.items
+        words = {
+            k: "disclosed" if operation == "export" else action_word(operation, v)
+            for k, v in sorted(data.items(), key=lambda kv: str(kv[0]))
+            if isinstance(k, str) and k in declared
+        }
+        outcome = SourceOutcome(
+            name, operation, True, now, items=words, unknown_items=len(data) - len(words)
+        )
+        return outcome, data
 
     def _apply(
         self, r: Request, operation: str, call: Callable[[DataSource], Mapping[str, str]]
@@ -927,7 +988,6 @@ class RequestService:
             outcome, data = self._call(name, "export", functools.partial(source.export, ctx.ref))
             if outcome.ok:
                 exports[name] = data
-                outcome = attrs.evolve(outcome, items=dict.fromkeys(data, "disclosed"))
             outcomes.append(outcome)
         failed = [o for o in outcomes if not o.ok]
         if failed:
@@ -938,18 +998,25 @@ class RequestService:
         report = disclosure_report(
             self._policy, r, ctx.facts, ctx.provisions, exports, ctx.now, scope
         )
-        items = [x["item"] for x in report["items"]]  # type: ignore[attr-defined]
-        if not items:
+        reported = [str(x["item"]) for x in report["items"]]  # type: ignore[attr-defined]
+        if not reported:
             return self._not_retained(
                 r,
                 "we hold no personal data about you"
                 + (" among the items you named" if scope else ""),
             )
+        # A source may hold data under keys the policy does not name; such a key may be
+        # personal data itself, so the statement and the records only count them.
+        items = [i for i in reported if i in self._policy.items]
+        others = len(reported) - len(items)
+        named = items + (
+            [f"{others} more under names our privacy policy does not use"] if others else []
+        )
         records = report["provision_records"]
         assert isinstance(records, list)
         body = [
-            f"We disclose the personal data we retain about you: {len(items)} item(s) "
-            f"({', '.join(items)}).",
+            f"We disclose the personal data we retain about you: {len(reported)} item(s) "
+            f"({', '.join(named)}).",
             "The enclosed report lists, for each item, its purposes of use and when, how "
             "and from where we acquired it, your consents with their history, and our "
             f"records of providing your personal data to others ({len(records)} record(s)).",
@@ -961,7 +1028,8 @@ class RequestService:
         r = attrs.evolve(
             r, details={**r.details, "sources": {o.source: o.to_dict() for o in outcomes}}
         )
-        done = self._complete(r, state, statement, items=items)
+        extra: dict[str, object] = {"undeclared_items": others} if others else {}
+        done = self._complete(r, state, statement, items=items, **extra)
         return self._answer(done, report=report, sources=outcomes)
 
     def _notify_purposes(self, ctx: _Context) -> Answer:

@@ -6,16 +6,20 @@ store of data (a CRM, a mailing list, an order database), like the connectors of
 privacy platforms. Sources are keyed by the application's own reference for the person
 (``Subject.ref``), never by pipolicy's id.
 
-Results are item names and short action words (``{"email": "corrected"}``), never
-values: they are stored with the request and written to the audit log. A result that is
-not a short lowercase word is recorded as ``"done"``, so a careless source cannot leak a
-value into the records.
+Results are item names and action words (``{"email": "corrected"}``), never values:
+they are stored with the request and written to the audit log. So pipolicy keeps only
+what it can vouch for: an action word from the fixed vocabulary of the operation
+(:data:`ACTIONS`), anything else becoming ``"done"``; and keys that are item names of the
+policy, any other key being counted, never named (the service does that, as it knows the
+policy). A careless source, answering with the value or keyed by an e-mail address,
+cannot leak it into the records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -23,7 +27,40 @@ import attrs
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import PipolicyError
 
-__all__ = ["DataSource", "MemorySource", "SourceFailed", "SourceOutcome"]
+__all__ = [
+    "ACTIONS",
+    "NEUTRAL_ACTION",
+    "DataSource",
+    "MemorySource",
+    "SourceFailed",
+    "SourceOutcome",
+    "action_word",
+]
+
+ACTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "export": frozenset({"disclosed"}),
+        "correct": frozenset({"corrected", "added", "deleted", "not_held"}),
+        "erase": frozenset({"erased", "not_held"}),
+        "restrict": frozenset({"suspended", "restricted", "not_held"}),
+    }
+)
+"""The words a source may answer each operation with, per item (``not_held``: the source
+holds nothing of that item for the person). Exports are always recorded as ``disclosed``:
+what a source exports is the value itself."""
+
+NEUTRAL_ACTION = "done"
+"""What is recorded for any other answer: the source succeeded, in words of its own."""
+
+
+def action_word(operation: str, value: object) -> str:
+    """``value`` if it is a word of ``operation``'s vocabulary, else ``"done"``.
+
+    A fixed vocabulary, not a pattern: a value such as ``"female"`` looks like a word.
+    """
+    if isinstance(value, str) and value in ACTIONS.get(operation, frozenset()):
+        return value
+    return NEUTRAL_ACTION
 
 
 @runtime_checkable
@@ -61,7 +98,7 @@ class DataSource(Protocol):
     ) -> Mapping[str, str]:
         """Stop using (or providing) ``items``; ``purposes`` empty means for every purpose.
 
-        Return item -> ``"suspended"`` or ``"not_held"``.
+        Return item -> ``"suspended"`` (or ``"restricted"``) or ``"not_held"``.
         """
         ...
 
@@ -70,9 +107,11 @@ class DataSource(Protocol):
 class SourceOutcome:
     """What one source did for a request, as recorded.
 
-    ``error`` holds the exception's type name only: exception messages may carry data.
-    ``earlier`` is true when the work was done on an earlier attempt and the source was
-    not called again.
+    ``items`` maps item names of the policy to action words (:data:`ACTIONS`);
+    ``unknown_items`` counts the other keys the source answered with, which are not
+    named because a key may itself be personal data. ``error`` holds the exception's type
+    name only: exception messages may carry data. ``earlier`` is true when the work was
+    done on an earlier attempt and the source was not called again.
     """
 
     source: str
@@ -82,6 +121,7 @@ class SourceOutcome:
     items: Mapping[str, str] = attrs.field(factory=dict)
     error: str | None = None
     earlier: bool = False
+    unknown_items: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -89,6 +129,7 @@ class SourceOutcome:
             "ok": self.ok,
             "at": self.at.isoformat(),
             "items": dict(self.items),
+            "unknown_items": self.unknown_items,
             "error": self.error,
         }
 
@@ -96,15 +137,18 @@ class SourceOutcome:
     def from_dict(cls, source: str, data: Mapping[str, object]) -> SourceOutcome:
         items = data.get("items") or {}
         error = data.get("error")
+        unknown = data.get("unknown_items")
         assert isinstance(items, Mapping)
+        operation = str(data["operation"])
         return cls(
             source=source,
-            operation=str(data["operation"]),
+            operation=operation,
             ok=bool(data["ok"]),
             at=datetime.fromisoformat(str(data["at"])),
-            items={str(k): str(v) for k, v in items.items()},
+            items={str(k): action_word(operation, v) for k, v in items.items()},
             error=None if error is None else str(error),
             earlier=True,
+            unknown_items=unknown if isinstance(unknown, int) else 0,
         )
 
 

@@ -13,8 +13,6 @@ from pipolicy.rules.common import (
     ART_17_1,
     ART_21_1,
     ART_31,
-    ART_35,
-    blocking_restriction,
     clause,
     held_items,
     purpose_consent,
@@ -43,13 +41,6 @@ def decide_acquisition(
     purposes = [policy.purposes[p] for p in sorted(q.purposes)]
     clauses = tuple(clause("purposes", p.name) for p in purposes)
     reasons: list[str] = []
-
-    deleted = blocking_restriction(
-        [r for r in facts.restrictions if r.kind.value == "deleted"], "use", None, q.items, now
-    )
-    if deleted is not None:
-        reasons.append("this person's data was deleted on request; register them anew (R-REQ-7)")
-        return Decision.deny(tuple(reasons), (ART_35,), **ctx)
 
     declared = frozenset().union(*(p.all_items for p in purposes))
     required = frozenset().union(*(p.items for p in purposes))

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import attrs
 
+from pipolicy.domain import checks
+from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.policy.model import Policy, Purpose
@@ -25,8 +27,8 @@ ART_31 = "APPI Art. 31"
 class Actor:
     """Who acts: a staff member or service id, with the roles they hold (R-SEC-1)."""
 
-    id: str
-    roles: frozenset[str] = frozenset()
+    id: str = attrs.field(validator=checks.a_name)
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=checks.name_set)
 
     def may_handle(self, purpose: Purpose) -> bool:
         return (
@@ -98,17 +100,28 @@ def blocking_restriction(
     *,
     exempt: bool = False,
     recipient: str | None = None,
+    acquisitions: Iterable[Acquisition] = (),
 ) -> Restriction | None:
     """The first restriction that denies this action, if any (R-REQ-7).
 
     A suspension yields to a valid legal exemption (a court order still reaches data whose
-    use the person had suspended); a deletion yields to nothing, as the data is gone.
+    use the person had suspended); a deletion yields to nothing, as the data is gone,
+    except for items acquired again after it (a person may come back).
     """
     for r in restrictions:
         if exempt and r.kind is not RestrictionKind.DELETED:
             continue
-        if r.since <= now and r.applies(action, purpose, items, recipient):
-            return r
+        if not (r.since <= now and r.applies(action, purpose, items, recipient)):
+            continue
+        if r.kind is RestrictionKind.DELETED:
+            affected = items & r.items if r.items else items
+            fresh: set[str] = set()
+            for acq in acquisitions:
+                if acq.acquired_at > r.since:
+                    fresh |= acq.items
+            if affected <= fresh:
+                continue
+        return r
     return None
 
 

@@ -48,14 +48,17 @@ def decide_provision(
     grounds = policy.provision_grounds
 
     exempt = q.exemption is not None and q.exemption.value in grounds
+    # Entrustment is not provision to a third party: a suspension of provision spares it.
+    action = "entrustment" if recipient.kind is RecipientKind.ENTRUSTEE else "provision"
     blocked = blocking_restriction(
         facts.restrictions,
-        "provision",
+        action,
         q.purpose,
         q.items,
         now,
         exempt=exempt,
         recipient=q.recipient,
+        acquisitions=facts.acquisitions,
     )
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
@@ -84,12 +87,15 @@ def decide_provision(
     reasons: list[str] = []
     if recipient.kind is RecipientKind.ENTRUSTEE:
         contract = recipient.contract
+        if contract is None or not contract.valid_on(today):
+            # No valid contract, no data: not even on consent (R-SEC-2).
+            return Decision.deny(
+                (f"no valid entrustment contract with {q.recipient!r} on {today} (R-SEC-2)",),
+                (ART_25, rclause),
+                **ctx,
+            )
         if "entrustment" not in grounds:
             reasons.append("the policy does not provide for entrustment")
-        elif contract is None or not contract.valid_on(today):
-            reasons.append(
-                f"no valid entrustment contract with {q.recipient!r} on {today} (R-SEC-2)"
-            )
         elif q.purpose is None or q.purpose not in recipient.purposes:
             reasons.append(
                 f"entrustment to {q.recipient!r} serves only {sorted(recipient.purposes)}: "
@@ -140,9 +146,15 @@ def decide_provision(
             )
         reasons.append("the policy does not provide for business succession")
 
-    # Third-party provision, and the fallback when an arrangement above does not apply:
-    # with the person's prior consent the recipient may still receive the data.
-    if recipient.purposes and q.purpose is not None and q.purpose not in recipient.purposes:
+    # Third-party provision, and the fallback when an arrangement above does not apply
+    # (an entrustee only under a valid contract): with the person's prior consent the
+    # recipient may still receive the data.
+    if recipient.purposes and q.purpose is None:
+        reasons.append(
+            f"{q.recipient!r} receives data only for {sorted(recipient.purposes)}: "
+            "name the purpose with purpose="
+        )
+    elif recipient.purposes and q.purpose not in recipient.purposes:
         reasons.append(f"{q.purpose!r} is not a purpose for which {q.recipient!r} receives data")
     elif recipient.items and not q.items <= recipient.items:
         if not reasons:

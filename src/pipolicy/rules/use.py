@@ -49,7 +49,13 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
 
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
     blocked = blocking_restriction(
-        facts.restrictions, "use", q.purpose, q.items, now, exempt=exempt
+        facts.restrictions,
+        "use",
+        q.purpose,
+        q.items,
+        now,
+        exempt=exempt,
+        acquisitions=facts.acquisitions,
     )
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)

@@ -1,0 +1,78 @@
+"""Input checks shared by the domain types and the engine.
+
+Bad input gets an :class:`~pipolicy.errors.InvalidInput` that says what was expected,
+never a bare ``TypeError`` from deep inside, and never the offending value itself (it
+may be personal data): only its type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, datetime
+from typing import Any
+
+from pipolicy.errors import InvalidInput
+
+__all__ = ["a_date", "a_name", "name", "name_set", "names", "one_of", "text"]
+
+
+def name(value: object, what: str) -> str:
+    """A non-empty string naming something (a purpose, a recipient, an id)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{what} must be a non-empty string, got {type(value).__name__}")
+    return value
+
+
+def names(value: object, what: str, *, required: bool = True) -> frozenset[str]:
+    """A set of names from a string or an iterable of strings."""
+    if value is None:
+        value = ()
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, Iterable):
+        raise InvalidInput(f"{what} must be a set of names, got {type(value).__name__}")
+    found = frozenset(value)
+    if required and not found:
+        raise InvalidInput(f"{what} is empty: name at least one")
+    if not all(isinstance(n, str) and n for n in found):
+        raise InvalidInput(f"{what} must be non-empty strings")
+    return found
+
+
+def _field(attribute: Any) -> str:
+    return str(getattr(attribute, "name", "value"))
+
+
+def text(_: object, attribute: Any, value: Any) -> None:
+    """attrs validator: a string (possibly empty)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{_field(attribute)} must be a string, got {type(value).__name__}")
+
+
+def a_date(_: object, attribute: Any, value: Any) -> None:
+    """attrs validator: a calendar date (not a datetime) or None."""
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise InvalidInput(
+            f"{_field(attribute)} must be a datetime.date such as date(2030, 1, 31), "
+            f"got {type(value).__name__}"
+        )
+
+
+def one_of(allowed: Collection[str]) -> Callable[[object, Any, Any], None]:
+    """attrs validator: one of a few fixed strings."""
+
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if value not in allowed:
+            raise InvalidInput(f"{_field(attribute)} must be one of {sorted(allowed)}")
+
+    return check
+
+
+def a_name(_: object, attribute: Any, value: Any) -> None:
+    """attrs validator: a non-empty string."""
+    name(value, _field(attribute))
+
+
+def name_set(value: Any) -> frozenset[str]:
+    """attrs converter: a possibly empty set of names."""
+    return names(value, "names", required=False)
