@@ -231,3 +231,17 @@ def test_use_records_the_decision_and_raises_on_denial() -> None:
     kinds = [e.kind for e in engine.audit_events()]
     assert kinds[-2:] == ["use.allowed", "use.denied"]
     assert engine.verify_audit().ok
+
+
+def test_decisions_name_the_rules_they_rest_on_for_machines() -> None:
+    engine, _ = make_engine()
+    s = customer(engine)
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    d = engine.check_use(s, purpose="newsletter", items={"email"})
+    assert d.rules == ("R-USE-4",)
+    with pytest.raises(pp.UseDenied):
+        engine.use(s, purpose="newsletter", items={"email"})
+    event = list(engine.audit_events())[-1]
+    assert event.payload["rules"] == ["R-USE-4"]
+    assert event.payload["policy_version"] == "v1"
+    assert engine.check_use(s, purpose="service", items={"email"}).rules == ()

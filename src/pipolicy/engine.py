@@ -220,7 +220,9 @@ class Engine:
             "items": sorted(d.items),
             "reasons": list(d.reasons),
             "citations": list(d.citations),
+            "rules": list(d.rules),
             "consent_id": d.consent_id,
+            "policy_version": self.policy.version,
         }
 
     # -- subjects ---------------------------------------------------------------------

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+import re
 
 import attrs
 
 __all__ = ["Basis", "Decision"]
+
+_RULE_ID = re.compile(r"\bR-[A-Z]+-\d+\b")
 
 
 class Basis(str, enum.Enum):
@@ -43,6 +46,13 @@ class Decision:
     recipient: str | None = None
     items: frozenset[str] = frozenset()
     consent_id: str | None = None
+    rules: tuple[str, ...] = attrs.field(init=False, eq=False)
+    """The requirement ids the reasons name (``("R-USE-7",)``), for machines to read."""
+
+    @rules.default
+    def _rules(self) -> tuple[str, ...]:
+        found = (m for reason in self.reasons for m in _RULE_ID.findall(reason))
+        return tuple(dict.fromkeys(found))
 
     def __attrs_post_init__(self) -> None:
         if self.allowed and self.basis is None:

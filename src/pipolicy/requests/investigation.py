@@ -217,8 +217,15 @@ def _strs(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _tagged(reasons: Iterable[str], *rules: str) -> bool:
-    """Does a recorded reason name one of ``rules`` (the rules write ``(R-USE-7)``)?"""
+def _tagged(payload: Mapping[str, object], *rules: str) -> bool:
+    """Does a recorded decision rest on one of ``rules``?
+
+    Decisions record their rule ids (``Decision.rules``); events written before they
+    did are read from the reasons' text, where the rules write ``(R-USE-7)``.
+    """
+    if "rules" in payload:
+        return bool(set(_strs(payload.get("rules"))) & set(rules))
+    reasons = _strs(payload.get("reasons"))
     return any(f"({rule})" in reason for reason in reasons for rule in rules)
 
 
@@ -229,10 +236,9 @@ def _denied_use(
     (an actor not authorised, items never acquired, an exemption the policy lacks)."""
     p = e.payload
     purpose = p.get("purpose")
-    reasons = _strs(p.get("reasons"))
     cites = set(_strs(p.get("citations")))
     where = f"audit:{e.seq}"
-    if _tagged(reasons, "R-USE-7"):
+    if _tagged(p, "R-USE-7"):
         return Finding(
             FindingKind.USE_WITHOUT_CONSENT,
             e.at,
@@ -254,7 +260,7 @@ def _denied_use(
             items,
             denied=True,
         )
-    if _tagged(reasons, "R-USE-4", "R-ACQ-2") or ART_31 in cites:
+    if _tagged(p, "R-USE-4", "R-ACQ-2") or ART_31 in cites:
         return Finding(
             FindingKind.USE_BEYOND_PURPOSE,
             e.at,
