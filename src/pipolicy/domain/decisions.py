@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 import attrs
@@ -46,11 +47,13 @@ class Decision:
     recipient: str | None = None
     items: frozenset[str] = frozenset()
     consent_id: str | None = None
-    rules: tuple[str, ...] = attrs.field(init=False, eq=False)
-    """The requirement ids the reasons name (``("R-USE-7",)``), for machines to read."""
 
-    @rules.default
-    def _rules(self) -> tuple[str, ...]:
+    @functools.cached_property
+    def rules(self) -> tuple[str, ...]:
+        """The requirement ids the reasons name (``("R-USE-7",)``), for machines to read.
+
+        Computed on first read: checks on the hot path never pay for it.
+        """
         found = (m for reason in self.reasons for m in _RULE_ID.findall(reason))
         return tuple(dict.fromkeys(found))
 
