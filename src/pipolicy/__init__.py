@@ -70,6 +70,7 @@ from pipolicy.policy.model import (
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
 from pipolicy.rules.common import Actor
 from pipolicy.rules.statistics import Aggregate, aggregate
+from pipolicy.serialization import from_dict, to_dict
 from pipolicy.storage.registry import available_backends, open_store
 from pipolicy.storage.repositories import Capabilities, Store, UnitOfWork
 
@@ -149,7 +150,9 @@ __all__ = [
     "example_policy",
     "example_policy_names",
     "example_policy_path",
+    "from_dict",
     "load_policy",
     "open_store",
     "policy_from_dict",
+    "to_dict",
 ]

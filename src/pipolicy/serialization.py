@@ -1,0 +1,71 @@
+"""JSON-ready dicts of pipolicy's records, and back, through one cattrs converter.
+
+For applications that send decisions or records across a boundary (an HTTP API, a
+message queue, an export): datetimes become ISO 8601 strings with their offset, sets
+become sorted lists, enums their string values. Reading back checks every field and
+reports every problem with its path, as one :class:`~pipolicy.errors.InvalidInput`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, TypeVar, get_origin
+
+import cattrs
+from cattrs.errors import ClassValidationError
+
+from pipolicy.clock import require_aware
+from pipolicy.errors import InvalidInput
+
+__all__ = ["from_dict", "to_dict"]
+
+T = TypeVar("T")
+
+
+def _make_converter() -> cattrs.Converter:
+    c = cattrs.Converter(forbid_extra_keys=True)
+    c.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    c.register_structure_hook(
+        datetime, lambda v, _: require_aware(datetime.fromisoformat(v), "a datetime")
+    )
+    c.register_unstructure_hook(date, lambda d: d.isoformat())
+    c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    c.register_unstructure_hook_func(
+        lambda t: t is frozenset or get_origin(t) is frozenset, lambda s: sorted(s)
+    )
+    # JSON payloads (audit payloads, request details) are kept as they are.
+    c.register_structure_hook_func(lambda t: t is object, lambda v, _: v)
+    return c
+
+
+_CONVERTER = _make_converter()
+
+
+def to_dict(value: Any) -> dict[str, Any]:
+    """A JSON-ready dict of an attrs record (Decision, Consent, ProvisionRecord, ...)."""
+    out = _CONVERTER.unstructure(value)
+    if not isinstance(out, dict):
+        raise InvalidInput(f"to_dict takes a pipolicy record, got {type(value).__name__}")
+    return out
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Rebuild a record of type ``cls`` from :func:`to_dict`'s output.
+
+    Raises :class:`InvalidInput` naming every field that is missing or malformed; the
+    message names fields, never their values.
+    """
+    try:
+        return _CONVERTER.structure(data, cls)
+    except ClassValidationError as e:
+        where = "; ".join(cattrs.transform_error(e, path=cls.__name__, format_exception=_describe))
+        raise InvalidInput(f"cannot read a {cls.__name__}: {where}") from None
+    except (TypeError, ValueError, KeyError, AttributeError) as e:
+        raise InvalidInput(f"cannot read a {cls.__name__}: {type(e).__name__}") from None
+
+
+def _describe(exc: BaseException, type_: Any) -> str:
+    # Never the offending value: it may be personal data.
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    return f"invalid value ({type(exc).__name__})"
