@@ -22,6 +22,10 @@ __all__ = ["from_dict", "to_dict"]
 T = TypeVar("T")
 
 
+def _is_frozenset(t: Any) -> bool:
+    return t is frozenset or get_origin(t) is frozenset
+
+
 def _make_converter() -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True)
     c.register_unstructure_hook(datetime, lambda d: d.isoformat())
@@ -30,9 +34,7 @@ def _make_converter() -> cattrs.Converter:
     )
     c.register_unstructure_hook(date, lambda d: d.isoformat())
     c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
-    c.register_unstructure_hook_func(
-        lambda t: t is frozenset or get_origin(t) is frozenset, lambda s: sorted(s)
-    )
+    c.register_unstructure_hook_func(_is_frozenset, lambda s: sorted(s))
     # JSON payloads (audit payloads, request details) are kept as they are.
     c.register_structure_hook_func(lambda t: t is object, lambda v, _: v)
     return c
