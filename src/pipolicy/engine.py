@@ -19,7 +19,7 @@ from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, require_aware
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_chain
-from pipolicy.domain.checks import name, names
+from pipolicy.domain.checks import member, name, names
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
@@ -196,13 +196,7 @@ class Engine:
             if justification is not None:
                 raise InvalidInput("justification= is only meaningful with exemption=")
             return None
-        try:
-            value = Exemption(exemption)
-        except ValueError:
-            raise InvalidInput(
-                f"unknown exemption {exemption!r}: use a pp.Exemption member "
-                f"({', '.join(e.value for e in Exemption)})"
-            ) from None
+        value = member(Exemption, exemption, "exemption")
         if not isinstance(justification, str) or not justification.strip():
             raise InvalidInput(
                 "an exemption needs a justification (e.g. the court order's reference): "
@@ -327,12 +321,7 @@ class Engine:
         needs it, special care-required items without consent).
         """
         query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
-        try:
-            chan = Channel(channel)
-        except ValueError:
-            raise InvalidInput(
-                f"unknown channel {channel!r}: use one of {', '.join(c.value for c in Channel)}"
-            ) from None
+        chan = member(Channel, channel, "channel")
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)

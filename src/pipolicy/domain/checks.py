@@ -7,13 +7,25 @@ may be personal data): only its type.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pipolicy.errors import InvalidInput
 
-__all__ = ["a_date", "a_name", "name", "name_set", "names", "one_of", "text"]
+__all__ = ["a_date", "a_name", "member", "name", "name_set", "names", "one_of", "text"]
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def member(kind: type[E], value: object, what: str) -> E:
+    """``value`` as a member of the enumeration ``kind`` (members or their string values)."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(str(m.value) for m in kind)
+        raise InvalidInput(f"unknown {what}: use a pp.{kind.__name__} member ({choices})") from None
 
 
 def name(value: object, what: str) -> str:

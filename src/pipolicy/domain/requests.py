@@ -9,7 +9,6 @@ from datetime import date, datetime
 import attrs
 
 from pipolicy.domain import checks
-from pipolicy.errors import InvalidInput
 
 __all__ = [
     "Applicant",
@@ -122,12 +121,7 @@ class DocumentKind(str, enum.Enum):
 
 
 def _document_kind(value: object) -> DocumentKind:
-    try:
-        return DocumentKind(value)
-    except ValueError:
-        raise InvalidInput(
-            f"unknown document kind: use a pp.DocumentKind ({', '.join(k.value for k in DocumentKind)})"
-        ) from None
+    return checks.member(DocumentKind, value, "document kind")
 
 
 @attrs.frozen

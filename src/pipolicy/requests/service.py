@@ -26,6 +26,7 @@ import attrs
 
 from pipolicy.clock import require_aware
 from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.checks import member
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     Applicant,
@@ -135,26 +136,6 @@ class _Context:
     @property
     def ref(self) -> str:
         return self.facts.subject.ref
-
-
-def _kind(value: RequestKind | str) -> RequestKind:
-    try:
-        return RequestKind(value)
-    except ValueError:
-        raise InvalidInput(
-            f"unknown request kind {value!r}: use a pp.RequestKind member "
-            f"({', '.join(k.value for k in RequestKind)})"
-        ) from None
-
-
-def _ground(value: RefusalGround | str) -> RefusalGround:
-    try:
-        return RefusalGround(value)
-    except ValueError:
-        raise InvalidInput(
-            f"unknown refusal ground {value!r}: use a pp.RefusalGround member "
-            f"({', '.join(g.value for g in RefusalGround)})"
-        ) from None
 
 
 def _text(value: object, what: str) -> str:
@@ -429,7 +410,7 @@ class RequestService:
         kept as given and must be JSON-ready. Raises :class:`SubjectNotFound`,
         :class:`UnknownItem`, :class:`UnknownPurpose` or :class:`InvalidInput`.
         """
-        k = _kind(kind)
+        k = member(RequestKind, kind, "request kind")
         who = applicant if applicant is not None else Applicant.person()
         if not isinstance(who, Applicant):
             raise InvalidInput(
@@ -597,7 +578,7 @@ class RequestService:
         carried out (its restrictions in force, a source already applied it: finish it
         with :meth:`fulfil`).
         """
-        g = _ground(ground)
+        g = member(RefusalGround, ground, "refusal ground")
         why = _text(explanation, "explanation")
         engine = self._engine
 
