@@ -145,3 +145,22 @@ def test_contract_dates_and_policy_dates_are_dates() -> None:
     policy = make_policy()
     assert isinstance(policy.revised, date)
     assert attrs.evolve(policy, version="v2").version == "v2"
+
+
+@pytest.mark.parametrize(
+    "documents",
+    [None, pp.Document(pp.DocumentKind.PASSPORT), [{"kind": "passport"}]],
+    ids=["none", "single", "dict"],
+)
+def test_r_req_3_documents_must_be_a_list_of_documents(documents: Any) -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.InvalidInput, match="documents"):
+        engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=documents)
+
+
+def test_names_must_not_be_a_mapping() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    with pytest.raises(pp.InvalidInput):
+        engine.check_use(s, purpose="service", items={"email": True})

@@ -8,7 +8,7 @@ may be personal data): only its type.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -41,7 +41,7 @@ def names(value: object, what: str, *, required: bool = True) -> frozenset[str]:
         value = ()
     if isinstance(value, str):
         value = (value,)
-    if not isinstance(value, Iterable):
+    if not isinstance(value, Iterable) or isinstance(value, Mapping):
         raise InvalidInput(f"{what} must be a set of names, got {type(value).__name__}")
     found = frozenset(value)
     if required and not found:

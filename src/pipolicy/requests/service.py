@@ -26,7 +26,7 @@ import attrs
 
 from pipolicy.clock import require_aware
 from pipolicy.domain.audit import AuditEvent
-from pipolicy.domain.checks import member
+from pipolicy.domain.checks import member, names
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     Applicant,
@@ -60,7 +60,7 @@ from pipolicy.requests.statements import (
     refusal_statement,
     withdrawal_statement,
 )
-from pipolicy.requests.verification import HOLDERS, verify_documents
+from pipolicy.requests.verification import verify_documents
 from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
 
 if TYPE_CHECKING:
@@ -169,26 +169,13 @@ def _check_keys(value: object) -> None:
             _check_keys(item)
 
 
-def _names(value: object, what: str) -> frozenset[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, Iterable) or isinstance(value, Mapping):
-        raise InvalidInput(f"{what} must be a list of names")
-    names = frozenset(value)
-    if not names or not all(isinstance(n, str) and n for n in names):
-        raise InvalidInput(f"{what} must name at least one, as non-empty strings")
-    return names
-
-
 def _documents(documents: Iterable[Document]) -> tuple[Document, ...]:
+    if isinstance(documents, Document) or not isinstance(documents, Iterable):
+        raise InvalidInput("documents must be a list of pp.Document values")
     docs = tuple(documents)
     for d in docs:
         if not isinstance(d, Document):
             raise InvalidInput("documents must be pp.Document values (kind and dates only)")
-        if d.holder not in HOLDERS:
-            raise InvalidInput(
-                f"document holder {d.holder!r} is not known: use 'person' or 'agent'"
-            )
         if d.issued is not None and d.expires is not None and d.expires < d.issued:
             raise InvalidInput(f"a {d.kind.value} cannot expire before it was issued")
     return docs
@@ -330,8 +317,8 @@ class RequestService:
                 "a correction needs changes: a mapping of item name -> new value "
                 "(None deletes the contents)"
             )
-        names = _names(list(changes), "changes")
-        self._policy.check_items(names)
+        item_names = names(list(changes), "changes")
+        self._policy.check_items(item_names)
         copied = _json_copy({str(k): v for k, v in changes.items()}, "correction values")
         assert isinstance(copied, dict)
         return copied
@@ -354,7 +341,7 @@ class RequestService:
             if key == "items":
                 if kind not in _ITEM_KINDS:
                     raise InvalidInput(f"a {kind.value} request does not take items=")
-                items = _names(value, "details['items']")
+                items = names(value, "details['items']")
                 self._policy.check_items(items)
                 out[key] = sorted(items)
             elif key == "purposes":
@@ -362,7 +349,7 @@ class RequestService:
                     raise InvalidInput(
                         f"a {kind.value} request does not take purposes=; only suspensions do"
                     )
-                purposes = _names(value, "details['purposes']")
+                purposes = names(value, "details['purposes']")
                 for p in sorted(purposes):
                     self._policy.purpose(p)
                 out[key] = sorted(purposes)
@@ -372,7 +359,7 @@ class RequestService:
                         f"a {kind.value} request does not take recipients=; "
                         "only a suspension of provision does"
                     )
-                recipients = _names(value, "details['recipients']")
+                recipients = names(value, "details['recipients']")
                 for name in sorted(recipients):
                     self._policy.recipient(name)
                 out[key] = sorted(recipients)
