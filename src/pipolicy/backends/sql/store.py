@@ -106,6 +106,10 @@ class _Transaction:
         if self._conn is None:
             with translating("connecting to the database"):
                 self._conn = self._store._engine.connect()
+                if self.read_only and self._store.dialect != "sqlite":
+                    # A check reads one statement (the facts query), consistent by itself:
+                    # without BEGIN and ROLLBACK it is one round trip to the server.
+                    self._conn = self._conn.execution_options(isolation_level="AUTOCOMMIT")
         if not self._open:
             self._begin(self._conn)
             self._open = True
@@ -138,8 +142,6 @@ class _Transaction:
 
     def _begin(self, conn: Connection) -> None:
         if self._store.dialect != "sqlite":
-            if self.read_only:
-                self.run(lambda c: c.exec_driver_sql("SET TRANSACTION READ ONLY"), "beginning")
             return
         statement = "BEGIN" if self.read_only else "BEGIN IMMEDIATE"
         deadline = time.monotonic() + self._store.lock_timeout
