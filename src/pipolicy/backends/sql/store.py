@@ -141,9 +141,11 @@ class _Transaction:
             raise
 
     def _begin(self, conn: Connection) -> None:
-        if self._store.dialect != "sqlite":
+        if self._store.dialect != "sqlite" or self.read_only:
+            # Reads run in autocommit: each statement sees one consistent state, and a
+            # check is one statement.
             return
-        statement = "BEGIN" if self.read_only else "BEGIN IMMEDIATE"
+        statement = "BEGIN IMMEDIATE"
         deadline = time.monotonic() + self._store.lock_timeout
         while True:
             try:
