@@ -164,3 +164,15 @@ def test_names_must_not_be_a_mapping() -> None:
     s = engine.register_subject("c1", category="customer")
     with pytest.raises(pp.InvalidInput):
         engine.check_use(s, purpose="service", items={"email": True})
+
+
+def test_r_acc_1_a_deletion_at_the_instant_of_acquisition_removes_the_item_too() -> None:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    with engine.store.unit_of_work() as uow:  # deleted at the very same instant
+        uow.restrictions.add(pp.Restriction("r1", s.id, pp.RestrictionKind.DELETED, clock.now()))
+        uow.commit()
+    clock.advance(timedelta(days=40))
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    assert engine.retention_report() == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -24,7 +24,6 @@ from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evide
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.provisions import ProvisionRecord, years_later
-from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -40,7 +39,7 @@ from pipolicy.errors import (
 )
 from pipolicy.policy.model import Policy
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
-from pipolicy.rules.common import Actor
+from pipolicy.rules.common import Actor, erased_items
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
@@ -780,37 +779,20 @@ class Engine:
 
         def op(uow: UnitOfWork) -> list[RetentionEntry]:
             entries = []
-            left: dict[str, datetime | None] = {}
-            deletions: dict[str, list[Restriction]] = {}
+            facts: dict[str, SubjectFacts | None] = {}
             for acq in uow.acquisitions.scan():
-                periods = [
-                    self.policy.retention_days(p) for p in acq.purposes if p in self.policy.purposes
-                ]
-                if not periods or any(d is None for d in periods):
+                if acq.subject_id not in facts:
+                    facts[acq.subject_id] = uow.facts(acq.subject_id)
+                known = facts[acq.subject_id]
+                left = known.subject.left_at if known else None
+                due = self.policy.retention_due(acq.purposes, acq.acquired_at, left)
+                if due is None or due > now:
                     continue
-                if acq.subject_id not in left:
-                    subj = uow.subjects.get(acq.subject_id)
-                    left[acq.subject_id] = subj.left_at if subj else None
-                start = max(acq.acquired_at, left[acq.subject_id] or acq.acquired_at)
-                due = start + timedelta(days=max(d for d in periods if d is not None))
-                if due > now:
-                    continue
-                if acq.subject_id not in deletions:
-                    deletions[acq.subject_id] = [
-                        r
-                        for r in uow.restrictions.for_subject(acq.subject_id)
-                        if r.kind is RestrictionKind.DELETED
-                    ]
-                gone = {
-                    i
-                    for r in deletions[acq.subject_id]
-                    if r.since > acq.acquired_at
-                    for i in (r.items or acq.items)
-                }
+                gone = erased_items(acq, known.restrictions, now) if known else frozenset()
                 items = acq.items - gone
-                hold = frozenset(i for i in items if self.policy.retention_duty(i, acq.purposes))
                 if not items:
                     continue
+                hold = frozenset(i for i in items if self.policy.retention_duty(i, acq.purposes))
                 entries.append(
                     RetentionEntry(
                         acq.subject_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import attrs
 
@@ -307,6 +307,20 @@ class Policy:
             found = [s.retention_days for s in self.services.values() if purpose in s.purposes]
             days = max((d for d in found if d is not None), default=None)
         return days
+
+    def retention_due(
+        self, purposes: Iterable[str], acquired_at: datetime, left_at: datetime | None = None
+    ) -> datetime | None:
+        """When data acquired for ``purposes`` is due for deletion (R-ACC-1), if ever.
+
+        Due once every purpose has a retention period and the longest has passed since
+        acquisition, or since the person left the service if that is later.
+        """
+        periods = [self.retention_days(p) for p in purposes if p in self.purposes]
+        if not periods or any(d is None for d in periods):
+            return None
+        start = max(acquired_at, left_at or acquired_at)
+        return start + timedelta(days=max(d for d in periods if d is not None))
 
     def exemption_allowed(self, exemption: Exemption, action: str) -> bool:
         allowed = self.use_exemptions if action != "provision" else self.provision_grounds

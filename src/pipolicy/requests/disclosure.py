@@ -17,8 +17,8 @@ from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
-from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import Policy
+from pipolicy.rules.common import erased_items
 from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = [
@@ -57,17 +57,9 @@ def holdings(
     names a request whose own deletions are ignored, so that a deletion retried after a
     failing source still sees the scope it started with.
     """
-    deletions = [
-        r
-        for r in facts.restrictions
-        if r.kind is RestrictionKind.DELETED and r.since <= now and r.request_id != excluding
-    ]
     held: dict[str, list[Acquisition]] = {}
     for acq in facts.acquisitions:
-        gone: set[str] = set()
-        for r in deletions:
-            if acq.acquired_at <= r.since:
-                gone |= r.items or acq.items
+        gone = erased_items(acq, facts.restrictions, now, excluding=excluding)
         for item in sorted(acq.items - gone):
             held.setdefault(item, []).append(acq)
     return held

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import attrs
 
@@ -436,23 +436,20 @@ def _acquisitions(
                         special,
                     )
                 )
-        periods = [policy.retention_days(p.name) for p in purposes]
-        if periods and all(d is not None for d in periods):
-            start = max(acq.acquired_at, left or acq.acquired_at)
-            due = start + timedelta(days=max(d for d in periods if d is not None))
-            if due <= now:
-                spent.append(
-                    Finding(
-                        FindingKind.NO_LONGER_NEEDED,
-                        due,
-                        "R-ACC-1",
-                        where,
-                        f"the retention period of {sorted(acq.purposes)} ended on "
-                        f"{due.date().isoformat()}",
-                        acq.items,
-                    )
+        due = policy.retention_due((p.name for p in purposes), acq.acquired_at, left)
+        if due is not None and due <= now:
+            spent.append(
+                Finding(
+                    FindingKind.NO_LONGER_NEEDED,
+                    due,
+                    "R-ACC-1",
+                    where,
+                    f"the retention period of {sorted(acq.purposes)} ended on "
+                    f"{due.date().isoformat()}",
+                    acq.items,
                 )
-                continue
+            )
+            continue
         live |= acq.items
     for f in spent:
         if f.items - live:

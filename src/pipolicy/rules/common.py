@@ -125,6 +125,30 @@ def blocking_restriction(
     return None
 
 
+def erased_items(
+    acquisition: Acquisition,
+    restrictions: Iterable[Restriction],
+    now: datetime,
+    *,
+    excluding: str | None = None,
+) -> frozenset[str]:
+    """Items of ``acquisition`` that a deletion in force at ``now`` removed (R-REQ-7).
+
+    A deletion removes what was acquired up to it; an item acquired again afterwards (the
+    person came back) is held anew. ``excluding`` ignores one request's own deletions.
+    """
+    gone: set[str] = set()
+    for r in restrictions:
+        if (
+            r.kind is RestrictionKind.DELETED
+            and r.since <= now
+            and (excluding is None or r.request_id != excluding)
+            and acquisition.acquired_at <= r.since
+        ):
+            gone |= r.items or acquisition.items
+    return frozenset(gone & acquisition.items)
+
+
 def restriction_reason(r: Restriction) -> str:
     what = {
         RestrictionKind.SUSPEND_USE: "use of this person's data is suspended",
