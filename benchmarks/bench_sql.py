@@ -68,7 +68,9 @@ def main() -> None:
     baseline = _rate(partial(memory.check_use, s, purpose="service", items={"email"}), args.seconds)
     print(f"baseline (in-memory check_use): {baseline:,.0f}/s")
 
-    urls = {"sqlite-file": lambda d: f"sqlite:///{d / 'bench.db'}"}
+    urls: dict[str, Callable[[Path], str]] = {
+        "sqlite-file": lambda d: f"sqlite:///{d / 'bench.db'}"
+    }
     if os.environ.get("PIPOLICY_BENCH_POSTGRES_URL"):
         pg = os.environ["PIPOLICY_BENCH_POSTGRES_URL"]
         urls["postgresql"] = lambda _: pg
