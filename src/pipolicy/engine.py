@@ -28,6 +28,7 @@ from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     AcquisitionDenied,
     ConcurrencyConflict,
+    Denied,
     InvalidInput,
     InvalidTransition,
     PipolicyError,
@@ -143,12 +144,19 @@ class Engine:
 
         A :class:`ConcurrencyConflict` means another writer changed the same records (or
         took the next audit position) first; since ``operation`` reads fresh facts each
-        time, running it again is safe. Retries are bounded.
+        time, running it again is safe. Retries are bounded. A :class:`Denied` raised by
+        a recording call keeps what was written before it (the audit event of the
+        denial), then propagates.
         """
         for attempt in range(_CONFLICT_RETRIES):
             try:
                 with self.store.unit_of_work(read_only=not write) as uow:
-                    result = operation(uow)
+                    try:
+                        result = operation(uow)
+                    except Denied:
+                        if write:
+                            uow.commit()
+                        raise
                     if write:
                         uow.commit()
                     return result
@@ -350,24 +358,7 @@ class Engine:
             self._audit(uow, "acquisition.recorded", facts.subject.id, payload)
             return acquisition
 
-        return self._commit_denials(op)
-
-    def _commit_denials(self, op: Callable[[UnitOfWork], T]) -> T:
-        """Run ``op``; if it is denied, keep the audit event of the denial and re-raise."""
-        denied: list[PipolicyError] = []
-
-        def wrapper(uow: UnitOfWork) -> T | None:
-            try:
-                return op(uow)
-            except (AcquisitionDenied, UseDenied, ProvisionDenied) as e:
-                uow.commit()
-                denied.append(e)
-                return None
-
-        result = self._run(wrapper)
-        if denied:
-            raise denied[0]
-        return result  # type: ignore[return-value]
+        return self._run(op)
 
     # -- consents ---------------------------------------------------------------------
 
@@ -645,7 +636,7 @@ class Engine:
                 raise UseDenied(decision)
             return decision
 
-        return self._commit_denials(op)
+        return self._run(op)
 
     # -- provision --------------------------------------------------------------------
 
@@ -735,7 +726,7 @@ class Engine:
             self._audit(uow, "provision.recorded", facts.subject.id, payload)
             return record
 
-        return self._commit_denials(op)
+        return self._run(op)
 
     # -- anonymous statistics ---------------------------------------------------------
 
@@ -763,7 +754,7 @@ class Engine:
                 raise ProvisionDenied(decision)
             return decision
 
-        return self._commit_denials(op)
+        return self._run(op)
 
     # -- reports and proof ------------------------------------------------------------
 
