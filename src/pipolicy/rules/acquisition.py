@@ -7,13 +7,14 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
-from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.domain.exemptions import Exemption
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import (
     ART_17_1,
     ART_21_1,
     ART_31,
     clause,
+    exemption_decision,
     held_items,
     purpose_consent,
 )
@@ -58,16 +59,9 @@ def decide_acquisition(
             reasons.append(f"purpose {p.name!r} is not for this person's category (R-USE-9)")
 
     if q.exemption is not None:
-        if not policy.exemption_allowed(q.exemption, "acquisition"):
-            reasons.append(f"the policy does not allow the exemption {q.exemption.value!r}")
         if reasons:
             return Decision.deny(tuple(reasons), (ART_17_1, *clauses), **ctx)
-        return Decision.allow(
-            Basis.EXEMPTION,
-            f"exemption {q.exemption.value} claimed: {q.justification}",
-            (exemption_citation(q.exemption, "acquisition"),),
-            **ctx,
-        )
+        return exemption_decision(policy, q.exemption, q.justification, "acquisition", ctx)
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
     consent_id = None

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
 from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent
+from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.policy.model import Policy, Purpose
 from pipolicy.storage.repositories import SubjectFacts
@@ -36,6 +39,31 @@ class Actor:
             or self.id in purpose.handlers
             or bool(self.roles & purpose.handlers)
         )
+
+
+def exemption_decision(
+    policy: Policy,
+    exemption: Exemption,
+    justification: str | None,
+    action: str,
+    ctx: Mapping[str, Any],
+) -> Decision:
+    """The decision on a claimed exemption: allowed with its article if the policy allows
+    it (R-USE-5, R-TPP-2; a policy may allow fewer than the law), denied otherwise."""
+    if not policy.exemption_allowed(exemption, action):
+        rule = "R-TPP-2" if action == "provision" else "R-USE-5"
+        section = "provision.grounds" if action == "provision" else "use.exemptions"
+        return Decision.deny(
+            (f"the policy does not allow the exemption {exemption.value!r} ({rule})",),
+            (f"policy:{section}",),
+            **ctx,
+        )
+    return Decision.allow(
+        Basis.EXEMPTION,
+        f"exemption {exemption.value} claimed: {justification}",
+        (exemption_citation(exemption, action),),
+        **ctx,
+    )
 
 
 def clause(section: str, name: str) -> str:

@@ -7,13 +7,14 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
-from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.domain.exemptions import Exemption
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules.common import (
     ART_27_1,
     ART_35,
     blocking_restriction,
     clause,
+    exemption_decision,
     held_items,
     notified_scope,
     recipient_consent,
@@ -47,7 +48,7 @@ def decide_provision(
     rclause = clause("recipients", q.recipient)
     grounds = policy.provision_grounds
 
-    exempt = q.exemption is not None and q.exemption.value in grounds
+    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
     # Entrustment is not provision to a third party: a suspension of provision spares it.
     action = "entrustment" if recipient.kind is RecipientKind.ENTRUSTEE else "provision"
     blocked = blocking_restriction(
@@ -70,18 +71,7 @@ def decide_provision(
         )
 
     if q.exemption is not None:
-        if q.exemption.value not in grounds:
-            return Decision.deny(
-                (f"the policy does not allow the exemption {q.exemption.value!r} (R-TPP-2)",),
-                ("policy:provision.grounds",),
-                **ctx,
-            )
-        return Decision.allow(
-            Basis.EXEMPTION,
-            f"exemption {q.exemption.value} claimed: {q.justification}",
-            (exemption_citation(q.exemption, "provision"),),
-            **ctx,
-        )
+        return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
 
     today = now.date()
     reasons: list[str] = []

@@ -7,9 +7,10 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
-from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.domain.exemptions import Exemption
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import (
+    ART_17_1,
     ART_18_1,
     ART_21_1,
     ART_24,
@@ -18,6 +19,7 @@ from pipolicy.rules.common import (
     Actor,
     blocking_restriction,
     clause,
+    exemption_decision,
     held_items,
     linkage_problem,
     notified_scope,
@@ -80,23 +82,12 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     if missing:
         return Decision.deny(
             (f"items not acquired for this person: {sorted(missing)} (R-USE-1)",),
-            ("APPI Art. 17(1)",),
+            (ART_17_1,),
             **ctx,
         )
 
     if q.exemption is not None:
-        if not policy.exemption_allowed(q.exemption, "use"):
-            return Decision.deny(
-                (f"the policy does not allow the exemption {q.exemption.value!r} (R-USE-5)",),
-                ("policy:use.exemptions",),
-                **ctx,
-            )
-        return Decision.allow(
-            Basis.EXEMPTION,
-            f"exemption {q.exemption.value} claimed: {q.justification}",
-            (exemption_citation(q.exemption, "use"),),
-            **ctx,
-        )
+        return exemption_decision(policy, q.exemption, q.justification, "use", ctx)
 
     outside = q.items - purpose.all_items
     if outside:
@@ -112,8 +103,6 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     subject = facts.subject
     category_ok = not purpose.categories or subject.category in purpose.categories
     in_scope = category_ok and q.items <= notified_scope(facts, purpose)
-    consent = purpose_consent(facts.consents, purpose, q.items, now)
-
     if in_scope and purpose.consent is ConsentRule.NONE:
         return Decision.allow(
             Basis.NOTIFIED_PURPOSE,
@@ -121,6 +110,7 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
             (ART_18_1, ART_21_1, pclause),
             **ctx,
         )
+    consent = purpose_consent(facts.consents, purpose, q.items, now)
     if consent is not None:
         why = "permission given before collection (R-USE-7)" if in_scope else "prior consent"
         return Decision.allow(
