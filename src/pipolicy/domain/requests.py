@@ -11,6 +11,8 @@ import attrs
 from pipolicy.domain import checks
 
 __all__ = [
+    "FEE_KINDS",
+    "HOLDERS",
     "Applicant",
     "ApplicantKind",
     "Document",
@@ -33,6 +35,14 @@ class RequestKind(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+FEE_KINDS = frozenset(
+    {RequestKind.PURPOSE_NOTIFICATION, RequestKind.DISCLOSURE, RequestKind.PROVISION_RECORDS}
+)
+"""The only requests a fee may be charged for (R-REQ-9): Art. 38(1) allows fees for
+notifying purposes and for disclosure, including disclosure of provision records
+(Art. 33(5)); none for correction, deletion or suspension."""
 
 
 class RequestState(str, enum.Enum):
@@ -120,6 +130,10 @@ class DocumentKind(str, enum.Enum):
         return self.value
 
 
+HOLDERS = frozenset({"person", "agent"})
+"""Who a document belongs to: the person the data is about, or their agent."""
+
+
 def _document_kind(value: object) -> DocumentKind:
     return checks.member(DocumentKind, value, "document kind")
 
@@ -131,7 +145,7 @@ class Document:
     kind: DocumentKind = attrs.field(converter=_document_kind)
     issued: date | None = attrs.field(default=None, validator=checks.a_date)
     expires: date | None = attrs.field(default=None, validator=checks.a_date)
-    holder: str = attrs.field(default="person", validator=checks.one_of(("person", "agent")))
+    holder: str = attrs.field(default="person", validator=checks.one_of(HOLDERS))
 
 
 @attrs.frozen

@@ -212,7 +212,7 @@ class RequestSettings:
     window: str = ""
 
 
-LAW_USE_EXEMPTIONS = frozenset(Exemption)
+LAW_USE_EXEMPTIONS: frozenset[str] = frozenset(e.value for e in Exemption)
 LAW_PROVISION_GROUNDS: frozenset[str] = frozenset(
     {b.value for b in Basis if b is not Basis.NOTIFIED_PURPOSE and b is not Basis.EXEMPTION}
     | {e.value for e in Exemption}
@@ -237,9 +237,7 @@ class Policy:
     joint_uses: Mapping[str, JointUse] = attrs.field(factory=dict)
     services: Mapping[str, Service] = attrs.field(factory=dict)
     categories: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
-    use_exemptions: frozenset[str] = attrs.field(
-        default=frozenset(e.value for e in Exemption), converter=_fs
-    )
+    use_exemptions: frozenset[str] = attrs.field(default=LAW_USE_EXEMPTIONS, converter=_fs)
     provision_grounds: frozenset[str] = attrs.field(default=LAW_PROVISION_GROUNDS, converter=_fs)
     requests: RequestSettings = attrs.field(factory=RequestSettings)
     record_retention_years: int = 3

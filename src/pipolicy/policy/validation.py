@@ -11,20 +11,13 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.requests import RequestKind
+from pipolicy.domain.requests import FEE_KINDS, RequestKind
 from pipolicy.errors import PolicyProblem
 
 if TYPE_CHECKING:
     from pipolicy.policy.model import Policy
 
 __all__ = ["validate"]
-
-# Art. 38(1): fees for notifying purposes and for disclosure, including disclosure of
-# provision records (Art. 33(5)); none for correction, deletion or suspension.
-_FEE_KINDS = frozenset(
-    {RequestKind.PURPOSE_NOTIFICATION, RequestKind.DISCLOSURE, RequestKind.PROVISION_RECORDS}
-)
 
 
 def _shape(policy: Policy) -> list[PolicyProblem]:
@@ -87,6 +80,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     """Return every problem of ``policy`` (empty when it is valid)."""
     from pipolicy.policy.model import (
         LAW_PROVISION_GROUNDS,
+        LAW_USE_EXEMPTIONS,
         ConsentRule,
         RecipientKind,
     )
@@ -193,8 +187,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 f"{where}.responsible", "each service needs a responsible person (Art. 24, R-SEC-1)"
             )
 
-    known_exemptions = {e.value for e in Exemption}
-    for name in sorted(policy.use_exemptions - known_exemptions):
+    for name in sorted(policy.use_exemptions - LAW_USE_EXEMPTIONS):
         add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3)")
     for name in sorted(policy.provision_grounds - LAW_PROVISION_GROUNDS):
         add(
@@ -215,7 +208,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     if settings.certificate_max_age_days <= 0:
         add("requests.certificate_max_age_days", "must be at least one day")
     for kind, fee in settings.fees.items():
-        if kind not in _FEE_KINDS:
+        if kind not in FEE_KINDS:
             add(
                 f"requests.fees.{kind.value}",
                 "fees may be charged only for purpose notification "

@@ -43,14 +43,10 @@ from pipolicy.domain.decisions import Basis
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RequestKind
 from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.rules.common import ART_27_1, ART_31, ART_35
 from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = ["SUPPORTS", "Finding", "FindingKind", "Investigation", "investigate_records"]
-
-ART_18_1 = "APPI Art. 18(1)"
-ART_27_1 = "APPI Art. 27(1)"
-ART_31 = "APPI Art. 31"
-ART_35 = "APPI Art. 35"
 
 
 class FindingKind(str, enum.Enum):

@@ -29,6 +29,7 @@ from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.checks import member, names
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
+    FEE_KINDS,
     Applicant,
     Document,
     RefusalGround,
@@ -79,12 +80,8 @@ __all__ = [
 K = RequestKind
 G = RefusalGround
 
-FEE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
-"""The only requests a fee may be charged for (R-REQ-9): Art. 38(1) allows fees for
-notifying purposes and for disclosure, including disclosure of provision records
-(Art. 33(5))."""
-
 DISCLOSURE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
+"""Requests answered by telling the person something; Art. 33(2) limits their refusal."""
 
 PROCEDURAL_GROUNDS = frozenset(
     {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE}

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 import attrs
 
 from pipolicy.domain.requests import (
+    HOLDERS,
     Applicant,
     ApplicantKind,
     Document,
@@ -36,15 +37,12 @@ from pipolicy.domain.requests import (
 from pipolicy.policy.model import RequestSettings
 
 __all__ = [
-    "AUTHORITY_DOCUMENTS",
     "HOLDERS",
     "ID_DOCUMENTS",
     "Problem",
     "Verification",
     "verify_documents",
 ]
-
-HOLDERS = frozenset({"person", "agent"})
 
 ID_DOCUMENTS = frozenset(
     {
@@ -57,10 +55,6 @@ ID_DOCUMENTS = frozenset(
     }
 )
 """Kinds that may prove who someone is, if the policy accepts them (``OTHER`` only if listed)."""
-
-AUTHORITY_DOCUMENTS = frozenset(
-    {DocumentKind.POWER_OF_ATTORNEY, DocumentKind.SEAL_CERTIFICATE, DocumentKind.FAMILY_REGISTER}
-)
 
 
 def _proves_representation(doc: Document) -> bool:
