@@ -379,3 +379,33 @@ def test_checks_open_read_only_units_of_work() -> None:
     before = store.read_only_calls
     engine.check_use(s, purpose="service", items={"email"})
     assert store.read_only_calls == before + 1
+
+
+class TickingClock:
+    """A clock that moves one second every time it is read, like a real one would."""
+
+    def __init__(self) -> None:
+        self.at = T0
+
+    def now(self) -> datetime:
+        self.at += timedelta(seconds=1)
+        return self.at
+
+
+def test_one_operation_records_one_instant_in_records_and_log() -> None:
+    engine = pp.Engine(make_policy(), clock=TickingClock())
+    s = engine.register_subject("c1", category="customer")
+    acq = engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    refused = engine.refuse_consent(s, purpose="newsletter")
+    record_events = {e.kind: e.at for e in engine.audit_events()}
+    assert record_events["subject.registered"] == s.registered_at
+    assert record_events["acquisition.recorded"] == acq.acquired_at
+    assert refused.given_at == refused.ended_at == record_events["consent.refused"]
+
+
+def test_provisions_and_mark_left_of_an_unknown_subject() -> None:
+    engine, _ = make_engine()
+    with pytest.raises(pp.SubjectNotFound):
+        engine.provisions("ghost")
+    with pytest.raises(pp.SubjectNotFound):
+        engine.mark_left("ghost")

@@ -172,9 +172,15 @@ class Engine:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _audit(
-        self, uow: UnitOfWork, kind: str, subject_id: str | None, payload: Mapping[str, object]
+        self,
+        uow: UnitOfWork,
+        kind: str,
+        subject_id: str | None,
+        payload: Mapping[str, object],
+        at: datetime | None = None,
     ) -> AuditEvent:
-        event = next_event(uow.audit.last(), self.now(), kind, subject_id, payload)
+        """Append an event; ``at`` is the operation's instant, so records and log agree."""
+        event = next_event(uow.audit.last(), at or self.now(), kind, subject_id, payload)
         try:
             uow.audit.append(event)
         except ConcurrencyConflict as e:
@@ -250,7 +256,9 @@ class Engine:
                 return existing
             subject = Subject(self._ids(), ref, self.now(), category)
             uow.subjects.add(subject)
-            self._audit(uow, "subject.registered", subject.id, {"category": category})
+            self._audit(
+                uow, "subject.registered", subject.id, {"category": category}, subject.registered_at
+            )
             return subject
 
         # A concurrent registration of the same ref conflicts; the retry returns theirs.
@@ -263,10 +271,12 @@ class Engine:
     def mark_left(self, subject: SubjectLike) -> None:
         """Record that the person left the service; starts retention periods (R-ACC-1)."""
 
+        sid = self._subject_id(subject)
+
         def op(uow: UnitOfWork) -> None:
-            facts = self._facts(uow, subject)
-            uow.subjects.mark_left(facts.subject.id, self.now())
-            self._audit(uow, "subject.left", facts.subject.id, {})
+            now = self.now()
+            uow.subjects.mark_left(sid, now)  # raises SubjectNotFound
+            self._audit(uow, "subject.left", sid, {}, now)
 
         self._run(op)
 
@@ -332,10 +342,11 @@ class Engine:
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)
-            decision = decide_acquisition(self.policy, facts, query, self.now())
+            now = self.now()
+            decision = decide_acquisition(self.policy, facts, query, now)
             payload = self._decision_payload(decision)
             if not decision.allowed:
-                self._audit(uow, "acquisition.denied", facts.subject.id, payload)
+                self._audit(uow, "acquisition.denied", facts.subject.id, payload, now)
                 raise AcquisitionDenied(decision)
             acquisition = Acquisition(
                 id=self._ids(),
@@ -344,7 +355,7 @@ class Engine:
                 purposes=query.purposes,
                 channel=chan,
                 source=source,
-                acquired_at=self.now(),
+                acquired_at=now,
                 policy_version=self.policy.version,
                 opted_in=query.opted_in,
             )
@@ -355,7 +366,7 @@ class Engine:
                 source=source,
                 policy_version=self.policy.version,
             )
-            self._audit(uow, "acquisition.recorded", facts.subject.id, payload)
+            self._audit(uow, "acquisition.recorded", facts.subject.id, payload, now)
             return acquisition
 
         return self._run(op)
@@ -400,7 +411,8 @@ class Engine:
                 expires_at=expires,
             )
             uow.consents.add(consent)
-            self._audit(uow, "consent.given", facts.subject.id, self._consent_payload(consent))
+            payload = self._consent_payload(consent)
+            self._audit(uow, "consent.given", facts.subject.id, payload, now)
             return consent
 
         return self._run(op)
@@ -419,6 +431,7 @@ class Engine:
 
         def op(uow: UnitOfWork) -> Consent:
             facts = self._facts(uow, subject)
+            now = self.now()
             consent = Consent(
                 self._ids(),
                 facts.subject.id,
@@ -426,11 +439,12 @@ class Engine:
                 ConsentStatus.REFUSED,
                 _evidence(evidence),
                 self.policy.version,
-                self.now(),
-                ended_at=self.now(),
+                now,
+                ended_at=now,
             )
             uow.consents.add(consent)
-            self._audit(uow, "consent.refused", facts.subject.id, self._consent_payload(consent))
+            payload = self._consent_payload(consent)
+            self._audit(uow, "consent.refused", facts.subject.id, payload, now)
             return consent
 
         return self._run(op)
@@ -545,7 +559,7 @@ class Engine:
                 ended = c.transition(status, now)
                 uow.consents.update(ended)
                 payload = {**self._consent_payload(ended), **details}
-                self._audit(uow, f"consent.{status.value}", facts.subject.id, payload)
+                self._audit(uow, f"consent.{status.value}", facts.subject.id, payload, now)
                 done.append(ended)
             return tuple(done)
 
@@ -559,8 +573,11 @@ class Engine:
         return self._run(lambda uow: self._facts(uow, subject).acquisitions, write=False)
 
     def provisions(self, subject: SubjectLike) -> tuple[ProvisionRecord, ...]:
+        sid = self._subject_id(subject)
+
         def op(uow: UnitOfWork) -> tuple[ProvisionRecord, ...]:
-            sid = self._facts(uow, subject).subject.id
+            if uow.subjects.get(sid) is None:
+                raise SubjectNotFound(sid)
             return tuple(uow.provisions.for_subject(sid))
 
         return self._run(op, write=False)
@@ -623,15 +640,15 @@ class Engine:
 
         def op(uow: UnitOfWork) -> Decision:
             facts = self._facts(uow, subject)
-            decision = decide_use(self.policy, facts, query, self.now())
+            now = self.now()
+            decision = decide_use(self.policy, facts, query, now)
             payload = self._decision_payload(decision)
             if query.actor is not None:
                 payload["actor"] = query.actor.id
             if query.exemption is not None:
                 payload["justification"] = justification
-            self._audit(
-                uow, "use.allowed" if decision.allowed else "use.denied", facts.subject.id, payload
-            )
+            kind = "use.allowed" if decision.allowed else "use.denied"
+            self._audit(uow, kind, facts.subject.id, payload, now)
             if not decision.allowed:
                 raise UseDenied(decision)
             return decision
@@ -697,7 +714,7 @@ class Engine:
             decision = decide_provision(self.policy, facts, query, now)
             payload = self._decision_payload(decision)
             if not decision.allowed:
-                self._audit(uow, "provision.denied", facts.subject.id, payload)
+                self._audit(uow, "provision.denied", facts.subject.id, payload, now)
                 raise ProvisionDenied(decision)
             assert decision.basis is not None
             rec = self.policy.recipients[recipient]
@@ -723,7 +740,7 @@ class Engine:
             payload.update(
                 record_id=record.id, required_by_law=required, justification=justification
             )
-            self._audit(uow, "provision.recorded", facts.subject.id, payload)
+            self._audit(uow, "provision.recorded", facts.subject.id, payload, now)
             return record
 
         return self._run(op)
