@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -245,3 +246,17 @@ def test_decisions_name_the_rules_they_rest_on_for_machines() -> None:
     assert event.payload["rules"] == ["R-USE-4"]
     assert event.payload["policy_version"] == "v1"
     assert engine.check_use(s, purpose="service", items={"email"}).rules == ()
+
+
+def test_r_con_2_a_consent_was_in_force_only_between_giving_and_withdrawal() -> None:
+    engine, clock = make_engine()
+    s = customer(engine)
+    given = clock.now()
+    engine.grant_consent(s, purpose="newsletter")
+    clock.advance(timedelta(days=1))
+    [withdrawn] = engine.withdraw_consent(s, purpose="newsletter")
+    assert withdrawn.active_at(given + timedelta(hours=1))
+    assert not withdrawn.active_at(withdrawn.ended_at or given)
+    assert not withdrawn.active_at(given - timedelta(seconds=1))
+    odd = attrs.evolve(withdrawn, ended_at=None)  # ended, time unknown: fail closed
+    assert not odd.active_at(given + timedelta(hours=1))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pipolicy as pp
@@ -21,17 +20,14 @@ else:  # pragma: no cover - Python 3.10 only
 __all__ = ["EXAMPLES", "JST", "example", "example_data", "start"]
 
 JST = timezone(timedelta(hours=9))
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
-
-
-def example(name: str) -> pp.Policy:
-    """Load ``examples/policies/<name>.toml`` through the public loader."""
-    return pp.load_policy(EXAMPLES / f"{name}.toml")
+EXAMPLES = pp.example_policy_path("indigo_blue").parent
+example = pp.example_policy
 
 
 def example_data(name: str) -> dict[str, Any]:
     """The parsed TOML of an example, for building a variant with ``pp.policy_from_dict``."""
-    data: dict[str, Any] = tomllib.loads((EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"))
+    text = pp.example_policy_path(name).read_text(encoding="utf-8")
+    data: dict[str, Any] = tomllib.loads(text)
     return data
 
 

@@ -76,11 +76,23 @@ class Consent:
     ended_at: datetime | None = None
     version: int = 1
 
-    def is_active(self, now: datetime) -> bool:
-        """Given, not ended and not past its expiry at ``now``."""
-        if self.status is not ConsentStatus.GIVEN or self.given_at > now:
+    def active_at(self, at: datetime) -> bool:
+        """Was the consent in force at ``at``: given by then, not yet ended or expired?
+
+        Works for any moment, past ones included (investigations ask about the time of a
+        recorded use); a refused consent was never in force.
+        """
+        if self.status is ConsentStatus.REFUSED or self.given_at > at:
             return False
-        return self.expires_at is None or now < self.expires_at
+        if self.ended_at is not None and self.ended_at <= at:
+            return False
+        if self.status is not ConsentStatus.GIVEN and self.ended_at is None:
+            return False  # ended at an unknown time: never count on it (fail closed)
+        return self.expires_at is None or at < self.expires_at
+
+    def is_active(self, now: datetime) -> bool:
+        """In force at ``now`` (see :meth:`active_at`)."""
+        return self.active_at(now)
 
     def transition(self, status: ConsentStatus, at: datetime) -> Consent:
         """Return the consent moved to ``status``; raise :class:`InvalidTransition` if it cannot."""

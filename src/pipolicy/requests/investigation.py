@@ -189,14 +189,6 @@ _TITLES = {
 }
 
 
-def _active_at(consent: Consent, at: datetime) -> bool:
-    if consent.status is ConsentStatus.REFUSED or consent.given_at > at:
-        return False
-    if consent.ended_at is not None and consent.ended_at <= at:
-        return False
-    return consent.expires_at is None or at < consent.expires_at
-
-
 def _lapsed(consents: Iterable[Consent], purpose: object, at: datetime) -> bool:
     """Had the person consented to ``purpose`` before ``at``, and had that ended by then?"""
     return any(
@@ -204,7 +196,7 @@ def _lapsed(consents: Iterable[Consent], purpose: object, at: datetime) -> bool:
         and c.scope.recipient is None
         and c.status is not ConsentStatus.REFUSED
         and c.given_at <= at
-        and not _active_at(c, at)
+        and not c.active_at(at)
         for c in consents
     )
 
@@ -286,7 +278,7 @@ def _allowed_use(
     c = consents.get(str(p.get("consent_id") or ""))
     if c is None or c.scope.purpose != purpose:
         problem = "rests on no consent of this person to that purpose"
-    elif not _active_at(c, e.at):
+    elif not c.active_at(e.at):
         problem = "was made when the consent it rests on was not in force"
     elif not c.scope.covers_items(items):
         problem = "used items the consent does not cover"
@@ -404,7 +396,7 @@ def _acquisitions(
             consented = {
                 c.scope.purpose
                 for c in facts.consents
-                if c.scope.purpose in acq.purposes and _active_at(c, acq.acquired_at)
+                if c.scope.purpose in acq.purposes and c.active_at(acq.acquired_at)
             }
             for p in purposes:
                 if p.consent is ConsentRule.AT_COLLECTION and p.name not in consented:
@@ -463,7 +455,7 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
             c = consents.get(rec.consent_id or "")
             if c is None or c.scope.recipient != rec.recipient:
                 problem = "rests on no consent of this person to this recipient"
-            elif not _active_at(c, rec.provided_at):
+            elif not c.active_at(rec.provided_at):
                 problem = "was made when the consent it rests on was not in force"
             elif not c.scope.covers_items(rec.items):
                 problem = "gave items the consent does not cover"
