@@ -19,7 +19,7 @@ from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, require_aware
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_chain
-from pipolicy.domain.checks import member, name, names
+from pipolicy.domain.checks import member, name, names, statement
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
@@ -210,11 +210,7 @@ class Engine:
                 raise InvalidInput("justification= is only meaningful with exemption=")
             return None
         value = member(Exemption, exemption, "exemption")
-        if not isinstance(justification, str) or not justification.strip():
-            raise InvalidInput(
-                "an exemption needs a justification (e.g. the court order's reference): "
-                "pass justification='...'"
-            )
+        statement(justification, "an exemption's justification", " such as the order's reference")
         return value
 
     def _decision_payload(self, d: Decision) -> dict[str, object]:
@@ -532,8 +528,7 @@ class Engine:
         error. ``reason`` is the business's own statement, kept in the audit log.
         """
         name(consent_id, "consent_id")
-        if not isinstance(reason, str) or not reason.strip():
-            raise InvalidInput("a revocation needs a reason: pass reason='...'")
+        statement(reason, "a revocation's reason")
         [revoked] = self._end_consents(
             subject, ConsentStatus.REVOKED, lambda c: c.id == consent_id, {"reason": reason}
         )

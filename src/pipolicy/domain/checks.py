@@ -14,7 +14,17 @@ from typing import Any, TypeVar
 
 from pipolicy.errors import InvalidInput
 
-__all__ = ["a_date", "a_name", "member", "name", "name_set", "names", "one_of", "text"]
+__all__ = [
+    "a_date",
+    "a_name",
+    "member",
+    "name",
+    "name_set",
+    "names",
+    "one_of",
+    "statement",
+    "text",
+]
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -33,6 +43,13 @@ def name(value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidInput(f"{what} must be a non-empty string, got {type(value).__name__}")
     return value
+
+
+def statement(value: object, what: str, hint: str = "") -> str:
+    """A required free-text statement (a reason, a justification), stripped."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{what} is required: give it as a non-empty string{hint}")
+    return value.strip()
 
 
 def names(value: object, what: str, *, required: bool = True) -> frozenset[str]:

@@ -26,7 +26,7 @@ import attrs
 
 from pipolicy.clock import require_aware
 from pipolicy.domain.audit import AuditEvent
-from pipolicy.domain.checks import member, names
+from pipolicy.domain.checks import member, names, statement
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     FEE_KINDS,
@@ -133,12 +133,6 @@ class _Context:
     @property
     def ref(self) -> str:
         return self.facts.subject.ref
-
-
-def _text(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{what} is required: give it as a non-empty string")
-    return value.strip()
 
 
 def _json_copy(value: object, what: str) -> object:
@@ -513,7 +507,7 @@ class RequestService:
         than the current one, :class:`InvalidTransition` for an answered request.
         """
         new_due = require_aware(due, "due")
-        why = _text(reason, "reason")
+        why = statement(reason, "reason")
         engine = self._engine
 
         def op(uow: UnitOfWork) -> Request:
@@ -563,7 +557,7 @@ class RequestService:
         with :meth:`fulfil`).
         """
         g = member(RefusalGround, ground, "refusal ground")
-        why = _text(explanation, "explanation")
+        why = statement(explanation, "explanation")
         engine = self._engine
 
         def op(uow: UnitOfWork) -> Request:
