@@ -484,16 +484,7 @@ class RequestService:
             explanation = "; ".join(p.message for p in result.problems) + (
                 ". Please submit a new request with the documents listed in our procedure."
             )
-            new = advance(
-                r,
-                RequestState.REFUSED,
-                now,
-                "refused",
-                ground.value,
-                ground=ground,
-                statement=refusal_statement(self._policy, r, ground, explanation),
-                details=_answered_details(details),
-            )
+            new = self._refused(r, ground, explanation, now, details)
             uow.requests.update(new)
             self._audit(uow, "request.refused", new, ground=ground.value, by="verification")
             return new
@@ -577,16 +568,7 @@ class RequestService:
                     "applicant not yet identified whether data is held"
                 )
             _require_untouched(r, "refused")
-            new = advance(
-                r,
-                RequestState.REFUSED,
-                engine.now(),
-                "refused",
-                g.value,
-                ground=g,
-                statement=refusal_statement(self._policy, r, g, why),
-                details=_answered_details(r.details),
-            )
+            new = self._refused(r, g, why, engine.now())
             uow.requests.update(new)
             self._audit(uow, "request.refused", new, ground=g.value, by="business")
             return new
@@ -762,21 +744,32 @@ class RequestService:
             return self._delete(ctx)
         return self._suspend(ctx)
 
-    def _not_retained(self, r: Request, explanation: str) -> Answer:
-        now = self._engine.now()
-        g = G.NOT_RETAINED
-        new = advance(
+    def _refused(
+        self,
+        r: Request,
+        ground: RefusalGround,
+        explanation: str,
+        now: datetime,
+        details: Mapping[str, object] | None = None,
+    ) -> Request:
+        """``r`` refused on ``ground``, with the written statement the person receives."""
+        return advance(
             r,
             RequestState.REFUSED,
             now,
             "refused",
-            g.value,
-            ground=g,
-            statement=refusal_statement(self._policy, r, g, explanation),
-            details=_answered_details(r.details),
+            ground.value,
+            ground=ground,
+            statement=refusal_statement(self._policy, r, ground, explanation),
+            details=_answered_details(r.details if details is None else details),
         )
+
+    def _not_retained(self, r: Request, explanation: str) -> Answer:
+        new = self._refused(r, G.NOT_RETAINED, explanation, self._engine.now())
         return self._answer(
-            self._save(new, [("request.refused", {"ground": g.value, "by": "fulfilment"})])
+            self._save(
+                new, [("request.refused", {"ground": G.NOT_RETAINED.value, "by": "fulfilment"})]
+            )
         )
 
     def _complete(
