@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from pipolicy.clock import require_aware
+from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.checks import member, names, statement
 from pipolicy.domain.provisions import ProvisionRecord
@@ -1062,21 +1063,31 @@ class RequestService:
         inv = self._investigation(ctx)
         return inv.relevant, (inv.summary() if inv.relevant else None)
 
+    def _held_scope(
+        self, ctx: _Context, *, excluding: str | None = None
+    ) -> tuple[dict[str, list[Acquisition]], frozenset[str], frozenset[str]]:
+        """What is held (item -> acquisitions), the items the request names, and the
+        items it reaches: the named ones held, or everything held if none are named."""
+        held = holdings(ctx.facts, ctx.now, excluding=excluding)
+        named = self._scope(ctx.request)
+        scope = (named & held.keys()) if named else frozenset(held)
+        return held, named, frozenset(scope)
+
+    def _nothing_held(self, r: Request, named: frozenset[str]) -> Answer:
+        return self._not_retained(
+            r,
+            "we hold no personal data about you" + (" among the items you named" if named else ""),
+        )
+
     def _delete(self, ctx: _Context) -> Answer:
         r = ctx.request
-        held = frozenset(holdings(ctx.facts, ctx.now, excluding=r.id))
-        named = self._scope(r)
-        scope = (named & held) if named else held
+        held_by, named, scope = self._held_scope(ctx, excluding=r.id)
         if not scope:
-            return self._not_retained(
-                r,
-                "we hold no personal data about you"
-                + (" among the items you named" if named else ""),
-            )
-        held_for: dict[str, set[str]] = {}
-        for acq in ctx.facts.acquisitions:
-            for item in acq.items:
-                held_for.setdefault(item, set()).update(acq.purposes)
+            return self._nothing_held(r, named)
+        held = frozenset(held_by)
+        held_for = {
+            item: {p for acq in acqs for p in acq.purposes} for item, acqs in held_by.items()
+        }
         duties = {i: self._policy.retention_duty(i, held_for.get(i, ())) for i in sorted(scope)}
         retained = {i: why for i, why in duties.items() if why}
         erasable = scope - set(retained)
@@ -1128,16 +1139,11 @@ class RequestService:
             if r.kind is K.SUSPENSION_OF_USE
             else RestrictionKind.SUSPEND_PROVISION
         )
-        held = frozenset(holdings(ctx.facts, ctx.now))
-        named = self._scope(r)
-        purposes = self._scope(r, "purposes")
-        scope = (named & held) if named else held
+        held_by, named, scope = self._held_scope(ctx)
         if not scope:
-            return self._not_retained(
-                r,
-                "we hold no personal data about you"
-                + (" among the items you named" if named else ""),
-            )
+            return self._nothing_held(r, named)
+        held = frozenset(held_by)
+        purposes = self._scope(r, "purposes")
         findings, summary = self._findings(ctx)
         recipients = self._scope(r, "recipients")
         r, ids = self._restrict(r, [(kind, named, purposes)], recipients)
