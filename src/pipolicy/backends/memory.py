@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cached_property
 from types import TracebackType
+from typing import Any
 
 import attrs
 from typing_extensions import Self
@@ -76,6 +77,17 @@ class _Repo:
 
         self._undo.append(undo)
 
+    def _update_versioned(
+        self, mapping: dict[str, Any], what: str, key: str, version: int, value: object
+    ) -> None:
+        """Store ``value`` only over the version just before it: a lost update conflicts."""
+        stored = mapping.get(key)
+        if stored is None or stored.version != version - 1:
+            raise ConcurrencyConflict(
+                f"{what} {key} changed since it was read: reload it and try again"
+            )
+        self._set(mapping, key, value)
+
 
 class _Subjects(_Repo):
     def add(self, subject: Subject) -> None:
@@ -112,12 +124,7 @@ class _Consents(_Repo):
         return [self._s.consents[c] for c in self._s.consents_by_subject.get(subject_id, ())]
 
     def update(self, consent: Consent) -> None:
-        stored = self._s.consents.get(consent.id)
-        if stored is None or stored.version != consent.version - 1:
-            raise ConcurrencyConflict(
-                f"consent {consent.id} changed since it was read: reload it and try again"
-            )
-        self._set(self._s.consents, consent.id, consent)  # type: ignore[arg-type]
+        self._update_versioned(self._s.consents, "consent", consent.id, consent.version, consent)
 
 
 class _Acquisitions(_Repo):
@@ -173,12 +180,13 @@ class _Requests(_Repo):
         return [_detached(r) for r in sorted(found, key=lambda r: (r.due, r.id))]
 
     def update(self, request: Request) -> None:
-        stored = self._s.requests.get(request.id)
-        if stored is None or stored.version != request.version - 1:
-            raise ConcurrencyConflict(
-                f"request {request.id} changed since it was read: reload it and try again"
-            )
-        self._set(self._s.requests, request.id, _detached(request))  # type: ignore[arg-type]
+        self._update_versioned(
+            self._s.requests,
+            "request",
+            request.id,
+            request.version,
+            _detached(request),
+        )
 
 
 class _Audit(_Repo):
