@@ -22,10 +22,12 @@ from pipolicy.testing import (
     BackendContract,
     ConsentRepositoryContract,
     EngineContract,
+    LifecycleContract,
     PersistenceContract,
     ProvisionRepositoryContract,
     RequestRepositoryContract,
     RestrictionRepositoryContract,
+    SharedBackendContract,
     SubjectRepositoryContract,
     UnitOfWorkContract,
     assert_equivalent,
@@ -45,6 +47,7 @@ CONCERNS: tuple[type, ...] = (
     RequestRepositoryContract,
     AuditLogContract,
     UnitOfWorkContract,
+    LifecycleContract,
     PersistenceContract,
     EngineContract,
 )
@@ -236,7 +239,35 @@ def test_backend_contract_runs_every_test_of_every_concern() -> None:
                 owners[name] = concern
     assert len(owners) > len(CONCERNS)
     for name, concern in owners.items():
-        assert getattr(BackendContract, name) is getattr(concern, name)
+        assert getattr(SharedBackendContract, name) is getattr(concern, name)
+        if concern is not PersistenceContract:
+            assert getattr(BackendContract, name) is getattr(concern, name)
+        else:
+            assert not hasattr(BackendContract, name)
+
+
+def test_a_persistent_store_running_only_the_one_process_contract_is_told(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pipolicy.backends.memory import MemoryStore
+        from pipolicy.storage.repositories import Capabilities
+        from pipolicy.testing import LifecycleContract
+
+        class PretendsToPersist(MemoryStore):
+            capabilities = Capabilities(persistent=True)
+
+        class TestWrongContract(LifecycleContract):
+            @pytest.fixture
+            def store(self):
+                return PretendsToPersist()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:pipolicy")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*run SharedBackendContract*"])
 
 
 def test_a_backend_without_a_store_fixture_is_told_to_provide_one(

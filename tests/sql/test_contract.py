@@ -12,10 +12,10 @@ import pytest
 
 from pipolicy.backends.sql import SqlStore
 from pipolicy.storage.repositories import Store
-from pipolicy.testing import BackendContract
+from pipolicy.testing import BackendContract, SharedBackendContract
 
 
-class TestSqliteFileStore(BackendContract):
+class TestSqliteFileStore(SharedBackendContract):
     @pytest.fixture
     def store(self, sqlite_url: str) -> Iterator[Store]:
         store = SqlStore(sqlite_url)
@@ -36,7 +36,7 @@ class TestSqliteMemoryStore(BackendContract):
 
 
 @pytest.mark.postgres
-class TestPostgresStore(BackendContract):
+class TestPostgresStore(SharedBackendContract):
     @pytest.fixture
     def store(self, postgres_url: str) -> Iterator[Store]:
         store = SqlStore(postgres_url, upgrade=True)

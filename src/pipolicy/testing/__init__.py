@@ -2,8 +2,10 @@
 
 This is the only part of pipolicy that imports pytest; ``import pipolicy`` never does.
 
-* A storage backend proves itself by subclassing :class:`BackendContract` (or one
-  ``*Contract`` class per concern) and providing a ``store`` fixture.
+* A storage backend proves itself by subclassing :class:`BackendContract` (a store in
+  one process) or :class:`SharedBackendContract` (a database several processes share;
+  also provide ``reopen_store``), or one ``*Contract`` class per concern, and providing a
+  ``store`` fixture.
 * Applications get ``pp_clock``, ``pp_policy``, ``pp_store`` and ``pp_engine`` from the
   pytest plugin :mod:`pipolicy.testing.plugin`, which pytest loads automatically once
   pipolicy is installed.
@@ -23,10 +25,12 @@ from pipolicy.testing.contract import (  # noqa: E402
     BackendContract,
     ConsentRepositoryContract,
     EngineContract,
+    LifecycleContract,
     PersistenceContract,
     ProvisionRepositoryContract,
     RequestRepositoryContract,
     RestrictionRepositoryContract,
+    SharedBackendContract,
     StoreFixtures,
     SubjectRepositoryContract,
     UnitOfWorkContract,
@@ -41,10 +45,12 @@ __all__ = [
     "BackendContract",
     "ConsentRepositoryContract",
     "EngineContract",
+    "LifecycleContract",
     "PersistenceContract",
     "ProvisionRepositoryContract",
     "RequestRepositoryContract",
     "RestrictionRepositoryContract",
+    "SharedBackendContract",
     "StoreFixtures",
     "SubjectRepositoryContract",
     "UnitOfWorkContract",
