@@ -210,12 +210,28 @@ class _Repo:
         result = self._tx.run(lambda c: c.execute(statement), doing)
         return int(result.rowcount)
 
+    def _insert_or_ignore(self, table: sa.Table) -> Any:
+        """``INSERT … ON CONFLICT DO NOTHING`` in this database's dialect: a clash inserts
+        nothing (and, on PostgreSQL, does not abort the transaction)."""
+        dialect = pg_dialect if self._tx._store.dialect == "postgresql" else sqlite_dialect
+        return dialect.insert(table)
+
+    def _update_versioned(
+        self, table: sa.Table, key: str, version: int, values: dict[str, Any], what: str
+    ) -> None:
+        """Store ``values`` only over the version just before: a lost update conflicts."""
+        del values["id"], values["subject_id"]
+        stmt = (
+            table.update().where(table.c.id == key, table.c.version == version - 1).values(values)
+        )
+        if self._write(stmt, f"updating {what}") != 1:
+            raise ConcurrencyConflict(
+                f"{what} {key} changed since it was read: reload it and try again"
+            )
+
     def _insert(self, table: sa.Table, row: dict[str, Any], what: str) -> None:
         """Insert ``row``; a clash on a unique key is a ConcurrencyConflict."""
-        if self._tx.conn().dialect.name == "postgresql":
-            stmt: sa.Executable = pg_dialect.insert(table).values(row).on_conflict_do_nothing()
-        else:
-            stmt = sqlite_dialect.insert(table).values(row).on_conflict_do_nothing()
+        stmt = self._insert_or_ignore(table).values(row).on_conflict_do_nothing()
         if self._write(stmt, f"adding {what}") != 1:
             raise ConcurrencyConflict(
                 f"{what} already exists (another writer was first): use a new id, or "
@@ -275,16 +291,7 @@ class _Consents(_Repo):
 
     def update(self, consent: Consent) -> None:
         values = rows.consent_to_row(consent)
-        del values["id"], values["subject_id"]
-        stmt = (
-            CONSENTS.update()
-            .where(CONSENTS.c.id == consent.id, CONSENTS.c.version == consent.version - 1)
-            .values(values)
-        )
-        if self._write(stmt, "updating a consent") != 1:
-            raise ConcurrencyConflict(
-                f"consent {consent.id} changed since it was read: reload it and try again"
-            )
+        self._update_versioned(CONSENTS, consent.id, consent.version, values, "consent")
 
 
 class _Acquisitions(_Repo):
@@ -358,16 +365,7 @@ class _Requests(_Repo):
 
     def update(self, request: Request) -> None:
         values = rows.request_to_row(request)
-        del values["id"], values["subject_id"]
-        stmt = (
-            REQUESTS.update()
-            .where(REQUESTS.c.id == request.id, REQUESTS.c.version == request.version - 1)
-            .values(values)
-        )
-        if self._write(stmt, "updating a request") != 1:
-            raise ConcurrencyConflict(
-                f"request {request.id} changed since it was read: reload it and try again"
-            )
+        self._update_versioned(REQUESTS, request.id, request.version, values, "request")
 
 
 class _Audit(_Repo):
@@ -379,12 +377,7 @@ class _Audit(_Repo):
         names = [c.name for c in AUDIT.c]
         source = sa.select(*(sa.literal(row[n], AUDIT.c[n].type).label(n) for n in names))
         source = source.where(previous == event.seq - 1)
-        if self._tx.conn(write=True).dialect.name == "postgresql":
-            stmt: sa.Executable = (
-                pg_dialect.insert(AUDIT).from_select(names, source).on_conflict_do_nothing()
-            )
-        else:
-            stmt = sqlite_dialect.insert(AUDIT).from_select(names, source).on_conflict_do_nothing()
+        stmt = self._insert_or_ignore(AUDIT).from_select(names, source).on_conflict_do_nothing()
         if self._write(stmt, "appending to the audit log") != 1:
             raise ConcurrencyConflict(
                 f"audit position {event.seq} is not the next free one: another writer "
