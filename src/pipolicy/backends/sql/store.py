@@ -89,6 +89,25 @@ WRITER_LOCK_KEY = _lock_key("pipolicy.writer")
 # -- the transaction ------------------------------------------------------------------
 
 
+def _while_locked(
+    attempt: Callable[[], T], timeout: float, cleanup: Callable[[], object] = lambda: None
+) -> T:
+    """Run ``attempt``, again while SQLite reports its lock taken, for up to ``timeout`` s.
+
+    Bounded and jittered, so waiting writers do not retry in lockstep; any other error,
+    or the lock still taken at the deadline, is raised after ``cleanup``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return attempt()
+        except Exception as e:
+            cleanup()
+            if not is_locked(e) or time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.002, 0.02))
+
+
 class _Transaction:
     """The connection of one unit of work, begun lazily, again after each commit."""
 
@@ -145,20 +164,14 @@ class _Transaction:
             # Reads run in autocommit: each statement sees one consistent state, and a
             # check is one statement.
             return
-        statement = "BEGIN IMMEDIATE"
-        deadline = time.monotonic() + self._store.lock_timeout
-        while True:
-            try:
-                conn.exec_driver_sql(statement)
-                return
-            except exc.OperationalError as e:
-                conn.rollback()
-                if not is_locked(e) or time.monotonic() >= deadline:
-                    raise translate(e, "beginning a unit of work") from e
-                time.sleep(random.uniform(0.002, 0.02))
-            except exc.SQLAlchemyError as e:
-                conn.rollback()
-                raise translate(e, "beginning a unit of work") from e
+        try:
+            _while_locked(
+                lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"),
+                self._store.lock_timeout,
+                cleanup=conn.rollback,
+            )
+        except exc.SQLAlchemyError as e:
+            raise translate(e, "beginning a unit of work") from e
 
     def run(self, statement: Callable[[Connection], T], doing: str) -> T:
         assert self._conn is not None
@@ -526,17 +539,13 @@ def _sqlite_setup(file_backed: bool, lock_timeout: float) -> Callable[[Any, Any]
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
             if file_backed:
-                deadline = time.monotonic() + lock_timeout
-                while True:
-                    try:
-                        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-                        if str(mode).lower() != "wal":
-                            cursor.execute("PRAGMA journal_mode = WAL")
-                        break
-                    except Exception as e:  # sqlite3.OperationalError, not wrapped here
-                        if not is_locked(e) or time.monotonic() >= deadline:
-                            raise
-                        time.sleep(random.uniform(0.002, 0.02))
+
+                def wal() -> None:
+                    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+                    if str(mode).lower() != "wal":
+                        cursor.execute("PRAGMA journal_mode = WAL")
+
+                _while_locked(wal, lock_timeout)
         finally:
             cursor.close()
 
