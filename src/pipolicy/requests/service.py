@@ -173,11 +173,15 @@ def _documents(documents: Iterable[Document]) -> tuple[Document, ...]:
     return docs
 
 
+def _recorded_sources(r: Request) -> Mapping[str, object]:
+    """Source name -> recorded outcome, as kept in the request's details."""
+    recorded = r.details.get("sources")
+    return recorded if isinstance(recorded, Mapping) else {}
+
+
 def _applied(r: Request) -> list[str]:
     """Sources that already changed the application's data for ``r``."""
-    recorded = r.details.get("sources")
-    if not isinstance(recorded, Mapping):
-        return []
+    recorded = _recorded_sources(r)
     return sorted(
         str(name)
         for name, o in recorded.items()
@@ -693,7 +697,6 @@ class RequestService:
             )
         outcome = r.details.get("outcome")
         out: Mapping[str, object] = outcome if isinstance(outcome, Mapping) else {}
-        sources = r.details.get("sources")
         changes = out.get("changes")
         retained = out.get("retained")
         restrictions = out.get("restrictions")
@@ -706,7 +709,8 @@ class RequestService:
             ],
             sources=[
                 SourceOutcome.from_dict(name, data)
-                for name, data in (sources.items() if isinstance(sources, Mapping) else [])
+                for name, data in _recorded_sources(r).items()
+                if isinstance(data, Mapping)
             ],
             restrictions=[str(x) for x in (restrictions if isinstance(restrictions, list) else [])],
         )
@@ -804,8 +808,7 @@ class RequestService:
 
     def _record(self, r: Request, outcome: SourceOutcome) -> Request:
         """Keep one source's outcome with the request, at once."""
-        recorded = r.details.get("sources")
-        sources = dict(recorded) if isinstance(recorded, Mapping) else {}
+        sources = dict(_recorded_sources(r))
         sources[outcome.source] = outcome.to_dict()
         text = f"{outcome.source}: {outcome.operation}" + (
             f" failed ({outcome.error})" if not outcome.ok else " done"
@@ -861,8 +864,7 @@ class RequestService:
         self, r: Request, operation: str, call: Callable[[DataSource], Mapping[str, str]]
     ) -> tuple[Request, list[SourceOutcome]]:
         """Call each source that has not yet done ``operation`` for this request."""
-        recorded = r.details.get("sources")
-        done = recorded if isinstance(recorded, Mapping) else {}
+        done = _recorded_sources(r)
         outcomes: list[SourceOutcome] = []
         for name, source in self._sources.items():
             prior = done.get(name)
