@@ -45,16 +45,6 @@ def running() -> tuple[pp.Engine, pp.FixedClock]:
     return start("indigo_blue", NOW)
 
 
-@pytest.fixture
-def engine(running: tuple[pp.Engine, pp.FixedClock]) -> pp.Engine:
-    return running[0]
-
-
-@pytest.fixture
-def clock(running: tuple[pp.Engine, pp.FixedClock]) -> pp.FixedClock:
-    return running[1]
-
-
 def customer(engine: pp.Engine, items: frozenset[str] = SERVICE_ITEMS) -> pp.Subject:
     """A customer who gave permission for the service and then filled in the form (L10, L56)."""
     s = engine.register_subject("customer-1", category="customer")

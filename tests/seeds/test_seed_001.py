@@ -45,16 +45,6 @@ def running() -> tuple[pp.Engine, pp.FixedClock]:
     return start("indigo", NOW)
 
 
-@pytest.fixture
-def engine(running: tuple[pp.Engine, pp.FixedClock]) -> pp.Engine:
-    return running[0]
-
-
-@pytest.fixture
-def clock(running: tuple[pp.Engine, pp.FixedClock]) -> pp.FixedClock:
-    return running[1]
-
-
 def member(engine: pp.Engine, ref: str = "member-1") -> pp.Subject:
     """A member who asked for a consultation (L22) by e-mail (L14)."""
     s = engine.register_subject(ref, category="member")

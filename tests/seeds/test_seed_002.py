@@ -41,16 +41,6 @@ def running() -> tuple[pp.Engine, pp.FixedClock]:
     return start("handling_agreement", NOW)
 
 
-@pytest.fixture
-def engine(running: tuple[pp.Engine, pp.FixedClock]) -> pp.Engine:
-    return running[0]
-
-
-@pytest.fixture
-def clock(running: tuple[pp.Engine, pp.FixedClock]) -> pp.FixedClock:
-    return running[1]
-
-
 def customer(engine: pp.Engine) -> pp.Subject:
     """A customer of the services, notified of the purposes of L7-L12 at collection."""
     s = engine.register_subject("customer-1", category="customer")

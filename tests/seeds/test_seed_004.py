@@ -44,16 +44,6 @@ def running() -> tuple[pp.Engine, pp.FixedClock]:
     return start("carbgem", NOW)
 
 
-@pytest.fixture
-def engine(running: tuple[pp.Engine, pp.FixedClock]) -> pp.Engine:
-    return running[0]
-
-
-@pytest.fixture
-def clock(running: tuple[pp.Engine, pp.FixedClock]) -> pp.FixedClock:
-    return running[1]
-
-
 def customer(engine: pp.Engine) -> pp.Subject:
     """A customer of the analysis service, who also answered the optional questions (L9, L13)."""
     s = engine.register_subject("customer-1", category="customer")
