@@ -650,15 +650,7 @@ class ConsentRepositoryContract(StoreFixtures):
         mine = [_consent("c-b"), _consent("c-c"), _consent("c-a")]
         other = _consent("c-0", "s-2")
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject("s-1"))
-            uow.subjects.add(_subject("s-2"))
-            uow.consents.add(mine[0])
-            uow.consents.add(other)
-            uow.consents.add(mine[1])
-            uow.consents.add(mine[2])
-
-        _in_unit(store, write)
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
         assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-2")), [other])
 
@@ -787,15 +779,7 @@ class AcquisitionRepositoryContract(StoreFixtures):
         ]
         other = _acquisition("a-0", "s-2")
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject("s-1"))
-            uow.subjects.add(_subject("s-2"))
-            uow.acquisitions.add(mine[0])
-            uow.acquisitions.add(other)
-            uow.acquisitions.add(mine[1])
-            uow.acquisitions.add(mine[2])
-
-        _in_unit(store, write)
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
         assert_equivalent(_read(store, lambda uow: uow.acquisitions.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.acquisitions.for_subject("s-2")), [other])
         assert _read(store, lambda uow: uow.acquisitions.for_subject("s-unknown")) == []
@@ -804,13 +788,7 @@ class AcquisitionRepositoryContract(StoreFixtures):
         assert _read(store, lambda uow: list(uow.acquisitions.scan())) == []
         written = [_acquisition("a-1"), _acquisition("a-2", "s-2"), _acquisition("a-3")]
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject("s-1"))
-            uow.subjects.add(_subject("s-2"))
-            for acquisition in written:
-                uow.acquisitions.add(acquisition)
-
-        _in_unit(store, write)
+        _store_all(store, _subject("s-1"), _subject("s-2"), *written)
         scanned = _read(store, lambda uow: list(uow.acquisitions.scan()))
         assert_equivalent(sorted(scanned, key=lambda a: a.id), written)
 
@@ -867,12 +845,7 @@ class ProvisionRepositoryContract(StoreFixtures):
             consent_id="c-1",
         )
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject())
-            uow.consents.add(consent)
-            uow.provisions.add(record)
-
-        _in_unit(store, write)
+        _store_all(store, _subject(), consent, record)
         assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), [record])
 
     def test_r_tpp_2_exemption_record_keeps_its_justification(self, store: Store) -> None:
@@ -895,15 +868,7 @@ class ProvisionRepositoryContract(StoreFixtures):
         mine = [_provision("p-b"), _provision("p-c"), _provision("p-a")]
         other = _provision("p-0", "s-2")
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject("s-1"))
-            uow.subjects.add(_subject("s-2"))
-            uow.provisions.add(mine[0])
-            uow.provisions.add(other)
-            uow.provisions.add(mine[1])
-            uow.provisions.add(mine[2])
-
-        _in_unit(store, write)
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
         assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-2")), [other])
         assert _read(store, lambda uow: uow.provisions.for_subject("s-unknown")) == []
@@ -954,12 +919,7 @@ class RestrictionRepositoryContract(StoreFixtures):
             since=datetime(2026, 4, 20, 17, 0, 0, 7, tzinfo=NPT),
         )
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject())
-            uow.requests.add(request)
-            uow.restrictions.add(restriction)
-
-        _in_unit(store, write)
+        _store_all(store, _subject(), request, restriction)
         assert_equivalent(
             _read(store, lambda uow: uow.restrictions.for_subject("s-1")), [restriction]
         )
@@ -987,15 +947,7 @@ class RestrictionRepositoryContract(StoreFixtures):
         ]
         other = _restriction("x-0", "s-2")
 
-        def write(uow: UnitOfWork) -> None:
-            uow.subjects.add(_subject("s-1"))
-            uow.subjects.add(_subject("s-2"))
-            uow.restrictions.add(mine[0])
-            uow.restrictions.add(other)
-            uow.restrictions.add(mine[1])
-            uow.restrictions.add(mine[2])
-
-        _in_unit(store, write)
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
         assert_equivalent(_read(store, lambda uow: uow.restrictions.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.restrictions.for_subject("s-2")), [other])
         assert _read(store, lambda uow: uow.restrictions.for_subject("s-unknown")) == []
