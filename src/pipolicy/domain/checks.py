@@ -8,6 +8,7 @@ may be personal data): only its type.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from pipolicy.errors import InvalidInput
 __all__ = [
     "a_date",
     "a_name",
+    "json_copy",
     "member",
     "name",
     "name_set",
@@ -66,6 +68,39 @@ def names(value: object, what: str, *, required: bool = True) -> frozenset[str]:
     if not all(isinstance(n, str) and n for n in found):
         raise InvalidInput(f"{what} must be non-empty strings")
     return found
+
+
+def json_copy(value: object, what: str) -> Any:
+    """A detached copy of ``value`` as plain JSON, refusing what JSON would silently change
+    or drop (NaN and infinities, non-string keys, other types), so every backend stores
+    exactly what it was given."""
+
+    def check(v: object, depth: int) -> None:
+        if depth > 64:
+            raise InvalidInput(f"{what} is nested too deeply to be JSON-ready")
+        if v is None or isinstance(v, (str, bool, int)):
+            return
+        if isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise InvalidInput(f"{what} must be JSON-ready: it holds a NaN or infinity")
+            return
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                check(x, depth + 1)
+            return
+        if isinstance(v, Mapping):
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    raise InvalidInput(f"{what} must be JSON-ready: its keys must be strings")
+                check(x, depth + 1)
+            return
+        raise InvalidInput(
+            f"{what} must be JSON-ready (str, int, finite float, bool, None, lists and dicts "
+            f"with string keys), not a {type(v).__name__}"
+        )
+
+    check(value, 0)
+    return json.loads(json.dumps(value))
 
 
 def _field(attribute: Any) -> str:

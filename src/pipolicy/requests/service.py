@@ -16,7 +16,6 @@ document contents, exported values, and correction values once the request is an
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -27,7 +26,7 @@ import attrs
 from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEvent
-from pipolicy.domain.checks import member, names, statement
+from pipolicy.domain.checks import json_copy, member, names, statement
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     FEE_KINDS,
@@ -134,31 +133,6 @@ class _Context:
     @property
     def ref(self) -> str:
         return self.facts.subject.ref
-
-
-def _json_copy(value: object, what: str) -> object:
-    """A deep copy through JSON: proves ``value`` is JSON-ready and detaches it from the
-    caller, who may change their objects after submitting."""
-    try:
-        _check_keys(value)
-        return json.loads(json.dumps(value, allow_nan=False))
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            f"{what} must be JSON-ready (str, int, finite float, bool, None, lists and "
-            "dicts with string keys)"
-        ) from None
-
-
-def _check_keys(value: object) -> None:
-    """Reject what ``json.dumps`` would silently change: non-string keys."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError("non-string key")
-            _check_keys(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _check_keys(item)
 
 
 def _documents(documents: Iterable[Document]) -> tuple[Document, ...]:
@@ -315,7 +289,7 @@ class RequestService:
             )
         item_names = names(list(changes), "changes")
         self._policy.check_items(item_names)
-        copied = _json_copy({str(k): v for k, v in changes.items()}, "correction values")
+        copied = json_copy({str(k): v for k, v in changes.items()}, "correction values")
         assert isinstance(copied, dict)
         return copied
 
@@ -364,7 +338,7 @@ class RequestService:
                     raise InvalidInput("only a correction request takes changes")
                 out[key] = self._changes(value)
             else:
-                out[key] = _json_copy(value, f"details[{key!r}]")
+                out[key] = json_copy(value, f"details[{key!r}]")
         return out
 
     @staticmethod

@@ -8,12 +8,12 @@ the UTC offset it was written with (see :mod:`pipolicy.backends.sql.tables`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from pipolicy.clock import require_aware
+from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
@@ -108,36 +108,8 @@ def _undate(value: str | None) -> date | None:
 
 
 def _json_value(value: Mapping[str, object], what: str) -> dict[str, Any]:
-    """``value`` as plain JSON, refusing what JSON would silently change or drop."""
-
-    def check(v: object, depth: int) -> None:
-        if depth > 64:
-            raise InvalidInput(f"{what} is nested too deeply to store")
-        if v is None or isinstance(v, (str, bool, int)):
-            return
-        if isinstance(v, float):
-            if v != v or v in (float("inf"), float("-inf")):
-                raise InvalidInput(f"{what} holds a NaN or infinite number, which JSON cannot")
-            return
-        if isinstance(v, (list, tuple)):
-            for x in v:
-                check(x, depth + 1)
-            return
-        if isinstance(v, Mapping):
-            for k, x in v.items():
-                if not isinstance(k, str):
-                    raise InvalidInput(
-                        f"{what} has a non-string key: JSON objects take str keys only"
-                    )
-                check(x, depth + 1)
-            return
-        raise InvalidInput(
-            f"{what} holds a {type(v).__name__}: store JSON values only (str, int, float, "
-            "bool, None, lists, dicts with str keys)"
-        )
-
-    check(value, 0)
-    result: dict[str, Any] = json.loads(json.dumps(dict(value)))
+    """``value`` as plain JSON for a JSON column (see :func:`checks.json_copy`)."""
+    result: dict[str, Any] = checks.json_copy(dict(value), what)
     return result
 
 
