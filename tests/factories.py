@@ -27,9 +27,12 @@ def make_policy(**overrides: Any) -> pp.Policy:
             items={"name", "email", "address"},
             optional_items={"hobbies"},
             categories={"customer"},
-            retention_days=365,
+            retention="365 days",
+            retention_from="collection",
         ),
-        "newsletter": pp.Purpose("newsletter", items={"email"}, retention_days=30),
+        "newsletter": pp.Purpose(
+            "newsletter", items={"email"}, retention="30 days", retention_from="collection"
+        ),
         "signup": pp.Purpose(
             "signup", items={"name", "email"}, consent=pp.ConsentRule.AT_COLLECTION
         ),
@@ -57,7 +60,11 @@ def make_policy(**overrides: Any) -> pp.Policy:
             purposes={"service"},
             items={"name", "address"},
             contract=pp.Contract(
-                confidentiality=True, valid_from=date(2026, 1, 1), until=date(2027, 3, 31)
+                confidentiality=True,
+                security_measures=True,
+                no_reprovision=True,
+                valid_from=date(2026, 1, 1),
+                until=date(2027, 3, 31),
             ),
         ),
         "partner": pp.Recipient("partner", purposes={"service"}, items={"name", "email"}),

@@ -234,22 +234,41 @@ def test_r_acc_1_retention_report_lists_data_past_its_period() -> None:
     assert entry.due_since == nl.acquired_at + timedelta(days=30)
 
 
-def test_r_acc_1_leaving_the_service_restarts_the_period() -> None:
+def test_r_acc_1_004_l25_retention_counts_from_when_the_customer_left() -> None:
+    """004 L25: the storage period applies to "customers who no longer use our service"."""
+    policy = make_policy()
+    purposes = dict(policy.purposes)
+    purposes["newsletter"] = attrs.evolve(purposes["newsletter"], retention_from="left")
+    engine, clock = make_engine(attrs.evolve(policy, purposes=purposes))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    clock.advance(timedelta(days=400))  # an active subscriber is never due
+    assert engine.retention_report() == []
+    left = clock.now()
+    engine.mark_left(s)
+    clock.advance(timedelta(days=30) - timedelta(seconds=1))
+    assert engine.retention_report() == []
+    clock.advance(timedelta(seconds=1))
+    [entry] = engine.retention_report()
+    assert entry.due_since == left + timedelta(days=30)
+
+
+def test_r_acc_1_a_period_from_collection_ignores_leaving() -> None:
     engine, clock = make_engine()
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
     clock.advance(timedelta(days=20))
     engine.mark_left(s)
-    clock.advance(timedelta(days=20))
-    assert engine.retention_report() == []
-    clock.advance(timedelta(days=11))
+    clock.advance(timedelta(days=10, seconds=1))
     assert len(engine.retention_report()) == 1
 
 
 def test_r_acc_1_legal_hold_items_are_reported_separately() -> None:
     policy = make_policy()
     purposes = dict(policy.purposes)
-    purposes["accounting"] = attrs.evolve(purposes["accounting"], retention_days=10)
+    purposes["accounting"] = attrs.evolve(
+        purposes["accounting"], retention="10 days", retention_from="collection"
+    )
     engine, clock = make_engine(make_policy(purposes=purposes))
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"name", "tax_record"}, purposes={"accounting"}, channel="mail")
@@ -294,7 +313,11 @@ def test_r_use_10_service_retention_applies_to_its_purposes() -> None:
     policy = make_policy(
         services={
             "shop": pp.Service(
-                "shop", purposes={"hiring"}, responsible="HR lead", retention_days=60
+                "shop",
+                purposes={"hiring"},
+                responsible="HR lead",
+                retention="60 days",
+                retention_from="collection",
             )
         }
     )

@@ -40,7 +40,7 @@ def test_minimal_policy_loads_with_defaults(tmp_path: Path) -> None:
     assert policy.version == "v1"
     assert policy.revised == date(2026, 4, 1)
     assert policy.purposes["service"].items == {"email"}
-    assert policy.requests.response_days == 14
+    assert str(policy.requests.response) == "14 days"
     assert "consent" in policy.provision_grounds
 
 
@@ -233,7 +233,7 @@ changes = [{ revised = 2026-03-01, related = true, statement = "same service, ne
 kind = "entrustee"
 purposes = ["service"]
 items = ["email"]
-contract = { confidentiality = true, until = 2027-03-31, reference = "C-1" }
+contract = { confidentiality = true, security_measures = true, no_reprovision = true, until = 2027-03-31, reference = "C-1" }
 
 [recipients.group]
 kind = "joint_user"

@@ -39,7 +39,12 @@ def policies(draw: st.DrawFn) -> pp.Policy:
         kind = draw(st.sampled_from([pp.RecipientKind.THIRD_PARTY, pp.RecipientKind.ENTRUSTEE]))
         rec_items = draw(st.sets(st.sampled_from(ITEMS), min_size=1))
         rec_purposes = draw(st.sets(st.sampled_from(sorted(purposes)), min_size=1))
-        contract = pp.Contract(confidentiality=True, until=date(2026, 12, 31))
+        contract = pp.Contract(
+            confidentiality=True,
+            security_measures=True,
+            no_reprovision=True,
+            until=date(2026, 12, 31),
+        )
         recipients[f"r{i}"] = pp.Recipient(
             f"r{i}",
             kind=kind,

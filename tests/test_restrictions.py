@@ -35,7 +35,9 @@ def test_r_req_7_suspension_of_use_denies_use_and_provision_citing_the_request()
 def test_r_req_7_suspension_of_provision_leaves_use_alone() -> None:
     engine, s = restricted(pp.RestrictionKind.SUSPEND_PROVISION)
     assert engine.check_use(s, purpose="service", items={"email"}).allowed
-    assert not engine.check_provision(s, recipient="partner", items={"email"}).allowed
+    assert not engine.check_provision(
+        s, recipient="partner", items={"email"}, purpose="service"
+    ).allowed
 
 
 def test_r_req_7_restriction_scoped_to_items_spares_the_others() -> None:
@@ -59,9 +61,13 @@ def test_r_req_7_deleted_data_is_out_of_reach_even_for_exemptions() -> None:
 
 def test_r_req_7_provision_suspension_scoped_to_recipients() -> None:
     engine, s = restricted(pp.RestrictionKind.SUSPEND_PROVISION, recipients=frozenset({"partner"}))
-    assert not engine.check_provision(s, recipient="partner", items={"email"}).allowed
+    assert not engine.check_provision(
+        s, recipient="partner", items={"email"}, purpose="service"
+    ).allowed
     engine.grant_consent(s, recipient="affiliate", items={"email"})
-    assert engine.check_provision(s, recipient="affiliate", items={"email"}).allowed
+    assert engine.check_provision(
+        s, recipient="affiliate", items={"email"}, purpose="service"
+    ).allowed
     assert engine.check_use(s, purpose="service", items={"email"}).allowed
 
 

@@ -6,12 +6,12 @@ replays decide what "now" is. Every datetime pipolicy accepts or returns is awar
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Protocol, runtime_checkable
 
 from pipolicy.errors import InvalidInput
 
-__all__ = ["Clock", "FixedClock", "SystemClock", "require_aware"]
+__all__ = ["Clock", "FixedClock", "SystemClock", "instant", "require_aware"]
 
 
 def require_aware(value: datetime, name: str = "datetime") -> datetime:
@@ -26,6 +26,23 @@ def require_aware(value: datetime, name: str = "datetime") -> datetime:
     return value
 
 
+def instant(value: datetime, name: str = "datetime") -> datetime:
+    """``value`` as an unambiguous instant: aware, with a fixed UTC offset.
+
+    Python compares two datetimes that share one ``ZoneInfo`` by their wall-clock time,
+    ignoring ``fold``, so during the repeated hour of a daylight-saving change a later
+    instant can compare as earlier. Every instant entering the domain goes through here:
+    the offset it had is kept (for display, as the SQL rows keep it) but frozen, so
+    comparisons and arithmetic are on real elapsed time.
+    """
+    value = require_aware(value, name)
+    if isinstance(value.tzinfo, timezone):
+        return value
+    offset = value.utcoffset()
+    assert offset is not None  # require_aware checked it
+    return value.astimezone(timezone(offset))
+
+
 @runtime_checkable
 class Clock(Protocol):
     """Anything with ``now()`` returning an aware datetime."""
@@ -34,9 +51,9 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The real time, in ``tz`` (UTC by default)."""
+    """The real time, in ``tz`` (UTC by default; the engine gives it the policy's zone)."""
 
-    def __init__(self, tz: timezone = timezone.utc) -> None:
+    def __init__(self, tz: tzinfo = timezone.utc) -> None:
         self._tz = tz
 
     def now(self) -> datetime:
@@ -59,10 +76,15 @@ class FixedClock:
         self._now = require_aware(at, "FixedClock.set")
 
     def advance(self, delta: timedelta) -> datetime:
-        """Move forward by ``delta`` and return the new now."""
+        """Move forward by ``delta`` of real elapsed time and return the new now.
+
+        Across a daylight-saving change the wall clock jumps: one hour after 01:30 on the
+        night clocks go back is 01:30 again, at the other offset.
+        """
         if delta < timedelta(0):
             raise InvalidInput("a clock cannot go back: pass a non-negative timedelta")
-        self._now = self._now + delta
+        tz = self._now.tzinfo
+        self._now = (self._now.astimezone(timezone.utc) + delta).astimezone(tz)
         return self._now
 
     def __repr__(self) -> str:

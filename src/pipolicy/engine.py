@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, TypeVar
 import attrs
 
 from pipolicy.backends.memory import MemoryStore
-from pipolicy.clock import Clock, SystemClock, require_aware
+from pipolicy.clock import Clock, SystemClock, instant
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_chain
 from pipolicy.domain.checks import member, name, names, statement
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.provisions import ProvisionRecord, years_later
+from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -114,7 +114,7 @@ class Engine:
         if clock is not None and not callable(getattr(clock, "now", None)):
             raise InvalidInput("clock must have a now() method returning an aware datetime")
         self.store: Store = store if store is not None else MemoryStore()
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or SystemClock(policy.tz)
         self._ids = ids or (lambda: uuid.uuid4().hex)
         self._requests: RequestService | None = None
 
@@ -137,7 +137,7 @@ class Engine:
     # -- plumbing ---------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return require_aware(self.clock.now(), "clock.now()")
+        return instant(self.clock.now(), "clock.now()")
 
     def _run(self, operation: Callable[[UnitOfWork], T], *, write: bool = True) -> T:
         """Run ``operation`` in one unit of work.
@@ -387,7 +387,7 @@ class Engine:
         """
         scope = self._scope(purpose, recipient, items)
         if expires is not None:
-            require_aware(expires, "expires")
+            expires = instant(expires, "expires")
 
         def op(uow: UnitOfWork) -> Consent:
             facts = self._facts(uow, subject)
@@ -724,7 +724,7 @@ class Engine:
                 basis=decision.basis,
                 provided_at=now,
                 required_by_law=required,
-                keep_until=years_later(now, self.policy.record_retention_years)
+                keep_until=self.policy.later(now, self.policy.record_retention)
                 if required
                 else None,
                 consent_id=decision.consent_id,

@@ -7,23 +7,16 @@ from collections.abc import Iterator
 import pytest
 
 import pipolicy as pp
-from pipolicy.backends.memory import MemoryStore
 from pipolicy.requests import MemorySource
 from pipolicy.storage.repositories import Store
+from tests.stores import BACKENDS, open_backend
 
 from .support import T0, customer, shop_policy
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "memory":
-        made: Store = MemoryStore()
-    else:
-        from pipolicy.backends.sql import SqlStore
-
-        made = SqlStore("sqlite:///:memory:")
-    yield made
-    made.close()
+    yield from open_backend(request.param)
 
 
 @pytest.fixture

@@ -50,7 +50,11 @@ def shop_policy(settings: pp.RequestSettings | None = None) -> pp.Policy:
             consent=pp.ConsentRule.AT_COLLECTION,
         ),
         "campaign": pp.Purpose(
-            "campaign", title="Seasonal campaign", items={"email"}, retention_days=30
+            "campaign",
+            title="Seasonal campaign",
+            items={"email"},
+            retention="30 days",
+            retention_from="collection",
         ),
     }
     recipients = {

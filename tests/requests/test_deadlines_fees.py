@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import pipolicy as pp
 from pipolicy.requests import FEE_KINDS, MemorySource
 
-from .support import T0, customer, passport, shop_policy, verified
+from .support import JST, T0, customer, passport, shop_policy, verified
 
 K = pp.RequestKind
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
@@ -21,20 +21,27 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 # -- deadlines --------------------------------------------------------------------------
 
 
+def end_of(day: int, month: int = 12) -> datetime:
+    """The end of a day in Tokyo: the first instant of the next one."""
+    return datetime(2026, month, day, tzinfo=JST) + timedelta(days=1)
+
+
 def test_r_req_8_a_request_is_due_fourteen_days_after_receipt_by_default(
     engine: pp.Engine, person: pp.Subject
 ) -> None:
-    r = engine.requests.submit(K.DISCLOSURE, subject=person)
-    assert pp.RequestSettings().response_days == 14
-    assert r.due == T0 + timedelta(days=14)
+    r = engine.requests.submit(K.DISCLOSURE, subject=person)  # 22 November, 10:00 JST
+    assert str(pp.RequestSettings().response) == "14 days"
+    assert r.due == end_of(6)  # the whole of 6 December in the policy's zone
 
 
 def test_r_req_8_the_response_period_is_a_policy_setting(
     store: pp.Store, clock: pp.FixedClock
 ) -> None:
-    engine = pp.Engine(shop_policy(pp.RequestSettings(response_days=30)), store=store, clock=clock)
+    engine = pp.Engine(
+        shop_policy(pp.RequestSettings(response="30 days")), store=store, clock=clock
+    )
     r = engine.requests.submit(K.DELETION, subject=customer(engine))
-    assert r.due == T0 + timedelta(days=30)
+    assert r.due == end_of(22)
 
 
 def test_r_req_8_overdue_lists_open_requests_past_their_due_date(
@@ -48,7 +55,7 @@ def test_r_req_8_overdue_lists_open_requests_past_their_due_date(
     clock.advance(timedelta(days=7))
     later = engine.requests.submit(K.CORRECTION, subject=person)
 
-    clock.advance(timedelta(days=7))  # exactly the first request's due date
+    clock.set(end_of(6))  # the first request's last day has just ended
     assert engine.requests.overdue() == []
 
     clock.advance(timedelta(seconds=1))
@@ -79,7 +86,7 @@ def test_r_req_8_an_extension_moves_the_due_date_and_keeps_its_reason(
     assert extended.details["extensions"] == [
         {
             "at": T0.isoformat(),
-            "from": (T0 + timedelta(days=14)).isoformat(),
+            "from": end_of(6).isoformat(),
             "to": new_due.isoformat(),
             "reason": reason,
         }
@@ -119,10 +126,12 @@ def test_r_req_8_a_request_is_overdue_exactly_when_its_period_has_passed(
     days: int, waited: int
 ) -> None:
     clock = pp.FixedClock(T0)
-    engine = pp.Engine(shop_policy(pp.RequestSettings(response_days=days)), clock=clock)
+    engine = pp.Engine(shop_policy(pp.RequestSettings(response=days)), clock=clock)
     r = engine.requests.submit(K.DISCLOSURE, subject=customer(engine))
     clock.advance(timedelta(hours=waited))
-    assert (r.id in {x.id for x in engine.requests.overdue()}) is (waited > days * 24)
+    last_day = datetime(2026, 11, 22, tzinfo=JST) + timedelta(days=days)
+    overdue = T0 + timedelta(hours=waited) >= last_day + timedelta(days=1, seconds=1)
+    assert (r.id in {x.id for x in engine.requests.overdue()}) is overdue
 
 
 # -- fees -------------------------------------------------------------------------------

@@ -152,12 +152,17 @@ def test_r_req_7_an_acquisition_recorded_under_an_exemption_needs_no_consent() -
     }
 
 
-def test_r_req_7_retention_runs_from_when_the_person_left() -> None:
+def test_r_req_7_004_l25_retention_runs_from_when_the_person_left() -> None:
+    purposes = dict(POLICY.purposes)
+    purposes["campaign"] = attrs.evolve(purposes["campaign"], retention_from="left")
+    policy = attrs.evolve(POLICY, purposes=purposes)
     acq = acquisition("a-1", {"campaign"}, {"email"}, at_days=-100)
+    # A customer who still uses the service: the data is still needed.
+    assert investigate_records(policy, facts([acq]), [], [], T0 + 1000 * DAY) == []
     left = attrs.evolve(SUBJECT, left_at=T0 - 10 * DAY)  # campaign data is kept 30 days
     f = SubjectFacts(left, (acq,), (), ())
-    assert investigate_records(POLICY, f, [], [], T0) == []
-    [due] = investigate_records(POLICY, f, [], [], T0 + 20 * DAY)
+    assert investigate_records(policy, f, [], [], T0) == []
+    [due] = investigate_records(policy, f, [], [], T0 + 20 * DAY)
     assert due.kind is FindingKind.NO_LONGER_NEEDED
     assert due.at == T0 + 20 * DAY
 

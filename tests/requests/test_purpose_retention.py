@@ -18,7 +18,11 @@ def bookkeeping_policy() -> pp.Policy:
     base = shop_policy()
     purposes = dict(base.purposes)
     purposes["accounting"] = pp.Purpose(
-        "accounting", items={"name", "address"}, legal_retention=BOOKKEEPING, retention_days=10
+        "accounting",
+        items={"name", "address"},
+        legal_retention=BOOKKEEPING,
+        retention="10 days",
+        retention_from="collection",
     )
     return attrs.evolve(base, purposes=purposes)
 

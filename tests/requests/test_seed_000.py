@@ -260,5 +260,7 @@ def test_r_req_5_customers_may_request_disclosure_revision_and_deletion(
     assert deleted.state is pp.RequestState.FULFILLED
     assert crm.get(CUSTOMER) == {}
     # L37 "within a reasonable frame of time": the policy sets 14 days; nothing is late.
-    assert {x.due for x in engine.requests.for_subject(s)} == {T0 + timedelta(days=14)}
+    # Due at the end of the 14th day after receipt, in the policy's time zone (Tokyo).
+    last_day = T0.replace(hour=0) + timedelta(days=14)
+    assert {x.due for x in engine.requests.for_subject(s)} == {last_day + timedelta(days=1)}
     assert engine.requests.overdue() == []

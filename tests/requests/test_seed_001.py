@@ -158,7 +158,7 @@ CASES: dict[G, tuple[Callable[[pp.Engine, MemorySource], pp.Request], str]] = {
             seal_certificate(120),
             license_("agent"),
         ),
-        "more than 90 days ago",
+        "more than 3 months before today",
     ),
     # (3) L144 "When the required documents are incomplete"
     G.DOCUMENTS_INCOMPLETE: (
@@ -270,7 +270,7 @@ def test_r_req_3_the_legal_representatives_family_register_must_be_recent(
         records,
         pp.Applicant.legal_representative(),
         passport(),
-        family_register(91),  # L124: "within 3 months of issuance"
+        family_register(93),  # L124: "within 3 months of issuance": before 22 August
         license_("agent"),
     )
     assert r.ground is G.AGENCY_UNCONFIRMED

@@ -117,7 +117,8 @@ def test_r_req_3_an_agent_whose_own_id_expired_cannot_confirm_agency() -> None:
     assert check(VOLUNTARY, *docs).ground is G.AGENCY_UNCONFIRMED
 
 
-@pytest.mark.parametrize(("days_old", "ok"), [(0, True), (90, True), (91, False), (400, False)])
+# Today is 2026-11-22: "within 3 months" reaches back to 2026-08-22, 92 days (R-REQ-3).
+@pytest.mark.parametrize(("days_old", "ok"), [(0, True), (92, True), (93, False), (400, False)])
 def test_r_req_3_the_seal_certificate_must_be_issued_within_three_months(
     days_old: int, ok: bool
 ) -> None:
@@ -129,7 +130,7 @@ def test_r_req_3_the_seal_certificate_must_be_issued_within_three_months(
 
 
 def test_r_req_3_the_certificate_age_limit_is_a_policy_setting() -> None:
-    strict = pp.RequestSettings(certificate_max_age_days=30)
+    strict = pp.RequestSettings(certificate_max_age="30 days")
     docs = [passport(), power_of_attorney(), seal_certificate(31), license_("agent")]
     assert check(VOLUNTARY, *docs, settings=strict).ground is G.AGENCY_UNCONFIRMED
     assert check(VOLUNTARY, *docs).ok
@@ -164,7 +165,7 @@ def test_r_req_3_a_legal_representative_without_proof_of_representation_is_incom
 
 
 def test_r_req_3_a_family_register_older_than_three_months_cannot_confirm_agency() -> None:
-    docs = [passport(), family_register(91), license_("agent")]
+    docs = [passport(), family_register(93), license_("agent")]
     assert check(LEGAL, *docs).ground is G.AGENCY_UNCONFIRMED
 
 
@@ -233,7 +234,7 @@ def test_r_req_3_more_documents_never_undo_a_verification(
 def test_r_req_3_a_certificate_passes_exactly_when_issued_within_the_limit(
     limit: int, age: int
 ) -> None:
-    settings = pp.RequestSettings(certificate_max_age_days=limit)
+    settings = pp.RequestSettings(certificate_max_age=limit)
     docs = [passport(), power_of_attorney(), seal_certificate(age), license_("agent")]
     assert check(VOLUNTARY, *docs, settings=settings).ok is (age <= limit)
 

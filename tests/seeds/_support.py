@@ -31,7 +31,9 @@ def example_data(name: str) -> dict[str, Any]:
     return data
 
 
-def start(name: str, at: datetime) -> tuple[pp.Engine, pp.FixedClock]:
-    """An in-memory engine for an example policy, on a clock fixed at ``at``."""
+def start(
+    name: str, at: datetime, store: pp.Store | None = None
+) -> tuple[pp.Engine, pp.FixedClock]:
+    """An engine for an example policy (in memory unless ``store``), on a clock fixed at ``at``."""
     clock = pp.FixedClock(at)
-    return pp.Engine(example(name), clock=clock), clock
+    return pp.Engine(example(name), store=store, clock=clock), clock

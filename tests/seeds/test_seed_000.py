@@ -24,15 +24,18 @@ Which lines each test plays:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipolicy as pp
 
-from ._support import JST, start
+from ._support import JST, example_data, start
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=JST)
 SIGNUP = pp.Evidence(method="web-form", ref="signup-form-v1")
@@ -494,3 +497,145 @@ def test_r_req_7_once_usage_is_terminated_the_data_is_no_longer_used(engine: pp.
     assert not d.allowed
     assert d.basis is None
     assert "APPI Art. 35" in d.citations
+
+
+# -- Legal correctness: provision stays within the purposes of use (Arts. 18, 27) ------------
+
+
+def test_r_tpp_1_000_l11_a_third_party_receives_data_only_within_its_purposes(
+    store: pp.Store,
+) -> None:
+    """L11: third parties "for legitimate reasons within their intended purposes"."""
+    engine, _ = start("indigo_blue", NOW, store)
+    s = engine.register_subject("c", category="customer")
+    engine.grant_consent(s, purpose="terms_enforcement")
+    engine.acquire(s, items={"email"}, purposes="terms_enforcement", channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+
+    assert not d.allowed
+    assert {"R-USE-4", "R-TPP-1"} <= set(d.rules)  # both rules the denial rests on
+    assert "APPI Art. 18(1)" in d.citations and "APPI Art. 27(1)" in d.citations
+    with pytest.raises(pp.ProvisionDenied):
+        engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    assert engine.provisions(s) == ()
+
+
+def test_r_tpp_1_000_l11_a_third_party_needs_the_purpose_named(engine: pp.Engine) -> None:
+    s = customer(engine)
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    d = engine.check_provision(s, recipient="partner", items={"email"})
+    assert not d.allowed and "R-TPP-1" in d.rules
+    assert engine.check_provision(
+        s, recipient="partner", items={"email"}, purpose="service"
+    ).allowed
+
+
+def test_r_tpp_3_000_l12_no_entrustment_after_the_permission_is_withdrawn(
+    store: pp.Store,
+) -> None:
+    """L10 permission before collection; L12 entrustment: the contractor acts for the company,
+    so it never receives data for a use the company itself may not make."""
+    engine, _ = start("indigo_blue", NOW, store)
+    s = customer(engine)
+    ship: dict[str, Any] = {
+        "recipient": "shipping",
+        "items": {"name", "address"},
+        "purpose": "service",
+    }
+    assert engine.check_provision(s, **ship).basis is pp.Basis.ENTRUSTMENT
+    engine.withdraw_consent(s, purpose="service")
+
+    d = engine.check_provision(s, **ship)
+
+    assert not d.allowed
+    assert {"R-USE-7", "R-TPP-3"} <= set(d.rules)
+
+
+def test_r_sec_2_000_l12_a_contract_in_force_lacking_a_duty_denies_entrustment() -> None:
+    """L12 "enforcing adherence to such security policies through contracts": a contract
+    that does not bind security measures cannot carry an entrustment, even if a policy object
+    was altered after validation (the rule fails closed)."""
+    engine, _ = start("indigo_blue", NOW)
+    s = customer(engine)
+    shipping = engine.policy.recipients["shipping"]
+    assert shipping.contract is not None
+    weak = attrs.evolve(shipping.contract, security_measures=False)
+    engine.policy.recipients["shipping"] = attrs.evolve(shipping, contract=weak)  # type: ignore[index]
+
+    d = engine.check_provision(s, recipient="shipping", items={"name"}, purpose="service")
+
+    assert not d.allowed and "R-SEC-2" in d.rules
+    assert "security measures" in d.reasons[0]
+
+
+def test_r_sec_2_000_l12_the_validator_requires_all_three_duties() -> None:
+    data = example_data("indigo_blue")
+    data["recipients"]["shipping"]["contract"]["no_reprovision"] = False
+    del data["recipients"]["shipping"]["contract"]["security_measures"]
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(data)
+    assert {p.location for p in info.value.problems} == {
+        "recipients.shipping.contract.security_measures",
+        "recipients.shipping.contract.no_reprovision",
+    }
+
+
+@pytest.mark.parametrize("institution", ["Osaka District Court", "Financial Services Agency"])
+def test_r_tpp_2_000_l13_an_order_of_any_public_institution_is_recorded(
+    engine: pp.Engine, institution: str
+) -> None:
+    """L13 "a court of law, regulatory agency, or other public institution": one recipient
+    stands for any institution; the claim's justification names it and the order."""
+    s = customer(engine)
+    order = f"{institution}, order 2026-77"
+    record = engine.provide(
+        s,
+        recipient="public_institution",
+        items={"name"},
+        exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+        justification=order,
+    )
+    assert record.basis is pp.Basis.EXEMPTION and record.justification == order
+    # A public institution never receives data on the person's consent alone.
+    d = engine.check_provision(s, recipient="public_institution", items={"name"}, purpose="service")
+    assert not d.allowed and "R-TPP-2" in d.rules
+
+
+# -- Dates in the policy's own time zone (Tokyo) -------------------------------------------
+
+
+@pytest.mark.parametrize("zone", [timezone.utc, JST, ZoneInfo("America/New_York")])
+def test_r_sec_2_000_l12_a_contract_ends_with_its_last_day_in_tokyo(
+    store: pp.Store, zone: tzinfo
+) -> None:
+    """The shipping contract runs "until 2027-03-31": until midnight in Tokyo, whatever zone
+    the application's clock uses."""
+    engine, clock = start("indigo_blue", NOW, store)
+    s = customer(engine)
+    ship: dict[str, Any] = {"recipient": "shipping", "items": {"name"}, "purpose": "service"}
+    last_moment = datetime(2027, 3, 31, 23, 59, 59, tzinfo=JST)
+    clock.set(last_moment.astimezone(zone))  # 14:59:59 UTC on 31 March
+    assert engine.check_provision(s, **ship).allowed
+    clock.advance(timedelta(seconds=1))  # 15:00 UTC on 31 March is 1 April in Tokyo
+    assert not engine.check_provision(s, **ship).allowed
+
+
+def test_r_req_8_000_a_request_received_at_0830_jst_is_received_that_day_in_tokyo(
+    store: pp.Store,
+) -> None:
+    """A disclosure request at 08:30 JST on 2 December is received on 2 December, even with
+    a clock in UTC (where it is still 1 December)."""
+    at = datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)
+    engine, _ = start("indigo_blue", at, store)
+    s = customer(engine)
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s)
+    assert r.due == datetime(2026, 12, 17, tzinfo=JST)  # the end of 16 December in Tokyo
+    refused = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="no ID"
+    )
+    assert refused.statement is not None
+    assert "received on 2026-12-02" in refused.statement
+    assert "2026-12-01" not in refused.statement

@@ -422,7 +422,7 @@ def test_r_req_3_the_identity_documents_and_certificate_age_of_the_procedure() -
             pp.DocumentKind.RESIDENCE_CARD,
         }
     )
-    assert settings.certificate_max_age_days == 90  # L118, L124: "within 3 months"
+    assert str(settings.certificate_max_age) == "3 months"  # L118, L124: "within 3 months"
     assert dict(settings.fees) == {}  # the procedure announces no fee
 
 
@@ -520,3 +520,74 @@ def test_r_req_4_a_legal_representative_without_proof_of_representation_is_incom
 
     assert r.state is pp.RequestState.REFUSED
     assert r.ground is pp.RefusalGround.DOCUMENTS_INCOMPLETE  # L144
+
+
+# -- Legal correctness: joint use within the notified purposes; calendar months ------------
+
+
+def test_r_tpp_5_001_l44_consultation_records_do_not_go_to_co_hosts_for_event_planning(
+    store: pp.Store,
+) -> None:
+    """L44 shares data "for the purpose of use" announced; L20 allows no other purpose. A
+    member's consultation records, collected for consultation_records only, may not reach
+    the event co-hosts "for event planning": joint use never widens the purposes of use."""
+    engine, _ = start("indigo", NOW, store)
+    s = member(engine)  # name, email, ... acquired for consultation_records only
+    assert not engine.check_use(s, purpose="event_planning", items={"name", "email"}).allowed
+
+    d = engine.check_provision(
+        s, recipient="co_host", items={"name", "email"}, purpose="event_planning"
+    )
+
+    assert not d.allowed
+    assert {"R-USE-4", "R-TPP-5"} <= set(d.rules)
+    assert "APPI Art. 18(1)" in d.citations
+    # An attendee whose data was collected for event planning is shared as announced.
+    ok = engine.check_provision(
+        attendee(engine), recipient="co_host", items={"name", "email"}, purpose="event_planning"
+    )
+    assert ok.basis is pp.Basis.JOINT_USE
+
+
+@pytest.mark.parametrize(
+    ("today", "verified"),
+    [
+        (date(2020, 9, 30), True),  # issued 1 July: within 3 months on 30 September
+        (date(2020, 10, 1), True),  # ... and on 1 October, three calendar months on
+        (date(2020, 10, 2), False),
+    ],
+)
+def test_r_req_3_001_l118_a_seal_certificate_issued_1_july_is_valid_on_30_september(
+    today: date, verified: bool
+) -> None:
+    """L118 "Personal seal certificate (within 3 months from issuance)": calendar months,
+    not 90 days (1 July to 30 September is 91 days)."""
+    engine, _ = start("indigo", datetime.combine(today, datetime.min.time(), JST))
+    r = disclosure(
+        engine,
+        pp.Applicant.voluntary_agent(),
+        PASSPORT,
+        pp.Document(kind=pp.DocumentKind.POWER_OF_ATTORNEY, issued=date(2020, 6, 20)),
+        pp.Document(kind=pp.DocumentKind.SEAL_CERTIFICATE, issued=date(2020, 7, 1)),
+        AGENT_LICENSE,
+    )
+    assert (r.state is pp.RequestState.VERIFIED) is verified
+
+
+def test_r_tpp_5_001_l44_placeholders_do_not_publish_the_manager() -> None:
+    """R-TPP-5 (5): a bracketed placeholder publishes nothing, so it fails validation."""
+    for value in ("[registered address of indiGO]", "TBD", "XXX", "...", "   "):
+        data = example_data("indigo")
+        data["joint_use"]["event_co_hosting"]["manager"]["address"] = value
+        with pytest.raises(pp.PolicyError) as info:
+            pp.policy_from_dict(data)
+        assert any("(5)" in p.message for p in info.value.problems), value
+
+
+@pytest.mark.parametrize("field", ["name", "address", "representative", "contact"])
+def test_r_pub_1_placeholders_are_rejected_in_the_controller(field: str) -> None:
+    data = example_data("indigo")
+    data["controller"][field] = "[to be decided]"
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(data)
+    assert f"controller.{field}" in {p.location for p in info.value.problems}

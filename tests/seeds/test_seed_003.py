@@ -292,3 +292,18 @@ def test_r_tpp_2_provision_based_on_laws(engine: pp.Engine) -> None:
     )
     assert not other.allowed
     assert other.basis is None
+
+
+def test_r_use_8_003_l37_statistics_are_an_announced_purpose_and_go_out_anonymous(
+    engine: pp.Engine,
+) -> None:
+    """L37: "When disclosed/provided in a statiscally aggregated manner that the individual
+    cannot be identified": the statistics purpose is declared, and its aggregate output goes
+    to a partner without anyone's consent, small groups suppressed."""
+    purpose = engine.policy.purposes["statistics"]
+    assert purpose.statistics and purpose.items == {"organization", "transaction_details"}
+    rows = [{"organization": "retail"}] * 12 + [{"organization": "energy"}]
+    table = pp.aggregate(rows, ["organization"], min_group=engine.policy.statistics_min_group)
+    d = engine.provide_statistics(recipient="partner", purpose="statistics", table=table)
+    assert d.allowed and d.basis is pp.Basis.ANONYMIZED
+    assert dict(table.groups) == {("retail",): 12}

@@ -166,7 +166,7 @@ def test_r_use_10_each_service_has_its_window_responsible_person_and_storage_per
     for service in policy.services.values():
         assert service.window
         assert service.responsible
-        assert service.retention_days is not None
+        assert service.retention is not None
     grouped = set().union(*(s.purposes for s in policy.services.values()))
     assert grouped == set(policy.purposes)
 
@@ -377,3 +377,46 @@ def test_r_req_9_a_request_carries_the_fee_of_its_kind(
     r = engine.requests.submit(kind, subject=s, applicant=pp.Applicant.person())
 
     assert r.fee == fee
+
+
+# -- Legal correctness: L25 retention from leaving; L29 each service's window ----------------
+
+
+def test_r_acc_1_004_l25_an_active_subscriber_is_never_reported_for_deletion(
+    store: pp.Store,
+) -> None:
+    """L25 applies the storage period to "customers who no longer use our service": a
+    subscriber who still reads the newsletter is not due 30 days after signing up, and a
+    deletion request's investigation does not call their data "no longer needed"."""
+    engine, clock = start("carbgem", NOW, store)
+    s = engine.register_subject("subscriber", category="customer")
+    engine.grant_consent(s, purpose="newsletter", evidence=TERMS)
+    engine.acquire(s, items={"name", "email"}, purposes="newsletter", channel="web")
+    clock.advance(timedelta(days=400))
+    assert engine.retention_report() == []
+    r = engine.requests.submit(pp.RequestKind.DELETION, subject=s)
+    found = engine.requests.investigate(r.id)
+    assert not any(f.kind.value == "no_longer_needed" for f in found.findings)
+
+    engine.mark_left(s)
+    clock.advance(timedelta(days=30, seconds=1))
+    (entry,) = engine.retention_report()
+    assert entry.subject_id == s.id
+
+
+def test_r_use_10_004_l29_the_answer_names_the_services_own_window(store: pp.Store) -> None:
+    """L29 "contact us directly to the inquiry window of each service"."""
+    engine, _ = start("carbgem", NOW, store)
+    s = customer(engine)
+    about = engine.requests.submit(
+        pp.RequestKind.DISCLOSURE, subject=s, details={"service": "newsletter"}
+    )
+    generic = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s)
+    for r in (about, generic):
+        engine.requests.refuse(r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="-")
+    about_text = engine.requests.get(about.id).statement or ""
+    generic_text = engine.requests.get(generic.id).statement or ""
+    assert "Inquiry window of the newsletter service" in about_text
+    assert "Inquiry window of the newsletter service" not in generic_text
+    with pytest.raises(pp.InvalidInput, match="unknown service"):
+        engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, details={"service": "nope"})

@@ -9,19 +9,7 @@ import attrs
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import Exemption
 
-__all__ = ["ProvisionRecord", "years_later"]
-
-
-def years_later(at: datetime, years: int) -> datetime:
-    """The same calendar moment ``years`` later; 29 February becomes 28 February.
-
-    Keeping periods are in years (Enforcement Rules Art. 21), which leap days make
-    longer than a multiple of 365 days.
-    """
-    try:
-        return at.replace(year=at.year + years)
-    except ValueError:
-        return at.replace(year=at.year + years, day=28)
+__all__ = ["ProvisionRecord"]
 
 
 @attrs.frozen

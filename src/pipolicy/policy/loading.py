@@ -14,9 +14,11 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pipolicy.domain.durations import Duration
 from pipolicy.domain.requests import DocumentKind, RequestKind
-from pipolicy.errors import PolicyError, PolicyProblem
+from pipolicy.errors import InvalidInput, PolicyError, PolicyProblem
 from pipolicy.policy.model import (
+    RECORD_RETENTION,
     ConsentRule,
     Contract,
     Controller,
@@ -28,6 +30,7 @@ from pipolicy.policy.model import (
     Recipient,
     RecipientKind,
     RequestSettings,
+    RetentionStart,
     Service,
 )
 
@@ -109,6 +112,38 @@ class _Reader:
         self.problem(f"{where}.{key}", "expected a date such as 2026-04-01")
         return None
 
+    def duration(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        legacy: tuple[str, str] | None = None,
+    ) -> Duration | None:
+        """A calendar duration under ``key`` (``"3 months"``, ``P3M``), or an int under the
+        older ``legacy`` key (``("retention_days", "days")``)."""
+        if legacy is not None and legacy[0] in data:
+            old, unit = legacy
+            if key in data:
+                self.problem(f"{where}.{old}", f"give {key} or {old}, not both")
+            count = self.get(data, old, int, 0, where)
+            try:
+                return Duration.parse(f"{count} {unit}", old)
+            except InvalidInput as e:
+                self.problem(f"{where}.{old}", str(e))
+                return None
+        if key not in data:
+            return None
+        try:
+            return Duration.parse(data[key], key)
+        except InvalidInput as e:
+            self.problem(f"{where}.{key}", str(e))
+            return None
+
+    def retention_from(self, data: Mapping[str, Any], where: str) -> RetentionStart:
+        value = data.get("retention_from", RetentionStart.LEFT.value)
+        return self.enum(value, RetentionStart, f"{where}.retention_from", RetentionStart.LEFT)
+
     def enum(self, value: object, convert: Callable[[Any], T], where: str, default: T) -> T:
         try:
             return convert(value)
@@ -124,7 +159,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     r = _Reader()
     r.keys(data, _TOP, "")
     meta = r.table(data, "policy", "")
-    r.keys(meta, {"version", "revised", "categories"}, "policy")
+    r.keys(meta, {"version", "revised", "categories", "timezone"}, "policy")
     ctl = r.table(data, "controller", "")
     r.keys(ctl, {"name", "address", "representative", "contact"}, "controller")
     controller = Controller(
@@ -168,6 +203,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 "links_identifiers",
                 "statistics",
                 "retention_days",
+                "retention",
+                "retention_from",
+                "ends",
                 "legal_retention",
                 "changes",
             },
@@ -185,7 +223,6 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                     statement=r.get(c, "statement", str, "", cw),
                 )
             )
-        retention = t.get("retention_days")
         purposes[name] = Purpose(
             name=name,
             title=r.get(t, "title", str, "", where),
@@ -198,9 +235,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             handlers=r.names(t, "handlers", where),
             links_identifiers=r.get(t, "links_identifiers", bool, False, where),
             statistics=r.get(t, "statistics", bool, False, where),
-            retention_days=r.get(t, "retention_days", int, 0, where)
-            if retention is not None
-            else None,
+            retention=r.duration(t, "retention", where, legacy=("retention_days", "days")),
+            retention_from=r.retention_from(t, where),
+            ends=r.day(t, "ends", where),
             legal_retention=r.get(t, "legal_retention", str, "", where) or None,
             changes=tuple(changes),
         )
@@ -276,28 +313,33 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     for name, raw in r.table(data, "services", "").items():
         where = f"services.{name}"
         t = raw if isinstance(raw, Mapping) else {}
-        r.keys(t, {"title", "purposes", "window", "responsible", "retention_days"}, where)
+        r.keys(
+            t,
+            {"title", "purposes", "window", "responsible", "retention_days", "retention"}
+            | {"retention_from"},
+            where,
+        )
         services[name] = Service(
             name=name,
             title=r.get(t, "title", str, "", where),
             purposes=r.names(t, "purposes", where),
             window=r.get(t, "window", str, "", where),
             responsible=r.get(t, "responsible", str, "", where),
-            retention_days=r.get(t, "retention_days", int, 0, where)
-            if "retention_days" in t
-            else None,
+            retention=r.duration(t, "retention", where, legacy=("retention_days", "days")),
+            retention_from=r.retention_from(t, where),
         )
 
     use = r.table(data, "use", "")
     r.keys(use, {"exemptions"}, "use")
     prov = r.table(data, "provision", "")
-    r.keys(prov, {"grounds", "record_retention_years"}, "provision")
+    r.keys(prov, {"grounds", "record_retention_years", "record_retention"}, "provision")
     stats = r.table(data, "statistics", "")
     r.keys(stats, {"min_group"}, "statistics")
     req = r.table(data, "requests", "")
     r.keys(
         req,
-        {"response_days", "fees", "accepted_ids", "certificate_max_age_days", "window"},
+        {"response_days", "response", "fees", "accepted_ids", "window"}
+        | {"certificate_max_age_days", "certificate_max_age"},
         "requests",
     )
     fees: dict[RequestKind, int] = {}
@@ -314,10 +356,14 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         if d is not None
     )
     settings = RequestSettings(
-        response_days=r.get(req, "response_days", int, 14, "requests"),
+        response=r.duration(req, "response", "requests", legacy=("response_days", "days"))
+        or RequestSettings().response,
         fees=fees,
         accepted_ids=ids or RequestSettings().accepted_ids,
-        certificate_max_age_days=r.get(req, "certificate_max_age_days", int, 90, "requests"),
+        certificate_max_age=r.duration(
+            req, "certificate_max_age", "requests", legacy=("certificate_max_age_days", "days")
+        )
+        or RequestSettings().certificate_max_age,
         window=r.get(req, "window", str, "", "requests"),
     )
     kwargs: dict[str, Any] = {}
@@ -341,8 +387,12 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             services=services,
             categories=r.names(meta, "categories", "policy"),
             requests=settings,
-            record_retention_years=r.get(prov, "record_retention_years", int, 3, "provision"),
+            record_retention=r.duration(
+                prov, "record_retention", "provision", legacy=("record_retention_years", "years")
+            )
+            or RECORD_RETENTION,
             statistics_min_group=r.get(stats, "min_group", int, 10, "statistics"),
+            timezone=r.get(meta, "timezone", str, "Asia/Tokyo", "policy"),
             source=source,
             **kwargs,
         )

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from pipolicy.clock import instant
 from pipolicy.domain import checks
 from pipolicy.domain.decisions import Basis
+from pipolicy.domain.durations import Duration, Unit
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.requests import DocumentKind, RequestKind
 from pipolicy.errors import PolicyError, UnknownItem, UnknownPurpose, UnknownRecipient
@@ -31,6 +34,7 @@ __all__ = [
     "Recipient",
     "RecipientKind",
     "RequestSettings",
+    "RetentionStart",
     "Service",
 ]
 
@@ -39,6 +43,46 @@ def _fs(value: Iterable[str] | str) -> frozenset[str]:
     if isinstance(value, str):
         return frozenset({value})
     return frozenset(value)
+
+
+def _period(value: object) -> Duration | None:
+    """A retention period: ``"30 days"``, ``"3 months"``, ``"5 years"``, ``P3M`` or days."""
+    return None if value is None else Duration.parse(value, "retention")
+
+
+def _calendar(value: object, what: str, bare: Unit) -> Duration:
+    """``value`` as a :class:`Duration`, where a bare int counts ``bare`` units."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Duration.parse(f"{value} {bare.value}", what)
+    return Duration.parse(value, what)
+
+
+def _response(value: object) -> Duration:
+    return _calendar(value, "response", Unit.DAYS)
+
+
+def _certificate_age(value: object) -> Duration:
+    return _calendar(value, "certificate_max_age", Unit.DAYS)
+
+
+def _record_retention(value: object) -> Duration:
+    return _calendar(value, "record_retention", Unit.YEARS)
+
+
+class RetentionStart(str, enum.Enum):
+    """What a retention period counts from (R-ACC-1, Art. 22)."""
+
+    COLLECTION = "collection"
+    """From each acquisition: data kept for a fixed time whatever the person does."""
+    LEFT = "left"
+    """From the day the person stopped using the service (``engine.mark_left``): 004 L25
+    "customers who no longer use our service". The default, as data is needed while the
+    person is a customer."""
+    PURPOSE_ENDED = "purpose_ended"
+    """From the end of the purpose itself (``Purpose.ends``, e.g. a campaign's last day)."""
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @attrs.frozen
@@ -104,7 +148,13 @@ class Purpose:
     handlers: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
     links_identifiers: bool = False
     statistics: bool = False
-    retention_days: int | None = None
+    retention: Duration | None = attrs.field(default=None, converter=_period)
+    """How long data is kept once the clock starts (``retention_from``); none: no period."""
+    retention_from: RetentionStart = attrs.field(
+        default=RetentionStart.LEFT, converter=RetentionStart
+    )
+    ends: date | None = None
+    """The last day of the purpose, if it has one (a campaign)."""
     legal_retention: str | None = None
     changes: tuple[PurposeChange, ...] = ()
     # Derived once, since the rules read them on every decision.
@@ -127,6 +177,10 @@ class RecipientKind(str, enum.Enum):
     ENTRUSTEE = "entrustee"
     JOINT_USER = "joint_user"
     SUCCESSOR = "successor"
+    PUBLIC_AUTHORITY = "public_authority"
+    """A court, prosecutor, police, regulator or other public institution: receives data
+    only on an order or request under the law (Art. 27(1)(i), (iv)), never on consent.
+    One such recipient stands for any institution; the claim's justification names it."""
 
     def __str__(self) -> str:
         return self.value
@@ -142,6 +196,17 @@ class Contract:
     valid_from: date | None = None
     until: date | None = None
     reference: str = ""
+
+    @property
+    def missing_duties(self) -> tuple[str, ...]:
+        """The duties the seeds require of every entrustee that this contract lacks
+        (000 L12, 001 L36, 004 L17: confidentiality, security measures, no re-provision)."""
+        duties = (
+            ("confidentiality", self.confidentiality),
+            ("security measures", self.security_measures),
+            ("no re-provision", self.no_reprovision),
+        )
+        return tuple(name for name, bound in duties if not bound)
 
     def valid_on(self, day: date) -> bool:
         if self.valid_from is not None and day < self.valid_from:
@@ -187,7 +252,10 @@ class Service:
     purposes: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
     window: str = ""
     responsible: str = ""
-    retention_days: int | None = None
+    retention: Duration | None = attrs.field(default=None, converter=_period)
+    retention_from: RetentionStart = attrs.field(
+        default=RetentionStart.LEFT, converter=RetentionStart
+    )
 
 
 _DEFAULT_IDS = frozenset(
@@ -203,14 +271,26 @@ _DEFAULT_IDS = frozenset(
 
 @attrs.frozen
 class RequestSettings:
-    """How the business answers requests (R-REQ-3, R-REQ-8, R-REQ-9)."""
+    """How the business answers requests (R-REQ-3, R-REQ-8, R-REQ-9).
 
-    response_days: int = 14
+    ``response`` is the period to answer in (``"14 days"``, ``"10 business days"``;
+    a bare int counts days); the request is due at the end of its last day in the policy's
+    time zone. ``certificate_max_age`` is how recently a seal certificate or family
+    register must have been issued (seed 001 "within 3 months").
+    """
+
+    response: Duration = attrs.field(default=Duration(14, Unit.DAYS), converter=_response)
     fees: Mapping[RequestKind, int] = attrs.field(factory=dict)
     accepted_ids: frozenset[DocumentKind] = _DEFAULT_IDS
-    certificate_max_age_days: int = 90
+    certificate_max_age: Duration = attrs.field(
+        default=Duration(3, Unit.MONTHS),
+        converter=_certificate_age,
+    )
     window: str = ""
 
+
+RECORD_RETENTION = Duration(3, Unit.YEARS)
+"""Art. 29(2) and the PPC Rules: provision records are kept 3 years in general."""
 
 LAW_USE_EXEMPTIONS: frozenset[str] = frozenset(e.value for e in Exemption)
 LAW_PROVISION_GROUNDS: frozenset[str] = frozenset(
@@ -240,9 +320,38 @@ class Policy:
     use_exemptions: frozenset[str] = attrs.field(default=LAW_USE_EXEMPTIONS, converter=_fs)
     provision_grounds: frozenset[str] = attrs.field(default=LAW_PROVISION_GROUNDS, converter=_fs)
     requests: RequestSettings = attrs.field(factory=RequestSettings)
-    record_retention_years: int = 3
+    record_retention: Duration = attrs.field(default=RECORD_RETENTION, converter=_record_retention)
+    """How long Art. 29 provision records are kept (a bare int counts years)."""
     statistics_min_group: int = 10
+    timezone: str = "Asia/Tokyo"
+    """The IANA zone of the policy's jurisdiction: date-only fields (contract validity,
+    document dates, deadlines, "received on") are days in this zone."""
     source: str | None = attrs.field(default=None, eq=False)
+    tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
+
+    @tz.default
+    def _tz(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            return ZoneInfo("UTC")  # validation reports the bad name
+
+    def local_date(self, at: datetime) -> date:
+        """The calendar day ``at`` falls on in the policy's time zone."""
+        return at.astimezone(self.tz).date()
+
+    def local(self, at: datetime) -> datetime:
+        """The instant ``at`` as the wall-clock time of the policy's time zone (for display)."""
+        return instant(at.astimezone(self.tz))
+
+    def day_start(self, day: date) -> datetime:
+        """The first instant of ``day`` in the policy's time zone."""
+        return instant(datetime.combine(day, time(0), tzinfo=self.tz))
+
+    def day_end(self, day: date) -> datetime:
+        """The first instant after ``day`` has ended in the policy's time zone: something
+        valid "until 2027-03-31" is valid at every instant before ``day_end(2027-03-31)``."""
+        return self.day_start(day + timedelta(days=1))
 
     def __attrs_post_init__(self) -> None:
         from pipolicy.policy.validation import validate
@@ -298,27 +407,61 @@ class Policy:
                 return purpose.legal_retention
         return None
 
-    def retention_days(self, purpose: str) -> int | None:
-        """The purpose's retention period, else the longest of the services grouping it (R-USE-10)."""
-        days = self.purposes[purpose].retention_days
-        if days is None:
-            found = [s.retention_days for s in self.services.values() if purpose in s.purposes]
-            days = max((d for d in found if d is not None), default=None)
-        return days
+    def retention_of(self, purpose: str) -> tuple[Duration, RetentionStart] | None:
+        """The purpose's retention period and what it counts from, else the longest of the
+        services grouping it (R-USE-10), else None (no period: kept while needed)."""
+        p = self.purposes[purpose]
+        if p.retention is not None:
+            return p.retention, p.retention_from
+        found: list[tuple[Duration, RetentionStart]] = []
+        for service in self.services.values():
+            if purpose in service.purposes and service.retention is not None:
+                found.append((service.retention, service.retention_from))
+        if not found:
+            return None
+        return max(found, key=lambda f: f[0].after(date(2000, 1, 1)))
+
+    def later(self, at: datetime, period: Duration) -> datetime:
+        """``period`` after the instant ``at``, on the calendar of the policy's time zone."""
+        local = at.astimezone(self.tz)
+        day = period.after(local.date())
+        return instant(datetime.combine(day, local.time(), tzinfo=self.tz))
 
     def retention_due(
         self, purposes: Iterable[str], acquired_at: datetime, left_at: datetime | None = None
     ) -> datetime | None:
         """When data acquired for ``purposes`` is due for deletion (R-ACC-1), if ever.
 
-        Due once every purpose has a retention period and the longest has passed since
-        acquisition, or since the person left the service if that is later.
+        Each purpose's period counts from what it says (collection, the person leaving,
+        the purpose's end); the data is due once every purpose's period has passed, and
+        never while one has no period or its clock has not started (an active customer).
         """
-        periods = [self.retention_days(p) for p in purposes if p in self.purposes]
-        if not periods or any(d is None for d in periods):
-            return None
-        start = max(acquired_at, left_at or acquired_at)
-        return start + timedelta(days=max(d for d in periods if d is not None))
+        dues: list[datetime] = []
+        for name in purposes:
+            if name not in self.purposes:
+                continue
+            found = self.retention_of(name)
+            if found is None:
+                return None
+            period, start = found
+            if start is RetentionStart.COLLECTION:
+                begin = acquired_at
+            elif start is RetentionStart.LEFT:
+                if left_at is None:
+                    return None
+                begin = max(acquired_at, left_at)
+            else:
+                ends = self.purposes[name].ends
+                if ends is None:
+                    return None
+                begin = max(acquired_at, self.day_end(ends))
+            dues.append(self.later(begin, period))
+        return max(dues) if dues else None
+
+    def response_due(self, received_at: datetime) -> datetime:
+        """When a request received at ``received_at`` must be answered (R-REQ-8): the end
+        of the period's last day in the policy's time zone."""
+        return self.day_end(self.requests.response.after(self.local_date(received_at)))
 
     def exemption_allowed(self, exemption: Exemption, action: str) -> bool:
         allowed = self.use_exemptions if action != "provision" else self.provision_grounds

@@ -7,17 +7,28 @@ services") or a joint use announced with four of its five items (seed 001 §4) i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from pipolicy.domain.durations import Duration, Unit, require_business_calendar
 from pipolicy.domain.requests import FEE_KINDS, RequestKind
-from pipolicy.errors import PolicyProblem
+from pipolicy.errors import InvalidInput, PolicyProblem
 
 if TYPE_CHECKING:
     from pipolicy.policy.model import Policy
 
-__all__ = ["validate"]
+__all__ = ["placeholder", "validate"]
+
+_PLACEHOLDER = re.compile(r"^\[.*\]$|^<.*>$|\bTBD\b|\bTBA\b|XXX|\.\.\.|…|^-+$|^\?+$", re.I)
+
+
+def placeholder(value: str) -> bool:
+    """Does a published field say nothing: empty, blank, or a placeholder such as
+    ``"[registered address]"``, ``"TBD"``, ``"XXX"`` or ``"..."``?"""
+    text = value.strip()
+    return not text or bool(_PLACEHOLDER.search(text))
 
 
 def _shape(policy: Policy) -> list[PolicyProblem]:
@@ -69,11 +80,18 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                 )
             if not isinstance(fee, int) or isinstance(fee, bool):
                 problems.append(PolicyProblem(f"requests.fees.{kind}", "must be yen, an int"))
-    for field in ("record_retention_years", "statistics_min_group"):
-        value = getattr(policy, field)
-        if not isinstance(value, int) or isinstance(value, bool):
-            problems.append(PolicyProblem(field, "must be an int"))
+    if not isinstance(policy.timezone, str):
+        problems.append(PolicyProblem("policy.timezone", "must be an IANA zone name"))
+    value = policy.statistics_min_group
+    if not isinstance(value, int) or isinstance(value, bool):
+        problems.append(PolicyProblem("statistics_min_group", "must be an int"))
     return problems
+
+
+def _period(add: Callable[[str, str], None], where: str, period: Duration | None) -> None:
+    """Retention and certificate periods run on the calendar, not on business days."""
+    if period is not None and period.unit is Unit.BUSINESS_DAYS:
+        add(where, "count this period in days, months or years; business days are for deadlines")
 
 
 def validate(policy: Policy) -> list[PolicyProblem]:
@@ -83,6 +101,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         LAW_USE_EXEMPTIONS,
         ConsentRule,
         RecipientKind,
+        RetentionStart,
     )
 
     shape = _shape(policy)
@@ -95,8 +114,18 @@ def validate(policy: Policy) -> list[PolicyProblem]:
 
     if not policy.version:
         add("policy.version", "a policy needs a version id (R-USE-2)")
-    if not policy.controller.name:
+    if policy.tz.key != policy.timezone:
+        add(
+            "policy.timezone",
+            f"unknown time zone {policy.timezone!r}: use an IANA name such as 'Asia/Tokyo'",
+        )
+    controller = policy.controller
+    if placeholder(controller.name):
         add("controller.name", "name the business responsible for the data")
+    for field in ("address", "representative", "contact"):
+        value = getattr(controller, field)
+        if value and placeholder(value):
+            add(f"controller.{field}", "publish the real value, not a placeholder (Art. 32(1))")
     if not policy.purposes:
         add("purposes", "declare at least one purpose of use (Art. 17(1))")
 
@@ -122,8 +151,12 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                     f"item {name!r} is special care-required: the purpose needs "
                     'consent = "at_collection" (Art. 20(2), R-ACQ-3)',
                 )
-        if purpose.retention_days is not None and purpose.retention_days < 0:
-            add(f"{where}.retention_days", "a retention period cannot be negative")
+        _period(add, f"{where}.retention", purpose.retention)
+        if purpose.retention_from is RetentionStart.PURPOSE_ENDED and purpose.ends is None:
+            add(
+                f"{where}.ends",
+                'retention_from = "purpose_ended" needs the purpose\'s last day (ends = ...)',
+            )
         for i, change in enumerate(purpose.changes):
             if change.related and not change.statement.strip():
                 add(
@@ -144,12 +177,20 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         if recipient.kind is RecipientKind.ENTRUSTEE:
             if recipient.contract is None:
                 add(f"{where}.contract", "an entrustee needs a contract (Art. 25, R-SEC-2)")
-            elif not recipient.contract.confidentiality:
-                add(f"{where}.contract.confidentiality", "the contract must bind confidentiality")
+            else:
+                for duty in recipient.contract.missing_duties:
+                    add(
+                        f"{where}.contract.{duty.replace(' ', '_').replace('-', '')}",
+                        f"the contract must bind {duty} (Art. 25, R-SEC-2)",
+                    )
             if not recipient.items:
                 add(f"{where}.items", "list the items the contract allows (R-TPP-3)")
             if not recipient.purposes:
                 add(f"{where}.purposes", "list the purposes the entrustment serves (R-TPP-3)")
+        if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and (
+            recipient.contract is not None or recipient.joint_use is not None
+        ):
+            add(where, "a public authority receives data under the law, not a contract")
         if recipient.kind is RecipientKind.JOINT_USER:
             if recipient.joint_use is None:
                 add(f"{where}.joint_use", "a joint user must reference a [joint_use] declaration")
@@ -163,11 +204,12 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             missing.append("(1) that the data is used jointly (announced = true)")
         if not joint.items:
             missing.append("(2) the items used jointly")
-        if not joint.users.strip():
+        if placeholder(joint.users):
             missing.append("(3) the scope of joint users")
         if not joint.purposes:
             missing.append("(4) the joint users' purposes")
-        if not (joint.manager_name and joint.manager_address and joint.manager_representative):
+        manager = (joint.manager_name, joint.manager_address, joint.manager_representative)
+        if any(placeholder(v) for v in manager):
             missing.append("(5) name, address and representative of the person responsible")
         for text in missing:
             add(where, f"joint use must publish {text} (Art. 27(5)(iii), R-TPP-5)")
@@ -182,6 +224,9 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         where = f"services.{key}"
         for name in sorted(service.purposes - policy.purposes.keys()):
             add(f"{where}.purposes", f"unknown purpose {name!r}")
+        _period(add, f"{where}.retention", service.retention)
+        if service.retention_from is RetentionStart.PURPOSE_ENDED:
+            add(f"{where}.retention_from", "a service counts from collection or leaving")
         if not service.responsible.strip():
             add(
                 f"{where}.responsible", "each service needs a responsible person (Art. 24, R-SEC-1)"
@@ -203,10 +248,16 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         )
 
     settings = policy.requests
-    if settings.response_days <= 0:
-        add("requests.response_days", "the response period must be at least one day")
-    if settings.certificate_max_age_days <= 0:
-        add("requests.certificate_max_age_days", "must be at least one day")
+    if settings.response.amount <= 0:
+        add("requests.response", "the response period must be at least one day")
+    if settings.response.unit is Unit.BUSINESS_DAYS:
+        try:
+            require_business_calendar()
+        except InvalidInput as e:
+            add("requests.response", str(e))
+    if settings.certificate_max_age.amount <= 0:
+        add("requests.certificate_max_age", "must be at least one day")
+    _period(add, "requests.certificate_max_age", settings.certificate_max_age)
     for kind, fee in settings.fees.items():
         if kind not in FEE_KINDS:
             add(
@@ -216,9 +267,10 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             )
         if fee < 0:
             add(f"requests.fees.{kind.value}", "a fee cannot be negative")
-    if policy.record_retention_years < 1:
+    _period(add, "provision.record_retention", policy.record_retention)
+    if policy.record_retention.after(date(2000, 1, 1)) < date(2001, 1, 1):
         add(
-            "provision.record_retention_years",
+            "provision.record_retention",
             "provision records are kept at least one year (Art. 29(2))",
         )
     if policy.statistics_min_group < 2:

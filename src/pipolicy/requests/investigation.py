@@ -433,7 +433,7 @@ def _acquisitions(
                     "R-ACC-1",
                     where,
                     f"the retention period of {sorted(acq.purposes)} ended on "
-                    f"{due.date().isoformat()}",
+                    f"{policy.local_date(due).isoformat()}",
                     acq.items,
                 )
             )

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from pipolicy.clock import require_aware
+from pipolicy.clock import instant
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.checks import json_copy, member, names, statement
+from pipolicy.domain.checks import name as a_name
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     FEE_KINDS,
@@ -314,6 +315,14 @@ class RequestService:
                 items = names(value, "details['items']")
                 self._policy.check_items(items)
                 out[key] = sorted(items)
+            elif key == "service":
+                service = a_name(value, "details['service']")
+                if service not in self._policy.services:
+                    raise InvalidInput(
+                        f"unknown service: declare it under [services] "
+                        f"({', '.join(sorted(self._policy.services)) or 'none declared'})"
+                    )
+                out[key] = service
             elif key == "purposes":
                 if kind not in _PURPOSE_KINDS:
                     raise InvalidInput(
@@ -363,7 +372,8 @@ class RequestService:
         ``method`` is how the person wants the answer: ``"mail"`` (a printed letter) or
         ``"electronic"`` (JSON). ``details`` narrows the request: ``items`` (disclosure,
         provision records, deletion, suspensions), ``purposes`` (suspensions), ``changes``
-        (correction: item -> new value, ``None`` to delete the contents); other keys are
+        (correction: item -> new value, ``None`` to delete the contents), ``service`` (the
+        service the request is about: its answer names that service's window); other keys are
         kept as given and must be JSON-ready. Raises :class:`SubjectNotFound`,
         :class:`UnknownItem`, :class:`UnknownPurpose` or :class:`InvalidInput`.
         """
@@ -390,7 +400,7 @@ class RequestService:
                 applicant=who,
                 state=RequestState.RECEIVED,
                 received_at=now,
-                due=now + timedelta(days=self._policy.requests.response_days),
+                due=self._policy.response_due(now),
                 fee=fee_for(self._policy, k),
                 method=method,
                 documents=docs,
@@ -431,7 +441,7 @@ class RequestService:
 
     def overdue(self, now: datetime | None = None) -> list[Request]:
         """Requests not yet answered whose due date has passed at ``now`` (R-REQ-8)."""
-        at = require_aware(now, "now") if now is not None else self._engine.now()
+        at = instant(now, "now") if now is not None else self._engine.now()
         return self._engine._run(lambda uow: uow.requests.open_due_before(at), write=False)
 
     # -- steps ------------------------------------------------------------------------
@@ -449,14 +459,21 @@ class RequestService:
             r = self._load(uow, request_id)
             check(r, RequestState.VERIFIED)
             now = engine.now()
-            result = verify_documents(r.applicant, r.documents, self._policy.requests, now.date())
+            result = verify_documents(
+                r.applicant, r.documents, self._policy.requests, self._policy.local_date(now)
+            )
             details = {**r.details, "verification": result.to_dict()}
             if result.ok:
                 new = advance(
                     r, RequestState.VERIFIED, now, "verified", "documents checked", details=details
                 )
                 uow.requests.update(new)
-                self._audit(uow, "request.verified", new, checked_on=now.date().isoformat())
+                self._audit(
+                    uow,
+                    "request.verified",
+                    new,
+                    checked_on=self._policy.local_date(now).isoformat(),
+                )
                 return new
             ground = result.ground
             assert ground is not None
@@ -476,7 +493,7 @@ class RequestService:
         Raises :class:`InvalidInput` without a reason or for a due date that is not later
         than the current one, :class:`InvalidTransition` for an answered request.
         """
-        new_due = require_aware(due, "due")
+        new_due = instant(due, "due")
         why = statement(reason, "reason")
         engine = self._engine
 
@@ -644,7 +661,7 @@ class RequestService:
             state=r.state,
             statement=r.statement,
             method=r.method,
-            answered_at=r.history[-1][1],
+            answered_at=self._policy.local(r.history[-1][1]),
             controller=self._policy.controller,
             ground=r.ground,
             fee=r.fee,
@@ -653,7 +670,7 @@ class RequestService:
             retained=tuple(retained),
             sources=tuple(sources),
             restrictions=tuple(restrictions),
-            findings=tuple(findings),
+            findings=tuple(attrs.evolve(f, at=self._policy.local(f.at)) for f in findings),
         )
 
     def answer(self, request_id: str) -> Answer:
@@ -1135,7 +1152,7 @@ class RequestService:
         items_text = ", ".join(sorted(named)) if named else "all items"
         for_text = f" for the purposes {', '.join(sorted(purposes))}" if purposes else ""
         body = [
-            f"From {ctx.now.date().isoformat()} we have stopped {what} your personal data "
+            f"From {self._policy.local_date(ctx.now).isoformat()} we have stopped {what} your personal data "
             f"({items_text}){for_text}. Any such use is refused from now on, "
             f"citing this request."
         ]

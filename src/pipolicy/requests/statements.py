@@ -69,16 +69,21 @@ def _listing(names: Iterable[str]) -> str:
     return ", ".join(names) if names else "none"
 
 
-def _opening(request: Request) -> str:
+def _opening(policy: Policy, request: Request) -> str:
+    received = policy.local_date(request.received_at)
     return (
         f"Re: your request for {KIND_TITLES[request.kind]} "
-        f"(request {request.id}), received on {request.received_at.date().isoformat()} "
+        f"(request {request.id}), received on {received.isoformat()} "
         f"({_ARTICLE[request.kind]})."
     )
 
 
-def _closing(policy: Policy) -> str:
-    contact = policy.requests.window or policy.controller.contact
+def _closing(policy: Policy, request: Request) -> str:
+    """Who signs, and where to ask: the window of the service the request is about (004
+    L29 "the inquiry window of each service"), else the policy's request window."""
+    service = policy.services.get(str(request.details.get("service", "")))
+    window = service.window if service is not None else ""
+    contact = window or policy.requests.window or policy.controller.contact
     tail = f" Inquiries: {contact}." if contact else ""
     name = policy.controller.name
     return f"{name}{'' if name.endswith('.') else '.'}{tail}"
@@ -99,20 +104,20 @@ def refusal_statement(
 ) -> str:
     """We cannot respond, why (the ground), and the business's explanation (Art. 36)."""
     return _join(
-        _opening(request),
+        _opening(policy, request),
         f"We cannot respond to your request because {GROUND_TEXT[ground]} "
         f"(ground: {ground.value}).",
         f"Explanation: {explanation.strip()}",
-        _closing(policy),
+        _closing(policy, request),
     )
 
 
 def withdrawal_statement(policy: Policy, request: Request, at: datetime) -> str:
     return _join(
-        _opening(request),
-        f"Your request was withdrawn on {at.date().isoformat()}; we have closed it "
+        _opening(policy, request),
+        f"Your request was withdrawn on {policy.local_date(at).isoformat()}; we have closed it "
         "without further action.",
-        _closing(policy),
+        _closing(policy, request),
     )
 
 
@@ -142,11 +147,11 @@ def fulfilment_statement(
         else None
     )
     return _join(
-        _opening(request),
+        _opening(policy, request),
         *body,
         findings,
         kept,
         absent,
         _fee(request),
-        _closing(policy),
+        _closing(policy, request),
     )

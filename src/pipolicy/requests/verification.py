@@ -22,7 +22,7 @@ incomplete documents); the written statement lists every problem.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import attrs
 
@@ -149,17 +149,18 @@ def _check_certificate(
     found = [d for d in docs if matches(d)]
     if not found:
         return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, f"no {what} was attached")]
-    limit = settings.certificate_max_age_days
+    limit = settings.certificate_max_age
+    oldest = limit.before(today)
     failures: list[str] = []
     for d in found:
         if d.issued is None:
             failures.append(f"the {what} ({d.kind.value}) has no issue date")
         elif d.issued > today:
             failures.append(f"the {what} ({d.kind.value}) is dated after today")
-        elif today - d.issued > timedelta(days=limit):
+        elif d.issued < oldest:
             failures.append(
                 f"the {what} ({d.kind.value}) was issued on {d.issued.isoformat()}, "
-                f"more than {limit} days ago"
+                f"more than {limit} before today"
             )
         else:
             return []
@@ -192,7 +193,7 @@ def verify_documents(
 
     The person's own ID is always required (for an agent, "in addition to the documents
     in A"). A voluntary agent adds a power of attorney, the person's seal certificate
-    issued within ``settings.certificate_max_age_days`` and the agent's own ID; a legal
+    issued within ``settings.certificate_max_age`` and the agent's own ID; a legal
     representative adds proof of representation issued within the same limit and the
     agent's own ID.
     """

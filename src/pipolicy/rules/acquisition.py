@@ -67,7 +67,7 @@ def decide_acquisition(
     consent_id = None
     for p in purposes:
         if p.consent is ConsentRule.AT_COLLECTION:
-            c = purpose_consent(facts.consents, p, q.items & p.all_items, now)
+            c = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
             if c is None:
                 why = f" (special care-required: {special})" if special else ""
                 reasons.append(

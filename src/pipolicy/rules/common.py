@@ -70,17 +70,21 @@ def clause(section: str, name: str) -> str:
     return f"policy:{section}.{name}"
 
 
-def _current(purpose: Purpose, at: datetime) -> bool:
-    """Was something dated ``at`` made under the purpose's current meaning (R-CON-3)?"""
+def _current(policy: Policy, purpose: Purpose, at: datetime) -> bool:
+    """Was something dated ``at`` made under the purpose's current meaning (R-CON-3)?
+
+    A change takes effect from the start of its revision day in the policy's time zone:
+    an acquisition or consent made that day was made under the new meaning.
+    """
     since = purpose.new_since
-    return since is None or at.date() >= since
+    return since is None or policy.local_date(at) >= since
 
 
-def notified_scope(facts: SubjectFacts, purpose: Purpose) -> frozenset[str]:
+def notified_scope(policy: Policy, facts: SubjectFacts, purpose: Purpose) -> frozenset[str]:
     """Items held for the subject whose notified purposes include ``purpose``."""
     found: set[str] = set()
     for acq in facts.acquisitions:
-        if purpose.name in acq.purposes and _current(purpose, acq.acquired_at):
+        if purpose.name in acq.purposes and _current(policy, purpose, acq.acquired_at):
             found |= acq.items
     return frozenset(found)
 
@@ -93,7 +97,11 @@ def held_items(facts: SubjectFacts) -> frozenset[str]:
 
 
 def purpose_consent(
-    consents: Iterable[Consent], purpose: Purpose, items: frozenset[str], now: datetime
+    policy: Policy,
+    consents: Iterable[Consent],
+    purpose: Purpose,
+    items: frozenset[str],
+    now: datetime,
 ) -> Consent | None:
     """An active consent to ``purpose`` that covers ``items`` and the purpose's current meaning."""
     for consent in consents:
@@ -103,7 +111,7 @@ def purpose_consent(
             and scope.recipient is None
             and consent.is_active(now)
             and scope.covers_items(items)
-            and _current(purpose, consent.given_at)
+            and _current(policy, purpose, consent.given_at)
         ):
             return consent
     return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -10,16 +12,17 @@ from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules.common import (
+    ART_18_1,
     ART_27_1,
     ART_35,
     blocking_restriction,
     clause,
     exemption_decision,
     held_items,
-    notified_scope,
     recipient_consent,
     restriction_reason,
 )
+from pipolicy.rules.use import usable_for
 from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = ["ProvisionQuery", "decide_provision"]
@@ -28,6 +31,7 @@ ART_25 = "APPI Art. 25"
 ART_27_5_I = "APPI Art. 27(5)(i)"
 ART_27_5_II = "APPI Art. 27(5)(ii)"
 ART_27_5_III = "APPI Art. 27(5)(iii)"
+ART_29 = "APPI Art. 29"
 
 
 @attrs.frozen
@@ -42,9 +46,19 @@ class ProvisionQuery:
 def decide_provision(
     policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime
 ) -> Decision:
-    """May the subject's ``items`` be given to ``recipient`` at ``now``, and on which basis?"""
+    """May the subject's ``items`` be given to ``recipient`` at ``now``, and on which basis?
+
+    Exemptions (Art. 27(1)(i)-(vii)) and business succession stand on their own. Every
+    other basis (entrustment, joint use, the person's consent) also needs the data to be
+    usable for the purpose it is given for: provision never widens the purposes of use.
+    """
     recipient = policy.recipients[q.recipient]
-    ctx = {"action": "provision", "purpose": q.purpose, "recipient": q.recipient, "items": q.items}
+    ctx: dict[str, Any] = {
+        "action": "provision",
+        "purpose": q.purpose,
+        "recipient": q.recipient,
+        "items": q.items,
+    }
     rclause = clause("recipients", q.recipient)
     grounds = policy.provision_grounds
 
@@ -72,11 +86,27 @@ def decide_provision(
 
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
-
-    today = now.date()
-    reasons: list[str] = []
-    if recipient.kind is RecipientKind.ENTRUSTEE:
+    if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
+        return Decision.deny(
+            (
+                f"{q.recipient!r} is a public authority: it receives data only on an order or "
+                "request under the law; claim the exemption with its reference (R-TPP-2)",
+            ),
+            (ART_27_1, rclause),
+            **ctx,
+        )
+    if recipient.kind is RecipientKind.SUCCESSOR:
+        if "business_succession" in grounds:
+            return Decision.allow(
+                Basis.BUSINESS_SUCCESSION,
+                f"business succession to {q.recipient!r}",
+                (ART_27_5_II, rclause),
+                **ctx,
+            )
+        reasons = ["the policy does not provide for business succession"]
+    elif recipient.kind is RecipientKind.ENTRUSTEE:
         contract = recipient.contract
+        today = policy.local_date(now)
         if contract is None or not contract.valid_on(today):
             # No valid contract, no data: not even on consent (R-SEC-2).
             return Decision.deny(
@@ -84,21 +114,17 @@ def decide_provision(
                 (ART_25, rclause),
                 **ctx,
             )
-        if "entrustment" not in grounds:
-            reasons.append("the policy does not provide for entrustment")
-        elif q.purpose is None or q.purpose not in recipient.purposes:
-            reasons.append(
-                f"entrustment to {q.recipient!r} serves only {sorted(recipient.purposes)}: "
-                "name one of them as purpose= (R-TPP-3)"
+        if contract.missing_duties:
+            return Decision.deny(
+                (
+                    f"the contract with {q.recipient!r} does not bind "
+                    f"{', '.join(contract.missing_duties)} (R-SEC-2)",
+                ),
+                (ART_25, rclause),
+                **ctx,
             )
-        elif not q.items <= recipient.items:
-            reasons.append(
-                f"the contract with {q.recipient!r} allows only {sorted(recipient.items)}, "
-                f"not {sorted(q.items - recipient.items)} (R-TPP-3)"
-            )
-        elif not q.items <= notified_scope(facts, policy.purposes[q.purpose]):
-            reasons.append(f"purpose {q.purpose!r} was not notified for these items (R-TPP-3)")
-        else:
+        reasons = _entrustment(policy, facts, q, now, ctx)
+        if not reasons:
             return Decision.allow(
                 Basis.ENTRUSTMENT,
                 f"entrustment to {q.recipient!r} within purpose {q.purpose!r} under contract",
@@ -107,42 +133,26 @@ def decide_provision(
             )
     elif recipient.kind is RecipientKind.JOINT_USER:
         joint = policy.joint_uses[recipient.joint_use or ""]
-        if "joint_use" not in grounds:
-            reasons.append("the policy does not provide for joint use")
-        elif joint.published is None or joint.published > today:
-            reasons.append(
-                f"joint use {joint.name!r} was not published before this provision (R-TPP-5)"
-            )
-        elif q.purpose is None or q.purpose not in joint.purposes:
-            reasons.append(
-                f"joint use {joint.name!r} covers only purposes {sorted(joint.purposes)}"
-            )
-        elif not q.items <= joint.items:
-            reasons.append(f"joint use {joint.name!r} covers only items {sorted(joint.items)}")
-        else:
+        reasons = _joint_use(policy, facts, q, now, ctx)
+        if not reasons:
             return Decision.allow(
                 Basis.JOINT_USE,
                 f"joint use {joint.name!r} announced on {joint.published}",
                 (ART_27_5_III, clause("joint_use", joint.name)),
                 **ctx,
             )
-    elif recipient.kind is RecipientKind.SUCCESSOR:
-        if "business_succession" in grounds:
-            return Decision.allow(
-                Basis.BUSINESS_SUCCESSION,
-                f"business succession to {q.recipient!r}",
-                (ART_27_5_II, rclause),
-                **ctx,
-            )
-        reasons.append("the policy does not provide for business succession")
+    else:
+        reasons = []
 
     # Third-party provision, and the fallback when an arrangement above does not apply
     # (an entrustee only under a valid contract): with the person's prior consent the
-    # recipient may still receive the data.
-    if recipient.purposes and q.purpose is None:
+    # recipient may still receive the data, for a purpose the data may be used for.
+    if reasons and reasons[-1].startswith(_NOT_USABLE):
+        return Decision.deny(tuple(reasons), (ART_18_1, ART_27_1, rclause), **ctx)
+    if q.purpose is None:
         reasons.append(
-            f"{q.recipient!r} receives data only for {sorted(recipient.purposes)}: "
-            "name the purpose with purpose="
+            f"name the purpose {q.recipient!r} receives the data for with purpose=: "
+            "provision never widens the purposes of use (R-TPP-1)"
         )
     elif recipient.purposes and q.purpose not in recipient.purposes:
         reasons.append(f"{q.purpose!r} is not a purpose for which {q.recipient!r} receives data")
@@ -151,15 +161,77 @@ def decide_provision(
             reasons.append(f"{q.recipient!r} may receive only {sorted(recipient.items)}")
     elif "consent" in grounds:
         consent = recipient_consent(facts.consents, q.recipient, q.items, now)
-        if consent is not None:
+        if consent is None:
+            reasons.append(
+                f"no prior consent of the person to provision to {q.recipient!r} (R-TPP-1)"
+            )
+        else:
+            use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
+            if not use.allowed:
+                return _not_usable(use, q, "R-TPP-1", rclause, ctx)
             return Decision.allow(
                 Basis.CONSENT,
-                f"prior consent to provision to {q.recipient!r}",
-                (ART_27_1, "APPI Art. 29", rclause),
+                f"prior consent to provision to {q.recipient!r} for purpose {q.purpose!r}",
+                (ART_27_1, ART_29, rclause),
                 consent_id=consent.id,
                 **ctx,
             )
-        reasons.append(f"no prior consent of the person to provision to {q.recipient!r} (R-TPP-1)")
     elif not reasons:
-        reasons.append("the policy does not provide for provision on consent")
+        reasons.append("the policy does not provide for provision on consent (R-TPP-1)")
     return Decision.deny(tuple(reasons), (ART_27_1, rclause), **ctx)
+
+
+_NOT_USABLE = "the data may not be used for"
+
+
+def _not_usable(
+    use: Decision, q: ProvisionQuery, rule: str, rclause: str, ctx: Mapping[str, Any]
+) -> Decision:
+    """Deny a provision because the business itself may not use the data for its purpose."""
+    why = (
+        f"{_NOT_USABLE} {q.purpose!r}, so it may not be given to {q.recipient!r} for it: "
+        f"provision never widens the purposes of use ({rule})"
+    )
+    return Decision.deny((*use.reasons, why), (ART_18_1, ART_27_1, rclause), **ctx)
+
+
+def _entrustment(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
+) -> list[str]:
+    """Why entrustment (Art. 27(5)(i)) does not apply; empty when it does."""
+    recipient = policy.recipients[q.recipient]
+    if "entrustment" not in policy.provision_grounds:
+        return ["the policy does not provide for entrustment"]
+    if q.purpose is None or q.purpose not in recipient.purposes:
+        return [
+            f"entrustment to {q.recipient!r} serves only {sorted(recipient.purposes)}: "
+            "name one of them as purpose= (R-TPP-3)"
+        ]
+    if not q.items <= recipient.items:
+        return [
+            f"the contract with {q.recipient!r} allows only {sorted(recipient.items)}, "
+            f"not {sorted(q.items - recipient.items)} (R-TPP-3)"
+        ]
+    use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
+    if not use.allowed:
+        return list(_not_usable(use, q, "R-TPP-3", "", ctx).reasons)
+    return []
+
+
+def _joint_use(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
+) -> list[str]:
+    """Why joint use (Art. 27(5)(iii)) does not apply; empty when it does."""
+    joint = policy.joint_uses[policy.recipients[q.recipient].joint_use or ""]
+    if "joint_use" not in policy.provision_grounds:
+        return ["the policy does not provide for joint use"]
+    if joint.published is None or joint.published > policy.local_date(now):
+        return [f"joint use {joint.name!r} was not published before this provision (R-TPP-5)"]
+    if q.purpose is None or q.purpose not in joint.purposes:
+        return [f"joint use {joint.name!r} covers only purposes {sorted(joint.purposes)} (R-TPP-5)"]
+    if not q.items <= joint.items:
+        return [f"joint use {joint.name!r} covers only items {sorted(joint.items)} (R-TPP-5)"]
+    use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
+    if not use.allowed:
+        return list(_not_usable(use, q, "R-TPP-5", "", ctx).reasons)
+    return []

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import (
     ART_17_1,
     ART_18_1,
     ART_21_1,
     ART_24,
-    ART_31,
     ART_35,
     Actor,
     blocking_restriction,
@@ -28,7 +30,7 @@ from pipolicy.rules.common import (
 )
 from pipolicy.storage.repositories import SubjectFacts
 
-__all__ = ["UseQuery", "decide_use"]
+__all__ = ["UseQuery", "decide_use", "usable_for"]
 
 
 @attrs.frozen
@@ -46,19 +48,11 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     Names must already be known to the policy (the engine checks them).
     """
     purpose = policy.purposes[q.purpose]
-    ctx = {"action": "use", "purpose": q.purpose, "items": q.items}
+    ctx: dict[str, Any] = {"action": "use", "purpose": q.purpose, "items": q.items}
     pclause = clause("purposes", q.purpose)
 
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
-    blocked = blocking_restriction(
-        facts.restrictions,
-        "use",
-        q.purpose,
-        q.items,
-        now,
-        exempt=exempt,
-        acquisitions=facts.acquisitions,
-    )
+    blocked = _blocked(facts, q.purpose, q.items, now, exempt=exempt)
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
 
@@ -78,44 +72,99 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
                 **ctx,
             )
 
-    missing = q.items - held_items(facts)
-    if missing:
-        return Decision.deny(
-            (f"items not acquired for this person: {sorted(missing)} (R-USE-1)",),
-            (ART_17_1,),
-            **ctx,
-        )
+    missing = _missing(facts, q.items)
+    if missing is not None:
+        return Decision.deny((missing,), (ART_17_1,), **ctx)
 
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "use", ctx)
+    return _within_purpose(policy, facts, q.purpose, q.items, now, ctx)
 
-    outside = q.items - purpose.all_items
+
+def usable_for(
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: str,
+    items: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision:
+    """May the business itself use ``items`` for ``purpose``, leaving actors aside?
+
+    Provision asks this first: a basis for giving data to someone (Art. 27) never widens
+    the purposes the data may be used for (Art. 18). An entrustee handles data on the
+    business's behalf (Art. 27(5)(i)), joint users share it for the purposes notified to
+    the person (Art. 27(5)(iii)), and a third party receives it for a purpose the person
+    was told of (R-TPP-1).
+    """
+    blocked = _blocked(facts, purpose, items, now, exempt=False)
+    if blocked is not None:
+        return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
+    missing = _missing(facts, items)
+    if missing is not None:
+        return Decision.deny((missing,), (ART_17_1,), **ctx)
+    return _within_purpose(policy, facts, purpose, items, now, ctx)
+
+
+def _blocked(
+    facts: SubjectFacts, purpose: str, items: frozenset[str], now: datetime, *, exempt: bool
+) -> Restriction | None:
+    return blocking_restriction(
+        facts.restrictions,
+        "use",
+        purpose,
+        items,
+        now,
+        exempt=exempt,
+        acquisitions=facts.acquisitions,
+    )
+
+
+def _missing(facts: SubjectFacts, items: frozenset[str]) -> str | None:
+    missing = items - held_items(facts)
+    if missing:
+        return f"items not acquired for this person: {sorted(missing)} (R-USE-1)"
+    return None
+
+
+def _within_purpose(
+    policy: Policy,
+    facts: SubjectFacts,
+    name: str,
+    items: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision:
+    """Scope of use: declared items, notified purposes, categories, permission (Art. 18(1))."""
+    purpose = policy.purposes[name]
+    pclause = clause("purposes", name)
+    outside = items - purpose.all_items
     if outside:
         return Decision.deny(
-            (f"items {sorted(outside)} are not declared for purpose {q.purpose!r} (R-ACQ-2)",),
+            (f"items {sorted(outside)} are not declared for purpose {name!r} (R-ACQ-2)",),
             (ART_18_1, pclause),
             **ctx,
         )
-    link = linkage_problem(policy, purpose, q.items)
+    link = linkage_problem(policy, purpose, items)
     if link is not None:
-        return Decision.deny((link,), (ART_31, pclause), **ctx)
+        return Decision.deny((link,), (ART_17_1, ART_21_1, pclause), **ctx)
 
     subject = facts.subject
     category_ok = not purpose.categories or subject.category in purpose.categories
-    in_scope = category_ok and q.items <= notified_scope(facts, purpose)
+    in_scope = category_ok and items <= notified_scope(policy, facts, purpose)
     if in_scope and purpose.consent is ConsentRule.NONE:
         return Decision.allow(
             Basis.NOTIFIED_PURPOSE,
-            f"within notified purpose {q.purpose!r}",
+            f"within notified purpose {name!r}",
             (ART_18_1, ART_21_1, pclause),
             **ctx,
         )
-    consent = purpose_consent(facts.consents, purpose, q.items, now)
+    consent = purpose_consent(policy, facts.consents, purpose, items, now)
     if consent is not None:
         why = "permission given before collection (R-USE-7)" if in_scope else "prior consent"
         return Decision.allow(
             Basis.CONSENT,
-            f"{why} for purpose {q.purpose!r}",
+            f"{why} for purpose {name!r}",
             (ART_18_1, pclause),
             consent_id=consent.id,
             **ctx,
@@ -124,14 +173,14 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     reasons = []
     if not category_ok:
         reasons.append(
-            f"purpose {q.purpose!r} is for {sorted(purpose.categories)}, "
+            f"purpose {name!r} is for {sorted(purpose.categories)}, "
             f"not this person's category (R-USE-9)"
         )
     if in_scope:
-        reasons.append(f"purpose {q.purpose!r} needs the person's permission first (R-USE-7)")
+        reasons.append(f"purpose {name!r} needs the person's permission first (R-USE-7)")
     else:
         reasons.append(
-            f"use beyond the notified purposes: {q.purpose!r} was not notified for these items "
+            f"use beyond the notified purposes: {name!r} was not notified for these items "
             "and there is no prior consent (R-USE-4)"
         )
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)

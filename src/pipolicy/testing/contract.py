@@ -56,7 +56,8 @@ import enum
 import uuid
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -1654,22 +1655,49 @@ class EngineContract(StoreFixtures):
         after = engine.check_use(subject, purpose="newsletter", items={"email"})
         assert not after.allowed and after.basis is None
 
+    def test_r_con_2_withdrawal_holds_at_both_folds_of_a_dst_change(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        """R-CON-2 across the night clocks go back in New York (1 November 2026): a consent
+        withdrawn at 01:40 EDT stays withdrawn at 01:20 EST, forty minutes later, although
+        the wall clock shows an earlier time. Every backend compares real instants."""
+        new_york = ZoneInfo("America/New_York")
+        clock.set(datetime(2026, 11, 1, 1, 20, tzinfo=new_york))  # first fold, EDT
+        subject = engine.register_subject("user-dst", category="customer")
+        engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        engine.grant_consent(subject, purpose="newsletter")
+        use: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+        assert engine.check_use(subject, **use).allowed
+        clock.advance(timedelta(minutes=20))  # 01:40 EDT
+        engine.withdraw_consent(subject, purpose="newsletter")
+        moved = clock.advance(timedelta(minutes=40))
+        assert (moved.hour, moved.minute, moved.fold) == (1, 20, 1)  # second fold, EST
+        assert moved.utcoffset() == timedelta(hours=-5)
+        assert not engine.check_use(subject, **use).allowed
+        [withdrawn] = engine.consents(subject)
+        assert withdrawn.ended_at is not None
+        assert withdrawn.ended_at < clock.now() and withdrawn.given_at < withdrawn.ended_at
+
     def test_r_rec_1_consent_based_provision_is_recorded_and_stored(
         self, engine: Engine, store: Store, clock: FixedClock
     ) -> None:
         subject = engine.register_subject("user-1", category="customer")
         engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
-        refused = engine.check_provision(subject, recipient="partner", items={"email"})
+        refused = engine.check_provision(
+            subject, recipient="partner", items={"email"}, purpose="service"
+        )
         assert not refused.allowed
 
         consent = engine.grant_consent(subject, recipient="partner", items={"email"})
         clock.advance(timedelta(hours=2))
-        allowed = engine.check_provision(subject, recipient="partner", items={"email"})
+        allowed = engine.check_provision(
+            subject, recipient="partner", items={"email"}, purpose="service"
+        )
         assert allowed.allowed and allowed.basis is Basis.CONSENT
         assert allowed.consent_id == consent.id
         assert engine.provisions(subject) == ()  # a check records nothing
 
-        record = engine.provide(subject, recipient="partner", items={"email"})
+        record = engine.provide(subject, recipient="partner", items={"email"}, purpose="service")
         assert record.basis is Basis.CONSENT and record.required_by_law
         assert record.recipient == "partner" and record.recipient_name == "Partner Co."
         assert record.items == frozenset({"email"}) and record.consent_id == consent.id
@@ -1684,7 +1712,9 @@ class EngineContract(StoreFixtures):
         # R-CON-2: after withdrawal, provision is refused; the record made before stays.
         clock.advance(timedelta(days=1))
         engine.withdraw_consent(subject, recipient="partner")
-        assert not engine.check_provision(subject, recipient="partner", items={"email"})
+        assert not engine.check_provision(
+            subject, recipient="partner", items={"email"}, purpose="service"
+        )
         assert_equivalent(
             _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
         )
@@ -1737,7 +1767,7 @@ class EngineContract(StoreFixtures):
         before = len(list(engine.audit_events()))
 
         with pytest.raises(ProvisionDenied) as provision_denied:
-            engine.provide(subject, recipient="partner", items={"email"})
+            engine.provide(subject, recipient="partner", items={"email"}, purpose="service")
         assert not provision_denied.value.decision.allowed
         with pytest.raises(UseDenied) as use_denied:
             engine.use(subject, purpose="newsletter", items={"email"})
@@ -1772,7 +1802,7 @@ class EngineContract(StoreFixtures):
         times.append(clock.now())
         clock.advance(timedelta(minutes=1))
         with pytest.raises(ProvisionDenied):
-            engine.provide(subject, recipient="partner", items={"email"})
+            engine.provide(subject, recipient="partner", items={"email"}, purpose="service")
         times.append(clock.now())
 
         events = list(engine.audit_events())

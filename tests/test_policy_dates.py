@@ -1,0 +1,135 @@
+"""Dates that follow the law: calendar durations, business days, the policy's time zone.
+
+R-REQ-3 (certificate age in months), R-REQ-8 (deadlines, business days), R-ACC-1
+(retention periods and what they count from), R-REC-1 (record keeping in years).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.domain.durations import Duration, Unit
+from tests.factories import JST, make_policy
+
+
+def policy_data(**requests: Any) -> dict[str, Any]:
+    return {
+        "policy": {"version": "v1", "revised": "2026-01-01"},
+        "controller": {"name": "Example K.K."},
+        "items": {"email": {}},
+        "purposes": {"service": {"items": ["email"]}},
+        "requests": requests,
+    }
+
+
+def test_r_req_8_the_policy_time_zone_defaults_to_tokyo_and_is_validated() -> None:
+    assert make_policy().timezone == "Asia/Tokyo"
+    data = policy_data()
+    data["policy"]["timezone"] = "Mars/Olympus_Mons"
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(data)
+    assert [p.location for p in info.value.problems] == ["policy.timezone"]
+    data["policy"]["timezone"] = "America/New_York"
+    assert pp.policy_from_dict(data).local_date(
+        datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)
+    ) == date(2026, 12, 1)
+
+
+def test_r_req_8_a_deadline_in_japanese_business_days_skips_weekends_and_holidays() -> None:
+    policy = pp.policy_from_dict(policy_data(response="10 business days"))
+    assert policy.requests.response == Duration(10, Unit.BUSINESS_DAYS)
+    engine = pp.Engine(policy, clock=pp.FixedClock(datetime(2026, 12, 28, 9, 0, tzinfo=JST)))
+    s = engine.register_subject("c1")
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s)
+    # 29, 30, 31 Dec; 4-8 Jan (1 Jan is New Year's Day); 12, 13 Jan (11 Jan is Coming of
+    # Age Day): due at the end of 13 January 2027 in Tokyo.
+    assert r.due == datetime(2027, 1, 14, 0, 0, tzinfo=JST)
+
+
+def test_r_req_8_business_days_without_the_jp_extra_is_a_clear_policy_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "jpholiday", None)
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(policy_data(response="10 business days"))
+    [problem] = info.value.problems
+    assert problem.location == "requests.response"
+    assert "pipolicy[jp]" in problem.message
+
+
+def test_r_req_3_durations_take_calendar_units_and_the_older_day_counts() -> None:
+    months = pp.policy_from_dict(policy_data(certificate_max_age="P3M", response="P2W"))
+    assert months.requests.certificate_max_age == Duration(3, Unit.MONTHS)
+    days = pp.policy_from_dict(policy_data(certificate_max_age_days=90, response_days=7))
+    assert days.requests.certificate_max_age == Duration(90, Unit.DAYS)
+    assert days.requests.response == Duration(7, Unit.DAYS)
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(policy_data(response="soon", response_days=3))
+    assert {p.location for p in info.value.problems} == {"requests.response_days"}
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(policy_data(response="soon"))
+    assert {p.location for p in info.value.problems} == {"requests.response"}
+
+
+def test_r_acc_1_retention_periods_count_calendar_months_from_what_they_say() -> None:
+    data = policy_data()
+    data["purposes"]["campaign"] = {
+        "items": ["email"],
+        "retention": "1 month",
+        "retention_from": "purpose_ended",
+        "ends": "2027-01-31",
+    }
+    data["purposes"]["service"]["retention"] = "2 years"
+    data["purposes"]["service"]["retention_from"] = "collection"
+    policy = pp.policy_from_dict(data)
+    got = datetime(2026, 5, 1, 10, 0, tzinfo=JST)
+    # The campaign's last day ends at midnight in Tokyo (1 February, 00:00); a calendar
+    # month later is the end of 28 February.
+    assert policy.retention_due({"campaign"}, got) == datetime(2027, 3, 1, 0, 0, tzinfo=JST)
+    assert policy.retention_due({"service"}, got) == datetime(2028, 5, 1, 10, 0, tzinfo=JST)
+    assert policy.retention_due({"service", "campaign"}, got) == datetime(
+        2028, 5, 1, 10, 0, tzinfo=JST
+    )
+
+
+def test_r_acc_1_a_period_from_the_purposes_end_needs_the_end() -> None:
+    data = policy_data()
+    data["purposes"]["service"].update(retention="1 year", retention_from="purpose_ended")
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(data)
+    assert {p.location for p in info.value.problems} == {"purposes.service.ends"}
+
+
+def test_r_acc_1_retention_is_counted_on_the_calendar_not_in_business_days() -> None:
+    data = policy_data()
+    data["purposes"]["service"]["retention"] = "10 business days"
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(data)
+    assert {p.location for p in info.value.problems} == {"purposes.service.retention"}
+
+
+def test_r_rec_1_record_retention_takes_years_and_rejects_a_bare_day_count() -> None:
+    data = policy_data()
+    data["provision"] = {"record_retention": "5 years"}
+    assert pp.policy_from_dict(data).record_retention == Duration(5, Unit.YEARS)
+    data["provision"] = {"record_retention_years": 3}
+    assert pp.policy_from_dict(data).record_retention == Duration(3, Unit.YEARS)
+    data["provision"] = {"record_retention": "6 months"}
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(data)
+    assert {p.location for p in info.value.problems} == {"provision.record_retention"}
+
+
+def test_r_con_2_fixed_clock_advances_real_elapsed_time_across_dst() -> None:
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 3, 8, 1, 30, tzinfo=new_york)  # the night clocks spring forward
+    moved = pp.FixedClock(start).advance(timedelta(hours=1))
+    assert (moved.hour, moved.minute) == (3, 30)  # 02:30 does not exist that night
+    assert moved.astimezone(timezone.utc) - start.astimezone(timezone.utc) == timedelta(hours=1)
