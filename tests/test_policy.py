@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_policy
+from tests.factories import make_engine, make_policy
 
 MINIMAL = """
 [policy]
@@ -135,13 +136,56 @@ def test_r_sec_2_entrustee_needs_a_confidentiality_contract() -> None:
     assert "recipients.shipping.contract.confidentiality" in locations(info.value)
 
 
-def test_r_acq_3_special_care_item_needs_a_consent_rule() -> None:
+def test_r_acq_3_art_20_2_only_acquisition_of_special_care_data_needs_prior_consent() -> None:
+    """Art. 20(2) asks prior consent to *acquire* special care-required data; the policy need
+    not force ``consent = "at_collection"`` on the purpose, so data lawfully acquired (on
+    consent or under an exemption) is then used within its purposes."""
     base = make_policy()
     purposes = dict(base.purposes)
     purposes["health"] = pp.Purpose("health", items={"name", "medical_history"})
-    with pytest.raises(pp.PolicyError) as info:
-        make_policy(purposes=purposes)
-    assert "purposes.health.consent" in locations(info.value)
+    engine, _ = make_engine(make_policy(purposes=purposes))
+    s = engine.register_subject("p1", category="customer")
+    items = {"name", "medical_history"}
+    d = engine.check_acquisition(s, items=items, purposes={"health"})
+    assert not d.allowed and "R-ACQ-3" in d.rules
+    engine.grant_consent(s, purpose="health")
+    engine.acquire(s, items=items, purposes={"health"}, channel="web")
+    engine.withdraw_consent(s, purpose="health")
+    # Acquired lawfully: the withdrawal does not block use within the notified purpose.
+    assert engine.check_use(s, purpose="health", items=items).basis is pp.Basis.NOTIFIED_PURPOSE
+
+
+def test_r_use_5_art_18_3_academic_research_needs_an_institution_on_one_side() -> None:
+    """Arts. 18(3)(v)-(vi), 27(1)(v)-(vii): off unless the policy enables it, and then only
+    with an academic research institution on one side."""
+    default = make_policy()
+    assert "academic_research" not in default.use_exemptions
+    assert "academic_research" not in default.provision_grounds
+    research = pp.Recipient("university", academic_institution=True)
+    recipients = {**default.recipients, "university": research}
+    policy = make_policy(
+        recipients=recipients,
+        use_exemptions={"laws_and_regulations", "academic_research"},
+        provision_grounds={"consent", "entrustment", "joint_use", "academic_research"},
+    )
+    engine, _ = make_engine(policy)
+    s = engine.register_subject("p1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    claim = {"exemption": pp.Exemption.ACADEMIC_RESEARCH, "justification": "ad study"}
+    ad = engine.check_provision(s, recipient="partner", items={"email"}, **claim)
+    assert not ad.allowed and "R-TPP-2" in ad.rules
+    uni = engine.check_provision(s, recipient="university", items={"email"}, **claim)
+    assert uni.allowed and uni.basis is pp.Basis.EXEMPTION
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}, **claim).allowed
+    institution = attrs.evolve(policy, academic_institution=True)
+    engine2, _ = make_engine(institution)
+    s2 = engine2.register_subject("p2", category="customer")
+    engine2.acquire(s2, items={"email"}, purposes={"service"}, channel="web")
+    assert engine2.check_use(s2, purpose="newsletter", items={"email"}, **claim).allowed
+    off = make_engine()[0]
+    s3 = off.register_subject("p3", category="customer")
+    off.acquire(s3, items={"email"}, purposes={"service"}, channel="web")
+    assert not off.check_use(s3, purpose="newsletter", items={"email"}, **claim).allowed
 
 
 def test_r_use_2_related_change_needs_a_statement() -> None:

@@ -133,3 +133,14 @@ def test_r_con_2_fixed_clock_advances_real_elapsed_time_across_dst() -> None:
     moved = pp.FixedClock(start).advance(timedelta(hours=1))
     assert (moved.hour, moved.minute) == (3, 30)  # 02:30 does not exist that night
     assert moved.astimezone(timezone.utc) - start.astimezone(timezone.utc) == timedelta(hours=1)
+
+
+def test_r_req_9_art_38_2_a_fee_above_the_ceiling_is_rejected() -> None:
+    """A ¥1,000,000 disclosure fee is not "reasonable considering actual costs"."""
+    with pytest.raises(pp.PolicyError) as info:
+        pp.policy_from_dict(policy_data(fees={"disclosure": 1_000_000}))
+    [problem] = info.value.problems
+    assert problem.location == "requests.fees.disclosure" and "Art. 38(2)" in problem.message
+    assert pp.policy_from_dict(policy_data(fees={"disclosure": 1000})).requests.fees
+    raised = pp.policy_from_dict(policy_data(fees={"disclosure": 5000}, fee_ceiling=6000))
+    assert raised.requests.fees[pp.RequestKind.DISCLOSURE] == 5000

@@ -15,7 +15,11 @@ def stats_policy(**overrides: object) -> pp.Policy:
     return make_policy(purposes=purposes, statistics_min_group=3, **overrides)
 
 
-ROWS = [{"hobbies": "tennis"}] * 5 + [{"hobbies": "go"}] * 3 + [{"hobbies": "chess"}]
+ROWS = (
+    [{"hobbies": "tennis", "subject": f"p{i}"} for i in range(5)]
+    + [{"hobbies": "go", "subject": f"p{i}"} for i in range(3)]
+    + [{"hobbies": "chess", "subject": "p0"}]
+)
 
 
 def test_r_use_8_aggregate_suppresses_groups_smaller_than_k() -> None:
@@ -70,3 +74,18 @@ def test_statistics_input_errors() -> None:
         engine.check_statistics(
             recipient="partner", purpose="stats", table=pp.Aggregate(("shoe",), {("x",): 9})
         )
+
+
+def test_r_use_8_art_2_1_statistics_count_people_not_rows() -> None:
+    """Ten rows of one customer are one person: not a group of ten (Art. 2(1))."""
+    one_person = [{"zip": "100-0001", "subject": "customer-1"}] * 10
+    table = pp.aggregate(one_person, ["zip"], 10)
+    assert dict(table.groups) == {} and table.suppressed == 1
+    ten_people = [{"zip": "100-0001", "subject": f"customer-{i}"} for i in range(10)]
+    assert dict(pp.aggregate(ten_people, ["zip"], 10).groups) == {("100-0001",): 10}
+    assert "customer" not in repr(pp.aggregate(ten_people, ["zip"], 10))
+
+
+def test_r_use_8_art_2_1_a_row_without_its_person_is_refused() -> None:
+    with pytest.raises(pp.InvalidInput, match="count people"):
+        pp.aggregate([{"zip": "100-0001"}], ["zip"], 1)

@@ -218,7 +218,8 @@ class RequestMachine(RuleBasedStateMachine):
         rid = data.draw(st.sampled_from(sorted(self.model)))
         ground = data.draw(
             st.sampled_from(
-                [pp.RefusalGround.DOCUMENTS_INCOMPLETE, pp.RefusalGround.VIOLATION_OF_LAW]
+                # Both are open for every kind of request (R-REQ-4, Arts. 16(4), 37).
+                [pp.RefusalGround.DOCUMENTS_INCOMPLETE, pp.RefusalGround.NOT_RETAINED]
             )
         )
         state = self.model[rid]

@@ -25,7 +25,7 @@ MAY_WITHHOLD_DISCLOSURE: set[pp.RefusalGround] = {
 }
 
 
-@pytest.mark.parametrize("kind", DISCLOSURES)
+@pytest.mark.parametrize("kind", [K.DISCLOSURE, K.PROVISION_RECORDS])
 def test_r_req_4_a_disclosure_is_withheld_only_on_the_grounds_of_the_law(
     kind: pp.RequestKind,
 ) -> None:
@@ -87,12 +87,18 @@ def test_r_req_4_a_request_can_be_refused_before_verification_on_a_procedural_gr
 
 
 SUBSTANTIVE = [G.NOT_RETAINED, G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW]
+# Art. 35: the substantive grounds against a deletion.
+DELETION_SUBSTANTIVE = [
+    G.NOT_RETAINED,
+    G.NO_GROUND_UNDER_ART_35,
+    G.ALTERNATIVE_MEASURE,
+    G.LEGAL_RETENTION,
+]
 
 
 @pytest.mark.parametrize(
     ("kind", "ground"),
-    [(K.DISCLOSURE, g) for g in SUBSTANTIVE]
-    + [(K.DELETION, g) for g in [*SUBSTANTIVE, G.LEGAL_RETENTION]],
+    [(K.DISCLOSURE, g) for g in SUBSTANTIVE] + [(K.DELETION, g) for g in DELETION_SUBSTANTIVE],
     ids=str,
 )
 def test_r_req_4_an_unverified_applicant_is_not_told_whether_data_is_held(

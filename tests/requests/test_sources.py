@@ -226,7 +226,10 @@ PARTIAL_KINDS = [K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION, K.C
 def stop(engine: pp.Engine, action: str, request_id: str) -> object:
     if action == "refuse":
         return engine.requests.refuse(
-            request_id, ground=pp.RefusalGround.BUSINESS_HINDRANCE, explanation="too costly"
+            # A ground open for every kind of request (R-REQ-4).
+            request_id,
+            ground=pp.RefusalGround.NOT_RETAINED,
+            explanation="nothing is held",
         )
     return engine.requests.withdraw(request_id)
 

@@ -440,7 +440,9 @@ def test_r_tpp_2_the_policy_announces_orders_under_the_law_only(
 def test_r_use_8_statistics_keep_only_groups_large_enough_to_stay_anonymous(
     engine: pp.Engine,
 ) -> None:
-    rows = [{"age": "30s", "job": "engineer"}] * 12 + [{"age": "70s", "job": "pilot"}] * 2
+    rows = [{"age": "30s", "job": "engineer", "subject": f"p{i}"} for i in range(12)] + [
+        {"age": "70s", "job": "pilot", "subject": f"p{i}"} for i in range(2)
+    ]
 
     table = pp.aggregate(rows, ["age"], engine.policy.statistics_min_group)
 

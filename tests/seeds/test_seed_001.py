@@ -197,7 +197,9 @@ def test_r_tpp_1_no_provision_to_a_third_party_without_prior_consent(engine: pp.
 
 
 def test_r_tpp_6_event_statistics_are_disclosed_without_consent(engine: pp.Engine) -> None:
-    rows = [{"event_feedback": "satisfied"}] * 14 + [{"event_feedback": "unsatisfied"}] * 3
+    rows = [{"event_feedback": "satisfied", "subject": f"p{i}"} for i in range(14)] + [
+        {"event_feedback": "unsatisfied", "subject": f"p{i}"} for i in range(3)
+    ]
 
     table = pp.aggregate(rows, ["event_feedback"], engine.policy.statistics_min_group)
     d = engine.provide_statistics(recipient="report_readers", purpose="event_planning", table=table)

@@ -214,8 +214,10 @@ def test_r_tpp_6_a_persons_usage_history_is_not_anonymous_statistics(engine: pp.
 def test_r_tpp_6_usage_trends_go_to_third_parties_as_statistics_without_consent(
     engine: pp.Engine,
 ) -> None:
-    rows = [{"usage_history": "weekly"}] * 25 + [{"usage_history": "daily"}] * 11
-    rows += [{"usage_history": "hourly"}]
+    rows = [{"usage_history": "weekly", "subject": f"p{i}"} for i in range(25)] + [
+        {"usage_history": "daily", "subject": f"p{i}"} for i in range(11)
+    ]
+    rows += [{"usage_history": "hourly", "subject": "p99"}]
 
     table = pp.aggregate(rows, ["usage_history"], engine.policy.statistics_min_group)
     d = engine.provide_statistics(recipient="other_service", purpose="statistics", table=table)

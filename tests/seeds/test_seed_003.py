@@ -302,7 +302,9 @@ def test_r_use_8_003_l37_statistics_are_an_announced_purpose_and_go_out_anonymou
     to a partner without anyone's consent, small groups suppressed."""
     purpose = engine.policy.purposes["statistics"]
     assert purpose.statistics and purpose.items == {"organization", "transaction_details"}
-    rows = [{"organization": "retail"}] * 12 + [{"organization": "energy"}]
+    rows = [{"organization": "retail", "subject": f"p{i}"} for i in range(12)] + [
+        {"organization": "energy", "subject": "p0"}
+    ]
     table = pp.aggregate(rows, ["organization"], min_group=engine.policy.statistics_min_group)
     d = engine.provide_statistics(recipient="partner", purpose="statistics", table=table)
     assert d.allowed and d.basis is pp.Basis.ANONYMIZED

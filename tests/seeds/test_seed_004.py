@@ -90,8 +90,10 @@ def test_r_use_4_statistics_are_drawn_from_the_data_notified_for_them(engine: pp
 def test_r_use_8_a_hobby_distribution_may_be_sent_to_a_third_party_without_consent(
     engine: pp.Engine,
 ) -> None:
-    rows = [{"hobbies": "running"}] * 10 + [{"hobbies": "reading"}] * 30
-    rows += [{"hobbies": "falconry"}]
+    rows = [{"hobbies": "running", "subject": f"p{i}"} for i in range(10)] + [
+        {"hobbies": "reading", "subject": f"p{i}"} for i in range(30)
+    ]
+    rows += [{"hobbies": "falconry", "subject": "p99"}]
 
     table = pp.aggregate(rows, ["hobbies"], engine.policy.statistics_min_group)
     d = engine.provide_statistics(recipient="affiliate", purpose="statistics", table=table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 
 import attrs
 
@@ -13,6 +14,8 @@ from pipolicy.domain import checks
 __all__ = [
     "FEE_KINDS",
     "HOLDERS",
+    "PROCEDURAL_GROUNDS",
+    "REFUSAL_GROUNDS",
     "Applicant",
     "ApplicantKind",
     "Document",
@@ -21,6 +24,8 @@ __all__ = [
     "Request",
     "RequestKind",
     "RequestState",
+    "ground_article",
+    "grounds_for",
 ]
 
 
@@ -72,7 +77,8 @@ _FINAL = frozenset(
 
 
 class RefusalGround(str, enum.Enum):
-    """The seven grounds of seed 001, plus a legal retention duty (R-REQ-4, R-REQ-7)."""
+    """Why a request is refused (R-REQ-4, R-REQ-7). Which grounds a request may be refused
+    on depends on its kind, as the Act gives them: see :data:`REFUSAL_GROUNDS`."""
 
     IDENTITY_UNCONFIRMED = "identity_unconfirmed"
     AGENCY_UNCONFIRMED = "agency_unconfirmed"
@@ -82,9 +88,111 @@ class RefusalGround(str, enum.Enum):
     BUSINESS_HINDRANCE = "business_hindrance"
     VIOLATION_OF_LAW = "violation_of_law"
     LEGAL_RETENTION = "legal_retention"
+    PURPOSE_ALREADY_CLEAR = "purpose_already_clear"
+    STATE_COOPERATION = "state_cooperation"
+    CONTENTS_ACCURATE = "contents_accurate"
+    NO_GROUND_UNDER_ART_35 = "no_ground"
+    ALTERNATIVE_MEASURE = "alternative_measure"
 
     def __str__(self) -> str:
         return self.value
+
+
+_K = RequestKind
+_G = RefusalGround
+
+PROCEDURAL_GROUNDS = frozenset(
+    {_G.IDENTITY_UNCONFIRMED, _G.AGENCY_UNCONFIRMED, _G.DOCUMENTS_INCOMPLETE}
+)
+"""Grounds about the application itself (Art. 37: the method of making a request, the
+person's identity, an agent's authority). Open for every kind of request, and the only
+ones open before verification."""
+
+_PROCEDURAL_ARTICLES: Mapping[RefusalGround, str] = {
+    _G.IDENTITY_UNCONFIRMED: "APPI Art. 37(1)",
+    _G.AGENCY_UNCONFIRMED: "APPI Art. 37(3)",
+    _G.DOCUMENTS_INCOMPLETE: "APPI Art. 37(1)",
+}
+
+
+def _table(
+    **substantive: Mapping[RefusalGround, str],
+) -> Mapping[RequestKind, Mapping[RefusalGround, str]]:
+    return MappingProxyType(
+        {
+            _K(kind): MappingProxyType({**_PROCEDURAL_ARTICLES, **grounds})
+            for kind, grounds in substantive.items()
+        }
+    )
+
+
+REFUSAL_GROUNDS: Mapping[RequestKind, Mapping[RefusalGround, str]] = _table(
+    purpose_notification={
+        _G.NOT_RETAINED: "APPI Art. 32(2), Art. 16(4)",
+        _G.PURPOSE_ALREADY_CLEAR: "APPI Art. 32(2)(i)",
+        _G.HARM_TO_PERSON: "APPI Art. 32(2)(ii), Art. 21(4)(i)",
+        _G.BUSINESS_HINDRANCE: "APPI Art. 32(2)(ii), Art. 21(4)(ii)",
+        _G.STATE_COOPERATION: "APPI Art. 32(2)(ii), Art. 21(4)(iii)",
+    },
+    disclosure={
+        _G.NOT_RETAINED: "APPI Art. 33(1), Art. 16(4)",
+        _G.HARM_TO_PERSON: "APPI Art. 33(2)(i)",
+        _G.BUSINESS_HINDRANCE: "APPI Art. 33(2)(ii)",
+        _G.VIOLATION_OF_LAW: "APPI Art. 33(2)(iii)",
+    },
+    provision_records={
+        _G.NOT_RETAINED: "APPI Art. 33(5), Art. 29(1)",
+        _G.HARM_TO_PERSON: "APPI Art. 33(5), Art. 33(2)(i)",
+        _G.BUSINESS_HINDRANCE: "APPI Art. 33(5), Art. 33(2)(ii)",
+        _G.VIOLATION_OF_LAW: "APPI Art. 33(5), Art. 33(2)(iii)",
+    },
+    correction={
+        _G.NOT_RETAINED: "APPI Art. 34(1), Art. 16(4)",
+        _G.CONTENTS_ACCURATE: "APPI Art. 34(1)",
+    },
+    deletion={
+        _G.NOT_RETAINED: "APPI Art. 35(1), Art. 16(4)",
+        _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(1), (5)",
+        _G.ALTERNATIVE_MEASURE: "APPI Art. 35(2), (6)",
+        _G.LEGAL_RETENTION: "APPI Art. 35(5)",
+    },
+    suspension_of_use={
+        _G.NOT_RETAINED: "APPI Art. 35(1), Art. 16(4)",
+        _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(1), (5)",
+        _G.ALTERNATIVE_MEASURE: "APPI Art. 35(2), (6)",
+    },
+    suspension_of_provision={
+        _G.NOT_RETAINED: "APPI Art. 35(3), Art. 16(4)",
+        _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(3), (5)",
+        _G.ALTERNATIVE_MEASURE: "APPI Art. 35(4), (6)",
+    },
+)
+"""The one table of refusal grounds (R-REQ-4): for each kind of request, the grounds the
+Act lets it be refused on and the article each one cites for that kind.
+
+- Purpose notification (Art. 32(2)): the purpose is already clear to the person
+  (32(2)(i)), or the cases of Art. 21(4)(i)-(iii): harm to the person or a third party,
+  harm to the business's rights or legitimate interests, cooperation with a state organ.
+- Disclosure and provision records (Art. 33(2), applied to records by 33(5)): harm to
+  the person or a third party, significant hindrance to the business, violation of law.
+- Correction (Art. 34(1)): owed only when the contents are untrue.
+- Deletion and suspension (Art. 35): no ground of Art. 35(1), (3) or (5) exists, or
+  complying is costly or otherwise difficult and an alternative measure protecting the
+  person was taken (35(2), (4), (6)); deletion also yields to a legal retention duty.
+- Every kind: the procedural grounds (Art. 37), and ``not_retained`` (the rights concern
+  retained personal data, Art. 16(4), and for provision records the records of Art. 29).
+"""
+
+
+def grounds_for(kind: RequestKind) -> frozenset[RefusalGround]:
+    """The grounds a request of ``kind`` may be refused on."""
+    return frozenset(REFUSAL_GROUNDS[kind])
+
+
+def ground_article(kind: RequestKind, ground: RefusalGround) -> str | None:
+    """The article ``ground`` cites against a request of ``kind``; ``None`` if the ground
+    is not one the Act gives for that kind."""
+    return REFUSAL_GROUNDS[kind].get(ground)
 
 
 class ApplicantKind(str, enum.Enum):

@@ -159,7 +159,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     r = _Reader()
     r.keys(data, _TOP, "")
     meta = r.table(data, "policy", "")
-    r.keys(meta, {"version", "revised", "categories", "timezone"}, "policy")
+    r.keys(meta, {"version", "revised", "categories", "timezone", "academic_institution"}, "policy")
     ctl = r.table(data, "controller", "")
     r.keys(ctl, {"name", "address", "representative", "contact"}, "controller")
     controller = Controller(
@@ -247,7 +247,10 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         where = f"recipients.{name}"
         t = raw if isinstance(raw, Mapping) else {}
         r.keys(
-            t, {"title", "kind", "purposes", "items", "contract", "joint_use", "affiliate"}, where
+            t,
+            {"title", "kind", "purposes", "items", "contract", "joint_use", "affiliate"}
+            | {"academic_institution"},
+            where,
         )
         contract = None
         if "contract" in t:
@@ -288,6 +291,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             contract=contract,
             joint_use=joint if isinstance(joint, str) else None,
             affiliate=r.get(t, "affiliate", bool, False, where),
+            academic_institution=r.get(t, "academic_institution", bool, False, where),
         )
 
     joint_uses: dict[str, JointUse] = {}
@@ -338,7 +342,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     req = r.table(data, "requests", "")
     r.keys(
         req,
-        {"response_days", "response", "fees", "accepted_ids", "window"}
+        {"response_days", "response", "fees", "accepted_ids", "window", "fee_ceiling"}
         | {"certificate_max_age_days", "certificate_max_age"},
         "requests",
     )
@@ -365,6 +369,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         )
         or RequestSettings().certificate_max_age,
         window=r.get(req, "window", str, "", "requests"),
+        fee_ceiling=r.get(req, "fee_ceiling", int, 3000, "requests"),
     )
     kwargs: dict[str, Any] = {}
     if "exemptions" in use:
@@ -393,6 +398,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             or RECORD_RETENTION,
             statistics_min_group=r.get(stats, "min_group", int, 10, "statistics"),
             timezone=r.get(meta, "timezone", str, "Asia/Tokyo", "policy"),
+            academic_institution=r.get(meta, "academic_institution", bool, False, "policy"),
             source=source,
             **kwargs,
         )

@@ -226,6 +226,9 @@ class Recipient:
     contract: Contract | None = None
     joint_use: str | None = None
     affiliate: bool = False
+    academic_institution: bool = False
+    """An academic research institution: provision to it for research may rest on
+    Art. 27(1)(vi)-(vii) where the policy enables ``academic_research``."""
 
 
 @attrs.frozen
@@ -287,6 +290,11 @@ class RequestSettings:
         converter=_certificate_age,
     )
     window: str = ""
+    fee_ceiling: int = 3000
+    """The highest fee (yen) the validator accepts. Art. 38(2) allows only a reasonable
+    amount considering actual costs; disclosure fees published by Japanese businesses are
+    typically 500-1,000 yen, plus postage for a recorded delivery. A business whose actual
+    costs are higher raises the ceiling, and says why, in its policy."""
 
 
 RECORD_RETENTION = Duration(3, Unit.YEARS)
@@ -297,6 +305,10 @@ LAW_PROVISION_GROUNDS: frozenset[str] = frozenset(
     {b.value for b in Basis if b is not Basis.NOTIFIED_PURPOSE and b is not Basis.EXEMPTION}
     | {e.value for e in Exemption}
 )
+# The academic research exemptions (Arts. 18(3)(v)-(vi), 20(2)(v)-(vi), 27(1)(v)-(vii))
+# need an academic research institution on one side: off unless a policy enables them.
+DEFAULT_USE_EXEMPTIONS = LAW_USE_EXEMPTIONS - {Exemption.ACADEMIC_RESEARCH.value}
+DEFAULT_PROVISION_GROUNDS = LAW_PROVISION_GROUNDS - {Exemption.ACADEMIC_RESEARCH.value}
 
 
 @attrs.frozen(repr=False)
@@ -317,8 +329,13 @@ class Policy:
     joint_uses: Mapping[str, JointUse] = attrs.field(factory=dict)
     services: Mapping[str, Service] = attrs.field(factory=dict)
     categories: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
-    use_exemptions: frozenset[str] = attrs.field(default=LAW_USE_EXEMPTIONS, converter=_fs)
-    provision_grounds: frozenset[str] = attrs.field(default=LAW_PROVISION_GROUNDS, converter=_fs)
+    use_exemptions: frozenset[str] = attrs.field(default=DEFAULT_USE_EXEMPTIONS, converter=_fs)
+    provision_grounds: frozenset[str] = attrs.field(
+        default=DEFAULT_PROVISION_GROUNDS, converter=_fs
+    )
+    academic_institution: bool = False
+    """Is the business itself an academic research institution (a university, a research
+    body; Art. 16(8))? Needed for the academic research exemptions of use and acquisition."""
     requests: RequestSettings = attrs.field(factory=RequestSettings)
     record_retention: Duration = attrs.field(default=RECORD_RETENTION, converter=_record_retention)
     """How long Art. 29 provision records are kept (a bare int counts years)."""
@@ -462,6 +479,27 @@ class Policy:
         """When a request received at ``received_at`` must be answered (R-REQ-8): the end
         of the period's last day in the policy's time zone."""
         return self.day_end(self.requests.response.after(self.local_date(received_at)))
+
+    def academic_problem(self, action: str, recipient: str | None = None) -> str | None:
+        """Why an academic research claim fails its conditions, or None when it meets them.
+
+        Use and acquisition (Arts. 18(3)(v)-(vi), 20(2)(v)-(vi)) need the business to be an
+        academic research institution; provision (Art. 27(1)(v)-(vii)) needs one on either
+        side: the business, or the recipient (joint research included)."""
+        if self.academic_institution:
+            return None
+        if action == "provision" and recipient is not None:
+            found = self.recipients.get(recipient)
+            if found is not None and found.academic_institution:
+                return None
+            return (
+                "academic research needs an academic research institution on one side: "
+                f"neither the business nor {recipient!r} is one (R-TPP-2)"
+            )
+        return (
+            "academic research needs the business to be an academic research institution "
+            "(academic_institution = true) (R-USE-5)"
+        )
 
     def exemption_allowed(self, exemption: Exemption, action: str) -> bool:
         allowed = self.use_exemptions if action != "provision" else self.provision_grounds

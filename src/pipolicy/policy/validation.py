@@ -99,7 +99,6 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     from pipolicy.policy.model import (
         LAW_PROVISION_GROUNDS,
         LAW_USE_EXEMPTIONS,
-        ConsentRule,
         RecipientKind,
         RetentionStart,
     )
@@ -144,13 +143,6 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(f"{where}.items", "a purpose must list the items it uses")
         for name in sorted(purpose.categories - policy.categories):
             add(f"{where}.categories", f"unknown subject category {name!r}: list it in categories")
-        for name in sorted(purpose.all_items & policy.items.keys()):
-            if policy.items[name].special_care and purpose.consent is not ConsentRule.AT_COLLECTION:
-                add(
-                    f"{where}.consent",
-                    f"item {name!r} is special care-required: the purpose needs "
-                    'consent = "at_collection" (Art. 20(2), R-ACQ-3)',
-                )
         _period(add, f"{where}.retention", purpose.retention)
         if purpose.retention_from is RetentionStart.PURPOSE_ENDED and purpose.ends is None:
             add(
@@ -267,6 +259,13 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             )
         if fee < 0:
             add(f"requests.fees.{kind.value}", "a fee cannot be negative")
+        elif fee > settings.fee_ceiling:
+            add(
+                f"requests.fees.{kind.value}",
+                f"{fee:,} yen is above the fee ceiling of {settings.fee_ceiling:,} yen: a fee "
+                "must be reasonable considering actual costs (Art. 38(2)); raise "
+                "requests.fee_ceiling only with the costs that justify it",
+            )
     _period(add, "provision.record_retention", policy.record_retention)
     if policy.record_retention.after(date(2000, 1, 1)) < date(2001, 1, 1):
         add(

@@ -31,12 +31,14 @@ from pipolicy.domain.checks import name as a_name
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     FEE_KINDS,
+    PROCEDURAL_GROUNDS,
     Applicant,
     Document,
     RefusalGround,
     Request,
     RequestKind,
     RequestState,
+    grounds_for,
 )
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.domain.subjects import Subject
@@ -82,15 +84,11 @@ K = RequestKind
 G = RefusalGround
 
 DISCLOSURE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
-"""Requests answered by telling the person something; Art. 33(2) limits their refusal."""
+"""Requests answered by telling the person something (Arts. 32(2), 33(1), 33(5))."""
 
-PROCEDURAL_GROUNDS = frozenset(
-    {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE}
-)
-"""Grounds about the application itself, the only ones open before verification: any
-other answer would tell an applicant not yet identified whether data is held."""
 WITHHOLDING_GROUNDS = frozenset({G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW})
-"""The only substantive grounds for withholding a disclosure (Art. 33(2)(i)-(iii))."""
+"""The only substantive grounds for withholding a disclosure of data or of provision
+records (Art. 33(2)(i)-(iii), 33(5)), besides ``not_retained``."""
 
 _ITEM_KINDS = frozenset(
     {K.DISCLOSURE, K.PROVISION_RECORDS, K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION}
@@ -111,16 +109,16 @@ def fee_for(policy: Policy, kind: RequestKind) -> int:
 
 
 def allowed_grounds(kind: RequestKind) -> frozenset[RefusalGround]:
-    """Grounds on which a request of ``kind`` may be refused (R-REQ-4, R-REQ-7).
+    """Grounds on which a request of ``kind`` may be refused (R-REQ-4, R-REQ-7), as the
+    one table :data:`pipolicy.domain.requests.REFUSAL_GROUNDS` gives them per article.
 
-    A disclosure may be withheld only on the three grounds of Art. 33(2) or a procedural
-    one; a legal retention duty is a ground only against deletion.
+    A disclosure may be withheld only on the three grounds of Art. 33(2), a purpose
+    notification only on those of Art. 32(2), a correction only because the contents are
+    accurate (Art. 34(1)), a deletion or suspension only for want of an Art. 35 ground or
+    for an alternative measure (deletion also for a legal retention duty); the procedural
+    grounds and ``not_retained`` are open for every kind.
     """
-    if kind in DISCLOSURE_KINDS:
-        return PROCEDURAL_GROUNDS | {G.NOT_RETAINED} | WITHHOLDING_GROUNDS
-    if kind is K.DELETION:
-        return frozenset(RefusalGround)
-    return frozenset(RefusalGround) - {G.LEGAL_RETENTION}
+    return grounds_for(kind)
 
 
 @attrs.frozen
@@ -533,9 +531,9 @@ class RequestService:
     def refuse(self, request_id: str, *, ground: RefusalGround | str, explanation: str) -> Answer:
         """Refuse with a ground and the explanation the person receives (R-REQ-4).
 
-        Raises :class:`InvalidInput` for a ground the request's kind does not allow
-        (a disclosure may be withheld only on harm to a person, significant business
-        hindrance, violation of law, or a procedural ground), and
+        Raises :class:`InvalidInput`, recording nothing, for a ground the request's kind
+        does not allow (:func:`allowed_grounds`: e.g. a correction is refused only because
+        the contents are accurate, never on business hindrance), and
         :class:`InvalidTransition` for an answered request, for a substantive ground
         before verification (only ``identity_unconfirmed``, ``agency_unconfirmed`` and
         ``documents_incomplete`` are open then: any other answer would tell an
@@ -550,11 +548,12 @@ class RequestService:
         def op(uow: UnitOfWork) -> Request:
             r = self._load(uow, request_id)
             check(r, RequestState.REFUSED)
-            if g not in allowed_grounds(r.kind):
-                allowed = ", ".join(sorted(x.value for x in allowed_grounds(r.kind)))
+            accepted = allowed_grounds(r.kind)
+            if g not in accepted:
+                allowed = ", ".join(sorted(x.value for x in accepted))
                 raise InvalidInput(
                     f"a {r.kind.value} request cannot be refused on {g.value}; "
-                    f"allowed grounds: {allowed}"
+                    f"allowed grounds for {r.kind.value}: {allowed}"
                 )
             if r.state is RequestState.RECEIVED and g not in PROCEDURAL_GROUNDS:
                 procedural = ", ".join(sorted(x.value for x in PROCEDURAL_GROUNDS))

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from pipolicy.domain.requests import RefusalGround, Request, RequestKind
+from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
 
 __all__ = [
     "GROUND_TEXT",
     "KIND_TITLES",
     "fulfilment_statement",
+    "ground_text",
     "refusal_statement",
     "withdrawal_statement",
 ]
@@ -32,7 +33,8 @@ KIND_TITLES: Mapping[RequestKind, str] = {
     RequestKind.SUSPENSION_OF_PROVISION: "suspension of provision to third parties",
 }
 
-# Seed 001, "When we cannot respond to your request" (1)-(7), and the legal retention duty.
+# Seed 001, "When we cannot respond to your request" (1)-(7), the legal retention duty,
+# and the grounds the Act gives against the other kinds of request (Arts. 32, 34, 35).
 GROUND_TEXT: Mapping[RefusalGround, str] = {
     RefusalGround.IDENTITY_UNCONFIRMED: "we could not confirm your identity",
     RefusalGround.AGENCY_UNCONFIRMED: "we could not confirm the authority of the agent who applied",
@@ -51,7 +53,44 @@ GROUND_TEXT: Mapping[RefusalGround, str] = {
     RefusalGround.LEGAL_RETENTION: (
         "the data is held in accordance with laws and regulations that oblige us to keep it"
     ),
+    RefusalGround.PURPOSE_ALREADY_CLEAR: (
+        "the purposes of use of the personal data we retain about you are already clear to "
+        "you from what we have made available"
+    ),
+    RefusalGround.STATE_COOPERATION: (
+        "we are cooperating with a national or local government body in carrying out "
+        "affairs prescribed by law, and notifying you could impede those affairs"
+    ),
+    RefusalGround.CONTENTS_ACCURATE: (
+        "we investigated and found that the contents you asked us to change are true"
+    ),
+    RefusalGround.NO_GROUND_UNDER_ART_35: (
+        "none of the grounds the Act gives for this request applies: we handle and "
+        "provide your personal data lawfully, still need it, and its handling does not "
+        "harm your rights or legitimate interests"
+    ),
+    RefusalGround.ALTERNATIVE_MEASURE: (
+        "complying would be very costly or otherwise difficult, and we have instead taken "
+        "the alternative measure described below to protect your rights and interests"
+    ),
 }
+
+_KIND_GROUND_TEXT: Mapping[tuple[RequestKind, RefusalGround], str] = {
+    # Art. 21(4)(ii), applied by Art. 32(2)(ii): the business's rights or legitimate
+    # interests, not (as for a disclosure) the conduct of its business.
+    (RequestKind.PURPOSE_NOTIFICATION, RefusalGround.BUSINESS_HINDRANCE): (
+        "notifying you could harm our rights or legitimate interests"
+    ),
+    (RequestKind.PROVISION_RECORDS, RefusalGround.NOT_RETAINED): (
+        "we hold no record of providing your personal data to others that your request concerns"
+    ),
+}
+
+
+def ground_text(kind: RequestKind, ground: RefusalGround) -> str:
+    """Why a request of ``kind`` is refused on ``ground``, in plain words."""
+    return _KIND_GROUND_TEXT.get((kind, ground), GROUND_TEXT[ground])
+
 
 _ARTICLE: Mapping[RequestKind, str] = {
     RequestKind.PURPOSE_NOTIFICATION: "APPI Art. 32",
@@ -102,12 +141,20 @@ def _join(*paragraphs: str | None) -> str:
 def refusal_statement(
     policy: Policy, request: Request, ground: RefusalGround, explanation: str
 ) -> str:
-    """We cannot respond, why (the ground), and the business's explanation (Art. 36)."""
+    """We cannot respond, why (the ground and the article it cites for the request's kind),
+    and the business's explanation (Art. 36); for an alternative measure (Art. 35(2), (4),
+    (6)) the explanation is the measure taken."""
+    label = (
+        "Alternative measure taken"
+        if ground is RefusalGround.ALTERNATIVE_MEASURE
+        else "Explanation"
+    )
+    article = ground_article(request.kind, ground)
+    cited = f"ground: {ground.value}" + (f"; {article}" if article else "")
     return _join(
         _opening(policy, request),
-        f"We cannot respond to your request because {GROUND_TEXT[ground]} "
-        f"(ground: {ground.value}).",
-        f"Explanation: {explanation.strip()}",
+        f"We cannot respond to your request because {ground_text(request.kind, ground)} ({cited}).",
+        f"{label}: {explanation.strip()}",
         _closing(policy, request),
     )
 

@@ -66,7 +66,10 @@ def decide_acquisition(
     special = sorted(i for i in q.items if policy.items[i].special_care)
     consent_id = None
     for p in purposes:
-        if p.consent is ConsentRule.AT_COLLECTION:
+        sensitive = any(policy.items[i].special_care for i in q.items & p.all_items)
+        # Art. 20(2): acquiring special care-required data needs the person's prior consent
+        # (only acquisition: once lawfully acquired, it is used within its purposes).
+        if p.consent is ConsentRule.AT_COLLECTION or sensitive:
             c = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
             if c is None:
                 why = f" (special care-required: {special})" if special else ""

@@ -58,6 +58,10 @@ def exemption_decision(
             (f"policy:{section}",),
             **ctx,
         )
+    if exemption is Exemption.ACADEMIC_RESEARCH:
+        problem = policy.academic_problem(action, ctx.get("recipient"))
+        if problem is not None:
+            return Decision.deny((problem,), (exemption_citation(exemption, action),), **ctx)
     return Decision.allow(
         Basis.EXEMPTION,
         f"exemption {exemption.value} claimed: {justification}",

@@ -9,13 +9,14 @@ groups that are too small.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.rules.common import clause
 
@@ -37,13 +38,32 @@ class Aggregate:
 
 
 def aggregate(
-    rows: Iterable[Mapping[str, object]], dimensions: Iterable[str], min_group: int
+    rows: Iterable[Mapping[str, object]],
+    dimensions: Iterable[str],
+    min_group: int,
+    *,
+    subject: str = "subject",
 ) -> Aggregate:
-    """Count ``rows`` (one per person) by ``dimensions``; drop groups smaller than ``min_group``."""
+    """Count the *people* in ``rows`` by ``dimensions``; drop groups smaller than ``min_group``.
+
+    Art. 2(1) asks whether a group could identify a person, so a cell counts distinct
+    people, never rows: ten orders of one customer are one person. Each row names its
+    person under ``subject`` (a pipolicy subject id or any stable reference); the ids are
+    only counted and never leave the aggregate. Raises :class:`InvalidInput` for a row
+    without one.
+    """
     dims = tuple(dimensions)
-    counts = Counter(tuple(str(row.get(d, "")) for d in dims) for row in rows)
-    kept = {key: n for key, n in counts.items() if n >= min_group}
-    return Aggregate(dims, kept, suppressed=len(counts) - len(kept))
+    people: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for row in rows:
+        who = row.get(subject)
+        if who is None or who == "":
+            raise InvalidInput(
+                f"each row needs its person's id under {subject!r}, so that statistics "
+                "count people, not rows (Art. 2(1), R-USE-8)"
+            )
+        people[tuple(str(row.get(d, "")) for d in dims)].add(str(who))
+    kept = {key: len(ids) for key, ids in people.items() if len(ids) >= min_group}
+    return Aggregate(dims, kept, suppressed=len(people) - len(kept))
 
 
 def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggregate) -> Decision:
