@@ -26,6 +26,7 @@ from pipolicy.domain.audit import (
     next_event,
     verify_chain,
 )
+from pipolicy.testing.contract import audit_chain
 
 JST = timezone(timedelta(hours=9))
 START = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
@@ -49,23 +50,6 @@ KNOWN_PAYLOAD: Mapping[str, object] = {
 # that re-chains or versions existing logs, not an edit of these literals.
 KNOWN_HASH = "9856a85a00cbd57c9337369aba49d489fba7fe0068a67be05ac2cff010dacad2"
 KNOWN_SECOND_HASH = "6bff80456d1240aa596b3678df50863f635618a0021ee093a8de4d0cde8ee0ed"
-
-
-def _chain(count: int, *, start: datetime = START) -> list[AuditEvent]:
-    """``count`` events of one log, one minute apart, with nested payloads."""
-    events: list[AuditEvent] = []
-    last: AuditEvent | None = None
-    for i in range(count):
-        payload: dict[str, object] = {
-            "n": i,
-            "items": ["email", "name"],
-            "allowed": i % 2 == 0,
-            "basis": None,
-            "detail": {"purpose": "service", "recipient": "partner", "citations": ["Art. 27"]},
-        }
-        last = next_event(last, start + timedelta(minutes=i), f"test.event{i}", "s-1", payload)
-        events.append(last)
-    return events
 
 
 def _rehashed(event: AuditEvent, **changes: Any) -> AuditEvent:
@@ -117,7 +101,7 @@ def test_r_sec_3_deleted_event_with_rehashed_successor_fails_at_the_successor_se
 
     Its prev_hash and hash are consistent, so only the position check catches it.
     """
-    e1, _, e3, e4 = _chain(4)
+    e1, _, e3, e4 = audit_chain(4)
     forged = _rehashed(e3, prev_hash=e1.hash)
     assert forged.hash != e3.hash
     report = verify_chain([e1, forged, e4])
@@ -129,7 +113,7 @@ def test_r_sec_3_engine_reports_deleted_event_with_rehashed_successor() -> None:
     """The same forgery in a store, found through :meth:`Engine.verify_audit`."""
     engine = pp.Engine(_minimal_policy(), MemoryStore())
     log = _memory_log(engine)
-    e1, _, e3, e4 = _chain(4)
+    e1, _, e3, e4 = audit_chain(4)
     log[:] = [e1, _rehashed(e3, prev_hash=e1.hash), e4]
     report = engine.verify_audit()
     assert not report.ok
@@ -140,7 +124,7 @@ def test_r_sec_3_engine_reports_deleted_event_with_rehashed_successor() -> None:
 
 def test_r_sec_3_deleted_event_with_renumbered_rehashed_successor_breaks_the_next() -> None:
     """Renumbering the successor too only moves the break to the event after it."""
-    e1, _, e3, e4 = _chain(4)
+    e1, _, e3, e4 = audit_chain(4)
     forged = _rehashed(e3, seq=2, prev_hash=e1.hash)
     assert verify_chain([e1, forged]).ok  # a truncated, re-written log needs an anchor
     report = verify_chain([e1, forged, e4])
@@ -151,14 +135,14 @@ def test_r_sec_3_deleted_event_with_renumbered_rehashed_successor_breaks_the_nex
 
 
 def test_r_sec_3_payload_keys_returned_in_another_order_still_verify() -> None:
-    events = _chain(3)
+    events = audit_chain(3)
     returned = [attrs.evolve(e, payload=_reordered_payload(e.payload)) for e in events]
     for before, after in zip(events, returned, strict=True):
         assert list(after.payload) == list(reversed(list(before.payload)))
         assert after.payload == before.payload
     detail = returned[0].payload["detail"]
     assert isinstance(detail, Mapping)
-    assert list(detail) == ["recipient", "purpose", "citations"]
+    assert list(detail) == ["purpose", "citations"]  # stored sorted, returned reversed
     report = verify_chain(returned)
     assert report == AuditReport(True, 3)
     assert report.first_bad_seq is None and report.problem is None
@@ -213,7 +197,7 @@ def test_r_sec_3_known_hash_is_sha256_of_the_documented_canonical_form() -> None
 
 def test_r_sec_3_hash_covers_the_instant_not_its_offset() -> None:
     """A backend may give back the time in UTC (PostgreSQL does); it must still verify."""
-    events = _chain(3)
+    events = audit_chain(3)
     in_utc = [attrs.evolve(e, at=e.at.astimezone(timezone.utc)) for e in events]
     assert [e.at.utcoffset() for e in in_utc] == [timedelta(0)] * 3
     assert verify_chain(in_utc) == AuditReport(True, 3)
@@ -275,7 +259,7 @@ def test_r_sec_3_empty_log_verifies_with_no_events() -> None:
 
 
 def test_r_sec_3_untouched_chain_reports_every_event() -> None:
-    events = _chain(5)
+    events = audit_chain(5)
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
     assert [e.prev_hash for e in events] == [GENESIS, *(e.hash for e in events[:-1])]
     report = verify_chain(iter(events))
@@ -291,13 +275,13 @@ def test_r_sec_3_report_is_falsy_exactly_when_not_ok() -> None:
 @pytest.mark.parametrize("first_seq", [0, 2])
 def test_r_sec_3_log_must_start_at_seq_1(first_seq: int) -> None:
     """A first event at the wrong position is caught even when its hash is consistent."""
-    first = _rehashed(_chain(1)[0], seq=first_seq)
+    first = _rehashed(audit_chain(1)[0], seq=first_seq)
     report = verify_chain([first])
     assert report == AuditReport(False, 1, first_seq, f"expected event 1, found {first_seq}")
 
 
 def test_r_sec_3_first_event_must_follow_genesis() -> None:
-    first = _rehashed(_chain(1)[0], prev_hash="f" * 64)
+    first = _rehashed(audit_chain(1)[0], prev_hash="f" * 64)
     report = verify_chain([first])
     assert report == AuditReport(False, 1, 1, "event does not follow its predecessor")
 
@@ -307,20 +291,20 @@ def test_r_sec_3_modified_previous_hash_is_reported_as_not_following() -> None:
 
     Without the link check the content check would still fail, but with another problem.
     """
-    events = _chain(4)
+    events = audit_chain(4)
     events[2] = _rehashed(events[2], prev_hash=events[0].hash)
     report = verify_chain(events)
     assert report == AuditReport(False, 3, 3, "event does not follow its predecessor")
 
 
 def test_r_sec_3_reordered_pair_is_reported_at_the_first_misplaced_seq() -> None:
-    e1, e2, e3, e4 = _chain(4)
+    e1, e2, e3, e4 = audit_chain(4)
     report = verify_chain([e1, e3, e2, e4])
     assert report == AuditReport(False, 2, 3, "expected event 2, found 3")
 
 
 def test_r_sec_3_duplicated_event_is_reported() -> None:
-    e1, e2, e3 = _chain(3)
+    e1, e2, e3 = audit_chain(3)
     report = verify_chain([e1, e2, e2, e3])
     assert report == AuditReport(False, 3, 2, "expected event 3, found 2")
 
@@ -340,21 +324,21 @@ def test_r_sec_3_duplicated_event_is_reported() -> None:
 def test_r_sec_3_changed_field_without_rehash_is_content_changed(
     change: dict[str, Any],
 ) -> None:
-    events = _chain(3)
+    events = audit_chain(3)
     events[1] = attrs.evolve(events[1], **change)
     report = verify_chain(events)
     assert report == AuditReport(False, 2, 2, "event content was changed")
 
 
 def test_r_sec_3_changed_last_event_is_detected() -> None:
-    events = _chain(3)
+    events = audit_chain(3)
     events[-1] = attrs.evolve(events[-1], payload={**events[-1].payload, "allowed": False})
     assert verify_chain(events) == AuditReport(False, 3, 3, "event content was changed")
 
 
 def test_r_sec_3_event_relinked_past_its_predecessor_fails_the_link_check() -> None:
     """Event 3 re-hashed to follow event 1 while event 2 is still there: right seq, wrong link."""
-    e1, e2, e3 = _chain(3)
+    e1, e2, e3 = audit_chain(3)
     forged = _rehashed(e3, prev_hash=e1.hash)
     report = verify_chain([e1, e2, forged])
     assert report == AuditReport(False, 3, 3, "event does not follow its predecessor")

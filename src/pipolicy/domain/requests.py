@@ -115,6 +115,14 @@ _PROCEDURAL_ARTICLES: Mapping[RefusalGround, str] = {
 }
 
 
+_ART_35_1: Mapping[RefusalGround, str] = {
+    _G.NOT_RETAINED: "APPI Art. 35(1), Art. 16(4)",
+    _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(1), (5)",
+    _G.ALTERNATIVE_MEASURE: "APPI Art. 35(2), (6)",
+}
+"""Art. 35(1)-(2), (5)-(6): deletion and suspension of use answer to the same grounds."""
+
+
 def _table(
     **substantive: Mapping[RefusalGround, str],
 ) -> Mapping[RequestKind, Mapping[RefusalGround, str]]:
@@ -150,17 +158,8 @@ REFUSAL_GROUNDS: Mapping[RequestKind, Mapping[RefusalGround, str]] = _table(
         _G.NOT_RETAINED: "APPI Art. 34(1), Art. 16(4)",
         _G.CONTENTS_ACCURATE: "APPI Art. 34(1)",
     },
-    deletion={
-        _G.NOT_RETAINED: "APPI Art. 35(1), Art. 16(4)",
-        _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(1), (5)",
-        _G.ALTERNATIVE_MEASURE: "APPI Art. 35(2), (6)",
-        _G.LEGAL_RETENTION: "APPI Art. 35(5)",
-    },
-    suspension_of_use={
-        _G.NOT_RETAINED: "APPI Art. 35(1), Art. 16(4)",
-        _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(1), (5)",
-        _G.ALTERNATIVE_MEASURE: "APPI Art. 35(2), (6)",
-    },
+    deletion={**_ART_35_1, _G.LEGAL_RETENTION: "APPI Art. 35(5)"},
+    suspension_of_use=_ART_35_1,
     suspension_of_provision={
         _G.NOT_RETAINED: "APPI Art. 35(3), Art. 16(4)",
         _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(3), (5)",

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 __all__ = ["placeholder", "validate"]
 
-_PLACEHOLDER = re.compile(r"^\[.*\]$|^<.*>$|\bTBD\b|\bTBA\b|XXX|\.\.\.|…|^-+$|^\?+$", re.I)
+_PLACEHOLDER = re.compile(r"^\[.*\]$|^<.*>$|\bTBD\b|\bTBA\b|X{3}|\.\.\.|…|^-+$|^\?+$", re.I)
 
 
 def placeholder(value: str) -> bool:
     """Does a published field say nothing: empty, blank, or a placeholder such as
-    ``"[registered address]"``, ``"TBD"``, ``"XXX"`` or ``"..."``?"""
+    ``"[registered address]"``, ``"TBD"``, a run of x's or ``"..."``?"""
     text = value.strip()
     return not text or bool(_PLACEHOLDER.search(text))
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from pipolicy.clock import instant
+from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.checks import json_copy, member, names, statement
-from pipolicy.domain.checks import name as a_name
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     FEE_KINDS,
@@ -314,7 +314,7 @@ class RequestService:
                 self._policy.check_items(items)
                 out[key] = sorted(items)
             elif key == "service":
-                service = a_name(value, "details['service']")
+                service = checks.name(value, "details['service']")
                 if service not in self._policy.services:
                     raise InvalidInput(
                         f"unknown service: declare it under [services] "

@@ -123,8 +123,11 @@ def decide_provision(
                 (ART_25, rclause),
                 **ctx,
             )
-        reasons = _entrustment(policy, facts, q, now, ctx)
+        reasons = _entrustment(policy, q)
         if not reasons:
+            unusable = _not_usable(policy, facts, q, now, ctx, "R-TPP-3")
+            if unusable is not None:
+                return unusable
             return Decision.allow(
                 Basis.ENTRUSTMENT,
                 f"entrustment to {q.recipient!r} within purpose {q.purpose!r} under contract",
@@ -133,8 +136,11 @@ def decide_provision(
             )
     elif recipient.kind is RecipientKind.JOINT_USER:
         joint = policy.joint_uses[recipient.joint_use or ""]
-        reasons = _joint_use(policy, facts, q, now, ctx)
+        reasons = _joint_use(policy, q, now)
         if not reasons:
+            unusable = _not_usable(policy, facts, q, now, ctx, "R-TPP-5")
+            if unusable is not None:
+                return unusable
             return Decision.allow(
                 Basis.JOINT_USE,
                 f"joint use {joint.name!r} announced on {joint.published}",
@@ -147,8 +153,6 @@ def decide_provision(
     # Third-party provision, and the fallback when an arrangement above does not apply
     # (an entrustee only under a valid contract): with the person's prior consent the
     # recipient may still receive the data, for a purpose the data may be used for.
-    if reasons and reasons[-1].startswith(_NOT_USABLE):
-        return Decision.deny(tuple(reasons), (ART_18_1, ART_27_1, rclause), **ctx)
     if q.purpose is None:
         reasons.append(
             f"name the purpose {q.recipient!r} receives the data for with purpose=: "
@@ -166,9 +170,9 @@ def decide_provision(
                 f"no prior consent of the person to provision to {q.recipient!r} (R-TPP-1)"
             )
         else:
-            use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
-            if not use.allowed:
-                return _not_usable(use, q, "R-TPP-1", rclause, ctx)
+            unusable = _not_usable(policy, facts, q, now, ctx, "R-TPP-1")
+            if unusable is not None:
+                return unusable
             return Decision.allow(
                 Basis.CONSENT,
                 f"prior consent to provision to {q.recipient!r} for purpose {q.purpose!r}",
@@ -181,23 +185,29 @@ def decide_provision(
     return Decision.deny(tuple(reasons), (ART_27_1, rclause), **ctx)
 
 
-_NOT_USABLE = "the data may not be used for"
-
-
 def _not_usable(
-    use: Decision, q: ProvisionQuery, rule: str, rclause: str, ctx: Mapping[str, Any]
-) -> Decision:
-    """Deny a provision because the business itself may not use the data for its purpose."""
+    policy: Policy,
+    facts: SubjectFacts,
+    q: ProvisionQuery,
+    now: datetime,
+    ctx: Mapping[str, Any],
+    rule: str,
+) -> Decision | None:
+    """The denial when the business itself may not use the data for the provision's
+    purpose (the arrangement ``rule`` then cannot carry it either), else None."""
+    assert q.purpose is not None  # every caller checked the purpose first
+    use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
+    if use.allowed:
+        return None
     why = (
-        f"{_NOT_USABLE} {q.purpose!r}, so it may not be given to {q.recipient!r} for it: "
-        f"provision never widens the purposes of use ({rule})"
+        f"the data may not be used for {q.purpose!r}, so it may not be given to "
+        f"{q.recipient!r} for it: provision never widens the purposes of use ({rule})"
     )
-    return Decision.deny((*use.reasons, why), (ART_18_1, ART_27_1, rclause), **ctx)
+    cites = (ART_18_1, ART_27_1, clause("recipients", q.recipient))
+    return Decision.deny((*use.reasons, why), cites, **ctx)
 
 
-def _entrustment(
-    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
-) -> list[str]:
+def _entrustment(policy: Policy, q: ProvisionQuery) -> list[str]:
     """Why entrustment (Art. 27(5)(i)) does not apply; empty when it does."""
     recipient = policy.recipients[q.recipient]
     if "entrustment" not in policy.provision_grounds:
@@ -212,15 +222,10 @@ def _entrustment(
             f"the contract with {q.recipient!r} allows only {sorted(recipient.items)}, "
             f"not {sorted(q.items - recipient.items)} (R-TPP-3)"
         ]
-    use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
-    if not use.allowed:
-        return list(_not_usable(use, q, "R-TPP-3", "", ctx).reasons)
     return []
 
 
-def _joint_use(
-    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
-) -> list[str]:
+def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[str]:
     """Why joint use (Art. 27(5)(iii)) does not apply; empty when it does."""
     joint = policy.joint_uses[policy.recipients[q.recipient].joint_use or ""]
     if "joint_use" not in policy.provision_grounds:
@@ -231,7 +236,4 @@ def _joint_use(
         return [f"joint use {joint.name!r} covers only purposes {sorted(joint.purposes)} (R-TPP-5)"]
     if not q.items <= joint.items:
         return [f"joint use {joint.name!r} covers only items {sorted(joint.items)} (R-TPP-5)"]
-    use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
-    if not use.allowed:
-        return list(_not_usable(use, q, "R-TPP-5", "", ctx).reasons)
     return []

@@ -121,10 +121,12 @@ __all__ = [
     "SubjectRepositoryContract",
     "UnitOfWorkContract",
     "assert_equivalent",
+    "audit_chain",
     "contract_policy",
 ]
 
-# Fixed offsets, not zoneinfo names: the suite must not depend on the tz database.
+# Fixed offsets, not zoneinfo names, for the data: only the daylight-saving test reads the
+# tz database (America/New_York), since that is what it is about.
 JST = timezone(timedelta(hours=9), "JST")
 EST = timezone(timedelta(hours=-5), "EST")
 NPT = timezone(timedelta(hours=5, minutes=45), "NPT")
@@ -377,7 +379,7 @@ def _request(rid: str, subject_id: str = "s-1", *, at: datetime | None = None) -
     return request
 
 
-def _chain(
+def audit_chain(
     count: int,
     *,
     after: AuditEvent | None = None,
@@ -1175,8 +1177,8 @@ class AuditLogContract(StoreFixtures):
         assert _read(store, lambda uow: list(uow.audit.scan())) == []
 
     def test_r_sec_3_events_round_trip_in_sequence_order(self, store: Store) -> None:
-        first = _chain(3, start=datetime(2026, 4, 1, 0, 0, 0, 1, tzinfo=timezone.utc))
-        second = _chain(2, after=first[-1], subject_id=None, start=first[-1].at)
+        first = audit_chain(3, start=datetime(2026, 4, 1, 0, 0, 0, 1, tzinfo=timezone.utc))
+        second = audit_chain(2, after=first[-1], subject_id=None, start=first[-1].at)
         _store_all(store, _subject(), *first)
         _store_all(store, *second)
         assert [e.seq for e in first + second] == [1, 2, 3, 4, 5]
@@ -1184,10 +1186,10 @@ class AuditLogContract(StoreFixtures):
         assert_equivalent(_read(store, lambda uow: uow.audit.last()), second[-1])
 
     def test_r_sec_3_events_about_one_subject_in_sequence_order(self, store: Store) -> None:
-        first = _chain(2, subject_id="s-1")
-        other = _chain(2, after=first[-1], subject_id="s-2", start=first[-1].at)
-        unattached = _chain(1, after=other[-1], subject_id=None, start=other[-1].at)
-        last = _chain(1, after=unattached[-1], subject_id="s-1", start=unattached[-1].at)
+        first = audit_chain(2, subject_id="s-1")
+        other = audit_chain(2, after=first[-1], subject_id="s-2", start=first[-1].at)
+        unattached = audit_chain(1, after=other[-1], subject_id=None, start=other[-1].at)
+        last = audit_chain(1, after=unattached[-1], subject_id="s-1", start=unattached[-1].at)
         _store_all(store, _subject("s-1"), _subject("s-2"), *first, *other)
         _store_all(store, *unattached, *last)
         assert_equivalent(_read(store, lambda uow: uow.audit.for_subject("s-1")), first + last)
@@ -1195,7 +1197,7 @@ class AuditLogContract(StoreFixtures):
         assert _read(store, lambda uow: uow.audit.for_subject("nobody")) == []
 
     def test_r_sec_3_stored_chain_verifies(self, store: Store) -> None:
-        events = _chain(4, start=datetime(2026, 4, 1, 0, 0, tzinfo=timezone.utc))
+        events = audit_chain(4, start=datetime(2026, 4, 1, 0, 0, tzinfo=timezone.utc))
         _store_all(store, _subject(), *events)
         report = verify_chain(_read(store, lambda uow: list(uow.audit.scan())))
         assert report.ok, report.problem
@@ -1207,8 +1209,8 @@ class AuditLogContract(StoreFixtures):
         The chain hashes each event's time as written, so a backend must give back
         the timestamps as they hash (see :mod:`pipolicy.domain.audit`).
         """
-        tokyo = _chain(2, start=CONTRACT_START)
-        kathmandu = _chain(2, after=tokyo[-1], start=CONTRACT_START.astimezone(NPT))
+        tokyo = audit_chain(2, start=CONTRACT_START)
+        kathmandu = audit_chain(2, after=tokyo[-1], start=CONTRACT_START.astimezone(NPT))
         _store_all(store, _subject(), *tokyo, *kathmandu)
         stored = _read(store, lambda uow: list(uow.audit.scan()))
         assert_equivalent(stored, tokyo + kathmandu)
@@ -1216,7 +1218,7 @@ class AuditLogContract(StoreFixtures):
         assert report.ok, report.problem
 
     def test_r_sec_3_append_at_a_taken_position_conflicts(self, store: Store) -> None:
-        events = _chain(2)
+        events = audit_chain(2)
         _store_all(store, _subject(), *events)
         rival = next_event(events[0], CONTRACT_START, "test.rival", "s-1", {"n": "rival"})
         assert rival.seq == events[1].seq
@@ -1224,7 +1226,7 @@ class AuditLogContract(StoreFixtures):
         assert_equivalent(_read(store, lambda uow: list(uow.audit.scan())), events)
 
     def test_r_sec_3_two_appends_at_one_position_in_a_unit_conflict(self, store: Store) -> None:
-        first = _chain(1)[0]
+        first = audit_chain(1)[0]
         rival = next_event(None, CONTRACT_START, "test.rival", None, {})
         _store_all(store, _subject())
         _assert_conflict_now(
@@ -1234,7 +1236,7 @@ class AuditLogContract(StoreFixtures):
 
     def test_r_sec_3_racing_writers_one_wins(self, store: Store) -> None:
         """Both writers read the same last event; the second to append must conflict."""
-        (genesis,) = _chain(1)
+        (genesis,) = audit_chain(1)
         _store_all(store, _subject(), genesis)
         last_a = _read(store, lambda uow: uow.audit.last())
         last_b = _read(store, lambda uow: uow.audit.last())
@@ -1247,7 +1249,7 @@ class AuditLogContract(StoreFixtures):
         assert verify_chain(stored).ok
 
     def test_r_sec_3_last_sees_the_units_own_appends(self, store: Store) -> None:
-        events = _chain(3)
+        events = audit_chain(3)
         _store_all(store, _subject())
 
         def write(uow: UnitOfWork) -> None:
@@ -1378,7 +1380,7 @@ class UnitOfWorkContract(StoreFixtures):
     def test_leaving_without_commit_keeps_nothing(self, store: Store) -> None:
         records = _one_of_each()
         with store.unit_of_work() as uow:
-            _add_all(uow, *records, *_chain(2))
+            _add_all(uow, *records, *audit_chain(2))
         assert_equivalent(_read(store, _everything), _nothing())
 
     def test_an_exception_rolls_back_every_repository_and_propagates(self, store: Store) -> None:
@@ -1386,7 +1388,7 @@ class UnitOfWorkContract(StoreFixtures):
 
         def fail() -> None:
             with store.unit_of_work() as uow:
-                _add_all(uow, *records, *_chain(2))
+                _add_all(uow, *records, *audit_chain(2))
                 raise _Boom
 
         with pytest.raises(_Boom):
@@ -1395,19 +1397,19 @@ class UnitOfWorkContract(StoreFixtures):
 
     def test_explicit_rollback_discards_the_writes(self, store: Store) -> None:
         with store.unit_of_work() as uow:
-            _add_all(uow, *_one_of_each(), *_chain(1))
+            _add_all(uow, *_one_of_each(), *audit_chain(1))
             uow.rollback()
         assert_equivalent(_read(store, _everything), _nothing())
 
     def test_commit_persists_every_repository_for_the_next_unit(self, store: Store) -> None:
         records = _one_of_each()
-        events = _chain(2)
+        events = audit_chain(2)
         _store_all(store, *records, *events)
         assert_equivalent(_read(store, _everything), _expected(records, events))
 
     def test_reads_see_the_units_own_uncommitted_writes(self, store: Store) -> None:
         records = _one_of_each()
-        events = _chain(2)
+        events = audit_chain(2)
         with store.unit_of_work() as uow:
             _add_all(uow, *records, *events)
             assert_equivalent(_everything(uow), _expected(records, events))
@@ -1538,7 +1540,7 @@ class PersistenceContract(StoreFixtures):
         assert store.capabilities.persistent, "only persistent stores run PersistenceContract"
         reopen = _reopener(reopen_store, "persistent")
         records = _one_of_each()
-        events = _chain(2)
+        events = audit_chain(2)
         _store_all(store, *records, *events)
         with store.unit_of_work() as uow:  # never committed
             _add_all(uow, _subject("s-uncommitted"))
