@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -156,36 +157,78 @@ def test_r_acq_3_art_20_2_only_acquisition_of_special_care_data_needs_prior_cons
 
 
 def test_r_use_5_art_18_3_academic_research_needs_an_institution_on_one_side() -> None:
-    """Arts. 18(3)(v)-(vi), 27(1)(v)-(vii): off unless the policy enables it, and then only
-    with an academic research institution on one side."""
+    """Arts. 18(3)(v)-(vi), 27(1)(v)-(vii): each item is off unless the policy enables it,
+    and then only with an academic research institution on the side the item names."""
     default = make_policy()
-    assert "academic_research" not in default.use_exemptions
-    assert "academic_research" not in default.provision_grounds
-    research = pp.Recipient("university", academic_institution=True)
-    recipients = {**default.recipients, "university": research}
+    assert not {"academic_research", "academic_recipient"} & default.use_exemptions
+    assert not {"academic_publication", "academic_recipient"} & default.provision_grounds
+    university = pp.Recipient("university", academic_institution=True)
+    lab = pp.Recipient("lab", joint_research=True)
+    recipients = {**default.recipients, "university": university, "lab": lab}
     policy = make_policy(
         recipients=recipients,
         use_exemptions={"laws_and_regulations", "academic_research"},
-        provision_grounds={"consent", "entrustment", "joint_use", "academic_research"},
+        provision_grounds={"consent", "entrustment", "joint_use", "academic_recipient"},
     )
     engine, _ = make_engine(policy)
     s = engine.register_subject("p1", category="customer")
     engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
-    claim = {"exemption": pp.Exemption.ACADEMIC_RESEARCH, "justification": "ad study"}
-    ad = engine.check_provision(s, recipient="partner", items={"email"}, **claim)
+    why = "ad study"
+
+    def claim(exemption: pp.Exemption) -> dict[str, Any]:
+        return {"exemption": exemption, "justification": why}
+
+    ad = engine.check_provision(
+        s, recipient="partner", items={"email"}, **claim(pp.Exemption.ACADEMIC_RECIPIENT)
+    )
     assert not ad.allowed and "R-TPP-2" in ad.rules
-    uni = engine.check_provision(s, recipient="university", items={"email"}, **claim)
+    assert "APPI Art. 27(1)(vii)" in ad.citations
+    uni = engine.check_provision(
+        s, recipient="university", items={"email"}, **claim(pp.Exemption.ACADEMIC_RECIPIENT)
+    )
     assert uni.allowed and uni.basis is pp.Basis.EXEMPTION
-    assert not engine.check_use(s, purpose="newsletter", items={"email"}, **claim).allowed
-    institution = attrs.evolve(policy, academic_institution=True)
+    # Not enabled by this policy: joint research is denied even with a partner.
+    joint = engine.check_provision(
+        s, recipient="lab", items={"email"}, **claim(pp.Exemption.ACADEMIC_JOINT_RESEARCH)
+    )
+    assert not joint.allowed
+    # Own research needs the business to be an institution.
+    own = claim(pp.Exemption.ACADEMIC_RESEARCH)
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}, **own).allowed
+    # academic_recipient exists only for provision (Art. 27(1)(vii)), not for use.
+    recipient_use = claim(pp.Exemption.ACADEMIC_RECIPIENT)
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}, **recipient_use).allowed
+
+    institution = attrs.evolve(
+        policy,
+        academic_institution=True,
+        provision_grounds=policy.provision_grounds | {"academic_joint_research"},
+    )
     engine2, _ = make_engine(institution)
     s2 = engine2.register_subject("p2", category="customer")
     engine2.acquire(s2, items={"email"}, purposes={"service"}, channel="web")
-    assert engine2.check_use(s2, purpose="newsletter", items={"email"}, **claim).allowed
-    off = make_engine()[0]
-    s3 = off.register_subject("p3", category="customer")
-    off.acquire(s3, items={"email"}, purposes={"service"}, channel="web")
-    assert not off.check_use(s3, purpose="newsletter", items={"email"}, **claim).allowed
+    used = engine2.check_use(s2, purpose="newsletter", items={"email"}, **own)
+    assert used.allowed and "APPI Art. 18(3)(v)" in used.citations
+    joint_claim = claim(pp.Exemption.ACADEMIC_JOINT_RESEARCH)
+    assert engine2.check_provision(s2, recipient="lab", items={"email"}, **joint_claim).allowed
+    assert not engine2.check_provision(
+        s2, recipient="partner", items={"email"}, **joint_claim
+    ).allowed
+
+
+def test_r_acq_3_art_20_2_vii_special_care_data_made_public_is_acquired_without_consent() -> None:
+    """Art. 20(2)(vii): information made public by the person, a state organ or the press;
+    (viii) appearance observed. Acquisition only: these are no exemptions for use."""
+    engine, _ = make_engine()
+    s = engine.register_subject("p1", category="customer")
+    items = {"name", "medical_history"}
+    public = {"exemption": pp.Exemption.MADE_PUBLIC, "justification": "published interview"}
+    d = engine.check_acquisition(s, items=items, purposes={"health"}, **public)
+    assert d.allowed and "APPI Art. 20(2)(vii)" in d.citations
+    assert not engine.check_acquisition(s, items=items, purposes={"health"}).allowed
+    engine.acquire(s, items=items, purposes={"health"}, channel="other", **public)
+    denied = engine.check_use(s, purpose="service", items={"name"}, **public)
+    assert not denied.allowed and "R-USE-5" in denied.rules
 
 
 def test_r_use_2_related_change_needs_a_statement() -> None:

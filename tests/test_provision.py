@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -204,3 +205,106 @@ def test_r_tpp_1_recipient_with_declared_purposes_needs_the_purpose_named() -> N
     d = engine.check_provision(s, recipient="partner", items={"email"})
     assert not d.allowed and any("purpose=" in r for r in d.reasons)
     assert engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+
+
+def test_r_rec_1_art_29_2_records_are_kept_at_least_three_years() -> None:
+    """Art. 29(2) and the PPC Rules: 3 years in general; `record_retention_years = 1`
+    no longer validates for every record."""
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(record_retention="1 year")
+    assert [p.location for p in info.value.problems] == ["provision.record_retention"]
+    assert str(make_policy(record_retention="5 years").record_retention) == "5 years"
+
+
+def test_r_rec_1_art_29_2_a_contract_standing_in_keeps_records_a_year_after_the_last() -> None:
+    """Where the contract with the person stands in for the record (provision in connection
+    with supplying goods or services to the person), records are kept 1 year after the
+    *last* provision to that recipient, so a later provision keeps the earlier ones too."""
+    base = make_policy()
+    partner = attrs.evolve(base.recipients["partner"], record_by_contract=True)
+    engine, clock = make_engine(make_policy(recipients={**base.recipients, "partner": partner}))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    first = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    assert first.keep_until == datetime(2027, 4, 1, 9, 0, tzinfo=JST)  # one year, not three
+    clock.advance(timedelta(days=200))
+    second = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+
+    kept = engine.record_keeping(s)
+
+    last_plus_a_year = datetime(2027, 10, 18, 9, 0, tzinfo=JST)
+    assert kept == {first.id: last_plus_a_year, second.id: last_plus_a_year}
+
+
+def test_r_rec_1_art_29_2_each_record_otherwise_counts_from_its_own_provision() -> None:
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    first = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    clock.advance(timedelta(days=200))
+    second = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    shipped = engine.provide(s, recipient="shipping", items={"name"}, purpose="service")
+    kept = engine.record_keeping(s)
+    assert kept == {first.id: first.keep_until, second.id: second.keep_until}
+    assert shipped.id not in kept  # entrustment keeps no Art. 29 record
+
+
+def test_r_rec_1_only_a_third_party_can_have_a_contract_standing_in() -> None:
+    base = make_policy()
+    shipping = attrs.evolve(base.recipients["shipping"], record_by_contract=True)
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(recipients={**base.recipients, "shipping": shipping})
+    assert [p.location for p in info.value.problems] == ["recipients.shipping.record_by_contract"]
+
+
+def art_31_engine() -> tuple[pp.Engine, pp.Subject]:
+    """A visitor known only by a cookie id, and two ad networks: one that will link the
+    cookie to identify the person, one that will not."""
+    base = make_policy()
+    recipients = {
+        **base.recipients,
+        "ad_stats": pp.Recipient("ad_stats"),
+        "ad_match": pp.Recipient("ad_match", links_identifiers=True),
+    }
+    engine, _ = make_engine(make_policy(recipients=recipients))
+    visitor = engine.register_subject("visitor", category="customer")
+    engine.acquire(visitor, items={"cookie_id"}, purposes={"analytics"}, channel="web")
+    return engine, visitor
+
+
+def test_r_pri_1_art_31_a_recipient_not_expected_to_identify_needs_no_consent() -> None:
+    """Art. 31 covers only recipients expected to obtain the data as personal data: giving
+    a cookie id alone to one that will not link it needs no consent and no record."""
+    engine, visitor = art_31_engine()
+    record = engine.provide(visitor, recipient="ad_stats", items={"cookie_id"})
+    assert record.basis is pp.Basis.PERSONALLY_REFERABLE
+    assert not record.required_by_law and record.keep_until is None
+
+
+def test_r_pri_1_art_31_a_linking_recipient_needs_the_confirmed_consent_and_a_record() -> None:
+    """Art. 31(1)(i): the provider confirms that the recipient obtained the person's
+    consent; Art. 31(3): it keeps a record of the confirmation."""
+    engine, visitor = art_31_engine()
+    denied = engine.check_provision(visitor, recipient="ad_match", items={"cookie_id"})
+    assert not denied.allowed and "R-PRI-1" in denied.rules
+    assert "APPI Art. 31(1)" in denied.citations
+    confirmed = pp.Evidence("recipient-confirmation", ref="ad_match consent log 2026-04")
+    consent = engine.grant_consent(
+        visitor, recipient="ad_match", items={"cookie_id"}, evidence=confirmed
+    )
+    record = engine.provide(visitor, recipient="ad_match", items={"cookie_id"})
+    assert record.basis is pp.Basis.CONSENT and record.consent_id == consent.id
+    assert record.required_by_law and record.keep_until is not None
+
+
+def test_r_pri_1_art_31_a_cookie_held_beside_a_name_is_personal_data() -> None:
+    """Once the business holds identified data for the person, the cookie id is personal
+    data in its hands: Art. 27 applies, not Art. 31."""
+    engine, visitor = art_31_engine()
+    engine.acquire(
+        visitor, items={"email", "cookie_id"}, purposes={"personalisation"}, channel="web"
+    )
+    d = engine.check_provision(visitor, recipient="ad_stats", items={"cookie_id"})
+    assert not d.allowed and "APPI Art. 27(1)" in d.citations

@@ -188,7 +188,9 @@ def test_r_pri_1_identifier_linkage_needs_a_purpose_that_announces_it() -> None:
     engine.acquire(s, items={"cookie_id"}, purposes={"analytics"}, channel="web")
     with pytest.raises(pp.AcquisitionDenied) as info:
         engine.acquire(s, items={"email"}, purposes={"tracking"}, channel="web")
-    assert "APPI Art. 31" in info.value.decision.citations
+    # Own linkage: notified purposes (Art. 21(1)); Art. 31 is about giving data to others.
+    assert "APPI Art. 21(1)" in info.value.decision.citations
+    assert "APPI Art. 31" not in info.value.decision.citations
     engine.acquire(s, items={"email"}, purposes={"personalisation"}, channel="web")
     d = engine.check_use(s, purpose="tracking", items={"cookie_id", "email"})
     assert not d.allowed and any("R-PRI-1" in r for r in d.reasons)

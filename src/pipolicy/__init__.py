@@ -21,6 +21,7 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     Applicant,
     ApplicantKind,
+    Art35Ground,
     Document,
     DocumentKind,
     RefusalGround,
@@ -84,6 +85,7 @@ __all__ = [
     "Answer",
     "Applicant",
     "ApplicantKind",
+    "Art35Ground",
     "AuditEvent",
     "AuditReport",
     "BackendNotFound",

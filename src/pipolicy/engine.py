@@ -567,6 +567,12 @@ class Engine:
     def acquisitions(self, subject: SubjectLike) -> tuple[Acquisition, ...]:
         return self._run(lambda uow: self._facts(uow, subject).acquisitions, write=False)
 
+    def record_keeping(self, subject: SubjectLike) -> dict[str, datetime]:
+        """Until when each Art. 29 provision record about ``subject`` must be kept, by record
+        id (R-REC-1): a record's own ``keep_until`` is right when it is written, and a later
+        provision under a contract that stands in for the record extends the earlier ones."""
+        return self.policy.keep_records_until(self.provisions(subject))
+
     def provisions(self, subject: SubjectLike) -> tuple[ProvisionRecord, ...]:
         sid = self._subject_id(subject)
 
@@ -724,7 +730,7 @@ class Engine:
                 basis=decision.basis,
                 provided_at=now,
                 required_by_law=required,
-                keep_until=self.policy.later(now, self.policy.record_retention)
+                keep_until=self.policy.later(now, self.policy.record_period(recipient))
                 if required
                 else None,
                 consent_id=decision.consent_id,

@@ -23,6 +23,10 @@ class Basis(str, enum.Enum):
     JOINT_USE = "joint_use"
     BUSINESS_SUCCESSION = "business_succession"
     ANONYMIZED = "anonymized"
+    PERSONALLY_REFERABLE = "personally_referable"
+    """Personally referable information (a cookie id held alone) given to a recipient not
+    expected to link it to identify the person: not personal data of the provider, and
+    Art. 31(1) asks nothing."""
 
     def __str__(self) -> str:
         return self.value

@@ -2,14 +2,20 @@
 
 The law lists them exactly; a policy may allow fewer (seed 001 allows only the first)
 but never more. Each exemption must be claimed with a justification (e.g. the reference
-of a court order), which the audit log keeps.
+of a court order), which the audit log keeps. Not every exemption exists for every
+action: the academic research items differ between use, acquisition and provision, and
+information made public or observed is an exemption for acquiring special care-required
+data only (Art. 20(2)(vii)-(viii)). :data:`ARTICLES` says which item of which article
+each one is, and so where it applies.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from types import MappingProxyType
 
-__all__ = ["Exemption", "exemption_citation"]
+__all__ = ["ACADEMIC", "ARTICLES", "Exemption", "applies", "exemption_citation"]
 
 
 class Exemption(str, enum.Enum):
@@ -24,23 +30,75 @@ class Exemption(str, enum.Enum):
     STATE_COOPERATION = "state_cooperation"
     """(iv) Cooperating with a state organ performing legal duties."""
     ACADEMIC_RESEARCH = "academic_research"
-    """(v)-(vii) Academic research institutions, without unjust infringement."""
+    """The business is an academic research institution and handles the data for its
+    research: use (18(3)(v)) and acquisition (20(2)(v))."""
+    ACADEMIC_PUBLICATION = "academic_publication"
+    """The business is an academic research institution and the provision is unavoidable
+    to publish or teach research results (27(1)(v))."""
+    ACADEMIC_JOINT_RESEARCH = "academic_joint_research"
+    """The business is an academic research institution providing the data to a partner
+    it researches jointly with (27(1)(vi))."""
+    ACADEMIC_RECIPIENT = "academic_recipient"
+    """The recipient is an academic research institution needing the data for its research
+    (27(1)(vii))."""
+    MADE_PUBLIC = "made_public"
+    """Special care-required data made public by the person, a state organ, a local
+    government, an academic research institution or the press (20(2)(vii))."""
+    OBSERVED = "observed"
+    """Special care-required data acquired by seeing or photographing the person's
+    appearance (20(2)(viii), Cabinet Order Art. 9(i))."""
+    RECEIVED_UNDER_ARRANGEMENT = "received_under_arrangement"
+    """Special care-required data received under entrustment, business succession or joint
+    use (20(2)(viii), Cabinet Order Art. 9(ii), with Art. 27(5))."""
 
     def __str__(self) -> str:
         return self.value
 
 
-_NUMERAL = {
-    Exemption.LAWS_AND_REGULATIONS: "(i)",
-    Exemption.LIFE_BODY_PROPERTY: "(ii)",
-    Exemption.PUBLIC_HEALTH_CHILDREN: "(iii)",
-    Exemption.STATE_COOPERATION: "(iv)",
-}
-_ACADEMIC = {"use": "(v)-(vi)", "acquisition": "(v)-(vi)", "provision": "(v)-(vii)"}
-_ARTICLE = {"use": "18(3)", "acquisition": "20(2)", "provision": "27(1)"}
+_E = Exemption
+_COMMON = {"use": "18(3)", "acquisition": "20(2)", "provision": "27(1)"}
+
+
+def _each(numeral: str) -> dict[str, str]:
+    return {action: f"{article}{numeral}" for action, article in _COMMON.items()}
+
+
+ARTICLES: Mapping[Exemption, Mapping[str, str]] = MappingProxyType(
+    {
+        _E.LAWS_AND_REGULATIONS: _each("(i)"),
+        _E.LIFE_BODY_PROPERTY: _each("(ii)"),
+        _E.PUBLIC_HEALTH_CHILDREN: _each("(iii)"),
+        _E.STATE_COOPERATION: _each("(iv)"),
+        _E.ACADEMIC_RESEARCH: {"use": "18(3)(v)", "acquisition": "20(2)(v)"},
+        _E.ACADEMIC_PUBLICATION: {"provision": "27(1)(v)"},
+        _E.ACADEMIC_JOINT_RESEARCH: {"provision": "27(1)(vi)"},
+        _E.ACADEMIC_RECIPIENT: {"provision": "27(1)(vii)"},
+        _E.MADE_PUBLIC: {"acquisition": "20(2)(vii)"},
+        _E.OBSERVED: {"acquisition": "20(2)(viii)"},
+        _E.RECEIVED_UNDER_ARRANGEMENT: {"acquisition": "20(2)(viii)"},
+    }
+)
+"""For each exemption, the actions it exists for and the item of the article it is."""
+
+ACADEMIC = frozenset(
+    {
+        _E.ACADEMIC_RESEARCH,
+        _E.ACADEMIC_PUBLICATION,
+        _E.ACADEMIC_JOINT_RESEARCH,
+        _E.ACADEMIC_RECIPIENT,
+    }
+)
+"""The academic research items: each needs an academic research institution on one side,
+so they are off unless a policy enables them."""
+
+
+def applies(exemption: Exemption, action: str) -> bool:
+    """Does the law give ``exemption`` for ``action`` (use, acquisition or provision)?"""
+    return action in ARTICLES[exemption]
 
 
 def exemption_citation(exemption: Exemption, action: str) -> str:
-    """The article an exemption rests on for ``action`` (use, acquisition or provision)."""
-    numeral = _NUMERAL.get(exemption) or _ACADEMIC[action]
-    return f"APPI Art. {_ARTICLE[action]}{numeral}"
+    """The article an exemption rests on for ``action``; the exemption's own article when
+    it does not exist for that action."""
+    articles = ARTICLES[exemption]
+    return f"APPI Art. {articles.get(action) or next(iter(articles.values()))}"

@@ -12,18 +12,21 @@ import attrs
 from pipolicy.domain import checks
 
 __all__ = [
+    "ART_35_GROUNDS",
     "FEE_KINDS",
     "HOLDERS",
     "PROCEDURAL_GROUNDS",
     "REFUSAL_GROUNDS",
     "Applicant",
     "ApplicantKind",
+    "Art35Ground",
     "Document",
     "DocumentKind",
     "RefusalGround",
     "Request",
     "RequestKind",
     "RequestState",
+    "art_35_article",
     "ground_article",
     "grounds_for",
 ]
@@ -192,6 +195,55 @@ def ground_article(kind: RequestKind, ground: RefusalGround) -> str | None:
     """The article ``ground`` cites against a request of ``kind``; ``None`` if the ground
     is not one the Act gives for that kind."""
     return REFUSAL_GROUNDS[kind].get(ground)
+
+
+class Art35Ground(str, enum.Enum):
+    """A ground of Art. 35 the business itself finds for a deletion or suspension request.
+
+    pipolicy's records show handling without its basis (the investigation); they cannot
+    show these, which only the business can know and record (R-REQ-7).
+    """
+
+    LEAK = "leak"
+    """Art. 35(5): a leak, loss or damage the business must report under Art. 26(1)."""
+    HARM_TO_RIGHTS = "harm_to_rights"
+    """Art. 35(5): handling likely to harm the person's rights or legitimate interests."""
+    IMPROPER_USE = "improper_use"
+    """Art. 35(1): use by a method that may encourage or induce illegal or unjust acts
+    (Art. 19). Not a ground against provision (Art. 35(3) cites Arts. 27 and 28)."""
+    NO_LONGER_NEEDED = "no_longer_needed"
+    """Art. 35(5): the business no longer needs to use the data."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_A = Art35Ground
+_ART_35_5: Mapping[Art35Ground, str] = {
+    _A.LEAK: "APPI Art. 35(5), Art. 26(1)",
+    _A.HARM_TO_RIGHTS: "APPI Art. 35(5)",
+    _A.NO_LONGER_NEEDED: "APPI Art. 35(5)",
+}
+
+ART_35_GROUNDS: Mapping[RequestKind, Mapping[Art35Ground, str]] = MappingProxyType(
+    {
+        _K.DELETION: MappingProxyType({**_ART_35_5, _A.IMPROPER_USE: "APPI Art. 35(1), Art. 19"}),
+        _K.SUSPENSION_OF_USE: MappingProxyType(
+            {**_ART_35_5, _A.IMPROPER_USE: "APPI Art. 35(1), Art. 19"}
+        ),
+        _K.SUSPENSION_OF_PROVISION: MappingProxyType(dict(_ART_35_5)),
+    }
+)
+"""For each deletion or suspension kind, the grounds of Art. 35 the business may record
+for it and the article each cites: Art. 35(5) (a leak reportable under Art. 26(1), likely
+harm to the person's rights or legitimate interests, no longer needed) for all three;
+Art. 35(1) (improper use, Art. 19) for deletion and suspension of use only."""
+
+
+def art_35_article(kind: RequestKind, ground: Art35Ground) -> str | None:
+    """The article ``ground`` cites for a request of ``kind``; ``None`` if it does not
+    support that kind (or the kind is no deletion or suspension)."""
+    return ART_35_GROUNDS.get(kind, {}).get(ground)
 
 
 class ApplicantKind(str, enum.Enum):

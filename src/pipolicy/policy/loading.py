@@ -249,7 +249,8 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         r.keys(
             t,
             {"title", "kind", "purposes", "items", "contract", "joint_use", "affiliate"}
-            | {"academic_institution"},
+            | {"academic_institution", "joint_research", "record_by_contract"}
+            | {"links_identifiers"},
             where,
         )
         contract = None
@@ -292,6 +293,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             joint_use=joint if isinstance(joint, str) else None,
             affiliate=r.get(t, "affiliate", bool, False, where),
             academic_institution=r.get(t, "academic_institution", bool, False, where),
+            joint_research=r.get(t, "joint_research", bool, False, where),
+            record_by_contract=r.get(t, "record_by_contract", bool, False, where),
+            links_identifiers=r.get(t, "links_identifiers", bool, False, where),
         )
 
     joint_uses: dict[str, JointUse] = {}

@@ -18,7 +18,8 @@ from pipolicy.clock import instant
 from pipolicy.domain import checks
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.durations import Duration, Unit
-from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies
+from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import DocumentKind, RequestKind
 from pipolicy.errors import PolicyError, UnknownItem, UnknownPurpose, UnknownRecipient
 
@@ -227,8 +228,19 @@ class Recipient:
     joint_use: str | None = None
     affiliate: bool = False
     academic_institution: bool = False
-    """An academic research institution: provision to it for research may rest on
-    Art. 27(1)(vi)-(vii) where the policy enables ``academic_research``."""
+    """An academic research institution: provision to it for its research may rest on
+    Art. 27(1)(vii) (``academic_recipient``) where the policy enables it."""
+    links_identifiers: bool = False
+    """The recipient is expected to link personally referable information it receives (a
+    cookie id) to identify the person (Art. 31(1)): the provider must then confirm that
+    the recipient obtained the person's consent, and keep a confirmation record."""
+    record_by_contract: bool = False
+    """Provision to this third party comes with supplying goods or services to the person,
+    and the contract (or a similar document) stands in for the Art. 29 record: records are
+    then kept 1 year after the *last* provision to it, not 3 years (PPC Rules)."""
+    joint_research: bool = False
+    """A partner the business (an academic research institution) researches jointly with:
+    Art. 27(1)(vi) (``academic_joint_research``)."""
 
 
 @attrs.frozen
@@ -299,16 +311,23 @@ class RequestSettings:
 
 RECORD_RETENTION = Duration(3, Unit.YEARS)
 """Art. 29(2) and the PPC Rules: provision records are kept 3 years in general."""
+CONTRACT_RECORD_RETENTION = Duration(1, Unit.YEARS)
+"""Where a contract with the person stands in for the record: 1 year after the last
+provision (PPC Rules on keeping provision records)."""
 
-LAW_USE_EXEMPTIONS: frozenset[str] = frozenset(e.value for e in Exemption)
-LAW_PROVISION_GROUNDS: frozenset[str] = frozenset(
-    {b.value for b in Basis if b is not Basis.NOTIFIED_PURPOSE and b is not Basis.EXEMPTION}
-    | {e.value for e in Exemption}
+LAW_USE_EXEMPTIONS: frozenset[str] = frozenset(
+    e.value for e in Exemption if applies(e, "use") or applies(e, "acquisition")
 )
-# The academic research exemptions (Arts. 18(3)(v)-(vi), 20(2)(v)-(vi), 27(1)(v)-(vii))
-# need an academic research institution on one side: off unless a policy enables them.
-DEFAULT_USE_EXEMPTIONS = LAW_USE_EXEMPTIONS - {Exemption.ACADEMIC_RESEARCH.value}
-DEFAULT_PROVISION_GROUNDS = LAW_PROVISION_GROUNDS - {Exemption.ACADEMIC_RESEARCH.value}
+"""The exemptions of Arts. 18(3) and 20(2): ``[use] exemptions`` governs both."""
+LAW_PROVISION_GROUNDS: frozenset[str] = frozenset(
+    {b.value for b in Basis}
+    - {Basis.NOTIFIED_PURPOSE.value, Basis.EXEMPTION.value, Basis.PERSONALLY_REFERABLE.value}
+    | {e.value for e in Exemption if applies(e, "provision")}
+)
+# The academic research items need an academic research institution on one side: off
+# unless a policy enables them, item by item.
+DEFAULT_USE_EXEMPTIONS = LAW_USE_EXEMPTIONS - {e.value for e in ACADEMIC}
+DEFAULT_PROVISION_GROUNDS = LAW_PROVISION_GROUNDS - {e.value for e in ACADEMIC}
 
 
 @attrs.frozen(repr=False)
@@ -475,31 +494,63 @@ class Policy:
             dues.append(self.later(begin, period))
         return max(dues) if dues else None
 
+    def record_period(self, recipient: str) -> Duration:
+        """How long an Art. 29 record of a provision to ``recipient`` is kept (R-REC-1)."""
+        found = self.recipients.get(recipient)
+        if found is not None and found.record_by_contract:
+            return CONTRACT_RECORD_RETENTION
+        return self.record_retention
+
+    def keep_records_until(self, records: Iterable[ProvisionRecord]) -> dict[str, datetime]:
+        """Until when each Art. 29 record among ``records`` must be kept (R-REC-1).
+
+        In general, ``record_retention`` from the provision. Where a contract stands in for
+        the record, 1 year from the *last* provision to that recipient about that person, so
+        a later provision keeps the earlier records too.
+        """
+        required = [r for r in records if r.required_by_law]
+        last: dict[tuple[str, str], datetime] = {}
+        for r in required:
+            key = (r.subject_id, r.recipient)
+            last[key] = max(last.get(key, r.provided_at), r.provided_at)
+        until: dict[str, datetime] = {}
+        for r in required:
+            found = self.recipients.get(r.recipient)
+            if found is not None and found.record_by_contract:
+                start = last[(r.subject_id, r.recipient)]
+                until[r.id] = self.later(start, CONTRACT_RECORD_RETENTION)
+            else:
+                until[r.id] = self.later(r.provided_at, self.record_retention)
+        return until
+
     def response_due(self, received_at: datetime) -> datetime:
         """When a request received at ``received_at`` must be answered (R-REQ-8): the end
         of the period's last day in the policy's time zone."""
         return self.day_end(self.requests.response.after(self.local_date(received_at)))
 
-    def academic_problem(self, action: str, recipient: str | None = None) -> str | None:
-        """Why an academic research claim fails its conditions, or None when it meets them.
+    def academic_problem(self, exemption: Exemption, recipient: str | None) -> str | None:
+        """Why an academic research claim fails the conditions of its item, or None.
 
-        Use and acquisition (Arts. 18(3)(v)-(vi), 20(2)(v)-(vi)) need the business to be an
-        academic research institution; provision (Art. 27(1)(v)-(vii)) needs one on either
-        side: the business, or the recipient (joint research included)."""
-        if self.academic_institution:
+        Own research, publication and joint research need the business to be an academic
+        research institution (``academic_institution = true``); joint research also needs
+        the recipient to be a declared research partner, and Art. 27(1)(vii) needs the
+        recipient to be an academic research institution itself.
+        """
+        found = self.recipients.get(recipient) if recipient is not None else None
+        if exemption is Exemption.ACADEMIC_RECIPIENT:
+            if found is None or not found.academic_institution:
+                return f"{recipient!r} is not an academic research institution"
             return None
-        if action == "provision" and recipient is not None:
-            found = self.recipients.get(recipient)
-            if found is not None and found.academic_institution:
-                return None
+        if not self.academic_institution:
             return (
-                "academic research needs an academic research institution on one side: "
-                f"neither the business nor {recipient!r} is one (R-TPP-2)"
+                "the business is not an academic research institution "
+                "(set academic_institution = true in [policy] if it is one)"
             )
-        return (
-            "academic research needs the business to be an academic research institution "
-            "(academic_institution = true) (R-USE-5)"
-        )
+        if exemption is Exemption.ACADEMIC_JOINT_RESEARCH and (
+            found is None or not found.joint_research
+        ):
+            return f"{recipient!r} is not a declared joint research partner"
+        return None
 
     def exemption_allowed(self, exemption: Exemption, action: str) -> bool:
         allowed = self.use_exemptions if action != "provision" else self.provision_grounds

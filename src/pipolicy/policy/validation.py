@@ -179,6 +179,11 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 add(f"{where}.items", "list the items the contract allows (R-TPP-3)")
             if not recipient.purposes:
                 add(f"{where}.purposes", "list the purposes the entrustment serves (R-TPP-3)")
+        if recipient.record_by_contract and recipient.kind is not RecipientKind.THIRD_PARTY:
+            add(
+                f"{where}.record_by_contract",
+                "only a provision to a third party on consent keeps an Art. 29 record",
+            )
         if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and (
             recipient.contract is not None or recipient.joint_use is not None
         ):
@@ -225,7 +230,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             )
 
     for name in sorted(policy.use_exemptions - LAW_USE_EXEMPTIONS):
-        add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3)")
+        add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3) or 20(2)")
     for name in sorted(policy.provision_grounds - LAW_PROVISION_GROUNDS):
         add(
             "provision.grounds",
@@ -267,10 +272,12 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 "requests.fee_ceiling only with the costs that justify it",
             )
     _period(add, "provision.record_retention", policy.record_retention)
-    if policy.record_retention.after(date(2000, 1, 1)) < date(2001, 1, 1):
+    if policy.record_retention.after(date(2000, 1, 1)) < date(2003, 1, 1):
         add(
             "provision.record_retention",
-            "provision records are kept at least one year (Art. 29(2))",
+            "provision records are kept at least 3 years (Art. 29(2), PPC Rules); where a "
+            "contract with the person stands in for the record, mark the recipient "
+            "record_by_contract = true instead (1 year after the last provision)",
         )
     if policy.statistics_min_group < 2:
         add("statistics.min_group", "groups smaller than 2 identify a person")

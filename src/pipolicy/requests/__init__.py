@@ -11,8 +11,9 @@ registered with ``engine.register_source(name, source)``; :class:`MemorySource` 
 ready-made one for examples and tests.
 """
 
-from pipolicy.requests.answers import METHODS, Answer, Rendition, Retained
-from pipolicy.requests.investigation import Finding, FindingKind, Investigation
+from pipolicy.domain.requests import ART_35_GROUNDS, Art35Ground
+from pipolicy.requests.answers import METHODS, Answer, Rendition, Retained, Withheld
+from pipolicy.requests.investigation import Finding, FindingKind, Investigation, RecordedGround
 from pipolicy.requests.lifecycle import TRANSITIONS
 from pipolicy.requests.service import (
     DISCLOSURE_KINDS,
@@ -35,6 +36,7 @@ from pipolicy.requests.verification import Problem, Verification, verify_documen
 
 __all__ = [
     "ACTIONS",
+    "ART_35_GROUNDS",
     "DISCLOSURE_KINDS",
     "FEE_KINDS",
     "METHODS",
@@ -43,18 +45,21 @@ __all__ = [
     "TRANSITIONS",
     "WITHHOLDING_GROUNDS",
     "Answer",
+    "Art35Ground",
     "DataSource",
     "Finding",
     "FindingKind",
     "Investigation",
     "MemorySource",
     "Problem",
+    "RecordedGround",
     "Rendition",
     "RequestService",
     "Retained",
     "SourceFailed",
     "SourceOutcome",
     "Verification",
+    "Withheld",
     "allowed_grounds",
     "fee_for",
     "verify_documents",

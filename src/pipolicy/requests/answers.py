@@ -19,10 +19,10 @@ import attrs
 from pipolicy.domain.requests import RefusalGround, RequestKind, RequestState
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Controller
-from pipolicy.requests.investigation import Finding
+from pipolicy.requests.investigation import Finding, RecordedGround
 from pipolicy.requests.sources import SourceOutcome
 
-__all__ = ["METHODS", "Answer", "Rendition", "Retained"]
+__all__ = ["METHODS", "Answer", "Rendition", "Retained", "Withheld"]
 
 METHODS = frozenset({"mail", "electronic"})
 """How an answer is delivered: by post as a printed letter, or electronically as JSON."""
@@ -41,6 +41,46 @@ class Retained:
 
 
 @attrs.frozen
+class Withheld:
+    """A part of a disclosure not given (Art. 33(2) "all or a part"), with the ground,
+    the article it cites and the business's explanation (Art. 36).
+
+    ``item`` names an item of the policy, ``record_id`` a provision record: exactly one
+    is set. Never a value.
+    """
+
+    ground: RefusalGround
+    article: str
+    explanation: str
+    item: str | None = None
+    record_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.item if self.item is not None else f"record {self.record_id}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "item": self.item,
+            "record_id": self.record_id,
+            "ground": self.ground.value,
+            "article": self.article,
+            "explanation": self.explanation,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Withheld:
+        item, record = data.get("item"), data.get("record_id")
+        return cls(
+            RefusalGround(str(data["ground"])),
+            str(data["article"]),
+            str(data["explanation"]),
+            item=None if item is None else str(item),
+            record_id=None if record is None else str(record),
+        )
+
+
+@attrs.frozen
 class Rendition:
     """An answer rendered for delivery: its media type and text."""
 
@@ -56,7 +96,9 @@ class Answer:
     ``deleted``, ``not_held``, or ``done`` when a source answered in words of its own). ``retained`` lists items kept under a legal duty.
     ``sources`` says what each registered data source did. ``restrictions`` are the ids
     of the restrictions the answer put in force (deletion, suspension), and ``findings``
-    what the investigation of pipolicy's records showed.
+    what the investigation of pipolicy's records showed. ``withheld`` lists the parts of
+    a disclosure withheld on a ground of Art. 33(2), and ``grounds`` the grounds of
+    Art. 35 the business recorded for a deletion or suspension.
     """
 
     request_id: str
@@ -74,6 +116,8 @@ class Answer:
     sources: tuple[SourceOutcome, ...] = ()
     restrictions: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    withheld: tuple[Withheld, ...] = ()
+    grounds: tuple[RecordedGround, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """The whole answer as a JSON-ready dict (the electronic form)."""
@@ -91,6 +135,8 @@ class Answer:
             "sources": {o.source: o.to_dict() for o in self.sources},
             "restrictions": list(self.restrictions),
             "findings": [f.to_dict() for f in self.findings],
+            "withheld": [w.to_dict() for w in self.withheld],
+            "grounds": [g.to_dict() for g in self.grounds],
         }
 
     def to_json(self) -> str:

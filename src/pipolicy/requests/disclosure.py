@@ -2,7 +2,9 @@
 
 A disclosure answer lists every item held, with its purposes of use, how (channel), from
 where (source) and when it was acquired, the person's consents with their history, and
-the records of provision to others (Art. 33(1), (5)). The values come from the
+the records of provision to others (Art. 33(1), (5)): the records Arts. 29 and 30 demand
+(``ProvisionRecord.required_by_law``), not the ones pipolicy keeps of provisions under
+an exemption, entrustment, joint use or succession. The values come from the
 application's data sources; everything else from pipolicy's own records. Items a source
 holds that pipolicy has no acquisition record for are listed too, marked
 ``"recorded": false``: the person is owed them, and the business should find out why.
@@ -24,6 +26,7 @@ from pipolicy.storage.repositories import SubjectFacts
 __all__ = [
     "consent_entry",
     "controller_entry",
+    "disclosed_records",
     "disclosure_report",
     "holdings",
     "jsonable",
@@ -129,6 +132,25 @@ def provision_entry(record: ProvisionRecord) -> dict[str, object]:
     }
 
 
+def disclosed_records(
+    provisions: Iterable[ProvisionRecord],
+    scope: frozenset[str] = frozenset(),
+    withheld: frozenset[str] = frozenset(),
+) -> list[ProvisionRecord]:
+    """The provision records a disclosure lists (Art. 33(5)): those the law demands
+    (Arts. 29, 30), about the items in ``scope`` if given, less the ids ``withheld``.
+
+    Provisions under an exemption (a police inquiry, a court order), entrustment, joint
+    use or succession are no third-party provision records under Art. 29: pipolicy keeps
+    them as evidence, but they are not what Art. 33(5) entitles the person to.
+    """
+    return [
+        p
+        for p in provisions
+        if p.required_by_law and (not scope or p.items & scope) and p.id not in withheld
+    ]
+
+
 def _acquisition_entry(acq: Acquisition) -> dict[str, object]:
     return {
         "acquisition_id": acq.id,
@@ -175,14 +197,22 @@ def disclosure_report(
     exports: Mapping[str, Mapping[str, object]],
     now: datetime,
     scope: frozenset[str] = frozenset(),
+    *,
+    withheld_items: frozenset[str] = frozenset(),
+    withheld_records: frozenset[str] = frozenset(),
 ) -> dict[str, object]:
-    """The disclosure answer as a JSON-ready dict; ``scope`` limits the items, if given."""
+    """The disclosure answer as a JSON-ready dict; ``scope`` limits the items, if given.
+
+    Items and records withheld (Art. 33(2)) are left out altogether: their values, and
+    the purposes only they would name, never reach the report.
+    """
     held = holdings(facts, now)
     names = set(held)
     for exported in exports.values():
         names |= set(exported)
     if scope:
         names &= scope
+    names -= withheld_items
     items = []
     purposes_named: set[str] = set()
     for item in sorted(names):
@@ -206,7 +236,7 @@ def disclosure_report(
                 "recorded": bool(acqs),
             }
         )
-    records = [provision_entry(p) for p in provisions if not scope or p.items & scope]
+    records = [provision_entry(p) for p in disclosed_records(provisions, scope, withheld_records)]
     return {
         **_header(policy, request, now),
         "items": items,
@@ -249,11 +279,14 @@ def provision_records_report(
     provisions: Iterable[ProvisionRecord],
     now: datetime,
     scope: frozenset[str] = frozenset(),
+    *,
+    withheld: frozenset[str] = frozenset(),
 ) -> dict[str, object]:
-    """The records of provision about the person (Art. 33(5))."""
+    """The records of provision about the person that Arts. 29 and 30 demand (Art. 33(5)),
+    less the ids ``withheld``."""
     return {
         **_header(policy, request, now),
         "provision_records": [
-            provision_entry(p) for p in provisions if not scope or p.items & scope
+            provision_entry(p) for p in disclosed_records(provisions, scope, withheld)
         ],
     }

@@ -22,6 +22,11 @@ What the records can show, and what they cannot:
   as evidence that it was tried, but it is no ground: the handling did not take place
   through pipolicy. Whether the application went ahead regardless, the record cannot
   show; the business should check.
+* What no record shows: a leak the business must report (Art. 26), handling likely to
+  harm the person's rights or legitimate interests, use by improper methods (Art. 19),
+  data the business has stopped needing. The business records such a ground itself
+  (``engine.requests.record_ground``); it is kept as a :class:`RecordedGround` and
+  counts towards ``supports``.
 * A use or provision under a legal exemption was claimed with a justification, which
   the record keeps; whether the exemption truly applied is for the business to judge,
   and is not reported. Handling never reported to pipolicy leaves no record at all.
@@ -41,12 +46,20 @@ from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.provisions import ProvisionRecord
-from pipolicy.domain.requests import RequestKind
+from pipolicy.domain.requests import Art35Ground, RequestKind
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import ART_27_1, ART_31, ART_35
 from pipolicy.storage.repositories import SubjectFacts
 
-__all__ = ["SUPPORTS", "Finding", "FindingKind", "Investigation", "investigate_records"]
+__all__ = [
+    "GROUND_TITLES",
+    "SUPPORTS",
+    "Finding",
+    "FindingKind",
+    "Investigation",
+    "RecordedGround",
+    "investigate_records",
+]
 
 
 class FindingKind(str, enum.Enum):
@@ -114,13 +127,72 @@ class Finding:
         }
 
 
+GROUND_TITLES: Mapping[Art35Ground, str] = {
+    Art35Ground.LEAK: (
+        "a leak, loss or damage of your personal data that we must report to the "
+        "Personal Information Protection Commission"
+    ),
+    Art35Ground.HARM_TO_RIGHTS: (
+        "our handling of your personal data is likely to harm your rights or legitimate interests"
+    ),
+    Art35Ground.IMPROPER_USE: (
+        "your personal data was used by a method that may encourage or induce illegal or "
+        "unjust acts"
+    ),
+    Art35Ground.NO_LONGER_NEEDED: "we no longer need to use your personal data",
+}
+"""The grounds the business records, in the words of the person's letter."""
+
+
+@attrs.frozen
+class RecordedGround:
+    """A ground of Art. 35 the business found itself (R-REQ-7): what pipolicy's records
+    cannot show. ``article`` is the one it cites for the request's kind, ``explanation``
+    the business's own words, given to the person."""
+
+    ground: Art35Ground
+    article: str
+    explanation: str
+    at: datetime
+
+    @property
+    def title(self) -> str:
+        return GROUND_TITLES[self.ground]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ground": self.ground.value,
+            "article": self.article,
+            "explanation": self.explanation,
+            "at": self.at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> RecordedGround:
+        return cls(
+            Art35Ground(str(data["ground"])),
+            str(data["article"]),
+            str(data["explanation"]),
+            datetime.fromisoformat(str(data["at"])),
+        )
+
+
+_CHECKED = "We checked our records of acquiring, using and providing your personal data."
+_UNSEEN = (
+    " Those records cannot show a leak we must report (APPI Art. 26), handling likely to "
+    "harm your rights or legitimate interests, or use by improper methods (APPI Art. 19)."
+)
+
+
 @attrs.frozen
 class Investigation:
     """What the records show for one request.
 
     ``relevant`` are the findings that bear on its kind and items, attempts included;
-    ``grounds`` those that are grounds of Art. 35 (handling that took place), and
-    ``supports`` says whether there is one.
+    ``grounds`` those that are grounds of Art. 35 (handling that took place);
+    ``recorded`` the grounds the business recorded itself (which no record shows: a
+    leak, harm to the person's rights or interests, improper use); ``supports`` says
+    whether there is a ground of either sort.
     """
 
     request_id: str
@@ -129,6 +201,7 @@ class Investigation:
     at: datetime
     findings: tuple[Finding, ...]
     scope: frozenset[str] = frozenset()
+    recorded: tuple[RecordedGround, ...] = ()
 
     @property
     def relevant(self) -> tuple[Finding, ...]:
@@ -146,11 +219,17 @@ class Investigation:
 
     @property
     def supports(self) -> bool:
-        """Do the records show a ground of Art. 35 for this request?"""
-        return bool(self.grounds)
+        """Is there a ground of Art. 35 for this request: one the records show, or one
+        the business recorded?"""
+        return bool(self.grounds) or bool(self.recorded)
 
     def summary(self) -> str:
-        """One paragraph for the person's letter: counts by kind, never details."""
+        """One paragraph for the person's letter: what was checked and what it showed
+        (counts by kind, never details), then the grounds the business found itself.
+
+        It never says that no ground exists: the records cannot show every ground of
+        Art. 35, and deciding is the business's part.
+        """
         grounds = self.grounds
         attempts = len(self.relevant) - len(grounds)
         if grounds:
@@ -158,14 +237,22 @@ class Investigation:
             for f in grounds:
                 counts[_TITLES[f.kind]] = counts.get(_TITLES[f.kind], 0) + 1
             listed = "; ".join(f"{title}: {n}" for title, n in counts.items())
-            text = f"Our investigation of our records found: {listed}."
+            text = f"{_CHECKED} They show: {listed}."
         else:
-            text = "Our records show no ground for this request under APPI Art. 35."
+            text = f"{_CHECKED} They show no acquisition, use or provision without the basis it needed."
         if attempts:
             text += (
                 f" They show {attempts} attempt(s) of such handling that were refused at "
                 "the time; a refused attempt is not counted as a ground."
             )
+        if self.recorded:
+            found = "; ".join(f"{g.title} ({g.article}): {g.explanation}" for g in self.recorded)
+            text += (
+                " Beyond those records, we decided that your request is founded on the "
+                f"following ground(s): {found}."
+            )
+        else:
+            text += _UNSEEN
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -177,6 +264,7 @@ class Investigation:
             "findings": [f.to_dict() for f in self.findings],
             "relevant": [f.evidence for f in self.relevant],
             "grounds": [f.evidence for f in self.grounds],
+            "recorded": [g.to_dict() for g in self.recorded],
         }
 
 
@@ -248,7 +336,9 @@ def _denied_use(
             items,
             denied=True,
         )
-    if _tagged(p, "R-USE-4", "R-ACQ-2") or ART_31 in cites:
+    # A linkage refused (R-PRI-1) is a use beyond what was notified; logs written before
+    # that denial cited Arts. 17 and 21 cited Art. 31 instead.
+    if _tagged(p, "R-USE-4", "R-ACQ-2", "R-PRI-1") or ART_31 in cites:
         return Finding(
             FindingKind.USE_BEYOND_PURPOSE,
             e.at,

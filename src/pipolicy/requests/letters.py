@@ -2,7 +2,8 @@
 
 Seed 001 answers by post ("we will mail it to the address stated in the identity
 verification document"), so an answer must print: a letterhead, the statement, and for a
-disclosure the tables of items, purposes, consents and provision records. Both formats
+disclosure the tables of items, purposes, consents and provision records, and what was
+withheld, on which ground (Art. 36). Both formats
 are built from the same :class:`Letter` so they never say different things.
 """
 
@@ -173,6 +174,22 @@ def layout(answer: Answer) -> Letter:
                 "Items kept under a legal duty",
                 ("Item", "Reason"),
                 tuple((r.item, r.reason) for r in answer.retained),
+            )
+        )
+    if answer.withheld:
+        tables.append(
+            Table(
+                "Withheld from disclosure (APPI Art. 33(2))",
+                ("Item or record", "Ground", "Article", "Explanation"),
+                tuple((w.name, w.ground.value, w.article, w.explanation) for w in answer.withheld),
+            )
+        )
+    if answer.grounds:
+        tables.append(
+            Table(
+                "Grounds we found for your request (APPI Art. 35)",
+                ("Ground", "Article", "Explanation"),
+                tuple((g.title, g.article, g.explanation) for g in answer.grounds),
             )
         )
     if answer.findings:

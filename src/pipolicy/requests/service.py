@@ -30,22 +30,27 @@ from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.checks import json_copy, member, names, statement
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
+    ART_35_GROUNDS,
     FEE_KINDS,
     PROCEDURAL_GROUNDS,
     Applicant,
+    Art35Ground,
     Document,
     RefusalGround,
     Request,
     RequestKind,
     RequestState,
+    art_35_article,
+    ground_article,
     grounds_for,
 )
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound, SubjectNotFound
 from pipolicy.policy.model import Policy
-from pipolicy.requests.answers import METHODS, Answer, Retained
+from pipolicy.requests.answers import METHODS, Answer, Retained, Withheld
 from pipolicy.requests.disclosure import (
+    disclosed_records,
     disclosure_report,
     holdings,
     provision_records_report,
@@ -55,6 +60,7 @@ from pipolicy.requests.investigation import (
     SUPPORTS,
     Finding,
     Investigation,
+    RecordedGround,
     investigate_records,
 )
 from pipolicy.requests.lifecycle import advance, check, note, require_open
@@ -63,6 +69,7 @@ from pipolicy.requests.statements import (
     fulfilment_statement,
     refusal_statement,
     withdrawal_statement,
+    withheld_groups,
 )
 from pipolicy.requests.verification import verify_documents
 from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
@@ -95,8 +102,18 @@ _ITEM_KINDS = frozenset(
 )
 _PURPOSE_KINDS = frozenset({K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION})
 _RESERVED = frozenset(
-    {"verification", "sources", "extensions", "restrictions", "investigation", "outcome"}
+    {
+        "verification",
+        "sources",
+        "extensions",
+        "restrictions",
+        "investigation",
+        "outcome",
+        "withheld",
+        "grounds",
+    }
 )
+_WITHHOLDING_KINDS = frozenset({K.DISCLOSURE, K.PROVISION_RECORDS})
 _APPLYING = frozenset({"correct", "erase", "restrict"})
 """Source operations that change the application's data: once one succeeded, the request
 can only be carried through."""
@@ -180,6 +197,35 @@ def _require_untouched(r: Request, action: str) -> None:
         f"request {r.id} cannot be {action}: {' and '.join(done)}, so the business "
         "decided to honour it. Fix the failing source and call fulfil() again to finish it."
     )
+
+
+def _withheld(r: Request) -> list[Withheld]:
+    """The parts of a disclosure the business withheld, as kept in the request's details."""
+    recorded = r.details.get("withheld")
+    entries = recorded if isinstance(recorded, list) else []
+    return [Withheld.from_dict(x) for x in entries if isinstance(x, Mapping)]
+
+
+def _recorded_grounds(r: Request) -> tuple[RecordedGround, ...]:
+    """The grounds of Art. 35 the business recorded, as kept in the request's details."""
+    recorded = r.details.get("grounds")
+    entries = recorded if isinstance(recorded, list) else []
+    return tuple(RecordedGround.from_dict(x) for x in entries if isinstance(x, Mapping))
+
+
+def _require_verified(r: Request, action: str) -> None:
+    """Raise :class:`InvalidTransition` unless ``r`` is verified and not yet answered."""
+    require_open(r, action)
+    if r.state is not RequestState.VERIFIED:
+        raise InvalidTransition(
+            f"request {r.id} is {r.state.value} and cannot be {action}: verify it first"
+        )
+
+
+def _record_label(policy: Policy, record: ProvisionRecord) -> str:
+    """How a statement names a provision record: its date, recipient and id, no values."""
+    day = policy.local_date(record.provided_at).isoformat()
+    return f"of {day} to {record.recipient_name} ({record.id})"
 
 
 def _answered_details(details: Mapping[str, object], **outcome: object) -> dict[str, object]:
@@ -562,6 +608,14 @@ class RequestService:
                     f"may be refused only on {procedural}; {g.value} would tell an "
                     "applicant not yet identified whether data is held"
                 )
+            recorded = _recorded_grounds(r)
+            if g is G.NO_GROUND_UNDER_ART_35 and recorded:
+                raise InvalidInput(
+                    f"request {r.id} cannot be refused on {g.value}: the business recorded "
+                    f"a ground of APPI Art. 35 for it "
+                    f"({', '.join(x.ground.value for x in recorded)}); fulfil it, or refuse it "
+                    "on alternative_measure"
+                )
             _require_untouched(r, "refused")
             new = self._refused(r, g, why, engine.now())
             uow.requests.update(new)
@@ -595,6 +649,172 @@ class RequestService:
             )
             uow.requests.update(new)
             self._audit(uow, "request.withdrawn", new)
+            return new
+
+        return engine._run(op)
+
+    def withhold(
+        self,
+        request_id: str,
+        *,
+        items: Iterable[str] = (),
+        records: Iterable[str] = (),
+        ground: RefusalGround | str,
+        explanation: str,
+    ) -> Request:
+        """Withhold part of a disclosure, before :meth:`fulfil` discloses the rest
+        (Art. 33(2) "all or a part", Art. 33(5), Art. 36; R-REQ-4).
+
+        ``items`` are item names of the policy (a disclosure), ``records`` ids of provision
+        records the law demands (a disclosure or a provision records request). ``ground``
+        is one of Art. 33(2)(i)-(iii): ``harm_to_person``, ``business_hindrance``,
+        ``violation_of_law``; ``explanation`` is what the person is told. Both are kept with
+        the request (names and ids, never values) and audited; withholding an item or
+        record again replaces its ground. :meth:`fulfil` then answers
+        ``partially_fulfilled``, naming what is withheld, on which ground and article, with
+        the explanation; if everything is withheld it refuses on that ground.
+
+        Raises :class:`UnknownItem` for an item the policy does not declare,
+        :class:`InvalidInput` for another kind of request, another ground, a missing
+        explanation, nothing named, or a record that is not this person's or not one the
+        disclosure lists, and :class:`InvalidTransition` unless the request is verified.
+        """
+        g = member(RefusalGround, ground, "refusal ground")
+        why = statement(explanation, "explanation", " (APPI Art. 36: the person is told why)")
+        item_names = names(items, "items", required=False)
+        record_ids = names(records, "records", required=False)
+        if not item_names and not record_ids:
+            raise InvalidInput(
+                "name what to withhold: items={item names} and/or records={provision record ids}"
+            )
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            r = self._load(uow, request_id)
+            if r.kind not in _WITHHOLDING_KINDS:
+                raise InvalidInput(
+                    f"only a disclosure or a provision records request can be withheld in part "
+                    f"(APPI Art. 33(2), (5)), not a {r.kind.value} request"
+                )
+            _require_verified(r, "withheld from")
+            accepted = grounds_for(r.kind) & WITHHOLDING_GROUNDS
+            if g not in accepted:
+                allowed = ", ".join(sorted(x.value for x in accepted))
+                raise InvalidInput(
+                    f"a {r.kind.value} may be withheld only on a ground of APPI Art. 33(2): "
+                    f"{allowed}; not on {g.value}"
+                )
+            if item_names and r.kind is not K.DISCLOSURE:
+                raise InvalidInput(
+                    "a provision records request discloses records, not items: "
+                    "withhold records={provision record ids}"
+                )
+            self._policy.check_items(item_names)
+            if record_ids:
+                known = {p.id: p for p in uow.provisions.for_subject(r.subject_id)}
+                unknown = sorted(record_ids - known.keys())
+                if unknown:
+                    raise InvalidInput(
+                        f"no provision record about this person has the id(s) {unknown}"
+                    )
+                unlisted = sorted(x for x in record_ids if not known[x].required_by_law)
+                if unlisted:
+                    raise InvalidInput(
+                        f"record(s) {unlisted} are not disclosed in any case: a disclosure "
+                        "lists only the records APPI Art. 29 demands, not provisions under an "
+                        "exemption, entrustment, joint use or succession"
+                    )
+            article = ground_article(r.kind, g)
+            assert article is not None
+            entries = {(w.item, w.record_id): w for w in _withheld(r)}
+            for i in sorted(item_names):
+                entries[(i, None)] = Withheld(g, article, why, item=i)
+            for x in sorted(record_ids):
+                entries[(None, x)] = Withheld(g, article, why, record_id=x)
+            kept = sorted(
+                entries.values(), key=lambda w: (w.item is None, w.item or "", w.record_id or "")
+            )
+            what = "; ".join(
+                part
+                for part in (
+                    f"items {', '.join(sorted(item_names))}" if item_names else "",
+                    f"records {', '.join(sorted(record_ids))}" if record_ids else "",
+                )
+                if part
+            )
+            new = note(
+                r,
+                engine.now(),
+                "withheld",
+                f"{g.value}: {what}",
+                details={**r.details, "withheld": [w.to_dict() for w in kept]},
+            )
+            uow.requests.update(new)
+            self._audit(
+                uow,
+                "request.withheld",
+                new,
+                ground=g.value,
+                article=article,
+                items=sorted(item_names),
+                records=sorted(record_ids),
+            )
+            return new
+
+        return engine._run(op)
+
+    def record_ground(
+        self, request_id: str, *, ground: Art35Ground | str, explanation: str
+    ) -> Request:
+        """Record a ground of Art. 35 that the business found itself (R-REQ-7).
+
+        pipolicy's records cannot show a leak the business must report (``leak``,
+        Art. 26(1)), handling likely to harm the person's rights or legitimate interests
+        (``harm_to_rights``), use by improper methods (``improper_use``, Art. 19: deletion
+        and suspension of use only) or data the business no longer needs
+        (``no_longer_needed``): the business records them with an explanation the person
+        is told. Recorded and audited; the investigation then ``supports`` the request
+        and the answer to :meth:`fulfil` names the ground, its article and the
+        explanation. Recording the same ground again replaces its explanation; a request
+        with a recorded ground cannot be refused on ``no_ground``.
+
+        Raises :class:`InvalidInput` for another kind of request, a ground the kind does
+        not take, or a missing explanation, and :class:`InvalidTransition` unless the
+        request is verified.
+        """
+        g = member(Art35Ground, ground, "ground of Art. 35")
+        why = statement(explanation, "explanation", " (the person is told it)")
+        engine = self._engine
+
+        def op(uow: UnitOfWork) -> Request:
+            r = self._load(uow, request_id)
+            if r.kind not in ART_35_GROUNDS:
+                raise InvalidInput(
+                    "grounds of APPI Art. 35 are recorded for deletion and suspension "
+                    f"requests, not {r.kind.value}"
+                )
+            _require_verified(r, "given a ground")
+            article = art_35_article(r.kind, g)
+            if article is None:
+                allowed = ", ".join(x.value for x in ART_35_GROUNDS[r.kind])
+                raise InvalidInput(
+                    f"{g.value} is no ground for a {r.kind.value} request (APPI Art. 35(3) "
+                    f"cites Arts. 27 and 28, not Art. 19); its grounds: {allowed}"
+                )
+            now = engine.now()
+            recorded = [x for x in _recorded_grounds(r) if x.ground is not g]
+            recorded.append(RecordedGround(g, article, why, now))
+            order = list(Art35Ground)
+            recorded.sort(key=lambda x: order.index(x.ground))
+            new = note(
+                r,
+                now,
+                "ground_recorded",
+                f"{g.value} ({article})",
+                details={**r.details, "grounds": [x.to_dict() for x in recorded]},
+            )
+            uow.requests.update(new)
+            self._audit(uow, "request.ground_recorded", new, ground=g.value, article=article)
             return new
 
         return engine._run(op)
@@ -638,7 +858,15 @@ class RequestService:
     def _investigation(self, ctx: _Context) -> Investigation:
         findings = investigate_records(self._policy, ctx.facts, ctx.provisions, ctx.events, ctx.now)
         r = ctx.request
-        return Investigation(r.id, r.kind, r.subject_id, ctx.now, tuple(findings), self._scope(r))
+        return Investigation(
+            r.id,
+            r.kind,
+            r.subject_id,
+            ctx.now,
+            tuple(findings),
+            self._scope(r),
+            recorded=_recorded_grounds(r),
+        )
 
     # -- answers ----------------------------------------------------------------------
 
@@ -654,6 +882,8 @@ class RequestService:
         findings: Iterable[Finding] = (),
     ) -> Answer:
         assert r.statement is not None
+        outcome = r.details.get("outcome")
+        withheld = outcome.get("withheld") if isinstance(outcome, Mapping) else None
         return Answer(
             request_id=r.id,
             kind=r.kind,
@@ -670,6 +900,14 @@ class RequestService:
             sources=tuple(sources),
             restrictions=tuple(restrictions),
             findings=tuple(attrs.evolve(f, at=self._policy.local(f.at)) for f in findings),
+            withheld=tuple(
+                Withheld.from_dict(x)
+                for x in (withheld if isinstance(withheld, list) else [])
+                if isinstance(x, Mapping)
+            ),
+            grounds=tuple(
+                attrs.evolve(g, at=self._policy.local(g.at)) for g in _recorded_grounds(r)
+            ),
         )
 
     def answer(self, request_id: str) -> Answer:
@@ -794,6 +1032,12 @@ class RequestService:
         }
         if "undeclared_items" in outcome:
             payload["undeclared_items"] = outcome["undeclared_items"]
+        withheld = outcome.get("withheld")
+        if isinstance(withheld, list):
+            payload["withheld_items"] = sorted(str(x["item"]) for x in withheld if x.get("item"))
+            payload["withheld_records"] = sorted(
+                str(x["record_id"]) for x in withheld if x.get("record_id")
+            )
         return self._save(new, [("request.fulfilled", payload)])
 
     def _record(self, r: Request, outcome: SourceOutcome) -> Request:
@@ -940,16 +1184,43 @@ class RequestService:
                 r = self._record(r, o)
             raise SourceFailed(r.id, outcomes)
         scope = self._scope(r)
-        report = disclosure_report(
-            self._policy, r, ctx.facts, ctx.provisions, exports, ctx.now, scope
-        )
-        reported = [str(x["item"]) for x in report["items"]]  # type: ignore[attr-defined]
-        if not reported:
+        withheld = _withheld(r)
+        present = set(holdings(ctx.facts, ctx.now))
+        for data in exports.values():
+            present |= {str(k) for k in data}
+        if scope:
+            present &= scope
+        listed = disclosed_records(ctx.provisions, scope)
+        labels = {p.id: _record_label(self._policy, p) for p in listed}
+        # Withholding covers only what the answer would have disclosed: naming anything
+        # else would tell the person it is held.
+        applied = [
+            w
+            for w in withheld
+            if ((w.item in present) if w.item is not None else (w.record_id in labels))
+        ]
+        w_items = frozenset(w.item for w in applied if w.item is not None)
+        w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
+        if not present:
             return self._not_retained(
                 r,
                 "we hold no personal data about you"
                 + (" among the items you named" if scope else ""),
             )
+        if w_items == present and w_records == set(labels):
+            return self._withhold_all(r, applied, labels)
+        report = disclosure_report(
+            self._policy,
+            r,
+            ctx.facts,
+            ctx.provisions,
+            exports,
+            ctx.now,
+            scope,
+            withheld_items=w_items,
+            withheld_records=w_records,
+        )
+        reported = [str(x["item"]) for x in report["items"]]  # type: ignore[attr-defined]
         # A source may hold data under keys the policy does not name; such a key may be
         # personal data itself, so the statement and the records only count them.
         items = [i for i in reported if i in self._policy.items]
@@ -959,23 +1230,62 @@ class RequestService:
         )
         records = report["provision_records"]
         assert isinstance(records, list)
-        body = [
+        if applied:
+            report["withheld"] = [w.to_dict() for w in applied]
+        disclosed = (
             f"We disclose the personal data we retain about you: {len(reported)} item(s) "
-            f"({', '.join(named)}).",
+            f"({', '.join(named)})."
+            if reported
+            else "We disclose none of the items of personal data we retain about you (see below)."
+        )
+        body = [
+            disclosed,
             "The enclosed report lists, for each item, its purposes of use and when, how "
             "and from where we acquired it, your consents with their history, and our "
             f"records of providing your personal data to others ({len(records)} record(s)).",
         ]
-        not_held = scope - set(items)
-        state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
-        statement = fulfilment_statement(self._policy, r, body, not_held=not_held)
+        not_held = scope - set(items) - w_items
+        state = RequestState.PARTIALLY_FULFILLED if not_held or applied else RequestState.FULFILLED
+        statement = fulfilment_statement(
+            self._policy, r, body, not_held=not_held, withheld=applied, labels=labels
+        )
         # Reading is harmless to repeat, so exports are recorded only with the answer.
         r = attrs.evolve(
             r, details={**r.details, "sources": {o.source: o.to_dict() for o in outcomes}}
         )
         extra: dict[str, object] = {"undeclared_items": others} if others else {}
+        if applied:
+            extra["withheld"] = [w.to_dict() for w in applied]
         done = self._complete(r, state, statement, items=items, **extra)
         return self._answer(done, report=report, sources=outcomes)
+
+    def _withhold_all(
+        self, r: Request, applied: list[Withheld], labels: Mapping[str, str]
+    ) -> Answer:
+        """Everything the answer would disclose is withheld: a refusal on the ground
+        most of it is withheld on (Art. 33(2)), naming what it covers (Art. 36)."""
+        (ground, _, explanation), _ = withheld_groups(applied)[0]
+        now = self._engine.now()
+        entries = [w.to_dict() for w in applied]
+        new = advance(
+            r,
+            RequestState.REFUSED,
+            now,
+            "refused",
+            ground.value,
+            ground=ground,
+            statement=refusal_statement(
+                self._policy, r, ground, explanation, withheld=applied, labels=labels
+            ),
+            details=_answered_details(r.details, withheld=entries),
+        )
+        payload: dict[str, object] = {
+            "ground": ground.value,
+            "by": "withholding",
+            "items": sorted(w.item for w in applied if w.item is not None),
+            "records": sorted(w.record_id for w in applied if w.record_id is not None),
+        }
+        return self._answer(self._save(new, [("request.refused", payload)]))
 
     def _notify_purposes(self, ctx: _Context) -> Answer:
         r = ctx.request
@@ -993,20 +1303,32 @@ class RequestService:
     def _disclose_records(self, ctx: _Context) -> Answer:
         r = ctx.request
         scope = self._scope(r)
-        report = provision_records_report(self._policy, r, ctx.provisions, ctx.now, scope)
-        records = report["provision_records"]
-        assert isinstance(records, list)
-        if not records:
+        listed = disclosed_records(ctx.provisions, scope)
+        if not listed:
             return self._not_retained(
                 r, "we hold no record of providing your personal data to others"
             )
+        labels = {p.id: _record_label(self._policy, p) for p in listed}
+        applied = [w for w in _withheld(r) if w.record_id in labels]
+        w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
+        if w_records == set(labels):
+            return self._withhold_all(r, applied, labels)
+        report = provision_records_report(
+            self._policy, r, ctx.provisions, ctx.now, scope, withheld=w_records
+        )
+        records = report["provision_records"]
+        assert isinstance(records, list)
         body = [
             f"We disclose our {len(records)} record(s) of providing your personal data to "
             "others: the date, the recipient, the items, the purpose and the basis of each "
             "are listed in the enclosed report."
         ]
-        statement = fulfilment_statement(self._policy, r, body)
-        done = self._complete(r, RequestState.FULFILLED, statement)
+        extra: dict[str, object] = {}
+        if applied:
+            report["withheld"] = extra["withheld"] = [w.to_dict() for w in applied]
+        state = RequestState.PARTIALLY_FULFILLED if applied else RequestState.FULFILLED
+        statement = fulfilment_statement(self._policy, r, body, withheld=applied, labels=labels)
+        done = self._complete(r, state, statement, items=(), **extra)
         return self._answer(done, report=report)
 
     def _correct(self, ctx: _Context, extra: dict[str, object] | None) -> Answer:
@@ -1052,8 +1374,10 @@ class RequestService:
         return self._answer(done, changes=applied, sources=outcomes)
 
     def _findings(self, ctx: _Context) -> tuple[tuple[Finding, ...], str | None]:
+        """The relevant findings, and the paragraph saying what was checked and what the
+        business found (when there is something to say: a finding or a recorded ground)."""
         inv = self._investigation(ctx)
-        return inv.relevant, (inv.summary() if inv.relevant else None)
+        return inv.relevant, (inv.summary() if inv.relevant or inv.recorded else None)
 
     def _held_scope(
         self, ctx: _Context, *, excluding: str | None = None

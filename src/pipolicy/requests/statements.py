@@ -13,6 +13,7 @@ from datetime import datetime
 
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
+from pipolicy.requests.answers import Withheld
 
 __all__ = [
     "GROUND_TEXT",
@@ -21,6 +22,8 @@ __all__ = [
     "ground_text",
     "refusal_statement",
     "withdrawal_statement",
+    "withheld_groups",
+    "withheld_text",
 ]
 
 KIND_TITLES: Mapping[RequestKind, str] = {
@@ -65,9 +68,9 @@ GROUND_TEXT: Mapping[RefusalGround, str] = {
         "we investigated and found that the contents you asked us to change are true"
     ),
     RefusalGround.NO_GROUND_UNDER_ART_35: (
-        "none of the grounds the Act gives for this request applies: we handle and "
-        "provide your personal data lawfully, still need it, and its handling does not "
-        "harm your rights or legitimate interests"
+        "we examined your request and decided that none of the grounds the Act gives "
+        "for it applies: we handle and provide your personal data lawfully, still need "
+        "it, and its handling does not harm your rights or legitimate interests"
     ),
     RefusalGround.ALTERNATIVE_MEASURE: (
         "complying would be very costly or otherwise difficult, and we have instead taken "
@@ -138,12 +141,57 @@ def _join(*paragraphs: str | None) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def withheld_groups(
+    withheld: Iterable[Withheld],
+) -> list[tuple[tuple[RefusalGround, str, str], list[Withheld]]]:
+    """Withheld parts grouped by ground, article and explanation; the largest group
+    first, then by the order of the grounds."""
+    groups: dict[tuple[RefusalGround, str, str], list[Withheld]] = {}
+    for w in withheld:
+        groups.setdefault((w.ground, w.article, w.explanation), []).append(w)
+    order = list(RefusalGround)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), order.index(kv[0][0]), kv[0][2]))
+
+
+def _parts(parts: Iterable[Withheld], labels: Mapping[str, str]) -> str:
+    items = sorted(w.item for w in parts if w.item is not None)
+    records = sorted(w.record_id for w in parts if w.record_id is not None)
+    named = []
+    if items:
+        named.append(f"item(s) {', '.join(items)}")
+    if records:
+        named.append(f"record(s) of provision {'; '.join(labels.get(r, r) for r in records)}")
+    return "; ".join(named)
+
+
+def withheld_text(
+    kind: RequestKind, withheld: Iterable[Withheld], labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """One paragraph per ground withheld on: what, why, the article, the explanation
+    (Art. 33(2) "all or a part", Art. 36). ``labels`` describes records by id."""
+    out = []
+    for (ground, article, explanation), parts in withheld_groups(withheld):
+        out.append(
+            f"We do not disclose the following, because {ground_text(kind, ground)} "
+            f"(ground: {ground.value}; {article}): {_parts(parts, labels or {})}. "
+            f"Explanation: {explanation}"
+        )
+    return out
+
+
 def refusal_statement(
-    policy: Policy, request: Request, ground: RefusalGround, explanation: str
+    policy: Policy,
+    request: Request,
+    ground: RefusalGround,
+    explanation: str,
+    *,
+    withheld: Iterable[Withheld] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """We cannot respond, why (the ground and the article it cites for the request's kind),
     and the business's explanation (Art. 36); for an alternative measure (Art. 35(2), (4),
-    (6)) the explanation is the measure taken."""
+    (6)) the explanation is the measure taken. ``withheld`` names what a disclosure
+    withheld in full covers (no values), with the other grounds it was withheld on."""
     label = (
         "Alternative measure taken"
         if ground is RefusalGround.ALTERNATIVE_MEASURE
@@ -151,10 +199,17 @@ def refusal_statement(
     )
     article = ground_article(request.kind, ground)
     cited = f"ground: {ground.value}" + (f"; {article}" if article else "")
+    covers: list[str] = []
+    groups = withheld_groups(withheld)
+    if groups:
+        (_, primary), *others = groups
+        covers.append(f"We withhold on this ground: {_parts(primary, labels or {})}.")
+        covers += withheld_text(request.kind, [w for _, ws in others for w in ws], labels)
     return _join(
         _opening(policy, request),
         f"We cannot respond to your request because {ground_text(request.kind, ground)} ({cited}).",
         f"{label}: {explanation.strip()}",
+        *covers,
         _closing(policy, request),
     )
 
@@ -176,8 +231,12 @@ def fulfilment_statement(
     retained: Mapping[str, str] | None = None,
     not_held: Iterable[str] = (),
     findings: str | None = None,
+    withheld: Iterable[Withheld] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> str:
-    """A fulfilment (or a partial one: items kept under a legal duty, items not held)."""
+    """A fulfilment (or a partial one: items kept under a legal duty, items not held,
+    parts withheld on a ground of Art. 33(2), named with ground, article and explanation
+    as Art. 36 requires). ``findings`` is what was checked and what the business found."""
     kept = None
     if retained:
         lines = "; ".join(f"{item} ({why})" for item, why in sorted(retained.items()))
@@ -196,6 +255,7 @@ def fulfilment_statement(
     return _join(
         _opening(policy, request),
         *body,
+        *withheld_text(request.kind, withheld, labels),
         findings,
         kept,
         absent,

@@ -12,7 +12,6 @@ from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import (
     ART_17_1,
     ART_21_1,
-    ART_31,
     clause,
     exemption_decision,
     held_items,
@@ -95,7 +94,9 @@ def decide_acquisition(
     if reasons:
         cites: tuple[str, ...] = (ART_20_2,) if special else (ART_17_1,)
         if any("R-PRI-1" in r for r in reasons):
-            cites = (*cites, ART_31)
+            # The business's own linkage makes the identifiers personal data it must have
+            # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.
+            cites = (*cites, ART_21_1)
         return Decision.deny(tuple(reasons), (*cites, *clauses), **ctx)
     basis = Basis.CONSENT if consent_id else Basis.NOTIFIED_PURPOSE
     return Decision.allow(

@@ -12,7 +12,7 @@ from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Decision
-from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.policy.model import Policy, Purpose
 from pipolicy.storage.repositories import SubjectFacts
@@ -50,18 +50,28 @@ def exemption_decision(
 ) -> Decision:
     """The decision on a claimed exemption: allowed with its article if the policy allows
     it (R-USE-5, R-TPP-2; a policy may allow fewer than the law), denied otherwise."""
+    rule = {"provision": "R-TPP-2", "acquisition": "R-ACQ-3"}.get(action, "R-USE-5")
+    if not applies(exemption, action):
+        return Decision.deny(
+            (f"the law gives the exemption {exemption.value!r} for no {action} ({rule})",),
+            (exemption_citation(exemption, action),),
+            **ctx,
+        )
     if not policy.exemption_allowed(exemption, action):
-        rule = "R-TPP-2" if action == "provision" else "R-USE-5"
         section = "provision.grounds" if action == "provision" else "use.exemptions"
         return Decision.deny(
             (f"the policy does not allow the exemption {exemption.value!r} ({rule})",),
             (f"policy:{section}",),
             **ctx,
         )
-    if exemption is Exemption.ACADEMIC_RESEARCH:
-        problem = policy.academic_problem(action, ctx.get("recipient"))
+    if exemption in ACADEMIC:
+        problem = policy.academic_problem(exemption, ctx.get("recipient"))
         if problem is not None:
-            return Decision.deny((problem,), (exemption_citation(exemption, action),), **ctx)
+            return Decision.deny(
+                (f"academic research exemption not met: {problem} ({rule})",),
+                (exemption_citation(exemption, action),),
+                **ctx,
+            )
     return Decision.allow(
         Basis.EXEMPTION,
         f"exemption {exemption.value} claimed: {justification}",

@@ -32,6 +32,8 @@ ART_27_5_I = "APPI Art. 27(5)(i)"
 ART_27_5_II = "APPI Art. 27(5)(ii)"
 ART_27_5_III = "APPI Art. 27(5)(iii)"
 ART_29 = "APPI Art. 29"
+ART_31_1 = "APPI Art. 31(1)"
+ART_31_3 = "APPI Art. 31(3)"
 
 
 @attrs.frozen
@@ -95,6 +97,8 @@ def decide_provision(
             (ART_27_1, rclause),
             **ctx,
         )
+    if recipient.kind is RecipientKind.THIRD_PARTY and _referable_only(policy, facts, q.items):
+        return _personally_referable(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
         if "business_succession" in grounds:
             return Decision.allow(
@@ -205,6 +209,53 @@ def _not_usable(
     )
     cites = (ART_18_1, ART_27_1, clause("recipients", q.recipient))
     return Decision.deny((*use.reasons, why), cites, **ctx)
+
+
+def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) -> bool:
+    """Is what is given personally referable information, not personal data, for the
+    business? Only when no item given and no item held for the person identifies them:
+    a cookie id held beside a name is personal data (Art. 2(1))."""
+    return not any(policy.items[i].identifies for i in items | held_items(facts))
+
+
+def _personally_referable(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
+) -> Decision:
+    """Art. 31: giving personally referable information to a third party.
+
+    A recipient not expected to identify the person receives it freely; one expected to
+    link it to identify the person only once the provider has confirmed that the recipient
+    obtained the person's consent (kept as a consent to the recipient, whose evidence says
+    how it was confirmed), and the provision is recorded (Art. 31(3), a confirmation record).
+    """
+    rclause = clause("recipients", q.recipient)
+    if not policy.recipients[q.recipient].links_identifiers:
+        return Decision.allow(
+            Basis.PERSONALLY_REFERABLE,
+            f"personally referable information to {q.recipient!r}, which is not expected to "
+            "link it to identify the person: no consent or record is needed (R-PRI-1)",
+            (ART_31_1, rclause),
+            **ctx,
+        )
+    consent = recipient_consent(facts.consents, q.recipient, q.items, now)
+    if consent is None:
+        return Decision.deny(
+            (
+                f"{q.recipient!r} is expected to link these identifiers to identify the "
+                "person: confirm that it obtained the person's consent first, and record the "
+                "confirmation as a consent to the recipient (R-PRI-1)",
+            ),
+            (ART_31_1, rclause),
+            **ctx,
+        )
+    return Decision.allow(
+        Basis.CONSENT,
+        f"{q.recipient!r} obtained the person's consent, as confirmed; the provision is "
+        "recorded (R-PRI-1)",
+        (ART_31_1, ART_31_3, rclause),
+        consent_id=consent.id,
+        **ctx,
+    )
 
 
 def _entrustment(policy: Policy, q: ProvisionQuery) -> list[str]:

@@ -11,7 +11,7 @@ import attrs
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.restrictions import Restriction
-from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.policy.model import ConsentRule, Policy, Purpose
 from pipolicy.rules.common import (
     ART_17_1,
     ART_18_1,
@@ -77,6 +77,14 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
         return Decision.deny((missing,), (ART_17_1,), **ctx)
 
     if q.exemption is not None:
+        # An exemption lifts the limit of the notified purposes (Art. 18(3)), not what the
+        # policy declares the purpose handles, and for whom: an undeclared item or another
+        # category's person is no use for this purpose at all (R-ACQ-2, R-USE-9).
+        undeclared = _undeclared(q.purpose, purpose.all_items, q.items, ctx)
+        if undeclared is not None:
+            return undeclared
+        if purpose.categories and facts.subject.category not in purpose.categories:
+            return Decision.deny((_wrong_category(q.purpose, purpose),), (ART_18_1, pclause), **ctx)
         return exemption_decision(policy, q.exemption, q.justification, "use", ctx)
     return _within_purpose(policy, facts, q.purpose, q.items, now, ctx)
 
@@ -127,6 +135,26 @@ def _missing(facts: SubjectFacts, items: frozenset[str]) -> str | None:
     return None
 
 
+def _undeclared(
+    name: str, declared: frozenset[str], items: frozenset[str], ctx: Mapping[str, Any]
+) -> Decision | None:
+    outside = items - declared
+    if not outside:
+        return None
+    return Decision.deny(
+        (f"items {sorted(outside)} are not declared for purpose {name!r} (R-ACQ-2)",),
+        (ART_18_1, clause("purposes", name)),
+        **ctx,
+    )
+
+
+def _wrong_category(name: str, purpose: Purpose) -> str:
+    return (
+        f"purpose {name!r} is for {sorted(purpose.categories)}, "
+        "not this person's category (R-USE-9)"
+    )
+
+
 def _within_purpose(
     policy: Policy,
     facts: SubjectFacts,
@@ -138,13 +166,9 @@ def _within_purpose(
     """Scope of use: declared items, notified purposes, categories, permission (Art. 18(1))."""
     purpose = policy.purposes[name]
     pclause = clause("purposes", name)
-    outside = items - purpose.all_items
-    if outside:
-        return Decision.deny(
-            (f"items {sorted(outside)} are not declared for purpose {name!r} (R-ACQ-2)",),
-            (ART_18_1, pclause),
-            **ctx,
-        )
+    undeclared = _undeclared(name, purpose.all_items, items, ctx)
+    if undeclared is not None:
+        return undeclared
     link = linkage_problem(policy, purpose, items)
     if link is not None:
         return Decision.deny((link,), (ART_17_1, ART_21_1, pclause), **ctx)
@@ -172,10 +196,7 @@ def _within_purpose(
 
     reasons = []
     if not category_ok:
-        reasons.append(
-            f"purpose {name!r} is for {sorted(purpose.categories)}, "
-            f"not this person's category (R-USE-9)"
-        )
+        reasons.append(_wrong_category(name, purpose))
     if in_scope:
         reasons.append(f"purpose {name!r} needs the person's permission first (R-USE-7)")
     else:
