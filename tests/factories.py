@@ -11,6 +11,34 @@ JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
 
 
+CONTROLLER = pp.Controller(
+    "Example K.K.",
+    address="1-1 Chiyoda, Chiyoda-ku, Tokyo",
+    representative="Taro Example, Representative Director",
+    contact="privacy@example.jp",
+    security_measures=("Only the staff who need it can reach personal data",),
+)
+"""A controller publishing every Art. 32(1) item, for policies built in tests."""
+
+CONTROLLER_DATA: dict[str, object] = {
+    "name": CONTROLLER.name,
+    "address": CONTROLLER.address,
+    "representative": CONTROLLER.representative,
+    "contact": CONTROLLER.contact,
+    "security_measures": list(CONTROLLER.security_measures),
+}
+"""The same controller as a ``[controller]`` table, for policies built from data."""
+
+CONTROLLER_TOML = """[controller]
+name = "Example K.K."
+address = "1-1 Chiyoda, Chiyoda-ku, Tokyo"
+representative = "Taro Example, Representative Director"
+contact = "privacy@example.jp"
+security_measures = ["Only the staff who need it can reach personal data"]
+"""
+"""The same controller in TOML."""
+
+
 def make_policy(**overrides: Any) -> pp.Policy:
     items = {
         name: pp.DataItem(name)
@@ -87,7 +115,7 @@ def make_policy(**overrides: Any) -> pp.Policy:
         )
     }
     kwargs: dict[str, Any] = {
-        "controller": pp.Controller("Example K.K.", address="1-1 Chiyoda, Tokyo"),
+        "controller": CONTROLLER,
         "version": "v1",
         "revised": date(2026, 3, 15),
         "items": items,

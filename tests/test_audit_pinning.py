@@ -27,6 +27,7 @@ from pipolicy.domain.audit import (
     verify_chain,
 )
 from pipolicy.testing.contract import audit_chain
+from tests.factories import CONTROLLER
 
 JST = timezone(timedelta(hours=9))
 START = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
@@ -79,7 +80,7 @@ def _reordered_payload(payload: Mapping[str, object]) -> dict[str, object]:
 def _minimal_policy() -> pp.Policy:
     """Just enough policy for an engine; the audit log does not depend on its content."""
     return pp.Policy(
-        controller=pp.Controller("Example K.K.", address="1-1 Chiyoda, Tokyo"),
+        controller=CONTROLLER,
         version="v1",
         revised=date(2026, 3, 15),
         items={"email": pp.DataItem("email")},

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pipolicy as pp
 from pipolicy.cli import main
+from tests.factories import CONTROLLER_TOML
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -37,8 +38,9 @@ def test_demo_with_an_explicit_policy_file() -> None:
 def test_lint_lists_every_problem_and_fails(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(
-        '[policy]\nversion = "1"\nrevised = 2026-01-01\n[controller]\nname = "X"\n'
-        '[items.email]\n[purposes.p]\nitems = ["email", "ghost"]\n'
+        '[policy]\nversion = "1"\nrevised = 2026-01-01\n'
+        + CONTROLLER_TOML
+        + '[items.email]\n[purposes.p]\nitems = ["email", "ghost"]\n'
         '[provision]\ngrounds = ["consent", "other_services_operation"]\n',
         encoding="utf-8",
     )

@@ -10,15 +10,14 @@ import attrs
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_engine, make_policy
+from tests.factories import CONTROLLER_TOML, make_engine, make_policy
 
-MINIMAL = """
+MINIMAL = f"""
 [policy]
 version = "v1"
 revised = 2026-04-01
 
-[controller]
-name = "Example K.K."
+{CONTROLLER_TOML}
 
 [items.email]
 
@@ -371,3 +370,34 @@ min_group = 5
         pp.DocumentKind.DRIVERS_LICENSE,
     }
     assert policy.statistics_min_group == 5
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("address", ""),
+        ("representative", "   "),
+        ("contact", "[contact form URL]"),
+        ("security_measures", ()),
+        ("security_measures", ("TBD",)),
+    ],
+)
+def test_r_pub_1_art_32_1_the_published_items_are_required(field: str, value: Any) -> None:
+    """Art. 32(1): name, address, representative, where to make requests, and the security
+    measures taken (Art. 23, Art. 32(1)(iv)) are published, so a policy needs each."""
+    controller = attrs.evolve(make_policy().controller, **{field: value})
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(controller=controller)
+    assert locations(info.value) == {f"controller.{field}"}
+
+
+def test_r_pub_1_art_32_1_complaints_go_to_the_contact_unless_published_apart() -> None:
+    controller = make_policy().controller
+    assert controller.complaints_window == controller.contact
+    apart = attrs.evolve(controller, complaints="Complaints desk, TEL 03-0000-0000")
+    assert make_policy(controller=apart).controller.complaints_window.startswith("Complaints")
+
+
+def test_r_pub_1_every_example_policy_publishes_its_security_measures() -> None:
+    for name in pp.example_policy_names():
+        assert pp.example_policy(name).controller.security_measures, name

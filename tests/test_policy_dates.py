@@ -14,13 +14,13 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.durations import Duration, Unit
-from tests.factories import JST, make_policy
+from tests.factories import CONTROLLER_DATA, JST, make_policy
 
 
 def policy_data(**requests: Any) -> dict[str, Any]:
     return {
         "policy": {"version": "v1", "revised": "2026-01-01"},
-        "controller": {"name": "Example K.K."},
+        "controller": CONTROLLER_DATA,
         "items": {"email": {}},
         "purposes": {"service": {"items": ["email"]}},
         "requests": requests,

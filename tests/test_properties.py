@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipolicy as pp
-from tests.factories import T0
+from tests.factories import CONTROLLER, T0
 
 ITEMS = ["a", "b", "c", "d", "e"]
 
@@ -53,7 +53,7 @@ def policies(draw: st.DrawFn) -> pp.Policy:
             contract=contract if kind is pp.RecipientKind.ENTRUSTEE else None,
         )
     return pp.Policy(
-        controller=pp.Controller("Random K.K."),
+        controller=CONTROLLER,
         version="v1",
         revised=date(2026, 1, 1),
         items=items,

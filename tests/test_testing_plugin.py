@@ -119,7 +119,13 @@ def test_an_application_overrides_pp_policy_with_its_own(pytester: pytest.Pytest
         @pytest.fixture
         def pp_policy():
             return pp.Policy(
-                controller=pp.Controller(name="App K.K."),
+                controller=pp.Controller(
+                    name="App K.K.",
+                    address="1-1 Chiyoda, Tokyo",
+                    representative="Hanako App, CEO",
+                    contact="privacy@app.example",
+                    security_measures=("Staff access is logged",),
+                ),
                 version="app-1",
                 revised=date(2026, 1, 1),
                 items={"cookie_id": pp.DataItem("cookie_id", identifies=False)},

@@ -4,6 +4,13 @@ Each operation is one unit of work: load the facts for one subject, ask a pure r
 write what the law asks to be written (acquisitions, consents, provision records) and an
 audit event, commit. Errors from storage become :class:`StorageError` and never an
 "allowed" decision: checks fail closed.
+
+Why one module of this length: :class:`Engine` is the public surface, and each method is
+a thin unit-of-work wrapper around a pure rule (``rules/``) or a repository call, kept
+beside its siblings so the whole API reads in one place; the decisions live in
+``rules/``, the request workflow in ``requests/``, storage behind ``storage/``. The
+integrity issue's per-subject state and audit redesign will move the unit-of-work
+plumbing (``_run``, ``_audit``, ``_facts``) into its own module.
 """
 
 from __future__ import annotations

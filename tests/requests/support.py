@@ -69,7 +69,11 @@ def shop_policy(settings: pp.RequestSettings | None = None) -> pp.Policy:
         )
     return pp.Policy(
         controller=pp.Controller(
-            "Example Shop K.K.", address="1-1 Marunouchi, Tokyo", contact="privacy@example.jp"
+            "Example Shop K.K.",
+            address="1-1 Marunouchi, Tokyo",
+            representative="Jiro Shop, Representative Director",
+            contact="privacy@example.jp",
+            security_measures=("Order records are encrypted at rest",),
         ),
         version="shop-1",
         revised=date(2026, 4, 1),

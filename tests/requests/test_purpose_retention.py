@@ -8,6 +8,7 @@ import attrs
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
+from tests.factories import CONTROLLER_DATA
 
 from .support import T0, shop_policy, verified
 
@@ -61,7 +62,7 @@ def test_purpose_legal_retention_loads_from_toml() -> None:
     policy = pp.policy_from_dict(
         {
             "policy": {"version": "1", "revised": "2026-01-01"},
-            "controller": {"name": "X"},
+            "controller": CONTROLLER_DATA,
             "items": {"name": {}},
             "purposes": {"accounting": {"items": ["name"], "legal_retention": BOOKKEEPING}},
         }

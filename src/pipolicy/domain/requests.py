@@ -283,6 +283,11 @@ class DocumentKind(str, enum.Enum):
     POWER_OF_ATTORNEY = "power_of_attorney"
     SEAL_CERTIFICATE = "seal_certificate"
     FAMILY_REGISTER = "family_register"
+    STUDENT_ID = "student_id"
+    """A student ID card: an identity document suited to a minor, if the policy lists it."""
+    SERVICE_LOGIN = "service_login"
+    """The person signed in to the service's own account (``issued``: the day of the
+    sign-in): proof of identity for an online request where the policy accepts it."""
     OTHER = "other"
 
     def __str__(self) -> str:

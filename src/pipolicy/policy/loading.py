@@ -98,6 +98,16 @@ class _Reader:
             return frozenset()
         return frozenset(value)
 
+    def texts(self, data: Mapping[str, Any], key: str, where: str) -> list[str]:
+        """A list of published sentences, in the order given."""
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(f"{where}.{key}", "expected a list of strings")
+            return []
+        return value
+
     def day(self, data: Mapping[str, Any], key: str, where: str) -> date | None:
         value = data.get(key)
         if value is None:
@@ -161,12 +171,18 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     meta = r.table(data, "policy", "")
     r.keys(meta, {"version", "revised", "categories", "timezone", "academic_institution"}, "policy")
     ctl = r.table(data, "controller", "")
-    r.keys(ctl, {"name", "address", "representative", "contact"}, "controller")
+    r.keys(
+        ctl,
+        {"name", "address", "representative", "contact", "complaints", "security_measures"},
+        "controller",
+    )
     controller = Controller(
         name=r.get(ctl, "name", str, "", "controller"),
         address=r.get(ctl, "address", str, "", "controller"),
         representative=r.get(ctl, "representative", str, "", "controller"),
         contact=r.get(ctl, "contact", str, "", "controller"),
+        complaints=r.get(ctl, "complaints", str, "", "controller"),
+        security_measures=tuple(r.texts(ctl, "security_measures", "controller")),
     )
     revised = r.day(meta, "revised", "policy")
     if revised is None:
@@ -347,6 +363,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     r.keys(
         req,
         {"response_days", "response", "fees", "accepted_ids", "window", "fee_ceiling"}
+        | {"accept_service_login"}
         | {"certificate_max_age_days", "certificate_max_age"},
         "requests",
     )
@@ -374,6 +391,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         or RequestSettings().certificate_max_age,
         window=r.get(req, "window", str, "", "requests"),
         fee_ceiling=r.get(req, "fee_ceiling", int, 3000, "requests"),
+        accept_service_login=r.get(req, "accept_service_login", bool, False, "requests"),
     )
     kwargs: dict[str, Any] = {}
     if "exemptions" in use:

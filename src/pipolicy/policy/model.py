@@ -46,6 +46,11 @@ def _fs(value: Iterable[str] | str) -> frozenset[str]:
     return frozenset(value)
 
 
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    """Published sentences, in their order (a single string is one sentence)."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _period(value: object) -> Duration | None:
     """A retention period: ``"30 days"``, ``"3 months"``, ``"5 years"``, ``P3M`` or days."""
     return None if value is None else Duration.parse(value, "retention")
@@ -88,12 +93,27 @@ class RetentionStart(str, enum.Enum):
 
 @attrs.frozen
 class Controller:
-    """The business handling the data (the "personal information handling business operator")."""
+    """The business handling the data (the "personal information handling business operator").
+
+    Everything here is published (Art. 32(1)): name, address and representative (for a
+    corporation, its representative's name), where to make requests (``contact``), where
+    to complain (``complaints``; the contact when not given, Cabinet Order Art. 10) and
+    the security measures taken to protect the data (``security_measures``, Art. 23 as
+    Art. 32(1)(iv) and the Cabinet Order require them published). The validator requires
+    each, so a notice rendered from the policy is complete.
+    """
 
     name: str
     address: str = ""
     representative: str = ""
     contact: str = ""
+    complaints: str = ""
+    security_measures: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+    @property
+    def complaints_window(self) -> str:
+        """Where complaints go (Art. 40): the complaints point, else the contact."""
+        return self.complaints or self.contact
 
 
 @attrs.frozen
@@ -302,6 +322,10 @@ class RequestSettings:
         converter=_certificate_age,
     )
     window: str = ""
+    accept_service_login: bool = False
+    """Accept the service's own login as proof of the person's identity for a request
+    answered electronically (Art. 37(4): a method suited to how the data is held,
+    not an excessive burden). Off by default: seed 001's documents stay the procedure."""
     fee_ceiling: int = 3000
     """The highest fee (yen) the validator accepts. Art. 38(2) allows only a reasonable
     amount considering actual costs; disclosure fees published by Japanese businesses are

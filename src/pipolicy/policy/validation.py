@@ -121,10 +121,22 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     controller = policy.controller
     if placeholder(controller.name):
         add("controller.name", "name the business responsible for the data")
-    for field in ("address", "representative", "contact"):
-        value = getattr(controller, field)
-        if value and placeholder(value):
-            add(f"controller.{field}", "publish the real value, not a placeholder (Art. 32(1))")
+    for field, what in (
+        ("address", "the business's address (Art. 32(1)(i))"),
+        ("representative", "its representative's name (Art. 32(1)(i))"),
+        ("contact", "where to make requests (Art. 32(1)(iii))"),
+    ):
+        if placeholder(getattr(controller, field)):
+            add(f"controller.{field}", f"publish {what}; a placeholder publishes nothing")
+    if controller.complaints and placeholder(controller.complaints):
+        add("controller.complaints", "publish the real complaints point, not a placeholder")
+    if not controller.security_measures or any(
+        not isinstance(m, str) or placeholder(m) for m in controller.security_measures
+    ):
+        add(
+            "controller.security_measures",
+            "publish the security measures taken (Arts. 23, 32(1)(iv)): a list of them",
+        )
     if not policy.purposes:
         add("purposes", "declare at least one purpose of use (Art. 17(1))")
 

@@ -51,6 +51,7 @@ ID_DOCUMENTS = frozenset(
         DocumentKind.HEALTH_INSURANCE_CARD,
         DocumentKind.PENSION_BOOK,
         DocumentKind.RESIDENCE_CARD,
+        DocumentKind.STUDENT_ID,
         DocumentKind.OTHER,
     }
 )
@@ -183,13 +184,28 @@ def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Prob
     ]
 
 
+def _signed_in(docs: Sequence[Document], settings: RequestSettings, today: date) -> bool:
+    """Did the person sign in to the service's account, on a date not after today?"""
+    return settings.accept_service_login and any(
+        d.kind is DocumentKind.SERVICE_LOGIN and d.issued is not None and d.issued <= today
+        for d in docs
+    )
+
+
 def verify_documents(
     applicant: Applicant,
     documents: Iterable[Document],
     settings: RequestSettings,
     today: date,
+    *,
+    online: bool = False,
 ) -> Verification:
     """Check documents as seed 001 and R-REQ-3 require, on ``today``.
+
+    Where the policy accepts it (``accept_service_login``), a person who asks ``online``
+    (an answer by electronic means) and signed in to the service's own account is
+    identified by that sign-in instead of a copy of an ID (Art. 37(4): in proportion to
+    how the data is held); an agent still proves their authority with documents.
 
     The person's own ID is always required (for an agent, "in addition to the documents
     in A"). A voluntary agent adds a power of attorney, the person's seal certificate
@@ -200,9 +216,14 @@ def verify_documents(
     docs = tuple(documents)
     person_docs = [d for d in docs if d.holder == "person"]
     agent_docs = [d for d in docs if d.holder == "agent"]
-    problems = _check_id(
-        person_docs, settings, today, "the person", RefusalGround.IDENTITY_UNCONFIRMED
-    )
+    if online and _signed_in(person_docs, settings, today):
+        if applicant.kind is ApplicantKind.PERSON:
+            return Verification(today, ())
+        problems: list[Problem] = []
+    else:
+        problems = _check_id(
+            person_docs, settings, today, "the person", RefusalGround.IDENTITY_UNCONFIRMED
+        )
     if applicant.kind is not ApplicantKind.PERSON:
         problems += _check_id(
             agent_docs, settings, today, "the agent", RefusalGround.AGENCY_UNCONFIRMED

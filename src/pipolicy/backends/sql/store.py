@@ -19,6 +19,11 @@ Lost updates are refused everywhere by the ``version`` column: an update only ma
 the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
+
+Why one module of this length: the repositories here are small classes sharing one
+connection, one error translation and one versioned-update helper, and read best beside
+the unit of work that owns them; the tables live in ``tables.py``, row conversion in
+``rows.py``, error mapping in ``errors.py``, migrations under ``migrations/``.
 """
 
 from __future__ import annotations

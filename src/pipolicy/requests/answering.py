@@ -1,0 +1,99 @@
+"""The written answer: what an answered request keeps, and the :class:`Answer` made from it.
+
+:mod:`pipolicy.requests.answers` defines the :class:`Answer` value; this module builds one
+from a stored request, both when a step answers (refusal, fulfilment, withholding) and
+when :meth:`RequestService.answer` rebuilds it later from what is stored. Kept apart so
+every way of closing a request produces its answer, and drops the correction values from
+its details, in the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from pipolicy.domain.requests import Request
+from pipolicy.requests.answers import Answer, Retained, Withheld
+from pipolicy.requests.execution import recorded_sources
+from pipolicy.requests.grounds import recorded_grounds
+from pipolicy.requests.investigation import Finding
+from pipolicy.requests.sources import SourceOutcome
+from pipolicy.requests.workflow import Workflow
+
+
+def answered_details(details: Mapping[str, object], **outcome: object) -> dict[str, object]:
+    """Details of an answered request: correction values dropped, the outcome added."""
+    out = {k: v for k, v in details.items() if k != "changes"}
+    changes = details.get("changes")
+    if isinstance(changes, Mapping):
+        out["changed_items"] = sorted(str(k) for k in changes)
+    if outcome:
+        out["outcome"] = dict(outcome)
+    return out
+
+
+def build(
+    wf: Workflow,
+    r: Request,
+    *,
+    report: Mapping[str, Any] | None = None,
+    changes: Mapping[str, str] | None = None,
+    retained: Iterable[Retained] = (),
+    sources: Iterable[SourceOutcome] = (),
+    restrictions: Iterable[str] = (),
+    findings: Iterable[Finding] = (),
+) -> Answer:
+    """The :class:`Answer` to the answered request ``r``, with what the step knows."""
+    assert r.statement is not None
+    policy = wf.policy
+    outcome = r.details.get("outcome")
+    withheld = outcome.get("withheld") if isinstance(outcome, Mapping) else None
+    return Answer(
+        request_id=r.id,
+        kind=r.kind,
+        state=r.state,
+        statement=r.statement,
+        method=r.method,
+        answered_at=policy.local(r.history[-1][1]),
+        controller=policy.controller,
+        ground=r.ground,
+        fee=r.fee,
+        report=report,
+        changes=dict(changes or {}),
+        retained=tuple(retained),
+        sources=tuple(sources),
+        restrictions=tuple(restrictions),
+        findings=tuple(attrs.evolve(f, at=policy.local(f.at)) for f in findings),
+        withheld=tuple(
+            Withheld.from_dict(x)
+            for x in (withheld if isinstance(withheld, list) else [])
+            if isinstance(x, Mapping)
+        ),
+        grounds=tuple(attrs.evolve(g, at=policy.local(g.at)) for g in recorded_grounds(r)),
+    )
+
+
+def rebuild(wf: Workflow, r: Request) -> Answer:
+    """The answer to the answered request ``r``, from what is stored (no report)."""
+    outcome = r.details.get("outcome")
+    out: Mapping[str, object] = outcome if isinstance(outcome, Mapping) else {}
+    changes = out.get("changes")
+    retained = out.get("retained")
+    restrictions = out.get("restrictions")
+    return build(
+        wf,
+        r,
+        changes=changes if isinstance(changes, Mapping) else None,
+        retained=[
+            Retained(str(x["item"]), str(x["reason"]))
+            for x in (retained if isinstance(retained, list) else [])
+        ],
+        sources=[
+            SourceOutcome.from_dict(name, data)
+            for name, data in recorded_sources(r).items()
+            if isinstance(data, Mapping)
+        ],
+        restrictions=[str(x) for x in (restrictions if isinstance(restrictions, list) else [])],
+    )

@@ -1,0 +1,171 @@
+"""Carrying a request out on the application's data: source calls and restrictions.
+
+Data sources live outside any transaction, so each call is recorded with the request as
+soon as it returns (:func:`record`), and :func:`apply_each` skips a source that already did
+the operation: a retry after a failure never applies the same change twice. Restrictions
+are put in force once, before any source is called (:func:`restrict`). What a source
+answers is reduced here to item names of the policy and words of a fixed vocabulary
+(R-REQ-10). Refusal and withdrawal ask :func:`applied` whether the request is already
+partly carried out.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.requests.lifecycle import note
+from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome, action_word
+from pipolicy.requests.workflow import Workflow
+from pipolicy.storage.repositories import UnitOfWork
+
+APPLYING = frozenset({"correct", "erase", "restrict"})
+"""Source operations that change the application's data: once one succeeded, the request
+can only be carried through."""
+
+
+def recorded_sources(r: Request) -> Mapping[str, object]:
+    """Source name -> recorded outcome, as kept in the request's details."""
+    recorded = r.details.get("sources")
+    return recorded if isinstance(recorded, Mapping) else {}
+
+
+def applied(r: Request) -> list[str]:
+    """Sources that already changed the application's data for ``r``."""
+    recorded = recorded_sources(r)
+    return sorted(
+        str(name)
+        for name, o in recorded.items()
+        if isinstance(o, Mapping) and o.get("ok") and o.get("operation") in APPLYING
+    )
+
+
+def record(wf: Workflow, r: Request, outcome: SourceOutcome) -> Request:
+    """Keep one source's outcome with the request, at once."""
+    sources = dict(recorded_sources(r))
+    sources[outcome.source] = outcome.to_dict()
+    text = f"{outcome.source}: {outcome.operation}" + (
+        f" failed ({outcome.error})" if not outcome.ok else " done"
+    )
+    new = note(
+        r,
+        outcome.at,
+        "source_done" if outcome.ok else "source_failed",
+        text,
+        details={**r.details, "sources": sources},
+    )
+    return wf.save(
+        new,
+        [
+            (
+                "request.source_done" if outcome.ok else "request.source_failed",
+                {
+                    "source": outcome.source,
+                    "operation": outcome.operation,
+                    "items": sorted(outcome.items),
+                    "unknown_items": outcome.unknown_items,
+                    "error": outcome.error,
+                },
+            )
+        ],
+    )
+
+
+def call_source(
+    wf: Workflow, name: str, operation: str, call: Callable[[], Mapping[str, object]]
+) -> tuple[SourceOutcome, Mapping[str, object]]:
+    """Call one source; its outcome keeps only item names of the policy, with words
+    of the operation's vocabulary, and counts the other keys (R-REQ-10)."""
+    now = wf.engine.now()
+    try:
+        result = call()
+        if not isinstance(result, Mapping):
+            raise TypeError(f"{operation} must return a mapping")
+        data = dict(result)
+    except Exception as e:  # any failure of the application's code is recorded
+        return SourceOutcome(name, operation, False, now, error=type(e).__name__), {}
+    declared = wf.policy.items
+    words = {
+        k: "disclosed" if operation == "export" else action_word(operation, v)
+        for k, v in sorted(data.items(), key=lambda kv: str(kv[0]))
+        if isinstance(k, str) and k in declared
+    }
+    outcome = SourceOutcome(
+        name, operation, True, now, items=words, unknown_items=len(data) - len(words)
+    )
+    return outcome, data
+
+
+def apply_each(
+    wf: Workflow, r: Request, operation: str, call: Callable[[DataSource], Mapping[str, str]]
+) -> tuple[Request, list[SourceOutcome]]:
+    """Call each source that has not yet done ``operation`` for this request."""
+    done = recorded_sources(r)
+    outcomes: list[SourceOutcome] = []
+    for name, source in wf.sources.items():
+        prior = done.get(name)
+        if isinstance(prior, Mapping) and prior.get("ok") and prior.get("operation") == operation:
+            outcomes.append(SourceOutcome.from_dict(name, prior))
+            continue
+        outcome, _ = call_source(wf, name, operation, functools.partial(call, source))
+        r = record(wf, r, outcome)
+        outcomes.append(outcome)
+    if not all(o.ok for o in outcomes):
+        raise SourceFailed(r.id, outcomes)
+    return r, outcomes
+
+
+def restrict(
+    wf: Workflow,
+    r: Request,
+    specs: Iterable[tuple[RestrictionKind, frozenset[str], frozenset[str]]],
+    recipients: frozenset[str] = frozenset(),
+) -> tuple[Request, list[str]]:
+    """Put the request's restrictions in force once, before any source is called,
+    so decisions are denied even while a source is failing."""
+    existing = r.details.get("restrictions")
+    if isinstance(existing, list):
+        return r, [str(x) for x in existing]
+    now = wf.engine.now()
+    made = [
+        Restriction(
+            id=wf.engine._ids(),
+            subject_id=r.subject_id,
+            kind=kind,
+            since=now,
+            request_id=r.id,
+            items=items,
+            purposes=purposes,
+            recipients=recipients,
+        )
+        for kind, items, purposes in specs
+    ]
+    ids = [x.id for x in made]
+    new = note(
+        r,
+        now,
+        "restricted",
+        ", ".join(x.kind.value for x in made),
+        details={**r.details, "restrictions": ids},
+    )
+
+    def add(uow: UnitOfWork) -> None:
+        for x in made:
+            uow.restrictions.add(x)
+
+    audit = [
+        (
+            "request.restricted",
+            {
+                "restriction_id": x.id,
+                "restriction": x.kind.value,
+                "items": sorted(x.items),
+                "purposes": sorted(x.purposes),
+                "recipients": sorted(x.recipients),
+            },
+        )
+        for x in made
+    ]
+    return wf.save(new, audit, before=add), ids

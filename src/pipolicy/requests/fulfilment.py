@@ -1,0 +1,419 @@
+"""Fulfilment: carrying out a verified request, per kind, and answering it (Arts. 32-35).
+
+:func:`fulfil` dispatches on the request's kind: purpose notification and provision
+records answer from pipolicy's records; disclosure adds every source's export, less what
+the business withheld; correction, deletion and the suspensions change the application's
+data through :mod:`pipolicy.requests.execution`. Each ends in :func:`complete` (fulfilled
+or partially fulfilled, with the statement and the outcome kept) or in a refusal on
+``not_retained`` when nothing is held. Kept apart from the facade so the rules of each
+kind of answer can be read side by side.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
+from pipolicy.domain.restrictions import RestrictionKind
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy
+from pipolicy.requests.answering import answered_details, build
+from pipolicy.requests.answers import Answer, Retained
+from pipolicy.requests.disclosure import (
+    disclosed_records,
+    disclosure_report,
+    holdings,
+    provision_records_report,
+    purposes_report,
+)
+from pipolicy.requests.execution import apply_each, call_source, record, restrict
+from pipolicy.requests.grounds import findings as relevant_findings
+from pipolicy.requests.intake import check_changes
+from pipolicy.requests.lifecycle import advance, check
+from pipolicy.requests.refusal import refused
+from pipolicy.requests.sources import SourceFailed, SourceOutcome
+from pipolicy.requests.statements import fulfilment_statement
+from pipolicy.requests.withholding import withheld, withhold_all
+from pipolicy.requests.workflow import Context, Workflow, scope
+
+K = RequestKind
+G = RefusalGround
+
+
+def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) -> Answer:
+    """The step :meth:`RequestService.fulfil`."""
+    extra = None if changes is None else check_changes(wf.policy, changes)
+    ctx = wf.context(request_id)
+    check(ctx.request, RequestState.FULFILLED)
+    kind = ctx.request.kind
+    if kind is K.DISCLOSURE:
+        return disclose(wf, ctx)
+    if kind is K.PURPOSE_NOTIFICATION:
+        return notify_purposes(wf, ctx)
+    if kind is K.PROVISION_RECORDS:
+        return disclose_records(wf, ctx)
+    if kind is K.CORRECTION:
+        return correct(wf, ctx, extra)
+    if kind is K.DELETION:
+        return delete(wf, ctx)
+    return suspend(wf, ctx)
+
+
+def not_retained(wf: Workflow, r: Request, explanation: str) -> Answer:
+    """Refuse ``r`` on ``not_retained``: nothing it asks about is held."""
+    new = refused(wf, r, G.NOT_RETAINED, explanation, wf.engine.now())
+    return build(
+        wf,
+        wf.save(new, [("request.refused", {"ground": G.NOT_RETAINED.value, "by": "fulfilment"})]),
+    )
+
+
+def complete(
+    wf: Workflow,
+    r: Request,
+    state: RequestState,
+    statement: str,
+    *,
+    items: Iterable[str] = (),
+    **outcome: object,
+) -> Request:
+    """``r`` answered in ``state`` with ``statement``, its outcome kept and audited."""
+    now = wf.engine.now()
+    new = advance(
+        r,
+        state,
+        now,
+        state.value,
+        "",
+        statement=statement,
+        details=answered_details(r.details, **outcome),
+    )
+    retained = outcome.get("retained")
+    payload: dict[str, object] = {
+        "state": state.value,
+        "items": sorted(items),
+        "retained": [x["item"] for x in retained] if isinstance(retained, list) else [],
+    }
+    if "undeclared_items" in outcome:
+        payload["undeclared_items"] = outcome["undeclared_items"]
+    withheld = outcome.get("withheld")
+    if isinstance(withheld, list):
+        payload["withheld_items"] = sorted(str(x["item"]) for x in withheld if x.get("item"))
+        payload["withheld_records"] = sorted(
+            str(x["record_id"]) for x in withheld if x.get("record_id")
+        )
+    return wf.save(new, [("request.fulfilled", payload)])
+
+
+def record_label(policy: Policy, record: ProvisionRecord) -> str:
+    """How a statement names a provision record: its date, recipient and id, no values."""
+    day = policy.local_date(record.provided_at).isoformat()
+    return f"of {day} to {record.recipient_name} ({record.id})"
+
+
+def disclose(wf: Workflow, ctx: Context) -> Answer:
+    """A disclosure (Art. 33(1)): pipolicy's records and every source's export."""
+    policy = wf.policy
+    r = ctx.request
+    exports: dict[str, Mapping[str, object]] = {}
+    outcomes: list[SourceOutcome] = []
+    for name, source in wf.sources.items():
+        outcome, data = call_source(wf, name, "export", functools.partial(source.export, ctx.ref))
+        if outcome.ok:
+            exports[name] = data
+        outcomes.append(outcome)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        for o in failed:
+            r = record(wf, r, o)
+        raise SourceFailed(r.id, outcomes)
+    named = scope(r)
+    withheld_parts = withheld(r)
+    present = set(holdings(ctx.facts, ctx.now))
+    for data in exports.values():
+        present |= {str(k) for k in data}
+    if named:
+        present &= named
+    listed = disclosed_records(ctx.provisions, named)
+    labels = {p.id: record_label(policy, p) for p in listed}
+    # Withholding covers only what the answer would have disclosed: naming anything
+    # else would tell the person it is held.
+    applied = [
+        w
+        for w in withheld_parts
+        if ((w.item in present) if w.item is not None else (w.record_id in labels))
+    ]
+    w_items = frozenset(w.item for w in applied if w.item is not None)
+    w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
+    if not present:
+        return not_retained(
+            wf,
+            r,
+            "we hold no personal data about you" + (" among the items you named" if named else ""),
+        )
+    if w_items == present and w_records == set(labels):
+        return withhold_all(wf, r, applied, labels)
+    report = disclosure_report(
+        policy,
+        r,
+        ctx.facts,
+        ctx.provisions,
+        exports,
+        ctx.now,
+        named,
+        withheld_items=w_items,
+        withheld_records=w_records,
+    )
+    reported = [str(x["item"]) for x in report["items"]]  # type: ignore[attr-defined]
+    # A source may hold data under keys the policy does not name; such a key may be
+    # personal data itself, so the statement and the records only count them.
+    items = [i for i in reported if i in policy.items]
+    others = len(reported) - len(items)
+    listing = items + (
+        [f"{others} more under names our privacy policy does not use"] if others else []
+    )
+    records = report["provision_records"]
+    assert isinstance(records, list)
+    if applied:
+        report["withheld"] = [w.to_dict() for w in applied]
+    disclosed = (
+        f"We disclose the personal data we retain about you: {len(reported)} item(s) "
+        f"({', '.join(listing)})."
+        if reported
+        else "We disclose none of the items of personal data we retain about you (see below)."
+    )
+    body = [
+        disclosed,
+        "The enclosed report lists, for each item, its purposes of use and when, how "
+        "and from where we acquired it, your consents with their history, and our "
+        f"records of providing your personal data to others ({len(records)} record(s)).",
+    ]
+    not_held = named - set(items) - w_items
+    state = RequestState.PARTIALLY_FULFILLED if not_held or applied else RequestState.FULFILLED
+    statement = fulfilment_statement(
+        policy, r, body, not_held=not_held, withheld=applied, labels=labels
+    )
+    # Reading is harmless to repeat, so exports are recorded only with the answer.
+    r = attrs.evolve(r, details={**r.details, "sources": {o.source: o.to_dict() for o in outcomes}})
+    extra: dict[str, object] = {"undeclared_items": others} if others else {}
+    if applied:
+        extra["withheld"] = [w.to_dict() for w in applied]
+    done = complete(wf, r, state, statement, items=items, **extra)
+    return build(wf, done, report=report, sources=outcomes)
+
+
+def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
+    """A purpose notification (Art. 32(2)), from pipolicy's records."""
+    r = ctx.request
+    report = purposes_report(wf.policy, r, ctx.facts, ctx.now)
+    purposes = report["purposes"]
+    assert isinstance(purposes, list)
+    if not purposes:
+        return not_retained(wf, r, "we hold no personal data about you")
+    listed = "; ".join(f"{p['title']} ({p['name']})" for p in purposes)
+    body = [f"The purposes of use of the personal data we retain about you are: {listed}."]
+    statement = fulfilment_statement(wf.policy, r, body)
+    done = complete(wf, r, RequestState.FULFILLED, statement)
+    return build(wf, done, report=report)
+
+
+def disclose_records(wf: Workflow, ctx: Context) -> Answer:
+    """A disclosure of provision records (Art. 33(5)), less what the business withheld."""
+    r = ctx.request
+    named = scope(r)
+    listed = disclosed_records(ctx.provisions, named)
+    if not listed:
+        return not_retained(wf, r, "we hold no record of providing your personal data to others")
+    labels = {p.id: record_label(wf.policy, p) for p in listed}
+    applied = [w for w in withheld(r) if w.record_id in labels]
+    w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
+    if w_records == set(labels):
+        return withhold_all(wf, r, applied, labels)
+    report = provision_records_report(
+        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records
+    )
+    records = report["provision_records"]
+    assert isinstance(records, list)
+    body = [
+        f"We disclose our {len(records)} record(s) of providing your personal data to "
+        "others: the date, the recipient, the items, the purpose and the basis of each "
+        "are listed in the enclosed report."
+    ]
+    extra: dict[str, object] = {}
+    if applied:
+        report["withheld"] = extra["withheld"] = [w.to_dict() for w in applied]
+    state = RequestState.PARTIALLY_FULFILLED if applied else RequestState.FULFILLED
+    statement = fulfilment_statement(wf.policy, r, body, withheld=applied, labels=labels)
+    done = complete(wf, r, state, statement, items=(), **extra)
+    return build(wf, done, report=report)
+
+
+def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answer:
+    """A correction (Art. 34): every source's ``correct`` with the values asked for."""
+    r = ctx.request
+    stored = r.details.get("changes")
+    changes = extra if extra is not None else stored
+    if not isinstance(changes, Mapping) or not changes:
+        raise InvalidInput(
+            "a correction needs changes: pass changes={item: new value or None} to "
+            "submit(details=...) or to fulfil()"
+        )
+    if not wf.sources:
+        raise InvalidInput(
+            "no data source is registered: pipolicy corrects data through the "
+            "application's sources; call engine.register_source(name, source) first"
+        )
+    if not holdings(ctx.facts, ctx.now):
+        return not_retained(wf, r, "we hold no personal data about you to correct")
+    wanted = dict(changes)
+    r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
+    applied: dict[str, str] = {}
+    for item in sorted(wanted):
+        actions = [o.items[item] for o in outcomes if item in o.items]
+        applied[item] = next((a for a in actions if a != "not_held"), "not_held")
+    not_held = {i for i, a in applied.items() if a == "not_held"}
+    if not_held == set(applied):
+        return not_retained(wf, r, "none of the items you asked to correct is held")
+    done_items = {i: a for i, a in applied.items() if a != "not_held"}
+    body = [
+        "We corrected the contents of your personal data as you asked: "
+        + ", ".join(f"{i} ({a})" for i, a in sorted(done_items.items()))
+        + "."
+    ]
+    state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+    statement = fulfilment_statement(wf.policy, r, body, not_held=not_held)
+    done = complete(
+        wf,
+        r,
+        state,
+        statement,
+        items=done_items,
+        changes=applied,
+    )
+    return build(wf, done, changes=applied, sources=outcomes)
+
+
+def held_scope(
+    ctx: Context, *, excluding: str | None = None
+) -> tuple[dict[str, list[Acquisition]], frozenset[str], frozenset[str]]:
+    """What is held (item -> acquisitions), the items the request names, and the
+    items it reaches: the named ones held, or everything held if none are named."""
+    held = holdings(ctx.facts, ctx.now, excluding=excluding)
+    named = scope(ctx.request)
+    reached = (named & held.keys()) if named else frozenset(held)
+    return held, named, frozenset(reached)
+
+
+def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
+    """Refuse ``r`` on ``not_retained``: none of the items it reaches is held."""
+    return not_retained(
+        wf,
+        r,
+        "we hold no personal data about you" + (" among the items you named" if named else ""),
+    )
+
+
+def delete(wf: Workflow, ctx: Context) -> Answer:
+    """A deletion (Art. 35(1)): a restriction in force, then every source's ``erase``;
+    items under a legal retention duty are kept, their use suspended."""
+    r = ctx.request
+    held_by, named, reached = held_scope(ctx, excluding=r.id)
+    if not reached:
+        return nothing_held(wf, r, named)
+    held = frozenset(held_by)
+    held_for = {item: {p for acq in acqs for p in acq.purposes} for item, acqs in held_by.items()}
+    duties = {i: wf.policy.retention_duty(i, held_for.get(i, ())) for i in sorted(reached)}
+    retained = {i: why for i, why in duties.items() if why}
+    erasable = reached - set(retained)
+    findings, summary = relevant_findings(wf, ctx)
+    specs = []
+    if erasable:
+        specs.append((RestrictionKind.DELETED, erasable, frozenset[str]()))
+    if retained:
+        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
+    r, ids = restrict(wf, r, specs)
+    outcomes: list[SourceOutcome] = []
+    if erasable:
+        r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))
+    kept = [Retained(i, why) for i, why in sorted(retained.items())]
+    not_held = named - held
+    body = []
+    if erasable:
+        body.append(
+            f"We deleted the following items of your personal data: "
+            f"{', '.join(sorted(erasable))}. We will not use them again."
+        )
+    state = RequestState.PARTIALLY_FULFILLED if retained or not_held else RequestState.FULFILLED
+    statement = fulfilment_statement(
+        wf.policy,
+        r,
+        body,
+        retained=retained,
+        not_held=not_held,
+        findings=summary,
+    )
+    done = complete(
+        wf,
+        r,
+        state,
+        statement,
+        items=erasable,
+        erased=sorted(erasable),
+        retained=[k.to_dict() for k in kept],
+        restrictions=ids,
+        findings=[f.to_dict() for f in findings],
+    )
+    return build(wf, done, retained=kept, sources=outcomes, restrictions=ids, findings=findings)
+
+
+def suspend(wf: Workflow, ctx: Context) -> Answer:
+    """A suspension of use or of provision (Art. 35(1), (3)): a restriction in force,
+    then every source's ``restrict``."""
+    r = ctx.request
+    kind = (
+        RestrictionKind.SUSPEND_USE
+        if r.kind is K.SUSPENSION_OF_USE
+        else RestrictionKind.SUSPEND_PROVISION
+    )
+    held_by, named, reached = held_scope(ctx)
+    if not reached:
+        return nothing_held(wf, r, named)
+    held = frozenset(held_by)
+    purposes = scope(r, "purposes")
+    findings, summary = relevant_findings(wf, ctx)
+    recipients = scope(r, "recipients")
+    r, ids = restrict(wf, r, [(kind, named, purposes)], recipients)
+    r, outcomes = apply_each(
+        wf, r, "restrict", lambda s: s.restrict(ctx.ref, kind, reached, purposes)
+    )
+    if kind is RestrictionKind.SUSPEND_USE:
+        what = "using"
+    elif recipients:
+        what = f"providing to {', '.join(sorted(recipients))}"
+    else:
+        what = "providing to others"
+    items_text = ", ".join(sorted(named)) if named else "all items"
+    for_text = f" for the purposes {', '.join(sorted(purposes))}" if purposes else ""
+    body = [
+        f"From {wf.policy.local_date(ctx.now).isoformat()} we have stopped {what} your personal data "
+        f"({items_text}){for_text}. Any such use is refused from now on, "
+        f"citing this request."
+    ]
+    not_held = named - held
+    state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+    statement = fulfilment_statement(wf.policy, r, body, not_held=not_held, findings=summary)
+    done = complete(
+        wf,
+        r,
+        state,
+        statement,
+        items=reached,
+        restrictions=ids,
+        findings=[f.to_dict() for f in findings],
+    )
+    return build(wf, done, sources=outcomes, restrictions=ids, findings=findings)

@@ -1,0 +1,287 @@
+"""Intake: receiving a request, checking its documents, and keeping its due date.
+
+Everything a request must satisfy before the business looks at it lives here: the shape
+of ``details`` (items, purposes, recipients, the service, correction values; the keys the
+workflow reserves for its own records), the documents (kinds and dates only, R-REQ-10),
+the fee (R-REQ-9), verification of identity and agency (R-REQ-3) and extending the due
+date (R-REQ-8). Kept apart so the checks on what a person sends in can be read in one
+place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from pipolicy.clock import instant
+from pipolicy.domain import checks
+from pipolicy.domain.checks import json_copy, member, names, statement
+from pipolicy.domain.requests import (
+    FEE_KINDS,
+    Applicant,
+    Document,
+    Request,
+    RequestKind,
+    RequestState,
+)
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy
+from pipolicy.requests.answers import METHODS
+from pipolicy.requests.lifecycle import advance, check, note, require_open
+from pipolicy.requests.refusal import refused
+from pipolicy.requests.verification import verify_documents
+from pipolicy.requests.workflow import Workflow
+from pipolicy.storage.repositories import UnitOfWork
+
+K = RequestKind
+
+ITEM_KINDS = frozenset(
+    {K.DISCLOSURE, K.PROVISION_RECORDS, K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION}
+)
+"""Requests that take ``items=`` in their details."""
+
+PURPOSE_KINDS = frozenset({K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION})
+"""Requests that take ``purposes=`` in their details."""
+
+RESERVED = frozenset(
+    {
+        "verification",
+        "sources",
+        "extensions",
+        "restrictions",
+        "investigation",
+        "outcome",
+        "withheld",
+        "grounds",
+    }
+)
+"""Details keys the workflow keeps its own records under."""
+
+
+def fee_for(policy: Policy, kind: RequestKind) -> int:
+    """The published fee for ``kind``: zero for anything but purpose notification and
+    disclosure (of data or of provision records), whatever the policy says (R-REQ-9)."""
+    return int(policy.requests.fees.get(kind, 0)) if kind in FEE_KINDS else 0
+
+
+def check_documents(documents: Iterable[Document]) -> tuple[Document, ...]:
+    """The documents as given, checked: pp.Document values whose dates make sense."""
+    if isinstance(documents, Document) or not isinstance(documents, Iterable):
+        raise InvalidInput("documents must be a list of pp.Document values")
+    docs = tuple(documents)
+    for d in docs:
+        if not isinstance(d, Document):
+            raise InvalidInput("documents must be pp.Document values (kind and dates only)")
+        if d.issued is not None and d.expires is not None and d.expires < d.issued:
+            raise InvalidInput(f"a {d.kind.value} cannot expire before it was issued")
+    return docs
+
+
+def check_changes(policy: Policy, changes: object) -> dict[str, object]:
+    """A correction's values, checked against the policy's items and copied JSON-ready."""
+    if not isinstance(changes, Mapping) or not changes:
+        raise InvalidInput(
+            "a correction needs changes: a mapping of item name -> new value "
+            "(None deletes the contents)"
+        )
+    item_names = names(list(changes), "changes")
+    policy.check_items(item_names)
+    copied = json_copy({str(k): v for k, v in changes.items()}, "correction values")
+    assert isinstance(copied, dict)
+    return copied
+
+
+def check_details(
+    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None
+) -> dict[str, object]:
+    """The request's ``details``, checked for ``kind`` against the policy and copied."""
+    if details is None:
+        return {}
+    if not isinstance(details, Mapping):
+        raise InvalidInput("details must be a mapping")
+    out: dict[str, object] = {}
+    for key, value in details.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidInput("details keys must be non-empty strings")
+        if key in RESERVED:
+            raise InvalidInput(f"details key {key!r} is reserved for the workflow's own records")
+        if key == "items":
+            if kind not in ITEM_KINDS:
+                raise InvalidInput(f"a {kind.value} request does not take items=")
+            items = names(value, "details['items']")
+            policy.check_items(items)
+            out[key] = sorted(items)
+        elif key == "service":
+            service = checks.name(value, "details['service']")
+            if service not in policy.services:
+                raise InvalidInput(
+                    f"unknown service: declare it under [services] "
+                    f"({', '.join(sorted(policy.services)) or 'none declared'})"
+                )
+            out[key] = service
+        elif key == "purposes":
+            if kind not in PURPOSE_KINDS:
+                raise InvalidInput(
+                    f"a {kind.value} request does not take purposes=; only suspensions do"
+                )
+            purposes = names(value, "details['purposes']")
+            for p in sorted(purposes):
+                policy.purpose(p)
+            out[key] = sorted(purposes)
+        elif key == "recipients":
+            if kind is not K.SUSPENSION_OF_PROVISION:
+                raise InvalidInput(
+                    f"a {kind.value} request does not take recipients=; "
+                    "only a suspension of provision does"
+                )
+            recipients = names(value, "details['recipients']")
+            for name in sorted(recipients):
+                policy.recipient(name)
+            out[key] = sorted(recipients)
+        elif key == "changes":
+            if kind is not K.CORRECTION:
+                raise InvalidInput("only a correction request takes changes")
+            out[key] = check_changes(policy, value)
+        else:
+            out[key] = json_copy(value, f"details[{key!r}]")
+    return out
+
+
+def submit(
+    wf: Workflow,
+    kind: RequestKind | str,
+    *,
+    subject: Subject | str,
+    applicant: Applicant | None,
+    documents: Iterable[Document],
+    method: str,
+    details: Mapping[str, object] | None,
+) -> Request:
+    """The step :meth:`RequestService.submit`."""
+    k = member(RequestKind, kind, "request kind")
+    who = applicant if applicant is not None else Applicant.person()
+    if not isinstance(who, Applicant):
+        raise InvalidInput(
+            "applicant must be pp.Applicant.person(), .legal_representative() or .voluntary_agent()"
+        )
+    docs = check_documents(documents)
+    if method not in METHODS:
+        raise InvalidInput(f"unknown method {method!r}: use one of {sorted(METHODS)}")
+    clean = check_details(wf.policy, k, details)
+    engine = wf.engine
+
+    def op(uow: UnitOfWork) -> Request:
+        facts = engine._facts(uow, subject)
+        now = engine.now()
+        r = Request(
+            id=engine._ids(),
+            subject_id=facts.subject.id,
+            kind=k,
+            applicant=who,
+            state=RequestState.RECEIVED,
+            received_at=now,
+            due=wf.policy.response_due(now),
+            fee=fee_for(wf.policy, k),
+            method=method,
+            documents=docs,
+            details=clean,
+            history=(("received", now, f"from {who.kind.value}, answer by {method}"),),
+        )
+        uow.requests.add(r)
+        wf.audit(
+            uow,
+            "request.received",
+            r,
+            applicant=who.kind.value,
+            method=method,
+            documents=[{"kind": d.kind.value, "holder": d.holder} for d in docs],
+            due=r.due.isoformat(),
+            fee=r.fee,
+            items=clean.get("items", []),
+            purposes=clean.get("purposes", []),
+        )
+        return r
+
+    return engine._run(op)
+
+
+def verify(wf: Workflow, request_id: str) -> Request:
+    """The step :meth:`RequestService.verify`."""
+    engine = wf.engine
+
+    def op(uow: UnitOfWork) -> Request:
+        r = wf.load(uow, request_id)
+        check(r, RequestState.VERIFIED)
+        now = engine.now()
+        result = verify_documents(
+            r.applicant,
+            r.documents,
+            wf.policy.requests,
+            wf.policy.local_date(now),
+            online=r.method == "electronic",
+        )
+        details = {**r.details, "verification": result.to_dict()}
+        if result.ok:
+            new = advance(
+                r, RequestState.VERIFIED, now, "verified", "documents checked", details=details
+            )
+            uow.requests.update(new)
+            wf.audit(
+                uow,
+                "request.verified",
+                new,
+                checked_on=wf.policy.local_date(now).isoformat(),
+            )
+            return new
+        ground = result.ground
+        assert ground is not None
+        explanation = "; ".join(p.message for p in result.problems) + (
+            ". Please submit a new request with the documents listed in our procedure."
+        )
+        new = refused(wf, r, ground, explanation, now, details)
+        uow.requests.update(new)
+        wf.audit(uow, "request.refused", new, ground=ground.value, by="verification")
+        return new
+
+    return engine._run(op)
+
+
+def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Request:
+    """The step :meth:`RequestService.extend`."""
+    new_due = instant(due, "due")
+    why = statement(reason, "reason")
+    engine = wf.engine
+
+    def op(uow: UnitOfWork) -> Request:
+        r = wf.load(uow, request_id)
+        require_open(r, "extended")
+        if new_due <= r.due:
+            raise InvalidInput(
+                f"the new due date must be later than the current one ({r.due.isoformat()})"
+            )
+        now = engine.now()
+        extensions = list(r.details.get("extensions", []))  # type: ignore[call-overload]
+        extensions.append(
+            {
+                "at": now.isoformat(),
+                "from": r.due.isoformat(),
+                "to": new_due.isoformat(),
+                "reason": why,
+            }
+        )
+        new = note(
+            r,
+            now,
+            "extended",
+            why,
+            due=new_due,
+            details={**r.details, "extensions": extensions},
+        )
+        uow.requests.update(new)
+        wf.audit(
+            uow, "request.extended", new, due_from=r.due.isoformat(), due_to=new_due.isoformat()
+        )
+        return new
+
+    return engine._run(op)

@@ -1,0 +1,155 @@
+"""Closing a request without carrying it out: refusal and withdrawal (R-REQ-4, R-REQ-7).
+
+Which grounds a request may be refused on (:func:`allowed_grounds`, per kind and per
+state), the refused request with the written statement the person receives
+(:func:`refused`, shared by verification, the business and fulfilment), and the guard
+that stops refusing or withdrawing a request already partly carried out
+(:func:`require_untouched`). Kept together so every way a request ends unfulfilled obeys
+the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from pipolicy.domain.checks import member, statement
+from pipolicy.domain.requests import (
+    PROCEDURAL_GROUNDS,
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+    grounds_for,
+)
+from pipolicy.errors import InvalidInput, InvalidTransition
+from pipolicy.requests.answering import answered_details
+from pipolicy.requests.execution import applied
+from pipolicy.requests.grounds import recorded_grounds
+from pipolicy.requests.lifecycle import advance, check
+from pipolicy.requests.statements import refusal_statement, withdrawal_statement
+from pipolicy.requests.workflow import Workflow
+from pipolicy.storage.repositories import UnitOfWork
+
+G = RefusalGround
+
+
+def allowed_grounds(kind: RequestKind) -> frozenset[RefusalGround]:
+    """Grounds on which a request of ``kind`` may be refused (R-REQ-4, R-REQ-7), as the
+    one table :data:`pipolicy.domain.requests.REFUSAL_GROUNDS` gives them per article.
+
+    A disclosure may be withheld only on the three grounds of Art. 33(2), a purpose
+    notification only on those of Art. 32(2), a correction only because the contents are
+    accurate (Art. 34(1)), a deletion or suspension only for want of an Art. 35 ground or
+    for an alternative measure (deletion also for a legal retention duty); the procedural
+    grounds and ``not_retained`` are open for every kind.
+    """
+    return grounds_for(kind)
+
+
+def require_untouched(r: Request, action: str) -> None:
+    """Raise :class:`InvalidTransition` once ``r`` is partly carried out (R-REQ-4, R-REQ-7).
+
+    Its restrictions deny decisions citing it and some sources may have erased or changed
+    data: refusing or withdrawing it now would leave a refused request whose effects stand.
+    """
+    done_by = applied(r)
+    if not isinstance(r.details.get("restrictions"), list) and not done_by:
+        return
+    done = []
+    if isinstance(r.details.get("restrictions"), list):
+        done.append("its restrictions are in force")
+    if done_by:
+        done.append(f"data source(s) {', '.join(done_by)} already carried it out")
+    raise InvalidTransition(
+        f"request {r.id} cannot be {action}: {' and '.join(done)}, so the business "
+        "decided to honour it. Fix the failing source and call fulfil() again to finish it."
+    )
+
+
+def refused(
+    wf: Workflow,
+    r: Request,
+    ground: RefusalGround,
+    explanation: str,
+    now: datetime,
+    details: Mapping[str, object] | None = None,
+) -> Request:
+    """``r`` refused on ``ground``, with the written statement the person receives."""
+    return advance(
+        r,
+        RequestState.REFUSED,
+        now,
+        "refused",
+        ground.value,
+        ground=ground,
+        statement=refusal_statement(wf.policy, r, ground, explanation),
+        details=answered_details(r.details if details is None else details),
+    )
+
+
+def refuse(
+    wf: Workflow, request_id: str, *, ground: RefusalGround | str, explanation: str
+) -> Request:
+    """The step :meth:`RequestService.refuse`, up to the refused request."""
+    g = member(RefusalGround, ground, "refusal ground")
+    why = statement(explanation, "explanation")
+    engine = wf.engine
+
+    def op(uow: UnitOfWork) -> Request:
+        r = wf.load(uow, request_id)
+        check(r, RequestState.REFUSED)
+        accepted = allowed_grounds(r.kind)
+        if g not in accepted:
+            allowed = ", ".join(sorted(x.value for x in accepted))
+            raise InvalidInput(
+                f"a {r.kind.value} request cannot be refused on {g.value}; "
+                f"allowed grounds for {r.kind.value}: {allowed}"
+            )
+        if r.state is RequestState.RECEIVED and g not in PROCEDURAL_GROUNDS:
+            procedural = ", ".join(sorted(x.value for x in PROCEDURAL_GROUNDS))
+            raise InvalidTransition(
+                f"request {r.id} is not verified: verify first. Before verification it "
+                f"may be refused only on {procedural}; {g.value} would tell an "
+                "applicant not yet identified whether data is held"
+            )
+        recorded = recorded_grounds(r)
+        if g is G.NO_GROUND_UNDER_ART_35 and recorded:
+            raise InvalidInput(
+                f"request {r.id} cannot be refused on {g.value}: the business recorded "
+                f"a ground of APPI Art. 35 for it "
+                f"({', '.join(x.ground.value for x in recorded)}); fulfil it, or refuse it "
+                "on alternative_measure"
+            )
+        require_untouched(r, "refused")
+        new = refused(wf, r, g, why, engine.now())
+        uow.requests.update(new)
+        wf.audit(uow, "request.refused", new, ground=g.value, by="business")
+        return new
+
+    return engine._run(op)
+
+
+def withdraw(wf: Workflow, request_id: str) -> Request:
+    """The step :meth:`RequestService.withdraw`."""
+    engine = wf.engine
+
+    def op(uow: UnitOfWork) -> Request:
+        r = wf.load(uow, request_id)
+        check(r, RequestState.WITHDRAWN)
+        require_untouched(r, "withdrawn")
+        now = engine.now()
+        new = advance(
+            r,
+            RequestState.WITHDRAWN,
+            now,
+            "withdrawn",
+            "",
+            statement=withdrawal_statement(wf.policy, r, now),
+            details=answered_details(r.details),
+        )
+        uow.requests.update(new)
+        wf.audit(uow, "request.withdrawn", new)
+        return new
+
+    return engine._run(op)

@@ -1,0 +1,169 @@
+"""Withholding part of a disclosure (APPI Art. 33(2) "all or a part", 33(5), 36; R-REQ-4).
+
+The business names the items or provision records it withholds, on a ground of
+Art. 33(2)(i)-(iii) with an explanation (:func:`withhold`); they are kept with the request
+as names and ids, never values, and read back by fulfilment through :func:`withheld`.
+When everything the answer would disclose is withheld, :func:`withhold_all` turns it into
+a refusal naming what it covers. Kept apart from fulfilment so the rules of partial
+disclosure sit in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pipolicy.domain.checks import member, names, statement
+from pipolicy.domain.requests import (
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+    ground_article,
+    grounds_for,
+)
+from pipolicy.errors import InvalidInput
+from pipolicy.requests.answering import answered_details, build
+from pipolicy.requests.answers import Answer, Withheld
+from pipolicy.requests.lifecycle import advance, note
+from pipolicy.requests.statements import refusal_statement, withheld_groups
+from pipolicy.requests.workflow import Workflow, require_verified
+from pipolicy.storage.repositories import UnitOfWork
+
+K = RequestKind
+G = RefusalGround
+
+WITHHOLDING_GROUNDS = frozenset({G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW})
+"""The only substantive grounds for withholding a disclosure of data or of provision
+records (Art. 33(2)(i)-(iii), 33(5)), besides ``not_retained``."""
+
+WITHHOLDING_KINDS = frozenset({K.DISCLOSURE, K.PROVISION_RECORDS})
+"""Requests that can be withheld in part."""
+
+
+def withheld(r: Request) -> list[Withheld]:
+    """The parts of a disclosure the business withheld, as kept in the request's details."""
+    recorded = r.details.get("withheld")
+    entries = recorded if isinstance(recorded, list) else []
+    return [Withheld.from_dict(x) for x in entries if isinstance(x, Mapping)]
+
+
+def withhold(
+    wf: Workflow,
+    request_id: str,
+    *,
+    items: Iterable[str] = (),
+    records: Iterable[str] = (),
+    ground: RefusalGround | str,
+    explanation: str,
+) -> Request:
+    """The step :meth:`RequestService.withhold`."""
+    g = member(RefusalGround, ground, "refusal ground")
+    why = statement(explanation, "explanation", " (APPI Art. 36: the person is told why)")
+    item_names = names(items, "items", required=False)
+    record_ids = names(records, "records", required=False)
+    if not item_names and not record_ids:
+        raise InvalidInput(
+            "name what to withhold: items={item names} and/or records={provision record ids}"
+        )
+    engine = wf.engine
+
+    def op(uow: UnitOfWork) -> Request:
+        r = wf.load(uow, request_id)
+        if r.kind not in WITHHOLDING_KINDS:
+            raise InvalidInput(
+                f"only a disclosure or a provision records request can be withheld in part "
+                f"(APPI Art. 33(2), (5)), not a {r.kind.value} request"
+            )
+        require_verified(r, "withheld from")
+        accepted = grounds_for(r.kind) & WITHHOLDING_GROUNDS
+        if g not in accepted:
+            allowed = ", ".join(sorted(x.value for x in accepted))
+            raise InvalidInput(
+                f"a {r.kind.value} may be withheld only on a ground of APPI Art. 33(2): "
+                f"{allowed}; not on {g.value}"
+            )
+        if item_names and r.kind is not K.DISCLOSURE:
+            raise InvalidInput(
+                "a provision records request discloses records, not items: "
+                "withhold records={provision record ids}"
+            )
+        wf.policy.check_items(item_names)
+        if record_ids:
+            known = {p.id: p for p in uow.provisions.for_subject(r.subject_id)}
+            unknown = sorted(record_ids - known.keys())
+            if unknown:
+                raise InvalidInput(f"no provision record about this person has the id(s) {unknown}")
+            unlisted = sorted(x for x in record_ids if not known[x].required_by_law)
+            if unlisted:
+                raise InvalidInput(
+                    f"record(s) {unlisted} are not disclosed in any case: a disclosure "
+                    "lists only the records APPI Art. 29 demands, not provisions under an "
+                    "exemption, entrustment, joint use or succession"
+                )
+        article = ground_article(r.kind, g)
+        assert article is not None
+        entries = {(w.item, w.record_id): w for w in withheld(r)}
+        for i in sorted(item_names):
+            entries[(i, None)] = Withheld(g, article, why, item=i)
+        for x in sorted(record_ids):
+            entries[(None, x)] = Withheld(g, article, why, record_id=x)
+        kept = sorted(
+            entries.values(), key=lambda w: (w.item is None, w.item or "", w.record_id or "")
+        )
+        what = "; ".join(
+            part
+            for part in (
+                f"items {', '.join(sorted(item_names))}" if item_names else "",
+                f"records {', '.join(sorted(record_ids))}" if record_ids else "",
+            )
+            if part
+        )
+        new = note(
+            r,
+            engine.now(),
+            "withheld",
+            f"{g.value}: {what}",
+            details={**r.details, "withheld": [w.to_dict() for w in kept]},
+        )
+        uow.requests.update(new)
+        wf.audit(
+            uow,
+            "request.withheld",
+            new,
+            ground=g.value,
+            article=article,
+            items=sorted(item_names),
+            records=sorted(record_ids),
+        )
+        return new
+
+    return engine._run(op)
+
+
+def withhold_all(
+    wf: Workflow, r: Request, applied: list[Withheld], labels: Mapping[str, str]
+) -> Answer:
+    """Everything the answer would disclose is withheld: a refusal on the ground
+    most of it is withheld on (Art. 33(2)), naming what it covers (Art. 36)."""
+    (ground, _, explanation), _ = withheld_groups(applied)[0]
+    now = wf.engine.now()
+    entries = [w.to_dict() for w in applied]
+    new = advance(
+        r,
+        RequestState.REFUSED,
+        now,
+        "refused",
+        ground.value,
+        ground=ground,
+        statement=refusal_statement(
+            wf.policy, r, ground, explanation, withheld=applied, labels=labels
+        ),
+        details=answered_details(r.details, withheld=entries),
+    )
+    payload: dict[str, object] = {
+        "ground": ground.value,
+        "by": "withholding",
+        "items": sorted(w.item for w in applied if w.item is not None),
+        "records": sorted(w.record_id for w in applied if w.record_id is not None),
+    }
+    return build(wf, wf.save(new, [("request.refused", payload)]))

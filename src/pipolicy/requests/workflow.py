@@ -1,0 +1,118 @@
+"""The plumbing every request step shares: one place to read, save and audit a request.
+
+Each step of :class:`pipolicy.requests.service.RequestService` is one unit of work on the
+engine's store. The modules that carry the steps out (:mod:`.intake`, :mod:`.refusal`,
+:mod:`.withholding`, :mod:`.grounds`, :mod:`.execution`, :mod:`.fulfilment`,
+:mod:`.answering`) reach the engine only through the :class:`Workflow` kept here, so
+loading a request, saving it with its audit events and reading a consistent
+:class:`Context` are written once. This module imports none of them (nor the service), so
+it sits at the bottom of the import graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request, RequestState
+from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound
+from pipolicy.policy.model import Policy
+from pipolicy.requests.investigation import SUPPORTS
+from pipolicy.requests.lifecycle import require_open
+from pipolicy.requests.sources import DataSource
+from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
+
+if TYPE_CHECKING:
+    from pipolicy.engine import Engine
+
+
+@attrs.frozen
+class Context:
+    """One consistent read of a request and its subject's records."""
+
+    request: Request
+    facts: SubjectFacts
+    provisions: tuple[ProvisionRecord, ...]
+    events: tuple[AuditEvent, ...]
+    now: datetime
+
+    @property
+    def ref(self) -> str:
+        return self.facts.subject.ref
+
+
+class Workflow:
+    """The engine (store, clock, ids, audit) and the registered data sources, as the
+    request steps use them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sources: dict[str, DataSource] = {}
+
+    @property
+    def policy(self) -> Policy:
+        return self.engine.policy
+
+    def load(self, uow: UnitOfWork, request_id: str) -> Request:
+        if not isinstance(request_id, str) or not request_id:
+            raise InvalidInput("request_id must be the id returned by submit()")
+        r = uow.requests.get(request_id)
+        if r is None:
+            raise RequestNotFound(request_id)
+        return r
+
+    def audit(self, uow: UnitOfWork, kind: str, r: Request, **payload: object) -> None:
+        self.engine._audit(
+            uow, kind, r.subject_id, {"request_id": r.id, "kind": r.kind.value, **payload}
+        )
+
+    def save(
+        self,
+        new: Request,
+        audit: Iterable[tuple[str, Mapping[str, object]]],
+        before: Callable[[UnitOfWork], None] | None = None,
+    ) -> Request:
+        events = tuple(audit)
+
+        def op(uow: UnitOfWork) -> Request:
+            if before is not None:
+                before(uow)
+            uow.requests.update(new)
+            for kind, payload in events:
+                self.audit(uow, kind, new, **payload)
+            return new
+
+        return self.engine._run(op)
+
+    def context(self, request_id: str) -> Context:
+        """One consistent read of the request and its subject's records; the audit
+        events only for requests that are investigated."""
+
+        def op(uow: UnitOfWork) -> Context:
+            r = self.load(uow, request_id)
+            facts = self.engine._facts(uow, r.subject_id)
+            provisions = tuple(uow.provisions.for_subject(r.subject_id))
+            evs = tuple(uow.audit.for_subject(r.subject_id)) if r.kind in SUPPORTS else ()
+            return Context(r, facts, provisions, evs, self.engine.now())
+
+        return self.engine._run(op, write=False)
+
+
+def scope(r: Request, key: str = "items") -> frozenset[str]:
+    """The names the request's details list under ``key`` (items, purposes, recipients)."""
+    value = r.details.get(key)
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
+
+
+def require_verified(r: Request, action: str) -> None:
+    """Raise :class:`InvalidTransition` unless ``r`` is verified and not yet answered."""
+    require_open(r, action)
+    if r.state is not RequestState.VERIFIED:
+        raise InvalidTransition(
+            f"request {r.id} is {r.state.value} and cannot be {action}: verify it first"
+        )

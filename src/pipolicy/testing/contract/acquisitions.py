@@ -1,0 +1,103 @@
+"""The contract of ``uow.acquisitions``: records of how personal data was acquired."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+import pytest
+
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.storage.repositories import Store
+from pipolicy.testing.contract.data import (
+    JST,
+    _acquisition,
+    _hypothesis_settings,
+    _instants,
+    _names,
+    _new_id,
+    _optional,
+    _subject,
+    _texts,
+)
+from pipolicy.testing.contract.fixtures import StoreFixtures, _read, _store_all, assert_equivalent
+
+
+class AcquisitionRepositoryContract(StoreFixtures):
+    """``uow.acquisitions``: what was collected, how and for which purposes (R-ACQ-1)."""
+
+    def test_r_acq_1_acquisition_round_trips(self, store: Store) -> None:
+        acquisition = _acquisition("a-1", at=datetime(2026, 4, 1, 9, 0, 0, 42, tzinfo=JST))
+        _store_all(store, _subject(), acquisition)
+        assert_equivalent(
+            _read(store, lambda uow: uow.acquisitions.for_subject("s-1")), [acquisition]
+        )
+
+    def test_r_acq_4_acquisition_from_a_business_keeps_the_provider(self, store: Store) -> None:
+        acquisition = attrs.evolve(
+            _acquisition("a-1"),
+            channel=Channel.PROVIDED_BY_BUSINESS,
+            source="Client K.K.",
+            opted_in=frozenset(),
+            provider_address="2-2 Minato, Tokyo",
+            provider_obtained_by="the client's own web form",
+        )
+        _store_all(store, _subject(), acquisition)
+        assert_equivalent(
+            _read(store, lambda uow: uow.acquisitions.for_subject("s-1")), [acquisition]
+        )
+
+    def test_acquisitions_for_subject_in_order_added_and_only_that_subject(
+        self, store: Store
+    ) -> None:
+        mine = [
+            _acquisition("a-b"),
+            attrs.evolve(_acquisition("a-c"), channel=Channel.MAIL),
+            _acquisition("a-a"),
+        ]
+        other = _acquisition("a-0", "s-2")
+
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
+        assert_equivalent(_read(store, lambda uow: uow.acquisitions.for_subject("s-1")), mine)
+        assert_equivalent(_read(store, lambda uow: uow.acquisitions.for_subject("s-2")), [other])
+        assert _read(store, lambda uow: uow.acquisitions.for_subject("s-unknown")) == []
+
+    def test_r_acc_1_scan_yields_every_acquisition_of_every_subject(self, store: Store) -> None:
+        assert _read(store, lambda uow: list(uow.acquisitions.scan())) == []
+        written = [_acquisition("a-1"), _acquisition("a-2", "s-2"), _acquisition("a-3")]
+
+        _store_all(store, _subject("s-1"), _subject("s-2"), *written)
+        scanned = _read(store, lambda uow: list(uow.acquisitions.scan()))
+        assert_equivalent(sorted(scanned, key=lambda a: a.id), written)
+
+    def test_r_acq_1_any_acquisition_round_trips(self, store: Store) -> None:
+        pytest.importorskip("hypothesis", reason="the round-trip properties need hypothesis")
+        from hypothesis import given
+        from hypothesis import strategies as st
+
+        acquisitions = st.builds(
+            Acquisition,
+            id=st.just("placeholder"),
+            subject_id=st.just("placeholder"),
+            items=_names(),
+            purposes=_names(),
+            channel=st.sampled_from(Channel),
+            source=_texts(),
+            acquired_at=_instants(),
+            policy_version=_texts(1),
+            opted_in=st.just(frozenset()) | _names(),
+            provider_address=_optional(_texts()),
+            provider_obtained_by=_optional(_texts()),
+        )
+
+        @_hypothesis_settings()
+        @given(acquisitions)
+        def round_trip(template: Acquisition) -> None:
+            subject = _subject(_new_id())
+            acquisition = attrs.evolve(template, id=_new_id(), subject_id=subject.id)
+            _store_all(store, subject, acquisition)
+            assert_equivalent(
+                _read(store, lambda uow: uow.acquisitions.for_subject(subject.id)), [acquisition]
+            )
+
+        round_trip()

@@ -1,0 +1,161 @@
+"""The contract of ``uow.consents``: consents round-trip whole and update by version."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import attrs
+import pytest
+
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.storage.repositories import Store
+from pipolicy.testing.contract.data import (
+    CONTRACT_START,
+    JST,
+    NPT,
+    _consent,
+    _hypothesis_settings,
+    _instants,
+    _names,
+    _new_id,
+    _optional,
+    _subject,
+    _texts,
+)
+from pipolicy.testing.contract.fixtures import (
+    StoreFixtures,
+    _assert_conflict,
+    _assert_conflict_now,
+    _in_unit,
+    _read,
+    _store_all,
+    assert_equivalent,
+)
+
+
+class ConsentRepositoryContract(StoreFixtures):
+    """``uow.consents``: consent records with optimistic versions (R-CON-1)."""
+
+    def test_r_con_1_purpose_consent_round_trips(self, store: Store) -> None:
+        consent = _consent("c-1", at=datetime(2026, 4, 1, 9, 0, 0, 123456, tzinfo=JST))
+        _store_all(store, _subject(), consent)
+        assert_equivalent(_read(store, lambda uow: uow.consents.get("c-1")), consent)
+
+    def test_r_con_1_recipient_consent_by_agent_round_trips(self, store: Store) -> None:
+        consent = attrs.evolve(
+            _consent("c-1"),
+            scope=ConsentScope(recipient="partner", items=frozenset({"email", "name"})),
+            evidence=Evidence(method="paper", ref="form-7", given_by="agent"),
+            expires_at=None,
+        )
+        _store_all(store, _subject(), consent)
+        assert_equivalent(_read(store, lambda uow: uow.consents.get("c-1")), consent)
+
+    def test_r_con_1_scope_without_items_round_trips(self, store: Store) -> None:
+        """An empty item set means "every item of the purpose"; it must not become None."""
+        consent = attrs.evolve(_consent("c-1"), scope=ConsentScope(purpose="newsletter"))
+        _store_all(store, _subject(), consent)
+        assert_equivalent(_read(store, lambda uow: uow.consents.get("c-1")), consent)
+
+    def test_unknown_consent_is_none(self, store: Store) -> None:
+        assert _read(store, lambda uow: uow.consents.get("c-unknown")) is None
+        assert _read(store, lambda uow: uow.consents.for_subject("s-unknown")) == []
+
+    def test_consents_for_subject_in_order_added_and_only_that_subject(self, store: Store) -> None:
+        # Same instant for all (one FixedClock operation), ids out of lexical order.
+        mine = [_consent("c-b"), _consent("c-c"), _consent("c-a")]
+        other = _consent("c-0", "s-2")
+
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
+        assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-1")), mine)
+        assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-2")), [other])
+
+    def test_r_con_1_update_to_next_version_persists(self, store: Store) -> None:
+        consent = _consent("c-1")
+        withdrawn = consent.transition(
+            ConsentStatus.WITHDRAWN, datetime(2026, 5, 1, 12, 0, tzinfo=NPT)
+        )
+        _store_all(store, _subject(), consent)
+        _in_unit(store, lambda uow: uow.consents.update(withdrawn))
+        stored = _read(store, lambda uow: uow.consents.get("c-1"))
+        assert_equivalent(stored, withdrawn)
+        assert stored is not None and stored.version == 2
+        assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-1")), [withdrawn])
+
+    def test_update_with_a_stale_version_conflicts_and_keeps_the_record(self, store: Store) -> None:
+        consent = _consent("c-1")
+        _store_all(store, _subject(), consent)
+        # Version 3 does not follow the stored version 1.
+        skipped = attrs.evolve(consent, status=ConsentStatus.REVOKED, version=3)
+        _assert_conflict_now(store, lambda uow: uow.consents.update(skipped))
+        # Version 1 again is not a new version.
+        same = attrs.evolve(consent, evidence=Evidence(method="forged"))
+        _assert_conflict_now(store, lambda uow: uow.consents.update(same))
+        assert_equivalent(_read(store, lambda uow: uow.consents.get("c-1")), consent)
+
+    def test_lost_update_across_units_of_work_conflicts(self, store: Store) -> None:
+        """Read v1; someone else writes v2; writing v2 from the stale copy must conflict."""
+        _store_all(store, _subject(), _consent("c-1"))
+        stale = _read(store, lambda uow: uow.consents.get("c-1"))
+        assert stale is not None and stale.version == 1
+        first = stale.transition(ConsentStatus.WITHDRAWN, CONTRACT_START + timedelta(hours=1))
+        _in_unit(store, lambda uow: uow.consents.update(first))
+        second = stale.transition(ConsentStatus.EXPIRED, CONTRACT_START + timedelta(hours=2))
+        assert second.version == first.version == 2
+        _assert_conflict_now(store, lambda uow: uow.consents.update(second))
+        assert_equivalent(_read(store, lambda uow: uow.consents.get("c-1")), first)
+
+    def test_update_of_an_unknown_consent_conflicts(self, store: Store) -> None:
+        _in_unit(store, lambda uow: uow.subjects.add(_subject()))
+        ghost = attrs.evolve(_consent("c-ghost"), version=2)
+        _assert_conflict_now(store, lambda uow: uow.consents.update(ghost))
+        assert _read(store, lambda uow: uow.consents.get("c-ghost")) is None
+
+    def test_duplicate_consent_id_conflicts(self, store: Store) -> None:
+        first = _consent("c-1")
+        _store_all(store, _subject(), first)
+        again = attrs.evolve(_consent("c-1"), scope=ConsentScope(purpose="service"))
+        _assert_conflict(store, lambda uow: uow.consents.add(again))
+        assert_equivalent(_read(store, lambda uow: uow.consents.get("c-1")), first)
+
+    def test_r_con_1_any_consent_round_trips(self, store: Store) -> None:
+        pytest.importorskip("hypothesis", reason="the round-trip properties need hypothesis")
+        from hypothesis import given
+        from hypothesis import strategies as st
+
+        name = st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=16)
+        scopes = st.one_of(
+            st.builds(ConsentScope, purpose=name, items=st.just(frozenset()) | _names()),
+            st.builds(ConsentScope, recipient=name, items=_names()),
+        )
+        consents = st.builds(
+            Consent,
+            id=st.just("placeholder"),
+            subject_id=st.just("placeholder"),
+            scope=scopes,
+            status=st.sampled_from(ConsentStatus),
+            evidence=st.builds(
+                Evidence,
+                method=_texts(1),
+                ref=_texts(),
+                given_by=st.sampled_from(["person", "agent"]),
+            ),
+            policy_version=_texts(1),
+            given_at=_instants(),
+            expires_at=_optional(_instants()),
+            ended_at=_optional(_instants()),
+            version=st.integers(1, 10_000),
+        )
+
+        @_hypothesis_settings()
+        @given(consents)
+        def round_trip(template: Consent) -> None:
+            subject = _subject(_new_id())
+            consent = attrs.evolve(template, id=_new_id(), subject_id=subject.id)
+            _store_all(store, subject, consent)
+            assert_equivalent(_read(store, lambda uow: uow.consents.get(consent.id)), consent)
+            assert_equivalent(
+                _read(store, lambda uow: uow.consents.for_subject(subject.id)), [consent]
+            )
+
+        round_trip()

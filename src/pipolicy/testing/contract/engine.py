@@ -1,0 +1,285 @@
+"""The engine end to end on the store: decisions, records and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipolicy.clock import FixedClock
+from pipolicy.domain.acquisitions import Channel
+from pipolicy.domain.consents import ConsentStatus, Evidence
+from pipolicy.domain.decisions import Basis
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.engine import Engine
+from pipolicy.errors import InvalidTransition, ProvisionDenied, SubjectNotFound, UseDenied
+from pipolicy.storage.repositories import Store
+from pipolicy.testing.contract.data import CONTRACT_START, contract_policy
+from pipolicy.testing.contract.fixtures import StoreFixtures, _read, assert_equivalent
+
+
+class EngineContract(StoreFixtures):
+    """The engine end to end on the store: decisions, records and the audit trail.
+
+    Uses :func:`contract_policy` and a :class:`~pipolicy.FixedClock` in Tokyo time
+    starting at :data:`CONTRACT_START`; override ``clock`` to start elsewhere.
+    """
+
+    @pytest.fixture
+    def clock(self) -> FixedClock:
+        return FixedClock(CONTRACT_START)
+
+    @pytest.fixture
+    def engine(self, store: Store, clock: FixedClock) -> Engine:
+        return Engine(contract_policy(), store=store, clock=clock)
+
+    def test_r_acq_1_registration_and_acquisition_are_stored(
+        self, engine: Engine, store: Store, clock: FixedClock
+    ) -> None:
+        subject = engine.register_subject("user-42", category="customer")
+        assert subject.registered_at == clock.now()
+        assert subject.category == "customer"
+        assert_equivalent(_read(store, lambda uow: uow.subjects.get(subject.id)), subject)
+        assert_equivalent(engine.register_subject("user-42", category="customer"), subject)
+        assert_equivalent(engine.find_subject("user-42"), subject)
+
+        clock.advance(timedelta(minutes=5))
+        acquisition = engine.acquire(
+            subject,
+            items={"name", "email", "address"},
+            purposes={"service"},
+            channel="web",
+            source="signup-form",
+        )
+        assert acquisition.acquired_at == clock.now()
+        assert acquisition.channel is Channel.WEB
+        assert acquisition.purposes == frozenset({"service"})
+        assert acquisition.policy_version == engine.policy.version
+        assert_equivalent(
+            _read(store, lambda uow: uow.acquisitions.for_subject(subject.id)), [acquisition]
+        )
+        assert_equivalent(engine.acquisitions(subject), (acquisition,))
+
+    def test_r_use_4_use_beyond_purpose_needs_consent_and_r_con_2_withdrawal_ends_it(
+        self, engine: Engine, store: Store, clock: FixedClock
+    ) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
+
+        within = engine.check_use(subject, purpose="service", items={"email"})
+        assert within.allowed and within.basis is Basis.NOTIFIED_PURPOSE
+        beyond = engine.check_use(subject, purpose="newsletter", items={"email"})
+        assert not beyond.allowed and beyond.basis is None and beyond.reasons
+
+        evidence = Evidence(method="web-form", ref="signup-v3")
+        consent = engine.grant_consent(subject, purpose="newsletter", evidence=evidence)
+        assert consent.status is ConsentStatus.GIVEN and consent.evidence == evidence
+        assert_equivalent(_read(store, lambda uow: uow.consents.get(consent.id)), consent)
+        granted = engine.check_use(subject, purpose="newsletter", items={"email"})
+        assert granted.allowed and granted.basis is Basis.CONSENT
+        assert granted.consent_id == consent.id
+
+        clock.advance(timedelta(days=1))
+        (withdrawn,) = engine.withdraw_consent(subject, purpose="newsletter")
+        assert withdrawn.status is ConsentStatus.WITHDRAWN
+        assert withdrawn.version == consent.version + 1
+        assert withdrawn.ended_at == clock.now()
+        assert_equivalent(_read(store, lambda uow: uow.consents.get(consent.id)), withdrawn)
+        assert_equivalent(engine.consents(subject), (withdrawn,))
+        after = engine.check_use(subject, purpose="newsletter", items={"email"})
+        assert not after.allowed and after.basis is None
+
+    def test_r_con_2_withdrawal_holds_at_both_folds_of_a_dst_change(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        """R-CON-2 across the night clocks go back in New York (1 November 2026): a consent
+        withdrawn at 01:40 EDT stays withdrawn at 01:20 EST, forty minutes later, although
+        the wall clock shows an earlier time. Every backend compares real instants."""
+        new_york = ZoneInfo("America/New_York")
+        clock.set(datetime(2026, 11, 1, 1, 20, tzinfo=new_york))  # first fold, EDT
+        subject = engine.register_subject("user-dst", category="customer")
+        engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        engine.grant_consent(subject, purpose="newsletter")
+        use: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+        assert engine.check_use(subject, **use).allowed
+        clock.advance(timedelta(minutes=20))  # 01:40 EDT
+        engine.withdraw_consent(subject, purpose="newsletter")
+        moved = clock.advance(timedelta(minutes=40))
+        assert (moved.hour, moved.minute, moved.fold) == (1, 20, 1)  # second fold, EST
+        assert moved.utcoffset() == timedelta(hours=-5)
+        assert not engine.check_use(subject, **use).allowed
+        [withdrawn] = engine.consents(subject)
+        assert withdrawn.ended_at is not None
+        assert withdrawn.ended_at < clock.now() and withdrawn.given_at < withdrawn.ended_at
+
+    def test_r_rec_1_consent_based_provision_is_recorded_and_stored(
+        self, engine: Engine, store: Store, clock: FixedClock
+    ) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
+        refused = engine.check_provision(
+            subject, recipient="partner", items={"email"}, purpose="service"
+        )
+        assert not refused.allowed
+
+        consent = engine.grant_consent(subject, recipient="partner", items={"email"})
+        clock.advance(timedelta(hours=2))
+        allowed = engine.check_provision(
+            subject, recipient="partner", items={"email"}, purpose="service"
+        )
+        assert allowed.allowed and allowed.basis is Basis.CONSENT
+        assert allowed.consent_id == consent.id
+        assert engine.provisions(subject) == ()  # a check records nothing
+
+        record = engine.provide(subject, recipient="partner", items={"email"}, purpose="service")
+        assert record.basis is Basis.CONSENT and record.required_by_law
+        assert record.recipient == "partner" and record.recipient_name == "Partner Co."
+        assert record.items == frozenset({"email"}) and record.consent_id == consent.id
+        assert record.provided_at == clock.now()
+        # Art. 29: kept three years (the default) from the provision, 2026-04-01 -> 2029-04-01.
+        assert record.keep_until == clock.now().replace(year=clock.now().year + 3)
+        assert_equivalent(
+            _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
+        )
+        assert_equivalent(engine.provisions(subject), (record,))
+
+        # R-CON-2: after withdrawal, provision is refused; the record made before stays.
+        clock.advance(timedelta(days=1))
+        engine.withdraw_consent(subject, recipient="partner")
+        assert not engine.check_provision(
+            subject, recipient="partner", items={"email"}, purpose="service"
+        )
+        assert_equivalent(
+            _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
+        )
+
+    def test_r_tpp_3_entrustment_is_recorded_without_a_legal_duty(
+        self, engine: Engine, store: Store
+    ) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(
+            subject, items={"name", "address", "email"}, purposes={"service"}, channel="web"
+        )
+        outside = engine.check_provision(
+            subject, recipient="shipping", items={"email"}, purpose="service"
+        )
+        assert not outside.allowed
+
+        record = engine.provide(
+            subject, recipient="shipping", items={"name", "address"}, purpose="service"
+        )
+        assert record.basis is Basis.ENTRUSTMENT
+        assert not record.required_by_law and record.keep_until is None
+        assert record.consent_id is None and record.purpose == "service"
+        assert_equivalent(
+            _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
+        )
+
+    def test_r_tpp_2_court_order_is_recorded_with_its_justification(
+        self, engine: Engine, store: Store
+    ) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"name"}, purposes={"service"}, channel="mail")
+        record = engine.provide(
+            subject,
+            recipient="court",
+            items={"name"},
+            exemption=Exemption.LAWS_AND_REGULATIONS,
+            justification="order 2026-123",
+        )
+        assert record.basis is Basis.EXEMPTION
+        assert record.exemption is Exemption.LAWS_AND_REGULATIONS
+        assert record.justification == "order 2026-123"
+        assert not record.required_by_law
+        assert_equivalent(
+            _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
+        )
+
+    def test_r_sec_3_a_denial_leaves_its_audit_event(self, engine: Engine, store: Store) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        before = len(list(engine.audit_events()))
+
+        with pytest.raises(ProvisionDenied) as provision_denied:
+            engine.provide(subject, recipient="partner", items={"email"}, purpose="service")
+        assert not provision_denied.value.decision.allowed
+        with pytest.raises(UseDenied) as use_denied:
+            engine.use(subject, purpose="newsletter", items={"email"})
+        assert not use_denied.value.decision.allowed
+
+        events = _read(store, lambda uow: list(uow.audit.scan()))
+        assert [e.kind for e in events[before:]] == ["provision.denied", "use.denied"]
+        assert all(e.subject_id == subject.id for e in events[before:])
+        assert all(e.payload["allowed"] is False for e in events[before:])
+        assert _read(store, lambda uow: uow.provisions.for_subject(subject.id)) == []
+        assert engine.verify_audit().ok
+
+    def test_r_sec_3_every_change_is_chained_in_order(
+        self, engine: Engine, store: Store, clock: FixedClock
+    ) -> None:
+        times = []
+        subject = engine.register_subject("user-1", category="customer")
+        times.append(clock.now())
+        clock.advance(timedelta(minutes=1))
+        engine.acquire(
+            subject, items={"name", "email", "address"}, purposes={"service"}, channel="web"
+        )
+        times.append(clock.now())
+        clock.advance(timedelta(minutes=1))
+        engine.grant_consent(subject, purpose="newsletter")
+        times.append(clock.now())
+        clock.advance(timedelta(minutes=1))
+        engine.withdraw_consent(subject, purpose="newsletter")
+        times.append(clock.now())
+        clock.advance(timedelta(minutes=1))
+        engine.provide(subject, recipient="shipping", items={"name"}, purpose="service")
+        times.append(clock.now())
+        clock.advance(timedelta(minutes=1))
+        with pytest.raises(ProvisionDenied):
+            engine.provide(subject, recipient="partner", items={"email"}, purpose="service")
+        times.append(clock.now())
+
+        events = list(engine.audit_events())
+        assert [e.kind for e in events] == [
+            "subject.registered",
+            "acquisition.recorded",
+            "consent.given",
+            "consent.withdrawn",
+            "provision.recorded",
+            "provision.denied",
+        ]
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert [e.at for e in events] == times
+        assert {e.subject_id for e in events} == {subject.id}
+        assert_equivalent(_read(store, lambda uow: list(uow.audit.scan())), events)
+        report = engine.verify_audit()
+        assert report.ok, report.problem
+        assert report.events == len(events)
+
+    def test_a_failed_operation_keeps_nothing(self, engine: Engine, store: Store) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        before = _read(store, lambda uow: list(uow.audit.scan()))
+        with pytest.raises(InvalidTransition):
+            engine.withdraw_consent(subject, purpose="newsletter")
+        assert_equivalent(_read(store, lambda uow: list(uow.audit.scan())), before)
+        assert _read(store, lambda uow: uow.consents.for_subject(subject.id)) == []
+
+    def test_engines_sharing_a_store_see_each_others_writes(
+        self, engine: Engine, store: Store, clock: FixedClock
+    ) -> None:
+        """Nothing is cached between operations: a second engine (another worker) counts."""
+        other = Engine(contract_policy(), store=store, clock=clock)
+        subject = engine.register_subject("user-1", category="customer")
+        other.acquire(subject.id, items={"email"}, purposes={"service"}, channel="web")
+        assert not engine.check_use(subject, purpose="newsletter", items={"email"})
+        other.grant_consent(subject.id, purpose="newsletter")
+        assert engine.check_use(subject, purpose="newsletter", items={"email"}).allowed
+        assert len(list(engine.audit_events())) == 3
+        assert engine.verify_audit().ok and other.verify_audit().ok
+
+    def test_an_unregistered_subject_is_not_found(self, engine: Engine) -> None:
+        engine.register_subject("user-1", category="customer")
+        with pytest.raises(SubjectNotFound):
+            engine.check_use("no-such-subject", purpose="service", items={"email"})

@@ -1,0 +1,78 @@
+"""The contract for stores whose data outlives them and that several processes share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from pipolicy.domain.audit import next_event, verify_chain
+from pipolicy.domain.consents import ConsentStatus
+from pipolicy.storage.repositories import Store
+from pipolicy.testing.contract.data import CONTRACT_START, _subject, audit_chain
+from pipolicy.testing.contract.fixtures import (
+    StoreFixtures,
+    _add_all,
+    _assert_conflict_now,
+    _in_unit,
+    _read,
+    _reopener,
+    _store_all,
+    assert_equivalent,
+)
+from pipolicy.testing.contract.unit_of_work import _everything, _expected, _one_of_each
+
+
+class PersistenceContract(StoreFixtures):
+    """Persistence and sharing between processes: for stores that declare both.
+
+    Run through :class:`SharedBackendContract`; a store that declares neither runs
+    :class:`BackendContract`, so no test here is ever skipped.
+    """
+
+    def test_commits_survive_reopening(
+        self, store: Store, reopen_store: Callable[[], Store] | None
+    ) -> None:
+        assert store.capabilities.persistent, "only persistent stores run PersistenceContract"
+        reopen = _reopener(reopen_store, "persistent")
+        records = _one_of_each()
+        events = audit_chain(2)
+        _store_all(store, *records, *events)
+        with store.unit_of_work() as uow:  # never committed
+            _add_all(uow, _subject("s-uncommitted"))
+        store.close()
+        again = reopen()
+        try:
+            assert_equivalent(_read(again, _everything), _expected(records, events))
+            assert _read(again, lambda uow: uow.subjects.get("s-uncommitted")) is None
+            assert verify_chain(_read(again, lambda uow: list(uow.audit.scan()))).ok
+        finally:
+            again.close()
+
+    def test_a_second_connection_sees_commits_and_detects_lost_updates(
+        self, store: Store, reopen_store: Callable[[], Store] | None
+    ) -> None:
+        assert store.capabilities.multi_process, "only shared stores run PersistenceContract"
+        reopen = _reopener(reopen_store, "multi_process")
+        other = reopen()
+        try:
+            records = _one_of_each()
+            _store_all(store, *records)
+            assert_equivalent(_read(other, _everything), _expected(records, []))
+
+            # Lost update across connections: both read version 1, `store` writes first.
+            stale = _read(other, lambda uow: uow.consents.get("c-s-1"))
+            assert stale is not None
+            first = stale.transition(ConsentStatus.WITHDRAWN, CONTRACT_START + timedelta(hours=1))
+            _in_unit(store, lambda uow: uow.consents.update(first))
+            second = stale.transition(ConsentStatus.REVOKED, CONTRACT_START + timedelta(hours=2))
+            _assert_conflict_now(other, lambda uow: uow.consents.update(second))
+            assert_equivalent(_read(other, lambda uow: uow.consents.get("c-s-1")), first)
+
+            # Racing audit writers in two processes: one position, one winner.
+            event_a = next_event(None, CONTRACT_START, "test.a", None, {})
+            event_b = next_event(None, CONTRACT_START, "test.b", None, {})
+            _in_unit(store, lambda uow: uow.audit.append(event_a))
+            _assert_conflict_now(other, lambda uow: uow.audit.append(event_b))
+            assert_equivalent(_read(other, lambda uow: list(uow.audit.scan())), [event_a])
+        finally:
+            other.close()

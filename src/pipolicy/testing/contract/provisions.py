@@ -1,0 +1,111 @@
+"""The contract of ``uow.provisions``: records of provision to third parties."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+import pytest
+
+from pipolicy.domain.consents import ConsentScope
+from pipolicy.domain.decisions import Basis
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.storage.repositories import Store
+from pipolicy.testing.contract.data import (
+    EST,
+    JST,
+    _consent,
+    _hypothesis_settings,
+    _instants,
+    _names,
+    _new_id,
+    _optional,
+    _provision,
+    _subject,
+    _texts,
+)
+from pipolicy.testing.contract.fixtures import StoreFixtures, _read, _store_all, assert_equivalent
+
+
+class ProvisionRepositoryContract(StoreFixtures):
+    """``uow.provisions``: the records of what was given to whom (Art. 29, R-REC-1)."""
+
+    def test_r_rec_1_consent_based_record_round_trips(self, store: Store) -> None:
+        consent = attrs.evolve(
+            _consent("c-1"), scope=ConsentScope(recipient="partner", items=frozenset({"email"}))
+        )
+        record = attrs.evolve(
+            _provision("p-1"),
+            recipient="partner",
+            recipient_name="Partner Co.",
+            items=frozenset({"email"}),
+            purpose=None,
+            basis=Basis.CONSENT,
+            provided_at=datetime(2026, 4, 2, 10, 15, 30, 5, tzinfo=JST),
+            required_by_law=True,
+            keep_until=datetime(2029, 4, 1, 10, 15, 30, 5, tzinfo=EST),
+            consent_id="c-1",
+        )
+
+        _store_all(store, _subject(), consent, record)
+        assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), [record])
+
+    def test_r_tpp_2_exemption_record_keeps_its_justification(self, store: Store) -> None:
+        record = attrs.evolve(
+            _provision("p-1"),
+            recipient="court",
+            recipient_name="Tokyo District Court",
+            items=frozenset({"name"}),
+            purpose=None,
+            basis=Basis.EXEMPTION,
+            exemption=Exemption.LAWS_AND_REGULATIONS,
+            justification="order 2026-123",
+        )
+        _store_all(store, _subject(), record)
+        assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), [record])
+
+    def test_provisions_for_subject_in_order_added_and_only_that_subject(
+        self, store: Store
+    ) -> None:
+        mine = [_provision("p-b"), _provision("p-c"), _provision("p-a")]
+        other = _provision("p-0", "s-2")
+
+        _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
+        assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), mine)
+        assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-2")), [other])
+        assert _read(store, lambda uow: uow.provisions.for_subject("s-unknown")) == []
+
+    def test_r_rec_1_any_record_round_trips(self, store: Store) -> None:
+        pytest.importorskip("hypothesis", reason="the round-trip properties need hypothesis")
+        from hypothesis import given
+        from hypothesis import strategies as st
+
+        records = st.builds(
+            ProvisionRecord,
+            id=st.just("placeholder"),
+            subject_id=st.just("placeholder"),
+            recipient=_texts(1),
+            recipient_name=_texts(),
+            items=_names(),
+            purpose=_optional(_texts(1)),
+            basis=st.sampled_from(Basis),
+            provided_at=_instants(),
+            required_by_law=st.booleans(),
+            keep_until=_optional(_instants()),
+            consent_id=st.none(),
+            exemption=_optional(st.sampled_from(Exemption)),
+            justification=_optional(_texts()),
+        )
+
+        @_hypothesis_settings()
+        @given(records)
+        def round_trip(template: ProvisionRecord) -> None:
+            subject = _subject(_new_id())
+            record = attrs.evolve(template, id=_new_id(), subject_id=subject.id)
+            _store_all(store, subject, record)
+            assert_equivalent(
+                _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
+            )
+
+        round_trip()

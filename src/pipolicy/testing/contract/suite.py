@@ -1,0 +1,40 @@
+"""The whole contract in one class: every concern together, for a store to subclass.
+
+:class:`BackendContract` gathers the concerns a store in one process must pass;
+:class:`SharedBackendContract` adds :class:`PersistenceContract` for a database that
+outlives the store and that several processes share.
+"""
+
+from __future__ import annotations
+
+from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
+from pipolicy.testing.contract.audit import AuditLogContract
+from pipolicy.testing.contract.consents import ConsentRepositoryContract
+from pipolicy.testing.contract.engine import EngineContract
+from pipolicy.testing.contract.lifecycle import LifecycleContract
+from pipolicy.testing.contract.persistence import PersistenceContract
+from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
+from pipolicy.testing.contract.requests import RequestRepositoryContract
+from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
+from pipolicy.testing.contract.subjects import SubjectRepositoryContract
+from pipolicy.testing.contract.unit_of_work import UnitOfWorkContract
+
+
+class BackendContract(
+    SubjectRepositoryContract,
+    ConsentRepositoryContract,
+    AcquisitionRepositoryContract,
+    ProvisionRepositoryContract,
+    RestrictionRepositoryContract,
+    RequestRepositoryContract,
+    AuditLogContract,
+    UnitOfWorkContract,
+    LifecycleContract,
+    EngineContract,
+):
+    """The whole contract for a store in one process. Subclass it, provide ``store``."""
+
+
+class SharedBackendContract(BackendContract, PersistenceContract):
+    """The whole contract for a store whose data outlives it and that several processes
+    share (a database file or server). Also provide ``reopen_store``."""
