@@ -17,6 +17,7 @@ from pipolicy.domain.audit import AuditEvent, AuditReport
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.merkle import Checkpoint, InclusionProof, verify_inclusion
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import (
     Applicant,
@@ -34,7 +35,9 @@ from pipolicy.domain.subjects import Subject
 from pipolicy.engine import Engine, RetentionEntry
 from pipolicy.errors import (
     AcquisitionDenied,
+    AuditLogBroken,
     BackendNotFound,
+    CommitOutcomeUnknown,
     ConcurrencyConflict,
     Denied,
     InvalidInput,
@@ -87,12 +90,15 @@ __all__ = [
     "ApplicantKind",
     "Art35Ground",
     "AuditEvent",
+    "AuditLogBroken",
     "AuditReport",
     "BackendNotFound",
     "Basis",
     "Capabilities",
     "Channel",
+    "Checkpoint",
     "Clock",
+    "CommitOutcomeUnknown",
     "ConcurrencyConflict",
     "Consent",
     "ConsentRule",
@@ -110,6 +116,7 @@ __all__ = [
     "Evidence",
     "Exemption",
     "FixedClock",
+    "InclusionProof",
     "InvalidInput",
     "InvalidTransition",
     "JointUse",
@@ -157,4 +164,5 @@ __all__ = [
     "open_store",
     "policy_from_dict",
     "to_dict",
+    "verify_inclusion",
 ]

@@ -9,14 +9,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from pipolicy.clock import FixedClock
+from pipolicy.clock import FixedClock, SystemClock
+from pipolicy.domain.audit import AuditEvent, checkpoint_of, verify_log
 from pipolicy.domain.consents import Evidence
 from pipolicy.domain.decisions import Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.merkle import Checkpoint
 from pipolicy.engine import Engine
 from pipolicy.errors import PipolicyError, PolicyError, ProvisionDenied
 from pipolicy.examples import example_policy_path
 from pipolicy.policy.loading import load_policy
+from pipolicy.storage.registry import open_store, redact_url
 
 __all__ = ["main"]
 
@@ -151,18 +154,36 @@ def _db_upgrade(url: str, out: TextIO) -> int:
     from pipolicy.backends.sql import upgrade
 
     upgrade(url)
-    print(f"{url}: schema is at the latest revision", file=out)
+    print(f"{redact_url(url)}: schema is at the latest revision", file=out)
     return 0
 
 
-def _audit(url: str, policy_path: str, out: TextIO) -> int:
-    engine = Engine(load_policy(policy_path), store=url)
-    report = engine.verify_audit()
+def _events(url: str) -> list[AuditEvent]:
+    """The store's audit log; the audit commands need no policy, only the store."""
+    store = open_store(url)
+    try:
+        with store.unit_of_work() as uow:
+            return list(uow.audit.scan())
+    finally:
+        store.close()
+
+
+def _audit_verify(url: str, trusted: str | None, out: TextIO) -> int:
+    checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
+    report = verify_log(_events(url), checkpoint)
     if report.ok:
-        print(f"audit log verified: {report.events} events", file=out)
+        against = f", extending the trusted checkpoint of {checkpoint.size}" if checkpoint else ""
+        print(f"audit log verified: {report.events} events{against}", file=out)
         return 0
-    print(f"audit log BROKEN at event {report.first_bad_seq}: {report.problem}", file=out)
+    where = f" at event {report.first_bad_seq}" if report.first_bad_seq is not None else ""
+    print(f"audit log BROKEN{where}: {report.problem}", file=out)
     return 1
+
+
+def _audit_checkpoint(url: str, out: TextIO) -> int:
+    """Print a checkpoint to keep outside the database (a ticket, a mail, a printout)."""
+    print(checkpoint_of(_events(url), SystemClock().now()), file=out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -182,9 +203,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic migrations)")
     up.add_argument("url")
-    audit = sub.add_parser("audit", help="verify a store's hash-chained audit log")
-    audit.add_argument("url")
-    audit.add_argument("--policy", required=True)
+    audit = sub.add_parser("audit", help="verify a store's audit log, or checkpoint it")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="recompute the chain and the Merkle tree")
+    verify.add_argument("--store", required=True, help="store URL")
+    verify.add_argument(
+        "--trusted", help="a checkpoint kept outside the database: prove the log extends it"
+    )
+    cp = audit_sub.add_parser("checkpoint", help="print the log's checkpoint (size and root)")
+    cp.add_argument("--store", required=True, help="store URL")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
@@ -193,7 +220,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _lint(args.paths, out)
         if args.command == "db":
             return _db_upgrade(args.url, out)
-        return _audit(args.url, args.policy, out)
+        if args.audit_command == "verify":
+            return _audit_verify(args.store, args.trusted, out)
+        return _audit_checkpoint(args.store, out)
     except PipolicyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -25,11 +25,20 @@ import attrs
 from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, instant
 from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.audit import AuditEvent, AuditReport, next_event, verify_chain
-from pipolicy.domain.checks import member, name, names, statement
+from pipolicy.domain.audit import (
+    AuditEvent,
+    AuditReport,
+    checkpoint_of,
+    next_event,
+    prove_inclusion,
+    verify_log,
+)
+from pipolicy.domain.binding import Record, bound_digests, compare
+from pipolicy.domain.checks import clean_text, member, moment, name, names, statement
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.merkle import Checkpoint, InclusionProof
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
@@ -51,6 +60,7 @@ from pipolicy.rules.common import Actor, erased_items
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
+from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.registry import open_store
 from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
 
@@ -60,9 +70,25 @@ if TYPE_CHECKING:
 
 __all__ = ["AuditPositionTaken", "Engine", "RetentionEntry"]
 
+_name = name
+
 T = TypeVar("T")
 SubjectLike = Subject | str
 _CONFLICT_RETRIES = 20
+
+
+def _all_records(uow: UnitOfWork) -> list[Record]:
+    """Every record row, person by person, to compare with the log (records bound to it)."""
+    found: list[Record] = []
+    for subject in uow.subjects.scan():
+        sid = subject.id
+        found.append(subject)
+        found += uow.consents.for_subject(sid)
+        found += uow.acquisitions.for_subject(sid)
+        found += uow.provisions.for_subject(sid)
+        found += uow.restrictions.for_subject(sid)
+        found += uow.requests.for_subject(sid)
+    return found
 
 
 class AuditPositionTaken(ConcurrencyConflict):
@@ -82,9 +108,26 @@ class RetentionEntry:
 
 
 def _actor(actor: Actor | str | None) -> Actor | None:
-    if actor is None or isinstance(actor, Actor):
+    if actor is None:
+        return None
+    if isinstance(actor, Actor):
+        name(actor.id, "actor.id")
+        names(actor.roles, "actor.roles", required=False)
         return actor
     return Actor(name(actor, "actor"))
+
+
+def _well_formed(table: Aggregate) -> bool:
+    """Whether an :class:`Aggregate` built by hand has the shape pp.aggregate() gives."""
+    return (
+        isinstance(table.dimensions, tuple)
+        and isinstance(table.groups, Mapping)
+        and all(
+            isinstance(k, tuple) and isinstance(n, int) and not isinstance(n, bool)
+            for k, n in table.groups.items()
+        )
+        and isinstance(table.suppressed, int)
+    )
 
 
 def _evidence(evidence: Evidence | None) -> Evidence:
@@ -92,6 +135,8 @@ def _evidence(evidence: Evidence | None) -> Evidence:
         return Evidence(method="unspecified")
     if not isinstance(evidence, Evidence):
         raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
+    clean_text(evidence.method, "evidence.method")
+    clean_text(evidence.ref, "evidence.ref")
     return evidence
 
 
@@ -120,6 +165,8 @@ class Engine:
             raise InvalidInput("store must be a pipolicy Store, a store URL or None")
         if clock is not None and not callable(getattr(clock, "now", None)):
             raise InvalidInput("clock must have a now() method returning an aware datetime")
+        if ids is not None and not callable(ids):
+            raise InvalidInput("ids must be a function returning a new unique string id")
         self.store: Store = store if store is not None else MemoryStore()
         self.clock: Clock = clock or SystemClock(policy.tz)
         self._ids = ids or (lambda: uuid.uuid4().hex)
@@ -131,12 +178,12 @@ class Engine:
         if self._requests is None:
             from pipolicy.requests.service import RequestService
 
-            self._requests = RequestService(self)
+            self._requests = RequestService(_RequestPort(self))
         return self._requests
 
     def register_source(self, name: str, source: DataSource) -> None:
         """Register where the application keeps a person's data, for fulfilling requests."""
-        self.requests.register_source(name, source)
+        self.requests.register_source(_name(name, "a data source's name"), source)
 
     def __repr__(self) -> str:
         return f"Engine(policy={self.policy.version!r}, store={type(self.store).__name__})"
@@ -157,15 +204,17 @@ class Engine:
         """
         for attempt in range(_CONFLICT_RETRIES):
             try:
-                with self.store.unit_of_work(read_only=not write) as uow:
+                with self.store.unit_of_work(read_only=not write) as inner:
+                    uow: UnitOfWork = RecordingUnit(inner) if write else inner
                     try:
                         result = operation(uow)
                     except Denied:
-                        if write:
-                            uow.commit()
+                        self._flush(uow)
+                        inner.commit()
                         raise
                     if write:
-                        uow.commit()
+                        self._flush(uow)
+                        inner.commit()
                     return result
             except ConcurrencyConflict:
                 if attempt == _CONFLICT_RETRIES - 1:
@@ -185,20 +234,40 @@ class Engine:
         subject_id: str | None,
         payload: Mapping[str, object],
         at: datetime | None = None,
-    ) -> AuditEvent:
-        """Append an event; ``at`` is the operation's instant, so records and log agree."""
-        event = next_event(uow.audit.last(), at or self.now(), kind, subject_id, payload)
+    ) -> None:
+        """Record an event; ``at`` is the operation's instant, so records and log agree.
+
+        In a writing operation the event is held until the operation ends, when the last
+        one gets the digests of the records the operation wrote (records bound to the log).
+        """
+        if isinstance(uow, RecordingUnit):
+            uow.stage(kind, subject_id, payload, at or self.now())
+            return
+        self._append(uow, kind, subject_id, payload, at or self.now())
+
+    @staticmethod
+    def _append(
+        uow: UnitOfWork,
+        kind: str,
+        subject_id: str | None,
+        payload: Mapping[str, object],
+        at: datetime,
+    ) -> None:
+        event = next_event(uow.audit.last(), at, kind, subject_id, payload)
         try:
             uow.audit.append(event)
         except ConcurrencyConflict as e:
             raise AuditPositionTaken(str(e)) from e
-        return event
+
+    def _flush(self, uow: UnitOfWork) -> None:
+        if isinstance(uow, RecordingUnit):
+            uow.flush(lambda *event: self._append(uow, *event), self.now())
 
     def _subject_id(self, subject: SubjectLike) -> str:
         if isinstance(subject, Subject):
-            return subject.id
+            return name(subject.id, "subject.id")
         if isinstance(subject, str) and subject:
-            return subject
+            return name(subject, "subject")
         raise InvalidInput("subject must be a pipolicy.Subject or its id")
 
     def _facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
@@ -242,10 +311,7 @@ class Engine:
 
         Raises :class:`UnknownCategory` for a category the policy does not list.
         """
-        if not isinstance(ref, str) or not ref:
-            raise InvalidInput(
-                "ref must be a non-empty string, the application's key for the person"
-            )
+        name(ref, "ref (the application's key for the person)")
         if category is not None and name(category, "category") not in self.policy.categories:
             raise UnknownCategory(category, self.policy.categories)
 
@@ -269,6 +335,7 @@ class Engine:
 
     def find_subject(self, ref: str) -> Subject | None:
         """The subject registered under ``ref``, or ``None``."""
+        name(ref, "ref (the application's key for the person)")
         return self._run(lambda uow: uow.subjects.by_ref(ref), write=False)
 
     def mark_left(self, subject: SubjectLike) -> None:
@@ -296,6 +363,7 @@ class Engine:
         justification: str | None = None,
     ) -> Decision:
         """May these items be acquired for these purposes? Never raises for a denial."""
+        self._subject_id(subject)
         query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
         return self._run(
             lambda uow: decide_acquisition(
@@ -340,8 +408,10 @@ class Engine:
         purposes, optional items without opt-in, missing permission for a purpose that
         needs it, special care-required items without consent).
         """
+        self._subject_id(subject)
         query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
         chan = member(Channel, channel, "channel")
+        clean_text(source, "source", hint=" (where the data came from; '' if not known)")
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)
@@ -392,9 +462,11 @@ class Engine:
         for a recipient it is required. Raises :class:`UnknownPurpose`,
         :class:`UnknownRecipient`, :class:`UnknownItem` or :class:`InvalidInput`.
         """
+        self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
+        how = _evidence(evidence)
         if expires is not None:
-            expires = instant(expires, "expires")
+            expires = moment(expires, "expires")
 
         def op(uow: UnitOfWork) -> Consent:
             facts = self._facts(uow, subject)
@@ -408,7 +480,7 @@ class Engine:
                 subject_id=facts.subject.id,
                 scope=scope,
                 status=ConsentStatus.GIVEN,
-                evidence=_evidence(evidence),
+                evidence=how,
                 policy_version=self.policy.version,
                 given_at=now,
                 expires_at=expires,
@@ -430,7 +502,9 @@ class Engine:
         evidence: Evidence | None = None,
     ) -> Consent:
         """Record that the person declined; a refused consent never grants anything."""
+        self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
+        how = _evidence(evidence)
 
         def op(uow: UnitOfWork) -> Consent:
             facts = self._facts(uow, subject)
@@ -440,7 +514,7 @@ class Engine:
                 facts.subject.id,
                 scope,
                 ConsentStatus.REFUSED,
-                _evidence(evidence),
+                how,
                 self.policy.version,
                 now,
                 ended_at=now,
@@ -500,6 +574,7 @@ class Engine:
         records how the withdrawal came (and whether an agent made it). Raises
         :class:`InvalidTransition` if no active consent matches.
         """
+        self._subject_id(subject)
         if purpose is None and recipient is None and consent_id is None:
             raise InvalidInput("name the consent: purpose=, recipient= or consent_id=")
         if purpose is not None:
@@ -534,6 +609,7 @@ class Engine:
         For example one obtained without showing the current notice, or recorded in
         error. ``reason`` is the business's own statement, kept in the audit log.
         """
+        self._subject_id(subject)
         name(consent_id, "consent_id")
         statement(reason, "a revocation's reason")
         [revoked] = self._end_consents(
@@ -569,9 +645,11 @@ class Engine:
 
     def consents(self, subject: SubjectLike) -> tuple[Consent, ...]:
         """Every consent record of the subject, in the order given."""
+        self._subject_id(subject)
         return self._run(lambda uow: self._facts(uow, subject).consents, write=False)
 
     def acquisitions(self, subject: SubjectLike) -> tuple[Acquisition, ...]:
+        self._subject_id(subject)
         return self._run(lambda uow: self._facts(uow, subject).acquisitions, write=False)
 
     def record_keeping(self, subject: SubjectLike) -> dict[str, datetime]:
@@ -627,6 +705,7 @@ class Engine:
         :class:`SubjectNotFound`, :class:`InvalidInput` (e.g. an exemption without a
         justification), and :class:`StorageError` if the facts cannot be read.
         """
+        self._subject_id(subject)
         query = self._use_query(purpose, items, actor, exemption, justification)
         return self._run(
             lambda uow: decide_use(self.policy, self._facts(uow, subject), query, self.now()),
@@ -644,6 +723,7 @@ class Engine:
         justification: str | None = None,
     ) -> Decision:
         """Decide and record a use in the audit log; raise :class:`UseDenied` if denied."""
+        self._subject_id(subject)
         query = self._use_query(purpose, items, actor, exemption, justification)
 
         def op(uow: UnitOfWork) -> Decision:
@@ -693,6 +773,7 @@ class Engine:
         justification: str | None = None,
     ) -> Decision:
         """May the subject's items be given to ``recipient``? Never raises for a denial."""
+        self._subject_id(subject)
         query = self._provision_query(recipient, items, purpose, exemption, justification)
         return self._run(
             lambda uow: decide_provision(self.policy, self._facts(uow, subject), query, self.now()),
@@ -714,6 +795,7 @@ class Engine:
         A record is always kept; ``required_by_law`` says whether Art. 29 demands it (a
         consent-based provision to a third party) and ``keep_until`` how long.
         """
+        self._subject_id(subject)
         query = self._provision_query(recipient, items, purpose, exemption, justification)
 
         def op(uow: UnitOfWork) -> ProvisionRecord:
@@ -759,11 +841,11 @@ class Engine:
         """May this aggregate be given to ``recipient`` without consent (R-TPP-6)?"""
         self.policy.recipient(recipient)
         self.policy.purpose(purpose)
-        if not isinstance(table, Aggregate):
+        if not isinstance(table, Aggregate) or not _well_formed(table):
             raise InvalidInput(
                 "table must be a pp.Aggregate: build it with pp.aggregate(rows, dimensions, k)"
             )
-        self.policy.check_items(frozenset(table.dimensions))
+        self.policy.check_items(names(table.dimensions, "table.dimensions", required=False))
         return decide_statistics(self.policy, recipient, purpose, table)
 
     def provide_statistics(self, *, recipient: str, purpose: str, table: Aggregate) -> Decision:
@@ -827,6 +909,100 @@ class Engine:
         """The audit log, oldest first."""
         return iter(self._run(lambda uow: list(uow.audit.scan()), write=False))
 
-    def verify_audit(self) -> AuditReport:
-        """Recompute the hash chain; the report says where it breaks, if it does (R-SEC-3)."""
-        return self._run(lambda uow: verify_chain(uow.audit.scan()), write=False)
+    def verify_audit(self, trusted: Checkpoint | None = None) -> AuditReport:
+        """Recompute the hash chain and the Merkle tree; the report says where the log
+        breaks, if it does (R-SEC-3). With ``trusted``, a checkpoint kept outside the
+        database, also prove that the log still extends it: truncation or a rewrite before
+        it is reported (``ok=False``), which the chain alone cannot see.
+
+        Raises :class:`InvalidInput` if ``trusted`` is not a :class:`Checkpoint`.
+        """
+        if trusted is not None and not isinstance(trusted, Checkpoint):
+            raise InvalidInput("trusted must be a pp.Checkpoint (pp.Checkpoint.parse(text))")
+
+        def op(uow: UnitOfWork) -> AuditReport:
+            events = list(uow.audit.scan())
+            report = verify_log(events, trusted)
+            if not report.ok:
+                return report
+            latest, from_start = bound_digests(events)
+            try:
+                records = _all_records(uow)
+            except Exception as e:  # a row edited into something pipolicy cannot read
+                return AuditReport(
+                    False,
+                    report.events,
+                    None,
+                    f"a record row could not be read ({type(e).__name__}): it was changed "
+                    "outside pipolicy or is corrupt",
+                )
+            problems = compare(records, latest, from_start=from_start)
+            if not problems:
+                return report
+            listed = "; ".join(str(p) for p in problems[:5])
+            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            return AuditReport(
+                False, report.events, None, f"records differ from the log: {listed}{more}"
+            )
+
+        return self._run(op, write=False)
+
+    def checkpoint(self) -> Checkpoint:
+        """The audit log's size and Merkle root now, to keep outside the database
+        (``str(cp)`` is one line; :meth:`Checkpoint.parse` reads it back).
+
+        Raises :class:`AuditLogBroken` if the log does not verify: a checkpoint of a
+        tampered log would vouch for it.
+        """
+        return self._run(lambda uow: checkpoint_of(list(uow.audit.scan()), self.now()), write=False)
+
+    def inclusion_proof(self, seq: int, checkpoint: Checkpoint) -> InclusionProof:
+        """The proof that event ``seq`` is in the log ``checkpoint`` describes, which
+        :func:`pipolicy.verify_inclusion` checks with the checkpoint alone (e.g. to show a
+        person that their withdrawal was recorded).
+
+        Raises :class:`InvalidInput` for an event outside the checkpoint and
+        :class:`AuditLogBroken` if the log no longer matches the checkpoint.
+        """
+        if not isinstance(checkpoint, Checkpoint):
+            raise InvalidInput("checkpoint must be a pp.Checkpoint")
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise InvalidInput("seq must be an event's position, an int from 1")
+        return self._run(
+            lambda uow: prove_inclusion(list(uow.audit.scan()), seq, checkpoint), write=False
+        )
+
+
+class _RequestPort:
+    """The engine as :class:`pipolicy.requests.ports.RequestPort`: what the request
+    workflow may use, delegated to the engine's own plumbing (so the requests package
+    never imports the engine)."""
+
+    __slots__ = ("_engine",)
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def policy(self) -> Policy:
+        return self._engine.policy
+
+    def now(self) -> datetime:
+        return self._engine.now()
+
+    def new_id(self) -> str:
+        return self._engine._ids()
+
+    def run(self, operation: Callable[[UnitOfWork], T], *, write: bool = True) -> T:
+        return self._engine._run(operation, write=write)
+
+    def subject_id(self, subject: SubjectLike) -> str:
+        return self._engine._subject_id(subject)
+
+    def facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
+        return self._engine._facts(uow, subject)
+
+    def audit(
+        self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]
+    ) -> None:
+        self._engine._audit(uow, kind, subject_id, payload)

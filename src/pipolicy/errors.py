@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AcquisitionDenied",
+    "AuditLogBroken",
     "BackendNotFound",
+    "CommitOutcomeUnknown",
     "ConcurrencyConflict",
     "Denied",
     "InvalidInput",
@@ -165,8 +167,36 @@ class ConcurrencyConflict(PipolicyError):
 
 
 class StorageError(PipolicyError):
-    """The storage backend failed; nothing from the failed operation was kept."""
+    """The storage backend failed; nothing from the failed operation was kept (except
+    :class:`CommitOutcomeUnknown`, where the database may have kept it)."""
+
+
+class CommitOutcomeUnknown(StorageError):
+    """A commit got no answer (the connection dropped during COMMIT): it may have been kept.
+
+    Unlike other storage errors, this one does not mean nothing was kept. Read the
+    records again, in a new unit of work, before retrying, and retry only what is
+    missing; a blind retry could do the same thing twice.
+    """
 
 
 class BackendNotFound(StorageError, ImportError):
     """No backend is registered for a store URL's scheme, or its extra is not installed."""
+
+
+class AuditLogBroken(PipolicyError):
+    """The audit log does not verify (or does not extend a trusted checkpoint), so no
+    checkpoint or proof is made from it. ``report`` is the :class:`AuditReport` saying where.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self, report: object) -> None:
+        self.report = report
+        where = getattr(report, "first_bad_seq", None)
+        problem = getattr(report, "problem", None) or "it does not verify"
+        at = f" at event {where}" if where is not None else ""
+        super().__init__(
+            f"the audit log is broken{at}: {problem}; investigate it before making a "
+            "checkpoint or a proof (engine.verify_audit() gives the report)"
+        )

@@ -41,8 +41,7 @@ def test_db_upgrade_then_audit_verify(tmp_path: Path) -> None:
     store = SqlStore(url, upgrade=False)
     assert store.revision() == head_revision()
     store.close()
-    policy = str(pp.example_policy_path("indigo_blue"))
-    code, text = run("audit", url, "--policy", policy)
+    code, text = run("audit", "verify", "--store", url)
     assert code == 0 and "0 events" in text
 
 
@@ -56,5 +55,31 @@ def test_audit_reports_a_broken_chain(tmp_path: Path) -> None:
     with store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE pipolicy_audit SET kind = 'forged' WHERE seq = 1")
     store.close()
-    code, text = run("audit", url, "--policy", str(pp.example_policy_path("indigo_blue")))
+    code, text = run("audit", "verify", "--store", url)
     assert code == 1 and "BROKEN at event 1" in text
+
+
+def test_r_sec_3_audit_checkpoint_then_verify_detects_truncation(tmp_path: Path) -> None:
+    """`pipolicy audit checkpoint` prints a line to keep outside the database; `pipolicy
+    audit verify --trusted` then proves the log still extends it, or says it does not."""
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=url)
+    for ref in ("a", "b", "c"):
+        engine.register_subject(ref, category="customer")
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    code, line = run("audit", "checkpoint", "--store", url)
+    assert code == 0 and line.startswith("pipolicy-checkpoint size=3 ")
+    trusted = line.strip()
+    engine.register_subject("d", category="customer")
+    code, text = run("audit", "verify", "--store", url, "--trusted", trusted)
+    assert code == 0 and "extending the trusted checkpoint of 3" in text
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM pipolicy_audit WHERE seq >= 3")
+    store.close()
+    code, text = run("audit", "verify", "--store", url)
+    assert code == 0  # the chain alone cannot see the last events removed
+    code, text = run("audit", "verify", "--store", url, "--trusted", trusted)
+    assert code == 1 and "removed" in text
+    code, _ = run("audit", "verify", "--store", url, "--trusted", "not a checkpoint")
+    assert code == 2

@@ -71,7 +71,8 @@ def test_facts_are_one_statement_whatever_the_number_of_subjects(
 ) -> None:
     store, made = filled
     for target in (made[0], made[150], made[-1]):
-        with store.unit_of_work() as uow, _Statements(store.engine) as statements:
+        # A check reads in a read-only unit of work: one statement, one round trip.
+        with store.unit_of_work(read_only=True) as uow, _Statements(store.engine) as statements:
             facts = uow.facts(target.subject.id)
         assert len(statements.sent) == 1
         assert "UNION ALL" in statements.sent[0].upper()
@@ -80,7 +81,7 @@ def test_facts_are_one_statement_whatever_the_number_of_subjects(
         assert_equivalent(facts.acquisitions, (target.acquisition,))
         assert_equivalent(facts.consents, (target.consent,))
         assert_equivalent(facts.restrictions, (target.restriction,))
-    with store.unit_of_work() as uow, _Statements(store.engine) as statements:
+    with store.unit_of_work(read_only=True) as uow, _Statements(store.engine) as statements:
         assert uow.facts("nobody") is None
     assert len(statements.sent) == 1
 
@@ -136,3 +137,20 @@ def test_postgres_facts_plan_uses_the_subject_indexes(postgres_url: str) -> None
     for table in PER_SUBJECT:
         assert f"ix_{table}_subject_id" in used, used
     assert "pk_pipolicy_subjects" in used, used
+
+
+def test_r_con_2_a_writing_unit_locks_the_subject_before_reading_its_facts(
+    filled: tuple[SqlStore, list[Records]],
+) -> None:
+    """A decision that records reads the person's facts after locking the person: on
+    PostgreSQL the subject's row (FOR UPDATE) right before the facts query; SQLite's
+    BEGIN IMMEDIATE already holds the write lock."""
+    store, made = filled
+    with store.unit_of_work() as uow, _Statements(store.engine) as statements:
+        assert uow.facts(made[7].subject.id) is not None
+    sent = [s.upper() for s in statements.sent]
+    facts_at = next(i for i, s in enumerate(sent) if "UNION ALL" in s)
+    if store.dialect == "postgresql":
+        assert "FOR UPDATE" in sent[facts_at - 1]
+    else:
+        assert not any("FOR UPDATE" in s for s in sent)

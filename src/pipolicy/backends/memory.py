@@ -103,6 +103,9 @@ class _Subjects(_Repo):
         sid = self._s.by_ref.get(ref)
         return None if sid is None else self._s.subjects[sid]
 
+    def scan(self) -> Iterator[Subject]:
+        return iter(list(self._s.subjects.values()))
+
     def mark_left(self, subject_id: str, at: datetime) -> None:
         subject = self._s.subjects.get(subject_id)
         if subject is None:

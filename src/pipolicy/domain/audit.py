@@ -1,7 +1,9 @@
 """Audit events and their hash chain (Art. 23, R-SEC-3).
 
 Each event's hash covers its own content and the previous event's hash, so changing,
-removing or reordering any event breaks every hash after it. Payloads hold names of
+removing or reordering any event breaks every hash after it. The events' hashes are also
+the leaves of a Merkle tree (:mod:`pipolicy.domain.merkle`), whose checkpoints, kept
+outside the database, show truncation and rewriting the chain alone cannot. Payloads hold names of
 policy entries and opaque ids, never personal data values.
 """
 
@@ -9,12 +11,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 
 import attrs
 
-__all__ = ["GENESIS", "AuditEvent", "AuditReport", "chain_hash", "next_event", "verify_chain"]
+from pipolicy.domain.merkle import (
+    Checkpoint,
+    InclusionProof,
+    inclusion_path,
+    leaf_hash,
+    tree_root,
+)
+from pipolicy.errors import AuditLogBroken, InvalidInput
+
+__all__ = [
+    "GENESIS",
+    "AuditEvent",
+    "AuditReport",
+    "chain_hash",
+    "checkpoint_of",
+    "next_event",
+    "prove_inclusion",
+    "verify_chain",
+    "verify_log",
+]
 
 GENESIS = "0" * 64
 
@@ -98,3 +119,61 @@ def verify_chain(events: Iterable[AuditEvent]) -> AuditReport:
         prev = event.hash
         expected_seq += 1
     return AuditReport(True, count)
+
+
+# -- proof against a checkpoint kept outside the database (RFC 6962 Merkle tree) ---------
+
+
+def _leaves(events: Sequence[AuditEvent]) -> list[bytes]:
+    return [leaf_hash(bytes.fromhex(e.hash)) for e in events]
+
+
+def checkpoint_of(events: Sequence[AuditEvent], at: datetime) -> Checkpoint:
+    """The checkpoint of a log that verifies; raise :class:`AuditLogBroken` otherwise, so
+    nobody keeps a checkpoint of a tampered log as if it were good."""
+    report = verify_chain(events)
+    if not report.ok:
+        raise AuditLogBroken(report)
+    return Checkpoint(len(events), tree_root(_leaves(events)), at)
+
+
+def verify_log(events: Sequence[AuditEvent], trusted: Checkpoint | None = None) -> AuditReport:
+    """The chain's report, and with ``trusted``, whether the log still extends it.
+
+    The chain alone cannot see the last events deleted or the whole log rewritten and
+    re-hashed; a checkpoint kept outside the database can: the first ``trusted.size``
+    events must hash to its root.
+    """
+    report = verify_chain(events)
+    if not report.ok or trusted is None:
+        return report
+    if len(events) < trusted.size:
+        return AuditReport(
+            False,
+            len(events),
+            len(events) + 1,
+            f"the log has {len(events)} events, fewer than the {trusted.size} of the trusted "
+            "checkpoint: events were removed",
+        )
+    if tree_root(_leaves(events[: trusted.size])) != trusted.root:
+        return AuditReport(
+            False,
+            len(events),
+            None,
+            f"the first {trusted.size} events do not match the trusted checkpoint: the log "
+            "was rewritten before it",
+        )
+    return report
+
+
+def prove_inclusion(
+    events: Sequence[AuditEvent], seq: int, checkpoint: Checkpoint
+) -> InclusionProof:
+    """The proof that event ``seq`` is in the log as ``checkpoint`` describes it."""
+    if not 1 <= seq <= checkpoint.size <= len(events):
+        raise InvalidInput(f"event {seq} is not within the checkpoint's {checkpoint.size} events")
+    leaves = _leaves(events[: checkpoint.size])
+    if tree_root(leaves) != checkpoint.root:
+        raise AuditLogBroken(verify_log(events, checkpoint))
+    path = tuple(h.hex() for h in inclusion_path(leaves, seq - 1))
+    return InclusionProof(seq, checkpoint.size, events[seq - 1].hash, path)

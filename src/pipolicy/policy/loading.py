@@ -7,6 +7,9 @@ collected with their locations and reported together with the semantic problems 
 
 from __future__ import annotations
 
+import enum
+import errno
+import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -14,7 +17,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipolicy.domain.durations import Duration
+from pipolicy.domain.durations import Duration, Unit
 from pipolicy.domain.requests import DocumentKind, RequestKind
 from pipolicy.errors import InvalidInput, PolicyError, PolicyProblem
 from pipolicy.policy.model import (
@@ -42,6 +45,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = ["load_policy", "policy_from_dict"]
 
 T = TypeVar("T")
+_MAX_DEPTH = 32
+"""How deeply a policy's tables and arrays may nest (its own structure needs 4)."""
+_MAX_PROBLEMS = 50
+_LONGEST = {Unit.DAYS: 366_000, Unit.BUSINESS_DAYS: 250_000, Unit.MONTHS: 12_000, Unit.YEARS: 1_000}
+"""The longest duration a policy may give, per unit: about a thousand years."""
 _TOP = {
     "policy",
     "controller",
@@ -138,17 +146,30 @@ class _Reader:
                 self.problem(f"{where}.{old}", f"give {key} or {old}, not both")
             count = self.get(data, old, int, 0, where)
             try:
-                return Duration.parse(f"{count} {unit}", old)
+                return self.bounded(Duration.parse(f"{count} {unit}", old), f"{where}.{old}")
             except InvalidInput as e:
                 self.problem(f"{where}.{old}", str(e))
+                return None
+            except (ValueError, OverflowError):  # more digits than an int may hold
+                self.problem(f"{where}.{old}", "the duration is out of range")
                 return None
         if key not in data:
             return None
         try:
-            return Duration.parse(data[key], key)
+            return self.bounded(Duration.parse(data[key], key), f"{where}.{key}")
         except InvalidInput as e:
             self.problem(f"{where}.{key}", str(e))
             return None
+        except (ValueError, OverflowError):  # more digits than an int may hold
+            self.problem(f"{where}.{key}", "the duration is out of range")
+            return None
+
+    def bounded(self, duration: Duration, where: str) -> Duration | None:
+        """``duration``, or ``None`` with a problem if it is longer than any calendar holds."""
+        if duration.amount > _LONGEST[duration.unit]:
+            self.problem(where, "the duration is out of range: at most about 1,000 years")
+            return None
+        return duration
 
     def retention_from(self, data: Mapping[str, Any], where: str) -> RetentionStart:
         value = data.get("retention_from", RetentionStart.LEFT.value)
@@ -157,9 +178,54 @@ class _Reader:
     def enum(self, value: object, convert: Callable[[Any], T], where: str, default: T) -> T:
         try:
             return convert(value)
-        except ValueError:
-            self.problem(where, f"unknown value {value!r}")
+        except (ValueError, TypeError):
+            shown = repr(value) if isinstance(value, str) and len(value) <= 60 else "value"
+            members: list[enum.Enum] = list(convert) if isinstance(convert, enum.EnumMeta) else []
+            choices = f"; use one of {sorted(str(m.value) for m in members)}" if members else ""
+            self.problem(where, f"unknown {shown}{choices}")
             return default
+
+    def structure(self, data: Mapping[Any, Any]) -> None:
+        """Problems that make the data unreadable as a policy at all: keys that are not
+        strings, strings with a NUL or a lone surrogate, nesting deeper than a policy's
+        (also a cycle). Iterative, so no input can exhaust the stack."""
+        stack: list[tuple[object, str, int]] = [(data, "", 0)]
+        while stack and len(self.problems) < _MAX_PROBLEMS:
+            value, where, depth = stack.pop()
+            here = where or "(top level)"
+            if isinstance(value, str):
+                if "\x00" in value:
+                    self.problem(here, "contains a NUL character (\\x00): remove it")
+                elif not value.isascii() and _not_utf8(value):
+                    self.problem(here, "contains a lone surrogate: use valid Unicode text")
+                continue
+            if not isinstance(value, (Mapping, list, tuple)):
+                continue
+            if depth >= _MAX_DEPTH:
+                self.problem(here, f"nested too deeply: at most {_MAX_DEPTH} levels")
+                continue
+            if isinstance(value, Mapping):
+                for key, v in value.items():
+                    if not isinstance(key, str):
+                        self.problem(
+                            here, f"keys must be strings (table names), not {type(key).__name__}"
+                        )
+                        continue
+                    if "\x00" in key or (not key.isascii() and _not_utf8(key)):
+                        self.problem(here, "a key contains a NUL or a lone surrogate: remove it")
+                        continue
+                    stack.append((v, f"{where}.{key}" if where else key, depth + 1))
+            else:
+                for i, v in enumerate(value):
+                    stack.append((v, f"{here}[{i}]", depth + 1))
+
+
+def _not_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Policy:
@@ -167,6 +233,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     if not isinstance(data, Mapping):
         raise PolicyError([PolicyProblem("", "a policy is a table (a mapping)")], source)
     r = _Reader()
+    r.structure(data)
+    if r.problems:
+        raise PolicyError(r.problems, source)
     r.keys(data, _TOP, "")
     meta = r.table(data, "policy", "")
     r.keys(meta, {"version", "revised", "categories", "timezone", "academic_institution"}, "policy")
@@ -400,8 +469,11 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         kwargs["provision_grounds"] = r.names(prov, "grounds", "provision")
 
     version = meta.get("version", "")
+    if isinstance(version, (int, float, date)) and not isinstance(version, bool):
+        version = str(version) if len(repr(version)) <= 60 else ""
     if not isinstance(version, str):
-        version = str(version)
+        r.problem("policy.version", "expected a string such as '2026-04'")
+        version = ""
     try:
         policy = Policy(
             controller=controller,
@@ -434,12 +506,45 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
 def load_policy(path: str | PathLike[str]) -> Policy:
     """Load and validate a policy file.
 
-    Raises :class:`PolicyError` listing every problem, including TOML syntax errors, and
-    :class:`FileNotFoundError` when there is no such file.
+    Raises :class:`PolicyError` listing every problem, including TOML syntax errors, a
+    file that cannot be read (a directory, no permission, a parent that is a file), text
+    that is not UTF-8 and nesting too deep to parse, each located at the path;
+    :class:`FileNotFoundError` when there is no such file (nor its folder); and
+    :class:`InvalidInput` when ``path`` is not a path.
     """
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise InvalidInput(f"path must be a str or a pathlib.Path, got {type(path).__name__}")
     p = Path(path)
+    where = str(p)
+    if "\x00" in where:
+        raise InvalidInput("path contains a NUL character: no file can have that name")
+
+    def unreadable(message: str) -> PolicyError:
+        return PolicyError([PolicyProblem(where, message)], where)
+
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise unreadable("is a directory, not a policy file: give the .toml file") from None
+    except PermissionError:
+        raise unreadable("cannot be read (permission denied): allow reading it") from None
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            raise
+        reason = "a folder on the path is a file" if e.errno == errno.ENOTDIR else e.strerror
+        raise unreadable(f"cannot be read ({reason}): give a readable .toml file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise unreadable(f"is not UTF-8 text (byte {e.start}): save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise PolicyError([PolicyProblem(str(p), f"not valid TOML: {e}")], str(p)) from e
-    return policy_from_dict(data, source=str(p))
+        raise unreadable(f"not valid TOML: {e}") from e
+    except RecursionError:
+        raise unreadable("nested too deeply to read: a policy nests a few levels") from None
+    except ValueError:  # a number with more digits than Python converts
+        raise unreadable("not valid TOML: a number is out of range") from None
+    return policy_from_dict(data, source=where)

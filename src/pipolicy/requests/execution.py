@@ -78,7 +78,7 @@ def call_source(
 ) -> tuple[SourceOutcome, Mapping[str, object]]:
     """Call one source; its outcome keeps only item names of the policy, with words
     of the operation's vocabulary, and counts the other keys (R-REQ-10)."""
-    now = wf.engine.now()
+    now = wf.port.now()
     try:
         result = call()
         if not isinstance(result, Mapping):
@@ -128,10 +128,10 @@ def restrict(
     existing = r.details.get("restrictions")
     if isinstance(existing, list):
         return r, [str(x) for x in existing]
-    now = wf.engine.now()
+    now = wf.port.now()
     made = [
         Restriction(
-            id=wf.engine._ids(),
+            id=wf.port.new_id(),
             subject_id=r.subject_id,
             kind=kind,
             since=now,

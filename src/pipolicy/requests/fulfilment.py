@@ -66,7 +66,7 @@ def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) 
 
 def not_retained(wf: Workflow, r: Request, explanation: str) -> Answer:
     """Refuse ``r`` on ``not_retained``: nothing it asks about is held."""
-    new = refused(wf, r, G.NOT_RETAINED, explanation, wf.engine.now())
+    new = refused(wf, r, G.NOT_RETAINED, explanation, wf.port.now())
     return build(
         wf,
         wf.save(new, [("request.refused", {"ground": G.NOT_RETAINED.value, "by": "fulfilment"})]),
@@ -83,7 +83,7 @@ def complete(
     **outcome: object,
 ) -> Request:
     """``r`` answered in ``state`` with ``statement``, its outcome kept and audited."""
-    now = wf.engine.now()
+    now = wf.port.now()
     new = advance(
         r,
         state,

@@ -40,7 +40,7 @@ def record_ground(
     """The step :meth:`RequestService.record_ground`."""
     g = member(Art35Ground, ground, "ground of Art. 35")
     why = statement(explanation, "explanation", " (the person is told it)")
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -57,7 +57,7 @@ def record_ground(
                 f"{g.value} is no ground for a {r.kind.value} request (APPI Art. 35(3) "
                 f"cites Arts. 27 and 28, not Art. 19); its grounds: {allowed}"
             )
-        now = engine.now()
+        now = port.now()
         recorded = [x for x in recorded_grounds(r) if x.ground is not g]
         recorded.append(RecordedGround(g, article, why, now))
         order = list(Art35Ground)
@@ -73,7 +73,7 @@ def record_ground(
         wf.audit(uow, "request.ground_recorded", new, ground=g.value, article=article)
         return new
 
-    return engine._run(op)
+    return port.run(op)
 
 
 def investigate(wf: Workflow, request_id: str) -> Investigation:
@@ -92,7 +92,7 @@ def investigate(wf: Workflow, request_id: str) -> Investigation:
         "finding_kinds": sorted({f.kind.value for f in inv.relevant}),
     }
     if r.state.final:
-        wf.engine._run(lambda uow: wf.audit(uow, "request.investigated", r, **payload))
+        wf.port.run(lambda uow: wf.audit(uow, "request.investigated", r, **payload))
     else:
         new = note(
             r,

@@ -104,6 +104,7 @@ def check_details(
     for key, value in details.items():
         if not isinstance(key, str) or not key:
             raise InvalidInput("details keys must be non-empty strings")
+        checks.name(key, "a details key")
         if key in RESERVED:
             raise InvalidInput(f"details key {key!r} is reserved for the workflow's own records")
         if key == "items":
@@ -160,22 +161,23 @@ def submit(
 ) -> Request:
     """The step :meth:`RequestService.submit`."""
     k = member(RequestKind, kind, "request kind")
+    wf.port.subject_id(subject)
     who = applicant if applicant is not None else Applicant.person()
     if not isinstance(who, Applicant):
         raise InvalidInput(
             "applicant must be pp.Applicant.person(), .legal_representative() or .voluntary_agent()"
         )
     docs = check_documents(documents)
-    if method not in METHODS:
-        raise InvalidInput(f"unknown method {method!r}: use one of {sorted(METHODS)}")
+    if not isinstance(method, str) or method not in METHODS:
+        raise InvalidInput(f"unknown method: use one of {sorted(METHODS)}")
     clean = check_details(wf.policy, k, details)
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
-        facts = engine._facts(uow, subject)
-        now = engine.now()
+        facts = port.facts(uow, subject)
+        now = port.now()
         r = Request(
-            id=engine._ids(),
+            id=port.new_id(),
             subject_id=facts.subject.id,
             kind=k,
             applicant=who,
@@ -203,17 +205,17 @@ def submit(
         )
         return r
 
-    return engine._run(op)
+    return port.run(op)
 
 
 def verify(wf: Workflow, request_id: str) -> Request:
     """The step :meth:`RequestService.verify`."""
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
         check(r, RequestState.VERIFIED)
-        now = engine.now()
+        now = port.now()
         result = verify_documents(
             r.applicant,
             r.documents,
@@ -244,14 +246,14 @@ def verify(wf: Workflow, request_id: str) -> Request:
         wf.audit(uow, "request.refused", new, ground=ground.value, by="verification")
         return new
 
-    return engine._run(op)
+    return port.run(op)
 
 
 def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Request:
     """The step :meth:`RequestService.extend`."""
     new_due = instant(due, "due")
     why = statement(reason, "reason")
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -260,7 +262,7 @@ def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Requ
             raise InvalidInput(
                 f"the new due date must be later than the current one ({r.due.isoformat()})"
             )
-        now = engine.now()
+        now = port.now()
         extensions = list(r.details.get("extensions", []))  # type: ignore[call-overload]
         extensions.append(
             {
@@ -284,4 +286,4 @@ def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Requ
         )
         return new
 
-    return engine._run(op)
+    return port.run(op)

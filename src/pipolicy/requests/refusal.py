@@ -94,7 +94,7 @@ def refuse(
     """The step :meth:`RequestService.refuse`, up to the refused request."""
     g = member(RefusalGround, ground, "refusal ground")
     why = statement(explanation, "explanation")
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -122,23 +122,23 @@ def refuse(
                 "on alternative_measure"
             )
         require_untouched(r, "refused")
-        new = refused(wf, r, g, why, engine.now())
+        new = refused(wf, r, g, why, port.now())
         uow.requests.update(new)
         wf.audit(uow, "request.refused", new, ground=g.value, by="business")
         return new
 
-    return engine._run(op)
+    return port.run(op)
 
 
 def withdraw(wf: Workflow, request_id: str) -> Request:
     """The step :meth:`RequestService.withdraw`."""
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
         check(r, RequestState.WITHDRAWN)
         require_untouched(r, "withdrawn")
-        now = engine.now()
+        now = port.now()
         new = advance(
             r,
             RequestState.WITHDRAWN,
@@ -152,4 +152,4 @@ def withdraw(wf: Workflow, request_id: str) -> Request:
         wf.audit(uow, "request.withdrawn", new)
         return new
 
-    return engine._run(op)
+    return port.run(op)

@@ -15,6 +15,7 @@ document contents, exported values, and correction values once the request is an
 This module is the public facade: each step's contract is documented here, and its work
 is done by the module that holds its concern:
 
+- :mod:`.ports`: the :class:`RequestPort`, all the workflow sees of the engine;
 - :mod:`.workflow`: the plumbing every step shares (load, save and audit a request);
 - :mod:`.intake`: details, documents, fee, verification and the due date (submit, verify,
   extend);
@@ -32,7 +33,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from pipolicy.clock import instant
 from pipolicy.domain.requests import (
@@ -51,14 +51,12 @@ from pipolicy.requests import answering, fulfilment, grounds, intake, refusal, w
 from pipolicy.requests.answers import Answer
 from pipolicy.requests.intake import fee_for
 from pipolicy.requests.investigation import Investigation
+from pipolicy.requests.ports import RequestPort
 from pipolicy.requests.refusal import allowed_grounds
 from pipolicy.requests.sources import DataSource
 from pipolicy.requests.withholding import WITHHOLDING_GROUNDS
 from pipolicy.requests.workflow import Workflow
 from pipolicy.storage.repositories import UnitOfWork
-
-if TYPE_CHECKING:
-    from pipolicy.engine import Engine
 
 __all__ = [
     "DISCLOSURE_KINDS",
@@ -79,12 +77,13 @@ DISCLOSURE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_
 class RequestService:
     """Runs the person's requests from intake to written answer (Arts. 32-39).
 
-    Built by the engine (``engine.requests``); not constructed directly.
+    Built by the engine (``engine.requests``) over its :class:`RequestPort`; not
+    constructed directly.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._wf = Workflow(engine)
+    def __init__(self, port: RequestPort) -> None:
+        self._port = port
+        self._wf = Workflow(port)
 
     def __repr__(self) -> str:
         return f"RequestService(sources={sorted(self._wf.sources)})"
@@ -147,23 +146,23 @@ class RequestService:
 
     def get(self, request_id: str) -> Request:
         """The request; raises :class:`RequestNotFound`."""
-        return self._engine._run(lambda uow: self._wf.load(uow, request_id), write=False)
+        return self._port.run(lambda uow: self._wf.load(uow, request_id), write=False)
 
     def for_subject(self, subject: Subject | str) -> list[Request]:
         """Every request about the subject, in the order received."""
-        sid = self._engine._subject_id(subject)
+        sid = self._port.subject_id(subject)
 
         def op(uow: UnitOfWork) -> list[Request]:
             if uow.subjects.get(sid) is None:
                 raise SubjectNotFound(sid)
             return sorted(uow.requests.for_subject(sid), key=lambda r: r.received_at)
 
-        return self._engine._run(op, write=False)
+        return self._port.run(op, write=False)
 
     def overdue(self, now: datetime | None = None) -> list[Request]:
         """Requests not yet answered whose due date has passed at ``now`` (R-REQ-8)."""
-        at = instant(now, "now") if now is not None else self._engine.now()
-        return self._engine._run(lambda uow: uow.requests.open_due_before(at), write=False)
+        at = instant(now, "now") if now is not None else self._port.now()
+        return self._port.run(lambda uow: uow.requests.open_due_before(at), write=False)
 
     # -- steps ------------------------------------------------------------------------
 

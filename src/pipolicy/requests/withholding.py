@@ -65,7 +65,7 @@ def withhold(
         raise InvalidInput(
             "name what to withhold: items={item names} and/or records={provision record ids}"
         )
-    engine = wf.engine
+    port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -120,7 +120,7 @@ def withhold(
         )
         new = note(
             r,
-            engine.now(),
+            port.now(),
             "withheld",
             f"{g.value}: {what}",
             details={**r.details, "withheld": [w.to_dict() for w in kept]},
@@ -137,7 +137,7 @@ def withhold(
         )
         return new
 
-    return engine._run(op)
+    return port.run(op)
 
 
 def withhold_all(
@@ -146,7 +146,7 @@ def withhold_all(
     """Everything the answer would disclose is withheld: a refusal on the ground
     most of it is withheld on (Art. 33(2)), naming what it covers (Art. 36)."""
     (ground, _, explanation), _ = withheld_groups(applied)[0]
-    now = wf.engine.now()
+    now = wf.port.now()
     entries = [w.to_dict() for w in applied]
     new = advance(
         r,

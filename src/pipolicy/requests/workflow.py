@@ -3,8 +3,9 @@
 Each step of :class:`pipolicy.requests.service.RequestService` is one unit of work on the
 engine's store. The modules that carry the steps out (:mod:`.intake`, :mod:`.refusal`,
 :mod:`.withholding`, :mod:`.grounds`, :mod:`.execution`, :mod:`.fulfilment`,
-:mod:`.answering`) reach the engine only through the :class:`Workflow` kept here, so
-loading a request, saving it with its audit events and reading a consistent
+:mod:`.answering`) reach the engine only through the :class:`Workflow` kept here, which
+holds the engine's :class:`~pipolicy.requests.ports.RequestPort` (never the engine
+itself), so loading a request, saving it with its audit events and reading a consistent
 :class:`Context` are written once. This module imports none of them (nor the service), so
 it sits at the bottom of the import graph.
 """
@@ -13,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 
+from pipolicy.domain import checks
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request, RequestState
@@ -24,11 +25,9 @@ from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound
 from pipolicy.policy.model import Policy
 from pipolicy.requests.investigation import SUPPORTS
 from pipolicy.requests.lifecycle import require_open
+from pipolicy.requests.ports import RequestPort
 from pipolicy.requests.sources import DataSource
 from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
-
-if TYPE_CHECKING:
-    from pipolicy.engine import Engine
 
 
 @attrs.frozen
@@ -47,27 +46,28 @@ class Context:
 
 
 class Workflow:
-    """The engine (store, clock, ids, audit) and the registered data sources, as the
-    request steps use them."""
+    """The engine's port (store, clock, ids, audit) and the registered data sources, as
+    the request steps use them."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, port: RequestPort) -> None:
+        self.port = port
         self.sources: dict[str, DataSource] = {}
 
     @property
     def policy(self) -> Policy:
-        return self.engine.policy
+        return self.port.policy
 
     def load(self, uow: UnitOfWork, request_id: str) -> Request:
         if not isinstance(request_id, str) or not request_id:
             raise InvalidInput("request_id must be the id returned by submit()")
+        checks.name(request_id, "request_id")  # no NUL, surrogates or runaway lengths
         r = uow.requests.get(request_id)
         if r is None:
             raise RequestNotFound(request_id)
         return r
 
     def audit(self, uow: UnitOfWork, kind: str, r: Request, **payload: object) -> None:
-        self.engine._audit(
+        self.port.audit(
             uow, kind, r.subject_id, {"request_id": r.id, "kind": r.kind.value, **payload}
         )
 
@@ -87,7 +87,7 @@ class Workflow:
                 self.audit(uow, kind, new, **payload)
             return new
 
-        return self.engine._run(op)
+        return self.port.run(op)
 
     def context(self, request_id: str) -> Context:
         """One consistent read of the request and its subject's records; the audit
@@ -95,12 +95,12 @@ class Workflow:
 
         def op(uow: UnitOfWork) -> Context:
             r = self.load(uow, request_id)
-            facts = self.engine._facts(uow, r.subject_id)
+            facts = self.port.facts(uow, r.subject_id)
             provisions = tuple(uow.provisions.for_subject(r.subject_id))
             evs = tuple(uow.audit.for_subject(r.subject_id)) if r.kind in SUPPORTS else ()
-            return Context(r, facts, provisions, evs, self.engine.now())
+            return Context(r, facts, provisions, evs, self.port.now())
 
-        return self.engine._run(op, write=False)
+        return self.port.run(op, write=False)
 
 
 def scope(r: Request, key: str = "items") -> frozenset[str]:

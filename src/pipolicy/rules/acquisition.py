@@ -92,7 +92,9 @@ def decide_acquisition(
             "that announces it (R-PRI-1)"
         )
     if reasons:
-        cites: tuple[str, ...] = (ART_20_2,) if special else (ART_17_1,)
+        # Art. 20(2) is cited only where its prior consent is what is missing.
+        missing_consent = special and any("R-ACQ-3" in r for r in reasons)
+        cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
         if any("R-PRI-1" in r for r in reasons):
             # The business's own linkage makes the identifiers personal data it must have
             # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.
@@ -102,7 +104,8 @@ def decide_acquisition(
     return Decision.allow(
         basis,
         "acquired for notified purposes" + (" with prior permission" if consent_id else ""),
-        (ART_17_1, ART_21_1, *clauses),
+        # Special care-required data acquired on the prior consent Art. 20(2) asks for.
+        (ART_17_1, ART_20_2, ART_21_1, *clauses) if special else (ART_17_1, ART_21_1, *clauses),
         consent_id=consent_id,
         **ctx,
     )

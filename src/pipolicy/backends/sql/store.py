@@ -13,7 +13,14 @@ it, by a rollback. How writers are kept apart, per database:
 * **PostgreSQL** runs at READ COMMITTED. Before its first write (or before reading the
   audit log's last event) a unit of work takes a transaction-level advisory lock, so
   writers append to the audit chain one after another and the chain cannot fork; the
-  primary key on ``seq`` would refuse a fork anyway. Reads take no lock.
+  primary key on ``seq`` would refuse a fork anyway. Reads take no lock. Every
+  connection has a ``lock_timeout`` and a ``statement_timeout``, and the pool pings a
+  connection before handing it out, so a held lock, a runaway statement or a dropped
+  connection becomes a :class:`~pipolicy.errors.StorageError` in bounded time.
+
+A COMMIT the database never answered raises :class:`~pipolicy.errors.CommitOutcomeUnknown`:
+it may have been kept. Engines hide bound parameters (``hide_parameters=True``) from
+their errors and logs, and the URL is shown without its password everywhere.
 
 Lost updates are refused everywhere by the ``version`` column: an update only matches
 the row if the stored version is the one before the new one. Inserts use
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import random
 import threading
 import time
@@ -48,7 +56,13 @@ from sqlalchemy.pool import StaticPool
 from typing_extensions import Self
 
 from pipolicy.backends.sql import rows
-from pipolicy.backends.sql.errors import is_locked, translate, translating
+from pipolicy.backends.sql.errors import (
+    is_locked,
+    translate,
+    translating,
+    translating_commit,
+    withhold_values,
+)
 from pipolicy.backends.sql.tables import (
     ACQUISITIONS,
     AUDIT,
@@ -73,13 +87,76 @@ from pipolicy.errors import (
     StorageError,
     SubjectNotFound,
 )
+from pipolicy.storage.registry import redact_url
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
 
-__all__ = ["SqlStore", "SqlUnitOfWork"]
+__all__ = [
+    "CONNECT_TIMEOUT",
+    "LOCK_TIMEOUT",
+    "STATEMENT_TIMEOUT",
+    "SqlStore",
+    "SqlUnitOfWork",
+    "shown_url",
+]
 
 T = TypeVar("T")
 
 _PAGE = 500  # rows per query when scanning a whole table
+
+LOCK_TIMEOUT = 30.0
+"""Default seconds a writer waits for another's lock (SQLite's write lock; any lock on
+PostgreSQL, the writer lock included)."""
+STATEMENT_TIMEOUT = 60.0
+"""Default seconds one PostgreSQL statement may run, lock waits included (so it is
+longer than :data:`LOCK_TIMEOUT`, which then fires first, with the clearer message)."""
+CONNECT_TIMEOUT = 10
+"""Default seconds to wait for a PostgreSQL server to accept a connection."""
+
+# URL query parameters SqlStore takes for itself; the driver never sees them.
+_OWN_QUERY = ("lock_timeout", "statement_timeout")
+
+
+def shown_url(url: str | sa.URL) -> str:
+    """``url`` for messages, reprs and logs: its password (and ``?password=``) masked."""
+    try:
+        parsed = url if isinstance(url, sa.URL) else sa.make_url(url)
+        text = parsed.render_as_string(hide_password=True)
+    except Exception:  # not a URL: mask what looks like a password anyway
+        text = str(url)
+    return redact_url(text)
+
+
+def _seconds(value: float | str | None, name: str) -> float | None:
+    """A positive, finite number of seconds, or None if not given."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise InvalidInput(f"{name} must be a positive number of seconds")
+    return seconds
+
+
+def _postgres_setup(lock_timeout: float, statement_timeout: float) -> Callable[[Any, Any], None]:
+    """Connection setup: bounded lock waits and statements, for the whole session."""
+    lock_ms, statement_ms = (
+        max(1, round(lock_timeout * 1000)),
+        max(1, round(statement_timeout * 1000)),
+    )
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET lock_timeout = {lock_ms}")
+            cursor.execute(f"SET statement_timeout = {statement_ms}")
+        finally:
+            cursor.close()
+        # Committed, so the pool's rollback on return does not undo them.
+        dbapi_connection.commit()
+
+    return on_connect
 
 
 def _lock_key(name: str) -> int:
@@ -176,6 +253,7 @@ class _Transaction:
                 cleanup=conn.rollback,
             )
         except exc.SQLAlchemyError as e:
+            withhold_values(e)
             raise translate(e, "beginning a unit of work") from e
 
     def run(self, statement: Callable[[Connection], T], doing: str) -> T:
@@ -188,7 +266,8 @@ class _Transaction:
             return
         self._open = False
         self._serialized = False
-        with translating("committing"):
+        # An unanswered COMMIT is CommitOutcomeUnknown: it may have been kept.
+        with translating_commit():
             self._conn.commit()
 
     def rollback(self) -> None:
@@ -284,6 +363,9 @@ class _Subjects(_Repo):
     def by_ref(self, ref: str) -> Subject | None:
         row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.ref == ref), "reading a subject")
         return None if row is None else rows.subject_from_row(row)
+
+    def scan(self) -> Iterator[Subject]:
+        return self._scan(SUBJECTS, SUBJECTS.c.id, rows.subject_from_row)
 
     def mark_left(self, subject_id: str, at: datetime) -> None:
         values: dict[str, Any] = {}
@@ -479,8 +561,19 @@ class SqlUnitOfWork:
         self._held: threading.RLock | None = None
 
     def facts(self, subject_id: str) -> SubjectFacts | None:
-        """The subject and its acquisitions, consents and restrictions: one query."""
+        """The subject and its acquisitions, consents and restrictions: one query.
+
+        In a unit of work that writes, the subject is locked first, so the facts a
+        recording decision rests on are read after every earlier writer about the same
+        person committed, and no later one can change them before this one commits.
+        SQLite's ``BEGIN IMMEDIATE`` already holds the database's write lock; on
+        PostgreSQL the subject's row is locked (``SELECT ... FOR UPDATE``), so writers
+        about different people do not wait for each other here.
+        """
         self._tx.conn()
+        if not self._tx.read_only and self._store.dialect == "postgresql":
+            lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
+            self._tx.run(lambda c: c.execute(lock), "locking the subject")
         found = self._tx.run(
             lambda c: list(c.execute(_facts_query(), {"sid": subject_id}).mappings()),
             "reading a subject's facts",
@@ -574,11 +667,24 @@ class SqlStore:
     * ``True``: upgrade, whatever the database.
     * ``False``: neither upgrade nor check (tools that inspect or migrate themselves).
 
-    ``lock_timeout`` bounds how long a SQLite unit of work waits for another process's
-    write lock before it raises :class:`~pipolicy.errors.StorageError`.
+    ``lock_timeout`` bounds how long a writer waits for another's lock before it raises
+    :class:`~pipolicy.errors.StorageError`: SQLite's write lock, and on PostgreSQL any
+    lock (the writer lock, a row lock), through the session's ``lock_timeout``.
+    ``statement_timeout`` (PostgreSQL only) bounds how long one statement may run, lock
+    waits included. Both are seconds; left out, they are taken from the URL's query
+    (``?lock_timeout=10&statement_timeout=30``, removed before the driver sees the URL),
+    else :data:`LOCK_TIMEOUT` (30 s) and :data:`STATEMENT_TIMEOUT` (60 s). Schema
+    upgrades lift ``statement_timeout`` (a migration may rewrite a big table) but keep
+    ``lock_timeout``. PostgreSQL connections are also pinged before use
+    (``pool_pre_ping``) and, unless the URL says otherwise, given ``connect_timeout``
+    :data:`CONNECT_TIMEOUT` (10 s).
 
-    Raises :class:`~pipolicy.errors.InvalidInput` for another database,
-    :class:`~pipolicy.errors.StorageError` if the database cannot be reached or upgraded.
+    The URL's password never appears in what the store shows: ``repr(store)``, error
+    messages and SQLAlchemy's logs (which also hide bound parameters, values included).
+
+    Raises :class:`~pipolicy.errors.InvalidInput` for another database or a timeout that
+    is not a positive number of seconds, :class:`~pipolicy.errors.StorageError` if the
+    database cannot be reached or upgraded.
     """
 
     def __init__(
@@ -586,15 +692,20 @@ class SqlStore:
         url: str,
         *,
         upgrade: bool | None = None,
-        lock_timeout: float = 30.0,
+        lock_timeout: float | None = None,
+        statement_timeout: float | None = None,
     ) -> None:
         try:
-            parsed = sa.make_url(url)
+            parsed: sa.URL | None = sa.make_url(url)
         except exc.ArgumentError:
+            parsed = None
+        if parsed is None:
+            # Raised outside the except block: SQLAlchemy's error quotes the whole URL,
+            # password included, and would stay reachable as __context__.
             raise InvalidInput(
                 "not a database URL: use e.g. 'sqlite:///pi.db' or "
                 "'postgresql+psycopg://user:password@host/db'"
-            ) from None
+            )
         if parsed.drivername in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")
         self.dialect = parsed.get_backend_name()
@@ -602,7 +713,19 @@ class SqlStore:
             raise InvalidInput(
                 f"SqlStore supports sqlite and postgresql URLs, not {self.dialect!r}"
             )
-        self.lock_timeout = lock_timeout
+        query = parsed.query
+        own = {k: query[k] for k in _OWN_QUERY if k in query}
+        parsed = parsed.difference_update_query(_OWN_QUERY)
+
+        def setting(argument: float | None, name: str, default: float) -> float:
+            given = _seconds(argument, name)
+            if given is None:
+                raw = own.get(name)
+                given = _seconds(raw if isinstance(raw, str) else None, f"?{name}= in the URL")
+            return default if given is None else given
+
+        self.lock_timeout = setting(lock_timeout, "lock_timeout", LOCK_TIMEOUT)
+        self.statement_timeout = setting(statement_timeout, "statement_timeout", STATEMENT_TIMEOUT)
         self._closed = False
         self._lock: threading.RLock | None = None
         self._memory = self.dialect == "sqlite" and parsed.database in (None, "", ":memory:")
@@ -615,15 +738,33 @@ class SqlStore:
                         parsed,
                         poolclass=StaticPool,
                         connect_args={"check_same_thread": False},
+                        hide_parameters=True,
                     )
                     self._lock = threading.RLock()
                 else:
                     self._engine = sa.create_engine(
-                        parsed, connect_args={"timeout": min(lock_timeout, 5.0)}
+                        parsed,
+                        connect_args={"timeout": min(self.lock_timeout, 5.0)},
+                        hide_parameters=True,
                     )
-                event.listen(self._engine, "connect", _sqlite_setup(not self._memory, lock_timeout))
+                event.listen(
+                    self._engine, "connect", _sqlite_setup(not self._memory, self.lock_timeout)
+                )
             else:
-                self._engine = sa.create_engine(parsed)
+                connect_args: dict[str, Any] = {}
+                if "connect_timeout" not in parsed.query:
+                    connect_args["connect_timeout"] = CONNECT_TIMEOUT
+                self._engine = sa.create_engine(
+                    parsed,
+                    connect_args=connect_args,
+                    hide_parameters=True,
+                    pool_pre_ping=True,
+                )
+                event.listen(
+                    self._engine,
+                    "connect",
+                    _postgres_setup(self.lock_timeout, self.statement_timeout),
+                )
         persistent = not self._memory
         self.capabilities = Capabilities(
             persistent=persistent, multi_process=persistent, migrations=True
@@ -631,7 +772,7 @@ class SqlStore:
         self._shown = (
             f"sqlite:///{parsed.database or ':memory:'}"
             if self.dialect == "sqlite"
-            else parsed.render_as_string(hide_password=True)
+            else shown_url(parsed)
         )
         try:
             if upgrade or (upgrade is None and self.dialect == "sqlite"):
@@ -687,6 +828,12 @@ class SqlStore:
                 tx.before_begin("PRAGMA foreign_keys = OFF")
             conn = tx.conn(write=True)
             try:
+                if not sqlite:
+                    # A migration may rewrite a big table; lock waits stay bounded.
+                    tx.run(
+                        lambda c: c.exec_driver_sql("SET LOCAL statement_timeout = 0"),
+                        "preparing the upgrade",
+                    )
                 yield conn
                 if sqlite and tx.run(
                     lambda c: c.exec_driver_sql("PRAGMA foreign_key_check").first(),

@@ -65,6 +65,7 @@ from pipolicy.testing.contract.persistence import PersistenceContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
 from pipolicy.testing.contract.requests import RequestRepositoryContract
 from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
+from pipolicy.testing.contract.serialization import SerializationContract, racing_store
 from pipolicy.testing.contract.subjects import SubjectRepositoryContract
 from pipolicy.testing.contract.suite import BackendContract, SharedBackendContract
 from pipolicy.testing.contract.unit_of_work import UnitOfWorkContract
@@ -81,6 +82,7 @@ __all__ = [
     "ProvisionRepositoryContract",
     "RequestRepositoryContract",
     "RestrictionRepositoryContract",
+    "SerializationContract",
     "SharedBackendContract",
     "StoreFixtures",
     "SubjectRepositoryContract",
@@ -88,4 +90,5 @@ __all__ = [
     "assert_equivalent",
     "audit_chain",
     "contract_policy",
+    "racing_store",
 ]

@@ -1,8 +1,9 @@
 """The whole contract in one class: every concern together, for a store to subclass.
 
 :class:`BackendContract` gathers the concerns a store in one process must pass;
-:class:`SharedBackendContract` adds :class:`PersistenceContract` for a database that
-outlives the store and that several processes share.
+:class:`SharedBackendContract` adds :class:`PersistenceContract` and
+:class:`SerializationContract` for a database that outlives the store and that several
+processes share.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pipolicy.testing.contract.persistence import PersistenceContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
 from pipolicy.testing.contract.requests import RequestRepositoryContract
 from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
+from pipolicy.testing.contract.serialization import SerializationContract
 from pipolicy.testing.contract.subjects import SubjectRepositoryContract
 from pipolicy.testing.contract.unit_of_work import UnitOfWorkContract
 
@@ -35,6 +37,7 @@ class BackendContract(
     """The whole contract for a store in one process. Subclass it, provide ``store``."""
 
 
-class SharedBackendContract(BackendContract, PersistenceContract):
+class SharedBackendContract(BackendContract, PersistenceContract, SerializationContract):
     """The whole contract for a store whose data outlives it and that several processes
-    share (a database file or server). Also provide ``reopen_store``."""
+    share (a database file or server): also persistence, and per-subject serialization of
+    recording decisions. Also provide ``reopen_store``."""

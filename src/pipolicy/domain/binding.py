@@ -1,0 +1,123 @@
+"""Records bound to the audit log (R-SEC-3, Art. 23).
+
+The hash chain proves the log; nothing in it proved the record tables. Now the last event
+an operation appends carries, under ``payload["records"]``, a digest of every record the
+operation created or changed (``"consent:<id>": <sha256>``). Verification compares every
+current row with the latest digest the log holds for it, so a row edited, deleted or
+inserted outside pipolicy (a direct ``UPDATE`` on a consent, a deleted restriction) is
+reported with its kind and id.
+
+The digest is over a canonical form that does not depend on the backend: instants in
+UTC, sets sorted, enums by value, every field included.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timezone
+from typing import Any, cast
+
+import attrs
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.consents import Consent
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import Restriction
+from pipolicy.domain.subjects import Subject
+
+__all__ = ["Record", "RecordProblem", "bound_digests", "compare", "record_digest", "record_key"]
+
+Record = Subject | Consent | Acquisition | ProvisionRecord | Restriction | Request
+
+_KINDS: Mapping[type, str] = {
+    Subject: "subject",
+    Consent: "consent",
+    Acquisition: "acquisition",
+    ProvisionRecord: "provision",
+    Restriction: "restriction",
+    Request: "request",
+}
+
+
+def record_key(record: Record) -> str:
+    """``"<kind>:<id>"``: how the log names a record."""
+    return f"{_KINDS[type(record)]}:{record.id}"
+
+
+def _plain(value: object) -> object:
+    if attrs.has(type(value)):
+        fields = attrs.fields(cast(Any, type(value)))
+        return {f.name: _plain(getattr(value, f.name)) for f in fields}
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def record_digest(record: Record) -> str:
+    """SHA-256 of the record's canonical JSON form (every field, instants in UTC)."""
+    text = json.dumps(_plain(record), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bound_digests(events: Iterable[AuditEvent]) -> tuple[dict[str, str], bool]:
+    """The latest digest the log holds for each record, and whether the log binds records
+    from its first event (a log written before binding existed does not)."""
+    latest: dict[str, str] = {}
+    from_start = False
+    for event in events:
+        records = event.payload.get("records")
+        if isinstance(records, Mapping):
+            if event.seq == 1:
+                from_start = True
+            for key, digest in records.items():
+                latest[str(key)] = str(digest)
+    return latest, from_start
+
+
+@attrs.frozen
+class RecordProblem:
+    """A record row that does not match the log: ``what`` is edited, deleted or inserted."""
+
+    key: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.key.replace(':', ' ', 1)} was {self.what} outside pipolicy"
+
+
+def compare(
+    records: Sequence[Record], latest: Mapping[str, str], *, from_start: bool
+) -> list[RecordProblem]:
+    """Every row that differs from the latest digest the log holds for it.
+
+    A row the log never bound is reported as inserted only when the log binds records
+    from its start: rows written before an upgrade to binding are not suspects.
+    """
+    problems: list[RecordProblem] = []
+    seen: set[str] = set()
+    for record in records:
+        key = record_key(record)
+        seen.add(key)
+        digest = latest.get(key)
+        if digest is None:
+            if from_start:
+                problems.append(RecordProblem(key, "inserted"))
+        elif digest != record_digest(record):
+            problems.append(RecordProblem(key, "edited"))
+    problems += [RecordProblem(key, "deleted") for key in sorted(latest.keys() - seen)]
+    return problems

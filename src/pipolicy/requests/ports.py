@@ -1,0 +1,65 @@
+"""What the request workflow needs from the engine, and nothing more.
+
+The layers run one way: the engine builds the request service and hands it a
+:class:`RequestPort`; nothing under :mod:`pipolicy.requests` imports
+:mod:`pipolicy.engine`. The engine provides the port with a small adapter over its own
+plumbing (one unit of work per call, the clock, ids, the audit log), so the workflow
+depends on these few operations rather than on the engine's private methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from pipolicy.domain.subjects import Subject
+from pipolicy.policy.model import Policy
+from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
+
+__all__ = ["RequestPort"]
+
+T = TypeVar("T")
+
+
+class RequestPort(Protocol):
+    """The engine as the request workflow uses it: policy, clock, ids, store and audit."""
+
+    @property
+    def policy(self) -> Policy:
+        """The policy the engine decides by."""
+        ...
+
+    def now(self) -> datetime:
+        """The engine's clock: the current instant, an aware datetime."""
+        ...
+
+    def new_id(self) -> str:
+        """A new unique id, for a request or a restriction."""
+        ...
+
+    def run(self, operation: Callable[[UnitOfWork], T], *, write: bool = True) -> T:
+        """Run ``operation`` in one unit of work on the engine's store and return its result.
+
+        With ``write`` the unit of work is committed (and retried on a concurrency
+        conflict); without it, it is read-only. Driver errors surface as
+        :class:`~pipolicy.errors.StorageError`.
+        """
+        ...
+
+    def subject_id(self, subject: Subject | str) -> str:
+        """The id of ``subject`` (a :class:`Subject` or its id), checked; raises
+        :class:`~pipolicy.errors.InvalidInput` for anything else."""
+        ...
+
+    def facts(self, uow: UnitOfWork, subject: Subject | str) -> SubjectFacts:
+        """The subject's records as read in ``uow``; raises
+        :class:`~pipolicy.errors.SubjectNotFound`."""
+        ...
+
+    def audit(
+        self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]
+    ) -> None:
+        """Append an audit event of ``kind`` about the subject, at the engine's current
+        instant, in ``uow``."""
+        ...
