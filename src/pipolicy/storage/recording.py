@@ -2,9 +2,9 @@
 
 The engine runs every writing operation through a :class:`RecordingUnit`: it notes each
 record the operation adds or changes, and holds the operation's audit events until the
-operation ends. Then the last event gets the digests of those records, read back from the
-unit of work as storage will keep them (:mod:`pipolicy.domain.binding`), and the events
-are appended in order. Storage adapters need nothing for this: it wraps their ports.
+operation ends. Then the last event gets the digests of those records as written (the
+contract guarantees storage keeps exactly those values; a subject changed in place is read
+back; :mod:`pipolicy.domain.binding`), and the events are appended in order. Storage adapters need nothing for this: it wraps their ports.
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ class _Tracked:
 
     def add(self, record: Any) -> None:
         self._inner.add(record)
-        self._unit.touch(self._kind, record.id, getattr(record, "subject_id", record.id))
+        self._unit.wrote(self._kind, record)
 
     def update(self, record: Any) -> None:
         self._inner.update(record)
-        self._unit.touch(self._kind, record.id, record.subject_id)
+        self._unit.wrote(self._kind, record)
 
     def mark_left(self, subject_id: str, at: datetime) -> None:
         self._inner.mark_left(subject_id, at)
-        self._unit.touch("subject", subject_id, subject_id)
+        self._unit.changed_subject(subject_id)
 
 
 class RecordingUnit:
@@ -50,7 +50,7 @@ class RecordingUnit:
     def __init__(self, inner: Any) -> None:
         self._inner = inner
         self._staged: list[Stage] = []
-        self._touched: dict[str, tuple[str, str, str]] = {}
+        self._written: dict[str, Record | None] = {}
         self.subjects = _Tracked(inner.subjects, self, "subject")
         self.consents = _Tracked(inner.consents, self, "consent")
         self.acquisitions = _Tracked(inner.acquisitions, self, "acquisition")
@@ -61,31 +61,19 @@ class RecordingUnit:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def touch(self, kind: str, record_id: str, subject_id: str) -> None:
-        self._touched[f"{kind}:{record_id}"] = (kind, record_id, subject_id)
+    def wrote(self, kind: str, record: Record) -> None:
+        """A record as written: the contract guarantees storage keeps exactly this value,
+        so its digest needs no read back."""
+        self._written[f"{kind}:{record.id}"] = record
+
+    def changed_subject(self, subject_id: str) -> None:
+        """A subject changed in place (``mark_left``): read back when the operation ends."""
+        self._written[f"subject:{subject_id}"] = None
 
     def stage(
         self, kind: str, subject_id: str | None, payload: Mapping[str, object], at: datetime
     ) -> None:
         self._staged.append((kind, subject_id, payload, at))
-
-    def _read_back(self, kind: str, record_id: str, subject_id: str) -> Record | None:
-        inner = self._inner
-        if kind == "subject":
-            found: Record | None = inner.subjects.get(record_id)
-            return found
-        if kind == "consent":
-            found = inner.consents.get(record_id)
-            return found
-        if kind == "request":
-            found = inner.requests.get(record_id)
-            return found
-        repo = {
-            "acquisition": inner.acquisitions,
-            "provision": inner.provisions,
-            "restriction": inner.restrictions,
-        }[kind]
-        return next((r for r in repo.for_subject(subject_id) if r.id == record_id), None)
 
     def flush(
         self,
@@ -94,15 +82,16 @@ class RecordingUnit:
     ) -> None:
         """Append the held events through ``append``; the last carries the digests (an
         operation that wrote records but no event gets a ``records.written`` one at ``at``)."""
-        if not self._staged and not self._touched:
+        if not self._staged and not self._written:
             return
         digests: dict[str, str] = {}
-        for key, (record_kind, record_id, owner) in sorted(self._touched.items()):
-            record = self._read_back(record_kind, record_id, owner)
+        for key, record in sorted(self._written.items()):
+            if record is None:  # changed in place: as storage now holds it
+                record = self._inner.subjects.get(key.partition(":")[2])
             if record is not None:
                 digests[key] = record_digest(record)
         staged: list[Stage] = self._staged
-        self._staged, self._touched = [], {}
+        self._staged, self._written = [], {}
         if digests:
             if not staged:
                 staged = [("records.written", None, {}, at)]
