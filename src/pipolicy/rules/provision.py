@@ -22,7 +22,7 @@ from pipolicy.rules.common import (
     recipient_consent,
     restriction_reason,
 )
-from pipolicy.rules.use import usable_for
+from pipolicy.rules.use import within_purpose
 from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = ["ProvisionQuery", "decide_provision"]
@@ -200,7 +200,9 @@ def _not_usable(
     """The denial when the business itself may not use the data for the provision's
     purpose (the arrangement ``rule`` then cannot carry it either), else None."""
     assert q.purpose is not None  # every caller checked the purpose first
-    use = usable_for(policy, facts, q.purpose, q.items, now, ctx)
+    # Restrictions (a suspension of use covers provision too) and held items were checked
+    # at the top of decide_provision; what is left is the scope of use.
+    use = within_purpose(policy, facts, q.purpose, q.items, now, ctx)
     if use.allowed:
         return None
     why = (

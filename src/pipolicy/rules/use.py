@@ -30,7 +30,7 @@ from pipolicy.rules.common import (
 )
 from pipolicy.storage.repositories import SubjectFacts
 
-__all__ = ["UseQuery", "decide_use", "usable_for"]
+__all__ = ["UseQuery", "decide_use", "within_purpose"]
 
 
 @attrs.frozen
@@ -86,32 +86,7 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
         if purpose.categories and facts.subject.category not in purpose.categories:
             return Decision.deny((_wrong_category(q.purpose, purpose),), (ART_18_1, pclause), **ctx)
         return exemption_decision(policy, q.exemption, q.justification, "use", ctx)
-    return _within_purpose(policy, facts, q.purpose, q.items, now, ctx)
-
-
-def usable_for(
-    policy: Policy,
-    facts: SubjectFacts,
-    purpose: str,
-    items: frozenset[str],
-    now: datetime,
-    ctx: Mapping[str, Any],
-) -> Decision:
-    """May the business itself use ``items`` for ``purpose``, leaving actors aside?
-
-    Provision asks this first: a basis for giving data to someone (Art. 27) never widens
-    the purposes the data may be used for (Art. 18). An entrustee handles data on the
-    business's behalf (Art. 27(5)(i)), joint users share it for the purposes notified to
-    the person (Art. 27(5)(iii)), and a third party receives it for a purpose the person
-    was told of (R-TPP-1).
-    """
-    blocked = _blocked(facts, purpose, items, now, exempt=False)
-    if blocked is not None:
-        return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
-    missing = _missing(facts, items)
-    if missing is not None:
-        return Decision.deny((missing,), (ART_17_1,), **ctx)
-    return _within_purpose(policy, facts, purpose, items, now, ctx)
+    return within_purpose(policy, facts, q.purpose, q.items, now, ctx)
 
 
 def _blocked(
@@ -155,7 +130,7 @@ def _wrong_category(name: str, purpose: Purpose) -> str:
     )
 
 
-def _within_purpose(
+def within_purpose(
     policy: Policy,
     facts: SubjectFacts,
     name: str,
@@ -163,7 +138,12 @@ def _within_purpose(
     now: datetime,
     ctx: Mapping[str, Any],
 ) -> Decision:
-    """Scope of use: declared items, notified purposes, categories, permission (Art. 18(1))."""
+    """Scope of use: declared items, notified purposes, categories, permission (Art. 18(1)).
+
+    Provision asks this too: a basis for giving data to someone (Art. 27) never widens the
+    purposes the data may be used for (Art. 18). Restrictions and held items are checked
+    by each caller first (a suspension of use covers provision as well).
+    """
     purpose = policy.purposes[name]
     pclause = clause("purposes", name)
     undeclared = _undeclared(name, purpose.all_items, items, ctx)
