@@ -17,21 +17,11 @@ from functools import partial
 from pathlib import Path
 
 import pipolicy as pp
-from pipolicy.backends.sql import SqlStore
+from pipolicy.backends.sql import METADATA, SqlStore
 
 JST = timezone(timedelta(hours=9))
-TABLES = [
-    f"pipolicy_{t}"
-    for t in (
-        "audit",
-        "restrictions",
-        "requests",
-        "provisions",
-        "consents",
-        "acquisitions",
-        "subjects",
-    )
-]
+# Every table pipolicy keeps, those referring to others first (to empty them in order).
+TABLES = [t.name for t in reversed(METADATA.sorted_tables)]
 
 
 def _rate(fn: Callable[[], object], seconds: float) -> float:

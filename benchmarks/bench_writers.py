@@ -20,18 +20,19 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pipolicy as pp
-from pipolicy.backends.sql import SqlStore
+from pipolicy.backends.sql import METADATA, SqlStore
 from pipolicy.testing import contract_policy
 
 JST = timezone(timedelta(hours=9))
-TABLES = ("audit", "restrictions", "requests", "provisions", "consents", "acquisitions", "subjects")
+# Every table pipolicy keeps, those referring to others first (to empty them in order).
+TABLES = [t.name for t in reversed(METADATA.sorted_tables)]
 
 
 def _reset(url: str) -> None:
     store = SqlStore(url, upgrade=True)
     with store.engine.begin() as conn:
         for table in TABLES:
-            conn.exec_driver_sql(f"DELETE FROM pipolicy_{table}")
+            conn.exec_driver_sql(f"DELETE FROM {table}")
     store.close()
 
 

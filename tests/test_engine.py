@@ -100,7 +100,7 @@ class FlakyStore(MemoryStore):
         super().__init__()
         self.broken = False
 
-    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
         uow = super().unit_of_work(read_only=read_only)
         if self.broken:
 
@@ -134,8 +134,8 @@ def test_a_failure_midway_keeps_nothing() -> None:
     assert isinstance(store, MemoryStore)
     original = store.unit_of_work
 
-    def failing_uow(*, read_only: bool = False) -> MemoryUnitOfWork:
-        uow = original(read_only=read_only)
+    def failing_uow(*, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
+        uow = original(read_only=read_only, snapshot=snapshot)
 
         def fail(record: pp.ProvisionRecord) -> None:
             raise RuntimeError("disk full")
@@ -338,7 +338,7 @@ class RacingStore(MemoryStore):
         super().__init__()
         self.raced = False
 
-    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
         uow = super().unit_of_work(read_only=read_only)
         if not self.raced:
             self.raced = True
@@ -364,7 +364,7 @@ class ContendedStore(MemoryStore):
         self.losses = losses
         self.read_only_calls = 0
 
-    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
         self.read_only_calls += read_only
         uow = super().unit_of_work(read_only=read_only)
         original_commit = uow.commit

@@ -53,6 +53,7 @@ from pipolicy.errors import (
     UnknownItem,
     UnknownPurpose,
     UnknownRecipient,
+    UnreadableAuditEvent,
     UseDenied,
 )
 from pipolicy.examples import example_policy, example_policy_names, example_policy_path
@@ -152,6 +153,7 @@ __all__ = [
     "UnknownItem",
     "UnknownPurpose",
     "UnknownRecipient",
+    "UnreadableAuditEvent",
     "UseDenied",
     "__version__",
     "aggregate",

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TextIO
 
 from pipolicy.clock import FixedClock, SystemClock
-from pipolicy.domain.audit import AuditEvent, checkpoint_of, verify_log
+from pipolicy.domain.audit import AuditEvent, AuditReport, checkpoint_of, verify_log
 from pipolicy.domain.consents import Evidence
 from pipolicy.domain.decisions import Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint
 from pipolicy.engine import Engine
-from pipolicy.errors import PipolicyError, PolicyError, ProvisionDenied
+from pipolicy.errors import PipolicyError, PolicyError, ProvisionDenied, UnreadableAuditEvent
 from pipolicy.examples import example_policy_path
 from pipolicy.policy.loading import load_policy
 from pipolicy.storage.registry import open_store, redact_url
@@ -163,14 +163,20 @@ def _events(url: str) -> list[AuditEvent]:
     store = open_store(url)
     try:
         with store.unit_of_work() as uow:
-            return list(uow.audit.scan())
+            uow.audit.settle()  # events still queued get their positions first
+            events = list(uow.audit.scan())
+            uow.commit()
+            return events
     finally:
         store.close()
 
 
 def _audit_verify(url: str, trusted: str | None, out: TextIO) -> int:
     checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
-    report = verify_log(_events(url), checkpoint)
+    try:
+        report = verify_log(_events(url), checkpoint)
+    except UnreadableAuditEvent as e:
+        report = AuditReport(False, e.seq - 1, e.seq, str(e))
     if report.ok:
         against = f", extending the trusted checkpoint of {checkpoint.size}" if checkpoint else ""
         print(f"audit log verified: {report.events} events{against}", file=out)

@@ -26,10 +26,10 @@ from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, instant
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import (
+    AuditEntry,
     AuditEvent,
     AuditReport,
     checkpoint_of,
-    next_event,
     prove_inclusion,
     verify_log,
 )
@@ -52,6 +52,7 @@ from pipolicy.errors import (
     StorageError,
     SubjectNotFound,
     UnknownCategory,
+    UnreadableAuditEvent,
     UseDenied,
 )
 from pipolicy.policy.model import Policy
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
     from pipolicy.requests.service import RequestService
     from pipolicy.requests.sources import DataSource
 
-__all__ = ["AuditPositionTaken", "Engine", "RetentionEntry"]
+__all__ = ["Engine", "RetentionEntry"]
 
 _name = name
 
@@ -89,10 +90,6 @@ def _all_records(uow: UnitOfWork) -> list[Record]:
         found += uow.restrictions.for_subject(sid)
         found += uow.requests.for_subject(sid)
     return found
-
-
-class AuditPositionTaken(ConcurrencyConflict):
-    """Another writer appended to the audit log first; the engine retries the operation."""
 
 
 @attrs.frozen
@@ -193,18 +190,20 @@ class Engine:
     def now(self) -> datetime:
         return instant(self.clock.now(), "clock.now()")
 
-    def _run(self, operation: Callable[[UnitOfWork], T], *, write: bool = True) -> T:
-        """Run ``operation`` in one unit of work.
+    def _run(
+        self, operation: Callable[[UnitOfWork], T], *, write: bool = True, snapshot: bool = False
+    ) -> T:
+        """Run ``operation`` in one unit of work (``snapshot``: a read of many rows that
+        must see one state of the store).
 
-        A :class:`ConcurrencyConflict` means another writer changed the same records (or
-        took the next audit position) first; since ``operation`` reads fresh facts each
-        time, running it again is safe. Retries are bounded. A :class:`Denied` raised by
-        a recording call keeps what was written before it (the audit event of the
-        denial), then propagates.
+        A :class:`ConcurrencyConflict` means another writer changed the same records
+        first; since ``operation`` reads fresh facts each time, running it again is safe.
+        Retries are bounded. A :class:`Denied` raised by a recording call keeps what was
+        written before it (the audit event of the denial), then propagates.
         """
         for attempt in range(_CONFLICT_RETRIES):
             try:
-                with self.store.unit_of_work(read_only=not write) as inner:
+                with self.store.unit_of_work(read_only=not write, snapshot=snapshot) as inner:
                     uow: UnitOfWork = RecordingUnit(inner) if write else inner
                     try:
                         result = operation(uow)
@@ -253,11 +252,8 @@ class Engine:
         payload: Mapping[str, object],
         at: datetime,
     ) -> None:
-        event = next_event(uow.audit.last(), at, kind, subject_id, payload)
-        try:
-            uow.audit.append(event)
-        except ConcurrencyConflict as e:
-            raise AuditPositionTaken(str(e)) from e
+        # No read of the log's tail: the store's sequencer places the entry.
+        uow.audit.append(AuditEntry.of(at, kind, subject_id, payload))
 
     def _flush(self, uow: UnitOfWork) -> None:
         if isinstance(uow, RecordingUnit):
@@ -905,15 +901,28 @@ class Engine:
 
         return self._run(op, write=False)
 
+    def _placed(self, read: Callable[[UnitOfWork], T]) -> T:
+        """``read`` the log after every event appended so far has its position (a
+        checkpoint or a proof covers placed events only)."""
+
+        def settle(uow: UnitOfWork) -> None:
+            uow.audit.settle()
+
+        self._run(settle)
+        return self._run(read, write=False, snapshot=True)
+
     def audit_events(self) -> Iterator[AuditEvent]:
         """The audit log, oldest first."""
-        return iter(self._run(lambda uow: list(uow.audit.scan()), write=False))
+        return iter(self._placed(lambda uow: list(uow.audit.scan())))
 
     def verify_audit(self, trusted: Checkpoint | None = None) -> AuditReport:
         """Recompute the hash chain and the Merkle tree; the report says where the log
         breaks, if it does (R-SEC-3). With ``trusted``, a checkpoint kept outside the
         database, also prove that the log still extends it: truncation or a rewrite before
-        it is reported (``ok=False``), which the chain alone cannot see.
+        it is reported (``ok=False``), which the chain alone cannot see. Every record row
+        is compared with the latest digest the log holds for it. A row that cannot be
+        read is reported, not raised. Verification writes nothing (events still queued
+        for their positions count as the log's end).
 
         Raises :class:`InvalidInput` if ``trusted`` is not a :class:`Checkpoint`.
         """
@@ -921,12 +930,16 @@ class Engine:
             raise InvalidInput("trusted must be a pp.Checkpoint (pp.Checkpoint.parse(text))")
 
         def op(uow: UnitOfWork) -> AuditReport:
-            events = list(uow.audit.scan())
+            try:
+                events = list(uow.audit.scan())
+            except UnreadableAuditEvent as e:
+                return AuditReport(False, e.seq - 1, e.seq, str(e))
             report = verify_log(events, trusted)
             if not report.ok:
                 return report
-            latest, from_start = bound_digests(events)
             try:
+                queued = uow.audit.pending()
+                latest, from_start = bound_digests([*events, *queued])
                 records = _all_records(uow)
             except Exception as e:  # a row edited into something pipolicy cannot read
                 return AuditReport(
@@ -945,16 +958,17 @@ class Engine:
                 False, report.events, None, f"records differ from the log: {listed}{more}"
             )
 
-        return self._run(op, write=False)
+        return self._run(op, write=False, snapshot=True)
 
     def checkpoint(self) -> Checkpoint:
         """The audit log's size and Merkle root now, to keep outside the database
-        (``str(cp)`` is one line; :meth:`Checkpoint.parse` reads it back).
+        (``str(cp)`` is one line; :meth:`Checkpoint.parse` reads it back). Events still
+        queued are placed first, so the checkpoint covers every event committed before.
 
         Raises :class:`AuditLogBroken` if the log does not verify: a checkpoint of a
         tampered log would vouch for it.
         """
-        return self._run(lambda uow: checkpoint_of(list(uow.audit.scan()), self.now()), write=False)
+        return self._placed(lambda uow: checkpoint_of(list(uow.audit.scan()), self.now()))
 
     def inclusion_proof(self, seq: int, checkpoint: Checkpoint) -> InclusionProof:
         """The proof that event ``seq`` is in the log ``checkpoint`` describes, which
@@ -969,7 +983,9 @@ class Engine:
         if not isinstance(seq, int) or isinstance(seq, bool):
             raise InvalidInput("seq must be an event's position, an int from 1")
         return self._run(
-            lambda uow: prove_inclusion(list(uow.audit.scan()), seq, checkpoint), write=False
+            lambda uow: prove_inclusion(list(uow.audit.scan()), seq, checkpoint),
+            write=False,
+            snapshot=True,
         )
 
 

@@ -180,6 +180,21 @@ class CommitOutcomeUnknown(StorageError):
     """
 
 
+class UnreadableAuditEvent(StorageError):
+    """A row of the audit log cannot be read as an event (edited outside pipolicy, or
+    corrupt). ``seq`` is its position; :meth:`Engine.verify_audit` reports it as broken.
+
+    .. versionadded:: 0.3.0
+    """
+
+    def __init__(self, seq: int, why: str) -> None:
+        self.seq = seq
+        super().__init__(
+            f"audit event {seq} cannot be read ({why}): it was changed outside pipolicy or "
+            "is corrupt; run engine.verify_audit() and restore it from a backup"
+        )
+
+
 class BackendNotFound(StorageError, ImportError):
     """No backend is registered for a store URL's scheme, or its extra is not installed."""
 

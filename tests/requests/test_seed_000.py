@@ -12,7 +12,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.audit import next_event
+from pipolicy.domain.audit import AuditEntry
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.requests import FindingKind, MemorySource
 from pipolicy.storage.repositories import Store
@@ -114,7 +114,7 @@ def test_r_req_7_each_refused_attempt_is_reported_but_is_no_ground(
 def import_audit(store: Store, kind: str, subject_id: str, payload: dict[str, object]) -> None:
     """Append an event from an older system's log, chained like pipolicy's own."""
     with store.unit_of_work() as uow:
-        uow.audit.append(next_event(uow.audit.last(), T0, kind, subject_id, payload))
+        uow.audit.append(AuditEntry.of(T0, kind, subject_id, payload))
         uow.commit()
 
 

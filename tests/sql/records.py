@@ -118,7 +118,7 @@ def store_records(store: Store, found: Records) -> None:
         uow.requests.add(found.request)
         uow.restrictions.add(found.restriction)
         for event in found.events:
-            uow.audit.append(event)
+            uow.audit.append(event.entry)
         uow.commit()
 
 

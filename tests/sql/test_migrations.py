@@ -16,11 +16,11 @@ from alembic.runtime.migration import MigrationContext
 from pipolicy.backends.sql import METADATA, SqlStore, head_revision, migrate, upgrade
 from pipolicy.backends.sql.migrate import alembic_config
 from pipolicy.backends.sql.tables import VERSION_TABLE
-from pipolicy.domain.audit import verify_chain
+from pipolicy.domain.audit import AuditEntry, verify_chain
 from pipolicy.errors import StorageError
 from pipolicy.testing import assert_equivalent
 
-from .records import expected, read_records, records, store_records
+from .records import T0, expected, read_records, records, store_records
 
 PIPOLICY_TABLES = {t.name for t in METADATA.sorted_tables}
 
@@ -90,8 +90,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -133,7 +133,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0003_later.py").write_text(source)
+    (scripts / "versions" / "0004_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -142,15 +142,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0002")  # the database as today's pipolicy leaves it
+        store.upgrade("0003")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0002"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0003
         assert store.revision() == "0003"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0004
+        assert store.revision() == "0004"
     finally:
         store.close()
 
@@ -177,8 +177,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -202,7 +202,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0002"
+        assert store.revision() == "0003"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -218,6 +218,7 @@ def test_the_migration_scripts_ship_inside_the_package() -> None:
         "script.py.mako",
         "versions/0001_initial.py",
         "versions/0002_recipient_scope_audit_index.py",
+        "versions/0003_audit_queue.py",
     ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
@@ -247,14 +248,49 @@ def test_0002_gives_existing_restrictions_every_recipient_and_indexes_the_audit_
                     {k: sa.literal(v, RESTRICTIONS.c[k].type) for k, v in row.items()}
                 )
             )
-        store.upgrade()
+        store.upgrade("0002")
         assert store.revision() == "0002"
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(read_only=True) as uow:
             [stored] = uow.restrictions.for_subject("s-1")
         assert_equivalent(stored, old)
         assert stored.recipients == frozenset()
         with store.engine.connect() as conn:
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("pipolicy_audit")}
         assert "ix_pipolicy_audit_subject_id" in indexes
+    finally:
+        store.close()
+
+
+def test_r_sec_3_0003_keeps_a_log_written_before_the_queue_and_chains_after_it(
+    shared_url: str,
+) -> None:
+    """A store written by the 0002 schema (events placed by their writers, no queue):
+    after the upgrade its events and checkpoints still verify, and new events, queued
+    or not, continue the same chain."""
+    from pipolicy.backends.sql import rows
+    from pipolicy.backends.sql.tables import AUDIT, CONSENTS, SUBJECTS
+
+    old = records(0)
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0002")
+        with store.engine.begin() as conn:  # as pipolicy 0.2 wrote them
+            conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
+            conn.execute(sa.insert(CONSENTS), [rows.consent_to_row(old.consent)])
+            conn.execute(sa.insert(AUDIT), [rows.audit_to_row(e) for e in old.events])
+        store.upgrade()
+        assert store.revision() == "0003"
+        later = AuditEntry.of(T0, "test.later", old.subject.id, {"n": "later"})
+        with store.unit_of_work() as uow:
+            uow.audit.append(later)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            uow.audit.settle()
+            events = list(uow.audit.scan())
+            uow.commit()
+        assert_equivalent(events[: len(old.events)], list(old.events))
+        assert events[-1].entry == later
+        assert events[-1].prev_hash == old.events[-1].hash
+        assert verify_chain(events).ok
     finally:
         store.close()

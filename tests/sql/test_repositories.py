@@ -30,7 +30,7 @@ def test_scans_page_through_large_tables_in_order(sql_store: SqlStore) -> None:
         events.append(last)
     with sql_store.unit_of_work() as uow:
         for event in events:
-            uow.audit.append(event)
+            uow.audit.append(event.entry)
         uow.commit()
     with sql_store.unit_of_work() as uow:
         assert [a.id for a in uow.acquisitions.scan()] == [a.id for a in made]

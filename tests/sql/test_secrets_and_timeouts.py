@@ -24,9 +24,8 @@ from sqlalchemy import exc as sa_exc
 import pipolicy as pp
 from pipolicy.backends.sql import SqlStore
 from pipolicy.backends.sql.errors import translating
-from pipolicy.backends.sql.store import WRITER_LOCK_KEY
 from pipolicy.backends.sql.tables import SUBJECTS
-from pipolicy.domain.audit import next_event
+from pipolicy.domain.audit import AuditEntry
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     BackendNotFound,
@@ -144,10 +143,10 @@ def test_r_sec_3_a_failing_statement_hides_its_parameters(
         with store.unit_of_work() as uow:
             uow.subjects.add(Subject("s-1", REF, T0))
             uow.commit()
-        _drop(store, "pipolicy_audit", "pipolicy_requests")
+        _drop(store, "pipolicy_audit", "pipolicy_audit_queue", "pipolicy_requests")
         failures: list[PipolicyError] = []
         with pytest.raises(StorageError) as raised, store.unit_of_work() as uow:
-            uow.audit.append(next_event(None, T0, "x", "s-1", {"ref": REF, "email": VALUE}))
+            uow.audit.append(AuditEntry.of(T0, "x", "s-1", {"ref": REF, "email": VALUE}))
         failures.append(raised.value)
         with pytest.raises(StorageError) as raised, store.unit_of_work() as uow:
             uow.requests.add(attrs.evolve(found.request, details={"email": VALUE}))
@@ -370,24 +369,30 @@ def _url_with(postgres_url: str, **query: str) -> str:
 def test_r_sec_3_a_held_writer_lock_is_a_storage_error_in_bounded_time(
     postgres_url: str, logs: pytest.LogCaptureFixture
 ) -> None:
+    """Another session holds the person's row (a writer about them that hangs): a writer
+    about the same person waits ``lock_timeout``, then fails closed."""
     store = SqlStore(_url_with(postgres_url, lock_timeout="0.5"), upgrade=True)
+    _add_subject(store, "s-1")
     holding = threading.Event()
     release = threading.Event()
 
     def hold() -> None:
         with store.engine.connect() as conn:
-            conn.execute(sa.select(sa.func.pg_advisory_lock(WRITER_LOCK_KEY)))
+            conn.execute(sa.text("SELECT id FROM pipolicy_subjects WHERE id = 's-1' FOR UPDATE"))
             holding.set()
             release.wait(10)
-            conn.execute(sa.select(sa.func.pg_advisory_unlock(WRITER_LOCK_KEY)))
+            conn.rollback()
 
     holder = threading.Thread(target=hold)
     holder.start()
     try:
         assert holding.wait(10)
         started = time.monotonic()
-        with pytest.raises(StorageError, match="lock_timeout") as raised:
-            _add_subject(store, "s-1")
+        with (
+            pytest.raises(StorageError, match="lock_timeout") as raised,
+            store.unit_of_work() as uow,
+        ):
+            uow.facts("s-1")
         assert time.monotonic() - started < 5
         _assert_clean(raised.value, store, caplog=logs)
     finally:

@@ -125,3 +125,43 @@ def test_r_sec_3_a_consent_inserted_outside_pipolicy_is_reported(
     )
     report = engine.verify_audit()
     assert not report.ok and "consent forged-consent was inserted" in (report.problem or "")
+
+
+AUDIT_GARBAGE = {
+    "a payload that is not an object": "UPDATE pipolicy_audit SET payload = '7' WHERE seq = :seq",
+    "a hash that is not a digest": "UPDATE pipolicy_audit SET hash = 'nope' WHERE seq = :seq",
+    "an offset no clock has": "UPDATE pipolicy_audit SET at_offset = 99999999 WHERE seq = :seq",
+}
+
+
+@pytest.mark.parametrize("edit", sorted(AUDIT_GARBAGE))
+def test_r_sec_3_a_malformed_audit_row_is_reported_with_its_position_not_raised(
+    world: tuple[pp.Engine, SqlStore, dict[str, str]], edit: str
+) -> None:
+    engine, store, _ = world
+    events = list(engine.audit_events())
+    _sql(store, AUDIT_GARBAGE[edit], seq=3)
+    report = engine.verify_audit()
+    assert not report.ok
+    assert report.first_bad_seq == 3, report
+    assert "audit event 3 cannot be read" in (report.problem or "")
+    assert report.events == 2  # the events before it were read and verified
+    assert len(events) > 3
+
+
+def test_r_sec_3_audit_json_the_driver_cannot_decode_is_reported_with_its_position(
+    sqlite_url: str,
+) -> None:
+    """SQLite keeps JSON as text, so a direct edit can leave text that is not JSON (the
+    whole page then fails to load); PostgreSQL's json type refuses it on write."""
+    store = SqlStore(sqlite_url)
+    try:
+        engine = pp.Engine(pp.example_policy("indigo_blue"), store=store, clock=pp.FixedClock(NOW))
+        for n in range(5):
+            engine.register_subject(f"json-{n}", category="customer")
+        _sql(store, "UPDATE pipolicy_audit SET payload = '{not json' WHERE seq = :seq", seq=4)
+        report = engine.verify_audit()
+        assert not report.ok and report.first_bad_seq == 4, report
+        assert "cannot be read" in (report.problem or "")
+    finally:
+        store.close()

@@ -21,7 +21,7 @@ import attrs
 from typing_extensions import Self
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -193,15 +193,19 @@ class _Requests(_Repo):
 
 
 class _Audit(_Repo):
-    def append(self, event: AuditEvent) -> None:
-        if event.seq != len(self._s.audit) + 1:
-            raise ConcurrencyConflict(f"audit position {event.seq} is not the next free one")
-        _append(self._s.audit, event, self._undo)  # type: ignore[arg-type]
+    # One writer at a time (the store's lock): entries are placed as they are appended.
+    def append(self, entry: AuditEntry) -> None:
+        log = self._s.audit
+        (event,) = sequence(log[-1] if log else None, [entry])
+        _append(log, event, self._undo)  # type: ignore[arg-type]
         if event.subject_id is not None:
             _append(self._s.audit_by_subject[event.subject_id], event, self._undo)  # type: ignore[arg-type]
 
-    def last(self) -> AuditEvent | None:
-        return self._s.audit[-1] if self._s.audit else None
+    def pending(self) -> list[AuditEntry]:
+        return []
+
+    def settle(self) -> None:
+        return None
 
     def scan(self) -> Iterator[AuditEvent]:
         yield from list(self._s.audit)
@@ -293,8 +297,9 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._closed = False
 
-    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
-        # One lock serves readers and writers alike: memory operations are short.
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
+        # One lock serves readers and writers alike (so every unit reads one state):
+        # memory operations are short.
         return MemoryUnitOfWork(self)
 
     def close(self) -> None:

@@ -1,10 +1,24 @@
 """Audit events and their hash chain (Art. 23, R-SEC-3).
 
+A writer appends an :class:`AuditEntry` (what happened, when, about whom) without
+reading the log's tail; the store's sequencer later gives entries their positions and
+hashes in a batch (:func:`sequence`), inline where the backend has one writer anyway.
+So writers about different people never wait on one hot row (the transparency-log
+design of RFC 6962 and Trillian: an unsequenced queue, then a sequencer).
+
 Each event's hash covers its own content and the previous event's hash, so changing,
 removing or reordering any event breaks every hash after it. The events' hashes are also
 the leaves of a Merkle tree (:mod:`pipolicy.domain.merkle`), whose checkpoints, kept
-outside the database, show truncation and rewriting the chain alone cannot. Payloads hold names of
-policy entries and opaque ids, never personal data values.
+outside the database, show truncation and rewriting the chain alone cannot. Payloads
+hold names of policy entries and opaque ids, never personal data values.
+
+What is hashed, so a verifier in another language can recompute it: the SHA-256 of the
+UTF-8 JSON array ``[seq, at, kind, subject_id, payload, prev_hash]`` with object keys
+sorted, no whitespace (``","`` and ``":"``), non-ASCII escaped as ``\\uXXXX``, and ``at``
+in UTC as ISO 8601 (``2026-04-01T00:00:00+00:00``, microseconds when non-zero). Payloads
+hold only strings, integers, booleans, null, lists and objects (no floats), so for them
+this form is RFC 8785's except for the ASCII escaping, which is kept so logs written
+before this note still verify.
 """
 
 from __future__ import annotations
@@ -27,12 +41,14 @@ from pipolicy.errors import AuditLogBroken, InvalidInput
 
 __all__ = [
     "GENESIS",
+    "AuditEntry",
     "AuditEvent",
     "AuditReport",
     "chain_hash",
     "checkpoint_of",
     "next_event",
     "prove_inclusion",
+    "sequence",
     "verify_chain",
     "verify_log",
 ]
@@ -40,8 +56,38 @@ __all__ = [
 GENESIS = "0" * 64
 
 
+def _clean(payload: Mapping[str, object]) -> Mapping[str, object]:
+    """The payload as JSON storage gives it back (tuples as lists, dates as text), so
+    what is hashed is what is read: encoded once, here, when the entry is made."""
+    cleaned: Mapping[str, object] = json.loads(
+        json.dumps(dict(payload), sort_keys=True, default=str)
+    )
+    return cleaned
+
+
+@attrs.frozen
+class AuditEntry:
+    """An event before the sequencer has placed it: what a writer appends.
+
+    Build one with :meth:`of`, which gives the payload its stored form.
+    """
+
+    at: datetime
+    kind: str
+    subject_id: str | None
+    payload: Mapping[str, object]
+
+    @classmethod
+    def of(
+        cls, at: datetime, kind: str, subject_id: str | None, payload: Mapping[str, object]
+    ) -> AuditEntry:
+        return cls(at, kind, subject_id, _clean(payload))
+
+
 @attrs.frozen
 class AuditEvent:
+    """An event in the log: an entry with its position, its predecessor's hash and its own."""
+
     seq: int
     at: datetime
     kind: str
@@ -49,6 +95,11 @@ class AuditEvent:
     payload: Mapping[str, object]
     prev_hash: str
     hash: str
+
+    @property
+    def entry(self) -> AuditEntry:
+        """What was appended, without the position the sequencer gave it."""
+        return AuditEntry(self.at, self.kind, self.subject_id, self.payload)
 
 
 def chain_hash(
@@ -77,13 +128,31 @@ def next_event(
     payload: Mapping[str, object],
 ) -> AuditEvent:
     """The event that follows ``last`` in the chain."""
+    return _placed(last, AuditEntry.of(at, kind, subject_id, payload))
+
+
+def _placed(last: AuditEvent | None, entry: AuditEntry) -> AuditEvent:
     seq = 1 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash
-    # Round-trip the payload through JSON so what is hashed is what storage returns.
-    clean = json.loads(json.dumps(dict(payload), sort_keys=True, default=str))
+    at, kind, subject_id, payload = entry.at, entry.kind, entry.subject_id, entry.payload
     return AuditEvent(
-        seq, at, kind, subject_id, clean, prev, chain_hash(seq, at, kind, subject_id, clean, prev)
+        seq,
+        at,
+        kind,
+        subject_id,
+        payload,
+        prev,
+        chain_hash(seq, at, kind, subject_id, payload, prev),
     )
+
+
+def sequence(last: AuditEvent | None, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
+    """The sequencer's step: place ``entries``, in order, after ``last``."""
+    placed: list[AuditEvent] = []
+    for entry in entries:
+        last = _placed(last, entry)
+        placed.append(last)
+    return placed
 
 
 @attrs.frozen

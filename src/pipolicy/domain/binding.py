@@ -23,7 +23,7 @@ from typing import Any, cast
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -74,15 +74,16 @@ def record_digest(record: Record) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def bound_digests(events: Iterable[AuditEvent]) -> tuple[dict[str, str], bool]:
+def bound_digests(events: Iterable[AuditEvent | AuditEntry]) -> tuple[dict[str, str], bool]:
     """The latest digest the log holds for each record, and whether the log binds records
-    from its first event (a log written before binding existed does not)."""
+    from its first event (a log written before binding existed does not). ``events`` is
+    the whole log in order, entries still queued for their positions last."""
     latest: dict[str, str] = {}
     from_start = False
-    for event in events:
+    for n, event in enumerate(events):
         records = event.payload.get("records")
         if isinstance(records, Mapping):
-            if event.seq == 1:
+            if n == 0:
                 from_start = True
             for key, digest in records.items():
                 latest[str(key)] = str(digest)

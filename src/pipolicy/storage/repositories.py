@@ -18,7 +18,7 @@ import attrs
 from typing_extensions import Self
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -111,17 +111,30 @@ class RequestRepository(Protocol):
 
 
 class AuditLog(Protocol):
-    def append(self, event: AuditEvent) -> None:
-        """Append at ``event.seq``; raise ConcurrencyConflict if that position is taken."""
+    """The append-only log. Writers append entries without reading its tail; the store's
+    sequencer places them (positions and hashes, :func:`pipolicy.domain.audit.sequence`):
+    at once where the backend has one writer at a time, otherwise in batches, at the
+    latest when :meth:`settle` runs."""
+
+    def append(self, entry: AuditEntry) -> None:
+        """Add ``entry`` after everything appended before it; never conflicts."""
         ...
 
-    def last(self) -> AuditEvent | None: ...
+    def pending(self) -> list[AuditEntry]:
+        """Entries appended but not yet placed, in append order: this unit's own, and
+        others' that committed (always empty where the backend places entries at once)."""
+        ...
+
+    def settle(self) -> None:
+        """Place every pending entry (in a unit that writes; it commits with the unit)."""
+        ...
+
     def for_subject(self, subject_id: str) -> list[AuditEvent]:
-        """The events about one subject, in sequence order (for investigations)."""
+        """The placed events about one subject, in sequence order (for investigations)."""
         ...
 
     def scan(self) -> Iterator[AuditEvent]:
-        """All events in sequence order."""
+        """All placed events in sequence order."""
         ...
 
 
@@ -163,9 +176,11 @@ class Store(Protocol):
 
     @property
     def capabilities(self) -> Capabilities: ...
-    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> UnitOfWork:
         """A new transaction. ``read_only=True`` promises no writes, so a backend may skip
-        its write lock (the engine passes it for checks)."""
+        its write lock (the engine passes it for checks). ``snapshot=True`` asks that
+        every read in the unit see one state of the store, for reports over many rows
+        (verifying the audit log); a backend whose reads are always so may ignore it."""
         ...
 
     def close(self) -> None: ...

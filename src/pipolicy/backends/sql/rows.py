@@ -15,7 +15,7 @@ from typing import Any
 from pipolicy.clock import require_aware
 from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import Exemption
@@ -41,6 +41,8 @@ __all__ = [
     "audit_to_row",
     "consent_from_row",
     "consent_to_row",
+    "entry_from_row",
+    "entry_to_row",
     "provision_from_row",
     "provision_to_row",
     "put_instant",
@@ -365,8 +367,28 @@ def audit_to_row(e: AuditEvent) -> dict[str, Any]:
     return row
 
 
+def entry_to_row(e: AuditEntry) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "kind": e.kind,
+        "subject_id": e.subject_id,
+        "payload": _json_value(e.payload, "audit payload"),
+    }
+    put_instant(row, "at", e.at)
+    return row
+
+
+def entry_from_row(row: Row) -> AuditEntry:
+    return AuditEntry(
+        at=_get_required(row, "at"),
+        kind=row["kind"],
+        subject_id=row["subject_id"],
+        payload=row["payload"],
+    )
+
+
 def audit_from_row(row: Row) -> AuditEvent:
-    return AuditEvent(
+    """The event in ``row``; ``ValueError`` if a column holds what pipolicy never writes."""
+    event = AuditEvent(
         seq=row["seq"],
         at=_get_required(row, "at"),
         kind=row["kind"],
@@ -374,4 +396,18 @@ def audit_from_row(row: Row) -> AuditEvent:
         payload=row["payload"],
         prev_hash=row["prev_hash"],
         hash=row["hash"],
+    )
+    if not (
+        isinstance(event.kind, str)
+        and isinstance(event.subject_id, (str, type(None)))
+        and isinstance(event.payload, dict)
+        and all(_is_digest(h) for h in (event.prev_hash, event.hash))
+    ):
+        raise ValueError("a column holds a value of the wrong shape")
+    return event
+
+
+def _is_digest(value: object) -> bool:
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
     )

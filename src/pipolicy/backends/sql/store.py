@@ -10,13 +10,15 @@ it, by a rollback. How writers are kept apart, per database:
   for (SQLite's busy timeout), and the ``BEGIN`` is retried until ``lock_timeout``
   seconds have passed; then it fails with :class:`~pipolicy.errors.StorageError`.
   Nothing is ever dropped silently: a unit of work either commits or raises.
-* **PostgreSQL** runs at READ COMMITTED. Before its first write (or before reading the
-  audit log's last event) a unit of work takes a transaction-level advisory lock, so
-  writers append to the audit chain one after another and the chain cannot fork; the
-  primary key on ``seq`` would refuse a fork anyway. Reads take no lock. Every
-  connection has a ``lock_timeout`` and a ``statement_timeout``, and the pool pings a
-  connection before handing it out, so a held lock, a runaway statement or a dropped
-  connection becomes a :class:`~pipolicy.errors.StorageError` in bounded time.
+* **PostgreSQL** runs at READ COMMITTED. A unit of work that writes about a person locks
+  that person's row (``SELECT ... FOR UPDATE``) before reading their facts, so writers
+  about one person run one after another and writers about different people in
+  parallel. Audit entries go to a queue without reading the log's tail; at commit, the
+  writer that gets the sequencer's advisory lock without waiting places the queue in
+  one batch (the primary key on ``seq`` refuses a fork whatever happens). Reads take no
+  lock. Every connection has a ``lock_timeout`` and a ``statement_timeout``, and the
+  pool pings a connection before handing it out, so a held lock, a runaway statement or
+  a dropped connection becomes a :class:`~pipolicy.errors.StorageError` in bounded time.
 
 A COMMIT the database never answered raises :class:`~pipolicy.errors.CommitOutcomeUnknown`:
 it may have been kept. Engines hide bound parameters (``hide_parameters=True``) from
@@ -66,6 +68,7 @@ from pipolicy.backends.sql.errors import (
 from pipolicy.backends.sql.tables import (
     ACQUISITIONS,
     AUDIT,
+    AUDIT_QUEUE,
     CONSENTS,
     PROVISIONS,
     REQUESTS,
@@ -74,7 +77,7 @@ from pipolicy.backends.sql.tables import (
 )
 from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -86,6 +89,7 @@ from pipolicy.errors import (
     PipolicyError,
     StorageError,
     SubjectNotFound,
+    UnreadableAuditEvent,
 )
 from pipolicy.storage.registry import redact_url
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
@@ -164,8 +168,8 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
-WRITER_LOCK_KEY = _lock_key("pipolicy.writer")
-"""PostgreSQL advisory lock that orders writers (and so the audit chain)."""
+SEQUENCER_LOCK_KEY = _lock_key("pipolicy.audit.sequencer")
+"""PostgreSQL advisory lock held by the one writer placing queued audit events."""
 
 
 # -- the transaction ------------------------------------------------------------------
@@ -193,34 +197,29 @@ def _while_locked(
 class _Transaction:
     """The connection of one unit of work, begun lazily, again after each commit."""
 
-    def __init__(self, store: SqlStore, read_only: bool) -> None:
+    def __init__(self, store: SqlStore, read_only: bool, *, snapshot: bool = False) -> None:
         self._store = store
         self.read_only = read_only
+        self.snapshot = snapshot
         self._conn: Connection | None = None
         self._open = False
-        self._serialized = False
 
-    def conn(self, *, write: bool = False, serialize: bool = False) -> Connection:
-        """The connection, inside a transaction; ``write`` or ``serialize`` order writers."""
+    def conn(self, *, write: bool = False) -> Connection:
+        """The connection, inside a transaction."""
         if write and self.read_only:
             raise StorageError("this unit of work is read-only: open one without read_only")
         if self._conn is None:
             with translating("connecting to the database"):
                 self._conn = self._store._engine.connect()
-                if self.read_only and self._store.dialect != "sqlite":
+                if self.snapshot and self._store.dialect != "sqlite":
+                    self._conn = self._conn.execution_options(isolation_level="REPEATABLE READ")
+                elif self.read_only and self._store.dialect != "sqlite":
                     # A check reads one statement (the facts query), consistent by itself:
                     # without BEGIN and ROLLBACK it is one round trip to the server.
                     self._conn = self._conn.execution_options(isolation_level="AUTOCOMMIT")
         if not self._open:
             self._begin(self._conn)
             self._open = True
-        if (write or serialize) and not self.read_only and not self._serialized:
-            if self._store.dialect == "postgresql":
-                self.run(
-                    lambda c: c.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITER_LOCK_KEY))),
-                    "waiting for the writer lock",
-                )
-            self._serialized = True
         return self._conn
 
     def before_begin(self, statement: str) -> None:
@@ -242,6 +241,10 @@ class _Transaction:
             raise
 
     def _begin(self, conn: Connection) -> None:
+        if self.snapshot and self._store.dialect == "sqlite":
+            # WAL: the read transaction's snapshot is taken at its first SELECT.
+            self.run(lambda c: c.exec_driver_sql("BEGIN"), "beginning a snapshot")
+            return
         if self._store.dialect != "sqlite" or self.read_only:
             # Reads run in autocommit: each statement sees one consistent state, and a
             # check is one statement.
@@ -265,14 +268,12 @@ class _Transaction:
         if self._conn is None or not self._open:
             return
         self._open = False
-        self._serialized = False
         # An unanswered COMMIT is CommitOutcomeUnknown: it may have been kept.
         with translating_commit():
             self._conn.commit()
 
     def rollback(self) -> None:
         self._open = False
-        self._serialized = False
         if self._conn is None:
             return
         with translating("rolling back"):
@@ -336,15 +337,25 @@ class _Repo:
             )
 
     def _scan(
-        self, table: sa.Table, key: sa.Column[Any], convert: Callable[[Mapping[Any, Any]], T]
+        self,
+        table: sa.Table,
+        key: sa.Column[Any],
+        convert: Callable[[Mapping[Any, Any]], T],
+        unreadable: Callable[[Any], Exception] | None = None,
     ) -> Iterator[T]:
-        """Every row in ``key`` order, a page at a time, so memory stays bounded."""
+        """Every row in ``key`` order, a page at a time, so memory stays bounded.
+        ``unreadable(last_key)`` names the bad row when a whole page cannot be fetched."""
         last: Any = None
         while True:
             stmt = sa.select(table).order_by(key).limit(_PAGE)
             if last is not None:
                 stmt = stmt.where(key > last)
-            page = self._rows(stmt, f"scanning {table.name}")
+            try:
+                page = self._rows(stmt, f"scanning {table.name}")
+            except Exception:  # e.g. JSON the driver cannot decode, raised as it fetches
+                if unreadable is None:
+                    raise
+                raise unreadable(last) from None
             for row in page:
                 yield convert(row)
             if len(page) < _PAGE:
@@ -469,36 +480,95 @@ class _Requests(_Repo):
 
 
 class _Audit(_Repo):
-    def append(self, event: AuditEvent) -> None:
-        row = rows.audit_to_row(event)
-        # One statement: insert only if the position is the next free one. A position
-        # taken (or skipped) inserts nothing and is a conflict the engine retries.
-        previous = sa.select(sa.func.coalesce(sa.func.max(AUDIT.c.seq), 0)).scalar_subquery()
-        names = [c.name for c in AUDIT.c]
-        source = sa.select(*(sa.literal(row[n], AUDIT.c[n].type).label(n) for n in names))
-        source = source.where(previous == event.seq - 1)
-        stmt = self._insert_or_ignore(AUDIT).from_select(names, source).on_conflict_do_nothing()
-        if self._write(stmt, "appending to the audit log") != 1:
-            raise ConcurrencyConflict(
-                f"audit position {event.seq} is not the next free one: another writer "
-                "appended first; read the last event again and retry"
-            )
+    """The log. SQLite has one writer at a time, so an entry is placed as it is appended.
+    On PostgreSQL writers only queue entries (``pipolicy_audit_queue``), reading nothing;
+    at commit a writer that gets the sequencer's lock without waiting
+    (``pg_try_advisory_xact_lock``) places every queued entry it can see, its own
+    included, in one batch. Entries whose writer found the lock taken wait for the next
+    writer's commit, or for :meth:`settle` (checkpoints and verification call it)."""
 
-    def last(self) -> AuditEvent | None:
-        # Whoever reads the last event is about to append after it: queue behind
-        # other writers first, so the event read is still the last at commit.
-        self._tx.conn(serialize=True)
+    def __init__(self, tx: _Transaction) -> None:
+        super().__init__(tx)
+        self.queued = False
+
+    def append(self, entry: AuditEntry) -> None:
+        if self._tx._store.dialect == "postgresql":
+            self._write(
+                AUDIT_QUEUE.insert().values(rows.entry_to_row(entry)), "queueing an audit event"
+            )
+            self.queued = True
+            return
+        (event,) = sequence(self._tail(), [entry])
+        self._write(AUDIT.insert().values(rows.audit_to_row(event)), "appending to the audit log")
+
+    def _tail(self) -> AuditEvent | None:
         row = self._one(
             sa.select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1), "reading the audit log"
         )
-        return None if row is None else rows.audit_from_row(row)
+        return None if row is None else self._event(row)
+
+    def pending(self) -> list[AuditEntry]:
+        stmt = sa.select(AUDIT_QUEUE).order_by(AUDIT_QUEUE.c.id)
+        return [rows.entry_from_row(r) for r in self._rows(stmt, "reading queued audit events")]
+
+    def settle(self, *, wait: bool = True) -> None:
+        """Place the queued entries this transaction can see; with ``wait=False`` only if
+        no other sequencer is at work (then a later one will place them)."""
+        if self._tx._store.dialect != "postgresql":
+            return
+        self._tx.conn(write=True)
+        lock = sa.func.pg_advisory_xact_lock if wait else sa.func.pg_try_advisory_xact_lock
+        got = self._tx.run(
+            lambda c: c.execute(sa.select(lock(SEQUENCER_LOCK_KEY))).scalar(),
+            "waiting for the audit sequencer",
+        )
+        if got is False:
+            return
+        while True:
+            # Take a page off the queue and read it in one statement (RETURNING has no
+            # order: sort by id, the order the entries were queued in).
+            page = sa.select(AUDIT_QUEUE.c.id).order_by(AUDIT_QUEUE.c.id).limit(_PAGE)
+            take = AUDIT_QUEUE.delete().where(AUDIT_QUEUE.c.id.in_(page.scalar_subquery()))
+            queued = sorted(
+                self._rows(take.returning(*AUDIT_QUEUE.c), "placing audit events"),
+                key=lambda r: r["id"],
+            )
+            if not queued:
+                return
+            placed = [
+                rows.audit_to_row(e)
+                for e in sequence(self._tail(), [rows.entry_from_row(r) for r in queued])
+            ]
+            self._tx.run(lambda c: c.execute(AUDIT.insert(), placed), "placing audit events")  # noqa: B023
+            if len(queued) < _PAGE:
+                return
 
     def scan(self) -> Iterator[AuditEvent]:
-        return self._scan(AUDIT, AUDIT.c.seq, rows.audit_from_row)
+        return self._scan(AUDIT, AUDIT.c.seq, self._event, self._unreadable)
 
     def for_subject(self, subject_id: str) -> list[AuditEvent]:
         stmt = sa.select(AUDIT).where(AUDIT.c.subject_id == subject_id).order_by(AUDIT.c.seq)
-        return [rows.audit_from_row(r) for r in self._rows(stmt, "reading the audit log")]
+        return [self._event(r) for r in self._rows(stmt, "reading the audit log")]
+
+    @staticmethod
+    def _event(row: Mapping[Any, Any]) -> AuditEvent:
+        try:
+            return rows.audit_from_row(row)
+        except Exception as e:
+            raise UnreadableAuditEvent(row["seq"], type(e).__name__) from None
+
+    def _unreadable(self, after: int | None) -> UnreadableAuditEvent:
+        """The first row after ``after`` that cannot be read, found one row at a time
+        (a page failed as a whole, e.g. on JSON the driver could not decode)."""
+        seqs = sa.select(AUDIT.c.seq).order_by(AUDIT.c.seq).limit(_PAGE)
+        if after is not None:
+            seqs = seqs.where(AUDIT.c.seq > after)
+        for (seq,) in self._tx.run(lambda c: list(c.execute(seqs)), "scanning the audit log"):
+            try:
+                self._one(sa.select(AUDIT).where(AUDIT.c.seq == seq), "reading the audit log")
+            except Exception:
+                return UnreadableAuditEvent(seq, "its row cannot be decoded")
+        return UnreadableAuditEvent((after or 0) + 1, "its page cannot be decoded")
 
 
 # -- facts in one round trip ----------------------------------------------------------
@@ -548,9 +618,9 @@ def facts_statement() -> sa.CompoundSelect[Any]:
 class SqlUnitOfWork:
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
 
-    def __init__(self, store: SqlStore, *, read_only: bool = False) -> None:
+    def __init__(self, store: SqlStore, *, read_only: bool = False, snapshot: bool = False) -> None:
         self._store = store
-        self._tx = _Transaction(store, read_only)
+        self._tx = _Transaction(store, read_only, snapshot=read_only and snapshot)
         self.subjects = _Subjects(self._tx)
         self.consents = _Consents(self._tx)
         self.acquisitions = _Acquisitions(self._tx)
@@ -592,9 +662,14 @@ class SqlUnitOfWork:
         )
 
     def commit(self) -> None:
+        if self.audit.queued:
+            # Place the queue if no other writer is doing so; never wait for one.
+            self.audit.settle(wait=False)
+            self.audit.queued = False
         self._tx.commit()
 
     def rollback(self) -> None:
+        self.audit.queued = False
         self._tx.rollback()
 
     def __enter__(self) -> Self:
@@ -859,9 +934,11 @@ class SqlStore:
 
     # -- the Store protocol --------------------------------------------------------------
 
-    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        """A new unit of work; ``read_only`` ones take no write lock and refuse writes."""
-        return SqlUnitOfWork(self, read_only=read_only)
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> SqlUnitOfWork:
+        """A new unit of work; ``read_only`` ones take no write lock and refuse writes,
+        and read each statement on its own unless ``snapshot`` asks for one transaction
+        (REPEATABLE READ on PostgreSQL, a deferred read transaction on SQLite)."""
+        return SqlUnitOfWork(self, read_only=read_only, snapshot=snapshot)
 
     def close(self) -> None:
         if not self._closed:

@@ -34,6 +34,7 @@ from pipolicy.errors import InvalidInput
 __all__ = [
     "ACQUISITIONS",
     "AUDIT",
+    "AUDIT_QUEUE",
     "CONSENTS",
     "METADATA",
     "PROVISIONS",
@@ -239,4 +240,23 @@ AUDIT = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.Index("ix_pipolicy_audit_subject_id", "subject_id", "seq"),  # since revision 0002
+)
+
+AUDIT_QUEUE = sa.Table(
+    "pipolicy_audit_queue",
+    METADATA,
+    # Entries appended but not yet placed in the log (since revision 0003). Writers
+    # insert here without reading the log's tail; the sequencer moves them to
+    # ``pipolicy_audit`` in ``id`` order. Used where writers run in parallel (PostgreSQL);
+    # SQLite's single writer places entries at once and leaves this table empty.
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    *_instant("at"),
+    sa.Column("kind", sa.Text(), nullable=False),
+    sa.Column("subject_id", sa.Text(), nullable=True),
+    sa.Column("payload", sa.JSON(), nullable=False),
 )

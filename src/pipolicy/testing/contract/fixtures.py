@@ -17,7 +17,7 @@ import attrs
 import pytest
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -140,6 +140,8 @@ def _add_all(uow: UnitOfWork, *records: object) -> None:
         elif isinstance(record, Request):
             uow.requests.add(record)
         elif isinstance(record, AuditEvent):
+            uow.audit.append(record.entry)  # the store gives it its position again
+        elif isinstance(record, AuditEntry):
             uow.audit.append(record)
         else:  # pragma: no cover - a mistake in the contract itself
             raise TypeError(f"cannot store a {type(record).__name__}")
@@ -148,6 +150,21 @@ def _add_all(uow: UnitOfWork, *records: object) -> None:
 def _store_all(store: Store, *records: object) -> None:
     """Add the records in one unit of work and commit."""
     _in_unit(store, lambda uow: _add_all(uow, *records))
+
+
+def _logged(uow: UnitOfWork) -> list[AuditEntry]:
+    """What the log holds as this unit sees it: placed events, then queued entries."""
+    return [e.entry for e in uow.audit.scan()] + uow.audit.pending()
+
+
+def _placed(store: Store) -> list[AuditEvent]:
+    """The whole log after ``settle()`` placed every queued entry."""
+    with store.unit_of_work() as uow:
+        uow.audit.settle()
+        events = list(uow.audit.scan())
+        assert uow.audit.pending() == [], "settle() must place every queued entry"
+        uow.commit()
+    return events
 
 
 def _assert_conflict(store: Store, write: Callable[[UnitOfWork], object]) -> None:

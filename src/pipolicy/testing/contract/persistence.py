@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from pipolicy.domain.audit import next_event, verify_chain
+from pipolicy.domain.audit import AuditEntry, verify_chain
 from pipolicy.domain.consents import ConsentStatus
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import CONTRACT_START, _subject, audit_chain
@@ -14,6 +14,7 @@ from pipolicy.testing.contract.fixtures import (
     _add_all,
     _assert_conflict_now,
     _in_unit,
+    _placed,
     _read,
     _reopener,
     _store_all,
@@ -44,7 +45,9 @@ class PersistenceContract(StoreFixtures):
         try:
             assert_equivalent(_read(again, _everything), _expected(records, events))
             assert _read(again, lambda uow: uow.subjects.get("s-uncommitted")) is None
-            assert verify_chain(_read(again, lambda uow: list(uow.audit.scan()))).ok
+            placed = _placed(again)
+            assert_equivalent([e.entry for e in placed], [e.entry for e in events])
+            assert verify_chain(placed).ok
         finally:
             again.close()
 
@@ -68,11 +71,14 @@ class PersistenceContract(StoreFixtures):
             _assert_conflict_now(other, lambda uow: uow.consents.update(second))
             assert_equivalent(_read(other, lambda uow: uow.consents.get("c-s-1")), first)
 
-            # Racing audit writers in two processes: one position, one winner.
-            event_a = next_event(None, CONTRACT_START, "test.a", None, {})
-            event_b = next_event(None, CONTRACT_START, "test.b", None, {})
-            _in_unit(store, lambda uow: uow.audit.append(event_a))
-            _assert_conflict_now(other, lambda uow: uow.audit.append(event_b))
-            assert_equivalent(_read(other, lambda uow: list(uow.audit.scan())), [event_a])
+            # Audit writers in two processes: neither reads the tail, both are placed,
+            # in commit order, in one chain.
+            entry_a = AuditEntry.of(CONTRACT_START, "test.a", None, {})
+            entry_b = AuditEntry.of(CONTRACT_START, "test.b", None, {})
+            _in_unit(store, lambda uow: uow.audit.append(entry_a))
+            _in_unit(other, lambda uow: uow.audit.append(entry_b))
+            placed = _placed(other)
+            assert [e.entry for e in placed] == [entry_a, entry_b]
+            assert verify_chain(placed).ok
         finally:
             other.close()

@@ -58,11 +58,11 @@ class _RacingStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def unit_of_work(self, *, read_only: bool = False) -> _RacingUnit:
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> _RacingUnit:
         hook = None
         if not read_only:
             hook, self._hook = self._hook, None
-        return _RacingUnit(self._inner.unit_of_work(read_only=read_only), hook)
+        return _RacingUnit(self._inner.unit_of_work(read_only=read_only, snapshot=snapshot), hook)
 
 
 def racing_store(store: Store, hook: Callable[[], None]) -> Store:
