@@ -104,7 +104,7 @@ class FlakyStore(MemoryStore):
         uow = super().unit_of_work(read_only=read_only)
         if self.broken:
 
-            def boom(subject_id: str) -> Any:
+            def boom(subject_id: str, *, ended_consents: bool = True) -> Any:
                 raise OSError("connection reset")
 
             uow.facts = boom  # type: ignore[method-assign]
@@ -432,3 +432,60 @@ def test_provisions_and_mark_left_of_an_unknown_subject() -> None:
         engine.provisions("ghost")
     with pytest.raises(pp.SubjectNotFound):
         engine.mark_left("ghost")
+
+
+def test_r_con_2_a_decision_reads_no_withdrawn_consent_in_memory() -> None:
+    """The in-memory store leaves ended consents out of a decision's facts, so a check's
+    cost does not grow with a person's withdrawn consents; listings still show them."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c-history", category="customer")
+    for _ in range(3):
+        engine.grant_consent(s, recipient="partner", items={"email"})
+        engine.withdraw_consent(s, recipient="partner")
+    kept = engine.grant_consent(s, recipient="partner", items={"email"})
+    store = engine.store
+    assert isinstance(store, MemoryStore)
+    with store.unit_of_work(read_only=True) as uow:
+        facts = uow.facts(s.id, ended_consents=False)
+    assert facts is not None and [c.id for c in facts.consents] == [kept.id]
+    assert len(engine.consents(s)) == 4
+
+
+def test_r_con_1_granting_a_scope_already_in_force_returns_that_consent() -> None:
+    """A retried sign-up leaves one consent per scope, and records nothing new."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c-twice", category="customer")
+    first = engine.grant_consent(s, recipient="partner", items={"email"})
+    events = len(list(engine.audit_events()))
+    again = engine.grant_consent(s, recipient="partner", items={"email"})
+    assert again == first
+    assert engine.consents(s) == (first,)
+    assert len(list(engine.audit_events())) == events
+    other = engine.grant_consent(s, recipient="partner", items={"email", "name"})
+    assert other.id != first.id  # another scope is another consent
+
+
+def test_r_con_1_a_longer_grant_renews_and_ends_the_consent_it_replaces() -> None:
+    engine, clock = make_engine()
+    s = engine.register_subject("c-renew", category="customer")
+    soon = clock.now() + timedelta(days=30)
+    short = engine.grant_consent(s, recipient="partner", items={"email"}, expires=soon)
+    assert engine.grant_consent(s, recipient="partner", items={"email"}, expires=soon) == short
+    renewed = engine.grant_consent(s, recipient="partner", items={"email"})
+    assert renewed.id != short.id and renewed.expires_at is None
+    ended, current = engine.consents(s)
+    assert ended.id == short.id and ended.status is pp.ConsentStatus.EXPIRED
+    assert ended.ended_at == clock.now()
+    assert current == renewed
+    kinds = [e.kind for e in engine.audit_events() if e.subject_id == s.id]
+    assert kinds[-2:] == ["consent.expired", "consent.given"]
+    assert engine.verify_audit().ok
+
+
+def test_r_con_1_a_withdrawn_scope_granted_again_is_a_new_consent() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c-again", category="customer")
+    first = engine.grant_consent(s, recipient="partner", items={"email"})
+    engine.withdraw_consent(s, recipient="partner")
+    second = engine.grant_consent(s, recipient="partner", items={"email"})
+    assert second.id != first.id and second.status is pp.ConsentStatus.GIVEN

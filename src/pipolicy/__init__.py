@@ -72,6 +72,7 @@ from pipolicy.policy.model import (
     RequestSettings,
     Service,
 )
+from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
 from pipolicy.rules.common import Actor
 from pipolicy.rules.statistics import Aggregate, aggregate
@@ -126,6 +127,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "PolicyProblem",
+    "ProvisionCheck",
     "ProvisionDenied",
     "ProvisionRecord",
     "Purpose",
@@ -154,6 +156,7 @@ __all__ = [
     "UnknownPurpose",
     "UnknownRecipient",
     "UnreadableAuditEvent",
+    "UseCheck",
     "UseDenied",
     "__version__",
     "aggregate",

@@ -56,8 +56,9 @@ from pipolicy.errors import (
     UseDenied,
 )
 from pipolicy.policy.model import Policy
+from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
-from pipolicy.rules.common import Actor, erased_items
+from pipolicy.rules.common import Actor, erased_items, in_force
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
@@ -266,12 +267,34 @@ class Engine:
             return name(subject, "subject")
         raise InvalidInput("subject must be a pipolicy.Subject or its id")
 
-    def _facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
+    def _facts(
+        self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = False
+    ) -> SubjectFacts:
+        """The facts a decision rests on (consents still given), or with ``history``
+        every consent ever recorded (for listings, requests and investigations)."""
         sid = self._subject_id(subject)
-        facts = uow.facts(sid)
+        facts = uow.facts(sid, ended_consents=history)
         if facts is None:
             raise SubjectNotFound(sid)
         return facts
+
+    @staticmethod
+    def _facts_of(uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
+        """Each subject's decision facts, once each; in one call where the store offers
+        ``facts_many`` (an optional fast path), else one read per person."""
+        wanted = list(dict.fromkeys(subject_ids))
+        many = getattr(uow, "facts_many", None)
+        found: Mapping[str, SubjectFacts] = (
+            many(wanted)
+            if many is not None
+            else {
+                sid: f for sid in wanted if (f := uow.facts(sid, ended_consents=False)) is not None
+            }
+        )
+        missing = [sid for sid in wanted if sid not in found]
+        if missing:
+            raise SubjectNotFound(missing[0])
+        return dict(found)
 
     @staticmethod
     def _exemption(
@@ -457,6 +480,11 @@ class Engine:
         Give exactly one of ``purpose`` and ``recipient``. ``items`` narrows the scope;
         for a recipient it is required. Raises :class:`UnknownPurpose`,
         :class:`UnknownRecipient`, :class:`UnknownItem` or :class:`InvalidInput`.
+
+        At most one consent per scope is in force: if one of exactly this scope is (a
+        retried sign-up, a second click), it is returned and nothing is recorded, unless
+        this grant lasts longer (``expires`` later, or none where it has one): then it is
+        a renewal, and the consent it replaces ends (``expired``) as the new one begins.
         """
         self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
@@ -470,6 +498,17 @@ class Engine:
             if expires is not None and expires <= now:
                 raise InvalidInput(
                     "expires is in the past: a consent must expire after it is given"
+                )
+            for held in facts.consents:
+                if held.scope != scope or not in_force(self.policy, held, now):
+                    continue
+                until = held.expires_at
+                if until is None or (expires is not None and expires <= until):
+                    return held  # already in force for at least as long: nothing new
+                replaced = held.transition(ConsentStatus.EXPIRED, now)
+                uow.consents.update(replaced)
+                self._audit(
+                    uow, "consent.expired", facts.subject.id, self._consent_payload(replaced), now
                 )
             consent = Consent(
                 id=self._ids(),
@@ -642,7 +681,7 @@ class Engine:
     def consents(self, subject: SubjectLike) -> tuple[Consent, ...]:
         """Every consent record of the subject, in the order given."""
         self._subject_id(subject)
-        return self._run(lambda uow: self._facts(uow, subject).consents, write=False)
+        return self._run(lambda uow: self._facts(uow, subject, history=True).consents, write=False)
 
     def acquisitions(self, subject: SubjectLike) -> tuple[Acquisition, ...]:
         self._subject_id(subject)
@@ -707,6 +746,65 @@ class Engine:
             lambda uow: decide_use(self.policy, self._facts(uow, subject), query, self.now()),
             write=False,
         )
+
+    def check_use_many(self, checks: Iterable[UseCheck]) -> list[Decision]:
+        """Answer many :meth:`check_use` questions in one unit of work, in order.
+
+        Every check is validated before anything is read (bad input raises as
+        :meth:`check_use` would, with a note of the check's position); each person's
+        facts are read once, all of them in one round trip where the store can. An
+        unknown subject raises :class:`SubjectNotFound` and answers nothing.
+        """
+        queries = _validated(
+            _each(checks, UseCheck, "check_use_many"),
+            lambda c: (
+                self._subject_id(c.subject),
+                self._use_query(c.purpose, c.items, c.actor, c.exemption, c.justification),
+            ),
+        )
+
+        def op(uow: UnitOfWork) -> list[Decision]:
+            facts = self._facts_of(uow, [sid for sid, _ in queries])
+            now = self.now()
+            return [decide_use(self.policy, facts[sid], q, now) for sid, q in queries]
+
+        return self._run(op, write=False)
+
+    def allowed_subjects(
+        self, *, purpose: str, items: Iterable[str], actor: Actor | str | None = None
+    ) -> Iterator[Subject]:
+        """The subjects for whom using ``items`` for ``purpose`` is allowed now (what a
+        newsletter send needs), a page of people per unit of work, so memory stays
+        bounded however many there are. Subjects who have left are never listed.
+
+        A page is read in one unit of work; a write between pages may be seen by the
+        next page only. Raises for bad input as :meth:`check_use`.
+        """
+        query = self._use_query(purpose, items, actor, None, None)
+
+        def page(after: str | None) -> tuple[list[Subject], str | None]:
+            def op(uow: UnitOfWork) -> tuple[list[Subject], str | None]:
+                ids = uow.subjects.page_after(after, _PAGE)
+                facts = self._facts_of(uow, ids)
+                now = self.now()
+                allowed = [
+                    facts[sid].subject
+                    for sid in ids
+                    if decide_use(self.policy, facts[sid], query, now).allowed
+                ]
+                return allowed, (ids[-1] if len(ids) == _PAGE else None)
+
+            return self._run(op, write=False, snapshot=True)
+
+        def stream() -> Iterator[Subject]:
+            after: str | None = None
+            while True:
+                allowed, after = page(after)
+                yield from allowed
+                if after is None:
+                    return
+
+        return stream()
 
     def use(
         self,
@@ -775,6 +873,26 @@ class Engine:
             lambda uow: decide_provision(self.policy, self._facts(uow, subject), query, self.now()),
             write=False,
         )
+
+    def check_provision_many(self, checks: Iterable[ProvisionCheck]) -> list[Decision]:
+        """Answer many :meth:`check_provision` questions in one unit of work, in order
+        (validated first, each person's facts read once, as :meth:`check_use_many`)."""
+        queries = _validated(
+            _each(checks, ProvisionCheck, "check_provision_many"),
+            lambda c: (
+                self._subject_id(c.subject),
+                self._provision_query(
+                    c.recipient, c.items, c.purpose, c.exemption, c.justification
+                ),
+            ),
+        )
+
+        def op(uow: UnitOfWork) -> list[Decision]:
+            facts = self._facts_of(uow, [sid for sid, _ in queries])
+            now = self.now()
+            return [decide_provision(self.policy, facts[sid], q, now) for sid, q in queries]
+
+        return self._run(op, write=False)
 
     def provide(
         self,
@@ -876,7 +994,7 @@ class Engine:
             facts: dict[str, SubjectFacts | None] = {}
             for acq in uow.acquisitions.scan():
                 if acq.subject_id not in facts:
-                    facts[acq.subject_id] = uow.facts(acq.subject_id)
+                    facts[acq.subject_id] = uow.facts(acq.subject_id, ended_consents=False)
                 known = facts[acq.subject_id]
                 left = known.subject.left_at if known else None
                 due = self.policy.retention_due(acq.purposes, acq.acquired_at, left)
@@ -989,6 +1107,36 @@ class Engine:
         )
 
 
+_PAGE = 500
+"""Subjects per unit of work when streaming (:meth:`Engine.allowed_subjects`)."""
+
+C = TypeVar("C")
+
+
+def _each(checks: Iterable[C], kind: type[C], where: str) -> list[C]:
+    if isinstance(checks, (str, bytes)) or not isinstance(checks, Iterable):
+        raise InvalidInput(f"{where} takes an iterable of pp.{kind.__name__}")
+    asked = list(checks)
+    for n, check in enumerate(asked):
+        if not isinstance(check, kind):
+            raise InvalidInput(f"{where}: check {n} is not a pp.{kind.__name__}")
+    return asked
+
+
+def _validated(checks: list[C], make: Callable[[C], T]) -> list[T]:
+    """``make`` each check, bad input noted with the position of its check."""
+    made = []
+    for n, check in enumerate(checks):
+        try:
+            made.append(make(check))
+        except PipolicyError as e:
+            note = getattr(e, "add_note", None)  # Python 3.11+
+            if note is not None:
+                note(f"in check {n} of {len(checks)}")
+            raise
+    return made
+
+
 class _RequestPort:
     """The engine as :class:`pipolicy.requests.ports.RequestPort`: what the request
     workflow may use, delegated to the engine's own plumbing (so the requests package
@@ -1016,7 +1164,7 @@ class _RequestPort:
         return self._engine._subject_id(subject)
 
     def facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
-        return self._engine._facts(uow, subject)
+        return self._engine._facts(uow, subject, history=True)
 
     def audit(
         self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]

@@ -86,8 +86,8 @@ def test_facts_are_one_statement_whatever_the_number_of_subjects(
     assert len(statements.sent) == 1
 
 
-def _sqlite_plan(store: SqlStore, subject_id: str) -> list[str]:
-    statement = facts_statement().params(sid=subject_id)
+def _sqlite_plan(store: SqlStore, subject_id: str, *, ended_consents: bool = True) -> list[str]:
+    statement = facts_statement(ended_consents=ended_consents).params(sid=subject_id)
     sql = statement.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True})
     with store.engine.connect() as conn:
         return [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
@@ -106,6 +106,22 @@ def test_sqlite_facts_plan_searches_indexes_and_scans_no_table(sqlite_url: str) 
     assert any(
         line.startswith("SEARCH pipolicy_subjects USING INDEX") and "(id=?)" in line
         for line in searches
+    ), plan
+    assert not [line for line in plan if line.startswith("SCAN pipolicy_")], plan
+
+
+def test_r_con_2_sqlite_decision_facts_read_consents_through_the_given_index(
+    sqlite_url: str,
+) -> None:
+    store = SqlStore(sqlite_url)
+    try:
+        _fill(store, 50)
+        plan = _sqlite_plan(store, "s-7", ended_consents=False)
+    finally:
+        store.close()
+    assert any(
+        line.startswith("SEARCH pipolicy_consents USING INDEX ix_pipolicy_consents_given")
+        for line in plan
     ), plan
     assert not [line for line in plan if line.startswith("SCAN pipolicy_")], plan
 

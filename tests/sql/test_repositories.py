@@ -73,3 +73,25 @@ def test_plain_postgresql_urls_use_psycopg_3() -> None:
         assert "secret" not in repr(store)
     finally:
         store.close()
+
+
+def test_r_con_2_a_decision_reads_only_consents_still_given(sql_store: SqlStore) -> None:
+    """The facts query for a decision leaves withdrawn consents out, through the partial
+    index on consents still given (the plan is checked in test_query_plans)."""
+    from pipolicy.domain.consents import ConsentStatus
+
+    base = records()
+    with sql_store.unit_of_work() as uow:
+        uow.subjects.add(base.subject)
+        uow.consents.add(base.consent)
+        uow.consents.add(attrs.evolve(base.consent, id="c-kept"))
+        uow.commit()
+    ended = base.consent.transition(ConsentStatus.WITHDRAWN, T0 + timedelta(hours=1))
+    with sql_store.unit_of_work() as uow:
+        uow.consents.update(ended)
+        uow.commit()
+    with sql_store.unit_of_work(read_only=True) as uow:
+        live = uow.facts(base.subject.id, ended_consents=False)
+        full = uow.facts(base.subject.id)
+    assert live is not None and [c.id for c in live.consents] == ["c-kept"]
+    assert full is not None and [c.id for c in full.consents] == [base.consent.id, "c-kept"]

@@ -22,7 +22,7 @@ from typing_extensions import Self
 
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
-from pipolicy.domain.consents import Consent
+from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -39,8 +39,13 @@ class _State:
     def __init__(self) -> None:
         self.subjects: dict[str, Subject] = {}
         self.by_ref: dict[str, str] = {}
+        self.subject_order: list[str] = []  # registration order, for pages of subjects
+        self.subject_position: dict[str, int] = {}
         self.consents: dict[str, Consent] = {}
         self.consents_by_subject: defaultdict[str, list[str]] = defaultdict(list)
+        # The ids of each subject's consents still given, in the order added: what a
+        # decision reads, so its cost does not grow with withdrawn consents.
+        self.given_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self.acquisitions: defaultdict[str, list[Acquisition]] = defaultdict(list)
         self.provisions: defaultdict[str, list[ProvisionRecord]] = defaultdict(list)
         self.restrictions: defaultdict[str, list[Restriction]] = defaultdict(list)
@@ -95,6 +100,8 @@ class _Subjects(_Repo):
             raise ConcurrencyConflict(f"subject {subject.id} already exists")
         self._set(self._s.subjects, subject.id, subject)  # type: ignore[arg-type]
         self._set(self._s.by_ref, subject.ref, subject.id)  # type: ignore[arg-type]
+        self._set(self._s.subject_position, subject.id, len(self._s.subject_order))  # type: ignore[arg-type]
+        _append(self._s.subject_order, subject.id, self._undo)  # type: ignore[arg-type]
 
     def get(self, subject_id: str) -> Subject | None:
         return self._s.subjects.get(subject_id)
@@ -105,6 +112,14 @@ class _Subjects(_Repo):
 
     def scan(self) -> Iterator[Subject]:
         return iter(list(self._s.subjects.values()))
+
+    def page_after(self, after: str | None, limit: int) -> list[str]:
+        ids = (
+            sorted(self._s.subjects)
+            if after is None
+            else sorted(sid for sid in self._s.subjects if sid > after)
+        )
+        return ids[:limit]
 
     def mark_left(self, subject_id: str, at: datetime) -> None:
         subject = self._s.subjects.get(subject_id)
@@ -119,6 +134,8 @@ class _Consents(_Repo):
             raise ConcurrencyConflict(f"consent {consent.id} already exists")
         self._set(self._s.consents, consent.id, consent)  # type: ignore[arg-type]
         _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
+        if consent.status is ConsentStatus.GIVEN:
+            self._set(self._s.given_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
 
     def get(self, consent_id: str) -> Consent | None:
         return self._s.consents.get(consent_id)
@@ -128,6 +145,10 @@ class _Consents(_Repo):
 
     def update(self, consent: Consent) -> None:
         self._update_versioned(self._s.consents, "consent", consent.id, consent.version, consent)
+        given = self._s.given_by_subject[consent.subject_id]
+        if consent.status is not ConsentStatus.GIVEN and consent.id in given:
+            del given[consent.id]
+            self._undo.append(lambda: given.__setitem__(consent.id, None))
 
 
 class _Acquisitions(_Repo):
@@ -250,15 +271,16 @@ class MemoryUnitOfWork:
     def audit(self) -> _Audit:
         return _Audit(self._state, self._undo)
 
-    def facts(self, subject_id: str) -> SubjectFacts | None:
+    def facts(self, subject_id: str, *, ended_consents: bool = True) -> SubjectFacts | None:
         s = self._state
         subject = s.subjects.get(subject_id)
         if subject is None:
             return None
+        index = s.consents_by_subject if ended_consents else s.given_by_subject
         return SubjectFacts(
             subject,
             tuple(s.acquisitions.get(subject_id, ())),
-            tuple(s.consents[c] for c in s.consents_by_subject.get(subject_id, ())),
+            tuple(s.consents[c] for c in index.get(subject_id, ())),
             tuple(s.restrictions.get(subject_id, ())),
         )
 

@@ -17,11 +17,11 @@ from datetime import date, datetime
 
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.policy.model import Policy
 from pipolicy.rules.common import erased_items
-from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = [
     "consent_entry",

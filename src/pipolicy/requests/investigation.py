@@ -45,11 +45,11 @@ import attrs
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Art35Ground, RequestKind
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import ART_27_1, ART_31, ART_35
-from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = [
     "GROUND_TITLES",

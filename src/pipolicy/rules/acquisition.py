@@ -8,6 +8,7 @@ import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules.common import (
     ART_17_1,
@@ -17,7 +18,6 @@ from pipolicy.rules.common import (
     held_items,
     purpose_consent,
 )
-from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = ["AcquisitionQuery", "decide_acquisition"]
 

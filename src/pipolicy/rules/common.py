@@ -13,9 +13,9 @@ from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.policy.model import Policy, Purpose
-from pipolicy.storage.repositories import SubjectFacts
 
 ART_17_1 = "APPI Art. 17(1)"
 ART_18_1 = "APPI Art. 18(1)"
@@ -92,6 +92,19 @@ def _current(policy: Policy, purpose: Purpose, at: datetime) -> bool:
     """
     since = purpose.new_since
     return since is None or policy.local_date(at) >= since
+
+
+def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
+    """Is ``consent`` active at ``now``, and (for a purpose) given under the purpose's
+    current meaning, so a decision may rest on it?"""
+    if not consent.is_active(now):
+        return False
+    purpose = consent.scope.purpose
+    return (
+        purpose is None
+        or purpose not in policy.purposes
+        or _current(policy, policy.purposes[purpose], consent.given_at)
+    )
 
 
 def notified_scope(policy: Policy, facts: SubjectFacts, purpose: Purpose) -> frozenset[str]:

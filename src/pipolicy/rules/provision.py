@@ -10,6 +10,7 @@ import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules.common import (
     ART_18_1,
@@ -23,7 +24,6 @@ from pipolicy.rules.common import (
     restriction_reason,
 )
 from pipolicy.rules.use import within_purpose
-from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = ["ProvisionQuery", "decide_provision"]
 

@@ -10,6 +10,7 @@ import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import ConsentRule, Policy, Purpose
 from pipolicy.rules.common import (
@@ -28,7 +29,6 @@ from pipolicy.rules.common import (
     purpose_consent,
     restriction_reason,
 )
-from pipolicy.storage.repositories import SubjectFacts
 
 __all__ = ["UseQuery", "decide_use", "within_purpose"]
 

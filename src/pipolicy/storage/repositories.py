@@ -20,6 +20,7 @@ from typing_extensions import Self
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent
 from pipolicy.domain.consents import Consent
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -49,16 +50,6 @@ class Capabilities:
     migrations: bool = False
 
 
-@attrs.frozen
-class SubjectFacts:
-    """Everything a decision about one subject needs, loaded in one call."""
-
-    subject: Subject
-    acquisitions: tuple[Acquisition, ...]
-    consents: tuple[Consent, ...]
-    restrictions: tuple[Restriction, ...]
-
-
 class SubjectRepository(Protocol):
     def add(self, subject: Subject) -> None: ...
     def get(self, subject_id: str) -> Subject | None: ...
@@ -67,6 +58,12 @@ class SubjectRepository(Protocol):
     def scan(self) -> Iterator[Subject]:
         """Every subject, for checks over the whole store (binding records to the audit
         log), never for decisions."""
+        ...
+
+    def page_after(self, after: str | None, limit: int) -> list[str]:
+        """The ids of up to ``limit`` subjects that follow the subject ``after`` (from the
+        first when None) in an order the store keeps stable (SQL: by id; memory: by
+        registration): a page of people, for answers streamed over everyone."""
         ...
 
 
@@ -156,8 +153,13 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditLog: ...
 
-    def facts(self, subject_id: str) -> SubjectFacts | None:
-        """The subject with its acquisitions, consents and restrictions, or None."""
+    def facts(self, subject_id: str, *, ended_consents: bool = True) -> SubjectFacts | None:
+        """The subject with its acquisitions, consents and restrictions, or None.
+
+        With ``ended_consents=False`` (what decisions ask) the consents may be only those
+        whose status is still ``given``: a backend should leave ended ones out, through
+        an index, so a check costs the same however many consents a person withdrew.
+        """
         ...
 
     def commit(self) -> None: ...

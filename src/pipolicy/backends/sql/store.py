@@ -78,7 +78,7 @@ from pipolicy.backends.sql.tables import (
 from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
-from pipolicy.domain.consents import Consent
+from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -117,7 +117,7 @@ CONNECT_TIMEOUT = 10
 """Default seconds to wait for a PostgreSQL server to accept a connection."""
 
 # URL query parameters SqlStore takes for itself; the driver never sees them.
-_OWN_QUERY = ("lock_timeout", "statement_timeout")
+_OWN_QUERY = ("lock_timeout", "statement_timeout", "synchronous")
 
 
 def shown_url(url: str | sa.URL) -> str:
@@ -378,6 +378,12 @@ class _Subjects(_Repo):
     def scan(self) -> Iterator[Subject]:
         return self._scan(SUBJECTS, SUBJECTS.c.id, rows.subject_from_row)
 
+    def page_after(self, after: str | None, limit: int) -> list[str]:
+        stmt = sa.select(SUBJECTS.c.id).order_by(SUBJECTS.c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(SUBJECTS.c.id > after)
+        return [r["id"] for r in self._rows(stmt, "reading a page of subjects")]
+
     def mark_left(self, subject_id: str, at: datetime) -> None:
         values: dict[str, Any] = {}
         rows.put_instant(values, "left_at", at)
@@ -577,14 +583,20 @@ _FACT_TABLES = (SUBJECTS, ACQUISITIONS, CONSENTS, RESTRICTIONS)
 
 
 @functools.cache
-def _facts_query() -> sa.CompoundSelect[Any]:
+def _facts_query(ended_consents: bool = True, many: bool = False) -> sa.CompoundSelect[Any]:
     """One UNION ALL over the four tables a decision reads, each branch an index lookup.
 
     Every branch has the same wide shape: its own table's columns in their slots, typed
     NULLs in the others'. ``k`` says which table a row is from, ``ord`` keeps records in
-    the order they were added.
+    the order they were added. Without ``ended_consents`` the consents branch reads only
+    those still given, through the partial index on them, whatever the history. With
+    ``many``, ``sids`` binds a list of subjects (each row says whose it is in ``sid``).
     """
-    sid = sa.bindparam("sid", type_=sa.Text())
+    sid: sa.BindParameter[Any] = (
+        sa.bindparam("sids", type_=sa.Text(), expanding=True)
+        if many
+        else sa.bindparam("sid", type_=sa.Text())
+    )
     branches = []
     for k, table in enumerate(_FACT_TABLES):
         order: sa.ColumnElement[Any] = (
@@ -599,17 +611,38 @@ def _facts_query() -> sa.CompoundSelect[Any]:
                 value = c if other is table else sa.cast(sa.null(), c.type)
                 columns.append(value.label(f"t{j}_{c.name}"))
         key = table.c.id if table is SUBJECTS else table.c.subject_id
-        branches.append(sa.select(*columns).where(key == sid))
+        if many:
+            columns.insert(0, key.label("sid"))
+        branch = sa.select(*columns).where(key.in_(sid) if many else key == sid)
+        if table is CONSENTS and not ended_consents:
+            # A literal, not a bound value: the planner matches it to the partial index.
+            given = sa.literal_column(f"'{ConsentStatus.GIVEN.value}'", sa.Text())
+            branch = branch.where(table.c.status == given)
+        branches.append(branch)
     return sa.union_all(*branches).order_by(sa.text("k"), sa.text("ord"))
+
+
+_MANY = 500
+"""Subjects per facts query in :meth:`SqlUnitOfWork.facts_many` (bound parameters)."""
 
 
 def _slice(row: Mapping[Any, Any], j: int) -> dict[str, Any]:
     return {c.name: row[f"t{j}_{c.name}"] for c in _FACT_TABLES[j].c}
 
 
-def facts_statement() -> sa.CompoundSelect[Any]:
+def _facts_from(by_kind: list[list[dict[str, Any]]]) -> SubjectFacts:
+    """Facts from one subject's rows of the facts query, by table."""
+    return SubjectFacts(
+        rows.subject_from_row(by_kind[0][0]),
+        tuple(rows.acquisition_from_row(r) for r in by_kind[1]),
+        tuple(rows.consent_from_row(r) for r in by_kind[2]),
+        tuple(rows.restriction_from_row(r) for r in by_kind[3]),
+    )
+
+
+def facts_statement(*, ended_consents: bool = True) -> sa.CompoundSelect[Any]:
     """The facts query, for ``EXPLAIN`` in tests and docs (bind ``sid``)."""
-    return _facts_query()
+    return _facts_query(ended_consents)
 
 
 # -- unit of work and store -----------------------------------------------------------
@@ -630,7 +663,7 @@ class SqlUnitOfWork:
         self.audit = _Audit(self._tx)
         self._held: threading.RLock | None = None
 
-    def facts(self, subject_id: str) -> SubjectFacts | None:
+    def facts(self, subject_id: str, *, ended_consents: bool = True) -> SubjectFacts | None:
         """The subject and its acquisitions, consents and restrictions: one query.
 
         In a unit of work that writes, the subject is locked first, so the facts a
@@ -645,7 +678,7 @@ class SqlUnitOfWork:
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
             self._tx.run(lambda c: c.execute(lock), "locking the subject")
         found = self._tx.run(
-            lambda c: list(c.execute(_facts_query(), {"sid": subject_id}).mappings()),
+            lambda c: list(c.execute(_facts_query(ended_consents), {"sid": subject_id}).mappings()),
             "reading a subject's facts",
         )
         if not found or found[0]["k"] != 0:
@@ -654,12 +687,30 @@ class SqlUnitOfWork:
         for row in found:
             k = row["k"]
             by_kind[k].append(_slice(row, k))
-        return SubjectFacts(
-            rows.subject_from_row(by_kind[0][0]),
-            tuple(rows.acquisition_from_row(r) for r in by_kind[1]),
-            tuple(rows.consent_from_row(r) for r in by_kind[2]),
-            tuple(rows.restriction_from_row(r) for r in by_kind[3]),
-        )
+        return _facts_from(by_kind)
+
+    def facts_many(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
+        """The decision facts (consents still given) of each subject that exists, a few
+        hundred people per query: the batch checks' one round trip per page. For reads
+        only: it locks nobody, so no decision that records may rest on it."""
+        self._tx.conn()
+        found: dict[str, SubjectFacts] = {}
+        for start in range(0, len(subject_ids), _MANY):
+            chunk = subject_ids[start : start + _MANY]
+            got = self._tx.run(
+                lambda c: list(
+                    c.execute(_facts_query(False, True), {"sids": chunk}).mappings()  # noqa: B023
+                ),
+                "reading subjects' facts",
+            )
+            grouped: dict[str, list[list[dict[str, Any]]]] = {}
+            for row in got:
+                k = row["k"]
+                grouped.setdefault(row["sid"], [[], [], [], []])[k].append(_slice(row, k))
+            for sid, by_kind in grouped.items():
+                if by_kind[0]:
+                    found[sid] = _facts_from(by_kind)
+        return found
 
     def commit(self) -> None:
         if self.audit.queued:
@@ -702,8 +753,10 @@ class SqlUnitOfWork:
                 self._held = None
 
 
-def _sqlite_setup(file_backed: bool, lock_timeout: float) -> Callable[[Any, Any], None]:
-    """Connection setup: our own transaction control, foreign keys, WAL."""
+def _sqlite_setup(
+    file_backed: bool, lock_timeout: float, synchronous: str = "full"
+) -> Callable[[Any, Any], None]:
+    """Connection setup: our own transaction control, foreign keys, WAL, durability."""
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let BEGIN come from us (BEGIN IMMEDIATE), not from the driver's guesswork.
@@ -719,6 +772,7 @@ def _sqlite_setup(file_backed: bool, lock_timeout: float) -> Callable[[Any, Any]
                         cursor.execute("PRAGMA journal_mode = WAL")
 
                 _while_locked(wal, lock_timeout)
+                cursor.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         finally:
             cursor.close()
 
@@ -754,6 +808,14 @@ class SqlStore:
     (``pool_pre_ping``) and, unless the URL says otherwise, given ``connect_timeout``
     :data:`CONNECT_TIMEOUT` (10 s).
 
+    ``synchronous`` (SQLite files only; also ``?synchronous=normal`` in the URL) trades
+    durability for write speed: ``"full"`` (the default) syncs the write-ahead log at
+    every commit, so a commit survives a power cut; ``"normal"`` syncs it only at
+    checkpoints, so a power cut (not a crash of the process) may lose the last commits,
+    never corrupt the database or split one (SQLite's WAL guarantees). Choose
+    ``"normal"`` only where losing the last seconds of records to a power cut is
+    acceptable, e.g. a bulk import you can run again.
+
     The URL's password never appears in what the store shows: ``repr(store)``, error
     messages and SQLAlchemy's logs (which also hide bound parameters, values included).
 
@@ -769,6 +831,7 @@ class SqlStore:
         upgrade: bool | None = None,
         lock_timeout: float | None = None,
         statement_timeout: float | None = None,
+        synchronous: str | None = None,
     ) -> None:
         try:
             parsed: sa.URL | None = sa.make_url(url)
@@ -799,6 +862,15 @@ class SqlStore:
                 given = _seconds(raw if isinstance(raw, str) else None, f"?{name}= in the URL")
             return default if given is None else given
 
+        raw_sync = synchronous if synchronous is not None else own.get("synchronous", "full")
+        if raw_sync not in ("full", "normal"):
+            raise InvalidInput("synchronous must be 'full' (the default) or 'normal'")
+        if raw_sync != "full" and self.dialect != "sqlite":
+            raise InvalidInput(
+                "synchronous is a SQLite setting; PostgreSQL's durability is the server's "
+                "synchronous_commit"
+            )
+        self.synchronous = str(raw_sync)
         self.lock_timeout = setting(lock_timeout, "lock_timeout", LOCK_TIMEOUT)
         self.statement_timeout = setting(statement_timeout, "statement_timeout", STATEMENT_TIMEOUT)
         self._closed = False
@@ -823,7 +895,9 @@ class SqlStore:
                         hide_parameters=True,
                     )
                 event.listen(
-                    self._engine, "connect", _sqlite_setup(not self._memory, self.lock_timeout)
+                    self._engine,
+                    "connect",
+                    _sqlite_setup(not self._memory, self.lock_timeout, self.synchronous),
                 )
             else:
                 connect_args: dict[str, Any] = {}

@@ -167,6 +167,15 @@ CONSENTS = sa.Table(
     *_instant("expires_at", nullable=True),
     *_instant("ended_at", nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
+    # Since revision 0004: the consents still given, per subject in the order added,
+    # which is all a decision reads (its cost stays flat however many were withdrawn).
+    sa.Index(
+        "ix_pipolicy_consents_given",
+        "subject_id",
+        "row",
+        postgresql_where=sa.text("status = 'given'"),
+        sqlite_where=sa.text("status = 'given'"),
+    ),
 )
 
 PROVISIONS = sa.Table(

@@ -58,7 +58,7 @@ from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
 from pipolicy.testing.contract.data import CONTRACT_START, audit_chain, contract_policy
-from pipolicy.testing.contract.engine import EngineContract
+from pipolicy.testing.contract.engine import BatchContract, EngineContract
 from pipolicy.testing.contract.fixtures import StoreFixtures, assert_equivalent
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract
@@ -75,6 +75,7 @@ __all__ = [
     "AcquisitionRepositoryContract",
     "AuditLogContract",
     "BackendContract",
+    "BatchContract",
     "ConsentRepositoryContract",
     "EngineContract",
     "LifecycleContract",

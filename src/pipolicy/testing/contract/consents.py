@@ -70,6 +70,26 @@ class ConsentRepositoryContract(StoreFixtures):
         assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.consents.for_subject("s-2")), [other])
 
+    def test_r_con_2_facts_for_a_decision_hold_every_consent_still_given(
+        self, store: Store
+    ) -> None:
+        """``facts(sid, ended_consents=False)`` may leave ended consents out (and should,
+        for speed) but never one still given, including one given in the same unit."""
+        first, ended, second = (_consent(f"c-{n}") for n in (1, 2, 3))
+        _store_all(store, _subject(), first, ended, second)
+        withdrawn = ended.transition(ConsentStatus.WITHDRAWN, CONTRACT_START + timedelta(hours=1))
+        _in_unit(store, lambda uow: uow.consents.update(withdrawn))
+        with store.unit_of_work() as uow:
+            late = _consent("c-4")
+            uow.consents.add(late)
+            facts = uow.facts("s-1", ended_consents=False)
+            everything = uow.facts("s-1")
+        assert facts is not None and everything is not None
+        given = [c for c in facts.consents if c.status is ConsentStatus.GIVEN]
+        assert_equivalent(given, [first, second, late])
+        assert all(c.id == "c-2" for c in facts.consents if c.status is not ConsentStatus.GIVEN)
+        assert_equivalent(list(everything.consents), [first, withdrawn, second, late])
+
     def test_r_con_1_update_to_next_version_persists(self, store: Store) -> None:
         consent = _consent("c-1")
         withdrawn = consent.transition(

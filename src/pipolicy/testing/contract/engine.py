@@ -13,8 +13,17 @@ from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.subjects import Subject
 from pipolicy.engine import Engine
-from pipolicy.errors import InvalidTransition, ProvisionDenied, SubjectNotFound, UseDenied
+from pipolicy.errors import (
+    InvalidInput,
+    InvalidTransition,
+    ProvisionDenied,
+    SubjectNotFound,
+    UnknownPurpose,
+    UseDenied,
+)
+from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import CONTRACT_START, contract_policy
 from pipolicy.testing.contract.fixtures import StoreFixtures, _read, assert_equivalent
@@ -283,3 +292,100 @@ class EngineContract(StoreFixtures):
         engine.register_subject("user-1", category="customer")
         with pytest.raises(SubjectNotFound):
             engine.check_use("no-such-subject", purpose="service", items={"email"})
+
+
+class BatchContract(StoreFixtures):
+    """Checks asked many at a time answer as the same checks asked one by one."""
+
+    @pytest.fixture
+    def batch_engine(self, store: Store) -> Engine:
+        return Engine(contract_policy(), store=store, clock=FixedClock(CONTRACT_START))
+
+    def _people(self, engine: Engine) -> list[Subject]:
+        """Four people in different positions: held and notified, consented to the
+        newsletter and the partner, consent withdrawn, and nothing held at all."""
+        held, keen, gone, bare = (
+            engine.register_subject(f"batch-{n}", category="customer") for n in range(4)
+        )
+        for s in (held, keen, gone):
+            engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+        engine.grant_consent(keen, purpose="newsletter")
+        engine.grant_consent(keen, recipient="partner", items={"email"})
+        engine.grant_consent(gone, purpose="newsletter")
+        engine.withdraw_consent(gone, purpose="newsletter")
+        return [held, keen, gone, bare]
+
+    def test_r_use_4_check_use_many_answers_as_check_use_in_order(
+        self, batch_engine: Engine
+    ) -> None:
+        engine = batch_engine
+        people = self._people(engine)
+        checks = [
+            UseCheck(s, purpose=p, items={"email"})
+            for p in ("newsletter", "service")
+            for s in [*people, people[1]]  # a person asked twice is read once
+        ]
+        one_by_one = [engine.check_use(c.subject, purpose=c.purpose, items=c.items) for c in checks]
+        assert engine.check_use_many(checks) == one_by_one
+        assert [d.allowed for d in one_by_one[:5]] == [False, True, False, False, True]
+        assert engine.check_use_many([]) == []
+
+    def test_r_tpp_1_check_provision_many_answers_as_check_provision(
+        self, batch_engine: Engine
+    ) -> None:
+        engine = batch_engine
+        people = self._people(engine)
+        checks = [
+            ProvisionCheck(s.id, recipient="partner", items={"email"}, purpose="service")
+            for s in people
+        ]
+        expected = [
+            engine.check_provision(
+                c.subject, recipient=c.recipient, items=c.items, purpose=c.purpose
+            )
+            for c in checks
+        ]
+        assert engine.check_provision_many(checks) == expected
+        assert [d.allowed for d in expected] == [False, True, False, False]
+
+    def test_batch_input_is_validated_before_anything_is_read(self, batch_engine: Engine) -> None:
+        engine = batch_engine
+        people = self._people(engine)
+        with pytest.raises(UnknownPurpose):
+            engine.check_use_many(
+                [UseCheck(people[0], "service", {"email"}), UseCheck(people[1], "nope", {"email"})]
+            )
+        with pytest.raises(InvalidInput, match=r"check 1 is not a pp\.UseCheck"):
+            engine.check_use_many([UseCheck(people[0], "service", {"email"}), "service"])  # type: ignore[list-item]
+        with pytest.raises(InvalidInput):
+            engine.check_provision_many("partner")  # type: ignore[arg-type]
+        with pytest.raises(SubjectNotFound):
+            engine.check_use_many([UseCheck("nobody", "service", {"email"})])
+
+    def test_r_use_4_allowed_subjects_are_those_check_use_allows(
+        self, batch_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import pipolicy.engine as engine_module
+
+        monkeypatch.setattr(engine_module, "_PAGE", 2)  # several pages, one partial
+        engine = batch_engine
+        people = self._people(engine)
+        more = [engine.register_subject(f"batch-more-{n}", category="customer") for n in range(3)]
+        for s in more[:2]:
+            engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+            engine.grant_consent(s, purpose="newsletter")
+        everyone = people + more
+        for purpose in ("newsletter", "service"):
+            streamed = engine.allowed_subjects(purpose=purpose, items={"email"})
+            expected = {
+                s.id
+                for s in everyone
+                if engine.check_use(s, purpose=purpose, items={"email"}).allowed
+            }
+            ids = [s.id for s in streamed]
+            assert len(ids) == len(set(ids)) and set(ids) == expected, purpose
+        assert {s.id for s in engine.allowed_subjects(purpose="newsletter", items={"email"})} == {
+            people[1].id,
+            more[0].id,
+            more[1].id,
+        }

@@ -42,8 +42,8 @@ class _RacingUnit:
     def __exit__(self, *exc: object) -> None:
         self._inner.__exit__(*exc)  # type: ignore[arg-type]
 
-    def facts(self, subject_id: str) -> SubjectFacts | None:
-        found = self._inner.facts(subject_id)
+    def facts(self, subject_id: str, *, ended_consents: bool = True) -> SubjectFacts | None:
+        found = self._inner.facts(subject_id, ended_consents=ended_consents)
         if self._hook is not None:
             hook, self._hook = self._hook, None
             hook()

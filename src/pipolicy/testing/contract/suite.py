@@ -11,7 +11,7 @@ from __future__ import annotations
 from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
-from pipolicy.testing.contract.engine import EngineContract
+from pipolicy.testing.contract.engine import BatchContract, EngineContract
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
@@ -33,6 +33,7 @@ class BackendContract(
     UnitOfWorkContract,
     LifecycleContract,
     EngineContract,
+    BatchContract,
 ):
     """The whole contract for a store in one process. Subclass it, provide ``store``."""
 

@@ -1,0 +1,187 @@
+"""Check cost against a person's history, and batch checks, on memory and SQLite.
+
+Run as a script (``python benchmarks/bench_checks.py``), never as a test. Figures are
+ratios measured in the same run, since these machines are noisy:
+
+* **history**: ``check_use`` latency when the person has 1, 100 and 1,000 consents to
+  the newsletter (all but the last withdrawn: how a person who toggles a setting looks),
+  as a ratio to 1 consent. A check should cost the same whatever the history.
+* **batch**: ``check_use`` one at a time, and ``check_use_many`` in batches of 1,000
+  fresh random questions about distinct people, per second, and the ratio.
+* **floor**: in memory, a bare dict lookup returning a frozen attrs decision, the floor
+  the design budget names.
+* **writes**: ``grant_consent`` then ``withdraw_consent`` per second on SQLite, with
+  ``synchronous`` full (the default) and normal.
+
+``--json PATH`` also writes the figures, for ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+import pipolicy as pp
+from pipolicy.testing import CONTRACT_START, contract_policy
+
+
+@attrs.frozen
+class _BareDecision:
+    allowed: bool
+    basis: str
+
+
+def _median(values: list[float]) -> float:
+    # Not statistics.median: examples/statistics.py shadows that module for mypy.
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _per_call(fn: Callable[[], object], seconds: float) -> float:
+    """Median seconds per call over rounds of 50 calls for about ``seconds``."""
+    rounds: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(rounds) < 5:
+        start = time.perf_counter()
+        for _ in range(50):
+            fn()
+        rounds.append((time.perf_counter() - start) / 50)
+    return _median(rounds)
+
+
+def _engine(store: str) -> pp.Engine:
+    return pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+
+
+def history(store: str, seconds: float) -> dict[str, float]:
+    engine = _engine(store)
+    results: dict[str, float] = {}
+    for size in (1, 100, 1000):
+        s = engine.register_subject(f"h{size}", category="customer")
+        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+        for _ in range(size - 1):
+            engine.grant_consent(s, purpose="newsletter")
+            engine.withdraw_consent(s, purpose="newsletter")
+        engine.grant_consent(s, purpose="newsletter")
+        assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+
+        def check(s: pp.Subject = s) -> object:
+            return engine.check_use(s, purpose="newsletter", items={"email"})
+
+        results[str(size)] = _per_call(check, seconds)
+    engine.store.close()
+    return results
+
+
+def batch(store: str, people: int, seconds: float) -> dict[str, float]:
+    engine = _engine(store)
+    subjects = []
+    for n in range(people):
+        s = engine.register_subject(f"b{n}", category="customer")
+        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+        if n % 3 == 0:
+            engine.grant_consent(s, purpose="newsletter")
+        subjects.append(s)
+    rng = random.Random(7)
+    purposes = ("service", "newsletter")
+
+    def fresh(n: int) -> list[tuple[pp.Subject, str]]:
+        return [(s, rng.choice(purposes)) for s in rng.sample(subjects, n)]
+
+    def one_by_one() -> float:
+        asked = fresh(200)  # fresh random questions every round
+        start = time.perf_counter()
+        for s, p in asked:
+            engine.check_use(s, purpose=p, items={"email"})
+        return 200 / (time.perf_counter() - start)
+
+    many = getattr(engine, "check_use_many", None)
+
+    def batched() -> float:
+        asked = [pp.UseCheck(s, p, {"email"}) for s, p in fresh(1000)]
+        start = time.perf_counter()
+        assert many is not None
+        many(asked)
+        return 1000 / (time.perf_counter() - start)
+
+    def rate(fn: Callable[[], float]) -> float:
+        found: list[float] = []
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline or len(found) < 3:
+            found.append(fn())
+        return _median(found)
+
+    single = rate(one_by_one)
+    out = {"single_per_s": single}
+    if many is not None:
+        out["many_per_s"] = rate(batched)
+    engine.store.close()
+    return out
+
+
+def writes(url: str, seconds: float) -> float:
+    engine = _engine(url)
+    people = [engine.register_subject(f"w{n}", category="customer") for n in range(50)]
+    done, deadline = 0, time.perf_counter() + seconds
+    start = time.perf_counter()
+    while time.perf_counter() < deadline:
+        s = people[done % len(people)]
+        engine.grant_consent(s, purpose="newsletter")
+        engine.withdraw_consent(s, purpose="newsletter")
+        done += 2
+    rate = done / (time.perf_counter() - start)
+    engine.store.close()
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    table = {("s1", "newsletter"): True}
+    floor = _per_call(lambda: _BareDecision(table[("s1", "newsletter")], "consent"), args.seconds)
+    figures: dict[str, object] = {"floor_s": floor}
+    print(f"floor (dict lookup -> frozen attrs): {floor * 1e6:.2f} µs")
+    with tempfile.TemporaryDirectory() as tmp:
+        stores = {"memory": "memory://", "sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}"}
+        for label, url in stores.items():
+            costs = history(url, args.seconds)
+            base = costs["1"]
+            figures[f"{label}_history"] = costs
+            shown = ", ".join(
+                f"{k} consents {v * 1e6:,.0f} µs ({v / base:.2f}x)" for k, v in costs.items()
+            )
+            print(f"{label:7} check_use by history: {shown}")
+            if label == "memory":
+                print(f"{label:7} check_use vs the floor: {floor / base:.3f}x the floor's rate")
+        url = f"sqlite:///{Path(tmp) / 'batch.db'}"
+        rates = batch(url, args.people, args.seconds)
+        figures["sqlite_batch"] = rates
+        line = f"sqlite  {args.people:,} people: check_use {rates['single_per_s']:,.0f}/s"
+        if "many_per_s" in rates:
+            ratio = rates["many_per_s"] / rates["single_per_s"]
+            line += f", check_use_many {rates['many_per_s']:,.0f}/s ({ratio:.1f}x)"
+        print(line)
+        full = writes(f"sqlite:///{Path(tmp) / 'full.db'}", args.seconds)
+        normal = writes(f"sqlite:///{Path(tmp) / 'normal.db'}?synchronous=normal", args.seconds)
+        figures["sqlite_writes_per_s"] = {"full": full, "normal": normal}
+        print(
+            f"sqlite  writes: {full:,.0f}/s synchronous=full, {normal:,.0f}/s normal "
+            f"({normal / full:.1f}x)"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
