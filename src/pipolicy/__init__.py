@@ -72,6 +72,8 @@ from pipolicy.policy.model import (
     RequestSettings,
     Service,
 )
+from pipolicy.policy.texts import text_in
+from pipolicy.publishing import format_date, render_notice
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
 from pipolicy.rules.common import Actor
@@ -164,10 +166,13 @@ __all__ = [
     "example_policy",
     "example_policy_names",
     "example_policy_path",
+    "format_date",
     "from_dict",
     "load_policy",
     "open_store",
     "policy_from_dict",
+    "render_notice",
+    "text_in",
     "to_dict",
     "verify_inclusion",
 ]

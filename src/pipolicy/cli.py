@@ -19,6 +19,7 @@ from pipolicy.engine import Engine
 from pipolicy.errors import PipolicyError, PolicyError, ProvisionDenied, UnreadableAuditEvent
 from pipolicy.examples import example_policy_path
 from pipolicy.policy.loading import load_policy
+from pipolicy.publishing import render_notice
 from pipolicy.storage.registry import open_store, redact_url
 
 __all__ = ["main"]
@@ -218,8 +219,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     )
     cp = audit_sub.add_parser("checkpoint", help="print the log's checkpoint (size and root)")
     cp.add_argument("--store", required=True, help="store URL")
+    notice = sub.add_parser(
+        "notice", help="print the privacy notice a policy publishes (Arts. 21, 32)"
+    )
+    notice.add_argument("policy", help="policy file")
+    notice.add_argument("--lang", help="ja or en (default: the policy's first language)")
+    notice.add_argument("--format", choices=("md", "html"), default="md")
+    notice.add_argument("--era", action="store_true", help="Japanese era dates (令和8年12月2日)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "notice":
+            text = render_notice(load_policy(args.policy), args.lang, args.format, era=args.era)
+            out.write(text)
+            return 0
         if args.command == "demo":
             return _demo(args.store, args.policy, out)
         if args.command == "lint":

@@ -253,9 +253,10 @@ def test_r_req_7_information_held_under_the_law_is_not_deleted(store: Store) -> 
     # L162-L164: "Regarding the information held in accordance with relevant laws and
     # regulations, we may not be able to respond to requests for suspension or deletion."
     data: dict[str, Any] = tomllib.loads(POLICY.read_text(encoding="utf-8"))
-    data["items"]["consultation"]["legal_retention"] = (
-        "kept 5 years under the association's statute"
-    )
+    data["items"]["consultation"]["legal_retention"] = {
+        "ja": "本会の規約に基づき5年間保存します",
+        "en": "kept 5 years under the association's statute",
+    }
     engine = pp.Engine(pp.policy_from_dict(data), store=store, clock=pp.FixedClock(T0))
     records = MemorySource()
     engine.register_source("member-records", records)

@@ -116,6 +116,40 @@ class _Reader:
             return []
         return value
 
+    def local(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        langs: tuple[str, ...],
+        found: dict[str, dict[str, Any]],
+        *,
+        field: str | None = None,
+        many: bool = False,
+    ) -> Any:
+        """A text a person reads: given once (in the default language, ``langs[0]``) or
+        per language as a table. Other languages' texts go to ``found[lang][field]``."""
+        value = data.get(key, [] if many else "")
+        if isinstance(value, Mapping):
+            for lang, text in value.items():
+                fits = isinstance(text, str) or (
+                    many and isinstance(text, list) and all(isinstance(t, str) for t in text)
+                )
+                if not fits:
+                    self.problem(f"{where}.{key}.{lang}", "expected text")
+                elif lang != langs[0]:
+                    text = tuple([text] if isinstance(text, str) else text) if many else text
+                    found.setdefault(str(lang), {})[field or key] = text
+            if langs[0] not in value:
+                self.problem(
+                    f"{where}.{key}",
+                    f"has no {langs[0]!r} text, the policy's default language",
+                )
+            value = value.get(langs[0], [] if many else "")
+        if many:
+            return self.texts({key: value}, key, where)
+        return self.get({key: value}, key, str, "", where)
+
     def day(self, data: Mapping[str, Any], key: str, where: str) -> date | None:
         value = data.get(key)
         if value is None:
@@ -238,20 +272,37 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         raise PolicyError(r.problems, source)
     r.keys(data, _TOP, "")
     meta = r.table(data, "policy", "")
-    r.keys(meta, {"version", "revised", "categories", "timezone", "academic_institution"}, "policy")
+    r.keys(
+        meta,
+        {"version", "revised", "categories", "timezone", "academic_institution", "languages"},
+        "policy",
+    )
+    langs = tuple(r.texts(meta, "languages", "policy")) or ("en",)
     ctl = r.table(data, "controller", "")
     r.keys(
         ctl,
         {"name", "address", "representative", "contact", "complaints", "security_measures"},
         "controller",
     )
+    found: dict[str, dict[str, Any]] = {}
+
+    def local(t: Mapping[str, Any], key: str, where: str, **how: Any) -> Any:
+        return r.local(t, key, where, langs, found, **how)
+
+    def translations() -> dict[str, dict[str, Any]]:
+        """The other languages' texts read since the last call (one entity's)."""
+        taken = dict(found)
+        found.clear()
+        return taken
+
     controller = Controller(
-        name=r.get(ctl, "name", str, "", "controller"),
-        address=r.get(ctl, "address", str, "", "controller"),
-        representative=r.get(ctl, "representative", str, "", "controller"),
-        contact=r.get(ctl, "contact", str, "", "controller"),
-        complaints=r.get(ctl, "complaints", str, "", "controller"),
-        security_measures=tuple(r.texts(ctl, "security_measures", "controller")),
+        name=local(ctl, "name", "controller"),
+        address=local(ctl, "address", "controller"),
+        representative=local(ctl, "representative", "controller"),
+        contact=local(ctl, "contact", "controller"),
+        complaints=local(ctl, "complaints", "controller"),
+        security_measures=tuple(local(ctl, "security_measures", "controller", many=True)),
+        translations=translations(),
     )
     revised = r.day(meta, "revised", "policy")
     if revised is None:
@@ -263,13 +314,13 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         where = f"items.{name}"
         t = raw if isinstance(raw, Mapping) else {}
         r.keys(t, {"title", "special_care", "identifies", "legal_retention"}, where)
-        retention = t.get("legal_retention")
         items[name] = DataItem(
             name=name,
-            title=r.get(t, "title", str, "", where),
+            title=local(t, "title", where),
             special_care=r.get(t, "special_care", bool, False, where),
             identifies=r.get(t, "identifies", bool, True, where),
-            legal_retention=retention if isinstance(retention, str) else None,
+            legal_retention=local(t, "legal_retention", where) or None,
+            translations=translations(),
         )
 
     purposes: dict[str, Purpose] = {}
@@ -310,7 +361,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             )
         purposes[name] = Purpose(
             name=name,
-            title=r.get(t, "title", str, "", where),
+            title=local(t, "title", where),
             items=r.names(t, "items", where),
             optional_items=r.names(t, "optional_items", where),
             consent=r.enum(
@@ -323,8 +374,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             retention=r.duration(t, "retention", where, legacy=("retention_days", "days")),
             retention_from=r.retention_from(t, where),
             ends=r.day(t, "ends", where),
-            legal_retention=r.get(t, "legal_retention", str, "", where) or None,
+            legal_retention=local(t, "legal_retention", where) or None,
             changes=tuple(changes),
+            translations=translations(),
         )
 
     recipients: dict[str, Recipient] = {}
@@ -365,7 +417,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         joint = t.get("joint_use")
         recipients[name] = Recipient(
             name=name,
-            title=r.get(t, "title", str, "", where),
+            title=local(t, "title", where),
             kind=r.enum(
                 t.get("kind", "third_party"),
                 RecipientKind,
@@ -381,6 +433,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             joint_research=r.get(t, "joint_research", bool, False, where),
             record_by_contract=r.get(t, "record_by_contract", bool, False, where),
             links_identifiers=r.get(t, "links_identifiers", bool, False, where),
+            translations=translations(),
         )
 
     joint_uses: dict[str, JointUse] = {}
@@ -394,12 +447,15 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             name=name,
             announced=r.get(t, "announced", bool, False, where),
             items=r.names(t, "items", where),
-            users=r.get(t, "users", str, "", where),
+            users=local(t, "users", where),
             purposes=r.names(t, "purposes", where),
-            manager_name=r.get(m, "name", str, "", f"{where}.manager"),
-            manager_address=r.get(m, "address", str, "", f"{where}.manager"),
-            manager_representative=r.get(m, "representative", str, "", f"{where}.manager"),
+            manager_name=local(m, "name", f"{where}.manager", field="manager_name"),
+            manager_address=local(m, "address", f"{where}.manager", field="manager_address"),
+            manager_representative=local(
+                m, "representative", f"{where}.manager", field="manager_representative"
+            ),
             published=r.day(t, "published", where),
+            translations=translations(),
         )
 
     services: dict[str, Service] = {}
@@ -414,12 +470,13 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         )
         services[name] = Service(
             name=name,
-            title=r.get(t, "title", str, "", where),
+            title=local(t, "title", where),
             purposes=r.names(t, "purposes", where),
-            window=r.get(t, "window", str, "", where),
-            responsible=r.get(t, "responsible", str, "", where),
+            window=local(t, "window", where),
+            responsible=local(t, "responsible", where),
             retention=r.duration(t, "retention", where, legacy=("retention_days", "days")),
             retention_from=r.retention_from(t, where),
+            translations=translations(),
         )
 
     use = r.table(data, "use", "")
@@ -458,9 +515,10 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             req, "certificate_max_age", "requests", legacy=("certificate_max_age_days", "days")
         )
         or RequestSettings().certificate_max_age,
-        window=r.get(req, "window", str, "", "requests"),
+        window=local(req, "window", "requests"),
         fee_ceiling=r.get(req, "fee_ceiling", int, 3000, "requests"),
         accept_service_login=r.get(req, "accept_service_login", bool, False, "requests"),
+        translations=translations(),
     )
     kwargs: dict[str, Any] = {}
     if "exemptions" in use:
@@ -492,6 +550,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             or RECORD_RETENTION,
             statistics_min_group=r.get(stats, "min_group", int, 10, "statistics"),
             timezone=r.get(meta, "timezone", str, "Asia/Tokyo", "policy"),
+            languages=langs,
             academic_institution=r.get(meta, "academic_institution", bool, False, "policy"),
             source=source,
             **kwargs,

@@ -109,6 +109,8 @@ class Controller:
     contact: str = ""
     complaints: str = ""
     security_measures: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
     @property
     def complaints_window(self) -> str:
@@ -130,6 +132,8 @@ class DataItem:
     special_care: bool = False
     identifies: bool = True
     legal_retention: str | None = None
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
 class ConsentRule(str, enum.Enum):
@@ -178,6 +182,8 @@ class Purpose:
     """The last day of the purpose, if it has one (a campaign)."""
     legal_retention: str | None = None
     changes: tuple[PurposeChange, ...] = ()
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
     # Derived once, since the rules read them on every decision.
     all_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     new_since: date | None = attrs.field(init=False, eq=False, repr=False)
@@ -261,6 +267,8 @@ class Recipient:
     joint_research: bool = False
     """A partner the business (an academic research institution) researches jointly with:
     Art. 27(1)(vi) (``academic_joint_research``)."""
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
 @attrs.frozen
@@ -276,6 +284,8 @@ class JointUse:
     manager_address: str = ""
     manager_representative: str = ""
     published: date | None = None
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
 @attrs.frozen
@@ -291,6 +301,8 @@ class Service:
     retention_from: RetentionStart = attrs.field(
         default=RetentionStart.LEFT, converter=RetentionStart
     )
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
 _DEFAULT_IDS = frozenset(
@@ -331,6 +343,8 @@ class RequestSettings:
     amount considering actual costs; disclosure fees published by Japanese businesses are
     typically 500-1,000 yen, plus postage for a recorded delivery. A business whose actual
     costs are higher raises the ceiling, and says why, in its policy."""
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
 RECORD_RETENTION = Duration(3, Unit.YEARS)
@@ -386,6 +400,9 @@ class Policy:
     timezone: str = "Asia/Tokyo"
     """The IANA zone of the policy's jurisdiction: date-only fields (contract validity,
     document dates, deadlines, "received on") are days in this zone."""
+    languages: tuple[str, ...] = attrs.field(default=("en",), converter=_texts)
+    """The languages the business publishes in, the default first (``"ja"``, ``"en"``):
+    notices and letters exist in each; a text given once is in the default language."""
     source: str | None = attrs.field(default=None, eq=False)
     tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
 
@@ -452,19 +469,25 @@ class Policy:
             if name not in self.items:
                 raise UnknownItem(name, self.items)
 
-    def retention_duty(self, item: str, purposes: Iterable[str]) -> str | None:
-        """Why the law obliges keeping ``item`` held for ``purposes``, if it does (R-REQ-7).
+    def retention_duty(
+        self, item: str, purposes: Iterable[str], lang: str | None = None
+    ) -> str | None:
+        """Why the law obliges keeping ``item`` held for ``purposes``, if it does (R-REQ-7),
+        in ``lang`` (the policy's default language when None).
 
         A duty is declared on the item (``DataItem.legal_retention``) or on a purpose it
         was acquired for (``Purpose.legal_retention``, e.g. accounting records).
         """
+        from pipolicy.policy.texts import text_in
+
+        lang = lang or self.languages[0]
         declared = self.items.get(item)
         if declared is not None and declared.legal_retention:
-            return declared.legal_retention
+            return str(text_in(declared, "legal_retention", lang))
         for name in sorted(purposes):
             purpose = self.purposes.get(name)
             if purpose is not None and purpose.legal_retention and item in purpose.all_items:
-                return purpose.legal_retention
+                return str(text_in(purpose, "legal_retention", lang))
         return None
 
     def retention_of(self, purpose: str) -> tuple[Duration, RetentionStart] | None:

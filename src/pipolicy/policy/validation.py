@@ -8,13 +8,14 @@ services") or a joint use announced with four of its five items (seed 001 §4) i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from pipolicy.domain.durations import Duration, Unit, require_business_calendar
 from pipolicy.domain.requests import FEE_KINDS, RequestKind
 from pipolicy.errors import InvalidInput, PolicyProblem
+from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 
 if TYPE_CHECKING:
     from pipolicy.policy.model import Policy
@@ -293,4 +294,54 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         )
     if policy.statistics_min_group < 2:
         add("statistics.min_group", "groups smaller than 2 identify a person")
+    _languages(add, policy)
     return problems
+
+
+def _localized(policy: Policy) -> Iterator[tuple[str, object]]:
+    """Every entity whose fields a person reads, with its location in the policy file."""
+    yield "controller", policy.controller
+    yield "requests", policy.requests
+    for section, mapping in (
+        ("items", policy.items),
+        ("purposes", policy.purposes),
+        ("recipients", policy.recipients),
+        ("joint_use", policy.joint_uses),
+        ("services", policy.services),
+    ):
+        for name, entity in mapping.items():
+            yield f"{section}.{name}", entity
+
+
+def _languages(add: Callable[[str, str], None], policy: Policy) -> None:
+    """Languages pipolicy can write in, and every text a person reads in each of them."""
+    langs = policy.languages
+    if not langs:
+        add("policy.languages", f"name at least one language, of {list(LANGUAGES)}")
+        return
+    for lang in langs:
+        if lang not in LANGUAGES:
+            add(
+                "policy.languages",
+                f"{lang!r} is not a language pipolicy writes in: use {list(LANGUAGES)}",
+            )
+    if len(set(langs)) != len(langs):
+        add("policy.languages", "a language is listed twice")
+    for where, entity in _localized(policy):
+        translations = getattr(entity, "translations", {})
+        for lang in sorted(set(translations) - set(langs[1:])):
+            add(
+                where,
+                f"has texts in {lang!r}, which is not one of the policy's other languages "
+                f"{list(langs[1:])} (the default, {langs[0]!r}, is the plain value)",
+            )
+        for field in LOCALIZED[type(entity).__name__]:
+            if not getattr(entity, field):
+                continue
+            for lang in langs[1:]:
+                if not translations.get(lang, {}).get(field):
+                    add(
+                        f"{where}.{field}",
+                        f"has no {lang!r} text: give it as a table, e.g. "
+                        f'{{ {langs[0]} = "...", {lang} = "..." }}',
+                    )

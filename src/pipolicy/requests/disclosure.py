@@ -21,6 +21,8 @@ from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.policy.model import Policy
+from pipolicy.policy.texts import text_in
+from pipolicy.requests.language import LANG
 from pipolicy.rules.common import erased_items
 
 __all__ = [
@@ -68,14 +70,19 @@ def holdings(
     return held
 
 
+def _purpose_title(policy: Policy, name: str) -> str:
+    declared = policy.purposes.get(name)
+    return (declared and text_in(declared, "title", LANG)) or name
+
+
 def controller_entry(policy: Policy) -> dict[str, object]:
     c = policy.controller
     return {
-        "name": c.name,
-        "address": c.address,
-        "representative": c.representative,
-        "contact": c.contact,
-        "window": policy.requests.window,
+        "name": text_in(c, "name", LANG),
+        "address": text_in(c, "address", LANG),
+        "representative": text_in(c, "representative", LANG),
+        "contact": text_in(c, "contact", LANG),
+        "window": text_in(policy.requests, "window", LANG),
     }
 
 
@@ -224,7 +231,7 @@ def disclosure_report(
         items.append(
             {
                 "item": item,
-                "title": declared.title if declared and declared.title else item,
+                "title": (declared and text_in(declared, "title", LANG)) or item,
                 "special_care": bool(declared and declared.special_care),
                 "values": {
                     src: jsonable(data[item])
@@ -241,8 +248,7 @@ def disclosure_report(
         **_header(policy, request, now),
         "items": items,
         "purposes": [
-            {"name": p, "title": policy.purposes[p].title if p in policy.purposes else p}
-            for p in sorted(purposes_named)
+            {"name": p, "title": _purpose_title(policy, p)} for p in sorted(purposes_named)
         ],
         "consents": [consent_entry(c, now) for c in facts.consents],
         "provision_records": records,
@@ -265,7 +271,7 @@ def purposes_report(
         "purposes": [
             {
                 "name": p,
-                "title": policy.purposes[p].title if p in policy.purposes else p,
+                "title": _purpose_title(policy, p),
                 "items": sorted(items),
             }
             for p, items in sorted(by_purpose.items())

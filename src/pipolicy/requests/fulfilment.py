@@ -34,6 +34,7 @@ from pipolicy.requests.disclosure import (
 from pipolicy.requests.execution import apply_each, call_source, record, restrict
 from pipolicy.requests.grounds import findings as relevant_findings
 from pipolicy.requests.intake import check_changes
+from pipolicy.requests.language import LANG
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.sources import SourceFailed, SourceOutcome
@@ -327,7 +328,7 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         return nothing_held(wf, r, named)
     held = frozenset(held_by)
     held_for = {item: {p for acq in acqs for p in acq.purposes} for item, acqs in held_by.items()}
-    duties = {i: wf.policy.retention_duty(i, held_for.get(i, ())) for i in sorted(reached)}
+    duties = {i: wf.policy.retention_duty(i, held_for.get(i, ()), LANG) for i in sorted(reached)}
     retained = {i: why for i, why in duties.items() if why}
     erasable = reached - set(retained)
     findings, summary = relevant_findings(wf, ctx)

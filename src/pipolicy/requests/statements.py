@@ -13,7 +13,9 @@ from datetime import datetime
 
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
+from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Withheld
+from pipolicy.requests.language import LANG
 
 __all__ = [
     "GROUND_TEXT",
@@ -124,10 +126,14 @@ def _closing(policy: Policy, request: Request) -> str:
     """Who signs, and where to ask: the window of the service the request is about (004
     L29 "the inquiry window of each service"), else the policy's request window."""
     service = policy.services.get(str(request.details.get("service", "")))
-    window = service.window if service is not None else ""
-    contact = window or policy.requests.window or policy.controller.contact
+    window = text_in(service, "window", LANG) if service is not None else ""
+    contact = (
+        window
+        or text_in(policy.requests, "window", LANG)
+        or text_in(policy.controller, "contact", LANG)
+    )
     tail = f" Inquiries: {contact}." if contact else ""
-    name = policy.controller.name
+    name = text_in(policy.controller, "name", LANG)
     return f"{name}{'' if name.endswith('.') else '.'}{tail}"
 
 

@@ -1,0 +1,12 @@
+"""What pipolicy publishes for a person to read: the privacy notice, in each language.
+
+Wording lives in Jinja2 templates shipped in ``pipolicy/templates/<lang>/``; Python only
+gathers the facts a template shows (:mod:`pipolicy.publishing.notice`). An application
+overrides a template by name by passing a directory holding its own
+``<lang>/<name>`` (see :func:`pipolicy.publishing.templates.environment`).
+"""
+
+from pipolicy.publishing.dates import format_date
+from pipolicy.publishing.notice import render_notice
+
+__all__ = ["format_date", "render_notice"]

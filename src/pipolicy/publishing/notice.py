@@ -1,0 +1,165 @@
+"""The privacy notice a business publishes (Arts. 21, 32; R-PUB-1), from its policy.
+
+Everything the notice says comes from the policy file, so what is published and what is
+enforced cannot drift apart. This module gathers the facts in the language asked for;
+the wording is in ``templates/<lang>/notice.md.j2`` and ``notice.html.j2``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from os import PathLike
+from typing import Any
+
+from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.requests import RequestKind
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.texts import text_in
+from pipolicy.publishing.templates import TemplateDirs, render
+
+__all__ = ["notice_context", "render_notice"]
+
+FORMATS = {"markdown": "md", "md": "md", "html": "html"}
+
+
+def render_notice(
+    policy: Policy,
+    lang: str | None = None,
+    format: str = "markdown",
+    *,
+    era: bool = False,
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> str:
+    """The privacy notice in ``lang`` (one of ``policy.languages``; its default when
+    None), as Markdown or HTML. ``era`` writes Japanese dates in the era form
+    (令和8年12月2日); ``templates`` is a directory whose ``<lang>/notice.*.j2`` replaces
+    pipolicy's. Raises :class:`~pipolicy.errors.InvalidInput` for a language the policy
+    does not publish in, or another format."""
+    if not isinstance(policy, Policy):
+        raise InvalidInput("render_notice takes a pp.Policy (pp.load_policy(path))")
+    lang = policy.languages[0] if lang is None else lang
+    if lang not in policy.languages:
+        raise InvalidInput(
+            f"the policy publishes in {list(policy.languages)}, not {lang!r}: add the "
+            "language to [policy] languages, with its texts"
+        )
+    ext = FORMATS.get(format)
+    if ext is None:
+        raise InvalidInput(f"format must be 'markdown' or 'html', not {format!r}")
+    return render(
+        f"notice.{ext}.j2", lang, notice_context(policy, lang), era=era, templates=templates
+    )
+
+
+def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
+    """The facts a notice shows, with every text in ``lang`` (for custom templates)."""
+
+    def t(entity: object, field: str = "title") -> Any:
+        return text_in(entity, field, lang)
+
+    def titles(names: Iterable[str], mapping: Any) -> list[str]:
+        """In the order the policy declares them."""
+        wanted = set(names)
+        return [t(entity) or n for n, entity in mapping.items() if n in wanted]
+
+    items = policy.items
+    purposes = policy.purposes
+    c = policy.controller
+    recipients = list(policy.recipients.values())
+
+    def recipient(r: Any) -> dict[str, Any]:
+        return {
+            "title": t(r) or r.name,
+            "items": titles(r.items, items),
+            "purposes": titles(r.purposes, purposes),
+            "affiliate": r.affiliate,
+            "links_identifiers": r.links_identifiers,
+        }
+
+    exemptions = [e.value for e in Exemption if e.value in policy.provision_grounds]
+    use_exemptions = [e.value for e in Exemption if e.value in policy.use_exemptions]
+    settings = policy.requests
+    return {
+        "controller": {
+            "name": t(c, "name"),
+            "address": t(c, "address"),
+            "representative": t(c, "representative"),
+            "contact": t(c, "contact"),
+            "complaints": t(c, "complaints") or t(c, "contact"),
+            "security_measures": list(t(c, "security_measures")),
+        },
+        "version": policy.version,
+        "revised": policy.revised,
+        "purposes": [
+            {
+                "name": p.name,
+                "title": t(p) or p.name,
+                "items": titles(p.items, items),
+                "optional_items": titles(p.optional_items, items),
+                "consent": p.consent.value,
+                "categories": sorted(p.categories),
+                "statistics": p.statistics,
+                "links_identifiers": p.links_identifiers,
+            }
+            for p in purposes.values()
+        ],
+        "services": [
+            {
+                "title": t(s) or s.name,
+                "purposes": titles(s.purposes, purposes),
+                "window": t(s, "window"),
+                "responsible": t(s, "responsible"),
+            }
+            for s in policy.services.values()
+        ],
+        "items": [
+            {
+                "title": t(i) or i.name,
+                "special_care": i.special_care,
+                "identifies": i.identifies,
+            }
+            for i in items.values()
+        ],
+        "entrustees": [recipient(r) for r in recipients if r.kind is RecipientKind.ENTRUSTEE],
+        "third_parties": [recipient(r) for r in recipients if r.kind is RecipientKind.THIRD_PARTY],
+        "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
+        "joint_uses": [
+            {
+                "items": titles(j.items, items),
+                "users": t(j, "users"),
+                "purposes": titles(j.purposes, purposes),
+                "manager_name": t(j, "manager_name"),
+                "manager_address": t(j, "manager_address"),
+                "manager_representative": t(j, "manager_representative"),
+                "published": j.published,
+            }
+            for j in policy.joint_uses.values()
+            if j.announced
+        ],
+        "consent_provision": "consent" in policy.provision_grounds,
+        "anonymized": "anonymized" in policy.provision_grounds,
+        "exemptions": exemptions,
+        "use_exemptions": use_exemptions,
+        "referable_items": [t(i) or i.name for i in items.values() if not i.identifies],
+        "requests": {
+            "kinds": [k.value for k in RequestKind],
+            "fees": {k.value: fee for k, fee in settings.fees.items() if fee},
+            "response": {"amount": settings.response.amount, "unit": settings.response.unit.value},
+            "accepted_ids": sorted(d.value for d in settings.accepted_ids),
+            "certificate_age": {
+                "amount": settings.certificate_max_age.amount,
+                "unit": settings.certificate_max_age.unit.value,
+            },
+            "window": t(settings, "window") or t(c, "contact"),
+            "service_login": settings.accept_service_login,
+        },
+        "changes": sorted(
+            (
+                {"revised": ch.revised, "purpose": t(p) or p.name, "related": ch.related}
+                for p in purposes.values()
+                for ch in p.changes
+            ),
+            key=lambda ch: (ch["revised"], ch["purpose"]),
+        ),
+    }

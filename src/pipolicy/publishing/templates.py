@@ -1,0 +1,96 @@
+"""The Jinja2 environment every text for a person is rendered in.
+
+Templates are found by name, ``<lang>/<template>``: first in the directories an
+application passes (to change wording without forking pipolicy), then in the package.
+HTML templates (``*.html.j2``) escape every value; Markdown ones escape the characters
+Markdown gives meaning to, through the ``md`` filter.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date
+from os import PathLike
+
+import jinja2
+
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.texts import LANGUAGES
+from pipolicy.publishing.dates import format_date
+
+__all__ = ["environment", "render"]
+
+TemplateDirs = Sequence[str | PathLike[str]]
+
+
+def _markdown(value: object) -> str:
+    """A value as Markdown text: characters that would start markup are escaped, and a
+    table cell's bar and line breaks cannot break the table."""
+    text = str(value)
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
+
+
+def _label(key: str, table: dict[str, str]) -> str:
+    """``key``'s name in ``table`` (a template's labels); a missing name is a bug."""
+    return table[key]
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and ".html" in name
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(dirs: tuple[str, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                *(jinja2.FileSystemLoader(d) for d in dirs),
+                jinja2.PackageLoader("pipolicy", "templates"),
+            ]
+        ),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _markdown
+    env.filters["label"] = _label
+    return env
+
+
+def environment(templates: TemplateDirs | str | PathLike[str] | None = None) -> jinja2.Environment:
+    """The environment, looking in ``templates`` (a directory, or several) first."""
+    if templates is None:
+        dirs: tuple[str, ...] = ()
+    elif isinstance(templates, (str, PathLike)):
+        dirs = (str(templates),)
+    else:
+        dirs = tuple(str(d) for d in templates)
+    return _cached(dirs)
+
+
+def render(
+    name: str,
+    lang: str,
+    context: dict[str, object],
+    *,
+    era: bool = False,
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> str:
+    """Render ``<lang>/<name>`` with ``context``; dates through ``date`` in ``lang``."""
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"lang must be one of {list(LANGUAGES)}, not {lang!r}")
+
+    def day(value: date) -> str:
+        return format_date(value, lang, era=era)
+
+    env = environment(templates)
+    try:
+        template = env.get_template(f"{lang}/{name}")
+    except jinja2.TemplateNotFound as e:
+        raise InvalidInput(f"no template {lang}/{name} in pipolicy or the given directories") from e
+    return template.render(**context, day=day, lang=lang)
