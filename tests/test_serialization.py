@@ -54,3 +54,36 @@ def test_bad_data_names_the_fields_not_the_values() -> None:
         pp.to_dict("not a record")
     with pytest.raises(pp.InvalidInput):
         pp.from_dict(pp.Consent, ["not", "a", "dict"])
+
+
+def test_a_decision_is_written_with_its_rule_ids_and_json_values() -> None:
+    import json
+
+    from pipolicy.testing import CONTRACT_START, contract_policy
+
+    engine = pp.Engine(contract_policy(), clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("json-1", category="customer")
+    denied = engine.check_use(s, purpose="newsletter", items={"email"})
+    out = pp.to_dict(denied)
+    assert out["rules"] == list(denied.rules) and out["rules"]
+    assert json.loads(json.dumps(out)) == out  # plain JSON: no enum objects left
+    assert pp.from_dict(pp.Decision, out) == denied
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    allowed = engine.check_use(s, purpose="service", items={"email"})
+    assert pp.to_dict(allowed)["basis"] == "notified_purpose"
+
+
+def test_an_answer_has_one_json_form() -> None:
+    from pipolicy.testing import CONTRACT_START, contract_policy
+
+    engine = pp.Engine(contract_policy(), clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("json-2", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    r = engine.requests.submit(
+        pp.RequestKind.PURPOSE_NOTIFICATION,
+        subject=s,
+        documents=[pp.Document(pp.DocumentKind.PASSPORT, issued=CONTRACT_START.date())],
+    )
+    engine.requests.verify(r.id)
+    answer = engine.requests.fulfil(r.id)
+    assert pp.to_dict(answer) == answer.to_dict()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -67,6 +68,8 @@ from pipolicy.storage.registry import open_store
 from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine as SqlAlchemyEngine
+
     from pipolicy.requests.service import RequestService
     from pipolicy.requests.sources import DataSource
 
@@ -141,15 +144,20 @@ def _evidence(evidence: Evidence | None) -> Evidence:
 class Engine:
     """Decides, records and proves, for one policy and one store.
 
-    ``store`` is a :class:`~pipolicy.storage.repositories.Store`, a URL string opened with
-    :func:`pipolicy.open_store`, or ``None`` for a fresh in-memory store. ``clock``
-    defaults to the system clock in UTC; tests pass a :class:`~pipolicy.FixedClock`.
+    ``store`` is a :class:`~pipolicy.storage.repositories.Store`, a URL string or a
+    SQLAlchemy ``Engine`` opened with :func:`pipolicy.open_store`, or ``None`` for a fresh
+    in-memory store. ``clock`` defaults to the system clock in the policy's time zone;
+    tests pass a :class:`~pipolicy.FixedClock`.
+
+    One engine per process, shared by every thread: it holds no per-call state, and each
+    call is one unit of work on its own connection. ``close()`` (or ``with pp.Engine(...)
+    as engine:``) releases the store's connections.
     """
 
     def __init__(
         self,
         policy: Policy,
-        store: Store | str | None = None,
+        store: Store | str | SqlAlchemyEngine | None = None,
         *,
         clock: Clock | None = None,
         ids: Callable[[], str] | None = None,
@@ -157,15 +165,17 @@ class Engine:
         if not isinstance(policy, Policy):
             raise InvalidInput("Engine needs a pipolicy.Policy: use pp.load_policy(path)")
         self.policy = policy
-        if isinstance(store, str):
+        if isinstance(store, str) or type(store).__module__.startswith("sqlalchemy"):
             store = open_store(store)
         if store is not None and not callable(getattr(store, "unit_of_work", None)):
-            raise InvalidInput("store must be a pipolicy Store, a store URL or None")
+            raise InvalidInput(
+                "store must be a pipolicy Store, a store URL, a SQLAlchemy Engine or None"
+            )
         if clock is not None and not callable(getattr(clock, "now", None)):
             raise InvalidInput("clock must have a now() method returning an aware datetime")
         if ids is not None and not callable(ids):
             raise InvalidInput("ids must be a function returning a new unique string id")
-        self.store: Store = store if store is not None else MemoryStore()
+        self.store: Store = store if store is not None else MemoryStore()  # type: ignore[assignment]
         self.clock: Clock = clock or SystemClock(policy.tz)
         self._ids = ids or (lambda: uuid.uuid4().hex)
         self._requests: RequestService | None = None
@@ -185,6 +195,35 @@ class Engine:
 
     def __repr__(self) -> str:
         return f"Engine(policy={self.policy.version!r}, store={type(self.store).__name__})"
+
+    def close(self) -> None:
+        """Release the store's connections (closing twice is fine)."""
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def using(self, connection: object) -> Iterator[Engine]:
+        """Run this engine's calls in the block inside the application's transaction on
+        ``connection`` (a SQLAlchemy ``Connection``, e.g. ``session.connection()``): what
+        pipolicy records is kept when the application commits and gone if it rolls back.
+        See :meth:`pipolicy.backends.sql.SqlStore.bind`; the innermost block wins, and
+        outside any block pipolicy uses its own connections.
+
+        Raises :class:`InvalidInput` if the store is not a SQL store.
+        """
+        bind = getattr(self.store, "bind", None)
+        if bind is None:
+            raise InvalidInput(
+                "engine.using() needs a SQL store (a sqlite:// or postgresql:// URL or a "
+                f"SQLAlchemy Engine), not {type(self.store).__name__}"
+            )
+        with bind(connection):
+            yield self
 
     # -- plumbing ---------------------------------------------------------------------
 

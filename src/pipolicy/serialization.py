@@ -8,13 +8,16 @@ reports every problem with its path, as one :class:`~pipolicy.errors.InvalidInpu
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any, TypeVar, get_origin
 
 import cattrs
+import cattrs.gen
 from cattrs.errors import ClassValidationError
 
 from pipolicy.clock import require_aware
+from pipolicy.domain.decisions import Decision
 from pipolicy.errors import InvalidInput
 
 __all__ = ["from_dict", "to_dict"]
@@ -35,8 +38,24 @@ def _make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(date, lambda d: d.isoformat())
     c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
     c.register_unstructure_hook_func(_is_frozenset, lambda s: sorted(s))
+    c.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
     # JSON payloads (audit payloads, request details) are kept as they are.
     c.register_structure_hook_func(lambda t: t is object, lambda v, _: v)
+    # A decision's rule ids are derived from its reasons: written out for machines to
+    # read, and ignored when read back (they follow from the reasons again).
+    plain = cattrs.gen.make_dict_unstructure_fn(Decision, c)
+    c.register_unstructure_hook(Decision, lambda d: {**plain(d), "rules": list(d.rules)})
+    structure = cattrs.gen.make_dict_structure_fn(Decision, c, _cattrs_forbid_extra_keys=True)
+    c.register_structure_hook(
+        Decision,
+        lambda v, t: (
+            structure({k: x for k, x in v.items() if k != "rules"}, t)
+            if isinstance(v, dict)
+            else structure(v, t)
+        ),
+    )
     return c
 
 
@@ -44,7 +63,14 @@ _CONVERTER = _make_converter()
 
 
 def to_dict(value: Any) -> dict[str, Any]:
-    """A JSON-ready dict of an attrs record (Decision, Consent, ProvisionRecord, ...)."""
+    """A JSON-ready dict of a pipolicy value (Decision, Consent, ProvisionRecord, an
+    answer, ...): the one serialiser. A type that defines its own electronic form
+    (``Answer.to_dict``, the form a person receives) is written in that form, so the
+    two never disagree. A decision carries its ``rules`` (requirement ids)."""
+    own = getattr(type(value), "to_dict", None)
+    if callable(own):
+        result: dict[str, Any] = own(value)
+        return result
     out = _CONVERTER.unstructure(value)
     if not isinstance(out, dict):
         raise InvalidInput(f"to_dict takes a pipolicy record, got {type(value).__name__}")

@@ -29,10 +29,13 @@ BLOCK = textwrap.dedent(
 )
 
 
-def _run_without_sql(code: str) -> dict[str, object]:
+def _run_without_sql(
+    code: str, *, blocked: str = "sqlalchemy alembic psycopg"
+) -> dict[str, object]:
     """Run ``code`` without SQLAlchemy importable; it prints one JSON object."""
+    block = BLOCK.replace('("sqlalchemy", "alembic", "psycopg")', repr(tuple(blocked.split())))
     done = subprocess.run(
-        [sys.executable, "-c", BLOCK + textwrap.dedent(code)],
+        [sys.executable, "-c", block + textwrap.dedent(code)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -126,3 +129,21 @@ def test_with_the_extra_both_schemes_are_registered_by_entry_point() -> None:
         assert store.capabilities.migrations
     finally:
         store.close()
+
+
+def test_postgresql_with_only_the_sql_extra_names_the_postgres_extra() -> None:
+    """SQLAlchemy is there, psycopg is not: the install hint, not a ModuleNotFoundError."""
+    found = _run_without_sql(
+        """
+        import json
+        import pipolicy as pp
+        try:
+            pp.open_store("postgresql://app:S3cret@db.invalid/pi")
+        except pp.BackendNotFound as e:
+            print(json.dumps({"message": str(e), "import_error": isinstance(e, ImportError)}))
+        """,
+        blocked="psycopg",
+    )
+    assert "pip install 'pipolicy[postgres]'" in str(found["message"])
+    assert "S3cret" not in str(found["message"])
+    assert found["import_error"] is True

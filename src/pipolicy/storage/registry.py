@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from types import MappingProxyType
+from typing import Any
 
-from pipolicy.errors import BackendNotFound
+from pipolicy.errors import BackendNotFound, InvalidInput
 from pipolicy.storage.repositories import Store
 
 __all__ = ["available_backends", "open_store", "redact_url"]
@@ -65,13 +66,20 @@ def _scheme(url: str) -> str:
     return scheme.split("+", 1)[0].lower()
 
 
-def open_store(url: str) -> Store:
-    """Open the store a URL names.
+def open_store(url: str | Any) -> Store:
+    """Open the store a URL names, or the SQL store on an application's SQLAlchemy
+    ``Engine`` (used as configured, never disposed of by pipolicy).
 
     Raises :class:`BackendNotFound` (an ``ImportError``) when no backend is registered for
     the scheme or when the backend's optional dependencies are missing, with the
     ``pip install`` command that fixes it.
     """
+    if not isinstance(url, str) and type(url).__module__.startswith("sqlalchemy"):
+        from pipolicy.backends.sql import SqlStore
+
+        return SqlStore(url)
+    if not isinstance(url, str):
+        raise InvalidInput("open_store takes a store URL or a SQLAlchemy Engine")
     scheme = _scheme(url)
     matches = [ep for ep in entry_points(group=GROUP) if ep.name == scheme]
     if not matches:

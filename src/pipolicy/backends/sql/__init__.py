@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import sqlalchemy  # noqa: F401  (first: a missing extra fails here, with a clear name)
 
+from pipolicy.backends.sql.alembic import include_object
 from pipolicy.backends.sql.migrate import head_revision, upgrade
 from pipolicy.backends.sql.store import SqlStore, SqlUnitOfWork
 from pipolicy.backends.sql.tables import METADATA
 
-__all__ = ["METADATA", "SqlStore", "SqlUnitOfWork", "head_revision", "upgrade"]
+__all__ = ["METADATA", "SqlStore", "SqlUnitOfWork", "head_revision", "include_object", "upgrade"]

@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from pipolicy.backends.sql.errors import translating
 from pipolicy.backends.sql.tables import VERSION_TABLE
@@ -65,8 +65,9 @@ def run_upgrade(connection: Connection, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
 
-def upgrade(url: str) -> None:
-    """Bring the database at ``url`` to the newest schema (``pipolicy db upgrade URL``).
+def upgrade(url: str | Engine) -> None:
+    """Bring the database at ``url`` (or an application's SQLAlchemy ``Engine``) to the
+    newest schema (``pipolicy db upgrade URL``).
 
     Creates pipolicy's tables in an empty database and applies newer migrations to an
     older one, keeping its data. Safe to run while the application is running, and

@@ -37,6 +37,7 @@ the unit of work that owns them; the tables live in ``tables.py``, row conversio
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import math
@@ -84,6 +85,7 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
+    BackendNotFound,
     ConcurrencyConflict,
     InvalidInput,
     PipolicyError,
@@ -203,11 +205,17 @@ class _Transaction:
         self.snapshot = snapshot
         self._conn: Connection | None = None
         self._open = False
+        # The application's connection, when the unit runs inside its transaction
+        # (SqlStore.bind): the unit is a SAVEPOINT there, never a transaction of its own.
+        self._bound: Connection | None = store._bound.get()
+        self._savepoint: sa.NestedTransaction | None = None
 
     def conn(self, *, write: bool = False) -> Connection:
         """The connection, inside a transaction."""
         if write and self.read_only:
             raise StorageError("this unit of work is read-only: open one without read_only")
+        if self._bound is not None:
+            return self._in_bound(self._bound)
         if self._conn is None:
             with translating("connecting to the database"):
                 self._conn = self._store._engine.connect()
@@ -221,6 +229,22 @@ class _Transaction:
             self._begin(self._conn)
             self._open = True
         return self._conn
+
+    def _in_bound(self, conn: Connection) -> Connection:
+        """The application's connection, with this unit's savepoint open if it writes:
+        the application's rollback removes what the unit wrote, its commit keeps it."""
+        if self._conn is None:
+            if conn.closed or not conn.in_transaction():
+                raise InvalidInput(
+                    "the connection bound with store.bind() / engine.using() is closed or "
+                    "not in a transaction: begin one (with connection.begin():) first"
+                )
+            self._conn = conn
+        if not self._open and not self.read_only:
+            with translating("beginning a unit of work"):
+                self._savepoint = conn.begin_nested()
+            self._open = True
+        return conn
 
     def before_begin(self, statement: str) -> None:
         """Run ``statement`` on the connection before its transaction begins."""
@@ -268,6 +292,13 @@ class _Transaction:
         if self._conn is None or not self._open:
             return
         self._open = False
+        if self._bound is not None:
+            # Release the savepoint: kept if, and when, the application commits.
+            savepoint, self._savepoint = self._savepoint, None
+            if savepoint is not None:
+                with translating("releasing the unit's savepoint"):
+                    savepoint.commit()
+            return
         # An unanswered COMMIT is CommitOutcomeUnknown: it may have been kept.
         with translating_commit():
             self._conn.commit()
@@ -276,12 +307,18 @@ class _Transaction:
         self._open = False
         if self._conn is None:
             return
+        if self._bound is not None:
+            savepoint, self._savepoint = self._savepoint, None
+            if savepoint is not None and savepoint.is_active:
+                with translating("rolling back to the unit's savepoint"):
+                    savepoint.rollback()
+            return
         with translating("rolling back"):
             self._conn.rollback()
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None:
+        if conn is not None and self._bound is None:  # the application closes its own
             with translating("returning the connection"):
                 conn.close()
 
@@ -826,13 +863,20 @@ class SqlStore:
 
     def __init__(
         self,
-        url: str,
+        url: str | Engine,
         *,
         upgrade: bool | None = None,
         lock_timeout: float | None = None,
         statement_timeout: float | None = None,
         synchronous: str | None = None,
     ) -> None:
+        self._bound: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
+            "pipolicy_bound_connection", default=None
+        )
+        self._owned = not isinstance(url, Engine)
+        if isinstance(url, Engine):
+            self._adopt(url, upgrade, lock_timeout, statement_timeout)
+            return
         try:
             parsed: sa.URL | None = sa.make_url(url)
         except exc.ArgumentError:
@@ -903,12 +947,19 @@ class SqlStore:
                 connect_args: dict[str, Any] = {}
                 if "connect_timeout" not in parsed.query:
                     connect_args["connect_timeout"] = CONNECT_TIMEOUT
-                self._engine = sa.create_engine(
-                    parsed,
-                    connect_args=connect_args,
-                    hide_parameters=True,
-                    pool_pre_ping=True,
-                )
+                try:
+                    self._engine = sa.create_engine(
+                        parsed,
+                        connect_args=connect_args,
+                        hide_parameters=True,
+                        pool_pre_ping=True,
+                    )
+                except ModuleNotFoundError as e:
+                    missing = BackendNotFound(
+                        f"PostgreSQL needs a driver that is not installed ({e.name}): "
+                        "pip install 'pipolicy[postgres]'"
+                    )
+                    raise missing from None
                 event.listen(
                     self._engine,
                     "connect",
@@ -931,6 +982,73 @@ class SqlStore:
         except BaseException:
             self._engine.dispose()
             raise
+
+    def _adopt(
+        self,
+        engine: Engine,
+        upgrade: bool | None,
+        lock_timeout: float | None,
+        statement_timeout: float | None,
+    ) -> None:
+        """Use the application's SQLAlchemy engine, as it is configured: pipolicy adds no
+        connection hooks to it (so no SQLite WAL switch, no PostgreSQL session timeouts:
+        the application's settings apply) and never disposes of it."""
+        self.dialect = engine.dialect.name
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise InvalidInput(
+                f"SqlStore supports sqlite and postgresql engines, not {self.dialect!r}"
+            )
+        self._engine = engine
+        self.lock_timeout = _seconds(lock_timeout, "lock_timeout") or LOCK_TIMEOUT
+        self.statement_timeout = (
+            _seconds(statement_timeout, "statement_timeout") or STATEMENT_TIMEOUT
+        )
+        self.synchronous = "full"
+        self._closed = False
+        database = engine.url.database
+        self._memory = self.dialect == "sqlite" and database in (None, "", ":memory:")
+        self._lock = threading.RLock() if self._memory else None
+        persistent = not self._memory
+        self.capabilities = Capabilities(
+            persistent=persistent, multi_process=persistent, migrations=True
+        )
+        self._shown = (
+            f"sqlite:///{database or ':memory:'}"
+            if self.dialect == "sqlite"
+            else shown_url(engine.url)
+        )
+        if upgrade or (upgrade is None and self.dialect == "sqlite"):
+            self.upgrade()
+        elif upgrade is None:
+            self._require_head()
+
+    @contextmanager
+    def bind(self, connection: Connection) -> Iterator[Connection]:
+        """Run every unit of work opened in this block (this thread or task) on
+        ``connection``, inside the application's own transaction.
+
+        Each unit is a SAVEPOINT in that transaction: pipolicy's writes are kept if and
+        when the application commits, and gone if it rolls back; a unit that fails rolls
+        back to its savepoint and leaves the application's own writes alone. The audit
+        log stays consistent either way: its entries, and on PostgreSQL the person's row
+        lock and the sequencer's lock, belong to the same transaction. ``connection`` is
+        a SQLAlchemy ``Connection`` in a transaction (``with engine.begin() as
+        connection:``, or an ORM ``session.connection()``) on this store's database.
+        Nested ``bind`` blocks use the innermost connection.
+        """
+        if not isinstance(connection, Connection):
+            raise InvalidInput(
+                "bind() takes a SQLAlchemy Connection (engine.begin(), session.connection())"
+            )
+        if connection.dialect.name != self.dialect:
+            raise InvalidInput(
+                f"the connection is to {connection.dialect.name}, this store to {self.dialect}"
+            )
+        token = self._bound.set(connection)
+        try:
+            yield connection
+        finally:
+            self._bound.reset(token)
 
     # -- schema ------------------------------------------------------------------------
 
@@ -971,6 +1089,7 @@ class SqlStore:
         if self._lock is not None:
             self._lock.acquire()
         tx = _Transaction(self, read_only=False)
+        tx._bound = None  # migrations run on a connection of their own, never an app's
         sqlite = self.dialect == "sqlite"
         try:
             if sqlite:
@@ -1017,7 +1136,8 @@ class SqlStore:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._engine.dispose()
+            if self._owned:  # an application's engine stays the application's
+                self._engine.dispose()
 
     @property
     def engine(self) -> Engine:
