@@ -965,23 +965,28 @@ class SqlStore:
                     "connect",
                     _postgres_setup(self.lock_timeout, self.statement_timeout),
                 )
+        try:
+            self._opened(parsed, upgrade)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    def _opened(self, url: sa.URL, upgrade: bool | None) -> None:
+        """What every store does once it has its engine: say what it can do and how it
+        is shown, then upgrade the schema or check it (see the class's ``upgrade``)."""
         persistent = not self._memory
         self.capabilities = Capabilities(
             persistent=persistent, multi_process=persistent, migrations=True
         )
         self._shown = (
-            f"sqlite:///{parsed.database or ':memory:'}"
+            f"sqlite:///{url.database or ':memory:'}"
             if self.dialect == "sqlite"
-            else shown_url(parsed)
+            else shown_url(url)
         )
-        try:
-            if upgrade or (upgrade is None and self.dialect == "sqlite"):
-                self.upgrade()
-            elif upgrade is None:
-                self._require_head()
-        except BaseException:
-            self._engine.dispose()
-            raise
+        if upgrade or (upgrade is None and self.dialect == "sqlite"):
+            self.upgrade()
+        elif upgrade is None:
+            self._require_head()
 
     def _adopt(
         self,
@@ -1005,22 +1010,9 @@ class SqlStore:
         )
         self.synchronous = "full"
         self._closed = False
-        database = engine.url.database
-        self._memory = self.dialect == "sqlite" and database in (None, "", ":memory:")
+        self._memory = self.dialect == "sqlite" and engine.url.database in (None, "", ":memory:")
         self._lock = threading.RLock() if self._memory else None
-        persistent = not self._memory
-        self.capabilities = Capabilities(
-            persistent=persistent, multi_process=persistent, migrations=True
-        )
-        self._shown = (
-            f"sqlite:///{database or ':memory:'}"
-            if self.dialect == "sqlite"
-            else shown_url(engine.url)
-        )
-        if upgrade or (upgrade is None and self.dialect == "sqlite"):
-            self.upgrade()
-        elif upgrade is None:
-            self._require_head()
+        self._opened(engine.url, upgrade)
 
     @contextmanager
     def bind(self, connection: Connection) -> Iterator[Connection]:
