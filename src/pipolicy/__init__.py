@@ -31,7 +31,7 @@ from pipolicy.domain.requests import (
     RequestState,
 )
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.engine import Engine, RetentionEntry
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -136,6 +136,7 @@ __all__ = [
     "PurposeChange",
     "Recipient",
     "RecipientKind",
+    "Ref",
     "RefusalGround",
     "Request",
     "RequestKind",

@@ -41,7 +41,7 @@ from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint, InclusionProof
 from pipolicy.domain.provisions import ProvisionRecord
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import (
     AcquisitionDenied,
     ConcurrencyConflict,
@@ -78,7 +78,7 @@ __all__ = ["Engine", "RetentionEntry"]
 _name = name
 
 T = TypeVar("T")
-SubjectLike = Subject | str
+SubjectLike = Subject | str | Ref
 _CONFLICT_RETRIES = 20
 
 
@@ -300,21 +300,52 @@ class Engine:
             uow.flush(lambda *event: self._append(uow, *event), self.now())
 
     def _subject_id(self, subject: SubjectLike) -> str:
+        """Check ``subject``; its id, or for a :class:`Ref` the (checked) ref, which only
+        a unit of work resolves (:meth:`_sid`)."""
         if isinstance(subject, Subject):
             return name(subject.id, "subject.id")
+        if isinstance(subject, Ref):
+            return name(subject.value, "pp.Ref (the application's key for the person)")
         if isinstance(subject, str) and subject:
             return name(subject, "subject")
-        raise InvalidInput("subject must be a pipolicy.Subject or its id")
+        raise InvalidInput("subject must be a pipolicy.Subject, its id, or pp.Ref(ref)")
+
+    def _checked(self, subject: SubjectLike) -> SubjectLike:
+        """``subject``, checked: an id stays what it is, a :class:`Ref` waits for a unit."""
+        key = self._subject_id(subject)
+        return subject if isinstance(subject, Ref) else key
+
+    def _sid(self, uow: UnitOfWork, subject: SubjectLike) -> str:
+        """The subject's id, a :class:`Ref` looked up in ``uow``; raise
+        :class:`SubjectNotFound` (naming neither) if there is none."""
+        key = self._subject_id(subject)
+        if not isinstance(subject, Ref):
+            return key
+        found = uow.subjects.by_ref(key)
+        if found is None:
+            raise SubjectNotFound(key, by_ref=True)
+        return found.id
 
     def _facts(
         self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = False
     ) -> SubjectFacts:
         """The facts a decision rests on (consents still given), or with ``history``
-        every consent ever recorded (for listings, requests and investigations)."""
-        sid = self._subject_id(subject)
-        facts = uow.facts(sid, ended_consents=history)
+        every consent ever recorded (for listings, requests and investigations). A
+        :class:`Ref` is resolved in the same query where the store can (``facts_by_ref``)."""
+        key = self._subject_id(subject)
+        if isinstance(subject, Ref):
+            by_ref = getattr(uow, "facts_by_ref", None)
+            facts = (
+                by_ref(key, ended_consents=history)
+                if by_ref is not None
+                else uow.facts(self._sid(uow, subject), ended_consents=history)
+            )
+            if facts is None:
+                raise SubjectNotFound(key, by_ref=True)
+            return facts
+        facts = uow.facts(key, ended_consents=history)
         if facts is None:
-            raise SubjectNotFound(sid)
+            raise SubjectNotFound(key)
         return facts
 
     @staticmethod
@@ -399,10 +430,11 @@ class Engine:
     def mark_left(self, subject: SubjectLike) -> None:
         """Record that the person left the service; starts retention periods (R-ACC-1)."""
 
-        sid = self._subject_id(subject)
+        self._subject_id(subject)
 
         def op(uow: UnitOfWork) -> None:
             now = self.now()
+            sid = self._sid(uow, subject)
             uow.subjects.mark_left(sid, now)  # raises SubjectNotFound
             self._audit(uow, "subject.left", sid, {}, now)
 
@@ -733,9 +765,10 @@ class Engine:
         return self.policy.keep_records_until(self.provisions(subject))
 
     def provisions(self, subject: SubjectLike) -> tuple[ProvisionRecord, ...]:
-        sid = self._subject_id(subject)
+        self._subject_id(subject)
 
         def op(uow: UnitOfWork) -> tuple[ProvisionRecord, ...]:
+            sid = self._sid(uow, subject)
             if uow.subjects.get(sid) is None:
                 raise SubjectNotFound(sid)
             return tuple(uow.provisions.for_subject(sid))
@@ -797,15 +830,16 @@ class Engine:
         queries = _validated(
             _each(checks, UseCheck, "check_use_many"),
             lambda c: (
-                self._subject_id(c.subject),
+                self._checked(c.subject),
                 self._use_query(c.purpose, c.items, c.actor, c.exemption, c.justification),
             ),
         )
 
         def op(uow: UnitOfWork) -> list[Decision]:
-            facts = self._facts_of(uow, [sid for sid, _ in queries])
+            resolved = [(self._sid(uow, s), q) for s, q in queries]
+            facts = self._facts_of(uow, [sid for sid, _ in resolved])
             now = self.now()
-            return [decide_use(self.policy, facts[sid], q, now) for sid, q in queries]
+            return [decide_use(self.policy, facts[sid], q, now) for sid, q in resolved]
 
         return self._run(op, write=False)
 
@@ -919,7 +953,7 @@ class Engine:
         queries = _validated(
             _each(checks, ProvisionCheck, "check_provision_many"),
             lambda c: (
-                self._subject_id(c.subject),
+                self._checked(c.subject),
                 self._provision_query(
                     c.recipient, c.items, c.purpose, c.exemption, c.justification
                 ),
@@ -927,9 +961,10 @@ class Engine:
         )
 
         def op(uow: UnitOfWork) -> list[Decision]:
-            facts = self._facts_of(uow, [sid for sid, _ in queries])
+            resolved = [(self._sid(uow, s), q) for s, q in queries]
+            facts = self._facts_of(uow, [sid for sid, _ in resolved])
             now = self.now()
-            return [decide_provision(self.policy, facts[sid], q, now) for sid, q in queries]
+            return [decide_provision(self.policy, facts[sid], q, now) for sid, q in resolved]
 
         return self._run(op, write=False)
 
@@ -1201,6 +1236,9 @@ class _RequestPort:
 
     def subject_id(self, subject: SubjectLike) -> str:
         return self._engine._subject_id(subject)
+
+    def resolve(self, uow: UnitOfWork, subject: SubjectLike) -> str:
+        return self._engine._sid(uow, subject)
 
     def facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
         return self._engine._facts(uow, subject, history=True)

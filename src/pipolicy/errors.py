@@ -114,13 +114,17 @@ class UnknownCategory(UnknownName):
 class SubjectNotFound(PipolicyError, LookupError):
     """The subject was never registered with this engine's store."""
 
-    def __init__(self, subject_id: str) -> None:
+    def __init__(self, subject_id: str, *, by_ref: bool = False) -> None:
         # The id is kept for the caller but not put in the message: a caller who passed
         # the application's own key (perhaps an e-mail address) by mistake would log it.
-        self.subject_id = subject_id
+        # Looked up by the application's ref, not even that is kept.
+        self.subject_id = "" if by_ref else subject_id
         super().__init__(
-            "no subject is registered under the given id: pass the Subject (or Subject.id) "
-            "returned by engine.register_subject(ref=...), not the application's ref"
+            "no subject is registered under the given ref: register it first with "
+            "engine.register_subject(ref=...)"
+            if by_ref
+            else "no subject is registered under the given id: pass the Subject (or "
+            "Subject.id) returned by engine.register_subject(ref=...), or pp.Ref(ref)"
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import attrs
 
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.rules.common import Actor
 
 __all__ = ["ProvisionCheck", "UseCheck"]
@@ -23,7 +23,7 @@ __all__ = ["ProvisionCheck", "UseCheck"]
 class UseCheck:
     """``engine.check_use(subject, purpose=..., items=...)``, as a value."""
 
-    subject: Subject | str
+    subject: Subject | str | Ref
     purpose: str
     items: Iterable[str]
     actor: Actor | str | None = None
@@ -35,7 +35,7 @@ class UseCheck:
 class ProvisionCheck:
     """``engine.check_provision(subject, recipient=..., items=...)``, as a value."""
 
-    subject: Subject | str
+    subject: Subject | str | Ref
     recipient: str
     items: Iterable[str]
     purpose: str | None = None

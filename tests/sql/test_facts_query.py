@@ -170,3 +170,27 @@ def test_r_con_2_a_writing_unit_locks_the_subject_before_reading_its_facts(
         assert "FOR UPDATE" in sent[facts_at - 1]
     else:
         assert not any("FOR UPDATE" in s for s in sent)
+
+
+def test_facts_by_the_apps_ref_take_the_same_statements_as_by_id(
+    filled: tuple[SqlStore, list[Records]],
+) -> None:
+    """pp.Ref is resolved inside the facts query (and on PostgreSQL inside the row lock
+    a writing unit takes anyway): no extra round trip."""
+    store, made = filled
+    target = made[42]
+    for read_only in (True, False):
+        with (
+            store.unit_of_work(read_only=read_only) as uow,
+            _Statements(store.engine) as by_id,
+        ):
+            expected = uow.facts(target.subject.id)
+        with (
+            store.unit_of_work(read_only=read_only) as uow,
+            _Statements(store.engine) as by_ref,
+        ):
+            found = uow.facts_by_ref(target.subject.ref)
+        assert len(by_ref.sent) == len(by_id.sent), (read_only, by_ref.sent)
+        assert found == expected
+        with store.unit_of_work(read_only=read_only) as uow:
+            assert uow.facts_by_ref("nobody-has-this-ref") is None

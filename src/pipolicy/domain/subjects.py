@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-__all__ = ["Subject"]
+__all__ = ["Ref", "Subject"]
 
 
 @attrs.frozen
@@ -25,3 +25,14 @@ class Subject:
     registered_at: datetime
     category: str | None = None
     left_at: datetime | None = None
+
+
+@attrs.frozen
+class Ref:
+    """A person named by the application's own key (``pp.Ref("user-42")``), where a call
+    takes a subject: pipolicy finds the subject in the same unit of work as the call.
+
+    The key is redacted from the repr, as :attr:`Subject.ref` is.
+    """
+
+    value: str = attrs.field(repr=False)

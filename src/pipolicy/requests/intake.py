@@ -24,7 +24,7 @@ from pipolicy.domain.requests import (
     RequestKind,
     RequestState,
 )
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.requests.answers import METHODS
@@ -153,7 +153,7 @@ def submit(
     wf: Workflow,
     kind: RequestKind | str,
     *,
-    subject: Subject | str,
+    subject: Subject | str | Ref,
     applicant: Applicant | None,
     documents: Iterable[Document],
     method: str,

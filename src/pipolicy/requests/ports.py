@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.policy.model import Policy
 from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
 
@@ -47,12 +47,16 @@ class RequestPort(Protocol):
         """
         ...
 
-    def subject_id(self, subject: Subject | str) -> str:
-        """The id of ``subject`` (a :class:`Subject` or its id), checked; raises
+    def subject_id(self, subject: Subject | str | Ref) -> str:
+        """``subject`` checked (a :class:`Subject`, its id, or a :class:`Ref`); raises
         :class:`~pipolicy.errors.InvalidInput` for anything else."""
         ...
 
-    def facts(self, uow: UnitOfWork, subject: Subject | str) -> SubjectFacts:
+    def resolve(self, uow: UnitOfWork, subject: Subject | str | Ref) -> str:
+        """The subject's id as read in ``uow`` (a :class:`Ref` looked up there)."""
+        ...
+
+    def facts(self, uow: UnitOfWork, subject: Subject | str | Ref) -> SubjectFacts:
         """The subject's records as read in ``uow``; raises
         :class:`~pipolicy.errors.SubjectNotFound`."""
         ...

@@ -45,7 +45,7 @@ from pipolicy.domain.requests import (
     Request,
     RequestKind,
 )
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput, InvalidTransition, SubjectNotFound
 from pipolicy.requests import answering, fulfilment, grounds, intake, refusal, withholding
 from pipolicy.requests.answers import Answer
@@ -118,7 +118,7 @@ class RequestService:
         self,
         kind: RequestKind | str,
         *,
-        subject: Subject | str,
+        subject: Subject | str | Ref,
         applicant: Applicant | None = None,
         documents: Iterable[Document] = (),
         method: str = "mail",
@@ -148,11 +148,12 @@ class RequestService:
         """The request; raises :class:`RequestNotFound`."""
         return self._port.run(lambda uow: self._wf.load(uow, request_id), write=False)
 
-    def for_subject(self, subject: Subject | str) -> list[Request]:
+    def for_subject(self, subject: Subject | str | Ref) -> list[Request]:
         """Every request about the subject, in the order received."""
-        sid = self._port.subject_id(subject)
+        self._port.subject_id(subject)
 
         def op(uow: UnitOfWork) -> list[Request]:
+            sid = self._port.resolve(uow, subject)
             if uow.subjects.get(sid) is None:
                 raise SubjectNotFound(sid)
             return sorted(uow.requests.for_subject(sid), key=lambda r: r.received_at)

@@ -620,7 +620,9 @@ _FACT_TABLES = (SUBJECTS, ACQUISITIONS, CONSENTS, RESTRICTIONS)
 
 
 @functools.cache
-def _facts_query(ended_consents: bool = True, many: bool = False) -> sa.CompoundSelect[Any]:
+def _facts_query(
+    ended_consents: bool = True, many: bool = False, by_ref: bool = False
+) -> sa.CompoundSelect[Any]:
     """One UNION ALL over the four tables a decision reads, each branch an index lookup.
 
     Every branch has the same wide shape: its own table's columns in their slots, typed
@@ -629,11 +631,14 @@ def _facts_query(ended_consents: bool = True, many: bool = False) -> sa.Compound
     those still given, through the partial index on them, whatever the history. With
     ``many``, ``sids`` binds a list of subjects (each row says whose it is in ``sid``).
     """
-    sid: sa.BindParameter[Any] = (
+    sid: Any = (
         sa.bindparam("sids", type_=sa.Text(), expanding=True)
         if many
         else sa.bindparam("sid", type_=sa.Text())
     )
+    if by_ref:  # the application's key, resolved inside the same query
+        ref = sa.bindparam("ref", type_=sa.Text())
+        sid = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).scalar_subquery()
     branches = []
     for k, table in enumerate(_FACT_TABLES):
         order: sa.ColumnElement[Any] = (
@@ -714,8 +719,26 @@ class SqlUnitOfWork:
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
             self._tx.run(lambda c: c.execute(lock), "locking the subject")
+        return self._facts_read(_facts_query(ended_consents), {"sid": subject_id})
+
+    def facts_by_ref(self, ref: str, *, ended_consents: bool = True) -> SubjectFacts | None:
+        """:meth:`facts` of the subject the application knows as ``ref``, in the same
+        round trips as by id: the ref is resolved inside the facts query (and inside the
+        row lock on PostgreSQL)."""
+        self._tx.conn()
+        if not self._tx.read_only and self._store.dialect == "postgresql":
+            lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).with_for_update()
+            sid = self._tx.run(lambda c: c.execute(lock).scalar(), "locking the subject")
+            if sid is None:
+                return None
+            return self._facts_read(_facts_query(ended_consents), {"sid": sid})
+        return self._facts_read(_facts_query(ended_consents, by_ref=True), {"ref": ref})
+
+    def _facts_read(
+        self, query: sa.CompoundSelect[Any], params: dict[str, Any]
+    ) -> SubjectFacts | None:
         found = self._tx.run(
-            lambda c: list(c.execute(_facts_query(ended_consents), {"sid": subject_id}).mappings()),
+            lambda c: list(c.execute(query, params).mappings()),
             "reading a subject's facts",
         )
         if not found or found[0]["k"] != 0:

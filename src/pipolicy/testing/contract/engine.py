@@ -13,7 +13,7 @@ from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.subjects import Subject
+from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.engine import Engine
 from pipolicy.errors import (
     InvalidInput,
@@ -389,3 +389,40 @@ class BatchContract(StoreFixtures):
             more[0].id,
             more[1].id,
         }
+
+    def test_every_call_that_takes_a_subject_takes_the_apps_ref(self, batch_engine: Engine) -> None:
+        engine = batch_engine
+        s = engine.register_subject("app-user-42", category="customer")
+        me = Ref("app-user-42")
+        acq = engine.acquire(me, items={"name", "email"}, purposes={"service"}, channel="web")
+        assert acq.subject_id == s.id
+        consent = engine.grant_consent(me, recipient="partner", items={"email"})
+        assert engine.check_use(me, purpose="service", items={"email"}).allowed
+        engine.use(me, purpose="service", items={"email"})
+        record = engine.provide(me, recipient="partner", items={"email"}, purpose="service")
+        assert engine.consents(me) == engine.consents(s) == (consent,)
+        assert engine.acquisitions(me) == (acq,)
+        assert engine.provisions(me) == (record,)
+        assert [d.allowed for d in engine.check_use_many([UseCheck(me, "service", {"email"})])]
+        request = engine.requests.submit("purpose_notification", subject=me)
+        assert request.subject_id == s.id
+        assert engine.requests.for_subject(me) == [request]
+        engine.withdraw_consent(me, recipient="partner")
+        engine.mark_left(me)
+        assert engine.find_subject("app-user-42") is not None
+
+    def test_an_unknown_ref_names_neither_the_ref_nor_anything_personal(
+        self, batch_engine: Engine
+    ) -> None:
+        secret = "taro.yamada@example.jp"
+        for call in (
+            lambda: batch_engine.check_use(Ref(secret), purpose="service", items={"email"}),
+            lambda: batch_engine.grant_consent(Ref(secret), purpose="newsletter"),
+            lambda: batch_engine.mark_left(Ref(secret)),
+            lambda: batch_engine.check_use_many([UseCheck(Ref(secret), "service", {"email"})]),
+        ):
+            with pytest.raises(SubjectNotFound) as raised:
+                call()
+            shown = f"{raised.value} {raised.value.args} {raised.value.subject_id}"
+            assert secret not in shown and "ref" in str(raised.value)
+        assert secret not in repr(Ref(secret))
