@@ -1,4 +1,9 @@
-"""Command line: ``pipolicy demo``, ``pipolicy lint``, ``pipolicy db upgrade``, ``pipolicy audit``."""
+"""pipolicy's command line: demo, lint, notice, db and audit.
+
+Exit codes, as ruff and alembic use them: 0 when all is well, 1 when problems were found
+(a policy that fails validation, an audit log that does not verify), 2 for a usage or
+environment error (a missing file, a missing extra, a bad URL), reported in one line.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
+from pipolicy import __version__
 from pipolicy.clock import FixedClock, SystemClock
 from pipolicy.domain.audit import AuditEvent, AuditReport, checkpoint_of, verify_log
 from pipolicy.domain.consents import Evidence
@@ -16,9 +22,16 @@ from pipolicy.domain.decisions import Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint
 from pipolicy.engine import Engine
-from pipolicy.errors import PipolicyError, PolicyError, ProvisionDenied, UnreadableAuditEvent
+from pipolicy.errors import (
+    InvalidInput,
+    PipolicyError,
+    PolicyError,
+    ProvisionDenied,
+    UnreadableAuditEvent,
+)
 from pipolicy.examples import example_policy_path
 from pipolicy.policy.loading import load_policy
+from pipolicy.policy.texts import text_in
 from pipolicy.publishing import render_notice
 from pipolicy.storage.registry import open_store, redact_url
 
@@ -60,7 +73,8 @@ def _demo(store: str, policy_path: str | None, out: TextIO) -> int:
         say(format_decision(d))
 
     say(
-        f"pipolicy demo: {policy.controller.name}, policy {policy.version} (revised {policy.revised})"
+        f"pipolicy demo: {text_in(policy.controller, 'name', 'en')}, "
+        f"policy {policy.version} (revised {policy.revised})"
     )
     say(f"policy file: {path}")
     say(f"store:       {_where(store)}")
@@ -151,17 +165,45 @@ def _lint(paths: Sequence[str], out: TextIO) -> int:
     return status
 
 
-def _db_upgrade(url: str, out: TextIO) -> int:
-    from pipolicy.backends.sql import upgrade
+def _existing(url: str) -> str:
+    """``url``, refused if it names a SQLite file that does not exist: opening it would
+    create an empty database and report on nothing ("verified: 0 events")."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+        if path and path != ":memory:" and not Path(path).is_file():
+            raise InvalidInput(f"no SQLite database at {path!r}: check the store URL")
+    return url
 
+
+def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
+    from pipolicy.backends.sql import upgrade
+    from pipolicy.backends.sql.migrate import upgrade_sql
+
+    if sql:
+        out.write(upgrade_sql(_existing(url)))
+        return 0
     upgrade(url)
     print(f"{redact_url(url)}: schema is at the latest revision", file=out)
     return 0
 
 
+def _db_current(url: str, out: TextIO) -> int:
+    from pipolicy.backends.sql import SqlStore, head_revision
+
+    store = SqlStore(_existing(url), upgrade=False)
+    try:
+        current = store.revision()
+    finally:
+        store.close()
+    head = head_revision()
+    state = "latest" if current == head else f"this pipolicy needs {head}"
+    print(f"{redact_url(url)}: revision {current or 'none (empty)'} ({state})", file=out)
+    return 0 if current == head else 1
+
+
 def _events(url: str) -> list[AuditEvent]:
     """The store's audit log; the audit commands need no policy, only the store."""
-    store = open_store(url)
+    store = open_store(_existing(url))
     try:
         with store.unit_of_work() as uow:
             uow.audit.settle()  # events still queued get their positions first
@@ -193,9 +235,13 @@ def _audit_checkpoint(url: str, out: TextIO) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    parser = argparse.ArgumentParser(prog="pipolicy", description=__doc__)
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipolicy",
+        description=(__doc__ or "").split("\n\n")[0],
+        epilog="Exit codes: 0 fine, 1 problems found, 2 usage or environment error.",
+    )
+    parser.add_argument("--version", action="version", version=f"pipolicy {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="play a short story of decisions on an example policy")
     demo.add_argument(
@@ -210,6 +256,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic migrations)")
     up.add_argument("url")
+    up.add_argument(
+        "--sql", action="store_true", help="print the SQL for a DBA instead of running it"
+    )
+    current = db_sub.add_parser("current", help="print the schema's revision")
+    current.add_argument("url")
     audit = sub.add_parser("audit", help="verify a store's audit log, or checkpoint it")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="recompute the chain and the Merkle tree")
@@ -226,21 +277,46 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     notice.add_argument("--lang", help="ja or en (default: the policy's first language)")
     notice.add_argument("--format", choices=("md", "html"), default="md")
     notice.add_argument("--era", action="store_true", help="Japanese era dates (令和8年12月2日)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.command == "notice":
+        out.write(render_notice(load_policy(args.policy), args.lang, args.format, era=args.era))
+        return 0
+    if args.command == "demo":
+        return _demo(args.store, args.policy, out)
+    if args.command == "lint":
+        return _lint(args.paths, out)
+    if args.command == "db":
+        if args.db_command == "current":
+            return _db_current(args.url, out)
+        return _db_upgrade(args.url, args.sql, out)
+    if args.audit_command == "verify":
+        return _audit_verify(args.store, args.trusted, out)
+    return _audit_checkpoint(args.store, out)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
     try:
-        if args.command == "notice":
-            text = render_notice(load_policy(args.policy), args.lang, args.format, era=args.era)
-            out.write(text)
-            return 0
-        if args.command == "demo":
-            return _demo(args.store, args.policy, out)
-        if args.command == "lint":
-            return _lint(args.paths, out)
-        if args.command == "db":
-            return _db_upgrade(args.url, out)
-        if args.audit_command == "verify":
-            return _audit_verify(args.store, args.trusted, out)
-        return _audit_checkpoint(args.store, out)
+        return _run(args, out)
     except PipolicyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a file the user named: one line, no traceback
+        if isinstance(e, BrokenPipeError):  # `pipolicy demo | head`: stop quietly
+            _quiet_stdout()
+            return 0
+        print(f"error: {e.strerror or type(e).__name__}: {e.filename or ''}", file=sys.stderr)
+        return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's own flush at exit cannot fail on
+    the pipe the reader closed (the documented way to leave on SIGPIPE quietly)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

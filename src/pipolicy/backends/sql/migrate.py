@@ -78,3 +78,31 @@ def upgrade(url: str | Engine) -> None:
 
     store = SqlStore(url, upgrade=True)
     store.close()
+
+
+def upgrade_sql(url: str) -> str:
+    """The SQL that :func:`upgrade` would run on the database at ``url``, for a DBA to
+    review and run: from the database's current revision (read, nothing written) to the
+    newest, in the database's dialect."""
+    import io
+
+    import sqlalchemy as sa
+
+    from pipolicy.backends.sql.store import SqlStore
+
+    store = SqlStore(url, upgrade=False)
+    try:
+        current = store.revision()
+        dialect = store.engine.dialect
+    finally:
+        store.close()
+    head = head_revision()
+    if current == head:
+        return f"-- the schema is already at revision {head}: nothing to run\n"
+    buffer = io.StringIO()
+    config = alembic_config()
+    config.output_buffer = buffer
+    config.attributes["offline_url"] = sa.engine.URL.create(dialect.name)
+    with translating("writing the upgrade SQL"):
+        command.upgrade(config, f"{current}:{head}" if current else head, sql=True)
+    return buffer.getvalue()

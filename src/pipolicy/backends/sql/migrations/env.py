@@ -19,20 +19,31 @@ from sqlalchemy.engine import Connection
 
 from pipolicy.backends.sql.tables import METADATA, VERSION_TABLE
 
-connection = context.config.attributes.get("connection")
-if not isinstance(connection, Connection):
-    raise RuntimeError(
-        "pipolicy's migrations run on a connection: use `pipolicy db upgrade URL` or "
-        "pipolicy.backends.sql.upgrade(url), not the alembic command line"
+if context.is_offline_mode():
+    # `pipolicy db upgrade URL --sql`: the SQL for a DBA, in the database's dialect.
+    url = context.config.attributes["offline_url"]
+    context.configure(
+        url=url,
+        target_metadata=METADATA,
+        version_table=VERSION_TABLE,
+        render_as_batch=url.get_backend_name() == "sqlite",
+        literal_binds=True,
     )
-
-context.configure(
-    connection=connection,
-    target_metadata=METADATA,
-    version_table=VERSION_TABLE,
-    render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
-    compare_type=True,
-)
-
-with context.begin_transaction():
-    context.run_migrations()
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    connection = context.config.attributes.get("connection")
+    if not isinstance(connection, Connection):
+        raise RuntimeError(
+            "pipolicy's migrations run on a connection: use `pipolicy db upgrade URL` or "
+            "pipolicy.backends.sql.upgrade(url), not the alembic command line"
+        )
+    context.configure(
+        connection=connection,
+        target_metadata=METADATA,
+        version_table=VERSION_TABLE,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
