@@ -78,7 +78,14 @@ def make_policy(**overrides: Any) -> pp.Policy:
         "research": pp.Purpose(
             "research",
             items={"email"},
-            changes=(pp.PurposeChange(date(2026, 3, 1), related=False),),
+            changes=(
+                pp.PurposeChange(
+                    date(2026, 3, 1),
+                    related=False,
+                    notified=date(2026, 3, 1),
+                    how="published on the website",
+                ),
+            ),
         ),
     }
     recipients = {

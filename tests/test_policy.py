@@ -221,7 +221,10 @@ def test_r_acq_3_art_20_2_vii_special_care_data_made_public_is_acquired_without_
     engine, _ = make_engine()
     s = engine.register_subject("p1", category="customer")
     items = {"name", "medical_history"}
-    public = {"exemption": pp.Exemption.MADE_PUBLIC, "justification": "published interview"}
+    public: dict[str, Any] = {
+        "exemption": pp.Exemption.MADE_PUBLIC,
+        "justification": "published interview",
+    }
     d = engine.check_acquisition(s, items=items, purposes={"health"}, **public)
     assert d.allowed and "APPI Art. 20(2)(vii)" in d.citations
     assert not engine.check_acquisition(s, items=items, purposes={"health"}).allowed

@@ -263,7 +263,11 @@ def _survey_policy() -> pp.Policy:
         "survey",
         items={"email"},
         consent=pp.ConsentRule.AT_COLLECTION,
-        changes=(pp.PurposeChange(CHANGE_DAY, related=False),),
+        changes=(
+            pp.PurposeChange(
+                CHANGE_DAY, related=False, notified=CHANGE_DAY, how="published on the website"
+            ),
+        ),
     )
     return make_policy(purposes={**base.purposes, "survey": survey})
 

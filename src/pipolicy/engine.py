@@ -451,10 +451,17 @@ class Engine:
         opted_in: Iterable[str] = (),
         exemption: Exemption | str | None = None,
         justification: str | None = None,
+        channel: Channel | str | None = None,
+        purpose_shown: bool = True,
     ) -> Decision:
         """May these items be acquired for these purposes? Never raises for a denial."""
         self._subject_id(subject)
         query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
+        query = attrs.evolve(
+            query,
+            channel=None if channel is None else member(Channel, channel, "channel"),
+            purpose_shown=_flag(purpose_shown, "purpose_shown"),
+        )
         return self._run(
             lambda uow: decide_acquisition(
                 self.policy, self._facts(uow, subject), query, self.now()
@@ -491,17 +498,30 @@ class Engine:
         opted_in: Iterable[str] = (),
         exemption: Exemption | str | None = None,
         justification: str | None = None,
+        purpose_shown: bool = True,
+        notice: str = "",
     ) -> Acquisition:
         """Record that items were collected for notified purposes (R-ACQ-1, R-NTC-1).
 
+        ``purpose_shown=False`` says the person handed over their data in writing (a web
+        form, a mail, a contract) without the purposes shown to them first: denied (Art.
+        21(2)). ``notice`` names the notice or form that showed them (``"signup-form-v3"``),
+        kept in the audit log with the policy version. Data received through a merger or
+        business transfer (``channel="succession"``) is used within the purposes it is
+        recorded for, which are the predecessor's (Art. 18(2), R-USE-6).
+
         Raises :class:`AcquisitionDenied` when the policy forbids it (items outside the
         purposes, optional items without opt-in, missing permission for a purpose that
-        needs it, special care-required items without consent).
+        needs it, special care-required items without consent, purposes not shown).
         """
         self._subject_id(subject)
         query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
         chan = member(Channel, channel, "channel")
+        query = attrs.evolve(
+            query, channel=chan, purpose_shown=_flag(purpose_shown, "purpose_shown")
+        )
         clean_text(source, "source", hint=" (where the data came from; '' if not known)")
+        clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)
@@ -528,6 +548,7 @@ class Engine:
                 channel=chan.value,
                 source=source,
                 policy_version=self.policy.version,
+                notice=notice,
             )
             self._audit(uow, "acquisition.recorded", facts.subject.id, payload, now)
             return acquisition
@@ -1179,6 +1200,12 @@ class Engine:
             write=False,
             snapshot=True,
         )
+
+
+def _flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{what} must be True or False")
+    return value
 
 
 _PAGE = 500

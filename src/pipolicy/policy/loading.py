@@ -357,6 +357,8 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                     revised=r.day(c, "revised", cw) or revised,
                     related=r.get(c, "related", bool, False, cw),
                     statement=r.get(c, "statement", str, "", cw),
+                    notified=r.day(c, "notified", cw),
+                    how=r.get(c, "how", str, "", cw),
                 )
             )
         purposes[name] = Purpose(

@@ -155,11 +155,17 @@ class PurposeChange:
     ``related=True`` is a change within reasonable relevance and needs a ``statement`` of
     why. ``related=False`` makes it a new purpose: data and consents from before
     ``revised`` no longer cover it (R-CON-3).
+
+    ``notified`` is the day the changed purpose was notified to the people or published,
+    and ``how`` says how (Art. 21(3), R-USE-3; seed 002 "announced on the website"):
+    from ``revised`` until that day, no use for the purpose is allowed.
     """
 
     revised: date
     related: bool
     statement: str = ""
+    notified: date | None = None
+    how: str = ""
 
 
 @attrs.frozen

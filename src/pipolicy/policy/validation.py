@@ -170,6 +170,17 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 )
             if change.revised > policy.revised:
                 add(f"{where}.changes[{i}].revised", "a change cannot postdate the policy revision")
+            if change.notified is not None and not change.how.strip():
+                add(
+                    f"{where}.changes[{i}].how",
+                    "say how the change was notified or published, e.g. 'published on the "
+                    "website' (Art. 21(3))",
+                )
+            if change.notified is not None and change.notified < change.revised:
+                add(
+                    f"{where}.changes[{i}].notified",
+                    "a change is notified on or after the day it is made",
+                )
 
     for key, recipient in policy.recipients.items():
         where = f"recipients.{key}"

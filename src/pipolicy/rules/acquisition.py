@@ -6,6 +6,7 @@ from datetime import datetime
 
 import attrs
 
+from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts
@@ -22,6 +23,12 @@ from pipolicy.rules.common import (
 __all__ = ["AcquisitionQuery", "decide_acquisition"]
 
 ART_20_2 = "APPI Art. 20(2)"
+ART_21_2 = "APPI Art. 21(2)"
+
+
+WRITTEN = frozenset({Channel.WEB, Channel.EMAIL, Channel.MAIL, Channel.SOCIAL_MEDIA})
+"""Channels where the person hands over data in writing (a form, a contract, a mail): Art.
+21(2) asks that the purpose be shown to them explicitly beforehand (R-NTC-1)."""
 
 
 @attrs.frozen
@@ -31,6 +38,8 @@ class AcquisitionQuery:
     opted_in: frozenset[str] = frozenset()
     exemption: Exemption | None = None
     justification: str | None = None
+    channel: Channel | None = None
+    purpose_shown: bool = True
 
 
 def decide_acquisition(
@@ -56,6 +65,11 @@ def decide_acquisition(
     for p in purposes:
         if p.categories and facts.subject.category not in p.categories:
             reasons.append(f"purpose {p.name!r} is not for this person's category (R-USE-9)")
+    if q.channel in WRITTEN and not q.purpose_shown:
+        reasons.append(
+            "the purposes of use must be shown to the person before they hand over their "
+            "data in writing (R-NTC-1)"
+        )
 
     if q.exemption is not None:
         if reasons:
@@ -68,7 +82,10 @@ def decide_acquisition(
         sensitive = any(policy.items[i].special_care for i in q.items & p.all_items)
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
         # (only acquisition: once lawfully acquired, it is used within its purposes).
-        if p.consent is ConsentRule.AT_COLLECTION or sensitive:
+        # Data received through a merger or business transfer was collected by the
+        # predecessor: its permission is not asked again (Art. 18(2), R-USE-6).
+        succession = q.channel is Channel.SUCCESSION
+        if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
             c = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
             if c is None:
                 why = f" (special care-required: {special})" if special else ""
@@ -95,6 +112,8 @@ def decide_acquisition(
         # Art. 20(2) is cited only where its prior consent is what is missing.
         missing_consent = special and any("R-ACQ-3" in r for r in reasons)
         cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
+        if any("R-NTC-1" in r for r in reasons):
+            cites = (*cites, ART_21_2)
         if any("R-PRI-1" in r for r in reasons):
             # The business's own linkage makes the identifiers personal data it must have
             # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.

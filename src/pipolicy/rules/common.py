@@ -20,6 +20,7 @@ from pipolicy.policy.model import Policy, Purpose
 ART_17_1 = "APPI Art. 17(1)"
 ART_18_1 = "APPI Art. 18(1)"
 ART_21_1 = "APPI Art. 21(1)"
+ART_21_3 = "APPI Art. 21(3)"
 ART_24 = "APPI Art. 24"
 ART_27_1 = "APPI Art. 27(1)"
 ART_35 = "APPI Art. 35"
@@ -92,6 +93,20 @@ def _current(policy: Policy, purpose: Purpose, at: datetime) -> bool:
     """
     since = purpose.new_since
     return since is None or policy.local_date(at) >= since
+
+
+def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> str | None:
+    """Why no use for ``purpose`` is allowed yet, if it changed (on or before today, in the
+    policy's time zone) and the changed purpose has not been notified or published
+    (Art. 21(3), R-USE-3): until then the people do not know what their data is for."""
+    today = policy.local_date(now)
+    for change in purpose.changes:
+        if change.revised <= today and (change.notified is None or change.notified > today):
+            return (
+                f"purpose {purpose.name!r} changed on {change.revised.isoformat()} and the "
+                "change has not been notified to the people or published yet (R-USE-3)"
+            )
+    return None
 
 
 def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:

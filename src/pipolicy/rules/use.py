@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts
@@ -17,6 +18,7 @@ from pipolicy.rules.common import (
     ART_17_1,
     ART_18_1,
     ART_21_1,
+    ART_21_3,
     ART_24,
     ART_35,
     Actor,
@@ -28,9 +30,12 @@ from pipolicy.rules.common import (
     notified_scope,
     purpose_consent,
     restriction_reason,
+    unnotified_change,
 )
 
 __all__ = ["UseQuery", "decide_use", "within_purpose"]
+
+ART_18_2 = "APPI Art. 18(2)"
 
 
 @attrs.frozen
@@ -103,6 +108,16 @@ def _blocked(
     )
 
 
+def _succeeded(facts: SubjectFacts, purpose: str) -> frozenset[str]:
+    """Items received through a merger or business transfer for ``purpose``: usable
+    within it without the person's consent (Art. 18(2))."""
+    found: set[str] = set()
+    for acq in facts.acquisitions:
+        if acq.channel is Channel.SUCCESSION and purpose in acq.purposes:
+            found |= acq.items
+    return frozenset(found)
+
+
 def _missing(facts: SubjectFacts, items: frozenset[str]) -> str | None:
     missing = items - held_items(facts)
     if missing:
@@ -149,6 +164,9 @@ def within_purpose(
     undeclared = _undeclared(name, purpose.all_items, items, ctx)
     if undeclared is not None:
         return undeclared
+    unnotified = unnotified_change(policy, purpose, now)
+    if unnotified is not None:
+        return Decision.deny((unnotified,), (ART_21_3, pclause), **ctx)
     link = linkage_problem(policy, purpose, items)
     if link is not None:
         return Decision.deny((link,), (ART_17_1, ART_21_1, pclause), **ctx)
@@ -161,6 +179,14 @@ def within_purpose(
             Basis.NOTIFIED_PURPOSE,
             f"within notified purpose {name!r}",
             (ART_18_1, ART_21_1, pclause),
+            **ctx,
+        )
+    if in_scope and items <= _succeeded(facts, name):
+        return Decision.allow(
+            Basis.BUSINESS_SUCCESSION,
+            f"received through business succession for purpose {name!r}, the "
+            "predecessor's purpose (R-USE-6)",
+            (ART_18_2, pclause),
             **ctx,
         )
     consent = purpose_consent(policy, facts.consents, purpose, items, now)

@@ -1,0 +1,91 @@
+"""A changed purpose is used only once the change was notified or published (R-USE-3,
+Art. 21(3); seed 002 L5: "any changes to the purposes ... will be announced on the
+website")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import attrs
+import pytest
+
+import pipolicy as pp
+from tests.factories import JST, make_engine, make_policy
+
+
+def _changed(notified: date | None, how: str = "announced on the website") -> pp.Policy:
+    base = make_policy()
+    service = base.purposes["service"]
+    change = pp.PurposeChange(
+        date(2026, 3, 10),
+        related=True,
+        statement="also to send delivery notices, which relates to providing the service",
+        notified=notified,
+        how=how if notified else "",
+    )
+    changed = attrs.evolve(service, changes=(change,))
+    return make_policy(purposes={**base.purposes, "service": changed})
+
+
+def _use_on(policy: pp.Policy, day: datetime) -> pp.Decision:
+    engine, clock = make_engine(policy, at=datetime(2026, 3, 1, 9, 0, tzinfo=JST))
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    clock.advance(day - clock.now())
+    return engine.check_use(s, purpose="service", items={"email"})
+
+
+def test_r_use_3_a_changed_purpose_waits_for_its_notice() -> None:
+    policy = _changed(notified=date(2026, 3, 15))
+    before_change = _use_on(policy, datetime(2026, 3, 9, 23, 0, tzinfo=JST))
+    assert before_change.allowed
+    waiting = _use_on(policy, datetime(2026, 3, 12, 9, 0, tzinfo=JST))
+    assert not waiting.allowed and waiting.rules == ("R-USE-3",)
+    assert "APPI Art. 21(3)" in waiting.citations
+    assert "2026-03-10" in waiting.reasons[0]
+    notified = _use_on(policy, datetime(2026, 3, 15, 0, 0, tzinfo=JST))  # its first instant
+    assert notified.allowed
+
+
+def test_r_use_3_a_change_never_notified_blocks_every_use_after_it() -> None:
+    policy = _changed(notified=None)
+    assert not _use_on(policy, datetime(2026, 4, 30, 9, 0, tzinfo=JST)).allowed
+
+
+def test_r_use_3_the_notice_of_a_change_records_how_and_not_before_the_change() -> None:
+    with pytest.raises(pp.PolicyError, match=r"changes\[0\]\.how"):
+        _changed(notified=date(2026, 3, 15), how="  ")
+    with pytest.raises(pp.PolicyError, match="on or after the day it is made"):
+        _changed(notified=date(2026, 3, 1))
+
+
+def test_r_use_3_the_policy_file_records_the_notice() -> None:
+    data = {
+        "policy": {"version": "v2", "revised": "2026-03-15"},
+        "controller": {
+            "name": "Example K.K.",
+            "address": "1-1 Chiyoda, Tokyo",
+            "representative": "CEO Taro Example",
+            "contact": "privacy@example.jp",
+            "security_measures": ["Access control"],
+        },
+        "items": {"email": {"title": "E-mail"}},
+        "purposes": {
+            "service": {
+                "title": "Service",
+                "items": ["email"],
+                "changes": [
+                    {
+                        "revised": "2026-03-10",
+                        "related": True,
+                        "statement": "delivery notices relate to the service",
+                        "notified": "2026-03-12",
+                        "how": "announced on the website",
+                    }
+                ],
+            }
+        },
+    }
+    change = pp.policy_from_dict(data).purposes["service"].changes[0]
+    assert change.notified == date(2026, 3, 12) and change.how == "announced on the website"
+    assert timedelta(days=2) == change.notified - change.revised
