@@ -313,13 +313,14 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     for name, raw in r.table(data, "items", "").items():
         where = f"items.{name}"
         t = raw if isinstance(raw, Mapping) else {}
-        r.keys(t, {"title", "special_care", "identifies", "legal_retention"}, where)
+        r.keys(t, {"title", "special_care", "identifies", "legal_retention", "my_number"}, where)
         items[name] = DataItem(
             name=name,
             title=local(t, "title", where),
             special_care=r.get(t, "special_care", bool, False, where),
             identifies=r.get(t, "identifies", bool, True, where),
             legal_retention=local(t, "legal_retention", where) or None,
+            my_number=r.get(t, "my_number", bool, False, where),
             translations=translations(),
         )
 
@@ -344,6 +345,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 "ends",
                 "legal_retention",
                 "changes",
+                "my_number_affairs",
             },
             where,
         )
@@ -378,6 +380,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             ends=r.day(t, "ends", where),
             legal_retention=local(t, "legal_retention", where) or None,
             changes=tuple(changes),
+            my_number_affairs=r.get(t, "my_number_affairs", str, "", where) or None,
             translations=translations(),
         )
 

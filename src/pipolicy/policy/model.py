@@ -125,6 +125,8 @@ class DataItem:
     ``special_care``: special care-required personal information (Art. 2(3), R-ACQ-3).
     ``identifies=False``: a personally referable identifier such as a cookie id (R-PRI-1).
     ``legal_retention``: why the law obliges keeping it (kept on deletion, R-REQ-7).
+    ``my_number``: an Individual Number (マイナンバー) under the My Number Act, handled only
+    for the affairs that Act allows (R-MYN-1).
     """
 
     name: str
@@ -132,6 +134,7 @@ class DataItem:
     special_care: bool = False
     identifies: bool = True
     legal_retention: str | None = None
+    my_number: bool = False
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
@@ -188,6 +191,9 @@ class Purpose:
     """The last day of the purpose, if it has one (a campaign)."""
     legal_retention: str | None = None
     changes: tuple[PurposeChange, ...] = ()
+    my_number_affairs: str | None = None
+    """For a purpose that handles Individual Numbers: the affairs of the My Number Act Art.
+    9 it serves, ``"social_security"``, ``"tax"`` or ``"disaster_response"`` (R-MYN-1)."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
     # Derived once, since the rules read them on every decision.
@@ -352,6 +358,9 @@ class RequestSettings:
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
+
+MY_NUMBER_AFFAIRS = frozenset({"social_security", "tax", "disaster_response"})
+"""The affairs Individual Numbers may be handled for (My Number Act Art. 9)."""
 
 RECORD_RETENTION = Duration(3, Unit.YEARS)
 """Art. 29(2) and the PPC Rules: provision records are kept 3 years in general."""

@@ -306,7 +306,59 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     if policy.statistics_min_group < 2:
         add("statistics.min_group", "groups smaller than 2 identify a person")
     _languages(add, policy)
+    _my_number(add, policy)
     return problems
+
+
+def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
+    """Individual Numbers only for the My Number Act's affairs, never to a third party or
+    joint user, and kept no longer than the affairs need (My Number Act 9, 19, 20;
+    R-MYN-1)."""
+    from pipolicy.policy.model import MY_NUMBER_AFFAIRS, RecipientKind
+
+    numbers = {name for name, item in policy.items.items() if item.my_number}
+    for name, purpose in policy.purposes.items():
+        where = f"purposes.{name}"
+        affairs = purpose.my_number_affairs
+        if affairs is not None and affairs not in MY_NUMBER_AFFAIRS:
+            add(
+                f"{where}.my_number_affairs",
+                f"the My Number Act (Art. 9) allows {sorted(MY_NUMBER_AFFAIRS)}, not {affairs!r}",
+            )
+        held = sorted(purpose.all_items & numbers)
+        if held and affairs is None:
+            add(
+                f"{where}.items",
+                f"{held} are Individual Numbers: only a purpose with my_number_affairs "
+                "(social security, tax, disaster response) may handle them, never on consent "
+                "alone (My Number Act Arts. 9, 19, 20; R-MYN-1)",
+            )
+        if held and affairs is not None and purpose.retention is None:
+            add(
+                f"{where}.retention",
+                "Individual Numbers are deleted as soon as the affairs no longer need them: "
+                "give the retention period (My Number Act Art. 20; R-MYN-1)",
+            )
+    for name, recipient in policy.recipients.items():
+        given = sorted(recipient.items & numbers)
+        allowed = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
+        if given and not allowed:
+            add(
+                f"recipients.{name}.items",
+                f"{given} are Individual Numbers: they go only to an entrustee for the "
+                "affairs, a successor, or where the My Number Act Art. 19 requires "
+                "(an exemption with its reference), never to a third party on consent",
+            )
+        elif given and any(
+            policy.purposes[p].my_number_affairs is None
+            for p in recipient.purposes
+            if p in policy.purposes
+        ):
+            add(
+                f"recipients.{name}.purposes",
+                "an entrustee given Individual Numbers works only for purposes with "
+                "my_number_affairs (R-MYN-1)",
+            )
 
 
 def _localized(policy: Policy) -> Iterator[tuple[str, object]]:

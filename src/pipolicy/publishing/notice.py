@@ -118,6 +118,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "title": t(i) or i.name,
                 "special_care": i.special_care,
                 "identifies": i.identifies,
+                "my_number": i.my_number,
             }
             for i in items.values()
         ],

@@ -109,6 +109,29 @@ def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> str | 
     return None
 
 
+MY_NUMBER_ACT = "My Number Act Art. 9"
+MY_NUMBER_PROVISION = "My Number Act Art. 19"
+
+
+def my_numbers(policy: Policy, items: frozenset[str]) -> list[str]:
+    """The Individual Numbers among ``items`` (R-MYN-1)."""
+    return sorted(i for i in items if i in policy.items and policy.items[i].my_number)
+
+
+def my_number_use(policy: Policy, purpose: Purpose, items: frozenset[str]) -> str | None:
+    """Why ``items`` may not be handled for ``purpose``, if they hold Individual Numbers
+    and the purpose is not one of the My Number Act's affairs: consent never makes up
+    for it (My Number Act Arts. 9, 20; R-MYN-1)."""
+    numbers = my_numbers(policy, items)
+    if numbers and purpose.my_number_affairs is None:
+        return (
+            f"{numbers} are Individual Numbers, handled only for the affairs of the My Number "
+            f"Act (social security, tax, disaster response), not for {purpose.name!r}, "
+            "consent or not (R-MYN-1)"
+        )
+    return None
+
+
 def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
     """Is ``consent`` active at ``now``, and (for a purpose) given under the purpose's
     current meaning, so a decision may rest on it?"""

@@ -16,10 +16,13 @@ from pipolicy.rules.common import (
     ART_18_1,
     ART_27_1,
     ART_35,
+    MY_NUMBER_PROVISION,
     blocking_restriction,
     clause,
     exemption_decision,
     held_items,
+    my_number_use,
+    my_numbers,
     recipient_consent,
     restriction_reason,
 )
@@ -43,6 +46,11 @@ class ProvisionQuery:
     purpose: str | None = None
     exemption: Exemption | None = None
     justification: str | None = None
+
+
+_MY_NUMBER_CASES = frozenset({Exemption.LAWS_AND_REGULATIONS, Exemption.LIFE_BODY_PROPERTY})
+"""Exemptions standing for the My Number Act Art. 19 cases a business meets: provision a
+law requires (to a tax office, a pension office) and to protect life, body or property."""
 
 
 def decide_provision(
@@ -86,6 +94,22 @@ def decide_provision(
             (f"items not acquired for this person: {sorted(missing)}",), (ART_27_1,), **ctx
         )
 
+    numbers = my_numbers(policy, q.items)
+    to_affairs = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
+    if numbers and not to_affairs and q.exemption not in _MY_NUMBER_CASES:
+        return Decision.deny(
+            (
+                f"{numbers} are Individual Numbers: given only to an entrustee for the "
+                "affairs, a successor, or in the cases the My Number Act Art. 19 lists "
+                "(claim the exemption with its reference), never on consent (R-MYN-1)",
+            ),
+            (MY_NUMBER_PROVISION, rclause),
+            **ctx,
+        )
+    if numbers and to_affairs and q.purpose is not None:
+        number = my_number_use(policy, policy.purposes[q.purpose], q.items)
+        if number is not None:
+            return Decision.deny((number,), (MY_NUMBER_PROVISION, rclause), **ctx)
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:

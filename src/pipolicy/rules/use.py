@@ -21,12 +21,14 @@ from pipolicy.rules.common import (
     ART_21_3,
     ART_24,
     ART_35,
+    MY_NUMBER_ACT,
     Actor,
     blocking_restriction,
     clause,
     exemption_decision,
     held_items,
     linkage_problem,
+    my_number_use,
     notified_scope,
     purpose_consent,
     restriction_reason,
@@ -80,6 +82,10 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     missing = _missing(facts, q.items)
     if missing is not None:
         return Decision.deny((missing,), (ART_17_1,), **ctx)
+    number = my_number_use(policy, purpose, q.items)
+    if number is not None and q.exemption is not Exemption.LIFE_BODY_PROPERTY:
+        # My Number Act Art. 30(2) keeps only Art. 18(3)(ii) (life, body or property).
+        return Decision.deny((number,), (MY_NUMBER_ACT, pclause), **ctx)
 
     if q.exemption is not None:
         # An exemption lifts the limit of the notified purposes (Art. 18(3)), not what the

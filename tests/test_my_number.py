@@ -1,0 +1,168 @@
+"""Individual Numbers (マイナンバー) only for the My Number Act's affairs (R-MYN-1; seed
+004 L5 names the Act): never on consent alone, never to a third party, deleted when the
+affairs end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import make_engine, make_policy
+
+
+def _policy(**changes: object) -> pp.Policy:
+    base = make_policy()
+    items = {**base.items, "my_number": pp.DataItem("my_number", my_number=True)}
+    purposes = {
+        **base.purposes,
+        "payroll_tax": pp.Purpose(
+            "payroll_tax",
+            items={"name", "my_number"},
+            my_number_affairs="tax",
+            retention="7 years",
+        ),
+    }
+    recipients = {
+        **base.recipients,
+        "payroll_office": pp.Recipient(
+            "payroll_office",
+            kind=pp.RecipientKind.ENTRUSTEE,
+            purposes={"payroll_tax"},
+            items={"name", "my_number"},
+            contract=pp.Contract(
+                confidentiality=True,
+                security_measures=True,
+                no_reprovision=True,
+                valid_from=date(2026, 1, 1),
+                until=date(2027, 3, 31),
+            ),
+        ),
+        "tax_office": pp.Recipient("tax_office", kind=pp.RecipientKind.PUBLIC_AUTHORITY),
+    }
+    kwargs: dict[str, object] = {"items": items, "purposes": purposes, "recipients": recipients}
+    kwargs.update(changes)
+    return make_policy(**kwargs)
+
+
+@pytest.fixture
+def employee() -> tuple[pp.Engine, pp.Subject]:
+    engine, _ = make_engine(_policy())
+    s = engine.register_subject("emp-1", category="customer")
+    engine.acquire(s, items={"name", "my_number"}, purposes={"payroll_tax"}, channel="mail")
+    return engine, s
+
+
+def test_r_myn_1_used_for_the_tax_affairs_it_was_acquired_for(
+    employee: tuple[pp.Engine, pp.Subject],
+) -> None:
+    engine, s = employee
+    assert engine.check_use(s, purpose="payroll_tax", items={"my_number"}).allowed
+
+
+def test_r_myn_1_neither_consent_nor_most_exemptions_open_another_purpose(
+    employee: tuple[pp.Engine, pp.Subject],
+) -> None:
+    engine, s = employee
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="service")
+    assert engine.check_use(s, purpose="service", items={"name"}).allowed
+    for exemption in (pp.Exemption.LAWS_AND_REGULATIONS, pp.Exemption.STATE_COOPERATION):
+        d = engine.check_use(
+            s, purpose="service", items={"my_number"}, exemption=exemption, justification="x"
+        )
+        assert not d.allowed and "R-MYN-1" in d.rules, exemption
+        assert "My Number Act Art. 9" in d.citations
+
+
+def test_r_myn_1_never_to_a_third_party_even_with_consent(
+    employee: tuple[pp.Engine, pp.Subject],
+) -> None:
+    engine, s = employee
+    engine.grant_consent(s, recipient="partner", items={"name", "my_number"})
+    d = engine.check_provision(s, recipient="partner", items={"my_number"}, purpose="service")
+    assert not d.allowed and d.rules == ("R-MYN-1",)
+    assert "My Number Act Art. 19" in d.citations
+    entrusted = engine.check_provision(
+        s, recipient="payroll_office", items={"my_number"}, purpose="payroll_tax"
+    )
+    assert entrusted.allowed and entrusted.basis is pp.Basis.ENTRUSTMENT
+    wrong_purpose = engine.check_provision(
+        s, recipient="payroll_office", items={"my_number"}, purpose="service"
+    )
+    assert not wrong_purpose.allowed
+    by_law = engine.check_provision(
+        s,
+        recipient="tax_office",
+        items={"my_number"},
+        purpose="payroll_tax",
+        exemption="laws_and_regulations",
+        justification="Income Tax Act Art. 226: withholding slip to the tax office",
+    )
+    assert by_law.allowed
+
+
+def test_r_myn_1_no_purpose_outside_the_affairs_may_declare_numbers() -> None:
+    """So nothing acquires a number for another purpose (R-ACQ-2 refuses undeclared items)."""
+    base = _policy()
+    service = pp.Purpose("service", items={"name", "email", "my_number"})
+    with pytest.raises(pp.PolicyError, match="R-MYN-1"):
+        _policy(purposes={**base.purposes, "service": service})
+    engine, _ = make_engine(base)
+    s = engine.register_subject("emp-2", category="customer")
+    d = engine.check_acquisition(s, items={"name", "my_number"}, purposes={"service"})
+    assert not d.allowed and "R-ACQ-2" in d.rules
+
+
+def test_r_myn_1_the_validator_keeps_numbers_to_the_affairs() -> None:
+    base = _policy()
+    with pytest.raises(pp.PolicyError, match="my_number_affairs"):
+        _policy(
+            purposes={
+                **base.purposes,
+                "payroll_tax": pp.Purpose(
+                    "payroll_tax",
+                    items={"my_number"},
+                    my_number_affairs="marketing",
+                    retention="1 year",
+                ),
+            }
+        )
+    with pytest.raises(pp.PolicyError, match="give the retention period"):
+        _policy(
+            purposes={
+                **base.purposes,
+                "payroll_tax": pp.Purpose(
+                    "payroll_tax", items={"my_number"}, my_number_affairs="tax"
+                ),
+            }
+        )
+    with pytest.raises(pp.PolicyError, match="never to a third party on consent"):
+        _policy(
+            recipients={
+                **base.recipients,
+                "partner": pp.Recipient("partner", purposes={"service"}, items={"my_number"}),
+            }
+        )
+
+
+def test_r_myn_1_reported_for_deletion_when_the_affairs_retention_ends(
+    employee: tuple[pp.Engine, pp.Subject],
+) -> None:
+    engine, s = employee
+    clock = engine.clock
+    assert isinstance(clock, pp.FixedClock)
+    engine.mark_left(s)
+    assert not [e for e in engine.retention_report() if "my_number" in e.items]
+    clock.advance(timedelta(days=366 * 7 + 2))
+    due = [e for e in engine.retention_report() if e.subject_id == s.id]
+    assert due and "my_number" in due[0].items
+
+
+def test_r_myn_1_the_notice_marks_individual_numbers() -> None:
+    notice = pp.render_notice(_policy(), "en")
+    assert (
+        r"| my\_number | Individual Number (used only for the affairs the My Number Act allows) |"
+        in notice
+    )
