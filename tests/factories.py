@@ -39,6 +39,16 @@ security_measures = ["Only the staff who need it can reach personal data"]
 """The same controller in TOML."""
 
 
+CONTRACT = pp.Contract(
+    confidentiality=True,
+    security_measures=True,
+    no_reprovision=True,
+    valid_from=date(2026, 1, 1),
+    until=date(2027, 3, 31),
+)
+"""An entrustment contract with every duty, in force through FY2026."""
+
+
 def make_policy(**overrides: Any) -> pp.Policy:
     items = {
         name: pp.DataItem(name)
@@ -94,13 +104,7 @@ def make_policy(**overrides: Any) -> pp.Policy:
             kind=pp.RecipientKind.ENTRUSTEE,
             purposes={"service"},
             items={"name", "address"},
-            contract=pp.Contract(
-                confidentiality=True,
-                security_measures=True,
-                no_reprovision=True,
-                valid_from=date(2026, 1, 1),
-                until=date(2027, 3, 31),
-            ),
+            contract=CONTRACT,
         ),
         "partner": pp.Recipient("partner", purposes={"service"}, items={"name", "email"}),
         "affiliate": pp.Recipient("affiliate", affiliate=True),

@@ -4,12 +4,13 @@ affairs end."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_engine, make_policy
+from tests.factories import CONTRACT, make_engine, make_policy
 
 
 def _policy(**changes: object) -> pp.Policy:
@@ -31,13 +32,7 @@ def _policy(**changes: object) -> pp.Policy:
             kind=pp.RecipientKind.ENTRUSTEE,
             purposes={"payroll_tax"},
             items={"name", "my_number"},
-            contract=pp.Contract(
-                confidentiality=True,
-                security_measures=True,
-                no_reprovision=True,
-                valid_from=date(2026, 1, 1),
-                until=date(2027, 3, 31),
-            ),
+            contract=CONTRACT,
         ),
         "tax_office": pp.Recipient("tax_office", kind=pp.RecipientKind.PUBLIC_AUTHORITY),
     }
@@ -115,36 +110,22 @@ def test_r_myn_1_no_purpose_outside_the_affairs_may_declare_numbers() -> None:
     assert not d.allowed and "R-ACQ-2" in d.rules
 
 
-def test_r_myn_1_the_validator_keeps_numbers_to_the_affairs() -> None:
+def _affairs(**how: Any) -> pp.Policy:
+    """The test policy, its payroll purpose declared as ``how`` says."""
     base = _policy()
+    purpose = pp.Purpose("payroll_tax", items={"my_number"}, **how)
+    return _policy(purposes={**base.purposes, "payroll_tax": purpose})
+
+
+def test_r_myn_1_the_validator_keeps_numbers_to_the_affairs() -> None:
     with pytest.raises(pp.PolicyError, match="my_number_affairs"):
-        _policy(
-            purposes={
-                **base.purposes,
-                "payroll_tax": pp.Purpose(
-                    "payroll_tax",
-                    items={"my_number"},
-                    my_number_affairs="marketing",
-                    retention="1 year",
-                ),
-            }
-        )
+        _affairs(my_number_affairs="marketing", retention="1 year")
     with pytest.raises(pp.PolicyError, match="give the retention period"):
-        _policy(
-            purposes={
-                **base.purposes,
-                "payroll_tax": pp.Purpose(
-                    "payroll_tax", items={"my_number"}, my_number_affairs="tax"
-                ),
-            }
-        )
+        _affairs(my_number_affairs="tax")
+    base = _policy()
+    partner = pp.Recipient("partner", purposes={"service"}, items={"my_number"})
     with pytest.raises(pp.PolicyError, match="never to a third party on consent"):
-        _policy(
-            recipients={
-                **base.recipients,
-                "partner": pp.Recipient("partner", purposes={"service"}, items={"my_number"}),
-            }
-        )
+        _policy(recipients={**base.recipients, "partner": partner})
 
 
 def test_r_myn_1_reported_for_deletion_when_the_affairs_retention_ends(
