@@ -500,13 +500,19 @@ class Engine:
         justification: str | None = None,
         purpose_shown: bool = True,
         notice: str = "",
+        provider_address: str | None = None,
+        provider_obtained_by: str | None = None,
     ) -> Acquisition:
         """Record that items were collected for notified purposes (R-ACQ-1, R-NTC-1).
 
         ``purpose_shown=False`` says the person handed over their data in writing (a web
         form, a mail, a contract) without the purposes shown to them first: denied (Art.
         21(2)). ``notice`` names the notice or form that showed them (``"signup-form-v3"``),
-        kept in the audit log with the policy version. Data received through a merger or
+        kept in the audit log with the policy version. Received from another business
+        (``channel="provided_by_business"``, Art. 30), ``source`` names the provider,
+        ``provider_address`` its address and ``provider_obtained_by`` how it obtained the
+        data (``"opt_out"`` when by opt-out provision: such data is never provided by
+        opt-out again, R-TPP-8). Data received through a merger or
         business transfer (``channel="succession"``) is used within the purposes it is
         recorded for, which are the predecessor's (Art. 18(2), R-USE-6).
 
@@ -522,6 +528,12 @@ class Engine:
         )
         clean_text(source, "source", hint=" (where the data came from; '' if not known)")
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
+        for value, what in (
+            (provider_address, "provider_address"),
+            (provider_obtained_by, "provider_obtained_by"),
+        ):
+            if value is not None:
+                clean_text(value, what, empty=False)
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)
@@ -541,6 +553,8 @@ class Engine:
                 acquired_at=now,
                 policy_version=self.policy.version,
                 opted_in=query.opted_in,
+                provider_address=provider_address,
+                provider_obtained_by=provider_obtained_by,
             )
             uow.acquisitions.add(acquisition)
             payload.update(
@@ -1017,7 +1031,8 @@ class Engine:
                 raise ProvisionDenied(decision)
             assert decision.basis is not None
             rec = self.policy.recipients[recipient]
-            required = decision.basis is Basis.CONSENT
+            # Art. 29: records of provision on consent and by opt-out.
+            required = decision.basis in (Basis.CONSENT, Basis.OPT_OUT)
             record = ProvisionRecord(
                 id=self._ids(),
                 subject_id=facts.subject.id,

@@ -23,6 +23,9 @@ class Basis(str, enum.Enum):
     JOINT_USE = "joint_use"
     BUSINESS_SUCCESSION = "business_succession"
     ANONYMIZED = "anonymized"
+    OPT_OUT = "opt_out"
+    """Provision to a third party by opt-out (Art. 27(2)): announced in advance, filed with
+    the PPC, stopped at the person's request; never for special care-required data."""
     PERSONALLY_REFERABLE = "personally_referable"
     """Personally referable information (a cookie id held alone) given to a recipient not
     expected to link it to identify the person: not personal data of the provider, and

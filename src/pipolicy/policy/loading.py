@@ -27,6 +27,7 @@ from pipolicy.policy.model import (
     Controller,
     DataItem,
     JointUse,
+    OptOut,
     Policy,
     Purpose,
     PurposeChange,
@@ -392,9 +393,20 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             t,
             {"title", "kind", "purposes", "items", "contract", "joint_use", "affiliate"}
             | {"academic_institution", "joint_research", "record_by_contract"}
-            | {"links_identifiers"},
+            | {"links_identifiers", "opt_out"},
             where,
         )
+        opt_out = None
+        if "opt_out" in t:
+            o = r.table(t, "opt_out", f"{where}.")
+            ow = f"{where}.opt_out"
+            r.keys(o, {"items", "method", "notified", "filed"}, ow)
+            opt_out = OptOut(
+                items=r.names(o, "items", ow),
+                method=r.get(o, "method", str, "", ow),
+                notified=r.day(o, "notified", ow),
+                filed=r.day(o, "filed", ow),
+            )
         contract = None
         if "contract" in t:
             c = r.table(t, "contract", f"{where}.")
@@ -438,6 +450,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             joint_research=r.get(t, "joint_research", bool, False, where),
             record_by_contract=r.get(t, "record_by_contract", bool, False, where),
             links_identifiers=r.get(t, "links_identifiers", bool, False, where),
+            opt_out=opt_out,
             translations=translations(),
         )
 

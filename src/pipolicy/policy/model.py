@@ -29,6 +29,7 @@ __all__ = [
     "Controller",
     "DataItem",
     "JointUse",
+    "OptOut",
     "Policy",
     "Purpose",
     "PurposeChange",
@@ -254,6 +255,20 @@ class Contract:
 
 
 @attrs.frozen
+class OptOut:
+    """Provision by opt-out to one third party (Art. 27(2), R-TPP-8): the items, how a
+    person stops it (``method``), when the required items were notified to the people or
+    made easy for them to know (``notified``), and when the filing with the PPC was made
+    (``filed``). Not before both dates; never for special care-required data, nor for
+    data itself obtained by opt-out."""
+
+    items: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
+    method: str = ""
+    notified: date | None = None
+    filed: date | None = None
+
+
+@attrs.frozen
 class Recipient:
     """Someone the business gives data to, and under which arrangement."""
 
@@ -279,6 +294,8 @@ class Recipient:
     joint_research: bool = False
     """A partner the business (an academic research institution) researches jointly with:
     Art. 27(1)(vi) (``academic_joint_research``)."""
+    opt_out: OptOut | None = None
+    """Provision to this third party by opt-out (Art. 27(2), R-TPP-8)."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 

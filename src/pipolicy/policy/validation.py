@@ -307,7 +307,45 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         add("statistics.min_group", "groups smaller than 2 identify a person")
     _languages(add, policy)
     _my_number(add, policy)
+    _opt_out(add, policy)
     return problems
+
+
+def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
+    """Opt-out provision (Art. 27(2), R-TPP-8): to a third party, of declared items, never
+    special care-required ones, with the method and both dates the law asks for."""
+    from pipolicy.policy.model import RecipientKind
+
+    for name, recipient in policy.recipients.items():
+        opt_out = recipient.opt_out
+        if opt_out is None:
+            continue
+        where = f"recipients.{name}.opt_out"
+        if recipient.kind is not RecipientKind.THIRD_PARTY:
+            add(where, "opt-out provision is to a third party (Art. 27(2))")
+        if not opt_out.items:
+            add(f"{where}.items", "name the items provided by opt-out (Art. 27(2)(iii))")
+        unknown = sorted(opt_out.items - policy.items.keys())
+        if unknown:
+            add(f"{where}.items", f"unknown items {unknown}")
+        sensitive = sorted(
+            i for i in opt_out.items & policy.items.keys() if policy.items[i].special_care
+        )
+        if sensitive:
+            add(
+                f"{where}.items",
+                f"{sensitive} are special care-required: never provided by opt-out "
+                "(Art. 27(2) proviso, R-TPP-8)",
+            )
+        if not opt_out.method.strip():
+            add(f"{where}.method", "say how a person stops the provision (Art. 27(2)(v))")
+        for field in ("notified", "filed"):
+            if getattr(opt_out, field) is None:
+                add(
+                    f"{where}.{field}",
+                    "opt-out provision starts only once the items are notified to the "
+                    "people and filed with the PPC: give both dates (Art. 27(2))",
+                )
 
 
 def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:

@@ -153,27 +153,23 @@ def decide_provision(
             )
         reasons = _entrustment(policy, q)
         if not reasons:
-            unusable = _not_usable(policy, facts, q, now, ctx, "R-TPP-3")
-            if unusable is not None:
-                return unusable
-            return Decision.allow(
+            return _allow_if_usable(
+                (policy, facts, q, now, ctx),
+                "R-TPP-3",
                 Basis.ENTRUSTMENT,
                 f"entrustment to {q.recipient!r} within purpose {q.purpose!r} under contract",
                 (ART_27_5_I, ART_25, rclause),
-                **ctx,
             )
     elif recipient.kind is RecipientKind.JOINT_USER:
         joint = policy.joint_uses[recipient.joint_use or ""]
         reasons = _joint_use(policy, q, now)
         if not reasons:
-            unusable = _not_usable(policy, facts, q, now, ctx, "R-TPP-5")
-            if unusable is not None:
-                return unusable
-            return Decision.allow(
+            return _allow_if_usable(
+                (policy, facts, q, now, ctx),
+                "R-TPP-5",
                 Basis.JOINT_USE,
                 f"joint use {joint.name!r} announced on {joint.published}",
                 (ART_27_5_III, clause("joint_use", joint.name)),
-                **ctx,
             )
     else:
         reasons = []
@@ -191,26 +187,92 @@ def decide_provision(
     elif recipient.items and not q.items <= recipient.items:
         if not reasons:
             reasons.append(f"{q.recipient!r} may receive only {sorted(recipient.items)}")
-    elif "consent" in grounds:
-        consent = recipient_consent(facts.consents, q.recipient, q.items, now)
+    elif "consent" in grounds or "opt_out" in grounds:
+        consent = (
+            recipient_consent(facts.consents, q.recipient, q.items, now)
+            if "consent" in grounds
+            else None
+        )
+        if consent is None and recipient.opt_out is not None and "opt_out" in grounds:
+            return _opt_out(policy, facts, q, now, ctx)
         if consent is None:
             reasons.append(
                 f"no prior consent of the person to provision to {q.recipient!r} (R-TPP-1)"
             )
         else:
-            unusable = _not_usable(policy, facts, q, now, ctx, "R-TPP-1")
-            if unusable is not None:
-                return unusable
-            return Decision.allow(
+            return _allow_if_usable(
+                (policy, facts, q, now, ctx),
+                "R-TPP-1",
                 Basis.CONSENT,
                 f"prior consent to provision to {q.recipient!r} for purpose {q.purpose!r}",
                 (ART_27_1, ART_29, rclause),
                 consent_id=consent.id,
-                **ctx,
             )
     elif not reasons:
         reasons.append("the policy does not provide for provision on consent (R-TPP-1)")
     return Decision.deny(tuple(reasons), (ART_27_1, rclause), **ctx)
+
+
+ART_27_2 = "APPI Art. 27(2)"
+
+
+def _opt_out(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
+) -> Decision:
+    """Provision by opt-out (Art. 27(2), R-TPP-8), where there is no consent: from the day
+    both the notice and the PPC filing are done, of the declared items only, never of
+    data the business itself obtained by opt-out. A person's request to stop it is a
+    suspension of provision, checked at the top of :func:`decide_provision`."""
+    opt_out = q.recipient and policy.recipients[q.recipient].opt_out
+    assert opt_out and opt_out.notified is not None and opt_out.filed is not None
+    today = policy.local_date(now)
+    cites = (ART_27_2, clause("recipients", q.recipient))
+    start = max(opt_out.notified, opt_out.filed)
+    reasons: list[str] = []
+    if today < start:
+        reasons.append(
+            f"opt-out provision to {q.recipient!r} starts on {start.isoformat()}, once the "
+            "notice and the PPC filing are both done (R-TPP-8)"
+        )
+    if not q.items <= opt_out.items:
+        reasons.append(
+            f"only {sorted(opt_out.items)} are provided to {q.recipient!r} by opt-out (R-TPP-8)"
+        )
+    received = {
+        i for a in facts.acquisitions if a.provider_obtained_by == "opt_out" for i in a.items
+    }
+    if q.items & received:
+        reasons.append(
+            f"{sorted(q.items & received)} were themselves received by opt-out: never "
+            "provided by opt-out again (Art. 27(2) proviso, R-TPP-8)"
+        )
+    if reasons:
+        return Decision.deny(tuple(reasons), cites, **ctx)
+    return _allow_if_usable(
+        (policy, facts, q, now, ctx),
+        "R-TPP-8",
+        Basis.OPT_OUT,
+        f"opt-out provision to {q.recipient!r}, announced and filed with the PPC (R-TPP-8)",
+        (*cites, ART_29),
+    )
+
+
+def _allow_if_usable(
+    facts_at: tuple[Policy, SubjectFacts, ProvisionQuery, datetime, Mapping[str, Any]],
+    rule: str,
+    basis: Basis,
+    reason: str,
+    citations: tuple[str, ...],
+    **extra: Any,
+) -> Decision:
+    """Allow on ``basis`` if the business itself may use the data for the provision's
+    purpose, else the denial :func:`_not_usable` gives (never ``or`` the two: a denial
+    is falsy)."""
+    policy, facts, q, now, ctx = facts_at
+    denial = _not_usable(policy, facts, q, now, ctx, rule)
+    if denial is not None:
+        return denial
+    return Decision.allow(basis, reason, citations, **extra, **ctx)
 
 
 def _not_usable(
