@@ -56,6 +56,7 @@ from pipolicy.errors import (
     UnreadableAuditEvent,
     UseDenied,
 )
+from pipolicy.incidents import IncidentRegister
 from pipolicy.policy.model import Policy
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
@@ -179,6 +180,7 @@ class Engine:
         self.clock: Clock = clock or SystemClock(policy.tz)
         self._ids = ids or (lambda: uuid.uuid4().hex)
         self._requests: RequestService | None = None
+        self._incidents: IncidentRegister | None = None
 
     @property
     def requests(self) -> RequestService:
@@ -188,6 +190,23 @@ class Engine:
 
             self._requests = RequestService(_RequestPort(self))
         return self._requests
+
+    @property
+    def incidents(self) -> IncidentRegister:
+        """The incident register: leaks, losses, damage, their reports (Art. 26)."""
+        if self._incidents is None:
+
+            def record(kind: str, payload: Mapping[str, object]) -> None:
+                self._run(lambda uow: self._audit(uow, kind, None, payload))
+
+            self._incidents = IncidentRegister(
+                self.policy,
+                now=self.now,
+                new_id=self._ids,
+                record=record,
+                events=self.audit_events,
+            )
+        return self._incidents
 
     def register_source(self, name: str, source: DataSource) -> None:
         """Register where the application keeps a person's data, for fulfilling requests."""

@@ -63,6 +63,7 @@ _TOP = {
     "provision",
     "requests",
     "statistics",
+    "incidents",
 }
 
 
@@ -314,7 +315,11 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     for name, raw in r.table(data, "items", "").items():
         where = f"items.{name}"
         t = raw if isinstance(raw, Mapping) else {}
-        r.keys(t, {"title", "special_care", "identifies", "legal_retention", "my_number"}, where)
+        r.keys(
+            t,
+            {"title", "special_care", "identifies", "legal_retention", "my_number", "financial"},
+            where,
+        )
         items[name] = DataItem(
             name=name,
             title=local(t, "title", where),
@@ -322,6 +327,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             identifies=r.get(t, "identifies", bool, True, where),
             legal_retention=local(t, "legal_retention", where) or None,
             my_number=r.get(t, "my_number", bool, False, where),
+            financial=r.get(t, "financial", bool, False, where),
             translations=translations(),
         )
 
@@ -503,6 +509,8 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     r.keys(prov, {"grounds", "record_retention_years", "record_retention"}, "provision")
     stats = r.table(data, "statistics", "")
     r.keys(stats, {"min_group"}, "statistics")
+    incidents = r.table(data, "incidents", "")
+    r.keys(incidents, {"preliminary_days"}, "incidents")
     req = r.table(data, "requests", "")
     r.keys(
         req,
@@ -567,6 +575,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             )
             or RECORD_RETENTION,
             statistics_min_group=r.get(stats, "min_group", int, 10, "statistics"),
+            incident_preliminary_days=r.get(incidents, "preliminary_days", int, 3, "incidents"),
             timezone=r.get(meta, "timezone", str, "Asia/Tokyo", "policy"),
             languages=langs,
             academic_institution=r.get(meta, "academic_institution", bool, False, "policy"),

@@ -136,6 +136,9 @@ class DataItem:
     identifies: bool = True
     legal_retention: str | None = None
     my_number: bool = False
+    financial: bool = False
+    """Open to financial misuse if leaked (card numbers, bank accounts): a leak is then
+    reportable to the PPC (PPC Rules 7(ii), R-LEAK-1)."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
@@ -432,6 +435,9 @@ class Policy:
     timezone: str = "Asia/Tokyo"
     """The IANA zone of the policy's jurisdiction: date-only fields (contract validity,
     document dates, deadlines, "received on") are days in this zone."""
+    incident_preliminary_days: int = 3
+    """Days after discovering an incident within which the preliminary report to the PPC
+    is due (``[incidents] preliminary_days``; "promptly", 3-5 days in the guidelines)."""
     languages: tuple[str, ...] = attrs.field(default=("en",), converter=_texts)
     """The languages the business publishes in, the default first (``"ja"``, ``"en"``):
     notices and letters exist in each; a text given once is in the default language."""

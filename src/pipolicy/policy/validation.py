@@ -305,6 +305,11 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         )
     if policy.statistics_min_group < 2:
         add("statistics.min_group", "groups smaller than 2 identify a person")
+    if not 1 <= policy.incident_preliminary_days <= 5:
+        add(
+            "incidents.preliminary_days",
+            "the preliminary report is due promptly: 1 to 5 days (PPC guidelines: 3-5)",
+        )
     _languages(add, policy)
     _my_number(add, policy)
     _opt_out(add, policy)

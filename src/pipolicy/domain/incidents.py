@@ -1,0 +1,104 @@
+"""Leaks, losses and damage of personal data, and what the law then asks (Art. 26; PPC
+Rules Arts. 7-9; R-LEAK-1; seeds 000 and 004 promise to prevent "leakage").
+
+A report to the Personal Information Protection Commission (PPC) and a notice to the
+people are due when the incident (actual or suspected) involves special care-required
+data, data whose misuse could cause financial loss (declare such items
+``financial = true``: card numbers, bank accounts), data that may have been taken by a
+wrongful act (unauthorised access, theft), or more than 1,000 people. The preliminary
+report is due promptly (the policy's ``[incidents] preliminary_days``, 3-5 days in the
+PPC's guidelines), the final one 30 days after discovery, 60 when a wrongful act may be
+behind it. An entrustee may instead notify the business that entrusted the data.
+
+The register keeps the affected people counted, never listed: their number and a digest
+of their ids (so a later list can be shown to be the same), no personal data.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+import attrs
+
+__all__ = ["Incident", "IncidentKind", "assess", "people_digest"]
+
+MANY_PEOPLE = 1000
+"""More than this many people affected makes an incident reportable (PPC Rules 7(iv))."""
+
+
+class IncidentKind(str, enum.Enum):
+    LEAK = "leak"
+    LOSS = "loss"
+    DAMAGE = "damage"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Incident:
+    """One incident in the register, as its audit events describe it."""
+
+    id: str
+    kind: IncidentKind
+    discovered_at: datetime
+    items: frozenset[str]
+    people: int
+    people_digest: str
+    suspected: bool
+    wrongful_act: bool
+    as_entrustee: bool
+    report_due: bool
+    reasons: tuple[str, ...]
+    preliminary_due: datetime | None
+    final_due: datetime | None
+    preliminary_at: datetime | None = None
+    final_at: datetime | None = None
+    notified_at: datetime | None = None
+
+    def overdue(self, now: datetime) -> tuple[str, ...]:
+        """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
+        late = []
+        if self.preliminary_due and self.preliminary_at is None and now >= self.preliminary_due:
+            late.append("preliminary")
+        if self.final_due and self.final_at is None and now >= self.final_due:
+            late.append("final")
+        return tuple(late)
+
+
+def people_digest(subject_ids: Iterable[str]) -> str:
+    """SHA-256 of the sorted, distinct ids: the affected people, without listing them."""
+    joined = "\n".join(sorted(set(subject_ids)))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def assess(
+    *,
+    special_care: bool,
+    financial: bool,
+    wrongful_act: bool,
+    people: int,
+    discovered_at: datetime,
+    preliminary_days: int,
+    day_end: Callable[[datetime], datetime],
+) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
+    """Whether a report and notice are due, why, and the two deadlines (each the first
+    instant after its last day in the policy's time zone, given by ``day_end``)."""
+    reasons = []
+    if special_care:
+        reasons.append("special care-required data is involved (PPC Rules 7(i))")
+    if financial:
+        reasons.append("data whose misuse could cause financial loss is involved (7(ii))")
+    if wrongful_act:
+        reasons.append("a wrongful act may be behind it (7(iii))")
+    if people > MANY_PEOPLE:
+        reasons.append(f"more than {MANY_PEOPLE:,} people are affected (7(iv))")
+    if not reasons:
+        return False, (), None, None
+    final_days = 60 if wrongful_act else 30
+    preliminary = day_end(discovered_at + timedelta(days=preliminary_days))
+    final = day_end(discovered_at + timedelta(days=final_days))
+    return True, tuple(reasons), preliminary, final

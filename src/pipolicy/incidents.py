@@ -1,0 +1,202 @@
+"""The incident register: leaks, losses and damage, their reports and notices (Art. 26,
+R-LEAK-1). Reached as ``engine.incidents``.
+
+The register is the audit log itself: registering an incident, each report to the PPC
+and the notice to the people are audit events, so every step is in the hash chain and
+under the checkpoints; the register is read back from those events. What the law asks,
+and by when, is decided by :func:`pipolicy.domain.incidents.assess`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from pipolicy.clock import instant
+from pipolicy.domain.audit import AuditEvent
+from pipolicy.domain.checks import member, names
+from pipolicy.domain.incidents import Incident, IncidentKind, assess, people_digest
+from pipolicy.domain.subjects import Subject
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy
+
+__all__ = ["IncidentRegister"]
+
+STEPS = {
+    "preliminary": "incident.reported",
+    "final": "incident.reported",
+    "notice": "incident.notified",
+}
+
+
+class IncidentRegister:
+    """Register incidents, record their reports and notice, list what is open or late."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        now: Callable[[], datetime],
+        new_id: Callable[[], str],
+        record: Callable[[str, Mapping[str, object]], None],
+        events: Callable[[], Iterable[AuditEvent]],
+    ) -> None:
+        self._policy = policy
+        self._now = now
+        self._new_id = new_id
+        self._record = record
+        self._events = events
+
+    def register(
+        self,
+        kind: IncidentKind | str,
+        *,
+        discovered_at: datetime,
+        subjects: Iterable[Subject | str],
+        items: Iterable[str],
+        wrongful_act: bool = False,
+        suspected: bool = False,
+        as_entrustee: bool = False,
+    ) -> Incident:
+        """Register a leak, loss or damage (actual, or ``suspected``), with when it was
+        discovered, who (counted, never listed) and which items. ``wrongful_act``: it may
+        come from unauthorised access, theft or the like. ``as_entrustee``: the business
+        handles the data for another, which it may notify instead of the PPC (Art. 26(1)
+        proviso). Returns the incident with whether a report is due and its deadlines."""
+        k = member(IncidentKind, kind, "incident kind")
+        at = instant(discovered_at, "discovered_at")
+        if at > self._now():
+            raise InvalidInput("discovered_at is in the future")
+        item_set = names(items, "items")
+        self._policy.check_items(item_set)
+        ids = [s.id if isinstance(s, Subject) else s for s in subjects]
+        if not ids or not all(isinstance(i, str) and i for i in ids):
+            raise InvalidInput("subjects: the affected people, as Subjects or their ids")
+        for flag, what in (
+            (wrongful_act, "wrongful_act"),
+            (suspected, "suspected"),
+            (as_entrustee, "as_entrustee"),
+        ):
+            if not isinstance(flag, bool):
+                raise InvalidInput(f"{what} must be True or False")
+        people = len(set(ids))
+        declared = [self._policy.items[i] for i in item_set]
+        due, reasons, preliminary, final = assess(
+            special_care=any(i.special_care for i in declared),
+            financial=any(i.financial for i in declared),
+            wrongful_act=wrongful_act,
+            people=people,
+            discovered_at=at,
+            preliminary_days=self._policy.incident_preliminary_days,
+            day_end=lambda t: self._policy.day_end(self._policy.local_date(t)),
+        )
+        incident = Incident(
+            id=self._new_id(),
+            kind=k,
+            discovered_at=at,
+            items=item_set,
+            people=people,
+            people_digest=people_digest(ids),
+            suspected=suspected,
+            wrongful_act=wrongful_act,
+            as_entrustee=as_entrustee,
+            report_due=due,
+            reasons=reasons,
+            preliminary_due=preliminary,
+            final_due=final,
+        )
+        self._record("incident.registered", _payload(incident))
+        return incident
+
+    def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
+        """Record that the ``"preliminary"`` or ``"final"`` report was made (to the PPC, or
+        to the entrusting business), or that the people were given ``"notice"``."""
+        if step not in STEPS:
+            raise InvalidInput(f"step must be one of {sorted(STEPS)}")
+        when = self._now() if at is None else instant(at, "at")
+        incident = self.get(incident_id)
+        self._record(
+            STEPS[step], {"incident_id": incident.id, "step": step, "at": when.isoformat()}
+        )
+        return self.get(incident_id)
+
+    def get(self, incident_id: str) -> Incident:
+        for incident in self.all():
+            if incident.id == incident_id:
+                return incident
+        raise InvalidInput("no incident with this id is registered")
+
+    def all(self) -> list[Incident]:
+        """Every incident, as registered and with the steps recorded since, oldest first."""
+        found: dict[str, Incident] = {}
+        for e in self._events():
+            if e.kind == "incident.registered":
+                incident = _incident(e.payload)
+                found[incident.id] = incident
+            elif e.kind in ("incident.reported", "incident.notified"):
+                known = found.get(str(e.payload.get("incident_id")))
+                if known is not None:
+                    at = datetime.fromisoformat(str(e.payload["at"]))
+                    found[known.id] = _with(known, str(e.payload.get("step")), at)
+        return list(found.values())
+
+    def overdue(self, at: datetime | None = None) -> list[tuple[Incident, tuple[str, ...]]]:
+        """Incidents with a report past its deadline at ``at`` (now), and which steps."""
+        now = self._now() if at is None else instant(at, "at")
+        return [(i, late) for i in self.all() if (late := i.overdue(now))]
+
+
+def _with(incident: Incident, step: str, at: datetime) -> Incident:
+    """``incident`` with ``step`` recorded at ``at`` (a repeated step keeps the first)."""
+    if step == "preliminary":
+        return attrs.evolve(incident, preliminary_at=incident.preliminary_at or at)
+    if step == "final":
+        return attrs.evolve(incident, final_at=incident.final_at or at)
+    return attrs.evolve(incident, notified_at=incident.notified_at or at)
+
+
+def _payload(i: Incident) -> dict[str, object]:
+    def iso(t: datetime | None) -> str | None:
+        return None if t is None else t.isoformat()
+
+    return {
+        "incident_id": i.id,
+        "kind": i.kind.value,
+        "discovered_at": i.discovered_at.isoformat(),
+        "items": sorted(i.items),
+        "people": i.people,
+        "people_digest": i.people_digest,
+        "suspected": i.suspected,
+        "wrongful_act": i.wrongful_act,
+        "as_entrustee": i.as_entrustee,
+        "report_due": i.report_due,
+        "reasons": list(i.reasons),
+        "preliminary_due": iso(i.preliminary_due),
+        "final_due": iso(i.final_due),
+    }
+
+
+def _incident(p: Mapping[str, Any]) -> Incident:
+    def when(v: object) -> datetime | None:
+        return None if v is None else datetime.fromisoformat(str(v))
+
+    discovered = when(p["discovered_at"])
+    assert discovered is not None
+    return Incident(
+        id=str(p["incident_id"]),
+        kind=IncidentKind(p["kind"]),
+        discovered_at=discovered,
+        items=frozenset(p["items"]),
+        people=int(p["people"]),
+        people_digest=str(p["people_digest"]),
+        suspected=bool(p["suspected"]),
+        wrongful_act=bool(p["wrongful_act"]),
+        as_entrustee=bool(p["as_entrustee"]),
+        report_due=bool(p["report_due"]),
+        reasons=tuple(p["reasons"]),
+        preliminary_due=when(p["preliminary_due"]),
+        final_due=when(p["final_due"]),
+    )

@@ -1,0 +1,138 @@
+"""The incident register (R-LEAK-1, Art. 26, PPC Rules 7-9; seeds 000 and 004 promise to
+prevent "leakage"): when a report and notice are due, by when, and every step audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import attrs
+import pytest
+
+import pipolicy as pp
+from tests.factories import JST, make_engine, make_policy
+
+FOUND = datetime(2026, 4, 1, 15, 30, tzinfo=JST)
+
+
+def _engine(**policy: object) -> tuple[pp.Engine, pp.FixedClock]:
+    base = make_policy()
+    items = {**base.items, "card_number": pp.DataItem("card_number", financial=True)}
+    return make_engine(make_policy(items=items, **policy), at=FOUND + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("items", "people", "wrongful", "reason"),
+    [
+        ({"name", "medical_history"}, 1, False, "special care-required"),
+        ({"card_number"}, 1, False, "financial loss"),
+        ({"email"}, 1, True, "wrongful act"),
+        ({"email"}, 1001, False, "more than 1,000 people"),
+    ],
+)
+def test_r_leak_1_a_report_and_notice_are_due_on_each_ground(
+    items: set[str], people: int, wrongful: bool, reason: str
+) -> None:
+    engine, _ = _engine()
+    incident = engine.incidents.register(
+        "leak",
+        discovered_at=FOUND,
+        subjects=[f"s-{n}" for n in range(people)],
+        items=items,
+        wrongful_act=wrongful,
+    )
+    assert incident.report_due and any(reason in r for r in incident.reasons)
+    assert incident.people == people
+
+
+def test_r_leak_1_a_small_plain_loss_needs_no_report() -> None:
+    engine, _ = _engine()
+    incident = engine.incidents.register(
+        "loss", discovered_at=FOUND, subjects=[f"s-{n}" for n in range(1000)], items={"email"}
+    )
+    assert not incident.report_due and incident.reasons == ()
+    assert incident.preliminary_due is None and incident.final_due is None
+    assert engine.incidents.overdue(FOUND + timedelta(days=90)) == []
+
+
+def test_r_leak_1_deadlines_in_the_policy_s_time_zone() -> None:
+    """Preliminary: the policy's days (3 by default) after discovery; final: 30 days, 60
+    when a wrongful act may be behind it; each due at the end of its last day in Tokyo."""
+    engine, _ = _engine()
+    plain = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    assert plain.preliminary_due == datetime(2026, 4, 5, 0, 0, tzinfo=JST)
+    assert plain.final_due == datetime(2026, 5, 2, 0, 0, tzinfo=JST)
+    attacked = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"email"}, wrongful_act=True
+    )
+    assert attacked.final_due == datetime(2026, 6, 1, 0, 0, tzinfo=JST)
+    five = _engine(incident_preliminary_days=5)[0].incidents.register(
+        "damage", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    assert five.preliminary_due == datetime(2026, 4, 7, 0, 0, tzinfo=JST)
+    with pytest.raises(pp.PolicyError, match="preliminary_days"):
+        make_policy(incident_preliminary_days=10)
+
+
+def test_r_leak_1_overdue_reports_are_listed_until_recorded() -> None:
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1", "s-2"], items={"card_number"}
+    )
+    assert engine.incidents.overdue() == []
+    clock.advance(timedelta(days=5))
+    [(late, steps)] = engine.incidents.overdue()
+    assert late.id == incident.id and steps == ("preliminary",)
+    engine.incidents.record(incident.id, "preliminary")
+    assert engine.incidents.overdue() == []
+    clock.advance(timedelta(days=30))
+    assert [steps for _, steps in engine.incidents.overdue()] == [("final",)]
+    engine.incidents.record(incident.id, "notice")
+    done = engine.incidents.record(incident.id, "final")
+    assert engine.incidents.overdue() == []
+    assert done.preliminary_at and done.final_at and done.notified_at
+
+
+def test_r_leak_1_every_step_is_audited_and_no_one_is_listed() -> None:
+    engine, _ = _engine()
+    people = ["person-aaa", "person-bbb"]
+    incident = engine.incidents.register(
+        "leak",
+        discovered_at=FOUND,
+        subjects=people,
+        items={"card_number"},
+        suspected=True,
+        as_entrustee=True,
+    )
+    engine.incidents.record(incident.id, "preliminary")
+    kinds = [e.kind for e in engine.audit_events()]
+    assert kinds == ["incident.registered", "incident.reported"]
+    logged = json.dumps([e.payload for e in engine.audit_events()])
+    assert all(p not in logged for p in people)
+    assert incident.people_digest == pp.domain.incidents.people_digest(reversed(people))
+    assert engine.incidents.get(incident.id).as_entrustee
+    assert engine.verify_audit().ok
+
+
+def test_r_leak_1_bad_input_is_refused() -> None:
+    engine, _ = _engine()
+    with pytest.raises(pp.InvalidInput, match="future"):
+        engine.incidents.register(
+            "leak", discovered_at=FOUND + timedelta(days=1), subjects=["s"], items={"email"}
+        )
+    with pytest.raises(pp.UnknownItem):
+        engine.incidents.register("leak", discovered_at=FOUND, subjects=["s"], items={"x"})
+    with pytest.raises(pp.InvalidInput):
+        engine.incidents.register("burglary", discovered_at=FOUND, subjects=["s"], items={"email"})
+    with pytest.raises(pp.InvalidInput):
+        engine.incidents.register("leak", discovered_at=FOUND, subjects=[], items={"email"})
+    with pytest.raises(pp.InvalidInput):
+        engine.incidents.record("nope", "final")
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s"], items={"email"}
+    )
+    with pytest.raises(pp.InvalidInput, match="step"):
+        engine.incidents.record(incident.id, "celebration")
+    assert attrs.asdict(incident)["kind"] == pp.domain.incidents.IncidentKind.LEAK
