@@ -1071,7 +1071,11 @@ class Engine:
             )
             uow.provisions.add(record)
             payload.update(
-                record_id=record.id, required_by_law=required, justification=justification
+                record_id=record.id,
+                required_by_law=required,
+                justification=justification,
+                # Where the recipient is (Art. 28, R-XB-1): "" for Japan.
+                country=self.policy.recipients[query.recipient].country,
             )
             self._audit(uow, "provision.recorded", facts.subject.id, payload, now)
             return record

@@ -30,7 +30,15 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 
-__all__ = ["Record", "RecordProblem", "bound_digests", "compare", "record_digest", "record_key"]
+__all__ = [
+    "OMIT_DEFAULT",
+    "Record",
+    "RecordProblem",
+    "bound_digests",
+    "compare",
+    "record_digest",
+    "record_key",
+]
 
 Record = Subject | Consent | Acquisition | ProvisionRecord | Restriction | Request
 
@@ -49,10 +57,20 @@ def record_key(record: Record) -> str:
     return f"{_KINDS[type(record)]}:{record.id}"
 
 
+OMIT_DEFAULT = {"omit_default": True}
+"""Field metadata for a field added to a record after records were first bound: left out
+of the digest while it holds its default, so rows written before it existed still match
+the digests the log holds for them."""
+
+
 def _plain(value: object) -> object:
     if attrs.has(type(value)):
         fields = attrs.fields(cast(Any, type(value)))
-        return {f.name: _plain(getattr(value, f.name)) for f in fields}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields
+            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)
+        }
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).isoformat()
     if isinstance(value, date):

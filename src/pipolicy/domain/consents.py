@@ -44,6 +44,12 @@ class Evidence:
     method: str = attrs.field(validator=checks.text)
     ref: str = attrs.field(default="", validator=checks.text)
     given_by: str = attrs.field(default="person", validator=checks.one_of(("person", "agent")))
+    foreign_info: str = attrs.field(
+        default="", validator=checks.text, metadata={"omit_default": True}
+    )
+    """For provision abroad: what the person was shown about the recipient's country, its
+    system for protecting personal information and the recipient's measures, before
+    consenting (``"notice-foreign-v2"``; Art. 28(2), R-XB-1)."""
 
 
 @attrs.frozen

@@ -399,7 +399,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             t,
             {"title", "kind", "purposes", "items", "contract", "joint_use", "affiliate"}
             | {"academic_institution", "joint_research", "record_by_contract"}
-            | {"links_identifiers", "opt_out"},
+            | {"links_identifiers", "opt_out", "country", "equivalent_measures"},
             where,
         )
         opt_out = None
@@ -457,6 +457,8 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             record_by_contract=r.get(t, "record_by_contract", bool, False, where),
             links_identifiers=r.get(t, "links_identifiers", bool, False, where),
             opt_out=opt_out,
+            country=r.get(t, "country", str, "", where).upper(),
+            equivalent_measures=r.get(t, "equivalent_measures", bool, False, where),
             translations=translations(),
         )
 
@@ -506,7 +508,11 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     use = r.table(data, "use", "")
     r.keys(use, {"exemptions"}, "use")
     prov = r.table(data, "provision", "")
-    r.keys(prov, {"grounds", "record_retention_years", "record_retention"}, "provision")
+    r.keys(
+        prov,
+        {"grounds", "record_retention_years", "record_retention", "equivalent_countries"},
+        "provision",
+    )
     stats = r.table(data, "statistics", "")
     r.keys(stats, {"min_group"}, "statistics")
     incidents = r.table(data, "incidents", "")
@@ -576,6 +582,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             or RECORD_RETENTION,
             statistics_min_group=r.get(stats, "min_group", int, 10, "statistics"),
             incident_preliminary_days=r.get(incidents, "preliminary_days", int, 3, "incidents"),
+            equivalent_countries=frozenset(
+                c.upper() for c in r.names(prov, "equivalent_countries", "provision")
+            ),
             timezone=r.get(meta, "timezone", str, "Asia/Tokyo", "policy"),
             languages=langs,
             academic_institution=r.get(meta, "academic_institution", bool, False, "policy"),

@@ -299,6 +299,12 @@ class Recipient:
     Art. 27(1)(vi) (``academic_joint_research``)."""
     opt_out: OptOut | None = None
     """Provision to this third party by opt-out (Art. 27(2), R-TPP-8)."""
+    country: str = ""
+    """Where the recipient is, as an ISO 3166 code (``"US"``); empty or ``"JP"``: Japan.
+    Abroad, Art. 28 applies (R-XB-1)."""
+    equivalent_measures: bool = False
+    """The recipient keeps measures equivalent to the Act's under a contract with the
+    business (Art. 28(1), PPC Rules 16): provision abroad then needs no Art. 28 consent."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
@@ -435,6 +441,10 @@ class Policy:
     timezone: str = "Asia/Tokyo"
     """The IANA zone of the policy's jurisdiction: date-only fields (contract validity,
     document dates, deadlines, "received on") are days in this zone."""
+    equivalent_countries: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
+    """Countries whose system the PPC designated as equivalent (Art. 28(1); the EEA
+    members and the United Kingdom), as ISO 3166 codes: provision there needs no Art. 28
+    consent. Empty by default, the conservative reading: list them in the policy."""
     incident_preliminary_days: int = 3
     """Days after discovering an incident within which the preliminary report to the PPC
     is due (``[incidents] preliminary_days``; "promptly", 3-5 days in the guidelines)."""

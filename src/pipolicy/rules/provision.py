@@ -112,6 +112,8 @@ def decide_provision(
             return Decision.deny((number,), (MY_NUMBER_PROVISION, rclause), **ctx)
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
+    if _abroad(policy, recipient):
+        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
         return Decision.deny(
             (
@@ -214,6 +216,68 @@ def decide_provision(
 
 
 ART_27_2 = "APPI Art. 27(2)"
+ART_28 = "APPI Art. 28"
+
+
+def _abroad(policy: Policy, recipient: Any) -> bool:
+    """A recipient in a foreign country whose system is not designated as equivalent,
+    that does not keep equivalent measures under contract: Art. 28 applies (R-XB-1).
+    Entrustment, joint use and succession abroad included; public authorities act under
+    their own law (an exemption, checked before)."""
+    country = recipient.country
+    return (
+        country not in ("", "JP")
+        and country not in policy.equivalent_countries
+        and not recipient.equivalent_measures
+        and recipient.kind is not RecipientKind.PUBLIC_AUTHORITY
+    )
+
+
+def _to_a_foreign_recipient(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
+) -> Decision:
+    """Provision abroad (Art. 28): only on the person's prior consent to provision to this
+    recipient, given after being shown the country, its system for protecting personal
+    information and the recipient's measures (the consent's ``evidence.foreign_info``).
+    Entrustment or joint use does not stand in for it; the data must also be usable for
+    the purpose."""
+    recipient = policy.recipients[q.recipient]
+    cites = (ART_28, clause("recipients", q.recipient))
+    if q.purpose is None:
+        return Decision.deny(
+            (
+                f"name the purpose {q.recipient!r} receives the data for with purpose=: "
+                "provision never widens the purposes of use (R-TPP-1)",
+            ),
+            cites,
+            **ctx,
+        )
+    consent = recipient_consent(facts.consents, q.recipient, q.items, now)
+    if consent is None or not consent.evidence.foreign_info:
+        missing = (
+            "no prior consent of the person"
+            if consent is None
+            else "the consent was not given with the information Art. 28(2) requires "
+            "(evidence.foreign_info)"
+        )
+        return Decision.deny(
+            (
+                f"{q.recipient!r} is in {recipient.country}: provision abroad needs the "
+                f"person's prior consent, given after being shown that country's system and "
+                f"the recipient's measures; {missing} (R-XB-1)",
+            ),
+            cites,
+            **ctx,
+        )
+    return _allow_if_usable(
+        (policy, facts, q, now, ctx),
+        "R-XB-1",
+        Basis.CONSENT,
+        f"prior consent to provision to {q.recipient!r} in {recipient.country}, given with "
+        "the information on its country's system (R-XB-1)",
+        (*cites, ART_29),
+        consent_id=consent.id,
+    )
 
 
 def _opt_out(

@@ -185,6 +185,7 @@ def consent_to_row(c: Consent) -> dict[str, Any]:
         "evidence_method": c.evidence.method,
         "evidence_ref": c.evidence.ref,
         "evidence_given_by": c.evidence.given_by,
+        "evidence_foreign_info": c.evidence.foreign_info,
         "policy_version": c.policy_version,
         "version": c.version,
     }
@@ -206,6 +207,7 @@ def consent_from_row(row: Row) -> Consent:
             method=row["evidence_method"],
             ref=row["evidence_ref"],
             given_by=row["evidence_given_by"],
+            foreign_info=row["evidence_foreign_info"],
         ),
         policy_version=row["policy_version"],
         given_at=_get_required(row, "given_at"),

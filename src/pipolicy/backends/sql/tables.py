@@ -162,6 +162,8 @@ CONSENTS = sa.Table(
     sa.Column("evidence_method", sa.Text(), nullable=False),
     sa.Column("evidence_ref", sa.Text(), nullable=False),
     sa.Column("evidence_given_by", sa.Text(), nullable=False),
+    # since revision 0005; "" where nothing about a foreign country was shown
+    sa.Column("evidence_foreign_info", sa.Text(), nullable=False, server_default=sa.text("''")),
     sa.Column("policy_version", sa.Text(), nullable=False),
     *_instant("given_at"),
     *_instant("expires_at", nullable=True),

@@ -1,0 +1,123 @@
+"""Provision to a recipient abroad (R-XB-1, Art. 28): only on consent given after the
+person was shown the country's system and the recipient's measures, unless the country
+is designated equivalent, the recipient keeps equivalent measures under contract, or an
+exemption applies. Entrustment abroad is covered too."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+
+import pipolicy as pp
+from pipolicy.domain.binding import record_digest
+from tests.factories import T0, make_engine, make_policy
+
+SHOWN = pp.Evidence("web-form", "consent-v4", foreign_info="notice-foreign-us-v2")
+
+
+def _policy(**recipient: Any) -> pp.Policy:
+    base = make_policy()
+    partner = attrs.evolve(base.recipients["partner"], **{"country": "US", **recipient})
+    shipping = attrs.evolve(base.recipients["shipping"], country="SG")
+    return make_policy(recipients={**base.recipients, "partner": partner, "shipping": shipping})
+
+
+def _consented_provision(policy: pp.Policy, evidence: pp.Evidence | None = None) -> pp.Decision:
+    """A person whose email is held, consenting to the partner: may it be provided?"""
+    engine, _ = make_engine(policy)
+    s = _held(engine)
+    engine.grant_consent(s, recipient="partner", items={"email"}, evidence=evidence)
+    return engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+
+
+def _held(engine: pp.Engine) -> pp.Subject:
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
+    return s
+
+
+def test_r_xb_1_consent_with_the_foreign_information_allows_it() -> None:
+    engine, _ = make_engine(_policy())
+    s = _held(engine)
+    engine.grant_consent(s, recipient="partner", items={"email"}, evidence=SHOWN)
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.CONSENT and "APPI Art. 28" in d.citations
+    engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    [event] = [e for e in engine.audit_events() if e.kind == "provision.recorded"]
+    assert event.payload["country"] == "US"
+
+
+def test_r_xb_1_a_plain_consent_is_not_enough() -> None:
+    engine, _ = make_engine(_policy())
+    s = _held(engine)
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+    assert not d.allowed and d.rules == ("R-XB-1",) and "evidence.foreign_info" in d.reasons[0]
+    none = make_engine(_policy())[0]
+    t = _held(none)
+    assert not none.check_provision(t, recipient="partner", items={"email"}, purpose="service")
+
+
+def test_r_xb_1_entrustment_abroad_needs_it_too() -> None:
+    engine, _ = make_engine(_policy())
+    s = _held(engine)
+    d = engine.check_provision(
+        s, recipient="shipping", items={"name", "address"}, purpose="service"
+    )
+    assert not d.allowed and "SG" in d.reasons[0]
+
+
+def test_r_xb_1_an_equivalent_country_or_contract_needs_no_art_28_consent() -> None:
+    assert _consented_provision(_policy(equivalent_measures=True)).allowed
+    eu = attrs.evolve(_policy(country="DE"), equivalent_countries=frozenset({"DE"}))
+    assert _consented_provision(eu).allowed
+
+
+def test_r_xb_1_an_exemption_still_applies() -> None:
+    engine, _ = make_engine(_policy())
+    s = _held(engine)
+    d = engine.check_provision(
+        s,
+        recipient="partner",
+        items={"email"},
+        purpose="service",
+        exemption="laws_and_regulations",
+        justification="court order 2026-77",
+    )
+    assert d.allowed and d.basis is pp.Basis.EXEMPTION
+
+
+def test_r_xb_1_the_policy_file_declares_countries() -> None:
+    data = pp.to_dict(pp.Evidence("web", foreign_info="x"))
+    assert data["foreign_info"] == "x"
+    policy = pp.load_policy(pp.example_policy_path("indigo_blue"))
+    assert policy.recipients["partner"].country == ""
+    assert policy.equivalent_countries == frozenset()
+
+
+def test_r_xb_1_consents_bound_before_the_field_existed_keep_their_digest() -> None:
+    """The digest of a consent without foreign information is the one pipolicy wrote
+    before the field existed (pinned from that version), so old logs still verify."""
+    consent = pp.Consent(
+        id="c-pin",
+        subject_id="s-1",
+        scope=pp.ConsentScope(recipient="partner", items=frozenset({"email"})),
+        status=pp.ConsentStatus.GIVEN,
+        evidence=pp.Evidence("web-form", "v3"),
+        policy_version="v1",
+        given_at=T0,
+    )
+    assert record_digest(consent) == (
+        "a543ae46621c7b113da4d541f9671a6ca5d9c9232d0e00d72e1c90c4bbc87bf7"
+    )
+    shown = attrs.evolve(consent, evidence=SHOWN)
+    assert record_digest(shown) != record_digest(consent)
+    assert date(2026, 4, 1) == T0.date()
+
+
+@pytest.mark.parametrize("country", ["", "JP"])
+def test_r_xb_1_a_recipient_in_japan_is_not_abroad(country: str) -> None:
+    assert _consented_provision(_policy(country=country)).allowed
