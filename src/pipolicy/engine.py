@@ -25,6 +25,7 @@ import attrs
 
 from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, instant
+from pipolicy.complaints import ComplaintLog
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import (
     AuditEntry,
@@ -79,6 +80,7 @@ __all__ = ["Engine", "RetentionEntry"]
 _name = name
 
 T = TypeVar("T")
+R = TypeVar("R")
 SubjectLike = Subject | str | Ref
 _CONFLICT_RETRIES = 20
 
@@ -181,6 +183,7 @@ class Engine:
         self._ids = ids or (lambda: uuid.uuid4().hex)
         self._requests: RequestService | None = None
         self._incidents: IncidentRegister | None = None
+        self._complaints: ComplaintLog | None = None
 
     @property
     def requests(self) -> RequestService:
@@ -195,18 +198,25 @@ class Engine:
     def incidents(self) -> IncidentRegister:
         """The incident register: leaks, losses, damage, their reports (Art. 26)."""
         if self._incidents is None:
-
-            def record(kind: str, payload: Mapping[str, object]) -> None:
-                self._run(lambda uow: self._audit(uow, kind, None, payload))
-
-            self._incidents = IncidentRegister(
-                self.policy,
-                now=self.now,
-                new_id=self._ids,
-                record=record,
-                events=self.audit_events,
-            )
+            self._incidents = self._register(IncidentRegister)
         return self._incidents
+
+    @property
+    def complaints(self) -> ComplaintLog:
+        """Inquiries and complaints, and their answers (Art. 40)."""
+        if self._complaints is None:
+            self._complaints = self._register(ComplaintLog)
+        return self._complaints
+
+    def _register(self, kind: Callable[..., R]) -> R:
+        """A register kept in the audit log, on this engine's clock, ids and store."""
+
+        def record(event: str, subject_id: str | None, payload: Mapping[str, object]) -> None:
+            self._run(lambda uow: self._audit(uow, event, subject_id, payload))
+
+        return kind(
+            self.policy, now=self.now, new_id=self._ids, record=record, events=self.audit_events
+        )
 
     def register_source(self, name: str, source: DataSource) -> None:
         """Register where the application keeps a person's data, for fulfilling requests."""

@@ -9,19 +9,18 @@ and by when, is decided by :func:`pipolicy.domain.incidents.assess`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 from pipolicy.clock import instant
-from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.checks import member, names
 from pipolicy.domain.incidents import Incident, IncidentKind, assess, people_digest
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy
+from pipolicy.registers import Register
 
 __all__ = ["IncidentRegister"]
 
@@ -32,23 +31,10 @@ STEPS = {
 }
 
 
-class IncidentRegister:
+class IncidentRegister(Register):
     """Register incidents, record their reports and notice, list what is open or late."""
 
-    def __init__(
-        self,
-        policy: Policy,
-        *,
-        now: Callable[[], datetime],
-        new_id: Callable[[], str],
-        record: Callable[[str, Mapping[str, object]], None],
-        events: Callable[[], Iterable[AuditEvent]],
-    ) -> None:
-        self._policy = policy
-        self._now = now
-        self._new_id = new_id
-        self._record = record
-        self._events = events
+    what = "incident"
 
     def register(
         self,
@@ -108,7 +94,7 @@ class IncidentRegister:
             preliminary_due=preliminary,
             final_due=final,
         )
-        self._record("incident.registered", _payload(incident))
+        self._record("incident.registered", None, _payload(incident))
         return incident
 
     def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
@@ -119,15 +105,12 @@ class IncidentRegister:
         when = self._now() if at is None else instant(at, "at")
         incident = self.get(incident_id)
         self._record(
-            STEPS[step], {"incident_id": incident.id, "step": step, "at": when.isoformat()}
+            STEPS[step], None, {"incident_id": incident.id, "step": step, "at": when.isoformat()}
         )
         return self.get(incident_id)
 
     def get(self, incident_id: str) -> Incident:
-        for incident in self.all():
-            if incident.id == incident_id:
-                return incident
-        raise InvalidInput("no incident with this id is registered")
+        return self._find(incident_id, self.all())
 
     def all(self) -> list[Incident]:
         """Every incident, as registered and with the steps recorded since, oldest first."""
