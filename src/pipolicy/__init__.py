@@ -76,6 +76,7 @@ from pipolicy.policy.model import (
 from pipolicy.policy.texts import text_in
 from pipolicy.publishing import format_date, render_notice
 from pipolicy.queries import ProvisionCheck, UseCheck
+from pipolicy.receipts import consent_receipt
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
 from pipolicy.rules.common import Actor
 from pipolicy.rules.statistics import Aggregate, aggregate
@@ -166,6 +167,7 @@ __all__ = [
     "__version__",
     "aggregate",
     "available_backends",
+    "consent_receipt",
     "example_policy",
     "example_policy_names",
     "example_policy_path",

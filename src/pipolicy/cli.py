@@ -214,6 +214,17 @@ def _events(url: str) -> list[AuditEvent]:
         store.close()
 
 
+def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextIO) -> int:
+    import json
+
+    from pipolicy.receipts import consent_receipt
+
+    with Engine(load_policy(policy), store=_existing(url)) as engine:
+        receipt = consent_receipt(engine, consent_id, fmt)
+    out.write(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
 def _audit_verify(url: str, trusted: str | None, out: TextIO) -> int:
     checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
     try:
@@ -270,6 +281,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     cp = audit_sub.add_parser("checkpoint", help="print the log's checkpoint (size and root)")
     cp.add_argument("--store", required=True, help="store URL")
+    export = sub.add_parser("export", help="export records in standard forms")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    receipt = export_sub.add_parser(
+        "receipt", help="a consent as a Kantara consent receipt or a DPV JSON-LD record"
+    )
+    receipt.add_argument("consent_id")
+    receipt.add_argument("--store", required=True, help="store URL")
+    receipt.add_argument("--policy", required=True, help="the policy file the store serves")
+    receipt.add_argument("--format", choices=("kantara", "dpv"), default="kantara")
     notice = sub.add_parser(
         "notice", help="print the privacy notice a policy publishes (Arts. 21, 32)"
     )
@@ -284,6 +304,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "notice":
         out.write(render_notice(load_policy(args.policy), args.lang, args.format, era=args.era))
         return 0
+    if args.command == "export":
+        return _export_receipt(args.consent_id, args.store, args.policy, args.format, out)
     if args.command == "demo":
         return _demo(args.store, args.policy, out)
     if args.command == "lint":

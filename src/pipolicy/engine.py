@@ -813,6 +813,14 @@ class Engine:
 
         return self._run(op)
 
+    def consent(self, consent_id: str) -> Consent:
+        """The consent ``consent_id``; raises :class:`InvalidInput` if there is none."""
+        key = name(consent_id, "consent_id")
+        found = self._run(lambda uow: uow.consents.get(key), write=False)
+        if found is None:
+            raise InvalidInput("no consent with this id is recorded")
+        return found
+
     def consents(self, subject: SubjectLike) -> tuple[Consent, ...]:
         """Every consent record of the subject, in the order given."""
         self._subject_id(subject)

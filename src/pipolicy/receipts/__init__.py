@@ -1,0 +1,155 @@
+"""A consent handed to the person or another system in a standard form (R-CON-4).
+
+``format="kantara"``: a Kantara Initiative Consent Receipt v1.1 document (JSON).
+``format="dpv"``: an ISO/IEC TS 27560-style consent record in JSON-LD with the W3C Data
+Privacy Vocabulary (DPV); the ``@context`` ships in the package
+(``pipolicy/receipts/context.jsonld``).
+
+Mapping: the consent's status to DPV's consent statuses (``given`` -> ``dpv:ConsentGiven``,
+``withdrawn`` -> ``dpv:ConsentWithdrawn``, ``expired`` -> ``dpv:ConsentExpired``,
+``refused`` -> ``dpv:ConsentRefused``, ``revoked`` -> ``dpv:ConsentRevoked``); the legal
+basis to ``dpv:Consent``; an entrustee to ``dpv:hasDataProcessor`` (a processor, never a
+third party), any other recipient to ``dpv:hasThirdParty``; purposes and items to
+pipolicy's own terms under ``pp:`` (the policy's names), since DPV's purpose and data
+taxonomies do not name a business's own purposes. The person is named by pipolicy's
+opaque subject id, never by the application's key.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.texts import text_in
+
+__all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
+
+DPV_STATUS = {
+    ConsentStatus.GIVEN: "dpv:ConsentGiven",
+    ConsentStatus.WITHDRAWN: "dpv:ConsentWithdrawn",
+    ConsentStatus.EXPIRED: "dpv:ConsentExpired",
+    ConsentStatus.REFUSED: "dpv:ConsentRefused",
+    ConsentStatus.REVOKED: "dpv:ConsentRevoked",
+}
+
+
+def _context() -> dict[str, Any]:
+    text = resources.files("pipolicy.receipts").joinpath("context.jsonld").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)["@context"]
+    return loaded
+
+
+DPV_CONTEXT = _context()
+"""The JSON-LD ``@context`` of :func:`dpv_record` (also shipped as a file)."""
+
+
+def consent_receipt(engine: Any, consent_id: str, format: str = "kantara") -> dict[str, Any]:
+    """The consent ``consent_id`` as a Kantara receipt or a DPV record (see the module)."""
+    if format not in ("kantara", "dpv"):
+        raise InvalidInput("format must be 'kantara' or 'dpv'")
+    consent = engine.consent(consent_id)
+    if format == "kantara":
+        return kantara_receipt(engine.policy, consent)
+    return dpv_record(engine.policy, consent)
+
+
+def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Any]:
+    """The consent's purposes (a recipient's, for a provision consent), its items (the
+    purpose's, when it names none) and its recipient, if any."""
+    scope = consent.scope
+    purposes = [scope.purpose] if scope.purpose else []
+    recipient = policy.recipients.get(scope.recipient or "")
+    if recipient is not None and not purposes:
+        purposes = sorted(recipient.purposes)
+    declared = policy.purposes.get(scope.purpose or "")
+    items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
+    return purposes, items, recipient
+
+
+def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
+    """A Kantara Consent Receipt v1.1 document for ``consent``."""
+    lang = policy.languages[0]
+    c = policy.controller
+    purposes, items, recipient = _scope(policy, consent)
+    third = recipient is not None and recipient.kind is not RecipientKind.ENTRUSTEE
+    return {
+        "version": "KI-CR-v1.1.0",
+        "jurisdiction": "JP",
+        "consentTimestamp": int(consent.given_at.timestamp()),
+        "collectionMethod": consent.evidence.method,
+        "consentReceiptID": consent.id,
+        "language": lang,
+        "piiPrincipalId": consent.subject_id,
+        "piiControllers": [
+            {
+                "piiController": text_in(c, "name", lang),
+                "contact": text_in(c, "contact", lang),
+                "address": text_in(c, "address", lang),
+                "email": "",
+                "phone": "",
+            }
+        ],
+        "policyUrl": f"policy:{policy.version}",
+        "services": [
+            {
+                "service": text_in(policy.purposes[p], "title", lang) or p,
+                "purposes": [
+                    {
+                        "purpose": text_in(policy.purposes[p], "title", lang) or p,
+                        "purposeCategory": [p],
+                        "consentType": "EXPLICIT",
+                        "piiCategory": items,
+                        "primaryPurpose": True,
+                        "termination": (
+                            consent.expires_at.isoformat() if consent.expires_at else "withdrawal"
+                        ),
+                        "thirdPartyDisclosure": third,
+                        "thirdPartyName": (text_in(recipient, "title", lang) if third else ""),
+                    }
+                ],
+            }
+            for p in purposes
+            if p in policy.purposes
+        ],
+        "sensitive": any(policy.items[i].special_care for i in items if i in policy.items),
+        "spiCat": sorted(i for i in items if i in policy.items and policy.items[i].special_care),
+        "status": consent.status.value,
+    }
+
+
+def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
+    """An ISO/IEC TS 27560-style consent record of ``consent`` in JSON-LD with DPV."""
+    purposes, items, recipient = _scope(policy, consent)
+    record: dict[str, Any] = {
+        "@context": DPV_CONTEXT,
+        "id": f"urn:pipolicy:consent:{consent.id}",
+        "type": "dpv:ConsentRecord",
+        "identifier": consent.id,
+        "hasConsentStatus": DPV_STATUS[consent.status],
+        "hasLegalBasis": "dpv:Consent",
+        "hasJurisdiction": "loc:JP",
+        "hasDataSubject": f"urn:pipolicy:subject:{consent.subject_id}",
+        "hasDataController": f"urn:pipolicy:controller:{policy.version}",
+        "hasPurpose": [f"pp:purpose/{p}" for p in purposes],
+        "hasPersonalData": [f"pp:item/{i}" for i in items],
+        "hasIndicationMethod": consent.evidence.method,
+        "isIndicatedBy": consent.evidence.given_by,
+        "isIndicatedAtTime": consent.given_at.isoformat(),
+        "policyVersion": consent.policy_version,
+    }
+    if recipient is not None:
+        who = f"pp:recipient/{recipient.name}"
+        key = "hasDataProcessor" if recipient.kind is RecipientKind.ENTRUSTEE else "hasThirdParty"
+        record[key] = who
+        record["hasRecipient"] = who
+    if consent.expires_at is not None:
+        record["hasExpiry"] = consent.expires_at.isoformat()
+    if consent.ended_at is not None:
+        record["endedAt"] = consent.ended_at.isoformat()
+    if consent.evidence.foreign_info:
+        record["foreignInformation"] = consent.evidence.foreign_info
+    return record

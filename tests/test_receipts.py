@@ -1,0 +1,130 @@
+"""Consents as Kantara consent receipts and as DPV JSON-LD records (R-CON-4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+
+import pipolicy as pp
+from tests.factories import make_engine
+
+DPV = rdflib.Namespace("https://w3id.org/dpv#")
+
+
+@pytest.fixture
+def consented() -> tuple[pp.Engine, pp.Consent, pp.Consent]:
+    engine, _ = make_engine()
+    s = engine.register_subject("u-receipt", category="customer")
+    to_partner = engine.grant_consent(
+        s, recipient="partner", items={"email"}, evidence=pp.Evidence("web-form", "v3")
+    )
+    newsletter = engine.grant_consent(s, purpose="newsletter")
+    engine.withdraw_consent(s, purpose="newsletter")
+    return engine, to_partner, newsletter
+
+
+def test_r_con_4_a_kantara_receipt(consented: tuple[pp.Engine, pp.Consent, pp.Consent]) -> None:
+    engine, to_partner, _ = consented
+    receipt = pp.consent_receipt(engine, to_partner.id)
+    assert receipt["version"] == "KI-CR-v1.1.0" and receipt["jurisdiction"] == "JP"
+    assert receipt["consentReceiptID"] == to_partner.id
+    assert receipt["consentTimestamp"] == int(to_partner.given_at.timestamp())
+    assert receipt["piiPrincipalId"] == to_partner.subject_id  # never the app's key
+    [service] = receipt["services"]
+    [purpose] = service["purposes"]
+    assert purpose["thirdPartyDisclosure"] is True and purpose["piiCategory"] == ["email"]
+    assert receipt["piiControllers"][0]["piiController"]
+    json.dumps(receipt)  # plain JSON
+
+
+def test_r_con_4_a_dpv_record_parses_as_rdf_with_the_right_triples(
+    consented: tuple[pp.Engine, pp.Consent, pp.Consent],
+) -> None:
+    engine, to_partner, newsletter = consented
+    graph = rdflib.Graph().parse(
+        data=json.dumps(pp.consent_receipt(engine, to_partner.id, "dpv")), format="json-ld"
+    )
+    record = rdflib.URIRef(f"urn:pipolicy:consent:{to_partner.id}")
+    assert (record, rdflib.RDF.type, DPV.ConsentRecord) in graph
+    assert (record, DPV.hasConsentStatus, DPV.ConsentGiven) in graph
+    assert (record, DPV.hasLegalBasis, DPV.Consent) in graph
+    partner = rdflib.URIRef("https://pipolicy.example/terms#recipient/partner")
+    assert (record, DPV.hasThirdParty, partner) in graph
+    assert (record, DPV.hasDataProcessor, None) not in graph
+    ended = rdflib.Graph().parse(
+        data=json.dumps(pp.consent_receipt(engine, newsletter.id, "dpv")), format="json-ld"
+    )
+    assert (None, DPV.hasConsentStatus, DPV.ConsentWithdrawn) in ended
+
+
+def test_r_con_4_an_entrustee_is_a_processor_never_a_third_party() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("u-proc", category="customer")
+    consent = engine.grant_consent(s, recipient="shipping", items={"name"})
+    record = pp.consent_receipt(engine, consent.id, "dpv")
+    assert record["hasDataProcessor"] == "pp:recipient/shipping"
+    assert "hasThirdParty" not in record
+    assert (
+        pp.consent_receipt(engine, consent.id)["services"][0]["purposes"][0]["thirdPartyDisclosure"]
+        is False
+    )
+
+
+def test_r_con_4_bad_input(consented: tuple[pp.Engine, pp.Consent, pp.Consent]) -> None:
+    engine, to_partner, _ = consented
+    with pytest.raises(pp.InvalidInput):
+        pp.consent_receipt(engine, to_partner.id, "xml")
+    with pytest.raises(pp.InvalidInput):
+        pp.consent_receipt(engine, "nope")
+
+
+def test_r_con_4_the_cli_exports_a_receipt(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from pipolicy.cli import main
+
+    db = Path(str(tmp_path)) / "pi.db"
+    policy_path = pp.example_policy_path("indigo_blue")
+    engine = pp.Engine(pp.load_policy(policy_path), store=f"sqlite:///{db}")
+    s = engine.register_subject("cli-user", category="customer")
+    consent = engine.grant_consent(s, purpose="service")
+    engine.close()
+    assert (
+        main(
+            [
+                "export",
+                "receipt",
+                consent.id,
+                "--store",
+                f"sqlite:///{db}",
+                "--policy",
+                str(policy_path),
+                "--format",
+                "dpv",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["identifier"] == consent.id and out["hasConsentStatus"] == "dpv:ConsentGiven"
+    assert (
+        main(
+            [
+                "export",
+                "receipt",
+                consent.id,
+                "--store",
+                f"sqlite:///{db}",
+                "--policy",
+                str(policy_path),
+            ]
+        )
+        == 0
+    )
+    kantara = json.loads(capsys.readouterr().out)
+    assert kantara["language"] == "ja"
+    assert kantara["services"][0]["service"] == "当社サービスを提供するため"
