@@ -88,6 +88,7 @@ def test_r_tpp_8_data_received_by_opt_out_is_never_passed_on_by_opt_out() -> Non
         channel="provided_by_business",
         source="List Co.",
         provider_address="1-1 Chiyoda, Tokyo",
+        provider_representative="CEO of List Co.",
         provider_obtained_by="opt_out",
     )
     d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")

@@ -531,6 +531,8 @@ class Engine:
         notice: str = "",
         provider_address: str | None = None,
         provider_obtained_by: str | None = None,
+        provider_representative: str | None = None,
+        provider_obtained_lawfully: bool = True,
     ) -> Acquisition:
         """Record that items were collected for notified purposes (R-ACQ-1, R-NTC-1).
 
@@ -538,10 +540,13 @@ class Engine:
         form, a mail, a contract) without the purposes shown to them first: denied (Art.
         21(2)). ``notice`` names the notice or form that showed them (``"signup-form-v3"``),
         kept in the audit log with the policy version. Received from another business
-        (``channel="provided_by_business"``, Art. 30), ``source`` names the provider,
-        ``provider_address`` its address and ``provider_obtained_by`` how it obtained the
-        data (``"opt_out"`` when by opt-out provision: such data is never provided by
-        opt-out again, R-TPP-8). Data received through a merger or
+        (``channel="provided_by_business"``, Art. 30), the confirmation on receipt is
+        required: ``source`` names the provider, ``provider_address`` its address,
+        ``provider_representative`` its representative and ``provider_obtained_by`` how it
+        obtained the data (``"opt_out"`` when by opt-out provision: such data is never
+        provided by opt-out again, R-TPP-8); ``provider_obtained_lawfully=False`` (the
+        business learnt the provider used improper means) refuses it (R-ACQ-4; seed 003
+        L28). Data received through a merger or
         business transfer (``channel="succession"``) is used within the purposes it is
         recorded for, which are the predecessor's (Art. 18(2), R-USE-6).
 
@@ -552,14 +557,20 @@ class Engine:
         self._subject_id(subject)
         query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
         chan = member(Channel, channel, "channel")
+        confirmed = all((source, provider_address, provider_representative, provider_obtained_by))
         query = attrs.evolve(
-            query, channel=chan, purpose_shown=_flag(purpose_shown, "purpose_shown")
+            query,
+            channel=chan,
+            purpose_shown=_flag(purpose_shown, "purpose_shown"),
+            provider_confirmed=confirmed,
+            provider_lawful=_flag(provider_obtained_lawfully, "provider_obtained_lawfully"),
         )
         clean_text(source, "source", hint=" (where the data came from; '' if not known)")
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
         for value, what in (
             (provider_address, "provider_address"),
             (provider_obtained_by, "provider_obtained_by"),
+            (provider_representative, "provider_representative"),
         ):
             if value is not None:
                 clean_text(value, what, empty=False)
@@ -570,6 +581,10 @@ class Engine:
             decision = decide_acquisition(self.policy, facts, query, now)
             payload = self._decision_payload(decision)
             if not decision.allowed:
+                if chan is Channel.PROVIDED_BY_BUSINESS:
+                    # Names the provider, so a business that promised to stop serving a
+                    # client who obtained data improperly has the evidence (seed 003 L28).
+                    payload.update(provider=source, provider_lawful=query.provider_lawful)
                 self._audit(uow, "acquisition.denied", facts.subject.id, payload, now)
                 raise AcquisitionDenied(decision)
             acquisition = Acquisition(
@@ -593,6 +608,8 @@ class Engine:
                 policy_version=self.policy.version,
                 notice=notice,
             )
+            if chan is Channel.PROVIDED_BY_BUSINESS:  # the confirmation on receipt (Art. 30)
+                payload["provider_representative"] = provider_representative
             self._audit(uow, "acquisition.recorded", facts.subject.id, payload, now)
             return acquisition
 

@@ -67,6 +67,9 @@ def client_provided(engine: pp.Engine) -> pp.Subject:
         purposes="client_services",
         channel="provided_by_business",
         source="client under the written service contract",
+        provider_address="2-3 Shibuya, Tokyo (the client's registered office)",
+        provider_representative="the client's CEO",
+        provider_obtained_by="the client's own customer sign-up form",
     )
     return s
 
@@ -309,3 +312,47 @@ def test_r_use_8_003_l37_statistics_are_an_announced_purpose_and_go_out_anonymou
     d = engine.provide_statistics(recipient="partner", purpose="statistics", table=table)
     assert d.allowed and d.basis is pp.Basis.ANONYMIZED
     assert dict(table.groups) == {("retail",): 12}
+
+
+def test_r_acq_4_data_from_a_client_is_confirmed_on_receipt_and_refused_if_improper(
+    engine: pp.Engine,
+) -> None:
+    """Art. 30(1): the provider's name, address, representative and how it obtained the
+    data are confirmed on receipt; L28: data a client obtained by non-legitimate means is
+    not received, and the log names the client, whom the company stops serving."""
+    s = engine.register_subject("client-data-2", category="client_provided")
+    unconfirmed = engine.check_acquisition(
+        s,
+        items={"name", "email"},
+        purposes="client_services",
+        channel="provided_by_business",
+    )
+    assert unconfirmed.allowed  # a check does not know the provider yet
+    with pytest.raises(pp.AcquisitionDenied) as missing:
+        engine.acquire(
+            s,
+            items={"name", "email"},
+            purposes="client_services",
+            channel="provided_by_business",
+            source="Client K.K.",
+        )
+    assert "R-ACQ-4" in missing.value.decision.rules
+    assert "APPI Art. 30(1)" in missing.value.decision.citations
+    with pytest.raises(pp.AcquisitionDenied) as improper:
+        engine.acquire(
+            s,
+            items={"name", "email"},
+            purposes="client_services",
+            channel="provided_by_business",
+            source="Client K.K.",
+            provider_address="1-1 Minato, Tokyo",
+            provider_representative="CEO",
+            provider_obtained_by="a purchased list",
+            provider_obtained_lawfully=False,
+        )
+    assert "improper" in improper.value.decision.reasons[0]
+    [denied] = [e for e in engine.audit_events() if e.kind == "acquisition.denied"][-1:]
+    assert (
+        denied.payload["provider"] == "Client K.K." and denied.payload["provider_lawful"] is False
+    )
+    assert engine.acquisitions(s) == ()

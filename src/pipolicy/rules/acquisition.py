@@ -24,6 +24,7 @@ __all__ = ["AcquisitionQuery", "decide_acquisition"]
 
 ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
+ART_30_1 = "APPI Art. 30(1)"
 
 
 WRITTEN = frozenset({Channel.WEB, Channel.EMAIL, Channel.MAIL, Channel.SOCIAL_MEDIA})
@@ -40,6 +41,11 @@ class AcquisitionQuery:
     justification: str | None = None
     channel: Channel | None = None
     purpose_shown: bool = True
+    provider_confirmed: bool = True
+    """From another business: its name, address, representative and how it obtained the
+    data were confirmed on receipt (Art. 30(1), R-ACQ-4)."""
+    provider_lawful: bool = True
+    """The provider obtained the data by lawful, fair means, as far as the business knows."""
 
 
 def decide_acquisition(
@@ -65,6 +71,16 @@ def decide_acquisition(
     for p in purposes:
         if p.categories and facts.subject.category not in p.categories:
             reasons.append(f"purpose {p.name!r} is not for this person's category (R-USE-9)")
+    if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_confirmed:
+        reasons.append(
+            "data from another business is received only after confirming the provider's "
+            "name, address and representative and how it obtained the data (R-ACQ-4)"
+        )
+    if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
+        reasons.append(
+            "the provider obtained the data by improper means: it is not received "
+            "(Art. 20(1), R-ACQ-4)"
+        )
     if q.channel in WRITTEN and not q.purpose_shown:
         reasons.append(
             "the purposes of use must be shown to the person before they hand over their "
@@ -112,6 +128,8 @@ def decide_acquisition(
         # Art. 20(2) is cited only where its prior consent is what is missing.
         missing_consent = special and any("R-ACQ-3" in r for r in reasons)
         cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
+        if any("R-ACQ-4" in r for r in reasons):
+            cites = (*cites, ART_30_1)
         if any("R-NTC-1" in r for r in reasons):
             cites = (*cites, ART_21_2)
         if any("R-PRI-1" in r for r in reasons):
