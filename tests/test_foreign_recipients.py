@@ -45,7 +45,8 @@ def test_r_xb_1_consent_with_the_foreign_information_allows_it() -> None:
     engine.grant_consent(s, recipient="partner", items={"email"}, evidence=SHOWN)
     d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
     assert d.allowed and d.basis is pp.Basis.CONSENT and "APPI Art. 28" in d.citations
-    engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    record = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    assert record.country == "US"  # the provision record notes the country
     [event] = [e for e in engine.audit_events() if e.kind == "provision.recorded"]
     assert event.payload["country"] == "US"
 

@@ -1103,6 +1103,7 @@ class Engine:
                 consent_id=decision.consent_id,
                 exemption=query.exemption,
                 justification=justification,
+                country="" if rec.country == "JP" else rec.country,
             )
             uow.provisions.add(record)
             payload.update(

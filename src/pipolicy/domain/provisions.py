@@ -34,3 +34,5 @@ class ProvisionRecord:
     consent_id: str | None = None
     exemption: Exemption | None = None
     justification: str | None = None
+    country: str = attrs.field(default="", metadata={"omit_default": True})
+    """Where the recipient is, an ISO 3166 code; empty for Japan (Art. 28, R-XB-1)."""

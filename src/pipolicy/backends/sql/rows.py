@@ -233,6 +233,7 @@ def provision_to_row(p: ProvisionRecord) -> dict[str, Any]:
         "consent_id": p.consent_id,
         "exemption": None if p.exemption is None else Exemption(p.exemption).value,
         "justification": p.justification,
+        "country": p.country,
     }
     put_instant(row, "provided_at", p.provided_at)
     put_instant(row, "keep_until", p.keep_until)
@@ -255,6 +256,7 @@ def provision_from_row(row: Row) -> ProvisionRecord:
         consent_id=row["consent_id"],
         exemption=None if exemption is None else Exemption(exemption),
         justification=row["justification"],
+        country=row["country"],
     )
 
 

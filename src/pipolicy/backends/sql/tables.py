@@ -197,6 +197,8 @@ PROVISIONS = sa.Table(
     sa.Column("consent_id", sa.Text(), nullable=True),
     sa.Column("exemption", sa.Text(), nullable=True),
     sa.Column("justification", sa.Text(), nullable=True),
+    # since revision 0006; "" for a recipient in Japan
+    sa.Column("country", sa.Text(), nullable=False, server_default=sa.text("''")),
 )
 
 RESTRICTIONS = sa.Table(
