@@ -489,3 +489,18 @@ def test_r_con_1_a_withdrawn_scope_granted_again_is_a_new_consent() -> None:
     engine.withdraw_consent(s, recipient="partner")
     second = engine.grant_consent(s, recipient="partner", items={"email"})
     assert second.id != first.id and second.status is pp.ConsentStatus.GIVEN
+
+
+def test_r_con_1_a_lapsed_consent_ends_when_the_scope_is_granted_again() -> None:
+    """The store keeps one consent per scope given: a consent whose expiry passed is
+    ended (expired, at the new grant) before the new one is recorded."""
+    engine, clock = make_engine()
+    s = engine.register_subject("c-lapsed", category="customer")
+    soon = clock.now() + timedelta(days=1)
+    old = engine.grant_consent(s, recipient="partner", items={"email"}, expires=soon)
+    clock.advance(timedelta(days=2))
+    new = engine.grant_consent(s, recipient="partner", items={"email"})
+    ended, current = engine.consents(s)
+    assert ended.id == old.id and ended.status is pp.ConsentStatus.EXPIRED
+    assert current == new and new.status is pp.ConsentStatus.GIVEN
+    assert engine.verify_audit().ok

@@ -652,7 +652,15 @@ class Engine:
                     "expires is in the past: a consent must expire after it is given"
                 )
             for held in facts.consents:
-                if held.scope != scope or not in_force(self.policy, held, now):
+                if held.scope != scope or held.status is not ConsentStatus.GIVEN:
+                    continue
+                if not in_force(self.policy, held, now):
+                    # Lapsed (its expiry passed) or void (its purpose changed beyond
+                    # relevance): end it, so the store keeps one per scope given.
+                    lapsed = held.transition(ConsentStatus.EXPIRED, now)
+                    uow.consents.update(lapsed)
+                    payload = self._consent_payload(lapsed)
+                    self._audit(uow, "consent.expired", facts.subject.id, payload, now)
                     continue
                 until = held.expires_at
                 if until is None or (expires is not None and expires <= until):

@@ -90,8 +90,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -133,7 +133,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0007_later.py").write_text(source)
+    (scripts / "versions" / "0008_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -142,15 +142,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0006")  # the database as today's pipolicy leaves it
+        store.upgrade("0007")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0006"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0007
         assert store.revision() == "0007"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0008
+        assert store.revision() == "0008"
     finally:
         store.close()
 
@@ -177,8 +177,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -202,7 +202,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0006"
+        assert store.revision() == "0007"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -222,6 +222,7 @@ def test_the_migration_scripts_ship_inside_the_package() -> None:
         "versions/0004_given_consents_index.py",
         "versions/0005_consent_foreign_info.py",
         "versions/0006_provision_country.py",
+        "versions/0007_one_consent_in_force_per_scope.py",
     ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
@@ -280,7 +281,7 @@ def test_r_sec_3_0003_keeps_a_log_written_before_the_queue_and_chains_after_it(
         with store.engine.begin() as conn:  # as pipolicy 0.2 wrote them
             conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
             consent = rows.consent_to_row(old.consent)
-            del consent["evidence_foreign_info"]  # since 0005
+            del consent["evidence_foreign_info"], consent["scope_key"]  # since 0005, 0007
             conn.execute(sa.insert(CONSENTS).values(_as_written(CONSENTS, consent)))
             conn.execute(sa.insert(AUDIT), [rows.audit_to_row(e) for e in old.events])
         store.upgrade("0003")

@@ -78,13 +78,14 @@ def test_plain_postgresql_urls_use_psycopg_3() -> None:
 def test_r_con_2_a_decision_reads_only_consents_still_given(sql_store: SqlStore) -> None:
     """The facts query for a decision leaves withdrawn consents out, through the partial
     index on consents still given (the plan is checked in test_query_plans)."""
-    from pipolicy.domain.consents import ConsentStatus
+    from pipolicy.domain.consents import ConsentScope, ConsentStatus
 
     base = records()
     with sql_store.unit_of_work() as uow:
         uow.subjects.add(base.subject)
         uow.consents.add(base.consent)
-        uow.consents.add(attrs.evolve(base.consent, id="c-kept"))
+        other = ConsentScope(recipient="partner", items=frozenset({"name"}))
+        uow.consents.add(attrs.evolve(base.consent, id="c-kept", scope=other))
         uow.commit()
     ended = base.consent.transition(ConsentStatus.WITHDRAWN, T0 + timedelta(hours=1))
     with sql_store.unit_of_work() as uow:

@@ -132,6 +132,13 @@ class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         if consent.id in self._s.consents:
             raise ConcurrencyConflict(f"consent {consent.id} already exists")
+        given = self._s.given_by_subject.get(consent.subject_id, {})
+        if consent.status is ConsentStatus.GIVEN and any(
+            self._s.consents[c].scope == consent.scope for c in given
+        ):
+            raise ConcurrencyConflict(
+                f"consent {consent.id}: the person already has one of this scope in force"
+            )
         self._set(self._s.consents, consent.id, consent)  # type: ignore[arg-type]
         _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
         if consent.status is ConsentStatus.GIVEN:

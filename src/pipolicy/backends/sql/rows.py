@@ -8,6 +8,7 @@ the UTC offset it was written with (see :mod:`pipolicy.backends.sql.tables`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -186,6 +187,7 @@ def consent_to_row(c: Consent) -> dict[str, Any]:
         "evidence_ref": c.evidence.ref,
         "evidence_given_by": c.evidence.given_by,
         "evidence_foreign_info": c.evidence.foreign_info,
+        "scope_key": scope_key(c),
         "policy_version": c.policy_version,
         "version": c.version,
     }
@@ -193,6 +195,13 @@ def consent_to_row(c: Consent) -> dict[str, Any]:
     put_instant(row, "expires_at", c.expires_at)
     put_instant(row, "ended_at", c.ended_at)
     return row
+
+
+def scope_key(c: Consent) -> str:
+    """The consent's scope as one text: two consents of one person with the same key
+    may not both be given (the partial unique index of revision 0007)."""
+    scope = c.scope
+    return json.dumps([scope.purpose, scope.recipient, sorted(scope.items)])
 
 
 def consent_from_row(row: Row) -> Consent:

@@ -164,6 +164,9 @@ CONSENTS = sa.Table(
     sa.Column("evidence_given_by", sa.Text(), nullable=False),
     # since revision 0005; "" where nothing about a foreign country was shown
     sa.Column("evidence_foreign_info", sa.Text(), nullable=False, server_default=sa.text("''")),
+    # since revision 0007: the scope as one text, so the store itself keeps at most one
+    # consent per scope in force (NULL on rows written before, which it leaves alone)
+    sa.Column("scope_key", sa.Text(), nullable=True),
     sa.Column("policy_version", sa.Text(), nullable=False),
     *_instant("given_at"),
     *_instant("expires_at", nullable=True),
@@ -177,6 +180,14 @@ CONSENTS = sa.Table(
         "row",
         postgresql_where=sa.text("status = 'given'"),
         sqlite_where=sa.text("status = 'given'"),
+    ),
+    sa.Index(
+        "ux_pipolicy_consents_in_force",
+        "subject_id",
+        "scope_key",
+        unique=True,
+        postgresql_where=sa.text("status = 'given' AND scope_key IS NOT NULL"),
+        sqlite_where=sa.text("status = 'given' AND scope_key IS NOT NULL"),
     ),
 )
 

@@ -63,7 +63,11 @@ class ConsentRepositoryContract(StoreFixtures):
 
     def test_consents_for_subject_in_order_added_and_only_that_subject(self, store: Store) -> None:
         # Same instant for all (one FixedClock operation), ids out of lexical order.
-        mine = [_consent("c-b"), _consent("c-c"), _consent("c-a")]
+        mine = [
+            _consent("c-b", items=frozenset({"email"})),
+            _consent("c-c", items=frozenset({"name"})),
+            _consent("c-a", items=frozenset({"address"})),
+        ]
         other = _consent("c-0", "s-2")
 
         _store_all(store, _subject("s-1"), _subject("s-2"), mine[0], other, mine[1], mine[2])
@@ -75,12 +79,15 @@ class ConsentRepositoryContract(StoreFixtures):
     ) -> None:
         """``facts(sid, ended_consents=False)`` may leave ended consents out (and should,
         for speed) but never one still given, including one given in the same unit."""
-        first, ended, second = (_consent(f"c-{n}") for n in (1, 2, 3))
+        first, ended, second = (
+            _consent(f"c-{n}", items=frozenset({item}))
+            for n, item in ((1, "email"), (2, "name"), (3, "address"))
+        )
         _store_all(store, _subject(), first, ended, second)
         withdrawn = ended.transition(ConsentStatus.WITHDRAWN, CONTRACT_START + timedelta(hours=1))
         _in_unit(store, lambda uow: uow.consents.update(withdrawn))
         with store.unit_of_work() as uow:
-            late = _consent("c-4")
+            late = _consent("c-4", items=frozenset({"phone"}))
             uow.consents.add(late)
             facts = uow.facts("s-1", ended_consents=False)
             everything = uow.facts("s-1")
@@ -89,6 +96,28 @@ class ConsentRepositoryContract(StoreFixtures):
         assert_equivalent(given, [first, second, late])
         assert all(c.id == "c-2" for c in facts.consents if c.status is not ConsentStatus.GIVEN)
         assert_equivalent(list(everything.consents), [first, withdrawn, second, late])
+
+    def test_r_con_1_one_consent_per_scope_given_at_a_time(self, store: Store) -> None:
+        """A second consent of the same scope while one is given conflicts (a retried
+        sign-up cannot leave two); once the first has ended, a new one is fine; other
+        scopes and other people are independent."""
+        first = _consent("c-1")
+        _store_all(store, _subject(), _subject("s-2"), first)
+        _assert_conflict(store, lambda uow: uow.consents.add(_consent("c-2")))
+        _store_all(
+            store,
+            _consent("c-3", items=frozenset({"email", "name"})),
+            _consent("c-4", "s-2"),
+        )
+        ended = first.transition(ConsentStatus.WITHDRAWN, CONTRACT_START + timedelta(hours=1))
+        _in_unit(store, lambda uow: uow.consents.update(ended))
+        _store_all(store, _consent("c-5"))
+        given = [
+            c.id
+            for c in _read(store, lambda uow: uow.consents.for_subject("s-1"))
+            if c.status is ConsentStatus.GIVEN
+        ]
+        assert given == ["c-3", "c-5"]
 
     def test_r_con_1_update_to_next_version_persists(self, store: Store) -> None:
         consent = _consent("c-1")

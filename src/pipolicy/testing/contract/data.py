@@ -133,11 +133,19 @@ def _acquisition(aid: str, subject_id: str = "s-1", *, at: datetime | None = Non
     return acquisition
 
 
-def _consent(cid: str, subject_id: str = "s-1", *, at: datetime | None = None) -> Consent:
+def _consent(
+    cid: str,
+    subject_id: str = "s-1",
+    *,
+    at: datetime | None = None,
+    items: frozenset[str] = frozenset({"email"}),
+) -> Consent:
+    """A consent to the newsletter; a person has at most one per scope given, so tests
+    that give several vary ``items``."""
     consent = Consent(
         id=cid,
         subject_id=subject_id,
-        scope=ConsentScope(purpose="newsletter", items=frozenset({"email"})),
+        scope=ConsentScope(purpose="newsletter", items=items),
         status=ConsentStatus.GIVEN,
         evidence=Evidence(method="web-form", ref="signup-v3", given_by="person"),
         policy_version="contract-2026-03",
