@@ -80,6 +80,7 @@ from pipolicy.receipts import consent_receipt
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
 from pipolicy.rules.common import Actor
 from pipolicy.rules.statistics import Aggregate, aggregate
+from pipolicy.schemas import json_schema
 from pipolicy.serialization import from_dict, to_dict
 from pipolicy.storage.registry import available_backends, open_store
 from pipolicy.storage.repositories import Capabilities, Store, UnitOfWork
@@ -173,6 +174,7 @@ __all__ = [
     "example_policy_path",
     "format_date",
     "from_dict",
+    "json_schema",
     "load_policy",
     "open_store",
     "policy_from_dict",

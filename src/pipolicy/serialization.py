@@ -71,10 +71,20 @@ def to_dict(value: Any) -> dict[str, Any]:
     if callable(own):
         result: dict[str, Any] = own(value)
         return result
-    out = _CONVERTER.unstructure(value)
+    out = _lists(_CONVERTER.unstructure(value))
     if not isinstance(out, dict):
         raise InvalidInput(f"to_dict takes a pipolicy record, got {type(value).__name__}")
     return out
+
+
+def _lists(value: Any) -> Any:
+    """Tuples as lists, all the way down: what JSON has (and what a JSON Schema's
+    ``array`` means in Python)."""
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
 
 
 def from_dict(cls: type[T], data: Any) -> T:
