@@ -5,12 +5,16 @@ write what the law asks to be written (acquisitions, consents, provision records
 audit event, commit. Errors from storage become :class:`StorageError` and never an
 "allowed" decision: checks fail closed.
 
-Why one module of this length: :class:`Engine` is the public surface, and each method is
-a thin unit-of-work wrapper around a pure rule (``rules/``) or a repository call, kept
-beside its siblings so the whole API reads in one place; the decisions live in
-``rules/``, the request workflow in ``requests/``, storage behind ``storage/``. The
-integrity issue's per-subject state and audit redesign will move the unit-of-work
-plumbing (``_run``, ``_audit``, ``_facts``) into its own module.
+Why one module of this length (about 1,350 lines, half of it docstrings): :class:`Engine`
+is the public surface, and each method is a thin unit-of-work wrapper around a pure rule
+(``rules/``) or a repository call, kept beside its siblings so the whole API reads in one
+place; the decisions live in ``rules/``, the request workflow in ``requests/``, the
+incident and complaint registers in ``incidents.py`` and ``complaints.py``, receipts in
+``receipts/``, storage behind ``storage/``. Not split yet, and the next step when it is:
+the unit-of-work plumbing (``_run``, ``_audit``, ``_facts``, ``_sid``, ``_facts_of``) into
+``storage/operations.py``, which the request and register ports already wrap; the
+verification and checkpoint methods into ``audit_reports.py``. The audit redesign of the
+integrity issue changed what ``_audit`` does (entries, no tail read), not where it lives.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from pipolicy.domain.audit import (
     verify_log,
 )
 from pipolicy.domain.binding import Record, bound_digests, compare
-from pipolicy.domain.checks import clean_text, member, moment, name, names, statement
+from pipolicy.domain.checks import clean_text, flag, member, moment, name, names, statement
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
@@ -489,7 +493,7 @@ class Engine:
         query = attrs.evolve(
             query,
             channel=None if channel is None else member(Channel, channel, "channel"),
-            purpose_shown=_flag(purpose_shown, "purpose_shown"),
+            purpose_shown=flag(purpose_shown, "purpose_shown"),
         )
         return self._run(
             lambda uow: decide_acquisition(
@@ -561,9 +565,9 @@ class Engine:
         query = attrs.evolve(
             query,
             channel=chan,
-            purpose_shown=_flag(purpose_shown, "purpose_shown"),
+            purpose_shown=flag(purpose_shown, "purpose_shown"),
             provider_confirmed=confirmed,
-            provider_lawful=_flag(provider_obtained_lawfully, "provider_obtained_lawfully"),
+            provider_lawful=flag(provider_obtained_lawfully, "provider_obtained_lawfully"),
         )
         clean_text(source, "source", hint=" (where the data came from; '' if not known)")
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
@@ -924,19 +928,27 @@ class Engine:
         facts are read once, all of them in one round trip where the store can. An
         unknown subject raises :class:`SubjectNotFound` and answers nothing.
         """
-        queries = _validated(
+        return self._decide_many(
             _each(checks, UseCheck, "check_use_many"),
-            lambda c: (
-                self._checked(c.subject),
-                self._use_query(c.purpose, c.items, c.actor, c.exemption, c.justification),
-            ),
+            lambda c: self._use_query(c.purpose, c.items, c.actor, c.exemption, c.justification),
+            decide_use,
         )
+
+    def _decide_many(
+        self,
+        checks: list[K],
+        query: Callable[[K], Q],
+        decide: Callable[[Policy, SubjectFacts, Q, datetime], Decision],
+    ) -> list[Decision]:
+        """Validate every check (``query``), then in one unit of work read each person's
+        facts once and ``decide`` every check, in order."""
+        queries = _validated(checks, lambda c: (self._checked(c.subject), query(c)))
 
         def op(uow: UnitOfWork) -> list[Decision]:
             resolved = [(self._sid(uow, s), q) for s, q in queries]
             facts = self._facts_of(uow, [sid for sid, _ in resolved])
             now = self.now()
-            return [decide_use(self.policy, facts[sid], q, now) for sid, q in resolved]
+            return [decide(self.policy, facts[sid], q, now) for sid, q in resolved]
 
         return self._run(op, write=False)
 
@@ -1047,23 +1059,13 @@ class Engine:
     def check_provision_many(self, checks: Iterable[ProvisionCheck]) -> list[Decision]:
         """Answer many :meth:`check_provision` questions in one unit of work, in order
         (validated first, each person's facts read once, as :meth:`check_use_many`)."""
-        queries = _validated(
+        return self._decide_many(
             _each(checks, ProvisionCheck, "check_provision_many"),
-            lambda c: (
-                self._checked(c.subject),
-                self._provision_query(
-                    c.recipient, c.items, c.purpose, c.exemption, c.justification
-                ),
+            lambda c: self._provision_query(
+                c.recipient, c.items, c.purpose, c.exemption, c.justification
             ),
+            decide_provision,
         )
-
-        def op(uow: UnitOfWork) -> list[Decision]:
-            resolved = [(self._sid(uow, s), q) for s, q in queries]
-            facts = self._facts_of(uow, [sid for sid, _ in resolved])
-            now = self.now()
-            return [decide_provision(self.policy, facts[sid], q, now) for sid, q in resolved]
-
-        return self._run(op, write=False)
 
     def provide(
         self,
@@ -1284,16 +1286,12 @@ class Engine:
         )
 
 
-def _flag(value: object, what: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{what} must be True or False")
-    return value
-
-
 _PAGE = 500
 """Subjects per unit of work when streaming (:meth:`Engine.allowed_subjects`)."""
 
 C = TypeVar("C")
+K = TypeVar("K", UseCheck, ProvisionCheck)
+Q = TypeVar("Q")
 
 
 def _each(checks: Iterable[C], kind: type[C], where: str) -> list[C]:

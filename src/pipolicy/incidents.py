@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from pipolicy.clock import instant
-from pipolicy.domain.checks import member, names
+from pipolicy.domain.checks import flag, member, names
 from pipolicy.domain.incidents import Incident, IncidentKind, assess, people_digest
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
@@ -61,13 +61,12 @@ class IncidentRegister(Register):
         ids = [s.id if isinstance(s, Subject) else s for s in subjects]
         if not ids or not all(isinstance(i, str) and i for i in ids):
             raise InvalidInput("subjects: the affected people, as Subjects or their ids")
-        for flag, what in (
+        for value, what in (
             (wrongful_act, "wrongful_act"),
             (suspected, "suspected"),
             (as_entrustee, "as_entrustee"),
         ):
-            if not isinstance(flag, bool):
-                raise InvalidInput(f"{what} must be True or False")
+            flag(value, what)
         people = len(set(ids))
         declared = [self._policy.items[i] for i in item_set]
         due, reasons, preliminary, final = assess(

@@ -247,11 +247,7 @@ def test_0002_gives_existing_restrictions_every_recipient_and_indexes_the_audit_
         del row["recipients"]  # the 0001 table has no such column
         with store.engine.begin() as conn:
             conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(Subject("s-1", "ref-1", at))])
-            conn.execute(
-                sa.insert(RESTRICTIONS).values(
-                    {k: sa.literal(v, RESTRICTIONS.c[k].type) for k, v in row.items()}
-                )
-            )
+            conn.execute(sa.insert(RESTRICTIONS).values(_as_written(RESTRICTIONS, row)))
         store.upgrade("0002")
         assert store.revision() == "0002"
         with store.unit_of_work(read_only=True) as uow:

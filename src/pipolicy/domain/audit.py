@@ -14,7 +14,7 @@ hold names of policy entries and opaque ids, never personal data values.
 
 What is hashed, so a verifier in another language can recompute it: the SHA-256 of the
 UTF-8 JSON array ``[seq, at, kind, subject_id, payload, prev_hash]`` with object keys
-sorted, no whitespace (``","`` and ``":"``), non-ASCII escaped as ``\\uXXXX``, and ``at``
+sorted, no whitespace (``","`` and ``":"``), non-ASCII escaped as ``\\u`` and four hex digits, and ``at``
 in UTC as ISO 8601 (``2026-04-01T00:00:00+00:00``, microseconds when non-zero). Payloads
 hold only strings, integers, booleans, null, lists and objects (no floats), so for them
 this form is RFC 8785's except for the ASCII escaping, which is kept so logs written

@@ -237,3 +237,10 @@ def a_name(_: object, attribute: Any, value: Any) -> None:
 def name_set(value: Any) -> frozenset[str]:
     """attrs converter: a possibly empty set of names."""
     return names(value, "names", required=False)
+
+
+def flag(value: object, what: str) -> bool:
+    """``value``, if it is a bool (``1`` or ``"yes"`` is refused, not guessed at)."""
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{what} must be True or False")
+    return value

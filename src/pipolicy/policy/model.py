@@ -3,6 +3,13 @@
 A :class:`Policy` is validated when it is built: every problem is collected and raised
 together as a :class:`~pipolicy.errors.PolicyError`, each with its location. Lookups the
 rules need on the hot path (purpose -> items, recipient -> contract) are indexed once.
+
+Why one module of this length (about 650 lines, most of it field docstrings that say which
+article each declaration serves): these are the types a policy file declares, read
+together as one vocabulary; validation lives in ``validation.py``, loading in
+``loading.py``, texts per language in ``texts.py``. The split to make when it grows:
+the date and period arithmetic of :class:`Policy` (``local_date``, ``day_end``,
+``response_due``, record keeping) into ``policy/calendar.py``.
 """
 
 from __future__ import annotations

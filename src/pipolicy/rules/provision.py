@@ -180,10 +180,7 @@ def decide_provision(
     # (an entrustee only under a valid contract): with the person's prior consent the
     # recipient may still receive the data, for a purpose the data may be used for.
     if q.purpose is None:
-        reasons.append(
-            f"name the purpose {q.recipient!r} receives the data for with purpose=: "
-            "provision never widens the purposes of use (R-TPP-1)"
-        )
+        reasons.append(_purpose_needed(q))
     elif recipient.purposes and q.purpose not in recipient.purposes:
         reasons.append(f"{q.purpose!r} is not a purpose for which {q.recipient!r} receives data")
     elif recipient.items and not q.items <= recipient.items:
@@ -216,6 +213,16 @@ def decide_provision(
 
 
 ART_27_2 = "APPI Art. 27(2)"
+
+
+def _purpose_needed(q: ProvisionQuery) -> str:
+    """Why a provision that names no purpose is denied (on any basis but an exemption)."""
+    return (
+        f"name the purpose {q.recipient!r} receives the data for with purpose=: "
+        "provision never widens the purposes of use (R-TPP-1)"
+    )
+
+
 ART_28 = "APPI Art. 28"
 
 
@@ -244,14 +251,7 @@ def _to_a_foreign_recipient(
     recipient = policy.recipients[q.recipient]
     cites = (ART_28, clause("recipients", q.recipient))
     if q.purpose is None:
-        return Decision.deny(
-            (
-                f"name the purpose {q.recipient!r} receives the data for with purpose=: "
-                "provision never widens the purposes of use (R-TPP-1)",
-            ),
-            cites,
-            **ctx,
-        )
+        return Decision.deny((_purpose_needed(q),), cites, **ctx)
     consent = recipient_consent(facts.consents, q.recipient, q.items, now)
     if consent is None or not consent.evidence.foreign_info:
         missing = (

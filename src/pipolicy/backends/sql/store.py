@@ -29,10 +29,15 @@ the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
 
-Why one module of this length: the repositories here are small classes sharing one
-connection, one error translation and one versioned-update helper, and read best beside
-the unit of work that owns them; the tables live in ``tables.py``, row conversion in
-``rows.py``, error mapping in ``errors.py``, migrations under ``migrations/``.
+Why one module of this length (about 1,150 lines): the repositories here are small
+classes sharing one connection, one error translation and one versioned-update helper,
+and read best beside the transaction (``_Transaction``: lazy begin, the application's
+SAVEPOINT when bound, snapshots) and the unit of work that own them; the audit
+sequencer belongs to that same transaction's commit. The tables live in ``tables.py``,
+row conversion in ``rows.py``, error mapping in ``errors.py``, migrations under
+``migrations/``. The next split, when it grows again, is the facts queries (``_facts_query``
+and its readers) into ``facts.py`` and ``SqlStore``'s opening and schema handling into
+``opening.py``: both read the transaction's internals, which is why they are still here.
 """
 
 from __future__ import annotations
