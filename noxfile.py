@@ -59,11 +59,17 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
-    """Run the benchmark scripts (never part of the test suite)."""
+    """Run the benchmark scripts (never part of the test suite); the figures of those
+    that keep them are merged into benchmarks/results.json. ``bench_writers.py`` needs a
+    PostgreSQL URL in ``PIPOLICY_BENCH_POSTGRES_URL`` and is skipped without one."""
     session.install("-e", ".[dev]")
-    for script in sorted(os.listdir("benchmarks")):
-        if script.endswith(".py"):
-            session.run("python", f"benchmarks/{script}", *session.posargs)
+    keep = ("--json", "benchmarks/results.json")
+    session.run("python", "benchmarks/bench_checks.py", *keep)
+    session.run("python", "benchmarks/bench_import.py", "--rows", "1000000", *keep)
+    session.run("python", "benchmarks/bench_decisions.py")
+    session.run("python", "benchmarks/bench_sql.py")
+    if os.environ.get("PIPOLICY_BENCH_POSTGRES_URL"):
+        session.run("python", "benchmarks/bench_writers.py")
 
 
 # The decision logic whose every branch a test must pin: the rules, the identity checks

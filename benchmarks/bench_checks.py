@@ -19,7 +19,6 @@ ratios measured in the same run, since these machines are noisy:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import tempfile
 import time
@@ -27,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
+from _results import keep
 
 import pipolicy as pp
 from pipolicy.testing import CONTRACT_START, contract_policy
@@ -180,7 +180,7 @@ def main() -> None:
             f"({normal / full:.1f}x)"
         )
     if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        keep(args.json, figures)
 
 
 if __name__ == "__main__":

@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 
 import pipolicy as pp
+from tests.cli import run_cli
 
 pytest.importorskip("sqlalchemy", reason="the db and audit commands need the sql extra")
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipolicy", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=cwd,
-    )
+_cli = run_cli
 
 
 def test_version() -> None:

@@ -57,6 +57,7 @@ from pipolicy.errors import (
     UseDenied,
 )
 from pipolicy.examples import example_policy, example_policy_names, example_policy_path
+from pipolicy.importing import ConsentImport, ImportReport
 from pipolicy.policy.loading import load_policy, policy_from_dict
 from pipolicy.policy.model import (
     ConsentRule,
@@ -108,6 +109,7 @@ __all__ = [
     "CommitOutcomeUnknown",
     "ConcurrencyConflict",
     "Consent",
+    "ConsentImport",
     "ConsentRule",
     "ConsentScope",
     "ConsentStatus",
@@ -123,6 +125,7 @@ __all__ = [
     "Evidence",
     "Exemption",
     "FixedClock",
+    "ImportReport",
     "InclusionProof",
     "InvalidInput",
     "InvalidTransition",

@@ -1,4 +1,4 @@
-"""pipolicy's command line: demo, lint, notice, db and audit.
+"""pipolicy's command line: demo, lint, notice, import, export, db and audit.
 
 Exit codes, as ruff and alembic use them: 0 when all is well, 1 when problems were found
 (a policy that fails validation, an audit log that does not verify), 2 for a usage or
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pipolicy import __version__
 from pipolicy.clock import FixedClock, SystemClock
@@ -225,6 +225,65 @@ def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextI
     return 0
 
 
+def _import(
+    path: str, url: str, policy: str, batch_size: int, source: str | None, out: TextIO
+) -> int:
+    """Import consents from ``path``, with a progress bar on a terminal (tqdm, from the
+    ``cli`` extra, when installed) and quiet when piped."""
+    from pipolicy.consent_files import read_consents
+    from pipolicy.importing import ImportReport
+
+    file = Path(path)
+    if not file.is_file():
+        raise InvalidInput(f"no file at {path!r} to import")
+    bar = _progress_bar(file)
+    done = 0
+
+    def progress(report: ImportReport) -> None:
+        nonlocal done
+        if bar is not None:
+            bar.update(report.rows - done)
+        done = report.rows
+
+    try:
+        with Engine(load_policy(policy), store=url) as engine:
+            report = engine.import_consents(
+                read_consents(file),
+                batch_size=batch_size,
+                source=source if source is not None else file.name,
+                progress=progress,
+            )
+    except InvalidInput as e:
+        raise InvalidInput(
+            f"{e}; the {done} rows before its batch are recorded, and importing the file "
+            "again is safe (consents already in force are not recorded twice)"
+        ) from e
+    finally:
+        if bar is not None:
+            bar.close()
+    print(
+        f"{file.name}: {report.rows} rows, {report.recorded} consents recorded, "
+        f"{report.already_in_force} already in force, {report.subjects_registered} people "
+        f"registered, in {report.batches} batches",
+        file=out,
+    )
+    return 0
+
+
+def _progress_bar(file: Path) -> Any:
+    """A tqdm bar on stderr when it is a terminal and tqdm is installed, else ``None``."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    with file.open("rb") as f:
+        lines = sum(1 for _ in f)
+    header = 0 if file.suffix.lower() in (".jsonl", ".ndjson") else 1
+    return tqdm(total=max(lines - header, 0), unit=" rows", file=sys.stderr)
+
+
 def _audit_verify(url: str, trusted: str | None, out: TextIO) -> int:
     checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
     try:
@@ -290,6 +349,21 @@ def _parser() -> argparse.ArgumentParser:
     receipt.add_argument("--store", required=True, help="store URL")
     receipt.add_argument("--policy", required=True, help="the policy file the store serves")
     receipt.add_argument("--format", choices=("kantara", "dpv"), default="kantara")
+    imp = sub.add_parser(
+        "import",
+        help="record many consents from a CSV or JSON Lines file",
+        description=(
+            "Record the consents in FILE (CSV with a header, or .jsonl), a batch per "
+            "transaction, registering people by ref as needed. Columns: ref, purpose or "
+            "recipient, items (space-separated), category, method, evidence_ref, given_by, "
+            "expires. Safe to run again: consents already in force are not recorded twice."
+        ),
+    )
+    imp.add_argument("file")
+    imp.add_argument("--store", required=True, help="store URL")
+    imp.add_argument("--policy", required=True, help="the policy file the store serves")
+    imp.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
+    imp.add_argument("--source", help="names the import in the audit log (default: file name)")
     notice = sub.add_parser(
         "notice", help="print the privacy notice a policy publishes (Arts. 21, 32)"
     )
@@ -306,6 +380,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if args.command == "export":
         return _export_receipt(args.consent_id, args.store, args.policy, args.format, out)
+    if args.command == "import":
+        return _import(args.file, args.store, args.policy, args.batch_size, args.source, out)
     if args.command == "demo":
         return _demo(args.store, args.policy, out)
     if args.command == "lint":

@@ -65,8 +65,9 @@ from pipolicy.incidents import IncidentRegister
 from pipolicy.policy.model import Policy
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
-from pipolicy.rules.common import Actor, erased_items, in_force
+from pipolicy.rules.common import Actor, erased_items
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
+from pipolicy.rules.renewal import renewal
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.recording import RecordingUnit
@@ -76,6 +77,7 @@ from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as SqlAlchemyEngine
 
+    from pipolicy.importing import ConsentImport, ImportReport
     from pipolicy.requests.service import RequestService
     from pipolicy.requests.sources import DataSource
 
@@ -90,7 +92,20 @@ _CONFLICT_RETRIES = 20
 
 
 def _all_records(uow: UnitOfWork) -> list[Record]:
-    """Every record row, person by person, to compare with the log (records bound to it)."""
+    """Every record row, to compare with the log (records bound to it): table by table
+    where every repository offers ``scan`` (an optional fast path: a few queries a page
+    of rows, not five per person), else person by person."""
+    tables = (
+        uow.subjects,
+        uow.consents,
+        uow.acquisitions,
+        uow.provisions,
+        uow.restrictions,
+        uow.requests,
+    )
+    scans = [getattr(t, "scan", None) for t in tables]
+    if all(callable(scan) for scan in scans):
+        return [record for scan in scans for record in scan()]  # type: ignore[misc]
     found: list[Record] = []
     for subject in uow.subjects.scan():
         sid = subject.id
@@ -329,8 +344,22 @@ class Engine:
         uow.audit.append(AuditEntry.of(at, kind, subject_id, payload))
 
     def _flush(self, uow: UnitOfWork) -> None:
-        if isinstance(uow, RecordingUnit):
-            uow.flush(lambda *event: self._append(uow, *event), self.now())
+        if not isinstance(uow, RecordingUnit):
+            return
+        entries: list[AuditEntry] = []
+
+        def collect(
+            kind: str, subject_id: str | None, payload: Mapping[str, object], at: datetime
+        ) -> None:
+            entries.append(AuditEntry.of(at, kind, subject_id, payload))
+
+        uow.flush(collect, self.now())
+        many = getattr(uow.audit, "append_many", None)
+        if many is not None and len(entries) > 1:
+            many(entries)  # an optional fast path: one statement for a batch's events
+        else:
+            for entry in entries:
+                uow.audit.append(entry)
 
     def _subject_id(self, subject: SubjectLike) -> str:
         """Check ``subject``; its id, or for a :class:`Ref` the (checked) ref, which only
@@ -655,25 +684,15 @@ class Engine:
                 raise InvalidInput(
                     "expires is in the past: a consent must expire after it is given"
                 )
-            for held in facts.consents:
-                if held.scope != scope or held.status is not ConsentStatus.GIVEN:
-                    continue
-                if not in_force(self.policy, held, now):
-                    # Lapsed (its expiry passed) or void (its purpose changed beyond
-                    # relevance): end it, so the store keeps one per scope given.
-                    lapsed = held.transition(ConsentStatus.EXPIRED, now)
-                    uow.consents.update(lapsed)
-                    payload = self._consent_payload(lapsed)
-                    self._audit(uow, "consent.expired", facts.subject.id, payload, now)
-                    continue
-                until = held.expires_at
-                if until is None or (expires is not None and expires <= until):
-                    return held  # already in force for at least as long: nothing new
-                replaced = held.transition(ConsentStatus.EXPIRED, now)
-                uow.consents.update(replaced)
-                self._audit(
-                    uow, "consent.expired", facts.subject.id, self._consent_payload(replaced), now
-                )
+            in_force_already, ended = renewal(self.policy, facts.consents, scope, expires, now)
+            for lapsed in ended:
+                # Lapsed, void, or shorter than this grant: ended, so the store keeps one
+                # consent per scope given.
+                uow.consents.update(lapsed)
+                payload = self._consent_payload(lapsed)
+                self._audit(uow, "consent.expired", facts.subject.id, payload, now)
+            if in_force_already is not None:
+                return in_force_already  # already in force for at least as long
             consent = Consent(
                 id=self._ids(),
                 subject_id=facts.subject.id,
@@ -690,6 +709,26 @@ class Engine:
             return consent
 
         return self._run(op)
+
+    def import_consents(
+        self,
+        rows: Iterable[ConsentImport],
+        *,
+        batch_size: int = 1000,
+        source: str = "",
+        progress: Callable[[ImportReport], object] | None = None,
+    ) -> ImportReport:
+        """Record many consents, a batch of ``batch_size`` rows per transaction, people
+        registered by ref as needed; ``progress`` gets the totals after each batch.
+        Idempotent: a scope already in force is not recorded again. See
+        :mod:`pipolicy.importing`.
+
+        Raises :class:`InvalidInput` naming the first bad row by number; earlier batches
+        stay recorded.
+        """
+        from pipolicy.importing import import_consents
+
+        return import_consents(self, rows, batch_size=batch_size, source=source, progress=progress)
 
     def refuse_consent(
         self,

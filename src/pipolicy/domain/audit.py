@@ -59,9 +59,7 @@ GENESIS = "0" * 64
 def _clean(payload: Mapping[str, object]) -> Mapping[str, object]:
     """The payload as JSON storage gives it back (tuples as lists, dates as text), so
     what is hashed is what is read: encoded once, here, when the entry is made."""
-    cleaned: Mapping[str, object] = json.loads(
-        json.dumps(dict(payload), sort_keys=True, default=str)
-    )
+    cleaned: Mapping[str, object] = json.loads(_CANONICAL.encode(dict(payload)))
     return cleaned
 
 
@@ -102,6 +100,10 @@ class AuditEvent:
         return AuditEntry(self.at, self.kind, self.subject_id, self.payload)
 
 
+# Built once: json.dumps builds a new encoder on every call with these options.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def chain_hash(
     seq: int,
     at: datetime,
@@ -110,12 +112,9 @@ def chain_hash(
     payload: Mapping[str, object],
     prev_hash: str,
 ) -> str:
-    body = json.dumps(
+    body = _CANONICAL.encode(
         # The instant, not its offset: a backend may return the same time in UTC.
-        [seq, at.astimezone(timezone.utc).isoformat(), kind, subject_id, payload, prev_hash],
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+        [seq, at.astimezone(timezone.utc).isoformat(), kind, subject_id, payload, prev_hash]
     )
     return hashlib.sha256(body.encode()).hexdigest()
 

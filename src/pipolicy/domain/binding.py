@@ -63,14 +63,31 @@ of the digest while it holds its default, so rows written before it existed stil
 the digests the log holds for them."""
 
 
+_FIELDS: dict[type, tuple[tuple[str, bool, object], ...]] = {}
+
+
+def _fields(cls: type) -> tuple[tuple[str, bool, object], ...]:
+    """A record class's fields: name, whether left out at its default, the default
+    (looked up once per class: a digest is taken of every record written)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(
+            (f.name, bool(f.metadata.get("omit_default")), f.default)
+            for f in attrs.fields(cast(Any, cls))
+        )
+    return found
+
+
 def _plain(value: object) -> object:
     if attrs.has(type(value)):
-        fields = attrs.fields(cast(Any, type(value)))
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in fields
-            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)
-        }
+        plain: dict[str, object] = {}
+        for field, omit_default, default in _fields(type(value)):
+            v = getattr(value, field)
+            if not (omit_default and v == default):
+                plain[field] = _plain(v)
+        return plain
+    if value is None or (isinstance(value, (str, int)) and not isinstance(value, enum.Enum)):
+        return value
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).isoformat()
     if isinstance(value, date):
@@ -86,9 +103,13 @@ def _plain(value: object) -> object:
     return value
 
 
+# Built once: json.dumps builds a new encoder on every call with these options.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def record_digest(record: Record) -> str:
     """SHA-256 of the record's canonical JSON form (every field, instants in UTC)."""
-    text = json.dumps(_plain(record), sort_keys=True, separators=(",", ":"), default=str)
+    text = _CANONICAL.encode(_plain(record))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

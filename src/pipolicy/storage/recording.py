@@ -35,6 +35,18 @@ class _Tracked:
         self._inner.add(record)
         self._unit.wrote(self._kind, record)
 
+    def add_many(self, records: list[Any]) -> None:
+        """Add ``records`` in one call where the repository offers ``add_many`` (an
+        optional fast path for bulk imports), else one by one."""
+        many = getattr(self._inner, "add_many", None)
+        if many is not None:
+            many(records)
+        else:
+            for record in records:
+                self._inner.add(record)
+        for record in records:
+            self._unit.wrote(self._kind, record)
+
     def update(self, record: Any) -> None:
         self._inner.update(record)
         self._unit.wrote(self._kind, record)

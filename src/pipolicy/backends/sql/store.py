@@ -113,6 +113,8 @@ __all__ = [
 T = TypeVar("T")
 
 _PAGE = 500  # rows per query when scanning a whole table
+_MANY = 500
+"""Subjects per query where many are read or locked at once (bound parameters)."""
 
 LOCK_TIMEOUT = 30.0
 """Default seconds a writer waits for another's lock (SQLite's write lock; any lock on
@@ -378,6 +380,13 @@ class _Repo:
                 "reload and try again"
             )
 
+    def _insert_many(self, table: sa.Table, values: list[dict[str, Any]], what: str) -> None:
+        """Insert many rows in one executemany; a clash on a unique key is a
+        ConcurrencyConflict (the whole unit of work is then retried or abandoned)."""
+        if values:
+            self._tx.conn(write=True)
+            self._tx.run(lambda c: c.execute(table.insert(), values), f"adding {what}")
+
     def _scan(
         self,
         table: sa.Table,
@@ -409,6 +418,37 @@ class _Subjects(_Repo):
     def add(self, subject: Subject) -> None:
         self._insert(SUBJECTS, rows.subject_to_row(subject), f"subject {subject.id}")
 
+    def add_many(self, subjects: list[Subject]) -> None:
+        self._insert_many(SUBJECTS, [rows.subject_to_row(s) for s in subjects], "subjects")
+
+    def by_refs(self, refs: list[str]) -> dict[str, Subject]:
+        """The subjects registered under ``refs`` (those that are), a page per query."""
+        found: dict[str, Subject] = {}
+        for start in range(0, len(refs), _MANY):
+            chunk = refs[start : start + _MANY]
+            stmt = sa.select(SUBJECTS).where(SUBJECTS.c.ref.in_(chunk))
+            for row in self._rows(stmt, "reading subjects"):
+                subject = rows.subject_from_row(row)
+                found[subject.ref] = subject
+        return found
+
+    def lock(self, subject_ids: list[str]) -> None:
+        """Hold these subjects' locks until the unit ends, taken in id order so two
+        writers locking overlapping sets cannot deadlock. SQLite's ``BEGIN IMMEDIATE``
+        already holds the database's write lock."""
+        if self._tx._store.dialect != "postgresql":
+            return
+        ordered = sorted(subject_ids)
+        for start in range(0, len(ordered), _MANY):
+            chunk = ordered[start : start + _MANY]
+            stmt = (
+                sa.select(SUBJECTS.c.id)
+                .where(SUBJECTS.c.id.in_(chunk))
+                .order_by(SUBJECTS.c.id)
+                .with_for_update()
+            )
+            self._rows(stmt, "locking subjects")
+
     def get(self, subject_id: str) -> Subject | None:
         row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.id == subject_id), "reading a subject")
         return None if row is None else rows.subject_from_row(row)
@@ -438,6 +478,9 @@ class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         self._insert(CONSENTS, rows.consent_to_row(consent), f"consent {consent.id}")
 
+    def add_many(self, consents: list[Consent]) -> None:
+        self._insert_many(CONSENTS, [rows.consent_to_row(c) for c in consents], "consents")
+
     def get(self, consent_id: str) -> Consent | None:
         row = self._one(sa.select(CONSENTS).where(CONSENTS.c.id == consent_id), "reading a consent")
         return None if row is None else rows.consent_from_row(row)
@@ -447,6 +490,9 @@ class _Consents(_Repo):
             sa.select(CONSENTS).where(CONSENTS.c.subject_id == subject_id).order_by(CONSENTS.c.row)
         )
         return [rows.consent_from_row(r) for r in self._rows(stmt, "reading consents")]
+
+    def scan(self) -> Iterator[Consent]:
+        return self._scan(CONSENTS, CONSENTS.c.row, rows.consent_from_row)
 
     def update(self, consent: Consent) -> None:
         values = rows.consent_to_row(consent)
@@ -483,6 +529,9 @@ class _Provisions(_Repo):
         )
         return [rows.provision_from_row(r) for r in self._rows(stmt, "reading provisions")]
 
+    def scan(self) -> Iterator[ProvisionRecord]:
+        return self._scan(PROVISIONS, PROVISIONS.c.row, rows.provision_from_row)
+
 
 class _Restrictions(_Repo):
     def add(self, restriction: Restriction) -> None:
@@ -498,6 +547,9 @@ class _Restrictions(_Repo):
         )
         return [rows.restriction_from_row(r) for r in self._rows(stmt, "reading restrictions")]
 
+    def scan(self) -> Iterator[Restriction]:
+        return self._scan(RESTRICTIONS, RESTRICTIONS.c.row, rows.restriction_from_row)
+
 
 class _Requests(_Repo):
     def add(self, request: Request) -> None:
@@ -512,6 +564,9 @@ class _Requests(_Repo):
             sa.select(REQUESTS).where(REQUESTS.c.subject_id == subject_id).order_by(REQUESTS.c.row)
         )
         return [rows.request_from_row(r) for r in self._rows(stmt, "reading requests")]
+
+    def scan(self) -> Iterator[Request]:
+        return self._scan(REQUESTS, REQUESTS.c.row, rows.request_from_row)
 
     def open_due_before(self, at: datetime) -> list[Request]:
         require_aware(at, "open_due_before(at)")
@@ -548,6 +603,15 @@ class _Audit(_Repo):
             return
         (event,) = sequence(self._tail(), [entry])
         self._write(AUDIT.insert().values(rows.audit_to_row(event)), "appending to the audit log")
+
+    def append_many(self, entries: list[AuditEntry]) -> None:
+        """Append ``entries`` in order, in one statement (a bulk import's batch)."""
+        if self._tx._store.dialect == "postgresql":
+            self._insert_many(AUDIT_QUEUE, [rows.entry_to_row(e) for e in entries], "audit events")
+            self.queued = True
+            return
+        placed = sequence(self._tail(), entries)
+        self._insert_many(AUDIT, [rows.audit_to_row(e) for e in placed], "audit events")
 
     def _tail(self) -> AuditEvent | None:
         row = self._one(
@@ -667,10 +731,6 @@ def _facts_query(
             branch = branch.where(table.c.status == given)
         branches.append(branch)
     return sa.union_all(*branches).order_by(sa.text("k"), sa.text("ord"))
-
-
-_MANY = 500
-"""Subjects per facts query in :meth:`SqlUnitOfWork.facts_many` (bound parameters)."""
 
 
 def _slice(row: Mapping[Any, Any], j: int) -> dict[str, Any]:

@@ -1,0 +1,261 @@
+"""Bulk import of consents (engine.import_consents, pipolicy import): each consent
+recorded as grant_consent records one (R-CON-1), a batch per transaction, sealed in the
+audit log, idempotent, and stopped by a bad row before its batch writes anything."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.consent_files import read_consents
+from pipolicy.domain.binding import record_digest, record_key
+from pipolicy.storage.repositories import Store
+from pipolicy.testing import contract_policy
+from tests.cli import run_cli
+from tests.stores import BACKENDS, open_backend
+
+NOW = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest) -> Iterator[pp.Engine]:
+    stores: Iterator[Store] = open_backend(request.param)
+    store = next(stores)
+    yield pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(NOW))
+    store.close()
+
+
+def _rows(people: int) -> list[pp.ConsentImport]:
+    """Three consents a person: a purpose, another purpose, a recipient with items."""
+    rows: list[pp.ConsentImport] = []
+    for n in range(people):
+        ref = f"user-{n}"
+        rows += [
+            pp.ConsentImport(ref, purpose="newsletter", category="customer"),
+            pp.ConsentImport(ref, purpose="service", evidence=pp.Evidence("web-form", "v3")),
+            pp.ConsentImport(ref, recipient="partner", items={"email"}),
+        ]
+    return rows
+
+
+def test_r_con_1_import_records_each_consent_with_evidence_and_its_event(
+    engine: pp.Engine,
+) -> None:
+    report = engine.import_consents(_rows(7), batch_size=4, source="legacy-crm")
+    assert report == pp.ImportReport(
+        rows=21, recorded=21, already_in_force=0, subjects_registered=7, batches=6
+    )
+    subject = engine.find_subject("user-3")
+    assert subject is not None and subject.category == "customer"
+    consents = engine.consents(subject)
+    assert sorted((c.scope.purpose or c.scope.recipient or "") for c in consents) == [
+        "newsletter",
+        "partner",
+        "service",
+    ]
+    service = next(c for c in consents if c.scope.purpose == "service")
+    assert service.evidence == pp.Evidence("web-form", "v3")
+    assert all(c.status is pp.ConsentStatus.GIVEN and c.given_at == NOW for c in consents)
+    # Each decision sees the imported consents.
+    engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+    decision = engine.check_use(subject, purpose="newsletter", items={"email"})
+    assert decision.allowed
+    assert decision.consent_id == next(c.id for c in consents if c.scope.purpose == "newsletter")
+    events = list(engine.audit_events())
+    given = [e for e in events if e.kind == "consent.given" and e.subject_id == subject.id]
+    assert {e.payload["consent_id"] for e in given} == {c.id for c in consents}
+    # Each batch is sealed by one event that binds every record the batch wrote.
+    sealed = [e for e in events if e.kind == "consents.imported"]
+    assert [e.payload["rows"] for e in sealed] == [4, 4, 4, 4, 4, 1]
+    assert {e.payload["source"] for e in sealed} == {"legacy-crm"}
+    bound: dict[str, object] = {}
+    for e in sealed:
+        records = e.payload["records"]
+        assert isinstance(records, dict)
+        bound.update(records)
+    assert bound[record_key(service)] == record_digest(service)
+    assert bound[record_key(subject)] == record_digest(subject)
+    assert engine.verify_audit().ok
+
+
+def test_r_con_1_importing_again_records_nothing_twice(engine: pp.Engine) -> None:
+    engine.import_consents(_rows(5), batch_size=6)
+    again = engine.import_consents(_rows(5), batch_size=6)
+    assert (again.recorded, again.already_in_force, again.subjects_registered) == (0, 15, 0)
+    subject = engine.find_subject("user-0")
+    assert subject is not None
+    assert len(engine.consents(subject)) == 3
+
+
+def test_r_con_1_a_longer_import_renews_and_ends_the_shorter_consent(engine: pp.Engine) -> None:
+    soon, later = NOW + timedelta(days=30), NOW + timedelta(days=365)
+    engine.import_consents([pp.ConsentImport("u", purpose="newsletter", expires=soon)])
+    report = engine.import_consents(
+        [
+            pp.ConsentImport("u", purpose="newsletter", expires=later),
+            pp.ConsentImport("u", purpose="newsletter", expires=soon),  # shorter: in force
+        ]
+    )
+    assert (report.recorded, report.already_in_force) == (1, 1)
+    subject = engine.find_subject("u")
+    assert subject is not None
+    states = sorted((c.status.value, c.expires_at) for c in engine.consents(subject))
+    assert states == [("expired", soon), ("given", later)]
+    assert engine.verify_audit().ok
+
+
+def test_a_bad_row_stops_the_import_before_its_batch_writes_anything(engine: pp.Engine) -> None:
+    rows = _rows(3)  # 9 rows
+    rows[6] = pp.ConsentImport("secret@example.com", purpose="no-such-purpose")
+    seen: list[pp.ImportReport] = []
+    with pytest.raises(pp.InvalidInput, match="import row 7") as raised:
+        engine.import_consents(rows, batch_size=3, progress=seen.append)
+    assert "secret@example.com" not in str(raised.value)
+    assert [r.rows for r in seen] == [3, 6]  # two batches recorded, the third not
+    assert engine.find_subject("user-1") is not None
+    assert engine.find_subject("user-2") is None
+    assert engine.verify_audit().ok
+
+
+@pytest.mark.parametrize(
+    ("row", "why"),
+    [
+        (pp.ConsentImport("u", purpose="newsletter", category="nobody"), "category"),
+        (pp.ConsentImport("u", recipient="partner"), "items"),
+        (pp.ConsentImport("u", purpose="newsletter", recipient="partner"), "exactly one"),
+        (pp.ConsentImport("", purpose="newsletter"), "ref"),
+        (pp.ConsentImport("u", purpose="newsletter", expires=NOW), "past"),
+        ("not a row", "ConsentImport"),
+    ],
+)
+def test_rows_are_checked(engine: pp.Engine, row: object, why: str) -> None:
+    with pytest.raises(pp.InvalidInput, match=why):
+        engine.import_consents([row])  # type: ignore[list-item]
+    assert list(engine.audit_events()) == []
+
+
+def test_a_known_person_in_another_category_is_refused(engine: pp.Engine) -> None:
+    engine.register_subject("u")
+    with pytest.raises(pp.InvalidInput, match="another category"):
+        engine.import_consents([pp.ConsentImport("u", purpose="newsletter", category="customer")])
+
+
+def test_batch_size_must_be_positive(engine: pp.Engine) -> None:
+    with pytest.raises(pp.InvalidInput, match="batch_size"):
+        engine.import_consents([], batch_size=0)
+    assert engine.import_consents([]) == pp.ImportReport()
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def test_csv_and_json_lines_read_the_same_consents(tmp_path: Path) -> None:
+    csv_file = tmp_path / "consents.csv"
+    csv_file.write_text(
+        "ref,purpose,recipient,items,category,method,evidence_ref,given_by,expires\n"
+        "user-1,newsletter,,,customer,web-form,signup-v3,person,\n"
+        "user-1,,partner,email phone,,checkbox,,agent,2027-12-01T00:00:00+09:00\n",
+        encoding="utf-8",
+    )
+    jsonl = tmp_path / "consents.jsonl"
+    jsonl.write_text(
+        json.dumps(
+            {
+                "ref": "user-1",
+                "purpose": "newsletter",
+                "category": "customer",
+                "method": "web-form",
+                "evidence_ref": "signup-v3",
+            }
+        )
+        + "\n\n"
+        + json.dumps(
+            {
+                "ref": "user-1",
+                "recipient": "partner",
+                "items": ["phone", "email"],
+                "method": "checkbox",
+                "given_by": "agent",
+                "expires": "2027-12-01T00:00:00+09:00",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    from_csv, from_jsonl = list(read_consents(csv_file)), list(read_consents(jsonl))
+    assert from_csv == from_jsonl
+    assert from_csv[1].items == frozenset({"email", "phone"})
+    assert from_csv[1].evidence == pp.Evidence("checkbox", "", "agent")
+    assert from_csv[1].expires == datetime(2027, 11, 30, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "why"),
+    [
+        ("a.csv", "ref,colour\nu,red\n", "unknown: colour"),
+        ("a.csv", "purpose\nnewsletter\n", "include ref"),
+        ("a.csv", "ref,purpose\nu,newsletter,extra\n", "line 2: more fields"),
+        ("a.csv", "ref,purpose,expires\nu,newsletter,2027-01-01T00:00\n", "line 2: expires"),
+        ("a.csv", "ref,purpose,expires\nu,newsletter,soon\n", "line 2: expires"),
+        ("a.csv", "ref,purpose,given_by\nu,newsletter,robot\n", "line 2: .*given_by"),
+        ("a.jsonl", '{"ref": "u"}\n[1]\n', "line 2: not a JSON object"),
+        ("a.jsonl", "{nope\n", "line 1: not a JSON object"),
+        ("a.jsonl", '{"ref": "u", "colour": 1}\n', "unknown keys colour"),
+        ("a.jsonl", '{"ref": 7}\n', "ref must be text"),
+        ("a.jsonl", '{"purpose": "newsletter"}\n', "ref is missing"),
+        ("a.jsonl", '{"ref": "u", "items": "email"}\n', "items must be a list"),
+    ],
+)
+def test_malformed_files_name_the_line(tmp_path: Path, name: str, text: str, why: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(pp.InvalidInput, match=why):
+        list(read_consents(path))
+
+
+# -- the command line ---------------------------------------------------------------
+
+
+_cli = run_cli
+
+
+def test_pipolicy_import_records_a_file_and_is_quiet_when_piped(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
+    data = tmp_path / "consents.csv"
+    data.write_text(
+        "ref,purpose,recipient,items\n"
+        + "".join(f"user-{n},customization,,\nuser-{n},,partner,email\n" for n in range(60)),
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    policy = str(pp.example_policy_path("indigo_blue"))
+    done = _cli("import", str(data), "--store", url, "--policy", policy, "--batch-size", "50")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "consents.csv: 120 rows, 120 consents recorded, 0 already in force, "
+        "60 people registered, in 3 batches\n"
+    )
+    assert done.stderr == ""  # no progress bar on a pipe
+    again = _cli("import", str(data), "--store", url, "--policy", policy)
+    assert "0 consents recorded, 120 already in force" in again.stdout
+    assert _cli("audit", "verify", "--store", url).returncode == 0
+
+
+def test_pipolicy_import_reports_a_bad_line_in_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
+    data = tmp_path / "consents.csv"
+    data.write_text("ref,purpose\nu,customization\nv,no-such-purpose\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    policy = str(pp.example_policy_path("indigo_blue"))
+    done = _cli("import", str(data), "--store", url, "--policy", policy)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: import row 2: ")
+    assert "importing the file again is safe" in done.stderr
+    assert "Traceback" not in done.stderr
+    missing = _cli("import", str(tmp_path / "nope.csv"), "--store", url, "--policy", policy)
+    assert (missing.returncode, missing.stderr.count("\n")) == (2, 1)
