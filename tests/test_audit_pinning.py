@@ -28,6 +28,7 @@ from pipolicy.domain.audit import (
 )
 from pipolicy.testing.contract import audit_chain
 from tests.factories import CONTROLLER
+from tests.memory_log import MemoryLog
 
 JST = timezone(timedelta(hours=9))
 START = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
@@ -88,10 +89,8 @@ def _minimal_policy() -> pp.Policy:
     )
 
 
-def _memory_log(engine: pp.Engine) -> list[AuditEvent]:
-    store = engine.store
-    assert isinstance(store, MemoryStore)
-    return store._state.audit
+def _memory_log(engine: pp.Engine) -> MemoryLog:
+    return MemoryLog(engine)
 
 
 # -- deletion hidden by re-hashing -----------------------------------------------------

@@ -13,6 +13,7 @@ import pipolicy as pp
 from pipolicy.backends.memory import MemoryStore, MemoryUnitOfWork
 from pipolicy.domain.audit import AuditEvent
 from tests.factories import T0, make_engine, make_policy
+from tests.memory_log import MemoryLog
 
 
 def test_unregistered_subject_is_a_typed_error() -> None:
@@ -153,10 +154,8 @@ def test_a_failure_midway_keeps_nothing() -> None:
     assert engine.verify_audit().ok
 
 
-def _tamper(engine: pp.Engine) -> list[AuditEvent]:
-    store = engine.store
-    assert isinstance(store, MemoryStore)
-    return store._state.audit
+def _tamper(engine: pp.Engine) -> MemoryLog:
+    return MemoryLog(engine)
 
 
 def _busy_engine() -> pp.Engine:

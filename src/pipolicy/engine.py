@@ -89,6 +89,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 SubjectLike = Subject | str | Ref
 _CONFLICT_RETRIES = 20
+_SCOPES_KEPT = 4096
 
 
 def _all_records(uow: UnitOfWork) -> list[Record]:
@@ -203,6 +204,7 @@ class Engine:
         self._requests: RequestService | None = None
         self._incidents: IncidentRegister | None = None
         self._complaints: ComplaintLog | None = None
+        self._scopes: dict[ConsentScope, ConsentScope] = {}
 
     @property
     def requests(self) -> RequestService:
@@ -780,7 +782,13 @@ class Engine:
         else:
             assert recipient is not None
             self.policy.recipient(recipient)
-        return ConsentScope(purpose=purpose, recipient=recipient, items=item_set)
+        scope = ConsentScope(purpose=purpose, recipient=recipient, items=item_set)
+        # One shared object per scope: a store in memory then keeps one copy of each
+        # scope, not one per consent. Scopes come from the policy's few names, so the
+        # table stays small; it is bounded all the same.
+        if len(self._scopes) >= _SCOPES_KEPT:
+            self._scopes.clear()
+        return self._scopes.setdefault(scope, scope)
 
     @staticmethod
     def _consent_payload(consent: Consent) -> dict[str, object]:

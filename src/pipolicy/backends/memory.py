@@ -9,13 +9,14 @@ does not depend on how many subjects exist.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cached_property
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 from typing_extensions import Self
@@ -35,6 +36,46 @@ __all__ = ["MemoryStore"]
 _Undo = Callable[[], None]
 
 
+class _Packed(NamedTuple):
+    """An audit event as kept in memory: its payload as canonical JSON bytes and its
+    hashes as raw digests take about a third of the objects they stand for, and the log
+    is most of what a busy in-memory store holds. Read back as the same event."""
+
+    seq: int
+    at: datetime
+    kind: str
+    subject_id: str | None
+    payload: bytes
+    prev_hash: bytes
+    hash: bytes
+
+    @classmethod
+    def of(cls, e: AuditEvent) -> _Packed:
+        return cls(
+            e.seq,
+            e.at,
+            e.kind,
+            e.subject_id,
+            _COMPACT.encode(e.payload).encode(),
+            bytes.fromhex(e.prev_hash),
+            bytes.fromhex(e.hash),
+        )
+
+    def event(self) -> AuditEvent:
+        return AuditEvent(
+            self.seq,
+            self.at,
+            self.kind,
+            self.subject_id,
+            json.loads(self.payload),
+            self.prev_hash.hex(),
+            self.hash.hex(),
+        )
+
+
+_COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)
+
+
 class _State:
     def __init__(self) -> None:
         self.subjects: dict[str, Subject] = {}
@@ -51,8 +92,9 @@ class _State:
         self.restrictions: defaultdict[str, list[Restriction]] = defaultdict(list)
         self.requests: dict[str, Request] = {}
         self.requests_by_subject: defaultdict[str, list[str]] = defaultdict(list)
-        self.audit: list[AuditEvent] = []
-        self.audit_by_subject: defaultdict[str, list[AuditEvent]] = defaultdict(list)
+        # The log, compact (see _Packed), and each subject's events in it.
+        self.audit: list[_Packed] = []
+        self.audit_by_subject: defaultdict[str, list[_Packed]] = defaultdict(list)
 
 
 def _append(lst: list[object], value: object, undo: list[_Undo]) -> None:
@@ -224,10 +266,11 @@ class _Audit(_Repo):
     # One writer at a time (the store's lock): entries are placed as they are appended.
     def append(self, entry: AuditEntry) -> None:
         log = self._s.audit
-        (event,) = sequence(log[-1] if log else None, [entry])
-        _append(log, event, self._undo)  # type: ignore[arg-type]
+        (event,) = sequence(log[-1].event() if log else None, [entry])
+        packed = _Packed.of(event)
+        _append(log, packed, self._undo)  # type: ignore[arg-type]
         if event.subject_id is not None:
-            _append(self._s.audit_by_subject[event.subject_id], event, self._undo)  # type: ignore[arg-type]
+            _append(self._s.audit_by_subject[event.subject_id], packed, self._undo)  # type: ignore[arg-type]
 
     def pending(self) -> list[AuditEntry]:
         return []
@@ -236,10 +279,11 @@ class _Audit(_Repo):
         return None
 
     def scan(self) -> Iterator[AuditEvent]:
-        yield from list(self._s.audit)
+        for packed in list(self._s.audit):
+            yield packed.event()
 
     def for_subject(self, subject_id: str) -> list[AuditEvent]:
-        return list(self._s.audit_by_subject.get(subject_id, ()))
+        return [packed.event() for packed in self._s.audit_by_subject.get(subject_id, ())]
 
 
 class MemoryUnitOfWork:
