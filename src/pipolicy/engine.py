@@ -39,7 +39,7 @@ from pipolicy.domain.audit import (
     prove_inclusion,
     verify_log,
 )
-from pipolicy.domain.binding import Record, bound_digests, compare
+from pipolicy.domain.binding import Bindings, Record, compare
 from pipolicy.domain.checks import clean_text, flag, member, moment, name, names, statement
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
@@ -92,10 +92,10 @@ _CONFLICT_RETRIES = 20
 _SCOPES_KEPT = 4096
 
 
-def _all_records(uow: UnitOfWork) -> list[Record]:
+def _all_records(uow: UnitOfWork) -> Iterator[Record]:
     """Every record row, to compare with the log (records bound to it): table by table
-    where every repository offers ``scan`` (an optional fast path: a few queries a page
-    of rows, not five per person), else person by person."""
+    where every repository offers ``scan`` (an optional fast path: a page of rows a
+    query, not five queries a person), else person by person."""
     tables = (
         uow.subjects,
         uow.consents,
@@ -106,17 +106,17 @@ def _all_records(uow: UnitOfWork) -> list[Record]:
     )
     scans = [getattr(t, "scan", None) for t in tables]
     if all(callable(scan) for scan in scans):
-        return [record for scan in scans for record in scan()]  # type: ignore[misc]
-    found: list[Record] = []
+        for scan in scans:
+            yield from scan()  # type: ignore[misc]
+        return
     for subject in uow.subjects.scan():
         sid = subject.id
-        found.append(subject)
-        found += uow.consents.for_subject(sid)
-        found += uow.acquisitions.for_subject(sid)
-        found += uow.provisions.for_subject(sid)
-        found += uow.restrictions.for_subject(sid)
-        found += uow.requests.for_subject(sid)
-    return found
+        yield subject
+        yield from uow.consents.for_subject(sid)
+        yield from uow.acquisitions.for_subject(sid)
+        yield from uow.provisions.for_subject(sid)
+        yield from uow.restrictions.for_subject(sid)
+        yield from uow.requests.for_subject(sid)
 
 
 @attrs.frozen
@@ -1274,17 +1274,20 @@ class Engine:
             raise InvalidInput("trusted must be a pp.Checkpoint (pp.Checkpoint.parse(text))")
 
         def op(uow: UnitOfWork) -> AuditReport:
+            # One pass over the log: its chain, and the digests it binds records to.
+            bindings = Bindings()
             try:
-                events = list(uow.audit.scan())
+                report = verify_log(uow.audit.scan(), trusted, each=bindings.add)
             except UnreadableAuditEvent as e:
                 return AuditReport(False, e.seq - 1, e.seq, str(e))
-            report = verify_log(events, trusted)
             if not report.ok:
                 return report
             try:
-                queued = uow.audit.pending()
-                latest, from_start = bound_digests([*events, *queued])
-                records = _all_records(uow)
+                for entry in uow.audit.pending():
+                    bindings.add(entry)
+                problems = compare(
+                    _all_records(uow), bindings.latest, from_start=bindings.from_start
+                )
             except Exception as e:  # a row edited into something pipolicy cannot read
                 return AuditReport(
                     False,
@@ -1293,7 +1296,6 @@ class Engine:
                     f"a record row could not be read ({type(e).__name__}): it was changed "
                     "outside pipolicy or is corrupt",
                 )
-            problems = compare(records, latest, from_start=from_start)
             if not problems:
                 return report
             listed = "; ".join(str(p) for p in problems[:5])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 
 import attrs
@@ -205,28 +205,45 @@ def checkpoint_of(events: Sequence[AuditEvent], at: datetime) -> Checkpoint:
     return Checkpoint(len(events), tree_root(_leaves(events)), at)
 
 
-def verify_log(events: Sequence[AuditEvent], trusted: Checkpoint | None = None) -> AuditReport:
+def verify_log(
+    events: Iterable[AuditEvent],
+    trusted: Checkpoint | None = None,
+    *,
+    each: Callable[[AuditEvent], object] | None = None,
+) -> AuditReport:
     """The chain's report, and with ``trusted``, whether the log still extends it.
 
     The chain alone cannot see the last events deleted or the whole log rewritten and
     re-hashed; a checkpoint kept outside the database can: the first ``trusted.size``
-    events must hash to its root.
+    events must hash to its root. ``events`` is read once, as it streams (a log of
+    millions of events is never held whole); ``each`` sees every event read, so a caller
+    can gather what else it needs in the same pass.
     """
-    report = verify_chain(events)
+    kept: list[str] = []  # the hashes the trusted checkpoint covers, nothing more
+
+    def read() -> Iterator[AuditEvent]:
+        for event in events:
+            if trusted is not None and len(kept) < trusted.size:
+                kept.append(event.hash)
+            if each is not None:
+                each(event)
+            yield event
+
+    report = verify_chain(read())
     if not report.ok or trusted is None:
         return report
-    if len(events) < trusted.size:
+    if report.events < trusted.size:
         return AuditReport(
             False,
-            len(events),
-            len(events) + 1,
-            f"the log has {len(events)} events, fewer than the {trusted.size} of the trusted "
-            "checkpoint: events were removed",
+            report.events,
+            report.events + 1,
+            f"the log has {report.events} events, fewer than the {trusted.size} of the "
+            "trusted checkpoint: events were removed",
         )
-    if tree_root(_leaves(events[: trusted.size])) != trusted.root:
+    if tree_root([leaf_hash(bytes.fromhex(h)) for h in kept]) != trusted.root:
         return AuditReport(
             False,
-            len(events),
+            report.events,
             None,
             f"the first {trusted.size} events do not match the trusted checkpoint: the log "
             "was rewritten before it",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, cast
 
@@ -32,6 +32,7 @@ from pipolicy.domain.subjects import Subject
 
 __all__ = [
     "OMIT_DEFAULT",
+    "Bindings",
     "Record",
     "RecordProblem",
     "bound_digests",
@@ -113,20 +114,33 @@ def record_digest(record: Record) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def bound_digests(events: Iterable[AuditEvent | AuditEntry]) -> tuple[dict[str, str], bool]:
-    """The latest digest the log holds for each record, and whether the log binds records
-    from its first event (a log written before binding existed does not). ``events`` is
-    the whole log in order, entries still queued for their positions last."""
-    latest: dict[str, str] = {}
-    from_start = False
-    for n, event in enumerate(events):
+class Bindings:
+    """The latest digest the log holds for each record, gathered event by event (so a
+    log streamed once for its chain gives them too), and whether the log binds records
+    from its first event (a log written before binding existed does not)."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, str] = {}
+        self.from_start = False
+        self._first = True
+
+    def add(self, event: AuditEvent | AuditEntry) -> None:
         records = event.payload.get("records")
         if isinstance(records, Mapping):
-            if n == 0:
-                from_start = True
+            if self._first:
+                self.from_start = True
             for key, digest in records.items():
-                latest[str(key)] = str(digest)
-    return latest, from_start
+                self.latest[str(key)] = str(digest)
+        self._first = False
+
+
+def bound_digests(events: Iterable[AuditEvent | AuditEntry]) -> tuple[dict[str, str], bool]:
+    """:class:`Bindings` of ``events``, the whole log in order, entries still queued for
+    their positions last."""
+    bindings = Bindings()
+    for event in events:
+        bindings.add(event)
+    return bindings.latest, bindings.from_start
 
 
 @attrs.frozen
@@ -141,7 +155,7 @@ class RecordProblem:
 
 
 def compare(
-    records: Sequence[Record], latest: Mapping[str, str], *, from_start: bool
+    records: Iterable[Record], latest: Mapping[str, str], *, from_start: bool
 ) -> list[RecordProblem]:
     """Every row that differs from the latest digest the log holds for it.
 
