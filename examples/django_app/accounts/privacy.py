@@ -17,7 +17,7 @@ same SQLite file, and do:
 
 This works because Django's SQLite connection is a plain ``sqlite3`` connection and
 Django issues ``BEGIN`` itself in ``atomic``. On PostgreSQL the same lending applies to
-psycopg's connection; this example keeps to SQLite.
+psycopg's connection, but this example keeps to SQLite and tests only that.
 """
 
 from __future__ import annotations
