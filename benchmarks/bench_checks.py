@@ -39,7 +39,7 @@ class _BareDecision:
 
 
 def _median(values: list[float]) -> float:
-    # Not statistics.median: examples/statistics.py shadows that module for mypy.
+    # The lower median: the middle round, or the faster of the two middle ones.
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
 

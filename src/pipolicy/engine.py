@@ -1019,7 +1019,8 @@ class Engine:
                 allowed = [
                     facts[sid].subject
                     for sid in ids
-                    if decide_use(self.policy, facts[sid], query, now).allowed
+                    if facts[sid].subject.left_at is None
+                    and decide_use(self.policy, facts[sid], query, now).allowed
                 ]
                 return allowed, (ids[-1] if len(ids) == _PAGE else None)
 

@@ -106,6 +106,34 @@ def test_r_con_1_the_apps_rollback_removes_what_pipolicy_recorded(
     assert len(list(engine.audit_events())) == len(before) + 3
 
 
+def test_r_con_1_the_apps_rollback_removes_pipolicys_writes_when_they_came_first(
+    app: tuple[sa.Engine, pp.Engine],
+) -> None:
+    """pipolicy's call is the first statement of the application's transaction. On
+    SQLite the driver has not begun a transaction yet (it waits for an INSERT), and a
+    SAVEPOINT outside one would be committed by its own RELEASE: pipolicy begins the
+    application's transaction first, so the rollback still removes everything."""
+    app_engine, engine = app
+
+    def failing_signup() -> None:
+        with app_engine.begin() as conn:
+            with engine.using(conn):
+                engine.register_subject("user-1", category="customer")
+            conn.execute(USERS.insert().values(id=1, email="u1@example.com"))
+            raise _Boom
+
+    with pytest.raises(_Boom):
+        failing_signup()
+    assert engine.find_subject("user-1") is None and _users(app_engine) == []
+    assert list(engine.audit_events()) == []
+    with app_engine.begin() as conn:  # and the commit keeps both
+        with engine.using(conn):
+            s = engine.register_subject("user-1", category="customer")
+        conn.execute(USERS.insert().values(id=1, email="u1@example.com"))
+    assert engine.find_subject("user-1") == s and _users(app_engine) == [1]
+    assert engine.verify_audit().ok
+
+
 def test_r_con_1_a_failing_call_rolls_back_to_its_savepoint_only(
     app: tuple[sa.Engine, pp.Engine],
 ) -> None:

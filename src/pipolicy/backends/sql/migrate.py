@@ -33,12 +33,14 @@ __all__ = [
 SCRIPT_LOCATION = "pipolicy.backends.sql:migrations"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic configuration for pipolicy's migrations; ``env.py`` uses ``connection``."""
+def alembic_config(connection: Connection | None = None, schema: str | None = None) -> Config:
+    """An Alembic configuration for pipolicy's migrations; ``env.py`` uses ``connection``
+    and puts everything, the version table included, in ``schema`` if one is given."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     if connection is not None:
         config.attributes["connection"] = connection
+    config.attributes["schema"] = schema
     return config
 
 
@@ -50,24 +52,32 @@ def head_revision() -> str:
     return str(head)
 
 
-def current_revision(connection: Connection) -> str | None:
-    """The revision the database is at, or None if pipolicy's schema is not there."""
-    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+def current_revision(connection: Connection, schema: str | None = None) -> str | None:
+    """The revision the database is at (pipolicy's tables in ``schema``, if given), or
+    None if pipolicy's tables are not there."""
+    context = MigrationContext.configure(
+        connection, opts={"version_table": VERSION_TABLE, "version_table_schema": schema}
+    )
     revision = context.get_current_revision()
     return None if revision is None else str(revision)
 
 
-def run_upgrade(connection: Connection, revision: str = "head") -> None:
-    """Upgrade on ``connection``, inside its transaction; the caller commits."""
-    if revision == "head" and current_revision(connection) == head_revision():
+def run_upgrade(connection: Connection, revision: str = "head", schema: str | None = None) -> None:
+    """Upgrade on ``connection``, inside its transaction; the caller commits. With a
+    ``schema``, the connection must carry pipolicy's ``schema_translate_map`` (the
+    store's own connections do)."""
+    if revision == "head" and current_revision(connection, schema) == head_revision():
         return
     with translating("upgrading the schema"):
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, schema), revision)
 
 
-def upgrade(url: str | Engine) -> None:
+def upgrade(url: str | Engine, *, schema: str | None = None) -> None:
     """Bring the database at ``url`` (or an application's SQLAlchemy ``Engine``) to the
     newest schema (``pipolicy db upgrade URL``).
+
+    ``schema`` (PostgreSQL; or ``?schema=`` in the URL) is where pipolicy's tables live,
+    created if missing: see :class:`~pipolicy.backends.sql.SqlStore`.
 
     Creates pipolicy's tables in an empty database and applies newer migrations to an
     older one, keeping its data. Safe to run while the application is running, and
@@ -76,7 +86,7 @@ def upgrade(url: str | Engine) -> None:
     """
     from pipolicy.backends.sql.store import SqlStore
 
-    store = SqlStore(url, upgrade=True)
+    store = SqlStore(url, upgrade=True, schema=schema)
     store.close()
 
 
@@ -94,13 +104,14 @@ def upgrade_sql(url: str) -> str:
     try:
         current = store.revision()
         dialect = store.engine.dialect
+        schema = store.schema
     finally:
         store.close()
     head = head_revision()
     if current == head:
         return f"-- the schema is already at revision {head}: nothing to run\n"
     buffer = io.StringIO()
-    config = alembic_config()
+    config = alembic_config(schema=schema)
     config.output_buffer = buffer
     config.attributes["offline_url"] = sa.engine.URL.create(dialect.name)
     with translating("writing the upgrade SQL"):

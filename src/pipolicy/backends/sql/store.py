@@ -29,7 +29,7 @@ the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
 
-Why one module of this length (about 1,150 lines): the repositories here are small
+Why one module of this length (about 1,300 lines): the repositories here are small
 classes sharing one connection, one error translation and one versioned-update helper,
 and read best beside the transaction (``_Transaction``: lazy begin, the application's
 SAVEPOINT when bound, snapshots) and the unit of work that own them; the audit
@@ -47,6 +47,7 @@ import functools
 import hashlib
 import math
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -126,7 +127,11 @@ CONNECT_TIMEOUT = 10
 """Default seconds to wait for a PostgreSQL server to accept a connection."""
 
 # URL query parameters SqlStore takes for itself; the driver never sees them.
-_OWN_QUERY = ("lock_timeout", "statement_timeout", "synchronous")
+_OWN_QUERY = ("lock_timeout", "statement_timeout", "synchronous", "schema")
+
+# A PostgreSQL schema name pipolicy accepts: one plain lower-case identifier, so the name
+# reads the same quoted or not, in psql as in the code, and needs no escaping anywhere.
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def shown_url(url: str | sa.URL) -> str:
@@ -178,7 +183,37 @@ def _lock_key(name: str) -> int:
 
 
 SEQUENCER_LOCK_KEY = _lock_key("pipolicy.audit.sequencer")
-"""PostgreSQL advisory lock held by the one writer placing queued audit events."""
+"""PostgreSQL advisory lock held by the one writer placing queued audit events (of the
+tables on the search path; a store in a schema of its own has a key of its own, so
+the logs of two schemas never wait for each other)."""
+
+
+def _schema(argument: str | None, in_url: object, dialect: str) -> str | None:
+    """The schema pipolicy's tables live in: ``schema=`` if given, else the URL's
+    ``?schema=``, else None (the connection's search path). Both given and different is
+    refused: one of them is a mistake, and guessing would write the log elsewhere."""
+    if in_url is not None and not isinstance(in_url, str):
+        raise InvalidInput("?schema= in the URL must be given once")
+    if argument is not None and in_url is not None and argument != in_url:
+        raise InvalidInput(
+            f"schema={argument!r} and ?schema={in_url}= in the URL differ: give one of them"
+        )
+    name = argument if argument is not None else in_url
+    if name is None:
+        return None
+    if dialect == "sqlite":
+        raise InvalidInput(
+            "a schema is a PostgreSQL setting: on SQLite pipolicy's tables share the "
+            "application's file under their pipolicy_ prefix (an attached database would "
+            "not commit atomically with the main one in WAL mode); use a file of its own "
+            "to keep them apart"
+        )
+    if not isinstance(name, str) or not _SCHEMA_NAME.fullmatch(name) or name.startswith("pg_"):
+        raise InvalidInput(
+            "a schema name is 1-63 lower-case letters, digits and underscores, starting "
+            "with a letter or underscore, and not pg_…"
+        )
+    return name
 
 
 # -- the transaction ------------------------------------------------------------------
@@ -203,6 +238,21 @@ def _while_locked(
             time.sleep(random.uniform(0.002, 0.02))
 
 
+def _begin_deferred_sqlite(conn: Connection) -> None:
+    """Make the application's SQLite transaction a real one before pipolicy's savepoint.
+
+    Python's sqlite3 driver (in its default mode, which SQLAlchemy keeps) begins a
+    transaction only before an INSERT, UPDATE or DELETE. A SAVEPOINT outside one starts
+    a transaction of its own, which its RELEASE commits: pipolicy's writes would then be
+    kept even if the application rolled back. So when the application's transaction has
+    not begun in the database yet, begin it (deferred, as the driver would have); its
+    commit or rollback ends it as usual.
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and getattr(dbapi, "in_transaction", True) is False:
+        conn.exec_driver_sql("BEGIN")
+
+
 class _Transaction:
     """The connection of one unit of work, begun lazily, again after each commit."""
 
@@ -216,6 +266,10 @@ class _Transaction:
         # (SqlStore.bind): the unit is a SAVEPOINT there, never a transaction of its own.
         self._bound: Connection | None = store._bound.get()
         self._savepoint: sa.NestedTransaction | None = None
+        # Given with every statement, not set on the connection: an application's
+        # connection (bound) keeps its own options, its own schema map included, for
+        # its own statements, and pipolicy's statements find pipolicy's schema.
+        self.options: Mapping[str, Any] = store._statement_options
 
     def conn(self, *, write: bool = False) -> Connection:
         """The connection, inside a transaction."""
@@ -249,6 +303,8 @@ class _Transaction:
             self._conn = conn
         if not self._open and not self.read_only:
             with translating("beginning a unit of work"):
+                if self._store.dialect == "sqlite":
+                    _begin_deferred_sqlite(conn)
                 self._savepoint = conn.begin_nested()
             self._open = True
         return conn
@@ -339,7 +395,10 @@ class _Repo:
 
     def _rows(self, statement: sa.Executable, doing: str) -> list[Mapping[Any, Any]]:
         self._tx.conn()
-        return self._tx.run(lambda c: list(c.execute(statement).mappings()), doing)
+        options = self._tx.options
+        return self._tx.run(
+            lambda c: list(c.execute(statement, execution_options=options).mappings()), doing
+        )
 
     def _one(self, statement: sa.Executable, doing: str) -> Mapping[Any, Any] | None:
         found = self._rows(statement, doing)
@@ -349,7 +408,8 @@ class _Repo:
         self._tx.conn(write=True)
         # Ask for the row count even of INSERTs (SQLAlchemy only keeps UPDATE's by default).
         statement = statement.execution_options(preserve_rowcount=True)
-        result = self._tx.run(lambda c: c.execute(statement), doing)
+        options = self._tx.options
+        result = self._tx.run(lambda c: c.execute(statement, execution_options=options), doing)
         return int(result.rowcount)
 
     def _insert_or_ignore(self, table: sa.Table) -> Any:
@@ -630,8 +690,9 @@ class _Audit(_Repo):
             return
         self._tx.conn(write=True)
         lock = sa.func.pg_advisory_xact_lock if wait else sa.func.pg_try_advisory_xact_lock
+        key = self._tx._store._sequencer_key
         got = self._tx.run(
-            lambda c: c.execute(sa.select(lock(SEQUENCER_LOCK_KEY))).scalar(),
+            lambda c: c.execute(sa.select(lock(key))).scalar(),
             "waiting for the audit sequencer",
         )
         if got is False:
@@ -651,7 +712,10 @@ class _Audit(_Repo):
                 rows.audit_to_row(e)
                 for e in sequence(self._tail(), [rows.entry_from_row(r) for r in queued])
             ]
-            self._tx.run(lambda c: c.execute(AUDIT.insert(), placed), "placing audit events")  # noqa: B023
+            self._tx.run(
+                lambda c: c.execute(AUDIT.insert(), placed, execution_options=self._tx.options),  # noqa: B023
+                "placing audit events",
+            )
             if len(queued) < _PAGE:
                 return
 
@@ -675,7 +739,10 @@ class _Audit(_Repo):
         seqs = sa.select(AUDIT.c.seq).order_by(AUDIT.c.seq).limit(_PAGE)
         if after is not None:
             seqs = seqs.where(AUDIT.c.seq > after)
-        for (seq,) in self._tx.run(lambda c: list(c.execute(seqs)), "scanning the audit log"):
+        options = self._tx.options
+        for (seq,) in self._tx.run(
+            lambda c: list(c.execute(seqs, execution_options=options)), "scanning the audit log"
+        ):
             try:
                 self._one(sa.select(AUDIT).where(AUDIT.c.seq == seq), "reading the audit log")
             except Exception:
@@ -783,7 +850,10 @@ class SqlUnitOfWork:
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
-            self._tx.run(lambda c: c.execute(lock), "locking the subject")
+            self._tx.run(
+                lambda c: c.execute(lock, execution_options=self._tx.options),
+                "locking the subject",
+            )
         return self._facts_read(_facts_query(ended_consents), {"sid": subject_id})
 
     def facts_by_ref(self, ref: str, *, ended_consents: bool = True) -> SubjectFacts | None:
@@ -793,7 +863,10 @@ class SqlUnitOfWork:
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).with_for_update()
-            sid = self._tx.run(lambda c: c.execute(lock).scalar(), "locking the subject")
+            sid = self._tx.run(
+                lambda c: c.execute(lock, execution_options=self._tx.options).scalar(),
+                "locking the subject",
+            )
             if sid is None:
                 return None
             return self._facts_read(_facts_query(ended_consents), {"sid": sid})
@@ -803,7 +876,7 @@ class SqlUnitOfWork:
         self, query: sa.CompoundSelect[Any], params: dict[str, Any]
     ) -> SubjectFacts | None:
         found = self._tx.run(
-            lambda c: list(c.execute(query, params).mappings()),
+            lambda c: list(c.execute(query, params, execution_options=self._tx.options).mappings()),
             "reading a subject's facts",
         )
         if not found or found[0]["k"] != 0:
@@ -824,7 +897,11 @@ class SqlUnitOfWork:
             chunk = subject_ids[start : start + _MANY]
             got = self._tx.run(
                 lambda c: list(
-                    c.execute(_facts_query(False, True), {"sids": chunk}).mappings()  # noqa: B023
+                    c.execute(
+                        _facts_query(False, True),
+                        {"sids": chunk},  # noqa: B023
+                        execution_options=self._tx.options,
+                    ).mappings()
                 ),
                 "reading subjects' facts",
             )
@@ -941,11 +1018,24 @@ class SqlStore:
     ``"normal"`` only where losing the last seconds of records to a power cut is
     acceptable, e.g. a bulk import you can run again.
 
+    ``schema`` (PostgreSQL only; also ``?schema=pipolicy`` in the URL, removed before the
+    driver sees it) puts every pipolicy table, index, the audit queue, the sequencer's
+    lock and the migrations' version table in that schema, apart from the
+    application's: statements carry SQLAlchemy's ``schema_translate_map``, never a
+    ``search_path``, so a connection bound with :meth:`bind` keeps its own settings for
+    the application's statements. Precedence: the ``schema`` argument, else the URL's,
+    else none (the tables go where the connection's ``search_path`` says, usually
+    ``public``); both given and different is refused. :meth:`upgrade` creates the
+    schema if it is missing. A schema is refused on SQLite, where a "schema" is an
+    attached database file: a transaction spanning it and the main file is not atomic
+    in WAL mode, and pipolicy's tables are already kept apart by their ``pipolicy_``
+    prefix. A name is one lower-case identifier (``[a-z_][a-z0-9_]*``, 63 at most).
+
     The URL's password never appears in what the store shows: ``repr(store)``, error
     messages and SQLAlchemy's logs (which also hide bound parameters, values included).
 
-    Raises :class:`~pipolicy.errors.InvalidInput` for another database or a timeout that
-    is not a positive number of seconds, :class:`~pipolicy.errors.StorageError` if the
+    Raises :class:`~pipolicy.errors.InvalidInput` for another database, a timeout that
+    is not a positive number of seconds or a schema pipolicy cannot use, :class:`~pipolicy.errors.StorageError` if the
     database cannot be reached or upgraded.
     """
 
@@ -957,13 +1047,14 @@ class SqlStore:
         lock_timeout: float | None = None,
         statement_timeout: float | None = None,
         synchronous: str | None = None,
+        schema: str | None = None,
     ) -> None:
         self._bound: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
             "pipolicy_bound_connection", default=None
         )
         self._owned = not isinstance(url, Engine)
         if isinstance(url, Engine):
-            self._adopt(url, upgrade, lock_timeout, statement_timeout)
+            self._adopt(url, upgrade, lock_timeout, statement_timeout, schema)
             return
         try:
             parsed: sa.URL | None = sa.make_url(url)
@@ -986,6 +1077,7 @@ class SqlStore:
         query = parsed.query
         own = {k: query[k] for k in _OWN_QUERY if k in query}
         parsed = parsed.difference_update_query(_OWN_QUERY)
+        self._set_schema(_schema(schema, own.get("schema"), self.dialect))
 
         def setting(argument: float | None, name: str, default: float) -> float:
             given = _seconds(argument, name)
@@ -1053,11 +1145,32 @@ class SqlStore:
                     "connect",
                     _postgres_setup(self.lock_timeout, self.statement_timeout),
                 )
+        self._base = self._engine
+        self._engine = self._in_schema(self._engine)
         try:
             self._opened(parsed, upgrade)
         except BaseException:
-            self._engine.dispose()
+            self._base.dispose()
             raise
+
+    def _set_schema(self, schema: str | None) -> None:
+        self.schema = schema
+        """The PostgreSQL schema of pipolicy's tables, or None for the search path's."""
+        self._statement_options: Mapping[str, Any] = (
+            {} if schema is None else {"schema_translate_map": {None: schema}}
+        )
+        self._sequencer_key = (
+            SEQUENCER_LOCK_KEY
+            if schema is None
+            else _lock_key(f"pipolicy.audit.sequencer:{schema}")
+        )
+
+    def _in_schema(self, engine: Engine) -> Engine:
+        """``engine`` with pipolicy's schema on every connection it gives pipolicy: a copy
+        sharing its pool (SQLAlchemy's ``execution_options``), the original untouched."""
+        if self.schema is None:
+            return engine
+        return engine.execution_options(**self._statement_options)
 
     def _opened(self, url: sa.URL, upgrade: bool | None) -> None:
         """What every store does once it has its engine: say what it can do and how it
@@ -1082,16 +1195,21 @@ class SqlStore:
         upgrade: bool | None,
         lock_timeout: float | None,
         statement_timeout: float | None,
+        schema: str | None,
     ) -> None:
         """Use the application's SQLAlchemy engine, as it is configured: pipolicy adds no
         connection hooks to it (so no SQLite WAL switch, no PostgreSQL session timeouts:
-        the application's settings apply) and never disposes of it."""
+        the application's settings apply) and never disposes of it. With a ``schema``,
+        pipolicy uses a copy of it that puts its own statements there; the application's
+        engine itself is left as it was."""
         self.dialect = engine.dialect.name
         if self.dialect not in ("sqlite", "postgresql"):
             raise InvalidInput(
                 f"SqlStore supports sqlite and postgresql engines, not {self.dialect!r}"
             )
-        self._engine = engine
+        self._set_schema(_schema(schema, None, self.dialect))
+        self._base = engine
+        self._engine = self._in_schema(engine)
         self.lock_timeout = _seconds(lock_timeout, "lock_timeout") or LOCK_TIMEOUT
         self.statement_timeout = (
             _seconds(statement_timeout, "statement_timeout") or STATEMENT_TIMEOUT
@@ -1137,14 +1255,14 @@ class SqlStore:
         from pipolicy.backends.sql.migrate import run_upgrade
 
         with self._exclusive() as conn:
-            run_upgrade(conn, revision)
+            run_upgrade(conn, revision, self.schema)
 
     def revision(self) -> str | None:
         """The schema's current migration revision, or None for an empty database."""
         from pipolicy.backends.sql.migrate import current_revision
 
         with translating("reading the schema revision"), self._engine.connect() as conn:
-            return current_revision(conn)
+            return current_revision(conn, self.schema)
 
     def _require_head(self) -> None:
         from pipolicy.backends.sql.migrate import head_revision
@@ -1217,7 +1335,7 @@ class SqlStore:
         if not self._closed:
             self._closed = True
             if self._owned:  # an application's engine stays the application's
-                self._engine.dispose()
+                self._base.dispose()
 
     @property
     def engine(self) -> Engine:
@@ -1225,4 +1343,5 @@ class SqlStore:
         return self._engine
 
     def __repr__(self) -> str:
-        return f"SqlStore({self._shown!r})"
+        in_schema = "" if self.schema is None else f", schema={self.schema!r}"
+        return f"SqlStore({self._shown!r}{in_schema})"

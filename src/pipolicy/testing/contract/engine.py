@@ -389,6 +389,11 @@ class BatchContract(StoreFixtures):
             more[0].id,
             more[1].id,
         }
+        engine.mark_left(more[0])  # closed the account: no more newsletters
+        assert {s.id for s in engine.allowed_subjects(purpose="newsletter", items={"email"})} == {
+            people[1].id,
+            more[1].id,
+        }
 
     def test_every_call_that_takes_a_subject_takes_the_apps_ref(self, batch_engine: Engine) -> None:
         engine = batch_engine

@@ -1,6 +1,6 @@
 """Anonymous statistics: aggregate, suppress small groups, provide without consent.
 
-Run: python examples/statistics.py
+Run: python examples/anonymous_statistics.py
 """
 
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""A disclosure request, from the signed-in customer to the answer, over HTTP."""
+
+from __future__ import annotations
+
+import jsonschema
+from fastapi.testclient import TestClient
+
+import pipolicy as pp
+
+
+def test_a_customer_asks_and_gets_what_the_shop_holds(
+    client: TestClient, pp_engine: pp.Engine
+) -> None:
+    form = {"name": "Hanako Yamada", "email": "hanako@example.jp", "newsletter": True}
+    user_id = client.post("/users", json=form).json()["id"]
+
+    asked = client.post(f"/users/{user_id}/requests/disclosure")
+    assert asked.status_code == 201
+    request = asked.json()
+    jsonschema.validate(request, pp.json_schema(pp.Request))
+    assert request["kind"] == "disclosure" and request["state"] == "received"
+    assert request["due"] == "2026-04-16T00:00:00+09:00"  # the end of 15 April in Tokyo
+
+    verified = client.post(f"/requests/{request['id']}/verify").json()
+    assert verified["state"] == "verified"  # the sign-in identified them
+
+    answer = client.post(f"/requests/{request['id']}/answer").json()
+    assert answer["state"] == "fulfilled"
+    held = {i["item"]: i for i in answer["report"]["items"]}
+    assert held["email"]["values"] == {"users": "hanako@example.jp"}
+    assert held["name"]["values"] == {"users": "Hanako Yamada"}
+    assert set(held["email"]["purposes"]) == {"service", "newsletter"}
+    assert [c["purpose"] for c in answer["report"]["consents"]] == ["newsletter"]
+
+    assert client.get(f"/requests/{request['id']}").json()["state"] == "fulfilled"
+    assert client.post(f"/requests/{request['id']}/answer").status_code == 409
+    assert pp_engine.verify_audit().ok
+
+
+def test_requests_for_unknown_people_or_ids_are_not_found(client: TestClient) -> None:
+    assert client.post("/users/41/requests/disclosure").status_code == 404
+    assert client.get("/requests/nope").status_code == 404
