@@ -2,46 +2,123 @@
 
 from __future__ import annotations
 
+import html
 import re
+import sys
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+import attrs
 import pytest
 
 import pipolicy as pp
 from pipolicy.cli import main
+from pipolicy.policy.texts import LOCALIZED
+from pipolicy.publishing.notice import notice_context
+from tests.factories import make_policy
 
-BILINGUAL = ["indigo_blue", "indigo"]
+EXAMPLES = ["blue_and_calm", "carbgem", "handling_agreement", "indigo", "indigo_blue"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-# Two English words in a row: a phrase, where a Japanese text may hold only a name or a
-# code (FAX, 7F, Cookie, indiGO).
-ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?:[ ,'-]+[A-Za-z]{2,})+")
+# A run of Latin letters and digits (with the marks names use): a word, a name, a code.
+LATIN_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z&.'@-]*")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"https?://\S+")
+# What a Japanese text may write in Latin letters, and nothing else: terms Japanese notices
+# write so (Cookie, IPアドレス), and the names and codes each business publishes in them
+# (the seeds give no other spelling). E-mail addresses and URLs are allowed everywhere.
+LATIN_TERMS = {"Cookie", "IP"}
+LATIN_NAMES = {
+    "blue_and_calm": {"BLUE&CALM", "TECHNOOGY", "CEO", "Hiroto", "Ichimura"},
+    "carbgem": {"CarbGeM"},
+    "handling_agreement": set(),
+    "indigo": {"indiGO"},
+    "indigo_blue": {"FAX", "7F"},  # "FAX 03-5408-5683", "メトロシティ神谷町7F"
+}
 
 
 def _visible(text: str, policy: pp.Policy) -> str:
-    """``text`` without markup and the version id (an identifier, not a sentence)."""
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
+    """What a reader sees of ``text``: no markup, no style sheet, entities decoded, without
+    the version id (an identifier, not a sentence)."""
+    text = text.split("</style>")[-1]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     return text.replace(policy.version, " ")
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html"])
-@pytest.mark.parametrize("name", BILINGUAL)
-def test_r_pub_1_a_japanese_notice_has_no_english_phrase(name: str, fmt: str) -> None:
-    policy = pp.example_policy(name)
-    text = pp.render_notice(policy, "ja", fmt)
-    body = _visible(text.split("</style>")[-1], policy)
-    assert JAPANESE.search(body)
-    assert ENGLISH_PHRASE.findall(body) == []
+def _english_in(text: str, name: str) -> list[str]:
+    """The Latin words in a Japanese ``text`` that are not allowed for example ``name``."""
+    allowed = LATIN_TERMS | LATIN_NAMES[name]
+    text = URL.sub(" ", EMAIL.sub(" ", text))
+    return [
+        token
+        for token in LATIN_TOKEN.findall(text)
+        if re.search("[A-Za-z]", token) and token.rstrip(".") not in allowed
+    ]
+
+
+def test_r_pub_1_every_example_publishes_in_japanese_first_and_english() -> None:
+    assert pp.example_policy_names() == EXAMPLES
+    for name in EXAMPLES:
+        assert pp.example_policy(name).languages == ("ja", "en"), name
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
-@pytest.mark.parametrize("name", BILINGUAL)
-def test_r_pub_1_an_english_notice_has_no_japanese(name: str, fmt: str) -> None:
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_r_pub_1_every_example_renders_a_japanese_notice_without_english(
+    name: str, fmt: str
+) -> None:
     policy = pp.example_policy(name)
-    assert JAPANESE.findall(pp.render_notice(policy, "en", fmt)) == []
+    body = _visible(pp.render_notice(policy, "ja", fmt), policy)
+    assert body.count(policy.controller.name) >= 2  # introduced, then named in section 1
+    assert JAPANESE.search(policy.controller.name) or name == "indigo"
+    assert _english_in(body, name) == []
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_r_pub_1_every_example_renders_an_english_notice_without_japanese(
+    name: str, fmt: str
+) -> None:
+    policy = pp.example_policy(name)
+    text = pp.render_notice(policy, "en", fmt)
+    assert pp.text_in(policy.controller, "name", "en") in html.unescape(text)
+    assert JAPANESE.findall(text) == []
+
+
+def _texts(entity: object, field: str, lang: str) -> list[str]:
+    value = pp.text_in(entity, field, lang)
+    return [value] if isinstance(value, str) else list(value or ())
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_r_pub_1_every_text_a_person_reads_is_written_in_its_language(name: str) -> None:
+    """Letters quote texts the notice does not show (a court's title, a legal retention
+    duty): each is Japanese in Japanese and has no Japanese in English."""
+    policy = pp.example_policy(name)
+    entities: list[object] = [policy.controller, policy.requests]
+    for mapping in (
+        policy.items,
+        policy.purposes,
+        policy.recipients,
+        policy.joint_uses,
+        policy.services,
+    ):
+        entities.extend(mapping.values())
+    checked = 0
+    for entity in entities:
+        for field in LOCALIZED[type(entity).__name__]:
+            for text in _texts(entity, field, "ja"):
+                checked += 1
+                assert _english_in(text, name) == [], (entity, field)
+            for text in _texts(entity, field, "en"):
+                assert JAPANESE.findall(text) == [], (entity, field)
+    assert checked > 20
 
 
 def test_r_pub_1_the_notice_says_what_articles_21_and_32_require() -> None:
@@ -134,11 +211,11 @@ def test_r_pub_1_html_is_well_formed_and_escapes_policy_texts(lang: str) -> None
 
 
 def test_r_pub_1_a_language_the_policy_does_not_publish_is_refused() -> None:
-    policy = pp.example_policy("carbgem")
+    policy = make_policy()
     assert policy.languages == ("en",)
     with pytest.raises(pp.InvalidInput, match="publishes in"):
         pp.render_notice(policy, "ja")
-    assert "CarbGeM" in pp.render_notice(policy)
+    assert "Example K.K." in pp.render_notice(policy)
     with pytest.raises(pp.InvalidInput, match="format"):
         pp.render_notice(policy, "en", "pdf")
     with pytest.raises(pp.InvalidInput):
@@ -218,3 +295,138 @@ def test_policy_texts_in_each_language_are_checked() -> None:
     }
     with pytest.raises(pp.PolicyError, match="'de', which is not one of the policy's other"):
         pp.policy_from_dict(stray)
+
+
+# -- how the business calls itself --------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_pub_1_a_society_calls_itself_本会_never_当社(fmt: str) -> None:
+    """Seed 001 L6: 'Indigo (hereinafter referred to as "the Society")'."""
+    policy = pp.example_policy("indigo")
+    ja = _visible(pp.render_notice(policy, "ja", fmt), policy)
+    assert "indiGO（以下「本会」といいます。）" in ja
+    assert "当社" not in ja
+    for sentence in ("本会は、個人情報を次の目的の範囲内で利用し", "本会に対し、次のご請求"):
+        assert sentence in ja
+    en = _visible(pp.render_notice(policy, "en", fmt), policy)
+    assert 'indiGO ("the Society" or "we") complies' in en
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_pub_1_a_company_says_当社_when_its_policy_says_nothing(fmt: str) -> None:
+    policy = pp.example_policy("indigo_blue")
+    assert policy.controller.self_reference == ""
+    ja = _visible(pp.render_notice(policy, "ja", fmt), policy)
+    assert "株式会社インディゴブルー（以下「当社」といいます。）" in ja
+    assert "当社は、個人情報を次の目的の範囲内で利用し" in ja
+    en = _visible(pp.render_notice(policy, "en", fmt), policy)
+    assert 'Indigo Blue Co., Ltd. ("we") complies' in en
+
+
+def test_r_pub_1_a_self_reference_given_in_code_is_used_in_every_sentence() -> None:
+    policy = pp.example_policy("carbgem")
+    named = attrs.evolve(
+        policy.controller,
+        self_reference="当法人",
+        translations={
+            **policy.controller.translations,
+            "en": {**policy.controller.translations["en"], "self_reference": "the Corporation"},
+        },
+    )
+    ja = pp.render_notice(attrs.evolve(policy, controller=named), "ja")
+    assert "当社" not in ja
+    assert ja.count("当法人") >= 6  # introduced, then in each section that speaks of it
+    assert "委託は、あらかじめご本人の同意" in ja  # seed 004 L17: subcontractors on consent
+    context = notice_context(attrs.evolve(policy, controller=named), "en")
+    assert context["controller"]["self_reference"] == "the Corporation"
+
+
+@pytest.mark.parametrize(
+    ("ja", "en", "message"),
+    [
+        ("[name]", "the Society", "'ja' text is a placeholder"),
+        ("本会は個人情報を適切に取り扱います。", "the Society", "must be a short name"),
+        ("「本会」", "the Society", "must be a short name"),
+        ("the Society", "the Society", "must be written in 'ja'"),
+        ("本会", "本会", "must be written in 'en'"),
+    ],
+)
+def test_r_pub_1_a_self_reference_is_a_short_name_in_its_language(
+    ja: str, en: str, message: str
+) -> None:
+    data = pp.example_policy_path("indigo").read_text(encoding="utf-8")
+    data = data.replace(
+        'self_reference = { ja = "本会", en = "the Society" }',
+        f'self_reference = {{ ja = "{ja}", en = "{en}" }}',
+    )
+    with pytest.raises(pp.PolicyError, match=message) as info:
+        pp.policy_from_dict(tomllib.loads(data))
+    assert {p.location for p in info.value.problems} == {"controller.self_reference"}
+
+
+def test_r_pub_1_a_self_reference_needs_every_language_the_policy_publishes() -> None:
+    data = pp.example_policy_path("indigo").read_text(encoding="utf-8")
+    data = data.replace(
+        'self_reference = { ja = "本会", en = "the Society" }', 'self_reference = "本会"'
+    )
+    with pytest.raises(pp.PolicyError, match=r"controller\.self_reference: has no 'en' text"):
+        pp.policy_from_dict(tomllib.loads(data))
+
+
+# -- recipients of statistics -------------------------------------------------------------
+
+
+def _section(text: str, start: str, end: str = "\n#") -> str:
+    """The part of ``text`` from ``start`` to the next heading (empty if absent)."""
+    at = text.find(start)
+    if at < 0:
+        return ""
+    stop = text.find(end, at + len(start))
+    return text[at : stop if stop >= 0 else len(text)]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_pub_1_readers_of_statistics_are_listed_with_the_statistics_not_as_needing_consent(
+    fmt: str,
+) -> None:
+    """Seed 001 L34: the readers of the Society's anonymous event reports receive
+    statistics, which identify no one and need no consent (Art. 2(1), R-TPP-6)."""
+    policy = pp.example_policy("indigo")
+    ja = _visible(pp.render_notice(policy, "ja", fmt), policy)
+    reader = "本会のイベント報告（匿名の集計）の読者"
+    on_consent = _section(ja, "ご本人の同意をいただいた場合に限り", "委託")
+    assert reader not in on_consent
+    statistics = _section(ja, "統計データの提供", "Cookie")
+    assert reader in statistics
+    assert "個人情報に当たらないため、ご本人の同意を得ることなく提供します" in statistics
+    assert "今後のイベントの企画に向けて分析するため" in statistics  # what they come from
+    assert "集計の各区分は10人以上" in statistics
+    en = _visible(pp.render_notice(policy, "en", fmt), policy)
+    reader_en = "Readers of the Society's anonymous event reports"
+    assert reader_en not in _section(en, "With your consent only", "Entrustment")
+    statistics_en = _section(en, "Statistics\n" if fmt == "markdown" else "Statistics ", "Cookies")
+    assert reader_en in statistics_en
+    assert "without asking your consent" in statistics_en
+
+
+def test_r_pub_1_a_third_party_on_consent_and_a_reader_of_statistics_each_in_their_place() -> None:
+    policy = pp.example_policy("carbgem")
+    readers = pp.Recipient(
+        "readers",
+        title="業界団体",
+        kind=pp.RecipientKind.STATISTICS,
+        translations={"en": {"title": "Industry association"}},
+    )
+    policy = attrs.evolve(policy, recipients={**policy.recipients, "readers": readers})
+    ja = pp.render_notice(policy, "ja")
+    on_consent = _section(ja, "ご本人の同意をいただいた場合に限り")
+    assert "関連会社" in on_consent and "業界団体" not in on_consent
+    statistics = _section(ja, "### 統計データの提供")
+    # No purposes declared: the statistics of every statistics purpose.
+    assert "| 業界団体 | 年齢分布、趣味・嗜好の分布、ご利用履歴等の統計データを作成するため |" in (
+        statistics
+    )
+    context = notice_context(policy, "en")
+    assert [r["title"] for r in context["third_parties"]] == ["Affiliated company"]
+    assert [r["title"] for r in context["statistics_recipients"]] == ["Industry association"]

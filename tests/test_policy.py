@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 import pipolicy as pp
-from tests.factories import CONTROLLER_TOML, make_engine, make_policy
+from tests.factories import CONTRACT, CONTROLLER_TOML, make_engine, make_policy
 
 MINIMAL = f"""
 [policy]
@@ -404,3 +404,54 @@ def test_r_pub_1_art_32_1_complaints_go_to_the_contact_unless_published_apart() 
 def test_r_pub_1_every_example_policy_publishes_its_security_measures() -> None:
     for name in pp.example_policy_names():
         assert pp.example_policy(name).controller.security_measures, name
+
+
+@pytest.mark.parametrize(
+    ("change", "location"),
+    [
+        ({"items": {"email"}}, "recipients.readers.items"),
+        ({"purposes": {"service"}}, "recipients.readers.purposes"),
+        ({"contract": CONTRACT}, "recipients.readers.contract"),
+        ({"joint_use": "group-crm"}, "recipients.readers.joint_use"),
+    ],
+)
+def test_r_tpp_6_a_recipient_of_statistics_receives_no_personal_data(
+    change: dict[str, Any], location: str
+) -> None:
+    """A recipient of statistics (kind = "statistics") gets aggregates of statistics
+    purposes; anything that would give it personal data is refused."""
+    base = make_policy()
+    purposes = {
+        **base.purposes,
+        "stats": pp.Purpose("stats", items={"hobbies"}, statistics=True),
+    }
+    readers = pp.Recipient("readers", kind=pp.RecipientKind.STATISTICS, **change)
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(purposes=purposes, recipients={**base.recipients, "readers": readers})
+    assert locations(info.value) == {location}
+
+    fine = pp.Recipient("readers", kind=pp.RecipientKind.STATISTICS, purposes={"stats"})
+    policy = make_policy(purposes=purposes, recipients={**base.recipients, "readers": fine})
+    assert policy.recipients["readers"].kind is pp.RecipientKind.STATISTICS
+
+
+def test_r_tpp_6_a_recipient_of_statistics_needs_the_anonymized_ground(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + """
+[purposes.stats]
+items = ["email"]
+statistics = true
+
+[recipients.readers]
+kind = "statistics"
+
+[provision]
+grounds = ["consent"]
+"""
+    )
+    with pytest.raises(pp.PolicyError, match="needs 'anonymized'") as info:
+        pp.load_policy(write(tmp_path, text))
+    assert locations(info.value) == {"recipients.readers"}
+    fixed = text.replace('grounds = ["consent"]', 'grounds = ["consent", "anonymized"]')
+    assert pp.load_policy(write(tmp_path, fixed)).recipients["readers"].kind == "statistics"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -64,6 +65,35 @@ def test_r_tpp_6_policy_without_the_anonymized_ground_refuses() -> None:
     engine, _ = make_engine(stats_policy(provision_grounds={"consent", "entrustment", "joint_use"}))
     table = pp.aggregate(ROWS, ["hobbies"], min_group=3)
     assert not engine.check_statistics(recipient="partner", purpose="stats", table=table).allowed
+
+
+def test_r_tpp_6_a_recipient_of_statistics_gets_those_it_is_declared_for_and_no_data() -> None:
+    policy = stats_policy()
+    purposes = {
+        **policy.purposes,
+        "stats_hiring": pp.Purpose("stats_hiring", items={"resume"}, statistics=True),
+    }
+    readers = pp.Recipient("readers", kind=pp.RecipientKind.STATISTICS, purposes={"stats"})
+    engine, _ = make_engine(
+        attrs.evolve(
+            policy, purposes=purposes, recipients={**policy.recipients, "readers": readers}
+        )
+    )
+    table = pp.aggregate(ROWS, ["hobbies"], min_group=3)
+    assert engine.check_statistics(recipient="readers", purpose="stats", table=table).allowed
+
+    hiring = pp.Aggregate(("resume",), {("engineer",): 12})
+    other = engine.check_statistics(recipient="readers", purpose="stats_hiring", table=hiring)
+    assert not other.allowed
+    assert other.reasons == (
+        "'readers' receives the statistics of ['stats'] only, as the notice publishes",
+    )
+
+    s = engine.register_subject("customer-1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes="service", channel="web")
+    d = engine.check_provision(s, recipient="readers", items={"email"}, purpose="service")
+    assert not d.allowed
+    assert "only statistics" in d.reasons[0]
 
 
 def test_statistics_input_errors() -> None:

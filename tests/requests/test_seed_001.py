@@ -101,7 +101,7 @@ def test_r_req_2_the_full_procedure_for_each_applicant(
     assert delivered.media_type == "text/html"
     for value in RECORDS.values():
         assert value in delivered.content
-    assert "indiGO (the Society)" in delivered.content
+    assert "indiGO" in delivered.content
     assert engine.requests.get(r.id).statement == answer.statement
 
 

@@ -20,7 +20,7 @@ from ._support import EXAMPLES, example, example_data
 
 CORRECTED = {
     "indigo_blue": ("Indigo Blue Co., Ltd.", None),
-    "indigo": ("indiGO (the Society)", date(2020, 11, 11)),
+    "indigo": ("indiGO", date(2020, 11, 11)),
     "handling_agreement": (None, None),
     "blue_and_calm": ("BLUE&CALM TECHNOOGY L.L.C.", date(2019, 11, 27)),
     "carbgem": ("CarbGeM Inc.", None),

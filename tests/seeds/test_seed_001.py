@@ -224,6 +224,29 @@ def test_r_tpp_6_a_group_of_three_members_is_not_anonymous(engine: pp.Engine) ->
     assert d.basis is None
 
 
+def test_r_tpp_6_the_readers_of_anonymous_reports_never_receive_personal_data(
+    engine: pp.Engine,
+) -> None:
+    """L34 lets the Society disclose what cannot identify the person, nothing else: even
+    a consent does not make the readers of its reports recipients of personal data."""
+    s = attendee(engine)
+    engine.grant_consent(
+        s,
+        recipient="report_readers",
+        items={"event_feedback"},
+        evidence=pp.Evidence(method="signed-form", ref="consent-2020-12"),
+    )
+
+    d = engine.check_provision(
+        s, recipient="report_readers", items={"event_feedback"}, purpose="event_planning"
+    )
+
+    assert example("indigo").recipient("report_readers").kind is pp.RecipientKind.STATISTICS
+    assert not d.allowed
+    assert d.basis is None
+    assert any("only statistics" in r and "R-TPP-6" in r for r in d.reasons)
+
+
 # -- L36-L38: outsourced contractors bound to confidentiality ----------------------------
 
 

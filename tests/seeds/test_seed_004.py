@@ -239,7 +239,8 @@ def test_r_rec_1_a_provision_to_an_affiliate_is_recorded_for_three_years(
 
     assert record.required_by_law is True
     assert record.consent_id == consent.id
-    assert record.recipient_name == "Affiliated company"
+    # The record is the business's, in its default language (Japanese).
+    assert record.recipient_name == "関連会社"
     assert record.provided_at == NOW
     # Enforcement Rules Art. 21(iii): three years from the record. 2028 is a leap year, so
     # three years from 2026-11-22 is 1,096 days.

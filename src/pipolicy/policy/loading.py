@@ -290,7 +290,8 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     ctl = r.table(data, "controller", "")
     r.keys(
         ctl,
-        {"name", "address", "representative", "contact", "complaints", "security_measures"},
+        {"name", "address", "representative", "contact", "complaints", "security_measures"}
+        | {"self_reference"},
         "controller",
     )
     found: dict[str, dict[str, Any]] = {}
@@ -311,6 +312,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         contact=local(ctl, "contact", "controller"),
         complaints=local(ctl, "complaints", "controller"),
         security_measures=tuple(local(ctl, "security_measures", "controller", many=True)),
+        self_reference=local(ctl, "self_reference", "controller"),
         translations=translations(),
     )
     revised = r.day(meta, "revised", "policy")

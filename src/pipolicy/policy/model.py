@@ -109,6 +109,10 @@ class Controller:
     the security measures taken to protect the data (``security_measures``, Art. 23 as
     Art. 32(1)(iv) and the Cabinet Order require them published). The validator requires
     each, so a notice rendered from the policy is complete.
+
+    ``self_reference`` is how the business calls itself once named: 本会 for a society or
+    association, 当法人, 本学, 当院, "the Society"; empty, the notice's default (当社,
+    "we"), which suits a company.
     """
 
     name: str
@@ -117,6 +121,9 @@ class Controller:
     contact: str = ""
     complaints: str = ""
     security_measures: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    self_reference: str = ""
+    """The short name a notice uses for the business after naming it (Japanese notices
+    write it wherever they would say 当社). Empty: the notice's default for a company."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
@@ -231,6 +238,11 @@ class RecipientKind(str, enum.Enum):
     """A court, prosecutor, police, regulator or other public institution: receives data
     only on an order or request under the law (Art. 27(1)(i), (iv)), never on consent.
     One such recipient stands for any institution; the claim's justification names it."""
+    STATISTICS = "statistics"
+    """Receives only statistics that identify no one (Art. 2(1); R-TPP-6, R-USE-8): the
+    readers of a published report, a research partner given aggregates. Statistics are
+    not personal data, so no consent is asked; personal data never goes to it (except on
+    an exemption the law gives for any recipient)."""
 
     def __str__(self) -> str:
         return self.value

@@ -28,6 +28,7 @@ LOCALIZED: Mapping[str, tuple[str, ...]] = {
         "contact",
         "complaints",
         "security_measures",
+        "self_reference",
     ),
     "DataItem": ("title", "legal_retention"),
     "Purpose": ("title", "legal_retention"),

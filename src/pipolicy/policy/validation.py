@@ -311,9 +311,88 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             "the preliminary report is due promptly: 1 to 5 days (PPC guidelines: 3-5)",
         )
     _languages(add, policy)
+    _self_reference(add, policy)
+    _statistics_recipients(add, policy)
     _my_number(add, policy)
     _opt_out(add, policy)
     return problems
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_SELF_REFERENCE_MAX = 20
+"""A self-reference is a short noun (本会, 当法人, the Society), never a sentence."""
+
+
+def _self_reference(add: Callable[[str, str], None], policy: Policy) -> None:
+    """How the business calls itself in each language: a short noun in that language,
+    which the notice writes unquoted wherever it speaks of the business."""
+    controller = policy.controller
+    given: dict[str, object] = {}
+    if policy.languages:
+        given[policy.languages[0]] = controller.self_reference
+    for lang, texts in controller.translations.items():
+        if "self_reference" in texts:
+            given[lang] = texts["self_reference"]
+    for lang, value in sorted(given.items()):
+        where = "controller.self_reference"
+        if not isinstance(value, str):
+            add(where, 'must be text, e.g. { ja = "本会", en = "the Society" }')
+            continue
+        if not value:
+            continue
+        text = value.strip()
+        if placeholder(text):
+            add(where, f"the {lang!r} text is a placeholder: say how the business calls itself")
+        elif len(text) > _SELF_REFERENCE_MAX or any(ch in text for ch in '\n。.「」『』"“”'):
+            add(
+                where,
+                f"the {lang!r} text must be a short name (at most {_SELF_REFERENCE_MAX} "
+                "characters, no punctuation or quotes), such as 本会 or the Society",
+            )
+        elif (lang == "ja") != bool(_JAPANESE.search(text)):
+            add(
+                where,
+                f"the {lang!r} text must be written in {lang!r}: "
+                + ("本会, 当法人, 本学" if lang == "ja" else "the Society, the Association"),
+            )
+
+
+def _statistics_recipients(add: Callable[[str, str], None], policy: Policy) -> None:
+    """A recipient of statistics only (R-TPP-6) gets aggregates of statistics purposes,
+    never personal data: no items, no contract, no joint use, no opt-out."""
+    from pipolicy.policy.model import RecipientKind
+
+    for name, recipient in policy.recipients.items():
+        if recipient.kind is not RecipientKind.STATISTICS:
+            continue
+        where = f"recipients.{name}"
+        if "anonymized" not in policy.provision_grounds:
+            add(
+                where,
+                "a recipient of statistics needs 'anonymized' among the provision grounds "
+                "(R-TPP-6)",
+            )
+        if recipient.items:
+            add(
+                f"{where}.items",
+                "a recipient of statistics receives no personal data, so no items: "
+                "declare a third party (on consent) for that",
+            )
+        for purpose in sorted(recipient.purposes & policy.purposes.keys()):
+            if not policy.purposes[purpose].statistics:
+                add(
+                    f"{where}.purposes",
+                    f"{purpose!r} is not a statistics purpose (statistics = true): a recipient "
+                    "of statistics receives only their output",
+                )
+        arrangements = (
+            ("contract", recipient.contract),
+            ("joint_use", recipient.joint_use),
+            ("opt_out", recipient.opt_out),
+        )
+        for field, value in arrangements:
+            if value is not None:
+                add(f"{where}.{field}", "a recipient of statistics receives no personal data")
 
 
 def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:

@@ -67,6 +67,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
     purposes = policy.purposes
     c = policy.controller
     recipients = list(policy.recipients.values())
+    statistics_purposes = {name for name, p in purposes.items() if p.statistics}
 
     def recipient(r: Any) -> dict[str, Any]:
         return {
@@ -88,6 +89,9 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             "contact": t(c, "contact"),
             "complaints": t(c, "complaints") or t(c, "contact"),
             "security_measures": list(t(c, "security_measures")),
+            # How the business calls itself (本会, "the Society"); empty: the template's
+            # default, L.SELF_REFERENCE (当社, "we").
+            "self_reference": t(c, "self_reference"),
         },
         "version": policy.version,
         "revised": policy.revised,
@@ -125,6 +129,17 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "entrustees": [recipient(r) for r in recipients if r.kind is RecipientKind.ENTRUSTEE],
         "third_parties": [recipient(r) for r in recipients if r.kind is RecipientKind.THIRD_PARTY],
         "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
+        # Readers of anonymous statistics need no consent (Art. 2(1), R-TPP-6): they are
+        # listed with the statistics, never among the recipients on consent.
+        "statistics_recipients": [
+            {
+                "title": t(r) or r.name,
+                "purposes": titles(r.purposes or statistics_purposes, purposes),
+            }
+            for r in recipients
+            if r.kind is RecipientKind.STATISTICS
+        ],
+        "statistics_min_group": policy.statistics_min_group,
         "joint_uses": [
             {
                 "items": titles(j.items, items),
@@ -139,6 +154,9 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             if j.announced
         ],
         "consent_provision": "consent" in policy.provision_grounds,
+        # Entrustees the policy lets receive data only on consent (stricter than Art.
+        # 27(5)(i), seed 004 L17): the notice says so.
+        "entrustment_on_consent": "entrustment" not in policy.provision_grounds,
         "anonymized": "anonymized" in policy.provision_grounds,
         "exemptions": exemptions,
         "use_exemptions": use_exemptions,

@@ -123,6 +123,15 @@ def decide_provision(
             (ART_27_1, rclause),
             **ctx,
         )
+    if recipient.kind is RecipientKind.STATISTICS:
+        return Decision.deny(
+            (
+                f"{q.recipient!r} receives only statistics that identify no one: give it an "
+                "aggregate (engine.provide_statistics), never personal data (R-TPP-6)",
+            ),
+            (ART_27_1, rclause),
+            **ctx,
+        )
     if recipient.kind is RecipientKind.THIRD_PARTY and _referable_only(policy, facts, q.items):
         return _personally_referable(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:

@@ -17,7 +17,7 @@ import attrs
 
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy
+from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules.common import clause
 
 __all__ = ["Aggregate", "aggregate", "decide_statistics"]
@@ -81,6 +81,17 @@ def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggre
         reasons.append("the policy does not provide for anonymous statistics")
     if not p.statistics:
         reasons.append(f"purpose {purpose!r} is not a statistics purpose")
+    declared = policy.recipients.get(recipient)
+    if (
+        declared is not None
+        and declared.kind is RecipientKind.STATISTICS
+        and declared.purposes
+        and purpose not in declared.purposes
+    ):
+        reasons.append(
+            f"{recipient!r} receives the statistics of {sorted(declared.purposes)} only, "
+            "as the notice publishes"
+        )
     outside = set(table.dimensions) - p.all_items
     if outside:
         reasons.append(f"groups by items the purpose does not declare: {sorted(outside)}")
