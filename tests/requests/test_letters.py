@@ -528,3 +528,14 @@ def test_r_req_4_articles_are_cited_as_the_act_is(article: str, ja: str) -> None
     from pipolicy.requests.wording import wording
 
     assert wording("ja")("law", article=article) == ja
+
+
+def test_r_req_5_the_letter_quoted_in_the_docs_is_the_one_pipolicy_writes() -> None:
+    """docs/letters.md shows a Japanese disclosure letter in full: it is what its own
+    example renders, so the page cannot drift from the templates."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "letters.md").read_text("utf-8")
+    example = re.findall(r"^```python\n(.*?)^```", page, re.S | re.M)[0]
+    quoted = page.split("The letter above, in full", 1)[1].split("```text\n", 1)[1]
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "letters.md", "exec"), namespace)
+    assert quoted.split("```", 1)[0] == namespace["answer"].to_markdown()
