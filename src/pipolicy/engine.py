@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from os import PathLike
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -63,6 +64,7 @@ from pipolicy.errors import (
 )
 from pipolicy.incidents import IncidentRegister
 from pipolicy.policy.model import Policy
+from pipolicy.publishing.templates import TemplateDirs, template_dirs
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
 from pipolicy.rules.common import Actor, erased_items
@@ -175,6 +177,10 @@ class Engine:
     One engine per process, shared by every thread: it holds no per-call state, and each
     call is one unit of work on its own connection. ``close()`` (or ``with pp.Engine(...)
     as engine:``) releases the store's connections.
+
+    ``templates`` names directories whose ``<lang>/request_texts.j2`` (and letter
+    templates) replace pipolicy's: the statements the request workflow writes, and the
+    letters of the answers it returns, are worded by them (docs/letters.md).
     """
 
     def __init__(
@@ -184,6 +190,7 @@ class Engine:
         *,
         clock: Clock | None = None,
         ids: Callable[[], str] | None = None,
+        templates: TemplateDirs | str | PathLike[str] | None = None,
     ) -> None:
         if not isinstance(policy, Policy):
             raise InvalidInput("Engine needs a pipolicy.Policy: use pp.load_policy(path)")
@@ -201,6 +208,7 @@ class Engine:
         self.store: Store = store if store is not None else MemoryStore()  # type: ignore[assignment]
         self.clock: Clock = clock or SystemClock(policy.tz)
         self._ids = ids or (lambda: uuid.uuid4().hex)
+        self.templates: tuple[str, ...] = template_dirs(templates)
         self._requests: RequestService | None = None
         self._incidents: IncidentRegister | None = None
         self._complaints: ComplaintLog | None = None
@@ -1381,6 +1389,10 @@ class _RequestPort:
     @property
     def policy(self) -> Policy:
         return self._engine.policy
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        return self._engine.templates
 
     def now(self) -> datetime:
         return self._engine.now()

@@ -83,9 +83,14 @@ def test_r_req_2_the_full_procedure_for_each_applicant(
     s = member(engine, records)
     applicant, documents = APPLICANTS[who]
 
-    # L78: the application form and documents arrive by mail.
+    # L78: the application form and documents arrive by mail (answered in English here;
+    # test_letters.py answers the same in Japanese, the policy's default).
     r = engine.requests.submit(
-        pp.RequestKind.DISCLOSURE, subject=s, applicant=applicant, documents=documents()
+        pp.RequestKind.DISCLOSURE,
+        subject=s,
+        applicant=applicant,
+        documents=documents(),
+        language="en",
     )
     assert r.state is pp.RequestState.RECEIVED
     assert r.applicant == applicant
@@ -110,7 +115,7 @@ def refused_by_verification(
 ) -> pp.Request:
     s = member(engine, records)
     r = engine.requests.submit(
-        pp.RequestKind.DISCLOSURE, subject=s, applicant=applicant, documents=docs
+        pp.RequestKind.DISCLOSURE, subject=s, applicant=applicant, documents=docs, language="en"
     )
     return engine.requests.verify(r.id)
 
@@ -119,7 +124,9 @@ def refused_by_the_society(
     engine: pp.Engine, records: MemorySource, ground: pp.RefusalGround, explanation: str
 ) -> pp.Request:
     s = member(engine, records)
-    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[passport()])
+    r = engine.requests.submit(
+        pp.RequestKind.DISCLOSURE, subject=s, documents=[passport()], language="en"
+    )
     engine.requests.verify(r.id)
     answer = engine.requests.refuse(r.id, ground=ground, explanation=explanation)
     assert answer.ground is ground
@@ -128,7 +135,9 @@ def refused_by_the_society(
 
 def nothing_retained(engine: pp.Engine, records: MemorySource) -> pp.Request:
     s = engine.register_subject("member-new", category="member")  # nothing acquired yet
-    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[passport()])
+    r = engine.requests.submit(
+        pp.RequestKind.DISCLOSURE, subject=s, documents=[passport()], language="en"
+    )
     engine.requests.verify(r.id)
     answer = engine.requests.fulfil(r.id)
     assert answer.report is None
@@ -249,7 +258,16 @@ def test_r_req_10_documents_are_used_only_for_verification(
     assert acquired == {"name", "email", "consultation"}  # no document became personal data
 
 
-def test_r_req_7_information_held_under_the_law_is_not_deleted(store: Store) -> None:
+@pytest.mark.parametrize(
+    ("language", "duty"),
+    [
+        ("ja", "本会の規約に基づき5年間保存します"),
+        ("en", "kept 5 years under the association's statute"),
+    ],
+)
+def test_r_req_7_information_held_under_the_law_is_not_deleted(
+    store: Store, language: str, duty: str
+) -> None:
     # L162-L164: "Regarding the information held in accordance with relevant laws and
     # regulations, we may not be able to respond to requests for suspension or deletion."
     data: dict[str, Any] = tomllib.loads(POLICY.read_text(encoding="utf-8"))
@@ -261,14 +279,16 @@ def test_r_req_7_information_held_under_the_law_is_not_deleted(store: Store) -> 
     records = MemorySource()
     engine.register_source("member-records", records)
     s = member(engine, records)
-    r = engine.requests.submit(pp.RequestKind.DELETION, subject=s, documents=[passport()])
+    r = engine.requests.submit(
+        pp.RequestKind.DELETION, subject=s, documents=[passport()], language=language
+    )
     engine.requests.verify(r.id)
 
     answer = engine.requests.fulfil(r.id)
 
     assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
     assert [(k.item, k.ground) for k in answer.retained] == [("consultation", G.LEGAL_RETENTION)]
-    assert "kept 5 years under the association's statute" in answer.statement
+    assert duty in answer.statement  # in the request's language
     assert records.get(MEMBER) == {"consultation": RECORDS["consultation"]}
 
 

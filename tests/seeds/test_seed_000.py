@@ -633,7 +633,7 @@ def test_r_req_8_000_a_request_received_at_0830_jst_is_received_that_day_in_toky
     at = datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)
     engine, _ = start("indigo_blue", at, store)
     s = customer(engine)
-    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s)
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, language="en")
     assert r.due == datetime(2026, 12, 17, tzinfo=JST)  # the end of 16 December in Tokyo
     refused = engine.requests.refuse(
         r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="no ID"
@@ -641,3 +641,10 @@ def test_r_req_8_000_a_request_received_at_0830_jst_is_received_that_day_in_toky
     assert refused.statement is not None
     assert "received on 2026-12-02" in refused.statement
     assert "2026-12-01" not in refused.statement
+    # The same in Japanese, the policy's default language.
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s)
+    refused = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="本人確認書類なし"
+    )
+    assert "2026年12月2日に受け付けました" in refused.statement
+    assert "12月1日" not in refused.statement + refused.to_markdown()

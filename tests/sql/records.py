@@ -100,6 +100,7 @@ def records(n: int = 0, *, after: AuditEvent | None = None) -> Records:
         documents=(Document(DocumentKind.PASSPORT, date(2022, 4, 1), date(2032, 4, 1)),),
         details={"recipients": ["partner"], "reason": "provided without consent"},
         history=(("received", T0, "by mail"),),
+        language="ja",  # not the default: the column must keep it
     )
     events = []
     last = after

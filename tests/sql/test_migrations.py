@@ -90,8 +90,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -133,7 +133,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0008_later.py").write_text(source)
+    (scripts / "versions" / "0009_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -142,15 +142,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0007")  # the database as today's pipolicy leaves it
+        store.upgrade("0008")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0007"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0008
         assert store.revision() == "0008"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0009
+        assert store.revision() == "0009"
     finally:
         store.close()
 
@@ -177,8 +177,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -202,7 +202,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -223,6 +223,7 @@ def test_the_migration_scripts_ship_inside_the_package() -> None:
         "versions/0005_consent_foreign_info.py",
         "versions/0006_provision_country.py",
         "versions/0007_one_consent_in_force_per_scope.py",
+        "versions/0008_request_language.py",
     ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
@@ -294,6 +295,63 @@ def test_r_sec_3_0003_keeps_a_log_written_before_the_queue_and_chains_after_it(
         assert events[-1].entry == later
         assert events[-1].prev_hash == old.events[-1].hash
         assert verify_chain(events).ok
+    finally:
+        store.close()
+
+
+def test_r_req_4_0008_reads_requests_stored_before_as_answered_in_english(
+    shared_url: str,
+) -> None:
+    """A request stored by the 0007 schema was answered in English: after the upgrade it
+    reads as ``language="en"`` with the digest the log holds for it, and its letter,
+    rebuilt under a policy whose default language is Japanese, stays in English, the
+    language of its stored statement."""
+    import attrs
+
+    import pipolicy as pp
+    from pipolicy.backends.sql import rows
+    from pipolicy.backends.sql.tables import REQUESTS, SUBJECTS
+    from pipolicy.domain.binding import record_digest
+
+    old = records(0)
+    statement = (
+        "Re: your request for disclosure of retained personal data (request q-0), received "
+        "on 2026-04-01 (APPI Art. 33).\n\nWe cannot respond to your request because we "
+        "could not confirm your identity (ground: identity_unconfirmed; APPI Art. 37(1))."
+    )
+    answered = attrs.evolve(
+        old.request,
+        kind=pp.RequestKind.DISCLOSURE,
+        state=pp.RequestState.REFUSED,
+        ground=pp.RefusalGround.IDENTITY_UNCONFIRMED,
+        statement=statement,
+        details={},
+        history=(*old.request.history, ("refused", T0, "identity_unconfirmed")),
+        language="en",  # what every request was, before 0008
+    )
+    digest = record_digest(answered)
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0007")
+        row = rows.request_to_row(answered)
+        del row["language"]  # the 0007 table has no such column
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
+            conn.execute(sa.insert(REQUESTS).values(_as_written(REQUESTS, row)))
+        store.upgrade("0008")
+        with store.unit_of_work(read_only=True) as uow:
+            stored = uow.requests.get("q-0")
+        assert stored is not None and stored.language == "en"
+        assert_equivalent(stored, answered)
+        assert record_digest(stored) == digest
+        assert record_digest(attrs.evolve(stored, language="ja")) != digest
+
+        policy = pp.example_policy("indigo_blue")
+        assert policy.languages[0] == "ja"
+        engine = pp.Engine(policy, store=store)
+        letter = engine.requests.answer("q-0").to_markdown()
+        assert "**Outcome:** refused" in letter and "Indigo Blue Co., Ltd." in letter
+        assert statement.split("\n\n")[1] in letter
     finally:
         store.close()
 

@@ -3,12 +3,14 @@
 Templates are found by name, ``<lang>/<template>``: first in the directories an
 application passes (to change wording without forking pipolicy), then in the package.
 HTML templates (``*.html.j2``) escape every value; Markdown ones escape the characters
-Markdown gives meaning to, through the ``md`` filter.
+Markdown gives meaning to, through the ``md`` filter (``md_words`` in letters, which
+leaves an underscore inside a word alone).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from datetime import date
 from os import PathLike
@@ -19,7 +21,7 @@ from pipolicy.errors import InvalidInput
 from pipolicy.policy.texts import LANGUAGES
 from pipolicy.publishing.dates import format_date
 
-__all__ = ["environment", "render"]
+__all__ = ["TemplateDirs", "environment", "render", "template_dirs"]
 
 TemplateDirs = Sequence[str | PathLike[str]]
 
@@ -31,6 +33,16 @@ def _markdown(value: object) -> str:
     for ch in "\\`*_[]<>|#":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", " ")
+
+
+_MARKUP = re.compile(r"[\\`*\[\]<>|#]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+def _markdown_words(value: object) -> str:
+    """As :func:`_markdown`, but an underscore inside a word (``harm_to_person``), which
+    starts no emphasis in CommonMark, is left as it is: letters quote such identifiers,
+    and the Markdown a person may read raw should show them as they are."""
+    return _MARKUP.sub(lambda m: "\\" + m.group(0), str(value)).replace("\n", " ")
 
 
 def _label(key: str, table: dict[str, str]) -> str:
@@ -58,19 +70,26 @@ def _cached(dirs: tuple[str, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _markdown
+    env.filters["md_words"] = _markdown_words
     env.filters["label"] = _label
+    env.filters["quoted"] = repr  # an identifier as code shows it: 'newsletter'
     return env
+
+
+def template_dirs(templates: TemplateDirs | str | PathLike[str] | None) -> tuple[str, ...]:
+    """``templates`` as a tuple of directory names: one directory, several, or none."""
+    if templates is None:
+        return ()
+    if isinstance(templates, (str, PathLike)):
+        return (str(templates),)
+    if isinstance(templates, Sequence) and all(isinstance(d, (str, PathLike)) for d in templates):
+        return tuple(str(d) for d in templates)
+    raise InvalidInput("templates must be a directory, a list of directories, or None")
 
 
 def environment(templates: TemplateDirs | str | PathLike[str] | None = None) -> jinja2.Environment:
     """The environment, looking in ``templates`` (a directory, or several) first."""
-    if templates is None:
-        dirs: tuple[str, ...] = ()
-    elif isinstance(templates, (str, PathLike)):
-        dirs = (str(templates),)
-    else:
-        dirs = tuple(str(d) for d in templates)
-    return _cached(dirs)
+    return _cached(template_dirs(templates))
 
 
 def render(

@@ -15,6 +15,8 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.requests import Request
+from pipolicy.policy.model import Policy
+from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Answer, Retained, Withheld
 from pipolicy.requests.execution import recorded_sources
 from pipolicy.requests.grounds import recorded_grounds
@@ -72,7 +74,25 @@ def build(
             if isinstance(x, Mapping)
         ),
         grounds=tuple(attrs.evolve(g, at=policy.local(g.at)) for g in recorded_grounds(r)),
+        language=r.language,
+        timezone=policy.timezone,
+        titles=titles(policy, r.language),
+        templates=wf.port.templates,
     )
+
+
+def titles(policy: Policy, lang: str) -> dict[str, str]:
+    """The policy's items, purposes and recipients by ``"<kind>:<name>"``, titled in
+    ``lang``: what a letter needs to name them without the policy at hand."""
+    out: dict[str, str] = {}
+    for kind, entities in (
+        ("item", policy.items),
+        ("purpose", policy.purposes),
+        ("recipient", policy.recipients),
+    ):
+        for name, entity in entities.items():
+            out[f"{kind}:{name}"] = str(text_in(entity, "title", lang) or name)
+    return out
 
 
 def rebuild(wf: Workflow, r: Request) -> Answer:

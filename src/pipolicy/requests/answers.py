@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from os import PathLike
 from typing import Any
 
 import attrs
@@ -19,10 +20,13 @@ import attrs
 from pipolicy.domain.requests import RefusalGround, RequestKind, RequestState
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Controller
+from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.investigation import Finding, RecordedGround
 from pipolicy.requests.sources import SourceOutcome
 
 __all__ = ["METHODS", "Answer", "Rendition", "Retained", "Withheld"]
+
+Templates = TemplateDirs | str | PathLike[str] | None
 
 METHODS = frozenset({"mail", "electronic"})
 """How an answer is delivered: by post as a printed letter, or electronically as JSON."""
@@ -54,10 +58,6 @@ class Withheld:
     explanation: str
     item: str | None = None
     record_id: str | None = None
-
-    @property
-    def name(self) -> str:
-        return self.item if self.item is not None else f"record {self.record_id}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -99,6 +99,12 @@ class Answer:
     what the investigation of pipolicy's records showed. ``withheld`` lists the parts of
     a disclosure withheld on a ground of Art. 33(2), and ``grounds`` the grounds of
     Art. 35 the business recorded for a deletion or suspension.
+
+    ``language`` is the request's: the statement is written in it, and the letters are
+    laid out in it. ``timezone`` (the policy's) dates the letters' tables, ``titles``
+    names the policy's items, purposes and recipients in that language (``"item:email"``
+    -> ``"メールアドレス"``), and ``templates`` are the directories the engine words its
+    texts with (``pp.Engine(policy, templates=...)``), looked in first by the letters.
     """
 
     request_id: str
@@ -118,6 +124,10 @@ class Answer:
     findings: tuple[Finding, ...] = ()
     withheld: tuple[Withheld, ...] = ()
     grounds: tuple[RecordedGround, ...] = ()
+    language: str = "en"
+    timezone: str | None = None
+    titles: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    templates: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
 
     def to_dict(self) -> dict[str, object]:
         """The whole answer as a JSON-ready dict (the electronic form)."""
@@ -137,28 +147,33 @@ class Answer:
             "findings": [f.to_dict() for f in self.findings],
             "withheld": [w.to_dict() for w in self.withheld],
             "grounds": [g.to_dict() for g in self.grounds],
+            "language": self.language,
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
 
-    def to_markdown(self) -> str:
-        """A printable letter in Markdown."""
+    def to_markdown(self, *, templates: Templates = None, era: bool = False) -> str:
+        """A printable letter in Markdown, in the answer's language. ``templates`` are
+        directories whose ``<lang>/letter.md.j2`` or ``request_texts.j2`` replace
+        pipolicy's (default: the engine's); ``era`` dates a Japanese letter 令和8年12月2日."""
         from pipolicy.requests.letters import markdown_letter
 
-        return markdown_letter(self)
+        return markdown_letter(self, templates=templates, era=era)
 
-    def to_html(self) -> str:
-        """A printable letter as a standalone HTML page."""
+    def to_html(self, *, templates: Templates = None, era: bool = False) -> str:
+        """A printable letter as a standalone HTML page (``<lang>/letter.html.j2``)."""
         from pipolicy.requests.letters import html_letter
 
-        return html_letter(self)
+        return html_letter(self, templates=templates, era=era)
 
-    def render(self, method: str | None = None) -> Rendition:
+    def render(
+        self, method: str | None = None, *, templates: Templates = None, era: bool = False
+    ) -> Rendition:
         """The answer in the delivery method asked for (default: the request's own)."""
         how = method or self.method
         if how == "electronic":
             return Rendition("application/json", self.to_json())
         if how == "mail":
-            return Rendition("text/html", self.to_html())
+            return Rendition("text/html", self.to_html(templates=templates, era=era))
         raise InvalidInput(f"unknown method {how!r}: use one of {sorted(METHODS)}")

@@ -8,6 +8,7 @@ an exemption, entrustment, joint use or succession. The values come from the
 application's data sources; everything else from pipolicy's own records. Items a source
 holds that pipolicy has no acquisition record for are listed too, marked
 ``"recorded": false``: the person is owed them, and the business should find out why.
+Titles (of items, purposes, the controller) are in the request's language.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.requests.language import LANG
 from pipolicy.rules.common import erased_items
 
 __all__ = [
@@ -70,19 +70,21 @@ def holdings(
     return held
 
 
-def _purpose_title(policy: Policy, name: str) -> str:
+def _purpose_title(policy: Policy, name: str, lang: str) -> str:
     declared = policy.purposes.get(name)
-    return (declared and text_in(declared, "title", LANG)) or name
+    return (declared and text_in(declared, "title", lang)) or name
 
 
-def controller_entry(policy: Policy) -> dict[str, object]:
+def controller_entry(policy: Policy, lang: str | None = None) -> dict[str, object]:
+    """Who answers, in ``lang`` (the policy's default language when None)."""
+    lang = lang or policy.languages[0]
     c = policy.controller
     return {
-        "name": text_in(c, "name", LANG),
-        "address": text_in(c, "address", LANG),
-        "representative": text_in(c, "representative", LANG),
-        "contact": text_in(c, "contact", LANG),
-        "window": text_in(policy.requests, "window", LANG),
+        "name": text_in(c, "name", lang),
+        "address": text_in(c, "address", lang),
+        "representative": text_in(c, "representative", lang),
+        "contact": text_in(c, "contact", lang),
+        "window": text_in(policy.requests, "window", lang),
     }
 
 
@@ -191,7 +193,7 @@ def _header(policy: Policy, request: Request, now: datetime) -> dict[str, object
         "request_id": request.id,
         "kind": request.kind.value,
         "generated_at": now.isoformat(),
-        "controller": controller_entry(policy),
+        "controller": controller_entry(policy, request.language),
         "policy_version": policy.version,
     }
 
@@ -231,7 +233,7 @@ def disclosure_report(
         items.append(
             {
                 "item": item,
-                "title": (declared and text_in(declared, "title", LANG)) or item,
+                "title": (declared and text_in(declared, "title", request.language)) or item,
                 "special_care": bool(declared and declared.special_care),
                 "values": {
                     src: jsonable(data[item])
@@ -248,7 +250,8 @@ def disclosure_report(
         **_header(policy, request, now),
         "items": items,
         "purposes": [
-            {"name": p, "title": _purpose_title(policy, p)} for p in sorted(purposes_named)
+            {"name": p, "title": _purpose_title(policy, p, request.language)}
+            for p in sorted(purposes_named)
         ],
         "consents": [consent_entry(c, now) for c in facts.consents],
         "provision_records": records,
@@ -271,7 +274,7 @@ def purposes_report(
         "purposes": [
             {
                 "name": p,
-                "title": _purpose_title(policy, p),
+                "title": _purpose_title(policy, p, request.language),
                 "items": sorted(items),
             }
             for p, items in sorted(by_purpose.items())

@@ -17,11 +17,9 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.disclosure import (
@@ -34,12 +32,12 @@ from pipolicy.requests.disclosure import (
 from pipolicy.requests.execution import apply_each, call_source, record, restrict
 from pipolicy.requests.grounds import findings as relevant_findings
 from pipolicy.requests.intake import check_changes
-from pipolicy.requests.language import LANG
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.sources import SourceFailed, SourceOutcome
-from pipolicy.requests.statements import fulfilment_statement
+from pipolicy.requests.statements import fulfilment_statement, record_label
 from pipolicy.requests.withholding import withheld, withhold_all
+from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Context, Workflow, scope
 
 K = RequestKind
@@ -65,9 +63,10 @@ def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) 
     return suspend(wf, ctx)
 
 
-def not_retained(wf: Workflow, r: Request, explanation: str) -> Answer:
-    """Refuse ``r`` on ``not_retained``: nothing it asks about is held."""
-    new = refused(wf, r, G.NOT_RETAINED, explanation, wf.port.now())
+def not_retained(wf: Workflow, r: Request, why: str, **facts: object) -> Answer:
+    """Refuse ``r`` on ``not_retained``: nothing it asks about is held; ``why`` names
+    the macro that words the explanation (``no_data``, ``no_records``...)."""
+    new = refused(wf, r, G.NOT_RETAINED, wf.words(r)(why, **facts), wf.port.now())
     return build(
         wf,
         wf.save(new, [("request.refused", {"ground": G.NOT_RETAINED.value, "by": "fulfilment"})]),
@@ -111,12 +110,6 @@ def complete(
     return wf.save(new, [("request.fulfilled", payload)])
 
 
-def record_label(policy: Policy, record: ProvisionRecord) -> str:
-    """How a statement names a provision record: its date, recipient and id, no values."""
-    day = policy.local_date(record.provided_at).isoformat()
-    return f"of {day} to {record.recipient_name} ({record.id})"
-
-
 def disclose(wf: Workflow, ctx: Context) -> Answer:
     """A disclosure (Art. 33(1)): pipolicy's records and every source's export."""
     policy = wf.policy
@@ -141,7 +134,7 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
     if named:
         present &= named
     listed = disclosed_records(ctx.provisions, named)
-    labels = {p.id: record_label(policy, p) for p in listed}
+    labels = {p.id: record_label(policy, p, r.language) for p in listed}
     # Withholding covers only what the answer would have disclosed: naming anything
     # else would tell the person it is held.
     applied = [
@@ -152,11 +145,7 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
     w_items = frozenset(w.item for w in applied if w.item is not None)
     w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
     if not present:
-        return not_retained(
-            wf,
-            r,
-            "we hold no personal data about you" + (" among the items you named" if named else ""),
-        )
+        return not_retained(wf, r, "no_data", named=bool(named))
     if w_items == present and w_records == set(labels):
         return withhold_all(wf, r, applied, labels)
     report = disclosure_report(
@@ -175,29 +164,24 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
     # personal data itself, so the statement and the records only count them.
     items = [i for i in reported if i in policy.items]
     others = len(reported) - len(items)
-    listing = items + (
-        [f"{others} more under names our privacy policy does not use"] if others else []
-    )
     records = report["provision_records"]
     assert isinstance(records, list)
     if applied:
         report["withheld"] = [w.to_dict() for w in applied]
-    disclosed = (
-        f"We disclose the personal data we retain about you: {len(reported)} item(s) "
-        f"({', '.join(listing)})."
-        if reported
-        else "We disclose none of the items of personal data we retain about you (see below)."
-    )
+    words = wf.words(r)
     body = [
-        disclosed,
-        "The enclosed report lists, for each item, its purposes of use and when, how "
-        "and from where we acquired it, your consents with their history, and our "
-        f"records of providing your personal data to others ({len(records)} record(s)).",
+        words(
+            "disclosed",
+            count=len(reported),
+            items=named_in(policy.items, items, r.language),
+            others=others,
+        ),
+        words("report_enclosed", records=len(records)),
     ]
     not_held = named - set(items) - w_items
     state = RequestState.PARTIALLY_FULFILLED if not_held or applied else RequestState.FULFILLED
     statement = fulfilment_statement(
-        policy, r, body, not_held=not_held, withheld=applied, labels=labels
+        words, policy, r, body, not_held=not_held, withheld=applied, labels=labels
     )
     # Reading is harmless to repeat, so exports are recorded only with the answer.
     r = attrs.evolve(r, details={**r.details, "sources": {o.source: o.to_dict() for o in outcomes}})
@@ -215,10 +199,12 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
     purposes = report["purposes"]
     assert isinstance(purposes, list)
     if not purposes:
-        return not_retained(wf, r, "we hold no personal data about you")
-    listed = "; ".join(f"{p['title']} ({p['name']})" for p in purposes)
-    body = [f"The purposes of use of the personal data we retain about you are: {listed}."]
-    statement = fulfilment_statement(wf.policy, r, body)
+        return not_retained(wf, r, "no_data", named=False)
+    words = wf.words(r)
+    body = [
+        words("purposes", purposes=[{"name": p["name"], "title": p["title"]} for p in purposes])
+    ]
+    statement = fulfilment_statement(words, wf.policy, r, body)
     done = complete(wf, r, RequestState.FULFILLED, statement)
     return build(wf, done, report=report)
 
@@ -229,8 +215,8 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
     named = scope(r)
     listed = disclosed_records(ctx.provisions, named)
     if not listed:
-        return not_retained(wf, r, "we hold no record of providing your personal data to others")
-    labels = {p.id: record_label(wf.policy, p) for p in listed}
+        return not_retained(wf, r, "no_records")
+    labels = {p.id: record_label(wf.policy, p, r.language) for p in listed}
     applied = [w for w in withheld(r) if w.record_id in labels]
     w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
     if w_records == set(labels):
@@ -240,16 +226,13 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
     )
     records = report["provision_records"]
     assert isinstance(records, list)
-    body = [
-        f"We disclose our {len(records)} record(s) of providing your personal data to "
-        "others: the date, the recipient, the items, the purpose and the basis of each "
-        "are listed in the enclosed report."
-    ]
+    words = wf.words(r)
+    body = [words("records_disclosed", count=len(records))]
     extra: dict[str, object] = {}
     if applied:
         report["withheld"] = extra["withheld"] = [w.to_dict() for w in applied]
     state = RequestState.PARTIALLY_FULFILLED if applied else RequestState.FULFILLED
-    statement = fulfilment_statement(wf.policy, r, body, withheld=applied, labels=labels)
+    statement = fulfilment_statement(words, wf.policy, r, body, withheld=applied, labels=labels)
     done = complete(wf, r, state, statement, items=(), **extra)
     return build(wf, done, report=report)
 
@@ -270,7 +253,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             "application's sources; call engine.register_source(name, source) first"
         )
     if not holdings(ctx.facts, ctx.now):
-        return not_retained(wf, r, "we hold no personal data about you to correct")
+        return not_retained(wf, r, "nothing_to_correct")
     wanted = dict(changes)
     r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
     applied: dict[str, str] = {}
@@ -279,15 +262,20 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         applied[item] = next((a for a in actions if a != "not_held"), "not_held")
     not_held = {i for i, a in applied.items() if a == "not_held"}
     if not_held == set(applied):
-        return not_retained(wf, r, "none of the items you asked to correct is held")
+        return not_retained(wf, r, "none_corrected")
     done_items = {i: a for i, a in applied.items() if a != "not_held"}
+    words = wf.words(r)
     body = [
-        "We corrected the contents of your personal data as you asked: "
-        + ", ".join(f"{i} ({a})" for i, a in sorted(done_items.items()))
-        + "."
+        words(
+            "corrected",
+            changes=[
+                {**entry, "action": done_items[entry["name"]]}
+                for entry in named_in(wf.policy.items, done_items, r.language)
+            ],
+        )
     ]
     state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
-    statement = fulfilment_statement(wf.policy, r, body, not_held=not_held)
+    statement = fulfilment_statement(words, wf.policy, r, body, not_held=not_held)
     done = complete(
         wf,
         r,
@@ -312,11 +300,7 @@ def held_scope(
 
 def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     """Refuse ``r`` on ``not_retained``: none of the items it reaches is held."""
-    return not_retained(
-        wf,
-        r,
-        "we hold no personal data about you" + (" among the items you named" if named else ""),
-    )
+    return not_retained(wf, r, "no_data", named=bool(named))
 
 
 def delete(wf: Workflow, ctx: Context) -> Answer:
@@ -328,7 +312,9 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         return nothing_held(wf, r, named)
     held = frozenset(held_by)
     held_for = {item: {p for acq in acqs for p in acq.purposes} for item, acqs in held_by.items()}
-    duties = {i: wf.policy.retention_duty(i, held_for.get(i, ()), LANG) for i in sorted(reached)}
+    duties = {
+        i: wf.policy.retention_duty(i, held_for.get(i, ()), r.language) for i in sorted(reached)
+    }
     retained = {i: why for i, why in duties.items() if why}
     erasable = reached - set(retained)
     findings, summary = relevant_findings(wf, ctx)
@@ -343,14 +329,13 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))
     kept = [Retained(i, why) for i, why in sorted(retained.items())]
     not_held = named - held
+    words = wf.words(r)
     body = []
     if erasable:
-        body.append(
-            f"We deleted the following items of your personal data: "
-            f"{', '.join(sorted(erasable))}. We will not use them again."
-        )
+        body.append(words("deleted", items=named_in(wf.policy.items, erasable, r.language)))
     state = RequestState.PARTIALLY_FULFILLED if retained or not_held else RequestState.FULFILLED
     statement = fulfilment_statement(
+        words,
         wf.policy,
         r,
         body,
@@ -392,22 +377,21 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
     r, outcomes = apply_each(
         wf, r, "restrict", lambda s: s.restrict(ctx.ref, kind, reached, purposes)
     )
-    if kind is RestrictionKind.SUSPEND_USE:
-        what = "using"
-    elif recipients:
-        what = f"providing to {', '.join(sorted(recipients))}"
-    else:
-        what = "providing to others"
-    items_text = ", ".join(sorted(named)) if named else "all items"
-    for_text = f" for the purposes {', '.join(sorted(purposes))}" if purposes else ""
+    policy, lang = wf.policy, r.language
+    words = wf.words(r)
     body = [
-        f"From {wf.policy.local_date(ctx.now).isoformat()} we have stopped {what} your personal data "
-        f"({items_text}){for_text}. Any such use is refused from now on, "
-        f"citing this request."
+        words(
+            "suspended",
+            since=policy.local_date(ctx.now),
+            use=kind is RestrictionKind.SUSPEND_USE,
+            recipients=named_in(policy.recipients, recipients, lang),
+            items=named_in(policy.items, named, lang),
+            purposes=named_in(policy.purposes, purposes, lang),
+        )
     ]
     not_held = named - held
     state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
-    statement = fulfilment_statement(wf.policy, r, body, not_held=not_held, findings=summary)
+    statement = fulfilment_statement(words, policy, r, body, not_held=not_held, findings=summary)
     done = complete(
         wf,
         r,

@@ -124,4 +124,6 @@ def findings(wf: Workflow, ctx: Context) -> tuple[tuple[Finding, ...], str | Non
     """The relevant findings, and the paragraph saying what was checked and what the
     business found (when there is something to say: a finding or a recorded ground)."""
     inv = investigation(wf, ctx)
-    return inv.relevant, (inv.summary() if inv.relevant or inv.recorded else None)
+    words = wf.words(ctx.request)
+    summary = inv.summary(words.lang, words.dirs) if inv.relevant or inv.recorded else None
+    return inv.relevant, summary

@@ -65,6 +65,19 @@ def fee_for(policy: Policy, kind: RequestKind) -> int:
     return int(policy.requests.fees.get(kind, 0)) if kind in FEE_KINDS else 0
 
 
+def check_language(policy: Policy, language: object) -> str:
+    """The language a request is answered in: one the policy publishes in, its default
+    (the first of ``policy.languages``) when None."""
+    if language is None:
+        return policy.languages[0]
+    if not isinstance(language, str) or language not in policy.languages:
+        raise InvalidInput(
+            f"language must be one the policy publishes in: {list(policy.languages)} "
+            "(add a language to [policy] languages, with its texts)"
+        )
+    return language
+
+
 def check_documents(documents: Iterable[Document]) -> tuple[Document, ...]:
     """The documents as given, checked: pp.Document values whose dates make sense."""
     if isinstance(documents, Document) or not isinstance(documents, Iterable):
@@ -158,9 +171,11 @@ def submit(
     documents: Iterable[Document],
     method: str,
     details: Mapping[str, object] | None,
+    language: str | None = None,
 ) -> Request:
     """The step :meth:`RequestService.submit`."""
     k = member(RequestKind, kind, "request kind")
+    lang = check_language(wf.policy, language)
     wf.port.subject_id(subject)
     who = applicant if applicant is not None else Applicant.person()
     if not isinstance(who, Applicant):
@@ -189,6 +204,7 @@ def submit(
             documents=docs,
             details=clean,
             history=(("received", now, f"from {who.kind.value}, answer by {method}"),),
+            language=lang,
         )
         uow.requests.add(r)
         wf.audit(
@@ -197,6 +213,7 @@ def submit(
             r,
             applicant=who.kind.value,
             method=method,
+            language=lang,
             documents=[{"kind": d.kind.value, "holder": d.holder} for d in docs],
             due=r.due.isoformat(),
             fee=r.fee,
@@ -238,8 +255,9 @@ def verify(wf: Workflow, request_id: str) -> Request:
             return new
         ground = result.ground
         assert ground is not None
-        explanation = "; ".join(p.message for p in result.problems) + (
-            ". Please submit a new request with the documents listed in our procedure."
+        explanation = wf.words(r)(
+            "verification_failed",
+            problems=[{"note": p.note, "facts": dict(p.facts)} for p in result.problems],
         )
         new = refused(wf, r, ground, explanation, now, details)
         uow.requests.update(new)

@@ -49,10 +49,11 @@ from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Art35Ground, RequestKind
 from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.publishing.templates import TemplateDirs
+from pipolicy.requests.wording import wording
 from pipolicy.rules.common import ART_27_1, ART_31, ART_35
 
 __all__ = [
-    "GROUND_TITLES",
     "SUPPORTS",
     "Finding",
     "FindingKind",
@@ -105,15 +106,27 @@ so without their permission (R-USE-7 is the business's own, stricter, promise)."
 class Finding:
     """One thing the records show. ``evidence`` points at it (``audit:12``,
     ``acquisition:<id>``, ``provision:<id>``). ``denied`` marks an attempt pipolicy
-    refused at the time: evidence of the attempt, never a ground."""
+    refused at the time: evidence of the attempt, never a ground.
+
+    ``note`` names what was found and ``facts`` holds its particulars (purpose, recipient
+    and policy names, dates as ISO strings, all JSON-ready); ``<lang>/request_texts.j2``
+    words them, for the business (:attr:`summary`, in English) and for the person's
+    letter (in the request's language).
+    """
 
     kind: FindingKind
     at: datetime
     rule: str
     evidence: str
-    summary: str
+    note: str
     items: frozenset[str] = frozenset()
     denied: bool = False
+    facts: Mapping[str, object] = attrs.field(factory=dict)
+
+    @property
+    def summary(self) -> str:
+        """What was found, in English (the words of ``en/request_texts.j2``)."""
+        return wording("en")("finding", note=self.note, facts=dict(self.facts), titles={})
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -122,26 +135,11 @@ class Finding:
             "rule": self.rule,
             "evidence": self.evidence,
             "summary": self.summary,
+            "note": self.note,
+            "facts": dict(self.facts),
             "items": sorted(self.items),
             "denied": self.denied,
         }
-
-
-GROUND_TITLES: Mapping[Art35Ground, str] = {
-    Art35Ground.LEAK: (
-        "a leak, loss or damage of your personal data that we must report to the "
-        "Personal Information Protection Commission"
-    ),
-    Art35Ground.HARM_TO_RIGHTS: (
-        "our handling of your personal data is likely to harm your rights or legitimate interests"
-    ),
-    Art35Ground.IMPROPER_USE: (
-        "your personal data was used by a method that may encourage or induce illegal or "
-        "unjust acts"
-    ),
-    Art35Ground.NO_LONGER_NEEDED: "we no longer need to use your personal data",
-}
-"""The grounds the business records, in the words of the person's letter."""
 
 
 @attrs.frozen
@@ -154,10 +152,6 @@ class RecordedGround:
     article: str
     explanation: str
     at: datetime
-
-    @property
-    def title(self) -> str:
-        return GROUND_TITLES[self.ground]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -175,13 +169,6 @@ class RecordedGround:
             str(data["explanation"]),
             datetime.fromisoformat(str(data["at"])),
         )
-
-
-_CHECKED = "We checked our records of acquiring, using and providing your personal data."
-_UNSEEN = (
-    " Those records cannot show a leak we must report (APPI Art. 26), handling likely to "
-    "harm your rights or legitimate interests, or use by improper methods (APPI Art. 19)."
-)
 
 
 @attrs.frozen
@@ -223,37 +210,27 @@ class Investigation:
         the business recorded?"""
         return bool(self.grounds) or bool(self.recorded)
 
-    def summary(self) -> str:
-        """One paragraph for the person's letter: what was checked and what it showed
-        (counts by kind, never details), then the grounds the business found itself.
+    def summary(self, lang: str = "en", templates: TemplateDirs | str | None = None) -> str:
+        """One paragraph for the person's letter, in ``lang``: what was checked and what
+        it showed (counts by kind, never details), then the grounds the business found
+        itself. ``templates`` are directories whose ``<lang>/request_texts.j2`` words it.
 
         It never says that no ground exists: the records cannot show every ground of
         Art. 35, and deciding is the business's part.
         """
         grounds = self.grounds
-        attempts = len(self.relevant) - len(grounds)
-        if grounds:
-            counts: dict[str, int] = {}
-            for f in grounds:
-                counts[_TITLES[f.kind]] = counts.get(_TITLES[f.kind], 0) + 1
-            listed = "; ".join(f"{title}: {n}" for title, n in counts.items())
-            text = f"{_CHECKED} They show: {listed}."
-        else:
-            text = f"{_CHECKED} They show no acquisition, use or provision without the basis it needed."
-        if attempts:
-            text += (
-                f" They show {attempts} attempt(s) of such handling that were refused at "
-                "the time; a refused attempt is not counted as a ground."
-            )
-        if self.recorded:
-            found = "; ".join(f"{g.title} ({g.article}): {g.explanation}" for g in self.recorded)
-            text += (
-                " Beyond those records, we decided that your request is founded on the "
-                f"following ground(s): {found}."
-            )
-        else:
-            text += _UNSEEN
-        return text
+        counts: dict[str, int] = {}
+        for f in grounds:
+            counts[f.kind.value] = counts.get(f.kind.value, 0) + 1
+        return wording(lang, templates)(
+            "investigation",
+            grounds=[{"kind": k, "count": n} for k, n in counts.items()],
+            attempts=len(self.relevant) - len(grounds),
+            recorded=[
+                {"ground": g.ground.value, "article": g.article, "explanation": g.explanation}
+                for g in self.recorded
+            ],
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -266,15 +243,6 @@ class Investigation:
             "grounds": [f.evidence for f in self.grounds],
             "recorded": [g.to_dict() for g in self.recorded],
         }
-
-
-_TITLES = {
-    FindingKind.USE_BEYOND_PURPOSE: "use beyond the notified purposes",
-    FindingKind.USE_WITHOUT_CONSENT: "use without the consent it needed",
-    FindingKind.IMPROPER_ACQUISITION: "acquisition without a notified purpose or required consent",
-    FindingKind.PROVISION_WITHOUT_BASIS: "provision to a third party without consent or legal basis",
-    FindingKind.NO_LONGER_NEEDED: "data no longer needed for its purposes",
-}
 
 
 def _lapsed(consents: Iterable[Consent], purpose: object, at: datetime) -> bool:
@@ -320,10 +288,10 @@ def _denied_use(
             e.at,
             "R-USE-7",
             where,
-            f"use for purpose {purpose!r}, which needs the person's permission first, was "
-            "attempted without it and refused",
+            "use_needs_permission",
             items,
             denied=True,
+            facts={"purpose": purpose},
         )
     if _lapsed(consents, purpose, e.at):
         return Finding(
@@ -331,10 +299,10 @@ def _denied_use(
             e.at,
             "R-CON-2",
             where,
-            f"use for purpose {purpose!r} after the person's consent to it had ended was "
-            "attempted and refused",
+            "use_after_consent_ended",
             items,
             denied=True,
+            facts={"purpose": purpose},
         )
     # A linkage refused (R-PRI-1) is a use beyond what was notified; logs written before
     # that denial cited Arts. 17 and 21 cited Art. 31 instead.
@@ -344,9 +312,10 @@ def _denied_use(
             e.at,
             "R-USE-4",
             where,
-            f"use for purpose {purpose!r} beyond the notified purposes was attempted and refused",
+            "use_beyond_purpose",
             items,
             denied=True,
+            facts={"purpose": purpose},
         )
     return None
 
@@ -367,11 +336,11 @@ def _allowed_use(
     purpose = p.get("purpose")
     c = consents.get(str(p.get("consent_id") or ""))
     if c is None or c.scope.purpose != purpose:
-        problem = "rests on no consent of this person to that purpose"
+        problem = "no_consent"
     elif not c.active_at(e.at):
-        problem = "was made when the consent it rests on was not in force"
+        problem = "consent_not_in_force"
     elif not c.scope.covers_items(items):
-        problem = "used items the consent does not cover"
+        problem = "items_not_covered"
     else:
         return None
     notified = frozenset().union(
@@ -382,7 +351,13 @@ def _allowed_use(
     else:
         kind, rule = FindingKind.USE_BEYOND_PURPOSE, "R-USE-4"
     return Finding(
-        kind, e.at, rule, f"audit:{e.seq}", f"the use for purpose {purpose!r} {problem}", items
+        kind,
+        e.at,
+        rule,
+        f"audit:{e.seq}",
+        "use_without_valid_consent",
+        items,
+        facts={"purpose": purpose, "problem": problem},
     )
 
 
@@ -414,9 +389,10 @@ def _from_audit(
                 e.at,
                 "R-ACQ-1",
                 where,
-                f"acquisition for purpose(s) {p.get('purpose')!r} was attempted and refused",
+                "acquisition_refused",
                 items,
                 denied=True,
+                facts={"purpose": p.get("purpose")},
             )
         elif e.kind == "provision.denied" and ART_27_1 in cites:
             found = Finding(
@@ -424,10 +400,10 @@ def _from_audit(
                 e.at,
                 "R-TPP-1",
                 where,
-                f"provision to {p.get('recipient')!r} without consent or another basis was "
-                "attempted and refused",
+                "provision_refused",
                 items,
                 denied=True,
+                facts={"recipient": p.get("recipient")},
             )
         if found is not None:
             findings.append(found)
@@ -461,9 +437,9 @@ def _acquisitions(
                     acq.acquired_at,
                     "R-USE-1",
                     where,
-                    "acquired without a purpose the policy declares"
-                    + (f" (undeclared: {undeclared})" if undeclared else ""),
+                    "acquired_without_purpose",
                     acq.items,
+                    facts={"undeclared": undeclared},
                 )
             )
             continue
@@ -474,9 +450,9 @@ def _acquisitions(
                     now,
                     "R-USE-2",
                     where,
-                    f"acquired (under policy version {acq.policy_version!r}) only for "
-                    f"purposes the policy no longer declares: {undeclared}",
+                    "purposes_dropped",
                     acq.items,
+                    facts={"policy_version": acq.policy_version, "undeclared": undeclared},
                 )
             )
             continue
@@ -496,8 +472,9 @@ def _acquisitions(
                             acq.acquired_at,
                             "R-USE-7",
                             where,
-                            f"collected for purpose {p.name!r} without the permission it needs first",
+                            "collected_without_permission",
                             acq.items,
+                            facts={"purpose": p.name},
                         )
                     )
             special = frozenset(
@@ -510,7 +487,7 @@ def _acquisitions(
                         acq.acquired_at,
                         "R-ACQ-3",
                         where,
-                        "special care-required items were collected without prior consent",
+                        "special_care_without_consent",
                         special,
                     )
                 )
@@ -522,9 +499,12 @@ def _acquisitions(
                     due,
                     "R-ACC-1",
                     where,
-                    f"the retention period of {sorted(acq.purposes)} ended on "
-                    f"{policy.local_date(due).isoformat()}",
+                    "retention_ended",
                     acq.items,
+                    facts={
+                        "purposes": sorted(acq.purposes),
+                        "ended": policy.local_date(due).isoformat(),
+                    },
                 )
             )
             continue
@@ -544,13 +524,13 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
         if rec.basis is Basis.CONSENT:
             c = consents.get(rec.consent_id or "")
             if c is None or c.scope.recipient != rec.recipient:
-                problem = "rests on no consent of this person to this recipient"
+                problem = "no_consent"
             elif not c.active_at(rec.provided_at):
-                problem = "was made when the consent it rests on was not in force"
+                problem = "consent_not_in_force"
             elif not c.scope.covers_items(rec.items):
-                problem = "gave items the consent does not cover"
+                problem = "items_not_covered"
         elif rec.basis is Basis.EXEMPTION and not (rec.justification or "").strip():
-            problem = "claims an exemption without a justification"
+            problem = "no_justification"
         if problem is not None:
             findings.append(
                 Finding(
@@ -558,8 +538,9 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
                     rec.provided_at,
                     "R-TPP-1",
                     where,
-                    f"the provision to {rec.recipient!r} {problem}",
+                    "provision_without_valid_basis",
                     rec.items,
+                    facts={"recipient": rec.recipient, "problem": problem},
                 )
             )
     return findings

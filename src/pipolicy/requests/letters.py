@@ -1,26 +1,38 @@
-"""Printable letters for answers, in Markdown and HTML, from one layout.
+"""Printable letters for answers, in Markdown and HTML, from one layout, in the answer's
+language.
 
 Seed 001 answers by post ("we will mail it to the address stated in the identity
 verification document"), so an answer must print: a letterhead, the statement, and for a
 disclosure the tables of items, purposes, consents and provision records, and what was
-withheld, on which ground (Art. 36). Both formats
-are built from the same :class:`Letter` so they never say different things.
+withheld, on which ground (Art. 36). :func:`layout` gathers that content once, every word
+of it from ``<lang>/request_texts.j2`` (the tables' headings, columns and cells included);
+``<lang>/letter.md.j2`` and ``letter.html.j2`` only lay it out, so the two formats never
+say different things. Both look in the application's ``templates`` directories first.
+
+Dates are calendar days in the policy's time zone (the answer's ``timezone``): a record
+made at 08:30 on 2 December in Tokyo is dated 2 December, though it is 1 December in UTC.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
-from pipolicy.requests.statements import KIND_TITLES
+from pipolicy.policy.texts import text_in
+from pipolicy.publishing.templates import TemplateDirs, render
+from pipolicy.requests.wording import Wording, wording
 
 if TYPE_CHECKING:
     from pipolicy.requests.answers import Answer
 
 __all__ = ["Letter", "Table", "html_letter", "layout", "markdown_letter"]
+
+Templates = TemplateDirs | str | PathLike[str] | None
 
 
 @attrs.frozen
@@ -32,8 +44,14 @@ class Table:
 
 @attrs.frozen
 class Letter:
+    """What a letter says, worded, before it is laid out in a format."""
+
+    title: str
+    answered: date
     letterhead: tuple[str, ...]
-    meta: tuple[tuple[str, str], ...]
+    request_id: str
+    kind: str
+    outcome: str
     paragraphs: tuple[str, ...]
     tables: tuple[Table, ...]
 
@@ -46,223 +64,233 @@ def _map(value: object) -> Mapping[str, object]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_text(v) for v in value) or "-"
-    return str(value)
+class _Rows:
+    """Turns an answer's records into the rows a template words: names with their titles
+    in the answer's language, instants as days in the policy's time zone."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.titles = answer.titles
+        self.tz = ZoneInfo(answer.timezone) if answer.timezone else None
+
+    def ref(self, kind: str, name: object) -> dict[str, str] | None:
+        if name is None or name == "":
+            return None
+        return {"name": str(name), "title": self.titles.get(f"{kind}:{name}", str(name))}
+
+    def refs(self, kind: str, names: object) -> list[dict[str, str]]:
+        return [r for r in (self.ref(kind, n) for n in _list(names)) if r is not None]
+
+    def day(self, value: object) -> date | None:
+        """The day an ISO instant falls on, in the policy's time zone."""
+        if not value:
+            return None
+        try:
+            at = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+        if self.tz is not None and at.tzinfo is not None:
+            at = at.astimezone(self.tz)
+        return at.date()
 
 
-def _day(value: object) -> str:
-    return str(value)[:10] if value else "-"
+def _table(w: Wording, key: str, rows: Sequence[Mapping[str, Any]]) -> Table:
+    """The table ``key`` of the template's ``TABLES``: its heading, its columns, and each
+    row's cells worded by the macro its column names."""
+    spec = w.label("TABLES", key)
+    columns = [(str(label), str(macro)) for label, macro in spec["columns"]]
+    return Table(
+        str(spec["heading"]),
+        tuple(label for label, _ in columns),
+        tuple(tuple(w(macro, row=row) for _, macro in columns) for row in rows),
+    )
 
 
-def _report_tables(report: Mapping[str, object]) -> list[Table]:
+def _report_tables(w: Wording, rows: _Rows, report: Mapping[str, object]) -> list[Table]:
     tables: list[Table] = []
-    rows: list[tuple[str, ...]]
-    items = [_map(i) for i in _list(report.get("items"))]
     if "items" in report:
-        rows = []
-        for i in items:
-            values = _map(i.get("values"))
-            shown = (
-                _text(next(iter(values.values())))
-                if len(values) == 1
-                else "; ".join(f"{s}: {_text(v)}" for s, v in values.items()) or "-"
+        items = []
+        for i in (_map(x) for x in _list(report.get("items"))):
+            title = i.get("title")
+            items.append(
+                {
+                    "name": i.get("item"),
+                    "title": "-" if title is None else str(title),
+                    "values": dict(_map(i.get("values"))),
+                    "purposes": rows.refs("purpose", i.get("purposes")),
+                    "acquisitions": [
+                        {
+                            "day": rows.day(a.get("acquired_at")),
+                            "channel": a.get("channel"),
+                            "source": a.get("source"),
+                        }
+                        for a in (_map(x) for x in _list(i.get("acquisitions")))
+                    ],
+                }
             )
-            acquired = "; ".join(
-                f"{_day(a.get('acquired_at'))} via {a.get('channel')}"
-                + (f" from {a.get('source')}" if a.get("source") else "")
-                for a in (_map(x) for x in _list(i.get("acquisitions")))
-            )
-            rows.append(
-                (
-                    _text(i.get("title")),
-                    shown,
-                    _text(i.get("purposes")),
-                    acquired or "no acquisition recorded",
-                )
-            )
-        tables.append(
-            Table(
-                "Personal data we hold",
-                ("Item", "Content", "Purposes of use", "Acquired (date, channel, source)"),
-                tuple(rows),
-            )
-        )
-    purposes = [_map(p) for p in _list(report.get("purposes"))]
+        tables.append(_table(w, "items", items))
     if "purposes" in report:
+        purposes = [_map(p) for p in _list(report.get("purposes"))]
         with_items = any("items" in p for p in purposes)
         tables.append(
-            Table(
-                "Purposes of use",
-                ("Purpose", "Description", *(("Items",) if with_items else ())),
-                tuple(
-                    (
-                        _text(p.get("name")),
-                        _text(p.get("title")),
-                        *((_text(p.get("items")),) if with_items else ()),
-                    )
+            _table(
+                w,
+                "purposes_items" if with_items else "purposes",
+                [
+                    {
+                        "name": str(p.get("name")),
+                        "title": str(p.get("title")),
+                        "items": rows.refs("item", p.get("items")),
+                    }
                     for p in purposes
-                ),
+                ],
             )
         )
     if "consents" in report:
-        rows = []
-        for c in (_map(x) for x in _list(report.get("consents"))):
-            scope = (
-                f"purpose {c.get('purpose')}"
-                if c.get("purpose")
-                else f"provision to {c.get('recipient')}"
-            )
-            history = "; ".join(
-                f"{h.get('status')} {_day(h.get('at'))}"
-                for h in (_map(x) for x in _list(c.get("history")))
-            )
-            rows.append(
-                (
-                    scope,
-                    _text(c.get("items")),
-                    _text(c.get("status")),
-                    history,
-                    _text(c.get("method")),
-                )
-            )
-        tables.append(
-            Table(
-                "Your consents", ("Scope", "Items", "Status", "History", "How given"), tuple(rows)
-            )
-        )
+        consents = [
+            {
+                "purpose": rows.ref("purpose", c.get("purpose")),
+                "recipient": rows.ref("recipient", c.get("recipient")),
+                "items": rows.refs("item", c.get("items")),
+                "status": c.get("status"),
+                "history": [
+                    {"status": h.get("status"), "day": rows.day(h.get("at"))}
+                    for h in (_map(x) for x in _list(c.get("history")))
+                ],
+                "method": c.get("method"),
+            }
+            for c in (_map(x) for x in _list(report.get("consents")))
+        ]
+        tables.append(_table(w, "consents", consents))
     if "provision_records" in report:
-        tables.append(
-            Table(
-                "Records of provision to others",
-                ("Date", "Recipient", "Items", "Purpose", "Basis"),
-                tuple(
-                    (
-                        _day(r.get("provided_at")),
-                        _text(r.get("recipient_name") or r.get("recipient")),
-                        _text(r.get("items")),
-                        _text(r.get("purpose")),
-                        _text(r.get("basis")),
-                    )
-                    for r in (_map(x) for x in _list(report.get("provision_records")))
-                ),
+        records = []
+        for r in (_map(x) for x in _list(report.get("provision_records"))):
+            recipient = str(r.get("recipient"))
+            name = r.get("recipient_name")
+            records.append(
+                {
+                    "day": rows.day(r.get("provided_at")),
+                    "recipient": {
+                        "name": recipient,
+                        "title": rows.titles.get(f"recipient:{recipient}")
+                        or str(name or recipient),
+                    },
+                    "recipient_name": name,
+                    "items": rows.refs("item", r.get("items")),
+                    "purpose": rows.ref("purpose", r.get("purpose")),
+                    "basis": r.get("basis"),
+                }
             )
-        )
+        tables.append(_table(w, "provision_records", records))
     return tables
 
 
-def layout(answer: Answer) -> Letter:
-    """The content of the letter, independent of format."""
+def layout(answer: Answer, *, templates: Templates = None, era: bool = False) -> Letter:
+    """The content of the letter, worded in the answer's language, independent of format.
+
+    ``templates`` (default: the directories the answer was made with) are looked in
+    first for ``<lang>/request_texts.j2``; ``era`` dates Japanese letters 令和8年12月2日.
+    """
+    lang = answer.language
+    w = wording(lang, answer.templates if templates is None else templates, era=era)
+    rows = _Rows(answer)
     c = answer.controller
-    letterhead = tuple(x for x in (c.name, c.address, c.contact) if x)
-    meta = (
-        ("Date", answer.answered_at.date().isoformat()),
-        ("Request", f"{KIND_TITLES[answer.kind]} ({answer.request_id})"),
-        ("Outcome", answer.state.value.replace("_", " ")),
+    letterhead = tuple(
+        str(x) for x in (text_in(c, f, lang) for f in ("name", "address", "contact")) if x
     )
-    tables = _report_tables(answer.report) if answer.report else []
+    tables = _report_tables(w, rows, answer.report) if answer.report else []
     if answer.changes:
         tables.append(
-            Table("Changes made", ("Item", "Change"), tuple(sorted(answer.changes.items())))
+            _table(
+                w,
+                "changes",
+                [
+                    {"item": rows.ref("item", item), "action": action}
+                    for item, action in sorted(answer.changes.items())
+                ],
+            )
         )
     if answer.retained:
         tables.append(
-            Table(
-                "Items kept under a legal duty",
-                ("Item", "Reason"),
-                tuple((r.item, r.reason) for r in answer.retained),
+            _table(
+                w,
+                "retained",
+                [{"item": rows.ref("item", r.item), "reason": r.reason} for r in answer.retained],
             )
         )
     if answer.withheld:
         tables.append(
-            Table(
-                "Withheld from disclosure (APPI Art. 33(2))",
-                ("Item or record", "Ground", "Article", "Explanation"),
-                tuple((w.name, w.ground.value, w.article, w.explanation) for w in answer.withheld),
+            _table(
+                w,
+                "withheld",
+                [
+                    {
+                        "kind": answer.kind.value,
+                        "item": rows.ref("item", x.item),
+                        "record_id": x.record_id,
+                        "ground": x.ground.value,
+                        "article": x.article,
+                        "explanation": x.explanation,
+                    }
+                    for x in answer.withheld
+                ],
             )
         )
     if answer.grounds:
         tables.append(
-            Table(
-                "Grounds we found for your request (APPI Art. 35)",
-                ("Ground", "Article", "Explanation"),
-                tuple((g.title, g.article, g.explanation) for g in answer.grounds),
+            _table(
+                w,
+                "grounds",
+                [
+                    {"ground": g.ground.value, "article": g.article, "explanation": g.explanation}
+                    for g in answer.grounds
+                ],
             )
         )
     if answer.findings:
         tables.append(
-            Table(
-                "What our records show",
-                ("Date", "Finding"),
-                tuple((f.at.date().isoformat(), f.summary) for f in answer.findings),
+            _table(
+                w,
+                "findings",
+                [
+                    {
+                        "day": f.at.date(),
+                        "note": f.note,
+                        "facts": dict(f.facts),
+                        "titles": rows.titles,
+                        "items": rows.refs("item", sorted(f.items)),
+                        "denied": f.denied,
+                    }
+                    for f in answer.findings
+                ],
             )
         )
-    return Letter(letterhead, meta, tuple(answer.statement.split("\n\n")), tuple(tables))
-
-
-def _md_cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(t: Table) -> Iterable[str]:
-    yield f"## {t.heading}"
-    yield ""
-    if not t.rows:
-        yield "None."
-        return
-    yield "| " + " | ".join(t.columns) + " |"
-    yield "|" + "---|" * len(t.columns)
-    for row in t.rows:
-        yield "| " + " | ".join(_md_cell(v) for v in row) + " |"
-
-
-def markdown_letter(answer: Answer) -> str:
-    letter = layout(answer)
-    lines = [f"# {letter.letterhead[0]}" if letter.letterhead else "# Answer"]
-    lines += [f"{x}  " for x in letter.letterhead[1:]]
-    lines.append("")
-    lines += [f"**{k}:** {_md_cell(v)}  " for k, v in letter.meta]
-    for p in letter.paragraphs:
-        lines += ["", p]
-    for t in letter.tables:
-        lines.append("")
-        lines += list(_md_table(t))
-    return "\n".join(lines) + "\n"
-
-
-def _html_table(t: Table) -> str:
-    e = html.escape
-    if not t.rows:
-        return f"<h2>{e(t.heading)}</h2>\n<p>None.</p>"
-    head = "".join(f"<th>{e(c)}</th>" for c in t.columns)
-    body = "\n".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in t.rows)
-    return (
-        f"<h2>{e(t.heading)}</h2>\n<table>\n<thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{body}\n</tbody>\n</table>"
+    kind, state = answer.kind.value, answer.state.value
+    return Letter(
+        title=w("subject", kind=kind, request_id=answer.request_id, state=state),
+        answered=answer.answered_at.date(),
+        letterhead=letterhead,
+        request_id=answer.request_id,
+        kind=str(w.label("KINDS", kind)),
+        outcome=w("outcome", state=state),
+        paragraphs=tuple(answer.statement.split("\n\n")),
+        tables=tuple(tables),
     )
 
 
-_STYLE = (
-    "body{font-family:serif;max-width:48em;margin:2em auto}"
-    "table{border-collapse:collapse;width:100%}"
-    "td,th{border:1px solid #444;padding:.3em;text-align:left;vertical-align:top}"
-    "@media print{body{margin:0}}"
-)
-
-
-def html_letter(answer: Answer) -> str:
-    e = html.escape
-    letter = layout(answer)
-    head = "<br>\n".join(e(x) for x in letter.letterhead)
-    meta = "\n".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in letter.meta)
-    paras = "\n".join(f"<p>{e(p)}</p>" for p in letter.paragraphs)
-    tables = "\n".join(_html_table(t) for t in letter.tables)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        f"<title>{e(letter.meta[1][1])}</title><style>{_STYLE}</style></head>\n"
-        f"<body>\n<header><p>{head}</p></header>\n<dl>\n{meta}\n</dl>\n{paras}\n{tables}\n"
-        "</body>\n</html>\n"
+def _render(answer: Answer, name: str, templates: Templates, era: bool) -> str:
+    letter = layout(answer, templates=templates, era=era)
+    dirs = answer.templates if templates is None else templates
+    return render(
+        name, answer.language, attrs.asdict(letter, recurse=False), era=era, templates=dirs
     )
+
+
+def markdown_letter(answer: Answer, *, templates: Templates = None, era: bool = False) -> str:
+    """The letter in Markdown (``<lang>/letter.md.j2``)."""
+    return _render(answer, "letter.md.j2", templates, era)
+
+
+def html_letter(answer: Answer, *, templates: Templates = None, era: bool = False) -> str:
+    """The letter as a standalone HTML page (``<lang>/letter.html.j2``), every value
+    escaped."""
+    return _render(answer, "letter.html.j2", templates, era)

@@ -30,6 +30,12 @@ class RequestPort(Protocol):
         """The policy the engine decides by."""
         ...
 
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """Directories whose templates replace pipolicy's for the texts the workflow
+        writes (``pp.Engine(policy, templates=...)``); empty for pipolicy's own."""
+        ...
+
     def now(self) -> datetime:
         """The engine's clock: the current instant, an aware datetime."""
         ...

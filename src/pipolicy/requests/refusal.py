@@ -83,7 +83,7 @@ def refused(
         "refused",
         ground.value,
         ground=ground,
-        statement=refusal_statement(wf.policy, r, ground, explanation),
+        statement=refusal_statement(wf.words(r), wf.policy, r, ground, explanation),
         details=answered_details(r.details if details is None else details),
     )
 
@@ -145,7 +145,7 @@ def withdraw(wf: Workflow, request_id: str) -> Request:
             now,
             "withdrawn",
             "",
-            statement=withdrawal_statement(wf.policy, r, now),
+            statement=withdrawal_statement(wf.words(r), wf.policy, r, now),
             details=answered_details(r.details),
         )
         uow.requests.update(new)

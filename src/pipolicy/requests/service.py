@@ -123,16 +123,20 @@ class RequestService:
         documents: Iterable[Document] = (),
         method: str = "mail",
         details: Mapping[str, object] | None = None,
+        language: str | None = None,
     ) -> Request:
         """Receive a request; it is ``received``, due after the policy's response period.
 
         ``method`` is how the person wants the answer: ``"mail"`` (a printed letter) or
-        ``"electronic"`` (JSON). ``details`` narrows the request: ``items`` (disclosure,
+        ``"electronic"`` (JSON). ``language`` is the language the person is answered in,
+        one of ``policy.languages`` (default: the first, the policy's default language):
+        the statement, its reasons and the letters are written in it. ``details`` narrows the request: ``items`` (disclosure,
         provision records, deletion, suspensions), ``purposes`` (suspensions), ``changes``
         (correction: item -> new value, ``None`` to delete the contents), ``service`` (the
         service the request is about: its answer names that service's window); other keys are
         kept as given and must be JSON-ready. Raises :class:`SubjectNotFound`,
-        :class:`UnknownItem`, :class:`UnknownPurpose` or :class:`InvalidInput`.
+        :class:`UnknownItem`, :class:`UnknownPurpose` or :class:`InvalidInput` (also for a
+        language the policy does not publish in, naming those it does).
         """
         return intake.submit(
             self._wf,
@@ -142,6 +146,7 @@ class RequestService:
             documents=documents,
             method=method,
             details=details,
+            language=language,
         )
 
     def get(self, request_id: str) -> Request:

@@ -21,7 +21,7 @@ incomplete documents); the written statement lists every problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 import attrs
@@ -35,6 +35,7 @@ from pipolicy.domain.requests import (
     RefusalGround,
 )
 from pipolicy.policy.model import RequestSettings
+from pipolicy.requests.wording import wording
 
 __all__ = [
     "HOLDERS",
@@ -76,10 +77,18 @@ _ORDER = (
 
 @attrs.frozen
 class Problem:
-    """One reason the documents fail, phrased for the applicant (kinds and dates only)."""
+    """One reason the documents fail: ``note`` names it and ``facts`` holds its
+    particulars (whose document, its kind, dates as ISO strings), kinds and dates only.
+    ``<lang>/request_texts.j2`` words it for the applicant; :attr:`message` is the
+    English wording."""
 
     ground: RefusalGround
-    message: str
+    note: str
+    facts: Mapping[str, object] = attrs.field(factory=dict)
+
+    @property
+    def message(self) -> str:
+        return wording("en")("problem", note=self.note, facts=dict(self.facts))
 
 
 @attrs.frozen
@@ -104,18 +113,31 @@ class Verification:
             "checked_on": self.checked_on.isoformat(),
             "ok": self.ok,
             "ground": self.ground.value if self.ground else None,
-            "problems": [{"ground": p.ground.value, "message": p.message} for p in self.problems],
+            "problems": [
+                {
+                    "ground": p.ground.value,
+                    "message": p.message,
+                    "note": p.note,
+                    "facts": dict(p.facts),
+                }
+                for p in self.problems
+            ],
         }
 
 
-def _valid_id_problem(doc: Document, settings: RequestSettings, today: date) -> str | None:
+def _valid_id_problem(
+    doc: Document, settings: RequestSettings, today: date
+) -> tuple[str, dict[str, object]] | None:
     if doc.kind not in settings.accepted_ids:
-        accepted = ", ".join(sorted(k.value for k in settings.accepted_ids))
-        return f"a {doc.kind.value} is not accepted as proof of identity (accepted: {accepted})"
+        accepted = sorted(k.value for k in settings.accepted_ids)
+        return "id_not_accepted", {"document": doc.kind.value, "accepted": accepted}
     if doc.issued is not None and doc.issued > today:
-        return f"the {doc.kind.value} is dated after today ({doc.issued.isoformat()})"
+        return "id_dated_after_today", {
+            "document": doc.kind.value,
+            "issued": doc.issued.isoformat(),
+        }
     if doc.expires is not None and doc.expires < today:
-        return f"the {doc.kind.value} expired on {doc.expires.isoformat()}"
+        return "id_expired", {"document": doc.kind.value, "expires": doc.expires.isoformat()}
     return None
 
 
@@ -128,16 +150,14 @@ def _check_id(
 ) -> list[Problem]:
     ids = [d for d in docs if d.kind in ID_DOCUMENTS]
     if not ids:
-        return [
-            Problem(
-                RefusalGround.DOCUMENTS_INCOMPLETE,
-                f"no identity document of {whose} was attached",
-            )
-        ]
+        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no_id", {"whose": whose})]
     failures = [_valid_id_problem(d, settings, today) for d in ids]
     if any(f is None for f in failures):
         return []
-    return [Problem(invalid_ground, f"{whose}: {f}") for f in failures if f is not None]
+    return [
+        Problem(invalid_ground, note, {"whose": whose, **facts})
+        for note, facts in (f for f in failures if f is not None)
+    ]
 
 
 def _check_certificate(
@@ -149,35 +169,41 @@ def _check_certificate(
 ) -> list[Problem]:
     found = [d for d in docs if matches(d)]
     if not found:
-        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, f"no {what} was attached")]
+        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no_certificate", {"what": what})]
     limit = settings.certificate_max_age
     oldest = limit.before(today)
-    failures: list[str] = []
+    failures: list[Problem] = []
     for d in found:
+        facts: dict[str, object] = {"what": what, "document": d.kind.value}
         if d.issued is None:
-            failures.append(f"the {what} ({d.kind.value}) has no issue date")
+            failures.append(Problem(RefusalGround.AGENCY_UNCONFIRMED, "certificate_undated", facts))
         elif d.issued > today:
-            failures.append(f"the {what} ({d.kind.value}) is dated after today")
-        elif d.issued < oldest:
             failures.append(
-                f"the {what} ({d.kind.value}) was issued on {d.issued.isoformat()}, "
-                f"more than {limit} before today"
+                Problem(RefusalGround.AGENCY_UNCONFIRMED, "certificate_dated_after_today", facts)
             )
+        elif d.issued < oldest:
+            facts |= {
+                "issued": d.issued.isoformat(),
+                "amount": limit.amount,
+                "unit": limit.unit.value,
+            }
+            failures.append(Problem(RefusalGround.AGENCY_UNCONFIRMED, "certificate_too_old", facts))
         else:
             return []
-    return [Problem(RefusalGround.AGENCY_UNCONFIRMED, f) for f in failures]
+    return failures
 
 
 def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Problem]:
     found = [d for d in docs if d.kind is DocumentKind.POWER_OF_ATTORNEY]
     if not found:
-        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no power of attorney was attached")]
+        return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no_power_of_attorney")]
     if any(d.expires is None or d.expires >= today for d in found):
         return []
     return [
         Problem(
             RefusalGround.AGENCY_UNCONFIRMED,
-            f"the power of attorney expired on {d.expires.isoformat()}",
+            "power_of_attorney_expired",
+            {"expires": d.expires.isoformat()},
         )
         for d in found
         if d.expires is not None
@@ -222,23 +248,23 @@ def verify_documents(
         problems: list[Problem] = []
     else:
         problems = _check_id(
-            person_docs, settings, today, "the person", RefusalGround.IDENTITY_UNCONFIRMED
+            person_docs, settings, today, "person", RefusalGround.IDENTITY_UNCONFIRMED
         )
     if applicant.kind is not ApplicantKind.PERSON:
         problems += _check_id(
-            agent_docs, settings, today, "the agent", RefusalGround.AGENCY_UNCONFIRMED
+            agent_docs, settings, today, "agent", RefusalGround.AGENCY_UNCONFIRMED
         )
     if applicant.kind is ApplicantKind.VOLUNTARY_AGENT:
         problems += _check_power_of_attorney(docs, today)
         problems += _check_certificate(
             docs,
             lambda d: d.kind is DocumentKind.SEAL_CERTIFICATE,
-            "seal certificate of the person",
+            "seal_certificate",
             settings,
             today,
         )
     elif applicant.kind is ApplicantKind.LEGAL_REPRESENTATIVE:
         problems += _check_certificate(
-            docs, _proves_representation, "proof of legal representation", settings, today
+            docs, _proves_representation, "representation", settings, today
         )
     return Verification(today, tuple(problems))

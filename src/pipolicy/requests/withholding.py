@@ -25,7 +25,7 @@ from pipolicy.errors import InvalidInput
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Withheld
 from pipolicy.requests.lifecycle import advance, note
-from pipolicy.requests.statements import refusal_statement, withheld_groups
+from pipolicy.requests.statements import RecordLabel, refusal_statement, withheld_groups
 from pipolicy.requests.workflow import Workflow, require_verified
 from pipolicy.storage.repositories import UnitOfWork
 
@@ -141,7 +141,7 @@ def withhold(
 
 
 def withhold_all(
-    wf: Workflow, r: Request, applied: list[Withheld], labels: Mapping[str, str]
+    wf: Workflow, r: Request, applied: list[Withheld], labels: Mapping[str, RecordLabel]
 ) -> Answer:
     """Everything the answer would disclose is withheld: a refusal on the ground
     most of it is withheld on (Art. 33(2)), naming what it covers (Art. 36)."""
@@ -156,7 +156,7 @@ def withhold_all(
         ground.value,
         ground=ground,
         statement=refusal_statement(
-            wf.policy, r, ground, explanation, withheld=applied, labels=labels
+            wf.words(r), wf.policy, r, ground, explanation, withheld=applied, labels=labels
         ),
         details=answered_details(r.details, withheld=entries),
     )

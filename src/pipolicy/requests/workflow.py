@@ -27,6 +27,7 @@ from pipolicy.requests.investigation import SUPPORTS
 from pipolicy.requests.lifecycle import require_open
 from pipolicy.requests.ports import RequestPort
 from pipolicy.requests.sources import DataSource
+from pipolicy.requests.wording import Wording, wording
 from pipolicy.storage.repositories import SubjectFacts, UnitOfWork
 
 
@@ -56,6 +57,10 @@ class Workflow:
     @property
     def policy(self) -> Policy:
         return self.port.policy
+
+    def words(self, r: Request) -> Wording:
+        """The wording of ``r``'s texts: its language, the engine's template directories."""
+        return wording(r.language, self.port.templates)
 
     def load(self, uow: UnitOfWork, request_id: str) -> Request:
         if not isinstance(request_id, str) or not request_id:

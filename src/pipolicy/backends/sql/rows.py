@@ -327,6 +327,7 @@ def request_to_row(r: Request) -> dict[str, Any]:
         "statement": r.statement,
         "history": [[step, _iso(at), note] for step, at, note in r.history],
         "version": r.version,
+        "language": r.language,
     }
     put_instant(row, "received_at", r.received_at)
     put_instant(row, "due", r.due)
@@ -361,6 +362,7 @@ def request_from_row(row: Row) -> Request:
             (step, datetime.fromisoformat(at), note) for step, at, note in row["history"]
         ),
         version=row["version"],
+        language=row["language"],
     )
 
 

@@ -248,6 +248,8 @@ REQUESTS = sa.Table(
     sa.Column("statement", sa.Text(), nullable=True),
     sa.Column("history", sa.JSON(), nullable=False),
     sa.Column("version", sa.Integer(), nullable=False),
+    # since revision 0008; "en" for the requests answered before, all in English
+    sa.Column("language", sa.Text(), nullable=False, server_default=sa.text("'en'")),
     sa.Index(None, "is_open", "due"),
 )
 

@@ -210,6 +210,7 @@ def _request(rid: str, subject_id: str = "s-1", *, at: datetime | None = None) -
             "nested": {"channel": "web", "attempts": [1, 2]},
         },
         history=(("received", received, "intake at the web window"),),
+        language="ja",  # answered in Japanese: a store must keep the request's language
     )
     return request
 
