@@ -233,6 +233,14 @@ def test_r_req_9_seed_004_disclosure_is_answered_after_identity_is_confirmed(
     answer = carbgem.requests.fulfil(r.id)
 
     assert answer.fee == 1000
+    assert answer.language == "ja"  # the policy's default language
+    assert "手数料は、1,000円です" in answer.statement
+    assert "株式会社CarbGeM" in answer.to_html()
+    in_english = carbgem.requests.submit(
+        K.DISCLOSURE, subject=s, documents=[passport()], language="en"
+    )
+    carbgem.requests.verify(in_english.id)
+    answer = carbgem.requests.fulfil(in_english.id)
     assert "1,000 yen" in answer.statement
     assert "CarbGeM Inc." in answer.to_html()
 

@@ -25,6 +25,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.domain.requests import ART_35_GROUNDS, REFUSAL_GROUNDS
 from pipolicy.requests import MemorySource
+from pipolicy.testing import contract_policy
 
 from .support import JST, license_, passport, power_of_attorney, seal_certificate
 
@@ -373,7 +374,7 @@ def test_r_req_4_a_submitted_language_the_policy_does_not_publish_is_refused() -
     with pytest.raises(pp.InvalidInput, match="language"):
         sh.engine.requests.submit(K.DISCLOSURE, subject=s, language=1)  # type: ignore[arg-type]
     assert [r.language for r in sh.engine.requests.for_subject(s)] == []
-    english_only = pp.Engine(pp.example_policy("carbgem"))
+    english_only = pp.Engine(contract_policy())  # publishes English only
     t = english_only.register_subject("p-1")
     with pytest.raises(pp.InvalidInput, match=r"\['en'\]"):
         english_only.requests.submit(K.DISCLOSURE, subject=t, language="ja")
@@ -477,7 +478,7 @@ def test_r_req_4_an_application_rewords_the_statements_by_name(tmp_path: Path) -
     (tmp_path / "ja").mkdir()
     (tmp_path / "ja" / "request_texts.j2").write_text(
         text.replace("本件に関するお問い合わせ先：", "ご不明な点は次の窓口へ：").replace(
-            '"items": {"heading": "当社が保有するご本人の個人データ"',
+            '"items": {"heading": "" ~ we ~ "が保有するご本人の個人データ"',
             '"items": {"heading": "保有個人データの一覧"',
         ),
         encoding="utf-8",
@@ -539,3 +540,25 @@ def test_r_req_5_the_letter_quoted_in_the_docs_is_the_one_pipolicy_writes() -> N
     namespace: dict[str, Any] = {}
     exec(compile(example, "letters.md", "exec"), namespace)
     assert quoted.split("```", 1)[0] == namespace["answer"].to_markdown()
+
+
+def test_r_req_4_a_society_calls_itself_as_its_policy_says_in_its_letters() -> None:
+    """Seed 001 is a society: its letters say 本会 (``[controller] self_reference``),
+    never 当社, in the statement stored with the request and in the letter."""
+    policy = pp.example_policy("indigo")
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    member = engine.register_subject("member-7", category=sorted(policy.categories)[0])
+    purpose = sorted(policy.purposes)[0]
+    engine.acquire(
+        member, items=sorted(policy.purposes[purpose].items)[:1], purposes=purpose, channel="mail"
+    )
+    passport = pp.Document(
+        pp.DocumentKind.PASSPORT, issued=date(2022, 1, 1), expires=date(2032, 1, 1)
+    )
+    r = engine.requests.submit(K.DISCLOSURE, subject=member, documents=[passport])
+    engine.requests.verify(r.id)
+    answer = engine.requests.fulfil(r.id)
+    assert answer.language == "ja"
+    for text in (answer.statement, answer.to_markdown(), answer.to_html()):
+        assert "本会" in text
+        assert "当社" not in text

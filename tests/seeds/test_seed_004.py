@@ -411,15 +411,19 @@ def test_r_use_10_004_l29_the_answer_names_the_services_own_window(store: pp.Sto
     """L29 "contact us directly to the inquiry window of each service"."""
     engine, _ = start("carbgem", NOW, store)
     s = customer(engine)
-    about = engine.requests.submit(
-        pp.RequestKind.DISCLOSURE, subject=s, details={"service": "newsletter"}
-    )
-    generic = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s)
-    for r in (about, generic):
-        engine.requests.refuse(r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="-")
-    about_text = engine.requests.get(about.id).statement or ""
-    generic_text = engine.requests.get(generic.id).statement or ""
-    assert "Inquiry window of the newsletter service" in about_text
-    assert "Inquiry window of the newsletter service" not in generic_text
+    for lang, window in (
+        ("en", "Inquiry window of the newsletter service"),
+        ("ja", "ニュースレターサービスのお問い合わせ窓口"),
+    ):
+        about = engine.requests.submit(
+            pp.RequestKind.DISCLOSURE, subject=s, details={"service": "newsletter"}, language=lang
+        )
+        generic = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, language=lang)
+        for r in (about, generic):
+            engine.requests.refuse(
+                r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="-"
+            )
+        assert window in (engine.requests.get(about.id).statement or "")
+        assert window not in (engine.requests.get(generic.id).statement or "")
     with pytest.raises(pp.InvalidInput, match="unknown service"):
         engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, details={"service": "nope"})

@@ -125,5 +125,9 @@ def findings(wf: Workflow, ctx: Context) -> tuple[tuple[Finding, ...], str | Non
     business found (when there is something to say: a finding or a recorded ground)."""
     inv = investigation(wf, ctx)
     words = wf.words(ctx.request)
-    summary = inv.summary(words.lang, words.dirs) if inv.relevant or inv.recorded else None
+    summary = (
+        inv.summary(words.lang, words.dirs, wf.policy.controller)
+        if inv.relevant or inv.recorded
+        else None
+    )
     return inv.relevant, summary

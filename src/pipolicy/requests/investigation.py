@@ -48,7 +48,7 @@ from pipolicy.domain.decisions import Basis
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Art35Ground, RequestKind
-from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.policy.model import ConsentRule, Controller, Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.wording import wording
 from pipolicy.rules.common import ART_27_1, ART_31, ART_35
@@ -210,7 +210,12 @@ class Investigation:
         the business recorded?"""
         return bool(self.grounds) or bool(self.recorded)
 
-    def summary(self, lang: str = "en", templates: TemplateDirs | str | None = None) -> str:
+    def summary(
+        self,
+        lang: str = "en",
+        templates: TemplateDirs | str | None = None,
+        controller: Controller | None = None,
+    ) -> str:
         """One paragraph for the person's letter, in ``lang``: what was checked and what
         it showed (counts by kind, never details), then the grounds the business found
         itself. ``templates`` are directories whose ``<lang>/request_texts.j2`` words it.
@@ -222,7 +227,7 @@ class Investigation:
         counts: dict[str, int] = {}
         for f in grounds:
             counts[f.kind.value] = counts.get(f.kind.value, 0) + 1
-        return wording(lang, templates)(
+        return wording(lang, templates, controller=controller)(
             "investigation",
             grounds=[{"kind": k, "count": n} for k, n in counts.items()],
             attempts=len(self.relevant) - len(grounds),

@@ -191,7 +191,12 @@ def layout(answer: Answer, *, templates: Templates = None, era: bool = False) ->
     first for ``<lang>/request_texts.j2``; ``era`` dates Japanese letters 令和8年12月2日.
     """
     lang = answer.language
-    w = wording(lang, answer.templates if templates is None else templates, era=era)
+    w = wording(
+        lang,
+        answer.templates if templates is None else templates,
+        era=era,
+        controller=answer.controller,
+    )
     rows = _Rows(answer)
     c = answer.controller
     letterhead = tuple(

@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 
 from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Controller
 from pipolicy.policy.texts import LANGUAGES, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import TemplateDirs, environment, template_dirs
@@ -73,12 +74,15 @@ def _as_date(value: date | str) -> date:
 class Wording:
     """The macros and tables of ``<lang>/request_texts.j2``, ready to call."""
 
-    def __init__(self, lang: str, dirs: tuple[str, ...] = (), era: bool = False) -> None:
+    def __init__(
+        self, lang: str, dirs: tuple[str, ...] = (), era: bool = False, we: str = ""
+    ) -> None:
         if lang not in LANGUAGES:
             raise InvalidInput(f"lang must be one of {list(LANGUAGES)}, not {lang!r}")
         self.lang = lang
         self.dirs = dirs
         self.era = era
+        self.we = we
 
         def day(value: date | str) -> str:
             return format_date(_as_date(value), lang, era=era)
@@ -87,10 +91,13 @@ class Wording:
             template = environment(dirs).get_template(f"{lang}/{TEMPLATE}")
         except jinja2.TemplateNotFound as e:
             raise InvalidInput(f"no template {lang}/{TEMPLATE} in pipolicy or {dirs}") from e
-        self._module = template.make_module({"day": day, "cite": citation, "lang": lang})
+        names: dict[str, object] = {"day": day, "cite": citation, "lang": lang}
+        if we:  # how the business calls itself ([controller] self_reference); else 当社, we
+            names["we"] = we
+        self._module = template.make_module(names)
 
     def __repr__(self) -> str:
-        return f"Wording({self.lang!r}, dirs={self.dirs!r}, era={self.era})"
+        return f"Wording({self.lang!r}, dirs={self.dirs!r}, era={self.era}, we={self.we!r})"
 
     def __call__(self, name: str, /, **params: object) -> str:
         """The macro ``name`` called with ``params``, without surrounding whitespace."""
@@ -113,8 +120,8 @@ class Wording:
 
 
 @functools.lru_cache(maxsize=32)
-def _cached(lang: str, dirs: tuple[str, ...], era: bool) -> Wording:
-    return Wording(lang, dirs, era)
+def _cached(lang: str, dirs: tuple[str, ...], era: bool, we: str) -> Wording:
+    return Wording(lang, dirs, era, we)
 
 
 def wording(
@@ -122,9 +129,12 @@ def wording(
     templates: TemplateDirs | str | PathLike[str] | None = None,
     *,
     era: bool = False,
+    controller: Controller | None = None,
 ) -> Wording:
-    """The wording in ``lang``, looking in ``templates`` first (see the module doc)."""
-    return _cached(lang, template_dirs(templates), era)
+    """The wording in ``lang``, looking in ``templates`` first (see the module doc), in
+    which the business calls itself as ``controller`` says (本会 for a society)."""
+    we = str(text_in(controller, "self_reference", lang) or "") if controller else ""
+    return _cached(lang, template_dirs(templates), era, we)
 
 
 def named(entities: Mapping[str, object], names: Iterable[str], lang: str) -> list[dict[str, str]]:

@@ -60,7 +60,7 @@ class Workflow:
 
     def words(self, r: Request) -> Wording:
         """The wording of ``r``'s texts: its language, the engine's template directories."""
-        return wording(r.language, self.port.templates)
+        return wording(r.language, self.port.templates, controller=self.port.policy.controller)
 
     def load(self, uow: UnitOfWork, request_id: str) -> Request:
         if not isinstance(request_id, str) or not request_id:
