@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
 import pipolicy as pp
+from pipolicy.policy.schema import TABLE_KEYS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -39,3 +49,61 @@ def test_mkdocs_nav_lists_every_page() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = {p.name for p in (ROOT / "docs").glob("*.md")}
     assert pages <= set(re.findall(r"([\w-]+\.md)", nav)), os.fspath(ROOT / "mkdocs.yml")
+
+
+POLICY_FILE = ROOT / "docs" / "policy-file.md"
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Each heading of a page, with the text up to the next heading."""
+    parts = re.split(r"^(#+ .*)$", text, flags=re.M)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def _heading(table: str) -> str:
+    """How policy-file.md heads a table: ``[purposes.<name>]``, ``[[...changes]]``."""
+    if not table:
+        return "## Top level"
+    name = table.replace("*", "<name>").removesuffix("[]")
+    return f"`[[{name}]]`" if table.endswith("[]") else f"`[{name}]`"
+
+
+def test_the_policy_file_page_documents_every_key_of_the_schema_and_no_other() -> None:
+    sections = _sections(POLICY_FILE.read_text(encoding="utf-8"))
+    for table, keys in TABLE_KEYS.items():
+        found = [text for heading, text in sections.items() if _heading(table) in heading]
+        assert len(found) == 1, f"docs/policy-file.md needs one section for {_heading(table)}"
+        rows = set(re.findall(r"^\| `([\w]+)` \|", found[0], flags=re.M))
+        assert rows == set(keys), (
+            f"{_heading(table)}: document {sorted(keys - rows)}; no such key {sorted(rows - keys)}"
+        )
+
+
+def _optional(schema: Any) -> Any:
+    """The schema without ``required``: the page's examples are parts of a policy."""
+    if isinstance(schema, Mapping):
+        return {k: _optional(v) for k, v in schema.items() if k != "required"}
+    if isinstance(schema, list):
+        return [_optional(v) for v in schema]
+    return schema
+
+
+def test_the_policy_file_page_examples_are_valid_parts_of_a_policy() -> None:
+    blocks = re.findall(r"^```toml\n(.*?)^```", POLICY_FILE.read_text("utf-8"), re.S | re.M)
+    fragments = [b for b in blocks if not b.startswith("# .taplo.toml")]
+    assert len(fragments) >= 10
+    validator = jsonschema.Draft7Validator(
+        _optional(pp.policy_schema()), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    for fragment in fragments:
+        data = tomllib.loads(fragment)
+        errors = [e.message for e in validator.iter_errors(_as_json(data))]
+        assert not errors, (fragment, errors)
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -51,10 +51,17 @@ class PipolicyError(Exception):
 
 @attrs.frozen
 class PolicyProblem:
-    """One thing wrong with a policy, with where it is (``purposes.service.items``)."""
+    """One thing wrong with a policy, with where it is (``purposes.service.items``).
+
+    ``line`` and ``column`` (from 1) say where in the file, when the policy was loaded
+    from one and the place could be found (:mod:`pipolicy.policy.locating` says how);
+    they do not take part in equality, as they describe the file, not the problem.
+    """
 
     location: str
     message: str
+    line: int | None = attrs.field(default=None, eq=False, kw_only=True)
+    column: int | None = attrs.field(default=None, eq=False, kw_only=True)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
