@@ -45,6 +45,17 @@ def test_api_reference_names_every_public_name() -> None:
     assert not missing, f"document these in docs/api.md: {missing}"
 
 
+def test_every_public_name_has_a_docstring_of_its_own_for_the_reference_page() -> None:
+    # docs/reference.md renders `::: pipolicy` (its __all__) from the docstrings.
+    assert "::: pipolicy\n" in (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    bare = [
+        name
+        for name in pp.__all__
+        if not name.startswith("_") and not (getattr(pp, name).__doc__ or "").strip()
+    ]
+    assert not bare, f"give these a docstring: {bare}"
+
+
 def test_mkdocs_nav_lists_every_page() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = {p.name for p in (ROOT / "docs").glob("*.md")}
