@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.policy.schema import TABLE_KEYS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+from tests.factories import json_view, toml_data
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -107,14 +102,5 @@ def test_the_policy_file_page_examples_are_valid_parts_of_a_policy() -> None:
         _optional(pp.policy_schema()), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
     )
     for fragment in fragments:
-        data = tomllib.loads(fragment)
-        errors = [e.message for e in validator.iter_errors(_as_json(data))]
+        errors = [e.message for e in validator.iter_errors(json_view(toml_data(fragment)))]
         assert not errors, (fragment, errors)
-
-
-def _as_json(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_as_json(v) for v in value]
-    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -12,13 +12,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.policy.locating import key_positions, locate
-from tests.factories import CONTROLLER_TOML
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
+from tests.factories import CONTROLLER_TOML, toml_data
 
 EXAMPLES = sorted(Path(pp.example_policy_path("indigo")).parent.glob("*.toml"))
 
@@ -41,7 +35,7 @@ def test_every_key_of_the_examples_is_found_on_its_own_line(example: Path) -> No
     text = example.read_text(encoding="utf-8")
     positions = key_positions(text)
     lines = text.splitlines()
-    for path in _paths(tomllib.loads(text)):
+    for path in _paths(toml_data(text)):
         assert path in positions, path
         line, column = positions[path]
         last = path.rsplit(".", 1)[-1].split("[")[0]
@@ -82,7 +76,7 @@ x = 1
 
 
 def test_the_scan_finds_keys_past_strings_comments_and_inline_tables() -> None:
-    tomllib.loads(TRICKY)  # valid TOML, as load_policy scans only what parsed
+    toml_data(TRICKY)  # valid TOML, as load_policy scans only what parsed
     positions = key_positions(TRICKY)
     assert positions["policy"] == (2, 1)
     assert positions["policy.version"] == (3, 1)

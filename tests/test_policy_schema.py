@@ -25,13 +25,8 @@ import pytest
 import pipolicy as pp
 from pipolicy.domain.durations import Duration
 from pipolicy.errors import InvalidInput
+from tests.factories import json_view, toml_data
 from tests.seeds._support import example_data
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 
 EXAMPLES = sorted(Path(pp.example_policy_path("indigo")).parent.glob("*.toml"))
 SCHEMA = pp.policy_schema()
@@ -48,23 +43,12 @@ AS_WRITTEN = {
 }
 
 
-def _json(value: Any) -> Any:
-    """TOML data as JSON sees it: dates become ISO strings (as taplo presents them)."""
-    if isinstance(value, Mapping):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def _data(name: str) -> dict[str, Any]:
     return example_data(name)
 
 
 def _errors(data: Mapping[str, Any]) -> list[jsonschema.ValidationError]:
-    return list(VALIDATOR.iter_errors(_json(data)))
+    return list(VALIDATOR.iter_errors(json_view(data)))
 
 
 # -- walking the schema, independently of pipolicy.policy.schema's own walk ------------
@@ -188,7 +172,7 @@ def _asked_by_loader(data: Mapping[str, Any]) -> set[Path_]:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_every_key_the_loader_asks_for_is_declared(example: Path) -> None:
-    data = tomllib.loads(example.read_text(encoding="utf-8"))
+    data = toml_data(example.read_text(encoding="utf-8"))
     undeclared = sorted(
         ".".join(map(str, p)) for p in _asked_by_loader(data) if _pattern(p) is None
     )
@@ -322,7 +306,7 @@ def test_every_required_key_is_one_lint_requires(pattern: str) -> None:
 def test_the_examples_validate_and_the_as_written_ones_fail_where_lint_does(
     example: Path,
 ) -> None:
-    data = tomllib.loads(example.read_text(encoding="utf-8"))
+    data = toml_data(example.read_text(encoding="utf-8"))
     failing = {tuple(e.absolute_path) for e in _errors(data)}
     assert failing == AS_WRITTEN.get(example.name, set())
     if example.name in AS_WRITTEN:

@@ -187,17 +187,22 @@ def _lint(paths: Sequence[str], as_json: bool, out: TextIO) -> int:
     files = [_lint_file(p) for p in paths]
     if as_json:
         _print_json({"files": files}, out)
-    for f in [] if as_json else files:
-        if f["ok"]:
-            print(f"{f['path']}: ok (version {f['version']})", file=out)
-            continue
-        print(f"{f['path']}: {len(f['problems'])} problem(s)", file=out)
-        for p in f["problems"]:
-            # path:line:column: as compilers print it, for editors and CI annotations.
-            at = f"{f['path']}:{p['line']}:{p['column']}" if p["line"] else f["path"]
-            where = f" {p['location']}:" if p["location"] else ""
-            print(f"{at}:{where} {p['message']}", file=out)
+    else:
+        for f in files:
+            _print_lint(f, out)
     return 0 if all(f["ok"] for f in files) else 1
+
+
+def _print_lint(f: dict[str, Any], out: TextIO) -> None:
+    if f["ok"]:
+        print(f"{f['path']}: ok (version {f['version']})", file=out)
+        return
+    print(f"{f['path']}: {len(f['problems'])} problem(s)", file=out)
+    for p in f["problems"]:
+        # path:line:column: as compilers print it, for editors and CI annotations.
+        at = f"{f['path']}:{p['line']}:{p['column']}" if p["line"] else f["path"]
+        where = f" {p['location']}:" if p["location"] else ""
+        print(f"{at}:{where} {p['message']}", file=out)
 
 
 def _notice(path: str, lang: str | None, fmt: str, era: bool, as_json: bool, out: TextIO) -> int:

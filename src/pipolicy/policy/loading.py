@@ -88,12 +88,14 @@ class _Reader:
                 f"unknown key; expected one of {sorted(allowed)}",
             )
 
-    def entry(self, raw: object, where: str) -> Mapping[str, Any]:
-        """A named entry (``[items.email]``): a table, else a problem and an empty one."""
-        if isinstance(raw, Mapping):
-            return raw
-        self.problem(where, "expected a table")
-        return {}
+    def entry(self, raw: object, where: str, table: str) -> Mapping[str, Any]:
+        """A named entry (``[items.email]``) with the keys of ``table`` (``"items.*"``): a
+        table, else a problem and an empty one."""
+        if not isinstance(raw, Mapping):
+            self.problem(where, "expected a table")
+            return {}
+        self.keys(raw, TABLE_KEYS[table], where)
+        return raw
 
     def get(self, data: Mapping[str, Any], key: str, kind: type[T], default: T, where: str) -> T:
         value = data.get(key, default)
@@ -311,8 +313,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     items: dict[str, DataItem] = {}
     for name, raw in r.table(data, "items", "").items():
         where = f"items.{name}"
-        t = r.entry(raw, where)
-        r.keys(t, TABLE_KEYS["items.*"], where)
+        t = r.entry(raw, where, "items.*")
         items[name] = DataItem(
             name=name,
             title=local(t, "title", where),
@@ -327,8 +328,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     purposes: dict[str, Purpose] = {}
     for name, raw in r.table(data, "purposes", "").items():
         where = f"purposes.{name}"
-        t = r.entry(raw, where)
-        r.keys(t, TABLE_KEYS["purposes.*"], where)
+        t = r.entry(raw, where, "purposes.*")
         changes = []
         raw_changes = t.get("changes", [])
         if not isinstance(raw_changes, list):
@@ -336,8 +336,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             raw_changes = []
         for i, raw_change in enumerate(raw_changes):
             cw = f"{where}.changes[{i}]"
-            c = r.entry(raw_change, cw)
-            r.keys(c, TABLE_KEYS["purposes.*.changes[]"], cw)
+            c = r.entry(raw_change, cw, "purposes.*.changes[]")
             changes.append(
                 PurposeChange(
                     revised=r.day(c, "revised", cw) or revised,
@@ -371,8 +370,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     recipients: dict[str, Recipient] = {}
     for name, raw in r.table(data, "recipients", "").items():
         where = f"recipients.{name}"
-        t = r.entry(raw, where)
-        r.keys(t, TABLE_KEYS["recipients.*"], where)
+        t = r.entry(raw, where, "recipients.*")
         opt_out = None
         if "opt_out" in t:
             o = r.table(t, "opt_out", f"{where}.")
@@ -424,8 +422,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     joint_uses: dict[str, JointUse] = {}
     for name, raw in r.table(data, "joint_use", "").items():
         where = f"joint_use.{name}"
-        t = r.entry(raw, where)
-        r.keys(t, TABLE_KEYS["joint_use.*"], where)
+        t = r.entry(raw, where, "joint_use.*")
         m = r.table(t, "manager", f"{where}.")
         r.keys(m, TABLE_KEYS["joint_use.*.manager"], f"{where}.manager")
         joint_uses[name] = JointUse(
@@ -446,8 +443,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     services: dict[str, Service] = {}
     for name, raw in r.table(data, "services", "").items():
         where = f"services.{name}"
-        t = r.entry(raw, where)
-        r.keys(t, TABLE_KEYS["services.*"], where)
+        t = r.entry(raw, where, "services.*")
         services[name] = Service(
             name=name,
             title=local(t, "title", where),
