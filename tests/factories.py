@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pipolicy as pp
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
@@ -145,3 +152,18 @@ def make_engine(
     clock = pp.FixedClock(at)
     counter = iter(range(1, 1_000_000))
     return pp.Engine(policy or make_policy(), clock=clock, ids=lambda: f"id{next(counter)}"), clock
+
+
+def toml_data(text: str) -> dict[str, Any]:
+    """Parsed TOML, as the loader receives it."""
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
+
+
+def json_view(value: Any) -> Any:
+    """TOML data as JSON tools see it (taplo, jsonschema): dates become ISO strings."""
+    if isinstance(value, Mapping):
+        return {k: json_view(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_view(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value

@@ -74,6 +74,7 @@ from pipolicy.policy.model import (
     RequestSettings,
     Service,
 )
+from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
 from pipolicy.publishing import format_date, render_notice
 from pipolicy.queries import ProvisionCheck, UseCheck
@@ -181,6 +182,7 @@ __all__ = [
     "load_policy",
     "open_store",
     "policy_from_dict",
+    "policy_schema",
     "render_notice",
     "text_in",
     "to_dict",

@@ -1,13 +1,21 @@
-"""pipolicy's command line: demo, lint, notice, import, export, db and audit.
+"""pipolicy's command line: demo, lint, schema, notice, requests, import, export, db and
+audit.
 
 Exit codes, as ruff and alembic use them: 0 when all is well, 1 when problems were found
-(a policy that fails validation, an audit log that does not verify), 2 for a usage or
-environment error (a missing file, a missing extra, a bad URL), reported in one line.
+(a policy that fails validation, an audit log that does not verify, an overdue request
+with --fail-on-overdue), 2 for a usage or environment error (a missing file, a missing
+extra, a bad URL), reported in one line on stderr.
+
+``--json`` (on lint, notice, requests list and audit verify) prints one JSON document
+whose keys are part of the interface (docs/cli.md lists them): scripts and CI read it
+rather than the text, which is for people and may change. Nothing printed names a person:
+requests are listed by id, kind, state and dates only.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -31,8 +39,10 @@ from pipolicy.errors import (
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.policy.loading import load_policy
+from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
 from pipolicy.publishing import render_notice
+from pipolicy.requests.listing import listed, listing_text
 from pipolicy.storage.registry import open_store, redact_url
 
 __all__ = ["main"]
@@ -150,19 +160,69 @@ def _demo(store: str, policy_path: str | None, out: TextIO) -> int:
     return 0 if report.ok else 1
 
 
-def _lint(paths: Sequence[str], out: TextIO) -> int:
-    status = 0
-    for p in paths:
-        try:
-            policy = load_policy(p)
-        except PolicyError as e:
-            status = 1
-            print(f"{p}: {len(e.problems)} problem(s)", file=out)
-            for problem in e.problems:
-                print(f"  {problem}", file=out)
-        else:
-            print(f"{p}: ok (version {policy.version})", file=out)
-    return status
+def _print_json(value: object, out: TextIO) -> None:
+    """One JSON document; Japanese text as it is, not as \\u escapes."""
+    out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _lint_file(path: str) -> dict[str, Any]:
+    """One file's result, as ``lint --json`` prints it. A problem with the file itself
+    (not TOML, not readable) has no location in the policy: ``location`` is null."""
+    try:
+        policy = load_policy(path)
+    except PolicyError as e:
+        problems = [
+            {
+                "location": None if p.location == e.source else p.location,
+                "message": p.message,
+                "line": p.line,
+                "column": p.column,
+            }
+            for p in e.problems
+        ]
+        return {"path": path, "ok": False, "version": None, "problems": problems}
+    return {"path": path, "ok": True, "version": policy.version, "problems": []}
+
+
+def _lint(paths: Sequence[str], as_json: bool, out: TextIO) -> int:
+    files = [_lint_file(p) for p in paths]
+    if as_json:
+        _print_json({"files": files}, out)
+    else:
+        for f in files:
+            _print_lint(f, out)
+    return 0 if all(f["ok"] for f in files) else 1
+
+
+def _print_lint(f: dict[str, Any], out: TextIO) -> None:
+    if f["ok"]:
+        print(f"{f['path']}: ok (version {f['version']})", file=out)
+        return
+    print(f"{f['path']}: {len(f['problems'])} problem(s)", file=out)
+    for p in f["problems"]:
+        # path:line:column: as compilers print it, for editors and CI annotations.
+        at = f"{f['path']}:{p['line']}:{p['column']}" if p["line"] else f["path"]
+        where = f" {p['location']}:" if p["location"] else ""
+        print(f"{at}:{where} {p['message']}", file=out)
+
+
+def _notice(path: str, lang: str | None, fmt: str, era: bool, as_json: bool, out: TextIO) -> int:
+    policy = load_policy(path)
+    text = render_notice(policy, lang, fmt, era=era)
+    if not as_json:
+        out.write(text)
+        return 0
+    notice = {
+        "policy": path,
+        "version": policy.version,
+        "revised": policy.revised.isoformat(),
+        "lang": lang or policy.languages[0],
+        "format": fmt,
+        "era": era,
+        "notice": text,
+    }
+    _print_json(notice, out)
+    return 0
 
 
 def _existing(url: str) -> str:
@@ -215,13 +275,11 @@ def _events(url: str) -> list[AuditEvent]:
 
 
 def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextIO) -> int:
-    import json
-
     from pipolicy.receipts import consent_receipt
 
     with Engine(load_policy(policy), store=_existing(url)) as engine:
         receipt = consent_receipt(engine, consent_id, fmt)
-    out.write(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n")
+    _print_json(receipt, out)
     return 0
 
 
@@ -284,12 +342,47 @@ def _progress_bar(file: Path) -> Any:
     return tqdm(total=max(lines - header, 0), unit=" rows", file=sys.stderr)
 
 
-def _audit_verify(url: str, trusted: str | None, out: TextIO) -> int:
+def _requests_list(args: argparse.Namespace, out: TextIO) -> int:
+    """The register of requests (R-REQ-8): every one, the open ones, or the overdue ones."""
+    policy = load_policy(args.policy)
+    with Engine(policy, store=_existing(args.store)) as engine:
+        now = engine.now()
+        overdue = engine.requests.overdue(now)
+        if args.overdue:
+            found = overdue
+        else:
+            found = engine.requests.open() if args.open else engine.requests.all()
+    late = {r.id for r in overdue}
+    rows = [listed(policy, r, overdue=r.id in late) for r in found]
+    if args.json:
+        listing = {
+            "timezone": policy.timezone,
+            "now": policy.local(now).isoformat(),
+            "overdue": len(late),
+            "requests": rows,
+        }
+        _print_json(listing, out)
+    else:
+        out.write(listing_text(rows, late, policy.timezone))
+    return 1 if args.fail_on_overdue and late else 0
+
+
+def _audit_verify(url: str, trusted: str | None, as_json: bool, out: TextIO) -> int:
     checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
     try:
         report = verify_log(_events(url), checkpoint)
     except UnreadableAuditEvent as e:
         report = AuditReport(False, e.seq - 1, e.seq, str(e))
+    if as_json:
+        verdict = {
+            "ok": report.ok,
+            "events": report.events,
+            "first_bad_seq": report.first_bad_seq,
+            "problem": report.problem,
+            "trusted_size": checkpoint.size if checkpoint else None,
+        }
+        _print_json(verdict, out)
+        return 0 if report.ok else 1
     if report.ok:
         against = f", extending the trusted checkpoint of {checkpoint.size}" if checkpoint else ""
         print(f"audit log verified: {report.events} events{against}", file=out)
@@ -320,8 +413,15 @@ def _parser() -> argparse.ArgumentParser:
         help=f"store URL (default {DEFAULT_DEMO_STORE}; e.g. memory://)",
     )
     demo.add_argument("--policy", help="policy file (default: the Indigo Blue example)")
-    lint = sub.add_parser("lint", help="validate policy files and list every problem")
-    lint.add_argument("paths", nargs="+")
+    lint = sub.add_parser(
+        "lint", help="validate policy files and list every problem, as file:line:column"
+    )
+    lint.add_argument("paths", nargs="+", metavar="FILE")
+    _json_flag(lint, "files (path, ok, version, problems)")
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a policy file, for editors (see docs/policy-file.md)",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic migrations)")
@@ -338,6 +438,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--trusted", help="a checkpoint kept outside the database: prove the log extends it"
     )
+    _json_flag(verify, "ok, events, first_bad_seq, problem, trusted_size")
     cp = audit_sub.add_parser("checkpoint", help="print the log's checkpoint (size and root)")
     cp.add_argument("--store", required=True, help="store URL")
     export = sub.add_parser("export", help="export records in standard forms")
@@ -371,13 +472,45 @@ def _parser() -> argparse.ArgumentParser:
     notice.add_argument("--lang", help="ja or en (default: the policy's first language)")
     notice.add_argument("--format", choices=("md", "html"), default="md")
     notice.add_argument("--era", action="store_true", help="Japanese era dates (令和8年12月2日)")
+    _json_flag(notice, "policy, version, revised, lang, format, era, notice")
+    requests = sub.add_parser("requests", help="requests from people (Arts. 32-39)")
+    requests_sub = requests.add_subparsers(dest="requests_command", required=True)
+    listing = requests_sub.add_parser(
+        "list",
+        help="list requests by id, kind, state and dates (no personal data)",
+        description="List the requests in a store: id, kind, state, the day received and "
+        "the last day to answer in (days in the policy's time zone). Nothing that names "
+        "a person is printed.",
+    )
+    listing.add_argument("--store", required=True, metavar="URL", help="store URL")
+    listing.add_argument(
+        "--policy", required=True, metavar="FILE", help="the policy file the store serves"
+    )
+    listing.add_argument("--open", action="store_true", help="only requests not yet answered")
+    listing.add_argument("--overdue", action="store_true", help="only requests past their due date")
+    listing.add_argument(
+        "--fail-on-overdue",
+        action="store_true",
+        help="exit 1 when any request in the store is overdue (for cron and CI)",
+    )
+    _json_flag(listing, "timezone, now, overdue, requests")
     return parser
 
 
+def _json_flag(parser: argparse.ArgumentParser, keys: str) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help=f"print one JSON document instead ({keys})"
+    )
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
-    if args.command == "notice":
-        out.write(render_notice(load_policy(args.policy), args.lang, args.format, era=args.era))
+    if args.command == "schema":
+        _print_json(policy_schema(), out)
         return 0
+    if args.command == "notice":
+        return _notice(args.policy, args.lang, args.format, args.era, args.json, out)
+    if args.command == "requests":
+        return _requests_list(args, out)
     if args.command == "export":
         return _export_receipt(args.consent_id, args.store, args.policy, args.format, out)
     if args.command == "import":
@@ -385,13 +518,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "demo":
         return _demo(args.store, args.policy, out)
     if args.command == "lint":
-        return _lint(args.paths, out)
+        return _lint(args.paths, args.json, out)
     if args.command == "db":
         if args.db_command == "current":
             return _db_current(args.url, out)
         return _db_upgrade(args.url, args.sql, out)
     if args.audit_command == "verify":
-        return _audit_verify(args.store, args.trusted, out)
+        return _audit_verify(args.store, args.trusted, args.json, out)
     return _audit_checkpoint(args.store, out)
 
 

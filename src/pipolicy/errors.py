@@ -51,10 +51,17 @@ class PipolicyError(Exception):
 
 @attrs.frozen
 class PolicyProblem:
-    """One thing wrong with a policy, with where it is (``purposes.service.items``)."""
+    """One thing wrong with a policy, with where it is (``purposes.service.items``).
+
+    ``line`` and ``column`` (from 1) say where in the file, when the policy was loaded
+    from one and the place could be found (:mod:`pipolicy.policy.locating` says how);
+    they do not take part in equality, as they describe the file, not the problem.
+    """
 
     location: str
     message: str
+    line: int | None = attrs.field(default=None, eq=False, kw_only=True)
+    column: int | None = attrs.field(default=None, eq=False, kw_only=True)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -92,21 +99,29 @@ class UnknownName(PipolicyError, KeyError):
 
 
 class UnknownPurpose(UnknownName):
+    """A purpose the policy does not declare under ``[purposes]`` (R-USE-1)."""
+
     kind = "purpose"
     section = "purposes"
 
 
 class UnknownRecipient(UnknownName):
+    """A recipient the policy does not declare under ``[recipients]``."""
+
     kind = "recipient"
     section = "recipients"
 
 
 class UnknownItem(UnknownName):
+    """An item the policy does not declare under ``[items]`` (R-ACQ-2)."""
+
     kind = "item"
     section = "items"
 
 
 class UnknownCategory(UnknownName):
+    """A category of people the policy does not list in ``[policy] categories`` (R-USE-9)."""
+
     kind = "subject category"
     section = "categories"
 
@@ -151,14 +166,21 @@ class Denied(PipolicyError):
 
 
 class UseDenied(Denied):
+    """Using data was refused (Art. 18): raised by ``engine.use``; ``decision`` says why."""
+
     action = "use"
 
 
 class ProvisionDenied(Denied):
+    """Providing data was refused (Arts. 27-28): raised by ``engine.provide`` and
+    ``engine.provide_statistics``."""
+
     action = "provision"
 
 
 class AcquisitionDenied(Denied):
+    """Acquiring data was refused (Arts. 17, 20, 21): raised by ``engine.acquire``."""
+
     action = "acquisition"
 
 

@@ -65,6 +65,21 @@ def test_r_req_8_overdue_lists_open_requests_past_their_due_date(
     assert [r.id for r in engine.requests.overdue(at)] == [late.id, later.id]
 
 
+def test_r_req_8_open_lists_unanswered_requests_by_due_date_and_all_lists_every_one(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    first = engine.requests.submit(K.DISCLOSURE, subject=person)
+    withdrawn = engine.requests.submit(K.DELETION, subject=person)
+    engine.requests.withdraw(withdrawn.id)
+    clock.advance(timedelta(days=1))
+    second = engine.requests.submit(K.CORRECTION, subject=person)
+    engine.requests.extend(first.id, due=second.due + timedelta(days=1), reason="archives")
+
+    assert [r.id for r in engine.requests.open()] == [second.id, first.id]  # by due date
+    assert [r.id for r in engine.requests.all()] == [first.id, withdrawn.id, second.id]
+    assert engine.requests.all()[1].state is pp.RequestState.WITHDRAWN
+
+
 def test_r_req_8_overdue_needs_an_aware_datetime(engine: pp.Engine) -> None:
     with pytest.raises(pp.InvalidInput, match="naive"):
         engine.requests.overdue(datetime(2026, 12, 31))

@@ -252,6 +252,9 @@ class _Requests(_Repo):
         found = [r for r in self._s.requests.values() if not r.state.final and r.due < at]
         return [_detached(r) for r in sorted(found, key=lambda r: (r.due, r.id))]
 
+    def scan(self) -> Iterator[Request]:
+        return iter([_detached(r) for r in self._s.requests.values()])
+
     def update(self, request: Request) -> None:
         self._update_versioned(
             self._s.requests,

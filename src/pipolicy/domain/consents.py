@@ -14,6 +14,8 @@ __all__ = ["Consent", "ConsentScope", "ConsentStatus", "Evidence"]
 
 
 class ConsentStatus(str, enum.Enum):
+    """Where a consent stands: given, then only ended, never revived (R-CON-1)."""
+
     GIVEN = "given"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"

@@ -33,6 +33,8 @@ __all__ = [
 
 
 class RequestKind(str, enum.Enum):
+    """What the person asks for (Arts. 32-35, R-REQ-1)."""
+
     PURPOSE_NOTIFICATION = "purpose_notification"
     DISCLOSURE = "disclosure"
     PROVISION_RECORDS = "provision_records"
@@ -54,6 +56,8 @@ notifying purposes and for disclosure, including disclosure of provision records
 
 
 class RequestState(str, enum.Enum):
+    """Where a request stands; the last four are final (``state.final``)."""
+
     RECEIVED = "received"
     VERIFIED = "verified"
     FULFILLED = "fulfilled"
@@ -247,6 +251,9 @@ def art_35_article(kind: RequestKind, ground: Art35Ground) -> str | None:
 
 
 class ApplicantKind(str, enum.Enum):
+    """Who may file a request: the person, a legal representative or a voluntary agent
+    (Art. 37(3), R-REQ-2)."""
+
     PERSON = "person"
     LEGAL_REPRESENTATIVE = "legal_representative"
     VOLUNTARY_AGENT = "voluntary_agent"
@@ -275,6 +282,9 @@ class Applicant:
 
 
 class DocumentKind(str, enum.Enum):
+    """A document presented with a request, to confirm identity or agency (Art. 37,
+    R-REQ-3); ``[requests] accepted_ids`` lists the identity documents a policy takes."""
+
     DRIVERS_LICENSE = "drivers_license"
     PASSPORT = "passport"
     HEALTH_INSURANCE_CARD = "health_insurance_card"

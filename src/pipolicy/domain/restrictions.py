@@ -11,6 +11,9 @@ __all__ = ["Restriction", "RestrictionKind"]
 
 
 class RestrictionKind(str, enum.Enum):
+    """What a granted request stops: use, provision, or everything, the data deleted
+    (Art. 35, R-REQ-7)."""
+
     SUSPEND_USE = "suspend_use"
     SUSPEND_PROVISION = "suspend_provision"
     DELETED = "deleted"

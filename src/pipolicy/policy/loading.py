@@ -19,14 +19,18 @@ import errno
 import os
 import sys
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
+
 from pipolicy.domain.durations import Duration, Unit
 from pipolicy.domain.requests import DocumentKind, RequestKind
 from pipolicy.errors import InvalidInput, PolicyError, PolicyProblem
+from pipolicy.policy.locating import key_positions, locate, syntax_position
 from pipolicy.policy.model import (
     RECORD_RETENTION,
     ConsentRule,
@@ -44,6 +48,7 @@ from pipolicy.policy.model import (
     RetentionStart,
     Service,
 )
+from pipolicy.policy.schema import TABLE_KEYS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,20 +63,6 @@ _MAX_DEPTH = 32
 _MAX_PROBLEMS = 50
 _LONGEST = {Unit.DAYS: 366_000, Unit.BUSINESS_DAYS: 250_000, Unit.MONTHS: 12_000, Unit.YEARS: 1_000}
 """The longest duration a policy may give, per unit: about a thousand years."""
-_TOP = {
-    "policy",
-    "controller",
-    "items",
-    "purposes",
-    "recipients",
-    "joint_use",
-    "services",
-    "use",
-    "provision",
-    "requests",
-    "statistics",
-    "incidents",
-}
 
 
 class _Reader:
@@ -90,12 +81,21 @@ class _Reader:
             return {}
         return value
 
-    def keys(self, data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    def keys(self, data: Mapping[str, Any], allowed: AbstractSet[str], where: str) -> None:
         for key in sorted(set(data) - allowed):
             self.problem(
                 f"{where}.{key}" if where else key,
                 f"unknown key; expected one of {sorted(allowed)}",
             )
+
+    def entry(self, raw: object, where: str, table: str) -> Mapping[str, Any]:
+        """A named entry (``[items.email]``) with the keys of ``table`` (``"items.*"``): a
+        table, else a problem and an empty one."""
+        if not isinstance(raw, Mapping):
+            self.problem(where, "expected a table")
+            return {}
+        self.keys(raw, TABLE_KEYS[table], where)
+        return raw
 
     def get(self, data: Mapping[str, Any], key: str, kind: type[T], default: T, where: str) -> T:
         value = data.get(key, default)
@@ -279,21 +279,12 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     r.structure(data)
     if r.problems:
         raise PolicyError(r.problems, source)
-    r.keys(data, _TOP, "")
+    r.keys(data, TABLE_KEYS[""], "")
     meta = r.table(data, "policy", "")
-    r.keys(
-        meta,
-        {"version", "revised", "categories", "timezone", "academic_institution", "languages"},
-        "policy",
-    )
+    r.keys(meta, TABLE_KEYS["policy"], "policy")
     langs = tuple(r.texts(meta, "languages", "policy")) or ("en",)
     ctl = r.table(data, "controller", "")
-    r.keys(
-        ctl,
-        {"name", "address", "representative", "contact", "complaints", "security_measures"}
-        | {"self_reference"},
-        "controller",
-    )
+    r.keys(ctl, TABLE_KEYS["controller"], "controller")
     found: dict[str, dict[str, Any]] = {}
 
     def local(t: Mapping[str, Any], key: str, where: str, **how: Any) -> Any:
@@ -323,12 +314,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     items: dict[str, DataItem] = {}
     for name, raw in r.table(data, "items", "").items():
         where = f"items.{name}"
-        t = raw if isinstance(raw, Mapping) else {}
-        r.keys(
-            t,
-            {"title", "special_care", "identifies", "legal_retention", "my_number", "financial"},
-            where,
-        )
+        t = r.entry(raw, where, "items.*")
         items[name] = DataItem(
             name=name,
             title=local(t, "title", where),
@@ -343,33 +329,15 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     purposes: dict[str, Purpose] = {}
     for name, raw in r.table(data, "purposes", "").items():
         where = f"purposes.{name}"
-        t = raw if isinstance(raw, Mapping) else {}
-        r.keys(
-            t,
-            {
-                "title",
-                "items",
-                "optional_items",
-                "consent",
-                "categories",
-                "handlers",
-                "links_identifiers",
-                "statistics",
-                "retention_days",
-                "retention",
-                "retention_from",
-                "ends",
-                "legal_retention",
-                "changes",
-                "my_number_affairs",
-            },
-            where,
-        )
+        t = r.entry(raw, where, "purposes.*")
         changes = []
         raw_changes = t.get("changes", [])
-        for i, c in enumerate(raw_changes if isinstance(raw_changes, list) else []):
+        if not isinstance(raw_changes, list):
+            r.problem(f"{where}.changes", "expected a list of tables ([[...changes]])")
+            raw_changes = []
+        for i, raw_change in enumerate(raw_changes):
             cw = f"{where}.changes[{i}]"
-            c = c if isinstance(c, Mapping) else {}
+            c = r.entry(raw_change, cw, "purposes.*.changes[]")
             changes.append(
                 PurposeChange(
                     revised=r.day(c, "revised", cw) or revised,
@@ -403,19 +371,12 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     recipients: dict[str, Recipient] = {}
     for name, raw in r.table(data, "recipients", "").items():
         where = f"recipients.{name}"
-        t = raw if isinstance(raw, Mapping) else {}
-        r.keys(
-            t,
-            {"title", "kind", "purposes", "items", "contract", "joint_use", "affiliate"}
-            | {"academic_institution", "joint_research", "record_by_contract"}
-            | {"links_identifiers", "opt_out", "country", "equivalent_measures"},
-            where,
-        )
+        t = r.entry(raw, where, "recipients.*")
         opt_out = None
         if "opt_out" in t:
             o = r.table(t, "opt_out", f"{where}.")
             ow = f"{where}.opt_out"
-            r.keys(o, {"items", "method", "notified", "filed"}, ow)
+            r.keys(o, TABLE_KEYS["recipients.*.opt_out"], ow)
             opt_out = OptOut(
                 items=r.names(o, "items", ow),
                 method=r.get(o, "method", str, "", ow),
@@ -426,18 +387,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         if "contract" in t:
             c = r.table(t, "contract", f"{where}.")
             cw = f"{where}.contract"
-            r.keys(
-                c,
-                {
-                    "confidentiality",
-                    "security_measures",
-                    "no_reprovision",
-                    "valid_from",
-                    "until",
-                    "reference",
-                },
-                cw,
-            )
+            r.keys(c, TABLE_KEYS["recipients.*.contract"], cw)
             contract = Contract(
                 confidentiality=r.get(c, "confidentiality", bool, False, cw),
                 security_measures=r.get(c, "security_measures", bool, False, cw),
@@ -446,7 +396,6 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 until=r.day(c, "until", cw),
                 reference=r.get(c, "reference", str, "", cw),
             )
-        joint = t.get("joint_use")
         recipients[name] = Recipient(
             name=name,
             title=local(t, "title", where),
@@ -459,7 +408,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             purposes=r.names(t, "purposes", where),
             items=r.names(t, "items", where),
             contract=contract,
-            joint_use=joint if isinstance(joint, str) else None,
+            joint_use=r.get(t, "joint_use", str, "", where) or None,
             affiliate=r.get(t, "affiliate", bool, False, where),
             academic_institution=r.get(t, "academic_institution", bool, False, where),
             joint_research=r.get(t, "joint_research", bool, False, where),
@@ -474,10 +423,9 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     joint_uses: dict[str, JointUse] = {}
     for name, raw in r.table(data, "joint_use", "").items():
         where = f"joint_use.{name}"
-        t = raw if isinstance(raw, Mapping) else {}
-        r.keys(t, {"announced", "items", "users", "purposes", "manager", "published"}, where)
+        t = r.entry(raw, where, "joint_use.*")
         m = r.table(t, "manager", f"{where}.")
-        r.keys(m, {"name", "address", "representative"}, f"{where}.manager")
+        r.keys(m, TABLE_KEYS["joint_use.*.manager"], f"{where}.manager")
         joint_uses[name] = JointUse(
             name=name,
             announced=r.get(t, "announced", bool, False, where),
@@ -496,13 +444,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
     services: dict[str, Service] = {}
     for name, raw in r.table(data, "services", "").items():
         where = f"services.{name}"
-        t = raw if isinstance(raw, Mapping) else {}
-        r.keys(
-            t,
-            {"title", "purposes", "window", "responsible", "retention_days", "retention"}
-            | {"retention_from"},
-            where,
-        )
+        t = r.entry(raw, where, "services.*")
         services[name] = Service(
             name=name,
             title=local(t, "title", where),
@@ -515,30 +457,20 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         )
 
     use = r.table(data, "use", "")
-    r.keys(use, {"exemptions"}, "use")
+    r.keys(use, TABLE_KEYS["use"], "use")
     prov = r.table(data, "provision", "")
-    r.keys(
-        prov,
-        {"grounds", "record_retention_years", "record_retention", "equivalent_countries"},
-        "provision",
-    )
+    r.keys(prov, TABLE_KEYS["provision"], "provision")
     stats = r.table(data, "statistics", "")
-    r.keys(stats, {"min_group"}, "statistics")
+    r.keys(stats, TABLE_KEYS["statistics"], "statistics")
     incidents = r.table(data, "incidents", "")
-    r.keys(incidents, {"preliminary_days"}, "incidents")
+    r.keys(incidents, TABLE_KEYS["incidents"], "incidents")
     req = r.table(data, "requests", "")
-    r.keys(
-        req,
-        {"response_days", "response", "fees", "accepted_ids", "window", "fee_ceiling"}
-        | {"accept_service_login"}
-        | {"certificate_max_age_days", "certificate_max_age"},
-        "requests",
-    )
+    r.keys(req, TABLE_KEYS["requests"], "requests")
     fees: dict[RequestKind, int] = {}
     for kind, amount in r.table(req, "fees", "requests.").items():
         k = r.enum(kind, RequestKind, f"requests.fees.{kind}", None)
         if k is not None:
-            fees[k] = r.get({"v": amount}, "v", int, 0, f"requests.fees.{kind}")
+            fees[k] = r.get({kind: amount}, kind, int, 0, "requests.fees")
     ids = frozenset(
         d
         for d in (
@@ -646,9 +578,24 @@ def load_policy(path: str | PathLike[str]) -> Policy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise unreadable(f"not valid TOML: {e}") from e
+        line, column = syntax_position(e) or (None, None)
+        problem = PolicyProblem(where, f"not valid TOML: {e}", line=line, column=column)
+        raise PolicyError([problem], where) from e
     except RecursionError:
         raise unreadable("nested too deeply to read: a policy nests a few levels") from None
     except ValueError:  # a number with more digits than Python converts
         raise unreadable("not valid TOML: a number is out of range") from None
-    return policy_from_dict(data, source=where)
+    try:
+        return policy_from_dict(data, source=where)
+    except PolicyError as e:
+        raise _located(e, text) from None
+
+
+def _located(error: PolicyError, text: str) -> PolicyError:
+    """``error`` with each problem's line and column in ``text``, where they are found."""
+    positions = key_positions(text)
+    problems = []
+    for p in error.problems:
+        line, column = locate(positions, p.location) or (None, None)
+        problems.append(attrs.evolve(p, line=line, column=column))
+    return PolicyError(problems, error.source)

@@ -191,6 +191,9 @@ class PurposeChange:
 
 @attrs.frozen
 class Purpose:
+    """A purpose of use, as notified or published (Arts. 17, 21): the items it needs, whom
+    it is for, who may handle it, how long its data is kept and how it changed."""
+
     name: str
     title: str = ""
     items: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
@@ -230,6 +233,9 @@ class Purpose:
 
 
 class RecipientKind(str, enum.Enum):
+    """The arrangement a recipient receives data under (Art. 27): on consent, entrustment,
+    joint use, succession, or an order under the law."""
+
     THIRD_PARTY = "third_party"
     ENTRUSTEE = "entrustee"
     JOINT_USER = "joint_user"

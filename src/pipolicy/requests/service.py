@@ -31,7 +31,7 @@ is done by the module that holds its concern:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from types import MappingProxyType
 
 from pipolicy.clock import instant
@@ -69,6 +69,9 @@ __all__ = [
 ]
 
 K = RequestKind
+
+_NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
+"""Later than any request is due: every open request is due before it."""
 
 DISCLOSURE_KINDS = frozenset({K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS})
 """Requests answered by telling the person something (Arts. 32(2), 33(1), 33(5))."""
@@ -169,6 +172,22 @@ class RequestService:
         """Requests not yet answered whose due date has passed at ``now`` (R-REQ-8)."""
         at = instant(now, "now") if now is not None else self._port.now()
         return self._port.run(lambda uow: uow.requests.open_due_before(at), write=False)
+
+    def open(self) -> list[Request]:
+        """Every request not yet answered, due first first (R-REQ-8): the work list.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._port.run(lambda uow: uow.requests.open_due_before(_NEVER), write=False)
+
+    def all(self) -> list[Request]:
+        """Every request, answered or not, in the order received: the register of
+        requests (``pipolicy requests list``). Reads the whole store: for an operator's
+        listing, not for a request handler.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._port.run(lambda uow: list(uow.requests.scan()), write=False)
 
     # -- steps ------------------------------------------------------------------------
 

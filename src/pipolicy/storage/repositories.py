@@ -102,6 +102,11 @@ class RequestRepository(Protocol):
         """Requests not in a final state whose due date is before ``at``."""
         ...
 
+    def scan(self) -> Iterator[Request]:
+        """Every request, in the order added: the register an operator lists
+        (``pipolicy requests list``), never read for decisions."""
+        ...
+
     def update(self, request: Request) -> None:
         """Store ``request`` if the stored version is ``request.version - 1``."""
         ...

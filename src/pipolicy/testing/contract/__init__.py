@@ -28,7 +28,8 @@ Protocols' signatures:
   times must come back with the offset they were written with.
 * **Order.** ``for_subject`` lists in the order records were added (records made in one
   operation share a timestamp, so time alone does not order them); ``audit.scan`` in
-  sequence order; ``open_due_before`` by due date, then id.
+  sequence order; ``open_due_before`` by due date, then id; ``requests.scan`` in the order
+  added.
 * **Conflicts.** Updating from a stale version and appending at a taken audit position
   raise :class:`~pipolicy.errors.ConcurrencyConflict` from that very call (the engine
   retries an operation whose audit append conflicts, so a conflict found only at

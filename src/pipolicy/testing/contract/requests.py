@@ -88,6 +88,18 @@ class RequestRepositoryContract(StoreFixtures):
         assert_equivalent(_read(store, lambda uow: uow.requests.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.requests.for_subject("s-2")), [other])
 
+    def test_r_req_8_scan_lists_every_request_in_the_order_added(self, store: Store) -> None:
+        # Ids against the order added, every state, two people: scan keeps the order added.
+        added = [
+            attrs.evolve(_request(f"r-{9 - n}", f"s-{1 + n % 2}"), state=state)
+            for n, state in enumerate(RequestState)
+        ]
+        _store_all(store, _subject("s-1"), _subject("s-2"), *added)
+        assert_equivalent(_read(store, lambda uow: list(uow.requests.scan())), added)
+
+    def test_r_req_8_scan_of_an_empty_store_is_empty(self, store: Store) -> None:
+        assert _read(store, lambda uow: list(uow.requests.scan())) == []
+
     def test_r_req_1_update_to_next_version_persists(self, store: Store) -> None:
         request = _request("r-1")
         _store_all(store, _subject(), request)
