@@ -637,9 +637,6 @@ class _Requests(_Repo):
         )
         return [rows.request_from_row(r) for r in self._rows(stmt, "reading due requests")]
 
-    def scan(self) -> Iterator[Request]:
-        return self._scan(REQUESTS, REQUESTS.c.row, rows.request_from_row)
-
     def update(self, request: Request) -> None:
         values = rows.request_to_row(request)
         self._update_versioned(REQUESTS, request.id, request.version, values, "request")
