@@ -72,6 +72,7 @@ from pipolicy.backends.sql.errors import (
     translating_commit,
     withhold_values,
 )
+from pipolicy.backends.sql.facts_cache import FactsCache
 from pipolicy.backends.sql.tables import (
     ACQUISITIONS,
     AUDIT,
@@ -847,6 +848,12 @@ class SqlUnitOfWork:
         PostgreSQL the subject's row is locked (``SELECT ... FOR UPDATE``), so writers
         about different people do not wait for each other here.
         """
+        cache = self._check_cache(ended_consents)
+        if cache is not None:
+            return cache.read(
+                ("id", subject_id),
+                lambda: self._facts_read(_facts_query(False), {"sid": subject_id}),
+            )
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
@@ -860,6 +867,12 @@ class SqlUnitOfWork:
         """:meth:`facts` of the subject the application knows as ``ref``, in the same
         round trips as by id: the ref is resolved inside the facts query (and inside the
         row lock on PostgreSQL)."""
+        cache = self._check_cache(ended_consents)
+        if cache is not None:
+            return cache.read(
+                ("ref", ref),
+                lambda: self._facts_read(_facts_query(False, by_ref=True), {"ref": ref}),
+            )
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).with_for_update()
@@ -872,9 +885,19 @@ class SqlUnitOfWork:
             return self._facts_read(_facts_query(ended_consents), {"sid": sid})
         return self._facts_read(_facts_query(ended_consents, by_ref=True), {"ref": ref})
 
+    def _check_cache(self, ended_consents: bool) -> FactsCache | None:
+        """The cache, for a check's read of decision facts (see facts_cache.py): never
+        for a unit that writes, a snapshot, a unit in the application's transaction, or
+        the whole history."""
+        tx = self._tx
+        if ended_consents or not tx.read_only or tx.snapshot or tx._bound is not None:
+            return None
+        return self._store._facts_cache()
+
     def _facts_read(
         self, query: sa.CompoundSelect[Any], params: dict[str, Any]
     ) -> SubjectFacts | None:
+        self._tx.conn()
         found = self._tx.run(
             lambda c: list(c.execute(query, params, execution_options=self._tx.options).mappings()),
             "reading a subject's facts",
@@ -1031,6 +1054,13 @@ class SqlStore:
     in WAL mode, and pipolicy's tables are already kept apart by their ``pipolicy_``
     prefix. A name is one lower-case identifier (``[a-z_][a-z0-9_]*``, 63 at most).
 
+    ``cache_checks`` (SQLite files only; on by default): checks read a person's facts
+    through a cache in this process that any commit to the file, by this process or
+    another, empties before the next check (``PRAGMA data_version``; see
+    :mod:`pipolicy.backends.sql.facts_cache`). Writes, snapshots and units in the
+    application's transaction always read the database. ``False`` reads it for checks
+    too.
+
     The URL's password never appears in what the store shows: ``repr(store)``, error
     messages and SQLAlchemy's logs (which also hide bound parameters, values included).
 
@@ -1048,6 +1078,7 @@ class SqlStore:
         statement_timeout: float | None = None,
         synchronous: str | None = None,
         schema: str | None = None,
+        cache_checks: bool = True,
     ) -> None:
         self._bound: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
             "pipolicy_bound_connection", default=None
@@ -1100,6 +1131,12 @@ class SqlStore:
         self._closed = False
         self._lock: threading.RLock | None = None
         self._memory = self.dialect == "sqlite" and parsed.database in (None, "", ":memory:")
+        # Checks on a SQLite file read through a cache kept fresh by the file's version
+        # (facts_cache.py), opened at the first check.
+        on_file = self.dialect == "sqlite" and not self._memory and cache_checks
+        self._cache_path = parsed.database if on_file else None
+        self._cache: FactsCache | None = None
+        self._cache_lock = threading.Lock()
         self._engine: Engine
         with translating("opening the database"):
             if self.dialect == "sqlite":
@@ -1217,6 +1254,11 @@ class SqlStore:
         self.synchronous = "full"
         self._closed = False
         self._memory = self.dialect == "sqlite" and engine.url.database in (None, "", ":memory:")
+        # The application's engine: its connections may be set up in ways pipolicy does
+        # not see, so checks read the database.
+        self._cache_path = None
+        self._cache = None
+        self._cache_lock = threading.Lock()
         self._lock = threading.RLock() if self._memory else None
         self._opened(engine.url, upgrade)
 
@@ -1331,11 +1373,24 @@ class SqlStore:
         (REPEATABLE READ on PostgreSQL, a deferred read transaction on SQLite)."""
         return SqlUnitOfWork(self, read_only=read_only, snapshot=snapshot)
 
+    def _facts_cache(self) -> FactsCache | None:
+        """The cache checks read through, on a SQLite file this store opened."""
+        if self._cache_path is None:
+            return None
+        with self._cache_lock:
+            if self._cache is None and not self._closed:
+                self._cache = FactsCache(self._cache_path)
+            return self._cache
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
             if self._owned:  # an application's engine stays the application's
                 self._base.dispose()
+            with self._cache_lock:
+                if self._cache is not None:
+                    self._cache.close()
+                    self._cache = None
 
     @property
     def engine(self) -> Engine:

@@ -1,0 +1,73 @@
+"""Decision facts cached in the process, for checks on a SQLite file.
+
+A check reads one person's facts; most of its cost is the query and turning its rows
+into records, and the answer is the same until someone writes. SQLite says when that
+happens: ``PRAGMA data_version`` on a connection changes whenever *another* connection
+(of this process or any other) commits to the file. So the cache keeps one connection
+of its own that never writes, asks it for the version before every cached read (a few
+microseconds), and forgets everything the moment the version moves. A check therefore
+never sees facts older than the last commit before it began, whoever made it: the same
+guarantee as reading the database.
+
+Only checks use it: a unit of work that writes, a snapshot, and a unit inside an
+application's transaction (``engine.using``) read the database, so a decision that
+records something always rests on facts read under the lock. Not used for
+``sqlite:///:memory:`` (one shared connection: its own commits would not move the
+version) nor for PostgreSQL (many servers' writers; no such signal).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from pipolicy.domain.facts import SubjectFacts
+
+__all__ = ["FactsCache"]
+
+PEOPLE = 10_000
+"""People whose facts are kept (least recently read first out)."""
+
+
+class FactsCache:
+    """Facts by key (``("id", subject_id)`` or ``("ref", ref)``), valid for one version
+    of the database file."""
+
+    def __init__(self, path: str, people: int = PEOPLE) -> None:
+        # Never used to write; shared by threads under the lock.
+        self._watch = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._people = people
+        self._version: int | None = None
+        self._facts: OrderedDict[Hashable, SubjectFacts] = OrderedDict()
+
+    def read(self, key: Hashable, load: Callable[[], SubjectFacts | None]) -> SubjectFacts | None:
+        """The facts under ``key``, from the cache if nothing was committed since they
+        were read, else from ``load`` (then kept; a missing person is not)."""
+        with self._lock:
+            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._facts.clear()
+                self._version = version
+            found = self._facts.get(key)
+            if found is not None:
+                self._facts.move_to_end(key)
+                return found
+        # Read outside the lock: checks on other people need not wait for this one.
+        # The version was taken first, so what is read is at least that fresh; a commit
+        # meanwhile moves the version and empties the cache at the next read.
+        facts = load()
+        if facts is not None:
+            with self._lock:
+                if self._version == version:
+                    self._facts[key] = facts
+                    if len(self._facts) > self._people:
+                        self._facts.popitem(last=False)
+        return facts
+
+    def close(self) -> None:
+        with self._lock:
+            self._facts.clear()
+            self._watch.close()
