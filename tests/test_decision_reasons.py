@@ -878,6 +878,7 @@ def test_reasons_are_shared_read_only_values(decisions: dict[str, pp.Decision]) 
     assert again.why[0] is first.why[0]  # built once, not on every check
     with pytest.raises(TypeError):
         first.why[0].params["purpose"] = "newsletter"  # type: ignore[index]
+    assert {first.why[0], again.why[0]} == {first.why[0]}  # hashable, by key and rules
     assert repr(first.why[0]) == (
         "Reason(key='within_purpose', params={'purpose': 'service'}, rules=())"
     )

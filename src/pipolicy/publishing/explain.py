@@ -23,6 +23,7 @@ has no macro for is explained the same way, reason by reason.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from datetime import date
 from os import PathLike
@@ -70,7 +71,7 @@ def explain(
             "language to [policy] languages, with its texts"
         )
     we = str(text_in(policy.controller, "self_reference", lang) or "")
-    words = _words(lang, template_dirs(templates), era, we)
+    words = _words(lang, _absolute(templates), era, we)
     if len(decision.why) != len(decision.reasons):
         if lang == "en":
             return decision.reasons
@@ -87,7 +88,12 @@ def reason_keys(
 ) -> frozenset[str]:
     """The reason keys ``<lang>/reasons.j2`` has a macro for (in ``templates`` first): to
     check that a template of one's own words every reason pipolicy gives."""
-    return _words(lang, template_dirs(templates), False, "").keys
+    return _words(lang, _absolute(templates), False, "").keys
+
+
+def _absolute(templates: TemplateDirs | str | PathLike[str] | None) -> tuple[str, ...]:
+    """The template directories as absolute paths: the words are cached by them."""
+    return tuple(os.path.abspath(d) for d in template_dirs(templates))
 
 
 class _Words:
