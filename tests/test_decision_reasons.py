@@ -613,7 +613,7 @@ def _macros(lang: str) -> frozenset[str]:
 # -- every reason, in both languages ---------------------------------------------------
 
 
-def test_r_sec_3_every_reason_key_the_rules_give_has_words_in_both_languages(
+def test_r_pub_1_every_reason_key_the_rules_give_has_words_in_both_languages(
     decisions: dict[str, pp.Decision],
 ) -> None:
     given = {r.key for d in decisions.values() for r in d.why}
@@ -621,7 +621,7 @@ def test_r_sec_3_every_reason_key_the_rules_give_has_words_in_both_languages(
     assert given == _macros("en"), "en/reasons.j2 and the rules disagree on the reason keys"
 
 
-def test_r_sec_3_every_reason_is_built_by_the_function_of_its_key() -> None:
+def test_r_pub_1_every_reason_is_built_by_the_function_of_its_key() -> None:
     builders = {
         name
         for name, value in vars(reasons).items()
@@ -642,7 +642,7 @@ def test_r_sec_3_english_explanation_is_the_reasons_word_for_word(
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_japanese_explanation_shows_titles_and_no_english(
+def test_r_pub_1_japanese_explanation_shows_titles_and_no_english(
     name: str, decisions: dict[str, pp.Decision]
 ) -> None:
     d = decisions[name]
@@ -669,7 +669,7 @@ def test_r_sec_3_each_reason_names_the_rules_its_english_text_names(
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_structured_reasons_survive_json_and_match_the_schema(
+def test_r_sec_3_structured_reasons_survive_json_and_match_the_schema(
     name: str, decisions: dict[str, pp.Decision]
 ) -> None:
     d = decisions[name]
@@ -680,7 +680,7 @@ def test_structured_reasons_survive_json_and_match_the_schema(
     assert pp.explain(back, POLICY, "ja") == pp.explain(d, POLICY, "ja")
 
 
-def test_every_requirement_and_basis_has_a_fallback_sentence_in_japanese(
+def test_r_pub_1_every_requirement_and_basis_has_a_fallback_sentence_in_japanese(
     decisions: dict[str, pp.Decision],
 ) -> None:
     module = _words("ja", (), False, "").module
@@ -741,7 +741,7 @@ def test_r_xb_1_countries_by_name_or_code(decisions: dict[str, pp.Decision]) -> 
     assert far.startswith("「遠方の提携先」は外国（AQ）にあります。")
 
 
-def test_dates_are_written_as_a_japanese_reader_writes_them(
+def test_r_tpp_8_dates_are_written_as_a_japanese_reader_writes_them(
     decisions: dict[str, pp.Decision],
 ) -> None:
     (text,) = pp.explain(decisions["r_tpp_8_not_started"], POLICY, "ja")
@@ -750,7 +750,9 @@ def test_dates_are_written_as_a_japanese_reader_writes_them(
     assert "令和8年3月10日から" in era
 
 
-def test_the_business_calls_itself_as_its_policy_says(decisions: dict[str, pp.Decision]) -> None:
+def test_r_use_1_the_business_calls_itself_as_its_policy_says(
+    decisions: dict[str, pp.Decision],
+) -> None:
     society = attrs.evolve(
         CONTROLLER,
         self_reference="本会",
@@ -790,7 +792,7 @@ def test_r_tpp_8_the_fallback_says_each_requirement_once(decisions: dict[str, pp
     assert len(pp.explain(_old(d), POLICY, "ja")) == 1
 
 
-def test_a_decision_built_by_hand_falls_back_to_its_basis_or_a_plain_denial() -> None:
+def test_r_pub_1_a_decision_built_by_hand_falls_back_to_its_basis_or_a_plain_denial() -> None:
     allowed = pp.Decision.allow(pp.Basis.CONSENT, "the person agreed on the phone", ())
     denied = pp.Decision.deny(("not today",), ())
     assert allowed.why == () and denied.why == ()
@@ -803,7 +805,7 @@ def test_a_decision_built_by_hand_falls_back_to_its_basis_or_a_plain_denial() ->
     )
 
 
-def test_a_reason_mixed_with_plain_text_keeps_no_structured_reasons(
+def test_r_sec_3_a_reason_mixed_with_plain_text_keeps_no_structured_reasons(
     decisions: dict[str, pp.Decision],
 ) -> None:
     d = decisions["r_use_4_beyond"]
@@ -816,7 +818,7 @@ def test_a_reason_mixed_with_plain_text_keeps_no_structured_reasons(
 # -- templates, languages, identity of decisions ---------------------------------------
 
 
-def test_reasons_templates_are_overridden_by_name(
+def test_r_pub_1_reasons_templates_are_overridden_by_name(
     tmp_path: Path, decisions: dict[str, pp.Decision]
 ) -> None:
     (tmp_path / "ja").mkdir()
@@ -838,7 +840,7 @@ def test_reasons_templates_are_overridden_by_name(
     assert engine.explain(within) == pp.explain(within, POLICY, templates=tmp_path)
 
 
-def test_a_macro_that_does_not_fit_its_reason_is_a_named_input_error(
+def test_r_pub_1_a_macro_that_does_not_fit_its_reason_is_a_named_input_error(
     tmp_path: Path, decisions: dict[str, pp.Decision]
 ) -> None:
     (tmp_path / "en").mkdir()
@@ -850,7 +852,7 @@ def test_a_macro_that_does_not_fit_its_reason_is_a_named_input_error(
         pp.explain(decisions["r_use_4_within"], POLICY, "en", templates=tmp_path)
 
 
-def test_languages_are_the_policys() -> None:
+def test_r_pub_1_languages_are_the_policys() -> None:
     english_only = make_policy()
     d = use(facts(SERVICE), "service", {"email"}, policy=english_only)
     assert pp.explain(d, english_only) == ("within notified purpose 'service'",)
@@ -872,7 +874,7 @@ def test_r_sec_3_structured_reasons_change_no_decision_identity_nor_audit_payloa
     assert "why" not in engine._decision_payload(d)
 
 
-def test_reasons_are_shared_read_only_values(decisions: dict[str, pp.Decision]) -> None:
+def test_r_sec_3_reasons_are_shared_read_only_values(decisions: dict[str, pp.Decision]) -> None:
     first = decisions["r_use_4_within"]
     again = use(facts(SERVICE), "service", {"email"})
     assert again.why[0] is first.why[0]  # built once, not on every check
@@ -884,7 +886,7 @@ def test_reasons_are_shared_read_only_values(decisions: dict[str, pp.Decision]) 
     )
 
 
-def test_engine_decisions_carry_their_reasons_to_explain() -> None:
+def test_r_use_4_engine_decisions_carry_their_reasons_to_explain() -> None:
     engine, _ = make_engine(POLICY)
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
