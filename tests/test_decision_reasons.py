@@ -680,6 +680,15 @@ def test_r_sec_3_structured_reasons_survive_json_and_match_the_schema(
     assert pp.explain(back, POLICY, "ja") == pp.explain(d, POLICY, "ja")
 
 
+def test_r_sec_3_a_reason_read_from_json_has_string_parameters(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    data = pp.to_dict(decisions["r_use_4_beyond"])
+    data["why"][0]["params"]["purpose"] = 7
+    with pytest.raises(pp.InvalidInput, match=r"Decision\.why"):
+        pp.from_dict(pp.Decision, data)
+
+
 def test_r_pub_1_every_requirement_and_basis_has_a_fallback_sentence_in_japanese(
     decisions: dict[str, pp.Decision],
 ) -> None:
