@@ -15,7 +15,7 @@ from pipolicy.clock import Clock, FixedClock, SystemClock
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent, AuditReport
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
-from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.decisions import Basis, Decision, Reason
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint, InclusionProof, verify_inclusion
 from pipolicy.domain.provisions import ProvisionRecord
@@ -76,7 +76,7 @@ from pipolicy.policy.model import (
 )
 from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
-from pipolicy.publishing import format_date, render_notice
+from pipolicy.publishing import explain, format_date, render_notice
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.receipts import consent_receipt
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
@@ -142,6 +142,7 @@ __all__ = [
     "ProvisionRecord",
     "Purpose",
     "PurposeChange",
+    "Reason",
     "Recipient",
     "RecipientKind",
     "Ref",
@@ -176,6 +177,7 @@ __all__ = [
     "example_policy",
     "example_policy_names",
     "example_policy_path",
+    "explain",
     "format_date",
     "from_dict",
     "json_schema",

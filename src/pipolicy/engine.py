@@ -64,6 +64,7 @@ from pipolicy.errors import (
 )
 from pipolicy.incidents import IncidentRegister
 from pipolicy.policy.model import Policy
+from pipolicy.publishing.explain import explain
 from pipolicy.publishing.templates import TemplateDirs, template_dirs
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
@@ -180,7 +181,8 @@ class Engine:
 
     ``templates`` names directories whose ``<lang>/request_texts.j2`` (and letter
     templates) replace pipolicy's: the statements the request workflow writes, and the
-    letters of the answers it returns, are worded by them (docs/letters.md).
+    letters of the answers it returns, are worded by them (docs/letters.md); so are the
+    reasons :meth:`explain` gives (``<lang>/reasons.j2``, docs/decisions.md).
     """
 
     def __init__(
@@ -449,6 +451,13 @@ class Engine:
         value = member(Exemption, exemption, "exemption")
         statement(justification, "an exemption's justification", " such as the order's reference")
         return value
+
+    def explain(
+        self, decision: Decision, lang: str | None = None, *, era: bool = False
+    ) -> tuple[str, ...]:
+        """``decision``'s reasons for the person it is about, in ``lang`` (the policy's
+        default when None), worded by the engine's templates: :func:`pipolicy.explain`."""
+        return explain(decision, self.policy, lang, templates=self.templates, era=era)
 
     def _decision_payload(self, d: Decision) -> dict[str, object]:
         return {

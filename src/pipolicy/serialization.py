@@ -29,6 +29,17 @@ def _is_frozenset(t: Any) -> bool:
     return t is frozenset or get_origin(t) is frozenset
 
 
+_PARAM = str | tuple[str, ...]
+
+
+def _reason_param(value: Any, _: Any) -> str | tuple[str, ...]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError("a reason's parameter is a string or a list of strings")
+
+
 def _make_converter() -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True)
     c.register_unstructure_hook(datetime, lambda d: d.isoformat())
@@ -43,6 +54,8 @@ def _make_converter() -> cattrs.Converter:
     )
     # JSON payloads (audit payloads, request details) are kept as they are.
     c.register_structure_hook_func(lambda t: t is object, lambda v, _: v)
+    # A reason's parameters (Decision.why) are strings or lists of strings.
+    c.register_structure_hook_func(lambda t: t == _PARAM, _reason_param)
     # A decision's rule ids are derived from its reasons: written out for machines to
     # read, and ignored when read back (they follow from the reasons again).
     plain = cattrs.gen.make_dict_unstructure_fn(Decision, c)

@@ -5,12 +5,49 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TypeAlias
 
 import attrs
 
-__all__ = ["Basis", "Decision"]
+__all__ = ["Basis", "Because", "Decision", "Reason"]
 
 _RULE_ID = re.compile(r"\bR-[A-Z]+-\d+\b")
+
+
+Params: TypeAlias = Mapping[str, str | tuple[str, ...]]
+
+
+def _read_only(params: Params) -> Params:
+    """A reason's parameters, read-only: the rules share one reason between decisions."""
+    return params if isinstance(params, MappingProxyType) else MappingProxyType(dict(params))
+
+
+def _shown(params: Params) -> str:
+    return repr(dict(params))
+
+
+@attrs.frozen
+class Reason:
+    """A reason of a decision as facts, not words: what :func:`pipolicy.explain` words
+    in a language, through the macro ``key`` of ``<lang>/reasons.j2``.
+
+    ``params`` are the facts the reason names: policy names (``purpose``, ``items``,
+    ``recipient``...: a template shows their titles), ISO dates, counts, identifiers, as
+    strings or tuples of strings, read-only. ``rules`` are the requirement ids its
+    English text names (``("R-USE-7",)``). Every reason the rules give is built in
+    :mod:`pipolicy.rules.reasons`, by the function named after its key.
+    """
+
+    key: str
+    params: Params = attrs.field(factory=dict, converter=_read_only, repr=_shown, hash=False)
+    rules: tuple[str, ...] = ()
+
+
+Because: TypeAlias = tuple[str, Reason]
+"""A reason in English, as :attr:`Decision.reasons` holds it, with its :class:`Reason`:
+built together (:mod:`pipolicy.rules.reasons`), so the two say the same."""
 
 
 class Basis(str, enum.Enum):
@@ -43,6 +80,12 @@ class Decision:
     one reason. ``citations`` name the articles (``"APPI Art. 27(1)"``) and policy
     clauses (``"policy:purposes.service"``) the decision rests on. A decision holds
     names of policy entries and opaque ids only, never personal data values.
+
+    ``reasons`` are English, as the audit log keeps them; ``why`` holds the same reasons
+    as :class:`Reason` values, one per reason and in the same order, for
+    :func:`pipolicy.explain` to word in any language. A decision the rules make always
+    has them; one built by hand or read from JSON written before them has ``why == ()``.
+    ``why`` takes no part in equality, hashing or the repr.
     """
 
     allowed: bool
@@ -54,6 +97,7 @@ class Decision:
     recipient: str | None = None
     items: frozenset[str] = frozenset()
     consent_id: str | None = None
+    why: tuple[Reason, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
     @functools.cached_property
     def rules(self) -> tuple[str, ...]:
@@ -77,14 +121,30 @@ class Decision:
     def allow(
         cls,
         basis: Basis,
-        reason: str,
+        reason: str | Because,
         citations: tuple[str, ...],
         **context: object,
     ) -> Decision:
-        return cls(True, basis, (reason,), citations, **context)  # type: ignore[arg-type]
+        """An allowed decision on ``basis``; ``reason`` in English, or with its
+        :class:`Reason` (:mod:`pipolicy.rules.reasons`)."""
+        if isinstance(reason, str):
+            return cls(True, basis, (reason,), citations, **context)  # type: ignore[arg-type]
+        text, why = reason
+        return cls(True, basis, (text,), citations, why=(why,), **context)  # type: ignore[arg-type]
 
     @classmethod
     def deny(
-        cls, reasons: tuple[str, ...], citations: tuple[str, ...], **context: object
+        cls, reasons: Sequence[str | Because], citations: tuple[str, ...], **context: object
     ) -> Decision:
-        return cls(False, None, reasons, citations, **context)  # type: ignore[arg-type]
+        """A denial for ``reasons``, each in English or with its :class:`Reason`; ``why``
+        is kept only when every reason has one (it is one per reason, or none)."""
+        texts: list[str] = []
+        why: list[Reason] = []
+        for r in reasons:  # a plain loop: the cheapest on the hot path
+            if isinstance(r, str):
+                texts.append(r)
+            else:
+                texts.append(r[0])
+                why.append(r[1])
+        kept = tuple(why) if len(why) == len(texts) else ()
+        return cls(False, None, tuple(texts), citations, why=kept, **context)  # type: ignore[arg-type]

@@ -434,6 +434,15 @@ DEFAULT_USE_EXEMPTIONS = LAW_USE_EXEMPTIONS - {e.value for e in ACADEMIC}
 DEFAULT_PROVISION_GROUNDS = LAW_PROVISION_GROUNDS - {e.value for e in ACADEMIC}
 
 
+_ACADEMIC = {
+    "recipient_not_academic": "{recipient!r} is not an academic research institution",
+    "business_not_academic": "the business is not an academic research institution "
+    "(set academic_institution = true in [policy] if it is one)",
+    "not_a_research_partner": "{recipient!r} is not a declared joint research partner",
+}
+"""The English of each academic research condition that fails (:meth:`Policy.academic_problem`)."""
+
+
 @attrs.frozen(repr=False)
 class Policy:
     """A validated, versioned policy.
@@ -656,20 +665,23 @@ class Policy:
         the recipient to be a declared research partner, and Art. 27(1)(vii) needs the
         recipient to be an academic research institution itself.
         """
+        shortfall = self.academic_shortfall(exemption, recipient)
+        return None if shortfall is None else _ACADEMIC[shortfall].format(recipient=recipient)
+
+    def academic_shortfall(self, exemption: Exemption, recipient: str | None) -> str | None:
+        """Which condition of :meth:`academic_problem` fails, as a key (None if none):
+        ``recipient_not_academic``, ``business_not_academic``, ``not_a_research_partner``."""
         found = self.recipients.get(recipient) if recipient is not None else None
         if exemption is Exemption.ACADEMIC_RECIPIENT:
             if found is None or not found.academic_institution:
-                return f"{recipient!r} is not an academic research institution"
+                return "recipient_not_academic"
             return None
         if not self.academic_institution:
-            return (
-                "the business is not an academic research institution "
-                "(set academic_institution = true in [policy] if it is one)"
-            )
+            return "business_not_academic"
         if exemption is Exemption.ACADEMIC_JOINT_RESEARCH and (
             found is None or not found.joint_research
         ):
-            return f"{recipient!r} is not a declared joint research partner"
+            return "not_a_research_partner"
         return None
 
     def exemption_allowed(self, exemption: Exemption, action: str) -> bool:

@@ -1,4 +1,5 @@
-"""What pipolicy publishes for a person to read: the privacy notice, in each language.
+"""What pipolicy publishes for a person to read: the privacy notice, and the reasons of
+decisions (:func:`explain`), in each language.
 
 Wording lives in Jinja2 templates shipped in ``pipolicy/templates/<lang>/``; Python only
 gathers the facts a template shows (:mod:`pipolicy.publishing.notice`). An application
@@ -7,6 +8,7 @@ overrides a template by name by passing a directory holding its own
 """
 
 from pipolicy.publishing.dates import format_date
+from pipolicy.publishing.explain import explain
 from pipolicy.publishing.notice import render_notice
 
-__all__ = ["format_date", "render_notice"]
+__all__ = ["explain", "format_date", "render_notice"]

@@ -7,10 +7,11 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.acquisitions import Channel
-from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_17_1,
     ART_21_1,
@@ -55,37 +56,24 @@ def decide_acquisition(
     ctx = {"action": "acquisition", "items": q.items, "purpose": ",".join(sorted(q.purposes))}
     purposes = [policy.purposes[p] for p in sorted(q.purposes)]
     clauses = tuple(clause("purposes", p.name) for p in purposes)
-    reasons: list[str] = []
+    reasons: list[Because] = []
 
     declared = frozenset().union(*(p.all_items for p in purposes))
     required = frozenset().union(*(p.items for p in purposes))
     if q.items - declared:
-        reasons.append(
-            f"items {sorted(q.items - declared)} are not declared for these purposes (R-ACQ-2)"
-        )
+        reasons.append(R.acquisition_items_undeclared(q.items - declared, q.purposes))
     optional = q.items - required - q.opted_in
     if optional & declared:
-        reasons.append(
-            f"optional items {sorted(optional & declared)} need the person's opt-in (R-ACQ-2)"
-        )
+        reasons.append(R.optional_items(optional & declared))
     for p in purposes:
         if p.categories and facts.subject.category not in p.categories:
-            reasons.append(f"purpose {p.name!r} is not for this person's category (R-USE-9)")
+            reasons.append(R.acquisition_wrong_category(p.name))
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_confirmed:
-        reasons.append(
-            "data from another business is received only after confirming the provider's "
-            "name, address and representative and how it obtained the data (R-ACQ-4)"
-        )
+        reasons.append(R.provider_unconfirmed())
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
-        reasons.append(
-            "the provider obtained the data by improper means: it is not received "
-            "(Art. 20(1), R-ACQ-4)"
-        )
+        reasons.append(R.provider_improper())
     if q.channel in WRITTEN and not q.purpose_shown:
-        reasons.append(
-            "the purposes of use must be shown to the person before they hand over their "
-            "data in writing (R-NTC-1)"
-        )
+        reasons.append(R.purpose_not_shown())
 
     if q.exemption is not None:
         if reasons:
@@ -104,10 +92,7 @@ def decide_acquisition(
         if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
             c = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
             if c is None:
-                why = f" (special care-required: {special})" if special else ""
-                reasons.append(
-                    f"purpose {p.name!r} needs the person's permission before collection{why} (R-USE-7, R-ACQ-3)"
-                )
+                reasons.append(R.permission_before_collection(p.name, tuple(special)))
             else:
                 consent_id = c.id
 
@@ -120,19 +105,17 @@ def decide_acquisition(
         and len(all_kinds) == 2
         and not any(p.links_identifiers for p in purposes)
     ):
-        reasons.append(
-            "linking personally referable identifiers to this identified person needs a purpose "
-            "that announces it (R-PRI-1)"
-        )
+        reasons.append(R.acquisition_linkage())
     if reasons:
         # Art. 20(2) is cited only where its prior consent is what is missing.
-        missing_consent = special and any("R-ACQ-3" in r for r in reasons)
+        named = {rule for _, why in reasons for rule in why.rules}
+        missing_consent = special and "R-ACQ-3" in named
         cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
-        if any("R-ACQ-4" in r for r in reasons):
+        if "R-ACQ-4" in named:
             cites = (*cites, ART_30_1)
-        if any("R-NTC-1" in r for r in reasons):
+        if "R-NTC-1" in named:
             cites = (*cites, ART_21_2)
-        if any("R-PRI-1" in r for r in reasons):
+        if "R-PRI-1" in named:
             # The business's own linkage makes the identifiers personal data it must have
             # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.
             cites = (*cites, ART_21_1)
@@ -140,7 +123,7 @@ def decide_acquisition(
     basis = Basis.CONSENT if consent_id else Basis.NOTIFIED_PURPOSE
     return Decision.allow(
         basis,
-        "acquired for notified purposes" + (" with prior permission" if consent_id else ""),
+        R.acquired_with_permission(q.purposes) if consent_id else R.acquired(q.purposes),
         # Special care-required data acquired on the prior consent Art. 20(2) asks for.
         (ART_17_1, ART_20_2, ART_21_1, *clauses) if special else (ART_17_1, ART_21_1, *clauses),
         consent_id=consent_id,

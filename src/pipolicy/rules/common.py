@@ -11,11 +11,12 @@ import attrs
 from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.consents import Consent
-from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.policy.model import Policy, Purpose
+from pipolicy.rules import reasons as R
 
 ART_17_1 = "APPI Art. 17(1)"
 ART_18_1 = "APPI Art. 18(1)"
@@ -54,28 +55,28 @@ def exemption_decision(
     rule = {"provision": "R-TPP-2", "acquisition": "R-ACQ-3"}.get(action, "R-USE-5")
     if not applies(exemption, action):
         return Decision.deny(
-            (f"the law gives the exemption {exemption.value!r} for no {action} ({rule})",),
+            (R.exemption_not_in_law(exemption.value, action, rule),),
             (exemption_citation(exemption, action),),
             **ctx,
         )
     if not policy.exemption_allowed(exemption, action):
         section = "provision.grounds" if action == "provision" else "use.exemptions"
         return Decision.deny(
-            (f"the policy does not allow the exemption {exemption.value!r} ({rule})",),
+            (R.exemption_not_allowed(exemption.value, action, rule),),
             (f"policy:{section}",),
             **ctx,
         )
     if exemption in ACADEMIC:
-        problem = policy.academic_problem(exemption, ctx.get("recipient"))
-        if problem is not None:
-            return Decision.deny(
-                (f"academic research exemption not met: {problem} ({rule})",),
-                (exemption_citation(exemption, action),),
-                **ctx,
-            )
+        recipient = ctx.get("recipient")
+        shortfall = policy.academic_shortfall(exemption, recipient)
+        if shortfall is not None:
+            text = policy.academic_problem(exemption, recipient)
+            assert text is not None
+            why = R.academic_not_met(shortfall, text, exemption.value, recipient, rule)
+            return Decision.deny((why,), (exemption_citation(exemption, action),), **ctx)
     return Decision.allow(
         Basis.EXEMPTION,
-        f"exemption {exemption.value} claimed: {justification}",
+        R.exemption_claimed(exemption.value, justification, action),
         (exemption_citation(exemption, action),),
         **ctx,
     )
@@ -95,17 +96,14 @@ def _current(policy: Policy, purpose: Purpose, at: datetime) -> bool:
     return since is None or policy.local_date(at) >= since
 
 
-def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> str | None:
+def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> Because | None:
     """Why no use for ``purpose`` is allowed yet, if it changed (on or before today, in the
     policy's time zone) and the changed purpose has not been notified or published
     (Art. 21(3), R-USE-3): until then the people do not know what their data is for."""
     today = policy.local_date(now)
     for change in purpose.changes:
         if change.revised <= today and (change.notified is None or change.notified > today):
-            return (
-                f"purpose {purpose.name!r} changed on {change.revised.isoformat()} and the "
-                "change has not been notified to the people or published yet (R-USE-3)"
-            )
+            return R.purpose_change_unnotified(purpose.name, change.revised.isoformat())
     return None
 
 
@@ -118,17 +116,13 @@ def my_numbers(policy: Policy, items: frozenset[str]) -> list[str]:
     return sorted(i for i in items if i in policy.items and policy.items[i].my_number)
 
 
-def my_number_use(policy: Policy, purpose: Purpose, items: frozenset[str]) -> str | None:
+def my_number_use(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
     """Why ``items`` may not be handled for ``purpose``, if they hold Individual Numbers
     and the purpose is not one of the My Number Act's affairs: consent never makes up
     for it (My Number Act Arts. 9, 20; R-MYN-1)."""
     numbers = my_numbers(policy, items)
     if numbers and purpose.my_number_affairs is None:
-        return (
-            f"{numbers} are Individual Numbers, handled only for the affairs of the My Number "
-            f"Act (social security, tax, disaster response), not for {purpose.name!r}, "
-            "consent or not (R-MYN-1)"
-        )
+        return R.my_number_use(tuple(numbers), purpose.name)
     return None
 
 
@@ -250,24 +244,20 @@ def erased_items(
     return frozenset(gone & acquisition.items)
 
 
-def restriction_reason(r: Restriction) -> str:
-    what = {
-        RestrictionKind.SUSPEND_USE: "use of this person's data is suspended",
-        RestrictionKind.SUSPEND_PROVISION: "provision of this person's data is suspended",
-        RestrictionKind.DELETED: "this person's data was deleted",
-    }[r.kind]
-    on = f" on request {r.request_id}" if r.request_id else ""
-    if r.recipients:
-        what = f"{what} to {sorted(r.recipients)}"
-    return f"{what}{on} (R-REQ-7)"
+_RESTRICTED = {
+    RestrictionKind.SUSPEND_USE: R.use_suspended,
+    RestrictionKind.SUSPEND_PROVISION: R.provision_suspended,
+    RestrictionKind.DELETED: R.deleted,
+}
 
 
-def linkage_problem(policy: Policy, purpose: Purpose, items: frozenset[str]) -> str | None:
+def restriction_reason(r: Restriction) -> Because:
+    return _RESTRICTED[r.kind](r.request_id, r.recipients)
+
+
+def linkage_problem(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
     """R-PRI-1: combining identifiers that do not identify with ones that do needs notice."""
     kinds = {policy.items[i].identifies for i in items if i in policy.items}
     if len(kinds) == 2 and not purpose.links_identifiers:
-        return (
-            f"purpose {purpose.name!r} does not announce linking personally referable identifiers "
-            "to identified data (R-PRI-1)"
-        )
+        return R.linkage_unannounced(purpose.name)
     return None

@@ -8,10 +8,11 @@ from typing import Any
 
 import attrs
 
-from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_18_1,
     ART_27_1,
@@ -90,21 +91,13 @@ def decide_provision(
 
     missing = q.items - held_items(facts)
     if missing:
-        return Decision.deny(
-            (f"items not acquired for this person: {sorted(missing)}",), (ART_27_1,), **ctx
-        )
+        return Decision.deny((R.items_not_held(missing),), (ART_27_1,), **ctx)
 
     numbers = my_numbers(policy, q.items)
     to_affairs = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
     if numbers and not to_affairs and q.exemption not in _MY_NUMBER_CASES:
         return Decision.deny(
-            (
-                f"{numbers} are Individual Numbers: given only to an entrustee for the "
-                "affairs, a successor, or in the cases the My Number Act Art. 19 lists "
-                "(claim the exemption with its reference), never on consent (R-MYN-1)",
-            ),
-            (MY_NUMBER_PROVISION, rclause),
-            **ctx,
+            (R.my_number_provision(tuple(numbers)),), (MY_NUMBER_PROVISION, rclause), **ctx
         )
     if numbers and to_affairs and q.purpose is not None:
         number = my_number_use(policy, policy.purposes[q.purpose], q.items)
@@ -115,60 +108,38 @@ def decide_provision(
     if _abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
-        return Decision.deny(
-            (
-                f"{q.recipient!r} is a public authority: it receives data only on an order or "
-                "request under the law; claim the exemption with its reference (R-TPP-2)",
-            ),
-            (ART_27_1, rclause),
-            **ctx,
-        )
+        return Decision.deny((R.public_authority(q.recipient),), (ART_27_1, rclause), **ctx)
     if recipient.kind is RecipientKind.STATISTICS:
-        return Decision.deny(
-            (
-                f"{q.recipient!r} receives only statistics that identify no one: give it an "
-                "aggregate (engine.provide_statistics), never personal data (R-TPP-6)",
-            ),
-            (ART_27_1, rclause),
-            **ctx,
-        )
+        return Decision.deny((R.statistics_recipient(q.recipient),), (ART_27_1, rclause), **ctx)
     if recipient.kind is RecipientKind.THIRD_PARTY and _referable_only(policy, facts, q.items):
         return _personally_referable(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
         if "business_succession" in grounds:
             return Decision.allow(
                 Basis.BUSINESS_SUCCESSION,
-                f"business succession to {q.recipient!r}",
+                R.succession_provision(q.recipient),
                 (ART_27_5_II, rclause),
                 **ctx,
             )
-        reasons = ["the policy does not provide for business succession"]
+        reasons = [R.no_succession_ground()]
     elif recipient.kind is RecipientKind.ENTRUSTEE:
         contract = recipient.contract
         today = policy.local_date(now)
         if contract is None or not contract.valid_on(today):
             # No valid contract, no data: not even on consent (R-SEC-2).
             return Decision.deny(
-                (f"no valid entrustment contract with {q.recipient!r} on {today} (R-SEC-2)",),
-                (ART_25, rclause),
-                **ctx,
+                (R.no_valid_contract(q.recipient, str(today)),), (ART_25, rclause), **ctx
             )
         if contract.missing_duties:
-            return Decision.deny(
-                (
-                    f"the contract with {q.recipient!r} does not bind "
-                    f"{', '.join(contract.missing_duties)} (R-SEC-2)",
-                ),
-                (ART_25, rclause),
-                **ctx,
-            )
+            why = R.contract_lacks_duties(q.recipient, contract.missing_duties)
+            return Decision.deny((why,), (ART_25, rclause), **ctx)
         reasons = _entrustment(policy, q)
         if not reasons:
             return _allow_if_usable(
                 (policy, facts, q, now, ctx),
                 "R-TPP-3",
                 Basis.ENTRUSTMENT,
-                f"entrustment to {q.recipient!r} within purpose {q.purpose!r} under contract",
+                R.entrustment(q.recipient, str(q.purpose)),
                 (ART_27_5_I, ART_25, rclause),
             )
     elif recipient.kind is RecipientKind.JOINT_USER:
@@ -179,7 +150,7 @@ def decide_provision(
                 (policy, facts, q, now, ctx),
                 "R-TPP-5",
                 Basis.JOINT_USE,
-                f"joint use {joint.name!r} announced on {joint.published}",
+                R.joint_use(joint.name, str(joint.published), q.recipient),
                 (ART_27_5_III, clause("joint_use", joint.name)),
             )
     else:
@@ -191,10 +162,10 @@ def decide_provision(
     if q.purpose is None:
         reasons.append(_purpose_needed(q))
     elif recipient.purposes and q.purpose not in recipient.purposes:
-        reasons.append(f"{q.purpose!r} is not a purpose for which {q.recipient!r} receives data")
+        reasons.append(R.purpose_not_for_recipient(q.purpose, q.recipient))
     elif recipient.items and not q.items <= recipient.items:
         if not reasons:
-            reasons.append(f"{q.recipient!r} may receive only {sorted(recipient.items)}")
+            reasons.append(R.recipient_items_only(q.recipient, recipient.items))
     elif "consent" in grounds or "opt_out" in grounds:
         consent = (
             recipient_consent(facts.consents, q.recipient, q.items, now)
@@ -204,32 +175,27 @@ def decide_provision(
         if consent is None and recipient.opt_out is not None and "opt_out" in grounds:
             return _opt_out(policy, facts, q, now, ctx)
         if consent is None:
-            reasons.append(
-                f"no prior consent of the person to provision to {q.recipient!r} (R-TPP-1)"
-            )
+            reasons.append(R.no_provision_consent(q.recipient))
         else:
             return _allow_if_usable(
                 (policy, facts, q, now, ctx),
                 "R-TPP-1",
                 Basis.CONSENT,
-                f"prior consent to provision to {q.recipient!r} for purpose {q.purpose!r}",
+                R.provision_consent(q.recipient, q.purpose),
                 (ART_27_1, ART_29, rclause),
                 consent_id=consent.id,
             )
     elif not reasons:
-        reasons.append("the policy does not provide for provision on consent (R-TPP-1)")
+        reasons.append(R.no_consent_ground())
     return Decision.deny(tuple(reasons), (ART_27_1, rclause), **ctx)
 
 
 ART_27_2 = "APPI Art. 27(2)"
 
 
-def _purpose_needed(q: ProvisionQuery) -> str:
+def _purpose_needed(q: ProvisionQuery) -> Because:
     """Why a provision that names no purpose is denied (on any basis but an exemption)."""
-    return (
-        f"name the purpose {q.recipient!r} receives the data for with purpose=: "
-        "provision never widens the purposes of use (R-TPP-1)"
-    )
+    return R.purpose_needed(q.recipient)
 
 
 ART_28 = "APPI Art. 28"
@@ -263,27 +229,13 @@ def _to_a_foreign_recipient(
         return Decision.deny((_purpose_needed(q),), cites, **ctx)
     consent = recipient_consent(facts.consents, q.recipient, q.items, now)
     if consent is None or not consent.evidence.foreign_info:
-        missing = (
-            "no prior consent of the person"
-            if consent is None
-            else "the consent was not given with the information Art. 28(2) requires "
-            "(evidence.foreign_info)"
-        )
-        return Decision.deny(
-            (
-                f"{q.recipient!r} is in {recipient.country}: provision abroad needs the "
-                f"person's prior consent, given after being shown that country's system and "
-                f"the recipient's measures; {missing} (R-XB-1)",
-            ),
-            cites,
-            **ctx,
-        )
+        missing = R.foreign_no_consent if consent is None else R.foreign_info_missing
+        return Decision.deny((missing(q.recipient, recipient.country),), cites, **ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-XB-1",
         Basis.CONSENT,
-        f"prior consent to provision to {q.recipient!r} in {recipient.country}, given with "
-        "the information on its country's system (R-XB-1)",
+        R.foreign_consent(q.recipient, recipient.country),
         (*cites, ART_29),
         consent_id=consent.id,
     )
@@ -301,31 +253,23 @@ def _opt_out(
     today = policy.local_date(now)
     cites = (ART_27_2, clause("recipients", q.recipient))
     start = max(opt_out.notified, opt_out.filed)
-    reasons: list[str] = []
+    reasons: list[Because] = []
     if today < start:
-        reasons.append(
-            f"opt-out provision to {q.recipient!r} starts on {start.isoformat()}, once the "
-            "notice and the PPC filing are both done (R-TPP-8)"
-        )
+        reasons.append(R.opt_out_not_started(q.recipient, start.isoformat()))
     if not q.items <= opt_out.items:
-        reasons.append(
-            f"only {sorted(opt_out.items)} are provided to {q.recipient!r} by opt-out (R-TPP-8)"
-        )
+        reasons.append(R.opt_out_items_only(opt_out.items, q.recipient))
     received = {
         i for a in facts.acquisitions if a.provider_obtained_by == "opt_out" for i in a.items
     }
     if q.items & received:
-        reasons.append(
-            f"{sorted(q.items & received)} were themselves received by opt-out: never "
-            "provided by opt-out again (Art. 27(2) proviso, R-TPP-8)"
-        )
+        reasons.append(R.opt_out_received(q.items & received))
     if reasons:
         return Decision.deny(tuple(reasons), cites, **ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-TPP-8",
         Basis.OPT_OUT,
-        f"opt-out provision to {q.recipient!r}, announced and filed with the PPC (R-TPP-8)",
+        R.opt_out(q.recipient),
         (*cites, ART_29),
     )
 
@@ -334,7 +278,7 @@ def _allow_if_usable(
     facts_at: tuple[Policy, SubjectFacts, ProvisionQuery, datetime, Mapping[str, Any]],
     rule: str,
     basis: Basis,
-    reason: str,
+    reason: Because,
     citations: tuple[str, ...],
     **extra: Any,
 ) -> Decision:
@@ -364,12 +308,10 @@ def _not_usable(
     use = within_purpose(policy, facts, q.purpose, q.items, now, ctx)
     if use.allowed:
         return None
-    why = (
-        f"the data may not be used for {q.purpose!r}, so it may not be given to "
-        f"{q.recipient!r} for it: provision never widens the purposes of use ({rule})"
-    )
+    why = R.not_usable(q.purpose, q.recipient, rule)
     cites = (ART_18_1, ART_27_1, clause("recipients", q.recipient))
-    return Decision.deny((*use.reasons, why), cites, **ctx)
+    earlier = tuple(zip(use.reasons, use.why, strict=True)) if use.why else use.reasons
+    return Decision.deny((*earlier, why), cites, **ctx)
 
 
 def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) -> bool:
@@ -393,59 +335,43 @@ def _personally_referable(
     if not policy.recipients[q.recipient].links_identifiers:
         return Decision.allow(
             Basis.PERSONALLY_REFERABLE,
-            f"personally referable information to {q.recipient!r}, which is not expected to "
-            "link it to identify the person: no consent or record is needed (R-PRI-1)",
+            R.referable_unlinked(q.recipient),
             (ART_31_1, rclause),
             **ctx,
         )
     consent = recipient_consent(facts.consents, q.recipient, q.items, now)
     if consent is None:
-        return Decision.deny(
-            (
-                f"{q.recipient!r} is expected to link these identifiers to identify the "
-                "person: confirm that it obtained the person's consent first, and record the "
-                "confirmation as a consent to the recipient (R-PRI-1)",
-            ),
-            (ART_31_1, rclause),
-            **ctx,
-        )
+        return Decision.deny((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), **ctx)
     return Decision.allow(
         Basis.CONSENT,
-        f"{q.recipient!r} obtained the person's consent, as confirmed; the provision is "
-        "recorded (R-PRI-1)",
+        R.referable_confirmed(q.recipient),
         (ART_31_1, ART_31_3, rclause),
         consent_id=consent.id,
         **ctx,
     )
 
 
-def _entrustment(policy: Policy, q: ProvisionQuery) -> list[str]:
+def _entrustment(policy: Policy, q: ProvisionQuery) -> list[Because]:
     """Why entrustment (Art. 27(5)(i)) does not apply; empty when it does."""
     recipient = policy.recipients[q.recipient]
     if "entrustment" not in policy.provision_grounds:
-        return ["the policy does not provide for entrustment"]
+        return [R.no_entrustment_ground()]
     if q.purpose is None or q.purpose not in recipient.purposes:
-        return [
-            f"entrustment to {q.recipient!r} serves only {sorted(recipient.purposes)}: "
-            "name one of them as purpose= (R-TPP-3)"
-        ]
+        return [R.entrustment_purposes_only(q.recipient, recipient.purposes)]
     if not q.items <= recipient.items:
-        return [
-            f"the contract with {q.recipient!r} allows only {sorted(recipient.items)}, "
-            f"not {sorted(q.items - recipient.items)} (R-TPP-3)"
-        ]
+        return [R.entrustment_items_only(q.recipient, recipient.items, q.items - recipient.items)]
     return []
 
 
-def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[str]:
+def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because]:
     """Why joint use (Art. 27(5)(iii)) does not apply; empty when it does."""
     joint = policy.joint_uses[policy.recipients[q.recipient].joint_use or ""]
     if "joint_use" not in policy.provision_grounds:
-        return ["the policy does not provide for joint use"]
+        return [R.no_joint_use_ground()]
     if joint.published is None or joint.published > policy.local_date(now):
-        return [f"joint use {joint.name!r} was not published before this provision (R-TPP-5)"]
+        return [R.joint_use_unpublished(joint.name)]
     if q.purpose is None or q.purpose not in joint.purposes:
-        return [f"joint use {joint.name!r} covers only purposes {sorted(joint.purposes)} (R-TPP-5)"]
+        return [R.joint_use_purposes_only(joint.name, joint.purposes)]
     if not q.items <= joint.items:
-        return [f"joint use {joint.name!r} covers only items {sorted(joint.items)} (R-TPP-5)"]
+        return [R.joint_use_items_only(joint.name, joint.items)]
     return []

@@ -15,9 +15,10 @@ from typing import Any
 
 import attrs
 
-from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.rules import reasons as R
 from pipolicy.rules.common import clause
 
 __all__ = ["Aggregate", "aggregate", "decide_statistics"]
@@ -76,11 +77,11 @@ def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggre
     }
     p = policy.purposes[purpose]
     cites = (ART_2_1, clause("purposes", purpose))
-    reasons = []
+    reasons: list[Because] = []
     if "anonymized" not in policy.provision_grounds:
-        reasons.append("the policy does not provide for anonymous statistics")
+        reasons.append(R.no_statistics_ground())
     if not p.statistics:
-        reasons.append(f"purpose {purpose!r} is not a statistics purpose")
+        reasons.append(R.not_statistics_purpose(purpose))
     declared = policy.recipients.get(recipient)
     if (
         declared is not None
@@ -88,26 +89,21 @@ def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggre
         and declared.purposes
         and purpose not in declared.purposes
     ):
-        reasons.append(
-            f"{recipient!r} receives the statistics of {sorted(declared.purposes)} only, "
-            "as the notice publishes"
-        )
+        reasons.append(R.statistics_of_only(recipient, declared.purposes))
     outside = set(table.dimensions) - p.all_items
     if outside:
-        reasons.append(f"groups by items the purpose does not declare: {sorted(outside)}")
+        reasons.append(R.groups_undeclared(frozenset(outside)))
     k = policy.statistics_min_group
     small = sum(1 for n in table.groups.values() if n < k)
     if small:
-        reasons.append(
-            f"{small} group(s) count fewer than {k} people and could identify someone (R-TPP-6)"
-        )
+        reasons.append(R.small_groups(small, k))
     if not table.groups:
-        reasons.append("the table is empty")
+        reasons.append(R.empty_table())
     if reasons:
         return Decision.deny(tuple(reasons), cites, **ctx)
     return Decision.allow(
         Basis.ANONYMIZED,
-        f"aggregate of {len(table.groups)} group(s), each of at least {k} people",
+        R.statistics(len(table.groups), k),
         cites,
         **ctx,
     )

@@ -9,11 +9,12 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.acquisitions import Channel
-from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import ConsentRule, Policy, Purpose
+from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_17_1,
     ART_18_1,
@@ -66,17 +67,11 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     if purpose.handlers:
         if q.actor is None:
             return Decision.deny(
-                (
-                    f"purpose {q.purpose!r} is restricted to {sorted(purpose.handlers)}: pass actor=",
-                ),
-                (ART_24, pclause),
-                **ctx,
+                (R.actor_required(q.purpose, purpose.handlers),), (ART_24, pclause), **ctx
             )
         if not q.actor.may_handle(purpose):
             return Decision.deny(
-                (f"actor {q.actor.id!r} is not authorised for purpose {q.purpose!r} (R-SEC-1)",),
-                (ART_24, pclause),
-                **ctx,
+                (R.actor_not_authorised(q.actor.id, q.purpose),), (ART_24, pclause), **ctx
             )
 
     missing = _missing(facts, q.items)
@@ -124,10 +119,10 @@ def _succeeded(facts: SubjectFacts, purpose: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _missing(facts: SubjectFacts, items: frozenset[str]) -> str | None:
+def _missing(facts: SubjectFacts, items: frozenset[str]) -> Because | None:
     missing = items - held_items(facts)
     if missing:
-        return f"items not acquired for this person: {sorted(missing)} (R-USE-1)"
+        return R.items_not_acquired(missing)
     return None
 
 
@@ -138,17 +133,12 @@ def _undeclared(
     if not outside:
         return None
     return Decision.deny(
-        (f"items {sorted(outside)} are not declared for purpose {name!r} (R-ACQ-2)",),
-        (ART_18_1, clause("purposes", name)),
-        **ctx,
+        (R.items_not_declared(outside, name),), (ART_18_1, clause("purposes", name)), **ctx
     )
 
 
-def _wrong_category(name: str, purpose: Purpose) -> str:
-    return (
-        f"purpose {name!r} is for {sorted(purpose.categories)}, "
-        "not this person's category (R-USE-9)"
-    )
+def _wrong_category(name: str, purpose: Purpose) -> Because:
+    return R.wrong_category(name, purpose.categories)
 
 
 def within_purpose(
@@ -183,24 +173,22 @@ def within_purpose(
     if in_scope and purpose.consent is ConsentRule.NONE:
         return Decision.allow(
             Basis.NOTIFIED_PURPOSE,
-            f"within notified purpose {name!r}",
+            R.within_purpose(name),
             (ART_18_1, ART_21_1, pclause),
             **ctx,
         )
     if in_scope and items <= _succeeded(facts, name):
         return Decision.allow(
             Basis.BUSINESS_SUCCESSION,
-            f"received through business succession for purpose {name!r}, the "
-            "predecessor's purpose (R-USE-6)",
+            R.succession_use(name),
             (ART_18_2, pclause),
             **ctx,
         )
     consent = purpose_consent(policy, facts.consents, purpose, items, now)
     if consent is not None:
-        why = "permission given before collection (R-USE-7)" if in_scope else "prior consent"
         return Decision.allow(
             Basis.CONSENT,
-            f"{why} for purpose {name!r}",
+            R.permission_given(name) if in_scope else R.prior_consent(name),
             (ART_18_1, pclause),
             consent_id=consent.id,
             **ctx,
@@ -209,11 +197,5 @@ def within_purpose(
     reasons = []
     if not category_ok:
         reasons.append(_wrong_category(name, purpose))
-    if in_scope:
-        reasons.append(f"purpose {name!r} needs the person's permission first (R-USE-7)")
-    else:
-        reasons.append(
-            f"use beyond the notified purposes: {name!r} was not notified for these items "
-            "and there is no prior consent (R-USE-4)"
-        )
+    reasons.append(R.permission_needed(name) if in_scope else R.beyond_purpose(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)

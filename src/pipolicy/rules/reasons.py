@@ -1,0 +1,854 @@
+"""Every reason the rules give, each built once: its English text and its :class:`Reason`.
+
+A decision keeps its reasons in English (``Decision.reasons``, what the audit log holds)
+and, one for one, as :class:`~pipolicy.domain.decisions.Reason` values (``Decision.why``)
+that :func:`pipolicy.explain` words in Japanese or English through the macro of the same
+key in ``<lang>/reasons.j2``. Each function here returns both from the same arguments, so
+the two cannot say different things; the English text is exactly what the rules wrote
+before reasons had keys, and the English template gives it back word for word (a test
+holds them to it).
+
+Parameters are strings or tuples of strings, cheap to build on every check; words are
+chosen only when a reason is explained. A parameter's name says what it holds:
+``purpose``/``purposes``, ``items``/``outside``/``special`` and
+``recipient``/``recipients`` are names the policy declares (a template shows their
+titles); dates are ISO strings; the rest are identifiers, counts or codes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec
+
+from pipolicy.domain.decisions import Because, Reason
+
+__all__ = ["NAMED"]
+
+NAMED = {
+    "purpose": "purposes",
+    "purposes": "purposes",
+    "items": "items",
+    "outside": "items",
+    "special": "items",
+    "recipient": "recipients",
+    "recipients": "recipients",
+}
+"""Parameters that hold names the policy declares, and the table of the policy each is
+found in (``policy.purposes``...): :func:`pipolicy.explain` gives templates their titles."""
+
+Param = str | tuple[str, ...]
+Names = frozenset[str] | tuple[str, ...]
+"""Names as the rules hold them (hashable: reasons are cached)."""
+
+P = ParamSpec("P")
+
+
+def _cached(build: Callable[P, Because]) -> Callable[P, Because]:
+    """Build each reason once per set of arguments: a check then pays a dict lookup for
+    its reason, not a text and a :class:`Reason` (whose parameters are read-only)."""
+    return functools.lru_cache(maxsize=1024)(build)  # type: ignore[return-value]
+
+
+def _because(text: str, key: str, rules: tuple[str, ...], **params: Param) -> Because:
+    return text, Reason(key, params, rules)
+
+
+def _names(names: Names) -> tuple[str, ...]:
+    return tuple(sorted(names))
+
+
+# -- exemptions (Arts. 18(3), 20(2), 27(1); R-USE-5, R-TPP-2, R-ACQ-3) -------------------
+
+
+@_cached
+def exemption_not_in_law(exemption: str, action: str, rule: str) -> Because:
+    return _because(
+        f"the law gives the exemption {exemption!r} for no {action} ({rule})",
+        "exemption_not_in_law",
+        (rule,),
+        exemption=exemption,
+        action=action,
+        rule=rule,
+    )
+
+
+@_cached
+def exemption_not_allowed(exemption: str, action: str, rule: str) -> Because:
+    return _because(
+        f"the policy does not allow the exemption {exemption!r} ({rule})",
+        "exemption_not_allowed",
+        (rule,),
+        exemption=exemption,
+        action=action,
+        rule=rule,
+    )
+
+
+@_cached
+def academic_not_met(
+    problem: str, text: str, exemption: str, recipient: str | None, rule: str
+) -> Because:
+    """``problem`` is :meth:`Policy.academic_shortfall`'s key, ``text`` the policy's
+    English for it (:meth:`Policy.academic_problem`)."""
+    return _because(
+        f"academic research exemption not met: {text} ({rule})",
+        "academic_not_met",
+        (rule,),
+        problem=problem,
+        exemption=exemption,
+        recipient="" if recipient is None else recipient,
+        rule=rule,
+    )
+
+
+@_cached
+def exemption_claimed(exemption: str, justification: str | None, action: str) -> Because:
+    return _because(
+        f"exemption {exemption} claimed: {justification}",
+        "exemption_claimed",
+        (),
+        exemption=exemption,
+        justification=str(justification),
+        action=action,
+    )
+
+
+# -- use within its purposes (Arts. 17, 18, 21, 24; R-USE-*, R-SEC-1, R-PRI-1) ---------
+
+
+@_cached
+def purpose_change_unnotified(purpose: str, revised: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} changed on {revised} and the change has not been notified to "
+        "the people or published yet (R-USE-3)",
+        "purpose_change_unnotified",
+        ("R-USE-3",),
+        purpose=purpose,
+        revised=revised,
+    )
+
+
+@_cached
+def my_number_use(items: Names, purpose: str) -> Because:
+    numbers = _names(items)
+    return _because(
+        f"{list(numbers)} are Individual Numbers, handled only for the affairs of the My "
+        "Number Act (social security, tax, disaster response), not for "
+        f"{purpose!r}, consent or not (R-MYN-1)",
+        "my_number_use",
+        ("R-MYN-1",),
+        items=numbers,
+        purpose=purpose,
+    )
+
+
+@_cached
+def linkage_unannounced(purpose: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} does not announce linking personally referable identifiers "
+        "to identified data (R-PRI-1)",
+        "linkage_unannounced",
+        ("R-PRI-1",),
+        purpose=purpose,
+    )
+
+
+@_cached
+def actor_required(purpose: str, handlers: Names) -> Because:
+    names = _names(handlers)
+    return _because(
+        f"purpose {purpose!r} is restricted to {list(names)}: pass actor=",
+        "actor_required",
+        (),
+        purpose=purpose,
+        handlers=names,
+    )
+
+
+@_cached
+def actor_not_authorised(actor: str, purpose: str) -> Because:
+    return _because(
+        f"actor {actor!r} is not authorised for purpose {purpose!r} (R-SEC-1)",
+        "actor_not_authorised",
+        ("R-SEC-1",),
+        actor=actor,
+        purpose=purpose,
+    )
+
+
+@_cached
+def items_not_acquired(items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"items not acquired for this person: {list(names)} (R-USE-1)",
+        "items_not_acquired",
+        ("R-USE-1",),
+        items=names,
+    )
+
+
+@_cached
+def items_not_declared(items: Names, purpose: str) -> Because:
+    names = _names(items)
+    return _because(
+        f"items {list(names)} are not declared for purpose {purpose!r} (R-ACQ-2)",
+        "items_not_declared",
+        ("R-ACQ-2",),
+        items=names,
+        purpose=purpose,
+    )
+
+
+@_cached
+def wrong_category(purpose: str, categories: Names) -> Because:
+    names = _names(categories)
+    return _because(
+        f"purpose {purpose!r} is for {list(names)}, not this person's category (R-USE-9)",
+        "wrong_category",
+        ("R-USE-9",),
+        purpose=purpose,
+        categories=names,
+    )
+
+
+@_cached
+def within_purpose(purpose: str) -> Because:
+    return _because(f"within notified purpose {purpose!r}", "within_purpose", (), purpose=purpose)
+
+
+@_cached
+def succession_use(purpose: str) -> Because:
+    return _because(
+        f"received through business succession for purpose {purpose!r}, the "
+        "predecessor's purpose (R-USE-6)",
+        "succession_use",
+        ("R-USE-6",),
+        purpose=purpose,
+    )
+
+
+@_cached
+def permission_given(purpose: str) -> Because:
+    return _because(
+        f"permission given before collection (R-USE-7) for purpose {purpose!r}",
+        "permission_given",
+        ("R-USE-7",),
+        purpose=purpose,
+    )
+
+
+@_cached
+def prior_consent(purpose: str) -> Because:
+    return _because(f"prior consent for purpose {purpose!r}", "prior_consent", (), purpose=purpose)
+
+
+@_cached
+def permission_needed(purpose: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} needs the person's permission first (R-USE-7)",
+        "permission_needed",
+        ("R-USE-7",),
+        purpose=purpose,
+    )
+
+
+@_cached
+def beyond_purpose(purpose: str) -> Because:
+    return _because(
+        f"use beyond the notified purposes: {purpose!r} was not notified for these items "
+        "and there is no prior consent (R-USE-4)",
+        "beyond_purpose",
+        ("R-USE-4",),
+        purpose=purpose,
+    )
+
+
+# -- restrictions on request (Art. 35; R-REQ-7) -----------------------------------------
+
+
+def _restricted(what: str, key: str, request_id: str | None, recipients: Names = ()) -> Because:
+    names = _names(recipients)
+    if names:
+        what = f"{what} to {list(names)}"
+    on = f" on request {request_id}" if request_id else ""
+    return _because(
+        f"{what}{on} (R-REQ-7)",
+        key,
+        ("R-REQ-7",),
+        request=request_id or "",
+        recipients=names,
+    )
+
+
+@_cached
+def use_suspended(request_id: str | None, recipients: Names = ()) -> Because:
+    return _restricted(
+        "use of this person's data is suspended", "use_suspended", request_id, recipients
+    )
+
+
+@_cached
+def provision_suspended(request_id: str | None, recipients: Names = ()) -> Because:
+    return _restricted(
+        "provision of this person's data is suspended",
+        "provision_suspended",
+        request_id,
+        recipients,
+    )
+
+
+@_cached
+def deleted(request_id: str | None, recipients: Names = ()) -> Because:
+    return _restricted("this person's data was deleted", "deleted", request_id, recipients)
+
+
+# -- provision (Arts. 25, 27, 28, 31; R-TPP-*, R-SEC-2, R-XB-1, R-PRI-1, R-MYN-1) --------
+
+
+@_cached
+def items_not_held(items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"items not acquired for this person: {list(names)}", "items_not_held", (), items=names
+    )
+
+
+@_cached
+def my_number_provision(items: Names) -> Because:
+    numbers = _names(items)
+    return _because(
+        f"{list(numbers)} are Individual Numbers: given only to an entrustee for the "
+        "affairs, a successor, or in the cases the My Number Act Art. 19 lists "
+        "(claim the exemption with its reference), never on consent (R-MYN-1)",
+        "my_number_provision",
+        ("R-MYN-1",),
+        items=numbers,
+    )
+
+
+@_cached
+def public_authority(recipient: str) -> Because:
+    return _because(
+        f"{recipient!r} is a public authority: it receives data only on an order or "
+        "request under the law; claim the exemption with its reference (R-TPP-2)",
+        "public_authority",
+        ("R-TPP-2",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def statistics_recipient(recipient: str) -> Because:
+    return _because(
+        f"{recipient!r} receives only statistics that identify no one: give it an "
+        "aggregate (engine.provide_statistics), never personal data (R-TPP-6)",
+        "statistics_recipient",
+        ("R-TPP-6",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def succession_provision(recipient: str) -> Because:
+    return _because(
+        f"business succession to {recipient!r}",
+        "succession_provision",
+        (),
+        recipient=recipient,
+    )
+
+
+@_cached
+def no_succession_ground() -> Because:
+    return _because(
+        "the policy does not provide for business succession", "no_succession_ground", ()
+    )
+
+
+@_cached
+def no_valid_contract(recipient: str, date: str) -> Because:
+    return _because(
+        f"no valid entrustment contract with {recipient!r} on {date} (R-SEC-2)",
+        "no_valid_contract",
+        ("R-SEC-2",),
+        recipient=recipient,
+        date=date,
+    )
+
+
+@_cached
+def contract_lacks_duties(recipient: str, duties: tuple[str, ...]) -> Because:
+    return _because(
+        f"the contract with {recipient!r} does not bind {', '.join(duties)} (R-SEC-2)",
+        "contract_lacks_duties",
+        ("R-SEC-2",),
+        recipient=recipient,
+        duties=duties,
+    )
+
+
+@_cached
+def entrustment(recipient: str, purpose: str) -> Because:
+    return _because(
+        f"entrustment to {recipient!r} within purpose {purpose!r} under contract",
+        "entrustment",
+        (),
+        recipient=recipient,
+        purpose=purpose,
+    )
+
+
+@_cached
+def no_entrustment_ground() -> Because:
+    return _because("the policy does not provide for entrustment", "no_entrustment_ground", ())
+
+
+@_cached
+def entrustment_purposes_only(recipient: str, purposes: Names) -> Because:
+    names = _names(purposes)
+    return _because(
+        f"entrustment to {recipient!r} serves only {list(names)}: "
+        "name one of them as purpose= (R-TPP-3)",
+        "entrustment_purposes_only",
+        ("R-TPP-3",),
+        recipient=recipient,
+        purposes=names,
+    )
+
+
+@_cached
+def entrustment_items_only(recipient: str, items: Names, outside: Names) -> Because:
+    allowed, beyond = _names(items), _names(outside)
+    return _because(
+        f"the contract with {recipient!r} allows only {list(allowed)}, "
+        f"not {list(beyond)} (R-TPP-3)",
+        "entrustment_items_only",
+        ("R-TPP-3",),
+        recipient=recipient,
+        items=allowed,
+        outside=beyond,
+    )
+
+
+@_cached
+def joint_use(joint_use: str, published: str, recipient: str) -> Because:
+    return _because(
+        f"joint use {joint_use!r} announced on {published}",
+        "joint_use",
+        (),
+        joint_use=joint_use,
+        published=published,
+        recipient=recipient,
+    )
+
+
+@_cached
+def no_joint_use_ground() -> Because:
+    return _because("the policy does not provide for joint use", "no_joint_use_ground", ())
+
+
+@_cached
+def joint_use_unpublished(joint_use: str) -> Because:
+    return _because(
+        f"joint use {joint_use!r} was not published before this provision (R-TPP-5)",
+        "joint_use_unpublished",
+        ("R-TPP-5",),
+        joint_use=joint_use,
+    )
+
+
+@_cached
+def joint_use_purposes_only(joint_use: str, purposes: Names) -> Because:
+    names = _names(purposes)
+    return _because(
+        f"joint use {joint_use!r} covers only purposes {list(names)} (R-TPP-5)",
+        "joint_use_purposes_only",
+        ("R-TPP-5",),
+        joint_use=joint_use,
+        purposes=names,
+    )
+
+
+@_cached
+def joint_use_items_only(joint_use: str, items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"joint use {joint_use!r} covers only items {list(names)} (R-TPP-5)",
+        "joint_use_items_only",
+        ("R-TPP-5",),
+        joint_use=joint_use,
+        items=names,
+    )
+
+
+@_cached
+def purpose_not_for_recipient(purpose: str, recipient: str) -> Because:
+    return _because(
+        f"{purpose!r} is not a purpose for which {recipient!r} receives data",
+        "purpose_not_for_recipient",
+        (),
+        purpose=purpose,
+        recipient=recipient,
+    )
+
+
+@_cached
+def recipient_items_only(recipient: str, items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"{recipient!r} may receive only {list(names)}",
+        "recipient_items_only",
+        (),
+        recipient=recipient,
+        items=names,
+    )
+
+
+@_cached
+def no_provision_consent(recipient: str) -> Because:
+    return _because(
+        f"no prior consent of the person to provision to {recipient!r} (R-TPP-1)",
+        "no_provision_consent",
+        ("R-TPP-1",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def provision_consent(recipient: str, purpose: str) -> Because:
+    return _because(
+        f"prior consent to provision to {recipient!r} for purpose {purpose!r}",
+        "provision_consent",
+        (),
+        recipient=recipient,
+        purpose=purpose,
+    )
+
+
+@_cached
+def no_consent_ground() -> Because:
+    return _because(
+        "the policy does not provide for provision on consent (R-TPP-1)",
+        "no_consent_ground",
+        ("R-TPP-1",),
+    )
+
+
+@_cached
+def purpose_needed(recipient: str) -> Because:
+    return _because(
+        f"name the purpose {recipient!r} receives the data for with purpose=: "
+        "provision never widens the purposes of use (R-TPP-1)",
+        "purpose_needed",
+        ("R-TPP-1",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def not_usable(purpose: str, recipient: str, rule: str) -> Because:
+    return _because(
+        f"the data may not be used for {purpose!r}, so it may not be given to "
+        f"{recipient!r} for it: provision never widens the purposes of use ({rule})",
+        "not_usable",
+        (rule,),
+        purpose=purpose,
+        recipient=recipient,
+        rule=rule,
+    )
+
+
+def _abroad(recipient: str, country: str, missing: str, key: str) -> Because:
+    return _because(
+        f"{recipient!r} is in {country}: provision abroad needs the "
+        f"person's prior consent, given after being shown that country's system and "
+        f"the recipient's measures; {missing} (R-XB-1)",
+        key,
+        ("R-XB-1",),
+        recipient=recipient,
+        country=country,
+    )
+
+
+@_cached
+def foreign_no_consent(recipient: str, country: str) -> Because:
+    return _abroad(recipient, country, "no prior consent of the person", "foreign_no_consent")
+
+
+@_cached
+def foreign_info_missing(recipient: str, country: str) -> Because:
+    return _abroad(
+        recipient,
+        country,
+        "the consent was not given with the information Art. 28(2) requires "
+        "(evidence.foreign_info)",
+        "foreign_info_missing",
+    )
+
+
+@_cached
+def foreign_consent(recipient: str, country: str) -> Because:
+    return _because(
+        f"prior consent to provision to {recipient!r} in {country}, given with "
+        "the information on its country's system (R-XB-1)",
+        "foreign_consent",
+        ("R-XB-1",),
+        recipient=recipient,
+        country=country,
+    )
+
+
+@_cached
+def opt_out_not_started(recipient: str, start: str) -> Because:
+    return _because(
+        f"opt-out provision to {recipient!r} starts on {start}, once the "
+        "notice and the PPC filing are both done (R-TPP-8)",
+        "opt_out_not_started",
+        ("R-TPP-8",),
+        recipient=recipient,
+        start=start,
+    )
+
+
+@_cached
+def opt_out_items_only(items: Names, recipient: str) -> Because:
+    names = _names(items)
+    return _because(
+        f"only {list(names)} are provided to {recipient!r} by opt-out (R-TPP-8)",
+        "opt_out_items_only",
+        ("R-TPP-8",),
+        items=names,
+        recipient=recipient,
+    )
+
+
+@_cached
+def opt_out_received(items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"{list(names)} were themselves received by opt-out: never "
+        "provided by opt-out again (Art. 27(2) proviso, R-TPP-8)",
+        "opt_out_received",
+        ("R-TPP-8",),
+        items=names,
+    )
+
+
+@_cached
+def opt_out(recipient: str) -> Because:
+    return _because(
+        f"opt-out provision to {recipient!r}, announced and filed with the PPC (R-TPP-8)",
+        "opt_out",
+        ("R-TPP-8",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def referable_unlinked(recipient: str) -> Because:
+    return _because(
+        f"personally referable information to {recipient!r}, which is not expected to "
+        "link it to identify the person: no consent or record is needed (R-PRI-1)",
+        "referable_unlinked",
+        ("R-PRI-1",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def referable_unconfirmed(recipient: str) -> Because:
+    return _because(
+        f"{recipient!r} is expected to link these identifiers to identify the "
+        "person: confirm that it obtained the person's consent first, and record the "
+        "confirmation as a consent to the recipient (R-PRI-1)",
+        "referable_unconfirmed",
+        ("R-PRI-1",),
+        recipient=recipient,
+    )
+
+
+@_cached
+def referable_confirmed(recipient: str) -> Because:
+    return _because(
+        f"{recipient!r} obtained the person's consent, as confirmed; the provision is "
+        "recorded (R-PRI-1)",
+        "referable_confirmed",
+        ("R-PRI-1",),
+        recipient=recipient,
+    )
+
+
+# -- acquisition (Arts. 17, 20, 21, 30; R-ACQ-*, R-NTC-1, R-USE-7, R-USE-9, R-PRI-1) ----
+
+
+@_cached
+def acquisition_items_undeclared(items: Names, purposes: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"items {list(names)} are not declared for these purposes (R-ACQ-2)",
+        "acquisition_items_undeclared",
+        ("R-ACQ-2",),
+        items=names,
+        purposes=_names(purposes),
+    )
+
+
+@_cached
+def optional_items(items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"optional items {list(names)} need the person's opt-in (R-ACQ-2)",
+        "optional_items",
+        ("R-ACQ-2",),
+        items=names,
+    )
+
+
+@_cached
+def acquisition_wrong_category(purpose: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} is not for this person's category (R-USE-9)",
+        "acquisition_wrong_category",
+        ("R-USE-9",),
+        purpose=purpose,
+    )
+
+
+@_cached
+def provider_unconfirmed() -> Because:
+    return _because(
+        "data from another business is received only after confirming the provider's "
+        "name, address and representative and how it obtained the data (R-ACQ-4)",
+        "provider_unconfirmed",
+        ("R-ACQ-4",),
+    )
+
+
+@_cached
+def provider_improper() -> Because:
+    return _because(
+        "the provider obtained the data by improper means: it is not received "
+        "(Art. 20(1), R-ACQ-4)",
+        "provider_improper",
+        ("R-ACQ-4",),
+    )
+
+
+@_cached
+def purpose_not_shown() -> Because:
+    return _because(
+        "the purposes of use must be shown to the person before they hand over their "
+        "data in writing (R-NTC-1)",
+        "purpose_not_shown",
+        ("R-NTC-1",),
+    )
+
+
+@_cached
+def permission_before_collection(purpose: str, special: Names) -> Because:
+    names = _names(special)
+    why = f" (special care-required: {list(names)})" if names else ""
+    return _because(
+        f"purpose {purpose!r} needs the person's permission before collection{why} "
+        "(R-USE-7, R-ACQ-3)",
+        "permission_before_collection",
+        ("R-USE-7", "R-ACQ-3"),
+        purpose=purpose,
+        special=names,
+    )
+
+
+@_cached
+def acquisition_linkage() -> Because:
+    return _because(
+        "linking personally referable identifiers to this identified person needs a purpose "
+        "that announces it (R-PRI-1)",
+        "acquisition_linkage",
+        ("R-PRI-1",),
+    )
+
+
+@_cached
+def acquired(purposes: Names) -> Because:
+    return _because("acquired for notified purposes", "acquired", (), purposes=_names(purposes))
+
+
+@_cached
+def acquired_with_permission(purposes: Names) -> Because:
+    return _because(
+        "acquired for notified purposes with prior permission",
+        "acquired_with_permission",
+        (),
+        purposes=_names(purposes),
+    )
+
+
+# -- anonymous statistics (Art. 2(1); R-TPP-6, R-USE-8) ---------------------------------
+
+
+@_cached
+def no_statistics_ground() -> Because:
+    return _because(
+        "the policy does not provide for anonymous statistics", "no_statistics_ground", ()
+    )
+
+
+@_cached
+def not_statistics_purpose(purpose: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} is not a statistics purpose",
+        "not_statistics_purpose",
+        (),
+        purpose=purpose,
+    )
+
+
+@_cached
+def statistics_of_only(recipient: str, purposes: Names) -> Because:
+    names = _names(purposes)
+    return _because(
+        f"{recipient!r} receives the statistics of {list(names)} only, as the notice publishes",
+        "statistics_of_only",
+        (),
+        recipient=recipient,
+        purposes=names,
+    )
+
+
+@_cached
+def groups_undeclared(items: Names) -> Because:
+    names = _names(items)
+    return _because(
+        f"groups by items the purpose does not declare: {list(names)}",
+        "groups_undeclared",
+        (),
+        items=names,
+    )
+
+
+@_cached
+def small_groups(count: int, k: int) -> Because:
+    return _because(
+        f"{count} group(s) count fewer than {k} people and could identify someone (R-TPP-6)",
+        "small_groups",
+        ("R-TPP-6",),
+        count=str(count),
+        k=str(k),
+    )
+
+
+@_cached
+def empty_table() -> Because:
+    return _because("the table is empty", "empty_table", ())
+
+
+@_cached
+def statistics(groups: int, k: int) -> Because:
+    return _because(
+        f"aggregate of {groups} group(s), each of at least {k} people",
+        "statistics",
+        (),
+        groups=str(groups),
+        k=str(k),
+    )

@@ -1,0 +1,906 @@
+"""Decision reasons a person can read, in Japanese and English (pp.explain, reasons.j2).
+
+The rules are driven through every reason they can give, on a policy that publishes in
+Japanese (its default) and English with a title for everything it declares. For each
+decision: the English explanation is the decision's reasons word for word; the Japanese
+one shows titles, never internal names, and no English; the structured reasons
+(``Decision.why``) match the English one for one and survive JSON. The reason keys the
+scenarios produce are exactly the macros of both templates, so a new reason without
+words (or words for a reason that no longer exists) fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+
+import pipolicy as pp
+from pipolicy.domain.exemptions import Exemption as E
+from pipolicy.policy import validation
+from pipolicy.publishing.explain import _words, reason_keys
+from pipolicy.rules import reasons
+from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
+from pipolicy.rules.provision import ProvisionQuery, decide_provision
+from pipolicy.rules.statistics import decide_statistics
+from pipolicy.rules.use import UseQuery, decide_use
+from pipolicy.storage.repositories import SubjectFacts
+from tests.factories import CONTRACT, T0, make_engine, make_policy
+
+NOW = T0  # 2026-04-01 09:00 JST
+BEFORE = NOW - timedelta(days=1)
+ORDER = "Order 2026-9"
+"""A justification, the business's own words: quoted as given in either language."""
+
+TITLES: dict[str, tuple[str, str]] = {
+    # items
+    "name": ("氏名", "Name"),
+    "email": ("メールアドレス", "E-mail address"),
+    "phone": ("電話番号", "Phone number"),
+    "address": ("住所", "Address"),
+    "hobbies": ("趣味・嗜好", "Hobbies"),
+    "resume": ("履歴書", "CV"),
+    "medical_history": ("病歴", "Medical history"),
+    "cookie_id": ("クッキーの識別子", "Cookie ID"),
+    "tax_record": ("税務の記録", "Tax records"),
+    "my_number": ("個人番号", "Individual Number"),
+    # purposes
+    "service": ("当社サービスを提供するため", "To provide our services"),
+    "newsletter": ("メールマガジンを配信するため", "To send our newsletter"),
+    "signup": ("会員登録を受け付けるため", "To register members"),
+    "health": ("健康相談に応じるため", "To answer health questions"),
+    "support": ("お問い合わせに対応するため", "To answer inquiries"),
+    "hiring": ("採用選考を行うため", "To select applicants"),
+    "analytics": ("ウェブサイトの利用状況を分析するため", "To analyse the use of our website"),
+    "personalisation": ("表示内容をご利用者に合わせるため", "To personalise what we show"),
+    "tracking": ("広告の効果を測定するため", "To measure advertising"),
+    "accounting": ("会計処理を行うため", "For accounting"),
+    "research": ("新しいサービスを研究開発するため", "To develop new services"),
+    "stats": ("統計データを作成するため", "To produce statistics"),
+    "stats_hiring": ("採用活動の統計データを作成するため", "To produce hiring statistics"),
+    "payroll_tax": ("源泉徴収事務を行うため", "For withholding tax affairs"),
+    # recipients
+    "shipping": ("配送業務の委託先", "Shipping subcontractor"),
+    "partner": ("サービス提携先", "Service partner"),
+    "affiliate": ("関連会社", "Affiliate"),
+    "group": ("グループ会社", "Group companies"),
+    "buyer": ("事業の承継先", "Successor"),
+    "court": ("裁判所", "Court"),
+    "police": ("警察", "Police"),
+    "readers": ("統計データの提供先", "Readers of our statistics"),
+    "overseas": ("海外の提携先", "Partner abroad"),
+    "faraway": ("遠方の提携先", "Partner far away"),
+    "list_broker": ("名簿の提供先", "List broker"),
+    "ad_stats": ("広告効果の測定事業者", "Advertising measurement"),
+    "ad_match": ("広告配信事業者", "Advertising network"),
+    "lab": ("共同研究先の大学", "University lab"),
+    "payroll_office": ("給与計算の委託先", "Payroll office"),
+}
+
+CONTROLLER = pp.Controller(
+    "株式会社エグザンプル",
+    address="東京都千代田区千代田1-1",
+    representative="代表取締役 山田太郎",
+    contact="お問い合わせ窓口（電話 03-0000-0000）",
+    security_measures=("個人データを取り扱う者を必要な者に限っています",),
+    translations={
+        "en": {
+            "name": "Example K.K.",
+            "address": "1-1 Chiyoda, Chiyoda-ku, Tokyo",
+            "representative": "Taro Yamada, Representative Director",
+            "contact": "Inquiries desk (phone 03-0000-0000)",
+            "security_measures": ("Only the staff who need it can reach personal data",),
+        }
+    },
+)
+
+
+def _titled(entity: Any) -> Any:
+    """``entity`` with its Japanese title, and English texts for what a person reads."""
+    ja, en = TITLES[entity.name]
+    english: dict[str, object] = {"title": en}
+    retention = getattr(entity, "legal_retention", None)
+    if retention:
+        english["legal_retention"] = retention
+    return attrs.evolve(entity, title=ja, translations={"en": english})
+
+
+def world(**overrides: Any) -> pp.Policy:
+    """The factories' policy and more (opt-out, abroad, statistics, My Number, public
+    authorities), in Japanese and English."""
+    base = make_policy()
+    items = {
+        **base.items,
+        "my_number": pp.DataItem("my_number", my_number=True),
+    }
+    purposes = {
+        **base.purposes,
+        "stats": pp.Purpose("stats", items={"hobbies", "address"}, statistics=True),
+        "stats_hiring": pp.Purpose("stats_hiring", items={"resume"}, statistics=True),
+        "payroll_tax": pp.Purpose(
+            "payroll_tax",
+            items={"name", "my_number"},
+            my_number_affairs="tax",
+            retention="7 years",
+        ),
+        "research": attrs.evolve(
+            base.purposes["research"],
+            changes=(pp.PurposeChange(date(2026, 3, 1), related=False),),
+        ),
+    }
+    opt_out = pp.OptOut(
+        items={"name"},
+        method="ウェブサイトのフォーム",
+        notified=date(2026, 3, 1),
+        filed=date(2026, 3, 10),
+    )
+    recipients = {
+        **base.recipients,
+        "police": pp.Recipient("police", kind=pp.RecipientKind.PUBLIC_AUTHORITY),
+        "readers": pp.Recipient("readers", kind=pp.RecipientKind.STATISTICS, purposes={"stats"}),
+        "overseas": pp.Recipient("overseas", purposes={"service"}, items={"email"}, country="US"),
+        "faraway": pp.Recipient("faraway", purposes={"service"}, items={"email"}, country="AQ"),
+        "list_broker": pp.Recipient(
+            "list_broker", purposes={"service"}, items={"name", "address"}, opt_out=opt_out
+        ),
+        "ad_stats": pp.Recipient("ad_stats"),
+        "ad_match": pp.Recipient("ad_match", links_identifiers=True),
+        "lab": pp.Recipient("lab", academic_institution=True),
+        "payroll_office": pp.Recipient(
+            "payroll_office",
+            kind=pp.RecipientKind.ENTRUSTEE,
+            purposes={"payroll_tax"},
+            items={"name", "my_number"},
+            contract=CONTRACT,
+        ),
+    }
+    joint = attrs.evolve(
+        base.joint_uses["group-crm"],
+        users="当社の子会社（ウェブサイトに掲載しています）",
+        manager_name="株式会社エグザンプル",
+        manager_address="東京都千代田区千代田1-1",
+        manager_representative="代表取締役 山田太郎",
+        translations={
+            "en": {
+                "users": "Our subsidiaries, listed on the website",
+                "manager_name": "Example K.K.",
+                "manager_address": "1-1 Chiyoda, Tokyo",
+                "manager_representative": "Taro Yamada, Representative Director",
+            }
+        },
+    )
+    kwargs: dict[str, Any] = {
+        "controller": CONTROLLER,
+        "items": items,
+        "purposes": purposes,
+        "recipients": recipients,
+        "joint_uses": {"group-crm": joint},
+        "statistics_min_group": 3,
+        **overrides,
+    }
+    for table in ("items", "purposes", "recipients"):
+        kwargs[table] = {k: _titled(v) for k, v in kwargs[table].items()}
+    return make_policy(languages=("ja", "en"), **kwargs)
+
+
+POLICY = world()
+
+
+@contextmanager
+def _unvalidated() -> Iterator[None]:
+    """Policies a validator refuses, for rules that must still deny on their own."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validation, "validate", lambda _policy: [])
+        yield
+
+
+def without(ground: str) -> pp.Policy:
+    return world(provision_grounds=set(POLICY.provision_grounds) - {ground})
+
+
+def academic() -> pp.Policy:
+    return world(
+        academic_institution=True,
+        use_exemptions=set(POLICY.use_exemptions) | {"academic_research"},
+        provision_grounds=set(POLICY.provision_grounds)
+        | {"academic_publication", "academic_joint_research", "academic_recipient"},
+    )
+
+
+# -- facts built by hand ----------------------------------------------------------------
+
+
+def acq(
+    items: Iterable[str],
+    purposes: Iterable[str],
+    *,
+    channel: pp.Channel = pp.Channel.WEB,
+    at: datetime = BEFORE,
+    id: str = "a1",
+    **extra: Any,
+) -> pp.Acquisition:
+    return pp.Acquisition(
+        id, "s1", frozenset(items), frozenset(purposes), channel, "form", at, "v1", **extra
+    )
+
+
+def consent(
+    *,
+    purpose: str | None = None,
+    recipient: str | None = None,
+    items: Iterable[str] = (),
+    foreign_info: str = "",
+) -> pp.Consent:
+    return pp.Consent(
+        "k1",
+        "s1",
+        pp.ConsentScope(purpose, recipient, frozenset(items)),
+        pp.ConsentStatus.GIVEN,
+        pp.Evidence("web-form", "form-1", foreign_info=foreign_info),
+        "v1",
+        BEFORE,
+    )
+
+
+def restriction(kind: pp.RestrictionKind, **scope: Iterable[str]) -> pp.Restriction:
+    sets = {k: frozenset(v) for k, v in scope.items()}
+    return pp.Restriction("r1", "s1", kind, BEFORE, "2026-0007", **sets)
+
+
+def facts(
+    *acquisitions: pp.Acquisition,
+    consents: Iterable[pp.Consent] = (),
+    restrictions: Iterable[pp.Restriction] = (),
+    category: str = "customer",
+) -> SubjectFacts:
+    subject = pp.Subject("s1", "c1", BEFORE - timedelta(days=30), category)
+    return SubjectFacts(subject, tuple(acquisitions), tuple(consents), tuple(restrictions))
+
+
+SERVICE = acq({"name", "email", "address"}, {"service"})
+SUPPORT = acq({"name", "phone"}, {"support"})
+COOKIE = acq({"cookie_id"}, {"analytics"})
+
+
+def use(
+    f: SubjectFacts,
+    purpose: str,
+    items: Iterable[str],
+    *,
+    policy: pp.Policy | None = None,
+    now: datetime = NOW,
+    **query: Any,
+) -> pp.Decision:
+    q = UseQuery(purpose, frozenset(items), **query)
+    return decide_use(policy or POLICY, f, q, now)
+
+
+def provide(
+    f: SubjectFacts,
+    recipient: str,
+    items: Iterable[str],
+    purpose: str | None = None,
+    *,
+    policy: pp.Policy | None = None,
+    now: datetime = NOW,
+    **query: Any,
+) -> pp.Decision:
+    q = ProvisionQuery(recipient, frozenset(items), purpose, **query)
+    return decide_provision(policy or POLICY, f, q, now)
+
+
+def acquire(
+    f: SubjectFacts,
+    items: Iterable[str],
+    purposes: Iterable[str],
+    *,
+    policy: pp.Policy | None = None,
+    **query: Any,
+) -> pp.Decision:
+    q = AcquisitionQuery(frozenset(items), frozenset(purposes), **query)
+    return decide_acquisition(policy or POLICY, f, q, NOW)
+
+
+def statistics(recipient: str, purpose: str, table: pp.Aggregate, **over: Any) -> pp.Decision:
+    return decide_statistics(world(**over) if over else POLICY, recipient, purpose, table)
+
+
+TABLE = pp.Aggregate(("hobbies",), {("tennis",): 5, ("go",): 3})
+
+
+def _weak_contract() -> pp.Policy:
+    shipping = POLICY.recipients["shipping"]
+    assert shipping.contract is not None
+    contract = attrs.evolve(shipping.contract, confidentiality=False, no_reprovision=False)
+    with _unvalidated():
+        return world(
+            recipients={**POLICY.recipients, "shipping": attrs.evolve(shipping, contract=contract)}
+        )
+
+
+def _no_consent_ground() -> pp.Policy:
+    recipients = {"partner": pp.Recipient("partner", purposes={"service"}, items={"name"})}
+    with _unvalidated():
+        return world(recipients=recipients, joint_uses={}, provision_grounds={"entrustment"})
+
+
+def _my_number() -> SubjectFacts:
+    return facts(SERVICE, acq({"name", "my_number"}, {"payroll_tax"}, id="a2"))
+
+
+COURT: dict[str, Any] = {"exemption": E.LAWS_AND_REGULATIONS, "justification": ORDER}
+
+SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
+    # -- use (R-USE-*, R-SEC-1, R-PRI-1, R-MYN-1) --
+    "r_use_4_within": lambda: use(facts(SERVICE), "service", {"email"}),
+    "r_use_4_consent": lambda: use(
+        facts(SERVICE, consents=[consent(purpose="newsletter")]), "newsletter", {"email"}
+    ),
+    "r_use_4_beyond": lambda: use(facts(SERVICE), "newsletter", {"email"}),
+    "r_use_7_given": lambda: use(
+        facts(acq({"name", "email"}, {"signup"}), consents=[consent(purpose="signup")]),
+        "signup",
+        {"email"},
+    ),
+    "r_use_7_needed": lambda: use(facts(acq({"name", "email"}, {"signup"})), "signup", {"email"}),
+    "r_use_9_category": lambda: use(
+        facts(acq({"name", "resume"}, {"hiring"}), category="applicant"), "service", {"name"}
+    ),
+    "r_use_1_missing": lambda: use(
+        facts(SERVICE), "support", {"phone"}, actor=pp.Actor("desk", frozenset({"support"}))
+    ),
+    "r_acq_2_undeclared": lambda: use(
+        facts(SUPPORT, consents=[consent(purpose="newsletter")]), "newsletter", {"phone"}
+    ),
+    "r_pri_1_linkage": lambda: use(
+        facts(acq({"cookie_id", "email"}, {"tracking"})), "tracking", {"cookie_id", "email"}
+    ),
+    "r_sec_1_no_actor": lambda: use(facts(SUPPORT), "support", {"phone"}),
+    "r_sec_1_wrong_actor": lambda: use(facts(SUPPORT), "support", {"phone"}, actor=pp.Actor("s7")),
+    "r_use_3_unnotified": lambda: use(
+        facts(acq({"email"}, {"research"}, at=NOW)), "research", {"email"}
+    ),
+    "r_use_6_succession": lambda: use(
+        facts(acq({"name", "email"}, {"signup"}, channel=pp.Channel.SUCCESSION)),
+        "signup",
+        {"email"},
+    ),
+    "r_myn_1_use": lambda: use(_my_number(), "accounting", {"name", "my_number"}),
+    "r_use_5_claimed": lambda: use(facts(SERVICE), "newsletter", {"email"}, **COURT),
+    "r_use_5_not_in_law": lambda: use(
+        facts(SERVICE), "newsletter", {"email"}, exemption=E.MADE_PUBLIC, justification=ORDER
+    ),
+    "r_use_5_not_allowed": lambda: use(
+        facts(SERVICE),
+        "newsletter",
+        {"email"},
+        policy=world(use_exemptions={"laws_and_regulations"}),
+        exemption=E.LIFE_BODY_PROPERTY,
+        justification=ORDER,
+    ),
+    "r_use_5_not_academic": lambda: use(
+        facts(SERVICE),
+        "newsletter",
+        {"email"},
+        policy=world(use_exemptions=set(POLICY.use_exemptions) | {"academic_research"}),
+        exemption=E.ACADEMIC_RESEARCH,
+        justification=ORDER,
+    ),
+    "r_req_7_use_suspended": lambda: use(
+        facts(SERVICE, restrictions=[restriction(pp.RestrictionKind.SUSPEND_USE)]),
+        "service",
+        {"email"},
+    ),
+    "r_req_7_deleted": lambda: use(
+        facts(SERVICE, restrictions=[restriction(pp.RestrictionKind.DELETED)]), "service", {"email"}
+    ),
+    # -- provision (R-TPP-*, R-SEC-2, R-XB-1, R-PRI-1, R-MYN-1, R-REQ-7) --
+    "r_tpp_1_consent": lambda: provide(
+        facts(SERVICE, consents=[consent(recipient="partner", items={"email"})]),
+        "partner",
+        {"email"},
+        "service",
+    ),
+    "r_tpp_1_no_consent": lambda: provide(facts(SERVICE), "partner", {"email"}, "service"),
+    "r_tpp_1_no_purpose": lambda: provide(facts(SERVICE), "partner", {"email"}),
+    "r_tpp_1_wrong_purpose": lambda: provide(facts(SERVICE), "partner", {"email"}, "newsletter"),
+    "r_tpp_1_wrong_items": lambda: provide(facts(SERVICE), "partner", {"address"}, "service"),
+    "r_tpp_1_not_usable": lambda: provide(
+        facts(acq({"email"}, {"newsletter"}), consents=[consent(recipient="partner")]),
+        "partner",
+        {"email"},
+        "service",
+    ),
+    "r_tpp_1_no_ground": lambda: provide(
+        facts(SERVICE), "partner", {"name"}, "service", policy=_no_consent_ground()
+    ),
+    "r_tpp_1_not_held": lambda: provide(facts(SERVICE), "partner", {"phone"}, "service"),
+    "r_tpp_2_claimed": lambda: provide(facts(SERVICE), "court", {"name"}, **COURT),
+    "r_tpp_2_not_in_law": lambda: provide(
+        facts(SERVICE), "court", {"name"}, exemption=E.MADE_PUBLIC, justification=ORDER
+    ),
+    "r_tpp_2_not_allowed": lambda: provide(
+        facts(SERVICE),
+        "court",
+        {"name"},
+        policy=without("life_body_property"),
+        exemption=E.LIFE_BODY_PROPERTY,
+        justification=ORDER,
+    ),
+    "r_tpp_2_not_academic_recipient": lambda: provide(
+        facts(SERVICE),
+        "court",
+        {"name"},
+        policy=academic(),
+        exemption=E.ACADEMIC_RECIPIENT,
+        justification=ORDER,
+    ),
+    "r_tpp_2_not_a_partner": lambda: provide(
+        facts(SERVICE),
+        "lab",
+        {"name"},
+        policy=academic(),
+        exemption=E.ACADEMIC_JOINT_RESEARCH,
+        justification=ORDER,
+    ),
+    "r_tpp_2_public_authority": lambda: provide(facts(SERVICE), "police", {"name"}, "service"),
+    "r_tpp_6_statistics_recipient": lambda: provide(
+        facts(SERVICE), "readers", {"email"}, "service"
+    ),
+    "r_tpp_4_succession": lambda: provide(facts(SERVICE), "buyer", {"name", "email"}),
+    "r_tpp_4_no_ground": lambda: provide(
+        facts(SERVICE), "buyer", {"name"}, policy=without("business_succession")
+    ),
+    "r_sec_2_no_contract": lambda: provide(
+        facts(SERVICE),
+        "shipping",
+        {"name"},
+        "service",
+        now=datetime(2027, 4, 1, 9, tzinfo=T0.tzinfo),
+    ),
+    "r_sec_2_weak_contract": lambda: provide(
+        facts(SERVICE), "shipping", {"name"}, "service", policy=_weak_contract()
+    ),
+    "r_tpp_3_entrustment": lambda: provide(
+        facts(SERVICE), "shipping", {"name", "address"}, "service"
+    ),
+    "r_tpp_3_no_ground": lambda: provide(
+        facts(SERVICE), "shipping", {"name"}, "service", policy=without("entrustment")
+    ),
+    "r_tpp_3_wrong_purpose": lambda: provide(
+        facts(SERVICE, acq({"email"}, {"newsletter"}, id="a2")), "shipping", {"email"}, "newsletter"
+    ),
+    "r_tpp_3_wrong_items": lambda: provide(facts(SERVICE), "shipping", {"email"}, "service"),
+    "r_tpp_5_joint_use": lambda: provide(facts(SERVICE), "group", {"name", "email"}, "service"),
+    "r_tpp_5_no_ground": lambda: provide(
+        facts(SERVICE), "group", {"name"}, "service", policy=without("joint_use")
+    ),
+    "r_tpp_5_unpublished": lambda: provide(
+        facts(acq({"name"}, {"service"}, at=datetime(2026, 1, 10, tzinfo=T0.tzinfo))),
+        "group",
+        {"name"},
+        "service",
+        now=datetime(2026, 1, 15, 9, tzinfo=T0.tzinfo),
+    ),
+    "r_tpp_5_wrong_purpose": lambda: provide(
+        facts(SERVICE, acq({"email"}, {"newsletter"}, id="a2")), "group", {"email"}, "newsletter"
+    ),
+    "r_tpp_5_wrong_items": lambda: provide(facts(SERVICE), "group", {"address"}, "service"),
+    "r_xb_1_no_consent": lambda: provide(facts(SERVICE), "overseas", {"email"}, "service"),
+    "r_xb_1_unknown_country": lambda: provide(facts(SERVICE), "faraway", {"email"}, "service"),
+    "r_xb_1_without_info": lambda: provide(
+        facts(SERVICE, consents=[consent(recipient="overseas", items={"email"})]),
+        "overseas",
+        {"email"},
+        "service",
+    ),
+    "r_xb_1_consent": lambda: provide(
+        facts(SERVICE, consents=[consent(recipient="overseas", foreign_info="notice-us-v2")]),
+        "overseas",
+        {"email"},
+        "service",
+    ),
+    "r_tpp_8_opt_out": lambda: provide(facts(SERVICE), "list_broker", {"name"}, "service"),
+    "r_tpp_8_not_started": lambda: provide(
+        facts(acq({"name"}, {"service"}, at=datetime(2026, 3, 1, tzinfo=T0.tzinfo))),
+        "list_broker",
+        {"name"},
+        "service",
+        now=datetime(2026, 3, 5, 9, tzinfo=T0.tzinfo),
+    ),
+    "r_tpp_8_items_and_received": lambda: provide(
+        facts(
+            acq(
+                {"name", "address"},
+                {"service"},
+                channel=pp.Channel.PROVIDED_BY_BUSINESS,
+                provider_obtained_by="opt_out",
+            )
+        ),
+        "list_broker",
+        {"name", "address"},
+        "service",
+    ),
+    "r_pri_1_unlinked": lambda: provide(facts(COOKIE), "ad_stats", {"cookie_id"}),
+    "r_pri_1_unconfirmed": lambda: provide(facts(COOKIE), "ad_match", {"cookie_id"}),
+    "r_pri_1_confirmed": lambda: provide(
+        facts(COOKIE, consents=[consent(recipient="ad_match", items={"cookie_id"})]),
+        "ad_match",
+        {"cookie_id"},
+    ),
+    "r_req_7_provision_suspended": lambda: provide(
+        facts(
+            SERVICE,
+            consents=[consent(recipient="partner")],
+            restrictions=[
+                restriction(pp.RestrictionKind.SUSPEND_PROVISION, recipients={"partner"})
+            ],
+        ),
+        "partner",
+        {"email"},
+        "service",
+    ),
+    "r_myn_1_provision": lambda: provide(_my_number(), "partner", {"name", "my_number"}, "service"),
+    "r_myn_1_entrusted_outside_affairs": lambda: provide(
+        _my_number(), "payroll_office", {"name", "my_number"}, "service"
+    ),
+    # -- acquisition (R-ACQ-*, R-NTC-1, R-USE-7, R-USE-9, R-PRI-1) --
+    "r_acq_1_acquired": lambda: acquire(facts(), {"name", "email"}, {"service"}),
+    "r_use_7_acquired_with_permission": lambda: acquire(
+        facts(consents=[consent(purpose="signup")]), {"name", "email"}, {"signup"}
+    ),
+    "r_acq_2_and_r_use_9": lambda: acquire(
+        facts(category="applicant"), {"name", "hobbies", "phone"}, {"service"}
+    ),
+    "r_acq_4_provider": lambda: acquire(
+        facts(),
+        {"name"},
+        {"service"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        provider_confirmed=False,
+        provider_lawful=False,
+    ),
+    "r_ntc_1_not_shown": lambda: acquire(
+        facts(), {"name"}, {"service"}, channel=pp.Channel.WEB, purpose_shown=False
+    ),
+    "r_acq_3_special": lambda: acquire(facts(), {"name", "medical_history"}, {"health"}),
+    "r_use_7_permission": lambda: acquire(facts(), {"name", "email"}, {"signup"}),
+    "r_pri_1_acquisition": lambda: acquire(facts(SERVICE), {"cookie_id"}, {"analytics"}),
+    "r_acq_3_not_in_law": lambda: acquire(
+        facts(), {"name"}, {"service"}, exemption=E.ACADEMIC_RECIPIENT, justification=ORDER
+    ),
+    # -- statistics (R-TPP-6, R-USE-8) --
+    "r_tpp_6_statistics": lambda: statistics("readers", "stats", TABLE),
+    "r_tpp_6_refused": lambda: statistics(
+        "readers",
+        "service",
+        pp.Aggregate(("hobbies", "phone"), {("tennis", "x"): 1}),
+        provision_grounds=set(POLICY.provision_grounds) - {"anonymized"},
+        recipients={
+            k: v for k, v in POLICY.recipients.items() if v.kind is not pp.RecipientKind.STATISTICS
+        },
+    ),
+    "r_tpp_6_other_statistics": lambda: statistics(
+        "readers", "stats_hiring", pp.Aggregate(("resume",), {("engineer",): 12})
+    ),
+    "r_tpp_6_empty": lambda: statistics("readers", "stats", pp.Aggregate(("hobbies",), {})),
+}
+
+
+@pytest.fixture(scope="module")
+def decisions() -> dict[str, pp.Decision]:
+    return {name: make() for name, make in SCENARIOS.items()}
+
+
+ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+PROPER = {"Order"}
+"""Latin words a Japanese text may show: the business's own words, quoted as given."""
+
+
+def _macros(lang: str) -> frozenset[str]:
+    return reason_keys(lang)
+
+
+# -- every reason, in both languages ---------------------------------------------------
+
+
+def test_r_pub_1_every_reason_key_the_rules_give_has_words_in_both_languages(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    given = {r.key for d in decisions.values() for r in d.why}
+    assert given == _macros("ja"), "ja/reasons.j2 and the rules disagree on the reason keys"
+    assert given == _macros("en"), "en/reasons.j2 and the rules disagree on the reason keys"
+
+
+def test_r_pub_1_every_reason_is_built_by_the_function_of_its_key() -> None:
+    builders = {
+        name
+        for name, value in vars(reasons).items()
+        if callable(value) and not name.startswith("_") and getattr(value, "__wrapped__", None)
+    }
+    assert builders == _macros("ja")
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_r_sec_3_english_explanation_is_the_reasons_word_for_word(
+    name: str, decisions: dict[str, pp.Decision]
+) -> None:
+    d = decisions[name]
+    assert len(d.why) == len(d.reasons) > 0
+    assert pp.explain(d, POLICY, "en") == d.reasons
+    for text in d.reasons:
+        assert not JAPANESE.search(text), text
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_r_pub_1_japanese_explanation_shows_titles_and_no_english(
+    name: str, decisions: dict[str, pp.Decision]
+) -> None:
+    d = decisions[name]
+    texts = pp.explain(d, POLICY, "ja")
+    assert len(texts) == len(d.reasons)
+    for text in texts:
+        assert JAPANESE.search(text), text
+        assert text.endswith("。"), text
+        english = set(ASCII_WORD.findall(text)) - PROPER
+        assert not english, f"English in a Japanese reason: {english}: {text}"
+        for internal in ("service", "newsletter", "email", "partner", "None", "{", "}"):
+            assert internal not in text, text
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_r_sec_3_each_reason_names_the_rules_its_english_text_names(
+    name: str, decisions: dict[str, pp.Decision]
+) -> None:
+    d = decisions[name]
+    for text, reason in zip(d.reasons, d.why, strict=True):
+        assert reason.rules == tuple(re.findall(r"\bR-[A-Z]+-\d+\b", text))
+        assert all(isinstance(v, (str, tuple)) for v in reason.params.values())
+    assert d.rules == tuple(dict.fromkeys(r for reason in d.why for r in reason.rules))
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_r_sec_3_structured_reasons_survive_json_and_match_the_schema(
+    name: str, decisions: dict[str, pp.Decision]
+) -> None:
+    d = decisions[name]
+    data = json.loads(json.dumps(pp.to_dict(d)))
+    jsonschema.Draft202012Validator(pp.json_schema(pp.Decision)).validate(data)
+    back = pp.from_dict(pp.Decision, data)
+    assert back == d and back.why == d.why
+    assert pp.explain(back, POLICY, "ja") == pp.explain(d, POLICY, "ja")
+
+
+def test_r_sec_3_a_reason_read_from_json_has_string_parameters(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    data = pp.to_dict(decisions["r_use_4_beyond"])
+    data["why"][0]["params"]["purpose"] = 7
+    with pytest.raises(pp.InvalidInput, match=r"Decision\.why"):
+        pp.from_dict(pp.Decision, data)
+
+
+def test_r_pub_1_every_requirement_and_basis_has_a_fallback_sentence_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    module = _words("ja", (), False, "").module
+    rules, bases = getattr(module, "RULES"), getattr(module, "BASES")  # noqa: B009
+    named = {r for d in decisions.values() for r in d.rules}
+    assert named <= set(rules)
+    assert {b.value for b in pp.Basis} == set(bases)
+    for sentence in [*rules.values(), *bases.values()]:
+        assert not set(ASCII_WORD.findall(sentence)), sentence
+
+
+# -- what the Japanese says -------------------------------------------------------------
+
+
+def test_r_use_4_a_use_beyond_the_purposes_in_japanese(decisions: dict[str, pp.Decision]) -> None:
+    assert pp.explain(decisions["r_use_4_beyond"], POLICY) == (
+        "利用目的「メールマガジンを配信するため」は、これらの項目について当社がご本人に通知し、"
+        "又は公表したものではなく、あらかじめご本人の同意もいただいていないため、"
+        "利用目的の範囲を超えた利用となります。",
+    )
+
+
+def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:
+    assert pp.explain(decisions["r_use_7_needed"], POLICY, "ja") == (
+        "利用目的「会員登録を受け付けるため」のための利用には、あらかじめご本人の同意を"
+        "いただく必要がありますが、まだ同意をいただいておりません。",
+    )
+
+
+def test_r_acq_3_special_care_required_items_are_named_by_title(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    (text,) = pp.explain(decisions["r_acq_3_special"], POLICY, "ja")
+    assert text.startswith("「病歴」は要配慮個人情報であり、利用目的「健康相談に応じるため」")
+
+
+def test_r_tpp_1_provision_never_widens_the_purposes_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    texts = pp.explain(decisions["r_tpp_1_not_usable"], POLICY, "ja")
+    assert texts[1] == (
+        "当社はご本人の個人データを利用目的「当社サービスを提供するため」のために利用できない"
+        "ため、そのために「サービス提携先」へ提供することもできません。"
+    )
+
+
+def test_r_req_7_restrictions_name_the_request_number(decisions: dict[str, pp.Decision]) -> None:
+    assert pp.explain(decisions["r_req_7_provision_suspended"], POLICY, "ja") == (
+        "ご本人のご請求（受付番号：2026-0007）により、「サービス提携先」へのご本人の個人データ"
+        "の提供を停止しております。",
+    )
+
+
+def test_r_xb_1_countries_by_name_or_code(decisions: dict[str, pp.Decision]) -> None:
+    (us,) = pp.explain(decisions["r_xb_1_no_consent"], POLICY, "ja")
+    (far,) = pp.explain(decisions["r_xb_1_unknown_country"], POLICY, "ja")
+    assert us.startswith("「海外の提携先」は米国にあります。")
+    assert far.startswith("「遠方の提携先」は外国（AQ）にあります。")
+
+
+def test_r_tpp_8_dates_are_written_as_a_japanese_reader_writes_them(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    (text,) = pp.explain(decisions["r_tpp_8_not_started"], POLICY, "ja")
+    assert "2026年3月10日から" in text
+    (era,) = pp.explain(decisions["r_tpp_8_not_started"], POLICY, "ja", era=True)
+    assert "令和8年3月10日から" in era
+
+
+def test_r_use_1_the_business_calls_itself_as_its_policy_says(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    society = attrs.evolve(
+        CONTROLLER,
+        self_reference="本会",
+        translations={"en": {**CONTROLLER.translations["en"], "self_reference": "the Society"}},
+    )
+    policy = world(controller=society)
+    (text,) = pp.explain(decisions["r_use_1_missing"], policy, "ja")
+    assert text == "本会は、ご本人の「電話番号」を取得しておりません。"
+
+
+# -- decisions without structured reasons ---------------------------------------------------
+
+
+def _old(d: pp.Decision) -> pp.Decision:
+    """``d`` as JSON written before decisions carried ``why`` reads back."""
+    data = pp.to_dict(d)
+    del data["why"]
+    return pp.from_dict(pp.Decision, data)
+
+
+def test_r_use_4_a_decision_from_old_json_is_explained_by_its_requirements(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    old = _old(decisions["r_use_9_category"])
+    assert old.why == () and old == decisions["r_use_9_category"]
+    assert pp.explain(old, POLICY, "en") == old.reasons
+    assert pp.explain(old, POLICY, "ja") == (
+        "利用目的は、それぞれが対象とする区分の方の個人データに限って用います。",
+        "個人情報は、ご本人に通知し、又は公表した利用目的の範囲内で利用し、その範囲を超えて"
+        "利用するときは、あらかじめご本人の同意をいただきます。",
+    )
+
+
+def test_r_tpp_8_the_fallback_says_each_requirement_once(decisions: dict[str, pp.Decision]) -> None:
+    d = decisions["r_tpp_8_items_and_received"]
+    assert len(d.reasons) == 2 and d.rules == ("R-TPP-8",)
+    assert len(pp.explain(_old(d), POLICY, "ja")) == 1
+
+
+def test_r_pub_1_a_decision_built_by_hand_falls_back_to_its_basis_or_a_plain_denial() -> None:
+    allowed = pp.Decision.allow(pp.Basis.CONSENT, "the person agreed on the phone", ())
+    denied = pp.Decision.deny(("not today",), ())
+    assert allowed.why == () and denied.why == ()
+    assert pp.explain(allowed, POLICY, "en") == ("the person agreed on the phone",)
+    assert pp.explain(allowed, POLICY, "ja") == (
+        "あらかじめいただいたご本人の同意に基づく取扱いです。",
+    )
+    assert pp.explain(denied, POLICY, "ja") == (
+        "当社の個人情報の取扱いに関する方針により、この取扱いはいたしかねます。",
+    )
+
+
+def test_r_sec_3_a_reason_mixed_with_plain_text_keeps_no_structured_reasons(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_use_4_beyond"]
+    mixed = pp.Decision.deny(("written by hand", (d.reasons[0], d.why[0])), ())
+    assert mixed.why == ()
+    whole = pp.Decision.deny(((d.reasons[0], d.why[0]),), ())
+    assert whole.why == d.why and whole.reasons == d.reasons
+
+
+# -- templates, languages, identity of decisions ---------------------------------------
+
+
+def test_r_pub_1_reasons_templates_are_overridden_by_name(
+    tmp_path: Path, decisions: dict[str, pp.Decision]
+) -> None:
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "ja" / "reasons.j2").write_text(
+        "{% macro within_purpose(purpose) %}「{{ purpose.title }}」のためにご利用いただけます。{% endmacro %}\n"
+        "{% set RULES = {} %}{% set DENIED = '' %}\n",
+        encoding="utf-8",
+    )
+    within = decisions["r_use_4_within"]
+    assert pp.explain(within, POLICY, "ja", templates=tmp_path) == (
+        "「当社サービスを提供するため」のためにご利用いただけます。",
+    )
+    # a reason the override has no words for falls back, to the English if nothing else
+    beyond = decisions["r_use_4_beyond"]
+    assert pp.explain(beyond, POLICY, "ja", templates=tmp_path) == beyond.reasons
+    assert reason_keys("ja", tmp_path) == {"within_purpose"}
+    # the engine words reasons with the templates it was given
+    engine = pp.Engine(POLICY, templates=[tmp_path])
+    assert engine.explain(within) == pp.explain(within, POLICY, templates=tmp_path)
+
+
+def test_r_pub_1_a_macro_that_does_not_fit_its_reason_is_a_named_input_error(
+    tmp_path: Path, decisions: dict[str, pp.Decision]
+) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "reasons.j2").write_text(
+        "{% macro within_purpose(purpose) %}{{ purpose.missing.deeper }}{% endmacro %}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(pp.InvalidInput, match="macro 'within_purpose'"):
+        pp.explain(decisions["r_use_4_within"], POLICY, "en", templates=tmp_path)
+
+
+def test_r_pub_1_languages_are_the_policys() -> None:
+    english_only = make_policy()
+    d = use(facts(SERVICE), "service", {"email"}, policy=english_only)
+    assert pp.explain(d, english_only) == ("within notified purpose 'service'",)
+    with pytest.raises(pp.InvalidInput, match=r"publishes in \['en'\], not 'ja'"):
+        pp.explain(d, english_only, "ja")
+    with pytest.raises(pp.InvalidInput, match=r"pp\.Policy"):
+        pp.explain(d, "policy.toml")  # type: ignore[arg-type]
+    assert pp.explain(d, POLICY)[0].startswith("当社がご本人に通知し")  # the default, ja
+
+
+def test_r_sec_3_structured_reasons_change_no_decision_identity_nor_audit_payload(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_use_4_consent"]
+    bare = attrs.evolve(d, why=())
+    assert bare == d and hash(bare) == hash(d) and repr(bare) == repr(d)
+    assert "why" not in repr(d)
+    engine, _ = make_engine(POLICY)
+    assert "why" not in engine._decision_payload(d)
+
+
+def test_r_sec_3_reasons_are_shared_read_only_values(decisions: dict[str, pp.Decision]) -> None:
+    first = decisions["r_use_4_within"]
+    again = use(facts(SERVICE), "service", {"email"})
+    assert again.why[0] is first.why[0]  # built once, not on every check
+    with pytest.raises(TypeError):
+        first.why[0].params["purpose"] = "newsletter"  # type: ignore[index]
+    assert {first.why[0], again.why[0]} == {first.why[0]}  # hashable, by key and rules
+    assert repr(first.why[0]) == (
+        "Reason(key='within_purpose', params={'purpose': 'service'}, rules=())"
+    )
+
+
+def test_r_use_4_engine_decisions_carry_their_reasons_to_explain() -> None:
+    engine, _ = make_engine(POLICY)
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    d = engine.check_use(s, purpose="newsletter", items={"email"})
+    assert [r.key for r in d.why] == ["beyond_purpose"]
+    with pytest.raises(pp.UseDenied) as denied:
+        engine.use(s, purpose="newsletter", items={"email"})
+    assert engine.explain(denied.value.decision) == pp.explain(d, POLICY, "ja")
