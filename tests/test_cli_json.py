@@ -7,8 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.cli import _parser
 from pipolicy.requests.listing import listed, listing_text
+from tests.cli import run_cli
 
 pytest.importorskip("sqlalchemy", reason="the store commands need the sql extra")
 
@@ -26,14 +25,7 @@ PERSON = "taro.yamada@example.jp"
 """The subject's ref: personal data no listing may print."""
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipolicy", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+_cli = run_cli
 
 
 def _json(*args: str, code: int = 0) -> Any:

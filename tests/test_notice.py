@@ -6,9 +6,7 @@ import html
 import re
 import sys
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,6 +21,7 @@ from pipolicy.cli import main
 from pipolicy.policy.texts import LOCALIZED
 from pipolicy.publishing.notice import notice_context
 from tests.factories import make_policy
+from tests.html import Balanced
 
 EXAMPLES = ["blue_and_calm", "carbgem", "handling_agreement", "indigo", "indigo_blue"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -167,25 +166,6 @@ def test_r_pub_1_fees_are_published_per_request_kind() -> None:
     assert "手数料：無料です。" in pp.render_notice(policy, "ja")
 
 
-class _Balanced(HTMLParser):
-    VOID: ClassVar[frozenset[str]] = frozenset({"meta", "br", "hr", "img", "link", "input"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
-        else:
-            self.stack.pop()
-
-
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_r_pub_1_html_is_well_formed_and_escapes_policy_texts(lang: str) -> None:
     import attrs
@@ -200,7 +180,7 @@ def test_r_pub_1_html_is_well_formed_and_escapes_policy_texts(lang: str) -> None
     )
     policy = attrs.evolve(policy, recipients={**policy.recipients, "shipping": changed})
     html = pp.render_notice(policy, lang, "html")
-    parser = _Balanced()
+    parser = Balanced()
     parser.feed(html)
     assert parser.problems == [] and parser.stack == []
     assert html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in html

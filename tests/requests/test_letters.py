@@ -14,10 +14,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
-from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 import pytest
@@ -26,6 +25,7 @@ import pipolicy as pp
 from pipolicy.domain.requests import ART_35_GROUNDS, REFUSAL_GROUNDS
 from pipolicy.requests import MemorySource
 from pipolicy.testing import contract_policy
+from tests.html import Balanced
 
 from .support import JST, license_, passport, power_of_attorney, seal_certificate
 
@@ -400,25 +400,6 @@ def test_r_req_4_the_language_is_stored_and_read_back(store: pp.Store) -> None:
     assert refused.to_dict()["language"] == "en"
     received = [e for e in sh.engine.audit_events() if e.kind == "request.received"]
     assert [e.payload["language"] for e in received] == ["ja", "en"]
-
-
-class Balanced(HTMLParser):
-    VOID: ClassVar[frozenset[str]] = frozenset({"meta", "br", "hr", "img", "link", "input"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
-        else:
-            self.stack.pop()
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

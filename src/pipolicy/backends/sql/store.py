@@ -46,6 +46,7 @@ import contextvars
 import functools
 import hashlib
 import math
+import os
 import random
 import re
 import threading
@@ -1133,8 +1134,12 @@ class SqlStore:
         self._memory = self.dialect == "sqlite" and parsed.database in (None, "", ":memory:")
         # Checks on a SQLite file read through a cache kept fresh by the file's version
         # (facts_cache.py), opened at the first check.
+        # The file as named now (a later chdir must not point the cache at another file);
+        # a "file:" URI may carry options the watching connection would not share.
+        path = parsed.database or ""
         on_file = self.dialect == "sqlite" and not self._memory and cache_checks
-        self._cache_path = parsed.database if on_file else None
+        uri = path.startswith("file:") or "uri" in parsed.query
+        self._cache_path = os.path.abspath(path) if on_file and not uri else None
         self._cache: FactsCache | None = None
         self._cache_lock = threading.Lock()
         self._engine: Engine
