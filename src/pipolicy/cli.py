@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from pipolicy import __version__
 from pipolicy.clock import FixedClock, SystemClock
@@ -46,6 +46,8 @@ from pipolicy.requests.listing import listed, listing_text
 from pipolicy.storage.registry import open_store, redact_url
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 JST = timezone(timedelta(hours=9), "JST")
 DEFAULT_DEMO_STORE = "sqlite:///pipolicy-demo.db"
@@ -261,17 +263,30 @@ def _db_current(url: str, out: TextIO) -> int:
     return 0 if current == head else 1
 
 
-def _events(url: str) -> list[AuditEvent]:
-    """The store's audit log; the audit commands need no policy, only the store."""
+def _with_log(url: str, read: Callable[[Iterable[AuditEvent]], T]) -> T:
+    """``read`` the store's audit log, streamed a page at a time (the audit commands need
+    no policy, only the store). Events still queued get their positions first."""
     store = open_store(_existing(url))
     try:
         with store.unit_of_work() as uow:
-            uow.audit.settle()  # events still queued get their positions first
-            events = list(uow.audit.scan())
+            uow.audit.settle()
+            result = read(uow.audit.scan())
             uow.commit()
-            return events
+            return result
     finally:
         store.close()
+
+
+def _counted(events: Iterable[AuditEvent], what: str) -> Iterator[AuditEvent]:
+    """``events``, counted on a progress bar on stderr when it is a terminal (tqdm, from
+    the ``cli`` extra, when installed); as they are otherwise."""
+    if not sys.stderr.isatty():
+        return iter(events)
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return iter(events)
+    return iter(tqdm(events, desc=what, unit=" events", file=sys.stderr, leave=False))
 
 
 def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextIO) -> int:
@@ -370,7 +385,9 @@ def _requests_list(args: argparse.Namespace, out: TextIO) -> int:
 def _audit_verify(url: str, trusted: str | None, as_json: bool, out: TextIO) -> int:
     checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
     try:
-        report = verify_log(_events(url), checkpoint)
+        report = _with_log(
+            url, lambda events: verify_log(_counted(events, "verifying"), checkpoint)
+        )
     except UnreadableAuditEvent as e:
         report = AuditReport(False, e.seq - 1, e.seq, str(e))
     if as_json:
@@ -394,7 +411,8 @@ def _audit_verify(url: str, trusted: str | None, as_json: bool, out: TextIO) -> 
 
 def _audit_checkpoint(url: str, out: TextIO) -> int:
     """Print a checkpoint to keep outside the database (a ticket, a mail, a printout)."""
-    print(checkpoint_of(_events(url), SystemClock().now()), file=out)
+    now = SystemClock().now()
+    print(_with_log(url, lambda events: checkpoint_of(list(events), now)), file=out)
     return 0
 
 
