@@ -66,6 +66,9 @@ def bench(session: nox.Session) -> None:
     keep = ("--json", "benchmarks/results.json")
     session.run("python", "benchmarks/bench_checks.py", *keep)
     session.run("python", "benchmarks/bench_import.py", "--rows", "1000000", *keep)
+    session.run("python", "benchmarks/bench_disclosure.py", *keep)
+    session.run("python", "benchmarks/bench_memory.py", *keep)
+    session.run("python", "benchmarks/bench_scale.py", "--people", "10000", "1000000", *keep)
     session.run("python", "benchmarks/bench_decisions.py")
     session.run("python", "benchmarks/bench_sql.py")
     if os.environ.get("PIPOLICY_BENCH_POSTGRES_URL"):
