@@ -249,6 +249,18 @@ def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
     return 0
 
 
+def _db_rebuild_state(url: str, out: TextIO) -> int:
+    from pipolicy.backends.sql import SqlStore
+
+    store = SqlStore(_existing(url))
+    try:
+        done = store.rebuild_states()
+    finally:
+        store.close()
+    print(f"{redact_url(url)}: rebuilt the compiled state of {done:,} people", file=out)
+    return 0
+
+
 def _db_current(url: str, out: TextIO) -> int:
     from pipolicy.backends.sql import SqlStore, head_revision
 
@@ -449,6 +461,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     current = db_sub.add_parser("current", help="print the schema's revision")
     current.add_argument("url")
+    rebuild = db_sub.add_parser(
+        "rebuild-state",
+        help="rewrite every person's compiled state (what checks read) from the history",
+    )
+    rebuild.add_argument("url")
     audit = sub.add_parser("audit", help="verify a store's audit log, or checkpoint it")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="recompute the chain and the Merkle tree")
@@ -540,6 +557,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "db":
         if args.db_command == "current":
             return _db_current(args.url, out)
+        if args.db_command == "rebuild-state":
+            return _db_rebuild_state(args.url, out)
         return _db_upgrade(args.url, args.sql, out)
     if args.audit_command == "verify":
         return _audit_verify(args.store, args.trusted, args.json, out)

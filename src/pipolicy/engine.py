@@ -93,6 +93,23 @@ R = TypeVar("R")
 SubjectLike = Subject | str | Ref
 _CONFLICT_RETRIES = 20
 _SCOPES_KEPT = 4096
+_QUERIES_KEPT = 4096  # compiled questions kept per engine (see Engine._compiled)
+# Collections whose frozenset is exactly the names they hold (a str is not one: its
+# frozenset is its letters), so a compiled question is found by its names.
+_NAME_COLLECTIONS = (set, frozenset, list, tuple)
+
+
+def _question_key(
+    kind: str, name: object, items: object, *rest: object
+) -> tuple[object, ...] | None:
+    """The key a validated question is kept under, or None where the arguments are not
+    plainly a name and a collection of hashable names (then they are validated anew)."""
+    if type(name) is not str or type(items) not in _NAME_COLLECTIONS:
+        return None
+    try:
+        return (kind, name, frozenset(items), *rest)  # type: ignore[call-overload]
+    except TypeError:  # an unhashable element: validation says what is wrong
+        return None
 
 
 def _all_records(uow: UnitOfWork) -> Iterator[Record]:
@@ -215,6 +232,7 @@ class Engine:
         self._incidents: IncidentRegister | None = None
         self._complaints: ComplaintLog | None = None
         self._scopes: dict[ConsentScope, ConsentScope] = {}
+        self._queries: dict[tuple[object, ...], UseQuery | ProvisionQuery] = {}
 
     @property
     def requests(self) -> RequestService:
@@ -921,7 +939,9 @@ class Engine:
 
     def acquisitions(self, subject: SubjectLike) -> tuple[Acquisition, ...]:
         self._subject_id(subject)
-        return self._run(lambda uow: self._facts(uow, subject).acquisitions, write=False)
+        return self._run(
+            lambda uow: self._facts(uow, subject, history=True).acquisitions, write=False
+        )
 
     def record_keeping(self, subject: SubjectLike) -> dict[str, datetime]:
         """Until when each Art. 29 provision record about ``subject`` must be kept, by record
@@ -950,16 +970,34 @@ class Engine:
         exemption: Exemption | str | None,
         justification: str | None,
     ) -> UseQuery:
+        plain = actor is None and exemption is None and justification is None
+        key = _question_key("use", purpose, items) if plain else None
+        found = self._queries.get(key) if key is not None else None
+        if isinstance(found, UseQuery):
+            return found
         item_set = names(items, "items")
         self.policy.purpose(purpose)
         self.policy.check_items(item_set)
-        return UseQuery(
+        query = UseQuery(
             purpose,
             item_set,
             _actor(actor),
             self._exemption(exemption, justification),
             justification,
         )
+        return self._compiled(key, query)
+
+    def _compiled(self, key: tuple[object, ...] | None, query: Q) -> Q:
+        """``query``, kept under ``key`` once validated: the next check asking the same
+        question (the same names, nothing else) skips validating the names again and
+        shares this query object. Questions come from the policy's few names, so the
+        table stays small; it is bounded all the same."""
+        if key is None:
+            return query
+        if len(self._queries) >= _QUERIES_KEPT:
+            self._queries.clear()
+        self._queries[key] = query  # type: ignore[assignment]
+        return query
 
     def check_use(
         self,
@@ -1094,14 +1132,20 @@ class Engine:
         exemption: Exemption | str | None,
         justification: str | None,
     ) -> ProvisionQuery:
+        plain = exemption is None and justification is None and type(purpose) in (str, type(None))
+        key = _question_key("provision", recipient, items, purpose) if plain else None
+        found = self._queries.get(key) if key is not None else None
+        if isinstance(found, ProvisionQuery):
+            return found
         item_set = names(items, "items")
         self.policy.recipient(recipient)
         if purpose is not None:
             self.policy.purpose(purpose)
         self.policy.check_items(item_set)
-        return ProvisionQuery(
+        query = ProvisionQuery(
             recipient, item_set, purpose, self._exemption(exemption, justification), justification
         )
+        return self._compiled(key, query)
 
     def check_provision(
         self,

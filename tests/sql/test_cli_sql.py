@@ -83,3 +83,25 @@ def test_r_sec_3_audit_checkpoint_then_verify_detects_truncation(tmp_path: Path)
     assert code == 1 and "removed" in text
     code, _ = run("audit", "verify", "--store", url, "--trusted", "not a checkpoint")
     assert code == 2
+
+
+def test_r_use_1_db_rebuild_state_rewrites_every_persons_state(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=url)
+    people = [engine.register_subject(f"user-{n}") for n in range(3)]
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    with store.engine.begin() as conn:  # as after upgrading to 0009: no rows yet
+        conn.execute(sa.text("DELETE FROM pipolicy_subject_states"))
+    engine.close()
+    code, text = run("db", "rebuild-state", url)
+    assert code == 0 and "3 people" in text
+    check = SqlStore(url)
+    with check.engine.connect() as conn:
+        ids = set(conn.execute(sa.text("SELECT subject_id FROM pipolicy_subject_states")).scalars())
+    check.close()
+    assert ids == {p.id for p in people}
+    code, _ = run("db", "rebuild-state", f"sqlite:///{tmp_path / 'missing.db'}")
+    assert code != 0

@@ -77,8 +77,8 @@ def test_a_storage_failure_during_a_check_fails_closed(sql_store: SqlStore) -> N
     s = engine.register_subject(ref="user-1")
     engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
     assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
-    with sql_store.engine.begin() as conn:  # the database loses a table under the engine
-        conn.execute(sa.text("DROP TABLE pipolicy_acquisitions"))
+    with sql_store.engine.begin() as conn:  # the database loses what a check reads
+        conn.execute(sa.text("DROP TABLE pipolicy_subject_states"))
     with pytest.raises(StorageError) as raised:
         engine.check_use(s, purpose="newsletter", items={"email"})
     assert isinstance(raised.value.__cause__, sa_exc.DBAPIError)

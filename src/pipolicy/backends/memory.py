@@ -24,6 +24,7 @@ from typing_extensions import Self
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.domain.facts import compact
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -95,6 +96,10 @@ class _State:
         # The log, compact (see _Packed), and each subject's events in it.
         self.audit: list[_Packed] = []
         self.audit_by_subject: defaultdict[str, list[_Packed]] = defaultdict(list)
+        # Each person's compiled state (domain/facts.py ``compact``), an immutable value
+        # replaced whole when a unit that wrote about them commits: a check reads it
+        # without taking the store's lock, and never sees a unit's writes half done.
+        self.compiled: dict[str, SubjectFacts] = {}
 
 
 def _append(lst: list[object], value: object, undo: list[_Undo]) -> None:
@@ -107,9 +112,10 @@ def _append(lst: list[object], value: object, undo: list[_Undo]) -> None:
 
 
 class _Repo:
-    def __init__(self, state: _State, undo: list[_Undo]) -> None:
+    def __init__(self, state: _State, undo: list[_Undo], touched: set[str]) -> None:
         self._s = state
         self._undo = undo
+        self._touched = touched  # the people this unit wrote about
 
     def _set(self, mapping: dict[str, object], key: str, value: object) -> None:
         missing = object()
@@ -144,6 +150,7 @@ class _Subjects(_Repo):
         self._set(self._s.by_ref, subject.ref, subject.id)  # type: ignore[arg-type]
         self._set(self._s.subject_position, subject.id, len(self._s.subject_order))  # type: ignore[arg-type]
         _append(self._s.subject_order, subject.id, self._undo)  # type: ignore[arg-type]
+        self._touched.add(subject.id)
 
     def get(self, subject_id: str) -> Subject | None:
         return self._s.subjects.get(subject_id)
@@ -168,6 +175,7 @@ class _Subjects(_Repo):
         if subject is None:
             raise SubjectNotFound(subject_id)
         self._set(self._s.subjects, subject_id, attrs.evolve(subject, left_at=at))  # type: ignore[arg-type]
+        self._touched.add(subject_id)
 
 
 class _Consents(_Repo):
@@ -185,6 +193,7 @@ class _Consents(_Repo):
         _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
         if consent.status is ConsentStatus.GIVEN:
             self._set(self._s.given_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
+        self._touched.add(consent.subject_id)
 
     def get(self, consent_id: str) -> Consent | None:
         return self._s.consents.get(consent_id)
@@ -198,11 +207,13 @@ class _Consents(_Repo):
         if consent.status is not ConsentStatus.GIVEN and consent.id in given:
             del given[consent.id]
             self._undo.append(lambda: given.__setitem__(consent.id, None))
+        self._touched.add(consent.subject_id)
 
 
 class _Acquisitions(_Repo):
     def add(self, acquisition: Acquisition) -> None:
         _append(self._s.acquisitions[acquisition.subject_id], acquisition, self._undo)  # type: ignore[arg-type]
+        self._touched.add(acquisition.subject_id)
 
     def for_subject(self, subject_id: str) -> list[Acquisition]:
         return list(self._s.acquisitions.get(subject_id, ()))
@@ -223,6 +234,7 @@ class _Provisions(_Repo):
 class _Restrictions(_Repo):
     def add(self, restriction: Restriction) -> None:
         _append(self._s.restrictions[restriction.subject_id], restriction, self._undo)  # type: ignore[arg-type]
+        self._touched.add(restriction.subject_id)
 
     def for_subject(self, subject_id: str) -> list[Restriction]:
         return list(self._s.restrictions.get(subject_id, ()))
@@ -292,40 +304,71 @@ class _Audit(_Repo):
 class MemoryUnitOfWork:
     # Repositories are built on first use: a read-only check touches none of them.
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, *, lazy: bool = False) -> None:
         self._store = store
         self._state = store._state
         self._undo: list[_Undo] = []
+        self._touched: set[str] = set()
+        # A check (read-only, no snapshot) reads compiled states without the lock, and
+        # takes it only if it reads anything else.
+        self._lazy = lazy
+        self._held = False
+
+    def _lock(self) -> None:
+        if not self._held:
+            self._store._lock.acquire()
+            self._held = True
 
     @cached_property
     def subjects(self) -> _Subjects:
-        return _Subjects(self._state, self._undo)
+        self._lock()
+        return _Subjects(self._state, self._undo, self._touched)
 
     @cached_property
     def consents(self) -> _Consents:
-        return _Consents(self._state, self._undo)
+        self._lock()
+        return _Consents(self._state, self._undo, self._touched)
 
     @cached_property
     def acquisitions(self) -> _Acquisitions:
-        return _Acquisitions(self._state, self._undo)
+        self._lock()
+        return _Acquisitions(self._state, self._undo, self._touched)
 
     @cached_property
     def provisions(self) -> _Provisions:
-        return _Provisions(self._state, self._undo)
+        self._lock()
+        return _Provisions(self._state, self._undo, self._touched)
 
     @cached_property
     def restrictions(self) -> _Restrictions:
-        return _Restrictions(self._state, self._undo)
+        self._lock()
+        return _Restrictions(self._state, self._undo, self._touched)
 
     @cached_property
     def requests(self) -> _Requests:
-        return _Requests(self._state, self._undo)
+        self._lock()
+        return _Requests(self._state, self._undo, self._touched)
 
     @cached_property
     def audit(self) -> _Audit:
-        return _Audit(self._state, self._undo)
+        self._lock()
+        return _Audit(self._state, self._undo, self._touched)
 
     def facts(self, subject_id: str, *, ended_consents: bool = True) -> SubjectFacts | None:
+        if not ended_consents and subject_id not in self._touched:
+            compiled = self._state.compiled.get(subject_id)
+            if compiled is not None:
+                return compiled
+        self._lock()
+        found = self._live(subject_id, ended_consents)
+        return found if ended_consents or found is None else compact(found)
+
+    def facts_by_ref(self, ref: str, *, ended_consents: bool = True) -> SubjectFacts | None:
+        """:meth:`facts` of the person the application knows as ``ref``."""
+        sid = self._state.by_ref.get(ref)
+        return None if sid is None else self.facts(sid, ended_consents=ended_consents)
+
+    def _live(self, subject_id: str, ended_consents: bool) -> SubjectFacts | None:
         s = self._state
         subject = s.subjects.get(subject_id)
         if subject is None:
@@ -339,16 +382,24 @@ class MemoryUnitOfWork:
         )
 
     def commit(self) -> None:
+        compiled = self._state.compiled
+        for sid in self._touched:
+            live = self._live(sid, ended_consents=False)
+            if live is not None:
+                compiled[sid] = compact(live)  # replaced whole: readers see old or new
+        self._touched.clear()
         self._undo.clear()
 
     def rollback(self) -> None:
+        self._touched.clear()
         while self._undo:
             self._undo.pop()()
 
     def __enter__(self) -> Self:
         if self._store._closed:
             raise StorageError("this MemoryStore is closed: open a new store")
-        self._store._lock.acquire()
+        if not self._lazy:
+            self._lock()
         return self
 
     def __exit__(
@@ -360,7 +411,9 @@ class MemoryUnitOfWork:
         try:
             self.rollback()
         finally:
-            self._store._lock.release()
+            if self._held:
+                self._held = False
+                self._store._lock.release()
 
 
 class MemoryStore:
@@ -374,9 +427,9 @@ class MemoryStore:
         self._closed = False
 
     def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
-        # One lock serves readers and writers alike (so every unit reads one state):
-        # memory operations are short.
-        return MemoryUnitOfWork(self)
+        # One lock serves writers and every reader but a check (so a unit reads one
+        # state): memory operations are short. A check reads compiled states, lock-free.
+        return MemoryUnitOfWork(self, lazy=read_only and not snapshot)
 
     def close(self) -> None:
         self._closed = True

@@ -8,11 +8,11 @@ from __future__ import annotations
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.consents import Consent
+from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 
-__all__ = ["SubjectFacts"]
+__all__ = ["SubjectFacts", "compact"]
 
 
 @attrs.frozen
@@ -28,3 +28,29 @@ class SubjectFacts:
     acquisitions: tuple[Acquisition, ...]
     consents: tuple[Consent, ...]
     restrictions: tuple[Restriction, ...]
+
+
+def compact(facts: SubjectFacts) -> SubjectFacts:
+    """The person's compiled state: what a decision reads, whatever the history's length.
+
+    Consents still given only, and of acquisitions alike in everything a rule reads
+    (items, purposes, channel, how a provider obtained them) only the latest. The rules
+    ask of acquisitions only whether one *at or after* some instant holds some items for
+    some purpose (the purpose's current meaning, a deletion they came after), so the
+    latest of alike acquisitions answers every such question as all of them would: the
+    state gives the decisions the history gives, and a person acquired from at every
+    login costs a check what a person acquired from once does. Derived, so stores may
+    keep it (updated with each write) and rebuild it from the history at any time.
+    """
+    latest: dict[tuple[object, ...], Acquisition] = {}
+    for a in facts.acquisitions:
+        key = (a.items, a.purposes, a.channel, a.provider_obtained_by)
+        kept = latest.get(key)
+        if kept is None or a.acquired_at >= kept.acquired_at:
+            latest[key] = a
+    return SubjectFacts(
+        facts.subject,
+        tuple(latest.values()) if len(latest) < len(facts.acquisitions) else facts.acquisitions,
+        tuple(c for c in facts.consents if c.status is ConsentStatus.GIVEN),
+        facts.restrictions,
+    )

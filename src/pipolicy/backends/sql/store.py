@@ -65,7 +65,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from typing_extensions import Self
 
-from pipolicy.backends.sql import rows
+from pipolicy.backends.sql import rows, state
 from pipolicy.backends.sql.errors import (
     is_locked,
     translate,
@@ -82,12 +82,14 @@ from pipolicy.backends.sql.tables import (
     PROVISIONS,
     REQUESTS,
     RESTRICTIONS,
+    SUBJECT_STATES,
     SUBJECTS,
 )
 from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.domain.facts import compact
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -272,6 +274,9 @@ class _Transaction:
         # connection (bound) keeps its own options, its own schema map included, for
         # its own statements, and pipolicy's statements find pipolicy's schema.
         self.options: Mapping[str, Any] = store._statement_options
+        # The people this unit wrote about: their compiled states are rewritten before
+        # it commits, and read from the history until then (they may have changed).
+        self.touched: set[str] = set()
 
     def conn(self, *, write: bool = False) -> Connection:
         """The connection, inside a transaction."""
@@ -479,9 +484,11 @@ class _Repo:
 class _Subjects(_Repo):
     def add(self, subject: Subject) -> None:
         self._insert(SUBJECTS, rows.subject_to_row(subject), f"subject {subject.id}")
+        self._tx.touched.add(subject.id)
 
     def add_many(self, subjects: list[Subject]) -> None:
         self._insert_many(SUBJECTS, [rows.subject_to_row(s) for s in subjects], "subjects")
+        self._tx.touched.update(s.id for s in subjects)
 
     def by_refs(self, refs: list[str]) -> dict[str, Subject]:
         """The subjects registered under ``refs`` (those that are), a page per query."""
@@ -534,14 +541,17 @@ class _Subjects(_Repo):
         stmt = SUBJECTS.update().where(SUBJECTS.c.id == subject_id).values(values)
         if self._write(stmt, "marking a subject as left") != 1:
             raise SubjectNotFound(subject_id)
+        self._tx.touched.add(subject_id)
 
 
 class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         self._insert(CONSENTS, rows.consent_to_row(consent), f"consent {consent.id}")
+        self._tx.touched.add(consent.subject_id)
 
     def add_many(self, consents: list[Consent]) -> None:
         self._insert_many(CONSENTS, [rows.consent_to_row(c) for c in consents], "consents")
+        self._tx.touched.update(c.subject_id for c in consents)
 
     def get(self, consent_id: str) -> Consent | None:
         row = self._one(sa.select(CONSENTS).where(CONSENTS.c.id == consent_id), "reading a consent")
@@ -559,6 +569,7 @@ class _Consents(_Repo):
     def update(self, consent: Consent) -> None:
         values = rows.consent_to_row(consent)
         self._update_versioned(CONSENTS, consent.id, consent.version, values, "consent")
+        self._tx.touched.add(consent.subject_id)
 
 
 class _Acquisitions(_Repo):
@@ -566,6 +577,7 @@ class _Acquisitions(_Repo):
         self._insert(
             ACQUISITIONS, rows.acquisition_to_row(acquisition), f"acquisition {acquisition.id}"
         )
+        self._tx.touched.add(acquisition.subject_id)
 
     def for_subject(self, subject_id: str) -> list[Acquisition]:
         stmt = (
@@ -600,6 +612,7 @@ class _Restrictions(_Repo):
         self._insert(
             RESTRICTIONS, rows.restriction_to_row(restriction), f"restriction {restriction.id}"
         )
+        self._tx.touched.add(restriction.subject_id)
 
     def for_subject(self, subject_id: str) -> list[Restriction]:
         stmt = (
@@ -851,10 +864,7 @@ class SqlUnitOfWork:
         """
         cache = self._check_cache(ended_consents)
         if cache is not None:
-            return cache.read(
-                ("id", subject_id),
-                lambda: self._facts_read(_facts_query(False), {"sid": subject_id}),
-            )
+            return cache.read(("id", subject_id), lambda: self._state(subject_id))
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
@@ -862,7 +872,9 @@ class SqlUnitOfWork:
                 lambda c: c.execute(lock, execution_options=self._tx.options),
                 "locking the subject",
             )
-        return self._facts_read(_facts_query(ended_consents), {"sid": subject_id})
+        if not ended_consents:
+            return self._state(subject_id)
+        return self._facts_read(_facts_query(True), {"sid": subject_id})
 
     def facts_by_ref(self, ref: str, *, ended_consents: bool = True) -> SubjectFacts | None:
         """:meth:`facts` of the subject the application knows as ``ref``, in the same
@@ -870,10 +882,7 @@ class SqlUnitOfWork:
         row lock on PostgreSQL)."""
         cache = self._check_cache(ended_consents)
         if cache is not None:
-            return cache.read(
-                ("ref", ref),
-                lambda: self._facts_read(_facts_query(False, by_ref=True), {"ref": ref}),
-            )
+            return cache.read(("ref", ref), lambda: self._state_by_ref(ref))
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).with_for_update()
@@ -883,8 +892,83 @@ class SqlUnitOfWork:
             )
             if sid is None:
                 return None
-            return self._facts_read(_facts_query(ended_consents), {"sid": sid})
-        return self._facts_read(_facts_query(ended_consents, by_ref=True), {"ref": ref})
+            return self.facts(sid, ended_consents=ended_consents)
+        if not ended_consents:
+            return self._state_by_ref(ref)
+        return self._facts_read(_facts_query(True, by_ref=True), {"ref": ref})
+
+    # -- the compiled state (state.py): one row by primary key ---------------------
+
+    def _state(self, subject_id: str) -> SubjectFacts | None:
+        """The person's compiled state: their state row where it is current, else read
+        from the history (a person this unit wrote about, or one without a row yet)."""
+        if subject_id not in self._tx.touched:
+            found = self._state_rows(
+                sa.select(SUBJECT_STATES.c.format, SUBJECT_STATES.c.state).where(
+                    SUBJECT_STATES.c.subject_id == subject_id
+                )
+            )
+            if found and found[0][0] == state.FORMAT:
+                return state.decode(found[0][1])
+        read = self._facts_read(_facts_query(False), {"sid": subject_id})
+        return None if read is None else compact(read)
+
+    def _state_by_ref(self, ref: str) -> SubjectFacts | None:
+        """:meth:`_state` of the person the application knows as ``ref``, in one query
+        where their row is current."""
+        sid = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).scalar_subquery()
+        found = self._state_rows(
+            sa.select(
+                SUBJECT_STATES.c.format, SUBJECT_STATES.c.state, SUBJECT_STATES.c.subject_id
+            ).where(SUBJECT_STATES.c.subject_id == sid)
+        )
+        if found and found[0][0] == state.FORMAT and found[0][2] not in self._tx.touched:
+            return state.decode(found[0][1])
+        read = self._facts_read(_facts_query(False, by_ref=True), {"ref": ref})
+        return None if read is None else compact(read)
+
+    def _state_rows(self, query: sa.Select[Any]) -> list[Any]:
+        self._tx.conn()
+        return self._tx.run(
+            lambda c: list(c.execute(query, execution_options=self._tx.options)),
+            "reading a subject's state",
+        )
+
+    def _write_states(self) -> None:
+        """Rewrite the compiled state of everyone this unit wrote about, from the history
+        as this transaction sees it: in the same transaction, so a state row never says
+        what the history does not."""
+        touched = sorted(self._tx.touched)
+        if not touched:
+            return
+        dialect = pg_dialect if self._store.dialect == "postgresql" else sqlite_dialect
+        insert = dialect.insert(SUBJECT_STATES)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[SUBJECT_STATES.c.subject_id],
+            set_={
+                "version": SUBJECT_STATES.c.version + 1,
+                "format": insert.excluded.format,
+                "state": insert.excluded.state,
+            },
+        )
+        for start in range(0, len(touched), _MANY):
+            found = self._facts_many_read(touched[start : start + _MANY])
+            values = [
+                {"subject_id": sid, "version": 1, "format": state.FORMAT, "state": state.encode(f)}
+                for sid, f in found.items()
+            ]
+            if values:
+                self._tx.run(
+                    lambda c: c.execute(upsert, values, execution_options=self._tx.options),  # noqa: B023
+                    "writing subjects' states",
+                )
+        self._tx.touched.clear()
+
+    def rewrite_states(self, subject_ids: list[str]) -> None:
+        """Rewrite these people's compiled states from the history when this unit
+        commits, under their locks (what ``SqlStore.rebuild_states`` does a page at a time)."""
+        self.subjects.lock(subject_ids)
+        self._tx.touched.update(subject_ids)
 
     def _check_cache(self, ended_consents: bool) -> FactsCache | None:
         """The cache, for a check's read of decision facts (see facts_cache.py): never
@@ -912,9 +996,29 @@ class SqlUnitOfWork:
         return _facts_from(by_kind)
 
     def facts_many(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
-        """The decision facts (consents still given) of each subject that exists, a few
-        hundred people per query: the batch checks' one round trip per page. For reads
-        only: it locks nobody, so no decision that records may rest on it."""
+        """The decision facts (compiled states) of each subject that exists, a few hundred
+        people per query: the batch checks' one round trip per page. For reads only: it
+        locks nobody, so no decision that records may rest on it."""
+        self._tx.conn()
+        found: dict[str, SubjectFacts] = {}
+        for start in range(0, len(subject_ids), _MANY):
+            chunk = [
+                sid for sid in subject_ids[start : start + _MANY] if sid not in self._tx.touched
+            ]
+            for sid, fmt, text in self._state_rows(
+                sa.select(
+                    SUBJECT_STATES.c.subject_id, SUBJECT_STATES.c.format, SUBJECT_STATES.c.state
+                ).where(SUBJECT_STATES.c.subject_id.in_(chunk))
+            ):
+                if fmt == state.FORMAT:
+                    found[sid] = state.decode(text)
+        rest = [sid for sid in subject_ids if sid not in found]
+        found.update({sid: compact(f) for sid, f in self._facts_many_read(rest).items()})
+        return found
+
+    def _facts_many_read(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
+        """The facts (consents still given) of each subject that exists, from the
+        history, a few hundred people per query."""
         self._tx.conn()
         found: dict[str, SubjectFacts] = {}
         for start in range(0, len(subject_ids), _MANY):
@@ -939,6 +1043,7 @@ class SqlUnitOfWork:
         return found
 
     def commit(self) -> None:
+        self._write_states()
         if self.audit.queued:
             # Place the queue if no other writer is doing so; never wait for one.
             self.audit.settle(wait=False)
@@ -947,6 +1052,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.audit.queued = False
+        self._tx.touched.clear()
         self._tx.rollback()
 
     def __enter__(self) -> Self:
@@ -1303,6 +1409,23 @@ class SqlStore:
 
         with self._exclusive() as conn:
             run_upgrade(conn, revision, self.schema)
+
+    def rebuild_states(self) -> int:
+        """Rewrite every person's compiled state from the history, a page of people per
+        transaction; the number of people. The state is derived (``pipolicy db
+        rebuild-state``): decisions are the same before and after. Run it after upgrading
+        to revision 0009 so every person has a row, or after anyone wrote to the history
+        tables other than through pipolicy."""
+        done, after = 0, None
+        while True:
+            with self.unit_of_work() as uow:
+                ids = uow.subjects.page_after(after, _MANY)
+                uow.rewrite_states(ids)
+                uow.commit()
+            done += len(ids)
+            if len(ids) < _MANY:
+                return done
+            after = ids[-1]
 
     def revision(self) -> str | None:
         """The schema's current migration revision, or None for an empty database."""

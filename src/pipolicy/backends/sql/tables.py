@@ -286,3 +286,17 @@ AUDIT_QUEUE = sa.Table(
     sa.Column("subject_id", sa.Text(), nullable=True),
     sa.Column("payload", sa.JSON(), nullable=False),
 )
+
+SUBJECT_STATES = sa.Table(
+    "pipolicy_subject_states",
+    METADATA,
+    # Each person's compiled state (since revision 0009): what a decision reads, one
+    # narrow row rewritten in the transaction of every write about the person, so a
+    # check reads one row by primary key whatever the history. Derived from the tables
+    # above and rebuilt from them by ``pipolicy db rebuild-state``; a person without a
+    # row (or with a row of another ``format``) is read from the history instead.
+    sa.Column("subject_id", sa.Text(), sa.ForeignKey("pipolicy_subjects.id"), primary_key=True),
+    sa.Column("version", sa.BigInteger(), nullable=False),
+    sa.Column("format", sa.Integer(), nullable=False),
+    sa.Column("state", sa.Text(), nullable=False),
+)
