@@ -60,8 +60,10 @@ def docs(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Run the benchmark scripts (never part of the test suite); the figures of those
-    that keep them are merged into benchmarks/results.json. ``bench_writers.py`` needs a
-    PostgreSQL URL in ``PIPOLICY_BENCH_POSTGRES_URL`` and is skipped without one."""
+    that keep them are merged into benchmarks/results.json. ``bench_engines.py`` compares
+    with cedarpy and pycasbin, installed in this session's environment only.
+    ``bench_writers.py`` needs a PostgreSQL URL in ``PIPOLICY_BENCH_POSTGRES_URL`` and is
+    skipped without one."""
     session.install("-e", ".[dev]")
     keep = ("--json", "benchmarks/results.json")
     session.run("python", "benchmarks/bench_checks.py", *keep)
@@ -69,6 +71,9 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_disclosure.py", *keep)
     session.run("python", "benchmarks/bench_memory.py", *keep)
     session.run("python", "benchmarks/bench_scale.py", "--people", "10000", "1000000", *keep)
+    # Against other policy engines: installed in this session only, never a dependency.
+    session.install("cedarpy", "pycasbin")
+    session.run("python", "benchmarks/bench_engines.py", "--people", "10000", *keep)
     session.run("python", "benchmarks/bench_decisions.py")
     session.run("python", "benchmarks/bench_sql.py")
     if os.environ.get("PIPOLICY_BENCH_POSTGRES_URL"):
