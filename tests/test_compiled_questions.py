@@ -43,7 +43,7 @@ def test_r_use_1_bad_names_still_raise_after_the_good_question_was_compiled(
     with pytest.raises(pp.UnknownPurpose):
         engine.check_use(pp.Ref("user-1"), purpose="nope", items={"email"})
     with pytest.raises(pp.InvalidInput):
-        engine.check_use(pp.Ref("user-1"), purpose="service", items=[["email"]])
+        engine.check_use(pp.Ref("user-1"), purpose="service", items=[["email"]])  # type: ignore[list-item]
     with pytest.raises(pp.UnknownItem):
         engine.check_provision(pp.Ref("user-1"), recipient="partner", items={"nope"})
 

@@ -161,9 +161,12 @@ class UnitOfWork(Protocol):
     def facts(self, subject_id: str, *, ended_consents: bool = True) -> SubjectFacts | None:
         """The subject with its acquisitions, consents and restrictions, or None.
 
-        With ``ended_consents=False`` (what decisions ask) the consents may be only those
-        whose status is still ``given``: a backend should leave ended ones out, through
-        an index, so a check costs the same however many consents a person withdrew.
+        With ``ended_consents=False`` (what decisions ask) a backend may return the
+        person's compiled state instead (:func:`pipolicy.domain.facts.compact`: consents
+        still given, the latest of alike acquisitions), best kept per person and rewritten
+        with each write, so a check costs the same whatever the person's history. It
+        must reflect this unit's own writes. Returning the whole history is correct too,
+        only slower: the rules decide the same on both.
         """
         ...
 
