@@ -7,6 +7,7 @@ scanned, and the statement count stays one however many subjects exist.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -179,18 +180,18 @@ def test_facts_by_the_apps_ref_take_the_same_statements_as_by_id(
     a writing unit takes anyway): no extra round trip."""
     store, made = filled
     target = made[42]
-    for read_only in (True, False):
+    for read_only, history in itertools.product((True, False), (True, False)):
         with (
             store.unit_of_work(read_only=read_only) as uow,
             _Statements(store.engine) as by_id,
         ):
-            expected = uow.facts(target.subject.id)
+            expected = uow.facts(target.subject.id, ended_consents=history)
         with (
             store.unit_of_work(read_only=read_only) as uow,
             _Statements(store.engine) as by_ref,
         ):
-            found = uow.facts_by_ref(target.subject.ref)
-        assert len(by_ref.sent) == len(by_id.sent), (read_only, by_ref.sent)
+            found = uow.facts_by_ref(target.subject.ref, ended_consents=history)
+        assert len(by_ref.sent) == len(by_id.sent), (read_only, history, by_ref.sent)
         assert found == expected
         with store.unit_of_work(read_only=read_only) as uow:
             assert uow.facts_by_ref("nobody-has-this-ref") is None

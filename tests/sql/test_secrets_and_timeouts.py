@@ -320,6 +320,7 @@ def test_r_sec_3_art_23_a_connection_dropped_before_commit_is_commit_outcome_unk
         def add_then_lose_the_connection() -> None:
             with store.unit_of_work() as uow:
                 uow.subjects.add(Subject("s-1", REF, T0))
+                uow._write_states()  # what commit() sends first: the COMMIT itself is lost
                 pid = uow._tx.run(
                     lambda c: c.exec_driver_sql("SELECT pg_backend_pid()").scalar(), "pid"
                 )

@@ -892,7 +892,9 @@ class SqlUnitOfWork:
             )
             if sid is None:
                 return None
-            return self.facts(sid, ended_consents=ended_consents)
+            if not ended_consents:
+                return self._state(sid)
+            return self._facts_read(_facts_query(True), {"sid": sid})
         if not ended_consents:
             return self._state_by_ref(ref)
         return self._facts_read(_facts_query(True, by_ref=True), {"ref": ref})
