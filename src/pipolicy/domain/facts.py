@@ -12,7 +12,13 @@ from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 
-__all__ = ["SubjectFacts", "compact"]
+__all__ = [
+    "SubjectFacts",
+    "compact",
+    "with_acquisition",
+    "with_consent",
+    "with_restriction",
+]
 
 
 @attrs.frozen
@@ -54,3 +60,25 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
         tuple(c for c in facts.consents if c.status is ConsentStatus.GIVEN),
         facts.restrictions,
     )
+
+
+def with_consent(state: SubjectFacts, consent: Consent) -> SubjectFacts:
+    """``state`` once ``consent`` is added or updated: in it while given, out once ended
+    (what :func:`compact` of the history would then give)."""
+    if consent.status is not ConsentStatus.GIVEN:
+        kept = tuple(c for c in state.consents if c.id != consent.id)
+    elif any(c.id == consent.id for c in state.consents):
+        kept = tuple(consent if c.id == consent.id else c for c in state.consents)
+    else:
+        kept = (*state.consents, consent)
+    return attrs.evolve(state, consents=kept)
+
+
+def with_acquisition(state: SubjectFacts, acquisition: Acquisition) -> SubjectFacts:
+    """``state`` once ``acquisition`` is added."""
+    return compact(attrs.evolve(state, acquisitions=(*state.acquisitions, acquisition)))
+
+
+def with_restriction(state: SubjectFacts, restriction: Restriction) -> SubjectFacts:
+    """``state`` once ``restriction`` is added."""
+    return attrs.evolve(state, restrictions=(*state.restrictions, restriction))

@@ -57,6 +57,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.dialects import postgresql as pg_dialect
@@ -89,7 +90,7 @@ from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent, ConsentStatus
-from pipolicy.domain.facts import compact
+from pipolicy.domain.facts import compact, with_acquisition, with_consent, with_restriction
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -275,8 +276,37 @@ class _Transaction:
         # its own statements, and pipolicy's statements find pipolicy's schema.
         self.options: Mapping[str, Any] = store._statement_options
         # The people this unit wrote about: their compiled states are rewritten before
-        # it commits, and read from the history until then (they may have changed).
+        # it commits. ``states`` holds the state of each person a writing unit read
+        # (after their lock), kept current with the unit's own writes, so rewriting it
+        # needs no read of the history.
         self.touched: set[str] = set()
+        self.states: dict[str, SubjectFacts] = {}
+        self.locked: set[str] = set()  # people whose row lock this unit holds (PostgreSQL)
+
+    def holds(self, subject_id: str) -> bool:
+        """Does this unit hold the person's lock, so what it reads of them stays current
+        until it ends? (SQLite: a writing unit holds the database's write lock.)"""
+        if self.read_only:
+            return False
+        return self._store.dialect == "sqlite" or subject_id in self.locked
+
+    def wrote(
+        self, subject_id: str, change: Callable[[SubjectFacts], SubjectFacts] | None = None
+    ) -> None:
+        """Note a write about ``subject_id``, and how it changes their state (``None``:
+        unknown, so their state is read from the history at commit)."""
+        self.touched.add(subject_id)
+        kept = self.states.get(subject_id)
+        if kept is not None:
+            if change is None:
+                del self.states[subject_id]
+            else:
+                self.states[subject_id] = change(kept)
+
+    def forget(self) -> None:
+        self.touched.clear()
+        self.states.clear()
+        self.locked.clear()
 
     def conn(self, *, write: bool = False) -> Connection:
         """The connection, inside a transaction."""
@@ -485,10 +515,13 @@ class _Subjects(_Repo):
     def add(self, subject: Subject) -> None:
         self._insert(SUBJECTS, rows.subject_to_row(subject), f"subject {subject.id}")
         self._tx.touched.add(subject.id)
+        self._tx.states[subject.id] = SubjectFacts(subject, (), (), ())  # new: no records
 
     def add_many(self, subjects: list[Subject]) -> None:
         self._insert_many(SUBJECTS, [rows.subject_to_row(s) for s in subjects], "subjects")
-        self._tx.touched.update(s.id for s in subjects)
+        for s in subjects:
+            self._tx.touched.add(s.id)
+            self._tx.states[s.id] = SubjectFacts(s, (), (), ())
 
     def by_refs(self, refs: list[str]) -> dict[str, Subject]:
         """The subjects registered under ``refs`` (those that are), a page per query."""
@@ -517,6 +550,7 @@ class _Subjects(_Repo):
                 .with_for_update()
             )
             self._rows(stmt, "locking subjects")
+            self._tx.locked.update(chunk)
 
     def get(self, subject_id: str) -> Subject | None:
         row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.id == subject_id), "reading a subject")
@@ -541,17 +575,19 @@ class _Subjects(_Repo):
         stmt = SUBJECTS.update().where(SUBJECTS.c.id == subject_id).values(values)
         if self._write(stmt, "marking a subject as left") != 1:
             raise SubjectNotFound(subject_id)
-        self._tx.touched.add(subject_id)
+        left = functools.partial(_left, at=at)
+        self._tx.wrote(subject_id, left)
 
 
 class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         self._insert(CONSENTS, rows.consent_to_row(consent), f"consent {consent.id}")
-        self._tx.touched.add(consent.subject_id)
+        self._tx.wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
     def add_many(self, consents: list[Consent]) -> None:
         self._insert_many(CONSENTS, [rows.consent_to_row(c) for c in consents], "consents")
-        self._tx.touched.update(c.subject_id for c in consents)
+        for c in consents:
+            self._tx.wrote(c.subject_id, functools.partial(with_consent, consent=c))
 
     def get(self, consent_id: str) -> Consent | None:
         row = self._one(sa.select(CONSENTS).where(CONSENTS.c.id == consent_id), "reading a consent")
@@ -569,7 +605,7 @@ class _Consents(_Repo):
     def update(self, consent: Consent) -> None:
         values = rows.consent_to_row(consent)
         self._update_versioned(CONSENTS, consent.id, consent.version, values, "consent")
-        self._tx.touched.add(consent.subject_id)
+        self._tx.wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
 
 class _Acquisitions(_Repo):
@@ -577,7 +613,8 @@ class _Acquisitions(_Repo):
         self._insert(
             ACQUISITIONS, rows.acquisition_to_row(acquisition), f"acquisition {acquisition.id}"
         )
-        self._tx.touched.add(acquisition.subject_id)
+        change = functools.partial(with_acquisition, acquisition=acquisition)
+        self._tx.wrote(acquisition.subject_id, change)
 
     def for_subject(self, subject_id: str) -> list[Acquisition]:
         stmt = (
@@ -612,7 +649,8 @@ class _Restrictions(_Repo):
         self._insert(
             RESTRICTIONS, rows.restriction_to_row(restriction), f"restriction {restriction.id}"
         )
-        self._tx.touched.add(restriction.subject_id)
+        change = functools.partial(with_restriction, restriction=restriction)
+        self._tx.wrote(restriction.subject_id, change)
 
     def for_subject(self, subject_id: str) -> list[Restriction]:
         stmt = (
@@ -829,6 +867,11 @@ def _facts_from(by_kind: list[list[dict[str, Any]]]) -> SubjectFacts:
     )
 
 
+def _left(facts: SubjectFacts, *, at: datetime) -> SubjectFacts:
+    """A state once its person left (``mark_left``)."""
+    return attrs.evolve(facts, subject=attrs.evolve(facts.subject, left_at=at))
+
+
 def facts_statement(*, ended_consents: bool = True) -> sa.CompoundSelect[Any]:
     """The facts query, for ``EXPLAIN`` in tests and docs (bind ``sid``)."""
     return _facts_query(ended_consents)
@@ -872,6 +915,7 @@ class SqlUnitOfWork:
                 lambda c: c.execute(lock, execution_options=self._tx.options),
                 "locking the subject",
             )
+            self._tx.locked.add(subject_id)
         if not ended_consents:
             return self._state(subject_id)
         return self._facts_read(_facts_query(True), {"sid": subject_id})
@@ -892,6 +936,7 @@ class SqlUnitOfWork:
             )
             if sid is None:
                 return None
+            self._tx.locked.add(sid)
             if not ended_consents:
                 return self._state(sid)
             return self._facts_read(_facts_query(True), {"sid": sid})
@@ -904,16 +949,29 @@ class SqlUnitOfWork:
     def _state(self, subject_id: str) -> SubjectFacts | None:
         """The person's compiled state: their state row where it is current, else read
         from the history (a person this unit wrote about, or one without a row yet)."""
+        kept = self._tx.states.get(subject_id)
+        if kept is not None:
+            return kept
+        found: SubjectFacts | None = None
         if subject_id not in self._tx.touched:
-            found = self._state_rows(
+            rows_ = self._state_rows(
                 sa.select(SUBJECT_STATES.c.format, SUBJECT_STATES.c.state).where(
                     SUBJECT_STATES.c.subject_id == subject_id
                 )
             )
-            if found and found[0][0] == state.FORMAT:
-                return state.decode(found[0][1])
-        read = self._facts_read(_facts_query(False), {"sid": subject_id})
-        return None if read is None else compact(read)
+            if rows_ and rows_[0][0] == state.FORMAT:
+                found = state.decode(rows_[0][1])
+        if found is None:
+            read = self._facts_read(_facts_query(False), {"sid": subject_id})
+            found = None if read is None else compact(read)
+        return self._kept(subject_id, found)
+
+    def _kept(self, subject_id: str, found: SubjectFacts | None) -> SubjectFacts | None:
+        """``found``, kept as the person's current state where this unit writes (it was
+        read after their lock, see :meth:`facts`)."""
+        if found is not None and self._tx.holds(subject_id):
+            self._tx.states[subject_id] = found
+        return found
 
     def _state_by_ref(self, ref: str) -> SubjectFacts | None:
         """:meth:`_state` of the person the application knows as ``ref``, in one query
@@ -925,9 +983,9 @@ class SqlUnitOfWork:
             ).where(SUBJECT_STATES.c.subject_id == sid)
         )
         if found and found[0][0] == state.FORMAT and found[0][2] not in self._tx.touched:
-            return state.decode(found[0][1])
+            return self._kept(found[0][2], state.decode(found[0][1]))
         read = self._facts_read(_facts_query(False, by_ref=True), {"ref": ref})
-        return None if read is None else compact(read)
+        return None if read is None else self._kept(read.subject.id, compact(read))
 
     def _state_rows(self, query: sa.Select[Any]) -> list[Any]:
         self._tx.conn()
@@ -954,7 +1012,9 @@ class SqlUnitOfWork:
             },
         )
         for start in range(0, len(touched), _MANY):
-            found = self._facts_many_read(touched[start : start + _MANY])
+            chunk = touched[start : start + _MANY]
+            found = {sid: self._tx.states[sid] for sid in chunk if sid in self._tx.states}
+            found.update(self._facts_many_read([sid for sid in chunk if sid not in found]))
             values = [
                 {"subject_id": sid, "version": 1, "format": state.FORMAT, "state": state.encode(f)}
                 for sid, f in found.items()
@@ -964,7 +1024,7 @@ class SqlUnitOfWork:
                     lambda c: c.execute(upsert, values, execution_options=self._tx.options),  # noqa: B023
                     "writing subjects' states",
                 )
-        self._tx.touched.clear()
+        self._tx.forget()
 
     def rewrite_states(self, subject_ids: list[str]) -> None:
         """Rewrite these people's compiled states from the history when this unit
@@ -1002,10 +1062,13 @@ class SqlUnitOfWork:
         people per query: the batch checks' one round trip per page. For reads only: it
         locks nobody, so no decision that records may rest on it."""
         self._tx.conn()
-        found: dict[str, SubjectFacts] = {}
+        kept = self._tx.states
+        found: dict[str, SubjectFacts] = {sid: kept[sid] for sid in subject_ids if sid in kept}
         for start in range(0, len(subject_ids), _MANY):
             chunk = [
-                sid for sid in subject_ids[start : start + _MANY] if sid not in self._tx.touched
+                sid
+                for sid in subject_ids[start : start + _MANY]
+                if sid not in self._tx.touched and sid not in found
             ]
             for sid, fmt, text in self._state_rows(
                 sa.select(
@@ -1016,6 +1079,8 @@ class SqlUnitOfWork:
                     found[sid] = state.decode(text)
         rest = [sid for sid in subject_ids if sid not in found]
         found.update({sid: compact(f) for sid, f in self._facts_many_read(rest).items()})
+        for sid, f in found.items():
+            self._kept(sid, f)
         return found
 
     def _facts_many_read(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
@@ -1054,7 +1119,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.audit.queued = False
-        self._tx.touched.clear()
+        self._tx.forget()
         self._tx.rollback()
 
     def __enter__(self) -> Self:
