@@ -22,6 +22,7 @@ from pipolicy.domain.facts import SubjectFacts, compact
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.testing import CONTRACT_START, contract_policy
+from tests.sql.test_facts_query import _Statements
 from tests.test_properties import ops, play, policies, queries
 
 
@@ -133,16 +134,9 @@ def test_r_use_1_a_check_reads_one_state_row_on_sql(tmp_path: Any) -> None:
         engine.grant_consent(s, purpose="newsletter")
         engine.withdraw_consent(s, purpose="newsletter")
     engine.grant_consent(s, purpose="newsletter")
-    statements: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    sa.event.listen(store.engine, "before_cursor_execute", seen)
-    try:
+    with _Statements(store.engine) as seen:
         decision = engine.check_use(s, purpose="newsletter", items={"email"})
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", seen)
+    statements = seen.sent
     assert decision.allowed
     reads = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 1 and "pipolicy_subject_states" in reads[0]

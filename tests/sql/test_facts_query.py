@@ -43,23 +43,45 @@ def _fill(store: SqlStore, count: int) -> list[Records]:
 
 
 class _Statements:
-    """The SQL statements an engine sends, minus transaction control."""
+    """The SQL statements an engine sends, minus transaction control: as SQLAlchemy
+    sends them, and on SQLite as the driver runs them (the store reads a person's state
+    through sqlite3 itself, see ``SqlUnitOfWork._state_rows``)."""
+
+    _SKIPPED = ("BEGIN", "COMMIT", "ROLLBACK", "SET ", "SELECT PG_ADVISORY", "PRAGMA")
 
     def __init__(self, engine: sa.Engine) -> None:
         self.sent: list[str] = []
         self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
 
-    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        text = statement.strip().upper()
-        if not text.startswith(("BEGIN", "SET ", "SELECT PG_ADVISORY")):
+    def _seen(self, statement: str) -> None:
+        if not statement.strip().upper().startswith(self._SKIPPED):
             self.sent.append(statement)
 
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self._seen(statement)
+
+    def _checkout(self, dbapi_connection: Any, *args: Any) -> None:
+        dbapi_connection.set_trace_callback(self._seen)
+
+    def _checkin(self, dbapi_connection: Any, *args: Any) -> None:
+        if dbapi_connection is not None:
+            dbapi_connection.set_trace_callback(None)
+
     def __enter__(self) -> _Statements:
-        event.listen(self._engine, "before_cursor_execute", self)
+        if self._sqlite:
+            event.listen(self._engine, "checkout", self._checkout)
+            event.listen(self._engine, "checkin", self._checkin)
+        else:
+            event.listen(self._engine, "before_cursor_execute", self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        event.remove(self._engine, "before_cursor_execute", self)
+        if self._sqlite:
+            event.remove(self._engine, "checkout", self._checkout)
+            event.remove(self._engine, "checkin", self._checkin)
+        else:
+            event.remove(self._engine, "before_cursor_execute", self)
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from pipolicy.backends.sql import rows
+from pipolicy.backends.sql.tables import ACQUISITIONS, CONSENTS, RESTRICTIONS, SUBJECTS
 from pipolicy.domain.facts import SubjectFacts, compact
 
 __all__ = ["FORMAT", "decode", "encode"]
@@ -28,9 +31,18 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
 
 
-def _instants(row: dict[str, Any]) -> dict[str, Any]:
+def _instant_columns(table: sa.Table) -> tuple[str, ...]:
     # An instant's column is the one with an ``_offset`` twin (see tables.py).
-    for name in [k for k in row if f"{k}_offset" in row]:
+    return tuple(c.name for c in table.c if f"{c.name}_offset" in table.c)
+
+
+_SUBJECT, _ACQUISITION, _CONSENT, _RESTRICTION = (
+    _instant_columns(t) for t in (SUBJECTS, ACQUISITIONS, CONSENTS, RESTRICTIONS)
+)
+
+
+def _instants(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    for name in names:
         if row[name] is not None:
             row[name] = datetime.fromisoformat(row[name])
     return row
@@ -53,8 +65,8 @@ def decode(text: str) -> SubjectFacts:
     """The compiled state a row's text holds."""
     subject, acquisitions, consents, restrictions = json.loads(text)
     return SubjectFacts(
-        rows.subject_from_row(_instants(subject)),
-        tuple(rows.acquisition_from_row(_instants(a)) for a in acquisitions),
-        tuple(rows.consent_from_row(_instants(c)) for c in consents),
-        tuple(rows.restriction_from_row(_instants(r)) for r in restrictions),
+        rows.subject_from_row(_instants(subject, _SUBJECT)),
+        tuple(rows.acquisition_from_row(_instants(a, _ACQUISITION)) for a in acquisitions),
+        tuple(rows.consent_from_row(_instants(c, _CONSENT)) for c in consents),
+        tuple(rows.restriction_from_row(_instants(r, _RESTRICTION)) for r in restrictions),
     )
