@@ -8,6 +8,7 @@ that it pins, and asserts the exact position and problem a report gives, not onl
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
@@ -15,15 +16,19 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipolicy as pp
 from pipolicy.backends.memory import MemoryStore
 from pipolicy.domain.audit import (
     GENESIS,
+    AuditEntry,
     AuditEvent,
     AuditReport,
     chain_hash,
     next_event,
+    sequence,
     verify_chain,
 )
 from pipolicy.testing.contract import audit_chain
@@ -342,3 +347,41 @@ def test_r_sec_3_event_relinked_past_its_predecessor_fails_the_link_check() -> N
     forged = _rehashed(e3, prev_hash=e1.hash)
     report = verify_chain([e1, e2, forged])
     assert report == AuditReport(False, 3, 3, "event does not follow its predecessor")
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 2**40),
+    st.text(min_size=1),
+    st.none() | st.text(),
+    st.dictionaries(st.text(), _JSON, max_size=5),
+)
+def test_r_sec_3_a_payload_encoded_once_hashes_as_the_whole_array_would(
+    seq: int, kind: str, subject_id: str | None, payload: dict[str, Any]
+) -> None:
+    """The sequencer splices the payload's canonical JSON, encoded once when the entry
+    is made, into the hashed array: the bytes must be those of encoding the array."""
+    at = datetime(2026, 4, 1, 9, 0, 0, 123, tzinfo=timezone(timedelta(hours=9)))
+    entry = AuditEntry.of(at, kind, subject_id, payload)
+    (event,) = sequence(None, [entry])
+    whole = json.dumps(
+        [1, at.astimezone(timezone.utc).isoformat(), kind, subject_id, entry.payload, GENESIS],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert event.hash == hashlib.sha256(whole.encode()).hexdigest()
+    assert event.hash == chain_hash(1, at, kind, subject_id, entry.payload, GENESIS)
+    later = chain_hash(seq, at, kind, subject_id, entry.payload, event.hash)
+    whole_later = json.dumps(
+        [seq, at.astimezone(timezone.utc).isoformat(), kind, subject_id, entry.payload, event.hash],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert later == hashlib.sha256(whole_later.encode()).hexdigest()

@@ -37,6 +37,13 @@ __all__ = ["MemoryStore"]
 _Undo = Callable[[], None]
 
 
+class _Tail(NamedTuple):
+    """The last event's position and hash: all placing the next one needs."""
+
+    seq: int
+    hash: str
+
+
 class _Packed(NamedTuple):
     """An audit event as kept in memory: its payload as canonical JSON bytes and its
     hashes as raw digests take about a third of the objects they stand for, and the log
@@ -51,13 +58,14 @@ class _Packed(NamedTuple):
     hash: bytes
 
     @classmethod
-    def of(cls, e: AuditEvent) -> _Packed:
+    def of(cls, e: AuditEvent, payload_json: str | None = None) -> _Packed:
+        """``e`` packed; ``payload_json``, its payload's JSON where already encoded."""
         return cls(
             e.seq,
             e.at,
             e.kind,
             e.subject_id,
-            _COMPACT.encode(e.payload).encode(),
+            (payload_json if payload_json is not None else _COMPACT.encode(e.payload)).encode(),
             bytes.fromhex(e.prev_hash),
             bytes.fromhex(e.hash),
         )
@@ -281,8 +289,9 @@ class _Audit(_Repo):
     # One writer at a time (the store's lock): entries are placed as they are appended.
     def append(self, entry: AuditEntry) -> None:
         log = self._s.audit
-        (event,) = sequence(log[-1].event() if log else None, [entry])
-        packed = _Packed.of(event)
+        tail = _Tail(log[-1].seq, log[-1].hash.hex()) if log else None
+        (event,) = sequence(tail, [entry])
+        packed = _Packed.of(event, entry.payload_json())
         _append(log, packed, self._undo)  # type: ignore[arg-type]
         if event.subject_id is not None:
             _append(self._s.audit_by_subject[event.subject_id], packed, self._undo)  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
+from typing import Protocol
 
 import attrs
 
@@ -44,6 +45,7 @@ __all__ = [
     "AuditEntry",
     "AuditEvent",
     "AuditReport",
+    "Tail",
     "chain_hash",
     "checkpoint_of",
     "next_event",
@@ -56,11 +58,13 @@ __all__ = [
 GENESIS = "0" * 64
 
 
-def _clean(payload: Mapping[str, object]) -> Mapping[str, object]:
+def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
     """The payload as JSON storage gives it back (tuples as lists, dates as text), so
-    what is hashed is what is read: encoded once, here, when the entry is made."""
-    cleaned: Mapping[str, object] = json.loads(_CANONICAL.encode(dict(payload)))
-    return cleaned
+    what is hashed is what is read, and its canonical JSON: encoded once, here, when the
+    entry is made, and reused for its hash and by stores that keep it as text."""
+    canonical = _CANONICAL.encode(dict(payload))
+    cleaned: Mapping[str, object] = json.loads(canonical)
+    return cleaned, canonical
 
 
 @attrs.frozen
@@ -74,12 +78,19 @@ class AuditEntry:
     kind: str
     subject_id: str | None
     payload: Mapping[str, object]
+    # The payload's canonical JSON (see the module's note), when the entry was made here.
+    canonical: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
     def of(
         cls, at: datetime, kind: str, subject_id: str | None, payload: Mapping[str, object]
     ) -> AuditEntry:
-        return cls(at, kind, subject_id, _clean(payload))
+        cleaned, canonical = _clean(payload)
+        return cls(at, kind, subject_id, cleaned, canonical)
+
+    def payload_json(self) -> str:
+        """The payload's canonical JSON (encoded once, by :meth:`of`)."""
+        return self.canonical if self.canonical is not None else _CANONICAL.encode(self.payload)
 
 
 @attrs.frozen
@@ -112,10 +123,18 @@ def chain_hash(
     payload: Mapping[str, object],
     prev_hash: str,
 ) -> str:
-    body = _CANONICAL.encode(
-        # The instant, not its offset: a backend may return the same time in UTC.
-        [seq, at.astimezone(timezone.utc).isoformat(), kind, subject_id, payload, prev_hash]
-    )
+    return _chain_hash(seq, at, kind, subject_id, _CANONICAL.encode(payload), prev_hash)
+
+
+def _chain_hash(
+    seq: int, at: datetime, kind: str, subject_id: str | None, payload: str, prev_hash: str
+) -> str:
+    """:func:`chain_hash` of a payload already in canonical JSON: the array is written
+    out as the encoder would write it (``[`` items joined by ``,`` ``]``)."""
+    encode = _CANONICAL.encode
+    # The instant, not its offset: a backend may return the same time in UTC.
+    moment = encode(at.astimezone(timezone.utc).isoformat())
+    body = f"[{encode(seq)},{moment},{encode(kind)},{encode(subject_id)},{payload},{encode(prev_hash)}]"
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -130,7 +149,17 @@ def next_event(
     return _placed(last, AuditEntry.of(at, kind, subject_id, payload))
 
 
-def _placed(last: AuditEvent | None, entry: AuditEntry) -> AuditEvent:
+class Tail(Protocol):
+    """What placing an event needs of the one before it: its position and hash."""
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def hash(self) -> str: ...
+
+
+def _placed(last: Tail | None, entry: AuditEntry) -> AuditEvent:
     seq = 1 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash
     at, kind, subject_id, payload = entry.at, entry.kind, entry.subject_id, entry.payload
@@ -141,12 +170,13 @@ def _placed(last: AuditEvent | None, entry: AuditEntry) -> AuditEvent:
         subject_id,
         payload,
         prev,
-        chain_hash(seq, at, kind, subject_id, payload, prev),
+        _chain_hash(seq, at, kind, subject_id, entry.payload_json(), prev),
     )
 
 
-def sequence(last: AuditEvent | None, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
-    """The sequencer's step: place ``entries``, in order, after ``last``."""
+def sequence(last: Tail | None, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
+    """The sequencer's step: place ``entries``, in order, after ``last`` (an event, or
+    anything with its ``seq`` and ``hash``)."""
     placed: list[AuditEvent] = []
     for entry in entries:
         last = _placed(last, entry)
