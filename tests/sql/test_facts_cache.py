@@ -39,7 +39,9 @@ def test_r_con_2_a_withdrawal_in_another_process_is_seen_by_the_next_check(
 ) -> None:
     engine = _engine(sqlite_url)
     s = _signed_up(engine, "user-1")
+    other_person = _signed_up(engine, "user-2")
     assert _newsletter(engine, s) and _newsletter(engine, pp.Ref("user-1"))  # now cached
+    assert _batch(engine, s, other_person) == [True, True]  # cached too
     withdraw = textwrap.dedent(
         f"""
         import sys
@@ -55,8 +57,29 @@ def test_r_con_2_a_withdrawal_in_another_process_is_seen_by_the_next_check(
         [sys.executable, "-c", withdraw], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+    assert _batch(engine, s, other_person) == [False, True]
     assert not _newsletter(engine, s)
     assert not _newsletter(engine, pp.Ref("user-1"))
+    engine.close()
+
+
+def _batch(engine: pp.Engine, *people: pp.Subject) -> list[bool]:
+    checks = [pp.UseCheck(p, purpose="newsletter", items={"email"}) for p in people]
+    return [d.allowed for d in engine.check_use_many(checks)]
+
+
+def test_a_batch_of_people_already_read_is_checked_without_a_query(sqlite_url: str) -> None:
+    engine = _engine(sqlite_url)
+    people = [_signed_up(engine, f"user-{n}") for n in range(3)]
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    with _Statements(store.engine) as first:
+        assert _batch(engine, *people[:2]) == [True, True]
+    with _Statements(store.engine) as again:
+        assert _batch(engine, *people) == [True, True, True]  # only user-2 is read
+        assert _batch(engine, *people) == [True, True, True]
+    assert len(first.sent) == 1 and len(again.sent) == 1
+    assert people[2].id in again.sent[0] and people[0].id not in again.sent[0]
     engine.close()
 
 

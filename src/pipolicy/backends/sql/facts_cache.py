@@ -9,7 +9,7 @@ microseconds), and forgets everything the moment the version moves. A check ther
 never sees facts older than the last commit before it began, whoever made it: the same
 guarantee as reading the database.
 
-Only checks use it: a unit of work that writes, a snapshot, and a unit inside an
+Only checks use it, one at a time or in a batch: a unit of work that writes, a snapshot, and a unit inside an
 application's transaction (``engine.using``) read the database, so a decision that
 records something always rests on facts read under the lock. Not used for
 ``sqlite:///:memory:`` (one shared connection: its own commits would not move the
@@ -47,10 +47,7 @@ class FactsCache:
         """The facts under ``key``, from the cache if nothing was committed since they
         were read, else from ``load`` (then kept; a missing person is not)."""
         with self._lock:
-            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._version:
-                self._facts.clear()
-                self._version = version
+            version = self._current()
             found = self._facts.get(key)
             if found is not None:
                 self._facts.move_to_end(key)
@@ -62,10 +59,43 @@ class FactsCache:
         if facts is not None:
             with self._lock:
                 if self._version == version:
-                    self._facts[key] = facts
-                    if len(self._facts) > self._people:
-                        self._facts.popitem(last=False)
+                    self._keep(key, facts)
         return facts
+
+    def read_many(
+        self, ids: list[str], load: Callable[[list[str]], dict[str, SubjectFacts]]
+    ) -> dict[str, SubjectFacts]:
+        """:meth:`read` of many people by id (a batch check's): those not kept are read
+        with one ``load`` of them all."""
+        with self._lock:
+            version = self._current()
+            found: dict[str, SubjectFacts] = {}
+            for sid in ids:
+                kept = self._facts.get(("id", sid))
+                if kept is not None:
+                    self._facts.move_to_end(("id", sid))
+                    found[sid] = kept
+        missing = [sid for sid in ids if sid not in found]
+        loaded = load(missing) if missing else {}
+        with self._lock:
+            if self._version == version:
+                for sid, facts in loaded.items():
+                    self._keep(("id", sid), facts)
+        found.update(loaded)
+        return found
+
+    def _current(self) -> int:
+        """The file's version now; everything kept is forgotten if it moved."""
+        version: int = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:
+            self._facts.clear()
+            self._version = version
+        return version
+
+    def _keep(self, key: Hashable, facts: SubjectFacts) -> None:
+        self._facts[key] = facts
+        if len(self._facts) > self._people:
+            self._facts.popitem(last=False)
 
     def close(self) -> None:
         with self._lock:

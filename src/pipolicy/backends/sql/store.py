@@ -1098,6 +1098,12 @@ class SqlUnitOfWork:
         """The decision facts (compiled states) of each subject that exists, a few hundred
         people per query: the batch checks' one round trip per page. For reads only: it
         locks nobody, so no decision that records may rest on it."""
+        cache = self._check_cache(ended_consents=False)
+        if cache is not None:
+            return cache.read_many(subject_ids, self._states_many)
+        return self._states_many(subject_ids)
+
+    def _states_many(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
         self._tx.conn()
         kept = self._tx.states
         found: dict[str, SubjectFacts] = {sid: kept[sid] for sid in subject_ids if sid in kept}
