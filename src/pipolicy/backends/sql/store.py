@@ -1005,17 +1005,18 @@ class SqlUnitOfWork:
     def _state_rows(self, by: str, key: str | list[str]) -> list[Any]:
         """The rows of :func:`_state_query` (``by`` ``"id"``, ``"ref"`` or ``"ids"``).
 
-        On SQLite one person's row is read through the driver: SQLAlchemy's execute cost
-        a check about 45 µs and sqlite3's about 5 (measured, benchmarks/bench_checks.py),
-        most of a check's time. The statement is still SQLAlchemy's, compiled once; a
+        On SQLite one person's row is read through the driver (when it is the standard
+        library's sqlite3; a lent connection of another kind goes through SQLAlchemy):
+        SQLAlchemy's execute cost a check about 45 µs and sqlite3's about 5 (measured,
+        benchmarks/bench_checks.py), most of a check's time. The statement is still SQLAlchemy's, compiled once; a
         driver error is raised as SQLAlchemy's, so it is translated as any other.
         """
-        self._tx.conn()
-        if self._store.dialect == "sqlite" and isinstance(key, str):
+        conn = self._tx.conn()
+        driver = conn.connection.driver_connection
+        if isinstance(driver, sqlite3.Connection) and isinstance(key, str):
             sql = _state_sql(by)
 
-            def by_driver(c: Connection) -> list[Any]:
-                driver = c.connection.driver_connection
+            def by_driver(_: Connection) -> list[Any]:
                 assert isinstance(driver, sqlite3.Connection)
                 try:
                     return driver.execute(sql, (key,)).fetchall()
