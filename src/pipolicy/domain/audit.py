@@ -134,7 +134,8 @@ def _chain_hash(
     encode = _CANONICAL.encode
     # The instant, not its offset: a backend may return the same time in UTC.
     moment = encode(at.astimezone(timezone.utc).isoformat())
-    body = f"[{encode(seq)},{moment},{encode(kind)},{encode(subject_id)},{payload},{encode(prev_hash)}]"
+    head = f"[{encode(seq)},{moment},{encode(kind)},{encode(subject_id)}"
+    body = f"{head},{payload},{encode(prev_hash)}]"
     return hashlib.sha256(body.encode()).hexdigest()
 
 

@@ -9,7 +9,8 @@ microseconds), and forgets everything the moment the version moves. A check ther
 never sees facts older than the last commit before it began, whoever made it: the same
 guarantee as reading the database.
 
-Only checks use it, one at a time or in a batch: a unit of work that writes, a snapshot, and a unit inside an
+Only checks use it, one at a time or in a batch: a unit of work that writes, a snapshot,
+and a unit inside an
 application's transaction (``engine.using``) read the database, so a decision that
 records something always rests on facts read under the lock. Not used for
 ``sqlite:///:memory:`` (one shared connection: its own commits would not move the

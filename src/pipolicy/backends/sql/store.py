@@ -1008,8 +1008,9 @@ class SqlUnitOfWork:
         On SQLite one person's row is read through the driver (when it is the standard
         library's sqlite3; a lent connection of another kind goes through SQLAlchemy):
         SQLAlchemy's execute cost a check about 45 µs and sqlite3's about 5 (measured,
-        benchmarks/bench_checks.py), most of a check's time. The statement is still SQLAlchemy's, compiled once; a
-        driver error is raised as SQLAlchemy's, so it is translated as any other.
+        benchmarks/bench_checks.py), most of a check's time. The statement is still
+        SQLAlchemy's, compiled once; a driver error is raised as SQLAlchemy's, so it is
+        translated as any other.
         """
         conn = self._tx.conn()
         driver = conn.connection.driver_connection
@@ -1033,9 +1034,10 @@ class SqlUnitOfWork:
         )
 
     def _write_states(self) -> None:
-        """Rewrite the compiled state of everyone this unit wrote about, from the history
-        as this transaction sees it: in the same transaction, so a state row never says
-        what the history does not."""
+        """Rewrite the compiled state of everyone this unit wrote about: from the state it
+        read under their lock and its own writes, else from the history as this
+        transaction sees it; in the same transaction, so a state row never says what the
+        history does not."""
         touched = sorted(self._tx.touched)
         if not touched:
             return
@@ -1062,13 +1064,14 @@ class SqlUnitOfWork:
                     lambda c: c.execute(upsert, values, execution_options=self._tx.options),  # noqa: B023
                     "writing subjects' states",
                 )
-        self._tx.forget()
 
     def rewrite_states(self, subject_ids: list[str]) -> None:
         """Rewrite these people's compiled states from the history when this unit
         commits, under their locks (what ``SqlStore.rebuild_states`` does a page at a time)."""
         self.subjects.lock(subject_ids)
         self._tx.touched.update(subject_ids)
+        for sid in subject_ids:
+            self._tx.states.pop(sid, None)  # from the history, not from what was read
 
     def _check_cache(self, ended_consents: bool) -> FactsCache | None:
         """The cache, for a check's read of decision facts (see facts_cache.py): never
@@ -1151,6 +1154,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._write_states()
+        self._tx.forget()  # what this unit held of people ends with its transaction
         if self.audit.queued:
             # Place the queue if no other writer is doing so; never wait for one.
             self.audit.settle(wait=False)
