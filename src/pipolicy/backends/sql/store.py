@@ -1064,6 +1064,7 @@ class SqlUnitOfWork:
                     lambda c: c.execute(upsert, values, execution_options=self._tx.options),  # noqa: B023
                     "writing subjects' states",
                 )
+        self._tx.touched.clear()
 
     def rewrite_states(self, subject_ids: list[str]) -> None:
         """Rewrite these people's compiled states from the history when this unit
