@@ -9,6 +9,7 @@ does not depend on how many subjects exist.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 from collections import defaultdict
@@ -24,7 +25,13 @@ from typing_extensions import Self
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent, ConsentStatus
-from pipolicy.domain.facts import compact
+from pipolicy.domain.facts import (
+    compact,
+    with_acquisition,
+    with_consent,
+    with_restriction,
+    with_subject,
+)
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -35,6 +42,8 @@ from pipolicy.storage.repositories import Capabilities, SubjectFacts
 __all__ = ["MemoryStore"]
 
 _Undo = Callable[[], None]
+_Change = Callable[[SubjectFacts], SubjectFacts]  # how a write changes a compiled state
+_Touched = dict[str, list[_Change] | None]
 
 
 class _Tail(NamedTuple):
@@ -120,10 +129,20 @@ def _append(lst: list[object], value: object, undo: list[_Undo]) -> None:
 
 
 class _Repo:
-    def __init__(self, state: _State, undo: list[_Undo], touched: set[str]) -> None:
+    def __init__(self, state: _State, undo: list[_Undo], touched: _Touched) -> None:
         self._s = state
         self._undo = undo
-        self._touched = touched  # the people this unit wrote about
+        self._touched = touched
+
+    def _wrote(self, subject_id: str, change: _Change | None = None) -> None:
+        """Note a write about ``subject_id`` and how it changes their compiled state
+        (``None``: rebuilt from the indexes at commit)."""
+        changes = self._touched.setdefault(subject_id, [])
+        if changes is not None:
+            if change is None:
+                self._touched[subject_id] = None
+            else:
+                changes.append(change)
 
     def _set(self, mapping: dict[str, object], key: str, value: object) -> None:
         missing = object()
@@ -158,7 +177,7 @@ class _Subjects(_Repo):
         self._set(self._s.by_ref, subject.ref, subject.id)  # type: ignore[arg-type]
         self._set(self._s.subject_position, subject.id, len(self._s.subject_order))  # type: ignore[arg-type]
         _append(self._s.subject_order, subject.id, self._undo)  # type: ignore[arg-type]
-        self._touched.add(subject.id)
+        self._wrote(subject.id)
 
     def get(self, subject_id: str) -> Subject | None:
         return self._s.subjects.get(subject_id)
@@ -182,8 +201,9 @@ class _Subjects(_Repo):
         subject = self._s.subjects.get(subject_id)
         if subject is None:
             raise SubjectNotFound(subject_id)
-        self._set(self._s.subjects, subject_id, attrs.evolve(subject, left_at=at))  # type: ignore[arg-type]
-        self._touched.add(subject_id)
+        left = attrs.evolve(subject, left_at=at)
+        self._set(self._s.subjects, subject_id, left)  # type: ignore[arg-type]
+        self._wrote(subject_id, functools.partial(with_subject, subject=left))
 
 
 class _Consents(_Repo):
@@ -201,7 +221,7 @@ class _Consents(_Repo):
         _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
         if consent.status is ConsentStatus.GIVEN:
             self._set(self._s.given_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
-        self._touched.add(consent.subject_id)
+        self._wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
     def get(self, consent_id: str) -> Consent | None:
         return self._s.consents.get(consent_id)
@@ -215,13 +235,14 @@ class _Consents(_Repo):
         if consent.status is not ConsentStatus.GIVEN and consent.id in given:
             del given[consent.id]
             self._undo.append(lambda: given.__setitem__(consent.id, None))
-        self._touched.add(consent.subject_id)
+        self._wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
 
 class _Acquisitions(_Repo):
     def add(self, acquisition: Acquisition) -> None:
         _append(self._s.acquisitions[acquisition.subject_id], acquisition, self._undo)  # type: ignore[arg-type]
-        self._touched.add(acquisition.subject_id)
+        change = functools.partial(with_acquisition, acquisition=acquisition)
+        self._wrote(acquisition.subject_id, change)
 
     def for_subject(self, subject_id: str) -> list[Acquisition]:
         return list(self._s.acquisitions.get(subject_id, ()))
@@ -242,7 +263,8 @@ class _Provisions(_Repo):
 class _Restrictions(_Repo):
     def add(self, restriction: Restriction) -> None:
         _append(self._s.restrictions[restriction.subject_id], restriction, self._undo)  # type: ignore[arg-type]
-        self._touched.add(restriction.subject_id)
+        change = functools.partial(with_restriction, restriction=restriction)
+        self._wrote(restriction.subject_id, change)
 
     def for_subject(self, subject_id: str) -> list[Restriction]:
         return list(self._s.restrictions.get(subject_id, ()))
@@ -317,7 +339,9 @@ class MemoryUnitOfWork:
         self._store = store
         self._state = store._state
         self._undo: list[_Undo] = []
-        self._touched: set[str] = set()
+        # The people this unit wrote about, each with how it changed their compiled
+        # state (None: rebuilt from the indexes at commit).
+        self._touched: _Touched = {}
         # A check (read-only, no snapshot) reads compiled states without the lock, and
         # takes it only if it reads anything else.
         self._lazy = lazy
@@ -392,10 +416,18 @@ class MemoryUnitOfWork:
 
     def commit(self) -> None:
         compiled = self._state.compiled
-        for sid in self._touched:
-            live = self._live(sid, ended_consents=False)
-            if live is not None:
-                compiled[sid] = compact(live)  # replaced whole: readers see old or new
+        for sid, changes in self._touched.items():
+            # The store's lock is held since the unit began, so ``compiled`` is the
+            # state before this unit's writes, and ``changes`` are those writes.
+            state = compiled.get(sid)
+            if state is None or changes is None:
+                live = self._live(sid, ended_consents=False)
+                state = None if live is None else compact(live)
+            else:
+                for change in changes:
+                    state = change(state)
+            if state is not None:
+                compiled[sid] = state  # replaced whole: readers see old or new
         self._touched.clear()
         self._undo.clear()
 

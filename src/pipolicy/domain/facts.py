@@ -18,6 +18,7 @@ __all__ = [
     "with_acquisition",
     "with_consent",
     "with_restriction",
+    "with_subject",
 ]
 
 
@@ -82,3 +83,8 @@ def with_acquisition(state: SubjectFacts, acquisition: Acquisition) -> SubjectFa
 def with_restriction(state: SubjectFacts, restriction: Restriction) -> SubjectFacts:
     """``state`` once ``restriction`` is added."""
     return attrs.evolve(state, restrictions=(*state.restrictions, restriction))
+
+
+def with_subject(state: SubjectFacts, subject: Subject) -> SubjectFacts:
+    """``state`` once its subject record changed (the person left)."""
+    return attrs.evolve(state, subject=subject)
