@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from pipolicy.backends.sql import rows
 from pipolicy.backends.sql.tables import ACQUISITIONS, CONSENTS, RESTRICTIONS, SUBJECTS
-from pipolicy.domain.facts import SubjectFacts, compact
+from pipolicy.domain.facts import SubjectFacts
 
 __all__ = ["FORMAT", "decode", "encode"]
 
@@ -48,9 +48,8 @@ def _instants(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return row
 
 
-def encode(facts: SubjectFacts) -> str:
-    """The compiled state of ``facts`` (compacted here), as the row's text."""
-    state = compact(facts)
+def encode(state: SubjectFacts) -> str:
+    """A compiled state (:func:`~pipolicy.domain.facts.compact`), as the row's text."""
     return _ENCODER.encode(
         [
             _plain(rows.subject_to_row(state.subject)),

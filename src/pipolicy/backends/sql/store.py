@@ -29,11 +29,13 @@ the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
 
-Why one module of this length (about 1,400 lines): the repositories here are small
+Why one module of this length (about 1,640 lines): the repositories here are small
 classes sharing one connection, one error translation and one versioned-update helper,
 and read best beside the transaction (``_Transaction``: lazy begin, the application's
 SAVEPOINT when bound, snapshots) and the unit of work that own them; the audit
-sequencer belongs to that same transaction's commit. The tables live in ``tables.py``,
+sequencer belongs to that same transaction's commit, and so does the compiled state's
+row (``_state``, ``_write_states``: they read what the transaction wrote, kept and
+locked). The tables live in ``tables.py``,
 row conversion in ``rows.py``, error mapping in ``errors.py``, migrations under
 ``migrations/``. The next split, when it grows again, is the facts queries (``_facts_query``
 and its readers) into ``facts.py`` and ``SqlStore``'s opening and schema handling into
@@ -91,7 +93,13 @@ from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import Consent, ConsentStatus
-from pipolicy.domain.facts import compact, with_acquisition, with_consent, with_restriction
+from pipolicy.domain.facts import (
+    compact,
+    with_acquisition,
+    with_consent,
+    with_restriction,
+    with_subject,
+)
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -576,8 +584,7 @@ class _Subjects(_Repo):
         stmt = SUBJECTS.update().where(SUBJECTS.c.id == subject_id).values(values)
         if self._write(stmt, "marking a subject as left") != 1:
             raise SubjectNotFound(subject_id)
-        left = functools.partial(_left, at=at)
-        self._tx.wrote(subject_id, left)
+        self._tx.wrote(subject_id, lambda s: with_subject(s, attrs.evolve(s.subject, left_at=at)))
 
 
 class _Consents(_Repo):
@@ -891,11 +898,6 @@ def _state_sql(by: str) -> str:
     return str(_state_query(by).compile(dialect=sqlite_dialect.dialect()))
 
 
-def _left(facts: SubjectFacts, *, at: datetime) -> SubjectFacts:
-    """A state once its person left (``mark_left``)."""
-    return attrs.evolve(facts, subject=attrs.evolve(facts.subject, left_at=at))
-
-
 def facts_statement(*, ended_consents: bool = True) -> sa.CompoundSelect[Any]:
     """The facts query, for ``EXPLAIN`` in tests and docs (bind ``sid``)."""
     return _facts_query(ended_consents)
@@ -1054,7 +1056,8 @@ class SqlUnitOfWork:
         for start in range(0, len(touched), _MANY):
             chunk = touched[start : start + _MANY]
             found = {sid: self._tx.states[sid] for sid in chunk if sid in self._tx.states}
-            found.update(self._facts_many_read([sid for sid in chunk if sid not in found]))
+            history = self._facts_many_read([sid for sid in chunk if sid not in found])
+            found.update({sid: compact(f) for sid, f in history.items()})
             values = [
                 {"subject_id": sid, "version": 1, "format": state.FORMAT, "state": state.encode(f)}
                 for sid, f in found.items()
