@@ -63,3 +63,69 @@ def test_r_use_1_questions_with_an_actor_or_exemption_are_never_shared(
     )
     assert exempt.basis is not plain.basis
     assert len(engine._queries) == 1
+
+
+def test_r_use_1_people_denied_alike_share_one_decision_equal_to_one_built_anew(
+    engine: pp.Engine,
+) -> None:
+    other = engine.register_subject("user-2", category="customer")
+    engine.acquire(other, items={"email"}, purposes={"service"}, channel="web")
+    first = engine.check_use(pp.Ref("user-1"), purpose="newsletter", items={"email"})
+    second = engine.check_use(other, purpose="newsletter", items={"email"})
+    assert not first.allowed
+    assert second is first  # immutable, so one object serves both
+    rebuilt = pp.Decision(
+        False,
+        None,
+        first.reasons,
+        first.citations,
+        "use",
+        "newsletter",
+        None,
+        frozenset({"email"}),
+    )
+    assert second == rebuilt and second.why == first.why and second.why
+    # Another question, or another answer, is never given the shared object.
+    assert engine.check_use(other, purpose="newsletter", items={"name"}) != first
+
+
+def test_r_con_2_a_decision_resting_on_a_consent_names_that_persons_consent(
+    engine: pp.Engine,
+) -> None:
+    other = engine.register_subject("user-2", category="customer")
+    engine.acquire(other, items={"email"}, purposes={"service"}, channel="web")
+    mine = engine.grant_consent(pp.Ref("user-1"), purpose="newsletter")
+    theirs = engine.grant_consent(other, purpose="newsletter")
+    a = engine.check_use(pp.Ref("user-1"), purpose="newsletter", items={"email"})
+    b = engine.check_use(other, purpose="newsletter", items={"email"})
+    assert a.allowed and b.allowed
+    assert (a.consent_id, b.consent_id) == (mine.id, theirs.id)
+    engine.withdraw_consent(other, purpose="newsletter")
+    assert not engine.check_use(other, purpose="newsletter", items={"email"}).allowed
+    assert engine.check_use(pp.Ref("user-1"), purpose="newsletter", items={"email"}) == a
+
+
+def test_a_decision_built_by_hand_from_unhashable_context_is_built_not_shared() -> None:
+    reason = ("no", pp.Reason("x"))
+    made = pp.Decision.deny((reason,), ("APPI Art. 17(1)",), purpose="p", items=["a"])
+    again = pp.Decision.deny((reason,), ("APPI Art. 17(1)",), purpose="p", items=["a"])
+    assert made == again and made is not again and made.reasons == ("no",)
+
+
+@pytest.mark.parametrize("bad", ["", "a\x00b", "x" * 201, "\ud800", 7, None, b"id"], ids=repr)
+def test_the_fast_path_for_names_refuses_what_the_slow_path_refuses(bad: object) -> None:
+    from pipolicy.domain.checks import MAX_NAME, name
+
+    assert MAX_NAME == 200
+    with pytest.raises(pp.InvalidInput):
+        name(bad, "subject")
+
+
+def test_names_that_take_the_fast_path_come_back_unchanged() -> None:
+    from pipolicy.domain.checks import name
+
+    class Named(str):
+        pass
+
+    for good in ("user-1", "x" * 200, "ユーザー", Named("sub")):
+        assert name(good, "subject") == good

@@ -419,12 +419,19 @@ class Engine:
         return found.id
 
     def _facts(
-        self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = False
+        self,
+        uow: UnitOfWork,
+        subject: SubjectLike,
+        *,
+        history: bool = False,
+        key: str | None = None,
     ) -> SubjectFacts:
         """The facts a decision rests on (consents still given), or with ``history``
         every consent ever recorded (for listings, requests and investigations). A
-        :class:`Ref` is resolved in the same query where the store can (``facts_by_ref``)."""
-        key = self._subject_id(subject)
+        :class:`Ref` is resolved in the same query where the store can (``facts_by_ref``).
+        ``key`` is :meth:`_subject_id` of ``subject`` where the caller has checked it."""
+        if key is None:
+            key = self._subject_id(subject)
         if isinstance(subject, Ref):
             by_ref = getattr(uow, "facts_by_ref", None)
             facts = (
@@ -1015,10 +1022,12 @@ class Engine:
         :class:`SubjectNotFound`, :class:`InvalidInput` (e.g. an exemption without a
         justification), and :class:`StorageError` if the facts cannot be read.
         """
-        self._subject_id(subject)
+        key = self._subject_id(subject)
         query = self._use_query(purpose, items, actor, exemption, justification)
         return self._run(
-            lambda uow: decide_use(self.policy, self._facts(uow, subject), query, self.now()),
+            lambda uow: decide_use(
+                self.policy, self._facts(uow, subject, key=key), query, self.now()
+            ),
             write=False,
         )
 
@@ -1158,10 +1167,12 @@ class Engine:
         justification: str | None = None,
     ) -> Decision:
         """May the subject's items be given to ``recipient``? Never raises for a denial."""
-        self._subject_id(subject)
+        key = self._subject_id(subject)
         query = self._provision_query(recipient, items, purpose, exemption, justification)
         return self._run(
-            lambda uow: decide_provision(self.policy, self._facts(uow, subject), query, self.now()),
+            lambda uow: decide_provision(
+                self.policy, self._facts(uow, subject, key=key), query, self.now()
+            ),
             write=False,
         )
 

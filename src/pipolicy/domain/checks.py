@@ -121,6 +121,13 @@ def member(kind: type[E], value: object, what: str) -> E:
 def name(value: object, what: str) -> str:
     """A non-empty string naming something (a purpose, a recipient, an id), at most
     :data:`MAX_NAME` characters, without NUL or lone surrogates."""
+    if (
+        type(value) is str
+        and 0 < len(value) <= MAX_NAME
+        and value.isascii()
+        and "\x00" not in value
+    ):
+        return value  # the common case (an id, a policy name), decided in a few C calls
     if not isinstance(value, str) or not value:
         raise InvalidInput(f"{what} must be a non-empty string, got {type(value).__name__}")
     return clean_text(value, what, limit=MAX_NAME)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import re
@@ -127,10 +128,16 @@ class Decision:
     ) -> Decision:
         """An allowed decision on ``basis``; ``reason`` in English, or with its
         :class:`Reason` (:mod:`pipolicy.rules.reasons`)."""
+        key = _shareable(True, basis, reason, citations, context)
+        found = _shared(key)
+        if found is not None:
+            return found
         if isinstance(reason, str):
-            return cls(True, basis, (reason,), citations, **context)  # type: ignore[arg-type]
-        text, why = reason
-        return cls(True, basis, (text,), citations, why=(why,), **context)  # type: ignore[arg-type]
+            made = cls(True, basis, (reason,), citations, **context)  # type: ignore[arg-type]
+        else:
+            text, why = reason
+            made = cls(True, basis, (text,), citations, why=(why,), **context)  # type: ignore[arg-type]
+        return _share(key, made)
 
     @classmethod
     def deny(
@@ -138,6 +145,10 @@ class Decision:
     ) -> Decision:
         """A denial for ``reasons``, each in English or with its :class:`Reason`; ``why``
         is kept only when every reason has one (it is one per reason, or none)."""
+        key = _shareable(False, None, tuple(reasons), citations, context)
+        found = _shared(key)
+        if found is not None:
+            return found
         texts: list[str] = []
         why: list[Reason] = []
         for r in reasons:  # a plain loop: the cheapest on the hot path
@@ -147,4 +158,45 @@ class Decision:
                 texts.append(r[0])
                 why.append(r[1])
         kept = tuple(why) if len(why) == len(texts) else ()
-        return cls(False, None, tuple(texts), citations, why=kept, **context)  # type: ignore[arg-type]
+        made = cls(False, None, tuple(texts), citations, why=kept, **context)  # type: ignore[arg-type]
+        return _share(key, made)
+
+
+# Decisions shared between checks that get the same answer (the same reasons about the
+# same question, for any person): a decision is immutable, and a denial such as "items
+# not acquired" recurs for many people, so most checks return a decision already built.
+# One resting on a consent names it (``consent_id``) and is built each time. Bounded.
+_SHARED: dict[tuple[object, ...], Decision] = {}
+_SHARED_KEPT = 4096
+
+
+def _shareable(
+    allowed: bool,
+    basis: Basis | None,
+    reasons: object,
+    citations: tuple[str, ...],
+    context: Mapping[str, object],
+) -> tuple[object, ...] | None:
+    """The key a decision built from these arguments is shared under, or None when it
+    names a consent (then it is built anew)."""
+    if context.get("consent_id") is not None:
+        return None
+    return (allowed, basis, reasons, citations, *context.items())
+
+
+def _shared(key: tuple[object, ...] | None) -> Decision | None:
+    if key is None:
+        return None
+    try:
+        return _SHARED.get(key)
+    except TypeError:  # something unhashable: built anew, never kept
+        return None
+
+
+def _share(key: tuple[object, ...] | None, decision: Decision) -> Decision:
+    if key is not None:
+        if len(_SHARED) >= _SHARED_KEPT:
+            _SHARED.clear()
+        with contextlib.suppress(TypeError):  # unhashable: built anew each time
+            _SHARED[key] = decision
+    return decision

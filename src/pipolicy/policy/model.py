@@ -487,6 +487,16 @@ class Policy:
     notices and letters exist in each; a text given once is in the default language."""
     source: str | None = attrs.field(default=None, eq=False)
     tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
+    my_number_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The items that are Individual Numbers (derived once: every check asks, R-MYN-1)."""
+
+    @my_number_items.default
+    def _my_number_items(self) -> frozenset[str]:
+        if not isinstance(self.items, Mapping):
+            return frozenset()  # validation reports the wrong type
+        return frozenset(
+            name for name, item in self.items.items() if getattr(item, "my_number", False)
+        )
 
     @tz.default
     def _tz(self) -> ZoneInfo:

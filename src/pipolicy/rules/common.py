@@ -100,6 +100,8 @@ def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> Becaus
     """Why no use for ``purpose`` is allowed yet, if it changed (on or before today, in the
     policy's time zone) and the changed purpose has not been notified or published
     (Art. 21(3), R-USE-3): until then the people do not know what their data is for."""
+    if not purpose.changes:
+        return None
     today = policy.local_date(now)
     for change in purpose.changes:
         if change.revised <= today and (change.notified is None or change.notified > today):
@@ -113,7 +115,7 @@ MY_NUMBER_PROVISION = "My Number Act Art. 19"
 
 def my_numbers(policy: Policy, items: frozenset[str]) -> list[str]:
     """The Individual Numbers among ``items`` (R-MYN-1)."""
-    return sorted(i for i in items if i in policy.items and policy.items[i].my_number)
+    return sorted(items & policy.my_number_items)
 
 
 def my_number_use(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
