@@ -42,3 +42,38 @@ def test_r_sec_3_rows_of_a_log_written_before_binding_are_not_suspects() -> None
         RecordProblem("subject:s-1", "deleted")
     ]
     assert str(RecordProblem("consent:c-9", "edited")) == "consent c-9 was edited outside pipolicy"
+
+
+def test_r_sec_3_a_consents_digest_is_the_documented_canonical_form_written_out() -> None:
+    """The digest a verifier in another language recomputes: every field, instants in
+    UTC, sets sorted, enums by value, a field added later left out at its default."""
+    import hashlib
+    import json
+
+    consent = pp.Consent(
+        "c-1",
+        "s-1",
+        pp.ConsentScope(recipient="partner", items=frozenset({"phone", "email"})),
+        pp.ConsentStatus.WITHDRAWN,
+        pp.Evidence("web", "form-7", "agent"),
+        "2026-04",
+        datetime(2026, 4, 1, 9, 0, tzinfo=JST),
+        ended_at=datetime(2026, 4, 2, 0, 0, 0, 5, tzinfo=UTC),
+        version=2,
+    )
+    written_out = {
+        "id": "c-1",
+        "subject_id": "s-1",
+        "scope": {"purpose": None, "recipient": "partner", "items": ["email", "phone"]},
+        "status": "withdrawn",
+        "evidence": {"method": "web", "ref": "form-7", "given_by": "agent"},
+        "policy_version": "2026-04",
+        "given_at": "2026-04-01T00:00:00+00:00",
+        "expires_at": None,
+        "ended_at": "2026-04-02T00:00:00.000005+00:00",
+        "version": 2,
+    }
+    text = json.dumps(written_out, sort_keys=True, separators=(",", ":"))
+    assert record_digest(consent) == hashlib.sha256(text.encode()).hexdigest()
+    foreign = attrs.evolve(consent, evidence=pp.Evidence("web", "form-7", "agent", "fi-2"))
+    assert record_digest(foreign) != record_digest(consent)

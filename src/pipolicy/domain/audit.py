@@ -113,6 +113,8 @@ class AuditEvent:
 
 # Built once: json.dumps builds a new encoder on every call with these options.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+# What that encoder writes for a string (quoted, non-ASCII escaped), called directly.
+_quoted = json.encoder.encode_basestring_ascii
 
 
 def chain_hash(
@@ -131,11 +133,10 @@ def _chain_hash(
 ) -> str:
     """:func:`chain_hash` of a payload already in canonical JSON: the array is written
     out as the encoder would write it (``[`` items joined by ``,`` ``]``)."""
-    encode = _CANONICAL.encode
     # The instant, not its offset: a backend may return the same time in UTC.
-    moment = encode(at.astimezone(timezone.utc).isoformat())
-    head = f"[{encode(seq)},{moment},{encode(kind)},{encode(subject_id)}"
-    body = f"{head},{payload},{encode(prev_hash)}]"
+    moment = _quoted(at.astimezone(timezone.utc).isoformat())
+    who = "null" if subject_id is None else _quoted(subject_id)
+    body = f"[{int(seq)},{moment},{_quoted(kind)},{who},{payload},{_quoted(prev_hash)}]"
     return hashlib.sha256(body.encode()).hexdigest()
 
 

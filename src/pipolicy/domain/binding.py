@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, cast
 
@@ -64,43 +64,58 @@ of the digest while it holds its default, so rows written before it existed stil
 the digests the log holds for them."""
 
 
-_FIELDS: dict[type, tuple[tuple[str, bool, object], ...]] = {}
-
-
-def _fields(cls: type) -> tuple[tuple[str, bool, object], ...]:
-    """A record class's fields: name, whether left out at its default, the default
-    (looked up once per class: a digest is taken of every record written)."""
-    found = _FIELDS.get(cls)
-    if found is None:
-        found = _FIELDS[cls] = tuple(
-            (f.name, bool(f.metadata.get("omit_default")), f.default)
-            for f in attrs.fields(cast(Any, cls))
-        )
-    return found
+_Plain = Callable[[Any], object]
+_CONVERTERS: dict[type, _Plain] = {}
 
 
 def _plain(value: object) -> object:
-    if attrs.has(type(value)):
-        plain: dict[str, object] = {}
-        for field, omit_default, default in _fields(type(value)):
-            v = getattr(value, field)
-            if not (omit_default and v == default):
-                plain[field] = _plain(v)
-        return plain
-    if value is None or (isinstance(value, (str, int)) and not isinstance(value, enum.Enum)):
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (set, frozenset)):
-        return sorted((_plain(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+    """``value`` in its canonical plain form (see the module doc)."""
+    kind = type(value)
+    convert = _CONVERTERS.get(kind)
+    if convert is None:
+        convert = _CONVERTERS[kind] = _converter(kind)
+    return convert(value)
+
+
+def _converter(kind: type) -> _Plain:
+    """How values of ``kind`` become plain: decided once per type (a digest is taken of
+    every record written), by the same tests, in the same order, for every type."""
+    if attrs.has(kind):
+        fields = tuple(
+            (f.name, bool(f.metadata.get("omit_default")), f.default)
+            for f in attrs.fields(cast(Any, kind))
+        )
+
+        def record(value: object) -> dict[str, object]:
+            plain: dict[str, object] = {}
+            for field, omit_default, default in fields:
+                v = getattr(value, field)
+                if omit_default and v == default:
+                    continue
+                kind = type(v)
+                # Most fields are text or empty: no call for them.
+                plain[field] = v if kind is str or v is None else _plain(v)
+            return plain
+
+        return record
+    if kind is type(None) or (issubclass(kind, (str, int)) and not issubclass(kind, enum.Enum)):
+        return _same
+    if issubclass(kind, datetime):
+        return lambda value: value.astimezone(timezone.utc).isoformat()
+    if issubclass(kind, date):
+        return lambda value: value.isoformat()
+    if issubclass(kind, enum.Enum):
+        return lambda value: value.value
+    if issubclass(kind, (set, frozenset)):
+        return lambda value: sorted((_plain(v) for v in value), key=repr)
+    if issubclass(kind, (list, tuple)):
+        return lambda value: [_plain(v) for v in value]
+    if issubclass(kind, Mapping):
+        return lambda value: {str(k): _plain(v) for k, v in value.items()}
+    return _same
+
+
+def _same(value: object) -> object:
     return value
 
 

@@ -56,6 +56,17 @@ class _Tracked:
         self._unit.changed_subject(subject_id)
 
 
+_TRACKED = {
+    "subjects": "subject",
+    "consents": "consent",
+    "acquisitions": "acquisition",
+    "provisions": "provision",
+    "restrictions": "restriction",
+    "requests": "request",
+}
+"""The repositories whose writes are noted, and the kind of record each holds."""
+
+
 class RecordingUnit:
     """Wraps a :class:`~pipolicy.storage.repositories.UnitOfWork` (see the module doc)."""
 
@@ -63,15 +74,16 @@ class RecordingUnit:
         self._inner = inner
         self._staged: list[Stage] = []
         self._written: dict[str, Record | None] = {}
-        self.subjects = _Tracked(inner.subjects, self, "subject")
-        self.consents = _Tracked(inner.consents, self, "consent")
-        self.acquisitions = _Tracked(inner.acquisitions, self, "acquisition")
-        self.provisions = _Tracked(inner.provisions, self, "provision")
-        self.restrictions = _Tracked(inner.restrictions, self, "restriction")
-        self.requests = _Tracked(inner.requests, self, "request")
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
+        # A repository is wrapped when first used (an operation touches one or two of
+        # them, and a store may build its repositories lazily too), then kept.
+        found = getattr(self._inner, name)
+        kind = _TRACKED.get(name)
+        if kind is not None:
+            found = _Tracked(found, self, kind)
+            setattr(self, name, found)
+        return found
 
     def wrote(self, kind: str, record: Record) -> None:
         """A record as written: the contract guarantees storage keeps exactly this value,
