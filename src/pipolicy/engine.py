@@ -1053,10 +1053,12 @@ class Engine:
     ) -> list[Decision]:
         """Validate every check (``query``), then in one unit of work read each person's
         facts once and ``decide`` every check, in order."""
+        # Each subject checked once, here: an id stays a str (used as it is below), a
+        # Ref waits for the unit to be looked up.
         queries = _validated(checks, lambda c: (self._checked(c.subject), query(c)))
 
         def op(uow: UnitOfWork) -> list[Decision]:
-            resolved = [(self._sid(uow, s), q) for s, q in queries]
+            resolved = [(s if type(s) is str else self._sid(uow, s), q) for s, q in queries]
             facts = self._facts_of(uow, [sid for sid, _ in resolved])
             now = self.now()
             return [decide(self.policy, facts[sid], q, now) for sid, q in resolved]
