@@ -176,3 +176,12 @@ def test_r_acc_1_a_deletion_at_the_instant_of_acquisition_removes_the_item_too()
     clock.advance(timedelta(days=40))
     assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
     assert engine.retention_report() == []
+
+
+def test_r_pri_1_an_items_flags_must_be_true_or_false_not_truthy_text() -> None:
+    base = make_policy()
+    for flag in ("special_care", "identifies", "my_number", "financial"):
+        item = pp.DataItem("cookie_id", **{flag: "false"})  # type: ignore[arg-type]
+        with pytest.raises(pp.PolicyError) as info:
+            make_policy(items={**base.items, "cookie_id": item})
+        assert [p.location for p in info.value.problems] == [f"items.cookie_id.{flag}"]

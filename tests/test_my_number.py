@@ -147,3 +147,32 @@ def test_r_myn_1_the_notice_marks_individual_numbers() -> None:
         r"| my\_number | Individual Number (used only for the affairs the My Number Act allows) |"
         in notice
     )
+
+
+def test_r_myn_1_the_policy_knows_its_individual_numbers_however_it_was_built() -> None:
+    import attrs
+
+    policy = _policy()
+    assert policy.my_number_items == frozenset({"my_number"})
+    assert make_policy().my_number_items == frozenset()
+    plain = {**policy.items, "my_number": pp.DataItem("my_number")}
+    assert attrs.evolve(policy, items=plain).my_number_items == frozenset()
+    data = {
+        "controller": {
+            "name": "Example KK",
+            "address": "Tokyo",
+            "representative": "CEO",
+            "contact": "privacy@example.jp",
+            "security_measures": ["access control"],
+        },
+        "policy": {"version": "1", "revised": "2026-04-01"},
+        "items": {"name": {}, "my_number": {"my_number": True}},
+        "purposes": {
+            "payroll_tax": {
+                "items": ["name", "my_number"],
+                "my_number_affairs": "tax",
+                "retention": "7 years",
+            }
+        },
+    }
+    assert pp.policy_from_dict(data).my_number_items == frozenset({"my_number"})

@@ -126,6 +126,22 @@ def test_r_use_1_alike_acquisitions_compile_to_the_latest_and_ended_consents_to_
         assert uow.facts(s.id, ended_consents=False) == state
 
 
+def test_r_use_1_a_states_held_items_follow_each_acquisition() -> None:
+    store = MemoryStore()
+    engine, s = _engine(store)
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    with store.unit_of_work(read_only=True) as uow:
+        before = uow.facts(s.id, ended_consents=False)
+    assert before is not None and before.held_items == frozenset()
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+    engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+    with store.unit_of_work(read_only=True) as uow:
+        after = uow.facts(s.id, ended_consents=False)
+    assert after is not None and after.held_items == frozenset({"email", "name"})
+    assert before.held_items == frozenset()  # a state, once read, never changes
+
+
 def test_r_use_1_a_check_reads_one_state_row_on_sql(tmp_path: Any) -> None:
     store = SqlStore(f"sqlite:///{tmp_path / 'pi.db'}", cache_checks=False)
     engine, s = _engine(store)

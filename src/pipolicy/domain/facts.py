@@ -5,6 +5,8 @@ A domain type, so the rules depend on the domain and the policy only, never on s
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
@@ -35,6 +37,15 @@ class SubjectFacts:
     acquisitions: tuple[Acquisition, ...]
     consents: tuple[Consent, ...]
     restrictions: tuple[Restriction, ...]
+
+    @functools.cached_property
+    def held_items(self) -> frozenset[str]:
+        """Every item acquired from the person: computed on first read and kept with
+        the facts, since a store keeps a person's state for many checks."""
+        found: set[str] = set()
+        for acq in self.acquisitions:
+            found |= acq.items
+        return frozenset(found)
 
 
 def compact(facts: SubjectFacts) -> SubjectFacts:

@@ -15,7 +15,7 @@ the date and period arithmetic of :class:`Policy` (``local_date``, ``day_end``,
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -487,16 +487,32 @@ class Policy:
     notices and letters exist in each; a text given once is in the default language."""
     source: str | None = attrs.field(default=None, eq=False)
     tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
+    # Derived once, since every check asks (a policy built with wrong types derives
+    # nothing: its validation reports them).
     my_number_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
-    """The items that are Individual Numbers (derived once: every check asks, R-MYN-1)."""
+    """The items that are Individual Numbers (R-MYN-1)."""
+    identifying_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The items that identify a person (``identifies``, the default)."""
+    referable_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The items that do not by themselves identify a person (``identifies=False``,
+    personally referable information; R-PRI-1)."""
 
     @my_number_items.default
     def _my_number_items(self) -> frozenset[str]:
+        return self._items_where(lambda item: getattr(item, "my_number", False))
+
+    @identifying_items.default
+    def _identifying_items(self) -> frozenset[str]:
+        return self._items_where(lambda item: getattr(item, "identifies", True))
+
+    @referable_items.default
+    def _referable_items(self) -> frozenset[str]:
+        return self._items_where(lambda item: not getattr(item, "identifies", True))
+
+    def _items_where(self, test: Callable[[object], object]) -> frozenset[str]:
         if not isinstance(self.items, Mapping):
-            return frozenset()  # validation reports the wrong type
-        return frozenset(
-            name for name, item in self.items.items() if getattr(item, "my_number", False)
-        )
+            return frozenset()
+        return frozenset(name for name, item in self.items.items() if test(item))
 
     @tz.default
     def _tz(self) -> ZoneInfo:

@@ -69,6 +69,13 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                 problems.append(
                     PolicyProblem(f"{section}.{key}", f"must be a pp.{declared.__name__}")
                 )
+            elif isinstance(value, DataItem):
+                # A flag the rules read must be a real bool: "false" is a truthy string.
+                for flag in ("special_care", "identifies", "my_number", "financial"):
+                    if not isinstance(getattr(value, flag), bool):
+                        problems.append(
+                            PolicyProblem(f"{section}.{key}.{flag}", "must be true or false")
+                        )
     if not isinstance(policy.requests, RequestSettings):
         problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
     elif not isinstance(policy.requests.fees, Mapping):

@@ -151,10 +151,7 @@ def notified_scope(policy: Policy, facts: SubjectFacts, purpose: Purpose) -> fro
 
 
 def held_items(facts: SubjectFacts) -> frozenset[str]:
-    found: set[str] = set()
-    for acq in facts.acquisitions:
-        found |= acq.items
-    return frozenset(found)
+    return facts.held_items
 
 
 def purpose_consent(
@@ -259,7 +256,7 @@ def restriction_reason(r: Restriction) -> Because:
 
 def linkage_problem(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
     """R-PRI-1: combining identifiers that do not identify with ones that do needs notice."""
-    kinds = {policy.items[i].identifies for i in items if i in policy.items}
-    if len(kinds) == 2 and not purpose.links_identifiers:
+    mixed = bool(items & policy.identifying_items) and bool(items & policy.referable_items)
+    if mixed and not purpose.links_identifiers:
         return R.linkage_unannounced(purpose.name)
     return None
