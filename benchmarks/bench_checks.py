@@ -13,6 +13,9 @@ ratios measured in the same run, since these machines are noisy:
   the design budget names.
 * **writes**: ``grant_consent`` then ``withdraw_consent`` per second on SQLite, with
   ``synchronous`` full (the default) and normal.
+* **PostgreSQL**: with ``PIPOLICY_BENCH_POSTGRES_URL`` set, the batch figures again on
+  that database (emptied first; ``--postgres-people`` people, 2,000 by default, since
+  setting them up goes at PostgreSQL's write rate).
 
 ``--json PATH`` also writes the figures, for ``docs/performance.md``.
 """
@@ -20,6 +23,7 @@ ratios measured in the same run, since these machines are noisy:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -28,6 +32,7 @@ from pathlib import Path
 
 import attrs
 from _results import keep
+from bench_writers import empty_database
 
 import pipolicy as pp
 from pipolicy.testing import CONTRACT_START, contract_policy
@@ -171,6 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--postgres-people", type=int, default=2_000)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -209,6 +215,16 @@ def main() -> None:
         print(
             f"sqlite  writes: {full:,.0f}/s synchronous=full, {normal:,.0f}/s normal "
             f"({normal / full:.1f}x)"
+        )
+    postgres = os.environ.get("PIPOLICY_BENCH_POSTGRES_URL")
+    if postgres:
+        empty_database(postgres)
+        rates = batch(postgres, args.postgres_people, args.seconds)
+        figures["postgres_batch"] = rates
+        print(
+            f"postgres {args.postgres_people:,} people: check_use {rates['single_per_s']:,.0f}/s, "
+            f"check_use_many {rates['many_per_s']:,.0f}/s "
+            f"({rates['many_per_s'] / rates['single_per_s']:.1f}x)"
         )
     if args.json:
         keep(args.json, figures)

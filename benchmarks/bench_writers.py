@@ -28,7 +28,8 @@ JST = timezone(timedelta(hours=9))
 TABLES = [t.name for t in reversed(METADATA.sorted_tables)]
 
 
-def _reset(url: str) -> None:
+def empty_database(url: str) -> None:
+    """Bring the database at ``url`` to the current schema and delete every row."""
     store = SqlStore(url, upgrade=True)
     with store.engine.begin() as conn:
         for table in TABLES:
@@ -58,7 +59,7 @@ def _worker(url: str, name: str, seconds: float, start: float, out: mp.Queue[int
 
 
 def run(url: str, processes: int, seconds: float) -> float:
-    _reset(url)
+    empty_database(url)
     ctx = mp.get_context("spawn")
     out: mp.Queue[int] = ctx.Queue()
     start = time.time() + 3.0  # every process connected and ready before the clock starts
