@@ -435,6 +435,43 @@ class _Transaction:
 # -- repositories ---------------------------------------------------------------------
 
 
+# Statements the write path runs on every call, built once (building one costs more
+# than SQLAlchemy's cached compilation of it); their values are passed when run.
+_LAST_EVENT = sa.select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1)
+
+
+@functools.cache
+def _insert_ignoring(dialect: str, table: sa.Table) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` in ``dialect``: a clash inserts nothing (and,
+    on PostgreSQL, does not abort the transaction)."""
+    module = pg_dialect if dialect == "postgresql" else sqlite_dialect
+    return module.insert(table).on_conflict_do_nothing()
+
+
+@functools.cache
+def _versioned_update(table: sa.Table) -> Any:
+    """``UPDATE`` of one row over the version before (``where_id``, ``where_version``);
+    the columns set are the other values it is run with."""
+    return table.update().where(
+        table.c.id == sa.bindparam("where_id"), table.c.version == sa.bindparam("where_version")
+    )
+
+
+@functools.cache
+def _state_upsert(dialect: str) -> Any:
+    """Write a person's state row, counting its versions."""
+    module = pg_dialect if dialect == "postgresql" else sqlite_dialect
+    insert = module.insert(SUBJECT_STATES)
+    return insert.on_conflict_do_update(
+        index_elements=[SUBJECT_STATES.c.subject_id],
+        set_={
+            "version": SUBJECT_STATES.c.version + 1,
+            "format": insert.excluded.format,
+            "state": insert.excluded.state,
+        },
+    )
+
+
 class _Repo:
     def __init__(self, tx: _Transaction) -> None:
         self._tx = tx
@@ -450,37 +487,34 @@ class _Repo:
         found = self._rows(statement, doing)
         return found[0] if found else None
 
-    def _write(self, statement: sa.Executable, doing: str) -> int:
+    def _write(
+        self, statement: sa.Executable, doing: str, values: Mapping[str, Any] | None = None
+    ) -> int:
+        """Run ``statement`` (with ``values`` as its parameters, if given); the number of
+        rows it wrote."""
         self._tx.conn(write=True)
         # Ask for the row count even of INSERTs (SQLAlchemy only keeps UPDATE's by default).
-        statement = statement.execution_options(preserve_rowcount=True)
-        options = self._tx.options
-        result = self._tx.run(lambda c: c.execute(statement, execution_options=options), doing)
+        options = {**self._tx.options, "preserve_rowcount": True}
+        result = self._tx.run(
+            lambda c: c.execute(statement, values, execution_options=options), doing
+        )
         return int(result.rowcount)
-
-    def _insert_or_ignore(self, table: sa.Table) -> Any:
-        """``INSERT … ON CONFLICT DO NOTHING`` in this database's dialect: a clash inserts
-        nothing (and, on PostgreSQL, does not abort the transaction)."""
-        dialect = pg_dialect if self._tx._store.dialect == "postgresql" else sqlite_dialect
-        return dialect.insert(table)
 
     def _update_versioned(
         self, table: sa.Table, key: str, version: int, values: dict[str, Any], what: str
     ) -> None:
         """Store ``values`` only over the version just before: a lost update conflicts."""
         del values["id"], values["subject_id"]
-        stmt = (
-            table.update().where(table.c.id == key, table.c.version == version - 1).values(values)
-        )
-        if self._write(stmt, f"updating {what}") != 1:
+        values.update(where_id=key, where_version=version - 1)
+        if self._write(_versioned_update(table), f"updating {what}", values) != 1:
             raise ConcurrencyConflict(
                 f"{what} {key} changed since it was read: reload it and try again"
             )
 
     def _insert(self, table: sa.Table, row: dict[str, Any], what: str) -> None:
         """Insert ``row``; a clash on a unique key is a ConcurrencyConflict."""
-        stmt = self._insert_or_ignore(table).values(row).on_conflict_do_nothing()
-        if self._write(stmt, f"adding {what}") != 1:
+        stmt = _insert_ignoring(self._tx._store.dialect, table)
+        if self._write(stmt, f"adding {what}", row) != 1:
             raise ConcurrencyConflict(
                 f"{what} already exists (another writer was first): use a new id, or "
                 "reload and try again"
@@ -717,13 +751,11 @@ class _Audit(_Repo):
 
     def append(self, entry: AuditEntry) -> None:
         if self._tx._store.dialect == "postgresql":
-            self._write(
-                AUDIT_QUEUE.insert().values(rows.entry_to_row(entry)), "queueing an audit event"
-            )
+            self._write(AUDIT_QUEUE.insert(), "queueing an audit event", rows.entry_to_row(entry))
             self.queued = True
             return
         (event,) = sequence(self._tail(), [entry])
-        self._write(AUDIT.insert().values(rows.audit_to_row(event)), "appending to the audit log")
+        self._write(AUDIT.insert(), "appending to the audit log", rows.audit_to_row(event))
 
     def append_many(self, entries: list[AuditEntry]) -> None:
         """Append ``entries`` in order, in one statement (a bulk import's batch)."""
@@ -735,9 +767,7 @@ class _Audit(_Repo):
         self._insert_many(AUDIT, [rows.audit_to_row(e) for e in placed], "audit events")
 
     def _tail(self) -> AuditEvent | None:
-        row = self._one(
-            sa.select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1), "reading the audit log"
-        )
+        row = self._one(_LAST_EVENT, "reading the audit log")
         return None if row is None else self._event(row)
 
     def pending(self) -> list[AuditEntry]:
@@ -1043,16 +1073,7 @@ class SqlUnitOfWork:
         touched = sorted(self._tx.touched)
         if not touched:
             return
-        dialect = pg_dialect if self._store.dialect == "postgresql" else sqlite_dialect
-        insert = dialect.insert(SUBJECT_STATES)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[SUBJECT_STATES.c.subject_id],
-            set_={
-                "version": SUBJECT_STATES.c.version + 1,
-                "format": insert.excluded.format,
-                "state": insert.excluded.state,
-            },
-        )
+        upsert = _state_upsert(self._store.dialect)
         for start in range(0, len(touched), _MANY):
             chunk = touched[start : start + _MANY]
             found = {sid: self._tx.states[sid] for sid in chunk if sid in self._tx.states}
