@@ -445,7 +445,7 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
     R-MYN-1)."""
     from pipolicy.policy.model import MY_NUMBER_AFFAIRS, RecipientKind
 
-    numbers = {name for name, item in policy.items.items() if item.my_number}
+    numbers = policy.my_number_items
     for name, purpose in policy.purposes.items():
         where = f"purposes.{name}"
         affairs = purpose.my_number_affairs

@@ -17,7 +17,7 @@ from pipolicy.rules.common import (
     ART_21_1,
     clause,
     exemption_decision,
-    held_items,
+    mixes_identifiers,
     purpose_consent,
 )
 
@@ -96,13 +96,11 @@ def decide_acquisition(
             else:
                 consent_id = c.id
 
-    held = held_items(facts)
-    held_kinds = {policy.items[i].identifies for i in held if i in policy.items}
-    all_kinds = held_kinds | {policy.items[i].identifies for i in q.items}
+    held = facts.held_items
     # Linkage happens when this acquisition first puts both kinds together for the person.
     if (
-        len(held_kinds) < 2
-        and len(all_kinds) == 2
+        not mixes_identifiers(policy, held)
+        and mixes_identifiers(policy, held | q.items)
         and not any(p.links_identifiers for p in purposes)
     ):
         reasons.append(R.acquisition_linkage())

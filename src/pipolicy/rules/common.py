@@ -150,10 +150,6 @@ def notified_scope(policy: Policy, facts: SubjectFacts, purpose: Purpose) -> fro
     return frozenset(found)
 
 
-def held_items(facts: SubjectFacts) -> frozenset[str]:
-    return facts.held_items
-
-
 def purpose_consent(
     policy: Policy,
     consents: Iterable[Consent],
@@ -254,9 +250,15 @@ def restriction_reason(r: Restriction) -> Because:
     return _RESTRICTED[r.kind](r.request_id, r.recipients)
 
 
+def mixes_identifiers(policy: Policy, items: frozenset[str]) -> bool:
+    """Do ``items`` hold both identifiers that identify a person and ones that do not
+    (personally referable information)? Items the policy does not declare count as
+    neither (R-PRI-1)."""
+    return bool(items & policy.identifying_items) and bool(items & policy.referable_items)
+
+
 def linkage_problem(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
     """R-PRI-1: combining identifiers that do not identify with ones that do needs notice."""
-    mixed = bool(items & policy.identifying_items) and bool(items & policy.referable_items)
-    if mixed and not purpose.links_identifiers:
+    if mixes_identifiers(policy, items) and not purpose.links_identifiers:
         return R.linkage_unannounced(purpose.name)
     return None

@@ -21,7 +21,6 @@ from pipolicy.rules.common import (
     blocking_restriction,
     clause,
     exemption_decision,
-    held_items,
     my_number_use,
     my_numbers,
     recipient_consent,
@@ -89,7 +88,7 @@ def decide_provision(
     if blocked is not None:
         return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
 
-    missing = q.items - held_items(facts)
+    missing = q.items - facts.held_items
     if missing:
         return Decision.deny((R.items_not_held(missing),), (ART_27_1,), **ctx)
 
@@ -318,7 +317,7 @@ def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) 
     """Is what is given personally referable information, not personal data, for the
     business? Only when no item given and no item held for the person identifies them:
     a cookie id held beside a name is personal data (Art. 2(1))."""
-    return not any(policy.items[i].identifies for i in items | held_items(facts))
+    return not any(policy.items[i].identifies for i in items | facts.held_items)
 
 
 def _personally_referable(

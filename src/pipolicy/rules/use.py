@@ -27,7 +27,6 @@ from pipolicy.rules.common import (
     blocking_restriction,
     clause,
     exemption_decision,
-    held_items,
     linkage_problem,
     my_number_use,
     notified_scope,
@@ -120,7 +119,7 @@ def _succeeded(facts: SubjectFacts, purpose: str) -> frozenset[str]:
 
 
 def _missing(facts: SubjectFacts, items: frozenset[str]) -> Because | None:
-    missing = items - held_items(facts)
+    missing = items - facts.held_items
     if missing:
         return R.items_not_acquired(missing)
     return None

@@ -29,7 +29,7 @@ the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
 
-Why one module of this length (about 1,640 lines): the repositories here are small
+Why one module of this length (about 1,670 lines): the repositories here are small
 classes sharing one connection, one error translation and one versioned-update helper,
 and read best beside the transaction (``_Transaction``: lazy begin, the application's
 SAVEPOINT when bound, snapshots) and the unit of work that own them; the audit
@@ -440,12 +440,16 @@ class _Transaction:
 _LAST_EVENT = sa.select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1)
 
 
+def _upserting(dialect: str) -> Any:
+    """The module of ``dialect``'s ``INSERT`` with ``ON CONFLICT`` (PostgreSQL's or SQLite's)."""
+    return pg_dialect if dialect == "postgresql" else sqlite_dialect
+
+
 @functools.cache
 def _insert_ignoring(dialect: str, table: sa.Table) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` in ``dialect``: a clash inserts nothing (and,
     on PostgreSQL, does not abort the transaction)."""
-    module = pg_dialect if dialect == "postgresql" else sqlite_dialect
-    return module.insert(table).on_conflict_do_nothing()
+    return _upserting(dialect).insert(table).on_conflict_do_nothing()
 
 
 @functools.cache
@@ -460,8 +464,7 @@ def _versioned_update(table: sa.Table) -> Any:
 @functools.cache
 def _state_upsert(dialect: str) -> Any:
     """Write a person's state row, counting its versions."""
-    module = pg_dialect if dialect == "postgresql" else sqlite_dialect
-    insert = module.insert(SUBJECT_STATES)
+    insert = _upserting(dialect).insert(SUBJECT_STATES)
     return insert.on_conflict_do_update(
         index_elements=[SUBJECT_STATES.c.subject_id],
         set_={
