@@ -310,6 +310,7 @@ class _Requests(_Repo):
 class _Audit(_Repo):
     # One writer at a time (the store's lock): entries are placed as they are appended.
     def append(self, entry: AuditEntry) -> None:
+        entry = entry.stored()
         log = self._s.audit
         tail = _Tail(log[-1].seq, log[-1].hash.hex()) if log else None
         (event,) = sequence(tail, [entry])

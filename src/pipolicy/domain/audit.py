@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Protocol
 
 import attrs
 
+from pipolicy.domain.checks import json_ready
 from pipolicy.domain.merkle import (
     Checkpoint,
     InclusionProof,
@@ -61,9 +63,21 @@ GENESIS = "0" * 64
 def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
     """The payload as JSON storage gives it back (tuples as lists, dates as text), so
     what is hashed is what is read, and its canonical JSON: encoded once, here, when the
-    entry is made, and reused for its hash and by stores that keep it as text."""
-    canonical = _CANONICAL.encode(dict(payload))
+    entry is made, and reused for its hash and by stores that keep it as text.
+
+    This is also the one place a payload is refused (:func:`~.checks.json_ready`) for
+    what a backend's JSON would change or drop, so every store keeps the same payloads.
+    The encoding shows when the full check can be skipped: ASCII with no ``\\u``
+    escape holds no NUL and no lone surrogate; no run of 19 digits, no integer beyond
+    64 bits; at most 64 brackets, no deeper nesting (``allow_nan=False`` refuses NaN).
+    """
+    try:
+        canonical = _ENTRY.encode(dict(payload))
+    except (ValueError, TypeError) as e:  # NaN, a cycle, keys of mixed types
+        raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
     cleaned: Mapping[str, object] = json.loads(canonical)
+    if _SUSPECT.search(canonical) or canonical.count("[") + canonical.count("{") > 64:
+        json_ready(cleaned, "audit payload")
     return cleaned, canonical
 
 
@@ -71,7 +85,9 @@ def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
 class AuditEntry:
     """An event before the sequencer has placed it: what a writer appends.
 
-    Build one with :meth:`of`, which gives the payload its stored form.
+    Build one with :meth:`of`, which gives the payload its stored form and refuses a
+    payload no store could keep as given; stores take any other entry through
+    :meth:`stored` first.
     """
 
     at: datetime
@@ -87,6 +103,13 @@ class AuditEntry:
     ) -> AuditEntry:
         cleaned, canonical = _clean(payload)
         return cls(at, kind, subject_id, cleaned, canonical)
+
+    def stored(self) -> AuditEntry:
+        """This entry as :meth:`of` would have made it (itself, if it was): what a store
+        appends, so an entry built by hand is checked and cleaned like any other."""
+        if self.canonical is not None:
+            return self
+        return AuditEntry.of(self.at, self.kind, self.subject_id, self.payload)
 
     def payload_json(self) -> str:
         """The payload's canonical JSON (encoded once, by :meth:`of`)."""
@@ -113,6 +136,10 @@ class AuditEvent:
 
 # Built once: json.dumps builds a new encoder on every call with these options.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+# The same form, refusing NaN and infinities: for new entries (verifying what was read
+# must report a changed event, not raise).
+_ENTRY = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, allow_nan=False)
+_SUSPECT = re.compile(r"\\u|[0-9]{19}")
 # What that encoder writes for a string (quoted, non-ASCII escaped), called directly.
 _quoted = json.encoder.encode_basestring_ascii
 

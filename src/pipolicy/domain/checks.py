@@ -38,6 +38,7 @@ __all__ = [
     "a_name",
     "clean_text",
     "json_copy",
+    "json_ready",
     "member",
     "moment",
     "name",
@@ -165,8 +166,15 @@ def names(value: object, what: str, *, required: bool = True) -> frozenset[str]:
 
 def json_copy(value: object, what: str) -> Any:
     """A detached copy of ``value`` as plain JSON, refusing what JSON would silently change
-    or drop (NaN and infinities, non-string keys, other types), so every backend stores
-    exactly what it was given."""
+    or drop (see :func:`json_ready`), so every backend stores exactly what it was given."""
+    json_ready(value, what)
+    return json.loads(json.dumps(value))
+
+
+def json_ready(value: object, what: str) -> None:
+    """Refuse, naming ``what``, a value JSON storage would silently change or drop: NaN
+    and infinities, integers beyond 64 bits, strings with NUL or lone surrogates,
+    non-string keys, nesting deeper than 64, and any other type."""
 
     def check(v: object, depth: int) -> None:
         if depth > 64:
@@ -205,7 +213,6 @@ def json_copy(value: object, what: str) -> Any:
         )
 
     check(value, 0)
-    return json.loads(json.dumps(value))
 
 
 def _field(attribute: Any) -> str:

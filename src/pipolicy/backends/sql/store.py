@@ -753,6 +753,7 @@ class _Audit(_Repo):
         self.queued = False
 
     def append(self, entry: AuditEntry) -> None:
+        entry = entry.stored()  # checked once, here: the rows take its payload as is
         if self._tx._store.dialect == "postgresql":
             self._write(AUDIT_QUEUE.insert(), "queueing an audit event", rows.entry_to_row(entry))
             self.queued = True
@@ -762,6 +763,7 @@ class _Audit(_Repo):
 
     def append_many(self, entries: list[AuditEntry]) -> None:
         """Append ``entries`` in order, in one statement (a bulk import's batch)."""
+        entries = [e.stored() for e in entries]
         if self._tx._store.dialect == "postgresql":
             self._insert_many(AUDIT_QUEUE, [rows.entry_to_row(e) for e in entries], "audit events")
             self.queued = True

@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pipolicy.domain.audit import next_event, verify_chain
-from pipolicy.storage.repositories import Store
+from pipolicy.domain.audit import AuditEntry, next_event, verify_chain
+from pipolicy.errors import InvalidInput
+from pipolicy.storage.repositories import Store, UnitOfWork
 from pipolicy.testing.contract.data import (
     CONTRACT_START,
     NPT,
@@ -26,6 +27,13 @@ from pipolicy.testing.contract.fixtures import (
     _store_all,
     assert_equivalent,
 )
+
+
+def _deep(levels: int) -> object:
+    nested: object = "bottom"
+    for _ in range(levels):
+        nested = [nested]
+    return nested
 
 
 class AuditLogContract(StoreFixtures):
@@ -116,6 +124,27 @@ class AuditLogContract(StoreFixtures):
         placed = _placed(store)
         assert [e.entry for e in placed] == [a, b]
         assert verify_chain(placed).ok
+
+    @pytest.mark.parametrize(
+        "value",
+        [float("nan"), float("inf"), "a\x00b", "\ud800", 2**70, _deep(70)],
+        ids=["nan", "infinity", "nul", "lone-surrogate", "beyond-64-bits", "too-deep"],
+    )
+    def test_r_sec_3_every_store_refuses_a_payload_json_would_change(
+        self, store: Store, value: object
+    ) -> None:
+        """What a backend's JSON would silently change or drop is refused by every store
+        alike, and nothing of the unit is placed (the memory store once kept it)."""
+        _store_all(store, _subject())
+        bad = AuditEntry(CONTRACT_START, "test.bad", None, {"value": value})
+
+        def append_both(uow: UnitOfWork) -> None:
+            uow.audit.append(audit_chain(1)[0].entry)
+            uow.audit.append(bad)
+
+        with pytest.raises(InvalidInput, match="audit payload"):
+            _in_unit(store, append_both)
+        assert _placed(store) == []
 
     def test_r_sec_3_settle_is_idempotent(self, store: Store) -> None:
         events = audit_chain(3)

@@ -1,0 +1,111 @@
+"""R-SEC-3: one place decides which audit payloads can be kept, for every store.
+
+``AuditEntry.of`` skips the full walk of a payload when its canonical JSON shows it
+needs none; these tests hold that shortcut to refusing exactly what the walk refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipolicy.domain.audit import AuditEntry
+from pipolicy.domain.checks import json_ready
+from pipolicy.errors import InvalidInput
+
+AT = datetime(2026, 4, 1, tzinfo=timezone.utc)
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.sampled_from([2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 10**18, 10**19])
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | st.sampled_from(["a\x00b", "\ud800", "日本語", "\\u0000", "[[[{", "\n\t"])
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _deep(levels: int) -> object:
+    nested: object = 1
+    for _ in range(levels):
+        nested = {"k": nested}
+    return nested
+
+
+def _walk_refuses(payload: dict[str, object]) -> bool:
+    """What the full check says of the payload as JSON gives it back."""
+    try:
+        plain = json.loads(json.dumps(payload, sort_keys=True, default=str))
+    except (ValueError, TypeError):
+        return True
+    try:
+        json_ready(plain, "audit payload")
+    except InvalidInput:
+        return True
+    return any(isinstance(v, float) and not math.isfinite(v) for v in _floats(plain))
+
+
+def _floats(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _floats(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _floats(v)]
+    return [value]
+
+
+@given(st.dictionaries(st.text(), _values, max_size=4))
+def test_r_sec_3_of_refuses_exactly_what_the_full_check_refuses(
+    payload: dict[str, object],
+) -> None:
+    try:
+        entry = AuditEntry.of(AT, "test.kind", None, payload)
+    except InvalidInput:
+        refused = True
+    else:
+        refused = False
+        assert json.loads(entry.payload_json()) == entry.payload
+    assert refused == _walk_refuses(payload)
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        (_deep(63), False),  # its innermost value 64 levels down: the limit
+        (_deep(64), True),
+        (2**63 - 1, False),
+        (2**63, True),
+        ("お客様番号", False),
+        ("a\x00b", True),
+        ("\udfff", True),
+        (float("nan"), True),
+        (-float("inf"), True),
+        (1.5, False),
+    ],
+)
+def test_r_sec_3_of_refuses_payloads_no_store_keeps_as_given(value: object, refused: bool) -> None:
+    if refused:
+        with pytest.raises(InvalidInput, match="audit payload"):
+            AuditEntry.of(AT, "test.kind", "s-1", {"value": value})
+    else:
+        assert AuditEntry.of(AT, "test.kind", "s-1", {"value": value}).payload == {"value": value}
+
+
+def test_r_sec_3_stored_checks_an_entry_built_by_hand_and_keeps_a_made_one() -> None:
+    made = AuditEntry.of(AT, "test.kind", None, {"ids": ("a", "b")})
+    assert made.stored() is made
+    by_hand = AuditEntry(AT, "test.kind", None, {"ids": ("a", "b")})
+    assert by_hand.stored() == made  # tuples become lists, as JSON storage gives back
+    assert by_hand.stored().payload_json() == made.payload_json()
+    with pytest.raises(InvalidInput, match="audit payload"):
+        AuditEntry(AT, "test.kind", None, {"n": 2**64}).stored()
