@@ -10,9 +10,11 @@ import textwrap
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy import event
 
 import pipolicy as pp
 from pipolicy.backends.sql import SqlStore
+from pipolicy.backends.sql.tables import SUBJECT_STATES
 from pipolicy.testing import contract_policy
 from tests.sql.test_facts_query import _Statements
 
@@ -73,9 +75,9 @@ def test_a_batch_of_people_already_read_is_checked_without_a_query(sqlite_url: s
     people = [_signed_up(engine, f"user-{n}") for n in range(3)]
     store = engine.store
     assert isinstance(store, SqlStore)
-    with _Statements(store.engine) as first:
+    with _Statements(store.engine, store._facts_cache()) as first:
         assert _batch(engine, *people[:2]) == [True, True]
-    with _Statements(store.engine) as again:
+    with _Statements(store.engine, store._facts_cache()) as again:
         assert _batch(engine, *people) == [True, True, True]  # only user-2 is read
         assert _batch(engine, *people) == [True, True, True]
     assert len(first.sent) == 1 and len(again.sent) == 1
@@ -100,14 +102,35 @@ def test_a_person_already_read_is_checked_without_a_query(sqlite_url: str) -> No
     s = _signed_up(engine, "user-1")
     store = engine.store
     assert isinstance(store, SqlStore)
-    with _Statements(store.engine) as first:
+    with _Statements(store.engine, store._facts_cache()) as first:
         assert _newsletter(engine, s)
-    with _Statements(store.engine) as again:
+    with _Statements(store.engine, store._facts_cache()) as again:
         assert _newsletter(engine, s)
         assert _newsletter(engine, pp.Ref("user-1"))  # by ref: read once more, then kept
         assert _newsletter(engine, pp.Ref("user-1"))
     assert len(first.sent) == 1
     assert len(again.sent) == 1
+    engine.close()
+
+
+def test_a_check_read_for_the_cache_takes_no_connection_from_the_pool(sqlite_url: str) -> None:
+    """A person not kept yet is read on the cache's own connection (by id and by ref);
+    a person without a state row yet is read from the history, on a pooled one."""
+    engine = _engine(sqlite_url)
+    s = _signed_up(engine, "user-1")
+    _signed_up(engine, "user-2")
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    checkouts: list[object] = []
+    event.listen(store.engine, "checkout", lambda *args: checkouts.append(args))
+    assert _newsletter(engine, s)
+    assert _newsletter(engine, pp.Ref("user-2"))
+    assert checkouts == []
+    with store.engine.begin() as conn:  # as a database written before states were kept
+        conn.execute(sa.delete(SUBJECT_STATES))
+    checkouts.clear()
+    assert _newsletter(engine, s)
+    assert len(checkouts) == 1
     engine.close()
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import event
 
 from pipolicy.backends.sql import SqlStore
 from pipolicy.backends.sql import rows as convert
+from pipolicy.backends.sql.facts_cache import FactsCache
 from pipolicy.backends.sql.store import facts_statement
 from pipolicy.backends.sql.tables import ACQUISITIONS, CONSENTS, RESTRICTIONS, SUBJECTS
 from pipolicy.testing import assert_equivalent
@@ -49,10 +50,11 @@ class _Statements:
 
     _SKIPPED = ("BEGIN", "COMMIT", "ROLLBACK", "SET ", "SELECT PG_ADVISORY", "PRAGMA")
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, cache: FactsCache | None = None) -> None:
         self.sent: list[str] = []
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
+        self._cache = cache  # the check cache's own connection, where checks read too
 
     def _seen(self, statement: str) -> None:
         if not statement.strip().upper().startswith(self._SKIPPED):
@@ -69,6 +71,8 @@ class _Statements:
             dbapi_connection.set_trace_callback(None)
 
     def __enter__(self) -> _Statements:
+        if self._cache is not None:
+            self._cache.trace(self._seen)
         if self._sqlite:
             event.listen(self._engine, "checkout", self._checkout)
             event.listen(self._engine, "checkin", self._checkin)
@@ -77,6 +81,8 @@ class _Statements:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._cache is not None:
+            self._cache.trace(None)
         if self._sqlite:
             event.remove(self._engine, "checkout", self._checkout)
             event.remove(self._engine, "checkin", self._checkin)

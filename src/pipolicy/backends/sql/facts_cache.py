@@ -9,6 +9,10 @@ microseconds), and forgets everything the moment the version moves. A check ther
 never sees facts older than the last commit before it began, whoever made it: the same
 guarantee as reading the database.
 
+A person not kept is read on that same connection too (:meth:`FactsCache.rows`,
+the state row by primary key), so a check the cache serves never takes a connection
+from the pool: checking one out and back in cost more than the read itself.
+
 Only checks use it, one at a time or in a batch: a unit of work that writes, a snapshot,
 and a unit inside an
 application's transaction (``engine.using``) read the database, so a decision that
@@ -23,6 +27,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from pipolicy.domain.facts import SubjectFacts
 
@@ -84,6 +89,19 @@ class FactsCache:
                     self._keep(("id", sid), facts)
         found.update(loaded)
         return found
+
+    def rows(self, sql: str, parameters: tuple[object, ...]) -> list[Any]:
+        """The rows of a read (``sql`` in SQLite's own form) on the cache's connection,
+        for ``load``: autocommit, so it sees every commit before it, and so at least the
+        version :meth:`read` took first. Raises ``sqlite3.Error`` as the driver does."""
+        with self._lock:
+            return self._watch.execute(sql, parameters).fetchall()
+
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Pass every statement the cache's connection runs to ``callback`` (``None``
+        stops): what tests count to show which checks read the database."""
+        with self._lock:
+            self._watch.set_trace_callback(callback)
 
     def _current(self) -> int:
         """The file's version now; everything kept is forgotten if it moved."""

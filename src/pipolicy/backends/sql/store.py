@@ -933,6 +933,17 @@ def _state_sql(by: str) -> str:
     return str(_state_query(by).compile(dialect=sqlite_dialect.dialect()))
 
 
+def _by_driver(execute: Callable[[str, tuple[object, ...]], Any], sql: str, key: str) -> list[Any]:
+    """The rows of ``sql`` (one ``?``, bound to ``key``) run by sqlite3's ``execute``; a
+    driver error raised as SQLAlchemy's, so it is translated as any other."""
+    with translating("reading a subject's state"):
+        try:
+            rows_: list[Any] = list(execute(sql, (key,)))
+        except sqlite3.Error as e:
+            raise exc.DBAPIError.instance(sql, None, e, sqlite3.Error, hide_parameters=True) from e
+    return rows_
+
+
 def facts_statement(*, ended_consents: bool = True) -> sa.CompoundSelect[Any]:
     """The facts query, for ``EXPLAIN`` in tests and docs (bind ``sid``)."""
     return _facts_query(ended_consents)
@@ -968,7 +979,7 @@ class SqlUnitOfWork:
         """
         cache = self._check_cache(ended_consents)
         if cache is not None:
-            return cache.read(("id", subject_id), lambda: self._state(subject_id))
+            return cache.read(("id", subject_id), lambda: self._state(subject_id, cache))
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
@@ -987,7 +998,7 @@ class SqlUnitOfWork:
         row lock on PostgreSQL)."""
         cache = self._check_cache(ended_consents)
         if cache is not None:
-            return cache.read(("ref", ref), lambda: self._state_by_ref(ref))
+            return cache.read(("ref", ref), lambda: self._state_by_ref(ref, cache))
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).with_for_update()
@@ -1007,15 +1018,16 @@ class SqlUnitOfWork:
 
     # -- the compiled state (state.py): one row by primary key ---------------------
 
-    def _state(self, subject_id: str) -> SubjectFacts | None:
+    def _state(self, subject_id: str, cache: FactsCache | None = None) -> SubjectFacts | None:
         """The person's compiled state: their state row where it is current, else read
-        from the history (a person this unit wrote about, or one without a row yet)."""
+        from the history (a person this unit wrote about, or one without a row yet).
+        ``cache``: the row is read on the check cache's connection (see facts_cache.py)."""
         kept = self._tx.states.get(subject_id)
         if kept is not None:
             return kept
         found: SubjectFacts | None = None
         if subject_id not in self._tx.touched:
-            rows_ = self._state_rows("id", subject_id)
+            rows_ = self._state_rows("id", subject_id, cache)
             if rows_ and rows_[0][0] == state.FORMAT:
                 found = state.decode(rows_[0][1])
         if found is None:
@@ -1030,40 +1042,34 @@ class SqlUnitOfWork:
             self._tx.states[subject_id] = found
         return found
 
-    def _state_by_ref(self, ref: str) -> SubjectFacts | None:
+    def _state_by_ref(self, ref: str, cache: FactsCache | None = None) -> SubjectFacts | None:
         """:meth:`_state` of the person the application knows as ``ref``, in one query
         where their row is current."""
-        found = self._state_rows("ref", ref)
+        found = self._state_rows("ref", ref, cache)
         if found and found[0][0] == state.FORMAT and found[0][2] not in self._tx.touched:
             return self._kept(found[0][2], state.decode(found[0][1]))
         read = self._facts_read(_facts_query(False, by_ref=True), {"ref": ref})
         return None if read is None else self._kept(read.subject.id, compact(read))
 
-    def _state_rows(self, by: str, key: str | list[str]) -> list[Any]:
+    def _state_rows(
+        self, by: str, key: str | list[str], cache: FactsCache | None = None
+    ) -> list[Any]:
         """The rows of :func:`_state_query` (``by`` ``"id"``, ``"ref"`` or ``"ids"``).
 
-        On SQLite one person's row is read through the driver (when it is the standard
-        library's sqlite3; a lent connection of another kind goes through SQLAlchemy):
-        SQLAlchemy's execute cost a check about 45 µs and sqlite3's about 5 (measured,
-        benchmarks/bench_checks.py), most of a check's time. The statement is still
-        SQLAlchemy's, compiled once; a driver error is raised as SQLAlchemy's, so it is
-        translated as any other.
+        On SQLite one person's row is read through the driver: on the check cache's own
+        connection when a check is read for the cache (``cache``), else on this unit's
+        when it is the standard library's sqlite3 (a lent connection of another kind
+        goes through SQLAlchemy). SQLAlchemy's execute cost a check about 45 µs and
+        sqlite3's about 5, and a connection from the pool about 30 more (measured,
+        benchmarks/bench_checks.py). The statement is still SQLAlchemy's, compiled once;
+        a driver error is raised as SQLAlchemy's, so it is translated as any other.
         """
+        if isinstance(key, str) and cache is not None:
+            return _by_driver(cache.rows, _state_sql(by), key)
         conn = self._tx.conn()
         driver = conn.connection.driver_connection
         if isinstance(driver, sqlite3.Connection) and isinstance(key, str):
-            sql = _state_sql(by)
-
-            def by_driver(_: Connection) -> list[Any]:
-                assert isinstance(driver, sqlite3.Connection)
-                try:
-                    return driver.execute(sql, (key,)).fetchall()
-                except sqlite3.Error as e:
-                    raise exc.DBAPIError.instance(
-                        sql, None, e, sqlite3.Error, hide_parameters=True
-                    ) from e
-
-            return self._tx.run(by_driver, "reading a subject's state")
+            return _by_driver(driver.execute, _state_sql(by), key)
         params = {"sids": key} if by == "ids" else {"sid" if by == "id" else "ref": key}
         return self._tx.run(
             lambda c: list(c.execute(_state_query(by), params, execution_options=self._tx.options)),
