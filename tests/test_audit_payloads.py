@@ -11,7 +11,7 @@ import math
 from datetime import datetime, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipolicy.domain.audit import AuditEntry
@@ -19,21 +19,6 @@ from pipolicy.domain.checks import json_ready
 from pipolicy.errors import InvalidInput
 
 AT = datetime(2026, 4, 1, tzinfo=timezone.utc)
-
-_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**70), 2**70)
-    | st.sampled_from([2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 10**18, 10**19])
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text()
-    | st.sampled_from(["a\x00b", "\ud800", "日本語", "\\u0000", "[[[{", "\n\t"])
-)
-_values = st.recursive(
-    _scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-    max_leaves=12,
-)
 
 
 def _deep(levels: int) -> object:
@@ -43,33 +28,70 @@ def _deep(levels: int) -> object:
     return nested
 
 
-def _walk_refuses(payload: dict[str, object]) -> bool:
-    """What the full check says of the payload as JSON gives it back."""
+_keys = (
+    st.text()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.booleans()
+    | st.none()
+)
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.sampled_from([2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 10**18, 10**19])
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | st.sampled_from(["a\x00b", "\ud800", "日本語", "\\u0000", "[[[{", "\n\t"])
+    | st.datetimes(timezones=st.just(timezone.utc))  # kept as text (default=str)
+    | st.decimals(allow_nan=False)
+    | st.integers(55, 75).map(_deep)  # around the 64-level limit and the bracket count
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(_keys, inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def _walk_refuses(payload: dict[object, object]) -> bool:
+    """What the full check says of the payload as JSON gives it back; and a NaN or an
+    infinity anywhere, a key included, which ``allow_nan=False`` refuses besides (JSON
+    would turn such a key into the text ``"NaN"``)."""
+    if _nonfinite_anywhere(payload):
+        return True
     try:
         plain = json.loads(json.dumps(payload, sort_keys=True, default=str))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return True
     try:
         json_ready(plain, "audit payload")
     except InvalidInput:
         return True
-    return any(isinstance(v, float) and not math.isfinite(v) for v in _floats(plain))
+    return False
 
 
-def _floats(value: object) -> list[object]:
+def _nonfinite_anywhere(value: object) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
     if isinstance(value, dict):
-        return [x for v in value.values() for x in _floats(v)]
-    if isinstance(value, list):
-        return [x for v in value for x in _floats(v)]
-    return [value]
+        return any(_nonfinite_anywhere(k) or _nonfinite_anywhere(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_nonfinite_anywhere(v) for v in value)
+    return False
 
 
-@given(st.dictionaries(st.text(), _values, max_size=4))
+@settings(max_examples=400)
+@given(st.dictionaries(_keys, _values, max_size=4))
 def test_r_sec_3_of_refuses_exactly_what_the_full_check_refuses(
-    payload: dict[str, object],
+    payload: dict[object, object],
 ) -> None:
-    try:
-        entry = AuditEntry.of(AT, "test.kind", None, payload)
+    try:  # keys of any type, as an application's code might pass them
+        entry = AuditEntry.of(AT, "test.kind", None, payload)  # type: ignore[arg-type]
     except InvalidInput:
         refused = True
     else:
@@ -83,6 +105,8 @@ def test_r_sec_3_of_refuses_exactly_what_the_full_check_refuses(
     [
         (_deep(63), False),  # its innermost value 64 levels down: the limit
         (_deep(64), True),
+        (_deep(5_000), True),  # deeper than the encoder itself can go
+        ({float("nan"): 1}, True),  # JSON would make the key the text "NaN"
         (2**63 - 1, False),
         (2**63, True),
         ("お客様番号", False),
@@ -103,7 +127,7 @@ def test_r_sec_3_of_refuses_payloads_no_store_keeps_as_given(value: object, refu
 
 def test_r_sec_3_stored_checks_an_entry_built_by_hand_and_keeps_a_made_one() -> None:
     made = AuditEntry.of(AT, "test.kind", None, {"ids": ("a", "b")})
-    assert made.stored() is made
+    assert made.stored() == made and made.stored().payload_json() == made.payload_json()
     by_hand = AuditEntry(AT, "test.kind", None, {"ids": ("a", "b")})
     assert by_hand.stored() == made  # tuples become lists, as JSON storage gives back
     assert by_hand.stored().payload_json() == made.payload_json()

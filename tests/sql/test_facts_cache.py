@@ -9,6 +9,7 @@ import sys
 import textwrap
 from datetime import datetime, timezone
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -131,6 +132,23 @@ def test_a_check_read_for_the_cache_takes_no_connection_from_the_pool(sqlite_url
     checkouts.clear()
     assert _newsletter(engine, s)
     assert len(checkouts) == 1
+    engine.close()
+
+
+def test_a_failure_of_the_cache_connection_fails_the_check_closed(sqlite_url: str) -> None:
+    """What goes wrong on the cache's own connection is a StorageError, as on any
+    other, never a driver's exception nor an answer."""
+    engine = _engine(sqlite_url)
+    s = _signed_up(engine, "user-1")
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    cache = store._facts_cache()
+    assert cache is not None
+    cache.close()  # as if closed under a check running in another thread
+    for check in (lambda: _newsletter(engine, s), lambda: _batch(engine, s)):
+        with pytest.raises(pp.StorageError) as raised:
+            check()
+        assert isinstance(raised.value.__cause__, sa.exc.DBAPIError)
     engine.close()
 
 

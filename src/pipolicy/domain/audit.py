@@ -73,7 +73,9 @@ def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
     """
     try:
         canonical = _ENTRY.encode(dict(payload))
-    except (ValueError, TypeError) as e:  # NaN, a cycle, keys of mixed types
+    except RecursionError as e:  # thousands of levels: the walk below would not get here
+        raise InvalidInput("audit payload is nested too deeply to be JSON-ready") from e
+    except (ValueError, TypeError) as e:  # NaN (as a value or a key), a cycle, mixed keys
         raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
     cleaned: Mapping[str, object] = json.loads(canonical)
     if _SUSPECT.search(canonical) or canonical.count("[") + canonical.count("{") > 64:
@@ -94,15 +96,18 @@ class AuditEntry:
     kind: str
     subject_id: str | None
     payload: Mapping[str, object]
-    # The payload's canonical JSON (see the module's note), when the entry was made here.
-    canonical: str | None = attrs.field(default=None, eq=False, repr=False)
+    # The payload's canonical JSON (see the module's note), set only by :meth:`of`: an
+    # entry built or evolved otherwise has none, so :meth:`stored` checks it again.
+    canonical: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @classmethod
     def of(
         cls, at: datetime, kind: str, subject_id: str | None, payload: Mapping[str, object]
     ) -> AuditEntry:
         cleaned, canonical = _clean(payload)
-        return cls(at, kind, subject_id, cleaned, canonical)
+        entry = cls(at, kind, subject_id, cleaned)
+        object.__setattr__(entry, "canonical", canonical)  # frozen: set once, here
+        return entry
 
     def stored(self) -> AuditEntry:
         """This entry as :meth:`of` would have made it (itself, if it was): what a store

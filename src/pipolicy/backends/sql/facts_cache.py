@@ -10,8 +10,10 @@ never sees facts older than the last commit before it began, whoever made it: th
 guarantee as reading the database.
 
 A person not kept is read on that same connection too (:meth:`FactsCache.rows`,
-the state row by primary key), so a check the cache serves never takes a connection
-from the pool: checking one out and back in cost more than the read itself.
+their state row by primary key), so such a check takes no connection from the pool:
+checking one out and back in cost more than the read itself. Reads on the connection
+take turns (one indexed read each); a person without a state row yet is read from the
+history on a pooled connection.
 
 Only checks use it, one at a time or in a batch: a unit of work that writes, a snapshot,
 and a unit inside an
@@ -41,9 +43,12 @@ class FactsCache:
     """Facts by key (``("id", subject_id)`` or ``("ref", ref)``), valid for one version
     of the database file."""
 
-    def __init__(self, path: str, people: int = PEOPLE) -> None:
-        # Never used to write; shared by threads under the lock.
-        self._watch = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    def __init__(self, path: str, people: int = PEOPLE, *, timeout: float = 5.0) -> None:
+        # Never used to write; shared by threads under the lock. ``timeout``: how long
+        # a read waits on a busy file (the store's ``lock_timeout``).
+        self._watch = sqlite3.connect(
+            path, timeout=timeout, check_same_thread=False, isolation_level=None
+        )
         self._lock = threading.Lock()
         self._people = people
         self._version: int | None = None
@@ -58,8 +63,8 @@ class FactsCache:
             if found is not None:
                 self._facts.move_to_end(key)
                 return found
-        # Read outside the lock: checks on other people need not wait for this one.
-        # The version was taken first, so what is read is at least that fresh; a commit
+        # Loaded outside the lock, which ``rows`` takes for its one statement only. The
+        # version was taken first, so what is read is at least that fresh; a commit
         # meanwhile moves the version and empties the cache at the next read.
         facts = load()
         if facts is not None:

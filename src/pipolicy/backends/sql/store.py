@@ -933,15 +933,23 @@ def _state_sql(by: str) -> str:
     return str(_state_query(by).compile(dialect=sqlite_dialect.dialect()))
 
 
-def _by_driver(execute: Callable[[str, tuple[object, ...]], Any], sql: str, key: str) -> list[Any]:
-    """The rows of ``sql`` (one ``?``, bound to ``key``) run by sqlite3's ``execute``; a
-    driver error raised as SQLAlchemy's, so it is translated as any other."""
-    with translating("reading a subject's state"):
+@contextmanager
+def _driver_errors(doing: str) -> Iterator[None]:
+    """:func:`translating` for statements run by sqlite3 itself (the check cache's, a
+    state read through the driver): a driver error becomes SQLAlchemy's, then pipolicy's."""
+    with translating(doing):
         try:
-            rows_: list[Any] = list(execute(sql, (key,)))
+            yield
         except sqlite3.Error as e:
-            raise exc.DBAPIError.instance(sql, None, e, sqlite3.Error, hide_parameters=True) from e
-    return rows_
+            raise exc.DBAPIError.instance(
+                doing, None, e, sqlite3.Error, hide_parameters=True
+            ) from e
+
+
+def _by_driver(execute: Callable[[str, tuple[object, ...]], Any], sql: str, key: str) -> list[Any]:
+    """The rows of ``sql`` (one ``?``, bound to ``key``) run by sqlite3's ``execute``."""
+    with _driver_errors("reading a subject's state"):
+        return list(execute(sql, (key,)))
 
 
 def facts_statement(*, ended_consents: bool = True) -> sa.CompoundSelect[Any]:
@@ -979,7 +987,8 @@ class SqlUnitOfWork:
         """
         cache = self._check_cache(ended_consents)
         if cache is not None:
-            return cache.read(("id", subject_id), lambda: self._state(subject_id, cache))
+            with _driver_errors("reading the check cache"):
+                return cache.read(("id", subject_id), lambda: self._state(subject_id, cache))
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
@@ -998,7 +1007,8 @@ class SqlUnitOfWork:
         row lock on PostgreSQL)."""
         cache = self._check_cache(ended_consents)
         if cache is not None:
-            return cache.read(("ref", ref), lambda: self._state_by_ref(ref, cache))
+            with _driver_errors("reading the check cache"):
+                return cache.read(("ref", ref), lambda: self._state_by_ref(ref, cache))
         self._tx.conn()
         if not self._tx.read_only and self._store.dialect == "postgresql":
             lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.ref == ref).with_for_update()
@@ -1140,7 +1150,8 @@ class SqlUnitOfWork:
         locks nobody, so no decision that records may rest on it."""
         cache = self._check_cache(ended_consents=False)
         if cache is not None:
-            return cache.read_many(subject_ids, self._states_many)
+            with _driver_errors("reading the check cache"):
+                return cache.read_many(subject_ids, self._states_many)
         return self._states_many(subject_ids)
 
     def _states_many(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
@@ -1654,7 +1665,7 @@ class SqlStore:
             return None
         with self._cache_lock:
             if self._cache is None and not self._closed:
-                self._cache = FactsCache(self._cache_path)
+                self._cache = FactsCache(self._cache_path, timeout=min(self.lock_timeout, 5.0))
             return self._cache
 
     def close(self) -> None:

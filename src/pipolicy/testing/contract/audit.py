@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import attrs
 import pytest
 
 from pipolicy.domain.audit import AuditEntry, next_event, verify_chain
@@ -145,6 +146,22 @@ class AuditLogContract(StoreFixtures):
         with pytest.raises(InvalidInput, match="audit payload"):
             _in_unit(store, append_both)
         assert _placed(store) == []
+
+    def test_r_sec_3_an_entry_changed_after_it_was_made_is_checked_again(
+        self, store: Store
+    ) -> None:
+        """An entry evolved from a made one keeps no stale canonical form: a bad payload
+        is refused, a good one is hashed as its own payload, and the chain verifies."""
+        _store_all(store, _subject())
+        made = AuditEntry.of(CONTRACT_START, "test.kind", None, {"n": 1})
+        bad = attrs.evolve(made, payload={"n": float("nan")})
+        with pytest.raises(InvalidInput, match="audit payload"):
+            _in_unit(store, lambda uow: uow.audit.append(bad))
+        good = attrs.evolve(made, payload={"n": 2, "ids": ("a", "b")})
+        _in_unit(store, lambda uow: uow.audit.append(good))
+        (placed,) = _placed(store)
+        assert placed.payload == {"n": 2, "ids": ["a", "b"]}
+        assert verify_chain([placed]).ok
 
     def test_r_sec_3_settle_is_idempotent(self, store: Store) -> None:
         events = audit_chain(3)
