@@ -141,12 +141,13 @@ class AuditEvent:
 
 # Built once: json.dumps builds a new encoder on every call with these options.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+# What that encoder writes for a string (quoted, non-ASCII escaped), called directly.
+_quoted = json.encoder.encode_basestring_ascii
 # The same form, refusing NaN and infinities: for new entries (verifying what was read
 # must report a changed event, not raise).
 _ENTRY = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, allow_nan=False)
+# What in that form may hide something to refuse (see _clean): an escape, 19 digits.
 _SUSPECT = re.compile(r"\\u|[0-9]{19}")
-# What that encoder writes for a string (quoted, non-ASCII escaped), called directly.
-_quoted = json.encoder.encode_basestring_ascii
 
 
 def chain_hash(

@@ -1070,9 +1070,10 @@ class SqlUnitOfWork:
         connection when a check is read for the cache (``cache``), else on this unit's
         when it is the standard library's sqlite3 (a lent connection of another kind
         goes through SQLAlchemy). SQLAlchemy's execute cost a check about 45 µs and
-        sqlite3's about 5, and a connection from the pool about 30 more (measured,
-        benchmarks/bench_checks.py). The statement is still SQLAlchemy's, compiled once;
-        a driver error is raised as SQLAlchemy's, so it is translated as any other.
+        sqlite3's about 5 (measured, benchmarks/bench_checks.py), and checking a
+        connection out of the pool and back in about a quarter of a first read (under
+        the profiler). The statement is still SQLAlchemy's, compiled once; a driver
+        error is raised as SQLAlchemy's, so it is translated as any other.
         """
         if isinstance(key, str) and cache is not None:
             return _by_driver(cache.rows, _state_sql(by), key)
