@@ -937,7 +937,8 @@ def _driver_failure(e: sqlite3.Error, doing: str) -> NoReturn:
     """Raise, as :func:`translating` would, an error of a statement sqlite3 ran itself
     (the check cache's, a state read through the driver): as SQLAlchemy's, then
     pipolicy's. (A ``try`` at each call, not a context manager: checks run through here,
-    and entering two generator-based managers cost a warm check a fifth of its time.)"""
+    and two generator-based managers made warm checks measurably slower,
+    benchmarks/bench_threads.py.)"""
     wrapped = exc.DBAPIError.instance(doing, None, e, sqlite3.Error, hide_parameters=True)
     withhold_values(wrapped)
     raise translate(wrapped, doing) from wrapped
