@@ -89,7 +89,7 @@ def test_r_use_1_the_compiled_state_decides_as_the_whole_history(
             store.close()
 
 
-def _state_rows(store: SqlStore) -> dict[str, SubjectFacts]:
+def _state_rows(store: SqlStore) -> dict[str, SubjectFacts | None]:
     from pipolicy.backends.sql import state
 
     with store.engine.connect() as conn:
@@ -164,6 +164,8 @@ def test_r_use_1_a_check_reads_one_state_row_on_sql(tmp_path: Any) -> None:
 
 
 def test_r_use_1_rebuild_state_restores_the_decisions_of_the_history(tmp_path: Any) -> None:
+    from pipolicy.backends.sql import state
+
     url = f"sqlite:///{tmp_path / 'pi.db'}"
     store = SqlStore(url, cache_checks=False)
     engine, s = _engine(store)
@@ -191,15 +193,46 @@ def test_r_use_1_rebuild_state_restores_the_decisions_of_the_history(tmp_path: A
         conn.execute(
             sa.text(
                 "INSERT INTO pipolicy_subject_states (subject_id, version, format, state) "
-                "VALUES (:other, 1, 1, :state)"
+                "VALUES (:other, 1, :format, :state)"
             ),
-            {"other": other.id, "state": forged},
+            {"other": other.id, "format": state.FORMAT, "state": forged},
         )
     assert answers() != before  # the forged row is what a check reads...
     assert store.rebuild_states() == 2
     assert answers() == before  # ...until rebuilt
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM pipolicy_subject_states")).scalar() == 2
+    store.close()
+
+
+def test_r_use_1_a_state_row_that_does_not_decode_is_read_from_the_history(
+    tmp_path: Any,
+) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'pi.db'}")
+    engine, s = _engine(store)
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+
+    def answers() -> list[pp.Decision]:
+        one = [engine.check_use(s, purpose=p, items={"email"}) for p in ("service", "newsletter")]
+        by_ref = [
+            engine.check_use(pp.Ref("user-1"), purpose=p, items={"email"})
+            for p in ("service", "newsletter")
+        ]
+        many = engine.check_use_many(
+            [pp.UseCheck(s, p, {"email"}) for p in ("service", "newsletter")]
+        )
+        return [*one, *by_ref, *many]
+
+    before = answers()
+    assert [d.allowed for d in before] == [True, True] * 3
+    for damaged in ("{", "[]", '[["x"],[],[],[]]', '{"format": 2}'):
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE pipolicy_subject_states SET state = :t"), {"t": damaged})
+        assert answers() == before, damaged
+    with store.engine.begin() as conn:  # a format this version does not know
+        conn.execute(sa.text("UPDATE pipolicy_subject_states SET format = 99"))
+    assert answers() == before
     store.close()
 
 

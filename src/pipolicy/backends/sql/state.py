@@ -1,11 +1,19 @@
 """A person's compiled state as one text column (``pipolicy_subject_states.state``).
 
-The state (:func:`pipolicy.domain.facts.compact`) is stored as compact JSON built from
-the same row dictionaries the history tables hold (:mod:`.rows`), instants as ISO 8601
-with their offset, so it reads back exactly as the history would: a check reads one
-row by primary key and decodes it, instead of a ``UNION`` over four tables whose size
-grows with the person's history. ``FORMAT`` names this encoding: a row of another
-format is ignored (the history is read instead) until rewritten.
+The state (:func:`pipolicy.domain.facts.compact`) is stored as compact JSON, so a check
+reads one row by primary key and decodes it, instead of a ``UNION`` over four tables
+whose size grows with the person's history. ``format`` names the encoding:
+
+* **2** (written since 0.x, see the changelog): each record as an array of its fields in
+  a fixed order, instants as ISO 8601 with their offset, the person's id once. A first
+  read of a person is mostly this decoding, and arrays decode in about a third of the
+  time of format 1 (``benchmarks/bench_checks.py``, "nobody read before").
+* **1**: each record as the row dictionary its history table holds (:mod:`.rows`). Still
+  read, so a database written before keeps its fast checks; rewritten as format 2 with
+  the person's next write or by ``pipolicy db rebuild-state``.
+
+A row of any other format, or one that does not decode, is ignored (the history is
+read instead) until rewritten. Either way a state reads back exactly as the history would (tests/test_subject_state.py).
 """
 
 from __future__ import annotations
@@ -18,17 +26,161 @@ import sqlalchemy as sa
 
 from pipolicy.backends.sql import rows
 from pipolicy.backends.sql.tables import ACQUISITIONS, CONSENTS, RESTRICTIONS, SUBJECTS
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.facts import SubjectFacts
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.subjects import Subject
 
 __all__ = ["FORMAT", "decode", "encode"]
 
-FORMAT = 1
+FORMAT = 2
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_instant = datetime.fromisoformat  # "...+09:00" back to the instant at that offset
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _maybe(value: str | None) -> datetime | None:
+    return None if value is None else _instant(value)
+
+
+# Enum members by value: a dictionary lookup, where calling the enum costs a check
+# several times as much (an unknown value is a KeyError: the row is not a state).
+_CHANNELS = {c.value: c for c in Channel}
+_STATUSES = {s.value: s for s in ConsentStatus}
+_KINDS = {k.value: k for k in RestrictionKind}
+
+
+def encode(state: SubjectFacts) -> str:
+    """A compiled state (:func:`~pipolicy.domain.facts.compact`), as the row's text."""
+    s = state.subject
+    sid = s.id
+    owners = {r.subject_id for r in state.acquisitions}
+    owners.update(r.subject_id for r in state.consents)
+    owners.update(r.subject_id for r in state.restrictions)
+    if owners - {sid}:  # the format keeps the id once
+        raise ValueError("a subject's state holds another subject's record")
+    return _ENCODER.encode(
+        [
+            [sid, s.ref, s.category, _iso(s.registered_at), _iso(s.left_at)],
+            [
+                [
+                    a.id,
+                    sorted(a.items),
+                    sorted(a.purposes),
+                    Channel(a.channel).value,
+                    a.source,
+                    _iso(a.acquired_at),
+                    a.policy_version,
+                    sorted(a.opted_in),
+                    a.provider_address,
+                    a.provider_obtained_by,
+                ]
+                for a in state.acquisitions
+            ],
+            [
+                [
+                    c.id,
+                    c.scope.purpose,
+                    c.scope.recipient,
+                    sorted(c.scope.items),
+                    ConsentStatus(c.status).value,
+                    c.evidence.method,
+                    c.evidence.ref,
+                    c.evidence.given_by,
+                    c.evidence.foreign_info,
+                    c.policy_version,
+                    _iso(c.given_at),
+                    _iso(c.expires_at),
+                    _iso(c.ended_at),
+                    c.version,
+                ]
+                for c in state.consents
+            ],
+            [
+                [
+                    r.id,
+                    RestrictionKind(r.kind).value,
+                    _iso(r.since),
+                    r.request_id,
+                    sorted(r.items),
+                    sorted(r.purposes),
+                    sorted(r.recipients),
+                ]
+                for r in state.restrictions
+            ],
+        ]
+    )
+
+
+def decode(text: str, format: int = FORMAT) -> SubjectFacts | None:
+    """The compiled state a row's text of ``format`` holds; ``None`` for a row this
+    version cannot read (another format, or a text that is not a state of its format:
+    a row damaged or written by hand), so the person is read from the history instead.
+    The history is the record; the row only saves reading it."""
+    try:
+        return _decode_rows(text) if format == 1 else _decode(text) if format == 2 else None
+    except (ValueError, TypeError, KeyError, IndexError):  # InvalidInput is a ValueError
+        return None
+
+
+def _decode(text: str) -> SubjectFacts:
+    subject, acquisitions, consents, restrictions = json.loads(text)
+    sid, ref, category, registered_at, left_at = subject
+    return SubjectFacts(
+        Subject(sid, ref, _instant(registered_at), category, _maybe(left_at)),
+        tuple(
+            Acquisition(
+                a[0],
+                sid,
+                frozenset(a[1]),
+                frozenset(a[2]),
+                _CHANNELS[a[3]],
+                a[4],
+                _instant(a[5]),
+                a[6],
+                frozenset(a[7]),
+                a[8],
+                a[9],
+            )
+            for a in acquisitions
+        ),
+        tuple(
+            Consent(
+                c[0],
+                sid,
+                ConsentScope(c[1], c[2], frozenset(c[3])),
+                _STATUSES[c[4]],
+                Evidence(c[5], c[6], c[7], c[8]),
+                c[9],
+                _instant(c[10]),
+                _maybe(c[11]),
+                _maybe(c[12]),
+                c[13],
+            )
+            for c in consents
+        ),
+        tuple(
+            Restriction(
+                r[0],
+                sid,
+                _KINDS[r[1]],
+                _instant(r[2]),
+                r[3],
+                frozenset(r[4]),
+                frozenset(r[5]),
+                frozenset(r[6]),
+            )
+            for r in restrictions
+        ),
+    )
+
+
+# -- format 1: the history's row dictionaries -------------------------------------------
 
 
 def _instant_columns(table: sa.Table) -> tuple[str, ...]:
@@ -44,24 +196,11 @@ _SUBJECT, _ACQUISITION, _CONSENT, _RESTRICTION = (
 def _instants(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     for name in names:
         if row[name] is not None:
-            row[name] = datetime.fromisoformat(row[name])
+            row[name] = _instant(row[name])
     return row
 
 
-def encode(state: SubjectFacts) -> str:
-    """A compiled state (:func:`~pipolicy.domain.facts.compact`), as the row's text."""
-    return _ENCODER.encode(
-        [
-            _plain(rows.subject_to_row(state.subject)),
-            [_plain(rows.acquisition_to_row(a)) for a in state.acquisitions],
-            [_plain(rows.consent_to_row(c)) for c in state.consents],
-            [_plain(rows.restriction_to_row(r)) for r in state.restrictions],
-        ]
-    )
-
-
-def decode(text: str) -> SubjectFacts:
-    """The compiled state a row's text holds."""
+def _decode_rows(text: str) -> SubjectFacts:
     subject, acquisitions, consents, restrictions = json.loads(text)
     return SubjectFacts(
         rows.subject_from_row(_instants(subject, _SUBJECT)),

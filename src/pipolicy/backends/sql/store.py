@@ -1042,8 +1042,8 @@ class SqlUnitOfWork:
         found: SubjectFacts | None = None
         if subject_id not in self._tx.touched:
             rows_ = self._state_rows("id", subject_id, cache)
-            if rows_ and rows_[0][0] == state.FORMAT:
-                found = state.decode(rows_[0][1])
+            if rows_:
+                found = state.decode(rows_[0][1], rows_[0][0])
         if found is None:
             read = self._facts_read(_facts_query(False), {"sid": subject_id})
             found = None if read is None else compact(read)
@@ -1060,8 +1060,10 @@ class SqlUnitOfWork:
         """:meth:`_state` of the person the application knows as ``ref``, in one query
         where their row is current."""
         found = self._state_rows("ref", ref, cache)
-        if found and found[0][0] == state.FORMAT and found[0][2] not in self._tx.touched:
-            return self._kept(found[0][2], state.decode(found[0][1]))
+        if found and found[0][2] not in self._tx.touched:
+            decoded = state.decode(found[0][1], found[0][0])
+            if decoded is not None:
+                return self._kept(found[0][2], decoded)
         read = self._facts_read(_facts_query(False, by_ref=True), {"ref": ref})
         return None if read is None else self._kept(read.subject.id, compact(read))
 
@@ -1172,8 +1174,9 @@ class SqlUnitOfWork:
                 if sid not in self._tx.touched and sid not in found
             ]
             for fmt, text, sid in self._state_rows("ids", chunk):
-                if fmt == state.FORMAT:
-                    found[sid] = state.decode(text)
+                decoded = state.decode(text, fmt)
+                if decoded is not None:
+                    found[sid] = decoded
         rest = [sid for sid in subject_ids if sid not in found]
         found.update({sid: compact(f) for sid, f in self._facts_many_read(rest).items()})
         for sid, f in found.items():
