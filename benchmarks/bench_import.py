@@ -8,7 +8,9 @@ does from a file, into a fresh SQLite file with the default ``synchronous=full``
 imports the same rows again (all already in force) and verifies the audit log. Prints
 the rates and the process's peak RSS; ``--json`` merges them into that file under
 ``"import"``. The in-process baseline is ``grant_consent`` one call at a time on the
-same store, measured on the first ``--baseline`` rows.
+same store, measured on the first ``--baseline`` rows. ``--ids ordered`` gives the
+engine :func:`pipolicy.ordered_ids`, as ``pipolicy import`` does (the default is random
+uuid4 ids, as an engine's).
 """
 
 from __future__ import annotations
@@ -45,11 +47,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--baseline", type=int, default=3_000)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument(
+        "--ids",
+        choices=["random", "ordered"],
+        default="random",
+        help="the engine's ids: uuid4 (the default) or pp.ordered_ids() (pipolicy import's)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    ids = pp.ordered_ids() if args.ids == "ordered" else None
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'import.db'}"
-        with pp.Engine(contract_policy(), store=url, clock=pp.FixedClock(NOW)) as engine:
+        with pp.Engine(contract_policy(), store=url, clock=pp.FixedClock(NOW), ids=ids) as engine:
             start = time.perf_counter()
             for row in rows(args.baseline, "one-by-one"):
                 if row.purpose is not None:
@@ -80,6 +89,7 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {
         "rows": args.rows,
+        "ids": args.ids,
         "seconds": round(first, 2),
         "per_s": round(args.rows / first),
         "again_per_s": round(args.rows / second),

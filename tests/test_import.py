@@ -5,6 +5,7 @@ audit log, idempotent, and stopped by a bad row before its batch writes anything
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -244,6 +245,11 @@ def test_pipolicy_import_records_a_file_and_is_quiet_when_piped(tmp_path: Path) 
     again = _cli("import", str(data), "--store", url, "--policy", policy)
     assert "0 consents recorded, 120 already in force" in again.stdout
     assert _cli("audit", "verify", "--store", url).returncode == 0
+    # The records got ordered ids (pp.ordered_ids()): in the order written, one run.
+    with sqlite3.connect(tmp_path / "pi.db") as db:
+        ids = [i for (i,) in db.execute("SELECT id FROM pipolicy_consents ORDER BY row")]
+    assert len(ids) == 120 and ids == sorted(ids)
+    assert len({i[:16] for i in ids}) == 1
 
 
 def test_pipolicy_import_reports_a_bad_line_in_one_line(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ from pipolicy.errors import (
     UseDenied,
 )
 from pipolicy.examples import example_policy, example_policy_names, example_policy_path
+from pipolicy.ids import ordered_ids
 from pipolicy.importing import ConsentImport, ImportReport
 from pipolicy.policy.loading import load_policy, policy_from_dict
 from pipolicy.policy.model import (
@@ -183,6 +184,7 @@ __all__ = [
     "json_schema",
     "load_policy",
     "open_store",
+    "ordered_ids",
     "policy_from_dict",
     "policy_schema",
     "render_notice",
