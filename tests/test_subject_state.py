@@ -233,6 +233,19 @@ def test_r_use_1_a_state_row_that_does_not_decode_is_read_from_the_history(
     with store.engine.begin() as conn:  # a format this version does not know
         conn.execute(sa.text("UPDATE pipolicy_subject_states SET format = 99"))
     assert answers() == before
+    # Another person's state under this person's id (rows swapped by a bad restore).
+    other = engine.register_subject("user-2", category="customer")
+    store.rebuild_states()
+    with store.engine.begin() as conn:
+        theirs = conn.execute(
+            sa.text("SELECT state FROM pipolicy_subject_states WHERE subject_id = :o"),
+            {"o": other.id},
+        ).scalar_one()
+        conn.execute(
+            sa.text("UPDATE pipolicy_subject_states SET state = :t WHERE subject_id = :s"),
+            {"t": theirs, "s": s.id},
+        )
+    assert answers() == before
     store.close()
 
 

@@ -54,7 +54,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from types import TracebackType
@@ -933,6 +933,15 @@ def _state_sql(by: str) -> str:
     return str(_state_query(by).compile(dialect=sqlite_dialect.dialect()))
 
 
+def _decoded(row: Sequence[Any]) -> SubjectFacts | None:
+    """The state a row of :func:`_state_query` holds (format, text, subject id), or
+    ``None`` where it cannot be trusted to be that person's: a format this version does
+    not read, a text that does not decode, or a state of someone else (a row restored
+    or written by hand). The person is then read from the history, which is the record."""
+    found = state.decode(row[1], row[0])
+    return found if found is not None and found.subject.id == row[2] else None
+
+
 def _driver_failure(e: sqlite3.Error, doing: str) -> NoReturn:
     """Raise, as :func:`translating` would, an error of a statement sqlite3 ran itself
     (the check cache's, a state read through the driver): as SQLAlchemy's, then
@@ -1072,7 +1081,7 @@ class SqlUnitOfWork:
         if subject_id not in self._tx.touched:
             rows_ = self._state_rows("id", subject_id, cache)
             if rows_:
-                found = state.decode(rows_[0][1], rows_[0][0])
+                found = _decoded(rows_[0])
         if found is None:
             read = self._facts_read(_facts_query(False), {"sid": subject_id})
             found = None if read is None else compact(read)
@@ -1090,7 +1099,7 @@ class SqlUnitOfWork:
         where their row is current."""
         found = self._state_rows("ref", ref, cache)
         if found and found[0][2] not in self._tx.touched:
-            decoded = state.decode(found[0][1], found[0][0])
+            decoded = _decoded(found[0])
             if decoded is not None:
                 return self._kept(found[0][2], decoded)
         read = self._facts_read(_facts_query(False, by_ref=True), {"ref": ref})
@@ -1202,10 +1211,10 @@ class SqlUnitOfWork:
                 for sid in subject_ids[start : start + _MANY]
                 if sid not in self._tx.touched and sid not in found
             ]
-            for fmt, text, sid in self._state_rows("ids", chunk):
-                decoded = state.decode(text, fmt)
+            for row in self._state_rows("ids", chunk):
+                decoded = _decoded(row)
                 if decoded is not None:
-                    found[sid] = decoded
+                    found[row[2]] = decoded
         rest = [sid for sid in subject_ids if sid not in found]
         found.update({sid: compact(f) for sid, f in self._facts_many_read(rest).items()})
         for sid, f in found.items():
