@@ -4,16 +4,18 @@ The state (:func:`pipolicy.domain.facts.compact`) is stored as compact JSON, so 
 reads one row by primary key and decodes it, instead of a ``UNION`` over four tables
 whose size grows with the person's history. ``format`` names the encoding:
 
-* **2** (written since 0.x, see the changelog): each record as an array of its fields in
-  a fixed order, instants as ISO 8601 with their offset, the person's id once. A first
-  read of a person is mostly this decoding, and arrays decode in about a third of the
-  time of format 1 (``benchmarks/bench_checks.py``, "nobody read before").
+* **2**: each record as an array of its fields in a fixed order, instants as ISO 8601
+  with their offset, the person's id once. A first read of a person is mostly this
+  decoding, and arrays decode in about half the time of format 1 (10-14 against 22 µs
+  for a person with one acquisition and one consent; docs/performance.md).
 * **1**: each record as the row dictionary its history table holds (:mod:`.rows`). Still
   read, so a database written before keeps its fast checks; rewritten as format 2 with
   the person's next write or by ``pipolicy db rebuild-state``.
 
 A row of any other format, or one that does not decode, is ignored (the history is
-read instead) until rewritten. Either way a state reads back exactly as the history would (tests/test_subject_state.py).
+read instead) until rewritten; so is one holding another person's state (the store
+checks the id). Either way a state reads back exactly as the history would
+(tests/test_subject_state.py, tests/sql/test_state_format.py).
 """
 
 from __future__ import annotations
