@@ -1,6 +1,6 @@
 """Bulk import into SQLite: consents per second and peak memory (run as a script).
 
-    python benchmarks/bench_import.py --rows 1000000 --json benchmarks/results.json
+    python benchmarks/bench_import.py --rows 1000000 --ids ordered --json benchmarks/results.json
 
 Imports ``--rows`` consents (three per person: two purposes and a recipient with items,
 so ``rows / 3`` people are registered too) from a generator, as ``pipolicy import``

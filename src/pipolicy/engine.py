@@ -174,9 +174,12 @@ def _well_formed(table: Aggregate) -> bool:
     )
 
 
+_UNSPECIFIED = Evidence(method="unspecified")  # immutable: one for every call without
+
+
 def _evidence(evidence: Evidence | None) -> Evidence:
     if evidence is None:
-        return Evidence(method="unspecified")
+        return _UNSPECIFIED
     if not isinstance(evidence, Evidence):
         raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
     clean_text(evidence.method, "evidence.method")
