@@ -8,8 +8,10 @@ that the ids say nothing about the person or the time.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -64,6 +66,36 @@ def test_r_rec_1_a_forked_process_does_not_repeat_its_parents_ids() -> None:
     ours = [new_id() for _ in range(3)]
     assert not set(theirs) & set(ours)
     assert {i[:16] for i in theirs} != {before[:16]}  # a run of its own
+
+
+def test_r_rec_1_no_thread_of_a_forked_process_uses_its_parents_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A fork, simulated: the process id changes while the source is in use. One thread
+    # starts a new run and is slow drawing its random prefix (os.urandom can release
+    # the interpreter's lock); another thread asks for an id meanwhile. Neither may
+    # take an id from the parent's run, which the parent goes on using.
+    new_id = pp.ordered_ids()
+    parent = new_id()[:16]
+    real_urandom = os.urandom
+    drawing = threading.Event()
+
+    def slow_urandom(n: int) -> bytes:
+        drawing.set()
+        time.sleep(0.2)
+        return real_urandom(n)
+
+    child_pid = os.getpid() + 1
+    monkeypatch.setattr(os, "getpid", lambda: child_pid)
+    monkeypatch.setattr(os, "urandom", slow_urandom)
+    found: list[str] = []
+    first = threading.Thread(target=lambda: found.append(new_id()))
+    first.start()
+    assert drawing.wait(5)
+    found.append(new_id())
+    first.join()
+    assert len(found) == 2 and all(i[:16] != parent for i in found)
+    assert len(set(found)) == 2
 
 
 def test_r_rec_1_an_ordered_ids_repr_does_not_show_its_prefix() -> None:

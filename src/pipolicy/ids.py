@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 __all__ = ["ordered_ids"]
 
@@ -22,11 +21,13 @@ def ordered_ids() -> Callable[[], str]:
     """A source of unique ids that increase, for ``Engine(..., ids=pp.ordered_ids())``.
 
     Each id is 32 hex digits, like the default's: 64 random bits drawn when the source
-    is made (and again in a process forked from the one that made it, so two processes
-    never share a run of ids), then a counter. Ids carry no time and nothing about the
-    person; they do tell how many ids the same process made between two of them, and
-    the next id is easy to guess from one: never use a record's id as a secret (a link
-    that proves who someone is needs a token of its own).
+    is first used in a process (a process forked from the one that made it draws its
+    own, so two processes never share a run of ids), then a counter. Ids hold nothing
+    about the person and no clock time, but they do show the order records were made
+    in (in an import, the order of the file's rows) and how many ids the same process
+    made between two of them; and the next id is easy to guess from one. Never use a
+    record's id as a secret: a consent receipt shows the person their ids, and a link
+    that proves who someone is needs a token of its own.
 
     On SQLite, importing 1,000,000 consents with ordered ids ran at 2.0-2.1x the rate
     with the default random ids, 300,000 at 1.6x (``benchmarks/bench_import.py --ids``).
@@ -35,21 +36,24 @@ def ordered_ids() -> Callable[[], str]:
 
 
 class _OrderedIds:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._start()
+    """The run of ids is one tuple (process id, prefix, counter), replaced whole: a
+    thread reads either the run made in its own process or a stale one, which it
+    replaces with a new random run (no lock, so nothing can be inherited held across a
+    fork; two threads replacing at once make two runs, each with its own prefix)."""
 
-    def _start(self) -> None:
-        self._pid = os.getpid()
-        self._prefix = os.urandom(8).hex()
-        self._counter = itertools.count()
+    def __init__(self) -> None:
+        self._run = _new_run()
 
     def __call__(self) -> str:
-        if self._pid != os.getpid():  # forked: the parent goes on with its own run
-            with self._lock:
-                if self._pid != os.getpid():
-                    self._start()
-        return f"{self._prefix}{next(self._counter):016x}"
+        pid, prefix, counter = self._run
+        if pid != os.getpid():  # forked: the parent goes on with its own run
+            self._run = run = _new_run()
+            pid, prefix, counter = run
+        return f"{prefix}{next(counter):016x}"
 
     def __repr__(self) -> str:
         return "pipolicy.ordered_ids()"  # not the prefix: ids should not be guessed
+
+
+def _new_run() -> tuple[int, str, Iterator[int]]:
+    return os.getpid(), os.urandom(8).hex(), itertools.count()

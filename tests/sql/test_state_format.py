@@ -171,6 +171,11 @@ def test_r_use_1_a_format_1_state_still_reads_as_written(facts: SubjectFacts) ->
         ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[["a1"]],[],[]]', 2),
         ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[["r1","no such kind"]]]', 2),
         ('[{"id": "s1"}, [], [], []]', 1),
+        (
+            '[{"id":"s1","ref":"r","category":null,"registered_at":null,'
+            '"registered_at_offset":null,"left_at":null,"left_at_offset":null},[],[],[]]',
+            1,
+        ),
     ],
 )
 def test_r_use_1_a_text_that_is_not_a_state_of_its_format_decodes_to_none(
@@ -185,6 +190,93 @@ def test_r_use_1_a_format_1_text_is_not_read_as_format_2() -> None:
     assert state.decode(_format_1(facts), 2) is None
     assert state.decode(state.encode(facts), 1) is None
     assert state.decode(state.encode(facts), 2) == facts
+
+
+# One state, and the texts each format stores for it: the format is a contract with
+# every database already written, so its layout is pinned here, field by field.
+_JST = timezone(timedelta(hours=9))
+_AT = datetime(2026, 4, 1, 9, 30, tzinfo=_JST)
+_PINNED = SubjectFacts(
+    Subject("s1", "user-42", _AT, "customer", None),
+    (
+        Acquisition(
+            "a1",
+            "s1",
+            frozenset({"name", "email"}),
+            frozenset({"service"}),
+            Channel.WEB,
+            "signup",
+            _AT,
+            "v3",
+            frozenset({"email"}),
+            None,
+            None,
+        ),
+    ),
+    (
+        Consent(
+            "c1",
+            "s1",
+            ConsentScope(None, "partner", frozenset({"email"})),
+            ConsentStatus.GIVEN,
+            Evidence("web-form", "signup-v3", "agent", "notice-foreign-v2"),
+            "v3",
+            _AT,
+            datetime(2027, 4, 1, tzinfo=timezone.utc),
+            None,
+            2,
+        ),
+    ),
+    (
+        Restriction(
+            "r1",
+            "s1",
+            RestrictionKind.SUSPEND_PROVISION,
+            _AT,
+            "q1",
+            frozenset(),
+            frozenset(),
+            frozenset({"partner"}),
+        ),
+    ),
+)
+_FORMAT_2_TEXT = (
+    '[["s1","user-42","customer","2026-04-01T09:30:00+09:00",null],'
+    '[["a1",["email","name"],["service"],"web","signup","2026-04-01T09:30:00+09:00","v3",'
+    '["email"],null,null]],'
+    '[["c1",null,"partner",["email"],"given","web-form","signup-v3","agent",'
+    '"notice-foreign-v2","v3","2026-04-01T09:30:00+09:00","2027-04-01T00:00:00+00:00",'
+    "null,2]],"
+    '[["r1","suspend_provision","2026-04-01T09:30:00+09:00","q1",[],[],["partner"]]]]'
+)
+# What pipolicy wrote before format 2 (commit cbb6fa1's encoder, run on _PINNED).
+_FORMAT_1_TEXT = (
+    '[{"id":"s1","ref":"user-42","category":"customer",'
+    '"registered_at":"2026-04-01T09:30:00+09:00","registered_at_offset":32400,'
+    '"left_at":null,"left_at_offset":null},[{"id":"a1","subject_id":"s1",'
+    '"items":["email","name"],"purposes":["service"],"channel":"web","source":"signup",'
+    '"policy_version":"v3","opted_in":["email"],"provider_address":null,'
+    '"provider_obtained_by":null,"acquired_at":"2026-04-01T09:30:00+09:00",'
+    '"acquired_at_offset":32400}],[{"id":"c1","subject_id":"s1","purpose":null,'
+    '"recipient":"partner","items":["email"],"status":"given",'
+    '"evidence_method":"web-form","evidence_ref":"signup-v3","evidence_given_by":"agent",'
+    '"evidence_foreign_info":"notice-foreign-v2","scope_key":"[null, \\"partner\\",'
+    ' [\\"email\\"]]","policy_version":"v3","version":2,'
+    '"given_at":"2026-04-01T09:30:00+09:00","given_at_offset":32400,'
+    '"expires_at":"2027-04-01T00:00:00+00:00","expires_at_offset":0,"ended_at":null,'
+    '"ended_at_offset":null}],[{"id":"r1","subject_id":"s1","kind":"suspend_provision",'
+    '"request_id":"q1","items":[],"purposes":[],"recipients":["partner"],'
+    '"since":"2026-04-01T09:30:00+09:00","since_offset":32400}]]'
+)
+
+
+def test_r_use_1_format_2_is_written_as_pinned() -> None:
+    assert state.encode(_PINNED) == _FORMAT_2_TEXT
+    assert _exactly(state.decode(_FORMAT_2_TEXT)) == _exactly(_PINNED)
+
+
+def test_r_use_1_a_row_written_before_format_2_reads_as_it_was_written() -> None:
+    assert _exactly(state.decode(_FORMAT_1_TEXT, 1)) == _exactly(_PINNED)
 
 
 def test_r_use_1_the_exact_comparison_sees_an_instant_moved_to_another_offset() -> None:

@@ -126,7 +126,9 @@ def decode(text: str, format: int = FORMAT) -> SubjectFacts | None:
     The history is the record; the row only saves reading it."""
     try:
         return _decode_rows(text) if format == 1 else _decode(text) if format == 2 else None
-    except (ValueError, TypeError, KeyError, IndexError):  # InvalidInput is a ValueError
+    except (ValueError, TypeError, KeyError, IndexError, AssertionError):
+        # InvalidInput is a ValueError; a format-1 row missing a required instant fails
+        # the row converters' assertion.
         return None
 
 
