@@ -21,8 +21,8 @@ def ordered_ids() -> Callable[[], str]:
     """A source of unique ids that increase, for ``Engine(..., ids=pp.ordered_ids())``.
 
     Each id is 32 hex digits, like the default's: 64 random bits drawn when the source
-    is first used in a process (a process forked from the one that made it draws its
-    own, so two processes never share a run of ids), then a counter. Ids hold nothing
+    is made (and again by a process forked from the one that made it, at its first id
+    there, so two processes never share a run of ids), then a counter. Ids hold nothing
     about the person and no clock time, but they do show the order records were made
     in (in an import, the order of the file's rows) and how many ids the same process
     made between two of them; and the next id is easy to guess from one. Never use a
