@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipolicy.domain.audit import AuditEntry
+from pipolicy.domain.audit import AuditEntry, _suspect
 from pipolicy.domain.checks import json_ready
 from pipolicy.errors import InvalidInput
 
@@ -133,3 +133,22 @@ def test_r_sec_3_stored_checks_an_entry_built_by_hand_and_keeps_a_made_one() -> 
     assert by_hand.stored().payload_json() == made.payload_json()
     with pytest.raises(InvalidInput, match="audit payload"):
         AuditEntry(AT, "test.kind", None, {"n": 2**64}).stored()
+
+
+@pytest.mark.parametrize(
+    ("canonical", "suspect"),
+    [
+        ('{"n":' + "9" * 18 + "}", False),
+        ('{"n":' + "9" * 19 + "}", True),
+        ('{"id":"' + "1" * 19 + '"}', True),  # in a string too: the walk then clears it
+        ('{"id":"' + "1" * 10 + "a" + "1" * 10 + '"}', False),
+        ('{"s":"\\u0000"}', True),
+        ('{"s":"\\\\path"}', False),
+        ("[" * 64 + "]" * 64, False),
+        ("[" * 65 + "]" * 65, True),
+    ],
+)
+def test_r_sec_3_the_shortcut_walks_every_payload_that_may_hide_something(
+    canonical: str, suspect: bool
+) -> None:
+    assert _suspect(canonical) is suspect

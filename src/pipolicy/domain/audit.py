@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Protocol
@@ -78,7 +77,7 @@ def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
     except (ValueError, TypeError) as e:  # NaN (as a value or a key), a cycle, mixed keys
         raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
     cleaned: Mapping[str, object] = json.loads(canonical)
-    if _SUSPECT.search(canonical) or canonical.count("[") + canonical.count("{") > 64:
+    if _suspect(canonical):
         json_ready(cleaned, "audit payload")
     return cleaned, canonical
 
@@ -146,8 +145,20 @@ _quoted = json.encoder.encode_basestring_ascii
 # The same form, refusing NaN and infinities: for new entries (verifying what was read
 # must report a changed event, not raise).
 _ENTRY = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, allow_nan=False)
-# What in that form may hide something to refuse (see _clean): an escape, 19 digits.
-_SUSPECT = re.compile(r"\\u|[0-9]{19}")
+# Each ASCII byte as "0" if it is a digit, else as a space: a run of 19 digits becomes
+# 19 zeros, which ``in`` finds in C (a regular expression took seven times as long).
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_DIGIT_RUN = b"0" * 19
+
+
+def _suspect(canonical: str) -> bool:
+    """May ``canonical`` (the form :func:`_clean` encodes) hide something to refuse?
+    An escape (``\\u``), a run of 19 digits, or more than 64 brackets (see _clean)."""
+    return (
+        "\\u" in canonical
+        or _DIGIT_RUN in canonical.encode().translate(_DIGITS_AS_ZEROS)
+        or canonical.count("[") + canonical.count("{") > 64
+    )
 
 
 def chain_hash(
