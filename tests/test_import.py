@@ -110,6 +110,27 @@ def test_r_con_1_a_longer_import_renews_and_ends_the_shorter_consent(engine: pp.
     assert engine.verify_audit().ok
 
 
+def test_r_con_1_a_row_renewing_one_earlier_in_its_batch_records_both(engine: pp.Engine) -> None:
+    """The shorter consent was made by the same batch, so it is not written yet: it is
+    written ended, as one grant after another would leave it."""
+    soon, later = NOW + timedelta(days=30), NOW + timedelta(days=365)
+    report = engine.import_consents(
+        [
+            pp.ConsentImport("u", purpose="newsletter", category="customer", expires=soon),
+            pp.ConsentImport("u", purpose="newsletter", expires=later),
+            pp.ConsentImport("u", purpose="newsletter"),  # without an end: renews again
+        ]
+    )
+    assert (report.recorded, report.already_in_force) == (3, 0)
+    subject = engine.find_subject("u")
+    assert subject is not None
+    states = {(c.status.value, c.expires_at) for c in engine.consents(subject)}
+    assert states == {("expired", soon), ("expired", later), ("given", None)}
+    events = [e.kind for e in engine.audit_events() if e.subject_id == subject.id]
+    assert events.count("consent.given") == 3 and events.count("consent.expired") == 2
+    assert engine.verify_audit().ok
+
+
 def test_a_bad_row_stops_the_import_before_its_batch_writes_anything(engine: pp.Engine) -> None:
     rows = _rows(3)  # 9 rows
     rows[6] = pp.ConsentImport("secret@example.com", purpose="no-such-purpose")

@@ -147,12 +147,16 @@ def _record(
         held[subject.id] = []
 
     new: list[Consent] = []
+    unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
     already = 0
     for row, scope in batch:
         sid = people[row.ref].id
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now)
         for consent in ended:
-            uow.consents.update(consent)
+            if consent.id in unwritten:  # made by an earlier row: written ended, below
+                new[unwritten[consent.id]] = consent
+            else:
+                uow.consents.update(consent)
             held[sid] = [consent if c.id == consent.id else c for c in held[sid]]
             engine._audit(uow, "consent.expired", sid, engine._consent_payload(consent), now)
         if in_force is not None:
@@ -169,6 +173,7 @@ def _record(
             expires_at=row.expires,
         )
         held[sid].append(consent)
+        unwritten[consent.id] = len(new)
         new.append(consent)
         engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
     uow.consents.add_many(new)

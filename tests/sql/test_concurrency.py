@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
+
+import pytest
+import sqlalchemy as sa
 
 import pipolicy as pp
 from pipolicy.backends.sql import SqlStore, head_revision
 from pipolicy.domain.consents import ConsentStatus
-from pipolicy.testing import contract_policy
+from pipolicy.testing import CONTRACT_START, contract_policy
 
 from . import workers
 
@@ -187,3 +192,66 @@ def test_processes_opening_a_fresh_sqlite_file_at_once_upgrade_it_once(sqlite_ur
     for p in procs:
         p.join(30)
     assert results == [("ok", head_revision())] * WORKERS
+
+
+def _add_restriction(store: SqlStore, sid: str, rid: str) -> None:
+    with store.unit_of_work() as uow:
+        uow.restrictions.add(
+            pp.Restriction(rid, sid, pp.RestrictionKind.SUSPEND_USE, CONTRACT_START)
+        )
+        uow.commit()
+
+
+def _mark_left(store: SqlStore, sid: str, _rid: str) -> None:
+    with store.unit_of_work() as uow:
+        uow.subjects.mark_left(sid, CONTRACT_START)
+        uow.commit()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [(_add_restriction, _add_restriction), (_mark_left, _add_restriction)],
+    ids=["restriction-restriction", "leaving-restriction"],
+)
+def test_r_req_7_a_state_row_keeps_writes_made_at_once_without_the_persons_lock(
+    postgres_url: str,
+    first: Callable[[SqlStore, str, str], None],
+    second: Callable[[SqlStore, str, str], None],
+) -> None:
+    """Writes that read no facts first (a suspension granted by a request, a person
+    leaving) take no lock up front; their commit rewrites the person's state row from
+    the history. Held after that read, the first may not overwrite a row the second
+    committed meanwhile: the state must still say what the history says."""
+    store = SqlStore(postgres_url, upgrade=True)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    sid = engine.register_subject("u1", category="customer").id
+    paused, other_done = threading.Event(), threading.Event()
+    held: list[threading.Thread] = []
+
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def hold(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() in held and "INSERT INTO pipolicy_subject_states" in (
+            statement
+        ):
+            paused.set()
+            other_done.wait(1)  # the other commits meanwhile, unless it waits for a lock
+
+    def run_second() -> None:
+        second(store, sid, "r-2")
+        other_done.set()
+
+    held.append(threading.Thread(target=first, args=(store, sid, "r-1")))
+    held[0].start()
+    assert paused.wait(20)
+    other = threading.Thread(target=run_second)
+    other.start()
+    held[0].join(30)
+    other.join(30)
+    with store.unit_of_work(read_only=True) as uow:
+        state = uow.facts(sid, ended_consents=False)
+        history = uow.facts(sid)
+        kept = uow.subjects.get(sid)
+    assert state is not None and history is not None and kept is not None
+    assert {r.id for r in state.restrictions} == {r.id for r in history.restrictions}
+    assert state.subject.left_at == kept.left_at
+    engine.close()

@@ -9,6 +9,7 @@ still be read as they were (R-USE-1: the state decides as the history does).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -182,6 +183,76 @@ def test_r_use_1_a_text_that_is_not_a_state_of_its_format_decodes_to_none(
     text: str, format: int
 ) -> None:
     assert state.decode(text, format) is None
+
+
+def _damaged(damage: Callable[[list[Any]], None]) -> str:
+    """The format-2 text of a person with an acquisition, a consent and a use suspension
+    narrowed to one item, changed by ``damage`` and still valid JSON."""
+    at = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
+    facts = SubjectFacts(
+        Subject("s1", "r", at, None, None),
+        (
+            Acquisition(
+                "a1", "s1", frozenset({"email"}), frozenset({"service"}), Channel.WEB, "", at, "1"
+            ),
+        ),
+        (
+            Consent(
+                "c1",
+                "s1",
+                ConsentScope("newsletter"),
+                ConsentStatus.GIVEN,
+                Evidence("web"),
+                "1",
+                at,
+            ),
+        ),
+        (Restriction("x1", "s1", RestrictionKind.SUSPEND_USE, at, items=frozenset({"email"})),),
+    )
+    fields = json.loads(state.encode(facts))
+    assert state.decode(json.dumps(fields)) == facts
+    damage(fields)
+    return json.dumps(fields)
+
+
+def _set(path: tuple[int, ...], value: object) -> Callable[[list[Any]], None]:
+    def damage(fields: list[Any]) -> None:
+        *outer, last = path
+        for i in outer:
+            fields = fields[i]
+        fields[last] = value
+
+    return damage
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _set((3, 0, 4), "email"),  # the suspension's items as a bare string, not a list
+        _set((3, 0, 4), ["email", 7]),
+        _set((1, 0, 1), "email"),
+        _set((2, 0, 3), {"email": 1}),
+        _set((0, 3), "2026-04-01T09:00:00"),  # an instant without its offset
+        _set((3, 0, 2), "2026-04-01T09:00:00"),
+        _set((2, 0, 11), "2027-04-01T09:00:00"),
+    ],
+    ids=[
+        "restriction-items-text",
+        "restriction-items-number",
+        "acquisition-items-text",
+        "consent-items-object",
+        "registered-naive",
+        "restriction-since-naive",
+        "consent-expiry-naive",
+    ],
+)
+def test_r_req_7_a_damaged_state_that_is_still_json_decodes_to_none(
+    damage: Callable[[list[Any]], None],
+) -> None:
+    """A set read as the characters of a string would narrow a suspension to nothing,
+    and an instant without an offset would fail the decision: either row is not a
+    state, so the person is read from the history."""
+    assert state.decode(_damaged(damage)) is None
 
 
 def test_r_use_1_a_format_1_text_is_not_read_as_format_2() -> None:

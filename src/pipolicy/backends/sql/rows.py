@@ -44,6 +44,7 @@ __all__ = [
     "consent_to_row",
     "entry_from_row",
     "entry_to_row",
+    "name_set",
     "provision_from_row",
     "provision_to_row",
     "put_instant",
@@ -96,6 +97,22 @@ def _get_required(row: Row, name: str) -> datetime:
 def _iso(value: datetime) -> str:
     require_aware(value, "datetime")
     return value.isoformat()
+
+
+def name_set(value: object) -> frozenset[str]:
+    """A set of names as a row keeps it: a JSON list of strings. Anything else means the
+    row was damaged (a bare string would read as the set of its characters), and
+    raises, so nothing is decided on it."""
+    if type(value) is list:
+        if not value:
+            return _NO_NAMES
+        if set(map(type, value)) == _JUST_TEXT:
+            return frozenset(value)
+    raise TypeError("a set of names must be a list of strings")
+
+
+_NO_NAMES: frozenset[str] = frozenset()
+_JUST_TEXT = {str}
 
 
 def _names(values: frozenset[str]) -> list[str]:
@@ -160,13 +177,13 @@ def acquisition_from_row(row: Row) -> Acquisition:
     return Acquisition(
         id=row["id"],
         subject_id=row["subject_id"],
-        items=frozenset(row["items"]),
-        purposes=frozenset(row["purposes"]),
+        items=name_set(row["items"]),
+        purposes=name_set(row["purposes"]),
         channel=Channel(row["channel"]),
         source=row["source"],
         acquired_at=_get_required(row, "acquired_at"),
         policy_version=row["policy_version"],
-        opted_in=frozenset(row["opted_in"]),
+        opted_in=name_set(row["opted_in"]),
         provider_address=row["provider_address"],
         provider_obtained_by=row["provider_obtained_by"],
     )
@@ -209,7 +226,7 @@ def consent_from_row(row: Row) -> Consent:
         id=row["id"],
         subject_id=row["subject_id"],
         scope=ConsentScope(
-            purpose=row["purpose"], recipient=row["recipient"], items=frozenset(row["items"])
+            purpose=row["purpose"], recipient=row["recipient"], items=name_set(row["items"])
         ),
         status=ConsentStatus(row["status"]),
         evidence=Evidence(
@@ -256,7 +273,7 @@ def provision_from_row(row: Row) -> ProvisionRecord:
         subject_id=row["subject_id"],
         recipient=row["recipient"],
         recipient_name=row["recipient_name"],
-        items=frozenset(row["items"]),
+        items=name_set(row["items"]),
         purpose=row["purpose"],
         basis=Basis(row["basis"]),
         provided_at=_get_required(row, "provided_at"),
@@ -293,9 +310,9 @@ def restriction_from_row(row: Row) -> Restriction:
         kind=RestrictionKind(row["kind"]),
         since=_get_required(row, "since"),
         request_id=row["request_id"],
-        items=frozenset(row["items"]),
-        purposes=frozenset(row["purposes"]),
-        recipients=frozenset(row["recipients"]),
+        items=name_set(row["items"]),
+        purposes=name_set(row["purposes"]),
+        recipients=name_set(row["recipients"]),
     )
 
 

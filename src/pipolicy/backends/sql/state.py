@@ -39,7 +39,16 @@ __all__ = ["FORMAT", "decode", "encode"]
 FORMAT = 2
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-_instant = datetime.fromisoformat  # "...+09:00" back to the instant at that offset
+_names = rows.name_set  # a list of strings, or the row is not a state
+
+
+def _instant(text: str) -> datetime:
+    """``"...+09:00"`` back to the instant at that offset; a text without an offset is
+    no instant this module wrote, so the row is not a state."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("an instant needs its offset")
+    return value
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -141,13 +150,13 @@ def _decode(text: str) -> SubjectFacts:
             Acquisition(
                 a[0],
                 sid,
-                frozenset(a[1]),
-                frozenset(a[2]),
+                _names(a[1]),
+                _names(a[2]),
                 _CHANNELS[a[3]],
                 a[4],
                 _instant(a[5]),
                 a[6],
-                frozenset(a[7]),
+                _names(a[7]),
                 a[8],
                 a[9],
             )
@@ -157,7 +166,7 @@ def _decode(text: str) -> SubjectFacts:
             Consent(
                 c[0],
                 sid,
-                ConsentScope(c[1], c[2], frozenset(c[3])),
+                ConsentScope(c[1], c[2], _names(c[3])),
                 _STATUSES[c[4]],
                 Evidence(c[5], c[6], c[7], c[8]),
                 c[9],
@@ -175,9 +184,9 @@ def _decode(text: str) -> SubjectFacts:
                 _KINDS[r[1]],
                 _instant(r[2]),
                 r[3],
-                frozenset(r[4]),
-                frozenset(r[5]),
-                frozenset(r[6]),
+                _names(r[4]),
+                _names(r[5]),
+                _names(r[6]),
             )
             for r in restrictions
         ),

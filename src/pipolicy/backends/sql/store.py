@@ -490,6 +490,30 @@ class _Repo:
         found = self._rows(statement, doing)
         return found[0] if found else None
 
+    def _hold(self, subject_ids: Sequence[str]) -> None:
+        """Lock these people until the unit ends, unless it holds them already; taken in
+        id order, so two writers locking overlapping sets cannot deadlock (PostgreSQL;
+        SQLite's ``BEGIN IMMEDIATE`` holds the database's write lock).
+
+        Called before the first write about a person too: a write that read no facts
+        first (a restriction a request granted, a person leaving) would otherwise hold
+        only the weak lock its insert or update takes, so two such units could both read
+        the history for the person's state row and the later commit overwrite the
+        earlier's row; and upgrading those weak locks at commit could deadlock."""
+        if self._tx._store.dialect != "postgresql":
+            return
+        ordered = sorted({sid for sid in subject_ids if sid not in self._tx.locked})
+        for start in range(0, len(ordered), _MANY):
+            chunk = ordered[start : start + _MANY]
+            stmt = (
+                sa.select(SUBJECTS.c.id)
+                .where(SUBJECTS.c.id.in_(chunk))
+                .order_by(SUBJECTS.c.id)
+                .with_for_update()
+            )
+            self._rows(stmt, "locking subjects")
+            self._tx.locked.update(chunk)
+
     def _write(
         self, statement: sa.Executable, doing: str, values: Mapping[str, Any] | None = None
     ) -> int:
@@ -560,12 +584,14 @@ class _Repo:
 class _Subjects(_Repo):
     def add(self, subject: Subject) -> None:
         self._insert(SUBJECTS, rows.subject_to_row(subject), f"subject {subject.id}")
+        self._tx.locked.add(subject.id)  # a row this unit inserted: no one else sees it yet
         self._tx.touched.add(subject.id)
         self._tx.states[subject.id] = SubjectFacts(subject, (), (), ())  # new: no records
 
     def add_many(self, subjects: list[Subject]) -> None:
         self._insert_many(SUBJECTS, [rows.subject_to_row(s) for s in subjects], "subjects")
         for s in subjects:
+            self._tx.locked.add(s.id)
             self._tx.touched.add(s.id)
             self._tx.states[s.id] = SubjectFacts(s, (), (), ())
 
@@ -581,22 +607,8 @@ class _Subjects(_Repo):
         return found
 
     def lock(self, subject_ids: list[str]) -> None:
-        """Hold these subjects' locks until the unit ends, taken in id order so two
-        writers locking overlapping sets cannot deadlock. SQLite's ``BEGIN IMMEDIATE``
-        already holds the database's write lock."""
-        if self._tx._store.dialect != "postgresql":
-            return
-        ordered = sorted(subject_ids)
-        for start in range(0, len(ordered), _MANY):
-            chunk = ordered[start : start + _MANY]
-            stmt = (
-                sa.select(SUBJECTS.c.id)
-                .where(SUBJECTS.c.id.in_(chunk))
-                .order_by(SUBJECTS.c.id)
-                .with_for_update()
-            )
-            self._rows(stmt, "locking subjects")
-            self._tx.locked.update(chunk)
+        """Hold these subjects' locks until the unit ends (see ``_hold``)."""
+        self._hold(subject_ids)
 
     def get(self, subject_id: str) -> Subject | None:
         row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.id == subject_id), "reading a subject")
@@ -616,6 +628,7 @@ class _Subjects(_Repo):
         return [r["id"] for r in self._rows(stmt, "reading a page of subjects")]
 
     def mark_left(self, subject_id: str, at: datetime) -> None:
+        self._hold([subject_id])
         values: dict[str, Any] = {}
         rows.put_instant(values, "left_at", at)
         stmt = SUBJECTS.update().where(SUBJECTS.c.id == subject_id).values(values)
@@ -626,10 +639,12 @@ class _Subjects(_Repo):
 
 class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
+        self._hold([consent.subject_id])
         self._insert(CONSENTS, rows.consent_to_row(consent), f"consent {consent.id}")
         self._tx.wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
     def add_many(self, consents: list[Consent]) -> None:
+        self._hold([c.subject_id for c in consents])
         self._insert_many(CONSENTS, [rows.consent_to_row(c) for c in consents], "consents")
         for c in consents:
             self._tx.wrote(c.subject_id, functools.partial(with_consent, consent=c))
@@ -648,6 +663,7 @@ class _Consents(_Repo):
         return self._scan(CONSENTS, CONSENTS.c.row, rows.consent_from_row)
 
     def update(self, consent: Consent) -> None:
+        self._hold([consent.subject_id])
         values = rows.consent_to_row(consent)
         self._update_versioned(CONSENTS, consent.id, consent.version, values, "consent")
         self._tx.wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
@@ -655,6 +671,7 @@ class _Consents(_Repo):
 
 class _Acquisitions(_Repo):
     def add(self, acquisition: Acquisition) -> None:
+        self._hold([acquisition.subject_id])
         self._insert(
             ACQUISITIONS, rows.acquisition_to_row(acquisition), f"acquisition {acquisition.id}"
         )
@@ -691,6 +708,7 @@ class _Provisions(_Repo):
 
 class _Restrictions(_Repo):
     def add(self, restriction: Restriction) -> None:
+        self._hold([restriction.subject_id])
         self._insert(
             RESTRICTIONS, rows.restriction_to_row(restriction), f"restriction {restriction.id}"
         )
@@ -1143,7 +1161,12 @@ class SqlUnitOfWork:
         for start in range(0, len(touched), _MANY):
             chunk = touched[start : start + _MANY]
             found = {sid: self._tx.states[sid] for sid in chunk if sid in self._tx.states}
-            history = self._facts_many_read([sid for sid in chunk if sid not in found])
+            unread = [sid for sid in chunk if sid not in found]
+            # Every write about a person took their lock first (``_Repo._hold``), so
+            # this read sees every write committed before and none can commit until
+            # this unit does; a person touched some other way is locked here.
+            self.subjects.lock(unread)
+            history = self._facts_many_read(unread)
             found.update({sid: compact(f) for sid, f in history.items()})
             values = [
                 {"subject_id": sid, "version": 1, "format": state.FORMAT, "state": state.encode(f)}
@@ -1611,7 +1634,10 @@ class SqlStore:
     # -- schema ------------------------------------------------------------------------
 
     def upgrade(self, revision: str = "head") -> None:
-        """Run the migrations up to ``revision``; safe while other processes use the store."""
+        """Run the migrations up to ``revision``; safe while other processes use the store,
+        but from revision 0009 on, no process of an earlier pipolicy may write to it any
+        more: those write the history without the state rows checks read (stop them
+        first, then ``rebuild_states``; docs/adapters.md)."""
         from pipolicy.backends.sql.migrate import run_upgrade
 
         with self._exclusive() as conn:
@@ -1622,7 +1648,8 @@ class SqlStore:
         transaction; the number of people. The state is derived (``pipolicy db
         rebuild-state``): decisions are the same before and after. Run it after upgrading
         to revision 0009 so every person has a row, or after anyone wrote to the history
-        tables other than through pipolicy."""
+        tables other than through pipolicy (a process of a version before 0009 among
+        them)."""
         done, after = 0, None
         while True:
             with self.unit_of_work() as uow:
