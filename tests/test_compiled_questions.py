@@ -7,6 +7,8 @@ giving exactly what validating anew would.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 
 import pipolicy as pp
@@ -46,6 +48,12 @@ def test_r_use_1_bad_names_still_raise_after_the_good_question_was_compiled(
         engine.check_use(pp.Ref("user-1"), purpose="service", items=[["email"]])  # type: ignore[list-item]
     with pytest.raises(pp.UnknownItem):
         engine.check_provision(pp.Ref("user-1"), recipient="partner", items={"nope"})
+    # More names than a question may hold, however few distinct: refused as when cold.
+    for too_many in (["email"] * 1001, ("email",) * 1001):
+        with pytest.raises(pp.InvalidInput, match="too many names"):
+            engine.check_use(pp.Ref("user-1"), purpose="service", items=too_many)
+        with pytest.raises(pp.InvalidInput, match="too many names"):
+            engine.check_provision(pp.Ref("user-1"), recipient="partner", items=too_many)
 
 
 def test_r_use_1_questions_with_an_actor_or_exemption_are_never_shared(
@@ -129,3 +137,14 @@ def test_names_that_take_the_fast_path_come_back_unchanged() -> None:
 
     for good in ("user-1", "x" * 200, "ユーザー", Named("sub")):
         assert name(good, "subject") == good
+
+
+def test_r_sec_3_a_reason_keeps_its_own_copy_of_the_parameters_it_was_given() -> None:
+    """Decisions share reasons (and decisions); a read-only view of a dict its maker
+    keeps would let the maker change every decision holding it."""
+    backing: dict[str, tuple[str, ...]] = {"items": ("email",)}
+    reason = pp.Reason("items_not_acquired", MappingProxyType(backing))
+    backing["items"] = ("address", "name")
+    assert dict(reason.params) == {"items": ("email",)}
+    with pytest.raises(TypeError):
+        reason.params["items"] = ("name",)  # type: ignore[index]

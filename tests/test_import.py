@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -129,6 +130,31 @@ def test_r_con_1_a_row_renewing_one_earlier_in_its_batch_records_both(engine: pp
     events = [e.kind for e in engine.audit_events() if e.subject_id == subject.id]
     assert events.count("consent.given") == 3 and events.count("consent.expired") == 2
     assert engine.verify_audit().ok
+
+
+def test_r_con_1_an_import_compares_expiries_as_instants_in_a_repeated_hour(
+    engine: pp.Engine,
+) -> None:
+    """In the hour a daylight-saving change repeats, the second 01:30 is an hour after
+    the first, though Python compares two times in one zone by the clock: an import
+    takes an expiry at its fixed offset, as ``grant_consent`` does, so the later one
+    renews the earlier."""
+    new_york = ZoneInfo("America/New_York")
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=new_york, fold=0)
+    second = datetime(2026, 11, 1, 1, 30, tzinfo=new_york, fold=1)
+    assert second.astimezone(timezone.utc) - first.astimezone(timezone.utc) == timedelta(hours=1)
+    engine.import_consents([pp.ConsentImport("u", purpose="newsletter", expires=first)])
+    report = engine.import_consents([pp.ConsentImport("u", purpose="newsletter", expires=second)])
+    assert (report.recorded, report.already_in_force) == (1, 0)
+    subject = engine.find_subject("u")
+    assert subject is not None
+    given = [c for c in engine.consents(subject) if c.status is pp.ConsentStatus.GIVEN]
+    expires = given[0].expires_at if len(given) == 1 else None
+    # (in UTC: Python never finds an ambiguous time equal to one in another zone)
+    assert expires is not None and expires.astimezone(timezone.utc) == second.astimezone(
+        timezone.utc
+    )
+    assert isinstance(expires.tzinfo, timezone)  # a fixed offset
 
 
 def test_a_bad_row_stops_the_import_before_its_batch_writes_anything(engine: pp.Engine) -> None:

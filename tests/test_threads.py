@@ -7,6 +7,7 @@ audit log verifies afterwards."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,43 @@ def test_one_engine_serves_forty_threads(where: str, tmp_path: Path) -> None:
         assert answers == [True] * THREADS
         assert engine.verify_audit().ok
         assert len(list(engine.audit_events())) == THREADS * 2 + THREADS // 2
+
+
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_a_thread_looking_people_up_never_deadlocks_with_one_registering_them(
+    where: str, tmp_path: Path
+) -> None:
+    """A lookup reads a repository without the store's lock and takes it while making
+    the repository; a writer holds that lock when it makes one. Made under a lock that
+    every unit shared (functools.cached_property before Python 3.12), the two waited
+    for each other within milliseconds on the memory store."""
+    if where == "sqlite":
+        pytest.importorskip("sqlalchemy")
+    store = "memory://" if where == "memory" else f"sqlite:///{tmp_path / 'pi.db'}"
+    rounds = 20000 if where == "memory" else 300
+    failures: list[BaseException] = []
+    with pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START)) as engine:
+
+        def register() -> None:
+            try:
+                for n in range(rounds):
+                    engine.register_subject(f"w{n}", category="customer")
+            except BaseException as e:
+                failures.append(e)
+
+        def look_up() -> None:
+            try:
+                for n in range(rounds):
+                    engine.find_subject(f"w{n}")
+            except BaseException as e:
+                failures.append(e)
+
+        threads = [threading.Thread(target=f, daemon=True) for f in (register, look_up)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 30
+        for t in threads:
+            t.join(max(0.0, deadline - time.monotonic()))
+        assert not any(t.is_alive() for t in threads), "the two threads wait for each other"
+        assert failures == []
+        assert engine.find_subject(f"w{rounds - 1}") is not None

@@ -41,7 +41,16 @@ from pipolicy.domain.audit import (
     verify_log,
 )
 from pipolicy.domain.binding import Bindings, Record, compare
-from pipolicy.domain.checks import clean_text, flag, member, moment, name, names, statement
+from pipolicy.domain.checks import (
+    MAX_NAMES,
+    clean_text,
+    flag,
+    member,
+    moment,
+    name,
+    names,
+    statement,
+)
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
@@ -103,8 +112,12 @@ def _question_key(
     kind: str, name: object, items: object, *rest: object
 ) -> tuple[object, ...] | None:
     """The key a validated question is kept under, or None where the arguments are not
-    plainly a name and a collection of hashable names (then they are validated anew)."""
+    plainly a name and a collection of at most MAX_NAMES hashable names (then they are
+    validated anew, so a list of a thousand and one names is refused however few
+    distinct names it holds, as on the first asking)."""
     if type(name) is not str or type(items) not in _NAME_COLLECTIONS:
+        return None
+    if len(items) > MAX_NAMES:  # type: ignore[arg-type]
         return None
     try:
         return (kind, name, frozenset(items), *rest)  # type: ignore[call-overload]
@@ -1041,6 +1054,9 @@ class Engine:
         :meth:`check_use` would, with a note of the check's position); each person's
         facts are read once, all of them in one round trip where the store can. An
         unknown subject raises :class:`SubjectNotFound` and answers nothing.
+
+        Each answer is the person's at a moment during the call, not one moment for
+        all: a write about several people committing meanwhile may show for some only.
         """
         return self._decide_many(
             _each(checks, UseCheck, "check_use_many"),

@@ -106,7 +106,11 @@ def import_consents(
             if not isinstance(row.evidence, Evidence):
                 raise InvalidInput("evidence must be a pp.Evidence")
             if row.expires is not None:
-                moment(row.expires, "expires")
+                # As grant_consent takes it: a fixed offset, so two instants in a zone's
+                # repeated hour compare as instants, not by their wall-clock time.
+                expires = moment(row.expires, "expires")
+                if expires is not row.expires:
+                    row = attrs.evolve(row, expires=expires)
             key = (row.purpose, row.recipient, row.items)
             if key not in scopes:
                 scopes[key] = engine._scope(row.purpose, row.recipient, row.items)

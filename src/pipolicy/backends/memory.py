@@ -15,7 +15,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from functools import cached_property
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -37,6 +36,7 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import ConcurrencyConflict, StorageError, SubjectNotFound
+from pipolicy.storage.lazy import made_when_used
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
 
 __all__ = ["MemoryStore"]
@@ -115,7 +115,8 @@ class _State:
         self.audit_by_subject: defaultdict[str, list[_Packed]] = defaultdict(list)
         # Each person's compiled state (domain/facts.py ``compact``), an immutable value
         # replaced whole when a unit that wrote about them commits: a check reads it
-        # without taking the store's lock, and never sees a unit's writes half done.
+        # without taking the store's lock, and never sees a unit's writes about one
+        # person half done (across people, a batch of checks may see a commit partly).
         self.compiled: dict[str, SubjectFacts] = {}
 
 
@@ -334,7 +335,9 @@ class _Audit(_Repo):
 
 
 class MemoryUnitOfWork:
-    # Repositories are built on first use: a read-only check touches none of them.
+    # Repositories are built on first use: a read-only check touches none of them (and
+    # made_when_used, not functools.cached_property, whose lock could deadlock with the
+    # store's before Python 3.12: storage/lazy.py).
 
     def __init__(self, store: MemoryStore, *, lazy: bool = False) -> None:
         self._store = store
@@ -353,37 +356,37 @@ class MemoryUnitOfWork:
             self._store._lock.acquire()
             self._held = True
 
-    @cached_property
+    @made_when_used
     def subjects(self) -> _Subjects:
         self._lock()
         return _Subjects(self._state, self._undo, self._touched)
 
-    @cached_property
+    @made_when_used
     def consents(self) -> _Consents:
         self._lock()
         return _Consents(self._state, self._undo, self._touched)
 
-    @cached_property
+    @made_when_used
     def acquisitions(self) -> _Acquisitions:
         self._lock()
         return _Acquisitions(self._state, self._undo, self._touched)
 
-    @cached_property
+    @made_when_used
     def provisions(self) -> _Provisions:
         self._lock()
         return _Provisions(self._state, self._undo, self._touched)
 
-    @cached_property
+    @made_when_used
     def restrictions(self) -> _Restrictions:
         self._lock()
         return _Restrictions(self._state, self._undo, self._touched)
 
-    @cached_property
+    @made_when_used
     def requests(self) -> _Requests:
         self._lock()
         return _Requests(self._state, self._undo, self._touched)
 
-    @cached_property
+    @made_when_used
     def audit(self) -> _Audit:
         self._lock()
         return _Audit(self._state, self._undo, self._touched)

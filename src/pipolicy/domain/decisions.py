@@ -21,8 +21,10 @@ Params: TypeAlias = Mapping[str, str | tuple[str, ...]]
 
 
 def _read_only(params: Params) -> Params:
-    """A reason's parameters, read-only: the rules share one reason between decisions."""
-    return params if isinstance(params, MappingProxyType) else MappingProxyType(dict(params))
+    """A reason's parameters, read-only: the rules share one reason between decisions.
+    Always a copy: a ``MappingProxyType`` given is only a view of a dict its maker can
+    still change (a reason is built once and cached, so the copy costs a check nothing)."""
+    return MappingProxyType(dict(params))
 
 
 def _shown(params: Params) -> str:

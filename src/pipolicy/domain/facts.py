@@ -59,6 +59,12 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     state gives the decisions the history gives, and a person acquired from at every
     login costs a check what a person acquired from once does. Derived, so stores may
     keep it (updated with each write) and rebuild it from the history at any time.
+
+    The decisions are the history's for any moment from the person's latest write on,
+    which is every moment a check asks about while the clock goes forward. A clock set
+    back before a consent ended would find it in force in the history and not here:
+    the state then denies where the history allows, never the other way round (it only
+    leaves consents out).
     """
     latest: dict[tuple[object, ...], Acquisition] = {}
     for a in facts.acquisitions:

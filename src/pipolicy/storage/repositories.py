@@ -166,7 +166,9 @@ class UnitOfWork(Protocol):
         still given, the latest of alike acquisitions), best kept per person and rewritten
         with each write, so a check costs the same whatever the person's history. It
         must reflect this unit's own writes. Returning the whole history is correct too,
-        only slower: the rules decide the same on both.
+        only slower: the rules decide the same on both, for any moment from the person's
+        latest write on (a clock set back before a consent ended finds it only in the
+        history; see ``compact``).
         """
         ...
 
