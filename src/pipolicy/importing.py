@@ -89,7 +89,10 @@ def import_consents(
     the import in the log (``"legacy-crm-2026-11"``). Returns the totals.
 
     Raises :class:`InvalidInput` naming the first bad row (by its number, from 1, never
-    its values); the batches before it are recorded, the rest not.
+    its values); the batches before it are recorded, the rest not. A
+    :class:`StorageError` stops the import the same way: its "nothing was kept" means
+    the batch it happened in; the batches before it are kept, and running the import
+    again records only what is missing.
     """
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise InvalidInput("batch_size must be a positive integer")

@@ -63,8 +63,9 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     The decisions are the history's for any moment from the person's latest write on,
     which is every moment a check asks about while the clock goes forward. A clock set
     back before a consent ended would find it in force in the history and not here:
-    the state then denies where the history allows, never the other way round (it only
-    leaves consents out).
+    the state then denies where the history allows, never the other way round (it leaves
+    out only consents no longer given and acquisitions alike to a later one, and the
+    rules allow more only with more of either).
     """
     latest: dict[tuple[object, ...], Acquisition] = {}
     for a in facts.acquisitions:
