@@ -1051,13 +1051,8 @@ class SqlUnitOfWork:
             except sqlite3.Error as e:
                 _driver_failure(e, "reading the check cache")
         self._tx.conn()
-        if not self._tx.read_only and self._store.dialect == "postgresql":
-            lock = sa.select(SUBJECTS.c.id).where(SUBJECTS.c.id == subject_id).with_for_update()
-            self._tx.run(
-                lambda c: c.execute(lock, execution_options=self._tx.options),
-                "locking the subject",
-            )
-            self._tx.locked.add(subject_id)
+        if not self._tx.read_only:
+            self.subjects._hold([subject_id])  # PostgreSQL; at most once a unit
         if not ended_consents:
             return self._state(subject_id)
         return self._facts_read(_facts_query(True), {"sid": subject_id})
