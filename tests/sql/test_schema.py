@@ -311,3 +311,22 @@ def test_sqlite_refuses_a_schema() -> None:
         SqlStore("sqlite:///:memory:?schema=pipolicy")
     with pytest.raises(pp.InvalidInput, match="PostgreSQL setting"):
         SqlStore(sa.create_engine("sqlite://"), schema="pipolicy")
+
+
+def test_r_con_2_a_withdrawal_made_in_sql_in_pipolicys_schema_takes_effect(
+    postgres_admin: sa.Engine, app_engine: sa.Engine, schema: str
+) -> None:
+    """The triggers that mark a person's state stale find the state table in pipolicy's
+    schema, though the connection writing (the application's) searches its own."""
+    upgrade(app_engine, schema=schema)
+    engine = _engine(SqlStore(app_engine, schema=schema))
+    s = engine.register_subject("1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+    assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    with app_engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE \"{schema}\".pipolicy_consents SET status = 'withdrawn'")
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    with postgres_admin.connect() as conn:
+        found = conn.exec_driver_sql(f'SELECT format FROM "{schema}".pipolicy_subject_states')
+        assert list(found.scalars()) == [0]

@@ -1632,10 +1632,11 @@ class SqlStore:
     # -- schema ------------------------------------------------------------------------
 
     def upgrade(self, revision: str = "head") -> None:
-        """Run the migrations up to ``revision``; safe while other processes use the store,
-        but from revision 0009 on, no process of an earlier pipolicy may write to it any
-        more: those write the history without the state rows checks read (stop them
-        first, then ``rebuild_states``; docs/adapters.md)."""
+        """Run the migrations up to ``revision``; safe while other processes use the store.
+        An earlier pipolicy's writes (it keeps no state rows) mark the person's state
+        stale from revision 0010 on, so checks read them from the history; the upgrade to
+        0010 marks every row so. ``rebuild_states`` afterwards gives everyone a current
+        row again (docs/adapters.md)."""
         from pipolicy.backends.sql.migrate import run_upgrade
 
         with self._exclusive() as conn:
@@ -1645,9 +1646,10 @@ class SqlStore:
         """Rewrite every person's compiled state from the history, a page of people per
         transaction; the number of people. The state is derived (``pipolicy db
         rebuild-state``): decisions are the same before and after. Run it after upgrading
-        to revision 0009 so every person has a row, or after anyone wrote to the history
-        tables other than through pipolicy (a process of a version before 0009 among
-        them)."""
+        (until then people without a current row are read from the history), or after
+        anything other than pipolicy wrote to the history tables: the schema's triggers
+        marked those people's rows stale (revision 0010), so their checks read the
+        history until then."""
         done, after = 0, None
         while True:
             with self.unit_of_work() as uow:

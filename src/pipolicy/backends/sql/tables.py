@@ -294,7 +294,11 @@ SUBJECT_STATES = sa.Table(
     # narrow row rewritten in the transaction of every write about the person, so a
     # check reads one row by primary key whatever the history. Derived from the tables
     # above and rebuilt from them by ``pipolicy db rebuild-state``; a person without a
-    # row (or with a row of another ``format``) is read from the history instead.
+    # row (or with a row of another ``format``) is read from the history instead. Since
+    # revision 0010, triggers on the four tables a state is compiled from set ``format``
+    # to 0 (stale, read by no version) on every write to them; pipolicy's own writes
+    # then rewrite the row in the same transaction, so only writes made some other way
+    # (an earlier version's, a DBA's) leave it stale.
     sa.Column("subject_id", sa.Text(), sa.ForeignKey("pipolicy_subjects.id"), primary_key=True),
     sa.Column("version", sa.BigInteger(), nullable=False),
     sa.Column("format", sa.Integer(), nullable=False),

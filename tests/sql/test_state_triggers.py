@@ -1,0 +1,188 @@
+"""Writes to the history that pipolicy did not make (revision 0010's triggers).
+
+A check reads a person's compiled state row, which pipolicy rewrites in the transaction
+of each of its own writes. Here the history is written some other way: by a DBA's SQL,
+or by a process of a pipolicy before revision 0009 (which wrote no state rows; played
+by turning the state write off). The next check must answer from the history, on every
+database, and pipolicy's next write must make the row current again.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+import attrs
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+import pipolicy as pp
+from pipolicy.backends.sql import SqlStore, rows
+from pipolicy.backends.sql.migrate import alembic_config
+from pipolicy.backends.sql.store import SqlUnitOfWork
+from pipolicy.backends.sql.tables import RESTRICTIONS
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.testing import CONTRACT_START, contract_policy
+
+
+def _migration() -> ModuleType:
+    return importlib.import_module(
+        "pipolicy.backends.sql.migrations.versions.0010_state_rows_follow_the_history"
+    )
+
+
+@pytest.fixture
+def engine(sql_store: SqlStore) -> pp.Engine:
+    """A person who may be emailed for the service and the newsletter."""
+    engine = pp.Engine(contract_policy(), store=sql_store, clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("user-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+    return engine
+
+
+def _answers(engine: pp.Engine) -> dict[str, bool]:
+    """May user-1's email be used for each purpose? Asked by ref, by id and in a batch
+    (each reads the state its own way); the three must agree."""
+    s = engine.find_subject("user-1")
+    assert s is not None
+    purposes = ("service", "newsletter")
+    by_ref = [engine.check_use(pp.Ref("user-1"), purpose=p, items={"email"}) for p in purposes]
+    by_id = [engine.check_use(s, purpose=p, items={"email"}) for p in purposes]
+    many = engine.check_use_many([pp.UseCheck(s, p, {"email"}) for p in purposes])
+    assert by_ref == by_id == many
+    return {p: d.allowed for p, d in zip(purposes, by_ref, strict=True)}
+
+
+def _formats(store: SqlStore) -> list[int]:
+    with store.engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT format FROM pipolicy_subject_states")).scalars())
+
+
+def _downgrade_to_0009(store: SqlStore) -> None:
+    with store._exclusive() as conn:
+        command.downgrade(alembic_config(conn, store.schema), "0009")
+
+
+def _sql(store: SqlStore, statement: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(sa.text(statement))
+
+
+def test_r_con_2_a_withdrawal_made_in_sql_takes_effect_at_the_next_check(
+    engine: pp.Engine,
+) -> None:
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    assert _answers(engine) == {"service": True, "newsletter": True}
+    _sql(store, "UPDATE pipolicy_consents SET status = 'withdrawn'")
+    assert _answers(engine) == {"service": True, "newsletter": False}
+    assert _formats(store) == [_migration().STALE]
+    # pipolicy's next write about the person compiles their row again, from the history.
+    engine.grant_consent(pp.Ref("user-1"), purpose="newsletter")
+    assert _answers(engine) == {"service": True, "newsletter": True}
+    assert _formats(store) != [_migration().STALE]
+
+
+def test_r_use_4_a_consent_deleted_in_sql_no_longer_allows_use(engine: pp.Engine) -> None:
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    _sql(store, "DELETE FROM pipolicy_consents")
+    assert _answers(engine) == {"service": True, "newsletter": False}
+
+
+def test_r_req_7_a_restriction_inserted_in_sql_denies_use(engine: pp.Engine) -> None:
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    s = engine.find_subject("user-1")
+    assert s is not None
+    suspended = Restriction("r-1", s.id, RestrictionKind.SUSPEND_USE, CONTRACT_START)
+    with store.engine.begin() as conn:
+        conn.execute(sa.insert(RESTRICTIONS), [rows.restriction_to_row(suspended)])
+    assert _answers(engine) == {"service": False, "newsletter": False}
+    with store.engine.begin() as conn:
+        conn.execute(sa.delete(RESTRICTIONS))
+    assert _answers(engine) == {"service": True, "newsletter": True}
+
+
+def test_r_use_4_writes_by_a_pipolicy_that_kept_no_state_rows_are_seen(
+    engine: pp.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process of a pipolicy before revision 0009 keeps writing while this one
+    checks: its withdrawals and acquisitions show at the next check."""
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    s = pp.Ref("user-1")
+    with monkeypatch.context() as old:
+        old.setattr(SqlUnitOfWork, "_write_states", lambda self: None)
+        engine.withdraw_consent(s, purpose="newsletter")
+    assert _answers(engine) == {"service": True, "newsletter": False}
+    engine.grant_consent(s, purpose="newsletter")  # this version: the row is current
+    assert _answers(engine) == {"service": True, "newsletter": True}
+    # An item acquired for the service: now it may be used for it.
+    assert not engine.check_use(s, purpose="service", items={"name"}).allowed
+    with monkeypatch.context() as old:
+        old.setattr(SqlUnitOfWork, "_write_states", lambda self: None)
+        engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+    assert engine.check_use(s, purpose="service", items={"name"}).allowed
+
+
+def test_r_use_9_a_person_recategorised_in_sql_is_read_from_the_history(
+    engine: pp.Engine,
+) -> None:
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    policy = engine.policy
+    service = attrs.evolve(policy.purposes["service"], categories={"customer"})
+    only_customers = attrs.evolve(
+        policy,
+        purposes={**policy.purposes, "service": service},
+        categories={"customer", "applicant"},
+    )
+    checks = pp.Engine(only_customers, store=store, clock=engine.clock)
+    assert checks.check_use(pp.Ref("user-1"), purpose="service", items={"email"}).allowed
+    _sql(store, "UPDATE pipolicy_subjects SET category = 'applicant'")
+    assert not checks.check_use(pp.Ref("user-1"), purpose="service", items={"email"}).allowed
+
+
+def test_the_triggers_are_there_at_head_and_go_with_a_downgrade(sql_store: SqlStore) -> None:
+    """A later migration that rebuilds one of these tables (SQLite's batch mode drops a
+    table's triggers with it) must create them again: this notices if it does not."""
+    migration = _migration()
+    if sql_store.dialect == "postgresql":
+        expected = {name for name, _, _ in migration._postgres_triggers()}
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'pipolicy%'"
+    else:
+        expected = {name for name, _ in migration._sqlite_triggers()}
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+
+    def triggers() -> set[str]:
+        with sql_store.engine.connect() as conn:
+            return set(conn.execute(sa.text(query)).scalars())
+
+    assert triggers() == expected
+    assert len(expected) == (4 if sql_store.dialect == "postgresql" else 10)
+    _downgrade_to_0009(sql_store)
+    assert triggers() == set()
+    sql_store.upgrade()
+    assert triggers() == expected
+
+
+def test_r_use_4_the_upgrade_to_0010_marks_every_row_stale_until_rebuilt(
+    engine: pp.Engine,
+) -> None:
+    """Before 0010 an earlier pipolicy could have written without any trigger noticing:
+    the upgrade cannot tell, so every row is read from the history until rebuilt."""
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    before = _answers(engine)
+    stale = _migration().STALE
+    _downgrade_to_0009(store)
+    assert stale not in _formats(store)
+    store.upgrade()
+    assert _formats(store) == [stale]
+    assert _answers(engine) == before
+    store.rebuild_states()
+    assert stale not in _formats(store)
+    assert _answers(engine) == before
