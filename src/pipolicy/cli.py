@@ -239,7 +239,7 @@ def _existing(url: str) -> str:
 
 
 def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
-    from pipolicy.backends.sql import upgrade
+    from pipolicy.backends.sql import SqlStore, upgrade
     from pipolicy.backends.sql.migrate import upgrade_sql
 
     if sql:
@@ -247,7 +247,22 @@ def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
         return 0
     upgrade(url)
     print(f"{redact_url(url)}: schema is at the latest revision", file=out)
+    store = SqlStore(url, upgrade=False)
+    try:
+        _say_states_to_rebuild(store.states_to_rebuild(), out)
+    finally:
+        store.close()
     return 0
+
+
+def _say_states_to_rebuild(behind: int, out: TextIO) -> None:
+    """Say how many people checks read from the history, if any, and what to run."""
+    if behind:
+        print(
+            f"{behind:,} people have no current compiled state, so checks read their "
+            "history: run `pipolicy db rebuild-state URL`",
+            file=out,
+        )
 
 
 def _db_rebuild_state(url: str, out: TextIO) -> int:
@@ -265,14 +280,16 @@ def _db_rebuild_state(url: str, out: TextIO) -> int:
 def _db_current(url: str, out: TextIO) -> int:
     from pipolicy.backends.sql import SqlStore, head_revision
 
+    head = head_revision()
     store = SqlStore(_existing(url), upgrade=False)
     try:
         current = store.revision()
+        behind = store.states_to_rebuild() if current == head else 0
     finally:
         store.close()
-    head = head_revision()
     state = "latest" if current == head else f"this pipolicy needs {head}"
     print(f"{redact_url(url)}: revision {current or 'none (empty)'} ({state})", file=out)
+    _say_states_to_rebuild(behind, out)
     return 0 if current == head else 1
 
 

@@ -96,8 +96,15 @@ def test_r_use_1_db_rebuild_state_rewrites_every_persons_state(tmp_path: Path) -
     with store.engine.begin() as conn:  # as after upgrading to 0009: no rows yet
         conn.execute(sa.text("DELETE FROM pipolicy_subject_states"))
     engine.close()
+    for command in ("current", "upgrade"):  # the operator is told what to run
+        code, text = run("db", command, url)
+        assert code == 0 and "3 people have no current compiled state" in text, command
+        assert "pipolicy db rebuild-state URL" in text
     code, text = run("db", "rebuild-state", url)
     assert code == 0 and "3 people" in text
+    for command in ("current", "upgrade"):
+        code, text = run("db", command, url)
+        assert code == 0 and "compiled state" not in text, command
     check = SqlStore(url)
     with check.engine.connect() as conn:
         ids = set(conn.execute(sa.text("SELECT subject_id FROM pipolicy_subject_states")).scalars())

@@ -85,6 +85,23 @@ def test_r_con_2_a_withdrawal_made_in_sql_takes_effect_at_the_next_check(
     assert _formats(store) != [_migration().STALE]
 
 
+def test_states_to_rebuild_counts_the_people_checks_read_from_the_history(
+    engine: pp.Engine,
+) -> None:
+    store = engine.store
+    assert isinstance(store, SqlStore)
+    engine.register_subject("user-2", category="customer")
+    assert store.states_to_rebuild() == 0
+    _sql(store, "UPDATE pipolicy_consents SET status = 'withdrawn'")  # user-1's, stale
+    assert store.states_to_rebuild() == 1
+    _sql(store, "DELETE FROM pipolicy_subject_states WHERE format = 2")  # user-2's, gone
+    assert store.states_to_rebuild() == 2
+    assert store.rebuild_states() == 2
+    assert store.states_to_rebuild() == 0
+    _sql(store, "UPDATE pipolicy_subject_states SET format = 1")  # an earlier format
+    assert store.states_to_rebuild() == 2
+
+
 def test_r_use_4_a_consent_deleted_in_sql_no_longer_allows_use(engine: pp.Engine) -> None:
     store = engine.store
     assert isinstance(store, SqlStore)

@@ -1177,6 +1177,13 @@ class SqlUnitOfWork:
                 )
         self._tx.touched.clear()
 
+    def _count(self, statement: sa.Select[Any]) -> Any:
+        self._tx.conn()
+        return self._tx.run(
+            lambda c: c.execute(statement, execution_options=self._tx.options).scalar_one(),
+            "counting subjects' states",
+        )
+
     def rewrite_states(self, subject_ids: list[str]) -> None:
         """Rewrite these people's compiled states from the history when this unit
         commits, under their locks (what ``SqlStore.rebuild_states`` does a page at a time)."""
@@ -1660,6 +1667,19 @@ class SqlStore:
             if len(ids) < _MANY:
                 return done
             after = ids[-1]
+
+    def states_to_rebuild(self) -> int:
+        """How many people have no state row in this version's format: none yet, one
+        marked stale by a write pipolicy did not make (revision 0010's triggers, and the
+        upgrade to it), or one in an earlier format. Their checks read the history (or
+        the older format) until ``rebuild_states``, which brings this to 0, or their next
+        write. A row damaged in place is not counted: only reading it tells."""
+        current = sa.exists().where(
+            SUBJECT_STATES.c.subject_id == SUBJECTS.c.id, SUBJECT_STATES.c.format == state.FORMAT
+        )
+        count = sa.select(sa.func.count()).select_from(SUBJECTS).where(~current)
+        with self.unit_of_work(read_only=True) as uow:
+            return int(uow._count(count))
 
     def revision(self) -> str | None:
         """The schema's current migration revision, or None for an empty database."""
