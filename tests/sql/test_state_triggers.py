@@ -10,7 +10,11 @@ database, and pipolicy's next write must make the row current again.
 from __future__ import annotations
 
 import importlib
+import sqlite3
+import threading
+import time
 from types import ModuleType
+from typing import Any
 
 import attrs
 import pytest
@@ -53,6 +57,16 @@ def _answers(engine: pp.Engine) -> dict[str, bool]:
     many = engine.check_use_many([pp.UseCheck(s, p, {"email"}) for p in purposes])
     assert by_ref == by_id == many
     return {p: d.allowed for p, d in zip(purposes, by_ref, strict=True)}
+
+
+def _only_customers(policy: pp.Policy) -> pp.Policy:
+    """``policy`` with the service for customers only (of customers and applicants)."""
+    service = attrs.evolve(policy.purposes["service"], categories={"customer"})
+    return attrs.evolve(
+        policy,
+        purposes={**policy.purposes, "service": service},
+        categories={"customer", "applicant"},
+    )
 
 
 def _formats(store: SqlStore) -> list[int]:
@@ -150,14 +164,7 @@ def test_r_use_9_a_person_recategorised_in_sql_is_read_from_the_history(
 ) -> None:
     store = engine.store
     assert isinstance(store, SqlStore)
-    policy = engine.policy
-    service = attrs.evolve(policy.purposes["service"], categories={"customer"})
-    only_customers = attrs.evolve(
-        policy,
-        purposes={**policy.purposes, "service": service},
-        categories={"customer", "applicant"},
-    )
-    checks = pp.Engine(only_customers, store=store, clock=engine.clock)
+    checks = pp.Engine(_only_customers(engine.policy), store=store, clock=engine.clock)
     assert checks.check_use(pp.Ref("user-1"), purpose="service", items={"email"}).allowed
     _sql(store, "UPDATE pipolicy_subjects SET category = 'applicant'")
     assert not checks.check_use(pp.Ref("user-1"), purpose="service", items={"email"}).allowed
@@ -169,7 +176,10 @@ def test_the_triggers_are_there_at_head_and_go_with_a_downgrade(sql_store: SqlSt
     migration = _migration()
     if sql_store.dialect == "postgresql":
         expected = {name for name, _, _ in migration._postgres_triggers()}
-        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'pipolicy%'"
+        query = (  # this store's schema only: other stores may share the database
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+        )
     else:
         expected = {name for name, _ in migration._sqlite_triggers()}
         query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
@@ -179,7 +189,7 @@ def test_the_triggers_are_there_at_head_and_go_with_a_downgrade(sql_store: SqlSt
             return set(conn.execute(sa.text(query)).scalars())
 
     assert triggers() == expected
-    assert len(expected) == (4 if sql_store.dialect == "postgresql" else 10)
+    assert len(expected) == (7 if sql_store.dialect == "postgresql" else 15)
     _downgrade_to_0009(sql_store)
     assert triggers() == set()
     sql_store.upgrade()
@@ -203,3 +213,143 @@ def test_r_use_4_the_upgrade_to_0010_marks_every_row_stale_until_rebuilt(
     store.rebuild_states()
     assert stale not in _formats(store)
     assert _answers(engine) == before
+
+
+# -- SQLite: what its shell allows ---------------------------------------------------------
+
+
+def _shell(store: SqlStore) -> sqlite3.Connection:
+    """The database file as the sqlite3 shell opens it: foreign keys off, no pipolicy."""
+    path = store.engine.url.database
+    assert path is not None
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _replace(store: SqlStore, table: str, **change: object) -> None:
+    """Write ``table``'s first row again with ``change``, by ``INSERT OR REPLACE``."""
+    shell = _shell(store)
+    columns = [c[1] for c in shell.execute(f"PRAGMA table_info({table})")]
+    first = shell.execute(f"SELECT * FROM {table}").fetchone()
+    row = {**dict(zip(columns, first, strict=True)), **change}
+    shell.execute(
+        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})",
+        [row[c] for c in columns],
+    )
+    shell.close()
+
+
+def test_r_use_9_a_person_replaced_in_the_sqlite_shell_is_read_from_the_history(
+    sqlite_url: str,
+) -> None:
+    """``INSERT OR REPLACE`` deletes the row it conflicts with without firing delete or
+    update triggers: the insert's own trigger marks the person."""
+    store = SqlStore(sqlite_url)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("user-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    checks = pp.Engine(_only_customers(engine.policy), store=store, clock=engine.clock)
+    assert checks.check_use(s, purpose="service", items={"email"}).allowed
+    _replace(store, "pipolicy_subjects", category="applicant")
+    assert not checks.check_use(s, purpose="service", items={"email"}).allowed
+    assert not checks.check_use(pp.Ref("user-1"), purpose="service", items={"email"}).allowed
+    store.close()
+
+
+def test_r_use_4_a_consent_moved_to_someone_else_by_replace_leaves_its_owner(
+    sqlite_url: str,
+) -> None:
+    store = SqlStore(sqlite_url)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    a, b = (engine.register_subject(ref, category="customer") for ref in ("a", "b"))
+    for s in (a, b):
+        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(a, purpose="newsletter")
+    _replace(store, "pipolicy_consents", subject_id=b.id)  # "it was b's, not a's"
+    assert not engine.check_use(a, purpose="newsletter", items={"email"}).allowed
+    assert engine.check_use(b, purpose="newsletter", items={"email"}).allowed
+    store.close()
+
+
+def test_r_use_4_a_person_deleted_in_the_sqlite_shell_is_not_found(sqlite_url: str) -> None:
+    """The shell does not enforce foreign keys, so the person's row can go with their
+    state row left behind: a check by id must not answer from it."""
+    store = SqlStore(sqlite_url)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("user-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+    shell = _shell(store)
+    shell.execute("DELETE FROM pipolicy_subjects")
+    shell.close()
+    for subject in (s, pp.Ref("user-1")):
+        with pytest.raises(pp.SubjectNotFound):
+            engine.check_use(subject, purpose="service", items={"email"})
+    store.close()
+
+
+# -- PostgreSQL: truncation, and outside writes racing pipolicy's writers ----------------
+
+
+@pytest.mark.postgres
+def test_r_use_4_consents_truncated_in_postgresql_no_longer_allow(postgres_url: str) -> None:
+    store = SqlStore(postgres_url, upgrade=True)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("user-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+    _sql(store, "TRUNCATE pipolicy_consents CASCADE")
+    assert _answers(engine) == {"service": True, "newsletter": False}
+    store.close()
+
+
+@pytest.mark.postgres
+def test_r_use_4_an_outside_delete_during_a_pipolicy_write_is_not_undone(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DBA deletes a consent while pipolicy is writing about the same person, after it
+    read the state it will write the row from. The DBA's trigger waits for the person's
+    lock, so the row pipolicy writes is marked stale after, not written over the delete."""
+    store = SqlStore(postgres_url, upgrade=True)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("user-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+    dba = sa.create_engine(postgres_url)
+    read_facts = SqlUnitOfWork.facts
+    outside: list[threading.Thread] = []
+
+    def delete() -> None:
+        with dba.begin() as conn:
+            conn.execute(sa.text("DELETE FROM pipolicy_consents"))
+
+    def facts(self: SqlUnitOfWork, subject_id: str, *, ended_consents: bool = True) -> Any:
+        found = read_facts(self, subject_id, ended_consents=ended_consents)
+        if not self._tx.read_only and not outside:
+            outside.append(threading.Thread(target=delete))
+            outside[0].start()
+            _until_waiting_or_done(dba, outside[0])
+        return found
+
+    monkeypatch.setattr(SqlUnitOfWork, "facts", facts)
+    engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+    monkeypatch.undo()
+    outside[0].join(timeout=10)
+    assert not outside[0].is_alive()
+    assert _answers(engine) == {"service": True, "newsletter": False}
+    dba.dispose()
+    store.close()
+
+
+def _until_waiting_or_done(dba: sa.Engine, thread: threading.Thread) -> None:
+    """Until ``thread``'s statement is waiting for a lock, or has finished."""
+    deadline = time.monotonic() + 5
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND query LIKE 'DELETE FROM pipolicy_consents%'"
+    )
+    while thread.is_alive() and time.monotonic() < deadline:
+        with dba.connect() as conn:
+            if conn.execute(query).scalar():
+                return
+        time.sleep(0.01)

@@ -8,20 +8,34 @@ A check reads a person's state row (0009), which pipolicy rewrites in the transa
 each of its own writes. Anything else that changes the history (a process of a
 pipolicy older than 0009 still running, a DBA's SQL, another tool, a partial restore)
 would leave the row saying what the history no longer says: a consent deleted by hand
-still "given". From here on the database itself keeps the row honest: a trigger on each
-table a decision reads (subjects, acquisitions, consents, restrictions) sets the
-person's row to format 0 on every insert, update or delete. Format 0 is one no
-pipolicy reads, so a check reads that person's history until pipolicy's next write
-about them (which rewrites the row in the same transaction, after the trigger) or
-``pipolicy db rebuild-state``. pipolicy's own writes pay one more indexed update each.
+still "given". From here on the database itself keeps the row honest: triggers on the
+tables a decision reads (subjects, acquisitions, consents, restrictions) set the
+person's row to format 0 whenever one of their records is inserted, changed, moved to
+someone else or deleted (and every row, on PostgreSQL, when a table is truncated).
+Format 0 is one no pipolicy reads, so a check reads that person's history until
+pipolicy's next write about them (which rewrites the row in the same transaction,
+after the trigger) or ``pipolicy db rebuild-state``. pipolicy's own writes pay one more
+indexed update each.
 
-The upgrade also marks every existing row stale: it cannot know whether an earlier
-pipolicy wrote after 0009 (before these triggers), so people are read from the history
-until ``pipolicy db rebuild-state`` (or their next write) gives them a current row.
+On PostgreSQL the trigger first locks the person's subject row, the lock every
+pipolicy writer takes before it reads what it will write the row from: an outside
+write about someone waits for pipolicy's writers about them, so none of those can
+write a row from what it read before that write. The functions name pipolicy's schema
+(the one its state table is in when this runs, found by the statement itself, so the
+offline ``--sql`` script does the same) and search nothing else.
 
-SQLite drops a table's triggers with the table: a later migration that rebuilds one of
-these tables (Alembic's batch mode) must create its triggers again
-(``tests/sql/test_migrations.py`` checks they are there at head).
+Not seen: loads that switch triggers off (``pg_restore --disable-triggers``,
+``session_replication_role = replica``): run ``pipolicy db rebuild-state`` after them.
+
+The upgrade marks every existing row stale, after creating the triggers (so writers
+running meanwhile cannot wait on it in a cycle): it cannot know whether an earlier
+pipolicy wrote after 0009, before these triggers, so people are read from the history
+until ``pipolicy db rebuild-state`` or their next write gives them a current row.
+
+SQLite drops a table's triggers with the table, and refuses to rebuild the state table
+while triggers name it: a later migration that rebuilds one of these five tables
+(Alembic's batch mode) must drop and create these triggers around it
+(``tests/sql/test_state_triggers.py`` checks they are all there at head).
 """
 
 from __future__ import annotations
@@ -36,82 +50,133 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 STATES = "pipolicy_subject_states"
+SUBJECTS = "pipolicy_subjects"
 STALE = 0  # a format no pipolicy reads: the person is read from the history
-# The tables a person's state is compiled from, and the column naming the person.
-FACT_TABLES = {
-    "pipolicy_acquisitions": "subject_id",
-    "pipolicy_consents": "subject_id",
-    "pipolicy_restrictions": "subject_id",
-}
-SUBJECTS = "pipolicy_subjects"  # its rows are people: only an update can change a state
+FACT_TABLES = ("pipolicy_acquisitions", "pipolicy_consents", "pipolicy_restrictions")
 
 
-def _stale(person: str) -> str:
-    return f"UPDATE {STATES} SET format = {STALE} WHERE subject_id = {person};"
+# -- SQLite ------------------------------------------------------------------------------
+
+
+def _mark(people: str) -> str:
+    # A row already stale is left alone: a unit writing many records about one person
+    # changes their row once.
+    return (
+        f"UPDATE {STATES} SET format = {STALE} "
+        f"WHERE subject_id IN ({people}) AND format <> {STALE};"
+    )
 
 
 def _sqlite_triggers() -> list[tuple[str, str]]:
-    """(name, statement) of every trigger, SQLite: one per table and operation."""
+    """(name, statement) of every trigger, SQLite: one per table and operation. A
+    ``REPLACE`` deletes the rows it conflicts with without firing delete triggers (unless
+    the connection turned ``recursive_triggers`` on), so ``replace`` marks their people
+    before any insert."""
     made = []
-    for table, column in FACT_TABLES.items():
-        for when, people in (
-            ("insert", f"NEW.{column}"),
-            ("delete", f"OLD.{column}"),
-            ("update", None),
+    for table in FACT_TABLES:
+        for name, when, people in (
+            ("insert", "AFTER INSERT", "NEW.subject_id"),
+            ("update", "AFTER UPDATE", "OLD.subject_id, NEW.subject_id"),
+            ("delete", "AFTER DELETE", "OLD.subject_id"),
+            (
+                "replace",
+                "BEFORE INSERT",
+                f'SELECT subject_id FROM {table} WHERE id = NEW.id OR "row" = NEW."row"',
+            ),
         ):
-            name = f"{table}_stale_{when}"
-            body = (
-                _stale(people)
-                if people
-                else f"UPDATE {STATES} SET format = {STALE} "
-                f"WHERE subject_id IN (OLD.{column}, NEW.{column});"
-            )
+            trigger = f"{table}_stale_{name}"
             made.append(
-                (name, f"CREATE TRIGGER {name} AFTER {when.upper()} ON {table} BEGIN {body} END")
+                (trigger, f"CREATE TRIGGER {trigger} {when} ON {table} BEGIN {_mark(people)} END")
             )
-    name = f"{SUBJECTS}_stale_update"
-    made.append(
-        (name, f"CREATE TRIGGER {name} AFTER UPDATE ON {SUBJECTS} BEGIN {_stale('OLD.id')} END")
-    )
+    for name, people in (("insert", "NEW.id"), ("update", "OLD.id, NEW.id"), ("delete", "OLD.id")):
+        trigger = f"{SUBJECTS}_stale_{name}"
+        made.append(
+            (
+                trigger,
+                f"CREATE TRIGGER {trigger} AFTER {name.upper()} ON {SUBJECTS} "
+                f"BEGIN {_mark(people)} END",
+            )
+        )
     return made
 
 
-# PostgreSQL: a function per kind of table, run after each row. ``SET search_path FROM
-# CURRENT`` keeps the search path of this migration (the store's schema, if it has
-# one) for the function's body, whatever the writing connection's own search path.
-_FUNCTIONS = {
-    "pipolicy_state_stale_by_subject": "subject_id",
-    "pipolicy_state_stale_by_id": "id",
-}
+# -- PostgreSQL --------------------------------------------------------------------------
 
-
-def _postgres_function(name: str, column: str) -> str:
-    return f"""CREATE FUNCTION {name}() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $body$
+# ``%1$I`` is pipolicy's schema, put in by ``format`` when the function is created.
+_ROW_FUNCTION = """CREATE FUNCTION %1$I.{name}() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        UPDATE {STATES} SET format = {STALE} WHERE subject_id = OLD.{column};
+        PERFORM 1 FROM %1$I.{subjects} WHERE id = OLD.{column} FOR UPDATE;
+        UPDATE %1$I.{states} SET format = {stale}
+        WHERE subject_id = OLD.{column} AND format <> {stale};
     END IF;
     IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.{column} IS DISTINCT FROM OLD.{column})
     THEN
-        UPDATE {STATES} SET format = {STALE} WHERE subject_id = NEW.{column};
+        PERFORM 1 FROM %1$I.{subjects} WHERE id = NEW.{column} FOR UPDATE;
+        UPDATE %1$I.{states} SET format = {stale}
+        WHERE subject_id = NEW.{column} AND format <> {stale};
     END IF;
     RETURN NULL;
 END
 $body$"""
 
+_TRUNCATE_FUNCTION = """CREATE FUNCTION %1$I.pipolicy_state_stale_all() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$
+BEGIN
+    UPDATE %1$I.{states} SET format = {stale} WHERE format <> {stale};
+    RETURN NULL;
+END
+$body$"""
+
+
+def _in_pipolicys_schema(create: str) -> str:
+    """``create``, run with pipolicy's schema (where its state table is found now) as
+    ``%1$I``: the same when run here and from the offline script."""
+    return (
+        "DO $do$ BEGIN EXECUTE format($create$"
+        + create
+        + "$create$, (SELECT n.nspname FROM pg_class c JOIN pg_namespace n "
+        f"ON n.oid = c.relnamespace WHERE c.oid = to_regclass('{STATES}'))); END $do$"
+    )
+
+
+def _postgres_functions() -> dict[str, str]:
+    """Function name: its CREATE statement."""
+    made = {
+        name: _ROW_FUNCTION.format(
+            name=name, column=column, subjects=SUBJECTS, states=STATES, stale=STALE
+        )
+        for name, column in (
+            ("pipolicy_state_stale_by_subject", "subject_id"),
+            ("pipolicy_state_stale_by_id", "id"),
+        )
+    }
+    made["pipolicy_state_stale_all"] = _TRUNCATE_FUNCTION.format(states=STATES, stale=STALE)
+    return made
+
 
 def _postgres_triggers() -> list[tuple[str, str, str]]:
-    """(name, table, statement) of every trigger, PostgreSQL: one per table."""
-    made = [
-        (
-            f"{table}_stale",
-            table,
-            f"CREATE TRIGGER {table}_stale AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION pipolicy_state_stale_by_subject()",
+    """(name, table, statement) of every trigger, PostgreSQL."""
+    made = []
+    for table in FACT_TABLES:
+        made.append(
+            (
+                f"{table}_stale",
+                table,
+                f"CREATE TRIGGER {table}_stale AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION pipolicy_state_stale_by_subject()",
+            )
         )
-        for table in FACT_TABLES
-    ]
+        made.append(
+            (
+                f"{table}_stale_truncate",
+                table,
+                f"CREATE TRIGGER {table}_stale_truncate AFTER TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION pipolicy_state_stale_all()",
+            )
+        )
+    # A person's row cannot be inserted with a state, nor deleted while it has one.
     made.append(
         (
             f"{SUBJECTS}_stale",
@@ -124,22 +189,22 @@ def _postgres_triggers() -> list[tuple[str, str, str]]:
 
 
 def upgrade() -> None:
-    op.execute(f"UPDATE {STATES} SET format = {STALE}")
     if op.get_context().dialect.name == "postgresql":
-        for function, column in _FUNCTIONS.items():
-            op.execute(_postgres_function(function, column))
+        for create in _postgres_functions().values():
+            op.execute(_in_pipolicys_schema(create))
         for _, _, statement in _postgres_triggers():
             op.execute(statement)
     else:
         for _, statement in _sqlite_triggers():
             op.execute(statement)
+    op.execute(f"UPDATE {STATES} SET format = {STALE}")
 
 
 def downgrade() -> None:
     if op.get_context().dialect.name == "postgresql":
         for name, table, _ in _postgres_triggers():
             op.execute(f"DROP TRIGGER {name} ON {table}")
-        for function in _FUNCTIONS:
+        for function in _postgres_functions():
             op.execute(f"DROP FUNCTION {function}()")
     else:
         for name, _ in _sqlite_triggers():
