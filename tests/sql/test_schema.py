@@ -330,3 +330,29 @@ def test_r_con_2_a_withdrawal_made_in_sql_in_pipolicys_schema_takes_effect(
     with postgres_admin.connect() as conn:
         found = conn.exec_driver_sql(f'SELECT format FROM "{schema}".pipolicy_subject_states')
         assert list(found.scalars()) == [0]
+
+
+def test_the_upgrade_sql_runs_and_its_triggers_work(
+    postgres_admin: sa.Engine, postgres_url: str, schema: str
+) -> None:
+    """The script a DBA runs creates what ``upgrade`` would: the triggers included (their
+    functions name the schema the script put the tables in)."""
+    url = (
+        sa.make_url(postgres_url)
+        .update_query_dict({"schema": schema})
+        .render_as_string(hide_password=False)
+    )
+    with postgres_admin.connect() as conn:  # as psql runs it: no placeholders, no %%
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute(upgrade_sql(url))
+    store = SqlStore(url, upgrade=False)
+    assert store.revision() == head_revision()
+    engine = _engine(store)
+    s = engine.register_subject("1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+    with postgres_admin.connect() as conn:
+        conn.exec_driver_sql(f"UPDATE \"{schema}\".pipolicy_consents SET status = 'withdrawn'")
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    store.close()

@@ -189,7 +189,7 @@ def test_the_triggers_are_there_at_head_and_go_with_a_downgrade(sql_store: SqlSt
             return set(conn.execute(sa.text(query)).scalars())
 
     assert triggers() == expected
-    assert len(expected) == (7 if sql_store.dialect == "postgresql" else 15)
+    assert len(expected) == (7 if sql_store.dialect == "postgresql" else 20)
     _downgrade_to_0009(sql_store)
     assert triggers() == set()
     sql_store.upgrade()
@@ -310,6 +310,14 @@ def test_r_use_4_an_outside_delete_during_a_pipolicy_write_is_not_undone(
     """A DBA deletes a consent while pipolicy is writing about the same person, after it
     read the state it will write the row from. The DBA's trigger waits for the person's
     lock, so the row pipolicy writes is marked stale after, not written over the delete."""
+    _race_an_outside_write(postgres_url, monkeypatch, "DELETE FROM pipolicy_consents")
+
+
+def _race_an_outside_write(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, statement: str
+) -> None:
+    """Run ``statement`` in another session once a pipolicy write (an acquisition, which
+    does not touch the consents) has read the person's state; then no consent may allow."""
     store = SqlStore(postgres_url, upgrade=True)
     engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
     s = engine.register_subject("user-1", category="customer")
@@ -319,16 +327,16 @@ def test_r_use_4_an_outside_delete_during_a_pipolicy_write_is_not_undone(
     read_facts = SqlUnitOfWork.facts
     outside: list[threading.Thread] = []
 
-    def delete() -> None:
+    def write() -> None:
         with dba.begin() as conn:
-            conn.execute(sa.text("DELETE FROM pipolicy_consents"))
+            conn.execute(sa.text(statement))
 
     def facts(self: SqlUnitOfWork, subject_id: str, *, ended_consents: bool = True) -> Any:
         found = read_facts(self, subject_id, ended_consents=ended_consents)
         if not self._tx.read_only and not outside:
-            outside.append(threading.Thread(target=delete))
+            outside.append(threading.Thread(target=write))
             outside[0].start()
-            _until_waiting_or_done(dba, outside[0])
+            _until_waiting_or_done(dba, outside[0], statement)
         return found
 
     monkeypatch.setattr(SqlUnitOfWork, "facts", facts)
@@ -341,15 +349,88 @@ def test_r_use_4_an_outside_delete_during_a_pipolicy_write_is_not_undone(
     store.close()
 
 
-def _until_waiting_or_done(dba: sa.Engine, thread: threading.Thread) -> None:
-    """Until ``thread``'s statement is waiting for a lock, or has finished."""
+def _until_waiting_or_done(dba: sa.Engine, thread: threading.Thread, statement: str) -> None:
+    """Until ``thread``'s ``statement`` is waiting for a lock, or has finished."""
     deadline = time.monotonic() + 5
     query = sa.text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND query LIKE 'DELETE FROM pipolicy_consents%'"
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query = :q"
     )
     while thread.is_alive() and time.monotonic() < deadline:
         with dba.connect() as conn:
-            if conn.execute(query).scalar():
+            if conn.execute(query, {"q": statement}).scalar():
                 return
         time.sleep(0.01)
+
+
+def test_r_use_4_sqlite_replace_on_a_persons_ref_leaves_the_old_id_unanswered(
+    sqlite_url: str,
+) -> None:
+    """``INSERT OR REPLACE`` of a person under a new id with the same ref deletes the old
+    row silently: the old id's state must not answer for it."""
+    store = SqlStore(sqlite_url)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    s = engine.register_subject("user-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    _replace(store, "pipolicy_subjects", id="someone-new")
+    with pytest.raises(pp.SubjectNotFound):
+        engine.check_use(s, purpose="service", items={"email"})
+    store.close()
+
+
+def test_r_use_4_sqlite_update_or_replace_onto_anothers_consent_leaves_them_without(
+    sqlite_url: str,
+) -> None:
+    store = SqlStore(sqlite_url)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    a, b = (engine.register_subject(ref, category="customer") for ref in ("a", "b"))
+    for s in (a, b):
+        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+        engine.grant_consent(s, purpose="newsletter")
+    shell = _shell(store)
+    (theirs,) = shell.execute("SELECT id FROM pipolicy_consents WHERE subject_id = ?", (b.id,))
+    shell.execute(  # a's consent takes b's id: b's row goes
+        "UPDATE OR REPLACE pipolicy_consents SET id = ? WHERE subject_id = ?", (theirs[0], a.id)
+    )
+    shell.close()
+    assert not engine.check_use(b, purpose="newsletter", items={"email"}).allowed
+    assert engine.check_use(a, purpose="newsletter", items={"email"}).allowed
+    store.close()
+
+
+@pytest.mark.postgres
+def test_r_use_4_an_outside_truncate_during_a_pipolicy_write_is_not_undone(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for a delete, with a truncation, which takes no row locks: its trigger waits
+    for every writer holding a person's lock."""
+    _race_an_outside_write(postgres_url, monkeypatch, "TRUNCATE pipolicy_consents CASCADE")
+
+
+def test_an_upgrade_aborted_as_a_deadlocks_victim_is_run_again(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipolicy.backends.sql import migrate
+
+    store = SqlStore(sqlite_url, upgrade=False)
+    runs: list[str] = []
+    real = migrate.run_upgrade
+
+    def aborted_once(conn: Any, revision: str = "head", schema: str | None = None) -> None:
+        runs.append(revision)
+        if len(runs) == 1:
+            raise pp.ConcurrencyConflict("upgrading the schema: a deadlock")
+        real(conn, revision, schema)
+
+    monkeypatch.setattr(migrate, "run_upgrade", aborted_once)
+    store.upgrade()
+    assert len(runs) == 2 and store.revision() == migrate.head_revision()
+
+    def always_aborted(conn: Any, revision: str = "head", schema: str | None = None) -> None:
+        runs.append(revision)
+        raise pp.ConcurrencyConflict("upgrading the schema: a deadlock")
+
+    monkeypatch.setattr(migrate, "run_upgrade", always_aborted)
+    with pytest.raises(pp.ConcurrencyConflict):
+        store.upgrade()
+    assert len(runs) == 5  # two before, then three tries
+    store.close()

@@ -131,6 +131,8 @@ T = TypeVar("T")
 _PAGE = 500  # rows per query when scanning a whole table
 _MANY = 500
 """Subjects per query where many are read or locked at once (bound parameters)."""
+_UPGRADE_ATTEMPTS = 3
+"""Runs of an upgrade the database aborted as a deadlock's victim (``upgrade``)."""
 
 LOCK_TIMEOUT = 30.0
 """Default seconds a writer waits for another's lock (SQLite's write lock; any lock on
@@ -1643,11 +1645,21 @@ class SqlStore:
         An earlier pipolicy's writes (it keeps no state rows) mark the person's state
         stale from revision 0010 on, so checks read them from the history; the upgrade to
         0010 marks every row so. ``rebuild_states`` afterwards gives everyone a current
-        row again (docs/adapters.md)."""
+        row again (docs/adapters.md).
+
+        A migration that waits for running writers can meet one of them in a deadlock
+        (creating 0010's triggers does); the database aborts one of the two, and an
+        aborted upgrade, which kept nothing, is run again, up to three times."""
         from pipolicy.backends.sql.migrate import run_upgrade
 
-        with self._exclusive() as conn:
-            run_upgrade(conn, revision, self.schema)
+        for attempt in range(_UPGRADE_ATTEMPTS):
+            try:
+                with self._exclusive() as conn:
+                    run_upgrade(conn, revision, self.schema)
+                return
+            except ConcurrencyConflict:
+                if attempt == _UPGRADE_ATTEMPTS - 1:
+                    raise
 
     def rebuild_states(self) -> int:
         """Rewrite every person's compiled state from the history, a page of people per

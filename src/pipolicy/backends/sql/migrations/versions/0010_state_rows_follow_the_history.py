@@ -6,31 +6,37 @@ Create Date: 2026-12-02
 
 A check reads a person's state row (0009), which pipolicy rewrites in the transaction of
 each of its own writes. Anything else that changes the history (a process of a
-pipolicy older than 0009 still running, a DBA's SQL, another tool, a partial restore)
-would leave the row saying what the history no longer says: a consent deleted by hand
-still "given". From here on the database itself keeps the row honest: triggers on the
-tables a decision reads (subjects, acquisitions, consents, restrictions) set the
+pipolicy older than 0009 still running, a DBA's SQL, another tool, a restore of some
+tables) would leave the row saying what the history no longer says: a consent deleted
+by hand still "given". From here on the database itself keeps the row honest: triggers
+on the tables a decision reads (subjects, acquisitions, consents, restrictions) set the
 person's row to format 0 whenever one of their records is inserted, changed, moved to
-someone else or deleted (and every row, on PostgreSQL, when a table is truncated).
-Format 0 is one no pipolicy reads, so a check reads that person's history until
-pipolicy's next write about them (which rewrites the row in the same transaction,
-after the trigger) or ``pipolicy db rebuild-state``. pipolicy's own writes pay one more
-indexed update each.
+someone else, deleted or replaced (SQLite's ``REPLACE``), and every row when one of
+the history tables is truncated (PostgreSQL). Format 0 is one no pipolicy reads, so a
+check reads that person's history until pipolicy's next write about them (which
+rewrites the row in the same transaction, after the trigger) or ``pipolicy db
+rebuild-state``. pipolicy's own writes pay one more indexed update each (and on SQLite
+an index lookup per unique key before each insert or update).
 
-On PostgreSQL the trigger first locks the person's subject row, the lock every
-pipolicy writer takes before it reads what it will write the row from: an outside
-write about someone waits for pipolicy's writers about them, so none of those can
-write a row from what it read before that write. The functions name pipolicy's schema
-(the one its state table is in when this runs, found by the statement itself, so the
-offline ``--sql`` script does the same) and search nothing else.
+On PostgreSQL a row's trigger first locks the person's subject row, the lock every
+pipolicy writer takes before it reads what it will write the row from, and a
+truncation's trigger locks the subjects table against them all: an outside write waits
+for pipolicy's writers about the same people, so none of those commits a row read
+before it. (The outside write took its own row locks first, so it and a pipolicy
+writer can deadlock; PostgreSQL then aborts one, and pipolicy retries its own.) The
+functions name pipolicy's schema (the one its state table is in when this runs, found
+by the statement itself, so the offline ``--sql`` script does the same) and search
+nothing else.
 
 Not seen: loads that switch triggers off (``pg_restore --disable-triggers``,
 ``session_replication_role = replica``): run ``pipolicy db rebuild-state`` after them.
 
-The upgrade marks every existing row stale, after creating the triggers (so writers
-running meanwhile cannot wait on it in a cycle): it cannot know whether an earlier
-pipolicy wrote after 0009, before these triggers, so people are read from the history
-until ``pipolicy db rebuild-state`` or their next write gives them a current row.
+The upgrade marks every existing row stale, after creating the triggers: it cannot know
+whether an earlier pipolicy wrote after 0009, before these triggers, so people are read
+from the history until ``pipolicy db rebuild-state`` or their next write gives them a
+current row. Creating a trigger waits for the writers in the middle of writing that
+table, and one of them may wait for a table the upgrade already holds: PostgreSQL then
+aborts one of the two, and ``SqlStore.upgrade`` retries (as pipolicy's writers do).
 
 SQLite drops a table's triggers with the table, and refuses to rebuild the state table
 while triggers name it: a later migration that rebuilds one of these five tables
@@ -67,77 +73,78 @@ def _mark(people: str) -> str:
     )
 
 
+# Each table's unique keys, and the column naming the person its rows are about.
+_SQLITE_TABLES = {
+    **dict.fromkeys(FACT_TABLES, ('id = NEW.id OR "row" = NEW."row"', "subject_id")),
+    SUBJECTS: ("id = NEW.id OR ref = NEW.ref", "id"),
+}
+
+
 def _sqlite_triggers() -> list[tuple[str, str]]:
     """(name, statement) of every trigger, SQLite: one per table and operation. A
-    ``REPLACE`` deletes the rows it conflicts with without firing delete triggers (unless
-    the connection turned ``recursive_triggers`` on), so ``replace`` marks their people
-    before any insert."""
+    ``REPLACE`` (``INSERT OR REPLACE``, ``UPDATE OR REPLACE``) deletes the rows it
+    conflicts with without firing delete triggers (unless the connection turned
+    ``recursive_triggers`` on), so before each insert and update the people of the rows
+    sharing a unique key with the new values are marked (an index lookup per key)."""
     made = []
-    for table in FACT_TABLES:
+    for table, (conflicts, person) in _SQLITE_TABLES.items():
         for name, when, people in (
-            ("insert", "AFTER INSERT", "NEW.subject_id"),
-            ("update", "AFTER UPDATE", "OLD.subject_id, NEW.subject_id"),
-            ("delete", "AFTER DELETE", "OLD.subject_id"),
-            (
-                "replace",
-                "BEFORE INSERT",
-                f'SELECT subject_id FROM {table} WHERE id = NEW.id OR "row" = NEW."row"',
-            ),
+            ("insert", "AFTER INSERT", f"NEW.{person}"),
+            ("update", "AFTER UPDATE", f"OLD.{person}, NEW.{person}"),
+            ("delete", "AFTER DELETE", f"OLD.{person}"),
+            ("replace_insert", "BEFORE INSERT", f"SELECT {person} FROM {table} WHERE {conflicts}"),
+            ("replace_update", "BEFORE UPDATE", f"SELECT {person} FROM {table} WHERE {conflicts}"),
         ):
             trigger = f"{table}_stale_{name}"
             made.append(
                 (trigger, f"CREATE TRIGGER {trigger} {when} ON {table} BEGIN {_mark(people)} END")
             )
-    for name, people in (("insert", "NEW.id"), ("update", "OLD.id, NEW.id"), ("delete", "OLD.id")):
-        trigger = f"{SUBJECTS}_stale_{name}"
-        made.append(
-            (
-                trigger,
-                f"CREATE TRIGGER {trigger} AFTER {name.upper()} ON {SUBJECTS} "
-                f"BEGIN {_mark(people)} END",
-            )
-        )
     return made
 
 
 # -- PostgreSQL --------------------------------------------------------------------------
 
-# ``%1$I`` is pipolicy's schema, put in by ``format`` when the function is created.
-_ROW_FUNCTION = """CREATE FUNCTION %1$I.{name}() RETURNS trigger
+# ``@schema@`` is pipolicy's schema, put in when the function is created. A trigger on a
+# row locks the person first; one on a truncation waits for every writer holding a
+# person's lock, and keeps new ones out until it commits.
+_ROW_FUNCTION = """CREATE FUNCTION @schema@.{name}() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        PERFORM 1 FROM %1$I.{subjects} WHERE id = OLD.{column} FOR UPDATE;
-        UPDATE %1$I.{states} SET format = {stale}
+        PERFORM 1 FROM @schema@.{subjects} WHERE id = OLD.{column} FOR UPDATE;
+        UPDATE @schema@.{states} SET format = {stale}
         WHERE subject_id = OLD.{column} AND format <> {stale};
     END IF;
     IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.{column} IS DISTINCT FROM OLD.{column})
     THEN
-        PERFORM 1 FROM %1$I.{subjects} WHERE id = NEW.{column} FOR UPDATE;
-        UPDATE %1$I.{states} SET format = {stale}
+        PERFORM 1 FROM @schema@.{subjects} WHERE id = NEW.{column} FOR UPDATE;
+        UPDATE @schema@.{states} SET format = {stale}
         WHERE subject_id = NEW.{column} AND format <> {stale};
     END IF;
     RETURN NULL;
 END
 $body$"""
 
-_TRUNCATE_FUNCTION = """CREATE FUNCTION %1$I.pipolicy_state_stale_all() RETURNS trigger
+_TRUNCATE_FUNCTION = """CREATE FUNCTION @schema@.pipolicy_state_stale_all() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$
 BEGIN
-    UPDATE %1$I.{states} SET format = {stale} WHERE format <> {stale};
+    LOCK TABLE @schema@.{subjects} IN EXCLUSIVE MODE;
+    UPDATE @schema@.{states} SET format = {stale} WHERE format <> {stale};
     RETURN NULL;
 END
 $body$"""
 
 
 def _in_pipolicys_schema(create: str) -> str:
-    """``create``, run with pipolicy's schema (where its state table is found now) as
-    ``%1$I``: the same when run here and from the offline script."""
+    """``create``, run with pipolicy's schema (where its state table is found now) for
+    ``@schema@``: the same when run here and from the offline script (which is why it
+    holds no ``%``: the offline script would double it)."""
     return (
-        "DO $do$ BEGIN EXECUTE format($create$"
+        "DO $do$ BEGIN EXECUTE replace($create$"
         + create
-        + "$create$, (SELECT n.nspname FROM pg_class c JOIN pg_namespace n "
-        f"ON n.oid = c.relnamespace WHERE c.oid = to_regclass('{STATES}'))); END $do$"
+        + "$create$, '@schema@', (SELECT quote_ident(n.nspname) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        f"WHERE c.oid = to_regclass('{STATES}'))); END $do$"
     )
 
 
@@ -152,7 +159,9 @@ def _postgres_functions() -> dict[str, str]:
             ("pipolicy_state_stale_by_id", "id"),
         )
     }
-    made["pipolicy_state_stale_all"] = _TRUNCATE_FUNCTION.format(states=STATES, stale=STALE)
+    made["pipolicy_state_stale_all"] = _TRUNCATE_FUNCTION.format(
+        subjects=SUBJECTS, states=STATES, stale=STALE
+    )
     return made
 
 
@@ -176,7 +185,8 @@ def _postgres_triggers() -> list[tuple[str, str, str]]:
                 "FOR EACH STATEMENT EXECUTE FUNCTION pipolicy_state_stale_all()",
             )
         )
-    # A person's row cannot be inserted with a state, nor deleted while it has one.
+    # A person's row cannot be inserted with a state, nor deleted while it has one (the
+    # state row's foreign key), nor replaced: PostgreSQL has no REPLACE.
     made.append(
         (
             f"{SUBJECTS}_stale",
