@@ -225,6 +225,21 @@ def _shell(store: SqlStore) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
+def _people(
+    url: str, *refs: str, newsletter: bool = False
+) -> tuple[pp.Engine, SqlStore, list[pp.Subject]]:
+    """People in a new store at ``url``, each with an e-mail address acquired for the
+    service (and, with ``newsletter``, consent to the newsletter)."""
+    store = SqlStore(url)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    people = [engine.register_subject(ref, category="customer") for ref in refs]
+    for s in people:
+        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+        if newsletter:
+            engine.grant_consent(s, purpose="newsletter")
+    return engine, store, people
+
+
 def _replace(store: SqlStore, table: str, **change: object) -> None:
     """Write ``table``'s first row again with ``change``, by ``INSERT OR REPLACE``."""
     shell = _shell(store)
@@ -244,10 +259,7 @@ def test_r_use_9_a_person_replaced_in_the_sqlite_shell_is_read_from_the_history(
 ) -> None:
     """``INSERT OR REPLACE`` deletes the row it conflicts with without firing delete or
     update triggers: the insert's own trigger marks the person."""
-    store = SqlStore(sqlite_url)
-    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
-    s = engine.register_subject("user-1", category="customer")
-    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine, store, (s,) = _people(sqlite_url, "user-1")
     checks = pp.Engine(_only_customers(engine.policy), store=store, clock=engine.clock)
     assert checks.check_use(s, purpose="service", items={"email"}).allowed
     _replace(store, "pipolicy_subjects", category="applicant")
@@ -259,11 +271,7 @@ def test_r_use_9_a_person_replaced_in_the_sqlite_shell_is_read_from_the_history(
 def test_r_use_4_a_consent_moved_to_someone_else_by_replace_leaves_its_owner(
     sqlite_url: str,
 ) -> None:
-    store = SqlStore(sqlite_url)
-    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
-    a, b = (engine.register_subject(ref, category="customer") for ref in ("a", "b"))
-    for s in (a, b):
-        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine, store, (a, b) = _people(sqlite_url, "a", "b")
     engine.grant_consent(a, purpose="newsletter")
     _replace(store, "pipolicy_consents", subject_id=b.id)  # "it was b's, not a's"
     assert not engine.check_use(a, purpose="newsletter", items={"email"}).allowed
@@ -274,10 +282,7 @@ def test_r_use_4_a_consent_moved_to_someone_else_by_replace_leaves_its_owner(
 def test_r_use_4_a_person_deleted_in_the_sqlite_shell_is_not_found(sqlite_url: str) -> None:
     """The shell does not enforce foreign keys, so the person's row can go with their
     state row left behind: a check by id must not answer from it."""
-    store = SqlStore(sqlite_url)
-    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
-    s = engine.register_subject("user-1", category="customer")
-    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine, store, (s,) = _people(sqlite_url, "user-1")
     assert engine.check_use(s, purpose="service", items={"email"}).allowed
     shell = _shell(store)
     shell.execute("DELETE FROM pipolicy_subjects")
@@ -367,10 +372,7 @@ def test_r_use_4_sqlite_replace_on_a_persons_ref_leaves_the_old_id_unanswered(
 ) -> None:
     """``INSERT OR REPLACE`` of a person under a new id with the same ref deletes the old
     row silently: the old id's state must not answer for it."""
-    store = SqlStore(sqlite_url)
-    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
-    s = engine.register_subject("user-1", category="customer")
-    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine, store, (s,) = _people(sqlite_url, "user-1")
     _replace(store, "pipolicy_subjects", id="someone-new")
     with pytest.raises(pp.SubjectNotFound):
         engine.check_use(s, purpose="service", items={"email"})
@@ -380,12 +382,7 @@ def test_r_use_4_sqlite_replace_on_a_persons_ref_leaves_the_old_id_unanswered(
 def test_r_use_4_sqlite_update_or_replace_onto_anothers_consent_leaves_them_without(
     sqlite_url: str,
 ) -> None:
-    store = SqlStore(sqlite_url)
-    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
-    a, b = (engine.register_subject(ref, category="customer") for ref in ("a", "b"))
-    for s in (a, b):
-        engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
-        engine.grant_consent(s, purpose="newsletter")
+    engine, store, (a, b) = _people(sqlite_url, "a", "b", newsletter=True)
     shell = _shell(store)
     (theirs,) = shell.execute("SELECT id FROM pipolicy_consents WHERE subject_id = ?", (b.id,))
     shell.execute(  # a's consent takes b's id: b's row goes
