@@ -431,3 +431,24 @@ def test_an_upgrade_aborted_as_a_deadlocks_victim_is_run_again(
         store.upgrade()
     assert len(runs) == 5  # two before, then three tries
     store.close()
+
+
+def test_a_page_of_rebuild_states_aborted_as_a_deadlocks_victim_is_run_again(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, store, people = _people(sqlite_url, "a", "b")
+    _sql(store, "UPDATE pipolicy_subject_states SET format = 0")
+    pages: list[list[str]] = []
+    rewrite = SqlUnitOfWork.rewrite_states
+
+    def aborted_once(self: SqlUnitOfWork, subject_ids: list[str]) -> None:
+        pages.append(subject_ids)
+        if len(pages) == 1:
+            raise pp.ConcurrencyConflict("reading subjects' facts: a deadlock")
+        rewrite(self, subject_ids)
+
+    monkeypatch.setattr(SqlUnitOfWork, "rewrite_states", aborted_once)
+    assert store.rebuild_states() == 2
+    assert pages == [sorted(p.id for p in people)] * 2
+    assert store.states_to_rebuild() == 0
+    store.close()

@@ -131,8 +131,9 @@ T = TypeVar("T")
 _PAGE = 500  # rows per query when scanning a whole table
 _MANY = 500
 """Subjects per query where many are read or locked at once (bound parameters)."""
-_UPGRADE_ATTEMPTS = 3
-"""Runs of an upgrade the database aborted as a deadlock's victim (``upgrade``)."""
+_ATTEMPTS = 3
+"""Runs of a transaction the database aborted as a deadlock's victim, where the store
+runs it itself (``upgrade``, a page of ``rebuild_states``; the engine retries its own)."""
 
 LOCK_TIMEOUT = 30.0
 """Default seconds a writer waits for another's lock (SQLite's write lock; any lock on
@@ -954,6 +955,19 @@ def _state_sql(by: str) -> str:
     return str(_state_query(by).compile(dialect=sqlite_dialect.dialect()))
 
 
+def _again_if_aborted(run: Callable[[], T]) -> T:
+    """``run()``, a transaction of its own, run again if the database aborted it as a
+    deadlock's victim (:class:`ConcurrencyConflict`: it kept nothing), up to
+    :data:`_ATTEMPTS` runs in all."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            return run()
+        except ConcurrencyConflict:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _decoded(row: Sequence[Any]) -> SubjectFacts | None:
     """The state a row of :func:`_state_query` holds (format, text, subject id), or
     ``None`` where it cannot be trusted to be that person's: a format this version does
@@ -1649,17 +1663,14 @@ class SqlStore:
 
         A migration that waits for running writers can meet one of them in a deadlock
         (creating 0010's triggers does); the database aborts one of the two, and an
-        aborted upgrade, which kept nothing, is run again, up to three times."""
+        aborted upgrade, which kept nothing, is run again, up to three runs in all."""
         from pipolicy.backends.sql.migrate import run_upgrade
 
-        for attempt in range(_UPGRADE_ATTEMPTS):
-            try:
-                with self._exclusive() as conn:
-                    run_upgrade(conn, revision, self.schema)
-                return
-            except ConcurrencyConflict:
-                if attempt == _UPGRADE_ATTEMPTS - 1:
-                    raise
+        def run() -> None:
+            with self._exclusive() as conn:
+                run_upgrade(conn, revision, self.schema)
+
+        _again_if_aborted(run)
 
     def rebuild_states(self) -> int:
         """Rewrite every person's compiled state from the history, a page of people per
@@ -1668,17 +1679,25 @@ class SqlStore:
         (until then people without a current row are read from the history), or after
         anything other than pipolicy wrote to the history tables: the schema's triggers
         marked those people's rows stale (revision 0010), so their checks read the
-        history until then."""
+        history until then.
+
+        A page that meets an outside write in a deadlock (0010's triggers lock people
+        too) and is aborted is run again, up to three times; pages before it are kept."""
         done, after = 0, None
         while True:
-            with self.unit_of_work() as uow:
-                ids = uow.subjects.page_after(after, _MANY)
-                uow.rewrite_states(ids)
-                uow.commit()
+            ids = _again_if_aborted(functools.partial(self._rebuild_page, after))
             done += len(ids)
             if len(ids) < _MANY:
                 return done
             after = ids[-1]
+
+    def _rebuild_page(self, after: str | None) -> list[str]:
+        """Rewrite the states of the page of people after ``after``, in one transaction."""
+        with self.unit_of_work() as uow:
+            ids = uow.subjects.page_after(after, _MANY)
+            uow.rewrite_states(ids)
+            uow.commit()
+        return ids
 
     def states_to_rebuild(self) -> int:
         """How many people have no state row in this version's format: none yet, one
