@@ -244,15 +244,14 @@ def _existing(url: str) -> str:
 
 
 def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
-    from pipolicy.backends.sql import SqlStore, upgrade
+    from pipolicy.backends.sql import SqlStore
     from pipolicy.backends.sql.migrate import upgrade_sql
 
     if sql:
         out.write(upgrade_sql(_existing(url)))
         return 0
-    upgrade(url)
+    store = SqlStore(url, upgrade=True)  # what pipolicy.backends.sql.upgrade(url) does
     print(f"{redact_url(url)}: schema is at the latest revision", file=out)
-    store = SqlStore(url, upgrade=False)
     try:
         _say_states_to_rebuild(store.states_to_rebuild(), out)
     finally:

@@ -614,6 +614,17 @@ class _Subjects(_Repo):
         """Hold these subjects' locks until the unit ends (see ``_hold``)."""
         self._hold(subject_ids)
 
+    def without_current_state(self) -> int:
+        """How many people have no state row in this version's format
+        (``SqlStore.states_to_rebuild``)."""
+        current = sa.exists().where(
+            SUBJECT_STATES.c.subject_id == SUBJECTS.c.id, SUBJECT_STATES.c.format == state.FORMAT
+        )
+        count = sa.select(sa.func.count().label("n")).select_from(SUBJECTS).where(~current)
+        row = self._one(count, "counting subjects' states")
+        assert row is not None  # a count is one row
+        return int(row["n"])
+
     def get(self, subject_id: str) -> Subject | None:
         row = self._one(sa.select(SUBJECTS).where(SUBJECTS.c.id == subject_id), "reading a subject")
         return None if row is None else rows.subject_from_row(row)
@@ -1193,13 +1204,6 @@ class SqlUnitOfWork:
                 )
         self._tx.touched.clear()
 
-    def _count(self, statement: sa.Select[Any]) -> Any:
-        self._tx.conn()
-        return self._tx.run(
-            lambda c: c.execute(statement, execution_options=self._tx.options).scalar_one(),
-            "counting subjects' states",
-        )
-
     def rewrite_states(self, subject_ids: list[str]) -> None:
         """Rewrite these people's compiled states from the history when this unit
         commits, under their locks (what ``SqlStore.rebuild_states`` does a page at a time)."""
@@ -1705,12 +1709,8 @@ class SqlStore:
         upgrade to it), or one in an earlier format. Their checks read the history (or
         the older format) until ``rebuild_states``, which brings this to 0, or their next
         write. A row damaged in place is not counted: only reading it tells."""
-        current = sa.exists().where(
-            SUBJECT_STATES.c.subject_id == SUBJECTS.c.id, SUBJECT_STATES.c.format == state.FORMAT
-        )
-        count = sa.select(sa.func.count()).select_from(SUBJECTS).where(~current)
         with self.unit_of_work(read_only=True) as uow:
-            return int(uow._count(count))
+            return uow.subjects.without_current_state()
 
     def revision(self) -> str | None:
         """The schema's current migration revision, or None for an empty database."""
