@@ -270,6 +270,72 @@ def test_malformed_files_name_the_line(tmp_path: Path, name: str, text: str, why
         list(read_consents(path))
 
 
+# A CSV that Excel saves in Japanese ("CSV (コンマ区切り)") is Shift_JIS as Windows
+# writes it (cp932), not UTF-8: what a business moving from another system most often has.
+_SJIS_CSV = "ref,purpose,evidence_ref\n会員-1,newsletter,申込書第3版\n会員-2,newsletter,\n"
+
+
+def test_r_con_1_a_shift_jis_csv_is_read_in_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "会員.csv"
+    path.write_bytes(_SJIS_CSV.encode("cp932"))
+    rows = list(read_consents(path, encoding="cp932"))
+    assert [r.ref for r in rows] == ["会員-1", "会員-2"]
+    assert rows[0].evidence == pp.Evidence("import", "申込書第3版")
+    # The same consents as the file in UTF-8, with or without a byte order mark.
+    for text in (_SJIS_CSV, "\ufeff" + _SJIS_CSV):
+        path.write_bytes(text.encode("utf-8"))
+        assert list(read_consents(path)) == rows
+
+
+def test_a_byte_order_mark_before_json_lines_is_passed_over(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes('\ufeff{"ref": "会員-1", "purpose": "newsletter"}\n'.encode())
+    assert [r.ref for r in read_consents(path)] == ["会員-1"]
+
+
+@pytest.mark.parametrize("name", ["a.csv", "a.jsonl"])
+def test_a_line_not_in_the_files_encoding_is_refused_by_its_number(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    lines = ["ref,purpose", "u,newsletter", "会員-1,newsletter"]
+    if name.endswith(".jsonl"):
+        people = ("u", "v", "会員-1")
+        lines = [json.dumps({"ref": r, "purpose": "n"}, ensure_ascii=False) for r in people]
+    path.write_bytes(("\n".join(lines[:2]) + "\n").encode() + (lines[2] + "\n").encode("cp932"))
+    with pytest.raises(pp.InvalidInput, match=r"line 3: not utf-8 text.*cp932") as e:
+        list(read_consents(path))
+    assert "会員" not in str(e.value)  # the refusal names the line, never its values
+    # A multibyte character cut off by the end of the file is refused the same way.
+    path.write_bytes(("\n".join(lines[:2]) + "\n会員").encode()[:-1])
+    with pytest.raises(pp.InvalidInput, match="line 3: not utf-8 text"):
+        list(read_consents(path))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "why"),
+    [("no-such-encoding", "unknown text encoding"), ("utf-16", "writes ASCII as ASCII")],
+)
+def test_an_encoding_the_reader_cannot_split_into_lines_is_refused(
+    tmp_path: Path, encoding: str, why: str
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("ref,purpose\nu,newsletter\n", encoding="utf-8")
+    with pytest.raises(pp.InvalidInput, match=why):
+        read_consents(path, encoding=encoding)
+
+
+def test_a_quoted_field_across_lines_keeps_the_physical_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b'ref,purpose,evidence_ref\nu,newsletter,"two\nlines"\nv,nope,\n')
+    rows = read_consents(path)
+    assert next(rows).evidence.ref == "two\nlines"
+    assert next(rows).purpose == "nope"  # read; the engine refuses it by its row number
+    path.write_bytes(b'ref,purpose,expires\nu,newsletter,"\n"\nv,newsletter,soon\n')
+    with pytest.raises(pp.InvalidInput, match="line 3: expires"):
+        list(read_consents(path))
+
+
 # -- the command line ---------------------------------------------------------------
 
 
@@ -316,3 +382,24 @@ def test_pipolicy_import_reports_a_bad_line_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     missing = _cli("import", str(tmp_path / "nope.csv"), "--store", url, "--policy", policy)
     assert (missing.returncode, missing.stderr.count("\n")) == (2, 1)
+
+
+def test_pipolicy_import_reads_a_shift_jis_file_with_its_encoding(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
+    data = tmp_path / "consents.csv"
+    data.write_bytes(_SJIS_CSV.replace("newsletter", "customization").encode("cp932"))
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    policy = str(pp.example_policy_path("indigo_blue"))
+    refused = _cli("import", str(data), "--store", url, "--policy", policy)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: consents.csv, line 2: not utf-8 text")
+    assert "--encoding cp932" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.stderr.count("\n") == 1
+    done = _cli("import", str(data), "--store", url, "--policy", policy, "--encoding", "cp932")
+    assert done.returncode == 0, done.stderr
+    assert "2 consents recorded" in done.stdout
+    with pp.Engine(pp.load_policy(policy), store=url) as engine:
+        person = engine.find_subject("会員-1")
+        assert person is not None
+        [consent] = engine.consents(person)
+        assert consent.evidence == pp.Evidence("import", "申込書第3版")

@@ -332,17 +332,16 @@ def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextI
     return 0
 
 
-def _import(
-    path: str, url: str, policy: str, batch_size: int, source: str | None, out: TextIO
-) -> int:
-    """Import consents from ``path``, with a progress bar on a terminal (tqdm, from the
-    ``cli`` extra, when installed) and quiet when piped."""
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    """Import consents from ``args.file``, with a progress bar on a terminal (tqdm, from
+    the ``cli`` extra, when installed) and quiet when piped."""
     from pipolicy.consent_files import read_consents
     from pipolicy.importing import ImportReport
 
-    file = Path(path)
+    file = Path(args.file)
     if not file.is_file():
-        raise InvalidInput(f"no file at {path!r} to import")
+        raise InvalidInput(f"no file at {args.file!r} to import")
+    rows = read_consents(file, encoding=args.encoding)  # an unknown encoding stops here
     bar = _progress_bar(file)
     done = 0
 
@@ -354,11 +353,11 @@ def _import(
 
     try:
         # Ordered ids: the import's inserts append to each index (docs/performance.md).
-        with Engine(load_policy(policy), store=url, ids=ordered_ids()) as engine:
+        with Engine(load_policy(args.policy), store=args.store, ids=ordered_ids()) as engine:
             report = engine.import_consents(
-                read_consents(file),
-                batch_size=batch_size,
-                source=source if source is not None else file.name,
+                rows,
+                batch_size=args.batch_size,
+                source=args.source if args.source is not None else file.name,
                 progress=progress,
             )
     except InvalidInput as e:
@@ -523,6 +522,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--policy", required=True, help="the policy file the store serves")
     imp.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
     imp.add_argument("--source", help="names the import in the audit log (default: file name)")
+    imp.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="the file's text encoding: utf-8 (the default; a byte order mark is passed "
+        "over) or cp932 for a CSV Excel saved in Japanese (Shift_JIS)",
+    )
     notice = sub.add_parser(
         "notice", help="print the privacy notice a policy publishes (Arts. 21, 32)"
     )
@@ -572,7 +577,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "export":
         return _export_receipt(args.consent_id, args.store, args.policy, args.format, out)
     if args.command == "import":
-        return _import(args.file, args.store, args.policy, args.batch_size, args.source, out)
+        return _import(args, out)
     if args.command == "demo":
         return _demo(args.store, args.policy, out)
     if args.command == "lint":

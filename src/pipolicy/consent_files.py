@@ -11,13 +11,21 @@ One consent per row or line, with these columns or keys (only ``ref`` and one of
 with its offset; ``method`` defaults to ``"import"``. Rows are read lazily, so a file of
 millions of rows never sits in memory; a malformed row is an :class:`InvalidInput`
 naming its line, never its values.
+
+Files are UTF-8 (a byte order mark is passed over) unless told otherwise: a CSV that
+Excel saves in Japanese is Shift_JIS as Windows writes it, ``encoding="cp932"``. The
+file is split into lines before it is decoded, so a line that is not in the encoding is
+refused by its number; that is why only encodings that write ASCII as ASCII are taken
+(UTF-16 is not: convert such a file first).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -40,18 +48,60 @@ COLUMNS = (
 )
 
 
-def read_consents(path: str | Path) -> Iterator[ConsentImport]:
+def read_consents(path: str | Path, *, encoding: str = "utf-8") -> Iterator[ConsentImport]:
     """The consents in ``path``: JSON Lines if it ends in ``.jsonl`` or ``.ndjson``, CSV
-    (with a header row) otherwise."""
+    (with a header row) otherwise; its text in ``encoding`` (``"cp932"`` for Shift_JIS)."""
     path = Path(path)
+    codec = _codec(encoding)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return _jsonl(path)
-    return _csv(path)
+        return _jsonl(path, codec)
+    return _csv(path, codec)
 
 
-def _csv(path: Path) -> Iterator[ConsentImport]:
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
+def _codec(encoding: str) -> str:
+    """The codec to decode ``encoding`` with, refusing one whose lines cannot be split
+    before decoding (its newline or comma is not the ASCII byte)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InvalidInput(f"unknown text encoding {encoding!r}") from None
+    if name in ("utf-8", "utf-8-sig"):
+        return "utf-8-sig"  # UTF-8, passing over a byte order mark (Excel writes one)
+    if codecs.encode('\n,"{}', name) != b'\n,"{}':
+        raise InvalidInput(
+            f"{encoding}: a file to import must be in an encoding that writes ASCII as "
+            "ASCII (utf-8, cp932, euc-jp...); convert it to UTF-8 first"
+        )
+    return name
+
+
+def _lines(path: Path, codec: str) -> Generator[str, None, None]:
+    """The file's lines as text, each with its line ending, decoded one at a time so a
+    line not in the encoding is refused by its number (its bytes are never shown)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                # Each line whole (final): in an encoding that writes ASCII as ASCII no
+                # character spans a newline, and one cut off by the end of the file is
+                # refused before its line is read.
+                text = decoder.decode(raw, final=True)
+            except UnicodeDecodeError:
+                shown = "utf-8" if codec == "utf-8-sig" else codec
+                hint = "" if shown == "cp932" else _CP932_HINT
+                raise InvalidInput(f"{path.name}, line {number}: not {shown} text{hint}") from None
+            yield text
+
+
+_CP932_HINT = (
+    " (a file saved by Excel in Japanese is usually cp932, Shift_JIS: read it with "
+    "encoding='cp932', or pipolicy import --encoding cp932)"
+)
+
+
+def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
+    with closing(_lines(path, codec)) as lines:
+        reader = csv.DictReader(lines)
         unknown = set(reader.fieldnames or ()) - set(COLUMNS)
         if "ref" not in (reader.fieldnames or ()) or unknown:
             raise InvalidInput(
@@ -68,9 +118,9 @@ def _csv(path: Path) -> Iterator[ConsentImport]:
             yield _consent(fields, f"{path.name}, line {line}")
 
 
-def _jsonl(path: Path) -> Iterator[ConsentImport]:
-    with path.open(encoding="utf-8") as f:
-        for line, text in enumerate(f, start=1):
+def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:
+    with closing(_lines(path, codec)) as lines:
+        for line, text in enumerate(lines, start=1):
             if not text.strip():
                 continue
             try:
