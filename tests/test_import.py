@@ -403,3 +403,16 @@ def test_pipolicy_import_reads_a_shift_jis_file_with_its_encoding(tmp_path: Path
         assert person is not None
         [consent] = engine.consents(person)
         assert consent.evidence == pp.Evidence("import", "申込書第3版")
+
+
+def test_pipolicy_import_counts_one_of_each_in_the_singular(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
+    data = tmp_path / "one.csv"
+    data.write_text("ref,purpose\nuser-1,customization\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    policy = str(pp.example_policy_path("indigo_blue"))
+    done = _cli("import", str(data), "--store", url, "--policy", policy)
+    assert done.stdout == (
+        "one.csv: 1 row, 1 consent recorded, 0 already in force, 1 person registered, "
+        "in 1 batch\n"
+    ), done.stderr

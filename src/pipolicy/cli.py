@@ -263,8 +263,9 @@ def _say_states_to_rebuild(behind: int, out: TextIO) -> None:
     """Say how many people checks read from the history, if any, and what to run."""
     if behind:
         print(
-            f"{behind:,} people have no current compiled state, so checks read their "
-            "history: run `pipolicy db rebuild-state URL`",
+            f"{_counting(behind, 'person', 'people')} {'has' if behind == 1 else 'have'} no "
+            "current compiled state, so checks read their history: run "
+            "`pipolicy db rebuild-state URL`",
             file=out,
         )
 
@@ -277,7 +278,10 @@ def _db_rebuild_state(url: str, out: TextIO) -> int:
         done = store.rebuild_states()
     finally:
         store.close()
-    print(f"{redact_url(url)}: rebuilt the compiled state of {done:,} people", file=out)
+    print(
+        f"{redact_url(url)}: rebuilt the compiled state of {_counting(done, 'person', 'people')}",
+        file=out,
+    )
     return 0
 
 
@@ -369,12 +373,19 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         if bar is not None:
             bar.close()
     print(
-        f"{file.name}: {report.rows} rows, {report.recorded} consents recorded, "
-        f"{report.already_in_force} already in force, {report.subjects_registered} people "
-        f"registered, in {report.batches} batches",
+        f"{file.name}: {_counting(report.rows, 'row')}, "
+        f"{_counting(report.recorded, 'consent')} recorded, "
+        f"{report.already_in_force} already in force, "
+        f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
+        f"in {_counting(report.batches, 'batch', 'batches')}",
         file=out,
     )
     return 0
+
+
+def _counting(n: int, one: str, many: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``: a count with its noun."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _progress_bar(file: Path) -> Any:
@@ -436,7 +447,7 @@ def _audit_verify(url: str, trusted: str | None, as_json: bool, out: TextIO) -> 
         return 0 if report.ok else 1
     if report.ok:
         against = f", extending the trusted checkpoint of {checkpoint.size}" if checkpoint else ""
-        print(f"audit log verified: {report.events} events{against}", file=out)
+        print(f"audit log verified: {_counting(report.events, 'event')}{against}", file=out)
         return 0
     where = f" at event {report.first_bad_seq}" if report.first_bad_seq is not None else ""
     print(f"audit log BROKEN{where}: {report.problem}", file=out)

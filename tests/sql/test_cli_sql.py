@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -110,5 +111,11 @@ def test_r_use_1_db_rebuild_state_rewrites_every_persons_state(tmp_path: Path) -
         ids = set(conn.execute(sa.text("SELECT subject_id FROM pipolicy_subject_states")).scalars())
     check.close()
     assert ids == {p.id for p in people}
+    with sqlite3.connect(tmp_path / "pi.db") as db:  # one row gone: said in the singular
+        db.execute("DELETE FROM pipolicy_subject_states WHERE subject_id = ?", (people[0].id,))
+    code, text = run("db", "current", url)
+    assert code == 0 and "1 person has no current compiled state" in text
+    code, text = run("db", "rebuild-state", url)
+    assert code == 0 and "rebuilt the compiled state of 3 people" in text
     code, _ = run("db", "rebuild-state", f"sqlite:///{tmp_path / 'missing.db'}")
     assert code != 0
