@@ -17,3 +17,22 @@ class TestMemoryStore(BackendContract):
         store = MemoryStore()
         yield store
         store.close()
+
+
+def test_memory_pages_of_subjects_follow_registration(tmp_path: object) -> None:
+    """The memory store pages people in the order they registered (as the repository
+    protocol says), from the person after the cursor: a person registered while a send
+    streams is still reached, and a page costs its own size, not a sort of everyone."""
+    import pipolicy as pp
+    from pipolicy.testing import contract_policy
+
+    engine = pp.Engine(contract_policy(), store=MemoryStore())
+    people = [engine.register_subject(f"user-{n}").id for n in range(5)]
+    assert people != sorted(people) or people[::-1] != sorted(people)  # ids are random
+    with engine.store.unit_of_work(read_only=True, snapshot=True) as uow:
+        assert uow.subjects.page_after(None, 3) == people[:3]
+        assert uow.subjects.page_after(people[2], 3) == people[3:]
+    late = engine.register_subject("user-late").id
+    with engine.store.unit_of_work(read_only=True, snapshot=True) as uow:
+        assert uow.subjects.page_after(people[2], 3) == [*people[3:], late]
+        assert uow.subjects.page_after(late, 3) == []

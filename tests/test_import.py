@@ -413,6 +413,5 @@ def test_pipolicy_import_counts_one_of_each_in_the_singular(tmp_path: Path) -> N
     policy = str(pp.example_policy_path("indigo_blue"))
     done = _cli("import", str(data), "--store", url, "--policy", policy)
     assert done.stdout == (
-        "one.csv: 1 row, 1 consent recorded, 0 already in force, 1 person registered, "
-        "in 1 batch\n"
+        "one.csv: 1 row, 1 consent recorded, 0 already in force, 1 person registered, in 1 batch\n"
     ), done.stderr

@@ -29,7 +29,7 @@ from typing import Any, TextIO, TypeVar
 
 from pipolicy import __version__
 from pipolicy.clock import FixedClock, SystemClock
-from pipolicy.domain.audit import AuditEvent, AuditReport, checkpoint_of, verify_log
+from pipolicy.domain.audit import AuditEvent, checkpoint_of
 from pipolicy.domain.consents import Evidence
 from pipolicy.domain.decisions import Decision
 from pipolicy.domain.exemptions import Exemption
@@ -40,7 +40,7 @@ from pipolicy.errors import (
     PipolicyError,
     PolicyError,
     ProvisionDenied,
-    UnreadableAuditEvent,
+    StorageError,
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.ids import ordered_ids
@@ -50,6 +50,8 @@ from pipolicy.policy.texts import text_in
 from pipolicy.publishing import render_notice
 from pipolicy.requests.listing import listed, listing_text
 from pipolicy.storage.registry import open_store, redact_url
+from pipolicy.storage.repositories import Store
+from pipolicy.verification import verify_store
 
 __all__ = ["main"]
 
@@ -243,6 +245,30 @@ def _existing(url: str) -> str:
     return url
 
 
+def _as_is(url: str) -> Store:
+    """The store at ``url`` for a command that reads or verifies it, never migrated: a
+    SQL database must already be at this pipolicy's revision (a SQLite file is upgraded
+    when the library opens it; a command that looks at a database must not change it)."""
+    url = _existing(url)
+    if url.split("://", 1)[0].split("+", 1)[0].lower() not in ("sqlite", "postgresql"):
+        return open_store(url)
+    from pipolicy.backends.sql import SqlStore, head_revision
+
+    store = SqlStore(url, upgrade=False)
+    try:
+        current = store.revision()
+    except BaseException:
+        store.close()
+        raise
+    if current != head_revision():
+        store.close()
+        raise StorageError(
+            f"the database schema is at revision {current or 'none (empty)'} but this "
+            f"pipolicy needs {head_revision()}: run `pipolicy db upgrade URL` first"
+        )
+    return store
+
+
 def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
     from pipolicy.backends.sql import SqlStore
     from pipolicy.backends.sql.migrate import upgrade_sql
@@ -273,8 +299,10 @@ def _say_states_to_rebuild(behind: int, out: TextIO) -> None:
 def _db_rebuild_state(url: str, out: TextIO) -> int:
     from pipolicy.backends.sql import SqlStore
 
-    store = SqlStore(_existing(url))
+    store = _as_is(url)
     try:
+        if not isinstance(store, SqlStore):
+            raise InvalidInput("db rebuild-state takes a SQL database's URL")
         done = store.rebuild_states()
     finally:
         store.close()
@@ -304,7 +332,7 @@ def _db_current(url: str, out: TextIO) -> int:
 def _with_log(url: str, read: Callable[[Iterable[AuditEvent]], T]) -> T:
     """``read`` the store's audit log, streamed a page at a time (the audit commands need
     no policy, only the store). Events still queued get their positions first."""
-    store = open_store(_existing(url))
+    store = _as_is(url)
     try:
         with store.unit_of_work() as uow:
             uow.audit.settle()
@@ -330,7 +358,7 @@ def _counted(events: Iterable[AuditEvent], what: str) -> Iterator[AuditEvent]:
 def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextIO) -> int:
     from pipolicy.receipts import consent_receipt
 
-    with Engine(load_policy(policy), store=_existing(url)) as engine:
+    with Engine(load_policy(policy), store=_as_is(url)) as engine:
         receipt = consent_receipt(engine, consent_id, fmt)
     _print_json(receipt, out)
     return 0
@@ -405,7 +433,7 @@ def _progress_bar(file: Path) -> Any:
 def _requests_list(args: argparse.Namespace, out: TextIO) -> int:
     """The register of requests (R-REQ-8): every one, the open ones, or the overdue ones."""
     policy = load_policy(args.policy)
-    with Engine(policy, store=_existing(args.store)) as engine:
+    with Engine(policy, store=_as_is(args.store)) as engine:
         now = engine.now()
         overdue = engine.requests.overdue(now)
         if args.overdue:
@@ -429,12 +457,15 @@ def _requests_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def _audit_verify(url: str, trusted: str | None, as_json: bool, out: TextIO) -> int:
     checkpoint = Checkpoint.parse(trusted) if trusted is not None else None
+    store = _as_is(url)
     try:
-        report = _with_log(
-            url, lambda events: verify_log(_counted(events, "verifying"), checkpoint)
-        )
-    except UnreadableAuditEvent as e:
-        report = AuditReport(False, e.seq - 1, e.seq, str(e))
+        # What engine.verify_audit() checks, the records against the log too; no policy.
+        with store.unit_of_work(read_only=True, snapshot=True) as uow:
+            report = verify_store(
+                uow, checkpoint, events=lambda events: _counted(events, "verifying")
+            )
+    finally:
+        store.close()
     if as_json:
         verdict = {
             "ok": report.ok,

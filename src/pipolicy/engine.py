@@ -38,9 +38,7 @@ from pipolicy.domain.audit import (
     AuditReport,
     checkpoint_of,
     prove_inclusion,
-    verify_log,
 )
-from pipolicy.domain.binding import Bindings, Record, compare
 from pipolicy.domain.checks import (
     MAX_NAMES,
     clean_text,
@@ -68,7 +66,6 @@ from pipolicy.errors import (
     StorageError,
     SubjectNotFound,
     UnknownCategory,
-    UnreadableAuditEvent,
     UseDenied,
 )
 from pipolicy.incidents import IncidentRegister
@@ -85,6 +82,7 @@ from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.registry import open_store
 from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
+from pipolicy.verification import verify_store
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as SqlAlchemyEngine
@@ -123,33 +121,6 @@ def _question_key(
         return (kind, name, frozenset(items), *rest)  # type: ignore[call-overload]
     except TypeError:  # an unhashable element: validation says what is wrong
         return None
-
-
-def _all_records(uow: UnitOfWork) -> Iterator[Record]:
-    """Every record row, to compare with the log (records bound to it): table by table
-    where every repository offers ``scan`` (an optional fast path: a page of rows a
-    query, not five queries a person), else person by person."""
-    tables = (
-        uow.subjects,
-        uow.consents,
-        uow.acquisitions,
-        uow.provisions,
-        uow.restrictions,
-        uow.requests,
-    )
-    scans = [getattr(t, "scan", None) for t in tables]
-    if all(callable(scan) for scan in scans):
-        for scan in scans:
-            yield from scan()  # type: ignore[misc]
-        return
-    for subject in uow.subjects.scan():
-        sid = subject.id
-        yield subject
-        yield from uow.consents.for_subject(sid)
-        yield from uow.acquisitions.for_subject(sid)
-        yield from uow.provisions.for_subject(sid)
-        yield from uow.restrictions.for_subject(sid)
-        yield from uow.requests.for_subject(sid)
 
 
 @attrs.frozen
@@ -462,6 +433,32 @@ class Engine:
         if facts is None:
             raise SubjectNotFound(key)
         return facts
+
+    def _ids_of(self, uow: UnitOfWork, subjects: list[SubjectLike]) -> list[str]:
+        """The ids of checked ``subjects`` (:meth:`_checked`), their :class:`Ref` looked
+        up together (:meth:`_by_refs`); a ref nobody is registered under raises
+        :class:`SubjectNotFound` noted with its position."""
+        named = self._by_refs(uow, [s.value for s in subjects if isinstance(s, Ref)])
+        ids: list[str] = []
+        for n, subject in enumerate(subjects):
+            if not isinstance(subject, Ref):
+                ids.append(self._subject_id(subject))
+            elif (found := named.get(subject.value)) is not None:
+                ids.append(found.id)
+            else:
+                raise _noted(SubjectNotFound(subject.value, by_ref=True), n, len(subjects))
+        return ids
+
+    @staticmethod
+    def _by_refs(uow: UnitOfWork, refs: Iterable[str]) -> dict[str, Subject]:
+        """The subjects registered under ``refs`` (those that are), by ref: a page of
+        them per query where the store offers ``by_refs`` (an optional fast path), else
+        one lookup each."""
+        wanted = list(dict.fromkeys(refs))
+        by_refs = getattr(uow.subjects, "by_refs", None) if wanted else None
+        if by_refs is not None:
+            return dict(by_refs(wanted))
+        return {ref: s for ref in wanted if (s := uow.subjects.by_ref(ref)) is not None}
 
     @staticmethod
     def _facts_of(uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
@@ -1077,10 +1074,15 @@ class Engine:
         queries = _validated(checks, lambda c: (self._checked(c.subject), query(c)))
 
         def op(uow: UnitOfWork) -> list[Decision]:
-            resolved = [(s if type(s) is str else self._sid(uow, s), q) for s, q in queries]
-            facts = self._facts_of(uow, [sid for sid, _ in resolved])
+            ids = self._ids_of(uow, [s for s, _ in queries])
+            try:
+                facts = self._facts_of(uow, ids)
+            except SubjectNotFound as e:
+                _noted(e, ids.index(e.subject_id), len(ids))
+                raise
             now = self.now()
-            return [decide(self.policy, facts[sid], q, now) for sid, q in resolved]
+            asked = zip(ids, queries, strict=True)
+            return [decide(self.policy, facts[sid], q, now) for sid, (_, q) in asked]
 
         return self._run(op, write=False)
 
@@ -1092,11 +1094,25 @@ class Engine:
         bounded however many there are. Subjects who have left are never listed.
 
         A page is read in one unit of work; a write between pages may be seen by the
-        next page only. Raises for bad input as :meth:`check_use`.
+        next page only. Raises for bad input as :meth:`check_use`. A stream made inside
+        :meth:`using` reads the application's transaction, so it is read in that block
+        (and one made outside, outside): read elsewhere, it raises :class:`InvalidInput`
+        rather than switch views between pages.
         """
         query = self._use_query(purpose, items, actor, None, None)
+        bound = getattr(self.store, "bound", None)
+        made_in = bound() if bound is not None else None
 
         def page(after: str | None) -> tuple[list[Subject], str | None]:
+            if bound is not None and bound() is not made_in:
+                raise InvalidInput(
+                    "this allowed_subjects() stream was made outside any engine.using() "
+                    "block and is read inside one: read it outside, or ask again inside"
+                    if made_in is None
+                    else "this allowed_subjects() stream is read outside the "
+                    "engine.using() block it was made in: read it there, or ask again"
+                )
+
             def op(uow: UnitOfWork) -> tuple[list[Subject], str | None]:
                 ids = uow.subjects.page_after(after, _PAGE)
                 facts = self._facts_of(uow, ids)
@@ -1366,39 +1382,7 @@ class Engine:
         """
         if trusted is not None and not isinstance(trusted, Checkpoint):
             raise InvalidInput("trusted must be a pp.Checkpoint (pp.Checkpoint.parse(text))")
-
-        def op(uow: UnitOfWork) -> AuditReport:
-            # One pass over the log: its chain, and the digests it binds records to.
-            bindings = Bindings()
-            try:
-                report = verify_log(uow.audit.scan(), trusted, each=bindings.add)
-            except UnreadableAuditEvent as e:
-                return AuditReport(False, e.seq - 1, e.seq, str(e))
-            if not report.ok:
-                return report
-            try:
-                for entry in uow.audit.pending():
-                    bindings.add(entry)
-                problems = compare(
-                    _all_records(uow), bindings.latest, from_start=bindings.from_start
-                )
-            except Exception as e:  # a row edited into something pipolicy cannot read
-                return AuditReport(
-                    False,
-                    report.events,
-                    None,
-                    f"a record row could not be read ({type(e).__name__}): it was changed "
-                    "outside pipolicy or is corrupt",
-                )
-            if not problems:
-                return report
-            listed = "; ".join(str(p) for p in problems[:5])
-            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-            return AuditReport(
-                False, report.events, None, f"records differ from the log: {listed}{more}"
-            )
-
-        return self._run(op, write=False, snapshot=True)
+        return self._run(lambda uow: verify_store(uow, trusted), write=False, snapshot=True)
 
     def checkpoint(self) -> Checkpoint:
         """The audit log's size and Merkle root now, to keep outside the database
@@ -1435,6 +1419,7 @@ _PAGE = 500
 C = TypeVar("C")
 K = TypeVar("K", UseCheck, ProvisionCheck)
 Q = TypeVar("Q")
+E = TypeVar("E", bound=PipolicyError)
 
 
 def _each(checks: Iterable[C], kind: type[C], where: str) -> list[C]:
@@ -1454,11 +1439,17 @@ def _validated(checks: list[C], make: Callable[[C], T]) -> list[T]:
         try:
             made.append(make(check))
         except PipolicyError as e:
-            note = getattr(e, "add_note", None)  # Python 3.11+
-            if note is not None:
-                note(f"in check {n} of {len(checks)}")
+            _noted(e, n, len(checks))
             raise
     return made
+
+
+def _noted(error: E, n: int, total: int) -> E:
+    """``error``, noted with the position of the check it is about (Python 3.11+)."""
+    note = getattr(error, "add_note", None)
+    if note is not None:
+        note(f"in check {n} of {total}")
+    return error
 
 
 class _RequestPort:

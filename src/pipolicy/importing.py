@@ -203,13 +203,7 @@ def _people(
     """The batch's people by ref, found (in one query where the store offers
     ``by_refs``) or registered now in the category their first row gives; and those
     registered."""
-    refs = list(dict.fromkeys(row.ref for row, _ in batch))
-    by_refs = getattr(uow.subjects, "by_refs", None)
-    people: dict[str, Subject] = (
-        dict(by_refs(refs))
-        if by_refs is not None
-        else {ref: s for ref in refs if (s := uow.subjects.by_ref(ref)) is not None}
-    )
+    people = engine._by_refs(uow, (row.ref for row, _ in batch))
     registered: list[Subject] = []
     for number, (row, _) in enumerate(batch, start=first):
         found = people.get(row.ref)

@@ -225,3 +225,29 @@ def test_the_apps_autogenerate_leaves_pipolicys_tables_alone(
     dropped = {d[1].name for d in naive if d[0] == "remove_table"}
     assert "pipolicy_audit" in dropped and "pipolicy_consents" in dropped
     assert hooked == []
+
+
+def test_a_stream_of_allowed_subjects_is_read_where_it_was_made(
+    app: tuple[sa.Engine, pp.Engine],
+) -> None:
+    """allowed_subjects reads a page at a time: a stream made inside engine.using() reads
+    the application's transaction, so one read on after the block (or one made outside
+    and read inside) would switch views between pages. It refuses instead."""
+    app_engine, engine = app
+    with app_engine.connect() as conn, conn.begin():
+        s = _sign_up(engine, conn, 1)
+        with engine.using(conn):
+            engine.grant_consent(s, purpose="newsletter")
+            inside = engine.allowed_subjects(purpose="newsletter", items={"email"})
+            assert [
+                x.ref for x in engine.allowed_subjects(purpose="newsletter", items={"email"})
+            ] == ["user-1"]
+        with pytest.raises(pp.InvalidInput, match=r"engine\.using\(\) block it was made in"):
+            next(inside)
+        outside = engine.allowed_subjects(purpose="newsletter", items={"email"})
+        with engine.using(conn), pytest.raises(pp.InvalidInput, match="outside"):
+            next(outside)
+    # Made and read outside any block: pipolicy's own connections, as before.
+    assert [x.ref for x in engine.allowed_subjects(purpose="newsletter", items={"email"})] == [
+        "user-1"
+    ]

@@ -60,6 +60,25 @@ def test_audit_reports_a_broken_chain(tmp_path: Path) -> None:
     assert code == 1 and "BROKEN at event 1" in text
 
 
+def test_r_sec_3_audit_verify_compares_every_record_with_the_log(tmp_path: Path) -> None:
+    """The command checks what engine.verify_audit() checks: the chain, and every record
+    row against the digest the log holds for it. A consent withdrawn by hand in the
+    database, with no event for it, is reported (exit 1), as JSON too."""
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=url)
+    s = engine.register_subject("a", category="customer")
+    engine.grant_consent(s, purpose="customization")
+    engine.close()
+    assert run("audit", "verify", "--store", url)[0] == 0
+    with sqlite3.connect(tmp_path / "pi.db") as db:
+        db.execute("UPDATE pipolicy_consents SET status = 'withdrawn'")
+    code, text = run("audit", "verify", "--store", url)
+    assert code == 1 and "records differ from the log" in text, text
+    assert "edited outside pipolicy" in text
+    code, text = run("audit", "verify", "--store", url, "--json")
+    assert code == 1 and '"ok": false' in text
+
+
 def test_r_sec_3_audit_checkpoint_then_verify_detects_truncation(tmp_path: Path) -> None:
     """`pipolicy audit checkpoint` prints a line to keep outside the database; `pipolicy
     audit verify --trusted` then proves the log still extends it, or says it does not."""
@@ -79,7 +98,9 @@ def test_r_sec_3_audit_checkpoint_then_verify_detects_truncation(tmp_path: Path)
         conn.exec_driver_sql("DELETE FROM pipolicy_audit WHERE seq >= 3")
     store.close()
     code, text = run("audit", "verify", "--store", url)
-    assert code == 0  # the chain alone cannot see the last events removed
+    # The chain alone cannot see its last events removed; the people they registered,
+    # whose rows the log no longer binds, show it.
+    assert code == 1 and "records differ from the log" in text
     code, text = run("audit", "verify", "--store", url, "--trusted", trusted)
     assert code == 1 and "removed" in text
     code, _ = run("audit", "verify", "--store", url, "--trusted", "not a checkpoint")
@@ -119,3 +140,37 @@ def test_r_use_1_db_rebuild_state_rewrites_every_persons_state(tmp_path: Path) -
     assert code == 0 and "rebuilt the compiled state of 3 people" in text
     code, _ = run("db", "rebuild-state", f"sqlite:///{tmp_path / 'missing.db'}")
     assert code != 0
+
+
+def test_commands_that_read_a_database_never_change_its_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Verifying a log, listing requests, exporting a receipt or rebuilding states must
+    not migrate the database they look at (opening a SQLite file through the library
+    upgrades it): an older or empty file is refused with the command to run, and left
+    as it was."""
+    older = tmp_path / "older.db"
+    store = SqlStore(f"sqlite:///{older}", upgrade=False)
+    store.upgrade("0009")
+    store.close()
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    policy = str(pp.example_policy_path("indigo_blue"))
+    for path, revision in ((older, "0009"), (empty, None)):
+        url = f"sqlite:///{path}"
+        for command in (
+            ("audit", "verify", "--store", url),
+            ("audit", "checkpoint", "--store", url),
+            ("db", "rebuild-state", url),
+            ("requests", "list", "--store", url, "--policy", policy),
+            ("export", "receipt", "some-consent", "--store", url, "--policy", policy),
+        ):
+            code, _ = run(*command)
+            err = capsys.readouterr().err
+            assert code == 2, command
+            assert "pipolicy db upgrade URL" in err and err.count("\n") == 1, (command, err)
+            check = SqlStore(url, upgrade=False)
+            assert check.revision() == revision, command
+            check.close()
+    assert run("db", "upgrade", f"sqlite:///{older}")[0] == 0
+    assert run("audit", "verify", "--store", f"sqlite:///{older}")[0] == 0

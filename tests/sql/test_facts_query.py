@@ -223,3 +223,27 @@ def test_facts_by_the_apps_ref_take_the_same_statements_as_by_id(
         assert found == expected
         with store.unit_of_work(read_only=read_only) as uow:
             assert uow.facts_by_ref("nobody-has-this-ref") is None
+
+
+def test_r_use_4_a_batch_by_the_apps_refs_finds_its_people_a_page_per_query(
+    filled: tuple[SqlStore, list[Records]],
+) -> None:
+    """check_use_many over pp.Ref reads the people by ref as it reads their facts: a
+    page of them per query, not one query per person."""
+    import pipolicy as pp
+    from pipolicy.testing import contract_policy
+
+    store, made = filled
+    engine = pp.Engine(contract_policy(), store=store)
+    sent: dict[int, int] = {}
+    for size in (10, 300):
+        checks = [
+            pp.UseCheck(pp.Ref(r.subject.ref), purpose="service", items={"email"})
+            for r in made[:size]
+        ]
+        by_id = [pp.UseCheck(r.subject.id, "service", {"email"}) for r in made[:size]]
+        with _Statements(store.engine, store._facts_cache()) as statements:
+            answers = engine.check_use_many(checks)
+        sent[size] = len(statements.sent)
+        assert answers == engine.check_use_many(by_id)
+    assert sent[300] == sent[10] <= 3, sent

@@ -211,6 +211,37 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         store.close()
 
 
+def _orphan(path: str) -> None:
+    """A person deleted by hand in the sqlite3 shell (foreign keys off there by
+    default), their records first: their state row is left behind, referring to nobody."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        for table in ("pipolicy_consents", "pipolicy_acquisitions", "pipolicy_restrictions"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM pipolicy_subjects")
+        assert db.execute("PRAGMA foreign_key_check").fetchall()  # the state row is left
+
+
+def test_a_record_left_by_a_hand_deletion_does_not_stop_the_store_opening(
+    sqlite_url: str, later_scripts: Path
+) -> None:
+    """Rows a DBA left referring to nobody are not the migrations' doing: opening the
+    store (which upgrades a SQLite file, here with nothing to do) and a real upgrade
+    over them both go on; only references a migration breaks stop it."""
+    store = SqlStore(sqlite_url)
+    store_records(store, records())
+    store.close()
+    _orphan(sqlite_url.removeprefix("sqlite:///"))
+    SqlStore(sqlite_url).close()  # at the latest revision: nothing to migrate
+    _ship(later_scripts, SECOND_MIGRATION)
+    store = SqlStore(sqlite_url)  # upgrades to the shipped 0011 over the orphan
+    try:
+        assert store.revision() == "0011"
+    finally:
+        store.close()
+
+
 def test_the_migration_scripts_ship_inside_the_package() -> None:
     package = resources.files("pipolicy.backends.sql")
     for name in (

@@ -191,12 +191,10 @@ class _Subjects(_Repo):
         return iter(list(self._s.subjects.values()))
 
     def page_after(self, after: str | None, limit: int) -> list[str]:
-        ids = (
-            sorted(self._s.subjects)
-            if after is None
-            else sorted(sid for sid in self._s.subjects if sid > after)
-        )
-        return ids[:limit]
+        # Registration order, from the person after ``after``: a page costs its own
+        # size (sorting everyone for each page made a send over n people cost n² log n).
+        start = 0 if after is None else self._s.subject_position[after] + 1
+        return self._s.subject_order[start : start + limit]
 
     def mark_left(self, subject_id: str, at: datetime) -> None:
         subject = self._s.subjects.get(subject_id)

@@ -54,6 +54,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -1656,6 +1657,10 @@ class SqlStore:
         finally:
             self._bound.reset(token)
 
+    def bound(self) -> Connection | None:
+        """The connection a :meth:`bind` block in this thread or task runs units on."""
+        return self._bound.get()
+
     # -- schema ------------------------------------------------------------------------
 
     def upgrade(self, revision: str = "head") -> None:
@@ -1668,7 +1673,10 @@ class SqlStore:
         A migration that waits for running writers can meet one of them in a deadlock
         (creating 0010's triggers does); the database aborts one of the two, and an
         aborted upgrade, which kept nothing, is run again, up to three runs in all."""
-        from pipolicy.backends.sql.migrate import run_upgrade
+        from pipolicy.backends.sql.migrate import head_revision, run_upgrade
+
+        if revision == "head" and self.revision() == head_revision():
+            return  # opening a current SQLite file: no lock, no check of every reference
 
         def run() -> None:
             with self._exclusive() as conn:
@@ -1729,13 +1737,25 @@ class SqlStore:
                 f"pipolicy needs {head}: run `pipolicy db upgrade URL` (or store.upgrade())"
             )
 
+    @staticmethod
+    def _broken_references(tx: _Transaction) -> Counter[tuple[str, str]]:
+        """How many rows of each table refer to a missing row of which (SQLite)."""
+        found = tx.run(
+            lambda c: c.exec_driver_sql("PRAGMA foreign_key_check").all(),
+            "checking foreign keys",
+        )
+        return Counter((row[0], row[2]) for row in found)
+
     @contextmanager
     def _exclusive(self) -> Iterator[Connection]:
         """A connection holding the write lock for the block, committed at its end.
 
         On SQLite, foreign keys are off inside and checked before the commit: a migration
         may rebuild a table that others refer to, which is SQLite's documented way to
-        alter one, and enforcement would refuse the intermediate steps.
+        alter one, and enforcement would refuse the intermediate steps. Only references
+        the block broke stop it: rows that referred to nobody before it (a person
+        deleted by hand in the sqlite3 shell, where foreign keys are off) are not the
+        migration's doing.
         """
         if self._closed:
             raise StorageError("this SqlStore is closed: open a new store")
@@ -1755,11 +1775,11 @@ class SqlStore:
                         lambda c: c.exec_driver_sql("SET LOCAL statement_timeout = 0"),
                         "preparing the upgrade",
                     )
+                broken_before = (
+                    self._broken_references(tx) if sqlite else Counter[tuple[str, str]]()
+                )
                 yield conn
-                if sqlite and tx.run(
-                    lambda c: c.exec_driver_sql("PRAGMA foreign_key_check").first(),
-                    "checking foreign keys",
-                ):
+                if sqlite and self._broken_references(tx) - broken_before:
                     raise StorageError(
                         "the migration left records that refer to missing ones; nothing of "
                         "it was kept: report this as a bug in pipolicy's migrations"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -363,6 +364,47 @@ class BatchContract(StoreFixtures):
             engine.check_provision_many("partner")  # type: ignore[arg-type]
         with pytest.raises(SubjectNotFound):
             engine.check_use_many([UseCheck("nobody", "service", {"email"})])
+
+    def test_a_batch_names_the_check_of_a_person_not_registered(self, batch_engine: Engine) -> None:
+        """Out of thousands of checks, the caller learns which one named nobody (by its
+        position: neither the ref nor the id is in the message)."""
+        engine = batch_engine
+        people = self._people(engine)
+        for nobody in (Ref("batch-nobody"), "no-such-subject-id"):
+            checks = [
+                UseCheck(people[0], "service", {"email"}),
+                UseCheck(Ref("batch-1"), "service", {"email"}),
+                UseCheck(nobody, "service", {"email"}),
+                UseCheck(nobody, "newsletter", {"email"}),
+            ]
+            with pytest.raises(SubjectNotFound) as e:
+                engine.check_use_many(checks)
+            if sys.version_info >= (3, 11):  # exceptions take notes from 3.11
+                assert "in check 2 of 4" in getattr(e.value, "__notes__", [])
+            assert "batch-nobody" not in str(e.value)
+            provisions = [ProvisionCheck(nobody, "partner", {"email"}, purpose="service")]
+            with pytest.raises(SubjectNotFound):
+                engine.check_provision_many(provisions)
+
+    def test_pages_of_subjects_cover_everyone_once(self, store: Store) -> None:
+        """``page_after`` walks every subject exactly once, a page at most ``limit``
+        long, in an order that does not change while nobody registers."""
+        engine = Engine(contract_policy(), store=store, clock=FixedClock(CONTRACT_START))
+        people = {engine.register_subject(f"page-{n}").id for n in range(7)}
+        seen: list[str] = []
+        after: str | None = None
+        while True:
+            with store.unit_of_work(read_only=True, snapshot=True) as uow:
+                page = uow.subjects.page_after(after, 3)
+            assert len(page) <= 3
+            seen += page
+            if len(page) < 3:
+                break
+            after = page[-1]
+        assert len(seen) == len(set(seen)) and set(seen) >= people
+        with store.unit_of_work(read_only=True, snapshot=True) as uow:
+            again = uow.subjects.page_after(None, 100)
+        assert again == seen
 
     def test_r_use_4_allowed_subjects_are_those_check_use_allows(
         self, batch_engine: Engine, monkeypatch: pytest.MonkeyPatch
