@@ -27,12 +27,15 @@ def test_memory_pages_of_subjects_follow_registration(tmp_path: object) -> None:
     from pipolicy.testing import contract_policy
 
     engine = pp.Engine(contract_policy(), store=MemoryStore())
-    people = [engine.register_subject(f"user-{n}").id for n in range(5)]
-    assert people != sorted(people) or people[::-1] != sorted(people)  # ids are random
+    people = [engine.register_subject(f"user-{n}").id for n in range(12)]
+    assert people != sorted(people)  # random ids: registration order is not id order
     with engine.store.unit_of_work(read_only=True, snapshot=True) as uow:
         assert uow.subjects.page_after(None, 3) == people[:3]
-        assert uow.subjects.page_after(people[2], 3) == people[3:]
+        assert uow.subjects.page_after(people[2], 3) == people[3:6]
+        assert uow.subjects.page_after(people[8], 9) == people[9:]
     late = engine.register_subject("user-late").id
     with engine.store.unit_of_work(read_only=True, snapshot=True) as uow:
-        assert uow.subjects.page_after(people[2], 3) == [*people[3:], late]
+        assert uow.subjects.page_after(people[9], 3) == [*people[10:], late]
         assert uow.subjects.page_after(late, 3) == []
+        with pytest.raises(pp.SubjectNotFound):
+            uow.subjects.page_after("no-such-subject", 3)

@@ -325,6 +325,41 @@ def test_an_encoding_the_reader_cannot_split_into_lines_is_refused(
         read_consents(path, encoding=encoding)
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_the_same_rows(tmp_path: Path, ending: str) -> None:
+    """Unix, Windows and classic Mac endings (Excel for Mac's "CSV (Macintosh)" writes a
+    lone CR), in a file longer than one read of it."""
+    path = tmp_path / "a.csv"
+    lines = ["ref,purpose,evidence_ref", *(f"会員-{n},newsletter,紙{n}" for n in range(9000))]
+    path.write_bytes(ending.join(lines).encode("cp932") + ending.encode())
+    rows = list(read_consents(path, encoding="cp932"))
+    assert [r.ref for r in rows] == [f"会員-{n}" for n in range(9000)]
+    assert rows[-1].evidence.ref == "紙8999"
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_bytes(ending.join(['{"ref": "u", "purpose": "n"}'] * 3).encode())
+    assert len(list(read_consents(jsonl))) == 3
+
+
+def test_a_file_the_csv_reader_refuses_is_refused_by_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"  # a field longer than the csv module takes (131,072)
+    path.write_text("ref,purpose\nu,newsletter\nv," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(pp.InvalidInput, match=r"line 3: not CSV \(field larger") as e:
+        list(read_consents(path))
+    assert "xxx" not in str(e.value)
+
+
+@pytest.mark.parametrize("encoding", ["iso2022_jp", "hz", "utf-7"])
+def test_an_encoding_that_keeps_state_across_lines_is_refused(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Decoded a line at a time, a shift into another character set that spans a line
+    ending would be lost (HZ's ``~\\n`` joins lines): such encodings are refused."""
+    path = tmp_path / "a.csv"
+    path.write_bytes("ref,purpose\n中文,newsletter\n".encode(encoding))
+    with pytest.raises(pp.InvalidInput, match="convert it to UTF-8"):
+        read_consents(path, encoding=encoding)
+
+
 def test_a_quoted_field_across_lines_keeps_the_physical_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b'ref,purpose,evidence_ref\nu,newsletter,"two\nlines"\nv,nope,\n')
@@ -379,6 +414,9 @@ def test_pipolicy_import_reports_a_bad_line_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error: import row 2: ")
     assert "importing the file again is safe" in done.stderr
+    data.write_text("ref,purpose\nu,customization\nv,no-such-purpose\n", encoding="utf-8")
+    later = _cli("import", str(data), "--store", url, "--policy", policy, "--batch-size", "1")
+    assert "the 1 row before its batch is recorded" in later.stderr
     assert "Traceback" not in done.stderr
     missing = _cli("import", str(tmp_path / "nope.csv"), "--store", url, "--policy", policy)
     assert (missing.returncode, missing.stderr.count("\n")) == (2, 1)

@@ -394,7 +394,8 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             )
     except InvalidInput as e:
         raise InvalidInput(
-            f"{e}; the {done} rows before its batch are recorded, and importing the file "
+            f"{e}; the {_counting(done, 'row')} before its batch "
+            f"{'is' if done == 1 else 'are'} recorded, and importing the file "
             "again is safe (consents already in force are not recorded twice)"
         ) from e
     finally:

@@ -14,9 +14,10 @@ naming its line, never its values.
 
 Files are UTF-8 (a byte order mark is passed over) unless told otherwise: a CSV that
 Excel saves in Japanese is Shift_JIS as Windows writes it, ``encoding="cp932"``. The
-file is split into lines before it is decoded, so a line that is not in the encoding is
-refused by its number; that is why only encodings that write ASCII as ASCII are taken
-(UTF-16 is not: convert such a file first).
+file is split into lines (at ``\n``, ``\r\n`` or a lone ``\r``) before it is decoded,
+so a line that is not in the encoding is refused by its number; that is why only
+encodings that write ASCII as ASCII and keep no state from one line to the next are
+taken (not UTF-16 nor ISO-2022-JP: convert such a file to UTF-8 first).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ import codecs
 import csv
 import json
 from collections.abc import Generator, Iterator, Mapping
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from pipolicy.domain.consents import Evidence
 from pipolicy.errors import InvalidInput
@@ -60,17 +62,23 @@ def read_consents(path: str | Path, *, encoding: str = "utf-8") -> Iterator[Cons
 
 def _codec(encoding: str) -> str:
     """The codec to decode ``encoding`` with, refusing one whose lines cannot be split
-    before decoding (its newline or comma is not the ASCII byte)."""
+    before decoding: its newline or comma is not the ASCII byte (UTF-16), or it keeps a
+    shift into another character set from one line to the next (ISO-2022, HZ, UTF-7)."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise InvalidInput(f"unknown text encoding {encoding!r}") from None
     if name in ("utf-8", "utf-8-sig"):
         return "utf-8-sig"  # UTF-8, passing over a byte order mark (Excel writes one)
-    if codecs.encode('\n,"{}', name) != b'\n,"{}':
+    if (
+        codecs.encode('\n\r,"{}', name) != b'\n\r,"{}'
+        or name.startswith("iso2022")
+        or name in ("hz", "utf-7")
+    ):
         raise InvalidInput(
             f"{encoding}: a file to import must be in an encoding that writes ASCII as "
-            "ASCII (utf-8, cp932, euc-jp...); convert it to UTF-8 first"
+            "ASCII and keeps no state across lines (utf-8, cp932, euc-jp...); convert it "
+            "to UTF-8 first"
         )
     return name
 
@@ -80,10 +88,10 @@ def _lines(path: Path, codec: str) -> Generator[str, None, None]:
     line not in the encoding is refused by its number (its bytes are never shown)."""
     decoder = codecs.getincrementaldecoder(codec)()
     with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
+        for number, raw in enumerate(_raw_lines(f), start=1):
             try:
-                # Each line whole (final): in an encoding that writes ASCII as ASCII no
-                # character spans a newline, and one cut off by the end of the file is
+                # Each line whole (final): in the encodings _codec takes no character
+                # spans a line ending, and one cut off by the end of the file is
                 # refused before its line is read.
                 text = decoder.decode(raw, final=True)
             except UnicodeDecodeError:
@@ -91,6 +99,19 @@ def _lines(path: Path, codec: str) -> Generator[str, None, None]:
                 hint = "" if shown == "cp932" else _CP932_HINT
                 raise InvalidInput(f"{path.name}, line {number}: not {shown} text{hint}") from None
             yield text
+
+
+def _raw_lines(f: BinaryIO) -> Iterator[bytes]:
+    """The file's lines as bytes, each with its ending: ``\\n``, ``\\r\\n`` or a lone
+    ``\\r`` (Excel for Mac's "CSV (Macintosh)"), read a block at a time."""
+    pending = b""
+    while block := f.read(1 << 16):
+        lines = (pending + block).splitlines(keepends=True)
+        # The last line may go on in the next block (a "\r" its "\n" may follow).
+        pending = b"" if lines[-1].endswith(b"\n") else lines.pop()
+        yield from lines
+    if pending:
+        yield pending
 
 
 _CP932_HINT = (
@@ -102,13 +123,19 @@ _CP932_HINT = (
 def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
     with closing(_lines(path, codec)) as lines:
         reader = csv.DictReader(lines)
-        unknown = set(reader.fieldnames or ()) - set(COLUMNS)
-        if "ref" not in (reader.fieldnames or ()) or unknown:
+        with _csv_errors(path, reader):
+            header = reader.fieldnames
+        unknown = set(header or ()) - set(COLUMNS)
+        if "ref" not in (header or ()) or unknown:
             raise InvalidInput(
                 f"{path.name}: the header must name columns among {', '.join(COLUMNS)} "
                 f"and include ref{'; unknown: ' + ', '.join(sorted(unknown)) if unknown else ''}"
             )
-        for row in reader:
+        while True:
+            with _csv_errors(path, reader):
+                row = next(reader, None)
+            if row is None:
+                return
             line = reader.line_num
             if None in row:
                 raise InvalidInput(f"{path.name}, line {line}: more fields than the header")
@@ -116,6 +143,18 @@ def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
             if "items" in fields:
                 fields["items"] = str(fields["items"]).split()
             yield _consent(fields, f"{path.name}, line {line}")
+
+
+@contextmanager
+def _csv_errors(path: Path, reader: csv.DictReader[str]) -> Iterator[None]:
+    """What the csv module refuses (a NUL, a quote never closed, a field over its
+    limit), as :class:`InvalidInput` naming the line; its message holds no values."""
+    try:
+        yield
+    except csv.Error as e:
+        # The reader's own count: DictReader's is set only once a row is read.
+        line = reader.reader.line_num
+        raise InvalidInput(f"{path.name}, line {line}: not CSV ({e})") from None
 
 
 def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:

@@ -436,18 +436,14 @@ class Engine:
 
     def _ids_of(self, uow: UnitOfWork, subjects: list[SubjectLike]) -> list[str]:
         """The ids of checked ``subjects`` (:meth:`_checked`), their :class:`Ref` looked
-        up together (:meth:`_by_refs`); a ref nobody is registered under raises
-        :class:`SubjectNotFound` noted with its position."""
+        up together (:meth:`_by_refs`); ``""`` for a ref nobody is registered under."""
         named = self._by_refs(uow, [s.value for s in subjects if isinstance(s, Ref)])
-        ids: list[str] = []
-        for n, subject in enumerate(subjects):
-            if not isinstance(subject, Ref):
-                ids.append(self._subject_id(subject))
-            elif (found := named.get(subject.value)) is not None:
-                ids.append(found.id)
-            else:
-                raise _noted(SubjectNotFound(subject.value, by_ref=True), n, len(subjects))
-        return ids
+        return [
+            (found.id if (found := named.get(s.value)) is not None else "")
+            if isinstance(s, Ref)
+            else self._subject_id(s)
+            for s in subjects
+        ]
 
     @staticmethod
     def _by_refs(uow: UnitOfWork, refs: Iterable[str]) -> dict[str, Subject]:
@@ -460,11 +456,21 @@ class Engine:
             return dict(by_refs(wanted))
         return {ref: s for ref in wanted if (s := uow.subjects.by_ref(ref)) is not None}
 
-    @staticmethod
-    def _facts_of(uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
-        """Each subject's decision facts, once each; in one call where the store offers
-        ``facts_many`` (an optional fast path), else one read per person."""
+    @classmethod
+    def _facts_of(cls, uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
+        """:meth:`_facts_found`, raising :class:`SubjectNotFound` for the first missing."""
         wanted = list(dict.fromkeys(subject_ids))
+        found = cls._facts_found(uow, wanted)
+        missing = [sid for sid in wanted if sid not in found]
+        if missing:
+            raise SubjectNotFound(missing[0])
+        return found
+
+    @staticmethod
+    def _facts_found(uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
+        """The decision facts of each subject there is, once each; in one call where the
+        store offers ``facts_many`` (an optional fast path), else one read per person."""
+        wanted = [sid for sid in dict.fromkeys(subject_ids) if sid]
         many = getattr(uow, "facts_many", None)
         found: Mapping[str, SubjectFacts] = (
             many(wanted)
@@ -473,9 +479,6 @@ class Engine:
                 sid: f for sid in wanted if (f := uow.facts(sid, ended_consents=False)) is not None
             }
         )
-        missing = [sid for sid in wanted if sid not in found]
-        if missing:
-            raise SubjectNotFound(missing[0])
         return dict(found)
 
     @staticmethod
@@ -1075,14 +1078,16 @@ class Engine:
 
         def op(uow: UnitOfWork) -> list[Decision]:
             ids = self._ids_of(uow, [s for s, _ in queries])
-            try:
-                facts = self._facts_of(uow, ids)
-            except SubjectNotFound as e:
-                _noted(e, ids.index(e.subject_id), len(ids))
-                raise
+            facts = self._facts_found(uow, ids)
             now = self.now()
-            asked = zip(ids, queries, strict=True)
-            return [decide(self.policy, facts[sid], q, now) for sid, (_, q) in asked]
+            answers: list[Decision] = []
+            for n, (sid, (subject, q)) in enumerate(zip(ids, queries, strict=True)):
+                found = facts.get(sid)
+                if found is None:  # the first check naming nobody, noted by its position
+                    missing = SubjectNotFound(sid, by_ref=isinstance(subject, Ref))
+                    raise _noted(missing, n, len(ids))
+                answers.append(decide(self.policy, found, q, now))
+            return answers
 
         return self._run(op, write=False)
 

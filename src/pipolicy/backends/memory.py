@@ -193,7 +193,12 @@ class _Subjects(_Repo):
     def page_after(self, after: str | None, limit: int) -> list[str]:
         # Registration order, from the person after ``after``: a page costs its own
         # size (sorting everyone for each page made a send over n people cost n² log n).
-        start = 0 if after is None else self._s.subject_position[after] + 1
+        if after is None:
+            start = 0
+        elif (position := self._s.subject_position.get(after)) is None:
+            raise SubjectNotFound(after)
+        else:
+            start = position + 1
         return self._s.subject_order[start : start + limit]
 
     def mark_left(self, subject_id: str, at: datetime) -> None:

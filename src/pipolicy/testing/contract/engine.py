@@ -385,6 +385,14 @@ class BatchContract(StoreFixtures):
             provisions = [ProvisionCheck(nobody, "partner", {"email"}, purpose="service")]
             with pytest.raises(SubjectNotFound):
                 engine.check_provision_many(provisions)
+        # Of an unknown id and an unknown ref, the one asked first is named.
+        for first, then in (("no-such-id", Ref("nobody")), (Ref("nobody"), "no-such-id")):
+            checks = [UseCheck(s, "service", {"email"}) for s in (people[0], first, then)]
+            with pytest.raises(SubjectNotFound) as e:
+                engine.check_use_many(checks)
+            assert e.value.subject_id == ("" if isinstance(first, Ref) else first)
+            if sys.version_info >= (3, 11):
+                assert "in check 1 of 3" in getattr(e.value, "__notes__", [])
 
     def test_pages_of_subjects_cover_everyone_once(self, store: Store) -> None:
         """``page_after`` walks every subject exactly once, a page at most ``limit``
