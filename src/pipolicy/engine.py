@@ -439,9 +439,9 @@ class Engine:
         up together (:meth:`_by_refs`); ``""`` for a ref nobody is registered under."""
         named = self._by_refs(uow, [s.value for s in subjects if isinstance(s, Ref)])
         return [
-            (found.id if (found := named.get(s.value)) is not None else "")
-            if isinstance(s, Ref)
-            else self._subject_id(s)
+            s
+            if isinstance(s, str)  # an id, checked already
+            else (found.id if (found := named.get(self._subject_id(s))) is not None else "")
             for s in subjects
         ]
 
