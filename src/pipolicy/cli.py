@@ -270,15 +270,24 @@ def _as_is(url: str) -> Store:
 
 
 def _db_upgrade(url: str, sql: bool, out: TextIO) -> int:
-    from pipolicy.backends.sql import SqlStore
+    from pipolicy.backends.sql import SqlStore, head_revision
     from pipolicy.backends.sql.migrate import upgrade_sql
 
     if sql:
         out.write(upgrade_sql(_existing(url)))
         return 0
-    store = SqlStore(url, upgrade=True)  # what pipolicy.backends.sql.upgrade(url) does
-    print(f"{redact_url(url)}: schema is at the latest revision", file=out)
+    store = SqlStore(url, upgrade=False)
     try:
+        before = store.revision()
+        store.upgrade()  # what pipolicy.backends.sql.upgrade(url) does
+        head = head_revision()
+        print(
+            f"{redact_url(url)}: already at the latest revision ({head})"
+            if before == head
+            else f"{redact_url(url)}: upgraded from {before or 'none (empty)'} to {head}, "
+            "the latest revision",
+            file=out,
+        )
         _say_states_to_rebuild(store.states_to_rebuild(), out)
     finally:
         store.close()

@@ -46,6 +46,19 @@ def test_db_upgrade_then_audit_verify(tmp_path: Path) -> None:
     assert code == 0 and "0 events" in text
 
 
+def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    store = SqlStore(url, upgrade=False)
+    store.upgrade("0009")
+    store.close()
+    code, text = run("db", "upgrade", url)
+    assert code == 0 and f"upgraded from 0009 to {head_revision()}, the latest" in text
+    code, text = run("db", "upgrade", url)
+    assert code == 0 and f"already at the latest revision ({head_revision()})" in text
+    code, text = run("db", "upgrade", f"sqlite:///{tmp_path / 'new.db'}")
+    assert code == 0 and f"upgraded from none (empty) to {head_revision()}" in text
+
+
 def test_audit_reports_a_broken_chain(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'pi.db'}"
     engine = pp.Engine(pp.example_policy("indigo_blue"), store=url)
