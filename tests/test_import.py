@@ -377,6 +377,14 @@ def test_a_quoted_field_across_lines_keeps_the_physical_line_numbers(tmp_path: P
 _cli = run_cli
 
 
+def _to_import(tmp_path: Path, name: str, data: bytes) -> tuple[str, str, str]:
+    """A file to import holding ``data``, a SQLite store's URL, and a policy's path."""
+    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path), f"sqlite:///{tmp_path / 'pi.db'}", str(pp.example_policy_path("indigo_blue"))
+
+
 def test_pipolicy_import_records_a_file_and_is_quiet_when_piped(tmp_path: Path) -> None:
     pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
     data = tmp_path / "consents.csv"
@@ -405,35 +413,30 @@ def test_pipolicy_import_records_a_file_and_is_quiet_when_piped(tmp_path: Path) 
 
 
 def test_pipolicy_import_reports_a_bad_line_in_one_line(tmp_path: Path) -> None:
-    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
-    data = tmp_path / "consents.csv"
-    data.write_text("ref,purpose\nu,customization\nv,no-such-purpose\n", encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'pi.db'}"
-    policy = str(pp.example_policy_path("indigo_blue"))
-    done = _cli("import", str(data), "--store", url, "--policy", policy)
+    data, url, policy = _to_import(
+        tmp_path, "consents.csv", b"ref,purpose\nu,customization\nv,no-such-purpose\n"
+    )
+    done = _cli("import", data, "--store", url, "--policy", policy)
     assert done.returncode == 2
     assert done.stderr.startswith("error: import row 2: ")
     assert "importing the file again is safe" in done.stderr
-    data.write_text("ref,purpose\nu,customization\nv,no-such-purpose\n", encoding="utf-8")
-    later = _cli("import", str(data), "--store", url, "--policy", policy, "--batch-size", "1")
-    assert "the 1 row before its batch is recorded" in later.stderr
     assert "Traceback" not in done.stderr
+    later = _cli("import", data, "--store", url, "--policy", policy, "--batch-size", "1")
+    assert "the 1 row before its batch is recorded" in later.stderr
     missing = _cli("import", str(tmp_path / "nope.csv"), "--store", url, "--policy", policy)
     assert (missing.returncode, missing.stderr.count("\n")) == (2, 1)
 
 
 def test_pipolicy_import_reads_a_shift_jis_file_with_its_encoding(tmp_path: Path) -> None:
-    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
-    data = tmp_path / "consents.csv"
-    data.write_bytes(_SJIS_CSV.replace("newsletter", "customization").encode("cp932"))
-    url = f"sqlite:///{tmp_path / 'pi.db'}"
-    policy = str(pp.example_policy_path("indigo_blue"))
-    refused = _cli("import", str(data), "--store", url, "--policy", policy)
+    data, url, policy = _to_import(
+        tmp_path, "consents.csv", _SJIS_CSV.replace("newsletter", "customization").encode("cp932")
+    )
+    refused = _cli("import", data, "--store", url, "--policy", policy)
     assert refused.returncode == 2
     assert refused.stderr.startswith("error: consents.csv, line 2: not utf-8 text")
     assert "--encoding cp932" in refused.stderr and "Traceback" not in refused.stderr
     assert refused.stderr.count("\n") == 1
-    done = _cli("import", str(data), "--store", url, "--policy", policy, "--encoding", "cp932")
+    done = _cli("import", data, "--store", url, "--policy", policy, "--encoding", "cp932")
     assert done.returncode == 0, done.stderr
     assert "2 consents recorded" in done.stdout
     with pp.Engine(pp.load_policy(policy), store=url) as engine:
@@ -444,12 +447,8 @@ def test_pipolicy_import_reads_a_shift_jis_file_with_its_encoding(tmp_path: Path
 
 
 def test_pipolicy_import_counts_one_of_each_in_the_singular(tmp_path: Path) -> None:
-    pytest.importorskip("sqlalchemy", reason="the import command's store here is SQLite")
-    data = tmp_path / "one.csv"
-    data.write_text("ref,purpose\nuser-1,customization\n", encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'pi.db'}"
-    policy = str(pp.example_policy_path("indigo_blue"))
-    done = _cli("import", str(data), "--store", url, "--policy", policy)
+    data, url, policy = _to_import(tmp_path, "one.csv", b"ref,purpose\nuser-1,customization\n")
+    done = _cli("import", data, "--store", url, "--policy", policy)
     assert done.stdout == (
         "one.csv: 1 row, 1 consent recorded, 0 already in force, 1 person registered, in 1 batch\n"
     ), done.stderr

@@ -40,7 +40,6 @@ from pipolicy.errors import (
     PipolicyError,
     PolicyError,
     ProvisionDenied,
-    StorageError,
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.ids import ordered_ids
@@ -49,7 +48,7 @@ from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
 from pipolicy.publishing import render_notice
 from pipolicy.requests.listing import listed, listing_text
-from pipolicy.storage.registry import open_store, redact_url
+from pipolicy.storage.registry import _scheme, open_store, redact_url
 from pipolicy.storage.repositories import Store
 from pipolicy.verification import verify_store
 
@@ -250,22 +249,16 @@ def _as_is(url: str) -> Store:
     SQL database must already be at this pipolicy's revision (a SQLite file is upgraded
     when the library opens it; a command that looks at a database must not change it)."""
     url = _existing(url)
-    if url.split("://", 1)[0].split("+", 1)[0].lower() not in ("sqlite", "postgresql"):
+    if _scheme(url) not in ("sqlite", "postgresql"):
         return open_store(url)
-    from pipolicy.backends.sql import SqlStore, head_revision
+    from pipolicy.backends.sql import SqlStore
 
     store = SqlStore(url, upgrade=False)
     try:
-        current = store.revision()
+        store._require_head()  # the check a PostgreSQL store makes when it opens
     except BaseException:
         store.close()
         raise
-    if current != head_revision():
-        store.close()
-        raise StorageError(
-            f"the database schema is at revision {current or 'none (empty)'} but this "
-            f"pipolicy needs {head_revision()}: run `pipolicy db upgrade URL` first"
-        )
     return store
 
 
