@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -37,7 +38,9 @@ def empty_database(url: str) -> None:
     store.close()
 
 
-def _worker(url: str, name: str, seconds: float, start: float, out: mp.Queue[int]) -> None:
+def _worker(
+    url: str, name: str, seconds: float, ready: threading.Barrier, out: mp.Queue[int]
+) -> None:
     counter = iter(range(10_000_000))
     engine = pp.Engine(
         contract_policy(),
@@ -46,10 +49,9 @@ def _worker(url: str, name: str, seconds: float, start: float, out: mp.Queue[int
         ids=lambda: f"{name}-{next(counter)}",
     )
     people = [engine.register_subject(f"{name}-p{i}", category="customer") for i in range(10)]
-    while time.time() < start:
-        time.sleep(0.001)
-    done, end = 0, start + seconds
-    while time.time() < end:
+    ready.wait()  # every process imported, connected and set up: the clock starts
+    done, end = 0, time.perf_counter() + seconds
+    while time.perf_counter() < end:
         s = people[done % len(people)]
         engine.grant_consent(s, purpose="newsletter")
         engine.withdraw_consent(s, purpose="newsletter")
@@ -62,9 +64,11 @@ def run(url: str, processes: int, seconds: float) -> float:
     empty_database(url)
     ctx = mp.get_context("spawn")
     out: mp.Queue[int] = ctx.Queue()
-    start = time.time() + 3.0  # every process connected and ready before the clock starts
+    # The clock starts once every process has imported, connected and set up its people
+    # (spawning eight interpreters on two cores takes seconds, more than any fixed delay).
+    ready = ctx.Barrier(processes)
     workers = [
-        ctx.Process(target=_worker, args=(url, f"w{i}", seconds, start, out))
+        ctx.Process(target=_worker, args=(url, f"w{i}", seconds, ready, out))
         for i in range(processes)
     ]
     for w in workers:
