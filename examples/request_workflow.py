@@ -26,8 +26,11 @@ def main() -> None:
 
     documents = [
         pp.Document(pp.DocumentKind.PASSPORT, issued=date(2022, 1, 1), expires=date(2032, 1, 1)),
-        pp.Document(pp.DocumentKind.POWER_OF_ATTORNEY, issued=date(2026, 11, 1), holder="agent"),
-        pp.Document(pp.DocumentKind.SEAL_CERTIFICATE, issued=date(2026, 10, 1), holder="agent"),
+        # The power of attorney is the person's (it bears their registered seal), and the
+        # seal certificate proving that seal is the person's too: the agent's own counts
+        # for nothing.
+        pp.Document(pp.DocumentKind.POWER_OF_ATTORNEY, issued=date(2026, 11, 1)),
+        pp.Document(pp.DocumentKind.SEAL_CERTIFICATE, issued=date(2026, 10, 1)),
         pp.Document(
             pp.DocumentKind.DRIVERS_LICENSE,
             issued=date(2024, 1, 1),

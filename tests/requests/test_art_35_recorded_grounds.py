@@ -6,6 +6,7 @@ or legitimate interests, improper use under Art. 19, data no longer needed)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -107,3 +108,26 @@ def test_r_req_7_art_35_grounds_are_checked_against_the_kind(
     rg(use.id, ground=Art35Ground.IMPROPER_USE, explanation="used for a scam mailing")
     [g] = engine.requests.investigate(use.id).recorded
     assert (g.article, g.explanation) == ("APPI Art. 35(1), Art. 19", "used for a scam mailing")
+
+
+def test_r_req_7_art_35_5_no_refusal_for_want_of_a_ground_the_records_show(
+    engine: pp.Engine, clock: pp.FixedClock
+) -> None:
+    """pipolicy's own records show a ground (the campaign's 30 days are over): refusing
+    "no ground" would tell the person something the business's records contradict."""
+    s = engine.register_subject("campaign-entrant")
+    engine.acquire(s, items={"email"}, purposes={"campaign"}, channel="web")
+    clock.advance(timedelta(days=31))
+    r = verified(engine, K.DELETION, s)
+    assert [f.kind.value for f in engine.requests.investigate(r.id).grounds] == ["no_longer_needed"]
+
+    with pytest.raises(pp.InvalidInput, match="no_longer_needed"):
+        engine.requests.refuse(
+            r.id, ground=pp.RefusalGround.NO_GROUND_UNDER_ART_35, explanation="still needed"
+        )
+
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED  # nothing kept
+    kept = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.ALTERNATIVE_MEASURE, explanation="we anonymise it"
+    )
+    assert kept.state is pp.RequestState.REFUSED

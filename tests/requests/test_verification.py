@@ -148,6 +148,32 @@ def test_r_req_3_an_expired_power_of_attorney_cannot_confirm_agency() -> None:
     assert check(VOLUNTARY, *docs).ground is G.AGENCY_UNCONFIRMED
 
 
+def test_r_req_3_the_seal_certificate_must_be_the_persons_not_the_agents() -> None:
+    """Seed 001 B: the power of attorney bears the person's registered seal, which only
+    the person's seal certificate proves; the agent's own certificate proves nothing."""
+    agents = pp.Document(
+        pp.DocumentKind.SEAL_CERTIFICATE, TODAY - timedelta(days=10), None, "agent"
+    )
+    result = check(VOLUNTARY, passport(), power_of_attorney(), agents, license_("agent"))
+    assert result.ground is G.DOCUMENTS_INCOMPLETE
+    assert [p.note for p in result.problems] == ["no_certificate"]
+    assert "seal certificate of the person" in result.problems[0].message
+    assert check(
+        VOLUNTARY, passport(), power_of_attorney(), agents, seal_certificate(), license_("agent")
+    ).ok
+
+
+def test_r_req_3_a_power_of_attorney_dated_after_today_cannot_confirm_agency() -> None:
+    later = power_of_attorney(TODAY + timedelta(days=1))
+    result = check(VOLUNTARY, passport(), later, seal_certificate(), license_("agent"))
+    assert result.ground is G.AGENCY_UNCONFIRMED
+    assert [p.note for p in result.problems] == ["power_of_attorney_dated_after_today"]
+    assert (TODAY + timedelta(days=1)).isoformat() in result.problems[0].message
+    assert check(
+        VOLUNTARY, passport(), power_of_attorney(TODAY), seal_certificate(), license_("agent")
+    ).ok
+
+
 # -- a legal representative -------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from pipolicy.domain.requests import (
 from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.requests.answering import answered_details
 from pipolicy.requests.execution import applied
-from pipolicy.requests.grounds import recorded_grounds
+from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.statements import refusal_statement, withdrawal_statement
 from pipolicy.requests.workflow import Workflow
@@ -113,14 +113,8 @@ def refuse(
                 f"may be refused only on {procedural}; {g.value} would tell an "
                 "applicant not yet identified whether data is held"
             )
-        recorded = recorded_grounds(r)
-        if g is G.NO_GROUND_UNDER_ART_35 and recorded:
-            raise InvalidInput(
-                f"request {r.id} cannot be refused on {g.value}: the business recorded "
-                f"a ground of APPI Art. 35 for it "
-                f"({', '.join(x.ground.value for x in recorded)}); fulfil it, or refuse it "
-                "on alternative_measure"
-            )
+        if g is G.NO_GROUND_UNDER_ART_35:
+            _require_no_ground(wf, uow, r)
         require_untouched(r, "refused")
         new = refused(wf, r, g, why, port.now())
         uow.requests.update(new)
@@ -128,6 +122,28 @@ def refuse(
         return new
 
     return port.run(op)
+
+
+def _require_no_ground(wf: Workflow, uow: UnitOfWork, r: Request) -> None:
+    """Raise :class:`InvalidInput` if a ground of Art. 35 stands for ``r``: one the
+    business recorded, or one pipolicy's records show (read in ``uow``, under the
+    person's lock). A refusal "for want of a ground" would then tell the person
+    something the business's own records contradict."""
+    inv = investigation(wf, wf.read(uow, r))
+    if not inv.supports:
+        return
+    found = []
+    if inv.recorded:
+        recorded = ", ".join(x.ground.value for x in inv.recorded)
+        found.append(f"the business recorded {recorded}")
+    if inv.grounds:
+        shown = ", ".join(sorted({f.kind.value for f in inv.grounds}))
+        found.append(f"pipolicy's records show {shown}")
+    raise InvalidInput(
+        f"request {r.id} cannot be refused on {G.NO_GROUND_UNDER_ART_35.value}: a ground "
+        f"of APPI Art. 35 stands for it ({'; '.join(found)}); fulfil it, or refuse it on "
+        "alternative_measure"
+    )
 
 
 def withdraw(wf: Workflow, request_id: str) -> Request:

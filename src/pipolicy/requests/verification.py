@@ -197,17 +197,29 @@ def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Prob
     found = [d for d in docs if d.kind is DocumentKind.POWER_OF_ATTORNEY]
     if not found:
         return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no_power_of_attorney")]
-    if any(d.expires is None or d.expires >= today for d in found):
-        return []
-    return [
-        Problem(
-            RefusalGround.AGENCY_UNCONFIRMED,
-            "power_of_attorney_expired",
-            {"expires": d.expires.isoformat()},
-        )
-        for d in found
-        if d.expires is not None
-    ]
+    failures: list[Problem] = []
+    for d in found:
+        if d.issued is not None and d.issued > today:  # not yet given: no authority today
+            facts = {"issued": d.issued.isoformat()}
+            failures.append(
+                Problem(
+                    RefusalGround.AGENCY_UNCONFIRMED, "power_of_attorney_dated_after_today", facts
+                )
+            )
+        elif d.expires is not None and d.expires < today:
+            facts = {"expires": d.expires.isoformat()}
+            failures.append(
+                Problem(RefusalGround.AGENCY_UNCONFIRMED, "power_of_attorney_expired", facts)
+            )
+        else:
+            return []
+    return failures
+
+
+def _persons_seal_certificate(doc: Document) -> bool:
+    """The person's seal certificate: it proves the registered seal on the power of
+    attorney is the person's (seed 001 B); the agent's own proves nothing about that."""
+    return doc.kind is DocumentKind.SEAL_CERTIFICATE and doc.holder == "person"
 
 
 def _signed_in(docs: Sequence[Document], settings: RequestSettings, today: date) -> bool:
@@ -257,11 +269,7 @@ def verify_documents(
     if applicant.kind is ApplicantKind.VOLUNTARY_AGENT:
         problems += _check_power_of_attorney(docs, today)
         problems += _check_certificate(
-            docs,
-            lambda d: d.kind is DocumentKind.SEAL_CERTIFICATE,
-            "seal_certificate",
-            settings,
-            today,
+            docs, _persons_seal_certificate, "seal_certificate", settings, today
         )
     elif applicant.kind is ApplicantKind.LEGAL_REPRESENTATIVE:
         problems += _check_certificate(

@@ -98,14 +98,14 @@ class Workflow:
         """One consistent read of the request and its subject's records; the audit
         events only for requests that are investigated."""
 
-        def op(uow: UnitOfWork) -> Context:
-            r = self.load(uow, request_id)
-            facts = self.port.facts(uow, r.subject_id)
-            provisions = tuple(uow.provisions.for_subject(r.subject_id))
-            evs = tuple(uow.audit.for_subject(r.subject_id)) if r.kind in SUPPORTS else ()
-            return Context(r, facts, provisions, evs, self.port.now())
+        return self.port.run(lambda uow: self.read(uow, self.load(uow, request_id)), write=False)
 
-        return self.port.run(op, write=False)
+    def read(self, uow: UnitOfWork, r: Request) -> Context:
+        """``r`` with its subject's records, read in ``uow``."""
+        facts = self.port.facts(uow, r.subject_id)
+        provisions = tuple(uow.provisions.for_subject(r.subject_id))
+        evs = tuple(uow.audit.for_subject(r.subject_id)) if r.kind in SUPPORTS else ()
+        return Context(r, facts, provisions, evs, self.port.now())
 
 
 def scope(r: Request, key: str = "items") -> frozenset[str]:
