@@ -13,7 +13,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.binding import record_digest
-from tests.factories import T0, make_engine, make_policy
+from tests.factories import CONTRACT, T0, make_engine, make_policy
 
 SHOWN = pp.Evidence("web-form", "consent-v4", foreign_info="notice-foreign-us-v2")
 
@@ -122,3 +122,49 @@ def test_r_xb_1_consents_bound_before_the_field_existed_keep_their_digest() -> N
 @pytest.mark.parametrize("country", ["", "JP"])
 def test_r_xb_1_a_recipient_in_japan_is_not_abroad(country: str) -> None:
     assert _consented_provision(_policy(country=country)).allowed
+
+
+# Art. 28 adds a condition to provision abroad; it takes nothing away from what the
+# policy declares about the recipient, nor from the entrustment contract (R-SEC-2).
+
+
+def _abroad(name: str, **changes: Any) -> pp.Policy:
+    """make_policy, with recipient ``name`` in the US and ``changes`` made to it."""
+    base = make_policy()
+    moved = attrs.evolve(base.recipients[name], country="US", **changes)
+    return make_policy(recipients={**base.recipients, name: moved})
+
+
+def _consented_abroad(
+    policy: pp.Policy, recipient: str, items: set[str], purpose: str = "service"
+) -> pp.Decision:
+    engine, _ = make_engine(policy)
+    s = _held(engine)
+    engine.grant_consent(s, recipient=recipient, items=items, evidence=SHOWN)
+    return engine.check_provision(s, recipient=recipient, items=items, purpose=purpose)
+
+
+def test_r_sec_2_an_entrustee_abroad_without_a_valid_contract_receives_nothing() -> None:
+    lapsed = attrs.evolve(CONTRACT, until=date(2025, 12, 31))
+    d = _consented_abroad(_abroad("shipping", contract=lapsed), "shipping", {"name", "address"})
+    assert not d.allowed and "R-SEC-2" in d.rules
+    # With a valid contract, the Art. 28 consent carries it.
+    assert _consented_abroad(_abroad("shipping"), "shipping", {"name", "address"}).allowed
+
+
+def test_r_tpp_1_a_recipient_abroad_gets_only_its_declared_items_and_purposes() -> None:
+    d = _consented_abroad(_abroad("partner"), "partner", {"name", "email", "address"})
+    assert not d.allowed and any("may receive only" in r for r in d.reasons)
+    assert "R-TPP-1" in d.rules
+    d = _consented_abroad(_abroad("partner"), "partner", {"email"}, "newsletter")
+    assert not d.allowed and any("not a purpose for which" in r for r in d.reasons)
+    assert "R-TPP-1" in d.rules
+    assert _consented_abroad(_abroad("partner"), "partner", {"name", "email"}).allowed
+
+
+def test_r_tpp_6_a_statistics_recipient_abroad_never_receives_personal_data() -> None:
+    stats = _abroad(
+        "partner", kind=pp.RecipientKind.STATISTICS, items=frozenset(), purposes=frozenset()
+    )
+    d = _consented_abroad(stats, "partner", {"email"})
+    assert not d.allowed and d.rules == ("R-TPP-6",)

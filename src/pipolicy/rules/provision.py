@@ -104,12 +104,17 @@ def decide_provision(
             return Decision.deny((number,), (MY_NUMBER_PROVISION, rclause), **ctx)
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
-    if _abroad(policy, recipient):
-        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
         return Decision.deny((R.public_authority(q.recipient),), (ART_27_1, rclause), **ctx)
     if recipient.kind is RecipientKind.STATISTICS:
         return Decision.deny((R.statistics_recipient(q.recipient),), (ART_27_1, rclause), **ctx)
+    if recipient.kind is RecipientKind.ENTRUSTEE:
+        # No valid contract, no data: not even on consent, in Japan or abroad (R-SEC-2).
+        unbound = _contract_problem(policy, q, now)
+        if unbound is not None:
+            return Decision.deny((unbound,), (ART_25, rclause), **ctx)
+    if _abroad(policy, recipient):
+        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.THIRD_PARTY and _referable_only(policy, facts, q.items):
         return _personally_referable(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
@@ -122,16 +127,6 @@ def decide_provision(
             )
         reasons = [R.no_succession_ground()]
     elif recipient.kind is RecipientKind.ENTRUSTEE:
-        contract = recipient.contract
-        today = policy.local_date(now)
-        if contract is None or not contract.valid_on(today):
-            # No valid contract, no data: not even on consent (R-SEC-2).
-            return Decision.deny(
-                (R.no_valid_contract(q.recipient, str(today)),), (ART_25, rclause), **ctx
-            )
-        if contract.missing_duties:
-            why = R.contract_lacks_duties(q.recipient, contract.missing_duties)
-            return Decision.deny((why,), (ART_25, rclause), **ctx)
         reasons = _entrustment(policy, q)
         if not reasons:
             return _allow_if_usable(
@@ -158,13 +153,11 @@ def decide_provision(
     # Third-party provision, and the fallback when an arrangement above does not apply
     # (an entrustee only under a valid contract): with the person's prior consent the
     # recipient may still receive the data, for a purpose the data may be used for.
-    if q.purpose is None:
-        reasons.append(_purpose_needed(q))
-    elif recipient.purposes and q.purpose not in recipient.purposes:
-        reasons.append(R.purpose_not_for_recipient(q.purpose, q.recipient))
-    elif recipient.items and not q.items <= recipient.items:
-        if not reasons:
-            reasons.append(R.recipient_items_only(q.recipient, recipient.items))
+    undeclared = _undeclared(policy, q)
+    if undeclared is not None:
+        # An arrangement's own reasons say it already where the items are the matter.
+        if not (reasons and undeclared[1].key == "recipient_items_only"):
+            reasons.append(undeclared)
     elif "consent" in grounds or "opt_out" in grounds:
         consent = (
             recipient_consent(facts.consents, q.recipient, q.items, now)
@@ -180,7 +173,7 @@ def decide_provision(
                 (policy, facts, q, now, ctx),
                 "R-TPP-1",
                 Basis.CONSENT,
-                R.provision_consent(q.recipient, q.purpose),
+                R.provision_consent(q.recipient, str(q.purpose)),  # named: _undeclared
                 (ART_27_1, ART_29, rclause),
                 consent_id=consent.id,
             )
@@ -195,6 +188,32 @@ ART_27_2 = "APPI Art. 27(2)"
 def _purpose_needed(q: ProvisionQuery) -> Because:
     """Why a provision that names no purpose is denied (on any basis but an exemption)."""
     return R.purpose_needed(q.recipient)
+
+
+def _undeclared(policy: Policy, q: ProvisionQuery) -> Because | None:
+    """Why the provision falls outside what the policy declares for the recipient (the
+    purposes it receives data for, the items it receives), which is what the person
+    consented to: no purpose named, another purpose, or more items. None if within."""
+    recipient = policy.recipients[q.recipient]
+    if q.purpose is None:
+        return _purpose_needed(q)
+    if recipient.purposes and q.purpose not in recipient.purposes:
+        return R.purpose_not_for_recipient(q.purpose, q.recipient)
+    if recipient.items and not q.items <= recipient.items:
+        return R.recipient_items_only(q.recipient, recipient.items)
+    return None
+
+
+def _contract_problem(policy: Policy, q: ProvisionQuery, now: datetime) -> Because | None:
+    """Why the entrustee may receive nothing today, if so: no contract valid on the
+    policy's today, or one that does not bind every duty (Art. 25, R-SEC-2)."""
+    contract = policy.recipients[q.recipient].contract
+    today = policy.local_date(now)
+    if contract is None or not contract.valid_on(today):
+        return R.no_valid_contract(q.recipient, str(today))
+    if contract.missing_duties:
+        return R.contract_lacks_duties(q.recipient, contract.missing_duties)
+    return None
 
 
 ART_28 = "APPI Art. 28"
@@ -221,11 +240,13 @@ def _to_a_foreign_recipient(
     recipient, given after being shown the country, its system for protecting personal
     information and the recipient's measures (the consent's ``evidence.foreign_info``).
     Entrustment or joint use does not stand in for it; the data must also be usable for
-    the purpose."""
+    the purpose, and within what the policy declares for the recipient: Art. 28 adds a
+    condition to provision abroad and takes none away."""
     recipient = policy.recipients[q.recipient]
     cites = (ART_28, clause("recipients", q.recipient))
-    if q.purpose is None:
-        return Decision.deny((_purpose_needed(q),), cites, **ctx)
+    undeclared = _undeclared(policy, q)
+    if undeclared is not None:
+        return Decision.deny((undeclared,), cites, **ctx)
     consent = recipient_consent(facts.consents, q.recipient, q.items, now)
     if consent is None or not consent.evidence.foreign_info:
         missing = R.foreign_no_consent if consent is None else R.foreign_info_missing

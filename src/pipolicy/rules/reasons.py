@@ -491,9 +491,9 @@ def joint_use_items_only(joint_use: str, items: Names) -> Because:
 @_cached
 def purpose_not_for_recipient(purpose: str, recipient: str) -> Because:
     return _because(
-        f"{purpose!r} is not a purpose for which {recipient!r} receives data",
+        f"{purpose!r} is not a purpose for which {recipient!r} receives data (R-TPP-1)",
         "purpose_not_for_recipient",
-        (),
+        ("R-TPP-1",),
         purpose=purpose,
         recipient=recipient,
     )
@@ -503,9 +503,9 @@ def purpose_not_for_recipient(purpose: str, recipient: str) -> Because:
 def recipient_items_only(recipient: str, items: Names) -> Because:
     names = _names(items)
     return _because(
-        f"{recipient!r} may receive only {list(names)}",
+        f"{recipient!r} may receive only {list(names)} (R-TPP-1)",
         "recipient_items_only",
-        (),
+        ("R-TPP-1",),
         recipient=recipient,
         items=names,
     )
