@@ -96,3 +96,20 @@ def test_r_req_7_a_person_who_comes_back_after_deletion_can_be_served_again() ->
     assert engine.check_use(s, purpose="service", items={"email"}).allowed
     # what was deleted and not collected again stays out of reach
     assert not engine.check_use(s, purpose="service", items={"name"}).allowed
+
+
+def test_r_req_7_data_collected_again_serves_only_the_purposes_it_was_collected_for() -> None:
+    """The person comes back for the newsletter only: the e-mail collected now was
+    notified for the newsletter, and the service's notice went with the data deleted."""
+    engine, s = restricted(pp.RestrictionKind.DELETED)
+    clock = engine.clock
+    assert isinstance(clock, pp.FixedClock)
+    clock.advance(timedelta(days=2))
+    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    engine.grant_consent(s, purpose="newsletter")
+
+    assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    d = engine.check_use(s, purpose="service", items={"email"})
+    assert not d.allowed and "R-USE-4" in d.rules
+    assert not engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+    assert list(engine.allowed_subjects(purpose="service", items={"email"})) == []

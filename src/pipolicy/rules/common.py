@@ -141,13 +141,26 @@ def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
     )
 
 
-def notified_scope(policy: Policy, facts: SubjectFacts, purpose: Purpose) -> frozenset[str]:
-    """Items held for the subject whose notified purposes include ``purpose``."""
+def notified_scope(
+    policy: Policy, facts: SubjectFacts, purpose: Purpose, now: datetime
+) -> frozenset[str]:
+    """Items held for the subject whose notified purposes include ``purpose``. A
+    deletion took what was acquired before it, with the purposes notified for it: an
+    item acquired again serves only the purposes notified when it was (R-REQ-7)."""
     found: set[str] = set()
     for acq in facts.acquisitions:
         if purpose.name in acq.purposes and _current(policy, purpose, acq.acquired_at):
-            found |= acq.items
+            found |= kept_items(acq, facts.restrictions, now)
     return frozenset(found)
+
+
+def kept_items(
+    acquisition: Acquisition, restrictions: Iterable[Restriction], now: datetime
+) -> frozenset[str]:
+    """The items of ``acquisition`` no deletion in force at ``now`` removed."""
+    if not restrictions:
+        return acquisition.items
+    return acquisition.items - erased_items(acquisition, restrictions, now)
 
 
 def purpose_consent(

@@ -27,6 +27,7 @@ from pipolicy.rules.common import (
     blocking_restriction,
     clause,
     exemption_decision,
+    kept_items,
     linkage_problem,
     my_number_use,
     notified_scope,
@@ -108,13 +109,13 @@ def _blocked(
     )
 
 
-def _succeeded(facts: SubjectFacts, purpose: str) -> frozenset[str]:
+def _succeeded(facts: SubjectFacts, purpose: str, now: datetime) -> frozenset[str]:
     """Items received through a merger or business transfer for ``purpose``: usable
-    within it without the person's consent (Art. 18(2))."""
+    within it without the person's consent (Art. 18(2)); not those a deletion took."""
     found: set[str] = set()
     for acq in facts.acquisitions:
         if acq.channel is Channel.SUCCESSION and purpose in acq.purposes:
-            found |= acq.items
+            found |= kept_items(acq, facts.restrictions, now)
     return frozenset(found)
 
 
@@ -168,7 +169,7 @@ def within_purpose(
 
     subject = facts.subject
     category_ok = not purpose.categories or subject.category in purpose.categories
-    in_scope = category_ok and items <= notified_scope(policy, facts, purpose)
+    in_scope = category_ok and items <= notified_scope(policy, facts, purpose, now)
     if in_scope and purpose.consent is ConsentRule.NONE:
         return Decision.allow(
             Basis.NOTIFIED_PURPOSE,
@@ -176,7 +177,7 @@ def within_purpose(
             (ART_18_1, ART_21_1, pclause),
             **ctx,
         )
-    if in_scope and items <= _succeeded(facts, name):
+    if in_scope and items <= _succeeded(facts, name, now):
         return Decision.allow(
             Basis.BUSINESS_SUCCESSION,
             R.succession_use(name),
