@@ -138,3 +138,15 @@ def test_r_req_6_each_source_applies_what_it_holds(
         "crm": {"address": "corrected"},
         "shop": {"address": "corrected"},
     }
+
+
+def test_r_req_6_only_a_correction_takes_changes(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    """Changes given with another kind of request would be silently ignored: the
+    application believes it corrected something. They are refused, and nothing is done."""
+    r = verified(engine, K.DISCLOSURE, person)
+    with pytest.raises(pp.InvalidInput, match="only a correction"):
+        engine.requests.fulfil(r.id, changes={"email": NEW_EMAIL})
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    assert crm.get(REF) == VALUES  # nothing changed

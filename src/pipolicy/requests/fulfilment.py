@@ -50,6 +50,11 @@ def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) 
     ctx = wf.context(request_id)
     check(ctx.request, RequestState.FULFILLED)
     kind = ctx.request.kind
+    if extra is not None and kind is not K.CORRECTION:
+        # Ignored, they would let the application believe it corrected something.
+        raise InvalidInput(
+            f"request {request_id} is a {kind.value} request: only a correction takes changes"
+        )
     if kind is K.DISCLOSURE:
         return disclose(wf, ctx)
     if kind is K.PURPOSE_NOTIFICATION:
