@@ -213,6 +213,20 @@ def test_r_con_3_change_beyond_relevance_voids_earlier_consent_and_notice() -> N
     assert engine.check_use(s, purpose="research", items={"email"}).allowed
 
 
+def test_r_con_3_a_change_not_yet_in_effect_voids_nothing() -> None:
+    """Until its revision day, the purpose means what it meant: data acquired and a
+    consent given under that meaning serve it (the 2026-03-01 change is a month away)."""
+    engine, clock = make_engine(at=datetime(2026, 2, 1, 9, 0, tzinfo=JST))
+    s = customer(engine)
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    engine.grant_consent(s, purpose="research")
+    assert engine.check_use(s, purpose="research", items={"email"}).allowed
+    clock.set(datetime(2026, 2, 28, 23, 59, tzinfo=JST))  # its last minute
+    assert engine.check_use(s, purpose="research", items={"email"}).allowed
+    clock.set(datetime(2026, 3, 1, 0, 0, tzinfo=JST))  # the change's first instant
+    assert not engine.check_use(s, purpose="research", items={"email"}).allowed
+
+
 def test_items_outside_the_purpose_are_denied() -> None:
     engine, _ = make_engine()
     s = customer(engine)

@@ -86,14 +86,23 @@ def clause(section: str, name: str) -> str:
     return f"policy:{section}.{name}"
 
 
-def _current(policy: Policy, purpose: Purpose, at: datetime) -> bool:
-    """Was something dated ``at`` made under the purpose's current meaning (R-CON-3)?
+def _current(policy: Policy, purpose: Purpose, at: datetime, now: datetime) -> bool:
+    """Was something dated ``at`` made under the purpose's meaning at ``now`` (R-CON-3)?
 
     A change takes effect from the start of its revision day in the policy's time zone:
-    an acquisition or consent made that day was made under the new meaning.
+    an acquisition or consent made that day was made under the new meaning. A change
+    dated later than ``now`` has not taken effect, so it voids nothing yet.
     """
     since = purpose.new_since
-    return since is None or policy.local_date(at) >= since
+    if since is None:
+        return True
+    today = policy.local_date(now)
+    if since > today:  # the latest change is ahead: the one in effect, if any, is earlier
+        past = [c.revised for c in purpose.changes if not c.related and c.revised <= today]
+        if not past:
+            return True
+        since = max(past)
+    return policy.local_date(at) >= since
 
 
 def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> Because | None:
@@ -137,7 +146,7 @@ def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
     return (
         purpose is None
         or purpose not in policy.purposes
-        or _current(policy, policy.purposes[purpose], consent.given_at)
+        or _current(policy, policy.purposes[purpose], consent.given_at, now)
     )
 
 
@@ -149,7 +158,7 @@ def notified_scope(
     item acquired again serves only the purposes notified when it was (R-REQ-7)."""
     found: set[str] = set()
     for acq in facts.acquisitions:
-        if purpose.name in acq.purposes and _current(policy, purpose, acq.acquired_at):
+        if purpose.name in acq.purposes and _current(policy, purpose, acq.acquired_at, now):
             found |= kept_items(acq, facts.restrictions, now)
     return frozenset(found)
 
@@ -178,7 +187,7 @@ def purpose_consent(
             and scope.recipient is None
             and consent.is_active(now)
             and scope.covers_items(items)
-            and _current(policy, purpose, consent.given_at)
+            and _current(policy, purpose, consent.given_at, now)
         ):
             return consent
     return None
