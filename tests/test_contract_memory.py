@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from pipolicy.backends.memory import MemoryStore
-from pipolicy.storage.repositories import Store
-from pipolicy.testing import BackendContract
+from pipolicy.storage.repositories import Capabilities, Store
+from pipolicy.testing import BackendContract, PersistentBackendContract
 
 
 class TestMemoryStore(BackendContract):
@@ -17,6 +17,36 @@ class TestMemoryStore(BackendContract):
         store = MemoryStore()
         yield store
         store.close()
+
+
+class _KeptMemoryStore(MemoryStore):
+    """A store whose data outlives it in one process (as a file kept with ``shelve``
+    would): a store opened again finds what the last one committed."""
+
+    capabilities = Capabilities(persistent=True, multi_process=False, migrations=False)
+
+    def __init__(self, kept: MemoryStore) -> None:
+        super().__init__()
+        self._state = kept._state  # the "file"
+
+
+class TestPersistentSingleProcessStore(PersistentBackendContract):
+    """A persistent store that one process uses has a contract of its own: the capability
+    check accepts it, and it needs no second connection."""
+
+    @pytest.fixture
+    def kept(self) -> MemoryStore:
+        return MemoryStore()
+
+    @pytest.fixture
+    def store(self, kept: MemoryStore) -> Iterator[Store]:
+        store = _KeptMemoryStore(kept)
+        yield store
+        store.close()
+
+    @pytest.fixture
+    def reopen_store(self, kept: MemoryStore) -> Callable[[], Store]:
+        return lambda: _KeptMemoryStore(kept)
 
 
 def test_memory_pages_of_subjects_follow_registration(tmp_path: object) -> None:

@@ -273,7 +273,34 @@ def test_a_persistent_store_running_only_the_one_process_contract_is_told(
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:pipolicy")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*run SharedBackendContract*"])
+    result.stdout.fnmatch_lines(["*run PersistentBackendContract*or SharedBackendContract*"])
+
+
+def test_a_shared_store_running_only_the_persistent_contract_is_told(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pipolicy.backends.memory import MemoryStore
+        from pipolicy.storage.repositories import Capabilities
+        from pipolicy.testing import LifecycleContract, PersistenceContract
+
+        class PretendsToBeShared(MemoryStore):
+            capabilities = Capabilities(persistent=True, multi_process=True)
+
+        class TestWrongContract(LifecycleContract, PersistenceContract):
+            @pytest.fixture
+            def store(self):
+                return PretendsToBeShared()
+
+            def test_commits_survive_reopening(self):
+                pass  # not what this test is about
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:pipolicy")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*multi_process*run SharedBackendContract*"])
 
 
 def test_a_backend_without_a_store_fixture_is_told_to_provide_one(

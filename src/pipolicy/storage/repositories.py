@@ -3,8 +3,9 @@
 Methods are named for what the engine needs (``consents.for_subject``), not generic
 CRUD. Mutable aggregates (consents, requests) carry a ``version``; ``update`` stores the
 new version only if the stored one is the one before it, else raises
-:class:`~pipolicy.errors.ConcurrencyConflict`. The audit log only appends, and the
-position it appends at must be free, else ``ConcurrencyConflict``.
+:class:`~pipolicy.errors.ConcurrencyConflict`. The audit log only appends: an entry
+goes after everything appended before it, and an append never conflicts (the backend
+places it, at once or when it commits).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 This is the only part of pipolicy that imports pytest; ``import pipolicy`` never does.
 
 * A storage backend proves itself by subclassing :class:`BackendContract` (a store in
-  one process) or :class:`SharedBackendContract` (a database several processes share;
-  also provide ``reopen_store``), or one ``*Contract`` class per concern, and providing a
-  ``store`` fixture.
+  one process), :class:`PersistentBackendContract` (data that outlives the store, one
+  process) or :class:`SharedBackendContract` (a database several processes share); the
+  last two also need ``reopen_store``. Or one ``*Contract`` class per concern. Each
+  needs a ``store`` fixture.
 * Applications get ``pp_clock``, ``pp_policy``, ``pp_store`` and ``pp_engine`` from the
   pytest plugin :mod:`pipolicy.testing.plugin`, which pytest loads automatically once
   pipolicy is installed.
@@ -23,14 +24,18 @@ from pipolicy.testing.contract import (  # noqa: E402
     AcquisitionRepositoryContract,
     AuditLogContract,
     BackendContract,
+    BatchContract,
     ConsentRepositoryContract,
     EngineContract,
     LifecycleContract,
     PersistenceContract,
+    PersistentBackendContract,
     ProvisionRepositoryContract,
     RequestRepositoryContract,
     RestrictionRepositoryContract,
+    SerializationContract,
     SharedBackendContract,
+    SharingContract,
     StoreFixtures,
     SubjectRepositoryContract,
     UnitOfWorkContract,
@@ -43,14 +48,18 @@ __all__ = [
     "AcquisitionRepositoryContract",
     "AuditLogContract",
     "BackendContract",
+    "BatchContract",
     "ConsentRepositoryContract",
     "EngineContract",
     "LifecycleContract",
     "PersistenceContract",
+    "PersistentBackendContract",
     "ProvisionRepositoryContract",
     "RequestRepositoryContract",
     "RestrictionRepositoryContract",
+    "SerializationContract",
     "SharedBackendContract",
+    "SharingContract",
     "StoreFixtures",
     "SubjectRepositoryContract",
     "UnitOfWorkContract",

@@ -30,11 +30,12 @@ Protocols' signatures:
   operation share a timestamp, so time alone does not order them); ``audit.scan`` in
   sequence order; ``open_due_before`` by due date, then id; ``requests.scan`` in the order
   added.
-* **Conflicts.** Updating from a stale version and appending at a taken audit position
-  raise :class:`~pipolicy.errors.ConcurrencyConflict` from that very call (the engine
-  retries an operation whose audit append conflicts, so a conflict found only at
-  ``commit()`` would escape the retry). Adding an id (or subject ref) that exists raises
-  it at the call or at ``commit()``. Either way the stored record stays as it was.
+* **Conflicts.** Updating from a stale version raises
+  :class:`~pipolicy.errors.ConcurrencyConflict` from that very call (the engine retries
+  an operation that conflicts, so a conflict found only at ``commit()`` would escape the
+  retry). Adding an id (or subject ref) that exists raises it at the call or at
+  ``commit()``. Either way the stored record stays as it was. An audit append never
+  conflicts: the backend places the entry after everything appended before it.
 * **Values, not references.** A record is stored as it was when written: changing the
   caller's mappings afterwards, or the mappings a read returned, changes nothing stored.
 * **Units of work.** Reads see the unit's own uncommitted writes; leaving without
@@ -62,13 +63,17 @@ from pipolicy.testing.contract.data import CONTRACT_START, audit_chain, contract
 from pipolicy.testing.contract.engine import BatchContract, EngineContract
 from pipolicy.testing.contract.fixtures import StoreFixtures, assert_equivalent
 from pipolicy.testing.contract.lifecycle import LifecycleContract
-from pipolicy.testing.contract.persistence import PersistenceContract
+from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
 from pipolicy.testing.contract.requests import RequestRepositoryContract
 from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
 from pipolicy.testing.contract.serialization import SerializationContract, racing_store
 from pipolicy.testing.contract.subjects import SubjectRepositoryContract
-from pipolicy.testing.contract.suite import BackendContract, SharedBackendContract
+from pipolicy.testing.contract.suite import (
+    BackendContract,
+    PersistentBackendContract,
+    SharedBackendContract,
+)
 from pipolicy.testing.contract.unit_of_work import UnitOfWorkContract
 
 __all__ = [
@@ -81,11 +86,13 @@ __all__ = [
     "EngineContract",
     "LifecycleContract",
     "PersistenceContract",
+    "PersistentBackendContract",
     "ProvisionRepositoryContract",
     "RequestRepositoryContract",
     "RestrictionRepositoryContract",
     "SerializationContract",
     "SharedBackendContract",
+    "SharingContract",
     "StoreFixtures",
     "SubjectRepositoryContract",
     "UnitOfWorkContract",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.requests import Document, DocumentKind, RequestKind
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.engine import Engine
 from pipolicy.errors import (
@@ -290,6 +291,49 @@ class EngineContract(StoreFixtures):
         assert engine.check_use(subject, purpose="newsletter", items={"email"}).allowed
         assert len(list(engine.audit_events())) == 3
         assert engine.verify_audit().ok and other.verify_audit().ok
+
+    def test_r_req_7_a_restriction_in_force_denies_the_next_checks(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        """A suspension of use the person obtained reaches every way a check reads the
+        person (by id, by the application's ref, in a batch, in a stream): a store that
+        keeps a compiled state per person must update it when a restriction is added."""
+        subject = engine.register_subject("user-r", category="customer")
+        engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        use: dict[str, Any] = {"purpose": "service", "items": {"email"}}
+        assert engine.check_use(subject, **use).allowed
+        passport = Document(DocumentKind.PASSPORT, date(2025, 1, 1), date(2035, 1, 1))
+        r = engine.requests.submit(
+            RequestKind.SUSPENSION_OF_USE, subject=subject, documents=[passport]
+        )
+        engine.requests.verify(r.id)
+        engine.requests.fulfil(r.id)
+        clock.advance(timedelta(minutes=1))
+
+        assert not engine.check_use(subject, **use).allowed
+        assert not engine.check_use(Ref("user-r"), **use).allowed
+        [batch] = engine.check_use_many([UseCheck(subject, **use)])
+        assert not batch.allowed
+        assert list(engine.allowed_subjects(**use)) == []
+
+    def test_r_con_2_checks_by_ref_read_what_checks_by_id_read(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        """A store may resolve the application's ref in the facts read itself
+        (``facts_by_ref``): it must give the facts ``facts`` gives, withdrawals included."""
+        subject = engine.register_subject("user-ref", category="customer")
+        engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        engine.grant_consent(subject, purpose="newsletter")
+        use: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+        assert engine.check_use(Ref("user-ref"), **use).allowed
+        clock.advance(timedelta(minutes=1))
+        engine.withdraw_consent(Ref("user-ref"), purpose="newsletter")
+        by_id = engine.check_use(subject, **use)
+        by_ref = engine.check_use(Ref("user-ref"), **use)
+        assert not by_id.allowed and not by_ref.allowed
+        assert by_ref.reasons == by_id.reasons
+        [batch] = engine.check_use_many([UseCheck(Ref("user-ref"), **use)])
+        assert not batch.allowed
 
     def test_an_unregistered_subject_is_not_found(self, engine: Engine) -> None:
         engine.register_subject("user-1", category="customer")

@@ -8,7 +8,8 @@ from pipolicy.errors import StorageError
 from pipolicy.storage.repositories import Capabilities, Store
 from pipolicy.testing.contract.data import _subject
 from pipolicy.testing.contract.fixtures import StoreFixtures, _store_all
-from pipolicy.testing.contract.persistence import PersistenceContract
+from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
+from pipolicy.testing.contract.serialization import SerializationContract
 
 
 def _open_unit(store: Store) -> None:
@@ -24,10 +25,16 @@ class LifecycleContract(StoreFixtures):
         assert isinstance(capabilities, Capabilities)
         for name in ("persistent", "multi_process", "migrations"):
             assert type(getattr(capabilities, name)) is bool, name
-        if capabilities.persistent or capabilities.multi_process:
+        if capabilities.persistent:
             assert isinstance(self, PersistenceContract), (
-                "the store declares persistent or multi_process data: run "
-                "SharedBackendContract (it adds PersistenceContract), not BackendContract"
+                "the store declares persistent data: run PersistentBackendContract (one "
+                "process) or SharedBackendContract (several), not BackendContract"
+            )
+        if capabilities.multi_process:
+            shared = isinstance(self, SharingContract) and isinstance(self, SerializationContract)
+            assert shared, (
+                "the store declares multi_process data: run SharedBackendContract (it "
+                "adds SharingContract and SerializationContract)"
             )
 
     def test_a_closed_store_refuses_work_with_a_storage_error(self, store: Store) -> None:

@@ -1,14 +1,19 @@
-"""The contract for stores whose data outlives them and that several processes share."""
+"""The contracts for stores whose data outlives them, and for stores several processes share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from pipolicy.clock import FixedClock
 from pipolicy.domain.audit import AuditEntry, verify_chain
 from pipolicy.domain.consents import ConsentStatus
+from pipolicy.domain.subjects import Ref
+from pipolicy.engine import Engine
+from pipolicy.queries import UseCheck
 from pipolicy.storage.repositories import Store
-from pipolicy.testing.contract.data import CONTRACT_START, _subject, audit_chain
+from pipolicy.testing.contract.data import CONTRACT_START, _subject, audit_chain, contract_policy
 from pipolicy.testing.contract.fixtures import (
     StoreFixtures,
     _add_all,
@@ -24,9 +29,10 @@ from pipolicy.testing.contract.unit_of_work import _everything, _expected, _one_
 
 
 class PersistenceContract(StoreFixtures):
-    """Persistence and sharing between processes: for stores that declare both.
+    """Data that outlives the store: for stores that declare ``persistent``.
 
-    Run through :class:`SharedBackendContract`; a store that declares neither runs
+    Run through :class:`PersistentBackendContract` (one process) or
+    :class:`SharedBackendContract` (several); a store that declares neither runs
     :class:`BackendContract`, so no test here is ever skipped.
     """
 
@@ -51,10 +57,44 @@ class PersistenceContract(StoreFixtures):
         finally:
             again.close()
 
+
+class SharingContract(StoreFixtures):
+    """A database several processes share: for stores that declare ``multi_process``.
+
+    A second store opened on the same data (``reopen_store``) stands for another
+    process. Run through :class:`SharedBackendContract`.
+    """
+
+    def test_r_con_2_a_check_on_a_second_connection_sees_a_withdrawal_at_once(
+        self, store: Store, reopen_store: Callable[[], Store] | None
+    ) -> None:
+        """Checks run in read-only units: on a shared database they must read what
+        another connection committed, however the store caches people for checks."""
+        assert store.capabilities.multi_process, "only shared stores run SharingContract"
+        reopen = _reopener(reopen_store, "multi_process")
+        other = reopen()
+        try:
+            clock = FixedClock(CONTRACT_START)
+            writer = Engine(contract_policy(), store=store, clock=clock)
+            checker = Engine(contract_policy(), store=other, clock=clock)
+            subject = writer.register_subject("user-2c", category="customer")
+            writer.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+            writer.grant_consent(subject, purpose="newsletter")
+            use: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+            assert checker.check_use(subject.id, **use).allowed  # read, maybe kept
+            clock.advance(timedelta(minutes=1))
+            writer.withdraw_consent(subject, purpose="newsletter")
+            assert not checker.check_use(subject.id, **use).allowed
+            assert not checker.check_use(Ref("user-2c"), **use).allowed
+            [batch] = checker.check_use_many([UseCheck(subject.id, **use)])
+            assert not batch.allowed
+        finally:
+            other.close()
+
     def test_a_second_connection_sees_commits_and_detects_lost_updates(
         self, store: Store, reopen_store: Callable[[], Store] | None
     ) -> None:
-        assert store.capabilities.multi_process, "only shared stores run PersistenceContract"
+        assert store.capabilities.multi_process, "only shared stores run SharingContract"
         reopen = _reopener(reopen_store, "multi_process")
         other = reopen()
         try:

@@ -1,9 +1,9 @@
 """The whole contract in one class: every concern together, for a store to subclass.
 
 :class:`BackendContract` gathers the concerns a store in one process must pass;
-:class:`SharedBackendContract` adds :class:`PersistenceContract` and
-:class:`SerializationContract` for a database that outlives the store and that several
-processes share.
+:class:`PersistentBackendContract` adds :class:`PersistenceContract` for data that
+outlives the store; :class:`SharedBackendContract` adds it, :class:`SharingContract` and
+:class:`SerializationContract` for a database that several processes share.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
 from pipolicy.testing.contract.engine import BatchContract, EngineContract
 from pipolicy.testing.contract.lifecycle import LifecycleContract
-from pipolicy.testing.contract.persistence import PersistenceContract
+from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
 from pipolicy.testing.contract.requests import RequestRepositoryContract
 from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
@@ -38,7 +38,14 @@ class BackendContract(
     """The whole contract for a store in one process. Subclass it, provide ``store``."""
 
 
-class SharedBackendContract(BackendContract, PersistenceContract, SerializationContract):
+class PersistentBackendContract(BackendContract, PersistenceContract):
+    """The whole contract for a store whose data outlives it but that one process uses
+    (a file kept with ``shelve``): also persistence. Also provide ``reopen_store``."""
+
+
+class SharedBackendContract(
+    BackendContract, PersistenceContract, SharingContract, SerializationContract
+):
     """The whole contract for a store whose data outlives it and that several processes
-    share (a database file or server): also persistence, and per-subject serialization of
-    recording decisions. Also provide ``reopen_store``."""
+    share (a database file or server): also persistence, what a second connection sees,
+    and per-subject serialization of recording decisions. Also provide ``reopen_store``."""
