@@ -46,8 +46,9 @@ def test_r_req_5_a_purpose_notification_letter_lists_items_per_purpose(
     answer = engine.requests.fulfil(verified(engine, K.PURPOSE_NOTIFICATION, person).id)
     markdown = answer.to_markdown()
     assert "| Purpose | Description | Items |" in markdown
-    assert "| service | To deliver what the customer ordered | address, email, invoice, name |" in (
-        markdown
+    assert (
+        "| service | To deliver what the customer ordered | Postal address, E-mail address, Invoices, Name |"
+        in (markdown)
     )
 
 

@@ -181,7 +181,8 @@ def test_r_req_7_suspension_for_named_purposes_leaves_other_purposes_allowed(
 
     answer = engine.requests.fulfil(r.id)
 
-    assert "newsletter" in answer.statement
+    # The purpose as the person read it in the privacy policy, not its code name.
+    assert 'for the purposes "To send the newsletter".' in answer.statement
     assert denied_citing(engine.check_use(person, purpose="newsletter", items={"email"}), r.id)
     assert engine.check_use(person, purpose="service", items={"email"}).allowed
 

@@ -215,7 +215,7 @@ def test_r_req_5_a_disclosure_can_be_limited_to_named_items(
 
     assert set(items_of(answer.report)) == {"email"}
     assert answer.state is pp.RequestState.PARTIALLY_FULFILLED  # phone is not held
-    assert "phone" in answer.statement
+    assert "Phone number" in answer.statement  # the policy's title, as the person read it
 
 
 def test_r_req_5_purpose_notification_names_the_purposes_of_the_data_held(

@@ -100,7 +100,7 @@ def test_r_req_4_art_33_2_an_item_withheld_for_harm_is_named_with_its_ground_in_
         assert "fears for their safety" in text
         assert str(VALUES["address"]) not in text  # the value withheld never appears
     assert str(VALUES["email"]) in answer.to_json()  # the rest is disclosed
-    assert "3 item(s) (email, invoice, name)" in answer.statement
+    assert "3 item(s) (E-mail address, Invoices, Name)" in answer.statement
     assert json.loads(answer.to_json())["withheld"][0]["item"] == "address"
 
 
@@ -201,7 +201,7 @@ def test_r_req_4_art_36_withholding_everything_is_a_refusal(
     assert answer.report is None
     assert "APPI Art. 33(2)(i)" in answer.statement
     assert "endanger a person" in answer.statement
-    assert "address, email, invoice, name" in answer.statement
+    assert "Postal address, E-mail address, Invoices, Name" in answer.statement
     assert {w.item for w in answer.withheld} == {"name", "email", "address", "invoice"}
     for value in VALUES.values():
         assert str(value) not in answer.to_json()

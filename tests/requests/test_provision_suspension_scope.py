@@ -21,7 +21,8 @@ def test_r_req_7_suspension_of_provision_to_named_recipients_only() -> None:
     answer = engine.requests.fulfil(r.id)
 
     assert answer.state is pp.RequestState.FULFILLED
-    assert "providing to partner" in answer.statement
+    assert "providing to Partner Co." in answer.statement  # the title the person read
+    assert "Any such provision is refused" in answer.statement
     d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
     assert not d.allowed and r.id in d.reasons[0] and "partner" in d.reasons[0]
     court = engine.check_provision(
