@@ -86,3 +86,32 @@ def test_empty_items_and_purposes_are_input_errors() -> None:
         engine.acquire(s, items={"shoe_size"}, purposes={"service"}, channel="web")
     with pytest.raises(pp.UnknownPurpose):
         engine.acquire(s, items={"name"}, purposes={"marketing"}, channel="web")
+
+
+def test_r_acq_4_checking_first_answers_as_acquiring_would() -> None:
+    """``check_acquisition`` takes the confirmation on receipt as ``acquire`` does: a
+    check that approved what the recording call refuses would mislead the caller."""
+    engine, _ = make_engine()
+    s = engine.register_subject("list-1", category="customer")
+    received: dict[str, Any] = {
+        "items": {"email"},
+        "purposes": {"newsletter"},
+        "channel": "provided_by_business",
+    }
+    unconfirmed = engine.check_acquisition(s, **received, source="List Co.")
+    assert not unconfirmed.allowed and "R-ACQ-4" in unconfirmed.rules
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(s, **received, source="List Co.")
+
+    confirmation: dict[str, Any] = {
+        "source": "List Co.",
+        "provider_address": "1-2 Chiyoda, Tokyo",
+        "provider_representative": "CEO of List Co.",
+        "provider_obtained_by": "its own sign-up form",
+    }
+    assert engine.check_acquisition(s, **received, **confirmation).allowed
+    improper = engine.check_acquisition(
+        s, **received, **confirmation, provider_obtained_lawfully=False
+    )
+    assert not improper.allowed and "R-ACQ-4" in improper.rules
+    engine.acquire(s, **received, **confirmation)

@@ -106,6 +106,21 @@ _QUERIES_KEPT = 4096  # compiled questions kept per engine (see Engine._compiled
 _NAME_COLLECTIONS = (set, frozenset, list, tuple)
 
 
+@attrs.frozen
+class Receipt:
+    """How data arrives, as :meth:`Engine.acquire` and :meth:`Engine.check_acquisition`
+    take it: the channel, whether the purposes were shown first, and from another
+    business (Art. 30) the confirmation on receipt."""
+
+    channel: Channel | str | None
+    purpose_shown: bool
+    source: str
+    provider_address: str | None
+    provider_obtained_by: str | None
+    provider_representative: str | None
+    provider_obtained_lawfully: bool
+
+
 def _question_key(
     kind: str, name: object, items: object, *rest: object
 ) -> tuple[object, ...] | None:
@@ -575,14 +590,33 @@ class Engine:
         justification: str | None = None,
         channel: Channel | str | None = None,
         purpose_shown: bool = True,
+        source: str = "",
+        provider_address: str | None = None,
+        provider_obtained_by: str | None = None,
+        provider_representative: str | None = None,
+        provider_obtained_lawfully: bool = True,
     ) -> Decision:
-        """May these items be acquired for these purposes? Never raises for a denial."""
+        """May these items be acquired for these purposes? Never raises for a denial.
+
+        Takes what :meth:`acquire` takes about how the data arrives (``channel``, the
+        confirmation on receipt from another business), and answers as it would decide.
+        """
         self._subject_id(subject)
-        query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
-        query = attrs.evolve(
-            query,
-            channel=None if channel is None else member(Channel, channel, "channel"),
-            purpose_shown=flag(purpose_shown, "purpose_shown"),
+        query = self._acquisition_query(
+            items,
+            purposes,
+            opted_in,
+            exemption,
+            justification,
+            Receipt(
+                channel,
+                purpose_shown,
+                source,
+                provider_address,
+                provider_obtained_by,
+                provider_representative,
+                provider_obtained_lawfully,
+            ),
         )
         return self._run(
             lambda uow: decide_acquisition(
@@ -598,15 +632,36 @@ class Engine:
         opted_in: Iterable[str],
         exemption: Exemption | str | None,
         justification: str | None,
+        receipt: Receipt,
     ) -> AcquisitionQuery:
+        """The checked question of :meth:`check_acquisition` and :meth:`acquire`."""
         item_set = names(items, "items")
         purpose_set = names(purposes, "purposes")
         opt = names(opted_in, "opted_in", required=False)
         self.policy.check_items(item_set | opt)
         for p in sorted(purpose_set):
             self.policy.purpose(p)
+        clean_text(receipt.source, "source", hint=" (where the data came from; '' if not known)")
+        provider = (
+            (receipt.provider_address, "provider_address"),
+            (receipt.provider_obtained_by, "provider_obtained_by"),
+            (receipt.provider_representative, "provider_representative"),
+        )
+        for value, what in provider:
+            if value is not None:
+                clean_text(value, what, empty=False)
         return AcquisitionQuery(
-            item_set, purpose_set, opt, self._exemption(exemption, justification), justification
+            item_set,
+            purpose_set,
+            opt,
+            self._exemption(exemption, justification),
+            justification,
+            channel=None
+            if receipt.channel is None
+            else member(Channel, receipt.channel, "channel"),
+            purpose_shown=flag(receipt.purpose_shown, "purpose_shown"),
+            provider_confirmed=bool(receipt.source) and all(v for v, _ in provider),
+            provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
         )
 
     def acquire(
@@ -648,25 +703,24 @@ class Engine:
         needs it, special care-required items without consent, purposes not shown).
         """
         self._subject_id(subject)
-        query = self._acquisition_query(items, purposes, opted_in, exemption, justification)
         chan = member(Channel, channel, "channel")
-        confirmed = all((source, provider_address, provider_representative, provider_obtained_by))
-        query = attrs.evolve(
-            query,
-            channel=chan,
-            purpose_shown=flag(purpose_shown, "purpose_shown"),
-            provider_confirmed=confirmed,
-            provider_lawful=flag(provider_obtained_lawfully, "provider_obtained_lawfully"),
+        query = self._acquisition_query(
+            items,
+            purposes,
+            opted_in,
+            exemption,
+            justification,
+            Receipt(
+                chan,
+                purpose_shown,
+                source,
+                provider_address,
+                provider_obtained_by,
+                provider_representative,
+                provider_obtained_lawfully,
+            ),
         )
-        clean_text(source, "source", hint=" (where the data came from; '' if not known)")
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
-        for value, what in (
-            (provider_address, "provider_address"),
-            (provider_obtained_by, "provider_obtained_by"),
-            (provider_representative, "provider_representative"),
-        ):
-            if value is not None:
-                clean_text(value, what, empty=False)
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)

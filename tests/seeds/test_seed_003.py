@@ -327,7 +327,8 @@ def test_r_acq_4_data_from_a_client_is_confirmed_on_receipt_and_refused_if_impro
         purposes="client_services",
         channel="provided_by_business",
     )
-    assert unconfirmed.allowed  # a check does not know the provider yet
+    # A check answers as acquire would: the confirmation on receipt is missing.
+    assert not unconfirmed.allowed and "R-ACQ-4" in unconfirmed.rules
     with pytest.raises(pp.AcquisitionDenied) as missing:
         engine.acquire(
             s,
