@@ -543,3 +543,16 @@ def test_r_req_4_a_society_calls_itself_as_its_policy_says_in_its_letters() -> N
     for text in (answer.statement, answer.to_markdown(), answer.to_html()):
         assert "本会" in text
         assert "当社" not in text
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("ja", "記録なし"), ("en", "not recorded")])
+def test_r_req_5_a_consent_recorded_without_its_method_says_so_in_the_letter(
+    lang: str, shown: str
+) -> None:
+    """"unspecified" is pipolicy's own placeholder, not a word for the person."""
+    sh = shop(lang)
+    s = sh.person(provide=False)
+    sh.engine.grant_consent(s, purpose="customization")  # no evidence given
+    answer = sh.engine.requests.fulfil(sh.verified(pp.RequestKind.DISCLOSURE, s).id)
+    letter = answer.to_markdown()
+    assert shown in letter and "unspecified" not in letter
