@@ -168,3 +168,13 @@ def test_r_tpp_6_a_statistics_recipient_abroad_never_receives_personal_data() ->
     )
     d = _consented_abroad(stats, "partner", {"email"})
     assert not d.allowed and d.rules == ("R-TPP-6",)
+
+
+@pytest.mark.parametrize("country", ["Japan", "JPN", "us", "U1", "ＪＰ"])
+def test_r_xb_1_a_country_is_its_two_letter_code(country: str) -> None:
+    """"Japan" would be read as a foreign country named JAPAN: the validator says so."""
+    with pytest.raises(pp.PolicyError, match="ISO 3166"):
+        _policy(country=country)
+    base = make_policy()
+    with pytest.raises(pp.PolicyError, match="equivalent_countries"):
+        attrs.evolve(base, equivalent_countries=frozenset({country}))

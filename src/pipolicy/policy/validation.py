@@ -102,6 +102,17 @@ def _period(add: Callable[[str, str], None], where: str, period: Duration | None
         add(where, "count this period in days, months or years; business days are for deadlines")
 
 
+_COUNTRY_HINT = (
+    "{!r} is not a country code: give the ISO 3166-1 alpha-2 code, two capital letters "
+    "('JP' for Japan, 'US', 'DE'), as Art. 28 is applied by country (R-XB-1)"
+)
+
+
+def _country_code(code: str) -> bool:
+    """Two capital ASCII letters, as ISO 3166-1 alpha-2 codes are."""
+    return len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
+
+
 def validate(policy: Policy) -> list[PolicyProblem]:
     """Return every problem of ``policy`` (empty when it is valid)."""
     from pipolicy.policy.model import (
@@ -193,6 +204,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         where = f"recipients.{key}"
         if key != recipient.name:
             add(where, f"declared under {key!r} but named {recipient.name!r}")
+        if recipient.country and not _country_code(recipient.country):
+            add(f"{where}.country", _COUNTRY_HINT.format(recipient.country))
         for name in sorted(recipient.purposes - policy.purposes.keys()):
             add(f"{where}.purposes", f"unknown purpose {name!r}")
         for name in sorted(recipient.items - policy.items.keys()):
@@ -262,6 +275,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
 
     for name in sorted(policy.use_exemptions - LAW_USE_EXEMPTIONS):
         add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3) or 20(2)")
+    for code in sorted(c for c in policy.equivalent_countries if not _country_code(c)):
+        add("provision.equivalent_countries", _COUNTRY_HINT.format(code))
     for name in sorted(policy.provision_grounds - LAW_PROVISION_GROUNDS):
         add(
             "provision.grounds",
