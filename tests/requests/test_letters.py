@@ -549,7 +549,7 @@ def test_r_req_4_a_society_calls_itself_as_its_policy_says_in_its_letters() -> N
 def test_r_req_5_a_consent_recorded_without_its_method_says_so_in_the_letter(
     lang: str, shown: str
 ) -> None:
-    """"unspecified" is pipolicy's own placeholder, not a word for the person."""
+    """ "unspecified" is pipolicy's own placeholder, not a word for the person."""
     sh = shop(lang)
     s = sh.person(provide=False)
     sh.engine.grant_consent(s, purpose="customization")  # no evidence given
