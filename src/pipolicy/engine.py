@@ -1399,7 +1399,13 @@ class Engine:
                 items = acq.items - gone
                 if not items:
                     continue
-                hold = frozenset(i for i in items if self.policy.retention_duty(i, acq.purposes))
+                hold = frozenset(
+                    i
+                    for i in items
+                    if self.policy.retention_duty(
+                        i, acq.purposes, acquired_at=acq.acquired_at, at=now
+                    )
+                )
                 entries.append(
                     RetentionEntry(
                         acq.subject_id,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import attrs
+import pytest
 
 import pipolicy as pp
+from pipolicy.domain.durations import Duration
 from pipolicy.requests import MemorySource
 from tests.factories import CONTROLLER_DATA
 
@@ -69,3 +71,80 @@ def test_purpose_legal_retention_loads_from_toml() -> None:
     )
     assert policy.retention_duty("name", ["accounting"]) == BOOKKEEPING
     assert policy.retention_duty("name", ["other"]) is None
+
+
+def _kept_seven_years() -> pp.Policy:
+    """The accounting duty lasts seven years from collection; the purpose's own
+    retention (how long the business needs the data) is shorter."""
+    base = bookkeeping_policy()
+    accounting = attrs.evolve(base.purposes["accounting"], legal_retention_period="7 years")
+    return attrs.evolve(base, purposes={**base.purposes, "accounting": accounting})
+
+
+def _deletion_years_later(engine: pp.Engine, s: pp.Subject) -> str:
+    """A verified deletion request, with an ID still valid years from now."""
+    passport = pp.Document(pp.DocumentKind.PASSPORT, date(2031, 1, 1), date(2041, 1, 1))
+    r = engine.requests.submit(pp.RequestKind.DELETION, subject=s, documents=[passport])
+    assert engine.requests.verify(r.id).state is pp.RequestState.VERIFIED
+    return r.id
+
+
+def test_r_req_7_a_legal_duty_with_a_period_ends_with_it() -> None:
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(_kept_seven_years(), clock=clock)
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = engine.register_subject("user-1")
+    engine.acquire(s, items={"name", "address"}, purposes={"accounting"}, channel="mail")
+    crm.put("user-1", {"name": "N", "address": "A"})
+
+    clock.advance(timedelta(days=365 * 7))  # 2033-03-30: a few days short of seven years
+    [entry] = engine.retention_report()
+    assert entry.legal_hold == {"name", "address"}
+    clock.advance(timedelta(days=10))  # the duty is over
+    [entry] = engine.retention_report()
+    assert entry.items == {"name", "address"} and entry.legal_hold == frozenset()
+
+    answer = engine.requests.fulfil(_deletion_years_later(engine, s))
+    assert answer.state is pp.RequestState.FULFILLED and answer.retained == ()
+    assert crm.get("user-1") == {}
+    assert BOOKKEEPING not in answer.statement
+
+
+def test_r_req_7_within_its_period_the_duty_still_keeps_the_data() -> None:
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(_kept_seven_years(), clock=clock)
+    s = engine.register_subject("user-1")
+    engine.acquire(s, items={"name", "address"}, purposes={"accounting"}, channel="mail")
+    clock.advance(timedelta(days=365 * 6))
+    answer = engine.requests.fulfil(_deletion_years_later(engine, s))
+    assert {k.item for k in answer.retained} == {"name", "address"}
+
+
+def test_r_req_7_a_period_needs_its_duty() -> None:
+    base = shop_policy()
+    no_duty = attrs.evolve(base.purposes["service"], legal_retention_period="7 years")
+    with pytest.raises(pp.PolicyError, match="legal_retention_period"):
+        attrs.evolve(base, purposes={**base.purposes, "service": no_duty})
+
+
+def test_r_req_7_the_period_loads_from_toml() -> None:
+    policy = pp.policy_from_dict(
+        {
+            "policy": {"version": "1", "revised": "2026-01-01"},
+            "controller": CONTROLLER_DATA,
+            "items": {
+                "name": {},
+                "invoice": {"legal_retention": "tax law", "legal_retention_period": "7 years"},
+            },
+            "purposes": {
+                "accounting": {
+                    "items": ["name", "invoice"],
+                    "legal_retention": BOOKKEEPING,
+                    "legal_retention_period": "10 years",
+                }
+            },
+        }
+    )
+    assert policy.purposes["accounting"].legal_retention_period == Duration.parse("10 years")
+    assert policy.items["invoice"].legal_retention_period == Duration.parse("7 years")

@@ -139,7 +139,10 @@ class DataItem:
 
     ``special_care``: special care-required personal information (Art. 2(3), R-ACQ-3).
     ``identifies=False``: a personally referable identifier such as a cookie id (R-PRI-1).
-    ``legal_retention``: why the law obliges keeping it (kept on deletion, R-REQ-7).
+    ``legal_retention``: why the law obliges keeping it (kept on deletion, R-REQ-7), and
+    ``legal_retention_period`` how long, counted from collection: after it the duty is
+    over and a deletion erases the item. Without a period the duty never ends for
+    pipolicy, which cannot read the law's term from the text.
     ``my_number``: an Individual Number (マイナンバー) under the My Number Act, handled only
     for the affairs that Act allows (R-MYN-1).
     """
@@ -149,6 +152,7 @@ class DataItem:
     special_care: bool = False
     identifies: bool = True
     legal_retention: str | None = None
+    legal_retention_period: Duration | None = attrs.field(default=None, converter=_period)
     my_number: bool = False
     financial: bool = False
     """Open to financial misuse if leaked (card numbers, bank accounts): a leak is then
@@ -211,6 +215,10 @@ class Purpose:
     ends: date | None = None
     """The last day of the purpose, if it has one (a campaign)."""
     legal_retention: str | None = None
+    """Why the law obliges keeping data acquired for the purpose (accounting records)."""
+    legal_retention_period: Duration | None = attrs.field(default=None, converter=_period)
+    """How long that duty lasts, counted from collection (``"7 years"``); none: it never
+    ends for pipolicy."""
     changes: tuple[PurposeChange, ...] = ()
     my_number_affairs: str | None = None
     """For a purpose that handles Individual Numbers: the affairs of the My Number Act Art.
@@ -578,24 +586,39 @@ class Policy:
                 raise UnknownItem(name, self.items)
 
     def retention_duty(
-        self, item: str, purposes: Iterable[str], lang: str | None = None
+        self,
+        item: str,
+        purposes: Iterable[str],
+        lang: str | None = None,
+        *,
+        acquired_at: datetime | None = None,
+        at: datetime | None = None,
     ) -> str | None:
         """Why the law obliges keeping ``item`` held for ``purposes``, if it does (R-REQ-7),
         in ``lang`` (the policy's default language when None).
 
         A duty is declared on the item (``DataItem.legal_retention``) or on a purpose it
-        was acquired for (``Purpose.legal_retention``, e.g. accounting records).
+        was acquired for (``Purpose.legal_retention``, e.g. accounting records). Given
+        when the item was acquired and the moment asked about (``acquired_at``, ``at``), a
+        duty with a ``legal_retention_period`` that has run out by then no longer holds.
         """
         from pipolicy.policy.texts import text_in
 
+        def holds(period: Duration | None) -> bool:
+            if period is None or acquired_at is None or at is None:
+                return True
+            return self.later(acquired_at, period) > at
+
         lang = lang or self.languages[0]
         declared = self.items.get(item)
-        if declared is not None and declared.legal_retention:
-            return str(text_in(declared, "legal_retention", lang))
+        owners: list[DataItem | Purpose] = [] if declared is None else [declared]
         for name in sorted(purposes):
             purpose = self.purposes.get(name)
-            if purpose is not None and purpose.legal_retention and item in purpose.all_items:
-                return str(text_in(purpose, "legal_retention", lang))
+            if purpose is not None and item in purpose.all_items:
+                owners.append(purpose)
+        for owner in owners:  # the item's own duty first, then its purposes' by name
+            if owner.legal_retention and holds(owner.legal_retention_period):
+                return str(text_in(owner, "legal_retention", lang))
         return None
 
     def retention_of(self, purpose: str) -> tuple[Duration, RetentionStart] | None:

@@ -302,6 +302,10 @@ _ITEM = _table(
         "legal_retention": _text(
             "Why the law obliges keeping the item: kept on deletion (Art. 35, R-REQ-7)."
         ),
+        "legal_retention_period": _duration(
+            "How long that duty lasts, counted from collection; after it a deletion erases "
+            "the item. None: the duty never ends for pipolicy (R-REQ-7)."
+        ),
         "my_number": _flag(
             "An Individual Number (My Number Act): handled only for its affairs (R-MYN-1)."
         ),
@@ -359,6 +363,10 @@ _PURPOSE = _table(
         "ends": _date("The purpose's last day, if it has one (a campaign)."),
         "legal_retention": _text(
             "Why the law obliges keeping data acquired for the purpose (R-REQ-7)."
+        ),
+        "legal_retention_period": _duration(
+            "How long that duty lasts, counted from collection; after it a deletion erases "
+            "the data. None: the duty never ends for pipolicy (R-REQ-7)."
         ),
         "changes": {
             "type": "array",

@@ -102,6 +102,10 @@ def _period(add: Callable[[str, str], None], where: str, period: Duration | None
         add(where, "count this period in days, months or years; business days are for deadlines")
 
 
+_PERIOD_WITHOUT_DUTY = (
+    "a period of a legal retention duty needs the duty: say in legal_retention which law "
+    "obliges keeping the data (the person is told it, R-REQ-7)"
+)
 _COUNTRY_HINT = (
     "{!r} is not a country code: give the ISO 3166-1 alpha-2 code, two capital letters "
     "('JP' for Japan, 'US', 'DE'), as Art. 28 is applied by country (R-XB-1)"
@@ -162,11 +166,15 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     for key, item in policy.items.items():
         if key != item.name:
             add(f"items.{key}", f"declared under {key!r} but named {item.name!r}")
+        if item.legal_retention_period is not None and not item.legal_retention:
+            add(f"items.{key}.legal_retention_period", _PERIOD_WITHOUT_DUTY)
 
     for key, purpose in policy.purposes.items():
         where = f"purposes.{key}"
         if key != purpose.name:
             add(where, f"declared under {key!r} but named {purpose.name!r}")
+        if purpose.legal_retention_period is not None and not purpose.legal_retention:
+            add(f"{where}.legal_retention_period", _PERIOD_WITHOUT_DUTY)
         for field, names in (("items", purpose.items), ("optional_items", purpose.optional_items)):
             for name in sorted(names - policy.items.keys()):
                 add(f"{where}.{field}", f"unknown item {name!r}: declare it under [items]")

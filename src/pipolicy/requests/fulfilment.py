@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 import attrs
 
@@ -20,6 +21,7 @@ from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.disclosure import (
@@ -308,6 +310,18 @@ def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     return not_retained(wf, r, "no_data", named=bool(named))
 
 
+def _duty(
+    policy: Policy, item: str, acquisitions: Iterable[Acquisition], now: datetime, lang: str
+) -> str | None:
+    """Why the law obliges keeping ``item`` now, if a duty still holds for one of the
+    acquisitions that brought it (a duty with a period ends with it, R-REQ-7)."""
+    for acq in acquisitions:
+        why = policy.retention_duty(item, acq.purposes, lang, acquired_at=acq.acquired_at, at=now)
+        if why:
+            return why
+    return None
+
+
 def delete(wf: Workflow, ctx: Context) -> Answer:
     """A deletion (Art. 35(1)): a restriction in force, then every source's ``erase``;
     items under a legal retention duty are kept, their use suspended."""
@@ -316,9 +330,8 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
     if not reached:
         return nothing_held(wf, r, named)
     held = frozenset(held_by)
-    held_for = {item: {p for acq in acqs for p in acq.purposes} for item, acqs in held_by.items()}
     duties = {
-        i: wf.policy.retention_duty(i, held_for.get(i, ()), r.language) for i in sorted(reached)
+        i: _duty(wf.policy, i, held_by.get(i, ()), ctx.now, r.language) for i in sorted(reached)
     }
     retained = {i: why for i, why in duties.items() if why}
     erasable = reached - set(retained)
