@@ -185,3 +185,14 @@ def test_r_pri_1_an_items_flags_must_be_true_or_false_not_truthy_text() -> None:
         with pytest.raises(pp.PolicyError) as info:
             make_policy(items={**base.items, "cookie_id": item})
         assert [p.location for p in info.value.problems] == [f"items.cookie_id.{flag}"]
+
+
+def test_a_store_class_in_place_of_a_store_is_refused_at_once() -> None:
+    """Passed the class, the engine would fail at its first call with a storage error
+    that hides the cause; it says what to do when it is made."""
+    from pipolicy.backends.memory import MemoryStore
+
+    with pytest.raises(pp.InvalidInput, match="class MemoryStore, not a store"):
+        pp.Engine(make_policy(), store=MemoryStore)  # type: ignore[arg-type]
+    with pytest.raises(pp.InvalidInput, match="must be a pipolicy Store"):
+        pp.Engine(make_policy(), store=object())  # type: ignore[arg-type]

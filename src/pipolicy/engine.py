@@ -218,6 +218,11 @@ class Engine:
         self.policy = policy
         if isinstance(store, str) or type(store).__module__.startswith("sqlalchemy"):
             store = open_store(store)
+        if isinstance(store, type):  # the class has unit_of_work too, unbound
+            raise InvalidInput(
+                f"store is the class {store.__name__}, not a store: open one, "
+                f"e.g. {store.__name__}(url)"
+            )
         if store is not None and not callable(getattr(store, "unit_of_work", None)):
             raise InvalidInput(
                 "store must be a pipolicy Store, a store URL, a SQLAlchemy Engine or None"
