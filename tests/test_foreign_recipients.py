@@ -170,7 +170,7 @@ def test_r_tpp_6_a_statistics_recipient_abroad_never_receives_personal_data() ->
     assert not d.allowed and d.rules == ("R-TPP-6",)
 
 
-@pytest.mark.parametrize("country", ["Japan", "JPN", "us", "U1", "ＪＰ"])
+@pytest.mark.parametrize("country", ["Japan", "JPN", "us", "U1", "ＪＰ", "UK", "EU"])
 def test_r_xb_1_a_country_is_its_two_letter_code(country: str) -> None:
     """ "Japan" would be read as a foreign country named JAPAN: the validator says so."""
     with pytest.raises(pp.PolicyError, match="ISO 3166"):

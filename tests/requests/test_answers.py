@@ -26,7 +26,7 @@ def test_r_req_5_the_letter_shows_consents_with_their_history(
 
     for letter in (answer.to_markdown(), answer.to_html()):
         assert "Your consents" in letter
-        assert "provision to partner" in letter
+        assert "provision to Partner Co." in letter  # the title the person read
         assert f"given {T0.date().isoformat()}" in letter
         assert f"withdrawn {(T0 + timedelta(days=3)).date().isoformat()}" in letter
         assert "Records of provision to others" in letter
@@ -57,7 +57,7 @@ def test_r_req_6_a_correction_letter_lists_the_changes(
 ) -> None:
     r = verified(engine, K.CORRECTION, person, details={"changes": {"email": "x@example.jp"}})
     answer = engine.requests.fulfil(r.id)
-    assert "| email | corrected |" in answer.to_markdown()
+    assert "| E-mail address | corrected |" in answer.to_markdown()
     assert "x@example.jp" not in answer.to_markdown()
 
 

@@ -34,8 +34,8 @@ def test_r_req_6_a_correction_is_applied_by_the_source_and_stated(
     assert held["email"] == NEW_EMAIL
     assert held["phone"] == "03-1234-5678"
     assert "address" not in held
-    for item in ("email", "phone", "address"):
-        assert item in answer.statement
+    for title in ("E-mail address", "Phone number", "Postal address"):
+        assert title in answer.statement
     assert answer.fee == 0  # R-REQ-9: no fee for a correction
     [outcome] = answer.sources
     assert (outcome.source, outcome.operation, outcome.ok) == ("crm", "correct", True)

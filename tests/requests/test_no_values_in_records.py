@@ -111,7 +111,7 @@ def test_r_req_10_a_source_answering_only_with_its_own_words_is_recorded_as_done
     answer = engine.requests.fulfil(r.id)
 
     assert answer.changes == {"name": "done"}
-    assert "name (done)" in answer.statement
+    assert "Name (done)" in answer.statement
     assert "female" not in records(engine, r.id) + answer_text(answer)
 
 

@@ -121,11 +121,14 @@ def test_r_req_7_within_its_period_the_duty_still_keeps_the_data() -> None:
     assert {k.item for k in answer.retained} == {"name", "address"}
 
 
-def test_r_req_7_a_period_needs_its_duty() -> None:
+def test_r_req_7_a_period_needs_its_duty_and_runs_on_the_calendar() -> None:
     base = shop_policy()
     no_duty = attrs.evolve(base.purposes["service"], legal_retention_period="7 years")
     with pytest.raises(pp.PolicyError, match="legal_retention_period"):
         attrs.evolve(base, purposes={**base.purposes, "service": no_duty})
+    invoice = attrs.evolve(base.items["invoice"], legal_retention_period="10 business days")
+    with pytest.raises(pp.PolicyError, match="business days are for deadlines"):
+        attrs.evolve(base, items={**base.items, "invoice": invoice})
 
 
 def test_r_req_7_the_period_loads_from_toml() -> None:

@@ -108,13 +108,19 @@ _PERIOD_WITHOUT_DUTY = (
 )
 _COUNTRY_HINT = (
     "{!r} is not a country code: give the ISO 3166-1 alpha-2 code, two capital letters "
-    "('JP' for Japan, 'US', 'DE'), as Art. 28 is applied by country (R-XB-1)"
+    "('JP' for Japan, 'US', 'DE', 'GB' for the United Kingdom; the EU's members one by "
+    "one), as Art. 28 is applied by country (R-XB-1)"
 )
+# Two-letter codes often written for ISO ones but not in ISO 3166-1 (its "exceptionally
+# reserved" UK and EU): a recipient in "UK" would never match an equivalent "GB".
+_NOT_ISO = frozenset({"UK", "EU"})
 
 
 def _country_code(code: str) -> bool:
-    """Two capital ASCII letters, as ISO 3166-1 alpha-2 codes are."""
-    return len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
+    """Two capital ASCII letters, as ISO 3166-1 alpha-2 codes are (the shape only: the
+    list of countries is not kept here), and not a common non-ISO code."""
+    shaped = len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
+    return shaped and code not in _NOT_ISO
 
 
 def validate(policy: Policy) -> list[PolicyProblem]:
@@ -168,6 +174,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(f"items.{key}", f"declared under {key!r} but named {item.name!r}")
         if item.legal_retention_period is not None and not item.legal_retention:
             add(f"items.{key}.legal_retention_period", _PERIOD_WITHOUT_DUTY)
+        _period(add, f"items.{key}.legal_retention_period", item.legal_retention_period)
 
     for key, purpose in policy.purposes.items():
         where = f"purposes.{key}"
@@ -175,6 +182,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(where, f"declared under {key!r} but named {purpose.name!r}")
         if purpose.legal_retention_period is not None and not purpose.legal_retention:
             add(f"{where}.legal_retention_period", _PERIOD_WITHOUT_DUTY)
+        _period(add, f"{where}.legal_retention_period", purpose.legal_retention_period)
         for field, names in (("items", purpose.items), ("optional_items", purpose.optional_items)):
             for name in sorted(names - policy.items.keys()):
                 add(f"{where}.{field}", f"unknown item {name!r}: declare it under [items]")
