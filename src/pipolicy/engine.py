@@ -54,6 +54,8 @@ from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint, InclusionProof
 from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import RequestKind
+from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -73,8 +75,9 @@ from pipolicy.policy.model import Policy
 from pipolicy.publishing.explain import explain
 from pipolicy.publishing.templates import TemplateDirs, template_dirs
 from pipolicy.queries import ProvisionCheck, UseCheck
+from pipolicy.retention import RetentionEntry, kept_past_duty, past_retention
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
-from pipolicy.rules.common import Actor, erased_items
+from pipolicy.rules.common import Actor
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.renewal import renewal
 from pipolicy.rules.statistics import Aggregate, decide_statistics
@@ -138,16 +141,16 @@ def _question_key(
         return None
 
 
-@attrs.frozen
-class RetentionEntry:
-    """Items of one acquisition that have outlived their purposes' retention (R-ACC-1)."""
-
-    subject_id: str
-    acquisition_id: str
-    items: frozenset[str]
-    due_since: datetime
-    legal_hold: frozenset[str]
-    reason: str
+def _deletion_requests(uow: UnitOfWork, facts: SubjectFacts | None) -> frozenset[str]:
+    """The ids of the deletion requests behind the person's suspensions of use: how a
+    deletion keeps items a legal duty obliges keeping."""
+    found = set()
+    for r in facts.restrictions if facts else ():
+        if r.kind is RestrictionKind.SUSPEND_USE and r.request_id is not None:
+            request = uow.requests.get(r.request_id)
+            if request is not None and request.kind is RequestKind.DELETION:
+                found.add(r.request_id)
+    return frozenset(found)
 
 
 def _actor(actor: Actor | str | None) -> Actor | None:
@@ -1385,42 +1388,26 @@ class Engine:
         An acquisition is due when every purpose it was acquired for has a retention
         period and the longest has passed since acquisition (or since the person left, if
         that is later). Items with a legal retention duty are listed in ``legal_hold``;
-        items already deleted on a request are left out.
+        items already deleted on a request are left out. Items a deletion request kept
+        under a legal duty are due once that duty has ended (:mod:`pipolicy.retention`).
         """
         now = self.now()
 
         def op(uow: UnitOfWork) -> list[RetentionEntry]:
             entries = []
             facts: dict[str, SubjectFacts | None] = {}
+            deletions: dict[str, frozenset[str]] = {}
             for acq in uow.acquisitions.scan():
-                if acq.subject_id not in facts:
-                    facts[acq.subject_id] = uow.facts(acq.subject_id, ended_consents=False)
-                known = facts[acq.subject_id]
-                left = known.subject.left_at if known else None
-                due = self.policy.retention_due(acq.purposes, acq.acquired_at, left)
-                if due is None or due > now:
-                    continue
-                gone = erased_items(acq, known.restrictions, now) if known else frozenset()
-                items = acq.items - gone
-                if not items:
-                    continue
-                hold = frozenset(
-                    i
-                    for i in items
-                    if self.policy.retention_duty(
-                        i, acq.purposes, acquired_at=acq.acquired_at, at=now
-                    )
+                sid = acq.subject_id
+                if sid not in facts:
+                    facts[sid] = uow.facts(sid, ended_consents=False)
+                    deletions[sid] = _deletion_requests(uow, facts[sid])
+                known = facts[sid]
+                entry = past_retention(self.policy, known, acq, now) or kept_past_duty(
+                    self.policy, known, acq, deletions[sid], now
                 )
-                entries.append(
-                    RetentionEntry(
-                        acq.subject_id,
-                        acq.id,
-                        items - hold,
-                        due,
-                        hold,
-                        f"retention of {sorted(acq.purposes)} ended",
-                    )
-                )
+                if entry is not None:
+                    entries.append(entry)
             return entries
 
         return self._run(op, write=False)

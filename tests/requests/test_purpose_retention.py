@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
@@ -83,7 +84,7 @@ def _kept_seven_years() -> pp.Policy:
 
 def _deletion_years_later(engine: pp.Engine, s: pp.Subject) -> str:
     """A verified deletion request, with an ID still valid years from now."""
-    passport = pp.Document(pp.DocumentKind.PASSPORT, date(2031, 1, 1), date(2041, 1, 1))
+    passport = pp.Document(pp.DocumentKind.PASSPORT, date(2025, 1, 1), date(2041, 1, 1))
     r = engine.requests.submit(pp.RequestKind.DELETION, subject=s, documents=[passport])
     assert engine.requests.verify(r.id).state is pp.RequestState.VERIFIED
     return r.id
@@ -151,3 +152,60 @@ def test_r_req_7_the_period_loads_from_toml() -> None:
     )
     assert policy.purposes["accounting"].legal_retention_period == Duration.parse("10 years")
     assert policy.items["invoice"].legal_retention_period == Duration.parse("7 years")
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_r_acc_1_items_a_deletion_kept_are_due_when_their_duty_ends(
+    backend: str, tmp_path: Path
+) -> None:
+    """The person asked for deletion; only the duty stood in the way. Once it ends the
+    report lists the items, even though their purpose has no retention period of its own."""
+    base = shop_policy()
+    accounting = pp.Purpose(
+        "accounting",
+        items={"name", "address"},
+        legal_retention=BOOKKEEPING,
+        legal_retention_period="7 years",
+    )
+    policy = attrs.evolve(base, purposes={**base.purposes, "accounting": accounting})
+    store = None if backend == "memory" else f"sqlite:///{tmp_path / 'kept.db'}"
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(policy, store=store, clock=clock)
+    s = engine.register_subject("user-1")
+    acq = engine.acquire(s, items={"name", "address"}, purposes={"accounting"}, channel="mail")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    clock.advance(timedelta(days=365))
+    answer = engine.requests.fulfil(_deletion_years_later(engine, s))
+    assert {k.item for k in answer.retained} == {"name", "address"}
+    assert engine.retention_report() == []
+
+    clock.advance(timedelta(days=365 * 5))  # year 6: the duty still holds
+    assert engine.retention_report() == []
+    clock.advance(timedelta(days=365 * 2))  # year 8: it ended in year 7
+    [entry] = engine.retention_report()
+    assert (entry.acquisition_id, entry.items, entry.legal_hold) == (
+        acq.id,
+        frozenset({"name", "address"}),
+        frozenset(),
+    )
+    assert entry.due_since == policy.later(acq.acquired_at, Duration.parse("7 years"))
+    assert "deletion request" in entry.reason
+
+
+def test_r_acc_1_a_suspension_of_use_is_no_deletion_request() -> None:
+    """The person asked only to stop the use: nothing is reported for deletion."""
+    base = shop_policy()
+    accounting = pp.Purpose(
+        "accounting", items={"name"}, legal_retention=BOOKKEEPING, legal_retention_period="1 year"
+    )
+    policy = attrs.evolve(base, purposes={**base.purposes, "accounting": accounting})
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(policy, clock=clock)
+    s = engine.register_subject("user-1")
+    engine.acquire(s, items={"name"}, purposes={"accounting"}, channel="mail")
+    passport = pp.Document(pp.DocumentKind.PASSPORT, date(2025, 1, 1), date(2041, 1, 1))
+    r = engine.requests.submit(pp.RequestKind.SUSPENSION_OF_USE, subject=s, documents=[passport])
+    engine.requests.verify(r.id)
+    engine.requests.fulfil(r.id)
+    clock.advance(timedelta(days=365 * 3))
+    assert engine.retention_report() == []

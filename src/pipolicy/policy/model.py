@@ -610,16 +610,34 @@ class Policy:
             return self.later(acquired_at, period) > at
 
         lang = lang or self.languages[0]
+        for owner in self._duties(item, purposes):
+            if holds(owner.legal_retention_period):
+                return str(text_in(owner, "legal_retention", lang))
+        return None
+
+    def duty_end(
+        self, item: str, purposes: Iterable[str], acquired_at: datetime
+    ) -> datetime | None:
+        """When the last legal retention duty on ``item``, acquired at ``acquired_at`` for
+        ``purposes``, ends; ``None`` if one never does (it has no period). With no duty
+        at all, ``acquired_at``: nothing obliged keeping it."""
+        ends = [acquired_at]
+        for owner in self._duties(item, purposes):
+            if owner.legal_retention_period is None:
+                return None
+            ends.append(self.later(acquired_at, owner.legal_retention_period))
+        return max(ends)
+
+    def _duties(self, item: str, purposes: Iterable[str]) -> list[DataItem | Purpose]:
+        """What declares a legal retention duty on ``item`` held for ``purposes``: the item
+        itself first, then those purposes (by name) that handle it."""
         declared = self.items.get(item)
         owners: list[DataItem | Purpose] = [] if declared is None else [declared]
         for name in sorted(purposes):
             purpose = self.purposes.get(name)
             if purpose is not None and item in purpose.all_items:
                 owners.append(purpose)
-        for owner in owners:  # the item's own duty first, then its purposes' by name
-            if owner.legal_retention and holds(owner.legal_retention_period):
-                return str(text_in(owner, "legal_retention", lang))
-        return None
+        return [owner for owner in owners if owner.legal_retention]
 
     def retention_of(self, purpose: str) -> tuple[Duration, RetentionStart] | None:
         """The purpose's retention period and what it counts from, else the longest of the

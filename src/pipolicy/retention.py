@@ -1,0 +1,105 @@
+"""What the retention report lists (R-ACC-1, R-REQ-7): data due for deletion.
+
+Two reasons make data due. Its purposes' retention periods have all passed (the policy
+says how long each purpose needs it). Or the person asked for its deletion and only a
+legal duty to keep it stood in the way (a deletion request keeps such items, suspended),
+and that duty has since ended (``legal_retention_period``). Pure: the engine reads the
+records and the requests' kinds, these functions decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+import attrs
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.facts import SubjectFacts
+from pipolicy.domain.restrictions import RestrictionKind
+from pipolicy.policy.model import Policy
+from pipolicy.rules.common import erased_items
+
+__all__ = ["RetentionEntry", "kept_past_duty", "past_retention"]
+
+
+@attrs.frozen
+class RetentionEntry:
+    """Items of one acquisition that are due for deletion (R-ACC-1): past their
+    purposes' retention, or kept on a deletion request under a legal duty now ended."""
+
+    subject_id: str
+    acquisition_id: str
+    items: frozenset[str]
+    due_since: datetime
+    legal_hold: frozenset[str]
+    reason: str
+
+
+def past_retention(
+    policy: Policy, facts: SubjectFacts | None, acq: Acquisition, now: datetime
+) -> RetentionEntry | None:
+    """``acq``'s items not deleted yet, if every purpose's retention has passed; the
+    items still under a legal duty are listed apart (``legal_hold``)."""
+    left = facts.subject.left_at if facts else None
+    due = policy.retention_due(acq.purposes, acq.acquired_at, left)
+    if due is None or due > now:
+        return None
+    gone = erased_items(acq, facts.restrictions, now) if facts else frozenset()
+    items = acq.items - gone
+    if not items:
+        return None
+    hold = frozenset(
+        i
+        for i in items
+        if policy.retention_duty(i, acq.purposes, acquired_at=acq.acquired_at, at=now)
+    )
+    return RetentionEntry(
+        acq.subject_id,
+        acq.id,
+        items - hold,
+        due,
+        hold,
+        f"retention of {sorted(acq.purposes)} ended",
+    )
+
+
+def kept_past_duty(
+    policy: Policy,
+    facts: SubjectFacts | None,
+    acq: Acquisition,
+    deletions: Collection[str],
+    now: datetime,
+) -> RetentionEntry | None:
+    """``acq``'s items a deletion request kept under a legal duty that has ended for
+    every acquisition of them the request reached. ``deletions`` are the ids of the
+    deletion requests among the person's restrictions: their suspensions of use are how
+    a deletion keeps what a duty obliges keeping."""
+    if facts is None:
+        return None
+    due: dict[str, datetime] = {}
+    for r in facts.restrictions:
+        kept_here = (
+            r.kind is RestrictionKind.SUSPEND_USE
+            and r.request_id in deletions
+            and acq.acquired_at <= r.since
+        )
+        if not kept_here:
+            continue
+        for item in sorted(acq.items & r.items if r.items else acq.items):
+            reached = [
+                a for a in facts.acquisitions if item in a.items and a.acquired_at <= r.since
+            ]
+            ends = [policy.duty_end(item, a.purposes, a.acquired_at) for a in reached or [acq]]
+            if all(e is not None and e <= now for e in ends):
+                due[item] = max(e for e in ends if e is not None)
+    if not due:
+        return None
+    return RetentionEntry(
+        acq.subject_id,
+        acq.id,
+        frozenset(due),
+        max(due.values()),
+        frozenset(),
+        "kept on a deletion request under a legal retention duty that has ended",
+    )
