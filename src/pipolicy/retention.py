@@ -77,6 +77,7 @@ def kept_past_duty(
     a deletion keeps what a duty obliges keeping."""
     if facts is None:
         return None
+    gone = erased_items(acq, facts.restrictions, now)  # a later deletion took them
     due: dict[str, datetime] = {}
     for r in facts.restrictions:
         kept_here = (
@@ -86,7 +87,7 @@ def kept_past_duty(
         )
         if not kept_here:
             continue
-        for item in sorted(acq.items & r.items if r.items else acq.items):
+        for item in sorted((acq.items & r.items if r.items else acq.items) - gone):
             reached = [
                 a for a in facts.acquisitions if item in a.items and a.acquired_at <= r.since
             ]

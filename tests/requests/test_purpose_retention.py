@@ -191,6 +191,11 @@ def test_r_acc_1_items_a_deletion_kept_are_due_when_their_duty_ends(
     assert entry.due_since == policy.later(acq.acquired_at, Duration.parse("7 years"))
     assert "deletion request" in entry.reason
 
+    # Asked again, now that the duty is over: erased, and no longer reported.
+    again = engine.requests.fulfil(_deletion_years_later(engine, s))
+    assert again.retained == ()
+    assert engine.retention_report() == []
+
 
 def test_r_acc_1_a_suspension_of_use_is_no_deletion_request() -> None:
     """The person asked only to stop the use: nothing is reported for deletion."""
