@@ -18,7 +18,7 @@ from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import Policy
-from pipolicy.rules.common import erased_items
+from pipolicy.rules.common import kept_items
 
 __all__ = ["RetentionEntry", "kept_past_duty", "past_retention"]
 
@@ -45,8 +45,7 @@ def past_retention(
     due = policy.retention_due(acq.purposes, acq.acquired_at, left)
     if due is None or due > now:
         return None
-    gone = erased_items(acq, facts.restrictions, now) if facts else frozenset()
-    items = acq.items - gone
+    items = kept_items(acq, facts.restrictions, now) if facts else acq.items
     if not items:
         return None
     hold = frozenset(
@@ -77,7 +76,7 @@ def kept_past_duty(
     a deletion keeps what a duty obliges keeping."""
     if facts is None:
         return None
-    gone = erased_items(acq, facts.restrictions, now)  # a later deletion took them
+    held = kept_items(acq, facts.restrictions, now)  # not what a later deletion took
     due: dict[str, datetime] = {}
     for r in facts.restrictions:
         kept_here = (
@@ -87,7 +86,7 @@ def kept_past_duty(
         )
         if not kept_here:
             continue
-        for item in sorted((acq.items & r.items if r.items else acq.items) - gone):
+        for item in sorted(held & r.items if r.items else held):
             reached = [
                 a for a in facts.acquisitions if item in a.items and a.acquired_at <= r.since
             ]
