@@ -516,6 +516,21 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
         now=datetime(2026, 3, 5, 9, tzinfo=T0.tzinfo),
     ),
+    "r_tpp_8_declined": lambda: provide(
+        facts(
+            SERVICE,
+            consents=[
+                attrs.evolve(
+                    consent(recipient="list_broker", items={"name"}),
+                    status=pp.ConsentStatus.REFUSED,
+                    ended_at=BEFORE,
+                )
+            ],
+        ),
+        "list_broker",
+        {"address"},
+        "service",
+    ),
     "r_tpp_8_items_and_received": lambda: provide(
         facts(
             acq(

@@ -4,10 +4,12 @@ care-required data nor for data itself received by opt-out."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
+import sqlalchemy as sa
 
 import pipolicy as pp
 from tests.factories import JST, make_engine, make_policy
@@ -118,3 +120,86 @@ def test_r_tpp_8_a_policy_without_the_opt_out_ground_does_not_use_it() -> None:
     assert not engine.check_provision(
         s, recipient="list_broker", items={"name"}, purpose="service"
     ).allowed
+
+
+@pytest.mark.parametrize("declined", ["withdrawn", "refused"])
+def test_r_tpp_8_a_person_who_declined_provision_to_the_recipient_is_not_provided_by_opt_out(
+    declined: str,
+) -> None:
+    """Withdrawing or refusing consent to provision to a recipient is the person saying
+    they do not want their data given to it: opt-out provision stops (Art. 27(2))."""
+    engine, clock = make_engine(_policy(), at=T)
+    s = _person(engine)
+    other = _person(engine, "u2")
+    if declined == "withdrawn":
+        engine.grant_consent(s, recipient="list_broker", items={"name"})
+        engine.withdraw_consent(s, recipient="list_broker")
+    else:
+        engine.refuse_consent(s, recipient="list_broker", items={"name"})
+    clock.advance(timedelta(days=1))
+    for items in ({"name"}, {"address"}):
+        d = engine.check_provision(s, recipient="list_broker", items=items, purpose="service")
+        assert not d.allowed and d.basis is None
+        assert "R-TPP-8" in d.rules and "APPI Art. 27(2)" in d.citations
+        assert "declined" in d.reasons[0] and "2026-04-01" in d.reasons[0]
+        with pytest.raises(pp.ProvisionDenied):
+            engine.provide(s, recipient="list_broker", items=items, purpose="service")
+    # Someone else, who never said no, is still provided by opt-out.
+    assert engine.check_provision(
+        other, recipient="list_broker", items={"name"}, purpose="service"
+    ).allowed
+    # Consent given again allows what it covers, on the consent.
+    engine.grant_consent(s, recipient="list_broker", items={"name"})
+    again = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
+    assert again.allowed and again.basis is pp.Basis.CONSENT
+    assert not engine.check_provision(
+        s, recipient="list_broker", items={"address"}, purpose="service"
+    ).allowed
+
+
+def test_r_tpp_8_an_expired_or_revoked_consent_is_not_the_person_saying_no() -> None:
+    engine, clock = make_engine(_policy(), at=T)
+    s = _person(engine)
+    engine.grant_consent(s, recipient="list_broker", items={"name"}, expires=T + timedelta(days=1))
+    c = engine.grant_consent(s, recipient="list_broker", items={"address"})
+    engine.revoke_consent(s, consent_id=c.id, reason="recorded in error")
+    clock.advance(timedelta(days=2))
+    d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.OPT_OUT
+
+
+def test_r_tpp_8_a_sql_state_keeps_the_no_and_a_row_from_before_is_not_trusted(
+    tmp_path: Path,
+) -> None:
+    """A check reads the person's state row; rows an earlier pipolicy wrote (format 2)
+    held consents still given only, so one may lack the no: it is not read."""
+    from pipolicy.backends.sql import SqlStore, state
+
+    store = SqlStore(f"sqlite:///{tmp_path / 'pi.db'}")
+    engine = pp.Engine(_policy(), store=store, clock=pp.FixedClock(T))
+
+    def allowed() -> bool:
+        return engine.check_provision(
+            s, recipient="list_broker", items={"name"}, purpose="service"
+        ).allowed
+
+    s = _person(engine)
+    assert allowed()
+    engine.refuse_consent(s, recipient="list_broker", items={"name"})
+    assert not allowed() and store.states_to_rebuild() == 0
+    with store.engine.begin() as conn:
+        text = conn.execute(sa.text("SELECT state FROM pipolicy_subject_states")).scalar_one()
+        current = state.decode(text)
+        assert current is not None and [c.status for c in current.consents] == [
+            pp.ConsentStatus.REFUSED
+        ]
+        before = state.encode(attrs.evolve(current, consents=()))  # what format 2 held
+        conn.execute(
+            sa.text("UPDATE pipolicy_subject_states SET format = 2, state = :state"),
+            {"state": before},
+        )
+    assert store.states_to_rebuild() == 1
+    assert not allowed()  # read from the history
+    assert store.rebuild_states() == 1 and store.states_to_rebuild() == 0
+    assert not allowed()
+    store.close()

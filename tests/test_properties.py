@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -45,12 +46,18 @@ def policies(draw: st.DrawFn) -> pp.Policy:
             no_reprovision=True,
             until=date(2026, 12, 31),
         )
+        # A third party may also receive by opt-out, which a person's no stops.
+        opt_out = pp.OptOut(
+            items=rec_items, method="a form", notified=date(2025, 12, 1), filed=date(2025, 12, 1)
+        )
+        third_party = kind is pp.RecipientKind.THIRD_PARTY
         recipients[f"r{i}"] = pp.Recipient(
             f"r{i}",
             kind=kind,
             items=rec_items,
             purposes=rec_purposes,
-            contract=contract if kind is pp.RecipientKind.ENTRUSTEE else None,
+            contract=None if third_party else contract,
+            opt_out=opt_out if third_party and draw(st.booleans()) else None,
         )
     return pp.Policy(
         controller=CONTROLLER,
@@ -64,7 +71,9 @@ def policies(draw: st.DrawFn) -> pp.Policy:
 
 ops = st.lists(
     st.tuples(
-        st.sampled_from(["acquire", "consent_purpose", "consent_recipient", "withdraw", "advance"]),
+        st.sampled_from(
+            ["acquire", "consent_purpose", "consent_recipient", "withdraw", "refuse", "advance"]
+        ),
         st.integers(0, 3),
         st.sets(st.sampled_from(ITEMS), min_size=1),
     ),
@@ -101,6 +110,8 @@ def play(
                 engine.grant_consent(s, recipient=recipient, items=items)
             elif op == "withdraw":
                 engine.withdraw_consent(s, recipient=recipient)
+            elif op == "refuse":
+                engine.refuse_consent(s, recipient=recipient, items=items)
             else:
                 assert isinstance(engine.clock, pp.FixedClock)
                 engine.clock.advance(timedelta(days=n * 40))
@@ -139,7 +150,10 @@ def test_allowed_decisions_always_rest_on_a_basis_and_live_consent(
             assert consent.status is pp.ConsentStatus.GIVEN and consent.is_active(now)
         if d.allowed and d.action == "provision":
             rec = policy.recipients[d.recipient or ""]
-            if rec.kind is pp.RecipientKind.THIRD_PARTY:
+            if rec.kind is pp.RecipientKind.THIRD_PARTY and d.basis is pp.Basis.OPT_OUT:
+                assert rec.opt_out is not None and d.items <= rec.opt_out.items  # R-TPP-8
+                assert not _said_no(consents.values(), rec.name)
+            elif rec.kind is pp.RecipientKind.THIRD_PARTY:
                 assert d.basis is pp.Basis.CONSENT  # R-TPP-1
                 assert consents[d.consent_id or ""].scope.recipient == rec.name
                 assert d.items <= consents[d.consent_id or ""].scope.items
@@ -159,9 +173,21 @@ def test_withdrawn_consent_never_grants_anything(policy: pp.Policy, history: Any
     for purpose in sorted(policy.purposes):
         with contextlib.suppress(pp.InvalidTransition):
             engine.withdraw_consent(s, purpose=purpose)
-    assert not [c for c in engine.consents(s) if c.status is pp.ConsentStatus.GIVEN]
+    held = engine.consents(s)
+    assert not [c for c in held if c.status is pp.ConsentStatus.GIVEN]
     for q in qs:
-        assert decide(engine, s, q).basis is not pp.Basis.CONSENT
+        d = decide(engine, s, q)
+        assert d.basis is not pp.Basis.CONSENT
+        if d.basis is pp.Basis.OPT_OUT:  # R-TPP-8: only to a recipient never refused
+            assert not _said_no(held, d.recipient or "")
+
+
+def _said_no(consents: Iterable[pp.Consent], recipient: str) -> bool:
+    return any(
+        c.scope.recipient == recipient
+        and c.status in (pp.ConsentStatus.WITHDRAWN, pp.ConsentStatus.REFUSED)
+        for c in consents
+    )
 
 
 @settings(max_examples=100, deadline=None)

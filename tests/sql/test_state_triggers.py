@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import command
 
 import pipolicy as pp
-from pipolicy.backends.sql import SqlStore, rows
+from pipolicy.backends.sql import SqlStore, rows, state
 from pipolicy.backends.sql.migrate import alembic_config
 from pipolicy.backends.sql.store import SqlUnitOfWork
 from pipolicy.backends.sql.tables import RESTRICTIONS
@@ -108,7 +108,8 @@ def test_states_to_rebuild_counts_the_people_checks_read_from_the_history(
     assert store.states_to_rebuild() == 0
     _sql(store, "UPDATE pipolicy_consents SET status = 'withdrawn'")  # user-1's, stale
     assert store.states_to_rebuild() == 1
-    _sql(store, "DELETE FROM pipolicy_subject_states WHERE format = 2")  # user-2's, gone
+    # user-2's, gone
+    _sql(store, f"DELETE FROM pipolicy_subject_states WHERE format = {state.FORMAT}")
     assert store.states_to_rebuild() == 2
     assert store.rebuild_states() == 2
     assert store.states_to_rebuild() == 0

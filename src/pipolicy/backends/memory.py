@@ -13,7 +13,7 @@ import functools
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -105,6 +105,9 @@ class _State:
         # The ids of each subject's consents still given, in the order added: what a
         # decision reads, so its cost does not grow with withdrawn consents.
         self.given_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
+        # ...and of those by which the person said no to a recipient, which a decision
+        # reads too (the latest per recipient; domain/facts.py ``decided``).
+        self.declined_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self.acquisitions: defaultdict[str, list[Acquisition]] = defaultdict(list)
         self.provisions: defaultdict[str, list[ProvisionRecord]] = defaultdict(list)
         self.restrictions: defaultdict[str, list[Restriction]] = defaultdict(list)
@@ -225,6 +228,8 @@ class _Consents(_Repo):
         _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
         if consent.status is ConsentStatus.GIVEN:
             self._set(self._s.given_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
+        elif consent.declines_provision:
+            self._set(self._s.declined_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
         self._wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
     def get(self, consent_id: str) -> Consent | None:
@@ -239,6 +244,8 @@ class _Consents(_Repo):
         if consent.status is not ConsentStatus.GIVEN and consent.id in given:
             del given[consent.id]
             self._undo.append(lambda: given.__setitem__(consent.id, None))
+        if consent.declines_provision:
+            self._set(self._s.declined_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
         self._wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
 
@@ -413,11 +420,17 @@ class MemoryUnitOfWork:
         subject = s.subjects.get(subject_id)
         if subject is None:
             return None
-        index = s.consents_by_subject if ended_consents else s.given_by_subject
+        if ended_consents:
+            ids: Iterable[str] = s.consents_by_subject.get(subject_id, ())
+        else:
+            ids = (
+                *s.given_by_subject.get(subject_id, ()),
+                *s.declined_by_subject.get(subject_id, ()),
+            )
         return SubjectFacts(
             subject,
             tuple(s.acquisitions.get(subject_id, ())),
-            tuple(s.consents[c] for c in index.get(subject_id, ())),
+            tuple(s.consents[c] for c in ids),
             tuple(s.restrictions.get(subject_id, ())),
         )
 

@@ -39,6 +39,9 @@ _TRANSITIONS: dict[ConsentStatus, frozenset[ConsentStatus]] = {
 }
 
 
+_DECLINED = frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.REFUSED})
+
+
 @attrs.frozen
 class Evidence:
     """How the consent was obtained: method, a reference to the artefact, who gave it."""
@@ -101,6 +104,14 @@ class Consent:
     def is_active(self, now: datetime) -> bool:
         """In force at ``now`` (see :meth:`active_at`)."""
         return self.active_at(now)
+
+    @property
+    def declines_provision(self) -> bool:
+        """The person said no to provision to the scope's recipient: refused it, or
+        withdrew a consent to it. Opt-out provision to that recipient then stops, as it
+        would on their request (Art. 27(2), R-TPP-8). An expiry or a revocation by the
+        business is not the person saying no."""
+        return self.scope.recipient is not None and self.status in _DECLINED
 
     def transition(self, status: ConsentStatus, at: datetime) -> Consent:
         """Return the consent moved to ``status``; raise :class:`InvalidTransition` if it cannot."""

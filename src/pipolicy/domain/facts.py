@@ -6,6 +6,8 @@ A domain type, so the rules depend on the domain and the policy only, never on s
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from datetime import datetime
 
 import attrs
 
@@ -17,6 +19,7 @@ from pipolicy.domain.subjects import Subject
 __all__ = [
     "SubjectFacts",
     "compact",
+    "decided",
     "with_acquisition",
     "with_consent",
     "with_restriction",
@@ -28,9 +31,10 @@ __all__ = [
 class SubjectFacts:
     """The subject with its acquisitions, consents and restrictions, in the order added.
 
-    For a decision, ``consents`` may hold only those still given: an ended consent never
-    makes a decision allow, and leaving them out keeps a check's cost independent of how
-    many consents a person has withdrawn (see ``UnitOfWork.facts``).
+    For a decision, ``consents`` may hold only those still given and, for each recipient,
+    the latest by which the person declined provision to it (:func:`decided`): any other
+    ended consent never changes a decision, and leaving them out keeps a check's cost
+    independent of how many consents a person has withdrawn (see ``UnitOfWork.facts``).
     """
 
     subject: Subject
@@ -51,7 +55,8 @@ class SubjectFacts:
 def compact(facts: SubjectFacts) -> SubjectFacts:
     """The person's compiled state: what a decision reads, whatever the history's length.
 
-    Consents still given only, and of acquisitions alike in everything a rule reads
+    Consents still given, the latest refusal or withdrawal of provision to each recipient
+    (:func:`decided`), and of acquisitions alike in everything a rule reads
     (items, purposes, channel, how a provider obtained them) only the latest. The rules
     ask of acquisitions only whether one *at or after* some instant holds some items for
     some purpose (the purpose's current meaning, a deletion they came after), so the
@@ -64,8 +69,9 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     which is every moment a check asks about while the clock goes forward. A clock set
     back before a consent ended would find it in force in the history and not here:
     the state then denies where the history allows, never the other way round (it leaves
-    out only consents no longer given and acquisitions alike to a later one, and the
-    rules allow more only with more of either).
+    out only consents that are neither given nor the latest no to a recipient, and
+    acquisitions alike to a later one; the rules allow more only with more given consents
+    or acquisitions, and a no to a recipient denies whichever of them is kept).
     """
     latest: dict[tuple[object, ...], Acquisition] = {}
     for a in facts.acquisitions:
@@ -76,21 +82,46 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     return SubjectFacts(
         facts.subject,
         tuple(latest.values()) if len(latest) < len(facts.acquisitions) else facts.acquisitions,
-        tuple(c for c in facts.consents if c.status is ConsentStatus.GIVEN),
+        decided(facts.consents),
         facts.restrictions,
     )
 
 
+def decided(consents: Iterable[Consent]) -> tuple[Consent, ...]:
+    """Of ``consents``, what a decision reads: those still given, in order, then for each
+    recipient (by name) the latest consent by which the person declined provision to it
+    (:attr:`~pipolicy.domain.consents.Consent.declines_provision`), which stops opt-out
+    provision to it. One per recipient at most, so a person who says yes and no to a
+    recipient many times costs a check what one no does."""
+    given = []
+    declined: dict[str, Consent] = {}
+    for c in consents:
+        if c.status is ConsentStatus.GIVEN:
+            given.append(c)
+        elif c.declines_provision:
+            recipient = c.scope.recipient
+            assert recipient is not None  # declines_provision: a recipient's scope
+            kept = declined.get(recipient)
+            if kept is None or _when_declined(c) >= _when_declined(kept):
+                declined[recipient] = c
+    return (*given, *(declined[r] for r in sorted(declined)))
+
+
+def _when_declined(c: Consent) -> tuple[datetime, str]:
+    # The id settles two at the same instant, so a state and the history keep the same.
+    return (c.ended_at or c.given_at, c.id)
+
+
 def with_consent(state: SubjectFacts, consent: Consent) -> SubjectFacts:
-    """``state`` once ``consent`` is added or updated: in it while given, out once ended
-    (what :func:`compact` of the history would then give)."""
-    if consent.status is not ConsentStatus.GIVEN:
-        kept = tuple(c for c in state.consents if c.id != consent.id)
-    elif any(c.id == consent.id for c in state.consents):
-        kept = tuple(consent if c.id == consent.id else c for c in state.consents)
+    """``state`` once ``consent`` is added or updated: in it while given, out once ended,
+    unless it is the person's latest no to its recipient (what :func:`compact` of the
+    history would then give)."""
+    held = state.consents
+    if all(c.id != consent.id for c in held):
+        held = (*held, consent)
     else:
-        kept = (*state.consents, consent)
-    return attrs.evolve(state, consents=kept)
+        held = tuple(consent if c.id == consent.id else c for c in held)
+    return attrs.evolve(state, consents=decided(held))
 
 
 def with_acquisition(state: SubjectFacts, acquisition: Acquisition) -> SubjectFacts:

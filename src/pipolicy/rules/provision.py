@@ -267,13 +267,20 @@ def _opt_out(
     """Provision by opt-out (Art. 27(2), R-TPP-8), where there is no consent: from the day
     both the notice and the PPC filing are done, of the declared items only, never of
     data the business itself obtained by opt-out. A person's request to stop it is a
-    suspension of provision, checked at the top of :func:`decide_provision`."""
+    suspension of provision, checked at the top of :func:`decide_provision`; a person who
+    refused or withdrew consent to provision to the recipient has said no as plainly, so
+    it stops too, for every item (their later consent covers what it names)."""
     opt_out = q.recipient and policy.recipients[q.recipient].opt_out
     assert opt_out and opt_out.notified is not None and opt_out.filed is not None
     today = policy.local_date(now)
     cites = (ART_27_2, clause("recipients", q.recipient))
     start = max(opt_out.notified, opt_out.filed)
     reasons: list[Because] = []
+    for c in facts.consents:
+        if c.declines_provision and c.scope.recipient == q.recipient:
+            on = policy.local_date(c.ended_at or c.given_at)
+            reasons.append(R.opt_out_declined(q.recipient, on.isoformat()))
+            break
     if today < start:
         reasons.append(R.opt_out_not_started(q.recipient, start.isoformat()))
     if not q.items <= opt_out.items:

@@ -618,6 +618,18 @@ def opt_out_not_started(recipient: str, start: str) -> Because:
 
 
 @_cached
+def opt_out_declined(recipient: str, on: str) -> Because:
+    return _because(
+        f"the person declined provision to {recipient!r} on {on} (refused or withdrew "
+        "consent): no provision to it by opt-out (Art. 27(2), R-TPP-8)",
+        "opt_out_declined",
+        ("R-TPP-8",),
+        recipient=recipient,
+        on=on,
+    )
+
+
+@_cached
 def opt_out_items_only(items: Names, recipient: str) -> Because:
     names = _names(items)
     return _because(

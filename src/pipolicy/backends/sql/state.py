@@ -2,32 +2,31 @@
 
 The state (:func:`pipolicy.domain.facts.compact`) is stored as compact JSON, so a check
 reads one row by primary key and decodes it, instead of a ``UNION`` over four tables
-whose size grows with the person's history. ``format`` names the encoding:
+whose size grows with the person's history. ``format`` names what the row holds:
 
-* **2**: each record as an array of its fields in a fixed order, instants as ISO 8601
+* **3**: each record as an array of its fields in a fixed order, instants as ISO 8601
   with their offset, the person's id once. A first read of a person is mostly this
-  decoding, and arrays decode in about half the time of format 1 (10-14 against 22 µs
-  for a person with one acquisition and one consent; docs/performance.md).
-* **1**: each record as the row dictionary its history table holds (:mod:`.rows`). Still
-  read, so a database written before keeps its fast checks; rewritten as format 2 with
-  the person's next write or by ``pipolicy db rebuild-state``.
+  decoding, and arrays decode in about half the time of the row dictionaries format 1
+  held (10-14 against 22 µs for a person with one acquisition and one consent;
+  docs/performance.md). The state holds the consents still given and the person's
+  latest no to each recipient (:func:`~pipolicy.domain.facts.decided`).
+* **2**, **1**: the same encoding and the history's row dictionaries, written before
+  a state kept the person's noes. Such a row may lack one that stops opt-out provision,
+  so it is not read: the person is read from the history until the row is rewritten,
+  with their next write or by ``pipolicy db rebuild-state``.
 
-A row of any other format, or one that does not decode, is ignored (the history is
-read instead) until rewritten; so is one holding another person's state (the store
-checks the id). Either way a state reads back exactly as the history would
-(tests/test_subject_state.py, tests/sql/test_state_format.py).
+A row of any other format, or one that does not decode, is ignored the same way; so is
+one holding another person's state (the store checks the id). Either way a state reads
+back exactly as the history would (tests/test_subject_state.py,
+tests/sql/test_state_format.py).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
-
-import sqlalchemy as sa
 
 from pipolicy.backends.sql import rows
-from pipolicy.backends.sql.tables import ACQUISITIONS, CONSENTS, RESTRICTIONS, SUBJECTS
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.facts import SubjectFacts
@@ -36,7 +35,7 @@ from pipolicy.domain.subjects import Subject
 
 __all__ = ["FORMAT", "decode", "encode"]
 
-FORMAT = 2
+FORMAT = 3
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _names = rows.name_set  # a list of strings, or the row is not a state
@@ -133,12 +132,12 @@ def decode(text: str, format: int = FORMAT) -> SubjectFacts | None:
     version cannot read (another format, or a text that is not a state of its format:
     a row damaged or written by hand), so the person is read from the history instead.
     The history is the record; the row only saves reading it."""
-    try:
-        return _decode_rows(text) if format == 1 else _decode(text) if format == 2 else None
-    except (ValueError, TypeError, KeyError, IndexError, AssertionError):
-        # InvalidInput is a ValueError; a format-1 row missing a required instant fails
-        # the row converters' assertion.
+    if format != FORMAT:
         return None
+    try:
+        return _decode(text)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None  # InvalidInput is a ValueError
 
 
 def _decode(text: str) -> SubjectFacts:
@@ -190,34 +189,4 @@ def _decode(text: str) -> SubjectFacts:
             )
             for r in restrictions
         ),
-    )
-
-
-# -- format 1: the history's row dictionaries -------------------------------------------
-
-
-def _instant_columns(table: sa.Table) -> tuple[str, ...]:
-    # An instant's column is the one with an ``_offset`` twin (see tables.py).
-    return tuple(c.name for c in table.c if f"{c.name}_offset" in table.c)
-
-
-_SUBJECT, _ACQUISITION, _CONSENT, _RESTRICTION = (
-    _instant_columns(t) for t in (SUBJECTS, ACQUISITIONS, CONSENTS, RESTRICTIONS)
-)
-
-
-def _instants(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    for name in names:
-        if row[name] is not None:
-            row[name] = _instant(row[name])
-    return row
-
-
-def _decode_rows(text: str) -> SubjectFacts:
-    subject, acquisitions, consents, restrictions = json.loads(text)
-    return SubjectFacts(
-        rows.subject_from_row(_instants(subject, _SUBJECT)),
-        tuple(rows.acquisition_from_row(_instants(a, _ACQUISITION)) for a in acquisitions),
-        tuple(rows.consent_from_row(_instants(c, _CONSENT)) for c in consents),
-        tuple(rows.restriction_from_row(_instants(r, _RESTRICTION)) for r in restrictions),
     )

@@ -883,6 +883,7 @@ class _Audit(_Repo):
 # -- facts in one round trip ----------------------------------------------------------
 
 _FACT_TABLES = (SUBJECTS, ACQUISITIONS, CONSENTS, RESTRICTIONS)
+_DECLINED = (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN)  # Consent.declines_provision
 
 
 @functools.cache
@@ -923,9 +924,12 @@ def _facts_query(
             columns.insert(0, key.label("sid"))
         branch = sa.select(*columns).where(key.in_(sid) if many else key == sid)
         if table is CONSENTS and not ended_consents:
-            # A literal, not a bound value: the planner matches it to the partial index.
+            # Literals, not bound values: the planner matches them to the partial index.
             given = sa.literal_column(f"'{ConsentStatus.GIVEN.value}'", sa.Text())
-            branch = branch.where(table.c.status == given)
+            branches.append(branch.where(table.c.status == given))
+            # ...and the person's noes to recipients (domain/facts.py ``decided``).
+            declined = [sa.literal_column(f"'{status.value}'", sa.Text()) for status in _DECLINED]
+            branch = branch.where(table.c.status.in_(declined), table.c.recipient.is_not(None))
         branches.append(branch)
     return sa.union_all(*branches).order_by(sa.text("k"), sa.text("ord"))
 

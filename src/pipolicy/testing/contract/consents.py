@@ -97,6 +97,41 @@ class ConsentRepositoryContract(StoreFixtures):
         assert all(c.id == "c-2" for c in facts.consents if c.status is not ConsentStatus.GIVEN)
         assert_equivalent(list(everything.consents), [first, withdrawn, second, late])
 
+    def test_r_tpp_8_facts_for_a_decision_hold_the_persons_no_to_each_recipient(
+        self, store: Store
+    ) -> None:
+        """A refused or withdrawn consent to provision to a recipient is the person's no,
+        which stops opt-out provision to it: ``facts(sid, ended_consents=False)`` must
+        hold the latest for each recipient (older ones and other ended consents it may
+        leave out), one recorded in the same unit included."""
+        hour = timedelta(hours=1)
+
+        def to(cid: str, recipient: str, at: datetime) -> Consent:
+            scope = ConsentScope(recipient=recipient, items=frozenset({"email"}))
+            return attrs.evolve(_consent(cid, at=at), scope=scope)
+
+        def refused(cid: str, recipient: str, at: datetime) -> Consent:
+            consent = to(cid, recipient, at)
+            return attrs.evolve(consent, status=ConsentStatus.REFUSED, ended_at=at)
+
+        start = CONTRACT_START
+        given = to("c-given", "partner", start)
+        _store_all(store, _subject(), given, refused("c-old-no", "broker", start))
+        withdrawn = given.transition(ConsentStatus.WITHDRAWN, start + hour)
+        _in_unit(store, lambda uow: uow.consents.update(withdrawn))
+        with store.unit_of_work() as uow:
+            latest = refused("c-latest-no", "broker", start + 2 * hour)
+            uow.consents.add(latest)
+            in_unit = uow.facts("s-1", ended_consents=False)
+            uow.commit()
+        after = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
+        for facts in (in_unit, after):
+            assert facts is not None
+            ids = {c.id for c in facts.consents}
+            assert {"c-given", "c-latest-no"} <= ids
+            held = next(c for c in facts.consents if c.id == "c-given")
+            assert held.status is ConsentStatus.WITHDRAWN
+
     def test_r_con_1_one_consent_per_scope_given_at_a_time(self, store: Store) -> None:
         """A second consent of the same scope while one is given conflicts (a retried
         sign-up cannot leave two); once the first has ended, a new one is fine; other
