@@ -516,6 +516,18 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
         now=datetime(2026, 3, 5, 9, tzinfo=T0.tzinfo),
     ),
+    "r_acc_1_purpose_ended": lambda: use(
+        facts(SERVICE),
+        "service",
+        {"email"},
+        policy=attrs.evolve(
+            POLICY,
+            purposes={
+                **POLICY.purposes,
+                "service": attrs.evolve(POLICY.purposes["service"], ends=date(2026, 3, 31)),
+            },
+        ),
+    ),
     "r_tpp_8_declined": lambda: provide(
         facts(
             SERVICE,

@@ -274,6 +274,45 @@ def art_31_engine() -> tuple[pp.Engine, pp.Subject]:
     return engine, visitor
 
 
+@pytest.mark.parametrize("kind", ["joint_user", "entrustee", "successor"])
+def test_r_pri_1_art_31_has_no_exception_for_entrustees_joint_users_or_successors(
+    kind: str,
+) -> None:
+    """Art. 27(5) makes these recipients "not third parties" for Art. 27 alone; Art. 31
+    has no such clause. One expected to link a cookie id to identify the person receives
+    it only on the person's consent, confirmed and recorded, as any recipient does."""
+    from tests.factories import CONTRACT
+
+    base = make_policy()
+    ads = attrs.evolve(
+        base.joint_uses["group-crm"], name="ads", items={"cookie_id"}, purposes={"analytics"}
+    )
+    arrangements: dict[str, dict[str, Any]] = {
+        "joint_user": {"joint_use": "ads"},
+        "entrustee": {"purposes": {"analytics"}, "items": {"cookie_id"}, "contract": CONTRACT},
+        "successor": {},
+    }
+    how = arrangements[kind]
+    linking = pp.Recipient("ad_partner", kind=pp.RecipientKind(kind), links_identifiers=True, **how)
+    plain = attrs.evolve(linking, name="ad_plain", links_identifiers=False)
+    policy = make_policy(
+        recipients={**base.recipients, "ad_partner": linking, "ad_plain": plain},
+        joint_uses={**base.joint_uses, "ads": ads},
+    )
+    engine, _ = make_engine(policy)
+    visitor = engine.register_subject("visitor", category="customer")
+    engine.acquire(visitor, items={"cookie_id"}, purposes={"analytics"}, channel="web")
+    ask: dict[str, Any] = {"items": {"cookie_id"}, "purpose": "analytics"}
+    assert engine.check_provision(visitor, recipient="ad_plain", **ask).allowed
+    denied = engine.check_provision(visitor, recipient="ad_partner", **ask)
+    assert not denied.allowed and "R-PRI-1" in denied.rules
+    assert "APPI Art. 31(1)" in denied.citations
+    confirmed = pp.Evidence("recipient-confirmation", ref="ad_partner consent log 2026-04")
+    engine.grant_consent(visitor, recipient="ad_partner", items={"cookie_id"}, evidence=confirmed)
+    record = engine.provide(visitor, recipient="ad_partner", **ask)
+    assert record.basis is pp.Basis.CONSENT and record.required_by_law
+
+
 def test_r_pri_1_art_31_a_recipient_not_expected_to_identify_needs_no_consent() -> None:
     """Art. 31 covers only recipients expected to obtain the data as personal data: giving
     a cookie id alone to one that will not link it needs no consent and no record."""

@@ -19,6 +19,7 @@ from pipolicy.rules.common import (
     exemption_decision,
     mixes_identifiers,
     purpose_consent,
+    purpose_over,
 )
 
 __all__ = ["AcquisitionQuery", "decide_acquisition"]
@@ -66,6 +67,9 @@ def decide_acquisition(
     if optional & declared:
         reasons.append(R.optional_items(optional & declared))
     for p in purposes:
+        over = purpose_over(policy, p, now)
+        if over is not None:
+            reasons.append(over)
         if p.categories and facts.subject.category not in p.categories:
             reasons.append(R.acquisition_wrong_category(p.name))
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_confirmed:

@@ -115,7 +115,12 @@ def decide_provision(
             return Decision.deny((unbound,), (ART_25, rclause), **ctx)
     if _abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
-    if recipient.kind is RecipientKind.THIRD_PARTY and _referable_only(policy, facts, q.items):
+    if _referable_only(policy, facts, q.items) and (
+        recipient.kind is RecipientKind.THIRD_PARTY or recipient.links_identifiers
+    ):
+        # Art. 27(5) makes an entrustee, a successor or a joint user "not a third party"
+        # for Art. 27 alone; Art. 31 has no such clause, so one expected to identify
+        # people from what it receives needs the confirmed consent as anyone does.
         return _personally_referable(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
         if "business_succession" in grounds:
@@ -351,7 +356,8 @@ def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) 
 def _personally_referable(
     policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
 ) -> Decision:
-    """Art. 31: giving personally referable information to a third party.
+    """Art. 31: giving personally referable information to a third party (for Art. 31,
+    every recipient: an entrustee, a successor or a joint user too).
 
     A recipient not expected to identify the person receives it freely; one expected to
     link it to identify the person only once the provider has confirmed that the recipient

@@ -260,6 +260,18 @@ def permission_needed(purpose: str) -> Because:
 
 
 @_cached
+def purpose_ended(purpose: str, last_day: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} ended with its last day, {last_day}: data is no longer "
+        "used, provided or collected for it (R-ACC-1)",
+        "purpose_ended",
+        ("R-ACC-1",),
+        purpose=purpose,
+        last_day=last_day,
+    )
+
+
+@_cached
 def beyond_purpose(purpose: str) -> Because:
     return _because(
         f"use beyond the notified purposes: {purpose!r} was not notified for these items "

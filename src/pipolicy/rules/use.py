@@ -32,6 +32,7 @@ from pipolicy.rules.common import (
     my_number_use,
     notified_scope,
     purpose_consent,
+    purpose_over,
     restriction_reason,
     unnotified_change,
 )
@@ -160,6 +161,9 @@ def within_purpose(
     undeclared = _undeclared(name, purpose.all_items, items, ctx)
     if undeclared is not None:
         return undeclared
+    over = purpose_over(policy, purpose, now)
+    if over is not None:
+        return Decision.deny((over,), (ART_18_1, pclause), **ctx)
     unnotified = unnotified_change(policy, purpose, now)
     if unnotified is not None:
         return Decision.deny((unnotified,), (ART_21_3, pclause), **ctx)

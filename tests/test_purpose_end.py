@@ -1,0 +1,107 @@
+"""A purpose with a last day (``Purpose.ends``, a campaign) is over the day after it, in
+the policy's time zone: its data is no longer used, provided or collected for it (Arts.
+17(1), 18(1), 22; R-ACC-1), though an exemption still reaches it (Art. 18(3))."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import JST, make_engine, make_policy
+
+LAST_DAY = date(2026, 4, 30)
+DURING = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+LAST_EVENING = datetime(2026, 4, 30, 23, 30, tzinfo=JST)
+# 15:30 UTC on the last day is already 1 May in Tokyo.
+AFTER = datetime(2026, 4, 30, 15, 30, tzinfo=timezone.utc)
+
+
+def _policy() -> pp.Policy:
+    base = make_policy()
+    purposes = {
+        **base.purposes,
+        "campaign": pp.Purpose(
+            "campaign",
+            items={"name", "email"},
+            ends=LAST_DAY,
+            retention="30 days",
+            retention_from="purpose_ended",
+        ),
+        "prize_draw": pp.Purpose(
+            "prize_draw",
+            items={"name", "email"},
+            consent=pp.ConsentRule.AT_COLLECTION,
+            ends=LAST_DAY,
+        ),
+    }
+    partner = pp.Recipient("partner", purposes={"service", "campaign"}, items={"name", "email"})
+    return make_policy(purposes=purposes, recipients={**base.recipients, "partner": partner})
+
+
+def _entrant() -> tuple[pp.Engine, pp.FixedClock, pp.Subject]:
+    engine, clock = make_engine(_policy(), at=DURING)
+    s = engine.register_subject("entrant-1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"campaign"}, channel="web")
+    engine.grant_consent(s, purpose="prize_draw")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    return engine, clock, s
+
+
+def test_r_acc_1_a_purpose_is_used_up_to_its_last_day_in_the_policys_time_zone() -> None:
+    engine, clock, s = _entrant()
+    clock.set(LAST_EVENING)
+    assert engine.check_use(s, purpose="campaign", items={"email"}).allowed
+    assert engine.check_use(s, purpose="prize_draw", items={"email"}).allowed
+    clock.set(AFTER)
+    for purpose in ("campaign", "prize_draw"):  # the consent does not outlive the purpose
+        d = engine.check_use(s, purpose=purpose, items={"email"})
+        assert not d.allowed and "R-ACC-1" in d.rules
+        assert [r.key for r in d.why] == ["purpose_ended"]
+        assert "2026-04-30" in d.reasons[0]
+        with pytest.raises(pp.UseDenied):
+            engine.use(s, purpose=purpose, items={"email"})
+    assert list(engine.allowed_subjects(purpose="campaign", items={"email"})) == []
+    # Another purpose the data was not collected for stays as it was.
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+
+
+def test_r_acc_1_an_exemption_still_reaches_data_of_an_ended_purpose() -> None:
+    engine, clock, s = _entrant()
+    clock.set(AFTER)
+    d = engine.check_use(
+        s,
+        purpose="campaign",
+        items={"email"},
+        exemption=pp.Exemption.LAWS_AND_REGULATIONS,
+        justification="a tax audit asks for the winners' list",
+    )
+    assert d.allowed and d.basis is pp.Basis.EXEMPTION
+
+
+def test_r_acc_1_nothing_is_provided_for_an_ended_purpose() -> None:
+    engine, clock, s = _entrant()
+    assert engine.check_provision(
+        s, recipient="partner", items={"email"}, purpose="campaign"
+    ).allowed
+    clock.set(AFTER)
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="campaign")
+    assert not d.allowed and "purpose_ended" in [r.key for r in d.why]
+
+
+def test_r_acc_1_nothing_is_collected_for_an_ended_purpose() -> None:
+    engine, clock, s = _entrant()
+    clock.set(LAST_EVENING)
+    assert engine.check_acquisition(
+        s, items={"email"}, purposes={"campaign"}, channel="web"
+    ).allowed
+    clock.set(AFTER + timedelta(days=60))
+    d = engine.check_acquisition(
+        s, items={"email"}, purposes={"campaign", "service"}, channel="web"
+    )
+    assert not d.allowed and "purpose_ended" in [r.key for r in d.why]
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(s, items={"email"}, purposes={"campaign"}, channel="web")
+    # The running purpose alone is fine.
+    assert engine.check_acquisition(s, items={"email"}, purposes={"service"}, channel="web").allowed
