@@ -754,6 +754,7 @@ class Engine:
                 opted_in=query.opted_in,
                 provider_address=provider_address,
                 provider_obtained_by=provider_obtained_by,
+                provider_representative=provider_representative,
             )
             uow.acquisitions.add(acquisition)
             payload.update(

@@ -268,3 +268,59 @@ def test_r_req_5_the_answer_keeps_the_method_asked_for(
     answer = engine.requests.fulfil(verified(engine, K.DISCLOSURE, person, method=method).id)
     assert answer.method == method
     assert engine.requests.get(answer.request_id).method == method
+
+
+def _received(engine: pp.Engine, person: pp.Subject, **over: Any) -> pp.Acquisition:
+    """Data received from another business, with what Art. 30(1) has the recipient
+    confirm: the provider's name, address and representative, and how it obtained it."""
+    how: dict[str, Any] = {
+        "items": {"name"},
+        "purposes": "service",
+        "channel": "provided_by_business",
+        "source": "Meibo Trading K.K.",
+        "provider_address": "1-1 Marunouchi, Chiyoda, Tokyo",
+        "provider_representative": "Taro Suzuki, President",
+        "provider_obtained_by": "its own members' sign-up form",
+        **over,
+    }
+    return engine.acquire(person, **how)
+
+
+def test_r_req_5_records_of_receipt_are_disclosed_with_the_records_of_provision(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    """Art. 33(5) entitles the person to the records of Art. 30 as well as those of Art.
+    29: the data received about them from other businesses, with the provider's name,
+    address and representative, how it obtained the data, the day and the items."""
+    received = _received(engine, person)
+    assert received.provider_representative == "Taro Suzuki, President"
+    answer = engine.requests.fulfil(verified(engine, K.PROVISION_RECORDS, person).id)
+    assert answer.state is pp.RequestState.FULFILLED  # a record of receipt is a record
+    assert answer.report is not None
+    assert answer.report["provision_records"] == []
+    [record] = answer.report["receipt_records"]
+    assert record == {
+        "record_id": received.id,
+        "received_at": received.acquired_at.isoformat(),
+        "provider": "Meibo Trading K.K.",
+        "provider_address": "1-1 Marunouchi, Chiyoda, Tokyo",
+        "provider_representative": "Taro Suzuki, President",
+        "provider_obtained_by": "its own members' sign-up form",
+        "items": ["name"],
+    }
+    letter = answer.to_markdown()
+    for shown in ("Meibo Trading K.K.", "Taro Suzuki, President", "its own members'"):
+        assert shown in letter
+    # Data the person gave the business themselves is no record of receipt.
+    assert all(r["record_id"] == received.id for r in answer.report["receipt_records"])
+
+
+def test_r_req_5_a_request_naming_items_gets_the_records_of_receipt_of_those_items(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    _received(engine, person, items={"email"})
+    named = verified(engine, K.PROVISION_RECORDS, person, details={"items": ["phone"]})
+    assert engine.requests.fulfil(named.id).ground is pp.RefusalGround.NOT_RETAINED
+    named = verified(engine, K.PROVISION_RECORDS, person, details={"items": ["email"]})
+    answer = engine.requests.fulfil(named.id)
+    assert answer.report is not None and len(answer.report["receipt_records"]) == 1

@@ -63,6 +63,7 @@ def _facts(draw: st.DrawFn) -> SubjectFacts:
                 opted_in=_names,
                 provider_address=st.none() | _texts,
                 provider_obtained_by=st.none() | _texts,
+                provider_representative=st.none() | _texts,
             ),
             max_size=3,
         )
@@ -315,11 +316,12 @@ _PINNED = SubjectFacts(
         ),
     ),
 )
-# Format 3 encodes as format 2 did; what changed is what a state holds.
+# Format 3 encodes as format 2 did, with the provider's representative last in an
+# acquisition; a state now also holds the person's noes to recipients.
 _FORMAT_3_TEXT = (
     '[["s1","user-42","customer","2026-04-01T09:30:00+09:00",null],'
     '[["a1",["email","name"],["service"],"web","signup","2026-04-01T09:30:00+09:00","v3",'
-    '["email"],null,null]],'
+    '["email"],null,null,null]],'
     '[["c1",null,"partner",["email"],"given","web-form","signup-v3","agent",'
     '"notice-foreign-v2","v3","2026-04-01T09:30:00+09:00","2027-04-01T00:00:00+00:00",'
     "null,2]],"

@@ -47,3 +47,7 @@ class Acquisition:
     opted_in: frozenset[str] = frozenset()
     provider_address: str | None = None
     provider_obtained_by: str | None = None
+    provider_representative: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    """For data received from another business: its representative, as confirmed on
+    receipt (Art. 30(1)(i)). Recorded since revision 0011; before, only in the
+    ``acquisition.recorded`` event."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
@@ -28,6 +28,7 @@ from pipolicy.rules.common import erased_items
 __all__ = [
     "consent_entry",
     "controller_entry",
+    "disclosed_receipts",
     "disclosed_records",
     "disclosure_report",
     "holdings",
@@ -35,6 +36,7 @@ __all__ = [
     "provision_entry",
     "provision_records_report",
     "purposes_report",
+    "receipt_entry",
 ]
 
 
@@ -158,6 +160,32 @@ def disclosed_records(
         for p in provisions
         if p.required_by_law and (not scope or p.items & scope) and p.id not in withheld
     ]
+
+
+def disclosed_receipts(
+    acquisitions: Iterable[Acquisition], scope: frozenset[str] = frozenset()
+) -> list[Acquisition]:
+    """The records of receipt a disclosure lists (Arts. 30(3), 33(5)): the data received
+    about the person from another business, with what the recipient confirmed on receipt
+    (Art. 30(1)), about the items in ``scope`` if given. Data received through a merger
+    or business transfer is no third-party provision (Art. 27(5)(ii)): not listed."""
+    return [
+        a
+        for a in acquisitions
+        if a.channel is Channel.PROVIDED_BY_BUSINESS and (not scope or a.items & scope)
+    ]
+
+
+def receipt_entry(acq: Acquisition) -> dict[str, object]:
+    return {
+        "record_id": acq.id,
+        "received_at": acq.acquired_at.isoformat(),
+        "provider": acq.source,
+        "provider_address": acq.provider_address,
+        "provider_representative": acq.provider_representative,
+        "provider_obtained_by": acq.provider_obtained_by,
+        "items": sorted(acq.items),
+    }
 
 
 def _acquisition_entry(acq: Acquisition) -> dict[str, object]:
@@ -290,12 +318,15 @@ def provision_records_report(
     scope: frozenset[str] = frozenset(),
     *,
     withheld: frozenset[str] = frozenset(),
+    acquisitions: Iterable[Acquisition] = (),
 ) -> dict[str, object]:
-    """The records of provision about the person that Arts. 29 and 30 demand (Art. 33(5)),
-    less the ids ``withheld``."""
+    """The records about the person that Arts. 29 and 30 demand (Art. 33(5)): of
+    provision to others, less the ids ``withheld``, and of receipt from others (among
+    ``acquisitions``)."""
     return {
         **_header(policy, request, now),
         "provision_records": [
             provision_entry(p) for p in disclosed_records(provisions, scope, withheld)
         ],
+        "receipt_records": [receipt_entry(a) for a in disclosed_receipts(acquisitions, scope)],
     }

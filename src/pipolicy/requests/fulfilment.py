@@ -25,6 +25,7 @@ from pipolicy.policy.model import Policy
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.disclosure import (
+    disclosed_receipts,
     disclosed_records,
     disclosure_report,
     holdings,
@@ -217,24 +218,26 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
 
 
 def disclose_records(wf: Workflow, ctx: Context) -> Answer:
-    """A disclosure of provision records (Art. 33(5)), less what the business withheld."""
+    """A disclosure of the records of provision to others and of receipt from others
+    (Art. 33(5), of Arts. 29 and 30), less the provision records the business withheld."""
     r = ctx.request
     named = scope(r)
     listed = disclosed_records(ctx.provisions, named)
-    if not listed:
+    received = disclosed_receipts(ctx.facts.acquisitions, named)
+    if not listed and not received:
         return not_retained(wf, r, "no_records")
     labels = {p.id: record_label(wf.policy, p, r.language) for p in listed}
     applied = [w for w in withheld(r) if w.record_id in labels]
     w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
-    if w_records == set(labels):
+    if not received and w_records == set(labels):
         return withhold_all(wf, r, applied, labels)
     report = provision_records_report(
-        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records
+        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records, acquisitions=received
     )
     records = report["provision_records"]
     assert isinstance(records, list)
     words = wf.words(r)
-    body = [words("records_disclosed", count=len(records))]
+    body = [words("records_disclosed", count=len(records) + len(received))]
     extra: dict[str, object] = {}
     if applied:
         report["withheld"] = extra["withheld"] = [w.to_dict() for w in applied]

@@ -181,6 +181,19 @@ def _report_tables(w: Wording, rows: _Rows, report: Mapping[str, object]) -> lis
                 }
             )
         tables.append(_table(w, "provision_records", records))
+    if "receipt_records" in report:  # a report stored before these were disclosed has none
+        receipts = [
+            {
+                "day": rows.day(r.get("received_at")),
+                "provider": r.get("provider"),
+                "provider_address": r.get("provider_address"),
+                "provider_representative": r.get("provider_representative"),
+                "obtained_by": r.get("provider_obtained_by"),
+                "items": rows.refs("item", r.get("items")),
+            }
+            for r in (_map(x) for x in _list(report.get("receipt_records")))
+        ]
+        tables.append(_table(w, "receipt_records", receipts))
     return tables
 
 

@@ -168,6 +168,7 @@ def acquisition_to_row(a: Acquisition) -> dict[str, Any]:
         "opted_in": _names(a.opted_in),
         "provider_address": a.provider_address,
         "provider_obtained_by": a.provider_obtained_by,
+        "provider_representative": a.provider_representative,
     }
     put_instant(row, "acquired_at", a.acquired_at)
     return row
@@ -186,6 +187,7 @@ def acquisition_from_row(row: Row) -> Acquisition:
         opted_in=name_set(row["opted_in"]),
         provider_address=row["provider_address"],
         provider_obtained_by=row["provider_obtained_by"],
+        provider_representative=row["provider_representative"],
     )
 
 

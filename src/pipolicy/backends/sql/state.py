@@ -89,6 +89,7 @@ def encode(state: SubjectFacts) -> str:
                     sorted(a.opted_in),
                     a.provider_address,
                     a.provider_obtained_by,
+                    a.provider_representative,
                 ]
                 for a in state.acquisitions
             ],
@@ -158,6 +159,7 @@ def _decode(text: str) -> SubjectFacts:
                 _names(a[7]),
                 a[8],
                 a[9],
+                a[10],
             )
             for a in acquisitions
         ),

@@ -147,6 +147,8 @@ ACQUISITIONS = sa.Table(
     sa.Column("opted_in", sa.JSON(), nullable=False),
     sa.Column("provider_address", sa.Text(), nullable=True),
     sa.Column("provider_obtained_by", sa.Text(), nullable=True),
+    # since revision 0011 (NULL on rows written before: the event holds it)
+    sa.Column("provider_representative", sa.Text(), nullable=True),
 )
 
 CONSENTS = sa.Table(

@@ -41,6 +41,7 @@ class AcquisitionRepositoryContract(StoreFixtures):
             opted_in=frozenset(),
             provider_address="2-2 Minato, Tokyo",
             provider_obtained_by="the client's own web form",
+            provider_representative="Hanako Sato, President",
         )
         _store_all(store, _subject(), acquisition)
         assert_equivalent(
@@ -88,6 +89,7 @@ class AcquisitionRepositoryContract(StoreFixtures):
             opted_in=st.just(frozenset()) | _names(),
             provider_address=_optional(_texts()),
             provider_obtained_by=_optional(_texts()),
+            provider_representative=_optional(_texts()),
         )
 
         @_hypothesis_settings()
