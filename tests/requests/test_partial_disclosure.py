@@ -163,7 +163,7 @@ def test_r_req_4_art_33_2_withholding_needs_an_art_33_2_ground_and_an_explanatio
         w(r.id, ground=G.HARM_TO_PERSON, explanation="x")  # nothing named
     with pytest.raises(pp.UnknownItem):
         w(r.id, items={"shoe_size"}, ground=G.HARM_TO_PERSON, explanation="x")
-    with pytest.raises(pp.InvalidInput, match="no provision record"):
+    with pytest.raises(pp.InvalidInput, match="no record of provision or receipt"):
         w(r.id, records={"nope"}, ground=G.HARM_TO_PERSON, explanation="x")
     with pytest.raises(pp.InvalidInput, match=r"Art\. 29"):
         w(r.id, records={police.id}, ground=G.HARM_TO_PERSON, explanation="x")
@@ -235,3 +235,53 @@ def test_r_req_4_art_33_2_withholding_an_item_not_held_does_not_reveal_it(
     assert answer.withheld == ()
     assert "phone" not in answer.statement
     assert crm.get(REF) == VALUES
+
+
+def _received(engine: pp.Engine, person: pp.Subject) -> pp.Acquisition:
+    return engine.acquire(
+        person,
+        items={"name"},
+        purposes="service",
+        channel="provided_by_business",
+        source="Meibo Trading K.K.",
+        provider_address="1-1 Marunouchi, Chiyoda, Tokyo",
+        provider_representative="Taro Suzuki, President",
+        provider_obtained_by="its own members' sign-up form",
+    )
+
+
+def test_r_req_4_art_33_2_a_record_of_receipt_can_be_withheld_and_is_named(
+    engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    """Art. 33(5) applies Art. 33(2) to the records of receipt as to those of provision:
+    one may be withheld on a ground, named in the answer by its day and provider."""
+    partner, _ = consented_and_police_provisions(engine, clock, person)
+    receipt = _received(engine, person)
+    r = verified(engine, K.PROVISION_RECORDS, person)
+    why = "the provider's identity would expose an informant"
+    engine.requests.withhold(r.id, records={receipt.id}, ground=G.HARM_TO_PERSON, explanation=why)
+    answer = engine.requests.fulfil(r.id)
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+    assert answer.report is not None
+    assert answer.report["receipt_records"] == []
+    assert [x["record_id"] for x in answer.report["provision_records"]] == [partner.id]
+    assert receipt.id in answer.statement and "Meibo Trading K.K." in answer.statement
+    assert "Taro Suzuki" not in answer.to_json()  # what it holds is withheld
+    # Everything withheld is a refusal, naming both records.
+    again = verified(engine, K.PROVISION_RECORDS, person)
+    engine.requests.withhold(
+        again.id, records={receipt.id, partner.id}, ground=G.HARM_TO_PERSON, explanation=why
+    )
+    refused = engine.requests.fulfil(again.id)
+    assert refused.state is pp.RequestState.REFUSED and receipt.id in refused.statement
+
+
+def test_r_req_4_a_record_of_receipt_is_withheld_only_from_a_provision_records_request(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    receipt = _received(engine, person)
+    r = verified(engine, K.DISCLOSURE, person)
+    with pytest.raises(pp.InvalidInput, match="provision records request"):
+        engine.requests.withhold(
+            r.id, records={receipt.id}, ground=G.HARM_TO_PERSON, explanation="an informant"
+        )

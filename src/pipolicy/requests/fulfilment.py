@@ -38,7 +38,7 @@ from pipolicy.requests.intake import check_changes
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.sources import SourceFailed, SourceOutcome
-from pipolicy.requests.statements import fulfilment_statement, record_label
+from pipolicy.requests.statements import fulfilment_statement, receipt_label, record_label
 from pipolicy.requests.withholding import withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Context, Workflow, scope
@@ -227,17 +227,19 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
     if not listed and not received:
         return not_retained(wf, r, "no_records")
     labels = {p.id: record_label(wf.policy, p, r.language) for p in listed}
+    labels.update({a.id: receipt_label(wf.policy, a) for a in received})
     applied = [w for w in withheld(r) if w.record_id in labels]
     w_records = frozenset(w.record_id for w in applied if w.record_id is not None)
-    if not received and w_records == set(labels):
+    if w_records == set(labels):
         return withhold_all(wf, r, applied, labels)
+    shown = [a for a in received if a.id not in w_records]
     report = provision_records_report(
-        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records, acquisitions=received
+        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records, acquisitions=shown
     )
     records = report["provision_records"]
     assert isinstance(records, list)
     words = wf.words(r)
-    body = [words("records_disclosed", count=len(records) + len(received))]
+    body = [words("records_disclosed", count=len(records) + len(shown))]
     extra: dict[str, object] = {}
     if applied:
         report["withheld"] = extra["withheld"] = [w.to_dict() for w in applied]

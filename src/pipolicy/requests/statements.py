@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
@@ -24,6 +25,7 @@ __all__ = [
     "ARTICLES",
     "RecordLabel",
     "fulfilment_statement",
+    "receipt_label",
     "record_label",
     "refusal_statement",
     "withdrawal_statement",
@@ -57,6 +59,16 @@ def record_label(policy: Policy, record: ProvisionRecord, lang: str) -> RecordLa
         "day": policy.local_date(record.provided_at),
         "recipient": str(title or record.recipient_name),
         "recipient_name": record.recipient_name,
+    }
+
+
+def receipt_label(policy: Policy, acquisition: Acquisition) -> RecordLabel:
+    """The facts that name a record of receipt in a statement: its day in the policy's
+    time zone, the provider's name as recorded, and its id."""
+    return {
+        "id": acquisition.id,
+        "day": policy.local_date(acquisition.acquired_at),
+        "provider": acquisition.source,
     }
 
 

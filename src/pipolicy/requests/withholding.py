@@ -24,6 +24,7 @@ from pipolicy.domain.requests import (
 from pipolicy.errors import InvalidInput
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Withheld
+from pipolicy.requests.disclosure import disclosed_receipts
 from pipolicy.requests.lifecycle import advance, note
 from pipolicy.requests.statements import RecordLabel, refusal_statement, withheld_groups
 from pipolicy.requests.workflow import Workflow, require_verified
@@ -62,9 +63,7 @@ def withhold(
     item_names = names(items, "items", required=False)
     record_ids = names(records, "records", required=False)
     if not item_names and not record_ids:
-        raise InvalidInput(
-            "name what to withhold: items={item names} and/or records={provision record ids}"
-        )
+        raise InvalidInput("name what to withhold: items={item names} and/or records={record ids}")
     port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
@@ -90,10 +89,20 @@ def withhold(
         wf.policy.check_items(item_names)
         if record_ids:
             known = {p.id: p for p in uow.provisions.for_subject(r.subject_id)}
-            unknown = sorted(record_ids - known.keys())
+            receipts = {
+                a.id for a in disclosed_receipts(uow.acquisitions.for_subject(r.subject_id))
+            }
+            if record_ids & receipts and r.kind is not K.PROVISION_RECORDS:
+                raise InvalidInput(
+                    f"record(s) {sorted(record_ids & receipts)} are records of receipt "
+                    "(APPI Art. 30), disclosed on a provision records request only"
+                )
+            unknown = sorted(record_ids - known.keys() - receipts)
             if unknown:
-                raise InvalidInput(f"no provision record about this person has the id(s) {unknown}")
-            unlisted = sorted(x for x in record_ids if not known[x].required_by_law)
+                raise InvalidInput(
+                    f"no record of provision or receipt about this person has the id(s) {unknown}"
+                )
+            unlisted = sorted(x for x in record_ids - receipts if not known[x].required_by_law)
             if unlisted:
                 raise InvalidInput(
                     f"record(s) {unlisted} are not disclosed in any case: a disclosure "
