@@ -141,7 +141,8 @@ def test_r_tpp_8_a_person_who_declined_provision_to_the_recipient_is_not_provide
         d = engine.check_provision(s, recipient="list_broker", items=items, purpose="service")
         assert not d.allowed and d.basis is None
         assert "R-TPP-8" in d.rules and "APPI Art. 27(2)" in d.citations
-        assert "declined" in d.reasons[0] and "2026-04-01" in d.reasons[0]
+        said = "refused" if declined == "refused" else "withdrew"
+        assert f"{said} consent" in d.reasons[0] and "2026-04-01" in d.reasons[0]
         with pytest.raises(pp.ProvisionDenied):
             engine.provide(s, recipient="list_broker", items=items, purpose="service")
     # Someone else, who never said no, is still provided by opt-out.
@@ -203,3 +204,35 @@ def test_r_tpp_8_a_sql_state_keeps_the_no_and_a_row_from_before_is_not_trusted(
     assert store.rebuild_states() == 1 and store.states_to_rebuild() == 0
     assert not allowed()
     store.close()
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_r_tpp_8_the_latest_no_is_cited_from_the_state_as_from_the_history(
+    store: str, tmp_path: Path
+) -> None:
+    """A compiled state keeps the person's latest no to a recipient; the denial cites it,
+    as the rules do on the whole history."""
+    from pipolicy.backends.memory import MemoryStore
+    from pipolicy.backends.sql import SqlStore
+    from pipolicy.domain.facts import compact
+    from pipolicy.rules.provision import ProvisionQuery, decide_provision
+
+    kept: pp.Store = (
+        MemoryStore() if store == "memory" else SqlStore(f"sqlite:///{tmp_path / 'p.db'}")
+    )
+    engine = pp.Engine(_policy(), store=kept, clock=pp.FixedClock(T))
+    clock = engine.clock
+    assert isinstance(clock, pp.FixedClock)
+    s = _person(engine)
+    engine.refuse_consent(s, recipient="list_broker", items={"name"})
+    clock.advance(timedelta(days=40))
+    engine.refuse_consent(s, recipient="list_broker", items={"address"})
+    d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
+    assert "2026-05-11" in d.reasons[0]
+    with kept.unit_of_work(read_only=True) as uow:
+        whole = uow.facts(s.id)
+    assert whole is not None and len(whole.consents) == 2
+    q = ProvisionQuery("list_broker", frozenset({"name"}), "service")
+    assert decide_provision(engine.policy, whole, q, engine.now()) == d
+    assert decide_provision(engine.policy, compact(whole), q, engine.now()) == d
+    kept.close()

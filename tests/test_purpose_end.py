@@ -105,3 +105,40 @@ def test_r_acc_1_nothing_is_collected_for_an_ended_purpose() -> None:
         engine.acquire(s, items={"email"}, purposes={"campaign"}, channel="web")
     # The running purpose alone is fine.
     assert engine.check_acquisition(s, items={"email"}, purposes={"service"}, channel="web").allowed
+
+
+def test_r_acc_1_data_of_an_ended_purpose_is_no_longer_needed_for_a_deletion_request() -> None:
+    """Once every purpose the data was collected for has ended, the business no longer
+    needs it: a deletion request has its ground (Art. 35(5)) even while the person is
+    still a customer and a retention period runs, and it cannot be refused as "no
+    ground"."""
+    from pipolicy.requests import FindingKind
+    from tests.requests.support import passport
+
+    engine, clock, s = _entrant()
+    clock.set(AFTER + timedelta(days=20))  # "campaign" keeps its data 30 days more
+    r = engine.requests.submit(pp.RequestKind.DELETION, subject=s, documents=[passport()])
+    engine.requests.verify(r.id)
+    findings = engine.requests.investigate(r.id).relevant
+    [ended] = [f for f in findings if f.evidence.startswith("acquisition:")]
+    assert ended.kind is FindingKind.NO_LONGER_NEEDED and ended.rule == "R-ACC-1"
+    assert ended.at == engine.policy.day_end(LAST_DAY)
+    with pytest.raises(pp.InvalidInput, match=r"a ground of APPI Art\. 35 stands"):
+        engine.requests.refuse(r.id, ground="no_ground", explanation="we still need it")
+    answer = engine.requests.fulfil(r.id)
+    assert 'collected for "campaign", whose last day was 2026-04-30' in answer.to_markdown()
+
+
+def test_r_acc_1_the_retention_of_an_ended_purpose_counts_from_its_end() -> None:
+    """A purpose whose period counts from the person leaving, or that has no period, has
+    ended: its data is no longer needed for it, so the period counts from its last day,
+    or the data is due at once."""
+    base = _policy()
+    survey = pp.Purpose("survey", items={"email"}, ends=LAST_DAY, retention="30 days")
+    policy = make_policy(purposes={**base.purposes, "survey": survey})
+    end = policy.day_end(LAST_DAY)
+    assert policy.retention_due({"survey"}, DURING) == end + timedelta(days=30)
+    assert policy.retention_due({"prize_draw"}, DURING) == end
+    left = end + timedelta(days=100)  # a later leaving does not hold it back
+    assert policy.retention_due({"survey"}, DURING, left) == end + timedelta(days=30)
+    assert policy.retention_due({"support"}, DURING) is None  # no end, no period

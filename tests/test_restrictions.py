@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 import pipolicy as pp
 from tests.factories import make_engine
 
@@ -113,3 +115,23 @@ def test_r_req_7_data_collected_again_serves_only_the_purposes_it_was_collected_
     assert not d.allowed and "R-USE-4" in d.rules
     assert not engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
     assert list(engine.allowed_subjects(purpose="service", items={"email"})) == []
+
+
+def test_r_req_7_a_suspension_of_provision_cannot_name_an_entrustee() -> None:
+    """Entrusting data is not provision to a third party (Art. 27(5)(i)): a suspension
+    of provision (Art. 35(3)) does not reach the entrustee, so a request naming one is
+    refused at intake rather than answered with a promise the decisions do not keep."""
+    from tests.factories import make_engine
+    from tests.requests.support import passport
+
+    engine, _ = make_engine()
+    s = engine.register_subject("u1", category="customer")
+    kind = pp.RequestKind.SUSPENSION_OF_PROVISION
+    with pytest.raises(pp.InvalidInput, match="entrustee"):
+        engine.requests.submit(
+            kind, subject=s, documents=[passport()], details={"recipients": ["shipping"]}
+        )
+    r = engine.requests.submit(
+        kind, subject=s, documents=[passport()], details={"recipients": ["partner"]}
+    )
+    assert r.details["recipients"] == ["partner"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -323,6 +324,42 @@ def test_r_req_7_investigation_checks_provision_records_against_consents(
     assert finding.kind is FindingKind.PROVISION_WITHOUT_BASIS
     assert finding.evidence == "provision:imported-1"
     assert not finding.denied
+
+
+def test_r_req_7_an_opt_out_provision_after_the_person_said_no_is_a_ground(
+    engine: pp.Engine, store: Store, clock: pp.FixedClock, person: pp.Subject
+) -> None:
+    """A provision by opt-out recorded after the person refused consent to that
+    recipient (as pipolicy allowed before it heeded such a no) had no basis: a
+    suspension of provision then has its ground (Art. 35(3), R-TPP-8)."""
+    engine.refuse_consent(person, recipient="partner", items={"email"})
+    record = ProvisionRecord(
+        id="opt-out-1",
+        subject_id=person.id,
+        recipient="partner",
+        recipient_name="Partner Co.",
+        items=frozenset({"email"}),
+        purpose="service",
+        basis=pp.Basis.OPT_OUT,
+        provided_at=T0 + timedelta(days=1),
+        required_by_law=True,
+    )
+    earlier = attrs.evolve(record, id="opt-out-0", provided_at=T0 - timedelta(days=1))
+    with store.unit_of_work() as uow:
+        uow.provisions.add(earlier)
+        uow.provisions.add(record)
+        uow.commit()
+    clock.advance(timedelta(days=2))
+    r = verified(engine, K.SUSPENSION_OF_PROVISION, person)
+
+    [finding] = engine.requests.investigate(r.id).relevant
+
+    assert finding.kind is FindingKind.PROVISION_WITHOUT_BASIS
+    assert finding.evidence == "provision:opt-out-1" and finding.rule == "R-TPP-8"
+    with pytest.raises(pp.InvalidInput, match=r"a ground of APPI Art\. 35 stands"):
+        engine.requests.refuse(r.id, ground="no_ground", explanation="none")
+    answer = engine.requests.fulfil(r.id)
+    assert "after you had refused or withdrawn your consent" in answer.to_markdown()
 
 
 def test_r_req_7_investigation_finds_an_acquisition_without_the_required_permission(

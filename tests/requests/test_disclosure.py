@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -324,3 +325,26 @@ def test_r_req_5_a_request_naming_items_gets_the_records_of_receipt_of_those_ite
     named = verified(engine, K.PROVISION_RECORDS, person, details={"items": ["email"]})
     answer = engine.requests.fulfil(named.id)
     assert answer.report is not None and len(answer.report["receipt_records"]) == 1
+
+
+def test_r_req_5_a_receipt_recorded_before_revision_0011_shows_the_representative_its_event_holds(
+    tmp_path: Path,
+) -> None:
+    """Before revision 0011 the representative was kept in the acquisition's event only:
+    the record of receipt still shows it, never "not recorded"."""
+    import sqlalchemy as sa
+
+    from pipolicy.backends.sql import SqlStore
+
+    store = SqlStore(f"sqlite:///{tmp_path / 'pi.db'}")
+    engine = pp.Engine(shop_policy(), store=store, clock=pp.FixedClock(T0))
+    person = customer(engine, MemorySource())
+    received = _received(engine, person)
+    with store.engine.begin() as conn:  # the row as pipolicy wrote it before 0011
+        conn.execute(sa.text("UPDATE pipolicy_acquisitions SET provider_representative = NULL"))
+    answer = engine.requests.fulfil(verified(engine, K.PROVISION_RECORDS, person).id)
+    assert answer.report is not None
+    [record] = answer.report["receipt_records"]
+    assert record["record_id"] == received.id
+    assert record["provider_representative"] == "Taro Suzuki, President"
+    store.close()

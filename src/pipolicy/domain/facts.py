@@ -20,6 +20,7 @@ __all__ = [
     "SubjectFacts",
     "compact",
     "decided",
+    "when_declined",
     "with_acquisition",
     "with_consent",
     "with_restriction",
@@ -102,13 +103,14 @@ def decided(consents: Iterable[Consent]) -> tuple[Consent, ...]:
             recipient = c.scope.recipient
             assert recipient is not None  # declines_provision: a recipient's scope
             kept = declined.get(recipient)
-            if kept is None or _when_declined(c) >= _when_declined(kept):
+            if kept is None or when_declined(c) >= when_declined(kept):
                 declined[recipient] = c
     return (*given, *(declined[r] for r in sorted(declined)))
 
 
-def _when_declined(c: Consent) -> tuple[datetime, str]:
-    # The id settles two at the same instant, so a state and the history keep the same.
+def when_declined(c: Consent) -> tuple[datetime, str]:
+    """The order of a person's noes: the latest is the one :func:`decided` keeps (the id
+    settles two at the same instant, so a state and the history keep the same)."""
     return (c.ended_at or c.given_at, c.id)
 
 

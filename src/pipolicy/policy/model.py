@@ -667,26 +667,34 @@ class Policy:
         Each purpose's period counts from what it says (collection, the person leaving,
         the purpose's end); the data is due once every purpose's period has passed, and
         never while one has no period or its clock has not started (an active customer).
+        A purpose with a last day (``ends``) no longer needs the data once it has passed:
+        a period counted from the person leaving starts then if they have not left
+        before, and with no period the data is due at once.
         """
         dues: list[datetime] = []
         for name in purposes:
             if name not in self.purposes:
                 continue
+            last_day = self.purposes[name].ends
+            ended = None if last_day is None else self.day_end(last_day)
             found = self.retention_of(name)
             if found is None:
-                return None
+                if ended is None:
+                    return None
+                dues.append(max(acquired_at, ended))
+                continue
             period, start = found
             if start is RetentionStart.COLLECTION:
                 begin = acquired_at
             elif start is RetentionStart.LEFT:
-                if left_at is None:
+                starts = [t for t in (left_at, ended) if t is not None]
+                if not starts:
                     return None
-                begin = max(acquired_at, left_at)
+                begin = max(acquired_at, min(starts))
             else:
-                ends = self.purposes[name].ends
-                if ends is None:
+                if ended is None:
                     return None
-                begin = max(acquired_at, self.day_end(ends))
+                begin = max(acquired_at, ended)
             dues.append(self.later(begin, period))
         return max(dues) if dues else None
 

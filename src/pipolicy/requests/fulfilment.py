@@ -223,7 +223,7 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
     r = ctx.request
     named = scope(r)
     listed = disclosed_records(ctx.provisions, named)
-    received = disclosed_receipts(ctx.facts.acquisitions, named)
+    received = _with_representatives(disclosed_receipts(ctx.facts.acquisitions, named), ctx)
     if not listed and not received:
         return not_retained(wf, r, "no_records")
     labels = {p.id: record_label(wf.policy, p, r.language) for p in listed}
@@ -247,6 +247,24 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
     statement = fulfilment_statement(words, wf.policy, r, body, withheld=applied, labels=labels)
     done = complete(wf, r, state, statement, items=(), **extra)
     return build(wf, done, report=report)
+
+
+def _with_representatives(received: list[Acquisition], ctx: Context) -> list[Acquisition]:
+    """``received``, each with its provider's representative: an acquisition recorded
+    before revision 0011 holds it only in its ``acquisition.recorded`` event."""
+    if all(a.provider_representative is not None for a in received):
+        return received
+    recorded: dict[object, str] = {}
+    for e in ctx.events:
+        named = e.payload.get("provider_representative")
+        if e.kind == "acquisition.recorded" and isinstance(named, str):
+            recorded[e.payload.get("acquisition_id")] = named
+    return [
+        a
+        if a.provider_representative is not None or a.id not in recorded
+        else attrs.evolve(a, provider_representative=recorded[a.id])
+        for a in received
+    ]
 
 
 def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answer:

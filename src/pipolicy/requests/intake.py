@@ -26,7 +26,7 @@ from pipolicy.domain.requests import (
 )
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy
+from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
 from pipolicy.requests.refusal import refused
@@ -151,7 +151,14 @@ def check_details(
                 )
             recipients = names(value, "details['recipients']")
             for name in sorted(recipients):
-                policy.recipient(name)
+                if policy.recipient(name).kind is RecipientKind.ENTRUSTEE:
+                    # The restriction would not reach it (Restriction.applies), so the
+                    # answer must not promise it.
+                    raise InvalidInput(
+                        f"recipient {name!r} is an entrustee: entrusting data is not "
+                        "provision to a third party (APPI Art. 27(5)(i)), which is what a "
+                        "suspension of provision stops (Art. 35(3)); name third parties only"
+                    )
             out[key] = sorted(recipients)
         elif key == "changes":
             if kind is not K.CORRECTION:

@@ -496,6 +496,25 @@ def _acquisitions(
                         special,
                     )
                 )
+        last_days = [p.ends for p in purposes if p.ends is not None]
+        if len(last_days) == len(purposes) and policy.local_date(now) > max(last_days):
+            # Every purpose it was collected for is over: no longer needed (Art. 35(5)),
+            # whatever is left of a retention period.
+            spent.append(
+                Finding(
+                    FindingKind.NO_LONGER_NEEDED,
+                    policy.day_end(max(last_days)),
+                    "R-ACC-1",
+                    where,
+                    "purposes_ended",
+                    acq.items,
+                    facts={
+                        "purposes": sorted(p.name for p in purposes),
+                        "ended": max(last_days).isoformat(),
+                    },
+                )
+            )
+            continue
         due = policy.retention_due((p.name for p in purposes), acq.acquired_at, left)
         if due is not None and due <= now:
             spent.append(
@@ -536,12 +555,14 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
                 problem = "items_not_covered"
         elif rec.basis is Basis.EXEMPTION and not (rec.justification or "").strip():
             problem = "no_justification"
+        elif rec.basis is Basis.OPT_OUT and _said_no_before(facts, rec):
+            problem = "declined"
         if problem is not None:
             findings.append(
                 Finding(
                     FindingKind.PROVISION_WITHOUT_BASIS,
                     rec.provided_at,
-                    "R-TPP-1",
+                    "R-TPP-8" if problem == "declined" else "R-TPP-1",
                     where,
                     "provision_without_valid_basis",
                     rec.items,
@@ -549,6 +570,17 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
                 )
             )
     return findings
+
+
+def _said_no_before(facts: SubjectFacts, rec: ProvisionRecord) -> bool:
+    """Had the person refused or withdrawn consent to provision to the record's recipient
+    by the time of this opt-out provision? It then had no basis (Art. 27(2), R-TPP-8)."""
+    return any(
+        c.declines_provision
+        and c.scope.recipient == rec.recipient
+        and (c.ended_at or c.given_at) <= rec.provided_at
+        for c in facts.consents
+    )
 
 
 def investigate_records(

@@ -20,7 +20,7 @@ import attrs
 from pipolicy.domain import checks
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.provisions import ProvisionRecord
-from pipolicy.domain.requests import Request, RequestState
+from pipolicy.domain.requests import Request, RequestKind, RequestState
 from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound
 from pipolicy.policy.model import Policy
 from pipolicy.requests.investigation import SUPPORTS
@@ -104,7 +104,10 @@ class Workflow:
         """``r`` with its subject's records, read in ``uow``."""
         facts = self.port.facts(uow, r.subject_id)
         provisions = tuple(uow.provisions.for_subject(r.subject_id))
-        evs = tuple(uow.audit.for_subject(r.subject_id)) if r.kind in SUPPORTS else ()
+        # An investigation reads the person's events; so does a provision records request,
+        # for what an acquisition recorded before revision 0011 kept in its event only.
+        wanted = r.kind in SUPPORTS or r.kind is RequestKind.PROVISION_RECORDS
+        evs = tuple(uow.audit.for_subject(r.subject_id)) if wanted else ()
         return Context(r, facts, provisions, evs, self.port.now())
 
 

@@ -630,14 +630,16 @@ def opt_out_not_started(recipient: str, start: str) -> Because:
 
 
 @_cached
-def opt_out_declined(recipient: str, on: str) -> Because:
+def opt_out_declined(recipient: str, on: str, how: str) -> Because:
+    said = "refused" if how == "refused" else "withdrew"
     return _because(
-        f"the person declined provision to {recipient!r} on {on} (refused or withdrew "
-        "consent): no provision to it by opt-out (Art. 27(2), R-TPP-8)",
+        f"the person {said} consent to provision to {recipient!r} on {on}: no provision "
+        "to it by opt-out (Art. 27(2), R-TPP-8)",
         "opt_out_declined",
         ("R-TPP-8",),
         recipient=recipient,
         on=on,
+        how=how,
     )
 
 

@@ -894,8 +894,10 @@ def _facts_query(
 
     Every branch has the same wide shape: its own table's columns in their slots, typed
     NULLs in the others'. ``k`` says which table a row is from, ``ord`` keeps records in
-    the order they were added. Without ``ended_consents`` the consents branch reads only
-    those still given, through the partial index on them, whatever the history. With
+    the order they were added. Without ``ended_consents`` the consents are read in two
+    branches: those still given, through the partial index on them, whatever the
+    history, and the refusals and withdrawals of provision to a recipient (the person's
+    noes, which ``compact`` reduces to the latest per recipient). With
     ``many``, ``sids`` binds a list of subjects (each row says whose it is in ``sid``).
     """
     sid: Any = (
@@ -1275,7 +1277,7 @@ class SqlUnitOfWork:
         return found
 
     def _facts_many_read(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
-        """The facts (consents still given) of each subject that exists, from the
+        """The facts (consents still given, and noes to recipients) of each subject that exists, from the
         history, a few hundred people per query."""
         self._tx.conn()
         found: dict[str, SubjectFacts] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import (
+    CONTRACT_START,
     JST,
     _acquisition,
     _hypothesis_settings,
@@ -103,3 +104,17 @@ class AcquisitionRepositoryContract(StoreFixtures):
             )
 
         round_trip()
+
+    def test_r_use_1_facts_for_a_decision_keep_the_latest_of_alike_acquisitions(
+        self, store: Store
+    ) -> None:
+        """A compiled state may keep one of acquisitions alike in everything a rule reads,
+        but only the latest: the rules ask whether one came *after* some instant (a
+        deletion), so keeping an earlier one denies lawful use of data collected again."""
+        first = _acquisition("a-1", at=CONTRACT_START)
+        again = _acquisition("a-2", at=CONTRACT_START + timedelta(days=30))
+        _store_all(store, _subject(), first, again)
+        facts = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
+        assert facts is not None
+        latest = max((a.acquired_at for a in facts.acquisitions), default=None)
+        assert latest == again.acquired_at

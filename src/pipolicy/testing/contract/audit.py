@@ -102,6 +102,20 @@ class AuditLogContract(StoreFixtures):
             uow.commit()
         assert_equivalent([e.entry for e in _placed(store)], entries)
 
+    def test_r_sec_3_an_event_read_is_a_copy_a_reader_cannot_change_the_log(
+        self, store: Store
+    ) -> None:
+        """An event's payload is a dict: a store that hands out the one it keeps lets any
+        reader rewrite the log (its chain then no longer verifies)."""
+        _store_all(store, _subject(), *audit_chain(2))
+        first = _placed(store)
+        for event in first:
+            if isinstance(event.payload, dict):  # a read-only mapping is fine too
+                event.payload.clear()
+        again = _placed(store)
+        assert all(e.payload for e in again)
+        assert verify_chain(again).ok
+
     def test_r_sec_3_appends_of_a_rolled_back_unit_are_never_placed(self, store: Store) -> None:
         kept, dropped = (e.entry for e in audit_chain(2))
         _store_all(store, _subject())

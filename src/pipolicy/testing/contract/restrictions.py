@@ -56,3 +56,23 @@ class RestrictionRepositoryContract(StoreFixtures):
         assert_equivalent(_read(store, lambda uow: uow.restrictions.for_subject("s-1")), mine)
         assert_equivalent(_read(store, lambda uow: uow.restrictions.for_subject("s-2")), [other])
         assert _read(store, lambda uow: uow.restrictions.for_subject("s-unknown")) == []
+
+    def test_r_req_7_facts_for_a_decision_hold_every_restriction_whole(self, store: Store) -> None:
+        """A decision reads the person's restrictions from ``facts(sid,
+        ended_consents=False)``: each must be there with its kind, items, purposes and
+        recipients, or a suspension of provision to one recipient is not applied."""
+        to_partner = attrs.evolve(
+            _restriction("x-1"),
+            kind=RestrictionKind.SUSPEND_PROVISION,
+            items=frozenset(),
+            purposes=frozenset(),
+            recipients=frozenset({"partner"}),
+        )
+        of_email = _restriction("x-2")
+        _store_all(store, _subject(), to_partner, of_email)
+        for facts in (
+            _read(store, lambda uow: uow.facts("s-1", ended_consents=False)),
+            _read(store, lambda uow: uow.facts("s-1")),
+        ):
+            assert facts is not None
+            assert_equivalent(list(facts.restrictions), [to_partner, of_email])

@@ -127,6 +127,32 @@ class UnitOfWorkContract(StoreFixtures):
             fail()
         assert_equivalent(_read(store, _everything), _nothing())
 
+    def test_r_con_2_a_rolled_back_unit_leaves_the_facts_of_a_decision_as_they_were(
+        self, store: Store
+    ) -> None:
+        """A store that keeps each person's compiled state must not keep what a unit
+        wrote and then rolled back, even once that unit read the state with its writes:
+        a consent never committed would otherwise allow use."""
+        _store_all(store, _subject())
+        before = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
+
+        def fail() -> None:
+            with store.unit_of_work() as uow:
+                uow.consents.add(_consent("c-1"))
+                uow.restrictions.add(_restriction("x-1"))
+                assert uow.facts("s-1", ended_consents=False) is not None
+                raise _Boom
+
+        with pytest.raises(_Boom):
+            fail()
+        with store.unit_of_work() as uow:
+            uow.acquisitions.add(_acquisition("a-1"))
+            assert uow.facts("s-1", ended_consents=False) is not None
+            uow.rollback()
+        after = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
+        assert before is not None and after is not None
+        assert (after.consents, after.restrictions, after.acquisitions) == ((), (), ())
+
     def test_explicit_rollback_discards_the_writes(self, store: Store) -> None:
         with store.unit_of_work() as uow:
             _add_all(uow, *_one_of_each(), *audit_chain(1))
