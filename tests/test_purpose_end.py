@@ -29,6 +29,7 @@ def _policy() -> pp.Policy:
             retention="30 days",
             retention_from="purpose_ended",
         ),
+        "survey": pp.Purpose("survey", items={"email"}, ends=LAST_DAY),  # no period
         "prize_draw": pp.Purpose(
             "prize_draw",
             items={"name", "email"},
@@ -107,26 +108,58 @@ def test_r_acc_1_nothing_is_collected_for_an_ended_purpose() -> None:
     assert engine.check_acquisition(s, items={"email"}, purposes={"service"}, channel="web").allowed
 
 
-def test_r_acc_1_data_of_an_ended_purpose_is_no_longer_needed_for_a_deletion_request() -> None:
-    """Once every purpose the data was collected for has ended, the business no longer
-    needs it: a deletion request has its ground (Art. 35(5)) even while the person is
-    still a customer and a retention period runs, and it cannot be refused as "no
-    ground"."""
-    from pipolicy.requests import FindingKind
+def _deletion(engine: pp.Engine, s: pp.Subject) -> pp.Request:
     from tests.requests.support import passport
 
-    engine, clock, s = _entrant()
-    clock.set(AFTER + timedelta(days=20))  # "campaign" keeps its data 30 days more
     r = engine.requests.submit(pp.RequestKind.DELETION, subject=s, documents=[passport()])
-    engine.requests.verify(r.id)
-    findings = engine.requests.investigate(r.id).relevant
-    [ended] = [f for f in findings if f.evidence.startswith("acquisition:")]
+    return engine.requests.verify(r.id)
+
+
+def test_r_acc_1_data_of_an_ended_purpose_without_a_period_is_no_longer_needed() -> None:
+    """Once every purpose the data was collected for has ended, and none keeps it for a
+    period, the business no longer needs it: the retention report lists it and a
+    deletion request has its ground (Art. 35(5)), even while the person is a customer."""
+    from pipolicy.requests import FindingKind
+
+    engine, clock = make_engine(_policy(), at=DURING)
+    s = engine.register_subject("respondent", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"survey"}, channel="web")
+    clock.set(AFTER + timedelta(days=1))
+    [entry] = engine.retention_report()
+    assert entry.items == {"email"} and entry.reason == "purposes ['survey'] ended"
+    r = _deletion(engine, s)
+    [ended] = engine.requests.investigate(r.id).relevant
     assert ended.kind is FindingKind.NO_LONGER_NEEDED and ended.rule == "R-ACC-1"
     assert ended.at == engine.policy.day_end(LAST_DAY)
     with pytest.raises(pp.InvalidInput, match=r"a ground of APPI Art\. 35 stands"):
         engine.requests.refuse(r.id, ground="no_ground", explanation="we still need it")
     answer = engine.requests.fulfil(r.id)
-    assert 'collected for "campaign", whose last day was 2026-04-30' in answer.to_markdown()
+    assert 'collected for "survey", whose last day was 2026-04-30' in answer.to_markdown()
+
+
+def test_r_acc_1_a_period_counted_from_the_end_keeps_the_data_until_it_passes() -> None:
+    """The policy keeps campaign data 30 days after the campaign: the report and the
+    investigation agree that it is needed until then."""
+    from pipolicy.requests import FindingKind
+
+    engine, clock, s = _entrant()
+    clock.set(AFTER + timedelta(days=20))
+    assert engine.retention_report() == []
+    assert engine.requests.investigate(_deletion(engine, s).id).relevant == ()
+    clock.set(AFTER + timedelta(days=31))
+    assert [e.reason for e in engine.retention_report()] == ["retention of ['campaign'] ended"]
+    [ended] = engine.requests.investigate(_deletion(engine, s).id).relevant
+    assert ended.kind is FindingKind.NO_LONGER_NEEDED
+
+
+def test_r_acc_1_an_item_another_purpose_still_uses_is_not_reported_for_deletion() -> None:
+    engine, clock = make_engine(_policy(), at=DURING)
+    s = engine.register_subject("customer-1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"survey"}, channel="web")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    clock.set(AFTER + timedelta(days=1))
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+    assert engine.retention_report() == []
 
 
 def test_r_acc_1_the_retention_of_an_ended_purpose_counts_from_its_end() -> None:

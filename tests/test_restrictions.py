@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,36 @@ def test_r_req_7_a_suspension_of_provision_cannot_name_an_entrustee() -> None:
         kind, subject=s, documents=[passport()], details={"recipients": ["partner"]}
     )
     assert r.details["recipients"] == ["partner"]
+
+
+def test_r_req_7_a_suspension_of_provision_reaches_an_entrustee_abroad() -> None:
+    """Abroad, Art. 28 makes an entrustee a third party: a suspension naming it is
+    accepted, and stops provision to it even on the person's foreign-informed consent."""
+    import attrs
+
+    from tests.factories import make_engine, make_policy
+    from tests.requests.support import passport
+
+    base = make_policy()
+    us_cloud = attrs.evolve(base.recipients["shipping"], name="us_cloud", country="US")
+    engine, _ = make_engine(make_policy(recipients={**base.recipients, "us_cloud": us_cloud}))
+    s = engine.register_subject("u1", category="customer")
+    items = sorted(us_cloud.items)[:1]
+    engine.acquire(s, items=set(items), purposes=sorted(us_cloud.purposes)[:1], channel="web")
+    shown = pp.Evidence("web-form", foreign_info="notice-us-v1")
+    engine.grant_consent(s, recipient="us_cloud", items=set(items), evidence=shown)
+    ask: dict[str, Any] = {
+        "recipient": "us_cloud",
+        "items": set(items),
+        "purpose": sorted(us_cloud.purposes)[0],
+    }
+    assert engine.check_provision(s, **ask).allowed
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION,
+        subject=s,
+        documents=[passport()],
+        details={"recipients": ["us_cloud"]},
+    )
+    engine.requests.verify(r.id)
+    engine.requests.fulfil(r.id)
+    assert not engine.check_provision(s, **ask).allowed

@@ -1,7 +1,8 @@
 """What the retention report lists (R-ACC-1, R-REQ-7): data due for deletion.
 
 Two reasons make data due. Its purposes' retention periods have all passed (the policy
-says how long each purpose needs it). Or the person asked for its deletion and only a
+says how long each purpose needs it; a purpose with a last day and no period needs it
+until that day), and no other acquisition holds it for a purpose that still needs it. Or the person asked for its deletion and only a
 legal duty to keep it stood in the way (a deletion request keeps such items, suspended),
 and that duty has since ended (``legal_retention_period``). Pure: the engine reads the
 records and the requests' kinds, these functions decide.
@@ -39,13 +40,23 @@ class RetentionEntry:
 def past_retention(
     policy: Policy, facts: SubjectFacts | None, acq: Acquisition, now: datetime
 ) -> RetentionEntry | None:
-    """``acq``'s items not deleted yet, if every purpose's retention has passed; the
-    items still under a legal duty are listed apart (``legal_hold``)."""
+    """``acq``'s items not deleted yet, if every purpose's retention has passed (a purpose
+    with a last day and no period: once it has ended), less those another acquisition
+    still holds for a purpose that needs them; the items still under a legal duty are
+    listed apart (``legal_hold``)."""
     left = facts.subject.left_at if facts else None
     due = policy.retention_due(acq.purposes, acq.acquired_at, left)
     if due is None or due > now:
         return None
-    items = kept_items(acq, facts.restrictions, now) if facts else acq.items
+    if facts is None:
+        items = acq.items
+    else:
+        items = kept_items(acq, facts.restrictions, now)
+        for other in facts.acquisitions:
+            if other.id != acq.id and items & other.items:
+                until = policy.retention_due(other.purposes, other.acquired_at, left)
+                if until is None or until > now:  # still needed for that one's purposes
+                    items -= kept_items(other, facts.restrictions, now)
     if not items:
         return None
     hold = frozenset(
@@ -59,8 +70,15 @@ def past_retention(
         items - hold,
         due,
         hold,
-        f"retention of {sorted(acq.purposes)} ended",
+        _why(policy, acq),
     )
+
+
+def _why(policy: Policy, acq: Acquisition) -> str:
+    declared = [p for p in sorted(acq.purposes) if p in policy.purposes]
+    if declared and all(policy.retention_of(p) is None for p in declared):
+        return f"purposes {declared} ended"  # each had a last day and no period
+    return f"retention of {sorted(acq.purposes)} ended"
 
 
 def kept_past_duty(

@@ -359,7 +359,7 @@ def test_r_req_7_an_opt_out_provision_after_the_person_said_no_is_a_ground(
     with pytest.raises(pp.InvalidInput, match=r"a ground of APPI Art\. 35 stands"):
         engine.requests.refuse(r.id, ground="no_ground", explanation="none")
     answer = engine.requests.fulfil(r.id)
-    assert "after you had refused or withdrawn your consent" in answer.to_markdown()
+    assert "after this person had refused or withdrawn consent" in answer.to_markdown()
 
 
 def test_r_req_7_investigation_finds_an_acquisition_without_the_required_permission(

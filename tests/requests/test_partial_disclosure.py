@@ -265,8 +265,9 @@ def test_r_req_4_art_33_2_a_record_of_receipt_can_be_withheld_and_is_named(
     assert answer.report is not None
     assert answer.report["receipt_records"] == []
     assert [x["record_id"] for x in answer.report["provision_records"]] == [partner.id]
-    assert receipt.id in answer.statement and "Meibo Trading K.K." in answer.statement
-    assert "Taro Suzuki" not in answer.to_json()  # what it holds is withheld
+    assert receipt.id in answer.statement and "of receipt of 2026" in answer.statement
+    for withheld in ("Meibo Trading", "Taro Suzuki"):  # who gave it may be the secret
+        assert withheld not in answer.to_json()
     # Everything withheld is a refusal, naming both records.
     again = verified(engine, K.PROVISION_RECORDS, person)
     engine.requests.withhold(

@@ -373,3 +373,13 @@ def test_r_use_1_a_state_holding_another_persons_record_is_refused() -> None:
     theirs = Acquisition("a1", "s2", frozenset(), frozenset(), Channel.WEB, "", at, "v1")
     with pytest.raises(ValueError, match="another subject"):
         state.encode(SubjectFacts(s, (theirs,), (), ()))
+
+
+def test_r_use_1_a_format_3_row_without_the_representative_still_reads() -> None:
+    """Format-3 rows written before the representative joined the acquisition's array
+    read with none: no rule reads it (the disclosure reads the history)."""
+    fields = json.loads(_FORMAT_3_TEXT)
+    fields[1][0] = fields[1][0][:10]
+    read = state.decode(json.dumps(fields), 3)
+    assert read is not None and read.acquisitions[0].provider_representative is None
+    assert read.acquisitions[0] == _PINNED.acquisitions[0]

@@ -32,6 +32,7 @@ from pipolicy.requests.lifecycle import advance, check, note, require_open
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.verification import verify_documents
 from pipolicy.requests.workflow import Workflow
+from pipolicy.rules.provision import abroad
 from pipolicy.storage.repositories import UnitOfWork
 
 K = RequestKind
@@ -151,13 +152,14 @@ def check_details(
                 )
             recipients = names(value, "details['recipients']")
             for name in sorted(recipients):
-                if policy.recipient(name).kind is RecipientKind.ENTRUSTEE:
+                named = policy.recipient(name)
+                if named.kind is RecipientKind.ENTRUSTEE and not abroad(policy, named):
                     # The restriction would not reach it (Restriction.applies), so the
-                    # answer must not promise it.
+                    # answer must not promise it. Abroad, Art. 28 makes it a third party.
                     raise InvalidInput(
-                        f"recipient {name!r} is an entrustee: entrusting data is not "
-                        "provision to a third party (APPI Art. 27(5)(i)), which is what a "
-                        "suspension of provision stops (Art. 35(3)); name third parties only"
+                        f"recipient {name!r} is an entrustee in Japan: entrusting data is "
+                        "not provision to a third party (APPI Art. 27(5)(i)), which is what "
+                        "a suspension of provision stops (Art. 35(3)); name third parties only"
                     )
             out[key] = sorted(recipients)
         elif key == "changes":

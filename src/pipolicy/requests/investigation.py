@@ -496,38 +496,25 @@ def _acquisitions(
                         special,
                     )
                 )
-        last_days = [p.ends for p in purposes if p.ends is not None]
-        if len(last_days) == len(purposes) and policy.local_date(now) > max(last_days):
-            # Every purpose it was collected for is over: no longer needed (Art. 35(5)),
-            # whatever is left of a retention period.
-            spent.append(
-                Finding(
-                    FindingKind.NO_LONGER_NEEDED,
-                    policy.day_end(max(last_days)),
-                    "R-ACC-1",
-                    where,
-                    "purposes_ended",
-                    acq.items,
-                    facts={
-                        "purposes": sorted(p.name for p in purposes),
-                        "ended": max(last_days).isoformat(),
-                    },
-                )
-            )
-            continue
         due = policy.retention_due((p.name for p in purposes), acq.acquired_at, left)
         if due is not None and due <= now:
+            # Every purpose's period has passed; a purpose with a last day and no period
+            # of its own needs its data until that day only (Policy.retention_due).
+            ended = all(policy.retention_of(p.name) is None for p in purposes)
+            last_day = max((p.ends for p in purposes if p.ends is not None), default=None)
             spent.append(
                 Finding(
                     FindingKind.NO_LONGER_NEEDED,
                     due,
                     "R-ACC-1",
                     where,
-                    "retention_ended",
+                    "purposes_ended" if ended else "retention_ended",
                     acq.items,
                     facts={
                         "purposes": sorted(acq.purposes),
-                        "ended": policy.local_date(due).isoformat(),
+                        "ended": (
+                            last_day if ended and last_day else policy.local_date(due)
+                        ).isoformat(),
                     },
                 )
             )

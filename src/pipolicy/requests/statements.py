@@ -64,11 +64,12 @@ def record_label(policy: Policy, record: ProvisionRecord, lang: str) -> RecordLa
 
 def receipt_label(policy: Policy, acquisition: Acquisition) -> RecordLabel:
     """The facts that name a record of receipt in a statement: its day in the policy's
-    time zone, the provider's name as recorded, and its id."""
+    time zone and its id. Not the provider: who gave the data may be the very thing
+    withheld (an informant), and a statement names what it withholds."""
     return {
         "id": acquisition.id,
         "day": policy.local_date(acquisition.acquired_at),
-        "provider": acquisition.source,
+        "kind": "receipt",
     }
 
 

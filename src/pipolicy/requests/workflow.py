@@ -18,6 +18,7 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain import checks
+from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request, RequestKind, RequestState
@@ -104,9 +105,16 @@ class Workflow:
         """``r`` with its subject's records, read in ``uow``."""
         facts = self.port.facts(uow, r.subject_id)
         provisions = tuple(uow.provisions.for_subject(r.subject_id))
-        # An investigation reads the person's events; so does a provision records request,
-        # for what an acquisition recorded before revision 0011 kept in its event only.
-        wanted = r.kind in SUPPORTS or r.kind is RequestKind.PROVISION_RECORDS
+        # An investigation reads the person's events; so does a provision records request
+        # with a receipt recorded before revision 0011, whose event alone holds the
+        # provider's representative.
+        wanted = r.kind in SUPPORTS or (
+            r.kind is RequestKind.PROVISION_RECORDS
+            and any(
+                a.channel is Channel.PROVIDED_BY_BUSINESS and a.provider_representative is None
+                for a in facts.acquisitions
+            )
+        )
         evs = tuple(uow.audit.for_subject(r.subject_id)) if wanted else ()
         return Context(r, facts, provisions, evs, self.port.now())
 

@@ -28,7 +28,7 @@ from pipolicy.rules.common import (
 )
 from pipolicy.rules.use import within_purpose
 
-__all__ = ["ProvisionQuery", "decide_provision"]
+__all__ = ["ProvisionQuery", "abroad", "decide_provision"]
 
 ART_25 = "APPI Art. 25"
 ART_27_5_I = "APPI Art. 27(5)(i)"
@@ -73,8 +73,10 @@ def decide_provision(
     grounds = policy.provision_grounds
 
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    # Entrustment is not provision to a third party: a suspension of provision spares it.
-    action = "entrustment" if recipient.kind is RecipientKind.ENTRUSTEE else "provision"
+    # Entrustment is not provision to a third party: a suspension of provision spares it,
+    # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
+    domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
+    action = "entrustment" if domestic_entrustee else "provision"
     blocked = blocking_restriction(
         facts.restrictions,
         action,
@@ -113,7 +115,7 @@ def decide_provision(
         unbound = _contract_problem(policy, q, now)
         if unbound is not None:
             return Decision.deny((unbound,), (ART_25, rclause), **ctx)
-    if _abroad(policy, recipient):
+    if abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if _referable_only(policy, facts, q.items) and (
         recipient.kind is RecipientKind.THIRD_PARTY or recipient.links_identifiers
@@ -224,7 +226,7 @@ def _contract_problem(policy: Policy, q: ProvisionQuery, now: datetime) -> Becau
 ART_28 = "APPI Art. 28"
 
 
-def _abroad(policy: Policy, recipient: Any) -> bool:
+def abroad(policy: Policy, recipient: Any) -> bool:
     """A recipient in a foreign country whose system is not designated as equivalent,
     that does not keep equivalent measures under contract: Art. 28 applies (R-XB-1).
     Entrustment, joint use and succession abroad included; public authorities act under

@@ -113,8 +113,13 @@ class AcquisitionRepositoryContract(StoreFixtures):
         deletion), so keeping an earlier one denies lawful use of data collected again."""
         first = _acquisition("a-1", at=CONTRACT_START)
         again = _acquisition("a-2", at=CONTRACT_START + timedelta(days=30))
-        _store_all(store, _subject(), first, again)
-        facts = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
-        assert facts is not None
-        latest = max((a.acquired_at for a in facts.acquisitions), default=None)
-        assert latest == again.acquired_at
+        # Recorded in time order for one person, out of it (a backfill) for another.
+        backfilled = [attrs.evolve(a, subject_id="s-2") for a in (again, first)]
+        backfilled = [attrs.evolve(a, id=f"{a.id}-b") for a in backfilled]
+        _store_all(store, _subject(), _subject("s-2"), first, again, *backfilled)
+        for sid in ("s-1", "s-2"):
+            with store.unit_of_work() as uow:
+                facts = uow.facts(sid, ended_consents=False)
+            assert facts is not None
+            latest = max((a.acquired_at for a in facts.acquisitions), default=None)
+            assert latest == again.acquired_at, sid
