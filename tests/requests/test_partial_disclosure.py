@@ -223,6 +223,8 @@ def test_r_req_4_art_36_withholding_every_record_is_a_refusal(
     assert answer.ground is G.BUSINESS_HINDRANCE
     assert "APPI Art. 33(5), Art. 33(2)(ii)" in answer.statement
     assert partner.id in answer.statement
+    # Named by day and id: to whom it went may be what is withheld.
+    assert "Partner" not in answer.statement and "Partner" not in answer.to_json()
 
 
 def test_r_req_4_art_33_2_withholding_an_item_not_held_does_not_reveal_it(

@@ -122,7 +122,8 @@ def purpose_over(policy: Policy, purpose: Purpose, now: datetime) -> Because | N
     """Why nothing is used, provided or collected for ``purpose`` any more, if its last
     day (``Purpose.ends``, a campaign) has passed in the policy's time zone: the data is
     no longer needed for it (Arts. 18(1), 22; R-ACC-1). An exemption, which lifts the
-    limit of the purposes (Art. 18(3)), still reaches the data."""
+    limit of the purposes (Art. 18(3)), still reaches the data for use and provision,
+    not for collecting more."""
     if purpose.ends is None or policy.local_date(now) <= purpose.ends:
         return None
     return R.purpose_ended(purpose.name, purpose.ends.isoformat())
