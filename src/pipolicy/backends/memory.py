@@ -106,7 +106,7 @@ class _State:
         # decision reads, so its cost does not grow with withdrawn consents.
         self.given_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
         # ...and of those by which the person said no to a recipient, which a decision
-        # reads too (the latest per recipient; domain/facts.py ``decided``).
+        # reads too (``compact`` keeps the latest per recipient; domain/facts.py).
         self.declined_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self.acquisitions: defaultdict[str, list[Acquisition]] = defaultdict(list)
         self.provisions: defaultdict[str, list[ProvisionRecord]] = defaultdict(list)

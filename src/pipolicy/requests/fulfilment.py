@@ -219,7 +219,7 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
 
 def disclose_records(wf: Workflow, ctx: Context) -> Answer:
     """A disclosure of the records of provision to others and of receipt from others
-    (Art. 33(5), of Arts. 29 and 30), less the provision records the business withheld."""
+    (Art. 33(5), of Arts. 29 and 30), less the records the business withheld."""
     r = ctx.request
     named = scope(r)
     listed = disclosed_records(ctx.provisions, named)
