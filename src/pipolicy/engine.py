@@ -1389,9 +1389,9 @@ class Engine:
         An acquisition is due when every purpose it was acquired for has a retention
         period and the longest has passed since what it counts from (acquisition, the
         person leaving, the purpose's last day), or had a last day and no period and that
-        day has passed (``Policy.retention_due``); items another acquisition still holds
-        for a purpose that needs them are left out. Items with a legal retention duty are listed in ``legal_hold``;
-        items already deleted on a request are left out. Items a deletion request kept
+        day has passed (``Policy.retention_due``). Items with a legal retention duty are
+        listed in ``legal_hold``; items already deleted on a request, and items another
+        acquisition still holds for a purpose that needs them, are left out. Items a deletion request kept
         under a legal duty are due once that duty has ended (:mod:`pipolicy.retention`).
         """
         now = self.now()

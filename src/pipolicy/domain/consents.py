@@ -39,7 +39,8 @@ _TRANSITIONS: dict[ConsentStatus, frozenset[ConsentStatus]] = {
 }
 
 
-_DECLINED = frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.REFUSED})
+DECLINED = frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.REFUSED})
+"""The statuses by which the person says no (see :attr:`Consent.declines_provision`)."""
 
 
 @attrs.frozen
@@ -111,7 +112,12 @@ class Consent:
         withdrew a consent to it. Opt-out provision to that recipient then stops, as it
         would on their request (Art. 27(2), R-TPP-8). An expiry or a revocation by the
         business is not the person saying no."""
-        return self.scope.recipient is not None and self.status in _DECLINED
+        return self.scope.recipient is not None and self.status in DECLINED
+
+    @property
+    def said_no_at(self) -> datetime:
+        """When the person said no: the instant it ended (a refusal ends as it is made)."""
+        return self.ended_at or self.given_at
 
     def transition(self, status: ConsentStatus, at: datetime) -> Consent:
         """Return the consent moved to ``status``; raise :class:`InvalidTransition` if it cannot."""

@@ -20,6 +20,7 @@ __all__ = [
     "SubjectFacts",
     "compact",
     "decided",
+    "noes_to",
     "when_declined",
     "with_acquisition",
     "with_consent",
@@ -111,7 +112,12 @@ def decided(consents: Iterable[Consent]) -> tuple[Consent, ...]:
 def when_declined(c: Consent) -> tuple[datetime, str]:
     """The order of a person's noes: the latest is the one :func:`decided` keeps (the id
     settles two at the same instant, so a state and the history keep the same)."""
-    return (c.ended_at or c.given_at, c.id)
+    return (c.said_no_at, c.id)
+
+
+def noes_to(consents: Iterable[Consent], recipient: str | None) -> list[Consent]:
+    """Of ``consents``, those by which the person said no to provision to ``recipient``."""
+    return [c for c in consents if c.declines_provision and c.scope.recipient == recipient]
 
 
 def with_consent(state: SubjectFacts, consent: Consent) -> SubjectFacts:

@@ -37,6 +37,7 @@ __all__ = [
     "provision_records_report",
     "purposes_report",
     "receipt_entry",
+    "representatives_missing",
 ]
 
 
@@ -174,6 +175,13 @@ def disclosed_receipts(
         for a in acquisitions
         if a.channel is Channel.PROVIDED_BY_BUSINESS and (not scope or a.items & scope)
     ]
+
+
+def representatives_missing(acquisitions: Iterable[Acquisition]) -> bool:
+    """Does a record of receipt among ``acquisitions`` lack the provider's representative?
+    One recorded before revision 0011 holds it only in its ``acquisition.recorded``
+    event, which is then read for it."""
+    return any(a.provider_representative is None for a in disclosed_receipts(acquisitions))
 
 
 def receipt_entry(acq: Acquisition) -> dict[str, object]:

@@ -31,6 +31,7 @@ from pipolicy.requests.disclosure import (
     holdings,
     provision_records_report,
     purposes_report,
+    representatives_missing,
 )
 from pipolicy.requests.execution import apply_each, call_source, record, restrict
 from pipolicy.requests.grounds import findings as relevant_findings
@@ -252,7 +253,7 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
 def _with_representatives(received: list[Acquisition], ctx: Context) -> list[Acquisition]:
     """``received``, each with its provider's representative: an acquisition recorded
     before revision 0011 holds it only in its ``acquisition.recorded`` event."""
-    if all(a.provider_representative is not None for a in received):
+    if not representatives_missing(received):
         return received
     recorded: dict[object, str] = {}
     for e in ctx.events:

@@ -45,7 +45,7 @@ import attrs
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis
-from pipolicy.domain.facts import SubjectFacts
+from pipolicy.domain.facts import SubjectFacts, noes_to
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Art35Ground, RequestKind
 from pipolicy.policy.model import ConsentRule, Controller, Policy
@@ -562,12 +562,7 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
 def _said_no_before(facts: SubjectFacts, rec: ProvisionRecord) -> bool:
     """Had the person refused or withdrawn consent to provision to the record's recipient
     by the time of this opt-out provision? It then had no basis (Art. 27(2), R-TPP-8)."""
-    return any(
-        c.declines_provision
-        and c.scope.recipient == rec.recipient
-        and (c.ended_at or c.given_at) <= rec.provided_at
-        for c in facts.consents
-    )
+    return any(c.said_no_at <= rec.provided_at for c in noes_to(facts.consents, rec.recipient))
 
 
 def investigate_records(

@@ -18,12 +18,12 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain import checks
-from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request, RequestKind, RequestState
 from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound
 from pipolicy.policy.model import Policy
+from pipolicy.requests.disclosure import representatives_missing
 from pipolicy.requests.investigation import SUPPORTS
 from pipolicy.requests.lifecycle import require_open
 from pipolicy.requests.ports import RequestPort
@@ -106,14 +106,9 @@ class Workflow:
         facts = self.port.facts(uow, r.subject_id)
         provisions = tuple(uow.provisions.for_subject(r.subject_id))
         # An investigation reads the person's events; so does a provision records request
-        # with a receipt recorded before revision 0011, whose event alone holds the
-        # provider's representative.
+        # with a receipt whose provider's representative only its event holds.
         wanted = r.kind in SUPPORTS or (
-            r.kind is RequestKind.PROVISION_RECORDS
-            and any(
-                a.channel is Channel.PROVIDED_BY_BUSINESS and a.provider_representative is None
-                for a in facts.acquisitions
-            )
+            r.kind is RequestKind.PROVISION_RECORDS and representatives_missing(facts.acquisitions)
         )
         evs = tuple(uow.audit.for_subject(r.subject_id)) if wanted else ()
         return Context(r, facts, provisions, evs, self.port.now())

@@ -10,7 +10,7 @@ import attrs
 
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.facts import SubjectFacts, when_declined
+from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
@@ -283,10 +283,10 @@ def _opt_out(
     cites = (ART_27_2, clause("recipients", q.recipient))
     start = max(opt_out.notified, opt_out.filed)
     reasons: list[Because] = []
-    noes = [c for c in facts.consents if c.declines_provision and c.scope.recipient == q.recipient]
+    noes = noes_to(facts.consents, q.recipient)
     if noes:
         latest = max(noes, key=when_declined)  # the one a compiled state keeps
-        on = policy.local_date(latest.ended_at or latest.given_at)
+        on = policy.local_date(latest.said_no_at)
         reasons.append(R.opt_out_declined(q.recipient, on.isoformat(), latest.status.value))
     if today < start:
         reasons.append(R.opt_out_not_started(q.recipient, start.isoformat()))
