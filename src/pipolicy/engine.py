@@ -1545,8 +1545,10 @@ class _RequestPort:
     def resolve(self, uow: UnitOfWork, subject: SubjectLike) -> str:
         return self._engine._sid(uow, subject)
 
-    def facts(self, uow: UnitOfWork, subject: SubjectLike) -> SubjectFacts:
-        return self._engine._facts(uow, subject, history=True)
+    def facts(
+        self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = True
+    ) -> SubjectFacts:
+        return self._engine._facts(uow, subject, history=history)
 
     def audit(
         self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]

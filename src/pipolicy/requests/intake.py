@@ -198,7 +198,8 @@ def submit(
     port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
-        facts = port.facts(uow, subject)
+        # Only that the person is there (and locked): the compiled state, not the history.
+        facts = port.facts(uow, subject, history=False)
         now = port.now()
         r = Request(
             id=port.new_id(),

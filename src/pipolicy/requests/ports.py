@@ -62,8 +62,12 @@ class RequestPort(Protocol):
         """The subject's id as read in ``uow`` (a :class:`Ref` looked up there)."""
         ...
 
-    def facts(self, uow: UnitOfWork, subject: Subject | str | Ref) -> SubjectFacts:
-        """The subject's records as read in ``uow``; raises
+    def facts(
+        self, uow: UnitOfWork, subject: Subject | str | Ref, *, history: bool = True
+    ) -> SubjectFacts:
+        """The subject's records as read in ``uow`` (under its lock in a writing unit):
+        with ``history`` every consent ever recorded, else only what a decision reads
+        (enough to know the person is there). Raises
         :class:`~pipolicy.errors.SubjectNotFound`."""
         ...
 
