@@ -77,6 +77,74 @@ def test_r_acq_3_special_care_exemption_with_justification() -> None:
     assert d.allowed and d.citations == ("APPI Art. 20(2)(ii)",)
 
 
+@pytest.mark.parametrize(
+    ("exemption", "channel"),
+    [
+        (pp.Exemption.RECEIVED_UNDER_ARRANGEMENT, "web"),
+        (pp.Exemption.RECEIVED_UNDER_ARRANGEMENT, "telephone"),
+        (pp.Exemption.OBSERVED, "telephone"),
+        (pp.Exemption.OBSERVED, "email"),
+        (pp.Exemption.OBSERVED, "web"),
+        (pp.Exemption.MADE_PUBLIC, "email"),
+        (pp.Exemption.MADE_PUBLIC, "oral"),
+    ],
+)
+def test_r_acq_3_a_special_care_exemption_must_fit_how_the_data_came(
+    exemption: pp.Exemption, channel: str
+) -> None:
+    """Art. 20(2)(vii)-(viii) and Cabinet Order Art. 9 are about where the data came from:
+    made public by others, seen or photographed, received from a business under
+    entrustment, succession or joint use. Said by the person over the telephone, it is
+    none of these, and the person's consent is needed."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"medical_history"},
+        purposes="health",
+        channel=channel,
+        exemption=exemption,
+        justification="ref 2",
+    )
+    assert not d.allowed and d.rules == ("R-ACQ-3",)
+    assert d.why[0].key == "exemption_channel"
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(
+            s,
+            items={"medical_history"},
+            purposes="health",
+            channel=channel,
+            exemption=exemption,
+            justification="ref 2",
+        )
+
+
+@pytest.mark.parametrize(
+    ("exemption", "channel"),
+    [
+        (pp.Exemption.RECEIVED_UNDER_ARRANGEMENT, "succession"),
+        (pp.Exemption.OBSERVED, "oral"),
+        (pp.Exemption.OBSERVED, "other"),
+        (pp.Exemption.MADE_PUBLIC, "social_media"),
+        (pp.Exemption.LIFE_BODY_PROPERTY, "telephone"),
+    ],
+)
+def test_r_acq_3_a_special_care_exemption_that_fits_the_channel_stands(
+    exemption: pp.Exemption, channel: str
+) -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"medical_history"},
+        purposes="health",
+        channel=channel,
+        exemption=exemption,
+        justification="ref 2",
+    )
+    assert d.allowed and d.basis is pp.Basis.EXEMPTION
+
+
 def test_empty_items_and_purposes_are_input_errors() -> None:
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")

@@ -141,6 +141,7 @@ def world(**overrides: Any) -> pp.Policy:
         method="ウェブサイトのフォーム",
         notified=date(2026, 3, 1),
         filed=date(2026, 3, 10),
+        waiting="7 days",
     )
     recipients = {
         **base.recipients,
@@ -452,6 +453,22 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         justification=ORDER,
     ),
     "r_tpp_2_public_authority": lambda: provide(facts(SERVICE), "police", {"name"}, "service"),
+    "r_acq_3_exemption_channel": lambda: acquire(
+        facts(),
+        {"name", "medical_history"},
+        {"health"},
+        channel=pp.Channel.TELEPHONE,
+        exemption=E.OBSERVED,
+        justification=ORDER,
+    ),
+    "r_tpp_2_exemption_foreign": lambda: provide(
+        facts(SERVICE),
+        "overseas",
+        {"email"},
+        "service",
+        exemption=E.STATE_COOPERATION,
+        justification=ORDER,
+    ),
     "r_tpp_6_statistics_recipient": lambda: provide(
         facts(SERVICE), "readers", {"email"}, "service"
     ),

@@ -178,3 +178,51 @@ def test_r_xb_1_a_country_is_its_two_letter_code(country: str) -> None:
     base = make_policy()
     with pytest.raises(pp.PolicyError, match="equivalent_countries"):
         attrs.evolve(base, equivalent_countries=frozenset({country}))
+
+
+@pytest.mark.parametrize(
+    ("kind", "exemption"),
+    [
+        (pp.RecipientKind.PUBLIC_AUTHORITY, pp.Exemption.LAWS_AND_REGULATIONS),
+        (pp.RecipientKind.PUBLIC_AUTHORITY, pp.Exemption.STATE_COOPERATION),
+        (pp.RecipientKind.THIRD_PARTY, pp.Exemption.STATE_COOPERATION),
+    ],
+)
+def test_r_tpp_2_a_foreign_law_or_authority_is_no_exemption(
+    kind: pp.RecipientKind, exemption: pp.Exemption
+) -> None:
+    """Art. 27(1)(i) means Japan's laws and (iv) Japan's state and local bodies: a US
+    authority's subpoena or request is neither (PPC guidelines)."""
+    base = make_policy()
+    foreign = pp.Recipient("us_agency", kind=kind, country="US")
+    engine, _ = make_engine(make_policy(recipients={**base.recipients, "us_agency": foreign}))
+    s = _held(engine)
+    d = engine.check_provision(
+        s, recipient="us_agency", items={"email"}, exemption=exemption, justification="order 7"
+    )
+    assert not d.allowed and d.rules == ("R-TPP-2",)
+    assert d.why[0].key == "exemption_foreign"
+    assert "US" in d.reasons[0]
+    domestic = attrs.evolve(foreign, country="JP")
+    engine, _ = make_engine(make_policy(recipients={**base.recipients, "us_agency": domestic}))
+    s = _held(engine)
+    assert engine.check_provision(
+        s, recipient="us_agency", items={"email"}, exemption=exemption, justification="order 7"
+    ).allowed
+
+
+def test_r_tpp_2_life_and_body_reach_a_recipient_abroad() -> None:
+    """(ii) protects life, body or property wherever the recipient is; Art. 28(1) leaves
+    every case of Art. 27(1) out."""
+    base = make_policy()
+    foreign = pp.Recipient("us_hospital", country="US")
+    engine, _ = make_engine(make_policy(recipients={**base.recipients, "us_hospital": foreign}))
+    s = _held(engine)
+    d = engine.check_provision(
+        s,
+        recipient="us_hospital",
+        items={"email"},
+        exemption=pp.Exemption.LIFE_BODY_PROPERTY,
+        justification="emergency",
+    )
+    assert d.allowed and d.basis is pp.Basis.EXEMPTION

@@ -24,6 +24,7 @@ def _policy(**opt_out: object) -> pp.Policy:
         "method": "a form on the website, or the support desk",
         "notified": date(2026, 3, 1),
         "filed": date(2026, 3, 10),
+        "waiting": "7 days",
         **opt_out,
     }
     mailer = pp.Recipient(
@@ -236,3 +237,25 @@ def test_r_tpp_8_the_latest_no_is_cited_from_the_state_as_from_the_history(
     assert decide_provision(engine.policy, whole, q, engine.now()) == d
     assert decide_provision(engine.policy, compact(whole), q, engine.now()) == d
     kept.close()
+
+
+def test_r_tpp_8_people_are_given_time_to_ask_to_stop_before_the_first_provision() -> None:
+    """PPC Rules Art. 11(1)(i): a notice and a filing on the same day as the first
+    provision leave nobody the chance to stop it."""
+    policy = _policy(notified=date(2026, 3, 10), filed=date(2026, 3, 10), waiting="14 days")
+    engine, clock = make_engine(policy, at=datetime(2026, 3, 10, 0, 0, 1, tzinfo=JST))
+    s = _person(engine)
+    d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
+    assert not d.allowed and "starts on 2026-03-24" in d.reasons[0]
+    clock.set(datetime(2026, 3, 23, 23, 59, 59, tzinfo=JST))
+    assert not engine.check_provision(
+        s, recipient="list_broker", items={"name"}, purpose="service"
+    ).allowed
+    clock.set(datetime(2026, 3, 24, 0, 0, tzinfo=JST))
+    d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.OPT_OUT
+
+
+def test_r_tpp_8_a_policy_without_the_waiting_period_does_not_load() -> None:
+    with pytest.raises(pp.PolicyError, match=r"opt_out\.waiting.*Art\. 11\(1\)\(i\)"):
+        _policy(waiting=None)

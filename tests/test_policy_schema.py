@@ -248,6 +248,7 @@ def _with_every_table() -> dict[str, Any]:
             "method": "the form on our website",
             "notified": dt.date(2020, 10, 1),
             "filed": dt.date(2020, 10, 2),
+            "waiting": "30 days",
         },
     }
     data["services"] = {

@@ -48,7 +48,11 @@ def policies(draw: st.DrawFn) -> pp.Policy:
         )
         # A third party may also receive by opt-out, which a person's no stops.
         opt_out = pp.OptOut(
-            items=rec_items, method="a form", notified=date(2025, 12, 1), filed=date(2025, 12, 1)
+            items=rec_items,
+            method="a form",
+            notified=date(2025, 12, 1),
+            filed=date(2025, 12, 1),
+            waiting="14 days",
         )
         third_party = kind is pp.RecipientKind.THIRD_PARTY
         recipients[f"r{i}"] = pp.Recipient(

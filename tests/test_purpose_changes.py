@@ -89,3 +89,42 @@ def test_r_use_3_the_policy_file_records_the_notice() -> None:
     change = pp.policy_from_dict(data).purposes["service"].changes[0]
     assert change.notified == date(2026, 3, 12) and change.how == "announced on the website"
     assert timedelta(days=2) == change.notified - change.revised
+
+
+def _lab_policy() -> pp.Policy:
+    """``lab`` receives data for ``research`` only; research changes beyond relevance on
+    2026-05-01 (the factory's change of 03-01 moved to after the consent)."""
+    base = make_policy()
+    change = pp.PurposeChange(
+        date(2026, 5, 1), related=False, notified=date(2026, 5, 1), how="published"
+    )
+    research = attrs.evolve(base.purposes["research"], changes=(change,))
+    lab = pp.Recipient("lab", purposes={"research"}, items={"email"})
+    return make_policy(
+        purposes={**base.purposes, "research": research},
+        recipients={**base.recipients, "lab": lab},
+        revised=date(2026, 5, 1),
+    )
+
+
+def test_r_con_3_a_consent_to_a_recipient_given_before_an_unrelated_change_is_void() -> None:
+    """The person agreed to give their data to the lab for what research meant then;
+    data collected under the new meaning is not given on that consent (Arts. 17(2), 27(1))."""
+    engine, clock = make_engine(_lab_policy())
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    engine.grant_consent(s, recipient="lab", items={"email"})
+
+    def q() -> pp.Decision:
+        return engine.check_provision(s, recipient="lab", items={"email"}, purpose="research")
+
+    assert q().allowed
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    d = q()
+    assert not d.allowed and "R-TPP-1" in d.rules
+    # Asking again records a new consent (the old one is void, not in force), which allows.
+    again = engine.grant_consent(s, recipient="lab", items={"email"})
+    assert again.given_at == clock.now()
+    d = q()
+    assert d.allowed and d.consent_id == again.id

@@ -179,6 +179,16 @@ def _well_formed(table: Aggregate) -> bool:
 _UNSPECIFIED = Evidence(method="unspecified")  # immutable: one for every call without
 
 
+def _refusal_touches(refused: ConsentScope, given: ConsentScope) -> bool:
+    """Whether refusing ``refused`` takes back a consent to ``given``: the same purpose
+    or recipient, and items that meet (an empty set is every item)."""
+    return (
+        refused.purpose == given.purpose
+        and refused.recipient == given.recipient
+        and (not refused.items or not given.items or bool(refused.items & given.items))
+    )
+
+
 def _evidence(evidence: Evidence | None) -> Evidence:
     if evidence is None:
         return _UNSPECIFIED
@@ -791,8 +801,10 @@ class Engine:
 
         At most one consent per scope is in force: if one of exactly this scope is (a
         retried sign-up, a second click), it is returned and nothing is recorded, unless
-        this grant lasts longer (``expires`` later, or none where it has one): then it is
-        a renewal, and the consent it replaces ends (``expired``) as the new one begins.
+        this grant lasts longer (``expires`` later, or none where it has one) or comes
+        with foreign information (``evidence.foreign_info``, Art. 28) the one in force
+        was not given with: then the consent it replaces ends (``expired``) as the new
+        one begins.
         """
         self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
@@ -807,7 +819,7 @@ class Engine:
                 raise InvalidInput(
                     "expires is in the past: a consent must expire after it is given"
                 )
-            in_force_already, ended = renewal(self.policy, facts.consents, scope, expires, now)
+            in_force_already, ended = renewal(self.policy, facts.consents, scope, expires, now, how)
             for lapsed in ended:
                 # Lapsed, void, or shorter than this grant: ended, so the store keeps one
                 # consent per scope given.
@@ -862,7 +874,13 @@ class Engine:
         items: Iterable[str] = (),
         evidence: Evidence | None = None,
     ) -> Consent:
-        """Record that the person declined; a refused consent never grants anything."""
+        """Record that the person declined; a refused consent never grants anything.
+
+        A "no" after a "yes" is a withdrawal in all but name (R-CON-2): every consent in
+        force to the same purpose or recipient whose items meet the refused ones ends
+        (``withdrawn``, its event naming the refusal), in the same unit of work. A consent
+        to other items of that recipient or purpose stays.
+        """
         self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
         how = _evidence(evidence)
@@ -880,6 +898,18 @@ class Engine:
                 now,
                 ended_at=now,
             )
+            for given in facts.consents:
+                if given.is_active(now) and _refusal_touches(scope, given.scope):
+                    ended = given.transition(ConsentStatus.WITHDRAWN, now)
+                    uow.consents.update(ended)
+                    payload = {
+                        **self._consent_payload(ended),
+                        "ended_by": how.given_by,
+                        "method": how.method,
+                        "evidence_ref": how.ref,
+                        "by_refusal": consent.id,
+                    }
+                    self._audit(uow, "consent.withdrawn", facts.subject.id, payload, now)
             uow.consents.add(consent)
             payload = self._consent_payload(consent)
             self._audit(uow, "consent.refused", facts.subject.id, payload, now)
@@ -1545,9 +1575,7 @@ class _RequestPort:
     def resolve(self, uow: UnitOfWork, subject: SubjectLike) -> str:
         return self._engine._sid(uow, subject)
 
-    def facts(
-        self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = True
-    ) -> SubjectFacts:
+    def facts(self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = True) -> SubjectFacts:
         return self._engine._facts(uow, subject, history=history)
 
     def audit(

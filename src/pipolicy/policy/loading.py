@@ -384,6 +384,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 method=r.get(o, "method", str, "", ow),
                 notified=r.day(o, "notified", ow),
                 filed=r.day(o, "filed", ow),
+                waiting=r.duration(o, "waiting", ow),
             )
         contract = None
         if "contract" in t:

@@ -295,13 +295,24 @@ class OptOut:
     """Provision by opt-out to one third party (Art. 27(2), R-TPP-8): the items, how a
     person stops it (``method``), when the required items were notified to the people or
     made easy for them to know (``notified``), and when the filing with the PPC was made
-    (``filed``). Not before both dates; never for special care-required data, nor for
-    data itself obtained by opt-out."""
+    (``filed``), and how long people are given to ask to stop it before the first
+    provision (``waiting``, PPC Rules Art. 11(1)(i): a notice on the day of the first
+    provision gives nobody that chance). Not before the filing, nor before ``waiting``
+    has run from the notice; never for special care-required data, nor for data itself
+    obtained by opt-out."""
 
     items: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
     method: str = ""
     notified: date | None = None
     filed: date | None = None
+    waiting: Duration | None = attrs.field(default=None, converter=_period)
+
+    def starts(self) -> date | None:
+        """The first day of provision: the filing done, and ``waiting`` run from the
+        notice; None while a date or the period is missing (then never)."""
+        if self.notified is None or self.filed is None or self.waiting is None:
+            return None
+        return max(self.waiting.after(self.notified), self.filed)
 
 
 @attrs.frozen

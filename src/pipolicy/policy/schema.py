@@ -402,8 +402,12 @@ _OPT_OUT = _table(
         "method": _string("How a person stops the provision (Art. 27(2)(v))."),
         "notified": _date("The day the items were notified or made easy to know."),
         "filed": _date("The day the filing with the PPC was made."),
+        "waiting": _duration(
+            "How long people have to ask to stop it between the notice and the first "
+            "provision (PPC Rules Art. 11(1)(i))."
+        ),
     },
-    required=("items", "method", "notified", "filed"),
+    required=("items", "method", "notified", "filed", "waiting"),
 )
 
 _RECIPIENT = _table(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import attrs
 
 from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.decisions import Basis, Because, Decision
-from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules import reasons as R
@@ -50,6 +51,22 @@ class AcquisitionQuery:
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
 
 
+_EXEMPTION_CHANNELS: Mapping[Exemption, frozenset[Channel]] = {
+    Exemption.MADE_PUBLIC: frozenset(
+        {Channel.WEB, Channel.SOCIAL_MEDIA, Channel.PROVIDED_BY_BUSINESS, Channel.OTHER}
+    ),
+    Exemption.OBSERVED: frozenset({Channel.ORAL, Channel.OTHER}),
+    Exemption.RECEIVED_UNDER_ARRANGEMENT: frozenset(
+        {Channel.PROVIDED_BY_BUSINESS, Channel.SUCCESSION, Channel.OTHER}
+    ),
+}
+"""The channels an exemption about where the data came from can fit: made public (Art.
+20(2)(vii)) is read from what is published; observed (Cabinet Order Art. 9(i)) is seen or
+photographed, in person or on camera (``other``); received under an arrangement (Art.
+9(ii)) comes from the entrusting, transferring or joint-using business. Data the person
+gives directly fits none of them; their consent is needed (R-ACQ-3)."""
+
+
 def decide_acquisition(
     policy: Policy, facts: SubjectFacts, q: AcquisitionQuery, now: datetime
 ) -> Decision:
@@ -82,6 +99,11 @@ def decide_acquisition(
     if q.exemption is not None:
         if reasons:
             return Decision.deny(tuple(reasons), (ART_17_1, *clauses), **ctx)
+        fits = _EXEMPTION_CHANNELS.get(q.exemption)
+        if fits is not None and q.channel is not None and q.channel not in fits:
+            why = R.exemption_channel(q.exemption.value, q.channel.value)
+            cite = exemption_citation(q.exemption, "acquisition")
+            return Decision.deny((why,), (cite, *clauses), **ctx)
         return exemption_decision(policy, q.exemption, q.justification, "acquisition", ctx)
 
     special = sorted(i for i in q.items if policy.items[i].special_care)

@@ -149,15 +149,21 @@ def my_number_use(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Be
 
 
 def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
-    """Is ``consent`` active at ``now``, and (for a purpose) given under the purpose's
-    current meaning, so a decision may rest on it?"""
+    """Is ``consent`` active at ``now``, and given under the current meaning of its
+    purpose, or for a recipient of every purpose the policy gives it data for (R-CON-3),
+    so a decision may rest on it?"""
     if not consent.is_active(now):
         return False
-    purpose = consent.scope.purpose
-    return (
-        purpose is None
-        or purpose not in policy.purposes
-        or _current(policy, policy.purposes[purpose], consent.given_at, now)
+    scope = consent.scope
+    if scope.purpose is not None:
+        named: Iterable[str] = (scope.purpose,)
+    else:
+        recipient = policy.recipients.get(scope.recipient or "")
+        named = recipient.purposes if recipient is not None else ()
+    return all(
+        _current(policy, policy.purposes[p], consent.given_at, now)
+        for p in named
+        if p in policy.purposes
     )
 
 
@@ -205,11 +211,25 @@ def purpose_consent(
 
 
 def recipient_consent(
-    consents: Iterable[Consent], recipient: str, items: frozenset[str], now: datetime
+    policy: Policy,
+    consents: Iterable[Consent],
+    recipient: str,
+    items: frozenset[str],
+    purpose: str | None,
+    now: datetime,
 ) -> Consent | None:
+    """A consent to provision of ``items`` to ``recipient`` a decision may rest on: in
+    force (:func:`in_force`), and given under the current meaning of the ``purpose`` the
+    data is given for: the person agreed to what it meant then (R-CON-3)."""
+    meaning = policy.purposes.get(purpose) if purpose is not None else None
     for consent in consents:
         scope = consent.scope
-        if scope.recipient == recipient and consent.is_active(now) and scope.covers_items(items):
+        if (
+            scope.recipient == recipient
+            and scope.covers_items(items)
+            and in_force(policy, consent, now)
+            and (meaning is None or _current(policy, meaning, consent.given_at, now))
+        ):
             return consent
     return None
 

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.decisions import Basis, Because, Decision
-from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules import reasons as R
@@ -51,6 +51,21 @@ class ProvisionQuery:
 _MY_NUMBER_CASES = frozenset({Exemption.LAWS_AND_REGULATIONS, Exemption.LIFE_BODY_PROPERTY})
 """Exemptions standing for the My Number Act Art. 19 cases a business meets: provision a
 law requires (to a tax office, a pension office) and to protect life, body or property."""
+
+
+def _foreign_ground(exemption: Exemption, recipient: Any) -> bool:
+    """Whether ``exemption`` would rest on a foreign law or body: cooperation with a state
+    organ (iv) is with Japan's, so never to a recipient abroad; a law (i) is Japan's, so
+    never at a foreign authority's order. A Japanese law may still direct data abroad (a
+    Japanese court's order in a suit), so (i) to a private recipient abroad stands."""
+    if recipient.country in ("", "JP"):
+        return False
+    if exemption is Exemption.STATE_COOPERATION:
+        return True
+    return (
+        exemption is Exemption.LAWS_AND_REGULATIONS
+        and recipient.kind is RecipientKind.PUBLIC_AUTHORITY
+    )
 
 
 def decide_provision(
@@ -104,6 +119,11 @@ def decide_provision(
         number = my_number_use(policy, policy.purposes[q.purpose], q.items)
         if number is not None:
             return Decision.deny((number,), (MY_NUMBER_PROVISION, rclause), **ctx)
+    if q.exemption is not None and _foreign_ground(q.exemption, recipient):
+        # "Laws and regulations" are Japan's, and the state organs and local governments
+        # of (iv) Japan's (PPC guidelines): a foreign authority's order is no exemption.
+        why = R.exemption_foreign(q.exemption.value, q.recipient, recipient.country)
+        return Decision.deny((why,), (exemption_citation(q.exemption, "provision"),), **ctx)
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
@@ -167,7 +187,7 @@ def decide_provision(
             reasons.append(undeclared)
     elif "consent" in grounds or "opt_out" in grounds:
         consent = (
-            recipient_consent(facts.consents, q.recipient, q.items, now)
+            recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
             if "consent" in grounds
             else None
         )
@@ -229,8 +249,9 @@ ART_28 = "APPI Art. 28"
 def abroad(policy: Policy, recipient: Any) -> bool:
     """A recipient in a foreign country whose system is not designated as equivalent,
     that does not keep equivalent measures under contract: Art. 28 applies (R-XB-1).
-    Entrustment, joint use and succession abroad included; public authorities act under
-    their own law (an exemption, checked before)."""
+    Entrustment, joint use and succession abroad included. A public authority receives
+    data only on an exemption, decided before (Art. 28(1) leaves out the cases of Art.
+    27(1); a foreign law or authority is not one of them, :func:`_foreign_ground`)."""
     country = recipient.country
     return (
         country not in ("", "JP")
@@ -254,7 +275,7 @@ def _to_a_foreign_recipient(
     undeclared = _undeclared(policy, q)
     if undeclared is not None:
         return Decision.deny((undeclared,), cites, **ctx)
-    consent = recipient_consent(facts.consents, q.recipient, q.items, now)
+    consent = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
     if consent is None or not consent.evidence.foreign_info:
         missing = R.foreign_no_consent if consent is None else R.foreign_info_missing
         return Decision.deny((missing(q.recipient, recipient.country),), cites, **ctx)
@@ -272,16 +293,18 @@ def _opt_out(
     policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
 ) -> Decision:
     """Provision by opt-out (Art. 27(2), R-TPP-8), where there is no consent: from the day
-    both the notice and the PPC filing are done, of the declared items only, never of
+    the PPC filing is done and the waiting period has run from the notice
+    (:meth:`OptOut.starts`), of the declared items only, never of
     data the business itself obtained by opt-out. A person's request to stop it is a
     suspension of provision, checked at the top of :func:`decide_provision`; a person who
     refused or withdrew consent to provision to the recipient has said no as plainly, so
     it stops too, for every item (their later consent covers what it names)."""
     opt_out = q.recipient and policy.recipients[q.recipient].opt_out
-    assert opt_out and opt_out.notified is not None and opt_out.filed is not None
+    assert opt_out
+    start = opt_out.starts()
+    assert start is not None  # a policy without the dates or the period does not load
     today = policy.local_date(now)
     cites = (ART_27_2, clause("recipients", q.recipient))
-    start = max(opt_out.notified, opt_out.filed)
     reasons: list[Because] = []
     noes = noes_to(facts.consents, q.recipient)
     if noes:
@@ -374,7 +397,7 @@ def _personally_referable(
             (ART_31_1, rclause),
             **ctx,
         )
-    consent = recipient_consent(facts.consents, q.recipient, q.items, now)
+    consent = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
     if consent is None:
         return Decision.deny((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), **ctx)
     return Decision.allow(

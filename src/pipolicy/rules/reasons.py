@@ -346,6 +346,33 @@ def my_number_provision(items: Names) -> Because:
 
 
 @_cached
+def exemption_channel(exemption: str, channel: str) -> Because:
+    return _because(
+        f"the exemption {exemption!r} covers data made public, seen, or received from "
+        "another business under entrustment, succession or joint use, and data acquired "
+        f"by {channel} is none of these: the person's prior consent is needed (R-ACQ-3)",
+        "exemption_channel",
+        ("R-ACQ-3",),
+        exemption=exemption,
+        channel=channel,
+    )
+
+
+@_cached
+def exemption_foreign(exemption: str, recipient: str, country: str) -> Because:
+    return _because(
+        f"the exemption {exemption!r} covers Japan's laws and Japan's state and local "
+        f"bodies only; {recipient!r} is in {country}, and a foreign law or authority "
+        "is no ground under Art. 27(1) (R-TPP-2)",
+        "exemption_foreign",
+        ("R-TPP-2",),
+        exemption=exemption,
+        recipient=recipient,
+        country=country,
+    )
+
+
+@_cached
 def public_authority(recipient: str) -> Because:
     return _because(
         f"{recipient!r} is a public authority: it receives data only on an order or "
@@ -620,8 +647,9 @@ def foreign_consent(recipient: str, country: str) -> Because:
 @_cached
 def opt_out_not_started(recipient: str, start: str) -> Because:
     return _because(
-        f"opt-out provision to {recipient!r} starts on {start}, once the "
-        "notice and the PPC filing are both done (R-TPP-8)",
+        f"opt-out provision to {recipient!r} starts on {start}, once the PPC filing "
+        "is done and people have had the waiting period after the notice to ask to "
+        "stop it (R-TPP-8)",
         "opt_out_not_started",
         ("R-TPP-8",),
         recipient=recipient,

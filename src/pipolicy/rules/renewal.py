@@ -2,6 +2,9 @@
 
 A retried sign-up or a second click must not pile consents up (at most one in force per
 scope, kept by the store too), and a grant that lasts longer renews the one it replaces.
+So does a grant given after the person was shown foreign information (Art. 28) the
+consent in force was not given with: that consent is what makes provision abroad lawful,
+and it must not be lost as if it were a retry.
 ``grant_consent`` and the bulk import both ask this one pure function.
 """
 
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.policy.model import Policy
 from pipolicy.rules.common import in_force
 
@@ -23,13 +26,16 @@ def renewal(
     scope: ConsentScope,
     expires: datetime | None,
     now: datetime,
+    evidence: Evidence | None = None,
 ) -> tuple[Consent | None, list[Consent]]:
-    """Granting ``scope`` until ``expires`` at ``now``, given the consents ``held``.
+    """Granting ``scope`` until ``expires`` at ``now`` with ``evidence``, given the
+    consents ``held``.
 
     Returns the consent already in force for at least as long (then nothing new is
     recorded) or ``None``, and the given consents of that scope the grant ends, as
     ``expired``: lapsed or void ones (their expiry passed, their purpose changed beyond
-    relevance), and the shorter one a longer grant replaces.
+    relevance), and the one a longer grant, or one given with foreign information the
+    held one lacks (``evidence.foreign_info``), replaces.
     """
     ended: list[Consent] = []
     for consent in held:
@@ -37,7 +43,9 @@ def renewal(
             continue
         if in_force(policy, consent, now):
             until = consent.expires_at
-            if until is None or (expires is not None and expires <= until):
+            lasts = until is None or (expires is not None and expires <= until)
+            shown = evidence is not None and evidence.foreign_info
+            if lasts and (not shown or shown == consent.evidence.foreign_info):
                 return consent, ended
         ended.append(consent.transition(ConsentStatus.EXPIRED, now))
     return None, ended
