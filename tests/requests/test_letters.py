@@ -321,7 +321,8 @@ def test_r_req_4_the_japanese_words_a_privacy_officer_signs() -> None:
     )
     assert "会社法により10年間保存します" in statements["deletion"]
     assert "利用目的の範囲を超えた利用" not in statements["deletion"]  # attempts are no ground
-    assert "同様の取扱いの試みが2件ありましたが" in statements["deletion"]
+    # Two refused uses and a refused provision (R-REQ-7, seed 000 §3).
+    assert "同様の取扱いの試みが3件ありましたが" in statements["deletion"]
     assert "「当社サービスの利用規約に違反する行為を防止するため」" in letters["deletion"]
     assert "お問い合わせフォーム、又はお電話" in disclosure  # the request window, in Japanese
     assert disclosure.endswith("株式会社インディゴブルー")
