@@ -31,6 +31,8 @@ from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.verification import verify_documents
+from pipolicy.requests.wording import Wording, wording
+from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Workflow
 from pipolicy.rules.provision import abroad
 from pipolicy.storage.repositories import UnitOfWork
@@ -126,9 +128,10 @@ def check_changes(policy: Policy, changes: object) -> dict[str, object]:
 
 
 def check_details(
-    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None
+    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None, words: Wording
 ) -> dict[str, object]:
-    """The request's ``details``, checked for ``kind`` against the policy and copied."""
+    """The request's ``details``, checked for ``kind`` against the policy and copied;
+    ``words`` words, in the request's language, what the applicant is told."""
     if details is None:
         return {}
     if not isinstance(details, Mapping):
@@ -180,6 +183,16 @@ def check_details(
                         "not provision to a third party (APPI Art. 27(5)(i)), which is what "
                         "a suspension of provision stops (Art. 35(3)); name third parties only"
                     )
+                if named.kind is RecipientKind.PUBLIC_AUTHORITY and named.country in ("", "JP"):
+                    # It receives data only as the law requires (Art. 27(1)(i), (iv)), so
+                    # the restriction would not stop it: the answer must not promise it.
+                    # Abroad, it is left as named.
+                    raise InvalidInput(
+                        words(
+                            "public_authority_not_stopped",
+                            recipient=named_in(policy.recipients, [name], words.lang)[0],
+                        )
+                    )
             out[key] = sorted(recipients)
         elif key == "changes":
             if kind is not K.CORRECTION:
@@ -213,7 +226,8 @@ def submit(
     docs = check_documents(documents)
     if not isinstance(method, str) or method not in METHODS:
         raise InvalidInput(f"unknown method: use one of {sorted(METHODS)}")
-    clean = check_details(wf.policy, k, details)
+    words = wording(lang, wf.port.templates, controller=wf.policy.controller)
+    clean = check_details(wf.policy, k, details, words)
     port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
