@@ -57,6 +57,7 @@ RESERVED = frozenset(
         "outcome",
         "withheld",
         "grounds",
+        "held_in_sources",
     }
 )
 """Details keys the workflow keeps its own records under."""

@@ -328,8 +328,10 @@ class RequestService:
         with ``changes`` (here or given at submit); deletion puts a restriction in force
         and calls ``erase`` (items under a legal retention duty are kept, their use
         suspended, and the answer says so); suspensions put a restriction in force and
-        call ``restrict``. When nothing is held the request is refused as
-        ``not_retained``.
+        call ``restrict``. Deletion and suspensions reach what the sources hold too,
+        learnt from the item names of their ``export`` (a correction reads them when
+        pipolicy's records show nothing held). When nothing is held the request is
+        refused as ``not_retained``.
 
         Raises :class:`InvalidTransition` unless the request is ``verified``, and
         :class:`SourceFailed` when a data source fails: the request then stays
