@@ -228,10 +228,10 @@ PARTIAL_KINDS = [K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION, K.C
 def stop(engine: pp.Engine, action: str, request_id: str) -> object:
     if action == "refuse":
         return engine.requests.refuse(
-            # A ground open for every kind of request (R-REQ-4).
+            # A ground open for every kind of request (R-REQ-4), whatever is held.
             request_id,
-            ground=pp.RefusalGround.NOT_RETAINED,
-            explanation="nothing is held",
+            ground=pp.RefusalGround.DOCUMENTS_INCOMPLETE,
+            explanation="the copy of the ID is unreadable",
         )
     return engine.requests.withdraw(request_id)
 

@@ -32,6 +32,7 @@ __all__ = [
     "disclosed_receipts",
     "disclosed_records",
     "disclosure_report",
+    "duty",
     "erased",
     "holdings",
     "jsonable",
@@ -91,6 +92,22 @@ def erased(facts: SubjectFacts, now: datetime) -> frozenset[str]:
         again = [a.items for a in facts.acquisitions if a.acquired_at > r.since]
         gone |= (r.items or frozenset().union(*before)) - frozenset().union(*again)
     return frozenset(gone)
+
+
+def duty(
+    policy: Policy, item: str, acquisitions: Iterable[Acquisition], now: datetime, lang: str
+) -> str | None:
+    """Why the law obliges keeping ``item`` now, if a duty still holds for one of the
+    acquisitions that brought it (a duty with a period ends with it, R-REQ-7). An item
+    only a source holds has no acquisition to date it: a duty on the item itself keeps it."""
+    acqs = list(acquisitions)
+    if not acqs:
+        return policy.retention_duty(item, (), lang)
+    for acq in acqs:
+        why = policy.retention_duty(item, acq.purposes, lang, acquired_at=acq.acquired_at, at=now)
+        if why:
+            return why
+    return None
 
 
 def _purpose_title(policy: Policy, name: str, lang: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 
 import attrs
 
@@ -21,13 +20,13 @@ from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.disclosure import (
     disclosed_receipts,
     disclosed_records,
     disclosure_report,
+    duty,
     erased,
     holdings,
     provision_records_report,
@@ -367,21 +366,6 @@ def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     return not_retained(wf, r, "no_data", named=bool(named))
 
 
-def _duty(
-    policy: Policy, item: str, acquisitions: Iterable[Acquisition], now: datetime, lang: str
-) -> str | None:
-    """Why the law obliges keeping ``item`` now, if a duty still holds for one of the
-    acquisitions that brought it (a duty with a period ends with it, R-REQ-7). An item
-    only a source holds has no acquisition to date it: a duty on the item itself keeps it."""
-    if not acquisitions:
-        return policy.retention_duty(item, (), lang)
-    for acq in acquisitions:
-        why = policy.retention_duty(item, acq.purposes, lang, acquired_at=acq.acquired_at, at=now)
-        if why:
-            return why
-    return None
-
-
 def delete(wf: Workflow, ctx: Context) -> Answer:
     """A deletion (Art. 35(1)): a restriction in force, then every source's ``erase``;
     items under a legal retention duty are kept, their use suspended."""
@@ -390,7 +374,7 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         return nothing_held(wf, r, held.named)
     reached = held.reached
     duties = {
-        i: _duty(wf.policy, i, held.recorded.get(i, ()), ctx.now, r.language)
+        i: duty(wf.policy, i, held.recorded.get(i, ()), ctx.now, r.language)
         for i in sorted(reached)
     }
     retained = {i: why for i, why in duties.items() if why}

@@ -213,7 +213,10 @@ class RequestService:
 
         Raises :class:`InvalidInput`, recording nothing, for a ground the request's kind
         does not allow (:func:`allowed_grounds`: e.g. a correction is refused only because
-        the contents are accurate, never on business hindrance), and
+        the contents are accurate, never on business hindrance) or that pipolicy's records
+        contradict (``no_ground`` while a ground of Art. 35 stands, ``not_retained`` while
+        they show an item it is about held, ``legal_retention`` while no duty holds for
+        an item it reaches), and
         :class:`InvalidTransition` for an answered request, for a substantive ground
         before verification (only ``identity_unconfirmed``, ``agency_unconfirmed`` and
         ``documents_incomplete`` are open then: any other answer would tell an
