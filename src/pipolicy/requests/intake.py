@@ -185,7 +185,7 @@ def check_details(
                         "a suspension of provision stops (Art. 35(3)); name third parties only"
                     )
                 if named.kind is RecipientKind.PUBLIC_AUTHORITY and named.country in ("", "JP"):
-                    # It receives data only as the law requires (Art. 27(1)(i), (iv)), so
+                    # It receives data only where the law provides (Art. 27(1)(i), (iv)), so
                     # the restriction would not stop it: the answer must not promise it.
                     # Abroad, it is left as named.
                     raise InvalidInput(
