@@ -144,6 +144,10 @@ def verified(
     return r
 
 
+APPLYING = frozenset({"correct", "erase", "restrict"})
+"""The operations of a source that change the application's data."""
+
+
 class FlakySource(MemorySource):
     """A MemorySource whose side-effecting calls fail while ``failing`` is true, and which
     counts the calls that reached it."""
@@ -151,11 +155,14 @@ class FlakySource(MemorySource):
     def __init__(self, data: Mapping[str, Mapping[str, object]] | None = None) -> None:
         super().__init__(data)
         self.failing = True
+        self.fails = frozenset({"export", "correct", "erase", "restrict"})
+        """The operations that fail while ``failing``: :data:`APPLYING` for a source that
+        reads well and fails to change the data."""
         self.calls: list[str] = []
 
     def _enter(self, operation: str) -> None:
         self.calls.append(operation)
-        if self.failing:
+        if self.failing and operation in self.fails:
             raise ConnectionError("the CRM is down (this message must not be recorded)")
 
     def export(self, subject_ref: str) -> Mapping[str, object]:

@@ -4,6 +4,7 @@ the application's data sources, and the answer states what changed."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -150,3 +151,51 @@ def test_r_req_6_only_a_correction_takes_changes(
         engine.requests.fulfil(r.id, changes={"email": NEW_EMAIL})
     assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
     assert crm.get(REF) == VALUES  # nothing changed
+
+
+def test_r_req_7_a_correction_does_not_bring_back_what_a_deletion_erased(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    # Filed before the deletion, answered after it.
+    fix = verified(
+        engine, K.CORRECTION, person, details={"changes": {"email": NEW_EMAIL, "name": "H. Sato"}}
+    )
+    engine.requests.fulfil(verified(engine, K.DELETION, person, details={"items": ["email"]}).id)
+    assert "email" not in crm.get(REF)
+
+    answer = engine.requests.fulfil(fix.id)
+
+    assert "email" not in crm.get(REF)  # not "added" back
+    assert answer.changes == {"email": "not_held", "name": "corrected"}
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+    assert "added" not in answer.statement
+    [outcome] = answer.sources
+    assert dict(outcome.items) == {"name": "corrected"}  # the source never saw the e-mail
+
+
+def test_r_req_7_a_correction_of_nothing_but_erased_items_is_not_retained(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    fix = verified(engine, K.CORRECTION, person, details={"changes": {"email": NEW_EMAIL}})
+    engine.requests.fulfil(verified(engine, K.DELETION, person).id)
+
+    answer = engine.requests.fulfil(fix.id)
+
+    assert answer.ground is pp.RefusalGround.NOT_RETAINED
+    assert crm.get(REF) == {"invoice": VALUES["invoice"]}  # kept by law, nothing added
+
+
+def test_r_req_7_an_item_collected_again_after_a_deletion_can_be_corrected(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource, clock: pp.FixedClock
+) -> None:
+    engine.requests.fulfil(verified(engine, K.DELETION, person, details={"items": ["email"]}).id)
+    clock.advance(timedelta(days=1))
+    engine.acquire(person, items={"email"}, purposes={"service"}, channel="web")
+    crm.put(REF, {"email": "back@example.jp"})
+
+    answer = engine.requests.fulfil(
+        verified(engine, K.CORRECTION, person, details={"changes": {"email": NEW_EMAIL}}).id
+    )
+
+    assert answer.changes == {"email": "corrected"}
+    assert crm.get(REF)["email"] == NEW_EMAIL

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pipolicy.requests import FEE_KINDS, MemorySource
 from .support import JST, T0, customer, passport, shop_policy, verified
 
 K = pp.RequestKind
+G = pp.RefusalGround
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 
 
@@ -271,3 +273,60 @@ def test_r_req_9_seed_004_correcting_and_stopping_use_are_free(carbgem: pp.Engin
 
     assert (corrected.fee, stopped.fee) == (0, 0)
     assert not carbgem.check_use(s, purpose="analysis_support", items={"email"}, actor=staff)
+
+
+# -- a fee is charged only for a disclosure actually answered (Art. 38(1)) ---------------
+
+
+def _charged(answer: pp.Answer) -> tuple[int, object]:
+    return answer.fee, json.loads(answer.to_json())["fee"]
+
+
+def test_r_req_9_no_fee_for_a_disclosure_refused_withdrawn_or_not_held(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    expired = pp.Document(pp.DocumentKind.PASSPORT, date(2012, 1, 1), date(2022, 1, 1))
+    unverified = engine.requests.submit(K.DISCLOSURE, subject=person, documents=[expired])
+    engine.requests.verify(unverified.id)
+    withdrawn = engine.requests.submit(K.DISCLOSURE, subject=person)
+    engine.requests.withdraw(withdrawn.id)
+    hindered = verified(engine, K.DISCLOSURE, person)
+    engine.requests.refuse(hindered.id, ground=G.BUSINESS_HINDRANCE, explanation="asked daily")
+    nobody = engine.register_subject("user-nobody")
+    empty = engine.requests.fulfil(verified(engine, K.DISCLOSURE, nobody).id)
+    assert empty.ground is G.NOT_RETAINED
+    withheld = verified(engine, K.DISCLOSURE, person)
+    engine.requests.withhold(
+        withheld.id,
+        items={"name", "email", "address", "invoice"},
+        ground=G.HARM_TO_PERSON,
+        explanation="a court protects the address",
+    )
+    engine.requests.fulfil(withheld.id)
+
+    for r in (unverified, withdrawn, hindered, withheld):
+        answer = engine.requests.answer(r.id)
+        assert answer.state in (pp.RequestState.REFUSED, pp.RequestState.WITHDRAWN)
+        assert _charged(answer) == (0, 0), answer.state
+        assert "yen" not in answer.statement
+        # The stored request agrees with its answer: nothing is owed.
+        assert engine.requests.get(r.id).fee == 0
+    assert _charged(empty) == (0, 0)
+    assert engine.requests.get(empty.request_id).fee == 0
+
+
+def test_r_req_9_the_fee_stands_for_a_disclosure_answered_in_full_or_in_part(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    whole = engine.requests.fulfil(verified(engine, K.DISCLOSURE, person).id)
+    part = verified(engine, K.DISCLOSURE, person)
+    engine.requests.withhold(
+        part.id, items={"address"}, ground=G.HARM_TO_PERSON, explanation="a court protects it"
+    )
+    partial = engine.requests.fulfil(part.id)
+
+    assert partial.state is pp.RequestState.PARTIALLY_FULFILLED
+    for answer in (whole, partial):
+        assert _charged(answer) == (1000, 1000)
+        assert _charged(engine.requests.answer(answer.request_id)) == (1000, 1000)
+        assert engine.requests.get(answer.request_id).fee == 1000

@@ -258,8 +258,10 @@ def test_r_req_7_investigation_finds_a_provision_without_consent(
     assert kinds(inv.relevant) == ["provision_without_basis"]
     assert inv.relevant[0].denied
     assert not inv.supports  # refused, so it never happened
-    # A provision without consent bears on stopping provision, not use (Art. 35(3)).
-    assert engine.requests.investigate(use.id).relevant == ()
+    # It bears on stopping use too (R-REQ-7, seed 000 §3), as an attempt only.
+    on_use = engine.requests.investigate(use.id)
+    assert kinds(on_use.relevant) == ["provision_without_basis"]
+    assert on_use.relevant[0].denied and not on_use.supports
 
 
 def test_r_req_7_refused_attempts_of_every_kind_are_listed_but_support_nothing(
@@ -294,6 +296,7 @@ def test_r_req_7_refused_attempts_of_every_kind_are_listed_but_support_nothing(
     # The refused newsletter use came after a withdrawal: not a use beyond purpose.
     assert sorted(f.kind.value for f in inv.relevant) == [
         "improper_acquisition",
+        "provision_without_basis",
         "use_without_consent",
     ]
 

@@ -193,10 +193,12 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
         assert r.state is pp.RequestState.REFUSED
         out.append((f"verification {n} {r.ground}", e.requests.answer(r.id)))
 
-    # Every ground each kind may be refused on.
+    # Every ground each kind may be refused on; not_retained for someone pipolicy's
+    # records show nothing held for, as it must be.
+    nobody = e.register_subject("customer-3", category="customer")
     for kind, grounds in REFUSAL_GROUNDS.items():
         for ground in grounds:
-            r = sh.verified(kind, s)
+            r = sh.verified(kind, nobody if ground is G.NOT_RETAINED else s)
             out.append(
                 (
                     f"{kind} refused {ground}",
@@ -205,7 +207,6 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
             )
 
     # Nothing held: refused as not_retained, in each kind's words.
-    nobody = e.register_subject("customer-3", category="customer")
     for kind in K:
         details = {"changes": {"email": "x@example.jp"}} if kind is K.CORRECTION else None
         answer = e.requests.fulfil(sh.verified(kind, nobody, details=details).id)
@@ -321,7 +322,8 @@ def test_r_req_4_the_japanese_words_a_privacy_officer_signs() -> None:
     )
     assert "会社法により10年間保存します" in statements["deletion"]
     assert "利用目的の範囲を超えた利用" not in statements["deletion"]  # attempts are no ground
-    assert "同様の取扱いの試みが2件ありましたが" in statements["deletion"]
+    # Two refused uses and a refused provision (R-REQ-7, seed 000 §3).
+    assert "同様の取扱いの試みが3件ありましたが" in statements["deletion"]
     assert "「当社サービスの利用規約に違反する行為を防止するため」" in letters["deletion"]
     assert "お問い合わせフォーム、又はお電話" in disclosure  # the request window, in Japanese
     assert disclosure.endswith("株式会社インディゴブルー")

@@ -240,7 +240,19 @@ class RequestMachine(RuleBasedStateMachine):
         allowed = state in ALLOWED[action] and not (
             action == "refuse" and state is S.RECEIVED and ground not in BEFORE_VERIFICATION
         )
-        if allowed:
+        # The customer's invoice is kept by law through any deletion, so pipolicy's records
+        # always show data held and not_retained contradicts them (R-REQ-4, R-REQ-7); no
+        # provision is ever made, so it stands against a provision records request.
+        contradicted = (
+            action == "refuse"
+            and state is S.VERIFIED
+            and ground is pp.RefusalGround.NOT_RETAINED
+            and r.get(rid).kind is not pp.RequestKind.PROVISION_RECORDS
+        )
+        if allowed and contradicted:
+            with pytest.raises(pp.InvalidInput, match="not_retained"):
+                calls[action]()
+        elif allowed:
             new = calls[action]()
             if action == "extend":
                 assert new is state

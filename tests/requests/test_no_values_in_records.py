@@ -253,3 +253,22 @@ def test_r_req_10_no_step_of_any_request_records_a_value(
     for answer in done:
         for value in values:
             assert value not in answer_text(answer)
+
+
+def test_r_req_10_an_unknown_key_in_a_correction_is_counted_not_repeated(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    # A person may type their address where an item name belongs: the key is data.
+    changes: dict[str, object] = {STRANGER: "x", "email": "new@example.jp", "shoe size": 24}
+    with pytest.raises(pp.UnknownItem) as at_submit:
+        engine.requests.submit(K.CORRECTION, subject=person, details={"changes": changes})
+    r = verified(engine, K.CORRECTION, person)
+    with pytest.raises(pp.UnknownItem) as at_fulfil:
+        engine.requests.fulfil(r.id, changes=changes)
+
+    for raised in (at_submit.value, at_fulfil.value):
+        told = f"{raised} {raised!r} {raised.args!r} {raised.name!r}"
+        assert STRANGER not in told and "shoe size" not in told
+        assert "2 item names" in str(raised)
+        assert "declared: address, email" in str(raised)  # what to use instead
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED

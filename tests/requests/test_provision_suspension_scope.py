@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -45,3 +46,52 @@ def test_r_req_7_recipients_are_checked_and_only_for_provision_suspensions() -> 
         engine.requests.submit(
             pp.RequestKind.SUSPENSION_OF_USE, subject=s, details={"recipients": ["partner"]}
         )
+
+
+def _indigo_blue() -> tuple[pp.Engine, pp.Subject]:
+    engine = pp.Engine(pp.example_policy("indigo_blue"), clock=pp.FixedClock(T0))
+    s = engine.register_subject("c-1", category="customer")
+    engine.grant_consent(s, purpose="service", evidence=pp.Evidence("web-form", "v1"))
+    engine.acquire(s, items={"name", "email"}, purposes="service", channel="web")
+    return engine, s
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Tokyo District Court", "only where laws and regulations provide", "35(3), (5)"]),
+        ("ja", ["東京地方裁判所", "法令に基づく場合に限り", "第35条第3項及び第5項"]),
+    ],
+)
+def test_r_req_7_provision_to_a_public_authority_in_japan_cannot_be_suspended(
+    lang: str, words: list[str]
+) -> None:
+    """Seed 000 L13: data goes to a court or regulator only on its order (Art. 27(1)(i));
+    a suspension of provision cannot stop that, so its answer must not promise it."""
+    engine, s = _indigo_blue()
+    with pytest.raises(pp.InvalidInput) as refused:
+        engine.requests.submit(
+            pp.RequestKind.SUSPENSION_OF_PROVISION,
+            subject=s,
+            details={"recipients": ["partner", "tokyo_district_court"]},
+            language=lang,
+        )
+    for word in words:
+        assert word in str(refused.value)
+    assert engine.requests.for_subject(s) == []
+
+
+def test_r_req_7_a_public_authority_abroad_is_left_as_named() -> None:
+    base = shop_policy()
+    abroad = pp.Recipient(
+        "embassy", title="Embassy", kind=pp.RecipientKind.PUBLIC_AUTHORITY, country="US"
+    )
+    engine = pp.Engine(
+        attrs.evolve(base, recipients={**base.recipients, "embassy": abroad}),
+        clock=pp.FixedClock(T0),
+    )
+    s = engine.register_subject("user-1")
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION, subject=s, details={"recipients": ["embassy"]}
+    )
+    assert r.details["recipients"] == ["embassy"]

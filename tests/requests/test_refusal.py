@@ -3,12 +3,15 @@ disclosure may be withheld only on the three grounds of Art. 33(2) or a procedur
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import attrs
 import pytest
 
 import pipolicy as pp
 from pipolicy.requests import allowed_grounds
 
-from .support import passport, verified
+from .support import passport, shop_policy, verified
 
 K = pp.RequestKind
 G = pp.RefusalGround
@@ -23,6 +26,11 @@ MAY_WITHHOLD_DISCLOSURE: set[pp.RefusalGround] = {
     G.BUSINESS_HINDRANCE,
     G.VIOLATION_OF_LAW,
 }
+
+
+def holding_nothing(engine: pp.Engine) -> pp.Subject:
+    """Someone pipolicy's records show nothing held for: not_retained stands for them."""
+    return engine.register_subject("user-nobody")
 
 
 @pytest.mark.parametrize("kind", [K.DISCLOSURE, K.PROVISION_RECORDS])
@@ -50,7 +58,9 @@ def test_r_req_4_refusing_a_disclosure_on_another_ground_is_invalid_input(
 def test_r_req_4_a_refusal_states_the_ground_and_the_explanation(
     engine: pp.Engine, person: pp.Subject, ground: pp.RefusalGround
 ) -> None:
-    r = verified(engine, K.DISCLOSURE, person)
+    r = verified(
+        engine, K.DISCLOSURE, holding_nothing(engine) if ground is G.NOT_RETAINED else person
+    )
     explanation = f"explanation for {ground.value} written by the privacy officer"
 
     answer = engine.requests.refuse(r.id, ground=ground.value, explanation=explanation)
@@ -104,7 +114,8 @@ DELETION_SUBSTANTIVE = [
 def test_r_req_4_an_unverified_applicant_is_not_told_whether_data_is_held(
     engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind, ground: pp.RefusalGround
 ) -> None:
-    r = engine.requests.submit(kind, subject=person, documents=[passport()])
+    subject = holding_nothing(engine) if ground is G.NOT_RETAINED else person
+    r = engine.requests.submit(kind, subject=subject, documents=[passport()])
 
     with pytest.raises(pp.InvalidTransition, match="verify first"):
         engine.requests.refuse(r.id, ground=ground, explanation="we hold nothing of yours")
@@ -155,3 +166,116 @@ def test_r_req_4_the_refusal_letter_prints_in_the_method_asked(
     assert "a court order forbids it" in answer.render("mail").content
     with pytest.raises(pp.InvalidInput):
         answer.render("carrier pigeon")
+
+
+# -- a refusal must not contradict pipolicy's own records (R-REQ-4, R-REQ-7) ------------
+
+
+def audited_refusals(engine: pp.Engine) -> int:
+    return sum(e.kind == "request.refused" for e in engine.audit_events())
+
+
+@pytest.mark.parametrize("kind", [K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.DELETION, K.CORRECTION])
+def test_r_req_4_not_retained_is_refused_while_the_records_show_data_held(
+    engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind
+) -> None:
+    details = {"changes": {"email": "new@example.jp"}} if kind is K.CORRECTION else None
+    r = verified(engine, kind, person, details=details)
+
+    with pytest.raises(pp.InvalidInput, match="not_retained") as refused:
+        engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="we hold nothing")
+
+    assert "email" in str(refused.value)  # the fact that contradicts it, by item name
+    assert "hanako" not in str(refused.value).lower()
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    assert audited_refusals(engine) == 0
+
+
+@pytest.mark.parametrize("kind", [K.DISCLOSURE, K.DELETION, K.SUSPENSION_OF_USE])
+def test_r_req_4_not_retained_stands_for_named_items_the_records_do_not_show(
+    engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind
+) -> None:
+    r = verified(engine, kind, person, details={"items": ["phone", "medical_history"]})
+    answer = engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="none held")
+    assert answer.ground is G.NOT_RETAINED
+
+    named_held = verified(engine, kind, person, details={"items": ["phone", "email"]})
+    with pytest.raises(pp.InvalidInput, match="email"):
+        engine.requests.refuse(named_held.id, ground=G.NOT_RETAINED, explanation="none held")
+
+
+def test_r_req_4_not_retained_for_a_correction_looks_at_the_items_to_change(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = verified(engine, K.CORRECTION, person, details={"changes": {"phone": "03-1234"}})
+    answer = engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="no phone held")
+    assert answer.ground is G.NOT_RETAINED
+
+
+def test_r_req_4_not_retained_for_provision_records_looks_at_the_records(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    # Data is held, but it was never given to anyone: no record to disclose.
+    r = verified(engine, K.PROVISION_RECORDS, person)
+    answer = engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="none given")
+    assert answer.ground is G.NOT_RETAINED
+
+    engine.grant_consent(person, recipient="partner", items={"email"})
+    engine.provide(person, recipient="partner", items={"email"}, purpose="service")
+    provided = verified(engine, K.PROVISION_RECORDS, person)
+    with pytest.raises(pp.InvalidInput, match="record"):
+        engine.requests.refuse(provided.id, ground=G.NOT_RETAINED, explanation="none given")
+
+
+def test_r_req_4_not_retained_stands_when_nothing_is_held_or_all_was_erased(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    nobody = engine.register_subject("user-nobody")
+    r = verified(engine, K.DISCLOSURE, nobody)
+    assert engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="x").ground
+
+    erase = verified(engine, K.DELETION, person, details={"items": ["email"]})
+    engine.requests.fulfil(erase.id)
+    again = verified(engine, K.DELETION, person, details={"items": ["email"]})
+    answer = engine.requests.refuse(again.id, ground=G.NOT_RETAINED, explanation="erased")
+    assert answer.ground is G.NOT_RETAINED
+
+
+def test_r_req_7_legal_retention_is_refused_when_no_duty_holds_for_the_items(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    r = verified(engine, K.DELETION, person, details={"items": ["email", "address"]})
+
+    with pytest.raises(pp.InvalidInput, match="legal_retention") as refused:
+        engine.requests.refuse(r.id, ground=G.LEGAL_RETENTION, explanation="we must keep it")
+
+    assert "address, email" in str(refused.value)
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    assert audited_refusals(engine) == 0
+
+
+@pytest.mark.parametrize("items", [None, ["invoice"], ["email", "invoice"]])
+def test_r_req_7_legal_retention_stands_when_a_duty_holds_for_an_item_in_scope(
+    engine: pp.Engine, person: pp.Subject, items: list[str] | None
+) -> None:
+    details = None if items is None else {"items": items}
+    r = verified(engine, K.DELETION, person, details=details)
+    answer = engine.requests.refuse(r.id, ground=G.LEGAL_RETENTION, explanation="tax law")
+    assert answer.ground is G.LEGAL_RETENTION
+
+
+def test_r_req_7_legal_retention_is_refused_once_the_duty_has_run_out(
+    store: pp.Store, clock: pp.FixedClock
+) -> None:
+    base = shop_policy()
+    invoice = attrs.evolve(base.items["invoice"], legal_retention_period="1 year")
+    engine = pp.Engine(
+        attrs.evolve(base, items={**base.items, "invoice": invoice}), store=store, clock=clock
+    )
+    s = engine.register_subject("user-1")
+    engine.acquire(s, items={"invoice"}, purposes={"service"}, channel="web")
+    clock.advance(timedelta(days=400))
+    r = verified(engine, K.DELETION, s)
+
+    with pytest.raises(pp.InvalidInput, match="legal_retention"):
+        engine.requests.refuse(r.id, ground=G.LEGAL_RETENTION, explanation="tax law")

@@ -59,7 +59,9 @@ def test_r_req_4_each_kind_is_refused_only_on_the_grounds_the_act_gives_it(
     engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind, ground: pp.RefusalGround
 ) -> None:
     details = {"changes": {"email": "new@example.jp"}} if kind is K.CORRECTION else None
-    r = verified(engine, kind, person, details=details)
+    # not_retained stands only for someone pipolicy's records show nothing held for.
+    subject = engine.register_subject("user-nobody") if ground is G.NOT_RETAINED else person
+    r = verified(engine, kind, subject, details=details)
     if ground in EXPECTED[kind]:
         answer = engine.requests.refuse(r.id, ground=ground, explanation="the reason")
         assert (answer.state, answer.ground) == (pp.RequestState.REFUSED, ground)

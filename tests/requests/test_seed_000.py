@@ -265,3 +265,25 @@ def test_r_req_5_customers_may_request_disclosure_revision_and_deletion(
     last_day = T0.replace(hour=0) + timedelta(days=14)
     assert {x.due for x in engine.requests.for_subject(s)} == {last_day + timedelta(days=1)}
     assert engine.requests.overdue() == []
+
+
+@pytest.mark.parametrize("kind", [K.SUSPENSION_OF_USE, K.DELETION])
+def test_r_req_7_provision_without_permission_founds_terminating_usage_and_deletion(
+    indigo_blue: tuple[pp.Engine, MemorySource], store: Store, kind: pp.RequestKind
+) -> None:
+    # L48, L52: usage is terminated when the company "disclosed the user's personal
+    # information to a third party, without permission"; R-REQ-7 grants suspension of
+    # use and deletion on data "provided without consent".
+    engine, _ = indigo_blue
+    s = customer(engine)
+    provided_without_permission_before(store, s)
+    r = verified(engine, kind, s)
+
+    inv = engine.requests.investigate(r.id)
+
+    assert inv.supports
+    assert {f.kind for f in inv.grounds} == {FindingKind.PROVISION_WITHOUT_BASIS}
+    # A refusal "for want of a ground" would contradict the company's own records.
+    with pytest.raises(pp.InvalidInput, match="provision_without_basis"):
+        engine.requests.refuse(r.id, ground="no_ground", explanation="we handle it lawfully")
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED

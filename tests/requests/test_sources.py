@@ -12,7 +12,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.requests import DataSource, MemorySource, SourceFailed
 
-from .support import REF, VALUES, CountingSource, FlakySource, customer, verified
+from .support import APPLYING, REF, VALUES, CountingSource, FlakySource, customer, verified
 
 K = pp.RequestKind
 
@@ -79,6 +79,7 @@ def test_r_req_6_a_retry_calls_only_the_sources_that_have_not_succeeded(
 def test_r_req_7_restrictions_hold_while_a_source_is_failing_and_are_made_once(
     engine: pp.Engine, person: pp.Subject, flaky: FlakySource
 ) -> None:
+    flaky.fails = APPLYING  # it reads, and fails to restrict
     r = verified(engine, K.SUSPENSION_OF_USE, person)
     with pytest.raises(SourceFailed):
         engine.requests.fulfil(r.id)
@@ -97,6 +98,7 @@ def test_r_req_7_restrictions_hold_while_a_source_is_failing_and_are_made_once(
 def test_r_req_7_a_deletion_retried_after_a_failure_erases_what_it_set_out_to(
     engine: pp.Engine, person: pp.Subject, crm: MemorySource, flaky: FlakySource
 ) -> None:
+    flaky.fails = APPLYING  # it reads, and fails to erase
     r = verified(engine, K.DELETION, person)
     with pytest.raises(SourceFailed):
         engine.requests.fulfil(r.id)
@@ -226,10 +228,10 @@ PARTIAL_KINDS = [K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION, K.C
 def stop(engine: pp.Engine, action: str, request_id: str) -> object:
     if action == "refuse":
         return engine.requests.refuse(
-            # A ground open for every kind of request (R-REQ-4).
+            # A ground open for every kind of request (R-REQ-4), whatever is held.
             request_id,
-            ground=pp.RefusalGround.NOT_RETAINED,
-            explanation="nothing is held",
+            ground=pp.RefusalGround.DOCUMENTS_INCOMPLETE,
+            explanation="the copy of the ID is unreadable",
         )
     return engine.requests.withdraw(request_id)
 
@@ -245,6 +247,7 @@ def test_r_req_7_a_partly_carried_out_request_cannot_be_refused_or_withdrawn(
     action: str,
 ) -> None:
     engine.grant_consent(person, recipient="partner", items={"email"})
+    flaky.fails = APPLYING  # it reads, and fails to change the data
     details = {"changes": {"email": "new@example.jp"}} if kind is K.CORRECTION else None
     r = verified(engine, kind, person, details=details)
     with pytest.raises(SourceFailed):
@@ -269,6 +272,7 @@ def test_r_req_4_restrictions_in_force_alone_forbid_refusing_or_withdrawing(
 ) -> None:
     s = customer(engine)
     flaky = FlakySource({REF: {"email": VALUES["email"]}})
+    flaky.fails = APPLYING
     engine.register_source("only", flaky)  # the only source fails: nothing applied yet
     r = verified(engine, K.DELETION, s, details={"items": ["email"]})
     with pytest.raises(SourceFailed):

@@ -21,6 +21,7 @@ from pipolicy.requests.answers import Answer, Retained, Withheld
 from pipolicy.requests.execution import recorded_sources
 from pipolicy.requests.grounds import recorded_grounds
 from pipolicy.requests.investigation import Finding
+from pipolicy.requests.lifecycle import charged_fee
 from pipolicy.requests.sources import SourceOutcome
 from pipolicy.requests.workflow import Workflow
 
@@ -61,7 +62,7 @@ def build(
         answered_at=policy.local(r.history[-1][1]),
         controller=policy.controller,
         ground=r.ground,
-        fee=r.fee,
+        fee=charged_fee(r),  # also for a request stored before refusals dropped the fee
         report=report,
         changes=dict(changes or {}),
         retained=tuple(retained),

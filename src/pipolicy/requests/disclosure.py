@@ -21,6 +21,7 @@ from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
 from pipolicy.rules.common import erased_items
@@ -31,6 +32,8 @@ __all__ = [
     "disclosed_receipts",
     "disclosed_records",
     "disclosure_report",
+    "duty",
+    "erased",
     "holdings",
     "jsonable",
     "provision_entry",
@@ -71,6 +74,40 @@ def holdings(
         for item in sorted(acq.items - gone):
             held.setdefault(item, []).append(acq)
     return held
+
+
+def erased(facts: SubjectFacts, now: datetime) -> frozenset[str]:
+    """Items a deletion in force erased and that were not collected again since (R-REQ-7).
+
+    They are no longer held, whatever a source may still answer: a correction must not
+    bring them back. A deletion names the items it erased; one that names none erased
+    everything acquired up to it. An item acquired afterwards is held anew, as
+    :func:`holdings` and the decision rules treat it.
+    """
+    gone: set[str] = set()
+    for r in facts.restrictions:
+        if r.kind is not RestrictionKind.DELETED or r.since > now:
+            continue
+        before = [a.items for a in facts.acquisitions if a.acquired_at <= r.since]
+        again = [a.items for a in facts.acquisitions if a.acquired_at > r.since]
+        gone |= (r.items or frozenset().union(*before)) - frozenset().union(*again)
+    return frozenset(gone)
+
+
+def duty(
+    policy: Policy, item: str, acquisitions: Iterable[Acquisition], now: datetime, lang: str
+) -> str | None:
+    """Why the law obliges keeping ``item`` now, if a duty still holds for one of the
+    acquisitions that brought it (a duty with a period ends with it, R-REQ-7). An item
+    only a source holds has no acquisition to date it: a duty on the item itself keeps it."""
+    acqs = list(acquisitions)
+    if not acqs:
+        return policy.retention_duty(item, (), lang)
+    for acq in acqs:
+        why = policy.retention_duty(item, acq.purposes, lang, acquired_at=acq.acquired_at, at=now)
+        if why:
+            return why
+    return None
 
 
 def _purpose_title(policy: Policy, name: str, lang: str) -> str:

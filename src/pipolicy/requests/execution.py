@@ -117,6 +117,42 @@ def apply_each(
     return r, outcomes
 
 
+def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, frozenset[str]]:
+    """The items of the policy the registered sources hold for the person, read from each
+    source's ``export``: the data pipolicy has no acquisition record of (a migration from
+    an older system) is the person's too (R-REQ-6, R-REQ-7).
+
+    Only the keys are kept: the values are dropped at once, never stored or logged, and
+    keys the policy does not declare are ignored. Read once per request and kept with it
+    (names only), so a retry after a failing source reaches the same items though some
+    sources have already erased them. A failing export is recorded and raises
+    :class:`SourceFailed` before anything is carried out.
+    """
+    known = r.details.get("held_in_sources")
+    if isinstance(known, list):
+        return r, frozenset(str(x) for x in known)
+    if not wf.sources:
+        return r, frozenset()
+    outcomes: list[SourceOutcome] = []
+    for name, source in wf.sources.items():
+        outcome, _ = call_source(wf, name, "export", functools.partial(source.export, ref))
+        outcomes.append(outcome)
+    if not all(o.ok for o in outcomes):
+        for o in outcomes:
+            if not o.ok:
+                r = record(wf, r, o)
+        raise SourceFailed(r.id, outcomes)
+    items = sorted({item for o in outcomes for item in o.items})
+    new = note(
+        r,
+        wf.port.now(),
+        "sources_read",
+        f"{len(items)} item(s) of the policy held in the sources",
+        details={**r.details, "held_in_sources": items},
+    )
+    return wf.save(new, [("request.sources_read", {"items": items})]), frozenset(items)
+
+
 def restrict(
     wf: Workflow,
     r: Request,

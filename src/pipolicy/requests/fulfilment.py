@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 
 import attrs
 
@@ -21,19 +20,26 @@ from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.disclosure import (
     disclosed_receipts,
     disclosed_records,
     disclosure_report,
+    duty,
+    erased,
     holdings,
     provision_records_report,
     purposes_report,
     representatives_missing,
 )
-from pipolicy.requests.execution import apply_each, call_source, record, restrict
+from pipolicy.requests.execution import (
+    apply_each,
+    call_source,
+    items_in_sources,
+    record,
+    restrict,
+)
 from pipolicy.requests.grounds import findings as relevant_findings
 from pipolicy.requests.intake import check_changes
 from pipolicy.requests.lifecycle import advance, check
@@ -283,12 +289,19 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             "no data source is registered: pipolicy corrects data through the "
             "application's sources; call engine.register_source(name, source) first"
         )
+    gone = erased(ctx.facts, ctx.now)
     if not holdings(ctx.facts, ctx.now):
-        return not_retained(wf, r, "nothing_to_correct")
-    wanted = dict(changes)
+        # pipolicy recorded nothing held: the sources may still hold data it never heard of.
+        r, in_sources = items_in_sources(wf, r, ctx.ref)
+        if not in_sources - gone:
+            return not_retained(wf, r, "nothing_to_correct")
+    # What a deletion in force erased is not held: the sources would "add" it back.
+    wanted = {item: value for item, value in changes.items() if item not in gone}
+    if not wanted:
+        return not_retained(wf, r, "none_corrected")
     r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
     applied: dict[str, str] = {}
-    for item in sorted(wanted):
+    for item in sorted(changes):
         actions = [o.items[item] for o in outcomes if item in o.items]
         applied[item] = next((a for a in actions if a != "not_held"), "not_held")
     not_held = {i for i, a in applied.items() if a == "not_held"}
@@ -318,15 +331,34 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     return build(wf, done, changes=applied, sources=outcomes)
 
 
-def held_scope(
-    ctx: Context, *, excluding: str | None = None
-) -> tuple[dict[str, list[Acquisition]], frozenset[str], frozenset[str]]:
-    """What is held (item -> acquisitions), the items the request names, and the
-    items it reaches: the named ones held, or everything held if none are named."""
-    held = holdings(ctx.facts, ctx.now, excluding=excluding)
-    named = scope(ctx.request)
-    reached = (named & held.keys()) if named else frozenset(held)
-    return held, named, frozenset(reached)
+@attrs.frozen
+class Held:
+    """What a deletion or suspension finds held for the person, and what it reaches."""
+
+    recorded: Mapping[str, list[Acquisition]]
+    """Items pipolicy's records hold, with the acquisitions that brought them."""
+    items: frozenset[str]
+    """Those items and the items of the policy the sources hold."""
+    named: frozenset[str]
+    """The items the request names; none names every item."""
+
+    @property
+    def reached(self) -> frozenset[str]:
+        """The named items held, or everything held if none are named."""
+        return self.named & self.items if self.named else self.items
+
+    @property
+    def not_held(self) -> frozenset[str]:
+        return self.named - self.items
+
+
+def held_scope(wf: Workflow, ctx: Context, *, excluding: str | None = None) -> tuple[Request, Held]:
+    """What is held for the request: pipolicy's records (less what deletions erased,
+    but for ``excluding``'s own) and what the sources hold. The request comes back
+    with the sources' items kept (:func:`items_in_sources`)."""
+    r, in_sources = items_in_sources(wf, ctx.request, ctx.ref)
+    recorded = holdings(ctx.facts, ctx.now, excluding=excluding)
+    return r, Held(recorded, frozenset(recorded) | in_sources, scope(r))
 
 
 def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
@@ -334,28 +366,16 @@ def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     return not_retained(wf, r, "no_data", named=bool(named))
 
 
-def _duty(
-    policy: Policy, item: str, acquisitions: Iterable[Acquisition], now: datetime, lang: str
-) -> str | None:
-    """Why the law obliges keeping ``item`` now, if a duty still holds for one of the
-    acquisitions that brought it (a duty with a period ends with it, R-REQ-7)."""
-    for acq in acquisitions:
-        why = policy.retention_duty(item, acq.purposes, lang, acquired_at=acq.acquired_at, at=now)
-        if why:
-            return why
-    return None
-
-
 def delete(wf: Workflow, ctx: Context) -> Answer:
     """A deletion (Art. 35(1)): a restriction in force, then every source's ``erase``;
     items under a legal retention duty are kept, their use suspended."""
-    r = ctx.request
-    held_by, named, reached = held_scope(ctx, excluding=r.id)
-    if not reached:
-        return nothing_held(wf, r, named)
-    held = frozenset(held_by)
+    r, held = held_scope(wf, ctx, excluding=ctx.request.id)
+    if not held.reached:
+        return nothing_held(wf, r, held.named)
+    reached = held.reached
     duties = {
-        i: _duty(wf.policy, i, held_by.get(i, ()), ctx.now, r.language) for i in sorted(reached)
+        i: duty(wf.policy, i, held.recorded.get(i, ()), ctx.now, r.language)
+        for i in sorted(reached)
     }
     retained = {i: why for i, why in duties.items() if why}
     erasable = reached - set(retained)
@@ -370,7 +390,7 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
     if erasable:
         r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))
     kept = [Retained(i, why) for i, why in sorted(retained.items())]
-    not_held = named - held
+    not_held = held.not_held
     words = wf.words(r)
     body = []
     if erasable:
@@ -408,10 +428,10 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
         if r.kind is K.SUSPENSION_OF_USE
         else RestrictionKind.SUSPEND_PROVISION
     )
-    held_by, named, reached = held_scope(ctx)
-    if not reached:
-        return nothing_held(wf, r, named)
-    held = frozenset(held_by)
+    r, held = held_scope(wf, ctx)
+    if not held.reached:
+        return nothing_held(wf, r, held.named)
+    named, reached = held.named, held.reached
     purposes = scope(r, "purposes")
     findings, summary = relevant_findings(wf, ctx)
     recipients = scope(r, "recipients")
@@ -431,7 +451,7 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
             purposes=named_in(policy.purposes, purposes, lang),
         )
     ]
-    not_held = named - held
+    not_held = held.not_held
     state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
     statement = fulfilment_statement(words, policy, r, body, not_held=not_held, findings=summary)
     done = complete(

@@ -25,12 +25,14 @@ from pipolicy.domain.requests import (
     RequestState,
 )
 from pipolicy.domain.subjects import Ref, Subject
-from pipolicy.errors import InvalidInput
+from pipolicy.errors import InvalidInput, PipolicyError, UnknownItem
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.verification import verify_documents
+from pipolicy.requests.wording import Wording, wording
+from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Workflow
 from pipolicy.rules.provision import abroad
 from pipolicy.storage.repositories import UnitOfWork
@@ -55,6 +57,7 @@ RESERVED = frozenset(
         "outcome",
         "withheld",
         "grounds",
+        "held_in_sources",
     }
 )
 """Details keys the workflow keeps its own records under."""
@@ -92,6 +95,23 @@ def check_documents(documents: Iterable[Document]) -> tuple[Document, ...]:
     return docs
 
 
+class UnknownChange(UnknownItem):
+    """A correction names items the policy does not declare. They are counted, never
+    repeated: a key of ``changes`` may itself be personal data (an e-mail address typed
+    where an item name belongs), and messages end up in logs."""
+
+    def __init__(self, count: int, known: Iterable[str]) -> None:
+        declared = ", ".join(sorted(known))
+        noun = "an item name" if count == 1 else f"{count} item names"
+        PipolicyError.__init__(
+            self,
+            f"changes use {noun} the policy does not declare (not repeated here: a key "
+            "may itself be personal data); declare items under [items] in the policy or "
+            f"use declared ones; declared: {declared}",
+        )
+        self.name = ""
+
+
 def check_changes(policy: Policy, changes: object) -> dict[str, object]:
     """A correction's values, checked against the policy's items and copied JSON-ready."""
     if not isinstance(changes, Mapping) or not changes:
@@ -100,16 +120,19 @@ def check_changes(policy: Policy, changes: object) -> dict[str, object]:
             "(None deletes the contents)"
         )
     item_names = names(list(changes), "changes")
-    policy.check_items(item_names)
+    unknown = item_names - policy.items.keys()
+    if unknown:
+        raise UnknownChange(len(unknown), policy.items)
     copied = json_copy({str(k): v for k, v in changes.items()}, "correction values")
     assert isinstance(copied, dict)
     return copied
 
 
 def check_details(
-    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None
+    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None, words: Wording
 ) -> dict[str, object]:
-    """The request's ``details``, checked for ``kind`` against the policy and copied."""
+    """The request's ``details``, checked for ``kind`` against the policy and copied;
+    ``words`` words, in the request's language, what the applicant is told."""
     if details is None:
         return {}
     if not isinstance(details, Mapping):
@@ -161,6 +184,16 @@ def check_details(
                         "not provision to a third party (APPI Art. 27(5)(i)), which is what "
                         "a suspension of provision stops (Art. 35(3)); name third parties only"
                     )
+                if named.kind is RecipientKind.PUBLIC_AUTHORITY and named.country in ("", "JP"):
+                    # It receives data only where the law provides (Art. 27(1)(i), (iv)), so
+                    # the restriction would not stop it: the answer must not promise it.
+                    # Abroad, it is left as named.
+                    raise InvalidInput(
+                        words(
+                            "public_authority_not_stopped",
+                            recipient=named_in(policy.recipients, [name], words.lang)[0],
+                        )
+                    )
             out[key] = sorted(recipients)
         elif key == "changes":
             if kind is not K.CORRECTION:
@@ -194,7 +227,8 @@ def submit(
     docs = check_documents(documents)
     if not isinstance(method, str) or method not in METHODS:
         raise InvalidInput(f"unknown method: use one of {sorted(METHODS)}")
-    clean = check_details(wf.policy, k, details)
+    words = wording(lang, wf.port.templates, controller=wf.policy.controller)
+    clean = check_details(wf.policy, k, details, words)
     port = wf.port
 
     def op(uow: UnitOfWork) -> Request:

@@ -86,6 +86,7 @@ _USE = frozenset(
         FindingKind.USE_BEYOND_PURPOSE,
         FindingKind.USE_WITHOUT_CONSENT,
         FindingKind.IMPROPER_ACQUISITION,
+        FindingKind.PROVISION_WITHOUT_BASIS,
         FindingKind.NO_LONGER_NEEDED,
     }
 )
@@ -99,7 +100,13 @@ SUPPORTS: Mapping[RequestKind, frozenset[FindingKind]] = {
 }
 """Which findings bear on which request (Art. 35(1), (3), (5)). A use without a consent
 the purpose needs is counted against use: the person was told the data would not be used
-so without their permission (R-USE-7 is the business's own, stricter, promise)."""
+so without their permission (R-USE-7 is the business's own, stricter, promise).
+
+A provision without basis founds a deletion or a suspension of use too, beyond what
+Art. 35(1) asks (it cites Arts. 18-20, not Art. 27): R-REQ-7 grants both when the data
+was "provided without consent", and seed 000 §3 promises to terminate usage when the
+company "disclosed the user's personal information to a third party, without
+permission". The business's own promise binds it."""
 
 
 @attrs.frozen

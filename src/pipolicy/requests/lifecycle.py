@@ -20,7 +20,7 @@ import attrs
 from pipolicy.domain.requests import Request, RequestState
 from pipolicy.errors import InvalidTransition
 
-__all__ = ["TRANSITIONS", "advance", "check", "note", "require_open"]
+__all__ = ["ANSWERED", "TRANSITIONS", "advance", "charged_fee", "check", "note", "require_open"]
 
 S = RequestState
 
@@ -32,6 +32,9 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
     S.REFUSED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }
+
+ANSWERED = frozenset({S.FULFILLED, S.PARTIALLY_FULFILLED})
+"""States in which the request was answered as asked, in full or in part."""
 
 _HINT = {
     S.RECEIVED: "verify it first",
@@ -57,6 +60,14 @@ def check(request: Request, to: RequestState) -> None:
         )
 
 
+def charged_fee(request: Request) -> int:
+    """The fee the person owes for ``request``: the one published for its kind (kept from
+    receipt) once it is answered, in full or in part, and none while it is open or when it
+    is refused or withdrawn. Art. 38(1) allows a fee for notifying purposes or disclosing,
+    and nothing is notified or disclosed then (R-REQ-9)."""
+    return request.fee if request.state in ANSWERED or not request.state.final else 0
+
+
 def advance(
     request: Request,
     to: RequestState,
@@ -70,13 +81,15 @@ def advance(
     Raises :class:`InvalidTransition` when the table forbids the move.
     """
     check(request, to)
-    return attrs.evolve(
+    moved = attrs.evolve(
         request,
         state=to,
         history=(*request.history, (event, at, note_text)),
         version=request.version + 1,
         **changes,  # type: ignore[arg-type]
     )
+    # The stored fee says what is owed, as the answer does.
+    return attrs.evolve(moved, fee=charged_fee(moved))
 
 
 def note(request: Request, at: datetime, event: str, note_text: str, **changes: object) -> Request:

@@ -24,11 +24,12 @@ from pipolicy.domain.requests import (
 )
 from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.requests.answering import answered_details
+from pipolicy.requests.disclosure import disclosed_receipts, disclosed_records, duty, holdings
 from pipolicy.requests.execution import applied
 from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.statements import refusal_statement, withdrawal_statement
-from pipolicy.requests.workflow import Workflow
+from pipolicy.requests.workflow import Context, Workflow, scope
 from pipolicy.storage.repositories import UnitOfWork
 
 G = RefusalGround
@@ -113,9 +114,13 @@ def refuse(
                 f"may be refused only on {procedural}; {g.value} would tell an "
                 "applicant not yet identified whether data is held"
             )
+        require_untouched(r, "refused")
         if g is G.NO_GROUND_UNDER_ART_35:
             _require_no_ground(wf, uow, r)
-        require_untouched(r, "refused")
+        elif g is G.NOT_RETAINED:
+            _require_nothing_held(wf.read(uow, r))
+        elif g is G.LEGAL_RETENTION:
+            _require_a_duty(wf, wf.read(uow, r))
         new = refused(wf, r, g, why, port.now())
         uow.requests.update(new)
         wf.audit(uow, "request.refused", new, ground=g.value, by="business")
@@ -143,6 +148,58 @@ def _require_no_ground(wf: Workflow, uow: UnitOfWork, r: Request) -> None:
         f"request {r.id} cannot be refused on {G.NO_GROUND_UNDER_ART_35.value}: a ground "
         f"of APPI Art. 35 stands for it ({'; '.join(found)}); fulfil it, or refuse it on "
         "alternative_measure"
+    )
+
+
+def _about(r: Request) -> frozenset[str]:
+    """The items ``r`` is about: those it names (a correction: the items it changes);
+    none named means every item."""
+    changes = r.details.get("changes")
+    if isinstance(changes, Mapping):
+        return frozenset(str(k) for k in changes)
+    return scope(r)
+
+
+def _require_nothing_held(ctx: Context) -> None:
+    """Raise :class:`InvalidInput` if pipolicy's records show held what ``ctx.request``
+    is about: for a provision records request, a record of provision or receipt it would
+    disclose; otherwise an item held. Saying "we hold none" would contradict them."""
+    r = ctx.request
+    named = _about(r)
+    if r.kind is RequestKind.PROVISION_RECORDS:
+        count = len(disclosed_records(ctx.provisions, named)) + len(
+            disclosed_receipts(ctx.facts.acquisitions, named)
+        )
+        if count:
+            raise InvalidInput(
+                f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: pipolicy's "
+                f"records hold {count} record(s) of provision or receipt it covers; fulfil it"
+            )
+        return
+    held = set(holdings(ctx.facts, ctx.now))
+    shown = held & named if named else held
+    if shown:
+        raise InvalidInput(
+            f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: pipolicy's records "
+            f"show items held for the person{' among those it names' if named else ''}: "
+            f"{', '.join(sorted(shown))}; fulfil it, or refuse it on another ground"
+        )
+
+
+def _require_a_duty(wf: Workflow, ctx: Context) -> None:
+    """Raise :class:`InvalidInput` unless a legal retention duty the policy declares
+    holds now for an item ``ctx.request`` reaches: the named items, or every item
+    pipolicy's records show held (R-REQ-7)."""
+    r = ctx.request
+    held = holdings(ctx.facts, ctx.now)
+    items = _about(r) or frozenset(held)
+    if any(duty(wf.policy, i, held.get(i, ()), ctx.now, r.language) for i in items):
+        return
+    raise InvalidInput(
+        f"request {r.id} cannot be refused on {G.LEGAL_RETENTION.value}: no retention duty "
+        f"the policy declares holds now for the items it reaches "
+        f"({', '.join(sorted(items)) or 'none held'}); fulfil it: items under a duty are "
+        "kept and reported as legal_retention"
     )
 
 

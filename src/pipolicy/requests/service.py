@@ -213,7 +213,10 @@ class RequestService:
 
         Raises :class:`InvalidInput`, recording nothing, for a ground the request's kind
         does not allow (:func:`allowed_grounds`: e.g. a correction is refused only because
-        the contents are accurate, never on business hindrance), and
+        the contents are accurate, never on business hindrance) or that pipolicy's records
+        contradict (``no_ground`` while a ground of Art. 35 stands, ``not_retained`` while
+        they show an item it is about held, ``legal_retention`` while no duty holds for
+        an item it reaches), and
         :class:`InvalidTransition` for an answered request, for a substantive ground
         before verification (only ``identity_unconfirmed``, ``agency_unconfirmed`` and
         ``documents_incomplete`` are open then: any other answer would tell an
@@ -328,8 +331,10 @@ class RequestService:
         with ``changes`` (here or given at submit); deletion puts a restriction in force
         and calls ``erase`` (items under a legal retention duty are kept, their use
         suspended, and the answer says so); suspensions put a restriction in force and
-        call ``restrict``. When nothing is held the request is refused as
-        ``not_retained``.
+        call ``restrict``. Deletion and suspensions reach what the sources hold too,
+        learnt from the item names of their ``export`` (a correction reads them when
+        pipolicy's records show nothing held). When nothing is held the request is
+        refused as ``not_retained``.
 
         Raises :class:`InvalidTransition` unless the request is ``verified``, and
         :class:`SourceFailed` when a data source fails: the request then stays

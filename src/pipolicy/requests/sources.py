@@ -75,7 +75,9 @@ class DataSource(Protocol):
     """
 
     def export(self, subject_ref: str) -> Mapping[str, object]:
-        """Every item held for the person: item name -> value (for disclosure only)."""
+        """Every item held for the person: item name -> value. A disclosure answers with
+        the values; a deletion, a suspension or a correction reads the keys only, to learn
+        what is held."""
         ...
 
     def correct(self, subject_ref: str, changes: Mapping[str, object]) -> Mapping[str, str]:
