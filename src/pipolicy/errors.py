@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
+from typing_extensions import Self
 
 if TYPE_CHECKING:
     from pipolicy.domain.decisions import Decision
@@ -96,6 +97,22 @@ class UnknownName(PipolicyError, KeyError):
             f"unknown {self.kind} {name!r}: declare it under [{self.section}] in the policy "
             f"or use a declared one{hint}"
         )
+
+    @classmethod
+    def not_repeated(cls, count: int, known: Iterable[str] = ()) -> Self:
+        """The error for ``count`` undeclared names, counted and never repeated: where a
+        name comes from the person (the keys of a correction's changes) it may be personal
+        data itself, say an e-mail address typed where an item name belongs, and error
+        messages end up in logs. ``name`` is then empty."""
+        error = cls("", known)
+        noun = f"an undeclared {cls.kind}" if count == 1 else f"{count} undeclared {cls.kind}s"
+        declared = ", ".join(sorted(known))
+        error.args = (
+            f"{noun} (not repeated here: a name may itself be personal data); declare it "
+            f"under [{cls.section}] in the policy or use a declared one"
+            + (f"; declared: {declared}" if declared else ""),
+        )
+        return error
 
 
 class UnknownPurpose(UnknownName):

@@ -269,6 +269,6 @@ def test_r_req_10_an_unknown_key_in_a_correction_is_counted_not_repeated(
     for raised in (at_submit.value, at_fulfil.value):
         told = f"{raised} {raised!r} {raised.args!r} {raised.name!r}"
         assert STRANGER not in told and "shoe size" not in told
-        assert "2 item names" in str(raised)
+        assert "2 undeclared items" in str(raised)  # counted
         assert "declared: address, email" in str(raised)  # what to use instead
     assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED

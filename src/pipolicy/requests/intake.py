@@ -25,7 +25,7 @@ from pipolicy.domain.requests import (
     RequestState,
 )
 from pipolicy.domain.subjects import Ref, Subject
-from pipolicy.errors import InvalidInput, PipolicyError, UnknownItem
+from pipolicy.errors import InvalidInput, UnknownItem
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
@@ -95,23 +95,6 @@ def check_documents(documents: Iterable[Document]) -> tuple[Document, ...]:
     return docs
 
 
-class UnknownChange(UnknownItem):
-    """A correction names items the policy does not declare. They are counted, never
-    repeated: a key of ``changes`` may itself be personal data (an e-mail address typed
-    where an item name belongs), and messages end up in logs."""
-
-    def __init__(self, count: int, known: Iterable[str]) -> None:
-        declared = ", ".join(sorted(known))
-        noun = "an item name" if count == 1 else f"{count} item names"
-        PipolicyError.__init__(
-            self,
-            f"changes use {noun} the policy does not declare (not repeated here: a key "
-            "may itself be personal data); declare items under [items] in the policy or "
-            f"use declared ones; declared: {declared}",
-        )
-        self.name = ""
-
-
 def check_changes(policy: Policy, changes: object) -> dict[str, object]:
     """A correction's values, checked against the policy's items and copied JSON-ready."""
     if not isinstance(changes, Mapping) or not changes:
@@ -122,7 +105,7 @@ def check_changes(policy: Policy, changes: object) -> dict[str, object]:
     item_names = names(list(changes), "changes")
     unknown = item_names - policy.items.keys()
     if unknown:
-        raise UnknownChange(len(unknown), policy.items)
+        raise UnknownItem.not_repeated(len(unknown), policy.items)
     copied = json_copy({str(k): v for k, v in changes.items()}, "correction values")
     assert isinstance(copied, dict)
     return copied
