@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
 
-__all__ = ["Restriction", "RestrictionKind"]
+__all__ = ["Restriction", "RestrictionKind", "lifted_requests"]
 
 
 class RestrictionKind(str, enum.Enum):
     """What a granted request stops: use, provision, or everything, the data deleted
-    (Art. 35, R-REQ-7)."""
+    (Art. 35, R-REQ-7); or, a record of its own, that the person asked to resume what a
+    suspension request stopped (``lifted``)."""
 
     SUSPEND_USE = "suspend_use"
     SUSPEND_PROVISION = "suspend_provision"
     DELETED = "deleted"
+    LIFTED = "lifted"
+    """From ``since`` on, the suspensions request ``request_id`` put in force no longer
+    stand: the person asked to resume. Restrictions are only ever added, never changed,
+    so the history shows both the suspension and its end."""
 
     def __str__(self) -> str:
         return self.value
@@ -49,6 +55,8 @@ class Restriction:
         not entrustment. A purpose-scoped restriction also covers an action that names
         no purpose: it cannot be shown to fall outside, so it fails closed.
         """
+        if self.kind is RestrictionKind.LIFTED:
+            return False  # it stops nothing: it ends what stopped
         if self.kind is RestrictionKind.SUSPEND_PROVISION and action != "provision":
             return False
         if self.recipients and (action != "provision" or recipient not in self.recipients):
@@ -56,3 +64,12 @@ class Restriction:
         if self.purposes and purpose is not None and purpose not in self.purposes:
             return False
         return not self.items or bool(self.items & items)
+
+
+def lifted_requests(restrictions: Iterable[Restriction], now: datetime) -> frozenset[str]:
+    """The requests whose suspensions were lifted by ``now`` (:attr:`RestrictionKind.LIFTED`)."""
+    return frozenset(
+        r.request_id
+        for r in restrictions
+        if r.kind is RestrictionKind.LIFTED and r.request_id is not None and r.since <= now
+    )

@@ -25,7 +25,8 @@ is done by the module that holds its concern:
   record_ground);
 - :mod:`.execution`: data source calls and restrictions, each recorded at once;
 - :mod:`.fulfilment`: carrying out each kind of request (fulfil);
-- :mod:`.answering`: the :class:`Answer` built from an answered request (answer).
+- :mod:`.answering`: the :class:`Answer` built from an answered request (answer);
+- :mod:`.resumption`: ending a suspension the person asks to resume (resume).
 """
 
 from __future__ import annotations
@@ -45,9 +46,18 @@ from pipolicy.domain.requests import (
     Request,
     RequestKind,
 )
+from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput, InvalidTransition, SubjectNotFound
-from pipolicy.requests import answering, fulfilment, grounds, intake, refusal, withholding
+from pipolicy.requests import (
+    answering,
+    fulfilment,
+    grounds,
+    intake,
+    refusal,
+    resumption,
+    withholding,
+)
 from pipolicy.requests.answers import Answer
 from pipolicy.requests.intake import fee_for
 from pipolicy.requests.investigation import Investigation
@@ -235,6 +245,20 @@ class RequestService:
         come back, so the business finishes it with :meth:`fulfil`.
         """
         return refusal.withdraw(self._wf, request_id)
+
+    def resume(self, request_id: str, *, reason: str) -> Restriction:
+        """The person asked for what a suspension request stopped to start again (they
+        signed up again, agreed to the recipient again): lift what that request put in
+        force, from now on (R-REQ-7). ``reason`` says what they asked and how; it is kept
+        in the audit log (``request.resumed``). Returns the :class:`Restriction` of kind
+        ``lifted`` that records it. The answered request is not changed, and the data
+        sources are not called: the application lifts its own flags.
+
+        Raises :class:`InvalidTransition` for a request that is not an answered
+        suspension (a deletion is never lifted), or already lifted, and
+        :class:`RequestNotFound` for an unknown id.
+        """
+        return resumption.resume(self._wf, request_id, reason)
 
     def withhold(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts
-from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.restrictions import Restriction, RestrictionKind, lifted_requests
 from pipolicy.policy.model import Policy, Purpose
 from pipolicy.rules import reasons as R
 
@@ -235,7 +235,7 @@ def recipient_consent(
 
 
 def blocking_restriction(
-    restrictions: Iterable[Restriction],
+    restrictions: Collection[Restriction],
     action: str,
     purpose: str | None,
     items: frozenset[str],
@@ -248,14 +248,23 @@ def blocking_restriction(
     """The first restriction that denies this action, if any (R-REQ-7).
 
     A suspension yields to a valid legal exemption (a court order still reaches data whose
-    use the person had suspended); a deletion yields to nothing, as the data is gone,
-    except for items acquired again after it (a person may come back).
+    use the person had suspended), and ends once the person asked to resume (a lifted
+    request); a deletion yields to nothing, as the data is gone, except for items
+    acquired again after it (a person may come back).
     """
+    lifted: frozenset[str] | None = None
     for r in restrictions:
+        if r.kind is RestrictionKind.LIFTED:
+            continue
         if exempt and r.kind is not RestrictionKind.DELETED:
             continue
         if not (r.since <= now and r.applies(action, purpose, items, recipient)):
             continue
+        if r.kind is not RestrictionKind.DELETED and r.request_id is not None:
+            if lifted is None:  # read once, and only when a suspension applies
+                lifted = lifted_requests(restrictions, now)
+            if r.request_id in lifted:
+                continue
         if r.kind is RestrictionKind.DELETED:
             affected = items & r.items if r.items else items
             fresh: set[str] = set()

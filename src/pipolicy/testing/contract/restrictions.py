@@ -76,3 +76,23 @@ class RestrictionRepositoryContract(StoreFixtures):
         ):
             assert facts is not None
             assert_equivalent(list(facts.restrictions), [to_partner, of_email])
+
+    def test_r_req_7_a_lift_is_in_the_facts_a_decision_reads(self, store: Store) -> None:
+        """A person who asked to resume has a ``lifted`` restriction naming the request;
+        a decision that does not see it keeps the suspension in force for good."""
+        suspended = attrs.evolve(_restriction("x-1"), request_id="r-1")
+        lifted = attrs.evolve(
+            _restriction("x-2"),
+            kind=RestrictionKind.LIFTED,
+            request_id="r-1",
+            items=frozenset(),
+            purposes=frozenset(),
+            since=datetime(2026, 5, 1, 9, 0, tzinfo=NPT),
+        )
+        _store_all(store, _subject(), suspended, lifted)
+        for facts in (
+            _read(store, lambda uow: uow.facts("s-1", ended_consents=False)),
+            _read(store, lambda uow: uow.facts("s-1")),
+        ):
+            assert facts is not None
+            assert_equivalent(list(facts.restrictions), [suspended, lifted])
