@@ -1,4 +1,5 @@
-"""A disclosure request filed by a voluntary agent, from intake to the written answer.
+"""A disclosure request filed by a voluntary agent, from intake to the written answer;
+then a suspension of use the member asks for, and lifts again a month later.
 
 Run: python examples/request_workflow.py
 """
@@ -49,6 +50,16 @@ def main() -> None:
     answer = engine.requests.fulfil(r.id)
     print(answer.state, "- fee:", answer.fee, "yen")
     print(answer.to_markdown()[:400])
+
+    # The member asks to stop the use of their data (Art. 35), then to resume it.
+    stop = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_USE, subject=member, documents=documents[:1]
+    )
+    engine.requests.verify(stop.id)
+    engine.requests.fulfil(stop.id)
+    print("use while suspended:", engine.check_use(member, purpose=purpose, items=items).allowed)
+    engine.requests.resume(stop.id, reason="the member asked by letter to be served again")
+    print("use once resumed:", engine.check_use(member, purpose=purpose, items=items).allowed)
 
 
 if __name__ == "__main__":
