@@ -120,3 +120,40 @@ def test_r_con_1_a_retried_grant_with_the_same_evidence_records_nothing() -> Non
     again = engine.grant_consent(s, purpose="newsletter", evidence=how)
     clicked = engine.grant_consent(s, purpose="newsletter", evidence=pp.Evidence("app", "v4"))
     assert again == first == clicked and len(engine.consents(s)) == 1
+
+
+def test_r_con_2_settle_refusals_withdraws_what_an_older_refusal_took_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store written before refuse_consent withdrew consents itself: the refusal is
+    there, the consent still given. settle_refusals ends it at the refusal's moment."""
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(make_policy(), store=store, clock=clock)
+    s = _held(engine)
+    purpose_yes = engine.grant_consent(s, purpose="newsletter")
+    partner_yes = engine.grant_consent(s, recipient="partner", items={"name"})
+    untouched = engine.grant_consent(s, recipient="partner", items={"email"})
+    clock.advance(timedelta(days=1))
+    with monkeypatch.context() as old_code:  # refuse as the code before this fix did
+        old_code.setattr("pipolicy.engine._refusal_touches", lambda *_: False)
+        no = engine.refuse_consent(s, purpose="newsletter")
+        engine.refuse_consent(s, recipient="partner", items={"name"})
+    clock.advance(timedelta(days=1))
+    assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed  # the harm
+
+    assert engine.settle_refusals() == 2
+    assert engine.settle_refusals() == 0  # once is enough
+
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    assert not engine.check_provision(
+        s, recipient="partner", items={"name"}, purpose="service"
+    ).allowed
+    assert engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+    ended = {c.id: c for c in engine.consents(s)}
+    assert ended[purpose_yes.id].status is pp.ConsentStatus.WITHDRAWN
+    assert ended[purpose_yes.id].ended_at == no.given_at
+    assert ended[partner_yes.id].status is pp.ConsentStatus.WITHDRAWN
+    assert ended[untouched.id].status is pp.ConsentStatus.GIVEN
+    settled = [e for e in engine.audit_events() if e.payload.get("settled")]
+    assert {e.payload["consent_id"] for e in settled} == {purpose_yes.id, partner_yes.id}
+    assert engine.verify_audit().ok

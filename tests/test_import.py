@@ -94,6 +94,24 @@ def test_r_con_1_importing_again_records_nothing_twice(engine: pp.Engine) -> Non
     assert len(engine.consents(subject)) == 3
 
 
+def test_r_xb_1_an_import_with_the_foreign_information_replaces_a_consent_without(
+    engine: pp.Engine,
+) -> None:
+    """As grant_consent does: the informed consent (Art. 28) is recorded, not counted as
+    already in force; the same row again is."""
+    engine.import_consents([pp.ConsentImport("u", recipient="partner", items={"email"})])
+    shown = pp.Evidence("form-v2", foreign_info="notice-foreign-us-v2")
+    row = pp.ConsentImport("u", recipient="partner", items={"email"}, evidence=shown)
+    report = engine.import_consents([row])
+    assert (report.recorded, report.already_in_force) == (1, 0)
+    again = engine.import_consents([row])
+    assert (again.recorded, again.already_in_force) == (0, 1)
+    subject = engine.find_subject("u")
+    assert subject is not None
+    given = [c for c in engine.consents(subject) if c.status is pp.ConsentStatus.GIVEN]
+    assert [c.evidence for c in given] == [shown]
+
+
 def test_r_con_1_a_longer_import_renews_and_ends_the_shorter_consent(engine: pp.Engine) -> None:
     soon, later = NOW + timedelta(days=30), NOW + timedelta(days=365)
     engine.import_consents([pp.ConsentImport("u", purpose="newsletter", expires=soon)])

@@ -19,6 +19,7 @@ integrity issue changed what ``_audit`` does (entries, no tail read), not where 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -916,6 +917,59 @@ class Engine:
             return consent
 
         return self._run(op)
+
+    def settle_refusals(self) -> int:
+        """Withdraw every consent a later refusal took back, in a store written before
+        :meth:`refuse_consent` did so itself (R-CON-2); return how many. Run it once
+        after upgrading: until then such a consent still allows use and provision.
+
+        Each person is settled in a unit of work of their own, under their lock: the
+        consent ends at the moment of the refusal, and its ``consent.withdrawn`` event
+        names the refusal (``by_refusal``) and says it was settled. Running it again
+        withdraws nothing more.
+        """
+        settled = 0
+        after: str | None = None
+        while True:
+            start = after
+            ids = self._run(lambda uow: uow.subjects.page_after(start, _PAGE), write=False)
+            if not ids:
+                return settled
+            for sid in ids:
+                settled += self._run(functools.partial(self._settle_refusals, sid))
+            after = ids[-1]
+
+    def _settle_refusals(self, subject_id: str, uow: UnitOfWork) -> int:
+        facts = self._facts(uow, subject_id, history=True)
+        refusals = [c for c in facts.consents if c.status is ConsentStatus.REFUSED]
+        if not refusals:
+            return 0
+        now = self.now()
+        count = 0
+        for given in facts.consents:
+            if not given.is_active(now):
+                continue
+            later = [
+                r
+                for r in refusals
+                if r.given_at > given.given_at and _refusal_touches(r.scope, given.scope)
+            ]
+            if not later:
+                continue
+            refusal = min(later, key=lambda r: (r.given_at, r.id))
+            ended = given.transition(ConsentStatus.WITHDRAWN, refusal.given_at)
+            uow.consents.update(ended)
+            payload = {
+                **self._consent_payload(ended),
+                "ended_by": refusal.evidence.given_by,
+                "method": refusal.evidence.method,
+                "evidence_ref": refusal.evidence.ref,
+                "by_refusal": refusal.id,
+                "settled": True,
+            }
+            self._audit(uow, "consent.withdrawn", facts.subject.id, payload, now)
+            count += 1
+        return count
 
     def _scope(
         self, purpose: str | None, recipient: str | None, items: Iterable[str]

@@ -158,7 +158,7 @@ def _record(
     already = 0
     for row, scope in batch:
         sid = people[row.ref].id
-        in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now)
+        in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
         for consent in ended:
             if consent.id in unwritten:  # made by an earlier row: written ended, below
                 new[unwritten[consent.id]] = consent

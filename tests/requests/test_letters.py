@@ -194,11 +194,17 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
         out.append((f"verification {n} {r.ground}", e.requests.answer(r.id)))
 
     # Every ground each kind may be refused on; not_retained for someone pipolicy's
-    # records show nothing held for, as it must be.
+    # records show nothing held for, and legal_retention for the item a law keeps, as
+    # they must be.
     nobody = e.register_subject("customer-3", category="customer")
+    kept = {"items": ["organization"]}
     for kind, grounds in REFUSAL_GROUNDS.items():
         for ground in grounds:
-            r = sh.verified(kind, nobody if ground is G.NOT_RETAINED else s)
+            r = sh.verified(
+                kind,
+                nobody if ground is G.NOT_RETAINED else s,
+                details=kept if ground is G.LEGAL_RETENTION else None,
+            )
             out.append(
                 (
                     f"{kind} refused {ground}",

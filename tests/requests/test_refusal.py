@@ -115,7 +115,8 @@ def test_r_req_4_an_unverified_applicant_is_not_told_whether_data_is_held(
     engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind, ground: pp.RefusalGround
 ) -> None:
     subject = holding_nothing(engine) if ground is G.NOT_RETAINED else person
-    r = engine.requests.submit(kind, subject=subject, documents=[passport()])
+    kept = {"items": ["invoice"]} if ground is G.LEGAL_RETENTION else None  # a law keeps it
+    r = engine.requests.submit(kind, subject=subject, documents=[passport()], details=kept)
 
     with pytest.raises(pp.InvalidTransition, match="verify first"):
         engine.requests.refuse(r.id, ground=ground, explanation="we hold nothing of yours")
@@ -254,14 +255,34 @@ def test_r_req_7_legal_retention_is_refused_when_no_duty_holds_for_the_items(
     assert audited_refusals(engine) == 0
 
 
-@pytest.mark.parametrize("items", [None, ["invoice"], ["email", "invoice"]])
-def test_r_req_7_legal_retention_stands_when_a_duty_holds_for_an_item_in_scope(
-    engine: pp.Engine, person: pp.Subject, items: list[str] | None
+def test_r_req_7_legal_retention_stands_when_a_duty_holds_for_every_item_in_scope(
+    engine: pp.Engine, person: pp.Subject
 ) -> None:
-    details = None if items is None else {"items": items}
-    r = verified(engine, K.DELETION, person, details=details)
+    r = verified(engine, K.DELETION, person, details={"items": ["invoice"]})
     answer = engine.requests.refuse(r.id, ground=G.LEGAL_RETENTION, explanation="tax law")
     assert answer.ground is G.LEGAL_RETENTION
+
+
+@pytest.mark.parametrize("items", [None, ["email", "invoice"]])
+def test_r_req_7_legal_retention_does_not_cover_items_no_duty_keeps(
+    engine: pp.Engine, person: pp.Subject, items: list[str] | None
+) -> None:
+    """One item a law keeps does not excuse deleting the others: the request is then
+    fulfilled in part, the kept item reported as legal_retention."""
+    details = None if items is None else {"items": items}
+    r = verified(engine, K.DELETION, person, details=details)
+    with pytest.raises(pp.InvalidInput, match="legal_retention") as refused:
+        engine.requests.refuse(r.id, ground=G.LEGAL_RETENTION, explanation="tax law")
+    assert "email" in str(refused.value) and "invoice" not in str(refused.value)
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+
+
+def test_r_req_7_legal_retention_needs_the_item_held(engine: pp.Engine) -> None:
+    """A duty on an item nobody holds for the person justifies refusing nothing."""
+    nobody = engine.register_subject("user-nobody")
+    r = verified(engine, K.DELETION, nobody, details={"items": ["invoice"]})
+    with pytest.raises(pp.InvalidInput, match="no item it reaches is held"):
+        engine.requests.refuse(r.id, ground=G.LEGAL_RETENTION, explanation="tax law")
 
 
 def test_r_req_7_legal_retention_is_refused_once_the_duty_has_run_out(

@@ -58,7 +58,11 @@ def test_r_req_4_the_new_grounds_have_their_stored_values() -> None:
 def test_r_req_4_each_kind_is_refused_only_on_the_grounds_the_act_gives_it(
     engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind, ground: pp.RefusalGround
 ) -> None:
-    details = {"changes": {"email": "new@example.jp"}} if kind is K.CORRECTION else None
+    details: dict[str, object] | None = (
+        {"changes": {"email": "new@example.jp"}} if kind is K.CORRECTION else None
+    )
+    if ground is G.LEGAL_RETENTION and kind in EXPECTED and ground in EXPECTED[kind]:
+        details = {"items": ["invoice"]}  # only for what a law keeps (R-REQ-7)
     # not_retained stands only for someone pipolicy's records show nothing held for.
     subject = engine.register_subject("user-nobody") if ground is G.NOT_RETAINED else person
     r = verified(engine, kind, subject, details=details)

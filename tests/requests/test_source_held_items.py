@@ -209,3 +209,26 @@ def test_r_req_7_a_deletion_retried_reaches_what_the_sources_held_at_first(
     assert "E-mail address, Name, Phone number" in answer.statement
     assert phones.calls == ["export", "erase", "erase"]  # read once, not on the retry
     assert phones.get("user-99") == {}
+
+
+@pytest.mark.parametrize("kind", [K.DISCLOSURE, K.DELETION, K.SUSPENSION_OF_USE])
+def test_r_req_4_not_retained_is_no_answer_while_a_source_holds_the_data(
+    engine: pp.Engine, migrated: pp.Subject, kind: pp.RequestKind
+) -> None:
+    """A refusal must not say "we hold none" of what fulfilment would find in the CRM."""
+    r = verified(engine, kind, migrated)
+    with pytest.raises(pp.InvalidInput, match="sources hold items") as refused:
+        engine.requests.refuse(r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="none")
+    assert "email, name" in str(refused.value)
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    for value in MIGRATED.values():
+        assert value not in kept(engine, r.id)
+
+
+def test_r_req_4_not_retained_stands_when_no_source_holds_anything(
+    engine: pp.Engine, crm: MemorySource
+) -> None:
+    nobody = engine.register_subject("user-0")
+    r = verified(engine, K.DISCLOSURE, nobody)
+    answer = engine.requests.refuse(r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="x")
+    assert answer.ground is pp.RefusalGround.NOT_RETAINED

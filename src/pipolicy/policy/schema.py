@@ -404,7 +404,7 @@ _OPT_OUT = _table(
         "filed": _date("The day the filing with the PPC was made."),
         "waiting": _duration(
             "How long people have to ask to stop it between the notice and the first "
-            "provision (PPC Rules Art. 11(1)(i))."
+            "provision (PPC Rules Art. 11(1)(i)): days, months or years, at least one day."
         ),
     },
     required=("items", "method", "notified", "filed", "waiting"),

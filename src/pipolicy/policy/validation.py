@@ -468,12 +468,14 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
                     "opt-out provision starts only once the items are notified to the "
                     "people and filed with the PPC: give both dates (Art. 27(2))",
                 )
-        if opt_out.waiting is None:
+        if opt_out.waiting is None or opt_out.waiting.amount <= 0:
             add(
                 f"{where}.waiting",
                 "give the time people have to ask to stop the provision between the "
-                'notice and the first provision, e.g. "30 days" (PPC Rules Art. 11(1)(i))',
+                'notice and the first provision, e.g. "30 days" (PPC Rules Art. 11(1)(i)); '
+                "at least one day",
             )
+        _period(add, f"{where}.waiting", opt_out.waiting)
 
 
 def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:

@@ -25,7 +25,7 @@ from pipolicy.domain.requests import (
 from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.requests.answering import answered_details
 from pipolicy.requests.disclosure import disclosed_receipts, disclosed_records, duty, holdings
-from pipolicy.requests.execution import applied
+from pipolicy.requests.execution import applied, items_in_sources
 from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.statements import refusal_statement, withdrawal_statement
@@ -96,6 +96,8 @@ def refuse(
     g = member(RefusalGround, ground, "refusal ground")
     why = statement(explanation, "explanation")
     port = wf.port
+    if g is G.NOT_RETAINED and wf.sources:
+        _require_nothing_in_sources(wf, request_id)
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -186,20 +188,47 @@ def _require_nothing_held(ctx: Context) -> None:
         )
 
 
+def _require_nothing_in_sources(wf: Workflow, request_id: str) -> None:
+    """Raise :class:`InvalidInput` if a registered source holds an item a verified request
+    is about: fulfilment reads the sources so as never to say "we hold none" of data
+    they hold, and a refusal must not say it either. Read before the refusal's unit of
+    work (sources live outside any transaction), as fulfilment reads them."""
+    ctx = wf.context(request_id)
+    r = ctx.request
+    if r.state is not RequestState.VERIFIED or r.kind is RequestKind.PROVISION_RECORDS:
+        return  # refused on other grounds first, or about records, not data
+    _, in_sources = items_in_sources(wf, r, ctx.ref)
+    named = _about(r)
+    shown = in_sources & named if named else in_sources
+    if shown:
+        raise InvalidInput(
+            f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: the registered "
+            f"sources hold items for the person{' among those it names' if named else ''}: "
+            f"{', '.join(sorted(shown))}; fulfil it, or refuse it on another ground"
+        )
+
+
 def _require_a_duty(wf: Workflow, ctx: Context) -> None:
     """Raise :class:`InvalidInput` unless a legal retention duty the policy declares
-    holds now for an item ``ctx.request`` reaches: the named items, or every item
-    pipolicy's records show held (R-REQ-7)."""
+    holds now for every item ``ctx.request`` reaches that pipolicy's records show held
+    (the named ones, or all): an item no duty covers is deleted or suspended, so the
+    request is fulfilled, in part, and the items under a duty are reported kept
+    (R-REQ-7)."""
     r = ctx.request
     held = holdings(ctx.facts, ctx.now)
-    items = _about(r) or frozenset(held)
-    if any(duty(wf.policy, i, held.get(i, ()), ctx.now, r.language) for i in items):
+    named = _about(r)
+    items = named & held.keys() if named else frozenset(held)
+    free = sorted(i for i in items if not duty(wf.policy, i, held[i], ctx.now, r.language))
+    if items and not free:
         return
+    problem = (
+        f"no item it reaches is held ({', '.join(sorted(named))})"
+        if not items
+        else f"no retention duty the policy declares holds now for {', '.join(free)}"
+    )
     raise InvalidInput(
-        f"request {r.id} cannot be refused on {G.LEGAL_RETENTION.value}: no retention duty "
-        f"the policy declares holds now for the items it reaches "
-        f"({', '.join(sorted(items)) or 'none held'}); fulfil it: items under a duty are "
-        "kept and reported as legal_retention"
+        f"request {r.id} cannot be refused on {G.LEGAL_RETENTION.value}: {problem}; fulfil "
+        "it: items under a duty are kept and reported as legal_retention, the rest deleted"
     )
 
 
