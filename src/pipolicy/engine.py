@@ -180,6 +180,10 @@ def _well_formed(table: Aggregate) -> bool:
 _UNSPECIFIED = Evidence(method="unspecified")  # immutable: one for every call without
 
 
+def _page_after(after: str | None, uow: UnitOfWork) -> list[str]:
+    return uow.subjects.page_after(after, _PAGE)
+
+
 def _refusal_touches(refused: ConsentScope, given: ConsentScope) -> bool:
     """Whether refusing ``refused`` takes back a consent to ``given``: the same purpose
     or recipient, and items that meet (an empty set is every item)."""
@@ -931,8 +935,7 @@ class Engine:
         settled = 0
         after: str | None = None
         while True:
-            start = after
-            ids = self._run(lambda uow: uow.subjects.page_after(start, _PAGE), write=False)
+            ids = self._run(functools.partial(_page_after, after), write=False)
             if not ids:
                 return settled
             for sid in ids:
