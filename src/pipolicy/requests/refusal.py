@@ -178,14 +178,12 @@ def _require_nothing_held(ctx: Context) -> None:
                 f"records hold {count} record(s) of provision or receipt it covers; fulfil it"
             )
         return
-    held = set(holdings(ctx.facts, ctx.now))
-    shown = held & named if named else held
-    if shown:
-        raise InvalidInput(
-            f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: pipolicy's records "
-            f"show items held for the person{' among those it names' if named else ''}: "
-            f"{', '.join(sorted(shown))}; fulfil it, or refuse it on another ground"
-        )
+    _require_none_of(
+        r,
+        named,
+        frozenset(holdings(ctx.facts, ctx.now)),
+        "pipolicy's records show items held for the person",
+    )
 
 
 def _require_nothing_in_sources(wf: Workflow, request_id: str) -> None:
@@ -198,12 +196,17 @@ def _require_nothing_in_sources(wf: Workflow, request_id: str) -> None:
     if r.state is not RequestState.VERIFIED or r.kind is RequestKind.PROVISION_RECORDS:
         return  # refused on other grounds first, or about records, not data
     _, in_sources = items_in_sources(wf, r, ctx.ref)
-    named = _about(r)
-    shown = in_sources & named if named else in_sources
+    _require_none_of(r, _about(r), in_sources, "the registered sources hold items for the person")
+
+
+def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], who: str) -> None:
+    """Raise :class:`InvalidInput` if ``held`` has an item ``r`` is about (``named``, or
+    any when none is named): "we hold none" would be untrue."""
+    shown = held & named if named else held
     if shown:
         raise InvalidInput(
-            f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: the registered "
-            f"sources hold items for the person{' among those it names' if named else ''}: "
+            f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: {who}"
+            f"{' among those it names' if named else ''}: "
             f"{', '.join(sorted(shown))}; fulfil it, or refuse it on another ground"
         )
 
