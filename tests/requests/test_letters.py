@@ -317,7 +317,7 @@ def test_r_req_4_the_japanese_words_a_privacy_officer_signs() -> None:
     assert "「サービス提携先」への提供を停止いたしました" in statements["suspension of provision"]
     assert "代替措置" in statements["deletion refused alternative_measure"]
     assert (
-        "個人情報の保護に関する法律第35条第2項及び第6項"
+        "個人情報の保護に関する法律第35条第2項ただし書及び第6項ただし書"
         in (statements["deletion refused alternative_measure"])
     )
     assert "会社法により10年間保存します" in statements["deletion"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from pipolicy.domain.requests import Request
+from pipolicy.domain.requests import RefusalGround, Request, ground_article
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Answer, Retained, Withheld
@@ -24,6 +24,8 @@ from pipolicy.requests.investigation import Finding
 from pipolicy.requests.lifecycle import charged_fee
 from pipolicy.requests.sources import SourceOutcome
 from pipolicy.requests.workflow import Workflow
+
+LEGAL_RETENTION = RefusalGround.LEGAL_RETENTION
 
 
 def answered_details(details: Mapping[str, object], **outcome: object) -> dict[str, object]:
@@ -108,7 +110,12 @@ def rebuild(wf: Workflow, r: Request) -> Answer:
         r,
         changes=changes if isinstance(changes, Mapping) else None,
         retained=[
-            Retained(str(x["item"]), str(x["reason"]))
+            # An answer stored before the article was kept cites it as the table does now.
+            Retained(
+                str(x["item"]),
+                str(x["reason"]),
+                article=str(x.get("article") or ground_article(r.kind, LEGAL_RETENTION)),
+            )
             for x in (retained if isinstance(retained, list) else [])
         ],
         sources=[

@@ -34,14 +34,24 @@ METHODS = frozenset({"mail", "electronic"})
 
 @attrs.frozen
 class Retained:
-    """An item kept despite a deletion request, and the legal duty that keeps it."""
+    """An item kept despite a deletion request, and the legal duty that keeps it.
+
+    ``article`` is what keeping it rests on: the provisos of APPI Art. 35 (deleting is
+    difficult, its use is suspended instead), as :data:`~pipolicy.domain.requests.
+    REFUSAL_GROUNDS` cites ``legal_retention`` for the request's kind."""
 
     item: str
     reason: str
     ground: RefusalGround = RefusalGround.LEGAL_RETENTION
+    article: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"item": self.item, "ground": self.ground.value, "reason": self.reason}
+        return {
+            "item": self.item,
+            "ground": self.ground.value,
+            "reason": self.reason,
+            "article": self.article,
+        }
 
 
 @attrs.frozen

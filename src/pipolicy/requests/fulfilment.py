@@ -17,7 +17,13 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
+from pipolicy.domain.requests import (
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+    ground_article,
+)
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
 from pipolicy.requests.answering import answered_details, build
@@ -389,7 +395,8 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
     outcomes: list[SourceOutcome] = []
     if erasable:
         r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))
-    kept = [Retained(i, why) for i, why in sorted(retained.items())]
+    article = ground_article(r.kind, G.LEGAL_RETENTION)
+    kept = [Retained(i, why, article=article) for i, why in sorted(retained.items())]
     not_held = held.not_held
     words = wf.words(r)
     body = []
@@ -402,6 +409,7 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         r,
         body,
         retained=retained,
+        retained_article=article,
         not_held=not_held,
         findings=summary,
     )

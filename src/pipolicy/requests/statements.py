@@ -207,6 +207,7 @@ def fulfilment_statement(
     body: Iterable[str],
     *,
     retained: Mapping[str, str] | None = None,
+    retained_article: str | None = None,
     not_held: Iterable[str] = (),
     findings: str | None = None,
     withheld: Iterable[Withheld] = (),
@@ -215,12 +216,14 @@ def fulfilment_statement(
     """A fulfilment (or a partial one: items kept under a legal duty, items not held,
     parts withheld on a ground of Art. 33(2), named with ground, article and explanation
     as Art. 36 requires). ``body`` are the paragraphs saying what was done, ``findings``
-    the one saying what was checked and what the business found."""
+    the one saying what was checked and what the business found; ``retained_article``
+    what keeping the ``retained`` items rests on (the provisos of Art. 35)."""
     lang = w.lang
     kept = None
     if retained:
         kept = w(
             "retained",
+            article=retained_article,
             items=[
                 {**entry, "reason": retained[entry["name"]]}
                 for entry in named(policy.items, retained, lang)
