@@ -50,7 +50,10 @@ def build(
     restrictions: Iterable[str] = (),
     findings: Iterable[Finding] = (),
 ) -> Answer:
-    """The :class:`Answer` to the answered request ``r``, with what the step knows."""
+    """The :class:`Answer` to the answered request ``r``, with what the step knows.
+
+    Every instant it carries is in the policy's time zone: the person reads them (the
+    JSON answer), and the day must be the one the letter prints."""
     assert r.statement is not None
     policy = wf.policy
     outcome = r.details.get("outcome")
@@ -68,7 +71,7 @@ def build(
         report=report,
         changes=dict(changes or {}),
         retained=tuple(retained),
-        sources=tuple(sources),
+        sources=tuple(attrs.evolve(o, at=policy.local(o.at)) for o in sources),
         restrictions=tuple(restrictions),
         findings=tuple(attrs.evolve(f, at=policy.local(f.at)) for f in findings),
         withheld=tuple(
