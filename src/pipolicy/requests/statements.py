@@ -161,11 +161,14 @@ def refusal_statement(
     *,
     withheld: Iterable[Withheld] = (),
     labels: Mapping[str, RecordLabel] | None = None,
+    provided: bool = False,
 ) -> str:
     """We cannot respond, why (the ground and the article it cites for the request's kind),
     and the business's explanation (Art. 36); for an alternative measure (Art. 35(2), (4),
     (6)) the explanation is the measure taken. ``withheld`` names what a disclosure
-    withheld in full covers (no values), with the other grounds it was withheld on."""
+    withheld in full covers (no values), with the other grounds it was withheld on.
+    ``provided`` says pipolicy's records show the data provided to others: a reason that
+    says "we provide it lawfully" is a fact the person is told, so only then."""
     covers: list[str] = []
     groups = withheld_groups(withheld)
     if groups:
@@ -181,6 +184,7 @@ def refusal_statement(
             kind=request.kind.value,
             ground=ground.value,
             article=ground_article(request.kind, ground),
+            provided=provided,
         ),
         w(
             "explanation",
