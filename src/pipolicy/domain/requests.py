@@ -307,7 +307,8 @@ class DocumentKind(str, enum.Enum):
     """A student ID card: an identity document suited to a minor, if the policy lists it."""
     SERVICE_LOGIN = "service_login"
     """The person signed in to the service's own account (``issued``: the day of the
-    sign-in): proof of identity for an online request where the policy accepts it."""
+    sign-in): proof of identity for an online request where the policy accepts it, if
+    made on the day the request was received or the day before."""
     OTHER = "other"
 
     def __str__(self) -> str:
