@@ -15,14 +15,16 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.requests import RefusalGround, Request, ground_article
+from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.requests.answers import Answer, Retained, Withheld
+from pipolicy.requests.answers import Answer, Retained, Withheld, extensions
 from pipolicy.requests.execution import recorded_sources
 from pipolicy.requests.grounds import recorded_grounds
 from pipolicy.requests.investigation import Finding
 from pipolicy.requests.lifecycle import charged_fee
 from pipolicy.requests.sources import SourceOutcome
+from pipolicy.requests.statements import extension_statement
 from pipolicy.requests.workflow import Workflow
 
 LEGAL_RETENTION = RefusalGround.LEGAL_RETENTION
@@ -80,11 +82,33 @@ def build(
             if isinstance(x, Mapping)
         ),
         grounds=tuple(attrs.evolve(g, at=policy.local(g.at)) for g in recorded_grounds(r)),
+        extensions=tuple(
+            attrs.evolve(e, at=policy.local(e.at), due=policy.local(e.due)) for e in extensions(r)
+        ),
         language=r.language,
         timezone=policy.timezone,
         titles=titles(policy, r.language),
         templates=wf.port.templates,
     )
+
+
+def extension_notice(wf: Workflow, r: Request) -> Answer:
+    """The notice telling the person that the deadline of the open request ``r`` was
+    extended, to when and why (R-REQ-8), as an :class:`Answer` that prints like any
+    other: its state is the request's own, it owes no fee, and it is dated the day of
+    the latest extension. Built on demand, never stored: the final answer tells the
+    extensions again."""
+    if r.state.final:
+        raise InvalidTransition(
+            f"request {r.id} is {r.state.value}: its answer tells the extensions; "
+            "print it with answer()"
+        )
+    told = extensions(r)
+    if not told:
+        raise InvalidInput(f"request {r.id} has not been extended: there is nothing to notify")
+    statement = extension_statement(wf.words(r), wf.policy, r)
+    notice = build(wf, attrs.evolve(r, statement=statement))
+    return attrs.evolve(notice, fee=0, answered_at=wf.policy.local(told[-1].at))
 
 
 def titles(policy: Policy, lang: str) -> dict[str, str]:

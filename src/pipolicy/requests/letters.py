@@ -283,6 +283,8 @@ def layout(answer: Answer, *, templates: Templates = None, era: bool = False) ->
             )
         )
     kind, state = answer.kind.value, answer.state.value
+    if not answer.state.final and answer.extensions:
+        state = "extended"  # the one letter about an open request: an extension notice
     return Letter(
         title=w("subject", kind=kind, request_id=answer.request_id, state=state),
         answered=answer.answered_at.date(),

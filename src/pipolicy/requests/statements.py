@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+import attrs
+
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.requests.answers import Withheld
+from pipolicy.requests.answers import Withheld, extensions
 from pipolicy.requests.wording import Wording, named
 
 __all__ = [
     "ARTICLES",
     "RecordLabel",
+    "extension_statement",
     "fulfilment_statement",
     "receipt_label",
     "record_label",
@@ -97,6 +100,17 @@ def _closing(w: Wording, policy: Policy, request: Request) -> str:
         or text_in(policy.controller, "contact", lang)
     )
     return w("closing", name=str(text_in(policy.controller, "name", lang)), contact=contact)
+
+
+def _extended(w: Wording, policy: Policy, request: Request, *, notice: bool = False) -> str | None:
+    """The paragraph telling the person the deadline was extended, to which last day and
+    why (R-REQ-8: the reason ``extend`` was given is for them), if it was; ``notice``:
+    in the extension notice itself, not as an aside of the answer."""
+    told = [
+        {"due_on": attrs.evolve(e, due=policy.local(e.due)).due_on, "reason": e.reason}
+        for e in extensions(request)
+    ]
+    return w("extended", extensions=told, notice=notice) if told else None
 
 
 def _join(*paragraphs: str | None) -> str:
@@ -192,6 +206,17 @@ def refusal_statement(
             alternative=ground is RefusalGround.ALTERNATIVE_MEASURE,
         ),
         *covers,
+        _extended(w, policy, request),
+        _closing(w, policy, request),
+    )
+
+
+def extension_statement(w: Wording, policy: Policy, request: Request) -> str:
+    """The notice that the deadline of ``request``, still open, was extended: to which
+    last day and why (R-REQ-8), the person's to read before the answer comes."""
+    return _join(
+        _opening(w, policy, request, answer=False),
+        _extended(w, policy, request, notice=True),
         _closing(w, policy, request),
     )
 
@@ -242,6 +267,7 @@ def fulfilment_statement(
         findings,
         kept,
         absent,
+        _extended(w, policy, request),
         w("fee", amount=request.fee) if request.fee else None,
         _closing(w, policy, request),
     )
