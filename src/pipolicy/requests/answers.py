@@ -151,6 +151,11 @@ class Answer:
     Art. 35 the business recorded for a deletion or suspension. ``extensions`` are the
     extensions of its deadline, each with its reason (R-REQ-8), also told in the statement.
 
+    ``corrected`` holds, in the answer ``fulfil`` returns for a correction only, what each
+    item corrected or added now reads: its letters give it (Art. 34(3) notifies the
+    correction "including its contents"). Like a disclosure's ``report`` it is never
+    stored, and it is left out of the repr and of the JSON form.
+
     ``language`` is the request's: the statement is written in it, and the letters are
     laid out in it. ``timezone`` (the policy's) dates the letters' tables, ``titles``
     names the policy's items, purposes and recipients in that language (``"item:email"``
@@ -178,6 +183,7 @@ class Answer:
     extensions: tuple[Extension, ...] = ()
     language: str = "en"
     timezone: str | None = None
+    corrected: Mapping[str, object] = attrs.field(factory=dict, repr=False)
     titles: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     templates: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
 

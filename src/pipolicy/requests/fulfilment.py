@@ -35,6 +35,7 @@ from pipolicy.requests.disclosure import (
     duty,
     erased,
     holdings,
+    jsonable,
     provision_records_report,
     purposes_report,
     representatives_missing,
@@ -58,6 +59,8 @@ from pipolicy.requests.workflow import Context, Workflow, scope
 
 K = RequestKind
 G = RefusalGround
+_NOW_READS = frozenset({"corrected", "added"})
+"""Actions after which an item holds the value asked for (not ``deleted``, ``done``)."""
 
 
 def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) -> Answer:
@@ -334,7 +337,13 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         items=done_items,
         changes=applied,
     )
-    return build(wf, done, changes=applied, sources=outcomes)
+    # What the data now reads, for the letters of this answer only (Art. 34(3): notify
+    # the correction "including its contents"); never stored, nor in the JSON.
+    now_reads = {
+        i: jsonable(wanted[i]) for i, a in done_items.items() if a in _NOW_READS and i in wanted
+    }
+    answer = build(wf, done, changes=applied, sources=outcomes)
+    return attrs.evolve(answer, corrected=now_reads)
 
 
 @attrs.frozen
