@@ -57,8 +57,10 @@ def test_r_req_6_a_correction_letter_lists_the_changes(
 ) -> None:
     r = verified(engine, K.CORRECTION, person, details={"changes": {"email": "x@example.jp"}})
     answer = engine.requests.fulfil(r.id)
-    assert "| E-mail address | corrected |" in answer.to_markdown()
-    assert "x@example.jp" not in answer.to_markdown()
+    # What the data now reads is in the letter fulfil returns (Art. 34(3)), never stored.
+    assert "| E-mail address | corrected | x@example.jp |" in answer.to_markdown()
+    rebuilt = engine.requests.answer(r.id).to_markdown()
+    assert "| E-mail address | corrected |" in rebuilt and "x@example.jp" not in rebuilt
 
 
 def test_r_req_7_a_suspension_letter_reports_the_investigation(

@@ -122,10 +122,16 @@ _PROCEDURAL_ARTICLES: Mapping[RefusalGround, str] = {
 }
 
 
+_PROVISOS_35_1 = "APPI Art. 35(2) proviso, (6) proviso"
+"""Complying is difficult and an alternative measure is taken instead: the proviso of
+Art. 35(2) for a request under 35(1), that of 35(6) for one under 35(5)."""
+_PROVISOS_35_3 = "APPI Art. 35(4) proviso, (6) proviso"
+"""The same for a suspension of provision: 35(4) for a request under 35(3), 35(6)."""
+
 _ART_35_1: Mapping[RefusalGround, str] = {
     _G.NOT_RETAINED: "APPI Art. 35(1), Art. 16(4)",
     _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(1), (5)",
-    _G.ALTERNATIVE_MEASURE: "APPI Art. 35(2), (6)",
+    _G.ALTERNATIVE_MEASURE: _PROVISOS_35_1,
 }
 """Art. 35(1)-(2), (5)-(6): deletion and suspension of use answer to the same grounds."""
 
@@ -165,12 +171,14 @@ REFUSAL_GROUNDS: Mapping[RequestKind, Mapping[RefusalGround, str]] = _table(
         _G.NOT_RETAINED: "APPI Art. 34(1), Art. 16(4)",
         _G.CONTENTS_ACCURATE: "APPI Art. 34(1)",
     },
-    deletion={**_ART_35_1, _G.LEGAL_RETENTION: "APPI Art. 35(5)"},
+    # Art. 35(5) gives the person a right, it is no ground to refuse: a law obliging the
+    # business to keep the data makes deleting it "difficult" (the provisos).
+    deletion={**_ART_35_1, _G.LEGAL_RETENTION: _PROVISOS_35_1},
     suspension_of_use=_ART_35_1,
     suspension_of_provision={
         _G.NOT_RETAINED: "APPI Art. 35(3), Art. 16(4)",
         _G.NO_GROUND_UNDER_ART_35: "APPI Art. 35(3), (5)",
-        _G.ALTERNATIVE_MEASURE: "APPI Art. 35(4), (6)",
+        _G.ALTERNATIVE_MEASURE: _PROVISOS_35_3,
     },
 )
 """The one table of refusal grounds (R-REQ-4): for each kind of request, the grounds the
@@ -184,7 +192,9 @@ Act lets it be refused on and the article each one cites for that kind.
 - Correction (Art. 34(1)): owed only when the contents are untrue.
 - Deletion and suspension (Art. 35): no ground of Art. 35(1), (3) or (5) exists, or
   complying is costly or otherwise difficult and an alternative measure protecting the
-  person was taken (35(2), (4), (6)); deletion also yields to a legal retention duty.
+  person was taken (the provisos of 35(2), (4), (6)); deletion also yields to a legal
+  retention duty, a case where deleting is difficult (the same provisos: the data kept
+  has its use suspended instead).
 - Every kind: the procedural grounds (Art. 37), and ``not_retained`` (the rights concern
   retained personal data, Art. 16(4), and for provision records the records of Art. 29).
 """
@@ -297,7 +307,8 @@ class DocumentKind(str, enum.Enum):
     """A student ID card: an identity document suited to a minor, if the policy lists it."""
     SERVICE_LOGIN = "service_login"
     """The person signed in to the service's own account (``issued``: the day of the
-    sign-in): proof of identity for an online request where the policy accepts it."""
+    sign-in): proof of identity for an online request where the policy accepts it, if
+    made on the day the request was received or the day before."""
     OTHER = "other"
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ ready-made one for examples and tests.
 """
 
 from pipolicy.domain.requests import ART_35_GROUNDS, Art35Ground
-from pipolicy.requests.answers import METHODS, Answer, Rendition, Retained, Withheld
+from pipolicy.requests.answers import METHODS, Answer, Extension, Rendition, Retained, Withheld
 from pipolicy.requests.investigation import Finding, FindingKind, Investigation, RecordedGround
 from pipolicy.requests.lifecycle import TRANSITIONS
 from pipolicy.requests.service import (
@@ -47,6 +47,7 @@ __all__ = [
     "Answer",
     "Art35Ground",
     "DataSource",
+    "Extension",
     "Finding",
     "FindingKind",
     "Investigation",

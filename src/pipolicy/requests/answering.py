@@ -14,16 +14,20 @@ from typing import Any
 
 import attrs
 
-from pipolicy.domain.requests import Request
+from pipolicy.domain.requests import RefusalGround, Request, ground_article
+from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.requests.answers import Answer, Retained, Withheld
+from pipolicy.requests.answers import Answer, Retained, Withheld, extensions
 from pipolicy.requests.execution import recorded_sources
 from pipolicy.requests.grounds import recorded_grounds
 from pipolicy.requests.investigation import Finding
 from pipolicy.requests.lifecycle import charged_fee
 from pipolicy.requests.sources import SourceOutcome
+from pipolicy.requests.statements import extension_statement
 from pipolicy.requests.workflow import Workflow
+
+LEGAL_RETENTION = RefusalGround.LEGAL_RETENTION
 
 
 def answered_details(details: Mapping[str, object], **outcome: object) -> dict[str, object]:
@@ -48,7 +52,10 @@ def build(
     restrictions: Iterable[str] = (),
     findings: Iterable[Finding] = (),
 ) -> Answer:
-    """The :class:`Answer` to the answered request ``r``, with what the step knows."""
+    """The :class:`Answer` to the answered request ``r``, with what the step knows.
+
+    Every instant it carries is in the policy's time zone: the person reads them (the
+    JSON answer), and the day must be the one the letter prints."""
     assert r.statement is not None
     policy = wf.policy
     outcome = r.details.get("outcome")
@@ -66,7 +73,7 @@ def build(
         report=report,
         changes=dict(changes or {}),
         retained=tuple(retained),
-        sources=tuple(sources),
+        sources=tuple(attrs.evolve(o, at=policy.local(o.at)) for o in sources),
         restrictions=tuple(restrictions),
         findings=tuple(attrs.evolve(f, at=policy.local(f.at)) for f in findings),
         withheld=tuple(
@@ -75,11 +82,33 @@ def build(
             if isinstance(x, Mapping)
         ),
         grounds=tuple(attrs.evolve(g, at=policy.local(g.at)) for g in recorded_grounds(r)),
+        extensions=tuple(
+            attrs.evolve(e, at=policy.local(e.at), due=policy.local(e.due)) for e in extensions(r)
+        ),
         language=r.language,
         timezone=policy.timezone,
         titles=titles(policy, r.language),
         templates=wf.port.templates,
     )
+
+
+def extension_notice(wf: Workflow, r: Request) -> Answer:
+    """The notice telling the person that the deadline of the open request ``r`` was
+    extended, to when and why (R-REQ-8), as an :class:`Answer` that prints like any
+    other: its state is the request's own, it owes no fee, and it is dated the day of
+    the latest extension. Built on demand, never stored: the final answer tells the
+    extensions again."""
+    if r.state.final:
+        raise InvalidTransition(
+            f"request {r.id} is {r.state.value}: its answer tells the extensions; "
+            "print it with answer()"
+        )
+    told = extensions(r)
+    if not told:
+        raise InvalidInput(f"request {r.id} has not been extended: there is nothing to notify")
+    statement = extension_statement(wf.words(r), wf.policy, r)
+    notice = build(wf, attrs.evolve(r, statement=statement))
+    return attrs.evolve(notice, fee=0, answered_at=wf.policy.local(told[-1].at))
 
 
 def titles(policy: Policy, lang: str) -> dict[str, str]:
@@ -108,7 +137,12 @@ def rebuild(wf: Workflow, r: Request) -> Answer:
         r,
         changes=changes if isinstance(changes, Mapping) else None,
         retained=[
-            Retained(str(x["item"]), str(x["reason"]))
+            # An answer stored before the article was kept cites it as the table does now.
+            Retained(
+                str(x["item"]),
+                str(x["reason"]),
+                article=str(x.get("article") or ground_article(r.kind, LEGAL_RETENTION)),
+            )
             for x in (retained if isinstance(retained, list) else [])
         ],
         sources=[

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from os import PathLike
 from typing import Any
 
 import attrs
 
-from pipolicy.domain.requests import RefusalGround, RequestKind, RequestState
+from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Controller
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.investigation import Finding, RecordedGround
 from pipolicy.requests.sources import SourceOutcome
 
-__all__ = ["METHODS", "Answer", "Rendition", "Retained", "Withheld"]
+__all__ = ["METHODS", "Answer", "Extension", "Rendition", "Retained", "Withheld", "extensions"]
 
 Templates = TemplateDirs | str | PathLike[str] | None
 
@@ -34,14 +34,64 @@ METHODS = frozenset({"mail", "electronic"})
 
 @attrs.frozen
 class Retained:
-    """An item kept despite a deletion request, and the legal duty that keeps it."""
+    """An item kept despite a deletion request, and the legal duty that keeps it.
+
+    ``article`` is what keeping it rests on: the provisos of APPI Art. 35 (deleting is
+    difficult, its use is suspended instead), as :data:`~pipolicy.domain.requests.
+    REFUSAL_GROUNDS` cites ``legal_retention`` for the request's kind."""
 
     item: str
     reason: str
     ground: RefusalGround = RefusalGround.LEGAL_RETENTION
+    article: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"item": self.item, "ground": self.ground.value, "reason": self.reason}
+        return {
+            "item": self.item,
+            "ground": self.ground.value,
+            "reason": self.reason,
+            "article": self.article,
+        }
+
+
+@attrs.frozen
+class Extension:
+    """An extension of the deadline (``extend``), as the person is told it (R-REQ-8):
+    when it was made, the new due instant and the business's reason. Instants are in
+    the policy's time zone in an :class:`Answer`."""
+
+    at: datetime
+    due: datetime
+    reason: str
+
+    @property
+    def due_on(self) -> date:
+        """The last day to answer in: a request is due at the end of that day."""
+        return (self.due - timedelta(microseconds=1)).date()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "at": self.at.isoformat(),
+            "due": self.due.isoformat(),
+            "due_on": self.due_on.isoformat(),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Extension:
+        """One entry of a request's ``extensions`` detail, as ``extend`` keeps it."""
+        return cls(
+            datetime.fromisoformat(str(data["at"])),
+            datetime.fromisoformat(str(data["to"])),
+            str(data["reason"]),
+        )
+
+
+def extensions(r: Request) -> list[Extension]:
+    """The extensions of ``r``'s deadline, as ``extend`` keeps them in its details."""
+    kept = r.details.get("extensions")
+    entries = kept if isinstance(kept, list) else []
+    return [Extension.from_dict(x) for x in entries if isinstance(x, Mapping)]
 
 
 @attrs.frozen
@@ -98,7 +148,13 @@ class Answer:
     of the restrictions the answer put in force (deletion, suspension), and ``findings``
     what the investigation of pipolicy's records showed. ``withheld`` lists the parts of
     a disclosure withheld on a ground of Art. 33(2), and ``grounds`` the grounds of
-    Art. 35 the business recorded for a deletion or suspension.
+    Art. 35 the business recorded for a deletion or suspension. ``extensions`` are the
+    extensions of its deadline, each with its reason (R-REQ-8), also told in the statement.
+
+    ``corrected`` holds, in the answer ``fulfil`` returns for a correction only, what each
+    item corrected or added now reads: its letters give it (Art. 34(3) notifies the
+    correction "including its contents"). Like a disclosure's ``report`` it is never
+    stored, and it is left out of the repr and of the JSON form.
 
     ``language`` is the request's: the statement is written in it, and the letters are
     laid out in it. ``timezone`` (the policy's) dates the letters' tables, ``titles``
@@ -124,8 +180,10 @@ class Answer:
     findings: tuple[Finding, ...] = ()
     withheld: tuple[Withheld, ...] = ()
     grounds: tuple[RecordedGround, ...] = ()
+    extensions: tuple[Extension, ...] = ()
     language: str = "en"
     timezone: str | None = None
+    corrected: Mapping[str, object] = attrs.field(factory=dict, repr=False)
     titles: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     templates: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
 
@@ -147,6 +205,7 @@ class Answer:
             "findings": [f.to_dict() for f in self.findings],
             "withheld": [w.to_dict() for w in self.withheld],
             "grounds": [g.to_dict() for g in self.grounds],
+            "extensions": [e.to_dict() for e in self.extensions],
             "language": self.language,
         }
 

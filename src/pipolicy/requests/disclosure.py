@@ -8,7 +8,9 @@ an exemption, entrustment, joint use or succession. The values come from the
 application's data sources; everything else from pipolicy's own records. Items a source
 holds that pipolicy has no acquisition record for are listed too, marked
 ``"recorded": false``: the person is owed them, and the business should find out why.
-Titles (of items, purposes, the controller) are in the request's language.
+Titles (of items, purposes, the controller) are in the request's language, and every
+instant is given in the policy's time zone (``policy.local``), so the day the person
+reads in the JSON is the day the letter prints, whatever zone the clock runs in.
 """
 
 from __future__ import annotations
@@ -138,26 +140,31 @@ def _status(consent: Consent, now: datetime) -> str:
     return consent.status.value
 
 
-def consent_entry(consent: Consent, now: datetime) -> dict[str, object]:
+def _at(policy: Policy, at: datetime | None) -> str | None:
+    """``at`` as the person reads it: ISO, in the policy's time zone."""
+    return None if at is None else policy.local(at).isoformat()
+
+
+def consent_entry(policy: Policy, consent: Consent, now: datetime) -> dict[str, object]:
     """A consent with its history: given, then (at most once) ended."""
     if consent.status is ConsentStatus.REFUSED:
-        history = [{"status": "refused", "at": consent.given_at.isoformat()}]
+        history = [{"status": "refused", "at": _at(policy, consent.given_at)}]
     else:
-        history = [{"status": "given", "at": consent.given_at.isoformat()}]
+        history = [{"status": "given", "at": _at(policy, consent.given_at)}]
         status = _status(consent, now)
         if consent.ended_at is not None:
-            history.append({"status": status, "at": consent.ended_at.isoformat()})
+            history.append({"status": status, "at": _at(policy, consent.ended_at)})
         elif status == ConsentStatus.EXPIRED.value and consent.expires_at is not None:
-            history.append({"status": status, "at": consent.expires_at.isoformat()})
+            history.append({"status": status, "at": _at(policy, consent.expires_at)})
     return {
         "consent_id": consent.id,
         "purpose": consent.scope.purpose,
         "recipient": consent.scope.recipient,
         "items": sorted(consent.scope.items),
         "status": _status(consent, now),
-        "given_at": consent.given_at.isoformat(),
-        "ended_at": consent.ended_at.isoformat() if consent.ended_at else None,
-        "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
+        "given_at": _at(policy, consent.given_at),
+        "ended_at": _at(policy, consent.ended_at),
+        "expires_at": _at(policy, consent.expires_at),
         "method": consent.evidence.method,
         "evidence_ref": consent.evidence.ref,
         "given_by": consent.evidence.given_by,
@@ -166,10 +173,10 @@ def consent_entry(consent: Consent, now: datetime) -> dict[str, object]:
     }
 
 
-def provision_entry(record: ProvisionRecord) -> dict[str, object]:
+def provision_entry(policy: Policy, record: ProvisionRecord) -> dict[str, object]:
     return {
         "record_id": record.id,
-        "provided_at": record.provided_at.isoformat(),
+        "provided_at": _at(policy, record.provided_at),
         "recipient": record.recipient,
         "recipient_name": record.recipient_name,
         "items": sorted(record.items),
@@ -221,10 +228,10 @@ def representatives_missing(acquisitions: Iterable[Acquisition]) -> bool:
     return any(a.provider_representative is None for a in disclosed_receipts(acquisitions))
 
 
-def receipt_entry(acq: Acquisition) -> dict[str, object]:
+def receipt_entry(policy: Policy, acq: Acquisition) -> dict[str, object]:
     return {
         "record_id": acq.id,
-        "received_at": acq.acquired_at.isoformat(),
+        "received_at": _at(policy, acq.acquired_at),
         "provider": acq.source,
         "provider_address": acq.provider_address,
         "provider_representative": acq.provider_representative,
@@ -233,13 +240,13 @@ def receipt_entry(acq: Acquisition) -> dict[str, object]:
     }
 
 
-def _acquisition_entry(acq: Acquisition) -> dict[str, object]:
+def _acquisition_entry(policy: Policy, acq: Acquisition) -> dict[str, object]:
     return {
         "acquisition_id": acq.id,
         "purposes": sorted(acq.purposes),
         "channel": acq.channel.value,
         "source": acq.source,
-        "acquired_at": acq.acquired_at.isoformat(),
+        "acquired_at": _at(policy, acq.acquired_at),
         "policy_version": acq.policy_version,
     }
 
@@ -265,7 +272,7 @@ def _header(policy: Policy, request: Request, now: datetime) -> dict[str, object
     return {
         "request_id": request.id,
         "kind": request.kind.value,
-        "generated_at": now.isoformat(),
+        "generated_at": _at(policy, now),
         "controller": controller_entry(policy, request.language),
         "policy_version": policy.version,
     }
@@ -314,11 +321,13 @@ def disclosure_report(
                     if item in data
                 },
                 "purposes": purposes,
-                "acquisitions": [_acquisition_entry(a) for a in acqs],
+                "acquisitions": [_acquisition_entry(policy, a) for a in acqs],
                 "recorded": bool(acqs),
             }
         )
-    records = [provision_entry(p) for p in disclosed_records(provisions, scope, withheld_records)]
+    records = [
+        provision_entry(policy, p) for p in disclosed_records(provisions, scope, withheld_records)
+    ]
     return {
         **_header(policy, request, now),
         "items": items,
@@ -326,7 +335,7 @@ def disclosure_report(
             {"name": p, "title": _purpose_title(policy, p, request.language)}
             for p in sorted(purposes_named)
         ],
-        "consents": [consent_entry(c, now) for c in facts.consents],
+        "consents": [consent_entry(policy, c, now) for c in facts.consents],
         "provision_records": records,
     }
 
@@ -371,7 +380,9 @@ def provision_records_report(
     return {
         **_header(policy, request, now),
         "provision_records": [
-            provision_entry(p) for p in disclosed_records(provisions, scope, withheld)
+            provision_entry(policy, p) for p in disclosed_records(provisions, scope, withheld)
         ],
-        "receipt_records": [receipt_entry(a) for a in disclosed_receipts(acquisitions, scope)],
+        "receipt_records": [
+            receipt_entry(policy, a) for a in disclosed_receipts(acquisitions, scope)
+        ],
     }

@@ -17,7 +17,13 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.requests import RefusalGround, Request, RequestKind, RequestState
+from pipolicy.domain.requests import (
+    RefusalGround,
+    Request,
+    RequestKind,
+    RequestState,
+    ground_article,
+)
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
 from pipolicy.requests.answering import answered_details, build
@@ -29,6 +35,7 @@ from pipolicy.requests.disclosure import (
     duty,
     erased,
     holdings,
+    jsonable,
     provision_records_report,
     purposes_report,
     representatives_missing,
@@ -52,6 +59,8 @@ from pipolicy.requests.workflow import Context, Workflow, scope
 
 K = RequestKind
 G = RefusalGround
+_NOW_READS = frozenset({"corrected", "added"})
+"""Actions after which an item holds the value asked for (not ``deleted``, ``done``)."""
 
 
 def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) -> Answer:
@@ -328,7 +337,13 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         items=done_items,
         changes=applied,
     )
-    return build(wf, done, changes=applied, sources=outcomes)
+    # What the data now reads, for the letters of this answer only (Art. 34(3): notify
+    # the correction "including its contents"); never stored, nor in the JSON.
+    now_reads = {
+        i: jsonable(wanted[i]) for i, a in done_items.items() if a in _NOW_READS and i in wanted
+    }
+    answer = build(wf, done, changes=applied, sources=outcomes)
+    return attrs.evolve(answer, corrected=now_reads)
 
 
 @attrs.frozen
@@ -389,7 +404,8 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
     outcomes: list[SourceOutcome] = []
     if erasable:
         r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))
-    kept = [Retained(i, why) for i, why in sorted(retained.items())]
+    article = ground_article(r.kind, G.LEGAL_RETENTION)
+    kept = [Retained(i, why, article=article) for i, why in sorted(retained.items())]
     not_held = held.not_held
     words = wf.words(r)
     body = []
@@ -402,6 +418,7 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         r,
         body,
         retained=retained,
+        retained_article=article,
         not_held=not_held,
         findings=summary,
     )

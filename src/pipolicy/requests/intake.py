@@ -266,6 +266,7 @@ def verify(wf: Workflow, request_id: str) -> Request:
             wf.policy.requests,
             wf.policy.local_date(now),
             online=r.method == "electronic",
+            received=wf.policy.local_date(r.received_at),
         )
         details = {**r.details, "verification": result.to_dict()}
         if result.ok:

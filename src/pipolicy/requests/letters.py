@@ -217,12 +217,20 @@ def layout(answer: Answer, *, templates: Templates = None, era: bool = False) ->
     )
     tables = _report_tables(w, rows, answer.report) if answer.report else []
     if answer.changes:
+        # The values a correction wrote are in the answer fulfil returned, never stored:
+        # its letter says what the data now reads (Art. 34(3)); a rebuilt one cannot.
+        now = answer.corrected
         tables.append(
             _table(
                 w,
-                "changes",
+                "changes_values" if now else "changes",
                 [
-                    {"item": rows.ref("item", item), "action": action}
+                    {
+                        "item": rows.ref("item", item),
+                        "action": action,
+                        "has_value": item in now,
+                        "value": now.get(item),
+                    }
                     for item, action in sorted(answer.changes.items())
                 ],
             )
@@ -283,6 +291,8 @@ def layout(answer: Answer, *, templates: Templates = None, era: bool = False) ->
             )
         )
     kind, state = answer.kind.value, answer.state.value
+    if not answer.state.final and answer.extensions:
+        state = "extended"  # the one letter about an open request: an extension notice
     return Letter(
         title=w("subject", kind=kind, request_id=answer.request_id, state=state),
         answered=answer.answered_at.date(),

@@ -75,8 +75,11 @@ def refused(
     explanation: str,
     now: datetime,
     details: Mapping[str, object] | None = None,
+    *,
+    provided: bool = False,
 ) -> Request:
-    """``r`` refused on ``ground``, with the written statement the person receives."""
+    """``r`` refused on ``ground``, with the written statement the person receives;
+    ``provided``: pipolicy's records show the data it is about provided to others."""
     return advance(
         r,
         RequestState.REFUSED,
@@ -84,7 +87,9 @@ def refused(
         "refused",
         ground.value,
         ground=ground,
-        statement=refusal_statement(wf.words(r), wf.policy, r, ground, explanation),
+        statement=refusal_statement(
+            wf.words(r), wf.policy, r, ground, explanation, provided=provided
+        ),
         details=answered_details(r.details if details is None else details),
     )
 
@@ -117,13 +122,16 @@ def refuse(
                 "applicant not yet identified whether data is held"
             )
         require_untouched(r, "refused")
+        provided = False
         if g is G.NO_GROUND_UNDER_ART_35:
-            _require_no_ground(wf, uow, r)
+            ctx = wf.read(uow, r)
+            _require_no_ground(wf, ctx)
+            provided = _provided(ctx)
         elif g is G.NOT_RETAINED:
             _require_nothing_held(wf.read(uow, r))
         elif g is G.LEGAL_RETENTION:
             _require_a_duty(wf, wf.read(uow, r))
-        new = refused(wf, r, g, why, port.now())
+        new = refused(wf, r, g, why, port.now(), provided=provided)
         uow.requests.update(new)
         wf.audit(uow, "request.refused", new, ground=g.value, by="business")
         return new
@@ -131,12 +139,20 @@ def refuse(
     return port.run(op)
 
 
-def _require_no_ground(wf: Workflow, uow: UnitOfWork, r: Request) -> None:
-    """Raise :class:`InvalidInput` if a ground of Art. 35 stands for ``r``: one the
-    business recorded, or one pipolicy's records show (read in ``uow``, under the
+def _provided(ctx: Context) -> bool:
+    """Do pipolicy's records show the data ``ctx.request`` is about (its items, or any)
+    provided to others? Only then may its answer say "we provide it lawfully"."""
+    named = scope(ctx.request)
+    return any(not named or p.items & named for p in ctx.provisions)
+
+
+def _require_no_ground(wf: Workflow, ctx: Context) -> None:
+    """Raise :class:`InvalidInput` if a ground of Art. 35 stands for ``ctx.request``: one
+    the business recorded, or one pipolicy's records show (``ctx`` is read under the
     person's lock). A refusal "for want of a ground" would then tell the person
     something the business's own records contradict."""
-    inv = investigation(wf, wf.read(uow, r))
+    r = ctx.request
+    inv = investigation(wf, ctx)
     if not inv.supports:
         return
     found = []

@@ -218,6 +218,16 @@ class RequestService:
         """
         return intake.extend(self._wf, request_id, due=due, reason=reason)
 
+    def extension_notice(self, request_id: str) -> Answer:
+        """The notice telling the person that the deadline was extended, to when and why
+        (R-REQ-8), to send while the request is open: ``.to_html()``, ``.render()`` as
+        for an answer. The final answer tells the extensions again.
+
+        Raises :class:`InvalidInput` for a request never extended,
+        :class:`InvalidTransition` for an answered one.
+        """
+        return answering.extension_notice(self._wf, self.get(request_id))
+
     def refuse(self, request_id: str, *, ground: RefusalGround | str, explanation: str) -> Answer:
         """Refuse with a ground and the explanation the person receives (R-REQ-4).
 

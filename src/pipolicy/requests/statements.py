@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+import attrs
+
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.requests.answers import Withheld
+from pipolicy.requests.answers import Withheld, extensions
 from pipolicy.requests.wording import Wording, named
 
 __all__ = [
     "ARTICLES",
     "RecordLabel",
+    "extension_statement",
     "fulfilment_statement",
     "receipt_label",
     "record_label",
@@ -99,6 +102,17 @@ def _closing(w: Wording, policy: Policy, request: Request) -> str:
     return w("closing", name=str(text_in(policy.controller, "name", lang)), contact=contact)
 
 
+def _extended(w: Wording, policy: Policy, request: Request, *, notice: bool = False) -> str | None:
+    """The paragraph telling the person the deadline was extended, to which last day and
+    why (R-REQ-8: the reason ``extend`` was given is for them), if it was; ``notice``:
+    in the extension notice itself, not as an aside of the answer."""
+    told = [
+        {"due_on": attrs.evolve(e, due=policy.local(e.due)).due_on, "reason": e.reason}
+        for e in extensions(request)
+    ]
+    return w("extended", extensions=told, notice=notice) if told else None
+
+
 def _join(*paragraphs: str | None) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -161,11 +175,14 @@ def refusal_statement(
     *,
     withheld: Iterable[Withheld] = (),
     labels: Mapping[str, RecordLabel] | None = None,
+    provided: bool = False,
 ) -> str:
     """We cannot respond, why (the ground and the article it cites for the request's kind),
     and the business's explanation (Art. 36); for an alternative measure (Art. 35(2), (4),
     (6)) the explanation is the measure taken. ``withheld`` names what a disclosure
-    withheld in full covers (no values), with the other grounds it was withheld on."""
+    withheld in full covers (no values), with the other grounds it was withheld on.
+    ``provided`` says pipolicy's records show the data provided to others: a reason that
+    says "we provide it lawfully" is a fact the person is told, so only then."""
     covers: list[str] = []
     groups = withheld_groups(withheld)
     if groups:
@@ -181,6 +198,7 @@ def refusal_statement(
             kind=request.kind.value,
             ground=ground.value,
             article=ground_article(request.kind, ground),
+            provided=provided,
         ),
         w(
             "explanation",
@@ -188,6 +206,17 @@ def refusal_statement(
             alternative=ground is RefusalGround.ALTERNATIVE_MEASURE,
         ),
         *covers,
+        _extended(w, policy, request),
+        _closing(w, policy, request),
+    )
+
+
+def extension_statement(w: Wording, policy: Policy, request: Request) -> str:
+    """The notice that the deadline of ``request``, still open, was extended: to which
+    last day and why (R-REQ-8), the person's to read before the answer comes."""
+    return _join(
+        _opening(w, policy, request, answer=False),
+        _extended(w, policy, request, notice=True),
         _closing(w, policy, request),
     )
 
@@ -207,6 +236,7 @@ def fulfilment_statement(
     body: Iterable[str],
     *,
     retained: Mapping[str, str] | None = None,
+    retained_article: str | None = None,
     not_held: Iterable[str] = (),
     findings: str | None = None,
     withheld: Iterable[Withheld] = (),
@@ -215,12 +245,14 @@ def fulfilment_statement(
     """A fulfilment (or a partial one: items kept under a legal duty, items not held,
     parts withheld on a ground of Art. 33(2), named with ground, article and explanation
     as Art. 36 requires). ``body`` are the paragraphs saying what was done, ``findings``
-    the one saying what was checked and what the business found."""
+    the one saying what was checked and what the business found; ``retained_article``
+    what keeping the ``retained`` items rests on (the provisos of Art. 35)."""
     lang = w.lang
     kept = None
     if retained:
         kept = w(
             "retained",
+            article=retained_article,
             items=[
                 {**entry, "reason": retained[entry["name"]]}
                 for entry in named(policy.items, retained, lang)
@@ -235,6 +267,7 @@ def fulfilment_statement(
         findings,
         kept,
         absent,
+        _extended(w, policy, request),
         w("fee", amount=request.fee) if request.fee else None,
         _closing(w, policy, request),
     )

@@ -222,12 +222,35 @@ def _persons_seal_certificate(doc: Document) -> bool:
     return doc.kind is DocumentKind.SEAL_CERTIFICATE and doc.holder == "person"
 
 
-def _signed_in(docs: Sequence[Document], settings: RequestSettings, today: date) -> bool:
-    """Did the person sign in to the service's account, on a date not after today?"""
-    return settings.accept_service_login and any(
-        d.kind is DocumentKind.SERVICE_LOGIN and d.issued is not None and d.issued <= today
-        for d in docs
+LOGIN_DAYS = 2
+"""A sign-in proves identity for a request received on its day or the next: one older
+says nothing about who is asking now (or asked), whatever the account shows."""
+
+
+def _logins(docs: Sequence[Document]) -> list[Document]:
+    return [d for d in docs if d.kind is DocumentKind.SERVICE_LOGIN and d.issued is not None]
+
+
+def _signed_in(docs: Sequence[Document], received: date) -> bool:
+    """Did the person sign in to the service's account on the day the request was
+    received or the day before (days in the policy's time zone)?"""
+    return any(
+        d.issued is not None and 0 <= (received - d.issued).days < LOGIN_DAYS for d in _logins(docs)
     )
+
+
+def _stale_logins(docs: Sequence[Document], received: date) -> list[Problem]:
+    """A sign-in the person presented that is not around the request: named, so the
+    applicant learns why it did not identify them."""
+    return [
+        Problem(
+            RefusalGround.IDENTITY_UNCONFIRMED,
+            "login_not_recent",
+            {"issued": d.issued.isoformat(), "received": received.isoformat()},
+        )
+        for d in _logins(docs)
+        if d.issued is not None
+    ]
 
 
 def verify_documents(
@@ -237,13 +260,18 @@ def verify_documents(
     today: date,
     *,
     online: bool = False,
+    received: date | None = None,
 ) -> Verification:
     """Check documents as seed 001 and R-REQ-3 require, on ``today``.
 
     Where the policy accepts it (``accept_service_login``), a person who asks ``online``
     (an answer by electronic means) and signed in to the service's own account is
     identified by that sign-in instead of a copy of an ID (Art. 37(4): in proportion to
-    how the data is held); an agent still proves their authority with documents.
+    how the data is held); an agent still proves their authority with documents. The
+    sign-in must be recent: dated on ``received`` (the day the request was received,
+    in the policy's time zone; ``today`` if not given) or the day before. An older one,
+    or one after, proves nothing about who made the request; without a valid ID it is
+    reported as ``login_not_recent`` (``identity_unconfirmed``).
 
     The person's own ID is always required (for an agent, "in addition to the documents
     in A"). A voluntary agent adds a power of attorney, the person's seal certificate
@@ -254,7 +282,9 @@ def verify_documents(
     docs = tuple(documents)
     person_docs = [d for d in docs if d.holder == "person"]
     agent_docs = [d for d in docs if d.holder == "agent"]
-    if online and _signed_in(person_docs, settings, today):
+    by_login = online and settings.accept_service_login
+    day = today if received is None else received
+    if by_login and _signed_in(person_docs, day):
         if applicant.kind is ApplicantKind.PERSON:
             return Verification(today, ())
         problems: list[Problem] = []
@@ -262,6 +292,8 @@ def verify_documents(
         problems = _check_id(
             person_docs, settings, today, "person", RefusalGround.IDENTITY_UNCONFIRMED
         )
+        if problems and by_login:
+            problems = _stale_logins(person_docs, day) + problems
     if applicant.kind is not ApplicantKind.PERSON:
         problems += _check_id(
             agent_docs, settings, today, "agent", RefusalGround.AGENCY_UNCONFIRMED

@@ -38,15 +38,18 @@ TEMPLATE = "request_texts.j2"
 """The template every request text comes from, in ``<lang>/``."""
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
-_PART = re.compile(r"^(?:Art\. (?P<article>\d+))?(?P<rest>(?:\([0-9ivx]+\))*)$")
+_PART = re.compile(
+    r"^(?:Art\. (?P<article>\d+))?(?P<rest>(?:\([0-9ivx]+\))*)(?P<proviso> proviso)?$"
+)
 
 
-def citation(article: str) -> list[dict[str, int | None]]:
+def citation(article: str) -> list[dict[str, int | bool | None]]:
     """The parts of a citation: ``"APPI Art. 35(1), (5)"`` is article 35 paragraph 1 and
-    article 35 paragraph 5; ``(i)`` and the like are items. Each part is a dict with
-    ``article``, ``paragraph`` and ``item`` (None where not cited); a text that is no
+    article 35 paragraph 5; ``(i)`` and the like are items; ``"(2) proviso"`` is the
+    proviso of paragraph 2 (ただし書). Each part is a dict with ``article``,
+    ``paragraph``, ``item`` (None where not cited) and ``proviso``; a text that is no
     citation gives no parts."""
-    parts: list[dict[str, int | None]] = []
+    parts: list[dict[str, int | bool | None]] = []
     current: int | None = None
     for chunk in article.removeprefix("APPI ").split(", "):
         m = _PART.match(chunk.strip())
@@ -59,7 +62,14 @@ def citation(article: str) -> list[dict[str, int | None]]:
         numbers = re.findall(r"\(([0-9ivx]+)\)", m["rest"])
         paragraph = int(numbers[0]) if numbers and numbers[0].isdigit() else None
         item = _ROMAN.get(numbers[-1]) if numbers and not numbers[-1].isdigit() else None
-        parts.append({"article": current, "paragraph": paragraph, "item": item})
+        parts.append(
+            {
+                "article": current,
+                "paragraph": paragraph,
+                "item": item,
+                "proviso": bool(m["proviso"]),
+            }
+        )
     return parts
 
 
