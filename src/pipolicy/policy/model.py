@@ -419,7 +419,9 @@ class RequestSettings:
     accept_service_login: bool = False
     """Accept the service's own login as proof of the person's identity for a request
     answered electronically (Art. 37(4): a method suited to how the data is held,
-    not an excessive burden). Off by default: seed 001's documents stay the procedure."""
+    not an excessive burden). The sign-in must be dated on the day the request was received
+    or the day before (policy time zone): an older one says nothing about who asks now.
+    Off by default: seed 001's documents stay the procedure."""
     fee_ceiling: int = 3000
     """The highest fee (yen) the validator accepts. Art. 38(2) allows only a reasonable
     amount considering actual costs; disclosure fees published by Japanese businesses are
