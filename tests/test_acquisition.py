@@ -119,6 +119,20 @@ def test_r_acq_3_a_special_care_exemption_must_fit_how_the_data_came(
         )
 
 
+def test_r_acq_3_a_check_without_the_channel_does_not_allow_such_an_exemption() -> None:
+    """check_acquisition answers as acquire would; without the channel it cannot tell."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"medical_history"},
+        purposes="health",
+        exemption=pp.Exemption.OBSERVED,
+        justification="ref 2",
+    )
+    assert not d.allowed and d.why[0].key == "exemption_channel_unnamed"
+
+
 @pytest.mark.parametrize(
     ("exemption", "channel"),
     [

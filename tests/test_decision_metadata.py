@@ -1494,6 +1494,7 @@ def test_r_acq_3_exemption_cites_its_item_of_art_20_2(exemption: E, article: str
         facts(),
         {"name", "medical_history"},
         {"health"},
+        channel=pp.Channel.OTHER,  # one every exemption about where data came from fits
         exemption=exemption,
         justification="ref 2",
     )

@@ -461,6 +461,13 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         exemption=E.OBSERVED,
         justification=ORDER,
     ),
+    "r_acq_3_exemption_channel_unnamed": lambda: acquire(
+        facts(),
+        {"name", "medical_history"},
+        {"health"},
+        exemption=E.RECEIVED_UNDER_ARRANGEMENT,
+        justification=ORDER,
+    ),
     "r_tpp_2_exemption_foreign": lambda: provide(
         facts(SERVICE),
         "overseas",

@@ -99,12 +99,17 @@ def decide_acquisition(
     if q.exemption is not None:
         if reasons:
             return Decision.deny(tuple(reasons), (ART_17_1, *clauses), **ctx)
+        claimed = exemption_decision(policy, q.exemption, q.justification, "acquisition", ctx)
         fits = _EXEMPTION_CHANNELS.get(q.exemption)
-        if fits is not None and q.channel is not None and q.channel not in fits:
-            why = R.exemption_channel(q.exemption.value, q.channel.value)
+        if claimed.allowed and fits is not None and q.channel not in fits:
+            why = (
+                R.exemption_channel_unnamed(q.exemption.value)
+                if q.channel is None  # a check without the channel cannot tell: it fails closed
+                else R.exemption_channel(q.exemption.value, q.channel.value)
+            )
             cite = exemption_citation(q.exemption, "acquisition")
             return Decision.deny((why,), (cite, *clauses), **ctx)
-        return exemption_decision(policy, q.exemption, q.justification, "acquisition", ctx)
+        return claimed
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
     consent_id = None

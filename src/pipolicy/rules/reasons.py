@@ -359,6 +359,17 @@ def exemption_channel(exemption: str, channel: str) -> Because:
 
 
 @_cached
+def exemption_channel_unnamed(exemption: str) -> Because:
+    return _because(
+        f"the exemption {exemption!r} depends on how the data came to the business: name "
+        "the channel (R-ACQ-3)",
+        "exemption_channel_unnamed",
+        ("R-ACQ-3",),
+        exemption=exemption,
+    )
+
+
+@_cached
 def exemption_foreign(exemption: str, recipient: str, country: str) -> Because:
     return _because(
         f"the exemption {exemption!r} covers Japan's laws and Japan's state and local "
