@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+import pipolicy as pp
 from pipolicy.domain.durations import (
     Duration,
     Unit,
@@ -17,6 +18,7 @@ from pipolicy.domain.durations import (
     require_business_calendar,
 )
 from pipolicy.errors import InvalidInput
+from tests.factories import JST, make_policy
 
 THREE_MONTHS = Duration.parse("3 months")
 
@@ -278,3 +280,29 @@ def test_r_rec_1_str_and_iso_forms(duration: Duration, text: str, iso: str | Non
 def test_r_rec_1_unit_str_is_its_value() -> None:
     assert str(Unit.BUSINESS_DAYS) == "business_days"
     assert Unit("months") is Unit.MONTHS
+
+
+def test_r_req_8_a_response_in_business_days_skips_the_company_s_closing_days() -> None:
+    """Seed 000 L43 answers "excluding weekends, national holidays, and company
+    holidays": the year-end closing counts no more than a Sunday does."""
+    closing = ["12-29", "12-30", "12-31", "01-02", "01-03"]
+    base = make_policy()
+    closed = make_policy(
+        requests=pp.RequestSettings(response="5 business days", closed_days=closing)
+    )
+    open_all_year = make_policy(requests=pp.RequestSettings(response="5 business days"))
+    received = datetime(2026, 12, 25, 10, 0, tzinfo=JST)  # a Friday
+    # 28 Dec (Mon), then 4-8 Jan: 1 Jan is a national holiday, 29 Dec-3 Jan the company's.
+    assert closed.local_date(closed.response_due(received) - timedelta(microseconds=1)) == date(
+        2027, 1, 7
+    )
+    # Without them: 28, 29, 30, 31 Dec and 4 Jan (1 Jan a holiday, 2-3 Jan a weekend).
+    assert open_all_year.local_date(
+        open_all_year.response_due(received) - timedelta(microseconds=1)
+    ) == date(2027, 1, 4)
+    assert base.requests.closed_days == frozenset()
+
+
+def test_r_req_8_a_closing_day_must_be_a_day_of_the_year() -> None:
+    with pytest.raises(pp.PolicyError, match="closed_days"):
+        make_policy(requests=pp.RequestSettings(closed_days=["13-01"]))

@@ -225,7 +225,7 @@ def test_r_acq_3_art_20_2_vii_special_care_data_made_public_is_acquired_without_
         "exemption": pp.Exemption.MADE_PUBLIC,
         "justification": "published interview",
     }
-    d = engine.check_acquisition(s, items=items, purposes={"health"}, **public)
+    d = engine.check_acquisition(s, items=items, purposes={"health"}, channel="other", **public)
     assert d.allowed and "APPI Art. 20(2)(vii)" in d.citations
     assert not engine.check_acquisition(s, items=items, purposes={"health"}).allowed
     engine.acquire(s, items=items, purposes={"health"}, channel="other", **public)

@@ -101,13 +101,17 @@ def is_business_day(day: date) -> bool:
     return _a_date(day).weekday() < 5 and not is_holiday(day)
 
 
-def _business_days(day: date, n: int, step: int) -> date:
+def _business_days(day: date, n: int, step: int, closed: Callable[[date], bool]) -> date:
     is_holiday = _holiday_check()
     for _ in range(n):
         day += timedelta(days=step)
-        while day.weekday() >= 5 or is_holiday(day):
+        while day.weekday() >= 5 or is_holiday(day) or closed(day):
             day += timedelta(days=step)
     return day
+
+
+def _never(_: date) -> bool:
+    return False
 
 
 def _amount(_: object, attribute: Any, value: Any) -> None:
@@ -164,10 +168,11 @@ class Duration:
             raise InvalidInput(f"{what} must not be negative")
         return cls(amount, unit)
 
-    def after(self, day: date) -> date:
+    def after(self, day: date, *, closed: Callable[[date], bool] = _never) -> date:
         """The day ``amount`` units after ``day``, which itself is not counted: the last day
-        of a period that starts on ``day`` (14 days after a request is its deadline)."""
-        return self._move(day, 1)
+        of a period that starts on ``day`` (14 days after a request is its deadline).
+        Business days also skip the days ``closed`` names (the business's own holidays)."""
+        return self._move(day, 1, closed)
 
     def before(self, day: date) -> date:
         """The day ``amount`` units before ``day``: the earliest issue date still "within"
@@ -180,13 +185,13 @@ class Duration:
         """
         return self._move(day, -1)
 
-    def _move(self, day: date, sign: int) -> date:
+    def _move(self, day: date, sign: int, closed: Callable[[date], bool] = _never) -> date:
         _a_date(day)
         try:
             if self.unit is Unit.DAYS:
                 return day + timedelta(days=sign * self.amount)
             if self.unit is Unit.BUSINESS_DAYS:
-                return _business_days(day, self.amount, sign)
+                return _business_days(day, self.amount, sign, closed)
             months = self.amount * (12 if self.unit is Unit.YEARS else 1)
             return add_months(day, sign * months)
         except OverflowError:

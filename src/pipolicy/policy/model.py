@@ -422,6 +422,11 @@ class RequestSettings:
     not an excessive burden). The sign-in must be dated on the day the request was received
     or the day before (policy time zone): an older one says nothing about who asks now.
     Off by default: seed 001's documents stay the procedure."""
+    closed_days: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
+    """The business's own closing days every year, as ``"MM-DD"`` (``"12-29"``): a
+    response period in business days skips them as it skips weekends and national
+    holidays (seed 000 L43: "excluding weekends, national holidays, and company
+    holidays")."""
     fee_ceiling: int = 3000
     """The highest fee (yen) the validator accepts. Art. 38(2) allows only a reasonable
     amount considering actual costs; disclosure fees published by Japanese businesses are
@@ -429,6 +434,10 @@ class RequestSettings:
     costs are higher raises the ceiling, and says why, in its policy."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
+
+    def closed(self, day: date) -> bool:
+        """Whether ``day`` is one of the business's own closing days."""
+        return f"{day.month:02d}-{day.day:02d}" in self.closed_days
 
 
 MY_NUMBER_AFFAIRS = frozenset({"social_security", "tax", "disaster_response"})
@@ -743,7 +752,8 @@ class Policy:
     def response_due(self, received_at: datetime) -> datetime:
         """When a request received at ``received_at`` must be answered (R-REQ-8): the end
         of the period's last day in the policy's time zone."""
-        return self.day_end(self.requests.response.after(self.local_date(received_at)))
+        received = self.local_date(received_at)
+        return self.day_end(self.requests.response.after(received, closed=self.requests.closed))
 
     def academic_problem(self, exemption: Exemption, recipient: str | None) -> str | None:
         """Why an academic research claim fails the conditions of its item, or None.

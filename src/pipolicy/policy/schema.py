@@ -512,6 +512,13 @@ _REQUESTS = _table(
         "accept_service_login": _flag(
             "Accept the service's login as proof of identity for an electronic answer (Art. 37(4))."
         ),
+        "closed_days": {
+            "description": "The business's own closing days every year, as MM-DD: a response "
+            "period in business days skips them (R-REQ-8).",
+            "type": "array",
+            "items": {"type": "string", "pattern": "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},
+            "default": [],
+        },
         "certificate_max_age": _duration(
             "How recently a seal certificate or family register must have been issued "
             "(R-REQ-3; seed 001 'within 3 months').",

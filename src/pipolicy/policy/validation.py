@@ -314,6 +314,14 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             require_business_calendar()
         except InvalidInput as e:
             add("requests.response", str(e))
+    for day in sorted(settings.closed_days):
+        try:
+            month, _, dom = day.partition("-")
+            date(2024, int(month), int(dom))  # a leap year: 02-29 is a day some years
+            if len(day) != 5:
+                raise ValueError(day)
+        except ValueError:
+            add("requests.closed_days", f"{day!r} is not a day of the year: give MM-DD, e.g. 12-29")
     if settings.certificate_max_age.amount <= 0:
         add("requests.certificate_max_age", "must be at least one day")
     _period(add, "requests.certificate_max_age", settings.certificate_max_age)
