@@ -128,3 +128,18 @@ def test_r_con_3_a_consent_to_a_recipient_given_before_an_unrelated_change_is_vo
     assert again.given_at == clock.now()
     d = q()
     assert d.allowed and d.consent_id == again.id
+
+
+def test_r_con_3_a_change_to_another_purpose_of_the_recipient_leaves_this_one_alone() -> None:
+    """The lab receives data for research and for service; research changed beyond
+    relevance. Provision for service rests on the consent as before."""
+    policy = _lab_policy()
+    lab = attrs.evolve(policy.recipients["lab"], purposes={"research", "service"})
+    policy = attrs.evolve(policy, recipients={**policy.recipients, "lab": lab})
+    engine, clock = make_engine(policy)
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="lab", items={"email"})
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    d = engine.check_provision(s, recipient="lab", items={"email"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.CONSENT

@@ -218,17 +218,20 @@ def recipient_consent(
     purpose: str | None,
     now: datetime,
 ) -> Consent | None:
-    """A consent to provision of ``items`` to ``recipient`` a decision may rest on: in
-    force (:func:`in_force`), and given under the current meaning of the ``purpose`` the
-    data is given for: the person agreed to what it meant then (R-CON-3)."""
+    """A consent to provision of ``items`` to ``recipient`` a decision may rest on: active,
+    and given under the current meaning of the ``purpose`` the data is given for (the
+    person agreed to what it meant then, R-CON-3); with no purpose named, of every
+    purpose the recipient receives data for (:func:`in_force`). A change to another of
+    the recipient's purposes leaves provision for this one alone."""
     meaning = policy.purposes.get(purpose) if purpose is not None else None
     for consent in consents:
         scope = consent.scope
+        if not (scope.recipient == recipient and scope.covers_items(items)):
+            continue
         if (
-            scope.recipient == recipient
-            and scope.covers_items(items)
-            and in_force(policy, consent, now)
-            and (meaning is None or _current(policy, meaning, consent.given_at, now))
+            in_force(policy, consent, now)
+            if meaning is None
+            else consent.is_active(now) and _current(policy, meaning, consent.given_at, now)
         ):
             return consent
     return None
