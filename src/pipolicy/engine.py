@@ -1635,6 +1635,22 @@ class _RequestPort:
     def facts(self, uow: UnitOfWork, subject: SubjectLike, *, history: bool = True) -> SubjectFacts:
         return self._engine._facts(uow, subject, history=history)
 
+    def withdraw_consents(
+        self, uow: UnitOfWork, subject_id: str, details: Mapping[str, object]
+    ) -> tuple[str, ...]:
+        engine = self._engine
+        facts = engine._facts(uow, subject_id)
+        now = engine.now()
+        ended = []
+        for c in facts.consents:
+            if c.is_active(now):
+                done = c.transition(ConsentStatus.WITHDRAWN, now)
+                uow.consents.update(done)
+                payload = {**engine._consent_payload(done), **details}
+                engine._audit(uow, "consent.withdrawn", subject_id, payload, now)
+                ended.append(done.id)
+        return tuple(ended)
+
     def audit(
         self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]
     ) -> None:

@@ -475,3 +475,42 @@ def test_r_req_7_a_second_person_is_not_affected(
 
     assert engine.check_use(other, purpose="service", items={"email"}).allowed
     assert crm.get("user-99") == VALUES
+
+
+def test_r_req_7_a_deletion_of_everything_withdraws_the_consents_in_force(
+    engine: pp.Engine, person: pp.Subject, clock: pp.FixedClock
+) -> None:
+    """Whoever asks to have all their data erased has not left their consent to the
+    newsletter or to a partner standing for data they may give again later."""
+    newsletter = engine.grant_consent(person, purpose="newsletter")
+    partner = engine.grant_consent(person, recipient="partner", items={"email"})
+    r = verified(engine, K.DELETION, person)
+
+    engine.requests.fulfil(r.id)
+
+    ended = {c.id: c.status for c in engine.consents(person)}
+    assert ended == {
+        newsletter.id: pp.ConsentStatus.WITHDRAWN,
+        partner.id: pp.ConsentStatus.WITHDRAWN,
+    }
+    events = [e for e in engine.audit_events() if e.kind == "consent.withdrawn"]
+    assert {e.payload["consent_id"] for e in events} == {newsletter.id, partner.id}
+    assert all(e.payload["by_request"] == r.id for e in events)
+    # The person comes back and signs up for the service only.
+    clock.advance(timedelta(days=30))
+    engine.acquire(person, items={"email"}, purposes={"service"}, channel="web")
+    assert not engine.check_use(person, purpose="newsletter", items={"email"}).allowed
+    assert not engine.check_provision(
+        person, recipient="partner", items={"email"}, purpose="service"
+    ).allowed
+
+
+def test_r_req_7_a_deletion_of_some_items_leaves_the_consents_alone(
+    engine: pp.Engine, person: pp.Subject
+) -> None:
+    given = engine.grant_consent(person, purpose="newsletter")
+    r = verified(engine, K.DELETION, person, details={"items": ["address"]})
+    engine.requests.fulfil(r.id)
+    assert [c.status for c in engine.consents(person) if c.id == given.id] == [
+        pp.ConsentStatus.GIVEN
+    ]

@@ -205,3 +205,29 @@ def restrict(
         for x in made
     ]
     return wf.save(new, audit, before=add), ids
+
+
+def withdraw_consents(wf: Workflow, r: Request) -> Request:
+    """End every consent the person has in force, once, as a deletion of all their data
+    asks: whoever asks to have everything erased has not left their consent to marketing,
+    or to a partner, standing for data they may give again later (R-REQ-7, R-CON-2).
+    The ids are kept with the request (``consents_withdrawn``), so a retry ends nothing
+    twice."""
+    if isinstance(r.details.get("consents_withdrawn"), list):
+        return r
+    now = wf.port.now()
+
+    def op(uow: UnitOfWork) -> Request:
+        ids = list(wf.port.withdraw_consents(uow, r.subject_id, {"by_request": r.id}))
+        new = note(
+            r,
+            now,
+            "consents_withdrawn",
+            str(len(ids)),
+            details={**r.details, "consents_withdrawn": ids},
+        )
+        uow.requests.update(new)
+        wf.audit(uow, "request.consents_withdrawn", new, consents=ids)
+        return new
+
+    return wf.port.run(op)

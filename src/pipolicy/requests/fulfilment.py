@@ -46,6 +46,7 @@ from pipolicy.requests.execution import (
     items_in_sources,
     record,
     restrict,
+    withdraw_consents,
 )
 from pipolicy.requests.grounds import findings as relevant_findings
 from pipolicy.requests.intake import check_changes
@@ -401,6 +402,9 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
     if retained:
         specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
     r, ids = restrict(wf, r, specs)
+    if not held.named:
+        # Everything erased: no consent stays to reach what the person may give again.
+        r = withdraw_consents(wf, r)
     outcomes: list[SourceOutcome] = []
     if erasable:
         r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))

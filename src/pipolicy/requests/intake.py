@@ -58,6 +58,7 @@ RESERVED = frozenset(
         "withheld",
         "grounds",
         "held_in_sources",
+        "consents_withdrawn",
     }
 )
 """Details keys the workflow keeps its own records under."""

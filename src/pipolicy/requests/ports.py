@@ -71,6 +71,14 @@ class RequestPort(Protocol):
         :class:`~pipolicy.errors.SubjectNotFound`."""
         ...
 
+    def withdraw_consents(
+        self, uow: UnitOfWork, subject_id: str, details: Mapping[str, object]
+    ) -> tuple[str, ...]:
+        """End every consent of the person still in force as ``withdrawn``, now, in
+        ``uow`` (under the person's lock), each with its ``consent.withdrawn`` event
+        carrying ``details``; return their ids."""
+        ...
+
     def audit(
         self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]
     ) -> None:
