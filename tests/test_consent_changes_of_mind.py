@@ -141,6 +141,8 @@ def test_r_con_2_settle_refusals_withdraws_what_an_older_refusal_took_back(
     clock.advance(timedelta(days=1))
     assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed  # the harm
 
+    assert engine.settle_refusals(dry_run=True) == 2
+    assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed  # unchanged
     assert engine.settle_refusals() == 2
     assert engine.settle_refusals() == 0  # once is enough
 

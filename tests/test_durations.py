@@ -306,3 +306,13 @@ def test_r_req_8_a_response_in_business_days_skips_the_company_s_closing_days() 
 def test_r_req_8_a_closing_day_must_be_a_day_of_the_year() -> None:
     with pytest.raises(pp.PolicyError, match="closed_days"):
         make_policy(requests=pp.RequestSettings(closed_days=["13-01"]))
+
+
+def test_r_req_8_closing_days_that_leave_no_day_open_are_refused() -> None:
+    every_day = [f"{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 32)]
+    valid = [day for day in every_day if day not in ("02-30", "02-31", "04-31", "06-31")]
+    valid = [day for day in valid if day not in ("09-31", "11-31")]
+    with pytest.raises(pp.PolicyError, match="closed_days"):
+        make_policy(requests=pp.RequestSettings(closed_days=valid))
+    with pytest.raises(InvalidInput, match="no business day"):
+        Duration.parse("1 business day").after(date(2026, 12, 1), closed=lambda _: True)

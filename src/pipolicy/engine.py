@@ -922,7 +922,7 @@ class Engine:
 
         return self._run(op)
 
-    def settle_refusals(self) -> int:
+    def settle_refusals(self, *, dry_run: bool = False) -> int:
         """Withdraw every consent a later refusal took back, in a store written before
         :meth:`refuse_consent` did so itself (R-CON-2); return how many. Run it once
         after upgrading: until then such a consent still allows use and provision.
@@ -930,7 +930,13 @@ class Engine:
         Each person is settled in a unit of work of their own, under their lock: the
         consent ends at the moment of the refusal, and its ``consent.withdrawn`` event
         names the refusal (``by_refusal``) and says it was settled. Running it again
-        withdraws nothing more.
+        withdraws nothing more. ``dry_run`` counts without writing.
+
+        One case it cannot tell apart: before the fix, a person who said yes again after
+        such a refusal got the old consent back from :meth:`grant_consent`, with nothing
+        recorded. That later yes is not in the store, so the old consent is withdrawn
+        all the same (a denial, never a wrong allowance); ask those people again, or
+        look first with ``dry_run``.
         """
         settled = 0
         after: str | None = None
@@ -939,10 +945,11 @@ class Engine:
             if not ids:
                 return settled
             for sid in ids:
-                settled += self._run(functools.partial(self._settle_refusals, sid))
+                settle = functools.partial(self._settle_refusals, sid, dry_run=dry_run)
+                settled += self._run(settle, write=not dry_run)
             after = ids[-1]
 
-    def _settle_refusals(self, subject_id: str, uow: UnitOfWork) -> int:
+    def _settle_refusals(self, subject_id: str, uow: UnitOfWork, *, dry_run: bool) -> int:
         facts = self._facts(uow, subject_id, history=True)
         refusals = [c for c in facts.consents if c.status is ConsentStatus.REFUSED]
         if not refusals:
@@ -959,6 +966,9 @@ class Engine:
             ]
             if not later:
                 continue
+            count += 1
+            if dry_run:
+                continue
             refusal = min(later, key=lambda r: (r.given_at, r.id))
             ended = given.transition(ConsentStatus.WITHDRAWN, refusal.given_at)
             uow.consents.update(ended)
@@ -971,7 +981,6 @@ class Engine:
                 "settled": True,
             }
             self._audit(uow, "consent.withdrawn", facts.subject.id, payload, now)
-            count += 1
         return count
 
     def _scope(

@@ -232,3 +232,19 @@ def test_r_req_4_not_retained_stands_when_no_source_holds_anything(
     r = verified(engine, K.DISCLOSURE, nobody)
     answer = engine.requests.refuse(r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="x")
     assert answer.ground is pp.RefusalGround.NOT_RETAINED
+
+
+def test_r_req_7_legal_retention_of_an_item_only_a_source_holds_stands(
+    engine: pp.Engine, crm: MemorySource, migrated: pp.Subject
+) -> None:
+    """A duty declared on the item counts for an item pipolicy never recorded: the
+    refusal agrees with what fulfilment would keep."""
+    crm.put("user-99", {"invoice": "INV-0099"})
+    r = verified(engine, K.DELETION, migrated, details={"items": ["invoice"]})
+    answer = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.LEGAL_RETENTION, explanation="tax"
+    )
+    assert answer.ground is pp.RefusalGround.LEGAL_RETENTION
+    whole = verified(engine, K.DELETION, migrated)  # name and e-mail have no duty
+    with pytest.raises(pp.InvalidInput, match="email, name"):
+        engine.requests.refuse(whole.id, ground=pp.RefusalGround.LEGAL_RETENTION, explanation="x")

@@ -188,3 +188,26 @@ def test_cache_checks_false_reads_the_database_for_every_check(sqlite_url: str) 
         assert _newsletter(engine, s) and _newsletter(engine, s)
     assert len(sent.sent) == 2
     engine.close()
+
+
+def test_r_req_7_a_resume_and_a_refusal_by_another_engine_are_seen_through_the_cache(
+    sqlite_url: str,
+) -> None:
+    """The cache serves checks on a SQLite file: a lift of a suspension, and a refusal
+    that withdraws a consent, written by another engine, reach the next check."""
+    from datetime import date
+
+    passport = pp.Document(
+        pp.DocumentKind.PASSPORT, issued=date(2022, 4, 1), expires=date(2032, 4, 1)
+    )
+    a, b = _engine(sqlite_url), _engine(sqlite_url)
+    s = _signed_up(a, "user-1")
+    stop = a.requests.submit(pp.RequestKind.SUSPENSION_OF_USE, subject=s, documents=[passport])
+    a.requests.verify(stop.id)
+    a.requests.fulfil(stop.id)
+    assert not _newsletter(a, s) and not _newsletter(a, pp.Ref("user-1"))  # now cached
+    b.requests.resume(stop.id, reason="asked to be sent the newsletter again")
+    assert _newsletter(a, s) and _newsletter(a, pp.Ref("user-1"))
+    assert _batch(a, s) == [True]
+    b.refuse_consent(pp.Ref("user-1"), purpose="newsletter")
+    assert not _newsletter(a, s) and _batch(a, s) == [False]

@@ -105,8 +105,12 @@ def _business_days(day: date, n: int, step: int, closed: Callable[[date], bool])
     is_holiday = _holiday_check()
     for _ in range(n):
         day += timedelta(days=step)
+        skipped = 0
         while day.weekday() >= 5 or is_holiday(day) or closed(day):
             day += timedelta(days=step)
+            skipped += 1
+            if skipped > 366:  # closing days that leave no day open would never end
+                raise InvalidInput("no business day within a year: check the closing days")
     return day
 
 

@@ -314,6 +314,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             require_business_calendar()
         except InvalidInput as e:
             add("requests.response", str(e))
+    if len(settings.closed_days) > 300:
+        add("requests.closed_days", "a business closed more than 300 days a year answers no one")
     for day in sorted(settings.closed_days):
         try:
             month, _, dom = day.partition("-")

@@ -101,8 +101,13 @@ def refuse(
     g = member(RefusalGround, ground, "refusal ground")
     why = statement(explanation, "explanation")
     port = wf.port
-    if g is G.NOT_RETAINED and wf.sources:
-        _require_nothing_in_sources(wf, request_id)
+    # What the sources hold, read before the refusal's unit (sources live outside any
+    # transaction), as fulfilment reads it: a refusal must agree with what it would find.
+    in_sources = (
+        _source_items(wf, request_id, g)
+        if g in (G.NOT_RETAINED, G.LEGAL_RETENTION) and wf.sources
+        else frozenset[str]()
+    )
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -129,8 +134,9 @@ def refuse(
             provided = _provided(ctx)
         elif g is G.NOT_RETAINED:
             _require_nothing_held(wf.read(uow, r))
+            _require_none_of(r, _about(r), in_sources, "the registered sources hold items")
         elif g is G.LEGAL_RETENTION:
-            _require_a_duty(wf, wf.read(uow, r))
+            _require_a_duty(wf, wf.read(uow, r), in_sources)
         new = refused(wf, r, g, why, port.now(), provided=provided)
         uow.requests.update(new)
         wf.audit(uow, "request.refused", new, ground=g.value, by="business")
@@ -202,17 +208,21 @@ def _require_nothing_held(ctx: Context) -> None:
     )
 
 
-def _require_nothing_in_sources(wf: Workflow, request_id: str) -> None:
-    """Raise :class:`InvalidInput` if a registered source holds an item a verified request
-    is about: fulfilment reads the sources so as never to say "we hold none" of data
-    they hold, and a refusal must not say it either. Read before the refusal's unit of
-    work (sources live outside any transaction), as fulfilment reads them."""
+def _source_items(wf: Workflow, request_id: str, ground: RefusalGround) -> frozenset[str]:
+    """The items of the policy the registered sources hold for the person of a verified
+    request about data that ``ground`` may refuse
+    (:func:`~pipolicy.requests.execution.items_in_sources`); none, and no source read,
+    for a request the refusal fails on before (its state, its kind's grounds), or one
+    about records rather than data."""
     ctx = wf.context(request_id)
     r = ctx.request
-    if r.state is not RequestState.VERIFIED or r.kind is RequestKind.PROVISION_RECORDS:
-        return  # refused on other grounds first, or about records, not data
-    _, in_sources = items_in_sources(wf, r, ctx.ref)
-    _require_none_of(r, _about(r), in_sources, "the registered sources hold items for the person")
+    if (
+        r.state is not RequestState.VERIFIED
+        or r.kind is RequestKind.PROVISION_RECORDS
+        or ground not in allowed_grounds(r.kind)
+    ):
+        return frozenset()
+    return items_in_sources(wf, r, ctx.ref)[1]
 
 
 def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], who: str) -> None:
@@ -227,17 +237,20 @@ def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], wh
         )
 
 
-def _require_a_duty(wf: Workflow, ctx: Context) -> None:
+def _require_a_duty(wf: Workflow, ctx: Context, in_sources: frozenset[str]) -> None:
     """Raise :class:`InvalidInput` unless a legal retention duty the policy declares
-    holds now for every item ``ctx.request`` reaches that pipolicy's records show held
-    (the named ones, or all): an item no duty covers is deleted or suspended, so the
-    request is fulfilled, in part, and the items under a duty are reported kept
-    (R-REQ-7)."""
+    holds now for every item ``ctx.request`` reaches that is held (the named ones, or
+    all): in pipolicy's records, or only in a source, where a duty on the item itself
+    counts. An item no duty covers is deleted, so the request is fulfilled, in part,
+    and the items under a duty are reported kept (R-REQ-7)."""
     r = ctx.request
-    held = holdings(ctx.facts, ctx.now)
+    recorded = holdings(ctx.facts, ctx.now)
+    held = frozenset(recorded) | in_sources
     named = _about(r)
-    items = named & held.keys() if named else frozenset(held)
-    free = sorted(i for i in items if not duty(wf.policy, i, held[i], ctx.now, r.language))
+    items = named & held if named else held
+    free = sorted(
+        i for i in items if not duty(wf.policy, i, recorded.get(i, ()), ctx.now, r.language)
+    )
     if items and not free:
         return
     problem = (
