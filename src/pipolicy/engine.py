@@ -184,6 +184,11 @@ def _page_after(after: str | None, uow: UnitOfWork) -> list[str]:
     return uow.subjects.page_after(after, _PAGE)
 
 
+def _said_by(how: Evidence) -> dict[str, object]:
+    """What a consent's ending event records of how the person's no came."""
+    return {"ended_by": how.given_by, "method": how.method, "evidence_ref": how.ref}
+
+
 def _refusal_touches(refused: ConsentScope, given: ConsentScope) -> bool:
     """Whether refusing ``refused`` takes back a consent to ``given``: the same purpose
     or recipient, and items that meet (an empty set is every item)."""
@@ -903,18 +908,10 @@ class Engine:
                 now,
                 ended_at=now,
             )
+            said = {**_said_by(how), "by_refusal": consent.id}
             for given in facts.consents:
                 if given.is_active(now) and _refusal_touches(scope, given.scope):
-                    ended = given.transition(ConsentStatus.WITHDRAWN, now)
-                    uow.consents.update(ended)
-                    payload = {
-                        **self._consent_payload(ended),
-                        "ended_by": how.given_by,
-                        "method": how.method,
-                        "evidence_ref": how.ref,
-                        "by_refusal": consent.id,
-                    }
-                    self._audit(uow, "consent.withdrawn", facts.subject.id, payload, now)
+                    self._end_consent(uow, given, ConsentStatus.WITHDRAWN, now, said, now)
             uow.consents.add(consent)
             payload = self._consent_payload(consent)
             self._audit(uow, "consent.refused", facts.subject.id, payload, now)
@@ -970,17 +967,9 @@ class Engine:
             if dry_run:
                 continue
             refusal = min(later, key=lambda r: (r.given_at, r.id))
-            ended = given.transition(ConsentStatus.WITHDRAWN, refusal.given_at)
-            uow.consents.update(ended)
-            payload = {
-                **self._consent_payload(ended),
-                "ended_by": refusal.evidence.given_by,
-                "method": refusal.evidence.method,
-                "evidence_ref": refusal.evidence.ref,
-                "by_refusal": refusal.id,
-                "settled": True,
-            }
-            self._audit(uow, "consent.withdrawn", facts.subject.id, payload, now)
+            said = {**_said_by(refusal.evidence), "by_refusal": refusal.id, "settled": True}
+            withdrawn = ConsentStatus.WITHDRAWN
+            self._end_consent(uow, given, withdrawn, refusal.given_at, said, now)
         return count
 
     def _scope(
@@ -1055,16 +1044,7 @@ class Engine:
                 and (recipient is None or c.scope.recipient == recipient)
             )
 
-        return self._end_consents(
-            subject,
-            ConsentStatus.WITHDRAWN,
-            matches,
-            {
-                "ended_by": how.given_by,
-                "method": how.method,
-                "evidence_ref": how.ref,
-            },
-        )
+        return self._end_consents(subject, ConsentStatus.WITHDRAWN, matches, _said_by(how))
 
     def revoke_consent(self, subject: SubjectLike, *, consent_id: str, reason: str) -> Consent:
         """End a consent the business can no longer rely on (R-CON-1).
@@ -1095,16 +1075,26 @@ class Engine:
                 raise InvalidTransition(
                     f"no active consent matches: nothing to mark {status.value}"
                 )
-            done = []
-            for c in matching:
-                ended = c.transition(status, now)
-                uow.consents.update(ended)
-                payload = {**self._consent_payload(ended), **details}
-                self._audit(uow, f"consent.{status.value}", facts.subject.id, payload, now)
-                done.append(ended)
-            return tuple(done)
+            return tuple(self._end_consent(uow, c, status, now, details, now) for c in matching)
 
         return self._run(op)
+
+    def _end_consent(
+        self,
+        uow: UnitOfWork,
+        consent: Consent,
+        status: ConsentStatus,
+        at: datetime,
+        details: Mapping[str, object],
+        now: datetime,
+    ) -> Consent:
+        """``consent`` ended as ``status`` at ``at``, written in ``uow`` with its
+        ``consent.<status>`` event (recorded ``now``) carrying ``details``."""
+        ended = consent.transition(status, at)
+        uow.consents.update(ended)
+        payload = {**self._consent_payload(ended), **details}
+        self._audit(uow, f"consent.{status.value}", consent.subject_id, payload, now)
+        return ended
 
     def consent(self, consent_id: str) -> Consent:
         """The consent ``consent_id``; raises :class:`InvalidInput` if there is none."""
@@ -1648,17 +1638,13 @@ class _RequestPort:
         self, uow: UnitOfWork, subject_id: str, details: Mapping[str, object]
     ) -> tuple[str, ...]:
         engine = self._engine
-        facts = engine._facts(uow, subject_id)
         now = engine.now()
-        ended = []
-        for c in facts.consents:
-            if c.is_active(now):
-                done = c.transition(ConsentStatus.WITHDRAWN, now)
-                uow.consents.update(done)
-                payload = {**engine._consent_payload(done), **details}
-                engine._audit(uow, "consent.withdrawn", subject_id, payload, now)
-                ended.append(done.id)
-        return tuple(ended)
+        withdrawn = ConsentStatus.WITHDRAWN
+        return tuple(
+            engine._end_consent(uow, c, withdrawn, now, details, now).id
+            for c in engine._facts(uow, subject_id).consents
+            if c.is_active(now)
+        )
 
     def audit(
         self, uow: UnitOfWork, kind: str, subject_id: str, payload: Mapping[str, object]
