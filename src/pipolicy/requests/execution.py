@@ -117,6 +117,27 @@ def apply_each(
     return r, outcomes
 
 
+def export_all(
+    wf: Workflow, r: Request, ref: str
+) -> tuple[list[SourceOutcome], dict[str, Mapping[str, object]]]:
+    """Every source's ``export`` for the person: the outcomes, and each source's data.
+    A failing export is recorded with the request, and :class:`SourceFailed` raised
+    once all were asked, so nothing is carried out on half the answers."""
+    outcomes: list[SourceOutcome] = []
+    exports: dict[str, Mapping[str, object]] = {}
+    for name, source in wf.sources.items():
+        outcome, data = call_source(wf, name, "export", functools.partial(source.export, ref))
+        if outcome.ok:
+            exports[name] = data
+        outcomes.append(outcome)
+    if not all(o.ok for o in outcomes):
+        for o in outcomes:
+            if not o.ok:
+                r = record(wf, r, o)
+        raise SourceFailed(r.id, outcomes)
+    return outcomes, exports
+
+
 def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, frozenset[str]]:
     """The items of the policy the registered sources hold for the person, read from each
     source's ``export``: the data pipolicy has no acquisition record of (a migration from
@@ -133,15 +154,7 @@ def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, froze
         return r, frozenset(str(x) for x in known)
     if not wf.sources:
         return r, frozenset()
-    outcomes: list[SourceOutcome] = []
-    for name, source in wf.sources.items():
-        outcome, _ = call_source(wf, name, "export", functools.partial(source.export, ref))
-        outcomes.append(outcome)
-    if not all(o.ok for o in outcomes):
-        for o in outcomes:
-            if not o.ok:
-                r = record(wf, r, o)
-        raise SourceFailed(r.id, outcomes)
+    outcomes, _ = export_all(wf, r, ref)
     items = sorted({item for o in outcomes for item in o.items})
     new = note(
         r,

@@ -11,7 +11,6 @@ kind of answer can be read side by side.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -42,9 +41,8 @@ from pipolicy.requests.disclosure import (
 )
 from pipolicy.requests.execution import (
     apply_each,
-    call_source,
+    export_all,
     items_in_sources,
-    record,
     restrict,
     withdraw_consents,
 )
@@ -52,7 +50,7 @@ from pipolicy.requests.grounds import findings as relevant_findings
 from pipolicy.requests.intake import check_changes
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.refusal import refused
-from pipolicy.requests.sources import SourceFailed, SourceOutcome
+from pipolicy.requests.sources import SourceOutcome
 from pipolicy.requests.statements import fulfilment_statement, receipt_label, record_label
 from pipolicy.requests.withholding import withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
@@ -139,18 +137,7 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
     """A disclosure (Art. 33(1)): pipolicy's records and every source's export."""
     policy = wf.policy
     r = ctx.request
-    exports: dict[str, Mapping[str, object]] = {}
-    outcomes: list[SourceOutcome] = []
-    for name, source in wf.sources.items():
-        outcome, data = call_source(wf, name, "export", functools.partial(source.export, ctx.ref))
-        if outcome.ok:
-            exports[name] = data
-        outcomes.append(outcome)
-    failed = [o for o in outcomes if not o.ok]
-    if failed:
-        for o in failed:
-            r = record(wf, r, o)
-        raise SourceFailed(r.id, outcomes)
+    outcomes, exports = export_all(wf, r, ctx.ref)
     named = scope(r)
     withheld_parts = withheld(r)
     present = set(holdings(ctx.facts, ctx.now))
