@@ -214,15 +214,22 @@ def _source_items(wf: Workflow, request_id: str, ground: RefusalGround) -> froze
     (:func:`~pipolicy.requests.execution.items_in_sources`); none, and no source read,
     for a request the refusal fails on before (its state, its kind's grounds), or one
     about records rather than data."""
-    ctx = wf.context(request_id)
-    r = ctx.request
+
+    def read(uow: UnitOfWork) -> tuple[Request, str | None]:
+        # The request and the person's ref only: the records are read under the lock.
+        r = wf.load(uow, request_id)
+        subject = uow.subjects.get(r.subject_id)
+        return r, None if subject is None else subject.ref
+
+    r, ref = wf.port.run(read, write=False)
     if (
-        r.state is not RequestState.VERIFIED
+        ref is None
+        or r.state is not RequestState.VERIFIED
         or r.kind is RequestKind.PROVISION_RECORDS
         or ground not in allowed_grounds(r.kind)
     ):
         return frozenset()
-    return items_in_sources(wf, r, ctx.ref)[1]
+    return items_in_sources(wf, r, ref)[1]
 
 
 def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], who: str) -> None:
