@@ -77,6 +77,17 @@ def test_r_acq_3_special_care_exemption_with_justification() -> None:
     assert d.allowed and d.citations == ("APPI Art. 20(2)(ii)",)
 
 
+def _claim(exemption: pp.Exemption, channel: str | None) -> dict[str, Any]:
+    """Special care-required data acquired on ``exemption`` through ``channel``."""
+    claim: dict[str, Any] = {
+        "items": {"medical_history"},
+        "purposes": "health",
+        "exemption": exemption,
+        "justification": "ref 2",
+    }
+    return claim if channel is None else {**claim, "channel": channel}
+
+
 @pytest.mark.parametrize(
     ("exemption", "channel"),
     [
@@ -98,38 +109,18 @@ def test_r_acq_3_a_special_care_exemption_must_fit_how_the_data_came(
     none of these, and the person's consent is needed."""
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")
-    d = engine.check_acquisition(
-        s,
-        items={"medical_history"},
-        purposes="health",
-        channel=channel,
-        exemption=exemption,
-        justification="ref 2",
-    )
+    d = engine.check_acquisition(s, **_claim(exemption, channel))
     assert not d.allowed and d.rules == ("R-ACQ-3",)
     assert d.why[0].key == "exemption_channel"
     with pytest.raises(pp.AcquisitionDenied):
-        engine.acquire(
-            s,
-            items={"medical_history"},
-            purposes="health",
-            channel=channel,
-            exemption=exemption,
-            justification="ref 2",
-        )
+        engine.acquire(s, **_claim(exemption, channel))
 
 
 def test_r_acq_3_a_check_without_the_channel_does_not_allow_such_an_exemption() -> None:
     """check_acquisition answers as acquire would; without the channel it cannot tell."""
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")
-    d = engine.check_acquisition(
-        s,
-        items={"medical_history"},
-        purposes="health",
-        exemption=pp.Exemption.OBSERVED,
-        justification="ref 2",
-    )
+    d = engine.check_acquisition(s, **_claim(pp.Exemption.OBSERVED, None))
     assert not d.allowed and d.why[0].key == "exemption_channel_unnamed"
 
 
@@ -148,14 +139,7 @@ def test_r_acq_3_a_special_care_exemption_that_fits_the_channel_stands(
 ) -> None:
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")
-    d = engine.check_acquisition(
-        s,
-        items={"medical_history"},
-        purposes="health",
-        channel=channel,
-        exemption=exemption,
-        justification="ref 2",
-    )
+    d = engine.check_acquisition(s, **_claim(exemption, channel))
     assert d.allowed and d.basis is pp.Basis.EXEMPTION
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.requests import RequestKind
-from pipolicy.domain.restrictions import RestrictionKind
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import NPT, _request, _restriction, _subject
 from pipolicy.testing.contract.fixtures import StoreFixtures, _read, _store_all, assert_equivalent
@@ -70,12 +70,7 @@ class RestrictionRepositoryContract(StoreFixtures):
         )
         of_email = _restriction("x-2")
         _store_all(store, _subject(), to_partner, of_email)
-        for facts in (
-            _read(store, lambda uow: uow.facts("s-1", ended_consents=False)),
-            _read(store, lambda uow: uow.facts("s-1")),
-        ):
-            assert facts is not None
-            assert_equivalent(list(facts.restrictions), [to_partner, of_email])
+        _assert_read_by_decisions(store, [to_partner, of_email])
 
     def test_r_req_7_a_lift_is_in_the_facts_a_decision_reads(self, store: Store) -> None:
         """A person who asked to resume has a ``lifted`` restriction naming the request;
@@ -90,9 +85,15 @@ class RestrictionRepositoryContract(StoreFixtures):
             since=datetime(2026, 5, 1, 9, 0, tzinfo=NPT),
         )
         _store_all(store, _subject(), suspended, lifted)
-        for facts in (
-            _read(store, lambda uow: uow.facts("s-1", ended_consents=False)),
-            _read(store, lambda uow: uow.facts("s-1")),
-        ):
-            assert facts is not None
-            assert_equivalent(list(facts.restrictions), [suspended, lifted])
+        _assert_read_by_decisions(store, [suspended, lifted])
+
+
+def _assert_read_by_decisions(store: Store, restrictions: list[Restriction]) -> None:
+    """``s-1``'s facts, as a decision reads them and with the history, hold exactly
+    ``restrictions``, in order."""
+    for facts in (
+        _read(store, lambda uow: uow.facts("s-1", ended_consents=False)),
+        _read(store, lambda uow: uow.facts("s-1")),
+    ):
+        assert facts is not None
+        assert_equivalent(list(facts.restrictions), restrictions)
