@@ -442,7 +442,9 @@ class _Transaction:
 
 # Statements the write path runs on every call, built once (building one costs more
 # than SQLAlchemy's cached compilation of it); their values are passed when run.
-_LAST_EVENT = sa.select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1)
+# The log's tail: only what placing the next event needs (its position and hash), not
+# the payload, which the driver would decode for nothing.
+_LAST_EVENT = sa.select(AUDIT.c.seq, AUDIT.c.hash).order_by(AUDIT.c.seq.desc()).limit(1)
 
 
 def _queue_page(*, sequencer: sa.ColumnElement[bool] | None = None) -> sa.Executable:
@@ -801,6 +803,14 @@ class _Requests(_Repo):
         self._update_versioned(REQUESTS, request.id, request.version, values, "request")
 
 
+@attrs.frozen
+class _Tail:
+    """The last placed event's position and hash (a :class:`~pipolicy.domain.audit.Tail`)."""
+
+    seq: int
+    hash: str
+
+
 class _Audit(_Repo):
     """The log. SQLite has one writer at a time, so an entry is placed as it is appended.
     On PostgreSQL writers only queue entries (``pipolicy_audit_queue``), reading nothing;
@@ -832,9 +842,9 @@ class _Audit(_Repo):
         placed = sequence(self._tail(), entries)
         self._insert_many(AUDIT, [rows.audit_to_row(e) for e in placed], "audit events")
 
-    def _tail(self) -> AuditEvent | None:
+    def _tail(self) -> _Tail | None:
         row = self._one(_LAST_EVENT, "reading the audit log")
-        return None if row is None else self._event(row)
+        return None if row is None else _Tail(row["seq"], row["hash"])
 
     def pending(self) -> list[AuditEntry]:
         stmt = sa.select(AUDIT_QUEUE).order_by(AUDIT_QUEUE.c.id)
