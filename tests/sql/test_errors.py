@@ -86,6 +86,23 @@ def test_a_storage_failure_during_a_check_fails_closed(sql_store: SqlStore) -> N
         engine.provide(s, recipient="partner", items={"email"})
 
 
+def test_r_sec_3_a_log_that_cannot_be_read_fails_a_write_and_keeps_nothing(
+    sql_store: SqlStore,
+) -> None:
+    """Placing an event reads the log's tail (through the driver on SQLite): if that
+    read fails, the write is a StorageError and its record is not kept either."""
+    engine = pp.Engine(contract_policy(), store=sql_store, clock=pp.FixedClock(T0))
+    s = engine.register_subject(ref="user-1")
+    cascade = " CASCADE" if sql_store.dialect == "postgresql" else ""
+    with sql_store.engine.begin() as conn:  # the database loses the log
+        conn.execute(sa.text(f"DROP TABLE pipolicy_audit{cascade}"))
+    with pytest.raises(StorageError, match="reading the audit log") as raised:
+        engine.grant_consent(s, purpose="newsletter")
+    assert isinstance(raised.value.__cause__, sa_exc.DBAPIError)
+    with sql_store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM pipolicy_consents")).scalar() == 0
+
+
 def test_an_unreachable_server_is_a_storage_error() -> None:
     with pytest.raises(StorageError) as raised:
         SqlStore("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
