@@ -189,6 +189,15 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
             [passport(), pp.Document(pp.DocumentKind.FAMILY_REGISTER, date(2027, 1, 1))],
         ),
         (pp.Applicant.voluntary_agent(), [passport(), license_("agent")]),
+        (  # no dates to check them by: an ID of each sort, the power of attorney
+            pp.Applicant.voluntary_agent(),
+            [
+                pp.Document(pp.DocumentKind.PENSION_BOOK),
+                pp.Document(pp.DocumentKind.POWER_OF_ATTORNEY),
+                seal_certificate(),
+                pp.Document(pp.DocumentKind.DRIVERS_LICENSE, date(2023, 1, 1), holder="agent"),
+            ],
+        ),
     ]
     for n, (applicant, docs) in enumerate(cases):
         r = e.requests.verify(sh.submit(K.DISCLOSURE, s, applicant=applicant, documents=docs).id)
