@@ -33,7 +33,7 @@ def test_every_record_of_a_flow_matches_its_schema() -> None:
     request = engine.requests.submit(
         pp.RequestKind.DISCLOSURE,
         subject=s,
-        documents=[pp.Document(pp.DocumentKind.PASSPORT, issued=date(2025, 1, 1))],
+        documents=[pp.Document(pp.DocumentKind.PASSPORT, date(2025, 1, 1), date(2035, 1, 1))],
     )
     for value in (s, acq, consent, record, allowed, denied, request):
         _valid(value)

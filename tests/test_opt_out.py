@@ -72,7 +72,7 @@ def test_r_tpp_8_a_persons_opt_out_request_stops_it() -> None:
     r = engine.requests.submit(
         pp.RequestKind.SUSPENSION_OF_PROVISION,
         subject=s,
-        documents=[pp.Document(pp.DocumentKind.PASSPORT, issued=date(2025, 1, 1))],
+        documents=[pp.Document(pp.DocumentKind.PASSPORT, date(2025, 1, 1), date(2035, 1, 1))],
         details={"recipients": ["list_broker"], "reason": "I opt out"},
     )
     engine.requests.verify(r.id)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 import pipolicy as pp
 from tests.factories import make_engine
 
@@ -121,17 +119,20 @@ def test_r_req_7_data_collected_again_serves_only_the_purposes_it_was_collected_
 def test_r_req_7_a_suspension_of_provision_cannot_name_an_entrustee() -> None:
     """Entrusting data is not provision to a third party (Art. 27(5)(i)): a suspension
     of provision (Art. 35(3)) does not reach the entrustee, so a request naming one is
-    refused at intake rather than answered with a promise the decisions do not keep."""
+    refused at intake, in writing (tests/requests/test_intake_refusals), rather than
+    answered with a promise the decisions do not keep."""
     from tests.factories import make_engine
     from tests.requests.support import passport
 
     engine, _ = make_engine()
     s = engine.register_subject("u1", category="customer")
     kind = pp.RequestKind.SUSPENSION_OF_PROVISION
-    with pytest.raises(pp.InvalidInput, match="entrustee"):
-        engine.requests.submit(
-            kind, subject=s, documents=[passport()], details={"recipients": ["shipping"]}
-        )
+    refused = engine.requests.submit(
+        kind, subject=s, documents=[passport()], details={"recipients": ["shipping"]}
+    )
+    assert refused.state is pp.RequestState.REFUSED
+    assert refused.ground is pp.RefusalGround.NO_GROUND_UNDER_ART_35
+    assert refused.details["not_stopped"] == [{"recipient": "shipping", "kind": "entrustee"}]
     r = engine.requests.submit(
         kind, subject=s, documents=[passport()], details={"recipients": ["partner"]}
     )

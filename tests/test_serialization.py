@@ -82,7 +82,13 @@ def test_an_answer_has_one_json_form() -> None:
     r = engine.requests.submit(
         pp.RequestKind.PURPOSE_NOTIFICATION,
         subject=s,
-        documents=[pp.Document(pp.DocumentKind.PASSPORT, issued=CONTRACT_START.date())],
+        documents=[
+            pp.Document(
+                pp.DocumentKind.PASSPORT,
+                issued=CONTRACT_START.date(),
+                expires=CONTRACT_START.date().replace(year=CONTRACT_START.year + 10),
+            )
+        ],
     )
     engine.requests.verify(r.id)
     answer = engine.requests.fulfil(r.id)

@@ -10,7 +10,7 @@ import json
 import pipolicy as pp
 from pipolicy.requests import MemorySource
 
-from .support import verified
+from .support import passport, verified
 
 K = pp.RequestKind
 NEW_ADDRESS = "9-9-9 Shibuya, Tokyo"
@@ -52,7 +52,7 @@ def test_r_req_6_the_japanese_correction_letter_gives_the_new_contents() -> None
     r = engine.requests.submit(
         K.CORRECTION,
         subject=s,
-        documents=[pp.Document(pp.DocumentKind.PASSPORT, issued=engine.now().date())],
+        documents=[passport()],
         details={"changes": {"address": "東京都港区2-2"}},
     )
     engine.requests.verify(r.id)

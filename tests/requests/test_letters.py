@@ -144,6 +144,13 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
     out.append(("suspension of use", e.requests.fulfil(r.id)))
     r = sh.verified(K.SUSPENSION_OF_PROVISION, s, details={"recipients": ["partner"]})
     out.append(("suspension of provision", e.requests.fulfil(r.id)))
+    # Recipients a suspension cannot stop: told why beside those stopped, or refused at once.
+    some = {"recipients": ["partner", "tokyo_district_court", "shipping"]}
+    r = sh.verified(K.SUSPENSION_OF_PROVISION, s, details=some)
+    out.append(("suspension of provision, some not stopped", e.requests.fulfil(r.id)))
+    r = sh.submit(K.SUSPENSION_OF_PROVISION, s, details={"recipients": ["regulator", "shipping"]})
+    assert r.state is pp.RequestState.REFUSED
+    out.append(("suspension of provision refused at intake", e.requests.answer(r.id)))
 
     # Everything withheld, on two grounds: a refusal naming what it covers.
     other = sh.person("customer-2")
@@ -189,6 +196,15 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
             [passport(), pp.Document(pp.DocumentKind.FAMILY_REGISTER, date(2027, 1, 1))],
         ),
         (pp.Applicant.voluntary_agent(), [passport(), license_("agent")]),
+        (  # no dates to check them by: an ID of each sort, the power of attorney
+            pp.Applicant.voluntary_agent(),
+            [
+                pp.Document(pp.DocumentKind.PENSION_BOOK),
+                pp.Document(pp.DocumentKind.POWER_OF_ATTORNEY),
+                seal_certificate(),
+                pp.Document(pp.DocumentKind.DRIVERS_LICENSE, date(2023, 1, 1), holder="agent"),
+            ],
+        ),
     ]
     for n, (applicant, docs) in enumerate(cases):
         r = e.requests.verify(sh.submit(K.DISCLOSURE, s, applicant=applicant, documents=docs).id)

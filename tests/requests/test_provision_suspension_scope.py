@@ -67,18 +67,19 @@ def test_r_req_7_provision_to_a_public_authority_in_japan_cannot_be_suspended(
     lang: str, words: list[str]
 ) -> None:
     """Seed 000 L13: data goes to a court or regulator only on its order (Art. 27(1)(i));
-    a suspension of provision cannot stop that, so its answer must not promise it."""
+    a suspension of provision cannot stop that, so its answer must not promise it: the
+    request is refused in writing as it is received (tests/requests/test_intake_refusals)."""
     engine, s = _indigo_blue()
-    with pytest.raises(pp.InvalidInput) as refused:
-        engine.requests.submit(
-            pp.RequestKind.SUSPENSION_OF_PROVISION,
-            subject=s,
-            details={"recipients": ["partner", "tokyo_district_court"]},
-            language=lang,
-        )
+    refused = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION,
+        subject=s,
+        details={"recipients": ["tokyo_district_court"]},
+        language=lang,
+    )
+    assert refused.state is pp.RequestState.REFUSED and refused.statement is not None
     for word in words:
-        assert word in str(refused.value)
-    assert engine.requests.for_subject(s) == []
+        assert word in refused.statement
+    assert engine.requests.for_subject(s) == [refused]
 
 
 def test_r_req_7_a_public_authority_abroad_is_left_as_named() -> None:

@@ -32,7 +32,13 @@ def world(shared_url: str) -> Iterator[tuple[pp.Engine, SqlStore, dict[str, str]
     r = engine.requests.submit(
         pp.RequestKind.DELETION,
         subject=s,
-        documents=[pp.Document(pp.DocumentKind.PASSPORT, issued=NOW.date() - timedelta(days=400))],
+        documents=[
+            pp.Document(
+                pp.DocumentKind.PASSPORT,
+                issued=NOW.date() - timedelta(days=400),
+                expires=NOW.date() + timedelta(days=3000),
+            )
+        ],
     )
     engine.requests.verify(r.id)
     engine.requests.fulfil(r.id)

@@ -32,12 +32,13 @@ from pipolicy.requests.sources import (
     SourceFailed,
     SourceOutcome,
 )
-from pipolicy.requests.verification import Problem, Verification, verify_documents
+from pipolicy.requests.verification import EXPIRING_IDS, Problem, Verification, verify_documents
 
 __all__ = [
     "ACTIONS",
     "ART_35_GROUNDS",
     "DISCLOSURE_KINDS",
+    "EXPIRING_IDS",
     "FEE_KINDS",
     "METHODS",
     "NEUTRAL_ACTION",

@@ -51,10 +51,15 @@ from pipolicy.requests.intake import check_changes
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.refusal import refused
 from pipolicy.requests.sources import SourceOutcome
-from pipolicy.requests.statements import fulfilment_statement, receipt_label, record_label
+from pipolicy.requests.statements import (
+    fulfilment_statement,
+    not_stopped,
+    receipt_label,
+    record_label,
+)
 from pipolicy.requests.withholding import withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
-from pipolicy.requests.workflow import Context, Workflow, scope
+from pipolicy.requests.workflow import Context, Workflow, scope, unstoppable
 
 K = RequestKind
 G = RefusalGround
@@ -442,7 +447,9 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
     named, reached = held.named, held.reached
     purposes = scope(r, "purposes")
     findings, summary = relevant_findings(wf, ctx)
-    recipients = scope(r, "recipients")
+    # The recipients named that it can stop; those it cannot were refused at intake and
+    # are told why in the answer (an answer naming only those was refused at submit).
+    recipients = scope(r, "recipients") - unstoppable(r)
     r, ids = restrict(wf, r, [(kind, named, purposes)], recipients)
     r, outcomes = apply_each(
         wf, r, "restrict", lambda s: s.restrict(ctx.ref, kind, reached, purposes)
@@ -459,8 +466,12 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
             purposes=named_in(policy.purposes, purposes, lang),
         )
     ]
+    refused_part = not_stopped(words, policy, r, partial=True)
+    if refused_part is not None:
+        body.append(refused_part)
     not_held = held.not_held
-    state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+    partial = not_held or refused_part is not None
+    state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
     statement = fulfilment_statement(words, policy, r, body, not_held=not_held, findings=summary)
     done = complete(
         wf,

@@ -6,6 +6,13 @@ workflow reserves for its own records), the documents (kinds and dates only, R-R
 the fee (R-REQ-9), verification of identity and agency (R-REQ-3) and extending the due
 date (R-REQ-8). Kept apart so the checks on what a person sends in can be read in one
 place.
+
+Two kinds of problem are told apart. Details that are not well formed (an unknown item
+or recipient, a key the kind does not take) are the application's mistake: a typed
+error, and nothing is recorded. A well-formed request the business cannot carry out is
+the person's request, refused: a suspension of provision naming only recipients it
+cannot stop (:func:`not_stoppable`) is recorded and refused on ``no_ground`` at once,
+with its written statement (Art. 36), as every refusal is.
 """
 
 from __future__ import annotations
@@ -20,20 +27,20 @@ from pipolicy.domain.requests import (
     FEE_KINDS,
     Applicant,
     Document,
+    RefusalGround,
     Request,
     RequestKind,
     RequestState,
 )
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput, UnknownItem
-from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
 from pipolicy.requests.refusal import refused
+from pipolicy.requests.statements import not_stopped
 from pipolicy.requests.verification import verify_documents
-from pipolicy.requests.wording import Wording, wording
-from pipolicy.requests.wording import named as named_in
-from pipolicy.requests.workflow import Workflow
+from pipolicy.requests.workflow import Workflow, scope, unstoppable
 from pipolicy.rules.provision import abroad
 from pipolicy.storage.repositories import UnitOfWork
 
@@ -59,6 +66,7 @@ RESERVED = frozenset(
         "grounds",
         "held_in_sources",
         "consents_withdrawn",
+        "not_stopped",
     }
 )
 """Details keys the workflow keeps its own records under."""
@@ -112,11 +120,26 @@ def check_changes(policy: Policy, changes: object) -> dict[str, object]:
     return copied
 
 
+def not_stoppable(policy: Policy, recipient: Recipient) -> str | None:
+    """Why a suspension of provision cannot stop provision to ``recipient``, if it cannot:
+    ``"entrustee"`` for an entrustee in Japan (entrusting data is no provision to a third
+    party, Art. 27(5)(i), so the restriction would not reach it; abroad, Art. 28 makes it
+    a third party), ``"public_authority"`` for a public authority in Japan (it receives
+    data only where the law provides, Art. 27(1)(i), (iv), which a suspension cannot
+    stop; one abroad is left as named). ``None`` for a recipient it stops."""
+    if recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient):
+        return "entrustee"
+    if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and recipient.country in ("", "JP"):
+        return "public_authority"
+    return None
+
+
 def check_details(
-    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None, words: Wording
+    policy: Policy, kind: RequestKind, details: Mapping[str, object] | None
 ) -> dict[str, object]:
-    """The request's ``details``, checked for ``kind`` against the policy and copied;
-    ``words`` words, in the request's language, what the applicant is told."""
+    """The request's ``details``, checked for ``kind`` against the policy and copied. A
+    suspension of provision keeps the recipients as named and, under ``not_stopped``,
+    those it cannot stop with why (:func:`not_stoppable`)."""
     if details is None:
         return {}
     if not isinstance(details, Mapping):
@@ -158,26 +181,13 @@ def check_details(
                     "only a suspension of provision does"
                 )
             recipients = names(value, "details['recipients']")
+            cannot = []
             for name in sorted(recipients):
-                named = policy.recipient(name)
-                if named.kind is RecipientKind.ENTRUSTEE and not abroad(policy, named):
-                    # The restriction would not reach it (Restriction.applies), so the
-                    # answer must not promise it. Abroad, Art. 28 makes it a third party.
-                    raise InvalidInput(
-                        f"recipient {name!r} is an entrustee in Japan: entrusting data is "
-                        "not provision to a third party (APPI Art. 27(5)(i)), which is what "
-                        "a suspension of provision stops (Art. 35(3)); name third parties only"
-                    )
-                if named.kind is RecipientKind.PUBLIC_AUTHORITY and named.country in ("", "JP"):
-                    # It receives data only where the law provides (Art. 27(1)(i), (iv)), so
-                    # the restriction would not stop it: the answer must not promise it.
-                    # Abroad, it is left as named.
-                    raise InvalidInput(
-                        words(
-                            "public_authority_not_stopped",
-                            recipient=named_in(policy.recipients, [name], words.lang)[0],
-                        )
-                    )
+                why = not_stoppable(policy, policy.recipient(name))
+                if why is not None:
+                    cannot.append({"recipient": name, "kind": why})
+            if cannot:
+                out["not_stopped"] = cannot
             out[key] = sorted(recipients)
         elif key == "changes":
             if kind is not K.CORRECTION:
@@ -211,8 +221,7 @@ def submit(
     docs = check_documents(documents)
     if not isinstance(method, str) or method not in METHODS:
         raise InvalidInput(f"unknown method: use one of {sorted(METHODS)}")
-    words = wording(lang, wf.port.templates, controller=wf.policy.controller)
-    clean = check_details(wf.policy, k, details, words)
+    clean = check_details(wf.policy, k, details)
     port = wf.port
 
     def op(uow: UnitOfWork) -> Request:
@@ -247,10 +256,41 @@ def submit(
             fee=r.fee,
             items=clean.get("items", []),
             purposes=clean.get("purposes", []),
+            **({"not_stopped": sorted(unstoppable(r))} if "not_stopped" in clean else {}),
         )
+        if _stops_nothing(r):
+            return _refuse_at_intake(wf, uow, r)
         return r
 
     return port.run(op)
+
+
+def _stops_nothing(r: Request) -> bool:
+    """Does the suspension of provision ``r`` name recipients, and none it can stop?"""
+    named = scope(r, "recipients")
+    return bool(named) and named <= unstoppable(r)
+
+
+def _refuse_at_intake(wf: Workflow, uow: UnitOfWork, r: Request) -> Request:
+    """``r`` refused as it is received: a suspension of provision naming only recipients
+    it cannot stop. No ground of Art. 35(3) or (5) can stand for what it asks, whoever
+    asks, so there is nothing to verify first, and the reason tells nothing about the
+    person: only how the business provides data to the recipients the person named. The
+    refusal is kept, with its written statement and its audit event, as any other."""
+    g = RefusalGround.NO_GROUND_UNDER_ART_35
+    explanation = not_stopped(wf.words(r), wf.policy, r, partial=False)
+    assert explanation is not None
+    new = refused(wf, r, g, explanation, r.received_at, case="not_stoppable")
+    uow.requests.update(new)
+    wf.audit(
+        uow,
+        "request.refused",
+        new,
+        ground=g.value,
+        by="intake",
+        not_stopped=sorted(unstoppable(r)),
+    )
+    return new
 
 
 def verify(wf: Workflow, request_id: str) -> Request:

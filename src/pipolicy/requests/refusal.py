@@ -77,9 +77,11 @@ def refused(
     details: Mapping[str, object] | None = None,
     *,
     provided: bool = False,
+    case: str = "",
 ) -> Request:
     """``r`` refused on ``ground``, with the written statement the person receives;
-    ``provided``: pipolicy's records show the data it is about provided to others."""
+    ``provided``: pipolicy's records show the data it is about provided to others;
+    ``case``: the case of the ground it is worded for (:func:`refusal_statement`)."""
     return advance(
         r,
         RequestState.REFUSED,
@@ -88,7 +90,7 @@ def refused(
         ground.value,
         ground=ground,
         statement=refusal_statement(
-            wf.words(r), wf.policy, r, ground, explanation, provided=provided
+            wf.words(r), wf.policy, r, ground, explanation, provided=provided, case=case
         ),
         details=answered_details(r.details if details is None else details),
     )

@@ -146,10 +146,18 @@ class RequestService:
         the statement, its reasons and the letters are written in it. ``details`` narrows the request: ``items`` (disclosure,
         provision records, deletion, suspensions), ``purposes`` (suspensions), ``changes``
         (correction: item -> new value, ``None`` to delete the contents), ``service`` (the
-        service the request is about: its answer names that service's window); other keys are
-        kept as given and must be JSON-ready. Raises :class:`SubjectNotFound`,
-        :class:`UnknownItem`, :class:`UnknownPurpose` or :class:`InvalidInput` (also for a
-        language the policy does not publish in, naming those it does).
+        service the request is about: its answer names that service's window), ``recipients``
+        (suspension of provision); other keys are kept as given and must be JSON-ready.
+        Raises :class:`SubjectNotFound`, :class:`UnknownItem`, :class:`UnknownPurpose`,
+        :class:`UnknownRecipient` or :class:`InvalidInput` (also for a language the policy
+        does not publish in, naming those it does) for details that are not well formed;
+        nothing is recorded then.
+
+        A suspension of provision naming only recipients it cannot stop (public
+        authorities and entrustees in Japan) is a request the business refuses: it comes
+        back already ``refused`` on ``no_ground``, with its written statement, recorded
+        and audited (Art. 36). One naming others too is received as usual; its answer
+        stops those and says why not the rest (``partially_fulfilled``).
         """
         return intake.submit(
             self._wf,

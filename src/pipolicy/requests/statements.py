@@ -28,6 +28,7 @@ __all__ = [
     "RecordLabel",
     "extension_statement",
     "fulfilment_statement",
+    "not_stopped",
     "receipt_label",
     "record_label",
     "refusal_statement",
@@ -176,13 +177,16 @@ def refusal_statement(
     withheld: Iterable[Withheld] = (),
     labels: Mapping[str, RecordLabel] | None = None,
     provided: bool = False,
+    case: str = "",
 ) -> str:
     """We cannot respond, why (the ground and the article it cites for the request's kind),
     and the business's explanation (Art. 36); for an alternative measure (Art. 35(2), (4),
     (6)) the explanation is the measure taken. ``withheld`` names what a disclosure
     withheld in full covers (no values), with the other grounds it was withheld on.
     ``provided`` says pipolicy's records show the data provided to others: a reason that
-    says "we provide it lawfully" is a fact the person is told, so only then."""
+    says "we provide it lawfully" is a fact the person is told, so only then. ``case``
+    words the ground for one case of the kind (``"not_stoppable"``: a suspension of
+    provision naming only recipients it cannot stop, refused at intake)."""
     covers: list[str] = []
     groups = withheld_groups(withheld)
     if groups:
@@ -199,6 +203,7 @@ def refusal_statement(
             ground=ground.value,
             article=ground_article(request.kind, ground),
             provided=provided,
+            **({"case": case} if case else {}),  # a template of an earlier version has none
         ),
         w(
             "explanation",
@@ -208,6 +213,28 @@ def refusal_statement(
         *covers,
         _extended(w, policy, request),
         _closing(w, policy, request),
+    )
+
+
+def not_stopped(w: Wording, policy: Policy, request: Request, *, partial: bool) -> str | None:
+    """Why a suspension of provision does not stop provision to the recipients it named
+    that it cannot reach (``details["not_stopped"]``, kept at intake): public authorities
+    and entrustees in Japan, each group named by its titles. ``partial``: the paragraph
+    of an answer that stopped the others; else the explanation of the refusal at intake.
+    ``None`` when the request named none."""
+    entries = request.details.get("not_stopped")
+    if not isinstance(entries, list) or not entries:
+        return None
+
+    def of(kind: str) -> list[dict[str, str]]:
+        names = [str(e["recipient"]) for e in entries if e.get("kind") == kind]
+        return named(policy.recipients, names, w.lang)
+
+    return w(
+        "not_stopped",
+        authorities=of("public_authority"),
+        entrustees=of("entrustee"),
+        partial=partial,
     )
 
 

@@ -10,10 +10,12 @@ to do next:
 
 * a required document is **absent** -> ``documents_incomplete`` (send it);
 * the person's ID is present but **not valid** on the day (expired, not yet issued, a kind
-  the policy does not accept) -> ``identity_unconfirmed``;
-* an agent's document is present but **not valid** (the agent's own ID expired or not
-  accepted, a power of attorney past its expiry, a seal certificate or proof of
-  representation older than the policy limit or undated) -> ``agency_unconfirmed``.
+  the policy does not accept, or without the dates that show it valid: see
+  :data:`EXPIRING_IDS`) -> ``identity_unconfirmed``;
+* an agent's document is present but **not valid** (the agent's own ID expired, not
+  accepted or without those dates, a power of attorney undated or past its expiry, a
+  seal certificate or proof of representation older than the policy limit or undated)
+  -> ``agency_unconfirmed``.
 
 When several problems occur the ground follows seed 001's order (identity, agency,
 incomplete documents); the written statement lists every problem.
@@ -38,6 +40,7 @@ from pipolicy.policy.model import RequestSettings
 from pipolicy.requests.wording import wording
 
 __all__ = [
+    "EXPIRING_IDS",
     "HOLDERS",
     "ID_DOCUMENTS",
     "Problem",
@@ -57,6 +60,16 @@ ID_DOCUMENTS = frozenset(
     }
 )
 """Kinds that may prove who someone is, if the policy accepts them (``OTHER`` only if listed)."""
+
+EXPIRING_IDS = frozenset(
+    {DocumentKind.DRIVERS_LICENSE, DocumentKind.PASSPORT, DocumentKind.RESIDENCE_CARD}
+)
+"""Identity documents every one of which bears its expiry date (Road Traffic Act Art.
+92-2, Passport Act Art. 5, Immigration Control Act Art. 19-5): one given without it
+cannot be shown valid on the day (seed 001 L94 "within the expiration date or valid"),
+so it confirms nothing (``id_no_expiry``). The other kinds may have no expiry by nature
+(a health insurance card of an employees' plan, a pension book): one of them needs at
+least the day it was issued (``id_undated`` when it has neither date)."""
 
 
 def _proves_representation(doc: Document) -> bool:
@@ -131,6 +144,10 @@ def _valid_id_problem(
     if doc.kind not in settings.accepted_ids:
         accepted = sorted(k.value for k in settings.accepted_ids)
         return "id_not_accepted", {"document": doc.kind.value, "accepted": accepted}
+    if doc.expires is None and doc.kind in EXPIRING_IDS:
+        return "id_no_expiry", {"document": doc.kind.value}
+    if doc.expires is None and doc.issued is None:
+        return "id_undated", {"document": doc.kind.value}
     if doc.issued is not None and doc.issued > today:
         return "id_dated_after_today", {
             "document": doc.kind.value,
@@ -199,7 +216,9 @@ def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Prob
         return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no_power_of_attorney")]
     failures: list[Problem] = []
     for d in found:
-        if d.issued is not None and d.issued > today:  # not yet given: no authority today
+        if d.issued is None:  # when, if ever, the authority was given is unknown
+            failures.append(Problem(RefusalGround.AGENCY_UNCONFIRMED, "power_of_attorney_undated"))
+        elif d.issued > today:  # not yet given: no authority today
             facts = {"issued": d.issued.isoformat()}
             failures.append(
                 Problem(
@@ -274,7 +293,9 @@ def verify_documents(
     reported as ``login_not_recent`` (``identity_unconfirmed``).
 
     The person's own ID is always required (for an agent, "in addition to the documents
-    in A"). A voluntary agent adds a power of attorney, the person's seal certificate
+    in A"), valid on ``today`` by the dates given with it: a kind of
+    :data:`EXPIRING_IDS` needs its expiry, any other kind at least one date. A voluntary
+    agent adds a dated power of attorney, the person's seal certificate
     issued within ``settings.certificate_max_age`` and the agent's own ID; a legal
     representative adds proof of representation issued within the same limit and the
     agent's own ID.

@@ -120,6 +120,15 @@ def scope(r: Request, key: str = "items") -> frozenset[str]:
     return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
 
 
+def unstoppable(r: Request) -> frozenset[str]:
+    """The recipients a suspension of provision named that it cannot stop, as intake
+    found them (``details["not_stopped"]``): public authorities and entrustees in Japan."""
+    entries = r.details.get("not_stopped")
+    if not isinstance(entries, list):
+        return frozenset()
+    return frozenset(str(e["recipient"]) for e in entries if isinstance(e, Mapping))
+
+
 def require_verified(r: Request, action: str) -> None:
     """Raise :class:`InvalidTransition` unless ``r`` is verified and not yet answered."""
     require_open(r, action)
