@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -132,16 +133,22 @@ def test_r_acc_1_use_denied_past_retention_counted_from_leaving(store: Store) ->
 
 def test_r_acc_1_provision_denied_past_retention(store: Store) -> None:
     """Giving data to someone is handling it for a purpose: past retention, neither a
-    consent (Art. 27(1)) nor an entrustment (Art. 27(5)(i)) carries it."""
-    engine, clock = _engine(store)
+    consent (Art. 27(1)) nor an entrustment (Art. 27(5)(i)) carries it. Collected on 20
+    March 2026, so due (365 days) while the shipping contract is still in force."""
+    start = datetime(2026, 3, 20, 9, 0, tzinfo=T0.tzinfo)
+    engine, clock = _engine(store, at=start)
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
     engine.grant_consent(s, recipient="partner", items={"name", "email"})
-    partner = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
-    shipping = {"recipient": "shipping", "items": {"name", "address"}, "purpose": "service"}
+    partner: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+    shipping: dict[str, Any] = {
+        "recipient": "shipping",
+        "items": {"name", "address"},
+        "purpose": "service",
+    }
     assert engine.check_provision(s, **partner).allowed
     assert engine.check_provision(s, **shipping).allowed
-    clock.set(T0 + 365 * DAY)  # service: 365 days from collection
+    clock.set(start + 365 * DAY)  # service: 365 days from collection
     for asked in (partner, shipping):
         d = engine.check_provision(s, **asked)
         assert not d.allowed and _keys(d) == ["retention_passed"], d.reasons

@@ -527,6 +527,37 @@ class Policy:
     """The items that do not by themselves identify a person (``identifies=False``,
     personally referable information; R-PRI-1)."""
 
+    lapsing_purposes: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The purposes whose data can fall due for deletion (R-ACC-1): a retention period
+    (their own or a service's) or a last day."""
+    kept_while_needed: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The other purposes: data acquired for one of them is never due
+    (:meth:`retention_due` is None), so a check need not count its period."""
+
+    @lapsing_purposes.default
+    def _lapsing_purposes(self) -> frozenset[str]:
+        if not isinstance(self.purposes, Mapping) or not isinstance(self.services, Mapping):
+            return frozenset()
+        timed = {
+            name
+            for service in self.services.values()
+            if getattr(service, "retention", None) is not None
+            for name in getattr(service, "purposes", ())
+        }
+        return frozenset(
+            name
+            for name, p in self.purposes.items()
+            if getattr(p, "retention", None) is not None
+            or getattr(p, "ends", None) is not None
+            or name in timed
+        )
+
+    @kept_while_needed.default
+    def _kept_while_needed(self) -> frozenset[str]:
+        if not isinstance(self.purposes, Mapping):
+            return frozenset()
+        return frozenset(self.purposes) - self.lapsing_purposes
+
     @my_number_items.default
     def _my_number_items(self) -> frozenset[str]:
         return self._items_where(lambda item: getattr(item, "my_number", False))

@@ -15,6 +15,7 @@ from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_18_1,
+    ART_22,
     ART_27_1,
     ART_35,
     MY_NUMBER_PROVISION,
@@ -26,6 +27,7 @@ from pipolicy.rules.common import (
     recipient_consent,
     restriction_reason,
 )
+from pipolicy.rules.retention import lapsed_reasons
 from pipolicy.rules.use import within_purpose
 
 __all__ = ["ProvisionQuery", "abroad", "decide_provision"]
@@ -135,6 +137,19 @@ def decide_provision(
         unbound = _contract_problem(policy, q, now)
         if unbound is not None:
             return Decision.deny((unbound,), (ART_25, rclause), **ctx)
+    # Data past its retention is due for deletion (Art. 22), not given to anyone: except
+    # what a legal duty keeps, to a successor taking the duty over (Art. 27(5)(ii)) or
+    # for the purpose that declares the duty. Exemptions reached it above (the law does).
+    lapsed = lapsed_reasons(
+        policy,
+        facts,
+        q.items,
+        now,
+        purpose=q.purpose,
+        successor=recipient.kind is RecipientKind.SUCCESSOR,
+    )
+    if lapsed:
+        return Decision.deny(lapsed, (ART_22, rclause), **ctx)
     if abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if _referable_only(policy, facts, q.items) and (
