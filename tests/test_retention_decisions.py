@@ -20,8 +20,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipolicy as pp
+from pipolicy.domain.facts import SubjectFacts, compact
+from pipolicy.retention import RetentionEntry, past_retention
+from pipolicy.rules.common import kept_items
+from pipolicy.rules.retention import lapsed, lapsed_reasons
+from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.repositories import Store
 from tests.factories import T0, make_policy
 from tests.stores import BACKENDS, open_backend
@@ -292,3 +299,142 @@ def test_r_acc_1_a_successor_takes_over_data_kept_for_the_law_not_the_rest(
     assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
     d = engine.check_provision(s, recipient="buyer", items={"email"})
     assert not d.allowed and _keys(d) == ["retention_passed"]
+
+
+# -- one definition: the checks deny what the report lists, on any history ---------------
+
+_ITEMS = ["a", "b", "c"]
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> pp.Policy:
+    """Purposes with every kind of retention (none, from collection, from leaving, from
+    the last day; a last day alone), some with a legal duty, and an item with its own."""
+    purposes = {}
+    for n in range(draw(st.integers(1, 4))):
+        ends = draw(st.none() | st.just(T0.date() + timedelta(days=draw(st.integers(0, 60)))))
+        start = draw(st.sampled_from(["collection", "left", "purpose_ended"]))
+        if ends is None and start == "purpose_ended":
+            start = "left"
+        period = draw(st.none() | st.sampled_from(["10 days", "1 month", "100 days"]))
+        duty = draw(st.booleans())
+        purposes[f"p{n}"] = pp.Purpose(
+            f"p{n}",
+            items=draw(st.sets(st.sampled_from(_ITEMS), min_size=1)),
+            retention=period,
+            retention_from=start,
+            ends=ends,
+            legal_retention="a statute" if duty else None,
+            legal_retention_period=draw(st.none() | st.just("60 days")) if duty else None,
+        )
+    items = {i: pp.DataItem(i) for i in _ITEMS}
+    items["c"] = pp.DataItem("c", legal_retention="another statute")
+    return make_policy(items=items, purposes=purposes, recipients={}, joint_uses={})
+
+
+@st.composite
+def _histories(draw: st.DrawFn, policy: pp.Policy) -> tuple[SubjectFacts, datetime]:
+    """A person's whole history (acquisitions in the order made, alike ones repeated, a
+    deletion, leaving) and a moment after it."""
+    days = sorted(draw(st.lists(st.integers(0, 120), min_size=1, max_size=8)))
+    acquisitions = []
+    for n, day in enumerate(days):
+        acquisitions.append(
+            pp.Acquisition(
+                f"a{n}",
+                "s1",
+                frozenset(draw(st.sets(st.sampled_from(_ITEMS), min_size=1))),
+                frozenset(draw(st.sets(st.sampled_from(sorted(policy.purposes)), min_size=1))),
+                draw(st.sampled_from([pp.Channel.WEB, pp.Channel.EMAIL])),
+                "form",
+                T0 + day * DAY,
+                "v1",
+            )
+        )
+    restrictions = []
+    if draw(st.booleans()):
+        restrictions.append(
+            pp.Restriction(
+                "r1",
+                "s1",
+                pp.RestrictionKind.DELETED,
+                T0 + draw(st.integers(0, 120)) * DAY,
+                "req-1",
+                items=frozenset(draw(st.sets(st.sampled_from(_ITEMS)))),
+            )
+        )
+    left = draw(st.none() | st.integers(0, 150))
+    subject = pp.Subject(
+        "s1", "c1", T0, "customer", left_at=None if left is None else T0 + left * DAY
+    )
+    now = T0 + draw(st.integers(0, 400)) * DAY
+    return SubjectFacts(subject, tuple(acquisitions), (), tuple(restrictions)), now
+
+
+def _report(policy: pp.Policy, history: SubjectFacts, now: datetime) -> list[RetentionEntry]:
+    """The report as the engine builds it: every acquisition of the history, read against
+    the person's compiled state."""
+    state = compact(history)
+    found = (past_retention(policy, state, a, now) for a in history.acquisitions)
+    return [e for e in found if e is not None]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_r_acc_1_the_checks_deny_exactly_what_the_report_lists(data: st.DataObject) -> None:
+    """Items a check finds past retention are the items the report lists (due or held
+    for the law), and those it keeps for the law are the report's ``legal_hold``; the
+    compiled state answers as the whole history does."""
+    policy = data.draw(_policies())
+    history, now = data.draw(_histories(policy))
+    state = compact(history)
+    held = state.held_items
+    entries = _report(policy, history, now)
+    listed = {i for e in entries for i in e.items | e.legal_hold}
+    for_law = {i for e in entries for i in e.legal_hold}
+
+    assert lapsed(policy, state, held, now) == listed
+    assert lapsed(policy, history, held, now) == listed
+    why = lapsed_reasons(policy, state, held, now, purpose=None)
+    said = {r.key: set(r.params["items"]) for r in (b[1] for b in why)}
+    assert said.get("retention_passed", set()) == listed - for_law
+    assert said.get("legal_hold_only", set()) == for_law
+    for purpose in policy.purposes:
+        for successor in (False, True):
+            from_state = lapsed_reasons(
+                policy, state, held, now, purpose=purpose, successor=successor
+            )
+            from_history = lapsed_reasons(
+                policy, history, held, now, purpose=purpose, successor=successor
+            )
+            assert from_state == from_history
+    # Item by item, as a check asks: denied exactly when listed.
+    for item in held:
+        assert bool(lapsed(policy, state, frozenset({item}), now)) == (item in listed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_r_acc_1_a_use_check_denies_for_retention_what_the_report_lists(
+    data: st.DataObject,
+) -> None:
+    """The same through decide_use: a use of one held item for a purpose it was collected
+    for is denied for retention exactly when the report lists the item, unless a duty
+    that purpose declares keeps it."""
+    policy = data.draw(_policies())
+    history, now = data.draw(_histories(policy))
+    state = compact(history)
+    entries = _report(policy, history, now)
+    listed = {i for e in entries for i in e.items | e.legal_hold}
+    retention_keys = {"retention_passed", "legal_hold_only"}
+    for acq in state.acquisitions:
+        for item in kept_items(acq, state.restrictions, now):
+            for purpose in acq.purposes:
+                if item not in policy.purposes[purpose].all_items:
+                    continue
+                d = decide_use(policy, state, UseQuery(purpose, frozenset({item})), now)
+                keys = {r.key for r in d.why}
+                if item not in listed:
+                    assert not keys & retention_keys
+                elif not policy.purposes[purpose].legal_retention:
+                    assert not d.allowed and keys & retention_keys
