@@ -16,7 +16,7 @@ and one counted from collection the latest acquisition.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipolicy as pp
+from pipolicy.domain.durations import Duration
 from pipolicy.domain.facts import SubjectFacts, compact
 from pipolicy.retention import RetentionEntry, past_retention
 from pipolicy.rules.common import kept_items
@@ -438,3 +439,23 @@ def test_r_acc_1_a_use_check_denies_for_retention_what_the_report_lists(
                     assert not keys & retention_keys
                 elif not policy.purposes[purpose].legal_retention:
                     assert not d.allowed and keys & retention_keys
+
+
+def test_r_acc_1_a_remembered_due_is_the_one_counted_for_the_same_question() -> None:
+    """Policy.retention_due remembers its answers: one instant written with two offsets
+    gets back each its own (the answer may be the acquisition's instant itself), and a
+    later leaving moves the due as counting it would."""
+    policy = _policy()
+    survey = pp.Purpose("survey", items={"email"}, ends=T0.date())
+    policy = make_policy(purposes={**policy.purposes, "survey": survey})
+    at = T0 + 5 * DAY
+    in_utc = at.astimezone(timezone.utc)
+    assert policy.retention_due({"survey"}, at) == at
+    assert policy.retention_due({"survey"}, in_utc).tzinfo is timezone.utc
+    assert policy.retention_due({"survey"}, at).utcoffset() == timedelta(hours=9)
+    left = T0 + 100 * DAY
+    assert policy.retention_due({"member"}, at) is None
+    assert policy.retention_due({"member"}, at, left) == policy.later(
+        left, Duration.parse("1 year", "retention")
+    )
+    assert policy.retention_due(["member"], at, left) == policy.retention_due({"member"}, at, left)
