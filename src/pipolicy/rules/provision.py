@@ -78,7 +78,31 @@ def decide_provision(
     Exemptions (Art. 27(1)(i)-(vii)) and business succession stand on their own. Every
     other basis (entrustment, joint use, the person's consent) also needs the data to be
     usable for the purpose it is given for: provision never widens the purposes of use.
+    Whatever the basis but an exemption, data past its retention is not given (Art. 22).
     """
+    decision = _decide(policy, facts, q, now)
+    if not decision.allowed or decision.basis is Basis.EXEMPTION:
+        return decision
+    # Data past its retention is due for deletion, not given to anyone: except what a
+    # legal duty keeps, to a successor taking the duty over (Art. 27(5)(ii)) or for the
+    # purpose that declares the duty. An exemption reaches it (the law does); and the
+    # last gate, so a denial on another ground keeps its reasons.
+    successor = policy.recipients[q.recipient].kind is RecipientKind.SUCCESSOR
+    lapsed = lapsed_reasons(policy, facts, q.items, now, purpose=q.purpose, successor=successor)
+    if not lapsed:
+        return decision
+    return Decision.deny(
+        lapsed,
+        (ART_22, clause("recipients", q.recipient)),
+        action="provision",
+        purpose=q.purpose,
+        recipient=q.recipient,
+        items=q.items,
+    )
+
+
+def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Decision:
+    """:func:`decide_provision` but for the retention of the data."""
     recipient = policy.recipients[q.recipient]
     ctx: dict[str, Any] = {
         "action": "provision",
@@ -137,19 +161,6 @@ def decide_provision(
         unbound = _contract_problem(policy, q, now)
         if unbound is not None:
             return Decision.deny((unbound,), (ART_25, rclause), **ctx)
-    # Data past its retention is due for deletion (Art. 22), not given to anyone: except
-    # what a legal duty keeps, to a successor taking the duty over (Art. 27(5)(ii)) or
-    # for the purpose that declares the duty. Exemptions reached it above (the law does).
-    lapsed = lapsed_reasons(
-        policy,
-        facts,
-        q.items,
-        now,
-        purpose=q.purpose,
-        successor=recipient.kind is RecipientKind.SUCCESSOR,
-    )
-    if lapsed:
-        return Decision.deny(lapsed, (ART_22, rclause), **ctx)
     if abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if _referable_only(policy, facts, q.items) and (
