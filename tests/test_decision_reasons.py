@@ -552,6 +552,24 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
             },
         ),
     ),
+    "r_acc_1_retention_passed": lambda: use(
+        facts(acq({"email"}, {"newsletter"})), "newsletter", {"email"}, now=NOW + timedelta(days=40)
+    ),
+    "r_acc_1_legal_hold_only": lambda: use(
+        facts(acq({"tax_record"}, {"accounting"})),
+        "accounting",
+        {"tax_record"},
+        now=NOW + timedelta(days=40),
+        policy=attrs.evolve(
+            POLICY,
+            purposes={
+                **POLICY.purposes,
+                "accounting": attrs.evolve(
+                    POLICY.purposes["accounting"], retention="30 days", retention_from="collection"
+                ),
+            },
+        ),
+    ),
     "r_tpp_8_declined": lambda: provide(
         facts(
             SERVICE,

@@ -5,7 +5,8 @@ says how long each purpose needs it; a purpose with a last day and no period nee
 until that day), and no other acquisition holds it for a purpose that still needs it. Or the person asked for its deletion and only a
 legal duty to keep it stood in the way (a deletion request keeps such items, suspended),
 and that duty has since ended (``legal_retention_period``). Pure: the engine reads the
-records and the requests' kinds, these functions decide.
+records and the requests' kinds, these functions decide; what "past retention" means is
+:mod:`pipolicy.rules.retention`'s, which the checks share (R-ACC-1).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import Policy
 from pipolicy.rules.common import kept_items
+from pipolicy.rules.retention import kept_for_law, lapsed, past_due
 
 __all__ = ["RetentionEntry", "kept_past_duty", "past_retention"]
 
@@ -43,27 +45,16 @@ def past_retention(
     """``acq``'s items not deleted yet, if every purpose's retention has passed (a purpose
     with a last day and no period: once it has ended), less those another acquisition
     still holds for a purpose that needs them; the items still under a legal duty are
-    listed apart (``legal_hold``)."""
+    listed apart (``legal_hold``). What the checks deny as past retention is exactly what
+    these entries list, as both ask :mod:`pipolicy.rules.retention`."""
     left = facts.subject.left_at if facts else None
-    due = policy.retention_due(acq.purposes, acq.acquired_at, left)
-    if due is None or due > now:
+    due = past_due(policy, acq, left, now)
+    if due is None:
         return None
-    if facts is None:
-        items = acq.items
-    else:
-        items = kept_items(acq, facts.restrictions, now)
-        for other in facts.acquisitions:
-            if other.id != acq.id and items & other.items:
-                until = policy.retention_due(other.purposes, other.acquired_at, left)
-                if until is None or until > now:  # still needed for that one's purposes
-                    items -= kept_items(other, facts.restrictions, now)
+    items = acq.items if facts is None else lapsed(policy, facts, acq.items, now, of=acq)
     if not items:
         return None
-    hold = frozenset(
-        i
-        for i in items
-        if policy.retention_duty(i, acq.purposes, acquired_at=acq.acquired_at, at=now)
-    )
+    hold = frozenset(i for i in items if kept_for_law(policy, i, acq, now))
     return RetentionEntry(
         acq.subject_id,
         acq.id,

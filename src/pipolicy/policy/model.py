@@ -4,7 +4,7 @@ A :class:`Policy` is validated when it is built: every problem is collected and 
 together as a :class:`~pipolicy.errors.PolicyError`, each with its location. Lookups the
 rules need on the hot path (purpose -> items, recipient -> contract) are indexed once.
 
-Why one module of this length (about 790 lines, most of it field docstrings that say which
+Why one module of this length (about 850 lines, most of it field docstrings that say which
 article each declaration serves): these are the types a policy file declares, read
 together as one vocabulary; validation lives in ``validation.py``, loading in
 ``loading.py``, texts per language in ``texts.py``. The split to make when it grows:
@@ -440,6 +440,9 @@ class RequestSettings:
         return f"{day.month:02d}-{day.day:02d}" in self.closed_days
 
 
+_DUES_KEPT = 4096
+"""How many answers of :meth:`Policy.retention_due` a policy remembers (then it starts over)."""
+
 MY_NUMBER_AFFAIRS = frozenset({"social_security", "tax", "disaster_response"})
 """The affairs Individual Numbers may be handled for (My Number Act Art. 9)."""
 
@@ -526,6 +529,44 @@ class Policy:
     referable_items: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     """The items that do not by themselves identify a person (``identifies=False``,
     personally referable information; R-PRI-1)."""
+
+    lapsing_purposes: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The purposes whose data can fall due for deletion (R-ACC-1): a retention period
+    (their own or a service's) or a last day."""
+    kept_while_needed: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The other purposes: data acquired for one of them is never due
+    (:meth:`retention_due` is None), so a check need not count its period."""
+
+    _dues: dict[tuple[object, ...], datetime | None] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+    """:meth:`retention_due` already counted (a check asks it of the same acquisitions
+    again and again; counting a period on the calendar is the dearest step), at most
+    :data:`_DUES_KEPT` of them."""
+
+    @lapsing_purposes.default
+    def _lapsing_purposes(self) -> frozenset[str]:
+        if not isinstance(self.purposes, Mapping) or not isinstance(self.services, Mapping):
+            return frozenset()
+        timed = {
+            name
+            for service in self.services.values()
+            if getattr(service, "retention", None) is not None
+            for name in getattr(service, "purposes", ())
+        }
+        return frozenset(
+            name
+            for name, p in self.purposes.items()
+            if getattr(p, "retention", None) is not None
+            or getattr(p, "ends", None) is not None
+            or name in timed
+        )
+
+    @kept_while_needed.default
+    def _kept_while_needed(self) -> frozenset[str]:
+        if not isinstance(self.purposes, Mapping):
+            return frozenset()
+        return frozenset(self.purposes) - self.lapsing_purposes
 
     @my_number_items.default
     def _my_number_items(self) -> frozenset[str]:
@@ -683,6 +724,26 @@ class Policy:
 
     def retention_due(
         self, purposes: Iterable[str], acquired_at: datetime, left_at: datetime | None = None
+    ) -> datetime | None:
+        """When data acquired for ``purposes`` is due for deletion (R-ACC-1), if ever.
+
+        Each purpose's period counts from what it says (collection, the person leaving,
+        the purpose's end); see :meth:`_retention_due`. Remembered per policy (the
+        offsets are part of the question: the answer may be ``acquired_at`` itself).
+        """
+        named = purposes if isinstance(purposes, frozenset) else frozenset(purposes)
+        key = (named, acquired_at, acquired_at.tzinfo, left_at, left_at and left_at.tzinfo)
+        dues = self._dues
+        if key in dues:
+            return dues[key]
+        due = self._retention_due(named, acquired_at, left_at)
+        if len(dues) >= _DUES_KEPT:
+            dues.clear()
+        dues[key] = due
+        return due
+
+    def _retention_due(
+        self, purposes: Iterable[str], acquired_at: datetime, left_at: datetime | None
     ) -> datetime | None:
         """When data acquired for ``purposes`` is due for deletion (R-ACC-1), if ever.
 

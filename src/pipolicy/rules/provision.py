@@ -15,6 +15,7 @@ from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_18_1,
+    ART_22,
     ART_27_1,
     ART_35,
     MY_NUMBER_PROVISION,
@@ -26,6 +27,7 @@ from pipolicy.rules.common import (
     recipient_consent,
     restriction_reason,
 )
+from pipolicy.rules.retention import lapsed_reasons
 from pipolicy.rules.use import within_purpose
 
 __all__ = ["ProvisionQuery", "abroad", "decide_provision"]
@@ -76,7 +78,31 @@ def decide_provision(
     Exemptions (Art. 27(1)(i)-(vii)) and business succession stand on their own. Every
     other basis (entrustment, joint use, the person's consent) also needs the data to be
     usable for the purpose it is given for: provision never widens the purposes of use.
+    Whatever the basis but an exemption, data past its retention is not given (Art. 22).
     """
+    decision = _decide(policy, facts, q, now)
+    if not decision.allowed or decision.basis is Basis.EXEMPTION:
+        return decision
+    # Data past its retention is due for deletion, not given to anyone: except what a
+    # legal duty keeps, to a successor taking the duty over (Art. 27(5)(ii)) or for the
+    # purpose that declares the duty. An exemption reaches it (the law does); and the
+    # last gate, so a denial on another ground keeps its reasons.
+    successor = policy.recipients[q.recipient].kind is RecipientKind.SUCCESSOR
+    lapsed = lapsed_reasons(policy, facts, q.items, now, purpose=q.purpose, successor=successor)
+    if not lapsed:
+        return decision
+    return Decision.deny(
+        lapsed,
+        (ART_22, clause("recipients", q.recipient)),
+        action="provision",
+        purpose=q.purpose,
+        recipient=q.recipient,
+        items=q.items,
+    )
+
+
+def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Decision:
+    """:func:`decide_provision` but for the retention of the data."""
     recipient = policy.recipients[q.recipient]
     ctx: dict[str, Any] = {
         "action": "provision",

@@ -14,8 +14,8 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 925 lines): it is a catalogue, one short function
-per reason key (72 of them) in the order the rules ask them, and it must be read whole
+Why one module of this length (about 955 lines): it is a catalogue, one short function
+per reason key (74 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -268,6 +268,34 @@ def purpose_ended(purpose: str, last_day: str) -> Because:
         ("R-ACC-1",),
         purpose=purpose,
         last_day=last_day,
+    )
+
+
+@_cached
+def retention_passed(items: Names, since: str) -> Because:
+    """``since``: the day the last acquisition keeping ``items`` fell due (Art. 22)."""
+    names = _names(items)
+    return _because(
+        f"items {list(names)} are past the retention period the policy sets for them "
+        f"(due for deletion since {since}): they are no longer used or provided (R-ACC-1)",
+        "retention_passed",
+        ("R-ACC-1",),
+        items=names,
+        since=since,
+    )
+
+
+@_cached
+def legal_hold_only(items: Names, since: str) -> Because:
+    names = _names(items)
+    return _because(
+        f"items {list(names)} are past their retention period (since {since}) and kept "
+        "only under a legal retention duty: used or provided only for the purpose that "
+        "declares the duty, or as the law requires (R-ACC-1)",
+        "legal_hold_only",
+        ("R-ACC-1",),
+        items=names,
+        since=since,
     )
 
 

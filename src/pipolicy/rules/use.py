@@ -20,6 +20,7 @@ from pipolicy.rules.common import (
     ART_18_1,
     ART_21_1,
     ART_21_3,
+    ART_22,
     ART_24,
     ART_35,
     MY_NUMBER_ACT,
@@ -36,6 +37,7 @@ from pipolicy.rules.common import (
     restriction_reason,
     unnotified_change,
 )
+from pipolicy.rules.retention import lapsed_reasons
 
 __all__ = ["UseQuery", "decide_use", "within_purpose"]
 
@@ -93,7 +95,16 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
         if purpose.categories and facts.subject.category not in purpose.categories:
             return Decision.deny((_wrong_category(q.purpose, purpose),), (ART_18_1, pclause), **ctx)
         return exemption_decision(policy, q.exemption, q.justification, "use", ctx)
-    return within_purpose(policy, facts, q.purpose, q.items, now, ctx)
+    decision = within_purpose(policy, facts, q.purpose, q.items, now, ctx)
+    if not decision.allowed:
+        return decision
+    # Past its retention the data is due for deletion (Art. 22): no purpose, notified or
+    # consented to, uses it, except the one a legal duty still keeping it is declared for.
+    # The last gate, so a denial on another ground keeps its reasons.
+    lapsed = lapsed_reasons(policy, facts, q.items, now, purpose=q.purpose)
+    if lapsed:
+        return Decision.deny(lapsed, (ART_22,), **ctx)
+    return decision
 
 
 def _blocked(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 from pipolicy.clock import FixedClock
@@ -315,6 +316,65 @@ class EngineContract(StoreFixtures):
         [batch] = engine.check_use_many([UseCheck(subject, **use)])
         assert not batch.allowed
         assert list(engine.allowed_subjects(**use)) == []
+
+    def test_r_acc_1_data_past_retention_is_denied_as_the_report_lists_it(
+        self, store: Store, clock: FixedClock
+    ) -> None:
+        """Retention counts from what the person's state holds: their latest acquisition
+        (a fresh collection restarts a period counted from collection) and when they left
+        (``mark_left``). A store that keeps a compiled state per person must carry both,
+        on every way a check reads the person, so that a check denies the data the
+        retention report lists as due for deletion, and nothing else (R-ACC-1, Art. 22)."""
+        base = contract_policy()
+        policy = attrs.evolve(
+            base,
+            purposes={
+                "service": attrs.evolve(base.purposes["service"], retention="1 year"),
+                "newsletter": attrs.evolve(
+                    base.purposes["newsletter"], retention="30 days", retention_from="collection"
+                ),
+            },
+        )
+        engine = Engine(policy, store=store, clock=clock)
+        subject = engine.register_subject("user-ret", category="customer")
+        engine.acquire(subject, items={"email"}, purposes={"newsletter"}, channel="web")
+        engine.acquire(subject, items={"name"}, purposes={"service"}, channel="web")
+        news: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+        service: dict[str, Any] = {"purpose": "service", "items": {"name"}}
+
+        def denied(asked: dict[str, Any]) -> bool:
+            answers = [
+                engine.check_use(subject, **asked),
+                engine.check_use(Ref("user-ret"), **asked),
+                *engine.check_use_many([UseCheck(subject, **asked)]),
+            ]
+            assert all(a == answers[0] for a in answers)
+            streamed = [s.id for s in engine.allowed_subjects(**asked)]
+            assert streamed == ([] if not answers[0].allowed else [subject.id])
+            return not answers[0].allowed
+
+        clock.advance(timedelta(days=20))
+        engine.acquire(subject, items={"email"}, purposes={"newsletter"}, channel="web")
+        clock.advance(timedelta(days=15))  # 35 days after the first, 15 after the second
+        assert not denied(news)
+        assert engine.retention_report() == []
+        clock.advance(timedelta(days=16))
+        assert denied(news)
+        # Each acquisition of it is listed (the report reads the history).
+        assert {i for e in engine.retention_report() for i in e.items} == {"email"}
+
+        assert not denied(service)  # a customer's data is kept while needed
+        engine.mark_left(subject)
+        clock.advance(timedelta(days=366))
+        assert denied(service)
+        assert {i for e in engine.retention_report() for i in e.items} == {"name", "email"}
+        assert engine.use(
+            subject,
+            purpose="service",
+            items={"name"},
+            exemption=Exemption.LAWS_AND_REGULATIONS,
+            justification="court order 2027-4",
+        ).allowed
 
     def test_r_con_2_checks_by_ref_read_what_checks_by_id_read(
         self, engine: Engine, clock: FixedClock

@@ -1,0 +1,167 @@
+"""When data is past the retention its policy sets (R-ACC-1, Art. 22): one definition for
+the checks and the retention report.
+
+Art. 22 asks a business to delete personal data without delay once its use is no longer
+necessary, and the policy says when that is: a purpose's retention period (its own or its
+service's) counted from collection, from the person leaving or from the purpose's last
+day, or a purpose's last day alone (:meth:`Policy.retention_due`). An acquisition is past
+its retention from that instant (:func:`past_due`); an item of the person is past
+retention when acquisitions keep it (no deletion took it) and every one of them is
+(:func:`lapsed`). The retention report lists exactly these items
+(:mod:`pipolicy.retention`); the checks deny them (:func:`lapsed_reasons`).
+
+A legal retention duty keeps such data (the report's ``legal_hold``, :func:`kept_for_law`)
+without making it usable again: keeping is all the law asks (seed 004 L25 "we will hold
+for reasons of storage period prescribed by the law"; seed 001 L162). What stays open is
+what the duty is for: the purpose that declares it (``Purpose.legal_retention``, e.g.
+accounting records, :func:`duty_of`), a successor that takes the business over with its
+duties (Art. 27(5)(ii)), and whatever the law itself requires, which an exemption claims
+(Art. 18(3)(i), 27(1)(i)). A duty declared on an item (``DataItem.legal_retention``)
+names no purpose: only an exemption reaches it.
+
+Each of these reads the person's compiled state only (:func:`~pipolicy.domain.facts.compact`),
+which is enough: the instant data falls due grows with the instant it was acquired (a
+retention counts from collection, or from an instant no earlier), the latest of alike
+acquisitions keeps whatever an earlier one keeps (a deletion takes what came before it),
+and a duty counted from collection ends last for it, so whether *some* acquisition of
+the same items for the same purposes still needs, keeps or holds for the law an item is
+answered by the latest alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.decisions import Because
+from pipolicy.domain.facts import SubjectFacts
+from pipolicy.policy.model import Policy
+from pipolicy.rules import reasons as R
+from pipolicy.rules.common import kept_items
+
+__all__ = ["duty_of", "kept_for_law", "lapsed", "lapsed_reasons", "past_due"]
+
+_NONE: frozenset[str] = frozenset()
+
+
+def past_due(
+    policy: Policy, acq: Acquisition, left_at: datetime | None, now: datetime
+) -> datetime | None:
+    """When ``acq``'s retention passed, if it has by ``now``; None while the policy still
+    needs its data (no period, or its clock has not started or run out)."""
+    if acq.purposes & policy.kept_while_needed:  # what retention_due says, without counting
+        return None
+    due = policy.retention_due(acq.purposes, acq.acquired_at, left_at)
+    return due if due is not None and due <= now else None
+
+
+def lapsed(
+    policy: Policy,
+    facts: SubjectFacts,
+    items: frozenset[str],
+    now: datetime,
+    *,
+    of: Acquisition | None = None,
+) -> frozenset[str]:
+    """Of ``items``, those past retention at ``now``: kept by an acquisition past its
+    retention (``of``, else any of the person's) and by none whose retention still runs.
+
+    The report asks it of each acquisition (``of``, whose items it lists), a check of the
+    items it is asked about: the union of the first over the person's acquisitions is the
+    second."""
+    if not policy.lapsing_purposes:
+        return _NONE
+    left = facts.subject.left_at
+    restrictions = facts.restrictions
+    past: set[str] = set()
+    live: set[str] = set()
+    if of is not None:
+        if past_due(policy, of, left, now) is None:
+            return _NONE
+        past |= kept_items(of, restrictions, now) & items
+    wanted: set[str] | frozenset[str] = past if of is not None else items
+    for acq in facts.acquisitions:
+        if not acq.items & wanted or (of is not None and acq.id == of.id):
+            continue
+        if past_due(policy, acq, left, now) is None:
+            live |= kept_items(acq, restrictions, now)
+            if wanted <= live:
+                return _NONE
+        elif of is None:
+            past |= kept_items(acq, restrictions, now) & items
+    return frozenset(past - live)
+
+
+def kept_for_law(policy: Policy, item: str, acq: Acquisition, now: datetime) -> bool:
+    """Does a legal retention duty (on the item, or on a purpose ``acq`` was for) oblige
+    keeping ``acq``'s ``item`` at ``now``? (The report's ``legal_hold``.)"""
+    duty = policy.retention_duty(item, acq.purposes, acquired_at=acq.acquired_at, at=now)
+    return duty is not None
+
+
+def duty_of(policy: Policy, purpose: str, item: str, acq: Acquisition, now: datetime) -> bool:
+    """Is ``acq``'s ``item`` kept at ``now`` under a legal duty ``purpose`` itself declares,
+    ``acq`` being for it? Then the purpose is what the duty keeps the data for."""
+    p = policy.purposes.get(purpose)
+    if p is None or not p.legal_retention or purpose not in acq.purposes:
+        return False
+    if item not in p.all_items:
+        return False
+    period = p.legal_retention_period
+    return period is None or policy.later(acq.acquired_at, period) > now
+
+
+def lapsed_reasons(
+    policy: Policy,
+    facts: SubjectFacts,
+    items: frozenset[str],
+    now: datetime,
+    *,
+    purpose: str | None,
+    successor: bool = False,
+) -> tuple[Because, ...]:
+    """Why ``items`` may not be used or provided for ``purpose`` (to a ``successor``), if
+    some are past retention: those due for deletion, then those kept only for the law
+    that neither ``purpose`` declares a duty for nor a successor takes over. Empty when
+    none stands in the way. Exemptions are decided before (the law reaches the data)."""
+    gone = lapsed(policy, facts, items, now)
+    if not gone:
+        return ()
+    pairs = ((a, kept_items(a, facts.restrictions, now) & gone) for a in facts.acquisitions)
+    keeping = [(a, kept) for a, kept in pairs if kept]
+    held = frozenset(i for a, kept in keeping for i in kept if kept_for_law(policy, i, a, now))
+    if successor:
+        allowed = held
+    elif purpose is not None:
+        allowed = frozenset(
+            i for a, kept in keeping for i in kept & held if duty_of(policy, purpose, i, a, now)
+        )
+    else:
+        allowed = _NONE
+    reasons: list[Because] = []
+    due = gone - held
+    if due:
+        reasons.append(R.retention_passed(due, _since(policy, facts, keeping, due)))
+    for_law = held - allowed
+    if for_law:
+        reasons.append(R.legal_hold_only(for_law, _since(policy, facts, keeping, for_law)))
+    return tuple(reasons)
+
+
+def _since(
+    policy: Policy,
+    facts: SubjectFacts,
+    keeping: Iterable[tuple[Acquisition, frozenset[str]]],
+    items: Iterable[str],
+) -> str:
+    """The day (in the policy's time zone) the last acquisition keeping ``items`` fell
+    due: from then on, each of them was past retention."""
+    wanted = set(items)
+    left = facts.subject.left_at
+    dues = [
+        policy.retention_due(a.purposes, a.acquired_at, left)
+        for a, kept in keeping
+        if kept & wanted
+    ]
+    return policy.local_date(max(d for d in dues if d is not None)).isoformat()
