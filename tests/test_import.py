@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -110,6 +111,60 @@ def test_r_xb_1_an_import_with_the_foreign_information_replaces_a_consent_withou
     assert subject is not None
     given = [c for c in engine.consents(subject) if c.status is pp.ConsentStatus.GIVEN]
     assert [c.evidence for c in given] == [shown]
+
+
+def test_r_con_2_importing_again_never_overrides_a_later_no(engine: pp.Engine) -> None:
+    """An import tells of consents given elsewhere before it: running it again after the
+    person withdrew, refused, or the business revoked must not give the consent back
+    (grant_consent, a new yes asked now, does record one)."""
+    rows = [
+        pp.ConsentImport("w", purpose="newsletter", category="customer"),
+        pp.ConsentImport("r", recipient="partner", items={"email"}, category="customer"),
+        pp.ConsentImport("v", purpose="newsletter", category="customer"),
+        pp.ConsentImport("k", purpose="newsletter", category="customer"),  # kept its yes
+    ]
+    engine.import_consents(rows)
+    for ref in "wrvk":
+        engine.acquire(pp.Ref(ref), items={"email"}, purposes={"service"}, channel="web")
+    engine.withdraw_consent(pp.Ref("w"), purpose="newsletter")
+    engine.refuse_consent(pp.Ref("r"), recipient="partner", items={"email"})
+    [held] = engine.consents(pp.Ref("v"))
+    engine.revoke_consent(pp.Ref("v"), consent_id=held.id, reason="recorded in error")
+    use: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+    give: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+
+    again = engine.import_consents(rows)
+
+    assert (again.recorded, again.already_in_force, again.declined) == (0, 1, 3)
+    assert not engine.check_use(pp.Ref("w"), **use).allowed
+    assert not engine.check_use(pp.Ref("v"), **use).allowed
+    assert not engine.check_provision(pp.Ref("r"), **give).allowed
+    assert engine.check_use(pp.Ref("k"), **use).allowed
+    given = pp.ConsentStatus.GIVEN
+    assert not [c for ref in "wrv" for c in engine.consents(pp.Ref(ref)) if c.status is given]
+    [sealed] = [e for e in engine.audit_events() if e.kind == "consents.imported"][1:]
+    assert sealed.payload["declined"] == 3
+    assert engine.verify_audit().ok
+    # A new yes asked now is the person's to give, as grant_consent records it.
+    engine.grant_consent(pp.Ref("w"), purpose="newsletter")
+    assert engine.check_use(pp.Ref("w"), **use).allowed
+
+
+def test_r_con_2_a_no_to_other_items_or_scopes_leaves_an_import_alone(engine: pp.Engine) -> None:
+    """Only a no that touches the row's scope (the same purpose or recipient, items that
+    meet) holds an import back."""
+    engine.register_subject("u", category="customer")
+    engine.refuse_consent(pp.Ref("u"), purpose="service")
+    engine.refuse_consent(pp.Ref("u"), recipient="shipping", items={"name"})
+    report = engine.import_consents(
+        [
+            pp.ConsentImport("u", purpose="newsletter"),
+            pp.ConsentImport("u", recipient="partner", items={"email"}),
+            pp.ConsentImport("u", recipient="shipping", items={"address"}),
+            pp.ConsentImport("u", recipient="shipping", items={"name", "address"}),
+        ]
+    )
+    assert (report.recorded, report.declined) == (3, 1)
 
 
 def test_r_con_1_a_longer_import_renews_and_ends_the_shorter_consent(engine: pp.Engine) -> None:
@@ -470,3 +525,21 @@ def test_pipolicy_import_counts_one_of_each_in_the_singular(tmp_path: Path) -> N
     assert done.stdout == (
         "one.csv: 1 row, 1 consent recorded, 0 already in force, 1 person registered, in 1 batch\n"
     ), done.stderr
+
+
+def test_r_con_2_pipolicy_import_again_says_how_many_rows_a_no_held_back(tmp_path: Path) -> None:
+    data, url, policy = _to_import(
+        tmp_path, "c.csv", b"ref,purpose,category\nuser-1,customization,\nuser-2,customization,\n"
+    )
+    assert _cli("import", data, "--store", url, "--policy", policy).returncode == 0
+    with pp.Engine(pp.load_policy(policy), store=url) as engine:
+        engine.withdraw_consent(pp.Ref("user-1"), purpose="customization")
+    again = _cli("import", data, "--store", url, "--policy", policy)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == (
+        "c.csv: 2 rows, 0 consents recorded, 1 already in force, 1 not recorded (the person "
+        "said no since: refused, withdrawn or revoked), 0 people registered, in 1 batch\n"
+    )
+    with pp.Engine(pp.load_policy(policy), store=url) as engine:
+        assert not [c for c in engine.consents(pp.Ref("user-1")) if c.status.value == "given"]
+    assert _cli("audit", "verify", "--store", url).returncode == 0

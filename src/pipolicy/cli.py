@@ -407,7 +407,13 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         f"{file.name}: {_counting(report.rows, 'row')}, "
         f"{_counting(report.recorded, 'consent')} recorded, "
         f"{report.already_in_force} already in force, "
-        f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
+        + (
+            f"{report.declined} not recorded (the person said no since: refused, "
+            "withdrawn or revoked), "
+            if report.declined
+            else ""
+        )
+        + f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
         f"in {_counting(report.batches, 'batch', 'batches')}",
         file=out,
     )

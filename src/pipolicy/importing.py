@@ -10,6 +10,12 @@ digests of every record the batch wrote: the batch is sealed in the log as a who
 A bad row (an unknown purpose, a missing ref) stops the import before its batch writes
 anything; batches before it stay recorded, and running the same import again is safe: a
 consent already in force is returned, never recorded twice.
+
+Unlike ``grant_consent``, an import never records a consent to a scope the person has
+said no to in the store (a refusal or a withdrawal touching it: the same purpose or
+recipient, items that meet; or a consent of it the business revoked): a row tells of a
+yes given before the import, and running the file again after the person withdrew must
+not give their consent back. Such rows are counted as ``declined``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pipolicy.domain import checks
 from pipolicy.domain.checks import clean_text, moment, name
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.subjects import Subject
+from pipolicy.engine import _refusal_touches
 from pipolicy.errors import InvalidInput, PipolicyError, UnknownCategory
 from pipolicy.rules.renewal import renewal
 from pipolicy.storage.recording import RecordingUnit
@@ -67,6 +74,11 @@ class ImportReport:
     """Rows whose scope was already in force for at least as long: nothing recorded."""
     subjects_registered: int = 0
     batches: int = 0
+    declined: int = 0
+    """Rows for a scope the person has since said no to in this store (refused,
+    withdrawn, or the business revoked): nothing recorded. An import tells of consents
+    given before it, so it never overrides a no; a new yes asked now is recorded by
+    :meth:`~pipolicy.Engine.grant_consent`."""
 
     def __add__(self, other: ImportReport) -> ImportReport:
         return ImportReport(
@@ -155,10 +167,17 @@ def _record(
 
     new: list[Consent] = []
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
-    already = 0
+    noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
+    already = declined = 0
     for row, scope in batch:
         sid = people[row.ref].id
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
+        if in_force is None:
+            if sid not in noes:  # the history, read only where something would be recorded
+                noes[sid] = [c.scope for c in uow.consents.for_subject(sid) if c.status in _NO]
+            if any(_refusal_touches(no, scope) for no in noes[sid]):
+                declined += 1
+                continue
         for consent in ended:
             if consent.id in unwritten:  # made by an earlier row: written ended, below
                 new[unwritten[consent.id]] = consent
@@ -184,7 +203,7 @@ def _record(
         new.append(consent)
         engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
     uow.consents.add_many(new)
-    report = ImportReport(len(batch), len(new), already, len(registered), 1)
+    report = ImportReport(len(batch), len(new), already, len(registered), 1, declined)
     summary = attrs.asdict(report)
     del summary["batches"]
     engine._audit(
@@ -195,6 +214,11 @@ def _record(
         now,
     )
     return report
+
+
+_NO = frozenset({ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.REVOKED})
+"""How a consent ends by someone's no: the person's (refused, withdrawn) or the
+business's (revoked); an expired consent was no one's no."""
 
 
 def _people(
