@@ -543,3 +543,35 @@ def test_r_con_2_pipolicy_import_again_says_how_many_rows_a_no_held_back(tmp_pat
     with pp.Engine(pp.load_policy(policy), store=url) as engine:
         assert not [c for c in engine.consents(pp.Ref("user-1")) if c.status.value == "given"]
     assert _cli("audit", "verify", "--store", url).returncode == 0
+
+
+def test_r_xb_1_a_file_carries_the_foreign_information_shown(tmp_path: Path) -> None:
+    """A consent to provision abroad rests on what the person was shown first (Art. 28):
+    a file must be able to say it, or an imported consent could never allow it."""
+    csv_file = tmp_path / "abroad.csv"
+    csv_file.write_text(
+        "ref,recipient,items,method,foreign_info\nu,partner,email,web-form,notice-foreign-v2\n",
+        encoding="utf-8",
+    )
+    jsonl = tmp_path / "abroad.jsonl"
+    jsonl.write_text(
+        json.dumps(
+            {
+                "ref": "u",
+                "recipient": "partner",
+                "items": ["email"],
+                "method": "web-form",
+                "foreign_info": "notice-foreign-v2",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    shown = pp.Evidence("web-form", foreign_info="notice-foreign-v2")
+    for path in (csv_file, jsonl):
+        [row] = read_consents(path)
+        assert row.evidence == shown
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"ref": "u", "recipient": "partner", "foreign_info": 3}\n', encoding="utf-8")
+    with pytest.raises(pp.InvalidInput, match="line 1: foreign_info must be text"):
+        list(read_consents(bad))

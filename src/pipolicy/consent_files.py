@@ -8,7 +8,10 @@ One consent per row or line, with these columns or keys (only ``ref`` and one of
     user-1,,partner,email phone,customer,checkbox,partner-v1,person,2027-12-01T00:00:00+09:00
 
 ``items`` is a list in JSON, names separated by spaces in CSV; ``expires`` is ISO 8601
-with its offset; ``method`` defaults to ``"import"``. Rows are read lazily, so a file of
+with its offset; ``method`` defaults to ``"import"``. ``foreign_info`` (optional, after
+the others) names what the person was shown about a recipient abroad before consenting
+(Art. 28, :attr:`Evidence.foreign_info`): without it a consent to provision abroad
+allows nothing. Rows are read lazily, so a file of
 millions of rows never sits in memory; a malformed row is an :class:`InvalidInput`
 naming its line, never its values.
 
@@ -47,6 +50,7 @@ COLUMNS = (
     "evidence_ref",
     "given_by",
     "expires",
+    "foreign_info",
 )
 
 
@@ -199,7 +203,10 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
             raise InvalidInput(f"{where}: expires needs its UTC offset (+09:00)")
     try:
         evidence = Evidence(
-            text("method") or "import", text("evidence_ref") or "", text("given_by") or "person"
+            text("method") or "import",
+            text("evidence_ref") or "",
+            text("given_by") or "person",
+            text("foreign_info") or "",
         )
         return ConsentImport(
             ref,
