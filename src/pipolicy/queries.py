@@ -8,7 +8,7 @@ and answer in the order asked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -19,13 +19,21 @@ from pipolicy.rules.common import Actor
 __all__ = ["ProvisionCheck", "UseCheck"]
 
 
+def _kept(items: Iterable[str]) -> Iterable[str]:
+    """``items``, an iterator (a generator, ``map``) taken into a tuple: a check is a
+    value asked as often as wanted, and an iterator would be used up by the first asking.
+    Anything else is kept as given, to be validated when the check is asked (a ``str``
+    stays one name)."""
+    return tuple(items) if isinstance(items, Iterator) else items
+
+
 @attrs.frozen
 class UseCheck:
     """``engine.check_use(subject, purpose=..., items=...)``, as a value."""
 
     subject: Subject | str | Ref
     purpose: str
-    items: Iterable[str]
+    items: Iterable[str] = attrs.field(converter=_kept)
     actor: Actor | str | None = None
     exemption: Exemption | str | None = None
     justification: str | None = None
@@ -37,7 +45,7 @@ class ProvisionCheck:
 
     subject: Subject | str | Ref
     recipient: str
-    items: Iterable[str]
+    items: Iterable[str] = attrs.field(converter=_kept)
     purpose: str | None = None
     exemption: Exemption | str | None = None
     justification: str | None = None
