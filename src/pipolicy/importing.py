@@ -32,7 +32,15 @@ from pipolicy.domain.checks import clean_text, moment, name
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.subjects import Subject
 from pipolicy.engine import _refusal_touches
-from pipolicy.errors import InvalidInput, PipolicyError, UnknownCategory
+from pipolicy.errors import (
+    InvalidInput,
+    PipolicyError,
+    UnknownCategory,
+    UnknownItem,
+    UnknownName,
+    UnknownPurpose,
+    UnknownRecipient,
+)
 from pipolicy.rules.renewal import renewal
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.repositories import UnitOfWork
@@ -129,6 +137,11 @@ def import_consents(
             key = (row.purpose, row.recipient, row.items)
             if key not in scopes:
                 scopes[key] = engine._scope(row.purpose, row.recipient, row.items)
+        except UnknownName as e:
+            # Never the name itself: a file whose columns slipped puts the person's data
+            # (an e-mail address) where a name belongs, and errors end up in logs.
+            hidden = type(e).not_repeated(1, _declared(engine, e))
+            raise InvalidInput(f"import row {number}: {hidden}") from None
         except PipolicyError as e:
             raise InvalidInput(f"import row {number}: {e}") from e
         return row, scopes[key]
@@ -214,6 +227,20 @@ def _record(
         now,
     )
     return report
+
+
+def _declared(engine: Engine, error: UnknownName) -> Iterable[str]:
+    """The names the policy declares of the kind ``error`` is about."""
+    policy = engine.policy
+    if isinstance(error, UnknownPurpose):
+        return policy.purposes
+    if isinstance(error, UnknownRecipient):
+        return policy.recipients
+    if isinstance(error, UnknownItem):
+        return policy.items
+    if isinstance(error, UnknownCategory):
+        return policy.categories
+    return ()
 
 
 _NO = frozenset({ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.REVOKED})
