@@ -264,6 +264,28 @@ def test_rows_are_checked(engine: pp.Engine, row: object, why: str) -> None:
     assert list(engine.audit_events()) == []
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        pp.ConsentImport("u", purpose="taro@example.jp"),
+        pp.ConsentImport("u", recipient="taro@example.jp", items={"email"}),
+        pp.ConsentImport("u", purpose="newsletter", items={"taro@example.jp"}),
+        pp.ConsentImport("u", purpose="newsletter", category="taro@example.jp"),
+    ],
+)
+def test_r_sec_3_a_row_with_an_undeclared_name_is_refused_without_repeating_it(
+    engine: pp.Engine, row: pp.ConsentImport
+) -> None:
+    """A file whose columns slipped puts the person's data where a name belongs: the
+    error names the row and what kind of name, never the value (errors end up in logs)."""
+    with pytest.raises(pp.InvalidInput, match="import row 2: an undeclared ") as raised:
+        engine.import_consents([pp.ConsentImport("v", purpose="newsletter"), row])
+    assert "taro" not in str(raised.value)
+    assert "taro" not in repr(raised.value)
+    assert "declared: " in str(raised.value)  # what the policy does declare, to fix it
+    assert list(engine.audit_events()) == []
+
+
 def test_a_known_person_in_another_category_is_refused(engine: pp.Engine) -> None:
     engine.register_subject("u")
     with pytest.raises(pp.InvalidInput, match="another category"):
@@ -322,7 +344,7 @@ def test_csv_and_json_lines_read_the_same_consents(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "why"),
     [
-        ("a.csv", "ref,colour\nu,red\n", "unknown: colour"),
+        ("a.csv", "ref,colour\nu,red\n", "1 column it does not know: column 2 "),
         ("a.csv", "purpose\nnewsletter\n", "include ref"),
         ("a.csv", "ref,purpose\nu,newsletter,extra\n", "line 2: more fields"),
         ("a.csv", "ref,purpose,expires\nu,newsletter,2027-01-01T00:00\n", "line 2: expires"),
@@ -330,7 +352,7 @@ def test_csv_and_json_lines_read_the_same_consents(tmp_path: Path) -> None:
         ("a.csv", "ref,purpose,given_by\nu,newsletter,robot\n", "line 2: .*given_by"),
         ("a.jsonl", '{"ref": "u"}\n[1]\n', "line 2: not a JSON object"),
         ("a.jsonl", "{nope\n", "line 1: not a JSON object"),
-        ("a.jsonl", '{"ref": "u", "colour": 1}\n', "unknown keys colour"),
+        ("a.jsonl", '{"ref": "u", "colour": 1}\n', "line 1: 1 unknown key "),
         ("a.jsonl", '{"ref": 7}\n', "ref must be text"),
         ("a.jsonl", '{"purpose": "newsletter"}\n', "ref is missing"),
         ("a.jsonl", '{"ref": "u", "items": "email"}\n', "items must be a list"),
@@ -341,6 +363,29 @@ def test_malformed_files_name_the_line(tmp_path: Path, name: str, text: str, why
     path.write_text(text, encoding="utf-8")
     with pytest.raises(pp.InvalidInput, match=why):
         list(read_consents(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.csv", "taro@example.jp,newsletter\nhanako@example.jp,newsletter\n"),
+        ("a.csv", "ref,purpose,山田太郎\n"),
+        ("a.jsonl", '{"ref": "u", "taro@example.jp": "newsletter"}\n'),
+    ],
+)
+def test_r_sec_3_a_file_with_names_it_does_not_know_never_repeats_them(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """A CSV exported without its header row has the first person's data where the
+    column names belong: the error counts and places what it does not know, never
+    repeating it (errors end up in logs and terminals)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(pp.InvalidInput) as raised:
+        list(read_consents(path))
+    shown = f"{raised.value} {raised.value!r}"
+    assert "taro" not in shown and "hanako" not in shown and "山田" not in shown
+    assert "not repeated" in shown
 
 
 # A CSV that Excel saves in Japanese ("CSV (コンマ区切り)") is Shift_JIS as Windows

@@ -129,11 +129,11 @@ def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
         reader = csv.DictReader(lines)
         with _csv_errors(path, reader):
             header = reader.fieldnames
-        unknown = set(header or ()) - set(COLUMNS)
+        unknown = [n for n, column in enumerate(header or (), start=1) if column not in COLUMNS]
         if "ref" not in (header or ()) or unknown:
             raise InvalidInput(
                 f"{path.name}: the header must name columns among {', '.join(COLUMNS)} "
-                f"and include ref{'; unknown: ' + ', '.join(sorted(unknown)) if unknown else ''}"
+                f"and include ref{_unknown_columns(unknown)}"
             )
         while True:
             with _csv_errors(path, reader):
@@ -147,6 +147,19 @@ def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
             if "items" in fields:
                 fields["items"] = str(fields["items"]).split()
             yield _consent(fields, f"{path.name}, line {line}")
+
+
+def _unknown_columns(numbers: list[int]) -> str:
+    """Where the header names what it does not know, by column number: never the names,
+    which, in a file exported without its header row, are the first person's data."""
+    if not numbers:
+        return ""
+    count = "1 column" if len(numbers) == 1 else f"{len(numbers)} columns"
+    where = ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
+    return (
+        f"; {count} it does not know: column{'' if len(numbers) == 1 else 's'} {where} (names not repeated here: without "
+        "a header row, the first row's data stands where the names belong)"
+    )
 
 
 @contextmanager
@@ -172,10 +185,12 @@ def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:
                 raise InvalidInput(f"{path.name}, line {line}: not a JSON object") from None
             if not isinstance(fields, dict):
                 raise InvalidInput(f"{path.name}, line {line}: not a JSON object")
-            unknown = set(fields) - set(COLUMNS)
+            unknown = [key for key in fields if key not in COLUMNS]
             if unknown:
                 raise InvalidInput(
-                    f"{path.name}, line {line}: unknown keys {', '.join(sorted(unknown))}"
+                    f"{path.name}, line {line}: {len(unknown)} unknown "
+                    f"key{'' if len(unknown) == 1 else 's'} (not repeated here: a key may "
+                    f"itself be personal data); the keys are among {', '.join(COLUMNS)}"
                 )
             yield _consent(fields, f"{path.name}, line {line}")
 
