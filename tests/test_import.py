@@ -620,3 +620,34 @@ def test_r_xb_1_a_file_carries_the_foreign_information_shown(tmp_path: Path) -> 
     bad.write_text('{"ref": "u", "recipient": "partner", "foreign_info": 3}\n', encoding="utf-8")
     with pytest.raises(pp.InvalidInput, match="line 1: foreign_info must be text"):
         list(read_consents(bad))
+
+
+def test_pipolicy_import_says_the_earlier_batches_stay_when_storage_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A storage error in the third batch keeps the two before it: the message must not
+    leave the reader thinking nothing was imported (its own says "nothing ... kept")."""
+    from pipolicy import importing
+    from pipolicy.cli import main
+
+    data, url, policy = _to_import(
+        tmp_path, "c.csv", b"ref,purpose\n" + b"".join(b"u%d,customization\n" % n for n in range(5))
+    )
+    record = importing._record
+    calls = 0
+
+    def failing(*args: object, **kwargs: object) -> pp.ImportReport:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise pp.StorageError("writing consents: the database failed; nothing was kept")
+        return record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "_record", failing)
+    assert main(["import", data, "--store", url, "--policy", policy, "--batch-size", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: writing consents: the database failed")
+    assert "the 4 rows before its batch are recorded" in err
+    assert "importing the file again is safe" in err
+    with pp.Engine(pp.load_policy(policy), store=url) as engine:
+        assert [engine.find_subject(f"u{n}") is not None for n in range(5)] == [True] * 4 + [False]

@@ -36,10 +36,12 @@ from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint
 from pipolicy.engine import Engine
 from pipolicy.errors import (
+    CommitOutcomeUnknown,
     InvalidInput,
     PipolicyError,
     PolicyError,
     ProvisionDenied,
+    StorageError,
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.ids import ordered_ids
@@ -394,10 +396,24 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
                 source=args.source if args.source is not None else file.name,
                 progress=progress,
             )
-    except InvalidInput as e:
-        raise InvalidInput(
+    except (InvalidInput, StorageError) as e:
+        # A storage error's own "nothing was kept" is about its batch: the batches
+        # before it are recorded, and the reader must not think the import undone.
+        kind: type[PipolicyError] = (
+            InvalidInput
+            if isinstance(e, InvalidInput)
+            else CommitOutcomeUnknown
+            if isinstance(e, CommitOutcomeUnknown)
+            else StorageError
+        )
+        maybe = (
+            " (its own batch may be too: the commit got no answer)"
+            if isinstance(e, CommitOutcomeUnknown)
+            else ""
+        )
+        raise kind(
             f"{e}; the {_counting(done, 'row')} before its batch "
-            f"{'is' if done == 1 else 'are'} recorded, and importing the file "
+            f"{'is' if done == 1 else 'are'} recorded{maybe}, and importing the file "
             "again is safe (consents already in force are not recorded twice)"
         ) from e
     finally:
