@@ -536,7 +536,7 @@ def test_pipolicy_import_reports_a_bad_line_in_one_line(tmp_path: Path) -> None:
     )
     done = _cli("import", data, "--store", url, "--policy", policy)
     assert done.returncode == 2
-    assert done.stderr.startswith("error: import row 2: ")
+    assert done.stderr.startswith("error: consents.csv, line 3 (import row 2): ")
     assert "importing the file again is safe" in done.stderr
     assert "Traceback" not in done.stderr
     later = _cli("import", data, "--store", url, "--policy", policy, "--batch-size", "1")
@@ -651,3 +651,25 @@ def test_pipolicy_import_says_the_earlier_batches_stay_when_storage_fails(
     assert "importing the file again is safe" in err
     with pp.Engine(pp.load_policy(policy), store=url) as engine:
         assert [engine.find_subject(f"u{n}") is not None for n in range(5)] == [True] * 4 + [False]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "line"),
+    [
+        (
+            "c.jsonl",
+            b'{"ref": "u", "purpose": "customization"}\n\n{"ref": "v", "purpose": "no"}\n',
+            3,
+        ),
+        ("c.csv", b'ref,purpose,evidence_ref\nu,customization,"two\nlines"\nv,no,\n', 4),
+    ],
+)
+def test_pipolicy_import_names_the_files_line_of_a_refused_row(
+    tmp_path: Path, name: str, data: bytes, line: int
+) -> None:
+    """The engine counts rows; a person fixing the file needs its line (a header, a
+    blank line or a field across lines put them apart)."""
+    path, url, policy = _to_import(tmp_path, name, data)
+    done = _cli("import", path, "--store", url, "--policy", policy)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {name}, line {line} (import row 2): an undeclared ")

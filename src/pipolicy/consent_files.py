@@ -38,7 +38,7 @@ from pipolicy.domain.consents import Evidence
 from pipolicy.errors import InvalidInput
 from pipolicy.importing import ConsentImport
 
-__all__ = ["COLUMNS", "read_consents"]
+__all__ = ["COLUMNS", "read_consents", "read_numbered"]
 
 COLUMNS = (
     "ref",
@@ -57,6 +57,15 @@ COLUMNS = (
 def read_consents(path: str | Path, *, encoding: str = "utf-8") -> Iterator[ConsentImport]:
     """The consents in ``path``: JSON Lines if it ends in ``.jsonl`` or ``.ndjson``, CSV
     (with a header row) otherwise; its text in ``encoding`` (``"cp932"`` for Shift_JIS)."""
+    return (row for _, row in read_numbered(path, encoding=encoding))
+
+
+def read_numbered(
+    path: str | Path, *, encoding: str = "utf-8"
+) -> Iterator[tuple[int, ConsentImport]]:
+    """:func:`read_consents`, each consent with the file's line it ends on (a header, a
+    blank line or a quoted field across lines set lines and rows apart): what names a
+    row the engine refuses (:class:`~pipolicy.importing.RowRefused`) in the file."""
     path = Path(path)
     codec = _codec(encoding)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -124,7 +133,7 @@ _CP932_HINT = (
 )
 
 
-def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
+def _csv(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
     with closing(_lines(path, codec)) as lines:
         reader = csv.DictReader(lines)
         with _csv_errors(path, reader):
@@ -146,7 +155,7 @@ def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
             fields: dict[str, object] = {k: v for k, v in row.items() if v not in (None, "")}
             if "items" in fields:
                 fields["items"] = str(fields["items"]).split()
-            yield _consent(fields, f"{path.name}, line {line}")
+            yield line, _consent(fields, f"{path.name}, line {line}")
 
 
 def _unknown_columns(numbers: list[int]) -> str:
@@ -174,7 +183,7 @@ def _csv_errors(path: Path, reader: csv.DictReader[str]) -> Iterator[None]:
         raise InvalidInput(f"{path.name}, line {line}: not CSV ({e})") from None
 
 
-def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:
+def _jsonl(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
     with closing(_lines(path, codec)) as lines:
         for line, text in enumerate(lines, start=1):
             if not text.strip():
@@ -192,7 +201,7 @@ def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:
                     f"key{'' if len(unknown) == 1 else 's'} (not repeated here: a key may "
                     f"itself be personal data); the keys are among {', '.join(COLUMNS)}"
                 )
-            yield _consent(fields, f"{path.name}, line {line}")
+            yield line, _consent(fields, f"{path.name}, line {line}")
 
 
 def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:

@@ -48,9 +48,20 @@ from pipolicy.storage.repositories import UnitOfWork
 if TYPE_CHECKING:
     from pipolicy.engine import Engine
 
-__all__ = ["ConsentImport", "ImportReport", "import_consents"]
+__all__ = ["ConsentImport", "ImportReport", "RowRefused", "import_consents"]
 
 _IMPORTED = Evidence("import")
+
+
+class RowRefused(InvalidInput):
+    """An import stopped by one row: ``row`` is its number (from 1), ``reason`` why,
+    without the row's values; ``pipolicy import`` turns the number into the file's line.
+    """
+
+    def __init__(self, row: int, reason: str) -> None:
+        self.row = row
+        self.reason = reason
+        super().__init__(f"import row {row}: {reason}")
 
 
 @attrs.frozen
@@ -121,7 +132,7 @@ def import_consents(
 
     def checked(number: int, row: object) -> _Row:
         if not isinstance(row, ConsentImport):
-            raise InvalidInput(f"import row {number}: expected a pp.ConsentImport")
+            raise RowRefused(number, "expected a pp.ConsentImport")
         try:
             name(row.ref, "ref (the application's key for the person)")
             if row.category is not None and row.category not in engine.policy.categories:
@@ -141,9 +152,9 @@ def import_consents(
             # Never the name itself: a file whose columns slipped puts the person's data
             # (an e-mail address) where a name belongs, and errors end up in logs.
             hidden = type(e).not_repeated(1, _declared(engine, e))
-            raise InvalidInput(f"import row {number}: {hidden}") from None
+            raise RowRefused(number, str(hidden)) from None
         except PipolicyError as e:
-            raise InvalidInput(f"import row {number}: {e}") from e
+            raise RowRefused(number, str(e)) from e
         return row, scopes[key]
 
     total = ImportReport()
@@ -167,7 +178,7 @@ def _record(
     now = engine.now()
     for number, (row, _) in enumerate(batch, start=first):
         if row.expires is not None and row.expires <= now:
-            raise InvalidInput(f"import row {number}: expires is in the past")
+            raise RowRefused(number, "expires is in the past")
     people, registered = _people(engine, uow, batch, first, now)
     fresh = {s.id for s in registered}
     known = [s.id for s in people.values() if s.id not in fresh]
@@ -263,9 +274,7 @@ def _people(
             people[row.ref] = found
             registered.append(found)
         if row.category is not None and found.category != row.category:
-            raise InvalidInput(
-                f"import row {number}: subject {found.id} is registered in another category"
-            )
+            raise RowRefused(number, f"subject {found.id} is registered in another category")
     uow.subjects.add_many(registered)
     for subject in registered:
         engine._audit(uow, "subject.registered", subject.id, {"category": subject.category}, now)
