@@ -51,3 +51,16 @@ def test_a_check_made_with_a_string_of_items_is_still_one_name(engine: pp.Engine
     engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
     [d] = engine.check_use_many([pp.UseCheck(s, "service", "email")])
     assert d == engine.check_use(s, purpose="service", items="email")
+
+
+def test_r_sec_3_a_checks_repr_never_shows_a_key_given_as_the_subject() -> None:
+    """A str subject is meant to be pipolicy's id, but the application's own key (an
+    e-mail address) is the mistake SubjectNotFound already keeps out of its message: a
+    check logged or shown by a test runner must not print it either."""
+    for check in (
+        pp.UseCheck("taro@example.jp", "service", {"email"}),
+        pp.ProvisionCheck("taro@example.jp", "partner", {"email"}),
+        pp.UseCheck(pp.Ref("taro@example.jp"), "service", {"email"}),
+    ):
+        assert "taro" not in repr(check)
+        assert "service" in repr(check) or "partner" in repr(check)

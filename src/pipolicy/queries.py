@@ -19,6 +19,13 @@ from pipolicy.rules.common import Actor
 __all__ = ["ProvisionCheck", "UseCheck"]
 
 
+def _who(subject: object) -> str:
+    """A check's subject in its repr: a :class:`Subject` or :class:`Ref` as their own
+    reprs show them (neither shows the application's key); a ``str`` not at all, since
+    the application's own key (an e-mail address) passed by mistake would be printed."""
+    return repr(subject) if isinstance(subject, (Subject, Ref)) else "<id>"
+
+
 def _kept(items: Iterable[str]) -> Iterable[str]:
     """``items``, an iterator (a generator, ``map``) taken into a tuple: a check is a
     value asked as often as wanted, and an iterator would be used up by the first asking.
@@ -31,7 +38,7 @@ def _kept(items: Iterable[str]) -> Iterable[str]:
 class UseCheck:
     """``engine.check_use(subject, purpose=..., items=...)``, as a value."""
 
-    subject: Subject | str | Ref
+    subject: Subject | str | Ref = attrs.field(repr=_who)
     purpose: str
     items: Iterable[str] = attrs.field(converter=_kept)
     actor: Actor | str | None = None
@@ -43,7 +50,7 @@ class UseCheck:
 class ProvisionCheck:
     """``engine.check_provision(subject, recipient=..., items=...)``, as a value."""
 
-    subject: Subject | str | Ref
+    subject: Subject | str | Ref = attrs.field(repr=_who)
     recipient: str
     items: Iterable[str] = attrs.field(converter=_kept)
     purpose: str | None = None
