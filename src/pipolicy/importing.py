@@ -192,12 +192,18 @@ def _record(
     new: list[Consent] = []
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
     noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
+    by_page = getattr(uow.consents, "for_subjects", None)  # an optional fast path
     already = declined = 0
     for row, scope in batch:
         sid = people[row.ref].id
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
         if in_force is None:
-            if sid not in noes:  # the history, read only where something would be recorded
+            # The noes, read only once a row would record something: for every known
+            # person of the batch at once where the store can, else for this one.
+            if sid not in noes and by_page is not None:
+                said = by_page(known, _NO)
+                noes.update({k: [c.scope for c in said.get(k, ())] for k in known})
+            if sid not in noes:
                 noes[sid] = [c.scope for c in uow.consents.for_subject(sid) if c.status in _NO]
             if any(_refusal_touches(no, scope) for no in noes[sid]):
                 declined += 1
