@@ -346,6 +346,8 @@ def test_csv_and_json_lines_read_the_same_consents(tmp_path: Path) -> None:
     [
         ("a.csv", "ref,colour\nu,red\n", "1 column it does not know: column 2 "),
         ("a.csv", "purpose\nnewsletter\n", "include ref"),
+        ("a.csv", "ref,purpose,purpose\nu,newsletter,service\n", "column 3 repeats column 2"),
+        ("a.csv", "ref,,purpose\nu,x,newsletter\n", "1 column it does not know: column 2 "),
         ("a.csv", "ref,purpose\nu,newsletter,extra\n", "line 2: more fields"),
         ("a.csv", "ref,purpose,expires\nu,newsletter,2027-01-01T00:00\n", "line 2: expires"),
         ("a.csv", "ref,purpose,expires\nu,newsletter,soon\n", "line 2: expires"),

@@ -139,6 +139,14 @@ def _csv(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
         with _csv_errors(path, reader):
             header = reader.fieldnames
         unknown = [n for n, column in enumerate(header or (), start=1) if column not in COLUMNS]
+        first: dict[str, int] = {}
+        for n, column in enumerate(header or (), start=1):
+            if column in COLUMNS and first.setdefault(column, n) != n:
+                # The csv module would keep the last silently: a row's purpose unseen.
+                raise InvalidInput(
+                    f"{path.name}: the header's column {n} repeats column {first[column]} "
+                    f"({column}): name each column once"
+                )
         if "ref" not in (header or ()) or unknown:
             raise InvalidInput(
                 f"{path.name}: the header must name columns among {', '.join(COLUMNS)} "
