@@ -442,6 +442,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             if report.declined
             else ""
         )
+        + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
         + f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
         f"in {_counting(report.batches, 'batch', 'batches')}",
         file=out,

@@ -16,6 +16,10 @@ said no to in the store (a refusal or a withdrawal touching it: the same purpose
 recipient, items that meet; or a consent of it the business revoked): a row tells of a
 yes given before the import, and running the file again after the person withdrew must
 not give their consent back. Such rows are counted as ``declined``.
+
+A row whose ``expires`` has passed grants nothing: it is counted as ``lapsed`` and
+records nothing, rather than stopping the import (a file from another system holds such
+rows, and running it again later, more).
 """
 
 from __future__ import annotations
@@ -98,6 +102,9 @@ class ImportReport:
     withdrawn, or the business revoked): nothing recorded. An import tells of consents
     given before it, so it never overrides a no; a new yes asked now is recorded by
     :meth:`~pipolicy.Engine.grant_consent`."""
+    lapsed: int = 0
+    """Rows whose ``expires`` had passed when their batch was recorded: a consent that
+    grants nothing, so nothing recorded (and nobody registered for it alone)."""
 
     def __add__(self, other: ImportReport) -> ImportReport:
         return ImportReport(
@@ -176,10 +183,13 @@ def _record(
     once; each row granted as ``grant_consent`` would; the batch sealed by one event."""
     assert isinstance(uow, RecordingUnit)  # engine._run wraps every writing unit
     now = engine.now()
-    for number, (row, _) in enumerate(batch, start=first):
-        if row.expires is not None and row.expires <= now:
-            raise RowRefused(number, "expires is in the past")
-    people, registered = _people(engine, uow, batch, first, now)
+    # A row whose consent lapsed before the import grants nothing: counted, not recorded,
+    # and its person not registered for it (a file from another system holds such rows,
+    # and running it again later, more).
+    numbered = list(enumerate(batch, start=first))
+    live = [(n, r) for n, r in numbered if r[0].expires is None or r[0].expires > now]
+    lapsed = len(batch) - len(live)
+    people, registered = _people(engine, uow, live, now)
     fresh = {s.id for s in registered}
     known = [s.id for s in people.values() if s.id not in fresh]
     lock = getattr(uow.subjects, "lock", None)
@@ -194,7 +204,7 @@ def _record(
     noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
     by_page = getattr(uow.consents, "for_subjects", None)  # an optional fast path
     already = declined = 0
-    for row, scope in batch:
+    for _, (row, scope) in live:
         sid = people[row.ref].id
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
         if in_force is None:
@@ -233,7 +243,7 @@ def _record(
         new.append(consent)
         engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
     uow.consents.add_many(new)
-    report = ImportReport(len(batch), len(new), already, len(registered), 1, declined)
+    report = ImportReport(len(batch), len(new), already, len(registered), 1, declined, lapsed)
     summary = attrs.asdict(report)
     del summary["batches"]
     engine._audit(
@@ -266,14 +276,14 @@ business's (revoked); an expired consent was no one's no."""
 
 
 def _people(
-    engine: Engine, uow: RecordingUnit, batch: list[_Row], first: int, now: datetime
+    engine: Engine, uow: RecordingUnit, batch: list[tuple[int, _Row]], now: datetime
 ) -> tuple[dict[str, Subject], list[Subject]]:
     """The batch's people by ref, found (in one query where the store offers
     ``by_refs``) or registered now in the category their first row gives; and those
     registered."""
-    people = engine._by_refs(uow, (row.ref for row, _ in batch))
+    people = engine._by_refs(uow, (row.ref for _, (row, _) in batch))
     registered: list[Subject] = []
-    for number, (row, _) in enumerate(batch, start=first):
+    for number, (row, _) in batch:
         found = people.get(row.ref)
         if found is None:
             found = Subject(engine._ids(), row.ref, now, row.category)
