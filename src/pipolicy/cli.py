@@ -36,10 +36,12 @@ from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint
 from pipolicy.engine import Engine
 from pipolicy.errors import (
+    CommitOutcomeUnknown,
     InvalidInput,
     PipolicyError,
     PolicyError,
     ProvisionDenied,
+    StorageError,
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.ids import ordered_ids
@@ -369,13 +371,23 @@ def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextI
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     """Import consents from ``args.file``, with a progress bar on a terminal (tqdm, from
     the ``cli`` extra, when installed) and quiet when piped."""
-    from pipolicy.consent_files import read_consents
-    from pipolicy.importing import ImportReport
+    from pipolicy.consent_files import read_numbered
+    from pipolicy.importing import ConsentImport, ImportReport, RowRefused
 
     file = Path(args.file)
     if not file.is_file():
         raise InvalidInput(f"no file at {args.file!r} to import")
-    rows = read_consents(file, encoding=args.encoding)  # an unknown encoding stops here
+    numbered = read_numbered(file, encoding=args.encoding)  # an unknown encoding stops here
+    # The file's line of each row of the batches in hand (a refused row is in the batch
+    # being read), so an error names the line to fix, not only the row's number.
+    lines: dict[int, int] = {}
+
+    def rows() -> Iterator[ConsentImport]:
+        for n, (line, row) in enumerate(numbered, start=1):
+            lines[n] = line
+            lines.pop(n - 2 * args.batch_size, None)
+            yield row
+
     bar = _progress_bar(file)
     done = 0
 
@@ -389,15 +401,32 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         # Ordered ids: the import's inserts append to each index (docs/performance.md).
         with Engine(load_policy(args.policy), store=args.store, ids=ordered_ids()) as engine:
             report = engine.import_consents(
-                rows,
+                rows(),
                 batch_size=args.batch_size,
                 source=args.source if args.source is not None else file.name,
                 progress=progress,
             )
-    except InvalidInput as e:
-        raise InvalidInput(
-            f"{e}; the {_counting(done, 'row')} before its batch "
-            f"{'is' if done == 1 else 'are'} recorded, and importing the file "
+    except (InvalidInput, StorageError) as e:
+        said = str(e)
+        if isinstance(e, RowRefused) and e.row in lines:
+            said = f"{file.name}, line {lines[e.row]} (import row {e.row}): {e.reason}"
+        # A storage error's own "nothing was kept" is about its batch: the batches
+        # before it are recorded, and the reader must not think the import undone.
+        kind: type[PipolicyError] = (
+            InvalidInput
+            if isinstance(e, InvalidInput)
+            else CommitOutcomeUnknown
+            if isinstance(e, CommitOutcomeUnknown)
+            else StorageError
+        )
+        maybe = (
+            " (its own batch may be too: the commit got no answer)"
+            if isinstance(e, CommitOutcomeUnknown)
+            else ""
+        )
+        raise kind(
+            f"{said}; the {_counting(done, 'row')} before its batch "
+            f"{'is' if done == 1 else 'are'} recorded{maybe}, and importing the file "
             "again is safe (consents already in force are not recorded twice)"
         ) from e
     finally:
@@ -407,7 +436,14 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         f"{file.name}: {_counting(report.rows, 'row')}, "
         f"{_counting(report.recorded, 'consent')} recorded, "
         f"{report.already_in_force} already in force, "
-        f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
+        + (
+            f"{report.declined} not recorded (the person said no since: refused, "
+            "withdrawn or revoked), "
+            if report.declined
+            else ""
+        )
+        + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
+        + f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
         f"in {_counting(report.batches, 'batch', 'batches')}",
         file=out,
     )

@@ -8,7 +8,10 @@ One consent per row or line, with these columns or keys (only ``ref`` and one of
     user-1,,partner,email phone,customer,checkbox,partner-v1,person,2027-12-01T00:00:00+09:00
 
 ``items`` is a list in JSON, names separated by spaces in CSV; ``expires`` is ISO 8601
-with its offset; ``method`` defaults to ``"import"``. Rows are read lazily, so a file of
+with its offset; ``method`` defaults to ``"import"``. ``foreign_info`` (optional, after
+the others) names what the person was shown about a recipient abroad before consenting
+(Art. 28, :attr:`Evidence.foreign_info`): without it a consent to provision abroad
+allows nothing. Rows are read lazily, so a file of
 millions of rows never sits in memory; a malformed row is an :class:`InvalidInput`
 naming its line, never its values.
 
@@ -35,7 +38,7 @@ from pipolicy.domain.consents import Evidence
 from pipolicy.errors import InvalidInput
 from pipolicy.importing import ConsentImport
 
-__all__ = ["COLUMNS", "read_consents"]
+__all__ = ["COLUMNS", "read_consents", "read_numbered"]
 
 COLUMNS = (
     "ref",
@@ -47,12 +50,22 @@ COLUMNS = (
     "evidence_ref",
     "given_by",
     "expires",
+    "foreign_info",
 )
 
 
 def read_consents(path: str | Path, *, encoding: str = "utf-8") -> Iterator[ConsentImport]:
     """The consents in ``path``: JSON Lines if it ends in ``.jsonl`` or ``.ndjson``, CSV
     (with a header row) otherwise; its text in ``encoding`` (``"cp932"`` for Shift_JIS)."""
+    return (row for _, row in read_numbered(path, encoding=encoding))
+
+
+def read_numbered(
+    path: str | Path, *, encoding: str = "utf-8"
+) -> Iterator[tuple[int, ConsentImport]]:
+    """:func:`read_consents`, each consent with the file's line it ends on (a header, a
+    blank line or a quoted field across lines set lines and rows apart): what names a
+    row the engine refuses (:class:`~pipolicy.importing.RowRefused`) in the file."""
     path = Path(path)
     codec = _codec(encoding)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -120,16 +133,24 @@ _CP932_HINT = (
 )
 
 
-def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
+def _csv(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
     with closing(_lines(path, codec)) as lines:
         reader = csv.DictReader(lines)
         with _csv_errors(path, reader):
             header = reader.fieldnames
-        unknown = set(header or ()) - set(COLUMNS)
+        unknown = [n for n, column in enumerate(header or (), start=1) if column not in COLUMNS]
+        first: dict[str, int] = {}
+        for n, column in enumerate(header or (), start=1):
+            if column in COLUMNS and first.setdefault(column, n) != n:
+                # The csv module would keep the last silently: a row's purpose unseen.
+                raise InvalidInput(
+                    f"{path.name}: the header's column {n} repeats column {first[column]} "
+                    f"({column}): name each column once"
+                )
         if "ref" not in (header or ()) or unknown:
             raise InvalidInput(
                 f"{path.name}: the header must name columns among {', '.join(COLUMNS)} "
-                f"and include ref{'; unknown: ' + ', '.join(sorted(unknown)) if unknown else ''}"
+                f"and include ref{_unknown_columns(unknown)}"
             )
         while True:
             with _csv_errors(path, reader):
@@ -142,7 +163,20 @@ def _csv(path: Path, codec: str) -> Iterator[ConsentImport]:
             fields: dict[str, object] = {k: v for k, v in row.items() if v not in (None, "")}
             if "items" in fields:
                 fields["items"] = str(fields["items"]).split()
-            yield _consent(fields, f"{path.name}, line {line}")
+            yield line, _consent(fields, f"{path.name}, line {line}")
+
+
+def _unknown_columns(numbers: list[int]) -> str:
+    """Where the header names what it does not know, by column number: never the names,
+    which, in a file exported without its header row, are the first person's data."""
+    if not numbers:
+        return ""
+    count = "1 column" if len(numbers) == 1 else f"{len(numbers)} columns"
+    where = ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
+    return (
+        f"; {count} it does not know: column{'' if len(numbers) == 1 else 's'} {where} (names not repeated here: without "
+        "a header row, the first row's data stands where the names belong)"
+    )
 
 
 @contextmanager
@@ -157,7 +191,7 @@ def _csv_errors(path: Path, reader: csv.DictReader[str]) -> Iterator[None]:
         raise InvalidInput(f"{path.name}, line {line}: not CSV ({e})") from None
 
 
-def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:
+def _jsonl(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
     with closing(_lines(path, codec)) as lines:
         for line, text in enumerate(lines, start=1):
             if not text.strip():
@@ -168,12 +202,14 @@ def _jsonl(path: Path, codec: str) -> Iterator[ConsentImport]:
                 raise InvalidInput(f"{path.name}, line {line}: not a JSON object") from None
             if not isinstance(fields, dict):
                 raise InvalidInput(f"{path.name}, line {line}: not a JSON object")
-            unknown = set(fields) - set(COLUMNS)
+            unknown = [key for key in fields if key not in COLUMNS]
             if unknown:
                 raise InvalidInput(
-                    f"{path.name}, line {line}: unknown keys {', '.join(sorted(unknown))}"
+                    f"{path.name}, line {line}: {len(unknown)} unknown "
+                    f"key{'' if len(unknown) == 1 else 's'} (not repeated here: a key may "
+                    f"itself be personal data); the keys are among {', '.join(COLUMNS)}"
                 )
-            yield _consent(fields, f"{path.name}, line {line}")
+            yield line, _consent(fields, f"{path.name}, line {line}")
 
 
 def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
@@ -199,7 +235,10 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
             raise InvalidInput(f"{where}: expires needs its UTC offset (+09:00)")
     try:
         evidence = Evidence(
-            text("method") or "import", text("evidence_ref") or "", text("given_by") or "person"
+            text("method") or "import",
+            text("evidence_ref") or "",
+            text("given_by") or "person",
+            text("foreign_info") or "",
         )
         return ConsentImport(
             ref,

@@ -865,8 +865,9 @@ class Engine:
     ) -> ImportReport:
         """Record many consents, a batch of ``batch_size`` rows per transaction, people
         registered by ref as needed; ``progress`` gets the totals after each batch.
-        Idempotent: a scope already in force is not recorded again. See
-        :mod:`pipolicy.importing`.
+        Idempotent: a scope already in force is not recorded again, nor one the person
+        has refused or withdrawn since (``declined``: an import never overrides a no).
+        See :mod:`pipolicy.importing`.
 
         Raises :class:`InvalidInput` naming the first bad row by number; earlier batches
         stay recorded.

@@ -10,6 +10,16 @@ digests of every record the batch wrote: the batch is sealed in the log as a who
 A bad row (an unknown purpose, a missing ref) stops the import before its batch writes
 anything; batches before it stay recorded, and running the same import again is safe: a
 consent already in force is returned, never recorded twice.
+
+Unlike ``grant_consent``, an import never records a consent to a scope the person has
+said no to in the store (a refusal or a withdrawal touching it: the same purpose or
+recipient, items that meet; or a consent of it the business revoked): a row tells of a
+yes given before the import, and running the file again after the person withdrew must
+not give their consent back. Such rows are counted as ``declined``.
+
+A row whose ``expires`` has passed grants nothing: it is counted as ``lapsed`` and
+records nothing, rather than stopping the import (a file from another system holds such
+rows, and running it again later, more).
 """
 
 from __future__ import annotations
@@ -25,7 +35,16 @@ from pipolicy.domain import checks
 from pipolicy.domain.checks import clean_text, moment, name
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.subjects import Subject
-from pipolicy.errors import InvalidInput, PipolicyError, UnknownCategory
+from pipolicy.engine import _refusal_touches
+from pipolicy.errors import (
+    InvalidInput,
+    PipolicyError,
+    UnknownCategory,
+    UnknownItem,
+    UnknownName,
+    UnknownPurpose,
+    UnknownRecipient,
+)
 from pipolicy.rules.renewal import renewal
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.repositories import UnitOfWork
@@ -33,9 +52,20 @@ from pipolicy.storage.repositories import UnitOfWork
 if TYPE_CHECKING:
     from pipolicy.engine import Engine
 
-__all__ = ["ConsentImport", "ImportReport", "import_consents"]
+__all__ = ["ConsentImport", "ImportReport", "RowRefused", "import_consents"]
 
 _IMPORTED = Evidence("import")
+
+
+class RowRefused(InvalidInput):
+    """An import stopped by one row: ``row`` is its number (from 1), ``reason`` why,
+    without the row's values; ``pipolicy import`` turns the number into the file's line.
+    """
+
+    def __init__(self, row: int, reason: str) -> None:
+        self.row = row
+        self.reason = reason
+        super().__init__(f"import row {row}: {reason}")
 
 
 @attrs.frozen
@@ -67,6 +97,14 @@ class ImportReport:
     """Rows whose scope was already in force for at least as long: nothing recorded."""
     subjects_registered: int = 0
     batches: int = 0
+    declined: int = 0
+    """Rows for a scope the person has since said no to in this store (refused,
+    withdrawn, or the business revoked): nothing recorded. An import tells of consents
+    given before it, so it never overrides a no; a new yes asked now is recorded by
+    :meth:`~pipolicy.Engine.grant_consent`."""
+    lapsed: int = 0
+    """Rows whose ``expires`` had passed when their batch was recorded: a consent that
+    grants nothing, so nothing recorded (and nobody registered for it alone)."""
 
     def __add__(self, other: ImportReport) -> ImportReport:
         return ImportReport(
@@ -101,7 +139,7 @@ def import_consents(
 
     def checked(number: int, row: object) -> _Row:
         if not isinstance(row, ConsentImport):
-            raise InvalidInput(f"import row {number}: expected a pp.ConsentImport")
+            raise RowRefused(number, "expected a pp.ConsentImport")
         try:
             name(row.ref, "ref (the application's key for the person)")
             if row.category is not None and row.category not in engine.policy.categories:
@@ -117,8 +155,13 @@ def import_consents(
             key = (row.purpose, row.recipient, row.items)
             if key not in scopes:
                 scopes[key] = engine._scope(row.purpose, row.recipient, row.items)
+        except UnknownName as e:
+            # Never the name itself: a file whose columns slipped puts the person's data
+            # (an e-mail address) where a name belongs, and errors end up in logs.
+            hidden = type(e).not_repeated(1, _declared(engine, e))
+            raise RowRefused(number, str(hidden)) from None
         except PipolicyError as e:
-            raise InvalidInput(f"import row {number}: {e}") from e
+            raise RowRefused(number, str(e)) from e
         return row, scopes[key]
 
     total = ImportReport()
@@ -140,10 +183,13 @@ def _record(
     once; each row granted as ``grant_consent`` would; the batch sealed by one event."""
     assert isinstance(uow, RecordingUnit)  # engine._run wraps every writing unit
     now = engine.now()
-    for number, (row, _) in enumerate(batch, start=first):
-        if row.expires is not None and row.expires <= now:
-            raise InvalidInput(f"import row {number}: expires is in the past")
-    people, registered = _people(engine, uow, batch, first, now)
+    # A row whose consent lapsed before the import grants nothing: counted, not recorded,
+    # and its person not registered for it (a file from another system holds such rows,
+    # and running it again later, more).
+    numbered = list(enumerate(batch, start=first))
+    live = [(n, r) for n, r in numbered if r[0].expires is None or r[0].expires > now]
+    lapsed = len(batch) - len(live)
+    people, registered = _people(engine, uow, live, now)
     fresh = {s.id for s in registered}
     known = [s.id for s in people.values() if s.id not in fresh]
     lock = getattr(uow.subjects, "lock", None)
@@ -155,10 +201,23 @@ def _record(
 
     new: list[Consent] = []
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
-    already = 0
-    for row, scope in batch:
+    noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
+    by_page = getattr(uow.consents, "for_subjects", None)  # an optional fast path
+    already = declined = 0
+    for _, (row, scope) in live:
         sid = people[row.ref].id
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
+        if in_force is None:
+            # The noes, read only once a row would record something: for every known
+            # person of the batch at once where the store can, else for this one.
+            if sid not in noes and by_page is not None:
+                said = by_page(known, _NO)
+                noes.update({k: [c.scope for c in said.get(k, ())] for k in known})
+            if sid not in noes:
+                noes[sid] = [c.scope for c in uow.consents.for_subject(sid) if c.status in _NO]
+            if any(_refusal_touches(no, scope) for no in noes[sid]):
+                declined += 1
+                continue
         for consent in ended:
             if consent.id in unwritten:  # made by an earlier row: written ended, below
                 new[unwritten[consent.id]] = consent
@@ -184,7 +243,7 @@ def _record(
         new.append(consent)
         engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
     uow.consents.add_many(new)
-    report = ImportReport(len(batch), len(new), already, len(registered), 1)
+    report = ImportReport(len(batch), len(new), already, len(registered), 1, declined, lapsed)
     summary = attrs.asdict(report)
     del summary["batches"]
     engine._audit(
@@ -197,24 +256,41 @@ def _record(
     return report
 
 
+def _declared(engine: Engine, error: UnknownName) -> Iterable[str]:
+    """The names the policy declares of the kind ``error`` is about."""
+    policy = engine.policy
+    if isinstance(error, UnknownPurpose):
+        return policy.purposes
+    if isinstance(error, UnknownRecipient):
+        return policy.recipients
+    if isinstance(error, UnknownItem):
+        return policy.items
+    if isinstance(error, UnknownCategory):
+        return policy.categories
+    return ()
+
+
+_NO = frozenset({ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.REVOKED})
+"""How a consent ends by someone's no: the person's (refused, withdrawn) or the
+business's (revoked); an expired consent was no one's no."""
+
+
 def _people(
-    engine: Engine, uow: RecordingUnit, batch: list[_Row], first: int, now: datetime
+    engine: Engine, uow: RecordingUnit, batch: list[tuple[int, _Row]], now: datetime
 ) -> tuple[dict[str, Subject], list[Subject]]:
     """The batch's people by ref, found (in one query where the store offers
     ``by_refs``) or registered now in the category their first row gives; and those
     registered."""
-    people = engine._by_refs(uow, (row.ref for row, _ in batch))
+    people = engine._by_refs(uow, (row.ref for _, (row, _) in batch))
     registered: list[Subject] = []
-    for number, (row, _) in enumerate(batch, start=first):
+    for number, (row, _) in batch:
         found = people.get(row.ref)
         if found is None:
             found = Subject(engine._ids(), row.ref, now, row.category)
             people[row.ref] = found
             registered.append(found)
         if row.category is not None and found.category != row.category:
-            raise InvalidInput(
-                f"import row {number}: subject {found.id} is registered in another category"
-            )
+            raise RowRefused(number, f"subject {found.id} is registered in another category")
     uow.subjects.add_many(registered)
     for subject in registered:
         engine._audit(uow, "subject.registered", subject.id, {"category": subject.category}, now)

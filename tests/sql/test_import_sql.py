@@ -50,3 +50,29 @@ def test_r_con_1_concurrent_imports_of_the_same_people_record_each_consent_once(
             assert subject is not None
             assert len(engine.consents(subject)) == 2
         assert engine.verify_audit().ok
+
+
+def test_r_con_2_a_batch_reads_the_noes_of_more_people_than_a_page(any_url: str) -> None:
+    """The SQL store reads a batch's noes a page of people per query: past a page (500),
+    every person's no still holds their row back, and no one else's does."""
+    store = SqlStore(any_url, upgrade=True)
+    try:
+        engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(NOW))
+        people = 1100
+        engine.import_consents(
+            [
+                pp.ConsentImport(f"u{n}", purpose="service", category="customer")
+                for n in range(people)
+            ]
+        )
+        said_no = set(range(7, people, 97))  # past the first page too
+        for n in said_no:
+            engine.withdraw_consent(pp.Ref(f"u{n}"), purpose="service")
+        rows = [pp.ConsentImport(f"u{n}", purpose="service") for n in range(people)]
+        again = engine.import_consents(rows, batch_size=people)
+        assert (again.already_in_force, again.declined) == (people - len(said_no), len(said_no))
+        newsletter = [pp.ConsentImport(f"u{n}", purpose="newsletter") for n in range(people)]
+        assert engine.import_consents(newsletter, batch_size=people).recorded == people
+        assert engine.import_consents(rows, batch_size=people).declined == len(said_no)
+    finally:
+        store.close()

@@ -55,7 +55,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from types import TracebackType
@@ -708,6 +708,26 @@ class _Consents(_Repo):
             sa.select(CONSENTS).where(CONSENTS.c.subject_id == subject_id).order_by(CONSENTS.c.row)
         )
         return [rows.consent_from_row(r) for r in self._rows(stmt, "reading consents")]
+
+    def for_subjects(
+        self, subject_ids: list[str], statuses: Iterable[ConsentStatus]
+    ) -> dict[str, list[Consent]]:
+        """The consents in ``statuses`` of each of ``subject_ids`` (those with any), in the
+        order added, a page of people per query: the import's fast path for the noes
+        that hold a row back (one query per person cost it half its speed)."""
+        wanted = sorted(ConsentStatus(s).value for s in statuses)
+        found: dict[str, list[Consent]] = {}
+        for start in range(0, len(subject_ids), _MANY):
+            stmt = (
+                sa.select(CONSENTS)
+                .where(CONSENTS.c.subject_id.in_(subject_ids[start : start + _MANY]))
+                .where(CONSENTS.c.status.in_(wanted))
+                .order_by(CONSENTS.c.row)
+            )
+            for r in self._rows(stmt, "reading consents"):
+                consent = rows.consent_from_row(r)
+                found.setdefault(consent.subject_id, []).append(consent)
+        return found
 
     def scan(self) -> Iterator[Consent]:
         return self._scan(CONSENTS, CONSENTS.c.row, rows.consent_from_row)

@@ -26,6 +26,7 @@ from pipolicy.errors import (
     UnknownPurpose,
     UseDenied,
 )
+from pipolicy.importing import ConsentImport
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import CONTRACT_START, contract_policy
@@ -394,6 +395,27 @@ class EngineContract(StoreFixtures):
         assert by_ref.reasons == by_id.reasons
         [batch] = engine.check_use_many([UseCheck(Ref("user-ref"), **use)])
         assert not batch.allowed
+
+    def test_r_con_2_an_import_run_again_never_overrides_a_no(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        """An import records no consent to a scope the person has since withdrawn or
+        refused: it reads the person's ended consents (``consents.for_subject``), so a
+        store must keep them there, not only the consents still given."""
+        rows = [
+            ConsentImport("user-w", purpose="newsletter", category="customer"),
+            ConsentImport("user-n", recipient="partner", items={"email"}, category="customer"),
+        ]
+        engine.import_consents(rows)
+        clock.advance(timedelta(minutes=1))
+        engine.withdraw_consent(Ref("user-w"), purpose="newsletter")
+        engine.refuse_consent(Ref("user-n"), recipient="partner", items={"email"})
+        clock.advance(timedelta(minutes=1))
+        again = engine.import_consents(rows)
+        assert (again.recorded, again.declined) == (0, 2)
+        for ref in ("user-w", "user-n"):
+            assert all(c.status is not ConsentStatus.GIVEN for c in engine.consents(Ref(ref)))
+        assert engine.verify_audit().ok
 
     def test_an_unregistered_subject_is_not_found(self, engine: Engine) -> None:
         engine.register_subject("user-1", category="customer")
