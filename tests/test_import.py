@@ -281,6 +281,8 @@ def test_r_sec_3_a_row_with_an_undeclared_name_is_refused_without_repeating_it(
         engine.import_consents([pp.ConsentImport("v", purpose="newsletter"), row])
     assert "taro" not in str(raised.value)
     assert "taro" not in repr(raised.value)
+    # Nor in the errors chained to it, which tracebacks and log handlers print.
+    assert raised.value.__cause__ is None and raised.value.__context__ is None
     assert "declared: " in str(raised.value)  # what the policy does declare, to fix it
     assert list(engine.audit_events()) == []
 

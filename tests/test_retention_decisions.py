@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -463,3 +464,19 @@ def test_r_acc_1_a_remembered_due_is_the_one_counted_for_the_same_question() -> 
         left, Duration.parse("1 year", "retention")
     )
     assert policy.retention_due(["member"], at, left) == policy.retention_due({"member"}, at, left)
+
+
+def test_r_acc_1_a_remembered_due_tells_apart_times_in_a_repeated_hour() -> None:
+    """01:30 on 2 November 2025 in New York happened twice (``fold`` 0 and 1, an hour
+    apart), yet the two compare and hash equal: a remembered answer for one must not be
+    given for the other, or data would be used an hour past its retention."""
+    ny = ZoneInfo("America/New_York")
+    first = datetime(2025, 11, 2, 1, 30, tzinfo=ny)
+    second = first.replace(fold=1)
+    assert first == second and hash(first) == hash(second)
+    policy = _policy()
+    due_first = policy.retention_due({"receipts"}, first)
+    due_second = policy.retention_due({"receipts"}, second)
+    assert due_second == _policy().retention_due({"receipts"}, second)  # counted afresh
+    assert due_first is not None and due_second is not None
+    assert due_second - due_first == timedelta(hours=1)

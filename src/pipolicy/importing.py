@@ -140,6 +140,7 @@ def import_consents(
     def checked(number: int, row: object) -> _Row:
         if not isinstance(row, ConsentImport):
             raise RowRefused(number, "expected a pp.ConsentImport")
+        undeclared: UnknownName | None = None
         try:
             name(row.ref, "ref (the application's key for the person)")
             if row.category is not None and row.category not in engine.policy.categories:
@@ -156,12 +157,15 @@ def import_consents(
             if key not in scopes:
                 scopes[key] = engine._scope(row.purpose, row.recipient, row.items)
         except UnknownName as e:
-            # Never the name itself: a file whose columns slipped puts the person's data
-            # (an e-mail address) where a name belongs, and errors end up in logs.
-            hidden = type(e).not_repeated(1, _declared(engine, e))
-            raise RowRefused(number, str(hidden)) from None
+            undeclared = e
         except PipolicyError as e:
             raise RowRefused(number, str(e)) from e
+        if undeclared is not None:
+            # Never the name itself, nor the error holding it (raised out here, it is no
+            # one's context): a file whose columns slipped puts the person's data (an
+            # e-mail address) where a name belongs, and errors end up in logs.
+            hidden = type(undeclared).not_repeated(1, _declared(engine, undeclared))
+            raise RowRefused(number, str(hidden))
         return row, scopes[key]
 
     total = ImportReport()

@@ -728,14 +728,26 @@ class Policy:
         """When data acquired for ``purposes`` is due for deletion (R-ACC-1), if ever.
 
         Each purpose's period counts from what it says (collection, the person leaving,
-        the purpose's end); see :meth:`_retention_due`. Remembered per policy (the
-        offsets are part of the question: the answer may be ``acquired_at`` itself).
+        the purpose's end); see :meth:`_retention_due`. Remembered per policy: the zones
+        are part of the question (the answer may be ``acquired_at`` itself), and so is
+        ``fold`` (two times in a zone's repeated hour compare and hash equal, an hour
+        apart).
         """
         named = purposes if isinstance(purposes, frozenset) else frozenset(purposes)
-        key = (named, acquired_at, acquired_at.tzinfo, left_at, left_at and left_at.tzinfo)
+        key = (
+            named,
+            acquired_at,
+            acquired_at.tzinfo,
+            acquired_at.fold,
+            left_at,
+            left_at and left_at.tzinfo,
+            left_at and left_at.fold,
+        )
         dues = self._dues
-        if key in dues:
+        try:  # one read: another thread may clear the table between a test and a read
             return dues[key]
+        except KeyError:
+            pass
         due = self._retention_due(named, acquired_at, left_at)
         if len(dues) >= _DUES_KEPT:
             dues.clear()
