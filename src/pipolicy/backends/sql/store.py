@@ -462,13 +462,23 @@ def _queue_page(*, sequencer: sa.ColumnElement[bool] | None = None) -> sa.Execut
     """Take the first page off the audit queue, returning its rows (PostgreSQL).
 
     With ``sequencer`` (a try of the sequencer's lock) the page is taken only if the lock
-    is got, in the same statement: one round trip fewer at every commit. That the
-    statement's snapshot is older than the lock is harmless here: a queued row another
-    sequencer took meanwhile is deleted already, and READ COMMITTED passes over it
-    instead of returning it; a row queued meanwhile waits for the next sequencer. The
-    log's tail is read by the next statement, after the lock, as before.
+    is got, in the same statement: one round trip fewer at every commit. The statement's
+    snapshot is then older than the lock, so it may still list rows another sequencer
+    took and committed meanwhile. The page's rows are locked as they are read, which
+    passes over such a row (READ COMMITTED finds it deleted) and reads on, before the
+    limit counts: a page is short only when no more queued rows are visible, so the loop
+    in :meth:`_Audit.settle` still ends only when the writer's own entries are placed.
+    (``SKIP LOCKED``: only a sequencer deletes queued rows, and one holding the lock
+    cannot be at work, so nothing is skipped; the statement never waits on a row.) A row
+    queued after the snapshot waits for the next sequencer. The log's tail is read by
+    the next statement, after the lock, as before.
     """
-    page = sa.select(AUDIT_QUEUE.c.id).order_by(AUDIT_QUEUE.c.id).limit(_PAGE)
+    page = (
+        sa.select(AUDIT_QUEUE.c.id)
+        .order_by(AUDIT_QUEUE.c.id)
+        .limit(_PAGE)
+        .with_for_update(skip_locked=True)
+    )
     taken: sa.ColumnElement[bool] = AUDIT_QUEUE.c.id.in_(page.scalar_subquery())
     if sequencer is not None:
         # A scalar subquery: evaluated once for the statement, before any row is deleted.
