@@ -38,6 +38,8 @@ from pipolicy.policy.model import (
     Controller,
     DataItem,
     JointUse,
+    JointUseChange,
+    JointUseChangeKind,
     OptOut,
     Policy,
     Purpose,
@@ -429,6 +431,25 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         t = r.entry(raw, where, "joint_use.*")
         m = r.table(t, "manager", f"{where}.")
         r.keys(m, TABLE_KEYS["joint_use.*.manager"], f"{where}.manager")
+        joint_changes = []
+        raw_changes = t.get("changes", [])
+        if not isinstance(raw_changes, list):
+            r.problem(f"{where}.changes", "expected a list of tables ([[...changes]])")
+            raw_changes = []
+        for i, raw_change in enumerate(raw_changes):
+            cw = f"{where}.changes[{i}]"
+            c = r.entry(raw_change, cw, "joint_use.*.changes[]")
+            joint_changes.append(
+                JointUseChange(
+                    what=r.enum(
+                        c.get("what"), JointUseChangeKind, f"{cw}.what", JointUseChangeKind.ITEMS
+                    ),
+                    revised=r.day(c, "revised", cw) or revised,
+                    added=r.names(c, "added", cw),
+                    notified=r.day(c, "notified", cw),
+                    how=r.get(c, "how", str, "", cw),
+                )
+            )
         joint_uses[name] = JointUse(
             name=name,
             announced=r.get(t, "announced", bool, False, where),
@@ -441,6 +462,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 m, "representative", f"{where}.manager", field="manager_representative"
             ),
             published=r.day(t, "published", where),
+            changes=tuple(joint_changes),
             translations=translations(),
         )
 
