@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -175,3 +176,21 @@ def test_r_tpp_5_a_joint_use_change_made_known_says_how() -> None:
 
     (problem,) = error.value.problems
     assert problem.location == "joint_use.event_co_hosting.changes[0].how"
+
+
+def test_r_tpp_5_a_joint_use_change_built_in_code_must_be_a_joint_use_change() -> None:
+    wrong = attrs.evolve(_joint(), changes=({"what": "purposes"},))  # type: ignore[arg-type]
+
+    with pytest.raises(pp.PolicyError) as error:
+        make_policy(joint_uses={"group-crm": wrong})
+
+    assert [p.location for p in error.value.problems] == ["joint_use.group-crm.changes[0]"]
+
+
+def test_art_27_6_the_notice_shows_the_current_person_responsible() -> None:
+    change = pp.JointUseChange("manager_details", ADDED, notified=date(2026, 3, 2), how=WEBSITE)
+    joint = attrs.evolve(_joint(change), manager_address="2-2 Marunouchi, Tokyo")
+    text = pp.render_notice(make_policy(joint_uses={"group-crm": joint}), "en")
+
+    assert "2-2 Marunouchi, Tokyo" in text
+    assert "1-1 Chiyoda, Tokyo" not in text

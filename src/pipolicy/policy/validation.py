@@ -32,6 +32,19 @@ def placeholder(value: str) -> bool:
     return not text or bool(_PLACEHOLDER.search(text))
 
 
+def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]:
+    """Problems with a joint use's changes built in code: the rules read their fields."""
+    from pipolicy.policy.model import JointUseChange
+
+    if not isinstance(joint.changes, tuple):
+        return [PolicyProblem(f"{where}.changes", "must be a tuple of pp.JointUseChange")]
+    return [
+        PolicyProblem(f"{where}.changes[{i}]", "must be a pp.JointUseChange")
+        for i, change in enumerate(joint.changes)
+        if not isinstance(change, JointUseChange)
+    ]
+
+
 def _shape(policy: Policy) -> list[PolicyProblem]:
     """Problems with the types of a policy built in code, found before anything reads it."""
     from pipolicy.policy.model import (
@@ -76,6 +89,8 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                         problems.append(
                             PolicyProblem(f"{section}.{key}.{flag}", "must be true or false")
                         )
+            elif isinstance(value, JointUse):
+                problems.extend(_joint_use_change_shapes(value, f"{section}.{key}"))
     if not isinstance(policy.requests, RequestSettings):
         problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
     elif not isinstance(policy.requests.fees, Mapping):
