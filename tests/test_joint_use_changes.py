@@ -194,3 +194,17 @@ def test_art_27_6_the_notice_shows_the_current_person_responsible() -> None:
 
     assert "2-2 Marunouchi, Tokyo" in text
     assert "1-1 Chiyoda, Tokyo" not in text
+
+
+@pytest.mark.parametrize("what", [None, "name", ["purposes"]])
+def test_r_tpp_5_a_joint_use_change_says_what_changed(what: object) -> None:
+    change: dict[str, Any] = {"added": ["event_planning"]}
+    if what is not None:
+        change["what"] = what
+
+    with pytest.raises(pp.PolicyError) as error:
+        _indigo_with(change)
+
+    (problem,) = error.value.problems
+    assert problem.location == "joint_use.event_co_hosting.changes[0].what"
+    assert "'purposes', 'manager' or 'manager_details'" in problem.message

@@ -67,6 +67,11 @@ _LONGEST = {Unit.DAYS: 366_000, Unit.BUSINESS_DAYS: 250_000, Unit.MONTHS: 12_000
 """The longest duration a policy may give, per unit: about a thousand years."""
 
 
+_JOINT_USE_CHANGE_KINDS = frozenset(k.value for k in JointUseChangeKind)
+"""What a joint use's change may name; ``items`` and ``users`` too, which the validator
+refuses with the reason (Art. 27(6))."""
+
+
 class _Reader:
     """Reads typed fields out of nested tables, collecting problems instead of raising."""
 
@@ -439,17 +444,23 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         for i, raw_change in enumerate(raw_changes):
             cw = f"{where}.changes[{i}]"
             c = r.entry(raw_change, cw, "joint_use.*.changes[]")
-            joint_changes.append(
-                JointUseChange(
-                    what=r.enum(
-                        c.get("what"), JointUseChangeKind, f"{cw}.what", JointUseChangeKind.ITEMS
-                    ),
-                    revised=r.day(c, "revised", cw) or revised,
-                    added=r.names(c, "added", cw),
-                    notified=r.day(c, "notified", cw),
-                    how=r.get(c, "how", str, "", cw),
-                )
+            what = c.get("what")
+            changed_what = (
+                JointUseChangeKind(what)
+                if isinstance(what, str) and what in _JOINT_USE_CHANGE_KINDS
+                else None
             )
+            if changed_what is None:
+                r.problem(
+                    f"{cw}.what",
+                    "say what changed: 'purposes', 'manager' or 'manager_details' (Art. 27(6))",
+                )
+            changed = r.day(c, "revised", cw) or revised
+            added = r.names(c, "added", cw)
+            notified = r.day(c, "notified", cw)
+            how = r.get(c, "how", str, "", cw)
+            if changed_what is not None:  # else the policy does not load
+                joint_changes.append(JointUseChange(changed_what, changed, added, notified, how))
         joint_uses[name] = JointUse(
             name=name,
             announced=r.get(t, "announced", bool, False, where),
