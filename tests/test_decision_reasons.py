@@ -207,6 +207,13 @@ def without(ground: str) -> pp.Policy:
     return world(provision_grounds=set(POLICY.provision_grounds) - {ground})
 
 
+def manager_changed() -> pp.Policy:
+    """Another person responsible for the joint use, not yet made known (Art. 27(6))."""
+    change = pp.JointUseChange("manager", date(2026, 3, 1))
+    joint = attrs.evolve(POLICY.joint_uses["group-crm"], changes=(change,))
+    return world(joint_uses={"group-crm": joint})
+
+
 def academic() -> pp.Policy:
     return world(
         academic_institution=True,
@@ -518,6 +525,9 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         facts(SERVICE, acq({"email"}, {"newsletter"}, id="a2")), "group", {"email"}, "newsletter"
     ),
     "r_tpp_5_wrong_items": lambda: provide(facts(SERVICE), "group", {"address"}, "service"),
+    "art_27_6_change_unannounced": lambda: provide(
+        facts(SERVICE), "group", {"name"}, "service", policy=manager_changed()
+    ),
     "r_xb_1_no_consent": lambda: provide(facts(SERVICE), "overseas", {"email"}, "service"),
     "r_xb_1_unknown_country": lambda: provide(facts(SERVICE), "faraway", {"email"}, "service"),
     "r_xb_1_without_info": lambda: provide(

@@ -38,6 +38,8 @@ from pipolicy.policy.model import (
     Controller,
     DataItem,
     JointUse,
+    JointUseChange,
+    JointUseChangeKind,
     OptOut,
     Policy,
     Purpose,
@@ -63,6 +65,11 @@ _MAX_DEPTH = 32
 _MAX_PROBLEMS = 50
 _LONGEST = {Unit.DAYS: 366_000, Unit.BUSINESS_DAYS: 250_000, Unit.MONTHS: 12_000, Unit.YEARS: 1_000}
 """The longest duration a policy may give, per unit: about a thousand years."""
+
+
+_JOINT_USE_CHANGE_KINDS = frozenset(k.value for k in JointUseChangeKind)
+"""What a joint use's change may name; ``items`` and ``users`` too, which the validator
+refuses with the reason (Art. 27(6))."""
 
 
 class _Reader:
@@ -429,6 +436,31 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         t = r.entry(raw, where, "joint_use.*")
         m = r.table(t, "manager", f"{where}.")
         r.keys(m, TABLE_KEYS["joint_use.*.manager"], f"{where}.manager")
+        joint_changes = []
+        raw_changes = t.get("changes", [])
+        if not isinstance(raw_changes, list):
+            r.problem(f"{where}.changes", "expected a list of tables ([[...changes]])")
+            raw_changes = []
+        for i, raw_change in enumerate(raw_changes):
+            cw = f"{where}.changes[{i}]"
+            c = r.entry(raw_change, cw, "joint_use.*.changes[]")
+            what = c.get("what")
+            changed_what = (
+                JointUseChangeKind(what)
+                if isinstance(what, str) and what in _JOINT_USE_CHANGE_KINDS
+                else None
+            )
+            if changed_what is None:
+                r.problem(
+                    f"{cw}.what",
+                    "say what changed: 'purposes', 'manager' or 'manager_details' (Art. 27(6))",
+                )
+            changed = r.day(c, "revised", cw) or revised
+            added = r.names(c, "added", cw)
+            notified = r.day(c, "notified", cw)
+            how = r.get(c, "how", str, "", cw)
+            if changed_what is not None:  # else the policy does not load
+                joint_changes.append(JointUseChange(changed_what, changed, added, notified, how))
         joint_uses[name] = JointUse(
             name=name,
             announced=r.get(t, "announced", bool, False, where),
@@ -441,6 +473,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 m, "representative", f"{where}.manager", field="manager_representative"
             ),
             published=r.day(t, "published", where),
+            changes=tuple(joint_changes),
             translations=translations(),
         )
 

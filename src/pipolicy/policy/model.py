@@ -353,9 +353,48 @@ class Recipient:
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
+class JointUseChangeKind(str, enum.Enum):
+    """What a change to a joint use changes (Art. 27(6)).
+
+    ``purposes`` (a purpose added) and ``manager`` (another person responsible) must be
+    made known in advance; ``manager_details`` (the same person's name, address or
+    representative) without delay. ``items`` and ``users`` cannot change under the same
+    announcement (PPC guidelines): the validator refuses them, which is why they are here.
+    """
+
+    PURPOSES = "purposes"
+    MANAGER = "manager"
+    MANAGER_DETAILS = "manager_details"
+    ITEMS = "items"
+    USERS = "users"
+
+
+@attrs.frozen
+class JointUseChange:
+    """A change to a joint use, and when it was made known (Art. 27(6), R-TPP-5).
+
+    ``revised`` is the day of the change; ``notified`` the day it was notified to the
+    people or made easily known to them, and ``how`` says how. A purpose ``added`` or a
+    new person responsible counts for provision only from the later of the two days: made
+    known in advance of the provision, never before the change. The joint use's own fields
+    are the current ones, the added purposes among its ``purposes``.
+    """
+
+    what: JointUseChangeKind = attrs.field(converter=JointUseChangeKind)
+    revised: date
+    added: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
+    notified: date | None = None
+    how: str = ""
+
+    def in_effect(self, today: date) -> bool:
+        """Whether the change counts for a provision on ``today`` (made, and made known)."""
+        return self.notified is not None and max(self.revised, self.notified) <= today
+
+
 @attrs.frozen
 class JointUse:
-    """A joint use announced in advance (Art. 27(5)(iii), R-TPP-5): all five items."""
+    """A joint use announced in advance (Art. 27(5)(iii), R-TPP-5): all five items, and
+    the changes made known since (Art. 27(6))."""
 
     name: str
     announced: bool = False  # (1) that data is used jointly
@@ -366,6 +405,7 @@ class JointUse:
     manager_address: str = ""
     manager_representative: str = ""
     published: date | None = None
+    changes: tuple[JointUseChange, ...] = ()
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 

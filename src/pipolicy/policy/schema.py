@@ -457,6 +457,30 @@ _MANAGER = _table(
     required=("name", "address", "representative"),
 )
 
+_JOINT_USE_CHANGE = _table(
+    "A change to the joint use and when it was made known (Art. 27(6), R-TPP-5).",
+    {
+        "what": {
+            "type": "string",
+            # items and users are not changed under the same announcement (PPC
+            # guidelines): the validator refuses them with that reason.
+            "enum": ["purposes", "manager", "manager_details"],
+            "description": "purposes: a purpose added; manager: another person responsible "
+            "(both made known in advance); manager_details: the same person's name, address "
+            "or representative (made known without delay). The joint use's fields are the "
+            "current ones.",
+        },
+        "added": _names("For a purposes change: the purposes added (also listed in purposes)."),
+        "revised": _date("The day of the change (the policy's revision date when absent)."),
+        "notified": _date(
+            "The day the change was notified to the people or made easily known to them; "
+            "an added purpose or a new person responsible counts for provision from it."
+        ),
+        "how": _string("How the change was made known."),
+    },
+    required=("what",),
+)
+
 _JOINT_USE = _table(
     "A joint use announced in advance: all five items of Art. 27(5)(iii) (R-TPP-5).",
     {
@@ -470,6 +494,12 @@ _JOINT_USE = _table(
         "purposes": _names("(4) The joint users' purposes."),
         "manager": _MANAGER,
         "published": _date("The day the five items were published."),
+        "changes": {
+            "type": "array",
+            "description": "Changes made known since, as [[joint_use.<name>.changes]] "
+            "(Art. 27(6)).",
+            "items": _JOINT_USE_CHANGE,
+        },
     },
     required=("announced", "items", "users", "purposes", "manager", "published"),
 )

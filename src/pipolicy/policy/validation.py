@@ -18,7 +18,7 @@ from pipolicy.errors import InvalidInput, PolicyProblem
 from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 
 if TYPE_CHECKING:
-    from pipolicy.policy.model import Policy
+    from pipolicy.policy.model import JointUse, Policy
 
 __all__ = ["placeholder", "validate"]
 
@@ -30,6 +30,19 @@ def placeholder(value: str) -> bool:
     ``"[registered address]"``, ``"TBD"``, a run of x's or ``"..."``?"""
     text = value.strip()
     return not text or bool(_PLACEHOLDER.search(text))
+
+
+def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]:
+    """Problems with a joint use's changes built in code: the rules read their fields."""
+    from pipolicy.policy.model import JointUseChange
+
+    if not isinstance(joint.changes, tuple):
+        return [PolicyProblem(f"{where}.changes", "must be a tuple of pp.JointUseChange")]
+    return [
+        PolicyProblem(f"{where}.changes[{i}]", "must be a pp.JointUseChange")
+        for i, change in enumerate(joint.changes)
+        if not isinstance(change, JointUseChange)
+    ]
 
 
 def _shape(policy: Policy) -> list[PolicyProblem]:
@@ -76,6 +89,8 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                         problems.append(
                             PolicyProblem(f"{section}.{key}.{flag}", "must be true or false")
                         )
+            elif isinstance(value, JointUse):
+                problems.extend(_joint_use_change_shapes(value, f"{section}.{key}"))
     if not isinstance(policy.requests, RequestSettings):
         problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
     elif not isinstance(policy.requests.fees, Mapping):
@@ -276,6 +291,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(f"{where}.items", f"unknown item {name!r}")
         for name in sorted(joint.purposes - policy.purposes.keys()):
             add(f"{where}.purposes", f"unknown purpose {name!r}")
+        _joint_use_changes(add, policy, joint, where)
 
     for key, service in policy.services.items():
         where = f"services.{key}"
@@ -586,3 +602,43 @@ def _languages(add: Callable[[str, str], None], policy: Policy) -> None:
                         f"has no {lang!r} text: give it as a table, e.g. "
                         f'{{ {langs[0]} = "...", {lang} = "..." }}',
                     )
+
+
+_FIXED_UNDER_JOINT_USE = {
+    "items": "the items used jointly",
+    "users": "the scope of the joint users",
+}
+
+
+def _joint_use_changes(
+    add: Callable[[str, str], None], policy: Policy, joint: JointUse, where: str
+) -> None:
+    """A joint use's changes (Art. 27(6)): its purposes and person responsible may change
+    once made known, its items and joint users not at all under the same announcement
+    (PPC guidelines): the people agreed to share those, so it needs their consent or a
+    new joint use announced anew."""
+    from pipolicy.policy.model import JointUseChangeKind
+
+    for i, change in enumerate(joint.changes):
+        cw = f"{where}.changes[{i}]"
+        fixed = _FIXED_UNDER_JOINT_USE.get(change.what.value)
+        if fixed is not None:
+            add(
+                f"{cw}.what",
+                f"{fixed} cannot change under the same joint use (Art. 27(6)): it needs the "
+                "persons' consent or a new joint use announced anew",
+            )
+        if change.what is JointUseChangeKind.PURPOSES:
+            if not change.added:
+                add(f"{cw}.added", "name the purposes the change added")
+            for name in sorted(change.added - joint.purposes):
+                add(f"{cw}.added", f"added purpose {name!r} must be listed in the purposes")
+        elif change.added:
+            add(f"{cw}.added", "only a purposes change adds purposes")
+        if change.revised > policy.revised:
+            add(f"{cw}.revised", "a change cannot postdate the policy revision")
+        if change.notified is not None and not change.how.strip():
+            add(
+                f"{cw}.how",
+                "say how the change was made known, e.g. 'published on the website' (Art. 27(6))",
+            )

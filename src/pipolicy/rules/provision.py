@@ -11,7 +11,7 @@ import attrs
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
-from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.model import JointUse, JointUseChangeKind, Policy, RecipientKind
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_18_1,
@@ -36,6 +36,7 @@ ART_25 = "APPI Art. 25"
 ART_27_5_I = "APPI Art. 27(5)(i)"
 ART_27_5_II = "APPI Art. 27(5)(ii)"
 ART_27_5_III = "APPI Art. 27(5)(iii)"
+ART_27_6 = "APPI Art. 27(6)"
 ART_29 = "APPI Art. 29"
 ART_31_1 = "APPI Art. 31(1)"
 ART_31_3 = "APPI Art. 31(3)"
@@ -232,7 +233,9 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
             )
     elif not reasons:
         reasons.append(R.no_consent_ground())
-    return Decision.deny(tuple(reasons), (ART_27_1, rclause), **ctx)
+    changed = any(r[1].key == "joint_use_change_unannounced" for r in reasons)
+    cites = (ART_27_1, ART_27_6, rclause) if changed else (ART_27_1, rclause)
+    return Decision.deny(tuple(reasons), cites, **ctx)
 
 
 ART_27_2 = "APPI Art. 27(2)"
@@ -454,8 +457,30 @@ def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because
         return [R.no_joint_use_ground()]
     if joint.published is None or joint.published > policy.local_date(now):
         return [R.joint_use_unpublished(joint.name)]
+    unannounced = _unannounced_change(policy, joint, q.purpose, now)
+    if unannounced is not None:
+        return [unannounced]
     if q.purpose is None or q.purpose not in joint.purposes:
         return [R.joint_use_purposes_only(joint.name, joint.purposes)]
     if not q.items <= joint.items:
         return [R.joint_use_items_only(joint.name, joint.items)]
     return []
+
+
+def _unannounced_change(
+    policy: Policy, joint: JointUse, purpose: str | None, now: datetime
+) -> Because | None:
+    """Why the joint use cannot yet carry a provision for ``purpose``, if a change it
+    rests on was not made known in advance (Art. 27(6)): the purpose was added, or the
+    person responsible is another. The people know only what was made known; a change of
+    the same person's name or address changes nothing they agreed to."""
+    today = policy.local_date(now)
+    for change in joint.changes:
+        rests_on = change.what is JointUseChangeKind.MANAGER or (
+            change.what is JointUseChangeKind.PURPOSES and purpose in change.added
+        )
+        if rests_on and not change.in_effect(today):
+            return R.joint_use_change_unannounced(
+                joint.name, change.what.value, change.revised.isoformat()
+            )
+    return None

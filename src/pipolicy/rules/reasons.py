@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 955 lines): it is a catalogue, one short function
-per reason key (74 of them) in the order the rules ask them, and it must be read whole
+per reason key (75 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -539,6 +539,22 @@ def joint_use_unpublished(joint_use: str) -> Because:
         "joint_use_unpublished",
         ("R-TPP-5",),
         joint_use=joint_use,
+    )
+
+
+_CHANGED = {"purposes": "the purposes", "manager": "the person responsible"}
+
+
+@_cached
+def joint_use_change_unannounced(joint_use: str, what: str, revised: str) -> Because:
+    return _because(
+        f"the change of {_CHANGED[what]} of joint use {joint_use!r} made on {revised} was not "
+        "made known in advance of this provision (R-TPP-5, APPI Art. 27(6))",
+        "joint_use_change_unannounced",
+        ("R-TPP-5",),
+        joint_use=joint_use,
+        what=what,
+        revised=revised,
     )
 
 
