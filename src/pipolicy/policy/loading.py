@@ -4,7 +4,7 @@ Structural problems (a string where a list belongs, an unknown key, a bad date) 
 collected with their locations and reported together with the semantic problems that
 :func:`~pipolicy.policy.validation.validate` finds, in one :class:`PolicyError`.
 
-Why one module of this length (about 600 lines): :func:`policy_from_dict` reads every
+Why one module of this length (about 640 lines): :func:`policy_from_dict` reads every
 table of the file in the order the file has them, with one ``_Reader`` collecting every
 problem; splitting it per table would pass the reader and the languages through a dozen
 functions for no reader's gain. The split to make when a table grows: each table's
@@ -103,6 +103,21 @@ class _Reader:
             return {}
         self.keys(raw, TABLE_KEYS[table], where)
         return raw
+
+    def changes(
+        self, data: Mapping[str, Any], where: str, table: str
+    ) -> list[tuple[str, Mapping[str, Any]]]:
+        """The ``[[...changes]]`` entries of ``data`` (a purpose's, a joint use's), each
+        with where it is, with the keys of ``table``."""
+        raw = data.get("changes", [])
+        if not isinstance(raw, list):
+            self.problem(f"{where}.changes", "expected a list of tables ([[...changes]])")
+            return []
+        found = []
+        for i, change in enumerate(raw):
+            at = f"{where}.changes[{i}]"
+            found.append((at, self.entry(change, at, table)))
+        return found
 
     def get(self, data: Mapping[str, Any], key: str, kind: type[T], default: T, where: str) -> T:
         value = data.get(key, default)
@@ -339,13 +354,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         where = f"purposes.{name}"
         t = r.entry(raw, where, "purposes.*")
         changes = []
-        raw_changes = t.get("changes", [])
-        if not isinstance(raw_changes, list):
-            r.problem(f"{where}.changes", "expected a list of tables ([[...changes]])")
-            raw_changes = []
-        for i, raw_change in enumerate(raw_changes):
-            cw = f"{where}.changes[{i}]"
-            c = r.entry(raw_change, cw, "purposes.*.changes[]")
+        for cw, c in r.changes(t, where, "purposes.*.changes[]"):
             changes.append(
                 PurposeChange(
                     revised=r.day(c, "revised", cw) or revised,
@@ -437,13 +446,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         m = r.table(t, "manager", f"{where}.")
         r.keys(m, TABLE_KEYS["joint_use.*.manager"], f"{where}.manager")
         joint_changes = []
-        raw_changes = t.get("changes", [])
-        if not isinstance(raw_changes, list):
-            r.problem(f"{where}.changes", "expected a list of tables ([[...changes]])")
-            raw_changes = []
-        for i, raw_change in enumerate(raw_changes):
-            cw = f"{where}.changes[{i}]"
-            c = r.entry(raw_change, cw, "joint_use.*.changes[]")
+        for cw, c in r.changes(t, where, "joint_use.*.changes[]"):
             what = c.get("what")
             changed_what = (
                 JointUseChangeKind(what)
