@@ -135,7 +135,7 @@ def test_r_con_2_settle_refusals_withdraws_what_an_older_refusal_took_back(
     untouched = engine.grant_consent(s, recipient="partner", items={"email"})
     clock.advance(timedelta(days=1))
     with monkeypatch.context() as old_code:  # refuse as the code before this fix did
-        old_code.setattr("pipolicy.engine._refusal_touches", lambda *_: False)
+        old_code.setattr(pp.ConsentScope, "meets", lambda *_: False)
         no = engine.refuse_consent(s, purpose="newsletter")
         engine.refuse_consent(s, recipient="partner", items={"name"})
     clock.advance(timedelta(days=1))

@@ -189,16 +189,6 @@ def _said_by(how: Evidence) -> dict[str, object]:
     return {"ended_by": how.given_by, "method": how.method, "evidence_ref": how.ref}
 
 
-def _refusal_touches(refused: ConsentScope, given: ConsentScope) -> bool:
-    """Whether refusing ``refused`` takes back a consent to ``given``: the same purpose
-    or recipient, and items that meet (an empty set is every item)."""
-    return (
-        refused.purpose == given.purpose
-        and refused.recipient == given.recipient
-        and (not refused.items or not given.items or bool(refused.items & given.items))
-    )
-
-
 def _evidence(evidence: Evidence | None) -> Evidence:
     if evidence is None:
         return _UNSPECIFIED
@@ -911,7 +901,7 @@ class Engine:
             )
             said = {**_said_by(how), "by_refusal": consent.id}
             for given in facts.consents:
-                if given.is_active(now) and _refusal_touches(scope, given.scope):
+                if given.is_active(now) and scope.meets(given.scope):
                     self._end_consent(uow, given, ConsentStatus.WITHDRAWN, now, said, now)
             uow.consents.add(consent)
             payload = self._consent_payload(consent)
@@ -958,9 +948,7 @@ class Engine:
             if not given.is_active(now):
                 continue
             later = [
-                r
-                for r in refusals
-                if r.given_at > given.given_at and _refusal_touches(r.scope, given.scope)
+                r for r in refusals if r.given_at > given.given_at and r.scope.meets(given.scope)
             ]
             if not later:
                 continue

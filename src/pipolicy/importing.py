@@ -35,7 +35,6 @@ from pipolicy.domain import checks
 from pipolicy.domain.checks import clean_text, moment, name
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.subjects import Subject
-from pipolicy.engine import _refusal_touches
 from pipolicy.errors import (
     InvalidInput,
     PipolicyError,
@@ -219,7 +218,7 @@ def _record(
                 noes.update({k: [c.scope for c in said.get(k, ())] for k in known})
             if sid not in noes:
                 noes[sid] = [c.scope for c in uow.consents.for_subject(sid) if c.status in _NO]
-            if any(_refusal_touches(no, scope) for no in noes[sid]):
+            if any(no.meets(scope) for no in noes[sid]):
                 declined += 1
                 continue
         for consent in ended:

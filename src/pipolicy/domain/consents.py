@@ -72,6 +72,15 @@ class ConsentScope:
     def covers_items(self, items: frozenset[str]) -> bool:
         return not self.items or items <= self.items
 
+    def meets(self, other: ConsentScope) -> bool:
+        """Do the two scopes share something a no to one takes back of the other (R-CON-2):
+        the same purpose or recipient, and items that meet (an empty set is every item)?"""
+        return (
+            self.purpose == other.purpose
+            and self.recipient == other.recipient
+            and (not self.items or not other.items or bool(self.items & other.items))
+        )
+
 
 @attrs.frozen
 class Consent:
