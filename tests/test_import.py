@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -111,6 +112,31 @@ def test_r_xb_1_an_import_with_the_foreign_information_replaces_a_consent_withou
     assert subject is not None
     given = [c for c in engine.consents(subject) if c.status is pp.ConsentStatus.GIVEN]
     assert [c.evidence for c in given] == [shown]
+
+
+def test_r_xb_1_an_import_counts_consents_abroad_given_without_the_foreign_information(
+    engine: pp.Engine,
+) -> None:
+    """A consent to a recipient abroad allows provision there only if the person was told
+    the country and its measures (Art. 28(2)): one imported without is recorded, as
+    grant_consent records it, and counted, so the operator learns it allows nothing."""
+    policy = contract_policy()
+    partner = attrs.evolve(policy.recipients["partner"], country="US")
+    policy = attrs.evolve(policy, recipients={**policy.recipients, "partner": partner})
+    abroad = pp.Engine(policy, store=engine.store, clock=pp.FixedClock(NOW))
+    shown = pp.Evidence("form-v2", foreign_info="notice-foreign-us-v2")
+    rows = [
+        pp.ConsentImport("a", recipient="partner", items={"email"}),
+        pp.ConsentImport("b", recipient="partner", items={"email"}, evidence=shown),
+        pp.ConsentImport("c", purpose="newsletter"),
+    ]
+    report = abroad.import_consents(rows)
+    assert (report.recorded, report.without_foreign_info) == (3, 1)
+    [event] = [e for e in abroad.audit_events() if e.kind == "consents.imported"]
+    assert event.payload["without_foreign_info"] == 1
+    # The same kind of row under the policy whose partner is in Japan: nothing to count.
+    domestic = engine.import_consents([pp.ConsentImport("d", recipient="partner", items={"email"})])
+    assert (domestic.recorded, domestic.without_foreign_info) == (1, 0)
 
 
 def test_r_con_2_importing_again_never_overrides_a_later_no(engine: pp.Engine) -> None:

@@ -443,6 +443,12 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             else ""
         )
         + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
+        + (
+            f"{report.without_foreign_info} to a recipient abroad without the foreign "
+            "information (no provision abroad rests on them: add a foreign_info column), "
+            if report.without_foreign_info
+            else ""
+        )
         + f"{_counting(report.subjects_registered, 'person', 'people')} registered, "
         f"in {_counting(report.batches, 'batch', 'batches')}",
         file=out,

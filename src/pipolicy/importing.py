@@ -44,6 +44,7 @@ from pipolicy.errors import (
     UnknownPurpose,
     UnknownRecipient,
 )
+from pipolicy.rules.provision import abroad
 from pipolicy.rules.renewal import renewal
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.repositories import UnitOfWork
@@ -104,6 +105,11 @@ class ImportReport:
     lapsed: int = 0
     """Rows whose ``expires`` had passed when their batch was recorded: a consent that
     grants nothing, so nothing recorded (and nobody registered for it alone)."""
+    without_foreign_info: int = 0
+    """Of the consents recorded, those to a recipient abroad given without the foreign
+    information (``Evidence.foreign_info``, Art. 28(2)): recorded, as ``grant_consent``
+    records them, but no provision abroad rests on them; a file says what the person
+    was shown in its ``foreign_info`` column."""
 
     def __add__(self, other: ImportReport) -> ImportReport:
         return ImportReport(
@@ -206,7 +212,7 @@ def _record(
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
     noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
     by_page = getattr(uow.consents, "for_subjects", None)  # an optional fast path
-    already = declined = 0
+    already = declined = uninformed = 0
     for _, (row, scope) in live:
         sid = people[row.ref].id
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
@@ -244,9 +250,13 @@ def _record(
         held[sid].append(consent)
         unwritten[consent.id] = len(new)
         new.append(consent)
+        if scope.recipient is not None and not row.evidence.foreign_info:
+            uninformed += abroad(engine.policy, engine.policy.recipients[scope.recipient])
         engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
     uow.consents.add_many(new)
-    report = ImportReport(len(batch), len(new), already, len(registered), 1, declined, lapsed)
+    report = ImportReport(
+        len(batch), len(new), already, len(registered), 1, declined, lapsed, uninformed
+    )
     summary = attrs.asdict(report)
     del summary["batches"]
     engine._audit(
