@@ -1,4 +1,11 @@
-"""The engine end to end on the store: decisions, records and the audit trail."""
+"""The engine end to end on the store: decisions, records and the audit trail.
+
+Why one module of this length (about 610 lines): its two classes (``EngineContract``,
+``BatchContract``) drive the whole engine through the store with the same fixtures and
+helpers, where the other contract modules test one repository each. The split to make
+when it grows: ``BatchContract`` (imports, batch checks, streams) into
+``contract/batch.py``, which :class:`~.suite.BackendContract` inherits from as it does now.
+"""
 
 from __future__ import annotations
 
