@@ -30,6 +30,7 @@ def _deep(levels: int) -> object:
 
 _keys = (
     st.text()
+    | st.sampled_from(["1" * 19, "[" + "9" * 20])
     | st.integers(-(2**70), 2**70)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.booleans()
@@ -43,6 +44,7 @@ _scalars = (
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text()
     | st.sampled_from(["a\x00b", "\ud800", "日本語", "\\u0000", "[[[{", "\n\t"])
+    | st.sampled_from(["1" * 19, "a:" + "9" * 20, "-" + "9" * 19])  # text, not numbers
     | st.datetimes(timezones=st.just(timezone.utc))  # kept as text (default=str)
     | st.decimals(allow_nan=False)
     | st.integers(55, 75).map(_deep)  # around the 64-level limit and the bracket count
@@ -140,7 +142,12 @@ def test_r_sec_3_stored_checks_an_entry_built_by_hand_and_keeps_a_made_one() -> 
     [
         ('{"n":' + "9" * 18 + "}", False),
         ('{"n":' + "9" * 19 + "}", True),
-        ('{"id":"' + "1" * 19 + '"}', True),  # in a string too: the walk then clears it
+        ('{"n":-' + "9" * 19 + "}", True),
+        ('{"n":[1,' + "9" * 19 + "]}", True),
+        ('{"n":[' + "9" * 19 + "]}", True),
+        ('{"id":"' + "1" * 19 + '"}', False),  # in a string: text, not a number
+        ('{"id":"3859cee72e8ba6540000000000000150"}', False),  # an ordered id
+        ('{"id":"a:' + "1" * 19 + '"}', True),  # looks like a number: the walk clears it
         ('{"id":"' + "1" * 10 + "a" + "1" * 10 + '"}', False),
         ('{"s":"\\u0000"}', True),
         ('{"s":"\\\\path"}', False),
