@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 import pipolicy as pp
 from pipolicy.backends.sql import SqlStore
+from pipolicy.domain.audit import AuditEntry
 from pipolicy.testing import CONTRACT_START, contract_policy
 
 pytestmark = pytest.mark.postgres
@@ -44,3 +45,62 @@ def test_r_sec_3_a_commit_while_another_sequencer_works_leaves_its_event_queued(
     assert [e.subject_id for e in events] == [first.id, second.id]
     assert engine.verify_audit().ok
     engine.close()
+
+
+def _placed_kinds(store: SqlStore) -> list[str]:
+    with store.engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT kind FROM pipolicy_audit ORDER BY seq").scalars()
+        return [str(k) for k in found]
+
+
+def test_r_sec_3_a_writer_that_gets_the_sequencer_places_its_events_without_queueing_them(
+    postgres_url: str,
+) -> None:
+    store = SqlStore(postgres_url, upgrade=True)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(CONTRACT_START))
+    sent: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    engine.register_subject("1", category="customer")
+    queue = [s for s in sent if "pipolicy_audit_queue" in s]
+    assert len(queue) == 1 and "pg_try_advisory_xact_lock" in queue[0]  # tried, not queued
+    assert _counts(store) == (0, 1)
+    assert engine.verify_audit().ok
+    engine.close()
+
+
+def test_r_sec_3_entries_queued_past_a_page_are_placed_before_the_next_writers_own(
+    postgres_admin: sa.Engine, postgres_url: str
+) -> None:
+    store = SqlStore(postgres_url, upgrade=True)
+    key = store._sequencer_key
+    waiting = [AuditEntry.of(CONTRACT_START, f"test.queued.{n:04d}", None, {}) for n in range(600)]
+    with postgres_admin.connect() as other:
+        other.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        try:
+            with store.unit_of_work() as uow:
+                uow.audit.append_many(waiting)
+                uow.commit()
+        finally:
+            other.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+    assert _counts(store) == (600, 0)
+    with store.unit_of_work() as uow:
+        uow.audit.append(AuditEntry.of(CONTRACT_START, "test.own", None, {}))
+        assert [e.kind for e in uow.audit.pending()] == [e.kind for e in waiting] + ["test.own"]
+        uow.commit()
+    assert _counts(store) == (0, 601)
+    assert _placed_kinds(store) == [e.kind for e in waiting] + ["test.own"]  # a page and more
+    engine = pp.Engine(contract_policy(), store=store)
+    assert engine.verify_audit().ok
+    engine.close()
+
+
+def test_r_sec_3_a_unit_rolled_back_leaves_nothing_queued_or_placed(postgres_url: str) -> None:
+    store = SqlStore(postgres_url, upgrade=True)
+    with store.unit_of_work() as uow:
+        uow.audit.append(AuditEntry.of(CONTRACT_START, "test.dropped", None, {}))
+        uow.rollback()
+        assert uow.audit.pending() == []
+    with store.unit_of_work() as uow:
+        uow.audit.append(AuditEntry.of(CONTRACT_START, "test.unfinished", None, {}))
+    assert _counts(store) == (0, 0)
+    store.close()

@@ -458,20 +458,18 @@ _LOCK_SUBJECTS = (
 )
 
 
-def _queue_page(*, sequencer: sa.ColumnElement[bool] | None = None) -> sa.Executable:
+def _queue_page(gate: sa.ColumnElement[Any] | None = None) -> sa.Delete:
     """Take the first page off the audit queue, returning its rows (PostgreSQL).
 
-    With ``sequencer`` (a try of the sequencer's lock) the page is taken only if the lock
-    is got, in the same statement: one round trip fewer at every commit. The statement's
-    snapshot is then older than the lock, so it may still list rows another sequencer
-    took and committed meanwhile. The page's rows are locked as they are read, which
-    passes over such a row (READ COMMITTED finds it deleted) and reads on, before the
-    limit counts: a page is short only when no more queued rows are visible, so the loop
-    in :meth:`_Audit.settle` still ends only when the writer's own entries are placed.
-    (``SKIP LOCKED``: only a sequencer deletes queued rows, and one holding the lock
-    cannot be at work, so nothing is skipped; the statement never waits on a row.) A row
-    queued after the snapshot waits for the next sequencer. The log's tail is read by
-    the next statement, after the lock, as before.
+    The page's rows are locked as they are read (``FOR UPDATE SKIP LOCKED``): a row
+    another sequencer took and committed after this statement's snapshot is passed over
+    (READ COMMITTED finds it deleted) and the page reads on, before the limit counts. So
+    a page is short only when no more queued rows are visible, and the loop in
+    :meth:`_Audit.settle` ends only when everything it could see is placed. (Only a
+    sequencer deletes queued rows, and one holding the lock cannot be at work, so
+    nothing is skipped; the statement never waits on a row.) A row queued after the
+    snapshot waits for the next sequencer. A ``gate`` (a scalar subquery) is evaluated
+    once, before any row is read or locked: no row is taken, nor locked, if it is false.
     """
     page = (
         sa.select(AUDIT_QUEUE.c.id)
@@ -479,17 +477,34 @@ def _queue_page(*, sequencer: sa.ColumnElement[bool] | None = None) -> sa.Execut
         .limit(_PAGE)
         .with_for_update(skip_locked=True)
     )
-    taken: sa.ColumnElement[bool] = AUDIT_QUEUE.c.id.in_(page.scalar_subquery())
-    if sequencer is not None:
-        # A scalar subquery: evaluated once for the statement, before any row is deleted.
-        taken = sa.and_(sa.select(sequencer).scalar_subquery(), taken)
-    return AUDIT_QUEUE.delete().where(taken).returning(*AUDIT_QUEUE.c)
+    taken = AUDIT_QUEUE.c.id.in_(page.scalar_subquery())
+    return AUDIT_QUEUE.delete().where(taken if gate is None else sa.and_(gate, taken))
 
 
-_QUEUE_PAGE = _queue_page()
-_QUEUE_PAGE_IF_SEQUENCER = _queue_page(
-    sequencer=sa.func.pg_try_advisory_xact_lock(sa.bindparam("sequencer", type_=sa.BigInteger))
-)
+_QUEUE_PAGE = _queue_page().returning(*AUDIT_QUEUE.c)
+
+
+def _queue_page_if_sequencer() -> sa.Select[Any]:
+    """Try the sequencer's lock and, if it is got, take the queue's first page, in one
+    statement: a ``got`` column says whether the lock was got (one row with no queued
+    entry when nothing is queued, or when another sequencer is at work).
+
+    One round trip at commit where there were three (queue the writer's entries, try
+    the lock, take the page): a writer that gets the lock places its own entries without
+    queueing them, and queues them only when another sequencer is at work. The lock is
+    tried once, in a CTE every other part reads (a volatile function: evaluated once,
+    before the page is taken). The statement's snapshot is older than the lock (see
+    :func:`_queue_page` for why the page is still right); the log's tail is read by the
+    next statement, after the lock.
+    """
+    key = sa.bindparam("sequencer", type_=sa.BigInteger)
+    got = sa.select(sa.func.pg_try_advisory_xact_lock(key).label("got")).cte("got")
+    gate = sa.select(got.c.got).scalar_subquery()
+    taken = _queue_page(gate).returning(*AUDIT_QUEUE.c).cte("taken")
+    return sa.select(got.c.got, *taken.c).select_from(got.outerjoin(taken, sa.true()))
+
+
+_QUEUE_PAGE_IF_SEQUENCER = _queue_page_if_sequencer()
 
 
 def _upserting(dialect: str) -> Any:
@@ -601,7 +616,11 @@ class _Repo:
         ConcurrencyConflict (the whole unit of work is then retried or abandoned)."""
         if values:
             self._tx.conn(write=True)
-            self._tx.run(lambda c: c.execute(table.insert(), values), f"adding {what}")
+            options = self._tx.options  # pipolicy's schema, even on a bound connection
+            self._tx.run(
+                lambda c: c.execute(table.insert(), values, execution_options=options),
+                f"adding {what}",
+            )
 
     def _scan(
         self,
@@ -848,20 +867,23 @@ class _Tail:
 
 class _Audit(_Repo):
     """The log. SQLite has one writer at a time, so an entry is placed as it is appended.
-    On PostgreSQL writers only queue entries (``pipolicy_audit_queue``), reading nothing;
-    at commit a writer that gets the sequencer's lock without waiting
-    (``pg_try_advisory_xact_lock``) places every queued entry it can see, its own
-    included, in one batch. Entries whose writer found the lock taken wait for the next
-    writer's commit, or for :meth:`settle` (checkpoints and verification call it)."""
+    On PostgreSQL writers read nothing of the log as they append: a unit keeps its
+    entries until it commits, then tries the sequencer's lock without waiting
+    (``pg_try_advisory_xact_lock``). A writer that gets it places every queued entry it
+    can see, then its own, in one batch; one that finds another sequencer at work queues
+    its entries (``pipolicy_audit_queue``), to be placed by the next writer's commit or
+    by :meth:`settle` (checkpoints and verification call it)."""
 
     def __init__(self, tx: _Transaction) -> None:
         super().__init__(tx)
         self.queued = False
+        # PostgreSQL: this unit's entries, placed or queued at commit (see the class note).
+        self._own: list[AuditEntry] = []
 
     def append(self, entry: AuditEntry) -> None:
         entry = entry.stored()  # checked once, here: the rows take its payload as is
         if self._tx._store.dialect == "postgresql":
-            self._write(AUDIT_QUEUE.insert(), "queueing an audit event", rows.entry_to_row(entry))
+            self._own.append(entry)
             self.queued = True
             return
         (event,) = sequence(self._tail(), [entry])
@@ -871,7 +893,7 @@ class _Audit(_Repo):
         """Append ``entries`` in order, in one statement (a bulk import's batch)."""
         entries = [e.stored() for e in entries]
         if self._tx._store.dialect == "postgresql":
-            self._insert_many(AUDIT_QUEUE, [rows.entry_to_row(e) for e in entries], "audit events")
+            self._own += entries
             self.queued = True
             return
         placed = sequence(self._tail(), entries)
@@ -892,42 +914,54 @@ class _Audit(_Repo):
 
     def pending(self) -> list[AuditEntry]:
         stmt = sa.select(AUDIT_QUEUE).order_by(AUDIT_QUEUE.c.id)
-        return [rows.entry_from_row(r) for r in self._rows(stmt, "reading queued audit events")]
+        queued = [rows.entry_from_row(r) for r in self._rows(stmt, "reading queued audit events")]
+        # This unit's own come last, as settle places them; as a read gives them back.
+        return queued + [AuditEntry(e.at, e.kind, e.subject_id, e.payload) for e in self._own]
+
+    def forget(self) -> None:
+        """Drop this unit's own entries (its transaction rolls back)."""
+        self._own.clear()
+        self.queued = False
 
     def settle(self, *, wait: bool = True) -> None:
-        """Place the queued entries this transaction can see; with ``wait=False`` only if
-        no other sequencer is at work (then a later one will place them)."""
+        """Place the queued entries this transaction can see, then this unit's own; with
+        ``wait=False`` only if no other sequencer is at work, else queue this unit's own
+        (a later sequencer will place them)."""
         if self._tx._store.dialect != "postgresql":
             return
         self._tx.conn(write=True)
         key = self._tx._store._sequencer_key
-        take, values = _QUEUE_PAGE, None
+        own, self._own = self._own, []
         if wait:
             self._tx.run(
                 lambda c: c.execute(sa.select(sa.func.pg_advisory_xact_lock(key))),
                 "waiting for the audit sequencer",
             )
+            found = self._rows(_QUEUE_PAGE, "placing audit events")
         else:
-            # The lock tried and the first page taken in one statement: no rows if
-            # another sequencer is at work (or nothing is queued).
-            take, values = _QUEUE_PAGE_IF_SEQUENCER, {"sequencer": key}
+            found = self._rows(_QUEUE_PAGE_IF_SEQUENCER, "placing audit events", {"sequencer": key})
+            if not found[0]["got"]:  # another sequencer is at work: it, or the next, places them
+                if own:
+                    self._insert_many(
+                        AUDIT_QUEUE, [rows.entry_to_row(e) for e in own], "audit events"
+                    )
+                return
+            found = [r for r in found if r["id"] is not None]  # the join's row, if none was taken
         while True:
             # RETURNING has no order: sort by id, the order the entries were queued in.
-            found = self._rows(take, "placing audit events", values)
-            queued = sorted(found, key=lambda r: r["id"])
-            take, values = _QUEUE_PAGE, None
-            if not queued:
+            batch = [rows.entry_from_row(r) for r in sorted(found, key=lambda r: r["id"])]
+            more = len(found) == _PAGE  # a full page: more may be queued
+            if not more:
+                batch += own
+            if batch:
+                placed = [rows.audit_to_row(e) for e in sequence(self._tail(), batch)]
+                self._tx.run(
+                    lambda c: c.execute(AUDIT.insert(), placed, execution_options=self._tx.options),  # noqa: B023
+                    "placing audit events",
+                )
+            if not more:
                 return
-            placed = [
-                rows.audit_to_row(e)
-                for e in sequence(self._tail(), [rows.entry_from_row(r) for r in queued])
-            ]
-            self._tx.run(
-                lambda c: c.execute(AUDIT.insert(), placed, execution_options=self._tx.options),  # noqa: B023
-                "placing audit events",
-            )
-            if len(queued) < _PAGE:
-                return
+            found = self._rows(_QUEUE_PAGE, "placing audit events")
 
     def scan(self) -> Iterator[AuditEvent]:
         return self._scan(AUDIT, AUDIT.c.seq, self._event, self._unreadable)
@@ -1388,14 +1422,15 @@ class SqlUnitOfWork:
         self._write_states()
         self._tx.forget()  # what this unit held of people ends with its transaction
         if self._audit_queued():
-            # Place the queue if no other writer is doing so; never wait for one.
+            # Place the queue and this unit's entries if no other writer is doing so;
+            # never wait for one.
             self.audit.settle(wait=False)
             self.audit.queued = False
         self._tx.commit()
 
     def rollback(self) -> None:
         if self._audit_queued():
-            self.audit.queued = False
+            self.audit.forget()
         self._tx.forget()
         self._tx.rollback()
 
