@@ -178,6 +178,23 @@ def test_the_app_and_pipolicy_sign_up_in_one_transaction_across_schemas(
     assert not {t for t in _tables(postgres_admin, _app_schema(app_engine)) if "pipolicy" in t}
 
 
+def test_an_import_in_the_apps_transaction_writes_into_pipolicys_schema(
+    postgres_admin: sa.Engine, app_engine: sa.Engine, schema: str
+) -> None:
+    """Bulk inserts (an import's batch, the audit queue) take pipolicy's schema map with
+    them, as single statements do: the application's connection has none."""
+    upgrade(app_engine, schema=schema)
+    engine = _engine(SqlStore(app_engine, schema=schema))
+    rows = [pp.ConsentImport(f"u{n}", purpose="newsletter", category="customer") for n in range(3)]
+    with app_engine.begin() as conn, engine.using(conn):
+        assert engine.import_consents(rows).recorded == 3
+    with postgres_admin.connect() as conn:
+        kept = conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".pipolicy_consents').scalar()
+    assert kept == 3
+    assert engine.verify_audit().ok
+    engine.close()
+
+
 def test_an_apps_own_schema_map_stays_on_its_statements(
     postgres_admin: sa.Engine, postgres_url: str, schema: str
 ) -> None:
