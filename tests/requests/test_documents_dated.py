@@ -2,9 +2,10 @@
 
 Seed 001 L94 asks for an identity document "within the expiration date or valid", L112 for
 an agent's documents "(valid ones)". An identity document of a kind that always carries
-an expiry date (a passport, a driver's license, a residence card) confirms nothing without
-it; one that may have none by nature (a health insurance card, a pension book) needs at
-least the date it was issued. A power of attorney must be dated: an undated one does not
+an expiry date (a passport, a driver's license, a residence card, a My Number card, an
+eligibility certificate) confirms nothing without it; one that may have none by nature (a
+pension book; a health insurance card while it was valid, until 2025-12-01) needs at least
+the date it was issued. A power of attorney must be dated: an undated one does not
 show the authority was given before the request, and it is an agent's document, so it
 leaves agency unconfirmed (the principle of :mod:`pipolicy.requests.verification`).
 """
@@ -34,17 +35,30 @@ D = pp.Document
 PERSON = pp.Applicant.person()
 VOLUNTARY = pp.Applicant.voluntary_agent()
 LEGAL = pp.Applicant.legal_representative()
-SETTINGS = pp.RequestSettings()
+SETTINGS = pp.RequestSettings(
+    accepted_ids=pp.RequestSettings().accepted_ids | {K.HEALTH_INSURANCE_CARD}
+)
 ISSUED = date(2020, 4, 1)
+LAST_DAY_OF_CARDS = pp.requests.HEALTH_INSURANCE_CARDS_VALID_UNTIL
 
 
-def check(applicant: pp.Applicant, *docs: pp.Document) -> pp.requests.Verification:
-    return verify_documents(applicant, docs, SETTINGS, TODAY)
+def check(
+    applicant: pp.Applicant, *docs: pp.Document, today: date = TODAY
+) -> pp.requests.Verification:
+    return verify_documents(applicant, docs, SETTINGS, today)
 
 
 @pytest.mark.parametrize(
     "kind",
-    [K.PASSPORT, K.DRIVERS_LICENSE, K.RESIDENCE_CARD, K.HEALTH_INSURANCE_CARD, K.PENSION_BOOK],
+    [
+        K.PASSPORT,
+        K.DRIVERS_LICENSE,
+        K.RESIDENCE_CARD,
+        K.MY_NUMBER_CARD,
+        K.ELIGIBILITY_CERTIFICATE,
+        K.HEALTH_INSURANCE_CARD,
+        K.PENSION_BOOK,
+    ],
 )
 def test_r_req_3_an_id_with_no_dates_at_all_leaves_identity_unconfirmed(kind: K) -> None:
     result = check(PERSON, D(kind))
@@ -54,22 +68,31 @@ def test_r_req_3_an_id_with_no_dates_at_all_leaves_identity_unconfirmed(kind: K)
     assert problem.facts["whose"] == "person" and problem.facts["document"] == kind.value
 
 
-@pytest.mark.parametrize("kind", [K.PASSPORT, K.DRIVERS_LICENSE, K.RESIDENCE_CARD])
+@pytest.mark.parametrize(
+    "kind",
+    [K.PASSPORT, K.DRIVERS_LICENSE, K.RESIDENCE_CARD, K.MY_NUMBER_CARD, K.ELIGIBILITY_CERTIFICATE],
+)
 def test_r_req_3_an_id_that_always_has_an_expiry_date_needs_it(kind: K) -> None:
     """Every passport, driver's license and residence card bears its expiry (Passport
-    Act Art. 5, Road Traffic Act Art. 92-2, Immigration Control Act Art. 19-5): without
-    it, whether the card was valid on the day cannot be told."""
+    Act Art. 5, Road Traffic Act Art. 92-2, Immigration Control Act Art. 19-5), as do the
+    My Number card and the eligibility certificate: without it, whether the card was
+    valid on the day cannot be told."""
     result = check(PERSON, D(kind, issued=ISSUED))
     assert result.ground is G.IDENTITY_UNCONFIRMED
     assert [p.note for p in result.problems] == ["id_no_expiry"]
     assert check(PERSON, D(kind, expires=TODAY)).ok  # the expiry alone is enough
 
 
-@pytest.mark.parametrize("kind", [K.HEALTH_INSURANCE_CARD, K.PENSION_BOOK])
-def test_r_req_3_an_id_without_expiry_by_nature_is_checked_by_its_issue_date(kind: K) -> None:
-    assert check(PERSON, D(kind, issued=ISSUED)).ok
-    assert [p.note for p in check(PERSON, D(kind)).problems] == ["id_undated"]
-    later = check(PERSON, D(kind, issued=date(2027, 1, 1)))
+@pytest.mark.parametrize(
+    ("kind", "today"),
+    [(K.HEALTH_INSURANCE_CARD, LAST_DAY_OF_CARDS), (K.PENSION_BOOK, TODAY)],
+)
+def test_r_req_3_an_id_without_expiry_by_nature_is_checked_by_its_issue_date(
+    kind: K, today: date
+) -> None:
+    assert check(PERSON, D(kind, issued=ISSUED), today=today).ok
+    assert [p.note for p in check(PERSON, D(kind), today=today).problems] == ["id_undated"]
+    later = check(PERSON, D(kind, issued=date(2027, 1, 1)), today=today)
     assert [p.note for p in later.problems] == ["id_dated_after_today"]
 
 
@@ -78,7 +101,7 @@ def test_r_req_3_an_undated_id_beside_a_valid_one_is_no_problem() -> None:
 
 
 def test_r_req_3_the_agents_undated_id_leaves_agency_unconfirmed() -> None:
-    undated = D(K.HEALTH_INSURANCE_CARD, holder="agent")
+    undated = D(K.PENSION_BOOK, holder="agent")
     result = check(LEGAL, passport(), family_register(), undated)
     assert result.ground is G.AGENCY_UNCONFIRMED
     assert [(p.note, p.facts["whose"]) for p in result.problems] == [("id_undated", "agent")]

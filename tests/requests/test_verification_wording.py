@@ -61,7 +61,10 @@ def test_r_req_3_english_names_a_certificate_and_the_accepted_ids(engine: pp.Eng
     assert "student ID card" in not_accepted and "driver's license" in not_accepted
 
 
-@pytest.mark.parametrize("kind", [K.DRIVERS_LICENSE, K.HEALTH_INSURANCE_CARD, K.OTHER])
+@pytest.mark.parametrize(
+    "kind",
+    [K.DRIVERS_LICENSE, K.MY_NUMBER_CARD, K.ELIGIBILITY_CERTIFICATE, K.PENSION_BOOK, K.OTHER],
+)
 def test_r_req_3_the_english_problem_message_has_no_internal_name(kind: pp.DocumentKind) -> None:
     settings = pp.RequestSettings(accepted_ids=frozenset({kind}))
     expired = D(kind, issued=date(2020, 1, 1), expires=date(2025, 1, 1))

@@ -297,9 +297,27 @@ class DocumentKind(str, enum.Enum):
 
     DRIVERS_LICENSE = "drivers_license"
     PASSPORT = "passport"
+    MY_NUMBER_CARD = "my_number_card"
+    """The My Number card (個人番号カード), its front side: a photo ID that bears its expiry.
+    Its back side carries the Individual Number, which a business may not collect or keep
+    for anything but the My Number Act's own affairs (My Number Act Art. 20), never to
+    confirm identity for a request. pipolicy keeps only a document's kind and dates, never
+    its number or contents (R-REQ-10); the notice asks for a copy of the front side only."""
     HEALTH_INSURANCE_CARD = "health_insurance_card"
+    """The health insurance card (健康保険の被保険者証): abolished by Act No. 48 of 2023, not
+    valid after 2025-12-01 whatever it bears (see
+    :data:`~pipolicy.requests.HEALTH_INSURANCE_CARDS_VALID_UNTIL`). Kept so that a
+    policy listing it still loads and a card presented is named in the refusal."""
+    ELIGIBILITY_CERTIFICATE = "eligibility_certificate"
+    """The eligibility certificate (資格確認書) a health insurer issues in place of the
+    health insurance card to a person without a My Number card registered for health
+    insurance; it bears its expiry (at most five years)."""
     PENSION_BOOK = "pension_book"
     RESIDENCE_CARD = "residence_card"
+    """The residence card (在留カード) of a mid- to long-term resident who is not a Japanese
+    national. It replaced the alien registration card (外国人登録証明書) when the alien
+    registration system was abolished on 2012-07-09: that card is no kind here, so no
+    policy can accept it (seed 001 L108 still names it)."""
     POWER_OF_ATTORNEY = "power_of_attorney"
     SEAL_CERTIFICATE = "seal_certificate"
     FAMILY_REGISTER = "family_register"

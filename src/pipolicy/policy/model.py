@@ -431,11 +431,22 @@ _DEFAULT_IDS = frozenset(
     {
         DocumentKind.DRIVERS_LICENSE,
         DocumentKind.PASSPORT,
-        DocumentKind.HEALTH_INSURANCE_CARD,
+        # The most widely held photo ID since the health insurance card went; only its
+        # front side is asked for, and pipolicy keeps its kind and dates, never the
+        # Individual Number (My Number Act Art. 20).
+        DocumentKind.MY_NUMBER_CARD,
+        # What a person without a My Number card registered for health insurance holds in
+        # place of the card: without it they may have no other ID at all.
+        DocumentKind.ELIGIBILITY_CERTIFICATE,
         DocumentKind.PENSION_BOOK,
         DocumentKind.RESIDENCE_CARD,
     }
 )
+"""The identity documents a policy accepts unless it lists its own (seed 001 L100-L108, as
+the law stands in December 2026). The health insurance card is no longer one of them:
+no card is valid after 2025-12-01, and the check would refuse one anyway
+(``id_abolished``), but the default is also what the published notice lists, and a
+notice must not invite a document no one can use. A policy may still list it."""
 
 
 @attrs.frozen

@@ -32,7 +32,13 @@ from pipolicy.requests.sources import (
     SourceFailed,
     SourceOutcome,
 )
-from pipolicy.requests.verification import EXPIRING_IDS, Problem, Verification, verify_documents
+from pipolicy.requests.verification import (
+    EXPIRING_IDS,
+    HEALTH_INSURANCE_CARDS_VALID_UNTIL,
+    Problem,
+    Verification,
+    verify_documents,
+)
 
 __all__ = [
     "ACTIONS",
@@ -40,6 +46,7 @@ __all__ = [
     "DISCLOSURE_KINDS",
     "EXPIRING_IDS",
     "FEE_KINDS",
+    "HEALTH_INSURANCE_CARDS_VALID_UNTIL",
     "METHODS",
     "NEUTRAL_ACTION",
     "PROCEDURAL_GROUNDS",

@@ -10,7 +10,8 @@ to do next:
 
 * a required document is **absent** -> ``documents_incomplete`` (send it);
 * the person's ID is present but **not valid** on the day (expired, not yet issued, a kind
-  the policy does not accept, or without the dates that show it valid: see
+  the law no longer lets prove anything (:data:`HEALTH_INSURANCE_CARDS_VALID_UNTIL`), a
+  kind the policy does not accept, or without the dates that show it valid: see
   :data:`EXPIRING_IDS`) -> ``identity_unconfirmed``;
 * an agent's document is present but **not valid** (the agent's own ID expired, not
   accepted or without those dates, a power of attorney undated or past its expiry, a
@@ -41,6 +42,7 @@ from pipolicy.requests.wording import wording
 
 __all__ = [
     "EXPIRING_IDS",
+    "HEALTH_INSURANCE_CARDS_VALID_UNTIL",
     "HOLDERS",
     "ID_DOCUMENTS",
     "Problem",
@@ -52,7 +54,9 @@ ID_DOCUMENTS = frozenset(
     {
         DocumentKind.DRIVERS_LICENSE,
         DocumentKind.PASSPORT,
+        DocumentKind.MY_NUMBER_CARD,
         DocumentKind.HEALTH_INSURANCE_CARD,
+        DocumentKind.ELIGIBILITY_CERTIFICATE,
         DocumentKind.PENSION_BOOK,
         DocumentKind.RESIDENCE_CARD,
         DocumentKind.STUDENT_ID,
@@ -62,14 +66,38 @@ ID_DOCUMENTS = frozenset(
 """Kinds that may prove who someone is, if the policy accepts them (``OTHER`` only if listed)."""
 
 EXPIRING_IDS = frozenset(
-    {DocumentKind.DRIVERS_LICENSE, DocumentKind.PASSPORT, DocumentKind.RESIDENCE_CARD}
+    {
+        DocumentKind.DRIVERS_LICENSE,
+        DocumentKind.PASSPORT,
+        DocumentKind.MY_NUMBER_CARD,
+        DocumentKind.ELIGIBILITY_CERTIFICATE,
+        DocumentKind.RESIDENCE_CARD,
+    }
 )
 """Identity documents every one of which bears its expiry date (Road Traffic Act Art.
-92-2, Passport Act Art. 5, Immigration Control Act Art. 19-5): one given without it
-cannot be shown valid on the day (seed 001 L94 "within the expiration date or valid"),
-so it confirms nothing (``id_no_expiry``). The other kinds may have no expiry by nature
-(a health insurance card of an employees' plan, a pension book): one of them needs at
-least the day it was issued (``id_undated`` when it has neither date)."""
+92-2, Passport Act Art. 5, Immigration Control Act Art. 19-5; the My Number card's front
+side and the eligibility certificate print theirs too): one given without it cannot be
+shown valid on the day (seed 001 L94 "within the expiration date or valid"), so it
+confirms nothing (``id_no_expiry``). The other kinds may have no expiry by nature (a
+health insurance card of an employees' plan, a pension book): one of them needs at least
+the day it was issued (``id_undated`` when it has neither date)."""
+
+HEALTH_INSURANCE_CARDS_VALID_UNTIL = date(2025, 12, 1)
+"""The last day a health insurance card (健康保険の被保険者証) can prove who anyone is.
+
+The Act Partially Amending the Act on the Use of Numbers to Identify a Specific
+Individual in Administrative Procedures and Other Acts (行政手続における特定の個人を識別する
+ための番号の利用等に関する法律等の一部を改正する法律, Act No. 48 of 2023, 令和5年法律第48号)
+amended the Health Insurance Act and the other health insurance laws to abolish the
+card. None has been issued since the amendment took effect on 2024-12-02 (Cabinet Order
+No. 374 of 2023); by the Act's supplementary provisions (附則, a transitional measure of
+at most one year) a card issued before stays valid until its own expiry or 2025-12-01,
+whichever comes first. Its own expiry is checked as any ID's is; from 2025-12-02 every
+card is void whatever it bears, so one checked later is refused as ``id_abolished`` (on
+2025-12-01 or before it is judged by its dates, as before). The law ends it, not the
+policy, so this is checked before ``accepted_ids``: the person learns why their card no
+longer serves even where the policy still lists it (seed 001 L104) or not. The My
+Number card or the eligibility certificate (資格確認書) replaces it."""
 
 
 def _proves_representation(doc: Document) -> bool:
@@ -138,11 +166,23 @@ class Verification:
         }
 
 
+def _void(kind: DocumentKind, today: date) -> bool:
+    """Has the law taken from every document of ``kind`` the power to prove anything on
+    ``today``, whatever its dates and whatever the policy lists?"""
+    return kind is DocumentKind.HEALTH_INSURANCE_CARD and today > HEALTH_INSURANCE_CARDS_VALID_UNTIL
+
+
 def _valid_id_problem(
     doc: Document, settings: RequestSettings, today: date
 ) -> tuple[str, dict[str, object]] | None:
+    if _void(doc.kind, today):
+        return "id_abolished", {
+            "document": doc.kind.value,
+            "valid_until": HEALTH_INSURANCE_CARDS_VALID_UNTIL.isoformat(),
+        }
     if doc.kind not in settings.accepted_ids:
-        accepted = sorted(k.value for k in settings.accepted_ids)
+        # Named to the applicant as what to send instead: never a kind no longer valid.
+        accepted = sorted(k.value for k in settings.accepted_ids if not _void(k, today))
         return "id_not_accepted", {"document": doc.kind.value, "accepted": accepted}
     if doc.expires is None and doc.kind in EXPIRING_IDS:
         return "id_no_expiry", {"document": doc.kind.value}
@@ -294,7 +334,8 @@ def verify_documents(
 
     The person's own ID is always required (for an agent, "in addition to the documents
     in A"), valid on ``today`` by the dates given with it: a kind of
-    :data:`EXPIRING_IDS` needs its expiry, any other kind at least one date. A voluntary
+    :data:`EXPIRING_IDS` needs its expiry, any other kind at least one date; a health
+    insurance card is void after :data:`HEALTH_INSURANCE_CARDS_VALID_UNTIL`. A voluntary
     agent adds a dated power of attorney, the person's seal certificate
     issued within ``settings.certificate_max_age`` and the agent's own ID; a legal
     representative adds proof of representation issued within the same limit and the
