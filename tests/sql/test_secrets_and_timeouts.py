@@ -36,6 +36,7 @@ from pipolicy.errors import (
     StorageError,
 )
 from pipolicy.storage.registry import redact_url
+from pipolicy.testing import contract_policy
 
 from .records import T0, records
 
@@ -341,10 +342,81 @@ def test_r_sec_3_art_23_a_connection_dropped_before_commit_is_commit_outcome_unk
 
         with pytest.raises(CommitOutcomeUnknown) as raised:
             add_then_lose_the_connection()
-        # The pool pings before use: the next unit of work gets a live connection.
+        # The dropped connection was discarded: the next unit of work gets a live one.
         with store.unit_of_work(read_only=True) as uow:
             assert uow.subjects.get("s-1") is None
         _assert_clean(raised.value, store, caplog=logs)
+    finally:
+        store.close()
+
+
+def _drop_pooled_connections(store: SqlStore, admin: sa.Engine) -> int:
+    """End, from the server's side, every session this store's pool holds."""
+    with store.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    time.sleep(0.2)
+    return int(pid or 0)
+
+
+@pytest.mark.postgres
+def test_r_sec_3_a_pooled_connection_the_server_dropped_is_replaced_unnoticed(
+    postgres_url: str, postgres_admin: sa.Engine
+) -> None:
+    """Connections are not pinged before use (a round trip on every unit of work): a
+    dead one fails at the unit's first statement, which is sent again on a new one."""
+    store = SqlStore(postgres_url, upgrade=True)
+    engine = pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(T0))
+    try:
+        person = engine.register_subject(REF, category="customer")
+        pings: list[object] = []
+        ping = store.engine.dialect.do_ping
+
+        def counted(dbapi_connection: Any) -> bool:
+            pings.append(dbapi_connection)
+            return ping(dbapi_connection)
+
+        store.engine.dialect.do_ping = counted  # type: ignore[method-assign]
+        sent: list[str] = []
+        sa.event.listen(store.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        engine.check_use(person, purpose="service", items={"email"})
+        assert len(sent) == 1 and pings == []  # a check is one round trip
+        _drop_pooled_connections(store, postgres_admin)
+        assert not engine.check_use(person, purpose="service", items={"email"})  # read again
+        _drop_pooled_connections(store, postgres_admin)
+        given = engine.grant_consent(person, purpose="newsletter")  # a write's first statement
+        assert engine.consent(given.id) == given
+        assert engine.verify_audit().ok
+    finally:
+        engine.close()
+
+
+@pytest.mark.postgres
+def test_r_sec_3_a_connection_dropped_after_a_units_first_statement_fails_it(
+    postgres_url: str, postgres_admin: sa.Engine
+) -> None:
+    """Only the first statement is sent again: after it, the unit may have written, and a
+    new connection would carry on without those writes."""
+    store = SqlStore(postgres_url, upgrade=True)
+    try:
+
+        def add_two() -> None:
+            with store.unit_of_work() as uow:
+                uow.subjects.add(Subject("s-1", REF, T0))
+                pid = uow._tx.run(
+                    lambda c: c.exec_driver_sql("SELECT pg_backend_pid()").scalar(), "pid"
+                )
+                with postgres_admin.connect() as admin:
+                    admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                time.sleep(0.2)
+                uow.subjects.add(Subject("s-2", REF + "-2", T0))
+                uow.commit()
+
+        with pytest.raises(StorageError):
+            add_two()
+        with store.unit_of_work(read_only=True) as uow:
+            assert uow.subjects.get("s-1") is None and uow.subjects.get("s-2") is None
     finally:
         store.close()
 
@@ -360,7 +432,6 @@ def test_r_sec_3_postgres_sessions_have_bounded_timeouts(postgres_url: str) -> N
     defaults = SqlStore(postgres_url, upgrade=True)
     try:
         assert shown(defaults) == ("30s", "1min")
-        assert defaults.engine.pool._pre_ping
     finally:
         defaults.close()
     by_url = SqlStore(_url_with(postgres_url, lock_timeout="0.5"), statement_timeout=2)

@@ -13,12 +13,14 @@ it, by a rollback. How writers are kept apart, per database:
 * **PostgreSQL** runs at READ COMMITTED. A unit of work that writes about a person locks
   that person's row (``SELECT ... FOR UPDATE``) before reading their facts, so writers
   about one person run one after another and writers about different people in
-  parallel. Audit entries go to a queue without reading the log's tail; at commit, the
-  writer that gets the sequencer's advisory lock without waiting places the queue in
-  one batch (the primary key on ``seq`` refuses a fork whatever happens). Reads take no
-  lock. Every connection has a ``lock_timeout`` and a ``statement_timeout``, and the
-  pool pings a connection before handing it out, so a held lock, a runaway statement or
-  a dropped connection becomes a :class:`~pipolicy.errors.StorageError` in bounded time.
+  parallel. Audit entries are appended without reading the log's tail; at commit, the
+  writer that gets the sequencer's advisory lock without waiting places the queue and
+  its own entries in one batch, and a writer that does not queues its own (the primary
+  key on ``seq`` refuses a fork whatever happens). Reads take no lock. Every connection
+  has a ``lock_timeout`` and a ``statement_timeout``, so a held lock or a runaway
+  statement becomes a :class:`~pipolicy.errors.StorageError` in bounded time; a pooled
+  connection found dropped at a unit's first statement is replaced, and one lost later
+  fails the unit.
 
 A COMMIT the database never answered raises :class:`~pipolicy.errors.CommitOutcomeUnknown`:
 it may have been kept. Engines hide bound parameters (``hide_parameters=True``) from
@@ -44,6 +46,7 @@ and its readers) into ``facts.py`` and ``SqlStore``'s opening and schema handlin
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -272,6 +275,12 @@ def _begin_deferred_sqlite(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _dropped(error: StorageError) -> bool:
+    """Did ``error`` come of a connection the server or the network dropped?"""
+    cause = error.__cause__
+    return isinstance(cause, exc.DBAPIError) and cause.connection_invalidated
+
+
 class _Transaction:
     """The connection of one unit of work, begun lazily, again after each commit."""
 
@@ -281,6 +290,8 @@ class _Transaction:
         self.snapshot = snapshot
         self._conn: Connection | None = None
         self._open = False
+        # The connection was just taken from the pool and has run nothing yet (see run).
+        self._fresh = False
         # The application's connection, when the unit runs inside its transaction
         # (SqlStore.bind): the unit is a SAVEPOINT there, never a transaction of its own.
         self._bound: Connection | None = store._bound.get()
@@ -329,14 +340,7 @@ class _Transaction:
         if self._bound is not None:
             return self._in_bound(self._bound)
         if self._conn is None:
-            with translating("connecting to the database"):
-                self._conn = self._store._engine.connect()
-                if self.snapshot and self._store.dialect != "sqlite":
-                    self._conn = self._conn.execution_options(isolation_level="REPEATABLE READ")
-                elif self.read_only and self._store.dialect != "sqlite":
-                    # A check reads one statement (the facts query), consistent by itself:
-                    # without BEGIN and ROLLBACK it is one round trip to the server.
-                    self._conn = self._conn.execution_options(isolation_level="AUTOCOMMIT")
+            self._conn = self._connect(begins=True)
         if not self._open:
             self._begin(self._conn)
             self._open = True
@@ -360,12 +364,29 @@ class _Transaction:
             self._open = True
         return conn
 
+    def _connect(self, *, begins: bool) -> Connection:
+        """Take a connection from the pool (``begins``: for this unit's transaction).
+
+        It is not pinged first (one round trip fewer for every unit of work: a check on
+        PostgreSQL is then one): a connection the server dropped while it waited in the
+        pool fails at its first statement, which :meth:`run` then sends once more, on a
+        new connection."""
+        with translating("connecting to the database"):
+            conn = self._store._engine.connect()
+            if begins and self.snapshot and self._store.dialect != "sqlite":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            elif begins and self.read_only and self._store.dialect != "sqlite":
+                # A check reads one statement (the facts query), consistent by itself:
+                # without BEGIN and ROLLBACK it is one round trip to the server.
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        self._fresh = True
+        return conn
+
     def before_begin(self, statement: str) -> None:
         """Run ``statement`` on the connection before its transaction begins."""
         assert not self._open
         if self._conn is None:
-            with translating("connecting to the database"):
-                self._conn = self._store._engine.connect()
+            self._conn = self._connect(begins=False)
         self.run(lambda c: c.exec_driver_sql(statement), "preparing the connection")
 
     def after_end(self, statement: str) -> None:
@@ -399,8 +420,29 @@ class _Transaction:
 
     def run(self, statement: Callable[[Connection], T], doing: str) -> T:
         assert self._conn is not None
+        if self._fresh:
+            self._fresh = False
+            try:
+                with translating(doing):
+                    return statement(self._conn)
+            except StorageError as e:
+                if not _dropped(e) or self._bound is not None or self._store.dialect == "sqlite":
+                    raise
+                # The pooled connection was dead before this first statement reached
+                # the server, or died with it: either way the server ran nothing that
+                # lasts (a transaction that never committed, or a read). The pool has
+                # discarded it; send the statement once more on a new one.
+                self._reconnect()
         with translating(doing):
             return statement(self._conn)
+
+    def _reconnect(self) -> None:
+        dead, self._conn = self._conn, None
+        if dead is not None:
+            with contextlib.suppress(exc.SQLAlchemyError):
+                dead.close()
+        self._conn = self._connect(begins=self._open)
+        self._fresh = False
 
     def commit(self) -> None:
         if self._conn is None or not self._open:
@@ -1515,9 +1557,11 @@ class SqlStore:
     (``?lock_timeout=10&statement_timeout=30``, removed before the driver sees the URL),
     else :data:`LOCK_TIMEOUT` (30 s) and :data:`STATEMENT_TIMEOUT` (60 s). Schema
     upgrades lift ``statement_timeout`` (a migration may rewrite a big table) but keep
-    ``lock_timeout``. PostgreSQL connections are also pinged before use
-    (``pool_pre_ping``) and, unless the URL says otherwise, given ``connect_timeout``
-    :data:`CONNECT_TIMEOUT` (10 s).
+    ``lock_timeout``. PostgreSQL connections are given ``connect_timeout``
+    :data:`CONNECT_TIMEOUT` (10 s) unless the URL says otherwise. They are not pinged
+    before use (a round trip on every unit of work): a pooled connection the server
+    dropped (a restart, an idle timeout) fails at a unit's first statement, which is
+    then sent once more on a new connection.
 
     ``synchronous`` (SQLite files only; also ``?synchronous=normal`` in the URL) trades
     durability for write speed: ``"full"`` (the default) syncs the write-ahead log at
@@ -1659,7 +1703,6 @@ class SqlStore:
                         parsed,
                         connect_args=connect_args,
                         hide_parameters=True,
-                        pool_pre_ping=True,
                     )
                 except ModuleNotFoundError as e:
                     missing = BackendNotFound(
