@@ -1,27 +1,11 @@
 """Checks asked many at a time (check_use_many, check_provision_many) answer what the
-same checks asked one at a time answer, whatever the shape of their input."""
+same checks asked one at a time answer, whatever the shape of their input.
+
+``engine`` is the contract policy's, on each built-in store (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
-
-import pytest
-
 import pipolicy as pp
-from pipolicy.storage.repositories import Store
-from pipolicy.testing import contract_policy
-from tests.stores import BACKENDS, open_backend
-
-NOW = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request: pytest.FixtureRequest) -> Iterator[pp.Engine]:
-    stores: Iterator[Store] = open_backend(request.param)
-    store = next(stores)
-    yield pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(NOW))
-    store.close()
 
 
 def test_r_use_1_a_check_made_with_an_iterator_of_items_answers_every_time(

@@ -1,12 +1,13 @@
 """Bulk import of consents (engine.import_consents, pipolicy import): each consent
 recorded as grant_consent records one (R-CON-1), a batch per transaction, sealed in the
-audit log, idempotent, and stopped by a bad row before its batch writes anything."""
+audit log, idempotent, and stopped by a bad row before its batch writes anything.
+
+``engine`` is the contract policy's, on each built-in store (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -18,20 +19,9 @@ import pytest
 import pipolicy as pp
 from pipolicy.consent_files import read_consents
 from pipolicy.domain.binding import record_digest, record_key
-from pipolicy.storage.repositories import Store
 from pipolicy.testing import contract_policy
 from tests.cli import run_cli
-from tests.stores import BACKENDS, open_backend
-
-NOW = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request: pytest.FixtureRequest) -> Iterator[pp.Engine]:
-    stores: Iterator[Store] = open_backend(request.param)
-    store = next(stores)
-    yield pp.Engine(contract_policy(), store=store, clock=pp.FixedClock(NOW))
-    store.close()
+from tests.stores import CONTRACT_NOW as NOW
 
 
 def _rows(people: int) -> list[pp.ConsentImport]:

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import pipolicy as pp
 from pipolicy.domain.durations import Duration
 from pipolicy.domain.facts import SubjectFacts, compact
+from pipolicy.requests.investigation import FindingKind, investigate_records
 from pipolicy.retention import RetentionEntry, past_retention
 from pipolicy.rules.common import kept_items
 from pipolicy.rules.retention import lapsed, lapsed_reasons
@@ -336,8 +337,9 @@ def _policies(draw: st.DrawFn) -> pp.Policy:
 
 @st.composite
 def _histories(draw: st.DrawFn, policy: pp.Policy) -> tuple[SubjectFacts, datetime]:
-    """A person's whole history (acquisitions in the order made, alike ones repeated, a
-    deletion, leaving) and a moment after it."""
+    """A person's whole history (acquisitions in the order made, alike ones repeated, some
+    for ``gone``, a purpose the policy no longer declares; a deletion, leaving) and a
+    moment after it."""
     days = sorted(draw(st.lists(st.integers(0, 120), min_size=1, max_size=8)))
     acquisitions = []
     for n, day in enumerate(days):
@@ -346,7 +348,9 @@ def _histories(draw: st.DrawFn, policy: pp.Policy) -> tuple[SubjectFacts, dateti
                 f"a{n}",
                 "s1",
                 frozenset(draw(st.sets(st.sampled_from(_ITEMS), min_size=1))),
-                frozenset(draw(st.sets(st.sampled_from(sorted(policy.purposes)), min_size=1))),
+                frozenset(
+                    draw(st.sets(st.sampled_from([*sorted(policy.purposes), "gone"]), min_size=1))
+                ),
                 draw(st.sampled_from([pp.Channel.WEB, pp.Channel.EMAIL])),
                 "form",
                 T0 + day * DAY,
@@ -431,7 +435,7 @@ def test_r_acc_1_a_use_check_denies_for_retention_what_the_report_lists(
     retention_keys = {"retention_passed", "legal_hold_only"}
     for acq in state.acquisitions:
         for item in kept_items(acq, state.restrictions, now):
-            for purpose in acq.purposes:
+            for purpose in acq.purposes & policy.purposes.keys():
                 if item not in policy.purposes[purpose].all_items:
                     continue
                 d = decide_use(policy, state, UseQuery(purpose, frozenset({item})), now)
@@ -440,6 +444,37 @@ def test_r_acc_1_a_use_check_denies_for_retention_what_the_report_lists(
                     assert not keys & retention_keys
                 elif not policy.purposes[purpose].legal_retention:
                     assert not d.allowed  # for retention, or a reason found before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_r_acc_1_the_investigation_finds_no_longer_needed_what_the_report_lists(
+    data: st.DataObject,
+) -> None:
+    """A deletion or suspension request's investigation (which reads the whole history)
+    finds past retention, acquisition by acquisition, the items the report lists (which
+    reads the compiled state): those due for deletion as no longer needed, those held for
+    the law as kept for it (R-REQ-7, Art. 35(5))."""
+    policy = data.draw(_policies())
+    history, now = data.draw(_histories(policy))
+    entries = _report(policy, history, now)
+    found = [
+        f
+        for f in investigate_records(policy, history, [], [], now)
+        if f.kind is FindingKind.NO_LONGER_NEEDED and f.rule == "R-ACC-1"
+    ]
+
+    def pairs(for_law: bool) -> set[tuple[str, str]]:
+        return {
+            (f.evidence.removeprefix("acquisition:"), i)
+            for f in found
+            if (f.note == "kept_for_law") == for_law
+            for i in f.items
+        }
+
+    assert pairs(False) == {(e.acquisition_id, i) for e in entries for i in e.items}
+    assert pairs(True) == {(e.acquisition_id, i) for e in entries for i in e.legal_hold}
+    assert {f.at for f in found} <= {e.due_since for e in entries}
 
 
 def test_r_acc_1_a_remembered_due_is_the_one_counted_for_the_same_question() -> None:

@@ -13,7 +13,8 @@ What the records can show, and what they cannot:
   acquisition recorded with no declared purpose or without the permission its purpose or
   special care-required items need; a provision record whose consent was not in force
   then, is someone else's, or does not cover the items; a use recorded as resting on a
-  consent that was not in force then; data kept past every purpose's retention period,
+  consent that was not in force then; data kept past every purpose's retention period
+  (exactly what the retention report lists, with what a legal duty keeps found apart),
   or held only for purposes the policy no longer declares. When pipolicy made every
   decision itself these arise only from records made outside it (an import from an
   older system) or corrected afterwards, from the passage of time, or from a change of
@@ -42,6 +43,7 @@ from datetime import datetime
 
 import attrs
 
+from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis
@@ -51,7 +53,9 @@ from pipolicy.domain.requests import Art35Ground, RequestKind
 from pipolicy.policy.model import ConsentRule, Controller, Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.wording import wording
-from pipolicy.rules.common import ART_27_1, ART_31, ART_35
+from pipolicy.retention import past_retention
+from pipolicy.rules.common import ART_27_1, ART_31, ART_35, kept_items
+from pipolicy.rules.retention import needed
 
 __all__ = [
     "SUPPORTS",
@@ -75,7 +79,9 @@ class FindingKind(str, enum.Enum):
     """Art. 27: given to a third party without consent or another legal basis."""
     NO_LONGER_NEEDED = "no_longer_needed"
     """Art. 35(5): every purpose the data was acquired for has outlived its retention, or
-    is no longer declared by the policy."""
+    is no longer declared by the policy. Data past retention that a legal duty keeps is
+    found so too (note ``kept_for_law``): no longer needed for its purposes, kept, not
+    deleted, on a deletion request."""
 
     def __str__(self) -> str:
         return self.value
@@ -431,13 +437,18 @@ def _acquisitions(
     the policy of their day, so a purpose the policy has dropped since, or a consent rule
     it has added since, shows that the data is no longer needed, or nothing, rather than
     an improper acquisition. Acquisitions recorded elsewhere (imports) are checked
-    against the current policy. Data is no longer needed only if no other acquisition
-    still holds the same items for a purpose that runs.
+    against the current policy.
+
+    Whether data is past its retention is what the retention report says of the same
+    acquisition at the same instant (:func:`~pipolicy.retention.past_retention`, on
+    :mod:`pipolicy.rules.retention`, which the checks share): the person is never told
+    their data is still needed while every check denies its use, nor the reverse. So
+    items a deletion took are not found (they are gone), items another acquisition still
+    needs are not either, and items a legal duty keeps are found apart
+    (:func:`_past_retention`).
     """
     findings: list[Finding] = []
-    spent: list[Finding] = []
-    live: set[str] = set()
-    left = facts.subject.left_at
+    live: frozenset[str] | None = None
     for acq in facts.acquisitions:
         where = f"acquisition:{acq.id}"
         recorded = acq.id in basis
@@ -454,82 +465,134 @@ def _acquisitions(
                     facts={"undeclared": undeclared},
                 )
             )
-            continue
-        if len(undeclared) == len(acq.purposes):
-            spent.append(
-                Finding(
-                    FindingKind.NO_LONGER_NEEDED,
-                    now,
-                    "R-USE-2",
-                    where,
-                    "purposes_dropped",
-                    acq.items,
-                    facts={"policy_version": acq.policy_version, "undeclared": undeclared},
-                )
-            )
-            continue
-        purposes = [policy.purposes[p] for p in sorted(acq.purposes) if p in policy.purposes]
-        same_rules = not recorded or acq.policy_version == policy.version
-        if same_rules and basis.get(acq.id) != Basis.EXEMPTION.value:
-            consented = {
-                c.scope.purpose
-                for c in facts.consents
-                if c.scope.purpose in acq.purposes and c.active_at(acq.acquired_at)
-            }
-            for p in purposes:
-                if p.consent is ConsentRule.AT_COLLECTION and p.name not in consented:
-                    findings.append(
-                        Finding(
-                            FindingKind.IMPROPER_ACQUISITION,
-                            acq.acquired_at,
-                            "R-USE-7",
-                            where,
-                            "collected_without_permission",
-                            acq.items,
-                            facts={"purpose": p.name},
-                        )
-                    )
-            special = frozenset(
-                i for i in acq.items if i in policy.items and policy.items[i].special_care
-            )
-            if special and not consented:
+        elif len(undeclared) == len(acq.purposes):
+            # Kept for nothing the policy still declares: no longer needed, unless an
+            # acquisition for a purpose that still needs them keeps the same items.
+            if live is None:
+                live = needed(policy, facts, now)
+            dropped = kept_items(acq, facts.restrictions, now) - live
+            if dropped:
                 findings.append(
                     Finding(
-                        FindingKind.IMPROPER_ACQUISITION,
-                        acq.acquired_at,
-                        "R-ACQ-3",
+                        FindingKind.NO_LONGER_NEEDED,
+                        now,
+                        "R-USE-2",
                         where,
-                        "special_care_without_consent",
-                        special,
+                        "purposes_dropped",
+                        dropped,
+                        facts={"policy_version": acq.policy_version, "undeclared": undeclared},
                     )
                 )
-        due = policy.retention_due((p.name for p in purposes), acq.acquired_at, left)
-        if due is not None and due <= now:
-            # Every purpose's period has passed; a purpose with a last day and no period
-            # of its own needs its data until that day only (Policy.retention_due).
-            ended = all(policy.retention_of(p.name) is None for p in purposes)
-            last_day = max((p.ends for p in purposes if p.ends is not None), default=None)
-            spent.append(
+            continue
+        elif _judged_now(policy, acq, basis):
+            findings += _without_consent(policy, facts, acq)
+        findings += _past_retention(policy, facts, acq, now)
+    return findings
+
+
+def _judged_now(policy: Policy, acq: Acquisition, basis: Mapping[str, str]) -> bool:
+    """Do the current policy's consent rules judge ``acq``? Those of an import, or of one
+    pipolicy recorded under this very version; not one recorded under an exemption,
+    which needs no consent."""
+    recorded = basis.get(acq.id)
+    same_rules = recorded is None or acq.policy_version == policy.version
+    return same_rules and recorded != Basis.EXEMPTION.value
+
+
+def _without_consent(policy: Policy, facts: SubjectFacts, acq: Acquisition) -> list[Finding]:
+    """What ``acq`` collected without the consent its purposes or its special care-required
+    items needed first, judged by the current policy."""
+    where = f"acquisition:{acq.id}"
+    findings: list[Finding] = []
+    consented = {
+        c.scope.purpose
+        for c in facts.consents
+        if c.scope.purpose in acq.purposes and c.active_at(acq.acquired_at)
+    }
+    for p in (policy.purposes[n] for n in sorted(acq.purposes) if n in policy.purposes):
+        if p.consent is ConsentRule.AT_COLLECTION and p.name not in consented:
+            findings.append(
                 Finding(
-                    FindingKind.NO_LONGER_NEEDED,
-                    due,
-                    "R-ACC-1",
+                    FindingKind.IMPROPER_ACQUISITION,
+                    acq.acquired_at,
+                    "R-USE-7",
                     where,
-                    "purposes_ended" if ended else "retention_ended",
+                    "collected_without_permission",
                     acq.items,
-                    facts={
-                        "purposes": sorted(acq.purposes),
-                        "ended": (
-                            last_day if ended and last_day else policy.local_date(due)
-                        ).isoformat(),
-                    },
+                    facts={"purpose": p.name},
                 )
             )
-            continue
-        live |= acq.items
-    for f in spent:
-        if f.items - live:
-            findings.append(attrs.evolve(f, items=f.items - live))
+    special = frozenset(i for i in acq.items if i in policy.items and policy.items[i].special_care)
+    if special and not consented:
+        findings.append(
+            Finding(
+                FindingKind.IMPROPER_ACQUISITION,
+                acq.acquired_at,
+                "R-ACQ-3",
+                where,
+                "special_care_without_consent",
+                special,
+            )
+        )
+    return findings
+
+
+def _past_retention(
+    policy: Policy, facts: SubjectFacts, acq: Acquisition, now: datetime
+) -> list[Finding]:
+    """``acq``'s items past retention at ``now``, as the retention report lists them: those
+    due for deletion (``purposes_ended`` when each purpose had a last day and no period,
+    else ``retention_ended``), then those a legal duty keeps (``kept_for_law``, one
+    finding per day the duty ends, ``None`` for a duty without end).
+
+    Data kept for the law is no longer needed for the purposes it was collected for, so a
+    suspension of use stands on it (Art. 35(5)), but a deletion keeps it, suspended
+    (R-REQ-7 ``legal_retention``, the provisos of Art. 35(2) and (6)): the person is told
+    it is kept, and why, rather than that it is due for deletion."""
+    entry = past_retention(policy, facts, acq, now)
+    if entry is None:
+        return []
+    where = f"acquisition:{acq.id}"
+    purposes = [policy.purposes[p] for p in sorted(acq.purposes) if p in policy.purposes]
+    # A purpose with a last day and no period of its own needs its data until that day
+    # only (Policy.retention_due): the person is told the day, not the instant after it.
+    ended = all(policy.retention_of(p.name) is None for p in purposes)
+    last_day = max((p.ends for p in purposes if p.ends is not None), default=None)
+    since = policy.local_date(entry.due_since)
+    findings: list[Finding] = []
+    if entry.items:
+        findings.append(
+            Finding(
+                FindingKind.NO_LONGER_NEEDED,
+                entry.due_since,
+                "R-ACC-1",
+                where,
+                "purposes_ended" if ended else "retention_ended",
+                entry.items,
+                facts={
+                    "purposes": sorted(acq.purposes),
+                    "ended": (last_day if ended and last_day else since).isoformat(),
+                },
+            )
+        )
+    until: dict[str | None, set[str]] = {}
+    for item in entry.legal_hold:
+        end = policy.duty_end(item, acq.purposes, acq.acquired_at)
+        until.setdefault(None if end is None else policy.local_date(end).isoformat(), set()).add(
+            item
+        )
+    for day, items in sorted(until.items(), key=lambda u: (u[0] is None, u[0] or "")):
+        findings.append(
+            Finding(
+                FindingKind.NO_LONGER_NEEDED,
+                entry.due_since,
+                "R-ACC-1",
+                where,
+                "kept_for_law",
+                frozenset(items),
+                facts={"purposes": sorted(acq.purposes), "since": since.isoformat(), "until": day},
+            )
+        )
     return findings
 
 

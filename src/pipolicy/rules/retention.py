@@ -6,9 +6,14 @@ necessary, and the policy says when that is: a purpose's retention period (its o
 service's) counted from collection, from the person leaving or from the purpose's last
 day, or a purpose's last day alone (:meth:`Policy.retention_due`). An acquisition is past
 its retention from that instant (:func:`past_due`); an item of the person is past
-retention when acquisitions keep it (no deletion took it) and every one of them is
-(:func:`lapsed`). The retention report lists exactly these items
-(:mod:`pipolicy.retention`); the checks deny them (:func:`lapsed_reasons`).
+retention when acquisitions keep it (no deletion took it) and every one of them that
+keeps it for a purpose the policy declares is (:func:`lapsed`). An acquisition only for
+purposes the policy no longer declares (or never did: an import) keeps its items for
+nothing: no purpose needs them, so it neither falls due nor keeps them needed
+(:func:`needed`). The retention report lists exactly these items
+(:mod:`pipolicy.retention`); the checks deny them (:func:`lapsed_reasons`); a deletion or
+suspension request's investigation finds them no longer needed (Art. 35(5),
+:mod:`pipolicy.requests.investigation`).
 
 A legal retention duty keeps such data (the report's ``legal_hold``, :func:`kept_for_law`)
 without making it usable again: keeping is all the law asks (seed 004 L25 "we will hold
@@ -40,7 +45,7 @@ from pipolicy.policy.model import Policy
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import kept_items
 
-__all__ = ["duty_of", "kept_for_law", "lapsed", "lapsed_reasons", "past_due"]
+__all__ = ["duty_of", "kept_for_law", "lapsed", "lapsed_reasons", "needed", "past_due"]
 
 _NONE: frozenset[str] = frozenset()
 
@@ -56,6 +61,24 @@ def past_due(
     return due if due is not None and due <= now else None
 
 
+def _declared(policy: Policy, acq: Acquisition) -> bool:
+    """Was ``acq`` made for a purpose the policy declares? One for none keeps its items for
+    nothing (R-USE-2: the policy dropped the purpose, or an import named one it never
+    had): it keeps no item needed, and never falls due (no period of the policy's)."""
+    return any(p in policy.purposes for p in acq.purposes)
+
+
+def needed(policy: Policy, facts: SubjectFacts, now: datetime) -> frozenset[str]:
+    """The person's items some acquisition keeps (no deletion took them) for a purpose
+    that still needs them at ``now``: never past retention, whatever else holds them."""
+    left = facts.subject.left_at
+    found: set[str] = set()
+    for acq in facts.acquisitions:
+        if past_due(policy, acq, left, now) is None and _declared(policy, acq):
+            found |= kept_items(acq, facts.restrictions, now)
+    return frozenset(found)
+
+
 def lapsed(
     policy: Policy,
     facts: SubjectFacts,
@@ -65,7 +88,8 @@ def lapsed(
     of: Acquisition | None = None,
 ) -> frozenset[str]:
     """Of ``items``, those past retention at ``now``: kept by an acquisition past its
-    retention (``of``, else any of the person's) and by none whose retention still runs.
+    retention (``of``, else any of the person's) and by none that still needs them
+    (:func:`needed`).
 
     The report asks it of each acquisition (``of``, whose items it lists), a check of the
     items it is asked about: the union of the first over the person's acquisitions is the
@@ -84,12 +108,13 @@ def lapsed(
     for acq in facts.acquisitions:
         if not acq.items & wanted or (of is not None and acq.id == of.id):
             continue
-        if past_due(policy, acq, left, now) is None:
+        if past_due(policy, acq, left, now) is not None:
+            if of is None:
+                past |= kept_items(acq, restrictions, now) & items
+        elif _declared(policy, acq):
             live |= kept_items(acq, restrictions, now)
             if wanted <= live:
                 return _NONE
-        elif of is None:
-            past |= kept_items(acq, restrictions, now) & items
     return frozenset(past - live)
 
 
