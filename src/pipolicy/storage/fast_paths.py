@@ -64,7 +64,7 @@ class AppendsMany(Protocol):
         """Append ``entries`` in order, exactly as ``append`` would one after another.
 
         The engine calls it when an operation ends with more than one event to append
-        (a bulk import's batch, a request's steps); without it, ``append`` per entry.
+        (a bulk import's batch, say); without it, ``append`` per entry.
         """
         ...
 
@@ -160,7 +160,7 @@ class ScansAll(Protocol[T_co]):
     """
 
     def scan(self) -> Iterator[T_co]:
-        """Every record, in an order the store keeps stable.
+        """Every record the repository holds (in any order, as far as this path goes).
 
         Verifying the audit log compares every record with the digests the log holds;
         where all six record repositories offer ``scan`` it reads them table by table,
