@@ -22,6 +22,7 @@ from pipolicy.testing import (
     BackendContract,
     ConsentRepositoryContract,
     EngineContract,
+    FastPathContract,
     LifecycleContract,
     PersistenceContract,
     ProvisionRepositoryContract,
@@ -48,6 +49,7 @@ CONCERNS: tuple[type, ...] = (
     AuditLogContract,
     UnitOfWorkContract,
     LifecycleContract,
+    FastPathContract,
     PersistenceContract,
     EngineContract,
 )

@@ -83,6 +83,14 @@ from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.renewal import renewal
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
+from pipolicy.storage.fast_paths import (
+    AppendsMany,
+    BindsConnection,
+    FindsByRefs,
+    ReadsFactsByRef,
+    ReadsFactsOfMany,
+    fast_path,
+)
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.registry import open_store
 from pipolicy.storage.repositories import Store, SubjectFacts, UnitOfWork
@@ -314,7 +322,7 @@ class Engine:
 
         Raises :class:`InvalidInput` if the store is not a SQL store.
         """
-        bind = getattr(self.store, "bind", None)
+        bind = fast_path(self.store, BindsConnection.bind)
         if bind is None:
             raise InvalidInput(
                 "engine.using() needs a SQL store (a sqlite:// or postgresql:// URL or a "
@@ -404,7 +412,7 @@ class Engine:
             entries.append(AuditEntry.of(at, kind, subject_id, payload))
 
         uow.flush(collect, self.now())
-        many = getattr(uow.audit, "append_many", None)
+        many = fast_path(uow.audit, AppendsMany.append_many)
         if many is not None and len(entries) > 1:
             many(entries)  # an optional fast path: one statement for a batch's events
         else:
@@ -453,7 +461,7 @@ class Engine:
         if key is None:
             key = self._subject_id(subject)
         if isinstance(subject, Ref):
-            by_ref = getattr(uow, "facts_by_ref", None)
+            by_ref = fast_path(uow, ReadsFactsByRef.facts_by_ref)
             facts = (
                 by_ref(key, ended_consents=history)
                 if by_ref is not None
@@ -484,7 +492,7 @@ class Engine:
         them per query where the store offers ``by_refs`` (an optional fast path), else
         one lookup each."""
         wanted = list(dict.fromkeys(refs))
-        by_refs = getattr(uow.subjects, "by_refs", None) if wanted else None
+        by_refs = fast_path(uow.subjects, FindsByRefs.by_refs) if wanted else None
         if by_refs is not None:
             return dict(by_refs(wanted))
         return {ref: s for ref in wanted if (s := uow.subjects.by_ref(ref)) is not None}
@@ -504,7 +512,7 @@ class Engine:
         """The decision facts of each subject there is, once each; in one call where the
         store offers ``facts_many`` (an optional fast path), else one read per person."""
         wanted = [sid for sid in dict.fromkeys(subject_ids) if sid]
-        many = getattr(uow, "facts_many", None)
+        many = fast_path(uow, ReadsFactsOfMany.facts_many)
         found: Mapping[str, SubjectFacts] = (
             many(wanted)
             if many is not None
@@ -1243,7 +1251,7 @@ class Engine:
         rather than switch views between pages.
         """
         query = self._use_query(purpose, items, actor, None, None)
-        bound = getattr(self.store, "bound", None)
+        bound = fast_path(self.store, BindsConnection.bound)
         made_in = bound() if bound is not None else None
 
         def page(after: str | None) -> tuple[list[Subject], str | None]:

@@ -46,6 +46,7 @@ from pipolicy.errors import (
 )
 from pipolicy.rules.provision import abroad
 from pipolicy.rules.renewal import renewal
+from pipolicy.storage.fast_paths import LocksSubjects, ReadsConsentsOfMany, fast_path
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.repositories import UnitOfWork
 
@@ -201,7 +202,7 @@ def _record(
     people, registered = _people(engine, uow, live, now)
     fresh = {s.id for s in registered}
     known = [s.id for s in people.values() if s.id not in fresh]
-    lock = getattr(uow.subjects, "lock", None)
+    lock = fast_path(uow.subjects, LocksSubjects.lock)
     if lock is not None:
         lock(known)  # an optional fast path; one-by-one facts lock each person below
     held = {sid: list(f.consents) for sid, f in engine._facts_of(uow, known).items()}
@@ -211,7 +212,7 @@ def _record(
     new: list[Consent] = []
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
     noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
-    by_page = getattr(uow.consents, "for_subjects", None)  # an optional fast path
+    by_page = fast_path(uow.consents, ReadsConsentsOfMany.for_subjects)
     already = declined = uninformed = 0
     for _, (row, scope) in live:
         sid = people[row.ref].id

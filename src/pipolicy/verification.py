@@ -15,6 +15,7 @@ from pipolicy.domain.audit import AuditEvent, AuditReport, verify_log
 from pipolicy.domain.binding import Bindings, Record, compare
 from pipolicy.domain.merkle import Checkpoint
 from pipolicy.errors import UnreadableAuditEvent
+from pipolicy.storage.fast_paths import ScansAll, fast_path
 from pipolicy.storage.repositories import UnitOfWork
 
 __all__ = ["verify_store"]
@@ -72,10 +73,10 @@ def _all_records(uow: UnitOfWork) -> Iterator[Record]:
         uow.restrictions,
         uow.requests,
     )
-    scans = [getattr(t, "scan", None) for t in tables]
-    if all(callable(scan) for scan in scans):
+    scans = [scan for t in tables if callable(scan := fast_path(t, ScansAll[Record].scan))]
+    if len(scans) == len(tables):
         for scan in scans:
-            yield from scan()  # type: ignore[misc]
+            yield from scan()
         return
     for subject in uow.subjects.scan():
         sid = subject.id

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 from typing_extensions import Self
@@ -36,6 +36,7 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import ConcurrencyConflict, StorageError, SubjectNotFound
+from pipolicy.storage.fast_paths import ReadsFactsByRef
 from pipolicy.storage.lazy import made_when_used
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
 
@@ -497,3 +498,9 @@ class MemoryStore:
 
     def __repr__(self) -> str:
         return f"MemoryStore(subjects={len(self._state.subjects)})"
+
+
+if TYPE_CHECKING:
+    # The fast paths this store offers (pipolicy.storage.fast_paths), declared so that
+    # mypy checks each signature against its Protocol.
+    _facts_by_ref: type[ReadsFactsByRef] = MemoryUnitOfWork

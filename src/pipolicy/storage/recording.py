@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pipolicy.domain.binding import Record, record_digest
+from pipolicy.storage.fast_paths import AddsMany, fast_path
 
 __all__ = ["RecordingUnit"]
 
@@ -38,7 +39,7 @@ class _Tracked:
     def add_many(self, records: list[Any]) -> None:
         """Add ``records`` in one call where the repository offers ``add_many`` (an
         optional fast path for bulk imports), else one by one."""
-        many = getattr(self._inner, "add_many", None)
+        many = fast_path(self._inner, AddsMany.add_many)
         if many is not None:
             many(records)
         else:

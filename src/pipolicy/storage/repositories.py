@@ -6,6 +6,10 @@ new version only if the stored one is the one before it, else raises
 :class:`~pipolicy.errors.ConcurrencyConflict`. The audit log only appends: an entry
 goes after everything appended before it, and an append never conflicts (the backend
 places it, at once or when it commits).
+
+The optional methods the engine uses where a store offers them (``facts_many``,
+``audit.append_many``, ...) are Protocols of their own, in
+:mod:`pipolicy.storage.fast_paths`, importable from here with the ports.
 """
 
 from __future__ import annotations
@@ -26,15 +30,35 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
+from pipolicy.storage.fast_paths import (
+    AddsMany,
+    AppendsMany,
+    BindsConnection,
+    FindsByRefs,
+    LocksSubjects,
+    ReadsConsentsOfMany,
+    ReadsFactsByRef,
+    ReadsFactsOfMany,
+    ScansAll,
+)
 
 __all__ = [
     "AcquisitionRepository",
+    "AddsMany",
+    "AppendsMany",
     "AuditLog",
+    "BindsConnection",
     "Capabilities",
     "ConsentRepository",
+    "FindsByRefs",
+    "LocksSubjects",
     "ProvisionRepository",
+    "ReadsConsentsOfMany",
+    "ReadsFactsByRef",
+    "ReadsFactsOfMany",
     "RequestRepository",
     "RestrictionRepository",
+    "ScansAll",
     "Store",
     "SubjectFacts",
     "SubjectRepository",

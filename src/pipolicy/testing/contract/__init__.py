@@ -43,6 +43,9 @@ Protocols' signatures:
   than once, each time keeping what was written so far.
 * **Closing.** ``close()`` may be called twice; using a closed store raises
   :class:`~pipolicy.errors.StorageError`.
+* **Fast paths.** An optional method the engine looks for
+  (:mod:`pipolicy.storage.fast_paths`) takes the arguments the engine passes, by
+  position and by keyword as its Protocol says (:class:`FastPathContract`).
 
 Tests that need persistence or a second connection consult ``store.capabilities`` and
 the optional ``reopen_store`` fixture (see :class:`StoreFixtures`); they never check the
@@ -61,6 +64,7 @@ from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
 from pipolicy.testing.contract.data import CONTRACT_START, audit_chain, contract_policy
 from pipolicy.testing.contract.engine import BatchContract, EngineContract
+from pipolicy.testing.contract.fast_paths import FastPathContract
 from pipolicy.testing.contract.fixtures import StoreFixtures, assert_equivalent
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
@@ -84,6 +88,7 @@ __all__ = [
     "BatchContract",
     "ConsentRepositoryContract",
     "EngineContract",
+    "FastPathContract",
     "LifecycleContract",
     "PersistenceContract",
     "PersistentBackendContract",

@@ -12,6 +12,7 @@ from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
 from pipolicy.testing.contract.engine import BatchContract, EngineContract
+from pipolicy.testing.contract.fast_paths import FastPathContract
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
@@ -32,6 +33,7 @@ class BackendContract(
     AuditLogContract,
     UnitOfWorkContract,
     LifecycleContract,
+    FastPathContract,
     EngineContract,
     BatchContract,
 ):
