@@ -188,3 +188,25 @@ def test_the_contract_finds_every_fast_path_the_sql_store_offers() -> None:
         *((f"uow.{table}", "scan") for table in tables),
     }
     assert {p for _, p, _ in found} == {p for _, p in PLACES}
+
+
+def test_r_sec_3_an_import_never_reads_a_batch_with_facts_many_when_it_cannot_lock_it() -> None:
+    """``facts_many`` need lock nobody (checks only read): a store offering it without
+    ``subjects.lock`` has each known person of an import's batch read by ``facts``, which
+    in a writing unit locks them first, so each decision rests on facts read under the
+    person's lock."""
+    import pipolicy as pp
+    from pipolicy.testing import CONTRACT_START, contract_policy
+
+    def facts_many(subject_ids: list[str], /) -> Mapping[str, object]:
+        raise AssertionError(f"{len(subject_ids)} people read without their locks")
+
+    engine = pp.Engine(
+        contract_policy(),
+        store=_store({"facts_many": facts_many}),
+        clock=pp.FixedClock(CONTRACT_START),
+    )
+    rows = [pp.ConsentImport(f"u{n}", purpose="newsletter", category="customer") for n in range(3)]
+    assert engine.import_consents(rows).recorded == 3
+    again = [pp.ConsentImport(f"u{n}", purpose="service", category="customer") for n in range(3)]
+    assert engine.import_consents(again).recorded == 3  # known people: read one by one

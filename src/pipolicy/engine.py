@@ -498,24 +498,29 @@ class Engine:
         return {ref: s for ref in wanted if (s := uow.subjects.by_ref(ref)) is not None}
 
     @classmethod
-    def _facts_of(cls, uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
+    def _facts_of(
+        cls, uow: UnitOfWork, subject_ids: Iterable[str], *, many: bool = True
+    ) -> dict[str, SubjectFacts]:
         """:meth:`_facts_found`, raising :class:`SubjectNotFound` for the first missing."""
         wanted = list(dict.fromkeys(subject_ids))
-        found = cls._facts_found(uow, wanted)
+        found = cls._facts_found(uow, wanted, many=many)
         missing = [sid for sid in wanted if sid not in found]
         if missing:
             raise SubjectNotFound(missing[0])
         return found
 
     @staticmethod
-    def _facts_found(uow: UnitOfWork, subject_ids: Iterable[str]) -> dict[str, SubjectFacts]:
+    def _facts_found(
+        uow: UnitOfWork, subject_ids: Iterable[str], *, many: bool = True
+    ) -> dict[str, SubjectFacts]:
         """The decision facts of each subject there is, once each; in one call where the
-        store offers ``facts_many`` (an optional fast path), else one read per person."""
+        store offers ``facts_many`` (an optional fast path) and ``many`` allows it, else
+        one read per person (which, in a writing unit, locks each first)."""
         wanted = [sid for sid in dict.fromkeys(subject_ids) if sid]
-        many = fast_path(uow, ReadsFactsOfMany.facts_many)
+        read_many = fast_path(uow, ReadsFactsOfMany.facts_many) if many else None
         found: Mapping[str, SubjectFacts] = (
-            many(wanted)
-            if many is not None
+            read_many(wanted)
+            if read_many is not None
             else {
                 sid: f for sid in wanted if (f := uow.facts(sid, ended_consents=False)) is not None
             }

@@ -202,10 +202,14 @@ def _record(
     people, registered = _people(engine, uow, live, now)
     fresh = {s.id for s in registered}
     known = [s.id for s in people.values() if s.id not in fresh]
+    # Every person is locked before their facts are read: all at once where the store
+    # offers it (then read all at once too), else each as ``facts`` reads them (never
+    # ``facts_many`` then, which need lock nobody).
     lock = fast_path(uow.subjects, LocksSubjects.lock)
     if lock is not None:
-        lock(known)  # an optional fast path; one-by-one facts lock each person below
-    held = {sid: list(f.consents) for sid, f in engine._facts_of(uow, known).items()}
+        lock(known)
+    facts = engine._facts_of(uow, known, many=lock is not None)
+    held = {sid: list(f.consents) for sid, f in facts.items()}
     for subject in registered:
         held[subject.id] = []
 

@@ -143,9 +143,9 @@ class ReadsFactsOfMany(Protocol):
 
     def facts_many(self, subject_ids: list[str], /) -> Mapping[str, SubjectFacts]:
         """``facts(id, ended_consents=False)`` of each of ``subject_ids`` that exists,
-        by id. It need lock nobody: checks only read, and a bulk import locks its batch
-        first where the store offers :class:`LocksSubjects` (offer both, if your store
-        serializes writers per person).
+        by id. It need lock nobody: checks only read, and a bulk import uses it only
+        where the store offers :class:`LocksSubjects` too, to read the batch it locked
+        (else it reads each person with ``facts``, which locks them first).
 
         Batch checks and ``allowed_subjects`` read a page of people with it, a bulk
         import the known people of a batch; without it, ``facts`` per person.
