@@ -9,7 +9,11 @@
   card; it bears an expiry). Both are kinds of :class:`~pipolicy.DocumentKind`, accepted
   by default, named to a person in both languages.
 * The alien registration card (外国人登録証明書) was abolished in 2012: it is no kind at all,
-  so it can be neither accepted nor presented.
+  so it can be neither accepted nor presented. A residence card replaced it, or for a
+  special permanent resident the special permanent resident certificate (特別永住者証明書),
+  accepted by default too.
+* ``accepted_ids`` lists identity documents only: a policy listing an agent's document or
+  the service's login there is refused, with what to do instead.
 """
 
 from __future__ import annotations
@@ -196,7 +200,11 @@ def test_r_req_3_the_default_policy_no_longer_lists_the_health_insurance_card() 
 
 # -- the My Number card and the eligibility certificate ----------------------------------
 
-NEW_KINDS = [K.MY_NUMBER_CARD, K.ELIGIBILITY_CERTIFICATE]
+NEW_KINDS = [
+    K.MY_NUMBER_CARD,
+    K.ELIGIBILITY_CERTIFICATE,
+    K.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
+]
 
 
 @pytest.mark.parametrize("kind", NEW_KINDS)
@@ -224,8 +232,22 @@ def test_r_req_3_the_new_ids_are_judged_by_their_expiry(kind: K) -> None:
 @pytest.mark.parametrize(
     ("lang", "names"),
     [
-        ("en", {K.MY_NUMBER_CARD: "My Number card", K.ELIGIBILITY_CERTIFICATE: "eligibility"}),
-        ("ja", {K.MY_NUMBER_CARD: "個人番号カード", K.ELIGIBILITY_CERTIFICATE: "資格確認書"}),
+        (
+            "en",
+            {
+                K.MY_NUMBER_CARD: "My Number card",
+                K.ELIGIBILITY_CERTIFICATE: "eligibility",
+                K.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE: "special permanent resident certificate",
+            },
+        ),
+        (
+            "ja",
+            {
+                K.MY_NUMBER_CARD: "個人番号カード",
+                K.ELIGIBILITY_CERTIFICATE: "資格確認書",
+                K.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE: "特別永住者証明書",
+            },
+        ),
     ],
 )
 def test_r_req_3_a_refusal_names_the_new_ids_as_a_person_does(
@@ -277,8 +299,32 @@ def test_r_pub_1_the_default_notice_names_the_new_ids_and_asks_for_no_number(
 
 
 def test_r_req_3_a_policy_file_may_list_the_new_ids() -> None:
-    policy = _policy(accepted_ids=["my_number_card", "eligibility_certificate"])
+    policy = _policy(accepted_ids=[k.value for k in NEW_KINDS])
     assert policy.requests.accepted_ids == set(NEW_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("kind", "instead"),
+    [
+        (K.POWER_OF_ATTORNEY, "agent's documents"),
+        (K.SEAL_CERTIFICATE, "agent's documents"),
+        (K.FAMILY_REGISTER, "agent's documents"),
+        (K.SERVICE_LOGIN, "accept_service_login = true"),
+    ],
+)
+def test_r_req_3_accepted_ids_lists_identity_documents_only(kind: K, instead: str) -> None:
+    """Such a kind was loaded and then ignored by every check: the policy's author
+    thought it accepted, the applicant was refused."""
+    with pytest.raises(pp.PolicyError, match=f"{kind.value} proves no identity") as raised:
+        _policy(accepted_ids=["passport", kind.value])
+    assert instead in str(raised.value)
+    with pytest.raises(pp.InvalidInput, match="prove no identity"):
+        pp.RequestSettings(accepted_ids=frozenset({K.PASSPORT, kind}))
+    listed = pp.policy_schema()["properties"]["requests"]["properties"]["accepted_ids"]
+    assert all(
+        kind.value not in form.get("enum", form.get("items", {}).get("enum"))
+        for form in listed["anyOf"]
+    )
 
 
 # -- the alien registration card ----------------------------------------------------------

@@ -318,6 +318,11 @@ class DocumentKind(str, enum.Enum):
     national. It replaced the alien registration card (外国人登録証明書) when the alien
     registration system was abolished on 2012-07-09: that card is no kind here, so no
     policy can accept it (seed 001 L108 still names it)."""
+    SPECIAL_PERMANENT_RESIDENT_CERTIFICATE = "special_permanent_resident_certificate"
+    """The special permanent resident certificate (特別永住者証明書), which a special
+    permanent resident holds instead of a residence card (Special Act on Immigration
+    Control, Art. 7; it replaced the alien registration card for them in 2012). It bears
+    the end of its period of validity (Art. 8), as a residence card does."""
     POWER_OF_ATTORNEY = "power_of_attorney"
     SEAL_CERTIFICATE = "seal_certificate"
     FAMILY_REGISTER = "family_register"
@@ -331,6 +336,26 @@ class DocumentKind(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+ID_DOCUMENTS = frozenset(
+    {
+        DocumentKind.DRIVERS_LICENSE,
+        DocumentKind.PASSPORT,
+        DocumentKind.MY_NUMBER_CARD,
+        DocumentKind.HEALTH_INSURANCE_CARD,
+        DocumentKind.ELIGIBILITY_CERTIFICATE,
+        DocumentKind.PENSION_BOOK,
+        DocumentKind.RESIDENCE_CARD,
+        DocumentKind.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
+        DocumentKind.STUDENT_ID,
+        DocumentKind.OTHER,
+    }
+)
+"""Kinds that may prove who someone is, if the policy accepts them (``OTHER`` only if
+listed): what ``[requests] accepted_ids`` may list. The others prove agency (a power of
+attorney, a seal certificate, a family register) and are asked of every agent; the
+service's login is ``accept_service_login``."""
 
 
 HOLDERS = frozenset({"person", "agent"})

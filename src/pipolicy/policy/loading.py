@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import attrs
 
 from pipolicy.domain.durations import Duration, Unit
-from pipolicy.domain.requests import DocumentKind, RequestKind
+from pipolicy.domain.requests import ID_DOCUMENTS, DocumentKind, RequestKind
 from pipolicy.errors import InvalidInput, PolicyError, PolicyProblem
 from pipolicy.policy.locating import key_positions, locate, syntax_position
 from pipolicy.policy.model import (
@@ -510,14 +510,11 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         k = r.enum(kind, RequestKind, f"requests.fees.{kind}", None)
         if k is not None:
             fees[k] = r.get({kind: amount}, kind, int, 0, "requests.fees")
-    ids = frozenset(
-        d
-        for d in (
-            r.enum(v, DocumentKind, "requests.accepted_ids", None)
-            for v in r.names(req, "accepted_ids", "requests")
-        )
-        if d is not None
+    listed = (
+        r.enum(v, DocumentKind, "requests.accepted_ids", None)
+        for v in r.names(req, "accepted_ids", "requests")
     )
+    ids = frozenset(d for d in listed if d is not None and _proves_identity(r, d))
     settings = RequestSettings(
         response=r.duration(req, "response", "requests", legacy=("response_days", "days"))
         or RequestSettings().response,
@@ -639,3 +636,16 @@ def _located(error: PolicyError, text: str) -> PolicyError:
         line, column = locate(positions, p.location) or (None, None)
         problems.append(attrs.evolve(p, line=line, column=column))
     return PolicyError(problems, error.source)
+
+
+def _proves_identity(r: _Reader, kind: DocumentKind) -> bool:
+    """Is ``kind`` an identity document ``accepted_ids`` may list? A problem if not."""
+    if kind in ID_DOCUMENTS:
+        return True
+    instead = (
+        "set accept_service_login = true"
+        if kind is DocumentKind.SERVICE_LOGIN
+        else "an agent's documents are asked for in any case"
+    )
+    r.problem("requests.accepted_ids", f"{kind.value} proves no identity: {instead}")
+    return False

@@ -27,8 +27,8 @@ from pipolicy.domain.decisions import Basis
 from pipolicy.domain.durations import Duration, Unit
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies
 from pipolicy.domain.provisions import ProvisionRecord
-from pipolicy.domain.requests import DocumentKind, RequestKind
-from pipolicy.errors import PolicyError, UnknownItem, UnknownPurpose, UnknownRecipient
+from pipolicy.domain.requests import ID_DOCUMENTS, DocumentKind, RequestKind
+from pipolicy.errors import InvalidInput, PolicyError, UnknownItem, UnknownPurpose, UnknownRecipient
 
 __all__ = [
     "ConsentRule",
@@ -427,6 +427,17 @@ class Service:
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
 
+def _identity_documents(kinds: frozenset[DocumentKind]) -> None:
+    """Refuse a kind that proves no identity (an agent's document, the service's login)."""
+    others = sorted(k.value for k in kinds if k not in ID_DOCUMENTS)
+    if others:
+        raise InvalidInput(
+            f"accepted_ids lists documents that prove no identity: {', '.join(others)} "
+            "(an agent's documents are asked for in any case; the service's login is "
+            "accept_service_login)"
+        )
+
+
 _DEFAULT_IDS = frozenset(
     {
         DocumentKind.DRIVERS_LICENSE,
@@ -440,6 +451,9 @@ _DEFAULT_IDS = frozenset(
         DocumentKind.ELIGIBILITY_CERTIFICATE,
         DocumentKind.PENSION_BOOK,
         DocumentKind.RESIDENCE_CARD,
+        # What a special permanent resident holds in place of a residence card: leaving
+        # it out would leave them no ID of their own to send but a passport.
+        DocumentKind.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
     }
 )
 """The identity documents a policy accepts unless it lists its own (seed 001 L100-L108, as
@@ -461,7 +475,9 @@ class RequestSettings:
 
     response: Duration = attrs.field(default=Duration(14, Unit.DAYS), converter=_response)
     fees: Mapping[RequestKind, int] = attrs.field(factory=dict)
-    accepted_ids: frozenset[DocumentKind] = _DEFAULT_IDS
+    accepted_ids: frozenset[DocumentKind] = attrs.field(
+        default=_DEFAULT_IDS, validator=lambda _, __, v: _identity_documents(v)
+    )
     certificate_max_age: Duration = attrs.field(
         default=Duration(3, Unit.MONTHS),
         converter=_certificate_age,

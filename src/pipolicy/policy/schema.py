@@ -37,7 +37,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pipolicy.domain.requests import FEE_KINDS, DocumentKind
+from pipolicy.domain.requests import FEE_KINDS, ID_DOCUMENTS, DocumentKind
 from pipolicy.policy.model import (
     DEFAULT_PROVISION_GROUNDS,
     DEFAULT_USE_EXEMPTIONS,
@@ -536,7 +536,7 @@ _REQUESTS = _table(
         ),
         "accepted_ids": _names(
             "The identity documents accepted (Art. 37, R-REQ-3).",
-            values=(d.value for d in DocumentKind),
+            values=(d.value for d in DocumentKind if d in ID_DOCUMENTS),
             default=(d.value for d in RequestSettings().accepted_ids),
         ),
         "accept_service_login": _flag(

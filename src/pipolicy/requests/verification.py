@@ -31,6 +31,7 @@ import attrs
 
 from pipolicy.domain.requests import (
     HOLDERS,
+    ID_DOCUMENTS,
     Applicant,
     ApplicantKind,
     Document,
@@ -50,21 +51,6 @@ __all__ = [
     "verify_documents",
 ]
 
-ID_DOCUMENTS = frozenset(
-    {
-        DocumentKind.DRIVERS_LICENSE,
-        DocumentKind.PASSPORT,
-        DocumentKind.MY_NUMBER_CARD,
-        DocumentKind.HEALTH_INSURANCE_CARD,
-        DocumentKind.ELIGIBILITY_CERTIFICATE,
-        DocumentKind.PENSION_BOOK,
-        DocumentKind.RESIDENCE_CARD,
-        DocumentKind.STUDENT_ID,
-        DocumentKind.OTHER,
-    }
-)
-"""Kinds that may prove who someone is, if the policy accepts them (``OTHER`` only if listed)."""
-
 EXPIRING_IDS = frozenset(
     {
         DocumentKind.DRIVERS_LICENSE,
@@ -72,15 +58,17 @@ EXPIRING_IDS = frozenset(
         DocumentKind.MY_NUMBER_CARD,
         DocumentKind.ELIGIBILITY_CERTIFICATE,
         DocumentKind.RESIDENCE_CARD,
+        DocumentKind.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
     }
 )
 """Identity documents every one of which bears its expiry date (Road Traffic Act Art.
-92-2, Passport Act Art. 5, Immigration Control Act Art. 19-5; the My Number card's front
-side and the eligibility certificate print theirs too): one given without it cannot be
-shown valid on the day (seed 001 L94 "within the expiration date or valid"), so it
-confirms nothing (``id_no_expiry``). The other kinds may have no expiry by nature (a
-health insurance card of an employees' plan, a pension book): one of them needs at least
-the day it was issued (``id_undated`` when it has neither date)."""
+92-2, Passport Act Art. 5, Immigration Control Act Art. 19-5, Special Act on Immigration
+Control Art. 8; the My Number card's front side and the eligibility certificate print
+theirs too): one given without it cannot be shown valid on the day (seed 001 L94
+"within the expiration date or valid"), so it confirms nothing (``id_no_expiry``). The
+other kinds may have no expiry by nature (a health insurance card of an employees' plan,
+a pension book): one of them needs at least the day it was issued (``id_undated`` when
+it has neither date)."""
 
 HEALTH_INSURANCE_CARDS_VALID_UNTIL = date(2025, 12, 1)
 """The last day a health insurance card (健康保険の被保険者証) can prove who anyone is.
