@@ -62,7 +62,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from types import TracebackType
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -1999,3 +1999,25 @@ class SqlStore:
     def __repr__(self) -> str:
         in_schema = "" if self.schema is None else f", schema={self.schema!r}"
         return f"SqlStore({self._shown!r}{in_schema})"
+
+
+if TYPE_CHECKING:
+    # The fast paths this backend offers (pipolicy.storage.fast_paths), declared so that
+    # mypy checks each signature against its Protocol.
+    from pipolicy.storage import fast_paths as fp
+
+    _binds: type[fp.BindsConnection] = SqlStore
+    _facts_by_ref: type[fp.ReadsFactsByRef] = SqlUnitOfWork
+    _facts_many: type[fp.ReadsFactsOfMany] = SqlUnitOfWork
+    _append_many: type[fp.AppendsMany] = _Audit
+    _subjects_many: type[fp.AddsMany[Subject]] = _Subjects
+    _by_refs: type[fp.FindsByRefs] = _Subjects
+    _lock: type[fp.LocksSubjects] = _Subjects
+    _consents_many: type[fp.AddsMany[Consent]] = _Consents
+    _for_subjects: type[fp.ReadsConsentsOfMany] = _Consents
+    _scan_subjects: type[fp.ScansAll[Subject]] = _Subjects
+    _scan_consents: type[fp.ScansAll[Consent]] = _Consents
+    _scan_acquisitions: type[fp.ScansAll[Acquisition]] = _Acquisitions
+    _scan_provisions: type[fp.ScansAll[ProvisionRecord]] = _Provisions
+    _scan_restrictions: type[fp.ScansAll[Restriction]] = _Restrictions
+    _scan_requests: type[fp.ScansAll[Request]] = _Requests
