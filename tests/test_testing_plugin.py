@@ -20,6 +20,7 @@ from pipolicy.testing import (
     AcquisitionRepositoryContract,
     AuditLogContract,
     BackendContract,
+    BatchContract,
     ConsentRepositoryContract,
     EngineContract,
     FastPathContract,
@@ -52,6 +53,7 @@ CONCERNS: tuple[type, ...] = (
     FastPathContract,
     PersistenceContract,
     EngineContract,
+    BatchContract,
 )
 
 
@@ -239,6 +241,7 @@ def test_loading_the_plugin_creates_no_store_engine_or_clock() -> None:
 
 def test_backend_contract_runs_every_test_of_every_concern() -> None:
     """No concern's test may be shadowed by a same-named test of another."""
+    assert set(BackendContract.__bases__) <= set(CONCERNS), "a concern is missing here"
     owners: dict[str, type] = {}
     for concern in CONCERNS:
         for name in vars(concern):
