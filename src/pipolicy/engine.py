@@ -320,13 +320,15 @@ class Engine:
         See :meth:`pipolicy.backends.sql.SqlStore.bind`; the innermost block wins, and
         outside any block pipolicy uses its own connections.
 
-        Raises :class:`InvalidInput` if the store is not a SQL store.
+        Raises :class:`InvalidInput` if the store cannot join a transaction (not a SQL
+        store, nor one offering :class:`~pipolicy.storage.fast_paths.BindsConnection`).
         """
         bind = fast_path(self.store, BindsConnection.bind)
         if bind is None:
             raise InvalidInput(
                 "engine.using() needs a SQL store (a sqlite:// or postgresql:// URL or a "
-                f"SQLAlchemy Engine), not {type(self.store).__name__}"
+                "SQLAlchemy Engine), or a store offering bind() and bound() "
+                f"(pipolicy.storage.fast_paths.BindsConnection), not {type(self.store).__name__}"
             )
         with bind(connection):
             yield self
