@@ -333,10 +333,15 @@ class _Transaction:
         self.states.clear()
         self.locked.clear()
 
+    def writable(self) -> None:
+        """Refuse a write in a read-only unit (before it is kept for commit, too)."""
+        if self.read_only:
+            raise StorageError("this unit of work is read-only: open one without read_only")
+
     def conn(self, *, write: bool = False) -> Connection:
         """The connection, inside a transaction."""
-        if write and self.read_only:
-            raise StorageError("this unit of work is read-only: open one without read_only")
+        if write:
+            self.writable()
         if self._bound is not None:
             return self._in_bound(self._bound)
         if self._conn is None:
@@ -925,6 +930,7 @@ class _Audit(_Repo):
     def append(self, entry: AuditEntry) -> None:
         entry = entry.stored()  # checked once, here: the rows take its payload as is
         if self._tx._store.dialect == "postgresql":
+            self._tx.writable()
             self._own.append(entry)
             self.queued = True
             return
@@ -935,6 +941,7 @@ class _Audit(_Repo):
         """Append ``entries`` in order, in one statement (a bulk import's batch)."""
         entries = [e.stored() for e in entries]
         if self._tx._store.dialect == "postgresql":
+            self._tx.writable()
             self._own += entries
             self.queued = True
             return
