@@ -1500,7 +1500,7 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             try:
-                self._tx.rollback()
+                self.rollback()  # the unit's own audit entries too (PostgreSQL keeps them)
             except PipolicyError:
                 if exc_value is None:
                     raise
