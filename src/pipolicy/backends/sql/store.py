@@ -1897,8 +1897,15 @@ class SqlStore:
         """The schema's current migration revision, or None for an empty database."""
         from pipolicy.backends.sql.migrate import current_revision
 
-        with translating("reading the schema revision"), self._engine.connect() as conn:
-            return current_revision(conn, self.schema)
+        # On a unit's connection, so that a pooled one the server dropped is replaced
+        # (see _Transaction.run): nothing pings it first.
+        tx = _Transaction(self, read_only=True)
+        tx._bound = None  # the store's own connection, never an application's
+        try:
+            tx.conn()
+            return tx.run(lambda c: current_revision(c, self.schema), "reading the schema revision")
+        finally:
+            tx.close()
 
     def _require_head(self) -> None:
         from pipolicy.backends.sql.migrate import head_revision
@@ -1940,7 +1947,7 @@ class SqlStore:
         try:
             if sqlite:
                 tx.before_begin("PRAGMA foreign_keys = OFF")
-            conn = tx.conn(write=True)
+            tx.conn(write=True)
             try:
                 if not sqlite:
                     # A migration may rewrite a big table; lock waits stay bounded.
@@ -1951,7 +1958,7 @@ class SqlStore:
                 broken_before = (
                     self._broken_references(tx) if sqlite else Counter[tuple[str, str]]()
                 )
-                yield conn
+                yield tx.conn(write=True)  # a new one if the first statement found it dropped
                 if sqlite and self._broken_references(tx) - broken_before:
                     raise StorageError(
                         "the migration left records that refer to missing ones; nothing of "
