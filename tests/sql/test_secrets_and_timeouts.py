@@ -393,6 +393,35 @@ def test_r_sec_3_a_pooled_connection_the_server_dropped_is_replaced_unnoticed(
 
 
 @pytest.mark.postgres
+def test_r_sec_3_the_schema_is_read_and_upgraded_past_pooled_connections_the_server_dropped(
+    postgres_url: str, postgres_admin: sa.Engine
+) -> None:
+    """Not only units of work: reading the schema's revision and upgrading it take a
+    pooled connection too, and without a ping a dead one must be replaced there as well:
+    the upgrade runs on the connection its first statement found live, not on the dead
+    one it took from the pool."""
+    from pipolicy.backends.sql.migrate import head_revision
+
+    store = SqlStore(postgres_url, upgrade=False)
+    try:
+        pooled = [store.engine.connect() for _ in range(2)]
+        pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in pooled]
+        for conn in pooled:
+            conn.close()
+        with postgres_admin.connect() as admin:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pids[1]})
+        time.sleep(0.2)
+        # The pool hands them out in turn: the revision is read on the live one, the
+        # upgrade's transaction begins on the dead one.
+        store.upgrade()
+        assert store.revision() == head_revision()
+        _drop_pooled_connections(store, postgres_admin)
+        assert store.revision() == head_revision()  # read on a new connection
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
 def test_r_sec_3_a_connection_dropped_after_a_units_first_statement_fails_it(
     postgres_url: str, postgres_admin: sa.Engine
 ) -> None:

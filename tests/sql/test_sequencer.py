@@ -104,3 +104,20 @@ def test_r_sec_3_a_unit_rolled_back_leaves_nothing_queued_or_placed(postgres_url
         uow.audit.append(AuditEntry.of(CONTRACT_START, "test.unfinished", None, {}))
     assert _counts(store) == (0, 0)
     store.close()
+
+
+def test_r_sec_3_a_unit_left_without_commit_keeps_no_entry_for_its_next_use(
+    postgres_url: str,
+) -> None:
+    """Leaving the ``with`` block without commit rolls back, the unit's own entries too:
+    used again, the unit places only what it appended since (as SQLite and memory do)."""
+    store = SqlStore(postgres_url, upgrade=True)
+    uow = store.unit_of_work()
+    with uow:
+        uow.audit.append(AuditEntry.of(CONTRACT_START, "test.left", None, {}))
+    with uow:
+        uow.audit.append(AuditEntry.of(CONTRACT_START, "test.kept", None, {}))
+        assert [e.kind for e in uow.audit.pending()] == ["test.kept"]
+        uow.commit()
+    assert _placed_kinds(store) == ["test.kept"]
+    store.close()

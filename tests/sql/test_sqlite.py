@@ -11,6 +11,7 @@ import pytest
 
 from pipolicy.backends.sql import SqlStore
 from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.audit import AuditEntry
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import StorageError
 
@@ -148,5 +149,21 @@ def test_a_read_only_unit_of_work_refuses_writes(any_url: str) -> None:
             assert uow.subjects.get("s-0") is None
             with pytest.raises(StorageError, match="read-only"):
                 uow.subjects.add(records().subject)
+    finally:
+        store.close()
+
+
+def test_r_sec_3_a_read_only_unit_of_work_refuses_audit_entries(any_url: str) -> None:
+    """An entry appended where nothing can be written is refused as it is appended, on
+    every database: PostgreSQL, which keeps a unit's entries until its commit, must not
+    hold it for a commit a read-only unit never makes (the entry would be lost unsaid)."""
+    store = SqlStore(any_url, upgrade=True)
+    entry = AuditEntry.of(T0, "test.read_only", None, {})
+    try:
+        with store.unit_of_work(read_only=True) as uow:
+            with pytest.raises(StorageError, match="read-only"):
+                uow.audit.append(entry)
+            with pytest.raises(StorageError, match="read-only"):
+                uow.audit.append_many([entry, entry])
     finally:
         store.close()

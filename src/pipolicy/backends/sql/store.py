@@ -333,10 +333,15 @@ class _Transaction:
         self.states.clear()
         self.locked.clear()
 
+    def writable(self) -> None:
+        """Refuse a write in a read-only unit (before it is kept for commit, too)."""
+        if self.read_only:
+            raise StorageError("this unit of work is read-only: open one without read_only")
+
     def conn(self, *, write: bool = False) -> Connection:
         """The connection, inside a transaction."""
-        if write and self.read_only:
-            raise StorageError("this unit of work is read-only: open one without read_only")
+        if write:
+            self.writable()
         if self._bound is not None:
             return self._in_bound(self._bound)
         if self._conn is None:
@@ -925,6 +930,7 @@ class _Audit(_Repo):
     def append(self, entry: AuditEntry) -> None:
         entry = entry.stored()  # checked once, here: the rows take its payload as is
         if self._tx._store.dialect == "postgresql":
+            self._tx.writable()
             self._own.append(entry)
             self.queued = True
             return
@@ -935,6 +941,7 @@ class _Audit(_Repo):
         """Append ``entries`` in order, in one statement (a bulk import's batch)."""
         entries = [e.stored() for e in entries]
         if self._tx._store.dialect == "postgresql":
+            self._tx.writable()
             self._own += entries
             self.queued = True
             return
@@ -1493,7 +1500,7 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             try:
-                self._tx.rollback()
+                self.rollback()  # the unit's own audit entries too (PostgreSQL keeps them)
             except PipolicyError:
                 if exc_value is None:
                     raise
@@ -1890,8 +1897,15 @@ class SqlStore:
         """The schema's current migration revision, or None for an empty database."""
         from pipolicy.backends.sql.migrate import current_revision
 
-        with translating("reading the schema revision"), self._engine.connect() as conn:
-            return current_revision(conn, self.schema)
+        # On a unit's connection, so that a pooled one the server dropped is replaced
+        # (see _Transaction.run): nothing pings it first.
+        tx = _Transaction(self, read_only=True)
+        tx._bound = None  # the store's own connection, never an application's
+        try:
+            tx.conn()
+            return tx.run(lambda c: current_revision(c, self.schema), "reading the schema revision")
+        finally:
+            tx.close()
 
     def _require_head(self) -> None:
         from pipolicy.backends.sql.migrate import head_revision
@@ -1933,7 +1947,7 @@ class SqlStore:
         try:
             if sqlite:
                 tx.before_begin("PRAGMA foreign_keys = OFF")
-            conn = tx.conn(write=True)
+            tx.conn(write=True)
             try:
                 if not sqlite:
                     # A migration may rewrite a big table; lock waits stay bounded.
@@ -1944,7 +1958,7 @@ class SqlStore:
                 broken_before = (
                     self._broken_references(tx) if sqlite else Counter[tuple[str, str]]()
                 )
-                yield conn
+                yield tx.conn(write=True)  # a new one if the first statement found it dropped
                 if sqlite and self._broken_references(tx) - broken_before:
                     raise StorageError(
                         "the migration left records that refer to missing ones; nothing of "
