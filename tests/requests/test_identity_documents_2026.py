@@ -337,3 +337,20 @@ def test_r_req_3_the_alien_registration_card_is_no_document_kind() -> None:
         _policy(accepted_ids=["alien_registration_card"])
     with pytest.raises(pp.InvalidInput):
         D("alien_registration_card")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "black out the basic pension number"), ("ja", "基礎年金番号を黒塗り")],
+)
+@pytest.mark.parametrize("format", ["markdown", "html"])
+def test_r_pub_1_the_notice_asks_for_a_pension_book_without_its_number(
+    lang: str, words: str, format: str
+) -> None:
+    """A pension book shows the basic pension number, which confirming identity does not
+    need: the notice asks for it blacked out, as it asks for a My Number card's front."""
+    listing = pp.example_policy("indigo_blue")
+    assert K.PENSION_BOOK in listing.requests.accepted_ids
+    assert words in render_notice(listing, lang, format)
+    without = _policy(accepted_ids=["drivers_license", "passport"])
+    assert words not in render_notice(without, lang, format)
