@@ -354,3 +354,16 @@ def test_r_pub_1_the_notice_asks_for_a_pension_book_without_its_number(
     assert words in render_notice(listing, lang, format)
     without = _policy(accepted_ids=["drivers_license", "passport"])
     assert words not in render_notice(without, lang, format)
+
+
+def test_r_req_3_a_policy_revised_after_the_abolition_may_not_list_the_card() -> None:
+    """Its notice would invite a document no one can use; seed 001 (revised 2020) may."""
+    data = example_data("indigo_blue")
+    data["requests"]["accepted_ids"] = ["passport", "health_insurance_card"]
+    data["policy"]["revised"] = date(2025, 12, 2)
+    with pytest.raises(pp.PolicyError, match="eligibility_certificate or my_number_card") as e:
+        pp.policy_from_dict(data)
+    assert "2025-12-02" in str(e.value)
+    data["policy"]["revised"] = HEALTH_INSURANCE_CARDS_VALID_UNTIL
+    assert K.HEALTH_INSURANCE_CARD in pp.policy_from_dict(data).requests.accepted_ids
+    assert K.HEALTH_INSURANCE_CARD in pp.example_policy("indigo").requests.accepted_ids

@@ -18,7 +18,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from pipolicy.domain.durations import Duration, Unit, require_business_calendar
-from pipolicy.domain.requests import FEE_KINDS, RequestKind
+from pipolicy.domain.requests import (
+    FEE_KINDS,
+    HEALTH_INSURANCE_CARDS_VALID_UNTIL,
+    DocumentKind,
+    RequestKind,
+)
 from pipolicy.errors import InvalidInput, PolicyProblem
 from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 
@@ -345,6 +350,17 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 raise ValueError(day)
         except ValueError:
             add("requests.closed_days", f"{day!r} is not a day of the year: give MM-DD, e.g. 12-29")
+    if (
+        DocumentKind.HEALTH_INSURANCE_CARD in settings.accepted_ids
+        and policy.revised > HEALTH_INSURANCE_CARDS_VALID_UNTIL
+    ):
+        add(
+            "requests.accepted_ids",
+            f"health_insurance_card: no health insurance card is valid after "
+            f"{HEALTH_INSURANCE_CARDS_VALID_UNTIL.isoformat()} (Act No. 48 of 2023), and this "
+            f"policy is revised on {policy.revised.isoformat()}, so its notice would invite a "
+            "document no one can use: list eligibility_certificate or my_number_card instead",
+        )
     if settings.certificate_max_age.amount <= 0:
         add("requests.certificate_max_age", "must be at least one day")
     _period(add, "requests.certificate_max_age", settings.certificate_max_age)

@@ -30,6 +30,7 @@ from datetime import date
 import attrs
 
 from pipolicy.domain.requests import (
+    HEALTH_INSURANCE_CARDS_VALID_UNTIL,
     HOLDERS,
     ID_DOCUMENTS,
     Applicant,
@@ -69,23 +70,6 @@ theirs too): one given without it cannot be shown valid on the day (seed 001 L94
 other kinds may have no expiry by nature (a health insurance card of an employees' plan,
 a pension book): one of them needs at least the day it was issued (``id_undated`` when
 it has neither date)."""
-
-HEALTH_INSURANCE_CARDS_VALID_UNTIL = date(2025, 12, 1)
-"""The last day a health insurance card (健康保険の被保険者証) can prove who anyone is.
-
-The Act Partially Amending the Act on the Use of Numbers to Identify a Specific
-Individual in Administrative Procedures and Other Acts (行政手続における特定の個人を識別する
-ための番号の利用等に関する法律等の一部を改正する法律, Act No. 48 of 2023, 令和5年法律第48号)
-amended the Health Insurance Act and the other health insurance laws to abolish the
-card. None has been issued since the amendment took effect on 2024-12-02 (Cabinet Order
-No. 374 of 2023); by the Act's supplementary provisions (附則, a transitional measure of
-at most one year) a card issued before stays valid until its own expiry or 2025-12-01,
-whichever comes first. Its own expiry is checked as any ID's is; from 2025-12-02 every
-card is void whatever it bears, so one checked later is refused as ``id_abolished`` (on
-2025-12-01 or before it is judged by its dates, as before). The law ends it, not the
-policy, so this is checked before ``accepted_ids``: the person learns why their card no
-longer serves even where the policy still lists it (seed 001 L104) or not. The My
-Number card or the eligibility certificate (資格確認書) replaces it."""
 
 
 def _proves_representation(doc: Document) -> bool:
