@@ -33,6 +33,12 @@ What the records can show, and what they cannot:
   and is not reported. Handling never reported to pipolicy leaves no record at all.
 
 Pure: no I/O.
+
+Why one module of this length (about 650 lines): the findings' types and the three
+walks that make them (the audit log, acquisitions, provision records) read best beside
+:func:`investigate_records`, which joins them. The split to make when it grows: the
+acquisitions' walk (``_acquisitions`` and the helpers below it, retention included)
+into a module of its own.
 """
 
 from __future__ import annotations
