@@ -200,8 +200,31 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--postgres-people", type=int, default=2_000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--postgres-only",
+        action="store_true",
+        help="only the PostgreSQL figures (PIPOLICY_BENCH_POSTGRES_URL): for pairs of runs",
+    )
     args = parser.parse_args()
+    figures: dict[str, object] = {}
+    if not args.postgres_only:
+        figures.update(_in_process(args))
+    postgres = os.environ.get("PIPOLICY_BENCH_POSTGRES_URL")
+    if postgres:
+        empty_database(postgres)
+        rates = batch(postgres, args.postgres_people, args.seconds)
+        figures["postgres_batch"] = rates
+        print(
+            f"postgres {args.postgres_people:,} people: check_use {rates['single_per_s']:,.0f}/s, "
+            f"check_use_many {rates['many_per_s']:,.0f}/s "
+            f"({rates['many_per_s'] / rates['single_per_s']:.1f}x)"
+        )
+    if args.json:
+        keep(args.json, figures)
 
+
+def _in_process(args: argparse.Namespace) -> dict[str, object]:
+    """The floor, and the memory and SQLite figures."""
     table = {("s1", "newsletter"): True}
     floor = _per_call(lambda: _BareDecision(table[("s1", "newsletter")], "consent"), args.seconds)
     figures: dict[str, object] = {"floor_s": floor}
@@ -239,18 +262,7 @@ def main() -> None:
             f"sqlite  writes: {full:,.0f}/s synchronous=full, {normal:,.0f}/s normal "
             f"({normal / full:.1f}x)"
         )
-    postgres = os.environ.get("PIPOLICY_BENCH_POSTGRES_URL")
-    if postgres:
-        empty_database(postgres)
-        rates = batch(postgres, args.postgres_people, args.seconds)
-        figures["postgres_batch"] = rates
-        print(
-            f"postgres {args.postgres_people:,} people: check_use {rates['single_per_s']:,.0f}/s, "
-            f"check_use_many {rates['many_per_s']:,.0f}/s "
-            f"({rates['many_per_s'] / rates['single_per_s']:.1f}x)"
-        )
-    if args.json:
-        keep(args.json, figures)
+    return figures
 
 
 if __name__ == "__main__":
