@@ -378,6 +378,14 @@ certificate (資格確認書) replaces it. A policy revised after that day may n
 card in ``accepted_ids``: its notice would invite a document no one can use."""
 
 
+def void_on(kind: DocumentKind, day: date) -> bool:
+    """Has the law taken from every document of ``kind`` the power to prove anything on
+    ``day``, whatever its dates and whatever a policy lists? (The health insurance card
+    after :data:`HEALTH_INSURANCE_CARDS_VALID_UNTIL`.) The one test the checks and the
+    policy's validation share."""
+    return kind is DocumentKind.HEALTH_INSURANCE_CARD and day > HEALTH_INSURANCE_CARDS_VALID_UNTIL
+
+
 HOLDERS = frozenset({"person", "agent"})
 """Who a document belongs to: the person the data is about, or their agent."""
 

@@ -23,6 +23,7 @@ from pipolicy.domain.requests import (
     HEALTH_INSURANCE_CARDS_VALID_UNTIL,
     DocumentKind,
     RequestKind,
+    void_on,
 )
 from pipolicy.errors import InvalidInput, PolicyProblem
 from pipolicy.policy.texts import LANGUAGES, LOCALIZED
@@ -350,9 +351,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 raise ValueError(day)
         except ValueError:
             add("requests.closed_days", f"{day!r} is not a day of the year: give MM-DD, e.g. 12-29")
-    if (
-        DocumentKind.HEALTH_INSURANCE_CARD in settings.accepted_ids
-        and policy.revised > HEALTH_INSURANCE_CARDS_VALID_UNTIL
+    if DocumentKind.HEALTH_INSURANCE_CARD in settings.accepted_ids and void_on(
+        DocumentKind.HEALTH_INSURANCE_CARD, policy.revised
     ):
         add(
             "requests.accepted_ids",

@@ -38,6 +38,7 @@ from pipolicy.domain.requests import (
     Document,
     DocumentKind,
     RefusalGround,
+    void_on,
 )
 from pipolicy.policy.model import RequestSettings
 from pipolicy.requests.wording import wording
@@ -138,23 +139,17 @@ class Verification:
         }
 
 
-def _void(kind: DocumentKind, today: date) -> bool:
-    """Has the law taken from every document of ``kind`` the power to prove anything on
-    ``today``, whatever its dates and whatever the policy lists?"""
-    return kind is DocumentKind.HEALTH_INSURANCE_CARD and today > HEALTH_INSURANCE_CARDS_VALID_UNTIL
-
-
 def _valid_id_problem(
     doc: Document, settings: RequestSettings, today: date
 ) -> tuple[str, dict[str, object]] | None:
-    if _void(doc.kind, today):
+    if void_on(doc.kind, today):
         return "id_abolished", {
             "document": doc.kind.value,
             "valid_until": HEALTH_INSURANCE_CARDS_VALID_UNTIL.isoformat(),
         }
     if doc.kind not in settings.accepted_ids:
         # Named to the applicant as what to send instead: never a kind no longer valid.
-        accepted = sorted(k.value for k in settings.accepted_ids if not _void(k, today))
+        accepted = sorted(k.value for k in settings.accepted_ids if not void_on(k, today))
         return "id_not_accepted", {"document": doc.kind.value, "accepted": accepted}
     if doc.expires is None and doc.kind in EXPIRING_IDS:
         return "id_no_expiry", {"document": doc.kind.value}
