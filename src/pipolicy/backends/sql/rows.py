@@ -36,6 +36,7 @@ from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
 
 __all__ = [
+    "EncodedPayload",
     "acquisition_from_row",
     "acquisition_to_row",
     "audit_from_row",
@@ -44,6 +45,7 @@ __all__ = [
     "consent_to_row",
     "entry_from_row",
     "entry_to_row",
+    "json_text",
     "name_set",
     "provision_from_row",
     "provision_to_row",
@@ -388,14 +390,40 @@ def request_from_row(row: Row) -> Request:
 # -- audit --------------------------------------------------------------------------
 
 
-def audit_to_row(e: AuditEvent) -> dict[str, Any]:
-    """The row of a placed event. Its payload is taken as is: the store appends only
-    entries :meth:`AuditEntry.stored` checked, and places only those or ones it read."""
+class EncodedPayload(dict[str, object]):
+    """An audit payload with the canonical JSON :meth:`AuditEntry.of` encoded it to, so
+    the store's engines write that text (:func:`json_text`) and no event is encoded
+    twice. Still a plain dict to anything else: a connection the application bound,
+    with its own JSON serializer, encodes it as it would the payload."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, payload: Mapping[str, object], text: str) -> None:
+        super().__init__(payload)
+        self.text = text
+
+
+def json_text(value: object) -> str:
+    """The JSON serializer of the engines pipolicy makes: an :class:`EncodedPayload`'s
+    own text, anything else as SQLAlchemy's default (``json.dumps``) writes it."""
+    if type(value) is EncodedPayload:
+        return value.text
+    return json.dumps(value)
+
+
+def _payload(payload: Mapping[str, object], canonical: str | None) -> Mapping[str, object]:
+    return payload if canonical is None else EncodedPayload(payload, canonical)
+
+
+def audit_to_row(e: AuditEvent, canonical: str | None = None) -> dict[str, Any]:
+    """The row of a placed event, ``canonical`` its payload's JSON if already encoded.
+    The payload is taken as is: the store appends only entries :meth:`AuditEntry.stored`
+    checked, and places only those or ones it read."""
     row: dict[str, Any] = {
         "seq": e.seq,
         "kind": e.kind,
         "subject_id": e.subject_id,
-        "payload": e.payload,
+        "payload": _payload(e.payload, canonical),
         "prev_hash": e.prev_hash,
         "hash": e.hash,
     }
@@ -408,7 +436,7 @@ def entry_to_row(e: AuditEntry) -> dict[str, Any]:
     row: dict[str, Any] = {
         "kind": e.kind,
         "subject_id": e.subject_id,
-        "payload": e.payload,
+        "payload": _payload(e.payload, e.canonical),
     }
     put_instant(row, "at", e.at)
     return row

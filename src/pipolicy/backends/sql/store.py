@@ -912,6 +912,14 @@ class _Tail:
     hash: str
 
 
+def _placed_rows(last: _Tail | None, entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    """The rows of ``entries`` placed after ``last``, each payload in the canonical JSON
+    its entry was encoded to when made (entries read back from the queue have none, and
+    are encoded as they are written)."""
+    placed = sequence(last, entries)
+    return [rows.audit_to_row(e, n.canonical) for e, n in zip(placed, entries, strict=True)]
+
+
 class _Audit(_Repo):
     """The log. SQLite has one writer at a time, so an entry is placed as it is appended.
     On PostgreSQL writers read nothing of the log as they append: a unit keeps its
@@ -934,8 +942,8 @@ class _Audit(_Repo):
             self._own.append(entry)
             self.queued = True
             return
-        (event,) = sequence(self._tail(), [entry])
-        self._write(AUDIT.insert(), "appending to the audit log", rows.audit_to_row(event))
+        (row,) = _placed_rows(self._tail(), [entry])
+        self._write(AUDIT.insert(), "appending to the audit log", row)
 
     def append_many(self, entries: list[AuditEntry]) -> None:
         """Append ``entries`` in order, in one statement (a bulk import's batch)."""
@@ -945,8 +953,7 @@ class _Audit(_Repo):
             self._own += entries
             self.queued = True
             return
-        placed = sequence(self._tail(), entries)
-        self._insert_many(AUDIT, [rows.audit_to_row(e) for e in placed], "audit events")
+        self._insert_many(AUDIT, _placed_rows(self._tail(), entries), "audit events")
 
     def _tail(self) -> _Tail | None:
         driver = self._tx.conn().connection.driver_connection
@@ -1003,7 +1010,7 @@ class _Audit(_Repo):
             if not more:
                 batch += own
             if batch:
-                placed = [rows.audit_to_row(e) for e in sequence(self._tail(), batch)]
+                placed = _placed_rows(self._tail(), batch)
                 self._tx.run(
                     lambda c: c.execute(AUDIT.insert(), placed, execution_options=self._tx.options),  # noqa: B023
                     "placing audit events",
@@ -1688,6 +1695,7 @@ class SqlStore:
                         poolclass=StaticPool,
                         connect_args={"check_same_thread": False},
                         hide_parameters=True,
+                        json_serializer=rows.json_text,
                     )
                     self._lock = threading.RLock()
                 else:
@@ -1695,6 +1703,7 @@ class SqlStore:
                         parsed,
                         connect_args={"timeout": min(self.lock_timeout, 5.0)},
                         hide_parameters=True,
+                        json_serializer=rows.json_text,
                     )
                 event.listen(
                     self._engine,
@@ -1710,6 +1719,7 @@ class SqlStore:
                         parsed,
                         connect_args=connect_args,
                         hide_parameters=True,
+                        json_serializer=rows.json_text,
                     )
                 except ModuleNotFoundError as e:
                     missing = BackendNotFound(
