@@ -13,8 +13,9 @@ machines are noisy. Afterwards the log must verify.
 ``--cost N`` first times N recording operations of one writer in this process: wall
 time, the process's own CPU time (``getrusage``: what the client spends, apart from the
 server) and the statements it sends per operation (counted by SQLAlchemy's
-``before_cursor_execute``; the transaction's ``BEGIN`` and ``COMMIT`` and the pool's
-ping come on top).
+``before_cursor_execute``; the transaction's ``BEGIN`` and ``COMMIT`` come on top);
+then, as baselines in the same run, the client's CPU for as many round trips of a bare
+``SELECT 1`` through SQLAlchemy and through the driver alone.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import resource
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -116,13 +118,33 @@ def cost(url: str, operations: int) -> dict[str, float]:
         engine.withdraw_consent(people[i % 10], purpose="newsletter")
     wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF)
     done = operations // 2 * 2
+    sa.event.remove(store.engine, "before_cursor_execute", count)
+    # Baselines in the same run: as many round trips as an operation makes (its
+    # statements, BEGIN and COMMIT), each a bare ``SELECT 1``, through SQLAlchemy as
+    # pipolicy sends them and through the driver (psycopg) alone.
+    trips = round(sent / done) + 2
+    with store.engine.connect() as conn:
+        one = sa.select(sa.literal(1))
+        through_sqlalchemy = _user_ms(lambda: conn.execute(one).scalar(), trips * done) * trips
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        through_driver = _user_ms(lambda: cursor.execute("SELECT 1").fetchone(), trips * done)
     engine.close()
     return {
         "wall_ms": wall / done * 1e3,
         "user_ms": (after.ru_utime - before.ru_utime) / done * 1e3,
         "system_ms": (after.ru_stime - before.ru_stime) / done * 1e3,
         "statements": sent / done,
+        "round_trips_sqlalchemy_user_ms": through_sqlalchemy,
+        "round_trips_driver_user_ms": through_driver * trips,
     }
+
+
+def _user_ms(call: Callable[[], object], times: int) -> float:
+    """The client's user CPU milliseconds for one ``call``, over ``times`` of them."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    for _ in range(times):
+        call()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_utime - before) / times * 1e3
 
 
 def main() -> None:
@@ -141,6 +163,10 @@ def main() -> None:
             f"one writer, {args.cost} operations: {c['wall_ms']:.2f} ms wall, "
             f"{c['user_ms']:.2f} ms user + {c['system_ms']:.2f} ms system CPU in the client, "
             f"{c['statements']:.1f} statements an operation"
+        )
+        print(
+            f"  the same round trips as bare SELECT 1: {c['round_trips_sqlalchemy_user_ms']:.2f} ms "
+            f"user through SQLAlchemy, {c['round_trips_driver_user_ms']:.2f} ms through psycopg"
         )
     base = None
     for n in args.processes:
