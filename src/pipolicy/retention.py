@@ -23,7 +23,7 @@ from pipolicy.policy.model import Policy
 from pipolicy.rules.common import kept_items
 from pipolicy.rules.retention import kept_for_law, lapsed, past_due
 
-__all__ = ["RetentionEntry", "kept_past_duty", "past_retention"]
+__all__ = ["RetentionEntry", "kept_past_duty", "past_retention", "purposes_ended"]
 
 
 @attrs.frozen
@@ -65,10 +65,18 @@ def past_retention(
     )
 
 
+def purposes_ended(policy: Policy, acq: Acquisition) -> bool:
+    """Is ``acq`` past retention because its purposes ended (each had a last day and no
+    period of its own), not because a period ran out? The report's reason and a request's
+    investigation both say which, so both ask this."""
+    declared = [p for p in acq.purposes if p in policy.purposes]
+    return bool(declared) and all(policy.retention_of(p) is None for p in declared)
+
+
 def _why(policy: Policy, acq: Acquisition) -> str:
-    declared = [p for p in sorted(acq.purposes) if p in policy.purposes]
-    if declared and all(policy.retention_of(p) is None for p in declared):
-        return f"purposes {declared} ended"  # each had a last day and no period
+    if purposes_ended(policy, acq):
+        declared = [p for p in sorted(acq.purposes) if p in policy.purposes]
+        return f"purposes {declared} ended"
     return f"retention of {sorted(acq.purposes)} ended"
 
 

@@ -59,7 +59,7 @@ from pipolicy.domain.requests import Art35Ground, RequestKind
 from pipolicy.policy.model import ConsentRule, Controller, Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.wording import wording
-from pipolicy.retention import past_retention
+from pipolicy.retention import past_retention, purposes_ended
 from pipolicy.rules.common import ART_27_1, ART_31, ART_35, kept_items
 from pipolicy.rules.retention import needed
 
@@ -562,7 +562,7 @@ def _past_retention(
     purposes = [policy.purposes[p] for p in sorted(acq.purposes) if p in policy.purposes]
     # A purpose with a last day and no period of its own needs its data until that day
     # only (Policy.retention_due): the person is told the day, not the instant after it.
-    ended = all(policy.retention_of(p.name) is None for p in purposes)
+    ended = purposes_ended(policy, acq)
     last_day = max((p.ends for p in purposes if p.ends is not None), default=None)
     since = policy.local_date(entry.due_since)
     findings: list[Finding] = []
