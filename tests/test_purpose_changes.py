@@ -143,3 +143,56 @@ def test_r_con_3_a_change_to_another_purpose_of_the_recipient_leaves_this_one_al
     clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
     d = engine.check_provision(s, recipient="lab", items={"email"}, purpose="service")
     assert d.allowed and d.basis is pp.Basis.CONSENT
+
+
+def _v2_changing_newsletter(notified: date | None) -> pp.Policy:
+    """Version 2, published on 2026-05-01: ``newsletter`` changed beyond relevance, a
+    change the business dates to its decision of 2026-04-15."""
+    base = make_policy()
+    change = pp.PurposeChange(
+        date(2026, 4, 15),
+        related=False,
+        notified=notified,
+        how="published with version 2 on the website" if notified else "",
+    )
+    newsletter = attrs.evolve(
+        base.purposes["newsletter"], title="Advertising by our partners", changes=(change,)
+    )
+    return make_policy(
+        version="v2",
+        revised=date(2026, 5, 1),
+        purposes={**base.purposes, "newsletter": newsletter},
+    )
+
+
+def test_r_con_3_data_and_consent_given_under_the_old_version_keep_the_old_meaning() -> None:
+    """Collected on 2026-04-20 under version 1, whose notice still showed the old purpose:
+    the data and the consent are judged by what the person was told then (Arts. 17(2),
+    18(1), 21(1)), not by a change dated 04-15 that was published only on 05-01."""
+    v1, clock = make_engine(at=datetime(2026, 4, 20, 9, 0, tzinfo=JST))
+    s = v1.register_subject("u1", category="customer")
+    v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", notice="form-v1")
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
+    assert not v2.check_use(s, purpose="newsletter", items={"email"}).allowed
+
+    # A consent given under version 1 agreed to the old meaning, and covers nothing new.
+    clock.set(datetime(2026, 4, 21, 9, 0, tzinfo=JST))
+    v1.grant_consent(s, purpose="newsletter")
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    assert not v2.check_use(s, purpose="newsletter", items={"email"}).allowed
+
+    # Collected again under version 2, the person was shown the new purpose.
+    v2.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", notice="form-v2")
+    d = v2.check_use(s, purpose="newsletter", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.NOTIFIED_PURPOSE
+
+
+def test_r_con_3_under_the_old_version_after_the_notice_the_new_meaning_holds() -> None:
+    """Once the change is published, a record still made under version 1 (say, by an
+    application not yet reloaded) was made when the new purpose was public."""
+    v1, clock = make_engine(at=datetime(2026, 5, 3, 9, 0, tzinfo=JST))
+    s = v1.register_subject("u1", category="customer")
+    v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
+    assert v2.check_use(s, purpose="newsletter", items={"email"}).allowed
