@@ -174,7 +174,8 @@ def test_r_con_3_data_and_consent_given_under_the_old_version_keep_the_old_meani
     v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", notice="form-v1")
     clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
     v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
-    assert not v2.check_use(s, purpose="newsletter", items={"email"}).allowed
+    d = v2.check_use(s, purpose="newsletter", items={"email"})
+    assert not d.allowed and "R-CON-3" in d.rules
 
     # A consent given under version 1 agreed to the old meaning, and covers nothing new.
     clock.set(datetime(2026, 4, 21, 9, 0, tzinfo=JST))
@@ -196,3 +197,31 @@ def test_r_con_3_under_the_old_version_after_the_notice_the_new_meaning_holds() 
     v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
     v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
     assert v2.check_use(s, purpose="newsletter", items={"email"}).allowed
+
+
+def test_r_con_3_a_denial_after_a_change_beyond_relevance_names_the_change() -> None:
+    """The person was told of the purpose and consented to it, before it changed beyond
+    relevance: the denial says so and rests on Art. 17(2), not on a purpose "not
+    notified", which to the person reads false."""
+    policy = make_policy(
+        languages=("ja",),
+        controller=attrs.evolve(make_policy().controller, self_reference="当社"),
+    )
+    engine, clock = make_engine(policy, at=datetime(2026, 2, 1, 9, 0, tzinfo=JST))
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    engine.grant_consent(s, purpose="research")
+    clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=JST))  # after the change of 2026-03-01
+    d = engine.check_use(s, purpose="research", items={"email"})
+    assert not d.allowed
+    assert [r.key for r in d.why] == ["purpose_changed"]
+    assert d.rules == ("R-USE-4", "R-CON-3")
+    assert d.citations == ("APPI Art. 17(2)", "APPI Art. 18(1)", "policy:purposes.research")
+    assert "2026-03-01" in d.reasons[0]
+    (text,) = engine.explain(d)
+    assert "2026年3月1日" in text and "関連性を有すると合理的に認められる範囲を超えて" in text
+    # Never notified for the purpose at all: beyond the purposes, as before.
+    other = engine.register_subject("u2", category="customer")
+    engine.acquire(other, items={"email"}, purposes={"newsletter"}, channel="web")
+    d = engine.check_use(other, purpose="research", items={"email"})
+    assert [r.key for r in d.why] == ["beyond_purpose"]
