@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from pipolicy.domain import checks
-from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
@@ -186,13 +186,22 @@ def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
 
 
 def notified_scope(
-    policy: Policy, facts: SubjectFacts, purpose: Purpose, now: datetime
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    now: datetime,
+    *,
+    inherited: bool = True,
 ) -> frozenset[str]:
     """Items held for the subject whose notified purposes include ``purpose``. A
     deletion took what was acquired before it, with the purposes notified for it: an
-    item acquired again serves only the purposes notified when it was (R-REQ-7)."""
+    item acquired again serves only the purposes notified when it was (R-REQ-7).
+    ``inherited=False`` leaves out data received through business succession, whose
+    purposes are the predecessor's (Art. 18(2))."""
     found: set[str] = set()
     for acq in facts.acquisitions:
+        if not inherited and acq.channel is Channel.SUCCESSION:
+            continue
         if purpose.name in acq.purposes and _current(
             policy, purpose, acq.acquired_at, acq.policy_version, now
         ):

@@ -133,6 +133,47 @@ def _succeeded(facts: SubjectFacts, purpose: str, now: datetime) -> frozenset[st
     return frozenset(found)
 
 
+def _within(
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    items: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision:
+    """Allowed within the purposes: those this business notified when it collected the
+    data (Arts. 18(1), 21(1)), or, for data a merger or business transfer brought in,
+    the predecessor's (Art. 18(2), R-USE-6), each named for the items resting on it."""
+    pclause = clause("purposes", purpose.name)
+    if not any(acq.channel is Channel.SUCCESSION for acq in facts.acquisitions):
+        direct = items
+    else:
+        direct = items & notified_scope(policy, facts, purpose, now, inherited=False)
+    if direct == items:
+        return Decision.allow(
+            Basis.NOTIFIED_PURPOSE,
+            R.within_purpose(purpose.name),
+            (ART_18_1, ART_21_1, pclause),
+            **ctx,
+        )
+    if not direct:
+        return Decision.allow(
+            Basis.NOTIFIED_PURPOSE, R.succession_use(purpose.name), (ART_18_2, pclause), **ctx
+        )
+    (notified, on_notice), (inherited, on_succession) = (
+        R.within_purpose(purpose.name),
+        R.succession_use(purpose.name),
+    )
+    return Decision(
+        True,
+        Basis.NOTIFIED_PURPOSE,
+        (notified, inherited),
+        (ART_18_1, ART_18_2, ART_21_1, pclause),
+        why=(on_notice, on_succession),
+        **ctx,
+    )
+
+
 def _missing(facts: SubjectFacts, items: frozenset[str]) -> Because | None:
     missing = items - facts.held_items
     if missing:
@@ -188,12 +229,7 @@ def within_purpose(
     category_ok = not purpose.categories or subject.category in purpose.categories
     in_scope = category_ok and items <= notified_scope(policy, facts, purpose, now)
     if in_scope and purpose.consent is ConsentRule.NONE:
-        return Decision.allow(
-            Basis.NOTIFIED_PURPOSE,
-            R.within_purpose(name),
-            (ART_18_1, ART_21_1, pclause),
-            **ctx,
-        )
+        return _within(policy, facts, purpose, items, now, ctx)
     if in_scope and items <= _succeeded(facts, name, now):
         return Decision.allow(
             Basis.BUSINESS_SUCCESSION,
