@@ -183,3 +183,54 @@ def test_r_acq_4_checking_first_answers_as_acquiring_would() -> None:
     )
     assert not improper.allowed and "R-ACQ-4" in improper.rules
     engine.acquire(s, **received, **confirmation)
+
+
+@pytest.mark.parametrize(
+    "blank", ["source", "provider_address", "provider_representative", "provider_obtained_by"]
+)
+def test_r_acq_4_a_blank_provider_detail_is_no_confirmation(blank: str) -> None:
+    """Art. 30(1) asks the provider's name, address, representative and how it obtained
+    the data to be confirmed: a detail of spaces confirms nothing, and would leave the
+    record of receipt (Art. 30(3)) without it."""
+    engine, _ = make_engine()
+    s = engine.register_subject("list-2", category="customer")
+    confirmation: dict[str, Any] = {
+        "source": "List Co.",
+        "provider_address": "1-2 Chiyoda, Tokyo",
+        "provider_representative": "CEO of List Co.",
+        "provider_obtained_by": "its own sign-up form",
+        blank: " \u3000",
+    }
+    d = engine.check_acquisition(
+        s, items={"email"}, purposes={"newsletter"}, channel="provided_by_business", **confirmation
+    )
+    assert not d.allowed and "R-ACQ-4" in d.rules
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(
+            s,
+            items={"email"},
+            purposes={"newsletter"},
+            channel="provided_by_business",
+            **confirmation,
+        )
+    assert engine.acquisitions(s) == ()
+
+
+def test_r_acq_4_data_obtained_improperly_is_refused_under_art_20_1() -> None:
+    """Receiving data knowing the provider obtained it improperly is itself acquisition by
+    improper means (Art. 20(1)): the denial cites it, as its reason says."""
+    engine, _ = make_engine()
+    s = engine.register_subject("list-3", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"email"},
+        purposes={"newsletter"},
+        channel="provided_by_business",
+        source="List Co.",
+        provider_address="1-2 Chiyoda, Tokyo",
+        provider_representative="CEO of List Co.",
+        provider_obtained_by="bought from a leaked list",
+        provider_obtained_lawfully=False,
+    )
+    assert not d.allowed and "Art. 20(1)" in d.reasons[0]
+    assert "APPI Art. 20(1)" in d.citations and "APPI Art. 30(1)" in d.citations

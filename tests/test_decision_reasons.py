@@ -33,7 +33,7 @@ from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.statistics import decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.repositories import SubjectFacts
-from tests.factories import CONTRACT, T0, make_engine, make_policy
+from tests.factories import CONTRACT, JST, T0, make_engine, make_policy
 
 NOW = T0  # 2026-04-01 09:00 JST
 BEFORE = NOW - timedelta(days=1)
@@ -214,6 +214,15 @@ def manager_changed() -> pp.Policy:
     return world(joint_uses={"group-crm": joint})
 
 
+def _research_notified() -> pp.Policy:
+    """``research`` changed beyond relevance on 2026-03-01, published that day."""
+    change = pp.PurposeChange(
+        date(2026, 3, 1), related=False, notified=date(2026, 3, 1), how="ウェブサイトで公表"
+    )
+    research = attrs.evolve(POLICY.purposes["research"], changes=(change,))
+    return world(purposes={**POLICY.purposes, "research": research})
+
+
 def academic() -> pp.Policy:
     return world(
         academic_institution=True,
@@ -375,6 +384,12 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     "r_sec_1_wrong_actor": lambda: use(facts(SUPPORT), "support", {"phone"}, actor=pp.Actor("s7")),
     "r_use_3_unnotified": lambda: use(
         facts(acq({"email"}, {"research"}, at=NOW)), "research", {"email"}
+    ),
+    "r_con_3_changed": lambda: use(
+        facts(acq({"email"}, {"research"}, at=datetime(2026, 2, 1, 9, 0, tzinfo=JST))),
+        "research",
+        {"email"},
+        policy=_research_notified(),
     ),
     "r_use_6_succession": lambda: use(
         facts(acq({"name", "email"}, {"signup"}, channel=pp.Channel.SUCCESSION)),

@@ -3,10 +3,11 @@ through business succession (R-USE-6, Art. 18(2); seed 003 "inherited through me
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_engine
+from tests.factories import make_engine, make_policy
 
 
 def test_r_ntc_1_a_form_without_the_purposes_shown_first_is_refused() -> None:
@@ -91,3 +92,38 @@ def test_r_use_6_collected_directly_the_same_purpose_still_needs_permission() ->
     engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
     engine.withdraw_consent(s, purpose="signup")
     assert not engine.check_use(s, purpose="signup", items={"email"}).allowed
+
+
+def test_r_use_6_succession_data_within_the_predecessors_purpose_cites_art_18_2() -> None:
+    """Used within the predecessor's purpose, data a merger brought in rests on Art. 18(2),
+    and says so: not on a purpose *this* business notified to the person when it
+    collected the data (Arts. 18(1), 21(1)), for it collected nothing from them."""
+    policy = make_policy(
+        languages=("ja",),
+        controller=attrs.evolve(make_policy().controller, self_reference="当社"),
+    )
+    engine, _ = make_engine(policy)
+    s = engine.register_subject("merged-2", category="customer")
+    engine.acquire(
+        s, items={"name", "email"}, purposes={"service"}, channel="succession", source="Pred K.K."
+    )
+    d = engine.check_use(s, purpose="service", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.NOTIFIED_PURPOSE
+    assert [r.key for r in d.why] == ["succession_use"] and d.rules == ("R-USE-6",)
+    assert d.citations == ("APPI Art. 18(2)", "policy:purposes.service")
+    (text,) = engine.explain(d)
+    assert "事業の承継" in text and "通知し" not in text
+
+    # Collected directly as well: both grounds, both articles.
+    engine.acquire(s, items={"address"}, purposes={"service"}, channel="web")
+    d = engine.check_use(s, purpose="service", items={"email", "address"})
+    assert [r.key for r in d.why] == ["within_purpose", "succession_use"]
+    assert d.citations == (
+        "APPI Art. 18(1)",
+        "APPI Art. 18(2)",
+        "APPI Art. 21(1)",
+        "policy:purposes.service",
+    )
+    # The directly collected item alone rests on the notice, as for any data.
+    d = engine.check_use(s, purpose="service", items={"address"})
+    assert [r.key for r in d.why] == ["within_purpose"]

@@ -143,3 +143,85 @@ def test_r_con_3_a_change_to_another_purpose_of_the_recipient_leaves_this_one_al
     clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
     d = engine.check_provision(s, recipient="lab", items={"email"}, purpose="service")
     assert d.allowed and d.basis is pp.Basis.CONSENT
+
+
+def _v2_changing_newsletter(notified: date | None) -> pp.Policy:
+    """Version 2, published on 2026-05-01: ``newsletter`` changed beyond relevance, a
+    change the business dates to its decision of 2026-04-15."""
+    base = make_policy()
+    change = pp.PurposeChange(
+        date(2026, 4, 15),
+        related=False,
+        notified=notified,
+        how="published with version 2 on the website" if notified else "",
+    )
+    newsletter = attrs.evolve(
+        base.purposes["newsletter"], title="Advertising by our partners", changes=(change,)
+    )
+    return make_policy(
+        version="v2",
+        revised=date(2026, 5, 1),
+        purposes={**base.purposes, "newsletter": newsletter},
+    )
+
+
+def test_r_con_3_data_and_consent_given_under_the_old_version_keep_the_old_meaning() -> None:
+    """Collected on 2026-04-20 under version 1, whose notice still showed the old purpose:
+    the data and the consent are judged by what the person was told then (Arts. 17(2),
+    18(1), 21(1)), not by a change dated 04-15 that was published only on 05-01."""
+    v1, clock = make_engine(at=datetime(2026, 4, 20, 9, 0, tzinfo=JST))
+    s = v1.register_subject("u1", category="customer")
+    v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", notice="form-v1")
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
+    d = v2.check_use(s, purpose="newsletter", items={"email"})
+    assert not d.allowed and "R-CON-3" in d.rules
+
+    # A consent given under version 1 agreed to the old meaning, and covers nothing new.
+    clock.set(datetime(2026, 4, 21, 9, 0, tzinfo=JST))
+    v1.grant_consent(s, purpose="newsletter")
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    assert not v2.check_use(s, purpose="newsletter", items={"email"}).allowed
+
+    # Collected again under version 2, the person was shown the new purpose.
+    v2.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", notice="form-v2")
+    d = v2.check_use(s, purpose="newsletter", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.NOTIFIED_PURPOSE
+
+
+def test_r_con_3_under_the_old_version_after_the_notice_the_new_meaning_holds() -> None:
+    """Once the change is published, a record still made under version 1 (say, by an
+    application not yet reloaded) was made when the new purpose was public."""
+    v1, clock = make_engine(at=datetime(2026, 5, 3, 9, 0, tzinfo=JST))
+    s = v1.register_subject("u1", category="customer")
+    v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
+    assert v2.check_use(s, purpose="newsletter", items={"email"}).allowed
+
+
+def test_r_con_3_a_denial_after_a_change_beyond_relevance_names_the_change() -> None:
+    """The person was told of the purpose and consented to it, before it changed beyond
+    relevance: the denial says so and rests on Art. 17(2), not on a purpose "not
+    notified", which to the person reads false."""
+    policy = make_policy(
+        languages=("ja",),
+        controller=attrs.evolve(make_policy().controller, self_reference="当社"),
+    )
+    engine, clock = make_engine(policy, at=datetime(2026, 2, 1, 9, 0, tzinfo=JST))
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    engine.grant_consent(s, purpose="research")
+    clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=JST))  # after the change of 2026-03-01
+    d = engine.check_use(s, purpose="research", items={"email"})
+    assert not d.allowed
+    assert [r.key for r in d.why] == ["purpose_changed"]
+    assert d.rules == ("R-USE-4", "R-CON-3")
+    assert d.citations == ("APPI Art. 17(2)", "APPI Art. 18(1)", "policy:purposes.research")
+    assert "2026-03-01" in d.reasons[0]
+    (text,) = engine.explain(d)
+    assert "2026年3月1日" in text and "関連性を有すると合理的に認められる範囲を超えて" in text
+    # Never notified for the purpose at all: beyond the purposes, as before.
+    other = engine.register_subject("u2", category="customer")
+    engine.acquire(other, items={"email"}, purposes={"newsletter"}, channel="web")
+    d = engine.check_use(other, purpose="research", items={"email"})
+    assert [r.key for r in d.why] == ["beyond_purpose"]

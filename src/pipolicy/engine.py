@@ -693,7 +693,10 @@ class Engine:
             if receipt.channel is None
             else member(Channel, receipt.channel, "channel"),
             purpose_shown=flag(receipt.purpose_shown, "purpose_shown"),
-            provider_confirmed=bool(receipt.source) and all(v for v, _ in provider),
+            # A detail of spaces confirms nothing (Art. 30(1)): the record would lack it.
+            provider_confirmed=all(
+                v and v.strip() for v in (receipt.source, *(v for v, _ in provider))
+            ),
             provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
         )
 

@@ -25,6 +25,7 @@ from pipolicy.rules.common import (
 
 __all__ = ["AcquisitionQuery", "decide_acquisition"]
 
+ART_20_1 = "APPI Art. 20(1)"
 ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
 ART_30_1 = "APPI Art. 30(1)"
@@ -142,6 +143,10 @@ def decide_acquisition(
         cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
         if "R-ACQ-4" in named:
             cites = (*cites, ART_30_1)
+        if any(why.key == "provider_improper" for _, why in reasons):
+            # Receiving data knowing the provider obtained it improperly is acquiring it
+            # by improper means (Art. 20(1); PPC General Guidelines 3-3-1).
+            cites = (*cites, ART_20_1)
         if "R-NTC-1" in named:
             cites = (*cites, ART_21_2)
         if "R-PRI-1" in named:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import attrs
 
 from pipolicy.domain import checks
-from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
@@ -87,23 +87,40 @@ def clause(section: str, name: str) -> str:
     return f"policy:{section}.{name}"
 
 
-def _current(policy: Policy, purpose: Purpose, at: datetime, now: datetime) -> bool:
-    """Was something dated ``at`` made under the purpose's meaning at ``now`` (R-CON-3)?
+def _current(policy: Policy, purpose: Purpose, at: datetime, version: str, now: datetime) -> bool:
+    """Was something dated ``at``, under policy ``version``, made under the purpose's
+    meaning at ``now`` (R-CON-3)?
 
     A change takes effect from the start of its revision day in the policy's time zone:
-    an acquisition or consent made that day was made under the new meaning. A change
-    dated later than ``now`` has not taken effect, so it voids nothing yet.
+    an acquisition or consent made that day under this version of the policy was made
+    under the new meaning. One made under another version (an earlier one, whose notice
+    still showed the old purpose, though the change is dated before it was replaced) was
+    made under the new meaning only from the day the change was notified or published
+    (Art. 21(3)): until then the person was told what the purpose meant before, and the
+    data and the consent are judged by that (Arts. 17(2), 18(1)). A change dated later
+    than ``now`` has not taken effect, so it voids nothing yet.
     """
     since = purpose.new_since
     if since is None:
         return True
-    today = policy.local_date(now)
-    if since > today:  # the latest change is ahead: the one in effect, if any, is earlier
-        past = [c.revised for c in purpose.changes if not c.related and c.revised <= today]
-        if not past:
+    if since > policy.local_date(now):  # the latest change is ahead: one in effect is earlier
+        since = change_in_effect(policy, purpose, now)
+        if since is None:
             return True
-        since = max(past)
-    return policy.local_date(at) >= since
+    day = policy.local_date(at)
+    if day < since:
+        return False
+    if version == policy.version:
+        return True
+    notices = [c.notified for c in purpose.changes if not c.related and c.revised == since]
+    return None not in notices and day >= max(n for n in notices if n is not None)
+
+
+def change_in_effect(policy: Policy, purpose: Purpose, now: datetime) -> date | None:
+    """The day of the change beyond relevance in effect at ``now``, if any (R-CON-3)."""
+    today = policy.local_date(now)
+    past = [c.revised for c in purpose.changes if not c.related and c.revised <= today]
+    return max(past) if past else None
 
 
 def unnotified_change(policy: Policy, purpose: Purpose, now: datetime) -> Because | None:
@@ -162,21 +179,32 @@ def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
         recipient = policy.recipients.get(scope.recipient or "")
         named = recipient.purposes if recipient is not None else ()
     return all(
-        _current(policy, policy.purposes[p], consent.given_at, now)
+        _current(policy, policy.purposes[p], consent.given_at, consent.policy_version, now)
         for p in named
         if p in policy.purposes
     )
 
 
 def notified_scope(
-    policy: Policy, facts: SubjectFacts, purpose: Purpose, now: datetime
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    now: datetime,
+    *,
+    inherited: bool = True,
 ) -> frozenset[str]:
     """Items held for the subject whose notified purposes include ``purpose``. A
     deletion took what was acquired before it, with the purposes notified for it: an
-    item acquired again serves only the purposes notified when it was (R-REQ-7)."""
+    item acquired again serves only the purposes notified when it was (R-REQ-7).
+    ``inherited=False`` leaves out data received through business succession, whose
+    purposes are the predecessor's (Art. 18(2))."""
     found: set[str] = set()
     for acq in facts.acquisitions:
-        if purpose.name in acq.purposes and _current(policy, purpose, acq.acquired_at, now):
+        if not inherited and acq.channel is Channel.SUCCESSION:
+            continue
+        if purpose.name in acq.purposes and _current(
+            policy, purpose, acq.acquired_at, acq.policy_version, now
+        ):
             found |= kept_items(acq, facts.restrictions, now)
     return frozenset(found)
 
@@ -205,7 +233,7 @@ def purpose_consent(
             and scope.recipient is None
             and consent.is_active(now)
             and scope.covers_items(items)
-            and _current(policy, purpose, consent.given_at, now)
+            and _current(policy, purpose, consent.given_at, consent.policy_version, now)
         ):
             return consent
     return None
@@ -232,7 +260,8 @@ def recipient_consent(
         if (
             in_force(policy, consent, now)
             if meaning is None
-            else consent.is_active(now) and _current(policy, meaning, consent.given_at, now)
+            else consent.is_active(now)
+            and _current(policy, meaning, consent.given_at, consent.policy_version, now)
         ):
             return consent
     return None

@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 970 lines): it is a catalogue, one short function
-per reason key (75 of them) in the order the rules ask them, and it must be read whole
+per reason key (76 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -296,6 +296,19 @@ def legal_hold_only(items: Names, since: str) -> Because:
         ("R-ACC-1",),
         items=names,
         since=since,
+    )
+
+
+@_cached
+def purpose_changed(purpose: str, revised: str) -> Because:
+    return _because(
+        f"purpose {purpose!r} changed beyond reasonable relevance on {revised}: the data "
+        "acquired and the consents given before the change do not cover the new purpose, "
+        "and there is no consent to it since (R-USE-4, R-CON-3)",
+        "purpose_changed",
+        ("R-USE-4", "R-CON-3"),
+        purpose=purpose,
+        revised=revised,
     )
 
 

@@ -26,6 +26,7 @@ from pipolicy.rules.common import (
     MY_NUMBER_ACT,
     Actor,
     blocking_restriction,
+    change_in_effect,
     clause,
     exemption_decision,
     kept_items,
@@ -41,6 +42,7 @@ from pipolicy.rules.retention import lapsed_reasons
 
 __all__ = ["UseQuery", "decide_use", "within_purpose"]
 
+ART_17_2 = "APPI Art. 17(2)"
 ART_18_2 = "APPI Art. 18(2)"
 
 
@@ -131,6 +133,47 @@ def _succeeded(facts: SubjectFacts, purpose: str, now: datetime) -> frozenset[st
     return frozenset(found)
 
 
+def _within(
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    items: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision:
+    """Allowed within the purposes: those this business notified when it collected the
+    data (Arts. 18(1), 21(1)), or, for data a merger or business transfer brought in,
+    the predecessor's (Art. 18(2), R-USE-6), each named for the items resting on it."""
+    pclause = clause("purposes", purpose.name)
+    if not any(acq.channel is Channel.SUCCESSION for acq in facts.acquisitions):
+        direct = items
+    else:
+        direct = items & notified_scope(policy, facts, purpose, now, inherited=False)
+    if direct == items:
+        return Decision.allow(
+            Basis.NOTIFIED_PURPOSE,
+            R.within_purpose(purpose.name),
+            (ART_18_1, ART_21_1, pclause),
+            **ctx,
+        )
+    if not direct:
+        return Decision.allow(
+            Basis.NOTIFIED_PURPOSE, R.succession_use(purpose.name), (ART_18_2, pclause), **ctx
+        )
+    (notified, on_notice), (inherited, on_succession) = (
+        R.within_purpose(purpose.name),
+        R.succession_use(purpose.name),
+    )
+    return Decision(
+        True,
+        Basis.NOTIFIED_PURPOSE,
+        (notified, inherited),
+        (ART_18_1, ART_18_2, ART_21_1, pclause),
+        why=(on_notice, on_succession),
+        **ctx,
+    )
+
+
 def _missing(facts: SubjectFacts, items: frozenset[str]) -> Because | None:
     missing = items - facts.held_items
     if missing:
@@ -186,12 +229,7 @@ def within_purpose(
     category_ok = not purpose.categories or subject.category in purpose.categories
     in_scope = category_ok and items <= notified_scope(policy, facts, purpose, now)
     if in_scope and purpose.consent is ConsentRule.NONE:
-        return Decision.allow(
-            Basis.NOTIFIED_PURPOSE,
-            R.within_purpose(name),
-            (ART_18_1, ART_21_1, pclause),
-            **ctx,
-        )
+        return _within(policy, facts, purpose, items, now, ctx)
     if in_scope and items <= _succeeded(facts, name, now):
         return Decision.allow(
             Basis.BUSINESS_SUCCESSION,
@@ -212,5 +250,36 @@ def within_purpose(
     reasons = []
     if not category_ok:
         reasons.append(_wrong_category(name, purpose))
+    changed = None if in_scope else _changed(policy, facts, purpose, items, now)
+    if changed is not None:
+        # Notified and consented to before a change beyond relevance: for what the
+        # purpose meant then, not for the new purpose (Art. 17(2), R-CON-3).
+        reasons.append(changed)
+        return Decision.deny(tuple(reasons), (ART_17_2, ART_18_1, pclause), **ctx)
     reasons.append(R.permission_needed(name) if in_scope else R.beyond_purpose(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
+
+
+def _changed(
+    policy: Policy, facts: SubjectFacts, purpose: Purpose, items: frozenset[str], now: datetime
+) -> Because | None:
+    """Why ``items`` are out of ``purpose``'s scope, if a change beyond relevance took
+    them out: they were acquired for it, or the person consented to it, before the change
+    (R-CON-3). None when they were never in its scope."""
+    since = change_in_effect(policy, purpose, now)
+    if since is None:
+        return None
+    before: set[str] = set()
+    for acq in facts.acquisitions:
+        if purpose.name in acq.purposes:
+            before |= kept_items(acq, facts.restrictions, now)
+    consented = any(
+        c.scope.purpose == purpose.name
+        and c.scope.recipient is None
+        and c.is_active(now)
+        and c.scope.covers_items(items)
+        for c in facts.consents
+    )
+    if items <= before or consented:
+        return R.purpose_changed(purpose.name, since.isoformat())
+    return None
