@@ -324,6 +324,8 @@ def disclosure_report(
     for item in sorted(names):
         acqs = held.get(item, [])
         notified = {p for a in acqs for p in a.purposes}
+        if not acqs and item in policy.items:  # only a source holds it: what is published
+            notified = _published_purposes(policy, facts, item, now)
         purposes = sorted(notified | _consented_purposes(policy, facts.consents, item, now))
         purposes_named |= set(purposes)
         declared = policy.items.get(item)
