@@ -81,6 +81,55 @@ def test_r_tpp_8_a_persons_opt_out_request_stops_it() -> None:
     assert not stopped.allowed
 
 
+PASSPORT = pp.Document(pp.DocumentKind.PASSPORT, date(2025, 1, 1), date(2035, 1, 1))
+
+
+@pytest.mark.parametrize("named", [["list_broker"], None])
+@pytest.mark.parametrize(
+    "ground", [pp.RefusalGround.NO_GROUND_UNDER_ART_35, pp.RefusalGround.ALTERNATIVE_MEASURE]
+)
+def test_r_tpp_8_a_request_to_stop_opt_out_provision_cannot_be_refused(
+    named: list[str] | None, ground: pp.RefusalGround
+) -> None:
+    """Art. 27(2) allows provision by opt-out only to a business that stops it at the
+    person's request: no ground of Art. 35 is needed, and no proviso of Art. 35 lets the
+    business take another measure. Refusing would leave the provision without its basis."""
+    engine, _ = make_engine(_policy(), at=T)
+    s = _person(engine)
+    engine.provide(s, recipient="list_broker", items={"name"}, purpose="service")
+    details = {"recipients": named} if named else None
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION, subject=s, documents=[PASSPORT], details=details
+    )
+    engine.requests.verify(r.id)
+
+    with pytest.raises(pp.InvalidInput, match=r"opt-out.*list_broker.*APPI Art\. 27\(2\)"):
+        engine.requests.refuse(r.id, ground=ground, explanation="we still need to provide it")
+
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    engine.requests.fulfil(r.id)
+    assert not engine.check_provision(
+        s, recipient="list_broker", items={"name"}, purpose="service"
+    ).allowed
+
+
+def test_r_tpp_8_a_request_about_items_opt_out_never_provides_may_still_be_refused() -> None:
+    engine, _ = make_engine(_policy(), at=T)
+    s = _person(engine)
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION,
+        subject=s,
+        documents=[PASSPORT],
+        details={"items": ["email"]},
+    )
+    engine.requests.verify(r.id)
+    refused = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.NO_GROUND_UNDER_ART_35, explanation="never provided"
+    )
+    assert refused.state is pp.RequestState.REFUSED
+
+
 def test_r_tpp_8_data_received_by_opt_out_is_never_passed_on_by_opt_out() -> None:
     engine, _ = make_engine(_policy(), at=T)
     s = engine.register_subject("u2", category="customer")

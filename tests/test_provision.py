@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -235,6 +235,47 @@ def test_r_rec_1_art_29_2_a_contract_standing_in_keeps_records_a_year_after_the_
 
     last_plus_a_year = datetime(2027, 10, 18, 9, 0, tzinfo=JST)
     assert kept == {first.id: last_plus_a_year, second.id: last_plus_a_year}
+
+
+def test_r_rec_1_art_29_2_a_contract_never_stands_in_for_an_opt_out_record() -> None:
+    """PPC Rules Art. 19(3) lets a contract stand in for the record only of a provision on
+    consent (Arts. 27(1), 28(1)); a record of provision by opt-out (Art. 27(2)) is kept 3
+    years (Rules Art. 21(iii)), even to a recipient whose consent-based provisions come
+    with a contract, and a later opt-out provision does not extend the contract records."""
+    base = make_policy()
+    broker = pp.Recipient(
+        "broker",
+        purposes={"service"},
+        items={"name", "email"},
+        record_by_contract=True,
+        opt_out=pp.OptOut(
+            items={"name"},
+            method="a form on the website",
+            notified=date(2026, 3, 1),
+            filed=date(2026, 3, 10),
+            waiting="7 days",
+        ),
+    )
+    engine, clock = make_engine(make_policy(recipients={**base.recipients, "broker": broker}))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="broker", items={"email"})
+    on_consent = engine.provide(s, recipient="broker", items={"email"}, purpose="service")
+    t = engine.register_subject("c2", category="customer")
+    engine.acquire(t, items={"name"}, purposes={"service"}, channel="web")
+    by_opt_out = engine.provide(t, recipient="broker", items={"name"}, purpose="service")
+    assert by_opt_out.basis is pp.Basis.OPT_OUT and by_opt_out.required_by_law
+
+    assert on_consent.keep_until == datetime(2027, 4, 1, 9, 0, tzinfo=JST)  # the contract
+    assert by_opt_out.keep_until == datetime(2029, 4, 1, 9, 0, tzinfo=JST)  # 3 years
+    assert engine.record_keeping(t) == {by_opt_out.id: by_opt_out.keep_until}
+
+    clock.advance(timedelta(days=200))
+    later = engine.provide(s, recipient="broker", items={"name"}, purpose="service")
+    assert later.basis is pp.Basis.OPT_OUT
+    kept = engine.record_keeping(s)
+    assert kept[on_consent.id] == on_consent.keep_until  # not extended by the opt-out one
+    assert kept[later.id] == datetime(2029, 10, 18, 9, 0, tzinfo=JST)
 
 
 def test_r_rec_1_art_29_2_each_record_otherwise_counts_from_its_own_provision() -> None:

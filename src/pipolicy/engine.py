@@ -1425,7 +1425,9 @@ class Engine:
                 basis=decision.basis,
                 provided_at=now,
                 required_by_law=required,
-                keep_until=self.policy.later(now, self.policy.record_period(recipient))
+                keep_until=self.policy.later(
+                    now, self.policy.record_period(recipient, decision.basis)
+                )
                 if required
                 else None,
                 consent_id=decision.consent_id,

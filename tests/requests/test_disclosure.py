@@ -135,6 +135,21 @@ def test_r_req_5_an_item_a_source_holds_without_a_record_is_disclosed_and_flagge
     assert items_of(report)["name"]["recorded"] is True
 
 
+def test_r_req_5_an_item_only_a_source_holds_is_disclosed_with_its_published_purposes(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    """Its purposes are owed with it (Art. 33(1), R-REQ-5), as a purpose notification
+    gives them: the ones the policy publishes for the item, not "none"."""
+    crm.put(REF, {"phone": "090-1111-2222"})  # never recorded with engine.acquire
+    answer = engine.requests.fulfil(verified(engine, K.DISCLOSURE, person).id)
+    assert answer.report is not None
+
+    assert items_of(answer.report)["phone"]["purposes"] == ["service"]
+    assert "| Phone number | 090-1111-2222 | To deliver what the customer ordered |" in (
+        answer.to_markdown()
+    )
+
+
 def test_r_req_5_every_source_contributes_its_values(engine: pp.Engine, person: pp.Subject) -> None:
     shop = MemorySource({REF: {"address": "4-5-6 Osaka"}})
     engine.register_source("shop", shop)

@@ -582,3 +582,17 @@ def test_r_req_5_a_consent_recorded_without_its_method_says_so_in_the_letter(
     answer = sh.engine.requests.fulfil(sh.verified(pp.RequestKind.DISCLOSURE, s).id)
     letter = answer.to_markdown()
     assert shown in letter and "unspecified" not in letter
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("ja", "| ご本人の同意 |"), ("en", "| your consent |")]
+)
+def test_r_req_5_a_provision_record_names_its_basis_in_words(lang: str, shown: str) -> None:
+    """The basis of a provision record (R-REC-1: "the consent it rests on") reads as a
+    privacy officer writes it, not as pipolicy's code (``consent``)."""
+    sh = shop(lang)
+    s = sh.person()  # provided to the partner on consent
+    answer = sh.engine.requests.fulfil(sh.verified(pp.RequestKind.PROVISION_RECORDS, s).id)
+    letter = answer.to_markdown()
+    assert shown in letter
+    assert "| consent |" not in letter

@@ -225,6 +225,40 @@ def test_r_req_4_not_retained_is_no_answer_while_a_source_holds_the_data(
         assert value not in kept(engine, r.id)
 
 
+def test_r_req_1_a_purpose_notification_answers_for_what_only_a_source_holds(
+    engine: pp.Engine, migrated: pp.Subject
+) -> None:
+    """Art. 32(2): the purposes of the retained personal data are owed whether or not
+    pipolicy recorded acquiring it. "We retain no personal data about you" would be
+    untrue while the CRM holds the person's name and e-mail address (and a disclosure
+    lists them): the purposes the policy publishes for those items are notified."""
+    r = verified(engine, K.PURPOSE_NOTIFICATION, migrated)
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.FULFILLED
+    assert answer.ground is None
+    assert answer.report is not None
+    notified = {p["name"]: p["items"] for p in answer.report["purposes"]}
+    # Not "health": it needs the person's permission first (R-USE-7), never given.
+    assert notified == {
+        "service": ["email", "name"],
+        "newsletter": ["email"],
+        "campaign": ["email"],
+    }
+    assert "To deliver what the customer ordered" in answer.statement
+    for value in MIGRATED.values():
+        assert value not in kept(engine, r.id)
+
+
+def test_r_req_1_a_purpose_notification_of_nothing_held_anywhere_is_not_retained(
+    engine: pp.Engine, crm: MemorySource
+) -> None:
+    nobody = engine.register_subject("user-0")
+    answer = engine.requests.fulfil(verified(engine, K.PURPOSE_NOTIFICATION, nobody).id)
+    assert answer.ground is pp.RefusalGround.NOT_RETAINED
+
+
 def test_r_req_4_not_retained_stands_when_no_source_holds_anything(
     engine: pp.Engine, crm: MemorySource
 ) -> None:

@@ -336,8 +336,9 @@ class Recipient:
     the recipient obtained the person's consent, and keep a confirmation record."""
     record_by_contract: bool = False
     """Provision to this third party comes with supplying goods or services to the person,
-    and the contract (or a similar document) stands in for the Art. 29 record: records are
-    then kept 1 year after the *last* provision to it, not 3 years (PPC Rules)."""
+    and the contract (or a similar document) stands in for the Art. 29 record of a provision
+    on consent: records are then kept 1 year after the *last* such provision to it, not 3
+    years (PPC Rules Arts. 19(3), 21(i)). Never for provision by opt-out (Art. 27(2))."""
     joint_research: bool = False
     """A partner the business (an academic research institution) researches jointly with:
     Art. 27(1)(vi) (``academic_joint_research``)."""
@@ -860,29 +861,39 @@ class Policy:
             dues.append(self.later(begin, period))
         return max(dues) if dues else None
 
-    def record_period(self, recipient: str) -> Duration:
-        """How long an Art. 29 record of a provision to ``recipient`` is kept (R-REC-1)."""
-        found = self.recipients.get(recipient)
-        if found is not None and found.record_by_contract:
+    def record_period(self, recipient: str, basis: Basis = Basis.CONSENT) -> Duration:
+        """How long an Art. 29 record of a provision to ``recipient`` on ``basis`` is kept
+        (R-REC-1). A contract stands in for the record of a provision on consent only
+        (PPC Rules Art. 19(3): Arts. 27(1), 28(1)); one by opt-out is kept
+        ``record_retention`` whatever the recipient."""
+        if basis is Basis.CONSENT and self._by_contract(recipient):
             return CONTRACT_RECORD_RETENTION
         return self.record_retention
+
+    def _by_contract(self, recipient: str) -> bool:
+        found = self.recipients.get(recipient)
+        return found is not None and found.record_by_contract
 
     def keep_records_until(self, records: Iterable[ProvisionRecord]) -> dict[str, datetime]:
         """Until when each Art. 29 record among ``records`` must be kept (R-REC-1).
 
         In general, ``record_retention`` from the provision. Where a contract stands in for
-        the record, 1 year from the *last* provision to that recipient about that person, so
-        a later provision keeps the earlier records too.
+        the record (a provision on consent, PPC Rules Art. 19(3)), 1 year from the *last*
+        such provision to that recipient about that person, so a later one keeps the
+        earlier records too (Rules Art. 21(i)). A provision by opt-out has no contract
+        standing in: its record is kept ``record_retention`` and extends no other.
         """
         required = [r for r in records if r.required_by_law]
+        by_contract = [
+            r for r in required if r.basis is Basis.CONSENT and self._by_contract(r.recipient)
+        ]
         last: dict[tuple[str, str], datetime] = {}
-        for r in required:
+        for r in by_contract:
             key = (r.subject_id, r.recipient)
             last[key] = max(last.get(key, r.provided_at), r.provided_at)
         until: dict[str, datetime] = {}
         for r in required:
-            found = self.recipients.get(r.recipient)
-            if found is not None and found.record_by_contract:
+            if (r.subject_id, r.recipient) in last and r.basis is Basis.CONSENT:
                 start = last[(r.subject_id, r.recipient)]
                 until[r.id] = self.later(start, CONTRACT_RECORD_RETENTION)
             else:

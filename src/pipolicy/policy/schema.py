@@ -429,8 +429,8 @@ _RECIPIENT = _table(
         "academic_institution": _flag("An academic research institution (Art. 27(1)(vii))."),
         "joint_research": _flag("A joint research partner (Art. 27(1)(vi))."),
         "record_by_contract": _flag(
-            "The contract with the person stands in for the Art. 29 record: kept 1 year "
-            "after the last provision (R-REC-1)."
+            "The contract with the person stands in for the Art. 29 record of a provision "
+            "on consent (not by opt-out): kept 1 year after the last one (R-REC-1)."
         ),
         "links_identifiers": _flag(
             "The recipient will link identifiers it receives to a person (Art. 31)."

@@ -24,7 +24,7 @@ from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import RestrictionKind
-from pipolicy.policy.model import Policy
+from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.policy.texts import text_in
 from pipolicy.rules.common import erased_items
 
@@ -268,6 +268,23 @@ def _consented_purposes(
     return found
 
 
+def _published_purposes(policy: Policy, facts: SubjectFacts, item: str, now: datetime) -> set[str]:
+    """The purposes the policy publishes for ``item`` that may reach the person: for their
+    category (R-USE-9), not ended, and, for a purpose that needs permission first
+    (R-USE-7), only one the person consented to."""
+    category = facts.subject.category
+    today = policy.local_date(now)
+    consented = _consented_purposes(policy, facts.consents, item, now)
+    return {
+        name
+        for name, p in policy.purposes.items()
+        if item in p.all_items
+        and (not p.categories or category in p.categories)
+        and (p.ends is None or p.ends >= today)
+        and (p.consent is ConsentRule.NONE or name in consented)
+    }
+
+
 def _header(policy: Policy, request: Request, now: datetime) -> dict[str, object]:
     return {
         "request_id": request.id,
@@ -307,6 +324,8 @@ def disclosure_report(
     for item in sorted(names):
         acqs = held.get(item, [])
         notified = {p for a in acqs for p in a.purposes}
+        if not acqs and item in policy.items:  # only a source holds it: what is published
+            notified = _published_purposes(policy, facts, item, now)
         purposes = sorted(notified | _consented_purposes(policy, facts.consents, item, now))
         purposes_named |= set(purposes)
         declared = policy.items.get(item)
@@ -341,15 +360,27 @@ def disclosure_report(
 
 
 def purposes_report(
-    policy: Policy, request: Request, facts: SubjectFacts, now: datetime
+    policy: Policy,
+    request: Request,
+    facts: SubjectFacts,
+    now: datetime,
+    in_sources: Iterable[str] = (),
 ) -> dict[str, object]:
-    """The purposes of use of the data held about the person (Art. 32(2))."""
+    """The purposes of use of the data held about the person (Art. 32(2)).
+
+    An item pipolicy recorded acquiring has the purposes it was acquired (or consented)
+    for. An item only a source holds (``in_sources``, data migrated from an older system)
+    has no such record: it has the purposes the policy publishes for it that may reach
+    this person (:func:`_published_purposes`)."""
     held = holdings(facts, now)
     by_purpose: dict[str, set[str]] = {}
     for item, acqs in held.items():
         for p in {p for a in acqs for p in a.purposes} | _consented_purposes(
             policy, facts.consents, item, now
         ):
+            by_purpose.setdefault(p, set()).add(item)
+    for item in set(in_sources) - set(held):
+        for p in _published_purposes(policy, facts, item, now):
             by_purpose.setdefault(p, set()).add(item)
     return {
         **_header(policy, request, now),

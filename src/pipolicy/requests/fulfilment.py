@@ -210,9 +210,11 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
 
 
 def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
-    """A purpose notification (Art. 32(2)), from pipolicy's records."""
-    r = ctx.request
-    report = purposes_report(wf.policy, r, ctx.facts, ctx.now)
+    """A purpose notification (Art. 32(2)), from pipolicy's records and the items of the
+    policy the sources hold (names only): data pipolicy never recorded acquiring is
+    retained all the same, and "we hold none" would be untrue."""
+    r, in_sources = items_in_sources(wf, ctx.request, ctx.ref)
+    report = purposes_report(wf.policy, r, ctx.facts, ctx.now, in_sources)
     purposes = report["purposes"]
     assert isinstance(purposes, list)
     if not purposes:

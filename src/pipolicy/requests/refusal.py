@@ -129,6 +129,8 @@ def refuse(
                 "applicant not yet identified whether data is held"
             )
         require_untouched(r, "refused")
+        if g in (G.NO_GROUND_UNDER_ART_35, G.ALTERNATIVE_MEASURE):
+            _require_no_opt_out(wf, r, g)
         provided = False
         if g is G.NO_GROUND_UNDER_ART_35:
             ctx = wf.read(uow, r)
@@ -145,6 +147,33 @@ def refuse(
         return new
 
     return port.run(op)
+
+
+def _require_no_opt_out(wf: Workflow, r: Request, ground: RefusalGround) -> None:
+    """Raise :class:`InvalidInput` if the suspension of provision ``r`` reaches provision
+    by opt-out (R-TPP-8): Art. 27(2) allows it only to a business that stops it at the
+    person's request, so that request needs no ground of Art. 35 and leaves no room for
+    another measure. It reaches the recipients it names (every one if none), for the
+    items it names (every one if none) that the recipient's opt-out covers."""
+    if r.kind is not RequestKind.SUSPENSION_OF_PROVISION:
+        return
+    policy = wf.policy
+    if "opt_out" not in policy.provision_grounds:
+        return
+    named, items = scope(r, "recipients"), scope(r)
+    reached = sorted(
+        name
+        for name, recipient in policy.recipients.items()
+        if recipient.opt_out is not None
+        and (not named or name in named)
+        and (not items or items & recipient.opt_out.items)
+    )
+    if reached:
+        raise InvalidInput(
+            f"request {r.id} cannot be refused on {ground.value}: it asks to stop provision "
+            f"by opt-out to {', '.join(reached)}, which the business must stop at the "
+            "person's request (APPI Art. 27(2)); fulfil it"
+        )
 
 
 def _provided(ctx: Context) -> bool:
