@@ -223,6 +223,16 @@ def _research_notified() -> pp.Policy:
     return world(purposes={**POLICY.purposes, "research": research})
 
 
+def _service_changed() -> pp.Policy:
+    """``service``, which ``partner`` receives data for, changed beyond relevance on
+    2026-04-01 (after the consents of ``BEFORE``), published that day."""
+    change = pp.PurposeChange(
+        date(2026, 4, 1), related=False, notified=date(2026, 4, 1), how="ウェブサイトで公表"
+    )
+    service = attrs.evolve(POLICY.purposes["service"], changes=(change,))
+    return world(purposes={**POLICY.purposes, "service": service}, revised=date(2026, 4, 1))
+
+
 def academic() -> pp.Policy:
     return world(
         academic_institution=True,
@@ -433,6 +443,13 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_tpp_1_no_consent": lambda: provide(facts(SERVICE), "partner", {"email"}, "service"),
+    "r_tpp_1_consent_before_change": lambda: provide(
+        facts(SERVICE, consents=[consent(recipient="partner", items={"email"})]),
+        "partner",
+        {"email"},
+        "service",
+        policy=_service_changed(),
+    ),
     "r_tpp_1_no_purpose": lambda: provide(facts(SERVICE), "partner", {"email"}),
     "r_tpp_1_wrong_purpose": lambda: provide(facts(SERVICE), "partner", {"email"}, "newsletter"),
     "r_tpp_1_wrong_items": lambda: provide(facts(SERVICE), "partner", {"address"}, "service"),
@@ -828,6 +845,17 @@ def test_r_tpp_1_provision_never_widens_the_purposes_in_japanese(
         "当社はご本人の個人データを利用目的「当社サービスを提供するため」のために利用できない"
         "ため、そのために「サービス提携先」へ提供することもできません。"
     )
+
+
+def test_r_con_3_a_consent_given_before_the_change_is_named_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    """The person consented: the denial says the consent came before the change, on its
+    day, never that there was no consent."""
+    (text,) = pp.explain(decisions["r_tpp_1_consent_before_change"], POLICY, "ja")
+    assert text.startswith("「サービス提携先」への提供についてご本人にいただいた同意は、")
+    assert "2026年4月1日に利用目的「当社サービスを提供するため」を" in text
+    assert "同意をいただいておりません" not in text
 
 
 def test_r_req_7_restrictions_name_the_request_number(decisions: dict[str, pp.Decision]) -> None:

@@ -130,6 +130,31 @@ def test_r_con_3_a_consent_to_a_recipient_given_before_an_unrelated_change_is_vo
     assert d.allowed and d.consent_id == again.id
 
 
+def test_r_con_3_a_provision_denied_after_a_change_beyond_relevance_names_the_change() -> None:
+    """The person consented to giving their data to the lab before research changed beyond
+    relevance: the denial says the consent was given before the change and does not cover
+    the new purpose (Art. 17(2)), not that the person never consented, which to them reads
+    false. A person who never consented is told that, as before."""
+    engine, clock = make_engine(_lab_policy())
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    engine.grant_consent(s, recipient="lab", items={"email"})
+    never = engine.register_subject("u2", category="customer")
+    engine.acquire(never, items={"email"}, purposes={"research"}, channel="web")
+    clock.set(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+    for person in (s, never):
+        engine.acquire(person, items={"email"}, purposes={"research"}, channel="web")
+    d = engine.check_provision(s, recipient="lab", items={"email"}, purpose="research")
+    assert not d.allowed
+    assert [r.key for r in d.why] == ["provision_consent_changed"]
+    assert d.rules == ("R-TPP-1", "R-CON-3")
+    assert d.citations == ("APPI Art. 17(2)", "APPI Art. 27(1)", "policy:recipients.lab")
+    assert "2026-05-01" in d.reasons[0]
+    d = engine.check_provision(never, recipient="lab", items={"email"}, purpose="research")
+    assert [r.key for r in d.why] == ["no_provision_consent"]
+    assert d.citations == ("APPI Art. 27(1)", "policy:recipients.lab")
+
+
 def test_r_con_3_a_change_to_another_purpose_of_the_recipient_leaves_this_one_alone() -> None:
     """The lab receives data for research and for service; research changed beyond
     relevance. Provision for service rests on the consent as before."""

@@ -20,6 +20,7 @@ from pipolicy.rules.common import (
     ART_35,
     MY_NUMBER_PROVISION,
     blocking_restriction,
+    change_in_effect,
     clause,
     exemption_decision,
     my_number_use,
@@ -32,6 +33,7 @@ from pipolicy.rules.use import within_purpose
 
 __all__ = ["ProvisionQuery", "abroad", "decide_provision"]
 
+ART_17_2 = "APPI Art. 17(2)"
 ART_25 = "APPI Art. 25"
 ART_27_5_I = "APPI Art. 27(5)(i)"
 ART_27_5_II = "APPI Art. 27(5)(ii)"
@@ -221,7 +223,7 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         if consent is None and recipient.opt_out is not None and "opt_out" in grounds:
             return _opt_out(policy, facts, q, now, ctx)
         if consent is None:
-            reasons.append(R.no_provision_consent(q.recipient))
+            reasons.append(_no_consent(policy, facts, q, now))
         else:
             return _allow_if_usable(
                 (policy, facts, q, now, ctx),
@@ -233,9 +235,33 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
             )
     elif not reasons:
         reasons.append(R.no_consent_ground())
-    changed = any(r[1].key == "joint_use_change_unannounced" for r in reasons)
-    cites = (ART_27_1, ART_27_6, rclause) if changed else (ART_27_1, rclause)
+    keys = {r[1].key for r in reasons}
+    cites = (
+        (ART_27_1, ART_27_6, rclause)
+        if "joint_use_change_unannounced" in keys
+        else (
+            ART_27_1,
+            rclause,
+        )
+    )
+    if "provision_consent_changed" in keys:
+        cites = (ART_17_2, *cites)
     return Decision.deny(tuple(reasons), cites, **ctx)
+
+
+def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Because:
+    """Why no consent to provision to the recipient stands: none was given, or the one
+    given came before the purpose the data is given for changed beyond relevance, and
+    covers what it meant then only (R-CON-3, Art. 17(2)); to the person who consented,
+    "no consent" would read false."""
+    meaning = policy.purposes.get(q.purpose) if q.purpose is not None else None
+    since = None if meaning is None else change_in_effect(policy, meaning, now)
+    if since is not None and any(
+        c.scope.recipient == q.recipient and c.is_active(now) and c.scope.covers_items(q.items)
+        for c in facts.consents
+    ):
+        return R.provision_consent_changed(q.recipient, str(q.purpose), since.isoformat())
+    return R.no_provision_consent(q.recipient)
 
 
 ART_27_2 = "APPI Art. 27(2)"

@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 970 lines): it is a catalogue, one short function
-per reason key (76 of them) in the order the rules ask them, and it must be read whole
+per reason key (77 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -625,6 +625,20 @@ def no_provision_consent(recipient: str) -> Because:
         "no_provision_consent",
         ("R-TPP-1",),
         recipient=recipient,
+    )
+
+
+@_cached
+def provision_consent_changed(recipient: str, purpose: str, revised: str) -> Because:
+    return _because(
+        f"the consent to provision to {recipient!r} was given before purpose {purpose!r} "
+        f"changed beyond reasonable relevance on {revised}: it does not cover provision for "
+        "the new purpose, and there is no consent to it since (R-TPP-1, R-CON-3)",
+        "provision_consent_changed",
+        ("R-TPP-1", "R-CON-3"),
+        recipient=recipient,
+        purpose=purpose,
+        revised=revised,
     )
 
 
