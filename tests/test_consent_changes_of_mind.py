@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import attrs
 import pytest
+import sqlalchemy as sa
 
 import pipolicy as pp
 from pipolicy.storage.repositories import Store
@@ -159,3 +161,165 @@ def test_r_con_2_settle_refusals_withdraws_what_an_older_refusal_took_back(
     settled = [e for e in engine.audit_events() if e.payload.get("settled")]
     assert {e.payload["consent_id"] for e in settled} == {purpose_yes.id, partner_yes.id}
     assert engine.verify_audit().ok
+
+
+# -- a no to a purpose that needs permission, and data a merger brought in (R-USE-6/7) --
+
+MERGED = {"name", "email"}
+
+
+def _merged(engine: pp.Engine, s: pp.Subject, purpose: str = "signup") -> None:
+    engine.acquire(
+        s, items=MERGED, purposes={purpose}, channel="succession", source="Predecessor K.K."
+    )
+
+
+def _signup(engine: pp.Engine, s: pp.Subject) -> pp.Decision:
+    """Use of the merged data for ``signup``, which needs the person's permission first
+    (R-USE-7), asked alone and in a batch (the two must agree)."""
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    [many] = engine.check_use_many([pp.UseCheck(s, "signup", {"email"})])
+    assert many == d
+    return d
+
+
+def _denied_for_the_no(d: pp.Decision, how: str) -> None:
+    assert not d.allowed and d.basis is None
+    assert [r.key for r in d.why] == ["succession_declined"]
+    assert d.rules == ("R-USE-7", "R-CON-2")
+    said = "refused" if how == "refused" else "withdrew"
+    assert f"the person {said} consent to purpose 'signup' on 2026-04-0" in d.reasons[0]
+
+
+def test_r_con_2_a_purpose_refused_before_merger_data_arrived_is_not_used(store: Store) -> None:
+    """The person told *this* business no to ``signup``; data about them for ``signup``
+    then arrives through a merger. Art. 18(2) would let it be used within the
+    predecessor's purpose, but the policy asks the person's permission first and the
+    person's own latest word on it is no: denied, saying so."""
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(make_policy(), store=store, clock=clock)
+    s = engine.register_subject("u1", category="customer")
+    engine.refuse_consent(s, purpose="signup")
+    clock.advance(timedelta(days=1))
+    _merged(engine, s)
+    _denied_for_the_no(_signup(engine, s), "refused")
+    # Someone who never said no: the predecessor's purpose, as before.
+    other = engine.register_subject("u2", category="customer")
+    _merged(engine, other)
+    d = engine.check_use(other, purpose="signup", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "refused"])
+def test_r_con_2_a_no_after_the_merger_data_arrived_stops_its_use(store: Store, how: str) -> None:
+    """A withdrawal takes effect for every decision after it (R-CON-2): data that came
+    with a merger before the person said no is not used after it."""
+    clock = pp.FixedClock(T0)
+    policy = make_policy(
+        languages=("ja",),
+        controller=attrs.evolve(make_policy().controller, self_reference="当社"),
+    )
+    engine = pp.Engine(policy, store=store, clock=clock)
+    s = engine.register_subject("u1", category="customer")
+    if how == "withdrawn":
+        engine.grant_consent(s, purpose="signup")
+    _merged(engine, s)
+    assert _signup(engine, s).allowed
+    clock.advance(timedelta(days=1))
+    if how == "withdrawn":
+        engine.withdraw_consent(s, purpose="signup")
+    else:
+        engine.refuse_consent(s, purpose="signup", items={"email"})
+    _denied_for_the_no(_signup(engine, s), "refused" if how == "refused" else "withdrawn")
+    # Provision for that purpose asks the same scope of use (Art. 18 before Art. 27).
+    assert not engine.check_provision(
+        s, recipient="shipping", items={"name"}, purpose="signup"
+    ).allowed
+    (explained,) = engine.explain(_signup(engine, s))
+    assert "事業の承継" in explained and ("撤回" if how == "withdrawn" else "拒否") in explained
+
+
+def test_r_con_2_a_consent_given_after_the_no_allows_on_the_consent(store: Store) -> None:
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(make_policy(), store=store, clock=clock)
+    s = engine.register_subject("u1", category="customer")
+    engine.refuse_consent(s, purpose="signup")
+    _merged(engine, s)
+    assert not _signup(engine, s).allowed
+    clock.advance(timedelta(days=1))
+    yes = engine.grant_consent(s, purpose="signup")
+    d = _signup(engine, s)
+    assert d.allowed and d.basis is pp.Basis.CONSENT and d.consent_id == yes.id
+    clock.advance(timedelta(days=1))
+    engine.withdraw_consent(s, purpose="signup")  # no again: the latest no counts
+    _denied_for_the_no(_signup(engine, s), "withdrawn")
+
+
+def test_r_use_7_an_expired_or_revoked_consent_is_not_the_persons_no(store: Store) -> None:
+    """Only the person's own no closes the predecessor's purpose: a consent that expired,
+    or that the business revoked, is not one."""
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(make_policy(), store=store, clock=clock)
+    lapsed, revoked = (engine.register_subject(r, category="customer") for r in ("u1", "u2"))
+    engine.grant_consent(lapsed, purpose="signup", expires=T0 + timedelta(days=1))
+    c = engine.grant_consent(revoked, purpose="signup")
+    engine.revoke_consent(revoked, consent_id=c.id, reason="recorded in error")
+    for s in (lapsed, revoked):
+        _merged(engine, s)
+    clock.advance(timedelta(days=2))
+    # A new grant ends the lapsed consent as expired (rules/renewal.py), then is revoked.
+    renewed = engine.grant_consent(lapsed, purpose="signup")
+    engine.revoke_consent(lapsed, consent_id=renewed.id, reason="recorded in error")
+    assert {c.status for c in engine.consents(lapsed)} == {
+        pp.ConsentStatus.EXPIRED,
+        pp.ConsentStatus.REVOKED,
+    }
+    for s in (lapsed, revoked):
+        d = engine.check_use(s, purpose="signup", items={"email"})
+        assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
+
+
+def test_r_use_6_a_no_to_a_purpose_needing_no_permission_leaves_the_predecessors_purpose(
+    store: Store,
+) -> None:
+    """``service`` needs notification only (consent = none): data a merger brought in is
+    used within the predecessor's purpose (Art. 18(2)) whatever consents to it say."""
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(make_policy(), store=store, clock=clock)
+    s = engine.register_subject("u1", category="customer")
+    engine.refuse_consent(s, purpose="service")
+    _merged(engine, s, "service")
+    d = engine.check_use(s, purpose="service", items={"email"})
+    assert d.allowed and [r.key for r in d.why] == ["succession_use"]
+
+
+def test_r_con_2_a_sql_state_row_from_before_purpose_noes_were_kept_is_not_trusted(
+    tmp_path: Path,
+) -> None:
+    """A check reads the person's state row; rows an earlier pipolicy wrote (format 3)
+    kept noes to recipients only, so one may lack the person's no to a purpose: it is
+    not read, the person is read from the history until the row is rewritten."""
+    from pipolicy.backends.sql import SqlStore, state
+
+    store = SqlStore(f"sqlite:///{tmp_path / 'pi.db'}")
+    engine = pp.Engine(make_policy(), store=store, clock=pp.FixedClock(T0))
+    s = engine.register_subject("u1", category="customer")
+    _merged(engine, s)
+    engine.refuse_consent(s, purpose="signup")
+    assert not _signup(engine, s).allowed and store.states_to_rebuild() == 0
+    with store.engine.begin() as conn:
+        text = conn.execute(sa.text("SELECT state FROM pipolicy_subject_states")).scalar_one()
+        current = state.decode(text)
+        assert current is not None and [c.status for c in current.consents] == [
+            pp.ConsentStatus.REFUSED
+        ]
+        before = state.encode(attrs.evolve(current, consents=()))  # what format 3 held
+        conn.execute(
+            sa.text("UPDATE pipolicy_subject_states SET format = 3, state = :state"),
+            {"state": before},
+        )
+    assert store.states_to_rebuild() == 1
+    assert not _signup(engine, s).allowed  # read from the history
+    assert store.rebuild_states() == 1 and store.states_to_rebuild() == 0
+    assert not _signup(engine, s).allowed
+    store.close()

@@ -406,6 +406,18 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "signup",
         {"email"},
     ),
+    "r_con_2_succession_declined": lambda: use(
+        facts(
+            acq({"name", "email"}, {"signup"}, channel=pp.Channel.SUCCESSION),
+            consents=[
+                attrs.evolve(
+                    consent(purpose="signup"), status=pp.ConsentStatus.REFUSED, ended_at=BEFORE
+                )
+            ],
+        ),
+        "signup",
+        {"email"},
+    ),
     "r_myn_1_use": lambda: use(_my_number(), "accounting", {"name", "my_number"}),
     "r_use_5_claimed": lambda: use(facts(SERVICE), "newsletter", {"email"}, **COURT),
     "r_use_5_not_in_law": lambda: use(
@@ -827,6 +839,24 @@ def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]
     assert pp.explain(decisions["r_use_7_needed"], POLICY, "ja") == (
         "利用目的「会員登録を受け付けるため」のための利用には、あらかじめご本人の同意を"
         "いただく必要がありますが、まだ同意をいただいておりません。",
+    )
+
+
+def test_r_con_2_a_no_to_the_purpose_closes_the_predecessors_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_con_2_succession_declined"]
+    assert not d.allowed and d.rules == ("R-USE-7", "R-CON-2")
+    assert d.reasons == (
+        "the person refused consent to purpose 'signup' on 2026-03-31: data received "
+        "through business succession is not used for it on the predecessor's purpose "
+        "until the person consents again (R-USE-7, R-CON-2)",
+    )
+    assert pp.explain(d, POLICY, "ja") == (
+        "ご本人が2026年3月31日に利用目的「会員登録を受け付けるため」のための利用について"
+        "同意を拒否されたため、事業の承継に伴い取得した個人データであっても、改めてご本人の"
+        "同意をいただくまでは、承継前の利用目的の範囲内であることを理由にこの目的のために"
+        "利用することはいたしません。",
     )
 
 

@@ -440,22 +440,25 @@ def test_provisions_and_mark_left_of_an_unknown_subject() -> None:
 def test_r_con_2_a_decision_reads_no_withdrawn_consent_in_memory() -> None:
     """The in-memory store leaves ended consents out of a decision's facts, so a check's
     cost does not grow with a person's withdrawn consents; listings still show them. Of
-    the withdrawals to a recipient it keeps the latest: the person's no (R-TPP-8)."""
+    the withdrawals to a recipient, and to a purpose, it keeps the latest: the person's
+    no (R-TPP-8, R-USE-7)."""
     engine, clock = make_engine()
     s = engine.register_subject("c-history", category="customer")
     withdrawn: list[pp.Consent] = []
+    to_purpose: list[pp.Consent] = []
     for _ in range(3):
         engine.grant_consent(s, recipient="partner", items={"email"})
         engine.grant_consent(s, purpose="newsletter")
         clock.advance(timedelta(minutes=1))
         withdrawn += engine.withdraw_consent(s, recipient="partner")
-        engine.withdraw_consent(s, purpose="newsletter")
+        to_purpose += engine.withdraw_consent(s, purpose="newsletter")
     kept = engine.grant_consent(s, recipient="partner", items={"email"})
     store = engine.store
     assert isinstance(store, MemoryStore)
     with store.unit_of_work(read_only=True) as uow:
         facts = uow.facts(s.id, ended_consents=False)
-    assert facts is not None and [c.id for c in facts.consents] == [kept.id, withdrawn[-1].id]
+    assert facts is not None
+    assert [c.id for c in facts.consents] == [kept.id, withdrawn[-1].id, to_purpose[-1].id]
     assert len(engine.consents(s)) == 7
 
 

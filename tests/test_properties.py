@@ -2,7 +2,8 @@
 
 - a decision is never ``allowed`` without a basis, and an allowed consent-based decision
   rests on a consent that is active at that moment;
-- a withdrawn (or refused) consent never grants anything;
+- a withdrawn (or refused) consent never grants anything, and after a no to a purpose
+  the predecessor's purpose no longer allows its use (R-USE-7, R-CON-2);
 - the same facts always give the same decision, on a replay in a fresh engine too;
 - provision to a third party is allowed only with a consent covering the recipient and
   items, or an exemption (R-TPP-1).
@@ -76,7 +77,17 @@ def policies(draw: st.DrawFn) -> pp.Policy:
 ops = st.lists(
     st.tuples(
         st.sampled_from(
-            ["acquire", "consent_purpose", "consent_recipient", "withdraw", "refuse", "advance"]
+            [
+                "acquire",
+                "acquire_succession",
+                "consent_purpose",
+                "consent_recipient",
+                "withdraw",
+                "withdraw_purpose",
+                "refuse",
+                "refuse_purpose",
+                "advance",
+            ]
         ),
         st.integers(0, 3),
         st.sets(st.sampled_from(ITEMS), min_size=1),
@@ -106,6 +117,10 @@ def play(
         try:
             if op == "acquire":
                 engine.acquire(s, items=items, purposes={purpose}, channel="web")
+            elif op == "acquire_succession":  # a merger brings data in (R-USE-6)
+                engine.acquire(
+                    s, items=items, purposes={purpose}, channel="succession", source="Pred K.K."
+                )
             elif op == "consent_purpose":
                 engine.grant_consent(
                     s, purpose=purpose, items=items & policy.purposes[purpose].items
@@ -116,6 +131,12 @@ def play(
                 engine.withdraw_consent(s, recipient=recipient)
             elif op == "refuse":
                 engine.refuse_consent(s, recipient=recipient, items=items)
+            elif op == "withdraw_purpose":
+                engine.withdraw_consent(s, purpose=purpose)
+            elif op == "refuse_purpose":
+                engine.refuse_consent(
+                    s, purpose=purpose, items=items & policy.purposes[purpose].items
+                )
             else:
                 assert isinstance(engine.clock, pp.FixedClock)
                 engine.clock.advance(timedelta(days=n * 40))
@@ -152,6 +173,14 @@ def test_allowed_decisions_always_rest_on_a_basis_and_live_consent(
             assert d.consent_id is not None
             consent = consents[d.consent_id]
             assert consent.status is pp.ConsentStatus.GIVEN and consent.is_active(now)
+        if d.basis is pp.Basis.BUSINESS_SUCCESSION and d.action == "use":
+            # R-USE-7, R-CON-2: never on the predecessor's purpose after the person's no.
+            assert not any(
+                c.scope.purpose == d.purpose
+                and c.scope.recipient is None
+                and c.status in (pp.ConsentStatus.WITHDRAWN, pp.ConsentStatus.REFUSED)
+                for c in consents.values()
+            )
         if d.allowed and d.action == "provision":
             rec = policy.recipients[d.recipient or ""]
             if rec.kind is pp.RecipientKind.THIRD_PARTY and d.basis is pp.Basis.OPT_OUT:

@@ -81,27 +81,33 @@ def test_plain_postgresql_urls_use_psycopg_3() -> None:
 def test_r_con_2_a_decision_reads_only_consents_still_given(sql_store: SqlStore) -> None:
     """The facts query for a decision leaves ended consents out, through the partial
     index on consents still given (the plan is checked in test_query_plans), except the
-    person's noes to a recipient, which stop opt-out provision (R-TPP-8)."""
+    person's noes: to a recipient, which stop opt-out provision (R-TPP-8), and to a
+    purpose, which close the predecessor's purpose where permission is needed (R-USE-7).
+    An expired consent is no one's no."""
     from pipolicy.domain.consents import ConsentScope, ConsentStatus
 
     base = records()  # its consent: to provision to "partner"
     newsletter = attrs.evolve(base.consent, id="c-use", scope=ConsentScope(purpose="newsletter"))
+    lapsed = attrs.evolve(base.consent, id="c-lapsed", scope=ConsentScope(purpose="service"))
     with sql_store.unit_of_work() as uow:
         uow.subjects.add(base.subject)
         uow.consents.add(base.consent)
         other = ConsentScope(recipient="partner", items=frozenset({"name"}))
         uow.consents.add(attrs.evolve(base.consent, id="c-kept", scope=other))
         uow.consents.add(newsletter)
+        uow.consents.add(lapsed)
         uow.commit()
     with sql_store.unit_of_work() as uow:
         for consent in (base.consent, newsletter):
             uow.consents.update(
                 consent.transition(ConsentStatus.WITHDRAWN, T0 + timedelta(hours=1))
             )
+        uow.consents.update(lapsed.transition(ConsentStatus.EXPIRED, T0 + timedelta(hours=1)))
         uow.commit()
     with sql_store.unit_of_work(read_only=True) as uow:
         live = uow.facts(base.subject.id, ended_consents=False)
         full = uow.facts(base.subject.id)
-    assert live is not None and [c.id for c in live.consents] == ["c-kept", base.consent.id]
+    assert live is not None
+    assert [c.id for c in live.consents] == ["c-kept", base.consent.id, "c-use"]
     assert full is not None
-    assert [c.id for c in full.consents] == [base.consent.id, "c-kept", "c-use"]
+    assert [c.id for c in full.consents] == [base.consent.id, "c-kept", "c-use", "c-lapsed"]

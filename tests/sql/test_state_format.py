@@ -3,8 +3,10 @@
 A check decides on the state it decodes, so the state must come back exactly as it was
 written, field by field, with each instant at the UTC offset it was written with (a
 letter shows dates at that offset). Rows written in formats 1 and 2, before a state
-kept the person's noes to recipients, are not read: the person is read from the history
-(R-USE-1: the state decides as the history does; R-TPP-8: a no stops opt-out provision).
+kept the person's noes to recipients, and in format 3, before it kept their noes to
+purposes, are not read: the person is read from the history (R-USE-1: the state decides
+as the history does; R-TPP-8: a no stops opt-out provision; R-CON-2, R-USE-7: a no to a
+purpose closes the predecessor's purpose where permission is needed).
 """
 
 from __future__ import annotations
@@ -158,25 +160,28 @@ def test_r_use_1_a_state_reads_back_exactly_as_written(facts: SubjectFacts) -> N
 
 @settings(max_examples=50, deadline=None)
 @given(_facts())
-def test_r_tpp_8_a_state_from_before_format_3_is_not_read(facts: SubjectFacts) -> None:
-    """Formats 1 and 2 held consents still given only: a row of either may lack the no
-    that stops opt-out provision, so it is read as no state at all."""
+def test_r_con_2_a_state_from_before_format_4_is_not_read(facts: SubjectFacts) -> None:
+    """Formats 1 and 2 held consents still given only, format 3 noes to recipients but
+    not to purposes: a row of any may lack a no a decision reads (R-TPP-8, R-USE-7), so
+    it is read as no state at all."""
     assert state.decode(_format_1(facts), 1) is None
     assert state.decode(state.encode(facts), 2) is None
-    assert state.decode(state.encode(facts), 3) == facts
+    assert state.decode(state.encode(facts), 3) is None
+    assert state.decode(state.encode(facts), 4) == facts
 
 
 @pytest.mark.parametrize(
     ("text", "format"),
     [
-        ("", 3),
-        ("{", 3),
-        ("[]", 3),
-        ("null", 3),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 4),
-        ('[["s1","r",null,"not a date",null],[],[],[]]', 3),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[["a1"]],[],[]]', 3),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[["r1","no such kind"]]]', 3),
+        ("", 4),
+        ("{", 4),
+        ("[]", 4),
+        ("null", 4),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 3),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 5),
+        ('[["s1","r",null,"not a date",null],[],[],[]]', 4),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[["a1"]],[],[]]', 4),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[["r1","no such kind"]]]', 4),
         ('[{"id": "s1"}, [], [], []]', 1),
         (
             '[{"id":"s1","ref":"r","category":null,"registered_at":null,'
@@ -192,7 +197,7 @@ def test_r_use_1_a_text_that_is_not_a_state_of_its_format_decodes_to_none(
 
 
 def _damaged(damage: Callable[[list[Any]], None]) -> str:
-    """The format-3 text of a person with an acquisition, a consent and a use suspension
+    """The format-4 text of a person with an acquisition, a consent and a use suspension
     narrowed to one item, changed by ``damage`` and still valid JSON."""
     at = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
     facts = SubjectFacts(
@@ -261,11 +266,11 @@ def test_r_req_7_a_damaged_state_that_is_still_json_decodes_to_none(
     assert state.decode(_damaged(damage)) is None
 
 
-def test_r_use_1_a_format_1_text_is_not_read_as_format_3() -> None:
+def test_r_use_1_a_format_1_text_is_not_read_as_format_4() -> None:
     at = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
     facts = SubjectFacts(Subject("s1", "r", at, None, None), (), (), ())
-    assert state.decode(_format_1(facts), 3) is None
-    assert state.decode(state.encode(facts), 3) == facts
+    assert state.decode(_format_1(facts), 4) is None
+    assert state.decode(state.encode(facts), 4) == facts
 
 
 # One state, and the texts each format stores for it: the format is a contract with
@@ -316,9 +321,10 @@ _PINNED = SubjectFacts(
         ),
     ),
 )
-# Format 3 encodes as format 2 did, with the provider's representative last in an
-# acquisition; a state now also holds the person's noes to recipients.
-_FORMAT_3_TEXT = (
+# Format 3 encoded as format 2 did, with the provider's representative last in an
+# acquisition, and a state held the person's noes to recipients; format 4 encodes as
+# format 3 did, and a state now holds their noes to purposes too.
+_FORMAT_4_TEXT = (
     '[["s1","user-42","customer","2026-04-01T09:30:00+09:00",null],'
     '[["a1",["email","name"],["service"],"web","signup","2026-04-01T09:30:00+09:00","v3",'
     '["email"],null,null,null]],'
@@ -348,14 +354,15 @@ _FORMAT_1_TEXT = (
 )
 
 
-def test_r_use_1_format_3_is_written_as_pinned() -> None:
-    assert state.encode(_PINNED) == _FORMAT_3_TEXT
-    assert _exactly(state.decode(_FORMAT_3_TEXT)) == _exactly(_PINNED)
+def test_r_use_1_format_4_is_written_as_pinned() -> None:
+    assert state.encode(_PINNED) == _FORMAT_4_TEXT
+    assert _exactly(state.decode(_FORMAT_4_TEXT)) == _exactly(_PINNED)
 
 
-def test_r_tpp_8_a_row_written_before_format_3_is_not_read() -> None:
+def test_r_con_2_a_row_written_before_format_4_is_not_read() -> None:
     assert state.decode(_FORMAT_1_TEXT, 1) is None
-    assert state.decode(_FORMAT_3_TEXT, 2) is None
+    assert state.decode(_FORMAT_4_TEXT, 2) is None
+    assert state.decode(_FORMAT_4_TEXT, 3) is None
 
 
 def test_r_use_1_the_exact_comparison_sees_an_instant_moved_to_another_offset() -> None:
@@ -375,11 +382,11 @@ def test_r_use_1_a_state_holding_another_persons_record_is_refused() -> None:
         state.encode(SubjectFacts(s, (theirs,), (), ()))
 
 
-def test_r_use_1_a_format_3_row_without_the_representative_still_reads() -> None:
-    """Format-3 rows written before the representative joined the acquisition's array
-    read with none: no rule reads it (the disclosure reads the history)."""
-    fields = json.loads(_FORMAT_3_TEXT)
+def test_r_use_1_a_row_without_the_representative_is_not_a_state() -> None:
+    """Some format-3 rows were written before the representative joined the
+    acquisition's array; format 3 is not read any more, and format 4 always has it, so
+    an acquisition without it is no state this version wrote: read from the history."""
+    fields = json.loads(_FORMAT_4_TEXT)
     fields[1][0] = fields[1][0][:10]
-    read = state.decode(json.dumps(fields), 3)
-    assert read is not None and read.acquisitions[0].provider_representative is None
-    assert read.acquisitions[0] == _PINNED.acquisitions[0]
+    assert state.decode(json.dumps(fields), 3) is None
+    assert state.decode(json.dumps(fields), 4) is None

@@ -106,8 +106,8 @@ class _State:
         # The ids of each subject's consents still given, in the order added: what a
         # decision reads, so its cost does not grow with withdrawn consents.
         self.given_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
-        # ...and of those by which the person said no to a recipient, which a decision
-        # reads too (``compact`` keeps the latest per recipient; domain/facts.py).
+        # ...and of those by which the person said no to a recipient or a purpose, which
+        # a decision reads too (``compact`` keeps the latest of each; domain/facts.py).
         self.declined_by_subject: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self.acquisitions: defaultdict[str, list[Acquisition]] = defaultdict(list)
         self.provisions: defaultdict[str, list[ProvisionRecord]] = defaultdict(list)
@@ -214,6 +214,12 @@ class _Subjects(_Repo):
         self._wrote(subject_id, functools.partial(with_subject, subject=left))
 
 
+def _said_no(consent: Consent) -> bool:
+    """Is ``consent`` the person's no to a recipient or a purpose, which a decision reads
+    (domain/facts.py ``decided``)?"""
+    return consent.declines_provision or consent.declines_purpose
+
+
 class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         if consent.id in self._s.consents:
@@ -229,7 +235,7 @@ class _Consents(_Repo):
         _append(self._s.consents_by_subject[consent.subject_id], consent.id, self._undo)  # type: ignore[arg-type]
         if consent.status is ConsentStatus.GIVEN:
             self._set(self._s.given_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
-        elif consent.declines_provision:
+        elif _said_no(consent):
             self._set(self._s.declined_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
         self._wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 
@@ -245,7 +251,7 @@ class _Consents(_Repo):
         if consent.status is not ConsentStatus.GIVEN and consent.id in given:
             del given[consent.id]
             self._undo.append(lambda: given.__setitem__(consent.id, None))
-        if consent.declines_provision:
+        if _said_no(consent):
             self._set(self._s.declined_by_subject[consent.subject_id], consent.id, None)  # type: ignore[arg-type]
         self._wrote(consent.subject_id, functools.partial(with_consent, consent=consent))
 

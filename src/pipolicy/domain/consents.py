@@ -124,6 +124,19 @@ class Consent:
         return self.scope.recipient is not None and self.status in DECLINED
 
     @property
+    def declines_purpose(self) -> bool:
+        """The person said no to use for the scope's purpose: refused it, or withdrew a
+        consent to it. For a purpose that needs their permission (R-USE-7), data a merger
+        brought in is then no longer used on the predecessor's purpose (R-USE-6) until
+        they consent again. An expiry or a revocation by the business is not the person
+        saying no."""
+        return (
+            self.scope.recipient is None
+            and self.scope.purpose is not None
+            and self.status in DECLINED
+        )
+
+    @property
     def said_no_at(self) -> datetime:
         """When the person said no: the instant it ended (a refusal ends as it is made)."""
         return self.ended_at or self.given_at

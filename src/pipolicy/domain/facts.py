@@ -20,6 +20,7 @@ __all__ = [
     "SubjectFacts",
     "compact",
     "decided",
+    "latest_no_to_purpose",
     "noes_to",
     "when_declined",
     "with_acquisition",
@@ -33,10 +34,11 @@ __all__ = [
 class SubjectFacts:
     """The subject with its acquisitions, consents and restrictions, in the order added.
 
-    For a decision, ``consents`` may hold only those still given and, for each recipient,
-    the latest by which the person declined provision to it (:func:`decided`): any other
-    ended consent never changes a decision, and leaving them out keeps a check's cost
-    independent of how many consents a person has withdrawn (see ``UnitOfWork.facts``).
+    For a decision, ``consents`` may hold only those still given and, for each recipient
+    and each purpose, the latest by which the person said no to it (:func:`decided`): any
+    other ended consent never changes a decision, and leaving them out keeps a check's
+    cost independent of how many consents a person has withdrawn (see
+    ``UnitOfWork.facts``).
     """
 
     subject: Subject
@@ -58,7 +60,7 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     """The person's compiled state: what a decision reads, whatever the history's length.
 
     Consents still given, the latest refusal or withdrawal of provision to each recipient
-    (:func:`decided`), and of acquisitions alike in everything a rule reads
+    and of use for each purpose (:func:`decided`), and of acquisitions alike in everything a rule reads
     (items, purposes, channel, how a provider obtained them) only the latest. The rules
     ask of acquisitions only whether one *at or after* some instant holds some items for
     some purpose (the purpose's current meaning, a deletion they came after), so the
@@ -71,9 +73,16 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     which is every moment a check asks about while the clock goes forward. A clock set
     back before a consent ended would find it in force in the history and not here:
     the state then denies where the history allows, never the other way round (it leaves
-    out only consents that are neither given nor the latest no to a recipient, and
-    acquisitions alike to a later one; the rules allow more only with more given consents
-    or acquisitions, and a no to a recipient denies whichever of them is kept).
+    out only consents that are neither given nor the latest no to a recipient or a
+    purpose, and acquisitions alike to a later one; the rules allow more only with more
+    given consents or acquisitions, and a no to a recipient denies whichever of them is
+    kept).
+
+    Of a person's noes to a purpose the rules ask only whether there is one, whenever it
+    was said, and when and how the latest was (:func:`latest_no_to_purpose`: the
+    predecessor's purpose no longer allows use for a purpose that needs permission,
+    R-USE-6, R-USE-7): the latest answers that as all of them would, at any moment, so
+    for these the state and the history agree even on a clock set back.
     """
     latest: dict[tuple[object, ...], Acquisition] = {}
     for a in facts.acquisitions:
@@ -93,26 +102,47 @@ def decided(consents: Iterable[Consent]) -> tuple[Consent, ...]:
     """Of ``consents``, what a decision reads: those still given, in order, then for each
     recipient (by name) the latest consent by which the person declined provision to it
     (:attr:`~pipolicy.domain.consents.Consent.declines_provision`), which stops opt-out
-    provision to it. One per recipient at most, so a person who says yes and no to a
-    recipient many times costs a check what one no does."""
+    provision to it, then for each purpose (by name) the latest by which they said no to
+    use for it (:attr:`~pipolicy.domain.consents.Consent.declines_purpose`), which closes
+    the predecessor's purpose to a purpose that needs their permission. One per recipient
+    and per purpose at most, so a person who says yes and no many times costs a check
+    what one no does."""
     given = []
-    declined: dict[str, Consent] = {}
+    to_recipient: dict[str, Consent] = {}
+    to_purpose: dict[str, Consent] = {}
     for c in consents:
         if c.status is ConsentStatus.GIVEN:
             given.append(c)
-        elif c.declines_provision:
-            recipient = c.scope.recipient
-            assert recipient is not None  # declines_provision: a recipient's scope
-            kept = declined.get(recipient)
-            if kept is None or when_declined(c) >= when_declined(kept):
-                declined[recipient] = c
-    return (*given, *(declined[r] for r in sorted(declined)))
+            continue
+        if c.declines_provision:
+            noes, name = to_recipient, c.scope.recipient
+        elif c.declines_purpose:
+            noes, name = to_purpose, c.scope.purpose
+        else:
+            continue
+        assert name is not None  # a no is to a recipient or to a purpose
+        kept = noes.get(name)
+        if kept is None or when_declined(c) >= when_declined(kept):
+            noes[name] = c
+    return (
+        *given,
+        *(to_recipient[r] for r in sorted(to_recipient)),
+        *(to_purpose[p] for p in sorted(to_purpose)),
+    )
 
 
 def when_declined(c: Consent) -> tuple[datetime, str]:
     """The order of a person's noes: the latest is the one :func:`decided` keeps (the id
     settles two at the same instant, so a state and the history keep the same)."""
     return (c.said_no_at, c.id)
+
+
+def latest_no_to_purpose(consents: Iterable[Consent], purpose: str) -> Consent | None:
+    """Of ``consents``, the latest by which the person said no to use for ``purpose``
+    (refused or withdrew, whatever items it named; the one :func:`decided` keeps), or
+    ``None`` if they never did."""
+    noes = [c for c in consents if c.declines_purpose and c.scope.purpose == purpose]
+    return max(noes, key=when_declined, default=None)
 
 
 def noes_to(consents: Iterable[Consent], recipient: str | None) -> list[Consent]:
@@ -122,8 +152,8 @@ def noes_to(consents: Iterable[Consent], recipient: str | None) -> list[Consent]
 
 def with_consent(state: SubjectFacts, consent: Consent) -> SubjectFacts:
     """``state`` once ``consent`` is added or updated: in it while given, out once ended,
-    unless it is the person's latest no to its recipient (what :func:`compact` of the
-    history would then give)."""
+    unless it is the person's latest no to its recipient or purpose (what
+    :func:`compact` of the history would then give)."""
     held = state.consents
     if all(c.id != consent.id for c in held):
         held = (*held, consent)

@@ -14,8 +14,8 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 970 lines): it is a catalogue, one short function
-per reason key (77 of them) in the order the rules ask them, and it must be read whole
+Why one module of this length (about 1000 lines): it is a catalogue, one short function
+per reason key (83 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -231,6 +231,21 @@ def succession_use(purpose: str) -> Because:
         "succession_use",
         ("R-USE-6",),
         purpose=purpose,
+    )
+
+
+@_cached
+def succession_declined(purpose: str, on: str, how: str) -> Because:
+    said = "refused" if how == "refused" else "withdrew"
+    return _because(
+        f"the person {said} consent to purpose {purpose!r} on {on}: data received through "
+        "business succession is not used for it on the predecessor's purpose until the "
+        "person consents again (R-USE-7, R-CON-2)",
+        "succession_declined",
+        ("R-USE-7", "R-CON-2"),
+        purpose=purpose,
+        on=on,
+        how=how,
     )
 
 

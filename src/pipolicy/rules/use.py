@@ -11,7 +11,7 @@ import attrs
 from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.facts import SubjectFacts
+from pipolicy.domain.facts import SubjectFacts, latest_no_to_purpose
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import ConsentRule, Policy, Purpose
 from pipolicy.rules import reasons as R
@@ -230,13 +230,19 @@ def within_purpose(
     in_scope = category_ok and items <= notified_scope(policy, facts, purpose, now)
     if in_scope and purpose.consent is ConsentRule.NONE:
         return _within(policy, facts, purpose, items, now, ctx)
+    declined = None
     if in_scope and items <= _succeeded(facts, name, now):
-        return Decision.allow(
-            Basis.BUSINESS_SUCCESSION,
-            R.succession_use(name),
-            (ART_18_2, pclause),
-            **ctx,
-        )
+        # The predecessor's purpose stands in for the permission this purpose needs
+        # (R-USE-7) only while the person has not told this business no to it: after a
+        # refusal or withdrawal (R-CON-2), only their consent given again allows.
+        declined = latest_no_to_purpose(facts.consents, name)
+        if declined is None:
+            return Decision.allow(
+                Basis.BUSINESS_SUCCESSION,
+                R.succession_use(name),
+                (ART_18_2, pclause),
+                **ctx,
+            )
     consent = purpose_consent(policy, facts.consents, purpose, items, now)
     if consent is not None:
         return Decision.allow(
@@ -247,6 +253,10 @@ def within_purpose(
             **ctx,
         )
 
+    if declined is not None:
+        on = policy.local_date(declined.said_no_at).isoformat()
+        why = R.succession_declined(name, on, declined.status.value)
+        return Decision.deny((why,), (ART_18_1, pclause), **ctx)
     reasons = []
     if not category_ok:
         reasons.append(_wrong_category(name, purpose))

@@ -188,8 +188,8 @@ class UnitOfWork(Protocol):
 
         With ``ended_consents=False`` (what decisions ask) a backend may return the
         person's compiled state instead (:func:`pipolicy.domain.facts.compact`: consents
-        still given, the latest refusal or withdrawal of provision to each recipient, the
-        latest of alike acquisitions, every restriction), best kept per person and
+        still given, the latest refusal or withdrawal of provision to each recipient and
+        of use for each purpose, the latest of alike acquisitions, every restriction), best kept per person and
         rewritten with each write, so a check costs the same whatever the person's
         history. It must reflect this unit's own writes, and none a rolled-back unit
         made. Returning the whole history is correct too,

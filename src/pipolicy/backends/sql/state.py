@@ -4,16 +4,20 @@ The state (:func:`pipolicy.domain.facts.compact`) is stored as compact JSON, so 
 reads one row by primary key and decodes it, instead of a ``UNION`` over four tables
 whose size grows with the person's history. ``format`` names what the row holds:
 
-* **3**: each record as an array of its fields in a fixed order, instants as ISO 8601
+* **4**: each record as an array of its fields in a fixed order, instants as ISO 8601
   with their offset, the person's id once. A first read of a person is mostly this
   decoding, and arrays decode in about half the time of the row dictionaries format 1
   held (10-14 against 22 µs for a person with one acquisition and one consent;
   docs/performance.md). The state holds the consents still given and the person's
-  latest no to each recipient (:func:`~pipolicy.domain.facts.decided`).
+  latest no to each recipient and to each purpose
+  (:func:`~pipolicy.domain.facts.decided`).
+* **3**: the same encoding, written before a state kept the person's noes to purposes.
+  Such a row may lack the no that closes the predecessor's purpose to data a merger
+  brought in (R-USE-6, R-USE-7), so it is not read: the person is read from the history
+  until the row is rewritten, with their next write or by ``pipolicy db rebuild-state``.
 * **2**, **1**: the same encoding and the history's row dictionaries, written before
-  a state kept the person's noes. Such a row may lack one that stops opt-out provision,
-  so it is not read: the person is read from the history until the row is rewritten,
-  with their next write or by ``pipolicy db rebuild-state``.
+  a state kept any of the person's noes (one that stops opt-out provision may be
+  missing): not read either.
 
 A row of any other format, or one that does not decode, is ignored the same way; so is
 one holding another person's state (the store checks the id). Either way a state reads
@@ -35,7 +39,7 @@ from pipolicy.domain.subjects import Subject
 
 __all__ = ["FORMAT", "decode", "encode"]
 
-FORMAT = 3
+FORMAT = 4
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _names = rows.name_set  # a list of strings, or the row is not a state
@@ -159,9 +163,7 @@ def _decode(text: str) -> SubjectFacts:
                 _names(a[7]),
                 a[8],
                 a[9],
-                # Rows written on main between two commits of 2026-12-03 end at a[9];
-                # no rule reads the representative.
-                a[10] if len(a) > 10 else None,
+                a[10],
             )
             for a in acquisitions
         ),

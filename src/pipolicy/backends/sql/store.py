@@ -1065,8 +1065,8 @@ def _facts_query(
     NULLs in the others'. ``k`` says which table a row is from, ``ord`` keeps records in
     the order they were added. Without ``ended_consents`` the consents are read in two
     branches: those still given, through the partial index on them, whatever the
-    history, and the refusals and withdrawals of provision to a recipient (the person's
-    noes, which ``compact`` reduces to the latest per recipient). With
+    history, and the refusals and withdrawals (the person's noes to a recipient or a
+    purpose, which ``compact`` reduces to the latest of each). With
     ``many``, ``sids`` binds a list of subjects (each row says whose it is in ``sid``).
     """
     sid: Any = (
@@ -1098,12 +1098,13 @@ def _facts_query(
             # Literals, not bound values: the planner matches them to the partial index.
             given = sa.literal_column(f"'{ConsentStatus.GIVEN.value}'", sa.Text())
             branches.append(branch.where(table.c.status == given))
-            # ...and the person's noes to recipients (domain/facts.py ``decided``).
+            # ...and the person's noes, to recipients and to purposes (domain/facts.py
+            # ``decided``): every declined consent is one or the other.
             declined = [
                 sa.literal_column(f"'{status.value}'", sa.Text())
                 for status in sorted(DECLINED, key=lambda s: s.value)  # one cached text
             ]
-            branch = branch.where(table.c.status.in_(declined), table.c.recipient.is_not(None))
+            branch = branch.where(table.c.status.in_(declined))
         branches.append(branch)
     return sa.union_all(*branches).order_by(sa.text("k"), sa.text("ord"))
 

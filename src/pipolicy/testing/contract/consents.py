@@ -132,6 +132,43 @@ class ConsentRepositoryContract(StoreFixtures):
             held = next(c for c in facts.consents if c.id == "c-given")
             assert held.status is ConsentStatus.WITHDRAWN
 
+    def test_r_con_2_facts_for_a_decision_hold_the_persons_no_to_each_purpose(
+        self, store: Store
+    ) -> None:
+        """A refused or withdrawn consent to a purpose is the person's no to it, which
+        closes what the predecessor's purpose would otherwise allow for a purpose that
+        needs their permission (R-USE-6, R-USE-7): ``facts(sid, ended_consents=False)``
+        must hold the latest for each purpose, whole (older ones, expired and revoked
+        consents it may leave out), one recorded in the same unit included."""
+        hour = timedelta(hours=1)
+
+        def refused(cid: str, purpose: str, at: datetime) -> Consent:
+            consent = attrs.evolve(_consent(cid, at=at), scope=ConsentScope(purpose=purpose))
+            return attrs.evolve(consent, status=ConsentStatus.REFUSED, ended_at=at)
+
+        start = CONTRACT_START
+        given = _consent("c-given", at=start)  # to the newsletter
+        lapsed = _consent("c-lapsed", at=start, items=frozenset({"name"}))
+        _store_all(store, _subject(), given, lapsed, refused("c-old-no", "service", start))
+        withdrawn = given.transition(ConsentStatus.WITHDRAWN, start + hour)
+        expired = lapsed.transition(ConsentStatus.EXPIRED, start + hour)
+        with store.unit_of_work() as uow:
+            uow.consents.update(withdrawn)
+            uow.consents.update(expired)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            latest = refused("c-latest-no", "service", start + 2 * hour)
+            uow.consents.add(latest)
+            in_unit = uow.facts("s-1", ended_consents=False)
+            uow.commit()
+        after = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
+        for facts in (in_unit, after):
+            assert facts is not None
+            held = {c.id: c for c in facts.consents}
+            assert {"c-given", "c-latest-no"} <= set(held)
+            assert_equivalent(held["c-given"], withdrawn)
+            assert_equivalent(held["c-latest-no"], latest)
+
     def test_r_con_1_one_consent_per_scope_given_at_a_time(self, store: Store) -> None:
         """A second consent of the same scope while one is given conflicts (a retried
         sign-up cannot leave two); once the first has ended, a new one is fine; other
