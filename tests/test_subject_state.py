@@ -9,7 +9,7 @@ decision is the one the pure rules give on the whole history.
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -289,3 +289,32 @@ def test_r_use_1_a_memory_check_needs_no_lock() -> None:
     finally:
         release.set()
         t.join()
+
+
+def test_r_con_3_alike_acquisitions_under_two_policy_versions_are_both_kept() -> None:
+    """Whether an acquisition counts under a purpose's new meaning depends on the policy
+    version it was made under (R-CON-3), so two made alike under different versions are
+    not alike to a decision: the state keeps the latest of each version. Here version 2
+    collects first, then an application still on version 1 collects the same items before
+    the change was published; the history allows (version 2's counts), and so must the
+    state."""
+    from tests.factories import JST, make_policy
+    from tests.test_purpose_changes import _v2_changing_newsletter
+
+    v2_policy = _v2_changing_newsletter(date(2026, 5, 10))
+    for store in (MemoryStore(), SqlStore("sqlite:///:memory:")):
+        try:
+            clock = pp.FixedClock(datetime(2026, 5, 2, 9, 0, tzinfo=JST))
+            v1 = pp.Engine(make_policy(), store=store, clock=clock)
+            v2 = pp.Engine(v2_policy, store=store, clock=clock)
+            s = v2.register_subject("u1", category="customer")
+            v2.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+            clock.set(datetime(2026, 5, 3, 9, 0, tzinfo=JST))
+            v1.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+            clock.set(datetime(2026, 5, 11, 9, 0, tzinfo=JST))  # the change is published
+            q = UseQuery("newsletter", frozenset({"email"}))
+            history = decide_use(v2_policy, _whole(store, s.id), q, clock.now())
+            assert history.allowed
+            assert v2.check_use(s, purpose="newsletter", items={"email"}) == history
+        finally:
+            store.close()

@@ -60,10 +60,12 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     """The person's compiled state: what a decision reads, whatever the history's length.
 
     Consents still given, the latest refusal or withdrawal of provision to each recipient
-    and of use for each purpose (:func:`decided`), and of acquisitions alike in everything a rule reads
-    (items, purposes, channel, how a provider obtained them) only the latest. The rules
-    ask of acquisitions only whether one *at or after* some instant holds some items for
-    some purpose (the purpose's current meaning, a deletion they came after), so the
+    and of use for each purpose (:func:`decided`), and of acquisitions alike in everything
+    a rule reads (items, purposes, channel, how a provider obtained them, and the policy
+    version they were made under, which decides whether they count under a purpose's new
+    meaning, R-CON-3) only the latest. The rules ask of acquisitions only whether one *at
+    or after* some instant holds some items for some purpose (the purpose's current
+    meaning, a deletion they came after), so the
     latest of alike acquisitions answers every such question as all of them would: the
     state gives the decisions the history gives, and a person acquired from at every
     login costs a check what a person acquired from once does. Derived, so stores may
@@ -86,7 +88,7 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     """
     latest: dict[tuple[object, ...], Acquisition] = {}
     for a in facts.acquisitions:
-        key = (a.items, a.purposes, a.channel, a.provider_obtained_by)
+        key = (a.items, a.purposes, a.channel, a.provider_obtained_by, a.policy_version)
         kept = latest.get(key)
         if kept is None or a.acquired_at >= kept.acquired_at:
             latest[key] = a
