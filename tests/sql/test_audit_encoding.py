@@ -63,6 +63,14 @@ def test_r_sec_3_a_queued_entry_holds_its_payload_as_encoded_for_its_hash(
             assert _payload_texts(store, "pipolicy_audit_queue") == [entry.payload_json()]
         finally:
             other.execute(sa.select(sa.func.pg_advisory_unlock(store._sequencer_key)))
+    # The next commit places it, read back from the queue: its row holds the text its
+    # hash was taken of, not a second encoding.
+    with store.unit_of_work() as uow:
+        uow.audit.append(AuditEntry.of(CONTRACT_START, "test.next", None, {"d": 1, "c": 2}))
+        uow.commit()
+    assert _payload_texts(store, "pipolicy_audit_queue") == []
+    texts = _payload_texts(store, "pipolicy_audit")
+    assert texts == ['{"a":"x","b":[1,2]}', '{"c":2,"d":1}']
     store.close()
 
 

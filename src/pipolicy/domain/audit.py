@@ -115,6 +115,16 @@ class AuditEntry:
             return self
         return AuditEntry.of(self.at, self.kind, self.subject_id, self.payload)
 
+    def encoded(self) -> AuditEntry:
+        """This entry with its payload's canonical JSON kept (encoded now if it has none):
+        for an entry read back from storage, whose payload was checked when it was
+        appended, so placing it hashes and writes one encoding."""
+        if self.canonical is not None:
+            return self
+        entry = AuditEntry(self.at, self.kind, self.subject_id, self.payload)
+        object.__setattr__(entry, "canonical", _CANONICAL.encode(self.payload))
+        return entry
+
     def payload_json(self) -> str:
         """The payload's canonical JSON (encoded once, by :meth:`of`)."""
         return self.canonical if self.canonical is not None else _CANONICAL.encode(self.payload)

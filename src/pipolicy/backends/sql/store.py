@@ -914,8 +914,9 @@ class _Tail:
 
 def _placed_rows(last: _Tail | None, entries: list[AuditEntry]) -> list[dict[str, Any]]:
     """The rows of ``entries`` placed after ``last``, each payload in the canonical JSON
-    its entry was encoded to when made (entries read back from the queue have none, and
-    are encoded as they are written)."""
+    its hash was taken of: encoded when the entry was made, or, for an entry read back
+    from the queue, once here."""
+    entries = [e.encoded() for e in entries]
     placed = sequence(last, entries)
     return [rows.audit_to_row(e, n.canonical) for e, n in zip(placed, entries, strict=True)]
 
