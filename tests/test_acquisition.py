@@ -234,3 +234,19 @@ def test_r_acq_4_data_obtained_improperly_is_refused_under_art_20_1() -> None:
     )
     assert not d.allowed and "Art. 20(1)" in d.reasons[0]
     assert "APPI Art. 20(1)" in d.citations and "APPI Art. 30(1)" in d.citations
+    # Claiming an exemption changes neither: no exemption makes improper means lawful.
+    d = engine.check_acquisition(
+        s,
+        items={"email"},
+        purposes={"newsletter"},
+        channel="provided_by_business",
+        source="List Co.",
+        provider_address="1-2 Chiyoda, Tokyo",
+        provider_representative="CEO of List Co.",
+        provider_obtained_by="bought from a leaked list",
+        provider_obtained_lawfully=False,
+        exemption="received_under_arrangement",
+        justification="entrusted by List Co. under contract",
+    )
+    assert not d.allowed and [r.key for r in d.why] == ["provider_improper"]
+    assert "APPI Art. 20(1)" in d.citations

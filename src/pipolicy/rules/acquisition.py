@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -68,6 +68,28 @@ photographed, in person or on camera (``other``); received under an arrangement 
 gives directly fits none of them; their consent is needed (R-ACQ-3)."""
 
 
+def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...]:
+    """The articles a refused acquisition cites for ``reasons`` (``special``: the special
+    care-required items asked for), with or without an exemption claimed."""
+    named = {rule for _, why in reasons for rule in why.rules}
+    # Art. 20(2) is cited only where its prior consent is what is missing.
+    missing_consent = bool(special) and "R-ACQ-3" in named
+    cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
+    if "R-ACQ-4" in named:
+        cites = (*cites, ART_30_1)
+    if any(why.key == "provider_improper" for _, why in reasons):
+        # Receiving data knowing the provider obtained it improperly is acquiring it by
+        # improper means (Art. 20(1); PPC General Guidelines 3-3-1).
+        cites = (*cites, ART_20_1)
+    if "R-NTC-1" in named:
+        cites = (*cites, ART_21_2)
+    if "R-PRI-1" in named:
+        # The business's own linkage makes the identifiers personal data it must have
+        # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.
+        cites = (*cites, ART_21_1)
+    return cites
+
+
 def decide_acquisition(
     policy: Policy, facts: SubjectFacts, q: AcquisitionQuery, now: datetime
 ) -> Decision:
@@ -99,7 +121,7 @@ def decide_acquisition(
 
     if q.exemption is not None:
         if reasons:
-            return Decision.deny(tuple(reasons), (ART_17_1, *clauses), **ctx)
+            return Decision.deny(tuple(reasons), (*_citations(reasons, ()), *clauses), **ctx)
         claimed = exemption_decision(policy, q.exemption, q.justification, "acquisition", ctx)
         fits = _EXEMPTION_CHANNELS.get(q.exemption)
         if claimed.allowed and fits is not None and q.channel not in fits:
@@ -137,23 +159,7 @@ def decide_acquisition(
     ):
         reasons.append(R.acquisition_linkage())
     if reasons:
-        # Art. 20(2) is cited only where its prior consent is what is missing.
-        named = {rule for _, why in reasons for rule in why.rules}
-        missing_consent = special and "R-ACQ-3" in named
-        cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
-        if "R-ACQ-4" in named:
-            cites = (*cites, ART_30_1)
-        if any(why.key == "provider_improper" for _, why in reasons):
-            # Receiving data knowing the provider obtained it improperly is acquiring it
-            # by improper means (Art. 20(1); PPC General Guidelines 3-3-1).
-            cites = (*cites, ART_20_1)
-        if "R-NTC-1" in named:
-            cites = (*cites, ART_21_2)
-        if "R-PRI-1" in named:
-            # The business's own linkage makes the identifiers personal data it must have
-            # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.
-            cites = (*cites, ART_21_1)
-        return Decision.deny(tuple(reasons), (*cites, *clauses), **ctx)
+        return Decision.deny(tuple(reasons), (*_citations(reasons, special), *clauses), **ctx)
     basis = Basis.CONSENT if consent_id else Basis.NOTIFIED_PURPOSE
     return Decision.allow(
         basis,
