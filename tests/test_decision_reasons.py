@@ -884,7 +884,7 @@ def test_r_con_3_a_consent_given_before_the_change_is_named_in_japanese(
     day, never that there was no consent."""
     (text,) = pp.explain(decisions["r_tpp_1_consent_before_change"], POLICY, "ja")
     assert text.startswith("「サービス提携先」への提供についてご本人にいただいた同意は、")
-    assert "2026年4月1日に利用目的「当社サービスを提供するため」を" in text
+    assert "利用目的「当社サービスを提供するため」が2026年4月1日に" in text
     assert "同意をいただいておりません" not in text
 
 

@@ -201,6 +201,10 @@ def test_r_con_3_data_and_consent_given_under_the_old_version_keep_the_old_meani
     v2 = pp.Engine(_v2_changing_newsletter(date(2026, 5, 1)), store=v1.store, clock=clock)
     d = v2.check_use(s, purpose="newsletter", items={"email"})
     assert not d.allowed and "R-CON-3" in d.rules
+    # Collected after the change's date (04-15), under the old notice: the denial never
+    # says the data came "before the change", which its date contradicts.
+    assert [r.key for r in d.why] == ["purpose_changed"]
+    assert "before the change" not in d.reasons[0]
 
     # A consent given under version 1 agreed to the old meaning, and covers nothing new.
     clock.set(datetime(2026, 4, 21, 9, 0, tzinfo=JST))

@@ -317,9 +317,9 @@ def legal_hold_only(items: Names, since: str) -> Because:
 @_cached
 def purpose_changed(purpose: str, revised: str) -> Because:
     return _because(
-        f"purpose {purpose!r} changed beyond reasonable relevance on {revised}: the data "
-        "acquired and the consents given before the change do not cover the new purpose, "
-        "and there is no consent to it since (R-USE-4, R-CON-3)",
+        f"purpose {purpose!r} changed beyond reasonable relevance on {revised}: what was "
+        "acquired or consented to for what it meant before does not cover the new purpose, "
+        "and there is no consent to the new purpose (R-USE-4, R-CON-3)",
         "purpose_changed",
         ("R-USE-4", "R-CON-3"),
         purpose=purpose,
@@ -646,9 +646,10 @@ def no_provision_consent(recipient: str) -> Because:
 @_cached
 def provision_consent_changed(recipient: str, purpose: str, revised: str) -> Because:
     return _because(
-        f"the consent to provision to {recipient!r} was given before purpose {purpose!r} "
-        f"changed beyond reasonable relevance on {revised}: it does not cover provision for "
-        "the new purpose, and there is no consent to it since (R-TPP-1, R-CON-3)",
+        f"the consent to provision to {recipient!r} was given for what purpose {purpose!r} "
+        f"meant before it changed beyond reasonable relevance on {revised}: it does not "
+        "cover provision for the new purpose, and there is no consent to the new purpose "
+        "(R-TPP-1, R-CON-3)",
         "provision_consent_changed",
         ("R-TPP-1", "R-CON-3"),
         recipient=recipient,
