@@ -225,6 +225,28 @@ def test_r_req_4_not_retained_is_no_answer_while_a_source_holds_the_data(
         assert value not in kept(engine, r.id)
 
 
+def test_r_req_1_a_source_item_no_purpose_may_reach_is_notified_with_its_published_ones(
+    engine: pp.Engine, crm: MemorySource
+) -> None:
+    """The CRM holds only a medical history, published for ``health`` alone, which needs
+    the person's permission first (R-USE-7), never given. The data is held all the same:
+    the notification names the purpose the policy publishes it for, never "we retain no
+    personal data about you" (Art. 32(2)), which the disclosure of the same person
+    would contradict."""
+    s = engine.register_subject("user-77")
+    crm.put("user-77", {"medical_history": "pollen allergy"})
+    r = verified(engine, K.PURPOSE_NOTIFICATION, s)
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.FULFILLED and answer.ground is None
+    assert answer.report is not None
+    assert {p["name"]: p["items"] for p in answer.report["purposes"]} == {
+        "health": ["medical_history"]
+    }
+    assert "pollen allergy" not in kept(engine, r.id)
+
+
 def test_r_req_1_a_purpose_notification_answers_for_what_only_a_source_holds(
     engine: pp.Engine, migrated: pp.Subject
 ) -> None:

@@ -271,18 +271,21 @@ def _consented_purposes(
 def _published_purposes(policy: Policy, facts: SubjectFacts, item: str, now: datetime) -> set[str]:
     """The purposes the policy publishes for ``item`` that may reach the person: for their
     category (R-USE-9), not ended, and, for a purpose that needs permission first
-    (R-USE-7), only one the person consented to."""
+    (R-USE-7), only one the person consented to. If none may, every purpose the policy
+    publishes for it: the data is held for what the policy says it is for, even where it
+    may not be used now, and naming no purpose would tell the person nothing is held."""
     category = facts.subject.category
     today = policy.local_date(now)
     consented = _consented_purposes(policy, facts.consents, item, now)
-    return {
+    published = {name: p for name, p in policy.purposes.items() if item in p.all_items}
+    reaching = {
         name
-        for name, p in policy.purposes.items()
-        if item in p.all_items
-        and (not p.categories or category in p.categories)
+        for name, p in published.items()
+        if (not p.categories or category in p.categories)
         and (p.ends is None or p.ends >= today)
         and (p.consent is ConsentRule.NONE or name in consented)
     }
+    return reaching or set(published)
 
 
 def _header(policy: Policy, request: Request, now: datetime) -> dict[str, object]:

@@ -217,6 +217,12 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
     report = purposes_report(wf.policy, r, ctx.facts, ctx.now, in_sources)
     purposes = report["purposes"]
     assert isinstance(purposes, list)
+    if not purposes and in_sources:
+        # Held, but for no purpose the policy publishes: "we hold none" would be untrue.
+        raise InvalidInput(
+            f"request {r.id}: the sources hold {sorted(in_sources)}, which no purpose of the "
+            "policy covers; declare their purposes, or answer the request by hand"
+        )
     if not purposes:
         return not_retained(wf, r, "no_data", named=False)
     words = wf.words(r)
