@@ -239,8 +239,8 @@ def succession_declined(purpose: str, on: str, how: str) -> Because:
     said = "refused" if how == "refused" else "withdrew"
     return _because(
         f"the person {said} consent to purpose {purpose!r} on {on}: data received through "
-        "business succession is not used for it on the predecessor's purpose until the "
-        "person consents again (R-USE-7, R-CON-2)",
+        "business succession is not used for it on the predecessor's purpose: only a "
+        "consent of the person in force allows it (R-USE-7, R-CON-2)",
         "succession_declined",
         ("R-USE-7", "R-CON-2"),
         purpose=purpose,

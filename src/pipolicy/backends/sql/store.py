@@ -1451,8 +1451,9 @@ class SqlUnitOfWork:
         return found
 
     def _facts_many_read(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
-        """The facts (consents still given, and noes to recipients) of each subject that
-        exists, from the history, a few hundred people per query."""
+        """The facts (consents still given, and the latest no to each recipient and each
+        purpose) of each subject that exists, from the history, a few hundred people per
+        query."""
         self._tx.conn()
         found: dict[str, SubjectFacts] = {}
         for start in range(0, len(subject_ids), _MANY):
