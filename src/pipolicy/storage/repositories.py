@@ -189,11 +189,11 @@ class UnitOfWork(Protocol):
         With ``ended_consents=False`` (what decisions ask) a backend may return the
         person's compiled state instead (:func:`pipolicy.domain.facts.compact`: consents
         still given, the latest refusal or withdrawal of provision to each recipient and
-        of use for each purpose, the latest of alike acquisitions, every restriction), best kept per person and
-        rewritten with each write, so a check costs the same whatever the person's
-        history. It must reflect this unit's own writes, and none a rolled-back unit
-        made. Returning the whole history is correct too,
-        only slower: the rules decide the same on both, for any moment from the person's
+        of use for each purpose, the latest of alike acquisitions, every restriction),
+        best kept per person and rewritten with each write, so a check costs the same
+        whatever the person's history. It must reflect this unit's own writes, and none
+        a rolled-back unit made. Returning the whole history is correct too, only
+        slower: the rules decide the same on both, for any moment from the person's
         latest write on (a clock set back before a consent ended finds it only in the
         history; see ``compact``).
         """
