@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+import attrs
 import pytest
 
 import pipolicy as pp
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.requests import MemorySource, SourceFailed
 
-from .support import APPLYING, TAX_DUTY, FlakySource, verified
+from .support import APPLYING, TAX_DUTY, FlakySource, shop_policy, verified
 
 K = pp.RequestKind
 MIGRATED = {"name": "Taro Sato", "email": "taro@example.jp"}
@@ -245,6 +246,28 @@ def test_r_req_1_a_source_item_no_purpose_may_reach_is_notified_with_its_publish
         "health": ["medical_history"]
     }
     assert "pollen allergy" not in kept(engine, r.id)
+
+
+def _with_an_item_no_purpose_covers() -> pp.Policy:
+    policy = shop_policy()
+    return attrs.evolve(policy, items={**policy.items, "fax": pp.DataItem("fax")})
+
+
+@pytest.mark.parametrize("policy", [_with_an_item_no_purpose_covers()])
+def test_r_req_1_a_source_item_no_purpose_covers_is_left_to_a_manual_answer(
+    engine: pp.Engine, crm: MemorySource
+) -> None:
+    """The CRM holds only a fax number, an item the policy declares for no purpose: there
+    is no purpose to notify, and "we retain no personal data about you" would be untrue,
+    so fulfil() asks for an answer by hand and records nothing."""
+    s = engine.register_subject("user-78")
+    crm.put("user-78", {"fax": "03-0000-0000"})
+    r = verified(engine, K.PURPOSE_NOTIFICATION, s)
+
+    with pytest.raises(pp.InvalidInput, match="no purpose of the policy covers"):
+        engine.requests.fulfil(r.id)
+
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
 
 
 def test_r_req_1_a_purpose_notification_answers_for_what_only_a_source_holds(
