@@ -221,30 +221,27 @@ def test_r_acq_4_data_obtained_improperly_is_refused_under_art_20_1() -> None:
     improper means (Art. 20(1)): the denial cites it, as its reason says."""
     engine, _ = make_engine()
     s = engine.register_subject("list-3", category="customer")
-    d = engine.check_acquisition(
-        s,
-        items={"email"},
-        purposes={"newsletter"},
-        channel="provided_by_business",
-        source="List Co.",
-        provider_address="1-2 Chiyoda, Tokyo",
-        provider_representative="CEO of List Co.",
-        provider_obtained_by="bought from a leaked list",
-        provider_obtained_lawfully=False,
-    )
+
+    def check(exemption: str | None = None, justification: str | None = None) -> pp.Decision:
+        return engine.check_acquisition(
+            s,
+            items={"email"},
+            purposes={"newsletter"},
+            channel="provided_by_business",
+            source="List Co.",
+            provider_address="1-2 Chiyoda, Tokyo",
+            provider_representative="CEO of List Co.",
+            provider_obtained_by="bought from a leaked list",
+            provider_obtained_lawfully=False,
+            exemption=exemption,
+            justification=justification,
+        )
+
+    d = check()
     assert not d.allowed and "Art. 20(1)" in d.reasons[0]
     assert "APPI Art. 20(1)" in d.citations and "APPI Art. 30(1)" in d.citations
     # Claiming an exemption changes neither: no exemption makes improper means lawful.
-    d = engine.check_acquisition(
-        s,
-        items={"email"},
-        purposes={"newsletter"},
-        channel="provided_by_business",
-        source="List Co.",
-        provider_address="1-2 Chiyoda, Tokyo",
-        provider_representative="CEO of List Co.",
-        provider_obtained_by="bought from a leaked list",
-        provider_obtained_lawfully=False,
+    d = check(
         exemption="received_under_arrangement",
         justification="entrusted by List Co. under contract",
     )
