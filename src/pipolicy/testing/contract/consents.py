@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import (
     CONTRACT_START,
@@ -31,6 +32,23 @@ from pipolicy.testing.contract.fixtures import (
     _store_all,
     assert_equivalent,
 )
+
+
+def _refused(consent: Consent) -> Consent:
+    """``consent`` as the person's refusal, made as it was given."""
+    return attrs.evolve(consent, status=ConsentStatus.REFUSED, ended_at=consent.given_at)
+
+
+def _decision_facts_adding(
+    store: Store, consent: Consent
+) -> tuple[SubjectFacts | None, SubjectFacts | None]:
+    """What a decision reads of ``s-1`` (``facts(..., ended_consents=False)``) in the unit
+    that adds ``consent``, and after that unit commits: a store must show its own writes."""
+    with store.unit_of_work() as uow:
+        uow.consents.add(consent)
+        in_unit = uow.facts("s-1", ended_consents=False)
+        uow.commit()
+    return in_unit, _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
 
 
 class ConsentRepositoryContract(StoreFixtures):
@@ -110,22 +128,13 @@ class ConsentRepositoryContract(StoreFixtures):
             scope = ConsentScope(recipient=recipient, items=frozenset({"email"}))
             return attrs.evolve(_consent(cid, at=at), scope=scope)
 
-        def refused(cid: str, recipient: str, at: datetime) -> Consent:
-            consent = to(cid, recipient, at)
-            return attrs.evolve(consent, status=ConsentStatus.REFUSED, ended_at=at)
-
         start = CONTRACT_START
         given = to("c-given", "partner", start)
-        _store_all(store, _subject(), given, refused("c-old-no", "broker", start))
+        _store_all(store, _subject(), given, _refused(to("c-old-no", "broker", start)))
         withdrawn = given.transition(ConsentStatus.WITHDRAWN, start + hour)
         _in_unit(store, lambda uow: uow.consents.update(withdrawn))
-        with store.unit_of_work() as uow:
-            latest = refused("c-latest-no", "broker", start + 2 * hour)
-            uow.consents.add(latest)
-            in_unit = uow.facts("s-1", ended_consents=False)
-            uow.commit()
-        after = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
-        for facts in (in_unit, after):
+        latest = _refused(to("c-latest-no", "broker", start + 2 * hour))
+        for facts in _decision_facts_adding(store, latest):
             assert facts is not None
             ids = {c.id for c in facts.consents}
             assert {"c-given", "c-latest-no"} <= ids
@@ -143,8 +152,7 @@ class ConsentRepositoryContract(StoreFixtures):
         hour = timedelta(hours=1)
 
         def refused(cid: str, purpose: str, at: datetime) -> Consent:
-            consent = attrs.evolve(_consent(cid, at=at), scope=ConsentScope(purpose=purpose))
-            return attrs.evolve(consent, status=ConsentStatus.REFUSED, ended_at=at)
+            return _refused(attrs.evolve(_consent(cid, at=at), scope=ConsentScope(purpose=purpose)))
 
         start = CONTRACT_START
         given = _consent("c-given", at=start)  # to the newsletter
@@ -156,13 +164,8 @@ class ConsentRepositoryContract(StoreFixtures):
             uow.consents.update(withdrawn)
             uow.consents.update(expired)
             uow.commit()
-        with store.unit_of_work() as uow:
-            latest = refused("c-latest-no", "service", start + 2 * hour)
-            uow.consents.add(latest)
-            in_unit = uow.facts("s-1", ended_consents=False)
-            uow.commit()
-        after = _read(store, lambda uow: uow.facts("s-1", ended_consents=False))
-        for facts in (in_unit, after):
+        latest = refused("c-latest-no", "service", start + 2 * hour)
+        for facts in _decision_facts_adding(store, latest):
             assert facts is not None
             held = {c.id: c for c in facts.consents}
             assert {"c-given", "c-latest-no"} <= set(held)
