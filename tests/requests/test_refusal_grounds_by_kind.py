@@ -35,7 +35,7 @@ EXPECTED: dict[pp.RequestKind, set[pp.RefusalGround]] = {
     | {G.PURPOSE_ALREADY_CLEAR, G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.STATE_COOPERATION},
     K.DISCLOSURE: EVERY_KIND | {G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW},
     K.PROVISION_RECORDS: EVERY_KIND | {G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLATION_OF_LAW},
-    K.CORRECTION: EVERY_KIND | {G.CONTENTS_ACCURATE},
+    K.CORRECTION: EVERY_KIND | {G.CONTENTS_ACCURATE, G.BEYOND_PURPOSES},
     K.DELETION: EVERY_KIND | ART_35 | {G.LEGAL_RETENTION},
     K.SUSPENSION_OF_USE: EVERY_KIND | ART_35,
     K.SUSPENSION_OF_PROVISION: EVERY_KIND | ART_35,
@@ -63,6 +63,8 @@ def test_r_req_4_each_kind_is_refused_only_on_the_grounds_the_act_gives_it(
     )
     if ground is G.LEGAL_RETENTION and kind in EXPECTED and ground in EXPECTED[kind]:
         details = {"items": ["invoice"]}  # only for what a law keeps (R-REQ-7)
+    if ground is G.BEYOND_PURPOSES and kind is K.CORRECTION:
+        details = {"changes": {"medical_history": "none"}}  # no purpose of theirs needs it
     # not_retained stands only for someone pipolicy's records show nothing held for.
     subject = engine.register_subject("user-nobody") if ground is G.NOT_RETAINED else person
     r = verified(engine, kind, subject, details=details)

@@ -204,12 +204,13 @@ CASES: dict[G, tuple[Callable[[pp.Engine, MemorySource], pp.Request], str]] = {
 
 def test_r_req_4_the_seed_lists_exactly_the_seven_grounds() -> None:
     # The other grounds come from the Act, for kinds of request the seed does not detail
-    # (legal retention against deletion; Arts. 32(2), 34(1), 35).
+    # (legal retention against deletion; Arts. 32(2), 34(1), 34(2), 35).
     not_in_seed = {
         G.LEGAL_RETENTION,
         G.PURPOSE_ALREADY_CLEAR,
         G.STATE_COOPERATION,
         G.CONTENTS_ACCURATE,
+        G.BEYOND_PURPOSES,
         G.NO_GROUND_UNDER_ART_35,
         G.ALTERNATIVE_MEASURE,
     }

@@ -98,6 +98,7 @@ class RefusalGround(str, enum.Enum):
     PURPOSE_ALREADY_CLEAR = "purpose_already_clear"
     STATE_COOPERATION = "state_cooperation"
     CONTENTS_ACCURATE = "contents_accurate"
+    BEYOND_PURPOSES = "beyond_purposes"
     NO_GROUND_UNDER_ART_35 = "no_ground"
     ALTERNATIVE_MEASURE = "alternative_measure"
 
@@ -170,6 +171,7 @@ REFUSAL_GROUNDS: Mapping[RequestKind, Mapping[RefusalGround, str]] = _table(
     correction={
         _G.NOT_RETAINED: "APPI Art. 34(1), Art. 16(4)",
         _G.CONTENTS_ACCURATE: "APPI Art. 34(1)",
+        _G.BEYOND_PURPOSES: "APPI Art. 34(2)",
     },
     # Art. 35(5) gives the person a right, it is no ground to refuse: a law obliging the
     # business to keep the data makes deleting it "difficult" (the provisos).
@@ -189,7 +191,9 @@ Act lets it be refused on and the article each one cites for that kind.
   harm to the business's rights or legitimate interests, cooperation with a state organ.
 - Disclosure and provision records (Art. 33(2), applied to records by 33(5)): harm to
   the person or a third party, significant hindrance to the business, violation of law.
-- Correction (Art. 34(1)): owed only when the contents are untrue.
+- Correction (Art. 34): owed only when the contents are untrue (34(1)), and only to
+  the extent necessary to achieve the purposes of use (34(2)): what no purpose of the
+  person's data needs is not added.
 - Deletion and suspension (Art. 35): no ground of Art. 35(1), (3) or (5) exists, or
   complying is costly or otherwise difficult and an alternative measure protecting the
   person was taken (the provisos of 35(2), (4), (6)); deletion also yields to a legal

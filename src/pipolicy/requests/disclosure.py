@@ -362,14 +362,11 @@ def disclosure_report(
     }
 
 
-def purposes_report(
-    policy: Policy,
-    request: Request,
-    facts: SubjectFacts,
-    now: datetime,
-    in_sources: Iterable[str] = (),
-) -> dict[str, object]:
-    """The purposes of use of the data held about the person (Art. 32(2)).
+def held_purposes(
+    policy: Policy, facts: SubjectFacts, now: datetime, in_sources: Iterable[str] = ()
+) -> dict[str, set[str]]:
+    """Purpose -> the items held about the person for it: what a purpose notification
+    names (Art. 32(2)) and what bounds a correction's additions (Art. 34(2)).
 
     An item pipolicy recorded acquiring has the purposes it was acquired (or consented)
     for. An item only a source holds (``in_sources``, data migrated from an older system)
@@ -385,6 +382,30 @@ def purposes_report(
     for item in set(in_sources) - set(held):
         for p in _published_purposes(policy, facts, item, now):
             by_purpose.setdefault(p, set()).add(item)
+    return by_purpose
+
+
+def needed_items(
+    policy: Policy, facts: SubjectFacts, now: datetime, in_sources: Iterable[str] = ()
+) -> frozenset[str]:
+    """Every item a purpose of the person's data (:func:`held_purposes`) needs: the
+    extent a correction may reach (Art. 34(2))."""
+    purposes = held_purposes(policy, facts, now, in_sources)
+    return frozenset().union(
+        *(policy.purposes[p].all_items for p in purposes if p in policy.purposes)
+    )
+
+
+def purposes_report(
+    policy: Policy,
+    request: Request,
+    facts: SubjectFacts,
+    now: datetime,
+    in_sources: Iterable[str] = (),
+) -> dict[str, object]:
+    """The purposes of use of the data held about the person (Art. 32(2)), as
+    :func:`held_purposes` finds them."""
+    by_purpose = held_purposes(policy, facts, now, in_sources)
     return {
         **_header(policy, request, now),
         "purposes": [

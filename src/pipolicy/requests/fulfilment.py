@@ -35,6 +35,7 @@ from pipolicy.requests.disclosure import (
     erased,
     holdings,
     jsonable,
+    needed_items,
     provision_records_report,
     purposes_report,
     representatives_missing,
@@ -94,10 +95,14 @@ def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) 
 def not_retained(wf: Workflow, r: Request, why: str, **facts: object) -> Answer:
     """Refuse ``r`` on ``not_retained``: nothing it asks about is held; ``why`` names
     the macro that words the explanation (``no_data``, ``no_records``...)."""
-    new = refused(wf, r, G.NOT_RETAINED, wf.words(r)(why, **facts), wf.port.now())
+    return _refused(wf, r, G.NOT_RETAINED, wf.words(r)(why, **facts))
+
+
+def _refused(wf: Workflow, r: Request, ground: RefusalGround, explanation: str) -> Answer:
+    """``r`` refused by the fulfilment itself on ``ground``, saved and audited."""
+    new = refused(wf, r, ground, explanation, wf.port.now())
     return build(
-        wf,
-        wf.save(new, [("request.refused", {"ground": G.NOT_RETAINED.value, "by": "fulfilment"})]),
+        wf, wf.save(new, [("request.refused", {"ground": ground.value, "by": "fulfilment"})])
     )
 
 
@@ -300,6 +305,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             "application's sources; call engine.register_source(name, source) first"
         )
     gone = erased(ctx.facts, ctx.now)
+    in_sources: frozenset[str] = frozenset()
     if not holdings(ctx.facts, ctx.now):
         # pipolicy recorded nothing held: the sources may still hold data it never heard of.
         r, in_sources = items_in_sources(wf, r, ctx.ref)
@@ -309,16 +315,29 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     wanted = {item: value for item, value in changes.items() if item not in gone}
     if not wanted:
         return not_retained(wf, r, "none_corrected")
+    r, beyond = _beyond_purposes(wf, r, ctx, wanted, in_sources)
+    words = wf.words(r)
+    wanted = {item: value for item, value in wanted.items() if item not in beyond}
+    named_beyond = named_in(wf.policy.items, beyond, r.language)
+    if not wanted:
+        return _refused(
+            wf, r, G.BEYOND_PURPOSES, words("beyond_purposes_named", items=named_beyond)
+        )
     r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
     applied: dict[str, str] = {}
     for item in sorted(changes):
         actions = [o.items[item] for o in outcomes if item in o.items]
         applied[item] = next((a for a in actions if a != "not_held"), "not_held")
+        if item in beyond:
+            applied[item] = G.BEYOND_PURPOSES.value
     not_held = {i for i, a in applied.items() if a == "not_held"}
-    if not_held == set(applied):
+    if not_held | beyond == set(applied):
+        if beyond:
+            absent = words("not_held", items=named_in(wf.policy.items, not_held, r.language))
+            explanation = words("beyond_purposes_named", items=named_beyond)
+            return _refused(wf, r, G.BEYOND_PURPOSES, f"{explanation}\n\n{absent}")
         return not_retained(wf, r, "none_corrected")
-    done_items = {i: a for i, a in applied.items() if a != "not_held"}
-    words = wf.words(r)
+    done_items = {i: a for i, a in applied.items() if i not in not_held | beyond}
     body = [
         words(
             "corrected",
@@ -328,7 +347,9 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             ],
         )
     ]
-    state = RequestState.PARTIALLY_FULFILLED if not_held else RequestState.FULFILLED
+    if beyond:
+        body.append(words("beyond_purposes", items=named_beyond))
+    state = RequestState.PARTIALLY_FULFILLED if not_held or beyond else RequestState.FULFILLED
     statement = fulfilment_statement(words, wf.policy, r, body, not_held=not_held)
     done = complete(
         wf,
@@ -345,6 +366,29 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     }
     answer = build(wf, done, changes=applied, sources=outcomes)
     return attrs.evolve(answer, corrected=now_reads)
+
+
+def _beyond_purposes(
+    wf: Workflow,
+    r: Request,
+    ctx: Context,
+    wanted: Mapping[str, object],
+    in_sources: frozenset[str],
+) -> tuple[Request, frozenset[str]]:
+    """The items ``wanted`` would add that no purpose of the person's data needs.
+
+    A correction adds contents only "to the extent necessary to achieve the purposes
+    of use" (Art. 34(2)); adding more would be acquiring beyond them (Arts. 17, 18),
+    for special care-required data without consent (Art. 20(2)). An item a source
+    already holds is corrected, not added: the sources are read (once, kept with the
+    request) only when some item is neither recorded nor needed."""
+    held = holdings(ctx.facts, ctx.now)
+    adding = {i for i, v in wanted.items() if v is not None and i not in held}
+    beyond = adding - in_sources - needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+    if beyond and not in_sources:
+        r, in_sources = items_in_sources(wf, r, ctx.ref)
+        beyond -= in_sources | needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+    return r, frozenset(beyond)
 
 
 @attrs.frozen

@@ -24,7 +24,13 @@ from pipolicy.domain.requests import (
 )
 from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.requests.answering import answered_details
-from pipolicy.requests.disclosure import disclosed_receipts, disclosed_records, duty, holdings
+from pipolicy.requests.disclosure import (
+    disclosed_receipts,
+    disclosed_records,
+    duty,
+    holdings,
+    needed_items,
+)
 from pipolicy.requests.execution import applied, items_in_sources
 from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
@@ -107,7 +113,7 @@ def refuse(
     # transaction), as fulfilment reads it: a refusal must agree with what it would find.
     in_sources = (
         _source_items(wf, request_id, g)
-        if g in (G.NOT_RETAINED, G.LEGAL_RETENTION) and wf.sources
+        if g in (G.NOT_RETAINED, G.LEGAL_RETENTION, G.BEYOND_PURPOSES) and wf.sources
         else frozenset[str]()
     )
 
@@ -141,6 +147,8 @@ def refuse(
             _require_none_of(r, _about(r), in_sources, "the registered sources hold items")
         elif g is G.LEGAL_RETENTION:
             _require_a_duty(wf, wf.read(uow, r), in_sources)
+        elif g is G.BEYOND_PURPOSES:
+            _require_beyond_purposes(wf, wf.read(uow, r), in_sources)
         new = refused(wf, r, g, why, port.now(), provided=provided)
         uow.requests.update(new)
         wf.audit(uow, "request.refused", new, ground=g.value, by="business")
@@ -272,6 +280,20 @@ def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], wh
             f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: {who}"
             f"{' among those it names' if named else ''}: "
             f"{', '.join(sorted(shown))}; fulfil it, or refuse it on another ground"
+        )
+
+
+def _require_beyond_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[str]) -> None:
+    """Raise :class:`InvalidInput` if a purpose of the person's data needs an item the
+    correction ``ctx.request`` changes: it is owed to the extent necessary to achieve
+    the purposes of use (Art. 34(2)), so "beyond the purposes" would be untrue."""
+    r = ctx.request
+    within = _about(r) & needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+    if within:
+        raise InvalidInput(
+            f"request {r.id} cannot be refused on {G.BEYOND_PURPOSES.value}: the purposes "
+            f"of use of the person's data need {', '.join(sorted(within))} "
+            "(APPI Art. 34(2)); fulfil it, or refuse it on another ground"
         )
 
 
