@@ -26,7 +26,7 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.rules.common import erased_items
+from pipolicy.rules.common import blocking_restriction, erased_items
 
 __all__ = [
     "consent_entry",
@@ -110,6 +110,11 @@ def duty(
         if why:
             return why
     return None
+
+
+def _item_title(policy: Policy, name: str, lang: str) -> str:
+    declared = policy.items.get(name)
+    return (declared and text_in(declared, "title", lang)) or name
 
 
 def _purpose_title(policy: Policy, name: str, lang: str) -> str:
@@ -313,9 +318,11 @@ def disclosure_report(
     """The disclosure answer as a JSON-ready dict; ``scope`` limits the items, if given.
 
     Items and records withheld (Art. 33(2)) are left out altogether: their values, and
-    the purposes only they would name, never reach the report.
+    the purposes only they would name, never reach the report. An item kept only to
+    meet a legal duty (:func:`kept_under_duty`) has that duty instead of purposes.
     """
     held = holdings(facts, now)
+    kept = kept_under_duty(policy, facts, now, request.language)
     names = set(held)
     for exported in exports.values():
         names |= set(exported)
@@ -330,13 +337,16 @@ def disclosure_report(
         if not acqs and item in policy.items:  # only a source holds it: what is published
             notified = _published_purposes(policy, facts, item, now)
         purposes = sorted(notified | _consented_purposes(policy, facts.consents, item, now))
+        if item in kept:
+            purposes = []
         purposes_named |= set(purposes)
         declared = policy.items.get(item)
         items.append(
             {
                 "item": item,
-                "title": (declared and text_in(declared, "title", request.language)) or item,
+                "title": _item_title(policy, item, request.language),
                 "special_care": bool(declared and declared.special_care),
+                "kept_under_duty": kept.get(item),
                 "values": {
                     src: jsonable(data[item])
                     for src, data in sorted(exports.items())
@@ -357,6 +367,9 @@ def disclosure_report(
             {"name": p, "title": _purpose_title(policy, p, request.language)}
             for p in sorted(purposes_named)
         ],
+        "kept_under_duty": _duty_entries(
+            policy, {i: why for i, why in kept.items() if i in names}, request.language
+        ),
         "consents": [consent_entry(policy, c, now) for c in facts.consents],
         "provision_records": records,
     }
@@ -385,6 +398,27 @@ def held_purposes(
     return by_purpose
 
 
+def kept_under_duty(
+    policy: Policy, facts: SubjectFacts, now: datetime, lang: str
+) -> dict[str, str]:
+    """Item -> the legal duty it is kept for, for each item held whose use is suspended
+    for every purpose it was held for while a duty holds (a deletion the law made
+    difficult, R-REQ-7): it is retained to meet that duty only, and a notification of
+    its purposes (Art. 32(2)) or a disclosure must not say it serves them still."""
+    kept: dict[str, str] = {}
+    for item, acqs in holdings(facts, now).items():
+        why = duty(policy, item, acqs, now, lang)
+        purposes = {p for a in acqs for p in a.purposes}
+        if why and all(
+            blocking_restriction(
+                facts.restrictions, "use", p, frozenset({item}), now, acquisitions=acqs
+            )
+            for p in purposes
+        ):
+            kept[item] = why
+    return kept
+
+
 def needed_items(
     policy: Policy, facts: SubjectFacts, now: datetime, in_sources: Iterable[str] = ()
 ) -> frozenset[str]:
@@ -404,8 +438,14 @@ def purposes_report(
     in_sources: Iterable[str] = (),
 ) -> dict[str, object]:
     """The purposes of use of the data held about the person (Art. 32(2)), as
-    :func:`held_purposes` finds them."""
-    by_purpose = held_purposes(policy, facts, now, in_sources)
+    :func:`held_purposes` finds them, and apart from them the items kept only to meet a
+    legal duty (:func:`kept_under_duty`)."""
+    kept = kept_under_duty(policy, facts, now, request.language)
+    by_purpose = {
+        p: items - set(kept)
+        for p, items in held_purposes(policy, facts, now, in_sources).items()
+        if items - set(kept)
+    }
     return {
         **_header(policy, request, now),
         "purposes": [
@@ -416,7 +456,15 @@ def purposes_report(
             }
             for p, items in sorted(by_purpose.items())
         ],
+        "kept_under_duty": _duty_entries(policy, kept, request.language),
     }
+
+
+def _duty_entries(policy: Policy, kept: Mapping[str, str], lang: str) -> list[dict[str, object]]:
+    return [
+        {"item": item, "title": _item_title(policy, item, lang), "reason": why}
+        for item, why in sorted(kept.items())
+    ]
 
 
 def provision_records_report(

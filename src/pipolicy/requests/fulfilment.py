@@ -200,6 +200,10 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
         ),
         words("report_enclosed", records=len(records)),
     ]
+    kept = report["kept_under_duty"]
+    assert isinstance(kept, list)
+    if kept:
+        body.append(words("kept_under_duty", items=kept))
     not_held = named - set(items) - w_items
     state = RequestState.PARTIALLY_FULFILLED if not_held or applied else RequestState.FULFILLED
     statement = fulfilment_statement(
@@ -220,20 +224,23 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
     retained all the same, and "we hold none" would be untrue."""
     r, in_sources = items_in_sources(wf, ctx.request, ctx.ref)
     report = purposes_report(wf.policy, r, ctx.facts, ctx.now, in_sources)
-    purposes = report["purposes"]
-    assert isinstance(purposes, list)
-    if not purposes and in_sources:
+    purposes, kept = report["purposes"], report["kept_under_duty"]
+    assert isinstance(purposes, list) and isinstance(kept, list)
+    if not purposes and not kept and in_sources:
         # Held, but for no purpose the policy publishes: "we hold none" would be untrue.
         raise InvalidInput(
             f"request {r.id}: the sources hold {sorted(in_sources)}, which no purpose of the "
             "policy covers; declare their purposes, or answer the request by hand"
         )
-    if not purposes:
+    if not purposes and not kept:
         return not_retained(wf, r, "no_data", named=False)
     words = wf.words(r)
-    body = [
-        words("purposes", purposes=[{"name": p["name"], "title": p["title"]} for p in purposes])
-    ]
+    body = []
+    if purposes:
+        named_purposes = [{"name": p["name"], "title": p["title"]} for p in purposes]
+        body.append(words("purposes", purposes=named_purposes))
+    if kept:
+        body.append(words("kept_under_duty", items=kept))
     statement = fulfilment_statement(words, wf.policy, r, body)
     done = complete(wf, r, RequestState.FULFILLED, statement)
     return build(wf, done, report=report)

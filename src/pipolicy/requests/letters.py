@@ -145,6 +145,12 @@ def _report_tables(w: Wording, rows: _Rows, report: Mapping[str, object]) -> lis
                 ],
             )
         )
+    kept = [_map(k) for k in _list(report.get("kept_under_duty"))]
+    if kept:  # items kept only to meet a legal duty: a report made before had none
+        rows_kept = [
+            {"item": rows.ref("item", k.get("item")), "reason": k.get("reason")} for k in kept
+        ]
+        tables.append(_table(w, "retained", rows_kept))
     if "consents" in report:
         consents = [
             {
