@@ -4,7 +4,7 @@ prevent "leakage"): when a report and notice are due, by when, and every step au
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import attrs
 import pytest
@@ -56,24 +56,54 @@ def test_r_leak_1_a_small_plain_loss_needs_no_report() -> None:
 
 
 def test_r_leak_1_deadlines_in_the_policy_s_time_zone() -> None:
-    """Preliminary: the policy's days (3 by default) after discovery; final: 30 days, 60
-    when a wrongful act may be behind it; each due at the end of its last day in Tokyo."""
+    """Preliminary: the policy's days (3 by default) after discovery; final: within 30
+    days, 60 when a wrongful act may be behind it, the day of discovery being the first
+    (PPC guidelines 3-5-3-4); each due at the end of its last day in Tokyo."""
     engine, _ = _engine()
     plain = engine.incidents.register(
         "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
     )
     assert plain.preliminary_due == datetime(2026, 4, 5, 0, 0, tzinfo=JST)
-    assert plain.final_due == datetime(2026, 5, 2, 0, 0, tzinfo=JST)
+    # 1 April is day 1, 30 April day 30: the report is late from 1 May.
+    assert plain.final_due == datetime(2026, 5, 1, 0, 0, tzinfo=JST)
     attacked = engine.incidents.register(
         "leak", discovered_at=FOUND, subjects=["s-1"], items={"email"}, wrongful_act=True
     )
-    assert attacked.final_due == datetime(2026, 6, 1, 0, 0, tzinfo=JST)
+    # Day 60 is 30 May.
+    assert attacked.final_due == datetime(2026, 5, 31, 0, 0, tzinfo=JST)
     five = _engine(incident_preliminary_days=5)[0].incidents.register(
         "damage", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
     )
     assert five.preliminary_due == datetime(2026, 4, 7, 0, 0, tzinfo=JST)
     with pytest.raises(pp.PolicyError, match="preliminary_days"):
         make_policy(incident_preliminary_days=10)
+
+
+def test_r_leak_1_the_first_day_is_the_day_of_discovery_in_the_policy_s_zone() -> None:
+    """Discovered at 23:30 UTC on 1 April, which is already 2 April in Tokyo: day 1 is
+    2 April there, day 30 is 1 May."""
+    engine, clock = _engine()
+    clock.advance(timedelta(days=1))
+    late_evening = datetime(2026, 4, 1, 23, 30, tzinfo=timezone.utc)
+    incident = engine.incidents.register(
+        "loss", discovered_at=late_evening, subjects=["s-1"], items={"medical_history"}
+    )
+    assert incident.final_due == datetime(2026, 5, 2, 0, 0, tzinfo=JST)
+    assert incident.preliminary_due == datetime(2026, 4, 6, 0, 0, tzinfo=JST)
+
+
+def test_r_leak_1_one_report_made_early_serves_as_preliminary_and_final() -> None:
+    """When every matter is known at once, one report is both (PPC guidelines
+    3-5-3-4 note 1): no preliminary report is owed after it."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    clock.advance(timedelta(days=1))
+    engine.incidents.record(incident.id, "final")
+    clock.advance(timedelta(days=10))
+    assert engine.incidents.overdue() == []
+    assert engine.incidents.get(incident.id).overdue(clock.now()) == ()
 
 
 def test_r_leak_1_overdue_reports_are_listed_until_recorded() -> None:

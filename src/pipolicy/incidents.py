@@ -74,9 +74,9 @@ class IncidentRegister(Register):
             financial=any(i.financial for i in declared),
             wrongful_act=wrongful_act,
             people=people,
-            discovered_at=at,
+            discovered_on=self._policy.local_date(at),
             preliminary_days=self._policy.incident_preliminary_days,
-            day_end=lambda t: self._policy.day_end(self._policy.local_date(t)),
+            day_end=self._policy.day_end,
         )
         incident = Incident(
             id=self._new_id(),
@@ -98,7 +98,8 @@ class IncidentRegister(Register):
 
     def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
         """Record that the ``"preliminary"`` or ``"final"`` report was made (to the PPC, or
-        to the entrusting business), or that the people were given ``"notice"``."""
+        to the entrusting business), or that the people were given ``"notice"``. A final
+        report made first serves as the preliminary one too."""
         if step not in STEPS:
             raise InvalidInput(f"step must be one of {sorted(STEPS)}")
         when = self._now() if at is None else instant(at, "at")

@@ -7,8 +7,13 @@ data, data whose misuse could cause financial loss (declare such items
 ``financial = true``: card numbers, bank accounts), data that may have been taken by a
 wrongful act (unauthorised access, theft), or more than 1,000 people. The preliminary
 report is due promptly (the policy's ``[incidents] preliminary_days``, 3-5 days in the
-PPC's guidelines), the final one 30 days after discovery, 60 when a wrongful act may be
-behind it. An entrustee may instead notify the business that entrusted the data.
+PPC's guidelines), the final one within 30 days, 60 when a wrongful act may be behind
+it, the day of discovery in the policy's time zone being the first (PPC guidelines
+3-5-3-4). The guidelines move a last day that falls on a weekend, a national holiday or
+29 December to 3 January to the next day; pipolicy does not, so its deadline is never
+later than the law's. One report made with every matter known serves as both (note 1
+there): no preliminary report is owed after the final one. An entrustee may instead
+notify the business that entrusted the data.
 
 The register keeps the affected people counted, never listed: their number and a digest
 of their ids (so a later list can be shown to be the same), no personal data.
@@ -19,7 +24,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 
@@ -62,7 +67,8 @@ class Incident:
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
         late = []
-        if self.preliminary_due and self.preliminary_at is None and now >= self.preliminary_due:
+        reported = self.preliminary_at is not None or self.final_at is not None
+        if self.preliminary_due and not reported and now >= self.preliminary_due:
             late.append("preliminary")
         if self.final_due and self.final_at is None and now >= self.final_due:
             late.append("final")
@@ -81,12 +87,14 @@ def assess(
     financial: bool,
     wrongful_act: bool,
     people: int,
-    discovered_at: datetime,
+    discovered_on: date,
     preliminary_days: int,
-    day_end: Callable[[datetime], datetime],
+    day_end: Callable[[date], datetime],
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
-    """Whether a report and notice are due, why, and the two deadlines (each the first
-    instant after its last day in the policy's time zone, given by ``day_end``)."""
+    """Whether a report and notice are due, why, and the two deadlines: the preliminary
+    report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
+    policy's time zone), the final one on day 30 or 60 counting that day as the first;
+    each the first instant after its last day, given by ``day_end``."""
     reasons = []
     if special_care:
         reasons.append("special care-required data is involved (PPC Rules 7(i))")
@@ -99,6 +107,6 @@ def assess(
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
-    preliminary = day_end(discovered_at + timedelta(days=preliminary_days))
-    final = day_end(discovered_at + timedelta(days=final_days))
+    preliminary = day_end(discovered_on + timedelta(days=preliminary_days))
+    final = day_end(discovered_on + timedelta(days=final_days - 1))
     return True, tuple(reasons), preliminary, final
