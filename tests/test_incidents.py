@@ -106,6 +106,29 @@ def test_r_leak_1_one_report_made_early_serves_as_preliminary_and_final() -> Non
     assert engine.incidents.get(incident.id).overdue(clock.now()) == ()
 
 
+def test_r_leak_1_an_entrustee_that_notified_the_entruster_owes_no_final_report() -> None:
+    """A contractor handling the data for another business may notify that business,
+    promptly as a preliminary report, instead of reporting to the PPC; the notice
+    discharges its report, final one included, and its notice to the people (Art. 26(1)
+    proviso and (2); PPC Rules Art. 9; guidelines 3-5-3-5, 3-5-4-1)."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak",
+        discovered_at=FOUND,
+        subjects=["s-1", "s-2"],
+        items={"card_number"},
+        as_entrustee=True,
+    )
+    assert incident.report_due
+    assert incident.preliminary_due == datetime(2026, 4, 5, 0, 0, tzinfo=JST)
+    assert incident.final_due is None
+    clock.advance(timedelta(days=5))
+    assert [steps for _, steps in engine.incidents.overdue()] == [("preliminary",)]
+    engine.incidents.record(incident.id, "preliminary")
+    clock.advance(timedelta(days=90))
+    assert engine.incidents.overdue() == []
+
+
 def test_r_leak_1_overdue_reports_are_listed_until_recorded() -> None:
     engine, clock = _engine()
     incident = engine.incidents.register(

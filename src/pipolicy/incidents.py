@@ -50,8 +50,12 @@ class IncidentRegister(Register):
         """Register a leak, loss or damage (actual, or ``suspected``), with when it was
         discovered, who (counted, never listed) and which items. ``wrongful_act``: it may
         come from unauthorised access, theft or the like. ``as_entrustee``: the business
-        handles the data for another, which it may notify instead of the PPC (Art. 26(1)
-        proviso). Returns the incident with whether a report is due and its deadlines."""
+        handles the data for another and notifies it instead of the PPC (Art. 26(1)
+        proviso; PPC Rules Art. 9): the notice, recorded as the ``"preliminary"`` step, is
+        due as promptly as a preliminary report and is all the business owes (no final
+        report, no notice to the people); an entrustee reporting to the PPC itself
+        registers without it. Returns the incident with whether a report is due and its
+        deadlines."""
         k = member(IncidentKind, kind, "incident kind")
         at = instant(discovered_at, "discovered_at")
         if at > self._now():
@@ -74,6 +78,7 @@ class IncidentRegister(Register):
             financial=any(i.financial for i in declared),
             wrongful_act=wrongful_act,
             people=people,
+            as_entrustee=as_entrustee,
             discovered_on=self._policy.local_date(at),
             preliminary_days=self._policy.incident_preliminary_days,
             day_end=self._policy.day_end,

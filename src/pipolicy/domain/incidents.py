@@ -13,7 +13,9 @@ it, the day of discovery in the policy's time zone being the first (PPC guidelin
 29 December to 3 January to the next day; pipolicy does not, so its deadline is never
 later than the law's. One report made with every matter known serves as both (note 1
 there): no preliminary report is owed after the final one. An entrustee may instead
-notify the business that entrusted the data.
+notify the business that entrusted the data, as promptly as a preliminary report; that
+notice discharges its report to the PPC, final one included, and its notice to the
+people (Art. 26(1) proviso and (2); PPC Rules Art. 9): the entrusting business reports.
 
 The register keeps the affected people counted, never listed: their number and a digest
 of their ids (so a later list can be shown to be the same), no personal data.
@@ -90,11 +92,14 @@ def assess(
     discovered_on: date,
     preliminary_days: int,
     day_end: Callable[[date], datetime],
+    as_entrustee: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
     report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
     policy's time zone), the final one on day 30 or 60 counting that day as the first;
-    each the first instant after its last day, given by ``day_end``."""
+    each the first instant after its last day, given by ``day_end``. An entrustee
+    (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
+    and no final report."""
     reasons = []
     if special_care:
         reasons.append("special care-required data is involved (PPC Rules 7(i))")
@@ -108,5 +113,5 @@ def assess(
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
     preliminary = day_end(discovered_on + timedelta(days=preliminary_days))
-    final = day_end(discovered_on + timedelta(days=final_days - 1))
+    final = None if as_entrustee else day_end(discovered_on + timedelta(days=final_days - 1))
     return True, tuple(reasons), preliminary, final
