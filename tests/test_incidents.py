@@ -45,6 +45,34 @@ def test_r_leak_1_a_report_and_notice_are_due_on_each_ground(
     assert incident.people == people
 
 
+def test_r_leak_1_individual_numbers_of_more_than_100_people_are_reportable() -> None:
+    """A leak of Individual Numbers is reportable from 101 people, not 1,001 (My Number
+    Act Art. 29-4; PPC Rules on specific personal information Art. 2(iv)); R-MYN-1."""
+    base = make_policy()
+    items = {**base.items, "my_number": pp.DataItem("my_number", my_number=True)}
+    payroll = pp.Purpose(
+        "payroll_tax", items={"name", "my_number"}, my_number_affairs="tax", retention="7 years"
+    )
+    engine, _ = make_engine(
+        make_policy(items=items, purposes={**base.purposes, "payroll_tax": payroll}),
+        at=FOUND + timedelta(hours=1),
+    )
+    staff = [f"emp-{n}" for n in range(101)]
+    leak = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=staff, items={"name", "my_number"}
+    )
+    assert leak.report_due and any("100 people" in r for r in leak.reasons)
+    assert leak.final_due == datetime(2026, 5, 1, 0, 0, tzinfo=JST)
+    hundred = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=staff[:100], items={"name", "my_number"}
+    )
+    assert not hundred.report_due
+    names_only = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=staff, items={"name"}
+    )
+    assert not names_only.report_due
+
+
 def test_r_leak_1_a_small_plain_loss_needs_no_report() -> None:
     engine, _ = _engine()
     incident = engine.incidents.register(

@@ -78,6 +78,7 @@ class IncidentRegister(Register):
             financial=any(i.financial for i in declared),
             wrongful_act=wrongful_act,
             people=people,
+            my_number=bool(item_set & self._policy.my_number_items),
             as_entrustee=as_entrustee,
             discovered_on=self._policy.local_date(at),
             preliminary_days=self._policy.incident_preliminary_days,

@@ -5,7 +5,9 @@ A report to the Personal Information Protection Commission (PPC) and a notice to
 people are due when the incident (actual or suspected) involves special care-required
 data, data whose misuse could cause financial loss (declare such items
 ``financial = true``: card numbers, bank accounts), data that may have been taken by a
-wrongful act (unauthorised access, theft), or more than 1,000 people. The preliminary
+wrongful act (unauthorised access, theft), or more than 1,000 people; Individual Numbers
+(My Number) of more than 100 people (My Number Act Art. 29-4, whose rules set the same
+deadlines). The preliminary
 report is due promptly (the policy's ``[incidents] preliminary_days``, 3-5 days in the
 PPC's guidelines), the final one within 30 days, 60 when a wrongful act may be behind
 it, the day of discovery in the policy's time zone being the first (PPC guidelines
@@ -34,6 +36,10 @@ __all__ = ["Incident", "IncidentKind", "assess", "people_digest"]
 
 MANY_PEOPLE = 1000
 """More than this many people affected makes an incident reportable (PPC Rules 7(iv))."""
+
+MANY_NUMBERS = 100
+"""More than this many people's Individual Numbers affected makes an incident reportable
+(My Number Act Art. 29-4; PPC Rules on specific personal information Art. 2(iv))."""
 
 
 class IncidentKind(str, enum.Enum):
@@ -92,12 +98,14 @@ def assess(
     discovered_on: date,
     preliminary_days: int,
     day_end: Callable[[date], datetime],
+    my_number: bool = False,
     as_entrustee: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
     report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
     policy's time zone), the final one on day 30 or 60 counting that day as the first;
-    each the first instant after its last day, given by ``day_end``. An entrustee
+    each the first instant after its last day, given by ``day_end``. ``my_number``:
+    Individual Numbers are among the items (then more than 100 people suffice). An entrustee
     (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
     and no final report."""
     reasons = []
@@ -109,6 +117,11 @@ def assess(
         reasons.append("a wrongful act may be behind it (7(iii))")
     if people > MANY_PEOPLE:
         reasons.append(f"more than {MANY_PEOPLE:,} people are affected (7(iv))")
+    if my_number and people > MANY_NUMBERS:
+        reasons.append(
+            f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
+            "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
+        )
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
