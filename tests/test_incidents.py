@@ -73,6 +73,25 @@ def test_r_leak_1_individual_numbers_of_more_than_100_people_are_reportable() ->
     assert not names_only.report_due
 
 
+def test_r_leak_1_data_kept_unreadable_by_strong_encryption_is_not_reportable() -> None:
+    """A lost laptop whose disk is encrypted to a high standard, the key safe: the data
+    is excluded on every ground (PPC Rules Art. 7(i) "高度な暗号化その他の個人の権利利益を
+    保護するために必要な措置を講じたものを除く", guidelines 3-5-3-1), even when a thief took it."""
+    engine, _ = _engine()
+    stolen = engine.incidents.register(
+        "loss",
+        discovered_at=FOUND,
+        subjects=[f"s-{n}" for n in range(1001)],
+        items={"medical_history", "card_number"},
+        wrongful_act=True,
+        protected=True,
+    )
+    assert not stolen.report_due and stolen.reasons == ()
+    assert stolen.preliminary_due is None and stolen.final_due is None
+    assert engine.incidents.get(stolen.id).protected
+    assert engine.incidents.overdue(FOUND + timedelta(days=90)) == []
+
+
 def test_r_leak_1_a_small_plain_loss_needs_no_report() -> None:
     engine, _ = _engine()
     incident = engine.incidents.register(

@@ -46,6 +46,7 @@ class IncidentRegister(Register):
         wrongful_act: bool = False,
         suspected: bool = False,
         as_entrustee: bool = False,
+        protected: bool = False,
     ) -> Incident:
         """Register a leak, loss or damage (actual, or ``suspected``), with when it was
         discovered, who (counted, never listed) and which items. ``wrongful_act``: it may
@@ -54,8 +55,10 @@ class IncidentRegister(Register):
         proviso; PPC Rules Art. 9): the notice, recorded as the ``"preliminary"`` step, is
         due as promptly as a preliminary report and is all the business owes (no final
         report, no notice to the people); an entrustee reporting to the PPC itself
-        registers without it. Returns the incident with whether a report is due and its
-        deadlines."""
+        registers without it. ``protected``: the data was kept unreadable by advanced
+        encryption or a like measure, the key not taken with it; then no report or notice
+        is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). Returns the
+        incident with whether a report is due and its deadlines."""
         k = member(IncidentKind, kind, "incident kind")
         at = instant(discovered_at, "discovered_at")
         if at > self._now():
@@ -69,6 +72,7 @@ class IncidentRegister(Register):
             (wrongful_act, "wrongful_act"),
             (suspected, "suspected"),
             (as_entrustee, "as_entrustee"),
+            (protected, "protected"),
         ):
             flag(value, what)
         people = len(set(ids))
@@ -80,6 +84,7 @@ class IncidentRegister(Register):
             people=people,
             my_number=bool(item_set & self._policy.my_number_items),
             as_entrustee=as_entrustee,
+            protected=protected,
             discovered_on=self._policy.local_date(at),
             preliminary_days=self._policy.incident_preliminary_days,
             day_end=self._policy.day_end,
@@ -94,6 +99,7 @@ class IncidentRegister(Register):
             suspected=suspected,
             wrongful_act=wrongful_act,
             as_entrustee=as_entrustee,
+            protected=protected,
             report_due=due,
             reasons=reasons,
             preliminary_due=preliminary,
@@ -161,6 +167,7 @@ def _payload(i: Incident) -> dict[str, object]:
         "suspected": i.suspected,
         "wrongful_act": i.wrongful_act,
         "as_entrustee": i.as_entrustee,
+        "protected": i.protected,
         "report_due": i.report_due,
         "reasons": list(i.reasons),
         "preliminary_due": iso(i.preliminary_due),
@@ -184,6 +191,8 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         suspected=bool(p["suspected"]),
         wrongful_act=bool(p["wrongful_act"]),
         as_entrustee=bool(p["as_entrustee"]),
+        # Registered before 'protected' existed: not protected.
+        protected=bool(p.get("protected", False)),
         report_due=bool(p["report_due"]),
         reasons=tuple(p["reasons"]),
         preliminary_due=when(p["preliminary_due"]),

@@ -19,6 +19,10 @@ notify the business that entrusted the data, as promptly as a preliminary report
 notice discharges its report to the PPC, final one included, and its notice to the
 people (Art. 26(1) proviso and (2); PPC Rules Art. 9): the entrusting business reports.
 
+Data protected by advanced encryption or a like measure (the key not taken with it) is
+excluded on every ground (PPC Rules Art. 7(i); guidelines 3-5-3-1): registered
+``protected``, the incident needs no report and no notice.
+
 The register keeps the affected people counted, never listed: their number and a digest
 of their ids (so a later list can be shown to be the same), no personal data.
 """
@@ -68,6 +72,8 @@ class Incident:
     reasons: tuple[str, ...]
     preliminary_due: datetime | None
     final_due: datetime | None
+    protected: bool = False
+    """The data was kept unreadable by advanced encryption or a like measure."""
     preliminary_at: datetime | None = None
     final_at: datetime | None = None
     notified_at: datetime | None = None
@@ -100,6 +106,7 @@ def assess(
     day_end: Callable[[date], datetime],
     my_number: bool = False,
     as_entrustee: bool = False,
+    protected: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
     report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
@@ -107,7 +114,10 @@ def assess(
     each the first instant after its last day, given by ``day_end``. ``my_number``:
     Individual Numbers are among the items (then more than 100 people suffice). An entrustee
     (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
-    and no final report."""
+    and no final report. Data ``protected`` by advanced encryption or the like is never
+    reportable (PPC Rules Art. 7(i))."""
+    if protected:
+        return False, (), None, None
     reasons = []
     if special_care:
         reasons.append("special care-required data is involved (PPC Rules 7(i))")
