@@ -185,6 +185,19 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(f"controller.{field}", f"publish {what}; a placeholder publishes nothing")
     if controller.complaints and placeholder(controller.complaints):
         add("controller.complaints", "publish the real complaints point, not a placeholder")
+    organisation, desk = controller.accredited_organisation, controller.accredited_complaints
+    if organisation and (not desk or placeholder(desk)):
+        add(
+            "controller.accredited_complaints",
+            "publish where complaints to the accredited personal information protection "
+            "organisation go, with its name (Art. 32(1)(iv), Cabinet Order Art. 10(iii))",
+        )
+    if desk and (not organisation or placeholder(organisation)):
+        add(
+            "controller.accredited_organisation",
+            "name the accredited personal information protection organisation whose "
+            "complaints point this is (Cabinet Order Art. 10(iii))",
+        )
     if not controller.security_measures or any(
         not isinstance(m, str) or placeholder(m) for m in controller.security_measures
     ):
