@@ -236,3 +236,20 @@ def test_r_leak_1_bad_input_is_refused() -> None:
     with pytest.raises(pp.InvalidInput, match="step"):
         engine.incidents.record(incident.id, "celebration")
     assert attrs.asdict(incident)["kind"] == pp.domain.incidents.IncidentKind.LEAK
+
+
+def test_r_leak_1_a_step_dated_in_the_future_or_before_discovery_is_refused() -> None:
+    """A report typed with next year's date would hide an overdue report as made; one
+    dated before the incident was known cannot be about it."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    clock.advance(timedelta(days=5))
+    with pytest.raises(pp.InvalidInput, match="future"):
+        engine.incidents.record(incident.id, "preliminary", at=clock.now() + timedelta(days=365))
+    with pytest.raises(pp.InvalidInput, match="before the incident was discovered"):
+        engine.incidents.record(incident.id, "preliminary", at=FOUND - timedelta(days=1))
+    assert [steps for _, steps in engine.incidents.overdue()] == [("preliminary",)]
+    engine.incidents.record(incident.id, "preliminary", at=FOUND + timedelta(days=2))
+    assert engine.incidents.overdue() == []

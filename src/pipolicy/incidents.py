@@ -116,6 +116,11 @@ class IncidentRegister(Register):
             raise InvalidInput(f"step must be one of {sorted(STEPS)}")
         when = self._now() if at is None else instant(at, "at")
         incident = self.get(incident_id)
+        # A step dated ahead would count as made before it is (and hide it from overdue()).
+        if when > self._now():
+            raise InvalidInput("at is in the future: record a step when it has been taken")
+        if when < incident.discovered_at:
+            raise InvalidInput("at is before the incident was discovered")
         self._record(
             STEPS[step], None, {"incident_id": incident.id, "step": step, "at": when.isoformat()}
         )
