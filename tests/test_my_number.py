@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -176,3 +177,16 @@ def test_r_myn_1_the_policy_knows_its_individual_numbers_however_it_was_built() 
         },
     }
     assert pp.policy_from_dict(data).my_number_items == frozenset({"my_number"})
+
+
+def test_r_myn_1_no_joint_use_may_list_individual_numbers() -> None:
+    """Joint use is no exception for Individual Numbers (My Number Act Art. 19 lists none):
+    a joint use announcing them would publish a use the Act forbids, so the validator
+    refuses it, as it refuses a third party given them."""
+    base = _policy()
+    [(name, joint)] = base.joint_uses.items()
+    numbers = attrs.evolve(
+        joint, items=joint.items | {"my_number"}, purposes=joint.purposes | {"payroll_tax"}
+    )
+    with pytest.raises(pp.PolicyError, match=rf"joint_use\.{name}\.items: .*R-MYN-1"):
+        _policy(joint_uses={name: numbers})

@@ -567,6 +567,14 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
                 "Individual Numbers are deleted as soon as the affairs no longer need them: "
                 "give the retention period (My Number Act Art. 20; R-MYN-1)",
             )
+    for name, joint in policy.joint_uses.items():
+        shared = sorted(joint.items & numbers)
+        if shared:
+            add(
+                f"joint_use.{name}.items",
+                f"{shared} are Individual Numbers: the My Number Act (Art. 19) has no joint "
+                "use, so no joint use may list them (R-MYN-1)",
+            )
     for name, recipient in policy.recipients.items():
         given = sorted(recipient.items & numbers)
         allowed = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
