@@ -190,3 +190,38 @@ def test_r_myn_1_no_joint_use_may_list_individual_numbers() -> None:
     )
     with pytest.raises(pp.PolicyError, match=rf"joint_use\.{name}\.items: .*R-MYN-1"):
         _policy(joint_uses={name: numbers})
+
+
+def test_r_myn_1_a_legal_duty_to_keep_numbers_must_say_when_it_ends() -> None:
+    """A duty with no period keeps what it covers for ever (the retention report holds it
+    as legal_hold); Individual Numbers must be deleted as soon as the period the tax or
+    social security laws set has passed (My Number Act Art. 20; PPC My Number guidelines
+    for businesses, deletion and disposal), so the duty needs its period."""
+    base = _policy()
+    duty = "Income Tax Act Art. 194: withholding records"
+    numbers = {
+        **base.items,
+        "my_number": pp.DataItem("my_number", my_number=True, legal_retention=duty),
+    }
+    with pytest.raises(
+        pp.PolicyError, match=r"items\.my_number\.legal_retention_period: .*R-MYN-1"
+    ):
+        _policy(items=numbers)
+    purpose = attrs.evolve(base.purposes["payroll_tax"], legal_retention=duty)
+    with pytest.raises(
+        pp.PolicyError, match=r"purposes\.payroll_tax\.legal_retention_period: .*R-MYN-1"
+    ):
+        _policy(purposes={**base.purposes, "payroll_tax": purpose})
+    kept = {
+        **base.items,
+        "my_number": pp.DataItem(
+            "my_number", my_number=True, legal_retention=duty, legal_retention_period="7 years"
+        ),
+    }
+    engine, clock = make_engine(_policy(items=kept))
+    s = engine.register_subject("emp-3", category="customer")
+    engine.acquire(s, items={"name", "my_number"}, purposes={"payroll_tax"}, channel="mail")
+    engine.mark_left(s)
+    clock.advance(timedelta(days=366 * 8))
+    [entry] = [e for e in engine.retention_report() if e.subject_id == s.id]
+    assert "my_number" in entry.items and not entry.legal_hold

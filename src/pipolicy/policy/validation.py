@@ -545,9 +545,23 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
     from pipolicy.policy.model import MY_NUMBER_AFFAIRS, RecipientKind
 
     numbers = policy.my_number_items
+    endless = (
+        "a legal duty to keep Individual Numbers ends when the law's period does: give "
+        "the period, after which they are deleted (My Number Act Art. 20; R-MYN-1)"
+    )
+    for name in sorted(numbers):
+        item = policy.items[name]
+        if item.legal_retention and item.legal_retention_period is None:
+            add(f"items.{name}.legal_retention_period", endless)
     for name, purpose in policy.purposes.items():
         where = f"purposes.{name}"
         affairs = purpose.my_number_affairs
+        if (
+            purpose.all_items & numbers
+            and purpose.legal_retention
+            and purpose.legal_retention_period is None
+        ):
+            add(f"{where}.legal_retention_period", endless)
         if affairs is not None and affairs not in MY_NUMBER_AFFAIRS:
             add(
                 f"{where}.my_number_affairs",
