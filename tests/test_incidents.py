@@ -73,6 +73,31 @@ def test_r_leak_1_individual_numbers_of_more_than_100_people_are_reportable() ->
     assert not names_only.report_due
 
 
+def test_r_leak_1_individual_numbers_open_to_anyone_online_are_reportable_however_few() -> None:
+    """A server misconfigured so that anyone could read ten employees' Individual Numbers
+    is reportable (My Number Act Art. 29-4; PPC Rules on specific personal information
+    Art. 2(iii)); the same exposure of names alone is not, below 1,001 people."""
+    base = make_policy()
+    items = {**base.items, "my_number": pp.DataItem("my_number", my_number=True)}
+    payroll = pp.Purpose(
+        "payroll_tax", items={"name", "my_number"}, my_number_affairs="tax", retention="7 years"
+    )
+    engine, _ = make_engine(
+        make_policy(items=items, purposes={**base.purposes, "payroll_tax": payroll}),
+        at=FOUND + timedelta(hours=1),
+    )
+    staff = [f"emp-{n}" for n in range(10)]
+    exposed = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=staff, items={"name", "my_number"}, exposed=True
+    )
+    assert exposed.report_due and any("open to anyone" in r for r in exposed.reasons)
+    assert engine.incidents.get(exposed.id).exposed
+    names = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=staff, items={"name"}, exposed=True
+    )
+    assert not names.report_due
+
+
 def test_r_leak_1_data_kept_unreadable_by_strong_encryption_is_not_reportable() -> None:
     """A lost laptop whose disk is encrypted to a high standard, the key safe: the data
     is excluded on every ground (PPC Rules Art. 7(i) "高度な暗号化その他の個人の権利利益を

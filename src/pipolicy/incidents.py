@@ -47,6 +47,7 @@ class IncidentRegister(Register):
         suspected: bool = False,
         as_entrustee: bool = False,
         protected: bool = False,
+        exposed: bool = False,
     ) -> Incident:
         """Register a leak, loss or damage (actual, or ``suspected``), with when it was
         discovered, who (counted, never listed) and which items. ``wrongful_act``: it may
@@ -57,7 +58,9 @@ class IncidentRegister(Register):
         report, no notice to the people); an entrustee reporting to the PPC itself
         registers without it. ``protected``: the data was kept unreadable by advanced
         encryption or a like measure, the key not taken with it; then no report or notice
-        is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). Returns the
+        is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). ``exposed``: the
+        data could be viewed by anyone by electronic means (an open server or page), which
+        makes Individual Numbers reportable however few (My Number Act Art. 29-4). Returns the
         incident with whether a report is due and its deadlines."""
         k = member(IncidentKind, kind, "incident kind")
         at = instant(discovered_at, "discovered_at")
@@ -73,6 +76,7 @@ class IncidentRegister(Register):
             (suspected, "suspected"),
             (as_entrustee, "as_entrustee"),
             (protected, "protected"),
+            (exposed, "exposed"),
         ):
             flag(value, what)
         people = len(set(ids))
@@ -85,6 +89,7 @@ class IncidentRegister(Register):
             my_number=bool(item_set & self._policy.my_number_items),
             as_entrustee=as_entrustee,
             protected=protected,
+            exposed=exposed,
             discovered_on=self._policy.local_date(at),
             preliminary_days=self._policy.incident_preliminary_days,
             day_end=self._policy.day_end,
@@ -100,6 +105,7 @@ class IncidentRegister(Register):
             wrongful_act=wrongful_act,
             as_entrustee=as_entrustee,
             protected=protected,
+            exposed=exposed,
             report_due=due,
             reasons=reasons,
             preliminary_due=preliminary,
@@ -173,6 +179,7 @@ def _payload(i: Incident) -> dict[str, object]:
         "wrongful_act": i.wrongful_act,
         "as_entrustee": i.as_entrustee,
         "protected": i.protected,
+        "exposed": i.exposed,
         "report_due": i.report_due,
         "reasons": list(i.reasons),
         "preliminary_due": iso(i.preliminary_due),
@@ -198,6 +205,7 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         as_entrustee=bool(p["as_entrustee"]),
         # Registered before 'protected' existed: not protected.
         protected=bool(p.get("protected", False)),
+        exposed=bool(p.get("exposed", False)),
         report_due=bool(p["report_due"]),
         reasons=tuple(p["reasons"]),
         preliminary_due=when(p["preliminary_due"]),

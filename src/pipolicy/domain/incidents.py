@@ -6,8 +6,8 @@ people are due when the incident (actual or suspected) involves special care-req
 data, data whose misuse could cause financial loss (declare such items
 ``financial = true``: card numbers, bank accounts), data that may have been taken by a
 wrongful act (unauthorised access, theft), or more than 1,000 people; Individual Numbers
-(My Number) of more than 100 people (My Number Act Art. 29-4, whose rules set the same
-deadlines). The preliminary
+(My Number) of more than 100 people, or any number of them ``exposed`` online to anyone
+(My Number Act Art. 29-4, whose rules set the same deadlines). The preliminary
 report is due promptly (the policy's ``[incidents] preliminary_days``, 3-5 days in the
 PPC's guidelines), the final one within 30 days, 60 when a wrongful act may be behind
 it, the day of discovery in the policy's time zone being the first (PPC guidelines
@@ -74,6 +74,8 @@ class Incident:
     final_due: datetime | None
     protected: bool = False
     """The data was kept unreadable by advanced encryption or a like measure."""
+    exposed: bool = False
+    """The data could be viewed by anyone by electronic means (an open server or page)."""
     preliminary_at: datetime | None = None
     final_at: datetime | None = None
     notified_at: datetime | None = None
@@ -107,12 +109,14 @@ def assess(
     my_number: bool = False,
     as_entrustee: bool = False,
     protected: bool = False,
+    exposed: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
     report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
     policy's time zone), the final one on day 30 or 60 counting that day as the first;
     each the first instant after its last day, given by ``day_end``. ``my_number``:
-    Individual Numbers are among the items (then more than 100 people suffice). An entrustee
+    Individual Numbers are among the items (then more than 100 people suffice, or any
+    number ``exposed`` online to anyone). An entrustee
     (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
     and no final report. Data ``protected`` by advanced encryption or the like is never
     reportable (PPC Rules Art. 7(i))."""
@@ -131,6 +135,11 @@ def assess(
         reasons.append(
             f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
             "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
+        )
+    if my_number and exposed:
+        reasons.append(
+            "Individual Numbers were open to anyone online (My Number Act Art. 29-4; "
+            "PPC Rules on specific personal information 2(iii))"
         )
     if not reasons:
         return False, (), None, None
