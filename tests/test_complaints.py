@@ -67,3 +67,21 @@ def test_r_cmp_1_what_the_person_said_stays_with_the_application() -> None:
             engine.complaints.receive(**bad)  # type: ignore[arg-type]
     with pytest.raises(pp.InvalidInput):
         engine.complaints.get("nope")
+
+
+def test_r_cmp_1_dates_in_the_future_or_answers_before_receipt_are_refused() -> None:
+    """A complaint logged as received next month would be due a month late; an answer
+    dated before the complaint came cannot answer it, nor one dated ahead of now."""
+    engine, clock = make_engine(at=CALLED)
+    with pytest.raises(pp.InvalidInput, match="future"):
+        engine.complaints.receive(
+            "complaint", channel="email", topic="x", received_at=CALLED + timedelta(days=30)
+        )
+    c = engine.complaints.receive("complaint", channel="email", topic="disclosure")
+    with pytest.raises(pp.InvalidInput, match="before it was received"):
+        engine.complaints.answer(c.id, "done", at=CALLED - timedelta(days=1))
+    with pytest.raises(pp.InvalidInput, match="future"):
+        engine.complaints.answer(c.id, "done", at=CALLED + timedelta(days=1))
+    assert [x.id for x in engine.complaints.open()] == [c.id]
+    clock.advance(timedelta(days=1))
+    assert engine.complaints.answer(c.id, "done", at=CALLED + timedelta(hours=2)).answered_at

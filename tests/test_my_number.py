@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -176,3 +177,51 @@ def test_r_myn_1_the_policy_knows_its_individual_numbers_however_it_was_built() 
         },
     }
     assert pp.policy_from_dict(data).my_number_items == frozenset({"my_number"})
+
+
+def test_r_myn_1_no_joint_use_may_list_individual_numbers() -> None:
+    """Joint use is no exception for Individual Numbers (My Number Act Art. 19 lists none):
+    a joint use announcing them would publish a use the Act forbids, so the validator
+    refuses it, as it refuses a third party given them."""
+    base = _policy()
+    [(name, joint)] = base.joint_uses.items()
+    numbers = attrs.evolve(
+        joint, items=joint.items | {"my_number"}, purposes=joint.purposes | {"payroll_tax"}
+    )
+    with pytest.raises(pp.PolicyError, match=rf"joint_use\.{name}\.items: .*R-MYN-1"):
+        _policy(joint_uses={name: numbers})
+
+
+def test_r_myn_1_a_legal_duty_to_keep_numbers_must_say_when_it_ends() -> None:
+    """A duty with no period keeps what it covers for ever (the retention report holds it
+    as legal_hold); Individual Numbers must be deleted as soon as the period the tax or
+    social security laws set has passed (My Number Act Art. 20; PPC My Number guidelines
+    for businesses, deletion and disposal), so the duty needs its period."""
+    base = _policy()
+    duty = "Income Tax Act Art. 194: withholding records"
+    numbers = {
+        **base.items,
+        "my_number": pp.DataItem("my_number", my_number=True, legal_retention=duty),
+    }
+    with pytest.raises(
+        pp.PolicyError, match=r"items\.my_number\.legal_retention_period: .*R-MYN-1"
+    ):
+        _policy(items=numbers)
+    purpose = attrs.evolve(base.purposes["payroll_tax"], legal_retention=duty)
+    with pytest.raises(
+        pp.PolicyError, match=r"purposes\.payroll_tax\.legal_retention_period: .*R-MYN-1"
+    ):
+        _policy(purposes={**base.purposes, "payroll_tax": purpose})
+    kept = {
+        **base.items,
+        "my_number": pp.DataItem(
+            "my_number", my_number=True, legal_retention=duty, legal_retention_period="7 years"
+        ),
+    }
+    engine, clock = make_engine(_policy(items=kept))
+    s = engine.register_subject("emp-3", category="customer")
+    engine.acquire(s, items={"name", "my_number"}, purposes={"payroll_tax"}, channel="mail")
+    engine.mark_left(s)
+    clock.advance(timedelta(days=366 * 8))
+    [entry] = [e for e in engine.retention_report() if e.subject_id == s.id]
+    assert "my_number" in entry.items and not entry.legal_hold

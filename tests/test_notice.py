@@ -410,3 +410,58 @@ def test_r_pub_1_a_third_party_on_consent_and_a_reader_of_statistics_each_in_the
     context = notice_context(policy, "en")
     assert [r["title"] for r in context["third_parties"]] == ["Affiliated company"]
     assert [r["title"] for r in context["statistics_recipients"]] == ["Industry association"]
+
+
+# -- the accredited personal information protection organisation ---------------------------
+
+ACCREDITED = {
+    "accredited_organisation": {
+        "ja": "一般財団法人日本情報経済社会推進協会",
+        "en": "Japan Institute for Promotion of Digital Economy and Community (JIPDEC)",
+    },
+    "accredited_complaints": {
+        "ja": "認定個人情報保護団体事務局 電話 03-0000-0000",
+        "en": "Accredited organisation office, TEL 03-0000-0000",
+    },
+}
+
+
+def _member_policy(**controller: object) -> pp.Policy:
+    data = tomllib.loads(
+        (Path(__file__).parent.parent / "examples/policies/indigo_blue.toml").read_text("utf-8")
+    )
+    data["controller"].update(controller)
+    return pp.policy_from_dict(data)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_pub_1_a_member_of_an_accredited_organisation_publishes_its_name_and_desk(
+    fmt: str,
+) -> None:
+    """Art. 32(1)(iv), Cabinet Order Art. 10(iii): a business covered by an accredited
+    personal information protection organisation (Art. 47) publishes its name and where
+    complaints to it go; a business covered by none says nothing of it."""
+    policy = _member_policy(**ACCREDITED)
+    ja = _visible(pp.render_notice(policy, "ja", fmt), policy)
+    assert (
+        "当社は、認定個人情報保護団体である一般財団法人日本情報経済社会推進協会の対象事業者です"
+        in ja
+    )
+    assert "認定個人情報保護団体事務局 電話 03-0000-0000" in ja
+    assert not _english_in(ja, "indigo_blue")
+    en = _visible(pp.render_notice(policy, "en", fmt), policy)
+    assert (
+        "We are a business covered by the accredited personal information protection "
+        "organisation Japan Institute for Promotion of Digital Economy and Community (JIPDEC)"
+    ) in en
+    assert "Accredited organisation office, TEL 03-0000-0000" in en
+    plain = pp.example_policy("indigo_blue")
+    assert "認定個人情報保護団体" not in pp.render_notice(plain, "ja", fmt)
+    assert "accredited" not in pp.render_notice(plain, "en", fmt)
+
+
+def test_r_pub_1_an_accredited_organisation_needs_its_complaints_point() -> None:
+    with pytest.raises(pp.PolicyError, match=r"accredited_complaints: .*Cabinet Order Art\. 10"):
+        _member_policy(accredited_organisation=ACCREDITED["accredited_organisation"])
+    with pytest.raises(pp.PolicyError, match="accredited_organisation"):
+        _member_policy(accredited_complaints=ACCREDITED["accredited_complaints"])

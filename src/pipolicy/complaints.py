@@ -79,6 +79,8 @@ class ComplaintLog(Register):
         if subject_id is not None:
             clean_text(subject_id, "subject_id", empty=False)
         at = self._now() if received_at is None else instant(received_at, "received_at")
+        if at > self._now():
+            raise InvalidInput("received_at is in the future")
         complaint = Complaint(
             id=self._new_id(),
             kind=k,
@@ -108,6 +110,10 @@ class ComplaintLog(Register):
         if not known.open:
             raise InvalidInput("this inquiry or complaint was already answered")
         when = self._now() if at is None else instant(at, "at")
+        if when > self._now():
+            raise InvalidInput("at is in the future: record an answer once it was given")
+        if when < known.received_at:
+            raise InvalidInput("at is before it was received: an answer comes after")
         self._record(
             "complaint.answered",
             known.subject_id,

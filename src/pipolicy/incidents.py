@@ -46,12 +46,22 @@ class IncidentRegister(Register):
         wrongful_act: bool = False,
         suspected: bool = False,
         as_entrustee: bool = False,
+        protected: bool = False,
+        exposed: bool = False,
     ) -> Incident:
         """Register a leak, loss or damage (actual, or ``suspected``), with when it was
         discovered, who (counted, never listed) and which items. ``wrongful_act``: it may
         come from unauthorised access, theft or the like. ``as_entrustee``: the business
-        handles the data for another, which it may notify instead of the PPC (Art. 26(1)
-        proviso). Returns the incident with whether a report is due and its deadlines."""
+        handles the data for another and notifies it instead of the PPC (Art. 26(1)
+        proviso; PPC Rules Art. 9): the notice, recorded as the ``"preliminary"`` step, is
+        due as promptly as a preliminary report and is all the business owes (no final
+        report, no notice to the people); an entrustee reporting to the PPC itself
+        registers without it. ``protected``: the data was kept unreadable by advanced
+        encryption or a like measure, the key not taken with it; then no report or notice
+        is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). ``exposed``: the
+        data could be viewed by anyone by electronic means (an open server or page), which
+        makes Individual Numbers reportable however few (My Number Act Art. 29-4). Returns the
+        incident with whether a report is due and its deadlines."""
         k = member(IncidentKind, kind, "incident kind")
         at = instant(discovered_at, "discovered_at")
         if at > self._now():
@@ -65,6 +75,8 @@ class IncidentRegister(Register):
             (wrongful_act, "wrongful_act"),
             (suspected, "suspected"),
             (as_entrustee, "as_entrustee"),
+            (protected, "protected"),
+            (exposed, "exposed"),
         ):
             flag(value, what)
         people = len(set(ids))
@@ -74,9 +86,13 @@ class IncidentRegister(Register):
             financial=any(i.financial for i in declared),
             wrongful_act=wrongful_act,
             people=people,
-            discovered_at=at,
+            my_number=bool(item_set & self._policy.my_number_items),
+            as_entrustee=as_entrustee,
+            protected=protected,
+            exposed=exposed,
+            discovered_on=self._policy.local_date(at),
             preliminary_days=self._policy.incident_preliminary_days,
-            day_end=lambda t: self._policy.day_end(self._policy.local_date(t)),
+            day_end=self._policy.day_end,
         )
         incident = Incident(
             id=self._new_id(),
@@ -88,6 +104,8 @@ class IncidentRegister(Register):
             suspected=suspected,
             wrongful_act=wrongful_act,
             as_entrustee=as_entrustee,
+            protected=protected,
+            exposed=exposed,
             report_due=due,
             reasons=reasons,
             preliminary_due=preliminary,
@@ -98,11 +116,17 @@ class IncidentRegister(Register):
 
     def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
         """Record that the ``"preliminary"`` or ``"final"`` report was made (to the PPC, or
-        to the entrusting business), or that the people were given ``"notice"``."""
+        to the entrusting business), or that the people were given ``"notice"``. A final
+        report made first serves as the preliminary one too."""
         if step not in STEPS:
             raise InvalidInput(f"step must be one of {sorted(STEPS)}")
         when = self._now() if at is None else instant(at, "at")
         incident = self.get(incident_id)
+        # A step dated ahead would count as made before it is (and hide it from overdue()).
+        if when > self._now():
+            raise InvalidInput("at is in the future: record a step when it has been taken")
+        if when < incident.discovered_at:
+            raise InvalidInput("at is before the incident was discovered")
         self._record(
             STEPS[step], None, {"incident_id": incident.id, "step": step, "at": when.isoformat()}
         )
@@ -154,6 +178,8 @@ def _payload(i: Incident) -> dict[str, object]:
         "suspected": i.suspected,
         "wrongful_act": i.wrongful_act,
         "as_entrustee": i.as_entrustee,
+        "protected": i.protected,
+        "exposed": i.exposed,
         "report_due": i.report_due,
         "reasons": list(i.reasons),
         "preliminary_due": iso(i.preliminary_due),
@@ -177,6 +203,9 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         suspected=bool(p["suspected"]),
         wrongful_act=bool(p["wrongful_act"]),
         as_entrustee=bool(p["as_entrustee"]),
+        # Registered before 'protected' existed: not protected.
+        protected=bool(p.get("protected", False)),
+        exposed=bool(p.get("exposed", False)),
         report_due=bool(p["report_due"]),
         reasons=tuple(p["reasons"]),
         preliminary_due=when(p["preliminary_due"]),

@@ -5,10 +5,23 @@ A report to the Personal Information Protection Commission (PPC) and a notice to
 people are due when the incident (actual or suspected) involves special care-required
 data, data whose misuse could cause financial loss (declare such items
 ``financial = true``: card numbers, bank accounts), data that may have been taken by a
-wrongful act (unauthorised access, theft), or more than 1,000 people. The preliminary
+wrongful act (unauthorised access, theft), or more than 1,000 people; Individual Numbers
+(My Number) of more than 100 people, or any number of them ``exposed`` online to anyone
+(My Number Act Art. 29-4, whose rules set the same deadlines). The preliminary
 report is due promptly (the policy's ``[incidents] preliminary_days``, 3-5 days in the
-PPC's guidelines), the final one 30 days after discovery, 60 when a wrongful act may be
-behind it. An entrustee may instead notify the business that entrusted the data.
+PPC's guidelines), the final one within 30 days, 60 when a wrongful act may be behind
+it, the day of discovery in the policy's time zone being the first (PPC guidelines
+3-5-3-4). The guidelines move a last day that falls on a weekend, a national holiday or
+29 December to 3 January to the next day; pipolicy does not, so its deadline is never
+later than the law's. One report made with every matter known serves as both (note 1
+there): no preliminary report is owed after the final one. An entrustee may instead
+notify the business that entrusted the data, as promptly as a preliminary report; that
+notice discharges its report to the PPC, final one included, and its notice to the
+people (Art. 26(1) proviso and (2); PPC Rules Art. 9): the entrusting business reports.
+
+Data protected by advanced encryption or a like measure (the key not taken with it) is
+excluded on every ground (PPC Rules Art. 7(i); guidelines 3-5-3-1): registered
+``protected``, the incident needs no report and no notice.
 
 The register keeps the affected people counted, never listed: their number and a digest
 of their ids (so a later list can be shown to be the same), no personal data.
@@ -19,7 +32,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 
@@ -27,6 +40,10 @@ __all__ = ["Incident", "IncidentKind", "assess", "people_digest"]
 
 MANY_PEOPLE = 1000
 """More than this many people affected makes an incident reportable (PPC Rules 7(iv))."""
+
+MANY_NUMBERS = 100
+"""More than this many people's Individual Numbers affected makes an incident reportable
+(My Number Act Art. 29-4; PPC Rules on specific personal information Art. 2(iv))."""
 
 
 class IncidentKind(str, enum.Enum):
@@ -55,6 +72,10 @@ class Incident:
     reasons: tuple[str, ...]
     preliminary_due: datetime | None
     final_due: datetime | None
+    protected: bool = False
+    """The data was kept unreadable by advanced encryption or a like measure."""
+    exposed: bool = False
+    """The data could be viewed by anyone by electronic means (an open server or page)."""
     preliminary_at: datetime | None = None
     final_at: datetime | None = None
     notified_at: datetime | None = None
@@ -62,7 +83,8 @@ class Incident:
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
         late = []
-        if self.preliminary_due and self.preliminary_at is None and now >= self.preliminary_due:
+        reported = self.preliminary_at is not None or self.final_at is not None
+        if self.preliminary_due and not reported and now >= self.preliminary_due:
             late.append("preliminary")
         if self.final_due and self.final_at is None and now >= self.final_due:
             late.append("final")
@@ -81,12 +103,25 @@ def assess(
     financial: bool,
     wrongful_act: bool,
     people: int,
-    discovered_at: datetime,
+    discovered_on: date,
     preliminary_days: int,
-    day_end: Callable[[datetime], datetime],
+    day_end: Callable[[date], datetime],
+    my_number: bool = False,
+    as_entrustee: bool = False,
+    protected: bool = False,
+    exposed: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
-    """Whether a report and notice are due, why, and the two deadlines (each the first
-    instant after its last day in the policy's time zone, given by ``day_end``)."""
+    """Whether a report and notice are due, why, and the two deadlines: the preliminary
+    report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
+    policy's time zone), the final one on day 30 or 60 counting that day as the first;
+    each the first instant after its last day, given by ``day_end``. ``my_number``:
+    Individual Numbers are among the items (then more than 100 people suffice, or any
+    number ``exposed`` online to anyone). An entrustee
+    (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
+    and no final report. Data ``protected`` by advanced encryption or the like is never
+    reportable (PPC Rules Art. 7(i))."""
+    if protected:
+        return False, (), None, None
     reasons = []
     if special_care:
         reasons.append("special care-required data is involved (PPC Rules 7(i))")
@@ -96,9 +131,19 @@ def assess(
         reasons.append("a wrongful act may be behind it (7(iii))")
     if people > MANY_PEOPLE:
         reasons.append(f"more than {MANY_PEOPLE:,} people are affected (7(iv))")
+    if my_number and people > MANY_NUMBERS:
+        reasons.append(
+            f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
+            "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
+        )
+    if my_number and exposed:
+        reasons.append(
+            "Individual Numbers were open to anyone online (My Number Act Art. 29-4; "
+            "PPC Rules on specific personal information 2(iii))"
+        )
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
-    preliminary = day_end(discovered_at + timedelta(days=preliminary_days))
-    final = day_end(discovered_at + timedelta(days=final_days))
+    preliminary = day_end(discovered_on + timedelta(days=preliminary_days))
+    final = None if as_entrustee else day_end(discovered_on + timedelta(days=final_days - 1))
     return True, tuple(reasons), preliminary, final

@@ -326,6 +326,8 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         complaints=local(ctl, "complaints", "controller"),
         security_measures=tuple(local(ctl, "security_measures", "controller", many=True)),
         self_reference=local(ctl, "self_reference", "controller"),
+        accredited_organisation=local(ctl, "accredited_organisation", "controller"),
+        accredited_complaints=local(ctl, "accredited_complaints", "controller"),
         translations=translations(),
     )
     revised = r.day(meta, "revised", "policy")

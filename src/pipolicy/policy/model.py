@@ -110,6 +110,11 @@ class Controller:
     Art. 32(1)(iv) and the Cabinet Order require them published). The validator requires
     each, so a notice rendered from the policy is complete.
 
+    ``accredited_organisation`` and ``accredited_complaints``: the accredited personal
+    information protection organisation (Art. 47) the business is covered by, if any, and
+    where complaints to it go; both are then published (Art. 32(1)(iv), Cabinet Order
+    Art. 10(iii)).
+
     ``self_reference`` is how the business calls itself once named: 本会 for a society or
     association, 当法人, 本学, 当院, "the Society"; empty, the notice's default (当社,
     "we"), which suits a company.
@@ -121,6 +126,11 @@ class Controller:
     contact: str = ""
     complaints: str = ""
     security_measures: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    accredited_organisation: str = ""
+    """The accredited personal information protection organisation (認定個人情報保護団体,
+    Art. 47) the business is covered by; empty: none."""
+    accredited_complaints: str = ""
+    """Where complaints to that organisation go (Cabinet Order Art. 10(iii))."""
     self_reference: str = ""
     """The short name a notice uses for the business after naming it (Japanese notices
     write it wherever they would say 当社). Empty: the notice's default for a company."""

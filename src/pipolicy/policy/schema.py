@@ -283,6 +283,13 @@ _CONTROLLER = _table(
             "How the business calls itself once named, in the notice and letters (本会 for "
             "a society; 当社 and 'we' when absent): a short name in each language."
         ),
+        "accredited_organisation": _text(
+            "The accredited personal information protection organisation (Art. 47) the "
+            "business is covered by, if any (Art. 32(1)(iv), Cabinet Order Art. 10(iii))."
+        ),
+        "accredited_complaints": _text(
+            "Where complaints to that organisation go (Cabinet Order Art. 10(iii))."
+        ),
     },
     required=("name", "address", "representative", "contact", "security_measures"),
 )

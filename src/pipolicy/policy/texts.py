@@ -29,6 +29,8 @@ LOCALIZED: Mapping[str, tuple[str, ...]] = {
         "complaints",
         "security_measures",
         "self_reference",
+        "accredited_organisation",
+        "accredited_complaints",
     ),
     "DataItem": ("title", "legal_retention"),
     "Purpose": ("title", "legal_retention"),

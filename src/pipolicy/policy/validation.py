@@ -185,6 +185,19 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             add(f"controller.{field}", f"publish {what}; a placeholder publishes nothing")
     if controller.complaints and placeholder(controller.complaints):
         add("controller.complaints", "publish the real complaints point, not a placeholder")
+    organisation, desk = controller.accredited_organisation, controller.accredited_complaints
+    if organisation and (not desk or placeholder(desk)):
+        add(
+            "controller.accredited_complaints",
+            "publish where complaints to the accredited personal information protection "
+            "organisation go, with its name (Art. 32(1)(iv), Cabinet Order Art. 10(iii))",
+        )
+    if desk and (not organisation or placeholder(organisation)):
+        add(
+            "controller.accredited_organisation",
+            "name the accredited personal information protection organisation whose "
+            "complaints point this is (Cabinet Order Art. 10(iii))",
+        )
     if not controller.security_measures or any(
         not isinstance(m, str) or placeholder(m) for m in controller.security_measures
     ):
@@ -532,9 +545,23 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
     from pipolicy.policy.model import MY_NUMBER_AFFAIRS, RecipientKind
 
     numbers = policy.my_number_items
+    endless = (
+        "a legal duty to keep Individual Numbers ends when the law's period does: give "
+        "the period, after which they are deleted (My Number Act Art. 20; R-MYN-1)"
+    )
+    for name in sorted(numbers):
+        item = policy.items[name]
+        if item.legal_retention and item.legal_retention_period is None:
+            add(f"items.{name}.legal_retention_period", endless)
     for name, purpose in policy.purposes.items():
         where = f"purposes.{name}"
         affairs = purpose.my_number_affairs
+        if (
+            purpose.all_items & numbers
+            and purpose.legal_retention
+            and purpose.legal_retention_period is None
+        ):
+            add(f"{where}.legal_retention_period", endless)
         if affairs is not None and affairs not in MY_NUMBER_AFFAIRS:
             add(
                 f"{where}.my_number_affairs",
@@ -553,6 +580,14 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
                 f"{where}.retention",
                 "Individual Numbers are deleted as soon as the affairs no longer need them: "
                 "give the retention period (My Number Act Art. 20; R-MYN-1)",
+            )
+    for name, joint in policy.joint_uses.items():
+        shared = sorted(joint.items & numbers)
+        if shared:
+            add(
+                f"joint_use.{name}.items",
+                f"{shared} are Individual Numbers: the My Number Act (Art. 19) has no joint "
+                "use, so no joint use may list them (R-MYN-1)",
             )
     for name, recipient in policy.recipients.items():
         given = sorted(recipient.items & numbers)

@@ -92,6 +92,10 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             # How the business calls itself (本会, "the Society"); empty: the template's
             # default, L.SELF_REFERENCE (当社, "we").
             "self_reference": t(c, "self_reference"),
+            # The accredited organisation covering the business, if any (Art. 32(1)(iv),
+            # Cabinet Order Art. 10(iii)): its name and its complaints point.
+            "accredited_organisation": t(c, "accredited_organisation"),
+            "accredited_complaints": t(c, "accredited_complaints"),
         },
         "version": policy.version,
         "revised": policy.revised,
