@@ -81,6 +81,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "list_broker": ("名簿の提供先", "List broker"),
     "ad_stats": ("広告効果の測定事業者", "Advertising measurement"),
     "ad_match": ("広告配信事業者", "Advertising network"),
+    "ad_abroad": ("海外の広告配信事業者", "Advertising network abroad"),
     "lab": ("共同研究先の大学", "University lab"),
     "payroll_office": ("給与計算の委託先", "Payroll office"),
 }
@@ -154,6 +155,7 @@ def world(**overrides: Any) -> pp.Policy:
         ),
         "ad_stats": pp.Recipient("ad_stats"),
         "ad_match": pp.Recipient("ad_match", links_identifiers=True),
+        "ad_abroad": pp.Recipient("ad_abroad", links_identifiers=True, country="US"),
         "lab": pp.Recipient("lab", academic_institution=True),
         "payroll_office": pp.Recipient(
             "payroll_office",
@@ -657,6 +659,11 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     "r_pri_1_confirmed": lambda: provide(
         facts(COOKIE, consents=[consent(recipient="ad_match", items={"cookie_id"})]),
         "ad_match",
+        {"cookie_id"},
+    ),
+    "r_pri_1_abroad_unconfirmed": lambda: provide(
+        facts(COOKIE, consents=[consent(recipient="ad_abroad", items={"cookie_id"})]),
+        "ad_abroad",
         {"cookie_id"},
     ),
     "r_req_7_provision_suspended": lambda: provide(

@@ -226,3 +226,78 @@ def test_r_tpp_2_life_and_body_reach_a_recipient_abroad() -> None:
         justification="emergency",
     )
     assert d.allowed and d.basis is pp.Basis.EXEMPTION
+
+
+# Personally referable information (Art. 31) abroad: Art. 28 governs personal data only.
+
+
+def _visitor_abroad(**recipient: Any) -> tuple[pp.Engine, pp.Subject]:
+    """A visitor known only by a cookie id, and an ad network in the US."""
+    base = make_policy()
+    ads = pp.Recipient("ads", country="US", **recipient)
+    engine, _ = make_engine(
+        make_policy(recipients={**base.recipients, "ads": ads}, languages=("ja",))
+    )
+    visitor = engine.register_subject("visitor", category="customer")
+    engine.acquire(visitor, items={"cookie_id"}, purposes={"analytics"}, channel="web")
+    return engine, visitor
+
+
+@pytest.mark.parametrize(
+    "arrangement",
+    [
+        {},
+        {
+            "kind": pp.RecipientKind.ENTRUSTEE,
+            "purposes": {"analytics"},
+            "items": {"cookie_id"},
+            "contract": CONTRACT,
+        },
+    ],
+    ids=["third_party", "entrustee"],
+)
+def test_r_pri_1_a_cookie_id_alone_is_no_personal_data_for_art_28(
+    arrangement: dict[str, Any],
+) -> None:
+    """A cookie id the business holds without identified data is not personal data in
+    its hands, and a recipient not expected to link it does not obtain personal data
+    either: Art. 28 (personal data to a third party abroad) and Art. 31 (personally
+    referable information the recipient will obtain as personal data) are both silent."""
+    engine, visitor = _visitor_abroad(**arrangement)
+
+    record = engine.provide(visitor, recipient="ads", items={"cookie_id"}, purpose="analytics")
+
+    assert record.basis is pp.Basis.PERSONALLY_REFERABLE
+    assert not record.required_by_law
+    [event] = [e for e in engine.audit_events() if e.kind == "provision.recorded"]
+    assert "APPI Art. 28" not in str(event.payload["citations"])
+
+
+def test_r_pri_1_art_31_1_ii_a_linking_recipient_abroad_needs_the_person_informed() -> None:
+    """Art. 31(1)(ii): to a recipient abroad that will link the cookie id to identify the
+    person, the provider confirms both the person's consent and that the person was given
+    the information on that country's system and the recipient's measures."""
+    engine, visitor = _visitor_abroad(links_identifiers=True)
+    ask: dict[str, Any] = {"recipient": "ads", "items": {"cookie_id"}, "purpose": "analytics"}
+    plain = pp.Evidence("recipient-confirmation", ref="ads consent log 2026-04")
+
+    unconfirmed = engine.check_provision(visitor, **ask)
+    engine.grant_consent(visitor, recipient="ads", items={"cookie_id"}, evidence=plain)
+    uninformed = engine.check_provision(visitor, **ask)
+    informed = attrs.evolve(plain, foreign_info="ads notice on US system v1")
+    consent = engine.grant_consent(visitor, recipient="ads", items={"cookie_id"}, evidence=informed)
+    record = engine.provide(visitor, **ask)
+
+    for denied in (unconfirmed, uninformed):
+        assert not denied.allowed
+        assert "APPI Art. 31(1)(ii)" in denied.citations
+        assert "APPI Art. 28" not in denied.citations
+        assert "R-PRI-1" in denied.rules and "R-XB-1" in denied.rules
+        assert "evidence.foreign_info" in denied.reasons[0]
+        assert "US" in denied.reasons[0]
+        (ja,) = engine.explain(denied, "ja")
+        assert "米国" in ja and "個人関連情報" in ja and "制度" in ja
+    assert record.basis is pp.Basis.CONSENT and record.consent_id == consent.id
+    assert record.required_by_law  # the confirmation record of Art. 31(3)
+    allowed = engine.check_provision(visitor, **ask)
+    assert "APPI Art. 31(1)(ii)" in allowed.citations and "APPI Art. 29" not in allowed.citations

@@ -41,6 +41,7 @@ ART_27_5_III = "APPI Art. 27(5)(iii)"
 ART_27_6 = "APPI Art. 27(6)"
 ART_29 = "APPI Art. 29"
 ART_31_1 = "APPI Art. 31(1)"
+ART_31_1_II = "APPI Art. 31(1)(ii)"
 ART_31_3 = "APPI Art. 31(3)"
 
 
@@ -164,15 +165,18 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         unbound = _contract_problem(policy, q, now)
         if unbound is not None:
             return Decision.deny((unbound,), (ART_25, rclause), **ctx)
-    if abroad(policy, recipient):
-        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if _referable_only(policy, facts, q.items) and (
-        recipient.kind is RecipientKind.THIRD_PARTY or recipient.links_identifiers
+        recipient.kind is RecipientKind.THIRD_PARTY
+        or recipient.links_identifiers
+        or abroad(policy, recipient)
     ):
         # Art. 27(5) makes an entrustee, a successor or a joint user "not a third party"
         # for Art. 27 alone; Art. 31 has no such clause, so one expected to identify
-        # people from what it receives needs the confirmed consent as anyone does.
+        # people from what it receives needs the confirmed consent as anyone does. What
+        # is not personal data is outside Art. 28 too, whoever receives it abroad.
         return _personally_referable(policy, facts, q, now, ctx)
+    if abroad(policy, recipient):
+        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
         if "business_succession" in grounds:
             return Decision.allow(
@@ -445,7 +449,8 @@ def _personally_referable(
     how it was confirmed), and the provision is recorded (Art. 31(3), a confirmation record).
     """
     rclause = clause("recipients", q.recipient)
-    if not policy.recipients[q.recipient].links_identifiers:
+    recipient = policy.recipients[q.recipient]
+    if not recipient.links_identifiers:
         return Decision.allow(
             Basis.PERSONALLY_REFERABLE,
             R.referable_unlinked(q.recipient),
@@ -453,6 +458,20 @@ def _personally_referable(
             **ctx,
         )
     consent = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
+    if abroad(policy, recipient):
+        # Art. 31(1)(ii): abroad, the person was also given the information on the
+        # country's system and the recipient's measures when consenting (the consent's
+        # evidence.foreign_info, as for Art. 28(2)).
+        if consent is None or not consent.evidence.foreign_info:
+            why = R.referable_foreign_unconfirmed(q.recipient, recipient.country)
+            return Decision.deny((why,), (ART_31_1_II, rclause), **ctx)
+        return Decision.allow(
+            Basis.CONSENT,
+            R.referable_confirmed(q.recipient),
+            (ART_31_1_II, ART_31_3, rclause),
+            consent_id=consent.id,
+            **ctx,
+        )
     if consent is None:
         return Decision.deny((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), **ctx)
     return Decision.allow(

@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 1000 lines): it is a catalogue, one short function
-per reason key (83 of them) in the order the rules ask them, and it must be read whole
+per reason key (84 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -823,6 +823,21 @@ def referable_unconfirmed(recipient: str) -> Because:
         "referable_unconfirmed",
         ("R-PRI-1",),
         recipient=recipient,
+    )
+
+
+@_cached
+def referable_foreign_unconfirmed(recipient: str, country: str) -> Because:
+    return _because(
+        f"{recipient!r} is in {country} and is expected to link these identifiers to "
+        "identify the person: confirm that it obtained the person's consent, given after "
+        "the person was shown that country's system and the recipient's measures, and "
+        "record the confirmation as a consent to the recipient with evidence.foreign_info "
+        "(R-PRI-1, R-XB-1)",
+        "referable_foreign_unconfirmed",
+        ("R-PRI-1", "R-XB-1"),
+        recipient=recipient,
+        country=country,
     )
 
 
