@@ -301,3 +301,24 @@ def test_r_pri_1_art_31_1_ii_a_linking_recipient_abroad_needs_the_person_informe
     assert record.required_by_law  # the confirmation record of Art. 31(3)
     allowed = engine.check_provision(visitor, **ask)
     assert "APPI Art. 31(1)(ii)" in allowed.citations and "APPI Art. 29" not in allowed.citations
+
+
+@pytest.mark.parametrize("country", ["US", "CN", "SG", "CH", "EL"])
+def test_r_xb_1_only_a_country_the_ppc_designated_is_equivalent(country: str) -> None:
+    """Art. 28(1) leaves out only the countries the PPC Rules (Art. 15) designate as having
+    a system equivalent to Japan's: the EEA's members and the United Kingdom. A policy
+    listing another would give data there without the Art. 28 consent: looser than the
+    law, so it does not load."""
+    base = make_policy()
+    with pytest.raises(pp.PolicyError) as error:
+        attrs.evolve(base, equivalent_countries=frozenset({country}))
+
+    (problem,) = error.value.problems
+    assert problem.location == "provision.equivalent_countries"
+    assert country in problem.message and "PPC" in problem.message
+
+
+@pytest.mark.parametrize("country", ["DE", "FR", "GR", "IE", "NO", "IS", "LI", "GB"])
+def test_r_xb_1_the_eea_and_the_united_kingdom_may_be_listed(country: str) -> None:
+    policy = attrs.evolve(_policy(country=country), equivalent_countries=frozenset({country}))
+    assert _consented_provision(policy).allowed
