@@ -79,6 +79,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         }
 
     exemptions = [e.value for e in Exemption if e.value in policy.provision_grounds]
+    opt_out = "opt_out" in policy.provision_grounds
     use_exemptions = [e.value for e in Exemption if e.value in policy.use_exemptions]
     settings = policy.requests
     return {
@@ -127,7 +128,23 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             for i in items.values()
         ],
         "entrustees": [recipient(r) for r in recipients if r.kind is RecipientKind.ENTRUSTEE],
-        "third_parties": [recipient(r) for r in recipients if r.kind is RecipientKind.THIRD_PARTY],
+        # A recipient served by opt-out receives its opt-out items without consent (Art.
+        # 27(2)): listed apart, never among the recipients on consent only.
+        "third_parties": [
+            recipient(r)
+            for r in recipients
+            if r.kind is RecipientKind.THIRD_PARTY and not (opt_out and r.opt_out)
+        ],
+        "opt_out_recipients": [
+            {
+                "title": t(r) or r.name,
+                "items": titles(r.opt_out.items, items),
+                "purposes": titles(r.purposes, purposes),
+                "method": r.opt_out.method,
+            }
+            for r in recipients
+            if opt_out and r.opt_out is not None
+        ],
         "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
         # Readers of anonymous statistics need no consent (Art. 2(1), R-TPP-6): they are
         # listed with the statistics, never among the recipients on consent.
