@@ -588,6 +588,20 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"email"},
         "service",
     ),
+    "r_xb_1_info_on_another_country": lambda: provide(
+        facts(
+            SERVICE,
+            consents=[
+                attrs.evolve(
+                    consent(recipient="overseas", foreign_info="notice-sg-v1"),
+                    evidence=pp.Evidence("web-form", foreign_info="x", foreign_country="SG"),
+                )
+            ],
+        ),
+        "overseas",
+        {"email"},
+        "service",
+    ),
     "r_tpp_8_opt_out": lambda: provide(facts(SERVICE), "list_broker", {"name"}, "service"),
     "r_tpp_8_not_started": lambda: provide(
         facts(acq({"name"}, {"service"}, at=datetime(2026, 3, 1, tzinfo=T0.tzinfo))),

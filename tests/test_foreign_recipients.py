@@ -322,3 +322,35 @@ def test_r_xb_1_only_a_country_the_ppc_designated_is_equivalent(country: str) ->
 def test_r_xb_1_the_eea_and_the_united_kingdom_may_be_listed(country: str) -> None:
     policy = attrs.evolve(_policy(country=country), equivalent_countries=frozenset({country}))
     assert _consented_provision(policy).allowed
+
+
+def test_r_xb_1_a_consent_informed_about_one_country_does_not_cover_another() -> None:
+    """The person consented after being shown the US system (PPC Rules Art. 17(1): the
+    country's name, its system, the recipient's measures). When the recipient moves its
+    handling to Singapore, that consent does not tell the person about Singapore's system:
+    Art. 28 needs a consent given with that information, as for a recipient that was in
+    Japan before."""
+    us = _policy()
+    engine, clock = make_engine(us)
+    s = _held(engine)
+    first = engine.grant_consent(s, recipient="partner", items={"email"}, evidence=SHOWN)
+    assert first.evidence.foreign_country == "US"  # recorded with the information shown
+    ask: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+    assert engine.check_provision(s, **ask).allowed
+
+    moved = attrs.evolve(us.recipients["partner"], country="SG")
+    singapore = attrs.evolve(
+        us, version="v2", recipients={**us.recipients, "partner": moved}, languages=("ja",)
+    )
+    later = pp.Engine(singapore, engine.store, clock=clock)
+    denied = later.check_provision(s, **ask)
+
+    assert not denied.allowed and denied.rules == ("R-XB-1",)
+    assert "APPI Art. 28" in denied.citations
+    assert "SG" in denied.reasons[0] and "US" in denied.reasons[0]
+    (ja,) = later.explain(denied, "ja")
+    assert "シンガポール" in ja and "米国" in ja
+    informed = pp.Evidence("web-form", "consent-v5", foreign_info="notice-foreign-sg-v1")
+    second = later.grant_consent(s, recipient="partner", items={"email"}, evidence=informed)
+    assert second.id != first.id and second.evidence.foreign_country == "SG"
+    assert later.check_provision(s, **ask).allowed

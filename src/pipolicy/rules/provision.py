@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
@@ -338,6 +339,10 @@ def _to_a_foreign_recipient(
     if consent is None or not consent.evidence.foreign_info:
         missing = R.foreign_no_consent if consent is None else R.foreign_info_missing
         return Decision.deny((missing(q.recipient, recipient.country),), cites, **ctx)
+    shown = consent.evidence.foreign_country
+    if not _about(consent, recipient.country):
+        why = R.foreign_info_other_country(q.recipient, recipient.country, shown)
+        return Decision.deny((why,), cites, **ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-XB-1",
@@ -346,6 +351,13 @@ def _to_a_foreign_recipient(
         (*cites, ART_29),
         consent_id=consent.id,
     )
+
+
+def _about(consent: Consent, country: str) -> bool:
+    """Was the consent given with the information on ``country``'s system (PPC Rules Art.
+    17(1))? A consent recorded before the country was kept with it is taken to be."""
+    shown = consent.evidence.foreign_country
+    return bool(consent.evidence.foreign_info) and shown in ("", country)
 
 
 def _opt_out(
@@ -462,7 +474,7 @@ def _personally_referable(
         # Art. 31(1)(ii): abroad, the person was also given the information on the
         # country's system and the recipient's measures when consenting (the consent's
         # evidence.foreign_info, as for Art. 28(2)).
-        if consent is None or not consent.evidence.foreign_info:
+        if consent is None or not _about(consent, recipient.country):
             why = R.referable_foreign_unconfirmed(q.recipient, recipient.country)
             return Decision.deny((why,), (ART_31_1_II, rclause), **ctx)
         return Decision.allow(

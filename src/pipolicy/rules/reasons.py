@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 1000 lines): it is a catalogue, one short function
-per reason key (84 of them) in the order the rules ask them, and it must be read whole
+per reason key (85 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -727,6 +727,21 @@ def foreign_info_missing(recipient: str, country: str) -> Because:
         "the consent was not given with the information Art. 28(2) requires "
         "(evidence.foreign_info)",
         "foreign_info_missing",
+    )
+
+
+@_cached
+def foreign_info_other_country(recipient: str, country: str, shown: str) -> Because:
+    return _because(
+        f"{recipient!r} is in {country}: provision abroad needs the person's prior "
+        "consent, given after being shown that country's system and the recipient's "
+        f"measures; the consent was given with the information on {shown}, not on "
+        f"{country} (R-XB-1)",
+        "foreign_info_other_country",
+        ("R-XB-1",),
+        recipient=recipient,
+        country=country,
+        shown=shown,
     )
 
 
