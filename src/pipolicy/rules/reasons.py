@@ -442,8 +442,11 @@ def exemption_foreign(exemption: str, recipient: str, country: str) -> Because:
 @_cached
 def public_authority(recipient: str) -> Because:
     return _because(
-        f"{recipient!r} is a public authority: it receives data only on an order or "
-        "request under the law; claim the exemption with its reference (R-TPP-2)",
+        f"{recipient!r} is a public authority: it receives data only in a case of "
+        "Art. 27(1) (as the law requires, an order or request under it included; to "
+        "protect life, body or property; for public health or children; to cooperate "
+        "with its duties under the law), never on consent; claim the exemption with its "
+        "reference (R-TPP-2)",
         "public_authority",
         ("R-TPP-2",),
         recipient=recipient,
