@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from os import PathLike
 from typing import Any
 
-from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.exemptions import Exemption, applies
 from pipolicy.domain.requests import RequestKind
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, RecipientKind
@@ -80,7 +80,14 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
 
     exemptions = [e.value for e in Exemption if e.value in policy.provision_grounds]
     opt_out = "opt_out" in policy.provision_grounds
-    use_exemptions = [e.value for e in Exemption if e.value in policy.use_exemptions]
+    # Use beyond the purposes (Art. 18(3)); acquiring special care-required information
+    # without consent (Art. 20(2)) has cases of its own, never one to go beyond them.
+    use_exemptions = [
+        e.value for e in Exemption if e.value in policy.use_exemptions and applies(e, "use")
+    ]
+    special_exemptions = [
+        e.value for e in Exemption if e.value in policy.use_exemptions and applies(e, "acquisition")
+    ]
     settings = policy.requests
     return {
         "controller": {
@@ -177,6 +184,8 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "anonymized": "anonymized" in policy.provision_grounds,
         "exemptions": exemptions,
         "use_exemptions": use_exemptions,
+        "special_care": any(i.special_care for i in items.values()),
+        "special_exemptions": special_exemptions,
         "referable_items": [t(i) or i.name for i in items.values() if not i.identifies],
         "requests": {
             "kinds": [k.value for k in RequestKind],
