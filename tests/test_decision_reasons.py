@@ -81,6 +81,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "list_broker": ("名簿の提供先", "List broker"),
     "ad_stats": ("広告効果の測定事業者", "Advertising measurement"),
     "ad_match": ("広告配信事業者", "Advertising network"),
+    "ad_abroad": ("海外の広告配信事業者", "Advertising network abroad"),
     "lab": ("共同研究先の大学", "University lab"),
     "payroll_office": ("給与計算の委託先", "Payroll office"),
 }
@@ -154,6 +155,7 @@ def world(**overrides: Any) -> pp.Policy:
         ),
         "ad_stats": pp.Recipient("ad_stats"),
         "ad_match": pp.Recipient("ad_match", links_identifiers=True),
+        "ad_abroad": pp.Recipient("ad_abroad", links_identifiers=True, country="US"),
         "lab": pp.Recipient("lab", academic_institution=True),
         "payroll_office": pp.Recipient(
             "payroll_office",
@@ -586,6 +588,20 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"email"},
         "service",
     ),
+    "r_xb_1_info_on_another_country": lambda: provide(
+        facts(
+            SERVICE,
+            consents=[
+                attrs.evolve(
+                    consent(recipient="overseas", foreign_info="notice-sg-v1"),
+                    evidence=pp.Evidence("web-form", foreign_info="x", foreign_country="SG"),
+                )
+            ],
+        ),
+        "overseas",
+        {"email"},
+        "service",
+    ),
     "r_tpp_8_opt_out": lambda: provide(facts(SERVICE), "list_broker", {"name"}, "service"),
     "r_tpp_8_not_started": lambda: provide(
         facts(acq({"name"}, {"service"}, at=datetime(2026, 3, 1, tzinfo=T0.tzinfo))),
@@ -657,6 +673,11 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     "r_pri_1_confirmed": lambda: provide(
         facts(COOKIE, consents=[consent(recipient="ad_match", items={"cookie_id"})]),
         "ad_match",
+        {"cookie_id"},
+    ),
+    "r_pri_1_abroad_unconfirmed": lambda: provide(
+        facts(COOKIE, consents=[consent(recipient="ad_abroad", items={"cookie_id"})]),
+        "ad_abroad",
         {"cookie_id"},
     ),
     "r_req_7_provision_suspended": lambda: provide(

@@ -226,3 +226,131 @@ def test_r_tpp_2_life_and_body_reach_a_recipient_abroad() -> None:
         justification="emergency",
     )
     assert d.allowed and d.basis is pp.Basis.EXEMPTION
+
+
+# Personally referable information (Art. 31) abroad: Art. 28 governs personal data only.
+
+
+def _visitor_abroad(**recipient: Any) -> tuple[pp.Engine, pp.Subject]:
+    """A visitor known only by a cookie id, and an ad network in the US."""
+    base = make_policy()
+    ads = pp.Recipient("ads", country="US", **recipient)
+    engine, _ = make_engine(
+        make_policy(recipients={**base.recipients, "ads": ads}, languages=("ja",))
+    )
+    visitor = engine.register_subject("visitor", category="customer")
+    engine.acquire(visitor, items={"cookie_id"}, purposes={"analytics"}, channel="web")
+    return engine, visitor
+
+
+@pytest.mark.parametrize(
+    "arrangement",
+    [
+        {},
+        {
+            "kind": pp.RecipientKind.ENTRUSTEE,
+            "purposes": {"analytics"},
+            "items": {"cookie_id"},
+            "contract": CONTRACT,
+        },
+    ],
+    ids=["third_party", "entrustee"],
+)
+def test_r_pri_1_a_cookie_id_alone_is_no_personal_data_for_art_28(
+    arrangement: dict[str, Any],
+) -> None:
+    """A cookie id the business holds without identified data is not personal data in
+    its hands, and a recipient not expected to link it does not obtain personal data
+    either: Art. 28 (personal data to a third party abroad) and Art. 31 (personally
+    referable information the recipient will obtain as personal data) are both silent."""
+    engine, visitor = _visitor_abroad(**arrangement)
+
+    record = engine.provide(visitor, recipient="ads", items={"cookie_id"}, purpose="analytics")
+
+    assert record.basis is pp.Basis.PERSONALLY_REFERABLE
+    assert not record.required_by_law
+    [event] = [e for e in engine.audit_events() if e.kind == "provision.recorded"]
+    assert "APPI Art. 28" not in str(event.payload["citations"])
+
+
+def test_r_pri_1_art_31_1_ii_a_linking_recipient_abroad_needs_the_person_informed() -> None:
+    """Art. 31(1)(ii): to a recipient abroad that will link the cookie id to identify the
+    person, the provider confirms both the person's consent and that the person was given
+    the information on that country's system and the recipient's measures."""
+    engine, visitor = _visitor_abroad(links_identifiers=True)
+    ask: dict[str, Any] = {"recipient": "ads", "items": {"cookie_id"}, "purpose": "analytics"}
+    plain = pp.Evidence("recipient-confirmation", ref="ads consent log 2026-04")
+
+    unconfirmed = engine.check_provision(visitor, **ask)
+    engine.grant_consent(visitor, recipient="ads", items={"cookie_id"}, evidence=plain)
+    uninformed = engine.check_provision(visitor, **ask)
+    informed = attrs.evolve(plain, foreign_info="ads notice on US system v1")
+    consent = engine.grant_consent(visitor, recipient="ads", items={"cookie_id"}, evidence=informed)
+    record = engine.provide(visitor, **ask)
+
+    for denied in (unconfirmed, uninformed):
+        assert not denied.allowed
+        assert "APPI Art. 31(1)(ii)" in denied.citations
+        assert "APPI Art. 28" not in denied.citations
+        assert "R-PRI-1" in denied.rules and "R-XB-1" in denied.rules
+        assert "evidence.foreign_info" in denied.reasons[0]
+        assert "US" in denied.reasons[0]
+        (ja,) = engine.explain(denied, "ja")
+        assert "米国" in ja and "個人関連情報" in ja and "制度" in ja
+    assert record.basis is pp.Basis.CONSENT and record.consent_id == consent.id
+    assert record.required_by_law  # the confirmation record of Art. 31(3)
+    allowed = engine.check_provision(visitor, **ask)
+    assert "APPI Art. 31(1)(ii)" in allowed.citations and "APPI Art. 29" not in allowed.citations
+
+
+@pytest.mark.parametrize("country", ["US", "CN", "SG", "CH", "EL"])
+def test_r_xb_1_only_a_country_the_ppc_designated_is_equivalent(country: str) -> None:
+    """Art. 28(1) leaves out only the countries the PPC Rules (Art. 15) designate as having
+    a system equivalent to Japan's: the EEA's members and the United Kingdom. A policy
+    listing another would give data there without the Art. 28 consent: looser than the
+    law, so it does not load."""
+    base = make_policy()
+    with pytest.raises(pp.PolicyError) as error:
+        attrs.evolve(base, equivalent_countries=frozenset({country}))
+
+    (problem,) = error.value.problems
+    assert problem.location == "provision.equivalent_countries"
+    assert country in problem.message and "PPC" in problem.message
+
+
+@pytest.mark.parametrize("country", ["DE", "FR", "GR", "IE", "NO", "IS", "LI", "GB"])
+def test_r_xb_1_the_eea_and_the_united_kingdom_may_be_listed(country: str) -> None:
+    policy = attrs.evolve(_policy(country=country), equivalent_countries=frozenset({country}))
+    assert _consented_provision(policy).allowed
+
+
+def test_r_xb_1_a_consent_informed_about_one_country_does_not_cover_another() -> None:
+    """The person consented after being shown the US system (PPC Rules Art. 17(1): the
+    country's name, its system, the recipient's measures). When the recipient moves its
+    handling to Singapore, that consent does not tell the person about Singapore's system:
+    Art. 28 needs a consent given with that information, as for a recipient that was in
+    Japan before."""
+    us = _policy()
+    engine, clock = make_engine(us)
+    s = _held(engine)
+    first = engine.grant_consent(s, recipient="partner", items={"email"}, evidence=SHOWN)
+    assert first.evidence.foreign_country == "US"  # recorded with the information shown
+    ask: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+    assert engine.check_provision(s, **ask).allowed
+
+    moved = attrs.evolve(us.recipients["partner"], country="SG")
+    singapore = attrs.evolve(
+        us, version="v2", recipients={**us.recipients, "partner": moved}, languages=("ja",)
+    )
+    later = pp.Engine(singapore, engine.store, clock=clock)
+    denied = later.check_provision(s, **ask)
+
+    assert not denied.allowed and denied.rules == ("R-XB-1",)
+    assert "APPI Art. 28" in denied.citations
+    assert "SG" in denied.reasons[0] and "US" in denied.reasons[0]
+    (ja,) = later.explain(denied, "ja")
+    assert "シンガポール" in ja and "米国" in ja
+    informed = pp.Evidence("web-form", "consent-v5", foreign_info="notice-foreign-sg-v1")
+    second = later.grant_consent(s, recipient="partner", items={"email"}, evidence=informed)
+    assert second.id != first.id and second.evidence.foreign_country == "SG"
+    assert later.check_provision(s, **ask).allowed

@@ -465,3 +465,36 @@ def test_r_pub_1_an_accredited_organisation_needs_its_complaints_point() -> None
         _member_policy(accredited_organisation=ACCREDITED["accredited_organisation"])
     with pytest.raises(pp.PolicyError, match="accredited_organisation"):
         _member_policy(accredited_complaints=ACCREDITED["accredited_complaints"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_use_5_the_notice_names_as_use_beyond_purposes_only_the_cases_of_art_18_3(
+    fmt: str,
+) -> None:
+    """Data made public, observed, or received under entrustment, succession or joint use
+    may be *acquired* without consent when special care-required (Art. 20(2)(vii),
+    (viii)); none lets the business use data beyond its purposes (Art. 18(3)). The notice
+    listed them among the cases "beyond these purposes": it now lists them where they
+    belong, with special care-required information."""
+    for lang, beyond, made_public, special in (
+        (
+            "ja",
+            "利用目的の範囲を超えて",
+            "ご本人、国の機関、報道機関等により公開されている場合",
+            "要配慮個人情報は、あらかじめご本人の同意を得て取得します",
+        ),
+        (
+            "en",
+            "We may go beyond these purposes only",
+            "where the data has been made public by you, a government body, the press or others",
+            "We collect special care-required information only with your prior consent",
+        ),
+    ):
+        text = pp.render_notice(make_policy(languages=(lang,)), lang, fmt)
+        at = text.find(beyond)
+        beyond_list = text[at : text.find(special)]
+        assert at >= 0 and text.find(special) > at
+        assert made_public not in beyond_list
+        assert ("法令に基づく場合" if lang == "ja" else "laws and regulations") in beyond_list
+        acquisition = text[text.find(special) : text.find(special) + 1500]
+        assert made_public in acquisition

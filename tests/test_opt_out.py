@@ -313,3 +313,32 @@ def test_r_tpp_8_a_policy_without_a_waiting_period_of_days_does_not_load(
     on a holiday calendar the policy did not need at load time."""
     with pytest.raises(pp.PolicyError, match=r"opt_out\.waiting"):
         _policy(waiting=waiting)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_tpp_8_the_notice_does_not_say_an_opt_out_recipient_receives_on_consent_only(
+    fmt: str,
+) -> None:
+    """The notice listed the opt-out recipient among those served "with your consent
+    only", and its list of cases without consent left opt-out out: both false, as the
+    recipient receives the declared items without consent (Art. 27(2)). It now says so,
+    with the items and how to ask to stop it."""
+    for lang, consent_only, opt_out_heading, stop in (
+        ("ja", "ご本人の同意をいただいた場合に限り", "オプトアウト", "提供を停止"),
+        ("en", "With your consent only", "opt-out", "stop"),
+    ):
+        policy = _policy()
+        broker = attrs.evolve(policy.recipients["list_broker"], title="Meibo")
+        policy = attrs.evolve(
+            policy, recipients={**policy.recipients, "list_broker": broker}, languages=(lang,)
+        )
+        text = pp.render_notice(policy, lang, fmt)
+        assert "Meibo" in text
+        at = text.find(consent_only)
+        consent_table = text[at : text.find("###" if fmt == "markdown" else "<h3>", at)]
+        assert "Meibo" not in consent_table
+        assert "partner" in consent_table  # a recipient on consent is still listed there
+        section = text[text.find("Meibo") - 600 : text.find("Meibo") + 300]
+        assert opt_out_heading in section and stop in section
+        assert "a form on the website, or the support desk" in section
+        assert "27" in section  # Art. 27(2)

@@ -388,3 +388,34 @@ def test_r_pri_1_art_31_a_cookie_held_beside_a_name_is_personal_data() -> None:
     )
     d = engine.check_provision(visitor, recipient="ad_stats", items={"cookie_id"})
     assert not d.allowed and "APPI Art. 27(1)" in d.citations
+
+
+def test_r_tpp_2_a_public_authority_is_told_every_case_of_art_27_1_it_may_receive_on() -> None:
+    """The denial said a public authority receives data "only on an order or request under
+    the law", yet a hospital's public health office or the police looking for a missing
+    person receive it under Art. 27(1)(ii) or (iii) too, as pipolicy allows: the reason
+    names the cases of Art. 27(1), never only (i) and (iv)."""
+    base = make_policy()
+    police = pp.Recipient("police", kind=pp.RecipientKind.PUBLIC_AUTHORITY)
+    engine, _ = make_engine(
+        make_policy(recipients={**base.recipients, "police": police}, languages=("ja",))
+    )
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
+
+    denied = engine.check_provision(s, recipient="police", items={"name"}, purpose="service")
+    rescue = engine.check_provision(
+        s,
+        recipient="police",
+        items={"name"},
+        exemption="life_body_property",
+        justification="missing person search 2026-4",
+    )
+
+    assert rescue.allowed and rescue.citations == ("APPI Art. 27(1)(ii)",)
+    assert not denied.allowed
+    assert "only on an order" not in denied.reasons[0]
+    assert "life, body or property" in denied.reasons[0]
+    (ja,) = engine.explain(denied, "ja")
+    assert "命令又は要請がある場合に限って" not in ja
+    assert "生命" in ja and "公衆衛生" in ja

@@ -80,7 +80,7 @@ from pipolicy.retention import RetentionEntry, kept_past_duty, past_retention
 from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
 from pipolicy.rules.common import Actor
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
-from pipolicy.rules.renewal import renewal
+from pipolicy.rules.renewal import informed, renewal
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.fast_paths import (
@@ -826,7 +826,7 @@ class Engine:
         """
         self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
-        how = _evidence(evidence)
+        how = informed(self.policy, scope, _evidence(evidence))
         if expires is not None:
             expires = moment(expires, "expires")
 

@@ -45,7 +45,7 @@ from pipolicy.errors import (
     UnknownRecipient,
 )
 from pipolicy.rules.provision import abroad
-from pipolicy.rules.renewal import renewal
+from pipolicy.rules.renewal import informed, renewal
 from pipolicy.storage.fast_paths import LocksSubjects, ReadsConsentsOfMany, fast_path
 from pipolicy.storage.recording import RecordingUnit
 from pipolicy.storage.repositories import UnitOfWork
@@ -220,7 +220,8 @@ def _record(
     already = declined = uninformed = 0
     for _, (row, scope) in live:
         sid = people[row.ref].id
-        in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, row.evidence)
+        evidence = informed(engine.policy, scope, row.evidence)
+        in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, evidence)
         if in_force is None:
             # The noes, read only once a row would record something: for every known
             # person of the batch at once where the store can, else for this one.
@@ -247,7 +248,7 @@ def _record(
             subject_id=sid,
             scope=scope,
             status=ConsentStatus.GIVEN,
-            evidence=row.evidence,
+            evidence=evidence,
             policy_version=engine.policy.version,
             given_at=now,
             expires_at=row.expires,

@@ -90,8 +90,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -133,7 +133,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0012_later.py").write_text(source)
+    (scripts / "versions" / "0013_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -142,15 +142,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0011")  # the database as today's pipolicy leaves it
+        store.upgrade("0012")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0011"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0012
         assert store.revision() == "0012"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0013
+        assert store.revision() == "0013"
     finally:
         store.close()
 
@@ -177,8 +177,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -202,7 +202,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0011"
+        assert store.revision() == "0012"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -235,9 +235,9 @@ def test_a_record_left_by_a_hand_deletion_does_not_stop_the_store_opening(
     _orphan(sqlite_url.removeprefix("sqlite:///"))
     SqlStore(sqlite_url).close()  # at the latest revision: nothing to migrate
     _ship(later_scripts, SECOND_MIGRATION)
-    store = SqlStore(sqlite_url)  # upgrades to the shipped 0012 over the orphan
+    store = SqlStore(sqlite_url)  # upgrades to the shipped 0013 over the orphan
     try:
-        assert store.revision() == "0012"
+        assert store.revision() == "0013"
     finally:
         store.close()
 
@@ -258,6 +258,7 @@ def test_the_migration_scripts_ship_inside_the_package() -> None:
         "versions/0009_subject_states.py",
         "versions/0010_state_rows_follow_the_history.py",
         "versions/0011_provider_representative.py",
+        "versions/0012_consent_foreign_country.py",
     ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
@@ -313,6 +314,7 @@ def test_r_sec_3_0003_keeps_a_log_written_before_the_queue_and_chains_after_it(
             conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
             consent = rows.consent_to_row(old.consent)
             del consent["evidence_foreign_info"], consent["scope_key"]  # since 0005, 0007
+            del consent["evidence_foreign_country"]  # since 0012
             conn.execute(sa.insert(CONSENTS).values(_as_written(CONSENTS, consent)))
             conn.execute(sa.insert(AUDIT), [rows.audit_to_row(e) for e in old.events])
         store.upgrade("0003")

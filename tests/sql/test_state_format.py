@@ -76,6 +76,7 @@ def _facts(draw: st.DrawFn) -> SubjectFacts:
         ref=_texts,
         given_by=st.sampled_from(["person", "agent"]),
         foreign_info=_texts,
+        foreign_country=st.sampled_from(["", "US", "SG"]),
     )
     consents = draw(
         st.lists(
@@ -300,7 +301,7 @@ _PINNED = SubjectFacts(
             "s1",
             ConsentScope(None, "partner", frozenset({"email"})),
             ConsentStatus.GIVEN,
-            Evidence("web-form", "signup-v3", "agent", "notice-foreign-v2"),
+            Evidence("web-form", "signup-v3", "agent", "notice-foreign-v2", "US"),
             "v3",
             _AT,
             datetime(2027, 4, 1, tzinfo=timezone.utc),
@@ -323,14 +324,15 @@ _PINNED = SubjectFacts(
 )
 # Format 3 encoded as format 2 did, with the provider's representative last in an
 # acquisition, and a state held the person's noes to recipients; format 4 encodes as
-# format 3 did, and a state now holds their noes to purposes too.
+# format 3 did, and a state now holds their noes to purposes too; later, the country
+# a consent's foreign information was about joined its array last.
 _FORMAT_4_TEXT = (
     '[["s1","user-42","customer","2026-04-01T09:30:00+09:00",null],'
     '[["a1",["email","name"],["service"],"web","signup","2026-04-01T09:30:00+09:00","v3",'
     '["email"],null,null,null]],'
     '[["c1",null,"partner",["email"],"given","web-form","signup-v3","agent",'
     '"notice-foreign-v2","v3","2026-04-01T09:30:00+09:00","2027-04-01T00:00:00+00:00",'
-    "null,2]],"
+    'null,2,"US"]],'
     '[["r1","suspend_provision","2026-04-01T09:30:00+09:00","q1",[],[],["partner"]]]]'
 )
 # What pipolicy wrote before format 2 (commit cbb6fa1's encoder, run on _PINNED).
@@ -390,3 +392,16 @@ def test_r_use_1_a_row_without_the_representative_is_not_a_state() -> None:
     fields[1][0] = fields[1][0][:10]
     assert state.decode(json.dumps(fields), 3) is None
     assert state.decode(json.dumps(fields), 4) is None
+
+
+def test_r_xb_1_a_consent_written_before_its_country_was_kept_still_reads() -> None:
+    """A format-4 row written before the country joined the consent's array holds
+    consents without it, as the history does (the column is NULL on their rows): it is
+    read as such, not thrown away."""
+    fields = json.loads(_FORMAT_4_TEXT)
+    fields[2][0] = fields[2][0][:14]
+    facts = state.decode(json.dumps(fields), 4)
+    assert facts is not None
+    assert facts.consents[0].evidence == Evidence(
+        "web-form", "signup-v3", "agent", "notice-foreign-v2"
+    )

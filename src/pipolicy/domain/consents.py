@@ -56,6 +56,13 @@ class Evidence:
     """For provision abroad: what the person was shown about the recipient's country, its
     system for protecting personal information and the recipient's measures, before
     consenting (``"notice-foreign-v2"``; Art. 28(2), R-XB-1)."""
+    foreign_country: str = attrs.field(
+        default="", validator=checks.text, metadata={"omit_default": True}
+    )
+    """The country ``foreign_info`` was about (ISO 3166 code), which ``grant_consent``
+    fills in from the recipient's country: such a consent covers provision to that country
+    only (PPC Rules Art. 17(1)). Empty on consents recorded before it was kept: those are
+    taken to be about the recipient's country."""
 
 
 @attrs.frozen

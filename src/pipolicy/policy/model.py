@@ -260,7 +260,8 @@ class RecipientKind(str, enum.Enum):
     SUCCESSOR = "successor"
     PUBLIC_AUTHORITY = "public_authority"
     """A court, prosecutor, police, regulator or other public institution: receives data
-    only on an order or request under the law (Art. 27(1)(i), (iv)), never on consent.
+    only in a case of Art. 27(1) (an order or request under the law, (i) and (iv), but
+    (ii) and (iii) too), never on consent.
     One such recipient stands for any institution; the claim's justification names it."""
     STATISTICS = "statistics"
     """Receives only statistics that identify no one (Art. 2(1); R-TPP-6, R-USE-8): the

@@ -605,8 +605,8 @@ _SCHEMA: Schema = {
                     ),
                     "record_retention_years": _legacy("record_retention", "years"),
                     "equivalent_countries": _names(
-                        "Countries the PPC designated as equivalent (Art. 28(1)), as ISO "
-                        "3166 codes (R-XB-1)."
+                        "Countries the PPC designated as equivalent (Art. 28(1), PPC Rules "
+                        "Art. 15: the EEA's members and GB), as ISO 3166 codes (R-XB-1)."
                     ),
                 },
             ),

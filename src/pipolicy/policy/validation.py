@@ -142,6 +142,14 @@ _COUNTRY_HINT = (
 _NOT_ISO = frozenset({"UK", "EU"})
 
 
+_EU_A = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU")
+_EU_B = ("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK")
+PPC_EQUIVALENT = frozenset({*_EU_A, *_EU_B, "IS", "LI", "NO", "GB"})  # the EEA, and the UK
+"""The countries the PPC designated as having a system equivalent to Japan's (PPC Rules
+Art. 15; PPC Notice No. 1 of 2019): provision there needs no Art. 28 consent. A policy
+may list fewer (``[provision] equivalent_countries``), never another (R-XB-1)."""
+
+
 def _country_code(code: str) -> bool:
     """Two capital ASCII letters, as ISO 3166-1 alpha-2 codes are (the shape only: the
     list of countries is not kept here), and not a common non-ISO code."""
@@ -331,8 +339,18 @@ def validate(policy: Policy) -> list[PolicyProblem]:
 
     for name in sorted(policy.use_exemptions - LAW_USE_EXEMPTIONS):
         add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3) or 20(2)")
-    for code in sorted(c for c in policy.equivalent_countries if not _country_code(c)):
-        add("provision.equivalent_countries", _COUNTRY_HINT.format(code))
+    for code in sorted(policy.equivalent_countries):
+        if not _country_code(code):
+            add("provision.equivalent_countries", _COUNTRY_HINT.format(code))
+        elif code not in PPC_EQUIVALENT:
+            add(
+                "provision.equivalent_countries",
+                f"{code!r} is not a country the PPC designated as having a system equivalent "
+                "to Japan's (PPC Rules Art. 15: the EEA's members and the United Kingdom, "
+                "'GB'): a recipient there receives personal data only on the Art. 28 consent, "
+                "unless it keeps equivalent measures under contract (equivalent_measures) "
+                "(R-XB-1)",
+            )
     for name in sorted(policy.provision_grounds - LAW_PROVISION_GROUNDS):
         add(
             "provision.grounds",

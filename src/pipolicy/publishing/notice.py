@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from os import PathLike
 from typing import Any
 
-from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.exemptions import Exemption, applies
 from pipolicy.domain.requests import RequestKind
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, RecipientKind
@@ -79,7 +79,15 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         }
 
     exemptions = [e.value for e in Exemption if e.value in policy.provision_grounds]
-    use_exemptions = [e.value for e in Exemption if e.value in policy.use_exemptions]
+    opt_out = "opt_out" in policy.provision_grounds
+    # Use beyond the purposes (Art. 18(3)); acquiring special care-required information
+    # without consent (Art. 20(2)) has cases of its own, never one to go beyond them.
+    use_exemptions = [
+        e.value for e in Exemption if e.value in policy.use_exemptions and applies(e, "use")
+    ]
+    special_exemptions = [
+        e.value for e in Exemption if e.value in policy.use_exemptions and applies(e, "acquisition")
+    ]
     settings = policy.requests
     return {
         "controller": {
@@ -131,7 +139,23 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             for i in items.values()
         ],
         "entrustees": [recipient(r) for r in recipients if r.kind is RecipientKind.ENTRUSTEE],
-        "third_parties": [recipient(r) for r in recipients if r.kind is RecipientKind.THIRD_PARTY],
+        # A recipient served by opt-out receives its opt-out items without consent (Art.
+        # 27(2)): listed apart, never among the recipients on consent only.
+        "third_parties": [
+            recipient(r)
+            for r in recipients
+            if r.kind is RecipientKind.THIRD_PARTY and not (opt_out and r.opt_out)
+        ],
+        "opt_out_recipients": [
+            {
+                "title": t(r) or r.name,
+                "items": titles(r.opt_out.items, items),
+                "purposes": titles(r.purposes, purposes),
+                "method": r.opt_out.method,
+            }
+            for r in recipients
+            if opt_out and r.opt_out is not None
+        ],
         "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
         # Readers of anonymous statistics need no consent (Art. 2(1), R-TPP-6): they are
         # listed with the statistics, never among the recipients on consent.
@@ -164,6 +188,8 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "anonymized": "anonymized" in policy.provision_grounds,
         "exemptions": exemptions,
         "use_exemptions": use_exemptions,
+        "special_care": any(i.special_care for i in items.values()),
+        "special_exemptions": special_exemptions,
         "referable_items": [t(i) or i.name for i in items.values() if not i.identifies],
         "requests": {
             "kinds": [k.value for k in RequestKind],

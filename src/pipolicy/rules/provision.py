@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
@@ -41,6 +42,7 @@ ART_27_5_III = "APPI Art. 27(5)(iii)"
 ART_27_6 = "APPI Art. 27(6)"
 ART_29 = "APPI Art. 29"
 ART_31_1 = "APPI Art. 31(1)"
+ART_31_1_II = "APPI Art. 31(1)(ii)"
 ART_31_3 = "APPI Art. 31(3)"
 
 
@@ -164,15 +166,18 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         unbound = _contract_problem(policy, q, now)
         if unbound is not None:
             return Decision.deny((unbound,), (ART_25, rclause), **ctx)
-    if abroad(policy, recipient):
-        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if _referable_only(policy, facts, q.items) and (
-        recipient.kind is RecipientKind.THIRD_PARTY or recipient.links_identifiers
+        recipient.kind is RecipientKind.THIRD_PARTY
+        or recipient.links_identifiers
+        or abroad(policy, recipient)
     ):
         # Art. 27(5) makes an entrustee, a successor or a joint user "not a third party"
         # for Art. 27 alone; Art. 31 has no such clause, so one expected to identify
-        # people from what it receives needs the confirmed consent as anyone does.
+        # people from what it receives needs the confirmed consent as anyone does. What
+        # is not personal data is outside Art. 28 too, whoever receives it abroad.
         return _personally_referable(policy, facts, q, now, ctx)
+    if abroad(policy, recipient):
+        return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
         if "business_succession" in grounds:
             return Decision.allow(
@@ -334,6 +339,10 @@ def _to_a_foreign_recipient(
     if consent is None or not consent.evidence.foreign_info:
         missing = R.foreign_no_consent if consent is None else R.foreign_info_missing
         return Decision.deny((missing(q.recipient, recipient.country),), cites, **ctx)
+    shown = consent.evidence.foreign_country
+    if not _about(consent, recipient.country):
+        why = R.foreign_info_other_country(q.recipient, recipient.country, shown)
+        return Decision.deny((why,), cites, **ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-XB-1",
@@ -342,6 +351,13 @@ def _to_a_foreign_recipient(
         (*cites, ART_29),
         consent_id=consent.id,
     )
+
+
+def _about(consent: Consent, country: str) -> bool:
+    """Was the consent given with the information on ``country``'s system (PPC Rules Art.
+    17(1))? A consent recorded before the country was kept with it is taken to be."""
+    shown = consent.evidence.foreign_country
+    return bool(consent.evidence.foreign_info) and shown in ("", country)
 
 
 def _opt_out(
@@ -445,7 +461,8 @@ def _personally_referable(
     how it was confirmed), and the provision is recorded (Art. 31(3), a confirmation record).
     """
     rclause = clause("recipients", q.recipient)
-    if not policy.recipients[q.recipient].links_identifiers:
+    recipient = policy.recipients[q.recipient]
+    if not recipient.links_identifiers:
         return Decision.allow(
             Basis.PERSONALLY_REFERABLE,
             R.referable_unlinked(q.recipient),
@@ -453,6 +470,20 @@ def _personally_referable(
             **ctx,
         )
     consent = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
+    if abroad(policy, recipient):
+        # Art. 31(1)(ii): abroad, the person was also given the information on the
+        # country's system and the recipient's measures when consenting (the consent's
+        # evidence.foreign_info, as for Art. 28(2)).
+        if consent is None or not _about(consent, recipient.country):
+            why = R.referable_foreign_unconfirmed(q.recipient, recipient.country)
+            return Decision.deny((why,), (ART_31_1_II, rclause), **ctx)
+        return Decision.allow(
+            Basis.CONSENT,
+            R.referable_confirmed(q.recipient),
+            (ART_31_1_II, ART_31_3, rclause),
+            consent_id=consent.id,
+            **ctx,
+        )
     if consent is None:
         return Decision.deny((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), **ctx)
     return Decision.allow(

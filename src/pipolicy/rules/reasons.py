@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 1000 lines): it is a catalogue, one short function
-per reason key (83 of them) in the order the rules ask them, and it must be read whole
+per reason key (85 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -442,8 +442,11 @@ def exemption_foreign(exemption: str, recipient: str, country: str) -> Because:
 @_cached
 def public_authority(recipient: str) -> Because:
     return _because(
-        f"{recipient!r} is a public authority: it receives data only on an order or "
-        "request under the law; claim the exemption with its reference (R-TPP-2)",
+        f"{recipient!r} is a public authority: it receives data only in a case of "
+        "Art. 27(1) (as the law requires, an order or request under it included; to "
+        "protect life, body or property; for public health or children; to cooperate "
+        "with its duties under the law), never on consent; claim the exemption with its "
+        "reference (R-TPP-2)",
         "public_authority",
         ("R-TPP-2",),
         recipient=recipient,
@@ -731,6 +734,21 @@ def foreign_info_missing(recipient: str, country: str) -> Because:
 
 
 @_cached
+def foreign_info_other_country(recipient: str, country: str, shown: str) -> Because:
+    return _because(
+        f"{recipient!r} is in {country}: provision abroad needs the person's prior "
+        "consent, given after being shown that country's system and the recipient's "
+        f"measures; the consent was given with the information on {shown}, not on "
+        f"{country} (R-XB-1)",
+        "foreign_info_other_country",
+        ("R-XB-1",),
+        recipient=recipient,
+        country=country,
+        shown=shown,
+    )
+
+
+@_cached
 def foreign_consent(recipient: str, country: str) -> Because:
     return _because(
         f"prior consent to provision to {recipient!r} in {country}, given with "
@@ -823,6 +841,21 @@ def referable_unconfirmed(recipient: str) -> Because:
         "referable_unconfirmed",
         ("R-PRI-1",),
         recipient=recipient,
+    )
+
+
+@_cached
+def referable_foreign_unconfirmed(recipient: str, country: str) -> Because:
+    return _because(
+        f"{recipient!r} is in {country} and is expected to link these identifiers to "
+        "identify the person: confirm that it obtained the person's consent, given after "
+        "the person was shown that country's system and the recipient's measures, and "
+        "record the confirmation as a consent to the recipient with evidence.foreign_info "
+        "(R-PRI-1, R-XB-1)",
+        "referable_foreign_unconfirmed",
+        ("R-PRI-1", "R-XB-1"),
+        recipient=recipient,
+        country=country,
     )
 
 

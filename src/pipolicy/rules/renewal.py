@@ -13,11 +13,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+import attrs
+
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.policy.model import Policy
 from pipolicy.rules.common import in_force
 
-__all__ = ["renewal"]
+__all__ = ["informed", "renewal"]
+
+
+def informed(policy: Policy, scope: ConsentScope, evidence: Evidence) -> Evidence:
+    """``evidence`` with the country its foreign information is about: the recipient's,
+    as the policy places it now, unless the caller named one (PPC Rules Art. 17(1): the
+    person is told the country's name and system, so a consent given so covers that
+    country only)."""
+    recipient = policy.recipients.get(scope.recipient or "")
+    country = "" if recipient is None else recipient.country
+    if not evidence.foreign_info or evidence.foreign_country or country in ("", "JP"):
+        return evidence
+    return attrs.evolve(evidence, foreign_country=country)
+
+
+def _shown(evidence: Evidence) -> tuple[str, str]:
+    """What the person was shown about a country abroad, and which country."""
+    return evidence.foreign_info, evidence.foreign_country
 
 
 def renewal(
@@ -35,7 +54,7 @@ def renewal(
     recorded) or ``None``, and the given consents of that scope the grant ends, as
     ``expired``: lapsed or void ones (their expiry passed, their purpose changed beyond
     relevance), and the one a longer grant, or one given with foreign information the
-    held one lacks (``evidence.foreign_info``), replaces.
+    held one lacks (``evidence.foreign_info``, or about another country), replaces.
     """
     ended: list[Consent] = []
     for consent in held:
@@ -44,8 +63,8 @@ def renewal(
         if in_force(policy, consent, now):
             until = consent.expires_at
             lasts = until is None or (expires is not None and expires <= until)
-            shown = evidence is not None and evidence.foreign_info
-            if lasts and (not shown or shown == consent.evidence.foreign_info):
+            shown = ("", "") if evidence is None else _shown(evidence)
+            if lasts and (not shown[0] or shown == _shown(consent.evidence)):
                 return consent, ended
         ended.append(consent.transition(ConsentStatus.EXPIRED, now))
     return None, ended

@@ -208,6 +208,8 @@ def consent_to_row(c: Consent) -> dict[str, Any]:
         "evidence_ref": c.evidence.ref,
         "evidence_given_by": c.evidence.given_by,
         "evidence_foreign_info": c.evidence.foreign_info,
+        # NULL while empty, as on the rows written before revision 0012
+        "evidence_foreign_country": c.evidence.foreign_country or None,
         "scope_key": scope_key(c),
         "policy_version": c.policy_version,
         "version": c.version,
@@ -238,6 +240,7 @@ def consent_from_row(row: Row) -> Consent:
             ref=row["evidence_ref"],
             given_by=row["evidence_given_by"],
             foreign_info=row["evidence_foreign_info"],
+            foreign_country=row["evidence_foreign_country"] or "",
         ),
         policy_version=row["policy_version"],
         given_at=_get_required(row, "given_at"),

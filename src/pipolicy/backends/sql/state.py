@@ -113,6 +113,7 @@ def encode(state: SubjectFacts) -> str:
                     _iso(c.expires_at),
                     _iso(c.ended_at),
                     c.version,
+                    c.evidence.foreign_country,
                 ]
                 for c in state.consents
             ],
@@ -173,7 +174,9 @@ def _decode(text: str) -> SubjectFacts:
                 sid,
                 ConsentScope(c[1], c[2], _names(c[3])),
                 _STATUSES[c[4]],
-                Evidence(c[5], c[6], c[7], c[8]),
+                # The country the foreign information was about came last later in
+                # format 4: a consent written before has none, as in the history.
+                Evidence(c[5], c[6], c[7], c[8], c[14] if len(c) > 14 else ""),
                 c[9],
                 _instant(c[10]),
                 _maybe(c[11]),

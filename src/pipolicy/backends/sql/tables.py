@@ -166,6 +166,9 @@ CONSENTS = sa.Table(
     sa.Column("evidence_given_by", sa.Text(), nullable=False),
     # since revision 0005; "" where nothing about a foreign country was shown
     sa.Column("evidence_foreign_info", sa.Text(), nullable=False, server_default=sa.text("''")),
+    # since revision 0012: the country that information was about (NULL on rows written
+    # before, which are taken to be about the recipient's country)
+    sa.Column("evidence_foreign_country", sa.Text(), nullable=True),
     # since revision 0007: the scope as one text, so the store itself keeps at most one
     # consent per scope in force (NULL on rows written before, which it leaves alone)
     sa.Column("scope_key", sa.Text(), nullable=True),

@@ -63,7 +63,13 @@ class ConsentRepositoryContract(StoreFixtures):
         consent = attrs.evolve(
             _consent("c-1"),
             scope=ConsentScope(recipient="partner", items=frozenset({"email", "name"})),
-            evidence=Evidence(method="paper", ref="form-7", given_by="agent"),
+            evidence=Evidence(
+                method="paper",
+                ref="form-7",
+                given_by="agent",
+                foreign_info="notice-foreign-us-v2",
+                foreign_country="US",
+            ),
             expires_at=None,
         )
         _store_all(store, _subject(), consent)
@@ -263,6 +269,8 @@ class ConsentRepositoryContract(StoreFixtures):
                 method=_texts(1),
                 ref=_texts(),
                 given_by=st.sampled_from(["person", "agent"]),
+                foreign_info=_texts(),
+                foreign_country=st.sampled_from(["", "US", "SG"]),
             ),
             policy_version=_texts(1),
             given_at=_instants(),
