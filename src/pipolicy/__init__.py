@@ -12,7 +12,7 @@ providing it, and get a typed decision with its legal basis::
 """
 
 from pipolicy.clock import Clock, FixedClock, SystemClock
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.audit import AuditEvent, AuditReport
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis, Decision, Reason
@@ -126,6 +126,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Engine",
+    "EntityKind",
     "Evidence",
     "Exemption",
     "FixedClock",
@@ -148,6 +149,7 @@ __all__ = [
     "Purpose",
     "PurposeChange",
     "Reason",
+    "ReceiptBasis",
     "Recipient",
     "RecipientKind",
     "Ref",

@@ -5,7 +5,7 @@ write what the law asks to be written (acquisitions, consents, provision records
 audit event, commit. Errors from storage become :class:`StorageError` and never an
 "allowed" decision: checks fail closed.
 
-Why one module of this length (about 1,670 lines, half of it docstrings): :class:`Engine`
+Why one module of this length (about 1,740 lines, half of it docstrings): :class:`Engine`
 is the public surface, and each method is a thin unit-of-work wrapper around a pure rule
 (``rules/``) or a repository call, kept beside its siblings so the whole API reads in one
 place; the decisions live in ``rules/``, the request workflow in ``requests/``, the
@@ -32,7 +32,7 @@ import attrs
 from pipolicy.backends.memory import MemoryStore
 from pipolicy.clock import Clock, SystemClock, instant
 from pipolicy.complaints import ComplaintLog
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.audit import (
     AuditEntry,
     AuditEvent,
@@ -77,7 +77,7 @@ from pipolicy.publishing.explain import explain
 from pipolicy.publishing.templates import TemplateDirs, template_dirs
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.retention import RetentionEntry, kept_past_duty, past_retention
-from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
+from pipolicy.rules.acquisition import AcquisitionQuery, confirmed_on_receipt, decide_acquisition
 from pipolicy.rules.common import Actor
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.renewal import informed, renewal
@@ -122,7 +122,7 @@ _NAME_COLLECTIONS = (set, frozenset, list, tuple)
 class Receipt:
     """How data arrives, as :meth:`Engine.acquire` and :meth:`Engine.check_acquisition`
     take it: the channel, whether the purposes were shown first, and from another
-    business (Art. 30) the confirmation on receipt."""
+    business (Art. 30) the confirmation on receipt and what its record notes."""
 
     channel: Channel | str | None
     purpose_shown: bool
@@ -131,6 +131,16 @@ class Receipt:
     provider_obtained_by: str | None
     provider_representative: str | None
     provider_obtained_lawfully: bool
+    provider_kind: EntityKind | str | None = None
+    provider_basis: ReceiptBasis | str | None = None
+
+
+@attrs.frozen
+class _Provider:
+    """The provider's kind and the basis of receipt, checked (:meth:`Engine._provider`)."""
+
+    kind: EntityKind | None
+    basis: ReceiptBasis | None
 
 
 def _question_key(
@@ -628,11 +638,14 @@ class Engine:
         provider_obtained_by: str | None = None,
         provider_representative: str | None = None,
         provider_obtained_lawfully: bool = True,
+        provider_kind: EntityKind | str | None = None,
+        provider_basis: ReceiptBasis | str | None = None,
     ) -> Decision:
         """May these items be acquired for these purposes? Never raises for a denial.
 
         Takes what :meth:`acquire` takes about how the data arrives (``channel``, the
-        confirmation on receipt from another business), and answers as it would decide.
+        confirmation on receipt from another business, the provider's kind and the basis
+        of receipt), and answers as it would decide.
         """
         self._subject_id(subject)
         query = self._acquisition_query(
@@ -649,6 +662,8 @@ class Engine:
                 provider_obtained_by,
                 provider_representative,
                 provider_obtained_lawfully,
+                provider_kind,
+                provider_basis,
             ),
         )
         return self._run(
@@ -683,22 +698,66 @@ class Engine:
         for value, what in provider:
             if value is not None:
                 clean_text(value, what, empty=False)
+        chan = None if receipt.channel is None else member(Channel, receipt.channel, "channel")
+        given = self._provider(receipt, chan)
         return AcquisitionQuery(
             item_set,
             purpose_set,
             opt,
             self._exemption(exemption, justification),
             justification,
-            channel=None
-            if receipt.channel is None
-            else member(Channel, receipt.channel, "channel"),
+            channel=chan,
             purpose_shown=flag(receipt.purpose_shown, "purpose_shown"),
-            # A detail of spaces confirms nothing (Art. 30(1)): the record would lack it.
-            provider_confirmed=all(
-                v and v.strip() for v in (receipt.source, *(v for v, _ in provider))
+            provider_confirmed=confirmed_on_receipt(
+                receipt.source,
+                receipt.provider_address,
+                receipt.provider_representative,
+                receipt.provider_obtained_by,
+                given.kind,
+                given.basis,
             ),
             provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
         )
+
+    @staticmethod
+    def _provider(receipt: Receipt, channel: Channel | None) -> _Provider:
+        """The provider's kind and the basis of receipt of ``receipt``, checked: they say
+        something of a provider, so only of data from another business; an individual
+        has no representative (Art. 30(1)(i)); a receipt marked by opt-out the older way
+        (``provider_obtained_by="opt_out"``) is not on another basis."""
+        kind = (
+            None
+            if receipt.provider_kind is None
+            else member(EntityKind, receipt.provider_kind, "provider_kind")
+        )
+        basis = (
+            None
+            if receipt.provider_basis is None
+            else member(ReceiptBasis, receipt.provider_basis, "provider_basis")
+        )
+        for value, what in ((kind, "provider_kind"), (basis, "provider_basis")):
+            if value is not None and channel not in (None, Channel.PROVIDED_BY_BUSINESS):
+                raise InvalidInput(
+                    f"{what} describes data received from another business "
+                    f"(channel='provided_by_business'), not data acquired by {channel.value}"
+                )
+        if kind is EntityKind.INDIVIDUAL and receipt.provider_representative is not None:
+            raise InvalidInput(
+                "provider_kind='individual': an individual has no representative to confirm "
+                "(Art. 30(1)(i) asks it of a corporation or an association); leave out "
+                "provider_representative, or say provider_kind='corporation'"
+            )
+        if (
+            basis is not None
+            and basis is not ReceiptBasis.OPT_OUT
+            and receipt.provider_obtained_by == "opt_out"
+        ):
+            raise InvalidInput(
+                f"provider_basis={basis.value!r} contradicts provider_obtained_by='opt_out', "
+                "which marks data received by opt-out: say provider_basis='opt_out' and "
+                "how the provider obtained the data in provider_obtained_by"
+            )
+        return _Provider(kind, basis)
 
     def acquire(
         self,
@@ -717,6 +776,8 @@ class Engine:
         provider_obtained_by: str | None = None,
         provider_representative: str | None = None,
         provider_obtained_lawfully: bool = True,
+        provider_kind: EntityKind | str | None = None,
+        provider_basis: ReceiptBasis | str | None = None,
     ) -> Acquisition:
         """Record that items were collected for notified purposes (R-ACQ-1, R-NTC-1).
 
@@ -727,10 +788,20 @@ class Engine:
         (``channel="provided_by_business"``, Art. 30), the confirmation on receipt is
         required: ``source`` names the provider, ``provider_address`` its address,
         ``provider_representative`` its representative and ``provider_obtained_by`` how it
-        obtained the data (``"opt_out"`` when by opt-out provision: such data is never
-        provided by opt-out again, R-TPP-8); ``provider_obtained_lawfully=False`` (the
-        business learnt the provider used improper means) refuses it (R-ACQ-4; seed 003
-        L28). Data received through a merger or
+        obtained the data; ``provider_obtained_lawfully=False`` (the business learnt the
+        provider used improper means) refuses it (R-ACQ-4; seed 003 L28).
+        ``provider_kind`` (:class:`EntityKind`) says what the provider is: an
+        ``"individual"`` (a sole trader) has no representative, so none is asked, and
+        none may be given; a ``"corporation"`` or an ``"association"``, or a provider
+        whose kind is not said, needs it (Art. 30(1)(i)). ``provider_basis``
+        (:class:`ReceiptBasis`) is the note PPC Rules Art. 24(1) adds to the record of
+        receipt: ``"consent"`` (the person's consent was obtained, Arts. 27(1), 28(1)),
+        ``"opt_out"`` (the provider's filing is published by the PPC, Art. 27(4): such
+        data is never provided by opt-out again, R-TPP-8; ``provider_obtained_by=
+        "opt_out"`` said so before, and still does) or ``"personally_referable"``
+        (personally referable information acquired as personal data on the person's
+        consent, Art. 31(1)(i): how the provider obtained it is then not asked). Both are
+        kept on the acquisition and in its event. Data received through a merger or
         business transfer (``channel="succession"``) is used within the purposes it is
         recorded for, which are the predecessor's (Art. 18(2), R-USE-6).
 
@@ -740,22 +811,21 @@ class Engine:
         """
         self._subject_id(subject)
         chan = member(Channel, channel, "channel")
-        query = self._acquisition_query(
-            items,
-            purposes,
-            opted_in,
-            exemption,
-            justification,
-            Receipt(
-                chan,
-                purpose_shown,
-                source,
-                provider_address,
-                provider_obtained_by,
-                provider_representative,
-                provider_obtained_lawfully,
-            ),
+        receipt = Receipt(
+            chan,
+            purpose_shown,
+            source,
+            provider_address,
+            provider_obtained_by,
+            provider_representative,
+            provider_obtained_lawfully,
+            provider_kind,
+            provider_basis,
         )
+        query = self._acquisition_query(
+            items, purposes, opted_in, exemption, justification, receipt
+        )
+        given = self._provider(receipt, chan)
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
 
         def op(uow: UnitOfWork) -> Acquisition:
@@ -783,6 +853,8 @@ class Engine:
                 provider_address=provider_address,
                 provider_obtained_by=provider_obtained_by,
                 provider_representative=provider_representative,
+                provider_kind=given.kind,
+                provider_basis=given.basis,
             )
             uow.acquisitions.add(acquisition)
             payload.update(
@@ -794,6 +866,11 @@ class Engine:
             )
             if chan is Channel.PROVIDED_BY_BUSINESS:  # the confirmation on receipt (Art. 30)
                 payload["provider_representative"] = provider_representative
+                # Only when given: events recorded before these keys existed are unchanged.
+                if given.kind is not None:
+                    payload["provider_kind"] = given.kind.value
+                if given.basis is not None:
+                    payload["provider_basis"] = given.basis.value
             self._audit(uow, "acquisition.recorded", facts.subject.id, payload, now)
             return acquisition
 

@@ -288,7 +288,8 @@ def test_r_req_5_the_answer_keeps_the_method_asked_for(
 
 def _received(engine: pp.Engine, person: pp.Subject, **over: Any) -> pp.Acquisition:
     """Data received from another business, with what Art. 30(1) has the recipient
-    confirm: the provider's name, address and representative, and how it obtained it."""
+    confirm: the provider's name, address and representative, and how it obtained it;
+    and what PPC Rules Art. 24(1) has the record note (received on consent)."""
     how: dict[str, Any] = {
         "items": {"name"},
         "purposes": "service",
@@ -297,6 +298,8 @@ def _received(engine: pp.Engine, person: pp.Subject, **over: Any) -> pp.Acquisit
         "provider_address": "1-1 Marunouchi, Chiyoda, Tokyo",
         "provider_representative": "Taro Suzuki, President",
         "provider_obtained_by": "its own members' sign-up form",
+        "provider_kind": "corporation",
+        "provider_basis": "consent",
         **over,
     }
     return engine.acquire(person, **how)
@@ -307,7 +310,8 @@ def test_r_req_5_records_of_receipt_are_disclosed_with_the_records_of_provision(
 ) -> None:
     """Art. 33(5) entitles the person to the records of Art. 30 as well as those of Art.
     29: the data received about them from other businesses, with the provider's name,
-    address and representative, how it obtained the data, the day and the items."""
+    address and representative, how it obtained the data, the day and the items, and
+    that the person's consent was obtained (PPC Rules Art. 24(1)(ii))."""
     received = _received(engine, person)
     assert received.provider_representative == "Taro Suzuki, President"
     answer = engine.requests.fulfil(verified(engine, K.PROVISION_RECORDS, person).id)
@@ -319,13 +323,20 @@ def test_r_req_5_records_of_receipt_are_disclosed_with_the_records_of_provision(
         "record_id": received.id,
         "received_at": received.acquired_at.isoformat(),
         "provider": "Meibo Trading K.K.",
+        "provider_kind": "corporation",
         "provider_address": "1-1 Marunouchi, Chiyoda, Tokyo",
         "provider_representative": "Taro Suzuki, President",
         "provider_obtained_by": "its own members' sign-up form",
+        "provider_basis": "consent",
         "items": ["name"],
     }
     letter = answer.to_markdown()
-    for shown in ("Meibo Trading K.K.", "Taro Suzuki, President", "its own members'"):
+    for shown in (
+        "Meibo Trading K.K.",
+        "Taro Suzuki, President",
+        "its own members'",
+        "your consent was obtained",
+    ):
         assert shown in letter
     # Data the person gave the business themselves is no record of receipt.
     assert all(r["record_id"] == received.id for r in answer.report["receipt_records"])

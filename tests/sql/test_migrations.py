@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -90,8 +91,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -133,7 +134,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0013_later.py").write_text(source)
+    (scripts / "versions" / "0014_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -142,15 +143,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0012")  # the database as today's pipolicy leaves it
+        store.upgrade("0013")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0012"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0013
         assert store.revision() == "0013"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0014
+        assert store.revision() == "0014"
     finally:
         store.close()
 
@@ -177,8 +178,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -202,7 +203,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0012"
+        assert store.revision() == "0013"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -235,9 +236,9 @@ def test_a_record_left_by_a_hand_deletion_does_not_stop_the_store_opening(
     _orphan(sqlite_url.removeprefix("sqlite:///"))
     SqlStore(sqlite_url).close()  # at the latest revision: nothing to migrate
     _ship(later_scripts, SECOND_MIGRATION)
-    store = SqlStore(sqlite_url)  # upgrades to the shipped 0013 over the orphan
+    store = SqlStore(sqlite_url)  # upgrades to the shipped 0014 over the orphan
     try:
-        assert store.revision() == "0013"
+        assert store.revision() == "0014"
     finally:
         store.close()
 
@@ -259,6 +260,7 @@ def test_the_migration_scripts_ship_inside_the_package() -> None:
         "versions/0010_state_rows_follow_the_history.py",
         "versions/0011_provider_representative.py",
         "versions/0012_consent_foreign_country.py",
+        "versions/0013_provider_kind_and_basis.py",
     ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
@@ -395,3 +397,79 @@ def test_r_req_4_0008_reads_requests_stored_before_as_answered_in_english(
 def _as_written(table: sa.Table, row: dict[str, object]) -> dict[str, object]:
     """``row`` as literals of the table's types, for a table of an older revision."""
     return {k: sa.literal(v, table.c[k].type) for k, v in row.items()}
+
+
+def test_r_acq_4_0013_reads_receipts_recorded_before_without_kind_or_basis(
+    shared_url: str,
+) -> None:
+    """A record of receipt stored by the 0012 schema has no provider kind and no basis of
+    receipt: after the upgrade it reads with neither (nothing is assumed of it), with
+    the digest the log holds for it, and the audit log still verifies."""
+    import attrs
+
+    import pipolicy as pp
+    from pipolicy.backends.sql import rows
+    from pipolicy.backends.sql.tables import ACQUISITIONS, SUBJECTS
+    from pipolicy.domain.binding import record_digest
+
+    old = records(0)
+    received = attrs.evolve(
+        old.acquisition,
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        source="List Co.",
+        provider_address="1-2 Chiyoda, Tokyo",
+        provider_obtained_by="its own sign-up form",
+        provider_representative="Jiro List, President",
+    )
+    digest = record_digest(received)
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0012")
+        row = rows.acquisition_to_row(received)
+        assert row.pop("provider_kind") is None and row.pop("provider_basis") is None
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
+            conn.execute(sa.insert(ACQUISITIONS).values(_as_written(ACQUISITIONS, row)))
+        store.upgrade("0013")
+        with store.unit_of_work(read_only=True) as uow:
+            [stored] = uow.acquisitions.for_subject(old.subject.id)
+        assert stored.provider_kind is None and stored.provider_basis is None
+        assert_equivalent(stored, received)
+        assert record_digest(stored) == digest
+        # The new fields change the digest only when they hold something.
+        individual = attrs.evolve(stored, provider_kind=pp.EntityKind.INDIVIDUAL)
+        assert record_digest(individual) != digest
+    finally:
+        store.close()
+
+
+def test_r_acq_4_a_log_with_receipts_before_and_after_0013_verifies(shared_url: str) -> None:
+    """A receipt recorded as before (no kind, no basis: the row's new columns NULL, the
+    event without their keys), then one from a sole trader by opt-out: every record
+    matches the digest the log holds for it, and the chain verifies."""
+    import pipolicy as pp
+    from tests.factories import make_policy
+
+    store = SqlStore(shared_url, upgrade=True)
+    try:
+        engine = pp.Engine(make_policy(), store=store)
+        s = engine.register_subject("r-1", category="customer")
+        receipt: dict[str, Any] = {
+            "items": {"email"},
+            "purposes": {"newsletter"},
+            "channel": "provided_by_business",
+            "source": "Hanako Yamada",
+            "provider_address": "2-3-4 Setagaya, Tokyo",
+            "provider_obtained_by": "her shop's customer cards",
+        }
+        engine.acquire(s, **receipt, provider_representative="Hanako Yamada")
+        engine.acquire(s, **receipt, provider_kind="individual", provider_basis="opt_out")
+        with store.engine.connect() as conn:
+            stored = conn.execute(
+                sa.text("SELECT provider_kind, provider_basis FROM pipolicy_acquisitions")
+            ).all()
+        assert sorted(stored, key=str) == sorted([(None, None), ("individual", "opt_out")], key=str)
+        report = engine.verify_audit()
+        assert report.ok, report
+    finally:
+        store.close()

@@ -3,10 +3,12 @@
 A check decides on the state it decodes, so the state must come back exactly as it was
 written, field by field, with each instant at the UTC offset it was written with (a
 letter shows dates at that offset). Rows written in formats 1 and 2, before a state
-kept the person's noes to recipients, and in format 3, before it kept their noes to
-purposes, are not read: the person is read from the history (R-USE-1: the state decides
-as the history does; R-TPP-8: a no stops opt-out provision; R-CON-2, R-USE-7: a no to a
-purpose closes the predecessor's purpose where permission is needed).
+kept the person's noes to recipients, in format 3, before it kept their noes to
+purposes, and in format 4, before an acquisition kept its provider's kind and the basis
+of its receipt, are not read: the person is read from the history (R-USE-1: the state
+decides as the history does; R-TPP-8: a no stops opt-out provision, and data received by
+opt-out is never provided by opt-out again; R-CON-2, R-USE-7: a no to a purpose closes
+the predecessor's purpose where permission is needed).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipolicy.backends.sql import rows, state
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
@@ -66,6 +68,8 @@ def _facts(draw: st.DrawFn) -> SubjectFacts:
                 provider_address=st.none() | _texts,
                 provider_obtained_by=st.none() | _texts,
                 provider_representative=st.none() | _texts,
+                provider_kind=st.none() | st.sampled_from(EntityKind),
+                provider_basis=st.none() | st.sampled_from(ReceiptBasis),
             ),
             max_size=3,
         )
@@ -161,28 +165,29 @@ def test_r_use_1_a_state_reads_back_exactly_as_written(facts: SubjectFacts) -> N
 
 @settings(max_examples=50, deadline=None)
 @given(_facts())
-def test_r_con_2_a_state_from_before_format_4_is_not_read(facts: SubjectFacts) -> None:
+def test_r_tpp_8_a_state_from_before_format_5_is_not_read(facts: SubjectFacts) -> None:
     """Formats 1 and 2 held consents still given only, format 3 noes to recipients but
-    not to purposes: a row of any may lack a no a decision reads (R-TPP-8, R-USE-7), so
-    it is read as no state at all."""
+    not to purposes, format 4 no basis of receipt: a row of any may lack something a
+    decision reads (R-TPP-8, R-USE-7), so it is read as no state at all."""
     assert state.decode(_format_1(facts), 1) is None
     assert state.decode(state.encode(facts), 2) is None
     assert state.decode(state.encode(facts), 3) is None
-    assert state.decode(state.encode(facts), 4) == facts
+    assert state.decode(state.encode(facts), 4) is None
+    assert state.decode(state.encode(facts), 5) == facts
 
 
 @pytest.mark.parametrize(
     ("text", "format"),
     [
-        ("", 4),
-        ("{", 4),
-        ("[]", 4),
-        ("null", 4),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 3),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 5),
-        ('[["s1","r",null,"not a date",null],[],[],[]]', 4),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[["a1"]],[],[]]', 4),
-        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[["r1","no such kind"]]]', 4),
+        ("", 5),
+        ("{", 5),
+        ("[]", 5),
+        ("null", 5),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 4),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[]]', 6),
+        ('[["s1","r",null,"not a date",null],[],[],[]]', 5),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[["a1"]],[],[]]', 5),
+        ('[["s1","r",null,"2026-04-01T09:00:00+09:00",null],[],[],[["r1","no such kind"]]]', 5),
         ('[{"id": "s1"}, [], [], []]', 1),
         (
             '[{"id":"s1","ref":"r","category":null,"registered_at":null,'
@@ -198,7 +203,7 @@ def test_r_use_1_a_text_that_is_not_a_state_of_its_format_decodes_to_none(
 
 
 def _damaged(damage: Callable[[list[Any]], None]) -> str:
-    """The format-4 text of a person with an acquisition, a consent and a use suspension
+    """The format-5 text of a person with an acquisition, a consent and a use suspension
     narrowed to one item, changed by ``damage`` and still valid JSON."""
     at = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
     facts = SubjectFacts(
@@ -247,6 +252,8 @@ def _set(path: tuple[int, ...], value: object) -> Callable[[list[Any]], None]:
         _set((0, 3), "2026-04-01T09:00:00"),  # an instant without its offset
         _set((3, 0, 2), "2026-04-01T09:00:00"),
         _set((2, 0, 11), "2027-04-01T09:00:00"),
+        _set((1, 0, 11), "sole_trader"),  # a provider's kind this version does not know
+        _set((1, 0, 12), "contract"),  # nor a basis of receipt
     ],
     ids=[
         "restriction-items-text",
@@ -256,6 +263,8 @@ def _set(path: tuple[int, ...], value: object) -> Callable[[list[Any]], None]:
         "registered-naive",
         "restriction-since-naive",
         "consent-expiry-naive",
+        "provider-kind-unknown",
+        "receipt-basis-unknown",
     ],
 )
 def test_r_req_7_a_damaged_state_that_is_still_json_decodes_to_none(
@@ -267,11 +276,11 @@ def test_r_req_7_a_damaged_state_that_is_still_json_decodes_to_none(
     assert state.decode(_damaged(damage)) is None
 
 
-def test_r_use_1_a_format_1_text_is_not_read_as_format_4() -> None:
+def test_r_use_1_a_format_1_text_is_not_read_as_format_5() -> None:
     at = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
     facts = SubjectFacts(Subject("s1", "r", at, None, None), (), (), ())
-    assert state.decode(_format_1(facts), 4) is None
-    assert state.decode(state.encode(facts), 4) == facts
+    assert state.decode(_format_1(facts), 5) is None
+    assert state.decode(state.encode(facts), 5) == facts
 
 
 # One state, and the texts each format stores for it: the format is a contract with
@@ -323,13 +332,14 @@ _PINNED = SubjectFacts(
     ),
 )
 # Format 3 encoded as format 2 did, with the provider's representative last in an
-# acquisition, and a state held the person's noes to recipients; format 4 encodes as
-# format 3 did, and a state now holds their noes to purposes too; later, the country
-# a consent's foreign information was about joined its array last.
-_FORMAT_4_TEXT = (
+# acquisition, and a state held the person's noes to recipients; format 4 encoded as
+# format 3 did, and a state held their noes to purposes too; format 5 encodes as format
+# 4 did, with the provider's kind and the basis of receipt last in an acquisition, and
+# the country a consent's foreign information was about last in a consent.
+_FORMAT_5_TEXT = (
     '[["s1","user-42","customer","2026-04-01T09:30:00+09:00",null],'
     '[["a1",["email","name"],["service"],"web","signup","2026-04-01T09:30:00+09:00","v3",'
-    '["email"],null,null,null]],'
+    '["email"],null,null,null,null,null]],'
     '[["c1",null,"partner",["email"],"given","web-form","signup-v3","agent",'
     '"notice-foreign-v2","v3","2026-04-01T09:30:00+09:00","2027-04-01T00:00:00+00:00",'
     'null,2,"US"]],'
@@ -356,15 +366,53 @@ _FORMAT_1_TEXT = (
 )
 
 
-def test_r_use_1_format_4_is_written_as_pinned() -> None:
-    assert state.encode(_PINNED) == _FORMAT_4_TEXT
-    assert _exactly(state.decode(_FORMAT_4_TEXT)) == _exactly(_PINNED)
+def test_r_use_1_format_5_is_written_as_pinned() -> None:
+    assert state.encode(_PINNED) == _FORMAT_5_TEXT
+    assert _exactly(state.decode(_FORMAT_5_TEXT)) == _exactly(_PINNED)
 
 
-def test_r_con_2_a_row_written_before_format_4_is_not_read() -> None:
+# A receipt from a sole trader by opt-out: the kind and the basis by their values.
+_RECEIPT = Acquisition(
+    "a2",
+    "s1",
+    frozenset({"name"}),
+    frozenset({"service"}),
+    Channel.PROVIDED_BY_BUSINESS,
+    "Hanako Yamada",
+    _AT,
+    "v3",
+    frozenset(),
+    "2-3-4 Setagaya, Tokyo",
+    "her shop's customer cards",
+    None,
+    EntityKind.INDIVIDUAL,
+    ReceiptBasis.OPT_OUT,
+)
+_RECEIPT_TEXT = (
+    '[["s1","user-42","customer","2026-04-01T09:30:00+09:00",null],'
+    '[["a2",["name"],["service"],"provided_by_business","Hanako Yamada",'
+    '"2026-04-01T09:30:00+09:00","v3",[],"2-3-4 Setagaya, Tokyo",'
+    '"her shop\'s customer cards",null,"individual","opt_out"]],[],[]]'
+)
+
+
+def test_r_tpp_8_format_5_writes_the_provider_s_kind_and_the_basis_of_receipt() -> None:
+    facts = SubjectFacts(_PINNED.subject, (_RECEIPT,), (), ())
+    assert state.encode(facts) == _RECEIPT_TEXT
+    assert _exactly(state.decode(_RECEIPT_TEXT)) == _exactly(facts)
+
+
+def test_r_tpp_8_a_row_written_before_format_5_is_not_read() -> None:
+    """A format-4 row may have been written by a version that knew no basis of receipt
+    after a newer one recorded a receipt by opt-out: it may lack what keeps such data
+    from being provided by opt-out again, so it is read as no state at all."""
     assert state.decode(_FORMAT_1_TEXT, 1) is None
-    assert state.decode(_FORMAT_4_TEXT, 2) is None
-    assert state.decode(_FORMAT_4_TEXT, 3) is None
+    for older in (2, 3, 4):
+        assert state.decode(_FORMAT_5_TEXT, older) is None
+    format_4 = json.loads(_FORMAT_5_TEXT)
+    format_4[1][0] = format_4[1][0][:11]  # an acquisition as format 4 wrote it
+    assert state.decode(json.dumps(format_4), 4) is None
+    assert state.decode(json.dumps(format_4), 5) is None
 
 
 def test_r_use_1_the_exact_comparison_sees_an_instant_moved_to_another_offset() -> None:
@@ -386,22 +434,9 @@ def test_r_use_1_a_state_holding_another_persons_record_is_refused() -> None:
 
 def test_r_use_1_a_row_without_the_representative_is_not_a_state() -> None:
     """Some format-3 rows were written before the representative joined the
-    acquisition's array; format 3 is not read any more, and format 4 always has it, so
+    acquisition's array; format 3 is not read any more, and format 5 always has it, so
     an acquisition without it is no state this version wrote: read from the history."""
-    fields = json.loads(_FORMAT_4_TEXT)
+    fields = json.loads(_FORMAT_5_TEXT)
     fields[1][0] = fields[1][0][:10]
     assert state.decode(json.dumps(fields), 3) is None
-    assert state.decode(json.dumps(fields), 4) is None
-
-
-def test_r_xb_1_a_consent_written_before_its_country_was_kept_still_reads() -> None:
-    """A format-4 row written before the country joined the consent's array holds
-    consents without it, as the history does (the column is NULL on their rows): it is
-    read as such, not thrown away."""
-    fields = json.loads(_FORMAT_4_TEXT)
-    fields[2][0] = fields[2][0][:14]
-    facts = state.decode(json.dumps(fields), 4)
-    assert facts is not None
-    assert facts.consents[0].evidence == Evidence(
-        "web-form", "signup-v3", "agent", "notice-foreign-v2"
-    )
+    assert state.decode(json.dumps(fields), 5) is None

@@ -61,7 +61,8 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
 
     Consents still given, the latest refusal or withdrawal of provision to each recipient
     and of use for each purpose (:func:`decided`), and of acquisitions alike in everything
-    a rule reads (items, purposes, channel, how a provider obtained them, and the policy
+    a rule reads (items, purposes, channel, how a provider obtained and gave them (data
+    received by opt-out is never provided by opt-out again, R-TPP-8), and the policy
     version they were made under, which decides whether they count under a purpose's new
     meaning, R-CON-3) only the latest. The rules ask of acquisitions only whether one *at
     or after* some instant holds some items for some purpose (the purpose's current
@@ -88,7 +89,14 @@ def compact(facts: SubjectFacts) -> SubjectFacts:
     """
     latest: dict[tuple[object, ...], Acquisition] = {}
     for a in facts.acquisitions:
-        key = (a.items, a.purposes, a.channel, a.provider_obtained_by, a.policy_version)
+        key = (
+            a.items,
+            a.purposes,
+            a.channel,
+            a.provider_obtained_by,
+            a.provider_basis,
+            a.policy_version,
+        )
         kept = latest.get(key)
         if kept is None or a.acquired_at >= kept.acquired_at:
             latest[key] = a

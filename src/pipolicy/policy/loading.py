@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from pipolicy.domain.acquisitions import EntityKind
 from pipolicy.domain.durations import Duration, Unit
 from pipolicy.domain.requests import ID_DOCUMENTS, DocumentKind, RequestKind
 from pipolicy.errors import InvalidInput, PolicyError, PolicyProblem
@@ -250,6 +251,12 @@ class _Reader:
             self.problem(where, f"unknown {shown}{choices}")
             return default
 
+    def kind(self, data: Mapping[str, Any], where: str) -> EntityKind | None:
+        """``kind``, what a business is (an individual publishes no representative);
+        None when not said."""
+        value = data.get("kind")
+        return None if value is None else self.enum(value, EntityKind, f"{where}.kind", None)
+
     def structure(self, data: Mapping[Any, Any]) -> None:
         """Problems that make the data unreadable as a policy at all: keys that are not
         strings, strings with a NUL or a lone surrogate, nesting deeper than a policy's
@@ -328,6 +335,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         self_reference=local(ctl, "self_reference", "controller"),
         accredited_organisation=local(ctl, "accredited_organisation", "controller"),
         accredited_complaints=local(ctl, "accredited_complaints", "controller"),
+        kind=r.kind(ctl, "controller"),
         translations=translations(),
     )
     revised = r.day(meta, "revised", "policy")
@@ -479,6 +487,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             ),
             published=r.day(t, "published", where),
             changes=tuple(joint_changes),
+            manager_kind=r.kind(m, f"{where}.manager"),
             translations=translations(),
         )
 

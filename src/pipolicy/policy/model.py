@@ -23,6 +23,7 @@ import attrs
 
 from pipolicy.clock import instant
 from pipolicy.domain import checks
+from pipolicy.domain.acquisitions import EntityKind
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.durations import Duration, Unit
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies
@@ -104,7 +105,9 @@ class Controller:
     """The business handling the data (the "personal information handling business operator").
 
     Everything here is published (Art. 32(1)): name, address and representative (for a
-    corporation, its representative's name), where to make requests (``contact``), where
+    corporation, its representative's name; for an association without legal
+    personality, its representative's or manager's, Art. 27(2)(i); none for an
+    individual, ``kind``), where to make requests (``contact``), where
     to complain (``complaints``; the contact when not given, Cabinet Order Art. 10) and
     the security measures taken to protect the data (``security_measures``, Art. 23 as
     Art. 32(1)(iv) and the Cabinet Order require them published). The validator requires
@@ -117,7 +120,7 @@ class Controller:
 
     ``self_reference`` is how the business calls itself once named: 本会 for a society or
     association, 当法人, 本学, 当院, "the Society"; empty, the notice's default (当社,
-    "we"), which suits a company.
+    "we"), which suits a company, or 当方 for an individual (``kind``).
     """
 
     name: str
@@ -134,6 +137,13 @@ class Controller:
     self_reference: str = ""
     """The short name a notice uses for the business after naming it (Japanese notices
     write it wherever they would say 当社). Empty: the notice's default for a company."""
+    kind: EntityKind | None = attrs.field(
+        default=None, converter=attrs.converters.optional(EntityKind)
+    )
+    """What the business is (:class:`~pipolicy.EntityKind`): an ``individual`` (a sole
+    trader) publishes no representative, and may not name one; a ``corporation`` or an
+    ``association`` must. None (not said): held to a corporation's duty, as a policy
+    without it always was."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 
@@ -418,6 +428,11 @@ class JointUse:
     manager_representative: str = ""
     published: date | None = None
     changes: tuple[JointUseChange, ...] = ()
+    manager_kind: EntityKind | None = attrs.field(
+        default=None, converter=attrs.converters.optional(EntityKind)
+    )
+    """What the person responsible is (:class:`~pipolicy.EntityKind`): an individual has no
+    representative to publish; a corporation, an association, or one not said, must."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 

@@ -37,6 +37,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pipolicy.domain.acquisitions import EntityKind
 from pipolicy.domain.requests import FEE_KINDS, ID_DOCUMENTS, DocumentKind
 from pipolicy.policy.model import (
     DEFAULT_PROVISION_GROUNDS,
@@ -266,12 +267,43 @@ _POLICY = _table(
     required=("version", "revised"),
 )
 
+
+def _kind(whose: str) -> Schema:
+    return _choice(
+        f"What {whose} is: a corporation, an association without legal personality that "
+        "has a representative or manager, or an individual (a sole trader), who has no "
+        "representative. Absent: held to a corporation's duty (Arts. 27(2)(i), 32(1)(i)).",
+        EntityKind,
+    )
+
+
+def _representative_unless_individual(table: Schema) -> Schema:
+    """``table`` requiring ``representative`` unless ``kind = "individual"``, which may not
+    have one (Art. 27(2)(i)'s parenthetical, shared by Arts. 27(5)(iii) and 32(1)(i)).
+    Draft-04 keywords only (no ``if``/``then``): one of two shapes, under ``allOf`` so
+    the table itself stays one object schema."""
+    others = [k.value for k in EntityKind if k is not EntityKind.INDIVIDUAL]
+    individual = {
+        "properties": {
+            "kind": {"enum": [EntityKind.INDIVIDUAL.value]},
+            "representative": {"not": {}},  # present at all: refused
+        },
+        "required": ["kind"],
+    }
+    not_individual = {"properties": {"kind": {"enum": others}}, "required": ["representative"]}
+    return {**table, "allOf": [{"anyOf": [individual, not_individual]}]}
+
+
 _CONTROLLER = _table(
     "The business responsible for the data; everything here is published (Art. 32(1)).",
     {
         "name": _text("The business's name (Art. 32(1)(i))."),
+        "kind": _kind("the business"),
         "address": _text("The business's address (Art. 32(1)(i))."),
-        "representative": _text("For a corporation, its representative's name (Art. 32(1)(i))."),
+        "representative": _text(
+            "For a corporation, its representative's name; for an association, its "
+            "representative's or manager's; none for an individual (Art. 32(1)(i))."
+        ),
         "contact": _text("Where to make requests (Art. 32(1)(iii), Art. 37)."),
         "complaints": _text(
             "Where to complain (Art. 40); the contact when absent (Cabinet Order Art. 10)."
@@ -291,8 +323,9 @@ _CONTROLLER = _table(
             "Where complaints to that organisation go (Cabinet Order Art. 10(iii))."
         ),
     },
-    required=("name", "address", "representative", "contact", "security_measures"),
+    required=("name", "address", "contact", "security_measures"),
 )
+_CONTROLLER = _representative_unless_individual(_CONTROLLER)
 
 _ITEM = _table(
     "A kind of personal information the business collects.",
@@ -454,14 +487,20 @@ _RECIPIENT = _table(
     },
 )
 
-_MANAGER = _table(
-    "The person responsible for the joint use (Art. 27(5)(iii), item 5).",
-    {
-        "name": _text("Their name."),
-        "address": _text("Their address."),
-        "representative": _text("For a corporation, its representative's name."),
-    },
-    required=("name", "address", "representative"),
+_MANAGER = _representative_unless_individual(
+    _table(
+        "The person responsible for the joint use (Art. 27(5)(iii), item 5).",
+        {
+            "name": _text("Their name."),
+            "kind": _kind("the person responsible"),
+            "address": _text("Their address."),
+            "representative": _text(
+                "For a corporation, its representative's name; for an association, its "
+                "representative's or manager's; none for an individual."
+            ),
+        },
+        required=("name", "address"),
+    )
 )
 
 _JOINT_USE_CHANGE = _table(

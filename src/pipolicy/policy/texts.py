@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["LANGUAGES", "LOCALIZED", "Translations", "text_in"]
+from pipolicy.domain.acquisitions import EntityKind
+
+__all__ = ["LANGUAGES", "LOCALIZED", "Translations", "self_reference", "text_in"]
 
 LANGUAGES = ("ja", "en")
 """The languages pipolicy writes to a person in (one template set each)."""
@@ -49,3 +51,21 @@ def text_in(entity: object, field: str, lang: str) -> Any:
     translations: Translations = getattr(entity, "translations", {})
     found = translations.get(lang, {}).get(field)
     return getattr(entity, field) if found is None else found
+
+
+INDIVIDUAL_SELF_REFERENCE: Mapping[str, str] = {"ja": "当方"}
+"""How a business run by an individual calls itself where its policy says no other word:
+当社 ("this company"), the Japanese templates' default, is a company's word."""
+
+
+def self_reference(controller: object, lang: str) -> str:
+    """How the business calls itself in ``lang``: its ``self_reference`` (本会, "the
+    Society"); else, for a business run by an individual (``kind = "individual"``), the
+    word :data:`INDIVIDUAL_SELF_REFERENCE` gives (当方); else ``""``, and the templates
+    say their default (当社, "we")."""
+    own = text_in(controller, "self_reference", lang)
+    if own:
+        return str(own)
+    if getattr(controller, "kind", None) is EntityKind.INDIVIDUAL:
+        return INDIVIDUAL_SELF_REFERENCE.get(lang, "")
+    return ""

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from pipolicy.domain.acquisitions import EntityKind
 from pipolicy.domain.durations import Duration, Unit, require_business_calendar
 from pipolicy.domain.requests import (
     FEE_KINDS,
@@ -122,6 +123,20 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
     return problems
 
 
+_INDIVIDUAL = (
+    'an individual (kind = "individual") has no representative: {0} publishes its name '
+    "and address, and a representative only for a corporation or an association ({1}); "
+    "remove the representative, or declare {2}"
+)
+
+
+def _names_representative(entity: object, field: str = "representative") -> bool:
+    """Does ``entity`` name a representative, in any of its languages?"""
+    texts = [getattr(entity, field)]
+    texts += [t.get(field) for t in getattr(entity, "translations", {}).values()]
+    return any(isinstance(t, str) and t.strip() for t in texts)
+
+
 def _period(add: Callable[[str, str], None], where: str, period: Duration | None) -> None:
     """Retention and certificate periods run on the calendar, not on business days."""
     if period is not None and period.unit is Unit.BUSINESS_DAYS:
@@ -184,13 +199,27 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     controller = policy.controller
     if placeholder(controller.name):
         add("controller.name", "name the business responsible for the data")
-    for field, what in (
+    published = [
         ("address", "the business's address (Art. 32(1)(i))"),
-        ("representative", "its representative's name (Art. 32(1)(i))"),
         ("contact", "where to make requests (Art. 32(1)(iii))"),
-    ):
+    ]
+    if controller.kind is not EntityKind.INDIVIDUAL:
+        published.insert(
+            1,
+            (
+                "representative",
+                "its representative's name (Art. 32(1)(i); a business run by an "
+                'individual says kind = "individual" and publishes none)',
+            ),
+        )
+    for field, what in published:
         if placeholder(getattr(controller, field)):
             add(f"controller.{field}", f"publish {what}; a placeholder publishes nothing")
+    if controller.kind is EntityKind.INDIVIDUAL and _names_representative(controller):
+        add(
+            "controller.representative",
+            _INDIVIDUAL.format("the business", "Art. 32(1)(i)", 'kind = "corporation"'),
+        )
     if controller.complaints and placeholder(controller.complaints):
         add("controller.complaints", "publish the real complaints point, not a placeholder")
     organisation, desk = controller.accredited_organisation, controller.accredited_complaints
@@ -312,9 +341,20 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             missing.append("(3) the scope of joint users")
         if not joint.purposes:
             missing.append("(4) the joint users' purposes")
-        manager = (joint.manager_name, joint.manager_address, joint.manager_representative)
-        if any(placeholder(v) for v in manager):
-            missing.append("(5) name, address and representative of the person responsible")
+        if joint.manager_kind is EntityKind.INDIVIDUAL:
+            if any(placeholder(v) for v in (joint.manager_name, joint.manager_address)):
+                missing.append("(5) name and address of the person responsible")
+            if _names_representative(joint, "manager_representative"):
+                add(
+                    f"{where}.manager.representative",
+                    _INDIVIDUAL.format(
+                        "the person responsible", "Art. 27(5)(iii)", 'kind = "corporation"'
+                    ),
+                )
+        else:
+            manager = (joint.manager_name, joint.manager_address, joint.manager_representative)
+            if any(placeholder(v) for v in manager):
+                missing.append("(5) name, address and representative of the person responsible")
         for text in missing:
             add(where, f"joint use must publish {text} (Art. 27(5)(iii), R-TPP-5)")
         if joint.published is None:

@@ -34,7 +34,7 @@ import jinja2
 from pipolicy.domain.decisions import _RULE_ID, Decision, Reason
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
-from pipolicy.policy.texts import text_in
+from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import TemplateDirs, environment, template_dirs
 from pipolicy.rules.reasons import NAMED
@@ -70,7 +70,7 @@ def explain(
             f"the policy publishes in {list(policy.languages)}, not {lang!r}: add the "
             "language to [policy] languages, with its texts"
         )
-    we = str(text_in(policy.controller, "self_reference", lang) or "")
+    we = self_reference(policy.controller, lang)
     words = _words(lang, _absolute(templates), era, we)
     if len(decision.why) != len(decision.reasons):
         if lang == "en":

@@ -15,7 +15,7 @@ from pipolicy.domain.exemptions import Exemption, applies
 from pipolicy.domain.requests import RequestKind
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, RecipientKind
-from pipolicy.policy.texts import text_in
+from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.templates import TemplateDirs, render
 
 __all__ = ["notice_context", "render_notice"]
@@ -92,14 +92,17 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
     return {
         "controller": {
             "name": t(c, "name"),
+            # What the business is: an individual publishes no representative.
+            "kind": None if c.kind is None else c.kind.value,
             "address": t(c, "address"),
             "representative": t(c, "representative"),
             "contact": t(c, "contact"),
             "complaints": t(c, "complaints") or t(c, "contact"),
             "security_measures": list(t(c, "security_measures")),
-            # How the business calls itself (本会, "the Society"); empty: the template's
-            # default, L.SELF_REFERENCE (当社, "we").
-            "self_reference": t(c, "self_reference"),
+            # How the business calls itself (本会, "the Society"; 当方 for an
+            # individual who says no other); empty: the template's default,
+            # L.SELF_REFERENCE (当社, "we").
+            "self_reference": self_reference(c, lang),
             # The accredited organisation covering the business, if any (Art. 32(1)(iv),
             # Cabinet Order Art. 10(iii)): its name and its complaints point.
             "accredited_organisation": t(c, "accredited_organisation"),
@@ -175,6 +178,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "purposes": titles(j.purposes, purposes),
                 "manager_name": t(j, "manager_name"),
                 "manager_address": t(j, "manager_address"),
+                "manager_kind": None if j.manager_kind is None else j.manager_kind.value,
                 "manager_representative": t(j, "manager_representative"),
                 "published": j.published,
             }

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
@@ -229,18 +229,29 @@ def disclosed_receipts(
 def representatives_missing(acquisitions: Iterable[Acquisition]) -> bool:
     """Does a record of receipt among ``acquisitions`` lack the provider's representative?
     One recorded before revision 0011 holds it only in its ``acquisition.recorded``
-    event, which is then read for it."""
-    return any(a.provider_representative is None for a in disclosed_receipts(acquisitions))
+    event, which is then read for it. An individual provider has none to lack."""
+    return any(
+        a.provider_representative is None and a.provider_kind is not EntityKind.INDIVIDUAL
+        for a in disclosed_receipts(acquisitions)
+    )
 
 
 def receipt_entry(policy: Policy, acq: Acquisition) -> dict[str, object]:
+    """A record of receipt (Art. 30(3)): the day, the provider's name, kind, address and
+    representative (none for an individual) and how it obtained the data (Art. 30(1)),
+    the items, and the note PPC Rules Art. 24(1) adds (``provider_basis``: the person's
+    consent obtained, the provider's opt-out filing published by the PPC, or their
+    consent to personally referable information being acquired as personal data); the
+    kind and the basis are None where they were not recorded."""
     return {
         "record_id": acq.id,
         "received_at": _at(policy, acq.acquired_at),
         "provider": acq.source,
+        "provider_kind": None if acq.provider_kind is None else acq.provider_kind.value,
         "provider_address": acq.provider_address,
         "provider_representative": acq.provider_representative,
         "provider_obtained_by": acq.provider_obtained_by,
+        "provider_basis": None if acq.provider_basis is None else acq.provider_basis.value,
         "items": sorted(acq.items),
     }
 

@@ -194,7 +194,11 @@ def _report_tables(w: Wording, rows: _Rows, report: Mapping[str, object]) -> lis
                 "provider": r.get("provider"),
                 "provider_address": r.get("provider_address"),
                 "provider_representative": r.get("provider_representative"),
+                "provider_kind": r.get("provider_kind"),
                 "obtained_by": r.get("provider_obtained_by"),
+                "basis": r.get("provider_basis"),
+                # A report stored before the basis was recorded has no key for it.
+                "basis_recorded": "provider_basis" in r,
                 "items": rows.refs("item", r.get("items")),
             }
             for r in (_map(x) for x in _list(report.get("receipt_records")))

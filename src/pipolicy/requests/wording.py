@@ -28,7 +28,7 @@ import jinja2
 
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Controller
-from pipolicy.policy.texts import LANGUAGES, text_in
+from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import TemplateDirs, environment, template_dirs
 
@@ -143,7 +143,7 @@ def wording(
 ) -> Wording:
     """The wording in ``lang``, looking in ``templates`` first (see the module doc), in
     which the business calls itself as ``controller`` says (本会 for a society)."""
-    we = str(text_in(controller, "self_reference", lang) or "") if controller else ""
+    we = self_reference(controller, lang) if controller else ""
     return _cached(lang, template_dirs(templates), era, we)
 
 

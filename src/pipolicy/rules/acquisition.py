@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from pipolicy.domain.acquisitions import Channel
+from pipolicy.domain.acquisitions import Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts
@@ -23,7 +23,7 @@ from pipolicy.rules.common import (
     purpose_over,
 )
 
-__all__ = ["AcquisitionQuery", "decide_acquisition"]
+__all__ = ["AcquisitionQuery", "confirmed_on_receipt", "decide_acquisition"]
 
 ART_20_1 = "APPI Art. 20(1)"
 ART_20_2 = "APPI Art. 20(2)"
@@ -46,10 +46,34 @@ class AcquisitionQuery:
     channel: Channel | None = None
     purpose_shown: bool = True
     provider_confirmed: bool = True
-    """From another business: its name, address, representative and how it obtained the
-    data were confirmed on receipt (Art. 30(1), R-ACQ-4)."""
+    """From another business: what Art. 30(1) asks was confirmed on receipt (R-ACQ-4;
+    :func:`confirmed_on_receipt`)."""
     provider_lawful: bool = True
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
+
+
+def confirmed_on_receipt(
+    source: str,
+    address: str | None,
+    representative: str | None,
+    obtained_by: str | None,
+    kind: EntityKind | None = None,
+    basis: ReceiptBasis | None = None,
+) -> bool:
+    """Did the recipient confirm, and so can it record, what Art. 30(1) asks of a
+    provider? Its name (``source``) and address; for a corporation its representative,
+    for an association without legal personality its representative or manager (Art.
+    27(2)(i)), for an individual nothing, and where the kind is not said the
+    representative all the same (fail closed); and how it obtained the data (Art.
+    30(1)(ii)), except for personally referable information acquired as personal data,
+    whose record has the provider's name, address and representative only (PPC Rules
+    Art. 24(1)(iii)). A detail of spaces confirms nothing: the record would lack it."""
+    needed = [source, address]
+    if kind is not EntityKind.INDIVIDUAL:
+        needed.append(representative)
+    if basis is not ReceiptBasis.PERSONALLY_REFERABLE:
+        needed.append(obtained_by)
+    return all(v and v.strip() for v in needed)
 
 
 _EXEMPTION_CHANNELS: Mapping[Exemption, frozenset[Channel]] = {

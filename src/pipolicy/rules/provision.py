@@ -386,9 +386,7 @@ def _opt_out(
         reasons.append(R.opt_out_not_started(q.recipient, start.isoformat()))
     if not q.items <= opt_out.items:
         reasons.append(R.opt_out_items_only(opt_out.items, q.recipient))
-    received = {
-        i for a in facts.acquisitions if a.provider_obtained_by == "opt_out" for i in a.items
-    }
+    received = {i for a in facts.acquisitions if a.received_by_opt_out for i in a.items}
     if q.items & received:
         reasons.append(R.opt_out_received(q.items & received))
     if reasons:

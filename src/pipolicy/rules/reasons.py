@@ -910,7 +910,8 @@ def acquisition_wrong_category(purpose: str) -> Because:
 def provider_unconfirmed() -> Because:
     return _because(
         "data from another business is received only after confirming the provider's "
-        "name, address and representative and how it obtained the data (R-ACQ-4)",
+        "name and address, its representative unless it is an individual, and how it "
+        "obtained the data (R-ACQ-4)",
         "provider_unconfirmed",
         ("R-ACQ-4",),
     )

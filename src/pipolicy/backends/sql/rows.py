@@ -15,7 +15,7 @@ from typing import Any
 
 from pipolicy.clock import require_aware
 from pipolicy.domain import checks
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.audit import AuditEntry, AuditEvent
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.decisions import Basis
@@ -171,12 +171,17 @@ def acquisition_to_row(a: Acquisition) -> dict[str, Any]:
         "provider_address": a.provider_address,
         "provider_obtained_by": a.provider_obtained_by,
         "provider_representative": a.provider_representative,
+        "provider_kind": None if a.provider_kind is None else EntityKind(a.provider_kind).value,
+        "provider_basis": (
+            None if a.provider_basis is None else ReceiptBasis(a.provider_basis).value
+        ),
     }
     put_instant(row, "acquired_at", a.acquired_at)
     return row
 
 
 def acquisition_from_row(row: Row) -> Acquisition:
+    kind, basis = row["provider_kind"], row["provider_basis"]
     return Acquisition(
         id=row["id"],
         subject_id=row["subject_id"],
@@ -190,6 +195,8 @@ def acquisition_from_row(row: Row) -> Acquisition:
         provider_address=row["provider_address"],
         provider_obtained_by=row["provider_obtained_by"],
         provider_representative=row["provider_representative"],
+        provider_kind=None if kind is None else EntityKind(kind),
+        provider_basis=None if basis is None else ReceiptBasis(basis),
     )
 
 

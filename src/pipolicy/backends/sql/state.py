@@ -4,17 +4,23 @@ The state (:func:`pipolicy.domain.facts.compact`) is stored as compact JSON, so 
 reads one row by primary key and decodes it, instead of a ``UNION`` over four tables
 whose size grows with the person's history. ``format`` names what the row holds:
 
-* **4**: each record as an array of its fields in a fixed order, instants as ISO 8601
+* **5**: each record as an array of its fields in a fixed order, instants as ISO 8601
   with their offset, the person's id once. A first read of a person is mostly this
   decoding, and arrays decode in about half the time of the row dictionaries format 1
   held (10-14 against 22 µs for a person with one acquisition and one consent;
   docs/performance.md). The state holds the consents still given and the person's
   latest no to each recipient and to each purpose
-  (:func:`~pipolicy.domain.facts.decided`).
+  (:func:`~pipolicy.domain.facts.decided`); an acquisition ends with its provider's
+  kind and the basis of its receipt (``EntityKind``, ``ReceiptBasis`` by value), a
+  consent with the country its foreign information was about.
+* **4**: the same encoding, written before an acquisition kept the basis of its
+  receipt. A version that knew none may have written such a row after a newer one
+  recorded a receipt by opt-out, which keeps the data from being provided by opt-out
+  again (R-TPP-8), so it is not read: the person is read from the history until the
+  row is rewritten, with their next write or by ``pipolicy db rebuild-state``.
 * **3**: the same encoding, written before a state kept the person's noes to purposes.
   Such a row may lack the no that closes the predecessor's purpose to data a merger
-  brought in (R-USE-6, R-USE-7), so it is not read: the person is read from the history
-  until the row is rewritten, with their next write or by ``pipolicy db rebuild-state``.
+  brought in (R-USE-6, R-USE-7), so it is not read either.
 * **2**, **1**: the same encoding and the history's row dictionaries, written before
   a state kept any of the person's noes (one that stops opt-out provision may be
   missing): not read either.
@@ -31,7 +37,7 @@ import json
 from datetime import datetime
 
 from pipolicy.backends.sql import rows
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
@@ -39,7 +45,7 @@ from pipolicy.domain.subjects import Subject
 
 __all__ = ["FORMAT", "decode", "encode"]
 
-FORMAT = 4
+FORMAT = 5
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _names = rows.name_set  # a list of strings, or the row is not a state
@@ -67,6 +73,8 @@ def _maybe(value: str | None) -> datetime | None:
 _CHANNELS = {c.value: c for c in Channel}
 _STATUSES = {s.value: s for s in ConsentStatus}
 _KINDS = {k.value: k for k in RestrictionKind}
+_PROVIDERS: dict[str | None, EntityKind | None] = {None: None, **{k.value: k for k in EntityKind}}
+_BASES: dict[str | None, ReceiptBasis | None] = {None: None, **{b.value: b for b in ReceiptBasis}}
 
 
 def encode(state: SubjectFacts) -> str:
@@ -94,6 +102,8 @@ def encode(state: SubjectFacts) -> str:
                     a.provider_address,
                     a.provider_obtained_by,
                     a.provider_representative,
+                    None if a.provider_kind is None else EntityKind(a.provider_kind).value,
+                    None if a.provider_basis is None else ReceiptBasis(a.provider_basis).value,
                 ]
                 for a in state.acquisitions
             ],
@@ -165,6 +175,8 @@ def _decode(text: str) -> SubjectFacts:
                 a[8],
                 a[9],
                 a[10],
+                _PROVIDERS[a[11]],
+                _BASES[a[12]],
             )
             for a in acquisitions
         ),
@@ -174,9 +186,7 @@ def _decode(text: str) -> SubjectFacts:
                 sid,
                 ConsentScope(c[1], c[2], _names(c[3])),
                 _STATUSES[c[4]],
-                # The country the foreign information was about came last later in
-                # format 4: a consent written before has none, as in the history.
-                Evidence(c[5], c[6], c[7], c[8], c[14] if len(c) > 14 else ""),
+                Evidence(c[5], c[6], c[7], c[8], c[14]),
                 c[9],
                 _instant(c[10]),
                 _maybe(c[11]),

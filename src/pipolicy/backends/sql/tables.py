@@ -149,6 +149,10 @@ ACQUISITIONS = sa.Table(
     sa.Column("provider_obtained_by", sa.Text(), nullable=True),
     # since revision 0011 (NULL on rows written before: the event holds it)
     sa.Column("provider_representative", sa.Text(), nullable=True),
+    # since revision 0013 (NULL on rows written before, and where the caller did not say):
+    # an EntityKind and a ReceiptBasis by value
+    sa.Column("provider_kind", sa.Text(), nullable=True),
+    sa.Column("provider_basis", sa.Text(), nullable=True),
 )
 
 CONSENTS = sa.Table(

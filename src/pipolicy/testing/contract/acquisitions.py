@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import attrs
 import pytest
 
-from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import (
     CONTRACT_START,
@@ -43,11 +43,37 @@ class AcquisitionRepositoryContract(StoreFixtures):
             provider_address="2-2 Minato, Tokyo",
             provider_obtained_by="the client's own web form",
             provider_representative="Hanako Sato, President",
+            provider_kind=EntityKind.CORPORATION,
+            provider_basis=ReceiptBasis.CONSENT,
         )
         _store_all(store, _subject(), acquisition)
         assert_equivalent(
             _read(store, lambda uow: uow.acquisitions.for_subject("s-1")), [acquisition]
         )
+
+    def test_r_acq_4_a_receipt_from_an_individual_by_opt_out_keeps_both(self, store: Store) -> None:
+        """A sole trader has no representative (Art. 30(1)(i)); the record of receipt
+        says the provider is an individual, and by what it provided the data (PPC Rules
+        Art. 24(1)): both read back, with the facts a decision reads."""
+        acquisition = attrs.evolve(
+            _acquisition("a-1"),
+            channel=Channel.PROVIDED_BY_BUSINESS,
+            source="Hanako Yamada",
+            opted_in=frozenset(),
+            provider_address="2-3-4 Setagaya, Tokyo",
+            provider_obtained_by="her shop's customer cards",
+            provider_kind=EntityKind.INDIVIDUAL,
+            provider_basis=ReceiptBasis.OPT_OUT,
+        )
+        _store_all(store, _subject(), acquisition)
+        assert_equivalent(
+            _read(store, lambda uow: uow.acquisitions.for_subject("s-1")), [acquisition]
+        )
+        for ended in (True, False):
+            with store.unit_of_work() as uow:
+                facts = uow.facts("s-1", ended_consents=ended)
+            assert facts is not None
+            assert_equivalent(list(facts.acquisitions), [acquisition])
 
     def test_acquisitions_for_subject_in_order_added_and_only_that_subject(
         self, store: Store
@@ -91,6 +117,8 @@ class AcquisitionRepositoryContract(StoreFixtures):
             provider_address=_optional(_texts()),
             provider_obtained_by=_optional(_texts()),
             provider_representative=_optional(_texts()),
+            provider_kind=_optional(st.sampled_from(EntityKind)),
+            provider_basis=_optional(st.sampled_from(ReceiptBasis)),
         )
 
         @_hypothesis_settings()
@@ -123,3 +151,25 @@ class AcquisitionRepositoryContract(StoreFixtures):
             assert facts is not None
             latest = max((a.acquired_at for a in facts.acquisitions), default=None)
             assert latest == again.acquired_at, sid
+
+    def test_r_tpp_8_facts_for_a_decision_keep_a_receipt_by_opt_out(self, store: Store) -> None:
+        """Data received by opt-out is never provided by opt-out again (Art. 27(2)):
+        a compiled state that kept only a later receipt of the same items on consent
+        would lose that, so receipts by another basis are not alike."""
+        received = attrs.evolve(
+            _acquisition("a-1", at=CONTRACT_START),
+            channel=Channel.PROVIDED_BY_BUSINESS,
+            opted_in=frozenset(),
+            provider_basis=ReceiptBasis.OPT_OUT,
+        )
+        again = attrs.evolve(
+            received,
+            id="a-2",
+            acquired_at=CONTRACT_START + timedelta(days=30),
+            provider_basis=ReceiptBasis.CONSENT,
+        )
+        _store_all(store, _subject(), received, again)
+        with store.unit_of_work() as uow:
+            facts = uow.facts("s-1", ended_consents=False)
+        assert facts is not None
+        assert any(a.received_by_opt_out for a in facts.acquisitions)
