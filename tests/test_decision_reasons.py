@@ -111,6 +111,7 @@ def _titled(entity: Any) -> Any:
     retention = getattr(entity, "legal_retention", None)
     if retention:
         english["legal_retention"] = retention
+    english.update(entity.translations.get("en", {}))
     return attrs.evolve(entity, title=ja, translations={"en": english})
 
 
@@ -151,7 +152,13 @@ def world(**overrides: Any) -> pp.Policy:
         "overseas": pp.Recipient("overseas", purposes={"service"}, items={"email"}, country="US"),
         "faraway": pp.Recipient("faraway", purposes={"service"}, items={"email"}, country="AQ"),
         "list_broker": pp.Recipient(
-            "list_broker", purposes={"service"}, items={"name", "address"}, opt_out=opt_out
+            "list_broker",
+            purposes={"service"},
+            items={"name", "address"},
+            opt_out=opt_out,
+            address="東京都千代田区大手町2-2",
+            representative="代表取締役 名簿太郎",
+            translations={"en": {"address": "2-2 Otemachi, Tokyo", "representative": "Taro Meibo"}},
         ),
         "ad_stats": pp.Recipient("ad_stats"),
         "ad_match": pp.Recipient("ad_match", links_identifiers=True),

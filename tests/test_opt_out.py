@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -15,6 +16,8 @@ import pipolicy as pp
 from tests.factories import JST, make_engine, make_policy
 
 T = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+BROKER_ADDRESS = "2-2 Otemachi, Chiyoda-ku, Tokyo"
+BROKER_REPRESENTATIVE = "Ken List, President"
 
 
 def _policy(**opt_out: object) -> pp.Policy:
@@ -32,6 +35,8 @@ def _policy(**opt_out: object) -> pp.Policy:
         purposes={"service"},
         items={"name", "address"},
         opt_out=pp.OptOut(**how),  # type: ignore[arg-type]
+        address=BROKER_ADDRESS,
+        representative=BROKER_REPRESENTATIVE,
     )
     return make_policy(recipients={**base.recipients, "list_broker": mailer})
 
@@ -342,3 +347,76 @@ def test_r_tpp_8_the_notice_does_not_say_an_opt_out_recipient_receives_on_consen
         assert opt_out_heading in section and stop in section
         assert "a form on the website, or the support desk" in section
         assert "27" in section  # Art. 27(2)
+
+
+# -- PPC Rules Art. 20(1)(i): the record of provision by opt-out names the recipient fully --
+
+
+def _broker(**details: Any) -> pp.Policy:
+    policy = _policy()
+    broker = attrs.evolve(policy.recipients["list_broker"], **details)
+    return attrs.evolve(policy, recipients={**policy.recipients, "list_broker": broker})
+
+
+def test_r_rec_1_an_opt_out_recipient_declares_its_address_and_representative() -> None:
+    with pytest.raises(pp.PolicyError) as missing:
+        _broker(address="", representative="  ")
+    problems = {p.location: p.message for p in missing.value.problems}
+    assert "PPC Rules Art. 20(1)(i)" in problems["recipients.list_broker.address"]
+    assert "PPC Rules Art. 20(1)(i)" in problems["recipients.list_broker.representative"]
+    with pytest.raises(pp.PolicyError, match=r"recipients\.list_broker\.address"):
+        _broker(address="[registered address]")  # a placeholder records nothing
+    # An individual has no representative, and may not be given one.
+    sole = _broker(representative="", entity="individual")
+    assert sole.recipients["list_broker"].entity is pp.EntityKind.INDIVIDUAL
+    with pytest.raises(pp.PolicyError, match="an individual"):
+        _broker(entity="individual")
+    # A recipient given data on consent only needs neither.
+    assert make_policy().recipients["partner"].address == ""
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_r_rec_1_the_opt_out_record_keeps_the_address_and_representative_of_its_day(
+    store: str, tmp_path: Path
+) -> None:
+    from pipolicy.backends.memory import MemoryStore
+    from pipolicy.backends.sql import SqlStore
+
+    kept: pp.Store = (
+        MemoryStore() if store == "memory" else SqlStore(f"sqlite:///{tmp_path / 'p.db'}")
+    )
+    engine = pp.Engine(_policy(), store=kept, clock=pp.FixedClock(T))
+    s = _person(engine)
+    first = engine.provide(s, recipient="list_broker", items={"name"}, purpose="service")
+    assert (first.recipient_address, first.recipient_representative) == (
+        BROKER_ADDRESS,
+        BROKER_REPRESENTATIVE,
+    )
+    # The broker moves; the record made before keeps where it was then.
+    moved = pp.Engine(_broker(address="9-9 Umeda, Osaka"), store=kept, clock=pp.FixedClock(T))
+    second = moved.provide(s, recipient="list_broker", items={"name"}, purpose="service")
+    records = {r.id: r for r in moved.provisions(s)}
+    assert records[first.id].recipient_address == BROKER_ADDRESS
+    assert records[second.id].recipient_address == "9-9 Umeda, Osaka"
+    assert moved.verify_audit().ok
+    kept.close()
+
+
+def test_r_req_5_a_provision_records_request_discloses_the_recipient_s_address() -> None:
+    from pipolicy.requests import MemorySource
+
+    engine, _ = make_engine(_policy(), at=T)
+    engine.register_source("crm", MemorySource())
+    s = _person(engine)
+    engine.provide(s, recipient="list_broker", items={"name"}, purpose="service")
+    passport = pp.Document(pp.DocumentKind.PASSPORT, date(2022, 4, 1), date(2032, 4, 1))
+    r = engine.requests.submit(pp.RequestKind.PROVISION_RECORDS, subject=s, documents=[passport])
+    engine.requests.verify(r.id)
+
+    answer = engine.requests.fulfil(r.id)
+
+    [record] = answer.report["provision_records"]  # type: ignore[index]
+    assert record["recipient_address"] == BROKER_ADDRESS
+    assert record["recipient_representative"] == BROKER_REPRESENTATIVE
+    letter = answer.to_markdown()
+    assert BROKER_ADDRESS in letter and BROKER_REPRESENTATIVE in letter

@@ -243,6 +243,8 @@ def _with_every_table() -> dict[str, Any]:
         "kind": "third_party",
         "purposes": sorted(data["purposes"])[:1],
         "items": ["name"],
+        "address": {"ja": "東京都千代田区大手町2-2", "en": "2-2 Otemachi, Chiyoda-ku, Tokyo"},
+        "representative": {"ja": "代表取締役 名簿太郎", "en": "Taro Meibo, President"},
         "opt_out": {
             "items": ["name"],
             "method": "the form on our website",

@@ -63,6 +63,8 @@ def policies(draw: st.DrawFn) -> pp.Policy:
             purposes=rec_purposes,
             contract=None if third_party else contract,
             opt_out=opt_out if third_party and draw(st.booleans()) else None,
+            address="1-1 Otemachi, Tokyo",
+            representative="A. Director",
         )
     return pp.Policy(
         controller=CONTROLLER,

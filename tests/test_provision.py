@@ -248,6 +248,8 @@ def test_r_rec_1_art_29_2_a_contract_never_stands_in_for_an_opt_out_record() -> 
         purposes={"service"},
         items={"name", "email"},
         record_by_contract=True,
+        address="2-2 Otemachi, Chiyoda-ku, Tokyo",
+        representative="Ken List, President",
         opt_out=pp.OptOut(
             items={"name"},
             method="a form on the website",

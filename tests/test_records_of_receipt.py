@@ -189,6 +189,8 @@ def _opt_out_policy() -> pp.Policy:
         "list_broker",
         purposes={"service"},
         items={"name", "address"},
+        address="2-2 Otemachi, Chiyoda-ku, Tokyo",
+        representative="Ken List, President",
         opt_out=pp.OptOut(
             items={"name", "address"},
             method="a form on the website",

@@ -1511,6 +1511,10 @@ class Engine:
                 exemption=query.exemption,
                 justification=justification,
                 country="" if rec.country == "JP" else rec.country,
+                # As declared now: a record of provision by opt-out must hold them (PPC
+                # Rules Art. 20(1)(i)), and the policy may change later.
+                recipient_address=rec.address or None,
+                recipient_representative=rec.representative or None,
             )
             uow.provisions.add(record)
             payload.update(

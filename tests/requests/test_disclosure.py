@@ -117,6 +117,8 @@ def test_r_req_5_provision_records_about_the_person_are_disclosed(
             "required_by_law": True,
             "consent_id": consent.id,
             "exemption": None,
+            "recipient_address": None,  # the partner declares none
+            "recipient_representative": None,
         }
     ]
 

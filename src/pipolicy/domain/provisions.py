@@ -36,3 +36,11 @@ class ProvisionRecord:
     justification: str | None = None
     country: str = attrs.field(default="", metadata={"omit_default": True})
     """Where the recipient is, an ISO 3166 code; empty for Japan (Art. 28, R-XB-1)."""
+    recipient_address: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    """The recipient's address as the policy declared it at the provision; a record of
+    provision by opt-out must hold it (PPC Rules Art. 20(1)(i)). None where the policy
+    declares none (and on every record made before revision 0014)."""
+    recipient_representative: str | None = attrs.field(
+        default=None, metadata={"omit_default": True}
+    )
+    """The recipient's representative, likewise (none for an individual)."""

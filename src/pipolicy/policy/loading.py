@@ -446,6 +446,11 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             opt_out=opt_out,
             country=r.get(t, "country", str, "", where).upper(),
             equivalent_measures=r.get(t, "equivalent_measures", bool, False, where),
+            address=local(t, "address", where),
+            representative=local(t, "representative", where),
+            entity=None
+            if t.get("entity") is None
+            else r.enum(t["entity"], EntityKind, f"{where}.entity", None),
             translations=translations(),
         )
 

@@ -371,6 +371,18 @@ class Recipient:
     equivalent_measures: bool = False
     """The recipient keeps measures equivalent to the Act's under a contract with the
     business (Art. 28(1), PPC Rules 16): provision abroad then needs no Art. 28 consent."""
+    address: str = ""
+    """The recipient's address. Each provision record keeps it: a record of provision by
+    opt-out must hold the recipient's name, address and representative (PPC Rules Art.
+    20(1)(i)), so a recipient given data by opt-out declares them."""
+    representative: str = ""
+    """For a corporation, its representative's name; for an association, its
+    representative's or manager's; none for an individual (``entity``)."""
+    entity: EntityKind | None = attrs.field(
+        default=None, converter=attrs.converters.optional(EntityKind)
+    )
+    """What the recipient is (:class:`~pipolicy.EntityKind`); an ``individual`` has no
+    representative. None: not said, and held to a corporation's duty."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The fields a person reads, in the policy's other languages (:mod:`~pipolicy.policy.texts`)."""
 

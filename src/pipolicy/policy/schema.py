@@ -484,6 +484,16 @@ _RECIPIENT = _table(
             "The recipient keeps measures equivalent to the Act's under a contract "
             "(Art. 28(1)): no Art. 28 consent needed."
         ),
+        "address": _text(
+            "The recipient's address, kept in each provision record; required for "
+            "provision by opt-out (PPC Rules Art. 20(1)(i))."
+        ),
+        "representative": _text(
+            "For a corporation, its representative's name; for an association, its "
+            "representative's or manager's; none for an individual. Required for "
+            'provision by opt-out unless entity = "individual" (PPC Rules Art. 20(1)(i)).'
+        ),
+        "entity": _kind("the recipient"),
     },
 )
 

@@ -30,7 +30,7 @@ from pipolicy.errors import InvalidInput, PolicyProblem
 from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 
 if TYPE_CHECKING:
-    from pipolicy.policy.model import JointUse, Policy
+    from pipolicy.policy.model import JointUse, Policy, Recipient
 
 __all__ = ["placeholder", "validate"]
 
@@ -594,6 +594,33 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
                 "at least one day",
             )
         _period(add, f"{where}.waiting", opt_out.waiting)
+        _opt_out_recipient(add, f"recipients.{name}", recipient)
+
+
+def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: Recipient) -> None:
+    """A record of provision by opt-out holds the recipient's name, address and, but for
+    an individual, representative (PPC Rules Art. 20(1)(i)): each record keeps what the
+    policy declares, so a recipient given data by opt-out declares them."""
+    if placeholder(recipient.address):
+        add(
+            f"{where}.address",
+            "give the recipient's address: a record of provision by opt-out holds it "
+            "(PPC Rules Art. 20(1)(i))",
+        )
+    if recipient.entity is EntityKind.INDIVIDUAL:
+        if _names_representative(recipient):
+            add(
+                f"{where}.representative",
+                'an individual (entity = "individual") has no representative: a record of '
+                "provision holds one only for a corporation or an association (PPC Rules Art. "
+                '20(1)(i)); remove it, or declare entity = "corporation"',
+            )
+    elif placeholder(recipient.representative):
+        add(
+            f"{where}.representative",
+            "give the recipient's representative: a record of provision by opt-out holds "
+            'it (PPC Rules Art. 20(1)(i)); a recipient who is an individual says entity = "individual"',
+        )
 
 
 def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:

@@ -190,6 +190,9 @@ def provision_entry(policy: Policy, record: ProvisionRecord) -> dict[str, object
         "required_by_law": record.required_by_law,
         "consent_id": record.consent_id,
         "exemption": record.exemption.value if record.exemption else None,
+        # As the record keeps them (PPC Rules Art. 20(1)(i)); None where it has none.
+        "recipient_address": record.recipient_address,
+        "recipient_representative": record.recipient_representative,
     }
 
 

@@ -181,6 +181,8 @@ def _report_tables(w: Wording, rows: _Rows, report: Mapping[str, object]) -> lis
                         or str(name or recipient),
                     },
                     "recipient_name": name,
+                    "address": r.get("recipient_address"),
+                    "representative": r.get("recipient_representative"),
                     "items": rows.refs("item", r.get("items")),
                     "purpose": rows.ref("purpose", r.get("purpose")),
                     "basis": r.get("basis"),

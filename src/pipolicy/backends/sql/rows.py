@@ -274,6 +274,8 @@ def provision_to_row(p: ProvisionRecord) -> dict[str, Any]:
         "exemption": None if p.exemption is None else Exemption(p.exemption).value,
         "justification": p.justification,
         "country": p.country,
+        "recipient_address": p.recipient_address,
+        "recipient_representative": p.recipient_representative,
     }
     put_instant(row, "provided_at", p.provided_at)
     put_instant(row, "keep_until", p.keep_until)
@@ -297,6 +299,8 @@ def provision_from_row(row: Row) -> ProvisionRecord:
         exemption=None if exemption is None else Exemption(exemption),
         justification=row["justification"],
         country=row["country"],
+        recipient_address=row["recipient_address"],
+        recipient_representative=row["recipient_representative"],
     )
 
 

@@ -219,6 +219,9 @@ PROVISIONS = sa.Table(
     sa.Column("justification", sa.Text(), nullable=True),
     # since revision 0006; "" for a recipient in Japan
     sa.Column("country", sa.Text(), nullable=False, server_default=sa.text("''")),
+    # since revision 0014 (NULL where the policy declares none, and on rows written before)
+    sa.Column("recipient_address", sa.Text(), nullable=True),
+    sa.Column("recipient_representative", sa.Text(), nullable=True),
 )
 
 RESTRICTIONS = sa.Table(

@@ -51,6 +51,24 @@ class ProvisionRepositoryContract(StoreFixtures):
         _store_all(store, _subject(), consent, record)
         assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), [record])
 
+    def test_r_rec_1_an_opt_out_record_keeps_the_recipient_s_address(self, store: Store) -> None:
+        """PPC Rules Art. 20(1)(i): a record of provision by opt-out holds the recipient's
+        address and representative, as the policy declared them that day."""
+        record = attrs.evolve(
+            _provision("p-1"),
+            recipient="list_broker",
+            recipient_name="List Co.",
+            basis=Basis.OPT_OUT,
+            required_by_law=True,
+            recipient_address="2-2 Otemachi, Chiyoda-ku, Tokyo",
+            recipient_representative="Ken List, President",
+        )
+        _store_all(store, _subject(), record)
+        [read] = _read(store, lambda uow: uow.provisions.for_subject("s-1"))
+        assert read.recipient_address == "2-2 Otemachi, Chiyoda-ku, Tokyo"
+        assert read.recipient_representative == "Ken List, President"
+        assert_equivalent(read, record)
+
     def test_r_tpp_2_exemption_record_keeps_its_justification(self, store: Store) -> None:
         record = attrs.evolve(
             _provision("p-1"),
@@ -96,6 +114,8 @@ class ProvisionRepositoryContract(StoreFixtures):
             consent_id=st.none(),
             exemption=_optional(st.sampled_from(Exemption)),
             justification=_optional(_texts()),
+            recipient_address=_optional(_texts(1)),
+            recipient_representative=_optional(_texts(1)),
         )
 
         @_hypothesis_settings()
