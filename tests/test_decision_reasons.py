@@ -372,6 +372,12 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         facts(SERVICE, consents=[consent(purpose="newsletter")]), "newsletter", {"email"}
     ),
     "r_use_4_beyond": lambda: use(facts(SERVICE), "newsletter", {"email"}),
+    "r_use_4_partly_consented": lambda: use(
+        facts(SERVICE, SUPPORT, consents=[consent(purpose="support", items={"email"})]),
+        "support",
+        {"email", "phone"},
+        actor=pp.Actor("desk", frozenset({"support"})),
+    ),
     "r_use_7_given": lambda: use(
         facts(acq({"name", "email"}, {"signup"}), consents=[consent(purpose="signup")]),
         "signup",
@@ -833,6 +839,18 @@ def test_r_use_4_a_use_beyond_the_purposes_in_japanese(decisions: dict[str, pp.D
         "又は公表したものではなく、あらかじめご本人の同意もいただいていないため、"
         "利用目的の範囲を超えた利用となります。",
     )
+
+
+def test_r_use_4_items_on_the_notice_and_items_on_consent_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_use_4_partly_consented"]
+    assert d.allowed and d.basis is pp.Basis.CONSENT
+    [text] = pp.explain(d, POLICY, "ja")
+    consented = text.split("については")[0]
+    assert "「メールアドレス」" in consented and "電話" not in consented
+    assert "あらかじめご本人の同意をいただいており" in text
+    assert "その他の項目については、利用目的の範囲内での利用です" in text
 
 
 def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:

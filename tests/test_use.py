@@ -276,3 +276,45 @@ def test_r_con_2_a_consent_was_in_force_only_between_giving_and_withdrawal() -> 
     assert not withdrawn.active_at(given - timedelta(seconds=1))
     odd = attrs.evolve(withdrawn, ended_at=None)  # ended, time unknown: fail closed
     assert not odd.active_at(given + timedelta(hours=1))
+
+
+def test_r_use_4_items_notified_for_the_purpose_and_items_consented_to_are_used_together() -> None:
+    """Art. 18(1) asks, of each item, that the purpose was notified for it or the person
+    consented beforehand: a phone number given for support, and a name and e-mail
+    address the person agreed may serve support, are used for support together, as each
+    may be alone (the denial said there was no prior consent, which was not true)."""
+    engine, _ = make_engine()
+    s = customer(engine)
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.acquire(s, items={"phone"}, purposes={"support"}, channel="telephone")
+    consent = engine.grant_consent(s, purpose="support", items={"name", "email"})
+    staff = pp.Actor("staff-7", frozenset({"support"}))
+    for alone in ({"phone"}, {"name", "email"}):
+        assert engine.check_use(s, purpose="support", items=alone, actor=staff).allowed
+
+    d = engine.check_use(s, purpose="support", items={"name", "email", "phone"}, actor=staff)
+    assert d.allowed and d.basis is pp.Basis.CONSENT
+    assert d.consent_id == consent.id
+    assert [(r.key, r.params["items"]) for r in d.why] == [("partly_consented", ("email", "name"))]
+    assert d.citations == ("APPI Art. 18(1)", "APPI Art. 21(1)", "policy:purposes.support")
+    [many] = engine.check_use_many([pp.UseCheck(s, "support", {"name", "email", "phone"}, staff)])
+    assert many == d
+
+    # An item neither notified for the purpose nor consented to still stops the use.
+    engine.withdraw_consent(s, purpose="support")
+    engine.grant_consent(s, purpose="support", items={"name"})
+    d = engine.check_use(s, purpose="support", items={"name", "email", "phone"}, actor=staff)
+    assert not d.allowed and d.rules == ("R-USE-4",)
+
+
+def test_r_use_7_a_purpose_needing_permission_is_not_opened_by_its_notice_for_some_items() -> None:
+    """Within a purpose that asks permission first, every item needs it: the notice that
+    covers the rest of the items does not stand in for it."""
+    engine, _ = make_engine()
+    s = customer(engine)
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    engine.withdraw_consent(s, purpose="signup")
+    engine.grant_consent(s, purpose="signup", items={"name"})
+    d = engine.check_use(s, purpose="signup", items={"name", "email"})
+    assert not d.allowed and d.rules == ("R-USE-7",)

@@ -265,6 +265,21 @@ def prior_consent(purpose: str) -> Because:
 
 
 @_cached
+def partly_consented(purpose: str, items: Names) -> Because:
+    """Some items within the purposes notified for them, the others (``items``) on the
+    person's prior consent to ``purpose`` (Art. 18(1)): each item is used lawfully."""
+    names = _names(items)
+    return _because(
+        f"items {list(names)} used for purpose {purpose!r} on the person's prior consent, "
+        "the other items within the purposes notified for them",
+        "partly_consented",
+        (),
+        purpose=purpose,
+        items=names,
+    )
+
+
+@_cached
 def permission_needed(purpose: str) -> Because:
     return _because(
         f"purpose {purpose!r} needs the person's permission first (R-USE-7)",

@@ -227,7 +227,8 @@ def within_purpose(
 
     subject = facts.subject
     category_ok = not purpose.categories or subject.category in purpose.categories
-    in_scope = category_ok and items <= notified_scope(policy, facts, purpose, now)
+    notified = notified_scope(policy, facts, purpose, now) if category_ok else frozenset()
+    in_scope = category_ok and items <= notified
     if in_scope and purpose.consent is ConsentRule.NONE:
         return _within(policy, facts, purpose, items, now, ctx)
     declined = None
@@ -253,6 +254,11 @@ def within_purpose(
             **ctx,
         )
 
+    if not in_scope and purpose.consent is ConsentRule.NONE and items & notified:
+        partly = _partly_consented(policy, facts, purpose, items, notified, now, ctx)
+        if partly is not None:
+            return partly
+
     if declined is not None:
         on = policy.local_date(declined.said_no_at).isoformat()
         why = R.succession_declined(name, on, declined.status.value)
@@ -268,6 +274,33 @@ def within_purpose(
         return Decision.deny(tuple(reasons), (ART_17_2, ART_18_1, pclause), **ctx)
     reasons.append(R.permission_needed(name) if in_scope else R.beyond_purpose(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
+
+
+def _partly_consented(
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    items: frozenset[str],
+    notified: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision | None:
+    """Allowed if the items the purpose was not notified for are covered by the person's
+    prior consent to it: Art. 18(1) asks, of each item, for the one or the other, so
+    items allowed alone on each are allowed together. Only for a purpose that needs no
+    permission within it (R-USE-7 asks it for every item)."""
+    rest = items - notified
+    consent = purpose_consent(policy, facts.consents, purpose, rest, now)
+    if consent is None:
+        return None
+    known = _within(policy, facts, purpose, items & notified, now, ctx)
+    return Decision.allow(
+        Basis.CONSENT,
+        R.partly_consented(purpose.name, rest),
+        tuple(dict.fromkeys((ART_18_1, *known.citations))),
+        consent_id=consent.id,
+        **ctx,
+    )
 
 
 def _changed(
