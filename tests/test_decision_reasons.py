@@ -383,6 +383,14 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "signup",
         {"email"},
     ),
+    "r_use_7_given_later": lambda: use(
+        facts(
+            acq({"name", "email"}, {"signup"}, at=BEFORE - timedelta(days=1)),
+            consents=[consent(purpose="signup")],
+        ),
+        "signup",
+        {"email"},
+    ),
     "r_use_7_needed": lambda: use(facts(acq({"name", "email"}, {"signup"})), "signup", {"email"}),
     "r_use_9_category": lambda: use(
         facts(acq({"name", "resume"}, {"hiring"}), category="applicant"), "service", {"name"}
@@ -851,6 +859,15 @@ def test_r_use_4_items_on_the_notice_and_items_on_consent_in_japanese(
     assert "「メールアドレス」" in consented and "電話" not in consented
     assert "あらかじめご本人の同意をいただいており" in text
     assert "その他の項目については、利用目的の範囲内での利用です" in text
+
+
+def test_r_use_7_a_permission_given_after_collection_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    [before] = pp.explain(decisions["r_use_7_given"], POLICY, "ja")
+    [after] = pp.explain(decisions["r_use_7_given_later"], POLICY, "ja")
+    assert "取得の前に" in before and "取得の前に" not in after
+    assert "取得の後に改めてご本人の同意をいただいています" in after
 
 
 def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:

@@ -318,3 +318,32 @@ def test_r_use_7_a_purpose_needing_permission_is_not_opened_by_its_notice_for_so
     engine.grant_consent(s, purpose="signup", items={"name"})
     d = engine.check_use(s, purpose="signup", items={"name", "email"})
     assert not d.allowed and d.rules == ("R-USE-7",)
+
+
+def test_r_use_7_a_permission_given_after_collection_is_not_said_to_come_before_it() -> None:
+    """The person withdrew the permission the data was collected on and gave it again:
+    the use rests on the new one, which came after the collection, and the reason says
+    so instead of "permission given before collection"."""
+    engine, clock = make_engine()
+    s = customer(engine)
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert [r.key for r in d.why] == ["permission_given"]
+
+    clock.advance(timedelta(days=1))
+    engine.withdraw_consent(s, purpose="signup")
+    clock.advance(timedelta(days=1))
+    again = engine.grant_consent(s, purpose="signup")
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.CONSENT and d.consent_id == again.id
+    assert [r.key for r in d.why] == ["permission_given_later"]
+    assert "before collection" not in d.reasons[0] and d.rules == ("R-USE-7",)
+
+    clock.advance(timedelta(days=1))  # collected again, now on the new permission
+    engine.acquire(s, items={"email"}, purposes={"signup"}, channel="web")
+    assert [r.key for r in engine.check_use(s, purpose="signup", items={"email"}).why] == [
+        "permission_given"
+    ]
+    later = engine.check_use(s, purpose="signup", items={"name", "email"})
+    assert [r.key for r in later.why] == ["permission_given_later"]  # the name was not

@@ -260,6 +260,18 @@ def permission_given(purpose: str) -> Because:
 
 
 @_cached
+def permission_given_later(purpose: str) -> Because:
+    """The permission in force came after the data was collected (the person withdrew
+    the one it was collected on and gave it again): true of when it came."""
+    return _because(
+        f"permission given after collection (R-USE-7) for purpose {purpose!r}",
+        "permission_given_later",
+        ("R-USE-7",),
+        purpose=purpose,
+    )
+
+
+@_cached
 def prior_consent(purpose: str) -> Because:
     return _because(f"prior consent for purpose {purpose!r}", "prior_consent", (), purpose=purpose)
 

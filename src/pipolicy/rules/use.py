@@ -246,9 +246,15 @@ def within_purpose(
             )
     consent = purpose_consent(policy, facts.consents, purpose, items, now)
     if consent is not None:
+        if not in_scope:
+            said = R.prior_consent(name)
+        elif _collected_since(facts, name, items, consent.given_at, now):
+            said = R.permission_given(name)
+        else:
+            said = R.permission_given_later(name)
         return Decision.allow(
             Basis.CONSENT,
-            R.permission_given(name) if in_scope else R.prior_consent(name),
+            said,
             (ART_18_1, pclause),
             consent_id=consent.id,
             **ctx,
@@ -274,6 +280,19 @@ def within_purpose(
         return Decision.deny(tuple(reasons), (ART_17_2, ART_18_1, pclause), **ctx)
     reasons.append(R.permission_needed(name) if in_scope else R.beyond_purpose(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
+
+
+def _collected_since(
+    facts: SubjectFacts, purpose: str, items: frozenset[str], since: datetime, now: datetime
+) -> bool:
+    """Was each of ``items`` collected for ``purpose`` at or after ``since`` (a consent's
+    time), so the permission came before its collection? The latest of alike
+    acquisitions, all the compiled state keeps, answers it as the history would."""
+    later: set[str] = set()
+    for acq in facts.acquisitions:
+        if purpose in acq.purposes and acq.acquired_at >= since:
+            later |= kept_items(acq, facts.restrictions, now)
+    return items <= later
 
 
 def _partly_consented(
