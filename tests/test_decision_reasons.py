@@ -392,6 +392,18 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"email"},
     ),
     "r_use_7_needed": lambda: use(facts(acq({"name", "email"}, {"signup"})), "signup", {"email"}),
+    "r_con_2_permission_withdrawn": lambda: use(
+        facts(
+            acq({"name", "email"}, {"signup"}),
+            consents=[
+                attrs.evolve(
+                    consent(purpose="signup"), status=pp.ConsentStatus.WITHDRAWN, ended_at=BEFORE
+                )
+            ],
+        ),
+        "signup",
+        {"email"},
+    ),
     "r_use_9_category": lambda: use(
         facts(acq({"name", "resume"}, {"hiring"}), category="applicant"), "service", {"name"}
     ),
@@ -868,6 +880,12 @@ def test_r_use_7_a_permission_given_after_collection_in_japanese(
     [after] = pp.explain(decisions["r_use_7_given_later"], POLICY, "ja")
     assert "取得の前に" in before and "取得の前に" not in after
     assert "取得の後に改めてご本人の同意をいただいています" in after
+
+
+def test_r_con_2_a_permission_withdrawn_in_japanese(decisions: dict[str, pp.Decision]) -> None:
+    [text] = pp.explain(decisions["r_con_2_permission_withdrawn"], POLICY, "ja")
+    assert text.startswith("ご本人が2026年3月31日に利用目的「会員登録を受け付けるため」")
+    assert "同意を撤回されたため" in text and "まだ" not in text
 
 
 def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:

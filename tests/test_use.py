@@ -347,3 +347,30 @@ def test_r_use_7_a_permission_given_after_collection_is_not_said_to_come_before_
     ]
     later = engine.check_use(s, purpose="signup", items={"name", "email"})
     assert [r.key for r in later.why] == ["permission_given_later"]  # the name was not
+
+
+def test_r_con_2_a_purpose_needing_permission_after_the_person_withdrew_says_so() -> None:
+    """After the person withdrew their permission (or refused it), the denial says they
+    did and when, not that their consent has "not yet" been given (「まだ同意を
+    いただいておりません」 was untrue of someone who gave it and took it back)."""
+    engine, clock = make_engine()
+    s = customer(engine)
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    clock.set(datetime(2026, 4, 2, 23, 30, tzinfo=JST))
+    engine.withdraw_consent(s, purpose="signup")
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert not d.allowed and d.rules == ("R-USE-7", "R-CON-2")
+    [why] = d.why
+    assert (why.key, why.params["on"], why.params["how"]) == (
+        "permission_declined",
+        "2026-04-02",
+        "withdrawn",
+    )
+    assert "withdrew consent to purpose 'signup' on 2026-04-02" in d.reasons[0]
+
+    # A consent given after the no, since lapsed, is the latest word: nothing said of the no.
+    engine.grant_consent(s, purpose="signup", expires=clock.now() + timedelta(days=1))
+    clock.advance(timedelta(days=2))
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert [r.key for r in d.why] == ["permission_needed"]

@@ -272,6 +272,22 @@ def permission_given_later(purpose: str) -> Because:
 
 
 @_cached
+def permission_declined(purpose: str, on: str, how: str) -> Because:
+    """A purpose that asks permission first, after the person withdrew or refused it
+    (their latest word on it): said as it happened, not as a consent "not yet" given."""
+    said = "refused" if how == "refused" else "withdrew"
+    return _because(
+        f"the person {said} consent to purpose {purpose!r} on {on}: the purpose needs the "
+        "person's permission first (R-USE-7, R-CON-2)",
+        "permission_declined",
+        ("R-USE-7", "R-CON-2"),
+        purpose=purpose,
+        on=on,
+        how=how,
+    )
+
+
+@_cached
 def prior_consent(purpose: str) -> Because:
     return _because(f"prior consent for purpose {purpose!r}", "prior_consent", (), purpose=purpose)
 
