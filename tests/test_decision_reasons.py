@@ -381,12 +381,38 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         facts(SERVICE, consents=[consent(purpose="newsletter")]), "newsletter", {"email"}
     ),
     "r_use_4_beyond": lambda: use(facts(SERVICE), "newsletter", {"email"}),
+    "r_use_4_partly_consented": lambda: use(
+        facts(SERVICE, SUPPORT, consents=[consent(purpose="support", items={"email"})]),
+        "support",
+        {"email", "phone"},
+        actor=pp.Actor("desk", frozenset({"support"})),
+    ),
     "r_use_7_given": lambda: use(
         facts(acq({"name", "email"}, {"signup"}), consents=[consent(purpose="signup")]),
         "signup",
         {"email"},
     ),
+    "r_use_7_given_later": lambda: use(
+        facts(
+            acq({"name", "email"}, {"signup"}, at=BEFORE - timedelta(days=1)),
+            consents=[consent(purpose="signup")],
+        ),
+        "signup",
+        {"email"},
+    ),
     "r_use_7_needed": lambda: use(facts(acq({"name", "email"}, {"signup"})), "signup", {"email"}),
+    "r_con_2_permission_withdrawn": lambda: use(
+        facts(
+            acq({"name", "email"}, {"signup"}),
+            consents=[
+                attrs.evolve(
+                    consent(purpose="signup"), status=pp.ConsentStatus.WITHDRAWN, ended_at=BEFORE
+                )
+            ],
+        ),
+        "signup",
+        {"email"},
+    ),
     "r_use_9_category": lambda: use(
         facts(acq({"name", "resume"}, {"hiring"}), category="applicant"), "service", {"name"}
     ),
@@ -861,6 +887,33 @@ def test_r_use_4_a_use_beyond_the_purposes_in_japanese(decisions: dict[str, pp.D
         "又は公表したものではなく、あらかじめご本人の同意もいただいていないため、"
         "利用目的の範囲を超えた利用となります。",
     )
+
+
+def test_r_use_4_items_on_the_notice_and_items_on_consent_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_use_4_partly_consented"]
+    assert d.allowed and d.basis is pp.Basis.CONSENT
+    [text] = pp.explain(d, POLICY, "ja")
+    consented = text.split("については")[0]
+    assert "「メールアドレス」" in consented and "電話" not in consented
+    assert "あらかじめご本人の同意をいただいており" in text
+    assert "その他の項目については、利用目的の範囲内での利用です" in text
+
+
+def test_r_use_7_a_permission_given_after_collection_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    [before] = pp.explain(decisions["r_use_7_given"], POLICY, "ja")
+    [after] = pp.explain(decisions["r_use_7_given_later"], POLICY, "ja")
+    assert "取得の前に" in before and "取得の前に" not in after
+    assert "取得の後に改めてご本人の同意をいただいています" in after
+
+
+def test_r_con_2_a_permission_withdrawn_in_japanese(decisions: dict[str, pp.Decision]) -> None:
+    [text] = pp.explain(decisions["r_con_2_permission_withdrawn"], POLICY, "ja")
+    assert text.startswith("ご本人が2026年3月31日に利用目的「会員登録を受け付けるため」")
+    assert "同意を撤回されたため" in text and "まだ" not in text
 
 
 def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:

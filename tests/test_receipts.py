@@ -106,3 +106,18 @@ def test_r_con_4_the_cli_exports_a_receipt(
     assert kantara["language"] == "ja"
     services = kantara["services"]
     assert isinstance(services, list) and services[0]["service"] == "当社サービスを提供するため"
+
+
+def test_r_con_4_a_receipt_names_the_policy_version_the_person_consented_under() -> None:
+    """R-CON-1 keeps the policy version shown with each consent; a receipt printed after
+    the policy was revised still names that version, not the one in force now (the
+    person agreed to what v1 said)."""
+    import attrs
+
+    engine, clock = make_engine()
+    s = engine.register_subject("u-version", category="customer")
+    consent = engine.grant_consent(s, recipient="partner", items={"email"})
+    revised = pp.Engine(attrs.evolve(engine.policy, version="v2"), store=engine.store, clock=clock)
+    receipt = pp.consent_receipt(revised, consent.id)
+    assert receipt["policyUrl"] == "policy:v1"
+    assert pp.consent_receipt(revised, consent.id, "dpv")["policyVersion"] == "v1"

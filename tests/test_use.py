@@ -276,3 +276,101 @@ def test_r_con_2_a_consent_was_in_force_only_between_giving_and_withdrawal() -> 
     assert not withdrawn.active_at(given - timedelta(seconds=1))
     odd = attrs.evolve(withdrawn, ended_at=None)  # ended, time unknown: fail closed
     assert not odd.active_at(given + timedelta(hours=1))
+
+
+def test_r_use_4_items_notified_for_the_purpose_and_items_consented_to_are_used_together() -> None:
+    """Art. 18(1) asks, of each item, that the purpose was notified for it or the person
+    consented beforehand: a phone number given for support, and a name and e-mail
+    address the person agreed may serve support, are used for support together, as each
+    may be alone (the denial said there was no prior consent, which was not true)."""
+    engine, _ = make_engine()
+    s = customer(engine)
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.acquire(s, items={"phone"}, purposes={"support"}, channel="telephone")
+    consent = engine.grant_consent(s, purpose="support", items={"name", "email"})
+    staff = pp.Actor("staff-7", frozenset({"support"}))
+    for alone in ({"phone"}, {"name", "email"}):
+        assert engine.check_use(s, purpose="support", items=alone, actor=staff).allowed
+
+    d = engine.check_use(s, purpose="support", items={"name", "email", "phone"}, actor=staff)
+    assert d.allowed and d.basis is pp.Basis.CONSENT
+    assert d.consent_id == consent.id
+    assert [(r.key, r.params["items"]) for r in d.why] == [("partly_consented", ("email", "name"))]
+    assert d.citations == ("APPI Art. 18(1)", "APPI Art. 21(1)", "policy:purposes.support")
+    [many] = engine.check_use_many([pp.UseCheck(s, "support", {"name", "email", "phone"}, staff)])
+    assert many == d
+
+    # An item neither notified for the purpose nor consented to still stops the use.
+    engine.withdraw_consent(s, purpose="support")
+    engine.grant_consent(s, purpose="support", items={"name"})
+    d = engine.check_use(s, purpose="support", items={"name", "email", "phone"}, actor=staff)
+    assert not d.allowed and d.rules == ("R-USE-4",)
+
+
+def test_r_use_7_a_purpose_needing_permission_is_not_opened_by_its_notice_for_some_items() -> None:
+    """Within a purpose that asks permission first, every item needs it: the notice that
+    covers the rest of the items does not stand in for it."""
+    engine, _ = make_engine()
+    s = customer(engine)
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    engine.withdraw_consent(s, purpose="signup")
+    engine.grant_consent(s, purpose="signup", items={"name"})
+    d = engine.check_use(s, purpose="signup", items={"name", "email"})
+    assert not d.allowed and d.rules == ("R-USE-7",)
+
+
+def test_r_use_7_a_permission_given_after_collection_is_not_said_to_come_before_it() -> None:
+    """The person withdrew the permission the data was collected on and gave it again:
+    the use rests on the new one, which came after the collection, and the reason says
+    so instead of "permission given before collection"."""
+    engine, clock = make_engine()
+    s = customer(engine)
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert [r.key for r in d.why] == ["permission_given"]
+
+    clock.advance(timedelta(days=1))
+    engine.withdraw_consent(s, purpose="signup")
+    clock.advance(timedelta(days=1))
+    again = engine.grant_consent(s, purpose="signup")
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.CONSENT and d.consent_id == again.id
+    assert [r.key for r in d.why] == ["permission_given_later"]
+    assert "before collection" not in d.reasons[0] and d.rules == ("R-USE-7",)
+
+    clock.advance(timedelta(days=1))  # collected again, now on the new permission
+    engine.acquire(s, items={"email"}, purposes={"signup"}, channel="web")
+    assert [r.key for r in engine.check_use(s, purpose="signup", items={"email"}).why] == [
+        "permission_given"
+    ]
+    later = engine.check_use(s, purpose="signup", items={"name", "email"})
+    assert [r.key for r in later.why] == ["permission_given_later"]  # the name was not
+
+
+def test_r_con_2_a_purpose_needing_permission_after_the_person_withdrew_says_so() -> None:
+    """After the person withdrew their permission (or refused it), the denial says they
+    did and when, not that their consent has "not yet" been given (「まだ同意を
+    いただいておりません」 was untrue of someone who gave it and took it back)."""
+    engine, clock = make_engine()
+    s = customer(engine)
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    clock.set(datetime(2026, 4, 2, 23, 30, tzinfo=JST))
+    engine.withdraw_consent(s, purpose="signup")
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert not d.allowed and d.rules == ("R-USE-7", "R-CON-2")
+    [why] = d.why
+    assert (why.key, why.params["on"], why.params["how"]) == (
+        "permission_declined",
+        "2026-04-02",
+        "withdrawn",
+    )
+    assert "withdrew consent to purpose 'signup' on 2026-04-02" in d.reasons[0]
+
+    # A consent given after the no, since lapsed, is the latest word: nothing said of the no.
+    engine.grant_consent(s, purpose="signup", expires=clock.now() + timedelta(days=1))
+    clock.advance(timedelta(days=2))
+    d = engine.check_use(s, purpose="signup", items={"email"})
+    assert [r.key for r in d.why] == ["permission_needed"]

@@ -93,7 +93,8 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
                 "phone": "",
             }
         ],
-        "policyUrl": f"policy:{policy.version}",
+        # The notice the person consented under (R-CON-1), not the one in force now.
+        "policyUrl": f"policy:{consent.policy_version}",
         "services": [
             {
                 "service": text_in(policy.purposes[p], "title", lang) or p,

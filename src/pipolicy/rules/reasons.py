@@ -260,8 +260,51 @@ def permission_given(purpose: str) -> Because:
 
 
 @_cached
+def permission_given_later(purpose: str) -> Because:
+    """The permission in force came after the data was collected (the person withdrew
+    the one it was collected on and gave it again): true of when it came."""
+    return _because(
+        f"permission given after collection (R-USE-7) for purpose {purpose!r}",
+        "permission_given_later",
+        ("R-USE-7",),
+        purpose=purpose,
+    )
+
+
+@_cached
+def permission_declined(purpose: str, on: str, how: str) -> Because:
+    """A purpose that asks permission first, after the person withdrew or refused it
+    (their latest word on it): said as it happened, not as a consent "not yet" given."""
+    said = "refused" if how == "refused" else "withdrew"
+    return _because(
+        f"the person {said} consent to purpose {purpose!r} on {on}: the purpose needs the "
+        "person's permission first (R-USE-7, R-CON-2)",
+        "permission_declined",
+        ("R-USE-7", "R-CON-2"),
+        purpose=purpose,
+        on=on,
+        how=how,
+    )
+
+
+@_cached
 def prior_consent(purpose: str) -> Because:
     return _because(f"prior consent for purpose {purpose!r}", "prior_consent", (), purpose=purpose)
+
+
+@_cached
+def partly_consented(purpose: str, items: Names) -> Because:
+    """Some items within the purposes notified for them, the others (``items``) on the
+    person's prior consent to ``purpose`` (Art. 18(1)): each item is used lawfully."""
+    names = _names(items)
+    return _because(
+        f"items {list(names)} used for purpose {purpose!r} on the person's prior consent, "
+        "the other items within the purposes notified for them",
+        "partly_consented",
+        (),
+        purpose=purpose,
+        items=names,
+    )
 
 
 @_cached

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.acquisitions import Channel
+from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts, latest_no_to_purpose
@@ -227,7 +228,8 @@ def within_purpose(
 
     subject = facts.subject
     category_ok = not purpose.categories or subject.category in purpose.categories
-    in_scope = category_ok and items <= notified_scope(policy, facts, purpose, now)
+    notified = notified_scope(policy, facts, purpose, now) if category_ok else frozenset()
+    in_scope = category_ok and items <= notified
     if in_scope and purpose.consent is ConsentRule.NONE:
         return _within(policy, facts, purpose, items, now, ctx)
     declined = None
@@ -245,13 +247,24 @@ def within_purpose(
             )
     consent = purpose_consent(policy, facts.consents, purpose, items, now)
     if consent is not None:
+        if not in_scope:
+            said = R.prior_consent(name)
+        elif _collected_since(facts, name, items, consent.given_at, now):
+            said = R.permission_given(name)
+        else:
+            said = R.permission_given_later(name)
         return Decision.allow(
             Basis.CONSENT,
-            R.permission_given(name) if in_scope else R.prior_consent(name),
+            said,
             (ART_18_1, pclause),
             consent_id=consent.id,
             **ctx,
         )
+
+    if not in_scope and purpose.consent is ConsentRule.NONE and items & notified:
+        partly = _partly_consented(policy, facts, purpose, items, notified, now, ctx)
+        if partly is not None:
+            return partly
 
     if declined is not None:
         on = policy.local_date(declined.said_no_at).isoformat()
@@ -266,8 +279,74 @@ def within_purpose(
         # purpose meant then, not for the new purpose (Art. 17(2), R-CON-3).
         reasons.append(changed)
         return Decision.deny(tuple(reasons), (ART_17_2, ART_18_1, pclause), **ctx)
-    reasons.append(R.permission_needed(name) if in_scope else R.beyond_purpose(name))
+    if not in_scope:
+        reasons.append(R.beyond_purpose(name))
+    elif (no := _last_word_no(facts, name, items)) is not None:
+        on = policy.local_date(no.said_no_at).isoformat()
+        reasons.append(R.permission_declined(name, on, no.status.value))
+    else:
+        reasons.append(R.permission_needed(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
+
+
+def _last_word_no(facts: SubjectFacts, purpose: str, items: frozenset[str]) -> Consent | None:
+    """The person's refusal or withdrawal of consent to ``purpose``, if it is their latest
+    word on ``items`` for it: no consent to them given since (in force or lapsed). Reads
+    only what the compiled state keeps (consents given, the latest no per purpose), so
+    the state and the history say the same."""
+    no = latest_no_to_purpose(facts.consents, purpose)
+    if no is None or (no.scope.items and not no.scope.items & items):
+        return None
+    for c in facts.consents:
+        if (
+            c.status is ConsentStatus.GIVEN
+            and c.scope.purpose == purpose
+            and c.scope.recipient is None
+            and c.given_at >= no.said_no_at  # a consent the no did not end came after it
+            and (not c.scope.items or c.scope.items & items)
+        ):
+            return None
+    return no
+
+
+def _collected_since(
+    facts: SubjectFacts, purpose: str, items: frozenset[str], since: datetime, now: datetime
+) -> bool:
+    """Was each of ``items`` collected for ``purpose`` at or after ``since`` (a consent's
+    time), so the permission came before its collection? The latest of alike
+    acquisitions, all the compiled state keeps, answers it as the history would."""
+    later: set[str] = set()
+    for acq in facts.acquisitions:
+        if purpose in acq.purposes and acq.acquired_at >= since:
+            later |= kept_items(acq, facts.restrictions, now)
+    return items <= later
+
+
+def _partly_consented(
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    items: frozenset[str],
+    notified: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision | None:
+    """Allowed if the items the purpose was not notified for are covered by the person's
+    prior consent to it: Art. 18(1) asks, of each item, for the one or the other, so
+    items allowed alone on each are allowed together. Only for a purpose that needs no
+    permission within it (R-USE-7 asks it for every item)."""
+    rest = items - notified
+    consent = purpose_consent(policy, facts.consents, purpose, rest, now)
+    if consent is None:
+        return None
+    known = _within(policy, facts, purpose, items & notified, now, ctx)
+    return Decision.allow(
+        Basis.CONSENT,
+        R.partly_consented(purpose.name, rest),
+        tuple(dict.fromkeys((ART_18_1, *known.citations))),
+        consent_id=consent.id,
+        **ctx,
+    )
 
 
 def _changed(
