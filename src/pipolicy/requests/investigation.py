@@ -358,18 +358,21 @@ def _allowed_use(
     if p.get("basis") != Basis.CONSENT.value:
         return None
     purpose = p.get("purpose")
+    notified = frozenset().union(
+        *(a.items for a in facts.acquisitions if purpose in a.purposes and a.acquired_at <= e.at)
+    )
+    # A purpose that asks permission first (R-USE-7) needs it for every item; otherwise
+    # only the items the purpose was not notified for rest on the consent (Art. 18(1)).
+    needed = items if _tagged(p, "R-USE-7") else items - notified
     c = consents.get(str(p.get("consent_id") or ""))
     if c is None or c.scope.purpose != purpose:
         problem = "no_consent"
     elif not c.active_at(e.at):
         problem = "consent_not_in_force"
-    elif not c.scope.covers_items(items):
+    elif not c.scope.covers_items(needed):
         problem = "items_not_covered"
     else:
         return None
-    notified = frozenset().union(
-        *(a.items for a in facts.acquisitions if purpose in a.purposes and a.acquired_at <= e.at)
-    )
     if items and items <= notified:
         kind, rule = FindingKind.USE_WITHOUT_CONSENT, "R-USE-7"
     else:
