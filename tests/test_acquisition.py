@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -247,3 +248,28 @@ def test_r_acq_4_data_obtained_improperly_is_refused_under_art_20_1() -> None:
     )
     assert not d.allowed and [r.key for r in d.why] == ["provider_improper"]
     assert "APPI Art. 20(1)" in d.citations
+
+
+def test_r_con_2_collecting_for_a_purpose_the_person_said_no_to_says_so() -> None:
+    """After the person withdrew (or refused) the permission a purpose needs before
+    collection, a denied collection says they did and when, not that their consent has
+    "not yet" been given (「まだ同意をいただいておりません」)."""
+    engine, clock = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.grant_consent(s, purpose="signup")
+    engine.acquire(s, items={"name"}, purposes={"signup"}, channel="web")
+    clock.advance(timedelta(days=1))
+    engine.withdraw_consent(s, purpose="signup")
+
+    d = engine.check_acquisition(s, items={"email"}, purposes={"signup"}, channel="web")
+
+    assert not d.allowed
+    [why] = d.why
+    assert (why.key, why.params["how"]) == ("collection_declined", "withdrawn")
+    assert why.params["on"] == engine.policy.local_date(clock.now()).isoformat()
+    assert "withdrew consent to purpose 'signup'" in d.reasons[0]
+    assert "R-CON-2" in d.rules
+
+    engine.refuse_consent(s, purpose="signup")
+    d = engine.check_acquisition(s, items={"email"}, purposes={"signup"}, channel="web")
+    assert d.why[0].params["how"] == "refused"

@@ -750,6 +750,17 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     ),
     "r_acq_3_special": lambda: acquire(facts(), {"name", "medical_history"}, {"health"}),
     "r_use_7_permission": lambda: acquire(facts(), {"name", "email"}, {"signup"}),
+    "r_con_2_collection_declined": lambda: acquire(
+        facts(
+            consents=[
+                attrs.evolve(
+                    consent(purpose="signup"), status=pp.ConsentStatus.REFUSED, ended_at=BEFORE
+                )
+            ]
+        ),
+        {"name", "email"},
+        {"signup"},
+    ),
     "r_pri_1_acquisition": lambda: acquire(facts(SERVICE), {"cookie_id"}, {"analytics"}),
     "r_acq_3_not_in_law": lambda: acquire(
         facts(), {"name"}, {"service"}, exemption=E.ACADEMIC_RECIPIENT, justification=ORDER
@@ -914,6 +925,17 @@ def test_r_con_2_a_permission_withdrawn_in_japanese(decisions: dict[str, pp.Deci
     [text] = pp.explain(decisions["r_con_2_permission_withdrawn"], POLICY, "ja")
     assert text.startswith("ご本人が2026年3月31日に利用目的「会員登録を受け付けるため」")
     assert "同意を撤回されたため" in text and "まだ" not in text
+
+
+def test_r_con_2_collection_after_a_refusal_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_con_2_collection_declined"]
+    assert not d.allowed and [r.key for r in d.why] == ["collection_declined"]
+    [text] = pp.explain(d, POLICY, "ja")
+    assert text.startswith("ご本人が2026年3月31日に利用目的「会員登録を受け付けるため」")
+    assert "同意を拒否されたため、この目的のために取得することはいたしません" in text
+    assert "まだ" not in text
 
 
 def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:

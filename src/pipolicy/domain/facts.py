@@ -155,6 +155,29 @@ def latest_no_to_purpose(consents: Iterable[Consent], purpose: str) -> Consent |
     return max(noes, key=when_declined, default=None)
 
 
+def last_word_no(
+    consents: Iterable[Consent], purpose: str, items: frozenset[str]
+) -> Consent | None:
+    """The person's refusal or withdrawal of consent to ``purpose``, if it is their latest
+    word on ``items`` for it: no consent to them given since (in force or lapsed). Reads
+    only what a compiled state keeps (consents given, the latest no per purpose), so
+    the state and the history say the same."""
+    held = tuple(consents)
+    no = latest_no_to_purpose(held, purpose)
+    if no is None or (no.scope.items and not no.scope.items & items):
+        return None
+    for c in held:
+        if (
+            c.status is ConsentStatus.GIVEN
+            and c.scope.purpose == purpose
+            and c.scope.recipient is None
+            and c.given_at >= no.said_no_at  # a consent the no did not end came after it
+            and (not c.scope.items or c.scope.items & items)
+        ):
+            return None
+    return no
+
+
 def noes_to(consents: Iterable[Consent], recipient: str | None) -> list[Consent]:
     """Of ``consents``, those by which the person said no to provision to ``recipient``."""
     return [c for c in consents if c.declines_provision and c.scope.recipient == recipient]

@@ -10,6 +10,7 @@ import attrs
 from pipolicy.domain.acquisitions import Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.domain.facts import last_word_no
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules import reasons as R
@@ -169,7 +170,12 @@ def decide_acquisition(
         succession = q.channel is Channel.SUCCESSION
         if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
             c = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
-            if c is None:
+            no = None if c is not None else last_word_no(facts.consents, p.name, q.items)
+            if no is not None:
+                on = policy.local_date(no.said_no_at).isoformat()
+                why = R.collection_declined(p.name, tuple(special), on, no.status.value)
+                reasons.append(why)
+            elif c is None:
                 reasons.append(R.permission_before_collection(p.name, tuple(special)))
             else:
                 consent_id = c.id

@@ -981,6 +981,25 @@ def purpose_not_shown() -> Because:
 
 
 @_cached
+def collection_declined(purpose: str, special: Names, on: str, how: str) -> Because:
+    """Collection for a purpose that asks permission first, after the person withdrew or
+    refused it (their latest word on it): said as it happened, not as "not yet"."""
+    names = _names(special)
+    said = "refused" if how == "refused" else "withdrew"
+    why = f" (special care-required: {list(names)})" if names else ""
+    return _because(
+        f"the person {said} consent to purpose {purpose!r} on {on}: collecting for it needs "
+        f"the person's permission first{why} (R-USE-7, R-ACQ-3, R-CON-2)",
+        "collection_declined",
+        ("R-USE-7", "R-ACQ-3", "R-CON-2"),
+        purpose=purpose,
+        special=names,
+        on=on,
+        how=how,
+    )
+
+
+@_cached
 def permission_before_collection(purpose: str, special: Names) -> Because:
     names = _names(special)
     why = f" (special care-required: {list(names)})" if names else ""

@@ -12,7 +12,7 @@ from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
-from pipolicy.domain.facts import SubjectFacts, latest_no_to_purpose
+from pipolicy.domain.facts import SubjectFacts, last_word_no, latest_no_to_purpose
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import ConsentRule, Policy, Purpose
 from pipolicy.rules import reasons as R
@@ -281,32 +281,12 @@ def within_purpose(
         return Decision.deny(tuple(reasons), (ART_17_2, ART_18_1, pclause), **ctx)
     if not in_scope:
         reasons.append(R.beyond_purpose(name))
-    elif (no := _last_word_no(facts, name, items)) is not None:
+    elif (no := last_word_no(facts.consents, name, items)) is not None:
         on = policy.local_date(no.said_no_at).isoformat()
         reasons.append(R.permission_declined(name, on, no.status.value))
     else:
         reasons.append(R.permission_needed(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
-
-
-def _last_word_no(facts: SubjectFacts, purpose: str, items: frozenset[str]) -> Consent | None:
-    """The person's refusal or withdrawal of consent to ``purpose``, if it is their latest
-    word on ``items`` for it: no consent to them given since (in force or lapsed). Reads
-    only what the compiled state keeps (consents given, the latest no per purpose), so
-    the state and the history say the same."""
-    no = latest_no_to_purpose(facts.consents, purpose)
-    if no is None or (no.scope.items and not no.scope.items & items):
-        return None
-    for c in facts.consents:
-        if (
-            c.status is ConsentStatus.GIVEN
-            and c.scope.purpose == purpose
-            and c.scope.recipient is None
-            and c.given_at >= no.said_no_at  # a consent the no did not end came after it
-            and (not c.scope.items or c.scope.items & items)
-        ):
-            return None
-    return no
 
 
 def _collected_since(
