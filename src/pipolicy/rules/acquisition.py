@@ -10,8 +10,7 @@ import attrs
 from pipolicy.domain.acquisitions import Channel, EntityKind, ReceiptBasis
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
-from pipolicy.domain.facts import last_word_no
-from pipolicy.domain.facts import SubjectFacts
+from pipolicy.domain.facts import SubjectFacts, last_word_no
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (

@@ -9,7 +9,6 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.acquisitions import Channel
-from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts, last_word_no, latest_no_to_purpose
