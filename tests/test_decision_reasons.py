@@ -141,6 +141,7 @@ def world(**overrides: Any) -> pp.Policy:
     opt_out = pp.OptOut(
         items={"name"},
         method="ウェブサイトのフォーム",
+        translations={"en": {"method": "the form on our website"}},
         notified=date(2026, 3, 1),
         filed=date(2026, 3, 10),
         waiting="7 days",

@@ -420,3 +420,47 @@ def test_r_req_5_a_provision_records_request_discloses_the_recipient_s_address()
     assert record["recipient_representative"] == BROKER_REPRESENTATIVE
     letter = answer.to_markdown()
     assert BROKER_ADDRESS in letter and BROKER_REPRESENTATIVE in letter
+
+
+def _bilingual_broker(method: object) -> pp.Policy:
+    """indigo_blue (Japanese first, English) with a list broker served by opt-out."""
+    import tomllib
+
+    path = Path(__file__).parent.parent / "examples/policies/indigo_blue.toml"
+    data = tomllib.loads(path.read_text("utf-8"))
+    data["recipients"]["list_broker"] = {
+        "title": {"ja": "名簿販売会社", "en": "List broker"},
+        "purposes": ["service"],
+        "items": ["name"],
+        "address": {"ja": "東京都千代田区大手町2-2", "en": "2-2 Otemachi, Chiyoda-ku, Tokyo"},
+        "representative": {"ja": "代表取締役 名簿太郎", "en": "Taro Meibo, President"},
+        "opt_out": {
+            "items": ["name"],
+            "method": method,
+            "notified": date(2026, 3, 1),
+            "filed": date(2026, 3, 10),
+            "waiting": "30 days",
+        },
+    }
+    data["provision"]["grounds"] = [*data["provision"]["grounds"], "opt_out"]
+    return pp.policy_from_dict(data)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_tpp_8_how_to_stop_an_opt_out_is_published_in_each_language(fmt: str) -> None:
+    """Art. 27(2)(v): the notice says how a person stops the provision, in the language
+    it is written in; an English notice gave the Japanese method."""
+    policy = _bilingual_broker(
+        {"ja": "ウェブサイトの停止申請フォーム", "en": "the opt-out form on our website"}
+    )
+    ja = pp.render_notice(policy, "ja", fmt)
+    en = pp.render_notice(policy, "en", fmt)
+    assert "ウェブサイトの停止申請フォーム" in ja and "the opt-out form" not in ja
+    assert "the opt-out form on our website" in en and "停止申請フォーム" not in en
+
+
+def test_r_tpp_8_a_bilingual_policy_gives_the_opt_out_method_in_every_language() -> None:
+    with pytest.raises(
+        pp.PolicyError, match=r"recipients\.list_broker\.opt_out\.method: has no 'en'"
+    ):
+        _bilingual_broker("ウェブサイトの停止申請フォーム")

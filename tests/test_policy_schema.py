@@ -247,7 +247,7 @@ def _with_every_table() -> dict[str, Any]:
         "representative": {"ja": "代表取締役 名簿太郎", "en": "Taro Meibo, President"},
         "opt_out": {
             "items": ["name"],
-            "method": "the form on our website",
+            "method": {"ja": "当社ウェブサイトのフォーム", "en": "the form on our website"},
             "notified": dt.date(2020, 10, 1),
             "filed": dt.date(2020, 10, 2),
             "waiting": "30 days",

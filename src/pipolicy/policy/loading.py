@@ -407,10 +407,11 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             r.keys(o, TABLE_KEYS["recipients.*.opt_out"], ow)
             opt_out = OptOut(
                 items=r.names(o, "items", ow),
-                method=r.get(o, "method", str, "", ow),
+                method=local(o, "method", ow),
                 notified=r.day(o, "notified", ow),
                 filed=r.day(o, "filed", ow),
                 waiting=r.duration(o, "waiting", ow),
+                translations=translations(),  # the method's, read just now
             )
         contract = None
         if "contract" in t:

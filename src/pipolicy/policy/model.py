@@ -327,6 +327,9 @@ class OptOut:
     notified: date | None = None
     filed: date | None = None
     waiting: Duration | None = attrs.field(default=None, converter=_period)
+    translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
+    """``method`` in the policy's other languages (:mod:`~pipolicy.policy.texts`): the
+    notice tells each reader how to stop the provision in their language."""
 
     def starts(self) -> date | None:
         """The first day of provision: the filing done, and ``waiting`` run from the

@@ -709,6 +709,9 @@ def _localized(policy: Policy) -> Iterator[tuple[str, object]]:
     ):
         for name, entity in mapping.items():
             yield f"{section}.{name}", entity
+    for name, recipient in policy.recipients.items():
+        if recipient.opt_out is not None:
+            yield f"recipients.{name}.opt_out", recipient.opt_out
 
 
 def _languages(add: Callable[[str, str], None], policy: Policy) -> None:

@@ -154,7 +154,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "title": t(r) or r.name,
                 "items": titles(r.opt_out.items, items),
                 "purposes": titles(r.purposes, purposes),
-                "method": r.opt_out.method,
+                "method": t(r.opt_out, "method"),
             }
             for r in recipients
             if opt_out and r.opt_out is not None
