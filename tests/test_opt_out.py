@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 import pipolicy as pp
-from tests.factories import JST, make_engine, make_policy
+from tests.factories import JST, make_engine, make_policy, toml_data
 
 T = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
 BROKER_ADDRESS = "2-2 Otemachi, Chiyoda-ku, Tokyo"
@@ -424,10 +424,8 @@ def test_r_req_5_a_provision_records_request_discloses_the_recipient_s_address()
 
 def _bilingual_broker(method: object) -> pp.Policy:
     """indigo_blue (Japanese first, English) with a list broker served by opt-out."""
-    import tomllib
-
     path = Path(__file__).parent.parent / "examples/policies/indigo_blue.toml"
-    data = tomllib.loads(path.read_text("utf-8"))
+    data = toml_data(path.read_text("utf-8"))
     data["recipients"]["list_broker"] = {
         "title": {"ja": "名簿販売会社", "en": "List broker"},
         "purposes": ["service"],
