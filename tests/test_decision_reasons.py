@@ -763,6 +763,13 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"signup"},
     ),
     "r_pri_1_acquisition": lambda: acquire(facts(SERVICE), {"cookie_id"}, {"analytics"}),
+    "r_acq_4_opt_out_special": lambda: acquire(
+        facts(consents=[consent(purpose="health")]),
+        {"name", "medical_history"},
+        {"health"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        provider_by_opt_out=True,
+    ),
     "r_acq_3_not_in_law": lambda: acquire(
         facts(), {"name"}, {"service"}, exemption=E.ACADEMIC_RECIPIENT, justification=ORDER
     ),
@@ -937,6 +944,16 @@ def test_r_con_2_collection_after_a_refusal_in_japanese(
     assert text.startswith("ご本人が2026年3月31日に利用目的「会員登録を受け付けるため」")
     assert "同意を拒否されたため、この目的のために取得することはいたしません" in text
     assert "まだ" not in text
+
+
+def test_r_acq_4_special_care_data_given_by_opt_out_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_acq_4_opt_out_special"]
+    assert not d.allowed and [r.key for r in d.why] == ["provider_opt_out_special"]
+    assert "APPI Art. 20(1)" in d.citations and "APPI Art. 27(2)" in d.citations
+    [text] = pp.explain(d, POLICY, "ja")
+    assert "要配慮個人情報であり、オプトアウトによる第三者提供が認められていないため" in text
 
 
 def test_r_use_7_permission_needed_in_japanese(decisions: dict[str, pp.Decision]) -> None:

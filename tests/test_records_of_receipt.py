@@ -369,3 +369,34 @@ def test_r_req_5_an_individual_s_receipt_sends_no_one_looking_for_a_representati
     assert not representatives_missing([trader])
     unknown = engine.acquire(s, **RECEIVED, **{**COMPANY, "provider_kind": None})
     assert representatives_missing([attrs.evolve(unknown, provider_representative=None)])
+
+
+def test_r_acq_4_special_care_data_a_business_gives_by_opt_out_is_not_received() -> None:
+    """Art. 27(2)'s proviso forbids providing special care-required data by opt-out; a
+    business that confirmed on receipt that the data comes by opt-out knows it, and
+    receiving it is acquisition by improper means (Art. 20(1); PPC General Guidelines
+    3-3-1), the person's consent to the purpose notwithstanding."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    engine.grant_consent(s, purpose="health")
+    receipt: dict[str, Any] = {
+        "items": {"name", "medical_history"},
+        "purposes": {"health"},
+        "channel": "provided_by_business",
+        "source": "List Co.",
+        "provider_address": "2-2 Otemachi, Tokyo",
+        "provider_obtained_by": "its clinic's patient cards",
+        "provider_representative": "Ken List, President",
+    }
+    for by_opt_out in ({"provider_basis": "opt_out"}, {"provider_obtained_by": "opt_out"}):
+        d = engine.check_acquisition(s, **{**receipt, **by_opt_out})
+        assert not d.allowed
+        assert [r.key for r in d.why] == ["provider_opt_out_special"]
+        assert "APPI Art. 20(1)" in d.citations
+        with pytest.raises(pp.AcquisitionDenied):
+            engine.acquire(s, **{**receipt, **by_opt_out})
+    # On the person's consent to the provision, it is received.
+    assert engine.check_acquisition(s, **receipt, provider_basis="consent").allowed
+    # Other items by opt-out are received as before.
+    plain = {**receipt, "items": {"name"}, "purposes": {"service"}}
+    assert engine.check_acquisition(s, **plain, provider_basis="opt_out").allowed

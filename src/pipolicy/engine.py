@@ -717,6 +717,8 @@ class Engine:
                 given.basis,
             ),
             provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
+            provider_by_opt_out=given.basis is ReceiptBasis.OPT_OUT
+            or receipt.provider_obtained_by == "opt_out",
         )
 
     @staticmethod

@@ -28,6 +28,7 @@ __all__ = ["AcquisitionQuery", "confirmed_on_receipt", "decide_acquisition"]
 ART_20_1 = "APPI Art. 20(1)"
 ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
+ART_27_2 = "APPI Art. 27(2)"
 ART_30_1 = "APPI Art. 30(1)"
 
 
@@ -50,6 +51,8 @@ class AcquisitionQuery:
     :func:`confirmed_on_receipt`)."""
     provider_lawful: bool = True
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
+    provider_by_opt_out: bool = False
+    """From another business: it provides the data by opt-out (Art. 27(2))."""
 
 
 def confirmed_on_receipt(
@@ -101,10 +104,14 @@ def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...
     cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
     if "R-ACQ-4" in named:
         cites = (*cites, ART_30_1)
-    if any(why.key == "provider_improper" for _, why in reasons):
-        # Receiving data knowing the provider obtained it improperly is acquiring it by
-        # improper means (Art. 20(1); PPC General Guidelines 3-3-1).
+    improper = {"provider_improper", "provider_opt_out_special"}
+    if any(why.key in improper for _, why in reasons):
+        # Receiving data knowing the provider obtained it improperly, or provides it in
+        # breach of the Act, is acquiring it by improper means (Art. 20(1); PPC General
+        # Guidelines 3-3-1).
         cites = (*cites, ART_20_1)
+    if any(why.key == "provider_opt_out_special" for _, why in reasons):
+        cites = (*cites, ART_27_2)
     if "R-NTC-1" in named:
         cites = (*cites, ART_21_2)
     if "R-PRI-1" in named:
@@ -140,6 +147,11 @@ def decide_acquisition(
         reasons.append(R.provider_unconfirmed())
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
         reasons.append(R.provider_improper())
+    if q.channel is Channel.PROVIDED_BY_BUSINESS and q.provider_by_opt_out:
+        # Art. 27(2) proviso: special care-required data is never provided by opt-out.
+        special_by_opt_out = tuple(sorted(i for i in q.items if policy.items[i].special_care))
+        if special_by_opt_out:
+            reasons.append(R.provider_opt_out_special(special_by_opt_out))
     if q.channel in WRITTEN and not q.purpose_shown:
         reasons.append(R.purpose_not_shown())
 

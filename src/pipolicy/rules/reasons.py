@@ -971,6 +971,20 @@ def provider_improper() -> Because:
 
 
 @_cached
+def provider_opt_out_special(items: Names) -> Because:
+    """Special care-required data a provider gives by opt-out, which Art. 27(2)'s proviso
+    forbids: receiving it knowing that is acquiring it by improper means (Art. 20(1))."""
+    names = _names(items)
+    return _because(
+        f"special care-required items {list(names)} are never provided by opt-out (Art. "
+        "27(2) proviso): they are not received (Art. 20(1), R-ACQ-4)",
+        "provider_opt_out_special",
+        ("R-ACQ-4",),
+        items=names,
+    )
+
+
+@_cached
 def purpose_not_shown() -> Because:
     return _because(
         "the purposes of use must be shown to the person before they hand over their "
