@@ -162,3 +162,16 @@ def test_r_req_6_after_a_deletion_kept_only_by_law_nothing_is_added(
 
     assert answer.ground is pp.RefusalGround.BEYOND_PURPOSES
     assert "phone" not in crm.get(REF)
+
+
+def test_r_req_4_a_correction_that_adds_nothing_is_not_refused_beyond_the_purposes(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    # Deleting an item not held adds nothing: "the contents you asked us to add go
+    # beyond the purposes" would be untrue (the answer is that it is not held).
+    deleting = verified(
+        engine, K.CORRECTION, person, details={"changes": {"medical_history": None}}
+    )
+    with pytest.raises(pp.InvalidInput, match="adds nothing"):
+        engine.requests.refuse(deleting.id, ground="beyond_purposes", explanation="Not needed.")
+    assert engine.requests.get(deleting.id).state is pp.RequestState.VERIFIED
