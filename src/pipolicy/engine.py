@@ -717,6 +717,7 @@ class Engine:
                 given.basis,
             ),
             provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
+            provider_basis=given.basis,
         )
 
     @staticmethod
