@@ -397,3 +397,24 @@ def test_r_acq_4_special_care_data_said_to_come_by_opt_out_is_not_received() -> 
     # Data that is not special care-required may come by opt-out.
     plain = {**receipt, "items": {"name"}, "provider_basis": "opt_out"}
     assert engine.check_acquisition(s, **plain).allowed
+
+
+def test_r_acq_4_identifying_data_is_no_personally_referable_information() -> None:
+    """``provider_basis="personally_referable"`` spares the recipient confirming how the
+    provider obtained the data (Rules Art. 24(1)(iii)): it fits personally referable
+    information only, which identifies no one where it comes from. An e-mail address is
+    personal data to the provider too, so saying so would skip the confirmation Art.
+    30(1)(ii) asks: it is refused as a contradiction."""
+    engine, _ = make_engine(at=T)
+    s = _person(engine)
+    referable = {
+        **{k: v for k, v in COMPANY.items() if k != "provider_obtained_by"},
+        "provider_basis": "personally_referable",
+    }
+    with pytest.raises(pp.InvalidInput, match="identify the person: email"):
+        engine.check_acquisition(s, **RECEIVED, **referable)
+    with pytest.raises(pp.InvalidInput, match="identify the person: email"):
+        engine.acquire(s, **RECEIVED, **referable)
+    assert engine.check_acquisition(
+        s, items={"cookie_id"}, purposes={"analytics"}, channel="provided_by_business", **referable
+    ).allowed
