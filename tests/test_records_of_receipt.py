@@ -418,3 +418,18 @@ def test_r_acq_4_identifying_data_is_no_personally_referable_information() -> No
     assert engine.check_acquisition(
         s, items={"cookie_id"}, purposes={"analytics"}, channel="provided_by_business", **referable
     ).allowed
+
+
+def test_r_req_5_the_letter_marks_the_individual_not_the_address() -> None:
+    """The provider's cell reads name, address, representative; an individual has no
+    representative, and "(an individual)" / 「（個人）」 belongs to the name: after the
+    address it would describe the address."""
+    for lang, marked in (
+        ("en", "Hanako Yamada (Yamada Flowers) (an individual); 2-3-4 Setagaya, Tokyo"),
+        ("ja", "Hanako Yamada (Yamada Flowers)（個人）／2-3-4 Setagaya, Tokyo"),
+    ):
+        engine, _ = make_engine(make_policy(languages=(lang,)))
+        s = _person(engine)
+        engine.acquire(s, **RECEIVED, **SOLE_TRADER)
+        letter = engine.requests.fulfil(_verified_records_request(engine, s, lang).id)
+        assert marked in letter.to_markdown()
