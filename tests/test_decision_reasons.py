@@ -719,13 +719,6 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         provider_confirmed=False,
         provider_lawful=False,
     ),
-    "r_acq_4_special_care_by_opt_out": lambda: acquire(
-        facts(consents=[consent(purpose="health")]),
-        {"name", "medical_history"},
-        {"health"},
-        channel=pp.Channel.PROVIDED_BY_BUSINESS,
-        provider_basis=pp.ReceiptBasis.OPT_OUT,
-    ),
     "r_ntc_1_not_shown": lambda: acquire(
         facts(), {"name"}, {"service"}, channel=pp.Channel.WEB, purpose_shown=False
     ),

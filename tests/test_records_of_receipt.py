@@ -371,34 +371,6 @@ def test_r_req_5_an_individual_s_receipt_sends_no_one_looking_for_a_representati
     assert representatives_missing([attrs.evolve(unknown, provider_representative=None)])
 
 
-def test_r_acq_4_special_care_data_said_to_come_by_opt_out_is_not_received() -> None:
-    """Special care-required data is never provided by opt-out (Art. 27(2) proviso): a
-    provider that says it gives a medical history so breaks Art. 27(1), and receiving it
-    knowing that is acquiring it by improper means (Art. 20(1); PPC General Guidelines
-    3-3-1, case 5), even with the person's consent to the purpose it would serve."""
-    engine, _ = make_engine(at=T)
-    s = _person(engine)
-    engine.grant_consent(s, purpose="health", evidence=pp.Evidence("web-form", "health-v1"))
-    receipt: dict[str, Any] = {
-        **COMPANY,
-        "items": {"name", "medical_history"},
-        "purposes": {"health"},
-        "channel": "provided_by_business",
-    }
-    assert engine.check_acquisition(s, **receipt).allowed  # on the provider's consent
-
-    d = engine.check_acquisition(s, **{**receipt, "provider_basis": "opt_out"})
-
-    assert not d.allowed
-    assert [r.key for r in d.why] == ["opt_out_special_care_received"]
-    assert "APPI Art. 20(1)" in d.citations
-    with pytest.raises(pp.AcquisitionDenied):
-        engine.acquire(s, **{**receipt, "provider_basis": "opt_out"})
-    # Data that is not special care-required may come by opt-out.
-    plain = {**receipt, "items": {"name"}, "provider_basis": "opt_out"}
-    assert engine.check_acquisition(s, **plain).allowed
-
-
 def test_r_acq_4_identifying_data_is_no_personally_referable_information() -> None:
     """``provider_basis="personally_referable"`` spares the recipient confirming how the
     provider obtained the data (Rules Art. 24(1)(iii)): it fits personally referable

@@ -727,7 +727,6 @@ class Engine:
                 given.basis,
             ),
             provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
-            provider_basis=given.basis,
         )
 
     @staticmethod

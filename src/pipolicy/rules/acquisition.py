@@ -50,9 +50,6 @@ class AcquisitionQuery:
     :func:`confirmed_on_receipt`)."""
     provider_lawful: bool = True
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
-    provider_basis: ReceiptBasis | None = None
-    """On what the provider gives the data, where said: special care-required data
-    given by opt-out is given against the Act (Art. 27(2) proviso)."""
 
 
 def confirmed_on_receipt(
@@ -95,9 +92,6 @@ photographed, in person or on camera (``other``); received under an arrangement 
 gives directly fits none of them; their consent is needed (R-ACQ-3)."""
 
 
-_IMPROPER = frozenset({"provider_improper", "opt_out_special_care_received"})
-
-
 def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...]:
     """The articles a refused acquisition cites for ``reasons`` (``special``: the special
     care-required items asked for), with or without an exemption claimed."""
@@ -107,10 +101,9 @@ def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...
     cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
     if "R-ACQ-4" in named:
         cites = (*cites, ART_30_1)
-    if any(why.key in _IMPROPER for _, why in reasons):
-        # Receiving data knowing the provider obtained it improperly, or provides it
-        # against Art. 27, is acquiring it by improper means (Art. 20(1); PPC General
-        # Guidelines 3-3-1, cases 5 and 6).
+    if any(why.key == "provider_improper" for _, why in reasons):
+        # Receiving data knowing the provider obtained it improperly is acquiring it by
+        # improper means (Art. 20(1); PPC General Guidelines 3-3-1).
         cites = (*cites, ART_20_1)
     if "R-NTC-1" in named:
         cites = (*cites, ART_21_2)
@@ -147,9 +140,6 @@ def decide_acquisition(
         reasons.append(R.provider_unconfirmed())
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
         reasons.append(R.provider_improper())
-    special = sorted(i for i in q.items if policy.items[i].special_care)
-    if q.provider_basis is ReceiptBasis.OPT_OUT and special:
-        reasons.append(R.opt_out_special_care_received(tuple(special)))
     if q.channel in WRITTEN and not q.purpose_shown:
         reasons.append(R.purpose_not_shown())
 
@@ -168,6 +158,7 @@ def decide_acquisition(
             return Decision.deny((why,), (cite, *clauses), **ctx)
         return claimed
 
+    special = sorted(i for i in q.items if policy.items[i].special_care)
     consent_id = None
     for p in purposes:
         sensitive = any(policy.items[i].special_care for i in q.items & p.all_items)

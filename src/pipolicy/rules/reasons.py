@@ -15,7 +15,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
 Why one module of this length (about 1000 lines): it is a catalogue, one short function
-per reason key (86 of them) in the order the rules ask them, and it must be read whole
+per reason key (85 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -924,20 +924,6 @@ def provider_improper() -> Because:
         "(Art. 20(1), R-ACQ-4)",
         "provider_improper",
         ("R-ACQ-4",),
-    )
-
-
-@_cached
-def opt_out_special_care_received(items: Names) -> Because:
-    names = _names(items)
-    return _because(
-        f"{list(names)} are special care-required data, which is never provided by "
-        "opt-out (Art. 27(2) proviso): a provider giving them so breaks the Act, and "
-        "receiving them knowing it is acquiring them by improper means (Art. 20(1), "
-        "R-ACQ-4)",
-        "opt_out_special_care_received",
-        ("R-ACQ-4",),
-        items=names,
     )
 
 
