@@ -400,3 +400,39 @@ def test_r_acq_4_special_care_data_a_business_gives_by_opt_out_is_not_received()
     # Other items by opt-out are received as before.
     plain = {**receipt, "items": {"name"}, "purposes": {"service"}}
     assert engine.check_acquisition(s, **plain, provider_basis="opt_out").allowed
+
+
+def test_r_acq_4_identifying_data_is_no_personally_referable_information() -> None:
+    """``provider_basis="personally_referable"`` spares the recipient confirming how the
+    provider obtained the data (Rules Art. 24(1)(iii)): it fits personally referable
+    information only, which identifies no one where it comes from. An e-mail address is
+    personal data to the provider too, so saying so would skip the confirmation Art.
+    30(1)(ii) asks: it is refused as a contradiction."""
+    engine, _ = make_engine(at=T)
+    s = _person(engine)
+    referable = {
+        **{k: v for k, v in COMPANY.items() if k != "provider_obtained_by"},
+        "provider_basis": "personally_referable",
+    }
+    with pytest.raises(pp.InvalidInput, match="identify the person: email"):
+        engine.check_acquisition(s, **RECEIVED, **referable)
+    with pytest.raises(pp.InvalidInput, match="identify the person: email"):
+        engine.acquire(s, **RECEIVED, **referable)
+    assert engine.check_acquisition(
+        s, items={"cookie_id"}, purposes={"analytics"}, channel="provided_by_business", **referable
+    ).allowed
+
+
+def test_r_req_5_the_letter_marks_the_individual_not_the_address() -> None:
+    """The provider's cell reads name, address, representative; an individual has no
+    representative, and "(an individual)" / 「（個人）」 belongs to the name: after the
+    address it would describe the address."""
+    for lang, marked in (
+        ("en", "Hanako Yamada (Yamada Flowers) (an individual); 2-3-4 Setagaya, Tokyo"),
+        ("ja", "Hanako Yamada (Yamada Flowers)（個人）／2-3-4 Setagaya, Tokyo"),
+    ):
+        engine, _ = make_engine(make_policy(languages=(lang,)))
+        s = _person(engine)
+        engine.acquire(s, **RECEIVED, **SOLE_TRADER)
+        letter = engine.requests.fulfil(_verified_records_request(engine, s, lang).id)
+        assert marked in letter.to_markdown()

@@ -700,6 +700,16 @@ class Engine:
                 clean_text(value, what, empty=False)
         chan = None if receipt.channel is None else member(Channel, receipt.channel, "channel")
         given = self._provider(receipt, chan)
+        identifying = sorted(i for i in item_set if self.policy.items[i].identifies)
+        if given.basis is ReceiptBasis.PERSONALLY_REFERABLE and identifying:
+            # The basis spares confirming how the provider obtained the data (PPC Rules
+            # Art. 24(1)(iii)): only for what identifies no one at the provider.
+            raise InvalidInput(
+                "provider_basis='personally_referable' is for personally referable "
+                "information (items declared identifies = false); these items identify "
+                f"the person: {', '.join(identifying)}, personal data to the provider too "
+                "(say provider_basis='consent' or 'opt_out', and provider_obtained_by)"
+            )
         return AcquisitionQuery(
             item_set,
             purpose_set,
@@ -802,7 +812,8 @@ class Engine:
         data is never provided by opt-out again, R-TPP-8; ``provider_obtained_by=
         "opt_out"`` said so before, and still does) or ``"personally_referable"``
         (personally referable information acquired as personal data on the person's
-        consent, Art. 31(1)(i): how the provider obtained it is then not asked). Both are
+        consent, Art. 31(1)(i): how the provider obtained it is then not asked; refused for
+        items that identify the person, personal data to the provider too). Both are
         kept on the acquisition and in its event. Data received through a merger or
         business transfer (``channel="succession"``) is used within the purposes it is
         recorded for, which are the predecessor's (Art. 18(2), R-USE-6).

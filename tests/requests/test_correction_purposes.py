@@ -147,3 +147,31 @@ def test_r_req_4_a_correction_is_refused_beyond_the_purposes_by_hand_only_if_tru
     assert "APPI Art. 34(2)" in answer.statement
     assert json.loads(answer.to_json())["ground"] == "beyond_purposes"
     assert crm.get(REF) == VALUES
+
+
+def test_r_req_6_after_a_deletion_kept_only_by_law_nothing_is_added(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    # The deletion erased all but the invoice, which the tax law keeps with its use
+    # suspended: the person's data serves no purpose any more (the purpose notification
+    # names none), so a phone number "for the service" is needed by none.
+    engine.requests.fulfil(verified(engine, K.DELETION, person).id)
+    r = verified(engine, K.CORRECTION, person, details={"changes": {"phone": PHONE}})
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.ground is pp.RefusalGround.BEYOND_PURPOSES
+    assert "phone" not in crm.get(REF)
+
+
+def test_r_req_4_a_correction_that_adds_nothing_is_not_refused_beyond_the_purposes(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    # Deleting an item not held adds nothing: "the contents you asked us to add go
+    # beyond the purposes" would be untrue (the answer is that it is not held).
+    deleting = verified(
+        engine, K.CORRECTION, person, details={"changes": {"medical_history": None}}
+    )
+    with pytest.raises(pp.InvalidInput, match="adds nothing"):
+        engine.requests.refuse(deleting.id, ground="beyond_purposes", explanation="Not needed.")
+    assert engine.requests.get(deleting.id).state is pp.RequestState.VERIFIED

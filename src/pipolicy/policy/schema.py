@@ -439,7 +439,9 @@ _OPT_OUT = _table(
     "Provision to this third party by opt-out (Art. 27(2), R-TPP-8).",
     {
         "items": _names("The items provided by opt-out (Art. 27(2)(iii))."),
-        "method": _text("How a person stops the provision (Art. 27(2)(v)), in each language."),
+        "method": _text(
+            "How a person asks to stop the provision (Art. 27(2)(vii)), in each language."
+        ),
         "notified": _date("The day the items were notified or made easy to know."),
         "filed": _date("The day the filing with the PPC was made."),
         "waiting": _duration(

@@ -578,7 +578,7 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
                 "(Art. 27(2) proviso, R-TPP-8)",
             )
         if not opt_out.method.strip():
-            add(f"{where}.method", "say how a person stops the provision (Art. 27(2)(v))")
+            add(f"{where}.method", "say how a person stops the provision (Art. 27(2)(vii))")
         for field in ("notified", "filed"):
             if getattr(opt_out, field) is None:
                 add(

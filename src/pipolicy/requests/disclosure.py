@@ -433,12 +433,22 @@ def kept_under_duty(
     return kept
 
 
+def _serving(by_purpose: Mapping[str, set[str]], kept: Iterable[str]) -> dict[str, set[str]]:
+    """``by_purpose`` (:func:`held_purposes`) without the items kept only to meet a legal
+    duty: those serve no purpose, and a purpose left with none is not the person's."""
+    gone = set(kept)
+    return {p: items - gone for p, items in by_purpose.items() if items - gone}
+
+
 def needed_items(
     policy: Policy, facts: SubjectFacts, now: datetime, in_sources: Iterable[str] = ()
 ) -> frozenset[str]:
-    """Every item a purpose of the person's data (:func:`held_purposes`) needs: the
-    extent a correction may reach (Art. 34(2))."""
-    purposes = held_purposes(policy, facts, now, in_sources)
+    """Every item a purpose of the person's data needs: the extent a correction may reach
+    (Art. 34(2)). The purposes are those a notification names (:func:`purposes_report`):
+    an item kept only to meet a legal duty after a deletion (:func:`kept_under_duty`)
+    serves none, so it brings no purpose whose items a correction could add."""
+    kept = kept_under_duty(policy, facts, now, policy.languages[0])
+    purposes = _serving(held_purposes(policy, facts, now, in_sources), kept)
     return frozenset().union(
         *(policy.purposes[p].all_items for p in purposes if p in policy.purposes)
     )
@@ -455,11 +465,7 @@ def purposes_report(
     :func:`held_purposes` finds them, and apart from them the items kept only to meet a
     legal duty (:func:`kept_under_duty`)."""
     kept = kept_under_duty(policy, facts, now, request.language)
-    by_purpose = {
-        p: items - set(kept)
-        for p, items in held_purposes(policy, facts, now, in_sources).items()
-        if items - set(kept)
-    }
+    by_purpose = _serving(held_purposes(policy, facts, now, in_sources), kept)
     return {
         **_header(policy, request, now),
         "purposes": [

@@ -284,9 +284,13 @@ def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], wh
 
 
 def _require_beyond_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[str]) -> None:
-    """Raise :class:`InvalidInput` if a purpose of the person's data needs an item the
-    correction ``ctx.request`` changes: it is owed to the extent necessary to achieve
-    the purposes of use (Art. 34(2)), so "beyond the purposes" would be untrue."""
+    """Raise :class:`InvalidInput` unless the correction ``ctx.request`` asks to add
+    items, and only items, that no purpose of the person's data needs: it is owed to the
+    extent necessary to achieve the purposes of use (Art. 34(2)), and the letter says
+    "the contents you asked us to add go beyond" them. A change to an item held, or a
+    deletion of one not held, adds nothing: fulfilment answers those (as corrected, or
+    not held), as it would. A request whose changes were not given in its details is
+    refused on the business's word, as on any ground pipolicy cannot check."""
     r = ctx.request
     within = _about(r) & needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
     if within:
@@ -294,6 +298,18 @@ def _require_beyond_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[s
             f"request {r.id} cannot be refused on {G.BEYOND_PURPOSES.value}: the purposes "
             f"of use of the person's data need {', '.join(sorted(within))} "
             "(APPI Art. 34(2)); fulfil it, or refuse it on another ground"
+        )
+    changes = r.details.get("changes")
+    asked = changes if isinstance(changes, Mapping) else {}
+    held = set(holdings(ctx.facts, ctx.now)) | in_sources
+    touched = sorted(str(i) for i in asked if str(i) in held)
+    added = [str(i) for i, v in asked.items() if v is not None and str(i) not in held]
+    if asked and (touched or not added):  # changes not given: the business's word
+        what = f"it changes items held ({', '.join(touched)})" if touched else "it adds nothing"
+        raise InvalidInput(
+            f"request {r.id} cannot be refused on {G.BEYOND_PURPOSES.value}: {what} "
+            "(the ground is for contents a correction would add, APPI Art. 34(2)); "
+            "fulfil it, or refuse it on another ground"
         )
 
 
