@@ -375,9 +375,10 @@ class Recipient:
     """The recipient keeps measures equivalent to the Act's under a contract with the
     business (Art. 28(1), PPC Rules 16): provision abroad then needs no Art. 28 consent."""
     address: str = ""
-    """The recipient's address. Each provision record keeps it: a record of provision by
-    opt-out must hold the recipient's name, address and representative (PPC Rules Art.
-    20(1)(i)), so a recipient given data by opt-out declares them."""
+    """The recipient's address. Each provision record keeps it: a record of provision to
+    a third party, by opt-out or on consent, holds the recipient's name, address and
+    representative (PPC Rules Art. 20(1)(i), (ii)). The validator requires them of a
+    recipient given data by opt-out; declare them for every third party."""
     representative: str = ""
     """For a corporation, its representative's name; for an association, its
     representative's or manager's; none for an individual (``entity``)."""
