@@ -141,10 +141,20 @@ def world(**overrides: Any) -> pp.Policy:
     opt_out = pp.OptOut(
         items={"name"},
         method="ウェブサイトのフォーム",
-        translations={"en": {"method": "the form on our website"}},
         notified=date(2026, 3, 1),
         filed=date(2026, 3, 10),
         waiting="7 days",
+        acquired_by="会員登録フォームから",
+        provided_by="電子ファイルで",
+        updated_by="毎月、会員情報に基づき",
+        translations={
+            "en": {
+                "method": "the form on our website",
+                "acquired_by": "from the sign-up form",
+                "provided_by": "as an electronic file",
+                "updated_by": "monthly, from member records",
+            }
+        },
     )
     recipients = {
         **base.recipients,

@@ -28,6 +28,9 @@ def _policy(**opt_out: object) -> pp.Policy:
         "notified": date(2026, 3, 1),
         "filed": date(2026, 3, 10),
         "waiting": "7 days",
+        "acquired_by": "from the sign-up form",
+        "provided_by": "as an electronic file",
+        "updated_by": "monthly, from the member records",
         **opt_out,
     }
     mailer = pp.Recipient(
@@ -438,6 +441,9 @@ def _bilingual_broker(method: object) -> pp.Policy:
             "notified": date(2026, 3, 1),
             "filed": date(2026, 3, 10),
             "waiting": "30 days",
+            "acquired_by": {"ja": "会員登録フォーム", "en": "from the sign-up form"},
+            "provided_by": {"ja": "電子ファイル", "en": "as an electronic file"},
+            "updated_by": {"ja": "毎月、会員情報により更新", "en": "monthly, from member records"},
         },
     }
     data["provision"]["grounds"] = [*data["provision"]["grounds"], "opt_out"]
@@ -462,3 +468,31 @@ def test_r_tpp_8_a_bilingual_policy_gives_the_opt_out_method_in_every_language()
         pp.PolicyError, match=r"recipients\.list_broker\.opt_out\.method: has no 'en'"
     ):
         _bilingual_broker("ウェブサイトの停止申請フォーム")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_r_tpp_8_the_notice_tells_what_art_27_2_has_the_people_told(fmt: str) -> None:
+    """Before opt-out provision the people are told that providing the data is a purpose
+    of use (Art. 27(2)(ii)), how it is acquired (iv) and provided (v), how to ask to stop
+    it (vii), and how it is kept up to date and when provision starts (PPC Rules Art.
+    11(4)); the notice had only the items and the way to stop it."""
+    policy = _bilingual_broker(
+        {"ja": "ウェブサイトの停止申請フォーム", "en": "the opt-out form on our website"}
+    )
+    ja = pp.render_notice(policy, "ja", fmt)
+    assert "提供することは、当社の利用目的の一つです" in ja
+    assert "取得の方法：会員登録フォーム／提供の方法：電子ファイル" in ja
+    assert "更新の方法：毎月、会員情報により更新" in ja
+    assert "提供の開始予定日：2026年3月31日" in ja  # notified 3/1 + 30 days, after filing
+    en = pp.render_notice(policy, "en", fmt)
+    assert "one of our purposes of use" in en
+    assert "how we acquire the data: from the sign-up form" in en
+    assert "how we provide it: as an electronic file" in en
+    assert "how we keep it up to date: monthly, from member records" in en
+    assert "planned start of provision: 31 March 2026" in en
+
+
+def test_r_tpp_8_an_opt_out_without_what_the_people_are_told_does_not_load() -> None:
+    for field in ("acquired_by", "provided_by", "updated_by"):
+        with pytest.raises(pp.PolicyError, match=rf"opt_out\.{field}: say how"):
+            _policy(**{field: ""})

@@ -251,6 +251,9 @@ def _with_every_table() -> dict[str, Any]:
             "notified": dt.date(2020, 10, 1),
             "filed": dt.date(2020, 10, 2),
             "waiting": "30 days",
+            "acquired_by": {"ja": "会員登録フォームから", "en": "from the sign-up form"},
+            "provided_by": {"ja": "電子ファイルで", "en": "as an electronic file"},
+            "updated_by": {"ja": "毎月、会員情報に基づき", "en": "monthly, from member records"},
         },
     }
     data["services"] = {

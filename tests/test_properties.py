@@ -54,6 +54,9 @@ def policies(draw: st.DrawFn) -> pp.Policy:
             notified=date(2025, 12, 1),
             filed=date(2025, 12, 1),
             waiting="14 days",
+            acquired_by="from the sign-up form",
+            provided_by="as an electronic file",
+            updated_by="monthly, from the member records",
         )
         third_party = kind is pp.RecipientKind.THIRD_PARTY
         recipients[f"r{i}"] = pp.Recipient(

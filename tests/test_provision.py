@@ -256,6 +256,9 @@ def test_r_rec_1_art_29_2_a_contract_never_stands_in_for_an_opt_out_record() -> 
             notified=date(2026, 3, 1),
             filed=date(2026, 3, 10),
             waiting="7 days",
+            acquired_by="from the sign-up form",
+            provided_by="as an electronic file",
+            updated_by="monthly, from the member records",
         ),
     )
     engine, clock = make_engine(make_policy(recipients={**base.recipients, "broker": broker}))

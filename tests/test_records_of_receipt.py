@@ -197,6 +197,9 @@ def _opt_out_policy() -> pp.Policy:
             notified=date(2026, 3, 1),
             filed=date(2026, 3, 10),
             waiting="7 days",
+            acquired_by="from the sign-up form",
+            provided_by="as an electronic file",
+            updated_by="monthly, from the member records",
         ),
     )
     return make_policy(recipients={**base.recipients, "list_broker": broker})

@@ -411,7 +411,10 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 notified=r.day(o, "notified", ow),
                 filed=r.day(o, "filed", ow),
                 waiting=r.duration(o, "waiting", ow),
-                translations=translations(),  # the method's, read just now
+                acquired_by=local(o, "acquired_by", ow),
+                provided_by=local(o, "provided_by", ow),
+                updated_by=local(o, "updated_by", ow),
+                translations=translations(),  # the texts', read just now
             )
         contract = None
         if "contract" in t:

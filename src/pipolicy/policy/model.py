@@ -327,9 +327,15 @@ class OptOut:
     notified: date | None = None
     filed: date | None = None
     waiting: Duration | None = attrs.field(default=None, converter=_period)
+    acquired_by: str = ""
+    """How the data provided is acquired (Art. 27(2)(iv)), as the notice says."""
+    provided_by: str = ""
+    """How it is provided: on paper, as a file, online (Art. 27(2)(v))."""
+    updated_by: str = ""
+    """How the data provided is kept up to date (PPC Rules Art. 11(4)(i))."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
-    """``method`` in the policy's other languages (:mod:`~pipolicy.policy.texts`): the
-    notice tells each reader how to stop the provision in their language."""
+    """The texts above and ``method`` in the policy's other languages
+    (:mod:`~pipolicy.policy.texts`): the notice tells each reader in their language."""
 
     def starts(self) -> date | None:
         """The first day of provision: the filing done, and ``waiting`` run from the

@@ -442,6 +442,9 @@ _OPT_OUT = _table(
         "method": _text(
             "How a person asks to stop the provision (Art. 27(2)(vii)), in each language."
         ),
+        "acquired_by": _text("How the data provided is acquired (Art. 27(2)(iv))."),
+        "provided_by": _text("How it is provided: on paper, as a file, online (Art. 27(2)(v))."),
+        "updated_by": _text("How the data provided is kept up to date (PPC Rules Art. 11(4)(i))."),
         "notified": _date("The day the items were notified or made easy to know."),
         "filed": _date("The day the filing with the PPC was made."),
         "waiting": _duration(
@@ -449,7 +452,16 @@ _OPT_OUT = _table(
             "provision (PPC Rules Art. 11(1)(i)): days, months or years, at least one day."
         ),
     },
-    required=("items", "method", "notified", "filed", "waiting"),
+    required=(
+        "items",
+        "method",
+        "acquired_by",
+        "provided_by",
+        "updated_by",
+        "notified",
+        "filed",
+        "waiting",
+    ),
 )
 
 _RECIPIENT = _table(

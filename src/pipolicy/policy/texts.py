@@ -37,7 +37,7 @@ LOCALIZED: Mapping[str, tuple[str, ...]] = {
     "DataItem": ("title", "legal_retention"),
     "Purpose": ("title", "legal_retention"),
     "Recipient": ("title", "address", "representative"),
-    "OptOut": ("method",),
+    "OptOut": ("method", "acquired_by", "provided_by", "updated_by"),
     "Service": ("title", "window", "responsible"),
     "JointUse": ("users", "manager_name", "manager_address", "manager_representative"),
     "RequestSettings": ("window",),

@@ -579,6 +579,14 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
             )
         if not opt_out.method.strip():
             add(f"{where}.method", "say how a person stops the provision (Art. 27(2)(vii))")
+        announced = (
+            ("acquired_by", "how the data provided is acquired (Art. 27(2)(iv))"),
+            ("provided_by", "how it is provided, e.g. as a file or on paper (Art. 27(2)(v))"),
+            ("updated_by", "how the data provided is kept up to date (PPC Rules Art. 11(4)(i))"),
+        )
+        for field, what in announced:
+            if placeholder(getattr(opt_out, field)):
+                add(f"{where}.{field}", f"say {what}: the people are told it in advance")
         for field in ("notified", "filed"):
             if getattr(opt_out, field) is None:
                 add(

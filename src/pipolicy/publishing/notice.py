@@ -155,6 +155,11 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "items": titles(r.opt_out.items, items),
                 "purposes": titles(r.purposes, purposes),
                 "method": t(r.opt_out, "method"),
+                # What Art. 27(2)(iv), (v) and PPC Rules Art. 11(4) have the people told.
+                "acquired_by": t(r.opt_out, "acquired_by"),
+                "provided_by": t(r.opt_out, "provided_by"),
+                "updated_by": t(r.opt_out, "updated_by"),
+                "starts": r.opt_out.starts(),
             }
             for r in recipients
             if opt_out and r.opt_out is not None
