@@ -885,11 +885,11 @@ def test_r_tpp_2_a_public_authority_receives_only_on_an_exemption() -> None:
     d = provide(f, "police", {"name"}, "service", policy=policy)
     assert meta(d) == denied(
         (
-            "'police' is a public authority: it receives data only in a case of Art. 27(1) "
-            "(as the law requires, an order or request under it included; to protect life, "
-            "body or property; for public health or children; to cooperate with its duties "
-            "under the law), never on consent; claim the exemption with its reference "
-            "(R-TPP-2)",
+            "'police' is a public authority: this policy gives it data only in a case of "
+            "Art. 27(1) (as the law requires, an order or request under it included; to "
+            "protect life, body or property; for public health or children; to cooperate "
+            "with its duties under the law), not on consent; claim the exemption with its "
+            "reference (R-TPP-2)",
         ),
         ("APPI Art. 27(1)", "policy:recipients.police"),
         rules=("R-TPP-2",),

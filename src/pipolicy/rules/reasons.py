@@ -485,10 +485,10 @@ def exemption_foreign(exemption: str, recipient: str, country: str) -> Because:
 @_cached
 def public_authority(recipient: str) -> Because:
     return _because(
-        f"{recipient!r} is a public authority: it receives data only in a case of "
-        "Art. 27(1) (as the law requires, an order or request under it included; to "
+        f"{recipient!r} is a public authority: this policy gives it data only in a case "
+        "of Art. 27(1) (as the law requires, an order or request under it included; to "
         "protect life, body or property; for public health or children; to cooperate "
-        "with its duties under the law), never on consent; claim the exemption with its "
+        "with its duties under the law), not on consent; claim the exemption with its "
         "reference (R-TPP-2)",
         "public_authority",
         ("R-TPP-2",),
@@ -953,8 +953,8 @@ def acquisition_wrong_category(purpose: str) -> Because:
 def provider_unconfirmed() -> Because:
     return _because(
         "data from another business is received only after confirming the provider's "
-        "name and address, its representative unless it is an individual, and how it "
-        "obtained the data (R-ACQ-4)",
+        "name and address, its representative unless it is an individual, and, but for "
+        "personally referable information, how it obtained the data (R-ACQ-4)",
         "provider_unconfirmed",
         ("R-ACQ-4",),
     )
