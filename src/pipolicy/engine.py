@@ -648,7 +648,7 @@ class Engine:
         of receipt), and answers as it would decide.
         """
         self._subject_id(subject)
-        query = self._acquisition_query(
+        query, _ = self._acquisition_query(
             items,
             purposes,
             opted_in,
@@ -681,8 +681,9 @@ class Engine:
         exemption: Exemption | str | None,
         justification: str | None,
         receipt: Receipt,
-    ) -> AcquisitionQuery:
-        """The checked question of :meth:`check_acquisition` and :meth:`acquire`."""
+    ) -> tuple[AcquisitionQuery, _Provider]:
+        """The checked question of :meth:`check_acquisition` and :meth:`acquire`, and the
+        provider's kind and basis of receipt it checked (:meth:`acquire` records them)."""
         item_set = names(items, "items")
         purpose_set = names(purposes, "purposes")
         opt = names(opted_in, "opted_in", required=False)
@@ -710,7 +711,7 @@ class Engine:
                 f"the person: {', '.join(identifying)}, personal data to the provider too "
                 "(say provider_basis='consent' or 'opt_out', and provider_obtained_by)"
             )
-        return AcquisitionQuery(
+        query = AcquisitionQuery(
             item_set,
             purpose_set,
             opt,
@@ -730,6 +731,7 @@ class Engine:
             provider_by_opt_out=given.basis is ReceiptBasis.OPT_OUT
             or receipt.provider_obtained_by == "opt_out",
         )
+        return query, given
 
     @staticmethod
     def _provider(receipt: Receipt, channel: Channel | None) -> _Provider:
@@ -835,10 +837,9 @@ class Engine:
             provider_kind,
             provider_basis,
         )
-        query = self._acquisition_query(
+        query, given = self._acquisition_query(
             items, purposes, opted_in, exemption, justification, receipt
         )
-        given = self._provider(receipt, chan)
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
 
         def op(uow: UnitOfWork) -> Acquisition:
