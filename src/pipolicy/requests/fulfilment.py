@@ -312,8 +312,9 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             "application's sources; call engine.register_source(name, source) first"
         )
     gone = erased(ctx.facts, ctx.now)
+    held = frozenset(holdings(ctx.facts, ctx.now))
     in_sources: frozenset[str] = frozenset()
-    if not holdings(ctx.facts, ctx.now):
+    if not held:
         # pipolicy recorded nothing held: the sources may still hold data it never heard of.
         r, in_sources = items_in_sources(wf, r, ctx.ref)
         if not in_sources - gone:
@@ -322,7 +323,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     wanted = {item: value for item, value in changes.items() if item not in gone}
     if not wanted:
         return not_retained(wf, r, "none_corrected")
-    r, beyond = _beyond_purposes(wf, r, ctx, wanted, in_sources)
+    r, beyond = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
     words = wf.words(r)
     wanted = {item: value for item, value in wanted.items() if item not in beyond}
     named_beyond = named_in(wf.policy.items, beyond, r.language)
@@ -380,6 +381,7 @@ def _beyond_purposes(
     r: Request,
     ctx: Context,
     wanted: Mapping[str, object],
+    held: frozenset[str],
     in_sources: frozenset[str],
 ) -> tuple[Request, frozenset[str]]:
     """The items ``wanted`` would add that no purpose of the person's data needs.
@@ -388,8 +390,7 @@ def _beyond_purposes(
     of use" (Art. 34(2)); adding more would be acquiring beyond them (Arts. 17, 18),
     for special care-required data without consent (Art. 20(2)). An item a source
     already holds is corrected, not added: the sources are read (once, kept with the
-    request) only when some item is neither recorded nor needed."""
-    held = holdings(ctx.facts, ctx.now)
+    request) only when some item is neither recorded (``held``) nor needed."""
     adding = {i for i, v in wanted.items() if v is not None and i not in held}
     beyond = adding - in_sources - needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
     if beyond and not in_sources:
