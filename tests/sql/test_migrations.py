@@ -91,8 +91,8 @@ SECOND_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
@@ -134,7 +134,7 @@ def later_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def _ship(scripts: Path, source: str) -> None:
-    (scripts / "versions" / "0015_later.py").write_text(source)
+    (scripts / "versions" / "0016_later.py").write_text(source)
     migrate.head_revision.cache_clear()
 
 
@@ -143,15 +143,15 @@ def test_upgrading_a_database_that_holds_data_keeps_the_data(
 ) -> None:
     store = SqlStore(shared_url, upgrade=False)
     try:
-        store.upgrade("0014")  # the database as today's pipolicy leaves it
+        store.upgrade("0015")  # the database as today's pipolicy leaves it
         _ship(later_scripts, SECOND_MIGRATION)
         first = records(0)
         second = records(1, after=first.events[-1])
         store_records(store, first)
         store_records(store, second)
-        assert store.revision() == "0014"
-        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0015
         assert store.revision() == "0015"
+        store.upgrade()  # what `pipolicy db upgrade URL` runs after installing 0016
+        assert store.revision() == "0016"
     finally:
         store.close()
 
@@ -178,8 +178,8 @@ BROKEN_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
@@ -203,7 +203,7 @@ def test_a_migration_that_breaks_references_keeps_nothing(
         _ship(later_scripts, BROKEN_MIGRATION)
         with pytest.raises(StorageError, match="refer to missing"):
             store.upgrade()
-        assert store.revision() == "0014"
+        assert store.revision() == "0015"
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("pipolicy_audit")}
         assert "x" not in columns
@@ -236,9 +236,9 @@ def test_a_record_left_by_a_hand_deletion_does_not_stop_the_store_opening(
     _orphan(sqlite_url.removeprefix("sqlite:///"))
     SqlStore(sqlite_url).close()  # at the latest revision: nothing to migrate
     _ship(later_scripts, SECOND_MIGRATION)
-    store = SqlStore(sqlite_url)  # upgrades to the shipped 0015 over the orphan
+    store = SqlStore(sqlite_url)  # upgrades to the shipped 0016 over the orphan
     try:
-        assert store.revision() == "0015"
+        assert store.revision() == "0016"
     finally:
         store.close()
 
@@ -262,6 +262,7 @@ def test_the_migration_scripts_ship_inside_the_package() -> None:
         "versions/0012_consent_foreign_country.py",
         "versions/0013_provider_kind_and_basis.py",
         "versions/0014_recipient_address.py",
+        "versions/0015_provision_consents.py",
     ):
         assert (package / "migrations" / name).is_file(), name
     config = alembic_config()
@@ -496,10 +497,11 @@ def test_r_rec_1_0014_reads_provision_records_made_before_without_the_address(
         row = rows.provision_to_row(old.provision)
         assert row.pop("recipient_address") is None
         assert row.pop("recipient_representative") is None
+        assert row.pop("more_consent_ids") is None  # revision 0015's column
         with store.engine.begin() as conn:
             conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
             conn.execute(sa.insert(PROVISIONS).values(_as_written(PROVISIONS, row)))
-        store.upgrade("0014")
+        store.upgrade()  # 0014 and every revision since: today's code reads it
         with store.unit_of_work(read_only=True) as uow:
             [stored] = uow.provisions.for_subject(old.subject.id)
         assert stored.recipient_address is None and stored.recipient_representative is None
@@ -507,5 +509,48 @@ def test_r_rec_1_0014_reads_provision_records_made_before_without_the_address(
         assert record_digest(stored) == digest
         named = attrs.evolve(stored, recipient_address="1-1 Kasumigaseki, Tokyo")
         assert record_digest(named) != digest
+    finally:
+        store.close()
+
+
+def test_r_rec_1_0015_reads_provision_records_made_before_as_resting_on_their_consent(
+    shared_url: str,
+) -> None:
+    """A record of provision stored by the 0014 schema rests on its ``consent_id``
+    alone: after the upgrade it reads so, with the digest the log holds for it; a record
+    resting on two consents keeps both, and digests differently from one on the first."""
+    import attrs
+
+    from pipolicy.backends.sql import rows
+    from pipolicy.backends.sql.tables import PROVISIONS, SUBJECTS
+    from pipolicy.domain.binding import record_digest
+    from pipolicy.domain.decisions import Basis
+
+    old = records(0)
+    made = attrs.evolve(old.provision, basis=Basis.CONSENT, consent_id=old.consent.id)
+    old = attrs.evolve(old, provision=made)
+    digest = record_digest(made)
+    both = attrs.evolve(made, id="p-two", more_consent_ids=("c-later",))
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0014")
+        row = rows.provision_to_row(made)
+        assert row.pop("more_consent_ids") is None
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
+            conn.execute(sa.insert(PROVISIONS).values(_as_written(PROVISIONS, row)))
+        store.upgrade("0015")
+        with store.unit_of_work() as uow:
+            uow.provisions.add(both)
+            uow.commit()
+        with store.unit_of_work(read_only=True) as uow:
+            stored = {p.id: p for p in uow.provisions.for_subject(old.subject.id)}
+        assert stored[made.id].consent_ids == (made.consent_id,)
+        assert_equivalent(stored[made.id], made)
+        assert record_digest(stored[made.id]) == digest
+        assert stored["p-two"].consent_ids == (made.consent_id, "c-later")
+        assert record_digest(stored["p-two"]) != record_digest(
+            attrs.evolve(stored["p-two"], more_consent_ids=())
+        )
     finally:
         store.close()

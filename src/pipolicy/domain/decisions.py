@@ -89,6 +89,11 @@ class Decision:
     :func:`pipolicy.explain` to word in any language. A decision the rules make always
     has them; one built by hand or read from JSON written before them has ``why == ()``.
     ``why`` takes no part in equality, hashing or the repr.
+
+    ``consent_id`` is the consent an allowed decision rests on; ``more_consent_ids``
+    the others it needs when no one consent covers every item and several together do
+    (the person agreed to give a recipient their e-mail address, and later their name:
+    both may go together, each on its own consent). :attr:`consent_ids` lists them all.
     """
 
     allowed: bool
@@ -100,6 +105,7 @@ class Decision:
     recipient: str | None = None
     items: frozenset[str] = frozenset()
     consent_id: str | None = None
+    more_consent_ids: tuple[str, ...] = attrs.field(default=(), kw_only=True)
     why: tuple[Reason, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
     @functools.cached_property
@@ -116,6 +122,13 @@ class Decision:
             raise ValueError("an allowed decision needs a basis")
         if not self.allowed and (self.basis is not None or not self.reasons):
             raise ValueError("a denial has no basis and at least one reason")
+        if self.more_consent_ids:
+            check_more_consents(self.consent_id, self.more_consent_ids)
+
+    @property
+    def consent_ids(self) -> tuple[str, ...]:
+        """Every consent the decision rests on, :attr:`consent_id` first."""
+        return consents_rested_on(self.consent_id, self.more_consent_ids)
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -162,6 +175,21 @@ class Decision:
         kept = tuple(why) if len(why) == len(texts) else ()
         made = cls(False, None, tuple(texts), citations, why=kept, **context)  # type: ignore[arg-type]
         return _share(key, made)
+
+
+def consents_rested_on(consent_id: str | None, more: tuple[str, ...]) -> tuple[str, ...]:
+    """The consents a decision or record rests on: ``consent_id``, then ``more``."""
+    return () if consent_id is None else (consent_id, *more)
+
+
+def check_more_consents(consent_id: str | None, more: tuple[str, ...]) -> None:
+    """``more`` names consents besides ``consent_id``, each once, by id (never without it)."""
+    if consent_id is None:
+        raise ValueError("more_consent_ids needs a consent_id")
+    if not isinstance(more, tuple) or not all(isinstance(c, str) and c for c in more):
+        raise ValueError("more_consent_ids must be a tuple of consent ids")
+    if len({consent_id, *more}) != len(more) + 1:
+        raise ValueError("more_consent_ids names a consent twice")
 
 
 # Decisions shared between checks that get the same answer (the same reasons about the

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from pipolicy.domain.decisions import Basis
+from pipolicy.domain.decisions import Basis, check_more_consents, consents_rested_on
 from pipolicy.domain.exemptions import Exemption
 
 __all__ = ["ProvisionRecord"]
@@ -19,6 +19,9 @@ class ProvisionRecord:
     pipolicy keeps one for every provision. ``required_by_law`` is true when Art. 29 demands
     the record (a consent-based provision to a third party); ``keep_until`` is the end of
     the legal keeping period in that case.
+
+    ``consent_id`` is the consent the provision rests on; ``more_consent_ids`` the
+    others it needs when each covers some of the items and none all of them.
     """
 
     id: str
@@ -44,3 +47,15 @@ class ProvisionRecord:
         default=None, metadata={"omit_default": True}
     )
     """The recipient's representative, likewise (none for an individual)."""
+    more_consent_ids: tuple[str, ...] = attrs.field(default=(), metadata={"omit_default": True})
+    """The consents besides ``consent_id`` the provision rests on (Art. 29): each covers
+    some of the items, none all of them. Empty on every record made before it existed."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.more_consent_ids:
+            check_more_consents(self.consent_id, self.more_consent_ids)
+
+    @property
+    def consent_ids(self) -> tuple[str, ...]:
+        """Every consent the provision rests on, :attr:`consent_id` first."""
+        return consents_rested_on(self.consent_id, self.more_consent_ids)

@@ -276,6 +276,8 @@ def provision_to_row(p: ProvisionRecord) -> dict[str, Any]:
         "country": p.country,
         "recipient_address": p.recipient_address,
         "recipient_representative": p.recipient_representative,
+        # NULL for none, as on rows written before revision 0015
+        "more_consent_ids": list(p.more_consent_ids) or None,
     }
     put_instant(row, "provided_at", p.provided_at)
     put_instant(row, "keep_until", p.keep_until)
@@ -284,6 +286,7 @@ def provision_to_row(p: ProvisionRecord) -> dict[str, Any]:
 
 def provision_from_row(row: Row) -> ProvisionRecord:
     exemption = row["exemption"]
+    more = row["more_consent_ids"]
     return ProvisionRecord(
         id=row["id"],
         subject_id=row["subject_id"],
@@ -301,6 +304,7 @@ def provision_from_row(row: Row) -> ProvisionRecord:
         country=row["country"],
         recipient_address=row["recipient_address"],
         recipient_representative=row["recipient_representative"],
+        more_consent_ids=() if more is None else tuple(more),
     )
 
 

@@ -222,6 +222,8 @@ PROVISIONS = sa.Table(
     # since revision 0014 (NULL where the policy declares none, and on rows written before)
     sa.Column("recipient_address", sa.Text(), nullable=True),
     sa.Column("recipient_representative", sa.Text(), nullable=True),
+    # since revision 0015: the consents besides consent_id it rests on (NULL for none)
+    sa.Column("more_consent_ids", sa.JSON(none_as_null=True), nullable=True),
 )
 
 RESTRICTIONS = sa.Table(

@@ -51,6 +51,31 @@ class ProvisionRepositoryContract(StoreFixtures):
         _store_all(store, _subject(), consent, record)
         assert_equivalent(_read(store, lambda uow: uow.provisions.for_subject("s-1")), [record])
 
+    def test_r_rec_1_a_record_resting_on_several_consents_keeps_each(self, store: Store) -> None:
+        """Art. 29: a provision no one consent covers, and two together do (one for the
+        e-mail address, a later one for the name), names both, in the order given."""
+        consents = [
+            attrs.evolve(
+                _consent(cid),
+                scope=ConsentScope(recipient="partner", items=frozenset({item})),
+            )
+            for cid, item in (("c-2", "email"), ("c-1", "name"))
+        ]
+        record = attrs.evolve(
+            _provision("p-1"),
+            recipient="partner",
+            recipient_name="Partner Co.",
+            items=frozenset({"email", "name"}),
+            basis=Basis.CONSENT,
+            required_by_law=True,
+            consent_id="c-2",
+            more_consent_ids=("c-1",),
+        )
+        _store_all(store, _subject(), *consents, record)
+        [read] = _read(store, lambda uow: uow.provisions.for_subject("s-1"))
+        assert read.consent_ids == ("c-2", "c-1")
+        assert_equivalent(read, record)
+
     def test_r_rec_1_an_opt_out_record_keeps_the_recipient_s_address(self, store: Store) -> None:
         """PPC Rules Art. 20(1)(i): a record of provision by opt-out holds the recipient's
         address and representative, as the policy declared them that day."""
