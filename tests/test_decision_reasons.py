@@ -501,6 +501,12 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_tpp_1_no_consent": lambda: provide(facts(SERVICE), "partner", {"email"}, "service"),
+    "r_tpp_1_consent_to_fewer_items": lambda: provide(
+        facts(SERVICE, consents=[consent(recipient="partner", items={"email"})]),
+        "partner",
+        {"name", "email"},
+        "service",
+    ),
     "r_tpp_1_consent_before_change": lambda: provide(
         facts(SERVICE, consents=[consent(recipient="partner", items={"email"})]),
         "partner",

@@ -570,6 +570,8 @@ class Engine:
             "citations": list(d.citations),
             "rules": list(d.rules),
             "consent_id": d.consent_id,
+            # Only when the decision rests on several consents: payloads stay as they were.
+            **({"more_consent_ids": list(d.more_consent_ids)} if d.more_consent_ids else {}),
             "policy_version": self.policy.version,
         }
 
@@ -1522,6 +1524,7 @@ class Engine:
                 if required
                 else None,
                 consent_id=decision.consent_id,
+                more_consent_ids=decision.more_consent_ids,
                 exemption=query.exemption,
                 justification=justification,
                 country="" if rec.country == "JP" else rec.country,

@@ -364,14 +364,11 @@ def _allowed_use(
     # A purpose that asks permission first (R-USE-7) needs it for every item; otherwise
     # only the items the purpose was not notified for rest on the consent (Art. 18(1)).
     needed = items if _tagged(p, "R-USE-7") else items - notified
-    c = consents.get(str(p.get("consent_id") or ""))
-    if c is None or c.scope.purpose != purpose:
-        problem = "no_consent"
-    elif not c.active_at(e.at):
-        problem = "consent_not_in_force"
-    elif not c.scope.covers_items(needed):
-        problem = "items_not_covered"
-    else:
+    more = p.get("more_consent_ids")
+    named = [p.get("consent_id"), *(more if isinstance(more, list) else ())]
+    found = [consents.get(str(cid or "")) for cid in named]
+    problem = _consents_problem(found, e.at, needed, purpose=purpose)
+    if problem is None:
         return None
     if items and items <= notified:
         kind, rule = FindingKind.USE_WITHOUT_CONSENT, "R-USE-7"
@@ -605,6 +602,37 @@ def _past_retention(
     return findings
 
 
+def _consents_problem(
+    named: list[Consent | None],
+    at: datetime,
+    items: frozenset[str],
+    *,
+    purpose: object = None,
+    recipient: str | None = None,
+) -> str | None:
+    """What is wrong with the consents a use (to ``purpose``) or a provision (to
+    ``recipient``) was recorded as resting on: none named or found, or one about
+    something else; one not in force at ``at``; or together they do not cover
+    ``items``. None if nothing. Several may cover the items between them, each some
+    (Arts. 18(1) and 27(1) ask consent item by item)."""
+
+    def about(c: Consent) -> bool:
+        if recipient is not None:
+            return c.scope.recipient == recipient
+        return c.scope.recipient is None and c.scope.purpose == purpose
+
+    if not named or any(c is None or not about(c) for c in named):
+        return "no_consent"
+    found = [c for c in named if c is not None]
+    if not all(c.active_at(at) for c in found):
+        return "consent_not_in_force"
+    if not any(c.scope.covers_items(items) for c in found) and not items <= frozenset().union(
+        *(c.scope.items for c in found)
+    ):
+        return "items_not_covered"
+    return None
+
+
 def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list[Finding]:
     consents = {c.id: c for c in facts.consents}
     findings: list[Finding] = []
@@ -612,13 +640,8 @@ def _provisions(facts: SubjectFacts, records: Iterable[ProvisionRecord]) -> list
         where = f"provision:{rec.id}"
         problem = None
         if rec.basis is Basis.CONSENT:
-            c = consents.get(rec.consent_id or "")
-            if c is None or c.scope.recipient != rec.recipient:
-                problem = "no_consent"
-            elif not c.active_at(rec.provided_at):
-                problem = "consent_not_in_force"
-            elif not c.scope.covers_items(rec.items):
-                problem = "items_not_covered"
+            found = [consents.get(cid) for cid in rec.consent_ids]
+            problem = _consents_problem(found, rec.provided_at, rec.items, recipient=rec.recipient)
         elif rec.basis is Basis.EXEMPTION and not (rec.justification or "").strip():
             problem = "no_justification"
         elif rec.basis is Basis.OPT_OUT and _said_no_before(facts, rec):

@@ -8,6 +8,7 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.acquisitions import Channel, EntityKind, ReceiptBasis
+from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, last_word_no
@@ -21,6 +22,7 @@ from pipolicy.rules.common import (
     mixes_identifiers,
     purpose_consent,
     purpose_over,
+    resting_on,
 )
 
 __all__ = ["AcquisitionQuery", "confirmed_on_receipt", "decide_acquisition"]
@@ -171,7 +173,7 @@ def decide_acquisition(
         return claimed
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
-    consent_id = None
+    consents: dict[str, Consent] = {}  # every purpose's, each once, in order
     for p in purposes:
         sensitive = any(policy.items[i].special_care for i in q.items & p.all_items)
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
@@ -180,16 +182,16 @@ def decide_acquisition(
         # predecessor: its permission is not asked again (Art. 18(2), R-USE-6).
         succession = q.channel is Channel.SUCCESSION
         if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
-            c = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
-            no = None if c is not None else last_word_no(facts.consents, p.name, q.items)
+            found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
+            no = None if found else last_word_no(facts.consents, p.name, q.items)
             if no is not None:
                 on = policy.local_date(no.said_no_at).isoformat()
                 why = R.collection_declined(p.name, tuple(special), on, no.status.value)
                 reasons.append(why)
-            elif c is None:
+            elif not found:
                 reasons.append(R.permission_before_collection(p.name, tuple(special)))
             else:
-                consent_id = c.id
+                consents.update((c.id, c) for c in found)
 
     held = facts.held_items
     # Linkage happens when this acquisition first puts both kinds together for the person.
@@ -201,12 +203,12 @@ def decide_acquisition(
         reasons.append(R.acquisition_linkage())
     if reasons:
         return Decision.deny(tuple(reasons), (*_citations(reasons, special), *clauses), **ctx)
-    basis = Basis.CONSENT if consent_id else Basis.NOTIFIED_PURPOSE
+    basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
     return Decision.allow(
         basis,
-        R.acquired_with_permission(q.purposes) if consent_id else R.acquired(q.purposes),
+        R.acquired_with_permission(q.purposes) if consents else R.acquired(q.purposes),
         # Special care-required data acquired on the prior consent Art. 20(2) asks for.
         (ART_17_1, ART_20_2, ART_21_1, *clauses) if special else (ART_17_1, ART_21_1, *clauses),
-        consent_id=consent_id,
+        **(resting_on(tuple(consents.values())) if consents else {}),
         **ctx,
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -218,25 +218,25 @@ def kept_items(
     return acquisition.items - erased_items(acquisition, restrictions, now)
 
 
+Consents: TypeAlias = tuple[Consent, ...]
+"""The consents a decision rests on, the first named by ``consent_id``: one covering
+every item where there is one, else several that each cover some (:func:`covering`);
+empty when the items are not all covered."""
+
+
 def purpose_consent(
     policy: Policy,
     consents: Iterable[Consent],
     purpose: Purpose,
     items: frozenset[str],
     now: datetime,
-) -> Consent | None:
-    """An active consent to ``purpose`` that covers ``items`` and the purpose's current meaning."""
-    for consent in consents:
-        scope = consent.scope
-        if (
-            scope.purpose == purpose.name
-            and scope.recipient is None
-            and consent.is_active(now)
-            and scope.covers_items(items)
-            and _current(policy, purpose, consent.given_at, consent.policy_version, now)
-        ):
-            return consent
-    return None
+) -> Consents:
+    """Active consents to ``purpose`` under its current meaning that cover ``items``."""
+    return covering(
+        (c for c in consents if c.scope.purpose == purpose.name and c.scope.recipient is None),
+        items,
+        lambda c: c.is_active(now) and _current(policy, purpose, c.given_at, c.policy_version, now),
+    )
 
 
 def recipient_consent(
@@ -246,25 +246,60 @@ def recipient_consent(
     items: frozenset[str],
     purpose: str | None,
     now: datetime,
-) -> Consent | None:
-    """A consent to provision of ``items`` to ``recipient`` a decision may rest on: active,
+    *,
+    also: Callable[[Consent], bool] | None = None,
+) -> Consents:
+    """Consents to provision of ``items`` to ``recipient`` a decision may rest on: active,
     and given under the current meaning of the ``purpose`` the data is given for (the
     person agreed to what it meant then, R-CON-3); with no purpose named, of every
     purpose the recipient receives data for (:func:`in_force`). A change to another of
-    the recipient's purposes leaves provision for this one alone."""
+    the recipient's purposes leaves provision for this one alone. ``also``: a further
+    test each must pass (the information on a foreign country, Art. 28(2))."""
     meaning = policy.purposes.get(purpose) if purpose is not None else None
+
+    def stands(consent: Consent) -> bool:
+        if meaning is None:
+            ok = in_force(policy, consent, now)
+        else:
+            ok = consent.is_active(now) and _current(
+                policy, meaning, consent.given_at, consent.policy_version, now
+            )
+        return ok and (also is None or also(consent))
+
+    return covering((c for c in consents if c.scope.recipient == recipient), items, stands)
+
+
+def covering(
+    consents: Iterable[Consent], items: frozenset[str], stands: Callable[[Consent], bool]
+) -> Consents:
+    """The consents among ``consents`` (of one purpose or recipient, in the order given)
+    that pass ``stands`` and cover ``items``: the first that covers them all; else, in
+    order, each that covers an item those before it did not, if together they cover
+    every item. Arts. 18(1) and 27(1) ask the person's consent to each item's use or
+    provision, not one consent to all: agreeing to the e-mail address, then the name,
+    agrees to both. Empty if some item is not covered."""
+    partial: list[Consent] = []
     for consent in consents:
-        scope = consent.scope
-        if not (scope.recipient == recipient and scope.covers_items(items)):
-            continue
-        if (
-            in_force(policy, consent, now)
-            if meaning is None
-            else consent.is_active(now)
-            and _current(policy, meaning, consent.given_at, consent.policy_version, now)
-        ):
-            return consent
-    return None
+        if consent.scope.covers_items(items):
+            if stands(consent):
+                return (consent,)
+        elif consent.scope.items & items:
+            partial.append(consent)
+    chosen: list[Consent] = []
+    covered: set[str] = set()
+    for consent in partial:
+        new = (consent.scope.items & items) - covered
+        if new and stands(consent):
+            chosen.append(consent)
+            covered |= new
+            if covered >= items:
+                return tuple(chosen)
+    return ()
+
+
+def resting_on(found: Consents) -> dict[str, Any]:
+    """A decision's ``consent_id`` and ``more_consent_ids`` for the consents it rests on."""
+    return {"consent_id": found[0].id, "more_consent_ids": tuple(c.id for c in found[1:])}
 
 
 def blocking_restriction(

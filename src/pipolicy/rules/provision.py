@@ -23,10 +23,12 @@ from pipolicy.rules.common import (
     blocking_restriction,
     change_in_effect,
     clause,
+    covering,
     exemption_decision,
     my_number_use,
     my_numbers,
     recipient_consent,
+    resting_on,
     restriction_reason,
 )
 from pipolicy.rules.retention import lapsed_reasons
@@ -220,14 +222,14 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         if not (reasons and undeclared[1].key == "recipient_items_only"):
             reasons.append(undeclared)
     elif "consent" in grounds or "opt_out" in grounds:
-        consent = (
+        consents = (
             recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
             if "consent" in grounds
-            else None
+            else ()
         )
-        if consent is None and recipient.opt_out is not None and "opt_out" in grounds:
+        if not consents and recipient.opt_out is not None and "opt_out" in grounds:
             return _opt_out(policy, facts, q, now, ctx)
-        if consent is None:
+        if not consents:
             reasons.append(_no_consent(policy, facts, q, now))
         else:
             return _allow_if_usable(
@@ -236,7 +238,7 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
                 Basis.CONSENT,
                 R.provision_consent(q.recipient, str(q.purpose)),  # named: _undeclared
                 (ART_27_1, ART_29, rclause),
-                consent_id=consent.id,
+                **resting_on(consents),
             )
     elif not reasons:
         reasons.append(R.no_consent_ground())
@@ -261,11 +263,14 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
     "no consent" would read false."""
     meaning = policy.purposes.get(q.purpose) if q.purpose is not None else None
     since = None if meaning is None else change_in_effect(policy, meaning, now)
-    if since is not None and any(
-        c.scope.recipient == q.recipient and c.is_active(now) and c.scope.covers_items(q.items)
-        for c in facts.consents
-    ):
+    mine = [c for c in facts.consents if c.scope.recipient == q.recipient and c.is_active(now)]
+    if since is not None and covering(mine, q.items, lambda _: True):
         return R.provision_consent_changed(q.recipient, str(q.purpose), since.isoformat())
+    if mine:
+        # The person did agree to give the recipient something: "no consent" would read
+        # false to them. Their consents do not cover these items.
+        agreed = frozenset().union(*(c.scope.items for c in mine))
+        return R.provision_consent_items(q.recipient, tuple(sorted(q.items - agreed)))
     return R.no_provision_consent(q.recipient)
 
 
@@ -335,21 +340,33 @@ def _to_a_foreign_recipient(
     undeclared = _undeclared(policy, q)
     if undeclared is not None:
         return Decision.deny((undeclared,), cites, **ctx)
-    consent = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
-    if consent is None or not consent.evidence.foreign_info:
-        missing = R.foreign_no_consent if consent is None else R.foreign_info_missing
-        return Decision.deny((missing(q.recipient, recipient.country),), cites, **ctx)
-    shown = consent.evidence.foreign_country
-    if not _about(consent, recipient.country):
-        why = R.foreign_info_other_country(q.recipient, recipient.country, shown)
+    country = recipient.country
+    informed = recipient_consent(
+        policy,
+        facts.consents,
+        q.recipient,
+        q.items,
+        q.purpose,
+        now,
+        also=lambda c: _about(c, country),
+    )
+    if not informed:
+        # Why not: no consent covers the items, or one they rest on was given without
+        # the information on this country (none at all, or another country's).
+        consents = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
+        if not consents or not all(c.evidence.foreign_info for c in consents):
+            missing = R.foreign_no_consent if not consents else R.foreign_info_missing
+            return Decision.deny((missing(q.recipient, country),), cites, **ctx)
+        shown = next(c.evidence.foreign_country for c in consents if not _about(c, country))
+        why = R.foreign_info_other_country(q.recipient, country, shown)
         return Decision.deny((why,), cites, **ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-XB-1",
         Basis.CONSENT,
-        R.foreign_consent(q.recipient, recipient.country),
+        R.foreign_consent(q.recipient, country),
         (*cites, ART_29),
-        consent_id=consent.id,
+        **resting_on(informed),
     )
 
 
@@ -467,28 +484,38 @@ def _personally_referable(
             (ART_31_1, rclause),
             **ctx,
         )
-    consent = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
     if abroad(policy, recipient):
         # Art. 31(1)(ii): abroad, the person was also given the information on the
         # country's system and the recipient's measures when consenting (the consent's
         # evidence.foreign_info, as for Art. 28(2)).
-        if consent is None or not _about(consent, recipient.country):
-            why = R.referable_foreign_unconfirmed(q.recipient, recipient.country)
+        country = recipient.country
+        informed = recipient_consent(
+            policy,
+            facts.consents,
+            q.recipient,
+            q.items,
+            q.purpose,
+            now,
+            also=lambda c: _about(c, country),
+        )
+        if not informed:
+            why = R.referable_foreign_unconfirmed(q.recipient, country)
             return Decision.deny((why,), (ART_31_1_II, rclause), **ctx)
         return Decision.allow(
             Basis.CONSENT,
             R.referable_confirmed(q.recipient),
             (ART_31_1_II, ART_31_3, rclause),
-            consent_id=consent.id,
+            **resting_on(informed),
             **ctx,
         )
-    if consent is None:
+    consents = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
+    if not consents:
         return Decision.deny((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), **ctx)
     return Decision.allow(
         Basis.CONSENT,
         R.referable_confirmed(q.recipient),
         (ART_31_1, ART_31_3, rclause),
-        consent_id=consent.id,
+        **resting_on(consents),
         **ctx,
     )
 

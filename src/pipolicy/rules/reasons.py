@@ -690,6 +690,21 @@ def no_provision_consent(recipient: str) -> Because:
 
 
 @_cached
+def provision_consent_items(recipient: str, items: Names) -> Because:
+    """The person consented to giving ``recipient`` some of the items, not ``items``:
+    "no prior consent" would read false to them (Art. 27(1) asks it item by item)."""
+    names = _names(items)
+    return _because(
+        f"the person's prior consent to provision to {recipient!r} does not cover "
+        f"{list(names)} (R-TPP-1)",
+        "provision_consent_items",
+        ("R-TPP-1",),
+        recipient=recipient,
+        items=names,
+    )
+
+
+@_cached
 def provision_consent_changed(recipient: str, purpose: str, revised: str) -> Because:
     return _because(
         f"the consent to provision to {recipient!r} was given for what purpose {purpose!r} "

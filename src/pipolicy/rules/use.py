@@ -35,6 +35,7 @@ from pipolicy.rules.common import (
     notified_scope,
     purpose_consent,
     purpose_over,
+    resting_on,
     restriction_reason,
     unnotified_change,
 )
@@ -244,11 +245,11 @@ def within_purpose(
                 (ART_18_2, pclause),
                 **ctx,
             )
-    consent = purpose_consent(policy, facts.consents, purpose, items, now)
-    if consent is not None:
+    consents = purpose_consent(policy, facts.consents, purpose, items, now)
+    if consents:
         if not in_scope:
             said = R.prior_consent(name)
-        elif _collected_since(facts, name, items, consent.given_at, now):
+        elif _collected_since(facts, name, items, max(c.given_at for c in consents), now):
             said = R.permission_given(name)
         else:
             said = R.permission_given_later(name)
@@ -256,7 +257,7 @@ def within_purpose(
             Basis.CONSENT,
             said,
             (ART_18_1, pclause),
-            consent_id=consent.id,
+            **resting_on(consents),
             **ctx,
         )
 
@@ -315,15 +316,15 @@ def _partly_consented(
     items allowed alone on each are allowed together. Only for a purpose that needs no
     permission within it (R-USE-7 asks it for every item)."""
     rest = items - notified
-    consent = purpose_consent(policy, facts.consents, purpose, rest, now)
-    if consent is None:
+    consents = purpose_consent(policy, facts.consents, purpose, rest, now)
+    if not consents:
         return None
     known = _within(policy, facts, purpose, items & notified, now, ctx)
     return Decision.allow(
         Basis.CONSENT,
         R.partly_consented(purpose.name, rest),
         tuple(dict.fromkeys((ART_18_1, *known.citations))),
-        consent_id=consent.id,
+        **resting_on(consents),
         **ctx,
     )
 
