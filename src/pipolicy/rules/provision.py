@@ -266,11 +266,11 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
     mine = [c for c in facts.consents if c.scope.recipient == q.recipient and c.is_active(now)]
     if since is not None and covering(mine, q.items, lambda _: True):
         return R.provision_consent_changed(q.recipient, str(q.purpose), since.isoformat())
-    if mine:
-        # The person did agree to give the recipient something: "no consent" would read
-        # false to them. Their consents do not cover these items.
-        agreed = frozenset().union(*(c.scope.items for c in mine))
-        return R.provision_consent_items(q.recipient, tuple(sorted(q.items - agreed)))
+    # The person did agree to give the recipient some items: "no consent" would read
+    # false to them. Their consents do not cover the others.
+    uncovered = q.items - frozenset().union(*(c.scope.items or q.items for c in mine))
+    if mine and uncovered:
+        return R.provision_consent_items(q.recipient, tuple(sorted(uncovered)))
     return R.no_provision_consent(q.recipient)
 
 
