@@ -57,3 +57,60 @@ def test_r_pub_1_the_japanese_notice_says_the_basic_pension_number_is_not_needed
     assert "基礎年金番号を必要としません" in line  # EN: "(we do not need it)"
     en = _id_line(pp.render_notice(_policy(), "en", fmt), "en")
     assert "black out the basic pension number" in en and "we do not need it" in en
+
+
+def _both_notes_policy() -> pp.Policy:
+    """A purpose consented to before collection and turned into statistics; IDs with both
+    notes, and the sign-in accepted: every note the notice can add to one line."""
+    policy = _policy(login=True)
+    name = sorted(policy.purposes)[0]
+    purpose = attrs.evolve(
+        policy.purposes[name], consent=pp.ConsentRule.AT_COLLECTION, statistics=True
+    )
+    return attrs.evolve(policy, purposes={**policy.purposes, name: purpose})
+
+
+BACK_TO_BACK = {"ja": "）（", "en": ") ("}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_r_pub_1_the_notice_never_puts_two_bracketed_notes_side_by_side(
+    lang: str, fmt: str
+) -> None:
+    policy = _both_notes_policy()
+    text = pp.render_notice(policy, lang, fmt)
+    assert BACK_TO_BACK[lang] not in text, text[text.find(BACK_TO_BACK[lang]) - 200 :][:400]
+    # Every note is still there, in one bracket.
+    if lang == "ja":
+        for note in (
+            "取得に先立ち、ご本人の同意をいただきます",
+            "個人を特定できない統計データに加工して利用します",
+            "ログインにより確認することもできます",
+            "表面のみの写し",
+            "基礎年金番号を黒塗り",
+        ):
+            assert note in text, note
+    else:
+        for note in (
+            "with your consent, obtained before collection",
+            "processed into statistics that identify no one",
+            "signing in to our service is enough",
+            "front side only",
+            "black out the basic pension number",
+        ):
+            assert note in text, note
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("name", pp.example_policy_names())
+def test_r_pub_1_no_example_notice_puts_two_bracketed_notes_side_by_side(
+    name: str, lang: str, fmt: str
+) -> None:
+    policy = pp.example_policy(name)
+    text = pp.render_notice(policy, lang, fmt)
+    # A business's own name may end in brackets ("... (unnamed in the seed)"): the notes
+    # the notice adds are what is checked.
+    own_name = policy.controller.translations.get(lang, {}).get("name", policy.controller.name)
+    assert BACK_TO_BACK[lang] not in text.replace(str(own_name), "")
