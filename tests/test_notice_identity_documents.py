@@ -15,11 +15,13 @@ import pytest
 
 import pipolicy as pp
 
-DOCUMENTS = {
-    pp.DocumentKind.DRIVERS_LICENSE,
-    pp.DocumentKind.MY_NUMBER_CARD,
-    pp.DocumentKind.PENSION_BOOK,
-}
+DOCUMENTS = frozenset(
+    {
+        pp.DocumentKind.DRIVERS_LICENSE,
+        pp.DocumentKind.MY_NUMBER_CARD,
+        pp.DocumentKind.PENSION_BOOK,
+    }
+)
 
 
 def _policy(*, login: bool = False) -> pp.Policy:
