@@ -46,7 +46,10 @@ def main() -> None:
         documents=documents,
     )
     r = engine.requests.verify(r.id)
-    print("after verification:", r.state, "due", r.due.date())
+    # ``r.due`` is the first instant after the last day to answer (midnight in the
+    # policy's zone): the day a person is told is the one before, in that zone.
+    last_day = policy.local_date(r.due - timedelta(microseconds=1))
+    print("after verification:", r.state, "- last day to answer:", last_day)
     answer = engine.requests.fulfil(r.id)
     print(answer.state, "- fee:", answer.fee, "yen")
     print(answer.to_markdown()[:400])

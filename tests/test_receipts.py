@@ -121,3 +121,35 @@ def test_r_con_4_a_receipt_names_the_policy_version_the_person_consented_under()
     receipt = pp.consent_receipt(revised, consent.id)
     assert receipt["policyUrl"] == "policy:v1"
     assert pp.consent_receipt(revised, consent.id, "dpv")["policyVersion"] == "v1"
+
+
+def test_r_con_4_a_receipt_shows_its_instants_in_the_policys_time_zone() -> None:
+    """A receipt is handed to the person: the day and hour they read must be the policy's
+    (Asia/Tokyo for indigo_blue), whatever zone the clock or the store gives. A consent
+    given at 00:30 on 1 April 2026 in Tokyo (15:30 UTC the day before), expiring at the
+    same hour a year later and withdrawn at 08:00 on 2 April in Tokyo, reads so, as
+    ISO 8601 with the offset, and names the same instants."""
+    from datetime import datetime, timezone
+
+    utc = timezone.utc
+    clock = pp.FixedClock(datetime(2026, 3, 31, 15, 30, tzinfo=utc))
+    engine = pp.Engine(pp.example_policy("indigo_blue"), clock=clock)
+    s = engine.register_subject("u-tz", category="customer")
+    expires = datetime(2027, 3, 31, 15, 30, tzinfo=utc)
+    consent = engine.grant_consent(s, purpose="service", expires=expires)
+    kept = engine.grant_consent(s, purpose="service", expires=expires)
+    clock.set(datetime(2026, 4, 1, 23, 0, tzinfo=utc))
+    engine.withdraw_consent(s, purpose="service")
+
+    termination = pp.consent_receipt(engine, kept.id)["services"][0]["purposes"][0]
+    assert termination["termination"] == "2027-04-01T00:30:00+09:00"
+    record = pp.consent_receipt(engine, consent.id, "dpv")
+    assert record["isIndicatedAtTime"] == "2026-04-01T00:30:00+09:00"
+    assert record["hasExpiry"] == "2027-04-01T00:30:00+09:00"
+    assert record["endedAt"] == "2026-04-02T08:00:00+09:00"
+    # The same instants, only shown in Tokyo's offset.
+    assert datetime.fromisoformat(record["isIndicatedAtTime"]) == consent.given_at
+    assert datetime.fromisoformat(record["hasExpiry"]) == expires
+    assert pp.consent_receipt(engine, consent.id)["consentTimestamp"] == int(
+        datetime(2026, 3, 31, 15, 30, tzinfo=utc).timestamp()
+    )

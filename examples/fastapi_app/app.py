@@ -138,7 +138,10 @@ def create_app(db: sa.Engine, engine: pp.Engine, mailer: Mailer) -> FastAPI:
     def ask_for_disclosure(user_id: int) -> dict[str, Any]:
         """The signed-in customer asks what the shop holds about them, answered online:
         the sign-in is their identification (the policy's ``accept_service_login``)."""
-        signed_in = pp.Document(pp.DocumentKind.SERVICE_LOGIN, issued=engine.now().date())
+        # The day of the sign-in in the policy's time zone, as the request's own day:
+        # the clock may run in UTC, where it is still yesterday until 09:00 in Tokyo.
+        today = engine.policy.local_date(engine.now())
+        signed_in = pp.Document(pp.DocumentKind.SERVICE_LOGIN, issued=today)
         request = engine.requests.submit(
             pp.RequestKind.DISCLOSURE,
             subject=pp.Ref(str(user_id)),

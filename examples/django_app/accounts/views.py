@@ -104,7 +104,10 @@ def ask_for_disclosure(request: HttpRequest, user_id: int) -> Any:
     """The signed-in customer asks what the shop holds about them, answered online:
     the sign-in is their identification (the policy's ``accept_service_login``)."""
     engine = get_engine()
-    signed_in = pp.Document(pp.DocumentKind.SERVICE_LOGIN, issued=engine.now().date())
+    # The day of the sign-in in the policy's time zone, as the request's own day:
+    # the clock may run in UTC, where it is still yesterday until 09:00 in Tokyo.
+    today = engine.policy.local_date(engine.now())
+    signed_in = pp.Document(pp.DocumentKind.SERVICE_LOGIN, issued=today)
     asked = engine.requests.submit(
         pp.RequestKind.DISCLOSURE,
         subject=pp.Ref(str(user_id)),

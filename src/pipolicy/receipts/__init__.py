@@ -12,7 +12,10 @@ basis to ``dpv:Consent``; an entrustee to ``dpv:hasDataProcessor`` (a processor,
 third party), any other recipient to ``dpv:hasThirdParty``; purposes and items to
 pipolicy's own terms under ``pp:`` (the policy's names), since DPV's purpose and data
 taxonomies do not name a business's own purposes. The person is named by pipolicy's
-opaque subject id, never by the application's key.
+opaque subject id, never by the application's key. Instants (when the consent was given,
+when it expires or ended) are ISO 8601 with their offset, in the policy's time zone,
+whatever zone the clock or the store gave them in: the person reads the day and hour of
+the business they consented to.
 """
 
 from __future__ import annotations
@@ -106,7 +109,9 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
                         "piiCategory": items,
                         "primaryPurpose": True,
                         "termination": (
-                            consent.expires_at.isoformat() if consent.expires_at else "withdrawal"
+                            policy.local(consent.expires_at).isoformat()
+                            if consent.expires_at
+                            else "withdrawal"
                         ),
                         "thirdPartyDisclosure": third,
                         "thirdPartyName": (text_in(recipient, "title", lang) if third else ""),
@@ -139,7 +144,7 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
         "hasPersonalData": [f"pp:item/{i}" for i in items],
         "hasIndicationMethod": consent.evidence.method,
         "isIndicatedBy": consent.evidence.given_by,
-        "isIndicatedAtTime": consent.given_at.isoformat(),
+        "isIndicatedAtTime": policy.local(consent.given_at).isoformat(),
         "policyVersion": consent.policy_version,
     }
     if recipient is not None:
@@ -148,9 +153,9 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
         record[key] = who
         record["hasRecipient"] = who
     if consent.expires_at is not None:
-        record["hasExpiry"] = consent.expires_at.isoformat()
+        record["hasExpiry"] = policy.local(consent.expires_at).isoformat()
     if consent.ended_at is not None:
-        record["endedAt"] = consent.ended_at.isoformat()
+        record["endedAt"] = policy.local(consent.ended_at).isoformat()
     if consent.evidence.foreign_info:
         record["foreignInformation"] = consent.evidence.foreign_info
     return record
