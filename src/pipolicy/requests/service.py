@@ -210,7 +210,8 @@ class RequestService:
     # -- steps ------------------------------------------------------------------------
 
     def verify(self, request_id: str) -> Request:
-        """Check the documents on the clock's today (R-REQ-3).
+        """Check the documents as they stood on the day the request was received, in the
+        policy's time zone, however late the check (R-REQ-3).
 
         Returns the request ``verified``, or ``refused`` with ``identity_unconfirmed``,
         ``agency_unconfirmed`` or ``documents_incomplete`` and a written statement listing
