@@ -222,6 +222,10 @@ class RequestService:
     def extend(self, request_id: str, *, due: datetime, reason: str) -> Request:
         """Move the due date later, with the reason the person will be told (R-REQ-8).
 
+        The request is then due at the end of the day ``due`` falls on in the policy's
+        time zone (``due`` at midnight there ends the day before), whatever the hour or
+        time zone given: the day the person is told is the day ``overdue`` counts.
+
         Raises :class:`InvalidInput` without a reason or for a due date that is not later
         than the current one, :class:`InvalidTransition` for an answered request.
         """
