@@ -67,6 +67,7 @@ RESERVED = frozenset(
         "held_in_sources",
         "consents_withdrawn",
         "not_stopped",
+        "in_writing",
     }
 )
 """Details keys the workflow keeps its own records under."""

@@ -51,6 +51,7 @@ from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput, InvalidTransition, SubjectNotFound
 from pipolicy.requests import (
     answering,
+    delivery,
     fulfilment,
     grounds,
     intake,
@@ -282,6 +283,23 @@ class RequestService:
         :class:`RequestNotFound` for an unknown id.
         """
         return resumption.resume(self._wf, request_id, reason)
+
+    def answer_in_writing(self, request_id: str, *, reason: str) -> Request:
+        """Disclose in writing the data (or provision records) the person asked to receive
+        by electronic means, because that method would cost a great deal or is otherwise
+        difficult (Art. 33(2), (3); 33(5) for provision records).
+
+        Call it on a verified request before :meth:`fulfil`. ``reason`` is what the person
+        is told: the answer's statement and letters say that the method asked for is
+        difficult, that the disclosure is made by delivering documents instead, and why
+        (Art. 33(3)), and :meth:`Answer.render` gives the printable letter. Kept with the
+        request and audited (``request.in_writing``, without the reason).
+
+        Raises :class:`InvalidInput` for another kind of request, a request not asked to
+        be answered electronically, or a missing reason, and :class:`InvalidTransition`
+        unless the request is verified.
+        """
+        return delivery.answer_in_writing(self._wf, request_id, reason=reason)
 
     def withhold(
         self,

@@ -21,6 +21,7 @@ from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Withheld, extensions
+from pipolicy.requests.delivery import in_writing_paragraph
 from pipolicy.requests.wording import Wording, named
 
 __all__ = [
@@ -289,6 +290,7 @@ def fulfilment_statement(
     absent = w("not_held", items=named(policy.items, missing, lang)) if missing else None
     return _join(
         _opening(w, policy, request),
+        in_writing_paragraph(w, request),
         *body,
         *withheld_paragraphs(w, policy, request.kind, withheld, labels),
         findings,
