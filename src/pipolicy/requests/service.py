@@ -311,7 +311,10 @@ class RequestService:
         explanation: str,
     ) -> Request:
         """Withhold part of a disclosure, before :meth:`fulfil` discloses the rest
-        (Art. 33(2) "all or a part", Art. 33(5), Art. 36; R-REQ-4).
+        (Art. 33(2) "all or a part", Art. 33(5), Art. 36; R-REQ-4), or decline part of a
+        correction: ``items`` it asked to change that the business found true as held, on
+        ``contents_accurate`` (Art. 34(1)), which :meth:`fulfil` then tells the person it
+        did not correct, and why (Arts. 34(3), 36).
 
         ``items`` are item names of the policy (a disclosure), ``records`` ids of provision
         records the law demands (a disclosure or a provision records request). ``ground``
@@ -324,8 +327,9 @@ class RequestService:
 
         Raises :class:`UnknownItem` for an item the policy does not declare,
         :class:`InvalidInput` for another kind of request, another ground, a missing
-        explanation, nothing named, or a record that is not this person's or not one the
-        disclosure lists, and :class:`InvalidTransition` unless the request is verified.
+        explanation, nothing named, a record that is not this person's or not one the
+        disclosure lists, or an item a correction did not ask to change, and
+        :class:`InvalidTransition` unless the request is verified.
         """
         return withholding.withhold(
             self._wf,

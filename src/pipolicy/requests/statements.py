@@ -192,7 +192,9 @@ def refusal_statement(
     groups = withheld_groups(withheld)
     if groups:
         (_, primary), *others = groups
-        covers.append(w("withheld_here", **_parts(policy, w.lang, primary, labels or {})))
+        # A template of an earlier version words a disclosure only: no kind for it.
+        kind = {"kind": request.kind.value} if request.kind is RequestKind.CORRECTION else {}
+        covers.append(w("withheld_here", **_parts(policy, w.lang, primary, labels or {}), **kind))
         covers += withheld_paragraphs(
             w, policy, request.kind, [x for _, xs in others for x in xs], labels
         )
