@@ -122,3 +122,18 @@ def test_r_req_6_the_japanese_answer_says_which_item_was_not_corrected() -> None
     assert "訂正いたしません" in answer.statement or "訂正等を行いません" in answer.statement
     assert "第34条第1項" in answer.statement
     assert "配送伝票" in answer.statement
+
+
+def test_r_req_6_the_letter_lists_the_item_not_corrected_under_art_34_not_art_33(
+    engine: pp.Engine, person: pp.Subject, crm: MemorySource
+) -> None:
+    r = verified(engine, K.CORRECTION, person, details={"changes": ASKED})
+    engine.requests.withhold(r.id, items={"address"}, ground=G.CONTENTS_ACCURATE, explanation=WHY)
+
+    answer = engine.requests.fulfil(r.id)
+
+    for letter in (answer.to_markdown(), answer.to_html(), engine.requests.answer(r.id).to_html()):
+        assert "Withheld from disclosure" not in letter
+        assert "Art. 33(2)" not in letter
+        assert "Not corrected" in letter
+    assert "| Postal address | not corrected (the contents are true) |" in answer.to_markdown()
