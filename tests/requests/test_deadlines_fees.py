@@ -91,10 +91,10 @@ def test_r_req_8_an_extension_moves_the_due_date_and_keeps_its_reason(
     engine: pp.Engine, clock: pp.FixedClock, person: pp.Subject
 ) -> None:
     r = engine.requests.submit(K.DISCLOSURE, subject=person)
-    new_due = T0 + timedelta(days=28)
+    new_due = end_of(20)  # the end of 20 December in Tokyo
     reason = "records are archived off-site; retrieval takes two weeks"
 
-    extended = engine.requests.extend(r.id, due=new_due, reason=reason)
+    extended = engine.requests.extend(r.id, due=T0 + timedelta(days=28), reason=reason)
 
     assert extended.due == new_due
     assert extended.state is pp.RequestState.RECEIVED

@@ -330,7 +330,8 @@ def test_r_req_4_the_japanese_words_a_privacy_officer_signs() -> None:
     agency = statements["verification 2 agency_unconfirmed"]
     assert "代理人の方の代理権を確認できなかったため" in agency
     assert (
-        "ご本人の印鑑登録証明書は2026年7月25日に発行されたもので、発行から3か月を超えて" in agency
+        "ご本人の印鑑登録証明書は2026年7月25日に発行されたもので、ご請求を受け付けた日"
+        "（2026年11月22日）において発行から3か月を超えて" in agency
     )
     assert "委任状の添付がありませんでした" in statements["verification 5 documents_incomplete"]
     assert "保有個人データの利用目的の通知" in statements["purposes"]

@@ -167,7 +167,7 @@ CASES: dict[G, tuple[Callable[[pp.Engine, MemorySource], pp.Request], str]] = {
             seal_certificate(120),
             license_("agent"),
         ),
-        "more than 3 months before today",
+        "more than 3 months before the day we received your request",
     ),
     # (3) L144 "When the required documents are incomplete"
     G.DOCUMENTS_INCOMPLETE: (

@@ -1,7 +1,8 @@
 """R-REQ-2, R-REQ-3, R-REQ-10: who may apply and which documents prove it, on the day.
 
-The pure checks run as a table; the engine tests prove that ``verify`` applies them on the
-clock's today, answers a failure in writing, and keeps only kinds and dates.
+The pure checks run as a table; the engine tests prove that ``verify`` applies them to the
+day the request was received (tests/requests/test_documents_on_receipt.py), answers a
+failure in writing, and keeps only kinds and dates.
 """
 
 from __future__ import annotations
@@ -274,18 +275,18 @@ def test_r_req_3_an_id_confirms_identity_exactly_until_its_expiry(expires: date)
 # -- through the engine -----------------------------------------------------------------
 
 
-def test_r_req_3_verify_checks_documents_on_the_clocks_today(
+def test_r_req_3_verify_judges_documents_on_the_day_the_request_was_received(
     engine: pp.Engine, clock: pp.FixedClock
 ) -> None:
     s = customer(engine)
-    doc = passport(expires=TODAY + timedelta(days=2))
-    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[doc])
+    expired = passport(expires=TODAY - timedelta(days=1))
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[expired])
 
-    clock.advance(timedelta(days=3))  # the ID expires while the request waits
     r = engine.requests.verify(r.id)
 
     assert r.state is pp.RequestState.REFUSED
     assert r.ground is G.IDENTITY_UNCONFIRMED
+    assert r.details["verification"]["checked_on"] == TODAY.isoformat()  # type: ignore[index]
 
 
 def test_r_req_4_a_failed_verification_is_answered_in_writing(engine: pp.Engine) -> None:

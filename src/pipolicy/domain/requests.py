@@ -373,8 +373,8 @@ card. None has been issued since the amendment took effect on 2024-12-02 (Cabine
 No. 374 of 2023); by the Act's supplementary provisions (附則, a transitional measure of
 at most one year) a card issued before stays valid until its own expiry or 2025-12-01,
 whichever comes first. Its own expiry is checked as any ID's is; from 2025-12-02 every
-card is void whatever it bears, so one checked later is refused as ``id_abolished`` (on
-2025-12-01 or before it is judged by its dates, as before). The law ends it, not the
+card is void whatever it bears, so one sent with a request received later is refused as
+``id_abolished`` (received on 2025-12-01 or before, it is judged by its dates, as before). The law ends it, not the
 policy, so :func:`~pipolicy.requests.verify_documents` checks this before
 ``accepted_ids``: the person learns why their card no longer serves even where the
 policy still lists it (seed 001 L104) or not. The My Number card or the eligibility

@@ -19,6 +19,7 @@ from pipolicy.errors import InvalidInput, InvalidTransition
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Answer, Retained, Withheld, extensions
+from pipolicy.requests.delivery import delivered_by
 from pipolicy.requests.execution import recorded_sources
 from pipolicy.requests.grounds import recorded_grounds
 from pipolicy.requests.investigation import Finding
@@ -65,7 +66,7 @@ def build(
         kind=r.kind,
         state=r.state,
         statement=r.statement,
-        method=r.method,
+        method=delivered_by(r),
         answered_at=policy.local(r.history[-1][1]),
         controller=policy.controller,
         ground=r.ground,

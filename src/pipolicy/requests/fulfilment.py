@@ -58,7 +58,7 @@ from pipolicy.requests.statements import (
     receipt_label,
     record_label,
 )
-from pipolicy.requests.withholding import withheld, withhold_all
+from pipolicy.requests.withholding import asked_items, withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Context, Workflow, scope, unstoppable
 
@@ -306,6 +306,13 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             "a correction needs changes: pass changes={item: new value or None} to "
             "submit(details=...) or to fulfil()"
         )
+    # Items the business declined (found true, Art. 34(1)): told with the reason.
+    declined = [w for w in withheld(r) if w.item is not None]
+    declined_items = {str(w.item) for w in declined}
+    _check_decided(r, extra, declined_items)
+    changes = {i: v for i, v in changes.items() if i not in declined_items}
+    if not changes:
+        return withhold_all(wf, r, declined, {})
     if not wf.sources:
         raise InvalidInput(
             "no data source is registered: pipolicy corrects data through the "
@@ -322,6 +329,8 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     # What a deletion in force erased is not held: the sources would "add" it back.
     wanted = {item: value for item, value in changes.items() if item not in gone}
     if not wanted:
+        if declined:
+            return withhold_all(wf, r, declined, {})
         return not_retained(wf, r, "none_corrected")
     r, beyond = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
     words = wf.words(r)
@@ -340,6 +349,8 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             applied[item] = G.BEYOND_PURPOSES.value
     not_held = {i for i, a in applied.items() if a == "not_held"}
     if not_held | beyond == set(applied):
+        if declined:
+            return withhold_all(wf, r, declined, {})
         if beyond:
             absent = words("not_held", items=named_in(wf.policy.items, not_held, r.language))
             explanation = words("beyond_purposes_named", items=named_beyond)
@@ -357,8 +368,12 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     ]
     if beyond:
         body.append(words("beyond_purposes", items=named_beyond))
-    state = RequestState.PARTIALLY_FULFILLED if not_held or beyond else RequestState.FULFILLED
-    statement = fulfilment_statement(words, wf.policy, r, body, not_held=not_held)
+    partial = not_held or beyond or declined
+    state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
+    statement = fulfilment_statement(
+        words, wf.policy, r, body, not_held=not_held, withheld=declined
+    )
+    applied |= {w.item: w.ground.value for w in declined if w.item is not None}
     done = complete(
         wf,
         r,
@@ -366,6 +381,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         statement,
         items=done_items,
         changes=applied,
+        **({"withheld": [w.to_dict() for w in declined]} if declined else {}),
     )
     # What the data now reads, for the letters of this answer only (Art. 34(3): notify
     # the correction "including its contents"); never stored, nor in the JSON.
@@ -374,6 +390,26 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     }
     answer = build(wf, done, changes=applied, sources=outcomes)
     return attrs.evolve(answer, corrected=now_reads)
+
+
+def _check_decided(r: Request, extra: Mapping[str, object] | None, declined: set[str]) -> None:
+    """Raise :class:`InvalidInput` when the values given at ``fulfil`` leave out an item the
+    person asked to correct that the business did not decline, or give one it declined:
+    the answer would drop it in silence, where Arts. 34(3) and 36 have the person told
+    that it was not corrected, and why."""
+    if extra is None:
+        return
+    asked = asked_items(r) or frozenset()
+    dropped = sorted(asked - set(extra) - declined)
+    if dropped:
+        raise InvalidInput(
+            f"the person asked to correct {dropped} too: give their values, or decline "
+            "them with withhold(id, items=..., ground='contents_accurate', explanation=...) "
+            "so the answer says why (APPI Art. 34(3), 36)"
+        )
+    both = sorted(set(extra) & declined)
+    if both:
+        raise InvalidInput(f"{both} were declined with withhold(): leave them out of changes")
 
 
 def _beyond_purposes(

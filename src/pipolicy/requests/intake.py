@@ -18,7 +18,7 @@ with its written statement (Art. 36), as every refusal is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pipolicy.clock import instant
 from pipolicy.domain import checks
@@ -67,6 +67,7 @@ RESERVED = frozenset(
         "held_in_sources",
         "consents_withdrawn",
         "not_stopped",
+        "in_writing",
     }
 )
 """Details keys the workflow keeps its own records under."""
@@ -337,8 +338,12 @@ def verify(wf: Workflow, request_id: str) -> Request:
 
 
 def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Request:
-    """The step :meth:`RequestService.extend`."""
-    new_due = instant(due, "due")
+    """The step :meth:`RequestService.extend`. The new due date is the end of the day it
+    falls on in the policy's time zone (an instant at midnight ends the day before), as
+    the first one is: the person is told that day, and ``overdue`` must agree."""
+    given = instant(due, "due")
+    last_day = wf.policy.local_date(given - timedelta(microseconds=1))
+    new_due = wf.policy.local(wf.policy.day_end(last_day))
     why = statement(reason, "reason")
     port = wf.port
 

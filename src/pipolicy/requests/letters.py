@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from pipolicy.domain.requests import RequestKind
 from pipolicy.policy.texts import text_in
 from pipolicy.publishing.templates import TemplateDirs, render
 from pipolicy.requests.wording import Wording, wording
@@ -256,10 +257,12 @@ def layout(answer: Answer, *, templates: Templates = None, era: bool = False) ->
             )
         )
     if answer.withheld:
+        # A correction declined in part (Art. 34(1), (3)), a disclosure withheld (33(2)).
+        declined = answer.kind is RequestKind.CORRECTION
         tables.append(
             _table(
                 w,
-                "withheld",
+                "declined" if declined else "withheld",
                 [
                     {
                         "kind": answer.kind.value,

@@ -51,6 +51,7 @@ from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import InvalidInput, InvalidTransition, SubjectNotFound
 from pipolicy.requests import (
     answering,
+    delivery,
     fulfilment,
     grounds,
     intake,
@@ -210,7 +211,8 @@ class RequestService:
     # -- steps ------------------------------------------------------------------------
 
     def verify(self, request_id: str) -> Request:
-        """Check the documents on the clock's today (R-REQ-3).
+        """Check the documents as they stood on the day the request was received, in the
+        policy's time zone, however late the check (R-REQ-3).
 
         Returns the request ``verified``, or ``refused`` with ``identity_unconfirmed``,
         ``agency_unconfirmed`` or ``documents_incomplete`` and a written statement listing
@@ -220,6 +222,10 @@ class RequestService:
 
     def extend(self, request_id: str, *, due: datetime, reason: str) -> Request:
         """Move the due date later, with the reason the person will be told (R-REQ-8).
+
+        The request is then due at the end of the day ``due`` falls on in the policy's
+        time zone (``due`` at midnight there ends the day before), whatever the hour or
+        time zone given: the day the person is told is the day ``overdue`` counts.
 
         Raises :class:`InvalidInput` without a reason or for a due date that is not later
         than the current one, :class:`InvalidTransition` for an answered request.
@@ -278,6 +284,23 @@ class RequestService:
         """
         return resumption.resume(self._wf, request_id, reason)
 
+    def answer_in_writing(self, request_id: str, *, reason: str) -> Request:
+        """Disclose in writing the data (or provision records) the person asked to receive
+        by electronic means, because that method would cost a great deal or is otherwise
+        difficult (Art. 33(2), (3); 33(5) for provision records).
+
+        Call it on a verified request before :meth:`fulfil`. ``reason`` is what the person
+        is told: the answer's statement and letters say that the method asked for is
+        difficult, that the disclosure is made by delivering documents instead, and why
+        (Art. 33(3)), and :meth:`Answer.render` gives the printable letter. Kept with the
+        request and audited (``request.in_writing``, without the reason).
+
+        Raises :class:`InvalidInput` for another kind of request, a request not asked to
+        be answered electronically, or a missing reason, and :class:`InvalidTransition`
+        unless the request is verified.
+        """
+        return delivery.answer_in_writing(self._wf, request_id, reason=reason)
+
     def withhold(
         self,
         request_id: str,
@@ -288,7 +311,10 @@ class RequestService:
         explanation: str,
     ) -> Request:
         """Withhold part of a disclosure, before :meth:`fulfil` discloses the rest
-        (Art. 33(2) "all or a part", Art. 33(5), Art. 36; R-REQ-4).
+        (Art. 33(2) "all or a part", Art. 33(5), Art. 36; R-REQ-4), or decline part of a
+        correction: ``items`` it asked to change that the business found true as held, on
+        ``contents_accurate`` (Art. 34(1)), which :meth:`fulfil` then tells the person it
+        did not correct, and why (Arts. 34(3), 36).
 
         ``items`` are item names of the policy (a disclosure), ``records`` ids of provision
         records the law demands (a disclosure or a provision records request). ``ground``
@@ -301,8 +327,9 @@ class RequestService:
 
         Raises :class:`UnknownItem` for an item the policy does not declare,
         :class:`InvalidInput` for another kind of request, another ground, a missing
-        explanation, nothing named, or a record that is not this person's or not one the
-        disclosure lists, and :class:`InvalidTransition` unless the request is verified.
+        explanation, nothing named, a record that is not this person's or not one the
+        disclosure lists, or an item a correction did not ask to change, and
+        :class:`InvalidTransition` unless the request is verified.
         """
         return withholding.withhold(
             self._wf,

@@ -21,6 +21,7 @@ from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Withheld, extensions
+from pipolicy.requests.delivery import in_writing_paragraph
 from pipolicy.requests.wording import Wording, named
 
 __all__ = [
@@ -191,7 +192,9 @@ def refusal_statement(
     groups = withheld_groups(withheld)
     if groups:
         (_, primary), *others = groups
-        covers.append(w("withheld_here", **_parts(policy, w.lang, primary, labels or {})))
+        # A template of an earlier version words a disclosure only: no kind for it.
+        kind = {"kind": request.kind.value} if request.kind is RequestKind.CORRECTION else {}
+        covers.append(w("withheld_here", **_parts(policy, w.lang, primary, labels or {}), **kind))
         covers += withheld_paragraphs(
             w, policy, request.kind, [x for _, xs in others for x in xs], labels
         )
@@ -289,6 +292,7 @@ def fulfilment_statement(
     absent = w("not_held", items=named(policy.items, missing, lang)) if missing else None
     return _join(
         _opening(w, policy, request),
+        in_writing_paragraph(w, request),
         *body,
         *withheld_paragraphs(w, policy, request.kind, withheld, labels),
         findings,

@@ -9,10 +9,11 @@ Which refusal ground a problem yields follows one principle, so the applicant kn
 to do next:
 
 * a required document is **absent** -> ``documents_incomplete`` (send it);
-* the person's ID is present but **not valid** on the day (expired, not yet issued, a kind
-  the law no longer lets prove anything (:data:`HEALTH_INSURANCE_CARDS_VALID_UNTIL`), a
-  kind the policy does not accept, or without the dates that show it valid: see
-  :data:`EXPIRING_IDS`) -> ``identity_unconfirmed``;
+* the person's ID is present but **not valid** on the day the request was received
+  (expired, not yet issued, a kind the law no longer lets prove anything
+  (:data:`HEALTH_INSURANCE_CARDS_VALID_UNTIL`), a kind the policy does not accept, or
+  without the dates that show it valid: see :data:`EXPIRING_IDS`) ->
+  ``identity_unconfirmed``;
 * an agent's document is present but **not valid** (the agent's own ID expired, not
   accepted or without those dates, a power of attorney undated or past its expiry, a
   seal certificate or proof of representation older than the policy limit or undated)
@@ -171,6 +172,7 @@ def _check_id(
     today: date,
     whose: str,
     invalid_ground: RefusalGround,
+    on: Mapping[str, object],
 ) -> list[Problem]:
     ids = [d for d in docs if d.kind in ID_DOCUMENTS]
     if not ids:
@@ -179,7 +181,7 @@ def _check_id(
     if any(f is None for f in failures):
         return []
     return [
-        Problem(invalid_ground, note, {"whose": whose, **facts})
+        Problem(invalid_ground, note, {"whose": whose, **facts, **on})
         for note, facts in (f for f in failures if f is not None)
     ]
 
@@ -190,6 +192,7 @@ def _check_certificate(
     what: str,
     settings: RequestSettings,
     today: date,
+    on: Mapping[str, object],
 ) -> list[Problem]:
     found = [d for d in docs if matches(d)]
     if not found:
@@ -198,7 +201,7 @@ def _check_certificate(
     oldest = limit.before(today)
     failures: list[Problem] = []
     for d in found:
-        facts: dict[str, object] = {"what": what, "document": d.kind.value}
+        facts: dict[str, object] = {"what": what, "document": d.kind.value, **on}
         if d.issued is None:
             failures.append(Problem(RefusalGround.AGENCY_UNCONFIRMED, "certificate_undated", facts))
         elif d.issued > today:
@@ -217,7 +220,9 @@ def _check_certificate(
     return failures
 
 
-def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Problem]:
+def _check_power_of_attorney(
+    docs: Sequence[Document], today: date, on: Mapping[str, object]
+) -> list[Problem]:
     found = [d for d in docs if d.kind is DocumentKind.POWER_OF_ATTORNEY]
     if not found:
         return [Problem(RefusalGround.DOCUMENTS_INCOMPLETE, "no_power_of_attorney")]
@@ -225,15 +230,15 @@ def _check_power_of_attorney(docs: Sequence[Document], today: date) -> list[Prob
     for d in found:
         if d.issued is None:  # when, if ever, the authority was given is unknown
             failures.append(Problem(RefusalGround.AGENCY_UNCONFIRMED, "power_of_attorney_undated"))
-        elif d.issued > today:  # not yet given: no authority today
-            facts = {"issued": d.issued.isoformat()}
+        elif d.issued > today:  # not yet given: no authority when the request was made
+            facts = {"issued": d.issued.isoformat(), **on}
             failures.append(
                 Problem(
                     RefusalGround.AGENCY_UNCONFIRMED, "power_of_attorney_dated_after_today", facts
                 )
             )
         elif d.expires is not None and d.expires < today:
-            facts = {"expires": d.expires.isoformat()}
+            facts = {"expires": d.expires.isoformat(), **on}
             failures.append(
                 Problem(RefusalGround.AGENCY_UNCONFIRMED, "power_of_attorney_expired", facts)
             )
@@ -299,8 +304,14 @@ def verify_documents(
     or one after, proves nothing about who made the request; without a valid ID it is
     reported as ``login_not_recent`` (``identity_unconfirmed``).
 
+    Every document is judged as it stood on ``received`` (``today`` if not given): the
+    request is made with the documents sent, so the business's time to check them never
+    turns a document valid when the request reached it into a refusal (Art. 37(4); Art.
+    39 counts from that day too), and one dated after that day was not what was sent.
+    ``checked_on`` stays ``today``.
+
     The person's own ID is always required (for an agent, "in addition to the documents
-    in A"), valid on ``today`` by the dates given with it: a kind of
+    in A"), valid on the day received by the dates given with it: a kind of
     :data:`EXPIRING_IDS` needs its expiry, any other kind at least one date; a health
     insurance card is void after :data:`HEALTH_INSURANCE_CARDS_VALID_UNTIL`. A voluntary
     agent adds a dated power of attorney, the person's seal certificate
@@ -313,27 +324,28 @@ def verify_documents(
     agent_docs = [d for d in docs if d.holder == "agent"]
     by_login = online and settings.accept_service_login
     day = today if received is None else received
+    on = {"received": day.isoformat()} if received is not None else {}
     if by_login and _signed_in(person_docs, day):
         if applicant.kind is ApplicantKind.PERSON:
             return Verification(today, ())
         problems: list[Problem] = []
     else:
         problems = _check_id(
-            person_docs, settings, today, "person", RefusalGround.IDENTITY_UNCONFIRMED
+            person_docs, settings, day, "person", RefusalGround.IDENTITY_UNCONFIRMED, on
         )
         if problems and by_login:
             problems = _stale_logins(person_docs, day) + problems
     if applicant.kind is not ApplicantKind.PERSON:
         problems += _check_id(
-            agent_docs, settings, today, "agent", RefusalGround.AGENCY_UNCONFIRMED
+            agent_docs, settings, day, "agent", RefusalGround.AGENCY_UNCONFIRMED, on
         )
     if applicant.kind is ApplicantKind.VOLUNTARY_AGENT:
-        problems += _check_power_of_attorney(docs, today)
+        problems += _check_power_of_attorney(docs, day, on)
         problems += _check_certificate(
-            docs, _persons_seal_certificate, "seal_certificate", settings, today
+            docs, _persons_seal_certificate, "seal_certificate", settings, day, on
         )
     elif applicant.kind is ApplicantKind.LEGAL_REPRESENTATIVE:
         problems += _check_certificate(
-            docs, _proves_representation, "representation", settings, today
+            docs, _proves_representation, "representation", settings, day, on
         )
     return Verification(today, tuple(problems))

@@ -1,11 +1,14 @@
-"""Withholding part of a disclosure (APPI Art. 33(2) "all or a part", 33(5), 36; R-REQ-4).
+"""Withholding part of a disclosure (APPI Art. 33(2) "all or a part", 33(5), 36; R-REQ-4),
+or declining part of a correction (Art. 34(1), (3), 36).
 
 The business names the items or provision records it withholds, on a ground of
 Art. 33(2)(i)-(iii) with an explanation (:func:`withhold`); they are kept with the request
 as names and ids, never values, and read back by fulfilment through :func:`withheld`.
 When everything the answer would disclose is withheld, :func:`withhold_all` turns it into
-a refusal naming what it covers. Kept apart from fulfilment so the rules of partial
-disclosure sit in one place.
+a refusal naming what it covers. A correction is granted in part the same way: the
+items the business found true as held are named on ``contents_accurate`` (Art. 34(1))
+with the explanation, and the answer says it did not correct them (Art. 34(3), 36). Kept
+apart from fulfilment so the rules of partial answers sit in one place.
 """
 
 from __future__ import annotations
@@ -37,8 +40,24 @@ WITHHOLDING_GROUNDS = frozenset({G.HARM_TO_PERSON, G.BUSINESS_HINDRANCE, G.VIOLA
 """The only substantive grounds for withholding a disclosure of data or of provision
 records (Art. 33(2)(i)-(iii), 33(5)), besides ``not_retained``."""
 
-WITHHOLDING_KINDS = frozenset({K.DISCLOSURE, K.PROVISION_RECORDS})
-"""Requests that can be withheld in part."""
+WITHHOLDING_KINDS = frozenset({K.DISCLOSURE, K.PROVISION_RECORDS, K.CORRECTION})
+"""Requests that can be withheld (a correction: declined) in part."""
+
+_PARTIAL_GROUNDS = {
+    K.DISCLOSURE: WITHHOLDING_GROUNDS,
+    K.PROVISION_RECORDS: WITHHOLDING_GROUNDS,
+    K.CORRECTION: frozenset({G.CONTENTS_ACCURATE}),
+}
+"""The grounds each kind may be withheld in part on: Art. 33(2)(i)-(iii) for a
+disclosure; for a correction, that the contents are true (Art. 34(1)). A correction's
+other ground, ``beyond_purposes`` (Art. 34(2)), fulfilment finds itself."""
+
+
+def asked_items(r: Request) -> frozenset[str] | None:
+    """The items a correction asked to change, as given at submit; ``None`` when its
+    values are to be given at ``fulfil``."""
+    stored = r.details.get("changes")
+    return frozenset(str(k) for k in stored) if isinstance(stored, Mapping) else None
 
 
 def withheld(r: Request) -> list[Withheld]:
@@ -71,17 +90,28 @@ def withhold(
         if r.kind not in WITHHOLDING_KINDS:
             raise InvalidInput(
                 f"only a disclosure or a provision records request can be withheld in part "
-                f"(APPI Art. 33(2), (5)), not a {r.kind.value} request"
+                f"(APPI Art. 33(2), (5)), and a correction declined in part (Art. 34(1)), "
+                f"not a {r.kind.value} request"
             )
         require_verified(r, "withheld from")
-        accepted = grounds_for(r.kind) & WITHHOLDING_GROUNDS
+        accepted = grounds_for(r.kind) & _PARTIAL_GROUNDS[r.kind]
         if g not in accepted:
             allowed = ", ".join(sorted(x.value for x in accepted))
+            cites = "APPI Art. 34(1)" if r.kind is K.CORRECTION else "APPI Art. 33(2)"
             raise InvalidInput(
-                f"a {r.kind.value} may be withheld only on a ground of APPI Art. 33(2): "
+                f"a {r.kind.value} may be withheld in part only on a ground of {cites}: "
                 f"{allowed}; not on {g.value}"
             )
-        if item_names and r.kind is not K.DISCLOSURE:
+        if r.kind is K.CORRECTION:
+            if record_ids:
+                raise InvalidInput("a correction changes items, not records: name items=")
+            asked = asked_items(r)
+            if asked is not None and item_names - asked:
+                raise InvalidInput(
+                    f"the person asked to correct {sorted(asked)}, not "
+                    f"{sorted(item_names - asked)}: only what was asked can be declined"
+                )
+        if item_names and r.kind is K.PROVISION_RECORDS:
             raise InvalidInput(
                 "a provision records request discloses records, not items: "
                 "withhold records={provision record ids}"
