@@ -189,6 +189,12 @@ def test_r_req_7_a_provision_on_two_consents_is_no_ground_for_suspension(backend
 
     r = verified(engine, pp.RequestKind.SUSPENSION_OF_PROVISION, person)
     assert engine.requests.investigate(r.id).relevant == ()
+    # Art. 33(5): the disclosure of the records names both consents.
+    shown = verified(engine, pp.RequestKind.PROVISION_RECORDS, person)
+    report = engine.requests.fulfil(shown.id).report
+    assert report is not None
+    [entry] = report["provision_records"]
+    assert entry["consent_id"] == email.id and entry["consent_ids"] == [email.id, name.id]
 
     other = customer(engine, ref="cust-2")
     engine.grant_consent(other, recipient="partner", items={"email"})

@@ -116,6 +116,7 @@ def test_r_req_5_provision_records_about_the_person_are_disclosed(
             "basis": "consent",
             "required_by_law": True,
             "consent_id": consent.id,
+            "consent_ids": [consent.id],
             "exemption": None,
             "recipient_address": None,  # the partner declares none
             "recipient_representative": None,

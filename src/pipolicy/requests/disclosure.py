@@ -189,6 +189,8 @@ def provision_entry(policy: Policy, record: ProvisionRecord) -> dict[str, object
         "basis": record.basis.value,
         "required_by_law": record.required_by_law,
         "consent_id": record.consent_id,
+        # Every consent the provision rests on: several where each covers some items.
+        "consent_ids": list(record.consent_ids),
         "exemption": record.exemption.value if record.exemption else None,
         # As the record keeps them (PPC Rules Art. 20(1)(i)); None where it has none.
         "recipient_address": record.recipient_address,
