@@ -299,14 +299,11 @@ def _told_at_collection(
     was collected under the predecessor's notice: not this one. Asked only while a
     change waits for its notice, so an allowed check never counts it."""
     today = policy.local_date(now)
-    pending = [
+    since = max(
         c.revised
         for c in purpose.changes
         if c.revised <= today and (c.notified is None or c.notified > today)
-    ]
-    if not pending:
-        return True
-    since = max(pending)
+    )  # some change waits: unnotified_change found one
     told: set[str] = set()
     for acq in facts.acquisitions:
         if (
