@@ -438,8 +438,10 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     ),
     "r_sec_1_no_actor": lambda: use(facts(SUPPORT), "support", {"phone"}),
     "r_sec_1_wrong_actor": lambda: use(facts(SUPPORT), "support", {"phone"}, actor=pp.Actor("s7")),
-    "r_use_3_unnotified": lambda: use(
-        facts(acq({"email"}, {"research"}, at=NOW)), "research", {"email"}
+    "r_use_3_unnotified": lambda: use(  # collected before the change of 2026-03-01
+        facts(acq({"email"}, {"research"}, at=datetime(2026, 2, 1, 9, 0, tzinfo=JST))),
+        "research",
+        {"email"},
     ),
     "r_con_3_changed": lambda: use(
         facts(acq({"email"}, {"research"}, at=datetime(2026, 2, 1, 9, 0, tzinfo=JST))),

@@ -52,6 +52,36 @@ def test_r_use_3_a_change_never_notified_blocks_every_use_after_it() -> None:
     assert not _use_on(policy, datetime(2026, 4, 30, 9, 0, tzinfo=JST)).allowed
 
 
+def test_r_use_3_data_collected_under_the_changed_purpose_needs_no_later_notice() -> None:
+    """Art. 21(3) asks the changed purpose be told to the people whose data the business
+    already held; a person whose data was collected after the change, with the notice of
+    this version showing the changed purpose (Art. 21(1), (2), R-NTC-1), was told it then:
+    their data is used for it before the announcement to everyone else (2026-03-15), as
+    the acquisition allowed it is. Data collected before the change still waits."""
+    policy = attrs.evolve(_changed(notified=date(2026, 3, 15)), revised=date(2026, 3, 10))
+    engine, clock = make_engine(policy, at=datetime(2026, 3, 1, 9, 0, tzinfo=JST))
+    old = engine.register_subject("u-old", category="customer")
+    engine.acquire(old, items={"name", "email"}, purposes={"service"}, channel="web")
+    clock.set(datetime(2026, 3, 11, 9, 0, tzinfo=JST))
+    new = engine.register_subject("u-new", category="customer")
+    assert engine.check_acquisition(
+        new, items={"name", "email"}, purposes={"service"}, channel="web"
+    ).allowed
+    engine.acquire(new, items={"name", "email"}, purposes={"service"}, channel="web")
+    clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=JST))
+
+    d = engine.check_use(new, purpose="service", items={"email"})
+    assert d.allowed and d.basis is pp.Basis.NOTIFIED_PURPOSE
+    waiting = engine.check_use(old, purpose="service", items={"email"})
+    assert not waiting.allowed and waiting.rules == ("R-USE-3",)
+    # The old customer's address given again after the change: the name still rests on
+    # the collection before it, so using both waits for the notice.
+    engine.acquire(old, items={"email"}, purposes={"service"}, channel="web")
+    assert engine.check_use(old, purpose="service", items={"email"}).allowed
+    both = engine.check_use(old, purpose="service", items={"name", "email"})
+    assert not both.allowed and both.rules == ("R-USE-3",)
+
+
 def test_r_use_3_the_notice_of_a_change_records_how_and_not_before_the_change() -> None:
     with pytest.raises(pp.PolicyError, match=r"changes\[0\]\.how"):
         _changed(notified=date(2026, 3, 15), how="  ")

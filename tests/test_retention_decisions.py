@@ -515,3 +515,39 @@ def test_r_acc_1_a_remembered_due_tells_apart_times_in_a_repeated_hour() -> None
     assert due_second == _policy().retention_due({"receipts"}, second)  # counted afresh
     assert due_first is not None and due_second is not None
     assert due_second - due_first == timedelta(hours=1)
+
+
+def test_r_use_10_r_acc_1_a_purpose_two_services_share_is_kept_while_either_needs_it(
+    store: Store,
+) -> None:
+    """``support`` serves the shop (kept 1 year from collection) and the members' club
+    (kept 30 days after the member leaves). A member who has not left still needs it for
+    the club, however long ago it was collected: Art. 22 makes data due only once no use
+    needs it, so the later of the services' retentions decides, not the longer period."""
+    base = make_policy()
+    support = pp.Purpose("support", items={"email"})
+    services = {
+        "shop": pp.Service(
+            "shop",
+            purposes={"support"},
+            responsible="Shop manager",
+            retention="1 year",
+            retention_from="collection",
+        ),
+        "club": pp.Service(
+            "club", purposes={"support"}, responsible="Club manager", retention="30 days"
+        ),
+    }
+    policy = make_policy(purposes={**base.purposes, "support": support}, services=services)
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(policy, store, clock=clock)
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"support"}, channel="web")
+    clock.set(T0 + 400 * DAY)  # past the shop's year; the member is still a member
+    assert engine.check_use(s, purpose="support", items={"email"}).allowed
+    assert engine.retention_report() == []
+    engine.mark_left(s)
+    clock.set(T0 + 430 * DAY)  # 30 days after leaving, and past the year: both have passed
+    d = engine.check_use(s, purpose="support", items={"email"})
+    assert not d.allowed and _keys(d) == ["retention_passed"]
+    assert [e.items for e in engine.retention_report()] == [frozenset({"email"})]

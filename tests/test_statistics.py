@@ -119,3 +119,44 @@ def test_r_use_8_art_2_1_statistics_count_people_not_rows() -> None:
 def test_r_use_8_art_2_1_a_row_without_its_person_is_refused() -> None:
     with pytest.raises(pp.InvalidInput, match="count people"):
         pp.aggregate([{"zip": "100-0001"}], ["zip"], 1)
+
+
+def _people(**groups: int) -> list[dict[str, object]]:
+    """Rows of distinct people, ``n`` in each named region: a partition, one value each."""
+    rows: list[dict[str, object]] = []
+    for region, n in groups.items():
+        rows += [{"address": region, "subject": f"{region}-{i}"} for i in range(n)]
+    return rows
+
+
+def test_r_use_8_a_suppressed_group_cannot_be_recovered_from_the_total() -> None:
+    """Complementary suppression (Art. 2(1)): 25 customers, 12 in Osaka, 11 in Kyoto, 2 in
+    Nara. Suppressing Nara alone leaves 12 and 11, and anyone who knows the business has
+    25 customers (published, or counted from another table) reads Nara's 2 off the
+    total: the group the threshold was to hide. A second group goes too, so that what
+    the shown groups leave out counts at least k people."""
+    table = pp.aggregate(_people(osaka=12, kyoto=11, nara=2), ["address"], min_group=10)
+    assert dict(table.groups) == {("osaka",): 12}
+    assert table.suppressed == 2
+    engine, _ = make_engine(attrs.evolve(stats_policy(), statistics_min_group=10))
+    d = engine.check_statistics(recipient="partner", purpose="stats", table=table)
+    assert d.allowed and d.basis is pp.Basis.ANONYMIZED
+
+
+def test_r_use_8_no_second_group_is_suppressed_when_the_rest_hides_enough_people() -> None:
+    """What the shown groups leave out already counts k people (5 + 6 of 23, k = 10), or
+    nobody: nothing more is hidden; a group of exactly k people is shown."""
+    table = pp.aggregate(_people(osaka=12, kyoto=5, nara=6), ["address"], min_group=10)
+    assert dict(table.groups) == {("osaka",): 12} and table.suppressed == 2
+    exact = pp.aggregate(_people(osaka=10, kyoto=10), ["address"], min_group=10)
+    assert dict(exact.groups) == {("osaka",): 10, ("kyoto",): 10} and exact.suppressed == 0
+
+
+def test_r_use_8_groups_sharing_people_give_no_total_to_subtract_from() -> None:
+    """A person in several groups (five play tennis, three of them go too; one other
+    person plays chess): the shown counts (5 and 3) do not add up to the people they
+    hold (5), so the total (6) does not give the suppressed group away, and it alone is
+    suppressed."""
+    rows = [*ROWS[:8], {"hobbies": "chess", "subject": "p9"}]
+    table = pp.aggregate(rows, ["hobbies"], min_group=3)
+    assert dict(table.groups) == {("tennis",): 5, ("go",): 3} and table.suppressed == 1

@@ -70,7 +70,7 @@ def purposes_ended(policy: Policy, acq: Acquisition) -> bool:
     period of its own), not because a period ran out? The report's reason and a request's
     investigation both say which, so both ask this."""
     declared = [p for p in acq.purposes if p in policy.purposes]
-    return bool(declared) and all(policy.retention_of(p) is None for p in declared)
+    return bool(declared) and not any(policy.retentions_of(p) for p in declared)
 
 
 def _why(policy: Policy, acq: Acquisition) -> str:

@@ -832,6 +832,21 @@ class Policy:
             return None
         return max(found, key=lambda f: f[0].after(date(2000, 1, 1)))
 
+    def retentions_of(self, purpose: str) -> tuple[tuple[Duration, RetentionStart], ...]:
+        """Every retention the policy sets for the purpose's data: its own, else each of
+        the services grouping it (R-USE-10), each with what it counts from; none where it
+        has no period (kept while needed). The data is needed until the last of them has
+        run (:meth:`retention_due`): a service whose period counts from the person leaving
+        still needs it while they stay, whatever another's period from collection says."""
+        p = self.purposes[purpose]
+        if p.retention is not None:
+            return ((p.retention, p.retention_from),)
+        return tuple(
+            (service.retention, service.retention_from)
+            for service in self.services.values()
+            if purpose in service.purposes and service.retention is not None
+        )
+
     def later(self, at: datetime, period: Duration) -> datetime:
         """``period`` after the instant ``at``, on the calendar of the policy's time zone."""
         local = at.astimezone(self.tz)
@@ -876,8 +891,9 @@ class Policy:
         """When data acquired for ``purposes`` is due for deletion (R-ACC-1), if ever.
 
         Each purpose's period counts from what it says (collection, the person leaving,
-        the purpose's end); the data is due once every purpose's period has passed, and
-        never while one has no period or its clock has not started (an active customer).
+        the purpose's end); the data is due once every purpose's period has passed (for a
+        purpose without one, every period of the services grouping it), and never while
+        one has no period or its clock has not started (an active customer).
         A purpose with a last day (``ends``) no longer needs the data once it has passed:
         a period counted from the person leaving starts then if they have not left
         before, and with no period the data is due at once.
@@ -888,25 +904,25 @@ class Policy:
                 continue
             last_day = self.purposes[name].ends
             ended = None if last_day is None else self.day_end(last_day)
-            found = self.retention_of(name)
-            if found is None:
+            found = self.retentions_of(name)
+            if not found:
                 if ended is None:
                     return None
                 dues.append(max(acquired_at, ended))
                 continue
-            period, start = found
-            if start is RetentionStart.COLLECTION:
-                begin = acquired_at
-            elif start is RetentionStart.LEFT:
-                starts = [t for t in (left_at, ended) if t is not None]
-                if not starts:
-                    return None
-                begin = max(acquired_at, min(starts))
-            else:
-                if ended is None:
-                    return None
-                begin = max(acquired_at, ended)
-            dues.append(self.later(begin, period))
+            for period, start in found:  # each service's, where the purpose has none
+                if start is RetentionStart.COLLECTION:
+                    begin = acquired_at
+                elif start is RetentionStart.LEFT:
+                    starts = [t for t in (left_at, ended) if t is not None]
+                    if not starts:
+                        return None
+                    begin = max(acquired_at, min(starts))
+                else:
+                    if ended is None:
+                        return None
+                    begin = max(acquired_at, ended)
+                dues.append(self.later(begin, period))
         return max(dues) if dues else None
 
     def record_period(self, recipient: str, basis: Basis = Basis.CONSENT) -> Duration:

@@ -45,7 +45,8 @@ def aggregate(
     *,
     subject: str = "subject",
 ) -> Aggregate:
-    """Count the *people* in ``rows`` by ``dimensions``; drop groups smaller than ``min_group``.
+    """Count the *people* in ``rows`` by ``dimensions``; drop groups smaller than ``min_group``,
+    and one more where the total would give a dropped group away (:func:`_complement`).
 
     Art. 2(1) asks whether a group could identify a person, so a cell counts distinct
     people, never rows: ten orders of one customer are one person. Each row names its
@@ -63,8 +64,40 @@ def aggregate(
                 "count people, not rows (Art. 2(1), R-USE-8)"
             )
         people[tuple(str(row.get(d, "")) for d in dims)].add(str(who))
-    kept = {key: len(ids) for key, ids in people.items() if len(ids) >= min_group}
+    shown = {key: ids for key, ids in people.items() if len(ids) >= min_group}
+    _complement(people, shown, min_group)
+    kept = {key: len(ids) for key, ids in shown.items()}
     return Aggregate(dims, kept, suppressed=len(people) - len(kept))
+
+
+def _complement(
+    people: Mapping[tuple[str, ...], set[str]],
+    shown: dict[tuple[str, ...], set[str]],
+    min_group: int,
+) -> None:
+    """Suppress one more group of ``shown`` if the total gives the suppressed ones away.
+
+    Where no person is in two shown groups (one value each: a partition), the shown
+    counts add up to the people they hold, and anyone who knows how many people there
+    are (a published number of customers, another table) subtracts: what is left is the
+    people in suppressed groups only. Fewer than ``min_group`` of them, and the small
+    group the threshold hid is counted again (one suppressed group: exactly). Hiding the
+    smallest shown group as well (complementary suppression) leaves at least
+    ``min_group`` people to the difference, as that group alone has as many.
+    """
+    if len(shown) == len(people) or not shown:
+        return
+    seen: set[str] = set()
+    for ids in shown.values():
+        if seen & ids:
+            return  # the shown counts overlap: their sum is not a number of people
+        seen |= ids
+    hidden: set[str] = set()
+    for key, ids in people.items():
+        if key not in shown:
+            hidden |= ids - seen
+    if 0 < len(hidden) < min_group:
+        del shown[min(shown, key=lambda key: (len(shown[key]), key))]
 
 
 def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggregate) -> Decision:

@@ -220,7 +220,7 @@ def within_purpose(
     if over is not None:
         return Decision.deny((over,), (ART_18_1, pclause), **ctx)
     unnotified = unnotified_change(policy, purpose, now)
-    if unnotified is not None:
+    if unnotified is not None and not _told_at_collection(policy, facts, purpose, items, now):
         return Decision.deny((unnotified,), (ART_21_3, pclause), **ctx)
     link = linkage_problem(policy, purpose, items)
     if link is not None:
@@ -287,6 +287,34 @@ def within_purpose(
     else:
         reasons.append(R.permission_needed(name))
     return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
+
+
+def _told_at_collection(
+    policy: Policy, facts: SubjectFacts, purpose: Purpose, items: frozenset[str], now: datetime
+) -> bool:
+    """Was each of ``items`` collected for ``purpose`` on or after the day of its latest
+    change not yet notified or published, under this version of the policy? Then the
+    notice shown at collection told the person what the purpose means now (Arts. 21(1),
+    (2); R-NTC-1), and the notice Art. 21(3) asks of a change is owed to the people whose
+    data was held before it, not to them. Data a merger or business transfer brought in
+    was collected under the predecessor's notice: not this one. Asked only while a
+    change waits for its notice, so an allowed check never counts it."""
+    today = policy.local_date(now)
+    since = max(
+        c.revised
+        for c in purpose.changes
+        if c.revised <= today and (c.notified is None or c.notified > today)
+    )  # some change waits: unnotified_change found one
+    told: set[str] = set()
+    for acq in facts.acquisitions:
+        if (
+            purpose.name in acq.purposes
+            and acq.channel is not Channel.SUCCESSION
+            and acq.policy_version == policy.version
+            and policy.local_date(acq.acquired_at) >= since
+        ):
+            told |= kept_items(acq, facts.restrictions, now)
+    return items <= told
 
 
 def _collected_since(
