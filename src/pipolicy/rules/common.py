@@ -231,9 +231,23 @@ def purpose_consent(
     items: frozenset[str],
     now: datetime,
 ) -> Consents:
-    """Active consents to ``purpose`` under its current meaning that cover ``items``."""
-    return covering(
-        (c for c in consents if c.scope.purpose == purpose.name and c.scope.recipient is None),
+    """Active consents to ``purpose`` under its current meaning that cover ``items``
+    (:func:`covering`; the loop written out: it is on the path of every check)."""
+    name = purpose.name
+    partial: list[Consent] = []
+    for c in consents:
+        scope = c.scope
+        if scope.purpose != name or scope.recipient is not None:
+            continue
+        if scope.covers_items(items):
+            if c.is_active(now) and _current(policy, purpose, c.given_at, c.policy_version, now):
+                return (c,)
+        elif scope.items & items:
+            partial.append(c)
+    if not partial:
+        return ()
+    return _together(
+        partial,
         items,
         lambda c: c.is_active(now) and _current(policy, purpose, c.given_at, c.policy_version, now),
     )
@@ -249,24 +263,38 @@ def recipient_consent(
     *,
     also: Callable[[Consent], bool] | None = None,
 ) -> Consents:
-    """Consents to provision of ``items`` to ``recipient`` a decision may rest on: active,
-    and given under the current meaning of the ``purpose`` the data is given for (the
-    person agreed to what it meant then, R-CON-3); with no purpose named, of every
-    purpose the recipient receives data for (:func:`in_force`). A change to another of
-    the recipient's purposes leaves provision for this one alone. ``also``: a further
-    test each must pass (the information on a foreign country, Art. 28(2))."""
+    """Consents to provision of ``items`` to ``recipient`` a decision may rest on
+    (:func:`covering`): active, and given under the current meaning of the ``purpose``
+    the data is given for (the person agreed to what it meant then, R-CON-3); with no
+    purpose named, of every purpose the recipient receives data for (:func:`in_force`).
+    A change to another of the recipient's purposes leaves provision for this one alone.
+    ``also``: a further test each must pass (the information on a foreign country, Art.
+    28(2))."""
     meaning = policy.purposes.get(purpose) if purpose is not None else None
+    partial: list[Consent] = []
+    for c in consents:
+        scope = c.scope
+        if scope.recipient != recipient:
+            continue
+        if scope.covers_items(items):
+            if _stands(policy, c, meaning, now) and (also is None or also(c)):
+                return (c,)
+        elif scope.items & items:
+            partial.append(c)
+    if not partial:
+        return ()
+    return _together(
+        partial, items, lambda c: _stands(policy, c, meaning, now) and (also is None or also(c))
+    )
 
-    def stands(consent: Consent) -> bool:
-        if meaning is None:
-            ok = in_force(policy, consent, now)
-        else:
-            ok = consent.is_active(now) and _current(
-                policy, meaning, consent.given_at, consent.policy_version, now
-            )
-        return ok and (also is None or also(consent))
 
-    return covering((c for c in consents if c.scope.recipient == recipient), items, stands)
+def _stands(policy: Policy, consent: Consent, meaning: Purpose | None, now: datetime) -> bool:
+    """May a decision about data given for ``meaning`` rest on ``consent`` now?"""
+    if meaning is None:
+        return in_force(policy, consent, now)
+    return consent.is_active(now) and _current(
+        policy, meaning, consent.given_at, consent.policy_version, now
+    )
 
 
 def covering(
@@ -285,6 +313,13 @@ def covering(
                 return (consent,)
         elif consent.scope.items & items:
             partial.append(consent)
+    return _together(partial, items, stands)
+
+
+def _together(
+    partial: list[Consent], items: frozenset[str], stands: Callable[[Consent], bool]
+) -> Consents:
+    """:func:`covering`'s second step: consents each covering some of ``items``."""
     chosen: list[Consent] = []
     covered: set[str] = set()
     for consent in partial:
@@ -298,7 +333,9 @@ def covering(
 
 
 def resting_on(found: Consents) -> dict[str, Any]:
-    """A decision's ``consent_id`` and ``more_consent_ids`` for the consents it rests on."""
+    """A decision's ``consent_id`` and, when it rests on several, ``more_consent_ids``."""
+    if len(found) == 1:
+        return {"consent_id": found[0].id}
     return {"consent_id": found[0].id, "more_consent_ids": tuple(c.id for c in found[1:])}
 
 

@@ -261,9 +261,12 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
     given came before the purpose the data is given for changed beyond relevance, and
     covers what it meant then only (R-CON-3, Art. 17(2)); to the person who consented,
     "no consent" would read false."""
+    mine = [c for c in facts.consents if c.scope.recipient == q.recipient]
+    if not mine:  # the usual case: never a word about this recipient
+        return R.no_provision_consent(q.recipient)
+    mine = [c for c in mine if c.is_active(now)]
     meaning = policy.purposes.get(q.purpose) if q.purpose is not None else None
     since = None if meaning is None else change_in_effect(policy, meaning, now)
-    mine = [c for c in facts.consents if c.scope.recipient == q.recipient and c.is_active(now)]
     if since is not None and covering(mine, q.items, lambda _: True):
         return R.provision_consent_changed(q.recipient, str(q.purpose), since.isoformat())
     # The person did agree to give the recipient some items: "no consent" would read
