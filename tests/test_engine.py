@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -12,7 +12,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.backends.memory import MemoryStore, MemoryUnitOfWork
 from pipolicy.domain.audit import AuditEvent
-from tests.factories import T0, make_engine, make_policy
+from tests.factories import JST, T0, make_engine, make_policy
 from tests.memory_log import MemoryLog
 
 
@@ -234,7 +234,9 @@ def test_r_acc_1_retention_report_lists_data_past_its_period() -> None:
     clock.advance(timedelta(days=31))
     [entry] = engine.retention_report()
     assert entry.acquisition_id == nl.id and entry.items == {"email"}
-    assert entry.due_since == nl.acquired_at + timedelta(days=30)
+    # Collected at 09:00 on 1 April in Tokyo: that day is not counted (Civil Code Art.
+    # 140), so 30 days run 2 April to 1 May and end at its midnight (Art. 141).
+    assert entry.due_since == datetime(2026, 5, 2, 0, 0, tzinfo=JST)
 
 
 def test_r_acc_1_004_l25_retention_counts_from_when_the_customer_left() -> None:
@@ -249,11 +251,13 @@ def test_r_acc_1_004_l25_retention_counts_from_when_the_customer_left() -> None:
     assert engine.retention_report() == []
     left = clock.now()
     engine.mark_left(s)
-    clock.advance(timedelta(days=30) - timedelta(seconds=1))
+    # The day of leaving is not counted; 30 days end at midnight (Civil Code Arts. 140, 141).
+    due = datetime.combine(left.astimezone(JST).date() + timedelta(days=31), time(0), JST)
+    clock.set(due - timedelta(seconds=1))
     assert engine.retention_report() == []
-    clock.advance(timedelta(seconds=1))
+    clock.set(due)
     [entry] = engine.retention_report()
-    assert entry.due_since == left + timedelta(days=30)
+    assert entry.due_since == due
 
 
 def test_r_acc_1_a_period_from_collection_ignores_leaving() -> None:
@@ -262,7 +266,9 @@ def test_r_acc_1_a_period_from_collection_ignores_leaving() -> None:
     engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
     clock.advance(timedelta(days=20))
     engine.mark_left(s)
-    clock.advance(timedelta(days=10, seconds=1))
+    clock.set(datetime(2026, 5, 2, 0, 0, tzinfo=JST) - timedelta(seconds=1))
+    assert engine.retention_report() == []
+    clock.set(datetime(2026, 5, 2, 0, 0, tzinfo=JST))  # 30 days after collection
     assert len(engine.retention_report()) == 1
 
 

@@ -91,9 +91,11 @@ def test_r_acc_1_retention_periods_count_calendar_months_from_what_they_say() ->
     # The campaign's last day ends at midnight in Tokyo (1 February, 00:00); a calendar
     # month later is the end of 28 February.
     assert policy.retention_due({"campaign"}, got) == datetime(2027, 3, 1, 0, 0, tzinfo=JST)
-    assert policy.retention_due({"service"}, got) == datetime(2028, 5, 1, 10, 0, tzinfo=JST)
+    # Collected at 10:00 on 1 May: that day is not counted (Civil Code Art. 140), so two
+    # years run from 2 May through 1 May 2028 and end at its midnight (Arts. 141, 143).
+    assert policy.retention_due({"service"}, got) == datetime(2028, 5, 2, 0, 0, tzinfo=JST)
     assert policy.retention_due({"service", "campaign"}, got) == datetime(
-        2028, 5, 1, 10, 0, tzinfo=JST
+        2028, 5, 2, 0, 0, tzinfo=JST
     )
 
 
@@ -144,3 +146,60 @@ def test_r_req_9_art_38_2_a_fee_above_the_ceiling_is_rejected() -> None:
     assert pp.policy_from_dict(policy_data(fees={"disclosure": 1000})).requests.fees
     raised = pp.policy_from_dict(policy_data(fees={"disclosure": 5000}, fee_ceiling=6000))
     assert raised.requests.fees[pp.RequestKind.DISCLOSURE] == 5000
+
+
+# -- periods end as the Civil Code counts them (Arts. 140-143) ---------------------------
+
+
+def test_r_acc_1_a_month_from_leaving_on_28_february_keeps_the_data_through_march() -> None:
+    """Art. 140: the day of leaving (10:00, 28 February) is not counted; the month runs
+    from 1 March, the start of a month, so it is March (Art. 143(1)) and runs out at the
+    end of 31 March (Art. 141). Before, pipolicy ended it at 10:00 on 28 March."""
+    data = policy_data()
+    data["purposes"]["service"].update(retention="1 month", retention_from="left")
+    clock = pp.FixedClock(datetime(2026, 2, 28, 10, 0, tzinfo=JST))
+    engine = pp.Engine(pp.policy_from_dict(data), clock=clock)
+    s = engine.register_subject("u1")
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="web")
+    engine.mark_left(s)
+    clock.set(datetime(2026, 3, 31, 23, 59, 59, tzinfo=JST))
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+    assert engine.retention_report() == []
+    clock.set(datetime(2026, 4, 1, 0, 0, tzinfo=JST))
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    [entry] = engine.retention_report()
+    assert entry.due_since == datetime(2026, 4, 1, 0, 0, tzinfo=JST)
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "last"),
+    [
+        (datetime(2026, 1, 30, 10, 0), "1 month", date(2026, 2, 28)),  # no 31 Feb: its end
+        (datetime(2026, 1, 31, 0, 0), "1 month", date(2026, 2, 28)),  # from midnight: counted
+        (datetime(2026, 2, 28, 10, 0), "98 months", date(2034, 4, 30)),
+        (datetime(2027, 2, 28, 10, 0), "1 year", date(2028, 2, 29)),  # a leap year's end
+        (datetime(2026, 4, 1, 10, 0), "3 years", date(2029, 4, 1)),
+        (datetime(2026, 4, 1, 10, 0), "30 days", date(2026, 5, 1)),
+    ],
+)
+def test_r_rec_1_a_period_runs_to_the_end_of_its_last_day(
+    start: datetime, period: str, last: date
+) -> None:
+    """Civil Code Arts. 140-143, in the policy's time zone: a period starting at a time
+    of day counts from the next day; a month or a year ends the day before the day that
+    corresponds to its first day, or at the end of the last month where it has no such
+    day; the period runs out at the midnight that ends its last day."""
+    policy = pp.policy_from_dict(policy_data())
+    end = policy.period_end(start.replace(tzinfo=JST), Duration.parse(period, "period"))
+    assert end == datetime.combine(last + timedelta(days=1), datetime.min.time(), JST)
+    assert policy.local_date(end - timedelta(microseconds=1)) == last
+
+
+def test_r_rec_1_a_record_made_in_tokyo_is_kept_to_the_end_of_the_tokyo_day() -> None:
+    """A provision at 23:30 UTC on 31 March is 08:30 on 1 April in Tokyo: three years
+    are counted from 2 April, and the record is kept through 1 April 2029, Tokyo time."""
+    policy = pp.policy_from_dict(policy_data())
+    made = datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc)
+    assert policy.period_end(made, policy.record_retention) == datetime(
+        2029, 4, 2, 0, 0, tzinfo=JST
+    )

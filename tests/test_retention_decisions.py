@@ -16,7 +16,7 @@ and one counted from collection the latest acquisition.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipolicy as pp
-from pipolicy.domain.durations import Duration
 from pipolicy.domain.facts import SubjectFacts, compact
 from pipolicy.requests.investigation import FindingKind, investigate_records
 from pipolicy.retention import RetentionEntry, past_retention
@@ -93,17 +92,20 @@ def test_r_acc_1_use_denied_past_retention(store: Store) -> None:
     engine, clock = _engine(store)
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
-    clock.set(T0 + 30 * DAY - timedelta(seconds=1))
+    # Collected at 09:00 on 1 April in Tokyo: that day is not counted (Civil Code Art.
+    # 140), so the 30 days run 2 April to 1 May and end at its midnight (Art. 141).
+    due = datetime(2026, 5, 2, 0, 0, tzinfo=T0.tzinfo)
+    clock.set(due - timedelta(seconds=1))
     assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
     assert engine.retention_report() == []
 
-    clock.set(T0 + 30 * DAY)
+    clock.set(due)
     assert _reported(engine) == {"email"}
     d = engine.check_use(s, purpose="newsletter", items={"email"})
     assert not d.allowed
     assert _keys(d) == ["retention_passed"]
     assert "APPI Art. 22" in d.citations and "R-ACC-1" in d.rules
-    assert "2026-05-01" in d.reasons[0]  # 30 days after 1 April, in Tokyo
+    assert "2026-05-02" in d.reasons[0]  # due since 2 May, in Tokyo
     with pytest.raises(pp.UseDenied):
         engine.use(s, purpose="newsletter", items={"email"})
     assert [e.kind for e in engine.audit_events()][-1] == "use.denied"
@@ -158,7 +160,11 @@ def test_r_acc_1_provision_denied_past_retention(store: Store) -> None:
     }
     assert engine.check_provision(s, **partner).allowed
     assert engine.check_provision(s, **shipping).allowed
-    clock.set(start + 365 * DAY)  # service: 365 days from collection
+    clock.set(start + 365 * DAY - timedelta(seconds=1))  # 20 March 2027, 08:59:59
+    assert engine.check_provision(s, **partner).allowed  # the period has its last day
+    # Service: 365 days from collection, 21 March 2026 to 20 March 2027 (the day of
+    # collection is not counted, Civil Code Art. 140), ending at midnight.
+    clock.set(datetime(2027, 3, 21, 0, 0, tzinfo=T0.tzinfo))
     for asked in (partner, shipping):
         d = engine.check_provision(s, **asked)
         assert not d.allowed and _keys(d) == ["retention_passed"], d.reasons
@@ -211,11 +217,15 @@ def test_r_acc_1_a_fresh_collection_restarts_a_retention_counted_from_collection
     for who in (s, t):
         assert engine.check_use(who, purpose="newsletter", items={"email"}).allowed
     assert engine.retention_report() == []
-    clock.set(T0 + 50 * DAY)
+    # Collected again on 21 April: 30 days from 22 April, through 21 May.
+    clock.set(datetime(2026, 5, 21, 23, 59, tzinfo=T0.tzinfo))
+    for who in (s, t):
+        assert engine.check_use(who, purpose="newsletter", items={"email"}).allowed
+    clock.set(datetime(2026, 5, 22, 0, 0, tzinfo=T0.tzinfo))
     for who in (s, t):
         d = engine.check_use(who, purpose="newsletter", items={"email"})
         assert not d.allowed and _keys(d) == ["retention_passed"]
-        assert "2026-05-21" in d.reasons[0]
+        assert "2026-05-22" in d.reasons[0]
     assert {e.subject_id for e in engine.retention_report()} == {s.id, t.id}
 
 
@@ -495,8 +505,9 @@ def test_r_acc_1_a_remembered_due_is_the_one_counted_for_the_same_question() -> 
     assert once_more is not None and once_more.utcoffset() == timedelta(hours=9)
     left = T0 + 100 * DAY
     assert policy.retention_due({"member"}, at) is None
-    assert policy.retention_due({"member"}, at, left) == policy.later(
-        left, Duration.parse("1 year", "retention")
+    # Left at 09:00 on 10 July 2026: a year from 11 July, through 10 July 2027.
+    assert policy.retention_due({"member"}, at, left) == datetime(
+        2027, 7, 11, 0, 0, tzinfo=T0.tzinfo
     )
     assert policy.retention_due(["member"], at, left) == policy.retention_due({"member"}, at, left)
 
@@ -504,7 +515,8 @@ def test_r_acc_1_a_remembered_due_is_the_one_counted_for_the_same_question() -> 
 def test_r_acc_1_a_remembered_due_tells_apart_times_in_a_repeated_hour() -> None:
     """01:30 on 2 November 2025 in New York happened twice (``fold`` 0 and 1, an hour
     apart), yet the two compare and hash equal: a remembered answer for one must not be
-    given for the other, or data would be used an hour past its retention."""
+    given for the other. A period ends at the end of its last day (Civil Code Art. 141),
+    so both are due at the same midnight, each counted as a fresh policy counts it."""
     ny = ZoneInfo("America/New_York")
     first = datetime(2025, 11, 2, 1, 30, tzinfo=ny)
     second = first.replace(fold=1)
@@ -513,8 +525,9 @@ def test_r_acc_1_a_remembered_due_tells_apart_times_in_a_repeated_hour() -> None
     due_first = policy.retention_due({"receipts"}, first)
     due_second = policy.retention_due({"receipts"}, second)
     assert due_second == _policy().retention_due({"receipts"}, second)  # counted afresh
+    assert due_first == _policy().retention_due({"receipts"}, first)
     assert due_first is not None and due_second is not None
-    assert due_second - due_first == timedelta(hours=1)
+    assert due_second == due_first and due_first.astimezone(policy.tz).time() == time(0)
 
 
 def test_r_use_10_r_acc_1_a_purpose_two_services_share_is_kept_while_either_needs_it(
@@ -547,7 +560,8 @@ def test_r_use_10_r_acc_1_a_purpose_two_services_share_is_kept_while_either_need
     assert engine.check_use(s, purpose="support", items={"email"}).allowed
     assert engine.retention_report() == []
     engine.mark_left(s)
-    clock.set(T0 + 430 * DAY)  # 30 days after leaving, and past the year: both have passed
+    # Left on 6 May 2027: 30 days from 7 May, through 5 June; past the year too.
+    clock.set(datetime(2027, 6, 6, 0, 0, tzinfo=T0.tzinfo))
     d = engine.check_use(s, purpose="support", items={"email"})
     assert not d.allowed and _keys(d) == ["retention_passed"]
     assert [e.items for e in engine.retention_report()] == [frozenset({"email"})]

@@ -907,7 +907,10 @@ class Engine:
         """Record the person's consent to a purpose, or to provision to a recipient.
 
         Give exactly one of ``purpose`` and ``recipient``. ``items`` narrows the scope;
-        for a recipient it is required. Raises :class:`UnknownPurpose`,
+        for a recipient it is required. A consent to a purpose given without items covers
+        the items the purpose declares now, and records them: a later version of the
+        policy that adds an item to the purpose does not stretch the person's yes to it
+        (Arts. 18(1), 20(2); R-USE-7). Raises :class:`UnknownPurpose`,
         :class:`UnknownRecipient`, :class:`UnknownItem` or :class:`InvalidInput`.
 
         At most one consent per scope is in force: if one of exactly this scope is (a
@@ -918,7 +921,7 @@ class Engine:
         one begins.
         """
         self._subject_id(subject)
-        scope = self._scope(purpose, recipient, items)
+        scope = self._granted_scope(purpose, recipient, items)
         how = informed(self.policy, scope, _evidence(evidence))
         if expires is not None:
             expires = moment(expires, "expires")
@@ -1095,6 +1098,17 @@ class Engine:
         if len(self._scopes) >= _SCOPES_KEPT:
             self._scopes.clear()
         return self._scopes.setdefault(scope, scope)
+
+    def _granted_scope(
+        self, purpose: str | None, recipient: str | None, items: Iterable[str]
+    ) -> ConsentScope:
+        """The scope of a yes: a purpose's named items, or else the items it declares
+        now, what the person was asked about (a no, or a withdrawal, with no items
+        still reaches every item)."""
+        scope = self._scope(purpose, recipient, items)
+        if scope.purpose is not None and not scope.items:
+            return self._scope(scope.purpose, None, self.policy.purposes[scope.purpose].all_items)
+        return scope
 
     @staticmethod
     def _consent_payload(consent: Consent) -> dict[str, object]:
@@ -1518,7 +1532,7 @@ class Engine:
                 basis=decision.basis,
                 provided_at=now,
                 required_by_law=required,
-                keep_until=self.policy.later(
+                keep_until=self.policy.period_end(
                     now, self.policy.record_period(recipient, decision.basis)
                 )
                 if required

@@ -161,7 +161,7 @@ def import_consents(
                     row = attrs.evolve(row, expires=expires)
             key = (row.purpose, row.recipient, row.items)
             if key not in scopes:
-                scopes[key] = engine._scope(row.purpose, row.recipient, row.items)
+                scopes[key] = engine._granted_scope(row.purpose, row.recipient, row.items)
         except UnknownName as e:
             undeclared = e
         except PipolicyError as e:

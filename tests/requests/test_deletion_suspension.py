@@ -7,7 +7,7 @@ reported as ``legal_retention``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 import pytest
@@ -408,11 +408,15 @@ def test_r_req_7_investigation_finds_data_no_longer_needed(
     r = verified(engine, K.SUSPENSION_OF_USE, entrant)
     assert not engine.requests.investigate(r.id).supports
 
-    clock.advance(timedelta(days=30))  # the campaign's retention period ends
+    # Collected at 10:00 on 22 November: 30 days from the 23rd (Civil Code Art. 140),
+    # through 22 December; the period runs out at its midnight (Art. 141).
+    clock.advance(timedelta(days=30))  # 10:00 on 22 December: the last day
+    assert not engine.requests.investigate(r.id).supports
+    clock.set(datetime(2026, 12, 23, 0, 0, tzinfo=T0.tzinfo))
     [finding] = engine.requests.investigate(r.id).relevant
 
     assert finding.kind is FindingKind.NO_LONGER_NEEDED
-    assert finding.at == T0 + timedelta(days=30)
+    assert finding.at == datetime(2026, 12, 23, 0, 0, tzinfo=T0.tzinfo)
 
 
 def test_r_req_7_data_still_held_for_a_running_purpose_is_still_needed(

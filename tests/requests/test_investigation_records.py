@@ -8,7 +8,7 @@ one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 import pytest
@@ -162,9 +162,11 @@ def test_r_req_7_004_l25_retention_runs_from_when_the_person_left() -> None:
     left = attrs.evolve(SUBJECT, left_at=T0 - 10 * DAY)  # campaign data is kept 30 days
     f = SubjectFacts(left, (acq,), (), ())
     assert investigate_records(policy, f, [], [], T0) == []
-    [due] = investigate_records(policy, f, [], [], T0 + 20 * DAY)
+    # Left at 10:00 on 12 November: 30 days from the 13th, through 12 December.
+    assert investigate_records(policy, f, [], [], T0 + 20 * DAY) == []  # its last day
+    [due] = investigate_records(policy, f, [], [], T0 + 21 * DAY)
     assert due.kind is FindingKind.NO_LONGER_NEEDED
-    assert due.at == T0 + 20 * DAY
+    assert due.at == datetime(2026, 12, 13, 0, 0, tzinfo=T0.tzinfo)
 
 
 def test_r_req_7_findings_outside_the_requested_items_are_not_relevant() -> None:

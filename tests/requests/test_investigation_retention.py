@@ -124,8 +124,8 @@ def member_left(store: Store, clock: pp.FixedClock) -> tuple[pp.Engine, pp.Subje
     s = _person(engine)
     engine.acquire(s, items={"name", "email"}, purposes={"member"}, channel="web")
     clock.advance(100 * DAY)
-    engine.mark_left(s)
-    clock.advance(366 * DAY)
+    engine.mark_left(s)  # 2 March 2027: a year from the 3rd, through 2 March 2028 (a leap year)
+    clock.advance(367 * DAY)
     return engine, s
 
 

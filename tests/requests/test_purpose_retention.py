@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import attrs
@@ -188,7 +188,10 @@ def test_r_acc_1_items_a_deletion_kept_are_due_when_their_duty_ends(
         frozenset({"name", "address"}),
         frozenset(),
     )
-    assert entry.due_since == policy.later(acq.acquired_at, Duration.parse("7 years"))
+    # Collected at 10:00 on 22 November 2026: seven years from the 23rd (Civil Code Art.
+    # 140), through 22 November 2033, run out at its midnight (Art. 141).
+    assert acq.acquired_at == T0 == datetime(2026, 11, 22, 10, 0, tzinfo=T0.tzinfo)
+    assert entry.due_since == datetime(2033, 11, 23, 0, 0, tzinfo=T0.tzinfo)
     assert "deletion request" in entry.reason
 
     # Asked again, now that the duty is over: erased, and no longer reported.

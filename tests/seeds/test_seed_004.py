@@ -401,8 +401,10 @@ def test_r_acc_1_004_l25_an_active_subscriber_is_never_reported_for_deletion(
     found = engine.requests.investigate(r.id)
     assert not any(f.kind.value == "no_longer_needed" for f in found.findings)
 
-    engine.mark_left(s)
-    clock.advance(timedelta(days=30, seconds=1))
+    engine.mark_left(s)  # at 10:00: that day is not counted (Civil Code Art. 140)
+    clock.advance(timedelta(days=30))  # 10:00 on the 30th day: its last day
+    assert engine.retention_report() == []
+    clock.advance(timedelta(hours=14))  # its midnight: the period has run out (Art. 141)
     (entry,) = engine.retention_report()
     assert entry.subject_id == s.id
 

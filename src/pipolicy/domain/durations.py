@@ -178,6 +178,34 @@ class Duration:
         Business days also skip the days ``closed`` names (the business's own holidays)."""
         return self._move(day, 1, closed)
 
+    def last_day(self, first: date, *, closed: Callable[[date], bool] = _never) -> date:
+        """The last day of a period whose first counted day is ``first`` (Civil Code
+        Arts. 140-143): ``n`` days end on day ``n``; months and years end the day before
+        the day of the month ``first`` falls on, in the last month, or that month's last
+        day where it has no such day. A month from 1 March ends on 31 March, a month from
+        1 February on 28 February, a month from 31 January (1 February is the day after
+        it) on 28 February, not on 29 or 30 days later. The period runs out at the end of
+        this day (Art. 141). A period of nothing ends the day before ``first``."""
+        _a_date(first)
+        if self.amount == 0:
+            return first - timedelta(days=1)
+        try:
+            if self.unit is Unit.DAYS:
+                return first + timedelta(days=self.amount - 1)
+            if self.unit is Unit.BUSINESS_DAYS:
+                return _business_days(first - timedelta(days=1), self.amount, 1, closed)
+            months = self.amount * (12 if self.unit is Unit.YEARS else 1)
+            index = first.year * 12 + first.month - 1 + months
+            year, month = divmod(index, 12)
+            if not 1 <= year <= 9999:
+                raise InvalidInput("the period runs outside the calendar (years 1 to 9999)")
+            length = calendar.monthrange(year, month + 1)[1]
+            if first.day > length:  # no such day in the last month: it ends with the month
+                return date(year, month + 1, length)
+            return date(year, month + 1, first.day) - timedelta(days=1)
+        except OverflowError:
+            raise InvalidInput("the period runs outside the calendar (years 1 to 9999)") from None
+
     def before(self, day: date) -> date:
         """The day ``amount`` units before ``day``: the earliest issue date still "within"
         the period on ``day``, so check ``issued >= d.before(today)``.

@@ -786,7 +786,7 @@ class Policy:
         def holds(period: Duration | None) -> bool:
             if period is None or acquired_at is None or at is None:
                 return True
-            return self.later(acquired_at, period) > at
+            return self.period_end(acquired_at, period) > at
 
         lang = lang or self.languages[0]
         for owner in self._duties(item, purposes):
@@ -804,7 +804,7 @@ class Policy:
         for owner in self._duties(item, purposes):
             if owner.legal_retention_period is None:
                 return None
-            ends.append(self.later(acquired_at, owner.legal_retention_period))
+            ends.append(self.period_end(acquired_at, owner.legal_retention_period))
         return max(ends)
 
     def _duties(self, item: str, purposes: Iterable[str]) -> list[DataItem | Purpose]:
@@ -852,6 +852,21 @@ class Policy:
         local = at.astimezone(self.tz)
         day = period.after(local.date())
         return instant(datetime.combine(day, local.time(), tzinfo=self.tz))
+
+    def period_end(self, start: datetime, period: Duration) -> datetime:
+        """The instant a ``period`` counted from ``start`` has run out, as the Civil Code
+        counts it in the policy's time zone: the day ``start`` falls on is not counted
+        unless the period starts at midnight (Art. 140), and the period ends at the end of
+        its last day (Arts. 141, 143; :meth:`Duration.last_day`). A retention of a month
+        from 10:00 on 28 February is kept through 31 March, and a duty of 7 years from 1
+        April 2026 through 1 April 2033. A period of nothing ends at ``start``."""
+        if period.amount == 0:
+            return start
+        local = start.astimezone(self.tz)
+        first = local.date()
+        if local.time() != time(0):
+            first += timedelta(days=1)
+        return self.day_end(period.last_day(first))
 
     def retention_due(
         self, purposes: Iterable[str], acquired_at: datetime, left_at: datetime | None = None
@@ -922,7 +937,7 @@ class Policy:
                     if ended is None:
                         return None
                     begin = max(acquired_at, ended)
-                dues.append(self.later(begin, period))
+                dues.append(self.period_end(begin, period))
         return max(dues) if dues else None
 
     def record_period(self, recipient: str, basis: Basis = Basis.CONSENT) -> Duration:
@@ -959,9 +974,9 @@ class Policy:
         for r in required:
             if (r.subject_id, r.recipient) in last and r.basis is Basis.CONSENT:
                 start = last[(r.subject_id, r.recipient)]
-                until[r.id] = self.later(start, CONTRACT_RECORD_RETENTION)
+                until[r.id] = self.period_end(start, CONTRACT_RECORD_RETENTION)
             else:
-                until[r.id] = self.later(r.provided_at, self.record_retention)
+                until[r.id] = self.period_end(r.provided_at, self.record_retention)
         return until
 
     def response_due(self, received_at: datetime) -> datetime:

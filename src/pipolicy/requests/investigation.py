@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import attrs
 
@@ -565,6 +565,9 @@ def _past_retention(
     ended = purposes_ended(policy, acq)
     last_day = max((p.ends for p in purposes if p.ends is not None), default=None)
     since = policy.local_date(entry.due_since)
+    # A period runs out at the end of its last day (Civil Code Art. 141): the person is
+    # told that day, not the day its midnight falls on.
+    expired = _last_day(policy, entry.due_since)
     findings: list[Finding] = []
     if entry.items:
         findings.append(
@@ -577,14 +580,14 @@ def _past_retention(
                 entry.items,
                 facts={
                     "purposes": sorted(acq.purposes),
-                    "ended": (last_day if ended and last_day else since).isoformat(),
+                    "ended": (last_day if ended and last_day else expired).isoformat(),
                 },
             )
         )
     until: dict[str | None, set[str]] = {}
     for item in entry.legal_hold:
         end = policy.duty_end(item, acq.purposes, acq.acquired_at)
-        until.setdefault(None if end is None else policy.local_date(end).isoformat(), set()).add(
+        until.setdefault(None if end is None else _last_day(policy, end).isoformat(), set()).add(
             item
         )
     for day, items in sorted(until.items(), key=lambda u: (u[0] is None, u[0] or "")):
@@ -600,6 +603,11 @@ def _past_retention(
             )
         )
     return findings
+
+
+def _last_day(policy: Policy, end: datetime) -> date:
+    """The last day of a period that runs out at the instant ``end``."""
+    return policy.local_date(end - timedelta(microseconds=1))
 
 
 def _consents_problem(

@@ -134,7 +134,7 @@ def duty_of(policy: Policy, purpose: str, item: str, acq: Acquisition, now: date
     if item not in p.all_items:
         return False
     period = p.legal_retention_period
-    return period is None or policy.later(acq.acquired_at, period) > now
+    return period is None or policy.period_end(acq.acquired_at, period) > now
 
 
 def lapsed_reasons(

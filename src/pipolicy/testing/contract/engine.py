@@ -10,7 +10,7 @@ when it grows: ``BatchContract`` (imports, batch checks, streams) into
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -158,8 +158,12 @@ class EngineContract(StoreFixtures):
         assert record.recipient == "partner" and record.recipient_name == "Partner Co."
         assert record.items == frozenset({"email"}) and record.consent_id == consent.id
         assert record.provided_at == clock.now()
-        # Art. 29: kept three years (the default) from the provision, 2026-04-01 -> 2029-04-01.
-        assert record.keep_until == clock.now().replace(year=clock.now().year + 3)
+        # Art. 29: kept three years (the default) from the provision, counted as the Civil
+        # Code counts (Arts. 140, 141, 143): from the next day in the policy's time zone,
+        # to the end of the day before that date three years on.
+        first = clock.now().astimezone(engine.policy.tz).date() + timedelta(days=1)
+        until = first.replace(year=first.year + 3)
+        assert record.keep_until == datetime.combine(until, time(0), tzinfo=engine.policy.tz)
         assert_equivalent(
             _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
         )
