@@ -1266,3 +1266,17 @@ def test_r_tpp_2_a_public_authority_abroad_is_not_told_of_japans_laws_or_bodies(
     assert "法令に基づく場合" not in ja and "事務の遂行に協力" not in ja
     assert "生命、身体又は財産" in ja and "公衆衛生" in ja
     assert "as the law requires" not in en and "life, body or property" in en
+
+
+# -- opt-out (R-TPP-8, Art. 27(2)) ------------------------------------------------------
+
+
+def test_r_tpp_8_the_opt_out_reason_says_provision_stops_at_the_persons_request_in_both(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_tpp_8_opt_out"]
+    (ja,) = pp.explain(d, POLICY, "ja")
+    (en,) = d.reasons
+    assert "ご本人からお申出があれば、提供を停止いたします" in ja
+    assert "stopped at the person's request" in en
+    assert pp.explain(d, POLICY, "en") == d.reasons

@@ -890,7 +890,8 @@ def opt_out_received(items: Names) -> Because:
 @_cached
 def opt_out(recipient: str) -> Because:
     return _because(
-        f"opt-out provision to {recipient!r}, announced and filed with the PPC (R-TPP-8)",
+        f"opt-out provision to {recipient!r}, announced and filed with the PPC; it is "
+        "stopped at the person's request (R-TPP-8)",
         "opt_out",
         ("R-TPP-8",),
         recipient=recipient,
