@@ -1280,3 +1280,27 @@ def test_r_tpp_8_the_opt_out_reason_says_provision_stops_at_the_persons_request_
     assert "ご本人からお申出があれば、提供を停止いたします" in ja
     assert "stopped at the person's request" in en
     assert pp.explain(d, POLICY, "en") == d.reasons
+
+
+# -- joint use (R-TPP-5, Art. 27(5)(iii)) ------------------------------------------------
+
+NOTIFIED_OR_KNOWN = "ご本人に通知し、又はご本人が容易に知り得る状態に置"
+
+
+def test_r_tpp_5_the_japanese_fallback_says_notified_or_made_easily_known(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    text, _consent = pp.explain(_old(decisions["r_tpp_5_wrong_items"]), POLICY, "ja")
+    assert "あらかじめ" + NOTIFIED_OR_KNOWN in text
+    assert "公表" not in text
+
+
+def test_r_tpp_5_a_joint_use_and_its_basis_say_notified_or_made_easily_known_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_tpp_5_joint_use"]
+    (reason,) = pp.explain(d, POLICY, "ja")
+    (basis,) = pp.explain(_old(d), POLICY, "ja")
+    unpublished, _consent = pp.explain(decisions["r_tpp_5_unpublished"], POLICY, "ja")
+    for text in (reason, basis, unpublished):
+        assert NOTIFIED_OR_KNOWN in text and "公表" not in text, text
