@@ -1304,3 +1304,18 @@ def test_r_tpp_5_a_joint_use_and_its_basis_say_notified_or_made_easily_known_in_
     unpublished, _consent = pp.explain(decisions["r_tpp_5_unpublished"], POLICY, "ja")
     for text in (reason, basis, unpublished):
         assert NOTIFIED_OR_KNOWN in text and "公表" not in text, text
+
+
+# -- personally referable information (R-PRI-1, Art. 31) --------------------------------
+
+
+def test_r_pri_1_unlinked_referable_data_needs_neither_consent_nor_record_in_both(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    """Art. 31 asks neither the confirmation of consent nor its record (Art. 31(3), 30(3))
+    when the recipient will not identify the person: the English says both, so must the
+    Japanese."""
+    d = decisions["r_pri_1_unlinked"]
+    (ja,) = pp.explain(d, POLICY, "ja")
+    assert "no consent or record is needed" in d.reasons[0]
+    assert "確認の記録も必要ありません" in ja
