@@ -1195,3 +1195,127 @@ def test_r_use_4_engine_decisions_carry_their_reasons_to_explain() -> None:
     with pytest.raises(pp.UseDenied) as denied:
         engine.use(s, purpose="newsletter", items={"email"})
     assert engine.explain(denied.value.decision) == pp.explain(d, POLICY, "ja")
+
+
+# -- public authorities (R-TPP-2, Art. 27(1)) -------------------------------------------
+
+CASES = {
+    "laws_and_regulations": ("法令に基づく場合", "as the law requires"),
+    "life_body_property": ("生命、身体又は財産", "life, body or property"),
+    "public_health_children": ("公衆衛生", "public health"),
+    "state_cooperation": ("事務の遂行に協力", "cooperate with its duties"),
+}
+"""The cases of Art. 27(1)(i)-(iv) a public authority may receive data in, as each
+reason words them (JA, EN)."""
+
+
+def _to_police(*allowed: str, country: str = "") -> tuple[pp.Decision, pp.Policy]:
+    """A provision to the police, without an exemption claimed, under a policy that
+    allows only ``allowed`` of Art. 27(1)(i)-(iv)."""
+    police = attrs.evolve(POLICY.recipients["police"], country=country)
+    policy = world(
+        provision_grounds=(set(POLICY.provision_grounds) - set(CASES)) | set(allowed),
+        recipients={**POLICY.recipients, "police": police},
+    )
+    return provide(facts(SERVICE), "police", {"name"}, "service", policy=policy), policy
+
+
+@pytest.mark.parametrize(
+    "allowed",
+    [("laws_and_regulations",), ("laws_and_regulations", "public_health_children"), tuple(CASES)],
+)
+def test_r_tpp_2_a_public_authority_is_told_only_the_cases_the_policy_allows(
+    allowed: tuple[str, ...],
+) -> None:
+    d, policy = _to_police(*allowed)
+    assert not d.allowed
+    (ja,) = pp.explain(d, policy, "ja")
+    (en,) = pp.explain(d, policy, "en")
+    assert (en,) == d.reasons
+    for case, (in_ja, in_en) in CASES.items():
+        assert (in_ja in ja) is (case in allowed), (case, ja)
+        assert (in_en in en) is (case in allowed), (case, en)
+    assert "など" not in ja
+
+
+@pytest.mark.parametrize("allowed", [("laws_and_regulations",), tuple(CASES), ()])
+def test_r_tpp_2_a_public_authority_never_receives_on_consent_in_either_language(
+    allowed: tuple[str, ...],
+) -> None:
+    d, policy = _to_police(*allowed)
+    (ja,) = pp.explain(d, policy, "ja")
+    assert "ご本人の同意に基づいて提供することはありません" in ja
+    assert "not on consent" in d.reasons[0]
+
+
+def test_r_tpp_2_a_policy_allowing_no_case_promises_a_public_authority_nothing() -> None:
+    d, policy = _to_police()
+    (ja,) = pp.explain(d, policy, "ja")
+    (en,) = d.reasons
+    assert "に限られ" not in ja and "同機関への提供について認めるものはない" in ja
+    assert "this policy allows it none of them" in en
+    assert pp.explain(d, policy, "en") == d.reasons
+
+
+def test_r_tpp_2_a_public_authority_abroad_is_not_told_of_japans_laws_or_bodies() -> None:
+    """(i) is Japan's laws, (iv) Japan's state bodies: never a ground for an authority
+    abroad (the exemption is denied), so its reason does not offer them."""
+    d, policy = _to_police(*CASES, country="US")
+    (ja,) = pp.explain(d, policy, "ja")
+    (en,) = d.reasons
+    assert "法令に基づく場合" not in ja and "事務の遂行に協力" not in ja
+    assert "生命、身体又は財産" in ja and "公衆衛生" in ja
+    assert "as the law requires" not in en and "life, body or property" in en
+
+
+# -- opt-out (R-TPP-8, Art. 27(2)) ------------------------------------------------------
+
+
+def test_r_tpp_8_the_opt_out_reason_says_provision_stops_at_the_persons_request_in_both(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_tpp_8_opt_out"]
+    (ja,) = pp.explain(d, POLICY, "ja")
+    (en,) = d.reasons
+    assert "ご本人からお申出があれば、提供を停止いたします" in ja
+    assert "stopped at the person's request" in en
+    assert pp.explain(d, POLICY, "en") == d.reasons
+
+
+# -- joint use (R-TPP-5, Art. 27(5)(iii)) ------------------------------------------------
+
+NOTIFIED_OR_KNOWN = "ご本人に通知し、又はご本人が容易に知り得る状態に置"
+
+
+def test_r_tpp_5_the_japanese_fallback_says_notified_or_made_easily_known(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    text, _consent = pp.explain(_old(decisions["r_tpp_5_wrong_items"]), POLICY, "ja")
+    assert "あらかじめ" + NOTIFIED_OR_KNOWN in text
+    assert "公表" not in text
+
+
+def test_r_tpp_5_a_joint_use_and_its_basis_say_notified_or_made_easily_known_in_japanese(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    d = decisions["r_tpp_5_joint_use"]
+    (reason,) = pp.explain(d, POLICY, "ja")
+    (basis,) = pp.explain(_old(d), POLICY, "ja")
+    unpublished, _consent = pp.explain(decisions["r_tpp_5_unpublished"], POLICY, "ja")
+    for text in (reason, basis, unpublished):
+        assert NOTIFIED_OR_KNOWN in text and "公表" not in text, text
+
+
+# -- personally referable information (R-PRI-1, Art. 31) --------------------------------
+
+
+def test_r_pri_1_unlinked_referable_data_needs_neither_consent_nor_record_in_both(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    """Art. 31 asks neither the confirmation of consent nor its record (Art. 31(3), 30(3))
+    when the recipient will not identify the person: the English says both, so must the
+    Japanese."""
+    d = decisions["r_pri_1_unlinked"]
+    (ja,) = pp.explain(d, POLICY, "ja")
+    assert "no consent or record is needed" in d.reasons[0]
+    assert "確認の記録も必要ありません" in ja

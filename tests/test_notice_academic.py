@@ -13,7 +13,7 @@ import re
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_policy
+from tests.factories import T0, make_policy
 
 LIMIT = {
     "ja": "個人の権利利益を不当に侵害するおそれがある場合を除",
@@ -67,3 +67,59 @@ def test_r_tpp_2_the_example_that_enables_academic_provision_publishes_the_limit
     academic = [e for e in _entries(text, "markdown") if ACADEMIC[lang] in e.lower()]
     assert len(academic) == 3
     assert all(LIMIT[lang] in e for e in academic), academic
+
+
+WHO = {
+    # Arts. 18(3)(v), 20(2)(v): the business is the institution and handles the data
+    "ja": (
+        "学術研究機関等として、学術研究目的で取り扱う必要がある場合",
+        # Art. 27(1)(v): the business is the institution, publishing or teaching
+        "学術研究機関等として、学術研究の成果の公表又は教授のためやむを得ず提供する場合",
+        # Art. 27(1)(vi): the business is the institution, researching with the recipient
+        "学術研究機関等として、共同して学術研究を行う提供先に、学術研究目的で提供する",
+        # Art. 27(1)(vii): the recipient is the institution
+        "提供先が学術研究機関等であり、提供先において学術研究目的で取り扱う必要がある場合",
+    ),
+    "en": (
+        "where we, as an academic research institution, need to handle the data for "
+        "academic research",
+        "where it is unavoidable for us, as an academic research institution, to provide "
+        "the data to publish or teach the results of academic research",
+        "where we, as an academic research institution, need to provide the data for "
+        "academic research to a recipient we conduct it jointly with",
+        "where the recipient is an academic research institution that needs to handle the "
+        "data for academic research",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_r_use_5_r_tpp_2_each_academic_exception_says_who_must_be_the_institution(
+    lang: str,
+) -> None:
+    """Art. 27(1)(v)-(vi) and 18(3)(v)/20(2)(v) need the business itself to be an academic
+    research institution, (vii) the recipient (as Policy.academic_shortfall checks): the
+    notice says which, never just 'an academic research institution'."""
+    academic = [
+        e
+        for e in _entries(pp.render_notice(_university(lang), lang), "markdown")
+        if ACADEMIC[lang] in e.lower()
+    ]
+    for who in WHO[lang]:
+        assert any(e.startswith(who) for e in academic), (who, academic)
+    assert all(any(e.startswith(who) for who in WHO[lang]) for e in academic), academic
+
+
+def test_r_tpp_2_a_claimed_academic_exception_is_worded_with_who_is_the_institution() -> None:
+    """Labels are words of reasons too: the claimed exemption names the recipient as the
+    institution of Art. 27(1)(vii)."""
+    policy = _university("ja")
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+    d = engine.check_provision(
+        s, recipient="lab", items={"name"}, exemption="academic_recipient", justification="J-1"
+    )
+    assert d.allowed
+    (ja,) = engine.explain(d, "ja")
+    assert ja.startswith("「提供先が学術研究機関等であり、提供先において学術研究目的で")

@@ -10,7 +10,7 @@ import attrs
 
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
-from pipolicy.domain.exemptions import Exemption, exemption_citation
+from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
 from pipolicy.policy.model import JointUse, JointUseChangeKind, Policy, RecipientKind
 from pipolicy.rules import reasons as R
@@ -160,7 +160,17 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
-        return Decision.deny((R.public_authority(q.recipient),), (ART_27_1, rclause), **ctx)
+        # Only the cases of Art. 27(1) this policy would allow it, in the law's order.
+        cases = tuple(
+            e.value
+            for e in Exemption
+            if applies(e, "provision")
+            and policy.exemption_allowed(e, "provision")
+            and not _foreign_ground(e, recipient)
+            and (e not in ACADEMIC or policy.academic_shortfall(e, q.recipient) is None)
+        )
+        why = R.public_authority(q.recipient, cases)
+        return Decision.deny((why,), (ART_27_1, rclause), **ctx)
     if recipient.kind is RecipientKind.STATISTICS:
         return Decision.deny((R.statistics_recipient(q.recipient),), (ART_27_1, rclause), **ctx)
     if recipient.kind is RecipientKind.ENTRUSTEE:

@@ -482,18 +482,36 @@ def exemption_foreign(exemption: str, recipient: str, country: str) -> Because:
     )
 
 
+_AUTHORITY_CASES = {
+    "laws_and_regulations": "as the law requires, an order or request under it included",
+    "life_body_property": "to protect life, body or property",
+    "public_health_children": "for public health or children",
+    "state_cooperation": "to cooperate with its duties under the law",
+    "academic_publication": "where unavoidable for us, as an academic research institution, "
+    "to publish or teach research results",
+    "academic_joint_research": "for academic research we, as an academic research "
+    "institution, conduct jointly with it",
+    "academic_recipient": "for its own academic research, as an academic research institution",
+}
+"""Each case of Art. 27(1) a public authority may receive data in, as its reason words it."""
+
+
 @_cached
-def public_authority(recipient: str) -> Because:
-    return _because(
-        f"{recipient!r} is a public authority: this policy gives it data only in a case "
-        "of Art. 27(1) (as the law requires, an order or request under it included; to "
-        "protect life, body or property; for public health or children; to cooperate "
-        "with its duties under the law), not on consent; claim the exemption with its "
-        "reference (R-TPP-2)",
-        "public_authority",
-        ("R-TPP-2",),
-        recipient=recipient,
-    )
+def public_authority(recipient: str, cases: tuple[str, ...]) -> Because:
+    """``cases``: the exemptions of Art. 27(1) the policy would let ``recipient`` receive
+    data on (allowed, possible for it), in the law's order: the reason promises no other."""
+    if cases:
+        text = (
+            f"{recipient!r} is a public authority: this policy gives it data only in a case "
+            f"of Art. 27(1) ({'; '.join(_AUTHORITY_CASES[c] for c in cases)}), not on "
+            "consent; claim the exemption with its reference (R-TPP-2)"
+        )
+    else:
+        text = (
+            f"{recipient!r} is a public authority: it receives data only in a case of "
+            "Art. 27(1), not on consent, and this policy allows it none of them (R-TPP-2)"
+        )
+    return _because(text, "public_authority", ("R-TPP-2",), recipient=recipient, cases=cases)
 
 
 @_cached
@@ -872,7 +890,8 @@ def opt_out_received(items: Names) -> Because:
 @_cached
 def opt_out(recipient: str) -> Because:
     return _because(
-        f"opt-out provision to {recipient!r}, announced and filed with the PPC (R-TPP-8)",
+        f"opt-out provision to {recipient!r}, announced and filed with the PPC; it is "
+        "stopped at the person's request (R-TPP-8)",
         "opt_out",
         ("R-TPP-8",),
         recipient=recipient,
