@@ -1126,7 +1126,8 @@ NO_CONSENT_TO_GROUP = "no prior consent of the person to provision to 'group' (R
             {"email"},
             "service",
             datetime(2026, 1, 31, 23, 59, tzinfo=JST),
-            "joint use 'group-crm' was not published before this provision (R-TPP-5)",
+            "joint use 'group-crm' was not made known to the people (notified, or put where "
+            "they could easily know it) before this provision (R-TPP-5)",
         ),
         (
             {"email"},

@@ -627,7 +627,8 @@ def no_joint_use_ground() -> Because:
 @_cached
 def joint_use_unpublished(joint_use: str) -> Because:
     return _because(
-        f"joint use {joint_use!r} was not published before this provision (R-TPP-5)",
+        f"joint use {joint_use!r} was not made known to the people (notified, or put where "
+        "they could easily know it) before this provision (R-TPP-5)",
         "joint_use_unpublished",
         ("R-TPP-5",),
         joint_use=joint_use,
