@@ -126,8 +126,8 @@ def not_stoppable(policy: Policy, recipient: Recipient) -> str | None:
     ``"entrustee"`` for an entrustee in Japan (entrusting data is no provision to a third
     party, Art. 27(5)(i), so the restriction would not reach it; abroad, Art. 28 makes it
     a third party), ``"public_authority"`` for a public authority in Japan (it receives
-    data only where the law provides, Art. 27(1)(i), (iv), which a suspension cannot
-    stop; one abroad is left as named). ``None`` for a recipient it stops."""
+    data only in the cases of Art. 27(1) the policy allows for provision, which a
+    suspension cannot stop; one abroad is left as named). ``None`` for a recipient it stops."""
     if recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient):
         return "entrustee"
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and recipient.country in ("", "JP"):
