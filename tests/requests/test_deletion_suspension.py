@@ -71,7 +71,7 @@ def test_r_req_7_items_under_a_legal_retention_duty_are_kept_and_reported(
         pp.RefusalGround.LEGAL_RETENTION,
         TAX_DUTY,
     )
-    assert "legal_retention" in answer.statement
+    assert "laws and regulations oblige us to keep them" in answer.statement
     assert TAX_DUTY in answer.statement
     assert crm.get(REF)["invoice"] == VALUES["invoice"]
     # Kept for the duty only: not used otherwise.

@@ -57,7 +57,7 @@ CASES = {
         "Tokyo District Court is a public authority",
         "only where required by laws and regulations (such as on a court order)",
         "(APPI Art. 27(1)(i))",
-        "ground: no_ground; APPI Art. 35(3), (5)",
+        "(APPI Art. 35(3), (5)).",
     ],
     ("public_authority", "ja"): [
         "「東京地方裁判所」は公的機関であり",
@@ -71,7 +71,7 @@ CASES = {
         "Shipping subcontractor handles personal data on our behalf",
         "not provision to a third party (APPI Art. 27(5)(i))",
         "suspend its use (APPI Art. 35(1), (5))",
-        "ground: no_ground; APPI Art. 35(3), (5)",
+        "(APPI Art. 35(3), (5)).",
     ],
     ("entrustee", "ja"): [
         "「配送業務の委託先」は",
