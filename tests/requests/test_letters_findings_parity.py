@@ -46,6 +46,14 @@ def test_r_req_7_english_finding_names_the_purpose_title_and_items() -> None:
     assert "terms_enforcement" not in row
     assert f'"{TITLE["en"]}"' in row
     assert "(items: E-mail address)" in row
+    assert "beyond the purposes notified to you or published" in row
+
+
+def test_r_req_7_japanese_finding_says_notified_or_published() -> None:
+    row = _finding_row(_answer("ja"))
+    assert f"「{TITLE['ja']}」" in row
+    assert "ご本人に通知し、又は公表した利用目的の範囲を超える" in row
+    assert "（対象項目：メールアドレス）" in row
 
 
 def test_r_req_7_japanese_keeps_the_facts_the_english_gives() -> None:
