@@ -455,7 +455,7 @@ def test_r_req_7_the_investigation_is_recorded_and_reported_in_the_answer(
     assert sorted(kinds(answer.findings)) == ["no_longer_needed", "use_beyond_purpose"]
     assert "data no longer needed for its purposes: 1" in answer.statement
     assert "use beyond the notified purposes" not in answer.statement  # not a ground
-    assert "1 attempt(s)" in answer.statement
+    assert "1 attempt of such handling, which was refused at the time" in answer.statement
 
 
 @pytest.mark.parametrize("kind", [K.DISCLOSURE, K.CORRECTION, K.PURPOSE_NOTIFICATION])

@@ -56,6 +56,17 @@ def test_r_req_7_japanese_finding_says_notified_or_published() -> None:
     assert "（対象項目：メールアドレス）" in row
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_r_req_7_one_refused_attempt_is_spoken_of_as_one(lang: str) -> None:
+    text = _answer(lang).statement
+    if lang == "ja":
+        assert "同様の取扱いの試みが1件ありましたが、その試みは当時当社が拒否したもの" in text
+        assert "いずれも" not in text
+    else:
+        assert "They show 1 attempt of such handling, which was refused at the time" in text
+        assert "attempt(s)" not in text
+
+
 def test_r_req_7_japanese_keeps_the_facts_the_english_gives() -> None:
     ja, en = wording("ja"), wording("en")
     facts = {"undeclared": ["loyalty_programme"], "policy_version": "shop-0"}
