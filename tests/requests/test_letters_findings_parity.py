@@ -77,3 +77,9 @@ def test_r_req_7_japanese_keeps_the_facts_the_english_gives() -> None:
     dropped = ja("finding", note="purposes_dropped", facts=facts, titles={})
     assert "shop-0" in dropped
     assert "shop-0" in en("finding", note="purposes_dropped", facts=facts, titles={})
+
+
+def test_r_req_7_data_kept_for_the_law_is_hozon() -> None:
+    facts = {"purposes": ["service"], "since": "2026-04-01", "until": "2033-03-31"}
+    text = wording("ja")("finding", note="kept_for_law", facts=facts, titles={})
+    assert "保存しております" in text and "保管" not in text
