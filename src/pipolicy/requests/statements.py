@@ -292,12 +292,16 @@ def fulfilment_statement(
     findings: str | None = None,
     withheld: Iterable[Withheld] = (),
     labels: Mapping[str, RecordLabel] | None = None,
+    suspension: str | None = None,
 ) -> str:
     """A fulfilment (or a partial one: items kept under a legal duty, items not held,
     parts withheld on a ground of Art. 33(2), named with ground, article and explanation
     as Art. 36 requires). ``body`` are the paragraphs saying what was done, ``findings``
     the one saying what was checked and what the business found; ``retained_article``
-    what keeping the ``retained`` items rests on (the provisos of Art. 35)."""
+    what keeping the ``retained`` items rests on (the provisos of Art. 35).
+    ``suspension`` (``"use"``, ``"provision"``, or ``"recipients"`` for provision to
+    the recipients named): the answer of a suspension, whose
+    restriction covers the ``not_held`` items too, should they ever be collected."""
     lang = w.lang
     kept = None
     if retained:
@@ -310,7 +314,9 @@ def fulfilment_statement(
             ],
         )
     missing = set(not_held)
-    absent = w("not_held", items=named(policy.items, missing, lang)) if missing else None
+    # A template of an earlier version has no ``suspension``: passed only when set.
+    covered = {"suspension": suspension} if suspension else {}
+    absent = w("not_held", items=named(policy.items, missing, lang), **covered) if missing else None
     return _join(
         _opening(w, policy, request),
         in_writing_paragraph(w, request),
