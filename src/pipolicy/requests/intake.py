@@ -33,7 +33,7 @@ from pipolicy.domain.requests import (
     RequestState,
 )
 from pipolicy.domain.subjects import Ref, Subject
-from pipolicy.errors import InvalidInput, UnknownItem
+from pipolicy.errors import InvalidInput, InvalidTransition, UnknownItem
 from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
@@ -355,6 +355,15 @@ def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Requ
                 f"the new due date must be later than the current one ({r.due.isoformat()})"
             )
         now = port.now()
+        if now >= r.due:
+            # Extending now would take the request off overdue() and hide that its
+            # deadline was missed: an extension is decided, and told, before it.
+            missed = wf.policy.local_date(r.due - timedelta(microseconds=1))
+            raise InvalidTransition(
+                f"request {r.id} cannot be extended: its last day to answer, "
+                f"{missed.isoformat()} ({wf.policy.timezone}), has passed; answer it now, "
+                "it stays overdue until answered"
+            )
         extensions = list(r.details.get("extensions", []))  # type: ignore[call-overload]
         extensions.append(
             {
