@@ -54,7 +54,9 @@ def test_r_req_5_the_japanese_notice_is_no_refusal() -> None:
         assert "応じることができません" not in answer.statement
         assert words in answer.statement
         assert "個人情報の保護に関する法律第33条第3項" in answer.statement
-        assert "ご請求に応じることができませんでした" not in answer.to_markdown()
+        letter = answer.to_markdown()
+        assert "ご請求に応じることができませんでした" not in letter
+        assert "結果：開示の対象が存在しない旨をお知らせいたしました" in letter
 
 
 def test_r_req_5_a_suspension_of_what_is_not_held_is_still_a_refusal(
