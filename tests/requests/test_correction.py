@@ -107,7 +107,7 @@ def test_r_req_6_deleting_contents_nobody_holds_is_partly_not_retained(
 
     assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
     assert answer.changes == {"email": "corrected", "phone": "not_held"}
-    assert "not_retained" in answer.statement
+    assert "We do not retain the following items you named: Phone number." in answer.statement
 
 
 def test_r_req_6_a_correction_of_nothing_held_is_refused_as_not_retained(

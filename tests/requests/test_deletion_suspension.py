@@ -71,7 +71,7 @@ def test_r_req_7_items_under_a_legal_retention_duty_are_kept_and_reported(
         pp.RefusalGround.LEGAL_RETENTION,
         TAX_DUTY,
     )
-    assert "legal_retention" in answer.statement
+    assert "laws and regulations oblige us to keep them" in answer.statement
     assert TAX_DUTY in answer.statement
     assert crm.get(REF)["invoice"] == VALUES["invoice"]
     # Kept for the duty only: not used otherwise.
@@ -459,7 +459,7 @@ def test_r_req_7_the_investigation_is_recorded_and_reported_in_the_answer(
     assert sorted(kinds(answer.findings)) == ["no_longer_needed", "use_beyond_purpose"]
     assert "data no longer needed for its purposes: 1" in answer.statement
     assert "use beyond the notified purposes" not in answer.statement  # not a ground
-    assert "1 attempt(s)" in answer.statement
+    assert "1 attempt of such handling, which was refused at the time" in answer.statement
 
 
 @pytest.mark.parametrize("kind", [K.DISCLOSURE, K.CORRECTION, K.PURPOSE_NOTIFICATION])

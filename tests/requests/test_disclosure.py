@@ -223,7 +223,7 @@ def test_r_req_5_nothing_held_is_refused_as_not_retained(engine: pp.Engine) -> N
 
     assert answer.state is pp.RequestState.REFUSED
     assert answer.ground is pp.RefusalGround.NOT_RETAINED
-    assert "not_retained" in answer.statement
+    assert "we hold no personal data about you" in answer.statement
 
 
 def test_r_req_5_a_disclosure_can_be_limited_to_named_items(

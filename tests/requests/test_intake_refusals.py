@@ -2,7 +2,7 @@
 and kept, as every refusal is.
 
 A suspension of provision (Art. 35(3), (5)) cannot stop provision to a public authority
-in Japan, which receives data only where the law provides (Art. 27(1)(i), (iv); seed 000
+in Japan, which receives data only in the cases of Art. 27(1) the policy allows (seed 000
 L13 "ordered ... by a court of law, regulatory agency, or other public institution"), nor
 to an entrustee in Japan, to which entrusting data is no provision to a third party (Art.
 27(5)(i)), though seed 000 L60 calls the "shipping, etc. subcontractor" a third party, so
@@ -55,14 +55,14 @@ CASES = {
     ("public_authority", "en"): [
         "We cannot respond to your request because",
         "Tokyo District Court is a public authority",
-        "only where laws and regulations provide for it",
-        "APPI Art. 27(1)(i), (iv)",
-        "ground: no_ground; APPI Art. 35(3), (5)",
+        "only where required by laws and regulations (such as on a court order)",
+        "(APPI Art. 27(1)(i))",
+        "(APPI Art. 35(3), (5)).",
     ],
     ("public_authority", "ja"): [
         "「東京地方裁判所」は公的機関であり",
-        "法令に基づく場合に限り",
-        "個人情報の保護に関する法律第27条第1項第1号及び第4号",
+        "法令に基づく場合（裁判所の命令による場合等）に限り",
+        "個人情報の保護に関する法律第27条第1項第1号）",
         "個人情報の保護に関する法律第35条第3項及び第5項",
         "ご請求に応じることができません",
     ],
@@ -71,7 +71,7 @@ CASES = {
         "Shipping subcontractor handles personal data on our behalf",
         "not provision to a third party (APPI Art. 27(5)(i))",
         "suspend its use (APPI Art. 35(1), (5))",
-        "ground: no_ground; APPI Art. 35(3), (5)",
+        "(APPI Art. 35(3), (5)).",
     ],
     ("entrustee", "ja"): [
         "「配送業務の委託先」は",

@@ -323,7 +323,7 @@ def test_r_acc_1_a_legal_hold_is_worded_in_each_language(store: Store) -> None:
     engine, s = billing_kept(store, pp.FixedClock(T0))
     words = {
         "en": "kept only because the law requires it",
-        "ja": "法令により保存が義務付けられていることのみを理由として保管しております",
+        "ja": "法令により保存が義務付けられていることのみを理由として保存しております",
     }
     for lang, kept in words.items():
         r = engine.requests.submit(

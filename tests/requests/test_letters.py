@@ -357,7 +357,10 @@ def test_r_req_4_the_japanese_words_a_privacy_officer_signs() -> None:
 
 
 def test_r_req_9_the_fee_is_stated_in_the_request_s_language() -> None:
-    for lang, expected in (("ja", "手数料は、1,000円です"), ("en", "1,000 yen (APPI Art. 38)")):
+    for lang, expected in (
+        ("ja", "手数料は、1,000円です（個人情報の保護に関する法律第38条第1項）"),
+        ("en", "1,000 yen (APPI Art. 38(1))"),
+    ):
         sh = shop(lang)
         settings = attrs.evolve(sh.engine.policy.requests, fees={K.DISCLOSURE: 1000})
         sh.engine.policy = attrs.evolve(sh.engine.policy, requests=settings)

@@ -95,7 +95,7 @@ def test_r_req_4_art_33_2_an_item_withheld_for_harm_is_named_with_its_ground_in_
     assert (w.item, w.ground, w.article) == ("address", G.HARM_TO_PERSON, "APPI Art. 33(2)(i)")
     for text in (answer.statement, answer.to_markdown(), answer.to_html(), answer.to_json()):
         assert "address" in text
-        assert "harm_to_person" in text
+        assert "harm_to_person" in text if text.startswith("{") else "could harm the life" in text
         assert "APPI Art. 33(2)(i)" in text
         assert "fears for their safety" in text
         assert str(VALUES["address"]) not in text  # the value withheld never appears

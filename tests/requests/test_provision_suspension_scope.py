@@ -59,8 +59,18 @@ def _indigo_blue() -> tuple[pp.Engine, pp.Subject]:
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ["Tokyo District Court", "only where laws and regulations provide", "35(3), (5)"]),
-        ("ja", ["東京地方裁判所", "法令に基づく場合に限り", "第35条第3項及び第5項"]),
+        (
+            "en",
+            ["Tokyo District Court", "only where required by laws and regulations", "35(3), (5)"],
+        ),
+        (
+            "ja",
+            [
+                "東京地方裁判所",
+                "法令に基づく場合（裁判所の命令による場合等）に限り",
+                "第35条第3項及び第5項",
+            ],
+        ),
     ],
 )
 def test_r_req_7_provision_to_a_public_authority_in_japan_cannot_be_suspended(

@@ -153,7 +153,7 @@ def test_r_req_4_art_35_suspension_of_provision_cites_its_own_paragraphs(
 
     assert no_ground.ground is G.NO_GROUND_UNDER_ART_35
     assert "APPI Art. 35(3)" in no_ground.statement
-    assert "(ground: no_ground" in no_ground.statement
+    assert "none of the grounds the Act gives for it applies" in no_ground.statement
     assert "APPI Art. 35(4)" in measure.statement
 
 

@@ -301,7 +301,7 @@ def test_r_req_4_a_failed_verification_is_answered_in_writing(engine: pp.Engine)
     assert r.state is pp.RequestState.REFUSED
     assert r.ground is G.DOCUMENTS_INCOMPLETE
     assert r.statement is not None
-    assert "documents_incomplete" in r.statement
+    assert "the required documents were incomplete (APPI Art. 37(1))" in r.statement
     assert "power of attorney" in r.statement
     letter = engine.requests.answer(r.id).to_markdown()
     assert "power of attorney" in letter

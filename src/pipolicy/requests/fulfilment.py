@@ -558,7 +558,8 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
             since=policy.local_date(ctx.now),
             use=kind is RestrictionKind.SUSPEND_USE,
             recipients=named_in(policy.recipients, recipients, lang),
-            items=named_in(policy.items, named, lang),
+            # The items named that are held: one not held is told apart (not_held).
+            items=named_in(policy.items, named & reached, lang),
             purposes=named_in(policy.purposes, purposes, lang),
         )
     ]
@@ -568,7 +569,21 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
     not_held = held.not_held
     partial = not_held or refused_part is not None
     state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
-    statement = fulfilment_statement(words, policy, r, body, not_held=not_held, findings=summary)
+    statement = fulfilment_statement(
+        words,
+        policy,
+        r,
+        body,
+        not_held=not_held,
+        findings=summary,
+        suspension=(
+            "use"
+            if kind is RestrictionKind.SUSPEND_USE
+            else "recipients"
+            if recipients
+            else "provision"
+        ),
+    )
     done = complete(
         wf,
         r,

@@ -33,7 +33,7 @@ from pipolicy.domain.requests import (
     RequestState,
 )
 from pipolicy.domain.subjects import Ref, Subject
-from pipolicy.errors import InvalidInput, UnknownItem
+from pipolicy.errors import InvalidInput, InvalidTransition, UnknownItem
 from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.requests.answers import METHODS
 from pipolicy.requests.lifecycle import advance, check, note, require_open
@@ -126,8 +126,8 @@ def not_stoppable(policy: Policy, recipient: Recipient) -> str | None:
     ``"entrustee"`` for an entrustee in Japan (entrusting data is no provision to a third
     party, Art. 27(5)(i), so the restriction would not reach it; abroad, Art. 28 makes it
     a third party), ``"public_authority"`` for a public authority in Japan (it receives
-    data only where the law provides, Art. 27(1)(i), (iv), which a suspension cannot
-    stop; one abroad is left as named). ``None`` for a recipient it stops."""
+    data only in the cases of Art. 27(1) the policy allows for provision, which a
+    suspension cannot stop; one abroad is left as named). ``None`` for a recipient it stops."""
     if recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient):
         return "entrustee"
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and recipient.country in ("", "JP"):
@@ -355,6 +355,15 @@ def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Requ
                 f"the new due date must be later than the current one ({r.due.isoformat()})"
             )
         now = port.now()
+        if now >= r.due:
+            # Extending now would take the request off overdue() and hide that its
+            # deadline was missed: an extension is decided, and told, before it.
+            missed = wf.policy.local_date(r.due - timedelta(microseconds=1))
+            raise InvalidTransition(
+                f"request {r.id} cannot be extended: its last day to answer, "
+                f"{missed.isoformat()} ({wf.policy.timezone}), has passed; answer it now, "
+                "it stays overdue until answered"
+            )
         extensions = list(r.details.get("extensions", []))  # type: ignore[call-overload]
         extensions.append(
             {

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from pipolicy.domain.requests import RequestKind
+from pipolicy.domain.requests import RefusalGround, RequestKind
 from pipolicy.policy.texts import text_in
 from pipolicy.publishing.templates import TemplateDirs, render
 from pipolicy.requests.wording import Wording, wording
@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 __all__ = ["Letter", "Table", "html_letter", "layout", "markdown_letter"]
 
 Templates = TemplateDirs | str | PathLike[str] | None
+
+_NOTICE_33_3 = frozenset({RequestKind.DISCLOSURE, RequestKind.PROVISION_RECORDS})
+"""The kinds whose ``not_retained`` answer is the notice of Art. 33(3) (records: 33(5))
+that what was asked about does not exist, not a refusal."""
 
 
 @attrs.frozen
@@ -308,6 +312,8 @@ def layout(answer: Answer, *, templates: Templates = None, era: bool = False) ->
     kind, state = answer.kind.value, answer.state.value
     if not answer.state.final and answer.extensions:
         state = "extended"  # the one letter about an open request: an extension notice
+    elif answer.ground is RefusalGround.NOT_RETAINED and answer.kind in _NOTICE_33_3:
+        state = "none_exists"  # Art. 33(3): a notice that it does not exist, no refusal
     return Letter(
         title=w("subject", kind=kind, request_id=answer.request_id, state=state),
         answered=answer.answered_at.date(),

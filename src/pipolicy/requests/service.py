@@ -228,7 +228,10 @@ class RequestService:
         time zone given: the day the person is told is the day ``overdue`` counts.
 
         Raises :class:`InvalidInput` without a reason or for a due date that is not later
-        than the current one, :class:`InvalidTransition` for an answered request.
+        than the current one, :class:`InvalidTransition` for an answered request and
+        for one whose last day to answer has passed (naming that day): an extension is
+        decided and told before the deadline, and one made after it would take the
+        request off :meth:`overdue` and hide that the deadline was missed.
         """
         return intake.extend(self._wf, request_id, due=due, reason=reason)
 

@@ -16,6 +16,8 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.exemptions import ARTICLES as EXEMPTION_ARTICLES
+from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
 from pipolicy.policy.model import Policy
@@ -238,7 +240,26 @@ def not_stopped(w: Wording, policy: Policy, request: Request, *, partial: bool) 
         authorities=of("public_authority"),
         entrustees=of("entrustee"),
         partial=partial,
+        **authority_cases(policy),
     )
+
+
+def authority_cases(policy: Policy) -> dict[str, object]:
+    """The cases of Art. 27(1) in which the business provides personal data without the
+    person's consent, as its policy allows them for provision (``exemptions``: their
+    names, in the order of the Act), and the citation of exactly those items
+    (``exemptions_article``: ``"APPI Art. 27(1)(i), (iv)"``; ``"APPI Art. 27(1)"`` for a
+    policy allowing none). A public authority receives data only in these cases."""
+    allowed = [
+        e
+        for e in Exemption
+        if "provision" in EXEMPTION_ARTICLES[e] and policy.exemption_allowed(e, "provision")
+    ]
+    numerals = [EXEMPTION_ARTICLES[e]["provision"].removeprefix("27(1)") for e in allowed]
+    return {
+        "exemptions": [e.value for e in allowed],
+        "exemptions_article": "APPI Art. 27(1)" + ", ".join(numerals),
+    }
 
 
 def extension_statement(w: Wording, policy: Policy, request: Request) -> str:
@@ -271,12 +292,16 @@ def fulfilment_statement(
     findings: str | None = None,
     withheld: Iterable[Withheld] = (),
     labels: Mapping[str, RecordLabel] | None = None,
+    suspension: str | None = None,
 ) -> str:
     """A fulfilment (or a partial one: items kept under a legal duty, items not held,
     parts withheld on a ground of Art. 33(2), named with ground, article and explanation
     as Art. 36 requires). ``body`` are the paragraphs saying what was done, ``findings``
     the one saying what was checked and what the business found; ``retained_article``
-    what keeping the ``retained`` items rests on (the provisos of Art. 35)."""
+    what keeping the ``retained`` items rests on (the provisos of Art. 35).
+    ``suspension`` (``"use"``, ``"provision"``, or ``"recipients"`` for provision to
+    the recipients named): the answer of a suspension, whose
+    restriction covers the ``not_held`` items too, should they ever be collected."""
     lang = w.lang
     kept = None
     if retained:
@@ -289,7 +314,9 @@ def fulfilment_statement(
             ],
         )
     missing = set(not_held)
-    absent = w("not_held", items=named(policy.items, missing, lang)) if missing else None
+    # A template of an earlier version has no ``suspension``: passed only when set.
+    covered = {"suspension": suspension} if suspension else {}
+    absent = w("not_held", items=named(policy.items, missing, lang), **covered) if missing else None
     return _join(
         _opening(w, policy, request),
         in_writing_paragraph(w, request),
