@@ -57,10 +57,10 @@ def test_r_req_8_overdue_lists_open_requests_past_their_due_date(
     clock.advance(timedelta(days=7))
     later = engine.requests.submit(K.CORRECTION, subject=person)
 
-    clock.set(end_of(6))  # the first request's last day has just ended
+    clock.set(end_of(6) - timedelta(microseconds=1))  # the first request's last moment
     assert engine.requests.overdue() == []
 
-    clock.advance(timedelta(seconds=1))
+    clock.set(end_of(6))  # its last day has ended: it is late
     assert [r.id for r in engine.requests.overdue()] == [late.id]
 
     at = T0 + timedelta(days=30)
@@ -147,8 +147,21 @@ def test_r_req_8_a_request_is_overdue_exactly_when_its_period_has_passed(
     r = engine.requests.submit(K.DISCLOSURE, subject=customer(engine))
     clock.advance(timedelta(hours=waited))
     last_day = datetime(2026, 11, 22, tzinfo=JST) + timedelta(days=days)
-    overdue = T0 + timedelta(hours=waited) >= last_day + timedelta(days=1, seconds=1)
+    # Late from the midnight that ends the last day: the instant extend() refuses.
+    overdue = T0 + timedelta(hours=waited) >= last_day + timedelta(days=1)
     assert (r.id in {x.id for x in engine.requests.overdue()}) is overdue
+
+
+def test_r_req_8_a_request_is_overdue_from_the_midnight_ending_its_last_day() -> None:
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(shop_policy(), clock=clock)
+    r = engine.requests.submit(K.DISCLOSURE, subject=customer(engine))
+    clock.set(r.due - timedelta(microseconds=1))  # the last moment of the last day
+    assert engine.requests.overdue() == []
+    clock.set(r.due)
+    assert [x.id for x in engine.requests.overdue()] == [r.id]
+    with pytest.raises(pp.InvalidTransition):
+        engine.requests.extend(r.id, due=r.due + timedelta(days=7), reason="busy")
 
 
 # -- fees -------------------------------------------------------------------------------

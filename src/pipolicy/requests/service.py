@@ -32,7 +32,7 @@ is done by the module that holds its concern:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
 
 from pipolicy.clock import instant
@@ -188,9 +188,14 @@ class RequestService:
         return self._port.run(op, write=False)
 
     def overdue(self, now: datetime | None = None) -> list[Request]:
-        """Requests not yet answered whose due date has passed at ``now`` (R-REQ-8)."""
+        """Requests not yet answered whose due date has passed at ``now`` (R-REQ-8).
+
+        ``Request.due`` is the first instant after the last day to answer: from that
+        instant on, the request is late (as :meth:`extend` refuses it), so the store is
+        asked for those due before the next instant."""
         at = instant(now, "now") if now is not None else self._port.now()
-        return self._port.run(lambda uow: uow.requests.open_due_before(at), write=False)
+        after = at + timedelta(microseconds=1)
+        return self._port.run(lambda uow: uow.requests.open_due_before(after), write=False)
 
     def open(self) -> list[Request]:
         """Every request not yet answered, due first first (R-REQ-8): the work list.
