@@ -20,6 +20,7 @@ from pipolicy.rules.common import (
     ART_27_1,
     ART_35,
     MY_NUMBER_PROVISION,
+    Consents,
     blocking_restriction,
     change_in_effect,
     clause,
@@ -354,15 +355,7 @@ def _to_a_foreign_recipient(
     if undeclared is not None:
         return Decision.deny((undeclared,), cites, **ctx)
     country = recipient.country
-    informed = recipient_consent(
-        policy,
-        facts.consents,
-        q.recipient,
-        q.items,
-        q.purpose,
-        now,
-        also=lambda c: _about(c, country),
-    )
+    informed = _informed(policy, facts, q, now, country)
     if not informed:
         # Why not: no consent covers the items, or one they rest on was given without
         # the information on this country (none at all, or another country's).
@@ -380,6 +373,23 @@ def _to_a_foreign_recipient(
         R.foreign_consent(q.recipient, country),
         (*cites, ART_29),
         **resting_on(informed),
+    )
+
+
+def _informed(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, country: str
+) -> Consents:
+    """The consents to the recipient covering the items that were each given with the
+    information on ``country``'s system and the recipient's measures (Arts. 28(2),
+    31(1)(ii)); empty if they do not cover the items."""
+    return recipient_consent(
+        policy,
+        facts.consents,
+        q.recipient,
+        q.items,
+        q.purpose,
+        now,
+        also=lambda c: _about(c, country),
     )
 
 
@@ -502,15 +512,7 @@ def _personally_referable(
         # country's system and the recipient's measures when consenting (the consent's
         # evidence.foreign_info, as for Art. 28(2)).
         country = recipient.country
-        informed = recipient_consent(
-            policy,
-            facts.consents,
-            q.recipient,
-            q.items,
-            q.purpose,
-            now,
-            also=lambda c: _about(c, country),
-        )
+        informed = _informed(policy, facts, q, now, country)
         if not informed:
             why = R.referable_foreign_unconfirmed(q.recipient, country)
             return Decision.deny((why,), (ART_31_1_II, rclause), **ctx)
