@@ -11,7 +11,7 @@ used the e-mail address only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 import pytest
@@ -83,3 +83,33 @@ def test_r_con_1_an_imported_consent_covers_the_items_its_purpose_has_now(store:
     later = pp.Engine(v2, store, clock=clock)
     later.acquire(pp.Ref("u1"), items={"phone"}, purposes={"support"}, channel="web")
     assert not later.check_use(pp.Ref("u1"), purpose="promo", items={"phone"}).allowed
+
+
+def test_r_con_1_a_retried_grant_finds_a_whole_purpose_consent_recorded_before(
+    store: Store,
+) -> None:
+    """A consent to ``signup`` recorded before grants named items (none: every item) is
+    the one a grant of the whole purpose makes now: a retried sign-up returns it, and
+    withdrawing the consent returned leaves no other in force (R-CON-1, R-CON-2)."""
+    from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+
+    engine = pp.Engine(make_policy(), store, clock=pp.FixedClock(T0))
+    s = engine.register_subject("u1", category="customer")
+    legacy = Consent(
+        "legacy-1",
+        s.id,
+        ConsentScope(purpose="signup"),
+        ConsentStatus.GIVEN,
+        Evidence("web"),
+        "v1",
+        T0 - timedelta(days=30),
+    )
+    with store.unit_of_work() as uow:  # as a store written by an earlier pipolicy holds it
+        uow.consents.add(legacy)
+        uow.commit()
+    engine.acquire(s, items={"name", "email"}, purposes={"signup"}, channel="web")
+    again = engine.grant_consent(s, purpose="signup")  # a retried sign-up
+    assert again.id == legacy.id
+    engine.withdraw_consent(s, consent_id=again.id)
+    assert not engine.check_use(s, purpose="signup", items={"email"}).allowed
+    assert [c.status for c in engine.consents(s)] == [ConsentStatus.WITHDRAWN]

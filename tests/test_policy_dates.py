@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -203,3 +204,21 @@ def test_r_rec_1_a_record_made_in_tokyo_is_kept_to_the_end_of_the_tokyo_day() ->
     assert policy.period_end(made, policy.record_retention) == datetime(
         2029, 4, 2, 0, 0, tzinfo=JST
     )
+
+
+def test_r_acc_1_a_period_from_a_day_whose_clock_skips_midnight_counts_that_day() -> None:
+    """In Santiago, 6 September 2026 begins at 01:00 (the clock skips midnight): a
+    period counted from the start of that day counts it (Civil Code Art. 140 proviso),
+    so a day's retention after a campaign's last day, 5 September, ends with the 6th."""
+    data = policy_data()
+    data["policy"]["timezone"] = "America/Santiago"
+    data["purposes"]["campaign"] = {
+        "items": ["email"],
+        "ends": "2026-09-05",
+        "retention": "1 day",
+        "retention_from": "purpose_ended",
+    }
+    policy = pp.policy_from_dict(data)
+    santiago = ZoneInfo("America/Santiago")
+    due = policy.retention_due({"campaign"}, datetime(2026, 8, 1, 10, 0, tzinfo=santiago))
+    assert due == policy.day_end(date(2026, 9, 6))

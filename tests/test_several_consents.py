@@ -4,6 +4,8 @@ and the decision and the record name every consent."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import attrs
 import pytest
 
@@ -224,3 +226,26 @@ def test_r_req_7_a_use_on_two_permissions_is_no_ground_for_suspension() -> None:
 
     r = verified(engine, pp.RequestKind.SUSPENSION_OF_USE, person)
     assert engine.requests.investigate(r.id).relevant == ()
+
+
+def test_r_con_3_consents_each_for_some_items_given_before_a_change_say_so() -> None:
+    """R-CON-3: two consents, one for the name and one for the e-mail address, both given
+    before the purpose changed beyond relevance: the denial says the purpose changed, as
+    it does for one consent covering both, not that the use is beyond the purposes."""
+    base = make_policy()
+    change = pp.PurposeChange(
+        date(2026, 4, 10), related=False, notified=date(2026, 4, 10), how="on the website"
+    )
+    offers = pp.Purpose("offers", items={"name", "email"}, changes=(change,))
+    policy = make_policy(
+        purposes={**base.purposes, "offers": offers}, revised=date(2026, 4, 10), version="v2"
+    )
+    for split in (False, True):
+        clock = pp.FixedClock(T0)
+        engine = pp.Engine(policy, clock=clock)
+        s = _held(engine)
+        for items in ({"name"}, {"email"}) if split else ({"name", "email"},):
+            engine.grant_consent(s, purpose="offers", items=items)
+        clock.set(datetime(2026, 4, 11, 10, 0, tzinfo=T0.tzinfo))
+        d = engine.check_use(s, purpose="offers", items={"name", "email"})
+        assert not d.allowed and [w.key for w in d.why] == ["purpose_changed"], split

@@ -141,10 +141,13 @@ def _demo(store: str, policy_path: str | None, out: TextIO) -> int:
         s, recipient="partner", items={"email"}, evidence=Evidence("checkbox", "partner-v1")
     )
     record = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    # keep_until is the instant the keeping runs out; the person reads its last day.
+    assert record.keep_until is not None
+    kept_through = engine.policy.local_date(record.keep_until - timedelta(microseconds=1))
     say("\n* The customer consents; provide again")
     say(
         f"  provision record {record.id[:8]}…: basis={record.basis.value}, "
-        f"required by Art. 29={record.required_by_law}, keep until {record.keep_until:%Y-%m-%d}"
+        f"required by Art. 29={record.required_by_law}, kept through {kept_through}"
     )
     court = engine.provide(
         s,

@@ -862,9 +862,10 @@ class Policy:
         April 2026 through 1 April 2033. A period of nothing ends at ``start``."""
         if period.amount == 0:
             return start
-        local = start.astimezone(self.tz)
-        first = local.date()
-        if local.time() != time(0):
+        first = start.astimezone(self.tz).date()
+        # Counted from the start of a day only when it starts at that day's first instant
+        # (00:00, or 01:00 where a clock change skips midnight, as in Santiago).
+        if start != self.day_start(first):
             first += timedelta(days=1)
         return self.day_end(period.last_day(first))
 

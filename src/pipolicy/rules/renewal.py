@@ -58,7 +58,7 @@ def renewal(
     """
     ended: list[Consent] = []
     for consent in held:
-        if consent.scope != scope or consent.status is not ConsentStatus.GIVEN:
+        if not _same(policy, consent.scope, scope) or consent.status is not ConsentStatus.GIVEN:
             continue
         if in_force(policy, consent, now):
             until = consent.expires_at
@@ -68,3 +68,21 @@ def renewal(
                 return consent, ended
         ended.append(consent.transition(ConsentStatus.EXPIRED, now))
     return None, ended
+
+
+def _same(policy: Policy, held: ConsentScope, scope: ConsentScope) -> bool:
+    """Is ``held`` the scope a grant of ``scope`` would record? Also a consent to a
+    whole purpose recorded before grants named its items (none: every item) when the
+    grant is of the whole purpose now: a retried sign-up must find it, not record a
+    second consent in force beside it (which a withdrawal of the one returned would
+    then leave standing)."""
+    if held == scope:
+        return True
+    whole = policy.purposes.get(scope.purpose or "")
+    return (
+        whole is not None
+        and not held.items
+        and held.purpose == scope.purpose
+        and held.recipient is None
+        and scope.items == whole.all_items
+    )

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.acquisitions import Channel
+from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts, last_word_no, latest_no_to_purpose
@@ -28,6 +29,7 @@ from pipolicy.rules.common import (
     blocking_restriction,
     change_in_effect,
     clause,
+    covering,
     exemption_decision,
     kept_items,
     linkage_problem,
@@ -370,13 +372,14 @@ def _changed(
     for acq in facts.acquisitions:
         if purpose.name in acq.purposes:
             before |= kept_items(acq, facts.restrictions, now)
-    consented = any(
-        c.scope.purpose == purpose.name
-        and c.scope.recipient is None
-        and c.is_active(now)
-        and c.scope.covers_items(items)
-        for c in facts.consents
+    mine = (c for c in facts.consents if c.scope.purpose == purpose.name)
+    consented = covering(
+        [c for c in mine if c.scope.recipient is None and c.is_active(now)], items, _always
     )
     if items <= before or consented:
         return R.purpose_changed(purpose.name, since.isoformat())
     return None
+
+
+def _always(_: Consent) -> bool:
+    return True
