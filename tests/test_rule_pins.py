@@ -306,7 +306,7 @@ def test_r_tpp_5_art_27_5_iii_joint_use_published_the_same_day_is_allowed() -> N
     day_before = _joint_provision(PUBLISHED - SECOND)
     assert not day_before.allowed
     assert "R-TPP-5" in day_before.rules
-    assert "was not published" in day_before.reasons[0]
+    assert "was not made known" in day_before.reasons[0]
 
 
 # -- 6. R-REQ-3: agency documents on the day ----------------------------------------------
