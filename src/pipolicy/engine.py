@@ -1091,10 +1091,14 @@ class Engine:
         else:
             assert recipient is not None
             self.policy.recipient(recipient)
-        scope = ConsentScope(purpose=purpose, recipient=recipient, items=item_set)
-        # One shared object per scope: a store in memory then keeps one copy of each
-        # scope, not one per consent. Scopes come from the policy's few names, so the
-        # table stays small; it is bounded all the same.
+        return self._shared_scope(
+            ConsentScope(purpose=purpose, recipient=recipient, items=item_set)
+        )
+
+    def _shared_scope(self, scope: ConsentScope) -> ConsentScope:
+        """One shared object per scope: a store in memory then keeps one copy of each
+        scope, not one per consent. Scopes come from the policy's few names, so the
+        table stays small; it is bounded all the same."""
         if len(self._scopes) >= _SCOPES_KEPT:
             self._scopes.clear()
         return self._scopes.setdefault(scope, scope)
@@ -1107,7 +1111,9 @@ class Engine:
         still reaches every item)."""
         scope = self._scope(purpose, recipient, items)
         if scope.purpose is not None and not scope.items:
-            return self._scope(scope.purpose, None, self.policy.purposes[scope.purpose].all_items)
+            # The policy's own names: nothing to validate again.
+            items = frozenset(self.policy.purposes[scope.purpose].all_items)
+            return self._shared_scope(ConsentScope(scope.purpose, None, items))
         return scope
 
     @staticmethod

@@ -234,7 +234,7 @@ def purpose_consent(
     """Active consents to ``purpose`` under its current meaning that cover ``items``
     (:func:`covering`; the loop written out: it is on the path of every check)."""
     name = purpose.name
-    partial: list[Consent] = []
+    partial: list[Consent] | None = None  # made only when needed: most checks find one
     for c in consents:
         scope = c.scope
         if scope.purpose != name or scope.recipient is not None:
@@ -243,8 +243,8 @@ def purpose_consent(
             if c.is_active(now) and _current(policy, purpose, c.given_at, c.policy_version, now):
                 return (c,)
         elif scope.items & items:
-            partial.append(c)
-    if not partial:
+            partial = [c] if partial is None else [*partial, c]
+    if partial is None:
         return ()
     return _together(
         partial,
@@ -271,7 +271,7 @@ def recipient_consent(
     ``also``: a further test each must pass (the information on a foreign country, Art.
     28(2))."""
     meaning = policy.purposes.get(purpose) if purpose is not None else None
-    partial: list[Consent] = []
+    partial: list[Consent] | None = None
     for c in consents:
         scope = c.scope
         if scope.recipient != recipient:
@@ -280,8 +280,8 @@ def recipient_consent(
             if _stands(policy, c, meaning, now) and (also is None or also(c)):
                 return (c,)
         elif scope.items & items:
-            partial.append(c)
-    if not partial:
+            partial = [c] if partial is None else [*partial, c]
+    if partial is None:
         return ()
     return _together(
         partial, items, lambda c: _stands(policy, c, meaning, now) and (also is None or also(c))

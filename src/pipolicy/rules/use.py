@@ -251,7 +251,7 @@ def within_purpose(
     if consents:
         if not in_scope:
             said = R.prior_consent(name)
-        elif _collected_since(facts, name, items, max(c.given_at for c in consents), now):
+        elif _collected_since(facts, name, items, _latest(consents), now):
             said = R.permission_given(name)
         else:
             said = R.permission_given_later(name)
@@ -383,3 +383,8 @@ def _changed(
 
 def _always(_: Consent) -> bool:
     return True
+
+
+def _latest(consents: tuple[Consent, ...]) -> datetime:
+    """When the last of ``consents`` was given (most decisions rest on one)."""
+    return consents[0].given_at if len(consents) == 1 else max(c.given_at for c in consents)
