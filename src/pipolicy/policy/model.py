@@ -856,10 +856,11 @@ class Policy:
     def period_end(self, start: datetime, period: Duration) -> datetime:
         """The instant a ``period`` counted from ``start`` has run out, as the Civil Code
         counts it in the policy's time zone: the day ``start`` falls on is not counted
-        unless the period starts at midnight (Art. 140), and the period ends at the end of
-        its last day (Arts. 141, 143; :meth:`Duration.last_day`). A retention of a month
-        from 10:00 on 28 February is kept through 31 March, and a duty of 7 years from 1
-        April 2026 through 1 April 2033. A period of nothing ends at ``start``."""
+        unless the period starts at that day's first instant (Art. 140), and the period
+        ends at the end of its last day (Arts. 141, 143; :meth:`Duration.last_day`). A
+        retention of a month from 10:00 on 28 February is kept through 31 March, and a
+        duty of 7 years from 10:00 on 1 April 2026 through 1 April 2033. A period of
+        nothing ends at ``start``."""
         if period.amount == 0:
             return start
         first = start.astimezone(self.tz).date()
