@@ -503,6 +503,21 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_tpp_1_no_consent": lambda: provide(facts(SERVICE), "partner", {"email"}, "service"),
+    "r_con_2_provision_consent_withdrawn": lambda: provide(
+        facts(
+            SERVICE,
+            consents=[
+                attrs.evolve(
+                    consent(recipient="partner", items={"email"}),
+                    status=pp.ConsentStatus.WITHDRAWN,
+                    ended_at=BEFORE,
+                )
+            ],
+        ),
+        "partner",
+        {"email"},
+        "service",
+    ),
     "r_tpp_1_consent_to_fewer_items": lambda: provide(
         facts(SERVICE, consents=[consent(recipient="partner", items={"email"})]),
         "partner",

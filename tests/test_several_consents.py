@@ -249,3 +249,20 @@ def test_r_con_3_consents_each_for_some_items_given_before_a_change_say_so() -> 
         clock.set(datetime(2026, 4, 11, 10, 0, tzinfo=T0.tzinfo))
         d = engine.check_use(s, purpose="offers", items={"name", "email"})
         assert not d.allowed and [w.key for w in d.why] == ["purpose_changed"], split
+
+
+def test_r_con_2_a_provision_after_the_person_withdrew_says_so(engine: pp.Engine) -> None:
+    """R-CON-2: after the person withdrew their consent to the partner, a provision is
+    denied saying they withdrew it, and when, not that they never consented; a new
+    consent makes it possible again."""
+    s = _held(engine)
+    consent = engine.grant_consent(s, recipient="partner", items={"email"})
+    engine.withdraw_consent(s, consent_id=consent.id)
+    d = _partner(engine, s, {"email"})
+    assert not d.allowed and [w.key for w in d.why] == ["provision_declined"]
+    assert d.why[0].params["how"] == "withdrawn" and d.why[0].params["on"] == "2026-04-01"
+    assert "withdrew consent to provision to 'partner' on 2026-04-01" in d.reasons[0]
+    [ja] = pp.explain(d, world(), "ja")
+    assert "2026年4月1日" in ja and "撤回" in ja
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    assert _partner(engine, s, {"email"}).allowed

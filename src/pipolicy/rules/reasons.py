@@ -709,6 +709,22 @@ def no_provision_consent(recipient: str) -> Because:
 
 
 @_cached
+def provision_declined(recipient: str, on: str, how: str) -> Because:
+    """The person refused or withdrew consent to provision to ``recipient`` (their latest
+    word on the items): said as it happened, not as a consent never given (R-CON-2)."""
+    said = "refused" if how == "refused" else "withdrew"
+    return _because(
+        f"the person {said} consent to provision to {recipient!r} on {on}: provision "
+        "needs the person's prior consent (R-TPP-1, R-CON-2)",
+        "provision_declined",
+        ("R-TPP-1", "R-CON-2"),
+        recipient=recipient,
+        on=on,
+        how=how,
+    )
+
+
+@_cached
 def provision_consent_items(recipient: str, items: Names) -> Because:
     """The person consented to giving ``recipient`` some of the items, not ``items``:
     "no prior consent" would read false to them (Art. 27(1) asks it item by item)."""
