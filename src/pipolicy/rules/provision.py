@@ -1,4 +1,13 @@
-"""Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2)."""
+"""Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
+
+Why one module of this length (about 610 lines): every basis a provision may rest on
+(consent, entrustment, joint use, succession, opt-out, an exemption, personally
+referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
+each falls back to the next; reading them side by side is how that order is checked.
+The split to make when it grows: the abroad and personally referable paths
+(``_to_a_foreign_recipient``, ``_informed``, ``_about``, ``_personally_referable``) into
+a module of their own, which :func:`_decide` calls as it does now.
+"""
 
 from __future__ import annotations
 
