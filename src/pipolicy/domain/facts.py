@@ -6,13 +6,13 @@ A domain type, so the rules depend on the domain and the policy only, never on s
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
 
@@ -163,15 +163,39 @@ def last_word_no(
     only what a compiled state keeps (consents given, the latest no per purpose), so
     the state and the history say the same."""
     held = tuple(consents)
-    no = latest_no_to_purpose(held, purpose)
+    return _unless_said_yes_since(
+        held,
+        latest_no_to_purpose(held, purpose),
+        items,
+        lambda scope: scope.purpose == purpose and scope.recipient is None,
+    )
+
+
+def last_word_no_to_recipient(
+    consents: Iterable[Consent], recipient: str, items: frozenset[str]
+) -> Consent | None:
+    """:func:`last_word_no` for provision to ``recipient``: the state keeps the latest no
+    per recipient, as it does per purpose."""
+    held = tuple(consents)
+    no = max(noes_to(held, recipient), key=when_declined, default=None)
+    return _unless_said_yes_since(held, no, items, lambda scope: scope.recipient == recipient)
+
+
+def _unless_said_yes_since(
+    held: tuple[Consent, ...],
+    no: Consent | None,
+    items: frozenset[str],
+    same: Callable[[ConsentScope], bool],
+) -> Consent | None:
+    """``no``, if it meets ``items`` and no consent of the ``same`` scope that meets them
+    was given since (a consent the no did not end came after it)."""
     if no is None or (no.scope.items and not no.scope.items & items):
         return None
     for c in held:
         if (
             c.status is ConsentStatus.GIVEN
-            and c.scope.purpose == purpose
-            and c.scope.recipient is None
-            and c.given_at >= no.said_no_at  # a consent the no did not end came after it
+            and same(c.scope)
+            and c.given_at >= no.said_no_at
             and (not c.scope.items or c.scope.items & items)
         ):
             return None

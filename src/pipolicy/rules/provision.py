@@ -17,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from pipolicy.domain.consents import Consent, ConsentStatus
+from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
-from pipolicy.domain.facts import SubjectFacts, noes_to, when_declined
+from pipolicy.domain.facts import SubjectFacts, last_word_no_to_recipient, noes_to, when_declined
 from pipolicy.policy.model import JointUse, JointUseChangeKind, Policy, RecipientKind
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
@@ -289,7 +289,7 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
     since = None if meaning is None else change_in_effect(policy, meaning, now)
     if since is not None and covering(mine, q.items, lambda _: True):
         return R.provision_consent_changed(q.recipient, str(q.purpose), since.isoformat())
-    no = _last_word_no(facts, q)
+    no = last_word_no_to_recipient(facts.consents, q.recipient, q.items)
     if no is not None:  # "no consent" would hide that the person took it back
         on = policy.local_date(no.said_no_at).isoformat()
         return R.provision_declined(q.recipient, on, no.status.value)
@@ -299,28 +299,6 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
     if mine and uncovered:
         return R.provision_consent_items(q.recipient, tuple(sorted(uncovered)))
     return R.no_provision_consent(q.recipient)
-
-
-def _last_word_no(facts: SubjectFacts, q: ProvisionQuery) -> Consent | None:
-    """The person's refusal or withdrawal of consent to provision to the recipient, if
-    it is their latest word on these items: no consent to them given since."""
-    noes = [
-        c
-        for c in noes_to(facts.consents, q.recipient)
-        if not c.scope.items or c.scope.items & q.items
-    ]
-    no = max(noes, key=when_declined, default=None)
-    if no is None:
-        return None
-    for c in facts.consents:
-        if (
-            c.status is ConsentStatus.GIVEN
-            and c.scope.recipient == q.recipient
-            and c.given_at >= no.said_no_at
-            and (not c.scope.items or c.scope.items & q.items)
-        ):
-            return None
-    return no
 
 
 ART_27_2 = "APPI Art. 27(2)"
