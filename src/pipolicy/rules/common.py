@@ -298,10 +298,12 @@ def _stands(policy: Policy, consent: Consent, meaning: Purpose | None, now: date
 
 
 def covering(
-    consents: Iterable[Consent], items: frozenset[str], stands: Callable[[Consent], bool]
+    consents: Iterable[Consent],
+    items: frozenset[str],
+    stands: Callable[[Consent], bool] = lambda _: True,
 ) -> Consents:
     """The consents among ``consents`` (of one purpose or recipient, in the order given)
-    that pass ``stands`` and cover ``items``: the first that covers them all; else, in
+    that pass ``stands`` (by default each does) and cover ``items``: the first that covers them all; else, in
     order, each that covers an item those before it did not, if together they cover
     every item. Arts. 18(1) and 27(1) ask the person's consent to each item's use or
     provision, not one consent to all: agreeing to the e-mail address, then the name,

@@ -1,6 +1,6 @@
 """Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
 
-Why one module of this length (about 610 lines): every basis a provision may rest on
+Why one module of this length (about 600 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
 referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
 each falls back to the next; reading them side by side is how that order is checked.
@@ -287,7 +287,7 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
     mine = [c for c in mine if c.is_active(now)]
     meaning = policy.purposes.get(q.purpose) if q.purpose is not None else None
     since = None if meaning is None else change_in_effect(policy, meaning, now)
-    if since is not None and covering(mine, q.items, lambda _: True):
+    if since is not None and covering(mine, q.items):
         return R.provision_consent_changed(q.recipient, str(q.purpose), since.isoformat())
     no = last_word_no_to_recipient(facts.consents, q.recipient, q.items)
     if no is not None:  # "no consent" would hide that the person took it back

@@ -373,16 +373,10 @@ def _changed(
         if purpose.name in acq.purposes:
             before |= kept_items(acq, facts.restrictions, now)
     mine = (c for c in facts.consents if c.scope.purpose == purpose.name)
-    consented = covering(
-        [c for c in mine if c.scope.recipient is None and c.is_active(now)], items, _always
-    )
+    consented = covering([c for c in mine if c.scope.recipient is None and c.is_active(now)], items)
     if items <= before or consented:
         return R.purpose_changed(purpose.name, since.isoformat())
     return None
-
-
-def _always(_: Consent) -> bool:
-    return True
 
 
 def _latest(consents: tuple[Consent, ...]) -> datetime:
