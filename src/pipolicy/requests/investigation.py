@@ -34,7 +34,7 @@ What the records can show, and what they cannot:
 
 Pure: no I/O.
 
-Why one module of this length (about 650 lines): the findings' types and the three
+Why one module of this length (about 690 lines): the findings' types and the three
 walks that make them (the audit log, acquisitions, provision records) read best beside
 :func:`investigate_records`, which joins them. The split to make when it grows: the
 acquisitions' walk (``_acquisitions`` and the helpers below it, retention included)

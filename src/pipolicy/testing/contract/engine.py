@@ -1,6 +1,6 @@
 """The engine end to end on the store: decisions, records and the audit trail.
 
-Why one module of this length (about 610 lines): its two classes (``EngineContract``,
+Why one module of this length (about 620 lines): its two classes (``EngineContract``,
 ``BatchContract``) drive the whole engine through the store with the same fixtures and
 helpers, where the other contract modules test one repository each. The split to make
 when it grows: ``BatchContract`` (imports, batch checks, streams) into
