@@ -445,6 +445,12 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             if report.declined
             else ""
         )
+        + (
+            f"{report.purpose_changed} not recorded (given before the purpose changed beyond "
+            "relevance: ask for consent to the new purpose), "
+            if report.purpose_changed
+            else ""
+        )
         + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
         + (
             f"{report.without_foreign_info} to a recipient abroad without the foreign "
