@@ -70,6 +70,31 @@ def test_r_con_3_importing_a_file_again_after_a_purpose_changed_gives_no_consent
     assert v2.import_consents(rows).already_in_force == 1
 
 
+def test_r_con_1_a_json_line_naming_a_key_twice_is_refused(tmp_path: Path) -> None:
+    """JSON keeps the last of two values of one key silently: a line that names its
+    purpose twice would be imported as consent to one of them, unseen. Refused by its
+    line, as a CSV header naming a column twice is, never showing the values."""
+    path = tmp_path / "consents.jsonl"
+    path.write_text(
+        '{"ref": "u1", "purpose": "newsletter"}\n'
+        '{"ref": "u2", "purpose": "service", "purpose": "newsletter"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(pp.InvalidInput, match=r"consents\.jsonl, line 2: .*purpose") as e:
+        list(read_consents(path))
+    assert "service" not in str(e.value) and "newsletter" not in str(e.value)
+
+
+def test_r_sec_3_a_json_key_given_twice_that_is_no_column_is_not_repeated(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "consents.jsonl"
+    path.write_text('{"ref": "u1", "taro@example.jp": 1, "taro@example.jp": 2}\n')
+    with pytest.raises(pp.InvalidInput, match=r"line 1: a key is given twice") as e:
+        list(read_consents(path))
+    assert "taro" not in str(e.value)
+
+
 def test_r_con_3_pipolicy_import_says_how_many_rows_a_changed_purpose_held_back(
     tmp_path: Path,
 ) -> None:
