@@ -12,6 +12,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.consent_files import read_consents
+from pipolicy.importing import RowRefused
 from tests.cli import run_cli
 from tests.factories import JST, make_engine, make_policy
 
@@ -129,3 +130,20 @@ def test_r_con_3_pipolicy_import_says_how_many_rows_a_changed_purpose_held_back(
         "before the purpose changed beyond relevance: ask for consent to the new purpose), "
         "0 people registered, in 1 batch\n"
     )
+
+
+def test_r_con_1_rows_of_one_new_person_in_two_categories_name_the_row_not_a_record(
+    engine: pp.Engine,
+) -> None:
+    """The person's first row registers them, the next gives another category: refused,
+    as ``register_subject`` refuses it, but the batch is undone, so the answer names the
+    earlier row, never an id nothing in the store holds."""
+    rows = [
+        pp.ConsentImport("u1", purpose="newsletter"),
+        pp.ConsentImport("u1", purpose="service", category="customer"),
+    ]
+    with pytest.raises(pp.InvalidInput, match="another category") as e:
+        engine.import_consents(rows)
+    assert isinstance(e.value, RowRefused) and e.value.row == 2
+    assert "row 1" in e.value.reason and "subject" not in e.value.reason
+    assert engine.find_subject("u1") is None

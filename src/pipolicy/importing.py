@@ -328,14 +328,23 @@ def _people(
     registered."""
     people = engine._by_refs(uow, (row.ref for _, (row, _) in batch))
     registered: list[Subject] = []
+    first_row: dict[str, int] = {}  # a person this batch registers -> the row that does
     for number, (row, _) in batch:
         found = people.get(row.ref)
         if found is None:
             found = Subject(engine._ids(), row.ref, now, row.category)
             people[row.ref] = found
             registered.append(found)
+            first_row[row.ref] = number
         if row.category is not None and found.category != row.category:
-            raise RowRefused(number, f"subject {found.id} is registered in another category")
+            # A refused row undoes its batch: a person it registers is named by the row
+            # that registers them, never by an id the store will not hold.
+            raise RowRefused(
+                number,
+                f"row {first_row[row.ref]} registers the person in another category"
+                if row.ref in first_row
+                else f"subject {found.id} is registered in another category",
+            )
     uow.subjects.add_many(registered)
     for subject in registered:
         engine._audit(uow, "subject.registered", subject.id, {"category": subject.category}, now)
