@@ -147,3 +147,13 @@ def test_r_con_1_rows_of_one_new_person_in_two_categories_name_the_row_not_a_rec
     assert isinstance(e.value, RowRefused) and e.value.row == 2
     assert "row 1" in e.value.reason and "subject" not in e.value.reason
     assert engine.find_subject("u1") is None
+
+
+def test_r_con_1_a_date_without_a_time_is_refused_as_such(tmp_path: Path) -> None:
+    """``expires = 2028-06-30``: the start of that day, or its end, and in which time
+    zone? Neither guessed (UTC, nor the machine's zone): refused, saying what to give."""
+    path = tmp_path / "consents.csv"
+    path.write_text("ref,purpose,expires\nu1,newsletter,2028-06-30\n", encoding="utf-8")
+    with pytest.raises(pp.InvalidInput, match=r"line 2: expires is a date without a time") as e:
+        list(read_consents(path))
+    assert "T00:00:00+09:00" in str(e.value) and "2028" not in str(e.value)

@@ -256,7 +256,13 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
         except ValueError:
             raise InvalidInput(f"{where}: expires is not an ISO 8601 date and time") from None
         if expires.tzinfo is None:
-            raise InvalidInput(f"{where}: expires needs its UTC offset (+09:00)")
+            # Never read in UTC or the machine's zone: a consent would end hours off.
+            dated = "T" not in when.upper() and " " not in when.strip()
+            said = "is a date without a time" if dated else "has no UTC offset"
+            raise InvalidInput(
+                f"{where}: expires {said}: give the moment the consent ends with its "
+                "offset, e.g. 2027-12-01T00:00:00+09:00"
+            )
     try:
         evidence = Evidence(
             text("method") or "import",
