@@ -15,10 +15,11 @@ Unlike ``grant_consent``, an import never records a consent to a scope the perso
 said no to in the store (a refusal or a withdrawal touching it: the same purpose or
 recipient, items that meet; or a consent of it the business revoked): a row tells of a
 yes given before the import, and running the file again after the person withdrew must
-not give their consent back. Such rows are counted as ``declined``. For the same reason a row for a scope whose
-consent the store holds from before its purpose changed beyond relevance records
-nothing (``purpose_changed``): the row tells of that yes to the old meaning, which does
-not reach the new one (Art. 17(2), R-CON-3); the new meaning's consent is asked now.
+not give their consent back. Such rows are counted as ``declined``. For the same
+reason a row for a scope whose consent the store holds from before its purpose changed
+beyond relevance records nothing (``purpose_changed``): the row tells of that yes to the
+old meaning, which does not reach the new one (Art. 17(2), R-CON-3); consent to the new
+meaning is asked now, and recorded by ``grant_consent``.
 
 A row whose ``expires`` has passed grants nothing: it is counted as ``lapsed`` and
 records nothing, rather than stopping the import (a file from another system holds such
