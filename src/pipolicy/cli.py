@@ -445,6 +445,12 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             if report.declined
             else ""
         )
+        + (
+            f"{report.purpose_changed} not recorded (given before the purpose changed beyond "
+            "relevance: ask for consent to the new purpose), "
+            if report.purpose_changed
+            else ""
+        )
         + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
         + (
             f"{report.without_foreign_info} to a recipient abroad without the foreign "
@@ -604,7 +610,8 @@ def _parser() -> argparse.ArgumentParser:
             "Record the consents in FILE (CSV with a header, or .jsonl), a batch per "
             "transaction, registering people by ref as needed. Columns: ref, purpose or "
             "recipient, items (space-separated), category, method, evidence_ref, given_by, "
-            "expires. Safe to run again: consents already in force are not recorded twice."
+            "expires, foreign_info. Safe to run again: consents already in force are not "
+            "recorded twice, nor is a consent the person has since said no to."
         ),
     )
     imp.add_argument("file")

@@ -197,7 +197,12 @@ def _jsonl(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
             if not text.strip():
                 continue
             try:
-                fields = json.loads(text)
+                fields = json.loads(text, object_pairs_hook=_once_each)
+            except _Repeated as e:
+                named = "a key" if e.key is None else f"the key {e.key}"
+                raise InvalidInput(
+                    f"{path.name}, line {line}: {named} is given twice: give each key once"
+                ) from None
             except ValueError:
                 raise InvalidInput(f"{path.name}, line {line}: not a JSON object") from None
             if not isinstance(fields, dict):
@@ -210,6 +215,25 @@ def _jsonl(path: Path, codec: str) -> Iterator[tuple[int, ConsentImport]]:
                     f"itself be personal data); the keys are among {', '.join(COLUMNS)}"
                 )
             yield line, _consent(fields, f"{path.name}, line {line}")
+
+
+class _Repeated(Exception):
+    """A JSON object naming a key twice: ``key`` if it is one of :data:`COLUMNS`."""
+
+    def __init__(self, key: str | None) -> None:
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object's keys and values, refusing a key given twice, which ``json`` would
+    keep the last of silently (a line's purpose unseen, as in a CSV header naming a column
+    twice). Only a key among :data:`COLUMNS` is named: any other may be personal data."""
+    fields: dict[str, object] = {}
+    for key, value in pairs:
+        if key in fields:
+            raise _Repeated(key if key in COLUMNS else None)
+        fields[key] = value
+    return fields
 
 
 def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
@@ -232,7 +256,13 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
         except ValueError:
             raise InvalidInput(f"{where}: expires is not an ISO 8601 date and time") from None
         if expires.tzinfo is None:
-            raise InvalidInput(f"{where}: expires needs its UTC offset (+09:00)")
+            # Never read in UTC or the machine's zone: a consent would end hours off.
+            dated = "T" not in when.upper() and " " not in when.strip()
+            said = "is a date without a time" if dated else "has no UTC offset"
+            raise InvalidInput(
+                f"{where}: expires {said}: give the moment the consent ends with its "
+                "offset, e.g. 2027-12-01T00:00:00+09:00"
+            )
     try:
         evidence = Evidence(
             text("method") or "import",

@@ -15,7 +15,11 @@ Unlike ``grant_consent``, an import never records a consent to a scope the perso
 said no to in the store (a refusal or a withdrawal touching it: the same purpose or
 recipient, items that meet; or a consent of it the business revoked): a row tells of a
 yes given before the import, and running the file again after the person withdrew must
-not give their consent back. Such rows are counted as ``declined``.
+not give their consent back. Such rows are counted as ``declined``. For the same
+reason a row for a scope whose consent the store holds from before its purpose changed
+beyond relevance records nothing (``purpose_changed``): the row tells of that yes to the
+old meaning, which does not reach the new one (Art. 17(2), R-CON-3); consent to the new
+meaning is asked now, and recorded by ``grant_consent``.
 
 A row whose ``expires`` has passed grants nothing: it is counted as ``lapsed`` and
 records nothing, rather than stopping the import (a file from another system holds such
@@ -44,6 +48,7 @@ from pipolicy.errors import (
     UnknownPurpose,
     UnknownRecipient,
 )
+from pipolicy.rules import common
 from pipolicy.rules.provision import abroad
 from pipolicy.rules.renewal import informed, renewal
 from pipolicy.storage.fast_paths import LocksSubjects, ReadsConsentsOfMany, fast_path
@@ -111,6 +116,12 @@ class ImportReport:
     information (``Evidence.foreign_info``, Art. 28(2)): recorded, as ``grant_consent``
     records them, but no provision abroad rests on them; a file says what the person
     was shown in its ``foreign_info`` column."""
+    purpose_changed: int = 0
+    """Rows for a scope whose consent in this store was given before its purpose (or a
+    purpose its recipient receives data for) changed beyond relevance: nothing recorded.
+    The row tells of that yes to the old meaning, which covers nothing new (Art. 17(2),
+    R-CON-3); a yes to the new meaning, asked now, is recorded by
+    :meth:`~pipolicy.Engine.grant_consent`."""
 
     def __add__(self, other: ImportReport) -> ImportReport:
         return ImportReport(
@@ -217,12 +228,18 @@ def _record(
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
     noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
     by_page = fast_path(uow.consents, ReadsConsentsOfMany.for_subjects)
-    already = declined = uninformed = 0
+    already = declined = uninformed = outdated = 0
     for _, (row, scope) in live:
         sid = people[row.ref].id
         evidence = informed(engine.policy, scope, row.evidence)
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, evidence)
         if in_force is None:
+            # A yes this store holds, given before the purpose changed beyond relevance:
+            # the row tells of it, and it reaches nothing new (R-CON-3).
+            ending = {c.id for c in ended}
+            if any(_of_the_old_meaning(engine, c, now) for c in held[sid] if c.id in ending):
+                outdated += 1
+                continue
             # The noes, read only once a row would record something: for every known
             # person of the batch at once where the store can, else for this one.
             if sid not in noes and by_page is not None:
@@ -261,7 +278,7 @@ def _record(
         engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
     uow.consents.add_many(new)
     report = ImportReport(
-        len(batch), len(new), already, len(registered), 1, declined, lapsed, uninformed
+        len(batch), len(new), already, len(registered), 1, declined, lapsed, uninformed, outdated
     )
     summary = attrs.asdict(report)
     del summary["batches"]
@@ -273,6 +290,16 @@ def _record(
         now,
     )
     return report
+
+
+def _of_the_old_meaning(engine: Engine, consent: Consent, now: datetime) -> bool:
+    """Is ``consent`` still given, and unexpired, but no longer in force because it was
+    given before its purpose changed beyond relevance (R-CON-3)?"""
+    return (
+        consent.status is ConsentStatus.GIVEN
+        and consent.is_active(now)
+        and not common.in_force(engine.policy, consent, now)
+    )
 
 
 def _declared(engine: Engine, error: UnknownName) -> Iterable[str]:
@@ -302,14 +329,23 @@ def _people(
     registered."""
     people = engine._by_refs(uow, (row.ref for _, (row, _) in batch))
     registered: list[Subject] = []
+    first_row: dict[str, int] = {}  # a person this batch registers -> the row that does
     for number, (row, _) in batch:
         found = people.get(row.ref)
         if found is None:
             found = Subject(engine._ids(), row.ref, now, row.category)
             people[row.ref] = found
             registered.append(found)
+            first_row[row.ref] = number
         if row.category is not None and found.category != row.category:
-            raise RowRefused(number, f"subject {found.id} is registered in another category")
+            # A refused row undoes its batch: a person it registers is named by the row
+            # that registers them, never by an id the store will not hold.
+            raise RowRefused(
+                number,
+                f"row {first_row[row.ref]} registers the person in another category"
+                if row.ref in first_row
+                else f"subject {found.id} is registered in another category",
+            )
     uow.subjects.add_many(registered)
     for subject in registered:
         engine._audit(uow, "subject.registered", subject.id, {"category": subject.category}, now)
