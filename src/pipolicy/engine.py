@@ -5,7 +5,7 @@ write what the law asks to be written (acquisitions, consents, provision records
 audit event, commit. Errors from storage become :class:`StorageError` and never an
 "allowed" decision: checks fail closed.
 
-Why one module of this length (about 1,780 lines, half of it docstrings): :class:`Engine`
+Why one module of this length (about 1,800 lines, half of it docstrings): :class:`Engine`
 is the public surface, and each method is a thin unit-of-work wrapper around a pure rule
 (``rules/``) or a repository call, kept beside its siblings so the whole API reads in one
 place; the decisions live in ``rules/``, the request workflow in ``requests/``, the
@@ -619,6 +619,27 @@ class Engine:
             sid = self._sid(uow, subject)
             uow.subjects.mark_left(sid, now)  # raises SubjectNotFound
             self._audit(uow, "subject.left", sid, {}, now)
+
+        self._run(op)
+
+    def mark_returned(self, subject: SubjectLike) -> None:
+        """Record that a person who left uses the service again (signed up again): their
+        data is an active customer's, needed again, so periods counted from leaving stop
+        (R-ACC-1, Art. 22) and start afresh at the next :meth:`mark_left`.
+
+        Data acquired while they were away is needed again with the rest: nothing sets
+        it apart. Data whose period from leaving had already run out was due for deletion
+        (the report listed it): erase it before recording the return, which would make
+        it needed again. Raises :class:`SubjectNotFound`, or :class:`InvalidTransition`
+        if the person has not left."""
+
+        self._subject_id(subject)
+
+        def op(uow: UnitOfWork) -> None:
+            now = self.now()
+            sid = self._sid(uow, subject)
+            uow.subjects.mark_returned(sid)  # raises SubjectNotFound, InvalidTransition
+            self._audit(uow, "subject.returned", sid, {}, now)
 
         self._run(op)
 

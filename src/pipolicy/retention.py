@@ -1,11 +1,15 @@
 """What the retention report lists (R-ACC-1, R-REQ-7): data due for deletion.
 
-Two reasons make data due. Its purposes' retention periods have all passed (the policy
+Three reasons make data due. Its purposes' retention periods have all passed (the policy
 says how long each purpose needs it; a purpose with a last day and no period needs it
-until that day), and no other acquisition holds it for a purpose that still needs it. Or the person asked for its deletion and only a
-legal duty to keep it stood in the way (a deletion request keeps such items, suspended),
-and that duty has since ended (``legal_retention_period``). Pure: the engine reads the
-records and the requests' kinds, these functions decide; what "past retention" means is
+until that day), and no other acquisition holds it for a purpose that still needs it. Or
+it was acquired only for purposes the policy no longer declares, so no purpose needs it
+(Art. 22 "without delay": due from the day the policy that dropped them took effect, its
+``revised`` day), again unless another acquisition holds it for one that does. Or the
+person asked for its deletion and only a legal duty to keep it stood in the way (a
+deletion request keeps such items, suspended), and that duty has since ended
+(``legal_retention_period``). Pure: the engine reads the records and the requests'
+kinds, these functions decide; what "past retention" means is
 :mod:`pipolicy.rules.retention`'s, which the checks share (R-ACC-1).
 """
 
@@ -29,7 +33,11 @@ __all__ = ["RetentionEntry", "kept_past_duty", "past_retention", "purposes_ended
 @attrs.frozen
 class RetentionEntry:
     """Items of one acquisition that are due for deletion (R-ACC-1): past their
-    purposes' retention, or kept on a deletion request under a legal duty now ended."""
+    purposes' retention, acquired only for purposes the policy no longer declares, or
+    kept on a deletion request under a legal duty now ended. ``due_since`` is when they
+    fell due; for purposes no longer declared, the start of the policy's ``revised`` day
+    (or the acquisition, if later): the day is when the purpose was dropped at the
+    latest."""
 
     subject_id: str
     acquisition_id: str
@@ -43,7 +51,8 @@ def past_retention(
     policy: Policy, facts: SubjectFacts | None, acq: Acquisition, now: datetime
 ) -> RetentionEntry | None:
     """``acq``'s items not deleted yet, if every purpose's retention has passed (a purpose
-    with a last day and no period: once it has ended), less those another acquisition
+    with a last day and no period: once it has ended; none declared any more: at once),
+    less those another acquisition
     still holds for a purpose that needs them; the items still under a legal duty are
     listed apart (``legal_hold``). What the checks deny as past retention is exactly what
     these entries list, as both ask :mod:`pipolicy.rules.retention`."""
@@ -74,6 +83,8 @@ def purposes_ended(policy: Policy, acq: Acquisition) -> bool:
 
 
 def _why(policy: Policy, acq: Acquisition) -> str:
+    if not any(p in policy.purposes for p in acq.purposes):
+        return f"purposes {sorted(acq.purposes)} no longer declared by policy {policy.version}"
     if purposes_ended(policy, acq):
         declared = [p for p in sorted(acq.purposes) if p in policy.purposes]
         return f"purposes {declared} ended"

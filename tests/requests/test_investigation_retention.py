@@ -205,12 +205,13 @@ def scenario(
 
 def _past(findings: tuple[Finding, ...], *, for_law: bool) -> set[tuple[str, str]]:
     """(acquisition id, item) of every finding that the data is past its retention:
-    those kept for the law, or those due for deletion."""
+    those kept for the law, or those due for deletion (past its purposes' retention, or
+    held for purposes the policy no longer declares)."""
     return {
         (f.evidence.removeprefix("acquisition:"), item)
         for f in findings
         if f.kind is FindingKind.NO_LONGER_NEEDED
-        and f.rule == "R-ACC-1"
+        and (f.rule == "R-ACC-1" or f.note == "purposes_dropped")  # due at once
         and (f.note == "kept_for_law") == for_law
         for item in f.items
     }
@@ -281,8 +282,9 @@ def test_r_acc_1_a_deleted_copy_does_not_keep_an_item_acquired_again_needed(
 
 def test_r_acc_1_a_purpose_the_policy_dropped_keeps_no_data_needed(store: Store) -> None:
     """The e-mail was also collected for a loyalty programme the policy no longer
-    declares: that keeps it for nothing, so once the campaign's 30 days have passed the
-    checks deny it and the report lists it, as the investigation says."""
+    declares: that keeps it for nothing (the report lists that copy as due), so once the
+    campaign's 30 days have passed the checks deny it and the report lists it, as the
+    investigation says."""
     engine, s = loyalty_dropped(store, pp.FixedClock(T0))
     found = _no_longer_needed(engine, s)
     assert sorted((f.note, sorted(f.items)) for f in found) == [
@@ -290,8 +292,10 @@ def test_r_acc_1_a_purpose_the_policy_dropped_keeps_no_data_needed(store: Store)
         ("retention_ended", ["email", "name"]),
     ]
     assert _keys(engine.check_use(s, purpose="campaign", items={"email"})) == ["retention_passed"]
-    [entry] = engine.retention_report()
-    assert entry.items == {"name", "email"}
+    # The loyalty copy is due too, for no purpose needs it (Art. 22).
+    reported = sorted((sorted(e.items), e.reason) for e in engine.retention_report())
+    assert [items for items, _ in reported] == [["email"], ["email", "name"]]
+    assert "loyalty" in reported[0][1] and "no longer declared" in reported[0][1]
 
 
 def test_r_acc_1_data_kept_for_the_law_is_found_kept_for_the_law(store: Store) -> None:
@@ -353,7 +357,8 @@ def test_r_acc_1_data_still_needed_is_not_found_no_longer_needed(store: Store) -
 def test_r_acc_1_an_improper_acquisition_past_retention_is_no_longer_needed_too() -> None:
     """An import recorded the e-mail for the campaign and for a purpose the policy never
     declared: improperly acquired, and once the campaign's 30 days have passed also due
-    for deletion, as the report says; a copy for an undeclared purpose keeps nothing."""
+    for deletion, as the report says; a copy for an undeclared purpose keeps nothing,
+    and is due itself (the investigation's ground for it: improperly acquired)."""
     policy = shop()
     subject = pp.Subject("s-1", "user-1", T0 - 400 * DAY, None)
 
@@ -380,4 +385,7 @@ def test_r_acc_1_an_improper_acquisition_past_retention_is_no_longer_needed_too(
     ]
     entry = past_retention(policy, facts, mixed, T0)
     assert entry is not None and entry.items == {"email"}
-    assert past_retention(policy, facts, other, T0) is None
+    # Needed by no declared purpose, the other copy is due as well (Art. 22).
+    dropped = past_retention(policy, facts, other, T0)
+    assert dropped is not None and dropped.items == {"email"}
+    assert "no longer declared" in dropped.reason

@@ -35,7 +35,12 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
-from pipolicy.errors import ConcurrencyConflict, StorageError, SubjectNotFound
+from pipolicy.errors import (
+    ConcurrencyConflict,
+    InvalidTransition,
+    StorageError,
+    SubjectNotFound,
+)
 from pipolicy.storage.fast_paths import ReadsFactsByRef
 from pipolicy.storage.lazy import made_when_used
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
@@ -212,6 +217,16 @@ class _Subjects(_Repo):
         left = attrs.evolve(subject, left_at=at)
         self._set(self._s.subjects, subject_id, left)  # type: ignore[arg-type]
         self._wrote(subject_id, functools.partial(with_subject, subject=left))
+
+    def mark_returned(self, subject_id: str) -> None:
+        subject = self._s.subjects.get(subject_id)
+        if subject is None:
+            raise SubjectNotFound(subject_id)
+        if subject.left_at is None:
+            raise InvalidTransition(f"subject {subject_id} has not left: nothing to return from")
+        back = attrs.evolve(subject, left_at=None)
+        self._set(self._s.subjects, subject_id, back)  # type: ignore[arg-type]
+        self._wrote(subject_id, functools.partial(with_subject, subject=back))
 
 
 def _said_no(consent: Consent) -> bool:

@@ -471,6 +471,8 @@ def _acquisitions(
                     facts={"undeclared": undeclared},
                 )
             )
+            if len(undeclared) == len(acq.purposes):
+                continue  # for no declared purpose: the improper acquisition says it all
         elif len(undeclared) == len(acq.purposes):
             # Kept for nothing the policy still declares: no longer needed, unless an
             # acquisition for a purpose that still needs them keeps the same items.

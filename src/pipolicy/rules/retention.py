@@ -4,14 +4,16 @@ the checks and the retention report.
 Art. 22 asks a business to delete personal data without delay once its use is no longer
 necessary, and the policy says when that is: a purpose's retention period (its own or its
 service's) counted from collection, from the person leaving or from the purpose's last
-day, or a purpose's last day alone (:meth:`Policy.retention_due`). An acquisition is past
-its retention from that instant (:func:`past_due`); an item of the person is past
-retention when acquisitions keep it (no deletion took it) and every one of them that
-keeps it for a purpose the policy declares is (:func:`lapsed`). An acquisition only for
-purposes the policy no longer declares (or never did: an import) keeps its items for
-nothing: no purpose needs them, so it neither falls due nor keeps them needed
-(:func:`needed`). The retention report lists exactly these items
-(:mod:`pipolicy.retention`); the checks deny them (:func:`lapsed_reasons`); a deletion or
+day, or a purpose's last day alone (:meth:`Policy.retention_due`). An acquisition only for
+purposes the policy does not declare (it dropped them, or an import named one it never
+had) is needed by no purpose at all, so it is due at once: from the day the policy took
+effect (its ``revised`` day, the latest the purpose can have been dropped), or from its
+acquisition if later (:func:`due_at`). An acquisition is past its retention from that
+instant (:func:`past_due`); an item of the person is past retention when acquisitions
+keep it (no deletion took it) and none of them still needs it (:func:`needed`,
+:func:`lapsed`). The retention report lists exactly these items
+(:mod:`pipolicy.retention`); the checks deny them (:func:`lapsed_reasons`), on consent
+too, so data collected for a dropped purpose is never put to another use; a deletion or
 suspension request's investigation finds them no longer needed (Art. 35(5),
 :mod:`pipolicy.requests.investigation`).
 
@@ -45,26 +47,41 @@ from pipolicy.policy.model import Policy
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import kept_items
 
-__all__ = ["duty_of", "kept_for_law", "lapsed", "lapsed_reasons", "needed", "past_due"]
+__all__ = ["due_at", "duty_of", "kept_for_law", "lapsed", "lapsed_reasons", "needed", "past_due"]
 
 _NONE: frozenset[str] = frozenset()
+
+
+def due_at(policy: Policy, acq: Acquisition, left_at: datetime | None) -> datetime | None:
+    """When ``acq``'s data falls due for deletion, if ever (None while a purpose the policy
+    declares keeps it with no period, or its clock has not started).
+
+    For an acquisition only for purposes the policy does not declare (R-USE-2), the start
+    of the policy's ``revised`` day in its time zone: when the version without them took
+    effect, so the purpose was dropped by then at the latest (we cannot know how much
+    earlier; a later revision moves the day later, never earlier than the truth allows).
+    Data acquired after that day (an engine still on the old version) is due when
+    acquired."""
+    if not _declared(policy, acq):
+        return max(acq.acquired_at, policy.day_start(policy.revised))
+    if acq.purposes & policy.kept_while_needed:  # what retention_due says, without counting
+        return None
+    return policy.retention_due(acq.purposes, acq.acquired_at, left_at)
 
 
 def past_due(
     policy: Policy, acq: Acquisition, left_at: datetime | None, now: datetime
 ) -> datetime | None:
-    """When ``acq``'s retention passed, if it has by ``now``; None while the policy still
-    needs its data (no period, or its clock has not started or run out)."""
-    if acq.purposes & policy.kept_while_needed:  # what retention_due says, without counting
-        return None
-    due = policy.retention_due(acq.purposes, acq.acquired_at, left_at)
+    """When ``acq``'s retention passed (:func:`due_at`), if it has by ``now``; None while
+    the policy still needs its data."""
+    due = due_at(policy, acq, left_at)
     return due if due is not None and due <= now else None
 
 
 def _declared(policy: Policy, acq: Acquisition) -> bool:
     """Was ``acq`` made for a purpose the policy declares? One for none keeps its items for
     nothing (R-USE-2: the policy dropped the purpose, or an import named one it never
-    had): it keeps no item needed, and never falls due (no period of the policy's)."""
+    had): it keeps no item needed, and is due at once (:func:`due_at`)."""
     return any(p in policy.purposes for p in acq.purposes)
 
 
@@ -74,7 +91,7 @@ def needed(policy: Policy, facts: SubjectFacts, now: datetime) -> frozenset[str]
     left = facts.subject.left_at
     found: set[str] = set()
     for acq in facts.acquisitions:
-        if past_due(policy, acq, left, now) is None and _declared(policy, acq):
+        if _declared(policy, acq) and past_due(policy, acq, left, now) is None:
             found |= kept_items(acq, facts.restrictions, now)
     return frozenset(found)
 
@@ -94,8 +111,8 @@ def lapsed(
     The report asks it of each acquisition (``of``, whose items it lists), a check of the
     items it is asked about: the union of the first over the person's acquisitions is the
     second."""
-    if not policy.lapsing_purposes:
-        return _NONE
+    if not policy.lapsing_purposes and all(_declared(policy, a) for a in facts.acquisitions):
+        return _NONE  # nothing can fall due (the common case, on every check's path)
     left = facts.subject.left_at
     restrictions = facts.restrictions
     past: set[str] = set()
@@ -111,7 +128,7 @@ def lapsed(
         if past_due(policy, acq, left, now) is not None:
             if of is None:
                 past |= kept_items(acq, restrictions, now) & items
-        elif _declared(policy, acq):
+        elif _declared(policy, acq):  # one not due yet for no purpose needs nothing
             live |= kept_items(acq, restrictions, now)
             if wanted <= live:
                 return _NONE
@@ -167,10 +184,10 @@ def lapsed_reasons(
     reasons: list[Because] = []
     due = gone - held
     if due:
-        reasons.append(R.retention_passed(due, _since(policy, facts, keeping, due)))
+        reasons.append(R.retention_passed(due, _since(policy, facts, keeping, due, now)))
     for_law = held - allowed
     if for_law:
-        reasons.append(R.legal_hold_only(for_law, _since(policy, facts, keeping, for_law)))
+        reasons.append(R.legal_hold_only(for_law, _since(policy, facts, keeping, for_law, now)))
     return tuple(reasons)
 
 
@@ -179,14 +196,11 @@ def _since(
     facts: SubjectFacts,
     keeping: Iterable[tuple[Acquisition, frozenset[str]]],
     items: Iterable[str],
+    now: datetime,
 ) -> str:
     """The day (in the policy's time zone) the last acquisition keeping ``items`` fell
-    due: from then on, each of them was past retention."""
+    due by ``now``: from then on, each of them was past retention."""
     wanted = set(items)
     left = facts.subject.left_at
-    dues = [
-        policy.retention_due(a.purposes, a.acquired_at, left)
-        for a, kept in keeping
-        if kept & wanted
-    ]
+    dues = [past_due(policy, a, left, now) for a, kept in keeping if kept & wanted]
     return policy.local_date(max(d for d in dues if d is not None)).isoformat()

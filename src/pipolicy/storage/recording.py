@@ -56,6 +56,10 @@ class _Tracked:
         self._inner.mark_left(subject_id, at)
         self._unit.changed_subject(subject_id)
 
+    def mark_returned(self, subject_id: str) -> None:
+        self._inner.mark_returned(subject_id)
+        self._unit.changed_subject(subject_id)
+
 
 _TRACKED = {
     "subjects": "subject",
@@ -92,7 +96,8 @@ class RecordingUnit:
         self._written[f"{kind}:{record.id}"] = record
 
     def changed_subject(self, subject_id: str) -> None:
-        """A subject changed in place (``mark_left``): read back when the operation ends."""
+        """A subject changed in place (``mark_left``, ``mark_returned``): read back when the
+        operation ends."""
         self._written[f"subject:{subject_id}"] = None
 
     def stage(

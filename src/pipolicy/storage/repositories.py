@@ -80,6 +80,13 @@ class SubjectRepository(Protocol):
     def get(self, subject_id: str) -> Subject | None: ...
     def by_ref(self, ref: str) -> Subject | None: ...
     def mark_left(self, subject_id: str, at: datetime) -> None: ...
+    def mark_returned(self, subject_id: str) -> None:
+        """Clear ``left_at``: the person is using the service again. Raises
+        :class:`~pipolicy.errors.SubjectNotFound` for an unknown subject and
+        :class:`~pipolicy.errors.InvalidTransition` for one who has not left (tested and
+        cleared in one write, so two returns racing record one)."""
+        ...
+
     def scan(self) -> Iterator[Subject]:
         """Every subject, for checks over the whole store (binding records to the audit
         log), never for decisions."""

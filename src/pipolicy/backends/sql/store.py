@@ -31,7 +31,7 @@ the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
 
-Why one module of this length (about 2,050 lines): the repositories here are small
+Why one module of this length (about 2,070 lines): the repositories here are small
 classes sharing one connection, one error translation and one versioned-update helper,
 and read best beside the transaction (``_Transaction``: lazy begin, the application's
 SAVEPOINT when bound, snapshots) and the unit of work that own them; the audit
@@ -112,6 +112,7 @@ from pipolicy.errors import (
     BackendNotFound,
     ConcurrencyConflict,
     InvalidInput,
+    InvalidTransition,
     PipolicyError,
     StorageError,
     SubjectNotFound,
@@ -761,6 +762,21 @@ class _Subjects(_Repo):
         if self._write(stmt, "marking a subject as left") != 1:
             raise SubjectNotFound(subject_id)
         self._tx.wrote(subject_id, lambda s: with_subject(s, attrs.evolve(s.subject, left_at=at)))
+
+    def mark_returned(self, subject_id: str) -> None:
+        self._hold([subject_id])
+        values: dict[str, Any] = {}
+        rows.put_instant(values, "left_at", None)
+        stmt = (
+            SUBJECTS.update()
+            .where(SUBJECTS.c.id == subject_id, SUBJECTS.c.left_at.is_not(None))
+            .values(values)
+        )
+        if self._write(stmt, "marking a subject as returned") != 1:
+            if self.get(subject_id) is None:
+                raise SubjectNotFound(subject_id)
+            raise InvalidTransition(f"subject {subject_id} has not left: nothing to return from")
+        self._tx.wrote(subject_id, lambda s: with_subject(s, attrs.evolve(s.subject, left_at=None)))
 
 
 class _Consents(_Repo):
