@@ -610,8 +610,10 @@ def _parser() -> argparse.ArgumentParser:
             "Record the consents in FILE (CSV with a header, or .jsonl), a batch per "
             "transaction, registering people by ref as needed. Columns: ref, purpose or "
             "recipient, items (space-separated), category, method, evidence_ref, given_by, "
-            "expires, foreign_info. Safe to run again: consents already in force are not "
-            "recorded twice, nor is a consent the person has since said no to."
+            "expires, foreign_info, given_at (when the person consented, with its offset) "
+            "and policy_version (the version they were shown). Safe to run again: consents "
+            "already in force are not recorded twice, nor is a consent the person has "
+            "since said no to."
         ),
     )
     imp.add_argument("file")

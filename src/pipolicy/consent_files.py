@@ -11,9 +11,12 @@ One consent per row or line, with these columns or keys (only ``ref`` and one of
 with its offset; ``method`` defaults to ``"import"``. ``foreign_info`` (optional, after
 the others) names what the person was shown about a recipient abroad before consenting
 (Art. 28, :attr:`Evidence.foreign_info`): without it a consent to provision abroad
-allows nothing. Rows are read lazily, so a file of
-millions of rows never sits in memory; a malformed row is an :class:`InvalidInput`
-naming its line, never its values.
+allows nothing. ``given_at`` (optional) is when the person consented, ISO 8601 with
+its offset, and ``policy_version`` the version of the policy they were shown then: an
+import judges a yes by its day, so one given before a purpose changed beyond relevance
+reaches only the old meaning (R-CON-3; see :class:`~pipolicy.ConsentImport`). Rows
+are read lazily, so a file of millions of rows never sits in memory; a malformed row is
+an :class:`InvalidInput` naming its line, never its values.
 
 Files are UTF-8 (a byte order mark is passed over) unless told otherwise: a CSV that
 Excel saves in Japanese is Shift_JIS as Windows writes it, ``encoding="cp932"``. The
@@ -51,6 +54,8 @@ COLUMNS = (
     "given_by",
     "expires",
     "foreign_info",
+    "given_at",
+    "policy_version",
 )
 
 
@@ -249,20 +254,8 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
     items = fields.get("items", [])
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise InvalidInput(f"{where}: items must be a list of names")
-    expires: datetime | None = None
-    if (when := text("expires")) is not None:
-        try:
-            expires = datetime.fromisoformat(when)
-        except ValueError:
-            raise InvalidInput(f"{where}: expires is not an ISO 8601 date and time") from None
-        if expires.tzinfo is None:
-            # Never read in UTC or the machine's zone: a consent would end hours off.
-            dated = "T" not in when.upper() and " " not in when.strip()
-            said = "is a date without a time" if dated else "has no UTC offset"
-            raise InvalidInput(
-                f"{where}: expires {said}: give the moment the consent ends with its "
-                "offset, e.g. 2027-12-01T00:00:00+09:00"
-            )
+    expires = _instant(text("expires"), "expires", "the consent ends", where)
+    given_at = _instant(text("given_at"), "given_at", "the person consented", where)
     try:
         evidence = Evidence(
             text("method") or "import",
@@ -278,6 +271,27 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
             category=text("category"),
             evidence=evidence,
             expires=expires,
+            given_at=given_at,
+            policy_version=text("policy_version"),
         )
     except (TypeError, ValueError) as e:
         raise InvalidInput(f"{where}: {e}") from None
+
+
+def _instant(when: str | None, key: str, moment: str, where: str) -> datetime | None:
+    """``when`` read as ISO 8601 with its offset; never in UTC or the machine's zone,
+    which would put ``moment`` hours off."""
+    if when is None:
+        return None
+    try:
+        at = datetime.fromisoformat(when)
+    except ValueError:
+        raise InvalidInput(f"{where}: {key} is not an ISO 8601 date and time") from None
+    if at.tzinfo is None:
+        dated = "T" not in when.upper() and " " not in when.strip()
+        said = "is a date without a time" if dated else "has no UTC offset"
+        raise InvalidInput(
+            f"{where}: {key} {said}: give the moment {moment} with its offset, "
+            "e.g. 2027-12-01T00:00:00+09:00"
+        )
+    return at

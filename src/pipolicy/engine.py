@@ -991,8 +991,10 @@ class Engine:
         """Record many consents, a batch of ``batch_size`` rows per transaction, people
         registered by ref as needed; ``progress`` gets the totals after each batch.
         Idempotent: a scope already in force is not recorded again, nor one the person
-        has refused or withdrawn since (``declined``: an import never overrides a no).
-        See :mod:`pipolicy.importing`.
+        has refused or withdrawn since (``declined``: an import never overrides a no),
+        nor a yes to a purpose's meaning before it changed beyond relevance
+        (``purpose_changed``; a row's ``given_at`` dates its yes). See
+        :mod:`pipolicy.importing`.
 
         Raises :class:`InvalidInput` naming the first bad row by number; earlier batches
         stay recorded.

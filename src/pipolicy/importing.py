@@ -19,7 +19,11 @@ not give their consent back. Such rows are counted as ``declined``. For the same
 reason a row for a scope whose consent the store holds from before its purpose changed
 beyond relevance records nothing (``purpose_changed``): the row tells of that yes to the
 old meaning, which does not reach the new one (Art. 17(2), R-CON-3); consent to the new
-meaning is asked now, and recorded by ``grant_consent``.
+meaning is asked now, and recorded by ``grant_consent``. A row that says when its yes
+was given (``given_at``) is judged by that day: one given before the change records
+nothing either, and a no said before it does not hold it back; a row that does not say,
+for a scope whose purpose has such a change in effect, is refused (its yes may be to
+either meaning).
 
 A row whose ``expires`` has passed grants nothing: it is counted as ``lapsed`` and
 records nothing, rather than stopping the import (a file from another system holds such
@@ -29,7 +33,7 @@ rows, and running it again later, more).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -48,6 +52,7 @@ from pipolicy.errors import (
     UnknownPurpose,
     UnknownRecipient,
 )
+from pipolicy.policy.model import Policy
 from pipolicy.rules import common
 from pipolicy.rules.provision import abroad
 from pipolicy.rules.renewal import informed, renewal
@@ -81,6 +86,17 @@ class ConsentImport:
 
     ``category`` registers a person not yet known in that category; for a known person it
     must match theirs. Granting a scope already in force records nothing (idempotent).
+
+    ``given_at`` is when the person consented, if the file knows: the consent is
+    recorded as given then, and judged by that day, so a yes given before its purpose
+    changed beyond relevance reaches only the old meaning and records nothing
+    (``purpose_changed``; Art. 17(2), R-CON-3), and a no the store holds from before it
+    does not hold it back. Without it the consent is recorded as given at the import;
+    a row for a scope whose purpose has such a change in effect is then refused, since
+    its yes may be to either meaning. ``policy_version`` is the version of the policy
+    the person was shown: by default the policy's own, which a yes given before that
+    version's revision day (in the policy's time zone) cannot have seen, so such a row
+    must name it.
     """
 
     ref: str = attrs.field(repr=False)
@@ -90,6 +106,8 @@ class ConsentImport:
     category: str | None = None
     evidence: Evidence = _IMPORTED
     expires: datetime | None = None
+    given_at: datetime | None = None
+    policy_version: str | None = None
 
 
 @attrs.frozen
@@ -170,6 +188,8 @@ def import_consents(
                 expires = moment(row.expires, "expires")
                 if expires is not row.expires:
                     row = attrs.evolve(row, expires=expires)
+            if row.given_at is not None or row.policy_version is not None:
+                row = _dated(engine.policy, row, engine.now())
             key = (row.purpose, row.recipient, row.items)
             if key not in scopes:
                 scopes[key] = engine._granted_scope(row.purpose, row.recipient, row.items)
@@ -226,10 +246,10 @@ def _record(
 
     new: list[Consent] = []
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
-    noes: dict[str, list[ConsentScope]] = {sid: [] for sid in fresh}
+    noes: dict[str, list[tuple[ConsentScope, datetime]]] = {sid: [] for sid in fresh}
     by_page = fast_path(uow.consents, ReadsConsentsOfMany.for_subjects)
     already = declined = uninformed = outdated = 0
-    for _, (row, scope) in live:
+    for number, (row, scope) in live:
         sid = people[row.ref].id
         evidence = informed(engine.policy, scope, row.evidence)
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, evidence)
@@ -244,12 +264,21 @@ def _record(
             # person of the batch at once where the store can, else for this one.
             if sid not in noes and by_page is not None:
                 said = by_page(known, _NO)
-                noes.update({k: [c.scope for c in said.get(k, ())] for k in known})
+                noes.update({k: [_no(c) for c in said.get(k, ())] for k in known})
             if sid not in noes:
-                noes[sid] = [c.scope for c in uow.consents.for_subject(sid) if c.status in _NO]
-            if any(no.meets(scope) for no in noes[sid]):
+                noes[sid] = [_no(c) for c in uow.consents.for_subject(sid) if c.status in _NO]
+            # A no the person said before the row's yes was given is not a no to it.
+            given = row.given_at
+            if any(no.meets(scope) and (given is None or at >= given) for no, at in noes[sid]):
                 declined += 1
                 continue
+            if given is None and (day := _changed_on(engine.policy, scope, now)) is not None:
+                raise RowRefused(
+                    number,
+                    f"the purpose of this consent changed beyond relevance on {day.isoformat()}: "
+                    "say when the person consented (given_at), as a yes given before it "
+                    "does not reach the new meaning (R-CON-3)",
+                )
         for consent in ended:
             if consent.id in unwritten:  # made by an earlier row: written ended, below
                 new[unwritten[consent.id]] = consent
@@ -266,16 +295,22 @@ def _record(
             scope=scope,
             status=ConsentStatus.GIVEN,
             evidence=evidence,
-            policy_version=engine.policy.version,
-            given_at=now,
+            policy_version=row.policy_version or engine.policy.version,
+            given_at=row.given_at or now,
             expires_at=row.expires,
         )
+        if row.given_at is not None and not common.in_force(engine.policy, consent, now):
+            outdated += 1  # a yes to the meaning its purpose had before a change (R-CON-3)
+            continue
         held[sid].append(consent)
         unwritten[consent.id] = len(new)
         new.append(consent)
         if scope.recipient is not None and not row.evidence.foreign_info:
             uninformed += abroad(engine.policy, engine.policy.recipients[scope.recipient])
-        engine._audit(uow, "consent.given", sid, engine._consent_payload(consent), now)
+        payload = engine._consent_payload(consent)
+        if row.given_at is not None:  # given before the import records it
+            payload["given_at"] = consent.given_at.isoformat()
+        engine._audit(uow, "consent.given", sid, payload, now)
     uow.consents.add_many(new)
     report = ImportReport(
         len(batch), len(new), already, len(registered), 1, declined, lapsed, uninformed, outdated
@@ -300,6 +335,51 @@ def _of_the_old_meaning(engine: Engine, consent: Consent, now: datetime) -> bool
         and consent.is_active(now)
         and not common.in_force(engine.policy, consent, now)
     )
+
+
+def _dated(policy: Policy, row: ConsentImport, now: datetime) -> ConsentImport:
+    """``row`` with its ``given_at`` as an instant and its ``policy_version`` settled;
+    raises :class:`InvalidInput` for a day that cannot be (after ``now``, not before the
+    consent expires) or a version the person cannot have been shown."""
+    if row.given_at is None:
+        if row.policy_version not in (None, policy.version):
+            # Recorded as given now, when this version is the one shown.
+            raise InvalidInput(
+                "policy_version needs given_at: the version shown is that of the day "
+                "the person consented"
+            )
+        return row
+    given = moment(row.given_at, "given_at")
+    if given > now:
+        raise InvalidInput("given_at is after now: a consent to import was given before it")
+    if row.expires is not None and row.expires <= given:
+        raise InvalidInput("given_at must be before it expires")
+    version = row.policy_version
+    if version is not None:
+        clean_text(version, "policy_version")
+    revised = policy.revised
+    if policy.local_date(given) < revised and version in (None, policy.version):
+        raise InvalidInput(
+            f"given_at is before {revised.isoformat()}, when version {policy.version!r} "
+            "of the policy was revised: name the version the person was shown "
+            "(policy_version)"
+        )
+    return attrs.evolve(row, given_at=given, policy_version=version or policy.version)
+
+
+def _no(consent: Consent) -> tuple[ConsentScope, datetime]:
+    return consent.scope, consent.said_no_at
+
+
+def _changed_on(policy: Policy, scope: ConsentScope, now: datetime) -> date | None:
+    """The latest day a purpose of ``scope`` (its own, or those its recipient receives
+    data for) changed beyond relevance, if such a change is in effect at ``now``."""
+    if scope.purpose is not None:
+        named: Iterable[str] = (scope.purpose,)
+    else:
+        named = policy.recipients[scope.recipient or ""].purposes
+    days = [common.change_in_effect(policy, policy.purposes[p], now) for p in named]
+    return max((d for d in days if d is not None), default=None)
 
 
 def _declared(engine: Engine, error: UnknownName) -> Iterable[str]:
