@@ -86,3 +86,19 @@ def test_r_acc_1_only_a_person_who_left_can_return(store: Store) -> None:
         engine.mark_returned(pp.Ref("nobody"))
     kinds = [e.kind for e in engine.audit_events()]
     assert kinds.count("subject.returned") == 1
+
+
+def test_r_acc_1_marking_left_again_keeps_the_day_they_left(store: Store) -> None:
+    """A second ``mark_left`` without a return in between (a retried webhook, a second
+    "close account" click) moved ``left_at`` later, so the period counted from leaving
+    restarted and the data was kept longer than the policy says. The day they left
+    stands; nothing is recorded."""
+    engine, clock, s = _customer(store)
+    events = len(list(engine.audit_events()))
+    clock.advance(YEAR)
+    engine.mark_left(pp.Ref("customer-7"))
+    found = engine.find_subject("customer-7")
+    assert found is not None and found.left_at == T0
+    assert len(list(engine.audit_events())) == events
+    clock.advance(2 * YEAR + timedelta(days=2))  # 3 years from the first day, not the second
+    assert [e.subject_id for e in engine.retention_report()] == [s.id]

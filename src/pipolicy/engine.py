@@ -610,15 +610,22 @@ class Engine:
         return self._run(lambda uow: uow.subjects.by_ref(ref), write=False)
 
     def mark_left(self, subject: SubjectLike) -> None:
-        """Record that the person left the service; starts retention periods (R-ACC-1)."""
+        """Record that the person left the service; starts retention periods (R-ACC-1).
+
+        A person who has left already keeps the day they left (a retried call records
+        nothing): leaving again would restart the periods counted from it, and keep
+        their data longer than the policy says. :meth:`mark_returned` ends an absence.
+        Raises :class:`SubjectNotFound`."""
 
         self._subject_id(subject)
 
         def op(uow: UnitOfWork) -> None:
             now = self.now()
-            sid = self._sid(uow, subject)
-            uow.subjects.mark_left(sid, now)  # raises SubjectNotFound
-            self._audit(uow, "subject.left", sid, {}, now)
+            found = self._facts(uow, subject).subject  # read under the person's lock
+            if found.left_at is not None:
+                return
+            uow.subjects.mark_left(found.id, now)
+            self._audit(uow, "subject.left", found.id, {}, now)
 
         self._run(op)
 

@@ -249,6 +249,7 @@ def _record(
     noes: dict[str, list[tuple[ConsentScope, datetime]]] = {sid: [] for sid in fresh}
     by_page = fast_path(uow.consents, ReadsConsentsOfMany.for_subjects)
     already = declined = uninformed = outdated = 0
+    changed_on: dict[ConsentScope, date | None] = {}
     for number, (row, scope) in live:
         sid = people[row.ref].id
         evidence = informed(engine.policy, scope, row.evidence)
@@ -272,7 +273,9 @@ def _record(
             if any(no.meets(scope) and (given is None or at >= given) for no, at in noes[sid]):
                 declined += 1
                 continue
-            if given is None and (day := _changed_on(engine.policy, scope, now)) is not None:
+            if scope not in changed_on:  # the batch's rows share a few scopes
+                changed_on[scope] = _changed_on(engine.policy, scope, now)
+            if given is None and (day := changed_on[scope]) is not None:
                 raise RowRefused(
                     number,
                     f"the purpose of this consent changed beyond relevance on {day.isoformat()}: "
