@@ -474,7 +474,9 @@ def test_r_use_5_academic_research_needs_an_academic_institution() -> None:
         (E.MADE_PUBLIC, "APPI Art. 20(2)(vii)"),
         (E.OBSERVED, "APPI Art. 20(2)(viii)"),
         (E.ACADEMIC_PUBLICATION, "APPI Art. 27(1)(v)"),
-        (E.ACADEMIC_RECIPIENT, "APPI Art. 27(1)(vii)"),
+        # 27(1)(vi) for provision, 20(2)(vi) for acquisition; no use item (18(3)(vi) is
+        # academic_recipient's): its own article is the provision item, listed first.
+        (E.ACADEMIC_JOINT_RESEARCH, "APPI Art. 27(1)(vi)"),
     ],
 )
 def test_r_use_5_an_exemption_the_law_gives_for_no_use_cites_its_own_article(
@@ -879,6 +881,8 @@ def test_r_tpp_2_exemption_the_policy_does_not_allow_cites_policy_provision_grou
 
 
 def test_r_tpp_2_a_public_authority_receives_only_on_an_exemption() -> None:
+    """The denial cites the items of Art. 27(1) its reason promises, those this policy
+    allows (here (i)-(iv), the law's order), not the article at large."""
     police = pp.Recipient("police", kind=pp.RecipientKind.PUBLIC_AUTHORITY)
     policy = make_policy(recipients={**POLICY.recipients, "police": police})
     f = facts(SERVICE_DATA, consents=[consent(recipient="police")])
@@ -891,7 +895,13 @@ def test_r_tpp_2_a_public_authority_receives_only_on_an_exemption() -> None:
             "with its duties under the law), not on consent; claim the exemption with its "
             "reference (R-TPP-2)",
         ),
-        ("APPI Art. 27(1)", "policy:recipients.police"),
+        (
+            "APPI Art. 27(1)(i)",
+            "APPI Art. 27(1)(ii)",
+            "APPI Art. 27(1)(iii)",
+            "APPI Art. 27(1)(iv)",
+            "policy:recipients.police",
+        ),
         rules=("R-TPP-2",),
         action="provision",
         purpose="service",
@@ -907,6 +917,50 @@ def test_r_tpp_2_a_public_authority_receives_only_on_an_exemption() -> None:
         justification=COURT_ORDER,
     )
     assert ordered.allowed and ordered.citations == ("APPI Art. 27(1)(i)",)
+
+
+@pytest.mark.parametrize(
+    ("grounds", "country", "citations"),
+    [
+        # Only the items the policy allows, in the law's order.
+        ({"laws_and_regulations", "state_cooperation"}, "", ("(i)", "(iv)")),
+        ({"life_body_property"}, "", ("(ii)",)),
+        # Abroad, (i) and (iv) are Japan's laws and bodies only: not promised, not cited.
+        ({"laws_and_regulations", "life_body_property", "state_cooperation"}, "US", ("(ii)",)),
+        # None allowed: the article at large, as the reason says none of its cases applies.
+        (set(), "", ()),
+    ],
+)
+def test_r_tpp_2_a_public_authority_denial_cites_the_items_its_reason_promises(
+    grounds: set[str], country: str, citations: tuple[str, ...]
+) -> None:
+    police = pp.Recipient("police", kind=pp.RecipientKind.PUBLIC_AUTHORITY, country=country)
+    cases = {"laws_and_regulations", "life_body_property", "public_health_children"}
+    policy = make_policy(
+        recipients={**POLICY.recipients, "police": police},
+        provision_grounds=(set(POLICY.provision_grounds) - cases - {"state_cooperation"}) | grounds,
+    )
+    d = provide(facts(SERVICE_DATA), "police", {"name"}, "service", policy=policy)
+    assert not d.allowed and d.rules == ("R-TPP-2",)
+    articles = tuple(f"APPI Art. 27(1){item}" for item in citations) or ("APPI Art. 27(1)",)
+    assert d.citations == (*articles, "policy:recipients.police")
+
+
+def test_r_tpp_2_a_public_authority_denial_cites_an_academic_item_it_may_receive_on() -> None:
+    """A university hospital run by the state is both: (vii) is promised, and cited."""
+    hospital = pp.Recipient(
+        "hospital", kind=pp.RecipientKind.PUBLIC_AUTHORITY, academic_institution=True
+    )
+    policy = make_policy(
+        recipients={**POLICY.recipients, "hospital": hospital},
+        provision_grounds={"consent", "entrustment", "laws_and_regulations", "academic_recipient"},
+    )
+    d = provide(facts(SERVICE_DATA), "hospital", {"name"}, "service", policy=policy)
+    assert d.citations == (
+        "APPI Art. 27(1)(i)",
+        "APPI Art. 27(1)(vii)",
+        "policy:recipients.hospital",
+    )
 
 
 # -- restrictions on provision (Art. 35) -----------------------------------------------

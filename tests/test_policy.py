@@ -194,7 +194,8 @@ def test_r_use_5_art_18_3_academic_research_needs_an_institution_on_one_side() -
     # Own research needs the business to be an institution.
     own = claim(pp.Exemption.ACADEMIC_RESEARCH)
     assert not engine.check_use(s, purpose="newsletter", items={"email"}, **own).allowed
-    # academic_recipient exists only for provision (Art. 27(1)(vii)), not for use.
+    # academic_recipient is also a use item (Art. 18(3)(vi)), but [use] exemptions does
+    # not enable it here: enabling it for provision does not enable it for use.
     recipient_use = claim(pp.Exemption.ACADEMIC_RECIPIENT)
     assert not engine.check_use(s, purpose="newsletter", items={"email"}, **recipient_use).allowed
 

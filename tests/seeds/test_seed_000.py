@@ -410,7 +410,8 @@ def test_r_tpp_2_without_an_order_the_court_gets_nothing(engine: pp.Engine) -> N
 
     assert not d.allowed
     assert d.basis is None
-    assert "APPI Art. 27(1)" in d.citations
+    # The one case of Art. 27(1) seed 000 announces (orders under the law): item (i).
+    assert "APPI Art. 27(1)(i)" in d.citations
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,15 @@ action: the academic research items differ between use, acquisition and provisio
 information made public or observed is an exemption for acquiring special care-required
 data only (Art. 20(2)(vii)-(viii)). :data:`ARTICLES` says which item of which article
 each one is, and so where it applies.
+
+One value, one meaning, wherever the law gives it. Since the 2021 amendment each
+academic item of Art. 27(1) has a twin where the same situation calls for it: the data
+going to an academic research institution for its research is Art. 27(1)(vii) for the
+provision and Art. 18(3)(vi) for the use that provision is (``academic_recipient``); the
+data passing, for research conducted jointly, from an academic research institution to
+its partner is Art. 27(1)(vi) for the institution giving it and Art. 20(2)(vi) for the
+partner acquiring it (``academic_joint_research``). Which party must be the institution
+follows from that meaning and the action (:meth:`Policy.academic_shortfall`).
 """
 
 from __future__ import annotations
@@ -36,11 +45,14 @@ class Exemption(str, enum.Enum):
     """The business is an academic research institution and the provision is unavoidable
     to publish or teach research results (27(1)(v))."""
     ACADEMIC_JOINT_RESEARCH = "academic_joint_research"
-    """The business is an academic research institution providing the data to a partner
-    it researches jointly with (27(1)(vi))."""
+    """For academic research the business and a declared partner conduct jointly, the data
+    passes from an academic research institution to its partner: provision by the
+    business, an institution, to the partner (27(1)(vi)); acquisition of special
+    care-required data by the business from the partner, an institution (20(2)(vi))."""
     ACADEMIC_RECIPIENT = "academic_recipient"
-    """The recipient is an academic research institution needing the data for its research
-    (27(1)(vii))."""
+    """The data goes to an academic research institution needing it for its research:
+    provision to it (27(1)(vii)), and use beyond the purposes to provide it (18(3)(vi)).
+    The business need not be an institution."""
     MADE_PUBLIC = "made_public"
     """Special care-required data made public by the person, a state organ, a local
     government, an academic research institution or the press (20(2)(vii))."""
@@ -71,8 +83,10 @@ ARTICLES: Mapping[Exemption, Mapping[str, str]] = MappingProxyType(
         _E.STATE_COOPERATION: _each("(iv)"),
         _E.ACADEMIC_RESEARCH: {"use": "18(3)(v)", "acquisition": "20(2)(v)"},
         _E.ACADEMIC_PUBLICATION: {"provision": "27(1)(v)"},
-        _E.ACADEMIC_JOINT_RESEARCH: {"provision": "27(1)(vi)"},
-        _E.ACADEMIC_RECIPIENT: {"provision": "27(1)(vii)"},
+        # Provision first: the item each was first made for, which a claim for an action
+        # the law gives it for none of cites (exemption_citation).
+        _E.ACADEMIC_JOINT_RESEARCH: {"provision": "27(1)(vi)", "acquisition": "20(2)(vi)"},
+        _E.ACADEMIC_RECIPIENT: {"provision": "27(1)(vii)", "use": "18(3)(vi)"},
         _E.MADE_PUBLIC: {"acquisition": "20(2)(vii)"},
         _E.OBSERVED: {"acquisition": "20(2)(viii)"},
         _E.RECEIVED_UNDER_ARRANGEMENT: {"acquisition": "20(2)(viii)"},
@@ -98,7 +112,7 @@ def applies(exemption: Exemption, action: str) -> bool:
 
 
 def exemption_citation(exemption: Exemption, action: str) -> str:
-    """The article an exemption rests on for ``action``; the exemption's own article when
-    it does not exist for that action."""
+    """The article an exemption rests on for ``action``; the exemption's own article (the
+    first :data:`ARTICLES` lists) when it does not exist for that action."""
     articles = ARTICLES[exemption]
     return f"APPI Art. {articles.get(action) or next(iter(articles.values()))}"

@@ -4,7 +4,7 @@ A :class:`Policy` is validated when it is built: every problem is collected and 
 together as a :class:`~pipolicy.errors.PolicyError`, each with its location. Lookups the
 rules need on the hot path (purpose -> items, recipient -> contract) are indexed once.
 
-Why one module of this length (about 1,020 lines, most of it field docstrings that say which
+Why one module of this length (about 1,080 lines, most of it field docstrings that say which
 article each declaration serves): these are the types a policy file declares, read
 together as one vocabulary; validation lives in ``validation.py``, loading in
 ``loading.py``, texts per language in ``texts.py``. The split to make when it grows:
@@ -359,7 +359,8 @@ class Recipient:
     affiliate: bool = False
     academic_institution: bool = False
     """An academic research institution: provision to it for its research may rest on
-    Art. 27(1)(vii) (``academic_recipient``) where the policy enables it."""
+    Art. 27(1)(vii), and use to provide it data for a purpose it receives data for on
+    Art. 18(3)(vi) (``academic_recipient``), where the policy enables them."""
     links_identifiers: bool = False
     """The recipient is expected to link personally referable information it receives (a
     cookie id) to identify the person (Art. 31(1)): the provider must then confirm that
@@ -370,8 +371,10 @@ class Recipient:
     on consent: records are then kept 1 year after the *last* such provision to it, not 3
     years (PPC Rules Arts. 19(3), 21(i)). Never for provision by opt-out (Art. 27(2))."""
     joint_research: bool = False
-    """A partner the business (an academic research institution) researches jointly with:
-    Art. 27(1)(vi) (``academic_joint_research``)."""
+    """A partner the business researches jointly with (``academic_joint_research``):
+    provision to it by the business, an academic research institution, on Art. 27(1)(vi);
+    acquisition of special care-required data from it, an academic research institution
+    (``academic_institution``), on Art. 20(2)(vi)."""
     opt_out: OptOut | None = None
     """Provision to this third party by opt-out (Art. 27(2), R-TPP-8)."""
     country: str = ""
@@ -588,6 +591,14 @@ _ACADEMIC = {
     "business_not_academic": "the business is not an academic research institution "
     "(set academic_institution = true in [policy] if it is one)",
     "not_a_research_partner": "{recipient!r} is not a declared joint research partner",
+    "no_academic_recipient": "no academic research institution is declared to receive data "
+    "for {purpose!r} (Art. 18(3)(vi) covers use to give data to one: declare it among the "
+    "recipients with academic_institution = true and {purpose!r} among its purposes)",
+    "provider_unnamed": "the provider is not named (Art. 20(2)(vi) covers acquisition from "
+    "an academic research institution that researches jointly with the business: give its "
+    "name as the source)",
+    "provider_not_academic": "{recipient!r} is not an academic research institution",
+    "provider_not_a_research_partner": "{recipient!r} is not a declared joint research partner",
 }
 """The English of each academic research condition that fails (:meth:`Policy.academic_problem`)."""
 
@@ -616,7 +627,10 @@ class Policy:
     )
     academic_institution: bool = False
     """Is the business itself an academic research institution (a university, a research
-    body; Art. 16(8))? Needed for the academic research exemptions of use and acquisition."""
+    body; Art. 16(8))? Needed for its own research (Arts. 18(3)(v), 20(2)(v)) and for
+    providing data to publish or teach results or to a joint research partner (Art.
+    27(1)(v), (vi)); not for the items where the other party is the institution (Arts.
+    18(3)(vi), 20(2)(vi), 27(1)(vii))."""
     requests: RequestSettings = attrs.field(factory=RequestSettings)
     record_retention: Duration = attrs.field(default=RECORD_RETENTION, converter=_record_retention)
     """How long Art. 29 provision records are kept (a bare int counts years)."""
@@ -987,21 +1001,63 @@ class Policy:
         received = self.local_date(received_at)
         return self.day_end(self.requests.response.after(received, closed=self.requests.closed))
 
-    def academic_problem(self, exemption: Exemption, recipient: str | None) -> str | None:
-        """Why an academic research claim fails the conditions of its item, or None.
+    def academic_problem(
+        self,
+        exemption: Exemption,
+        recipient: str | None,
+        action: str = "provision",
+        purpose: str | None = None,
+    ) -> str | None:
+        """Why an academic research claim fails the conditions of its item, or None
+        (:meth:`academic_shortfall`'s condition, in English)."""
+        shortfall = self.academic_shortfall(exemption, recipient, action, purpose)
+        if shortfall is None:
+            return None
+        return _ACADEMIC[shortfall].format(recipient=recipient, purpose=purpose)
 
-        Own research, publication and joint research need the business to be an academic
-        research institution (``academic_institution = true``); joint research also needs
-        the recipient to be a declared research partner, and Art. 27(1)(vii) needs the
-        recipient to be an academic research institution itself.
+    def academic_shortfall(
+        self,
+        exemption: Exemption,
+        recipient: str | None,
+        action: str = "provision",
+        purpose: str | None = None,
+    ) -> str | None:
+        """Which condition of an academic research item fails, as a key (None if none).
+
+        ``recipient`` is the other party: the recipient of a provision, the provider
+        (``source``) of an acquisition; a use has none. Each item says who must be the
+        academic research institution:
+
+        - own research, use and acquisition (18(3)(v), 20(2)(v)), publication (27(1)(v))
+          and joint research, provision (27(1)(vi)): the business
+          (``academic_institution = true``; ``business_not_academic``); joint research also
+          a recipient declared a partner (``joint_research``; ``not_a_research_partner``);
+        - the recipient's research, provision (27(1)(vii)): the recipient
+          (``recipient_not_academic``);
+        - the recipient's research, use (18(3)(vi)): the use gives the data to an
+          institution, so one must be declared to receive data for the ``purpose`` used
+          for (a recipient with ``academic_institution`` and the purpose among its
+          ``purposes``; ``no_academic_recipient``), whether or not the business is one;
+        - joint research, acquisition (20(2)(vi)): the provider, which must be named
+          (``provider_unnamed``), an academic research institution
+          (``provider_not_academic``) and a declared partner
+          (``provider_not_a_research_partner``), whether or not the business is one.
         """
-        shortfall = self.academic_shortfall(exemption, recipient)
-        return None if shortfall is None else _ACADEMIC[shortfall].format(recipient=recipient)
-
-    def academic_shortfall(self, exemption: Exemption, recipient: str | None) -> str | None:
-        """Which condition of :meth:`academic_problem` fails, as a key (None if none):
-        ``recipient_not_academic``, ``business_not_academic``, ``not_a_research_partner``."""
-        found = self.recipients.get(recipient) if recipient is not None else None
+        found = self.recipients.get(recipient) if recipient else None
+        if exemption is Exemption.ACADEMIC_RECIPIENT and action == "use":
+            if not any(
+                r.academic_institution and purpose in r.purposes for r in self.recipients.values()
+            ):
+                return "no_academic_recipient"
+            return None
+        if exemption is Exemption.ACADEMIC_JOINT_RESEARCH and action == "acquisition":
+            if not recipient:
+                return "provider_unnamed"
+            if found is None or not found.academic_institution:
+                return "provider_not_academic"
+            if not found.joint_research:
+                return "provider_not_a_research_partner"
+            return None
         if exemption is Exemption.ACADEMIC_RECIPIENT:
             if found is None or not found.academic_institution:
                 return "recipient_not_academic"

@@ -261,7 +261,8 @@ _POLICY = _table(
         ),
         "academic_institution": _flag(
             "Whether the business is an academic research institution (Art. 16(8)), which "
-            "the academic research exemptions need (Arts. 18(3), 27(1))."
+            "its own research (Arts. 18(3)(v), 20(2)(v)) and providing data to publish "
+            "results or to a joint research partner (Art. 27(1)(v), (vi)) need."
         ),
     },
     required=("version", "revised"),
@@ -480,8 +481,14 @@ _RECIPIENT = _table(
         "contract": _CONTRACT,
         "joint_use": _string("For a joint user: the name of its [joint_use] declaration."),
         "affiliate": _flag("A company of the same group: still a third party (Art. 27(1))."),
-        "academic_institution": _flag("An academic research institution (Art. 27(1)(vii))."),
-        "joint_research": _flag("A joint research partner (Art. 27(1)(vi))."),
+        "academic_institution": _flag(
+            "An academic research institution: provision to it for its research (Art. "
+            "27(1)(vii)) and use to provide it data for its purposes (Art. 18(3)(vi))."
+        ),
+        "joint_research": _flag(
+            "A joint research partner: provision to it by the business, an institution "
+            "(Art. 27(1)(vi)); acquisition from it, an institution (Art. 20(2)(vi))."
+        ),
         "record_by_contract": _flag(
             "The contract with the person stands in for the Art. 29 record of a provision "
             "on consent (not by opt-out): kept 1 year after the last one (R-REC-1)."

@@ -60,7 +60,7 @@ from pipolicy.policy.model import ConsentRule, Controller, Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.wording import wording
 from pipolicy.retention import past_retention, purposes_ended
-from pipolicy.rules.common import ART_27_1, ART_31, ART_35, kept_items
+from pipolicy.rules.common import ART_31, ART_35, kept_items, refused_under_art_27_1
 from pipolicy.rules.retention import needed
 
 __all__ = [
@@ -418,7 +418,7 @@ def _from_audit(
                 denied=True,
                 facts={"purpose": p.get("purpose")},
             )
-        elif e.kind == "provision.denied" and ART_27_1 in cites:
+        elif e.kind == "provision.denied" and refused_under_art_27_1(cites):
             found = Finding(
                 FindingKind.PROVISION_WITHOUT_BASIS,
                 e.at,

@@ -55,6 +55,10 @@ class AcquisitionQuery:
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
     provider_by_opt_out: bool = False
     """From another business: it provides the data by opt-out (Art. 27(2))."""
+    source: str = ""
+    """Where the data came from (the provider's name; '' if not known): acquisition from
+    a joint research partner (Art. 20(2)(vi)) is judged by the partner the policy declares
+    under that name."""
 
 
 def confirmed_on_receipt(
@@ -160,7 +164,9 @@ def decide_acquisition(
     if q.exemption is not None:
         if reasons:
             return Decision.deny(tuple(reasons), (*_citations(reasons, ()), *clauses), **ctx)
-        claimed = exemption_decision(policy, q.exemption, q.justification, "acquisition", ctx)
+        claimed = exemption_decision(
+            policy, q.exemption, q.justification, "acquisition", ctx, provider=q.source or None
+        )
         fits = _EXEMPTION_CHANNELS.get(q.exemption)
         if claimed.allowed and fits is not None and q.channel not in fits:
             why = (

@@ -29,6 +29,17 @@ ART_35 = "APPI Art. 35"
 ART_31 = "APPI Art. 31"
 
 
+def refused_under_art_27_1(citations: Collection[str]) -> bool:
+    """Was a refused provision refused for want of a basis under Art. 27(1) (R-TPP-1)? Its
+    decision cites the article, or, refused to a public authority asked on no exemption,
+    the items of the article the policy would allow that recipient, with the recipient's
+    clause. A claimed exemption that fails cites its own item and no recipient's clause."""
+    return ART_27_1 in citations or (
+        any(c.startswith(f"{ART_27_1}(") for c in citations)
+        and any(c.startswith("policy:recipients.") for c in citations)
+    )
+
+
 @attrs.frozen
 class Actor:
     """Who acts: a staff member or service id, with the roles they hold (R-SEC-1)."""
@@ -50,9 +61,16 @@ def exemption_decision(
     justification: str | None,
     action: str,
     ctx: Mapping[str, Any],
+    *,
+    provider: str | None = None,
 ) -> Decision:
     """The decision on a claimed exemption: allowed with its article if the policy allows
-    it (R-USE-5, R-TPP-2; a policy may allow fewer than the law), denied otherwise."""
+    it (R-USE-5, R-TPP-2; a policy may allow fewer than the law), denied otherwise.
+
+    An academic research item is also held to who must be the academic research
+    institution (:meth:`Policy.academic_shortfall`): the recipient of a provision (in
+    ``ctx``), the ``provider`` of an acquisition (its source), or for a use, a recipient
+    declared for the purpose used for."""
     rule = {"provision": "R-TPP-2", "acquisition": "R-ACQ-3"}.get(action, "R-USE-5")
     if not applies(exemption, action):
         return Decision.deny(
@@ -68,12 +86,14 @@ def exemption_decision(
             **ctx,
         )
     if exemption in ACADEMIC:
-        recipient = ctx.get("recipient")
-        shortfall = policy.academic_shortfall(exemption, recipient)
+        other = provider if action == "acquisition" else ctx.get("recipient")
+        purpose = ctx.get("purpose") if action == "use" else None
+        shortfall = policy.academic_shortfall(exemption, other, action, purpose)
         if shortfall is not None:
-            text = policy.academic_problem(exemption, recipient)
+            text = policy.academic_problem(exemption, other, action, purpose)
             assert text is not None
-            why = R.academic_not_met(shortfall, text, exemption.value, recipient, rule)
+            named = purpose if shortfall == "no_academic_recipient" else None
+            why = R.academic_not_met(shortfall, text, exemption.value, other, rule, named)
             return Decision.deny((why,), (exemption_citation(exemption, action),), **ctx)
     return Decision.allow(
         Basis.EXEMPTION,

@@ -170,17 +170,19 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
-        # Only the cases of Art. 27(1) this policy would allow it, in the law's order.
-        cases = tuple(
-            e.value
+        # Only the cases of Art. 27(1) this policy would allow it, in the law's order; the
+        # decision cites those items, the ones the reason promises (Art. 27(1) when none).
+        allowed = tuple(
+            e
             for e in Exemption
             if applies(e, "provision")
             and policy.exemption_allowed(e, "provision")
             and not _foreign_ground(e, recipient)
             and (e not in ACADEMIC or policy.academic_shortfall(e, q.recipient) is None)
         )
-        why = R.public_authority(q.recipient, cases)
-        return Decision.deny((why,), (ART_27_1, rclause), **ctx)
+        why = R.public_authority(q.recipient, tuple(e.value for e in allowed))
+        items = tuple(exemption_citation(e, "provision") for e in allowed) or (ART_27_1,)
+        return Decision.deny((why,), (*items, rclause), **ctx)
     if recipient.kind is RecipientKind.STATISTICS:
         return Decision.deny((R.statistics_recipient(q.recipient),), (ART_27_1, rclause), **ctx)
     if recipient.kind is RecipientKind.ENTRUSTEE:

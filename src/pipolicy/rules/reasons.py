@@ -14,7 +14,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,170 lines): it is a catalogue, one short function
+Why one module of this length (about 1,180 lines): it is a catalogue, one short function
 per reason key (85 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
@@ -93,10 +93,18 @@ def exemption_not_allowed(exemption: str, action: str, rule: str) -> Because:
 
 @_cached
 def academic_not_met(
-    problem: str, text: str, exemption: str, recipient: str | None, rule: str
+    problem: str,
+    text: str,
+    exemption: str,
+    recipient: str | None,
+    rule: str,
+    purpose: str | None = None,
 ) -> Because:
     """``problem`` is :meth:`Policy.academic_shortfall`'s key, ``text`` the policy's
-    English for it (:meth:`Policy.academic_problem`)."""
+    English for it (:meth:`Policy.academic_problem`). ``recipient`` is the other party:
+    the recipient of a provision, the provider of an acquisition (Art. 20(2)(vi));
+    ``purpose`` the purpose of a use no academic research institution is declared to
+    receive data for (Art. 18(3)(vi)), given only then."""
     return _because(
         f"academic research exemption not met: {text} ({rule})",
         "academic_not_met",
@@ -105,6 +113,7 @@ def academic_not_met(
         exemption=exemption,
         recipient="" if recipient is None else recipient,
         rule=rule,
+        **({} if purpose is None else {"purpose": purpose}),
     )
 
 
