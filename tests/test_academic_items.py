@@ -213,11 +213,6 @@ def test_r_acq_3_acquisition_from_a_joint_research_institution_rests_on_20_2_vi(
     assert d.reasons == ("exemption academic_joint_research claimed: joint study 7",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.check_acquisition does not hand its source to AcquisitionQuery yet "
-    "(engine.py, owned elsewhere): until it does, 20(2)(vi) fails closed",
-)
 def test_r_acq_3_20_2_vi_through_the_engine() -> None:
     engine, subject = engine_for(company())
     d = engine.check_acquisition(
@@ -235,9 +230,9 @@ def test_r_acq_3_20_2_vi_through_the_engine() -> None:
     assert d.allowed and d.citations == ("APPI Art. 20(2)(vi)",)
 
 
-def test_r_acq_3_20_2_vi_through_the_engine_fails_closed_for_now() -> None:
-    """Today the engine does not say where the data came from: the claim is refused
-    with what is missing, never allowed on a guess."""
+def test_r_acq_3_20_2_vi_through_the_engine_without_a_source_fails_closed() -> None:
+    """Where the data came from unsaid, the claim is refused with what is missing,
+    never allowed on a guess."""
     engine, subject = engine_for(company())
     d = engine.check_acquisition(
         subject,
@@ -246,15 +241,13 @@ def test_r_acq_3_20_2_vi_through_the_engine_fails_closed_for_now() -> None:
         exemption="academic_joint_research",
         justification="joint study 7",
         channel="provided_by_business",
-        source="university",
         provider_address="1-1 Hongo, Tokyo",
         provider_representative="President",
         provider_obtained_by="consent of the participants",
     )
-    if d.allowed:  # the engine now passes the source: the xfail above has turned
-        pytest.skip("the engine passes the source")
-    assert d.citations == ("APPI Art. 20(2)(vi)",)
-    assert "the provider is not named" in d.reasons[0]
+    # Unnamed, the provider is not confirmed either (Art. 30(1)), which is said first.
+    assert not d.allowed
+    assert "APPI Art. 30(1)" in d.citations and "R-ACQ-4" in d.reasons[0]
 
 
 @pytest.mark.parametrize(
