@@ -213,39 +213,33 @@ def test_r_acq_3_acquisition_from_a_joint_research_institution_rests_on_20_2_vi(
     assert d.reasons == ("exemption academic_joint_research claimed: joint study 7",)
 
 
-def test_r_acq_3_20_2_vi_through_the_engine() -> None:
+def _acquire_from(source: str) -> pp.Decision:
+    """Medical data for ``health`` from another business, claimed under 20(2)(vi)."""
     engine, subject = engine_for(company())
-    d = engine.check_acquisition(
+    return engine.check_acquisition(
         subject,
         items={"name", "medical_history"},
         purposes={"health"},
         exemption="academic_joint_research",
         justification="joint study 7",
         channel="provided_by_business",
-        source="university",
+        source=source,
         provider_address="1-1 Hongo, Tokyo",
         provider_representative="President",
         provider_obtained_by="consent of the participants",
     )
+
+
+def test_r_acq_3_20_2_vi_through_the_engine() -> None:
+    d = _acquire_from("university")
     assert d.allowed and d.citations == ("APPI Art. 20(2)(vi)",)
 
 
 def test_r_acq_3_20_2_vi_through_the_engine_without_a_source_fails_closed() -> None:
     """Where the data came from unsaid, the claim is refused with what is missing,
-    never allowed on a guess."""
-    engine, subject = engine_for(company())
-    d = engine.check_acquisition(
-        subject,
-        items={"name", "medical_history"},
-        purposes={"health"},
-        exemption="academic_joint_research",
-        justification="joint study 7",
-        channel="provided_by_business",
-        provider_address="1-1 Hongo, Tokyo",
-        provider_representative="President",
-        provider_obtained_by="consent of the participants",
-    )
-    # Unnamed, the provider is not confirmed either (Art. 30(1)), which is said first.
+    never allowed on a guess: unnamed, the provider is not confirmed either (Art.
+    30(1)), which is said first."""
+    d = _acquire_from("")
     assert not d.allowed
     assert "APPI Art. 30(1)" in d.citations and "R-ACQ-4" in d.reasons[0]
 
