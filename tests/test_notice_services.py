@@ -144,3 +144,26 @@ def test_r_use_10_html_shows_the_same_periods() -> None:
         html = pp.render_notice(pp.example_policy("carbgem"), lang, "html")
         for period in KEPT[lang][:2]:
             assert period in re.sub(r"<[^>]+>", "", html)
+
+
+PAYMENT = {"ja": "郵便定額小為替を同封してください", "en": "Please enclose a postal money order"}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_r_pub_1_the_notice_says_how_a_fee_is_paid(lang: str, fmt: str) -> None:
+    """Art. 32(1)(iii) with Cabinet Order Art. 12(iv): the procedure the business sets,
+    including how fees are collected, is published with the fee (seed 004 L29)."""
+    data = _carbgem()
+    data["requests"]["fee_payment"] = dict(PAYMENT)
+    notice = pp.render_notice(pp.policy_from_dict(data), lang, fmt)
+    assert PAYMENT[lang] in notice
+    assert "1,000" in notice.split(PAYMENT[lang])[0]
+
+
+def test_r_pub_1_fee_payment_needs_every_language() -> None:
+    """A Japanese notice never shows the English way to pay (nor the reverse)."""
+    data = _carbgem()
+    data["requests"]["fee_payment"] = PAYMENT["ja"]
+    with pytest.raises(pp.PolicyError, match=r"requests\.fee_payment: has no 'en' text"):
+        pp.policy_from_dict(data)

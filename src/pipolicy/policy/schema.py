@@ -635,6 +635,9 @@ _REQUESTS = _table(
         ),
         "certificate_max_age_days": _legacy("certificate_max_age", "days"),
         "window": _text("Where requests are made: the request window (Art. 32(1)(iii))."),
+        "fee_payment": _text(
+            "How fees are paid, published with them (Art. 32(1)(iii), Cabinet Order Art. 12(iv))."
+        ),
     },
 )
 

@@ -236,6 +236,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "requests": {
             "kinds": [k.value for k in RequestKind],
             "fees": {k.value: fee for k, fee in settings.fees.items() if fee},
+            "fee_payment": t(settings, "fee_payment"),
             "response": {"amount": settings.response.amount, "unit": settings.response.unit.value},
             "accepted_ids": sorted(d.value for d in settings.accepted_ids),
             "certificate_age": {
