@@ -42,8 +42,11 @@ def test_r_pub_1_the_html_notice_keeps_every_sentence_of_the_markdown(name: str,
 @pytest.mark.parametrize(
     ("lang", "sentence"),
     [
-        ("ja", "サービスごとの利用目的とお問い合わせ窓口は、次のとおりです。"),
-        ("en", "The purposes and contact points of each service:"),
+        ("ja", "サービスごとの利用目的、お問い合わせ窓口、責任者及び保存期間は、次のとおりです。"),
+        (
+            "en",
+            "The purposes, contact point, person responsible and storage period of each service:",
+        ),
     ],
 )
 def test_r_pub_1_the_html_notice_introduces_the_table_of_services(lang: str, sentence: str) -> None:

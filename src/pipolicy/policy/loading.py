@@ -545,6 +545,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         )
         or RequestSettings().certificate_max_age,
         window=local(req, "window", "requests"),
+        fee_payment=local(req, "fee_payment", "requests"),
         fee_ceiling=r.get(req, "fee_ceiling", int, 3000, "requests"),
         accept_service_login=r.get(req, "accept_service_login", bool, False, "requests"),
         closed_days=r.names(req, "closed_days", "requests"),

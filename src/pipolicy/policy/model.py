@@ -535,6 +535,9 @@ class RequestSettings:
         converter=_certificate_age,
     )
     window: str = ""
+    fee_payment: str = ""
+    """How a fee is paid (Art. 32(1)(iii), Cabinet Order Art. 12(iv): the way fees are
+    collected is part of the published procedure): ``"定額小為替を同封してください"``."""
     accept_service_login: bool = False
     """Accept the service's own login as proof of the person's identity for a request
     answered electronically (Art. 37(4): a method suited to how the data is held,

@@ -585,13 +585,15 @@ _SERVICE = _table(
     "A service grouping purposes, with its own window and responsible person (R-USE-10; seed 004).",
     {
         "title": _text("The service's name."),
-        "purposes": _names("The purposes of the service."),
-        "window": _text("Where requests about the service go (Art. 32(1)(iii))."),
+        "purposes": _names("The purposes of the service (at least one)."),
+        "window": _text(
+            "Where requests about the service go (Art. 32(1)(iii)); none: [requests] window."
+        ),
         "responsible": _text("The person responsible for the service (Art. 24, R-SEC-1)."),
         **_RETENTION,
         "retention_from": _retention_from([RetentionStart.COLLECTION, RetentionStart.LEFT]),
     },
-    required=("responsible",),
+    required=("purposes", "responsible"),
 )
 
 _REQUESTS = _table(
@@ -633,6 +635,9 @@ _REQUESTS = _table(
         ),
         "certificate_max_age_days": _legacy("certificate_max_age", "days"),
         "window": _text("Where requests are made: the request window (Art. 32(1)(iii))."),
+        "fee_payment": _text(
+            "How fees are paid, published with them (Art. 32(1)(iii), Cabinet Order Art. 12(iv))."
+        ),
     },
 )
 

@@ -40,7 +40,7 @@ LOCALIZED: Mapping[str, tuple[str, ...]] = {
     "OptOut": ("method", "acquired_by", "provided_by", "updated_by"),
     "Service": ("title", "window", "responsible"),
     "JointUse": ("users", "manager_name", "manager_address", "manager_representative"),
-    "RequestSettings": ("window",),
+    "RequestSettings": ("window", "fee_payment"),
 }
 """Per entity type, the fields a person reads (so each language must have them)."""
 

@@ -367,6 +367,9 @@ def validate(policy: Policy) -> list[PolicyProblem]:
 
     for key, service in policy.services.items():
         where = f"services.{key}"
+        if not service.purposes:
+            # The notice would publish a service with no purpose of use (Art. 32(1)(ii)).
+            add(f"{where}.purposes", "a service groups at least one purpose (R-USE-10)")
         for name in sorted(service.purposes - policy.purposes.keys()):
             add(f"{where}.purposes", f"unknown purpose {name!r}")
         _period(add, f"{where}.retention", service.retention)

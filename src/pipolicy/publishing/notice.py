@@ -89,6 +89,33 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         e.value for e in Exemption if e.value in policy.use_exemptions and applies(e, "acquisition")
     ]
     settings = policy.requests
+    request_window = t(settings, "window") or t(c, "contact")
+
+    def kept(names: Iterable[str]) -> list[dict[str, Any]]:
+        """How long a service's data is kept, as the retention rules apply it
+        (:meth:`Policy.retentions_of`): a purpose's own period replaces the service's,
+        and data of a purpose several services group is kept until the last of theirs
+        has run. Purposes kept alike share one entry (``purposes`` empty when all do)."""
+        wanted = set(names)
+        groups: dict[tuple[tuple[int, str, str], ...], list[str]] = {}
+        for name in (n for n in purposes if n in wanted):
+            periods = tuple(
+                sorted(
+                    {
+                        (d.amount, d.unit.value, start.value)
+                        for d, start in policy.retentions_of(name)
+                    }
+                )
+            )
+            groups.setdefault(periods, []).append(t(purposes[name]) or name)
+        return [
+            {
+                "purposes": grouped if len(groups) > 1 else [],
+                "periods": [{"amount": a, "unit": u, "from": f} for a, u, f in periods],
+            }
+            for periods, grouped in groups.items()
+        ]
+
     return {
         "controller": {
             "name": t(c, "name"),
@@ -127,11 +154,17 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             {
                 "title": t(s) or s.name,
                 "purposes": titles(s.purposes, purposes),
-                "window": t(s, "window"),
+                # No window of its own: requests about it go to the business's (Art.
+                # 32(1)(iii)), never an empty cell.
+                "window": t(s, "window") or request_window,
                 "responsible": t(s, "responsible"),
+                "kept": kept(s.purposes),
             }
             for s in policy.services.values()
         ],
+        # Data a legal duty keeps outlasts the periods above (Policy.retention_duty).
+        "legal_retention": any(i.legal_retention for i in items.values())
+        or any(p.legal_retention for p in purposes.values()),
         "items": [
             {
                 "title": t(i) or i.name,
@@ -203,13 +236,16 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "requests": {
             "kinds": [k.value for k in RequestKind],
             "fees": {k.value: fee for k, fee in settings.fees.items() if fee},
+            "fee_payment": t(settings, "fee_payment"),
             "response": {"amount": settings.response.amount, "unit": settings.response.unit.value},
             "accepted_ids": sorted(d.value for d in settings.accepted_ids),
             "certificate_age": {
                 "amount": settings.certificate_max_age.amount,
                 "unit": settings.certificate_max_age.unit.value,
             },
-            "window": t(settings, "window") or t(c, "contact"),
+            "window": request_window,
+            # Services with windows of their own take requests about them (R-USE-10).
+            "service_windows": any(t(s, "window") for s in policy.services.values()),
             "service_login": settings.accept_service_login,
         },
         "changes": sorted(
