@@ -57,3 +57,14 @@ def test_r_pub_1_the_html_notice_introduces_the_table_of_services(lang: str, sen
     assert page.index(sentence) < page.index(
         "<table><thead><tr><th>" + ("サービス" if lang == "ja" else "Service")
     )
+
+
+@pytest.mark.parametrize("name", pp.example_policy_names())
+def test_r_pub_1_published_example_notices_cite_no_seed_lines(name: str) -> None:
+    """The example policies cite the seed lines they come from in comments: a citation
+    inside a text ("Date of birth (age distribution, L13)") is published to the people
+    the notice is for, in English only, so the two versions said different things."""
+    policy = pp.example_policy(name)
+    for lang in policy.languages:
+        text = pp.render_notice(policy, lang)
+        assert re.search(r"\bL\d+\b", text) is None, (lang, re.findall(r".{30}\bL\d+\b", text))
