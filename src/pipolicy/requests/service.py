@@ -141,6 +141,9 @@ class RequestService:
     ) -> Request:
         """Receive a request; it is ``received``, due after the policy's response period.
 
+        ``applicant`` is who files it (default the person): a legal representative says
+        whom they represent, ``Applicant.legal_representative(of="minor")`` or
+        ``of="adult_ward"``, which decides what proves it (:meth:`verify`).
         ``method`` is how the person wants the answer: ``"mail"`` (a printed letter) or
         ``"electronic"`` (JSON). ``language`` is the language the person is answered in,
         one of ``policy.languages`` (default: the first, the policy's default language):
