@@ -67,6 +67,9 @@ def test_r_req_3_the_guardianship_certificate_must_be_recent(engine: pp.Engine) 
     )
     r = engine.requests.verify(r.id)
     assert r.ground is pp.RefusalGround.AGENCY_UNCONFIRMED
+    assert r.statement is not None
+    # Named once, by its title: not "the certificate ... (certificate ...)".
+    assert r.statement.count("certificate of registered matters of adult guardianship") == 1
 
 
 @pytest.mark.parametrize("of", ["minor", None])
