@@ -151,4 +151,5 @@ def test_r_req_3_a_statutory_agent_needs_no_power_of_attorney_but_proof_of_agenc
             applicant=pp.Applicant.legal_representative(),
             documents=docs,
         )
-        assert engine.requests.verify(r.id).state is state
+        # The officer confirms from the register that the person is a minor (R-REQ-2).
+        assert engine.requests.verify(r.id, minor_on_receipt=True).state is state

@@ -34,7 +34,7 @@ K = pp.DocumentKind
 D = pp.Document
 PERSON = pp.Applicant.person()
 VOLUNTARY = pp.Applicant.voluntary_agent()
-LEGAL = pp.Applicant.legal_representative()
+LEGAL = pp.Applicant.legal_representative()  # of a minor, as the officer confirms (minor=True)
 SETTINGS = pp.RequestSettings(
     accepted_ids=pp.RequestSettings().accepted_ids | {K.HEALTH_INSURANCE_CARD}
 )
@@ -45,7 +45,7 @@ LAST_DAY_OF_CARDS = pp.requests.HEALTH_INSURANCE_CARDS_VALID_UNTIL
 def check(
     applicant: pp.Applicant, *docs: pp.Document, today: date = TODAY
 ) -> pp.requests.Verification:
-    return verify_documents(applicant, docs, SETTINGS, today)
+    return verify_documents(applicant, docs, SETTINGS, today, minor=True)
 
 
 @pytest.mark.parametrize(

@@ -52,13 +52,13 @@ def test_r_req_3_a_family_register_valid_on_receipt_stays_valid_while_the_reques
     r = engine.requests.submit(
         pp.RequestKind.CORRECTION,
         subject=s,
-        applicant=pp.Applicant.legal_representative(),
+        applicant=pp.Applicant.legal_representative(of="minor"),
         documents=[passport(), register, license_("agent")],
         details={"changes": {"email": "new@example.jp"}},
     )
 
     clock.advance(timedelta(days=7))
-    r = engine.requests.verify(r.id)
+    r = engine.requests.verify(r.id, minor_on_receipt=True)
 
     assert r.state is pp.RequestState.VERIFIED, r.statement
 

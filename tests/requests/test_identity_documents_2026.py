@@ -37,7 +37,7 @@ G = pp.RefusalGround
 K = pp.DocumentKind
 D = pp.Document
 PERSON = pp.Applicant.person()
-LEGAL = pp.Applicant.legal_representative()
+LEGAL = pp.Applicant.legal_representative()  # of a minor, as the officer confirms (minor=True)
 ACCEPTING_IT = pp.RequestSettings(
     accepted_ids=pp.RequestSettings().accepted_ids | {K.HEALTH_INSURANCE_CARD}
 )
@@ -53,7 +53,7 @@ def check(
     applicant: pp.Applicant = PERSON,
     settings: pp.RequestSettings = ACCEPTING_IT,
 ) -> pp.requests.Verification:
-    return verify_documents(applicant, docs, settings, on)
+    return verify_documents(applicant, docs, settings, on, minor=True)
 
 
 def _refused(policy: pp.Policy, docs: list[pp.Document], lang: str, at: datetime) -> pp.Request:

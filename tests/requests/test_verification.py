@@ -32,7 +32,7 @@ from .support import (
 G = pp.RefusalGround
 PERSON = pp.Applicant.person()
 VOLUNTARY = pp.Applicant.voluntary_agent()
-LEGAL = pp.Applicant.legal_representative()
+LEGAL = pp.Applicant.legal_representative()  # of a minor, as the officer confirms (minor=True)
 SETTINGS = pp.RequestSettings()
 YESTERDAY = TODAY - timedelta(days=1)
 
@@ -40,7 +40,7 @@ YESTERDAY = TODAY - timedelta(days=1)
 def check(
     applicant: pp.Applicant, *docs: pp.Document, settings: pp.RequestSettings = SETTINGS
 ) -> Verification:
-    return verify_documents(applicant, docs, settings, TODAY)
+    return verify_documents(applicant, docs, settings, TODAY, minor=True)
 
 
 # -- the person -------------------------------------------------------------------------

@@ -469,13 +469,16 @@ AGENT_LICENSE = pp.Document(
 )
 
 
-def disclosure(engine: pp.Engine, applicant: pp.Applicant, *docs: pp.Document) -> pp.Request:
-    """Submit a disclosure request by mail (L78) for a member, and check its documents."""
+def disclosure(
+    engine: pp.Engine, applicant: pp.Applicant, *docs: pp.Document, minor: bool | None = None
+) -> pp.Request:
+    """Submit a disclosure request by mail (L78) for a member, and check its documents
+    (``minor``: the officer confirmed from a family register that the person is a minor)."""
     s = member(engine)
     r = engine.requests.submit(
         pp.RequestKind.DISCLOSURE, subject=s, applicant=applicant, documents=docs
     )
-    return engine.requests.verify(r.id)
+    return engine.requests.verify(r.id, minor_on_receipt=minor)
 
 
 def test_r_req_3_the_person_with_a_valid_id_is_verified(engine: pp.Engine) -> None:
@@ -538,6 +541,7 @@ def test_r_req_3_a_legal_representative_proves_representation_by_a_recent_family
         PASSPORT,
         pp.Document(kind=pp.DocumentKind.FAMILY_REGISTER, issued=date(2020, 11, 1)),  # L124
         AGENT_LICENSE,  # L126
+        minor=True,  # a family register shows only a minor's legal representative
     )
 
     assert r.state is pp.RequestState.VERIFIED

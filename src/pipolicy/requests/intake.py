@@ -241,7 +241,7 @@ def submit(
             method=method,
             documents=docs,
             details=clean,
-            history=(("received", now, f"from {who.kind.value}, answer by {method}"),),
+            history=(("received", now, f"from {_who(who)}, answer by {method}"),),
             language=lang,
         )
         uow.requests.add(r)
@@ -250,6 +250,7 @@ def submit(
             "request.received",
             r,
             applicant=who.kind.value,
+            **({"represents": who.represents.value} if who.represents else {}),
             method=method,
             language=lang,
             documents=[{"kind": d.kind.value, "holder": d.holder} for d in docs],
@@ -264,6 +265,12 @@ def submit(
         return r
 
     return port.run(op)
+
+
+def _who(applicant: Applicant) -> str:
+    """The applicant for the request's history: ``legal_representative of minor``."""
+    of = applicant.represents
+    return applicant.kind.value + (f" of {of.value}" if of else "")
 
 
 def _stops_nothing(r: Request) -> bool:
@@ -294,9 +301,11 @@ def _refuse_at_intake(wf: Workflow, uow: UnitOfWork, r: Request) -> Request:
     return new
 
 
-def verify(wf: Workflow, request_id: str) -> Request:
+def verify(wf: Workflow, request_id: str, minor_on_receipt: bool | None = None) -> Request:
     """The step :meth:`RequestService.verify`."""
     port = wf.port
+    if minor_on_receipt is not None and not isinstance(minor_on_receipt, bool):
+        raise InvalidInput("minor_on_receipt must be True, False or None")
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -309,7 +318,17 @@ def verify(wf: Workflow, request_id: str) -> Request:
             wf.policy.local_date(now),
             online=r.method == "electronic",
             received=wf.policy.local_date(r.received_at),
+            minor=minor_on_receipt,
         )
+        if any(p.note == "minor_unconfirmed" for p in result.problems):
+            # The family register proves a minor's representative only: the officer
+            # reads it and says whether the person was a minor that day (no birth date
+            # is kept); refusing for want of that answer would wrong the applicant.
+            raise InvalidInput(
+                f"request {r.id}: a legal representative offers a family register; confirm "
+                "from it whether the person was a minor on the day the request was received: "
+                "verify(..., minor_on_receipt=True or False)"
+            )
         details = {**r.details, "verification": result.to_dict()}
         if result.ok:
             new = advance(
@@ -321,6 +340,7 @@ def verify(wf: Workflow, request_id: str) -> Request:
                 "request.verified",
                 new,
                 checked_on=wf.policy.local_date(now).isoformat(),
+                **_minor_fact(result.minor_on_receipt),
             )
             return new
         ground = result.ground
@@ -331,10 +351,22 @@ def verify(wf: Workflow, request_id: str) -> Request:
         )
         new = refused(wf, r, ground, explanation, now, details)
         uow.requests.update(new)
-        wf.audit(uow, "request.refused", new, ground=ground.value, by="verification")
+        wf.audit(
+            uow,
+            "request.refused",
+            new,
+            ground=ground.value,
+            by="verification",
+            **_minor_fact(result.minor_on_receipt),
+        )
         return new
 
     return port.run(op)
+
+
+def _minor_fact(minor: bool | None) -> dict[str, object]:
+    """The officer's confirmation, for the audit log: a yes or no, never a birth date."""
+    return {} if minor is None else {"minor_on_receipt": minor}
 
 
 def extend(wf: Workflow, request_id: str, *, due: datetime, reason: str) -> Request:

@@ -34,7 +34,7 @@ What the records can show, and what they cannot:
 
 Pure: no I/O.
 
-Why one module of this length (about 690 lines): the findings' types and the three
+Why one module of this length (about 700 lines): the findings' types and the three
 walks that make them (the audit log, acquisitions, provision records) read best beside
 :func:`investigate_records`, which joins them. The split to make when it grows: the
 acquisitions' walk (``_acquisitions`` and the helpers below it, retention included)
@@ -60,8 +60,7 @@ from pipolicy.policy.model import ConsentRule, Controller, Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.requests.wording import wording
 from pipolicy.retention import past_retention, purposes_ended
-from pipolicy.rules.common import ART_31, ART_35, kept_items, refused_under_art_27_1
-from pipolicy.rules.retention import needed
+from pipolicy.rules.common import ART_31, ART_35, refused_under_art_27_1
 
 __all__ = [
     "SUPPORTS",
@@ -450,11 +449,11 @@ def _acquisitions(
     :mod:`pipolicy.rules.retention`, which the checks share): the person is never told
     their data is still needed while every check denies its use, nor the reverse. So
     items a deletion took are not found (they are gone), items another acquisition still
-    needs are not either, and items a legal duty keeps are found apart
-    (:func:`_past_retention`).
+    needs are not either, items a legal duty keeps (on a purpose or on the item) are
+    found apart, and each finding is dated when the report says the data fell due
+    (:func:`_past_retention`), for dropped purposes too.
     """
     findings: list[Finding] = []
-    live: frozenset[str] | None = None
     for acq in facts.acquisitions:
         where = f"acquisition:{acq.id}"
         recorded = acq.id in basis
@@ -473,27 +472,10 @@ def _acquisitions(
             )
             if len(undeclared) == len(acq.purposes):
                 continue  # for no declared purpose: the improper acquisition says it all
-        elif len(undeclared) == len(acq.purposes):
-            # Kept for nothing the policy still declares: no longer needed, unless an
-            # acquisition for a purpose that still needs them keeps the same items.
-            if live is None:
-                live = needed(policy, facts, now)
-            dropped = kept_items(acq, facts.restrictions, now) - live
-            if dropped:
-                findings.append(
-                    Finding(
-                        FindingKind.NO_LONGER_NEEDED,
-                        now,
-                        "R-USE-2",
-                        where,
-                        "purposes_dropped",
-                        dropped,
-                        facts={"policy_version": acq.policy_version, "undeclared": undeclared},
-                    )
-                )
-            continue
-        elif _judged_now(policy, acq, basis):
+        elif len(undeclared) < len(acq.purposes) and _judged_now(policy, acq, basis):
             findings += _without_consent(policy, facts, acq)
+        # For purposes the policy has all dropped since pipolicy recorded it, the data is
+        # kept for nothing: past retention as the report says (R-USE-2, purposes_dropped).
         findings += _past_retention(policy, facts, acq, now)
     return findings
 
@@ -548,10 +530,12 @@ def _without_consent(policy: Policy, facts: SubjectFacts, acq: Acquisition) -> l
 def _past_retention(
     policy: Policy, facts: SubjectFacts, acq: Acquisition, now: datetime
 ) -> list[Finding]:
-    """``acq``'s items past retention at ``now``, as the retention report lists them: those
-    due for deletion (``purposes_ended`` when each purpose had a last day and no period,
-    else ``retention_ended``), then those a legal duty keeps (``kept_for_law``, one
-    finding per day the duty ends, ``None`` for a duty without end).
+    """``acq``'s items past retention at ``now``, as the retention report lists them and
+    dated as it dates them (its ``due_since``): those due for deletion
+    (``purposes_dropped`` when the policy no longer declares any of its purposes,
+    R-USE-2; ``purposes_ended`` when each purpose had a last day and no period; else
+    ``retention_ended``), then those a legal duty keeps (``kept_for_law``, one finding
+    per day the duty ends, ``None`` for a duty without end), a duty on the item included.
 
     Data kept for the law is no longer needed for the purposes it was collected for, so a
     suspension of use stands on it (Art. 35(5)), but a deletion keeps it, suspended
@@ -570,8 +554,22 @@ def _past_retention(
     # A period runs out at the end of its last day (Civil Code Art. 141): the person is
     # told that day, not the day its midnight falls on.
     expired = _last_day(policy, entry.due_since)
+    # Kept for no purpose the policy still declares (R-USE-2): the person is told so.
+    dropped = [] if purposes else sorted(acq.purposes)
     findings: list[Finding] = []
-    if entry.items:
+    if entry.items and dropped:
+        findings.append(
+            Finding(
+                FindingKind.NO_LONGER_NEEDED,
+                entry.due_since,
+                "R-USE-2",
+                where,
+                "purposes_dropped",
+                entry.items,
+                facts={"policy_version": acq.policy_version, "undeclared": dropped},
+            )
+        )
+    elif entry.items:
         findings.append(
             Finding(
                 FindingKind.NO_LONGER_NEEDED,
@@ -601,7 +599,12 @@ def _past_retention(
                 where,
                 "kept_for_law",
                 frozenset(items),
-                facts={"purposes": sorted(acq.purposes), "since": since.isoformat(), "until": day},
+                facts={
+                    "purposes": sorted(acq.purposes),
+                    "since": since.isoformat(),
+                    "until": day,
+                    "undeclared": dropped,
+                },
             )
         )
     return findings

@@ -141,6 +141,9 @@ class RequestService:
     ) -> Request:
         """Receive a request; it is ``received``, due after the policy's response period.
 
+        ``applicant`` is who files it (default the person): a legal representative says
+        whom they represent, ``Applicant.legal_representative(of="minor")`` or
+        ``of="adult_ward"``, which decides what proves it (:meth:`verify`).
         ``method`` is how the person wants the answer: ``"mail"`` (a printed letter) or
         ``"electronic"`` (JSON). ``language`` is the language the person is answered in,
         one of ``policy.languages`` (default: the first, the policy's default language):
@@ -215,15 +218,22 @@ class RequestService:
 
     # -- steps ------------------------------------------------------------------------
 
-    def verify(self, request_id: str) -> Request:
+    def verify(self, request_id: str, *, minor_on_receipt: bool | None = None) -> Request:
         """Check the documents as they stood on the day the request was received, in the
         policy's time zone, however late the check (R-REQ-3).
+
+        A legal representative who offers a family register represents a minor only if
+        the person was a minor on the day received (Art. 37(3), Cabinet Order Art. 13):
+        the officer reads the register and says so, ``minor_on_receipt=True`` (or
+        ``False``: of age, so the register proves no representation). The answer is
+        recorded as checked (``details["verification"]``, the audit log), never a birth
+        date. Without it such a request raises :class:`InvalidInput`, recording nothing.
 
         Returns the request ``verified``, or ``refused`` with ``identity_unconfirmed``,
         ``agency_unconfirmed`` or ``documents_incomplete`` and a written statement listing
         every problem. Raises :class:`InvalidTransition` unless it is ``received``.
         """
-        return intake.verify(self._wf, request_id)
+        return intake.verify(self._wf, request_id, minor_on_receipt)
 
     def extend(self, request_id: str, *, due: datetime, reason: str) -> Request:
         """Move the due date later, with the reason the person will be told (R-REQ-8).

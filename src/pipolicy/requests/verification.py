@@ -39,6 +39,7 @@ from pipolicy.domain.requests import (
     Document,
     DocumentKind,
     RefusalGround,
+    Representation,
     void_on,
 )
 from pipolicy.policy.model import RequestSettings
@@ -74,13 +75,66 @@ a pension book): one of them needs at least the day it was issued (``id_undated`
 it has neither date)."""
 
 
-def _proves_representation(doc: Document) -> bool:
-    """A family register (parent of a minor), or another official certificate about the
-    person, such as the certificate of registered matters of an adult guardianship,
-    declared as ``other`` with holder ``"person"``. Either must be recent."""
-    return doc.kind is DocumentKind.FAMILY_REGISTER or (
+def _family_register(doc: Document) -> bool:
+    """The family register: it names a minor's parents with parental authority or a
+    minor's guardian, so it proves representing a minor, and only a minor."""
+    return doc.kind is DocumentKind.FAMILY_REGISTER
+
+
+def _adult_guardianship(doc: Document) -> bool:
+    """The certificate of registered matters of adult guardianship, or another official
+    certificate about the person declared as ``other`` with holder ``"person"`` (how it
+    was given before it had a kind of its own): it proves representing an adult ward."""
+    return doc.kind is DocumentKind.GUARDIANSHIP_CERTIFICATE or (
         doc.kind is DocumentKind.OTHER and doc.holder == "person"
     )
+
+
+def _minor_problems(minor: bool | None, on: Mapping[str, object]) -> list[Problem]:
+    """A family register proves representation only if the person was a minor on the day
+    the request was received, which the officer confirms from it (``minor``): never
+    assumed, and no birth date is kept (R-REQ-10)."""
+    if minor:
+        return []
+    note = "minor_unconfirmed" if minor is None else "not_a_minor"
+    return [Problem(RefusalGround.AGENCY_UNCONFIRMED, note, dict(on))]
+
+
+def _check_representation(
+    represents: Representation | None,
+    docs: Sequence[Document],
+    settings: RequestSettings,
+    today: date,
+    on: Mapping[str, object],
+    minor: bool | None,
+) -> list[Problem]:
+    """Proof that the agent is the person's legal representative (Art. 37(3), Cabinet
+    Order Art. 13): of a minor, a recent family register and the person a minor on the
+    day; of an adult ward, a recent certificate of registered matters of adult
+    guardianship. Unstated (requests stored before it could be stated), whichever of the
+    two the applicant brought, on its own terms."""
+
+    def register() -> list[Problem]:
+        what = "representation" if represents is None else "minor_representation"
+        found = _check_certificate(docs, _family_register, what, settings, today, on)
+        return found or _minor_problems(minor, on)
+
+    def guardianship() -> list[Problem]:
+        what = "representation" if represents is None else "adult_guardianship"
+        return _check_certificate(docs, _adult_guardianship, what, settings, today, on)
+
+    if represents is Representation.MINOR:
+        return register()
+    if represents is Representation.ADULT_WARD:
+        return guardianship()
+    has_register = any(_family_register(d) for d in docs)
+    if not any(_adult_guardianship(d) for d in docs):
+        return register() if has_register else guardianship()
+    ward = guardianship()
+    if not ward or not has_register:
+        return ward
+    minor_path = register()
+    return [] if not minor_path else ward + minor_path
 
 
 _ORDER = (
@@ -112,6 +166,10 @@ class Verification:
 
     checked_on: date
     problems: tuple[Problem, ...] = ()
+    minor_on_receipt: bool | None = None
+    """The officer's confirmation that the person was a minor on the day the request was
+    received, where a family register is offered as proof of representation: a checked
+    fact, recorded instead of any birth date."""
 
     @property
     def ok(self) -> bool:
@@ -128,6 +186,9 @@ class Verification:
             "checked_on": self.checked_on.isoformat(),
             "ok": self.ok,
             "ground": self.ground.value if self.ground else None,
+            **(
+                {} if self.minor_on_receipt is None else {"minor_on_receipt": self.minor_on_receipt}
+            ),
             "problems": [
                 {
                     "ground": p.ground.value,
@@ -292,6 +353,7 @@ def verify_documents(
     *,
     online: bool = False,
     received: date | None = None,
+    minor: bool | None = None,
 ) -> Verification:
     """Check documents as seed 001 and R-REQ-3 require, on ``today``.
 
@@ -317,7 +379,12 @@ def verify_documents(
     agent adds a dated power of attorney, the person's seal certificate
     issued within ``settings.certificate_max_age`` and the agent's own ID; a legal
     representative adds proof of representation issued within the same limit and the
-    agent's own ID.
+    agent's own ID: for a minor a family register, with ``minor`` the officer's
+    confirmation (from it) that the person was a minor on the day received (``None``:
+    not confirmed, ``minor_unconfirmed``; ``False``: of age, ``not_a_minor``); for an
+    adult ward the certificate of registered matters of adult guardianship, a family
+    register proving nothing (:func:`_check_representation`). ``minor`` is kept in the
+    result only where it bears on the documents, and never a birth date.
     """
     docs = tuple(documents)
     person_docs = [d for d in docs if d.holder == "person"]
@@ -345,7 +412,16 @@ def verify_documents(
             docs, _persons_seal_certificate, "seal_certificate", settings, day, on
         )
     elif applicant.kind is ApplicantKind.LEGAL_REPRESENTATIVE:
-        problems += _check_certificate(
-            docs, _proves_representation, "representation", settings, day, on
-        )
-    return Verification(today, tuple(problems))
+        problems += _check_representation(applicant.represents, docs, settings, day, on, minor)
+    return Verification(today, tuple(problems), minor if _asked_minor(applicant, docs) else None)
+
+
+def _asked_minor(applicant: Applicant, docs: Sequence[Document]) -> bool:
+    """Does the officer's confirmation that the person is a minor bear on these
+    documents? (A legal representative, not of an adult ward, bringing a family
+    register.) Only then is it recorded."""
+    return (
+        applicant.kind is ApplicantKind.LEGAL_REPRESENTATIVE
+        and applicant.represents is not Representation.ADULT_WARD
+        and any(_family_register(d) for d in docs)
+    )
