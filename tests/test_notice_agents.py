@@ -153,3 +153,24 @@ def test_r_req_3_a_statutory_agent_needs_no_power_of_attorney_but_proof_of_agenc
         )
         # The officer confirms from the register that the person is a minor (R-REQ-2).
         assert engine.requests.verify(r.id, minor_on_receipt=True).state is state
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize(
+    ("lang", "minor", "register", "adult", "certificate"),
+    [
+        ("ja", "未成年者", "戸籍謄本", "成年被後見人", "成年後見に関する登記事項証明書"),
+        ("en", "minor", "family register", "adult ward", "adult guardianship"),
+    ],
+)
+def test_r_req_2_the_notice_says_which_proof_serves_which_legal_representative(
+    fmt: str, lang: str, minor: str, register: str, adult: str, certificate: str
+) -> None:
+    """Verification takes a family register as proof of representing a minor only, and
+    the guardianship certificate for an adult ward (Art. 37(3), Cabinet Order Art. 13):
+    the notice pairs each proof with its case, so a parent of an adult child is not
+    invited to send a family register."""
+    part = _agent_part(pp.render_notice(_policy(), lang, fmt), lang)
+    legal = _clause(part, "法定代理人" if lang == "ja" else "A statutory agent", "\n- ")
+    assert legal.index(minor) < legal.index(register) < legal.index(adult)
+    assert legal.index(adult) < legal.index(certificate)
