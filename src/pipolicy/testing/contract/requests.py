@@ -14,6 +14,7 @@ from pipolicy.domain.requests import (
     Document,
     DocumentKind,
     RefusalGround,
+    Representation,
     Request,
     RequestKind,
     RequestState,
@@ -239,12 +240,18 @@ class RequestRepositoryContract(StoreFixtures):
             holder=st.sampled_from(["person", "agent"]),
         )
         history = st.tuples(_texts(1), _instants(), _texts())
+        # A legal representative may state whom they represent, stored with the kind.
+        applicants = st.builds(Applicant, st.sampled_from(ApplicantKind)) | st.builds(
+            Applicant,
+            st.just(ApplicantKind.LEGAL_REPRESENTATIVE),
+            _optional(st.sampled_from(Representation)),
+        )
         requests = st.builds(
             Request,
             id=st.just("placeholder"),
             subject_id=st.just("placeholder"),
             kind=st.sampled_from(RequestKind),
-            applicant=st.builds(Applicant, st.sampled_from(ApplicantKind)),
+            applicant=applicants,
             state=st.sampled_from(RequestState),
             received_at=_instants(),
             due=_instants(),
