@@ -203,14 +203,14 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
-        if "business_succession" in grounds:
+        reasons = _succession(policy, q)
+        if not reasons:
             return Decision.allow(
                 Basis.BUSINESS_SUCCESSION,
                 R.succession_provision(q.recipient),
                 (ART_27_5_II, rclause),
                 **ctx,
             )
-        reasons = [R.no_succession_ground()]
     elif recipient.kind is RecipientKind.ENTRUSTEE:
         reasons = _entrustment(policy, q)
         if not reasons:
@@ -559,6 +559,23 @@ def _entrustment(policy: Policy, q: ProvisionQuery) -> list[Because]:
         return [R.entrustment_purposes_only(q.recipient, recipient.purposes)]
     if not q.items <= recipient.items:
         return [R.entrustment_items_only(q.recipient, recipient.items, q.items - recipient.items)]
+    return []
+
+
+def _succession(policy: Policy, q: ProvisionQuery) -> list[Because]:
+    """Why business succession (Art. 27(5)(ii)) does not carry this provision; empty when
+    it does. A successor the policy declares with purposes or items takes over part of
+    the business (a company split, the transfer of one service): data of the part that
+    stays is not provided "in connection with" that succession, and is provision to a
+    third party. One declaring neither takes over the whole business."""
+    recipient = policy.recipients[q.recipient]
+    if "business_succession" not in policy.provision_grounds:
+        return [R.no_succession_ground()]
+    outside_purposes = bool(recipient.purposes) and q.purpose not in recipient.purposes
+    outside_items = bool(recipient.items) and not q.items <= recipient.items
+    if outside_purposes or outside_items:
+        outside = q.items - recipient.items if outside_items else frozenset()
+        return [R.succession_scope_only(q.recipient, recipient.purposes, recipient.items, outside)]
     return []
 
 

@@ -1,0 +1,62 @@
+"""Business succession through the public API: what a successor receives (R-TPP-4, Art.
+27(5)(ii)) and how data received through succession is used (R-USE-6, Art. 18(2))."""
+
+from __future__ import annotations
+
+import pipolicy as pp
+from tests.factories import make_engine
+from tests.test_decision_reasons import split_successor
+
+
+def _split_policy() -> pp.Policy:
+    """A successor taking over one service only (a company split, a business transfer):
+    the policy declares the purpose and the items it takes over."""
+    return split_successor()
+
+
+def _customer(engine: pp.Engine) -> pp.Subject:
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
+    engine.acquire(s, items={"phone"}, purposes={"support"}, channel="telephone")
+    return s
+
+
+def test_r_tpp_4_a_successor_of_part_of_the_business_receives_what_it_takes_over() -> None:
+    engine, _ = make_engine(_split_policy())
+    s = _customer(engine)
+    d = engine.check_provision(s, recipient="buyer", items={"name", "email"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
+    assert "APPI Art. 27(5)(ii)" in d.citations
+
+
+def test_r_tpp_4_items_the_successor_does_not_take_over_are_no_succession() -> None:
+    """Data of the part of the business that stays is not provided "in connection with"
+    the succession: Art. 27(5)(ii) does not carry it, so it is third-party provision."""
+    engine, _ = make_engine(_split_policy())
+    s = _customer(engine)
+    d = engine.check_provision(s, recipient="buyer", items={"name", "phone"}, purpose="service")
+    assert not d.allowed
+    assert "R-TPP-4" in d.rules
+    assert "APPI Art. 27(1)" in d.citations
+    assert any("phone" in r for r in d.reasons)
+    ja = " ".join(engine.explain(d, "ja"))
+    assert "事業の承継" in ja and "事業の承継先" in ja
+
+
+def test_r_tpp_4_a_purpose_the_successor_does_not_take_over_is_no_succession() -> None:
+    engine, _ = make_engine(_split_policy())
+    s = _customer(engine)
+    for purpose in ("support", None):
+        d = engine.check_provision(s, recipient="buyer", items={"name"}, purpose=purpose)
+        assert not d.allowed, purpose
+        assert "R-TPP-4" in d.rules, purpose
+
+
+def test_r_tpp_4_a_successor_declaring_nothing_takes_over_the_whole_business() -> None:
+    engine, _ = make_engine()
+    s = _customer(engine)
+    d = engine.check_provision(s, recipient="buyer", items={"name", "phone"})
+    assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
+    record = engine.provide(s, recipient="buyer", items={"name", "phone"})
+    # No record Art. 29 asks of a provision to a third party: a successor is none.
+    assert not record.required_by_law and record.keep_until is None
