@@ -589,6 +589,9 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         exemption=E.OBSERVED,
         justification=ORDER,
     ),
+    "r_ntc_1_channel_unnamed": lambda: acquire(
+        facts(), {"email"}, {"newsletter"}, purpose_shown=False
+    ),
     "r_acq_3_exemption_channel_unnamed": lambda: acquire(
         facts(),
         {"name", "medical_history"},

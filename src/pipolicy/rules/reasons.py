@@ -1075,6 +1075,16 @@ def purpose_not_shown() -> Because:
 
 
 @_cached
+def purpose_not_shown_channel_unnamed() -> Because:
+    return _because(
+        "the purposes of use were not shown first: data handed over in writing is then "
+        "refused, so name the channel (R-NTC-1)",
+        "purpose_not_shown_channel_unnamed",
+        ("R-NTC-1",),
+    )
+
+
+@_cached
 def collection_declined(purpose: str, special: Names, on: str, how: str) -> Because:
     """Collection for a purpose that asks permission first, after the person withdrew or
     refused it (their latest word on it): said as it happened, not as "not yet"."""
