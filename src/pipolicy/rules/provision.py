@@ -490,7 +490,10 @@ def _not_usable(
     if use.allowed:
         return None
     why = R.not_usable(q.purpose, q.recipient, rule)
-    cites = (ART_18_1, ART_27_1, clause("recipients", q.recipient))
+    # The articles the use is denied on are the provision's too: Art. 17(2) for a change
+    # beyond relevance, 21(3) for one not notified yet (R-USE-2, R-USE-3), and so on.
+    laws = tuple(c for c in use.citations if not c.startswith("policy:"))
+    cites = (*dict.fromkeys((*laws, ART_18_1, ART_27_1)), clause("recipients", q.recipient))
     earlier = tuple(zip(use.reasons, use.why, strict=True)) if use.why else use.reasons
     return Decision.deny((*earlier, why), cites, **ctx)
 
