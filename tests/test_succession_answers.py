@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pipolicy as pp
 from tests.factories import make_engine
-from tests.test_decision_reasons import split_successor
+from tests.test_decision_reasons import POLICY, split_successor, world
 
 
 def _split_policy() -> pp.Policy:
@@ -60,3 +60,42 @@ def test_r_tpp_4_a_successor_declaring_nothing_takes_over_the_whole_business() -
     record = engine.provide(s, recipient="buyer", items={"name", "phone"})
     # No record Art. 29 asks of a provision to a third party: a successor is none.
     assert not record.required_by_law and record.keep_until is None
+
+
+def _payroll(policy: pp.Policy) -> tuple[pp.Engine, pp.Subject, frozenset[str]]:
+    engine, _ = make_engine(policy)
+    s = engine.register_subject("employee-1", category="customer")
+    items = policy.purposes["payroll_tax"].items
+    engine.acquire(s, items=items, purposes={"payroll_tax"}, channel="web")
+    return engine, s, items
+
+
+def test_r_myn_1_a_successor_receives_individual_numbers_in_the_succession_only() -> None:
+    """My Number Act Art. 19 lets Individual Numbers go with a business succession; it has
+    no case for the person's consent. Where the policy does not provide for succession,
+    the successor is a third party, and consent does not carry the numbers."""
+    engine, s, items = _payroll(world())
+    d = engine.check_provision(s, recipient="buyer", items=items, purpose="payroll_tax")
+    assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
+    no_succession = world(provision_grounds=set(POLICY.provision_grounds) - {"business_succession"})
+    engine, s, items = _payroll(no_succession)
+    engine.grant_consent(s, recipient="buyer", items=items)
+    d = engine.check_provision(s, recipient="buyer", items=items, purpose="payroll_tax")
+    assert not d.allowed
+    assert "R-MYN-1" in d.rules and "My Number Act Art. 19" in d.citations
+    assert engine.check_provision(s, recipient="buyer", items={"name"}, purpose="payroll_tax")
+
+
+def test_r_myn_1_an_entrustee_without_the_entrustment_ground_gets_no_numbers_on_consent() -> None:
+    policy = world(provision_grounds=set(POLICY.provision_grounds) - {"entrustment"})
+    engine, s, items = _payroll(policy)
+    entrustees = [
+        r.name
+        for r in policy.recipients.values()
+        if r.kind is pp.RecipientKind.ENTRUSTEE and "payroll_tax" in r.purposes
+    ]
+    assert entrustees
+    for name in entrustees:
+        engine.grant_consent(s, recipient=name, items=items)
+        d = engine.check_provision(s, recipient=name, items=items, purpose="payroll_tax")
+        assert not d.allowed and "R-MYN-1" in d.rules, name

@@ -1,6 +1,6 @@
 """Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
 
-Why one module of this length (about 600 lines): every basis a provision may rest on
+Why one module of this length (about 640 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
 referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
 each falls back to the next; reading them side by side is how that order is checked.
@@ -72,6 +72,12 @@ _MY_NUMBER_CASES = frozenset({Exemption.LAWS_AND_REGULATIONS, Exemption.LIFE_BOD
 law requires (to a tax office, a pension office) and to protect life, body or property."""
 
 
+_MY_NUMBER_ARRANGEMENTS = frozenset({Basis.ENTRUSTMENT, Basis.BUSINESS_SUCCESSION})
+"""The arrangements Individual Numbers may be given under, as My Number Act Art. 19
+lists them: entrustment of the affairs and business succession (besides the exemptions
+of :data:`_MY_NUMBER_CASES`)."""
+
+
 def _foreign_ground(exemption: Exemption, recipient: Any) -> bool:
     """Whether ``exemption`` would rest on a foreign law or body: cooperation with a state
     organ (iv) is with Japan's, so never to a recipient abroad; a law (i) is Japan's, so
@@ -100,6 +106,19 @@ def decide_provision(
     decision = _decide(policy, facts, q, now)
     if not decision.allowed or decision.basis is Basis.EXEMPTION:
         return decision
+    numbers = my_numbers(policy, q.items)
+    if numbers and decision.basis not in _MY_NUMBER_ARRANGEMENTS:
+        # An entrustee or a successor is let past the first gate for the arrangement it
+        # may receive Individual Numbers under; on the person's consent it receives none
+        # (no case of My Number Act Art. 19), nor where the arrangement does not apply.
+        return Decision.deny(
+            (R.my_number_provision(tuple(numbers)),),
+            (MY_NUMBER_PROVISION, clause("recipients", q.recipient)),
+            action="provision",
+            purpose=q.purpose,
+            recipient=q.recipient,
+            items=q.items,
+        )
     # Data past its retention is due for deletion, not given to anyone: except what a
     # legal duty keeps, to a successor taking the duty over (Art. 27(5)(ii)) or for the
     # purpose that declares the duty. An exemption reaches it (the law does); and the
