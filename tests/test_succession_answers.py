@@ -99,3 +99,33 @@ def test_r_myn_1_an_entrustee_without_the_entrustment_ground_gets_no_numbers_on_
         engine.grant_consent(s, recipient=name, items=items)
         d = engine.check_provision(s, recipient=name, items=items, purpose="payroll_tax")
         assert not d.allowed and "R-MYN-1" in d.rules, name
+
+
+def test_r_use_6_inherited_items_and_items_consented_to_are_used_together() -> None:
+    """``signup`` asks permission before collection. The name came with a merger (usable
+    within the predecessor's purpose, Art. 18(2)); the e-mail address the person gave
+    the successor with their permission for it. Each may be used alone, so together."""
+    engine, _ = make_engine()
+    s = engine.register_subject("merged-2", category="customer")
+    engine.acquire(s, items={"name"}, purposes={"signup"}, channel="succession", source="P")
+    consent = engine.grant_consent(s, purpose="signup", items={"email"})
+    engine.acquire(s, items={"email"}, purposes={"signup"}, channel="web")
+    assert engine.check_use(s, purpose="signup", items={"name"})
+    assert engine.check_use(s, purpose="signup", items={"email"})
+    both = engine.check_use(s, purpose="signup", items={"name", "email"})
+    assert both.allowed and both.basis is pp.Basis.CONSENT
+    assert both.consent_id == consent.id
+    assert "R-USE-6" in both.rules
+    assert {"APPI Art. 18(1)", "APPI Art. 18(2)"} <= set(both.citations)
+
+
+def test_r_use_6_after_a_no_to_the_purpose_the_inherited_items_need_consent_too() -> None:
+    engine, _ = make_engine()
+    s = engine.register_subject("merged-3", category="customer")
+    engine.acquire(s, items={"name"}, purposes={"signup"}, channel="succession", source="P")
+    consent = engine.grant_consent(s, purpose="signup", items={"email"})
+    engine.acquire(s, items={"email"}, purposes={"signup"}, channel="web")
+    engine.withdraw_consent(s, consent_id=consent.id)
+    engine.grant_consent(s, purpose="signup", items={"email"})
+    assert not engine.check_use(s, purpose="signup", items={"name", "email"})
+    assert not engine.check_use(s, purpose="signup", items={"name"})
