@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 import pipolicy as pp
 from tests.factories import make_engine
 from tests.test_decision_reasons import POLICY, split_successor, world
@@ -129,3 +131,17 @@ def test_r_use_6_after_a_no_to_the_purpose_the_inherited_items_need_consent_too(
     engine.grant_consent(s, purpose="signup", items={"email"})
     assert not engine.check_use(s, purpose="signup", items={"name", "email"})
     assert not engine.check_use(s, purpose="signup", items={"name"})
+
+
+def test_r_tpp_4_data_held_for_a_purpose_not_taken_over_stays() -> None:
+    """A successor of the ``service`` business receives what is held for that purpose:
+    the phone number collected for ``support`` only is the data of the part that stays,
+    though the purpose named is ``service``."""
+    recipients = dict(POLICY.recipients)
+    recipients["buyer"] = attrs.evolve(POLICY.recipients["buyer"], purposes={"service"})
+    engine, _ = make_engine(world(recipients=recipients))
+    s = _customer(engine)
+    assert engine.check_provision(s, recipient="buyer", items={"name", "email"}, purpose="service")
+    d = engine.check_provision(s, recipient="buyer", items={"email", "phone"}, purpose="service")
+    assert not d.allowed and "R-TPP-4" in d.rules
+    assert any("phone" in r for r in d.reasons)

@@ -1,6 +1,6 @@
 """Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
 
-Why one module of this length (about 640 lines): every basis a provision may rest on
+Why one module of this length (about 650 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
 referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
 each falls back to the next; reading them side by side is how that order is checked.
@@ -35,6 +35,7 @@ from pipolicy.rules.common import (
     clause,
     covering,
     exemption_decision,
+    kept_items,
     my_number_use,
     my_numbers,
     recipient_consent,
@@ -222,7 +223,7 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
-        reasons = _succession(policy, q)
+        reasons = _succession(policy, facts, q, now)
         if not reasons:
             return Decision.allow(
                 Basis.BUSINESS_SUCCESSION,
@@ -584,19 +585,29 @@ def _entrustment(policy: Policy, q: ProvisionQuery) -> list[Because]:
     return []
 
 
-def _succession(policy: Policy, q: ProvisionQuery) -> list[Because]:
+def _succession(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime
+) -> list[Because]:
     """Why business succession (Art. 27(5)(ii)) does not carry this provision; empty when
     it does. A successor the policy declares with purposes or items takes over part of
     the business (a company split, the transfer of one service): data of the part that
-    stays is not provided "in connection with" that succession, and is provision to a
-    third party. One declaring neither takes over the whole business."""
+    stays (other items, or items held for no purpose it takes over) is not provided "in
+    connection with" that succession, and is provision to a third party. One declaring
+    neither takes over the whole business."""
     recipient = policy.recipients[q.recipient]
     if "business_succession" not in policy.provision_grounds:
         return [R.no_succession_ground()]
-    outside_purposes = bool(recipient.purposes) and q.purpose not in recipient.purposes
-    outside_items = bool(recipient.items) and not q.items <= recipient.items
-    if outside_purposes or outside_items:
-        outside = q.items - recipient.items if outside_items else frozenset()
+    outside = q.items - recipient.items if recipient.items else frozenset()
+    if q.purpose in recipient.purposes:
+        held = frozenset().union(
+            *(
+                kept_items(acq, facts.restrictions, now)
+                for acq in facts.acquisitions
+                if q.purpose in acq.purposes
+            )
+        )
+        outside |= q.items - held
+    if outside or (recipient.purposes and q.purpose not in recipient.purposes):
         return [R.succession_scope_only(q.recipient, recipient.purposes, recipient.items, outside)]
     return []
 
