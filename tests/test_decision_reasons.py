@@ -253,6 +253,14 @@ def _service_changed() -> pp.Policy:
     return world(purposes={**POLICY.purposes, "service": service}, revised=date(2026, 4, 1))
 
 
+def split_successor() -> pp.Policy:
+    """``buyer`` takes over the ``service`` business only, with its items (a company split)."""
+    buyer = attrs.evolve(
+        POLICY.recipients["buyer"], purposes={"service"}, items={"name", "email", "address"}
+    )
+    return world(recipients={**POLICY.recipients, "buyer": buyer})
+
+
 def academic() -> pp.Policy:
     return world(
         academic_institution=True,
@@ -581,6 +589,9 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         exemption=E.OBSERVED,
         justification=ORDER,
     ),
+    "r_ntc_1_channel_unnamed": lambda: acquire(
+        facts(), {"email"}, {"newsletter"}, purpose_shown=False
+    ),
     "r_acq_3_exemption_channel_unnamed": lambda: acquire(
         facts(),
         {"name", "medical_history"},
@@ -600,6 +611,9 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         facts(SERVICE), "readers", {"email"}, "service"
     ),
     "r_tpp_4_succession": lambda: provide(facts(SERVICE), "buyer", {"name", "email"}),
+    "r_tpp_4_outside_the_succession": lambda: provide(
+        facts(SERVICE, SUPPORT), "buyer", {"name", "phone"}, "service", policy=split_successor()
+    ),
     "r_tpp_4_no_ground": lambda: provide(
         facts(SERVICE), "buyer", {"name"}, policy=without("business_succession")
     ),

@@ -160,6 +160,10 @@ def decide_acquisition(
             reasons.append(R.provider_opt_out_special(special_by_opt_out))
     if q.channel in WRITTEN and not q.purpose_shown:
         reasons.append(R.purpose_not_shown())
+    elif q.channel is None and not q.purpose_shown:
+        # Refused in writing, not by telephone: a check without the channel cannot tell
+        # which, and fails closed (acquire always names it).
+        reasons.append(R.purpose_not_shown_channel_unnamed())
 
     if q.exemption is not None:
         if reasons:

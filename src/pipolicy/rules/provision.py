@@ -1,6 +1,6 @@
 """Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
 
-Why one module of this length (about 600 lines): every basis a provision may rest on
+Why one module of this length (about 650 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
 referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
 each falls back to the next; reading them side by side is how that order is checked.
@@ -35,6 +35,7 @@ from pipolicy.rules.common import (
     clause,
     covering,
     exemption_decision,
+    kept_items,
     my_number_use,
     my_numbers,
     recipient_consent,
@@ -72,6 +73,12 @@ _MY_NUMBER_CASES = frozenset({Exemption.LAWS_AND_REGULATIONS, Exemption.LIFE_BOD
 law requires (to a tax office, a pension office) and to protect life, body or property."""
 
 
+_MY_NUMBER_ARRANGEMENTS = frozenset({Basis.ENTRUSTMENT, Basis.BUSINESS_SUCCESSION})
+"""The arrangements Individual Numbers may be given under, as My Number Act Art. 19
+lists them: entrustment of the affairs and business succession (besides the exemptions
+of :data:`_MY_NUMBER_CASES`)."""
+
+
 def _foreign_ground(exemption: Exemption, recipient: Any) -> bool:
     """Whether ``exemption`` would rest on a foreign law or body: cooperation with a state
     organ (iv) is with Japan's, so never to a recipient abroad; a law (i) is Japan's, so
@@ -100,6 +107,19 @@ def decide_provision(
     decision = _decide(policy, facts, q, now)
     if not decision.allowed or decision.basis is Basis.EXEMPTION:
         return decision
+    numbers = my_numbers(policy, q.items)
+    if numbers and decision.basis not in _MY_NUMBER_ARRANGEMENTS:
+        # An entrustee or a successor is let past the first gate for the arrangement it
+        # may receive Individual Numbers under; on the person's consent it receives none
+        # (no case of My Number Act Art. 19), nor where the arrangement does not apply.
+        return Decision.deny(
+            (R.my_number_provision(tuple(numbers)),),
+            (MY_NUMBER_PROVISION, clause("recipients", q.recipient)),
+            action="provision",
+            purpose=q.purpose,
+            recipient=q.recipient,
+            items=q.items,
+        )
     # Data past its retention is due for deletion, not given to anyone: except what a
     # legal duty keeps, to a successor taking the duty over (Art. 27(5)(ii)) or for the
     # purpose that declares the duty. An exemption reaches it (the law does); and the
@@ -203,14 +223,14 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if abroad(policy, recipient):
         return _to_a_foreign_recipient(policy, facts, q, now, ctx)
     if recipient.kind is RecipientKind.SUCCESSOR:
-        if "business_succession" in grounds:
+        reasons = _succession(policy, facts, q, now)
+        if not reasons:
             return Decision.allow(
                 Basis.BUSINESS_SUCCESSION,
                 R.succession_provision(q.recipient),
                 (ART_27_5_II, rclause),
                 **ctx,
             )
-        reasons = [R.no_succession_ground()]
     elif recipient.kind is RecipientKind.ENTRUSTEE:
         reasons = _entrustment(policy, q)
         if not reasons:
@@ -490,7 +510,10 @@ def _not_usable(
     if use.allowed:
         return None
     why = R.not_usable(q.purpose, q.recipient, rule)
-    cites = (ART_18_1, ART_27_1, clause("recipients", q.recipient))
+    # The articles the use is denied on are the provision's too: Art. 17(2) for a change
+    # beyond relevance, 21(3) for one not notified yet (R-USE-2, R-USE-3), and so on.
+    laws = tuple(c for c in use.citations if not c.startswith("policy:"))
+    cites = (*dict.fromkeys((*laws, ART_18_1, ART_27_1)), clause("recipients", q.recipient))
     earlier = tuple(zip(use.reasons, use.why, strict=True)) if use.why else use.reasons
     return Decision.deny((*earlier, why), cites, **ctx)
 
@@ -559,6 +582,33 @@ def _entrustment(policy: Policy, q: ProvisionQuery) -> list[Because]:
         return [R.entrustment_purposes_only(q.recipient, recipient.purposes)]
     if not q.items <= recipient.items:
         return [R.entrustment_items_only(q.recipient, recipient.items, q.items - recipient.items)]
+    return []
+
+
+def _succession(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime
+) -> list[Because]:
+    """Why business succession (Art. 27(5)(ii)) does not carry this provision; empty when
+    it does. A successor the policy declares with purposes or items takes over part of
+    the business (a company split, the transfer of one service): data of the part that
+    stays (other items, or items held for no purpose it takes over) is not provided "in
+    connection with" that succession, and is provision to a third party. One declaring
+    neither takes over the whole business."""
+    recipient = policy.recipients[q.recipient]
+    if "business_succession" not in policy.provision_grounds:
+        return [R.no_succession_ground()]
+    outside = q.items - recipient.items if recipient.items else frozenset()
+    if q.purpose in recipient.purposes:
+        held = frozenset().union(
+            *(
+                kept_items(acq, facts.restrictions, now)
+                for acq in facts.acquisitions
+                if q.purpose in acq.purposes
+            )
+        )
+        outside |= q.items - held
+    if outside or (recipient.purposes and q.purpose not in recipient.purposes):
+        return [R.succession_scope_only(q.recipient, recipient.purposes, recipient.items, outside)]
     return []
 
 

@@ -545,6 +545,26 @@ def succession_provision(recipient: str) -> Because:
 
 
 @_cached
+def succession_scope_only(recipient: str, purposes: Names, items: Names, outside: Names) -> Because:
+    what = " and ".join(
+        f"{label} {list(_names(names))}"
+        for label, names in (("purposes", purposes), ("items", items))
+        if names
+    )
+    beyond = f", not {list(_names(outside))}" if outside else ""
+    return _because(
+        f"the succession to {recipient!r} takes over only {what}{beyond}: data outside "
+        "them is not provided in connection with it (R-TPP-4)",
+        "succession_scope_only",
+        ("R-TPP-4",),
+        recipient=recipient,
+        purposes=_names(purposes),
+        items=_names(items),
+        outside=_names(outside),
+    )
+
+
+@_cached
 def no_succession_ground() -> Because:
     return _because(
         "the policy does not provide for business succession", "no_succession_ground", ()
@@ -1050,6 +1070,16 @@ def purpose_not_shown() -> Because:
         "the purposes of use must be shown to the person before they hand over their "
         "data in writing (R-NTC-1)",
         "purpose_not_shown",
+        ("R-NTC-1",),
+    )
+
+
+@_cached
+def purpose_not_shown_channel_unnamed() -> Because:
+    return _because(
+        "the purposes of use were not shown first: data handed over in writing is then "
+        "refused, so name the channel (R-NTC-1)",
+        "purpose_not_shown_channel_unnamed",
         ("R-NTC-1",),
     )
 

@@ -235,12 +235,13 @@ def within_purpose(
     if in_scope and purpose.consent is ConsentRule.NONE:
         return _within(policy, facts, purpose, items, now, ctx)
     declined = None
-    if in_scope and items <= _succeeded(facts, name, now):
+    inherited = items & _succeeded(facts, name, now) if in_scope else frozenset()
+    if inherited:
         # The predecessor's purpose stands in for the permission this purpose needs
         # (R-USE-7) only while the person has not told this business no to it: after a
         # refusal or withdrawal (R-CON-2), only their consent given again allows.
         declined = latest_no_to_purpose(facts.consents, name)
-        if declined is None:
+        if declined is None and inherited == items:
             return Decision.allow(
                 Basis.BUSINESS_SUCCESSION,
                 R.succession_use(name),
@@ -248,6 +249,10 @@ def within_purpose(
                 **ctx,
             )
     consents = purpose_consent(policy, facts.consents, purpose, items, now)
+    if inherited and declined is None and not consents:
+        mixed = _inherited_and_consented(policy, facts, purpose, items, inherited, now, ctx)
+        if mixed is not None:
+            return mixed
     if consents:
         if not in_scope:
             said = R.prior_consent(name)
@@ -330,6 +335,38 @@ def _collected_since(
         if purpose in acq.purposes and acq.acquired_at >= since:
             later |= kept_items(acq, facts.restrictions, now)
     return items <= later
+
+
+def _inherited_and_consented(
+    policy: Policy,
+    facts: SubjectFacts,
+    purpose: Purpose,
+    items: frozenset[str],
+    inherited: frozenset[str],
+    now: datetime,
+    ctx: Mapping[str, Any],
+) -> Decision | None:
+    """Allowed if the items a merger or business transfer did not bring in are covered
+    by the person's permission to the purpose: the inherited ones need none (Art. 18(2)),
+    the others it (R-USE-7); items allowed alone on each are allowed together."""
+    rest = items - inherited
+    consents = purpose_consent(policy, facts.consents, purpose, rest, now)
+    if not consents:
+        return None
+    if _collected_since(facts, purpose.name, rest, _latest(consents), now):
+        given = R.permission_given(purpose.name)
+    else:
+        given = R.permission_given_later(purpose.name)
+    (said, on_permission), (received, on_succession) = given, R.succession_use(purpose.name)
+    return Decision(
+        True,
+        Basis.CONSENT,
+        (said, received),
+        (ART_18_1, ART_18_2, clause("purposes", purpose.name)),
+        why=(on_permission, on_succession),
+        **resting_on(consents),
+        **ctx,
+    )
 
 
 def _partly_consented(
