@@ -368,13 +368,16 @@ def _histories(draw: st.DrawFn, policy: pp.Policy) -> tuple[SubjectFacts, dateti
             )
         )
     restrictions = []
+    writes = [days[-1]]
     if draw(st.booleans()):
+        deleted = draw(st.integers(0, 120))
+        writes.append(deleted)
         restrictions.append(
             pp.Restriction(
                 "r1",
                 "s1",
                 pp.RestrictionKind.DELETED,
-                T0 + draw(st.integers(0, 120)) * DAY,
+                T0 + deleted * DAY,
                 "req-1",
                 items=frozenset(draw(st.sets(st.sampled_from(_ITEMS)))),
             )
@@ -383,7 +386,12 @@ def _histories(draw: st.DrawFn, policy: pp.Policy) -> tuple[SubjectFacts, dateti
     subject = pp.Subject(
         "s1", "c1", T0, "customer", left_at=None if left is None else T0 + left * DAY
     )
-    now = T0 + draw(st.integers(0, 400)) * DAY
+    if left is not None:
+        writes.append(left)
+    # From the person's latest write on, as time runs: the compiled state answers for
+    # those moments only (a clock set back before a record finds it only in the history;
+    # see ``compact``).
+    now = T0 + draw(st.integers(max(writes), 400)) * DAY
     return SubjectFacts(subject, tuple(acquisitions), (), tuple(restrictions)), now
 
 
