@@ -56,7 +56,7 @@ from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint, InclusionProof
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RequestKind
-from pipolicy.domain.restrictions import RestrictionKind
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -636,8 +636,8 @@ class Engine:
 
         Data acquired while they were away is needed again with the rest: nothing sets
         it apart. Data whose period from leaving had already run out was due for deletion
-        (the report listed it): erase it before recording the return, which would make
-        it needed again. Raises :class:`SubjectNotFound`, or :class:`InvalidTransition`
+        (the report listed it): erase it, and say so with :meth:`record_erasure`, before
+        recording the return, which would make it needed again. Raises :class:`SubjectNotFound`, or :class:`InvalidTransition`
         if the person has not left."""
 
         self._subject_id(subject)
@@ -1627,6 +1627,30 @@ class Engine:
 
     # -- reports and proof ------------------------------------------------------------
 
+    def record_erasure(self, subject: SubjectLike, *, items: Iterable[str]) -> Restriction:
+        """Record that the application erased ``items`` of the person (R-ACC-1, Art. 22):
+        what :meth:`retention_report` listed, deleted as the law asks. Every copy acquired
+        before now is gone from then on: the report no longer lists it, checks deny it as
+        deleted, and an acquisition after it is a new copy. The audit log keeps the
+        erasure (``data.erased``, item names only): the proof the duty was met.
+
+        Items are any names (the policy may have dropped an item it once declared).
+        Returns the deletion as a :class:`Restriction` (no request). Raises
+        :class:`SubjectNotFound`, or :class:`InvalidInput` for no items."""
+        erased = names(items, "items")
+        self._subject_id(subject)
+
+        def op(uow: UnitOfWork) -> Restriction:
+            now = self.now()
+            sid = self._facts(uow, subject).subject.id  # under the person's lock
+            deletion = Restriction(self._ids(), sid, RestrictionKind.DELETED, now, items=erased)
+            uow.restrictions.add(deletion)
+            payload = {"restriction_id": deletion.id, "items": sorted(erased)}
+            self._audit(uow, "data.erased", sid, payload, now)
+            return deletion
+
+        return self._run(op)
+
     def retention_report(self) -> list[RetentionEntry]:
         """Acquisitions whose items are due for deletion at the clock's now (R-ACC-1).
 
@@ -1634,8 +1658,9 @@ class Engine:
         period and the longest has passed since what it counts from (acquisition, the
         person leaving, the purpose's last day), or had a last day and no period and that
         day has passed (``Policy.retention_due``). Items with a legal retention duty are
-        listed in ``legal_hold``; items already deleted on a request, and items another
-        acquisition still holds for a purpose that needs them, are left out. Items a deletion request kept
+        listed in ``legal_hold``; items already deleted (on a request, or erased and
+        recorded with :meth:`record_erasure`), and items another acquisition still holds
+        for a purpose that needs them, are left out. Items a deletion request kept
         under a legal duty are due once that duty has ended (:mod:`pipolicy.retention`).
         """
         now = self.now()
