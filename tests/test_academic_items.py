@@ -213,7 +213,7 @@ def test_r_acq_3_acquisition_from_a_joint_research_institution_rests_on_20_2_vi(
     assert d.reasons == ("exemption academic_joint_research claimed: joint study 7",)
 
 
-def _acquire_from(source: str) -> pp.Decision:
+def _acquire_from(source: str, channel: str = "provided_by_business") -> pp.Decision:
     """Medical data for ``health`` from another business, claimed under 20(2)(vi)."""
     engine, subject = engine_for(company())
     return engine.check_acquisition(
@@ -222,7 +222,7 @@ def _acquire_from(source: str) -> pp.Decision:
         purposes={"health"},
         exemption="academic_joint_research",
         justification="joint study 7",
-        channel="provided_by_business",
+        channel=channel,
         source=source,
         provider_address="1-1 Hongo, Tokyo",
         provider_representative="President",
@@ -233,6 +233,18 @@ def _acquire_from(source: str) -> pp.Decision:
 def test_r_acq_3_20_2_vi_through_the_engine() -> None:
     d = _acquire_from("university")
     assert d.allowed and d.citations == ("APPI Art. 20(2)(vi)",)
+
+
+@pytest.mark.parametrize("channel", ["web", "telephone", "oral", "email", "other"])
+def test_r_acq_3_20_2_vi_is_for_data_an_institution_provides_not_what_the_person_gives(
+    channel: str,
+) -> None:
+    """Art. 20(2)(vi) covers data acquired *from* the institution researching with the
+    business: what the person types into a form or says on the phone is not that, and
+    needs their consent, whatever source is named."""
+    d = _acquire_from("university", channel)
+    assert not d.allowed
+    assert d.citations[0] == "APPI Art. 20(2)(vi)"
 
 
 def test_r_acq_3_20_2_vi_through_the_engine_without_a_source_fails_closed() -> None:

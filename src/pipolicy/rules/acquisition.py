@@ -93,12 +93,15 @@ _EXEMPTION_CHANNELS: Mapping[Exemption, frozenset[Channel]] = {
     Exemption.RECEIVED_UNDER_ARRANGEMENT: frozenset(
         {Channel.PROVIDED_BY_BUSINESS, Channel.SUCCESSION, Channel.OTHER}
     ),
+    Exemption.ACADEMIC_JOINT_RESEARCH: frozenset({Channel.PROVIDED_BY_BUSINESS}),
 }
 """The channels an exemption about where the data came from can fit: made public (Art.
 20(2)(vii)) is read from what is published; observed (Cabinet Order Art. 9(i)) is seen or
 photographed, in person or on camera (``other``); received under an arrangement (Art.
-9(ii)) comes from the entrusting, transferring or joint-using business. Data the person
-gives directly fits none of them; their consent is needed (R-ACQ-3)."""
+9(ii)) comes from the entrusting, transferring or joint-using business; joint research
+(Art. 20(2)(vi)) comes from the academic research institution researching with the
+business, so it is provided by a business (and its provider confirmed, Art. 30(1)).
+Data the person gives directly fits none of them; their consent is needed (R-ACQ-3)."""
 
 
 def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...]:
