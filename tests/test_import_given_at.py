@@ -191,3 +191,34 @@ def test_r_con_1_files_carry_given_at_and_policy_version(tmp_path: Path) -> None
     jsonl.write_text('{"ref": "u1", "purpose": "newsletter", "given_at": "2026-03-01"}\n')
     with pytest.raises(pp.InvalidInput, match="given_at is a date without a time"):
         list(read_consents(jsonl))
+
+
+def test_r_con_3_a_row_that_records_nothing_ends_nothing_the_person_holds() -> None:
+    """A dated yes to the old meaning records nothing; the person's yes to the new
+    meaning, given through the API, stays in force (it was written as expired)."""
+    engine, _ = make_engine(at=NOW)
+    s = engine.register_subject("u1", category="customer")
+    engine.acquire(s, items={"email"}, purposes={"research"}, channel="web")
+    granted = engine.grant_consent(s, purpose="research", expires=datetime(2027, 6, 1, tzinfo=JST))
+    report = engine.import_consents(
+        [pp.ConsentImport("u1", purpose="research", given_at=BEFORE_CHANGE, policy_version="v0")]
+    )
+    assert (report.recorded, report.purpose_changed) == (0, 1)
+    [held] = engine.consents(s)
+    assert (held.id, held.status) == (granted.id, pp.ConsentStatus.GIVEN)
+    assert not [e for e in engine.audit_events() if e.kind == "consent.expired"]
+
+
+def test_r_con_3_a_dated_yes_after_the_change_replaces_a_yes_to_the_old_meaning() -> None:
+    """The store holds a yes given before ``research`` changed; a row dated after the
+    change is a yes to the new meaning, recorded as grant_consent would record it."""
+    engine, clock = make_engine(at=BEFORE_CHANGE)
+    s = engine.register_subject("u1", category="customer")
+    engine.grant_consent(s, purpose="research")
+    clock.set(NOW)
+    report = engine.import_consents(
+        [pp.ConsentImport("u1", purpose="research", given_at=AFTER_CHANGE)]
+    )
+    assert (report.recorded, report.purpose_changed) == (1, 0)
+    in_force = [c for c in engine.consents(s) if c.is_active(NOW)]
+    assert [c.given_at for c in in_force] == [AFTER_CHANGE]

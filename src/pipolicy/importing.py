@@ -254,11 +254,16 @@ def _record(
         sid = people[row.ref].id
         evidence = informed(engine.policy, scope, row.evidence)
         in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, evidence)
+        consent = None
         if in_force is None:
+            given = row.given_at
             # A yes this store holds, given before the purpose changed beyond relevance:
-            # the row tells of it, and it reaches nothing new (R-CON-3).
+            # an undated row tells of it, and it reaches nothing new (R-CON-3). A dated
+            # row is judged by its own day, below.
             ending = {c.id for c in ended}
-            if any(_of_the_old_meaning(engine, c, now) for c in held[sid] if c.id in ending):
+            if given is None and any(
+                _of_the_old_meaning(engine, c, now) for c in held[sid] if c.id in ending
+            ):
                 outdated += 1
                 continue
             # The noes, read only once a row would record something: for every known
@@ -269,7 +274,6 @@ def _record(
             if sid not in noes:
                 noes[sid] = [_no(c) for c in uow.consents.for_subject(sid) if c.status in _NO]
             # A no the person said before the row's yes was given is not a no to it.
-            given = row.given_at
             if any(no.meets(scope) and (given is None or at >= given) for no, at in noes[sid]):
                 declined += 1
                 continue
@@ -282,28 +286,31 @@ def _record(
                     "say when the person consented (given_at), as a yes given before it "
                     "does not reach the new meaning (R-CON-3)",
                 )
-        for consent in ended:
-            if consent.id in unwritten:  # made by an earlier row: written ended, below
-                new[unwritten[consent.id]] = consent
+            consent = Consent(
+                id=engine._ids(),
+                subject_id=sid,
+                scope=scope,
+                status=ConsentStatus.GIVEN,
+                evidence=evidence,
+                policy_version=row.policy_version or engine.policy.version,
+                given_at=given or now,
+                expires_at=row.expires,
+            )
+            if given is not None and not common.in_force(engine.policy, consent, now):
+                # A yes to the meaning its purpose had before a change (R-CON-3): it
+                # records nothing, and ends nothing the person holds.
+                outdated += 1
+                continue
+        for ending_consent in ended:
+            if ending_consent.id in unwritten:  # made by an earlier row: written below
+                new[unwritten[ending_consent.id]] = ending_consent
             else:
-                uow.consents.update(consent)
-            held[sid] = [consent if c.id == consent.id else c for c in held[sid]]
-            engine._audit(uow, "consent.expired", sid, engine._consent_payload(consent), now)
-        if in_force is not None:
+                uow.consents.update(ending_consent)
+            held[sid] = [ending_consent if c.id == ending_consent.id else c for c in held[sid]]
+            payload = engine._consent_payload(ending_consent)
+            engine._audit(uow, "consent.expired", sid, payload, now)
+        if consent is None:
             already += 1
-            continue
-        consent = Consent(
-            id=engine._ids(),
-            subject_id=sid,
-            scope=scope,
-            status=ConsentStatus.GIVEN,
-            evidence=evidence,
-            policy_version=row.policy_version or engine.policy.version,
-            given_at=row.given_at or now,
-            expires_at=row.expires,
-        )
-        if row.given_at is not None and not common.in_force(engine.policy, consent, now):
-            outdated += 1  # a yes to the meaning its purpose had before a change (R-CON-3)
             continue
         held[sid].append(consent)
         unwritten[consent.id] = len(new)
