@@ -81,11 +81,19 @@ def _family_register(doc: Document) -> bool:
     return doc.kind is DocumentKind.FAMILY_REGISTER
 
 
+def _guardianship_certificate(doc: Document) -> bool:
+    """The certificate of registered matters of adult guardianship: it proves
+    representing an adult ward."""
+    return doc.kind is DocumentKind.GUARDIANSHIP_CERTIFICATE
+
+
 def _adult_guardianship(doc: Document) -> bool:
-    """The certificate of registered matters of adult guardianship, or another official
-    certificate about the person declared as ``other`` with holder ``"person"`` (how it
-    was given before it had a kind of its own): it proves representing an adult ward."""
-    return doc.kind is DocumentKind.GUARDIANSHIP_CERTIFICATE or (
+    """The certificate, or another official certificate about the person declared as
+    ``other`` with holder ``"person"``: how it was given before it had a kind of its own,
+    taken only from an applicant who does not say whom they represent (a request of
+    before). One who says "an adult ward" sends the certificate itself: an ``other``
+    document of the person may be the very ID that proved who they are."""
+    return _guardianship_certificate(doc) or (
         doc.kind is DocumentKind.OTHER and doc.holder == "person"
     )
 
@@ -120,8 +128,13 @@ def _check_representation(
         return found or _minor_problems(minor, on)
 
     def guardianship() -> list[Problem]:
-        what = "representation" if represents is None else "adult_guardianship"
-        return _check_certificate(docs, _adult_guardianship, what, settings, today, on)
+        if represents is None:
+            return _check_certificate(
+                docs, _adult_guardianship, "representation", settings, today, on
+            )
+        return _check_certificate(
+            docs, _guardianship_certificate, "adult_guardianship", settings, today, on
+        )
 
     if represents is Representation.MINOR:
         return register()
