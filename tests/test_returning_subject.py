@@ -102,3 +102,22 @@ def test_r_acc_1_marking_left_again_keeps_the_day_they_left(store: Store) -> Non
     assert len(list(engine.audit_events())) == events
     clock.advance(2 * YEAR + timedelta(days=2))  # 3 years from the first day, not the second
     assert [e.subject_id for e in engine.retention_report()] == [s.id]
+
+
+def test_r_acc_1_a_return_does_not_make_data_already_due_needed_again(store: Store) -> None:
+    """Three years after leaving the person's data is due for deletion (Art. 22); a
+    return recorded then would make it usable again. Refused, naming the items, until
+    the erasure is recorded; then the return is recorded and new data is a new copy."""
+    engine, clock, s = _customer(store)
+    clock.advance(3 * YEAR + timedelta(days=2))
+    [entry] = engine.retention_report()
+    with pytest.raises(pp.InvalidTransition, match="email, name") as refused:
+        engine.mark_returned(s)
+    assert "customer-7" not in str(refused.value)
+    assert engine.retention_report() == [entry]
+    assert not [e for e in engine.audit_events() if e.kind == "subject.returned"]
+    engine.record_erasure(s, items=entry.items)
+    clock.advance(timedelta(minutes=5))
+    engine.mark_returned(s)
+    engine.acquire(s, items={"email"}, purposes="analysis_service", channel="web")
+    assert engine.check_use(s, purpose="analysis_service", items={"email"}, actor=STAFF).allowed

@@ -76,7 +76,12 @@ from pipolicy.policy.model import Policy
 from pipolicy.publishing.explain import explain
 from pipolicy.publishing.templates import TemplateDirs, template_dirs
 from pipolicy.queries import ProvisionCheck, UseCheck
-from pipolicy.retention import RetentionEntry, kept_past_duty, past_retention
+from pipolicy.retention import (
+    RetentionEntry,
+    kept_past_duty,
+    past_retention,
+    revived_by_return,
+)
 from pipolicy.rules.acquisition import AcquisitionQuery, confirmed_on_receipt, decide_acquisition
 from pipolicy.rules.common import Actor
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
@@ -635,17 +640,27 @@ class Engine:
         (R-ACC-1, Art. 22) and start afresh at the next :meth:`mark_left`.
 
         Data acquired while they were away is needed again with the rest: nothing sets
-        it apart. Data whose period from leaving had already run out was due for deletion
-        (the report listed it): erase it, and say so with :meth:`record_erasure`, before
-        recording the return, which would make it needed again. Raises :class:`SubjectNotFound`, or :class:`InvalidTransition`
-        if the person has not left."""
+        it apart. Data whose period from leaving has already run out is due for deletion
+        (the report lists it), and the return would make it needed again: it is refused
+        until that data is erased and the erasure recorded (:meth:`record_erasure`).
+        Raises :class:`SubjectNotFound`, or :class:`InvalidTransition` if the person has
+        not left or such data remains (its item names said, never its values)."""
 
         self._subject_id(subject)
 
         def op(uow: UnitOfWork) -> None:
             now = self.now()
-            sid = self._sid(uow, subject)
-            uow.subjects.mark_returned(sid)  # raises SubjectNotFound, InvalidTransition
+            facts = self._facts(uow, subject)  # under the person's lock
+            sid = facts.subject.id
+            revived = revived_by_return(self.policy, facts, now)
+            if revived:
+                raise InvalidTransition(
+                    f"subject {sid} has data due for deletion since they left "
+                    f"({', '.join(sorted(revived))}): erase it and record the erasure "
+                    "(engine.record_erasure) before recording the return, which would "
+                    "make it needed again (Art. 22)"
+                )
+            uow.subjects.mark_returned(sid)  # raises InvalidTransition if not left
             self._audit(uow, "subject.returned", sid, {}, now)
 
         self._run(op)

@@ -27,7 +27,13 @@ from pipolicy.policy.model import Policy
 from pipolicy.rules.common import kept_items
 from pipolicy.rules.retention import kept_for_law, lapsed, past_due
 
-__all__ = ["RetentionEntry", "kept_past_duty", "past_retention", "purposes_ended"]
+__all__ = [
+    "RetentionEntry",
+    "kept_past_duty",
+    "past_retention",
+    "purposes_ended",
+    "revived_by_return",
+]
 
 
 @attrs.frozen
@@ -72,6 +78,24 @@ def past_retention(
         hold,
         _why(policy, acq),
     )
+
+
+def revived_by_return(policy: Policy, facts: SubjectFacts, now: datetime) -> frozenset[str]:
+    """The items the report lists at ``now`` only because the person left: recording
+    their return (no ``left_at``) would make them needed again, though the period
+    counted from their leaving has run out and Art. 22 asks for their deletion. Items
+    only a legal duty keeps are not among them: those are kept either way."""
+    if facts.subject.left_at is None:
+        return frozenset()
+    back = attrs.evolve(facts, subject=attrs.evolve(facts.subject, left_at=None))
+    revived: set[str] = set()
+    for acq in facts.acquisitions:
+        gone = past_retention(policy, facts, acq, now)
+        if gone is None or not gone.items:
+            continue
+        still = past_retention(policy, back, acq, now)
+        revived |= gone.items - (still.items | still.legal_hold if still else frozenset())
+    return frozenset(revived)
 
 
 def purposes_ended(policy: Policy, acq: Acquisition) -> bool:
