@@ -108,7 +108,11 @@ def purposes_ended(policy: Policy, acq: Acquisition) -> bool:
 
 def _why(policy: Policy, acq: Acquisition) -> str:
     if not any(p in policy.purposes for p in acq.purposes):
-        return f"purposes {sorted(acq.purposes)} no longer declared by policy {policy.version}"
+        return (
+            f"purposes {sorted(acq.purposes)} no longer declared by policy {policy.version} "
+            "(a legal duty a dropped purpose declared is not known: retire a purpose with "
+            "`ends` to keep it)"
+        )
     if purposes_ended(policy, acq):
         declared = [p for p in sorted(acq.purposes) if p in policy.purposes]
         return f"purposes {declared} ended"
