@@ -41,8 +41,10 @@ def test_r_tpp_4_items_the_successor_does_not_take_over_are_no_succession() -> N
     assert "R-TPP-4" in d.rules
     assert "APPI Art. 27(1)" in d.citations
     assert any("phone" in r for r in d.reasons)
+    assert [r.key for r in d.why] == ["succession_scope_only"]
+    # The Japanese names what stays out, and says it is no provision with the succession.
     ja = " ".join(engine.explain(d, "ja"))
-    assert "事業の承継" in ja and "事業の承継先" in ja
+    assert "「電話番号」は含まれません" in ja and "事業の承継に伴う提供に当たらない" in ja
 
 
 def test_r_tpp_4_a_purpose_the_successor_does_not_take_over_is_no_succession() -> None:

@@ -174,3 +174,29 @@ def test_r_req_2_an_adult_ward_s_guardian_sends_the_certificate_itself() -> None
     assert verify_documents(stated, GUARDIAN_DOCS, settings, TODAY).ok
     unstated = pp.Applicant(pp.ApplicantKind.LEGAL_REPRESENTATIVE)
     assert verify_documents(unstated, docs, settings, TODAY).ok
+
+
+@pytest.mark.parametrize(
+    ("lang", "remark"),
+    [("ja", "戸籍謄本では確認できません"), ("en", "a family register does not show")],
+)
+def test_r_req_3_the_letter_explains_the_family_register_only_to_who_sent_one(
+    lang: str, remark: str
+) -> None:
+    """ "A family register does not show an adult's guardian" answers a family register
+    sent in the certificate's place; to someone who sent none it is beside the point."""
+    engine = pp.Engine(pp.example_policy("indigo_blue"), clock=pp.FixedClock(T0))
+    s = engine.register_subject("u1", category="customer")
+    said = {}
+    for docs in (REGISTER_DOCS, [passport(), license_("agent")]):
+        r = engine.requests.submit(
+            K.DISCLOSURE,
+            subject=s,
+            applicant=pp.Applicant.legal_representative(of="adult_ward"),
+            documents=docs,
+            language=lang,
+        )
+        r = engine.requests.verify(r.id)
+        assert r.state is pp.RequestState.REFUSED and r.statement is not None
+        said[len(docs)] = remark in r.statement
+    assert said == {len(REGISTER_DOCS): True, 2: False}

@@ -132,9 +132,18 @@ def _check_representation(
             return _check_certificate(
                 docs, _adult_guardianship, "representation", settings, today, on
             )
-        return _check_certificate(
+        found = _check_certificate(
             docs, _guardianship_certificate, "adult_guardianship", settings, today, on
         )
+        if not any(map(_family_register, docs)):
+            return found
+        # A family register sent in its place: the letter says why it cannot prove it.
+        return [
+            attrs.evolve(p, facts={**p.facts, "register_sent": True})
+            if p.note == "no_certificate"
+            else p
+            for p in found
+        ]
 
     if represents is Representation.MINOR:
         return register()
