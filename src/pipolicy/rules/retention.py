@@ -78,6 +78,16 @@ def past_due(
     return due if due is not None and due <= now else None
 
 
+def _all_declared(policy: Policy, acquisitions: Iterable[Acquisition]) -> bool:
+    """Is every acquisition for some purpose the policy declares? Written out (no
+    generator): every check asks it."""
+    declared = policy.purposes.keys()
+    for acq in acquisitions:
+        if declared.isdisjoint(acq.purposes):
+            return False
+    return True
+
+
 def _declared(policy: Policy, acq: Acquisition) -> bool:
     """Was ``acq`` made for a purpose the policy declares? One for none keeps its items for
     nothing (R-USE-2: the policy dropped the purpose, or an import named one it never
@@ -111,7 +121,7 @@ def lapsed(
     The report asks it of each acquisition (``of``, whose items it lists), a check of the
     items it is asked about: the union of the first over the person's acquisitions is the
     second."""
-    if not policy.lapsing_purposes and all(_declared(policy, a) for a in facts.acquisitions):
+    if not policy.lapsing_purposes and _all_declared(policy, facts.acquisitions):
         return _NONE  # nothing can fall due (the common case, on every check's path)
     left = facts.subject.left_at
     restrictions = facts.restrictions
