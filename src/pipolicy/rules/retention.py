@@ -82,7 +82,7 @@ def _all_declared(policy: Policy, acquisitions: Iterable[Acquisition]) -> bool:
     """Is every acquisition for some purpose the policy declares? Written out (no
     generator): every check asks it."""
     declared = policy.purposes.keys()
-    for acq in acquisitions:
+    for acq in acquisitions:  # noqa: SIM110 - all() over a generator costs 1 µs more
         if declared.isdisjoint(acq.purposes):
             return False
     return True
