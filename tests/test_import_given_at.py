@@ -124,6 +124,10 @@ def test_r_con_1_a_yes_given_before_this_version_names_the_version_shown() -> No
         engine.import_consents(
             [pp.ConsentImport("u1", purpose="newsletter", given_at=early, policy_version="v1")]
         )
+    with pytest.raises(RowRefused, match="policy_version"):  # not read as unsaid
+        engine.import_consents(
+            [pp.ConsentImport("u1", purpose="newsletter", given_at=early, policy_version=" ")]
+        )
     report = engine.import_consents(
         [pp.ConsentImport("u1", purpose="newsletter", given_at=early, policy_version="v0")]
     )

@@ -352,7 +352,7 @@ def _dated(policy: Policy, row: ConsentImport, now: datetime) -> ConsentImport:
     raises :class:`InvalidInput` for a day that cannot be (after ``now``, not before the
     consent expires) or a version the person cannot have been shown."""
     if row.given_at is None:
-        if row.policy_version not in (None, policy.version):
+        if row.policy_version is not None and row.policy_version != policy.version:
             # Recorded as given now, when this version is the one shown.
             raise InvalidInput(
                 "policy_version needs given_at: the version shown is that of the day "
@@ -366,7 +366,9 @@ def _dated(policy: Policy, row: ConsentImport, now: datetime) -> ConsentImport:
         raise InvalidInput("given_at must be before it expires")
     version = row.policy_version
     if version is not None:
-        clean_text(version, "policy_version")
+        version = name(version, "policy_version")
+        if not version.strip():  # never blank: it would read as unsaid
+            raise InvalidInput("policy_version is blank: name the version shown")
     revised = policy.revised
     if policy.local_date(given) < revised and version in (None, policy.version):
         raise InvalidInput(
