@@ -163,8 +163,8 @@ def test_r_req_2_the_refusals_are_worded_in_japanese() -> None:
 def test_r_req_2_an_adult_ward_s_guardian_sends_the_certificate_itself() -> None:
     """Another document of the person (``other``, holder ``"person"``), the way the
     certificate was given before it had a kind, may be the very ID that proved who the
-    person is: one who says they represent an adult ward sends the certificate. Only a
-    request of before, which says nothing, is read as it was then."""
+    person is: a legal representative sends the certificate, whether or not they say
+    whom they represent."""
     settings = shop_policy().requests
     other = pp.Document(pp.DocumentKind.OTHER, issued=TODAY - timedelta(days=20))
     docs = [passport(), other, license_("agent")]
@@ -172,8 +172,8 @@ def test_r_req_2_an_adult_ward_s_guardian_sends_the_certificate_itself() -> None
     v = verify_documents(stated, docs, settings, TODAY)
     assert not v.ok and v.ground is pp.RefusalGround.DOCUMENTS_INCOMPLETE
     assert verify_documents(stated, GUARDIAN_DOCS, settings, TODAY).ok
-    unstated = pp.Applicant(pp.ApplicantKind.LEGAL_REPRESENTATIVE)
-    assert verify_documents(unstated, docs, settings, TODAY).ok
+    unstated = pp.Applicant.legal_representative()
+    assert not verify_documents(unstated, docs, settings, TODAY).ok
 
 
 @pytest.mark.parametrize(

@@ -182,9 +182,12 @@ def test_r_req_2_a_legal_representative_with_a_recent_family_register_is_verifie
     assert check(LEGAL, *legal_representative_documents()).ok
 
 
-def test_r_req_2_an_adult_guardian_proves_representation_with_another_certificate() -> None:
-    certificate = pp.Document(pp.DocumentKind.OTHER, TODAY - timedelta(days=5))
+def test_r_req_2_an_adult_guardian_proves_representation_with_the_certificate() -> None:
+    certificate = pp.Document(pp.DocumentKind.GUARDIANSHIP_CERTIFICATE, TODAY - timedelta(days=5))
     assert check(LEGAL, passport(), certificate, license_("agent")).ok
+    # Another document of the person may be the ID that proved who they are.
+    other = pp.Document(pp.DocumentKind.OTHER, TODAY - timedelta(days=5))
+    assert check(LEGAL, passport(), other, license_("agent")).ground is G.DOCUMENTS_INCOMPLETE
 
 
 def test_r_req_3_a_legal_representative_without_proof_of_representation_is_incomplete() -> None:

@@ -87,17 +87,6 @@ def _guardianship_certificate(doc: Document) -> bool:
     return doc.kind is DocumentKind.GUARDIANSHIP_CERTIFICATE
 
 
-def _adult_guardianship(doc: Document) -> bool:
-    """The certificate, or another official certificate about the person declared as
-    ``other`` with holder ``"person"``: how it was given before it had a kind of its own,
-    taken only from an applicant who does not say whom they represent (a request of
-    before). One who says "an adult ward" sends the certificate itself: an ``other``
-    document of the person may be the very ID that proved who they are."""
-    return _guardianship_certificate(doc) or (
-        doc.kind is DocumentKind.OTHER and doc.holder == "person"
-    )
-
-
 def _minor_problems(minor: bool | None, on: Mapping[str, object]) -> list[Problem]:
     """A family register proves representation only if the person was a minor on the day
     the request was received, which the officer confirms from it (``minor``): never
@@ -119,8 +108,10 @@ def _check_representation(
     """Proof that the agent is the person's legal representative (Art. 37(3), Cabinet
     Order Art. 13): of a minor, a recent family register and the person a minor on the
     day; of an adult ward, a recent certificate of registered matters of adult
-    guardianship. Unstated (requests stored before it could be stated), whichever of the
-    two the applicant brought, on its own terms."""
+    guardianship. Unstated (requests stored before it could be stated, or an applicant
+    who does not say), whichever of the two the applicant brought, on its own terms;
+    another document of the person (``other``), which may be the very ID that proved
+    who they are, proves neither."""
 
     def register() -> list[Problem]:
         what = "representation" if represents is None else "minor_representation"
@@ -128,13 +119,8 @@ def _check_representation(
         return found or _minor_problems(minor, on)
 
     def guardianship() -> list[Problem]:
-        if represents is None:
-            return _check_certificate(
-                docs, _adult_guardianship, "representation", settings, today, on
-            )
-        found = _check_certificate(
-            docs, _guardianship_certificate, "adult_guardianship", settings, today, on
-        )
+        what = "representation" if represents is None else "adult_guardianship"
+        found = _check_certificate(docs, _guardianship_certificate, what, settings, today, on)
         if not any(map(_family_register, docs)):
             return found
         # A family register sent in its place: the letter says why it cannot prove it.
@@ -150,7 +136,7 @@ def _check_representation(
     if represents is Representation.ADULT_WARD:
         return guardianship()
     has_register = any(_family_register(d) for d in docs)
-    if not any(_adult_guardianship(d) for d in docs):
+    if not any(_guardianship_certificate(d) for d in docs):
         return register() if has_register else guardianship()
     ward = guardianship()
     if not ward or not has_register:
