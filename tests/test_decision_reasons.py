@@ -503,6 +503,14 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     "r_req_7_deleted": lambda: use(
         facts(SERVICE, restrictions=[restriction(pp.RestrictionKind.DELETED)]), "service", {"email"}
     ),
+    "r_acc_1_erased": lambda: use(
+        facts(
+            SERVICE,
+            restrictions=[pp.Restriction("r1", "s1", pp.RestrictionKind.DELETED, BEFORE)],
+        ),
+        "service",
+        {"email"},
+    ),
     # -- provision (R-TPP-*, R-SEC-2, R-XB-1, R-PRI-1, R-MYN-1, R-REQ-7) --
     "r_tpp_1_consent": lambda: provide(
         facts(SERVICE, consents=[consent(recipient="partner", items={"email"})]),

@@ -45,7 +45,8 @@ def test_r_acc_1_what_the_report_listed_and_was_erased_is_listed_no_more(store: 
     assert erased.kind is pp.RestrictionKind.DELETED and erased.items == {"name", "email"}
     assert engine.retention_report() == []
     d = engine.check_use(s, purpose="analysis_service", items={"email"}, actor=STAFF)
-    assert not d.allowed and [r.key for r in d.why] == ["deleted"]
+    assert not d.allowed and [r.key for r in d.why] == ["erased"]
+    assert d.citations == ("APPI Art. 22",)  # no request: not Art. 35
     [event] = [e for e in engine.audit_events() if e.kind == "data.erased"]
     assert event.subject_id == s.id
     assert event.payload["items"] == ["email", "name"]
@@ -69,11 +70,12 @@ def test_r_acc_1_an_item_acquired_after_its_erasure_is_a_new_copy(store: Store) 
     assert d.allowed
 
 
-@pytest.mark.parametrize("items", [set(), {""}, None])
+@pytest.mark.parametrize("items", [set(), {""}, None, {"taro@example.jp"}, {"phone"}])
 def test_r_acc_1_an_erasure_names_its_items(store: Store, items: object) -> None:
     engine, _, s = _due(store)
-    with pytest.raises(pp.InvalidInput):
+    with pytest.raises(pp.InvalidInput) as refused:
         engine.record_erasure(s, items=items)  # type: ignore[arg-type]
+    assert "taro" not in str(refused.value)  # never echoed into a log
     assert [e for e in engine.audit_events() if e.kind == "data.erased"] == []
 
 

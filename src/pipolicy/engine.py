@@ -1649,15 +1649,28 @@ class Engine:
         deleted, and an acquisition after it is a new copy. The audit log keeps the
         erasure (``data.erased``, item names only): the proof the duty was met.
 
-        Items are any names (the policy may have dropped an item it once declared).
-        Returns the deletion as a :class:`Restriction` (no request). Raises
-        :class:`SubjectNotFound`, or :class:`InvalidInput` for no items."""
+        ``items`` are items the person's acquisitions hold (the policy may since have
+        dropped one): anything else would record an erasure that did not happen, and
+        keep in the log for good whatever was passed by mistake. An acquisition at the
+        very instant of the erasure counts as erased (it cannot be shown to come after
+        it). Erasing what a legal duty keeps (the report's ``legal_hold``) is the
+        application's decision; this records it. Returns the deletion as a
+        :class:`Restriction` (no request); checks deny it as ``erased`` (Art. 22).
+        Raises :class:`SubjectNotFound`, or :class:`InvalidInput` for no items or one
+        the person's acquisitions do not hold (named by count only)."""
         erased = names(items, "items")
         self._subject_id(subject)
 
         def op(uow: UnitOfWork) -> Restriction:
             now = self.now()
-            sid = self._facts(uow, subject).subject.id  # under the person's lock
+            facts = self._facts(uow, subject)  # under the person's lock
+            unheld = erased - facts.held_items
+            if unheld:
+                raise InvalidInput(
+                    f"items names {len(unheld)} item(s) this person's acquisitions do not "
+                    "hold: name the items the retention report listed"
+                )
+            sid = facts.subject.id
             deletion = Restriction(self._ids(), sid, RestrictionKind.DELETED, now, items=erased)
             uow.restrictions.add(deletion)
             payload = {"restriction_id": deletion.id, "items": sorted(erased)}

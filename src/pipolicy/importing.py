@@ -350,7 +350,10 @@ def _of_the_old_meaning(engine: Engine, consent: Consent, now: datetime) -> bool
 def _dated(policy: Policy, row: ConsentImport, now: datetime) -> ConsentImport:
     """``row`` with its ``given_at`` as an instant and its ``policy_version`` settled;
     raises :class:`InvalidInput` for a day that cannot be (after ``now``, not before the
-    consent expires) or a version the person cannot have been shown."""
+    consent expires), a blank version, or the policy's own version for a day before it
+    was revised. Another version named for a later day is taken as said: a person may
+    have been shown an old notice still up (the rules judge it by the change's notice,
+    :func:`~pipolicy.rules.common.in_force`); the library keeps no list of versions."""
     if row.given_at is None:
         if row.policy_version is not None and row.policy_version != policy.version:
             # Recorded as given now, when this version is the one shown.

@@ -436,7 +436,17 @@ _RESTRICTED = {
 
 
 def restriction_reason(r: Restriction) -> Because:
+    if r.kind is RestrictionKind.DELETED and r.request_id is None:
+        return R.erased()  # recorded by engine.record_erasure: Art. 22, no request
     return _RESTRICTED[r.kind](r.request_id, r.recipients)
+
+
+def restriction_citation(r: Restriction) -> str:
+    """The article a denial for ``r`` rests on: a request's restriction is Art. 35's; an
+    erasure the business made once the data was no longer needed is Art. 22's."""
+    if r.kind is RestrictionKind.DELETED and r.request_id is None:
+        return ART_22
+    return ART_35
 
 
 def mixes_identifiers(policy: Policy, items: frozenset[str]) -> bool:

@@ -27,7 +27,6 @@ from pipolicy.rules.common import (
     ART_18_1,
     ART_22,
     ART_27_1,
-    ART_35,
     MY_NUMBER_PROVISION,
     Consents,
     blocking_restriction,
@@ -40,6 +39,7 @@ from pipolicy.rules.common import (
     my_numbers,
     recipient_consent,
     resting_on,
+    restriction_citation,
     restriction_reason,
 )
 from pipolicy.rules.retention import lapsed_reasons
@@ -166,7 +166,9 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         acquisitions=facts.acquisitions,
     )
     if blocked is not None:
-        return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
+        return Decision.deny(
+            (restriction_reason(blocked),), (restriction_citation(blocked),), **ctx
+        )
 
     missing = q.items - facts.held_items
     if missing:

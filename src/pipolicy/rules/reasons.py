@@ -429,6 +429,16 @@ def deleted(request_id: str | None, recipients: Names = ()) -> Because:
     return _restricted("this person's data was deleted", "deleted", request_id, recipients)
 
 
+@_cached
+def erased() -> Because:
+    """Data the business erased once no purpose needed it (Art. 22), not on a request."""
+    return _because(
+        "this person's data was erased once it was no longer needed (R-ACC-1)",
+        "erased",
+        ("R-ACC-1",),
+    )
+
+
 # -- provision (Arts. 25, 27, 28, 31; R-TPP-*, R-SEC-2, R-XB-1, R-PRI-1, R-MYN-1) --------
 
 

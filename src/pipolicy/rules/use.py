@@ -23,7 +23,6 @@ from pipolicy.rules.common import (
     ART_21_3,
     ART_22,
     ART_24,
-    ART_35,
     MY_NUMBER_ACT,
     Actor,
     blocking_restriction,
@@ -38,6 +37,7 @@ from pipolicy.rules.common import (
     purpose_consent,
     purpose_over,
     resting_on,
+    restriction_citation,
     restriction_reason,
     unnotified_change,
 )
@@ -70,7 +70,9 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
     blocked = _blocked(facts, q.purpose, q.items, now, exempt=exempt)
     if blocked is not None:
-        return Decision.deny((restriction_reason(blocked),), (ART_35,), **ctx)
+        return Decision.deny(
+            (restriction_reason(blocked),), (restriction_citation(blocked),), **ctx
+        )
 
     if purpose.handlers:
         if q.actor is None:
