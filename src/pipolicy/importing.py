@@ -389,10 +389,7 @@ def _no(consent: Consent) -> tuple[ConsentScope, datetime]:
 def _changed_on(policy: Policy, scope: ConsentScope, now: datetime) -> date | None:
     """The latest day a purpose of ``scope`` (its own, or those its recipient receives
     data for) changed beyond relevance, if such a change is in effect at ``now``."""
-    if scope.purpose is not None:
-        named: Iterable[str] = (scope.purpose,)
-    else:
-        named = policy.recipients[scope.recipient or ""].purposes
+    named = [p for p in common.scope_purposes(policy, scope) if p in policy.purposes]
     days = [common.change_in_effect(policy, policy.purposes[p], now) for p in named]
     return max((d for d in days if d is not None), default=None)
 

@@ -10,7 +10,7 @@ import attrs
 
 from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.consents import Consent
+from pipolicy.domain.consents import Consent, ConsentScope
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts
@@ -192,17 +192,31 @@ def in_force(policy: Policy, consent: Consent, now: datetime) -> bool:
     so a decision may rest on it?"""
     if not consent.is_active(now):
         return False
-    scope = consent.scope
-    if scope.purpose is not None:
-        named: Iterable[str] = (scope.purpose,)
-    else:
-        recipient = policy.recipients.get(scope.recipient or "")
-        named = recipient.purposes if recipient is not None else ()
     return all(
         _current(policy, policy.purposes[p], consent.given_at, consent.policy_version, now)
-        for p in named
+        for p in scope_purposes(policy, consent.scope)
         if p in policy.purposes
     )
+
+
+def scope_purposes(policy: Policy, scope: ConsentScope) -> Iterable[str]:
+    """The purposes a consent of ``scope`` reaches, which a change beyond relevance may
+    void (R-CON-3): its own, or those its recipient receives data for (an unknown
+    recipient, none). Callers keep those the policy declares."""
+    if scope.purpose is not None:
+        return (scope.purpose,)
+    recipient = policy.recipients.get(scope.recipient or "")
+    return recipient.purposes if recipient is not None else ()
+
+
+def held_for(facts: SubjectFacts, purpose: str, now: datetime) -> frozenset[str]:
+    """The person's items some acquisition for ``purpose`` keeps at ``now`` (no deletion
+    took them), whatever meaning the purpose had then."""
+    found: set[str] = set()
+    for acq in facts.acquisitions:
+        if purpose in acq.purposes:
+            found |= kept_items(acq, facts.restrictions, now)
+    return frozenset(found)
 
 
 def notified_scope(
@@ -435,18 +449,21 @@ _RESTRICTED = {
 }
 
 
+def _erased(r: Restriction) -> bool:
+    """Is ``r`` an erasure the business made once the data was no longer needed (Art. 22,
+    ``engine.record_erasure``), not a restriction granted on a request (Art. 35)?"""
+    return r.kind is RestrictionKind.DELETED and r.request_id is None
+
+
 def restriction_reason(r: Restriction) -> Because:
-    if r.kind is RestrictionKind.DELETED and r.request_id is None:
-        return R.erased()  # recorded by engine.record_erasure: Art. 22, no request
+    if _erased(r):
+        return R.erased()
     return _RESTRICTED[r.kind](r.request_id, r.recipients)
 
 
 def restriction_citation(r: Restriction) -> str:
-    """The article a denial for ``r`` rests on: a request's restriction is Art. 35's; an
-    erasure the business made once the data was no longer needed is Art. 22's."""
-    if r.kind is RestrictionKind.DELETED and r.request_id is None:
-        return ART_22
-    return ART_35
+    """The article a denial for ``r`` rests on (see :func:`_erased`)."""
+    return ART_22 if _erased(r) else ART_35
 
 
 def mixes_identifiers(policy: Policy, items: frozenset[str]) -> bool:

@@ -34,7 +34,7 @@ from pipolicy.rules.common import (
     clause,
     covering,
     exemption_decision,
-    kept_items,
+    held_for,
     my_number_use,
     my_numbers,
     recipient_consent,
@@ -600,15 +600,8 @@ def _succession(
     if "business_succession" not in policy.provision_grounds:
         return [R.no_succession_ground()]
     outside = q.items - recipient.items if recipient.items else frozenset()
-    if q.purpose in recipient.purposes:
-        held = frozenset().union(
-            *(
-                kept_items(acq, facts.restrictions, now)
-                for acq in facts.acquisitions
-                if q.purpose in acq.purposes
-            )
-        )
-        outside |= q.items - held
+    if q.purpose is not None and q.purpose in recipient.purposes:
+        outside |= q.items - held_for(facts, q.purpose, now)
     if outside or (recipient.purposes and q.purpose not in recipient.purposes):
         return [R.succession_scope_only(q.recipient, recipient.purposes, recipient.items, outside)]
     return []

@@ -30,6 +30,7 @@ from pipolicy.rules.common import (
     clause,
     covering,
     exemption_decision,
+    held_for,
     kept_items,
     linkage_problem,
     my_number_use,
@@ -407,10 +408,7 @@ def _changed(
     since = change_in_effect(policy, purpose, now)
     if since is None:
         return None
-    before: set[str] = set()
-    for acq in facts.acquisitions:
-        if purpose.name in acq.purposes:
-            before |= kept_items(acq, facts.restrictions, now)
+    before = held_for(facts, purpose.name, now)
     mine = (c for c in facts.consents if c.scope.purpose == purpose.name)
     consented = covering([c for c in mine if c.scope.recipient is None and c.is_active(now)], items)
     if items <= before or consented:
