@@ -76,6 +76,9 @@ class Incident:
     """The data was kept unreadable by advanced encryption or a like measure."""
     exposed: bool = False
     """The data could be viewed by anyone by electronic means (an open server or page)."""
+    reportable_from: datetime | None = None
+    """When the business learned of a reportable situation, the day its deadlines count
+    from: discovery, or a later revision that made the incident reportable."""
     preliminary_at: datetime | None = None
     final_at: datetime | None = None
     notified_at: datetime | None = None

@@ -1,0 +1,135 @@
+"""The incident register when the facts grow after registration (R-LEAK-1; Art. 26(1);
+PPC Rules Arts. 7-8): more people found, the same person listed twice, a wrongful act
+found behind a leak already reported (review 76)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import JST, make_engine, make_policy
+
+FOUND = datetime(2026, 4, 1, 15, 30, tzinfo=JST)
+
+
+def _engine() -> tuple[pp.Engine, pp.FixedClock]:
+    base = make_policy()
+    items = {**base.items, "card_number": pp.DataItem("card_number", financial=True)}
+    return make_engine(make_policy(items=items), at=FOUND + timedelta(hours=1))
+
+
+def test_r_leak_1_more_people_found_later_make_it_reportable_from_the_day_learned() -> None:
+    """999 people's e-mail addresses: no report. On 11 April the investigation finds two
+    more (one of the 999 listed again): 1,001 people, a 7(iv) situation, reportable from
+    the day the business learned it (PPC Rules Art. 8: "当該事態を知った日から"),
+    the preliminary report 3 days on, the final one on day 30 counting 11 April as
+    day 1 (10 May)."""
+    engine, clock = _engine()
+    first = [f"s-{n}" for n in range(999)]
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=first, items={"email"}
+    )
+    assert not incident.report_due
+    clock.advance(timedelta(days=10))
+    now_known = [*first, "s-999", "s-1000", "s-5"]
+    revised = engine.incidents.revise(incident.id, subjects=now_known)
+    assert revised.people == 1001
+    assert revised.people_digest == pp.domain.incidents.people_digest(now_known)
+    assert revised.report_due and any("more than 1,000" in r for r in revised.reasons)
+    assert revised.preliminary_due == datetime(2026, 4, 15, 0, 0, tzinfo=JST)
+    assert revised.final_due == datetime(2026, 5, 11, 0, 0, tzinfo=JST)
+    assert engine.incidents.get(incident.id) == revised
+    assert engine.incidents.overdue() == []
+    clock.advance(timedelta(days=4))
+    assert [steps for _, steps in engine.incidents.overdue()] == [("preliminary",)]
+    assert engine.verify_audit().ok
+    assert "s-999" not in str([e.payload for e in engine.audit_events()])
+
+
+def test_r_leak_1_the_same_person_listed_twice_is_one_person() -> None:
+    """1,000 distinct people, one of them listed twice, stay 1,000: not reportable."""
+    engine, _ = _engine()
+    people = [f"s-{n}" for n in range(1000)]
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=[*people, people[0]], items={"email"}
+    )
+    revised = engine.incidents.revise(
+        incident.id,
+        subjects=[*people, people[1], pp.Subject(people[2], ref="r", registered_at=FOUND)],
+    )
+    assert revised.people == 1000 and not revised.report_due
+
+
+def test_r_leak_1_a_wrongful_act_found_later_gives_60_days_from_the_first_day() -> None:
+    """A card number sent to the wrong address: reportable (7(ii)), final report on day
+    30. On day 10 the business learns an insider sent it on purpose: the situation is a
+    7(iii) one, whose final report is due within 60 days (PPC Rules Art. 8(2)); the
+    preliminary deadline stays where it was."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    assert incident.final_due == datetime(2026, 5, 1, 0, 0, tzinfo=JST)
+    clock.advance(timedelta(days=9))
+    revised = engine.incidents.revise(incident.id, wrongful_act=True)
+    assert revised.wrongful_act and any("wrongful act" in r for r in revised.reasons)
+    assert revised.preliminary_due == incident.preliminary_due
+    assert revised.final_due == datetime(2026, 5, 31, 0, 0, tzinfo=JST)
+
+
+def test_r_leak_1_items_found_later_make_it_reportable_and_steps_stay_recorded() -> None:
+    """A leak of e-mail addresses, then medical histories found in the same files
+    (7(i)); a notice given before stays recorded."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"email"}
+    )
+    engine.incidents.record(incident.id, "notice")
+    clock.advance(timedelta(days=2))
+    revised = engine.incidents.revise(incident.id, items={"email", "medical_history"})
+    assert revised.report_due and revised.items == {"email", "medical_history"}
+    assert revised.notified_at is not None
+    assert revised.final_due == datetime(2026, 5, 3, 0, 0, tzinfo=JST)
+
+
+def test_r_leak_1_facts_found_to_be_fewer_keep_the_duty_already_arisen() -> None:
+    """1,001 people were thought affected: the report fell due on what the business then
+    knew ("発生したおそれ"). A later count of 999 does not undo it in the register."""
+    engine, clock = _engine()
+    people = [f"s-{n}" for n in range(1001)]
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=people, items={"email"}
+    )
+    clock.advance(timedelta(days=2))
+    revised = engine.incidents.revise(incident.id, subjects=people[:999])
+    assert revised.people == 999
+    assert revised.report_due and revised.reasons == incident.reasons
+    assert (revised.preliminary_due, revised.final_due) == (
+        incident.preliminary_due,
+        incident.final_due,
+    )
+
+
+def test_r_leak_1_a_revision_is_checked_like_a_registration() -> None:
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"email"}
+    )
+    clock.advance(timedelta(days=1))
+    with pytest.raises(pp.InvalidInput, match="future"):
+        engine.incidents.revise(
+            incident.id, wrongful_act=True, learned_at=clock.now() + timedelta(days=1)
+        )
+    with pytest.raises(pp.InvalidInput, match="before the incident was discovered"):
+        engine.incidents.revise(
+            incident.id, wrongful_act=True, learned_at=FOUND - timedelta(hours=1)
+        )
+    with pytest.raises(pp.InvalidInput, match="subjects"):
+        engine.incidents.revise(incident.id, subjects=[])
+    with pytest.raises(pp.UnknownItem):
+        engine.incidents.revise(incident.id, items={"shoe_size"})
+    with pytest.raises(pp.InvalidInput):
+        engine.incidents.revise("nope", wrongful_act=True)
+    assert [e.kind for e in engine.audit_events()] == ["incident.registered"]
