@@ -133,3 +133,30 @@ def test_r_leak_1_a_revision_is_checked_like_a_registration() -> None:
     with pytest.raises(pp.InvalidInput):
         engine.incidents.revise("nope", wrongful_act=True)
     assert [e.kind for e in engine.audit_events()] == ["incident.registered"]
+
+
+def test_r_leak_1_an_entrustee_that_never_notified_owes_the_final_report_itself() -> None:
+    """The Art. 26(1) proviso frees an entrustee "that notified" the entrusting business
+    (通知したときは). One that has not, by day 30, owes the PPC its final report too (Art.
+    26(1) main text; PPC Rules Art. 8(2)); once it notifies, no final report is due."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}, as_entrustee=True
+    )
+    assert incident.final_due == datetime(2026, 5, 1, 0, 0, tzinfo=JST)
+    clock.advance(timedelta(days=31))
+    assert [steps for _, steps in engine.incidents.overdue()] == [("preliminary", "final")]
+    other = engine.incidents.register(
+        "leak",
+        discovered_at=FOUND + timedelta(days=30),
+        subjects=["s-2"],
+        items={"card_number"},
+        as_entrustee=True,
+    )
+    notified = engine.incidents.record(other.id, "preliminary")
+    assert notified.final_due is None
+    assert engine.incidents.revise(other.id, wrongful_act=True).final_due is None
+    clock.advance(timedelta(days=90))
+    assert [(i.id, steps) for i, steps in engine.incidents.overdue()] == [
+        (incident.id, ("preliminary", "final"))
+    ]

@@ -55,9 +55,9 @@ class IncidentRegister(Register):
         come from unauthorised access, theft or the like. ``as_entrustee``: the business
         handles the data for another and notifies it instead of the PPC (Art. 26(1)
         proviso; PPC Rules Art. 9): the notice, recorded as the ``"preliminary"`` step, is
-        due as promptly as a preliminary report and is all the business owes (no final
-        report, no notice to the people); an entrustee reporting to the PPC itself
-        registers without it. ``protected``: the data was kept unreadable by advanced
+        due as promptly as a preliminary report and, once given, is all the business owes
+        (no final report, no notice to the people); until then the final deadline stands.
+        An entrustee reporting to the PPC itself registers without it. ``protected``: the data was kept unreadable by advanced
         encryption or a like measure, the key not taken with it; then no report or notice
         is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). ``exposed``: the
         data could be viewed by anyone by electronic means (an open server or page), which
@@ -156,7 +156,6 @@ class IncidentRegister(Register):
             wrongful_act=incident.wrongful_act,
             people=incident.people,
             my_number=bool(incident.items & self._policy.my_number_items),
-            as_entrustee=incident.as_entrustee,
             protected=incident.protected,
             exposed=incident.exposed,
             discovered_on=self._policy.local_date(start),
@@ -167,6 +166,8 @@ class IncidentRegister(Register):
             return incident
         if incident.preliminary_due is not None and preliminary is not None:
             preliminary = min(preliminary, incident.preliminary_due)
+        if _entruster_notified(incident):
+            final = None
         return attrs.evolve(
             incident,
             report_due=True,
@@ -256,10 +257,17 @@ def _revised(incident: Incident, p: Mapping[str, Any]) -> Incident:
     )
 
 
+def _entruster_notified(incident: Incident) -> bool:
+    """An entrustee has notified the entrusting business (its ``"preliminary"`` step):
+    it owes no final report from then on (Art. 26(1) proviso)."""
+    return incident.as_entrustee and incident.preliminary_at is not None
+
+
 def _with(incident: Incident, step: str, at: datetime) -> Incident:
     """``incident`` with ``step`` recorded at ``at`` (a repeated step keeps the first)."""
     if step == "preliminary":
-        return attrs.evolve(incident, preliminary_at=incident.preliminary_at or at)
+        done = attrs.evolve(incident, preliminary_at=incident.preliminary_at or at)
+        return attrs.evolve(done, final_due=None) if _entruster_notified(done) else done
     if step == "final":
         return attrs.evolve(incident, final_at=incident.final_at or at)
     return attrs.evolve(incident, notified_at=incident.notified_at or at)

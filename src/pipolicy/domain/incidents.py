@@ -18,6 +18,8 @@ there): no preliminary report is owed after the final one. An entrustee may inst
 notify the business that entrusted the data, as promptly as a preliminary report; that
 notice discharges its report to the PPC, final one included, and its notice to the
 people (Art. 26(1) proviso and (2); PPC Rules Art. 9): the entrusting business reports.
+Only the notice given does: an entrustee that has not notified owes the final report
+itself (the proviso frees one that "通知したとき").
 
 Data protected by advanced encryption or a like measure (the key not taken with it) is
 excluded on every ground (PPC Rules Art. 7(i); guidelines 3-5-3-1): registered
@@ -110,7 +112,6 @@ def assess(
     preliminary_days: int,
     day_end: Callable[[date], datetime],
     my_number: bool = False,
-    as_entrustee: bool = False,
     protected: bool = False,
     exposed: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
@@ -119,10 +120,10 @@ def assess(
     policy's time zone), the final one on day 30 or 60 counting that day as the first;
     each the first instant after its last day, given by ``day_end``. ``my_number``:
     Individual Numbers are among the items (then more than 100 people suffice, or any
-    number ``exposed`` online to anyone). An entrustee
-    (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
-    and no final report. Data ``protected`` by advanced encryption or the like is never
-    reportable (PPC Rules Art. 7(i))."""
+    number ``exposed`` online to anyone). Data ``protected`` by advanced encryption or
+    the like is never reportable (PPC Rules Art. 7(i)). An entrustee's final deadline
+    is the same: it binds until the entrustee notifies the entrusting business, which the
+    register records (Art. 26(1) proviso)."""
     if protected:
         return False, (), None, None
     reasons = []
@@ -148,5 +149,5 @@ def assess(
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
     preliminary = day_end(discovered_on + timedelta(days=preliminary_days))
-    final = None if as_entrustee else day_end(discovered_on + timedelta(days=final_days - 1))
+    final = day_end(discovered_on + timedelta(days=final_days - 1))
     return True, tuple(reasons), preliminary, final
