@@ -160,3 +160,41 @@ def test_r_leak_1_an_entrustee_that_never_notified_owes_the_final_report_itself(
     assert [(i.id, steps) for i, steps in engine.incidents.overdue()] == [
         (incident.id, ("preliminary", "final"))
     ]
+
+
+def test_r_leak_1_a_key_found_taken_later_makes_protected_data_reportable() -> None:
+    """A stolen laptop, its disk strongly encrypted: not reportable (PPC Rules Art.
+    7(i)). On 6 April the business learns the password was taped to the lid: the data
+    was not kept unreadable after all, and the theft is a 7(iii) situation reportable from
+    that day (final report on day 60, 4 June)."""
+    engine, clock = _engine()
+    stolen = engine.incidents.register(
+        "loss",
+        discovered_at=FOUND,
+        subjects=["s-1"],
+        items={"email"},
+        wrongful_act=True,
+        protected=True,
+    )
+    assert not stolen.report_due
+    clock.advance(timedelta(days=5))
+    revised = engine.incidents.revise(stolen.id, protected=False)
+    assert revised.report_due and not revised.protected
+    assert revised.preliminary_due == datetime(2026, 4, 10, 0, 0, tzinfo=JST)
+    assert revised.final_due == datetime(2026, 6, 5, 0, 0, tzinfo=JST)
+
+
+def test_r_leak_1_data_a_web_form_was_about_to_take_skimmed_by_an_attacker() -> None:
+    """Since April 2024, 7(iii) covers personal information the business was acquiring
+    to hold as personal data (a skimmed web form): the people need not be registered
+    subjects yet, and one person is enough."""
+    engine, _ = _engine()
+    skimmed = engine.incidents.register(
+        "leak",
+        discovered_at=FOUND,
+        subjects=["form-entry-1"],
+        items={"name", "email"},
+        wrongful_act=True,
+    )
+    assert skimmed.report_due and any("wrongful act" in r for r in skimmed.reasons)
+    assert skimmed.final_due == datetime(2026, 5, 31, 0, 0, tzinfo=JST)

@@ -106,12 +106,14 @@ class IncidentRegister(Register):
         items: Iterable[str] | None = None,
         wrongful_act: bool | None = None,
         exposed: bool | None = None,
+        protected: bool | None = None,
         learned_at: datetime | None = None,
     ) -> Incident:
         """Record what the investigation found after registration, learned at
         ``learned_at`` (now): every affected person now known (``subjects``, the whole
         list: each person counts once), every item now known, that a wrongful act may be
-        behind it, that the data was open to anyone. What is not given stays as it was.
+        behind it, that the data was open to anyone, whether it was kept unreadable
+        (``protected=False``: the key was taken too). What is not given stays as it was.
         The incident is assessed again (Art. 26(1); PPC Rules Arts. 7-8): one that becomes
         reportable has its deadlines count from the day the business learned it (Rule 8:
         "当該事態を知った"); one already reportable keeps the day it counted from, its
@@ -130,7 +132,11 @@ class IncidentRegister(Register):
             changes.update(people=len(set(ids)), people_digest=people_digest(ids))
         if items is not None:
             changes["items"] = self._items(items)
-        for value, what in ((wrongful_act, "wrongful_act"), (exposed, "exposed")):
+        for value, what in (
+            (wrongful_act, "wrongful_act"),
+            (exposed, "exposed"),
+            (protected, "protected"),
+        ):
             if value is not None:
                 changes[what] = flag(value, what)
         revised = self._assessed(attrs.evolve(incident, **changes), when)
@@ -236,6 +242,7 @@ _REVISED = (
     "people_digest",
     "wrongful_act",
     "exposed",
+    "protected",
     "report_due",
     "reasons",
     "preliminary_due",
