@@ -198,3 +198,20 @@ def test_r_leak_1_data_a_web_form_was_about_to_take_skimmed_by_an_attacker() -> 
     )
     assert skimmed.report_due and any("wrongful act" in r for r in skimmed.reasons)
     assert skimmed.final_due == datetime(2026, 5, 31, 0, 0, tzinfo=JST)
+
+
+def test_r_leak_1_a_public_announcement_in_place_of_notice_is_recorded_as_such() -> None:
+    """Where notice to the people is difficult (no address for them), the business may
+    take alternative measures instead, such as a public announcement (Art. 26(2)
+    proviso). The register records that, not a notice the people never received."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    clock.advance(timedelta(days=2))
+    done = engine.incidents.record(incident.id, "alternative_measures")
+    assert done.alternative_measures_at == clock.now()
+    assert done.notified_at is None
+    again = engine.incidents.get(incident.id)
+    assert again.alternative_measures_at == clock.now() and again.notified_at is None
+    assert list(engine.audit_events())[-1].payload["step"] == "alternative_measures"

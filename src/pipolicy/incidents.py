@@ -29,6 +29,7 @@ STEPS = {
     "preliminary": "incident.reported",
     "final": "incident.reported",
     "notice": "incident.notified",
+    "alternative_measures": "incident.notified",
 }
 
 
@@ -185,8 +186,10 @@ class IncidentRegister(Register):
 
     def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
         """Record that the ``"preliminary"`` or ``"final"`` report was made (to the PPC, or
-        to the entrusting business), or that the people were given ``"notice"``. A final
-        report made first serves as the preliminary one too."""
+        to the entrusting business), that the people were given ``"notice"``, or, where
+        notice was difficult, that ``"alternative_measures"`` were taken in its place, a
+        public announcement for one (Art. 26(2) proviso). A final report made first
+        serves as the preliminary one too."""
         if step not in STEPS:
             raise InvalidInput(f"step must be one of {sorted(STEPS)}")
         when = self._now() if at is None else instant(at, "at")
@@ -277,6 +280,10 @@ def _with(incident: Incident, step: str, at: datetime) -> Incident:
         return attrs.evolve(done, final_due=None) if _entruster_notified(done) else done
     if step == "final":
         return attrs.evolve(incident, final_at=incident.final_at or at)
+    if step == "alternative_measures":
+        return attrs.evolve(
+            incident, alternative_measures_at=incident.alternative_measures_at or at
+        )
     return attrs.evolve(incident, notified_at=incident.notified_at or at)
 
 

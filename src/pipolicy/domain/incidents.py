@@ -84,6 +84,9 @@ class Incident:
     preliminary_at: datetime | None = None
     final_at: datetime | None = None
     notified_at: datetime | None = None
+    alternative_measures_at: datetime | None = None
+    """When, notice to the people being difficult, measures in its place were taken (a
+    public announcement, a contact point): Art. 26(2) proviso."""
 
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
