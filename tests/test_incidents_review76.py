@@ -5,6 +5,7 @@ found behind a leak already reported (review 76)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -215,3 +216,25 @@ def test_r_leak_1_a_public_announcement_in_place_of_notice_is_recorded_as_such()
     again = engine.incidents.get(incident.id)
     assert again.alternative_measures_at == clock.now() and again.notified_at is None
     assert list(engine.audit_events())[-1].payload["step"] == "alternative_measures"
+
+
+def test_r_leak_1_a_revision_reads_back_the_same_from_a_database(tmp_path: Path) -> None:
+    """The revised incident, its deadlines and steps, as a SQL store keeps them."""
+    base = make_policy()
+    items = {**base.items, "card_number": pp.DataItem("card_number", financial=True)}
+    clock = pp.FixedClock(FOUND + timedelta(hours=1))
+    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    with pp.Engine(make_policy(items=items), url, clock=clock) as engine:
+        incident = engine.incidents.register(
+            "leak",
+            discovered_at=FOUND,
+            subjects=["s-1"],
+            items={"card_number"},
+            as_entrustee=True,
+        )
+        clock.advance(timedelta(days=3))
+        engine.incidents.record(incident.id, "alternative_measures")
+        revised = engine.incidents.revise(incident.id, wrongful_act=True, subjects=["s-1", "s-2"])
+        assert engine.incidents.get(incident.id) == revised
+        assert revised.final_due == datetime(2026, 5, 31, 0, 0, tzinfo=JST)
+        assert revised.alternative_measures_at is not None and revised.people == 2

@@ -142,7 +142,11 @@ class IncidentRegister(Register):
                 changes[what] = flag(value, what)
         revised = self._assessed(attrs.evolve(incident, **changes), when)
         payload = {k: v for k, v in _payload(revised).items() if k in _REVISED}
-        self._record("incident.revised", None, {**payload, "at": when.isoformat()})
+        self._record(
+            "incident.revised",
+            None,
+            {"incident_id": incident.id, **payload, "at": when.isoformat()},
+        )
         return self.get(incident_id)
 
     def _items(self, items: Iterable[str]) -> frozenset[str]:
@@ -239,7 +243,6 @@ def _ids(subjects: Iterable[Subject | str]) -> list[str]:
 
 
 _REVISED = (
-    "incident_id",
     "items",
     "people",
     "people_digest",
@@ -252,19 +255,14 @@ _REVISED = (
     "final_due",
     "reportable_from",
 )
-"""What an ``incident.revised`` event carries: the facts a revision may change and the
-assessment made on them."""
+"""What an ``incident.revised`` event carries besides the incident's id: the facts a
+revision may change and the assessment made on them (the rest, steps included, stays)."""
 
 
 def _revised(incident: Incident, p: Mapping[str, Any]) -> Incident:
     """``incident`` as an ``incident.revised`` event left it."""
     new = _incident({**_payload(incident), **p})
-    return attrs.evolve(
-        new,
-        preliminary_at=incident.preliminary_at,
-        final_at=incident.final_at,
-        notified_at=incident.notified_at,
-    )
+    return attrs.evolve(incident, **{field: getattr(new, field) for field in _REVISED})
 
 
 def _entruster_notified(incident: Incident) -> bool:
