@@ -1,10 +1,11 @@
 """The incident register: leaks, losses and damage, their reports and notices (Art. 26,
 R-LEAK-1). Reached as ``engine.incidents``.
 
-The register is the audit log itself: registering an incident, each report to the PPC
-and the notice to the people are audit events, so every step is in the hash chain and
-under the checkpoints; the register is read back from those events. What the law asks,
-and by when, is decided by :func:`pipolicy.domain.incidents.assess`.
+The register is the audit log itself: registering an incident, each revision as the
+investigation finds more, each report to the PPC and the notice to the people are audit
+events, so every step is in the hash chain and under the checkpoints; the register is
+read back from those events. What the law asks, and by when, is decided by
+:func:`pipolicy.domain.incidents.assess`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ STEPS = {
     "preliminary": "incident.reported",
     "final": "incident.reported",
     "notice": "incident.notified",
+    "alternative_measures": "incident.notified",
 }
 
 
@@ -54,9 +56,9 @@ class IncidentRegister(Register):
         come from unauthorised access, theft or the like. ``as_entrustee``: the business
         handles the data for another and notifies it instead of the PPC (Art. 26(1)
         proviso; PPC Rules Art. 9): the notice, recorded as the ``"preliminary"`` step, is
-        due as promptly as a preliminary report and is all the business owes (no final
-        report, no notice to the people); an entrustee reporting to the PPC itself
-        registers without it. ``protected``: the data was kept unreadable by advanced
+        due as promptly as a preliminary report and, once given, is all the business owes
+        (no final report, no notice to the people); until then the final deadline stands.
+        An entrustee reporting to the PPC itself registers without it. ``protected``: the data was kept unreadable by advanced
         encryption or a like measure, the key not taken with it; then no report or notice
         is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). ``exposed``: the
         data could be viewed by anyone by electronic means (an open server or page), which
@@ -66,11 +68,8 @@ class IncidentRegister(Register):
         at = instant(discovered_at, "discovered_at")
         if at > self._now():
             raise InvalidInput("discovered_at is in the future")
-        item_set = names(items, "items")
-        self._policy.check_items(item_set)
-        ids = [s.id if isinstance(s, Subject) else s for s in subjects]
-        if not ids or not all(isinstance(i, str) and i for i in ids):
-            raise InvalidInput("subjects: the affected people, as Subjects or their ids")
+        item_set = self._items(items)
+        ids = _ids(subjects)
         for value, what in (
             (wrongful_act, "wrongful_act"),
             (suspected, "suspected"),
@@ -79,45 +78,122 @@ class IncidentRegister(Register):
             (exposed, "exposed"),
         ):
             flag(value, what)
-        people = len(set(ids))
-        declared = [self._policy.items[i] for i in item_set]
-        due, reasons, preliminary, final = assess(
-            special_care=any(i.special_care for i in declared),
-            financial=any(i.financial for i in declared),
-            wrongful_act=wrongful_act,
-            people=people,
-            my_number=bool(item_set & self._policy.my_number_items),
-            as_entrustee=as_entrustee,
-            protected=protected,
-            exposed=exposed,
-            discovered_on=self._policy.local_date(at),
-            preliminary_days=self._policy.incident_preliminary_days,
-            day_end=self._policy.day_end,
-        )
         incident = Incident(
             id=self._new_id(),
             kind=k,
             discovered_at=at,
             items=item_set,
-            people=people,
+            people=len(set(ids)),
             people_digest=people_digest(ids),
             suspected=suspected,
             wrongful_act=wrongful_act,
             as_entrustee=as_entrustee,
             protected=protected,
             exposed=exposed,
-            report_due=due,
-            reasons=reasons,
-            preliminary_due=preliminary,
-            final_due=final,
+            report_due=False,
+            reasons=(),
+            preliminary_due=None,
+            final_due=None,
         )
+        incident = self._assessed(incident, at)
         self._record("incident.registered", None, _payload(incident))
         return incident
 
+    def revise(
+        self,
+        incident_id: str,
+        *,
+        subjects: Iterable[Subject | str] | None = None,
+        items: Iterable[str] | None = None,
+        wrongful_act: bool | None = None,
+        exposed: bool | None = None,
+        protected: bool | None = None,
+        learned_at: datetime | None = None,
+    ) -> Incident:
+        """Record what the investigation found after registration, learned at
+        ``learned_at`` (now): every affected person now known (``subjects``, the whole
+        list: each person counts once), every item now known, that a wrongful act may be
+        behind it, that the data was open to anyone, whether it was kept unreadable
+        (``protected=False``: the key was taken too). What is not given stays as it was.
+        The incident is assessed again (Art. 26(1); PPC Rules Arts. 7-8): one that becomes
+        reportable has its deadlines count from the day the business learned it (Rule 8:
+        "当該事態を知った"); one already reportable keeps the day it counted from, its
+        final report due on day 60 once a wrongful act is found (Rule 8(2)). A duty once
+        arisen is kept: facts found to be fewer (999 people, not 1,001) do not undo a
+        report the "おそれ" made due; recorded steps stay recorded."""
+        incident = self.get(incident_id)
+        when = self._now() if learned_at is None else instant(learned_at, "learned_at")
+        if when > self._now():
+            raise InvalidInput("learned_at is in the future")
+        if when < incident.discovered_at:
+            raise InvalidInput("learned_at is before the incident was discovered")
+        changes: dict[str, Any] = {}
+        if subjects is not None:
+            ids = _ids(subjects)
+            changes.update(people=len(set(ids)), people_digest=people_digest(ids))
+        if items is not None:
+            changes["items"] = self._items(items)
+        for value, what in (
+            (wrongful_act, "wrongful_act"),
+            (exposed, "exposed"),
+            (protected, "protected"),
+        ):
+            if value is not None:
+                changes[what] = flag(value, what)
+        revised = self._assessed(attrs.evolve(incident, **changes), when)
+        payload = {k: v for k, v in _payload(revised).items() if k in _REVISED}
+        self._record(
+            "incident.revised",
+            None,
+            {"incident_id": incident.id, **payload, "at": when.isoformat()},
+        )
+        return self.get(incident_id)
+
+    def _items(self, items: Iterable[str]) -> frozenset[str]:
+        item_set = names(items, "items")
+        self._policy.check_items(item_set)
+        return item_set
+
+    def _assessed(self, incident: Incident, learned: datetime) -> Incident:
+        """``incident`` with whether a report is due, why and by when, on its facts as
+        known at ``learned``: an incident already reportable counts from the day it
+        became so, and keeps its duty if the facts no longer make it reportable."""
+        start = incident.reportable_from if incident.report_due else learned
+        assert start is not None
+        declared = [self._policy.items[i] for i in incident.items]
+        due, reasons, preliminary, final = assess(
+            special_care=any(i.special_care for i in declared),
+            financial=any(i.financial for i in declared),
+            wrongful_act=incident.wrongful_act,
+            people=incident.people,
+            my_number=bool(incident.items & self._policy.my_number_items),
+            protected=incident.protected,
+            exposed=incident.exposed,
+            discovered_on=self._policy.local_date(start),
+            preliminary_days=self._policy.incident_preliminary_days,
+            day_end=self._policy.day_end,
+        )
+        if not due:
+            return incident
+        if incident.preliminary_due is not None and preliminary is not None:
+            preliminary = min(preliminary, incident.preliminary_due)
+        if _entruster_notified(incident):
+            final = None
+        return attrs.evolve(
+            incident,
+            report_due=True,
+            reasons=reasons,
+            preliminary_due=preliminary,
+            final_due=final,
+            reportable_from=start,
+        )
+
     def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
         """Record that the ``"preliminary"`` or ``"final"`` report was made (to the PPC, or
-        to the entrusting business), or that the people were given ``"notice"``. A final
-        report made first serves as the preliminary one too."""
+        to the entrusting business), that the people were given ``"notice"``, or, where
+        notice was difficult, that ``"alternative_measures"`` were taken in its place, a
+        public announcement for one (Art. 26(2) proviso). A final report made first
+        serves as the preliminary one too."""
         if step not in STEPS:
             raise InvalidInput(f"step must be one of {sorted(STEPS)}")
         when = self._now() if at is None else instant(at, "at")
@@ -142,6 +218,10 @@ class IncidentRegister(Register):
             if e.kind == "incident.registered":
                 incident = _incident(e.payload)
                 found[incident.id] = incident
+            elif e.kind == "incident.revised":
+                known = found.get(str(e.payload.get("incident_id")))
+                if known is not None:
+                    found[known.id] = _revised(known, e.payload)
             elif e.kind in ("incident.reported", "incident.notified"):
                 known = found.get(str(e.payload.get("incident_id")))
                 if known is not None:
@@ -155,12 +235,53 @@ class IncidentRegister(Register):
         return [(i, late) for i in self.all() if (late := i.overdue(now))]
 
 
+def _ids(subjects: Iterable[Subject | str]) -> list[str]:
+    ids = [s.id if isinstance(s, Subject) else s for s in subjects]
+    if not ids or not all(isinstance(i, str) and i for i in ids):
+        raise InvalidInput("subjects: the affected people, as Subjects or their ids")
+    return ids
+
+
+_REVISED = (
+    "items",
+    "people",
+    "people_digest",
+    "wrongful_act",
+    "exposed",
+    "protected",
+    "report_due",
+    "reasons",
+    "preliminary_due",
+    "final_due",
+    "reportable_from",
+)
+"""What an ``incident.revised`` event carries besides the incident's id: the facts a
+revision may change and the assessment made on them (the rest, steps included, stays)."""
+
+
+def _revised(incident: Incident, p: Mapping[str, Any]) -> Incident:
+    """``incident`` as an ``incident.revised`` event left it."""
+    new = _incident({**_payload(incident), **p})
+    return attrs.evolve(incident, **{field: getattr(new, field) for field in _REVISED})
+
+
+def _entruster_notified(incident: Incident) -> bool:
+    """An entrustee has notified the entrusting business (its ``"preliminary"`` step):
+    it owes no final report from then on (Art. 26(1) proviso)."""
+    return incident.as_entrustee and incident.preliminary_at is not None
+
+
 def _with(incident: Incident, step: str, at: datetime) -> Incident:
     """``incident`` with ``step`` recorded at ``at`` (a repeated step keeps the first)."""
     if step == "preliminary":
-        return attrs.evolve(incident, preliminary_at=incident.preliminary_at or at)
+        done = attrs.evolve(incident, preliminary_at=incident.preliminary_at or at)
+        return attrs.evolve(done, final_due=None) if _entruster_notified(done) else done
     if step == "final":
         return attrs.evolve(incident, final_at=incident.final_at or at)
+    if step == "alternative_measures":
+        return attrs.evolve(
+            incident, alternative_measures_at=incident.alternative_measures_at or at
+        )
     return attrs.evolve(incident, notified_at=incident.notified_at or at)
 
 
@@ -184,6 +305,7 @@ def _payload(i: Incident) -> dict[str, object]:
         "reasons": list(i.reasons),
         "preliminary_due": iso(i.preliminary_due),
         "final_due": iso(i.final_due),
+        "reportable_from": iso(i.reportable_from),
     }
 
 
@@ -210,4 +332,6 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         reasons=tuple(p["reasons"]),
         preliminary_due=when(p["preliminary_due"]),
         final_due=when(p["final_due"]),
+        # Registered before 'reportable_from' existed: a reportable one counts from discovery.
+        reportable_from=when(p.get("reportable_from")) or (discovered if p["report_due"] else None),
     )

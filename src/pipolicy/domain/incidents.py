@@ -18,6 +18,8 @@ there): no preliminary report is owed after the final one. An entrustee may inst
 notify the business that entrusted the data, as promptly as a preliminary report; that
 notice discharges its report to the PPC, final one included, and its notice to the
 people (Art. 26(1) proviso and (2); PPC Rules Art. 9): the entrusting business reports.
+Only the notice given does: an entrustee that has not notified owes the final report
+itself (the proviso frees one that "通知したとき").
 
 Data protected by advanced encryption or a like measure (the key not taken with it) is
 excluded on every ground (PPC Rules Art. 7(i); guidelines 3-5-3-1): registered
@@ -76,9 +78,15 @@ class Incident:
     """The data was kept unreadable by advanced encryption or a like measure."""
     exposed: bool = False
     """The data could be viewed by anyone by electronic means (an open server or page)."""
+    reportable_from: datetime | None = None
+    """When the business learned of a reportable situation, the day its deadlines count
+    from: discovery, or a later revision that made the incident reportable."""
     preliminary_at: datetime | None = None
     final_at: datetime | None = None
     notified_at: datetime | None = None
+    alternative_measures_at: datetime | None = None
+    """When, notice to the people being difficult, measures in its place were taken (a
+    public announcement, a contact point): Art. 26(2) proviso."""
 
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
@@ -107,7 +115,6 @@ def assess(
     preliminary_days: int,
     day_end: Callable[[date], datetime],
     my_number: bool = False,
-    as_entrustee: bool = False,
     protected: bool = False,
     exposed: bool = False,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
@@ -116,10 +123,10 @@ def assess(
     policy's time zone), the final one on day 30 or 60 counting that day as the first;
     each the first instant after its last day, given by ``day_end``. ``my_number``:
     Individual Numbers are among the items (then more than 100 people suffice, or any
-    number ``exposed`` online to anyone). An entrustee
-    (``as_entrustee``) owes its notice to the entrusting business by the first deadline,
-    and no final report. Data ``protected`` by advanced encryption or the like is never
-    reportable (PPC Rules Art. 7(i))."""
+    number ``exposed`` online to anyone). Data ``protected`` by advanced encryption or
+    the like is never reportable (PPC Rules Art. 7(i)). An entrustee's final deadline
+    is the same: it binds until the entrustee notifies the entrusting business, which the
+    register records (Art. 26(1) proviso)."""
     if protected:
         return False, (), None, None
     reasons = []
@@ -145,5 +152,5 @@ def assess(
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
     preliminary = day_end(discovered_on + timedelta(days=preliminary_days))
-    final = None if as_entrustee else day_end(discovered_on + timedelta(days=final_days - 1))
+    final = day_end(discovered_on + timedelta(days=final_days - 1))
     return True, tuple(reasons), preliminary, final
