@@ -630,10 +630,11 @@ def _unannounced_change(
     """Why the joint use cannot yet carry a provision for ``purpose``, if a change it
     rests on was not made known in advance (Art. 27(6)): the purpose was added, or the
     person responsible is another. The people know only what was made known; a change of
-    the same person's name or address changes nothing they agreed to."""
+    the same person's name or address changes nothing they agreed to. Until the day a new
+    person responsible takes over, the old one answers, as first announced."""
     today = policy.local_date(now)
     for change in joint.changes:
-        rests_on = change.what is JointUseChangeKind.MANAGER or (
+        rests_on = (change.what is JointUseChangeKind.MANAGER and change.revised <= today) or (
             change.what is JointUseChangeKind.PURPOSES and purpose in change.added
         )
         if rests_on and not change.in_effect(today):
