@@ -44,3 +44,33 @@ def test_r_tpp_5_art_27_6_a_change_not_announced_stops_the_joint_use_from_its_da
     assert before.allowed and before.basis is pp.Basis.JOINT_USE
     assert not after.allowed and after.why[0].key == "joint_use_change_unannounced"
     assert "APPI Art. 27(6)" in after.citations
+
+
+def test_r_rec_1_rules_art_21_i_a_contract_record_is_kept_a_year_counted_from_the_last_day() -> (
+    None
+):
+    """PPC Rules Art. 21(i): kept "until the day one year has passed, counted from (起算して)
+    the day of the last provision": that day is the first of the year, so a last provision
+    on 1 April 2026 is kept through 31 March 2027 (Art. 29(2)'s 3 years run from the day
+    after the record is made, the Civil Code's way: through 1 April 2029)."""
+    base = make_policy()
+    partner = attrs.evolve(base.recipients["partner"], record_by_contract=True)
+    engine, clock = make_engine(
+        make_policy(recipients={**base.recipients, "partner": partner}),
+        at=datetime(2026, 4, 1, 9, 0, tzinfo=JST),
+    )
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    engine.grant_consent(s, recipient="court", items={"email"})
+    first = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    general = engine.provide(s, recipient="court", items={"email"}, purpose="service")
+    assert first.keep_until == datetime(2027, 4, 1, 0, 0, tzinfo=JST)  # through 31 March
+    assert general.keep_until == datetime(2029, 4, 2, 0, 0, tzinfo=JST)  # through 1 April
+    clock.set(datetime(2026, 10, 18, 23, 30, tzinfo=JST))
+    second = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    through_17_october = datetime(2027, 10, 18, 0, 0, tzinfo=JST)
+    assert second.keep_until == through_17_october
+    kept = engine.record_keeping(s)
+    assert kept[first.id] == kept[second.id] == through_17_october
+    assert kept[general.id] == general.keep_until
