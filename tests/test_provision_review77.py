@@ -74,3 +74,90 @@ def test_r_rec_1_rules_art_21_i_a_contract_record_is_kept_a_year_counted_from_th
     kept = engine.record_keeping(s)
     assert kept[first.id] == kept[second.id] == through_17_october
     assert kept[general.id] == general.keep_until
+
+
+SHOWN_US = pp.Evidence("web-form", "consent-v4", foreign_info="notice-foreign-us-v2")
+
+
+def _abroad_engine(**equivalent: object) -> tuple[pp.Engine, pp.Subject]:
+    base = make_policy()
+    recipients = dict(base.recipients)
+    for name in ("buyer", "group"):
+        recipients[name] = attrs.evolve(recipients[name], country="US", **equivalent)
+    engine, _ = make_engine(make_policy(recipients=recipients))
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+    return engine, s
+
+
+def test_r_xb_1_art_28_1_a_successor_or_joint_user_abroad_needs_the_informed_consent() -> None:
+    """Art. 28(1): "Art. 27 does not apply" to provision abroad, so neither business
+    succession nor joint use (Art. 27(5)(ii), (iii)) carries it; on the person's consent
+    given with the information on the country, it is a provision Art. 29 records (its
+    proviso spares only the cases of Art. 27(1) there)."""
+    engine, s = _abroad_engine()
+    for recipient in ("buyer", "group"):
+        d = engine.check_provision(s, recipient=recipient, items={"email"}, purpose="service")
+        assert not d.allowed and "APPI Art. 28" in d.citations, recipient
+        assert d.why[0].key == "foreign_no_consent"
+        engine.grant_consent(s, recipient=recipient, items={"email"}, evidence=SHOWN_US)
+        record = engine.provide(s, recipient=recipient, items={"email"}, purpose="service")
+        assert record.basis is pp.Basis.CONSENT and record.country == "US"
+        assert record.required_by_law and record.keep_until is not None
+
+
+def test_r_rec_1_a_joint_user_or_successor_keeping_equivalent_measures_keeps_no_record() -> None:
+    """A recipient abroad keeping measures equivalent to the Act's is no "third party in a
+    foreign country" (Art. 28(1)): Art. 27(5) applies, and Art. 29(1)'s proviso with it."""
+    engine, s = _abroad_engine(equivalent_measures=True)
+    for recipient, basis in (
+        ("buyer", pp.Basis.BUSINESS_SUCCESSION),
+        ("group", pp.Basis.JOINT_USE),
+    ):
+        record = engine.provide(s, recipient=recipient, items={"email"}, purpose="service")
+        assert record.basis is basis and not record.required_by_law
+        assert record.keep_until is None
+
+
+def _broker_engine(at: datetime) -> tuple[pp.Engine, pp.FixedClock, pp.Subject]:
+    base = make_policy()
+    broker = pp.Recipient(
+        "broker",
+        purposes={"service"},
+        items={"name", "address"},
+        address="2-2 Otemachi, Chiyoda-ku, Tokyo",
+        representative="Ken List, President",
+        opt_out=pp.OptOut(
+            items={"name", "address"},
+            method="a form on the website",
+            notified=date(2026, 3, 10),
+            filed=date(2026, 3, 10),
+            waiting="14 days",
+            acquired_by="from the sign-up form",
+            provided_by="as an electronic file",
+            updated_by="monthly, from the member records",
+        ),
+    )
+    engine, clock = make_engine(
+        make_policy(recipients={**base.recipients, "broker": broker}, languages=("ja",)),
+        at=at,
+    )
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "address"}, purposes={"service"}, channel="web")
+    return engine, clock, s
+
+
+def test_r_tpp_8_rules_art_11_1_i_the_waiting_period_runs_out_before_the_first_provision() -> None:
+    """Notified on 10 March with 14 days to ask to stop it: the people have 11 to 24 March,
+    to the end of the 24th (Civil Code Arts. 140, 141), so the first provision is on the
+    25th; on the 24th a person still asking in time would come too late."""
+    engine, clock, s = _broker_engine(datetime(2026, 3, 24, 9, 0, tzinfo=JST))
+    last_day = engine.check_provision(s, recipient="broker", items={"name"}, purpose="service")
+    assert not last_day.allowed and last_day.why[0].key == "opt_out_not_started"
+    assert "starts on 2026-03-25" in last_day.reasons[0]
+    assert "2026年3月25日から" in engine.explain(last_day, "ja")[0]
+    clock.set(datetime(2026, 3, 25, 0, 0, tzinfo=JST))
+    first = engine.check_provision(s, recipient="broker", items={"name"}, purpose="service")
+    assert first.allowed and first.basis is pp.Basis.OPT_OUT
+    notice = pp.render_notice(engine.policy, "ja", "markdown")
+    assert "提供の開始予定日：2026年3月25日" in notice

@@ -339,10 +339,12 @@ class OptOut:
 
     def starts(self) -> date | None:
         """The first day of provision: the filing done, and ``waiting`` run from the
-        notice; None while a date or the period is missing (then never)."""
+        notice, to the end of its last day (14 days from a notice on 10 March run through
+        the 24th: provision starts on the 25th); None while a date or the period is
+        missing (then never)."""
         if self.notified is None or self.filed is None or self.waiting is None:
             return None
-        return max(self.waiting.after(self.notified), self.filed)
+        return max(self.waiting.after(self.notified) + timedelta(days=1), self.filed)
 
 
 @attrs.frozen
