@@ -161,3 +161,39 @@ def test_r_tpp_8_rules_art_11_1_i_the_waiting_period_runs_out_before_the_first_p
     assert first.allowed and first.basis is pp.Basis.OPT_OUT
     notice = pp.render_notice(engine.policy, "ja", "markdown")
     assert "提供の開始予定日：2026年3月25日" in notice
+
+
+def test_r_tpp_5_art_27_6_a_purpose_announced_for_a_later_day_is_not_yet_a_joint_purpose() -> None:
+    """A purpose to be added on 15 March, announced on 5 March: on the 10th the joint use
+    does not cover it yet. The denial says so; it said the change "was not made known in
+    advance", when it had been."""
+    base = make_policy()
+    joint = attrs.evolve(
+        base.joint_uses["group-crm"],
+        purposes={"service", "newsletter"},
+        changes=(
+            pp.JointUseChange(
+                "purposes",
+                date(2026, 3, 15),
+                added={"newsletter"},
+                notified=date(2026, 3, 5),
+                how="web",
+            ),
+        ),
+    )
+    engine, clock = make_engine(
+        make_policy(joint_uses={"group-crm": joint}, languages=("ja",)),
+        at=datetime(2026, 3, 1, 9, 0, tzinfo=JST),
+    )
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service", "newsletter"}, channel="web")
+    clock.set(datetime(2026, 3, 10, 9, 0, tzinfo=JST))
+    early = engine.check_provision(s, recipient="group", items={"email"}, purpose="newsletter")
+    assert not early.allowed
+    assert early.why[0].key == "joint_use_purposes_only"
+    assert early.why[0].params["purposes"] == ("service",)
+    assert "APPI Art. 27(6)" not in early.citations
+    assert "変更をあらかじめ" not in engine.explain(early)[0]
+    clock.set(datetime(2026, 3, 15, 9, 0, tzinfo=JST))
+    on_the_day = engine.check_provision(s, recipient="group", items={"email"}, purpose="newsletter")
+    assert on_the_day.allowed and on_the_day.basis is pp.Basis.JOINT_USE

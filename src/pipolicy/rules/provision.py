@@ -617,8 +617,13 @@ def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because
     unannounced = _unannounced_change(policy, joint, q.purpose, now)
     if unannounced is not None:
         return [unannounced]
-    if q.purpose is None or q.purpose not in joint.purposes:
-        return [R.joint_use_purposes_only(joint.name, joint.purposes)]
+    # A purpose a change adds from a later day is not the joint use's yet, announced or not.
+    today = policy.local_date(now)
+    purposes = joint.purposes - frozenset().union(
+        *(c.added for c in joint.changes if c.revised > today)
+    )
+    if q.purpose is None or q.purpose not in purposes:
+        return [R.joint_use_purposes_only(joint.name, purposes)]
     if not q.items <= joint.items:
         return [R.joint_use_items_only(joint.name, joint.items)]
     return []
@@ -630,14 +635,15 @@ def _unannounced_change(
     """Why the joint use cannot yet carry a provision for ``purpose``, if a change it
     rests on was not made known in advance (Art. 27(6)): the purpose was added, or the
     person responsible is another. The people know only what was made known; a change of
-    the same person's name or address changes nothing they agreed to. Until the day a new
-    person responsible takes over, the old one answers, as first announced."""
+    the same person's name or address changes nothing they agreed to. A change is judged
+    from its day: until then the joint use stands as it was (the old person responsible
+    answers; a purpose added is not yet its purpose, :func:`_joint_use` says so)."""
     today = policy.local_date(now)
     for change in joint.changes:
-        rests_on = (change.what is JointUseChangeKind.MANAGER and change.revised <= today) or (
+        rests_on = change.what is JointUseChangeKind.MANAGER or (
             change.what is JointUseChangeKind.PURPOSES and purpose in change.added
         )
-        if rests_on and not change.in_effect(today):
+        if rests_on and change.revised <= today and not change.in_effect(today):
             return R.joint_use_change_unannounced(
                 joint.name, change.what.value, change.revised.isoformat()
             )
