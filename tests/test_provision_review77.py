@@ -197,3 +197,28 @@ def test_r_tpp_5_art_27_6_a_purpose_announced_for_a_later_day_is_not_yet_a_joint
     clock.set(datetime(2026, 3, 15, 9, 0, tzinfo=JST))
     on_the_day = engine.check_provision(s, recipient="group", items={"email"}, purpose="newsletter")
     assert on_the_day.allowed and on_the_day.basis is pp.Basis.JOINT_USE
+
+
+def test_r_tpp_5_art_27_6_a_provision_on_an_added_purpose_names_the_day_it_was_announced() -> None:
+    """The newsletter became a purpose of the joint use first announced on 1 February by a
+    change announced on 10 March: a provision for it is within what was made known on 10
+    March, not on 1 February, when the people were told nothing of the newsletter."""
+    base = make_policy()
+    added = pp.JointUseChange(
+        "purposes", date(2026, 3, 1), added={"newsletter"}, notified=date(2026, 3, 10), how="web"
+    )
+    joint = attrs.evolve(
+        base.joint_uses["group-crm"], purposes={"service", "newsletter"}, changes=(added,)
+    )
+    engine, _ = make_engine(
+        make_policy(joint_uses={"group-crm": joint}, languages=("ja",)),
+        at=datetime(2026, 3, 12, 9, 0, tzinfo=JST),
+    )
+    s = engine.register_subject("c1", category="customer")
+    engine.acquire(s, items={"name", "email"}, purposes={"service", "newsletter"}, channel="web")
+    newsletter = engine.check_provision(s, recipient="group", items={"email"}, purpose="newsletter")
+    service = engine.check_provision(s, recipient="group", items={"email"}, purpose="service")
+    assert newsletter.basis is service.basis is pp.Basis.JOINT_USE
+    assert newsletter.reasons == ("joint use 'group-crm' announced on 2026-03-10",)
+    assert engine.explain(newsletter)[0].startswith("2026年3月10日にご本人に通知し")
+    assert service.reasons == ("joint use 'group-crm' announced on 2026-02-01",)
