@@ -79,11 +79,13 @@ def test_r_rec_1_rules_art_21_i_a_contract_record_is_kept_a_year_counted_from_th
 SHOWN_US = pp.Evidence("web-form", "consent-v4", foreign_info="notice-foreign-us-v2")
 
 
-def _abroad_engine(**equivalent: object) -> tuple[pp.Engine, pp.Subject]:
+def _abroad_engine(*, equivalent_measures: bool = False) -> tuple[pp.Engine, pp.Subject]:
     base = make_policy()
     recipients = dict(base.recipients)
     for name in ("buyer", "group"):
-        recipients[name] = attrs.evolve(recipients[name], country="US", **equivalent)
+        recipients[name] = attrs.evolve(
+            recipients[name], country="US", equivalent_measures=equivalent_measures
+        )
     engine, _ = make_engine(make_policy(recipients=recipients))
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
