@@ -303,12 +303,12 @@ def test_r_tpp_8_people_are_given_time_to_ask_to_stop_before_the_first_provision
     engine, clock = make_engine(policy, at=datetime(2026, 3, 10, 0, 0, 1, tzinfo=JST))
     s = _person(engine)
     d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
-    assert not d.allowed and "starts on 2026-03-24" in d.reasons[0]
-    clock.set(datetime(2026, 3, 23, 23, 59, 59, tzinfo=JST))
+    assert not d.allowed and "starts on 2026-03-25" in d.reasons[0]
+    clock.set(datetime(2026, 3, 24, 23, 59, 59, tzinfo=JST))
     assert not engine.check_provision(
         s, recipient="list_broker", items={"name"}, purpose="service"
     ).allowed
-    clock.set(datetime(2026, 3, 24, 0, 0, tzinfo=JST))
+    clock.set(datetime(2026, 3, 25, 0, 0, tzinfo=JST))
     d = engine.check_provision(s, recipient="list_broker", items={"name"}, purpose="service")
     assert d.allowed and d.basis is pp.Basis.OPT_OUT
 
@@ -483,13 +483,13 @@ def test_r_tpp_8_the_notice_tells_what_art_27_2_has_the_people_told(fmt: str) ->
     assert "提供することは、当社の利用目的の一つです" in ja
     assert "取得の方法：会員登録フォーム／提供の方法：電子ファイル" in ja
     assert "更新の方法：毎月、会員情報により更新" in ja
-    assert "提供の開始予定日：2026年3月31日" in ja  # notified 3/1 + 30 days, after filing
+    assert "提供の開始予定日：2026年4月1日" in ja  # notified 3/1, 30 days run, after filing
     en = pp.render_notice(policy, "en", fmt)
     assert "one of our purposes of use" in en
     assert "how we acquire the data: from the sign-up form" in en
     assert "how we provide it: as an electronic file" in en
     assert "how we keep it up to date: monthly, from member records" in en
-    assert "planned start of provision: 31 March 2026" in en
+    assert "planned start of provision: 1 April 2026" in en
 
 
 def test_r_tpp_8_an_opt_out_without_what_the_people_are_told_does_not_load() -> None:

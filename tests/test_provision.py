@@ -229,13 +229,13 @@ def test_r_rec_1_art_29_2_a_contract_standing_in_keeps_records_a_year_after_the_
     engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
     engine.grant_consent(s, recipient="partner", items={"email"})
     first = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
-    assert first.keep_until == datetime(2027, 4, 2, 0, 0, tzinfo=JST)  # one year, not three
+    assert first.keep_until == datetime(2027, 4, 1, 0, 0, tzinfo=JST)  # one year, not three
     clock.advance(timedelta(days=200))
     second = engine.provide(s, recipient="partner", items={"email"}, purpose="service")
 
     kept = engine.record_keeping(s)
 
-    last_plus_a_year = datetime(2027, 10, 19, 0, 0, tzinfo=JST)  # through 18 October
+    last_plus_a_year = datetime(2027, 10, 18, 0, 0, tzinfo=JST)  # through 17 October
     assert kept == {first.id: last_plus_a_year, second.id: last_plus_a_year}
 
 
@@ -273,7 +273,7 @@ def test_r_rec_1_art_29_2_a_contract_never_stands_in_for_an_opt_out_record() -> 
     by_opt_out = engine.provide(t, recipient="broker", items={"name"}, purpose="service")
     assert by_opt_out.basis is pp.Basis.OPT_OUT and by_opt_out.required_by_law
 
-    assert on_consent.keep_until == datetime(2027, 4, 2, 0, 0, tzinfo=JST)  # the contract
+    assert on_consent.keep_until == datetime(2027, 4, 1, 0, 0, tzinfo=JST)  # the contract
     assert by_opt_out.keep_until == datetime(2029, 4, 2, 0, 0, tzinfo=JST)  # 3 years
     assert engine.record_keeping(t) == {by_opt_out.id: by_opt_out.keep_until}
 

@@ -1584,9 +1584,7 @@ class Engine:
                 basis=decision.basis,
                 provided_at=now,
                 required_by_law=required,
-                keep_until=self.policy.period_end(
-                    now, self.policy.record_period(recipient, decision.basis)
-                )
+                keep_until=self.policy.record_kept_until(now, recipient, decision.basis)
                 if required
                 else None,
                 consent_id=decision.consent_id,

@@ -339,10 +339,12 @@ class OptOut:
 
     def starts(self) -> date | None:
         """The first day of provision: the filing done, and ``waiting`` run from the
-        notice; None while a date or the period is missing (then never)."""
+        notice, to the end of its last day (14 days from a notice on 10 March run through
+        the 24th: provision starts on the 25th); None while a date or the period is
+        missing (then never)."""
         if self.notified is None or self.filed is None or self.waiting is None:
             return None
-        return max(self.waiting.after(self.notified), self.filed)
+        return max(self.waiting.after(self.notified) + timedelta(days=1), self.filed)
 
 
 @attrs.frozen
@@ -368,8 +370,8 @@ class Recipient:
     record_by_contract: bool = False
     """Provision to this third party comes with supplying goods or services to the person,
     and the contract (or a similar document) stands in for the Art. 29 record of a provision
-    on consent: records are then kept 1 year after the *last* such provision to it, not 3
-    years (PPC Rules Arts. 19(3), 21(i)). Never for provision by opt-out (Art. 27(2))."""
+    on consent: records are then kept a year counted from the day of the *last* such
+    provision to it, not 3 years (PPC Rules Arts. 19(3), 21(i)). Never for provision by opt-out (Art. 27(2))."""
     joint_research: bool = False
     """A partner the business researches jointly with (``academic_joint_research``):
     provision to it by the business, an academic research institution, on Art. 27(1)(vi);
@@ -571,8 +573,8 @@ MY_NUMBER_AFFAIRS = frozenset({"social_security", "tax", "disaster_response"})
 RECORD_RETENTION = Duration(3, Unit.YEARS)
 """Art. 29(2) and the PPC Rules: provision records are kept 3 years in general."""
 CONTRACT_RECORD_RETENTION = Duration(1, Unit.YEARS)
-"""Where a contract with the person stands in for the record: 1 year after the last
-provision (PPC Rules on keeping provision records)."""
+"""Where a contract with the person stands in for the record: a year counted from the day
+of the last provision, that day the first (PPC Rules Art. 21(i))."""
 
 LAW_USE_EXEMPTIONS: frozenset[str] = frozenset(
     e.value for e in Exemption if applies(e, "use") or applies(e, "acquisition")
@@ -968,6 +970,17 @@ class Policy:
             return CONTRACT_RECORD_RETENTION
         return self.record_retention
 
+    def record_kept_until(self, provided_at: datetime, recipient: str, basis: Basis) -> datetime:
+        """Until when the Art. 29 record of a provision at ``provided_at`` is kept, as
+        written (R-REC-1): :meth:`record_period` from the day after the record is made
+        (Art. 29(2), the Civil Code's count); where a contract stands in, a year counted
+        from (起算して) the day of the provision itself, that day the first (PPC Rules
+        Art. 21(i)): a provision on 1 April 2026 is kept through 31 March 2027."""
+        if basis is Basis.CONSENT and self._by_contract(recipient):
+            first_day = self.day_start(self.local_date(provided_at))
+            return self.period_end(first_day, CONTRACT_RECORD_RETENTION)
+        return self.period_end(provided_at, self.record_period(recipient, basis))
+
     def _by_contract(self, recipient: str) -> bool:
         found = self.recipients.get(recipient)
         return found is not None and found.record_by_contract
@@ -977,8 +990,9 @@ class Policy:
 
         In general, ``record_retention`` from the provision. Where a contract stands in for
         the record (a provision on consent, PPC Rules Art. 19(3)), 1 year from the *last*
-        such provision to that recipient about that person, so a later one keeps the
-        earlier records too (Rules Art. 21(i)). A provision by opt-out has no contract
+        such provision to that recipient about that person, that day counted
+        (:meth:`record_kept_until`), so a later one keeps the earlier records too (Rules
+        Art. 21(i)). A provision by opt-out has no contract
         standing in: its record is kept ``record_retention`` and extends no other.
         """
         required = [r for r in records if r.required_by_law]
@@ -993,7 +1007,7 @@ class Policy:
         for r in required:
             if (r.subject_id, r.recipient) in last and r.basis is Basis.CONSENT:
                 start = last[(r.subject_id, r.recipient)]
-                until[r.id] = self.period_end(start, CONTRACT_RECORD_RETENTION)
+                until[r.id] = self.record_kept_until(start, r.recipient, r.basis)
             else:
                 until[r.id] = self.period_end(r.provided_at, self.record_retention)
         return until

@@ -1,6 +1,6 @@
 """Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
 
-Why one module of this length (about 650 lines): every basis a provision may rest on
+Why one module of this length (about 670 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
 referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
 each falls back to the next; reading them side by side is how that order is checked.
@@ -21,7 +21,13 @@ from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, last_word_no_to_recipient, noes_to, when_declined
-from pipolicy.policy.model import JointUse, JointUseChangeKind, Policy, RecipientKind
+from pipolicy.policy.model import (
+    JointUse,
+    JointUseChange,
+    JointUseChangeKind,
+    Policy,
+    RecipientKind,
+)
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_18_1,
@@ -251,7 +257,7 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
                 (policy, facts, q, now, ctx),
                 "R-TPP-5",
                 Basis.JOINT_USE,
-                R.joint_use(joint.name, str(joint.published), q.recipient),
+                R.joint_use(joint.name, _announced_on(policy, joint, q.purpose, now), q.recipient),
                 (ART_27_5_III, clause("joint_use", joint.name)),
             )
     else:
@@ -617,8 +623,13 @@ def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because
     unannounced = _unannounced_change(policy, joint, q.purpose, now)
     if unannounced is not None:
         return [unannounced]
-    if q.purpose is None or q.purpose not in joint.purposes:
-        return [R.joint_use_purposes_only(joint.name, joint.purposes)]
+    # A purpose a change adds from a later day is not the joint use's yet, announced or not.
+    today = policy.local_date(now)
+    purposes = joint.purposes - frozenset().union(
+        *(c.added for c in joint.changes if c.revised > today)
+    )
+    if q.purpose is None or q.purpose not in purposes:
+        return [R.joint_use_purposes_only(joint.name, purposes)]
     if not q.items <= joint.items:
         return [R.joint_use_items_only(joint.name, joint.items)]
     return []
@@ -630,14 +641,31 @@ def _unannounced_change(
     """Why the joint use cannot yet carry a provision for ``purpose``, if a change it
     rests on was not made known in advance (Art. 27(6)): the purpose was added, or the
     person responsible is another. The people know only what was made known; a change of
-    the same person's name or address changes nothing they agreed to."""
+    the same person's name or address changes nothing they agreed to. A change is judged
+    from its day: until then the joint use stands as it was (the old person responsible
+    answers; a purpose added is not yet its purpose, :func:`_joint_use` says so)."""
     today = policy.local_date(now)
     for change in joint.changes:
-        rests_on = change.what is JointUseChangeKind.MANAGER or (
-            change.what is JointUseChangeKind.PURPOSES and purpose in change.added
-        )
-        if rests_on and not change.in_effect(today):
+        if _rests_on(change, purpose) and change.revised <= today and not change.in_effect(today):
             return R.joint_use_change_unannounced(
                 joint.name, change.what.value, change.revised.isoformat()
             )
     return None
+
+
+def _rests_on(change: JointUseChange, purpose: str | None) -> bool:
+    """Does a provision for ``purpose`` under the joint use rest on ``change``: a purpose it
+    added, or a new person responsible (every provision does)?"""
+    return change.what is JointUseChangeKind.MANAGER or (
+        change.what is JointUseChangeKind.PURPOSES and purpose in change.added
+    )
+
+
+def _announced_on(policy: Policy, joint: JointUse, purpose: str | None, now: datetime) -> str:
+    """The day what a provision for ``purpose`` rests on was made known (ISO): the joint
+    use's publication, or the last change in effect it rests on. A purpose added in March
+    was not among what the people were told in February."""
+    today = policy.local_date(now)
+    days = [c.notified for c in joint.changes if _rests_on(c, purpose) and c.in_effect(today)]
+    assert joint.published is not None  # _joint_use checked it
+    return max([joint.published, *(d for d in days if d is not None)]).isoformat()
