@@ -73,6 +73,11 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Any]
     return purposes, items, recipient
 
 
+def _title(entity: Any, lang: str) -> str:
+    """What the person reads for a recipient: its title, else its name."""
+    return str(text_in(entity, "title", lang) or entity.name)
+
+
 def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
     """A Kantara Consent Receipt v1.1 document for ``consent``."""
     lang = policy.languages[0]
@@ -114,7 +119,8 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
                             else "withdrawal"
                         ),
                         "thirdPartyDisclosure": third,
-                        "thirdPartyName": (text_in(recipient, "title", lang) if third else ""),
+                        # Kantara asks the name wherever a third party is disclosed to.
+                        "thirdPartyName": _title(recipient, lang) if third else "",
                     }
                 ],
             }
