@@ -28,3 +28,27 @@ def test_r_con_4_a_receipt_names_the_third_party_even_without_a_title() -> None:
     [purpose] = _purposes(pp.consent_receipt(engine, consent.id))
     assert purpose["thirdPartyDisclosure"] is True
     assert purpose["thirdPartyName"] == "partner"
+
+
+def test_r_con_4_a_consent_to_a_recipient_declaring_no_purpose_still_shows_the_provision() -> None:
+    """A consent to provision to a third party that declares no purposes of its own (an
+    affiliate) is a consent to that provision (Art. 27(1)): its receipt lists it, with
+    the items and the third party, and does not come out with no service at all."""
+    engine, _ = make_engine()
+    s = engine.register_subject("u-affiliate", category="customer")
+    consent = engine.grant_consent(s, recipient="affiliate", items={"name", "email"})
+    receipt = pp.consent_receipt(engine, consent.id)
+    [purpose] = _purposes(receipt)
+    assert purpose["thirdPartyDisclosure"] is True
+    assert purpose["thirdPartyName"] == "affiliate"
+    assert purpose["piiCategory"] == ["email", "name"]
+    assert purpose["purpose"] == "Provision of personal data to affiliate"
+
+
+def test_r_con_4_the_provision_reads_in_japanese_in_a_japanese_policy() -> None:
+    engine = pp.Engine(pp.example_policy("indigo_blue"))
+    s = engine.register_subject("u-court", category="customer")
+    consent = engine.grant_consent(s, recipient="tokyo_district_court", items={"name"})
+    [purpose] = _purposes(pp.consent_receipt(engine, consent.id))
+    assert purpose["purpose"] == "「東京地方裁判所」への個人データの提供"
+    assert purpose["thirdPartyName"] == "東京地方裁判所"

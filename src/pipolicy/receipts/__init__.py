@@ -73,6 +73,14 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Any]
     return purposes, items, recipient
 
 
+_PROVISION = {"ja": "「{}」への個人データの提供", "en": "Provision of personal data to {}"}
+"""The purpose a receipt shows for a consent to provision to a recipient declaring none."""
+
+
+def _provision(recipient: str, lang: str) -> str:
+    return _PROVISION.get(lang, _PROVISION["en"]).format(recipient)
+
+
 def _title(entity: Any, lang: str) -> str:
     """What the person reads for a recipient: its title, else its name."""
     return str(text_in(entity, "title", lang) or entity.name)
@@ -84,6 +92,37 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
     c = policy.controller
     purposes, items, recipient = _scope(policy, consent)
     third = recipient is not None and recipient.kind is not RecipientKind.ENTRUSTEE
+    termination = (
+        policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
+    )
+
+    def service(title: str, category: str) -> dict[str, Any]:
+        return {
+            "service": title,
+            "purposes": [
+                {
+                    "purpose": title,
+                    "purposeCategory": [category],
+                    "consentType": "EXPLICIT",
+                    "piiCategory": items,
+                    "primaryPurpose": True,
+                    "termination": termination,
+                    "thirdPartyDisclosure": third,
+                    # Kantara asks the name wherever a third party is disclosed to.
+                    "thirdPartyName": _title(recipient, lang) if third else "",
+                }
+            ],
+        }
+
+    services = [
+        service(text_in(policy.purposes[p], "title", lang) or p, p)
+        for p in purposes
+        if p in policy.purposes
+    ]
+    if not services and recipient is not None:
+        # A consent to provision to a recipient that declares no purposes of its own is
+        # a consent to that provision (Art. 27(1)): the receipt shows it.
+        services = [service(_provision(_title(recipient, lang), lang), "provision")]
     return {
         "version": "KI-CR-v1.1.0",
         "jurisdiction": "JP",
@@ -103,30 +142,7 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
         ],
         # The notice the person consented under (R-CON-1), not the one in force now.
         "policyUrl": f"policy:{consent.policy_version}",
-        "services": [
-            {
-                "service": text_in(policy.purposes[p], "title", lang) or p,
-                "purposes": [
-                    {
-                        "purpose": text_in(policy.purposes[p], "title", lang) or p,
-                        "purposeCategory": [p],
-                        "consentType": "EXPLICIT",
-                        "piiCategory": items,
-                        "primaryPurpose": True,
-                        "termination": (
-                            policy.local(consent.expires_at).isoformat()
-                            if consent.expires_at
-                            else "withdrawal"
-                        ),
-                        "thirdPartyDisclosure": third,
-                        # Kantara asks the name wherever a third party is disclosed to.
-                        "thirdPartyName": _title(recipient, lang) if third else "",
-                    }
-                ],
-            }
-            for p in purposes
-            if p in policy.purposes
-        ],
+        "services": services,
         "sensitive": any(policy.items[i].special_care for i in items if i in policy.items),
         "spiCat": sorted(i for i in items if i in policy.items and policy.items[i].special_care),
         "status": consent.status.value,
