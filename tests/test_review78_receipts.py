@@ -52,3 +52,19 @@ def test_r_con_4_the_provision_reads_in_japanese_in_a_japanese_policy() -> None:
     [purpose] = _purposes(pp.consent_receipt(engine, consent.id))
     assert purpose["purpose"] == "「東京地方裁判所」への個人データの提供"
     assert purpose["thirdPartyName"] == "東京地方裁判所"
+
+
+def test_r_con_4_a_joint_user_or_a_successor_is_not_a_third_party() -> None:
+    """Art. 27(5)(ii), (iii): a successor in a merger and a joint user announced under
+    Art. 27(5)(iii) are not third parties; a receipt that says data is disclosed to a
+    third party tells the person something the law says is not so."""
+    engine, _ = make_engine()
+    s = engine.register_subject("u-joint", category="customer")
+    for recipient in ("group", "buyer"):
+        consent = engine.grant_consent(s, recipient=recipient, items={"name"})
+        [purpose] = _purposes(pp.consent_receipt(engine, consent.id))
+        assert purpose["thirdPartyDisclosure"] is False
+        assert purpose["thirdPartyName"] == ""
+        record = pp.consent_receipt(engine, consent.id, "dpv")
+        assert "hasThirdParty" not in record
+        assert record["hasRecipient"] == f"pp:recipient/{recipient}"

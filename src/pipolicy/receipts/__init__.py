@@ -9,7 +9,8 @@ Mapping: the consent's status to DPV's consent statuses (``given`` -> ``dpv:Cons
 ``withdrawn`` -> ``dpv:ConsentWithdrawn``, ``expired`` -> ``dpv:ConsentExpired``,
 ``refused`` -> ``dpv:ConsentRefused``, ``revoked`` -> ``dpv:ConsentRevoked``); the legal
 basis to ``dpv:Consent``; an entrustee to ``dpv:hasDataProcessor`` (a processor, never a
-third party), any other recipient to ``dpv:hasThirdParty``; purposes and items to
+third party), a successor or a joint user to ``dpv:hasRecipient`` only (not third parties
+either, Art. 27(5)), any other recipient to ``dpv:hasThirdParty``; purposes and items to
 pipolicy's own terms under ``pp:`` (the policy's names), since DPV's purpose and data
 taxonomies do not name a business's own purposes. The person is named by pipolicy's
 opaque subject id, never by the application's key. Instants (when the consent was given,
@@ -38,6 +39,12 @@ DPV_STATUS = {
     ConsentStatus.REFUSED: "dpv:ConsentRefused",
     ConsentStatus.REVOKED: "dpv:ConsentRevoked",
 }
+
+NOT_THIRD_PARTIES = frozenset(
+    {RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR, RecipientKind.JOINT_USER}
+)
+"""Recipients the law says are not third parties (Art. 27(5)(i)-(iii)): an entrustee, a
+successor in a merger or the like, a joint user."""
 
 
 def _context() -> dict[str, Any]:
@@ -91,7 +98,7 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
     lang = policy.languages[0]
     c = policy.controller
     purposes, items, recipient = _scope(policy, consent)
-    third = recipient is not None and recipient.kind is not RecipientKind.ENTRUSTEE
+    third = recipient is not None and recipient.kind not in NOT_THIRD_PARTIES
     termination = (
         policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
     )
@@ -171,8 +178,10 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
     }
     if recipient is not None:
         who = f"pp:recipient/{recipient.name}"
-        key = "hasDataProcessor" if recipient.kind is RecipientKind.ENTRUSTEE else "hasThirdParty"
-        record[key] = who
+        if recipient.kind is RecipientKind.ENTRUSTEE:
+            record["hasDataProcessor"] = who
+        elif recipient.kind not in NOT_THIRD_PARTIES:
+            record["hasThirdParty"] = who
         record["hasRecipient"] = who
     if consent.expires_at is not None:
         record["hasExpiry"] = policy.local(consent.expires_at).isoformat()
