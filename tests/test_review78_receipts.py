@@ -3,6 +3,9 @@ business (R-CON-4; Art. 27(1), (5))."""
 
 from __future__ import annotations
 
+import json
+
+import attrs
 import rdflib
 
 import pipolicy as pp
@@ -68,3 +71,28 @@ def test_r_con_4_a_joint_user_or_a_successor_is_not_a_third_party() -> None:
         record = pp.consent_receipt(engine, consent.id, "dpv")
         assert "hasThirdParty" not in record
         assert record["hasRecipient"] == f"pp:recipient/{recipient}"
+
+
+def test_r_con_4_the_dpv_record_names_the_business_not_the_policy_version() -> None:
+    """The controller is the business the policy names (its name), and the same business
+    after the policy is revised: not a node made of the policy's version."""
+    engine, clock = make_engine()
+    s = engine.register_subject("u-controller", category="customer")
+    consent = engine.grant_consent(s, recipient="partner", items={"email"})
+    revised = pp.Engine(attrs.evolve(engine.policy, version="v2"), store=engine.store, clock=clock)
+
+    def controller(e: pp.Engine) -> tuple[rdflib.Graph, rdflib.term.Node]:
+        record = pp.consent_receipt(e, consent.id, "dpv")
+        graph = rdflib.Graph().parse(data=json.dumps(record), format="json-ld")
+        [found] = graph.objects(
+            rdflib.URIRef(f"urn:pipolicy:consent:{consent.id}"), DPV.hasDataController
+        )
+        return graph, found
+
+    graph, node = controller(engine)
+    assert (node, rdflib.RDF.type, DPV.DataController) in graph
+    assert (node, DCT.title, rdflib.Literal("Example K.K.")) in graph
+    assert "v1" not in str(node)
+    graph2, node2 = controller(revised)
+    assert (node2, DCT.title, rdflib.Literal("Example K.K.")) in graph2
+    assert "v2" not in str(node2)

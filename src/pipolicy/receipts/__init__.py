@@ -168,7 +168,11 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
         "hasLegalBasis": "dpv:Consent",
         "hasJurisdiction": "loc:JP",
         "hasDataSubject": f"urn:pipolicy:subject:{consent.subject_id}",
-        "hasDataController": f"urn:pipolicy:controller:{policy.version}",
+        # The business the policy names, the same under every version of its policy.
+        "hasDataController": {
+            "type": "dpv:DataController",
+            "title": text_in(policy.controller, "name", policy.languages[0]),
+        },
         "hasPurpose": [f"pp:purpose/{p}" for p in purposes],
         "hasPersonalData": [f"pp:item/{i}" for i in items],
         "hasIndicationMethod": consent.evidence.method,
