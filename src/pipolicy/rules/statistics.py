@@ -80,10 +80,13 @@ def _complement(
     Where no person is in two shown groups (one value each: a partition), the shown
     counts add up to the people they hold, and anyone who knows how many people there
     are (a published number of customers, another table) subtracts: what is left is the
-    people in suppressed groups only. Fewer than ``min_group`` of them, and the small
-    group the threshold hid is counted again (one suppressed group: exactly). Hiding the
-    smallest shown group as well (complementary suppression) leaves at least
-    ``min_group`` people to the difference, as that group alone has as many.
+    people in suppressed groups only. Each of the ``n`` suppressed groups holds at least
+    one of them (the table says how many it suppressed), so the largest holds at most
+    what is left less ``n - 1``. Fewer than ``min_group``, and every suppressed group is
+    known to be small, its count read again where the bound is tight (one suppressed
+    group; or as many people as groups: one each). Hiding the smallest shown group as
+    well (complementary suppression) lifts that bound to at least ``min_group``, as
+    that group alone has as many.
     """
     if len(shown) == len(people) or not shown:
         return
@@ -96,7 +99,8 @@ def _complement(
     for key, ids in people.items():
         if key not in shown:
             hidden |= ids - seen
-    if 0 < len(hidden) < min_group:
+    largest = len(hidden) - (len(people) - len(shown) - 1)
+    if hidden and largest < min_group:
         del shown[min(shown, key=lambda key: (len(shown[key]), key))]
 
 
