@@ -28,11 +28,17 @@ ART_2_1 = "APPI Art. 2(1)"
 
 @attrs.frozen
 class Aggregate:
-    """Counts of people per group; ``dimensions`` are the item names grouped by."""
+    """Counts of people per group; ``dimensions`` are the item names grouped by.
+
+    ``min_group``: the threshold :func:`aggregate` suppressed with (None for a table built
+    by hand). A check refuses a table that suppressed groups with a threshold below the
+    policy's k: what it hides was protected for that threshold only (:func:`_complement`).
+    """
 
     dimensions: tuple[str, ...]
     groups: Mapping[tuple[str, ...], int]
     suppressed: int = 0
+    min_group: int | None = None
 
     def __repr__(self) -> str:  # group values may be personal attributes: show sizes only
         return f"Aggregate(dimensions={self.dimensions}, groups={len(self.groups)}, suppressed={self.suppressed})"
@@ -67,7 +73,7 @@ def aggregate(
     shown = {key: ids for key, ids in people.items() if len(ids) >= min_group}
     _complement(people, shown, min_group)
     kept = {key: len(ids) for key, ids in shown.items()}
-    return Aggregate(dims, kept, suppressed=len(people) - len(kept))
+    return Aggregate(dims, kept, suppressed=len(people) - len(kept), min_group=min_group)
 
 
 def _complement(
@@ -134,6 +140,9 @@ def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggre
     small = sum(1 for n in table.groups.values() if n < k)
     if small:
         reasons.append(R.small_groups(small, k))
+    used = table.min_group
+    if table.suppressed and isinstance(used, int) and not isinstance(used, bool) and used < k:
+        reasons.append(R.suppressed_below_k(used, k))
     if not table.groups:
         reasons.append(R.empty_table())
     if reasons:
