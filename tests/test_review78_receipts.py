@@ -96,3 +96,38 @@ def test_r_con_4_the_dpv_record_names_the_business_not_the_policy_version() -> N
     graph2, node2 = controller(revised)
     assert (node2, DCT.title, rdflib.Literal("Example K.K.")) in graph2
     assert "v2" not in str(node2)
+
+
+def test_r_con_4_a_receipt_after_the_policy_dropped_the_purpose_or_recipient_still_shows_it() -> (
+    None
+):
+    """A consent stays what it was when the policy is revised (R-CON-1): a later version
+    that no longer declares the purpose or the recipient does not turn its receipt into
+    one that shows no purpose and no provision at all. The purpose is shown by its name;
+    the recipient by its name, as the recipient of a provision on consent (a third party,
+    Art. 27(1))."""
+    engine, clock = make_engine()
+    s = engine.register_subject("u-dropped", category="customer")
+    to_partner = engine.grant_consent(s, recipient="partner", items={"email"})
+    newsletter = engine.grant_consent(s, purpose="newsletter")
+    p = engine.policy
+    revised = pp.Engine(
+        attrs.evolve(
+            p,
+            version="v2",
+            recipients={k: v for k, v in p.recipients.items() if k != "partner"},
+            purposes={k: v for k, v in p.purposes.items() if k != "newsletter"},
+        ),
+        store=engine.store,
+        clock=clock,
+    )
+    [purpose] = _purposes(pp.consent_receipt(revised, newsletter.id))
+    assert purpose["purpose"] == "newsletter" and purpose["piiCategory"] == ["email"]
+    assert purpose["thirdPartyDisclosure"] is False
+
+    [provision] = _purposes(pp.consent_receipt(revised, to_partner.id))
+    assert provision["thirdPartyDisclosure"] is True
+    assert provision["thirdPartyName"] == "partner"
+    assert provision["piiCategory"] == ["email"]
+    record = pp.consent_receipt(revised, to_partner.id, "dpv")
+    assert record["hasRecipient"] == record["hasThirdParty"] == "pp:recipient/partner"

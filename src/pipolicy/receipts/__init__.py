@@ -27,7 +27,7 @@ from typing import Any
 
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.policy.texts import text_in
 
 __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
@@ -67,17 +67,25 @@ def consent_receipt(engine: Any, consent_id: str, format: str = "kantara") -> di
     return dpv_record(engine.policy, consent)
 
 
-def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Any]:
+def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Recipient | None, bool]:
     """The consent's purposes (a recipient's, for a provision consent), its items (the
-    purpose's, when it names none) and its recipient, if any."""
+    purpose's, when it names none), its recipient, if any, and whether that is a third
+    party.
+
+    A recipient the policy no longer declares (revised since the consent) is shown by
+    its name, as the third party a provision on consent goes to (Art. 27(1)): the
+    consent is still what it was (R-CON-1)."""
     scope = consent.scope
     purposes = [scope.purpose] if scope.purpose else []
     recipient = policy.recipients.get(scope.recipient or "")
+    if scope.recipient and recipient is None:
+        recipient = Recipient(scope.recipient)  # by its name, a third party
     if recipient is not None and not purposes:
         purposes = sorted(recipient.purposes)
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
-    return purposes, items, recipient
+    third = recipient is not None and recipient.kind not in NOT_THIRD_PARTIES
+    return purposes, items, recipient, third
 
 
 _PROVISION = {"ja": "「{}」への個人データの提供", "en": "Provision of personal data to {}"}
@@ -97,8 +105,7 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
     """A Kantara Consent Receipt v1.1 document for ``consent``."""
     lang = policy.languages[0]
     c = policy.controller
-    purposes, items, recipient = _scope(policy, consent)
-    third = recipient is not None and recipient.kind not in NOT_THIRD_PARTIES
+    purposes, items, recipient, third = _scope(policy, consent)
     termination = (
         policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
     )
@@ -121,10 +128,12 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
             ],
         }
 
+    # A purpose the policy no longer declares (revised since) is shown by its name.
     services = [
-        service(text_in(policy.purposes[p], "title", lang) or p, p)
+        service(
+            (text_in(policy.purposes[p], "title", lang) if p in policy.purposes else "") or p, p
+        )
         for p in purposes
-        if p in policy.purposes
     ]
     if not services and recipient is not None:
         # A consent to provision to a recipient that declares no purposes of its own is
@@ -158,7 +167,7 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
 
 def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
     """An ISO/IEC TS 27560-style consent record of ``consent`` in JSON-LD with DPV."""
-    purposes, items, recipient = _scope(policy, consent)
+    purposes, items, recipient, third = _scope(policy, consent)
     record: dict[str, Any] = {
         "@context": DPV_CONTEXT,
         "id": f"urn:pipolicy:consent:{consent.id}",
@@ -184,7 +193,7 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
         who = f"pp:recipient/{recipient.name}"
         if recipient.kind is RecipientKind.ENTRUSTEE:
             record["hasDataProcessor"] = who
-        elif recipient.kind not in NOT_THIRD_PARTIES:
+        elif third:
             record["hasThirdParty"] = who
         record["hasRecipient"] = who
     if consent.expires_at is not None:
