@@ -843,6 +843,9 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "readers", "stats_hiring", pp.Aggregate(("resume",), {("engineer",): 12})
     ),
     "r_tpp_6_empty": lambda: statistics("readers", "stats", pp.Aggregate(("hobbies",), {})),
+    "r_use_8_suppressed_below_k": lambda: statistics(
+        "readers", "stats", pp.Aggregate(("hobbies",), {("tennis",): 5}, 1, min_group=2)
+    ),
 }
 
 

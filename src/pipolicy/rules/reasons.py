@@ -14,8 +14,8 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,220 lines): it is a catalogue, one short function
-per reason key (85 of them) in the order the rules ask them, and it must be read whole
+Why one module of this length (about 1,230 lines): it is a catalogue, one short function
+per reason key (86 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -1202,6 +1202,18 @@ def small_groups(count: int, k: int) -> Because:
         "small_groups",
         ("R-TPP-6",),
         count=str(count),
+        k=str(k),
+    )
+
+
+@_cached
+def suppressed_below_k(used: int, k: int) -> Because:
+    return _because(
+        f"the table suppressed groups under {used} people only, fewer than the policy's {k}: "
+        f"the total can give away groups of fewer than {k} people (R-USE-8)",
+        "suppressed_below_k",
+        ("R-USE-8",),
+        used=str(used),
         k=str(k),
     )
 

@@ -28,11 +28,17 @@ ART_2_1 = "APPI Art. 2(1)"
 
 @attrs.frozen
 class Aggregate:
-    """Counts of people per group; ``dimensions`` are the item names grouped by."""
+    """Counts of people per group; ``dimensions`` are the item names grouped by.
+
+    ``min_group``: the threshold :func:`aggregate` suppressed with (None for a table built
+    by hand). A check refuses a table that suppressed groups with a threshold below the
+    policy's k: what it hides was protected for that threshold only (:func:`_complement`).
+    """
 
     dimensions: tuple[str, ...]
     groups: Mapping[tuple[str, ...], int]
     suppressed: int = 0
+    min_group: int | None = None
 
     def __repr__(self) -> str:  # group values may be personal attributes: show sizes only
         return f"Aggregate(dimensions={self.dimensions}, groups={len(self.groups)}, suppressed={self.suppressed})"
@@ -67,7 +73,7 @@ def aggregate(
     shown = {key: ids for key, ids in people.items() if len(ids) >= min_group}
     _complement(people, shown, min_group)
     kept = {key: len(ids) for key, ids in shown.items()}
-    return Aggregate(dims, kept, suppressed=len(people) - len(kept))
+    return Aggregate(dims, kept, suppressed=len(people) - len(kept), min_group=min_group)
 
 
 def _complement(
@@ -80,10 +86,13 @@ def _complement(
     Where no person is in two shown groups (one value each: a partition), the shown
     counts add up to the people they hold, and anyone who knows how many people there
     are (a published number of customers, another table) subtracts: what is left is the
-    people in suppressed groups only. Fewer than ``min_group`` of them, and the small
-    group the threshold hid is counted again (one suppressed group: exactly). Hiding the
-    smallest shown group as well (complementary suppression) leaves at least
-    ``min_group`` people to the difference, as that group alone has as many.
+    people in suppressed groups only. Each of the ``n`` suppressed groups holds at least
+    one of them (the table says how many it suppressed), so the largest holds at most
+    what is left less ``n - 1``. Fewer than ``min_group``, and every suppressed group is
+    known to be small, its count read again where the bound is tight (one suppressed
+    group; or as many people as groups: one each). Hiding the smallest shown group as
+    well (complementary suppression) lifts that bound to at least ``min_group``, as
+    that group alone has as many.
     """
     if len(shown) == len(people) or not shown:
         return
@@ -96,7 +105,8 @@ def _complement(
     for key, ids in people.items():
         if key not in shown:
             hidden |= ids - seen
-    if 0 < len(hidden) < min_group:
+    largest = len(hidden) - (len(people) - len(shown) - 1)
+    if hidden and largest < min_group:
         del shown[min(shown, key=lambda key: (len(shown[key]), key))]
 
 
@@ -130,6 +140,9 @@ def decide_statistics(policy: Policy, recipient: str, purpose: str, table: Aggre
     small = sum(1 for n in table.groups.values() if n < k)
     if small:
         reasons.append(R.small_groups(small, k))
+    used = table.min_group
+    if table.suppressed and isinstance(used, int) and not isinstance(used, bool) and used < k:
+        reasons.append(R.suppressed_below_k(used, k))
     if not table.groups:
         reasons.append(R.empty_table())
     if reasons:
