@@ -636,8 +636,8 @@ def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: R
 
 def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
     """Individual Numbers only for the My Number Act's affairs, never to a third party or
-    joint user, and kept no longer than the affairs need (My Number Act 9, 19, 20;
-    R-MYN-1)."""
+    joint user nor by opt-out, and kept no longer than the affairs need (My Number Act 9,
+    19, 20; R-MYN-1)."""
     from pipolicy.policy.model import MY_NUMBER_AFFAIRS, RecipientKind
 
     numbers = policy.my_number_items
@@ -686,6 +686,13 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
                 "use, so no joint use may list them (R-MYN-1)",
             )
     for name, recipient in policy.recipients.items():
+        by_opt_out = sorted(recipient.opt_out.items & numbers) if recipient.opt_out else []
+        if by_opt_out:
+            add(
+                f"recipients.{name}.opt_out.items",
+                f"{by_opt_out} are Individual Numbers: never provided by opt-out, a "
+                "provision the My Number Act Art. 19 does not list (R-MYN-1)",
+            )
         given = sorted(recipient.items & numbers)
         allowed = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
         if given and not allowed:

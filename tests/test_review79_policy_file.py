@@ -1,0 +1,172 @@
+"""Review 79: loading and validating a policy file, which may be stricter than the APPI,
+never looser (R-TPP-7, R-TPP-8, R-MYN-1, R-SEC-2, R-USE-2, R-REQ-8, R-REQ-9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import CONTROLLER_TOML
+
+BASE = f"""
+[policy]
+version = "v1"
+revised = 2026-04-01
+
+{CONTROLLER_TOML}
+
+[items.email]
+[items.health]
+special_care = true
+
+[purposes.service]
+items = ["email"]
+"""
+
+INDIVIDUAL_NUMBERS = """
+[items.my_number]
+my_number = true
+
+[purposes.payroll_tax]
+items = ["email", "my_number"]
+my_number_affairs = "tax"
+retention = "7 years"
+"""
+
+OPT_OUT = """
+[recipients.list_broker]
+address = "2-2 Otemachi, Chiyoda-ku, Tokyo"
+representative = "Ken List, President"
+
+[recipients.list_broker.opt_out]
+items = {items}
+method = "the form at example.jp/optout"
+acquired_by = "from the membership sign-up form"
+provided_by = "as an electronic file, by secure upload"
+updated_by = "monthly, from the member records"
+notified = 2026-03-01
+filed = 2026-03-15
+waiting = "30 days"
+"""
+
+ENTRUSTEE = """
+[recipients.shipping]
+kind = "entrustee"
+purposes = ["service"]
+items = ["email"]
+contract = {{ confidentiality = true, security_measures = true, no_reprovision = true, {dates} }}
+"""
+
+
+def load(tmp_path: Path, text: str) -> pp.Policy:
+    path = tmp_path / "policy.toml"
+    path.write_text(BASE + text, encoding="utf-8")
+    return pp.load_policy(path)
+
+
+def problems(tmp_path: Path, text: str) -> dict[str, list[str]]:
+    """The problems loading ``text`` (after the base policy) finds, by location."""
+    with pytest.raises(pp.PolicyError) as info:
+        load(tmp_path, text)
+    found: dict[str, list[str]] = {}
+    for problem in info.value.problems:
+        found.setdefault(problem.location, []).append(problem.message)
+    return found
+
+
+def test_r_myn_1_individual_numbers_are_never_provided_by_opt_out(tmp_path: Path) -> None:
+    """My Number Act Art. 19 lists the only provisions of Individual Numbers, and opt-out
+    (APPI Art. 27(2)) is not among them: a policy declaring it would publish a notice that
+    the numbers go to the recipient without consent, which the checks then deny."""
+    assert load(tmp_path, INDIVIDUAL_NUMBERS + OPT_OUT.format(items='["email"]'))
+    found = problems(tmp_path, INDIVIDUAL_NUMBERS + OPT_OUT.format(items='["my_number"]'))
+    [message] = found["recipients.list_broker.opt_out.items"]
+    assert "my_number" in message and "My Number Act Art. 19" in message
+    assert "R-MYN-1" in message
+
+
+def test_r_tpp_8_special_care_items_are_never_provided_by_opt_out(tmp_path: Path) -> None:
+    found = problems(tmp_path, OPT_OUT.format(items='["email", "health"]'))
+    [message] = found["recipients.list_broker.opt_out.items"]
+    assert "'health'" in message and "Art. 27(2)" in message and "'email'" not in message
+
+
+def test_r_tpp_7_a_ground_is_the_laws_name_exactly(tmp_path: Path) -> None:
+    """Neither an invented ground nor the law's own in another case or width loads: each
+    would be a ground the checks never grant, or a way round the law's list."""
+    grounds = (
+        '["consent", "when necessary for other services", "Laws_and_Regulations", "ｏｐｔ_out"]'
+    )
+    found = problems(tmp_path, f"[provision]\ngrounds = {grounds}\n")
+    messages = " ".join(found["provision.grounds"])
+    for refused in ("when necessary for other services", "Laws_and_Regulations", "ｏｐｔ_out"):
+        assert repr(refused) in messages
+    assert "'consent'" not in messages
+
+
+def test_r_use_5_an_exemption_is_the_laws_name_exactly(tmp_path: Path) -> None:
+    text = '[use]\nexemptions = ["ｌａｗｓ_and_regulations", "consent", "entrustment"]\n'
+    assert len(problems(tmp_path, text)["use.exemptions"]) == 3
+
+
+def test_r_req_9_fees_only_for_notification_and_disclosure_and_never_negative(
+    tmp_path: Path,
+) -> None:
+    """Art. 38(1): a fee for purpose notification (Art. 32(2)) and disclosure (Art.
+    33(1)), provision records included (Art. 33(5)); none otherwise, not even zero yen."""
+    allowed = "[requests]\nfees = { purpose_notification = 300, disclosure = 1000, provision_records = 1000 }\n"
+    assert load(tmp_path, allowed).requests.fees[pp.RequestKind.PROVISION_RECORDS] == 1000
+    for kind in ("correction", "deletion", "suspension_of_use", "suspension_of_provision"):
+        found = problems(tmp_path, f"[requests]\nfees = {{ {kind} = 0 }}\n")
+        assert "Art. 38" in found[f"requests.fees.{kind}"][0], kind
+    found = problems(tmp_path, "[requests]\nfees = { disclosure = -500 }\n")
+    assert "negative" in found["requests.fees.disclosure"][0]
+
+
+def test_r_rec_1_provision_records_are_kept_at_least_three_years(tmp_path: Path) -> None:
+    """PPC Rules Art. 21: three years (one only where a contract stands in, per recipient)."""
+    for short in ("2 years", "35 months", "1095 days"):
+        found = problems(tmp_path, f'[provision]\nrecord_retention = "{short}"\n')
+        assert "provision.record_retention" in found, short
+    assert load(tmp_path, '[provision]\nrecord_retention = "36 months"\n')
+
+
+def test_a_key_given_twice_is_a_located_policy_error(tmp_path: Path) -> None:
+    """TOML forbids a key twice: the later one never silently overrides the first."""
+    twice = "[items.email]\nspecial_care = true\n"
+    path = tmp_path / "policy.toml"
+    path.write_text(BASE + twice, encoding="utf-8")
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(path)
+    [problem] = info.value.problems
+    assert problem.line is not None and "not valid TOML" in problem.message
+
+
+def test_names_differing_in_case_or_width_are_never_taken_for_each_other(
+    tmp_path: Path,
+) -> None:
+    """A name refers to its entry exactly: ``Email`` is another item than ``email``, and a
+    purpose naming ``ｅｍａｉｌ`` (full width) names no declared item."""
+    policy = load(tmp_path, "[items.Email]\nspecial_care = true\n")
+    assert not policy.items["email"].special_care and policy.items["Email"].special_care
+    found = problems(tmp_path, '[purposes.other]\nitems = ["ｅｍａｉｌ"]\n')
+    assert "purposes.other.items" in found
+    found = problems(tmp_path, '[purposes.hiring]\nitems = ["email"]\ncategories = ["Customer"]\n')
+    assert "purposes.hiring.categories" in found
+
+
+def test_problems_name_the_key_and_echo_no_person(tmp_path: Path) -> None:
+    """A problem in a text a person's name is written in names the key, not the text."""
+    individual = CONTROLLER_TOML.replace(
+        'contact = "privacy@example.jp"', 'kind = "individual"\ncontact = "privacy@example.jp"'
+    )
+    text = BASE.replace(CONTROLLER_TOML, individual)
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(path)
+    [problem] = info.value.problems
+    assert problem.location == "controller.representative" and problem.line is not None
+    assert "Taro Example" not in str(info.value) and "Taro Example" not in repr(info.value)
