@@ -87,6 +87,18 @@ def test_r_myn_1_individual_numbers_are_never_provided_by_opt_out(tmp_path: Path
     assert "R-MYN-1" in message
 
 
+def test_r_myn_1_a_successor_given_numbers_is_not_called_an_entrustee(tmp_path: Path) -> None:
+    successor = """
+[recipients.buyer]
+kind = "successor"
+purposes = ["service"]
+items = ["my_number"]
+"""
+    found = problems(tmp_path, INDIVIDUAL_NUMBERS + successor)
+    [message] = found["recipients.buyer.purposes"]
+    assert "entrustee" not in message and "my_number_affairs" in message
+
+
 def test_r_tpp_8_special_care_items_are_never_provided_by_opt_out(tmp_path: Path) -> None:
     found = problems(tmp_path, OPT_OUT.format(items='["email", "health"]'))
     [message] = found["recipients.list_broker.opt_out.items"]

@@ -709,8 +709,8 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
         ):
             add(
                 f"recipients.{name}.purposes",
-                "an entrustee given Individual Numbers works only for purposes with "
-                "my_number_affairs (R-MYN-1)",
+                f"a {recipient.kind.value} given Individual Numbers works only for "
+                "purposes with my_number_affairs (R-MYN-1)",
             )
 
 
