@@ -105,6 +105,17 @@ def test_r_tpp_8_special_care_items_are_never_provided_by_opt_out(tmp_path: Path
     assert "'health'" in message and "Art. 27(2)" in message and "'email'" not in message
 
 
+def test_r_sec_2_a_contract_ending_before_it_begins_is_refused(tmp_path: Path) -> None:
+    """A contract in force from April 2027 until March 2026 binds the entrustee on no day:
+    the policy would declare an entrustment with no contract (Art. 25)."""
+    one_day = "valid_from = 2026-04-01, until = 2026-04-01"
+    assert load(tmp_path, ENTRUSTEE.format(dates=one_day))
+    reversed_dates = "valid_from = 2027-04-01, until = 2026-03-31"
+    found = problems(tmp_path, ENTRUSTEE.format(dates=reversed_dates))
+    [message] = found["recipients.shipping.contract.until"]
+    assert "2027-04-01" in message and "Art. 25" in message
+
+
 def test_r_tpp_7_a_ground_is_the_laws_name_exactly(tmp_path: Path) -> None:
     """Neither an invented ground nor the law's own in another case or width loads: each
     would be a ground the checks never grant, or a way round the law's list."""

@@ -311,6 +311,14 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                         f"{where}.contract.{duty.replace(' ', '_').replace('-', '')}",
                         f"the contract must bind {duty} (Art. 25, R-SEC-2)",
                     )
+                start, end = recipient.contract.valid_from, recipient.contract.until
+                if isinstance(start, date) and isinstance(end, date) and end < start:
+                    add(
+                        f"{where}.contract.until",
+                        f"the contract ends before it begins ({start.isoformat()}): it binds "
+                        "the entrustee on no day, so nothing is entrusted under it (Art. 25, "
+                        "R-SEC-2); give its last day",
+                    )
             if not recipient.items:
                 add(f"{where}.items", "list the items the contract allows (R-TPP-3)")
             if not recipient.purposes:
