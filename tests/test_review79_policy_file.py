@@ -116,6 +116,65 @@ def test_r_sec_2_a_contract_ending_before_it_begins_is_refused(tmp_path: Path) -
     assert "2027-04-01" in message and "Art. 25" in message
 
 
+@pytest.mark.parametrize("statement", ["TBD", "...", "[why it is related]", "　"])
+def test_r_use_2_a_placeholder_is_no_statement_of_relatedness(
+    tmp_path: Path, statement: str
+) -> None:
+    change = f"""
+[[purposes.service.changes]]
+revised = 2026-03-01
+related = true
+statement = "{statement}"
+notified = 2026-03-01
+how = "announced on the website"
+"""
+    found = problems(tmp_path, change)
+    assert "Art. 17(2)" in found["purposes.service.changes[0].statement"][0]
+
+
+@pytest.mark.parametrize("how", ["TBD", "...", "　"])
+def test_r_use_3_a_placeholder_does_not_say_how_a_change_was_notified(
+    tmp_path: Path, how: str
+) -> None:
+    change = f"""
+[[purposes.service.changes]]
+revised = 2026-03-01
+related = true
+statement = "The same service, delivered by a new partner"
+notified = 2026-03-01
+how = "{how}"
+"""
+    found = problems(tmp_path, change)
+    assert "Art. 21(3)" in found["purposes.service.changes[0].how"][0]
+
+
+def test_r_tpp_5_a_placeholder_does_not_say_how_a_joint_use_change_was_known(
+    tmp_path: Path,
+) -> None:
+    joint = """
+[joint_use.events]
+announced = true
+items = ["email"]
+users = "Organisations co-hosting our events"
+purposes = ["service"]
+published = 2025-11-11
+
+[joint_use.events.manager]
+name = "indiGO"
+address = "1-1 Kanda-Surugadai, Chiyoda-ku, Tokyo"
+representative = "Hanako Sato, Chair"
+
+[[joint_use.events.changes]]
+what = "manager_details"
+revised = 2026-01-10
+notified = 2026-01-10
+how = "{how}"
+"""
+    assert load(tmp_path, joint.format(how="announced on the website"))
+    found = problems(tmp_path, joint.format(how="TBD"))
+    assert "Art. 27(6)" in found["joint_use.events.changes[0].how"][0]
+
+
 def test_r_tpp_7_a_ground_is_the_laws_name_exactly(tmp_path: Path) -> None:
     """Neither an invented ground nor the law's own in another case or width loads: each
     would be a ground the checks never grant, or a way round the law's list."""

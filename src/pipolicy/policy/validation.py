@@ -273,14 +273,14 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 'retention_from = "purpose_ended" needs the purpose\'s last day (ends = ...)',
             )
         for i, change in enumerate(purpose.changes):
-            if change.related and not change.statement.strip():
+            if change.related and placeholder(change.statement):
                 add(
                     f"{where}.changes[{i}].statement",
                     "a change within reasonable relevance needs a statement of why (Art. 17(2))",
                 )
             if change.revised > policy.revised:
                 add(f"{where}.changes[{i}].revised", "a change cannot postdate the policy revision")
-            if change.notified is not None and not change.how.strip():
+            if change.notified is not None and placeholder(change.how):
                 add(
                     f"{where}.changes[{i}].how",
                     "say how the change was notified or published, e.g. 'published on the "
@@ -807,7 +807,7 @@ def _joint_use_changes(
             add(f"{cw}.added", "only a purposes change adds purposes")
         if change.revised > policy.revised:
             add(f"{cw}.revised", "a change cannot postdate the policy revision")
-        if change.notified is not None and not change.how.strip():
+        if change.notified is not None and placeholder(change.how):
             add(
                 f"{cw}.how",
                 "say how the change was made known, e.g. 'published on the website' (Art. 27(6))",
