@@ -175,6 +175,22 @@ how = "{how}"
     assert "Art. 27(6)" in found["joint_use.events.changes[0].how"][0]
 
 
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory"])
+def test_r_req_8_the_time_zone_is_a_named_zone_not_the_machines(tmp_path: Path, zone: str) -> None:
+    """Every date and deadline is a day in the policy's time zone: a name that means the
+    machine's zone ("localtime"), another default's ("posixrules") or none ("Factory")
+    would count a request's due date differently on each server."""
+    text = BASE.replace("revised = 2026-04-01", f'revised = 2026-04-01\ntimezone = "{zone}"')
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(path)
+    assert [p.location for p in info.value.problems] == ["policy.timezone"]
+    for alias in ("Asia/Tokyo", "Japan", "UTC"):
+        path.write_text(text.replace(zone, alias), encoding="utf-8")
+        assert pp.load_policy(path).timezone == alias
+
+
 def test_r_tpp_7_a_ground_is_the_laws_name_exactly(tmp_path: Path) -> None:
     """Neither an invented ground nor the law's own in another case or width loads: each
     would be a ground the checks never grant, or a way round the law's list."""

@@ -172,6 +172,12 @@ def _country_code(code: str) -> bool:
     return shaped and code not in _NOT_ISO
 
 
+_NOT_A_ZONE = frozenset({"localtime", "posixrules", "Factory"})
+"""Files many machines' time zone databases hold that name no zone: the machine's own zone
+(``localtime``), its default rules (``posixrules``) and "local time unknown"
+(``Factory``). A policy in one of them would date its records by the server it runs on."""
+
+
 def validate(policy: Policy) -> list[PolicyProblem]:
     """Return every problem of ``policy`` (empty when it is valid)."""
     from pipolicy.policy.model import (
@@ -195,6 +201,13 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         add(
             "policy.timezone",
             f"unknown time zone {policy.timezone!r}: use an IANA name such as 'Asia/Tokyo'",
+        )
+    elif policy.timezone in _NOT_A_ZONE:
+        add(
+            "policy.timezone",
+            f"{policy.timezone!r} is a file of the machine's time zone database, not a time "
+            "zone: every date of the policy would fall on another day on another server; "
+            "use an IANA name such as 'Asia/Tokyo'",
         )
     controller = policy.controller
     if placeholder(controller.name):
