@@ -268,3 +268,118 @@ def test_problems_name_the_key_and_echo_no_person(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.location == "controller.representative" and problem.line is not None
     assert "Taro Example" not in str(info.value) and "Taro Example" not in repr(info.value)
+
+
+BILINGUAL = """
+[controller]
+name = { ja = "株式会社例", en = "Example K.K." }
+address = { ja = "東京都千代田区千代田1-1", en = "1-1 Chiyoda, Chiyoda-ku, Tokyo" }
+representative = { ja = "代表取締役 例太郎", en = "Taro Rei, Representative Director" }
+contact = { ja = "privacy@example.jp", en = "privacy@example.jp" }
+security_measures = { ja = ["アクセスを必要な従業者に限っています"], en = ["Access only for the staff who need it"] }
+"""
+
+BILINGUAL_JOINT_USE = """
+[joint_use.events]
+announced = true
+items = ["email"]
+users = { ja = "当社と共催する団体", en = "Organisations co-hosting our events" }
+purposes = ["service"]
+published = 2025-11-11
+
+[joint_use.events.manager]
+name = { ja = "株式会社例", en = "Example K.K." }
+address = { ja = "東京都千代田区千代田1-1", en = "1-1 Chiyoda, Chiyoda-ku, Tokyo" }
+representative = { ja = "代表取締役 例太郎", en = "Taro Rei, Representative Director" }
+"""
+
+
+def _bilingual(tmp_path: Path, text: str) -> Path:
+    policy = BASE.replace(CONTROLLER_TOML, "").replace(
+        "revised = 2026-04-01", 'revised = 2026-04-01\nlanguages = ["ja", "en"]'
+    )
+    path = tmp_path / "policy.toml"
+    path.write_text(policy + text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("field", "published"),
+    [
+        ("address", "1-1 Chiyoda, Chiyoda-ku, Tokyo"),
+        ("representative", "Taro Rei, Representative Director"),
+        ("contact", "privacy@example.jp"),
+    ],
+)
+def test_r_pub_1_art_32_1_a_placeholder_is_refused_in_every_language(
+    tmp_path: Path, field: str, published: str
+) -> None:
+    """The English notice is published as the Japanese one is: an address of "[address]"
+    or a representative "TBD" in it publishes nothing (Art. 32(1))."""
+    assert pp.load_policy(_bilingual(tmp_path, BILINGUAL + BILINGUAL_JOINT_USE))
+    controller = BILINGUAL.replace(f'en = "{published}"', 'en = "TBD"', 1)
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(_bilingual(tmp_path, controller + BILINGUAL_JOINT_USE))
+    assert [p.location for p in info.value.problems] == [f"controller.{field}"]
+
+
+def test_r_pub_1_art_32_1_a_placeholder_security_measure_is_refused_in_every_language(
+    tmp_path: Path,
+) -> None:
+    controller = BILINGUAL.replace('en = ["Access only', 'en = ["...", "Access only')
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(_bilingual(tmp_path, controller + BILINGUAL_JOINT_USE))
+    assert [p.location for p in info.value.problems] == ["controller.security_measures"]
+
+
+@pytest.mark.parametrize(
+    ("published", "numeral"),
+    [
+        ("Organisations co-hosting our events", "(3)"),
+        ("1-1 Chiyoda, Chiyoda-ku, Tokyo", "(5)"),
+        ("Taro Rei, Representative Director", "(5)"),
+    ],
+)
+def test_r_tpp_5_a_joint_use_published_with_a_placeholder_in_english_is_refused(
+    tmp_path: Path, published: str, numeral: str
+) -> None:
+    """Art. 27(5)(iii): each of the five items is published in every language's notice."""
+    joint = BILINGUAL_JOINT_USE.replace(f'en = "{published}"', 'en = "[to be decided]"')
+    with pytest.raises(pp.PolicyError) as info:
+        pp.load_policy(_bilingual(tmp_path, BILINGUAL + joint))
+    [problem] = info.value.problems
+    assert problem.location == "joint_use.events" and numeral in problem.message
+
+
+def test_r_tpp_8_an_opt_out_announced_with_a_placeholder_in_english_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Art. 27(2): how to stop the provision, and how the data is acquired, are told to
+    the people in advance, in each language the notice is published in."""
+    opt_out = """
+[recipients.list_broker]
+address = { ja = "東京都千代田区大手町2-2", en = "2-2 Otemachi, Chiyoda-ku, Tokyo" }
+representative = { ja = "代表取締役 名簿健", en = "Ken List, President" }
+
+[recipients.list_broker.opt_out]
+items = ["email"]
+method = { ja = "停止申請フォーム", en = "the form at example.jp/optout" }
+acquired_by = { ja = "会員登録フォームから", en = "from the membership sign-up form" }
+provided_by = { ja = "電子ファイルで", en = "as an electronic file" }
+updated_by = { ja = "毎月", en = "monthly" }
+notified = 2026-03-01
+filed = 2026-03-15
+waiting = "30 days"
+"""
+    base = BILINGUAL + BILINGUAL_JOINT_USE
+    assert pp.load_policy(_bilingual(tmp_path, base + opt_out))
+    for text, location in (
+        ("the form at example.jp/optout", "recipients.list_broker.opt_out.method"),
+        ("from the membership sign-up form", "recipients.list_broker.opt_out.acquired_by"),
+        ("2-2 Otemachi, Chiyoda-ku, Tokyo", "recipients.list_broker.address"),
+        ("Ken List, President", "recipients.list_broker.representative"),
+    ):
+        changed = opt_out.replace(f'en = "{text}"', 'en = "TBD"')
+        with pytest.raises(pp.PolicyError) as info:
+            pp.load_policy(_bilingual(tmp_path, base + changed))
+        assert [p.location for p in info.value.problems] == [location], text

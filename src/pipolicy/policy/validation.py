@@ -44,6 +44,16 @@ def placeholder(value: str) -> bool:
     return not text or bool(_PLACEHOLDER.search(text))
 
 
+def _says_nothing(entity: object, field: str) -> bool:
+    """Does ``entity`` publish nothing under ``field`` in some language: its default text a
+    placeholder (or empty), or another language's given one? Each language's notice is
+    published, so "TBD" in the English one publishes nothing to its readers (a text a
+    language lacks is the languages check's to report)."""
+    texts = [getattr(entity, field)]
+    texts += [t[field] for t in getattr(entity, "translations", {}).values() if field in t]
+    return any(isinstance(t, str) and placeholder(t) for t in texts)
+
+
 def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]:
     """Problems with a joint use's changes built in code: the rules read their fields."""
     from pipolicy.policy.model import JointUseChange
@@ -210,7 +220,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             "use an IANA name such as 'Asia/Tokyo'",
         )
     controller = policy.controller
-    if placeholder(controller.name):
+    if _says_nothing(controller, "name"):
         add("controller.name", "name the business responsible for the data")
     published = [
         ("address", "the business's address (Art. 32(1)(i))"),
@@ -226,30 +236,34 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             ),
         )
     for field, what in published:
-        if placeholder(getattr(controller, field)):
+        if _says_nothing(controller, field):
             add(f"controller.{field}", f"publish {what}; a placeholder publishes nothing")
     if controller.kind is EntityKind.INDIVIDUAL and _names_representative(controller):
         add(
             "controller.representative",
             _INDIVIDUAL.format("the business", "Art. 32(1)(i)", 'kind = "corporation"'),
         )
-    if controller.complaints and placeholder(controller.complaints):
+    if controller.complaints and _says_nothing(controller, "complaints"):
         add("controller.complaints", "publish the real complaints point, not a placeholder")
     organisation, desk = controller.accredited_organisation, controller.accredited_complaints
-    if organisation and (not desk or placeholder(desk)):
+    if organisation and _says_nothing(controller, "accredited_complaints"):
         add(
             "controller.accredited_complaints",
             "publish where complaints to the accredited personal information protection "
             "organisation go, with its name (Art. 32(1)(iv), Cabinet Order Art. 10(iii))",
         )
-    if desk and (not organisation or placeholder(organisation)):
+    if desk and _says_nothing(controller, "accredited_organisation"):
         add(
             "controller.accredited_organisation",
             "name the accredited personal information protection organisation whose "
             "complaints point this is (Cabinet Order Art. 10(iii))",
         )
+    measures = [controller.security_measures]
+    measures += [
+        t["security_measures"] for t in controller.translations.values() if "security_measures" in t
+    ]
     if not controller.security_measures or any(
-        not isinstance(m, str) or placeholder(m) for m in controller.security_measures
+        not isinstance(m, str) or placeholder(m) for listed in measures for m in listed
     ):
         add(
             "controller.security_measures",
@@ -358,12 +372,12 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             missing.append("(1) that the data is used jointly (announced = true)")
         if not joint.items:
             missing.append("(2) the items used jointly")
-        if placeholder(joint.users):
+        if _says_nothing(joint, "users"):
             missing.append("(3) the scope of joint users")
         if not joint.purposes:
             missing.append("(4) the joint users' purposes")
         if joint.manager_kind is EntityKind.INDIVIDUAL:
-            if any(placeholder(v) for v in (joint.manager_name, joint.manager_address)):
+            if any(_says_nothing(joint, f) for f in ("manager_name", "manager_address")):
                 missing.append("(5) name and address of the person responsible")
             if _names_representative(joint, "manager_representative"):
                 add(
@@ -373,8 +387,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                     ),
                 )
         else:
-            manager = (joint.manager_name, joint.manager_address, joint.manager_representative)
-            if any(placeholder(v) for v in manager):
+            manager = ("manager_name", "manager_address", "manager_representative")
+            if any(_says_nothing(joint, f) for f in manager):
                 missing.append("(5) name, address and representative of the person responsible")
         for text in missing:
             add(where, f"joint use must publish {text} (Art. 27(5)(iii), R-TPP-5)")
@@ -601,7 +615,7 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
                 f"{sensitive} are special care-required: never provided by opt-out "
                 "(Art. 27(2) proviso, R-TPP-8)",
             )
-        if not opt_out.method.strip():
+        if _says_nothing(opt_out, "method"):
             add(f"{where}.method", "say how a person stops the provision (Art. 27(2)(vii))")
         announced = (
             ("acquired_by", "how the data provided is acquired (Art. 27(2)(iv))"),
@@ -609,7 +623,7 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
             ("updated_by", "how the data provided is kept up to date (PPC Rules Art. 11(4)(i))"),
         )
         for field, what in announced:
-            if placeholder(getattr(opt_out, field)):
+            if _says_nothing(opt_out, field):
                 add(f"{where}.{field}", f"say {what}: the people are told it in advance")
         for field in ("notified", "filed"):
             if getattr(opt_out, field) is None:
@@ -633,7 +647,7 @@ def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: R
     """A record of provision by opt-out holds the recipient's name, address and, but for
     an individual, representative (PPC Rules Art. 20(1)(i)): each record keeps what the
     policy declares, so a recipient given data by opt-out declares them."""
-    if placeholder(recipient.address):
+    if _says_nothing(recipient, "address"):
         add(
             f"{where}.address",
             "give the recipient's address: a record of provision by opt-out holds it "
@@ -647,7 +661,7 @@ def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: R
                 "provision holds one only for a corporation or an association (PPC Rules Art. "
                 '20(1)(i)); remove it, or declare entity = "corporation"',
             )
-    elif placeholder(recipient.representative):
+    elif _says_nothing(recipient, "representative"):
         add(
             f"{where}.representative",
             "give the recipient's representative: a record of provision by opt-out holds "
