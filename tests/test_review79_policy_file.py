@@ -383,3 +383,21 @@ waiting = "30 days"
         with pytest.raises(pp.PolicyError) as info:
             pp.load_policy(_bilingual(tmp_path, base + changed))
         assert [p.location for p in info.value.problems] == [location], text
+
+
+def test_r_use_2_a_version_written_as_a_decimal_number_is_not_shortened(
+    tmp_path: Path,
+) -> None:
+    """Every record names the version its person was shown (R-USE-2, R-NTC-1): October's
+    ``version = 2026.10`` read as the number 2026.1 would be recorded as "2026.1", another
+    version's name. Whole numbers and dates read as written."""
+    path = tmp_path / "policy.toml"
+    for written in ("2026.10", "1.10"):
+        path.write_text(BASE.replace('version = "v1"', f"version = {written}"), encoding="utf-8")
+        with pytest.raises(pp.PolicyError) as info:
+            pp.load_policy(path)
+        [problem] = info.value.problems
+        assert problem.location == "policy.version" and "in quotes" in problem.message
+    for written in ("2026", "2026-04-01"):
+        path.write_text(BASE.replace('version = "v1"', f"version = {written}"), encoding="utf-8")
+        assert pp.load_policy(path).version == written

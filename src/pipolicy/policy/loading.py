@@ -558,7 +558,14 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         kwargs["provision_grounds"] = r.names(prov, "grounds", "provision")
 
     version = meta.get("version", "")
-    if isinstance(version, (int, float, date)) and not isinstance(version, bool):
+    if isinstance(version, float):
+        r.problem(
+            "policy.version",
+            'write the version as text, in quotes (version = "2026.10"): as a number, '
+            "2026.10 is 2026.1, and every record would name that version",
+        )
+        version = "?"  # the policy does not load: nothing records it
+    elif isinstance(version, (int, date)) and not isinstance(version, bool):
         version = str(version) if len(repr(version)) <= 60 else ""
     if not isinstance(version, str):
         r.problem("policy.version", "expected a string such as '2026-04'")
