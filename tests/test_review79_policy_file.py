@@ -401,3 +401,23 @@ def test_r_use_2_a_version_written_as_a_decimal_number_is_not_shortened(
     for written in ("2026", "2026-04-01"):
         path.write_text(BASE.replace('version = "v1"', f"version = {written}"), encoding="utf-8")
         assert pp.load_policy(path).version == written
+
+
+def test_r_tpp_8_r_xb_1_no_opt_out_provision_to_a_recipient_abroad(tmp_path: Path) -> None:
+    """Art. 28(1): a recipient in a foreign country gets personal data only on the
+    person's consent, "and in this case the preceding article does not apply", opt-out
+    (Art. 27(2)) included, unless its country's system is designated equivalent or it
+    keeps equivalent measures (then it is no foreign third party under Art. 28)."""
+    opt_out = OPT_OUT.format(items='["email"]').replace(
+        'representative = "Ken List, President"',
+        'representative = "Ken List, President"\ncountry = "{country}"{measures}',
+    )
+    found = problems(tmp_path, opt_out.format(country="US", measures=""))
+    [message] = found["recipients.list_broker.opt_out"]
+    assert "Art. 28" in message and "'US'" in message
+    measures = "\nequivalent_measures = true"
+    assert load(tmp_path, opt_out.format(country="US", measures=measures))
+    designated = '\n[provision]\nequivalent_countries = ["GB"]\n'
+    assert load(tmp_path, opt_out.format(country="GB", measures="") + designated)
+    problems(tmp_path, opt_out.format(country="GB", measures=""))
+    assert load(tmp_path, opt_out.format(country="JP", measures=""))

@@ -601,6 +601,18 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
         where = f"recipients.{name}.opt_out"
         if recipient.kind is not RecipientKind.THIRD_PARTY:
             add(where, "opt-out provision is to a third party (Art. 27(2))")
+        elif (
+            recipient.country not in ("", "JP")
+            and recipient.country not in policy.equivalent_countries
+            and not recipient.equivalent_measures
+        ):
+            add(
+                where,
+                f"the recipient is in {recipient.country!r}: provision to a third party "
+                "abroad needs the person's consent, and Art. 27, opt-out included, does not "
+                "apply to it (Art. 28(1), R-XB-1); unless its country is designated "
+                "equivalent or it keeps equivalent measures (equivalent_measures)",
+            )
         if not opt_out.items:
             add(f"{where}.items", "name the items provided by opt-out (Art. 27(2)(iii))")
         unknown = sorted(opt_out.items - policy.items.keys())
