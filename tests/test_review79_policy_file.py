@@ -421,3 +421,10 @@ def test_r_tpp_8_r_xb_1_no_opt_out_provision_to_a_recipient_abroad(tmp_path: Pat
     assert load(tmp_path, opt_out.format(country="GB", measures="") + designated)
     problems(tmp_path, opt_out.format(country="GB", measures=""))
     assert load(tmp_path, opt_out.format(country="JP", measures=""))
+
+
+def test_r_req_9_a_negative_fee_ceiling_is_refused_at_its_key(tmp_path: Path) -> None:
+    """The schema asks at least 0; lint agrees, naming the ceiling, not the free fee."""
+    found = problems(tmp_path, "[requests]\nfee_ceiling = -5\nfees = { disclosure = 0 }\n")
+    assert list(found) == ["requests.fee_ceiling"]
+    assert "negative" in found["requests.fee_ceiling"][0]

@@ -473,6 +473,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     if settings.certificate_max_age.amount <= 0:
         add("requests.certificate_max_age", "must be at least one day")
     _period(add, "requests.certificate_max_age", settings.certificate_max_age)
+    if settings.fee_ceiling < 0:
+        add("requests.fee_ceiling", "the fee ceiling cannot be negative: 0 charges no fee")
     for kind, fee in settings.fees.items():
         if kind not in FEE_KINDS:
             add(
@@ -482,7 +484,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             )
         if fee < 0:
             add(f"requests.fees.{kind.value}", "a fee cannot be negative")
-        elif fee > settings.fee_ceiling:
+        elif fee > settings.fee_ceiling >= 0:
             add(
                 f"requests.fees.{kind.value}",
                 f"{fee:,} yen is above the fee ceiling of {settings.fee_ceiling:,} yen: a fee "
