@@ -3,12 +3,14 @@ never looser (R-TPP-7, R-TPP-8, R-MYN-1, R-SEC-2, R-USE-2, R-REQ-8, R-REQ-9)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import attrs
 import pytest
 
 import pipolicy as pp
-from tests.factories import CONTROLLER_TOML
+from tests.factories import CONTRACT, CONTROLLER_TOML, make_policy
 
 BASE = f"""
 [policy]
@@ -428,3 +430,20 @@ def test_r_req_9_a_negative_fee_ceiling_is_refused_at_its_key(tmp_path: Path) ->
     found = problems(tmp_path, "[requests]\nfee_ceiling = -5\nfees = { disclosure = 0 }\n")
     assert list(found) == ["requests.fee_ceiling"]
     assert "negative" in found["requests.fee_ceiling"][0]
+
+
+@pytest.mark.parametrize(
+    ("field", "day"),
+    [("valid_from", datetime(2026, 1, 1, 9, 0)), ("until", "2027-03-31")],
+)
+def test_r_sec_2_a_contract_built_in_code_gives_its_days_as_dates(field: str, day: object) -> None:
+    """A contract's days are compared with the policy's today: a datetime or a string
+    there is a typed policy error at its key, not a TypeError when a check runs."""
+    base = make_policy()
+    contract = attrs.evolve(CONTRACT, **{field: day})
+    shipping = attrs.evolve(base.recipients["shipping"], contract=contract)
+    with pytest.raises(pp.PolicyError) as info:
+        make_policy(recipients={**base.recipients, "shipping": shipping})
+    [problem] = info.value.problems
+    assert problem.location == f"recipients.shipping.contract.{field}"
+    assert make_policy(recipients=base.recipients).recipients["shipping"].contract == CONTRACT

@@ -67,6 +67,20 @@ def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]
     ]
 
 
+def _contract_shape(contract: object, where: str) -> list[PolicyProblem]:
+    """Problems with a contract built in code: the checks compare its days with today's."""
+    from pipolicy.policy.model import Contract
+
+    if not isinstance(contract, Contract):
+        return [PolicyProblem(where, "must be a pp.Contract")]
+    return [
+        PolicyProblem(f"{where}.{field}", "must be a datetime.date")
+        for field in ("valid_from", "until")
+        if (day := getattr(contract, field)) is not None
+        and (not isinstance(day, date) or isinstance(day, datetime))
+    ]
+
+
 def _shape(policy: Policy) -> list[PolicyProblem]:
     """Problems with the types of a policy built in code, found before anything reads it."""
     from pipolicy.policy.model import (
@@ -113,6 +127,8 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                         )
             elif isinstance(value, JointUse):
                 problems.extend(_joint_use_change_shapes(value, f"{section}.{key}"))
+            elif isinstance(value, Recipient) and value.contract is not None:
+                problems.extend(_contract_shape(value.contract, f"{section}.{key}.contract"))
     if not isinstance(policy.requests, RequestSettings):
         problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
     elif not isinstance(policy.requests.fees, Mapping):
@@ -339,7 +355,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                         f"the contract must bind {duty} (Art. 25, R-SEC-2)",
                     )
                 start, end = recipient.contract.valid_from, recipient.contract.until
-                if isinstance(start, date) and isinstance(end, date) and end < start:
+                if start is not None and end is not None and end < start:
                     add(
                         f"{where}.contract.until",
                         f"the contract ends before it begins ({start.isoformat()}): it binds "
