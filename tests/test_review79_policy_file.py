@@ -447,3 +447,15 @@ def test_r_sec_2_a_contract_built_in_code_gives_its_days_as_dates(field: str, da
     [problem] = info.value.problems
     assert problem.location == f"recipients.shipping.contract.{field}"
     assert make_policy(recipients=base.recipients).recipients["shipping"].contract == CONTRACT
+
+
+@pytest.mark.parametrize("written", ["１２-２９", " 1-29", "12-+9", "+1-01"])
+def test_r_req_8_a_closing_day_is_written_in_ascii_digits_mm_dd(
+    tmp_path: Path, written: str
+) -> None:
+    """A closing day the calendar never matches ("１２-２９" in full-width digits is not
+    "12-29") would be counted as a business day: every due date in business days across
+    it would fall a day earlier than the business's own calendar says."""
+    found = problems(tmp_path, f'[requests]\nclosed_days = ["12-30", "{written}"]\n')
+    [message] = found["requests.closed_days"]
+    assert repr(written) in message

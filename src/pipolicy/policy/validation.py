@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["placeholder", "validate"]
 
+_MONTH_DAY = re.compile(r"[0-9]{2}-[0-9]{2}")
 _PLACEHOLDER = re.compile(r"^\[.*\]$|^<.*>$|\bTBD\b|\bTBA\b|X{3}|\.\.\.|…|^-+$|^\?+$", re.I)
 
 
@@ -470,10 +471,10 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         add("requests.closed_days", "a business closed more than 300 days a year answers no one")
     for day in sorted(settings.closed_days):
         try:
-            month, _, dom = day.partition("-")
-            date(2024, int(month), int(dom))  # a leap year: 02-29 is a day some years
-            if len(day) != 5:
+            # ASCII digits only: the calendar matches "12-29", never "１２-２９" or " 1-29".
+            if not _MONTH_DAY.fullmatch(day):
                 raise ValueError(day)
+            date(2024, int(day[:2]), int(day[3:]))  # a leap year: 02-29 is a day some years
         except ValueError:
             add("requests.closed_days", f"{day!r} is not a day of the year: give MM-DD, e.g. 12-29")
     if DocumentKind.HEALTH_INSURANCE_CARD in settings.accepted_ids and void_on(
