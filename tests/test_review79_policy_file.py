@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -440,7 +441,8 @@ def test_r_sec_2_a_contract_built_in_code_gives_its_days_as_dates(field: str, da
     """A contract's days are compared with the policy's today: a datetime or a string
     there is a typed policy error at its key, not a TypeError when a check runs."""
     base = make_policy()
-    contract = attrs.evolve(CONTRACT, **{field: day})
+    changes: dict[str, Any] = {field: day}
+    contract = attrs.evolve(CONTRACT, **changes)
     shipping = attrs.evolve(base.recipients["shipping"], contract=contract)
     with pytest.raises(pp.PolicyError) as info:
         make_policy(recipients={**base.recipients, "shipping": shipping})

@@ -275,12 +275,14 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             "name the accredited personal information protection organisation whose "
             "complaints point this is (Cabinet Order Art. 10(iii))",
         )
-    measures = [controller.security_measures]
+    measures: list[object] = [controller.security_measures]
     measures += [
         t["security_measures"] for t in controller.translations.values() if "security_measures" in t
     ]
     if not controller.security_measures or any(
-        not isinstance(m, str) or placeholder(m) for listed in measures for m in listed
+        not isinstance(m, str) or placeholder(m)
+        for listed in measures
+        for m in (listed if isinstance(listed, (list, tuple)) else [listed])
     ):
         add(
             "controller.security_measures",
