@@ -145,7 +145,7 @@ def _consented_abroad(
 
 
 def test_r_sec_2_an_entrustee_abroad_without_a_valid_contract_receives_nothing() -> None:
-    lapsed = attrs.evolve(CONTRACT, until=date(2025, 12, 31))
+    lapsed = attrs.evolve(CONTRACT, valid_from=date(2025, 1, 1), until=date(2025, 12, 31))
     d = _consented_abroad(_abroad("shipping", contract=lapsed), "shipping", {"name", "address"})
     assert not d.allowed and "R-SEC-2" in d.rules
     # With a valid contract, the Art. 28 consent carries it.

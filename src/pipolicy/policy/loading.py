@@ -4,7 +4,7 @@ Structural problems (a string where a list belongs, an unknown key, a bad date) 
 collected with their locations and reported together with the semantic problems that
 :func:`~pipolicy.policy.validation.validate` finds, in one :class:`PolicyError`.
 
-Why one module of this length (about 670 lines): :func:`policy_from_dict` reads every
+Why one module of this length (about 680 lines): :func:`policy_from_dict` reads every
 table of the file in the order the file has them, with one ``_Reader`` collecting every
 problem; splitting it per table would pass the reader and the languages through a dozen
 functions for no reader's gain. The split to make when a table grows: each table's
@@ -558,7 +558,14 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
         kwargs["provision_grounds"] = r.names(prov, "grounds", "provision")
 
     version = meta.get("version", "")
-    if isinstance(version, (int, float, date)) and not isinstance(version, bool):
+    if isinstance(version, float):
+        r.problem(
+            "policy.version",
+            'write the version as text, in quotes (version = "2026.10"): as a number, '
+            "2026.10 is 2026.1, and every record would name that version",
+        )
+        version = "?"  # the policy does not load: nothing records it
+    elif isinstance(version, (int, date)) and not isinstance(version, bool):
         version = str(version) if len(repr(version)) <= 60 else ""
     if not isinstance(version, str):
         r.problem("policy.version", "expected a string such as '2026-04'")

@@ -232,9 +232,9 @@ _POLICY = _table(
     "The policy itself: its version, revision date, languages, categories and time zone.",
     {
         "version": {
-            "type": ["string", "number"],
+            "type": ["string", "integer"],
             "description": "The policy's version id, kept with every record made under it "
-            "(R-USE-2, R-NTC-1).",
+            "(R-USE-2, R-NTC-1). Quote a decimal: 2026.10 as a number is 2026.1.",
         },
         "revised": _date("The day this revision took effect (R-USE-2, Art. 17)."),
         "languages": {

@@ -4,7 +4,7 @@ The library follows the law and lets a policy be stricter, never looser. So a pr
 ground the law does not know (seed 002 §3.4 "when necessary for the operation of other
 services") or a joint use announced with four of its five items (seed 001 §4) is an error.
 
-Why one module of this length (about 800 lines): :func:`validate` walks the whole policy
+Why one module of this length (about 870 lines): :func:`validate` walks the whole policy
 once, and the checks it calls for one concern each (opt-out, My Number, languages, joint
 use changes) read best beside it, sharing its ``add``. The split to make when it grows:
 each of those checks into a module of its own under ``policy/checks/``.
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["placeholder", "validate"]
 
+_MONTH_DAY = re.compile(r"[0-9]{2}-[0-9]{2}")
 _PLACEHOLDER = re.compile(r"^\[.*\]$|^<.*>$|\bTBD\b|\bTBA\b|X{3}|\.\.\.|…|^-+$|^\?+$", re.I)
 
 
@@ -42,6 +43,16 @@ def placeholder(value: str) -> bool:
     ``"[registered address]"``, ``"TBD"``, a run of x's or ``"..."``?"""
     text = value.strip()
     return not text or bool(_PLACEHOLDER.search(text))
+
+
+def _says_nothing(entity: object, field: str) -> bool:
+    """Does ``entity`` publish nothing under ``field`` in some language: its default text a
+    placeholder (or empty), or another language's given one? Each language's notice is
+    published, so "TBD" in the English one publishes nothing to its readers (a text a
+    language lacks is the languages check's to report)."""
+    texts = [getattr(entity, field)]
+    texts += [t[field] for t in getattr(entity, "translations", {}).values() if field in t]
+    return any(isinstance(t, str) and placeholder(t) for t in texts)
 
 
 def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]:
@@ -54,6 +65,20 @@ def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]
         PolicyProblem(f"{where}.changes[{i}]", "must be a pp.JointUseChange")
         for i, change in enumerate(joint.changes)
         if not isinstance(change, JointUseChange)
+    ]
+
+
+def _contract_shape(contract: object, where: str) -> list[PolicyProblem]:
+    """Problems with a contract built in code: the checks compare its days with today's."""
+    from pipolicy.policy.model import Contract
+
+    if not isinstance(contract, Contract):
+        return [PolicyProblem(where, "must be a pp.Contract")]
+    return [
+        PolicyProblem(f"{where}.{field}", "must be a datetime.date")
+        for field in ("valid_from", "until")
+        if (day := getattr(contract, field)) is not None
+        and (not isinstance(day, date) or isinstance(day, datetime))
     ]
 
 
@@ -103,6 +128,8 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                         )
             elif isinstance(value, JointUse):
                 problems.extend(_joint_use_change_shapes(value, f"{section}.{key}"))
+            elif isinstance(value, Recipient) and value.contract is not None:
+                problems.extend(_contract_shape(value.contract, f"{section}.{key}.contract"))
     if not isinstance(policy.requests, RequestSettings):
         problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
     elif not isinstance(policy.requests.fees, Mapping):
@@ -172,6 +199,12 @@ def _country_code(code: str) -> bool:
     return shaped and code not in _NOT_ISO
 
 
+_NOT_A_ZONE = frozenset({"localtime", "posixrules", "Factory"})
+"""Files many machines' time zone databases hold that name no zone: the machine's own zone
+(``localtime``), its default rules (``posixrules``) and "local time unknown"
+(``Factory``). A policy in one of them would date its records by the server it runs on."""
+
+
 def validate(policy: Policy) -> list[PolicyProblem]:
     """Return every problem of ``policy`` (empty when it is valid)."""
     from pipolicy.policy.model import (
@@ -196,8 +229,15 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             "policy.timezone",
             f"unknown time zone {policy.timezone!r}: use an IANA name such as 'Asia/Tokyo'",
         )
+    elif policy.timezone in _NOT_A_ZONE:
+        add(
+            "policy.timezone",
+            f"{policy.timezone!r} is a file of the machine's time zone database, not a time "
+            "zone: every date of the policy would fall on another day on another server; "
+            "use an IANA name such as 'Asia/Tokyo'",
+        )
     controller = policy.controller
-    if placeholder(controller.name):
+    if _says_nothing(controller, "name"):
         add("controller.name", "name the business responsible for the data")
     published = [
         ("address", "the business's address (Art. 32(1)(i))"),
@@ -213,30 +253,36 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             ),
         )
     for field, what in published:
-        if placeholder(getattr(controller, field)):
+        if _says_nothing(controller, field):
             add(f"controller.{field}", f"publish {what}; a placeholder publishes nothing")
     if controller.kind is EntityKind.INDIVIDUAL and _names_representative(controller):
         add(
             "controller.representative",
             _INDIVIDUAL.format("the business", "Art. 32(1)(i)", 'kind = "corporation"'),
         )
-    if controller.complaints and placeholder(controller.complaints):
+    if controller.complaints and _says_nothing(controller, "complaints"):
         add("controller.complaints", "publish the real complaints point, not a placeholder")
     organisation, desk = controller.accredited_organisation, controller.accredited_complaints
-    if organisation and (not desk or placeholder(desk)):
+    if organisation and _says_nothing(controller, "accredited_complaints"):
         add(
             "controller.accredited_complaints",
             "publish where complaints to the accredited personal information protection "
             "organisation go, with its name (Art. 32(1)(iv), Cabinet Order Art. 10(iii))",
         )
-    if desk and (not organisation or placeholder(organisation)):
+    if desk and _says_nothing(controller, "accredited_organisation"):
         add(
             "controller.accredited_organisation",
             "name the accredited personal information protection organisation whose "
             "complaints point this is (Cabinet Order Art. 10(iii))",
         )
+    measures: list[object] = [controller.security_measures]
+    measures += [
+        t["security_measures"] for t in controller.translations.values() if "security_measures" in t
+    ]
     if not controller.security_measures or any(
-        not isinstance(m, str) or placeholder(m) for m in controller.security_measures
+        not isinstance(m, str) or placeholder(m)
+        for listed in measures
+        for m in (listed if isinstance(listed, (list, tuple)) else [listed])
     ):
         add(
             "controller.security_measures",
@@ -273,14 +319,14 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 'retention_from = "purpose_ended" needs the purpose\'s last day (ends = ...)',
             )
         for i, change in enumerate(purpose.changes):
-            if change.related and not change.statement.strip():
+            if change.related and placeholder(change.statement):
                 add(
                     f"{where}.changes[{i}].statement",
                     "a change within reasonable relevance needs a statement of why (Art. 17(2))",
                 )
             if change.revised > policy.revised:
                 add(f"{where}.changes[{i}].revised", "a change cannot postdate the policy revision")
-            if change.notified is not None and not change.how.strip():
+            if change.notified is not None and placeholder(change.how):
                 add(
                     f"{where}.changes[{i}].how",
                     "say how the change was notified or published, e.g. 'published on the "
@@ -311,6 +357,14 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                         f"{where}.contract.{duty.replace(' ', '_').replace('-', '')}",
                         f"the contract must bind {duty} (Art. 25, R-SEC-2)",
                     )
+                start, end = recipient.contract.valid_from, recipient.contract.until
+                if start is not None and end is not None and end < start:
+                    add(
+                        f"{where}.contract.until",
+                        f"the contract ends before it begins ({start.isoformat()}): it binds "
+                        "the entrustee on no day, so nothing is entrusted under it (Art. 25, "
+                        "R-SEC-2); give its last day",
+                    )
             if not recipient.items:
                 add(f"{where}.items", "list the items the contract allows (R-TPP-3)")
             if not recipient.purposes:
@@ -337,12 +391,12 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             missing.append("(1) that the data is used jointly (announced = true)")
         if not joint.items:
             missing.append("(2) the items used jointly")
-        if placeholder(joint.users):
+        if _says_nothing(joint, "users"):
             missing.append("(3) the scope of joint users")
         if not joint.purposes:
             missing.append("(4) the joint users' purposes")
         if joint.manager_kind is EntityKind.INDIVIDUAL:
-            if any(placeholder(v) for v in (joint.manager_name, joint.manager_address)):
+            if any(_says_nothing(joint, f) for f in ("manager_name", "manager_address")):
                 missing.append("(5) name and address of the person responsible")
             if _names_representative(joint, "manager_representative"):
                 add(
@@ -352,8 +406,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                     ),
                 )
         else:
-            manager = (joint.manager_name, joint.manager_address, joint.manager_representative)
-            if any(placeholder(v) for v in manager):
+            manager = ("manager_name", "manager_address", "manager_representative")
+            if any(_says_nothing(joint, f) for f in manager):
                 missing.append("(5) name, address and representative of the person responsible")
         for text in missing:
             add(where, f"joint use must publish {text} (Art. 27(5)(iii), R-TPP-5)")
@@ -419,10 +473,10 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         add("requests.closed_days", "a business closed more than 300 days a year answers no one")
     for day in sorted(settings.closed_days):
         try:
-            month, _, dom = day.partition("-")
-            date(2024, int(month), int(dom))  # a leap year: 02-29 is a day some years
-            if len(day) != 5:
+            # ASCII digits only: the calendar matches "12-29", never "１２-２９" or " 1-29".
+            if not _MONTH_DAY.fullmatch(day):
                 raise ValueError(day)
+            date(2024, int(day[:2]), int(day[3:]))  # a leap year: 02-29 is a day some years
         except ValueError:
             add("requests.closed_days", f"{day!r} is not a day of the year: give MM-DD, e.g. 12-29")
     if DocumentKind.HEALTH_INSURANCE_CARD in settings.accepted_ids and void_on(
@@ -438,6 +492,8 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     if settings.certificate_max_age.amount <= 0:
         add("requests.certificate_max_age", "must be at least one day")
     _period(add, "requests.certificate_max_age", settings.certificate_max_age)
+    if settings.fee_ceiling < 0:
+        add("requests.fee_ceiling", "the fee ceiling cannot be negative: 0 charges no fee")
     for kind, fee in settings.fees.items():
         if kind not in FEE_KINDS:
             add(
@@ -447,7 +503,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             )
         if fee < 0:
             add(f"requests.fees.{kind.value}", "a fee cannot be negative")
-        elif fee > settings.fee_ceiling:
+        elif fee > settings.fee_ceiling >= 0:
             add(
                 f"requests.fees.{kind.value}",
                 f"{fee:,} yen is above the fee ceiling of {settings.fee_ceiling:,} yen: a fee "
@@ -566,6 +622,18 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
         where = f"recipients.{name}.opt_out"
         if recipient.kind is not RecipientKind.THIRD_PARTY:
             add(where, "opt-out provision is to a third party (Art. 27(2))")
+        elif (
+            recipient.country not in ("", "JP")
+            and recipient.country not in policy.equivalent_countries
+            and not recipient.equivalent_measures
+        ):
+            add(
+                where,
+                f"the recipient is in {recipient.country!r}: provision to a third party "
+                "abroad needs the person's consent, and Art. 27, opt-out included, does not "
+                "apply to it (Art. 28(1), R-XB-1); unless its country is designated "
+                "equivalent or it keeps equivalent measures (equivalent_measures)",
+            )
         if not opt_out.items:
             add(f"{where}.items", "name the items provided by opt-out (Art. 27(2)(iii))")
         unknown = sorted(opt_out.items - policy.items.keys())
@@ -580,7 +648,7 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
                 f"{sensitive} are special care-required: never provided by opt-out "
                 "(Art. 27(2) proviso, R-TPP-8)",
             )
-        if not opt_out.method.strip():
+        if _says_nothing(opt_out, "method"):
             add(f"{where}.method", "say how a person stops the provision (Art. 27(2)(vii))")
         announced = (
             ("acquired_by", "how the data provided is acquired (Art. 27(2)(iv))"),
@@ -588,7 +656,7 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
             ("updated_by", "how the data provided is kept up to date (PPC Rules Art. 11(4)(i))"),
         )
         for field, what in announced:
-            if placeholder(getattr(opt_out, field)):
+            if _says_nothing(opt_out, field):
                 add(f"{where}.{field}", f"say {what}: the people are told it in advance")
         for field in ("notified", "filed"):
             if getattr(opt_out, field) is None:
@@ -612,7 +680,7 @@ def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: R
     """A record of provision by opt-out holds the recipient's name, address and, but for
     an individual, representative (PPC Rules Art. 20(1)(i)): each record keeps what the
     policy declares, so a recipient given data by opt-out declares them."""
-    if placeholder(recipient.address):
+    if _says_nothing(recipient, "address"):
         add(
             f"{where}.address",
             "give the recipient's address: a record of provision by opt-out holds it "
@@ -626,7 +694,7 @@ def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: R
                 "provision holds one only for a corporation or an association (PPC Rules Art. "
                 '20(1)(i)); remove it, or declare entity = "corporation"',
             )
-    elif placeholder(recipient.representative):
+    elif _says_nothing(recipient, "representative"):
         add(
             f"{where}.representative",
             "give the recipient's representative: a record of provision by opt-out holds "
@@ -636,8 +704,8 @@ def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: R
 
 def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
     """Individual Numbers only for the My Number Act's affairs, never to a third party or
-    joint user, and kept no longer than the affairs need (My Number Act 9, 19, 20;
-    R-MYN-1)."""
+    joint user nor by opt-out, and kept no longer than the affairs need (My Number Act 9,
+    19, 20; R-MYN-1)."""
     from pipolicy.policy.model import MY_NUMBER_AFFAIRS, RecipientKind
 
     numbers = policy.my_number_items
@@ -686,6 +754,13 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
                 "use, so no joint use may list them (R-MYN-1)",
             )
     for name, recipient in policy.recipients.items():
+        by_opt_out = sorted(recipient.opt_out.items & numbers) if recipient.opt_out else []
+        if by_opt_out:
+            add(
+                f"recipients.{name}.opt_out.items",
+                f"{by_opt_out} are Individual Numbers: never provided by opt-out, a "
+                "provision the My Number Act Art. 19 does not list (R-MYN-1)",
+            )
         given = sorted(recipient.items & numbers)
         allowed = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
         if given and not allowed:
@@ -702,8 +777,8 @@ def _my_number(add: Callable[[str, str], None], policy: Policy) -> None:
         ):
             add(
                 f"recipients.{name}.purposes",
-                "an entrustee given Individual Numbers works only for purposes with "
-                "my_number_affairs (R-MYN-1)",
+                f"a {recipient.kind.value} given Individual Numbers works only for "
+                "purposes with my_number_affairs (R-MYN-1)",
             )
 
 
@@ -792,7 +867,7 @@ def _joint_use_changes(
             add(f"{cw}.added", "only a purposes change adds purposes")
         if change.revised > policy.revised:
             add(f"{cw}.revised", "a change cannot postdate the policy revision")
-        if change.notified is not None and not change.how.strip():
+        if change.notified is not None and placeholder(change.how):
             add(
                 f"{cw}.how",
                 "say how the change was made known, e.g. 'published on the website' (Art. 27(6))",
