@@ -180,6 +180,7 @@ def disclose(wf: Workflow, ctx: Context) -> Answer:
         named,
         withheld_items=w_items,
         withheld_records=w_records,
+        deletions=ctx.deletions,
     )
     reported = [str(x["item"]) for x in report["items"]]  # type: ignore[attr-defined]
     # A source may hold data under keys the policy does not name; such a key may be
@@ -223,7 +224,7 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
     policy the sources hold (names only): data pipolicy never recorded acquiring is
     retained all the same, and "we hold none" would be untrue."""
     r, in_sources = items_in_sources(wf, ctx.request, ctx.ref)
-    report = purposes_report(wf.policy, r, ctx.facts, ctx.now, in_sources)
+    report = purposes_report(wf.policy, r, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions)
     purposes, kept = report["purposes"], report["kept_under_duty"]
     assert isinstance(purposes, list) and isinstance(kept, list)
     if not purposes and not kept and in_sources:
@@ -428,10 +429,16 @@ def _beyond_purposes(
     already holds is corrected, not added: the sources are read (once, kept with the
     request) only when some item is neither recorded (``held``) nor needed."""
     adding = {i for i, v in wanted.items() if v is not None and i not in held}
-    beyond = adding - in_sources - needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+    beyond = (
+        adding
+        - in_sources
+        - needed_items(wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions)
+    )
     if beyond and not in_sources:
         r, in_sources = items_in_sources(wf, r, ctx.ref)
-        beyond -= in_sources | needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+        beyond -= in_sources | needed_items(
+            wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions
+        )
     return r, frozenset(beyond)
 
 

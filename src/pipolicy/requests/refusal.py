@@ -292,7 +292,9 @@ def _require_beyond_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[s
     not held), as it would. A request whose changes were not given in its details is
     refused on the business's word, as on any ground pipolicy cannot check."""
     r = ctx.request
-    within = _about(r) & needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+    within = _about(r) & needed_items(
+        wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions
+    )
     if within:
         raise InvalidInput(
             f"request {r.id} cannot be refused on {G.BEYOND_PURPOSES.value}: the purposes "

@@ -1,0 +1,109 @@
+"""Review 80: the person's requests after verification (R-REQ-4 to R-REQ-9, Arts. 32-39).
+
+Each test drives the public API as a privacy officer would and checks what the person is
+told against the Act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.requests import MemorySource
+from pipolicy.storage.repositories import Store
+from tests.requests.support import T0, customer, shop_policy, verified
+from tests.stores import BACKENDS, open_backend
+
+K = pp.RequestKind
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    yield from open_backend(request.param)
+
+
+@pytest.fixture
+def clock() -> pp.FixedClock:
+    return pp.FixedClock(T0)
+
+
+@pytest.fixture
+def engine(store: Store, clock: pp.FixedClock) -> pp.Engine:
+    return pp.Engine(shop_policy(), store=store, clock=clock)
+
+
+@pytest.fixture
+def crm(engine: pp.Engine) -> MemorySource:
+    source = MemorySource()
+    engine.register_source("crm", source)
+    return source
+
+
+def _report(answer: pp.Answer) -> Mapping[str, Any]:
+    assert answer.report is not None, answer.statement
+    return answer.report
+
+
+def _purposes(engine: pp.Engine, s: pp.Subject) -> pp.Answer:
+    return engine.requests.fulfil(verified(engine, K.PURPOSE_NOTIFICATION, s).id)
+
+
+def _disclosed(engine: pp.Engine, s: pp.Subject) -> dict[str, dict[str, object]]:
+    answer = engine.requests.fulfil(verified(engine, K.DISCLOSURE, s).id)
+    return {str(i["item"]): i for i in _report(answer)["items"]}
+
+
+def test_r_req_7_a_plain_suspension_does_not_make_an_item_under_a_duty_kept_for_it_only(
+    engine: pp.Engine, crm: MemorySource, clock: pp.FixedClock
+) -> None:
+    """A suspension of use stops the invoice's use as it stops the name's: both are still
+    held for the service, whose use resumes when the person asks (resume). Only a deletion
+    the law made difficult leaves an item kept to meet the duty alone (Art. 35(2) proviso);
+    saying so after a plain suspension tells the person the invoice no longer serves its
+    purpose, and drops that purpose from the notification (Art. 32(2))."""
+    s = customer(engine, crm)
+    stop = verified(engine, K.SUSPENSION_OF_USE, s)
+    engine.requests.fulfil(stop.id)
+    clock.advance(timedelta(hours=1))
+
+    notified = _purposes(engine, s)
+    assert _report(notified)["kept_under_duty"] == []
+    [service] = _report(notified)["purposes"]
+    assert "invoice" in service["items"]
+    assert "only because laws and regulations oblige us" not in (notified.statement or "")
+
+    invoice = _disclosed(engine, s)["invoice"]
+    assert invoice["purposes"] == ["service"]
+    assert invoice.get("kept_under_duty") is None
+
+    # A deletion afterwards keeps the invoice for the duty only: then it says so.
+    clock.advance(timedelta(hours=1))
+    engine.requests.fulfil(verified(engine, K.DELETION, s).id)
+    clock.advance(timedelta(hours=1))
+    after = _purposes(engine, s)
+    assert [k["item"] for k in _report(after)["kept_under_duty"]] == ["invoice"]
+    assert _report(after)["purposes"] == []
+    assert _disclosed(engine, s)["invoice"]["purposes"] == []
+
+
+def test_r_req_7_an_item_kept_after_a_deletion_stays_kept_for_the_duty_once_a_suspension_lifts(
+    engine: pp.Engine, crm: MemorySource, clock: pp.FixedClock
+) -> None:
+    """A suspension of use lifted does not bring back the purposes of an item a deletion
+    kept for its legal duty alone."""
+    s = customer(engine, crm)
+    engine.requests.fulfil(verified(engine, K.DELETION, s, details={"items": ["invoice"]}).id)
+    clock.advance(timedelta(hours=1))
+    stop = verified(engine, K.SUSPENSION_OF_USE, s)
+    engine.requests.fulfil(stop.id)
+    clock.advance(timedelta(hours=1))
+    engine.requests.resume(stop.id, reason="asked by letter to be served again")
+    clock.advance(timedelta(hours=1))
+    notified = _purposes(engine, s)
+    assert [k["item"] for k in _report(notified)["kept_under_duty"]] == ["invoice"]
+    [service] = _report(notified)["purposes"]
+    assert "invoice" not in service["items"] and "name" in service["items"]
