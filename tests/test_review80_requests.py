@@ -16,6 +16,7 @@ import pipolicy as pp
 from pipolicy.requests import MemorySource
 from pipolicy.storage.repositories import Store
 from tests.requests.support import T0, customer, shop_policy, verified
+from tests.requests.test_letters import shop
 from tests.stores import BACKENDS, open_backend
 
 K = pp.RequestKind
@@ -107,3 +108,34 @@ def test_r_req_7_an_item_kept_after_a_deletion_stays_kept_for_the_duty_once_a_su
     assert [k["item"] for k in _report(notified)["kept_under_duty"]] == ["invoice"]
     [service] = _report(notified)["purposes"]
     assert "invoice" not in service["items"] and "name" in service["items"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_r_req_7_a_no_ground_refusal_does_not_say_data_entrusted_was_provided_to_third_parties(
+    lang: str,
+) -> None:
+    """Entrusting data is not providing it to a third party (Art. 27(5)(i)): a refusal on
+    no_ground for a person whose data went only to an entrustee must not tell them the
+    business provided it to third parties (「第三者に提供しており」)."""
+    sh = shop(lang)
+    s = sh.person(provide=False)
+    record = sh.engine.provide(
+        s, recipient="shipping", items={"name", "address"}, purpose="service"
+    )
+    assert record.basis is pp.Basis.ENTRUSTMENT
+    r = sh.verified(K.DELETION, s)
+    refused = sh.engine.requests.refuse(r.id, ground="no_ground", explanation="x")
+    text = refused.statement or ""
+    assert "第三者に提供" not in text
+    assert "provided it to others" not in text
+    assert (
+        "適法に取り扱っており" if lang == "ja" else "we handle your personal data lawfully"
+    ) in text
+
+    # A provision to a third party on consent is still said.
+    other = sh.person("customer-2")
+    r = sh.verified(K.DELETION, other)
+    text = sh.engine.requests.refuse(r.id, ground="no_ground", explanation="x").statement or ""
+    assert (
+        "法の定めるところにより第三者に提供" if lang == "ja" else "provided it to others"
+    ) in text

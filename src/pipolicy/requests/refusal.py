@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from pipolicy.domain.checks import member, statement
+from pipolicy.domain.decisions import Basis
 from pipolicy.domain.requests import (
     PROCEDURAL_GROUNDS,
     RefusalGround,
@@ -184,11 +185,20 @@ def _require_no_opt_out(wf: Workflow, r: Request, ground: RefusalGround) -> None
         )
 
 
+_NOT_TO_A_THIRD_PARTY = frozenset({Basis.ENTRUSTMENT, Basis.JOINT_USE, Basis.BUSINESS_SUCCESSION})
+"""Provision bases whose recipient is no third party (Art. 27(5)(i)-(iii))."""
+
+
 def _provided(ctx: Context) -> bool:
     """Do pipolicy's records show the data ``ctx.request`` is about (its items, or any)
-    provided to others? Only then may its answer say "we provide it lawfully"."""
+    provided to a third party? Only then may its answer say "we provide it to third
+    parties lawfully" (「第三者に提供しており」): an entrustee, a successor or a joint user
+    is no third party (Art. 27(5))."""
     named = scope(ctx.request)
-    return any(not named or p.items & named for p in ctx.provisions)
+    return any(
+        (not named or p.items & named) and p.basis not in _NOT_TO_A_THIRD_PARTY
+        for p in ctx.provisions
+    )
 
 
 def _require_no_ground(wf: Workflow, ctx: Context) -> None:
