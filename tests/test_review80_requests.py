@@ -139,3 +139,27 @@ def test_r_req_7_a_no_ground_refusal_does_not_say_data_entrusted_was_provided_to
     assert (
         "法の定めるところにより第三者に提供" if lang == "ja" else "provided it to others"
     ) in text
+
+
+def test_r_req_5_a_disclosure_is_not_refused_as_not_retained_while_a_source_holds_data(
+    engine: pp.Engine, crm: MemorySource
+) -> None:
+    """A source may hold the person's data under a key the policy does not name; a
+    disclosure lists it (the person is owed it). Refusing the same request as
+    ``not_retained`` would notify them that the data does not exist (Art. 33(3)) while
+    the business holds it: refused, naming no key, and nothing recorded."""
+    s = engine.register_subject("member-9")
+    crm.put("member-9", {"loyalty_points": 120})
+    r = verified(engine, K.DISCLOSURE, s)
+    with pytest.raises(pp.InvalidInput) as refused:
+        engine.requests.refuse(r.id, ground="not_retained", explanation="we hold nothing")
+    assert "loyalty_points" not in str(refused.value)
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    answer = engine.requests.fulfil(r.id)
+    assert answer.state is pp.RequestState.FULFILLED
+    assert [i["item"] for i in _report(answer)["items"]] == ["loyalty_points"]
+
+    # Asked about named items only, the undeclared key is not what the request concerns.
+    named = verified(engine, K.DISCLOSURE, s, details={"items": ["email"]})
+    refused_named = engine.requests.refuse(named.id, ground="not_retained", explanation="none")
+    assert refused_named.ground is pp.RefusalGround.NOT_RETAINED

@@ -32,7 +32,7 @@ from pipolicy.requests.disclosure import (
     holdings,
     needed_items,
 )
-from pipolicy.requests.execution import applied, items_in_sources
+from pipolicy.requests.execution import applied, export_all, items_in_sources
 from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.statements import refusal_statement, withdrawal_statement
@@ -112,10 +112,10 @@ def refuse(
     port = wf.port
     # What the sources hold, read before the refusal's unit (sources live outside any
     # transaction), as fulfilment reads it: a refusal must agree with what it would find.
-    in_sources = (
+    in_sources, undeclared = (
         _source_items(wf, request_id, g)
         if g in (G.NOT_RETAINED, G.LEGAL_RETENTION, G.BEYOND_PURPOSES) and wf.sources
-        else frozenset[str]()
+        else (frozenset[str](), 0)
     )
 
     def op(uow: UnitOfWork) -> Request:
@@ -146,6 +146,12 @@ def refuse(
         elif g is G.NOT_RETAINED:
             _require_nothing_held(wf.read(uow, r))
             _require_none_of(r, _about(r), in_sources, "the registered sources hold items")
+            if undeclared:  # keys the policy does not name: counted, never named
+                raise InvalidInput(
+                    f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: the "
+                    f"registered sources hold {undeclared} item(s) under keys the policy "
+                    "does not declare, which a disclosure lists; fulfil it"
+                )
         elif g is G.LEGAL_RETENTION:
             _require_a_duty(wf, wf.read(uow, r), in_sources)
         elif g is G.BEYOND_PURPOSES:
@@ -257,12 +263,17 @@ def _require_nothing_held(ctx: Context) -> None:
     )
 
 
-def _source_items(wf: Workflow, request_id: str, ground: RefusalGround) -> frozenset[str]:
+def _source_items(
+    wf: Workflow, request_id: str, ground: RefusalGround
+) -> tuple[frozenset[str], int]:
     """The items of the policy the registered sources hold for the person of a verified
     request about data that ``ground`` may refuse
     (:func:`~pipolicy.requests.execution.items_in_sources`); none, and no source read,
     for a request the refusal fails on before (its state, its kind's grounds), or one
-    about records rather than data."""
+    about records rather than data. With them, for a disclosure naming no items, how
+    many keys the policy does not declare the sources hold: the disclosure lists those
+    too (the person is owed them), so "the data does not exist" (Art. 33(3)) would be
+    untrue. Such a key may itself be personal data: only counted, never kept."""
 
     def read(uow: UnitOfWork) -> tuple[Request, str | None]:
         # The request and the person's ref only: the records are read under the lock.
@@ -277,8 +288,12 @@ def _source_items(wf: Workflow, request_id: str, ground: RefusalGround) -> froze
         or r.kind is RequestKind.PROVISION_RECORDS
         or ground not in allowed_grounds(r.kind)
     ):
-        return frozenset()
-    return items_in_sources(wf, r, ref)[1]
+        return frozenset(), 0
+    if r.kind is RequestKind.DISCLOSURE and ground is G.NOT_RETAINED and not _about(r):
+        outcomes, _ = export_all(wf, r, ref)
+        declared = frozenset(item for o in outcomes for item in o.items)
+        return declared, sum(o.unknown_items for o in outcomes)
+    return items_in_sources(wf, r, ref)[1], 0
 
 
 def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], who: str) -> None:
