@@ -163,3 +163,33 @@ def test_r_req_5_a_disclosure_is_not_refused_as_not_retained_while_a_source_hold
     named = verified(engine, K.DISCLOSURE, s, details={"items": ["email"]})
     refused_named = engine.requests.refuse(named.id, ground="not_retained", explanation="none")
     assert refused_named.ground is pp.RefusalGround.NOT_RETAINED
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [K.PURPOSE_NOTIFICATION, K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION],
+)
+def test_r_req_7_nothing_declared_held_is_not_answered_we_hold_none_while_a_source_holds_data(
+    engine: pp.Engine, crm: MemorySource, kind: pp.RequestKind
+) -> None:
+    """A person whose only data is in a source under a key the policy does not declare:
+    a disclosure lists it, so answering a purpose notification, a deletion or a
+    suspension with "we hold no personal data about you" (not_retained) would be untrue
+    (Arts. 32(3), 35(7)). fulfil raises instead, naming no key, and the business refuses
+    it on not_retained no more than fulfil does; the request stays verified."""
+    s = engine.register_subject("member-9")
+    crm.put("member-9", {"loyalty_points": 120})
+    r = verified(engine, kind, s)
+    with pytest.raises(pp.InvalidInput) as raised:
+        engine.requests.fulfil(r.id)
+    assert "loyalty_points" not in str(raised.value)
+    with pytest.raises(pp.InvalidInput):
+        engine.requests.refuse(r.id, ground="not_retained", explanation="we hold nothing")
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    assert crm.get("member-9") == {"loyalty_points": 120}
+    assert not any("loyalty_points" in repr(e.payload) for e in engine.audit_events())
+
+    # A request naming declared items is about those alone: none held, it is refused.
+    if kind is not K.PURPOSE_NOTIFICATION:
+        named = verified(engine, kind, s, details={"items": ["email"]})
+        assert engine.requests.fulfil(named.id).ground is pp.RefusalGround.NOT_RETAINED

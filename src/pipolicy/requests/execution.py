@@ -156,14 +156,25 @@ def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, froze
         return r, frozenset()
     outcomes, _ = export_all(wf, r, ref)
     items = sorted({item for o in outcomes for item in o.items})
+    undeclared = sum(o.unknown_items for o in outcomes)
+    counted = {"undeclared_in_sources": undeclared} if undeclared else {}
     new = note(
         r,
         wf.port.now(),
         "sources_read",
         f"{len(items)} item(s) of the policy held in the sources",
-        details={**r.details, "held_in_sources": items},
+        details={**r.details, "held_in_sources": items, **counted},
     )
-    return wf.save(new, [("request.sources_read", {"items": items})]), frozenset(items)
+    return wf.save(new, [("request.sources_read", {"items": items, **counted})]), frozenset(items)
+
+
+def undeclared_in_sources(r: Request) -> int:
+    """How many keys the policy does not declare the sources held for the person when
+    :func:`items_in_sources` read them for ``r`` (0 if none, or not read). Such a key may
+    itself be personal data, so only the count is kept; but it is the person's data, and
+    "we hold none" would be untrue while a source holds it."""
+    count = r.details.get("undeclared_in_sources")
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def restrict(

@@ -45,6 +45,7 @@ from pipolicy.requests.execution import (
     export_all,
     items_in_sources,
     restrict,
+    undeclared_in_sources,
     withdraw_consents,
 )
 from pipolicy.requests.grounds import findings as relevant_findings
@@ -234,6 +235,7 @@ def notify_purposes(wf: Workflow, ctx: Context) -> Answer:
             "policy covers; declare their purposes, or answer the request by hand"
         )
     if not purposes and not kept:
+        require_no_undeclared(r, frozenset())
         return not_retained(wf, r, "no_data", named=False)
     words = wf.words(r)
     body = []
@@ -474,7 +476,23 @@ def held_scope(wf: Workflow, ctx: Context, *, excluding: str | None = None) -> t
 
 def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     """Refuse ``r`` on ``not_retained``: none of the items it reaches is held."""
+    require_no_undeclared(r, named)
     return not_retained(wf, r, "no_data", named=bool(named))
+
+
+def require_no_undeclared(r: Request, named: frozenset[str]) -> None:
+    """Raise :class:`InvalidInput` if ``r``, about every item (none ``named``), finds the
+    sources holding the person's data under keys the policy does not declare
+    (:func:`~pipolicy.requests.execution.undeclared_in_sources`): refusing it as
+    ``not_retained`` would tell the person the business holds none of their data (a
+    disclosure lists those keys), and pipolicy cannot reach data it has no name for."""
+    count = undeclared_in_sources(r)
+    if count and not named:
+        raise InvalidInput(
+            f"request {r.id}: the sources hold {count} item(s) of the person's data under "
+            'keys the policy does not declare, so "we hold none" would be untrue; declare '
+            "them under [items], or answer the request by hand"
+        )
 
 
 def delete(wf: Workflow, ctx: Context) -> Answer:

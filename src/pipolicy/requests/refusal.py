@@ -32,7 +32,7 @@ from pipolicy.requests.disclosure import (
     holdings,
     needed_items,
 )
-from pipolicy.requests.execution import applied, export_all, items_in_sources
+from pipolicy.requests.execution import applied, items_in_sources, undeclared_in_sources
 from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.statements import refusal_statement, withdrawal_statement
@@ -150,7 +150,8 @@ def refuse(
                 raise InvalidInput(
                     f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: the "
                     f"registered sources hold {undeclared} item(s) under keys the policy "
-                    "does not declare, which a disclosure lists; fulfil it"
+                    "does not declare (the person's data: a disclosure lists them); fulfil "
+                    "it, or answer it by hand"
                 )
         elif g is G.LEGAL_RETENTION:
             _require_a_duty(wf, wf.read(uow, r), in_sources)
@@ -270,10 +271,10 @@ def _source_items(
     request about data that ``ground`` may refuse
     (:func:`~pipolicy.requests.execution.items_in_sources`); none, and no source read,
     for a request the refusal fails on before (its state, its kind's grounds), or one
-    about records rather than data. With them, for a disclosure naming no items, how
-    many keys the policy does not declare the sources hold: the disclosure lists those
-    too (the person is owed them), so "the data does not exist" (Art. 33(3)) would be
-    untrue. Such a key may itself be personal data: only counted, never kept."""
+    about records rather than data. With them, for a request naming no items, how many
+    keys the policy does not declare the sources hold: the person's data all the same (a
+    disclosure lists them), so "the data does not exist" (Art. 33(3)) or "we hold none"
+    would be untrue. Such a key may itself be personal data: only counted, never kept."""
 
     def read(uow: UnitOfWork) -> tuple[Request, str | None]:
         # The request and the person's ref only: the records are read under the lock.
@@ -289,11 +290,8 @@ def _source_items(
         or ground not in allowed_grounds(r.kind)
     ):
         return frozenset(), 0
-    if r.kind is RequestKind.DISCLOSURE and ground is G.NOT_RETAINED and not _about(r):
-        outcomes, _ = export_all(wf, r, ref)
-        declared = frozenset(item for o in outcomes for item in o.items)
-        return declared, sum(o.unknown_items for o in outcomes)
-    return items_in_sources(wf, r, ref)[1], 0
+    r, items = items_in_sources(wf, r, ref)
+    return items, 0 if _about(r) else undeclared_in_sources(r)
 
 
 def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], who: str) -> None:
