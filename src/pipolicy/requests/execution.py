@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.errors import InvalidInput
 from pipolicy.requests.lifecycle import note
 from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome, action_word
 from pipolicy.requests.workflow import Workflow
@@ -255,3 +256,18 @@ def withdraw_consents(wf: Workflow, r: Request) -> Request:
         return new
 
     return wf.port.run(op)
+
+
+def require_no_undeclared(r: Request, named: frozenset[str]) -> None:
+    """Raise :class:`InvalidInput` if ``r``, about every item (none ``named``), finds the
+    sources holding the person's data under keys the policy does not declare
+    (:func:`undeclared_in_sources`): refusing it as
+    ``not_retained`` would tell the person the business holds none of their data (a
+    disclosure lists those keys), and pipolicy cannot reach data it has no name for."""
+    count = undeclared_in_sources(r)
+    if count and not named:
+        raise InvalidInput(
+            f"request {r.id}: the sources hold {count} item(s) of the person's data under "
+            'keys the policy does not declare, so "we hold none" would be untrue; declare '
+            "them under [items], or answer the request by hand"
+        )
