@@ -15,7 +15,7 @@ reads in the JSON is the day the letter prints, whatever zone the clock runs in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 
 from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind
@@ -330,15 +330,17 @@ def disclosure_report(
     *,
     withheld_items: frozenset[str] = frozenset(),
     withheld_records: frozenset[str] = frozenset(),
+    deletions: Collection[str],
 ) -> dict[str, object]:
-    """The disclosure answer as a JSON-ready dict; ``scope`` limits the items, if given.
+    """The disclosure answer as a JSON-ready dict; ``scope`` limits the items, if given;
+    ``deletions``: the ids of the person's deletion requests (:func:`kept_under_duty`).
 
     Items and records withheld (Art. 33(2)) are left out altogether: their values, and
     the purposes only they would name, never reach the report. An item kept only to
     meet a legal duty (:func:`kept_under_duty`) has that duty instead of purposes.
     """
     held = holdings(facts, now)
-    kept = kept_under_duty(policy, facts, now, request.language)
+    kept = kept_under_duty(policy, facts, now, request.language, deletions)
     names = set(held)
     for exported in exports.values():
         names |= set(exported)
@@ -415,20 +417,21 @@ def held_purposes(
 
 
 def kept_under_duty(
-    policy: Policy, facts: SubjectFacts, now: datetime, lang: str
+    policy: Policy, facts: SubjectFacts, now: datetime, lang: str, deletions: Collection[str]
 ) -> dict[str, str]:
-    """Item -> the legal duty it is kept for, for each item held whose use is suspended
-    for every purpose it was held for while a duty holds (a deletion the law made
-    difficult, R-REQ-7): it is retained to meet that duty only, and a notification of
-    its purposes (Art. 32(2)) or a disclosure must not say it serves them still."""
+    """Item -> the legal duty it is kept for, for each item held whose use a deletion
+    (one of the requests ``deletions``) suspended for every purpose it was held for while
+    a duty holds (a deletion the law made difficult, R-REQ-7): it is retained to meet
+    that duty only, and a notification of its purposes (Art. 32(2)) or a disclosure must
+    not say it serves them still. A suspension of use requested as such stops the item's
+    use, not its purposes: it is held for them, and use resumes when it is lifted."""
+    by_deletion = tuple(x for x in facts.restrictions if x.request_id in deletions)
     kept: dict[str, str] = {}
     for item, acqs in holdings(facts, now).items():
         why = duty(policy, item, acqs, now, lang)
         purposes = {p for a in acqs for p in a.purposes}
         if why and all(
-            blocking_restriction(
-                facts.restrictions, "use", p, frozenset({item}), now, acquisitions=acqs
-            )
+            blocking_restriction(by_deletion, "use", p, frozenset({item}), now, acquisitions=acqs)
             for p in purposes
         ):
             kept[item] = why
@@ -443,13 +446,18 @@ def _serving(by_purpose: Mapping[str, set[str]], kept: Iterable[str]) -> dict[st
 
 
 def needed_items(
-    policy: Policy, facts: SubjectFacts, now: datetime, in_sources: Iterable[str] = ()
+    policy: Policy,
+    facts: SubjectFacts,
+    now: datetime,
+    in_sources: Iterable[str] = (),
+    *,
+    deletions: Collection[str],
 ) -> frozenset[str]:
     """Every item a purpose of the person's data needs: the extent a correction may reach
     (Art. 34(2)). The purposes are those a notification names (:func:`purposes_report`):
     an item kept only to meet a legal duty after a deletion (:func:`kept_under_duty`)
     serves none, so it brings no purpose whose items a correction could add."""
-    kept = kept_under_duty(policy, facts, now, policy.languages[0])
+    kept = kept_under_duty(policy, facts, now, policy.languages[0], deletions)
     purposes = _serving(held_purposes(policy, facts, now, in_sources), kept)
     return frozenset().union(
         *(policy.purposes[p].all_items for p in purposes if p in policy.purposes)
@@ -462,11 +470,14 @@ def purposes_report(
     facts: SubjectFacts,
     now: datetime,
     in_sources: Iterable[str] = (),
+    *,
+    deletions: Collection[str],
 ) -> dict[str, object]:
     """The purposes of use of the data held about the person (Art. 32(2)), as
     :func:`held_purposes` finds them, and apart from them the items kept only to meet a
-    legal duty (:func:`kept_under_duty`)."""
-    kept = kept_under_duty(policy, facts, now, request.language)
+    legal duty after a deletion (:func:`kept_under_duty`; ``deletions``: the ids of the
+    person's deletion requests)."""
+    kept = kept_under_duty(policy, facts, now, request.language, deletions)
     by_purpose = _serving(held_purposes(policy, facts, now, in_sources), kept)
     return {
         **_header(policy, request, now),

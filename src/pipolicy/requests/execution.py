@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.errors import InvalidInput
 from pipolicy.requests.lifecycle import note
 from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome, action_word
 from pipolicy.requests.workflow import Workflow
@@ -156,14 +157,25 @@ def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, froze
         return r, frozenset()
     outcomes, _ = export_all(wf, r, ref)
     items = sorted({item for o in outcomes for item in o.items})
+    undeclared = sum(o.unknown_items for o in outcomes)
+    counted = {"undeclared_in_sources": undeclared} if undeclared else {}
     new = note(
         r,
         wf.port.now(),
         "sources_read",
         f"{len(items)} item(s) of the policy held in the sources",
-        details={**r.details, "held_in_sources": items},
+        details={**r.details, "held_in_sources": items, **counted},
     )
-    return wf.save(new, [("request.sources_read", {"items": items})]), frozenset(items)
+    return wf.save(new, [("request.sources_read", {"items": items, **counted})]), frozenset(items)
+
+
+def undeclared_in_sources(r: Request) -> int:
+    """How many keys the policy does not declare the sources held for the person when
+    :func:`items_in_sources` read them for ``r`` (0 if none, or not read). Such a key may
+    itself be personal data, so only the count is kept; but it is the person's data, and
+    "we hold none" would be untrue while a source holds it."""
+    count = r.details.get("undeclared_in_sources")
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def restrict(
@@ -244,3 +256,18 @@ def withdraw_consents(wf: Workflow, r: Request) -> Request:
         return new
 
     return wf.port.run(op)
+
+
+def require_no_undeclared(r: Request, named: frozenset[str]) -> None:
+    """Raise :class:`InvalidInput` if ``r``, about every item (none ``named``), finds the
+    sources holding the person's data under keys the policy does not declare
+    (:func:`undeclared_in_sources`): refusing it as
+    ``not_retained`` would tell the person the business holds none of their data (a
+    disclosure lists those keys), and pipolicy cannot reach data it has no name for."""
+    count = undeclared_in_sources(r)
+    if count and not named:
+        raise InvalidInput(
+            f"request {r.id}: the sources hold {count} item(s) of the person's data under "
+            'keys the policy does not declare, so "we hold none" would be untrue; declare '
+            "them under [items], or answer the request by hand"
+        )

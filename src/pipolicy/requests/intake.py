@@ -65,6 +65,7 @@ RESERVED = frozenset(
         "withheld",
         "grounds",
         "held_in_sources",
+        "undeclared_in_sources",
         "consents_withdrawn",
         "not_stopped",
         "in_writing",

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from pipolicy.domain.checks import member, statement
+from pipolicy.domain.decisions import Basis
 from pipolicy.domain.requests import (
     PROCEDURAL_GROUNDS,
     RefusalGround,
@@ -31,7 +32,7 @@ from pipolicy.requests.disclosure import (
     holdings,
     needed_items,
 )
-from pipolicy.requests.execution import applied, items_in_sources
+from pipolicy.requests.execution import applied, items_in_sources, undeclared_in_sources
 from pipolicy.requests.grounds import investigation
 from pipolicy.requests.lifecycle import advance, check
 from pipolicy.requests.statements import refusal_statement, withdrawal_statement
@@ -111,10 +112,10 @@ def refuse(
     port = wf.port
     # What the sources hold, read before the refusal's unit (sources live outside any
     # transaction), as fulfilment reads it: a refusal must agree with what it would find.
-    in_sources = (
+    in_sources, undeclared = (
         _source_items(wf, request_id, g)
         if g in (G.NOT_RETAINED, G.LEGAL_RETENTION, G.BEYOND_PURPOSES) and wf.sources
-        else frozenset[str]()
+        else (frozenset[str](), 0)
     )
 
     def op(uow: UnitOfWork) -> Request:
@@ -145,6 +146,13 @@ def refuse(
         elif g is G.NOT_RETAINED:
             _require_nothing_held(wf.read(uow, r))
             _require_none_of(r, _about(r), in_sources, "the registered sources hold items")
+            if undeclared:  # keys the policy does not name: counted, never named
+                raise InvalidInput(
+                    f"request {r.id} cannot be refused on {G.NOT_RETAINED.value}: the "
+                    f"registered sources hold {undeclared} item(s) under keys the policy "
+                    "does not declare (the person's data: a disclosure lists them); fulfil "
+                    "it, or answer it by hand"
+                )
         elif g is G.LEGAL_RETENTION:
             _require_a_duty(wf, wf.read(uow, r), in_sources)
         elif g is G.BEYOND_PURPOSES:
@@ -184,11 +192,20 @@ def _require_no_opt_out(wf: Workflow, r: Request, ground: RefusalGround) -> None
         )
 
 
+_NOT_TO_A_THIRD_PARTY = frozenset({Basis.ENTRUSTMENT, Basis.JOINT_USE, Basis.BUSINESS_SUCCESSION})
+"""Provision bases whose recipient is no third party (Art. 27(5)(i)-(iii))."""
+
+
 def _provided(ctx: Context) -> bool:
     """Do pipolicy's records show the data ``ctx.request`` is about (its items, or any)
-    provided to others? Only then may its answer say "we provide it lawfully"."""
+    provided to a third party? Only then may its answer say "we provide it to third
+    parties lawfully" (「第三者に提供しており」): an entrustee, a successor or a joint user
+    is no third party (Art. 27(5))."""
     named = scope(ctx.request)
-    return any(not named or p.items & named for p in ctx.provisions)
+    return any(
+        (not named or p.items & named) and p.basis not in _NOT_TO_A_THIRD_PARTY
+        for p in ctx.provisions
+    )
 
 
 def _require_no_ground(wf: Workflow, ctx: Context) -> None:
@@ -247,12 +264,17 @@ def _require_nothing_held(ctx: Context) -> None:
     )
 
 
-def _source_items(wf: Workflow, request_id: str, ground: RefusalGround) -> frozenset[str]:
+def _source_items(
+    wf: Workflow, request_id: str, ground: RefusalGround
+) -> tuple[frozenset[str], int]:
     """The items of the policy the registered sources hold for the person of a verified
     request about data that ``ground`` may refuse
     (:func:`~pipolicy.requests.execution.items_in_sources`); none, and no source read,
     for a request the refusal fails on before (its state, its kind's grounds), or one
-    about records rather than data."""
+    about records rather than data. With them, for a request naming no items, how many
+    keys the policy does not declare the sources hold: the person's data all the same (a
+    disclosure lists them), so "the data does not exist" (Art. 33(3)) or "we hold none"
+    would be untrue. Such a key may itself be personal data: only counted, never kept."""
 
     def read(uow: UnitOfWork) -> tuple[Request, str | None]:
         # The request and the person's ref only: the records are read under the lock.
@@ -267,8 +289,9 @@ def _source_items(wf: Workflow, request_id: str, ground: RefusalGround) -> froze
         or r.kind is RequestKind.PROVISION_RECORDS
         or ground not in allowed_grounds(r.kind)
     ):
-        return frozenset()
-    return items_in_sources(wf, r, ref)[1]
+        return frozenset(), 0
+    r, items = items_in_sources(wf, r, ref)
+    return items, 0 if _about(r) else undeclared_in_sources(r)
 
 
 def _require_none_of(r: Request, named: frozenset[str], held: frozenset[str], who: str) -> None:
@@ -292,7 +315,9 @@ def _require_beyond_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[s
     not held), as it would. A request whose changes were not given in its details is
     refused on the business's word, as on any ground pipolicy cannot check."""
     r = ctx.request
-    within = _about(r) & needed_items(wf.policy, ctx.facts, ctx.now, in_sources)
+    within = _about(r) & needed_items(
+        wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions
+    )
     if within:
         raise InvalidInput(
             f"request {r.id} cannot be refused on {G.BEYOND_PURPOSES.value}: the purposes "

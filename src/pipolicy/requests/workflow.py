@@ -41,6 +41,10 @@ class Context:
     provisions: tuple[ProvisionRecord, ...]
     events: tuple[AuditEvent, ...]
     now: datetime
+    deletions: frozenset[str] = frozenset()
+    """The ids of the person's deletion requests: a suspension of use one of them put in
+    force keeps items for a legal duty alone (Art. 35(2) proviso), one a suspension
+    request put in force does not (:func:`~pipolicy.requests.disclosure.kept_under_duty`)."""
 
     @property
     def ref(self) -> str:
@@ -111,7 +115,10 @@ class Workflow:
             r.kind is RequestKind.PROVISION_RECORDS and representatives_missing(facts.acquisitions)
         )
         evs = tuple(uow.audit.for_subject(r.subject_id)) if wanted else ()
-        return Context(r, facts, provisions, evs, self.port.now())
+        deletions = frozenset(
+            x.id for x in uow.requests.for_subject(r.subject_id) if x.kind is RequestKind.DELETION
+        )
+        return Context(r, facts, provisions, evs, self.port.now(), deletions)
 
 
 def scope(r: Request, key: str = "items") -> frozenset[str]:
