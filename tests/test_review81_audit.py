@@ -1,0 +1,129 @@
+"""What verification vouches for beyond the record rows (R-SEC-3, Art. 23; review 81).
+
+A check reads a person's compiled state (SQL: ``pipolicy_subject_states``; memory: the
+store's compiled values), not the record rows the log binds; the request register reads
+``is_open`` beside a request's state. Edited outside pipolicy, either changed answers
+(a provision allowed after the person withdrew and asked for deletion; an overdue
+request missing from the overdue list) while ``verify_audit()`` said the log was whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import attrs
+import pytest
+
+import pipolicy as pp
+from pipolicy.backends.memory import MemoryStore
+from pipolicy.backends.sql import SqlStore
+from pipolicy.domain.consents import ConsentStatus
+
+JST = timezone(timedelta(hours=9))
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=JST)
+PASSPORT = pp.Document(
+    pp.DocumentKind.PASSPORT,
+    issued=NOW.date() - timedelta(days=400),
+    expires=NOW.date() + timedelta(days=3000),
+)
+
+
+def _story(engine: pp.Engine) -> pp.Subject:
+    """A customer who consented, was provided to a partner, withdrew every consent and
+    had their data deleted on request: nothing may be given to the partner now."""
+    s = engine.register_subject("review81-1", category="customer")
+    engine.grant_consent(s, purpose="service")
+    engine.acquire(s, items={"name", "email"}, purposes="service", channel="web")
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    engine.provide(s, recipient="partner", items={"email"}, purpose="service")
+    engine.withdraw_consent(s, recipient="partner")
+    r = engine.requests.submit(pp.RequestKind.DELETION, subject=s, documents=[PASSPORT])
+    engine.requests.verify(r.id)
+    engine.requests.fulfil(r.id)
+    return s
+
+
+def _provision_allowed(engine: pp.Engine, s: pp.Subject) -> bool:
+    return engine.check_provision(
+        s, recipient="partner", items={"email"}, purpose="service"
+    ).allowed
+
+
+@pytest.fixture
+def sqlite_file(tmp_path: Path) -> Iterator[tuple[pp.Engine, SqlStore, Path]]:
+    path = tmp_path / "review81.db"
+    store = SqlStore(f"sqlite:///{path}", upgrade=True)
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=store, clock=pp.FixedClock(NOW))
+    yield engine, store, path
+    store.close()
+
+
+def _forge_state(path: Path, subject_id: str) -> None:
+    """What a DBA with ``sqlite3`` could do: every consent in the person's compiled state
+    given again, and their deletion's restriction gone from it."""
+    with sqlite3.connect(path) as db:
+        (text,) = db.execute(
+            "SELECT state FROM pipolicy_subject_states WHERE subject_id = ?", (subject_id,)
+        ).fetchone()
+        state = json.loads(text)
+        for consent in state[2]:
+            consent[4] = "given"  # status
+            consent[12] = None  # ended_at
+        state[3] = []  # restrictions
+        db.execute(
+            "UPDATE pipolicy_subject_states SET state = ? WHERE subject_id = ?",
+            (json.dumps(state, separators=(",", ":")), subject_id),
+        )
+
+
+def test_r_sec_3_a_compiled_state_edited_outside_pipolicy_is_reported_on_sqlite(
+    sqlite_file: tuple[pp.Engine, SqlStore, Path],
+) -> None:
+    engine, store, path = sqlite_file
+    s = _story(engine)
+    assert engine.verify_audit().ok and not _provision_allowed(engine, s)
+    _forge_state(path, s.id)
+    assert _provision_allowed(engine, s)  # what the forged state makes checks answer
+    report = engine.verify_audit()
+    assert not report.ok
+    assert f"subject {s.id}" in (report.problem or "")
+    assert "compiled state" in (report.problem or "")
+    assert "review81-1" not in (report.problem or "")  # the application's key stays out
+    # Rebuilding the states from the records, as the message says, repairs it.
+    store.rebuild_states()
+    assert engine.verify_audit().ok and not _provision_allowed(engine, s)
+
+
+def test_r_sec_3_a_compiled_state_edited_in_memory_is_reported() -> None:
+    store = MemoryStore()
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=store, clock=pp.FixedClock(NOW))
+    s = _story(engine)
+    assert engine.verify_audit().ok
+    state = store._state.compiled[s.id]
+    given = tuple(
+        attrs.evolve(c, status=ConsentStatus.GIVEN, ended_at=None) for c in state.consents
+    )
+    store._state.compiled[s.id] = attrs.evolve(state, consents=given, restrictions=())
+    assert _provision_allowed(engine, s)
+    report = engine.verify_audit()
+    assert not report.ok and f"subject {s.id}" in (report.problem or ""), report
+
+
+def test_r_sec_3_states_rebuilt_or_missing_are_not_reported(
+    sqlite_file: tuple[pp.Engine, SqlStore, Path],
+) -> None:
+    """A state row deleted (checks then read the history) or rebuilt is no tampering."""
+    engine, store, path = sqlite_file
+    s = _story(engine)
+    other = engine.register_subject("review81-2", category="customer")
+    engine.grant_consent(other, purpose="service")
+    engine.mark_left(other)
+    store.rebuild_states()
+    assert engine.verify_audit().ok
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM pipolicy_subject_states WHERE subject_id = ?", (s.id,))
+    assert engine.verify_audit().ok
