@@ -127,3 +127,29 @@ def test_r_sec_3_states_rebuilt_or_missing_are_not_reported(
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM pipolicy_subject_states WHERE subject_id = ?", (s.id,))
     assert engine.verify_audit().ok
+
+
+@pytest.mark.parametrize("is_open", [0, 1])
+def test_r_sec_3_a_requests_open_flag_edited_outside_pipolicy_is_reported(
+    sqlite_file: tuple[pp.Engine, SqlStore, Path], is_open: int
+) -> None:
+    """``is_open`` is what the work list and the overdue list read (R-REQ-8): cleared,
+    an overdue request vanished from both; set on an answered one, it was listed."""
+    engine, _, path = sqlite_file
+    s = engine.register_subject("review81-3", category="customer")
+    r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[PASSPORT])
+    if is_open:
+        engine.requests.verify(r.id)
+        engine.requests.fulfil(r.id)
+    late = pp.Engine(
+        pp.example_policy("indigo_blue"),
+        store=engine.store,
+        clock=pp.FixedClock(NOW + timedelta(days=60)),
+    )
+    assert [x.id for x in late.requests.overdue()] == ([] if is_open else [r.id])
+    assert late.verify_audit().ok
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE pipolicy_requests SET is_open = ? WHERE id = ?", (is_open, r.id))
+    assert [x.id for x in late.requests.overdue()] == ([r.id] if is_open else [])
+    report = late.verify_audit()
+    assert not report.ok and f"request {r.id}" in (report.problem or ""), report

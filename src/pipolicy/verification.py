@@ -12,12 +12,14 @@ verify`` run this, so the command, which needs no policy, checks all the engine 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timezone
 from typing import Protocol
 
 from pipolicy.domain.audit import AuditEvent, AuditReport, verify_log
 from pipolicy.domain.binding import Bindings, Record, compare
 from pipolicy.domain.facts import SubjectFacts, compact
 from pipolicy.domain.merkle import Checkpoint
+from pipolicy.domain.requests import Request
 from pipolicy.errors import UnreadableAuditEvent
 from pipolicy.storage.fast_paths import ReadsFactsOfMany, ScansAll, fast_path
 from pipolicy.storage.repositories import UnitOfWork
@@ -49,12 +51,17 @@ def verify_store(
     try:
         for entry in uow.audit.pending():
             bindings.add(entry)
+        unanswered: set[str] = set()
         problems = [
             str(p)
-            for p in compare(_all_records(uow), bindings.latest, from_start=bindings.from_start)
+            for p in compare(
+                _noting_unanswered(_all_records(uow), unanswered),
+                bindings.latest,
+                from_start=bindings.from_start,
+            )
         ]
         if not problems:
-            problems = _stale_states(uow)
+            problems = _misfiled_requests(uow, unanswered) + _stale_states(uow)
     except Exception as e:  # a row edited into something pipolicy cannot read
         return AuditReport(
             False,
@@ -95,6 +102,30 @@ def _all_records(uow: UnitOfWork) -> Iterator[Record]:
         yield from uow.provisions.for_subject(sid)
         yield from uow.restrictions.for_subject(sid)
         yield from uow.requests.for_subject(sid)
+
+
+def _noting_unanswered(records: Iterable[Record], unanswered: set[str]) -> Iterator[Record]:
+    """``records``, as they stream, noting the ids of requests not yet answered."""
+    for record in records:
+        if isinstance(record, Request) and not record.state.final:
+            unanswered.add(record.id)
+        yield record
+
+
+_NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
+
+
+def _misfiled_requests(uow: UnitOfWork, unanswered: set[str]) -> list[str]:
+    """Requests the work list (``open_due_before``, which the overdue list reads too)
+    leaves out though their state is unanswered, or lists though answered: a store may
+    keep whether a request is open beside its state (SQL's ``is_open``), and an edit of
+    that alone hid an overdue request from both lists (R-REQ-8)."""
+    listed = {r.id for r in uow.requests.open_due_before(_NEVER)}
+    return [
+        f"request {rid} {'is missing from' if rid in unanswered else 'is wrongly on'} the "
+        "list of requests not yet answered: it was changed outside pipolicy"
+        for rid in sorted(listed ^ unanswered)
+    ]
 
 
 _PAGE = 500
