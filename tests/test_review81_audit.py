@@ -153,3 +153,49 @@ def test_r_sec_3_a_requests_open_flag_edited_outside_pipolicy_is_reported(
     assert [x.id for x in late.requests.overdue()] == ([r.id] if is_open else [])
     report = late.verify_audit()
     assert not report.ok and f"request {r.id}" in (report.problem or ""), report
+
+
+def _insert_consent(path: Path, like: str, forged_id: str) -> None:
+    """A consent row with a made-up id, given as ``like`` was and not withdrawn."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO pipolicy_consents (id, subject_id, purpose, recipient, items, status, "
+            "evidence_method, evidence_ref, evidence_given_by, policy_version, given_at, "
+            "given_at_offset, version) SELECT ?, subject_id, purpose, recipient, items, "
+            "'given', evidence_method, evidence_ref, evidence_given_by, policy_version, given_at, "
+            "given_at_offset, 1 FROM pipolicy_consents WHERE id = ?",
+            (forged_id, like),
+        )
+
+
+def _withdrawn_customer(engine: pp.Engine, ref: str) -> tuple[pp.Subject, pp.Consent]:
+    s = engine.register_subject(ref, category="customer")
+    engine.grant_consent(s, purpose="service")
+    engine.acquire(s, items={"email"}, purposes="service", channel="web")
+    [withdrawn] = engine.withdraw_consent(s, purpose="service")
+    return s, withdrawn
+
+
+@pytest.mark.parametrize("first", ["complaint", "incident", "import"])
+def test_r_sec_3_a_consent_inserted_is_reported_whatever_the_logs_first_event(
+    sqlite_file: tuple[pp.Engine, SqlStore, Path], first: str
+) -> None:
+    """A log whose first event binds no record (an inquiry logged, an incident registered,
+    a bulk import's first batch, whose records its last event binds) was taken for one
+    written before records were bound: no row was ever reported as inserted."""
+    engine, _, path = sqlite_file
+    if first == "complaint":
+        engine.complaints.receive("inquiry", channel="email", topic="how long data is kept")
+    elif first == "incident":
+        engine.incidents.register(
+            "loss", discovered_at=NOW, subjects=["a-backup-tape"], items={"email"}, suspected=True
+        )
+    else:
+        engine.import_consents([pp.ConsentImport("imported-1", purpose="service")])
+    assert engine.verify_audit().ok
+    s, withdrawn = _withdrawn_customer(engine, "review81-4")
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    _insert_consent(path, withdrawn.id, "forged-consent")
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed  # what it did
+    report = engine.verify_audit()
+    assert not report.ok and "consent forged-consent was inserted" in (report.problem or ""), report

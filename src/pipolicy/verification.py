@@ -58,6 +58,7 @@ def verify_store(
                 _noting_unanswered(_all_records(uow), unanswered),
                 bindings.latest,
                 from_start=bindings.from_start,
+                earlier=bindings.earlier,
             )
         ]
         if not problems:
