@@ -199,3 +199,42 @@ def test_r_sec_3_a_consent_inserted_is_reported_whatever_the_logs_first_event(
     assert engine.check_use(s, purpose="service", items={"email"}).allowed  # what it did
     report = engine.verify_audit()
     assert not report.ok and "consent forged-consent was inserted" in (report.problem or ""), report
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_r_sec_3_legitimate_changes_of_state_verify_on_every_backend(
+    backend: str, tmp_path: Path
+) -> None:
+    """The states and the work list compared with the records report no tampering after
+    what pipolicy itself does: consents given, refused, withdrawn, revoked and given
+    again, data acquired again, erased, a person leaving and returning, a bulk import
+    (twice), a deletion request and a request still open."""
+    store: MemoryStore | SqlStore = (
+        MemoryStore() if backend == "memory" else SqlStore(f"sqlite:///{tmp_path / 'ok.db'}")
+    )
+    clock = pp.FixedClock(NOW)
+    engine = pp.Engine(pp.example_policy("indigo_blue"), store=store, clock=clock)
+    rows = [pp.ConsentImport(f"bulk-{n}", purpose="service", category="customer") for n in range(5)]
+    engine.import_consents(rows, batch_size=2)
+    s = _story(engine)
+    t, _ = _withdrawn_customer(engine, "review81-5")
+    clock.advance(timedelta(hours=1))
+    engine.grant_consent(t, purpose="service")
+    engine.acquire(t, items={"email"}, purposes="service", channel="web")
+    engine.acquire(t, items={"email"}, purposes="service", channel="web")
+    engine.refuse_consent(t, recipient="partner", items={"email"})
+    engine.grant_consent(t, recipient="partner", items={"email"})
+    [partner] = [c for c in engine.consents(t) if c.scope.recipient and c.is_active(clock.now())]
+    engine.revoke_consent(t, consent_id=partner.id, reason="sent by mistake")
+    engine.record_erasure(t, items={"email"})
+    engine.mark_left(t)
+    engine.mark_returned(t)
+    engine.import_consents(rows)
+    engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[PASSPORT])
+    clock.advance(timedelta(days=40))  # the open request is overdue now
+    report = engine.verify_audit()
+    assert report.ok, report
+    if isinstance(store, SqlStore):
+        store.rebuild_states()
+        assert engine.verify_audit().ok
+    store.close()
