@@ -1,10 +1,11 @@
 """Verifying a store against its audit log (R-SEC-3).
 
-Four checks: the hash chain, the Merkle tree against a checkpoint kept outside the
-database, every record row against the latest digest the log holds for it (a row edited
-by hand, with no event for it, is caught), and every person's compiled state, which is
-what checks read, against the state their records give (a state edited by hand made
-checks allow what the records forbid while the rows all matched the log). Both
+The hash chain; the Merkle tree against a checkpoint kept outside the database; every
+record row against the latest digest the log holds for it (a row edited by hand, with no
+event for it, is caught); and what answers read beside the rows, against what the rows
+give: every person's compiled state, which checks read (a state edited by hand made
+checks allow what the records forbid while the rows all matched the log), and the list
+of requests not yet answered, which the work and overdue lists read. Both
 :meth:`Engine.verify_audit <pipolicy.Engine.verify_audit>` and ``pipolicy audit
 verify`` run this, so the command, which needs no policy, checks all the engine does.
 """
