@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, cast
 
@@ -131,27 +131,38 @@ def record_digest(record: Record) -> str:
 
 class Bindings:
     """The latest digest the log holds for each record, gathered event by event (so a
-    log streamed once for its chain gives them too), and whether the log binds records
-    from its first event (a log written before binding existed does not)."""
+    log streamed once for its chain gives them too), and the people the log names
+    before it binds any record (``earlier``).
+
+    A log written before binding existed names its people in events that bind nothing;
+    their rows are not suspects. ``from_start`` is true when the log names nobody before
+    its first binding. An event that names nobody (an inquiry logged, an incident
+    registered) says nothing about binding: a log that began with one was taken for a
+    log from before binding, and no row of it was ever reported as inserted.
+    """
 
     def __init__(self) -> None:
         self.latest: dict[str, str] = {}
-        self.from_start = False
-        self._first = True
+        self.earlier: set[str] = set()
+        self._binding = False
+
+    @property
+    def from_start(self) -> bool:
+        return not self.earlier
 
     def add(self, event: AuditEvent | AuditEntry) -> None:
         records = event.payload.get("records")
         if isinstance(records, Mapping):
-            if self._first:
-                self.from_start = True
+            self._binding = True
             for key, digest in records.items():
                 self.latest[str(key)] = str(digest)
-        self._first = False
+        elif not self._binding and event.subject_id is not None:
+            self.earlier.add(event.subject_id)
 
 
 def bound_digests(events: Iterable[AuditEvent | AuditEntry]) -> tuple[dict[str, str], bool]:
-    """:class:`Bindings` of ``events``, the whole log in order, entries still queued for
-    their positions last."""
+    """:class:`Bindings` of ``events`` (its digests and ``from_start``), the whole log in
+    order, entries still queued for their positions last."""
     bindings = Bindings()
     for event in events:
         bindings.add(event)
@@ -170,12 +181,18 @@ class RecordProblem:
 
 
 def compare(
-    records: Iterable[Record], latest: Mapping[str, str], *, from_start: bool
+    records: Iterable[Record],
+    latest: Mapping[str, str],
+    *,
+    from_start: bool,
+    earlier: Collection[str] | None = None,
 ) -> list[RecordProblem]:
     """Every row that differs from the latest digest the log holds for it.
 
-    A row the log never bound is reported as inserted only when the log binds records
-    from its start: rows written before an upgrade to binding are not suspects.
+    A row the log never bound is reported as inserted when the log binds records from
+    its start, or, given ``earlier`` (:attr:`Bindings.earlier`), when its person is not
+    among those the log named before it bound any record: rows written before an
+    upgrade to binding are not suspects, rows of anyone else are.
     """
     problems: list[RecordProblem] = []
     seen: set[str] = set()
@@ -184,9 +201,13 @@ def compare(
         seen.add(key)
         digest = latest.get(key)
         if digest is None:
-            if from_start:
+            if from_start or (earlier is not None and _person(record) not in earlier):
                 problems.append(RecordProblem(key, "inserted"))
         elif digest != record_digest(record):
             problems.append(RecordProblem(key, "edited"))
     problems += [RecordProblem(key, "deleted") for key in sorted(latest.keys() - seen)]
     return problems
+
+
+def _person(record: Record) -> str:
+    return record.id if isinstance(record, Subject) else record.subject_id

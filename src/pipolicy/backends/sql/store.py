@@ -1466,6 +1466,12 @@ class SqlUnitOfWork:
             self._kept(sid, f)
         return found
 
+    def history_many(self, subject_ids: list[str], /) -> dict[str, SubjectFacts]:
+        """Each person's compiled state as their history gives it, never read from a state
+        row, a few hundred people per query: what verification compares the state rows
+        with (pipolicy.verification)."""
+        return {sid: compact(f) for sid, f in self._facts_many_read(subject_ids).items()}
+
     def _facts_many_read(self, subject_ids: list[str]) -> dict[str, SubjectFacts]:
         """The facts (consents still given, and the latest no to each recipient and each
         purpose) of each subject that exists, from the history, a few hundred people per
