@@ -100,8 +100,19 @@ _EXEMPTION_CHANNELS: Mapping[Exemption, frozenset[Channel]] = {
 photographed, in person or on camera (``other``); received under an arrangement (Art.
 9(ii)) comes from the entrusting, transferring or joint-using business; joint research
 (Art. 20(2)(vi)) comes from the academic research institution researching with the
-business, so it is provided by a business (and its provider confirmed, Art. 30(1)).
+business, so it is provided by a business (under Art. 27(1)(vi): no confirmation on
+receipt is owed, Art. 30(1) proviso; :data:`UNCONFIRMED_RECEIPTS`).
 Data the person gives directly fits none of them; their consent is needed (R-ACQ-3)."""
+
+
+UNCONFIRMED_RECEIPTS = frozenset(
+    {Exemption.RECEIVED_UNDER_ARRANGEMENT, Exemption.ACADEMIC_JOINT_RESEARCH}
+)
+"""Exemptions whose claim says the provider gave the data in a case of Art. 27(5)
+(entrustment, business succession, joint use: Cabinet Order Art. 9(ii)) or of Art.
+27(1) (an academic research institution for joint research, 27(1)(vi)): Art. 30(1)'s
+proviso lifts the confirmation on receipt for those (R-ACQ-4). Not the fair means of
+Art. 20(1): a provider known to have obtained the data improperly is still refused."""
 
 
 def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...]:
@@ -152,7 +163,11 @@ def decide_acquisition(
             reasons.append(over)
         if p.categories and facts.subject.category not in p.categories:
             reasons.append(R.acquisition_wrong_category(p.name))
-    if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_confirmed:
+    if (
+        q.channel is Channel.PROVIDED_BY_BUSINESS
+        and not q.provider_confirmed
+        and q.exemption not in UNCONFIRMED_RECEIPTS
+    ):
         reasons.append(R.provider_unconfirmed())
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
         reasons.append(R.provider_improper())

@@ -1,0 +1,86 @@
+"""Review 82: acquisition decisions a privacy officer would check (R-ACQ-*, R-NTC-1)."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import make_engine
+from tests.test_academic_items import company, engine_for
+
+
+@pytest.mark.parametrize("channel", ["provided_by_business", "succession"])
+def test_r_acq_4_data_received_under_entrustment_needs_no_confirmation_on_receipt(
+    channel: str,
+) -> None:
+    """Art. 30(1) proviso: the confirmation on receipt is not owed where the provision
+    is one of Art. 27(5) (entrustment, business succession, joint use), which is what
+    Cabinet Order Art. 9(ii) (Art. 20(2)(viii)) speaks of. Data an entrusting business
+    hands over, its representative and how it obtained the data unsaid, is received."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    claim = {
+        "items": {"name", "medical_history"},
+        "purposes": "health",
+        "exemption": "received_under_arrangement",
+        "justification": "entrusted by Clinic Co. under the 2026 processing contract",
+        "channel": channel,
+        "source": "Clinic Co.",
+    }
+    d = engine.check_acquisition(s, **claim)
+    assert d.allowed, d.reasons
+    assert d.citations == ("APPI Art. 20(2)(viii)",)
+    assert engine.acquire(s, **claim).items == {"name", "medical_history"}
+
+
+def test_r_acq_4_received_under_entrustment_from_an_improper_provider_stays_refused() -> None:
+    """The proviso spares the confirmation, not the fair means of Art. 20(1)."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"name", "medical_history"},
+        purposes="health",
+        exemption="received_under_arrangement",
+        justification="entrusted by Clinic Co.",
+        channel="provided_by_business",
+        source="Clinic Co.",
+        provider_obtained_lawfully=False,
+    )
+    assert not d.allowed and [w.key for w in d.why] == ["provider_improper"]
+    assert "APPI Art. 20(1)" in d.citations
+
+
+def test_r_acq_4_data_an_institution_provides_for_joint_research_needs_no_confirmation() -> None:
+    """Art. 20(2)(vi): the academic research institution provides it under Art.
+    27(1)(vi), one of the cases Art. 30(1)'s proviso lifts the confirmation for."""
+    engine, subject = engine_for(company())
+    d = engine.check_acquisition(
+        subject,
+        items={"name", "medical_history"},
+        purposes={"health"},
+        exemption="academic_joint_research",
+        justification="joint study 7",
+        channel="provided_by_business",
+        source="university",
+    )
+    assert d.allowed, d.reasons
+    assert d.citations == ("APPI Art. 20(2)(vi)",)
+
+
+def test_r_acq_4_an_ordinary_receipt_still_needs_the_confirmation() -> None:
+    """The proviso is for those cases only: on another exemption, or none, the provider
+    is confirmed (Art. 30(1))."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    for exemption in (None, pp.Exemption.LIFE_BODY_PROPERTY):
+        d = engine.check_acquisition(
+            s,
+            items={"email"},
+            purposes={"newsletter"},
+            channel="provided_by_business",
+            source="List Co.",
+            exemption=exemption,
+            justification="x" if exemption else None,
+        )
+        assert not d.allowed and "R-ACQ-4" in d.rules, exemption
