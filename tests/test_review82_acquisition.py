@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_engine
+from tests.factories import make_engine, make_policy
 from tests.test_academic_items import company, engine_for
 
 
@@ -84,3 +84,29 @@ def test_r_acq_4_an_ordinary_receipt_still_needs_the_confirmation() -> None:
             justification="x" if exemption else None,
         )
         assert not d.allowed and "R-ACQ-4" in d.rules, exemption
+
+
+def test_r_acq_3_special_care_data_a_merger_brings_in_needs_no_new_consent() -> None:
+    """Art. 20(2)(viii), Cabinet Order Art. 9(ii): special care-required data received
+    in a business succession (Art. 27(5)(ii)) is acquired without the person's prior
+    consent; said through the channel, it need not be claimed again. Not where the
+    policy allows fewer exemptions than the law (R-USE-5)."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    merger = {
+        "items": {"name", "medical_history"},
+        "purposes": "health",
+        "channel": "succession",
+        "source": "Predecessor Co.",
+    }
+    d = engine.check_acquisition(s, **merger)
+    assert d.allowed, d.reasons
+    assert "APPI Art. 20(2)(viii)" in d.citations and "APPI Art. 20(2)" not in d.citations
+    engine.acquire(s, **merger)
+    assert engine.check_use(s, purpose="health", items={"medical_history"}).allowed
+
+    narrow = make_policy(use_exemptions={"laws_and_regulations"})
+    strict, _ = make_engine(narrow)
+    t = strict.register_subject("c1", category="customer")
+    d = strict.check_acquisition(t, **merger)
+    assert not d.allowed and "R-ACQ-3" in d.rules

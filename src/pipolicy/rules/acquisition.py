@@ -201,14 +201,22 @@ def decide_acquisition(
         return claimed
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
+    succession = q.channel is Channel.SUCCESSION
+    # Special care-required data received in a business succession is acquired without
+    # the person's consent (Art. 20(2)(viii), Cabinet Order Art. 9(ii)): the channel says
+    # so, unless the policy allows fewer exemptions than the law (R-USE-5).
+    inherited = succession and policy.exemption_allowed(
+        Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"
+    )
     consents: dict[str, Consent] = {}  # every purpose's, each once, in order
     for p in purposes:
-        sensitive = any(policy.items[i].special_care for i in q.items & p.all_items)
+        sensitive = not inherited and any(
+            policy.items[i].special_care for i in q.items & p.all_items
+        )
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
         # (only acquisition: once lawfully acquired, it is used within its purposes).
         # Data received through a merger or business transfer was collected by the
         # predecessor: its permission is not asked again (Art. 18(2), R-USE-6).
-        succession = q.channel is Channel.SUCCESSION
         if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
             found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
             no = None if found else last_word_no(facts.consents, p.name, q.items)
@@ -232,11 +240,15 @@ def decide_acquisition(
     if reasons:
         return Decision.deny(tuple(reasons), (*_citations(reasons, special), *clauses), **ctx)
     basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
+    # Special care-required data acquired on the prior consent Art. 20(2) asks for, or
+    # received in a succession, which needs none (20(2)(viii)).
+    on = (exemption_citation(Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"),)
     return Decision.allow(
         basis,
         R.acquired_with_permission(q.purposes) if consents else R.acquired(q.purposes),
-        # Special care-required data acquired on the prior consent Art. 20(2) asks for.
-        (ART_17_1, ART_20_2, ART_21_1, *clauses) if special else (ART_17_1, ART_21_1, *clauses),
+        (ART_17_1, *(on if inherited else (ART_20_2,)), ART_21_1, *clauses)
+        if special
+        else (ART_17_1, ART_21_1, *clauses),
         **(resting_on(tuple(consents.values())) if consents else {}),
         **ctx,
     )
