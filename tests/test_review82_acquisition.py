@@ -110,3 +110,53 @@ def test_r_acq_3_special_care_data_a_merger_brings_in_needs_no_new_consent() -> 
     t = strict.register_subject("c1", category="customer")
     d = strict.check_acquisition(t, **merger)
     assert not d.allowed and "R-ACQ-3" in d.rules
+
+
+@pytest.mark.parametrize(
+    ("exemption", "channel", "not_said"),
+    [
+        ("made_public", "oral", ("seen", "外見", "委託")),
+        ("observed", "web", ("made public", "公開", "委託")),
+        ("received_under_arrangement", "telephone", ("made public", "公開", "外見")),
+    ],
+)
+def test_r_acq_3_a_misfitting_exemption_says_what_it_covers_not_what_the_others_do(
+    exemption: str, channel: str, not_said: tuple[str, ...]
+) -> None:
+    """Art. 20(2)(vii) covers published data, Cabinet Order Art. 9(i) what is seen or
+    photographed, 9(ii) what is received under an arrangement: telling the person that
+    the exemption made_public covers what is seen is false."""
+    engine, _ = make_engine()
+    s = engine.register_subject("c1", category="customer")
+    d = engine.check_acquisition(
+        s,
+        items={"name", "medical_history"},
+        purposes="health",
+        exemption=exemption,
+        justification="x",
+        channel=channel,
+    )
+    assert not d.allowed and d.why[0].key == "exemption_channel"
+    (en,) = pp.explain(d, engine.policy, "en")
+    (ja,) = pp.explain(d, make_policy(languages=("ja",)), "ja")
+    for words in not_said:
+        assert words not in en and words not in ja, words
+
+
+def test_r_acq_3_joint_research_misfit_names_the_acquisition_item_in_japanese() -> None:
+    """Refused for data the person typed in, the Art. 20(2)(vi) claim is named as the
+    acquisition from a joint research institution, not as a provision to a partner
+    (Art. 27(1)(vi)), and said to cover what such an institution provides."""
+    engine, subject = engine_for(company())
+    d = engine.check_acquisition(
+        subject,
+        items={"name", "medical_history"},
+        purposes={"health"},
+        exemption="academic_joint_research",
+        justification="joint study 7",
+        channel="web",
+        source="university",
+    )
+    (ja,) = pp.explain(d, company(languages=("ja",)), "ja")
+    assert "学術研究機関等から" in ja and "提供先に" not in ja and "外見" not in ja
+    assert "academic research institution researching jointly" in d.reasons[0]

@@ -14,7 +14,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,220 lines): it is a catalogue, one short function
+Why one module of this length (about 1,240 lines): it is a catalogue, one short function
 per reason key (85 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
@@ -465,15 +465,30 @@ def my_number_provision(items: Names) -> Because:
 
 @_cached
 def exemption_channel(exemption: str, channel: str) -> Because:
+    """An exemption about where special care-required data came from, claimed for data
+    that came otherwise: the text says what this one covers, not what the others do."""
     return _because(
-        f"the exemption {exemption!r} covers data made public, seen, or received from "
-        "another business under entrustment, succession or joint use, and data acquired "
-        f"by {channel} is none of these: the person's prior consent is needed (R-ACQ-3)",
+        f"the exemption {exemption!r} covers only {_SOURCES.get(exemption, exemption)}, and "
+        f"data acquired by {channel} is not that: the person's prior consent is needed "
+        "(R-ACQ-3)",
         "exemption_channel",
         ("R-ACQ-3",),
         exemption=exemption,
         channel=channel,
     )
+
+
+_SOURCES = {
+    "made_public": "data made public by the person, a state organ, a local government, "
+    "an academic research institution or the press",
+    "observed": "data acquired by seeing or photographing the person's appearance",
+    "received_under_arrangement": "data received from another business under "
+    "entrustment, business succession or joint use",
+    "academic_joint_research": "data provided by the academic research institution "
+    "researching jointly with the business",
+}
+"""What each exemption about the source of special care-required data covers (Art.
+20(2)(vi)-(viii), Cabinet Order Art. 9)."""
 
 
 @_cached
