@@ -17,9 +17,11 @@ from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_17_1,
     ART_21_1,
+    MY_NUMBER_PROVISION,
     clause,
     exemption_decision,
     mixes_identifiers,
+    my_numbers,
     purpose_consent,
     purpose_over,
     resting_on,
@@ -32,6 +34,7 @@ ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
 ART_27_2 = "APPI Art. 27(2)"
 ART_30_1 = "APPI Art. 30(1)"
+MY_NUMBER_COLLECTION = "My Number Act Art. 20"
 
 
 WRITTEN = frozenset({Channel.WEB, Channel.EMAIL, Channel.MAIL, Channel.SOCIAL_MEDIA})
@@ -55,6 +58,9 @@ class AcquisitionQuery:
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
     provider_by_opt_out: bool = False
     """From another business: it provides the data by opt-out (Art. 27(2))."""
+    provider_basis: ReceiptBasis | None = None
+    """From another business: how it says it provides the data (PPC Rules Art. 24(1)); an
+    Individual Number is never provided on consent nor by opt-out (R-MYN-1)."""
     source: str = ""
     """Where the data came from (the provider's name; '' if not known): acquisition from
     a joint research partner (Art. 20(2)(vi)) is judged by the partner the policy declares
@@ -132,6 +138,8 @@ def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...
         cites = (*cites, ART_20_1)
     if any(why.key == "provider_opt_out_special" for _, why in reasons):
         cites = (*cites, ART_27_2)
+    if any(why.key == "my_number_receipt" for _, why in reasons):
+        cites = (*cites, MY_NUMBER_PROVISION, MY_NUMBER_COLLECTION)
     if "R-NTC-1" in named:
         cites = (*cites, ART_21_2)
     if "R-PRI-1" in named:
@@ -176,6 +184,14 @@ def decide_acquisition(
         special_by_opt_out = tuple(sorted(i for i in q.items if policy.items[i].special_care))
         if special_by_opt_out:
             reasons.append(R.provider_opt_out_special(special_by_opt_out))
+    if q.channel is Channel.PROVIDED_BY_BUSINESS:
+        numbers = my_numbers(policy, q.items)
+        opt_out = q.provider_by_opt_out or q.provider_basis is ReceiptBasis.OPT_OUT
+        if numbers and (opt_out or q.provider_basis is ReceiptBasis.CONSENT):
+            # My Number Act Art. 19 lists every case a number may be provided in: neither
+            # the person's consent nor opt-out is one, and Art. 20 forbids collecting it.
+            how = ReceiptBasis.OPT_OUT if opt_out else ReceiptBasis.CONSENT
+            reasons.append(R.my_number_receipt(tuple(numbers), how.value))
     if q.channel in WRITTEN and not q.purpose_shown:
         reasons.append(R.purpose_not_shown())
     elif q.channel is None and not q.purpose_shown:

@@ -14,8 +14,8 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,240 lines): it is a catalogue, one short function
-per reason key (85 of them) in the order the rules ask them, and it must be read whole
+Why one module of this length (about 1,250 lines): it is a catalogue, one short function
+per reason key (96 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -1234,4 +1234,20 @@ def statistics(groups: int, k: int) -> Because:
         (),
         groups=str(groups),
         k=str(k),
+    )
+
+
+@_cached
+def my_number_receipt(items: Names, basis: str) -> Because:
+    """Individual Numbers another business says it provides on the person's consent or by
+    opt-out: no case of the My Number Act Art. 19, so not collected (Art. 20)."""
+    numbers = _names(items)
+    how = "by opt-out" if basis == "opt_out" else "on the person's consent"
+    return _because(
+        f"{list(numbers)} are Individual Numbers: the My Number Act (Art. 19) lets no "
+        f"business provide them {how}, and no one collects them so (Art. 20) (R-MYN-1)",
+        "my_number_receipt",
+        ("R-MYN-1",),
+        items=numbers,
+        basis=basis,
     )

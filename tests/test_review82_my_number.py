@@ -1,0 +1,49 @@
+"""Review 82: Individual Numbers received from another business (R-MYN-1)."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipolicy as pp
+from tests.factories import make_engine, make_policy
+from tests.test_my_number import _policy
+
+FROM_ANOTHER_BUSINESS = {
+    "items": {"name", "my_number"},
+    "purposes": {"payroll_tax"},
+    "channel": "provided_by_business",
+    "source": "Other Co.",
+    "provider_address": "2-2 Minato, Tokyo",
+    "provider_representative": "CEO of Other Co.",
+    "provider_obtained_by": "from its employees",
+}
+
+
+@pytest.mark.parametrize("basis", ["consent", "opt_out"])
+def test_r_myn_1_no_number_is_received_on_consent_or_by_opt_out(basis: str) -> None:
+    """My Number Act Art. 19 lists the only cases a number may be provided in, and the
+    person's consent is none of them, nor is opt-out; Art. 20 forbids collecting one
+    outside them. A receipt the provider says it makes on consent or by opt-out is
+    refused, for the affairs' purpose too."""
+    engine, _ = make_engine(_policy())
+    s = engine.register_subject("emp-1", category="customer")
+    d = engine.check_acquisition(s, provider_basis=basis, **FROM_ANOTHER_BUSINESS)
+    assert not d.allowed and "R-MYN-1" in d.rules
+    assert "My Number Act Art. 19" in d.citations and "My Number Act Art. 20" in d.citations
+    with pytest.raises(pp.AcquisitionDenied):
+        engine.acquire(s, provider_basis=basis, **FROM_ANOTHER_BUSINESS)
+    (ja,) = (t for t in pp.explain(d, _policy(languages=("ja",)), "ja") if "番号法" in t)
+    assert "個人番号" in ja
+    # The name alone, personal data, is received on consent as ever (Art. 27(1)).
+    name_only = {**FROM_ANOTHER_BUSINESS, "items": {"name"}}
+    assert engine.check_acquisition(s, provider_basis=basis, **name_only).allowed
+
+
+def test_r_myn_1_a_number_received_otherwise_is_not_refused_for_it() -> None:
+    """Where the provider says nothing of consent or opt-out (an entrusting employer,
+    Art. 19(vi); the person's own employer for the tax affairs, Art. 19(ii)), the
+    receipt stands as before."""
+    engine, _ = make_engine(_policy())
+    s = engine.register_subject("emp-1", category="customer")
+    assert engine.check_acquisition(s, **FROM_ANOTHER_BUSINESS).allowed
+    assert make_policy().my_number_items == frozenset()
