@@ -475,6 +475,13 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"email"},
     ),
     "r_myn_1_use": lambda: use(_my_number(), "accounting", {"name", "my_number"}),
+    "r_myn_1_beyond": lambda: use(
+        # Collected for social security affairs a later policy no longer declares.
+        facts(acq({"name", "my_number"}, {"social_insurance"}, id="a2")),
+        "payroll_tax",
+        {"my_number"},
+        **COURT,
+    ),
     "r_myn_1_receipt": lambda: acquire(
         facts(),
         {"name", "my_number"},

@@ -14,8 +14,8 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,250 lines): it is a catalogue, one short function
-per reason key (96 of them) in the order the rules ask them, and it must be read whole
+Why one module of this length (about 1,270 lines): it is a catalogue, one short function
+per reason key (97 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -1250,4 +1250,23 @@ def my_number_receipt(items: Names, basis: str) -> Because:
         ("R-MYN-1",),
         items=numbers,
         basis=basis,
+    )
+
+
+@_cached
+def my_number_beyond(items: Names, purpose: str, exemption: str) -> Because:
+    """Individual Numbers asked for a purpose they were not notified for: the My Number
+    Act Art. 30(2) lets neither consent nor an exemption but Art. 18(3)(ii) (the one
+    claimed, if any: ``exemption``) widen their purposes."""
+    numbers = _names(items)
+    claimed = f"the exemption {exemption!r}" if exemption else "the person's consent"
+    return _because(
+        f"{list(numbers)} are Individual Numbers not held for {purpose!r} as notified: the "
+        "My Number Act (Art. 30(2)) keeps them within the purposes notified for them, which "
+        f"{claimed} does not widen; only protecting life, body or property does (R-MYN-1)",
+        "my_number_beyond",
+        ("R-MYN-1",),
+        items=numbers,
+        purpose=purpose,
+        exemption=exemption,
     )
