@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import pipolicy as pp
@@ -19,7 +21,7 @@ def test_r_acq_4_data_received_under_entrustment_needs_no_confirmation_on_receip
     hands over, its representative and how it obtained the data unsaid, is received."""
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")
-    claim = {
+    claim: dict[str, Any] = {
         "items": {"name", "medical_history"},
         "purposes": "health",
         "exemption": "received_under_arrangement",
@@ -93,7 +95,7 @@ def test_r_acq_3_special_care_data_a_merger_brings_in_needs_no_new_consent() -> 
     policy allows fewer exemptions than the law (R-USE-5)."""
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")
-    merger = {
+    merger: dict[str, Any] = {
         "items": {"name", "medical_history"},
         "purposes": "health",
         "channel": "succession",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
@@ -9,7 +11,7 @@ import pipolicy as pp
 from tests.factories import make_engine, make_policy
 from tests.test_my_number import _policy
 
-FROM_ANOTHER_BUSINESS = {
+FROM_ANOTHER_BUSINESS: dict[str, Any] = {
     "items": {"name", "my_number"},
     "purposes": {"payroll_tax"},
     "channel": "provided_by_business",
@@ -36,7 +38,7 @@ def test_r_myn_1_no_number_is_received_on_consent_or_by_opt_out(basis: str) -> N
     (ja,) = (t for t in pp.explain(d, _policy(languages=("ja",)), "ja") if "番号法" in t)
     assert "個人番号" in ja
     # The name alone, personal data, is received on consent as ever (Art. 27(1)).
-    name_only = {**FROM_ANOTHER_BUSINESS, "items": {"name"}}
+    name_only: dict[str, Any] = {**FROM_ANOTHER_BUSINESS, "items": {"name"}}
     assert engine.check_acquisition(s, provider_basis=basis, **name_only).allowed
 
 

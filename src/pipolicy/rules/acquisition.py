@@ -258,11 +258,11 @@ def decide_acquisition(
     basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
     # Special care-required data acquired on the prior consent Art. 20(2) asks for, or
     # received in a succession, which needs none (20(2)(viii)).
-    on = (exemption_citation(Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"),)
+    received = (exemption_citation(Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"),)
     return Decision.allow(
         basis,
         R.acquired_with_permission(q.purposes) if consents else R.acquired(q.purposes),
-        (ART_17_1, *(on if inherited else (ART_20_2,)), ART_21_1, *clauses)
+        (ART_17_1, *(received if inherited else (ART_20_2,)), ART_21_1, *clauses)
         if special
         else (ART_17_1, ART_21_1, *clauses),
         **(resting_on(tuple(consents.values())) if consents else {}),
