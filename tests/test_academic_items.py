@@ -249,11 +249,12 @@ def test_r_acq_3_20_2_vi_is_for_data_an_institution_provides_not_what_the_person
 
 def test_r_acq_3_20_2_vi_through_the_engine_without_a_source_fails_closed() -> None:
     """Where the data came from unsaid, the claim is refused with what is missing,
-    never allowed on a guess: unnamed, the provider is not confirmed either (Art.
-    30(1)), which is said first."""
+    never allowed on a guess: no institution is named as the provider. (Not for want
+    of the confirmation on receipt: Art. 30(1)'s proviso lifts it for a provision under
+    Art. 27(1)(vi).)"""
     d = _acquire_from("")
     assert not d.allowed
-    assert "APPI Art. 30(1)" in d.citations and "R-ACQ-4" in d.reasons[0]
+    assert d.citations == ("APPI Art. 20(2)(vi)",) and "not named" in d.reasons[0]
 
 
 @pytest.mark.parametrize(

@@ -475,6 +475,21 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"email"},
     ),
     "r_myn_1_use": lambda: use(_my_number(), "accounting", {"name", "my_number"}),
+    "r_myn_1_beyond": lambda: use(
+        # Collected for social security affairs a later policy no longer declares.
+        facts(acq({"name", "my_number"}, {"social_insurance"}, id="a2")),
+        "payroll_tax",
+        {"my_number"},
+        **COURT,
+    ),
+    "r_myn_1_receipt": lambda: acquire(
+        facts(),
+        {"name", "my_number"},
+        {"payroll_tax"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        provider_basis=pp.ReceiptBasis.CONSENT,
+        source="Other Co.",
+    ),
     "r_use_5_claimed": lambda: use(facts(SERVICE), "newsletter", {"email"}, **COURT),
     "r_use_5_not_in_law": lambda: use(
         facts(SERVICE), "newsletter", {"email"}, exemption=E.MADE_PUBLIC, justification=ORDER

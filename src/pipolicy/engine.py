@@ -775,6 +775,7 @@ class Engine:
             provider_lawful=flag(receipt.provider_obtained_lawfully, "provider_obtained_lawfully"),
             provider_by_opt_out=given.basis is ReceiptBasis.OPT_OUT
             or receipt.provider_obtained_by == "opt_out",
+            provider_basis=given.basis,
             source=receipt.source,
         )
         return query, given

@@ -17,9 +17,11 @@ from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_17_1,
     ART_21_1,
+    MY_NUMBER_PROVISION,
     clause,
     exemption_decision,
     mixes_identifiers,
+    my_numbers,
     purpose_consent,
     purpose_over,
     resting_on,
@@ -32,6 +34,7 @@ ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
 ART_27_2 = "APPI Art. 27(2)"
 ART_30_1 = "APPI Art. 30(1)"
+MY_NUMBER_COLLECTION = "My Number Act Art. 20"
 
 
 WRITTEN = frozenset({Channel.WEB, Channel.EMAIL, Channel.MAIL, Channel.SOCIAL_MEDIA})
@@ -55,6 +58,9 @@ class AcquisitionQuery:
     """The provider obtained the data by lawful, fair means, as far as the business knows."""
     provider_by_opt_out: bool = False
     """From another business: it provides the data by opt-out (Art. 27(2))."""
+    provider_basis: ReceiptBasis | None = None
+    """From another business: how it says it provides the data (PPC Rules Art. 24(1)); an
+    Individual Number is never provided on consent nor by opt-out (R-MYN-1)."""
     source: str = ""
     """Where the data came from (the provider's name; '' if not known): acquisition from
     a joint research partner (Art. 20(2)(vi)) is judged by the partner the policy declares
@@ -100,8 +106,19 @@ _EXEMPTION_CHANNELS: Mapping[Exemption, frozenset[Channel]] = {
 photographed, in person or on camera (``other``); received under an arrangement (Art.
 9(ii)) comes from the entrusting, transferring or joint-using business; joint research
 (Art. 20(2)(vi)) comes from the academic research institution researching with the
-business, so it is provided by a business (and its provider confirmed, Art. 30(1)).
+business, so it is provided by a business (under Art. 27(1)(vi): no confirmation on
+receipt is owed, Art. 30(1) proviso; :data:`UNCONFIRMED_RECEIPTS`).
 Data the person gives directly fits none of them; their consent is needed (R-ACQ-3)."""
+
+
+UNCONFIRMED_RECEIPTS = frozenset(
+    {Exemption.RECEIVED_UNDER_ARRANGEMENT, Exemption.ACADEMIC_JOINT_RESEARCH}
+)
+"""Exemptions whose claim says the provider gave the data in a case of Art. 27(5)
+(entrustment, business succession, joint use: Cabinet Order Art. 9(ii)) or of Art.
+27(1) (an academic research institution for joint research, 27(1)(vi)): Art. 30(1)'s
+proviso lifts the confirmation on receipt for those (R-ACQ-4). Not the fair means of
+Art. 20(1): a provider known to have obtained the data improperly is still refused."""
 
 
 def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...]:
@@ -121,6 +138,8 @@ def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...
         cites = (*cites, ART_20_1)
     if any(why.key == "provider_opt_out_special" for _, why in reasons):
         cites = (*cites, ART_27_2)
+    if any(why.key == "my_number_receipt" for _, why in reasons):
+        cites = (*cites, MY_NUMBER_PROVISION, MY_NUMBER_COLLECTION)
     if "R-NTC-1" in named:
         cites = (*cites, ART_21_2)
     if "R-PRI-1" in named:
@@ -152,7 +171,11 @@ def decide_acquisition(
             reasons.append(over)
         if p.categories and facts.subject.category not in p.categories:
             reasons.append(R.acquisition_wrong_category(p.name))
-    if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_confirmed:
+    if (
+        q.channel is Channel.PROVIDED_BY_BUSINESS
+        and not q.provider_confirmed
+        and q.exemption not in UNCONFIRMED_RECEIPTS
+    ):
         reasons.append(R.provider_unconfirmed())
     if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
         reasons.append(R.provider_improper())
@@ -161,6 +184,14 @@ def decide_acquisition(
         special_by_opt_out = tuple(sorted(i for i in q.items if policy.items[i].special_care))
         if special_by_opt_out:
             reasons.append(R.provider_opt_out_special(special_by_opt_out))
+    if q.channel is Channel.PROVIDED_BY_BUSINESS:
+        numbers = my_numbers(policy, q.items)
+        opt_out = q.provider_by_opt_out or q.provider_basis is ReceiptBasis.OPT_OUT
+        if numbers and (opt_out or q.provider_basis is ReceiptBasis.CONSENT):
+            # My Number Act Art. 19 lists every case a number may be provided in: neither
+            # the person's consent nor opt-out is one, and Art. 20 forbids collecting it.
+            how = ReceiptBasis.OPT_OUT if opt_out else ReceiptBasis.CONSENT
+            reasons.append(R.my_number_receipt(tuple(numbers), how.value))
     if q.channel in WRITTEN and not q.purpose_shown:
         reasons.append(R.purpose_not_shown())
     elif q.channel is None and not q.purpose_shown:
@@ -186,14 +217,22 @@ def decide_acquisition(
         return claimed
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
+    succession = q.channel is Channel.SUCCESSION
+    # Special care-required data received in a business succession is acquired without
+    # the person's consent (Art. 20(2)(viii), Cabinet Order Art. 9(ii)): the channel says
+    # so, unless the policy allows fewer exemptions than the law (R-USE-5).
+    inherited = succession and policy.exemption_allowed(
+        Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"
+    )
     consents: dict[str, Consent] = {}  # every purpose's, each once, in order
     for p in purposes:
-        sensitive = any(policy.items[i].special_care for i in q.items & p.all_items)
+        sensitive = not inherited and any(
+            policy.items[i].special_care for i in q.items & p.all_items
+        )
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
         # (only acquisition: once lawfully acquired, it is used within its purposes).
         # Data received through a merger or business transfer was collected by the
         # predecessor: its permission is not asked again (Art. 18(2), R-USE-6).
-        succession = q.channel is Channel.SUCCESSION
         if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
             found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
             no = None if found else last_word_no(facts.consents, p.name, q.items)
@@ -217,11 +256,15 @@ def decide_acquisition(
     if reasons:
         return Decision.deny(tuple(reasons), (*_citations(reasons, special), *clauses), **ctx)
     basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
+    # Special care-required data acquired on the prior consent Art. 20(2) asks for, or
+    # received in a succession, which needs none (20(2)(viii)).
+    received = (exemption_citation(Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"),)
     return Decision.allow(
         basis,
         R.acquired_with_permission(q.purposes) if consents else R.acquired(q.purposes),
-        # Special care-required data acquired on the prior consent Art. 20(2) asks for.
-        (ART_17_1, ART_20_2, ART_21_1, *clauses) if special else (ART_17_1, ART_21_1, *clauses),
+        (ART_17_1, *(received if inherited else (ART_20_2,)), ART_21_1, *clauses)
+        if special
+        else (ART_17_1, ART_21_1, *clauses),
         **(resting_on(tuple(consents.values())) if consents else {}),
         **ctx,
     )

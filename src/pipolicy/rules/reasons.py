@@ -14,8 +14,8 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,230 lines): it is a catalogue, one short function
-per reason key (86 of them) in the order the rules ask them, and it must be read whole
+Why one module of this length (about 1,280 lines): it is a catalogue, one short function
+per reason key (99 of them) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared
 between rules would need a home of their own and the one-to-one reading would be lost.
@@ -465,15 +465,30 @@ def my_number_provision(items: Names) -> Because:
 
 @_cached
 def exemption_channel(exemption: str, channel: str) -> Because:
+    """An exemption about where special care-required data came from, claimed for data
+    that came otherwise: the text says what this one covers, not what the others do."""
     return _because(
-        f"the exemption {exemption!r} covers data made public, seen, or received from "
-        "another business under entrustment, succession or joint use, and data acquired "
-        f"by {channel} is none of these: the person's prior consent is needed (R-ACQ-3)",
+        f"the exemption {exemption!r} covers only {_SOURCES.get(exemption, exemption)}, and "
+        f"data acquired by {channel} is not that: the person's prior consent is needed "
+        "(R-ACQ-3)",
         "exemption_channel",
         ("R-ACQ-3",),
         exemption=exemption,
         channel=channel,
     )
+
+
+_SOURCES = {
+    "made_public": "data made public by the person, a state organ, a local government, "
+    "an academic research institution or the press",
+    "observed": "data acquired by seeing or photographing the person's appearance",
+    "received_under_arrangement": "data received from another business under "
+    "entrustment, business succession or joint use",
+    "academic_joint_research": "data provided by the academic research institution "
+    "researching jointly with the business",
+}
+"""What each exemption about the source of special care-required data covers (Art.
+20(2)(vi)-(viii), Cabinet Order Art. 9)."""
 
 
 @_cached
@@ -1231,4 +1246,39 @@ def statistics(groups: int, k: int) -> Because:
         (),
         groups=str(groups),
         k=str(k),
+    )
+
+
+@_cached
+def my_number_receipt(items: Names, basis: str) -> Because:
+    """Individual Numbers another business says it provides on the person's consent or by
+    opt-out: no case of the My Number Act Art. 19, so not collected (Art. 20)."""
+    numbers = _names(items)
+    how = "by opt-out" if basis == "opt_out" else "on the person's consent"
+    return _because(
+        f"{list(numbers)} are Individual Numbers: the My Number Act (Art. 19) lets no "
+        f"business provide them {how}, and no one collects them so (Art. 20) (R-MYN-1)",
+        "my_number_receipt",
+        ("R-MYN-1",),
+        items=numbers,
+        basis=basis,
+    )
+
+
+@_cached
+def my_number_beyond(items: Names, purpose: str, exemption: str) -> Because:
+    """Individual Numbers asked for a purpose they were not notified for: the My Number
+    Act Art. 30(2) lets neither consent nor an exemption but Art. 18(3)(ii) (the one
+    claimed, if any: ``exemption``) widen their purposes."""
+    numbers = _names(items)
+    claimed = f"the exemption {exemption!r}" if exemption else "the person's consent"
+    return _because(
+        f"{list(numbers)} are Individual Numbers not held for {purpose!r} as notified: the "
+        "My Number Act (Art. 30(2)) keeps them within the purposes notified for them, which "
+        f"{claimed} does not widen; only protecting life, body or property does (R-MYN-1)",
+        "my_number_beyond",
+        ("R-MYN-1",),
+        items=numbers,
+        purpose=purpose,
+        exemption=exemption,
     )

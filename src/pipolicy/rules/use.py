@@ -48,6 +48,9 @@ __all__ = ["UseQuery", "decide_use", "within_purpose"]
 
 ART_17_2 = "APPI Art. 17(2)"
 ART_18_2 = "APPI Art. 18(2)"
+MY_NUMBER_SCOPE = "My Number Act Art. 30(2)"
+"""Reads APPI Art. 18 for Individual Numbers: no consent widens their purposes, and of
+the exemptions of Art. 18(3) only the protection of life, body or property remains."""
 
 
 @attrs.frozen
@@ -93,6 +96,11 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
         # My Number Act Art. 30(2) keeps only Art. 18(3)(ii) (life, body or property).
         return Decision.deny((number,), (MY_NUMBER_ACT, pclause), **ctx)
 
+    if q.exemption is not None and q.exemption is not Exemption.LIFE_BODY_PROPERTY:
+        beyond = _numbers_beyond(policy, facts, purpose, q.items, now)
+        if beyond:
+            why = R.my_number_beyond(beyond, q.purpose, q.exemption.value)
+            return Decision.deny((why,), (MY_NUMBER_SCOPE, pclause), **ctx)
     if q.exemption is not None:
         # An exemption lifts the limit of the notified purposes (Art. 18(3)), not what the
         # policy declares the purpose handles, and for whom: an undeclared item or another
@@ -127,6 +135,17 @@ def _blocked(
         exempt=exempt,
         acquisitions=facts.acquisitions,
     )
+
+
+def _numbers_beyond(
+    policy: Policy, facts: SubjectFacts, purpose: Purpose, items: frozenset[str], now: datetime
+) -> frozenset[str]:
+    """The Individual Numbers among ``items`` not held for ``purpose`` as notified (or as
+    the predecessor's purpose, Art. 18(2)): only Art. 18(3)(ii) reaches them (R-MYN-1)."""
+    numbers = items & policy.my_number_items
+    if not numbers:
+        return numbers
+    return numbers - notified_scope(policy, facts, purpose, now)
 
 
 def _succeeded(facts: SubjectFacts, purpose: str, now: datetime) -> frozenset[str]:
@@ -235,6 +254,12 @@ def within_purpose(
     category_ok = not purpose.categories or subject.category in purpose.categories
     notified = notified_scope(policy, facts, purpose, now) if category_ok else frozenset()
     in_scope = category_ok and items <= notified
+    numbers = items & policy.my_number_items - notified if category_ok else frozenset()
+    if numbers:
+        # Consent never takes an Individual Number beyond the purposes notified for it
+        # (My Number Act Art. 30(2) reads Art. 18(1) without it), nor a merger's (18(2)).
+        why = R.my_number_beyond(numbers, name, "")
+        return Decision.deny((why,), (MY_NUMBER_SCOPE, pclause), **ctx)
     if in_scope and purpose.consent is ConsentRule.NONE:
         return _within(policy, facts, purpose, items, now, ctx)
     declined = None
