@@ -17,6 +17,7 @@ from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.templates import TemplateDirs, render
+from pipolicy.rules.provision import abroad
 
 __all__ = ["notice_context", "render_notice"]
 
@@ -209,6 +210,22 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             if r.kind is RecipientKind.STATISTICS
         ],
         "statistics_min_group": policy.statistics_min_group,
+        # Recipients of personal data outside Japan (Art. 28): entrustees, joint users and
+        # successors included, as the 27(5) cases do not lift Art. 28. ``consent``: the
+        # engine gives them data only on the person's consent, informed as Art. 28(2)
+        # asks; ``measures``: they keep equivalent measures, on which the person may ask
+        # for information (Art. 28(3)); neither: the PPC designated their country.
+        "foreign_recipients": [
+            {
+                "title": t(r) or r.name,
+                "country": r.country,
+                "consent": abroad(policy, r),
+                "measures": r.equivalent_measures and r.country not in policy.equivalent_countries,
+            }
+            for r in recipients
+            if r.country not in ("", "JP")
+            and r.kind not in (RecipientKind.PUBLIC_AUTHORITY, RecipientKind.STATISTICS)
+        ],
         "joint_uses": [
             {
                 "items": titles(j.items, items),

@@ -1,0 +1,97 @@
+"""What the privacy notice tells a person (R-PUB-1), checked against what the engine does
+(review 83): a notice that says data passes without consent where the engine, following
+the law, asks for it, tells the person something false."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+import pipolicy as pp
+from tests.factories import T0
+
+
+def _with(policy: pp.Policy, **recipients: pp.Recipient) -> pp.Policy:
+    return attrs.evolve(policy, recipients={**policy.recipients, **recipients})
+
+
+def _contractor(**fields: Any) -> pp.Recipient:
+    """An entrustee of indigo_blue's service, as its shipping contractor is."""
+    shipping = pp.example_policy("indigo_blue").recipients["shipping"]
+    titles = {"ja": {"title": "海外の委託先"}, "en": {"title": "Overseas contractor"}}
+    fields = {"title": "海外の委託先", "translations": {"en": titles["en"]}, **fields}
+    return attrs.evolve(shipping, name="overseas", **fields)
+
+
+def _section(notice: str, heading: str) -> str:
+    """The notice's section under ``heading`` (a ``###`` or ``##`` line), to its end."""
+    start = notice.index(heading)
+    rest = notice[start + len(heading) :]
+    ends = [i for i in (rest.find("\n## "), rest.find("\n### ")) if i >= 0]
+    return rest[: min(ends)] if ends else rest
+
+
+def test_r_xb_1_the_notice_says_an_entrustee_abroad_receives_data_only_on_consent() -> None:
+    """Art. 28(1): entrustment to a contractor in a foreign country (not designated, no
+    equivalent measures) needs the person's prior consent, given with the information of
+    Art. 28(2). The engine denies it without; the notice must not list the contractor
+    among entrustees given data without consent and say nothing of the country."""
+    policy = _with(pp.example_policy("indigo_blue"), overseas=_contractor(country="US"))
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    s = engine.register_subject("p1", category="customer")
+    engine.grant_consent(s, purpose="service")
+    items = {"name", "email", "phone", "address", "organization"}
+    engine.acquire(s, items=items, purposes={"service"}, channel="web")
+    assert not engine.check_provision(s, recipient="overseas", items={"name"}, purpose="service")
+
+    ja = _section(pp.render_notice(policy, "ja"), "### 外国にある第三者への提供")
+    assert "海外の委託先" in ja and "米国" in ja
+    assert "あらかじめご本人の同意" in ja and "法第28条" in ja
+    assert "制度" in ja  # the information shown before consent (Art. 28(2))
+    en = _section(pp.render_notice(policy, "en"), "### Provision to recipients abroad")
+    assert "Overseas contractor" in en and "United States" in en
+    assert "prior consent" in en and "Art. 28" in en and "system" in en
+
+
+def test_r_xb_1_the_notice_names_no_recipient_abroad_when_there_is_none() -> None:
+    for lang, heading in (("ja", "外国にある第三者"), ("en", "recipients abroad")):
+        for name in pp.example_policy_names():
+            assert heading not in pp.render_notice(pp.example_policy(name), lang), name
+
+
+def test_r_xb_1_a_recipient_abroad_keeping_equivalent_measures_is_shown_without_consent() -> None:
+    """Art. 28(1), (3): a recipient keeping equivalent measures under contract needs no
+    Art. 28 consent, but the person may ask for information on the measures; a country
+    the PPC designated (the EEA, the UK) needs neither. The notice says which applies,
+    and never that such a recipient needs consent."""
+    base = pp.example_policy("indigo_blue")
+    policy = attrs.evolve(
+        _with(
+            base,
+            overseas=_contractor(country="US", equivalent_measures=True),
+            london=attrs.evolve(
+                _contractor(country="GB"),
+                name="london",
+                title="英国の委託先",
+                translations={"en": {"title": "UK contractor"}},
+            ),
+        ),
+        equivalent_countries=frozenset({"GB"}),
+    )
+    ja = _section(pp.render_notice(policy, "ja"), "### 外国にある第三者への提供")
+    en = _section(pp.render_notice(policy, "en"), "### Provision to recipients abroad")
+    assert "米国" in ja and "英国" in ja and "United States" in en and "United Kingdom" in en
+    assert "あらかじめご本人の同意" not in ja and "prior consent" not in en
+    assert "第28条第3項" in ja and "Art. 28(3)" in en
+    assert "お求めに応じて" in ja and "at your request" in en
+
+
+def test_r_xb_1_the_html_notice_says_the_same_of_recipients_abroad() -> None:
+    policy = _with(pp.example_policy("indigo_blue"), overseas=_contractor(country="US"))
+    ja = pp.render_notice(policy, "ja", "html")
+    en = pp.render_notice(policy, "en", "html")
+    assert "<h3>外国にある第三者への提供</h3>" in ja and "<td>米国</td>" in ja
+    assert "あらかじめご本人の同意" in ja.split("外国にある第三者への提供")[1]
+    assert "<h3>Provision to recipients abroad</h3>" in en and "<td>United States</td>" in en
+    assert "only with your prior consent" in en
