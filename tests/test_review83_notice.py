@@ -4,6 +4,7 @@ the law, asks for it, tells the person something false."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import attrs
@@ -95,3 +96,58 @@ def test_r_xb_1_the_html_notice_says_the_same_of_recipients_abroad() -> None:
     assert "あらかじめご本人の同意" in ja.split("外国にある第三者への提供")[1]
     assert "<h3>Provision to recipients abroad</h3>" in en and "<td>United States</td>" in en
     assert "only with your prior consent" in en
+
+
+def _broker_policy(**recipient: Any) -> pp.Policy:
+    """make_policy with a list broker served by opt-out (Art. 27(2)), as test_opt_out's."""
+    from tests.factories import make_policy
+
+    how = pp.OptOut(
+        items=frozenset({"name", "address"}),
+        method="a form on the website",
+        notified=date(2026, 3, 1),
+        filed=date(2026, 3, 10),
+        waiting="7 days",
+        acquired_by="from the sign-up form",
+        provided_by="as an electronic file",
+        updated_by="monthly",
+    )
+    broker = pp.Recipient(
+        "list_broker",
+        title="List broker",
+        purposes={"service"},
+        items={"name", "address"},
+        opt_out=how,
+        address="2-2 Otemachi, Chiyoda-ku, Tokyo",
+        representative="Ken List, President",
+        **recipient,
+    )
+    base = make_policy()
+    return make_policy(recipients={**base.recipients, "list_broker": broker})
+
+
+def _opt_out_allowed(policy: pp.Policy) -> bool:
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    s = engine.register_subject("p1", category="customer")
+    engine.acquire(s, items={"name", "address"}, purposes={"service"}, channel="web")
+    return engine.check_provision(
+        s, recipient="list_broker", items={"name"}, purpose="service"
+    ).allowed
+
+
+def test_r_xb_1_the_notice_offers_no_opt_out_to_a_recipient_abroad() -> None:
+    """Art. 28(1), last sentence: provision to a third party abroad needs consent and Art.
+    27(2) does not apply, so the engine refuses opt-out provision to it. The notice must
+    not tell people it is provided without their consent by opt-out, but that it is
+    provided on consent only; one keeping equivalent measures (outside Art. 28(1)'s
+    'third party in a foreign country') may still be served by opt-out."""
+    policy = _broker_policy(country="US")
+    assert not _opt_out_allowed(policy)
+    en = pp.render_notice(policy, "en")
+    assert "Provision by opt-out" not in en and "by opt-out, to the recipients" not in en
+    assert "List broker" in _section(en, "With your consent only")
+    assert "List broker" in _section(en, "### Provision to recipients abroad")
+
+    measures = _broker_policy(country="US", equivalent_measures=True)
+    assert _opt_out_allowed(measures)
+    assert "List broker" in _section(pp.render_notice(measures, "en"), "### Provision by opt-out")

@@ -14,7 +14,7 @@ from typing import Any
 from pipolicy.domain.exemptions import Exemption, applies
 from pipolicy.domain.requests import RequestKind
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.templates import TemplateDirs, render
 from pipolicy.rules.provision import abroad
@@ -80,7 +80,16 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         }
 
     exemptions = [e.value for e in Exemption if e.value in policy.provision_grounds]
-    opt_out = "opt_out" in policy.provision_grounds
+
+    def by_opt_out(r: Recipient) -> bool:
+        """Served by opt-out (Art. 27(2)): never a third party abroad, to which Art.
+        28(1) leaves consent the only way (the engine refuses opt-out there)."""
+        return (
+            "opt_out" in policy.provision_grounds
+            and r.opt_out is not None
+            and not abroad(policy, r)
+        )
+
     # Use beyond the purposes (Art. 18(3)); acquiring special care-required information
     # without consent (Art. 20(2)) has cases of its own, never one to go beyond them.
     use_exemptions = [
@@ -181,7 +190,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "third_parties": [
             recipient(r)
             for r in recipients
-            if r.kind is RecipientKind.THIRD_PARTY and not (opt_out and r.opt_out)
+            if r.kind is RecipientKind.THIRD_PARTY and not by_opt_out(r)
         ],
         "opt_out_recipients": [
             {
@@ -196,7 +205,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "starts": r.opt_out.starts(),
             }
             for r in recipients
-            if opt_out and r.opt_out is not None
+            if r.opt_out is not None and by_opt_out(r)
         ],
         "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
         # Readers of anonymous statistics need no consent (Art. 2(1), R-TPP-6): they are
