@@ -151,3 +151,36 @@ def test_r_xb_1_the_notice_offers_no_opt_out_to_a_recipient_abroad() -> None:
     measures = _broker_policy(country="US", equivalent_measures=True)
     assert _opt_out_allowed(measures)
     assert "List broker" in _section(pp.render_notice(measures, "en"), "### Provision by opt-out")
+
+
+def test_r_pri_1_the_notice_says_a_linking_recipient_abroad_needs_the_person_informed() -> None:
+    """Art. 31(1)(ii): personally referable information (a cookie id) goes to a recipient
+    abroad expected to link it only once it is confirmed that the person consented after
+    being given the information on that country's system and the recipient's measures.
+    The engine refuses it without (``referable_foreign_unconfirmed``); the notice's
+    section on personally referable information must say so, not just "consent"."""
+    from tests.factories import make_policy
+
+    base = make_policy()
+    ads = pp.Recipient(
+        "ads",
+        title="Ad network",
+        purposes={"personalisation"},
+        items={"cookie_id"},
+        links_identifiers=True,
+        country="US",
+    )
+    policy = make_policy(recipients={**base.recipients, "ads": ads})
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    s = engine.register_subject("p1", category="customer")
+    engine.acquire(s, items={"cookie_id"}, purposes={"personalisation"}, channel="web")
+    engine.grant_consent(s, recipient="ads", items={"cookie_id"})
+    d = engine.check_provision(s, recipient="ads", items={"cookie_id"}, purpose="personalisation")
+    assert not d.allowed and d.why[0].key == "referable_foreign_unconfirmed"
+
+    notice = pp.render_notice(policy, "en")
+    section = _section(notice, "## 5. Cookies")
+    assert "foreign country" in section and "system" in section and "Art. 31" in section
+    assert "(APPI Art. 31(1)(ii)).\n\n## 6." in notice  # the next heading stays a heading
+    at_home = make_policy(recipients={**base.recipients, "ads": attrs.evolve(ads, country="")})
+    assert "foreign country" not in _section(pp.render_notice(at_home, "en"), "## 5. Cookies")

@@ -259,6 +259,9 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "special_care": any(i.special_care for i in items.values()),
         "special_exemptions": special_exemptions,
         "referable_items": [t(i) or i.name for i in items.values() if not i.identifies],
+        # A recipient abroad expected to link them: the person's consent must also have
+        # been given with the information on its country (Art. 31(1)(ii)).
+        "referable_abroad": any(r.links_identifiers and abroad(policy, r) for r in recipients),
         "requests": {
             "kinds": [k.value for k in RequestKind],
             "fees": {k.value: fee for k, fee in settings.fees.items() if fee},
