@@ -184,3 +184,23 @@ def test_r_pri_1_the_notice_says_a_linking_recipient_abroad_needs_the_person_inf
     assert "(APPI Art. 31(1)(ii)).\n\n## 6." in notice  # the next heading stays a heading
     at_home = make_policy(recipients={**base.recipients, "ads": attrs.evolve(ads, country="")})
     assert "foreign country" not in _section(pp.render_notice(at_home, "en"), "## 5. Cookies")
+
+
+def test_r_acc_1_the_notice_says_when_a_purpose_ends() -> None:
+    """A purpose with a last day (a campaign, seed 002 L8) is used, and data collected for
+    it, up to that day only (R-ACC-1, Art. 22): the engine refuses both from the next day
+    on. The notice that lists the purpose must say until when, in the policy's calendar,
+    not present it as open-ended."""
+    base = pp.example_policy("indigo_blue")
+    campaign = attrs.evolve(base.purposes["customization"], ends=date(2026, 12, 31))
+    policy = attrs.evolve(base, purposes={**base.purposes, "customization": campaign})
+    ja = _section(pp.render_notice(policy, "ja"), "## 3. 利用目的")
+    en = _section(pp.render_notice(policy, "en"), "## 3. Purposes of use")
+    [ja_line] = [line for line in ja.splitlines() if "カスタマイズ" in line]
+    [en_line] = [line for line in en.splitlines() if "customize" in line]
+    assert "2026年12月31日まで" in ja_line
+    assert "until 31 December 2026" in en_line
+    assert "まで" not in ja.replace(ja_line, "") and "until" not in en.replace(en_line, "")
+    for lang in ("ja", "en"):
+        page = pp.render_notice(policy, lang, "html")
+        assert ("2026年12月31日まで" if lang == "ja" else "until 31 December 2026") in page

@@ -157,6 +157,8 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "categories": sorted(p.categories),
                 "statistics": p.statistics,
                 "links_identifiers": p.links_identifiers,
+                # Its last day: nothing is used or collected for it after (R-ACC-1).
+                "ends": p.ends,
             }
             for p in purposes.values()
         ],
