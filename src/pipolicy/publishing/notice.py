@@ -14,9 +14,10 @@ from typing import Any
 from pipolicy.domain.exemptions import Exemption, applies
 from pipolicy.domain.requests import RequestKind
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, RecipientKind
+from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.templates import TemplateDirs, render
+from pipolicy.rules.provision import abroad
 
 __all__ = ["notice_context", "render_notice"]
 
@@ -79,7 +80,16 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         }
 
     exemptions = [e.value for e in Exemption if e.value in policy.provision_grounds]
-    opt_out = "opt_out" in policy.provision_grounds
+
+    def by_opt_out(r: Recipient) -> bool:
+        """Served by opt-out (Art. 27(2)): never a third party abroad, to which Art.
+        28(1) leaves consent the only way (the engine refuses opt-out there)."""
+        return (
+            "opt_out" in policy.provision_grounds
+            and r.opt_out is not None
+            and not abroad(policy, r)
+        )
+
     # Use beyond the purposes (Art. 18(3)); acquiring special care-required information
     # without consent (Art. 20(2)) has cases of its own, never one to go beyond them.
     use_exemptions = [
@@ -147,6 +157,8 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "categories": sorted(p.categories),
                 "statistics": p.statistics,
                 "links_identifiers": p.links_identifiers,
+                # Its last day: nothing is used or collected for it after (R-ACC-1).
+                "ends": p.ends,
             }
             for p in purposes.values()
         ],
@@ -180,7 +192,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "third_parties": [
             recipient(r)
             for r in recipients
-            if r.kind is RecipientKind.THIRD_PARTY and not (opt_out and r.opt_out)
+            if r.kind is RecipientKind.THIRD_PARTY and not by_opt_out(r)
         ],
         "opt_out_recipients": [
             {
@@ -195,7 +207,7 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "starts": r.opt_out.starts(),
             }
             for r in recipients
-            if opt_out and r.opt_out is not None
+            if r.opt_out is not None and by_opt_out(r)
         ],
         "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
         # Readers of anonymous statistics need no consent (Art. 2(1), R-TPP-6): they are
@@ -209,6 +221,22 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             if r.kind is RecipientKind.STATISTICS
         ],
         "statistics_min_group": policy.statistics_min_group,
+        # Recipients of personal data outside Japan (Art. 28): entrustees, joint users and
+        # successors included, as the 27(5) cases do not lift Art. 28. ``consent``: the
+        # engine gives them data only on the person's consent, informed as Art. 28(2)
+        # asks; ``measures``: they keep equivalent measures, on which the person may ask
+        # for information (Art. 28(3)); neither: the PPC designated their country.
+        "foreign_recipients": [
+            {
+                "title": t(r) or r.name,
+                "country": r.country,
+                "consent": abroad(policy, r),
+                "measures": r.equivalent_measures and r.country not in policy.equivalent_countries,
+            }
+            for r in recipients
+            if r.country not in ("", "JP")
+            and r.kind not in (RecipientKind.PUBLIC_AUTHORITY, RecipientKind.STATISTICS)
+        ],
         "joint_uses": [
             {
                 "items": titles(j.items, items),
@@ -233,6 +261,9 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
         "special_care": any(i.special_care for i in items.values()),
         "special_exemptions": special_exemptions,
         "referable_items": [t(i) or i.name for i in items.values() if not i.identifies],
+        # A recipient abroad expected to link them: the person's consent must also have
+        # been given with the information on its country (Art. 31(1)(ii)).
+        "referable_abroad": any(r.links_identifiers and abroad(policy, r) for r in recipients),
         "requests": {
             "kinds": [k.value for k in RequestKind],
             "fees": {k.value: fee for k, fee in settings.fees.items() if fee},
