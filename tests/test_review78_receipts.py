@@ -131,3 +131,33 @@ def test_r_con_4_a_receipt_after_the_policy_dropped_the_purpose_or_recipient_sti
     assert provision["piiCategory"] == ["email"]
     record = pp.consent_receipt(revised, to_partner.id, "dpv")
     assert record["hasRecipient"] == record["hasThirdParty"] == "pp:recipient/partner"
+
+
+def test_r_xb_1_a_joint_user_or_an_entrustee_abroad_is_a_third_party_on_a_receipt() -> None:
+    """Art. 28(1) sets Art. 27(5) aside for a recipient in a foreign country not
+    designated: a joint user or an entrustee there is a third party in a foreign country,
+    and the person consented to provision to it as one (review 84)."""
+    from tests.factories import make_policy
+
+    base = make_policy()
+    abroad = {
+        name: attrs.evolve(base.recipients[name], country="US") for name in ("group", "shipping")
+    }
+    engine, _ = make_engine(make_policy(recipients={**base.recipients, **abroad}))
+    s = engine.register_subject("u-abroad", category="customer")
+    engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
+    shown = pp.Evidence("web-form", "v1", foreign_info="us-system-v1")
+    for name in ("group", "shipping"):
+        items = {"email"} if name == "group" else set(base.recipients[name].items)
+        consent = engine.grant_consent(s, recipient=name, items=items, evidence=shown)
+        [purpose, *_] = _purposes(pp.consent_receipt(engine, consent.id))
+        assert purpose["thirdPartyDisclosure"] is True
+        assert purpose["thirdPartyName"] != ""
+        record = pp.consent_receipt(engine, consent.id, "dpv")
+        assert record["hasThirdParty"] == f"pp:recipient/{name}"
+    # At home the same joint user is not one (Art. 27(5)(iii)).
+    home, _ = make_engine()
+    s = home.register_subject("u-home", category="customer")
+    consent = home.grant_consent(s, recipient="group", items={"email"})
+    [purpose] = _purposes(pp.consent_receipt(home, consent.id))
+    assert purpose["thirdPartyDisclosure"] is False

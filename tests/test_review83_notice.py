@@ -202,3 +202,27 @@ def test_r_acc_1_the_notice_says_when_a_purpose_ends() -> None:
     for lang in ("ja", "en"):
         page = pp.render_notice(policy, lang, "html")
         assert ("2026年12月31日まで" if lang == "ja" else "until 31 December 2026") in page
+
+
+def test_r_xb_1_the_foreign_section_keeps_the_law_s_exemptions() -> None:
+    """Art. 28(1) leaves out the cases of Art. 27(1): the engine still provides to a
+    recipient abroad on a claimed exemption the policy allows, so the notice may not
+    promise consent as the only way (review 84)."""
+    policy = _with(pp.example_policy("indigo_blue"), overseas=_contractor(country="US"))
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    s = engine.register_subject("p1", category="customer")
+    engine.grant_consent(s, purpose="service")
+    engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+    ordered = engine.check_provision(
+        s,
+        recipient="overseas",
+        items={"name"},
+        purpose="service",
+        exemption="laws_and_regulations",
+        justification="court order 2026-123",
+    )
+    assert ordered.allowed
+    ja = _section(pp.render_notice(policy, "ja"), "### 外国にある第三者への提供")
+    assert "法第27条第1項各号" in ja and "を除き" in ja
+    en = _section(pp.render_notice(policy, "en"), "### Provision to recipients abroad")
+    assert "APPI Art. 27(1)" in en and "except" in en

@@ -8,9 +8,10 @@ Privacy Vocabulary (DPV); the ``@context`` ships in the package
 Mapping: the consent's status to DPV's consent statuses (``given`` -> ``dpv:ConsentGiven``,
 ``withdrawn`` -> ``dpv:ConsentWithdrawn``, ``expired`` -> ``dpv:ConsentExpired``,
 ``refused`` -> ``dpv:ConsentRefused``, ``revoked`` -> ``dpv:ConsentRevoked``); the legal
-basis to ``dpv:Consent``; an entrustee to ``dpv:hasDataProcessor`` (a processor, never a
+basis to ``dpv:Consent``; an entrustee to ``dpv:hasDataProcessor`` (a processor, not a
 third party), a successor or a joint user to ``dpv:hasRecipient`` only (not third parties
-either, Art. 27(5)), any other recipient to ``dpv:hasThirdParty``; purposes and items to
+either, Art. 27(5)), any other recipient, and one of those three in a foreign country
+Art. 28 applies to (where Art. 27(5) does not), to ``dpv:hasThirdParty``; purposes and items to
 pipolicy's own terms under ``pp:`` (the policy's names), since DPV's purpose and data
 taxonomies do not name a business's own purposes. The person is named by pipolicy's
 opaque subject id, never by the application's key. Instants (when the consent was given,
@@ -29,6 +30,7 @@ from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, Recipient, RecipientKind
 from pipolicy.policy.texts import text_in
+from pipolicy.rules.provision import abroad
 
 __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
 
@@ -84,7 +86,11 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
         purposes = sorted(recipient.purposes)
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
-    third = recipient is not None and recipient.kind not in NOT_THIRD_PARTIES
+    # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
+    # a country not designated is a third party in a foreign country, consented to as one.
+    third = recipient is not None and (
+        recipient.kind not in NOT_THIRD_PARTIES or abroad(policy, recipient)
+    )
     return purposes, items, recipient, third
 
 
@@ -193,7 +199,7 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
         who = f"pp:recipient/{recipient.name}"
         if recipient.kind is RecipientKind.ENTRUSTEE:
             record["hasDataProcessor"] = who
-        elif third:
+        if third:
             record["hasThirdParty"] = who
         record["hasRecipient"] = who
     if consent.expires_at is not None:
