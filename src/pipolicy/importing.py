@@ -41,7 +41,14 @@ import attrs
 
 from pipolicy.domain import checks
 from pipolicy.domain.checks import clean_text, moment, name
-from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.consents import (
+    Consent,
+    ConsentScope,
+    ConsentStatus,
+    Evidence,
+    screened_evidence,
+)
+from pipolicy.domain.screening import screened
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     InvalidInput,
@@ -170,6 +177,7 @@ def import_consents(
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise InvalidInput("batch_size must be a positive integer")
     clean_text(source, "source", hint=" (names the import in the audit log)")
+    screened(source, "source")  # kept in the log (R-SEC-3)
     scopes: dict[tuple[str | None, str | None, frozenset[str]], ConsentScope] = {}
 
     def checked(number: int, row: object) -> _Row:
@@ -182,6 +190,7 @@ def import_consents(
                 raise UnknownCategory(row.category, engine.policy.categories)
             if not isinstance(row.evidence, Evidence):
                 raise InvalidInput("evidence must be a pp.Evidence")
+            screened_evidence(row.evidence)  # kept in the log (R-SEC-3)
             if row.expires is not None:
                 # As grant_consent takes it: a fixed offset, so two instants in a zone's
                 # repeated hour compare as instants, not by their wall-clock time.
