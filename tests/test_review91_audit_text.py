@@ -142,7 +142,7 @@ def test_r_con_1_evidence_holding_personal_data_is_refused_on_grant_refusal_and_
     """Evidence goes into every consent event: grant, refusal and withdrawal refuse it."""
     engine, _ = make_engine(at=NOW)
     s = engine.register_subject("u-1", category="customer")
-    bad = pp.Evidence(**{"method": "web-form", field: SECRET})  # type: ignore[arg-type]
+    bad = pp.Evidence(**{"method": "web-form", field: SECRET})
     _refused(lambda: engine.grant_consent(s, purpose="signup", evidence=bad), field, SECRET)
     _refused(lambda: engine.refuse_consent(s, purpose="signup", evidence=bad), field, SECRET)
     engine.grant_consent(s, purpose="signup")
@@ -185,10 +185,15 @@ def test_r_acq_1_an_acquisition_source_or_notice_holding_personal_data_is_refuse
     """``source`` and ``notice`` go into the ``acquisition.recorded`` event."""
     engine, _ = make_engine(at=NOW)
     s = engine.register_subject("u-1", category="customer")
-    given = {"items": {"email"}, "purposes": {"newsletter"}, "channel": "web"}
-    _refused(lambda: engine.acquire(s, **given, source=f"form by {SECRET}"), "source", SECRET)
-    _refused(lambda: engine.acquire(s, **given, notice=f"sent to {SECRET}"), "notice", SECRET)
-    engine.acquire(s, **given, source="signup-form", notice="notice-v3")
+
+    def acquire(source: str = "", notice: str = "") -> object:
+        return engine.acquire(
+            s, items={"email"}, purposes={"newsletter"}, channel="web", source=source, notice=notice
+        )
+
+    _refused(lambda: acquire(source=f"form by {SECRET}"), "source", SECRET)
+    _refused(lambda: acquire(notice=f"sent to {SECRET}"), "notice", SECRET)
+    acquire(source="signup-form", notice="notice-v3")
     assert not _logged(engine, SECRET)
 
 
