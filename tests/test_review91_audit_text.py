@@ -66,6 +66,7 @@ REFERENCES = [
     "0000012345",  # a zero-padded ticket number
     "4111111111111112",  # sixteen digits failing the Luhn check
     "123456789012",  # twelve digits failing the Individual Number's check digit
+    "20260401-0006",  # a dated ticket: twelve digits that pass that check, not grouped 4-4-4
     "policy@v2.1",
     "本人確認書類の不備のため",
     "",

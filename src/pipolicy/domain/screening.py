@@ -31,7 +31,8 @@ _MAYBE = re.compile(r"[0-9@\uff10-\uff19\uff20]")
 # Dashes people write in numbers, read as "-" (NFKC keeps these apart).
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
 # A domain's last label has letters: "form@2026.04" is not an address.
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+# Parts bounded (as RFC 5321 bounds them), so a long text is searched in linear time.
+_EMAIL = re.compile(r"[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})*\.[^\W\d_]{2,63}")
 _POSTAL = re.compile(r"〒\s*\d{3}-?\d{4}")
 # A run of digits with the separators numbers are written with: one character class
 # repeated, so matching stays linear however long the text.
@@ -42,6 +43,10 @@ _JOINED_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 _MOBILE = re.compile(r"0[5789]0\d{8}")
 """An 11-digit number written without separators that is a telephone number: a mobile
 or IP telephone's (050, 070, 080, 090); any 10 digits from 0 (then 1-9) are one too."""
+# How the two numbers are written: whole, or in their printed groups (a ticket such as
+# "20260401-0001" is neither, whatever its check digit says).
+_MY_NUMBER = re.compile(r"\d{12}|\d{4}([ -])\d{4}\1\d{4}")
+_CARD = re.compile(r"\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}")
 _JOINED_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -49,8 +54,8 @@ def personal_data_in(text: str) -> str | None:
     """What ``text`` holds that is plainly personal data ("an e-mail address"...), or None."""
     if not _MAYBE.search(text):
         return None
-    plain = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    if _EMAIL.search(plain):
+    plain = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_DASHES)
+    if "@" in plain and _EMAIL.search(plain):
         return "an e-mail address"
     if _POSTAL.search(plain):
         return "a postal code"
@@ -95,9 +100,9 @@ def _number_kind(written: str) -> str | None:
         and (separated or n == 10 or _MOBILE.fullmatch(digits))
     ):
         return "a telephone number"
-    if n == 12 and _my_number_check(digits):
+    if n == 12 and _MY_NUMBER.fullmatch(written) and _my_number_check(digits):
         return "an Individual Number"
-    if 13 <= n <= 19 and digits[0] != "0" and _luhn(digits):
+    if 13 <= n <= 19 and digits[0] != "0" and _CARD.fullmatch(written) and _luhn(digits):
         return "a payment card number"
     return None
 
