@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
 import pytest
 
 import pipolicy as pp
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEntry
 from pipolicy.domain.screening import personal_data_in
+from pipolicy.importing import RowRefused
 from tests.factories import JST, make_engine
 
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=JST)
@@ -159,6 +161,11 @@ def test_r_con_1_imported_evidence_and_an_import_source_holding_personal_data_ar
     )
     _refused(lambda: engine.import_consents([row]), "evidence.ref", SECRET)
     good = pp.ConsentImport("u-1", purpose="signup", category="customer")
+    shared = pp.Evidence("paper", "form-v3")
+    rows = [attrs.evolve(good, evidence=shared), attrs.evolve(good, ref="u-2", evidence=shared)]
+    with pytest.raises(RowRefused) as e:  # evidence screened once per import is not a pass
+        engine.import_consents([*rows, attrs.evolve(row, ref="u-3")])
+    assert e.value.row == 3 and SECRET not in str(e.value)
     _refused(lambda: engine.import_consents([good], source=f"from {SECRET}"), "source", SECRET)
     assert not _logged(engine, SECRET)
     assert engine.import_consents([good], source="crm-export-2026-12").recorded == 1
