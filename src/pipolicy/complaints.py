@@ -7,6 +7,12 @@ answer is an event. What the person said is not copied there (it may hold person
 of anyone): the application keeps it under its own ``reference`` (a ticket id), and
 pipolicy keeps the channel, the kind, the topic in a few words, the due date and the
 answer's summary.
+
+The log is append-only: what goes in cannot be erased when a person asks for deletion
+(Art. 35). So ``topic``, ``reference`` and the answer's summary are the business's own
+words and its ticket id, never personal data; text that plainly holds some (an e-mail
+address, a telephone number...) is refused (:mod:`pipolicy.domain.screening`), and a
+complaint's repr leaves all three out.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import attrs
 from pipolicy.clock import instant
 from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.checks import clean_text, member
+from pipolicy.domain.screening import screened
 from pipolicy.errors import InvalidInput
 from pipolicy.registers import Register
 
@@ -40,11 +47,11 @@ class Complaint:
     channel: Channel
     received_at: datetime
     due: datetime
-    topic: str
-    reference: str
+    topic: str = attrs.field(repr=False)
+    reference: str = attrs.field(repr=False)
     subject_id: str | None = None
     answered_at: datetime | None = None
-    answer: str = ""
+    answer: str = attrs.field(default="", repr=False)
 
     @property
     def open(self) -> bool:
@@ -71,11 +78,13 @@ class ComplaintLog(Register):
     ) -> Complaint:
         """Log an inquiry or complaint: due within the policy's response period (the one
         requests have), counted in its time zone. ``topic`` says what it is about in a
-        few words, without personal data (``"use of e-mail for newsletters"``)."""
+        few words, without personal data (``"use of e-mail for newsletters"``);
+        ``reference`` is the application's ticket id, not the person's address. Text that
+        plainly holds personal data is refused (see the module's note)."""
         k = member(ComplaintKind, kind, "kind")
         chan = member(Channel, channel, "channel")
-        clean_text(topic, "topic", empty=False, limit=200)
-        clean_text(reference, "reference", limit=200)
+        screened(clean_text(topic, "topic", empty=False, limit=200), "topic")
+        screened(clean_text(reference, "reference", limit=200), "reference")
         if subject_id is not None:
             clean_text(subject_id, "subject_id", empty=False)
         at = self._now() if received_at is None else instant(received_at, "received_at")
@@ -104,8 +113,9 @@ class ComplaintLog(Register):
         return complaint
 
     def answer(self, complaint_id: str, summary: str, at: datetime | None = None) -> Complaint:
-        """Record the answer given (``summary``, in a few words) and when."""
-        clean_text(summary, "summary", empty=False, limit=500)
+        """Record the answer given (``summary``, in a few words, without personal data)
+        and when."""
+        screened(clean_text(summary, "summary", empty=False, limit=500), "summary")
         known = self.get(complaint_id)
         if not known.open:
             raise InvalidInput("this inquiry or complaint was already answered")

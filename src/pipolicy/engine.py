@@ -50,13 +50,20 @@ from pipolicy.domain.checks import (
     names,
     statement,
 )
-from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.consents import (
+    Consent,
+    ConsentScope,
+    ConsentStatus,
+    Evidence,
+    screened_evidence,
+)
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.merkle import Checkpoint, InclusionProof
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RequestKind
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.screening import screened
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -219,7 +226,7 @@ def _evidence(evidence: Evidence | None) -> Evidence:
         raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
     clean_text(evidence.method, "evidence.method")
     clean_text(evidence.ref, "evidence.ref")
-    return evidence
+    return screened_evidence(evidence)
 
 
 class Engine:
@@ -553,7 +560,10 @@ class Engine:
                 raise InvalidInput("justification= is only meaningful with exemption=")
             return None
         value = member(Exemption, exemption, "exemption")
-        statement(justification, "an exemption's justification", " such as the order's reference")
+        why = statement(
+            justification, "an exemption's justification", " such as the order's reference"
+        )
+        screened(why, "an exemption's justification")  # kept in the log (R-SEC-3)
         return value
 
     def explain(
@@ -735,7 +745,10 @@ class Engine:
         self.policy.check_items(item_set | opt)
         for p in sorted(purpose_set):
             self.policy.purpose(p)
-        clean_text(receipt.source, "source", hint=" (where the data came from; '' if not known)")
+        source = clean_text(
+            receipt.source, "source", hint=" (where the data came from; '' if not known)"
+        )
+        screened(source, "source")  # kept in the log (R-SEC-3)
         provider = (
             (receipt.provider_address, "provider_address"),
             (receipt.provider_obtained_by, "provider_obtained_by"),
@@ -888,6 +901,7 @@ class Engine:
             items, purposes, opted_in, exemption, justification, receipt
         )
         clean_text(notice, "notice", hint=" (the notice or form shown; '' if none)")
+        screened(notice, "notice")  # kept in the log (R-SEC-3)
 
         def op(uow: UnitOfWork) -> Acquisition:
             facts = self._facts(uow, subject)
@@ -1221,7 +1235,7 @@ class Engine:
         """
         self._subject_id(subject)
         name(consent_id, "consent_id")
-        statement(reason, "a revocation's reason")
+        screened(statement(reason, "a revocation's reason"), "a revocation's reason")
         [revoked] = self._end_consents(
             subject, ConsentStatus.REVOKED, lambda c: c.id == consent_id, {"reason": reason}
         )

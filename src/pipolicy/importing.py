@@ -41,7 +41,14 @@ import attrs
 
 from pipolicy.domain import checks
 from pipolicy.domain.checks import clean_text, moment, name
-from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.consents import (
+    Consent,
+    ConsentScope,
+    ConsentStatus,
+    Evidence,
+    screened_evidence,
+)
+from pipolicy.domain.screening import screened
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import (
     InvalidInput,
@@ -170,7 +177,11 @@ def import_consents(
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise InvalidInput("batch_size must be a positive integer")
     clean_text(source, "source", hint=" (names the import in the audit log)")
+    screened(source, "source")  # kept in the log (R-SEC-3)
     scopes: dict[tuple[str | None, str | None, frozenset[str]], ConsentScope] = {}
+    # Evidence already screened: rows mostly share a few (one form's version), and the
+    # screen costs microseconds a row. Bounded, for a file with a reference per row.
+    screened_already: set[Evidence] = set()
 
     def checked(number: int, row: object) -> _Row:
         if not isinstance(row, ConsentImport):
@@ -182,6 +193,10 @@ def import_consents(
                 raise UnknownCategory(row.category, engine.policy.categories)
             if not isinstance(row.evidence, Evidence):
                 raise InvalidInput("evidence must be a pp.Evidence")
+            if row.evidence not in screened_already:
+                screened_evidence(row.evidence)  # kept in the log (R-SEC-3)
+                if len(screened_already) < 64:
+                    screened_already.add(row.evidence)
             if row.expires is not None:
                 # As grant_consent takes it: a fixed offset, so two instants in a zone's
                 # repeated hour compare as instants, not by their wall-clock time.

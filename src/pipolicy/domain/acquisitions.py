@@ -79,6 +79,9 @@ class Acquisition:
     The purposes named here are the purposes notified for these items (Art. 21): they
     define the scope of use. ``policy_version`` is the version whose notice was shown.
     ``source`` says where the data came from (``"signup-form"``, a provider's name).
+
+    The repr leaves out the application's text about the source and provider: a sole
+    trader's name and address, or a representative's name, are personal data.
     """
 
     id: str
@@ -86,13 +89,15 @@ class Acquisition:
     items: frozenset[str]
     purposes: frozenset[str]
     channel: Channel
-    source: str
+    source: str = attrs.field(repr=False)
     acquired_at: datetime
     policy_version: str
     opted_in: frozenset[str] = frozenset()
-    provider_address: str | None = None
-    provider_obtained_by: str | None = None
-    provider_representative: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    provider_address: str | None = attrs.field(default=None, repr=False)
+    provider_obtained_by: str | None = attrs.field(default=None, repr=False)
+    provider_representative: str | None = attrs.field(
+        default=None, repr=False, metadata={"omit_default": True}
+    )
     """For data received from another business: its representative, as confirmed on
     receipt (Art. 30(1)(i)). Recorded since revision 0011; before, only in the
     ``acquisition.recorded`` event. None for an individual provider, who has none."""

@@ -8,9 +8,10 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain import checks
+from pipolicy.domain.screening import screened
 from pipolicy.errors import InvalidTransition
 
-__all__ = ["Consent", "ConsentScope", "ConsentStatus", "Evidence"]
+__all__ = ["Consent", "ConsentScope", "ConsentStatus", "Evidence", "screened_evidence"]
 
 
 class ConsentStatus(str, enum.Enum):
@@ -45,13 +46,18 @@ DECLINED = frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.REFUSED})
 
 @attrs.frozen
 class Evidence:
-    """How the consent was obtained: method, a reference to the artefact, who gave it."""
+    """How the consent was obtained: method, a reference to the artefact, who gave it.
+
+    ``method``, ``ref`` and ``foreign_info`` go into every event of the consent, in the
+    append-only audit log: the business's words and references (``"web-form"``,
+    ``"signup-v3"``), never personal data (see :func:`screened_evidence`). The repr
+    leaves ``ref`` and ``foreign_info`` out."""
 
     method: str = attrs.field(validator=checks.text)
-    ref: str = attrs.field(default="", validator=checks.text)
+    ref: str = attrs.field(default="", validator=checks.text, repr=False)
     given_by: str = attrs.field(default="person", validator=checks.one_of(("person", "agent")))
     foreign_info: str = attrs.field(
-        default="", validator=checks.text, metadata={"omit_default": True}
+        default="", validator=checks.text, repr=False, metadata={"omit_default": True}
     )
     """For provision abroad: what the person was shown about the recipient's country, its
     system for protecting personal information and the recipient's measures, before
@@ -63,6 +69,18 @@ class Evidence:
     fills in from the recipient's country: such a consent covers provision to that country
     only (PPC Rules Art. 17(1)). Empty on consents recorded before it was kept: those are
     taken to be about the recipient's country."""
+
+
+def screened_evidence(evidence: Evidence) -> Evidence:
+    """``evidence``, refused (:class:`~pipolicy.errors.InvalidInput`) where its text
+    plainly holds personal data (:mod:`pipolicy.domain.screening`): it goes into the
+    audit log, which a deletion cannot erase. Called where evidence is given (a grant, a
+    refusal, a withdrawal, an import), not by the class: records read back from a store
+    are as they were written."""
+    screened(evidence.method, "evidence.method")
+    screened(evidence.ref, "evidence.ref")
+    screened(evidence.foreign_info, "evidence.foreign_info")
+    return evidence
 
 
 @attrs.frozen
