@@ -1,0 +1,121 @@
+"""Review 88 of the incident register (R-LEAK-1; APPI Art. 26; PPC Rules Arts. 7-10): a
+revision that finds an incident not reportable ends the duty, the affected people are no
+longer digested without a key, and the notice to the person is written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.incidents import _incident, _payload
+from tests.factories import JST, make_engine, make_policy
+
+FOUND = datetime(2026, 4, 1, 15, 30, tzinfo=JST)
+
+
+def _engine() -> tuple[pp.Engine, pp.FixedClock]:
+    base = make_policy()
+    items = {**base.items, "card_number": pp.DataItem("card_number", financial=True)}
+    return make_engine(make_policy(items=items), at=FOUND + timedelta(hours=1))
+
+
+def test_r_leak_1_fewer_people_found_end_the_duty_with_its_reason_and_history() -> None:
+    """1,001 people thought affected, then 999 found: not a 7(iv) situation after all. No
+    report is owed from the day learned (PPC guidelines 3-5-3-1); the register says
+    since when and why, and the audit log keeps the first assessment."""
+    engine, clock = _engine()
+    people = [f"s-{n}" for n in range(1001)]
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=people, items={"email"}
+    )
+    assert incident.report_due
+    clock.advance(timedelta(days=2))
+    revised = engine.incidents.revise(incident.id, subjects=people[:999])
+    assert not revised.report_due
+    assert (revised.preliminary_due, revised.final_due, revised.reasons) == (None, None, ())
+    assert revised.not_reportable_since == clock.now()
+    assert revised.not_reportable_because == "conditions_not_met"
+    clock.advance(timedelta(days=60))
+    assert engine.incidents.overdue() == []
+    first = next(e for e in engine.audit_events() if e.kind == "incident.registered")
+    assert first.payload["report_due"] is True and first.payload["final_due"]
+    assert engine.verify_audit().ok
+
+
+def test_r_leak_1_mail_recovered_unopened_is_no_leak_and_owes_nothing() -> None:
+    """Card numbers mailed to the wrong address, reportable (7(ii)); recovered unopened
+    before anyone saw them: no leak took place (guidelines 3-5-1-1), nothing is owed,
+    a preliminary report already made stays recorded."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}, suspected=True
+    )
+    engine.incidents.record(incident.id, "preliminary")
+    clock.advance(timedelta(days=3))
+    revised = engine.incidents.revise(incident.id, occurred=False)
+    assert not revised.occurred and not revised.report_due
+    assert revised.not_reportable_because == "no_incident"
+    assert revised.preliminary_at is not None
+    clock.advance(timedelta(days=40))
+    assert engine.incidents.overdue() == []
+    with pytest.raises(pp.InvalidInput):
+        engine.incidents.revise(incident.id, occurred="no")  # type: ignore[arg-type]
+
+
+def test_r_leak_1_encryption_found_later_ends_the_duty() -> None:
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "loss", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
+    )
+    clock.advance(timedelta(days=1))
+    revised = engine.incidents.revise(incident.id, protected=True)
+    assert not revised.report_due and revised.not_reportable_because == "protected"
+
+
+def test_r_leak_1_a_duty_ended_arises_again_from_the_day_learned() -> None:
+    """Found not reportable on 3 April, then on 11 April a wrongful act is found: a 7(iii)
+    situation counted from 11 April (final report on day 60, 9 June)."""
+    engine, clock = _engine()
+    people = [f"s-{n}" for n in range(1001)]
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=people, items={"email"}
+    )
+    clock.advance(timedelta(days=2))
+    engine.incidents.revise(incident.id, subjects=people[:999])
+    clock.advance(timedelta(days=8))
+    again = engine.incidents.revise(incident.id, wrongful_act=True)
+    assert again.report_due and again.not_reportable_since is None
+    assert again.final_due == datetime(2026, 6, 10, 0, 0, tzinfo=JST)
+
+
+def test_r_leak_1_no_digest_of_guessable_ids_is_recorded() -> None:
+    """An unkeyed digest of one guessable id confirms that this person was in the leak."""
+    engine, clock = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["customer-0042"], items={"email"}
+    )
+    guess = hashlib.sha256(b"customer-0042").hexdigest()
+    logged = json.dumps([e.payload for e in engine.audit_events()])
+    assert incident.people_digest is None and guess not in logged
+    clock.advance(timedelta(days=1))
+    engine.incidents.revise(incident.id, subjects=["customer-0042", "customer-0043"])
+    logged = json.dumps([e.payload for e in engine.audit_events()])
+    assert "customer-004" not in logged and engine.incidents.get(incident.id).people == 2
+
+
+def test_r_leak_1_a_record_registered_with_a_digest_still_checks() -> None:
+    """Incidents registered before keep their digest, and a list can still be checked."""
+    engine, _ = _engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["a", "b"], items={"email"}
+    )
+    old = {**_payload(incident), "people_digest": pp.domain.incidents.people_digest(["b", "a"])}
+    for key in ("occurred", "not_reportable_since", "not_reportable_because"):
+        del old[key]
+    read = _incident(old)
+    assert read.people_digest == pp.domain.incidents.people_digest(["a", "b", "a"])
+    assert read.occurred and read.not_reportable_since is None
