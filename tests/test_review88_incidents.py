@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -119,3 +119,77 @@ def test_r_leak_1_a_record_registered_with_a_digest_still_checks() -> None:
     read = _incident(old)
     assert read.people_digest == pp.domain.incidents.people_digest(["a", "b", "a"])
     assert read.occurred and read.not_reportable_since is None
+
+
+def _notice_engine() -> tuple[pp.Engine, pp.FixedClock]:
+    base = make_policy()
+    card = pp.DataItem("card_number", title="クレジットカード番号", financial=True)
+    policy = make_policy(items={**base.items, "card_number": card})
+    return make_engine(policy, at=LATE)
+
+
+LATE = datetime(2026, 4, 2, 9, 0, tzinfo=JST)
+UTC_EVENING = datetime(2026, 4, 1, 16, 0, tzinfo=timezone.utc)
+
+
+def test_r_leak_1_the_notice_to_the_person_in_japanese_says_what_rules_art_10_asks() -> None:
+    """Rules Art. 10: outline, items, cause, secondary harm, other matters. Learned at
+    16:00 UTC on 1 April, 01:00 on 2 April in Tokyo: the notice says 2 April."""
+    engine, _ = _notice_engine()
+    incident = engine.incidents.register(
+        "leak",
+        discovered_at=UTC_EVENING,
+        subjects=["s-1"],
+        items={"card_number"},
+        suspected=True,
+        wrongful_act=True,
+    )
+    text = engine.incidents.notice(
+        incident.id,
+        cause="当社ウェブサーバーへの外部からの不正アクセスによるものです。",
+        secondary_harm="現時点で、カードの不正利用は確認されておりません。",
+        other=["カード会社と連携し、不正利用の監視を行っております。"],
+    )
+    assert "個人データの漏えいのおそれに関するお知らせ" in text
+    assert "2026年4月2日、当社は、お客様の個人データの漏えいが発生したおそれがある" in text
+    assert "不正の目的をもって行われた行為によるものであるおそれ" in text
+    assert "- クレジットカード番号" in text and "card_number" not in text
+    for heading in ("1. 概要", "3. 原因", "4. 二次被害又はそのおそれの有無及びその内容"):
+        assert f"## {heading}\n" in text
+    assert "## 5. その他参考となる事項" in text
+    assert "不正アクセスによるものです" in text and "監視を行っております" in text
+    assert "個人情報の保護に関する法律第26条第2項" in text and text.rstrip().endswith("以上")
+    assert engine.policy.controller.contact in text
+
+
+def test_r_leak_1_the_notice_in_english_and_html_escapes_what_the_business_wrote() -> None:
+    engine, _ = _notice_engine()
+    incident = engine.incidents.register(
+        "loss", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
+    )
+    text = engine.incidents.notice(
+        incident.id,
+        lang="en",
+        cause="A USB stick was lost <on a train>.",
+        secondary_harm="None known.",
+        format="html",
+    )
+    assert "Notice of a loss of your personal data" in text
+    assert "On 2 April 2026, we learned that personal data about you has been lost." in text
+    assert "<li>クレジットカード番号</li>" in text and "&lt;on a train&gt;" in text
+    assert "wrongful purpose" not in text
+
+
+def test_r_leak_1_a_notice_needs_its_cause_and_harm_and_an_incident_that_took_place() -> None:
+    engine, clock = _notice_engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
+    )
+    with pytest.raises(pp.InvalidInput, match="cause"):
+        engine.incidents.notice(incident.id, cause=" ", secondary_harm="なし")
+    with pytest.raises(pp.InvalidInput, match="format"):
+        engine.incidents.notice(incident.id, cause="誤送信", secondary_harm="なし", format="pdf")
+    clock.advance(timedelta(hours=1))
+    engine.incidents.revise(incident.id, occurred=False)
+    with pytest.raises(pp.InvalidInput, match="not to have taken place"):
+        engine.incidents.notice(incident.id, cause="誤送信", secondary_harm="なし")

@@ -10,8 +10,9 @@ read back from those events. What the law asks, and by when, is decided by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from os import PathLike
 from typing import Any
 
 import attrs
@@ -21,6 +22,8 @@ from pipolicy.domain.checks import flag, member, names
 from pipolicy.domain.incidents import Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
+from pipolicy.incident_notice import incident_notice
+from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.registers import Register
 
 __all__ = ["IncidentRegister"]
@@ -226,6 +229,43 @@ class IncidentRegister(Register):
             STEPS[step], None, {"incident_id": incident.id, "step": step, "at": when.isoformat()}
         )
         return self.get(incident_id)
+
+    def notice(
+        self,
+        incident_id: str,
+        *,
+        lang: str = "ja",
+        cause: str,
+        secondary_harm: str,
+        details: str = "",
+        other: Sequence[str] = (),
+        format: str = "markdown",
+        era: bool = False,
+        templates: TemplateDirs | str | PathLike[str] | None = None,
+    ) -> str:
+        """The notice to the affected person (Art. 26(2); PPC Rules Art. 10), dated today
+        in the policy's time zone, in ``lang`` (``"ja"``, ``"en"``) as ``"markdown"`` or
+        ``"html"``. The register gives the outline (what happened, the day the business
+        learned of it, a wrongful act possibly behind it) and the items concerned; the
+        business gives, in ``lang``, the ``cause``, ``secondary_harm`` (whether harm has
+        occurred or may, and what), and optionally ``details`` added to the outline and
+        ``other`` paragraphs (what it has done, what the person may do). The controller's
+        ``contact`` closes it. Templates: ``<lang>/incident_notice.md.j2`` and
+        ``.html.j2``, looked for in ``templates`` first. Recording that it was sent is
+        :meth:`record` ``"notice"``."""
+        return incident_notice(
+            self._policy,
+            self.get(incident_id),
+            today=self._policy.local_date(self._now()),
+            lang=lang,
+            cause=cause,
+            secondary_harm=secondary_harm,
+            details=details,
+            other=other,
+            format=format,
+            era=era,
+            templates=templates,
+        )
 
     def get(self, incident_id: str) -> Incident:
         return self._find(incident_id, self.all())
