@@ -32,11 +32,13 @@ before carry one (:func:`people_digest` still checks a list against it).
 
 A revision may find the incident not reportable after all: no leak, loss or damage took
 place (the misdirected mail was recovered unopened, the "lost" file was where it should
-be), the data was kept unreadable, or the facts meet none of the conditions. Then no
-report and no notice are owed from that day (PPC guidelines 3-5-3-1, Q&A on reports:
-no final report is needed once it is found not to be a reportable situation); the
-register says since when and why, and keeps the first assessment in its events. A
-preliminary report already made is best followed by telling the PPC so (not tracked).
+be), the data was kept unreadable, or the facts meet none of the conditions. Art. 26(1)
+binds only where a Rule 7 situation has occurred or may have (おそれ, judged on the facts
+known at the time: guidelines 3-5-3-1); once the investigation shows none did, no report
+and no notice are owed from that day (the PPC's guidance: no final report is then
+needed). The register says since when and why and keeps the first assessment in its
+events. A preliminary report already made is best followed by telling the PPC so (not
+tracked).
 """
 
 from __future__ import annotations
