@@ -193,3 +193,39 @@ def test_r_leak_1_a_notice_needs_its_cause_and_harm_and_an_incident_that_took_pl
     engine.incidents.revise(incident.id, occurred=False)
     with pytest.raises(pp.InvalidInput, match="not to have taken place"):
         engine.incidents.notice(incident.id, cause="誤送信", secondary_harm="なし")
+
+
+def test_r_leak_1_a_draft_of_the_preliminary_then_the_final_report_to_the_ppc() -> None:
+    """Rules Art. 8(1): the draft names the stage and its last day in the policy's time
+    zone (learned on 2 April in Tokyo: preliminary by 5 April, final on day 60, 31 May),
+    the grounds, the items, the number of people and what was done for them."""
+    engine, clock = _notice_engine()
+    incident = engine.incidents.register(
+        "leak",
+        discovered_at=UTC_EVENING,
+        subjects=[f"s-{n}" for n in range(1200)],
+        items={"card_number"},
+        wrongful_act=True,
+    )
+    draft = engine.incidents.report_draft(incident.id, cause="ウェブサーバーへの不正アクセス")
+    assert "（速報）" in draft and "報告期限：2026年4月5日" in draft
+    assert "同条第2号" in draft and "同条第3号" in draft and "同条第4号" in draft
+    assert "第1号" not in draft.replace("第8条第1項", "")
+    assert "1,200人" in draft and "ウェブサーバーへの不正アクセス" in draft
+    assert "本人への通知は未了です。" in draft and "調査中です。" in draft
+    engine.incidents.record(incident.id, "preliminary")
+    clock.advance(timedelta(days=3))
+    engine.incidents.record(incident.id, "notice")
+    final = engine.incidents.report_draft(incident.id, lang="en")
+    assert "(final report)" in final and "Due by: 31 May 2026" in final
+    assert "Notified on 5 April 2026." in final
+    assert "more than 1,000 people affected (Art. 7(iv))" in final
+
+
+def test_r_leak_1_no_draft_for_an_incident_that_is_not_reportable() -> None:
+    engine, _ = _notice_engine()
+    incident = engine.incidents.register(
+        "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"email"}
+    )
+    with pytest.raises(pp.InvalidInput, match="not reportable"):
+        engine.incidents.report_draft(incident.id)

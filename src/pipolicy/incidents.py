@@ -22,7 +22,7 @@ from pipolicy.domain.checks import flag, member, names
 from pipolicy.domain.incidents import Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
-from pipolicy.incident_notice import incident_notice
+from pipolicy.incident_texts import incident_notice, report_draft
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.registers import Register
 
@@ -264,6 +264,38 @@ class IncidentRegister(Register):
             other=other,
             format=format,
             era=era,
+            templates=templates,
+        )
+
+    def report_draft(
+        self,
+        incident_id: str,
+        *,
+        lang: str = "ja",
+        cause: str = "",
+        secondary_harm: str = "",
+        publication: str = "",
+        prevention: str = "",
+        other: Sequence[str] = (),
+        templates: TemplateDirs | str | PathLike[str] | None = None,
+    ) -> str:
+        """A Markdown draft of the report to the PPC (Art. 26(1); PPC Rules Art. 8(1)):
+        the preliminary one until a report is recorded, then the final one, with its last
+        day. The register gives the outline, the grounds, the items, the number of people
+        and what was done for them; the business gives, in ``lang``, the ``cause``,
+        ``secondary_harm``, ``publication``, ``prevention`` (measures against recurrence)
+        and ``other`` matters, those not given left as under investigation. Templates:
+        ``<lang>/incident_report.md.j2``. Refused for an incident not reportable."""
+        return report_draft(
+            self._policy,
+            self.get(incident_id),
+            today=self._policy.local_date(self._now()),
+            lang=lang,
+            cause=cause,
+            secondary_harm=secondary_harm,
+            publication=publication,
+            prevention=prevention,
+            other=other,
             templates=templates,
         )
 

@@ -50,7 +50,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
-__all__ = ["NOT_REPORTABLE", "Incident", "IncidentKind", "assess", "people_digest"]
+__all__ = ["GROUNDS", "NOT_REPORTABLE", "Incident", "IncidentKind", "assess", "people_digest"]
 
 MANY_PEOPLE = 1000
 """More than this many people affected makes an incident reportable (PPC Rules 7(iv))."""
@@ -66,6 +66,24 @@ NOT_REPORTABLE = {
     "conditions_not_met": "the facts now known meet none of the conditions of PPC Rules 7",
 }
 """Why a revision ended a report duty (``Incident.not_reportable_because``)."""
+
+
+GROUNDS = {
+    "special_care": "special care-required data is involved (PPC Rules 7(i))",
+    "financial": "data whose misuse could cause financial loss is involved (7(ii))",
+    "wrongful_act": "a wrongful act may be behind it (7(iii))",
+    "many_people": f"more than {MANY_PEOPLE:,} people are affected (7(iv))",
+    "many_numbers": (
+        f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
+        "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
+    ),
+    "numbers_exposed": (
+        "Individual Numbers were open to anyone online (My Number Act Art. 29-4; "
+        "PPC Rules on specific personal information 2(iii))"
+    ),
+}
+"""Each ground that makes an incident reportable, and the reason the register records
+for it (``Incident.reasons``, in this order)."""
 
 
 class IncidentKind(str, enum.Enum):
@@ -161,25 +179,15 @@ def assess(
     register records (Art. 26(1) proviso)."""
     if protected or not occurred:
         return False, (), None, None
-    reasons = []
-    if special_care:
-        reasons.append("special care-required data is involved (PPC Rules 7(i))")
-    if financial:
-        reasons.append("data whose misuse could cause financial loss is involved (7(ii))")
-    if wrongful_act:
-        reasons.append("a wrongful act may be behind it (7(iii))")
-    if people > MANY_PEOPLE:
-        reasons.append(f"more than {MANY_PEOPLE:,} people are affected (7(iv))")
-    if my_number and people > MANY_NUMBERS:
-        reasons.append(
-            f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
-            "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
-        )
-    if my_number and exposed:
-        reasons.append(
-            "Individual Numbers were open to anyone online (My Number Act Art. 29-4; "
-            "PPC Rules on specific personal information 2(iii))"
-        )
+    found = {
+        "special_care": special_care,
+        "financial": financial,
+        "wrongful_act": wrongful_act,
+        "many_people": people > MANY_PEOPLE,
+        "many_numbers": my_number and people > MANY_NUMBERS,
+        "numbers_exposed": my_number and exposed,
+    }
+    reasons = [text for key, text in GROUNDS.items() if found[key]]
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30

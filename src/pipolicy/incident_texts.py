@@ -1,5 +1,6 @@
-"""The notice to the person whose personal data leaked, was lost or damaged (APPI Art.
-26(2); PPC Rules Art. 10), written from the incident register.
+"""The texts an incident calls for, written from the incident register: the notice to the
+person whose personal data leaked, was lost or damaged (APPI Art. 26(2); PPC Rules Art.
+10), and a draft of the report to the PPC (Art. 26(1); PPC Rules Art. 8(1)).
 
 Rules Art. 10 lists what the person is told, as far as needed to protect their rights:
 the outline of the incident, the items of personal data concerned, its cause, whether
@@ -10,26 +11,32 @@ policy); the cause, the secondary harm and anything further come from the busine
 the notice's language. As for answer letters (:mod:`pipolicy.requests.letters`), Python
 decides what to say and ``<lang>/incident_notice.md.j2`` and ``.html.j2`` hold every
 word; dates are the policy's time zone's.
+
+The report is made on the PPC's form; the draft gathers what Rules Art. 8(1) lists (outline,
+items, number of people, cause, secondary harm, what was done for the people, publication,
+measures against recurrence, other matters) so the privacy officer can fill it in. What the
+business does not yet know is left as under investigation, as a preliminary report may.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from os import PathLike
 
 import attrs
 
 from pipolicy.domain.checks import statement
-from pipolicy.domain.incidents import Incident
+from pipolicy.domain.incidents import GROUNDS, Incident
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.templates import TemplateDirs, render
 
-__all__ = ["IncidentNotice", "incident_notice"]
+__all__ = ["IncidentNotice", "incident_notice", "report_draft"]
 
 FORMATS = {"markdown": "incident_notice.md.j2", "html": "incident_notice.html.j2"}
+REPORT = "incident_report.md.j2"
 
 
 @attrs.frozen
@@ -109,3 +116,60 @@ def _texts(other: Sequence[str]) -> tuple[str, ...]:
     if isinstance(other, str):
         return (other,)
     return tuple(other)
+
+
+def report_draft(
+    policy: Policy,
+    incident: Incident,
+    *,
+    today: date,
+    lang: str,
+    cause: str = "",
+    secondary_harm: str = "",
+    publication: str = "",
+    prevention: str = "",
+    other: Sequence[str] = (),
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> str:
+    """A draft, in Markdown, of the ``"preliminary"`` report (none made yet) or else the
+    ``"final"`` one, with what Rules Art. 8(1) lists. Texts not given are left as under
+    investigation. Only an incident the register finds reportable has one."""
+    if not incident.report_due:
+        raise InvalidInput("the incident is not reportable: no report to draft")
+    final = incident.preliminary_at is not None or incident.final_at is not None
+    by_text = {text: key for key, text in GROUNDS.items()}
+    c = policy.controller
+    context: dict[str, object] = {
+        "stage": "final" if final else "preliminary",
+        "dated": today,
+        "controller": str(text_in(c, "name", lang)),
+        "we": self_reference(c, lang),
+        "kind": incident.kind.value,
+        "suspected": incident.suspected,
+        "as_entrustee": incident.as_entrustee,
+        "discovered_on": policy.local_date(incident.discovered_at),
+        "learned_on": policy.local_date(incident.reportable_from or incident.discovered_at),
+        "last_day": _last_day(policy, incident.final_due if final else incident.preliminary_due),
+        "grounds": [by_text.get(r, r) for r in incident.reasons],
+        "items": [
+            str(text_in(policy.items[i], "title", lang) or i) for i in sorted(incident.items)
+        ],
+        "people": incident.people,
+        "notified_on": _day(policy, incident.notified_at),
+        "alternative_on": _day(policy, incident.alternative_measures_at),
+        "cause": _optional(cause, "cause"),
+        "secondary_harm": _optional(secondary_harm, "secondary_harm"),
+        "publication": _optional(publication, "publication"),
+        "prevention": _optional(prevention, "prevention"),
+        "other": tuple(statement(x, "other", "") for x in _texts(other)),
+    }
+    return render(REPORT, lang, context, templates=templates)
+
+
+def _last_day(policy: Policy, due: datetime | None) -> date | None:
+    """The last day of a deadline held as the first instant after it."""
+    return None if due is None else policy.local_date(due - timedelta(microseconds=1))
+
+
+def _day(policy: Policy, at: datetime | None) -> date | None:
+    return None if at is None else policy.local_date(at)
