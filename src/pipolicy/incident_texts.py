@@ -93,7 +93,7 @@ def incident_notice(
         wrongful_act=incident.wrongful_act,
         discovered_on=policy.local_date(incident.discovered_at),
         items=tuple(
-            str(text_in(policy.items[i], "title", lang) or i) for i in sorted(incident.items)
+            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
         ),
         details=_optional(details, "details"),
         cause=statement(cause, "cause", why),
@@ -152,7 +152,7 @@ def report_draft(
         "last_day": _last_day(policy, incident.final_due if final else incident.preliminary_due),
         "grounds": [by_text.get(r, r) for r in incident.reasons],
         "items": [
-            str(text_in(policy.items[i], "title", lang) or i) for i in sorted(incident.items)
+            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
         ],
         "people": incident.people,
         "notified_on": _day(policy, incident.notified_at),
@@ -173,3 +173,8 @@ def _last_day(policy: Policy, due: datetime | None) -> date | None:
 
 def _day(policy: Policy, at: datetime | None) -> date | None:
     return None if at is None else policy.local_date(at)
+
+
+def _declared(policy: Policy, incident: Incident) -> list[str]:
+    """The incident's items in the order the policy declares them (its notice's order)."""
+    return [name for name in policy.items if name in incident.items]
