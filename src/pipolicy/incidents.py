@@ -10,17 +10,20 @@ read back from those events. What the law asks, and by when, is decided by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from os import PathLike
 from typing import Any
 
 import attrs
 
 from pipolicy.clock import instant
 from pipolicy.domain.checks import flag, member, names
-from pipolicy.domain.incidents import Incident, IncidentKind, assess, people_digest
+from pipolicy.domain.incidents import Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
+from pipolicy.incident_texts import incident_notice, report_draft
+from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.registers import Register
 
 __all__ = ["IncidentRegister"]
@@ -84,7 +87,7 @@ class IncidentRegister(Register):
             discovered_at=at,
             items=item_set,
             people=len(set(ids)),
-            people_digest=people_digest(ids),
+            people_digest=None,
             suspected=suspected,
             wrongful_act=wrongful_act,
             as_entrustee=as_entrustee,
@@ -108,6 +111,7 @@ class IncidentRegister(Register):
         wrongful_act: bool | None = None,
         exposed: bool | None = None,
         protected: bool | None = None,
+        occurred: bool | None = None,
         learned_at: datetime | None = None,
     ) -> Incident:
         """Record what the investigation found after registration, learned at
@@ -118,9 +122,13 @@ class IncidentRegister(Register):
         The incident is assessed again (Art. 26(1); PPC Rules Arts. 7-8): one that becomes
         reportable has its deadlines count from the day the business learned it (Rule 8:
         "当該事態を知った"); one already reportable keeps the day it counted from, its
-        final report due on day 60 once a wrongful act is found (Rule 8(2)). A duty once
-        arisen is kept: facts found to be fewer (999 people, not 1,001) do not undo a
-        report the "おそれ" made due; recorded steps stay recorded."""
+        final report due on day 60 once a wrongful act is found (Rule 8(2)).
+        ``occurred=False``: no leak, loss or damage took place after all (the mail sent
+        astray was recovered unopened). One found not reportable after all (that, the
+        data ``protected``, or 999 people, not 1,001) owes no report or notice from
+        ``learned_at`` on (PPC guidelines 3-5-3-1): its deadlines are gone and
+        ``not_reportable_since``/``not_reportable_because`` say since when and why; the
+        first assessment stays in the audit log, recorded steps stay recorded."""
         incident = self.get(incident_id)
         when = self._now() if learned_at is None else instant(learned_at, "learned_at")
         if when > self._now():
@@ -130,13 +138,14 @@ class IncidentRegister(Register):
         changes: dict[str, Any] = {}
         if subjects is not None:
             ids = _ids(subjects)
-            changes.update(people=len(set(ids)), people_digest=people_digest(ids))
+            changes.update(people=len(set(ids)), people_digest=None)
         if items is not None:
             changes["items"] = self._items(items)
         for value, what in (
             (wrongful_act, "wrongful_act"),
             (exposed, "exposed"),
             (protected, "protected"),
+            (occurred, "occurred"),
         ):
             if value is not None:
                 changes[what] = flag(value, what)
@@ -157,7 +166,7 @@ class IncidentRegister(Register):
     def _assessed(self, incident: Incident, learned: datetime) -> Incident:
         """``incident`` with whether a report is due, why and by when, on its facts as
         known at ``learned``: an incident already reportable counts from the day it
-        became so, and keeps its duty if the facts no longer make it reportable."""
+        became so; one no longer reportable owes nothing from ``learned`` on."""
         start = incident.reportable_from if incident.report_due else learned
         assert start is not None
         declared = [self._policy.items[i] for i in incident.items]
@@ -169,12 +178,23 @@ class IncidentRegister(Register):
             my_number=bool(incident.items & self._policy.my_number_items),
             protected=incident.protected,
             exposed=incident.exposed,
+            occurred=incident.occurred,
             discovered_on=self._policy.local_date(start),
             preliminary_days=self._policy.incident_preliminary_days,
             day_end=self._policy.day_end,
         )
         if not due:
-            return incident
+            if not incident.report_due:
+                return incident
+            return attrs.evolve(
+                incident,
+                report_due=False,
+                reasons=(),
+                preliminary_due=None,
+                final_due=None,
+                not_reportable_since=learned,
+                not_reportable_because=_not_reportable_because(incident),
+            )
         if incident.preliminary_due is not None and preliminary is not None:
             preliminary = min(preliminary, incident.preliminary_due)
         if _entruster_notified(incident):
@@ -186,6 +206,8 @@ class IncidentRegister(Register):
             preliminary_due=preliminary,
             final_due=final,
             reportable_from=start,
+            not_reportable_since=None,
+            not_reportable_because=None,
         )
 
     def record(self, incident_id: str, step: str, at: datetime | None = None) -> Incident:
@@ -207,6 +229,75 @@ class IncidentRegister(Register):
             STEPS[step], None, {"incident_id": incident.id, "step": step, "at": when.isoformat()}
         )
         return self.get(incident_id)
+
+    def notice(
+        self,
+        incident_id: str,
+        *,
+        lang: str = "ja",
+        cause: str,
+        secondary_harm: str,
+        details: str = "",
+        other: Sequence[str] = (),
+        format: str = "markdown",
+        era: bool = False,
+        templates: TemplateDirs | str | PathLike[str] | None = None,
+    ) -> str:
+        """The notice to the affected person (Art. 26(2); PPC Rules Art. 10), dated today
+        in the policy's time zone, in ``lang`` (``"ja"``, ``"en"``) as ``"markdown"`` or
+        ``"html"``. The register gives the outline (what happened, the day the business
+        learned of it, a wrongful act possibly behind it) and the items concerned; the
+        business gives, in ``lang``, the ``cause``, ``secondary_harm`` (whether harm has
+        occurred or may, and what), and optionally ``details`` added to the outline and
+        ``other`` paragraphs (what it has done, what the person may do). The controller's
+        ``contact`` closes it. Templates: ``<lang>/incident_notice.md.j2`` and
+        ``.html.j2``, looked for in ``templates`` first. Recording that it was sent is
+        :meth:`record` ``"notice"``."""
+        return incident_notice(
+            self._policy,
+            self.get(incident_id),
+            today=self._policy.local_date(self._now()),
+            lang=lang,
+            cause=cause,
+            secondary_harm=secondary_harm,
+            details=details,
+            other=other,
+            format=format,
+            era=era,
+            templates=templates,
+        )
+
+    def report_draft(
+        self,
+        incident_id: str,
+        *,
+        lang: str = "ja",
+        cause: str = "",
+        secondary_harm: str = "",
+        publication: str = "",
+        prevention: str = "",
+        other: Sequence[str] = (),
+        templates: TemplateDirs | str | PathLike[str] | None = None,
+    ) -> str:
+        """A Markdown draft of the report to the PPC (Art. 26(1); PPC Rules Art. 8(1)):
+        the preliminary one until a report is recorded, then the final one, with its last
+        day. The register gives the outline, the grounds, the items, the number of people
+        and what was done for them; the business gives, in ``lang``, the ``cause``,
+        ``secondary_harm``, ``publication``, ``prevention`` (measures against recurrence)
+        and ``other`` matters, those not given left as under investigation. Templates:
+        ``<lang>/incident_report.md.j2``. Refused for an incident not reportable."""
+        return report_draft(
+            self._policy,
+            self.get(incident_id),
+            today=self._policy.local_date(self._now()),
+            lang=lang,
+            cause=cause,
+            secondary_harm=secondary_harm,
+            publication=publication,
+            prevention=prevention,
+            other=other,
+            templates=templates,
+        )
 
     def get(self, incident_id: str) -> Incident:
         return self._find(incident_id, self.all())
@@ -249,11 +340,14 @@ _REVISED = (
     "wrongful_act",
     "exposed",
     "protected",
+    "occurred",
     "report_due",
     "reasons",
     "preliminary_due",
     "final_due",
     "reportable_from",
+    "not_reportable_since",
+    "not_reportable_because",
 )
 """What an ``incident.revised`` event carries besides the incident's id: the facts a
 revision may change and the assessment made on them (the rest, steps included, stays)."""
@@ -263,6 +357,12 @@ def _revised(incident: Incident, p: Mapping[str, Any]) -> Incident:
     """``incident`` as an ``incident.revised`` event left it."""
     new = _incident({**_payload(incident), **p})
     return attrs.evolve(incident, **{field: getattr(new, field) for field in _REVISED})
+
+
+def _not_reportable_because(incident: Incident) -> str:
+    if not incident.occurred:
+        return "no_incident"
+    return "protected" if incident.protected else "conditions_not_met"
 
 
 def _entruster_notified(incident: Incident) -> bool:
@@ -306,6 +406,9 @@ def _payload(i: Incident) -> dict[str, object]:
         "preliminary_due": iso(i.preliminary_due),
         "final_due": iso(i.final_due),
         "reportable_from": iso(i.reportable_from),
+        "occurred": i.occurred,
+        "not_reportable_since": iso(i.not_reportable_since),
+        "not_reportable_because": i.not_reportable_because,
     }
 
 
@@ -321,7 +424,7 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         discovered_at=discovered,
         items=frozenset(p["items"]),
         people=int(p["people"]),
-        people_digest=str(p["people_digest"]),
+        people_digest=None if p.get("people_digest") is None else str(p["people_digest"]),
         suspected=bool(p["suspected"]),
         wrongful_act=bool(p["wrongful_act"]),
         as_entrustee=bool(p["as_entrustee"]),
@@ -334,4 +437,9 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         final_due=when(p["final_due"]),
         # Registered before 'reportable_from' existed: a reportable one counts from discovery.
         reportable_from=when(p.get("reportable_from")) or (discovered if p["report_due"] else None),
+        occurred=bool(p.get("occurred", True)),
+        not_reportable_since=when(p.get("not_reportable_since")),
+        not_reportable_because=(
+            None if p.get("not_reportable_because") is None else str(p["not_reportable_because"])
+        ),
     )

@@ -25,8 +25,20 @@ Data protected by advanced encryption or a like measure (the key not taken with 
 excluded on every ground (PPC Rules Art. 7(i); guidelines 3-5-3-1): registered
 ``protected``, the incident needs no report and no notice.
 
-The register keeps the affected people counted, never listed: their number and a digest
-of their ids (so a later list can be shown to be the same), no personal data.
+The register keeps the affected people counted, never listed: their number, no ids and no
+digest of them. Ids are easy to guess (a customer number, an ordered id), so an unkeyed
+digest of them would confirm whether a given person was in a leak; incidents registered
+before carry one (:func:`people_digest` still checks a list against it).
+
+A revision may find the incident not reportable after all: no leak, loss or damage took
+place (the misdirected mail was recovered unopened, the "lost" file was where it should
+be), the data was kept unreadable, or the facts meet none of the conditions. Art. 26(1)
+binds only where a Rule 7 situation has occurred or may have (おそれ, judged on the facts
+known at the time: guidelines 3-5-3-1); once the investigation shows none did, no report
+and no notice are owed from that day (the PPC's guidance: no final report is then
+needed). The register says since when and why and keeps the first assessment in its
+events. A preliminary report already made is best followed by telling the PPC so (not
+tracked).
 """
 
 from __future__ import annotations
@@ -38,7 +50,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
-__all__ = ["Incident", "IncidentKind", "assess", "people_digest"]
+__all__ = ["GROUNDS", "NOT_REPORTABLE", "Incident", "IncidentKind", "assess", "people_digest"]
 
 MANY_PEOPLE = 1000
 """More than this many people affected makes an incident reportable (PPC Rules 7(iv))."""
@@ -46,6 +58,32 @@ MANY_PEOPLE = 1000
 MANY_NUMBERS = 100
 """More than this many people's Individual Numbers affected makes an incident reportable
 (My Number Act Art. 29-4; PPC Rules on specific personal information Art. 2(iv))."""
+
+
+NOT_REPORTABLE = {
+    "no_incident": "no leak, loss or damage took place after all",
+    "protected": "the data was kept unreadable by advanced encryption or the like (PPC Rules 7)",
+    "conditions_not_met": "the facts now known meet none of the conditions of PPC Rules 7",
+}
+"""Why a revision ended a report duty (``Incident.not_reportable_because``)."""
+
+
+GROUNDS = {
+    "special_care": "special care-required data is involved (PPC Rules 7(i))",
+    "financial": "data whose misuse could cause financial loss is involved (7(ii))",
+    "wrongful_act": "a wrongful act may be behind it (7(iii))",
+    "many_people": f"more than {MANY_PEOPLE:,} people are affected (7(iv))",
+    "many_numbers": (
+        f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
+        "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
+    ),
+    "numbers_exposed": (
+        "Individual Numbers were open to anyone online (My Number Act Art. 29-4; "
+        "PPC Rules on specific personal information 2(iii))"
+    ),
+}
+"""Each ground that makes an incident reportable, and the reason the register records
+for it (``Incident.reasons``, in this order)."""
 
 
 class IncidentKind(str, enum.Enum):
@@ -66,7 +104,8 @@ class Incident:
     discovered_at: datetime
     items: frozenset[str]
     people: int
-    people_digest: str
+    people_digest: str | None
+    """Registered before session 18: the unkeyed digest of the ids; since, ``None``."""
     suspected: bool
     wrongful_act: bool
     as_entrustee: bool
@@ -88,6 +127,14 @@ class Incident:
     """When, notice to the people being difficult, measures in its place were taken (a
     public announcement, a contact point): Art. 26(2) proviso."""
 
+    occurred: bool = True
+    """``False`` once the investigation found no leak, loss or damage took place."""
+    not_reportable_since: datetime | None = None
+    """When a revision found an incident once reportable not to be: no report or notice
+    is owed from then on."""
+    not_reportable_because: str | None = None
+    """Why, a key of :data:`NOT_REPORTABLE`."""
+
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
         late = []
@@ -100,7 +147,8 @@ class Incident:
 
 
 def people_digest(subject_ids: Iterable[str]) -> str:
-    """SHA-256 of the sorted, distinct ids: the affected people, without listing them."""
+    """SHA-256 of the sorted, distinct ids, as incidents registered before session 18
+    recorded it: checks a list against such a record. New incidents record none."""
     joined = "\n".join(sorted(set(subject_ids)))
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
@@ -117,6 +165,7 @@ def assess(
     my_number: bool = False,
     protected: bool = False,
     exposed: bool = False,
+    occurred: bool = True,
 ) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
     report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
@@ -124,30 +173,21 @@ def assess(
     each the first instant after its last day, given by ``day_end``. ``my_number``:
     Individual Numbers are among the items (then more than 100 people suffice, or any
     number ``exposed`` online to anyone). Data ``protected`` by advanced encryption or
-    the like is never reportable (PPC Rules Art. 7(i)). An entrustee's final deadline
+    the like is never reportable (PPC Rules Art. 7(i)), nor an incident that did not
+    ``occur`` after all. An entrustee's final deadline
     is the same: it binds until the entrustee notifies the entrusting business, which the
     register records (Art. 26(1) proviso)."""
-    if protected:
+    if protected or not occurred:
         return False, (), None, None
-    reasons = []
-    if special_care:
-        reasons.append("special care-required data is involved (PPC Rules 7(i))")
-    if financial:
-        reasons.append("data whose misuse could cause financial loss is involved (7(ii))")
-    if wrongful_act:
-        reasons.append("a wrongful act may be behind it (7(iii))")
-    if people > MANY_PEOPLE:
-        reasons.append(f"more than {MANY_PEOPLE:,} people are affected (7(iv))")
-    if my_number and people > MANY_NUMBERS:
-        reasons.append(
-            f"Individual Numbers of more than {MANY_NUMBERS} people are involved "
-            "(My Number Act Art. 29-4; PPC Rules on specific personal information 2(iv))"
-        )
-    if my_number and exposed:
-        reasons.append(
-            "Individual Numbers were open to anyone online (My Number Act Art. 29-4; "
-            "PPC Rules on specific personal information 2(iii))"
-        )
+    found = {
+        "special_care": special_care,
+        "financial": financial,
+        "wrongful_act": wrongful_act,
+        "many_people": people > MANY_PEOPLE,
+        "many_numbers": my_number and people > MANY_NUMBERS,
+        "numbers_exposed": my_number and exposed,
+    }
+    reasons = [text for key, text in GROUNDS.items() if found[key]]
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30

@@ -1,0 +1,180 @@
+"""The texts an incident calls for, written from the incident register: the notice to the
+person whose personal data leaked, was lost or damaged (APPI Art. 26(2); PPC Rules Art.
+10), and a draft of the report to the PPC (Art. 26(1); PPC Rules Art. 8(1)).
+
+Rules Art. 10 lists what the person is told, as far as needed to protect their rights:
+the outline of the incident, the items of personal data concerned, its cause, whether
+secondary harm has occurred or may occur and what it is, and other matters worth
+mentioning. The register knows the first two (kind, the day the business learned of it,
+suspected or certain, a wrongful act possibly behind it, the items declared in the
+policy); the cause, the secondary harm and anything further come from the business, in
+the notice's language. As for answer letters (:mod:`pipolicy.requests.letters`), Python
+decides what to say and ``<lang>/incident_notice.md.j2`` and ``.html.j2`` hold every
+word; dates are the policy's time zone's.
+
+The report is made on the PPC's form; the draft gathers what Rules Art. 8(1) lists (outline,
+items, number of people, cause, secondary harm, what was done for the people, publication,
+measures against recurrence, other matters) so the privacy officer can fill it in. What the
+business does not yet know is left as under investigation, as a preliminary report may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from os import PathLike
+
+import attrs
+
+from pipolicy.domain.checks import statement
+from pipolicy.domain.incidents import GROUNDS, Incident
+from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy
+from pipolicy.policy.texts import self_reference, text_in
+from pipolicy.publishing.templates import TemplateDirs, render
+
+__all__ = ["IncidentNotice", "incident_notice", "report_draft"]
+
+FORMATS = {"markdown": "incident_notice.md.j2", "html": "incident_notice.html.j2"}
+REPORT = "incident_report.md.j2"
+
+
+@attrs.frozen
+class IncidentNotice:
+    """What the notice says, independent of format: the facts the templates word."""
+
+    lang: str
+    dated: date
+    letterhead: tuple[str, ...]
+    we: str
+    kind: str
+    suspected: bool
+    wrongful_act: bool
+    discovered_on: date
+    items: tuple[str, ...]
+    """The titles of the items concerned, in the notice's language."""
+    details: str
+    cause: str
+    secondary_harm: str
+    other: tuple[str, ...]
+    contact: str
+
+
+def incident_notice(
+    policy: Policy,
+    incident: Incident,
+    *,
+    today: date,
+    lang: str,
+    cause: str,
+    secondary_harm: str,
+    details: str = "",
+    other: Sequence[str] = (),
+    format: str = "markdown",
+    era: bool = False,
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> str:
+    """The notice to the person about ``incident``, in ``lang`` and ``format``
+    (``"markdown"`` or ``"html"``), dated ``today``. An incident found not to have taken
+    place has nothing to notify."""
+    if not incident.occurred:
+        raise InvalidInput("the incident was found not to have taken place: nothing to notify")
+    if format not in FORMATS:
+        raise InvalidInput(f"format must be one of {sorted(FORMATS)}")
+    why = " (PPC Rules Art. 10: the person is told it)"
+    c = policy.controller
+    notice = IncidentNotice(
+        lang=lang,
+        dated=today,
+        letterhead=tuple(str(x) for x in (text_in(c, f, lang) for f in ("name", "address")) if x),
+        we=self_reference(c, lang),
+        kind=incident.kind.value,
+        suspected=incident.suspected,
+        wrongful_act=incident.wrongful_act,
+        discovered_on=policy.local_date(incident.discovered_at),
+        items=tuple(
+            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
+        ),
+        details=_optional(details, "details"),
+        cause=statement(cause, "cause", why),
+        secondary_harm=statement(secondary_harm, "secondary_harm", why),
+        other=tuple(statement(x, "other", "") for x in _texts(other)),
+        contact=str(text_in(c, "contact", lang) or ""),
+    )
+    context = attrs.asdict(notice, recurse=False)
+    del context["lang"]  # render gives it
+    return render(FORMATS[format], lang, context, era=era, templates=templates)
+
+
+def _optional(text: str, what: str) -> str:
+    if text == "":
+        return ""
+    return statement(text, what, "")
+
+
+def _texts(other: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(other, str):
+        return (other,)
+    return tuple(other)
+
+
+def report_draft(
+    policy: Policy,
+    incident: Incident,
+    *,
+    today: date,
+    lang: str,
+    cause: str = "",
+    secondary_harm: str = "",
+    publication: str = "",
+    prevention: str = "",
+    other: Sequence[str] = (),
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> str:
+    """A draft, in Markdown, of the ``"preliminary"`` report (none made yet) or else the
+    ``"final"`` one, with what Rules Art. 8(1) lists. Texts not given are left as under
+    investigation. Only an incident the register finds reportable has one."""
+    if not incident.report_due:
+        raise InvalidInput("the incident is not reportable: no report to draft")
+    final = incident.preliminary_at is not None or incident.final_at is not None
+    by_text = {text: key for key, text in GROUNDS.items()}
+    c = policy.controller
+    context: dict[str, object] = {
+        "stage": "final" if final else "preliminary",
+        "dated": today,
+        "controller": str(text_in(c, "name", lang)),
+        "we": self_reference(c, lang),
+        "kind": incident.kind.value,
+        "suspected": incident.suspected,
+        "as_entrustee": incident.as_entrustee,
+        "discovered_on": policy.local_date(incident.discovered_at),
+        "learned_on": policy.local_date(incident.reportable_from or incident.discovered_at),
+        "last_day": _last_day(policy, incident.final_due if final else incident.preliminary_due),
+        "grounds": [by_text.get(r, r) for r in incident.reasons],
+        "items": [
+            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
+        ],
+        "people": incident.people,
+        "notified_on": _day(policy, incident.notified_at),
+        "alternative_on": _day(policy, incident.alternative_measures_at),
+        "cause": _optional(cause, "cause"),
+        "secondary_harm": _optional(secondary_harm, "secondary_harm"),
+        "publication": _optional(publication, "publication"),
+        "prevention": _optional(prevention, "prevention"),
+        "other": tuple(statement(x, "other", "") for x in _texts(other)),
+    }
+    return render(REPORT, lang, context, templates=templates)
+
+
+def _last_day(policy: Policy, due: datetime | None) -> date | None:
+    """The last day of a deadline held as the first instant after it."""
+    return None if due is None else policy.local_date(due - timedelta(microseconds=1))
+
+
+def _day(policy: Policy, at: datetime | None) -> date | None:
+    return None if at is None else policy.local_date(at)
+
+
+def _declared(policy: Policy, incident: Incident) -> list[str]:
+    """The incident's items in the order the policy declares them (its notice's order)."""
+    return [name for name in policy.items if name in incident.items]
