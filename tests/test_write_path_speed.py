@@ -1,0 +1,127 @@
+"""The write path made cheaper without changing what it records (R-SEC-3).
+
+A record's digest and an audit entry's stored payload are now written out directly
+instead of built as plain values and walked again; these tests hold the shortcuts to
+the long way, byte for byte, for any field values (not only those the engine writes).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipolicy as pp
+from pipolicy.domain import binding
+from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.consents import Consent, ConsentScope, Evidence
+from pipolicy.domain.provisions import ProvisionRecord
+from pipolicy.domain.requests import Request
+from pipolicy.domain.restrictions import Restriction
+from pipolicy.domain.subjects import Subject
+
+JST = timezone(timedelta(hours=9))
+
+
+class _Small(enum.IntEnum):
+    ONE = 1
+
+
+class _Text(str):
+    """A str subclass (not an enum): written as its text."""
+
+
+_instants = st.datetimes(
+    min_value=datetime(1900, 1, 1), timezones=st.sampled_from([timezone.utc, JST])
+) | st.builds(
+    lambda d, minutes: d.replace(tzinfo=timezone(timedelta(minutes=minutes))),
+    st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.integers(-900, 900),
+)
+_scalars = st.one_of(
+    st.none(),
+    st.text(),
+    st.text().map(_Text),
+    st.integers(),
+    st.integers(-(2**70), 2**70),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    _instants,
+    st.dates(),
+    st.sampled_from(pp.ConsentStatus),
+    st.just(_Small.ONE),
+)
+_values = st.recursive(
+    _scalars | st.frozensets(st.text()),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.frozensets(st.one_of(st.text(), st.integers(), st.none()), max_size=3)
+        | st.dictionaries(st.text(), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _forged(kind: type, values: st.DrawFn) -> Any:
+    """An instance of ``kind`` whose fields hold anything (validators passed over): the
+    writer must agree with the plain form whatever a field holds."""
+    record: Any = object.__new__(kind)
+    for field in attrs.fields(kind):
+        if field.default is not attrs.NOTHING and values(st.booleans()):
+            value = (
+                field.default.factory()
+                if isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+                else field.default
+            )
+        elif field.name in ("scope", "evidence"):
+            value = _forged(ConsentScope if field.name == "scope" else Evidence, values)
+        else:
+            value = values(_values)
+        object.__setattr__(record, field.name, value)
+    return record
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> Any:
+    kind = draw(
+        st.sampled_from(
+            [Subject, Consent, Acquisition, ProvisionRecord, Restriction, Request, ConsentScope]
+        )
+    )
+    return _forged(kind, draw)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_records())
+def test_r_sec_3_a_records_digest_is_written_as_its_plain_form_would_encode(record: Any) -> None:
+    expected = binding._CANONICAL.encode(binding._plain(record))
+    assert binding._text(record) == expected
+    assert binding._text(record) == expected  # a second time: from what is kept
+
+
+def test_r_sec_3_a_shared_scope_is_written_by_its_own_fields_not_by_an_equal_ones() -> None:
+    scope = ConsentScope("newsletter", None, frozenset({"email", "name"}))
+    first = binding._text(scope)
+    assert first == '{"items":["email","name"],"purpose":"newsletter","recipient":null}'
+    # An object that is equal but holds other values (1 == True) keeps its own text.
+    one = ConsentScope(None, "partner", frozenset({"a"}))
+    forged = object.__new__(ConsentScope)
+    for field, value in (("purpose", True), ("recipient", "partner"), ("items", frozenset({"a"}))):
+        object.__setattr__(forged, field, value)
+    assert binding._text(one) != binding._text(forged)
+    assert json.loads(binding._text(forged))["purpose"] is True
+
+
+def test_r_sec_3_an_instant_kept_is_only_reused_for_the_same_object() -> None:
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+    assert binding._text(at) == '"2026-04-01T00:00:00+00:00"'
+    later = at + timedelta(microseconds=1)
+    assert binding._text(later) == '"2026-04-01T00:00:00.000001+00:00"'
+    assert binding._text(at) == '"2026-04-01T00:00:00+00:00"'
+    assert binding._text(date(2026, 4, 1)) == '"2026-04-01"'
