@@ -13,12 +13,14 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipolicy as pp
-from pipolicy.domain import binding
+from pipolicy.domain import audit, binding
 from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.audit import AuditEntry
 from pipolicy.domain.consents import Consent, ConsentScope, Evidence
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -125,3 +127,81 @@ def test_r_sec_3_an_instant_kept_is_only_reused_for_the_same_object() -> None:
     assert binding._text(later) == '"2026-04-01T00:00:00.000001+00:00"'
     assert binding._text(at) == '"2026-04-01T00:00:00+00:00"'
     assert binding._text(date(2026, 4, 1)) == '"2026-04-01"'
+
+
+_payload_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.text(),
+        st.text().map(_Text),
+        st.integers(),
+        st.integers(-(2**70), 2**70),
+        st.booleans(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from(pp.ConsentStatus),
+        st.just(_Small.ONE),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(), inner, max_size=3)
+        | st.dictionaries(st.integers(0, 3), inner, min_size=1, max_size=2)
+    ),
+    max_leaves=10,
+)
+
+
+def _ordered(value: object) -> object:
+    """``value`` with each dict's key order made visible (equality ignores it)."""
+    if isinstance(value, dict):
+        return [(type(k), k, _ordered(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return (type(value), value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(), _payload_values, max_size=6))
+def test_r_sec_3_a_plain_payload_is_kept_as_encoding_and_decoding_it_would(
+    payload: dict[str, object],
+) -> None:
+    """An entry's payload is what JSON storage gives back, and its canonical text is
+    hashed: where the payload is plain both are made in one walk, which must give the
+    very text and copy (types, key order) the encoder and ``json.loads`` give."""
+    try:
+        text: str | None = audit._ENTRY.encode(payload)
+    except (TypeError, ValueError):  # keys of mixed kinds: refused, as before
+        text = None
+    written = audit._written(payload)
+    if written is not None:
+        copy, written_text = written
+        assert written_text == text
+        assert _ordered(copy) == _ordered(json.loads(written_text))
+    try:
+        entry = AuditEntry.of(datetime(2026, 4, 1, tzinfo=timezone.utc), "k", None, payload)
+    except pp.InvalidInput:
+        assert written is None or audit._suspect(written[1])
+        return
+    assert text is not None
+    assert entry.canonical == text
+    assert _ordered(dict(entry.payload)) == _ordered(json.loads(text))
+
+
+def test_r_sec_3_a_plain_payload_is_copied_not_shared() -> None:
+    items = ["email", "name"]
+    nested: dict[str, object] = {"b": [1, True, None], "a": ("x",)}
+    payload: dict[str, object] = {"items": items, "nested": nested, "n": 2**40}
+    entry = AuditEntry.of(datetime(2026, 4, 1, tzinfo=timezone.utc), "k", None, payload)
+    items.append("phone")
+    nested["c"] = 1
+    assert entry.payload == {
+        "items": ["email", "name"],
+        "n": 2**40,
+        "nested": {"a": ["x"], "b": [1, True, None]},
+    }
+    assert list(entry.payload) == ["items", "n", "nested"]
+    # A cycle is refused as before, not walked for ever.
+    cyclic: dict[str, object] = {}
+    cyclic["self"] = cyclic
+    with pytest.raises(pp.InvalidInput):
+        AuditEntry.of(datetime(2026, 4, 1, tzinfo=timezone.utc), "k", None, cyclic)

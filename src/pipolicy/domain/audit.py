@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Protocol, cast
 
 import attrs
 
@@ -70,16 +70,78 @@ def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
     escape holds no NUL and no lone surrogate; no number of 19 digits, no integer
     beyond 64 bits; at most 64 brackets, no deeper nesting (``allow_nan=False`` refuses NaN).
     """
-    try:
-        canonical = _ENTRY.encode(dict(payload))
-    except RecursionError as e:  # thousands of levels: the walk below would not get here
-        raise InvalidInput("audit payload is nested too deeply to be JSON-ready") from e
-    except (ValueError, TypeError) as e:  # NaN (as a value or a key), a cycle, mixed keys
-        raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
-    cleaned: Mapping[str, object] = json.loads(canonical)
+    written = _written(payload)  # most payloads: plain values, copied as they are written
+    if written is not None:
+        cleaned, canonical = written
+    else:
+        try:
+            canonical = _ENTRY.encode(dict(payload))
+        except RecursionError as e:  # thousands of levels: the walk below would not get here
+            raise InvalidInput("audit payload is nested too deeply to be JSON-ready") from e
+        except (ValueError, TypeError) as e:  # NaN (as a value or a key), a cycle, mixed keys
+            raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
+        cleaned = json.loads(canonical)
     if _suspect(canonical):
         json_ready(cleaned, "audit payload")
     return cleaned, canonical
+
+
+def _written(payload: Mapping[str, object]) -> tuple[dict[str, object], str] | None:
+    """What :func:`_clean` makes of a payload of plain JSON values (text, integers,
+    booleans, null, lists or tuples, and dicts keyed by text: what the engine writes),
+    made in one walk: the copy ``json.loads`` would give back (keys in sorted order,
+    tuples as lists) and the canonical text the encoder would write, without encoding
+    the payload and decoding it again. ``None`` for anything else (a float, a set, a key
+    not text, nesting deeper than 64 levels), which takes the encoder's way."""
+    try:
+        copied, text = _walked(payload if type(payload) is dict else dict(payload), 0)
+    except _NotPlain:
+        return None
+    return cast("dict[str, object]", copied), text
+
+
+class _NotPlain(Exception):
+    """A payload :func:`_written` leaves to the encoder."""
+
+
+def _walked(value: object, depth: int) -> tuple[object, str]:
+    """``value`` copied as ``json.loads`` would give it back, and its canonical text;
+    raises :class:`_NotPlain` if it holds anything else (see :func:`_written`)."""
+    kind = type(value)
+    if kind is str:
+        return value, _quoted(cast(str, value))
+    if value is None:
+        return None, "null"
+    if kind is bool:
+        return value, "true" if value else "false"
+    if kind is int:
+        return value, int.__repr__(cast(int, value))
+    if depth > 64:
+        raise _NotPlain
+    if kind is dict:
+        mapping = cast("dict[object, object]", value)
+        if not all(type(key) is str for key in mapping):
+            raise _NotPlain
+        copy: dict[str, object] = {}
+        parts: list[str] = []
+        for key in sorted(cast("dict[str, object]", mapping)):
+            v = mapping[key]
+            if type(v) is str:  # most values: no call for them
+                text = _quoted(v)
+            elif v is None:
+                text = "null"
+            else:
+                v, text = _walked(v, depth + 1)
+            copy[key] = v
+            parts.append(f"{_quoted(key)}:{text}")
+        return copy, "{" + ",".join(parts) + "}"
+    if kind is list or kind is tuple:
+        values = cast("list[object]", value)
+        if all(type(v) is str for v in values):  # a list of names
+            return list(values), "[" + ",".join(map(_quoted, cast("list[str]", values))) + "]"
+        walked = [_walked(v, depth + 1) for v in values]
+        return [v for v, _ in walked], "[" + ",".join(text for _, text in walked) + "]"
+    raise _NotPlain
 
 
 @attrs.frozen
