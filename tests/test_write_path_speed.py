@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import json
+import sqlite3
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -26,6 +28,7 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.domain.subjects import Subject
+from pipolicy.testing import contract_policy
 
 JST = timezone(timedelta(hours=9))
 
@@ -205,3 +208,33 @@ def test_r_sec_3_a_plain_payload_is_copied_not_shared() -> None:
     cyclic["self"] = cyclic
     with pytest.raises(pp.InvalidInput):
         AuditEntry.of(datetime(2026, 4, 1, tzinfo=timezone.utc), "k", None, cyclic)
+
+
+def test_r_sec_3_a_consent_row_holds_the_json_it_held_and_each_scope_its_own(
+    tmp_path: Path,
+) -> None:
+    """A consent's ``items`` and ``scope_key`` are made once per scope object: the
+    rows must still hold ``json.dumps``'s text, each consent its own scope's."""
+    url = f"sqlite:///{tmp_path / 'pi.db'}"
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+    with pp.Engine(contract_policy(), store=url, clock=pp.FixedClock(at)) as engine:
+        s = engine.register_subject("c1", category="customer")
+        given = [
+            engine.grant_consent(s, purpose="newsletter"),
+            engine.grant_consent(s, recipient="partner", items={"email"}),
+            engine.grant_consent(s, recipient="partner", items={"email", "name"}),
+        ]
+        assert engine.verify_audit().ok
+    with sqlite3.connect(tmp_path / "pi.db") as db:
+        stored = {
+            row[0]: row[1:]
+            for row in db.execute("SELECT id, items, scope_key, given_at FROM pipolicy_consents")
+        }
+    for consent in given:
+        items = sorted(consent.scope.items)
+        scope = [consent.scope.purpose, consent.scope.recipient, items]
+        assert stored[consent.id] == (
+            json.dumps(items),
+            json.dumps(scope),
+            "2026-04-01T00:00:00.000000+00:00",
+        )

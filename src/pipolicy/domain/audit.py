@@ -251,13 +251,29 @@ def chain_hash(
     return _chain_hash(seq, at, kind, subject_id, _CANONICAL.encode(payload), prev_hash)
 
 
+_last_instant: tuple[object, str] = (None, "")
+
+
+def quoted_instant(at: datetime) -> str:
+    """``at`` in UTC, ISO 8601, as a JSON string. The last one written is kept: an
+    operation's events and records share its instant (a datetime is immutable, so the
+    same object always has the same text)."""
+    global _last_instant
+    last, text = _last_instant
+    if at is last:
+        return text
+    text = _quoted(at.astimezone(timezone.utc).isoformat())
+    _last_instant = (at, text)
+    return text
+
+
 def _chain_hash(
     seq: int, at: datetime, kind: str, subject_id: str | None, payload: str, prev_hash: str
 ) -> str:
     """:func:`chain_hash` of a payload already in canonical JSON: the array is written
     out as the encoder would write it (``[`` items joined by ``,`` ``]``)."""
     # The instant, not its offset: a backend may return the same time in UTC.
-    moment = _quoted(at.astimezone(timezone.utc).isoformat())
+    moment = quoted_instant(at)
     who = "null" if subject_id is None else _quoted(subject_id)
     body = f"[{int(seq)},{moment},{_quoted(kind)},{who},{payload},{_quoted(prev_hash)}]"
     return hashlib.sha256(body.encode()).hexdigest()

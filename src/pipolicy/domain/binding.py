@@ -23,7 +23,7 @@ from typing import Any, cast
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEntry, AuditEvent
+from pipolicy.domain.audit import AuditEntry, AuditEvent, quoted_instant
 from pipolicy.domain.consents import Consent, ConsentScope, Evidence
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
@@ -212,7 +212,7 @@ def _writer_of_value(kind: type) -> _Text:
     if kind is int:
         return int.__repr__
     if issubclass(kind, datetime):
-        return _instant
+        return quoted_instant
     if issubclass(kind, date):
         return lambda value: _quoted(value.isoformat())
     if issubclass(kind, enum.Enum):
@@ -226,22 +226,6 @@ def _enum(value: enum.Enum) -> str:
     """An enum by its value, as the encoder writes the value (not made plain again)."""
     v = value.value
     return _quoted(v) if type(v) is str else _CANONICAL.encode(v)
-
-
-_last_instant: tuple[object, str] = (None, "")
-
-
-def _instant(value: datetime) -> str:
-    """An instant in UTC, quoted; the text of the last one is kept, since a write's
-    records share the operation's instant (a datetime is immutable, so the same object
-    has the same text)."""
-    global _last_instant
-    last, text = _last_instant
-    if value is last:
-        return text
-    text = _quoted(value.astimezone(timezone.utc).isoformat())
-    _last_instant = (value, text)
-    return text
 
 
 def _names(value: Collection[object]) -> str:
