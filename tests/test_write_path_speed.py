@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import sqlite3
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,24 @@ def test_r_sec_3_a_consent_row_holds_the_json_it_held_and_each_scope_its_own(
             json.dumps(scope),
             "2026-04-01T00:00:00.000000+00:00",
         )
+
+
+@given(st.binary(min_size=16, max_size=16))
+def test_r_sec_3_the_default_id_is_what_uuid4_hex_makes_of_the_same_bytes(raw: bytes) -> None:
+    from pipolicy.ids import _uuid4_hex
+
+    assert _uuid4_hex(raw) == uuid.UUID(bytes=raw, version=4).hex
+
+
+def test_r_sec_3_records_get_random_version_4_ids_by_default() -> None:
+    from pipolicy.ids import random_id
+
+    made = {random_id() for _ in range(1000)}
+    assert len(made) == 1000
+    for made_id in made:
+        parsed = uuid.UUID(hex=made_id)
+        assert (len(made_id), parsed.version, parsed.variant) == (32, 4, uuid.RFC_4122)
+        assert parsed.hex == made_id
+    engine = pp.Engine(contract_policy())
+    subject = engine.register_subject("c1", category="customer")
+    assert uuid.UUID(hex=subject.id).version == 4

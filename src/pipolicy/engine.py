@@ -20,7 +20,6 @@ integrity issue changed what ``_audit`` does (entries, no tail read), not where 
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -71,6 +70,7 @@ from pipolicy.errors import (
     UnknownCategory,
     UseDenied,
 )
+from pipolicy.ids import random_id
 from pipolicy.incidents import IncidentRegister
 from pipolicy.policy.model import Policy
 from pipolicy.publishing.explain import explain
@@ -269,7 +269,7 @@ class Engine:
             raise InvalidInput("ids must be a function returning a new unique string id")
         self.store: Store = store if store is not None else MemoryStore()  # type: ignore[assignment]
         self.clock: Clock = clock or SystemClock(policy.tz)
-        self._ids = ids or (lambda: uuid.uuid4().hex)
+        self._ids = ids or random_id
         self.templates: tuple[str, ...] = template_dirs(templates)
         self._requests: RequestService | None = None
         self._incidents: IncidentRegister | None = None
