@@ -275,6 +275,7 @@ class Engine:
         self._incidents: IncidentRegister | None = None
         self._complaints: ComplaintLog | None = None
         self._scopes: dict[ConsentScope, ConsentScope] = {}
+        self._granted: dict[tuple[object, ...], ConsentScope] = {}  # see _granted_scope
         self._queries: dict[tuple[object, ...], UseQuery | ProvisionQuery] = {}
 
     @property
@@ -428,7 +429,7 @@ class Engine:
         ) -> None:
             entries.append(AuditEntry.of(at, kind, subject_id, payload))
 
-        uow.flush(collect, self.now())
+        uow.flush(collect, self.now)  # the time read only if an event must be made
         many = fast_path(uow.audit, AppendsMany.append_many)
         if many is not None and len(entries) > 1:
             many(entries)  # an optional fast path: one statement for a batch's events
@@ -1155,12 +1156,25 @@ class Engine:
     ) -> ConsentScope:
         """The scope of a yes: a purpose's named items, or else the items it declares
         now, what the person was asked about (a no, or a withdrawal, with no items
-        still reaches every item)."""
+        still reaches every item). Kept once validated, as a check's question is
+        (:func:`_question_key`): granting the same names again skips validating them."""
+        key = None
+        if purpose is None and recipient is not None:
+            key = _question_key("grant to", recipient, items)
+        elif recipient is None and purpose is not None:
+            key = _question_key("grant for", purpose, items)
+        found = self._granted.get(key) if key is not None else None
+        if found is not None:
+            return found
         scope = self._scope(purpose, recipient, items)
         if scope.purpose is not None and not scope.items:
             # The policy's own names: nothing to validate again.
             items = frozenset(self.policy.purposes[scope.purpose].all_items)
-            return self._shared_scope(ConsentScope(scope.purpose, None, items))
+            scope = self._shared_scope(ConsentScope(scope.purpose, None, items))
+        if key is not None:
+            if len(self._granted) >= _SCOPES_KEPT:
+                self._granted.clear()
+            self._granted[key] = scope
         return scope
 
     @staticmethod

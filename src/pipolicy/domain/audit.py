@@ -49,6 +49,7 @@ __all__ = [
     "Tail",
     "chain_hash",
     "checkpoint_of",
+    "entry_hash",
     "next_event",
     "prove_inclusion",
     "sequence",
@@ -313,6 +314,13 @@ def _placed(last: Tail | None, entry: AuditEntry) -> AuditEvent:
         prev,
         _chain_hash(seq, at, kind, subject_id, entry.payload_json(), prev),
     )
+
+
+def entry_hash(seq: int, entry: AuditEntry, prev_hash: str) -> str:
+    """The hash of ``entry`` (one :meth:`AuditEntry.of` made) placed at ``seq`` after the
+    event whose hash is ``prev_hash``: what :func:`sequence` gives it, for a store that
+    keeps events in a form of its own and builds no :class:`AuditEvent` to keep."""
+    return _chain_hash(seq, entry.at, entry.kind, entry.subject_id, entry.payload_json(), prev_hash)
 
 
 def sequence(last: Tail | None, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
