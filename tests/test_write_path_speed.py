@@ -260,3 +260,55 @@ def test_r_sec_3_records_get_random_version_4_ids_by_default() -> None:
     engine = pp.Engine(contract_policy())
     subject = engine.register_subject("c1", category="customer")
     assert uuid.UUID(hex=subject.id).version == 4
+
+
+_T0 = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+
+
+@st.composite
+def _consents(draw: st.DrawFn, prefix: str) -> list[Consent]:
+    """Consents of one person: given, refused, withdrawn, expired or revoked, to a few
+    purposes and recipients, said at a few instants (ties included)."""
+    made = []
+    for n in range(draw(st.integers(0, 6))):
+        status = draw(st.sampled_from(pp.ConsentStatus))
+        purpose = draw(st.sampled_from(["newsletter", "service", None]))
+        scope = ConsentScope(
+            purpose,
+            None if purpose is not None else draw(st.sampled_from(["partner", "ads"])),
+            frozenset(draw(st.sets(st.sampled_from(["email", "name"]), min_size=1))),
+        )
+        at = _T0 + timedelta(minutes=draw(st.integers(0, 3)))
+        ended = None if status is pp.ConsentStatus.GIVEN else at + timedelta(minutes=1)
+        made.append(
+            Consent(f"{prefix}{n}", "s-1", scope, status, Evidence("web"), "1", at, ended_at=ended)
+        )
+    return made
+
+
+@settings(max_examples=300, deadline=None)
+@given(_consents("old-"), _consents("new-"))
+def test_r_sec_3_a_batchs_consents_change_a_persons_state_as_each_would_in_turn(
+    before: list[Consent], added: list[Consent]
+) -> None:
+    """A bulk import updates each person's state once for the consents it adds to them;
+    the state must be the one adding them one by one gives (what a decision reads)."""
+    from pipolicy.backends.sql.store import _with_new_consents
+    from pipolicy.domain.facts import SubjectFacts, compact, with_consent
+
+    subject = Subject("s-1", "ref-1", _T0, "customer")
+    state = compact(SubjectFacts(subject, (), tuple(before), ()))
+    one_by_one = state
+    for consent in added:
+        one_by_one = with_consent(one_by_one, consent)
+    assert _with_new_consents(state, added) == one_by_one
+    assert [c.id for c in _with_new_consents(state, added).consents] == [
+        c.id for c in one_by_one.consents
+    ]
+    # A consent the state already holds (an update, never an import's) takes the same way.
+    if before:
+        again = [attrs.evolve(before[0], version=2), *added]
+        expected = state
+        for consent in again:
+            expected = with_consent(expected, consent)
+        assert _with_new_consents(state, again) == expected

@@ -99,6 +99,7 @@ from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
 from pipolicy.domain.consents import DECLINED, Consent, ConsentStatus
 from pipolicy.domain.facts import (
     compact,
+    decided,
     with_acquisition,
     with_consent,
     with_restriction,
@@ -779,6 +780,21 @@ class _Subjects(_Repo):
         self._tx.wrote(subject_id, lambda s: with_subject(s, attrs.evolve(s.subject, left_at=None)))
 
 
+def _with_new_consents(state: SubjectFacts, consents: list[Consent]) -> SubjectFacts:
+    """``state`` once ``consents``, new records of its person, are added: what
+    :func:`with_consent` gives applied to each in turn, made once (a bulk import adds a
+    few to each person). ``decided`` keeps the order of what it keeps, so deciding once
+    after appending them all keeps what deciding after each would; a consent whose id the
+    state already holds takes :func:`with_consent`'s way."""
+    held = state.consents
+    ids = {h.id for h in held}
+    if any(c.id in ids for c in consents):
+        for c in consents:
+            state = with_consent(state, c)
+        return state
+    return attrs.evolve(state, consents=decided((*held, *consents)))
+
+
 class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         self._hold([consent.subject_id])
@@ -788,8 +804,11 @@ class _Consents(_Repo):
     def add_many(self, consents: list[Consent]) -> None:
         self._hold([c.subject_id for c in consents])
         self._insert_many(CONSENTS, [rows.consent_to_row(c) for c in consents], "consents")
+        by_person: dict[str, list[Consent]] = {}
         for c in consents:
-            self._tx.wrote(c.subject_id, functools.partial(with_consent, consent=c))
+            by_person.setdefault(c.subject_id, []).append(c)
+        for sid, theirs in by_person.items():
+            self._tx.wrote(sid, functools.partial(_with_new_consents, consents=theirs))
 
     def get(self, consent_id: str) -> Consent | None:
         row = self._one(sa.select(CONSENTS).where(CONSENTS.c.id == consent_id), "reading a consent")
