@@ -101,6 +101,19 @@ def _written(payload: Mapping[str, object]) -> tuple[dict[str, object], str] | N
     return cast("dict[str, object]", copied), text
 
 
+def _label(key: str) -> str:
+    """``"key":``, kept for the next payload with that key (the engine's payloads use a
+    few dozen; the table is bounded all the same)."""
+    label = _quoted(key) + ":"
+    if len(_labels) >= 1024:
+        _labels.clear()
+    _labels[key] = label
+    return label
+
+
+_labels: dict[str, str] = {}
+
+
 class _NotPlain(Exception):
     """A payload :func:`_written` leaves to the encoder."""
 
@@ -120,21 +133,34 @@ def _walked(value: object, depth: int) -> tuple[object, str]:
     if depth > 64:
         raise _NotPlain
     if kind is dict:
-        mapping = cast("dict[object, object]", value)
-        if not all(type(key) is str for key in mapping):
-            raise _NotPlain
+        mapping = cast("dict[str, object]", value)
+        try:
+            keys = sorted(mapping)
+        except TypeError:  # keys of several kinds
+            raise _NotPlain from None
         copy: dict[str, object] = {}
         parts: list[str] = []
-        for key in sorted(cast("dict[str, object]", mapping)):
+        for key in keys:
+            if type(key) is not str:
+                raise _NotPlain
             v = mapping[key]
-            if type(v) is str:  # most values: no call for them
-                text = _quoted(v)
+            t = type(v)
+            if t is str:  # most values: no call for them
+                text = _quoted(v)  # type: ignore[arg-type]
             elif v is None:
                 text = "null"
+            elif t is int:
+                text = int.__repr__(v)
             else:
                 v, text = _walked(v, depth + 1)
             copy[key] = v
-            parts.append(f"{_quoted(key)}:{text}")
+            if depth:  # nested keys name records: each written once
+                parts.append(f"{_quoted(key)}:{text}")
+                continue
+            label = _labels.get(key)  # a payload's own keys: a few dozen names
+            if label is None:
+                label = _label(key)
+            parts.append(label + text)
         return copy, "{" + ",".join(parts) + "}"
     if kind is list or kind is tuple:
         values = cast("list[object]", value)
