@@ -47,6 +47,7 @@ __all__ = [
     "entry_to_row",
     "json_text",
     "name_set",
+    "placed_row",
     "provision_from_row",
     "provision_to_row",
     "put_instant",
@@ -508,6 +509,22 @@ def audit_to_row(e: AuditEvent, canonical: str | None = None) -> dict[str, Any]:
         "payload": _payload(e.payload, canonical),
         "prev_hash": e.prev_hash,
         "hash": e.hash,
+    }
+    put_instant(row, "at", e.at)
+    return row
+
+
+def placed_row(seq: int, e: AuditEntry, prev_hash: str, hash: str) -> dict[str, Any]:
+    """The row of ``e`` (its payload encoded, :meth:`AuditEntry.encoded`) placed at
+    ``seq``: :func:`audit_to_row` of the event :func:`~pipolicy.domain.audit.sequence`
+    makes of it, without making the event."""
+    row: dict[str, Any] = {
+        "seq": seq,
+        "kind": e.kind,
+        "subject_id": e.subject_id,
+        "payload": _payload(e.payload, e.canonical),
+        "prev_hash": prev_hash,
+        "hash": hash,
     }
     put_instant(row, "at", e.at)
     return row

@@ -95,7 +95,7 @@ from pipolicy.backends.sql.tables import (
 )
 from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
+from pipolicy.domain.audit import GENESIS, AuditEntry, AuditEvent, entry_hash
 from pipolicy.domain.consents import DECLINED, Consent, ConsentStatus
 from pipolicy.domain.facts import (
     compact,
@@ -951,9 +951,16 @@ def _placed_rows(last: _Tail | None, entries: list[AuditEntry]) -> list[dict[str
     """The rows of ``entries`` placed after ``last``, each payload in the canonical JSON
     its hash was taken of: encoded when the entry was made, or, for an entry read back
     from the queue, once here."""
-    entries = [e.encoded() for e in entries]
-    placed = sequence(last, entries)
-    return [rows.audit_to_row(e, n.canonical) for e, n in zip(placed, entries, strict=True)]
+    # Placed as sequence() places them, each straight into its row (no AuditEvent).
+    seq, prev = (0, GENESIS) if last is None else (last.seq, last.hash)
+    placed = []
+    for entry in entries:
+        entry = entry.encoded()
+        seq += 1
+        digest = entry_hash(seq, entry, prev)
+        placed.append(rows.placed_row(seq, entry, prev, digest))
+        prev = digest
+    return placed
 
 
 class _Audit(_Repo):
