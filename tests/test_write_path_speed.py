@@ -312,3 +312,15 @@ def test_r_sec_3_a_batchs_consents_change_a_persons_state_as_each_would_in_turn(
         for consent in again:
             expected = with_consent(expected, consent)
         assert _with_new_consents(state, again) == expected
+
+
+def test_r_sec_3_a_scope_holding_a_set_someone_changes_is_written_as_it_is_now() -> None:
+    """A scope built by hand with a mutable set of items (the engine's hold frozensets)
+    is never written from what was kept: the digest follows the set."""
+    items = {"email"}
+    scope = ConsentScope(None, "partner", items)  # type: ignore[arg-type]
+    assert binding._text(scope) == '{"items":["email"],"purpose":null,"recipient":"partner"}'
+    items.add("name")
+    assert binding._text(scope) == (
+        '{"items":["email","name"],"purpose":null,"recipient":"partner"}'
+    )

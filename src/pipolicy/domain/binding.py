@@ -148,19 +148,21 @@ def _writer(kind: type) -> _Text:
     """How values of ``kind`` are written (see :func:`_text`); decided once per type, by
     the same tests in the same order as :func:`_converter`."""
     if kind in _SHARED:
-        # Immutable values shared by many records (the engine keeps one object per
-        # scope): written once per object, kept while the object is (by identity, the
-        # object held, so its id is never another's).
+        # Frozen values shared by many records (the engine keeps one object per scope):
+        # written once per object, kept while the object is (by identity, the object
+        # held, so its id is never another's), if no field holds anything mutable.
         write = _writer_of_fields(kind)
+        names = tuple(f.name for f in attrs.fields(cast(Any, kind)))
 
         def shared(value: object) -> str:
             found = _written.get(id(value))
             if found is not None and found[0] is value:
                 return found[1]
             text = write(value)
-            if len(_written) >= _WRITTEN_KEPT:
-                _written.clear()
-            _written[id(value)] = (value, text)
+            if all(type(getattr(value, n)) in _IMMUTABLE for n in names):
+                if len(_written) >= _WRITTEN_KEPT:
+                    _written.clear()
+                _written[id(value)] = (value, text)
             return text
 
         return shared
@@ -170,6 +172,7 @@ def _writer(kind: type) -> _Text:
 
 
 _SHARED = frozenset({ConsentScope, Evidence})
+_IMMUTABLE = frozenset({str, type(None), bool, int, frozenset})
 _WRITTEN_KEPT = 256
 _written: dict[int, tuple[object, str]] = {}
 
