@@ -20,7 +20,6 @@ integrity issue changed what ``_audit`` does (entries, no tail read), not where 
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -78,6 +77,7 @@ from pipolicy.errors import (
     UnknownCategory,
     UseDenied,
 )
+from pipolicy.ids import random_id
 from pipolicy.incidents import IncidentRegister
 from pipolicy.policy.model import Policy
 from pipolicy.publishing.explain import explain
@@ -276,12 +276,13 @@ class Engine:
             raise InvalidInput("ids must be a function returning a new unique string id")
         self.store: Store = store if store is not None else MemoryStore()  # type: ignore[assignment]
         self.clock: Clock = clock or SystemClock(policy.tz)
-        self._ids = ids or (lambda: uuid.uuid4().hex)
+        self._ids = ids or random_id
         self.templates: tuple[str, ...] = template_dirs(templates)
         self._requests: RequestService | None = None
         self._incidents: IncidentRegister | None = None
         self._complaints: ComplaintLog | None = None
         self._scopes: dict[ConsentScope, ConsentScope] = {}
+        self._granted: dict[tuple[object, ...], ConsentScope] = {}  # see _granted_scope
         self._queries: dict[tuple[object, ...], UseQuery | ProvisionQuery] = {}
 
     @property
@@ -435,7 +436,7 @@ class Engine:
         ) -> None:
             entries.append(AuditEntry.of(at, kind, subject_id, payload))
 
-        uow.flush(collect, self.now())
+        uow.flush(collect, self.now)  # the time read only if an event must be made
         many = fast_path(uow.audit, AppendsMany.append_many)
         if many is not None and len(entries) > 1:
             many(entries)  # an optional fast path: one statement for a batch's events
@@ -1169,12 +1170,25 @@ class Engine:
     ) -> ConsentScope:
         """The scope of a yes: a purpose's named items, or else the items it declares
         now, what the person was asked about (a no, or a withdrawal, with no items
-        still reaches every item)."""
+        still reaches every item). Kept once validated, as a check's question is
+        (:func:`_question_key`): granting the same names again skips validating them."""
+        key = None
+        if purpose is None and recipient is not None:
+            key = _question_key("grant to", recipient, items)
+        elif recipient is None and purpose is not None:
+            key = _question_key("grant for", purpose, items)
+        found = self._granted.get(key) if key is not None else None
+        if found is not None:
+            return found
         scope = self._scope(purpose, recipient, items)
         if scope.purpose is not None and not scope.items:
             # The policy's own names: nothing to validate again.
             items = frozenset(self.policy.purposes[scope.purpose].all_items)
-            return self._shared_scope(ConsentScope(scope.purpose, None, items))
+            scope = self._shared_scope(ConsentScope(scope.purpose, None, items))
+        if key is not None:
+            if len(self._granted) >= _SCOPES_KEPT:
+                self._granted.clear()
+            self._granted[key] = scope
         return scope
 
     @staticmethod

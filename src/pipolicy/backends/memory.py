@@ -22,7 +22,7 @@ import attrs
 from typing_extensions import Self
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
+from pipolicy.domain.audit import GENESIS, AuditEntry, AuditEvent, entry_hash
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.facts import (
     compact,
@@ -50,13 +50,6 @@ __all__ = ["MemoryStore"]
 _Undo = Callable[[], None]
 _Change = Callable[[SubjectFacts], SubjectFacts]  # how a write changes a compiled state
 _Touched = dict[str, list[_Change] | None]
-
-
-class _Tail(NamedTuple):
-    """The last event's position and hash: all placing the next one needs."""
-
-    seq: int
-    hash: str
 
 
 class _Packed(NamedTuple):
@@ -98,6 +91,7 @@ class _Packed(NamedTuple):
 
 
 _COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)
+_GENESIS = bytes.fromhex(GENESIS)
 
 
 class _State:
@@ -345,12 +339,14 @@ class _Audit(_Repo):
     def append(self, entry: AuditEntry) -> None:
         entry = entry.stored()
         log = self._s.audit
-        tail = _Tail(log[-1].seq, log[-1].hash.hex()) if log else None
-        (event,) = sequence(tail, [entry])
-        packed = _Packed.of(event, entry.payload_json())
+        # Placed as sequence() places it, packed straight away (no AuditEvent between).
+        seq, prev = (log[-1].seq + 1, log[-1].hash) if log else (1, _GENESIS)
+        digest = bytes.fromhex(entry_hash(seq, entry, prev.hex()))
+        payload = entry.payload_json().encode()
+        packed = _Packed(seq, entry.at, entry.kind, entry.subject_id, payload, prev, digest)
         _append(log, packed, self._undo)  # type: ignore[arg-type]
-        if event.subject_id is not None:
-            _append(self._s.audit_by_subject[event.subject_id], packed, self._undo)  # type: ignore[arg-type]
+        if entry.subject_id is not None:
+            _append(self._s.audit_by_subject[entry.subject_id], packed, self._undo)  # type: ignore[arg-type]
 
     def pending(self) -> list[AuditEntry]:
         return []

@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Protocol, cast
 
 import attrs
 
@@ -49,6 +49,7 @@ __all__ = [
     "Tail",
     "chain_hash",
     "checkpoint_of",
+    "entry_hash",
     "next_event",
     "prove_inclusion",
     "sequence",
@@ -70,16 +71,104 @@ def _clean(payload: Mapping[str, object]) -> tuple[Mapping[str, object], str]:
     escape holds no NUL and no lone surrogate; no number of 19 digits, no integer
     beyond 64 bits; at most 64 brackets, no deeper nesting (``allow_nan=False`` refuses NaN).
     """
-    try:
-        canonical = _ENTRY.encode(dict(payload))
-    except RecursionError as e:  # thousands of levels: the walk below would not get here
-        raise InvalidInput("audit payload is nested too deeply to be JSON-ready") from e
-    except (ValueError, TypeError) as e:  # NaN (as a value or a key), a cycle, mixed keys
-        raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
-    cleaned: Mapping[str, object] = json.loads(canonical)
+    written = _written(payload)  # most payloads: plain values, copied as they are written
+    if written is not None:
+        cleaned, canonical = written
+    else:
+        try:
+            canonical = _ENTRY.encode(dict(payload))
+        except RecursionError as e:  # thousands of levels: the walk below would not get here
+            raise InvalidInput("audit payload is nested too deeply to be JSON-ready") from e
+        except (ValueError, TypeError) as e:  # NaN (as a value or a key), a cycle, mixed keys
+            raise InvalidInput(f"audit payload must be JSON-ready: {e}") from e
+        cleaned = json.loads(canonical)
     if _suspect(canonical):
         json_ready(cleaned, "audit payload")
     return cleaned, canonical
+
+
+def _written(payload: Mapping[str, object]) -> tuple[dict[str, object], str] | None:
+    """What :func:`_clean` makes of a payload of plain JSON values (text, integers,
+    booleans, null, lists or tuples, and dicts keyed by text: what the engine writes),
+    made in one walk: the copy ``json.loads`` would give back (keys in sorted order,
+    tuples as lists) and the canonical text the encoder would write, without encoding
+    the payload and decoding it again. ``None`` for anything else (a float, a set, a key
+    not text, nesting deeper than 64 levels), which takes the encoder's way."""
+    try:
+        copied, text = _walked(payload if type(payload) is dict else dict(payload), 0)
+    except _NotPlain:
+        return None
+    return cast("dict[str, object]", copied), text
+
+
+def _label(key: str) -> str:
+    """``"key":``, kept for the next payload with that key (the engine's payloads use a
+    few dozen; the table is bounded all the same)."""
+    label = _quoted(key) + ":"
+    if len(_labels) >= 1024:
+        _labels.clear()
+    _labels[key] = label
+    return label
+
+
+_labels: dict[str, str] = {}
+
+
+class _NotPlain(Exception):
+    """A payload :func:`_written` leaves to the encoder."""
+
+
+def _walked(value: object, depth: int) -> tuple[object, str]:
+    """``value`` copied as ``json.loads`` would give it back, and its canonical text;
+    raises :class:`_NotPlain` if it holds anything else (see :func:`_written`)."""
+    kind = type(value)
+    if kind is str:
+        return value, _quoted(cast(str, value))
+    if value is None:
+        return None, "null"
+    if kind is bool:
+        return value, "true" if value else "false"
+    if kind is int:
+        return value, int.__repr__(cast(int, value))
+    if depth > 64:
+        raise _NotPlain
+    if kind is dict:
+        mapping = cast("dict[str, object]", value)
+        try:
+            keys = sorted(mapping)
+        except TypeError:  # keys of several kinds
+            raise _NotPlain from None
+        copy: dict[str, object] = {}
+        parts: list[str] = []
+        for key in keys:
+            if type(key) is not str:
+                raise _NotPlain
+            v = mapping[key]
+            t = type(v)
+            if t is str:  # most values: no call for them
+                text = _quoted(v)  # type: ignore[arg-type]
+            elif v is None:
+                text = "null"
+            elif t is int:
+                text = int.__repr__(v)
+            else:
+                v, text = _walked(v, depth + 1)
+            copy[key] = v
+            if depth:  # nested keys name records: each written once
+                parts.append(f"{_quoted(key)}:{text}")
+                continue
+            label = _labels.get(key)  # a payload's own keys: a few dozen names
+            if label is None:
+                label = _label(key)
+            parts.append(label + text)
+        return copy, "{" + ",".join(parts) + "}"
+    if kind is list or kind is tuple:
+        values = cast("list[object]", value)
+        if all(type(v) is str for v in values):  # a list of names
+            return list(values), "[" + ",".join(map(_quoted, cast("list[str]", values))) + "]"
+        walked = [_walked(v, depth + 1) for v in values]
+        return [v for v, _ in walked], "[" + ",".join(text for _, text in walked) + "]"
+    raise _NotPlain
 
 
 @attrs.frozen
@@ -189,13 +278,29 @@ def chain_hash(
     return _chain_hash(seq, at, kind, subject_id, _CANONICAL.encode(payload), prev_hash)
 
 
+_last_instant: tuple[object, str] = (None, "")
+
+
+def quoted_instant(at: datetime) -> str:
+    """``at`` in UTC, ISO 8601, as a JSON string. The last one written is kept: an
+    operation's events and records share its instant (a datetime is immutable, so the
+    same object always has the same text)."""
+    global _last_instant
+    last, text = _last_instant
+    if at is last:
+        return text
+    text = _quoted(at.astimezone(timezone.utc).isoformat())
+    _last_instant = (at, text)
+    return text
+
+
 def _chain_hash(
     seq: int, at: datetime, kind: str, subject_id: str | None, payload: str, prev_hash: str
 ) -> str:
     """:func:`chain_hash` of a payload already in canonical JSON: the array is written
     out as the encoder would write it (``[`` items joined by ``,`` ``]``)."""
     # The instant, not its offset: a backend may return the same time in UTC.
-    moment = _quoted(at.astimezone(timezone.utc).isoformat())
+    moment = quoted_instant(at)
     who = "null" if subject_id is None else _quoted(subject_id)
     body = f"[{int(seq)},{moment},{_quoted(kind)},{who},{payload},{_quoted(prev_hash)}]"
     return hashlib.sha256(body.encode()).hexdigest()
@@ -235,6 +340,13 @@ def _placed(last: Tail | None, entry: AuditEntry) -> AuditEvent:
         prev,
         _chain_hash(seq, at, kind, subject_id, entry.payload_json(), prev),
     )
+
+
+def entry_hash(seq: int, entry: AuditEntry, prev_hash: str) -> str:
+    """The hash of ``entry`` (one :meth:`AuditEntry.of` made) placed at ``seq`` after the
+    event whose hash is ``prev_hash``: what :func:`sequence` gives it, for a store that
+    keeps events in a form of its own and builds no :class:`AuditEvent` to keep."""
+    return _chain_hash(seq, entry.at, entry.kind, entry.subject_id, entry.payload_json(), prev_hash)
 
 
 def sequence(last: Tail | None, entries: Iterable[AuditEntry]) -> list[AuditEvent]:

@@ -23,8 +23,8 @@ from typing import Any, cast
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEntry, AuditEvent
-from pipolicy.domain.consents import Consent
+from pipolicy.domain.audit import AuditEntry, AuditEvent, quoted_instant
+from pipolicy.domain.consents import Consent, ConsentScope, Evidence
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction
@@ -121,12 +121,128 @@ def _same(value: object) -> object:
 
 # Built once: json.dumps builds a new encoder on every call with these options.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+# What that encoder writes for a string (quoted, non-ASCII escaped), called directly.
+_quoted = json.encoder.encode_basestring_ascii
+
+_Text = Callable[[Any], str]
+_WRITERS: dict[type, _Text] = {}
+
+
+def _text(value: object) -> str:
+    """``_CANONICAL.encode(_plain(value))``, written out directly: a digest is taken of
+    every record written, and building the plain form only for the encoder to walk it
+    again cost as much as the rest of a write's audit. The JSON of a value does not
+    depend on where it sits (no indentation), so a record's text is its fields' texts
+    joined in the order of their names, as ``sort_keys`` orders them; any value other
+    than text, a number, an instant, an enum or a set of text goes through
+    :func:`_plain` and the encoder, as before. A property test holds the two to the
+    same bytes for every kind of record."""
+    kind = type(value)
+    write = _WRITERS.get(kind)
+    if write is None:
+        write = _WRITERS[kind] = _writer(kind)
+    return write(value)
+
+
+def _writer(kind: type) -> _Text:
+    """How values of ``kind`` are written (see :func:`_text`); decided once per type, by
+    the same tests in the same order as :func:`_converter`."""
+    if kind in _SHARED:
+        # Frozen values shared by many records (the engine keeps one object per scope):
+        # written once per object, kept while the object is (by identity, the object
+        # held, so its id is never another's), if no field holds anything mutable.
+        write = _writer_of_fields(kind)
+        names = tuple(f.name for f in attrs.fields(cast(Any, kind)))
+
+        def shared(value: object) -> str:
+            found = _written.get(id(value))
+            if found is not None and found[0] is value:
+                return found[1]
+            text = write(value)
+            if all(type(getattr(value, n)) in _IMMUTABLE for n in names):
+                if len(_written) >= _WRITTEN_KEPT:
+                    _written.clear()
+                _written[id(value)] = (value, text)
+            return text
+
+        return shared
+    if attrs.has(kind):
+        return _writer_of_fields(kind)
+    return _writer_of_value(kind)
+
+
+_SHARED = frozenset({ConsentScope, Evidence})
+_IMMUTABLE = frozenset({str, type(None), bool, int, frozenset})
+_WRITTEN_KEPT = 256
+_written: dict[int, tuple[object, str]] = {}
+
+
+def _writer_of_fields(kind: type) -> _Text:
+    """The writer of an attrs class: its fields' texts in the order of their names."""
+    # sort_keys orders the plain dict's keys, which are the field names.
+    parts = tuple(
+        (f.name, _quoted(f.name) + ":", bool(f.metadata.get("omit_default")), f.default)
+        for f in sorted(attrs.fields(cast(Any, kind)), key=lambda f: f.name)
+    )
+
+    def record(value: object) -> str:
+        out: list[str] = []
+        for field, key, omit_default, default in parts:
+            v = getattr(value, field)
+            if omit_default and v == default:
+                continue
+            kind = type(v)
+            # Most fields are text or empty: no call for them.
+            if kind is str:
+                out.append(key + _quoted(v))
+            elif v is None:
+                out.append(key + "null")
+            else:
+                out.append(key + _text(v))
+        return "{" + ",".join(out) + "}"
+
+    return record
+
+
+def _writer_of_value(kind: type) -> _Text:
+    """The writer of a value that is not a record (see :func:`_writer`)."""
+    if kind is str:
+        return _quoted
+    if kind is type(None):
+        return lambda value: "null"
+    if kind is bool:
+        return lambda value: "true" if value else "false"
+    if kind is int:
+        return int.__repr__
+    if issubclass(kind, datetime):
+        return quoted_instant
+    if issubclass(kind, date):
+        return lambda value: _quoted(value.isoformat())
+    if issubclass(kind, enum.Enum):
+        return _enum
+    if issubclass(kind, (set, frozenset)):
+        return _names
+    return lambda value: _CANONICAL.encode(_plain(value))
+
+
+def _enum(value: enum.Enum) -> str:
+    """An enum by its value, as the encoder writes the value (not made plain again)."""
+    v = value.value
+    return _quoted(v) if type(v) is str else _CANONICAL.encode(v)
+
+
+def _names(value: Collection[object]) -> str:
+    """A set: its elements in the order of their plain forms' ``repr``, as
+    :func:`_converter` sorts them. A set of plain text (a record's items) is written
+    directly; any other through :func:`_plain` and the encoder."""
+    if all(type(v) is str for v in value):
+        return "[" + ",".join(map(_quoted, sorted(cast("Collection[str]", value), key=repr))) + "]"
+    return _CANONICAL.encode(_plain(value))
 
 
 def record_digest(record: Record) -> str:
     """SHA-256 of the record's canonical JSON form (every field, instants in UTC)."""
-    text = _CANONICAL.encode(_plain(record))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_text(record).encode("utf-8")).hexdigest()
 
 
 class Bindings:

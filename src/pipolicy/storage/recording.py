@@ -108,10 +108,11 @@ class RecordingUnit:
     def flush(
         self,
         append: Callable[[str, str | None, Mapping[str, object], datetime], None],
-        at: datetime,
+        now: Callable[[], datetime],
     ) -> None:
         """Append the held events through ``append``; the last carries the digests (an
-        operation that wrote records but no event gets a ``records.written`` one at ``at``)."""
+        operation that wrote records but no event gets a ``records.written`` one at
+        ``now()``)."""
         if not self._staged and not self._written:
             return
         digests: dict[str, str] = {}
@@ -124,7 +125,7 @@ class RecordingUnit:
         self._staged, self._written = [], {}
         if digests:
             if not staged:
-                staged = [("records.written", None, {}, at)]
+                staged = [("records.written", None, {}, now())]
             kind, subject_id, payload, at = staged[-1]
             staged[-1] = (kind, subject_id, {**payload, "records": digests}, at)
         for kind, subject_id, payload, at in staged:

@@ -47,6 +47,7 @@ __all__ = [
     "entry_to_row",
     "json_text",
     "name_set",
+    "placed_row",
     "provision_from_row",
     "provision_to_row",
     "put_instant",
@@ -70,13 +71,29 @@ def put_instant(row: dict[str, Any], name: str, value: datetime | None) -> None:
         row[name] = None
         row[f"{name}_offset"] = None
         return
+    row[name] = value
+    row[f"{name}_offset"] = _offset(value, name)
+
+
+_last_offset: tuple[object, int] = (None, 0)
+
+
+def _offset(value: datetime, name: str) -> int:
+    """``value``'s UTC offset in seconds; raises for a naive one or a sub-second offset.
+    The last one is kept: an operation's rows share its instant (the same object, and a
+    datetime is immutable)."""
+    global _last_offset
+    last, seconds = _last_offset
+    if value is last:
+        return seconds
     require_aware(value, name)
     offset = value.utcoffset()
     assert offset is not None
     if offset % timedelta(seconds=1):
         raise InvalidInput(f"{name} has a sub-second UTC offset, which cannot be stored")
-    row[name] = value
-    row[f"{name}_offset"] = int(offset.total_seconds())
+    seconds = int(offset.total_seconds())
+    _last_offset = (value, seconds)
+    return seconds
 
 
 def _zone(seconds: int) -> timezone:
@@ -204,12 +221,13 @@ def acquisition_from_row(row: Row) -> Acquisition:
 
 
 def consent_to_row(c: Consent) -> dict[str, Any]:
+    items, key = _scope_columns(c.scope)
     row: dict[str, Any] = {
         "id": c.id,
         "subject_id": c.subject_id,
         "purpose": c.scope.purpose,
         "recipient": c.scope.recipient,
-        "items": _names(c.scope.items),
+        "items": items,
         "status": ConsentStatus(c.status).value,
         "evidence_method": c.evidence.method,
         "evidence_ref": c.evidence.ref,
@@ -217,7 +235,7 @@ def consent_to_row(c: Consent) -> dict[str, Any]:
         "evidence_foreign_info": c.evidence.foreign_info,
         # NULL while empty, as on the rows written before revision 0012
         "evidence_foreign_country": c.evidence.foreign_country or None,
-        "scope_key": scope_key(c),
+        "scope_key": key,
         "policy_version": c.policy_version,
         "version": c.version,
     }
@@ -230,8 +248,28 @@ def consent_to_row(c: Consent) -> dict[str, Any]:
 def scope_key(c: Consent) -> str:
     """The consent's scope as one text: two consents of one person with the same key
     may not both be given (the partial unique index of revision 0007)."""
-    scope = c.scope
-    return json.dumps([scope.purpose, scope.recipient, sorted(scope.items)])
+    return _scope_columns(c.scope)[1]
+
+
+def _scope_columns(scope: ConsentScope) -> tuple[list[str], str]:
+    """The ``items`` and ``scope_key`` columns of a consent of ``scope``: made once per
+    scope object (the engine keeps one per scope, so a batch's consents share a few),
+    the items as a list that carries its JSON (:class:`EncodedList`)."""
+    found = _scope_texts.get(id(scope))
+    if found is not None and found[0] is scope:
+        return found[1], found[2]
+    items = sorted(scope.items)
+    columns = (
+        EncodedList(items, json.dumps(items)),
+        json.dumps([scope.purpose, scope.recipient, items]),
+    )
+    if len(_scope_texts) >= 256:
+        _scope_texts.clear()
+    _scope_texts[id(scope)] = (scope, *columns)  # held: its id is no other's meanwhile
+    return columns
+
+
+_scope_texts: dict[int, tuple[ConsentScope, list[str], str]] = {}
 
 
 def consent_from_row(row: Row) -> Consent:
@@ -434,11 +472,25 @@ class EncodedPayload(dict[str, object]):
         self.text = text
 
 
+class EncodedList(list[str]):
+    """A list of names with the JSON ``json.dumps`` writes for it, kept to be written
+    again (a consent's items, shared by the consents of one scope). A plain list to
+    anything else; never changed after it is made."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, names: list[str], text: str) -> None:
+        super().__init__(names)
+        self.text = text
+
+
 def json_text(value: object) -> str:
     """The JSON serializer of the engines pipolicy makes: an :class:`EncodedPayload`'s
-    own text, anything else as SQLAlchemy's default (``json.dumps``) writes it."""
-    if type(value) is EncodedPayload:
-        return value.text
+    (or :class:`EncodedList`'s) own text, anything else as SQLAlchemy's default
+    (``json.dumps``) writes it."""
+    kind = type(value)
+    if kind is EncodedPayload or kind is EncodedList:
+        return value.text  # type: ignore[attr-defined,no-any-return]
     return json.dumps(value)
 
 
@@ -457,6 +509,22 @@ def audit_to_row(e: AuditEvent, canonical: str | None = None) -> dict[str, Any]:
         "payload": _payload(e.payload, canonical),
         "prev_hash": e.prev_hash,
         "hash": e.hash,
+    }
+    put_instant(row, "at", e.at)
+    return row
+
+
+def placed_row(seq: int, e: AuditEntry, prev_hash: str, hash: str) -> dict[str, Any]:
+    """The row of ``e`` (its payload encoded, :meth:`AuditEntry.encoded`) placed at
+    ``seq``: :func:`audit_to_row` of the event :func:`~pipolicy.domain.audit.sequence`
+    makes of it, without making the event."""
+    row: dict[str, Any] = {
+        "seq": seq,
+        "kind": e.kind,
+        "subject_id": e.subject_id,
+        "payload": _payload(e.payload, e.canonical),
+        "prev_hash": prev_hash,
+        "hash": hash,
     }
     put_instant(row, "at", e.at)
     return row

@@ -61,7 +61,20 @@ def _instant(text: str) -> datetime:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    """ISO 8601 with the offset; the last one is kept, as a unit's records share its
+    instant (the same datetime object, which is immutable)."""
+    global _last_iso
+    if value is None:
+        return None
+    last, text = _last_iso
+    if value is last:
+        return text
+    text = value.isoformat()
+    _last_iso = (value, text)
+    return text
+
+
+_last_iso: tuple[object, str] = (None, "")
 
 
 def _maybe(value: str | None) -> datetime | None:

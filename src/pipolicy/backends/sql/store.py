@@ -95,10 +95,11 @@ from pipolicy.backends.sql.tables import (
 )
 from pipolicy.clock import require_aware
 from pipolicy.domain.acquisitions import Acquisition
-from pipolicy.domain.audit import AuditEntry, AuditEvent, sequence
+from pipolicy.domain.audit import GENESIS, AuditEntry, AuditEvent, entry_hash
 from pipolicy.domain.consents import DECLINED, Consent, ConsentStatus
 from pipolicy.domain.facts import (
     compact,
+    decided,
     with_acquisition,
     with_consent,
     with_restriction,
@@ -779,6 +780,21 @@ class _Subjects(_Repo):
         self._tx.wrote(subject_id, lambda s: with_subject(s, attrs.evolve(s.subject, left_at=None)))
 
 
+def _with_new_consents(state: SubjectFacts, consents: list[Consent]) -> SubjectFacts:
+    """``state`` once ``consents``, new records of its person, are added: what
+    :func:`with_consent` gives applied to each in turn, made once (a bulk import adds a
+    few to each person). ``decided`` keeps the order of what it keeps, so deciding once
+    after appending them all keeps what deciding after each would; a consent whose id the
+    state already holds takes :func:`with_consent`'s way."""
+    held = state.consents
+    ids = {h.id for h in held}
+    if any(c.id in ids for c in consents):
+        for c in consents:
+            state = with_consent(state, c)
+        return state
+    return attrs.evolve(state, consents=decided((*held, *consents)))
+
+
 class _Consents(_Repo):
     def add(self, consent: Consent) -> None:
         self._hold([consent.subject_id])
@@ -788,8 +804,11 @@ class _Consents(_Repo):
     def add_many(self, consents: list[Consent]) -> None:
         self._hold([c.subject_id for c in consents])
         self._insert_many(CONSENTS, [rows.consent_to_row(c) for c in consents], "consents")
+        by_person: dict[str, list[Consent]] = {}
         for c in consents:
-            self._tx.wrote(c.subject_id, functools.partial(with_consent, consent=c))
+            by_person.setdefault(c.subject_id, []).append(c)
+        for sid, theirs in by_person.items():
+            self._tx.wrote(sid, functools.partial(_with_new_consents, consents=theirs))
 
     def get(self, consent_id: str) -> Consent | None:
         row = self._one(sa.select(CONSENTS).where(CONSENTS.c.id == consent_id), "reading a consent")
@@ -932,9 +951,16 @@ def _placed_rows(last: _Tail | None, entries: list[AuditEntry]) -> list[dict[str
     """The rows of ``entries`` placed after ``last``, each payload in the canonical JSON
     its hash was taken of: encoded when the entry was made, or, for an entry read back
     from the queue, once here."""
-    entries = [e.encoded() for e in entries]
-    placed = sequence(last, entries)
-    return [rows.audit_to_row(e, n.canonical) for e, n in zip(placed, entries, strict=True)]
+    # Placed as sequence() places them, each straight into its row (no AuditEvent).
+    seq, prev = (0, GENESIS) if last is None else (last.seq, last.hash)
+    placed = []
+    for entry in entries:
+        entry = entry.encoded()
+        seq += 1
+        digest = entry_hash(seq, entry, prev)
+        placed.append(rows.placed_row(seq, entry, prev, digest))
+        prev = digest
+    return placed
 
 
 class _Audit(_Repo):

@@ -58,6 +58,17 @@ METADATA = sa.MetaData(
 )
 
 
+_last_text: tuple[object, str] = (None, "")
+
+
+def _kept(value: datetime, text: str) -> str:
+    """Keep ``text`` as the SQLite text of ``value`` (the same object: a datetime is
+    immutable), the last one only."""
+    global _last_text
+    _last_text = (value, text)
+    return text
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """An aware datetime stored as UTC; reads back aware, in UTC.
 
@@ -77,11 +88,14 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
+        last, text = _last_text
+        if value is last and dialect.name == "sqlite":
+            return text  # a batch's rows share the operation's instant
         if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidInput("a naive datetime cannot be stored: pass an aware one")
         utc = value.astimezone(timezone.utc)
         if dialect.name == "sqlite":
-            return utc.isoformat(timespec="microseconds")
+            return _kept(value, utc.isoformat(timespec="microseconds"))
         return utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
