@@ -154,3 +154,32 @@ def test_r_req_6_a_correction_deleting_contents_retried_after_a_failing_source()
     assert answer.state is pp.RequestState.FULFILLED
     assert answer.changes == {"address": "deleted"}
     assert "address" not in flaky.get(REF)
+
+
+def test_r_req_7_a_consent_given_after_a_suspension_does_not_lift_it() -> None:
+    """Judged right, kept: a consent given after a stop (a box ticked in a later form)
+    is not the person's request to resume what they asked to stop. The suspension
+    stands until ``engine.requests.resume``, which records that request; then the
+    consent serves (fail closed: Art. 35 leaves the end of a suspension to the person)."""
+    engine, clock, _, s = _shop()
+    stop = verified(engine, K.SUSPENSION_OF_PROVISION, s)
+    engine.requests.fulfil(stop.id)
+    clock.advance(timedelta(days=1))
+    engine.grant_consent(s, recipient="partner", items={"email"})
+    d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+    assert not d.allowed and stop.id in d.reasons[0]
+
+    engine.requests.resume(stop.id, reason="asked by letter to share with the partner again")
+    assert engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
+
+
+def test_r_req_7_data_given_again_through_a_form_of_unknown_channel_stays_restricted() -> None:
+    """``other`` cannot be shown to be the person handing the data over: fail closed."""
+    engine, clock, _, s = _shop()
+    r = verified(engine, K.SUSPENSION_OF_USE, s, details={"items": ["email"]})
+    engine.requests.fulfil(r.id)
+    clock.advance(timedelta(days=1))
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="other", source="kiosk")
+    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    engine.acquire(s, items={"email"}, purposes={"service"}, channel="oral", source="counter")
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
