@@ -78,17 +78,20 @@ def holdings(
     return held
 
 
-def erased(facts: SubjectFacts, now: datetime) -> frozenset[str]:
+def erased(facts: SubjectFacts, now: datetime, *, excluding: str | None = None) -> frozenset[str]:
     """Items a deletion in force erased and that were not collected again since (R-REQ-7).
 
     They are no longer held, whatever a source may still answer: a correction must not
     bring them back. A deletion names the items it erased; one that names none erased
     everything acquired up to it. An item acquired afterwards is held anew, as
-    :func:`holdings` and the decision rules treat it.
+    :func:`holdings` and the decision rules treat it. ``excluding`` ignores one
+    request's own deletions (a correction retried after a failing source).
     """
     gone: set[str] = set()
     for r in facts.restrictions:
         if r.kind is not RestrictionKind.DELETED or r.since > now:
+            continue
+        if excluding is not None and r.request_id == excluding:
             continue
         before = [a.items for a in facts.acquisitions if a.acquired_at <= r.since]
         again = [a.items for a in facts.acquisitions if a.acquired_at > r.since]

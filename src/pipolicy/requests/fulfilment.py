@@ -326,8 +326,9 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             "no data source is registered: pipolicy corrects data through the "
             "application's sources; call engine.register_source(name, source) first"
         )
-    gone = erased(ctx.facts, ctx.now)
-    held = frozenset(holdings(ctx.facts, ctx.now))
+    # This correction's own deletion of contents (below) is not what it started with.
+    gone = erased(ctx.facts, ctx.now, excluding=r.id)
+    held = frozenset(holdings(ctx.facts, ctx.now, excluding=r.id))
     in_sources: frozenset[str] = frozenset()
     if not held:
         # pipolicy recorded nothing held: the sources may still hold data it never heard of.
@@ -348,6 +349,13 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         return _refused(
             wf, r, G.BEYOND_PURPOSES, words("beyond_purposes_named", items=named_beyond)
         )
+    # Contents deleted (Art. 34(1) "deletion of contents") are no longer held: recorded
+    # as a deletion, before any source is called, so that decisions, a disclosure and a
+    # notification of purposes no longer count them (R-REQ-6, R-REQ-7).
+    emptied = frozenset(item for item, value in wanted.items() if value is None)
+    ids: list[str] = []
+    if emptied:
+        r, ids = restrict(wf, r, [(RestrictionKind.DELETED, emptied, frozenset[str]())])
     r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
     applied: dict[str, str] = {}
     for item in sorted(changes):
@@ -390,13 +398,14 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         items=done_items,
         changes=applied,
         **({"withheld": [w.to_dict() for w in declined]} if declined else {}),
+        **({"restrictions": ids} if ids else {}),
     )
     # What the data now reads, for the letters of this answer only (Art. 34(3): notify
     # the correction "including its contents"); never stored, nor in the JSON.
     now_reads = {
         i: jsonable(wanted[i]) for i, a in done_items.items() if a in _NOW_READS and i in wanted
     }
-    answer = build(wf, done, changes=applied, sources=outcomes)
+    answer = build(wf, done, changes=applied, sources=outcomes, restrictions=ids)
     return attrs.evolve(answer, corrected=now_reads)
 
 

@@ -390,8 +390,9 @@ def blocking_restriction(
 
     A suspension yields to a valid legal exemption (a court order still reaches data whose
     use the person had suspended), and ends once the person asked to resume (a lifted
-    request); a deletion yields to nothing, as the data is gone, except for items
-    acquired again after it (a person may come back).
+    request); a deletion yields to nothing, as the data is gone. Both reach the data held
+    when they were granted, not what the person gives again afterwards
+    (:func:`given_again`).
     """
     lifted: frozenset[str] | None = None
     for r in restrictions:
@@ -406,16 +407,58 @@ def blocking_restriction(
                 lifted = lifted_requests(restrictions, now)
             if r.request_id in lifted:
                 continue
-        if r.kind is RestrictionKind.DELETED:
-            affected = items & r.items if r.items else items
-            fresh: set[str] = set()
-            for acq in acquisitions:
-                if acq.acquired_at > r.since:
-                    fresh |= acq.items
-            if affected <= fresh:
-                continue
+        affected = items & r.items if r.items else items
+        if affected <= given_again(r, action, purpose, acquisitions):
+            continue
         return r
     return None
+
+
+FROM_THE_PERSON = frozenset(
+    {
+        Channel.WEB,
+        Channel.SOCIAL_MEDIA,
+        Channel.EMAIL,
+        Channel.MAIL,
+        Channel.TELEPHONE,
+        Channel.ORAL,
+    }
+)
+"""The channels by which the person hands data over: a new acquisition through them is
+the person's own later word. Data received from another business or through a merger
+is not, and ``other`` cannot be shown to be (fail closed)."""
+
+
+def given_again(
+    r: Restriction, action: str, purpose: str | None, acquisitions: Iterable[Acquisition]
+) -> frozenset[str]:
+    """The items acquired after ``r`` that it does not reach (R-REQ-7, Art. 35).
+
+    A restriction granted on a request reaches the data held when it was granted. What
+    the person gives again afterwards, with the purposes notified anew (Art. 21), is new
+    data: after a deletion it serves what it was notified for (the old notice went with
+    the deleted data, :func:`kept_items`); after a suspension of use, kept data beside
+    it, only a use (or entrustment) for a purpose notified for the new data. A provision
+    to a third party is never freed so: the person's stop of provision or of use
+    stands until the person asks to resume. Only data the person hands over counts
+    (:data:`FROM_THE_PERSON`): the business cannot undo a restriction by obtaining the
+    data again from another business. An erasure the business made itself (Art. 22,
+    no request) reaches nothing acquired lawfully after it."""
+    requested = r.request_id is not None
+    if r.kind is not RestrictionKind.DELETED and (
+        purpose is None or action not in ("use", "entrustment")
+    ):
+        return frozenset()
+    found: set[str] = set()
+    for acq in acquisitions:
+        if acq.acquired_at <= r.since:
+            continue
+        if requested and acq.channel not in FROM_THE_PERSON:
+            continue
+        if r.kind is not RestrictionKind.DELETED and purpose not in acq.purposes:
+            continue
+        found |= acq.items
+    return frozenset(found)
 
 
 def erased_items(
