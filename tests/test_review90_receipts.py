@@ -151,12 +151,13 @@ def test_r_con_1_a_consent_past_its_expiry_reads_expired_on_its_receipt() -> Non
     consent = engine.grant_consent(s, purpose="newsletter", expires=expires)
     live = pp.consent_receipt(engine, consent.id)
     assert live["status"] == "given"
-    assert any("withdraw" in n for n in live["notes"])
+    assert any("at any time" in n for n in live["notes"])
     clock.set(expires + timedelta(hours=1))
     receipt = pp.consent_receipt(engine, consent.id)
     assert receipt["status"] == "expired"
     assert datetime.fromisoformat(receipt["consentEnded"]) == expires
-    assert not any("withdraw" in n for n in receipt["notes"])
+    assert not any("at any time" in n for n in receipt["notes"])
+    assert any(n.startswith("This consent expired on") for n in receipt["notes"])
     record = pp.consent_receipt(engine, consent.id, "dpv")
     assert record["hasConsentStatus"] == "dpv:ConsentExpired"
     assert datetime.fromisoformat(record["endedAt"]) == expires
@@ -169,7 +170,21 @@ def test_r_con_2_a_withdrawn_consent_is_not_offered_for_withdrawal_again() -> No
     engine.withdraw_consent(s, purpose="newsletter")
     receipt = pp.consent_receipt(engine, consent.id)
     assert receipt["status"] == "withdrawn" and "consentEnded" in receipt
-    assert not any("withdraw" in n for n in receipt["notes"])
+    assert not any("at any time" in n for n in receipt["notes"])
+    assert any(n.startswith("You withdrew this consent on") for n in receipt["notes"])
+
+
+def test_r_con_1_a_consent_the_business_revoked_says_so_in_japanese() -> None:
+    """A revoked consent was ended by the business (R-CON-1), not by the person: the
+    receipt says which, and the day, in the policy's time zone."""
+    engine = pp.Engine(pp.example_policy("indigo_blue"))
+    s = engine.register_subject("u-revoked", category="customer")
+    consent = engine.grant_consent(s, purpose="service")
+    engine.revoke_consent(s, consent_id=consent.id, reason="recorded in error")
+    notes = pp.consent_receipt(engine, consent.id)["notes"]
+    day = format_date(engine.policy.local_date(engine.now()), "ja")
+    assert f"当社は、この同意に依拠しないこととし、{day}に終了しました。" in notes[-1]
+    assert not any("いつでも撤回" in n for n in notes)
 
 
 def test_r_con_1_a_consent_given_by_an_agent_says_so() -> None:
@@ -216,3 +231,25 @@ def test_r_xb_1_a_consent_given_without_the_foreign_information_says_it_reaches_
     assert entry["purpose"] == "Provision of personal data to affiliate, a third party in Singapore"
     assert entry["thirdPartyCountry"] == "SG" and entry["foreignInformation"] == ""
     assert any("no record" in n and "Singapore" in n for n in receipt["notes"])
+
+
+def test_r_con_3_a_change_notified_after_a_consent_under_the_old_version_is_said() -> None:
+    """A consent given under v1 on a day a change beyond relevance was already dated, but
+    before it was published, was given to the purpose as v1 showed it (Art. 21(3)): the
+    receipt says the purpose changed and that the consent does not reach it."""
+    engine, clock = make_engine()
+    s = engine.register_subject("u-unnotified", category="customer")
+    today = engine.policy.local_date(engine.now())
+    consent = engine.grant_consent(s, purpose="newsletter")
+    p = engine.policy
+    change = pp.PurposeChange(
+        revised=today, related=False, notified=today + timedelta(days=5), how="on the website"
+    )
+    newsletter = attrs.evolve(p.purposes["newsletter"], changes=(change,))
+    policy = attrs.evolve(
+        p, version="v2", revised=today, purposes={**p.purposes, "newsletter": newsletter}
+    )
+    notes = pp.consent_receipt(pp.Engine(policy, store=engine.store, clock=clock), consent.id)[
+        "notes"
+    ]
+    assert any("was changed" in n and "does not cover" in n for n in notes)

@@ -40,7 +40,7 @@ import attrs
 
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, Recipient, RecipientKind
+from pipolicy.policy.model import Policy, PurposeChange, Recipient, RecipientKind
 from pipolicy.policy.texts import LANGUAGES, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import environment
@@ -137,6 +137,16 @@ def _foreign_country(policy: Policy, consent: Consent, recipient: Recipient | No
     return ""
 
 
+def _after(change: PurposeChange, given: date, other_version: bool) -> bool:
+    """Did the person consent before ``change`` (rules.common's reading, R-CON-3): it is
+    dated after the consent's day; or, for a consent under another version of the policy,
+    whose notice still showed the purpose as it was, it was not yet notified or published
+    by that day (Art. 21(3))."""
+    if change.revised > given:
+        return True
+    return other_version and (change.notified is None or given < change.notified)
+
+
 def _notes(
     policy: Policy,
     consent: Consent,
@@ -163,12 +173,17 @@ def _notes(
         if declared is None:
             continue
         for change in declared.changes:
-            if change.revised > given:
+            if _after(change, given, consent.policy_version != policy.version):
                 title = text_in(declared, "title", lang) or p
-                notes.append(_say(words, "CHANGED", title, change.revised, change.related))
+                notes.append(
+                    _say(words, "CHANGED", title, change.revised, change.notified, change.related)
+                )
     if consent.evidence.given_by == "agent":
         notes.append(_say(words, "AGENT"))
-    if consent.status is ConsentStatus.GIVEN:
+    if consent.status is not ConsentStatus.GIVEN:
+        ended = policy.local_date(consent.said_no_at)
+        notes.append(_say(words, "ENDED", consent.status.value, ended))
+    else:
         contact = text_in(policy.controller, "contact", lang) or text_in(
             policy.controller, "name", lang
         )
