@@ -253,3 +253,18 @@ def test_r_con_3_a_change_notified_after_a_consent_under_the_old_version_is_said
         "notes"
     ]
     assert any("was changed" in n and "does not cover" in n for n in notes)
+
+
+def test_r_tpp_5_a_consent_to_a_joint_user_shows_the_joint_use() -> None:
+    """A joint user declares no purposes of its own: the data is used for those the joint
+    use announced (Art. 27(5)(iii)), and the receipt shows them, who uses the data jointly
+    and who is responsible for it, not a bare "provision" to the joint user."""
+    engine, _ = make_engine()
+    s = engine.register_subject("u-joint-use", category="customer")
+    consent = engine.grant_consent(s, recipient="group", items={"email"})
+    receipt = pp.consent_receipt(engine, consent.id)
+    [entry] = _entries(receipt)
+    assert entry["purposeCategory"] == ["service"] and entry["thirdPartyDisclosure"] is False
+    [said] = [n for n in receipt["notes"] if "jointly" in n]
+    assert "Group companies listed on the website" in said and "Example K.K." in said
+    assert pp.consent_receipt(engine, consent.id, "dpv")["hasPurpose"] == ["pp:purpose/service"]

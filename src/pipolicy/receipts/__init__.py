@@ -178,6 +178,10 @@ def _notes(
                 notes.append(
                     _say(words, "CHANGED", title, change.revised, change.notified, change.related)
                 )
+    joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
+    if joint is not None and recipient is not None and recipient.kind is RecipientKind.JOINT_USER:
+        users = text_in(joint, "users", lang)
+        notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
     if consent.evidence.given_by == "agent":
         notes.append(_say(words, "AGENT"))
     if consent.status is not ConsentStatus.GIVEN:
@@ -204,8 +208,10 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
     recipient = policy.recipients.get(scope.recipient or "")
     if scope.recipient and recipient is None:
         recipient = Recipient(scope.recipient)  # by its name, a third party
+    joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if recipient is not None and not purposes:
-        purposes = sorted(recipient.purposes)
+        # A joint user's purposes are those the joint use announced (Art. 27(5)(iii)).
+        purposes = sorted(recipient.purposes or (joint.purposes if joint else ()))
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
     # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
