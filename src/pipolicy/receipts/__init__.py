@@ -41,7 +41,7 @@ import attrs
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, PurposeChange, Recipient, RecipientKind
-from pipolicy.policy.texts import LANGUAGES, text_in
+from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import environment
 from pipolicy.rules.provision import abroad
@@ -186,7 +186,8 @@ def _notes(
         notes.append(_say(words, "AGENT"))
     if consent.status is not ConsentStatus.GIVEN:
         ended = policy.local_date(consent.said_no_at)
-        notes.append(_say(words, "ENDED", consent.status.value, ended))
+        we = self_reference(policy.controller, lang)  # 本会, 当方: how it calls itself
+        notes.append(_say(words, "ENDED", consent.status.value, ended, we))
     else:
         contact = text_in(policy.controller, "contact", lang) or text_in(
             policy.controller, "name", lang
