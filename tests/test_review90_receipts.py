@@ -228,7 +228,7 @@ def test_r_xb_1_a_consent_given_without_the_foreign_information_says_it_reaches_
     moved = pp.Engine(_abroad(engine.policy, "affiliate", "SG"), store=engine.store, clock=clock)
     receipt = pp.consent_receipt(moved, consent.id)
     [entry] = _entries(receipt)
-    assert entry["purpose"] == "Provision of personal data to affiliate, a third party in Singapore"
+    assert entry["purpose"] == "Provision of personal data to affiliate in Singapore"
     assert entry["thirdPartyCountry"] == "SG" and entry["foreignInformation"] == ""
     assert any("no record" in n and "Singapore" in n for n in receipt["notes"])
 
@@ -268,3 +268,16 @@ def test_r_tpp_5_a_consent_to_a_joint_user_shows_the_joint_use() -> None:
     [said] = [n for n in receipt["notes"] if "jointly" in n]
     assert "Group companies listed on the website" in said and "Example K.K." in said
     assert pp.consent_receipt(engine, consent.id, "dpv")["hasPurpose"] == ["pp:purpose/service"]
+
+
+def test_r_xb_1_a_recipient_in_a_designated_country_is_located_without_an_art_28_note() -> None:
+    """A recipient in a country the policy lists as equivalent needs no Art. 28 consent:
+    the receipt still says where the data goes, and does not say it goes nowhere."""
+    policy = attrs.evolve(_abroad(make_policy(), country="DE"), equivalent_countries={"DE"})
+    engine, _ = make_engine(policy)
+    s = engine.register_subject("u-de", category="customer")
+    consent = engine.grant_consent(s, recipient="partner", items={"email"})
+    receipt = pp.consent_receipt(engine, consent.id)
+    [entry] = _entries(receipt)
+    assert entry["thirdPartyCountryName"] == "Germany"
+    assert not any("Art. 28(2)" in n or "no record" in n for n in receipt["notes"])

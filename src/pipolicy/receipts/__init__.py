@@ -127,12 +127,13 @@ def _say(words: Any, macro: str, *args: object) -> str:
 def _foreign_country(policy: Policy, consent: Consent, recipient: Recipient | None) -> str:
     """The foreign country the consent is to provision to (ISO 3166), if any: the one the
     person was told about (``evidence.foreign_country``), else, for a consent recorded
-    before that was kept or one given without that information, the recipient's country
-    where Art. 28 applies to it."""
+    before that was kept or one given without that information, the recipient's country,
+    if it is not Japan (where Art. 28 does not apply to it, in a designated country or
+    keeping equivalent measures, the person is still told where the data goes)."""
     shown = consent.evidence.foreign_country
     if shown:
         return shown
-    if recipient is not None and abroad(policy, recipient):
+    if recipient is not None and recipient.country not in ("", "JP"):
         return recipient.country
     return ""
 
@@ -158,13 +159,12 @@ def _notes(
     words = _wording(lang)
     notes: list[str] = []
     country = _foreign_country(policy, consent, recipient)
-    if country:
-        ref = consent.evidence.foreign_info
-        notes.append(
-            _say(words, "FOREIGN_INFO", country, ref)
-            if ref
-            else _say(words, "NO_FOREIGN_INFO", country)
-        )
+    ref = consent.evidence.foreign_info
+    if country and ref:
+        notes.append(_say(words, "FOREIGN_INFO", country, ref))
+    elif country and recipient is not None and abroad(policy, recipient):
+        # Art. 28 applies and the person was not told about the country (R-XB-1).
+        notes.append(_say(words, "NO_FOREIGN_INFO", country))
     if consent.policy_version != policy.version:
         notes.append(_say(words, "OTHER_VERSION", consent.policy_version, policy.version))
     given = policy.local_date(consent.given_at)
