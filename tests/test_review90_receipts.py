@@ -107,6 +107,8 @@ def test_r_con_3_a_receipt_says_which_purpose_changed_after_the_consent() -> Non
     s = engine.register_subject("u-changed", category="customer")
     consent = engine.grant_consent(s, purpose="newsletter")
     day = engine.policy.local_date(engine.now()) + timedelta(days=10)
+    given = engine.now()
+    clock.set(given + timedelta(days=11))
     p = engine.policy
     for related, expected in ((False, "does not cover"), (True, "reasonably related")):
         change = pp.PurposeChange(
@@ -128,6 +130,10 @@ def test_r_con_3_a_receipt_says_which_purpose_changed_after_the_consent() -> Non
         [said] = [n for n in notes if "was changed" in n]
         assert format_date(day, "en") in said
         assert expected in said
+    # A change dated ahead of today has not been made: nothing said of it yet.
+    clock.set(given + timedelta(days=5))
+    ahead = pp.consent_receipt(revised, consent.id)["notes"]
+    assert not any("was changed" in n for n in ahead)
     # A change dated before the consent is what the person consented to: nothing said.
     earlier = pp.PurposeChange(
         revised=date(2020, 1, 1), related=False, notified=date(2020, 1, 1), how="on the website"

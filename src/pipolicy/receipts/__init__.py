@@ -154,8 +154,10 @@ def _notes(
     recipient: Recipient | None,
     purposes: list[str],
     lang: str,
+    now: datetime | None,
 ) -> list[str]:
-    """What the person reads about the consent, beyond its scope (see the module)."""
+    """What the person reads about the consent, beyond its scope (see the module); a
+    change dated after ``now`` has not been made yet, and is not told as made."""
     words = _wording(lang)
     notes: list[str] = []
     country = _foreign_country(policy, consent, recipient)
@@ -168,12 +170,15 @@ def _notes(
     if consent.policy_version != policy.version:
         notes.append(_say(words, "OTHER_VERSION", consent.policy_version, policy.version))
     given = policy.local_date(consent.given_at)
+    today = policy.local_date(now) if now is not None else None
     for p in purposes:
         declared = policy.purposes.get(p)
         if declared is None:
             continue
         for change in declared.changes:
-            if _after(change, given, consent.policy_version != policy.version):
+            if (today is None or change.revised <= today) and _after(
+                change, given, consent.policy_version != policy.version
+            ):
                 title = text_in(declared, "title", lang) or p
                 notes.append(
                     _say(words, "CHANGED", title, change.revised, change.notified, change.related)
@@ -307,7 +312,7 @@ def kantara_receipt(
         # The version whose words the titles above are in (R-CON-1: only its name is kept
         # of the version consented under; ``notes`` says so when they differ).
         "wordingVersion": policy.version,
-        "notes": _notes(policy, consent, recipient, purposes, lang),
+        "notes": _notes(policy, consent, recipient, purposes, lang, now),
     }
     if consent.ended_at is not None:
         receipt["consentEnded"] = policy.local(consent.ended_at).isoformat()
@@ -363,5 +368,5 @@ def dpv_record(
         # hasPurpose for a recipient comes from the current version (R-CON-1 keeps only
         # the name of the one consented under).
         record["purposesAsOfVersion"] = policy.version
-    record["notes"] = _notes(policy, consent, recipient, purposes, lang)
+    record["notes"] = _notes(policy, consent, recipient, purposes, lang, now)
     return record
