@@ -24,7 +24,8 @@ or the one asked for) comes from ``<lang>/receipt.j2``: where the data goes abro
 country and the information they were given on it (Art. 28(1), (2)); that the purposes are
 worded as the current policy words them when the consent was given under another version
 (pipolicy keeps the version's name, never its text) and which purposes changed since;
-that an agent gave the consent; and, while it is in force, how to withdraw it. A consent
+who uses the data jointly and who is responsible, for a joint user; that an agent gave
+the consent; and how to withdraw it while it is in force, or how and when it ended. A consent
 whose expiry has passed reads ``expired`` from that instant, even before the store
 records it so.
 """
