@@ -18,18 +18,33 @@ opaque subject id, never by the application's key. Instants (when the consent wa
 when it expires or ended) are ISO 8601 with their offset, in the policy's time zone,
 whatever zone the clock or the store gave them in: the person reads the day and hour of
 the business they consented to.
+
+What a receipt tells the person in words (``notes``, in the policy's default language,
+or the one asked for) comes from ``<lang>/receipt.j2``: where the data goes abroad, the
+country and the information they were given on it (Art. 28(1), (2)); that the purposes are
+worded as the current policy words them when the consent was given under another version
+(pipolicy keeps the version's name, never its text) and which purposes changed since;
+who uses the data jointly and who is responsible, for a joint user; that an agent gave
+the consent; and how to withdraw it while it is in force, or how and when it ended. A consent
+whose expiry has passed reads ``expired`` from that instant, even before the store
+records it so.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
+import attrs
+
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, Recipient, RecipientKind
-from pipolicy.policy.texts import text_in
+from pipolicy.policy.model import Policy, PurposeChange, Recipient, RecipientKind
+from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
+from pipolicy.publishing.dates import format_date
+from pipolicy.publishing.templates import environment
 from pipolicy.rules.provision import abroad
 
 __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
@@ -59,14 +74,132 @@ DPV_CONTEXT = _context()
 """The JSON-LD ``@context`` of :func:`dpv_record` (also shipped as a file)."""
 
 
-def consent_receipt(engine: Any, consent_id: str, format: str = "kantara") -> dict[str, Any]:
-    """The consent ``consent_id`` as a Kantara receipt or a DPV record (see the module)."""
+def consent_receipt(
+    engine: Any, consent_id: str, format: str = "kantara", *, lang: str | None = None
+) -> dict[str, Any]:
+    """The consent ``consent_id`` as a Kantara receipt or a DPV record (see the module),
+    as it stands at the engine's clock; ``lang``: the language of its texts (the
+    policy's default when None)."""
     if format not in ("kantara", "dpv"):
         raise InvalidInput("format must be 'kantara' or 'dpv'")
     consent = engine.consent(consent_id)
     if format == "kantara":
-        return kantara_receipt(engine.policy, consent)
-    return dpv_record(engine.policy, consent)
+        return kantara_receipt(engine.policy, consent, now=engine.now(), lang=lang)
+    return dpv_record(engine.policy, consent, now=engine.now(), lang=lang)
+
+
+def as_of(consent: Consent, now: datetime | None) -> Consent:
+    """``consent`` as it stands at ``now``: one given whose expiry has passed has expired
+    (at its expiry), though the store may not have recorded it yet. A receipt that says
+    "given" then tells the person a consent is in force that no decision rests on."""
+    if (
+        now is not None
+        and consent.status is ConsentStatus.GIVEN
+        and consent.expires_at is not None
+        and consent.expires_at <= now
+    ):
+        return attrs.evolve(consent, status=ConsentStatus.EXPIRED, ended_at=consent.expires_at)
+    return consent
+
+
+def _language(policy: Policy, lang: str | None) -> str:
+    """``lang``, or the policy's default: one pipolicy writes in and the policy publishes
+    (its titles exist in no other, and a receipt half in one language misleads)."""
+    if lang is None:
+        return policy.languages[0]
+    if lang not in LANGUAGES or lang not in policy.languages:
+        raise InvalidInput(f"lang must be one the policy publishes in {list(policy.languages)}")
+    return lang
+
+
+def _wording(lang: str) -> Any:
+    """The macros of ``<lang>/receipt.j2``."""
+
+    def day(value: date) -> str:
+        return format_date(value, lang)
+
+    return environment().get_template(f"{lang}/receipt.j2").make_module({"day": day})
+
+
+def _say(words: Any, macro: str, *args: object) -> str:
+    return str(getattr(words, macro)(*args)).strip()
+
+
+def _foreign_country(policy: Policy, consent: Consent, recipient: Recipient | None) -> str:
+    """The foreign country the consent is to provision to (ISO 3166), if any: the one the
+    person was told about (``evidence.foreign_country``), else, for a consent recorded
+    before that was kept or one given without that information, the recipient's country,
+    if it is not Japan (where Art. 28 does not apply to it, in a designated country or
+    keeping equivalent measures, the person is still told where the data goes)."""
+    shown = consent.evidence.foreign_country
+    if shown:
+        return shown
+    if recipient is not None and recipient.country not in ("", "JP"):
+        return recipient.country
+    return ""
+
+
+def _after(change: PurposeChange, given: date, other_version: bool) -> bool:
+    """Did the person consent before ``change`` (rules.common's reading, R-CON-3): it is
+    dated after the consent's day; or, for a consent under another version of the policy,
+    whose notice still showed the purpose as it was, it was not yet notified or published
+    by that day (Art. 21(3))."""
+    if change.revised > given:
+        return True
+    return other_version and (change.notified is None or given < change.notified)
+
+
+def _notes(
+    policy: Policy,
+    consent: Consent,
+    recipient: Recipient | None,
+    purposes: list[str],
+    lang: str,
+    now: datetime | None,
+) -> list[str]:
+    """What the person reads about the consent, beyond its scope (see the module); a
+    change dated after ``now`` has not been made yet, and is not told as made."""
+    words = _wording(lang)
+    notes: list[str] = []
+    country = _foreign_country(policy, consent, recipient)
+    ref = consent.evidence.foreign_info
+    if country and ref:
+        notes.append(_say(words, "FOREIGN_INFO", country, ref))
+    elif country and recipient is not None and abroad(policy, recipient):
+        # Art. 28 applies and the person was not told about the country (R-XB-1).
+        notes.append(_say(words, "NO_FOREIGN_INFO", country))
+    if consent.policy_version != policy.version:
+        notes.append(_say(words, "OTHER_VERSION", consent.policy_version, policy.version))
+    given = policy.local_date(consent.given_at)
+    today = policy.local_date(now) if now is not None else None
+    for p in purposes:
+        declared = policy.purposes.get(p)
+        if declared is None:
+            continue
+        for change in declared.changes:
+            if (today is None or change.revised <= today) and _after(
+                change, given, consent.policy_version != policy.version
+            ):
+                title = text_in(declared, "title", lang) or p
+                notes.append(
+                    _say(words, "CHANGED", title, change.revised, change.notified, change.related)
+                )
+    joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
+    if joint is not None and recipient is not None and recipient.kind is RecipientKind.JOINT_USER:
+        users = text_in(joint, "users", lang)
+        notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
+    if consent.evidence.given_by == "agent":
+        notes.append(_say(words, "AGENT"))
+    if consent.status is not ConsentStatus.GIVEN:
+        ended = policy.local_date(consent.said_no_at)
+        we = self_reference(policy.controller, lang)  # 本会, 当方: how it calls itself
+        notes.append(_say(words, "ENDED", consent.status.value, ended, we))
+    else:
+        contact = text_in(policy.controller, "contact", lang) or text_in(
+            policy.controller, "name", lang
+        )
+        notes.append(_say(words, "WITHDRAW", contact))
+    return notes
 
 
 def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Recipient | None, bool]:
@@ -82,8 +215,10 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
     recipient = policy.recipients.get(scope.recipient or "")
     if scope.recipient and recipient is None:
         recipient = Recipient(scope.recipient)  # by its name, a third party
+    joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if recipient is not None and not purposes:
-        purposes = sorted(recipient.purposes)
+        # A joint user's purposes are those the joint use announced (Art. 27(5)(iii)).
+        purposes = sorted(recipient.purposes or (joint.purposes if joint else ()))
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
     # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
@@ -94,12 +229,13 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
     return purposes, items, recipient, third
 
 
-_PROVISION = {"ja": "「{}」への個人データの提供", "en": "Provision of personal data to {}"}
-"""The purpose a receipt shows for a consent to provision to a recipient declaring none."""
-
-
-def _provision(recipient: str, lang: str) -> str:
-    return _PROVISION.get(lang, _PROVISION["en"]).format(recipient)
+def _provision(recipient: str, country: str, lang: str) -> str:
+    """The purpose a receipt shows for a consent to provision to a recipient declaring
+    none: to it, and in which foreign country, if abroad (Art. 28(1))."""
+    words = _wording(lang)
+    if country:
+        return _say(words, "PROVISION_ABROAD", recipient, country)
+    return _say(words, "PROVISION", recipient)
 
 
 def _title(entity: Any, lang: str) -> str:
@@ -107,32 +243,37 @@ def _title(entity: Any, lang: str) -> str:
     return str(text_in(entity, "title", lang) or entity.name)
 
 
-def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
-    """A Kantara Consent Receipt v1.1 document for ``consent``."""
-    lang = policy.languages[0]
+def kantara_receipt(
+    policy: Policy, consent: Consent, *, now: datetime | None = None, lang: str | None = None
+) -> dict[str, Any]:
+    """A Kantara Consent Receipt v1.1 document for ``consent`` as it stands at ``now``
+    (:func:`as_of`), its texts in ``lang`` (the policy's default when None)."""
+    lang = _language(policy, lang)
+    consent = as_of(consent, now)
     c = policy.controller
     purposes, items, recipient, third = _scope(policy, consent)
+    country = _foreign_country(policy, consent, recipient)
     termination = (
         policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
     )
 
     def service(title: str, category: str) -> dict[str, Any]:
-        return {
-            "service": title,
-            "purposes": [
-                {
-                    "purpose": title,
-                    "purposeCategory": [category],
-                    "consentType": "EXPLICIT",
-                    "piiCategory": items,
-                    "primaryPurpose": True,
-                    "termination": termination,
-                    "thirdPartyDisclosure": third,
-                    # Kantara asks the name wherever a third party is disclosed to.
-                    "thirdPartyName": _title(recipient, lang) if third else "",
-                }
-            ],
+        entry: dict[str, Any] = {
+            "purpose": title,
+            "purposeCategory": [category],
+            "consentType": "EXPLICIT",
+            "piiCategory": items,
+            "primaryPurpose": True,
+            "termination": termination,
+            "thirdPartyDisclosure": third,
+            # Kantara asks the name wherever a third party is disclosed to.
+            "thirdPartyName": _title(recipient, lang) if third else "",
         }
+        if country:  # where the data goes (Art. 28(1)), and what was shown (28(2))
+            entry["thirdPartyCountry"] = country
+            entry["thirdPartyCountryName"] = _say(_wording(lang), "COUNTRY", country)
+            entry["foreignInformation"] = consent.evidence.foreign_info
+        return {"service": title, "purposes": [entry]}
 
     # A purpose the policy no longer declares (revised since) is shown by its name.
     services = [
@@ -144,8 +285,8 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
     if not services and recipient is not None:
         # A consent to provision to a recipient that declares no purposes of its own is
         # a consent to that provision (Art. 27(1)): the receipt shows it.
-        services = [service(_provision(_title(recipient, lang), lang), "provision")]
-    return {
+        services = [service(_provision(_title(recipient, lang), country, lang), "provision")]
+    receipt: dict[str, Any] = {
         "version": "KI-CR-v1.1.0",
         "jurisdiction": "JP",
         "consentTimestamp": int(consent.given_at.timestamp()),
@@ -168,12 +309,26 @@ def kantara_receipt(policy: Policy, consent: Consent) -> dict[str, Any]:
         "sensitive": any(policy.items[i].special_care for i in items if i in policy.items),
         "spiCat": sorted(i for i in items if i in policy.items and policy.items[i].special_care),
         "status": consent.status.value,
+        "consentGivenBy": consent.evidence.given_by,
+        # The version whose words the titles above are in (R-CON-1: only its name is kept
+        # of the version consented under; ``notes`` says so when they differ).
+        "wordingVersion": policy.version,
+        "notes": _notes(policy, consent, recipient, purposes, lang, now),
     }
+    if consent.ended_at is not None:
+        receipt["consentEnded"] = policy.local(consent.ended_at).isoformat()
+    return receipt
 
 
-def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
-    """An ISO/IEC TS 27560-style consent record of ``consent`` in JSON-LD with DPV."""
+def dpv_record(
+    policy: Policy, consent: Consent, *, now: datetime | None = None, lang: str | None = None
+) -> dict[str, Any]:
+    """An ISO/IEC TS 27560-style consent record of ``consent`` in JSON-LD with DPV, as it
+    stands at ``now`` (:func:`as_of`), its notes in ``lang``."""
+    lang = _language(policy, lang)
+    consent = as_of(consent, now)
     purposes, items, recipient, third = _scope(policy, consent)
+    country = _foreign_country(policy, consent, recipient)
     record: dict[str, Any] = {
         "@context": DPV_CONTEXT,
         "id": f"urn:pipolicy:consent:{consent.id}",
@@ -206,6 +361,13 @@ def dpv_record(policy: Policy, consent: Consent) -> dict[str, Any]:
         record["hasExpiry"] = policy.local(consent.expires_at).isoformat()
     if consent.ended_at is not None:
         record["endedAt"] = policy.local(consent.ended_at).isoformat()
+    if country:
+        record["recipientCountry"] = f"loc:{country}"
     if consent.evidence.foreign_info:
         record["foreignInformation"] = consent.evidence.foreign_info
+    if consent.policy_version != policy.version:
+        # hasPurpose for a recipient comes from the current version (R-CON-1 keeps only
+        # the name of the one consented under).
+        record["purposesAsOfVersion"] = policy.version
+    record["notes"] = _notes(policy, consent, recipient, purposes, lang, now)
     return record
