@@ -126,6 +126,8 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
 def _blocked(
     facts: SubjectFacts, purpose: str, items: frozenset[str], now: datetime, *, exempt: bool
 ) -> Restriction | None:
+    if not facts.restrictions:  # most people asked nothing of us: no need to look
+        return None
     return blocking_restriction(
         facts.restrictions,
         "use",
@@ -429,7 +431,9 @@ def _changed(
 ) -> Because | None:
     """Why ``items`` are out of ``purpose``'s scope, if a change beyond relevance took
     them out: they were acquired for it, or the person consented to it, before the change
-    (R-CON-3). None when they were never in its scope."""
+    (R-CON-3). None when they were never in its scope, or the purpose never changed."""
+    if not purpose.changes:  # asked of every denial beyond the purposes: answered here
+        return None
     since = change_in_effect(policy, purpose, now)
     if since is None:
         return None
