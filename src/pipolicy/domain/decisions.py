@@ -208,10 +208,12 @@ def _shareable(
     context: Mapping[str, object],
 ) -> tuple[object, ...] | None:
     """The key a decision built from these arguments is shared under, or None when it
-    names a consent (then it is built anew)."""
+    names a consent (then it is built anew). The context's names, then its values: as
+    telling as its pairs, without a tuple for each (every check builds a key), and the
+    basis by its value, whose hash Python keeps, where an enum member's is computed."""
     if context.get("consent_id") is not None:
         return None
-    return (allowed, basis, reasons, citations, *context.items())
+    return (allowed, basis and basis.value, reasons, citations, *context, *context.values())
 
 
 def _shared(key: tuple[object, ...] | None) -> Decision | None:

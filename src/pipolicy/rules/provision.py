@@ -161,15 +161,19 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
     domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
     action = "entrustment" if domestic_entrustee else "provision"
-    blocked = blocking_restriction(
-        facts.restrictions,
-        action,
-        q.purpose,
-        q.items,
-        now,
-        exempt=exempt,
-        recipient=q.recipient,
-        acquisitions=facts.acquisitions,
+    blocked = (
+        blocking_restriction(
+            facts.restrictions,
+            action,
+            q.purpose,
+            q.items,
+            now,
+            exempt=exempt,
+            recipient=q.recipient,
+            acquisitions=facts.acquisitions,
+        )
+        if facts.restrictions  # most people restricted nothing: no need to look
+        else None
     )
     if blocked is not None:
         return Decision.deny(
