@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from os import PathLike
 from typing import TYPE_CHECKING, TypeVar
 
@@ -359,7 +359,10 @@ class Engine:
     # -- plumbing ---------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return instant(self.clock.now(), "clock.now()")
+        at = self.clock.now()
+        if type(at) is datetime and type(at.tzinfo) is timezone:
+            return at  # an instant already (what instant() returns as it is), asked every check
+        return instant(at, "clock.now()")
 
     def _run(
         self, operation: Callable[[UnitOfWork], T], *, write: bool = True, snapshot: bool = False

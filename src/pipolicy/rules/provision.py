@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from pipolicy.domain.consents import Consent
-from pipolicy.domain.decisions import Basis, Because, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision, denial
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, last_word_no_to_recipient, noes_to, when_declined
 from pipolicy.policy.model import (
@@ -161,40 +161,40 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
     domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
     action = "entrustment" if domestic_entrustee else "provision"
-    blocked = blocking_restriction(
-        facts.restrictions,
-        action,
-        q.purpose,
-        q.items,
-        now,
-        exempt=exempt,
-        recipient=q.recipient,
-        acquisitions=facts.acquisitions,
+    blocked = (
+        blocking_restriction(
+            facts.restrictions,
+            action,
+            q.purpose,
+            q.items,
+            now,
+            exempt=exempt,
+            recipient=q.recipient,
+            acquisitions=facts.acquisitions,
+        )
+        if facts.restrictions  # most people restricted nothing: no need to look
+        else None
     )
     if blocked is not None:
-        return Decision.deny(
-            (restriction_reason(blocked),), (restriction_citation(blocked),), **ctx
-        )
+        return denial((restriction_reason(blocked),), (restriction_citation(blocked),), ctx)
 
     missing = q.items - facts.held_items
     if missing:
-        return Decision.deny((R.items_not_held(missing),), (ART_27_1,), **ctx)
+        return denial((R.items_not_held(missing),), (ART_27_1,), ctx)
 
     numbers = my_numbers(policy, q.items)
     to_affairs = recipient.kind in (RecipientKind.ENTRUSTEE, RecipientKind.SUCCESSOR)
     if numbers and not to_affairs and q.exemption not in _MY_NUMBER_CASES:
-        return Decision.deny(
-            (R.my_number_provision(tuple(numbers)),), (MY_NUMBER_PROVISION, rclause), **ctx
-        )
+        return denial((R.my_number_provision(tuple(numbers)),), (MY_NUMBER_PROVISION, rclause), ctx)
     if numbers and to_affairs and q.purpose is not None:
         number = my_number_use(policy, policy.purposes[q.purpose], q.items)
         if number is not None:
-            return Decision.deny((number,), (MY_NUMBER_PROVISION, rclause), **ctx)
+            return denial((number,), (MY_NUMBER_PROVISION, rclause), ctx)
     if q.exemption is not None and _foreign_ground(q.exemption, recipient):
         # "Laws and regulations" are Japan's, and the state organs and local governments
         # of (iv) Japan's (PPC guidelines): a foreign authority's order is no exemption.
         why = R.exemption_foreign(q.exemption.value, q.recipient, recipient.country)
-        return Decision.deny((why,), (exemption_citation(q.exemption, "provision"),), **ctx)
+        return denial((why,), (exemption_citation(q.exemption, "provision"),), ctx)
     if q.exemption is not None:
         return exemption_decision(policy, q.exemption, q.justification, "provision", ctx)
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY:
@@ -210,14 +210,14 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         )
         why = R.public_authority(q.recipient, tuple(e.value for e in allowed))
         items = tuple(exemption_citation(e, "provision") for e in allowed) or (ART_27_1,)
-        return Decision.deny((why,), (*items, rclause), **ctx)
+        return denial((why,), (*items, rclause), ctx)
     if recipient.kind is RecipientKind.STATISTICS:
-        return Decision.deny((R.statistics_recipient(q.recipient),), (ART_27_1, rclause), **ctx)
+        return denial((R.statistics_recipient(q.recipient),), (ART_27_1, rclause), ctx)
     if recipient.kind is RecipientKind.ENTRUSTEE:
         # No valid contract, no data: not even on consent, in Japan or abroad (R-SEC-2).
         unbound = _contract_problem(policy, q, now)
         if unbound is not None:
-            return Decision.deny((unbound,), (ART_25, rclause), **ctx)
+            return denial((unbound,), (ART_25, rclause), ctx)
     if _referable_only(policy, facts, q.items) and (
         recipient.kind is RecipientKind.THIRD_PARTY
         or recipient.links_identifiers
@@ -303,7 +303,7 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     )
     if "provision_consent_changed" in keys:
         cites = (ART_17_2, *cites)
-    return Decision.deny(tuple(reasons), cites, **ctx)
+    return denial(tuple(reasons), cites, ctx)
 
 
 def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Because:
@@ -396,7 +396,7 @@ def _to_a_foreign_recipient(
     cites = (ART_28, clause("recipients", q.recipient))
     undeclared = _undeclared(policy, q)
     if undeclared is not None:
-        return Decision.deny((undeclared,), cites, **ctx)
+        return denial((undeclared,), cites, ctx)
     country = recipient.country
     informed = _informed(policy, facts, q, now, country)
     if not informed:
@@ -405,10 +405,10 @@ def _to_a_foreign_recipient(
         consents = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
         if not consents or not all(c.evidence.foreign_info for c in consents):
             missing = R.foreign_no_consent if not consents else R.foreign_info_missing
-            return Decision.deny((missing(q.recipient, country),), cites, **ctx)
+            return denial((missing(q.recipient, country),), cites, ctx)
         shown = next(c.evidence.foreign_country for c in consents if not _about(c, country))
         why = R.foreign_info_other_country(q.recipient, country, shown)
-        return Decision.deny((why,), cites, **ctx)
+        return denial((why,), cites, ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-XB-1",
@@ -473,7 +473,7 @@ def _opt_out(
     if q.items & received:
         reasons.append(R.opt_out_received(q.items & received))
     if reasons:
-        return Decision.deny(tuple(reasons), cites, **ctx)
+        return denial(tuple(reasons), cites, ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
         "R-TPP-8",
@@ -523,7 +523,7 @@ def _not_usable(
     laws = tuple(c for c in use.citations if not c.startswith("policy:"))
     cites = (*dict.fromkeys((*laws, ART_18_1, ART_27_1)), clause("recipients", q.recipient))
     earlier = tuple(zip(use.reasons, use.why, strict=True)) if use.why else use.reasons
-    return Decision.deny((*earlier, why), cites, **ctx)
+    return denial((*earlier, why), cites, ctx)
 
 
 def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) -> bool:
@@ -561,7 +561,7 @@ def _personally_referable(
         informed = _informed(policy, facts, q, now, country)
         if not informed:
             why = R.referable_foreign_unconfirmed(q.recipient, country)
-            return Decision.deny((why,), (ART_31_1_II, rclause), **ctx)
+            return denial((why,), (ART_31_1_II, rclause), ctx)
         return Decision.allow(
             Basis.CONSENT,
             R.referable_confirmed(q.recipient),
@@ -571,7 +571,7 @@ def _personally_referable(
         )
     consents = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
     if not consents:
-        return Decision.deny((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), **ctx)
+        return denial((R.referable_unconfirmed(q.recipient),), (ART_31_1, rclause), ctx)
     return Decision.allow(
         Basis.CONSENT,
         R.referable_confirmed(q.recipient),

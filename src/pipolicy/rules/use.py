@@ -10,7 +10,7 @@ import attrs
 
 from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import Consent
-from pipolicy.domain.decisions import Basis, Because, Decision
+from pipolicy.domain.decisions import Basis, Because, Decision, denial
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts, last_word_no, latest_no_to_purpose
 from pipolicy.domain.restrictions import Restriction
@@ -74,33 +74,27 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
     blocked = _blocked(facts, q.purpose, q.items, now, exempt=exempt)
     if blocked is not None:
-        return Decision.deny(
-            (restriction_reason(blocked),), (restriction_citation(blocked),), **ctx
-        )
+        return denial((restriction_reason(blocked),), (restriction_citation(blocked),), ctx)
 
     if purpose.handlers:
         if q.actor is None:
-            return Decision.deny(
-                (R.actor_required(q.purpose, purpose.handlers),), (ART_24, pclause), **ctx
-            )
+            return denial((R.actor_required(q.purpose, purpose.handlers),), (ART_24, pclause), ctx)
         if not q.actor.may_handle(purpose):
-            return Decision.deny(
-                (R.actor_not_authorised(q.actor.id, q.purpose),), (ART_24, pclause), **ctx
-            )
+            return denial((R.actor_not_authorised(q.actor.id, q.purpose),), (ART_24, pclause), ctx)
 
     missing = _missing(facts, q.items)
     if missing is not None:
-        return Decision.deny((missing,), (ART_17_1,), **ctx)
+        return denial((missing,), (ART_17_1,), ctx)
     number = my_number_use(policy, purpose, q.items)
     if number is not None and q.exemption is not Exemption.LIFE_BODY_PROPERTY:
         # My Number Act Art. 30(2) keeps only Art. 18(3)(ii) (life, body or property).
-        return Decision.deny((number,), (MY_NUMBER_ACT, pclause), **ctx)
+        return denial((number,), (MY_NUMBER_ACT, pclause), ctx)
 
     if q.exemption is not None and q.exemption is not Exemption.LIFE_BODY_PROPERTY:
         beyond = _numbers_beyond(policy, facts, purpose, q.items, now)
         if beyond:
             why = R.my_number_beyond(beyond, q.purpose, q.exemption.value)
-            return Decision.deny((why,), (MY_NUMBER_SCOPE, pclause), **ctx)
+            return denial((why,), (MY_NUMBER_SCOPE, pclause), ctx)
     if q.exemption is not None:
         # An exemption lifts the limit of the notified purposes (Art. 18(3)), not what the
         # policy declares the purpose handles, and for whom: an undeclared item or another
@@ -109,7 +103,7 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
         if undeclared is not None:
             return undeclared
         if purpose.categories and facts.subject.category not in purpose.categories:
-            return Decision.deny((_wrong_category(q.purpose, purpose),), (ART_18_1, pclause), **ctx)
+            return denial((_wrong_category(q.purpose, purpose),), (ART_18_1, pclause), ctx)
         return exemption_decision(policy, q.exemption, q.justification, "use", ctx)
     decision = within_purpose(policy, facts, q.purpose, q.items, now, ctx)
     if not decision.allowed:
@@ -119,13 +113,15 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     # The last gate, so a denial on another ground keeps its reasons.
     lapsed = lapsed_reasons(policy, facts, q.items, now, purpose=q.purpose)
     if lapsed:
-        return Decision.deny(lapsed, (ART_22,), **ctx)
+        return denial(lapsed, (ART_22,), ctx)
     return decision
 
 
 def _blocked(
     facts: SubjectFacts, purpose: str, items: frozenset[str], now: datetime, *, exempt: bool
 ) -> Restriction | None:
+    if not facts.restrictions:  # most people asked nothing of us: no need to look
+        return None
     return blocking_restriction(
         facts.restrictions,
         "use",
@@ -212,9 +208,7 @@ def _undeclared(
     outside = items - declared
     if not outside:
         return None
-    return Decision.deny(
-        (R.items_not_declared(outside, name),), (ART_18_1, clause("purposes", name)), **ctx
-    )
+    return denial((R.items_not_declared(outside, name),), (ART_18_1, clause("purposes", name)), ctx)
 
 
 def _wrong_category(name: str, purpose: Purpose) -> Because:
@@ -242,13 +236,13 @@ def within_purpose(
         return undeclared
     over = purpose_over(policy, purpose, now)
     if over is not None:
-        return Decision.deny((over,), (ART_18_1, pclause), **ctx)
+        return denial((over,), (ART_18_1, pclause), ctx)
     unnotified = unnotified_change(policy, purpose, now)
     if unnotified is not None and not _told_at_collection(policy, facts, purpose, items, now):
-        return Decision.deny((unnotified,), (ART_21_3, pclause), **ctx)
+        return denial((unnotified,), (ART_21_3, pclause), ctx)
     link = linkage_problem(policy, purpose, items)
     if link is not None:
-        return Decision.deny((link,), (ART_17_1, ART_21_1, pclause), **ctx)
+        return denial((link,), (ART_17_1, ART_21_1, pclause), ctx)
 
     subject = facts.subject
     category_ok = not purpose.categories or subject.category in purpose.categories
@@ -259,7 +253,7 @@ def within_purpose(
         # Consent never takes an Individual Number beyond the purposes notified for it
         # (My Number Act Art. 30(2) reads Art. 18(1) without it), nor a merger's (18(2)).
         why = R.my_number_beyond(numbers, name, "")
-        return Decision.deny((why,), (MY_NUMBER_SCOPE, pclause), **ctx)
+        return denial((why,), (MY_NUMBER_SCOPE, pclause), ctx)
     if in_scope and purpose.consent is ConsentRule.NONE:
         return _within(policy, facts, purpose, items, now, ctx)
     declined = None
@@ -304,7 +298,7 @@ def within_purpose(
     if declined is not None:
         on = policy.local_date(declined.said_no_at).isoformat()
         why = R.succession_declined(name, on, declined.status.value)
-        return Decision.deny((why,), (ART_18_1, pclause), **ctx)
+        return denial((why,), (ART_18_1, pclause), ctx)
     reasons = []
     if not category_ok:
         reasons.append(_wrong_category(name, purpose))
@@ -313,7 +307,7 @@ def within_purpose(
         # Notified and consented to before a change beyond relevance: for what the
         # purpose meant then, not for the new purpose (Art. 17(2), R-CON-3).
         reasons.append(changed)
-        return Decision.deny(tuple(reasons), (ART_17_2, ART_18_1, pclause), **ctx)
+        return denial(tuple(reasons), (ART_17_2, ART_18_1, pclause), ctx)
     if not in_scope:
         reasons.append(R.beyond_purpose(name))
     elif (no := last_word_no(facts.consents, name, items)) is not None:
@@ -321,7 +315,7 @@ def within_purpose(
         reasons.append(R.permission_declined(name, on, no.status.value))
     else:
         reasons.append(R.permission_needed(name))
-    return Decision.deny(tuple(reasons), (ART_18_1, pclause), **ctx)
+    return denial(tuple(reasons), (ART_18_1, pclause), ctx)
 
 
 def _told_at_collection(
@@ -429,7 +423,9 @@ def _changed(
 ) -> Because | None:
     """Why ``items`` are out of ``purpose``'s scope, if a change beyond relevance took
     them out: they were acquired for it, or the person consented to it, before the change
-    (R-CON-3). None when they were never in its scope."""
+    (R-CON-3). None when they were never in its scope, or the purpose never changed."""
+    if not purpose.changes:  # asked of every denial beyond the purposes: answered here
+        return None
     since = change_in_effect(policy, purpose, now)
     if since is None:
         return None
