@@ -138,6 +138,8 @@ def _current(policy: Policy, purpose: Purpose, at: datetime, version: str, now: 
 
 def change_in_effect(policy: Policy, purpose: Purpose, now: datetime) -> date | None:
     """The day of the change beyond relevance in effect at ``now``, if any (R-CON-3)."""
+    if not purpose.changes:
+        return None
     today = policy.local_date(now)
     past = [c.revised for c in purpose.changes if not c.related and c.revised <= today]
     return max(past) if past else None
@@ -173,7 +175,8 @@ MY_NUMBER_PROVISION = "My Number Act Art. 19"
 
 def my_numbers(policy: Policy, items: frozenset[str]) -> list[str]:
     """The Individual Numbers among ``items`` (R-MYN-1)."""
-    return sorted(items & policy.my_number_items)
+    found = items & policy.my_number_items
+    return sorted(found) if found else []
 
 
 def my_number_use(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
