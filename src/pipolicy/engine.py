@@ -23,7 +23,7 @@ import functools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from os import PathLike
 from typing import TYPE_CHECKING, TypeVar
 
@@ -351,7 +351,10 @@ class Engine:
     # -- plumbing ---------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return instant(self.clock.now(), "clock.now()")
+        at = self.clock.now()
+        if type(at) is datetime and type(at.tzinfo) is timezone:
+            return at  # what instant() returns for it (every check asks: two C calls)
+        return instant(at, "clock.now()")
 
     def _run(
         self, operation: Callable[[UnitOfWork], T], *, write: bool = True, snapshot: bool = False

@@ -31,7 +31,7 @@ def _shown(params: Params) -> str:
     return repr(dict(params))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Reason:
     """A reason of a decision as facts, not words: what :func:`pipolicy.explain` words
     in a language, through the macro ``key`` of ``<lang>/reasons.j2``.
