@@ -21,11 +21,13 @@ from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision, denial
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, last_word_no_to_recipient, noes_to, when_declined
+from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import (
     JointUse,
     JointUseChange,
     JointUseChangeKind,
     Policy,
+    Recipient,
     RecipientKind,
 )
 from pipolicy.rules import reasons as R
@@ -156,25 +158,7 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     rclause = clause("recipients", q.recipient)
     grounds = policy.provision_grounds
 
-    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    # Entrustment is not provision to a third party: a suspension of provision spares it,
-    # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
-    domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
-    action = "entrustment" if domestic_entrustee else "provision"
-    blocked = (
-        blocking_restriction(
-            facts.restrictions,
-            action,
-            q.purpose,
-            q.items,
-            now,
-            exempt=exempt,
-            recipient=q.recipient,
-            acquisitions=facts.acquisitions,
-        )
-        if facts.restrictions  # most people restricted nothing: no need to look
-        else None
-    )
+    blocked = _blocked(policy, facts, q, recipient, now) if facts.restrictions else None
     if blocked is not None:
         return denial((restriction_reason(blocked),), (restriction_citation(blocked),), ctx)
 
@@ -304,6 +288,26 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if "provision_consent_changed" in keys:
         cites = (ART_17_2, *cites)
     return denial(tuple(reasons), cites, ctx)
+
+
+def _blocked(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, recipient: Recipient, now: datetime
+) -> Restriction | None:
+    """The person's restriction that stops this provision, if any (R-REQ-7)."""
+    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
+    # Entrustment is not provision to a third party: a suspension of provision spares it,
+    # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
+    domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
+    return blocking_restriction(
+        facts.restrictions,
+        "entrustment" if domestic_entrustee else "provision",
+        q.purpose,
+        q.items,
+        now,
+        exempt=exempt,
+        recipient=q.recipient,
+        acquisitions=facts.acquisitions,
+    )
 
 
 def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Because:
@@ -530,7 +534,10 @@ def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) 
     """Is what is given personally referable information, not personal data, for the
     business? Only when no item given and no item held for the person identifies them:
     a cookie id held beside a name is personal data (Art. 2(1))."""
-    return not any(policy.items[i].identifies for i in items | facts.held_items)
+    given = items | facts.held_items
+    if policy.items.keys() >= given:  # every item known (else as below, which raises)
+        return given.isdisjoint(policy.identifying_items)
+    return not any(policy.items[i].identifies for i in given)
 
 
 def _personally_referable(

@@ -71,10 +71,11 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
     ctx: dict[str, Any] = {"action": "use", "purpose": q.purpose, "items": q.items}
     pclause = clause("purposes", q.purpose)
 
-    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
-    blocked = _blocked(facts, q.purpose, q.items, now, exempt=exempt)
-    if blocked is not None:
-        return denial((restriction_reason(blocked),), (restriction_citation(blocked),), ctx)
+    if facts.restrictions:  # most people asked nothing of the business: nothing blocks
+        exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "use")
+        blocked = _blocked(facts, q.purpose, q.items, now, exempt=exempt)
+        if blocked is not None:
+            return denial((restriction_reason(blocked),), (restriction_citation(blocked),), ctx)
 
     if purpose.handlers:
         if q.actor is None:
@@ -234,10 +235,11 @@ def within_purpose(
     undeclared = _undeclared(name, purpose.all_items, items, ctx)
     if undeclared is not None:
         return undeclared
-    over = purpose_over(policy, purpose, now)
+    # A purpose without a last day or changes has nothing the next two could say.
+    over = None if purpose.ends is None else purpose_over(policy, purpose, now)
     if over is not None:
         return denial((over,), (ART_18_1, pclause), ctx)
-    unnotified = unnotified_change(policy, purpose, now)
+    unnotified = unnotified_change(policy, purpose, now) if purpose.changes else None
     if unnotified is not None and not _told_at_collection(policy, facts, purpose, items, now):
         return denial((unnotified,), (ART_21_3, pclause), ctx)
     link = linkage_problem(policy, purpose, items)
@@ -248,7 +250,11 @@ def within_purpose(
     category_ok = not purpose.categories or subject.category in purpose.categories
     notified = notified_scope(policy, facts, purpose, now) if category_ok else frozenset()
     in_scope = category_ok and items <= notified
-    numbers = items & policy.my_number_items - notified if category_ok else frozenset()
+    numbers = (
+        items & policy.my_number_items - notified
+        if category_ok and policy.my_number_items
+        else frozenset()
+    )
     if numbers:
         # Consent never takes an Individual Number beyond the purposes notified for it
         # (My Number Act Art. 30(2) reads Art. 18(1) without it), nor a merger's (18(2)).
@@ -302,7 +308,9 @@ def within_purpose(
     reasons = []
     if not category_ok:
         reasons.append(_wrong_category(name, purpose))
-    changed = None if in_scope else _changed(policy, facts, purpose, items, now)
+    changed = (
+        None if in_scope or not purpose.changes else _changed(policy, facts, purpose, items, now)
+    )
     if changed is not None:
         # Notified and consented to before a change beyond relevance: for what the
         # purpose meant then, not for the new purpose (Art. 17(2), R-CON-3).
