@@ -533,11 +533,11 @@ def _not_usable(
 def _referable_only(policy: Policy, facts: SubjectFacts, items: frozenset[str]) -> bool:
     """Is what is given personally referable information, not personal data, for the
     business? Only when no item given and no item held for the person identifies them:
-    a cookie id held beside a name is personal data (Art. 2(1))."""
+    a cookie id held beside a name is personal data (Art. 2(1)). An item held that the
+    policy no longer declares counts as identifying: what it is cannot be known, and the
+    answer must not turn personal data into referable information (fail closed)."""
     given = items | facts.held_items
-    if policy.items.keys() >= given:  # every item known (else as below, which raises)
-        return given.isdisjoint(policy.identifying_items)
-    return not any(policy.items[i].identifies for i in given)
+    return policy.items.keys() >= given and given.isdisjoint(policy.identifying_items)
 
 
 def _personally_referable(

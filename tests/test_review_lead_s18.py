@@ -1,0 +1,91 @@
+"""Wrong answers the lead found while merging session 18's reviews.
+
+R-PRI-1 (Art. 2(1), Art. 31): whether what is given is personally referable information
+or personal data depends on every item held for the person. After a policy revision
+drops an item, people still hold it; a provision check must answer for them (and fail
+closed), not raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import pipolicy as pp
+from pipolicy.storage.repositories import Store
+from tests.factories import CONTROLLER_TOML, toml_data
+from tests.stores import BACKENDS, open_backend
+
+JST = timezone(timedelta(hours=9))
+
+REFERABLE = "[items.cookie]\nidentifies = false\n"
+POINTS = "[items.points]\nidentifies = false\n"
+PURPOSES = """
+[purposes.ads]
+items = ["cookie"]
+
+[recipients.network]
+kind = "third_party"
+items = ["cookie"]
+purposes = ["ads"]
+"""
+LOYALTY = '[purposes.loyalty]\nitems = ["points"]\n'
+
+
+def _policy(version: str, revised: str, body: str) -> pp.Policy:
+    head = f'[policy]\nversion = "{version}"\nrevised = {revised}\n'
+    return pp.policy_from_dict(toml_data(head + CONTROLLER_TOML + body))
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    yield from open_backend(request.param)
+
+
+def _holding_a_dropped_item(store: Store, *, consent: bool) -> tuple[pp.Engine, pp.Subject]:
+    """A person whose cookie id (referable) and loyalty points were collected under a
+    policy that declared the points; the engine returned runs a revision without them."""
+    clock = pp.FixedClock(datetime(2026, 4, 10, 10, 0, tzinfo=JST))
+    before = pp.Engine(
+        _policy("v1", "2026-04-01", REFERABLE + POINTS + PURPOSES + LOYALTY),
+        store=store,
+        clock=clock,
+    )
+    s = before.register_subject("user-1")
+    before.acquire(s, items={"cookie"}, purposes="ads", channel="web")
+    before.acquire(s, items={"points"}, purposes="loyalty", channel="web")
+    if consent:
+        before.grant_consent(s, recipient="network", items={"cookie"})
+    clock.advance(timedelta(days=70))
+    after = pp.Engine(_policy("v2", "2026-06-01", REFERABLE + PURPOSES), store=store, clock=clock)
+    return after, s
+
+
+def test_r_pri_1_an_item_no_longer_declared_counts_as_identifying(store: Store) -> None:
+    """What the dropped item was cannot be known: the cookie id is treated as personal
+    data (it may sit beside something identifying), so giving it to a third party needs
+    the person's consent (Art. 27(1)), where referable information alone would go freely.
+    Before, the check raised StorageError (a KeyError on the undeclared item)."""
+    engine, s = _holding_a_dropped_item(store, consent=False)
+    decision = engine.check_provision(s, recipient="network", purpose="ads", items={"cookie"})
+    assert not decision.allowed
+    assert decision.basis is not pp.Basis.PERSONALLY_REFERABLE
+
+
+def test_r_pri_1_a_consent_still_allows_it(store: Store) -> None:
+    engine, s = _holding_a_dropped_item(store, consent=True)
+    decision = engine.check_provision(s, recipient="network", purpose="ads", items={"cookie"})
+    assert decision.allowed and decision.basis is pp.Basis.CONSENT
+
+
+def test_r_pri_1_without_the_dropped_item_the_cookie_is_referable(store: Store) -> None:
+    """The control: the same person without the points gives a referable cookie id to a
+    third party that does not link it, which Art. 27 does not reach."""
+    clock = pp.FixedClock(datetime(2026, 4, 10, 10, 0, tzinfo=JST))
+    engine = pp.Engine(_policy("v2", "2026-04-01", REFERABLE + PURPOSES), store=store, clock=clock)
+    s = engine.register_subject("user-1")
+    engine.acquire(s, items={"cookie"}, purposes="ads", channel="web")
+    decision = engine.check_provision(s, recipient="network", purpose="ads", items={"cookie"})
+    assert decision.allowed and decision.basis is pp.Basis.PERSONALLY_REFERABLE
