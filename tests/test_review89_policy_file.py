@@ -98,3 +98,19 @@ def test_unknown_name_messages_name_the_table_of_the_file(
     error: type[UnknownName], table: str
 ) -> None:
     assert table in str(error("x")) and table in str(error.not_repeated(2))
+
+
+def test_r_tpp_8_opt_out_items_beyond_the_recipients_items_are_refused(tmp_path: Path) -> None:
+    """The notice announces the opt-out items (Art. 27(2)(iii)); a recipient declared to
+    receive fewer items never receives the rest, so the announcement would be untrue."""
+    declared = OPT_OUT.format(items='["email"]').replace(
+        "[recipients.list_broker]\n", '[recipients.list_broker]\nitems = ["email"]\n'
+    )
+    assert load(tmp_path, declared)
+    found = problems(
+        tmp_path,
+        declared.replace('items = ["email"]\nmethod', 'items = ["email", "phone"]\nmethod')
+        + "[items.phone]\n",
+    )
+    [message] = found["recipients.list_broker.opt_out.items"]
+    assert "'phone'" in message and "'email'" not in message and "Art. 27(2)" in message

@@ -674,6 +674,14 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
         unknown = sorted(opt_out.items - policy.items.keys())
         if unknown:
             add(f"{where}.items", f"unknown items {unknown}")
+        beyond = sorted((opt_out.items & policy.items.keys()) - recipient.items)
+        if recipient.items and beyond:
+            add(
+                f"{where}.items",
+                f"{beyond} are not among the recipient's items: the notice would announce "
+                "them as provided by opt-out (Art. 27(2)(iii)) and the checks would never "
+                "provide them; add them to the recipient's items or remove them here",
+            )
         sensitive = sorted(
             i for i in opt_out.items & policy.items.keys() if policy.items[i].special_care
         )
