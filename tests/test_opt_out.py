@@ -173,11 +173,11 @@ def test_r_tpp_8_a_policy_without_the_opt_out_ground_does_not_use_it() -> None:
     from pipolicy.policy.model import DEFAULT_PROVISION_GROUNDS as grounds
 
     assert "opt_out" in grounds
-    engine, _ = make_engine(attrs.evolve(_policy(), provision_grounds=grounds - {"opt_out"}), at=T)
-    s = _person(engine)
-    assert not engine.check_provision(
-        s, recipient="list_broker", items={"name"}, purpose="service"
-    ).allowed
+    # Review 89: such a policy no longer loads, as its notice would announce opt-out
+    # provision that never happens: the policy says which it means.
+    with pytest.raises(pp.PolicyError) as info:
+        attrs.evolve(_policy(), provision_grounds=grounds - {"opt_out"})
+    assert "recipients.list_broker.opt_out" in {p.location for p in info.value.problems}
 
 
 @pytest.mark.parametrize("declined", ["withdrawn", "refused"])

@@ -256,6 +256,8 @@ def _with_every_table() -> dict[str, Any]:
             "updated_by": {"ja": "毎月、会員情報に基づき", "en": "monthly, from member records"},
         },
     }
+    # indigo's grounds leave out opt_out: the table needs it (review 89).
+    data["provision"]["grounds"] = [*data["provision"]["grounds"], "opt_out"]
     data["services"] = {
         "events": {
             "title": {"ja": "イベント", "en": "Events"},

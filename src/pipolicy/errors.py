@@ -88,14 +88,15 @@ class UnknownName(PipolicyError, KeyError):
 
     kind = "name"
     section = ""
+    declare = "declare it in the policy"
+    """What to do, named as the policy file lays it out (docs/policy-file.md)."""
 
     def __init__(self, name: str, known: Iterable[str] = ()) -> None:
         self.name = name
         known_list = sorted(known)
         hint = f"; declared: {', '.join(known_list)}" if known_list else ""
         super().__init__(
-            f"unknown {self.kind} {name!r}: declare it under [{self.section}] in the policy "
-            f"or use a declared one{hint}"
+            f"unknown {self.kind} {name!r}: {self.declare} or use a declared one{hint}"
         )
 
     @classmethod
@@ -108,9 +109,8 @@ class UnknownName(PipolicyError, KeyError):
         noun = f"an undeclared {cls.kind}" if count == 1 else f"{count} undeclared {cls.kind}s"
         declared = ", ".join(sorted(known))
         error.args = (
-            f"{noun} (not repeated here: a name may itself be personal data); declare it "
-            f"under [{cls.section}] in the policy or use a declared one"
-            + (f"; declared: {declared}" if declared else ""),
+            f"{noun} (not repeated here: a name may itself be personal data); {cls.declare} "
+            "or use a declared one" + (f"; declared: {declared}" if declared else ""),
         )
         return error
 
@@ -120,6 +120,7 @@ class UnknownPurpose(UnknownName):
 
     kind = "purpose"
     section = "purposes"
+    declare = "declare it in the policy as a [purposes.<name>] table"
 
 
 class UnknownRecipient(UnknownName):
@@ -127,6 +128,7 @@ class UnknownRecipient(UnknownName):
 
     kind = "recipient"
     section = "recipients"
+    declare = "declare it in the policy as a [recipients.<name>] table"
 
 
 class UnknownItem(UnknownName):
@@ -134,13 +136,15 @@ class UnknownItem(UnknownName):
 
     kind = "item"
     section = "items"
+    declare = "declare it in the policy as a [items.<name>] table"
 
 
 class UnknownCategory(UnknownName):
     """A category of people the policy does not list in ``[policy] categories`` (R-USE-9)."""
 
     kind = "subject category"
-    section = "categories"
+    section = "policy"
+    declare = 'list it in the policy\'s [policy] table, categories = ["..."],'
 
 
 class SubjectNotFound(PipolicyError, LookupError):

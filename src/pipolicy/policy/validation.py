@@ -311,7 +311,10 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         if not purpose.all_items:
             add(f"{where}.items", "a purpose must list the items it uses")
         for name in sorted(purpose.categories - policy.categories):
-            add(f"{where}.categories", f"unknown subject category {name!r}: list it in categories")
+            add(
+                f"{where}.categories",
+                f"unknown subject category {name!r}: list it in [policy] categories",
+            )
         _period(add, f"{where}.retention", purpose.retention)
         if purpose.retention_from is RetentionStart.PURPOSE_ENDED and purpose.ends is None:
             add(
@@ -461,9 +464,18 @@ def validate(policy: Policy) -> list[PolicyProblem]:
             "provision.grounds", "third-party recipients are declared but 'consent' is not a ground"
         )
 
+    _grounds_for_opt_out(add, policy)
+
     settings = policy.requests
     if settings.response.amount <= 0:
         add("requests.response", "the response period must be at least one day")
+    elif settings.response.amount > _RESPONSE_MAX[settings.response.unit]:
+        add(
+            "requests.response",
+            f"{settings.response} is not 'without delay' (Art. 33(1)-(3), R-REQ-8): publish "
+            "at most 30 days, 20 business days or 1 month (a public body has 30 days, Art. "
+            "83(1)); a request that needs longer is extended with its reason",
+        )
     if settings.response.unit is Unit.BUSINESS_DAYS:
         try:
             require_business_calendar()
@@ -531,6 +543,29 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     _my_number(add, policy)
     _opt_out(add, policy)
     return problems
+
+
+_RESPONSE_MAX = {Unit.DAYS: 30, Unit.BUSINESS_DAYS: 20, Unit.MONTHS: 1, Unit.YEARS: 0}
+"""The longest response period a policy may publish, by unit. Art. 33 asks for disclosure
+"without delay" and sets no number; Art. 83(1) gives an administrative organ 30 days, and
+a business's "without delay" is not read as longer (20 business days are about 4 weeks)."""
+
+
+def _grounds_for_opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
+    """Opt-out provision declared where the policy's own grounds exclude it: the notice
+    would announce it (Art. 27(2)) and the checks never provide on it. An entrustee, joint
+    user or successor the grounds exclude is different: it receives data on consent
+    only, a stricter policy (seed 002), which the notice does not contradict (R-TPP-8)."""
+    grounds = policy.provision_grounds
+    for name, recipient in policy.recipients.items():
+        where = f"recipients.{name}"
+        if recipient.opt_out is not None and "opt_out" not in grounds:
+            add(
+                f"{where}.opt_out",
+                "provision by opt-out (Art. 27(2), R-TPP-8) is declared, but [provision] "
+                "grounds leave out 'opt_out', so nothing would ever be provided on it while "
+                "the notice announces it: add 'opt_out' to the grounds, or remove this table",
+            )
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -639,6 +674,14 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
         unknown = sorted(opt_out.items - policy.items.keys())
         if unknown:
             add(f"{where}.items", f"unknown items {unknown}")
+        beyond = sorted((opt_out.items & policy.items.keys()) - recipient.items)
+        if recipient.items and beyond:
+            add(
+                f"{where}.items",
+                f"{beyond} are not among the recipient's items: the notice would announce "
+                "them as provided by opt-out (Art. 27(2)(iii)) and the checks would never "
+                "provide them; add them to the recipient's items or remove them here",
+            )
         sensitive = sorted(
             i for i in opt_out.items & policy.items.keys() if policy.items[i].special_care
         )
