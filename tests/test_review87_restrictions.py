@@ -1,22 +1,22 @@
 """Review 87 (R-REQ-6, R-REQ-7; APPI Arts. 34, 35): what restrictions do to data the
 person gives after them, and what a disclosure answers after a correction.
 
-How pipolicy reads the law here. A deletion or suspension granted on a request (Art.
-35(1), (3), (5)) reaches the personal data held when it was granted: the request is about
-that data and how it was handled. When the person later comes back and hands the same
-items over again, with the purposes notified anew (Art. 21), that is a new acquisition
-and the person's later word: the new data serves the purposes notified for it, as data
-acquired after a deletion already did. The old data stays suspended (or, kept for a
-legal duty, serves only that duty). Fail closed everywhere else:
+How pipolicy reads the law here. A deletion granted on a request (Art. 35(1), (5))
+reaches the personal data held when it was granted: the request is about that data and
+how it was handled. When the person later comes back and hands the same items over
+again, with the purposes notified anew (Art. 21), that is a new acquisition and the
+person's later word: the new data serves the purposes notified for it, and so do the
+items a deletion kept for a legal duty when given again. A suspension the person asked
+for as such stands until the person asks to resume: handing data over again only
+notifies purposes, it does not ask to resume (review 98). Fail closed everywhere else:
 
 * only data the person gives directly counts (web, e-mail, mail, telephone, in person,
   social media). Data the business obtains again from another business, or through a
   merger, is not the person's word: it would let the business undo a restriction by
   buying the data back, so the restriction still reaches it;
-* a suspension gives way only to a use (or an entrustment, part of the use) for a purpose
-  notified for the new data. A provision to a third party is not lifted by a new
-  acquisition: the stop of provision (or of use) the person asked for stands until the
-  person asks to resume (``engine.requests`` resumption, a lifted request).
+* a provision to a third party is not lifted by a new acquisition: the stop of
+  provision (or of use) the person asked for stands until the person asks to resume
+  (``engine.requests`` resumption, a lifted request).
 
 An erasure the business made once the data was no longer needed (Art. 22) was not asked
 for: any later lawful acquisition is held anew, as before.
@@ -70,19 +70,48 @@ def test_r_req_7_items_kept_for_a_legal_duty_serve_a_new_order_the_person_places
     assert d.allowed, d.reasons
 
 
-def test_r_req_7_a_suspension_of_use_gives_way_only_to_what_the_person_gives_again() -> None:
-    """The person had use of the e-mail address suspended. Given again for the
-    newsletter, it serves the newsletter; the service, not notified for the new address,
-    still finds it suspended."""
+def test_r_req_7_a_suspension_of_use_is_not_lifted_by_data_given_again() -> None:
+    """The person had use of the e-mail address for the newsletter suspended (Art. 35).
+    Handing the address over again with an order, the newsletter among the purposes
+    notified, or by telephone with no purpose shown, is not asking to resume: listing a
+    purpose notifies it, and a suspension the person asked for ends only when the person
+    asks (review 98 found the first version of review 87 lifting it)."""
     engine, clock, _, s = _shop()
-    r = verified(engine, K.SUSPENSION_OF_USE, s, details={"items": ["email"]})
+    r = verified(
+        engine,
+        K.SUSPENSION_OF_USE,
+        s,
+        details={"items": ["email"], "purposes": ["newsletter"]},
+    )
     engine.requests.fulfil(r.id)
-    assert not engine.check_use(s, purpose="service", items={"email"}).allowed
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
 
     clock.advance(timedelta(days=3))
-    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", source="signup")
-    assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
-    d = engine.check_use(s, purpose="service", items={"email"})
+    items = {"name", "email", "address"}
+    engine.acquire(
+        s, items=items, purposes={"service", "newsletter"}, channel="web", source="order-form"
+    )
+    d = engine.check_use(s, purpose="newsletter", items={"email"})
+    assert not d.allowed and r.id in d.reasons[0]
+    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="telephone")
+    assert not engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    # What the suspension does not reach stays usable: the service.
+    assert engine.check_use(s, purpose="service", items={"email"}).allowed
+
+
+def test_r_req_7_a_deletion_that_kept_every_item_stays_in_force() -> None:
+    """A deletion that kept every item it reached for a legal duty left only a suspension
+    of use, which cannot be told from a suspension the person asked for: data given
+    again does not lift it (fail closed); the deletion that erased something beside it
+    does (the test above it)."""
+    engine, clock, _, s = _shop()
+    r = verified(engine, K.DELETION, s, details={"items": ["invoice"]})
+    answer = engine.requests.fulfil(r.id)
+    assert [k.item for k in answer.retained] == ["invoice"]
+
+    clock.advance(timedelta(days=30))
+    engine.acquire(s, items={"invoice"}, purposes={"service"}, channel="web", source="order-form")
+    d = engine.check_use(s, purpose="service", items={"invoice"})
     assert not d.allowed and r.id in d.reasons[0]
 
 
@@ -174,9 +203,11 @@ def test_r_req_7_a_consent_given_after_a_suspension_does_not_lift_it() -> None:
 
 
 def test_r_req_7_data_given_again_through_a_form_of_unknown_channel_stays_restricted() -> None:
-    """``other`` cannot be shown to be the person handing the data over: fail closed."""
+    """``other`` cannot be shown to be the person handing the data over: fail closed.
+    (A deletion: the data given again after it is new data; a suspension the person asked
+    for gives way to none.)"""
     engine, clock, _, s = _shop()
-    r = verified(engine, K.SUSPENSION_OF_USE, s, details={"items": ["email"]})
+    r = verified(engine, K.DELETION, s, details={"items": ["email"]})
     engine.requests.fulfil(r.id)
     clock.advance(timedelta(days=1))
     engine.acquire(s, items={"email"}, purposes={"service"}, channel="other", source="kiosk")

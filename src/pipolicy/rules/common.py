@@ -411,7 +411,7 @@ def blocking_restriction(
             if r.request_id in lifted:
                 continue
         affected = items & r.items if r.items else items
-        if affected <= given_again(r, action, purpose, acquisitions):
+        if affected <= given_again(r, action, purpose, acquisitions, restrictions):
             continue
         return r
     return None
@@ -433,23 +433,31 @@ is not, and ``other`` cannot be shown to be (fail closed)."""
 
 
 def given_again(
-    r: Restriction, action: str, purpose: str | None, acquisitions: Iterable[Acquisition]
+    r: Restriction,
+    action: str,
+    purpose: str | None,
+    acquisitions: Iterable[Acquisition],
+    restrictions: Collection[Restriction] = (),
 ) -> frozenset[str]:
     """The items acquired after ``r`` that it does not reach (R-REQ-7, Art. 35).
 
-    A restriction granted on a request reaches the data held when it was granted. What
-    the person gives again afterwards, with the purposes notified anew (Art. 21), is new
-    data: after a deletion it serves what it was notified for (the old notice went with
-    the deleted data, :func:`kept_items`); after a suspension of use, kept data beside
-    it, only a use (or entrustment) for a purpose notified for the new data. A provision
-    to a third party is never freed so: the person's stop of provision or of use
-    stands until the person asks to resume. Only data the person hands over counts
-    (:data:`FROM_THE_PERSON`): the business cannot undo a restriction by obtaining the
-    data again from another business. An erasure the business made itself (Art. 22,
-    no request) reaches nothing acquired lawfully after it."""
+    A deletion granted on a request reaches the data held when it was granted. What the
+    person gives again afterwards, with the purposes notified anew (Art. 21), is new
+    data: it serves what it was notified for (the old notice went with the deleted data,
+    :func:`kept_items`), and so do the items a deletion kept for a legal duty, their use
+    suspended, when the person gives them again (a new order after the deletion), for a
+    use (or entrustment) for a purpose notified for the new data. A suspension the
+    person asked for as such (of use or of provision) is not lifted by handing data over
+    again, nor by a new consent: the person ends it by asking to resume (a lifted
+    request). Only data the person hands over counts (:data:`FROM_THE_PERSON`): the
+    business cannot undo a restriction by obtaining the data again from another
+    business. An erasure the business made itself (Art. 22, no request) reaches nothing
+    acquired lawfully after it."""
     requested = r.request_id is not None
     if r.kind is not RestrictionKind.DELETED and (
-        purpose is None or action not in ("use", "entrustment")
+        purpose is None
+        or action not in ("use", "entrustment")
+        or not _kept_by_a_deletion(r, restrictions)
     ):
         return frozenset()
     found: set[str] = set()
@@ -462,6 +470,18 @@ def given_again(
             continue
         found |= acq.items
     return frozenset(found)
+
+
+def _kept_by_a_deletion(r: Restriction, restrictions: Collection[Restriction]) -> bool:
+    """Is ``r`` a suspension of use a deletion left on the items it kept for a legal
+    duty? A deletion request that erased something records a ``deleted`` restriction
+    beside it; a suspension request never does. One that kept every item cannot be told
+    from a suspension request here, and stays in force (fail closed)."""
+    if r.kind is not RestrictionKind.SUSPEND_USE or r.request_id is None:
+        return False
+    return any(
+        x.kind is RestrictionKind.DELETED and x.request_id == r.request_id for x in restrictions
+    )
 
 
 def erased_items(
