@@ -362,11 +362,14 @@ def _counted(events: Iterable[AuditEvent], what: str) -> Iterator[AuditEvent]:
     return iter(tqdm(events, desc=what, unit=" events", file=sys.stderr, leave=False))
 
 
-def _export_receipt(consent_id: str, url: str, policy: str, fmt: str, out: TextIO) -> int:
+def _export_receipt(
+    consent_id: str, url: str, policy: str, fmt: str, lang: str | None, out: TextIO
+) -> int:
     from pipolicy.receipts import consent_receipt
 
     with Engine(load_policy(policy), store=_as_is(url)) as engine:
-        receipt = consent_receipt(engine, consent_id, fmt)
+        # A language the policy does not publish is refused (its titles exist in no other).
+        receipt = consent_receipt(engine, consent_id, fmt, lang=lang)
     _print_json(receipt, out)
     return 0
 
@@ -603,6 +606,9 @@ def _parser() -> argparse.ArgumentParser:
     receipt.add_argument("--store", required=True, help="store URL")
     receipt.add_argument("--policy", required=True, help="the policy file the store serves")
     receipt.add_argument("--format", choices=("kantara", "dpv"), default="kantara")
+    receipt.add_argument(
+        "--lang", help="one the policy publishes, ja or en (default: the policy's first language)"
+    )
     imp = sub.add_parser(
         "import",
         help="record many consents from a CSV or JSON Lines file",
@@ -674,7 +680,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "requests":
         return _requests_list(args, out)
     if args.command == "export":
-        return _export_receipt(args.consent_id, args.store, args.policy, args.format, out)
+        return _export_receipt(
+            args.consent_id, args.store, args.policy, args.format, args.lang, out
+        )
     if args.command == "import":
         return _import(args, out)
     if args.command == "demo":

@@ -298,7 +298,10 @@ class Engine:
     def incidents(self) -> IncidentRegister:
         """The incident register: leaks, losses, damage, their reports (Art. 26)."""
         if self._incidents is None:
-            self._incidents = self._register(IncidentRegister)
+            # Its notices and report drafts are worded by the engine's templates.
+            self._incidents = self._register(
+                functools.partial(IncidentRegister, templates=self.templates)
+            )
         return self._incidents
 
     @property

@@ -23,6 +23,7 @@ from pipolicy.domain.incidents import Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
 from pipolicy.incident_texts import incident_notice, report_draft
+from pipolicy.policy.model import Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.registers import Register
 
@@ -40,6 +41,12 @@ class IncidentRegister(Register):
     """Register incidents, record their reports and notice, list what is open or late."""
 
     what = "incident"
+
+    def __init__(self, policy: Policy, *, templates: TemplateDirs = (), **plumbing: Any) -> None:
+        """``templates``: the engine's directories (``Engine(templates=...)``), which word
+        the notice and the report draft unless a call gives its own."""
+        super().__init__(policy, **plumbing)
+        self._templates = templates
 
     def register(
         self,
@@ -251,8 +258,8 @@ class IncidentRegister(Register):
         occurred or may, and what), and optionally ``details`` added to the outline and
         ``other`` paragraphs (what it has done, what the person may do). The controller's
         ``contact`` closes it. Templates: ``<lang>/incident_notice.md.j2`` and
-        ``.html.j2``, looked for in ``templates`` first. Recording that it was sent is
-        :meth:`record` ``"notice"``."""
+        ``.html.j2``, looked for in ``templates`` first (default: the engine's).
+        Recording that it was sent is :meth:`record` ``"notice"``."""
         return incident_notice(
             self._policy,
             self.get(incident_id),
@@ -264,7 +271,7 @@ class IncidentRegister(Register):
             other=other,
             format=format,
             era=era,
-            templates=templates,
+            templates=self._templates if templates is None else templates,
         )
 
     def report_draft(
@@ -285,7 +292,8 @@ class IncidentRegister(Register):
         and what was done for them; the business gives, in ``lang``, the ``cause``,
         ``secondary_harm``, ``publication``, ``prevention`` (measures against recurrence)
         and ``other`` matters, those not given left as under investigation. Templates:
-        ``<lang>/incident_report.md.j2``. Refused for an incident not reportable."""
+        ``<lang>/incident_report.md.j2``, looked for in ``templates`` first (default: the
+        engine's). Refused for an incident not reportable."""
         return report_draft(
             self._policy,
             self.get(incident_id),
@@ -296,7 +304,7 @@ class IncidentRegister(Register):
             publication=publication,
             prevention=prevention,
             other=other,
-            templates=templates,
+            templates=self._templates if templates is None else templates,
         )
 
     def get(self, incident_id: str) -> Incident:

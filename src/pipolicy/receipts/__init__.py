@@ -27,7 +27,9 @@ worded as the current policy words them when the consent was given under another
 who uses the data jointly and who is responsible, for a joint user; that an agent gave
 the consent; and how to withdraw it while it is in force, or how and when it ended. A consent
 whose expiry has passed reads ``expired`` from that instant, even before the store
-records it so.
+records it so. An application words the notes its own way with a ``<lang>/receipt.j2``
+in the engine's template directories (``Engine(templates=...)``), or in ``templates=``
+given to :func:`kantara_receipt` and :func:`dpv_record`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from importlib import resources
+from os import PathLike
 from typing import Any
 
 import attrs
@@ -44,10 +47,13 @@ from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy, PurposeChange, Recipient, RecipientKind
 from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
 from pipolicy.publishing.dates import format_date
-from pipolicy.publishing.templates import environment
+from pipolicy.publishing.templates import TemplateDirs, environment
 from pipolicy.rules.provision import abroad
 
 __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
+
+Templates = TemplateDirs | str | PathLike[str] | None
+"""Directories looked in first for ``<lang>/receipt.j2`` (``Engine(templates=...)``)."""
 
 DPV_STATUS = {
     ConsentStatus.GIVEN: "dpv:ConsentGiven",
@@ -79,13 +85,12 @@ def consent_receipt(
 ) -> dict[str, Any]:
     """The consent ``consent_id`` as a Kantara receipt or a DPV record (see the module),
     as it stands at the engine's clock; ``lang``: the language of its texts (the
-    policy's default when None)."""
+    policy's default when None); its notes worded by the engine's templates."""
     if format not in ("kantara", "dpv"):
         raise InvalidInput("format must be 'kantara' or 'dpv'")
     consent = engine.consent(consent_id)
-    if format == "kantara":
-        return kantara_receipt(engine.policy, consent, now=engine.now(), lang=lang)
-    return dpv_record(engine.policy, consent, now=engine.now(), lang=lang)
+    make = kantara_receipt if format == "kantara" else dpv_record
+    return make(engine.policy, consent, now=engine.now(), lang=lang, templates=engine.templates)
 
 
 def as_of(consent: Consent, now: datetime | None) -> Consent:
@@ -112,13 +117,13 @@ def _language(policy: Policy, lang: str | None) -> str:
     return lang
 
 
-def _wording(lang: str) -> Any:
-    """The macros of ``<lang>/receipt.j2``."""
+def _wording(lang: str, templates: Templates) -> Any:
+    """The macros of ``<lang>/receipt.j2``, looked for in ``templates`` first."""
 
     def day(value: date) -> str:
         return format_date(value, lang)
 
-    return environment().get_template(f"{lang}/receipt.j2").make_module({"day": day})
+    return environment(templates).get_template(f"{lang}/receipt.j2").make_module({"day": day})
 
 
 def _say(words: Any, macro: str, *args: object) -> str:
@@ -156,10 +161,11 @@ def _notes(
     purposes: list[str],
     lang: str,
     now: datetime | None,
+    words: Any,
 ) -> list[str]:
-    """What the person reads about the consent, beyond its scope (see the module); a
-    change dated after ``now`` has not been made yet, and is not told as made."""
-    words = _wording(lang)
+    """What the person reads about the consent, beyond its scope (see the module), in
+    ``words`` (:func:`_wording`); a change dated after ``now`` has not been made yet,
+    and is not told as made."""
     notes: list[str] = []
     country = _foreign_country(policy, consent, recipient)
     ref = consent.evidence.foreign_info
@@ -229,10 +235,9 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
     return purposes, items, recipient, third
 
 
-def _provision(recipient: str, country: str, lang: str) -> str:
+def _provision(recipient: str, country: str, words: Any) -> str:
     """The purpose a receipt shows for a consent to provision to a recipient declaring
     none: to it, and in which foreign country, if abroad (Art. 28(1))."""
-    words = _wording(lang)
     if country:
         return _say(words, "PROVISION_ABROAD", recipient, country)
     return _say(words, "PROVISION", recipient)
@@ -244,11 +249,18 @@ def _title(entity: Any, lang: str) -> str:
 
 
 def kantara_receipt(
-    policy: Policy, consent: Consent, *, now: datetime | None = None, lang: str | None = None
+    policy: Policy,
+    consent: Consent,
+    *,
+    now: datetime | None = None,
+    lang: str | None = None,
+    templates: Templates = None,
 ) -> dict[str, Any]:
     """A Kantara Consent Receipt v1.1 document for ``consent`` as it stands at ``now``
-    (:func:`as_of`), its texts in ``lang`` (the policy's default when None)."""
+    (:func:`as_of`), its texts in ``lang`` (the policy's default when None), its words
+    from ``<lang>/receipt.j2`` looked for in ``templates`` first."""
     lang = _language(policy, lang)
+    words = _wording(lang, templates)
     consent = as_of(consent, now)
     c = policy.controller
     purposes, items, recipient, third = _scope(policy, consent)
@@ -271,7 +283,7 @@ def kantara_receipt(
         }
         if country:  # where the data goes (Art. 28(1)), and what was shown (28(2))
             entry["thirdPartyCountry"] = country
-            entry["thirdPartyCountryName"] = _say(_wording(lang), "COUNTRY", country)
+            entry["thirdPartyCountryName"] = _say(words, "COUNTRY", country)
             entry["foreignInformation"] = consent.evidence.foreign_info
         return {"service": title, "purposes": [entry]}
 
@@ -285,7 +297,7 @@ def kantara_receipt(
     if not services and recipient is not None:
         # A consent to provision to a recipient that declares no purposes of its own is
         # a consent to that provision (Art. 27(1)): the receipt shows it.
-        services = [service(_provision(_title(recipient, lang), country, lang), "provision")]
+        services = [service(_provision(_title(recipient, lang), country, words), "provision")]
     receipt: dict[str, Any] = {
         "version": "KI-CR-v1.1.0",
         "jurisdiction": "JP",
@@ -313,7 +325,7 @@ def kantara_receipt(
         # The version whose words the titles above are in (R-CON-1: only its name is kept
         # of the version consented under; ``notes`` says so when they differ).
         "wordingVersion": policy.version,
-        "notes": _notes(policy, consent, recipient, purposes, lang, now),
+        "notes": _notes(policy, consent, recipient, purposes, lang, now, words),
     }
     if consent.ended_at is not None:
         receipt["consentEnded"] = policy.local(consent.ended_at).isoformat()
@@ -321,11 +333,18 @@ def kantara_receipt(
 
 
 def dpv_record(
-    policy: Policy, consent: Consent, *, now: datetime | None = None, lang: str | None = None
+    policy: Policy,
+    consent: Consent,
+    *,
+    now: datetime | None = None,
+    lang: str | None = None,
+    templates: Templates = None,
 ) -> dict[str, Any]:
     """An ISO/IEC TS 27560-style consent record of ``consent`` in JSON-LD with DPV, as it
-    stands at ``now`` (:func:`as_of`), its notes in ``lang``."""
+    stands at ``now`` (:func:`as_of`), its notes in ``lang``, worded by ``<lang>/receipt.j2``
+    looked for in ``templates`` first."""
     lang = _language(policy, lang)
+    words = _wording(lang, templates)
     consent = as_of(consent, now)
     purposes, items, recipient, third = _scope(policy, consent)
     country = _foreign_country(policy, consent, recipient)
@@ -369,5 +388,5 @@ def dpv_record(
         # hasPurpose for a recipient comes from the current version (R-CON-1 keeps only
         # the name of the one consented under).
         record["purposesAsOfVersion"] = policy.version
-    record["notes"] = _notes(policy, consent, recipient, purposes, lang, now)
+    record["notes"] = _notes(policy, consent, recipient, purposes, lang, now, words)
     return record

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pipolicy.domain import checks
 from pipolicy.domain.requests import RequestKind
 from pipolicy.domain.restrictions import Restriction, RestrictionKind, lifted_requests
+from pipolicy.domain.screening import screened
 from pipolicy.errors import InvalidTransition
 from pipolicy.requests.lifecycle import ANSWERED
 from pipolicy.requests.workflow import Workflow
@@ -29,7 +30,10 @@ _SUSPENSIONS = frozenset({RequestKind.SUSPENSION_OF_USE, RequestKind.SUSPENSION_
 
 def resume(wf: Workflow, request_id: str, reason: str) -> Restriction:
     """The step :meth:`RequestService.resume`."""
-    why = checks.statement(reason, "reason", ": what the person asked for, and how")
+    # Kept in the request.resumed event, which cannot forget (R-SEC-3): screened.
+    why = screened(
+        checks.statement(reason, "reason", ": what the person asked for, and how"), "reason"
+    )
     port = wf.port
 
     def op(uow: UnitOfWork) -> Restriction:
