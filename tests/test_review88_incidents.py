@@ -208,7 +208,7 @@ def test_r_leak_1_a_draft_of_the_preliminary_then_the_final_report_to_the_ppc() 
         wrongful_act=True,
     )
     draft = engine.incidents.report_draft(incident.id, cause="ウェブサーバーへの不正アクセス")
-    assert "（速報）" in draft and "報告期限：2026年4月5日" in draft
+    assert "（速報）" in draft and "報告期限の目安：2026年4月5日" in draft
     assert "同条第2号" in draft and "同条第3号" in draft and "同条第4号" in draft
     assert "第1号" not in draft.replace("第8条第1項", "")
     assert "1,200人" in draft and "ウェブサーバーへの不正アクセス" in draft

@@ -17,6 +17,7 @@ import pipolicy as pp
 from pipolicy.storage.repositories import Store
 from tests.factories import CONTROLLER_TOML, toml_data
 from tests.stores import BACKENDS, open_backend
+from tests.test_review88_incidents import UTC_EVENING, _notice_engine
 
 JST = timezone(timedelta(hours=9))
 
@@ -89,3 +90,27 @@ def test_r_pri_1_without_the_dropped_item_the_cookie_is_referable(store: Store) 
     engine.acquire(s, items={"cookie"}, purposes="ads", channel="web")
     decision = engine.check_provision(s, recipient="network", purpose="ads", items={"cookie"})
     assert decision.allowed and decision.basis is pp.Basis.PERSONALLY_REFERABLE
+
+
+def test_r_leak_1_a_notice_cites_art_26_2_only_when_the_incident_is_one_to_report() -> None:
+    """Art. 26(2) requires the notice only of an incident Art. 26(1) makes reportable.
+    A business may still tell people of a smaller one, in its own name: the notice then
+    cites no article it does not rest on (review 98)."""
+    engine, _ = _notice_engine()
+    small = engine.incidents.register(
+        "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"email"}
+    )
+    assert not small.report_due
+    reportable = engine.incidents.register(
+        "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
+    )
+    assert reportable.report_due
+    words = {"cause": "誤送信", "secondary_harm": "ございません。"}
+    assert "第26条第2項" not in engine.incidents.notice(small.id, **words)
+    assert "第26条第2項" in engine.incidents.notice(reportable.id, **words)
+    english = {"cause": "A mail sent to the wrong address.", "secondary_harm": "None known."}
+    assert "Article 26(2)" not in engine.incidents.notice(small.id, lang="en", **english)
+    assert "Article 26(2)" in engine.incidents.notice(reportable.id, lang="en", **english)
+    # Addressed to the customers, 各位 once.
+    text = engine.incidents.notice(small.id, **words)
+    assert "お客様各位" in text and "各位各位" not in text

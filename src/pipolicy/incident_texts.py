@@ -50,6 +50,9 @@ class IncidentNotice:
     kind: str
     suspected: bool
     wrongful_act: bool
+    required: bool
+    """Does Art. 26(2) require the notice (the incident is one to report)? Otherwise the
+    business tells the person of its own accord, and the notice cites no article."""
     discovered_on: date
     items: tuple[str, ...]
     """The titles of the items concerned, in the notice's language."""
@@ -91,6 +94,7 @@ def incident_notice(
         kind=incident.kind.value,
         suspected=incident.suspected,
         wrongful_act=incident.wrongful_act,
+        required=incident.report_due,
         discovered_on=policy.local_date(incident.discovered_at),
         items=tuple(
             str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)

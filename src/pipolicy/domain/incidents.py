@@ -105,7 +105,8 @@ class Incident:
     items: frozenset[str]
     people: int
     people_digest: str | None
-    """Registered before session 18: the unkeyed digest of the ids; since, ``None``."""
+    """``None``: pipolicy keeps no digest of the people. Incidents registered by earlier
+    versions keep the unkeyed digest of the ids they stored."""
     suspected: bool
     wrongful_act: bool
     as_entrustee: bool
