@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import pipolicy as pp
+from pipolicy.domain.incidents import Incident
 from pipolicy.storage.repositories import Store
 from tests.factories import CONTROLLER_TOML, toml_data
 from tests.stores import BACKENDS, open_backend
@@ -105,12 +106,15 @@ def test_r_leak_1_a_notice_cites_art_26_2_only_when_the_incident_is_one_to_repor
         "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
     )
     assert reportable.report_due
-    words = {"cause": "誤送信", "secondary_harm": "ございません。"}
-    assert "第26条第2項" not in engine.incidents.notice(small.id, **words)
-    assert "第26条第2項" in engine.incidents.notice(reportable.id, **words)
-    english = {"cause": "A mail sent to the wrong address.", "secondary_harm": "None known."}
-    assert "Article 26(2)" not in engine.incidents.notice(small.id, lang="en", **english)
-    assert "Article 26(2)" in engine.incidents.notice(reportable.id, lang="en", **english)
+
+    def notice(incident: Incident, lang: str = "ja") -> str:
+        cause, harm = ("誤送信", "ございません。") if lang == "ja" else ("Misdirected.", "None.")
+        return engine.incidents.notice(incident.id, lang=lang, cause=cause, secondary_harm=harm)
+
+    assert "第26条第2項" not in notice(small)
+    assert "第26条第2項" in notice(reportable)
+    assert "Article 26(2)" not in notice(small, "en")
+    assert "Article 26(2)" in notice(reportable, "en")
     # Addressed to the customers, 各位 once.
-    text = engine.incidents.notice(small.id, **words)
+    text = notice(small)
     assert "お客様各位" in text and "各位各位" not in text
