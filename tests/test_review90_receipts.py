@@ -189,7 +189,7 @@ def test_r_con_1_a_consent_the_business_revoked_says_so_in_japanese() -> None:
     engine.revoke_consent(s, consent_id=consent.id, reason="recorded in error")
     notes = pp.consent_receipt(engine, consent.id)["notes"]
     day = format_date(engine.policy.local_date(engine.now()), "ja")
-    assert f"当社は、この同意に依拠しないこととし、{day}に終了しました。" in notes[-1]
+    assert f"当社は、{day}をもって、この同意に依拠しないこととしました。" in notes[-1]
     assert not any("いつでも撤回" in n for n in notes)
 
 
