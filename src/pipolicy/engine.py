@@ -244,7 +244,9 @@ class Engine:
     ``templates`` names directories whose ``<lang>/request_texts.j2`` (and letter
     templates) replace pipolicy's: the statements the request workflow writes, and the
     letters of the answers it returns, are worded by them (docs/letters.md); so are the
-    reasons :meth:`explain` gives (``<lang>/reasons.j2``, docs/decisions.md).
+    reasons :meth:`explain` gives (``<lang>/reasons.j2``, docs/decisions.md), the
+    notices and report drafts of :attr:`incidents` (docs/incidents.md) and the notes of
+    consent receipts (``<lang>/receipt.j2``, docs/receipts.md).
     """
 
     def __init__(
