@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
+from collections.abc import Iterable
 
 from pipolicy.errors import InvalidInput
 
-__all__ = ["personal_data_in", "screened"]
+__all__ = ["PersonalDataWithheld", "personal_data_in", "screened", "warn_withheld", "withheld"]
 
 # Cheap first look: without a digit or an at sign nothing below can match.
 _MAYBE = re.compile(r"[0-9@\uff10-\uff19\uff20]")
@@ -85,6 +87,39 @@ def screened(value: str, what: str) -> str:
             "never personal data"
         )
     return value
+
+
+class PersonalDataWithheld(UserWarning):
+    """A person's no (a withdrawal, a refusal) or a revocation was recorded, but a text
+    given with it looked like personal data and was withheld: the log holds a marker in
+    its place. The message names the field and what the text looked like, never the
+    text. Turning it into an error (``warnings.filterwarnings("error", ...)``) raises
+    after the no is recorded."""
+
+
+def withheld(value: str) -> tuple[str, str | None]:
+    """``value`` and None; or, where it plainly holds personal data, a fixed marker in
+    its place and what it looked like. For the text of a no (R-CON-2): a no is recorded
+    whatever came with it, so its text is withheld where a yes's would be refused."""
+    found = personal_data_in(value)
+    if found is None:
+        return value, None
+    return f"[withheld: looked like {found}]", found
+
+
+def warn_withheld(fields: Iterable[tuple[str, str]], recorded: str) -> None:
+    """Tell the caller, after ``recorded`` ("the withdrawal") is written, which fields'
+    text was withheld (each a field and what it looked like), as a
+    :class:`PersonalDataWithheld` warning pointing at the caller's call."""
+    for what, found in fields:
+        warnings.warn(
+            PersonalDataWithheld(
+                f"{what} looked like it held {found} (not repeated here): {recorded} is "
+                "recorded with that text withheld, a marker in its place in the audit log; "
+                "give the business's own words or a reference (a ticket id)"
+            ),
+            stacklevel=3,
+        )
 
 
 def _number_kind(written: str) -> str | None:
