@@ -20,7 +20,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.audit import AuditEntry
-from pipolicy.domain.screening import PersonalDataWithheld
+from pipolicy.domain.screening import PersonalDataWithheld, personal_data_in
 from tests.factories import JST, make_engine
 
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=JST)
@@ -142,3 +142,65 @@ def test_r_con_2_a_no_with_clean_evidence_warns_nothing() -> None:
         warnings.simplefilter("error")
         engine.refuse_consent(s, purpose="health", evidence=pp.Evidence("web", ref="TICKET-7"))
         engine.revoke_consent(s, consent_id=c.id, reason="recorded in error")
+
+
+# Point 2: what the screen reads, tuned both ways. Each was read wrongly before.
+CAUGHT = {
+    "a telephone number": [
+        "Tel.03-1234-5678",  # a label and a dot before the number hid it
+        "TEL03-1234-5678",  # a label glued to it hid it
+        "tel 0312345678",  # ten digits without separators, after a label
+        "℡0312345678",  # the same label as a sign (NFKC: "TEL")
+        "電話 0312345678",
+        "090.1234.5678",  # dotted in its groups
+        "連絡は03.1234.5678まで",
+        "81-90-1234-5678",  # Japan's country code without the plus
+        "81 3 1234 5678",
+    ],
+    "an Individual Number": [
+        "個人番号 123456789018",  # bare twelve digits after a label
+        "マイナンバー：123456789018",
+        "1234-5678-9018",  # the card's printed groups
+    ],
+    "a payment card number": [
+        "3530 1113 3330 0000",  # JCB, grouped
+        "378282246310005",  # American Express, fifteen digits
+        "5555555555554444",  # Mastercard
+        "注文番号 4111111111111111",  # a card's prefix and length: a label does not excuse it
+    ],
+}
+PASSED = [
+    "受付123456789018",  # twelve digits passing the check digit, no label, not grouped
+    "予約番号 123456789018",
+    "0120-123-456",  # the business's toll-free number
+    "0800-123-4567",
+    "0570-123-456",  # navigation dial
+    "+81 120 123 456",
+    "0312345678",  # ten bare digits from 0, no label: an id as likely as a number
+    "ORDER-0312345678",
+    "1234567890128",  # thirteen digits passing Luhn: a corporate number's length
+    "4901234567894",  # a JAN code (passes Luhn)
+    "9234567890123452",  # sixteen digits passing Luhn, no issuer's prefix
+    "4111111111111111111111",  # beyond card lengths
+    "v2.0312345678",  # part of an id
+    "0.0312345678",  # a decimal, not a dotted number
+    "2026.04.01 10:00",
+    "81-2026-0001",
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), [(k, t) for k, texts in CAUGHT.items() for t in texts])
+def test_r_sec_3_the_screen_catches_what_it_let_through(kind: str, text: str) -> None:
+    assert personal_data_in(text) == kind
+
+
+@pytest.mark.parametrize("text", PASSED)
+def test_r_sec_3_the_screen_passes_what_it_refused(text: str) -> None:
+    assert personal_data_in(text) is None
+
+
+def test_r_sec_3_the_check_digits_still_decide() -> None:
+    """A label or a group does not make any number one: the check digit must hold."""
+    assert personal_data_in("個人番号 123456789012") is None  # wrong check digit
+    assert personal_data_in("1234-5678-9012") is None
+    assert personal_data_in("4111 1111 1111 1112") is None  # fails Luhn
