@@ -100,9 +100,10 @@ def personal_data_in(text: str) -> str | None:
 
 
 def _in_an_id(text: str, start: int) -> bool:
-    """Is the number at ``start`` glued to an ASCII token holding a digit (an id)?"""
+    """Is the number at ``start`` glued to an ASCII token holding a digit (an id)? Looks
+    back 64 characters at most, so a long text is still read in linear time."""
     i = start
-    while i and text[i - 1] in _ID_CHARS:
+    while i > start - 64 and i and text[i - 1] in _ID_CHARS:
         i -= 1
         if text[i].isdigit():
             return True
