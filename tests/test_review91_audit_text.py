@@ -30,7 +30,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEntry
-from pipolicy.domain.screening import personal_data_in
+from pipolicy.domain.screening import PersonalDataWithheld, personal_data_in
 from pipolicy.importing import RowRefused
 from tests.factories import JST, make_engine
 
@@ -123,33 +123,34 @@ def test_r_cmp_1_a_complaint_reference_topic_or_answer_holding_personal_data_is_
     assert not _logged(engine, SECRET) and engine.verify_audit().ok
 
 
-def test_r_con_1_a_revocation_reason_holding_personal_data_is_refused() -> None:
-    """The reason is kept only in the ``consent.revoked`` event."""
+def test_r_con_1_a_revocation_reason_holding_personal_data_is_withheld() -> None:
+    """The reason is kept only in the ``consent.revoked`` event. A revocation ends the
+    consent whatever its reason says (review 101): the text is withheld, not logged."""
     engine, _ = make_engine(at=NOW)
     s = engine.register_subject("u-1", category="customer")
     c = engine.grant_consent(s, purpose="signup")
-    _refused(
-        lambda: engine.revoke_consent(s, consent_id=c.id, reason=f"asked by {SECRET}"),
-        "reason",
-        SECRET,
-    )
-    assert engine.consent(c.id).status is pp.ConsentStatus.GIVEN  # nothing was ended
-    engine.revoke_consent(s, consent_id=c.id, reason="recorded in error")
+    with pytest.warns(PersonalDataWithheld, match="reason") as caught:
+        engine.revoke_consent(s, consent_id=c.id, reason=f"asked by {SECRET}")
+    assert SECRET not in str(caught[0].message)
+    assert engine.consent(c.id).status is pp.ConsentStatus.REVOKED
     assert not _logged(engine, SECRET)
 
 
 @pytest.mark.parametrize("field", ["method", "ref", "foreign_info"])
-def test_r_con_1_evidence_holding_personal_data_is_refused_on_grant_refusal_and_withdrawal(
+def test_r_con_1_evidence_holding_personal_data_is_refused_on_grant_withheld_on_a_no(
     field: str,
 ) -> None:
-    """Evidence goes into every consent event: grant, refusal and withdrawal refuse it."""
+    """Evidence goes into every consent event: a grant refuses it; a refusal and a
+    withdrawal, a no that must never be lost, record it withheld (review 101)."""
     engine, _ = make_engine(at=NOW)
     s = engine.register_subject("u-1", category="customer")
     bad = pp.Evidence(**{"method": "web-form", field: SECRET})
     _refused(lambda: engine.grant_consent(s, purpose="signup", evidence=bad), field, SECRET)
-    _refused(lambda: engine.refuse_consent(s, purpose="signup", evidence=bad), field, SECRET)
+    with pytest.warns(PersonalDataWithheld, match=field):
+        engine.refuse_consent(s, purpose="health", evidence=bad)
     engine.grant_consent(s, purpose="signup")
-    _refused(lambda: engine.withdraw_consent(s, purpose="signup", evidence=bad), field, SECRET)
+    with pytest.warns(PersonalDataWithheld, match=field):
+        engine.withdraw_consent(s, purpose="signup", evidence=bad)
     assert not _logged(engine, SECRET)
 
 

@@ -55,6 +55,7 @@ from pipolicy.domain.consents import (
     ConsentStatus,
     Evidence,
     screened_evidence,
+    withheld_evidence,
 )
 from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
@@ -62,7 +63,7 @@ from pipolicy.domain.merkle import Checkpoint, InclusionProof
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RequestKind
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
-from pipolicy.domain.screening import screened
+from pipolicy.domain.screening import screened, warn_withheld, withheld
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.errors import (
     AcquisitionDenied,
@@ -227,6 +228,19 @@ def _evidence(evidence: Evidence | None) -> Evidence:
     clean_text(evidence.method, "evidence.method")
     clean_text(evidence.ref, "evidence.ref")
     return screened_evidence(evidence)
+
+
+def _evidence_of_no(evidence: Evidence | None) -> tuple[Evidence, tuple[tuple[str, str], ...]]:
+    """As :func:`_evidence` for a refusal or a withdrawal, but text that looks like
+    personal data is withheld, not refused (a no is never lost), and named in the second
+    value for :func:`warn_withheld` once the no is recorded."""
+    if evidence is None:
+        return _UNSPECIFIED, ()
+    if not isinstance(evidence, Evidence):
+        raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
+    clean_text(evidence.method, "evidence.method")
+    clean_text(evidence.ref, "evidence.ref")
+    return withheld_evidence(evidence)
 
 
 class Engine:
@@ -1065,10 +1079,14 @@ class Engine:
         force to the same purpose or recipient whose items meet the refused ones ends
         (``withdrawn``, its event naming the refusal), in the same unit of work. A consent
         to other items of that recipient or purpose stays.
+
+        A no is never lost to the screen for personal data: evidence text that looks
+        like it (:mod:`pipolicy.domain.screening`) is recorded as a marker, with a
+        :class:`~pipolicy.domain.screening.PersonalDataWithheld` warning once recorded.
         """
         self._subject_id(subject)
         scope = self._scope(purpose, recipient, items)
-        how = _evidence(evidence)
+        how, kept_back = _evidence_of_no(evidence)  # a no is recorded whatever its text
 
         def op(uow: UnitOfWork) -> Consent:
             facts = self._facts(uow, subject)
@@ -1092,7 +1110,9 @@ class Engine:
             self._audit(uow, "consent.refused", facts.subject.id, payload, now)
             return consent
 
-        return self._run(op)
+        refused = self._run(op)
+        warn_withheld(kept_back, "the refusal")
+        return refused
 
     def settle_refusals(self, *, dry_run: bool = False) -> int:
         """Withdraw every consent a later refusal took back, in a store written before
@@ -1226,7 +1246,8 @@ class Engine:
         """Withdraw the active consents matching the arguments (R-CON-2).
 
         Effective for every decision after now; records made before stay. ``evidence``
-        records how the withdrawal came (and whether an agent made it). Raises
+        records how the withdrawal came (and whether an agent made it); text in it that
+        looks like personal data is withheld, as :meth:`refuse_consent` says. Raises
         :class:`InvalidTransition` if no active consent matches.
         """
         self._subject_id(subject)
@@ -1238,7 +1259,7 @@ class Engine:
             self.policy.recipient(recipient)
         if consent_id is not None:
             name(consent_id, "consent_id")
-        how = _evidence(evidence)
+        how, kept_back = _evidence_of_no(evidence)  # a no is recorded whatever its text
 
         def matches(c: Consent) -> bool:
             return (
@@ -1247,20 +1268,26 @@ class Engine:
                 and (recipient is None or c.scope.recipient == recipient)
             )
 
-        return self._end_consents(subject, ConsentStatus.WITHDRAWN, matches, _said_by(how))
+        ended = self._end_consents(subject, ConsentStatus.WITHDRAWN, matches, _said_by(how))
+        warn_withheld(kept_back, "the withdrawal")
+        return ended
 
     def revoke_consent(self, subject: SubjectLike, *, consent_id: str, reason: str) -> Consent:
         """End a consent the business can no longer rely on (R-CON-1).
 
         For example one obtained without showing the current notice, or recorded in
-        error. ``reason`` is the business's own statement, kept in the audit log.
+        error. ``reason`` is the business's own statement, kept in the audit log (withheld,
+        with a warning, where it looks like personal data: the consent ends all the same).
         """
         self._subject_id(subject)
         name(consent_id, "consent_id")
-        screened(statement(reason, "a revocation's reason"), "a revocation's reason")
+        # Ended whatever the reason says: text that looks like personal data is withheld.
+        marker, found = withheld(statement(reason, "a revocation's reason"))
+        said = {"reason": marker if found else reason}
         [revoked] = self._end_consents(
-            subject, ConsentStatus.REVOKED, lambda c: c.id == consent_id, {"reason": reason}
+            subject, ConsentStatus.REVOKED, lambda c: c.id == consent_id, said
         )
+        warn_withheld([("a revocation's reason", found)] if found else (), "the revocation")
         return revoked
 
     def _end_consents(

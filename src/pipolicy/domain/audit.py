@@ -93,10 +93,11 @@ def _written(payload: Mapping[str, object]) -> tuple[dict[str, object], str] | N
     made in one walk: the copy ``json.loads`` would give back (keys in sorted order,
     tuples as lists) and the canonical text the encoder would write, without encoding
     the payload and decoding it again. ``None`` for anything else (a float, a set, a key
-    not text, nesting deeper than 64 levels), which takes the encoder's way."""
+    not text, nesting deeper than 64 levels, an integer Python will not write: more than
+    4,300 digits), which takes the encoder's way (and its :class:`InvalidInput`)."""
     try:
         copied, text = _walked(payload if type(payload) is dict else dict(payload), 0)
-    except _NotPlain:
+    except (_NotPlain, ValueError):  # ValueError: int.__repr__ of a too long integer
         return None
     return cast("dict[str, object]", copied), text
 

@@ -8,10 +8,17 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain import checks
-from pipolicy.domain.screening import screened
+from pipolicy.domain.screening import screened, withheld
 from pipolicy.errors import InvalidTransition
 
-__all__ = ["Consent", "ConsentScope", "ConsentStatus", "Evidence", "screened_evidence"]
+__all__ = [
+    "Consent",
+    "ConsentScope",
+    "ConsentStatus",
+    "Evidence",
+    "screened_evidence",
+    "withheld_evidence",
+]
 
 
 class ConsentStatus(str, enum.Enum):
@@ -81,6 +88,22 @@ def screened_evidence(evidence: Evidence) -> Evidence:
     screened(evidence.ref, "evidence.ref")
     screened(evidence.foreign_info, "evidence.foreign_info")
     return evidence
+
+
+def withheld_evidence(evidence: Evidence) -> tuple[Evidence, tuple[tuple[str, str], ...]]:
+    """The evidence of a no (a refusal, a withdrawal): ``evidence`` with each text that
+    plainly holds personal data replaced by a marker (:func:`~pipolicy.domain.screening.withheld`),
+    and which fields were withheld, each with what it looked like. A no is never lost to
+    the screen (R-CON-2): refusing it would leave the consent allowing what the person
+    took back."""
+    changes: dict[str, str] = {}
+    found: list[tuple[str, str]] = []
+    for field in ("method", "ref", "foreign_info"):
+        kept, kind = withheld(getattr(evidence, field))
+        if kind is not None:
+            changes[field] = kept
+            found.append((f"evidence.{field}", kind))
+    return (attrs.evolve(evidence, **changes) if changes else evidence), tuple(found)
 
 
 @attrs.frozen

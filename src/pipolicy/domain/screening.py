@@ -9,9 +9,11 @@ hold the business's own words or a reference to where the application keeps the 
 
 pipolicy cannot tell a name from any other word, but it can refuse what is plainly a
 value that reaches a person: an e-mail address, a telephone number, an Individual
-Number (with its check digit), a payment card number (with its Luhn digit) and a postal
-code marked 〒. Full-width forms count (the text is read after NFKC). A refusal names
-the field and what the text looks like, never the text itself.
+Number (with its check digit, in its printed groups or after a label), a payment card
+number (an issuer's prefix and length, with its Luhn digit) and a postal code marked 〒.
+Full-width forms count (the text is read after NFKC). A refusal names the field and what
+the text looks like, never the text itself; docs/reliability.md lists what is caught
+and what is not.
 
 Only new input is screened, where the application passes it: events already in the log
 are read and verified as they were written.
@@ -21,10 +23,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
+from collections.abc import Iterable
 
 from pipolicy.errors import InvalidInput
 
-__all__ = ["personal_data_in", "screened"]
+__all__ = ["PersonalDataWithheld", "personal_data_in", "screened", "warn_withheld", "withheld"]
 
 # Cheap first look: without a digit or an at sign nothing below can match.
 _MAYBE = re.compile(r"[0-9@\uff10-\uff19\uff20]")
@@ -36,18 +40,39 @@ _EMAIL = re.compile(r"[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})*\.[^\W\d_]{2,6
 _POSTAL = re.compile(r"〒\s*\d{3}-?\d{4}")
 # A run of digits with the separators numbers are written with: one character class
 # repeated, so matching stays linear however long the text.
-_NUMBER = re.compile(r"\+?\(?\d[\d() -]*")
-# ASCII only: Japanese text may touch a number ("電話090-1234-5678です"); a letter, a
-# digit or a joiner may not (an id such as "a1b2-0312345678" is one token).
-_JOINED_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+-")
+_NUMBER = re.compile(r"\+?\(?\d[\d() .-]*")
+# Characters of an ASCII id: a number glued (directly, or by one of these) to a token
+# holding a digit is part of that id ("a1b2-0312345678", a UUID) and not screened. A
+# label of letters ("TEL03-1234-5678", "Tel.03-...") hides nothing, nor Japanese text.
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+/-")
+_JOINED_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _MOBILE = re.compile(r"0[5789]0\d{8}")
 """An 11-digit number written without separators that is a telephone number: a mobile
-or IP telephone's (050, 070, 080, 090); any 10 digits from 0 (then 1-9) are one too."""
+or IP telephone's (050, 070, 080, 090)."""
+_DOTTED = re.compile(r"0\d{1,4}\.\d{1,4}\.\d{4}")
+_BUSINESS_LINES = ("0120", "0800", "0570")
+"""Toll-free (0120, 0800) and navigation dial (0570) numbers: a business's lines, not a
+person's, and the business's own contact is what such text may well cite."""
+# How long a label may stand before the number it names ("TEL: ", "my number: ").
+_LABEL_REACH = 16
+_PHONE_LABELS = ("tel", "phone", "fax", "電話", "携帯", "連絡先", "☎")  # NFKC: ℡ is "TEL"
+# "マイナンバ": its long vowel mark is read as a dash, as in numbers.
+_MY_NUMBER_LABELS = ("個人番号", "マイナンバ", "my number", "mynumber", "individual number")
 # How the two numbers are written: whole, or in their printed groups (a ticket such as
 # "20260401-0001" is neither, whatever its check digit says).
 _MY_NUMBER = re.compile(r"\d{12}|\d{4}([ -])\d{4}\1\d{4}")
-_CARD = re.compile(r"\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}")
-_JOINED_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_CARD = re.compile(r"\d{14,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{2,7}|\d{4}([ -])\d{6}\2\d{4,5}")
+_ISSUERS = (
+    (re.compile(r"4"), (16, 19)),  # Visa
+    (re.compile(r"5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720"), (16,)),  # Mastercard
+    (re.compile(r"3[47]"), (15,)),  # American Express
+    (re.compile(r"35(?:2[89]|[3-8]\d)"), (16, 17, 18, 19)),  # JCB
+    (re.compile(r"3(?:0[0-5]|[689])"), (14, 16)),  # Diners Club
+    (re.compile(r"6(?:011|4[4-9]|5|2)"), (16, 17, 18, 19)),  # Discover, UnionPay
+)
+"""Card issuers' number prefixes (IIN) and lengths: a number of card length passing the
+Luhn check is a card's only with one of these (order numbers, JAN codes and 13-digit
+corporate numbers pass the Luhn check one time in ten)."""
 
 
 def personal_data_in(text: str) -> str | None:
@@ -60,17 +85,29 @@ def personal_data_in(text: str) -> str | None:
     if _POSTAL.search(plain):
         return "a postal code"
     for m in _NUMBER.finditer(plain):
-        raw = m.group().rstrip(" -(")
+        raw = m.group().rstrip(" -(.")
         start, end = m.start(), m.start() + len(raw)
-        if start and plain[start - 1] in _JOINED_BEFORE:
+        if _in_an_id(plain, start):
             continue
         if end < len(plain) and plain[end] in _JOINED_AFTER:
             continue
+        before = plain[max(0, start - _LABEL_REACH) : start].lower()
         for candidate in (raw, *raw.split()):
-            found = _number_kind(candidate)
+            found = _number_kind(candidate, before)
             if found is not None:
                 return found
     return None
+
+
+def _in_an_id(text: str, start: int) -> bool:
+    """Is the number at ``start`` glued to an ASCII token holding a digit (an id)? Looks
+    back 64 characters at most, so a long text is still read in linear time."""
+    i = start
+    while i > start - 64 and i and text[i - 1] in _ID_CHARS:
+        i -= 1
+        if text[i].isdigit():
+            return True
+    return False
 
 
 def screened(value: str, what: str) -> str:
@@ -87,24 +124,89 @@ def screened(value: str, what: str) -> str:
     return value
 
 
-def _number_kind(written: str) -> str | None:
+class PersonalDataWithheld(UserWarning):
+    """A person's no (a withdrawal, a refusal) or a revocation was recorded, but a text
+    given with it looked like personal data and was withheld: the log holds a marker in
+    its place. The message names the field and what the text looked like, never the
+    text. Turning it into an error (``warnings.filterwarnings("error", ...)``) raises
+    after the no is recorded."""
+
+
+def withheld(value: str) -> tuple[str, str | None]:
+    """``value`` and None; or, where it plainly holds personal data, a fixed marker in
+    its place and what it looked like. For the text of a no (R-CON-2): a no is recorded
+    whatever came with it, so its text is withheld where a yes's would be refused."""
+    found = personal_data_in(value)
+    if found is None:
+        return value, None
+    return f"[withheld: looked like {found}]", found
+
+
+def warn_withheld(fields: Iterable[tuple[str, str]], recorded: str) -> None:
+    """Tell the caller, after ``recorded`` ("the withdrawal") is written, which fields'
+    text was withheld (each a field and what it looked like), as a
+    :class:`PersonalDataWithheld` warning pointing at the caller's call."""
+    for what, found in fields:
+        warnings.warn(
+            PersonalDataWithheld(
+                f"{what} looked like it held {found} (not repeated here): {recorded} is "
+                "recorded with that text withheld, a marker in its place in the audit log; "
+                "give the business's own words or a reference (a ticket id)"
+            ),
+            stacklevel=3,
+        )
+
+
+def _number_kind(written: str, before: str) -> str | None:
+    """What the number ``written`` is, read with the ``before`` text (lower case) where a
+    label would stand."""
     digits = "".join(c for c in written if c.isdigit())
     n = len(digits)
-    separated = any(c in written for c in " -()")
-    if written.startswith("+") and 8 <= n <= 15:
+    if _telephone(written, digits, before):
         return "a telephone number"
+    grouped = any(c in written for c in " -")
     if (
-        n in (10, 11)
-        and digits[0] == "0"
-        and digits[1] != "0"
-        and (separated or n == 10 or _MOBILE.fullmatch(digits))
+        n == 12
+        and (grouped or any(label in before for label in _MY_NUMBER_LABELS))
+        and _MY_NUMBER.fullmatch(written)
+        and _my_number_check(digits)
     ):
-        return "a telephone number"
-    if n == 12 and _MY_NUMBER.fullmatch(written) and _my_number_check(digits):
         return "an Individual Number"
-    if 13 <= n <= 19 and digits[0] != "0" and _CARD.fullmatch(written) and _luhn(digits):
+    if 14 <= n <= 19 and _CARD.fullmatch(written) and _issued(digits) and _luhn(digits):
         return "a payment card number"
     return None
+
+
+def _telephone(written: str, digits: str, before: str) -> bool:
+    """A Japanese number (0 then 1-9, 10 or 11 digits), or one with a country code:
+    ``+`` then 8-15 digits, or 81 then a separator (``81-90-1234-5678``). Written with
+    separators, or dotted in its groups; without separators, a mobile's 11 digits, or
+    10 digits after a label such as ``TEL``. Not the business lines (0120, 0800, 0570)."""
+    n = len(digits)
+    national = digits
+    abroad = digits.startswith("81") and (written.startswith("+") or written[2:3] in (" ", "-"))
+    if abroad:  # Japan's code: the number as written at home ("+81 (0)90..." too)
+        national = digits[2:] if digits[2:3] == "0" else "0" + digits[2:]
+    elif written.startswith("+"):
+        return 8 <= n <= 15
+    if national.startswith(_BUSINESS_LINES) or len(national) not in (10, 11):
+        return False
+    if national[0] != "0" or national[1] == "0":
+        return False
+    if abroad:  # after a country code: its own form
+        return True
+    if "." in written:
+        return _DOTTED.fullmatch(written) is not None
+    if any(c in written for c in " -()"):
+        return True
+    if n == 11:
+        return _MOBILE.fullmatch(digits) is not None
+    return any(label in before for label in _PHONE_LABELS)
+
+
+def _issued(digits: str) -> bool:
+    """Does ``digits`` start as a card issuer's numbers do, with one of its lengths?"""
+    return any(p.match(digits) and len(digits) in lengths for p, lengths in _ISSUERS)
 
 
 def _my_number_check(digits: str) -> bool:
