@@ -32,6 +32,7 @@ from pipolicy.domain.requests import (
     RequestState,
 )
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.screening import PersonalDataWithheld
 from pipolicy.domain.subjects import Ref, Subject
 from pipolicy.engine import Engine, RetentionEntry
 from pipolicy.errors import (
@@ -140,6 +141,7 @@ __all__ = [
     "JointUseChangeKind",
     "MemorySource",
     "OptOut",
+    "PersonalDataWithheld",
     "PipolicyError",
     "Policy",
     "PolicyError",
