@@ -250,3 +250,30 @@ def test_r_con_2_a_concurrent_writers_swap_is_seen_by_the_next_check(
     assert not writer.is_alive()
     assert not engine.check_use(a, purpose="signup", items=["name"]).allowed
     assert len(counted) == 2
+
+
+class _CountingStore(MemoryStore):
+    """A store that changes how its units are made (here, counts them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.units = 0
+
+    def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
+        self.units += 1
+        return super().unit_of_work(read_only=read_only, snapshot=snapshot)
+
+
+def test_r_use_1_a_subclass_with_its_own_units_is_read_through_them() -> None:
+    """The fast path would bypass a subclass's ``unit_of_work`` (one that fails, logs or
+    counts): such a store answers None and every check opens its unit."""
+    store = _CountingStore()
+    engine, _ = make_engine()
+    engine = pp.Engine(engine.policy, store=store, clock=engine.clock)
+    (a, *_) = _people(engine)
+    before = store.units
+    assert store.committed_facts(a.id, by_ref=False) is None
+    engine.check_use(a, purpose="service", items=["name"])
+    engine.check_provision(pp.Ref(a.ref), recipient="partner", purpose="service", items=["name"])
+    assert store.units == before + 2
+    assert MemoryStore().committed_facts("nobody", by_ref=False) is None

@@ -504,6 +504,9 @@ class MemoryStore:
         self._state = _State()
         self._lock = threading.RLock()
         self._closed = False
+        # A subclass that changes how units read (to fail, count or log) is read
+        # through its units: ``committed_facts`` would bypass them.
+        self._reads_direct = type(self).unit_of_work is MemoryStore.unit_of_work
 
     def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
         # One lock serves writers and every reader but a check (so a unit reads one
@@ -513,10 +516,10 @@ class MemoryStore:
     def committed_facts(self, key: str, *, by_ref: bool) -> SubjectFacts | None:
         """A single check's facts: the person's compiled state, read lock-free as a
         check's unit would (no unit to open); None for nobody or a closed store, which
-        the engine's unit then reports."""
+        the engine's unit then reports, and always for a subclass with its own units."""
         state = self._state
         sid = state.by_ref.get(key) if by_ref else key
-        if sid is None or self._closed:
+        if sid is None or self._closed or not self._reads_direct:
             return None
         return state.compiled.get(sid)
 
