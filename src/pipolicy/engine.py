@@ -100,6 +100,7 @@ from pipolicy.storage.fast_paths import (
     AppendsMany,
     BindsConnection,
     FindsByRefs,
+    ReadsCommittedFacts,
     ReadsFactsByRef,
     ReadsFactsOfMany,
     fast_path,
@@ -521,6 +522,29 @@ class Engine:
         if facts is None:
             raise SubjectNotFound(key)
         return facts
+
+    def _check(
+        self, subject: SubjectLike, key: str, decide: Callable[[SubjectFacts], Decision]
+    ) -> Decision:
+        """``decide`` on the facts of ``subject`` (``key``: its :meth:`_subject_id`), read
+        without a unit of work where the store offers ``committed_facts`` (an optional
+        fast path) and it answers, else in a read-only unit (:meth:`_run`, which raises
+        :class:`SubjectNotFound` for nobody). Errors map as :meth:`_run` maps them."""
+        read = fast_path(self.store, ReadsCommittedFacts.committed_facts)
+        if read is not None:
+            try:
+                facts = read(key, by_ref=isinstance(subject, Ref))
+                if facts is not None:
+                    return decide(facts)
+            except ConcurrencyConflict:
+                pass  # the unit below retries, as _run would
+            except PipolicyError:
+                raise
+            except Exception as e:  # a driver error: fail closed, with a typed error
+                raise StorageError(
+                    f"storage failed during the operation ({type(e).__name__}); nothing was kept"
+                ) from e
+        return self._run(lambda uow: decide(self._facts(uow, subject, key=key)), write=False)
 
     def _ids_of(self, uow: UnitOfWork, subjects: list[SubjectLike]) -> list[str]:
         """The ids of checked ``subjects`` (:meth:`_checked`), their :class:`Ref` looked
@@ -1419,11 +1443,8 @@ class Engine:
         """
         key = self._subject_id(subject)
         query = self._use_query(purpose, items, actor, exemption, justification)
-        return self._run(
-            lambda uow: decide_use(
-                self.policy, self._facts(uow, subject, key=key), query, self.now()
-            ),
-            write=False,
+        return self._check(
+            subject, key, lambda facts: decide_use(self.policy, facts, query, self.now())
         )
 
     def check_use_many(self, checks: Iterable[UseCheck]) -> list[Decision]:
@@ -1590,11 +1611,8 @@ class Engine:
         """May the subject's items be given to ``recipient``? Never raises for a denial."""
         key = self._subject_id(subject)
         query = self._provision_query(recipient, items, purpose, exemption, justification)
-        return self._run(
-            lambda uow: decide_provision(
-                self.policy, self._facts(uow, subject, key=key), query, self.now()
-            ),
-            write=False,
+        return self._check(
+            subject, key, lambda facts: decide_provision(self.policy, facts, query, self.now())
         )
 
     def check_provision_many(self, checks: Iterable[ProvisionCheck]) -> list[Decision]:

@@ -41,7 +41,7 @@ from pipolicy.errors import (
     StorageError,
     SubjectNotFound,
 )
-from pipolicy.storage.fast_paths import ReadsFactsByRef
+from pipolicy.storage.fast_paths import ReadsCommittedFacts, ReadsFactsByRef
 from pipolicy.storage.lazy import made_when_used
 from pipolicy.storage.repositories import Capabilities, SubjectFacts
 
@@ -504,11 +504,24 @@ class MemoryStore:
         self._state = _State()
         self._lock = threading.RLock()
         self._closed = False
+        # A subclass that changes how units read (to fail, count or log) is read
+        # through its units: ``committed_facts`` would bypass them.
+        self._reads_direct = type(self).unit_of_work is MemoryStore.unit_of_work
 
     def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
         # One lock serves writers and every reader but a check (so a unit reads one
         # state): memory operations are short. A check reads compiled states, lock-free.
         return MemoryUnitOfWork(self, lazy=read_only and not snapshot)
+
+    def committed_facts(self, key: str, *, by_ref: bool) -> SubjectFacts | None:
+        """A single check's facts: the person's compiled state, read lock-free as a
+        check's unit would (no unit to open); None for nobody or a closed store, which
+        the engine's unit then reports, and always for a subclass with its own units."""
+        state = self._state
+        sid = state.by_ref.get(key) if by_ref else key
+        if sid is None or self._closed or not self._reads_direct:
+            return None
+        return state.compiled.get(sid)
 
     def close(self) -> None:
         self._closed = True
@@ -521,3 +534,4 @@ if TYPE_CHECKING:
     # The fast paths this store offers (pipolicy.storage.fast_paths), declared so that
     # mypy checks each signature against its Protocol.
     _facts_by_ref: type[ReadsFactsByRef] = MemoryUnitOfWork
+    _committed_facts: type[ReadsCommittedFacts] = MemoryStore

@@ -31,6 +31,7 @@ __all__ = [
     "BindsConnection",
     "FindsByRefs",
     "LocksSubjects",
+    "ReadsCommittedFacts",
     "ReadsConsentsOfMany",
     "ReadsFactsByRef",
     "ReadsFactsOfMany",
@@ -166,6 +167,25 @@ class ScansAll(Protocol[T_co]):
         Verifying the audit log compares every record with the digests the log holds;
         where all six record repositories offer ``scan`` it reads them table by table,
         else person by person (six reads each).
+        """
+        ...
+
+
+class ReadsCommittedFacts(Protocol):
+    """On the store: a check's facts of one person, read without a unit of work."""
+
+    def committed_facts(self, key: str, /, *, by_ref: bool) -> SubjectFacts | None:
+        """What ``facts(id, ended_consents=False)`` of a read-only unit opened now would
+        return for the person whose id (or, with ``by_ref``, the application's ref) is
+        ``key``, as last committed; or None wherever this path cannot tell, and then the
+        engine opens that unit (which raises for nobody, or a closed store).
+
+        A single ``check_use`` or ``check_provision`` asks it first, sparing the unit's
+        opening and closing where a store can read a committed state without a lock (the
+        memory store: an immutable state per person, replaced whole on commit). Answer
+        None inside a :class:`BindsConnection` block, whose units read elsewhere. An error
+        it raises becomes :class:`~pipolicy.errors.StorageError`, as a unit's would.
+        Without it, a read-only unit per check.
         """
         ...
 

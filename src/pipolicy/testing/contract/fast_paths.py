@@ -22,6 +22,7 @@ from pipolicy.storage.fast_paths import (
     BindsConnection,
     FindsByRefs,
     LocksSubjects,
+    ReadsCommittedFacts,
     ReadsConsentsOfMany,
     ReadsFactsByRef,
     ReadsFactsOfMany,
@@ -34,6 +35,7 @@ _RECORDS = ("subjects", "consents", "acquisitions", "provisions", "restrictions"
 
 PLACES: tuple[tuple[str, type[Any]], ...] = (
     ("store", BindsConnection),
+    ("store", ReadsCommittedFacts),
     ("uow", ReadsFactsByRef),
     ("uow", ReadsFactsOfMany),
     ("uow.audit", AppendsMany),
