@@ -31,7 +31,7 @@ the row if the stored version is the one before the new one. Inserts use
 ``ON CONFLICT DO NOTHING`` and count the rows, so a duplicate id is a
 :class:`~pipolicy.errors.ConcurrencyConflict` without aborting the transaction.
 
-Why one module of this length (about 2,070 lines): the repositories here are small
+Why one module of this length (about 2,100 lines): the repositories here are small
 classes sharing one connection, one error translation and one versioned-update helper,
 and read best beside the transaction (``_Transaction``: lazy begin, the application's
 SAVEPOINT when bound, snapshots) and the unit of work that own them; the audit
