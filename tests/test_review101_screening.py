@@ -20,7 +20,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.audit import AuditEntry
-from pipolicy.domain.screening import PersonalDataWithheld, personal_data_in
+from pipolicy.domain.screening import PersonalDataWithheld, personal_data_in, screened
 from tests.factories import JST, make_engine
 
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=JST)
@@ -204,3 +204,10 @@ def test_r_sec_3_the_check_digits_still_decide() -> None:
     assert personal_data_in("個人番号 123456789012") is None  # wrong check digit
     assert personal_data_in("1234-5678-9012") is None
     assert personal_data_in("4111 1111 1111 1112") is None  # fails Luhn
+
+
+@pytest.mark.parametrize("text", ["自宅0312345678", "勤務先 0312345678"])
+def test_r_sec_3_a_home_or_work_label_names_a_bare_landline(text: str) -> None:
+    """Review 102: 自宅 and 勤務先 label a person's telephone as 電話 does."""
+    with pytest.raises(pp.InvalidInput):
+        screened(text, "ref")

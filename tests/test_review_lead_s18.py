@@ -118,3 +118,42 @@ def test_r_leak_1_a_notice_cites_art_26_2_only_when_the_incident_is_one_to_repor
     # Addressed to the customers, 各位 once.
     text = notice(small)
     assert "お客様各位" in text and "各位各位" not in text
+
+
+def test_r_pri_1_acquiring_a_referable_id_beside_a_dropped_item_needs_the_linkage_notice(
+    store: Store,
+) -> None:
+    """The acquisition's linkage check reads undeclared held items as the provision
+    check does (review 102): a person still holding the points a revision dropped gets
+    no cookie id collected for a purpose that does not announce linking it."""
+    clock = pp.FixedClock(datetime(2026, 4, 10, 10, 0, tzinfo=JST))
+    identifying_points = "[items.points]\n"
+    before = pp.Engine(
+        _policy("v1", "2026-04-01", REFERABLE + identifying_points + PURPOSES + LOYALTY),
+        store=store,
+        clock=clock,
+    )
+    s = before.register_subject("user-1")
+    before.acquire(s, items={"points"}, purposes="loyalty", channel="web")
+    assert not before.check_acquisition(s, items={"cookie"}, purposes="ads", channel="web").allowed
+    clock.advance(timedelta(days=70))
+    after = pp.Engine(_policy("v2", "2026-06-01", REFERABLE + PURPOSES), store=store, clock=clock)
+    decision = after.check_acquisition(s, items={"cookie"}, purposes="ads", channel="web")
+    assert not decision.allowed
+
+
+def test_a_memory_store_patched_to_fail_after_it_was_made_fails_the_check() -> None:
+    """A check reads the memory store without a unit only while its units are the
+    store's own: one patched later (to fail, count or log) is read through them."""
+    from pipolicy.backends.memory import MemoryStore
+
+    store = MemoryStore()
+    engine = pp.Engine(_policy("v2", "2026-04-01", REFERABLE + PURPOSES), store=store)
+    s = engine.register_subject("user-1")
+
+    def broken(**_: object) -> object:
+        raise OSError("disk gone")
+
+    store.unit_of_work = broken  # type: ignore[method-assign, assignment]
+    with pytest.raises(pp.StorageError):
+        engine.check_use(s, purpose="ads", items={"cookie"})

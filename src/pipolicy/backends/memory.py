@@ -504,9 +504,6 @@ class MemoryStore:
         self._state = _State()
         self._lock = threading.RLock()
         self._closed = False
-        # A subclass that changes how units read (to fail, count or log) is read
-        # through its units: ``committed_facts`` would bypass them.
-        self._reads_direct = type(self).unit_of_work is MemoryStore.unit_of_work
 
     def unit_of_work(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
         # One lock serves writers and every reader but a check (so a unit reads one
@@ -516,10 +513,13 @@ class MemoryStore:
     def committed_facts(self, key: str, *, by_ref: bool) -> SubjectFacts | None:
         """A single check's facts: the person's compiled state, read lock-free as a
         check's unit would (no unit to open); None for nobody or a closed store, which
-        the engine's unit then reports, and always for a subclass with its own units."""
+        the engine's unit then reports, and always when units are not this class's own:
+        a subclass, or a store patched (now, not only when made) to fail, count or log
+        its units is read through them, as ``committed_facts`` would bypass them."""
         state = self._state
         sid = state.by_ref.get(key) if by_ref else key
-        if sid is None or self._closed or not self._reads_direct:
+        own = getattr(self.unit_of_work, "__func__", None) is MemoryStore.unit_of_work
+        if sid is None or self._closed or not own:
             return None
         return state.compiled.get(sid)
 

@@ -534,9 +534,11 @@ def restriction_citation(r: Restriction) -> str:
 
 def mixes_identifiers(policy: Policy, items: frozenset[str]) -> bool:
     """Do ``items`` hold both identifiers that identify a person and ones that do not
-    (personally referable information)? Items the policy does not declare count as
-    neither (R-PRI-1)."""
-    return bool(items & policy.identifying_items) and bool(items & policy.referable_items)
+    (personally referable information)? An item the policy does not declare (one a
+    revision dropped, still held) counts as identifying: what it is cannot be known, and
+    linking must not go unannounced for that (fail closed, R-PRI-1)."""
+    identifying = bool(items & policy.identifying_items) or not policy.items.keys() >= items
+    return identifying and bool(items & policy.referable_items)
 
 
 def linkage_problem(policy: Policy, purpose: Purpose, items: frozenset[str]) -> Because | None:
