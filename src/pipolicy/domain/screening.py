@@ -55,7 +55,17 @@ _BUSINESS_LINES = ("0120", "0800", "0570")
 person's, and the business's own contact is what such text may well cite."""
 # How long a label may stand before the number it names ("TEL: ", "my number: ").
 _LABEL_REACH = 16
-_PHONE_LABELS = ("tel", "phone", "fax", "電話", "携帯", "連絡先", "自宅", "勤務先", "☎")  # NFKC: ℡ is "TEL"
+_PHONE_LABELS = (
+    "tel",
+    "phone",
+    "fax",
+    "電話",
+    "携帯",
+    "連絡先",
+    "自宅",
+    "勤務先",
+    "☎",
+)  # NFKC: ℡ is "TEL"
 # "マイナンバ": its long vowel mark is read as a dash, as in numbers.
 _MY_NUMBER_LABELS = ("個人番号", "マイナンバ", "my number", "mynumber", "individual number")
 # How the two numbers are written: whole, or in their printed groups (a ticket such as
