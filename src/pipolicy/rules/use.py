@@ -121,8 +121,6 @@ def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) 
 def _blocked(
     facts: SubjectFacts, purpose: str, items: frozenset[str], now: datetime, *, exempt: bool
 ) -> Restriction | None:
-    if not facts.restrictions:  # most people asked nothing of us: no need to look
-        return None
     return blocking_restriction(
         facts.restrictions,
         "use",
@@ -235,11 +233,10 @@ def within_purpose(
     undeclared = _undeclared(name, purpose.all_items, items, ctx)
     if undeclared is not None:
         return undeclared
-    # A purpose without a last day or changes has nothing the next two could say.
-    over = None if purpose.ends is None else purpose_over(policy, purpose, now)
+    over = purpose_over(policy, purpose, now)
     if over is not None:
         return denial((over,), (ART_18_1, pclause), ctx)
-    unnotified = unnotified_change(policy, purpose, now) if purpose.changes else None
+    unnotified = unnotified_change(policy, purpose, now)
     if unnotified is not None and not _told_at_collection(policy, facts, purpose, items, now):
         return denial((unnotified,), (ART_21_3, pclause), ctx)
     link = linkage_problem(policy, purpose, items)
@@ -308,9 +305,7 @@ def within_purpose(
     reasons = []
     if not category_ok:
         reasons.append(_wrong_category(name, purpose))
-    changed = (
-        None if in_scope or not purpose.changes else _changed(policy, facts, purpose, items, now)
-    )
+    changed = None if in_scope else _changed(policy, facts, purpose, items, now)
     if changed is not None:
         # Notified and consented to before a change beyond relevance: for what the
         # purpose meant then, not for the new purpose (Art. 17(2), R-CON-3).
@@ -431,9 +426,8 @@ def _changed(
 ) -> Because | None:
     """Why ``items`` are out of ``purpose``'s scope, if a change beyond relevance took
     them out: they were acquired for it, or the person consented to it, before the change
-    (R-CON-3). None when they were never in its scope, or the purpose never changed."""
-    if not purpose.changes:  # asked of every denial beyond the purposes: answered here
-        return None
+    (R-CON-3). None when they were never in its scope, or the purpose never changed
+    (:func:`change_in_effect` answers that at once)."""
     since = change_in_effect(policy, purpose, now)
     if since is None:
         return None
