@@ -16,7 +16,10 @@ purposes and three random consents. The same facts go into
 * **the floor**: a bare dict lookup returning a frozen attrs decision, as in
   ``bench_checks.py`` (it answers nothing about items: a lower bound, not an engine),
   keyed by the fresh questions' person and purpose or recipient; and, as
-  ``bench_checks.py`` times it, the same key at every call.
+  ``bench_checks.py`` times it, the same key at every call;
+* **the workload's rules as a table**: this workload's three rules and nothing else,
+  one Python method over per-person sets returning shared decisions (it must give the
+  engines' answers too): how near the floor a check knowing only this workload gets.
 
 Before timing, thousands of random questions go through every engine and the answers
 must be identical (the script stops otherwise). Then each engine answers single calls
@@ -124,6 +127,67 @@ class RepeatedFloor(Floor):
 
     def prepare(self, questions: Sequence[w.Question]) -> list[Any]:
         return [(self.refs[0], "newsletter")] * len(questions)
+
+
+class Table:
+    """The workload's own rules and nothing else, written as a per-person table (sets
+    per person, read by one Python method in ``check_use``'s call shape, returning one
+    of three shared decisions): what a check costs when it knows this workload only. Not
+    an engine either; it shows how near the floor a table gets, and so what the rest of
+    pipolicy's check (the law's other gates, the decision's reasons) costs."""
+
+    name = "workload rules as a table"
+    _ALLOWED = _BareDecision(True, "rules")
+    _DENIED = _BareDecision(False, "")
+
+    def __init__(self, everyone: Sequence[w.Person], shape: w.Shape) -> None:
+        self.shape = shape
+        self.people = {person.ref: person for person in everyone}
+        self.refs = [person.ref for person in everyone]
+
+    def prepare(self, questions: Sequence[w.Question]) -> list[Any]:
+        return [(self.refs[q.subject], q.recipient, q.purpose, q.items) for q in questions]
+
+    def use(self, ref: str, *, purpose: str, items: frozenset[str]) -> _BareDecision:
+        person, shape = self.people[ref], self.shape
+        if not items <= shape.declared[purpose] or not items <= person.acquired:
+            return self._DENIED
+        usable = (
+            purpose in person.notified
+            if purpose in shape.notified
+            else purpose in person.purpose_consents
+        )
+        return self._ALLOWED if usable else self._DENIED
+
+    def provide(
+        self, ref: str, *, recipient: str, purpose: str, items: frozenset[str]
+    ) -> _BareDecision:
+        shape = self.shape
+        if (
+            not items <= shape.declared[recipient]
+            or purpose not in shape.recipient_purposes[recipient]
+            or recipient not in self.people[ref].recipient_consents
+        ):
+            return self._DENIED
+        return self.use(ref, purpose=purpose, items=items)
+
+    def run(self, prepared: list[Any], provision: bool) -> None:
+        if provision:
+            provide = self.provide
+            for s, r, p, items in prepared:
+                provide(s, recipient=r, purpose=p, items=items)
+        else:
+            use = self.use
+            for s, _, p, items in prepared:
+                use(s, purpose=p, items=items)
+
+    def answers(self, prepared: list[Any], provision: bool) -> list[bool]:
+        if provision:
+            return [
+                self.provide(s, recipient=r, purpose=p, items=items).allowed
+                for s, r, p, items in prepared
+            ]
+        return [self.use(s, purpose=p, items=items).allowed for s, _, p, items in prepared]
 
 
 class Pipolicy:
@@ -446,10 +510,11 @@ def main() -> None:
     cedar: Cedar = build(lambda: Cedar(everyone, shape))
     casbin: Casbin = build(lambda: Casbin(everyone, shape))
     floor: Floor = build(lambda: Floor(everyone, shape))
+    table: Table = build(lambda: Table(everyone, shape))
     repeated = RepeatedFloor(everyone, shape)
     shown = ", ".join(f"{name} {t:.1f} s" for name, t in built.items())
     print(f"{args.people:,} people, 3 consents each, in every engine (built in: {shown})")
-    engines: list[Contender] = [mine, cedar, casbin]
+    engines: list[Contender] = [mine, cedar, casbin, table]
     agree = w.Questions(shape, args.people, args.seed + 1)
     counts = check_agreement(engines, agree, args.agree * 3 // 5, args.agree * 2 // 5)
 
@@ -481,12 +546,15 @@ def main() -> None:
             "floor_repeated_key": costs[label][repeated.name] / ours,
             "cedarpy": costs[label][cedar.name] / ours,
             "pycasbin": costs[label][casbin.name] / ours,
+            "table": costs[label][table.name] / ours,
+            "table_of_floor": costs[label][floor.name] / costs[label][table.name],
         }
         r = ratios[label]
         print(
             f"pipolicy {label}: {r['floor']:.3f}x the floor's rate "
             f"({r['floor_repeated_key']:.3f}x with one repeated key), "
-            f"{r['cedarpy']:.2f}x cedarpy's, {r['pycasbin']:.1f}x pycasbin's"
+            f"{r['cedarpy']:.2f}x cedarpy's, {r['pycasbin']:.1f}x pycasbin's; "
+            f"the workload's rules as a table: {r['table_of_floor']:.2f}x the floor's rate"
         )
     print("(the issue's targets for check_use: >= 0.33x the floor, >= 5x cedarpy)")
 
