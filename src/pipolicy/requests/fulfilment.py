@@ -328,7 +328,8 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         )
     # This correction's own deletion of contents (below) is not what it started with.
     gone = erased(ctx.facts, ctx.now, excluding=r.id)
-    held = frozenset(holdings(ctx.facts, ctx.now, excluding=r.id))
+    recorded = holdings(ctx.facts, ctx.now, excluding=r.id)
+    held = frozenset(recorded)
     in_sources: frozenset[str] = frozenset()
     if not held:
         # pipolicy recorded nothing held: the sources may still hold data it never heard of.
@@ -351,18 +352,38 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         )
     # Contents deleted (Art. 34(1) "deletion of contents") are no longer held: recorded
     # as a deletion, before any source is called, so that decisions, a disclosure and a
-    # notification of purposes no longer count them (R-REQ-6, R-REQ-7).
+    # notification of purposes no longer count them (R-REQ-6, R-REQ-7). Contents another
+    # law has the business keep (the tax law's invoices) are not erased: that law's own
+    # procedure corrects them (Art. 34(2)); they are kept, their use suspended, as a
+    # deletion request would keep them (R-REQ-7).
     emptied = frozenset(item for item, value in wanted.items() if value is None)
-    ids: list[str] = []
+    retained = {
+        i: why
+        for i in sorted(emptied)
+        if (why := duty(wf.policy, i, recorded.get(i, ()), ctx.now, r.language))
+    }
+    emptied -= set(retained)
+    wanted = {item: value for item, value in wanted.items() if item not in retained}
+    specs = []
     if emptied:
-        r, ids = restrict(wf, r, [(RestrictionKind.DELETED, emptied, frozenset[str]())])
-    r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
+        specs.append((RestrictionKind.DELETED, emptied, frozenset[str]()))
+    if retained:
+        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
+    ids: list[str] = []
+    if specs:
+        r, ids = restrict(wf, r, specs)
+    outcomes: list[SourceOutcome] = []
+    if wanted:
+        r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
     applied: dict[str, str] = {}
     for item in sorted(changes):
         actions = [o.items[item] for o in outcomes if item in o.items]
         applied[item] = next((a for a in actions if a != "not_held"), "not_held")
         if item in beyond:
             applied[item] = G.BEYOND_PURPOSES.value
+        elif item in retained:
+            applied[item] = G.LEGAL_RETENTION.value
+    kept = [Retained(i, why, article=_KEPT_UNDER_ANOTHER_LAW) for i, why in retained.items()]
     not_held = {i for i, a in applied.items() if a == "not_held"}
     if not_held | beyond == set(applied):
         if declined:
@@ -372,22 +393,27 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             explanation = words("beyond_purposes_named", items=named_beyond)
             return _refused(wf, r, G.BEYOND_PURPOSES, f"{explanation}\n\n{absent}")
         return not_retained(wf, r, "none_corrected")
-    done_items = {i: a for i, a in applied.items() if i not in not_held | beyond}
-    body = [
-        words(
-            "corrected",
-            changes=[
-                {**entry, "action": done_items[entry["name"]]}
-                for entry in named_in(wf.policy.items, done_items, r.language)
-            ],
-        )
-    ]
+    done_items = {i: a for i, a in applied.items() if i not in not_held | beyond | set(retained)}
+    body = []
+    if done_items:
+        changed = [
+            {**entry, "action": done_items[entry["name"]]}
+            for entry in named_in(wf.policy.items, done_items, r.language)
+        ]
+        body.append(words("corrected", changes=changed))
     if beyond:
         body.append(words("beyond_purposes", items=named_beyond))
-    partial = not_held or beyond or declined
+    partial = not_held or beyond or declined or retained
     state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
     statement = fulfilment_statement(
-        words, wf.policy, r, body, not_held=not_held, withheld=declined
+        words,
+        wf.policy,
+        r,
+        body,
+        not_held=not_held,
+        withheld=declined,
+        retained=retained,
+        retained_article=_KEPT_UNDER_ANOTHER_LAW,
     )
     applied |= {w.item: w.ground.value for w in declined if w.item is not None}
     done = complete(
@@ -398,6 +424,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         items=done_items,
         changes=applied,
         **({"withheld": [w.to_dict() for w in declined]} if declined else {}),
+        **({"retained": [k.to_dict() for k in kept]} if kept else {}),
         **({"restrictions": ids} if ids else {}),
     )
     # What the data now reads, for the letters of this answer only (Art. 34(3): notify
@@ -405,8 +432,13 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     now_reads = {
         i: jsonable(wanted[i]) for i, a in done_items.items() if a in _NOW_READS and i in wanted
     }
-    answer = build(wf, done, changes=applied, sources=outcomes, restrictions=ids)
+    answer = build(wf, done, changes=applied, sources=outcomes, restrictions=ids, retained=kept)
     return attrs.evolve(answer, corrected=now_reads)
+
+
+_KEPT_UNDER_ANOTHER_LAW = "APPI Art. 34(2)"
+"""What a correction keeps contents on when it was asked to delete them and another law
+has them kept: Art. 34(2) leaves corrections to that law's own procedure."""
 
 
 def _check_decided(r: Request, extra: Mapping[str, object] | None, declined: set[str]) -> None:
