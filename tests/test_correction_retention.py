@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import tomllib
-
 import pipolicy as pp
 from pipolicy.requests import MemorySource
+from tests.factories import toml_data
 from tests.requests.support import (
     REF,
     T0,
@@ -113,7 +112,7 @@ window = { ja = "privacy@example.jp", en = "privacy@example.jp" }
 
 
 def test_r_req_7_the_japanese_letter_says_the_invoice_is_kept_under_a_law() -> None:
-    engine = pp.Engine(pp.policy_from_dict(tomllib.loads(_BILINGUAL)), clock=pp.FixedClock(T0))
+    engine = pp.Engine(pp.policy_from_dict(toml_data(_BILINGUAL)), clock=pp.FixedClock(T0))
     crm = MemorySource({REF: {"name": "山田花子", "invoice": "INV-1"}})
     engine.register_source("crm", crm)
     s = engine.register_subject(REF)
