@@ -27,7 +27,7 @@ from os import PathLike
 import attrs
 
 from pipolicy.domain.checks import statement
-from pipolicy.domain.incidents import GROUNDS, Incident
+from pipolicy.domain.incidents import GROUNDS, UNDECLARED, Incident
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import self_reference, text_in
@@ -96,9 +96,7 @@ def incident_notice(
         wrongful_act=incident.wrongful_act,
         required=incident.report_due,
         discovered_on=policy.local_date(incident.discovered_at),
-        items=tuple(
-            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
-        ),
+        items=_titles(policy, incident, lang),
         details=_optional(details, "details"),
         cause=statement(cause, "cause", why),
         secondary_harm=statement(secondary_harm, "secondary_harm", why),
@@ -141,7 +139,6 @@ def report_draft(
     if not incident.report_due:
         raise InvalidInput("the incident is not reportable: no report to draft")
     final = incident.preliminary_at is not None or incident.final_at is not None
-    by_text = {text: key for key, text in GROUNDS.items()}
     c = policy.controller
     context: dict[str, object] = {
         "stage": "final" if final else "preliminary",
@@ -154,10 +151,9 @@ def report_draft(
         "discovered_on": policy.local_date(incident.discovered_at),
         "learned_on": policy.local_date(incident.reportable_from or incident.discovered_at),
         "last_day": _last_day(policy, incident.final_due if final else incident.preliminary_due),
-        "grounds": [by_text.get(r, r) for r in incident.reasons],
-        "items": [
-            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
-        ],
+        "grounds": _grounds(incident),
+        "undeclared": _undeclared(incident),
+        "items": list(_titles(policy, incident, lang)),
         "people": incident.people,
         "notified_on": _day(policy, incident.notified_at),
         "alternative_on": _day(policy, incident.alternative_measures_at),
@@ -179,6 +175,27 @@ def _day(policy: Policy, at: datetime | None) -> date | None:
     return None if at is None else policy.local_date(at)
 
 
-def _declared(policy: Policy, incident: Incident) -> list[str]:
-    """The incident's items in the order the policy declares them (its notice's order)."""
-    return [name for name in policy.items if name in incident.items]
+def _titles(policy: Policy, incident: Incident, lang: str) -> tuple[str, ...]:
+    """The titles of the incident's items in ``lang``, in the order the policy declares
+    them (its notice's order), then by name those it no longer declares: Rules Arts. 8(1)
+    and 10 list every item concerned, dropped from the policy or not."""
+    declared = [name for name in policy.items if name in incident.items]
+    titles = [str(text_in(policy.items[i], "title", lang) or i) for i in declared]
+    return (*titles, *sorted(incident.items - policy.items.keys()))
+
+
+def _grounds(incident: Incident) -> list[str]:
+    """The key of each ground (:data:`GROUNDS`), or its English reason where there is
+    none (the template shows it as it is)."""
+    if len(incident.why) == len(incident.reasons):
+        return [r.key or text for text, r in zip(incident.reasons, incident.why, strict=True)]
+    keys = {text: key for key, text in GROUNDS.items()}  # an Incident built without why
+    return [keys.get(text, text) for text in incident.reasons]
+
+
+def _undeclared(incident: Incident) -> list[str]:
+    """The items the assessment counted as unknown (:data:`UNDECLARED`), by name."""
+    for reason in incident.why:
+        if reason.key == UNDECLARED:
+            return list(reason.params.get("items", ()))
+    return []
