@@ -4,6 +4,7 @@ item a revised policy no longer declares, the reasons in Japanese, the notice's 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -262,3 +263,38 @@ def test_r_leak_1_a_notice_is_refused_in_a_language_the_policy_does_not_publish(
     assert english.incidents.notice(
         other.id, cause="Misdirected.", secondary_harm="None."
     ).startswith("# Notice of a leak")
+
+
+def test_r_leak_1_the_report_draft_cites_rules_art_7_by_number_not_as_the_same_article() -> None:
+    """The draft's last citation before its grounds is Rules Art. 8 (the deadline):
+    "同条第3号" there would read as Art. 8, item 3. Each ground names Art. 7."""
+    engine = pp.Engine(_policy("v1"), clock=pp.FixedClock(FOUND + timedelta(hours=1)))
+    leak = engine.incidents.register(
+        "leak", discovered_at=FOUND, subjects=["s-1"], items={"email"}, wrongful_act=True
+    )
+    draft = engine.incidents.report_draft(leak.id)
+    assert "規則第8条第1項" in draft
+    assert "（規則第7条第3号）" in draft and "同条" not in draft
+
+
+def test_r_leak_1_the_reasons_are_worded_by_the_engines_templates(tmp_path: Path) -> None:
+    """A business rewording a reason copies ``<lang>/incident_reasons.j2`` into its own
+    directory, as for the notice; keys it does not word keep pipolicy's words."""
+    own = tmp_path / "ours" / "ja"
+    own.mkdir(parents=True)
+    (own / "incident_reasons.j2").write_text(
+        "{% macro wrongful_act() %}不正アクセスのおそれ（規則第7条第3号）{% endmacro %}\n", "utf-8"
+    )
+    engine = pp.Engine(
+        _policy("v1"), clock=pp.FixedClock(FOUND + timedelta(hours=1)), templates=own.parent
+    )
+    leak = engine.incidents.register(
+        "leak",
+        discovered_at=FOUND,
+        subjects=["s-1"],
+        items={"medical_history"},
+        wrongful_act=True,
+    )
+    special_care, wrongful_act = engine.incidents.explain(leak.id, "ja")
+    assert wrongful_act == "不正アクセスのおそれ（規則第7条第3号）"
+    assert special_care.startswith("要配慮個人情報が含まれる個人データ")

@@ -16,27 +16,36 @@ The report is made on the PPC's form; the draft gathers what Rules Art. 8(1) lis
 items, number of people, cause, secondary harm, what was done for the people, publication,
 measures against recurrence, other matters) so the privacy officer can fill it in. What the
 business does not yet know is left as under investigation, as a preliminary report may.
+
+The reasons an incident is one to report (or no longer is) are kept in English with their
+keys (``Incident.why``); :func:`incident_reasons` words them in Japanese or English through
+``<lang>/incident_reasons.j2``, one macro per key, for the privacy officer's register.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from os import PathLike
+from typing import Any
 
 import attrs
+import jinja2
+import jinja2.runtime
 
 from pipolicy.domain.checks import statement
-from pipolicy.domain.incidents import GROUNDS, UNDECLARED, Incident
+from pipolicy.domain.decisions import Reason
+from pipolicy.domain.incidents import GROUNDS, NOT_REPORTABLE, UNDECLARED, Incident
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import self_reference, text_in
-from pipolicy.publishing.templates import TemplateDirs, render
+from pipolicy.publishing.templates import TemplateDirs, environment, render
 
-__all__ = ["IncidentNotice", "incident_notice", "report_draft"]
+__all__ = ["IncidentNotice", "incident_notice", "incident_reasons", "report_draft"]
 
 FORMATS = {"markdown": "incident_notice.md.j2", "html": "incident_notice.html.j2"}
 REPORT = "incident_report.md.j2"
+REASONS = "incident_reasons.j2"
 
 
 @attrs.frozen
@@ -184,13 +193,19 @@ def _titles(policy: Policy, incident: Incident, lang: str) -> tuple[str, ...]:
     return (*titles, *sorted(incident.items - policy.items.keys()))
 
 
-def _grounds(incident: Incident) -> list[str]:
-    """The key of each ground (:data:`GROUNDS`), or its English reason where there is
-    none (the template shows it as it is)."""
+def _why(incident: Incident) -> tuple[Reason, ...]:
+    """``incident.why``, one for one with its reasons; for an Incident built without it,
+    the keys of its :data:`GROUNDS` texts (``""`` for another text)."""
     if len(incident.why) == len(incident.reasons):
-        return [r.key or text for text, r in zip(incident.reasons, incident.why, strict=True)]
-    keys = {text: key for key, text in GROUNDS.items()}  # an Incident built without why
-    return [keys.get(text, text) for text in incident.reasons]
+        return incident.why
+    keys = {text: key for key, text in GROUNDS.items()}
+    return tuple(Reason(keys.get(text, "")) for text in incident.reasons)
+
+
+def _grounds(incident: Incident) -> list[str]:
+    """The key of each ground, or its English reason where it has none (the template
+    shows it as it is)."""
+    return [r.key or text for text, r in zip(incident.reasons, _why(incident), strict=True)]
 
 
 def _undeclared(incident: Incident) -> list[str]:
@@ -199,3 +214,46 @@ def _undeclared(incident: Incident) -> list[str]:
         if reason.key == UNDECLARED:
             return list(reason.params.get("items", ()))
     return []
+
+
+def incident_reasons(
+    incident: Incident,
+    *,
+    lang: str,
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> tuple[str, ...]:
+    """Why ``incident`` is one to report, one text per ``Incident.reasons`` in order, or,
+    found not to be after all, why not (``not_reportable_because``), in ``lang``: the
+    macro of each reason's key in ``<lang>/incident_reasons.j2``, found in ``templates``
+    first, then in pipolicy's (a template of one's own may word only some keys). A reason
+    without a key or a macro is given in its English words."""
+    try:
+        words = [
+            environment(dirs).get_template(f"{lang}/{REASONS}").make_module({"lang": lang})
+            for dirs in (templates, None)
+        ]
+    except jinja2.TemplateNotFound as e:
+        raise InvalidInput(f"no template {lang}/{REASONS} in pipolicy or {templates}") from e
+    reasons: list[tuple[str, str, Mapping[str, object]]] = [
+        (text, r.key, r.params) for text, r in zip(incident.reasons, _why(incident), strict=True)
+    ]
+    if incident.not_reportable_because is not None:
+        because = incident.not_reportable_because
+        reasons.append((NOT_REPORTABLE.get(because, because), because, {}))
+    return tuple(_worded(words, lang, *reason) for reason in reasons)
+
+
+def _worded(
+    words: Sequence[Any], lang: str, text: str, key: str, params: Mapping[str, object]
+) -> str:
+    """The first macro ``key`` of ``words`` called with the reason's ``params``; ``text``
+    (the English reason) where there is none."""
+    found = (getattr(w, key, None) for w in words if key)
+    macro = next((m for m in found if isinstance(m, jinja2.runtime.Macro)), None)
+    if macro is None:
+        return text
+    facts = {k: v for k, v in params.items() if macro.catch_kwargs or k in macro.arguments}
+    try:
+        return str(macro(**facts)).strip()
+    except (TypeError, jinja2.TemplateError) as e:
+        raise InvalidInput(f"{lang}/{REASONS}, macro {key!r}: {e}") from e

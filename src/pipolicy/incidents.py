@@ -23,10 +23,11 @@ from pipolicy.domain.decisions import Reason
 from pipolicy.domain.incidents import GROUNDS, Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
-from pipolicy.incident_texts import incident_notice, report_draft
+from pipolicy.incident_texts import incident_notice, incident_reasons, report_draft
 from pipolicy.policy.model import Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.registers import Register
+from pipolicy.requests.intake import check_language
 
 __all__ = ["IncidentRegister"]
 
@@ -198,7 +199,12 @@ class IncidentRegister(Register):
         )
         if not due:
             if not incident.report_due:
-                return incident
+                if incident.not_reportable_since is None:
+                    return incident
+                # Ended before: since then stays, why is what is now known (no leak after all).
+                return attrs.evolve(
+                    incident, not_reportable_because=_not_reportable_because(incident)
+                )
             return attrs.evolve(
                 incident,
                 report_due=False,
@@ -249,7 +255,7 @@ class IncidentRegister(Register):
         self,
         incident_id: str,
         *,
-        lang: str = "ja",
+        lang: str | None = None,
         cause: str,
         secondary_harm: str,
         details: str = "",
@@ -259,9 +265,10 @@ class IncidentRegister(Register):
         templates: TemplateDirs | str | PathLike[str] | None = None,
     ) -> str:
         """The notice to the affected person (Art. 26(2); PPC Rules Art. 10), dated today
-        in the policy's time zone, in ``lang`` (``"ja"``, ``"en"``) as ``"markdown"`` or
-        ``"html"``. The register gives the outline (what happened, the day the business
-        learned of it, a wrongful act possibly behind it) and the items concerned; the
+        in the policy's time zone, in ``lang``, one the policy publishes in (its first when
+        None: the items' titles exist in no other), as ``"markdown"`` or ``"html"``. The
+        register gives the outline (what happened, the day the business learned of it, a
+        wrongful act possibly behind it) and the items concerned; the
         business gives, in ``lang``, the ``cause``, ``secondary_harm`` (whether harm has
         occurred or may, and what), and optionally ``details`` added to the outline and
         ``other`` paragraphs (what it has done, what the person may do). The controller's
@@ -272,7 +279,7 @@ class IncidentRegister(Register):
             self._policy,
             self.get(incident_id),
             today=self._policy.local_date(self._now()),
-            lang=lang,
+            lang=check_language(self._policy, lang),
             cause=cause,
             secondary_harm=secondary_harm,
             details=details,
@@ -312,6 +319,25 @@ class IncidentRegister(Register):
             publication=publication,
             prevention=prevention,
             other=other,
+            templates=self._templates if templates is None else templates,
+        )
+
+    def explain(
+        self,
+        incident_id: str,
+        lang: str | None = None,
+        *,
+        templates: TemplateDirs | str | PathLike[str] | None = None,
+    ) -> tuple[str, ...]:
+        """Why the incident is one to report, one text per :attr:`Incident.reasons`, in
+        order; or, found not to be after all, why not (``not_reportable_because``). In
+        ``lang``, one the policy publishes in (its first when None), for the privacy
+        officer's register: worded by ``<lang>/incident_reasons.j2``, looked for in
+        ``templates`` first (default: the engine's). In English, pipolicy's words are
+        exactly the reasons the register recorded."""
+        return incident_reasons(
+            self.get(incident_id),
+            lang=check_language(self._policy, lang),
             templates=self._templates if templates is None else templates,
         )
 
