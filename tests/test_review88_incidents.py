@@ -121,10 +121,12 @@ def test_r_leak_1_a_record_registered_with_a_digest_still_checks() -> None:
     assert read.occurred and read.not_reportable_since is None
 
 
-def _notice_engine() -> tuple[pp.Engine, pp.FixedClock]:
+def _notice_engine(languages: tuple[str, ...] = ("ja",)) -> tuple[pp.Engine, pp.FixedClock]:
+    """A policy published in ``languages``: a notice is written only in one of them
+    (session 19)."""
     base = make_policy()
     card = pp.DataItem("card_number", title="クレジットカード番号", financial=True)
-    policy = make_policy(items={**base.items, "card_number": card})
+    policy = make_policy(items={**base.items, "card_number": card}, languages=languages)
     return make_engine(policy, at=LATE)
 
 
@@ -163,7 +165,7 @@ def test_r_leak_1_the_notice_to_the_person_in_japanese_says_what_rules_art_10_as
 
 
 def test_r_leak_1_the_notice_in_english_and_html_escapes_what_the_business_wrote() -> None:
-    engine, _ = _notice_engine()
+    engine, _ = _notice_engine(("en",))
     incident = engine.incidents.register(
         "loss", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
     )
@@ -209,7 +211,7 @@ def test_r_leak_1_a_draft_of_the_preliminary_then_the_final_report_to_the_ppc() 
     )
     draft = engine.incidents.report_draft(incident.id, cause="ウェブサーバーへの不正アクセス")
     assert "（速報）" in draft and "報告期限の目安：2026年4月5日" in draft
-    assert "同条第2号" in draft and "同条第3号" in draft and "同条第4号" in draft
+    assert "規則第7条第2号" in draft and "規則第7条第3号" in draft and "規則第7条第4号" in draft
     assert "第1号" not in draft.replace("第8条第1項", "")
     assert "1,200人" in draft and "ウェブサーバーへの不正アクセス" in draft
     assert "本人への通知は未了です。" in draft and "調査中です。" in draft

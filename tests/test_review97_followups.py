@@ -141,7 +141,9 @@ def _own_templates(tmp_path: Path) -> Path:
 
 
 def _incident_engine(templates: Path | None) -> tuple[pp.Engine, str]:
-    engine = pp.Engine(make_policy(), clock=pp.FixedClock(LATE), templates=templates)
+    # A notice is written in a language the policy publishes in (session 19).
+    policy = make_policy(languages=("ja",))
+    engine = pp.Engine(policy, clock=pp.FixedClock(LATE), templates=templates)
     incident = engine.incidents.register(
         "leak",
         discovered_at=LATE - timedelta(hours=1),

@@ -97,19 +97,25 @@ def test_r_leak_1_a_notice_cites_art_26_2_only_when_the_incident_is_one_to_repor
     """Art. 26(2) requires the notice only of an incident Art. 26(1) makes reportable.
     A business may still tell people of a smaller one, in its own name: the notice then
     cites no article it does not rest on (review 98)."""
-    engine, _ = _notice_engine()
-    small = engine.incidents.register(
-        "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"email"}
-    )
-    assert not small.report_due
-    reportable = engine.incidents.register(
-        "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
-    )
-    assert reportable.report_due
+    # A notice is written in a language its policy publishes in (session 19): one engine each.
+    engines = {lang: _notice_engine((lang,))[0] for lang in ("ja", "en")}
+    small = {}
+    reportable = {}
+    for lang, engine in engines.items():
+        small[lang] = engine.incidents.register(
+            "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"email"}
+        )
+        assert not small[lang].report_due
+        reportable[lang] = engine.incidents.register(
+            "leak", discovered_at=UTC_EVENING, subjects=["s-1"], items={"card_number"}
+        )
+        assert reportable[lang].report_due
 
-    def notice(incident: Incident, lang: str = "ja") -> str:
+    def notice(incidents: dict[str, Incident], lang: str = "ja") -> str:
         cause, harm = ("誤送信", "ございません。") if lang == "ja" else ("Misdirected.", "None.")
-        return engine.incidents.notice(incident.id, lang=lang, cause=cause, secondary_harm=harm)
+        return engines[lang].incidents.notice(
+            incidents[lang].id, lang=lang, cause=cause, secondary_harm=harm
+        )
 
     assert "第26条第2項" not in notice(small)
     assert "第26条第2項" in notice(reportable)

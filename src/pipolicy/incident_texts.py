@@ -16,27 +16,36 @@ The report is made on the PPC's form; the draft gathers what Rules Art. 8(1) lis
 items, number of people, cause, secondary harm, what was done for the people, publication,
 measures against recurrence, other matters) so the privacy officer can fill it in. What the
 business does not yet know is left as under investigation, as a preliminary report may.
+
+The reasons an incident is one to report (or no longer is) are kept in English with their
+keys (``Incident.why``); :func:`incident_reasons` words them in Japanese or English through
+``<lang>/incident_reasons.j2``, one macro per key, for the privacy officer's register.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from os import PathLike
+from typing import Any
 
 import attrs
+import jinja2
+import jinja2.runtime
 
 from pipolicy.domain.checks import statement
-from pipolicy.domain.incidents import GROUNDS, Incident
+from pipolicy.domain.decisions import Reason
+from pipolicy.domain.incidents import GROUNDS, NOT_REPORTABLE, UNDECLARED, Incident
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import self_reference, text_in
-from pipolicy.publishing.templates import TemplateDirs, render
+from pipolicy.publishing.templates import TemplateDirs, environment, render
 
-__all__ = ["IncidentNotice", "incident_notice", "report_draft"]
+__all__ = ["IncidentNotice", "incident_notice", "incident_reasons", "report_draft"]
 
 FORMATS = {"markdown": "incident_notice.md.j2", "html": "incident_notice.html.j2"}
 REPORT = "incident_report.md.j2"
+REASONS = "incident_reasons.j2"
 
 
 @attrs.frozen
@@ -96,9 +105,7 @@ def incident_notice(
         wrongful_act=incident.wrongful_act,
         required=incident.report_due,
         discovered_on=policy.local_date(incident.discovered_at),
-        items=tuple(
-            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
-        ),
+        items=_titles(policy, incident, lang),
         details=_optional(details, "details"),
         cause=statement(cause, "cause", why),
         secondary_harm=statement(secondary_harm, "secondary_harm", why),
@@ -141,7 +148,6 @@ def report_draft(
     if not incident.report_due:
         raise InvalidInput("the incident is not reportable: no report to draft")
     final = incident.preliminary_at is not None or incident.final_at is not None
-    by_text = {text: key for key, text in GROUNDS.items()}
     c = policy.controller
     context: dict[str, object] = {
         "stage": "final" if final else "preliminary",
@@ -154,10 +160,9 @@ def report_draft(
         "discovered_on": policy.local_date(incident.discovered_at),
         "learned_on": policy.local_date(incident.reportable_from or incident.discovered_at),
         "last_day": _last_day(policy, incident.final_due if final else incident.preliminary_due),
-        "grounds": [by_text.get(r, r) for r in incident.reasons],
-        "items": [
-            str(text_in(policy.items[i], "title", lang) or i) for i in _declared(policy, incident)
-        ],
+        "grounds": _grounds(incident),
+        "undeclared": _undeclared(incident),
+        "items": list(_titles(policy, incident, lang)),
         "people": incident.people,
         "notified_on": _day(policy, incident.notified_at),
         "alternative_on": _day(policy, incident.alternative_measures_at),
@@ -179,6 +184,76 @@ def _day(policy: Policy, at: datetime | None) -> date | None:
     return None if at is None else policy.local_date(at)
 
 
-def _declared(policy: Policy, incident: Incident) -> list[str]:
-    """The incident's items in the order the policy declares them (its notice's order)."""
-    return [name for name in policy.items if name in incident.items]
+def _titles(policy: Policy, incident: Incident, lang: str) -> tuple[str, ...]:
+    """The titles of the incident's items in ``lang``, in the order the policy declares
+    them (its notice's order), then by name those it no longer declares: Rules Arts. 8(1)
+    and 10 list every item concerned, dropped from the policy or not."""
+    declared = [name for name in policy.items if name in incident.items]
+    titles = [str(text_in(policy.items[i], "title", lang) or i) for i in declared]
+    return (*titles, *sorted(incident.items - policy.items.keys()))
+
+
+def _why(incident: Incident) -> tuple[Reason, ...]:
+    """``incident.why``, one for one with its reasons; for an Incident built without it,
+    the keys of its :data:`GROUNDS` texts (``""`` for another text)."""
+    if len(incident.why) == len(incident.reasons):
+        return incident.why
+    keys = {text: key for key, text in GROUNDS.items()}
+    return tuple(Reason(keys.get(text, "")) for text in incident.reasons)
+
+
+def _grounds(incident: Incident) -> list[str]:
+    """The key of each ground, or its English reason where it has none (the template
+    shows it as it is)."""
+    return [r.key or text for text, r in zip(incident.reasons, _why(incident), strict=True)]
+
+
+def _undeclared(incident: Incident) -> list[str]:
+    """The items the assessment counted as unknown (:data:`UNDECLARED`), by name."""
+    for reason in incident.why:
+        if reason.key == UNDECLARED:
+            return list(reason.params.get("items", ()))
+    return []
+
+
+def incident_reasons(
+    incident: Incident,
+    *,
+    lang: str,
+    templates: TemplateDirs | str | PathLike[str] | None = None,
+) -> tuple[str, ...]:
+    """Why ``incident`` is one to report, one text per ``Incident.reasons`` in order, or,
+    found not to be after all, why not (``not_reportable_because``), in ``lang``: the
+    macro of each reason's key in ``<lang>/incident_reasons.j2``, found in ``templates``
+    first, then in pipolicy's (a template of one's own may word only some keys). A reason
+    without a key or a macro is given in its English words."""
+    try:
+        words = [
+            environment(dirs).get_template(f"{lang}/{REASONS}").make_module({"lang": lang})
+            for dirs in (templates, None)
+        ]
+    except jinja2.TemplateNotFound as e:
+        raise InvalidInput(f"no template {lang}/{REASONS} in pipolicy or {templates}") from e
+    reasons: list[tuple[str, str, Mapping[str, object]]] = [
+        (text, r.key, r.params) for text, r in zip(incident.reasons, _why(incident), strict=True)
+    ]
+    if incident.not_reportable_because is not None:
+        because = incident.not_reportable_because
+        reasons.append((NOT_REPORTABLE.get(because, because), because, {}))
+    return tuple(_worded(words, lang, *reason) for reason in reasons)
+
+
+def _worded(
+    words: Sequence[Any], lang: str, text: str, key: str, params: Mapping[str, object]
+) -> str:
+    """The first macro ``key`` of ``words`` called with the reason's ``params``; ``text``
+    (the English reason) where there is none."""
+    found = (getattr(w, key, None) for w in words if key)
+    macro = next((m for m in found if isinstance(m, jinja2.runtime.Macro)), None)
+    if macro is None:
+        return text
+    facts = {k: v for k, v in params.items() if macro.catch_kwargs or k in macro.arguments}
+    try:
+        return str(macro(**facts)).strip()
+    except (TypeError, jinja2.TemplateError) as e:
+        raise InvalidInput(f"{lang}/{REASONS}, macro {key!r}: {e}") from e

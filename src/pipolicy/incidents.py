@@ -19,13 +19,15 @@ import attrs
 
 from pipolicy.clock import instant
 from pipolicy.domain.checks import flag, member, names
-from pipolicy.domain.incidents import Incident, IncidentKind, assess
+from pipolicy.domain.decisions import Reason
+from pipolicy.domain.incidents import GROUNDS, Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
 from pipolicy.errors import InvalidInput
-from pipolicy.incident_texts import incident_notice, report_draft
+from pipolicy.incident_texts import incident_notice, incident_reasons, report_draft
 from pipolicy.policy.model import Policy
 from pipolicy.publishing.templates import TemplateDirs
 from pipolicy.registers import Register
+from pipolicy.requests.intake import check_language
 
 __all__ = ["IncidentRegister"]
 
@@ -147,7 +149,7 @@ class IncidentRegister(Register):
             ids = _ids(subjects)
             changes.update(people=len(set(ids)), people_digest=None)
         if items is not None:
-            changes["items"] = self._items(items)
+            changes["items"] = self._items(items, kept=incident.items)
         for value, what in (
             (wrongful_act, "wrongful_act"),
             (exposed, "exposed"),
@@ -165,9 +167,12 @@ class IncidentRegister(Register):
         )
         return self.get(incident_id)
 
-    def _items(self, items: Iterable[str]) -> frozenset[str]:
+    def _items(self, items: Iterable[str], kept: frozenset[str] = frozenset()) -> frozenset[str]:
+        """``items``, each declared or ``kept``: already named by the incident, though a
+        revision of the policy has since dropped it (people still hold it). Any other
+        undeclared name is a mistake, refused by name (:class:`~pipolicy.UnknownItem`)."""
         item_set = names(items, "items")
-        self._policy.check_items(item_set)
+        self._policy.check_items(item_set - kept)
         return item_set
 
     def _assessed(self, incident: Incident, learned: datetime) -> Incident:
@@ -176,8 +181,9 @@ class IncidentRegister(Register):
         became so; one no longer reportable owes nothing from ``learned`` on."""
         start = incident.reportable_from if incident.report_due else learned
         assert start is not None
-        declared = [self._policy.items[i] for i in incident.items]
-        due, reasons, preliminary, final = assess(
+        known = self._policy.items
+        declared = [known[i] for i in incident.items if i in known]
+        due, because, preliminary, final = assess(
             special_care=any(i.special_care for i in declared),
             financial=any(i.financial for i in declared),
             wrongful_act=incident.wrongful_act,
@@ -189,14 +195,21 @@ class IncidentRegister(Register):
             discovered_on=self._policy.local_date(start),
             preliminary_days=self._policy.incident_preliminary_days,
             day_end=self._policy.day_end,
+            undeclared=incident.items - known.keys(),
         )
         if not due:
             if not incident.report_due:
-                return incident
+                if incident.not_reportable_since is None:
+                    return incident
+                # Ended before: since then stays, why is what is now known (no leak after all).
+                return attrs.evolve(
+                    incident, not_reportable_because=_not_reportable_because(incident)
+                )
             return attrs.evolve(
                 incident,
                 report_due=False,
                 reasons=(),
+                why=(),
                 preliminary_due=None,
                 final_due=None,
                 not_reportable_since=learned,
@@ -209,7 +222,8 @@ class IncidentRegister(Register):
         return attrs.evolve(
             incident,
             report_due=True,
-            reasons=reasons,
+            reasons=tuple(text for text, _ in because),
+            why=tuple(reason for _, reason in because),
             preliminary_due=preliminary,
             final_due=final,
             reportable_from=start,
@@ -241,7 +255,7 @@ class IncidentRegister(Register):
         self,
         incident_id: str,
         *,
-        lang: str = "ja",
+        lang: str | None = None,
         cause: str,
         secondary_harm: str,
         details: str = "",
@@ -251,9 +265,10 @@ class IncidentRegister(Register):
         templates: TemplateDirs | str | PathLike[str] | None = None,
     ) -> str:
         """The notice to the affected person (Art. 26(2); PPC Rules Art. 10), dated today
-        in the policy's time zone, in ``lang`` (``"ja"``, ``"en"``) as ``"markdown"`` or
-        ``"html"``. The register gives the outline (what happened, the day the business
-        learned of it, a wrongful act possibly behind it) and the items concerned; the
+        in the policy's time zone, in ``lang``, one the policy publishes in (its first when
+        None: the items' titles exist in no other), as ``"markdown"`` or ``"html"``. The
+        register gives the outline (what happened, the day the business learned of it, a
+        wrongful act possibly behind it) and the items concerned; the
         business gives, in ``lang``, the ``cause``, ``secondary_harm`` (whether harm has
         occurred or may, and what), and optionally ``details`` added to the outline and
         ``other`` paragraphs (what it has done, what the person may do). The controller's
@@ -264,7 +279,7 @@ class IncidentRegister(Register):
             self._policy,
             self.get(incident_id),
             today=self._policy.local_date(self._now()),
-            lang=lang,
+            lang=check_language(self._policy, lang),
             cause=cause,
             secondary_harm=secondary_harm,
             details=details,
@@ -304,6 +319,25 @@ class IncidentRegister(Register):
             publication=publication,
             prevention=prevention,
             other=other,
+            templates=self._templates if templates is None else templates,
+        )
+
+    def explain(
+        self,
+        incident_id: str,
+        lang: str | None = None,
+        *,
+        templates: TemplateDirs | str | PathLike[str] | None = None,
+    ) -> tuple[str, ...]:
+        """Why the incident is one to report, one text per :attr:`Incident.reasons`, in
+        order; or, found not to be after all, why not (``not_reportable_because``). In
+        ``lang``, one the policy publishes in (its first when None), for the privacy
+        officer's register: worded by ``<lang>/incident_reasons.j2``, looked for in
+        ``templates`` first (default: the engine's). In English, pipolicy's words are
+        exactly the reasons the register recorded."""
+        return incident_reasons(
+            self.get(incident_id),
+            lang=check_language(self._policy, lang),
             templates=self._templates if templates is None else templates,
         )
 
@@ -351,6 +385,7 @@ _REVISED = (
     "occurred",
     "report_due",
     "reasons",
+    "why",
     "preliminary_due",
     "final_due",
     "reportable_from",
@@ -411,6 +446,7 @@ def _payload(i: Incident) -> dict[str, object]:
         "exposed": i.exposed,
         "report_due": i.report_due,
         "reasons": list(i.reasons),
+        "why": [{"key": r.key, "params": dict(r.params)} for r in i.why],
         "preliminary_due": iso(i.preliminary_due),
         "final_due": iso(i.final_due),
         "reportable_from": iso(i.reportable_from),
@@ -441,6 +477,7 @@ def _incident(p: Mapping[str, Any]) -> Incident:
         exposed=bool(p.get("exposed", False)),
         report_due=bool(p["report_due"]),
         reasons=tuple(p["reasons"]),
+        why=_why(p),
         preliminary_due=when(p["preliminary_due"]),
         final_due=when(p["final_due"]),
         # Registered before 'reportable_from' existed: a reportable one counts from discovery.
@@ -451,3 +488,23 @@ def _incident(p: Mapping[str, Any]) -> Incident:
             None if p.get("not_reportable_because") is None else str(p["not_reportable_because"])
         ),
     )
+
+
+_KEYS = {text: key for key, text in GROUNDS.items()}
+
+
+def _why(p: Mapping[str, Any]) -> tuple[Reason, ...]:
+    """The ``why`` an event recorded; for one written before ``why`` existed, the keys of
+    its English reasons (the texts of :data:`GROUNDS` have not changed since)."""
+    if "why" in p:
+        return tuple(
+            Reason(
+                str(r["key"]),
+                {
+                    k: v if isinstance(v, str) else tuple(str(x) for x in v)
+                    for k, v in r.get("params", {}).items()
+                },
+            )
+            for r in p["why"]
+        )
+    return tuple(Reason(_KEYS.get(str(text), "")) for text in p["reasons"])

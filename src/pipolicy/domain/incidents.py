@@ -25,6 +25,12 @@ Data protected by advanced encryption or a like measure (the key not taken with 
 excluded on every ground (PPC Rules Art. 7(i); guidelines 3-5-3-1): registered
 ``protected``, the incident needs no report and no notice.
 
+An incident may name an item the policy no longer declares (a revision dropped it while
+people still hold it). What it is can then not be checked, so it counts as possibly special
+care-required and open to financial misuse (:data:`UNDECLARED`): an unknown item never
+makes an incident not reportable. Declaring the item again lets the register assess it on
+what it is.
+
 The register keeps the affected people counted, never listed: their number, no ids and no
 digest of them. Ids are easy to guess (a customer number, an ordered id), so an unkeyed
 digest of them would confirm whether a given person was in a leak; incidents registered
@@ -50,7 +56,18 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
-__all__ = ["GROUNDS", "NOT_REPORTABLE", "Incident", "IncidentKind", "assess", "people_digest"]
+from pipolicy.domain.decisions import Because, Reason
+
+__all__ = [
+    "GROUNDS",
+    "NOT_REPORTABLE",
+    "UNDECLARED",
+    "Incident",
+    "IncidentKind",
+    "assess",
+    "people_digest",
+    "undeclared_reason",
+]
 
 MANY_PEOPLE = 1000
 """More than this many people affected makes an incident reportable (PPC Rules 7(iv))."""
@@ -83,7 +100,25 @@ GROUNDS = {
     ),
 }
 """Each ground that makes an incident reportable, and the reason the register records
-for it (``Incident.reasons``, in this order)."""
+for it (``Incident.reasons``, in this order; ``Incident.why`` holds the key)."""
+
+UNDECLARED = "undeclared_items"
+"""The ground of items the policy does not declare (a revision dropped them, people still
+hold them): what they are cannot be checked, so they count as possibly special
+care-required and open to financial misuse (PPC Rules 7(i), (ii)). Fail closed: an
+incident is never found not reportable because an item is unknown."""
+
+
+def undeclared_reason(items: Iterable[str]) -> Because:
+    """The reason for :data:`UNDECLARED`, naming the items (policy names, no personal
+    data), in English and as a :class:`~pipolicy.domain.decisions.Reason`."""
+    names = tuple(sorted(items))
+    text = (
+        f"items the policy does not declare are involved ({', '.join(names)}): whether they "
+        "are special care-required or open to financial misuse cannot be checked, so they "
+        "count as both (PPC Rules 7(i), (ii))"
+    )
+    return text, Reason(UNDECLARED, {"items": names})
 
 
 class IncidentKind(str, enum.Enum):
@@ -135,6 +170,11 @@ class Incident:
     is owed from then on."""
     not_reportable_because: str | None = None
     """Why, a key of :data:`NOT_REPORTABLE`."""
+    why: tuple[Reason, ...] = ()
+    """``reasons`` as facts, one for one: the key of each ground (:data:`GROUNDS`,
+    :data:`UNDECLARED`) and what it names, for
+    :meth:`~pipolicy.incidents.IncidentRegister.explain` to word in Japanese or
+    English."""
 
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
@@ -167,7 +207,8 @@ def assess(
     protected: bool = False,
     exposed: bool = False,
     occurred: bool = True,
-) -> tuple[bool, tuple[str, ...], datetime | None, datetime | None]:
+    undeclared: Iterable[str] = (),
+) -> tuple[bool, tuple[Because, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
     report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
     policy's time zone), the final one on day 30 or 60 counting that day as the first;
@@ -175,7 +216,9 @@ def assess(
     Individual Numbers are among the items (then more than 100 people suffice, or any
     number ``exposed`` online to anyone). Data ``protected`` by advanced encryption or
     the like is never reportable (PPC Rules Art. 7(i)), nor an incident that did not
-    ``occur`` after all. An entrustee's final deadline
+    ``occur`` after all. ``undeclared``: items the policy does not declare, counted as
+    possibly special care-required and financial (:data:`UNDECLARED`). Each reason comes
+    in English and as a :class:`~pipolicy.domain.decisions.Reason`. An entrustee's final deadline
     is the same: it binds until the entrustee notifies the entrusting business, which the
     register records (Art. 26(1) proviso)."""
     if protected or not occurred:
@@ -188,7 +231,9 @@ def assess(
         "many_numbers": my_number and people > MANY_NUMBERS,
         "numbers_exposed": my_number and exposed,
     }
-    reasons = [text for key, text in GROUNDS.items() if found[key]]
+    reasons: list[Because] = [(text, Reason(key)) for key, text in GROUNDS.items() if found[key]]
+    if unknown := frozenset(undeclared):
+        reasons.append(undeclared_reason(unknown))
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
