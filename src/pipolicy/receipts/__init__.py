@@ -193,7 +193,12 @@ def _notes(
     joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if joint is not None and recipient is not None and recipient.kind is RecipientKind.JOINT_USER:
         users = text_in(joint, "users", lang)
-        notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
+        if abroad(policy, recipient):
+            # Art. 28(1): "the preceding Article does not apply", its (5)(iii) included:
+            # the joint user is a third party in a foreign country, not a joint use.
+            notes.append(_say(words, "JOINT_USER_ABROAD", users, recipient.country))
+        else:
+            notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
     if consent.evidence.given_by == "agent":
         notes.append(_say(words, "AGENT"))
     if consent.status is not ConsentStatus.GIVEN:
