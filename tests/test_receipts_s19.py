@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import pipolicy as pp
+from pipolicy.policy.texts import text_in
 from tests.factories import JST
 from tests.seeds._support import example_data
 
@@ -89,3 +90,117 @@ def test_r_tpp_5_a_joint_user_in_a_designated_country_stays_a_joint_user() -> No
     assert entry["thirdPartyDisclosure"] is False and entry["thirdPartyCountry"] == "DE"
     assert any(n.startswith(JOINT_USE_OPENING["en"]) for n in receipt["notes"])
     assert not any("Art. 28" in n for n in receipt["notes"])
+
+
+# -- 2. purposes added to a joint use after the consent (Art. 27(6)) -------------------
+
+
+def _grown(notified: date | None = MADE_KNOWN, revised: date = ADDED) -> pp.Policy:
+    """indigo's next version: ``record_accuracy`` added to the joint use on ``revised``,
+    made known on ``notified``."""
+    data = example_data("indigo")
+    data["policy"]["version"] = "indigo-2021-04-01"
+    data["policy"]["revised"] = revised
+    joint = data["joint_use"]["event_co_hosting"]
+    joint["purposes"] = ["event_planning", "record_accuracy"]
+    change: dict[str, Any] = {"what": "purposes", "added": ["record_accuracy"], "revised": revised}
+    if notified is not None:
+        change.update(notified=notified, how="published on the website")
+    joint["changes"] = [change]
+    return pp.policy_from_dict(data, source="test")
+
+
+def _printed_under(policy: pp.Policy, at: datetime = PRINTED) -> pp.Engine:
+    """The consent of :func:`_consent_to_co_host` (under the first version), its receipt
+    printed under ``policy`` at ``at``."""
+    engine = _consent_to_co_host(_indigo())
+    return pp.Engine(policy, store=engine.store, clock=pp.FixedClock(at))
+
+
+ADDED_WORDS = {
+    "ja": ("共同利用の利用目的", "2021年4月1日", "2021年4月15日"),
+    "en": ("purposes of the joint use", "1 April 2021", "15 April 2021"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_r_tpp_5_a_purpose_added_to_the_joint_use_later_is_not_shown_as_consented(
+    lang: str,
+) -> None:
+    """The person consented when the joint use announced ``event_planning`` only. A later
+    version adds ``record_accuracy`` (Art. 27(6)): the receipt shows what was announced
+    then, and says what was added, on which day and when it was made known."""
+    engine = _printed_under(_grown())
+
+    receipt = pp.consent_receipt(engine, "c1", lang=lang)
+
+    assert [e["purposeCategory"] for e in _entries(receipt)] == [["event_planning"]]
+    assert pp.consent_receipt(engine, "c1", "dpv")["hasPurpose"] == ["pp:purpose/event_planning"]
+    title = text_in(engine.policy.purposes["record_accuracy"], "title", lang)
+    joint, added, made_known = ADDED_WORDS[lang]
+    [said] = [n for n in receipt["notes"] if title in n]
+    assert joint in said and added in said and made_known in said
+
+
+def test_r_tpp_5_a_purpose_announced_before_the_consent_is_shown() -> None:
+    """Added and made known before the person consented: it was among what they were
+    told, shown as such, with no note of a change."""
+    policy = _grown(notified=date(2021, 1, 10), revised=date(2021, 1, 5))
+    engine = pp.Engine(policy, clock=pp.FixedClock(CONSENTED), ids=iter(["s1", "c1"]).__next__)
+    s = engine.register_subject("m1", category="member")
+    engine.grant_consent(s, recipient="co_host", items={"email"})
+
+    receipt = pp.consent_receipt(engine, "c1", lang="en")
+
+    categories = sorted(c for e in _entries(receipt) for c in e["purposeCategory"])
+    assert categories == ["event_planning", "record_accuracy"]
+    assert not any("purposes of the joint use" in n for n in receipt["notes"])
+
+
+def test_r_tpp_5_a_purpose_added_but_not_yet_made_known_is_said_so() -> None:
+    """Added after the consent and not yet made known: not shown as announced, and the
+    note says it has not been made known (it counts for nothing until it is)."""
+    engine = _printed_under(_grown(notified=None))
+
+    receipt = pp.consent_receipt(engine, "c1", lang="en")
+
+    assert [e["purposeCategory"] for e in _entries(receipt)] == [["event_planning"]]
+    [said] = [n for n in receipt["notes"] if "purposes of the joint use" in n]
+    assert "1 April 2021" in said and "not yet been made known" in said
+
+
+def test_r_tpp_5_a_purpose_to_be_added_later_is_neither_shown_nor_told() -> None:
+    """A change dated after the printing has not been made: the receipt neither shows the
+    purpose nor tells of a change."""
+    engine = _printed_under(_grown(), at=datetime(2021, 3, 1, 10, 0, tzinfo=JST))
+
+    receipt = pp.consent_receipt(engine, "c1", lang="en")
+
+    assert [e["purposeCategory"] for e in _entries(receipt)] == [["event_planning"]]
+    assert not any("purposes of the joint use" in n for n in receipt["notes"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ja", ("管理について責任を有する者が変更", "2021年4月1日", "2021年4月15日")),
+        ("en", ("person responsible for managing", "1 April 2021", "15 April 2021")),
+    ],
+)
+def test_art_27_6_a_new_person_responsible_since_the_consent_is_told(
+    lang: str, words: tuple[str, ...]
+) -> None:
+    """The receipt names the person responsible as the policy names them now; one
+    changed after the consent is told as a change, with its days, never passed off as
+    the one the person was told of."""
+    data = example_data("indigo")
+    data["policy"].update(version="indigo-2021-04-01", revised=ADDED)
+    data["joint_use"]["event_co_hosting"]["changes"] = [
+        {"what": "manager", "revised": ADDED, "notified": MADE_KNOWN, "how": "on the website"}
+    ]
+    engine = _printed_under(pp.policy_from_dict(data, source="test"))
+
+    notes = pp.consent_receipt(engine, "c1", lang=lang)["notes"]
+
+    [said] = [n for n in notes if words[0] in n]
+    assert all(w in said for w in words)

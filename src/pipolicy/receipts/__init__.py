@@ -44,7 +44,14 @@ import attrs
 
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, PurposeChange, Recipient, RecipientKind
+from pipolicy.policy.model import (
+    JointUse,
+    JointUseChangeKind,
+    Policy,
+    PurposeChange,
+    Recipient,
+    RecipientKind,
+)
 from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import TemplateDirs, environment
@@ -154,6 +161,60 @@ def _after(change: PurposeChange, given: date, other_version: bool) -> bool:
     return other_version and (change.notified is None or given < change.notified)
 
 
+def _announced(joint: JointUse, given: date) -> frozenset[str]:
+    """The purposes of ``joint`` announced by ``given``, the day of the consent: its
+    current ones but those a change (Art. 27(6)) added and had not made known by then.
+    The person was told of those only; later ones are changes, never what they agreed to."""
+    later = {
+        purpose
+        for change in joint.changes
+        if change.what is JointUseChangeKind.PURPOSES and not change.in_effect(given)
+        for purpose in change.added
+    }
+    return joint.purposes - later
+
+
+def _joint_changes(
+    policy: Policy,
+    joint: JointUse,
+    given: date,
+    today: date | None,
+    lang: str,
+    words: Any,
+    *,
+    purposes: bool,
+    jointly: bool,
+) -> list[str]:
+    """What changed in ``joint`` after the person consented on ``given`` and by ``today``
+    (a change dated later is not made yet), with the day of the change and the day it
+    was made known, or that it was not yet (Art. 27(6)): with ``purposes``, each purpose
+    added (not shown as announced, :func:`_announced`); with ``jointly`` (a joint use,
+    not a joint user abroad, Art. 28(1)), another person responsible or their details
+    (the notes name the current one)."""
+    said: list[str] = []
+    for change in joint.changes:
+        if change.in_effect(given) or (today is not None and change.revised > today):
+            continue
+        known = change.notified
+        if known is not None and today is not None and known > today:
+            known = None
+        if change.what is JointUseChangeKind.PURPOSES and purposes:
+            for p in sorted(change.added):
+                declared = policy.purposes.get(p)
+                title = (text_in(declared, "title", lang) if declared else "") or p
+                said.append(
+                    _say(words, "JOINT_PURPOSE_ADDED", title, change.revised, known, jointly)
+                )
+        elif jointly and change.what in (
+            JointUseChangeKind.MANAGER,
+            JointUseChangeKind.MANAGER_DETAILS,
+        ):
+            said.append(
+                _say(words, "JOINT_MANAGER_CHANGED", change.what.value, change.revised, known)
+            )
+    return said
+
+
 def _notes(
     policy: Policy,
     consent: Consent,
@@ -193,12 +254,27 @@ def _notes(
     joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if joint is not None and recipient is not None and recipient.kind is RecipientKind.JOINT_USER:
         users = text_in(joint, "users", lang)
-        if abroad(policy, recipient):
+        foreign = abroad(policy, recipient)
+        if foreign:
             # Art. 28(1): "the preceding Article does not apply", its (5)(iii) included:
             # the joint user is a third party in a foreign country, not a joint use.
             notes.append(_say(words, "JOINT_USER_ABROAD", users, recipient.country))
         else:
             notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
+        # Purposes added are told where the receipt shows the joint use's purposes; a new
+        # person responsible where it names the one responsible (not abroad).
+        notes.extend(
+            _joint_changes(
+                policy,
+                joint,
+                given,
+                today,
+                lang,
+                words,
+                purposes=not recipient.purposes,
+                jointly=not foreign,
+            )
+        )
     if consent.evidence.given_by == "agent":
         notes.append(_say(words, "AGENT"))
     if consent.status is not ConsentStatus.GIVEN:
@@ -228,8 +304,11 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
         recipient = Recipient(scope.recipient)  # by its name, a third party
     joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if recipient is not None and not purposes:
-        # A joint user's purposes are those the joint use announced (Art. 27(5)(iii)).
-        purposes = sorted(recipient.purposes or (joint.purposes if joint else ()))
+        # A joint user's purposes are those the joint use had announced when the person
+        # consented (Art. 27(5)(iii)); one added since is a change (Art. 27(6)), told in
+        # the notes, never shown as agreed to.
+        given = policy.local_date(consent.given_at)
+        purposes = sorted(recipient.purposes or (_announced(joint, given) if joint else ()))
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
     # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
