@@ -5,6 +5,7 @@ consent (Art. 27(6)), and a consent the person refused or that ended (Kantara v1
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,3 +205,27 @@ def test_art_27_6_a_new_person_responsible_since_the_consent_is_told(
 
     [said] = [n for n in notes if words[0] in n]
     assert all(w in said for w in words)
+
+
+def test_r_con_4_an_applications_older_receipt_wording_still_words_the_new_notes(
+    tmp_path: Path,
+) -> None:
+    """An application words the notes with its own copy of ``<lang>/receipt.j2``; one
+    copied before a note was added to pipolicy lacks its macro. The receipt still says
+    it, in pipolicy's words, instead of failing for the person asking for it."""
+    own = tmp_path / "ours"
+    (own / "en").mkdir(parents=True)
+    shipped = (Path(pp.__file__).parent / "templates" / "en" / "receipt.j2").read_text("utf-8")
+    older = shipped.split("{#- A joint user in a foreign country")[0]
+    assert "JOINT_USER_ABROAD" not in older and "WITHDRAW" in older
+    (own / "en" / "receipt.j2").write_text(
+        older.replace("You may withdraw this consent at any time.", "Withdraw any time."), "utf-8"
+    )
+    shown = pp.Evidence("web-form", "v1", foreign_info="us-system-2021")
+    engine = _consent_to_co_host(_indigo(country="US"), shown)
+    ours = pp.Engine(engine.policy, store=engine.store, clock=engine.clock, templates=own)
+
+    notes = pp.consent_receipt(ours, "c1", lang="en")["notes"]
+
+    assert any(n.startswith("Withdraw any time.") for n in notes)  # their words
+    assert any("Art. 28(1)" in n and "jointly" in n for n in notes)  # ours, where they have none

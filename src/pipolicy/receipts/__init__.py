@@ -62,6 +62,9 @@ __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
 Templates = TemplateDirs | str | PathLike[str] | None
 """Directories looked in first for ``<lang>/receipt.j2`` (``Engine(templates=...)``)."""
 
+Wording = tuple[Any, ...]
+"""The ``<lang>/receipt.j2`` modules a receipt's notes are worded from, in order (:func:`_wording`)."""
+
 DPV_STATUS = {
     ConsentStatus.GIVEN: "dpv:ConsentGiven",
     ConsentStatus.WITHDRAWN: "dpv:ConsentWithdrawn",
@@ -124,17 +127,24 @@ def _language(policy: Policy, lang: str | None) -> str:
     return lang
 
 
-def _wording(lang: str, templates: Templates) -> Any:
-    """The macros of ``<lang>/receipt.j2``, looked for in ``templates`` first."""
+def _wording(lang: str, templates: Templates) -> Wording:
+    """The macros of ``<lang>/receipt.j2``, looked for in ``templates`` first, then
+    pipolicy's own: an application's copy made before pipolicy added a note lacks its
+    macro, and the person is still told it, in pipolicy's words."""
 
     def day(value: date) -> str:
         return format_date(value, lang)
 
-    return environment(templates).get_template(f"{lang}/receipt.j2").make_module({"day": day})
+    def module(where: Templates) -> Any:
+        return environment(where).get_template(f"{lang}/receipt.j2").make_module({"day": day})
+
+    return (module(templates), module(None)) if templates else (module(None),)
 
 
-def _say(words: Any, macro: str, *args: object) -> str:
-    return str(getattr(words, macro)(*args)).strip()
+def _say(words: Wording, macro: str, *args: object) -> str:
+    """``macro`` of the first of ``words`` that defines it, called with ``args``."""
+    said = next(getattr(w, macro) for w in words if hasattr(w, macro))
+    return str(said(*args)).strip()
 
 
 def _foreign_country(policy: Policy, consent: Consent, recipient: Recipient | None) -> str:
@@ -180,7 +190,7 @@ def _joint_changes(
     given: date,
     today: date | None,
     lang: str,
-    words: Any,
+    words: Wording,
     *,
     purposes: bool,
     jointly: bool,
@@ -222,7 +232,7 @@ def _notes(
     purposes: list[str],
     lang: str,
     now: datetime | None,
-    words: Any,
+    words: Wording,
 ) -> list[str]:
     """What the person reads about the consent, beyond its scope (see the module), in
     ``words`` (:func:`_wording`); a change dated after ``now`` has not been made yet,
@@ -319,7 +329,7 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
     return purposes, items, recipient, third
 
 
-def _provision(recipient: str, country: str, words: Any) -> str:
+def _provision(recipient: str, country: str, words: Wording) -> str:
     """The purpose a receipt shows for a consent to provision to a recipient declaring
     none: to it, and in which foreign country, if abroad (Art. 28(1))."""
     if country:
