@@ -229,3 +229,72 @@ def test_r_con_4_an_applications_older_receipt_wording_still_words_the_new_notes
 
     assert any(n.startswith("Withdraw any time.") for n in notes)  # their words
     assert any("Art. 28(1)" in n and "jointly" in n for n in notes)  # ours, where they have none
+
+
+# -- 3. a refusal, and a consent that ended, in a Kantara receipt ----------------------
+
+
+def _said_no() -> tuple[pp.Engine, pp.Consent, pp.Consent, pp.Consent]:
+    """A refusal to provision to ``partner``, a refusal of ``newsletter``, and a consent
+    to ``partner`` given on 1 April 2026 and withdrawn at 10:00 on 2 April (Tokyo)."""
+    from tests.factories import T0, make_engine
+
+    engine, clock = make_engine()
+    s = engine.register_subject("u-no", category="customer")
+    to_partner = engine.refuse_consent(s, recipient="partner", items={"email"})
+    newsletter = engine.refuse_consent(s, purpose="newsletter")
+    given = engine.grant_consent(s, recipient="partner", items={"name"})
+    clock.set(T0.replace(day=2, hour=10))
+    engine.withdraw_consent(s, consent_id=given.id)
+    return engine, to_partner, newsletter, engine.consent(given.id)
+
+
+def test_r_con_4_a_refusal_is_not_exported_as_an_explicit_consent() -> None:
+    """Kantara v1.1's ``consentType`` is "the type of the consent used by the PII
+    Controller as their authority to collect, use or disclose PII"; the spec has no value
+    for a refusal, which is no authority at all. A refusal comes out with ``"N/A"``, no
+    disclosure to the third party it refused, and ``termination`` saying it was refused
+    and when; never as an explicit consent to disclose."""
+    engine, to_partner, newsletter, _ = _said_no()
+
+    for refused in (to_partner, newsletter):
+        receipt = pp.consent_receipt(engine, refused.id)
+        [entry] = _entries(receipt)
+        assert entry["consentType"] == "N/A"
+        assert entry["thirdPartyDisclosure"] is False
+        assert entry["termination"] == "refused 2026-04-01T09:00:00+09:00"
+        assert receipt["status"] == "refused"
+    [to_it] = _entries(pp.consent_receipt(engine, to_partner.id))
+    assert to_it["thirdPartyName"] == "partner"  # what was refused, named
+    dpv = pp.consent_receipt(engine, to_partner.id, "dpv")
+    assert dpv["hasConsentStatus"] == "dpv:ConsentRefused"
+
+
+def test_r_con_4_a_withdrawn_consent_keeps_its_type_and_says_when_it_ended() -> None:
+    """A withdrawn consent was an explicit consent when given: its type stays, the
+    disclosure it allowed until then stays (records of it are kept, Art. 29), and
+    ``termination`` says it was withdrawn and when, where a Kantara reader looks for how
+    the consent ends, instead of "withdrawal" as if it could still be withdrawn."""
+    engine, _, _, withdrawn = _said_no()
+
+    [entry] = _entries(pp.consent_receipt(engine, withdrawn.id))
+
+    assert entry["consentType"] == "EXPLICIT"
+    assert entry["thirdPartyDisclosure"] is True
+    assert entry["termination"] == "withdrawn 2026-04-02T10:00:00+09:00"
+
+
+def test_r_con_4_a_consent_past_its_expiry_says_it_expired() -> None:
+    from tests.factories import T0, make_engine
+
+    engine, clock = make_engine()
+    s = engine.register_subject("u-exp", category="customer")
+    consent = engine.grant_consent(s, purpose="newsletter", expires=T0.replace(day=10))
+    [before] = _entries(pp.consent_receipt(engine, consent.id))
+    clock.set(T0.replace(day=11))
+
+    [after] = _entries(pp.consent_receipt(engine, consent.id))
+
+    assert before["termination"] == "2026-04-10T09:00:00+09:00"  # how it will end
+    assert after["termination"] == "expired 2026-04-10T09:00:00+09:00"  # how it ended
+    assert after["consentType"] == "EXPLICIT"

@@ -19,17 +19,32 @@ when it expires or ended) are ISO 8601 with their offset, in the policy's time z
 whatever zone the clock or the store gave them in: the person reads the day and hour of
 the business they consented to.
 
+Kantara v1.1 records consent as the controller's authority; it has no status and no
+``consentType`` for a "no". A refusal comes out with ``consentType`` ``"N/A"`` (no
+consent is the authority for anything), ``thirdPartyDisclosure`` false (nothing goes to
+the third party it refused, still named in ``thirdPartyName``) and ``termination``
+``"refused <instant>"``. A consent that was given and has ended keeps ``"EXPLICIT"`` (it
+was one) and the disclosure it allowed until then; its ``termination`` says how and when
+it ended (``"withdrawn <instant>"``, ``"expired …"``, ``"revoked …"``). ``status`` and
+``consentEnded`` are pipolicy's own fields beside the spec's.
+
+A joint user's purposes are those the joint use had announced on the day of the
+consent: one a later version added (Art. 27(6)) is not shown as agreed to.
+
 What a receipt tells the person in words (``notes``, in the policy's default language,
 or the one asked for) comes from ``<lang>/receipt.j2``: where the data goes abroad, the
 country and the information they were given on it (Art. 28(1), (2)); that the purposes are
 worded as the current policy words them when the consent was given under another version
 (pipolicy keeps the version's name, never its text) and which purposes changed since;
-who uses the data jointly and who is responsible, for a joint user; that an agent gave
+who uses the data jointly and who is responsible, for a joint user, and what the joint
+use added or changed since (its purposes, the person responsible), or, for a joint user
+abroad, that Art. 28(1) sets the joint use aside; that an agent gave
 the consent; and how to withdraw it while it is in force, or how and when it ended. A consent
 whose expiry has passed reads ``expired`` from that instant, even before the store
 records it so. An application words the notes its own way with a ``<lang>/receipt.j2``
 in the engine's template directories (``Engine(templates=...)``), or in ``templates=``
-given to :func:`kantara_receipt` and :func:`dpv_record`.
+given to :func:`kantara_receipt` and :func:`dpv_record`; a macro its copy lacks (one
+pipolicy added since) is taken from pipolicy's.
 """
 
 from __future__ import annotations
@@ -342,6 +357,18 @@ def _title(entity: Any, lang: str) -> str:
     return str(text_in(entity, "title", lang) or entity.name)
 
 
+def _termination(policy: Policy, consent: Consent) -> str:
+    """Kantara's ``termination`` (how the consent ends): while in force, its expiry, else
+    ``withdrawal``; once it is not, how and when it ended (``withdrawn``, ``expired``,
+    ``revoked`` or ``refused``, and the instant in the policy's time zone), never a
+    withdrawal still to come."""
+    if consent.status is ConsentStatus.GIVEN:
+        return policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
+    if consent.ended_at is None:  # ended at an instant not recorded
+        return consent.status.value
+    return f"{consent.status.value} {policy.local(consent.ended_at).isoformat()}"
+
+
 def kantara_receipt(
     policy: Policy,
     consent: Consent,
@@ -359,20 +386,22 @@ def kantara_receipt(
     c = policy.controller
     purposes, items, recipient, third = _scope(policy, consent)
     country = _foreign_country(policy, consent, recipient)
-    termination = (
-        policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
-    )
+    termination = _termination(policy, consent)
+    # Kantara v1.1 has no value for a refusal: no consent is the authority for anything
+    # (see the module); nothing is disclosed on it, though the refused third party is named.
+    refused = consent.status is ConsentStatus.REFUSED
 
     def service(title: str, category: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "purpose": title,
             "purposeCategory": [category],
-            "consentType": "EXPLICIT",
+            "consentType": "N/A" if refused else "EXPLICIT",
             "piiCategory": items,
             "primaryPurpose": True,
             "termination": termination,
-            "thirdPartyDisclosure": third,
-            # Kantara asks the name wherever a third party is disclosed to.
+            "thirdPartyDisclosure": third and not refused,
+            # Kantara asks the name wherever a third party is disclosed to; a refusal
+            # names the one it refused.
             "thirdPartyName": _title(recipient, lang) if third else "",
         }
         if country:  # where the data goes (Art. 28(1)), and what was shown (28(2))
