@@ -365,7 +365,7 @@ def _termination(policy: Policy, consent: Consent) -> str:
     if consent.status is ConsentStatus.GIVEN:
         return policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
     if consent.ended_at is None:  # ended at an instant not recorded
-        return consent.status.value
+        return str(consent.status.value)
     return f"{consent.status.value} {policy.local(consent.ended_at).isoformat()}"
 
 
