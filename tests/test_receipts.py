@@ -138,10 +138,12 @@ def test_r_con_4_a_receipt_shows_its_instants_in_the_policys_time_zone() -> None
     expires = datetime(2027, 3, 31, 15, 30, tzinfo=utc)
     consent = engine.grant_consent(s, purpose="service", expires=expires)
     kept = engine.grant_consent(s, purpose="service", expires=expires)
+    # Kantara's termination is the expiry while the consent is in force (once it has
+    # ended, how and when it ended: tests/test_receipts_s19.py).
+    termination = pp.consent_receipt(engine, kept.id)["services"][0]["purposes"][0]
     clock.set(datetime(2026, 4, 1, 23, 0, tzinfo=utc))
     engine.withdraw_consent(s, purpose="service")
 
-    termination = pp.consent_receipt(engine, kept.id)["services"][0]["purposes"][0]
     assert termination["termination"] == "2027-04-01T00:30:00+09:00"
     record = pp.consent_receipt(engine, consent.id, "dpv")
     assert record["isIndicatedAtTime"] == "2026-04-01T00:30:00+09:00"

@@ -19,17 +19,32 @@ when it expires or ended) are ISO 8601 with their offset, in the policy's time z
 whatever zone the clock or the store gave them in: the person reads the day and hour of
 the business they consented to.
 
+Kantara v1.1 records consent as the controller's authority; it has no status and no
+``consentType`` for a "no". A refusal comes out with ``consentType`` ``"N/A"`` (no
+consent is the authority for anything), ``thirdPartyDisclosure`` false (nothing goes to
+the third party it refused, still named in ``thirdPartyName``) and ``termination``
+``"refused <instant>"``. A consent that was given and has ended keeps ``"EXPLICIT"`` (it
+was one) and the disclosure it allowed until then; its ``termination`` says how and when
+it ended (``"withdrawn <instant>"``, ``"expired …"``, ``"revoked …"``). ``status`` and
+``consentEnded`` are pipolicy's own fields beside the spec's.
+
+A joint user's purposes are those the joint use had announced on the day of the
+consent: one a later version added (Art. 27(6)) is not shown as agreed to.
+
 What a receipt tells the person in words (``notes``, in the policy's default language,
 or the one asked for) comes from ``<lang>/receipt.j2``: where the data goes abroad, the
 country and the information they were given on it (Art. 28(1), (2)); that the purposes are
 worded as the current policy words them when the consent was given under another version
 (pipolicy keeps the version's name, never its text) and which purposes changed since;
-who uses the data jointly and who is responsible, for a joint user; that an agent gave
+who uses the data jointly and who is responsible, for a joint user, and what the joint
+use added or changed since (its purposes, the person responsible), or, for a joint user
+abroad, that Art. 28(1) sets the joint use aside; that an agent gave
 the consent; and how to withdraw it while it is in force, or how and when it ended. A consent
 whose expiry has passed reads ``expired`` from that instant, even before the store
 records it so. An application words the notes its own way with a ``<lang>/receipt.j2``
 in the engine's template directories (``Engine(templates=...)``), or in ``templates=``
-given to :func:`kantara_receipt` and :func:`dpv_record`.
+given to :func:`kantara_receipt` and :func:`dpv_record`; a macro its copy lacks (one
+pipolicy added since) is taken from pipolicy's.
 """
 
 from __future__ import annotations
@@ -44,7 +59,14 @@ import attrs
 
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, PurposeChange, Recipient, RecipientKind
+from pipolicy.policy.model import (
+    JointUse,
+    JointUseChangeKind,
+    Policy,
+    PurposeChange,
+    Recipient,
+    RecipientKind,
+)
 from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.templates import TemplateDirs, environment
@@ -54,6 +76,9 @@ __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
 
 Templates = TemplateDirs | str | PathLike[str] | None
 """Directories looked in first for ``<lang>/receipt.j2`` (``Engine(templates=...)``)."""
+
+Wording = tuple[Any, ...]
+"""The ``<lang>/receipt.j2`` modules a receipt's notes are worded from, in order (:func:`_wording`)."""
 
 DPV_STATUS = {
     ConsentStatus.GIVEN: "dpv:ConsentGiven",
@@ -117,17 +142,24 @@ def _language(policy: Policy, lang: str | None) -> str:
     return lang
 
 
-def _wording(lang: str, templates: Templates) -> Any:
-    """The macros of ``<lang>/receipt.j2``, looked for in ``templates`` first."""
+def _wording(lang: str, templates: Templates) -> Wording:
+    """The macros of ``<lang>/receipt.j2``, looked for in ``templates`` first, then
+    pipolicy's own: an application's copy made before pipolicy added a note lacks its
+    macro, and the person is still told it, in pipolicy's words."""
 
     def day(value: date) -> str:
         return format_date(value, lang)
 
-    return environment(templates).get_template(f"{lang}/receipt.j2").make_module({"day": day})
+    def module(where: Templates) -> Any:
+        return environment(where).get_template(f"{lang}/receipt.j2").make_module({"day": day})
+
+    return (module(templates), module(None)) if templates else (module(None),)
 
 
-def _say(words: Any, macro: str, *args: object) -> str:
-    return str(getattr(words, macro)(*args)).strip()
+def _say(words: Wording, macro: str, *args: object) -> str:
+    """``macro`` of the first of ``words`` that defines it, called with ``args``."""
+    said = next(getattr(w, macro) for w in words if hasattr(w, macro))
+    return str(said(*args)).strip()
 
 
 def _foreign_country(policy: Policy, consent: Consent, recipient: Recipient | None) -> str:
@@ -154,6 +186,60 @@ def _after(change: PurposeChange, given: date, other_version: bool) -> bool:
     return other_version and (change.notified is None or given < change.notified)
 
 
+def _announced(joint: JointUse, given: date) -> frozenset[str]:
+    """The purposes of ``joint`` announced by ``given``, the day of the consent: its
+    current ones but those a change (Art. 27(6)) added and had not made known by then.
+    The person was told of those only; later ones are changes, never what they agreed to."""
+    later = {
+        purpose
+        for change in joint.changes
+        if change.what is JointUseChangeKind.PURPOSES and not change.in_effect(given)
+        for purpose in change.added
+    }
+    return joint.purposes - later
+
+
+def _joint_changes(
+    policy: Policy,
+    joint: JointUse,
+    given: date,
+    today: date | None,
+    lang: str,
+    words: Wording,
+    *,
+    purposes: bool,
+    jointly: bool,
+) -> list[str]:
+    """What changed in ``joint`` after the person consented on ``given`` and by ``today``
+    (a change dated later is not made yet), with the day of the change and the day it
+    was made known, or that it was not yet (Art. 27(6)): with ``purposes``, each purpose
+    added (not shown as announced, :func:`_announced`); with ``jointly`` (a joint use,
+    not a joint user abroad, Art. 28(1)), another person responsible or their details
+    (the notes name the current one)."""
+    said: list[str] = []
+    for change in joint.changes:
+        if change.in_effect(given) or (today is not None and change.revised > today):
+            continue
+        known = change.notified
+        if known is not None and today is not None and known > today:
+            known = None
+        if change.what is JointUseChangeKind.PURPOSES and purposes:
+            for p in sorted(change.added):
+                declared = policy.purposes.get(p)
+                title = (text_in(declared, "title", lang) if declared else "") or p
+                said.append(
+                    _say(words, "JOINT_PURPOSE_ADDED", title, change.revised, known, jointly)
+                )
+        elif jointly and change.what in (
+            JointUseChangeKind.MANAGER,
+            JointUseChangeKind.MANAGER_DETAILS,
+        ):
+            said.append(
+                _say(words, "JOINT_MANAGER_CHANGED", change.what.value, change.revised, known)
+            )
+    return said
+
+
 def _notes(
     policy: Policy,
     consent: Consent,
@@ -161,7 +247,7 @@ def _notes(
     purposes: list[str],
     lang: str,
     now: datetime | None,
-    words: Any,
+    words: Wording,
 ) -> list[str]:
     """What the person reads about the consent, beyond its scope (see the module), in
     ``words`` (:func:`_wording`); a change dated after ``now`` has not been made yet,
@@ -193,7 +279,27 @@ def _notes(
     joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if joint is not None and recipient is not None and recipient.kind is RecipientKind.JOINT_USER:
         users = text_in(joint, "users", lang)
-        notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
+        foreign = abroad(policy, recipient)
+        if foreign:
+            # Art. 28(1): "the preceding Article does not apply", its (5)(iii) included:
+            # the joint user is a third party in a foreign country, not a joint use.
+            notes.append(_say(words, "JOINT_USER_ABROAD", users, recipient.country))
+        else:
+            notes.append(_say(words, "JOINT_USE", users, text_in(joint, "manager_name", lang)))
+        # Purposes added are told where the receipt shows the joint use's purposes; a new
+        # person responsible where it names the one responsible (not abroad).
+        notes.extend(
+            _joint_changes(
+                policy,
+                joint,
+                given,
+                today,
+                lang,
+                words,
+                purposes=not recipient.purposes,
+                jointly=not foreign,
+            )
+        )
     if consent.evidence.given_by == "agent":
         notes.append(_say(words, "AGENT"))
     if consent.status is not ConsentStatus.GIVEN:
@@ -223,8 +329,11 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
         recipient = Recipient(scope.recipient)  # by its name, a third party
     joint = policy.joint_uses.get(recipient.joint_use or "") if recipient is not None else None
     if recipient is not None and not purposes:
-        # A joint user's purposes are those the joint use announced (Art. 27(5)(iii)).
-        purposes = sorted(recipient.purposes or (joint.purposes if joint else ()))
+        # A joint user's purposes are those the joint use had announced when the person
+        # consented (Art. 27(5)(iii)); one added since is a change (Art. 27(6)), told in
+        # the notes, never shown as agreed to.
+        given = policy.local_date(consent.given_at)
+        purposes = sorted(recipient.purposes or (_announced(joint, given) if joint else ()))
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
     # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
@@ -235,7 +344,7 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
     return purposes, items, recipient, third
 
 
-def _provision(recipient: str, country: str, words: Any) -> str:
+def _provision(recipient: str, country: str, words: Wording) -> str:
     """The purpose a receipt shows for a consent to provision to a recipient declaring
     none: to it, and in which foreign country, if abroad (Art. 28(1))."""
     if country:
@@ -246,6 +355,18 @@ def _provision(recipient: str, country: str, words: Any) -> str:
 def _title(entity: Any, lang: str) -> str:
     """What the person reads for a recipient: its title, else its name."""
     return str(text_in(entity, "title", lang) or entity.name)
+
+
+def _termination(policy: Policy, consent: Consent) -> str:
+    """Kantara's ``termination`` (how the consent ends): while in force, its expiry, else
+    ``withdrawal``; once it is not, how and when it ended (``withdrawn``, ``expired``,
+    ``revoked`` or ``refused``, and the instant in the policy's time zone), never a
+    withdrawal still to come."""
+    if consent.status is ConsentStatus.GIVEN:
+        return policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
+    if consent.ended_at is None:  # ended at an instant not recorded
+        return str(consent.status.value)
+    return f"{consent.status.value} {policy.local(consent.ended_at).isoformat()}"
 
 
 def kantara_receipt(
@@ -265,20 +386,22 @@ def kantara_receipt(
     c = policy.controller
     purposes, items, recipient, third = _scope(policy, consent)
     country = _foreign_country(policy, consent, recipient)
-    termination = (
-        policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
-    )
+    termination = _termination(policy, consent)
+    # Kantara v1.1 has no value for a refusal: no consent is the authority for anything
+    # (see the module); nothing is disclosed on it, though the refused third party is named.
+    refused = consent.status is ConsentStatus.REFUSED
 
     def service(title: str, category: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "purpose": title,
             "purposeCategory": [category],
-            "consentType": "EXPLICIT",
+            "consentType": "N/A" if refused else "EXPLICIT",
             "piiCategory": items,
             "primaryPurpose": True,
             "termination": termination,
-            "thirdPartyDisclosure": third,
-            # Kantara asks the name wherever a third party is disclosed to.
+            "thirdPartyDisclosure": third and not refused,
+            # Kantara asks the name wherever a third party is disclosed to; a refusal
+            # names the one it refused.
             "thirdPartyName": _title(recipient, lang) if third else "",
         }
         if country:  # where the data goes (Art. 28(1)), and what was shown (28(2))
