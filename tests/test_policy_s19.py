@@ -240,3 +240,32 @@ def test_r_tpp_5_items_no_purpose_of_a_joint_use_uses_are_never_provided() -> No
     assert not engine.check_provision(
         s, recipient="group", items={"phone"}, purpose="service"
     ).allowed
+
+
+# Loads, yet a rule can never be met.
+
+STATISTICS_RECIPIENT = """
+[recipients.researchers]
+kind = "statistics"
+"""
+
+
+def test_r_tpp_6_a_recipient_of_statistics_no_purpose_produces_for_is_warned_of(
+    tmp_path: Path,
+) -> None:
+    """A recipient of statistics receives only a statistics purpose's output (R-USE-8,
+    R-TPP-6): where no purpose is one, every table to it is denied, while the notice
+    announces it. Lint warns; marking a purpose clears it, and the table is given."""
+    found = _lint(tmp_path, TITLE + STATISTICS_RECIPIENT)
+    [finding] = found["recipients.researchers"]
+    assert finding.rule == "statistics-never-produced" and "statistics = true" in finding.message
+    policy = load(tmp_path, TITLE + STATISTICS_RECIPIENT)
+    engine, _ = make_engine(policy)
+    table = pp.Aggregate(dimensions=("email",), groups={("a",): 12})
+    with pytest.raises(pp.ProvisionDenied, match="not a statistics purpose"):
+        engine.provide_statistics(recipient="researchers", purpose="service", table=table)
+    purpose = '\n[purposes.trends]\ntitle = "Usage trends"\nitems = ["email"]\nstatistics = true\n'
+    assert _lint(tmp_path, TITLE + STATISTICS_RECIPIENT + purpose) == {}
+    policy = load(tmp_path, TITLE + STATISTICS_RECIPIENT + purpose)
+    engine, _ = make_engine(policy)
+    assert engine.provide_statistics(recipient="researchers", purpose="trends", table=table).allowed

@@ -115,6 +115,7 @@ def lint_policy(policy: Policy) -> list[Finding]:
     found += _unnotified_changes(policy)
     found += _items_no_purpose_uses(policy)
     found += _ended_contracts(policy)
+    found += _statistics_never_produced(policy)
     return found
 
 
@@ -334,3 +335,27 @@ def _ended_contracts(policy: Policy) -> list[Finding]:
             )
         )
     return found
+
+
+def _statistics_never_produced(policy: Policy) -> list[Finding]:
+    """A recipient of statistics receives only a statistics purpose's output (R-USE-8,
+    R-TPP-6): where no purpose is one, every table to it is denied, while the notice
+    announces it among those who receive statistics."""
+    if any(p.statistics for p in policy.purposes.values()):
+        return []
+    return [
+        _warning(
+            f"recipients.{name}",
+            "statistics-never-produced",
+            f"{name!r} is a recipient of statistics, and no purpose produces statistics "
+            "(statistics = true): every table to it is denied (R-USE-8, R-TPP-6), while the "
+            "notice announces it; mark the purpose that produces them, or remove the "
+            "recipient",
+            f"「{name}」は統計情報の提供先ですが、統計情報を作成する利用目的（statistics = "
+            "true）がありません。この提供先への統計情報の提供はすべて認められませんが、"
+            "通知・公表文には提供先として記載されます（R-USE-8、R-TPP-6）。統計情報を作成する"
+            "利用目的にその旨を記載するか、この提供先を削除してください。",
+        )
+        for name, recipient in policy.recipients.items()
+        if recipient.kind is RecipientKind.STATISTICS
+    ]
