@@ -162,8 +162,18 @@ def test_r_use_1_the_ppc_examples_of_unspecified_purposes_are_warned_of(
     assert title in finding.message and finding.message_ja and title in finding.message_ja
 
 
-def test_r_use_1_a_specific_purpose_draws_no_warning(tmp_path: Path) -> None:
-    assert _lint(tmp_path, TITLE) == {}
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("en", "To deliver the goods ordered"),
+        ("ja", "ご注文の商品をお届けするため"),
+        ("ja", "その他上記の利用目的に付随する目的のため"),
+        ("en", "For other purposes incidental to the above"),
+    ],
+)
+def test_r_use_1_a_specific_purpose_draws_no_warning(tmp_path: Path, lang: str, title: str) -> None:
+    """Purposes incidental to those named are specified by them (PPC guidelines)."""
+    assert _lint(tmp_path, f'title = "{title}"\n', lang=lang) == {}
 
 
 def test_r_use_1_a_purpose_without_title_is_published_by_its_key(tmp_path: Path) -> None:

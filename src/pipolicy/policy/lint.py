@@ -11,7 +11,7 @@ policy works, and fails closed, but its notice says more than the business does 
 purpose says less than the law asks. Each warning is worded in Japanese and English, for
 the officer who signs the notice; the errors are the validator's, in English.
 
-.. versionadded:: session 19
+.. versionadded:: 0.3.0
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def lint_file(path: str | PathLike[str]) -> list[Finding]:
 
 
 def lint_policy(policy: Policy) -> list[Finding]:
-    """The warnings of a policy that loaded (a :class:`Policy` is valid once built), in
-    the order of the file's tables: purposes, recipients, joint uses."""
+    """The warnings of a policy that loaded (a :class:`Policy` is valid once built),
+    grouped by rule."""
     found: list[Finding] = []
     found += _vague_purposes(policy)
     found += _unnotified_changes(policy)
@@ -132,10 +132,10 @@ _VAGUE = re.compile(
             r"\bbusiness activities\b",
             r"\bmarketing activities\b",
             # Purposes that are whatever comes later, or whatever the business decides.
-            r"その他.{0,6}目的",
+            r"その他(?!.{0,12}付随).{0,6}目的",  # not "purposes incidental to the above"
             r"(別途|個別に).{0,30}(承諾|同意|ご連絡|お知らせ).{0,30}目的",
             r"当社が必要と(認める|判断する)",
-            r"\bother purposes\b",
+            r"\bother purposes\b(?!\s+(incidental|related|ancillary))",
             r"\bany purpose\b",
             r"\bpurposes? (that )?we (deem|consider) (necessary|appropriate)\b",
             r"\bpurposes? for which we (have )?separately\b",
