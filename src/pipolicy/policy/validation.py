@@ -30,7 +30,7 @@ from pipolicy.errors import InvalidInput, PolicyProblem
 from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 
 if TYPE_CHECKING:
-    from pipolicy.policy.model import JointUse, Policy, Recipient
+    from pipolicy.policy.model import JointUse, Policy, Recipient, RetentionStart
 
 __all__ = ["placeholder", "validate"]
 
@@ -170,6 +170,42 @@ def _period(add: Callable[[str, str], None], where: str, period: Duration | None
         add(where, "count this period in days, months or years; business days are for deadlines")
 
 
+def _zero_retention(
+    add: Callable[[str, str], None],
+    where: str,
+    what: str,
+    period: Duration | None,
+    start: RetentionStart,
+) -> None:
+    """A retention of nothing counted from collection makes data due for deletion the
+    instant it is acquired (:meth:`Policy.period_end`): no use could ever be allowed, and
+    the notice would publish a storage period of nothing. Counted from the person leaving
+    or the purpose's end, nothing means "deleted then", a promise that can be kept."""
+    from pipolicy.policy.model import RetentionStart
+
+    if period is None or period.amount != 0 or start is not RetentionStart.COLLECTION:
+        return
+    add(
+        f"{where}.retention",
+        f"{what}: a retention of {period} counted from collection makes the data due for "
+        "deletion the instant it is acquired, so it could never be used (R-ACC-1, Art. "
+        "22): give the period the data is needed for, or count it from the person "
+        'leaving (retention_from = "left") to delete it when they leave',
+    )
+
+
+def _duty_of_no_time(add: Callable[[str, str], None], where: str, what: str, owner: object) -> None:
+    """A legal retention duty of nothing keeps nothing: the person would be told the law
+    keeps their data (R-REQ-7) while a deletion erases it at once."""
+    period = getattr(owner, "legal_retention_period", None)
+    if period is not None and period.amount == 0:
+        add(
+            f"{where}.legal_retention_period",
+            f"{what}: a legal retention duty of {period} keeps nothing (R-REQ-7): give the "
+            "law's period, or leave out legal_retention if no law obliges keeping the data",
+        )
+
+
 _PERIOD_WITHOUT_DUTY = (
     "a period of a legal retention duty needs the duty: say in legal_retention which law "
     "obliges keeping the data (the person is told it, R-REQ-7)"
@@ -297,6 +333,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         if item.legal_retention_period is not None and not item.legal_retention:
             add(f"items.{key}.legal_retention_period", _PERIOD_WITHOUT_DUTY)
         _period(add, f"items.{key}.legal_retention_period", item.legal_retention_period)
+        _duty_of_no_time(add, f"items.{key}", f"item {key!r}", item)
 
     for key, purpose in policy.purposes.items():
         where = f"purposes.{key}"
@@ -305,6 +342,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         if purpose.legal_retention_period is not None and not purpose.legal_retention:
             add(f"{where}.legal_retention_period", _PERIOD_WITHOUT_DUTY)
         _period(add, f"{where}.legal_retention_period", purpose.legal_retention_period)
+        _duty_of_no_time(add, where, f"purpose {key!r}", purpose)
         for field, names in (("items", purpose.items), ("optional_items", purpose.optional_items)):
             for name in sorted(names - policy.items.keys()):
                 add(f"{where}.{field}", f"unknown item {name!r}: declare it under [items]")
@@ -316,6 +354,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
                 f"unknown subject category {name!r}: list it in [policy] categories",
             )
         _period(add, f"{where}.retention", purpose.retention)
+        _zero_retention(add, where, f"purpose {key!r}", purpose.retention, purpose.retention_from)
         if purpose.retention_from is RetentionStart.PURPOSE_ENDED and purpose.ends is None:
             add(
                 f"{where}.ends",
@@ -430,6 +469,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         for name in sorted(service.purposes - policy.purposes.keys()):
             add(f"{where}.purposes", f"unknown purpose {name!r}")
         _period(add, f"{where}.retention", service.retention)
+        _zero_retention(add, where, f"service {key!r}", service.retention, service.retention_from)
         if service.retention_from is RetentionStart.PURPOSE_ENDED:
             add(f"{where}.retention_from", "a service counts from collection or leaving")
         if not service.responsible.strip():
