@@ -84,3 +84,16 @@ def test_lint_exit_code_says_whether_problems_were_found(tmp_path: Path) -> None
     assert _cli("lint", str(good)).returncode == 0
     found = _cli("lint", str(good), str(bad))
     assert found.returncode == 1 and "problem" in found.stdout
+
+
+def test_r_use_1_lint_prints_a_warning_passes_and_fails_only_when_strict() -> None:
+    """A lawful declaration that puts the business at risk (seed 002's purpose "accepted
+    individually", Art. 17(1)) is a warning: printed, exit 0; ``--strict`` fails on it."""
+    path = str(pp.example_policy_path("handling_agreement"))
+    plain = _cli("lint", path)
+    assert plain.returncode == 0, plain.stdout
+    assert "warning(s)" in plain.stdout and " warning: purposes.individual.title:" in plain.stdout
+    assert _cli("lint", "--strict", path).returncode == 1
+    as_json = _cli("lint", "--json", path)
+    assert as_json.returncode == 0
+    assert '"severity": "warning"' in as_json.stdout and '"rule": "vague-purpose"' in as_json.stdout

@@ -39,12 +39,12 @@ from pipolicy.errors import (
     CommitOutcomeUnknown,
     InvalidInput,
     PipolicyError,
-    PolicyError,
     ProvisionDenied,
     StorageError,
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.ids import ordered_ids
+from pipolicy.policy.lint import fails, lint_file
 from pipolicy.policy.loading import load_policy
 from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
@@ -181,43 +181,52 @@ def _print_json(value: object, out: TextIO) -> None:
 
 def _lint_file(path: str) -> dict[str, Any]:
     """One file's result, as ``lint --json`` prints it. A problem with the file itself
-    (not TOML, not readable) has no location in the policy: ``location`` is null."""
-    try:
-        policy = load_policy(path)
-    except PolicyError as e:
-        problems = [
-            {
-                "location": None if p.location == e.source else p.location,
-                "message": p.message,
-                "line": p.line,
-                "column": p.column,
-            }
-            for p in e.problems
-        ]
-        return {"path": path, "ok": False, "version": None, "problems": problems}
-    return {"path": path, "ok": True, "version": policy.version, "problems": []}
+    (not TOML, not readable) has no location in the policy: ``location`` is null. ``ok``
+    is false on an error; warnings alone leave it true."""
+    findings = lint_file(path)
+    problems = [
+        {
+            "location": None if f.location == path else f.location,
+            "severity": f.severity.value,
+            "rule": f.rule,
+            "message": f.message,
+            "message_ja": f.message_ja,
+            "line": f.line,
+            "column": f.column,
+        }
+        for f in findings
+    ]
+    ok = not fails(findings)
+    version = load_policy(path).version if ok else None
+    return {"path": path, "ok": ok, "version": version, "problems": problems}
 
 
-def _lint(paths: Sequence[str], as_json: bool, out: TextIO) -> int:
+def _lint(paths: Sequence[str], as_json: bool, strict: bool, out: TextIO) -> int:
     files = [_lint_file(p) for p in paths]
     if as_json:
         _print_json({"files": files}, out)
     else:
         for f in files:
             _print_lint(f, out)
-    return 0 if all(f["ok"] for f in files) else 1
+    failed = any(p["severity"] == "error" or strict for f in files for p in f["problems"])
+    return 1 if failed else 0
 
 
 def _print_lint(f: dict[str, Any], out: TextIO) -> None:
-    if f["ok"]:
+    if not f["problems"]:
         print(f"{f['path']}: ok (version {f['version']})", file=out)
         return
-    print(f"{f['path']}: {len(f['problems'])} problem(s)", file=out)
+    errors = sum(p["severity"] == "error" for p in f["problems"])
+    warnings = len(f["problems"]) - errors
+    counted = [f"{errors} problem(s)"] if errors else []
+    counted += [f"{warnings} warning(s)"] if warnings else []
+    print(f"{f['path']}: {', '.join(counted)}", file=out)
     for p in f["problems"]:
         # path:line:column: as compilers print it, for editors and CI annotations.
         at = f"{f['path']}:{p['line']}:{p['column']}" if p["line"] else f["path"]
         where = f" {p['location']}:" if p["location"] else ""
-        print(f"{at}:{where} {p['message']}", file=out)
+        weight = " warning:" if p["severity"] == "warning" else ""
+        print(f"{at}:{weight}{where} {p['message']}", file=out)
 
 
 def _notice(path: str, lang: str | None, fmt: str, era: bool, as_json: bool, out: TextIO) -> int:
@@ -568,7 +577,10 @@ def _parser() -> argparse.ArgumentParser:
         "lint", help="validate policy files and list every problem, as file:line:column"
     )
     lint.add_argument("paths", nargs="+", metavar="FILE")
-    _json_flag(lint, "files (path, ok, version, problems)")
+    lint.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) on warnings too, not only errors"
+    )
+    _json_flag(lint, "files (path, ok, version, problems with severity and rule)")
     sub.add_parser(
         "schema",
         help="print the JSON Schema of a policy file, for editors (see docs/policy-file.md)",
@@ -688,7 +700,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "demo":
         return _demo(args.store, args.policy, out)
     if args.command == "lint":
-        return _lint(args.paths, args.json, out)
+        return _lint(args.paths, args.json, args.strict, out)
     if args.command == "db":
         if args.db_command == "current":
             return _db_current(args.url, out)
