@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision, denial
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
@@ -453,7 +454,8 @@ def _opt_out(
     """Provision by opt-out (Art. 27(2), R-TPP-8), where there is no consent: from the day
     the PPC filing is done and the waiting period has run from the notice
     (:meth:`OptOut.starts`), of the declared items only, never of
-    data the business itself obtained by opt-out. A person's request to stop it is a
+    data the business itself obtained by opt-out, nor of data from another business whose
+    receipt does not record the basis it was given on (:func:`_basis_unknown`). A person's request to stop it is a
     suspension of provision, checked at the top of :func:`decide_provision`; a person who
     refused or withdrew consent to provision to the recipient has said no as plainly, so
     it stops too, for every item (their later consent covers what it names)."""
@@ -476,6 +478,9 @@ def _opt_out(
     received = {i for a in facts.acquisitions if a.received_by_opt_out for i in a.items}
     if q.items & received:
         reasons.append(R.opt_out_received(q.items & received))
+    unknown = q.items & (_basis_unknown(facts) - received)
+    if unknown:
+        reasons.append(R.opt_out_basis_unknown(unknown))
     if reasons:
         return denial(tuple(reasons), cites, ctx)
     return _allow_if_usable(
@@ -484,6 +489,22 @@ def _opt_out(
         Basis.OPT_OUT,
         R.opt_out(q.recipient),
         (*cites, ART_29),
+    )
+
+
+def _basis_unknown(facts: SubjectFacts) -> frozenset[str]:
+    """The items received from another business whose record of receipt does not say on
+    what basis it gave them (no ``provider_basis``, nor the older opt-out mark): they may
+    have been given by opt-out, and the Art. 27(2) proviso then forbids providing them by
+    opt-out again. Not knowing is not "no" (fail closed); what the person gave directly,
+    or a receipt on a recorded basis, is untouched."""
+    return frozenset(
+        i
+        for a in facts.acquisitions
+        if a.channel is Channel.PROVIDED_BY_BUSINESS
+        and a.provider_basis is None
+        and not a.received_by_opt_out
+        for i in a.items
     )
 
 
