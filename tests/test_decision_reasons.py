@@ -772,6 +772,12 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"name", "address"},
         "service",
     ),
+    "r_tpp_8_basis_unknown": lambda: provide(
+        facts(acq({"name"}, {"service"}, channel=pp.Channel.PROVIDED_BY_BUSINESS)),
+        "list_broker",
+        {"name"},
+        "service",
+    ),
     "r_pri_1_unlinked": lambda: provide(facts(COOKIE), "ad_stats", {"cookie_id"}),
     "r_pri_1_unconfirmed": lambda: provide(facts(COOKIE), "ad_match", {"cookie_id"}),
     "r_pri_1_confirmed": lambda: provide(

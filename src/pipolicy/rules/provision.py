@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision, denial
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
@@ -255,17 +256,14 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         # An arrangement's own reasons say it already where the items are the matter.
         if not (reasons and undeclared[1].key == "recipient_items_only"):
             reasons.append(undeclared)
-    elif "consent" in grounds or "opt_out" in grounds:
+    else:
+        unfounded = _consent_ground(policy)
         consents = (
-            recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
-            if "consent" in grounds
-            else ()
+            ()
+            if unfounded is not None
+            else recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
         )
-        if not consents and recipient.opt_out is not None and "opt_out" in grounds:
-            return _opt_out(policy, facts, q, now, ctx)
-        if not consents:
-            reasons.append(_no_consent(policy, facts, q, now))
-        else:
+        if consents:
             return _allow_if_usable(
                 (policy, facts, q, now, ctx),
                 "R-TPP-1",
@@ -274,8 +272,12 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
                 (ART_27_1, ART_29, rclause),
                 **resting_on(consents),
             )
-    elif not reasons:
-        reasons.append(R.no_consent_ground())
+        if recipient.opt_out is not None and "opt_out" in grounds:
+            return _opt_out(policy, facts, q, now, ctx)
+        if unfounded is None:
+            reasons.append(_no_consent(policy, facts, q, now))
+        elif not reasons:  # an arrangement's own reasons say why it does not carry it
+            reasons.append(unfounded)
     keys = {r[1].key for r in reasons}
     cites = (
         (ART_27_1, ART_27_6, rclause)
@@ -308,6 +310,14 @@ def _blocked(
         recipient=q.recipient,
         acquisitions=facts.acquisitions,
     )
+
+
+def _consent_ground(policy: Policy) -> Because | None:
+    """Why no provision rests on the person's consent under this policy, if so: its
+    ``[provision] grounds`` leave ``consent`` out (it provides on no one's consent). Asked
+    at home and abroad alike: Art. 28 adds a condition to the consent, and never brings
+    back a ground the policy left out."""
+    return None if "consent" in policy.provision_grounds else R.no_consent_ground()
 
 
 def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Because:
@@ -394,11 +404,13 @@ def _to_a_foreign_recipient(
     recipient, given after being shown the country, its system for protecting personal
     information and the recipient's measures (the consent's ``evidence.foreign_info``).
     Entrustment or joint use does not stand in for it; the data must also be usable for
-    the purpose, and within what the policy declares for the recipient: Art. 28 adds a
-    condition to provision abroad and takes none away."""
+    the purpose, within what the policy declares for the recipient, and the policy must
+    provide for provision on consent (:func:`_consent_ground`, the home path's check):
+    Art. 28 adds a condition to provision abroad and takes none away. A denial says what
+    the person did, as at home (:func:`_no_foreign_consent`)."""
     recipient = policy.recipients[q.recipient]
     cites = (ART_28, clause("recipients", q.recipient))
-    undeclared = _undeclared(policy, q)
+    undeclared = _undeclared(policy, q) or _consent_ground(policy)
     if undeclared is not None:
         return denial((undeclared,), cites, ctx)
     country = recipient.country
@@ -407,9 +419,10 @@ def _to_a_foreign_recipient(
         # Why not: no consent covers the items, or one they rest on was given without
         # the information on this country (none at all, or another country's).
         consents = recipient_consent(policy, facts.consents, q.recipient, q.items, q.purpose, now)
-        if not consents or not all(c.evidence.foreign_info for c in consents):
-            missing = R.foreign_no_consent if not consents else R.foreign_info_missing
-            return denial((missing(q.recipient, country),), cites, ctx)
+        if not consents:
+            return _no_foreign_consent(policy, facts, q, now, ctx)
+        if not all(c.evidence.foreign_info for c in consents):
+            return denial((R.foreign_info_missing(q.recipient, country),), cites, ctx)
         shown = next(c.evidence.foreign_country for c in consents if not _about(c, country))
         why = R.foreign_info_other_country(q.recipient, country, shown)
         return denial((why,), cites, ctx)
@@ -421,6 +434,21 @@ def _to_a_foreign_recipient(
         (*cites, ART_29),
         **resting_on(informed),
     )
+
+
+def _no_foreign_consent(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime, ctx: Mapping[str, Any]
+) -> Decision:
+    """The denial abroad where no consent covers the items: what the person did, as at
+    home (:func:`_no_consent`: consented to fewer items, withdrew or refused, consented
+    before the purpose changed), cited to Art. 28; where they never said a word, that the
+    consent must come after the information on the country (R-XB-1)."""
+    recipient = policy.recipients[q.recipient]
+    why = _no_consent(policy, facts, q, now)
+    if why[1].key == "no_provision_consent":
+        why = R.foreign_no_consent(q.recipient, recipient.country)
+    changed = (ART_17_2,) if why[1].key == "provision_consent_changed" else ()
+    return denial((why,), (*changed, ART_28, clause("recipients", q.recipient)), ctx)
 
 
 def _informed(
@@ -453,7 +481,8 @@ def _opt_out(
     """Provision by opt-out (Art. 27(2), R-TPP-8), where there is no consent: from the day
     the PPC filing is done and the waiting period has run from the notice
     (:meth:`OptOut.starts`), of the declared items only, never of
-    data the business itself obtained by opt-out. A person's request to stop it is a
+    data the business itself obtained by opt-out, nor of data from another business whose
+    receipt does not record the basis it was given on (:func:`_basis_unknown`). A person's request to stop it is a
     suspension of provision, checked at the top of :func:`decide_provision`; a person who
     refused or withdrew consent to provision to the recipient has said no as plainly, so
     it stops too, for every item (their later consent covers what it names)."""
@@ -476,6 +505,9 @@ def _opt_out(
     received = {i for a in facts.acquisitions if a.received_by_opt_out for i in a.items}
     if q.items & received:
         reasons.append(R.opt_out_received(q.items & received))
+    unknown = q.items & (_basis_unknown(facts) - received)
+    if unknown:
+        reasons.append(R.opt_out_basis_unknown(unknown))
     if reasons:
         return denial(tuple(reasons), cites, ctx)
     return _allow_if_usable(
@@ -484,6 +516,22 @@ def _opt_out(
         Basis.OPT_OUT,
         R.opt_out(q.recipient),
         (*cites, ART_29),
+    )
+
+
+def _basis_unknown(facts: SubjectFacts) -> frozenset[str]:
+    """The items received from another business whose record of receipt does not say on
+    what basis it gave them (no ``provider_basis``, nor the older opt-out mark): they may
+    have been given by opt-out, and the Art. 27(2) proviso then forbids providing them by
+    opt-out again. Not knowing is not "no" (fail closed); what the person gave directly,
+    or a receipt on a recorded basis, is untouched."""
+    return frozenset(
+        i
+        for a in facts.acquisitions
+        if a.channel is Channel.PROVIDED_BY_BUSINESS
+        and a.provider_basis is None
+        and not a.received_by_opt_out
+        for i in a.items
     )
 
 

@@ -959,6 +959,24 @@ def opt_out_received(items: Names) -> Because:
 
 
 @_cached
+def opt_out_basis_unknown(items: Names) -> Because:
+    """``items`` were received from another business whose record of receipt does not say
+    on what basis it gave them: they may have been given by opt-out, so they are not
+    provided by opt-out (fail closed). Says how the basis is recorded."""
+    names = _names(items)
+    return _because(
+        f"{list(names)} were received from another business without the basis of receipt "
+        "recorded: they may have been received by opt-out, so they are not provided by "
+        "opt-out; record on each receipt whether the provider gave them on the person's "
+        "consent or by opt-out (acquire(..., provider_basis='consent' or 'opt_out')) "
+        "(Art. 27(2) proviso, R-TPP-8)",
+        "opt_out_basis_unknown",
+        ("R-TPP-8",),
+        items=names,
+    )
+
+
+@_cached
 def opt_out(recipient: str) -> Because:
     return _because(
         f"opt-out provision to {recipient!r}, announced and filed with the PPC; it is "
