@@ -295,12 +295,19 @@ def _blocked(
 ) -> Restriction | None:
     """The person's restriction that stops this provision, if any (R-REQ-7)."""
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    # Entrustment is not provision to a third party: a suspension of provision spares it,
-    # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
-    domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
+    # Entrustment and joint use are not provision to a third party (Art. 27(5)(i), (iii)):
+    # a suspension of provision spares them (one naming the joint user excepted, see
+    # Restriction.applies), unless the recipient is abroad, where Art. 28 makes it one
+    # (and Art. 35(3) reaches it). A suspension of use stops them all.
+    action = "provision"
+    if not abroad(policy, recipient):
+        if recipient.kind is RecipientKind.ENTRUSTEE:
+            action = "entrustment"
+        elif recipient.kind is RecipientKind.JOINT_USER:
+            action = "joint_use"
     return blocking_restriction(
         facts.restrictions,
-        "entrustment" if domestic_entrustee else "provision",
+        action,
         q.purpose,
         q.items,
         now,
