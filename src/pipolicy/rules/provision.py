@@ -41,6 +41,7 @@ from pipolicy.rules.common import (
     change_in_effect,
     clause,
     covering,
+    deciding_after_deletions,
     exemption_decision,
     held_for,
     my_number_use,
@@ -111,7 +112,17 @@ def decide_provision(
     other basis (entrustment, joint use, the person's consent) also needs the data to be
     usable for the purpose it is given for: provision never widens the purposes of use.
     Whatever the basis but an exemption, data past its retention is not given (Art. 22).
+    A consent given before a deletion the person asked for does not reach the items it
+    erased, given again since (:func:`~pipolicy.rules.common.narrowed_by_deletions`,
+    R-REQ-7), as for use.
     """
+    return deciding_after_deletions(_decide_provision, policy, facts, q, now)
+
+
+def _decide_provision(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime
+) -> Decision:
+    """:func:`decide_provision` on facts as they are given."""
     decision = _decide(policy, facts, q, now)
     if not decision.allowed or decision.basis is Basis.EXEMPTION:
         return decision
