@@ -233,3 +233,34 @@ def test_r_req_7_a_consent_given_before_an_erasure_the_business_made_still_stand
 
     d = engine.check_provision(s, recipient="partner", items={"email"}, purpose="service")
     assert d.allowed and d.basis is pp.Basis.CONSENT
+
+
+def test_r_req_7_r_con_1_a_grant_after_the_deletion_replaces_the_consent_it_narrowed() -> None:
+    """R-CON-1 and R-REQ-7: one consent per scope is in force, and a grant of a scope in
+    force returns it (a retry). A consent a later deletion on request narrowed is not
+    what the person agrees to now: ``renewal`` ends it (``expired``) so that the new
+    grant is recorded, when it is given the person's restrictions (the engine passes
+    them: see the session 19 report). Without them it answers as before."""
+    from pipolicy.rules.renewal import renewal
+
+    given = T0 - timedelta(days=2)
+    scope = pp.ConsentScope("newsletter", None, frozenset({"email"}))
+    held = pp.Consent(
+        "k1", "s1", scope, pp.ConsentStatus.GIVEN, pp.Evidence("web-form", "f1"), "shop-1", given
+    )
+    deletion = pp.Restriction(
+        "r1",
+        "s1",
+        pp.RestrictionKind.DELETED,
+        given + timedelta(hours=1),
+        "req-1",
+        items=frozenset({"email"}),
+    )
+    erasure = attrs.evolve(deletion, request_id=None)  # Art. 22: the business's own
+    policy = shop_policy()
+
+    in_force, ended = renewal(policy, [held], scope, None, T0, restrictions=[deletion])
+    assert in_force is None
+    assert [(c.id, c.status) for c in ended] == [("k1", pp.ConsentStatus.EXPIRED)]
+    assert renewal(policy, [held], scope, None, T0, restrictions=[erasure]) == (held, [])
+    assert renewal(policy, [held], scope, None, T0) == (held, [])

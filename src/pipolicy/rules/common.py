@@ -260,11 +260,7 @@ def narrowed_by_deletions(policy: Policy, facts: SubjectFacts, now: datetime) ->
     withdrawn) keeps its whole scope. An erasure the business made without a request
     (Art. 22) was not the person's word, and leaves their consents as they were.
     The facts come back unchanged (the same object) when no consent is narrowed."""
-    deletions = [
-        r
-        for r in facts.restrictions
-        if r.kind is RestrictionKind.DELETED and r.request_id is not None and r.since <= now
-    ]
+    deletions = _requested_deletions(facts.restrictions, now)
     if not deletions or not facts.consents:
         return facts
     kept: list[Consent] = []
@@ -285,6 +281,33 @@ def narrowed_by_deletions(policy: Policy, facts: SubjectFacts, now: datetime) ->
     if not narrowed:
         return facts
     return SubjectFacts(facts.subject, facts.acquisitions, tuple(kept), facts.restrictions)
+
+
+def _requested_deletions(restrictions: Iterable[Restriction], now: datetime) -> list[Restriction]:
+    """The deletions the person asked for (Art. 35, or a correction's deletion of
+    contents, Art. 34) in force at ``now``."""
+    return [
+        r
+        for r in restrictions
+        if r.kind is RestrictionKind.DELETED and r.request_id is not None and r.since <= now
+    ]
+
+
+def outlived_consents(
+    policy: Policy, consents: Iterable[Consent], restrictions: Iterable[Restriction], now: datetime
+) -> frozenset[str]:
+    """The ids of the given ``consents`` whose reach a later deletion on request narrowed
+    (:func:`narrowed_by_deletions`): a new grant of the same scope is then not a retry,
+    and replaces them."""
+    deletions = _requested_deletions(restrictions, now)
+    if not deletions:
+        return frozenset()
+    return frozenset(
+        c.id
+        for c in consents
+        if c.status is ConsentStatus.GIVEN
+        and _erased_since(c, deletions, c.scope.items or _every_item(policy, c.scope))
+    )
 
 
 def _erased_since(
@@ -317,11 +340,7 @@ def outlived(decision: Decision, would: Decision, facts: SubjectFacts, now: date
     and Art. 35. Else ``decision`` unchanged."""
     if decision.allowed or not would.allowed or would.consent_id is None:
         return decision
-    deletions = [
-        r
-        for r in facts.restrictions
-        if r.kind is RestrictionKind.DELETED and r.request_id is not None and r.since <= now
-    ]
+    deletions = _requested_deletions(facts.restrictions, now)
     resting = set(would.consent_ids)
     requests: list[str] = []
     items: set[str] = set()
