@@ -264,3 +264,23 @@ def test_r_req_7_r_con_1_a_grant_after_the_deletion_replaces_the_consent_it_narr
     assert [(c.id, c.status) for c in ended] == [("k1", pp.ConsentStatus.EXPIRED)]
     assert renewal(policy, [held], scope, None, T0, restrictions=[erasure]) == (held, [])
     assert renewal(policy, [held], scope, None, T0) == (held, [])
+
+
+def test_r_req_5_r_req_7_a_disclosure_names_no_purpose_an_outlived_consent_gave() -> None:
+    """R-REQ-5 (Art. 33) and R-REQ-7: an item's purposes in a disclosure (and in a
+    notification of purposes, Art. 32(2)) are those it may serve: the e-mail given again
+    after its deletion serves the service it was notified for, not the newsletter an
+    earlier consent reached, as the decisions say (above). Before, the disclosure named
+    the newsletter for it."""
+    engine, clock, _, s = _shop(shop_policy())
+    engine.grant_consent(s, purpose="newsletter")
+    _deleted_then_given_again(engine, clock, s, {"email"}, "service")
+
+    answer = engine.requests.fulfil(verified(engine, K.DISCLOSURE, s).id)
+    assert answer.report is not None
+    listed = {e["item"]: e["purposes"] for e in answer.report["items"]}  # type: ignore[union-attr]
+    assert listed["email"] == ["service"]
+    notification = engine.requests.fulfil(verified(engine, K.PURPOSE_NOTIFICATION, s).id)
+    assert notification.report is not None
+    named = {p["name"] for p in notification.report["purposes"]}  # type: ignore[union-attr]
+    assert named == {"service"}
