@@ -278,9 +278,9 @@ def test_r_req_5_r_req_7_a_disclosure_names_no_purpose_an_outlived_consent_gave(
 
     answer = engine.requests.fulfil(verified(engine, K.DISCLOSURE, s).id)
     assert answer.report is not None
-    listed = {e["item"]: e["purposes"] for e in answer.report["items"]}  # type: ignore[union-attr]
+    listed = {e["item"]: e["purposes"] for e in answer.report["items"]}
     assert listed["email"] == ["service"]
     notification = engine.requests.fulfil(verified(engine, K.PURPOSE_NOTIFICATION, s).id)
     assert notification.report is not None
-    named = {p["name"] for p in notification.report["purposes"]}  # type: ignore[union-attr]
+    named = {p["name"] for p in notification.report["purposes"]}
     assert named == {"service"}
