@@ -19,7 +19,7 @@ import attrs
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
-from tests.requests.support import T0, customer, shop_policy, verified
+from tests.requests.support import REF, T0, customer, shop_policy, verified
 
 K = pp.RequestKind
 
@@ -284,3 +284,43 @@ def test_r_req_5_r_req_7_a_disclosure_names_no_purpose_an_outlived_consent_gave(
     assert notification.report is not None
     named = {p["name"] for p in notification.report["purposes"]}
     assert named == {"service"}
+
+
+# -- a correction that would add back an erased item (R-REQ-6) --------------------------
+
+
+def test_r_req_6_r_req_7_a_correction_does_not_add_back_an_item_a_deletion_erased() -> None:
+    """R-REQ-6 (Art. 34) and R-REQ-7 (Art. 35). A correction corrects, adds or deletes
+    the contents of retained personal data, adding only what the purposes of use need
+    (Art. 34(2)). The address a deletion erased is not retained: a correction naming it
+    cannot "add it back", since that would be acquiring it again without the notice an
+    acquisition gives (Art. 21) and undoing the deletion the person asked for. So it is
+    not sent to the sources, the answer says it is not retained, and every decision and
+    disclosure goes on saying it is not held, consistently. The person who wants it
+    used again gives it again, as an acquisition (it then serves what that notifies)."""
+    engine, clock, crm, s = _shop(shop_policy())
+    deleted = verified(engine, K.DELETION, s, details={"items": ["address"]})
+    engine.requests.fulfil(deleted.id)
+    clock.advance(timedelta(days=1))
+    r = verified(
+        engine,
+        K.CORRECTION,
+        s,
+        details={"changes": {"address": "9-9 Shibuya, Tokyo", "email": "new@example.jp"}},
+    )
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+    assert answer.changes == {"address": "not_held", "email": "corrected"}
+    assert "We do not retain the following items you named: Postal address" in answer.statement
+    assert "address" not in crm.get(REF)
+    d = engine.check_use(s, purpose="service", items={"address"})
+    assert not d.allowed and deleted.id in d.reasons[0]
+    disclosure = engine.requests.fulfil(verified(engine, K.DISCLOSURE, s).id)
+    assert disclosure.report is not None
+    assert "address" not in {e["item"] for e in disclosure.report["items"]}
+
+    clock.advance(timedelta(days=1))
+    engine.acquire(s, items={"address"}, purposes={"service"}, channel="web")
+    assert engine.check_use(s, purpose="service", items={"address"}).allowed
