@@ -332,7 +332,9 @@ def _every_item(policy: Policy, scope: ConsentScope) -> frozenset[str]:
     return (recipient.items if recipient is not None else frozenset()) or frozenset(policy.items)
 
 
-def outlived(decision: Decision, would: Decision, facts: SubjectFacts, now: datetime) -> Decision:
+def outlived(
+    policy: Policy, decision: Decision, would: Decision, facts: SubjectFacts, now: datetime
+) -> Decision:
     """``decision``, made on :func:`narrowed_by_deletions`'s facts, worded for the person
     when it is denied only because it would rest on consents given before a deletion
     they asked for (``would``: the decision on the facts as recorded): the consents
@@ -342,24 +344,27 @@ def outlived(decision: Decision, would: Decision, facts: SubjectFacts, now: date
         return decision
     deletions = _requested_deletions(facts.restrictions, now)
     resting = set(would.consent_ids)
-    requests: list[str] = []
+    requests: set[str] = set()
     items: set[str] = set()
+    named: ConsentScope | None = None  # the scope the reason names: the first cut
     for c in facts.consents:
         if c.id not in resting:
             continue
+        every = c.scope.items or _every_item(policy, c.scope)
         for r in deletions:
-            reached = decision.items & r.items if r.items else decision.items
-            if c.given_at <= r.since and reached:
-                assert r.request_id is not None
-                requests.append(r.request_id)
+            reached = decision.items & _erased_since(c, (r,), every)
+            if reached:
+                assert r.request_id is not None  # a deletion on request
+                requests.add(r.request_id)
                 items |= reached
-    if not requests:
+                named = named or c.scope
+    if named is None:
         return decision
     why = R.consent_outlived(
-        tuple(sorted(set(requests))),
+        tuple(sorted(requests)),
         frozenset(items),
-        decision.purpose if decision.recipient is None else None,
-        decision.recipient,
+        named.purpose if named.recipient is None else None,
+        named.recipient,
     )
     laws = [c for c in decision.citations if not c.startswith("policy:")]
     clauses = [c for c in decision.citations if c.startswith("policy:")]
@@ -392,7 +397,7 @@ def deciding_after_deletions(
     decision = decide(policy, narrowed, q, now)
     if narrowed is facts or decision.allowed:
         return decision
-    return outlived(decision, decide(policy, facts, q, now), facts, now)
+    return outlived(policy, decision, decide(policy, facts, q, now), facts, now)
 
 
 def kept_items(
