@@ -518,6 +518,26 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     "r_req_7_deleted": lambda: use(
         facts(SERVICE, restrictions=[restriction(pp.RestrictionKind.DELETED)]), "service", {"email"}
     ),
+    # Consent given at BEFORE, e-mail deleted on request at BEFORE + 1h, given again after.
+    "r_req_7_consent_outlived": lambda: use(
+        facts(
+            SERVICE,
+            acq({"email"}, {"service"}, at=BEFORE + timedelta(hours=2), id="a2"),
+            consents=[consent(purpose="newsletter")],
+            restrictions=[
+                pp.Restriction(
+                    "r1",
+                    "s1",
+                    pp.RestrictionKind.DELETED,
+                    BEFORE + timedelta(hours=1),
+                    "2026-0007",
+                    items=frozenset({"email"}),
+                )
+            ],
+        ),
+        "newsletter",
+        {"email"},
+    ),
     "r_acc_1_erased": lambda: use(
         facts(
             SERVICE,

@@ -49,17 +49,26 @@ class Restriction:
     def applies(
         self, action: str, purpose: str | None, items: frozenset[str], recipient: str | None = None
     ) -> bool:
-        """Does this restriction cover ``action`` (use, provision, entrustment)?
+        """Does this restriction cover ``action`` (use, provision, entrustment,
+        joint_use)?
 
         A suspension of provision covers provision to third parties only (Art. 35(3)),
-        not entrustment. A purpose-scoped restriction also covers an action that names
-        no purpose: it cannot be shown to fall outside, so it fails closed.
+        not entrustment nor joint use, whose recipients are no third party (Art.
+        27(5)(i), (iii)); a suspension naming the joint user stops provision to it all
+        the same, as its answer said it would. A purpose-scoped restriction also covers
+        an action that names no purpose: it cannot be shown to fall outside, so it fails
+        closed.
         """
         if self.kind is RestrictionKind.LIFTED:
             return False  # it stops nothing: it ends what stopped
-        if self.kind is RestrictionKind.SUSPEND_PROVISION and action != "provision":
+        named = recipient in self.recipients
+        if (
+            self.kind is RestrictionKind.SUSPEND_PROVISION
+            and action != "provision"
+            and not (action == "joint_use" and named)
+        ):
             return False
-        if self.recipients and (action != "provision" or recipient not in self.recipients):
+        if self.recipients and (action not in ("provision", "joint_use") or not named):
             return False
         if self.purposes and purpose is not None and purpose not in self.purposes:
             return False

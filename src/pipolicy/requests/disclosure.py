@@ -26,7 +26,7 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.rules.common import blocking_restriction, erased_items
+from pipolicy.rules.common import blocking_restriction, erased_items, narrowed_by_deletions
 
 __all__ = [
     "consent_entry",
@@ -275,6 +275,12 @@ def _acquisition_entry(policy: Policy, acq: Acquisition) -> dict[str, object]:
     }
 
 
+def _reaching(policy: Policy, facts: SubjectFacts, now: datetime) -> tuple[Consent, ...]:
+    """The person's consents as far as they reach: not to items a later deletion on
+    request erased and the person gave again (R-REQ-7), as the decisions read them."""
+    return narrowed_by_deletions(policy, facts, now).consents
+
+
 def _consented_purposes(
     policy: Policy, consents: Iterable[Consent], item: str, now: datetime
 ) -> set[str]:
@@ -300,7 +306,7 @@ def _published_purposes(policy: Policy, facts: SubjectFacts, item: str, now: dat
     may not be used now, and naming no purpose would tell the person nothing is held."""
     category = facts.subject.category
     today = policy.local_date(now)
-    consented = _consented_purposes(policy, facts.consents, item, now)
+    consented = _consented_purposes(policy, _reaching(policy, facts, now), item, now)
     published = {name: p for name, p in policy.purposes.items() if item in p.all_items}
     reaching = {
         name
@@ -344,6 +350,7 @@ def disclosure_report(
     """
     held = holdings(facts, now)
     kept = kept_under_duty(policy, facts, now, request.language, deletions)
+    reaching = _reaching(policy, facts, now)
     names = set(held)
     for exported in exports.values():
         names |= set(exported)
@@ -357,7 +364,7 @@ def disclosure_report(
         notified = {p for a in acqs for p in a.purposes}
         if not acqs and item in policy.items:  # only a source holds it: what is published
             notified = _published_purposes(policy, facts, item, now)
-        purposes = sorted(notified | _consented_purposes(policy, facts.consents, item, now))
+        purposes = sorted(notified | _consented_purposes(policy, reaching, item, now))
         if item in kept:
             purposes = []
         purposes_named |= set(purposes)
@@ -407,10 +414,11 @@ def held_purposes(
     has no such record: it has the purposes the policy publishes for it that may reach
     this person (:func:`_published_purposes`)."""
     held = holdings(facts, now)
+    reaching = _reaching(policy, facts, now)
     by_purpose: dict[str, set[str]] = {}
     for item, acqs in held.items():
         for p in {p for a in acqs for p in a.purposes} | _consented_purposes(
-            policy, facts.consents, item, now
+            policy, reaching, item, now
         ):
             by_purpose.setdefault(p, set()).add(item)
     for item in set(in_sources) - set(held):

@@ -19,6 +19,7 @@ from pipolicy.rules.common import (
     ART_21_1,
     MY_NUMBER_PROVISION,
     clause,
+    deciding_after_deletions,
     exemption_decision,
     mixes_identifiers,
     my_numbers,
@@ -152,7 +153,17 @@ def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...
 def decide_acquisition(
     policy: Policy, facts: SubjectFacts, q: AcquisitionQuery, now: datetime
 ) -> Decision:
-    """May ``items`` be acquired for ``purposes``? Names must already be known."""
+    """May ``items`` be acquired for ``purposes``? Names must already be known.
+
+    A permission given before a deletion the person asked for does not reach the items
+    it erased when they are collected again (R-REQ-7): asked again, as for use."""
+    return deciding_after_deletions(_decide_acquisition, policy, facts, q, now)
+
+
+def _decide_acquisition(
+    policy: Policy, facts: SubjectFacts, q: AcquisitionQuery, now: datetime
+) -> Decision:
+    """:func:`decide_acquisition` on facts as they are given."""
     ctx = {"action": "acquisition", "items": q.items, "purpose": ",".join(sorted(q.purposes))}
     purposes = [policy.purposes[p] for p in sorted(q.purposes)]
     clauses = tuple(clause("purposes", p.name) for p in purposes)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
 from pipolicy.domain import checks
 from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.consents import Consent, ConsentScope
-from pipolicy.domain.decisions import Basis, Because, Decision
+from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus
+from pipolicy.domain.decisions import Basis, Because, Decision, denial
 from pipolicy.domain.exemptions import ACADEMIC, Exemption, applies, exemption_citation
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.restrictions import Restriction, RestrictionKind, lifted_requests
@@ -244,6 +244,160 @@ def notified_scope(
         ):
             found |= kept_items(acq, facts.restrictions, now)
     return frozenset(found)
+
+
+def narrowed_by_deletions(policy: Policy, facts: SubjectFacts, now: datetime) -> SubjectFacts:
+    """``facts`` with each consent given before a deletion the person asked for (in force
+    at ``now``) no longer reaching the items that deletion erased (R-REQ-7, Art. 35).
+
+    A deletion on request takes the data held when it was granted, and with it what was
+    said about that data: the purposes notified (:func:`notified_scope`) and the
+    consents to use it beyond them or to give it to a recipient. What the person gives
+    again afterwards is new data, handled as notified anew; the person who asked to
+    erase an item has not said that a consent given before reaches the item given again
+    (fail closed: they are asked again). A deletion of everything withdraws the consents
+    themselves (the request workflow). The items not erased stay covered; a no (refused,
+    withdrawn) keeps its whole scope. An erasure the business made without a request
+    (Art. 22) was not the person's word, and leaves their consents as they were.
+    The facts come back unchanged (the same object) when no consent is narrowed."""
+    deletions = _requested_deletions(facts.restrictions, now)
+    if not deletions or not facts.consents:
+        return facts
+    kept: list[Consent] = []
+    narrowed = False
+    for c in facts.consents:
+        if c.status is not ConsentStatus.GIVEN:
+            kept.append(c)
+            continue
+        every = c.scope.items or _every_item(policy, c.scope)
+        cut = _erased_since(c, deletions, every)
+        if not cut:
+            kept.append(c)
+            continue
+        narrowed = True
+        left = every - cut
+        if left:  # none left: the consent reaches nothing now
+            kept.append(attrs.evolve(c, scope=attrs.evolve(c.scope, items=left)))
+    if not narrowed:
+        return facts
+    return SubjectFacts(facts.subject, facts.acquisitions, tuple(kept), facts.restrictions)
+
+
+def _requested_deletions(restrictions: Iterable[Restriction], now: datetime) -> list[Restriction]:
+    """The deletions the person asked for (Art. 35, or a correction's deletion of
+    contents, Art. 34) in force at ``now``."""
+    return [
+        r
+        for r in restrictions
+        if r.kind is RestrictionKind.DELETED and r.request_id is not None and r.since <= now
+    ]
+
+
+def outlived_consents(
+    policy: Policy, consents: Iterable[Consent], restrictions: Iterable[Restriction], now: datetime
+) -> frozenset[str]:
+    """The ids of the given ``consents`` whose reach a later deletion on request narrowed
+    (:func:`narrowed_by_deletions`): a new grant of the same scope is then not a retry,
+    and replaces them."""
+    deletions = _requested_deletions(restrictions, now)
+    if not deletions:
+        return frozenset()
+    return frozenset(
+        c.id
+        for c in consents
+        if c.status is ConsentStatus.GIVEN
+        and _erased_since(c, deletions, c.scope.items or _every_item(policy, c.scope))
+    )
+
+
+def _erased_since(
+    consent: Consent, deletions: Iterable[Restriction], every: frozenset[str]
+) -> frozenset[str]:
+    """The items of ``every`` (what ``consent`` covers) that deletions on request made
+    after it was given erased; a deletion naming no items erased them all."""
+    cut: set[str] = set()
+    for r in deletions:
+        if consent.given_at <= r.since:
+            cut |= (r.items & every) if r.items else every
+    return frozenset(cut)
+
+
+def _every_item(policy: Policy, scope: ConsentScope) -> frozenset[str]:
+    """What a consent scope naming no items covers: every item of its purpose, or every
+    item the policy declares for a recipient (all it declares, for one naming none)."""
+    if scope.purpose is not None:
+        purpose = policy.purposes.get(scope.purpose)
+        return purpose.all_items if purpose is not None else frozenset(policy.items)
+    recipient = policy.recipients.get(scope.recipient or "")
+    return (recipient.items if recipient is not None else frozenset()) or frozenset(policy.items)
+
+
+def outlived(
+    policy: Policy, decision: Decision, would: Decision, facts: SubjectFacts, now: datetime
+) -> Decision:
+    """``decision``, made on :func:`narrowed_by_deletions`'s facts, worded for the person
+    when it is denied only because it would rest on consents given before a deletion
+    they asked for (``would``: the decision on the facts as recorded): the consents
+    no longer reach the items given again (R-REQ-7). It cites what the denial cites,
+    and Art. 35. Else ``decision`` unchanged."""
+    if decision.allowed or not would.allowed or would.consent_id is None:
+        return decision
+    deletions = _requested_deletions(facts.restrictions, now)
+    resting = set(would.consent_ids)
+    requests: set[str] = set()
+    items: set[str] = set()
+    named: ConsentScope | None = None  # the scope the reason names: the first cut
+    for c in facts.consents:
+        if c.id not in resting:
+            continue
+        every = c.scope.items or _every_item(policy, c.scope)
+        for r in deletions:
+            reached = decision.items & _erased_since(c, (r,), every)
+            if reached:
+                assert r.request_id is not None  # a deletion on request
+                requests.add(r.request_id)
+                items |= reached
+                named = named or c.scope
+    if named is None:
+        return decision
+    why = R.consent_outlived(
+        tuple(sorted(requests)),
+        frozenset(items),
+        named.purpose if named.recipient is None else None,
+        named.recipient,
+    )
+    laws = [c for c in decision.citations if not c.startswith("policy:")]
+    clauses = [c for c in decision.citations if c.startswith("policy:")]
+    citations = tuple(dict.fromkeys((*laws, ART_35, *clauses)))
+    context = {
+        "action": decision.action,
+        "purpose": decision.purpose,
+        "recipient": decision.recipient,
+        "items": decision.items,
+    }
+    return denial((why,), citations, context)
+
+
+Q = TypeVar("Q")
+
+
+def deciding_after_deletions(
+    decide: Callable[[Policy, SubjectFacts, Q, datetime], Decision],
+    policy: Policy,
+    facts: SubjectFacts,
+    q: Q,
+    now: datetime,
+) -> Decision:
+    """``decide`` on facts whose consents reach no item a later deletion on request
+    erased (:func:`narrowed_by_deletions`), its denial worded by :func:`outlived`. Most
+    people asked for no deletion: they cost one test."""
+    if not facts.restrictions:
+        return decide(policy, facts, q, now)
+    narrowed = narrowed_by_deletions(policy, facts, now)
+    decision = decide(policy, narrowed, q, now)
+    if narrowed is facts or decision.allowed:
+        return decision
+    return outlived(policy, decision, decide(policy, facts, q, now), facts, now)
 
 
 def kept_items(

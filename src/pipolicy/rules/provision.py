@@ -42,6 +42,7 @@ from pipolicy.rules.common import (
     change_in_effect,
     clause,
     covering,
+    deciding_after_deletions,
     exemption_decision,
     held_for,
     my_number_use,
@@ -112,7 +113,17 @@ def decide_provision(
     other basis (entrustment, joint use, the person's consent) also needs the data to be
     usable for the purpose it is given for: provision never widens the purposes of use.
     Whatever the basis but an exemption, data past its retention is not given (Art. 22).
+    A consent given before a deletion the person asked for does not reach the items it
+    erased, given again since (:func:`~pipolicy.rules.common.narrowed_by_deletions`,
+    R-REQ-7), as for use.
     """
+    return deciding_after_deletions(_decide_provision, policy, facts, q, now)
+
+
+def _decide_provision(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime
+) -> Decision:
+    """:func:`decide_provision` on facts as they are given."""
     decision = _decide(policy, facts, q, now)
     if not decision.allowed or decision.basis is Basis.EXEMPTION:
         return decision
@@ -297,12 +308,19 @@ def _blocked(
 ) -> Restriction | None:
     """The person's restriction that stops this provision, if any (R-REQ-7)."""
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    # Entrustment is not provision to a third party: a suspension of provision spares it,
-    # unless the entrustee is abroad, where Art. 28 makes it one (and Art. 35(3) reaches it).
-    domestic_entrustee = recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient)
+    # Entrustment and joint use are not provision to a third party (Art. 27(5)(i), (iii)):
+    # a suspension of provision spares them (one naming the joint user excepted, see
+    # Restriction.applies), unless the recipient is abroad, where Art. 28 makes it one
+    # (and Art. 35(3) reaches it). A suspension of use stops them all.
+    action = "provision"
+    if not abroad(policy, recipient):
+        if recipient.kind is RecipientKind.ENTRUSTEE:
+            action = "entrustment"
+        elif recipient.kind is RecipientKind.JOINT_USER:
+            action = "joint_use"
     return blocking_restriction(
         facts.restrictions,
-        "entrustment" if domestic_entrustee else "provision",
+        action,
         q.purpose,
         q.items,
         now,

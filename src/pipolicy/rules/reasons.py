@@ -430,6 +430,28 @@ def deleted(request_id: str | None, recipients: Names = ()) -> Because:
 
 
 @_cached
+def consent_outlived(
+    requests: tuple[str, ...], items: Names, purpose: str | None, recipient: str | None
+) -> Because:
+    """The consent a decision would rest on (to ``purpose``, or to provision to
+    ``recipient``) was given before the deletions ``requests`` erased ``items``: it does
+    not reach them as the person gave them again since (R-REQ-7)."""
+    names = _names(items)
+    what = f"provision to {recipient!r}" if recipient is not None else f"purpose {purpose!r}"
+    ids = ", ".join(requests)
+    return _because(
+        f"the person's consent to {what} was given before request {ids} deleted "
+        f"{list(names)}: it does not reach them as given again since; a consent given "
+        "since is needed (R-REQ-7)",
+        "consent_outlived",
+        ("R-REQ-7",),
+        requests=requests,
+        items=names,
+        **({"recipient": recipient} if recipient is not None else {"purpose": str(purpose)}),
+    )
+
+
+@_cached
 def erased() -> Because:
     """Data the business erased once no purpose needed it (Art. 22), not on a request."""
     return _because(

@@ -10,14 +10,15 @@ and it must not be lost as if it were a retry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 import attrs
 
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
+from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import Policy
-from pipolicy.rules.common import in_force
+from pipolicy.rules.common import in_force, outlived_consents
 
 __all__ = ["informed", "renewal"]
 
@@ -46,21 +47,26 @@ def renewal(
     expires: datetime | None,
     now: datetime,
     evidence: Evidence | None = None,
+    restrictions: Collection[Restriction] = (),
 ) -> tuple[Consent | None, list[Consent]]:
     """Granting ``scope`` until ``expires`` at ``now`` with ``evidence``, given the
-    consents ``held``.
+    consents ``held`` and the person's ``restrictions``.
 
     Returns the consent already in force for at least as long (then nothing new is
     recorded) or ``None``, and the given consents of that scope the grant ends, as
     ``expired``: lapsed or void ones (their expiry passed, their purpose changed beyond
-    relevance), and the one a longer grant, or one given with foreign information the
-    held one lacks (``evidence.foreign_info``, or about another country), replaces.
+    relevance), one a later deletion on request narrowed (it no longer reaches the
+    items the person gave again, R-REQ-7: the person agreeing again is no retry), and
+    the one a longer grant, or one given with foreign information the held one lacks
+    (``evidence.foreign_info``, or about another country), replaces.
     """
     ended: list[Consent] = []
+    held = tuple(held)
+    narrowed = outlived_consents(policy, held, restrictions, now) if restrictions else ()
     for consent in held:
         if not _same(policy, consent.scope, scope) or consent.status is not ConsentStatus.GIVEN:
             continue
-        if in_force(policy, consent, now):
+        if in_force(policy, consent, now) and consent.id not in narrowed:
             until = consent.expires_at
             lasts = until is None or (expires is not None and expires <= until)
             shown = ("", "") if evidence is None else _shown(evidence)

@@ -29,6 +29,7 @@ from pipolicy.rules.common import (
     change_in_effect,
     clause,
     covering,
+    deciding_after_deletions,
     exemption_decision,
     held_for,
     kept_items,
@@ -65,8 +66,15 @@ class UseQuery:
 def decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) -> Decision:
     """May the subject's ``items`` be used for ``purpose`` by ``actor`` at ``now``?
 
-    Names must already be known to the policy (the engine checks them).
+    Names must already be known to the policy (the engine checks them). A consent given
+    before a deletion the person asked for does not reach the items it erased, given
+    again since (:func:`~pipolicy.rules.common.narrowed_by_deletions`, R-REQ-7).
     """
+    return deciding_after_deletions(_decide_use, policy, facts, q, now)
+
+
+def _decide_use(policy: Policy, facts: SubjectFacts, q: UseQuery, now: datetime) -> Decision:
+    """:func:`decide_use` on facts as they are given."""
     purpose = policy.purposes[q.purpose]
     ctx: dict[str, Any] = {"action": "use", "purpose": q.purpose, "items": q.items}
     pclause = clause("purposes", q.purpose)
