@@ -190,12 +190,15 @@ def test_r_req_7_r_use_4_a_consent_to_a_purpose_given_before_a_deletion_does_not
     assert not d.allowed and r.id in d.reasons[0] and "given again" in d.reasons[0]
     assert "APPI Art. 35" in d.citations
 
-    # The person agrees again. A grant of the very scope in force returns the consent
-    # in force, whose reach the deletion narrowed (the engine's renewal does not read
-    # the deletions: see the session 19 report), so it is withdrawn first.
-    engine.withdraw_consent(s, purpose="newsletter")
-    engine.grant_consent(s, purpose="newsletter")
+    # The person agrees again: the grant of the very scope in force is no retry, since
+    # the consent in force no longer reaches the e-mail; it is ended and a new one
+    # recorded, which does.
+    [old] = [c for c in engine.consents(s) if c.scope.purpose == "newsletter"]
+    again = engine.grant_consent(s, purpose="newsletter")
+    assert again.id != old.id
     assert engine.check_use(s, purpose="newsletter", items={"email"}).allowed
+    # Asked again at once, it is a retry: the consent just given is returned.
+    assert engine.grant_consent(s, purpose="newsletter").id == again.id
 
 
 def test_r_req_7_r_use_7_a_permission_given_before_a_deletion_is_asked_again_at_collection() -> (
@@ -215,7 +218,6 @@ def test_r_req_7_r_use_7_a_permission_given_before_a_deletion_is_asked_again_at_
 
     d = engine.check_acquisition(s, items={"medical_history"}, purposes={"health"}, channel="web")
     assert not d.allowed and r.id in d.reasons[0]
-    engine.withdraw_consent(s, purpose="health")
     engine.grant_consent(s, purpose="health")
     engine.acquire(s, items={"medical_history"}, purposes={"health"}, channel="web")
     assert engine.check_use(s, purpose="health", items={"medical_history"}).allowed
@@ -239,8 +241,8 @@ def test_r_req_7_r_con_1_a_grant_after_the_deletion_replaces_the_consent_it_narr
     """R-CON-1 and R-REQ-7: one consent per scope is in force, and a grant of a scope in
     force returns it (a retry). A consent a later deletion on request narrowed is not
     what the person agrees to now: ``renewal`` ends it (``expired``) so that the new
-    grant is recorded, when it is given the person's restrictions (the engine passes
-    them: see the session 19 report). Without them it answers as before."""
+    grant is recorded, when it is given the person's restrictions (``grant_consent``
+    passes them). Without them it answers as before."""
     from pipolicy.rules.renewal import renewal
 
     given = T0 - timedelta(days=2)

@@ -1039,7 +1039,9 @@ class Engine:
                 raise InvalidInput(
                     "expires is in the past: a consent must expire after it is given"
                 )
-            in_force_already, ended = renewal(self.policy, facts.consents, scope, expires, now, how)
+            in_force_already, ended = renewal(
+                self.policy, facts.consents, scope, expires, now, how, facts.restrictions
+            )
             for lapsed in ended:
                 # Lapsed, void, or shorter than this grant: ended, so the store keeps one
                 # consent per scope given.
