@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 import pipolicy as pp
 from pipolicy.requests import MemorySource
 from tests.factories import toml_data
@@ -137,3 +139,15 @@ def test_r_req_7_the_japanese_letter_says_the_invoice_is_kept_under_a_law() -> N
     # The answer rebuilt later from what was stored says the same.
     rebuilt = engine.requests.answer(r.id)
     assert [(k.item, k.article) for k in rebuilt.retained] == [("invoice", "APPI Art. 34(2)")]
+
+
+def test_r_use_1_a_denied_use_points_to_its_reasons_not_to_consent() -> None:
+    """R-USE-1 (Art. 18(1)): a purpose uses only the items it declares, and no consent
+    widens that. The error raised for such a denial must not advise obtaining consent:
+    it points to the decision's reasons."""
+    engine, _, _, s = _shop()
+    with pytest.raises(pp.UseDenied) as raised:
+        engine.use(s, purpose="newsletter", items={"phone"})
+    assert "not declared" in str(raised.value)
+    assert "obtain consent" not in str(raised.value)
+    assert "check_use()" in str(raised.value) and "reasons" in str(raised.value)

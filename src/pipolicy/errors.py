@@ -181,8 +181,9 @@ class Denied(PipolicyError):
         self.decision = decision
         reasons = "; ".join(decision.reasons) or "no basis"
         super().__init__(
-            f"{self.action} denied: {reasons}. Check first with engine.check_{self.action}() "
-            "and obtain consent or claim a valid exemption."
+            f"{self.action} denied: {reasons}. Check first with engine.check_{self.action}(): "
+            "the decision's reasons say what is missing (a consent, a notice, an arrangement "
+            "the policy declares, an exemption the law gives), and not every denial has a cure"
         )
 
 
