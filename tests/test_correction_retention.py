@@ -147,7 +147,7 @@ def test_r_use_1_a_denied_use_points_to_its_reasons_not_to_consent() -> None:
     it points to the decision's reasons."""
     engine, _, _, s = _shop()
     with pytest.raises(pp.UseDenied) as raised:
-        engine.use(s, purpose="newsletter", items={"phone"})
+        engine.use(s, purpose="newsletter", items={"name"})
     assert "not declared" in str(raised.value)
     assert "obtain consent" not in str(raised.value)
     assert "check_use()" in str(raised.value) and "reasons" in str(raised.value)
