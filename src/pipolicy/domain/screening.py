@@ -10,8 +10,8 @@ hold the business's own words or a reference to where the application keeps the 
 pipolicy cannot tell a name from any other word, but it can refuse what is plainly a
 value that reaches a person: an e-mail address, a telephone number, an Individual
 Number (with its check digit, in its printed groups or after a label), a payment card
-number (an issuer's prefix and length, with its Luhn digit) and a postal code marked 〒.
-Full-width forms count (the text is read after NFKC). A refusal names the field and what
+number (an issuer's prefix and length, with its Luhn digit) and a postal code marked 〒,
+alone or beside other numbers. Full-width forms count (the text is read after NFKC). A refusal names the field and what
 the text looks like, never the text itself; docs/reliability.md lists what is caught
 and what is not.
 
@@ -225,8 +225,8 @@ def screened(value: str, what: str) -> str:
 
 class PersonalDataWithheld(UserWarning):
     """A person's no (a withdrawal, a refusal) or a revocation was recorded, but a text
-    given with it looked like personal data and was withheld: the log holds a marker in
-    its place. The message names the field and what the text looked like, never the
+    given with it looked like personal data (or could not be stored as given) and was
+    withheld: the log holds a marker in its place. The message names the field and what the text looked like, never the
     text. Turning it into an error (``warnings.filterwarnings("error", ...)``) raises
     after the no is recorded."""
 
@@ -303,8 +303,9 @@ def _number_kind(written: str, before: str, *, part: bool = False) -> str | None
 def _telephone(written: str, digits: str, before: str) -> bool:
     """A Japanese number (0 then 1-9, 10 or 11 digits), or one with a country code:
     ``+`` then 8-15 digits, or 81 then a separator (``81-90-1234-5678``). Written with
-    separators, or dotted in its groups; without separators, a mobile's 11 digits, or
-    10 digits after a label such as ``TEL``. Not the business lines (0120, 0800, 0570)."""
+    separators, or dotted or slashed in its groups; without separators, a mobile's 11
+    digits, or 10 digits after a label such as ``TEL``. Not the business lines (0120,
+    0800, 0570)."""
     n = len(digits)
     national = digits
     abroad = digits.startswith("81") and (written.startswith("+") or written[2:3] in (" ", "-"))
