@@ -202,14 +202,8 @@ BAD_CALLS: list[tuple[str, Call]] = [
         "withdraw_consent-evidence-str",
         lambda e, s: e.withdraw_consent(s, recipient="partner", evidence="web"),
     ),
-    (
-        "revoke_consent-reason-long",
-        lambda e, s: e.revoke_consent(s, consent_id="id3", reason="r" * (MAX_TEXT + 1)),
-    ),
-    (
-        "revoke_consent-reason-surrogate",
-        lambda e, s: e.revoke_consent(s, consent_id="id3", reason=SECRET + SURROGATE),
-    ),
+    # A revocation's reason too long to keep, or not valid text, no longer refuses the
+    # revocation: the reason is withheld (tests/test_screening_no_unstorable.py).
     (
         "revoke_consent-id-sql-nul",
         lambda e, s: e.revoke_consent(s, consent_id=SQL + NUL, reason="x"),

@@ -239,8 +239,6 @@ def _evidence_of_no(evidence: Evidence | None) -> tuple[Evidence, tuple[tuple[st
         return _UNSPECIFIED, ()
     if not isinstance(evidence, Evidence):
         raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
-    clean_text(evidence.method, "evidence.method")
-    clean_text(evidence.ref, "evidence.ref")
     return withheld_evidence(evidence)
 
 
@@ -1308,8 +1306,10 @@ class Engine:
         self._subject_id(subject)
         name(consent_id, "consent_id")
         # Ended whatever the reason says: text that looks like personal data is withheld.
-        marker, found = withheld(statement(reason, "a revocation's reason"))
-        said = {"reason": marker if found else reason}
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidInput("a revocation's reason is required: give it as a non-empty string")
+        kept, found = withheld(reason.strip())
+        said = {"reason": kept}
         [revoked] = self._end_consents(
             subject, ConsentStatus.REVOKED, lambda c: c.id == consent_id, said
         )

@@ -9,7 +9,7 @@ import attrs
 
 from pipolicy.domain import checks
 from pipolicy.domain.screening import screened, withheld
-from pipolicy.errors import InvalidTransition
+from pipolicy.errors import InvalidInput, InvalidTransition
 
 __all__ = [
     "Consent",
@@ -51,6 +51,16 @@ DECLINED = frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.REFUSED})
 """The statuses by which the person says no (see :attr:`Consent.declines_provision`)."""
 
 
+def _a_string(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """attrs validator: a string. How long it is and what it holds are checked where the
+    evidence is given: refused with a yes (:func:`screened_evidence`), withheld with a
+    no (:func:`withheld_evidence`), which is recorded whatever came with it (R-CON-2)."""
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"evidence.{attribute.name} must be a string, got {type(value).__name__}"
+        )
+
+
 @attrs.frozen
 class Evidence:
     """How the consent was obtained: method, a reference to the artefact, who gave it.
@@ -60,11 +70,11 @@ class Evidence:
     ``"signup-v3"``), never personal data (see :func:`screened_evidence`). The repr
     leaves ``ref`` and ``foreign_info`` out."""
 
-    method: str = attrs.field(validator=checks.text)
-    ref: str = attrs.field(default="", validator=checks.text, repr=False)
+    method: str = attrs.field(validator=_a_string)
+    ref: str = attrs.field(default="", validator=_a_string, repr=False)
     given_by: str = attrs.field(default="person", validator=checks.one_of(("person", "agent")))
     foreign_info: str = attrs.field(
-        default="", validator=checks.text, repr=False, metadata={"omit_default": True}
+        default="", validator=_a_string, repr=False, metadata={"omit_default": True}
     )
     """For provision abroad: what the person was shown about the recipient's country, its
     system for protecting personal information and the recipient's measures, before
@@ -84,9 +94,10 @@ def screened_evidence(evidence: Evidence) -> Evidence:
     audit log, which a deletion cannot erase. Called where evidence is given (a grant, a
     refusal, a withdrawal, an import), not by the class: records read back from a store
     are as they were written."""
-    screened(evidence.method, "evidence.method")
-    screened(evidence.ref, "evidence.ref")
-    screened(evidence.foreign_info, "evidence.foreign_info")
+    for field in ("method", "ref", "foreign_info"):
+        screened(
+            checks.clean_text(getattr(evidence, field), f"evidence.{field}"), f"evidence.{field}"
+        )
     return evidence
 
 
