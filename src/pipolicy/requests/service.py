@@ -260,7 +260,14 @@ class RequestService:
         """
         return answering.extension_notice(self._wf, self.get(request_id))
 
-    def refuse(self, request_id: str, *, ground: RefusalGround | str, explanation: str) -> Answer:
+    def refuse(
+        self,
+        request_id: str,
+        *,
+        ground: RefusalGround | str,
+        explanation: str,
+        verification_withdrawn: bool = False,
+    ) -> Answer:
         """Refuse with a ground and the explanation the person receives (R-REQ-4).
 
         Raises :class:`InvalidInput`, recording nothing, for a ground the request's kind
@@ -275,8 +282,25 @@ class RequestService:
         unidentified applicant whether data is held), and for a request already partly
         carried out (its restrictions in force, a source already applied it: finish it
         with :meth:`fulfil`).
+
+        The procedural grounds must fit the applicant and the verification (R-REQ-2,
+        R-REQ-3): ``agency_unconfirmed`` is refused with :class:`InvalidInput` for a
+        request the person made themselves (there is no agent, Art. 37(3)); on a
+        request :meth:`verify` passed, ``identity_unconfirmed``, ``agency_unconfirmed``
+        and ``documents_incomplete`` contradict that finding, so they need
+        ``verification_withdrawn=True`` (the documents were found forged or void since;
+        the history and the ``request.refused`` event record it), else
+        :class:`InvalidTransition`. ``contents_accurate`` is refused for a correction
+        naming an item not held, in pipolicy's records or a source (Art. 34(1): there
+        are no contents to be true).
         """
-        refused = refusal.refuse(self._wf, request_id, ground=ground, explanation=explanation)
+        refused = refusal.refuse(
+            self._wf,
+            request_id,
+            ground=ground,
+            explanation=explanation,
+            verification_withdrawn=verification_withdrawn,
+        )
         return answering.build(self._wf, refused)
 
     def withdraw(self, request_id: str) -> Request:
