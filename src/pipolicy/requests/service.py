@@ -138,6 +138,7 @@ class RequestService:
         method: str = "mail",
         details: Mapping[str, object] | None = None,
         language: str | None = None,
+        received_at: datetime | None = None,
     ) -> Request:
         """Receive a request; it is ``received``, due after the policy's response period.
 
@@ -152,6 +153,12 @@ class RequestService:
         (correction: item -> new value, ``None`` to delete the contents), ``service`` (the
         service the request is about: its answer names that service's window), ``recipients``
         (suspension of provision); other keys are kept as given and must be JSON-ready.
+        ``received_at`` is when the request reached the business (default: now), for a
+        letter or a call entered later: the response period counts from its day (Art.
+        39) and the documents are judged as they stood that day (:meth:`verify`). It
+        must be timezone-aware and not in the future (:class:`InvalidInput`), as for
+        :meth:`~pipolicy.complaints.ComplaintLog.receive`; the ``request.received``
+        event records it.
         Raises :class:`SubjectNotFound`, :class:`UnknownItem`, :class:`UnknownPurpose`,
         :class:`UnknownRecipient` or :class:`InvalidInput` (also for a language the policy
         does not publish in, naming those it does) for details that are not well formed;
@@ -172,6 +179,7 @@ class RequestService:
             method=method,
             details=details,
             language=language,
+            received_at=received_at,
         )
 
     def get(self, request_id: str) -> Request:
