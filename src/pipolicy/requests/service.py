@@ -255,6 +255,12 @@ class RequestService:
         for one whose last day to answer has passed (naming that day): an extension is
         decided and told before the deadline, and one made after it would take the
         request off :meth:`overdue` and hide that the deadline was missed.
+
+        There is no cap in days: the Act asks a business to answer "without delay"
+        (Arts. 33-35), judged by the reason for a delay, and sets numbers only for
+        administrative organs, whose extensions beyond 60 days for a very large volume
+        are "within a reasonable period" (Arts. 83, 84). The reason is what is checked,
+        told to the person and kept (docs: Requests, Deadlines).
         """
         return intake.extend(self._wf, request_id, due=due, reason=reason)
 
