@@ -145,8 +145,8 @@ def refuse(
                 f"may be refused only on {procedural}; {g.value} would tell an "
                 "applicant not yet identified whether data is held"
             )
-        _require_fits_verification(r, g, verification_withdrawn)
         require_untouched(r, "refused")
+        _require_fits_verification(r, g, verification_withdrawn)
         if g in (G.NO_GROUND_UNDER_ART_35, G.ALTERNATIVE_MEASURE):
             _require_no_opt_out(wf, r, g)
         provided = False
