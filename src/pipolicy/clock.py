@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from pipolicy.errors import InvalidInput
 
-__all__ = ["Clock", "FixedClock", "SystemClock", "instant", "require_aware"]
+__all__ = ["Clock", "FixedClock", "SystemClock", "arrived", "instant", "require_aware"]
 
 
 def require_aware(value: datetime, name: str = "datetime") -> datetime:
@@ -41,6 +41,19 @@ def instant(value: datetime, name: str = "datetime") -> datetime:
     offset = value.utcoffset()
     assert offset is not None  # require_aware checked it
     return value.astimezone(timezone(offset))
+
+
+def arrived(value: datetime | None, now: datetime, name: str = "received_at") -> datetime:
+    """When something (a request, a complaint) reached the business: ``now`` when not
+    given, else ``value`` as an :func:`instant` (a naive one is refused) that is not after
+    ``now``. A letter entered days after it arrived counts from its arrival (Art. 39:
+    the day it reached the business); one cannot arrive after it is entered."""
+    if value is None:
+        return now
+    at = instant(value, name)
+    if at > now:
+        raise InvalidInput(f"{name} is in the future: give when it reached the business")
+    return at
 
 
 @runtime_checkable

@@ -22,7 +22,7 @@ from datetime import datetime
 
 import attrs
 
-from pipolicy.clock import instant
+from pipolicy.clock import arrived, instant
 from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.checks import clean_text, member
 from pipolicy.domain.screening import screened
@@ -87,9 +87,7 @@ class ComplaintLog(Register):
         screened(clean_text(reference, "reference", limit=200), "reference")
         if subject_id is not None:
             clean_text(subject_id, "subject_id", empty=False)
-        at = self._now() if received_at is None else instant(received_at, "received_at")
-        if at > self._now():
-            raise InvalidInput("received_at is in the future")
+        at = arrived(received_at, self._now())
         complaint = Complaint(
             id=self._new_id(),
             kind=k,

@@ -135,9 +135,16 @@ def verified(
     *,
     method: str = "mail",
     details: Mapping[str, object] | None = None,
+    agent: bool = False,
 ) -> pp.Request:
+    """A request of ``kind`` verified: the person's own, or a voluntary agent's (``agent``)."""
     r = engine.requests.submit(
-        kind, subject=subject, documents=[passport()], method=method, details=details
+        kind,
+        subject=subject,
+        applicant=pp.Applicant.voluntary_agent() if agent else None,
+        documents=voluntary_agent_documents() if agent else [passport()],
+        method=method,
+        details=details,
     )
     r = engine.requests.verify(r.id)
     assert r.state is pp.RequestState.VERIFIED

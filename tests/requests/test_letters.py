@@ -22,12 +22,13 @@ import attrs
 import pytest
 
 import pipolicy as pp
-from pipolicy.domain.requests import ART_35_GROUNDS, REFUSAL_GROUNDS
+from pipolicy.domain.requests import ART_35_GROUNDS, PROCEDURAL_GROUNDS, REFUSAL_GROUNDS
 from pipolicy.requests import MemorySource
 from pipolicy.testing import contract_policy
 from tests.html import Balanced
 
 from .support import JST, license_, passport, power_of_attorney, seal_certificate
+from .support import voluntary_agent_documents as agent_documents
 
 K = pp.RequestKind
 G = pp.RefusalGround
@@ -218,17 +219,26 @@ def every_answer(lang: str) -> list[tuple[str, pp.Answer]]:
     kept = {"items": ["organization"]}
     for kind, grounds in REFUSAL_GROUNDS.items():
         for ground in grounds:
+            # agency_unconfirmed needs an agent (Art. 37(3)); a procedural ground after
+            # verification withdraws it, and says so (R-REQ-3).
+            agent: dict[str, Any] = (
+                {"applicant": pp.Applicant.voluntary_agent(), "documents": agent_documents()}
+                if ground is G.AGENCY_UNCONFIRMED
+                else {}
+            )
             r = sh.verified(
                 kind,
                 nobody if ground is G.NOT_RETAINED else s,
                 details=kept if ground is G.LEGAL_RETENTION else None,
+                **agent,
             )
-            out.append(
-                (
-                    f"{kind} refused {ground}",
-                    e.requests.refuse(r.id, ground=ground, explanation=explain),
-                )
+            refused = e.requests.refuse(
+                r.id,
+                ground=ground,
+                explanation=explain,
+                verification_withdrawn=ground in PROCEDURAL_GROUNDS,
             )
+            out.append((f"{kind} refused {ground}", refused))
 
     # Nothing held: refused as not_retained, in each kind's words.
     for kind in K:

@@ -16,6 +16,9 @@ from .support import passport, shop_policy, verified
 K = pp.RequestKind
 G = pp.RefusalGround
 DISCLOSURES = [K.PURPOSE_NOTIFICATION, K.DISCLOSURE, K.PROVISION_RECORDS]
+# Written from R-REQ-4: grounds about the application itself, which say nothing about
+# what is held.
+PROCEDURAL = {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE}
 # Written from R-REQ-4 and seed 001 (1)-(7), independently of the implementation.
 MAY_WITHHOLD_DISCLOSURE: set[pp.RefusalGround] = {
     G.IDENTITY_UNCONFIRMED,
@@ -59,11 +62,20 @@ def test_r_req_4_a_refusal_states_the_ground_and_the_explanation(
     engine: pp.Engine, person: pp.Subject, ground: pp.RefusalGround
 ) -> None:
     r = verified(
-        engine, K.DISCLOSURE, holding_nothing(engine) if ground is G.NOT_RETAINED else person
+        engine,
+        K.DISCLOSURE,
+        holding_nothing(engine) if ground is G.NOT_RETAINED else person,
+        agent=ground is G.AGENCY_UNCONFIRMED,  # the person's own request has no agent
     )
     explanation = f"explanation for {ground.value} written by the privacy officer"
 
-    answer = engine.requests.refuse(r.id, ground=ground.value, explanation=explanation)
+    # A procedural ground after verification withdraws it, and says so (R-REQ-3).
+    answer = engine.requests.refuse(
+        r.id,
+        ground=ground.value,
+        explanation=explanation,
+        verification_withdrawn=ground in PROCEDURAL,
+    )
 
     assert answer.state is pp.RequestState.REFUSED
     assert answer.ground is ground
@@ -79,16 +91,12 @@ def test_r_req_4_a_refusal_states_the_ground_and_the_explanation(
     )
 
 
-# Written from R-REQ-4: grounds about the application itself, which say nothing about
-# what is held.
-PROCEDURAL = {G.IDENTITY_UNCONFIRMED, G.AGENCY_UNCONFIRMED, G.DOCUMENTS_INCOMPLETE}
-
-
 @pytest.mark.parametrize("ground", sorted(PROCEDURAL, key=str))
 def test_r_req_4_a_request_can_be_refused_before_verification_on_a_procedural_ground(
     engine: pp.Engine, person: pp.Subject, ground: pp.RefusalGround
 ) -> None:
-    r = engine.requests.submit(K.DELETION, subject=person)
+    agent = pp.Applicant.voluntary_agent() if ground is G.AGENCY_UNCONFIRMED else None
+    r = engine.requests.submit(K.DELETION, subject=person, applicant=agent)
     answer = engine.requests.refuse(
         r.id, ground=ground, explanation="the copy of the ID sent was unreadable"
     )

@@ -67,9 +67,16 @@ def test_r_req_4_each_kind_is_refused_only_on_the_grounds_the_act_gives_it(
         details = {"changes": {"medical_history": "none"}}  # no purpose of theirs needs it
     # not_retained stands only for someone pipolicy's records show nothing held for.
     subject = engine.register_subject("user-nobody") if ground is G.NOT_RETAINED else person
-    r = verified(engine, kind, subject, details=details)
+    # agency_unconfirmed needs an agent (Art. 37(3)); after verification a procedural
+    # ground withdraws it, and says so (R-REQ-3).
+    r = verified(engine, kind, subject, details=details, agent=ground is G.AGENCY_UNCONFIRMED)
     if ground in EXPECTED[kind]:
-        answer = engine.requests.refuse(r.id, ground=ground, explanation="the reason")
+        answer = engine.requests.refuse(
+            r.id,
+            ground=ground,
+            explanation="the reason",
+            verification_withdrawn=ground in PROCEDURAL,
+        )
         assert (answer.state, answer.ground) == (pp.RequestState.REFUSED, ground)
         assert [e.payload["ground"] for e in refusals(engine)] == [ground.value]
     else:
@@ -231,7 +238,8 @@ def test_r_req_4_art_33_2_a_withheld_disclosure_cites_its_item_of_art_33_2(
 def test_r_req_4_art_37_procedural_grounds_are_open_for_every_kind_before_verification(
     engine: pp.Engine, person: pp.Subject, kind: pp.RequestKind, ground: pp.RefusalGround
 ) -> None:
-    r = engine.requests.submit(kind, subject=person)
+    agent = pp.Applicant.voluntary_agent() if ground is G.AGENCY_UNCONFIRMED else None
+    r = engine.requests.submit(kind, subject=person, applicant=agent)
     answer = engine.requests.refuse(r.id, ground=ground, explanation="no ID was sent")
     assert answer.ground is ground
     assert "APPI Art. 37" in answer.statement

@@ -228,10 +228,12 @@ PARTIAL_KINDS = [K.DELETION, K.SUSPENSION_OF_USE, K.SUSPENSION_OF_PROVISION, K.C
 def stop(engine: pp.Engine, action: str, request_id: str) -> object:
     if action == "refuse":
         return engine.requests.refuse(
-            # A ground open for every kind of request (R-REQ-4), whatever is held.
+            # A ground open for every kind of request (R-REQ-4), whatever is held; the
+            # request is verified, so the finding is withdrawn (R-REQ-3).
             request_id,
             ground=pp.RefusalGround.DOCUMENTS_INCOMPLETE,
             explanation="the copy of the ID is unreadable",
+            verification_withdrawn=True,
         )
     return engine.requests.withdraw(request_id)
 

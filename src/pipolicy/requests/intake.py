@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from pipolicy.clock import instant
+from pipolicy.clock import arrived, instant
 from pipolicy.domain import checks
 from pipolicy.domain.checks import json_copy, member, names, statement
 from pipolicy.domain.requests import (
@@ -210,9 +210,14 @@ def submit(
     method: str,
     details: Mapping[str, object] | None,
     language: str | None = None,
+    received_at: datetime | None = None,
 ) -> Request:
-    """The step :meth:`RequestService.submit`."""
+    """The step :meth:`RequestService.submit`. Its due date and the day its documents
+    are judged on count from ``received_at``, when it reached the business (Art. 39),
+    not from when it is entered."""
     k = member(RequestKind, kind, "request kind")
+    if received_at is not None:
+        instant(received_at, "received_at")  # naive: refused before anything is read
     lang = check_language(wf.policy, language)
     wf.port.subject_id(subject)
     who = applicant if applicant is not None else Applicant.person()
@@ -230,19 +235,20 @@ def submit(
         # Only that the person is there (and locked): the compiled state, not the history.
         facts = port.facts(uow, subject, history=False)
         now = port.now()
+        at = arrived(received_at, now)
         r = Request(
             id=port.new_id(),
             subject_id=facts.subject.id,
             kind=k,
             applicant=who,
             state=RequestState.RECEIVED,
-            received_at=now,
-            due=wf.policy.response_due(now),
+            received_at=at,
+            due=wf.policy.response_due(at),
             fee=fee_for(wf.policy, k),
             method=method,
             documents=docs,
             details=clean,
-            history=(("received", now, f"from {_who(who)}, answer by {method}"),),
+            history=(("received", at, f"from {_who(who)}, answer by {method}"),),
             language=lang,
         )
         uow.requests.add(r)
@@ -254,6 +260,7 @@ def submit(
             **({"represents": who.represents.value} if who.represents else {}),
             method=method,
             language=lang,
+            received_at=at.isoformat(),
             documents=[{"kind": d.kind.value, "holder": d.holder} for d in docs],
             due=r.due.isoformat(),
             fee=r.fee,
@@ -262,7 +269,7 @@ def submit(
             **({"not_stopped": sorted(unstoppable(r))} if "not_stopped" in clean else {}),
         )
         if _stops_nothing(r):
-            return _refuse_at_intake(wf, uow, r)
+            return _refuse_at_intake(wf, uow, r, now)
         return r
 
     return port.run(op)
@@ -280,7 +287,7 @@ def _stops_nothing(r: Request) -> bool:
     return bool(named) and named <= unstoppable(r)
 
 
-def _refuse_at_intake(wf: Workflow, uow: UnitOfWork, r: Request) -> Request:
+def _refuse_at_intake(wf: Workflow, uow: UnitOfWork, r: Request, now: datetime) -> Request:
     """``r`` refused as it is received: a suspension of provision naming only recipients
     it cannot stop. No ground of Art. 35(3) or (5) can stand for what it asks, whoever
     asks, so there is nothing to verify first, and the reason tells nothing about the
@@ -289,7 +296,7 @@ def _refuse_at_intake(wf: Workflow, uow: UnitOfWork, r: Request) -> Request:
     g = RefusalGround.NO_GROUND_UNDER_ART_35
     explanation = not_stopped(wf.words(r), wf.policy, r, partial=False)
     assert explanation is not None
-    new = refused(wf, r, g, explanation, r.received_at, case="not_stoppable")
+    new = refused(wf, r, g, explanation, now, case="not_stoppable")
     uow.requests.update(new)
     wf.audit(
         uow,

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+import attrs
+
 from pipolicy.domain.checks import member, statement
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.requests import (
     PROCEDURAL_GROUNDS,
+    ApplicantKind,
     RefusalGround,
     Request,
     RequestKind,
@@ -104,17 +107,24 @@ def refused(
 
 
 def refuse(
-    wf: Workflow, request_id: str, *, ground: RefusalGround | str, explanation: str
+    wf: Workflow,
+    request_id: str,
+    *,
+    ground: RefusalGround | str,
+    explanation: str,
+    verification_withdrawn: bool = False,
 ) -> Request:
     """The step :meth:`RequestService.refuse`, up to the refused request."""
     g = member(RefusalGround, ground, "refusal ground")
     why = statement(explanation, "explanation")
+    if not isinstance(verification_withdrawn, bool):
+        raise InvalidInput("verification_withdrawn must be True or False")
     port = wf.port
     # What the sources hold, read before the refusal's unit (sources live outside any
     # transaction), as fulfilment reads it: a refusal must agree with what it would find.
     in_sources, undeclared = (
-        _source_items(wf, request_id, g)
-        if g in (G.NOT_RETAINED, G.LEGAL_RETENTION, G.BEYOND_PURPOSES) and wf.sources
+        source_items(wf, request_id, g)
+        if g in _READS_SOURCES and wf.sources
         else (frozenset[str](), 0)
     )
 
@@ -136,6 +146,7 @@ def refuse(
                 "applicant not yet identified whether data is held"
             )
         require_untouched(r, "refused")
+        _require_fits_verification(r, g, verification_withdrawn)
         if g in (G.NO_GROUND_UNDER_ART_35, G.ALTERNATIVE_MEASURE):
             _require_no_opt_out(wf, r, g)
         provided = False
@@ -157,12 +168,86 @@ def refuse(
             _require_a_duty(wf, wf.read(uow, r), in_sources)
         elif g is G.BEYOND_PURPOSES:
             _require_beyond_purposes(wf, wf.read(uow, r), in_sources)
+        elif g is G.CONTENTS_ACCURATE:
+            require_contents_held(r, _about(r), wf.read(uow, r), in_sources)
         new = refused(wf, r, g, why, port.now(), provided=provided)
+        if verification_withdrawn:
+            event, at, text = new.history[-1]
+            new = attrs.evolve(
+                new, history=(*new.history[:-1], (event, at, f"{text}; verification withdrawn"))
+            )
         uow.requests.update(new)
-        wf.audit(uow, "request.refused", new, ground=g.value, by="business")
+        wf.audit(
+            uow,
+            "request.refused",
+            new,
+            ground=g.value,
+            by="business",
+            **({"verification_withdrawn": True} if verification_withdrawn else {}),
+        )
         return new
 
     return port.run(op)
+
+
+_READS_SOURCES = frozenset(
+    {G.NOT_RETAINED, G.LEGAL_RETENTION, G.BEYOND_PURPOSES, G.CONTENTS_ACCURATE}
+)
+"""Grounds whose refusal must agree with what the registered sources hold."""
+
+
+def _require_fits_verification(r: Request, ground: RefusalGround, withdrawn: bool) -> None:
+    """Raise unless ``ground`` fits what is known of the applicant (R-REQ-2, R-REQ-3).
+
+    ``agency_unconfirmed`` tells the applicant an agent's authority could not be
+    confirmed (Art. 37(3)): a request the person made themselves has no agent, so it is
+    never the ground (:class:`InvalidInput`). Once :func:`verify` found the documents
+    sufficient, a procedural ground contradicts that finding; it stands only if the
+    business says it withdraws the finding (``withdrawn``: documents found forged or
+    void after all), which the history and the audit event then record
+    (:class:`InvalidTransition` without it). ``withdrawn`` with any other ground, or for
+    a request never verified, would record a withdrawal that did not happen
+    (:class:`InvalidInput`)."""
+    if ground is G.AGENCY_UNCONFIRMED and r.applicant.kind is ApplicantKind.PERSON:
+        raise InvalidInput(
+            f"request {r.id} cannot be refused on {ground.value}: the person made it "
+            "themselves, through no agent, so there is no agent's authority to confirm "
+            "(APPI Art. 37(3)); refuse it on identity_unconfirmed or documents_incomplete"
+        )
+    procedural = ground in PROCEDURAL_GROUNDS
+    verified = r.state is RequestState.VERIFIED
+    if withdrawn and not (procedural and verified):
+        why = "it is not verified" if not verified else f"{ground.value} is not procedural"
+        raise InvalidInput(
+            f"request {r.id}: verification_withdrawn=True is only for refusing a verified "
+            "request on identity_unconfirmed, agency_unconfirmed or documents_incomplete "
+            f"after its documents were found not to prove it; {why}"
+        )
+    if procedural and verified and not withdrawn:
+        raise InvalidTransition(
+            f"request {r.id} was verified: its documents were found sufficient, and "
+            f"refusing it on {ground.value} would say they were not. If they were found "
+            "forged or void since, say so: refuse(..., verification_withdrawn=True)"
+        )
+
+
+def require_contents_held(
+    r: Request, named: frozenset[str], ctx: Context, in_sources: frozenset[str]
+) -> None:
+    """Raise :class:`InvalidInput` if a correction is answered "the contents are true"
+    (``contents_accurate``, Art. 34(1)) for an item of ``named`` that is not held, in
+    pipolicy's records or a registered source: such an item has no contents to be true
+    (adding it is refused, if at all, on ``beyond_purposes``; deleting it finds nothing
+    held). Changes not given at submit are the business's word."""
+    held = frozenset(holdings(ctx.facts, ctx.now)) | in_sources
+    absent = sorted(named - held)
+    if absent:
+        raise InvalidInput(
+            f"request {r.id} cannot be answered on {G.CONTENTS_ACCURATE.value} for "
+            f"{', '.join(absent)}: the item is not held, so there are no contents to be "
+            "found true (APPI Art. 34(1)); fulfil it, or refuse an addition on "
+            "beyond_purposes"
+        )
 
 
 def _require_no_opt_out(wf: Workflow, r: Request, ground: RefusalGround) -> None:
@@ -264,7 +349,7 @@ def _require_nothing_held(ctx: Context) -> None:
     )
 
 
-def _source_items(
+def source_items(
     wf: Workflow, request_id: str, ground: RefusalGround
 ) -> tuple[frozenset[str], int]:
     """The items of the policy the registered sources hold for the person of a verified

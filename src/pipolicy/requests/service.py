@@ -138,6 +138,7 @@ class RequestService:
         method: str = "mail",
         details: Mapping[str, object] | None = None,
         language: str | None = None,
+        received_at: datetime | None = None,
     ) -> Request:
         """Receive a request; it is ``received``, due after the policy's response period.
 
@@ -152,6 +153,12 @@ class RequestService:
         (correction: item -> new value, ``None`` to delete the contents), ``service`` (the
         service the request is about: its answer names that service's window), ``recipients``
         (suspension of provision); other keys are kept as given and must be JSON-ready.
+        ``received_at`` is when the request reached the business (default: now), for a
+        letter or a call entered later: the response period counts from its day (Art.
+        39) and the documents are judged as they stood that day (:meth:`verify`). It
+        must be timezone-aware and not in the future (:class:`InvalidInput`), as for
+        :meth:`~pipolicy.complaints.ComplaintLog.receive`; the ``request.received``
+        event records it.
         Raises :class:`SubjectNotFound`, :class:`UnknownItem`, :class:`UnknownPurpose`,
         :class:`UnknownRecipient` or :class:`InvalidInput` (also for a language the policy
         does not publish in, naming those it does) for details that are not well formed;
@@ -172,6 +179,7 @@ class RequestService:
             method=method,
             details=details,
             language=language,
+            received_at=received_at,
         )
 
     def get(self, request_id: str) -> Request:
@@ -247,6 +255,12 @@ class RequestService:
         for one whose last day to answer has passed (naming that day): an extension is
         decided and told before the deadline, and one made after it would take the
         request off :meth:`overdue` and hide that the deadline was missed.
+
+        There is no cap in days: the Act asks a business to answer "without delay"
+        (Arts. 33-35), judged by the reason for a delay, and sets numbers only for
+        administrative organs, whose extensions beyond 60 days for a very large volume
+        are "within a reasonable period" (Arts. 83, 84). The reason is what is checked,
+        told to the person and kept (docs: Requests, Deadlines).
         """
         return intake.extend(self._wf, request_id, due=due, reason=reason)
 
@@ -260,7 +274,14 @@ class RequestService:
         """
         return answering.extension_notice(self._wf, self.get(request_id))
 
-    def refuse(self, request_id: str, *, ground: RefusalGround | str, explanation: str) -> Answer:
+    def refuse(
+        self,
+        request_id: str,
+        *,
+        ground: RefusalGround | str,
+        explanation: str,
+        verification_withdrawn: bool = False,
+    ) -> Answer:
         """Refuse with a ground and the explanation the person receives (R-REQ-4).
 
         Raises :class:`InvalidInput`, recording nothing, for a ground the request's kind
@@ -275,8 +296,25 @@ class RequestService:
         unidentified applicant whether data is held), and for a request already partly
         carried out (its restrictions in force, a source already applied it: finish it
         with :meth:`fulfil`).
+
+        The procedural grounds must fit the applicant and the verification (R-REQ-2,
+        R-REQ-3): ``agency_unconfirmed`` is refused with :class:`InvalidInput` for a
+        request the person made themselves (there is no agent, Art. 37(3)); on a
+        request :meth:`verify` passed, ``identity_unconfirmed``, ``agency_unconfirmed``
+        and ``documents_incomplete`` contradict that finding, so they need
+        ``verification_withdrawn=True`` (the documents were found forged or void since;
+        the history and the ``request.refused`` event record it), else
+        :class:`InvalidTransition`. ``contents_accurate`` is refused for a correction
+        naming an item not held, in pipolicy's records or a source (Art. 34(1): there
+        are no contents to be true).
         """
-        refused = refusal.refuse(self._wf, request_id, ground=ground, explanation=explanation)
+        refused = refusal.refuse(
+            self._wf,
+            request_id,
+            ground=ground,
+            explanation=explanation,
+            verification_withdrawn=verification_withdrawn,
+        )
         return answering.build(self._wf, refused)
 
     def withdraw(self, request_id: str) -> Request:

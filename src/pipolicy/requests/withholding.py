@@ -29,6 +29,7 @@ from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Withheld
 from pipolicy.requests.disclosure import disclosed_receipts
 from pipolicy.requests.lifecycle import advance, note
+from pipolicy.requests.refusal import require_contents_held, source_items
 from pipolicy.requests.statements import RecordLabel, refusal_statement, withheld_groups
 from pipolicy.requests.workflow import Workflow, require_verified
 from pipolicy.storage.repositories import UnitOfWork
@@ -84,6 +85,13 @@ def withhold(
     if not item_names and not record_ids:
         raise InvalidInput("name what to withhold: items={item names} and/or records={record ids}")
     port = wf.port
+    # What the sources hold, read before the unit (sources live outside any transaction):
+    # an item declined as "true as held" must be held (Art. 34(1)).
+    in_sources = (
+        source_items(wf, request_id, g)[0]
+        if g is G.CONTENTS_ACCURATE and item_names and wf.sources
+        else frozenset[str]()
+    )
 
     def op(uow: UnitOfWork) -> Request:
         r = wf.load(uow, request_id)
@@ -111,6 +119,8 @@ def withhold(
                     f"the person asked to correct {sorted(asked)}, not "
                     f"{sorted(item_names - asked)}: only what was asked can be declined"
                 )
+            wf.policy.check_items(item_names)
+            require_contents_held(r, item_names, wf.read(uow, r), in_sources)
         if item_names and r.kind is K.PROVISION_RECORDS:
             raise InvalidInput(
                 "a provision records request discloses records, not items: "
