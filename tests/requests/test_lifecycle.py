@@ -240,6 +240,11 @@ class RequestMachine(RuleBasedStateMachine):
         allowed = state in ALLOWED[action] and not (
             action == "refuse" and state is S.RECEIVED and ground not in BEFORE_VERIFICATION
         )
+        # R-REQ-2, R-REQ-4: once verified, the documents were found sufficient; refusing on
+        # a ground about them says otherwise, unless the business records that it
+        # withdrew the verification (``verification_withdrawn=True``, not used here).
+        if action == "refuse" and state is S.VERIFIED and ground in BEFORE_VERIFICATION:
+            allowed = False
         # The customer's invoice is kept by law through any deletion, so pipolicy's records
         # always show data held and not_retained contradicts them (R-REQ-4, R-REQ-7); no
         # provision is ever made, so it stands against a provision records request.
