@@ -268,6 +268,9 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         if not (reasons and undeclared[1].key == "recipient_items_only"):
             reasons.append(undeclared)
     else:
+        stopped = _stopped_as_third_party(policy, facts, q, recipient, now)
+        if stopped is not None:
+            return denial((restriction_reason(stopped),), (restriction_citation(stopped),), ctx)
         unfounded = _consent_ground(policy)
         consents = (
             ()
@@ -321,6 +324,29 @@ def _blocked(
     return blocking_restriction(
         facts.restrictions,
         action,
+        q.purpose,
+        q.items,
+        now,
+        exempt=exempt,
+        recipient=q.recipient,
+        acquisitions=facts.acquisitions,
+    )
+
+
+def _stopped_as_third_party(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, recipient: Recipient, now: datetime
+) -> Restriction | None:
+    """The stop of provision that reaches a recipient an arrangement does not carry this
+    provision for, if any. :func:`_blocked` spares an entrustee or joint user at home
+    from a stop of provision to third parties; given the data on the person's consent
+    or by opt-out instead, it receives as a third party (Art. 27(1)), and the stop
+    reaches it (Art. 35(3)). Every other recipient was asked about already."""
+    if not facts.restrictions or recipient.kind is RecipientKind.THIRD_PARTY:
+        return None
+    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
+    return blocking_restriction(
+        facts.restrictions,
+        "provision",
         q.purpose,
         q.items,
         now,
