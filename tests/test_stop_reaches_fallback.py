@@ -81,3 +81,18 @@ def test_r_req_7_a_stop_of_provision_reaches_an_entrustee_receiving_on_consent()
     engine, s = _stopped(policy, "courier", {"address"})
     d = engine.check_provision(s, recipient="courier", items={"address"}, purpose="service")
     assert not d.allowed and "suspended" in d.reasons[0]
+
+
+def test_r_req_7_the_english_answer_says_third_parties_as_the_japanese_does() -> None:
+    """Art. 35(3) reaches provision to third parties; the answer said "others", which
+    would include the joint users and entrustees the stop does not reach (第三者 in the
+    Japanese letter)."""
+    engine, s = _stopped(_with_joint_use(), "group", {"email", "address"})
+    [stop] = [
+        r
+        for r in engine.requests.for_subject(s)
+        if r.kind is pp.RequestKind.SUSPENSION_OF_PROVISION
+    ]
+    statement = engine.requests.answer(stop.id).statement
+    assert "stopped providing to third parties your personal data" in statement
+    assert "providing to others" not in statement
