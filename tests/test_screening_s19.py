@@ -224,3 +224,21 @@ def test_r_con_2_text_that_cannot_be_stored_is_withheld_not_refused(text: str, m
 def test_r_con_2_text_at_the_limit_is_kept() -> None:
     text = "r" * MAX_TEXT
     assert withheld(text) == (text, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1234 5678 9018 / 1234 5678",
+        "1234 5678 9018/ 1234 5678",
+        "1234 5678 9018 /1234",
+        "電話03-1234-5678./2回目",
+    ],
+)
+def test_r_sec_3_review_116_a_slash_parts_a_list_and_a_trailing_dot_ends_a_number(
+    text: str,
+) -> None:
+    """Review 116: groups across a slash were counted as one longer code (so an
+    Individual Number before "/ 1234 5678" passed), and a number's trailing dot before a
+    slash hid it. Both were caught before this session's screen changes."""
+    assert personal_data_in(text) is not None

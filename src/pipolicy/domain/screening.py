@@ -152,7 +152,11 @@ def _readings(raw: str) -> Iterator[tuple[int, str, bool, bool]]:
     number below is not read at all: a long run is read in linear time."""
     yield 0, raw, False, False
     groups = [(g.start(), g.end()) for g in _GROUP.finditer(raw)]
-    texts = [raw[s:e] for s, e in groups]
+    # A group as the run itself is read: without what trails it ("03-1234-5678./2").
+    texts = [raw[s:e].rstrip("-(.") for s, e in groups]
+    # Is each group joined to the one before by spaces only (one code's groups), not by
+    # a slash, which parts a list ("1234 5678 9018 / 1234 5678")?
+    spaced = [k > 0 and "/" not in raw[groups[k - 1][1] : groups[k][0]] for k in range(len(groups))]
     four = [_FOUR.fullmatch(t) is not None for t in texts]
     ends_in_four = [_ENDS_IN_FOUR.search(t) is not None for t in texts]
     digits = [len(_NOT_DIGIT.sub("", t)) for t in texts]
@@ -181,8 +185,11 @@ def _readings(raw: str) -> Iterator[tuple[int, str, bool, bool]]:
                 or (first in _CARD_FIRST and n >= 14)  # a card's
             ):
                 continue
-            in_longer = three_fours and ((i > 0 and four[i - 1]) or (j < last and four[j + 1]))
-            yield start, raw[start : groups[j][1]], True, in_longer
+            in_longer = three_fours and (
+                (i > 0 and four[i - 1] and spaced[i])
+                or (j < last and four[j + 1] and spaced[j + 1])
+            )
+            yield start, raw[start : groups[j][1]].rstrip("-(."), True, in_longer
 
 
 def _in_a_date(raw: str, groups: list[tuple[int, int]]) -> list[bool]:
