@@ -93,7 +93,8 @@ def test_r_use_1_lint_prints_a_warning_passes_and_fails_only_when_strict() -> No
     plain = _cli("lint", path)
     assert plain.returncode == 0, plain.stdout
     assert "warning(s)" in plain.stdout and " warning: purposes.individual.title:" in plain.stdout
-    assert _cli("lint", "--strict", path).returncode == 1
+    strict = _cli("lint", "--strict", "--json", path)
+    assert strict.returncode == 1 and '"ok": false' in strict.stdout
     as_json = _cli("lint", "--json", path)
     assert as_json.returncode == 0
     assert '"severity": "warning"' in as_json.stdout and '"rule": "vague-purpose"' in as_json.stdout

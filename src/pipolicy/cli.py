@@ -179,10 +179,10 @@ def _print_json(value: object, out: TextIO) -> None:
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def _lint_file(path: str) -> dict[str, Any]:
+def _lint_file(path: str, strict: bool = False) -> dict[str, Any]:
     """One file's result, as ``lint --json`` prints it. A problem with the file itself
     (not TOML, not readable) has no location in the policy: ``location`` is null. ``ok``
-    is false on an error; warnings alone leave it true."""
+    is false on an error, and with ``strict`` on a warning too (as the exit code)."""
     findings = lint_file(path)
     problems = [
         {
@@ -196,20 +196,20 @@ def _lint_file(path: str) -> dict[str, Any]:
         }
         for f in findings
     ]
-    ok = not fails(findings)
-    version = load_policy(path).version if ok else None
+    loaded = not fails(findings)
+    version = load_policy(path).version if loaded else None
+    ok = not fails(findings, strict=strict)
     return {"path": path, "ok": ok, "version": version, "problems": problems}
 
 
 def _lint(paths: Sequence[str], as_json: bool, strict: bool, out: TextIO) -> int:
-    files = [_lint_file(p) for p in paths]
+    files = [_lint_file(p, strict) for p in paths]
     if as_json:
         _print_json({"files": files}, out)
     else:
         for f in files:
             _print_lint(f, out)
-    failed = any(p["severity"] == "error" or strict for f in files for p in f["problems"])
-    return 1 if failed else 0
+    return 0 if all(f["ok"] for f in files) else 1
 
 
 def _print_lint(f: dict[str, Any], out: TextIO) -> None:

@@ -226,8 +226,6 @@ def _evidence(evidence: Evidence | None) -> Evidence:
         return _UNSPECIFIED
     if not isinstance(evidence, Evidence):
         raise InvalidInput("evidence must be a pp.Evidence(method, ref=..., given_by=...)")
-    clean_text(evidence.method, "evidence.method")
-    clean_text(evidence.ref, "evidence.ref")
     return screened_evidence(evidence)
 
 
