@@ -357,18 +357,8 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     # procedure corrects them (Art. 34(2)); they are kept, their use suspended, as a
     # deletion request would keep them (R-REQ-7).
     emptied = frozenset(item for item, value in wanted.items() if value is None)
-    retained = {
-        i: why
-        for i in sorted(emptied)
-        if (why := duty(wf.policy, i, recorded.get(i, ()), ctx.now, r.language))
-    }
-    emptied -= set(retained)
+    _, retained, specs = _erasing(wf, ctx, r, emptied, recorded)
     wanted = {item: value for item, value in wanted.items() if item not in retained}
-    specs = []
-    if emptied:
-        specs.append((RestrictionKind.DELETED, emptied, frozenset[str]()))
-    if retained:
-        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
     ids: list[str] = []
     if specs:
         r, ids = restrict(wf, r, specs)
@@ -526,25 +516,40 @@ def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     return not_retained(wf, r, "no_data", named=bool(named))
 
 
+def _erasing(
+    wf: Workflow,
+    ctx: Context,
+    r: Request,
+    items: frozenset[str],
+    recorded: Mapping[str, Iterable[Acquisition]],
+) -> tuple[
+    frozenset[str], dict[str, str], list[tuple[RestrictionKind, frozenset[str], frozenset[str]]]
+]:
+    """What erasing ``items`` comes to: those erased, those a legal duty keeps (with why:
+    a deletion's, and a correction's deleting contents, R-REQ-7), and the restrictions
+    that record both (erased; kept with their use suspended)."""
+    retained = {
+        i: why
+        for i in sorted(items)
+        if (why := duty(wf.policy, i, recorded.get(i, ()), ctx.now, r.language))
+    }
+    erased = items - set(retained)
+    specs = []
+    if erased:
+        specs.append((RestrictionKind.DELETED, erased, frozenset[str]()))
+    if retained:
+        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
+    return erased, retained, specs
+
+
 def delete(wf: Workflow, ctx: Context) -> Answer:
     """A deletion (Art. 35(1)): a restriction in force, then every source's ``erase``;
     items under a legal retention duty are kept, their use suspended."""
     r, held = held_scope(wf, ctx, excluding=ctx.request.id)
     if not held.reached:
         return nothing_held(wf, r, held.named)
-    reached = held.reached
-    duties = {
-        i: duty(wf.policy, i, held.recorded.get(i, ()), ctx.now, r.language)
-        for i in sorted(reached)
-    }
-    retained = {i: why for i, why in duties.items() if why}
-    erasable = reached - set(retained)
+    erasable, retained, specs = _erasing(wf, ctx, r, held.reached, held.recorded)
     findings, summary = relevant_findings(wf, ctx)
-    specs = []
-    if erasable:
-        specs.append((RestrictionKind.DELETED, erasable, frozenset[str]()))
-    if retained:
-        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
     r, ids = restrict(wf, r, specs)
     if not held.named:
         # Everything erased: no consent stays to reach what the person may give again.
