@@ -78,6 +78,7 @@ def bench(session: nox.Session) -> None:
     session.install("cedarpy", "pycasbin")
     session.run("python", "benchmarks/bench_engines.py", "--people", "10000", *keep)
     session.run("python", "benchmarks/bench_decisions.py")
+    session.run("python", "benchmarks/bench_cpu.py")
     session.run("python", "benchmarks/bench_sql.py")
     session.run("python", "benchmarks/bench_threads.py")
     if os.environ.get("PIPOLICY_BENCH_POSTGRES_URL"):
