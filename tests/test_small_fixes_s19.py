@@ -174,9 +174,7 @@ def test_r_use_10_a_retention_of_nothing_is_published_as_deletion_then(
         ("en", "until you stop using the service or 1 year from collection, whichever ends later"),
     ],
 )
-def test_r_use_10_a_retention_of_nothing_among_others_reads_as_a_time(
-    lang: str, said: str
-) -> None:
+def test_r_use_10_a_retention_of_nothing_among_others_reads_as_a_time(lang: str, said: str) -> None:
     """R-USE-10 (Policy.retention_due): data of a purpose two services group is kept
     until both periods have run; one of them nothing from the person leaving, the other a
     year from collection, it is kept until the later of the two, said as such."""
@@ -225,9 +223,7 @@ def test_r_req_8_a_request_in_months_is_counted_as_the_civil_code_counts_them() 
     assert _last_day(policy, policy.response_due(received)) == date(2027, 5, 31)
 
 
-def test_r_req_8_a_business_day_period_received_at_midnight_of_a_business_day_counts_it() -> (
-    None
-):
+def test_r_req_8_a_business_day_period_received_at_midnight_of_a_business_day_counts_it() -> None:
     """R-REQ-8 (Civil Code Art. 140 proviso, read for business days as for days): a
     request received at 00:00 on a business day has that whole day to be answered in, so
     it is the first of the period's business days; received at 00:00 on a Saturday, the
