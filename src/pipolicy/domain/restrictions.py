@@ -50,14 +50,14 @@ class Restriction:
         self, action: str, purpose: str | None, items: frozenset[str], recipient: str | None = None
     ) -> bool:
         """Does this restriction cover ``action`` (use, provision, entrustment,
-        joint_use)?
+        succession, joint_use)?
 
         A suspension of provision covers provision to third parties only (Art. 35(3)),
-        not entrustment nor joint use, whose recipients are no third party (Art.
-        27(5)(i), (iii)); a suspension naming the joint user stops provision to it all
-        the same, as its answer said it would. A purpose-scoped restriction also covers
-        an action that names no purpose: it cannot be shown to fall outside, so it fails
-        closed.
+        not entrustment, succession nor joint use, whose recipients are no third party
+        (Art. 27(5)(i)-(iii)); a suspension naming the successor or the joint user stops
+        provision to it all the same, as its answer said it would. A purpose-scoped
+        restriction also covers an action that names no purpose: it cannot be shown to
+        fall outside, so it fails closed.
         """
         if self.kind is RestrictionKind.LIFTED:
             return False  # it stops nothing: it ends what stopped
@@ -65,14 +65,19 @@ class Restriction:
         if (
             self.kind is RestrictionKind.SUSPEND_PROVISION
             and action != "provision"
-            and not (action == "joint_use" and named)
+            and not (action in _NAMEABLE and named)
         ):
             return False
-        if self.recipients and (action not in ("provision", "joint_use") or not named):
+        if self.recipients and (action not in ("provision", *_NAMEABLE) or not named):
             return False
         if self.purposes and purpose is not None and purpose not in self.purposes:
             return False
         return not self.items or bool(self.items & items)
+
+
+_NAMEABLE = ("succession", "joint_use")
+"""Provisions to no third party (Art. 27(5)(ii), (iii)) a suspension of provision still
+stops when it names their recipient: the person asked about that one, and was told so."""
 
 
 def lifted_requests(restrictions: Iterable[Restriction], now: datetime) -> frozenset[str]:

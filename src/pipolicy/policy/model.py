@@ -882,12 +882,14 @@ class Policy:
         nothing ends at ``start``."""
         if period.amount == 0:
             return start
-        first = start.astimezone(self.tz).date()
-        # Counted from the start of a day only when it starts at that day's first instant
-        # (00:00, or 01:00 where a clock change skips midnight, as in Santiago).
-        if start != self.day_start(first):
-            first += timedelta(days=1)
-        return self.day_end(period.last_day(first))
+        return self.day_end(period.last_day(self._first_counted_day(start)))
+
+    def _first_counted_day(self, start: datetime) -> date:
+        """The first day a period starting at ``start`` counts (Civil Code Art. 140): the
+        next day, or the day ``start`` falls on when it starts at that day's first instant
+        (00:00, or 01:00 where a clock change skips midnight, as in Santiago)."""
+        first = self.local_date(start)
+        return first if start == self.day_start(first) else first + timedelta(days=1)
 
     def retention_due(
         self, purposes: Iterable[str], acquired_at: datetime, left_at: datetime | None = None
@@ -1014,9 +1016,12 @@ class Policy:
 
     def response_due(self, received_at: datetime) -> datetime:
         """When a request received at ``received_at`` must be answered (R-REQ-8): the end
-        of the period's last day in the policy's time zone."""
-        received = self.local_date(received_at)
-        return self.day_end(self.requests.response.after(received, closed=self.requests.closed))
+        of the period's last day in the policy's time zone, counted as :meth:`period_end`
+        counts (Civil Code Arts. 140-143): from the next day, or from the day of receipt
+        when it is received at that day's first instant. In business days alike: received
+        at 00:00 on a business day, that day is the first of them."""
+        first = self._first_counted_day(received_at)
+        return self.day_end(self.requests.response.last_day(first, closed=self.requests.closed))
 
     def academic_problem(
         self,

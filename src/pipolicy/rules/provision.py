@@ -306,21 +306,28 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     return denial(tuple(reasons), cites, ctx)
 
 
+_NOT_A_THIRD_PARTY: Mapping[RecipientKind, str] = {
+    RecipientKind.ENTRUSTEE: "entrustment",
+    RecipientKind.SUCCESSOR: "succession",
+    RecipientKind.JOINT_USER: "joint_use",
+}
+"""The action a provision to a recipient in Japan that Art. 27(5) makes no third party
+is, for :meth:`Restriction.applies`."""
+
+
 def _blocked(
     policy: Policy, facts: SubjectFacts, q: ProvisionQuery, recipient: Recipient, now: datetime
 ) -> Restriction | None:
     """The person's restriction that stops this provision, if any (R-REQ-7)."""
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    # Entrustment and joint use are not provision to a third party (Art. 27(5)(i), (iii)):
-    # a suspension of provision spares them (one naming the joint user excepted, see
-    # Restriction.applies), unless the recipient is abroad, where Art. 28 makes it one
-    # (and Art. 35(3) reaches it). A suspension of use stops them all.
+    # Entrustment, succession and joint use are not provision to a third party (Art.
+    # 27(5)(i)-(iii)): a suspension of provision spares them (one naming the successor or
+    # the joint user excepted, see Restriction.applies), unless the recipient is abroad,
+    # where Art. 28 makes it one (and Art. 35(3) reaches it). A suspension of use stops
+    # them all.
     action = "provision"
     if not abroad(policy, recipient):
-        if recipient.kind is RecipientKind.ENTRUSTEE:
-            action = "entrustment"
-        elif recipient.kind is RecipientKind.JOINT_USER:
-            action = "joint_use"
+        action = _NOT_A_THIRD_PARTY.get(recipient.kind, "provision")
     return blocking_restriction(
         facts.restrictions,
         action,
