@@ -268,7 +268,13 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
         if not (reasons and undeclared[1].key == "recipient_items_only"):
             reasons.append(undeclared)
     else:
-        stopped = _stopped_as_third_party(policy, facts, q, recipient, now)
+        # An arrangement's recipient spared above (:func:`_blocked`), receiving as a
+        # third party all the same: a stop of provision reaches it now.
+        stopped = (
+            _blocked(policy, facts, q, recipient, now, as_third_party=True)
+            if facts.restrictions and recipient.kind in _NOT_A_THIRD_PARTY
+            else None
+        )
         if stopped is not None:
             return denial((restriction_reason(stopped),), (restriction_citation(stopped),), ctx)
         unfounded = _consent_ground(policy)
@@ -316,44 +322,30 @@ is, for :meth:`Restriction.applies`."""
 
 
 def _blocked(
-    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, recipient: Recipient, now: datetime
+    policy: Policy,
+    facts: SubjectFacts,
+    q: ProvisionQuery,
+    recipient: Recipient,
+    now: datetime,
+    *,
+    as_third_party: bool = False,
 ) -> Restriction | None:
-    """The person's restriction that stops this provision, if any (R-REQ-7)."""
+    """The person's restriction that stops this provision, if any (R-REQ-7).
+
+    Entrustment, succession and joint use are not provision to a third party (Art.
+    27(5)(i)-(iii)): a suspension of provision spares them (one naming the successor or
+    the joint user excepted, see Restriction.applies), unless the recipient is abroad,
+    where Art. 28 makes it one (and Art. 35(3) reaches it). A suspension of use stops
+    them all. ``as_third_party``: the recipient receives on the person's consent or by
+    opt-out, its arrangement not carrying this provision (Art. 27(1)), so a stop of
+    provision reaches it whatever it is."""
     exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    # Entrustment, succession and joint use are not provision to a third party (Art.
-    # 27(5)(i)-(iii)): a suspension of provision spares them (one naming the successor or
-    # the joint user excepted, see Restriction.applies), unless the recipient is abroad,
-    # where Art. 28 makes it one (and Art. 35(3) reaches it). A suspension of use stops
-    # them all.
     action = "provision"
-    if not abroad(policy, recipient):
+    if not as_third_party and not abroad(policy, recipient):
         action = _NOT_A_THIRD_PARTY.get(recipient.kind, "provision")
     return blocking_restriction(
         facts.restrictions,
         action,
-        q.purpose,
-        q.items,
-        now,
-        exempt=exempt,
-        recipient=q.recipient,
-        acquisitions=facts.acquisitions,
-    )
-
-
-def _stopped_as_third_party(
-    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, recipient: Recipient, now: datetime
-) -> Restriction | None:
-    """The stop of provision that reaches a recipient an arrangement does not carry this
-    provision for, if any. :func:`_blocked` spares an entrustee or joint user at home
-    from a stop of provision to third parties; given the data on the person's consent
-    or by opt-out instead, it receives as a third party (Art. 27(1)), and the stop
-    reaches it (Art. 35(3)). Every other recipient was asked about already."""
-    if not facts.restrictions or recipient.kind is RecipientKind.THIRD_PARTY:
-        return None
-    exempt = q.exemption is not None and policy.exemption_allowed(q.exemption, "provision")
-    return blocking_restriction(
-        facts.restrictions,
-        "provision",
         q.purpose,
         q.items,
         now,
