@@ -256,8 +256,10 @@ class Engine:
     templates) replace pipolicy's: the statements the request workflow writes, and the
     letters of the answers it returns, are worded by them (docs/letters.md); so are the
     reasons :meth:`explain` gives (``<lang>/reasons.j2``, docs/decisions.md), the
-    notices and report drafts of :attr:`incidents` (docs/incidents.md) and the notes of
-    consent receipts (``<lang>/receipt.j2``, docs/receipts.md).
+    notices, report drafts and reasons of :attr:`incidents` (``<lang>/incident_notice.md.j2``
+    and ``.html.j2``, ``incident_report.md.j2``, ``incident_reasons.j2``,
+    docs/incidents.md) and the notes of consent receipts (``<lang>/receipt.j2``,
+    docs/receipts.md).
     """
 
     def __init__(
@@ -311,9 +313,20 @@ class Engine:
     def incidents(self) -> IncidentRegister:
         """The incident register: leaks, losses, damage, their reports (Art. 26)."""
         if self._incidents is None:
+
+            def held(subject_ids: Iterable[str]) -> frozenset[str]:
+                """What the store records as acquired from these people (those it knows):
+                an item the policy no longer declares, they may still hold."""
+                return self._run(
+                    lambda uow: frozenset().union(
+                        *(f.held_items for f in self._facts_found(uow, subject_ids).values())
+                    ),
+                    write=False,
+                )
+
             # Its notices and report drafts are worded by the engine's templates.
             self._incidents = self._register(
-                functools.partial(IncidentRegister, templates=self.templates)
+                functools.partial(IncidentRegister, held=held, templates=self.templates)
             )
         return self._incidents
 

@@ -10,7 +10,7 @@ read back from those events. What the law asks, and by when, is decided by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
 from typing import Any
@@ -22,7 +22,7 @@ from pipolicy.domain.checks import flag, member, names
 from pipolicy.domain.decisions import Reason
 from pipolicy.domain.incidents import GROUNDS, Incident, IncidentKind, assess
 from pipolicy.domain.subjects import Subject
-from pipolicy.errors import InvalidInput
+from pipolicy.errors import InvalidInput, UnknownItem
 from pipolicy.incident_texts import incident_notice, incident_reasons, report_draft
 from pipolicy.policy.model import Policy
 from pipolicy.publishing.templates import TemplateDirs
@@ -44,10 +44,21 @@ class IncidentRegister(Register):
 
     what = "incident"
 
-    def __init__(self, policy: Policy, *, templates: TemplateDirs = (), **plumbing: Any) -> None:
-        """``templates``: the engine's directories (``Engine(templates=...)``), which word
-        the notice and the report draft unless a call gives its own."""
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        held: Callable[[Sequence[str]], frozenset[str]],
+        templates: TemplateDirs = (),
+        **plumbing: Any,
+    ) -> None:
+        """``held``: the items the store records as acquired from any of the people with
+        these ids (those it knows), read in one unit of work: an item the policy no longer
+        declares is accepted when the affected people hold it. ``templates``: the engine's
+        directories (``Engine(templates=...)``), which word the notice and the report
+        draft unless a call gives its own."""
         super().__init__(policy, **plumbing)
+        self._held = held
         self._templates = templates
 
     def register(
@@ -74,14 +85,18 @@ class IncidentRegister(Register):
         encryption or a like measure, the key not taken with it; then no report or notice
         is due on any ground (PPC Rules Art. 7(i); guidelines 3-5-3-1). ``exposed``: the
         data could be viewed by anyone by electronic means (an open server or page), which
-        makes Individual Numbers reportable however few (My Number Act Art. 29-4). Returns the
+        makes Individual Numbers reportable however few (My Number Act Art. 29-4).
+        ``items`` are declared by the policy, or held by one of the ``subjects`` according
+        to the store (a revision of the policy dropped the item, the people still hold
+        it): counted as the worst case (:data:`~pipolicy.domain.incidents.UNDECLARED`);
+        any other name raises :class:`~pipolicy.UnknownItem`. Returns the
         incident with whether a report is due and its deadlines."""
         k = member(IncidentKind, kind, "incident kind")
         at = instant(discovered_at, "discovered_at")
         if at > self._now():
             raise InvalidInput("discovered_at is in the future")
-        item_set = self._items(items)
         ids = _ids(subjects)
+        item_set = self._items(items, ids)
         for value, what in (
             (wrongful_act, "wrongful_act"),
             (suspected, "suspected"),
@@ -128,6 +143,8 @@ class IncidentRegister(Register):
         list: each person counts once), every item now known, that a wrongful act may be
         behind it, that the data was open to anyone, whether it was kept unreadable
         (``protected=False``: the key was taken too). What is not given stays as it was.
+        An item the policy does not declare is accepted if the incident names it already,
+        or the ``subjects`` given in the same call hold it (as at :meth:`register`).
         The incident is assessed again (Art. 26(1); PPC Rules Arts. 7-8): one that becomes
         reportable has its deadlines count from the day the business learned it (Rule 8:
         "当該事態を知った"); one already reportable keeps the day it counted from, its
@@ -145,11 +162,11 @@ class IncidentRegister(Register):
         if when < incident.discovered_at:
             raise InvalidInput("learned_at is before the incident was discovered")
         changes: dict[str, Any] = {}
-        if subjects is not None:
-            ids = _ids(subjects)
+        ids = None if subjects is None else _ids(subjects)
+        if ids is not None:
             changes.update(people=len(set(ids)), people_digest=None)
         if items is not None:
-            changes["items"] = self._items(items, kept=incident.items)
+            changes["items"] = self._items(items, ids, kept=incident.items)
         for value, what in (
             (wrongful_act, "wrongful_act"),
             (exposed, "exposed"),
@@ -167,12 +184,28 @@ class IncidentRegister(Register):
         )
         return self.get(incident_id)
 
-    def _items(self, items: Iterable[str], kept: frozenset[str] = frozenset()) -> frozenset[str]:
-        """``items``, each declared or ``kept``: already named by the incident, though a
-        revision of the policy has since dropped it (people still hold it). Any other
-        undeclared name is a mistake, refused by name (:class:`~pipolicy.UnknownItem`)."""
+    def _items(
+        self,
+        items: Iterable[str],
+        subject_ids: Sequence[str] | None,
+        kept: frozenset[str] = frozenset(),
+    ) -> frozenset[str]:
+        """``items``, each declared, ``kept`` (already named by the incident) or held by
+        one of the affected people according to the store: a revision of the policy may
+        drop an item people still hold, and a leak of it must still be registered, the
+        duty to report recorded (Art. 26(1)). Any other undeclared name, one none of
+        ``subject_ids`` holds (a typo, the wrong people), is refused by name
+        (:class:`~pipolicy.UnknownItem`); with no ``subject_ids`` (a revision naming
+        nobody) no holder can be checked, and the error says to give them."""
         item_set = names(items, "items")
-        self._policy.check_items(item_set - kept)
+        undeclared = item_set - kept - self._policy.items.keys()
+        if undeclared and subject_ids:
+            undeclared -= self._held(subject_ids)
+        try:
+            self._policy.check_items(undeclared)
+        except UnknownItem as e:
+            e.args = (f"{e.args[0]}; {_HOLDERS if subject_ids else _NAME_HOLDERS}",)
+            raise
         return item_set
 
     def _assessed(self, incident: Incident, learned: datetime) -> Incident:
@@ -306,14 +339,20 @@ class IncidentRegister(Register):
         day. The register gives the outline, the grounds, the items, the number of people
         and what was done for them; the business gives, in ``lang``, the ``cause``,
         ``secondary_harm``, ``publication``, ``prevention`` (measures against recurrence)
-        and ``other`` matters, those not given left as under investigation. Templates:
+        and ``other`` matters, those not given left as under investigation. ``lang`` is
+        ``"ja"`` whatever the policy publishes in: the report is made to the PPC on its
+        own form, which is in Japanese (PPC Rules Art. 8), so a business publishing its
+        policy in English only still drafts it in Japanese (the names the policy does not
+        give in Japanese then appear as it gives them). Any other language must be one
+        the policy publishes in, as for :meth:`notice`: a draft for the business's own
+        use, whose items' titles exist in no other. Templates:
         ``<lang>/incident_report.md.j2``, looked for in ``templates`` first (default: the
         engine's). Refused for an incident not reportable."""
         return report_draft(
             self._policy,
             self.get(incident_id),
             today=self._policy.local_date(self._now()),
-            lang=lang,
+            lang=_report_language(self._policy, lang),
             cause=cause,
             secondary_harm=secondary_harm,
             publication=publication,
@@ -366,6 +405,26 @@ class IncidentRegister(Register):
         """Incidents with a report past its deadline at ``at`` (now), and which steps."""
         now = self._now() if at is None else instant(at, "at")
         return [(i, late) for i in self.all() if (late := i.overdue(now))]
+
+
+def _report_language(policy: Policy, lang: object) -> str:
+    """The report draft's language: Japanese, the PPC's, always; else one the policy
+    publishes in."""
+    if lang == "ja":
+        return "ja"
+    if lang is None:
+        raise InvalidInput(
+            "lang: the report's language, 'ja' (the PPC's) or one the policy publishes in: "
+            f"{list(policy.languages)}"
+        )
+    return check_language(policy, lang)
+
+
+_HOLDERS = "an item the policy no longer declares is accepted if the affected people hold it"
+_NAME_HOLDERS = (
+    "an item the policy no longer declares is accepted with the affected people who hold "
+    "it (subjects=)"
+)
 
 
 def _ids(subjects: Iterable[Subject | str]) -> list[str]:
