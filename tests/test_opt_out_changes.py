@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import pipolicy as pp
+from pipolicy.policy.lint import lint_policy
 from pipolicy.publishing.notice import render_notice
 from tests.factories import JST, make_engine, toml_data
 
@@ -95,9 +96,7 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=JST)
 
 
-def _check(
-    policy: pp.Policy, day: date, items: set[str]
-) -> tuple[pp.Decision, pp.Engine]:
+def _check(policy: pp.Policy, day: date, items: set[str]) -> tuple[pp.Decision, pp.Engine]:
     engine, clock = make_engine(policy, at=_at(date(2026, 5, 1)))
     s = engine.register_subject("u1", category="customer")
     engine.acquire(s, items={"name", "address", "phone"}, purposes={"service"}, channel="web")
@@ -166,13 +165,13 @@ def test_r_tpp_8_a_change_missing_a_date_loads_and_fails_closed(missing: tuple[s
 
 def test_r_tpp_8_lint_says_what_a_change_missing_a_date_needs() -> None:
     policy = _policy(filed=None)
-    found = [f for f in pp.lint_policy(policy) if "opt_out.changes" in f.location]
+    found = [f for f in lint_policy(policy) if "opt_out.changes" in f.location]
     assert len(found) == 1
     finding = found[0]
     assert finding.location == "recipients.broker.opt_out.changes[0].filed"
     assert "filed" in finding.message and "2026-06-01" in finding.message
     assert finding.message_ja is not None and "届出" in finding.message_ja
-    assert not [f for f in pp.lint_policy(_policy()) if "opt_out.changes" in f.location]
+    assert not [f for f in lint_policy(_policy()) if "opt_out.changes" in f.location]
 
 
 def test_r_tpp_8_a_method_change_stops_opt_out_provision_until_it_starts() -> None:
@@ -192,13 +191,20 @@ def test_r_tpp_8_a_change_starts_by_the_rule_of_the_opt_out_itself() -> None:
     """One rule: a change made before its dates would allow starts when an opt-out with the
     same dates does."""
     waiting = "10 days"
-    for notified, filed in ((date(2026, 3, 1), date(2026, 3, 5)), (date(2026, 3, 1), date(2026, 4, 30))):
+    for notified, filed in (
+        (date(2026, 3, 1), date(2026, 3, 5)),
+        (date(2026, 3, 1), date(2026, 4, 30)),
+    ):
         opt_out = pp.OptOut(notified=notified, filed=filed, waiting=waiting)
         change = pp.OptOutChange(date(2026, 1, 1), added={"phone"}, notified=notified, filed=filed)
         assert change.starts(opt_out.waiting) == opt_out.starts()
-    late = pp.OptOutChange(date(2026, 6, 1), added={"phone"}, notified=date(2026, 3, 1), filed=date(2026, 3, 5))
+    late = pp.OptOutChange(
+        date(2026, 6, 1), added={"phone"}, notified=date(2026, 3, 1), filed=date(2026, 3, 5)
+    )
     assert late.starts(opt_out.waiting) == date(2026, 6, 1)
-    assert pp.OptOutChange(date(2026, 6, 1), notified=date(2026, 3, 1)).starts(opt_out.waiting) is None
+    assert (
+        pp.OptOutChange(date(2026, 6, 1), notified=date(2026, 3, 1)).starts(opt_out.waiting) is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -236,8 +242,11 @@ def test_r_tpp_8_the_notice_shows_the_change() -> None:
     en = render_notice(policy, "en")
     assert "電話番号を追加" in ja and "2026年6月1日" in ja and "2026年6月9日" in ja
     assert "個人情報保護委員会への届出：2026年5月28日" in ja
-    assert "added Phone" in en and "filed with the Personal Information Protection Commission on 2026-05-28" in en
+    assert (
+        "added Phone" in en
+        and "filed with the Personal Information Protection Commission on 28 May 2026" in en
+    )
     html = render_notice(policy, "en", "html")
-    assert "added Phone" in html and "2026-06-09" in html
+    assert "added Phone" in html and "9 June 2026" in html
     undated = render_notice(_policy(filed=None), "ja")
     assert "電話番号を追加" in undated and "まだ行っていません" in undated
