@@ -15,6 +15,7 @@ import copy
 from datetime import date, datetime
 from typing import Any
 
+import attrs
 import pytest
 
 import pipolicy as pp
@@ -250,3 +251,19 @@ def test_r_tpp_8_the_notice_shows_the_change() -> None:
     assert "added Phone" in html and "9 June 2026" in html
     undated = render_notice(_policy(filed=None), "ja")
     assert "電話番号を追加" in undated and "まだ行っていません" in undated
+
+
+def test_r_tpp_8_changes_built_in_code_are_checked_for_their_shape() -> None:
+    broker = _policy().recipients["broker"]
+    assert broker.opt_out is not None
+    change = broker.opt_out.changes[0]
+    for changes, where in (
+        ([change], "opt_out.changes"),
+        ((change, "phone"), "opt_out.changes[1]"),
+        ((attrs.evolve(change, filed="2026-05-28"),), "opt_out.changes[0].filed"),
+    ):
+        opt_out = attrs.evolve(broker.opt_out, changes=changes)
+        recipients = {"broker": attrs.evolve(broker, opt_out=opt_out)}
+        with pytest.raises(pp.PolicyError) as e:
+            attrs.evolve(_policy(), recipients=recipients)
+        assert any(p.location == f"recipients.broker.{where}" for p in e.value.problems)
