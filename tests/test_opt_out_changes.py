@@ -257,11 +257,12 @@ def test_r_tpp_8_changes_built_in_code_are_checked_for_their_shape() -> None:
     broker = _policy().recipients["broker"]
     assert broker.opt_out is not None
     change = broker.opt_out.changes[0]
-    for changes, where in (
+    wrong: list[tuple[Any, str]] = [
         ([change], "opt_out.changes"),
         ((change, "phone"), "opt_out.changes[1]"),
-        ((attrs.evolve(change, filed="2026-05-28"),), "opt_out.changes[0].filed"),
-    ):
+        ((attrs.evolve(change, filed="2026-05-28"),), "opt_out.changes[0].filed"),  # type: ignore[arg-type]
+    ]
+    for changes, where in wrong:
         opt_out = attrs.evolve(broker.opt_out, changes=changes)
         recipients = {"broker": attrs.evolve(broker, opt_out=opt_out)}
         with pytest.raises(pp.PolicyError) as e:
