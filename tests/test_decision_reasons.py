@@ -234,6 +234,16 @@ def manager_changed() -> pp.Policy:
     return world(joint_uses={"group-crm": joint})
 
 
+def opt_out_changed(*changes: pp.OptOutChange) -> pp.Policy:
+    """The list broker's opt-out with ``address`` among its items and ``changes`` since
+    its first notice (Art. 27(3))."""
+    broker = POLICY.recipients["list_broker"]
+    assert broker.opt_out is not None
+    opt_out = attrs.evolve(broker.opt_out, items={"name", "address"}, changes=changes)
+    broker = attrs.evolve(broker, opt_out=opt_out)
+    return world(recipients={**POLICY.recipients, "list_broker": broker})
+
+
 def _research_notified() -> pp.Policy:
     """``research`` changed beyond relevance on 2026-03-01, published that day."""
     change = pp.PurposeChange(
@@ -727,6 +737,27 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_tpp_8_opt_out": lambda: provide(facts(SERVICE), "list_broker", {"name"}, "service"),
+    "r_tpp_8_change_undated": lambda: provide(
+        facts(SERVICE),
+        "list_broker",
+        {"address"},
+        "service",
+        policy=opt_out_changed(pp.OptOutChange(date(2026, 3, 15), added={"address"})),
+    ),
+    "r_tpp_8_change_not_started": lambda: provide(
+        facts(SERVICE),
+        "list_broker",
+        {"name"},
+        "service",
+        policy=opt_out_changed(
+            pp.OptOutChange(
+                date(2026, 3, 15),
+                changed={"provided_by"},
+                notified=date(2026, 3, 30),
+                filed=date(2026, 3, 30),
+            )
+        ),
+    ),
     "r_tpp_8_not_started": lambda: provide(
         facts(acq({"name"}, {"service"}, at=datetime(2026, 3, 1, tzinfo=T0.tzinfo))),
         "list_broker",

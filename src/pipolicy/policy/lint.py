@@ -257,6 +257,49 @@ def _unnotified_changes(policy: Policy) -> list[Finding]:
                     "通知等をした日（notified）とその方法（how）を記載してください。",
                 )
             )
+    found += _undated_opt_out_changes(policy)
+    return found
+
+
+_OPT_OUT_DATES = {
+    "notified": (
+        "notified",
+        "notified to the people or made easy for them to know",
+        "ご本人への通知等",
+    ),
+    "filed": ("filed", "filed with the PPC", "個人情報保護委員会への届出"),
+}
+
+
+def _undated_opt_out_changes(policy: Policy) -> list[Finding]:
+    """A change to a provision by opt-out without the day it was notified or filed:
+    nothing it brings is ever provided by opt-out (Art. 27(3), R-TPP-8), so the policy
+    says what it cannot do until the dates are given."""
+    found = []
+    for name, recipient in policy.recipients.items():
+        opt_out = recipient.opt_out
+        for i, change in enumerate(opt_out.changes if opt_out is not None else ()):
+            missing = change.missing
+            if not missing:
+                continue
+            day = change.revised.isoformat()
+            keys = " and ".join(_OPT_OUT_DATES[m][0] for m in missing)
+            what = " and ".join(_OPT_OUT_DATES[m][1] for m in missing)
+            ja = "及び".join(_OPT_OUT_DATES[m][2] for m in missing)
+            found.append(
+                _warning(
+                    f"recipients.{name}.opt_out.changes[{i}].{missing[0]}",
+                    "change-not-notified",
+                    f"the opt-out provision to {name!r} changed on {day} and the policy does "
+                    f"not say when the change was {what}: nothing it adds or replaces is "
+                    "provided by opt-out until both are done in advance (Art. 27(3), "
+                    f"R-TPP-8); give the day of each ({keys})",
+                    f"「{name}」へのオプトアウトによる提供は{day}に変更されていますが、その変更"
+                    f"についての{ja}の日が記載されていません。あらかじめ通知等と届出を行うまでは、"
+                    "変更に係る提供はオプトアウトにより行われません（法第27条第3項、R-TPP-8）。"
+                    f"それぞれの日（{keys}）を記載してください。",
+                )
+            )
     return found
 
 

@@ -42,6 +42,7 @@ from pipolicy.policy.model import (
     JointUseChange,
     JointUseChangeKind,
     OptOut,
+    OptOutChange,
     Policy,
     Purpose,
     PurposeChange,
@@ -405,6 +406,16 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
             o = r.table(t, "opt_out", f"{where}.")
             ow = f"{where}.opt_out"
             r.keys(o, TABLE_KEYS["recipients.*.opt_out"], ow)
+            opt_out_changes = tuple(
+                OptOutChange(
+                    revised=r.day(c, "revised", cw) or revised,
+                    added=r.names(c, "added", cw),
+                    changed=r.names(c, "changed", cw),
+                    notified=r.day(c, "notified", cw),
+                    filed=r.day(c, "filed", cw),
+                )
+                for cw, c in r.changes(o, ow, "recipients.*.opt_out.changes[]")
+            )
             opt_out = OptOut(
                 items=r.names(o, "items", ow),
                 method=local(o, "method", ow),
@@ -414,6 +425,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 acquired_by=local(o, "acquired_by", ow),
                 provided_by=local(o, "provided_by", ow),
                 updated_by=local(o, "updated_by", ow),
+                changes=opt_out_changes,
                 translations=translations(),  # the texts', read just now
             )
         contract = None

@@ -38,6 +38,7 @@ __all__ = [
     "DataItem",
     "JointUse",
     "OptOut",
+    "OptOutChange",
     "Policy",
     "Purpose",
     "PurposeChange",
@@ -311,6 +312,58 @@ class Contract:
         return self.until is None or day <= self.until
 
 
+OPT_OUT_TEXTS = ("method", "acquired_by", "provided_by", "updated_by")
+"""The texts of a provision by opt-out a change may replace, each announced in advance
+(Art. 27(2)(iv), (v), (vii), (viii); PPC Rules Art. 11(4)(i)); the items are ``added``."""
+
+
+def _opt_out_start(
+    notified: date | None, filed: date | None, waiting: Duration | None, made: date | None = None
+) -> date | None:
+    """The first day of provision by opt-out under what was ``notified`` and ``filed``:
+    the filing done, and ``waiting`` run from the notice, to the end of its last day (14
+    days from a notice on 10 March run through the 24th: provision starts on the 25th);
+    never before ``made``, the day a change is made. None while a date or the period is
+    missing (then never). The one rule for an opt-out and for each of its changes."""
+    if notified is None or filed is None or waiting is None:
+        return None
+    first = max(waiting.after(notified) + timedelta(days=1), filed)
+    return first if made is None else max(first, made)
+
+
+@attrs.frozen
+class OptOutChange:
+    """A change to a provision by opt-out, notified and filed in advance (Art. 27(3),
+    R-TPP-8).
+
+    ``revised`` is the day the change takes effect; ``added`` the items it adds (listed
+    in the opt-out's ``items`` too: the opt-out's fields are the current ones);
+    ``changed`` the texts it replaces, among :data:`OPT_OUT_TEXTS` (how the data is
+    acquired or provided, how a person asks to stop it, how it is kept up to date).
+    ``notified`` is the day the change was notified to the people or made easy for them
+    to know, ``filed`` the day it was filed with the PPC. What the change brings counts
+    for provision only from :meth:`starts`, by the same rule as the opt-out's first day,
+    never before ``revised``; with a date missing, never (fail closed). An item the
+    opt-out no longer provides needs no change: left out of ``items``, it stops at once.
+    """
+
+    revised: date
+    added: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
+    changed: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
+    notified: date | None = None
+    filed: date | None = None
+
+    def starts(self, waiting: Duration | None) -> date | None:
+        """The first day what the change brings is provided by opt-out, with the opt-out's
+        ``waiting`` period; None while ``notified`` or ``filed`` is missing (then never)."""
+        return _opt_out_start(self.notified, self.filed, waiting, self.revised)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The dates the change lacks, of ``notified`` and ``filed``."""
+        return tuple(f for f in ("notified", "filed") if getattr(self, f) is None)
+
+
 @attrs.frozen
 class OptOut:
     """Provision by opt-out to one third party (Art. 27(2), R-TPP-8): the items, how a
@@ -320,7 +373,12 @@ class OptOut:
     provision (``waiting``, PPC Rules Art. 11(1)(i): a notice on the day of the first
     provision gives nobody that chance). Not before the filing, nor before ``waiting``
     has run from the notice; never for special care-required data, nor for data itself
-    obtained by opt-out."""
+    obtained by opt-out.
+
+    The fields are the current ones; ``changes`` says what changed since the first notice
+    and when each change was notified and filed (Art. 27(3)). A policy shows no older
+    version, so an item added to ``items`` without a change is taken as provided from the
+    first notice: a business adding one declares it as a change."""
 
     items: frozenset[str] = attrs.field(default=frozenset(), converter=_fs)
     method: str = ""
@@ -333,6 +391,8 @@ class OptOut:
     """How it is provided: on paper, as a file, online (Art. 27(2)(v))."""
     updated_by: str = ""
     """How the data provided is kept up to date (PPC Rules Art. 11(4)(i))."""
+    changes: tuple[OptOutChange, ...] = ()
+    """Changes since the first notice, each notified and filed in advance (Art. 27(3))."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The texts above and ``method`` in the policy's other languages
     (:mod:`~pipolicy.policy.texts`): the notice tells each reader in their language."""
@@ -342,9 +402,17 @@ class OptOut:
         notice, to the end of its last day (14 days from a notice on 10 March run through
         the 24th: provision starts on the 25th); None while a date or the period is
         missing (then never)."""
-        if self.notified is None or self.filed is None or self.waiting is None:
-            return None
-        return max(self.waiting.after(self.notified) + timedelta(days=1), self.filed)
+        return _opt_out_start(self.notified, self.filed, self.waiting)
+
+    def pending(self, today: date) -> tuple[tuple[OptOutChange, date | None], ...]:
+        """The changes that do not count for provision on ``today``, each with the day
+        it will (None: never, a date is missing)."""
+        found = []
+        for change in self.changes:
+            start = change.starts(self.waiting)
+            if start is None or today < start:
+                found.append((change, start))
+        return tuple(found)
 
 
 @attrs.frozen

@@ -45,6 +45,7 @@ from pipolicy.policy.model import (
     LAW_PROVISION_GROUNDS,
     LAW_USE_EXEMPTIONS,
     MY_NUMBER_AFFAIRS,
+    OPT_OUT_TEXTS,
     ConsentRule,
     RecipientKind,
     RequestSettings,
@@ -436,6 +437,27 @@ _CONTRACT = _table(
     },
 )
 
+_OPT_OUT_CHANGE = _table(
+    "A change to the provision by opt-out, notified and filed in advance (Art. 27(3), R-TPP-8).",
+    {
+        "revised": _date(
+            "The day the change takes effect (the policy's revision date when absent)."
+        ),
+        "added": _names("The items the change adds (also listed in the opt-out's items)."),
+        "changed": _names(
+            "The texts the change replaces (the opt-out's are the new ones): method, "
+            "acquired_by, provided_by, updated_by.",
+            OPT_OUT_TEXTS,
+        ),
+        "notified": _date("The day the change was notified or made easy to know."),
+        "filed": _date(
+            "The day the change was filed with the PPC; what it brings is provided by "
+            "opt-out from the later of the filing, the waiting period after the notice and "
+            "the change's day, and never while a date is missing."
+        ),
+    },
+)
+
 _OPT_OUT = _table(
     "Provision to this third party by opt-out (Art. 27(2), R-TPP-8).",
     {
@@ -452,6 +474,13 @@ _OPT_OUT = _table(
             "How long people have to ask to stop it between the notice and the first "
             "provision (PPC Rules Art. 11(1)(i)): days, months or years, at least one day."
         ),
+        "changes": {
+            "type": "array",
+            "description": "Changes since the first notice, as "
+            "[[recipients.<name>.opt_out.changes]] (Art. 27(3)): an item added is declared "
+            "here, or it is taken as provided from the first notice.",
+            "items": _OPT_OUT_CHANGE,
+        },
     },
     required=(
         "items",

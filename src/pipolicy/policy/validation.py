@@ -30,7 +30,7 @@ from pipolicy.errors import InvalidInput, PolicyProblem
 from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 
 if TYPE_CHECKING:
-    from pipolicy.policy.model import JointUse, Policy, Recipient, RetentionStart
+    from pipolicy.policy.model import JointUse, OptOut, Policy, Recipient, RetentionStart
 
 __all__ = ["placeholder", "validate"]
 
@@ -66,6 +66,29 @@ def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]
         for i, change in enumerate(joint.changes)
         if not isinstance(change, JointUseChange)
     ]
+
+
+def _opt_out_shape(opt_out: object, where: str) -> list[PolicyProblem]:
+    """Problems with an opt-out built in code: the rules read its changes' days."""
+    from pipolicy.policy.model import OptOut, OptOutChange
+
+    if not isinstance(opt_out, OptOut):
+        return [PolicyProblem(where, "must be a pp.OptOut")]
+    if not isinstance(opt_out.changes, tuple):
+        return [PolicyProblem(f"{where}.changes", "must be a tuple of pp.OptOutChange")]
+    problems = []
+    for i, change in enumerate(opt_out.changes):
+        cw = f"{where}.changes[{i}]"
+        if not isinstance(change, OptOutChange):
+            problems.append(PolicyProblem(cw, "must be a pp.OptOutChange"))
+            continue
+        for field in ("revised", "notified", "filed"):
+            day = getattr(change, field)
+            if (day is not None or field == "revised") and (
+                not isinstance(day, date) or isinstance(day, datetime)
+            ):
+                problems.append(PolicyProblem(f"{cw}.{field}", "must be a datetime.date"))
+    return problems
 
 
 def _contract_shape(contract: object, where: str) -> list[PolicyProblem]:
@@ -128,8 +151,11 @@ def _shape(policy: Policy) -> list[PolicyProblem]:
                         )
             elif isinstance(value, JointUse):
                 problems.extend(_joint_use_change_shapes(value, f"{section}.{key}"))
-            elif isinstance(value, Recipient) and value.contract is not None:
-                problems.extend(_contract_shape(value.contract, f"{section}.{key}.contract"))
+            elif isinstance(value, Recipient):
+                if value.contract is not None:
+                    problems.extend(_contract_shape(value.contract, f"{section}.{key}.contract"))
+                if value.opt_out is not None:
+                    problems.extend(_opt_out_shape(value.opt_out, f"{section}.{key}.opt_out"))
     if not isinstance(policy.requests, RequestSettings):
         problems.append(PolicyProblem("requests", "must be a pp.RequestSettings"))
     elif not isinstance(policy.requests.fees, Mapping):
@@ -756,7 +782,50 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
                 "at least one day",
             )
         _period(add, f"{where}.waiting", opt_out.waiting)
+        _opt_out_changes(add, policy, opt_out, where)
         _opt_out_recipient(add, f"recipients.{name}", recipient)
+
+
+def _opt_out_changes(
+    add: Callable[[str, str], None], policy: Policy, opt_out: OptOut, where: str
+) -> None:
+    """An opt-out's changes (Art. 27(3)): each adds items the opt-out lists (its fields
+    are the current ones) or replaces texts it has, and an item is added once, so the day
+    it may first be provided is one. A change missing ``notified`` or ``filed`` loads: its
+    items are never provided by opt-out (lint says what to add)."""
+    from pipolicy.policy.model import OPT_OUT_TEXTS
+
+    adding: dict[str, int] = {}
+    for i, change in enumerate(opt_out.changes):
+        cw = f"{where}.changes[{i}]"
+        if not change.added and not change.changed:
+            add(
+                cw,
+                "say what the change adds (added, the items) or which texts it replaces "
+                f"(changed, of {list(OPT_OUT_TEXTS)}) (Art. 27(3))",
+            )
+        for item in sorted(change.added - opt_out.items):
+            add(
+                f"{cw}.added",
+                f"added item {item!r} must be listed in the opt-out items too: they are the "
+                "items provided now",
+            )
+        for item in sorted(change.added & adding.keys()):
+            add(
+                f"{cw}.added",
+                f"{item!r} is added by more than one change (changes[{adding[item]}] too): "
+                "the day it is first provided by opt-out must be one",
+            )
+        adding.update(dict.fromkeys(change.added - adding.keys(), i))
+        for field in sorted(change.changed - set(OPT_OUT_TEXTS)):
+            add(
+                f"{cw}.changed",
+                f"{field!r} is not a text of the opt-out a change replaces: name "
+                f"{list(OPT_OUT_TEXTS)} (method, how the data is acquired, provided and kept "
+                "up to date), and items in added",
+            )
+        if change.revised > policy.revised:
+            add(f"{cw}.revised", "a change cannot postdate the policy revision")
 
 
 def _opt_out_recipient(add: Callable[[str, str], None], where: str, recipient: Recipient) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from pipolicy.domain.exemptions import Exemption, applies
 from pipolicy.domain.requests import RequestKind
 from pipolicy.errors import InvalidInput
-from pipolicy.policy.model import Policy, Recipient, RecipientKind
+from pipolicy.policy.model import OPT_OUT_TEXTS, Policy, Recipient, RecipientKind
 from pipolicy.policy.texts import self_reference, text_in
 from pipolicy.publishing.templates import TemplateDirs, render
 from pipolicy.rules.provision import abroad
@@ -205,6 +205,19 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
                 "provided_by": t(r.opt_out, "provided_by"),
                 "updated_by": t(r.opt_out, "updated_by"),
                 "starts": r.opt_out.starts(),
+                # What changed since the first notice, as notified and filed (Art. 27(3)):
+                # ``starts`` None while a date is missing (then nothing it brings is given).
+                "changes": [
+                    {
+                        "revised": ch.revised,
+                        "added": titles(ch.added, items),
+                        "changed": [f for f in OPT_OUT_TEXTS if f in ch.changed],
+                        "notified": ch.notified,
+                        "filed": ch.filed,
+                        "starts": ch.starts(r.opt_out.waiting),
+                    }
+                    for ch in sorted(r.opt_out.changes, key=lambda ch: ch.revised)
+                ],
             }
             for r in recipients
             if r.opt_out is not None and by_opt_out(r)

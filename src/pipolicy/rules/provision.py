@@ -12,7 +12,7 @@ a module of their own, which :func:`_decide` calls as it does now.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -27,6 +27,7 @@ from pipolicy.policy.model import (
     JointUse,
     JointUseChange,
     JointUseChangeKind,
+    OptOut,
     Policy,
     Recipient,
     RecipientKind,
@@ -389,6 +390,7 @@ def _no_consent(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: dat
 
 
 ART_27_2 = "APPI Art. 27(2)"
+ART_27_3 = "APPI Art. 27(3)"
 
 
 def _purpose_needed(q: ProvisionQuery) -> Because:
@@ -528,13 +530,15 @@ def _opt_out(
     receipt does not record the basis it was given on (:func:`_basis_unknown`). A person's request to stop it is a
     suspension of provision, checked at the top of :func:`decide_provision`; a person who
     refused or withdrew consent to provision to the recipient has said no as plainly, so
-    it stops too, for every item (their later consent covers what it names)."""
+    it stops too, for every item (their later consent covers what it names). What a
+    change to the opt-out brings waits for the change's own notice and filing (Art.
+    27(3), :func:`_changes_pending`)."""
     opt_out = q.recipient and policy.recipients[q.recipient].opt_out
     assert opt_out
     start = opt_out.starts()
     assert start is not None  # a policy without the dates or the period does not load
     today = policy.local_date(now)
-    cites = (ART_27_2, clause("recipients", q.recipient))
+    cites: tuple[str, ...] = (ART_27_2, clause("recipients", q.recipient))
     reasons: list[Because] = []
     noes = noes_to(facts.consents, q.recipient)
     if noes:
@@ -545,6 +549,10 @@ def _opt_out(
         reasons.append(R.opt_out_not_started(q.recipient, start.isoformat()))
     if not q.items <= opt_out.items:
         reasons.append(R.opt_out_items_only(opt_out.items, q.recipient))
+    changes = _changes_pending(q, opt_out, today)
+    if changes:
+        reasons.extend(changes)
+        cites = (ART_27_2, ART_27_3, clause("recipients", q.recipient))
     received = {i for a in facts.acquisitions if a.received_by_opt_out for i in a.items}
     if q.items & received:
         reasons.append(R.opt_out_received(q.items & received))
@@ -560,6 +568,29 @@ def _opt_out(
         R.opt_out(q.recipient),
         (*cites, ART_29),
     )
+
+
+def _changes_pending(q: ProvisionQuery, opt_out: OptOut, today: date) -> list[Because]:
+    """Why a change to the opt-out keeps this provision from resting on it (Art. 27(3)):
+    an item it added is asked for before the change counts (:meth:`OptOutChange.starts`,
+    the opt-out's own rule), or it replaced how the data is acquired, provided, kept up
+    to date or stopped, and from its day nothing is provided by opt-out until it counts
+    (the policy holds only the new texts). A change missing a date never counts."""
+    reasons = []
+    for change, start in opt_out.pending(today):
+        items = tuple(sorted(q.items & change.added))
+        fields = tuple(sorted(change.changed)) if change.revised <= today else ()
+        if not items and not fields:
+            continue
+        revised = change.revised.isoformat()
+        if start is None:
+            why = R.opt_out_change_undated(q.recipient, revised, items, fields, change.missing)
+        else:
+            why = R.opt_out_change_not_started(
+                q.recipient, revised, items, fields, start.isoformat()
+            )
+        reasons.append(why)
+    return reasons
 
 
 def _basis_unknown(facts: SubjectFacts) -> frozenset[str]:

@@ -942,6 +942,63 @@ def opt_out_not_started(recipient: str, start: str) -> Because:
     )
 
 
+def _opt_out_change(
+    recipient: str, revised: str, items: tuple[str, ...], fields: tuple[str, ...]
+) -> tuple[str, str]:
+    """How the two change reasons name a change to an opt-out, and what it keeps from
+    being provided: its added items, or everything where it replaced a text in force."""
+    made = [f"adding {list(items)}"] if items else []
+    made += [f"changing {', '.join(fields)}"] if fields else []
+    held = "nothing is provided to it" if fields else f"{list(items)} are not provided"
+    change = f"the change of {revised} to opt-out provision to {recipient!r} ({'; '.join(made)})"
+    return change, held
+
+
+@_cached
+def opt_out_change_not_started(
+    recipient: str, revised: str, items: Names, fields: tuple[str, ...], start: str
+) -> Because:
+    """A change to an opt-out (Art. 27(3)) counts from ``start``, by the opt-out's own
+    rule: ``items`` it added are not provided before, nor, where it replaced ``fields``
+    (how the data is provided...) from its day, anything."""
+    names = _names(items)
+    change, held = _opt_out_change(recipient, revised, names, fields)
+    return _because(
+        f"{change} counts from {start}, once it is filed with the PPC and people have had "
+        f"the waiting period after its notice to ask to stop it: until then {held} by "
+        "opt-out (Art. 27(3), R-TPP-8)",
+        "opt_out_change_not_started",
+        ("R-TPP-8",),
+        recipient=recipient,
+        revised=revised,
+        items=names,
+        fields=fields,
+        start=start,
+    )
+
+
+@_cached
+def opt_out_change_undated(
+    recipient: str, revised: str, items: Names, fields: tuple[str, ...], missing: tuple[str, ...]
+) -> Because:
+    """A change to an opt-out the policy gives no ``missing`` date for (``notified``,
+    ``filed``): never counted (fail closed); the reason says what to add."""
+    names = _names(items)
+    change, held = _opt_out_change(recipient, revised, names, fields)
+    return _because(
+        f"{change} has no {' or '.join(missing)} date: until it is notified to the people "
+        f"and filed with the PPC in advance, {held} by opt-out; add {' and '.join(missing)} "
+        "to the change in the policy (Art. 27(3), R-TPP-8)",
+        "opt_out_change_undated",
+        ("R-TPP-8",),
+        recipient=recipient,
+        revised=revised,
+        items=names,
+        fields=fields,
+        missing=missing,
+    )
+
+
 @_cached
 def opt_out_declined(recipient: str, on: str, how: str) -> Because:
     said = "refused" if how == "refused" else "withdrew"
