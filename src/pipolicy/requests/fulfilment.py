@@ -8,7 +8,7 @@ or partially fulfilled, with the statement and the outcome kept) or in a refusal
 ``not_retained`` when nothing is held. Kept apart from the facade so the rules of each
 kind of answer can be read side by side.
 
-Why one module of this length (about 620 lines): every kind's answer reads best beside
+Why one module of this length (about 660 lines): every kind's answer reads best beside
 the others, as the refusals it shares with them (``not_retained``) do. The split to
 make when it grows: the deletion and the suspensions (:func:`delete`, :func:`suspend`
 and :class:`Held`) into a module of their own.

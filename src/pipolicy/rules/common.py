@@ -1,4 +1,13 @@
-"""Helpers shared by the rules: scope of use, consent lookup, restrictions, actors."""
+"""Helpers shared by the rules: scope of use, consent lookup, restrictions, actors.
+
+Why one module of this length (about 700 lines): every helper here is asked by more than
+one rule module (use, provision, acquisition, and the requests' disclosure), and each
+answers one question the law asks of a person's facts (what was notified, which consent
+covers, what a deletion took, what stops a handling). Split by question, the rule
+modules would import four small modules for one decision and the helpers would import
+each other (a deletion narrows a consent, a consent's currency reads the purpose's
+changes); kept together they read as the vocabulary the rules are written in.
+"""
 
 from __future__ import annotations
 
