@@ -266,3 +266,37 @@ def test_r_req_7_a_correction_of_an_item_never_held_still_says_it_is_not_held() 
     answer = engine.requests.fulfil(r.id)
     assert answer.changes == {"email": "corrected"}
     assert deletion not in answer.statement
+
+
+def test_r_req_6_the_answered_request_keeps_the_ids_of_what_its_addition_recorded() -> None:
+    engine, _, _, s = _shop()
+    r = verified(engine, K.CORRECTION, s, details={"changes": {"phone": PHONE}})
+    engine.requests.fulfil(r.id)
+    [acq] = _added(engine, s)
+    outcome = engine.requests.get(r.id).details["outcome"]
+    assert isinstance(outcome, Mapping)
+    assert outcome["acquisitions"] == [acq.id]
+    [event] = [e for e in engine.audit_events() if e.payload.get("acquisition_id") == acq.id]
+    assert event.kind == "acquisition.recorded"
+    assert event.payload["request_id"] == r.id
+    assert event.payload["items"] == ["phone"]
+    assert engine.verify_audit().ok
+
+
+def test_r_req_7_a_refusal_beyond_the_purposes_also_says_what_a_deletion_took() -> None:
+    engine, clock, crm, s = _shop()
+    d = verified(engine, K.DELETION, s, details={"items": ["address"]})
+    engine.requests.fulfil(d.id)
+    clock.advance(timedelta(days=1))
+    r = verified(
+        engine,
+        K.CORRECTION,
+        s,
+        details={"changes": {"address": "9-9 Shibuya", "medical_history": "pollen"}},
+    )
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.ground is pp.RefusalGround.BEYOND_PURPOSES
+    assert d.id in answer.statement and "Postal address" in answer.statement
+    assert "address" not in crm.get(REF) and "medical_history" not in crm.get(REF)
