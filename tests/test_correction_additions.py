@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -300,3 +301,21 @@ def test_r_req_7_a_refusal_beyond_the_purposes_also_says_what_a_deletion_took() 
     assert answer.ground is pp.RefusalGround.BEYOND_PURPOSES
     assert d.id in answer.statement and "Postal address" in answer.statement
     assert "address" not in crm.get(REF) and "medical_history" not in crm.get(REF)
+
+
+def test_r_req_6_a_stored_addition_is_recorded_with_the_answer_in_sql(tmp_path: Path) -> None:
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(shop_policy(), store=f"sqlite:///{tmp_path / 'pi.db'}", clock=clock)
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = customer(engine, crm)
+    r = verified(engine, K.CORRECTION, s, details={"changes": {"phone": PHONE}})
+
+    engine.requests.fulfil(r.id)
+
+    [acq] = _added(engine, s)
+    assert (acq.purposes, acq.source, acq.channel) == ({"service"}, r.id, pp.Channel.MAIL)
+    clock.advance(timedelta(days=1))
+    assert engine.check_use(s, purpose="service", items={"phone"}).allowed
+    assert engine.verify_audit().ok
+    engine.close()
