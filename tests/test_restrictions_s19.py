@@ -315,7 +315,9 @@ def test_r_req_6_r_req_7_a_correction_does_not_add_back_an_item_a_deletion_erase
 
     assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
     assert answer.changes == {"address": "not_held", "email": "corrected"}
-    assert "We do not retain the following items you named: Postal address" in answer.statement
+    # Not held, and why: the deletion the person asked for (test_correction_additions.py).
+    assert "no longer hold it: Postal address" in answer.statement
+    assert deleted.id in answer.statement
     assert "address" not in crm.get(REF)
     d = engine.check_use(s, purpose="service", items={"address"})
     assert not d.allowed and deleted.id in d.reasons[0]

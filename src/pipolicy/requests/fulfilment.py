@@ -16,11 +16,12 @@ and :class:`Held`) into a module of their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.acquisitions import Acquisition, Channel
+from pipolicy.domain.decisions import Basis
 from pipolicy.domain.requests import (
     RefusalGround,
     Request,
@@ -28,7 +29,7 @@ from pipolicy.domain.requests import (
     RequestState,
     ground_article,
 )
-from pipolicy.domain.restrictions import RestrictionKind
+from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.errors import InvalidInput
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
@@ -38,8 +39,10 @@ from pipolicy.requests.disclosure import (
     disclosure_report,
     duty,
     erased,
+    held_purposes,
     holdings,
     jsonable,
+    kept_under_duty,
     needed_items,
     provision_records_report,
     purposes_report,
@@ -67,6 +70,7 @@ from pipolicy.requests.statements import (
 from pipolicy.requests.withholding import asked_items, withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Context, Workflow, scope, unstoppable
+from pipolicy.storage.repositories import UnitOfWork
 
 K = RequestKind
 G = RefusalGround
@@ -122,6 +126,20 @@ def complete(
     **outcome: object,
 ) -> Request:
     """``r`` answered in ``state`` with ``statement``, its outcome kept and audited."""
+    return _complete(wf, r, state, statement, items, outcome)
+
+
+def _complete(
+    wf: Workflow,
+    r: Request,
+    state: RequestState,
+    statement: str,
+    items: Iterable[str],
+    outcome: Mapping[str, object],
+    before: Callable[[UnitOfWork], None] | None = None,
+) -> Request:
+    """:func:`complete`; ``before`` writes what the answer records with it (a correction's
+    acquisitions), in the same unit of work."""
     now = wf.port.now()
     new = advance(
         r,
@@ -146,7 +164,7 @@ def complete(
         payload["withheld_records"] = sorted(
             str(x["record_id"]) for x in withheld if x.get("record_id")
         )
-    return wf.save(new, [("request.fulfilled", payload)])
+    return wf.save(new, [("request.fulfilled", payload)], before=before)
 
 
 def disclose(wf: Workflow, ctx: Context) -> Answer:
@@ -330,26 +348,34 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     gone = erased(ctx.facts, ctx.now, excluding=r.id)
     recorded = holdings(ctx.facts, ctx.now, excluding=r.id)
     held = frozenset(recorded)
+    words = wf.words(r)
+    # What a deletion in force erased is not held, and not added back: that would undo
+    # the deletion without notice, and giving it again is a new acquisition. The answer
+    # says which deletion took it, and how to have it held again.
+    readded = frozenset(i for i, v in changes.items() if i in gone and v is not None)
+    erased_part = _erased_earlier(wf, ctx, r, readded) if readded else None
     in_sources: frozenset[str] = frozenset()
     if not held:
         # pipolicy recorded nothing held: the sources may still hold data it never heard of.
         r, in_sources = items_in_sources(wf, r, ctx.ref)
         if not in_sources - gone:
-            return not_retained(wf, r, "nothing_to_correct")
-    # What a deletion in force erased is not held: the sources would "add" it back.
+            return _not_retained_as(wf, r, [words("nothing_to_correct"), erased_part])
+    # The sources would "add" back what a deletion erased: it is not asked of them.
     wanted = {item: value for item, value in changes.items() if item not in gone}
     if not wanted:
         if declined:
             return withhold_all(wf, r, declined, {})
-        return not_retained(wf, r, "none_corrected")
-    r, beyond = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
-    words = wf.words(r)
+        if erased_part is None:
+            return not_retained(wf, r, "none_corrected")
+        absent = set(changes) - readded  # contents it asked to delete, erased already
+        gone_too = words("not_held", items=named_in(wf.policy.items, absent, r.language))
+        return _not_retained_as(wf, r, [erased_part, gone_too if absent else None])
+    r, beyond, in_sources = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
     wanted = {item: value for item, value in wanted.items() if item not in beyond}
     named_beyond = named_in(wf.policy.items, beyond, r.language)
     if not wanted:
-        return _refused(
-            wf, r, G.BEYOND_PURPOSES, words("beyond_purposes_named", items=named_beyond)
-        )
+        explanation = words("beyond_purposes_named", items=named_beyond)
+        return _refused(wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, erased_part]))
     # Contents deleted (Art. 34(1) "deletion of contents") are no longer held: recorded
     # as a deletion, before any source is called, so that decisions, a disclosure and a
     # notification of purposes no longer count them (R-REQ-6, R-REQ-7). Contents another
@@ -375,13 +401,21 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
             applied[item] = G.LEGAL_RETENTION.value
     kept = [Retained(i, why, article=_KEPT_UNDER_ANOTHER_LAW) for i, why in retained.items()]
     not_held = {i for i, a in applied.items() if a == "not_held"}
+    # Told apart, with the deletion that took them (``erased_part``), not as never held.
+    plain_not_held = not_held - readded
     if not_held | beyond == set(applied):
         if declined:
             return withhold_all(wf, r, declined, {})
+        absent_part = words("not_held", items=named_in(wf.policy.items, plain_not_held, r.language))
         if beyond:
-            absent = words("not_held", items=named_in(wf.policy.items, not_held, r.language))
             explanation = words("beyond_purposes_named", items=named_beyond)
-            return _refused(wf, r, G.BEYOND_PURPOSES, f"{explanation}\n\n{absent}")
+            shown: str | None = absent_part if plain_not_held or not readded else None
+            return _refused(
+                wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, erased_part, shown])
+            )
+        if erased_part:
+            kept_apart = absent_part if plain_not_held else None
+            return _not_retained_as(wf, r, [erased_part, kept_apart])
         return not_retained(wf, r, "none_corrected")
     done_items = {i: a for i, a in applied.items() if i not in not_held | beyond | set(retained)}
     body = []
@@ -393,6 +427,8 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         body.append(words("corrected", changes=changed))
     if beyond:
         body.append(words("beyond_purposes", items=named_beyond))
+    if erased_part:
+        body.append(erased_part)
     partial = not_held or beyond or declined or retained
     state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
     statement = fulfilment_statement(
@@ -400,23 +436,30 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         wf.policy,
         r,
         body,
-        not_held=not_held,
+        not_held=plain_not_held,
         withheld=declined,
         retained=retained,
         retained_article=_KEPT_UNDER_ANOTHER_LAW,
     )
     applied |= {w.item: w.ground.value for w in declined if w.item is not None}
-    done = complete(
-        wf,
-        r,
-        state,
-        statement,
-        items=done_items,
-        changes=applied,
-        **({"withheld": [w.to_dict() for w in declined]} if declined else {}),
-        **({"retained": [k.to_dict() for k in kept]} if kept else {}),
-        **({"restrictions": ids} if ids else {}),
+    # An item never recorded that a source now holds was acquired through this request:
+    # recorded with the answer, so decisions, a disclosure and a notification of
+    # purposes agree with the sources (R-REQ-6, R-ACQ-1).
+    added = frozenset(
+        i for i in done_items if i not in held and any(o.items.get(i) == "added" for o in outcomes)
     )
+    acquired = _acquired_by(wf, r, ctx, added, in_sources)
+    outcome: dict[str, object] = {"changes": applied}
+    if declined:
+        outcome["withheld"] = [w.to_dict() for w in declined]
+    if kept:
+        outcome["retained"] = [k.to_dict() for k in kept]
+    if ids:
+        outcome["restrictions"] = ids
+    if acquired:
+        outcome["acquisitions"] = [a.id for a in acquired]
+    recording = _recording(wf, r, acquired) if acquired else None
+    done = _complete(wf, r, state, statement, done_items, outcome, recording)
     # What the data now reads, for the letters of this answer only (Art. 34(3): notify
     # the correction "including its contents"); never stored, nor in the JSON.
     now_reads = {
@@ -458,8 +501,9 @@ def _beyond_purposes(
     wanted: Mapping[str, object],
     held: frozenset[str],
     in_sources: frozenset[str],
-) -> tuple[Request, frozenset[str]]:
-    """The items ``wanted`` would add that no purpose of the person's data needs.
+) -> tuple[Request, frozenset[str], frozenset[str]]:
+    """The items ``wanted`` would add that no purpose of the person's data needs, and the
+    items of the policy the sources hold, if they were read.
 
     A correction adds contents only "to the extent necessary to achieve the purposes
     of use" (Art. 34(2)); adding more would be acquiring beyond them (Arts. 17, 18),
@@ -477,7 +521,141 @@ def _beyond_purposes(
         beyond -= in_sources | needed_items(
             wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions
         )
-    return r, frozenset(beyond)
+    return r, frozenset(beyond), in_sources
+
+
+def _serving_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[str]) -> list[str]:
+    """The purposes of the person's data, less those only items a legal duty keeps would
+    bring: the purposes whose items :func:`~pipolicy.requests.disclosure.needed_items`
+    lets a correction add (Art. 34(2))."""
+    policy = wf.policy
+    kept = set(kept_under_duty(policy, ctx.facts, ctx.now, policy.languages[0], ctx.deletions))
+    by_purpose = held_purposes(policy, ctx.facts, ctx.now, in_sources)
+    return [p for p, items in sorted(by_purpose.items()) if items - kept and p in policy.purposes]
+
+
+def _acquired_by(
+    wf: Workflow, r: Request, ctx: Context, added: frozenset[str], in_sources: frozenset[str]
+) -> list[Acquisition]:
+    """The acquisitions a correction's additions make: each item for the purposes of the
+    person's data that need it (those that let it be added), through the request (its
+    id the source; by post, or by other means for an electronic request, which does
+    not say whether a form or an e-mail brought it). An item optional to those purposes
+    counts as opted in: the person gave it."""
+    if not added:
+        return []
+    policy = wf.policy
+    serving = _serving_purposes(wf, ctx, in_sources)
+    by_purposes: dict[frozenset[str], set[str]] = {}
+    for item in sorted(added):
+        purposes = frozenset(p for p in serving if item in policy.purposes[p].all_items)
+        if purposes:  # else a source held it already (in_sources): not added by this request
+            by_purposes.setdefault(purposes, set()).add(item)
+    now = wf.port.now()
+    channel = Channel.MAIL if r.method == "mail" else Channel.OTHER
+    made = []
+    for purposes, items in sorted(by_purposes.items(), key=lambda e: sorted(e[0])):
+        required = frozenset().union(*(policy.purposes[p].items for p in purposes))
+        made.append(
+            Acquisition(
+                id=wf.port.new_id(),
+                subject_id=r.subject_id,
+                items=frozenset(items),
+                purposes=purposes,
+                channel=channel,
+                source=r.id,
+                acquired_at=now,
+                policy_version=policy.version,
+                opted_in=frozenset(items) - required,
+            )
+        )
+    return made
+
+
+def _recording(
+    wf: Workflow, r: Request, acquired: list[Acquisition]
+) -> Callable[[UnitOfWork], None]:
+    """Write ``acquired`` with their ``acquisition.recorded`` events, as
+    :meth:`pipolicy.Engine.acquire` does, naming the request that brought them."""
+    version = wf.policy.version
+
+    def write(uow: UnitOfWork) -> None:
+        for a in acquired:
+            uow.acquisitions.add(a)
+            wf.port.audit(
+                uow,
+                "acquisition.recorded",
+                a.subject_id,
+                {
+                    "allowed": True,
+                    "basis": Basis.NOTIFIED_PURPOSE.value,
+                    "action": "acquisition",
+                    "purpose": ",".join(sorted(a.purposes)),
+                    "items": sorted(a.items),
+                    "citations": [_ADDED_UNDER],
+                    "acquisition_id": a.id,
+                    "channel": a.channel.value,
+                    "source": a.source,
+                    "policy_version": version,
+                    "request_id": r.id,
+                },
+            )
+
+    return write
+
+
+_ADDED_UNDER = "APPI Art. 34(2)"
+"""What a correction's addition rests on: contents added to the extent the purposes need."""
+
+
+def _paragraphs(parts: Iterable[str | None]) -> str:
+    """The explanation the given ``parts`` make, one paragraph each."""
+    return "\n\n".join(p.strip() for p in parts if p)
+
+
+def _not_retained_as(wf: Workflow, r: Request, parts: Iterable[str | None]) -> Answer:
+    """Refuse ``r`` on ``not_retained`` with the explanation ``parts`` make."""
+    return _refused(wf, r, G.NOT_RETAINED, _paragraphs(parts))
+
+
+def _erased_earlier(wf: Workflow, ctx: Context, r: Request, items: frozenset[str]) -> str:
+    """Why ``items``, which a deletion in force erased, are not held: each deletion that
+    took them, the request that asked for it (none for the business's own erasure,
+    :meth:`pipolicy.Engine.record_erasure`) and its day in the policy's time zone; and
+    that giving them again is how to have them held."""
+    policy = wf.policy
+    by_deletion: dict[str, tuple[Restriction, set[str]]] = {}
+    for item in sorted(items):
+        x = _erased_by(ctx, item, excluding=r.id)
+        if x is not None:
+            by_deletion.setdefault(x.id, (x, set()))[1].add(item)
+    deletions = [
+        {
+            "request": x.request_id,
+            "since": policy.local_date(x.since),
+            "items": named_in(policy.items, taken, r.language),
+        }
+        for x, taken in sorted(by_deletion.values(), key=lambda e: (e[0].since, e[0].id))
+    ]
+    return wf.words(r)("erased_earlier", deletions=deletions, count=len(items))
+
+
+def _erased_by(ctx: Context, item: str, *, excluding: str) -> Restriction | None:
+    """The last deletion in force that erased ``item`` (as
+    :func:`~pipolicy.requests.disclosure.erased` reads them): one naming it, or one
+    naming none, which erased everything acquired up to it."""
+    found: Restriction | None = None
+    for x in ctx.facts.restrictions:
+        if x.kind is not RestrictionKind.DELETED or x.since > ctx.now:
+            continue
+        if x.request_id == excluding:
+            continue
+        reached = x.items or frozenset().union(
+            *(a.items for a in ctx.facts.acquisitions if a.acquired_at <= x.since)
+        )
+        if item in reached and (found is None or x.since >= found.since):
+            found = x
+    return found
 
 
 @attrs.frozen
