@@ -314,8 +314,34 @@ def test_r_req_6_a_stored_addition_is_recorded_with_the_answer_in_sql(tmp_path: 
     engine.requests.fulfil(r.id)
 
     [acq] = _added(engine, s)
-    assert (acq.purposes, acq.source, acq.channel) == ({"service"}, r.id, pp.Channel.MAIL)
+    assert (acq.purposes, acq.source, acq.channel) == (
+        frozenset({"service"}),
+        r.id,
+        pp.Channel.MAIL,
+    )
     clock.advance(timedelta(days=1))
     assert engine.check_use(s, purpose="service", items={"phone"}).allowed
     assert engine.verify_audit().ok
     engine.close()
+
+
+def test_r_acq_3_a_special_care_item_a_correction_adds_is_not_recorded_without_consent() -> None:
+    """R-ACQ-3 (Art. 20(2)): special care-required data is acquired only with the
+    person's prior consent. A correction adding it for a purpose that needs it, once
+    the person has withdrawn that consent, may reach the sources (the person asked),
+    but is not recorded as acquired: nothing lets pipolicy's decisions use it (fail
+    closed), as an ``acquire`` of it would have been denied."""
+    engine, clock, crm, s = _shop()
+    engine.grant_consent(s, purpose="health")
+    engine.acquire(s, items={"name"}, purposes={"health"}, channel="web")
+    engine.withdraw_consent(s, purpose="health")
+    clock.advance(timedelta(days=1))
+    assert not engine.check_acquisition(
+        s, items={"medical_history"}, purposes={"health"}, channel="mail"
+    ).allowed
+    r = verified(engine, K.CORRECTION, s, details={"changes": {"medical_history": "none"}})
+
+    engine.requests.fulfil(r.id)
+
+    assert not [a for a in engine.acquisitions(s) if "medical_history" in a.items]
+    assert not engine.check_use(s, purpose="health", items={"medical_history"}).allowed

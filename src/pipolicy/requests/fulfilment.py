@@ -70,6 +70,7 @@ from pipolicy.requests.statements import (
 from pipolicy.requests.withholding import asked_items, withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Context, Workflow, scope, unstoppable
+from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
 from pipolicy.storage.repositories import UnitOfWork
 
 K = RequestKind
@@ -556,6 +557,14 @@ def _acquired_by(
     made = []
     for purposes, items in sorted(by_purposes.items(), key=lambda e: sorted(e[0])):
         required = frozenset().union(*(policy.purposes[p].items for p in purposes))
+        asked = AcquisitionQuery(
+            frozenset(items), purposes, frozenset(items) - required, channel=channel, source=r.id
+        )
+        if not decide_acquisition(policy, ctx.facts, asked, now).allowed:
+            # What an acquire() would be denied (special care-required data without the
+            # person's consent, Art. 20(2); a permission withdrawn): the sources hold it,
+            # as the person asked, but nothing pipolicy decides may rest on it.
+            continue
         made.append(
             Acquisition(
                 id=wf.port.new_id(),
