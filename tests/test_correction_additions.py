@@ -331,7 +331,7 @@ def test_r_acq_3_a_special_care_item_a_correction_adds_is_not_recorded_without_c
     the person has withdrawn that consent, may reach the sources (the person asked),
     but is not recorded as acquired: nothing lets pipolicy's decisions use it (fail
     closed), as an ``acquire`` of it would have been denied."""
-    engine, clock, crm, s = _shop()
+    engine, clock, _, s = _shop()
     engine.grant_consent(s, purpose="health")
     engine.acquire(s, items={"name"}, purposes={"health"}, channel="web")
     engine.withdraw_consent(s, purpose="health")
