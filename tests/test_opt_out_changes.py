@@ -19,6 +19,7 @@ import attrs
 import pytest
 
 import pipolicy as pp
+from pipolicy.domain.durations import Duration
 from pipolicy.policy.lint import lint_policy
 from pipolicy.publishing.notice import render_notice
 from tests.factories import JST, make_engine, toml_data
@@ -268,3 +269,25 @@ def test_r_tpp_8_changes_built_in_code_are_checked_for_their_shape() -> None:
         with pytest.raises(pp.PolicyError) as e:
             attrs.evolve(_policy(), recipients=recipients)
         assert any(p.location == f"recipients.broker.{where}" for p in e.value.problems)
+
+
+def test_r_tpp_8_a_waiting_period_in_months_runs_to_the_end_of_its_last_day() -> None:
+    """Review 117 (Art. 27(2), PPC Rules Art. 11(1)(i); Civil Code Arts. 140, 143): a
+    month of waiting from a notice on 30 April runs from 1 May through 31 May, so
+    provision by opt-out starts on 1 June, not on 31 May (same day next month); from 28
+    February 2027 it runs through 31 March. An opt-out and a change count alike."""
+    month = Duration.parse("1 month")
+    assert pp.OptOut(
+        notified=date(2026, 4, 30), filed=date(2026, 4, 30), waiting=month
+    ).starts() == date(2026, 6, 1)
+    assert pp.OptOut(
+        notified=date(2027, 2, 28), filed=date(2027, 2, 28), waiting=month
+    ).starts() == date(2027, 4, 1)
+    change = pp.OptOutChange(
+        date(2027, 1, 1), added={"phone"}, notified=date(2027, 2, 28), filed=date(2027, 2, 28)
+    )
+    assert change.starts(month) == date(2027, 4, 1)
+    days = Duration.parse("14 days")
+    assert pp.OptOut(
+        notified=date(2026, 3, 10), filed=date(2026, 3, 10), waiting=days
+    ).starts() == date(2026, 3, 25)

@@ -327,7 +327,9 @@ def _opt_out_start(
     missing (then never). The one rule for an opt-out and for each of its changes."""
     if notified is None or filed is None or waiting is None:
         return None
-    first = max(waiting.after(notified) + timedelta(days=1), filed)
+    # Counted as the Civil Code counts (Arts. 140, 143): from the day after the notice,
+    # a month ending on the day before the same date of the next month (or its last day).
+    first = max(waiting.last_day(notified + timedelta(days=1)) + timedelta(days=1), filed)
     return first if made is None else max(first, made)
 
 
