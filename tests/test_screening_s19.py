@@ -242,3 +242,23 @@ def test_r_sec_3_review_116_a_slash_parts_a_list_and_a_trailing_dot_ends_a_numbe
     Individual Number before "/ 1234 5678" passed), and a number's trailing dot before a
     slash hid it. Both were caught before this session's screen changes."""
     assert personal_data_in(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "電話090-1234-5678-",
+        "電話090-1234-5678-内線12",
+        "090-1234-5678-/2",
+        "カード 4111 1111 1111 1111-",
+    ],
+)
+def test_r_sec_3_review_117_a_hyphen_joins_only_what_follows_it(text: str) -> None:
+    """Review 117: a number followed by a hyphen was taken for part of a longer code even
+    when nothing, a slash or Japanese text followed the hyphen."""
+    assert personal_data_in(text) is not None
+
+
+@pytest.mark.parametrize("text", ["0120-123-456-789", "090-1234-5678-9", "ORD-090-1234-5678-A1"])
+def test_r_sec_3_review_117_a_hyphen_before_more_of_a_code_still_joins_it(text: str) -> None:
+    assert personal_data_in(text) is None

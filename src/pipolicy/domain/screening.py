@@ -129,12 +129,23 @@ def personal_data_in(text: str) -> str | None:
                 continue
             if _in_an_id(plain, start):
                 continue
-            if end < len(plain) and plain[end] in _JOINED_AFTER:
+            if _joined_after(plain, end):
                 continue
             found = _number_kind(written, before, part=part)
             if found is not None:
                 return found
     return None
+
+
+def _joined_after(text: str, end: int) -> bool:
+    """Does the number ending at ``end`` go on into an id ("090-1234-5678ab", "...-9")?
+    A hyphen joins only what follows it: one ending the text or followed by a space,
+    a slash or a word in Japanese ("090-1234-5678-", "...-内線12") ends the number."""
+    if end >= len(text) or text[end] not in _JOINED_AFTER:
+        return False
+    if text[end] != "-":
+        return True
+    return end + 1 < len(text) and text[end + 1] in _JOINED_AFTER and text[end + 1] != "-"
 
 
 def _readings(raw: str) -> Iterator[tuple[int, str, bool, bool]]:
