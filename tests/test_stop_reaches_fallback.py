@@ -96,3 +96,34 @@ def test_r_req_7_the_english_answer_says_third_parties_as_the_japanese_does() ->
     statement = engine.requests.answer(stop.id).statement
     assert "stopped providing to third parties your personal data" in statement
     assert "providing to others" not in statement
+
+
+def test_r_req_7_a_stop_naming_an_entrustee_that_receives_on_consent_reaches_it() -> None:
+    """Review 117 (Arts. 35(3), 27(1)): with no ``entrustment`` ground, an entrustee
+    receives only on the person's consent, as a third party. A stop naming it was
+    refused at intake as one that cannot reach an entrustee, and provision went on."""
+    base = shop_policy()
+    courier = pp.Recipient(
+        "courier",
+        title="Courier",
+        kind=pp.RecipientKind.ENTRUSTEE,
+        purposes={"service"},
+        items={"name", "address"},
+        contract=pp.Contract(True, True, True, valid_from=date(2026, 1, 1)),
+    )
+    policy = attrs.evolve(
+        base,
+        recipients={**base.recipients, "courier": courier},
+        provision_grounds=base.provision_grounds - {"entrustment"},
+    )
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = customer(engine, crm)
+    engine.grant_consent(s, recipient="courier", items={"address"})
+    r = verified(
+        engine, pp.RequestKind.SUSPENSION_OF_PROVISION, s, details={"recipients": ["courier"]}
+    )
+    engine.requests.fulfil(r.id)
+    d = engine.check_provision(s, recipient="courier", items={"address"}, purpose="service")
+    assert not d.allowed and "suspended" in d.reasons[0]

@@ -128,8 +128,16 @@ def not_stoppable(policy: Policy, recipient: Recipient) -> str | None:
     party, Art. 27(5)(i), so the restriction would not reach it; abroad, Art. 28 makes it
     a third party), ``"public_authority"`` for a public authority in Japan (it receives
     data only in the cases of Art. 27(1) the policy allows for provision, which a
-    suspension cannot stop; one abroad is left as named). ``None`` for a recipient it stops."""
-    if recipient.kind is RecipientKind.ENTRUSTEE and not abroad(policy, recipient):
+    suspension cannot stop; one abroad is left as named). ``None`` for a recipient it stops.
+
+    An entrustee under a policy without the ``entrustment`` ground receives only on the
+    person's consent or by opt-out, as a third party (Art. 27(1)): a stop naming it
+    reaches that, so it is kept as named."""
+    if (
+        recipient.kind is RecipientKind.ENTRUSTEE
+        and not abroad(policy, recipient)
+        and "entrustment" in policy.provision_grounds
+    ):
         return "entrustee"
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and recipient.country in ("", "JP"):
         return "public_authority"
