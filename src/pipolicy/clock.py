@@ -46,8 +46,9 @@ def instant(value: datetime, name: str = "datetime") -> datetime:
 def arrived(value: datetime | None, now: datetime, name: str = "received_at") -> datetime:
     """When something (a request, a complaint) reached the business: ``now`` when not
     given, else ``value`` as an :func:`instant` (a naive one is refused) that is not after
-    ``now``. A letter entered days after it arrived counts from its arrival (Art. 39:
-    the day it reached the business); one cannot arrive after it is entered."""
+    ``now``. A letter entered days after it arrived counts from its arrival (it takes
+    effect when it reaches the business, Civil Code Art. 97(1); APPI Art. 39 counts from
+    that day too); one cannot arrive after it is entered."""
     if value is None:
         return now
     at = instant(value, name)

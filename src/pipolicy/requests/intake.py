@@ -221,7 +221,7 @@ def submit(
     received_at: datetime | None = None,
 ) -> Request:
     """The step :meth:`RequestService.submit`. Its due date and the day its documents
-    are judged on count from ``received_at``, when it reached the business (Art. 39),
+    are judged on count from ``received_at``, when it reached the business (Civil Code Art. 97(1)),
     not from when it is entered."""
     k = member(RequestKind, kind, "request kind")
     if received_at is not None:
