@@ -614,7 +614,9 @@ def validate(policy: Policy) -> list[PolicyProblem]:
 _RESPONSE_MAX = {Unit.DAYS: 30, Unit.BUSINESS_DAYS: 20, Unit.MONTHS: 1, Unit.YEARS: 0}
 """The longest response period a policy may publish, by unit. Art. 33 asks for disclosure
 "without delay" and sets no number; Art. 83(1) gives an administrative organ 30 days, and
-a business's "without delay" is not read as longer (20 business days are about 4 weeks)."""
+a business's "without delay" is not read as longer (20 business days are about 4 weeks).
+A month is allowed as policies word it (「1か月以内」): counted as the Civil Code counts
+months (Art. 143), it runs 28 to 31 days, so at a month's end a day past 30."""
 
 
 def _grounds_for_opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
