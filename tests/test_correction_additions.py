@@ -345,3 +345,51 @@ def test_r_acq_3_a_special_care_item_a_correction_adds_is_not_recorded_without_c
 
     assert not [a for a in engine.acquisitions(s) if "medical_history" in a.items]
     assert not engine.check_use(s, purpose="health", items={"medical_history"}).allowed
+
+
+def test_r_req_6_review_118_an_optional_item_added_is_not_taken_as_chosen_for_any_purpose() -> None:
+    """Review 118 (Art. 34(2); R-ACQ-2): an item a purpose lists as optional is not what
+    the purpose needs, and the person adding it to their record chose no purpose for it:
+    it is not recorded as acquired for that purpose, and its use there stays denied."""
+    import attrs
+
+    base = shop_policy()
+    items = {**base.items, "birthday": pp.DataItem("birthday", title="Birthday")}
+    newsletter = attrs.evolve(base.purposes["newsletter"], optional_items={"birthday"})
+    service = attrs.evolve(base.purposes["service"], optional_items={"birthday"})
+    policy = attrs.evolve(
+        base, items=items, purposes={**base.purposes, "newsletter": newsletter, "service": service}
+    )
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(policy, clock=clock)
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = customer(engine, crm)
+    engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+    r = verified(engine, K.CORRECTION, s, details={"changes": {"birthday": "1990-01-01"}})
+
+    engine.requests.fulfil(r.id)
+
+    clock.advance(timedelta(days=1))
+    assert not [a for a in engine.acquisitions(s) if "birthday" in a.items]
+    assert not engine.check_use(s, purpose="newsletter", items={"birthday"}).allowed
+
+
+def test_r_req_6_review_118_the_recorded_addition_proves_what_it_rests_on() -> None:
+    """Review 118 (R-ACC-2): the ``acquisition.recorded`` event of an addition carries
+    the acquisition decision's basis, reasons and citations, as ``acquire()``'s does,
+    with Art. 34(2) and the request."""
+    engine, _, _, s = _shop()
+    r = verified(engine, K.CORRECTION, s, details={"changes": {"phone": PHONE}})
+
+    engine.requests.fulfil(r.id)
+
+    [event] = [
+        e
+        for e in engine.audit_events()
+        if e.entry.kind == "acquisition.recorded" and e.entry.payload.get("request_id") == r.id
+    ]
+    payload = event.entry.payload
+    assert payload["basis"] == pp.Basis.NOTIFIED_PURPOSE.value
+    assert payload["reasons"] and "APPI Art. 34(2)" in payload["citations"]  # type: ignore[operator]
+    assert PHONE not in str(payload)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.decisions import Basis
+from pipolicy.domain.decisions import Decision
 from pipolicy.domain.requests import (
     RefusalGround,
     Request,
@@ -462,7 +462,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     if ids:
         outcome["restrictions"] = ids
     if acquired:
-        outcome["acquisitions"] = [a.id for a in acquired]
+        outcome["acquisitions"] = [a.id for a, _ in acquired]
     recording = _recording(wf, r, acquired) if acquired else None
     done = _complete(wf, r, state, statement, done_items, outcome, recording)
     # What the data now reads, for the letters of this answer only (Art. 34(3): notify
@@ -541,59 +541,57 @@ def _serving_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[str]) ->
 
 def _acquired_by(
     wf: Workflow, r: Request, ctx: Context, added: frozenset[str], in_sources: frozenset[str]
-) -> list[Acquisition]:
-    """The acquisitions a correction's additions make: each item for the purposes of the
-    person's data that need it (those that let it be added), through the request (its
-    id the source; by post, or by other means for an electronic request, which does
-    not say whether a form or an e-mail brought it). An item optional to those purposes
-    counts as opted in: the person gave it."""
+) -> list[tuple[Acquisition, Decision]]:
+    """The acquisitions a correction's additions make, each with the decision it rests
+    on: each item for the purposes of the person's data that require it (Art. 34(2):
+    what the purposes need; an item a purpose lists as optional is never taken as
+    chosen for it), through the request (its id the source; by post, or by other means
+    for an electronic request, which does not say whether a form or an e-mail brought
+    it), and only where :meth:`pipolicy.Engine.acquire` would be allowed (never special
+    care-required data without the person's consent, Art. 20(2)): the sources then hold
+    what the person asked for, but nothing pipolicy decides rests on it."""
     if not added:
         return []
     policy = wf.policy
     serving = _serving_purposes(wf, ctx, in_sources)
     by_purposes: dict[frozenset[str], set[str]] = {}
     for item in sorted(added):
-        purposes = frozenset(p for p in serving if item in policy.purposes[p].all_items)
-        if purposes:  # else a source held it already (in_sources): not added by this request
+        purposes = frozenset(p for p in serving if item in policy.purposes[p].items)
+        if purposes:  # else no purpose requires it, or a source held it already
             by_purposes.setdefault(purposes, set()).add(item)
     now = wf.port.now()
     channel = Channel.MAIL if r.method == "mail" else Channel.OTHER
     made = []
     for purposes, items in sorted(by_purposes.items(), key=lambda e: sorted(e[0])):
-        required = frozenset().union(*(policy.purposes[p].items for p in purposes))
-        asked = AcquisitionQuery(
-            frozenset(items), purposes, frozenset(items) - required, channel=channel, source=r.id
-        )
-        if not decide_acquisition(policy, ctx.facts, asked, now).allowed:
-            # What an acquire() would be denied (special care-required data without the
-            # person's consent, Art. 20(2); a permission withdrawn): the sources hold it,
-            # as the person asked, but nothing pipolicy decides may rest on it.
+        asked = AcquisitionQuery(frozenset(items), purposes, channel=channel, source=r.id)
+        decision = decide_acquisition(policy, ctx.facts, asked, now)
+        if not decision.allowed:
             continue
-        made.append(
-            Acquisition(
-                id=wf.port.new_id(),
-                subject_id=r.subject_id,
-                items=frozenset(items),
-                purposes=purposes,
-                channel=channel,
-                source=r.id,
-                acquired_at=now,
-                policy_version=policy.version,
-                opted_in=frozenset(items) - required,
-            )
+        acquisition = Acquisition(
+            id=wf.port.new_id(),
+            subject_id=r.subject_id,
+            items=frozenset(items),
+            purposes=purposes,
+            channel=channel,
+            source=r.id,
+            acquired_at=now,
+            policy_version=policy.version,
         )
+        made.append((acquisition, decision))
     return made
 
 
 def _recording(
-    wf: Workflow, r: Request, acquired: list[Acquisition]
+    wf: Workflow, r: Request, acquired: list[tuple[Acquisition, Decision]]
 ) -> Callable[[UnitOfWork], None]:
     """Write ``acquired`` with their ``acquisition.recorded`` events, as
-    :meth:`pipolicy.Engine.acquire` does, naming the request that brought them."""
+    :meth:`pipolicy.Engine.acquire` does (the decision's basis, reasons, citations and
+    consents, so the log proves what the acquisition rests on), naming the request that
+    brought them and Art. 34(2)."""
     version = wf.policy.version
 
     def write(uow: UnitOfWork) -> None:
-        for a in acquired:
+        for a, d in acquired:
             uow.acquisitions.add(a)
             wf.port.audit(
                 uow,
@@ -601,11 +599,17 @@ def _recording(
                 a.subject_id,
                 {
                     "allowed": True,
-                    "basis": Basis.NOTIFIED_PURPOSE.value,
+                    "basis": d.basis.value if d.basis else None,
                     "action": "acquisition",
                     "purpose": ",".join(sorted(a.purposes)),
                     "items": sorted(a.items),
-                    "citations": [_ADDED_UNDER],
+                    "reasons": list(d.reasons),
+                    "citations": [*d.citations, _ADDED_UNDER],
+                    "rules": list(d.rules),
+                    "consent_id": d.consent_id,
+                    **(
+                        {"more_consent_ids": list(d.more_consent_ids)} if d.more_consent_ids else {}
+                    ),
                     "acquisition_id": a.id,
                     "channel": a.channel.value,
                     "source": a.source,
