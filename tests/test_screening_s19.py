@@ -251,6 +251,9 @@ def test_r_sec_3_review_116_a_slash_parts_a_list_and_a_trailing_dot_ends_a_numbe
         "電話090-1234-5678-内線12",
         "090-1234-5678-/2",
         "カード 4111 1111 1111 1111-",
+        "電話090-1234-5678-home",
+        "090-1234-5678-ext",
+        "090-1234-5678_",
     ],
 )
 def test_r_sec_3_review_117_a_hyphen_joins_only_what_follows_it(text: str) -> None:

@@ -138,14 +138,20 @@ def personal_data_in(text: str) -> str | None:
 
 
 def _joined_after(text: str, end: int) -> bool:
-    """Does the number ending at ``end`` go on into an id ("090-1234-5678ab", "...-9")?
-    A hyphen joins only what follows it: one ending the text or followed by a space,
-    a slash or a word in Japanese ("090-1234-5678-", "...-内線12") ends the number."""
+    """Does the number ending at ``end`` go on into an id ("090-1234-5678ab", "...-9",
+    "...-A1")? Across a hyphen or an underscore only when what follows holds a digit, as
+    an id's next part does: one ending the text, or followed by a word ("...-home",
+    "...-内線12", "..._"), ends the number."""
     if end >= len(text) or text[end] not in _JOINED_AFTER:
         return False
-    if text[end] != "-":
+    if text[end] not in "-_":
         return True
-    return end + 1 < len(text) and text[end + 1] in _JOINED_AFTER and text[end + 1] != "-"
+    following = end + 1
+    while following < len(text) and text[following] in _JOINED_AFTER:
+        if text[following].isdigit():
+            return True
+        following += 1
+    return False
 
 
 def _readings(raw: str) -> Iterator[tuple[int, str, bool, bool]]:
