@@ -275,16 +275,12 @@ def narrowed_by_deletions(policy: Policy, facts: SubjectFacts, now: datetime) ->
     kept: list[Consent] = []
     narrowed = False
     for c in facts.consents:
-        if c.status is not ConsentStatus.GIVEN:
-            kept.append(c)
-            continue
-        every = c.scope.items or _every_item(policy, c.scope)
-        cut = _erased_since(c, deletions, every)
+        cut = _cut(policy, c, deletions)
         if not cut:
             kept.append(c)
             continue
         narrowed = True
-        left = every - cut
+        left = _reach(policy, c) - cut
         if left:  # none left: the consent reaches nothing now
             kept.append(attrs.evolve(c, scope=attrs.evolve(c.scope, items=left)))
     if not narrowed:
@@ -311,12 +307,20 @@ def outlived_consents(
     deletions = _requested_deletions(restrictions, now)
     if not deletions:
         return frozenset()
-    return frozenset(
-        c.id
-        for c in consents
-        if c.status is ConsentStatus.GIVEN
-        and _erased_since(c, deletions, c.scope.items or _every_item(policy, c.scope))
-    )
+    return frozenset(c.id for c in consents if _cut(policy, c, deletions))
+
+
+def _cut(policy: Policy, consent: Consent, deletions: Iterable[Restriction]) -> frozenset[str]:
+    """What ``deletions`` on request took from a given ``consent``'s reach (nothing from
+    a no, which keeps its whole scope)."""
+    if consent.status is not ConsentStatus.GIVEN:
+        return frozenset()
+    return _erased_since(consent, deletions, _reach(policy, consent))
+
+
+def _reach(policy: Policy, consent: Consent) -> frozenset[str]:
+    """The items ``consent`` covers: those its scope names, or all :func:`_every_item`."""
+    return consent.scope.items or _every_item(policy, consent.scope)
 
 
 def _erased_since(
@@ -359,7 +363,7 @@ def outlived(
     for c in facts.consents:
         if c.id not in resting:
             continue
-        every = c.scope.items or _every_item(policy, c.scope)
+        every = _reach(policy, c)
         for r in deletions:
             reached = decision.items & _erased_since(c, (r,), every)
             if reached:
