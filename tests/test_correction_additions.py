@@ -393,3 +393,26 @@ def test_r_req_6_review_118_the_recorded_addition_proves_what_it_rests_on() -> N
     assert payload["basis"] == pp.Basis.NOTIFIED_PURPOSE.value
     assert payload["reasons"] and "APPI Art. 34(2)" in payload["citations"]  # type: ignore[operator]
     assert PHONE not in str(payload)
+
+
+def test_r_req_6_review_118_a_purpose_past_its_last_day_needs_nothing_a_correction_adds() -> None:
+    """Review 118 (Arts. 34(2), 22; R-ACC-1): once a purpose's last day has passed it
+    needs no data any more; a correction adding an item only it would need is not
+    carried to the sources (``beyond_purposes``), where before it was added."""
+    import attrs
+
+    base = shop_policy()
+    service = attrs.evolve(base.purposes["service"], ends=datetime(2026, 11, 30).date())
+    policy = attrs.evolve(base, purposes={**base.purposes, "service": service})
+    clock = pp.FixedClock(T0)
+    engine = pp.Engine(policy, clock=clock)
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = customer(engine, crm)
+    clock.advance(timedelta(days=20))
+    r = verified(engine, K.CORRECTION, s, details={"changes": {"phone": PHONE}})
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert answer.state is pp.RequestState.REFUSED
+    assert "phone" not in crm.get(REF)

@@ -26,7 +26,12 @@ from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.policy.model import ConsentRule, Policy
 from pipolicy.policy.texts import text_in
-from pipolicy.rules.common import blocking_restriction, erased_items, narrowed_by_deletions
+from pipolicy.rules.common import (
+    blocking_restriction,
+    erased_items,
+    narrowed_by_deletions,
+    purpose_over,
+)
 
 __all__ = [
     "consent_entry",
@@ -465,13 +470,18 @@ def needed_items(
     deletions: Collection[str],
 ) -> frozenset[str]:
     """Every item a purpose of the person's data needs: the extent a correction may reach
-    (Art. 34(2)). The purposes are those a notification names (:func:`purposes_report`):
-    an item kept only to meet a legal duty after a deletion (:func:`kept_under_duty`)
+    (Art. 34(2)). The purposes are those a notification names (:func:`purposes_report`),
+    less those past their last day (``Purpose.ends``: they need nothing any more, Art.
+    22): an item kept only to meet a legal duty after a deletion (:func:`kept_under_duty`)
     serves none, so it brings no purpose whose items a correction could add."""
     kept = kept_under_duty(policy, facts, now, policy.languages[0], deletions)
     purposes = _serving(held_purposes(policy, facts, now, in_sources), kept)
     return frozenset().union(
-        *(policy.purposes[p].all_items for p in purposes if p in policy.purposes)
+        *(
+            policy.purposes[p].all_items
+            for p in purposes
+            if p in policy.purposes and purpose_over(policy, policy.purposes[p], now) is None
+        )
     )
 
 
