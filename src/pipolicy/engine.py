@@ -221,6 +221,14 @@ def _said_by(how: Evidence) -> dict[str, object]:
     return {"ended_by": how.given_by, "method": how.method, "evidence_ref": how.ref}
 
 
+def _storage_failed(error: Exception) -> StorageError:
+    """The typed error a driver's ``error`` becomes (fail closed): its kind only, since a
+    driver's message may quote the statement's values."""
+    return StorageError(
+        f"storage failed during the operation ({type(error).__name__}); nothing was kept"
+    )
+
+
 def _evidence(evidence: Evidence | None) -> Evidence:
     if evidence is None:
         return _UNSPECIFIED
@@ -424,9 +432,7 @@ class Engine:
             except PipolicyError:
                 raise
             except Exception as e:  # a driver error: fail closed, with a typed error
-                raise StorageError(
-                    f"storage failed during the operation ({type(e).__name__}); nothing was kept"
-                ) from e
+                raise _storage_failed(e) from e
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _audit(
@@ -550,9 +556,7 @@ class Engine:
             except PipolicyError:
                 raise
             except Exception as e:  # a driver error: fail closed, with a typed error
-                raise StorageError(
-                    f"storage failed during the operation ({type(e).__name__}); nothing was kept"
-                ) from e
+                raise _storage_failed(e) from e
         return self._run(lambda uow: decide(self._facts(uow, subject, key=key)), write=False)
 
     def _ids_of(self, uow: UnitOfWork, subjects: list[SubjectLike]) -> list[str]:
