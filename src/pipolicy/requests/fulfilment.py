@@ -8,7 +8,7 @@ or partially fulfilled, with the statement and the outcome kept) or in a refusal
 ``not_retained`` when nothing is held. Kept apart from the facade so the rules of each
 kind of answer can be read side by side.
 
-Why one module of this length (about 840 lines): every kind's answer reads best beside
+Why one module of this length (about 850 lines): every kind's answer reads best beside
 the others, as the refusals it shares with them (``not_retained``) and the account of
 what an erasure keeps under a legal duty (a deletion's, and a correction's deleting
 contents) do. It is past the length where that still pays: the split to make next is
