@@ -15,7 +15,12 @@ time, the process's own CPU time (``getrusage``: what the client spends, apart f
 server) and the statements it sends per operation (counted by SQLAlchemy's
 ``before_cursor_execute``; the transaction's ``BEGIN`` and ``COMMIT`` come on top);
 then, as baselines in the same run, the client's CPU for as many round trips of a bare
-``SELECT 1`` through SQLAlchemy and through the driver alone.
+``SELECT 1`` through SQLAlchemy and through the driver alone. Where the server runs on
+this machine (its processes readable in ``/proc``, as in CI), it also gives the
+server's CPU per operation and so the machine's ceiling: with ``os.cpu_count()`` cores
+and client and server both needing CPU, no number of writers records more than
+``cores / (client + server CPU)`` operations a second, nor more than
+``cores / (CPU / wall)`` times one writer.
 """
 
 from __future__ import annotations
@@ -93,6 +98,27 @@ def run(url: str, processes: int, seconds: float) -> float:
     return total / seconds
 
 
+def _server_ticks() -> int | None:
+    """User and system clock ticks spent so far by this machine's ``postgres`` processes,
+    or None where there are none to read (a server elsewhere, no ``/proc``)."""
+    total, found = 0, False
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                if not f.read().startswith("postgres"):
+                    continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # a process gone between the listing and the read
+            continue
+        total, found = total + int(fields[11]) + int(fields[12]), True
+    return total if found else None
+
+
 def cost(url: str, operations: int) -> dict[str, float]:
     """One writer's cost per recording operation: wall and own CPU milliseconds, and
     statements sent (see the module's note)."""
@@ -112,12 +138,19 @@ def cost(url: str, operations: int) -> dict[str, float]:
         engine.grant_consent(people[i % 10], purpose="newsletter")
         engine.withdraw_consent(people[i % 10], purpose="newsletter")
     sa.event.listen(store.engine, "before_cursor_execute", count)
+    server_before = _server_ticks()
     before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     for i in range(operations // 2):
         engine.grant_consent(people[i % 10], purpose="newsletter")
         engine.withdraw_consent(people[i % 10], purpose="newsletter")
     wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF)
+    server_after = _server_ticks()
     done = operations // 2 * 2
+    server_ms = (
+        (server_after - server_before) / os.sysconf("SC_CLK_TCK") / done * 1e3
+        if server_before is not None and server_after is not None
+        else float("nan")
+    )
     sa.event.remove(store.engine, "before_cursor_execute", count)
     # Baselines in the same run: as many round trips as an operation makes (its
     # statements, BEGIN and COMMIT), each a bare ``SELECT 1``, through SQLAlchemy as
@@ -136,6 +169,7 @@ def cost(url: str, operations: int) -> dict[str, float]:
         "statements": sent / done,
         "round_trips_sqlalchemy_user_ms": through_sqlalchemy,
         "round_trips_driver_user_ms": through_driver * trips,
+        "server_ms": server_ms,
     }
 
 
@@ -168,6 +202,14 @@ def main() -> None:
             f"  the same round trips as bare SELECT 1: {c['round_trips_sqlalchemy_user_ms']:.2f} ms "
             f"user through SQLAlchemy, {c['round_trips_driver_user_ms']:.2f} ms through psycopg"
         )
+        if c["server_ms"] == c["server_ms"]:  # not NaN: the server is on this machine
+            cores = os.cpu_count() or 1
+            cpu = c["user_ms"] + c["system_ms"] + c["server_ms"]
+            print(
+                f"  the server's CPU: {c['server_ms']:.2f} ms an operation; with {cores} cores "
+                f"no number of writers passes {cores / cpu * 1e3:,.0f} ops/s "
+                f"or {cores / (cpu / c['wall_ms']):.1f}x one writer"
+            )
     base = None
     for n in args.processes:
         rate = run(url, n, args.seconds)
