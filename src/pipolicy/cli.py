@@ -44,7 +44,7 @@ from pipolicy.errors import (
 )
 from pipolicy.examples import example_policy_path
 from pipolicy.ids import ordered_ids
-from pipolicy.policy.lint import fails, lint_file
+from pipolicy.policy.lint import fails, linted
 from pipolicy.policy.loading import load_policy
 from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
@@ -183,7 +183,7 @@ def _lint_file(path: str, strict: bool = False) -> dict[str, Any]:
     """One file's result, as ``lint --json`` prints it. A problem with the file itself
     (not TOML, not readable) has no location in the policy: ``location`` is null. ``ok``
     is false on an error, and with ``strict`` on a warning too (as the exit code)."""
-    findings = lint_file(path)
+    policy, findings = linted(path)
     problems = [
         {
             "location": None if f.location == path else f.location,
@@ -196,8 +196,7 @@ def _lint_file(path: str, strict: bool = False) -> dict[str, Any]:
         }
         for f in findings
     ]
-    loaded = not fails(findings)
-    version = load_policy(path).version if loaded else None
+    version = policy.version if policy is not None else None
     ok = not fails(findings, strict=strict)
     return {"path": path, "ok": ok, "version": version, "problems": problems}
 

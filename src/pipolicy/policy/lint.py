@@ -92,19 +92,26 @@ def lint_file(path: str | PathLike[str]) -> list[Finding]:
     Raises what :func:`~pipolicy.load_policy` raises but :class:`PolicyError`:
     :class:`FileNotFoundError` for no such file, :class:`InvalidInput` for no path.
     """
+    return linted(path)[1]
+
+
+def linted(path: str | PathLike[str]) -> tuple[Policy | None, list[Finding]]:
+    """:func:`lint_file`'s findings with the policy they are of (None if it did not
+    load): read once, so what is reported of the policy (its version) is what was
+    linted, even if the file changes meanwhile."""
     try:
         policy = load_policy(path)
     except PolicyError as e:
-        return [Finding.error(p) for p in e.problems]
+        return None, [Finding.error(p) for p in e.problems]
     found = lint_policy(policy)
     if not found:
-        return found
+        return policy, found
     positions = key_positions(Path(path).read_text(encoding="utf-8"))
     located = []
     for f in found:
         line, column = locate(positions, f.location) or (None, None)
         located.append(attrs.evolve(f, line=line, column=column))
-    return located
+    return policy, located
 
 
 def lint_policy(policy: Policy) -> list[Finding]:
