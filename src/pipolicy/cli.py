@@ -462,6 +462,12 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             if report.purpose_changed
             else ""
         )
+        + (
+            f"{report.narrowed} not recorded (given before a deletion the person asked "
+            "for: ask for consent again), "
+            if report.narrowed
+            else ""
+        )
         + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
         + (
             f"{report.without_foreign_info} to a recipient abroad without the foreign "

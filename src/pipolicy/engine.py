@@ -1093,8 +1093,9 @@ class Engine:
         Idempotent: a scope already in force is not recorded again, nor one the person
         has refused or withdrawn since (``declined``: an import never overrides a no),
         nor a yes to a purpose's meaning before it changed beyond relevance
-        (``purpose_changed``; a row's ``given_at`` dates its yes). See
-        :mod:`pipolicy.importing`.
+        (``purpose_changed``), nor one given before a deletion the person asked for to
+        the items it erased (``narrowed``, R-REQ-7); a row's ``given_at`` dates its yes.
+        See :mod:`pipolicy.importing`.
 
         Raises :class:`InvalidInput` naming the first bad row by number; earlier batches
         stay recorded.

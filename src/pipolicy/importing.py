@@ -25,6 +25,14 @@ nothing either, and a no said before it does not hold it back; a row that does n
 for a scope whose purpose has such a change in effect, is refused (its yes may be to
 either meaning).
 
+Nor does a row give back what a deletion the person asked for took (R-REQ-7, Art. 35):
+a consent given before it no longer reaches the items it erased
+(:func:`~pipolicy.rules.common.narrowed_by_deletions`), so a row whose scope reaches
+such an item, given before the deletion or on a day the row does not say, records
+nothing and is counted as ``narrowed``, not as in force. A row dated after it is the
+person's later yes, recorded as ``grant_consent`` records one (the consent the deletion
+narrowed ends).
+
 A row whose ``expires`` has passed grants nothing: it is counted as ``lapsed`` and
 records nothing, rather than stopping the import (a file from another system holds such
 rows, and running it again later, more).
@@ -147,6 +155,14 @@ class ImportReport:
     The row tells of that yes to the old meaning, which covers nothing new (Art. 17(2),
     R-CON-3); a yes to the new meaning, asked now, is recorded by
     :meth:`~pipolicy.Engine.grant_consent`."""
+    narrowed: int = 0
+    """Rows whose yes, given before a deletion the person asked for (or on a day the row
+    does not say), reached items that deletion erased: nothing recorded. The deletion
+    took what was said about those items (R-REQ-7, Art. 35): a consent given before it
+    does not reach them given again, so the row is not in force for them, and recording
+    it anew would give them back a yes the person never gave since. A row dated after
+    the deletion is the person's later word, recorded as
+    :meth:`~pipolicy.Engine.grant_consent` records a yes asked now."""
 
     def __add__(self, other: ImportReport) -> ImportReport:
         return ImportReport(
@@ -256,6 +272,9 @@ def _record(
         lock(known)
     facts = engine._facts_of(uow, known, many=lock is not None)
     held = {sid: list(f.consents) for sid, f in facts.items()}
+    # A deletion the person asked for narrows the consents given before it (R-REQ-7):
+    # ``renewal`` ends such a consent for a yes given since, as for ``grant_consent``.
+    restrictions = {sid: f.restrictions for sid, f in facts.items() if f.restrictions}
     for subject in registered:
         held[subject.id] = []
 
@@ -263,12 +282,15 @@ def _record(
     unwritten: dict[str, int] = {}  # a consent this batch made -> its place in ``new``
     noes: dict[str, list[tuple[ConsentScope, datetime]]] = {sid: [] for sid in fresh}
     by_page = fast_path(uow.consents, ReadsConsentsOfMany.for_subjects)
-    already = declined = uninformed = outdated = 0
+    already = declined = uninformed = outdated = narrowed = 0
     changed_on: dict[ConsentScope, date | None] = {}
     for number, (row, scope) in live:
         sid = people[row.ref].id
         evidence = informed(engine.policy, scope, row.evidence)
-        in_force, ended = renewal(engine.policy, held[sid], scope, row.expires, now, evidence)
+        restricted = restrictions.get(sid, ())
+        in_force, ended = renewal(
+            engine.policy, held[sid], scope, row.expires, now, evidence, restricted
+        )
         consent = None
         if in_force is None:
             given = row.given_at
@@ -291,6 +313,11 @@ def _record(
             # A no the person said before the row's yes was given is not a no to it.
             if any(no.meets(scope) and (given is None or at >= given) for no, at in noes[sid]):
                 declined += 1
+                continue
+            # A yes given before a deletion the person asked for (or the row does not
+            # say when) does not reach what it erased: recorded now, it would (R-REQ-7).
+            if restricted and common.erased_since_yes(engine.policy, scope, given, restricted, now):
+                narrowed += 1
                 continue
             if scope not in changed_on:  # the batch's rows share a few scopes
                 changed_on[scope] = _changed_on(engine.policy, scope, now)
@@ -338,7 +365,16 @@ def _record(
         engine._audit(uow, "consent.given", sid, payload, now)
     uow.consents.add_many(new)
     report = ImportReport(
-        len(batch), len(new), already, len(registered), 1, declined, lapsed, uninformed, outdated
+        len(batch),
+        len(new),
+        already,
+        len(registered),
+        1,
+        declined,
+        lapsed,
+        uninformed,
+        outdated,
+        narrowed,
     )
     summary = attrs.asdict(report)
     del summary["batches"]

@@ -310,12 +310,30 @@ def outlived_consents(
     return frozenset(c.id for c in consents if _cut(policy, c, deletions))
 
 
+def erased_since_yes(
+    policy: Policy,
+    scope: ConsentScope,
+    given_at: datetime | None,
+    restrictions: Iterable[Restriction],
+    now: datetime,
+) -> frozenset[str]:
+    """The items of ``scope``'s reach that deletions on request in force at ``now``
+    erased after a yes to it given at ``given_at``: what that yes no longer reaches
+    (:func:`narrowed_by_deletions`). ``None`` is a day not known, which may be before
+    any of them (fail closed: a yes an old file tells of gives back nothing erased)."""
+    deletions = _requested_deletions(restrictions, now)
+    if not deletions:
+        return frozenset()
+    every = scope.items or _every_item(policy, scope)
+    return _erased_since(given_at, deletions, every)
+
+
 def _cut(policy: Policy, consent: Consent, deletions: Iterable[Restriction]) -> frozenset[str]:
     """What ``deletions`` on request took from a given ``consent``'s reach (nothing from
     a no, which keeps its whole scope)."""
     if consent.status is not ConsentStatus.GIVEN:
         return frozenset()
-    return _erased_since(consent, deletions, _reach(policy, consent))
+    return _erased_since(consent.given_at, deletions, _reach(policy, consent))
 
 
 def _reach(policy: Policy, consent: Consent) -> frozenset[str]:
@@ -324,13 +342,14 @@ def _reach(policy: Policy, consent: Consent) -> frozenset[str]:
 
 
 def _erased_since(
-    consent: Consent, deletions: Iterable[Restriction], every: frozenset[str]
+    given_at: datetime | None, deletions: Iterable[Restriction], every: frozenset[str]
 ) -> frozenset[str]:
-    """The items of ``every`` (what ``consent`` covers) that deletions on request made
-    after it was given erased; a deletion naming no items erased them all."""
+    """The items of ``every`` (what a consent covers) that deletions on request made
+    after it was given (at ``given_at``; ``None``: perhaps before any) erased; a
+    deletion naming no items erased them all."""
     cut: set[str] = set()
     for r in deletions:
-        if consent.given_at <= r.since:
+        if given_at is None or given_at <= r.since:
             cut |= (r.items & every) if r.items else every
     return frozenset(cut)
 
@@ -365,7 +384,7 @@ def outlived(
             continue
         every = _reach(policy, c)
         for r in deletions:
-            reached = decision.items & _erased_since(c, (r,), every)
+            reached = decision.items & _erased_since(c.given_at, (r,), every)
             if reached:
                 assert r.request_id is not None  # a deletion on request
                 requests.add(r.request_id)
