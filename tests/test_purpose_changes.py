@@ -5,11 +5,13 @@ website")."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
 
 import pipolicy as pp
+from pipolicy.rules.use import UseQuery, decide_use
 from tests.factories import JST, make_engine, make_policy
 
 
@@ -80,6 +82,102 @@ def test_r_use_3_data_collected_under_the_changed_purpose_needs_no_later_notice(
     assert engine.check_use(old, purpose="service", items={"email"}).allowed
     both = engine.check_use(old, purpose="service", items={"name", "email"})
     assert not both.allowed and both.rules == ("R-USE-3",)
+
+
+_PARTNER: dict[str, Any] = {
+    "source": "Partner K.K.",
+    "provider_address": "2-2 Minato, Tokyo",
+    "provider_representative": "Hanako Partner, CEO",
+    "provider_obtained_by": "its sign-up form",
+    "provider_basis": "consent",
+}
+_WAYS: dict[str, dict[str, Any]] = {
+    "web": {"channel": "web"},
+    "mail": {"channel": "mail"},
+    "telephone": {"channel": "telephone", "purpose_shown": False},
+    "telephone-told": {"channel": "telephone", "purpose_shown": True},
+    "partner": {"channel": "provided_by_business", **_PARTNER},
+}
+"""How the person's e-mail address reached the business, after the change."""
+
+
+def _collected_after_the_change(store: pp.Store | None = None) -> tuple[pp.Engine, pp.Policy]:
+    """``service`` changed within relevance on 2026-03-10, not yet notified (the notice
+    comes on 03-15), and each way of :data:`_WAYS` brought one person's address on
+    03-11, under the version whose notice shows the change."""
+    policy = attrs.evolve(_changed(notified=date(2026, 3, 15)), revised=date(2026, 3, 10))
+    clock = pp.FixedClock(datetime(2026, 3, 11, 9, 0, tzinfo=JST))
+    engine = pp.Engine(policy, store=store, clock=clock)
+    for ref, how in _WAYS.items():
+        s = engine.register_subject(ref, category="customer")
+        engine.acquire(s, items={"email"}, purposes={"service"}, **how)
+    clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=JST))
+    return engine, policy
+
+
+def test_r_use_3_data_not_shown_the_changed_purpose_waits_for_its_notice() -> None:
+    """Only the notice shown before a collection in writing (Art. 21(2)) told the person
+    the changed purpose; data collected by telephone (told or not, the record does not
+    keep it: Art. 21(1) lets the purpose be told afterwards) or received from another
+    business (whose recipient tells the person by notifying or publishing, Art. 21(1))
+    waits for the notice of the change (Art. 21(3)). Each person is told the truth: the
+    use is within the purpose notified to them, or the change is not yet notified."""
+    engine, policy = _collected_after_the_change()
+    in_japanese = attrs.evolve(policy, languages=("ja",))
+    for ref in _WAYS:
+        d = engine.check_use(pp.Ref(ref), purpose="service", items={"email"})
+        ja, en = pp.explain(d, in_japanese, "ja"), engine.explain(d, "en")
+        if ref in ("web", "mail"):
+            assert d.allowed and d.basis is pp.Basis.NOTIFIED_PURPOSE, ref
+            assert ja == (
+                "当社がご本人に通知し、又は公表した利用目的「service」の範囲内での利用です。",
+            )
+            assert en == ("within notified purpose 'service'",)
+            continue
+        assert not d.allowed and d.rules == ("R-USE-3",), ref
+        assert d.citations == ("APPI Art. 21(3)", "policy:purposes.service")
+        assert ja == (
+            "利用目的「service」は2026年3月10日に変更しましたが、変更後の利用目的をまだご本人に"
+            "通知し、又は公表していないため、この利用目的での利用はいたしません。",
+        ), ref
+        assert "has not been notified to the people or published yet" in en[0]
+
+
+def test_r_use_3_a_state_rebuilt_from_the_history_waits_for_the_notice_as_the_history() -> None:
+    """The compiled state keeps each acquisition's channel: the SQL store's row, the row
+    ``pipolicy db rebuild-state`` writes again, a person read from the history (no row)
+    and the pure rules on the whole history give the same decisions."""
+    import sqlalchemy as sa
+
+    from pipolicy.backends.sql import SqlStore
+
+    store = SqlStore("sqlite:///:memory:")
+    try:
+        engine, policy = _collected_after_the_change(store)
+
+        def decisions() -> dict[str, pp.Decision]:
+            return {
+                ref: engine.check_use(pp.Ref(ref), purpose="service", items={"email"})
+                for ref in _WAYS
+            }
+
+        written = decisions()
+        assert {r for r, d in written.items() if d.allowed} == {"web", "mail"}
+        with store.unit_of_work(read_only=True) as uow:
+            for ref in _WAYS:
+                s = uow.subjects.by_ref(ref)
+                assert s is not None
+                whole = uow.facts(s.id)
+                assert whole is not None
+                q = UseQuery("service", frozenset({"email"}))
+                assert decide_use(policy, whole, q, engine.now()) == written[ref]
+        assert store.rebuild_states() == len(_WAYS)
+        assert decisions() == written
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM pipolicy_subject_states"))
+        assert decisions() == written
+    finally:
+        store.close()
 
 
 def test_r_use_3_the_notice_of_a_change_records_how_and_not_before_the_change() -> None:

@@ -16,6 +16,7 @@ from pipolicy.domain.facts import SubjectFacts, last_word_no, latest_no_to_purpo
 from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import ConsentRule, Policy, Purpose
 from pipolicy.rules import reasons as R
+from pipolicy.rules.acquisition import WRITTEN
 from pipolicy.rules.common import (
     ART_17_1,
     ART_18_1,
@@ -332,13 +333,21 @@ def within_purpose(
 def _told_at_collection(
     policy: Policy, facts: SubjectFacts, purpose: Purpose, items: frozenset[str], now: datetime
 ) -> bool:
-    """Was each of ``items`` collected for ``purpose`` on or after the day of its latest
-    change not yet notified or published, under this version of the policy? Then the
-    notice shown at collection told the person what the purpose means now (Arts. 21(1),
-    (2); R-NTC-1), and the notice Art. 21(3) asks of a change is owed to the people whose
-    data was held before it, not to them. Data a merger or business transfer brought in
-    was collected under the predecessor's notice: not this one. Asked only while a
-    change waits for its notice, so an allowed check never counts it."""
+    """Was each of ``items`` collected for ``purpose`` in writing (:data:`WRITTEN`) on
+    or after the day of its latest change not yet notified or published, under this
+    version of the policy? Then the notice shown before collection told the person what
+    the purpose means now (Art. 21(2), which acquisition enforces; R-NTC-1), and the
+    notice Art. 21(3) asks of a change is owed to the people whose data was held before
+    it, not to them. Asked only while a change waits for its notice, so an allowed check
+    never counts it.
+
+    No other collection told them. By telephone or in person the purpose may be told
+    after collection (Art. 21(1)), and the record does not keep whether it was; data
+    from another business, or brought in by a merger (under the predecessor's notice),
+    is told to the person by this business notifying or publishing its purpose (Art.
+    21(1)), which for the changed purpose is the change's own notice (``notified``).
+    Until that day such data waits with the data held before the change (fail closed).
+    """
     today = policy.local_date(now)
     since = max(
         c.revised
@@ -349,7 +358,7 @@ def _told_at_collection(
     for acq in facts.acquisitions:
         if (
             purpose.name in acq.purposes
-            and acq.channel is not Channel.SUCCESSION
+            and acq.channel in WRITTEN
             and acq.policy_version == policy.version
             and policy.local_date(acq.acquired_at) >= since
         ):

@@ -20,7 +20,7 @@ import pytest
 from pipolicy.clock import FixedClock
 from pipolicy.domain.acquisitions import Channel
 from pipolicy.domain.consents import ConsentStatus, Evidence
-from pipolicy.domain.decisions import Basis
+from pipolicy.domain.decisions import Basis, Decision
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.requests import Document, DocumentKind, RequestKind
 from pipolicy.domain.subjects import Ref, Subject
@@ -34,9 +34,10 @@ from pipolicy.errors import (
     UseDenied,
 )
 from pipolicy.importing import ConsentImport
+from pipolicy.policy.model import PurposeChange
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.storage.repositories import Store
-from pipolicy.testing.contract.data import CONTRACT_START, contract_policy
+from pipolicy.testing.contract.data import CONTRACT_START, JST, contract_policy
 from pipolicy.testing.contract.fixtures import StoreFixtures, _read, assert_equivalent
 
 
@@ -387,6 +388,86 @@ class EngineContract(StoreFixtures):
             exemption=Exemption.LAWS_AND_REGULATIONS,
             justification="court order 2027-4",
         ).allowed
+
+    def test_r_use_3_a_change_not_yet_notified_reaches_only_data_collected_in_writing(
+        self, store: Store, clock: FixedClock
+    ) -> None:
+        """A purpose changed within relevance (Art. 17(2)) and not yet notified or
+        published (Art. 21(3)) is used only for data whose person was shown it: collected
+        in writing after the change, under the version whose notice shows it (Art.
+        21(2)). By telephone the purpose may be told after collection and the record does
+        not keep whether it was (Art. 21(1)); from another business the recipient tells
+        the person by notifying or publishing (Art. 21(1)), which for the change is its
+        notice. Such data waits for the notice. A store that keeps a compiled state per
+        person must keep each acquisition's channel, on every way a check reads it."""
+        base = contract_policy()
+        news = base.purposes["newsletter"]
+        change = PurposeChange(
+            date(2026, 4, 1),
+            related=True,
+            statement="the same news, now also by a text-message partner",
+        )
+        policy = attrs.evolve(
+            base,
+            version="contract-2026-04",
+            revised=date(2026, 4, 1),
+            purposes={**base.purposes, "newsletter": attrs.evolve(news, changes=(change,))},
+        )
+        engine = Engine(policy, store=store, clock=clock)
+        ask: dict[str, Any] = {"purpose": "newsletter", "items": {"email"}}
+        partner: dict[str, Any] = {
+            "source": "Partner K.K.",
+            "provider_address": "2-2 Minato, Tokyo",
+            "provider_representative": "Hanako Partner, CEO",
+            "provider_obtained_by": "its sign-up form",
+            "provider_kind": "corporation",
+            "provider_basis": "consent",
+        }
+        acquired: dict[str, list[dict[str, Any]]] = {
+            "user-web": [{"channel": "web"}],
+            "user-call": [{"channel": "telephone", "purpose_shown": False}],
+            "user-call-told": [{"channel": "telephone", "purpose_shown": True}],
+            "user-desk": [{"channel": "oral"}],
+            "user-partner": [{"channel": "provided_by_business", **partner}],
+            "user-call-then-web": [
+                {"channel": "telephone", "purpose_shown": False},
+                {"channel": "web"},
+            ],
+        }
+        for ref, ways in acquired.items():
+            s = engine.register_subject(ref, category="customer")
+            for how in ways:
+                engine.acquire(s, items={"email"}, purposes={"newsletter"}, **how)
+                clock.advance(timedelta(minutes=1))
+
+        def answers(engine: Engine) -> dict[str, Decision]:
+            found = {}
+            for ref in acquired:
+                d = engine.check_use(Ref(ref), **ask)
+                [batch] = engine.check_use_many([UseCheck(Ref(ref), **ask)])
+                assert batch == d
+                found[ref] = d
+            streamed = {s.ref for s in engine.allowed_subjects(**ask)}
+            assert streamed == {ref for ref, d in found.items() if d.allowed}
+            return found
+
+        told = {"user-web", "user-call-then-web"}
+        for ref, d in answers(engine).items():
+            if ref in told:
+                assert d.allowed and d.basis is Basis.NOTIFIED_PURPOSE, ref
+            else:
+                assert not d.allowed and d.rules == ("R-USE-3",), ref
+                assert "APPI Art. 21(3)" in d.citations
+
+        # Once the change is notified or published, everyone has been told it.
+        notified = attrs.evolve(change, notified=date(2026, 4, 10), how="published on the website")
+        later = attrs.evolve(
+            policy,
+            purposes={**policy.purposes, "newsletter": attrs.evolve(news, changes=(notified,))},
+        )
+        clock.set(datetime(2026, 4, 10, 0, 0, tzinfo=JST))
+        for ref, d in answers(Engine(later, store=store, clock=clock)).items():
+            assert d.allowed and d.basis is Basis.NOTIFIED_PURPOSE, ref
 
     def test_r_con_2_checks_by_ref_read_what_checks_by_id_read(
         self, engine: Engine, clock: FixedClock
