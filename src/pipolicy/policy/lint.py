@@ -224,8 +224,10 @@ def _vague_purposes(policy: Policy) -> list[Finding]:
 
 
 def _unnotified_changes(policy: Policy) -> list[Finding]:
-    """A purpose changed on a day and never notified is used by nothing from that day
-    (Art. 21(3), R-USE-3): the checks deny it, so the policy says what it cannot do yet."""
+    """A purpose changed on a day and never notified reaches, from that day, only data
+    the person handed over in writing after it, whose notice showed the new purpose
+    (Art. 21(2)); everything else waits for the notice (Art. 21(3), R-USE-3): the checks
+    deny it, so the policy says what it cannot do yet."""
     found = []
     for name, purpose in policy.purposes.items():
         for i, change in enumerate(purpose.changes):
@@ -237,12 +239,13 @@ def _unnotified_changes(policy: Policy) -> list[Finding]:
                     f"purposes.{name}.changes[{i}].notified",
                     "change-not-notified",
                     f"purpose {name!r} changed on {day} and the change is not notified: "
-                    "from that day nothing is used for the purpose until it is (Art. 21(3), "
-                    "R-USE-3); give the day it was notified or published (notified) and how "
-                    "(how)",
+                    "from that day the purpose reaches only data handed over in writing since, "
+                    "with the new purpose shown, until it is (Art. 21(3), R-USE-3); give the day "
+                    "it was notified or published (notified) and how (how)",
                     f"利用目的「{name}」は{day}に変更されていますが、変更後の利用目的を本人に"
                     "通知し、又は公表した日が記載されていません。同日以降、通知又は公表する"
-                    "までは、この利用目的による利用はできません（法第21条第3項、R-USE-3）。"
+                    "までは、変更後の利用目的を明示して書面等で直接取得したものを除き、"
+                    "この利用目的による利用はできません（法第21条第3項、R-USE-3）。"
                     "通知又は公表した日（notified）とその方法（how）を記載してください。",
                 )
             )
