@@ -56,7 +56,13 @@ from pipolicy.rules.common import (
 from pipolicy.rules.retention import lapsed_reasons
 from pipolicy.rules.use import within_purpose
 
-__all__ = ["ProvisionQuery", "abroad", "decide_provision", "joint_use_purposes"]
+__all__ = [
+    "ProvisionQuery",
+    "abroad",
+    "decide_provision",
+    "entrusted_only",
+    "joint_use_purposes",
+]
 
 ART_17_2 = "APPI Art. 17(2)"
 ART_25 = "APPI Art. 25"
@@ -708,6 +714,23 @@ def _personally_referable(
         **resting_on(consents),
         **ctx,
     )
+
+
+def entrusted_only(policy: Policy, recipient: Recipient) -> bool:
+    """Does the entrustee ``recipient`` receive personal data only as entrusted (Art.
+    27(5)(i)), never as a third party, so that a stop of provision cannot reach it
+    (Art. 35(3))? Asked as :func:`_decide` asks it of each provision: not abroad (Art.
+    28 makes it a third party), and no purpose for which a consent or an opt-out could
+    carry what the policy declares for it (:func:`_undeclared`) while entrustment does
+    not (:func:`_entrustment`: without the ``entrustment`` ground it carries nothing)."""
+    if recipient.kind is not RecipientKind.ENTRUSTEE or abroad(policy, recipient):
+        return False
+    items = recipient.items or frozenset(policy.items)
+    for purpose in sorted(recipient.purposes or policy.purposes):
+        q = ProvisionQuery(recipient.name, items, purpose)
+        if _undeclared(policy, q) is None and _entrustment(policy, q):
+            return False
+    return True
 
 
 def _entrustment(policy: Policy, q: ProvisionQuery) -> list[Because]:
