@@ -15,7 +15,7 @@ import attrs
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
-from tests.requests.support import T0, customer, shop_policy, verified
+from tests.requests.support import T0, customer, passport, shop_policy, verified
 
 
 def _stopped(policy: pp.Policy, recipient: str, items: set[str]) -> tuple[pp.Engine, pp.Subject]:
@@ -127,3 +127,44 @@ def test_r_req_7_a_stop_naming_an_entrustee_that_receives_on_consent_reaches_it(
     engine.requests.fulfil(r.id)
     d = engine.check_provision(s, recipient="courier", items={"address"}, purpose="service")
     assert not d.allowed and "suspended" in d.reasons[0]
+
+
+def test_r_req_7_an_entrustee_under_the_entrustment_ground_never_receives_as_a_third_party() -> (
+    None
+):
+    """With the ``entrustment`` ground, intake refuses a stop naming only an entrustee at
+    home. That is right only while no provision to it rests on consent: a consent is
+    bounded by the purposes and items the policy declares for the entrustee, which are
+    the entrustment's own (the validator requires both), so entrustment carries whatever
+    a consent would. Asked of the decision for every purpose and item, with the person's
+    consent to everything in place."""
+    base = shop_policy()
+    courier = pp.Recipient(
+        "courier",
+        title="Courier",
+        kind=pp.RecipientKind.ENTRUSTEE,
+        purposes={"service"},
+        items={"name", "address"},
+        contract=pp.Contract(True, True, True, valid_from=date(2026, 1, 1)),
+    )
+    policy = attrs.evolve(base, recipients={**base.recipients, "courier": courier})
+    assert "entrustment" in policy.provision_grounds and "consent" in policy.provision_grounds
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = customer(engine, crm)
+    held = {"name", "email", "address", "invoice"}
+    engine.grant_consent(s, recipient="courier", items=held)
+    for purpose in policy.purposes:
+        for item in held:
+            d = engine.check_provision(s, recipient="courier", items={item}, purpose=purpose)
+            assert d.basis is not pp.Basis.CONSENT, (purpose, item)
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION,
+        subject=s,
+        documents=[passport()],
+        method="mail",
+        details={"recipients": ["courier"]},
+    )
+    assert r.state is pp.RequestState.REFUSED
+    assert r.details["not_stopped"] == [{"recipient": "courier", "kind": "entrustee"}]

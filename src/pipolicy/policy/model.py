@@ -722,7 +722,11 @@ class Policy:
     is due (``[incidents] preliminary_days``; "promptly", 3-5 days in the guidelines)."""
     languages: tuple[str, ...] = attrs.field(default=("en",), converter=_texts)
     """The languages the business publishes in, the default first (``"ja"``, ``"en"``):
-    notices and letters exist in each; a text given once is in the default language."""
+    notices and letters exist in each; a text given once is in the default language.
+    Without them, English only, as a policy file without ``languages``: the default must
+    be the language the plain texts are written in, which only their author knows
+    (``("ja", "en")`` would call English titles Japanese and want an English text of
+    each). A business in Japan lists ``("ja", "en")`` with its texts in both."""
     source: str | None = attrs.field(default=None, eq=False)
     tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
     # Derived once, since every check asks (a policy built with wrong types derives

@@ -70,6 +70,7 @@ from pipolicy.requests.statements import (
     not_stopped,
     receipt_label,
     record_label,
+    spared,
 )
 from pipolicy.requests.withholding import asked_items, withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
@@ -819,6 +820,9 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
             purposes=named_in(policy.purposes, purposes, lang),
         )
     ]
+    if kind is RestrictionKind.SUSPEND_PROVISION:
+        going = spared(words, policy, r, ctx.facts, ctx.now, reached)
+        body += [going] if going is not None else []
     refused_part = not_stopped(words, policy, r, partial=True)
     if refused_part is not None:
         body.append(refused_part)

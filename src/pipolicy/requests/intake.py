@@ -41,7 +41,7 @@ from pipolicy.requests.refusal import refused
 from pipolicy.requests.statements import not_stopped
 from pipolicy.requests.verification import verify_documents
 from pipolicy.requests.workflow import Workflow, scope, unstoppable
-from pipolicy.rules.provision import abroad
+from pipolicy.rules.provision import entrusted_only
 from pipolicy.storage.repositories import UnitOfWork
 
 K = RequestKind
@@ -124,20 +124,18 @@ def check_changes(policy: Policy, changes: object) -> dict[str, object]:
 
 def not_stoppable(policy: Policy, recipient: Recipient) -> str | None:
     """Why a suspension of provision cannot stop provision to ``recipient``, if it cannot:
-    ``"entrustee"`` for an entrustee in Japan (entrusting data is no provision to a third
-    party, Art. 27(5)(i), so the restriction would not reach it; abroad, Art. 28 makes it
-    a third party), ``"public_authority"`` for a public authority in Japan (it receives
-    data only in the cases of Art. 27(1) the policy allows for provision, which a
-    suspension cannot stop; one abroad is left as named). ``None`` for a recipient it stops.
+    ``"entrustee"`` for an entrustee that receives data only as entrusted (entrusting
+    data is no provision to a third party, Art. 27(5)(i), so the restriction would not
+    reach it), ``"public_authority"`` for a public authority in Japan (it receives data
+    only in the cases of Art. 27(1) the policy allows for provision, which a suspension
+    cannot stop; one abroad is left as named). ``None`` for a recipient it stops.
 
-    An entrustee under a policy without the ``entrustment`` ground receives only on the
-    person's consent or by opt-out, as a third party (Art. 27(1)): a stop naming it
-    reaches that, so it is kept as named."""
-    if (
-        recipient.kind is RecipientKind.ENTRUSTEE
-        and not abroad(policy, recipient)
-        and "entrustment" in policy.provision_grounds
-    ):
+    Whether an entrustee receives only as entrusted is the decision's question
+    (:func:`~pipolicy.rules.provision.entrusted_only`): abroad (Art. 28), or under a
+    policy without the ``entrustment`` ground, it receives on the person's consent or
+    by opt-out, as a third party (Art. 27(1)), and a stop naming it reaches that, so it
+    is kept as named."""
+    if entrusted_only(policy, recipient):
         return "entrustee"
     if recipient.kind is RecipientKind.PUBLIC_AUTHORITY and recipient.country in ("", "JP"):
         return "public_authority"

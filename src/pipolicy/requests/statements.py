@@ -18,13 +18,17 @@ import attrs
 from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.exemptions import ARTICLES as EXEMPTION_ARTICLES
 from pipolicy.domain.exemptions import Exemption
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import RefusalGround, Request, RequestKind, ground_article
-from pipolicy.policy.model import Policy
+from pipolicy.policy.model import Policy, RecipientKind
 from pipolicy.policy.texts import text_in
 from pipolicy.requests.answers import Withheld, extensions
 from pipolicy.requests.delivery import in_writing_paragraph
 from pipolicy.requests.wording import Wording, named
+from pipolicy.requests.workflow import scope
+from pipolicy.rules.common import held_for
+from pipolicy.rules.provision import abroad, joint_use_purposes
 
 __all__ = [
     "ARTICLES",
@@ -35,6 +39,7 @@ __all__ = [
     "receipt_label",
     "record_label",
     "refusal_statement",
+    "spared",
     "withdrawal_statement",
     "withheld_groups",
     "withheld_paragraphs",
@@ -242,6 +247,63 @@ def not_stopped(w: Wording, policy: Policy, request: Request, *, partial: bool) 
         partial=partial,
         **authority_cases(policy),
     )
+
+
+def spared(
+    w: Wording,
+    policy: Policy,
+    request: Request,
+    facts: SubjectFacts,
+    now: datetime,
+    reached: frozenset[str],
+) -> str | None:
+    """What a stop of provision to third parties leaves going, for its answer to say:
+    joint use and business succession at home are no provision to a third party (Art.
+    27(5)(ii), (iii)), so the stop spares them, and a person told only that provision
+    stopped would believe all sharing had. Each joint use is named as announced (its
+    users, the purposes it carries today, the person responsible) with the items of
+    ``reached`` held for those purposes; each successor whose declared scope meets the
+    stop's. ``None`` for a stop naming recipients (it stops a joint user or successor it
+    names) or when nothing is spared."""
+    if scope(request, "recipients"):
+        return None
+    lang = w.lang
+    asked = scope(request, "purposes")
+    at_home = [r for r in policy.recipients.values() if not abroad(policy, r)]
+    joint_uses = []
+    for joint in policy.joint_uses.values():
+        if not any(
+            r.kind is RecipientKind.JOINT_USER and r.joint_use == joint.name for r in at_home
+        ):
+            continue
+        carried = joint_use_purposes(policy, joint, now)
+        by_purpose = {
+            p: joint.items & reached & held_for(facts, p, now)
+            for p in sorted(carried & asked if asked else carried)
+        }
+        items = frozenset().union(*by_purpose.values())
+        if items:
+            joint_uses.append(
+                {
+                    "users": text_in(joint, "users", lang),
+                    "purposes": named(
+                        policy.purposes, [p for p, i in by_purpose.items() if i], lang
+                    ),
+                    "items": named(policy.items, items, lang),
+                    "manager": text_in(joint, "manager_name", lang),
+                }
+            )
+    successors = [
+        r.name
+        for r in at_home
+        if r.kind is RecipientKind.SUCCESSOR
+        and "business_succession" in policy.provision_grounds
+        and (reached & r.items if r.items else reached)
+        and not (asked and r.purposes and not asked & r.purposes)
+    ]
+    if not joint_uses and not successors:
+        return None
+    return w("spared", joint_uses=joint_uses, successors=named(policy.recipients, successors, lang))
 
 
 def authority_cases(policy: Policy) -> dict[str, object]:

@@ -56,7 +56,13 @@ from pipolicy.rules.common import (
 from pipolicy.rules.retention import lapsed_reasons
 from pipolicy.rules.use import within_purpose
 
-__all__ = ["ProvisionQuery", "abroad", "decide_provision"]
+__all__ = [
+    "ProvisionQuery",
+    "abroad",
+    "decide_provision",
+    "entrusted_only",
+    "joint_use_purposes",
+]
 
 ART_17_2 = "APPI Art. 17(2)"
 ART_25 = "APPI Art. 25"
@@ -710,6 +716,23 @@ def _personally_referable(
     )
 
 
+def entrusted_only(policy: Policy, recipient: Recipient) -> bool:
+    """Does the entrustee ``recipient`` receive personal data only as entrusted (Art.
+    27(5)(i)), never as a third party, so that a stop of provision cannot reach it
+    (Art. 35(3))? Asked as :func:`_decide` asks it of each provision: not abroad (Art.
+    28 makes it a third party), and no purpose for which a consent or an opt-out could
+    carry what the policy declares for it (:func:`_undeclared`) while entrustment does
+    not (:func:`_entrustment`: without the ``entrustment`` ground it carries nothing)."""
+    if recipient.kind is not RecipientKind.ENTRUSTEE or abroad(policy, recipient):
+        return False
+    items = recipient.items or frozenset(policy.items)
+    for purpose in sorted(recipient.purposes or policy.purposes):
+        q = ProvisionQuery(recipient.name, items, purpose)
+        if _undeclared(policy, q) is None and _entrustment(policy, q):
+            return False
+    return True
+
+
 def _entrustment(policy: Policy, q: ProvisionQuery) -> list[Because]:
     """Why entrustment (Art. 27(5)(i)) does not apply; empty when it does."""
     recipient = policy.recipients[q.recipient]
@@ -745,11 +768,29 @@ def _succession(
 def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because]:
     """Why joint use (Art. 27(5)(iii)) does not apply; empty when it does."""
     joint = policy.joint_uses[policy.recipients[q.recipient].joint_use or ""]
+    return _not_carried(policy, joint, q.purpose, q.items, now)
+
+
+def joint_use_purposes(policy: Policy, joint: JointUse, now: datetime) -> frozenset[str]:
+    """The purposes ``joint`` carries provision for on ``now``'s day, asked as
+    :func:`decide_provision` asks it: none without the ``joint_use`` ground or before its
+    publication, nor a purpose resting on a change not made known in advance (Art.
+    27(6)) or added from a later day. What a stop of provision leaves going under it
+    (Art. 27(5)(iii)), for the stop's answer to tell the person."""
+    return frozenset(
+        p for p in joint.purposes if not _not_carried(policy, joint, p, frozenset(), now)
+    )
+
+
+def _not_carried(
+    policy: Policy, joint: JointUse, purpose: str | None, items: frozenset[str], now: datetime
+) -> list[Because]:
+    """Why ``joint`` does not carry provision of ``items`` for ``purpose``; empty when it does."""
     if "joint_use" not in policy.provision_grounds:
         return [R.no_joint_use_ground()]
     if joint.published is None or joint.published > policy.local_date(now):
         return [R.joint_use_unpublished(joint.name)]
-    unannounced = _unannounced_change(policy, joint, q.purpose, now)
+    unannounced = _unannounced_change(policy, joint, purpose, now)
     if unannounced is not None:
         return [unannounced]
     # A purpose a change adds from a later day is not the joint use's yet, announced or not.
@@ -757,9 +798,9 @@ def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because
     purposes = joint.purposes - frozenset().union(
         *(c.added for c in joint.changes if c.revised > today)
     )
-    if q.purpose is None or q.purpose not in purposes:
+    if purpose is None or purpose not in purposes:
         return [R.joint_use_purposes_only(joint.name, purposes)]
-    if not q.items <= joint.items:
+    if not items <= joint.items:
         return [R.joint_use_items_only(joint.name, joint.items)]
     return []
 

@@ -1,0 +1,157 @@
+"""R-REQ-7, R-TPP-5 (Arts. 35(3), 27(5)(iii)): a stop of provision to third parties does
+not stop joint use, whose users are no third party; the decision already spares it. The
+answer said only that provision to third parties had stopped, so the person believed
+all sharing of their data had ended while the co-hosts still received it. It must say
+that joint use continues, with whom, for what and which items, as announced.
+
+Played on the indiGO society (``examples/policies/indigo.toml``), which shares members'
+names and e-mail addresses with the co-hosts of its events, in Japanese and English.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import attrs
+
+import pipolicy as pp
+from pipolicy.requests import MemorySource
+from tests.requests.support import JST, T0, customer, shop_policy, verified
+
+NOW = datetime(2020, 12, 1, 10, 0, tzinfo=JST)
+PASSPORT = pp.Document(pp.DocumentKind.PASSPORT, date(2018, 4, 1), date(2028, 4, 1), "person")
+
+
+def _attendee() -> tuple[pp.Engine, pp.Subject]:
+    engine = pp.Engine(pp.example_policy("indigo"), clock=pp.FixedClock(NOW))
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = engine.register_subject("member-2", category="member")
+    engine.acquire(
+        s, items={"name", "email", "event_feedback"}, purposes="event_planning", channel="web"
+    )
+    crm.put("member-2", {"name": "Hanako", "email": "h@example.jp", "event_feedback": "good"})
+    return engine, s
+
+
+def _stop(engine: pp.Engine, s: pp.Subject, language: str, **details: object) -> pp.requests.Answer:
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION,
+        subject=s,
+        documents=[PASSPORT],
+        method="mail",
+        details=details or None,
+        language=language,
+    )
+    engine.requests.verify(r.id)
+    return engine.requests.fulfil(r.id)
+
+
+def test_r_req_7_the_japanese_answer_says_joint_use_continues_with_whom_and_for_what() -> None:
+    engine, s = _attendee()
+    answer = _stop(engine, s, "ja")
+    text = answer.statement
+    assert "第三者への提供を停止いたしました" in text
+    assert "共同利用" in text and "第27条第5項第3号" in text
+    assert "本会のイベントを共催する団体" in text  # with whom, as announced
+    assert "今後のイベントの企画に向けて分析するため" in text  # for what
+    assert "氏名" in text and "メールアドレス" in text  # which items
+    assert "indiGO 個人情報管理責任者" in text  # who answers for it
+    # What the answer says is what the decision does.
+    d = engine.check_provision(
+        s, recipient="co_host", items={"name", "email"}, purpose="event_planning"
+    )
+    assert d.allowed and d.basis is pp.Basis.JOINT_USE
+
+
+def test_r_req_7_the_english_answer_says_joint_use_continues_with_whom_and_for_what() -> None:
+    engine, s = _attendee()
+    text = _stop(engine, s, "en").statement
+    assert "joint use" in text.lower() and "APPI Art. 27(5)(iii)" in text
+    assert "Organisations co-hosting the Society's events" in text
+    assert "To analyze for the planning of future events" in text
+    assert "Name" in text and "E-mail address" in text
+    assert "Personal information manager of indiGO" in text
+
+
+def test_r_req_7_a_stop_naming_the_joint_user_does_not_say_joint_use_continues() -> None:
+    """A stop naming the joint user stops joint use with it (Restriction.applies): the
+    answer must not tell the person it goes on."""
+    engine, s = _attendee()
+    text = _stop(engine, s, "en", recipients=["co_host"]).statement
+    assert "co-hosting the Society's events" not in text
+    d = engine.check_provision(
+        s, recipient="co_host", items={"name", "email"}, purpose="event_planning"
+    )
+    assert not d.allowed
+
+
+def test_r_req_7_a_stop_of_items_outside_the_joint_use_does_not_mention_it() -> None:
+    """The feedback is never used jointly: a stop of it leaves no joint use to speak of."""
+    engine, s = _attendee()
+    text = _stop(engine, s, "ja", items=["event_feedback"]).statement
+    assert "共同" not in text
+
+
+def test_r_req_7_a_stop_for_the_items_used_jointly_names_only_those() -> None:
+    engine, s = _attendee()
+    text = _stop(engine, s, "en", items=["email", "event_feedback"]).statement
+    joint = [p for p in text.split("\n\n") if "joint use" in p.lower()]
+    assert len(joint) == 1
+    assert "E-mail address" in joint[0] and "Name" not in joint[0]
+
+
+def _with_successor(languages: tuple[str, ...]) -> tuple[pp.Engine, pp.Subject]:
+    base = shop_policy()
+    buyer = pp.Recipient(
+        "buyer", title="New Shop K.K.", kind=pp.RecipientKind.SUCCESSOR, purposes={"service"}
+    )
+    policy = attrs.evolve(base, recipients={**base.recipients, "buyer": buyer}, languages=languages)
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    return engine, customer(engine, crm)
+
+
+def _stopped_at(engine: pp.Engine, s: pp.Subject, **details: object) -> str:
+    r = verified(engine, pp.RequestKind.SUSPENSION_OF_PROVISION, s, details=details or None)
+    return engine.requests.fulfil(r.id).statement
+
+
+def test_r_req_7_the_answer_says_provision_on_a_business_succession_is_not_stopped() -> None:
+    """Art. 27(5)(ii): a successor is no third party, and the stop spares it too."""
+    engine, s = _with_successor(("en",))
+    text = _stopped_at(engine, s)
+    assert "New Shop K.K." in text and "APPI Art. 27(5)(ii)" in text
+    assert "joint use" not in text.lower()  # the shop has none
+    d = engine.check_provision(s, recipient="buyer", items={"name"}, purpose="service")
+    assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
+
+
+def test_r_req_7_the_japanese_answer_says_succession_is_not_stopped() -> None:
+    engine, s = _with_successor(("ja",))
+    text = _stopped_at(engine, s)
+    assert "事業の承継" in text and "第27条第5項第2号" in text and "「New Shop K.K.」" in text
+    assert "共同" not in text
+
+
+def test_r_req_7_a_stop_outside_the_successors_purposes_does_not_name_it() -> None:
+    engine, s = _with_successor(("en",))
+    text = _stopped_at(engine, s, purposes=["newsletter"])
+    assert "New Shop K.K." not in text
+
+
+def test_r_req_7_data_held_for_no_purpose_of_the_joint_use_is_not_said_to_be_shared() -> None:
+    """A member whose name and e-mail were taken for consultations only: joint use for
+    event planning cannot carry them (the decision denies it), so the answer must not
+    tell the member they are shared."""
+    engine, _ = _attendee()
+    s = engine.register_subject("member-1", category="member")
+    engine.acquire(
+        s, items={"name", "email", "consultation"}, purposes="consultation_records", channel="email"
+    )
+    assert "共同" not in _stop(engine, s, "ja").statement
+    d = engine.check_provision(
+        s, recipient="co_host", items={"name", "email"}, purpose="event_planning"
+    )
+    assert not d.allowed
