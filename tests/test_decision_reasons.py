@@ -244,6 +244,15 @@ def opt_out_changed(*changes: pp.OptOutChange) -> pp.Policy:
     return world(recipients={**POLICY.recipients, "list_broker": broker})
 
 
+def opt_out_ended() -> pp.Policy:
+    """The list broker's opt-out, ended on 2026-03-12 (Art. 27(3))."""
+    broker = POLICY.recipients["list_broker"]
+    assert broker.opt_out is not None
+    end = pp.OptOutEnd(date(2026, 3, 12), notified=date(2026, 3, 12), filed=date(2026, 3, 13))
+    broker = attrs.evolve(broker, opt_out=attrs.evolve(broker.opt_out, end=end))
+    return world(recipients={**POLICY.recipients, "list_broker": broker})
+
+
 def _research_notified() -> pp.Policy:
     """``research`` changed beyond relevance on 2026-03-01, published that day."""
     change = pp.PurposeChange(
@@ -737,6 +746,9 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_tpp_8_opt_out": lambda: provide(facts(SERVICE), "list_broker", {"name"}, "service"),
+    "r_tpp_8_ended": lambda: provide(
+        facts(SERVICE), "list_broker", {"name"}, "service", policy=opt_out_ended()
+    ),
     "r_tpp_8_change_undated": lambda: provide(
         facts(SERVICE),
         "list_broker",

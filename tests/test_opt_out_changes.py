@@ -291,3 +291,44 @@ def test_r_tpp_8_a_waiting_period_in_months_runs_to_the_end_of_its_last_day() ->
     assert pp.OptOut(
         notified=date(2026, 3, 10), filed=date(2026, 3, 10), waiting=days
     ).starts() == date(2026, 3, 25)
+
+
+def _items_only(d: pp.Decision) -> pp.Reason:
+    return next(r for r in d.why if r.key == "opt_out_items_only")
+
+
+def test_r_tpp_8_items_only_names_the_items_in_force_not_one_a_change_has_yet_to_bring() -> None:
+    """The reproduction: the opt-out gives name and, from 9 June, phone (added by the change
+    of 1 June). Asked on 1 June for the address, which it never gives, the reason said
+    "only ['name', 'phone'] are provided", though the phone number is not, yet. It names
+    what is provided on the day asked, and the phone number apart, as not yet provided."""
+    data = _data()
+    data["recipients"]["broker"]["opt_out"]["items"] = ["name", "phone"]
+    policy = pp.policy_from_dict(data)
+    d, engine = _check(policy, CHANGE_DAY, {"address"})
+    assert not d.allowed
+    why = _items_only(d)
+    assert why.params["items"] == ("name",)
+    assert why.params["pending"] == ("phone",)
+    reason = next(r for r in d.reasons if "only" in r)
+    assert "'phone'" not in reason.split(";")[0]
+    ja = engine.explain(d, "ja")[d.why.index(why)]
+    en = engine.explain(d, "en")[d.why.index(why)]
+    assert "「氏名」に限られます" in ja and "電話番号" in ja
+    assert "'phone'" in en and "not provided yet" in en
+    later, _ = _check(policy, PHONE_FROM, {"address"})
+    assert _items_only(later).params["items"] == ("name", "phone")
+    assert _items_only(later).params["pending"] == ()
+
+
+def test_r_tpp_8_items_only_names_no_item_while_a_text_change_is_pending() -> None:
+    """A change of how the data is provided stops every provision by opt-out from its day
+    until it counts: the reason then names no item as provided, and every one as not yet."""
+    data = _data(added=None, changed=["provided_by"])
+    data["recipients"]["broker"]["opt_out"]["items"] = ["name", "phone"]
+    d, engine = _check(pp.policy_from_dict(data), CHANGE_DAY, {"address"})
+    why = _items_only(d)
+    assert why.params["items"] == ()
+    assert why.params["pending"] == ("name", "phone")
+    ja = engine.explain(d, "ja")[d.why.index(why)]
+    assert "氏名" in ja and "限られます" not in ja

@@ -254,6 +254,7 @@ def _with_every_table() -> dict[str, Any]:
             "acquired_by": {"ja": "会員登録フォームから", "en": "from the sign-up form"},
             "provided_by": {"ja": "電子ファイルで", "en": "as an electronic file"},
             "updated_by": {"ja": "毎月、会員情報に基づき", "en": "monthly, from member records"},
+            "end": {"on": dt.date(2020, 11, 1)},
         },
     }
     # indigo's grounds leave out opt_out: the table needs it (review 89).

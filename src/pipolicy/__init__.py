@@ -72,6 +72,7 @@ from pipolicy.policy.model import (
     JointUseChangeKind,
     OptOut,
     OptOutChange,
+    OptOutEnd,
     Policy,
     Purpose,
     PurposeChange,
@@ -82,7 +83,7 @@ from pipolicy.policy.model import (
 )
 from pipolicy.policy.schema import policy_schema
 from pipolicy.policy.texts import text_in
-from pipolicy.publishing import explain, format_date, render_notice
+from pipolicy.publishing import explain, format_date, opt_out_filings, render_notice
 from pipolicy.queries import ProvisionCheck, UseCheck
 from pipolicy.receipts import consent_receipt
 from pipolicy.requests import Answer, DataSource, MemorySource, SourceFailed
@@ -143,6 +144,7 @@ __all__ = [
     "MemorySource",
     "OptOut",
     "OptOutChange",
+    "OptOutEnd",
     "PersonalDataWithheld",
     "PipolicyError",
     "Policy",
@@ -196,6 +198,7 @@ __all__ = [
     "json_schema",
     "load_policy",
     "open_store",
+    "opt_out_filings",
     "ordered_ids",
     "policy_from_dict",
     "policy_schema",

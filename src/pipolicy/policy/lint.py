@@ -271,14 +271,13 @@ def _unnotified_changes(policy: Policy) -> list[Finding]:
     return found
 
 
-_OPT_OUT_DATES = {
-    "notified": (
-        "notified",
-        "notified to the people or made easy for them to know",
-        "ご本人への通知等",
-    ),
-    "filed": ("filed", "filed with the PPC", "個人情報保護委員会への届出"),
-}
+def _opt_out_dates(missing: Sequence[str]) -> tuple[str, str]:
+    """The days ``missing`` (``notified``, ``filed``) as English and Japanese words, from
+    the labels the notice and the filing summary use (``labels.j2``, ``OPT_OUT_DATES``)."""
+    from pipolicy.publishing.templates import labels
+
+    en, ja = labels("en").OPT_OUT_DATES, labels("ja").OPT_OUT_DATES
+    return " and ".join(en[m] for m in missing), "及び".join(ja[m] for m in missing)
 
 
 def _undated_opt_out_changes(policy: Policy) -> list[Finding]:
@@ -293,9 +292,8 @@ def _undated_opt_out_changes(policy: Policy) -> list[Finding]:
             if not missing:
                 continue
             day = change.revised.isoformat()
-            keys = " and ".join(_OPT_OUT_DATES[m][0] for m in missing)
-            what = " and ".join(_OPT_OUT_DATES[m][1] for m in missing)
-            ja = "及び".join(_OPT_OUT_DATES[m][2] for m in missing)
+            keys = " and ".join(missing)
+            what, ja = _opt_out_dates(missing)
             found.append(
                 _warning(
                     f"recipients.{name}.opt_out.changes[{i}].{missing[0]}",
@@ -308,6 +306,25 @@ def _undated_opt_out_changes(policy: Policy) -> list[Finding]:
                     f"についての{ja}の日が記載されていません。あらかじめ通知等と届出を行うまでは、"
                     "変更に係る提供はオプトアウトにより行われません（法第27条第3項、R-TPP-8）。"
                     f"それぞれの日（{keys}）を記載してください。",
+                )
+            )
+        end = opt_out.end if opt_out is not None else None
+        if end is not None and end.missing:
+            keys = " and ".join(end.missing)
+            what, ja = _opt_out_dates(end.missing)
+            day = end.on.isoformat()
+            found.append(
+                _warning(
+                    f"recipients.{name}.opt_out.end.{end.missing[0]}",
+                    "opt-out-end-not-filed",
+                    f"the opt-out provision to {name!r} ended on {day} and the policy does not "
+                    f"say when the end was {what}: both are due without delay (Art. 27(3), "
+                    f"R-TPP-8); nothing is provided by opt-out either way. Give the day of "
+                    f"each ({keys})",
+                    f"「{name}」へのオプトアウトによる提供は{day}に終了していますが、その終了に"
+                    f"ついての{ja}の日が記載されていません。提供をやめたときは、遅滞なく通知等と"
+                    "届出を行う必要があります（法第27条第3項、R-TPP-8）。終了の日以降、"
+                    f"オプトアウトによる提供は行われません。それぞれの日（{keys}）を記載してください。",
                 )
             )
     return found

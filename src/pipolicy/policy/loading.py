@@ -43,6 +43,7 @@ from pipolicy.policy.model import (
     JointUseChangeKind,
     OptOut,
     OptOutChange,
+    OptOutEnd,
     Policy,
     Purpose,
     PurposeChange,
@@ -416,6 +417,16 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 )
                 for cw, c in r.changes(o, ow, "recipients.*.opt_out.changes[]")
             )
+            end = None
+            if "end" in o:
+                e = r.table(o, "end", f"{ow}.")
+                ew = f"{ow}.end"
+                r.keys(e, TABLE_KEYS["recipients.*.opt_out.end"], ew)
+                on, notified, filed = (r.day(e, k, ew) for k in ("on", "notified", "filed"))
+                if "on" not in e:
+                    r.problem(f"{ew}.on", "required: the first day nothing is provided by opt-out")
+                if on is not None:
+                    end = OptOutEnd(on, notified, filed)
             opt_out = OptOut(
                 items=r.names(o, "items", ow),
                 method=local(o, "method", ow),
@@ -426,6 +437,7 @@ def policy_from_dict(data: Mapping[str, Any], source: str | None = None) -> Poli
                 provided_by=local(o, "provided_by", ow),
                 updated_by=local(o, "updated_by", ow),
                 changes=opt_out_changes,
+                end=end,
                 translations=translations(),  # the texts', read just now
             )
         contract = None

@@ -39,6 +39,7 @@ __all__ = [
     "JointUse",
     "OptOut",
     "OptOutChange",
+    "OptOutEnd",
     "Policy",
     "Purpose",
     "PurposeChange",
@@ -367,6 +368,28 @@ class OptOutChange:
 
 
 @attrs.frozen
+class OptOutEnd:
+    """The end of provision by opt-out to a recipient (Art. 27(3), R-TPP-8).
+
+    ``on`` is the first day nothing is provided by opt-out: from it the recipient receives
+    data only on another ground (consent), whatever the dates below say (fail closed).
+    Ending, unlike a change, needs no advance notice: the business notifies the people or
+    makes it easy for them to know (``notified``) and files with the PPC (``filed``)
+    "without delay" (遅滞なく) after. A date missing is a duty still open, which lint
+    names; the notice tells the people the provision ended either way.
+    """
+
+    on: date
+    notified: date | None = None
+    filed: date | None = None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The dates the end lacks, of ``notified`` and ``filed``."""
+        return tuple(f for f in ("notified", "filed") if getattr(self, f) is None)
+
+
+@attrs.frozen
 class OptOut:
     """Provision by opt-out to one third party (Art. 27(2), R-TPP-8): the items, how a
     person stops it (``method``), when the required items were notified to the people or
@@ -395,6 +418,8 @@ class OptOut:
     """How the data provided is kept up to date (PPC Rules Art. 11(4)(i))."""
     changes: tuple[OptOutChange, ...] = ()
     """Changes since the first notice, each notified and filed in advance (Art. 27(3))."""
+    end: OptOutEnd | None = None
+    """The end of provision by opt-out, notified and filed without delay (Art. 27(3))."""
     translations: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict, hash=False)
     """The texts above and ``method`` in the policy's other languages
     (:mod:`~pipolicy.policy.texts`): the notice tells each reader in their language."""
@@ -405,6 +430,22 @@ class OptOut:
         the 24th: provision starts on the 25th); None while a date or the period is
         missing (then never)."""
         return _opt_out_start(self.notified, self.filed, self.waiting)
+
+    def in_force(self, today: date) -> frozenset[str]:
+        """The items provided by opt-out on ``today``: none before :meth:`starts`, nor from
+        the day it ended (:class:`OptOutEnd`), nor while a change that replaced a text is
+        pending from its day; otherwise ``items`` but those a pending change adds."""
+        start = self.starts()
+        if start is None or today < start or self.ended(today):
+            return frozenset()
+        pending = self.pending(today)
+        if any(change.changed and change.revised <= today for change, _ in pending):
+            return frozenset()
+        return self.items - {i for change, _ in pending for i in change.added}
+
+    def ended(self, today: date) -> bool:
+        """Has provision by opt-out ended by ``today`` (Art. 27(3), :class:`OptOutEnd`)?"""
+        return self.end is not None and self.end.on <= today
 
     def pending(self, today: date) -> tuple[tuple[OptOutChange, date | None], ...]:
         """The changes that do not count for provision on ``today``, each with the day

@@ -458,6 +458,18 @@ _OPT_OUT_CHANGE = _table(
     },
 )
 
+_OPT_OUT_END = _table(
+    "The end of provision by opt-out, notified and filed without delay (Art. 27(3), R-TPP-8).",
+    {
+        "on": _date(
+            "The first day nothing is provided by opt-out (not after the policy's revision)."
+        ),
+        "notified": _date("The day the end was notified or made easy to know."),
+        "filed": _date("The day the end was filed with the PPC."),
+    },
+    required=("on",),
+)
+
 _OPT_OUT = _table(
     "Provision to this third party by opt-out (Art. 27(2), R-TPP-8).",
     {
@@ -481,6 +493,7 @@ _OPT_OUT = _table(
             "here, or it is taken as provided from the first notice.",
             "items": _OPT_OUT_CHANGE,
         },
+        "end": _OPT_OUT_END,
     },
     required=(
         "items",

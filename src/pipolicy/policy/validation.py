@@ -70,13 +70,23 @@ def _joint_use_change_shapes(joint: JointUse, where: str) -> list[PolicyProblem]
 
 def _opt_out_shape(opt_out: object, where: str) -> list[PolicyProblem]:
     """Problems with an opt-out built in code: the rules read its changes' days."""
-    from pipolicy.policy.model import OptOut, OptOutChange
+    from pipolicy.policy.model import OptOut, OptOutChange, OptOutEnd
 
     if not isinstance(opt_out, OptOut):
         return [PolicyProblem(where, "must be a pp.OptOut")]
     if not isinstance(opt_out.changes, tuple):
         return [PolicyProblem(f"{where}.changes", "must be a tuple of pp.OptOutChange")]
     problems = []
+    end = opt_out.end
+    if end is not None and not isinstance(end, OptOutEnd):
+        problems.append(PolicyProblem(f"{where}.end", "must be a pp.OptOutEnd or None"))
+    elif end is not None:
+        for field in ("on", "notified", "filed"):
+            day = getattr(end, field)
+            if (day is not None or field == "on") and (
+                not isinstance(day, date) or isinstance(day, datetime)
+            ):
+                problems.append(PolicyProblem(f"{where}.end.{field}", "must be a datetime.date"))
     for i, change in enumerate(opt_out.changes):
         cw = f"{where}.changes[{i}]"
         if not isinstance(change, OptOutChange):
@@ -785,7 +795,34 @@ def _opt_out(add: Callable[[str, str], None], policy: Policy) -> None:
             )
         _period(add, f"{where}.waiting", opt_out.waiting)
         _opt_out_changes(add, policy, opt_out, where)
+        _opt_out_end(add, policy, opt_out, where)
         _opt_out_recipient(add, f"recipients.{name}", recipient)
+
+
+def _opt_out_end(
+    add: Callable[[str, str], None], policy: Policy, opt_out: OptOut, where: str
+) -> None:
+    """The end of an opt-out (Art. 27(3)): a day the policy has reached (like a change,
+    not after its revision), after the opt-out was first announced, and after every
+    change (a change to a provision that has ended describes nothing). Its notice and
+    filing may be missing: provision stops all the same, and lint asks for them."""
+    end = opt_out.end
+    if end is None:
+        return
+    if end.on > policy.revised:
+        add(f"{where}.end.on", "the end cannot postdate the policy revision")
+    if opt_out.notified is not None and end.on <= opt_out.notified:
+        add(
+            f"{where}.end.on",
+            "the end must come after the opt-out's notified day: provision by opt-out "
+            "cannot end before it was announced",
+        )
+    for i, change in enumerate(opt_out.changes):
+        if change.revised >= end.on:
+            add(
+                f"{where}.changes[{i}].revised",
+                "a change on or after the end of provision by opt-out changes nothing",
+            )
 
 
 def _opt_out_changes(

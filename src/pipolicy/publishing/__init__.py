@@ -9,6 +9,7 @@ overrides a template by name by passing a directory holding its own
 
 from pipolicy.publishing.dates import format_date
 from pipolicy.publishing.explain import explain
+from pipolicy.publishing.filings import opt_out_filings
 from pipolicy.publishing.notice import render_notice
 
-__all__ = ["explain", "format_date", "render_notice"]
+__all__ = ["explain", "format_date", "opt_out_filings", "render_notice"]

@@ -83,10 +83,12 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
 
     def by_opt_out(r: Recipient) -> bool:
         """Served by opt-out (Art. 27(2)): never a third party abroad, to which Art.
-        28(1) leaves consent the only way (the engine refuses opt-out there)."""
+        28(1) leaves consent the only way (the engine refuses opt-out there), nor once
+        the opt-out ended (its end is never after the policy's revision)."""
         return (
             "opt_out" in policy.provision_grounds
             and r.opt_out is not None
+            and r.opt_out.end is None
             and not abroad(policy, r)
         )
 
@@ -221,6 +223,18 @@ def notice_context(policy: Policy, lang: str) -> dict[str, Any]:
             }
             for r in recipients
             if r.opt_out is not None and by_opt_out(r)
+        ],
+        # Provision by opt-out that ended (Art. 27(3)): the people are told, without
+        # delay, that it ended; the recipient is listed among those on consent.
+        "ended_opt_outs": [
+            {
+                "title": t(r) or r.name,
+                "on": r.opt_out.end.on,
+                "notified": r.opt_out.end.notified,
+                "filed": r.opt_out.end.filed,
+            }
+            for r in recipients
+            if r.opt_out is not None and r.opt_out.end is not None
         ],
         "successors": [recipient(r) for r in recipients if r.kind is RecipientKind.SUCCESSOR],
         # Readers of anonymous statistics need no consent (Art. 2(1), R-TPP-6): they are

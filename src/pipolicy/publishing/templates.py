@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from os import PathLike
+from typing import Any
 
 import jinja2
 
@@ -21,7 +22,7 @@ from pipolicy.errors import InvalidInput
 from pipolicy.policy.texts import LANGUAGES
 from pipolicy.publishing.dates import format_date
 
-__all__ = ["TemplateDirs", "environment", "render", "template_dirs"]
+__all__ = ["TemplateDirs", "environment", "labels", "render", "template_dirs"]
 
 TemplateDirs = Sequence[str | PathLike[str]]
 
@@ -90,6 +91,14 @@ def template_dirs(templates: TemplateDirs | str | PathLike[str] | None) -> tuple
 def environment(templates: TemplateDirs | str | PathLike[str] | None = None) -> jinja2.Environment:
     """The environment, looking in ``templates`` (a directory, or several) first."""
     return _cached(template_dirs(templates))
+
+
+def labels(lang: str) -> Any:
+    """pipolicy's ``<lang>/labels.j2`` as a module, for Python that words a text itself
+    (lint): its tables are then the one spelling of a name, as in every template."""
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"lang must be one of {list(LANGUAGES)}, not {lang!r}")
+    return environment().get_template(f"{lang}/labels.j2").make_module()
 
 
 def render(

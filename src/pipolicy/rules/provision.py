@@ -551,11 +551,18 @@ def _opt_out(
         latest = max(noes, key=when_declined)  # the one a compiled state keeps
         on = policy.local_date(latest.said_no_at)
         reasons.append(R.opt_out_declined(q.recipient, on.isoformat(), latest.status.value))
-    if today < start:
+    if opt_out.end is not None and opt_out.ended(today):
+        reasons.append(R.opt_out_ended(q.recipient, opt_out.end.on.isoformat()))
+        cites = (ART_27_2, ART_27_3, clause("recipients", q.recipient))
+    elif today < start:
         reasons.append(R.opt_out_not_started(q.recipient, start.isoformat()))
     if not q.items <= opt_out.items:
-        reasons.append(R.opt_out_items_only(opt_out.items, q.recipient))
-    changes = _changes_pending(q, opt_out, today)
+        # What is provided on the day asked, and apart what is announced but not yet
+        # (a pending change's items): never an item the person could not be given now.
+        in_force = opt_out.in_force(today)
+        pending = frozenset() if opt_out.ended(today) else opt_out.items - in_force
+        reasons.append(R.opt_out_items_only(in_force, q.recipient, pending))
+    changes = [] if opt_out.ended(today) else _changes_pending(q, opt_out, today)
     if changes:
         reasons.extend(changes)
         cites = (ART_27_2, ART_27_3, clause("recipients", q.recipient))

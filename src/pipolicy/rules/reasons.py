@@ -37,6 +37,7 @@ NAMED = {
     "items": "items",
     "outside": "items",
     "special": "items",
+    "pending": "items",
     "recipient": "recipients",
     "recipients": "recipients",
 }
@@ -1014,14 +1015,31 @@ def opt_out_declined(recipient: str, on: str, how: str) -> Because:
 
 
 @_cached
-def opt_out_items_only(items: Names, recipient: str) -> Because:
-    names = _names(items)
+def opt_out_items_only(items: Names, recipient: str, pending: Names = ()) -> Because:
+    """``items``: those provided by opt-out on the day asked (:meth:`OptOut.in_force`);
+    ``pending``: those announced but not provided yet (before the start, or a change's)."""
+    names, later = _names(items), _names(pending)
+    now = f"only {list(names)} are" if names else "nothing is"
+    yet = f"; {list(later)} are announced but not provided yet" if later else ""
     return _because(
-        f"only {list(names)} are provided to {recipient!r} by opt-out (R-TPP-8)",
+        f"{now} provided to {recipient!r} by opt-out on this day{yet} (R-TPP-8)",
         "opt_out_items_only",
         ("R-TPP-8",),
         items=names,
         recipient=recipient,
+        pending=later,
+    )
+
+
+@_cached
+def opt_out_ended(recipient: str, on: str) -> Because:
+    return _because(
+        f"provision to {recipient!r} by opt-out ended on {on}: nothing is provided to it "
+        "by opt-out from that day (Art. 27(3), R-TPP-8)",
+        "opt_out_ended",
+        ("R-TPP-8",),
+        recipient=recipient,
+        on=on,
     )
 
 
