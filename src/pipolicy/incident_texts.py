@@ -32,11 +32,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from os import PathLike
-from typing import Any
 
 import attrs
 import jinja2
-import jinja2.runtime
 
 from pipolicy.domain.checks import statement
 from pipolicy.domain.decisions import Reason
@@ -50,7 +48,7 @@ from pipolicy.domain.incidents import (
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import self_reference, text_in
-from pipolicy.publishing.templates import TemplateDirs, environment, render
+from pipolicy.publishing.templates import Macros, TemplateDirs, macro, macros, render
 
 __all__ = ["IncidentNotice", "acts", "incident_notice", "incident_reasons", "report_draft"]
 
@@ -269,13 +267,7 @@ def incident_reasons(
     macro of each reason's key in ``<lang>/incident_reasons.j2``, found in ``templates``
     first, then in pipolicy's (a template of one's own may word only some keys). A reason
     without a key or a macro is given in its English words."""
-    try:
-        words = [
-            environment(dirs).get_template(f"{lang}/{REASONS}").make_module({"lang": lang})
-            for dirs in (templates, None)
-        ]
-    except jinja2.TemplateNotFound as e:
-        raise InvalidInput(f"no template {lang}/{REASONS} in pipolicy or {templates}") from e
+    words = macros(REASONS, lang, templates)
     reasons: list[tuple[str, str, Mapping[str, object]]] = [
         (text, r.key, r.params) for text, r in zip(incident.reasons, _why(incident), strict=True)
     ]
@@ -285,17 +277,14 @@ def incident_reasons(
     return tuple(_worded(words, lang, *reason) for reason in reasons)
 
 
-def _worded(
-    words: Sequence[Any], lang: str, text: str, key: str, params: Mapping[str, object]
-) -> str:
+def _worded(words: Macros, lang: str, text: str, key: str, params: Mapping[str, object]) -> str:
     """The first macro ``key`` of ``words`` called with the reason's ``params``; ``text``
     (the English reason) where there is none."""
-    found = (getattr(w, key, None) for w in words if key)
-    macro = next((m for m in found if isinstance(m, jinja2.runtime.Macro)), None)
-    if macro is None:
+    said = macro(words, key)
+    if said is None:
         return text
-    facts = {k: v for k, v in params.items() if macro.catch_kwargs or k in macro.arguments}
+    facts = {k: v for k, v in params.items() if said.catch_kwargs or k in said.arguments}
     try:
-        return str(macro(**facts)).strip()
+        return str(said(**facts)).strip()
     except (TypeError, jinja2.TemplateError) as e:
         raise InvalidInput(f"{lang}/{REASONS}, macro {key!r}: {e}") from e
