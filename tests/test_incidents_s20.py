@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-import tomllib
 
 import pipolicy as pp
-from tests.factories import JST, make_engine, make_policy
+from tests.factories import JST, make_engine, make_policy, toml_data
 
 MAY_1 = datetime(2026, 5, 1, 10, 0, tzinfo=JST)
 MAY_5 = datetime(2026, 5, 5, 10, 0, tzinfo=JST)
@@ -101,8 +100,7 @@ def test_r_leak_1_a_revision_recorded_before_findings_were_kept_is_weighed_by_it
 
 def _bilingual(**extra: dict[str, Any]) -> pp.Policy:
     """The example policy, published in Japanese and English, with ``extra`` tables."""
-    with open(pp.example_policy_path("indigo_blue"), "rb") as f:
-        data = tomllib.load(f)
+    data = toml_data(pp.example_policy_path("indigo_blue").read_text("utf-8"))
     for table, entries in extra.items():
         data[table].update(entries)
     return pp.policy_from_dict(data)
