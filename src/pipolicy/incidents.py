@@ -152,7 +152,7 @@ class IncidentRegister(Register):
         weighed in the order the business learned them, not the order they are entered:
         one learned earlier than a finding already entered is assessed with what was known
         on its day, and the incident counts from the first moment the facts then known
-        made it reportable (entered late, a finding never moves a deadline later).
+        made it reportable: the same as entering the findings in date order.
         ``occurred=False``: no leak, loss or damage took place after all (the mail sent
         astray was recovered unopened). One found not reportable after all (that, the
         data ``protected``, or 999 people, not 1,001) owes no report or notice from
