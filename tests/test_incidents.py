@@ -128,14 +128,15 @@ def test_r_leak_1_a_small_plain_loss_needs_no_report() -> None:
 
 
 def test_r_leak_1_deadlines_in_the_policy_s_time_zone() -> None:
-    """Preliminary: the policy's days (3 by default) after discovery; final: within 30
-    days, 60 when a wrongful act may be behind it, the day of discovery being the first
-    (PPC guidelines 3-5-3-4); each due at the end of its last day in Tokyo."""
+    """Preliminary: by day 3 (the policy's days), final: within 30 days, 60 when a
+    wrongful act may be behind it, both counting the day of discovery as day 1 (PPC
+    guidelines 3-5-3-4); each due at the end of its last day in Tokyo."""
     engine, _ = _engine()
     plain = engine.incidents.register(
         "leak", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
     )
-    assert plain.preliminary_due == datetime(2026, 4, 5, 0, 0, tzinfo=JST)
+    # 1 April is day 1, 3 April day 3 (session 20: before, 4 April, a day late).
+    assert plain.preliminary_due == datetime(2026, 4, 4, 0, 0, tzinfo=JST)
     # 1 April is day 1, 30 April day 30: the report is late from 1 May.
     assert plain.final_due == datetime(2026, 5, 1, 0, 0, tzinfo=JST)
     attacked = engine.incidents.register(
@@ -146,7 +147,7 @@ def test_r_leak_1_deadlines_in_the_policy_s_time_zone() -> None:
     five = _engine(incident_preliminary_days=5)[0].incidents.register(
         "damage", discovered_at=FOUND, subjects=["s-1"], items={"card_number"}
     )
-    assert five.preliminary_due == datetime(2026, 4, 7, 0, 0, tzinfo=JST)
+    assert five.preliminary_due == datetime(2026, 4, 6, 0, 0, tzinfo=JST)
     with pytest.raises(pp.PolicyError, match="preliminary_days"):
         make_policy(incident_preliminary_days=10)
 
@@ -161,7 +162,7 @@ def test_r_leak_1_the_first_day_is_the_day_of_discovery_in_the_policy_s_zone() -
         "loss", discovered_at=late_evening, subjects=["s-1"], items={"medical_history"}
     )
     assert incident.final_due == datetime(2026, 5, 2, 0, 0, tzinfo=JST)
-    assert incident.preliminary_due == datetime(2026, 4, 6, 0, 0, tzinfo=JST)
+    assert incident.preliminary_due == datetime(2026, 4, 5, 0, 0, tzinfo=JST)
 
 
 def test_r_leak_1_one_report_made_early_serves_as_preliminary_and_final() -> None:
@@ -192,7 +193,7 @@ def test_r_leak_1_an_entrustee_that_notified_the_entruster_owes_no_final_report(
         as_entrustee=True,
     )
     assert incident.report_due
-    assert incident.preliminary_due == datetime(2026, 4, 5, 0, 0, tzinfo=JST)
+    assert incident.preliminary_due == datetime(2026, 4, 4, 0, 0, tzinfo=JST)
     clock.advance(timedelta(days=5))
     assert [steps for _, steps in engine.incidents.overdue()] == [("preliminary",)]
     assert engine.incidents.record(incident.id, "preliminary").final_due is None

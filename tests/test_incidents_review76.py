@@ -25,8 +25,8 @@ def test_r_leak_1_more_people_found_later_make_it_reportable_from_the_day_learne
     """999 people's e-mail addresses: no report. On 11 April the investigation finds two
     more (one of the 999 listed again): 1,001 people, a 7(iv) situation, reportable from
     the day the business learned it (PPC Rules Art. 8: "当該事態を知った日から"),
-    the preliminary report 3 days on, the final one on day 30 counting 11 April as
-    day 1 (10 May)."""
+    the preliminary report by day 3, the final one on day 30, counting 11 April as day 1
+    (13 April and 10 May)."""
     engine, clock = _engine()
     first = [f"s-{n}" for n in range(999)]
     incident = engine.incidents.register(
@@ -39,7 +39,7 @@ def test_r_leak_1_more_people_found_later_make_it_reportable_from_the_day_learne
     assert revised.people == 1001
     assert revised.people_digest is None
     assert revised.report_due and any("more than 1,000" in r for r in revised.reasons)
-    assert revised.preliminary_due == datetime(2026, 4, 15, 0, 0, tzinfo=JST)
+    assert revised.preliminary_due == datetime(2026, 4, 14, 0, 0, tzinfo=JST)
     assert revised.final_due == datetime(2026, 5, 11, 0, 0, tzinfo=JST)
     assert engine.incidents.get(incident.id) == revised
     assert engine.incidents.overdue() == []
@@ -163,7 +163,7 @@ def test_r_leak_1_a_key_found_taken_later_makes_protected_data_reportable() -> N
     clock.advance(timedelta(days=5))
     revised = engine.incidents.revise(stolen.id, protected=False)
     assert revised.report_due and not revised.protected
-    assert revised.preliminary_due == datetime(2026, 4, 10, 0, 0, tzinfo=JST)
+    assert revised.preliminary_due == datetime(2026, 4, 9, 0, 0, tzinfo=JST)
     assert revised.final_due == datetime(2026, 6, 5, 0, 0, tzinfo=JST)
 
 

@@ -199,7 +199,7 @@ def test_r_leak_1_a_notice_needs_its_cause_and_harm_and_an_incident_that_took_pl
 
 def test_r_leak_1_a_draft_of_the_preliminary_then_the_final_report_to_the_ppc() -> None:
     """Rules Art. 8(1): the draft names the stage and its last day in the policy's time
-    zone (learned on 2 April in Tokyo: preliminary by 5 April, final on day 60, 31 May),
+    zone (learned on 2 April in Tokyo, day 1: preliminary by 4 April, final on day 60, 31 May),
     the grounds, the items, the number of people and what was done for them. In
     Japanese, the PPC's language, whatever the policy publishes in; in English, since this
     policy publishes in English (session 19)."""
@@ -212,7 +212,7 @@ def test_r_leak_1_a_draft_of_the_preliminary_then_the_final_report_to_the_ppc() 
         wrongful_act=True,
     )
     draft = engine.incidents.report_draft(incident.id, cause="ウェブサーバーへの不正アクセス")
-    assert "（速報）" in draft and "報告期限の目安：2026年4月5日" in draft
+    assert "（速報）" in draft and "報告期限の目安：2026年4月4日" in draft
     assert "規則第7条第2号" in draft and "規則第7条第3号" in draft and "規則第7条第4号" in draft
     assert "第1号" not in draft.replace("第8条第1項", "")
     assert "1,200人" in draft and "ウェブサーバーへの不正アクセス" in draft

@@ -12,6 +12,11 @@ the notice's language. As for answer letters (:mod:`pipolicy.requests.letters`),
 decides what to say and ``<lang>/incident_notice.md.j2`` and ``.html.j2`` hold every
 word; dates are the policy's time zone's.
 
+Which act requires the notice and the report follows the incident's grounds (:func:`acts`):
+APPI Art. 26 for those of PPC Rules 7; the My Number Act, Art. 29-4, for Individual Numbers
+of more than 100 people or open to anyone online (its rules set the same deadlines and
+matters, in their Arts. 3 and 5); both when grounds of both are found.
+
 The report is made on the PPC's form; the draft gathers what Rules Art. 8(1) lists (outline,
 items, number of people, cause, secondary harm, what was done for the people, publication,
 measures against recurrence, other matters) so the privacy officer can fill it in. What the
@@ -27,21 +32,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from os import PathLike
-from typing import Any
 
 import attrs
 import jinja2
-import jinja2.runtime
 
 from pipolicy.domain.checks import statement
 from pipolicy.domain.decisions import Reason
-from pipolicy.domain.incidents import GROUNDS, NOT_REPORTABLE, UNDECLARED, Incident
+from pipolicy.domain.incidents import (
+    GROUNDS,
+    MY_NUMBER_GROUNDS,
+    NOT_REPORTABLE,
+    UNDECLARED,
+    Incident,
+)
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Policy
 from pipolicy.policy.texts import self_reference, text_in
-from pipolicy.publishing.templates import TemplateDirs, environment, render
+from pipolicy.publishing.templates import Macros, TemplateDirs, macro, macros, render
 
-__all__ = ["IncidentNotice", "incident_notice", "incident_reasons", "report_draft"]
+__all__ = ["IncidentNotice", "acts", "incident_notice", "incident_reasons", "report_draft"]
 
 FORMATS = {"markdown": "incident_notice.md.j2", "html": "incident_notice.html.j2"}
 REPORT = "incident_report.md.j2"
@@ -60,8 +69,13 @@ class IncidentNotice:
     suspected: bool
     wrongful_act: bool
     required: bool
-    """Does Art. 26(2) require the notice (the incident is one to report)? Otherwise the
-    business tells the person of its own accord, and the notice cites no article."""
+    """Does the law require the notice (``acts`` is not empty)? Otherwise the business
+    tells the person of its own accord, and the notice cites no article."""
+    acts: tuple[str, ...]
+    """The acts that require it, as the incident's grounds engage them (:func:`acts`):
+    ``"appi"``, Art. 26(2); ``"my_number"``, My Number Act Art. 29-4(2). None for an
+    incident not reportable, or once an entrustee has notified the entrusting business
+    (Art. 26(2): "前項ただし書の規定による通知をした者を除く")."""
     discovered_on: date
     items: tuple[str, ...]
     """The titles of the items concerned, in the notice's language."""
@@ -94,6 +108,7 @@ def incident_notice(
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {sorted(FORMATS)}")
     why = " (PPC Rules Art. 10: the person is told it)"
+    required_by = () if incident.entruster_notified else acts(incident)
     c = policy.controller
     notice = IncidentNotice(
         lang=lang,
@@ -103,7 +118,8 @@ def incident_notice(
         kind=incident.kind.value,
         suspected=incident.suspected,
         wrongful_act=incident.wrongful_act,
-        required=incident.report_due,
+        required=bool(required_by),
+        acts=required_by,
         discovered_on=policy.local_date(incident.discovered_at),
         items=_titles(policy, incident, lang),
         details=_optional(details, "details"),
@@ -143,10 +159,17 @@ def report_draft(
     templates: TemplateDirs | str | PathLike[str] | None = None,
 ) -> str:
     """A draft, in Markdown, of the ``"preliminary"`` report (none made yet) or else the
-    ``"final"`` one, with what Rules Art. 8(1) lists. Texts not given are left as under
-    investigation. Only an incident the register finds reportable has one."""
+    ``"final"`` one, with what Rules Art. 8(1) lists, citing the acts its grounds engage
+    (:func:`acts`). Texts not given are left as under investigation. Only an incident the
+    register finds reportable has one, and an entrustee's only until it has notified the
+    entrusting business, which discharges its report (Art. 26(1) proviso)."""
     if not incident.report_due:
         raise InvalidInput("the incident is not reportable: no report to draft")
+    if incident.entruster_notified:
+        raise InvalidInput(
+            "the entrustee has notified the entrusting business, which discharges its "
+            "report (APPI Art. 26(1) proviso): no report to draft"
+        )
     final = incident.preliminary_at is not None or incident.final_at is not None
     c = policy.controller
     context: dict[str, object] = {
@@ -157,6 +180,7 @@ def report_draft(
         "kind": incident.kind.value,
         "suspected": incident.suspected,
         "as_entrustee": incident.as_entrustee,
+        "acts": list(acts(incident)),
         "discovered_on": policy.local_date(incident.discovered_at),
         "learned_on": policy.local_date(incident.reportable_from or incident.discovered_at),
         "last_day": _last_day(policy, incident.final_due if final else incident.preliminary_due),
@@ -202,6 +226,22 @@ def _why(incident: Incident) -> tuple[Reason, ...]:
     return tuple(Reason(keys.get(text, "")) for text in incident.reasons)
 
 
+def acts(incident: Incident) -> tuple[str, ...]:
+    """The acts whose report and notice ``incident``'s grounds require, in this order:
+    ``"appi"`` (Art. 26; PPC Rules Arts. 8-10) for a ground of PPC Rules 7 (or one
+    without a key: fail closed), ``"my_number"`` (My Number Act Art. 29-4; its rules
+    Arts. 3-5) for one of :data:`MY_NUMBER_GROUNDS`. None for an incident not
+    reportable."""
+    if not incident.report_due:
+        return ()
+    keys = {r.key for r in _why(incident)}
+    found = (
+        ("appi", bool(keys - MY_NUMBER_GROUNDS)),
+        ("my_number", bool(keys & MY_NUMBER_GROUNDS)),
+    )
+    return tuple(act for act, engaged in found if engaged) or ("appi",)
+
+
 def _grounds(incident: Incident) -> list[str]:
     """The key of each ground, or its English reason where it has none (the template
     shows it as it is)."""
@@ -227,13 +267,7 @@ def incident_reasons(
     macro of each reason's key in ``<lang>/incident_reasons.j2``, found in ``templates``
     first, then in pipolicy's (a template of one's own may word only some keys). A reason
     without a key or a macro is given in its English words."""
-    try:
-        words = [
-            environment(dirs).get_template(f"{lang}/{REASONS}").make_module({"lang": lang})
-            for dirs in (templates, None)
-        ]
-    except jinja2.TemplateNotFound as e:
-        raise InvalidInput(f"no template {lang}/{REASONS} in pipolicy or {templates}") from e
+    words = macros(REASONS, lang, templates)
     reasons: list[tuple[str, str, Mapping[str, object]]] = [
         (text, r.key, r.params) for text, r in zip(incident.reasons, _why(incident), strict=True)
     ]
@@ -243,17 +277,14 @@ def incident_reasons(
     return tuple(_worded(words, lang, *reason) for reason in reasons)
 
 
-def _worded(
-    words: Sequence[Any], lang: str, text: str, key: str, params: Mapping[str, object]
-) -> str:
+def _worded(words: Macros, lang: str, text: str, key: str, params: Mapping[str, object]) -> str:
     """The first macro ``key`` of ``words`` called with the reason's ``params``; ``text``
     (the English reason) where there is none."""
-    found = (getattr(w, key, None) for w in words if key)
-    macro = next((m for m in found if isinstance(m, jinja2.runtime.Macro)), None)
-    if macro is None:
+    said = macro(words, key)
+    if said is None:
         return text
-    facts = {k: v for k, v in params.items() if macro.catch_kwargs or k in macro.arguments}
+    facts = {k: v for k, v in params.items() if said.catch_kwargs or k in said.arguments}
     try:
-        return str(macro(**facts)).strip()
+        return str(said(**facts)).strip()
     except (TypeError, jinja2.TemplateError) as e:
         raise InvalidInput(f"{lang}/{REASONS}, macro {key!r}: {e}") from e

@@ -148,14 +148,19 @@ class IncidentRegister(Register):
         The incident is assessed again (Art. 26(1); PPC Rules Arts. 7-8): one that becomes
         reportable has its deadlines count from the day the business learned it (Rule 8:
         "当該事態を知った"); one already reportable keeps the day it counted from, its
-        final report due on day 60 once a wrongful act is found (Rule 8(2)).
+        final report due on day 60 once a wrongful act is found (Rule 8(2)). Findings are
+        weighed in the order the business learned them, not the order they are entered:
+        one learned earlier than a finding already entered is assessed with what was known
+        on its day, and the incident counts from the first moment the facts then known
+        made it reportable: the same as entering the findings in date order.
         ``occurred=False``: no leak, loss or damage took place after all (the mail sent
         astray was recovered unopened). One found not reportable after all (that, the
         data ``protected``, or 999 people, not 1,001) owes no report or notice from
         ``learned_at`` on (PPC guidelines 3-5-3-1): its deadlines are gone and
         ``not_reportable_since``/``not_reportable_because`` say since when and why; the
         first assessment stays in the audit log, recorded steps stay recorded."""
-        incident = self.get(incident_id)
+        history = self._history(incident_id)
+        incident = history.incident
         when = self._now() if learned_at is None else instant(learned_at, "learned_at")
         if when > self._now():
             raise InvalidInput("learned_at is in the future")
@@ -175,14 +180,29 @@ class IncidentRegister(Register):
         ):
             if value is not None:
                 changes[what] = flag(value, what)
-        revised = self._assessed(attrs.evolve(incident, **changes), when)
+        revised = self._replayed(history, when, changes)
         payload = {k: v for k, v in _payload(revised).items() if k in _REVISED}
+        found = {k: sorted(v) if k == "items" else v for k, v in changes.items()}
         self._record(
             "incident.revised",
             None,
-            {"incident_id": incident.id, **payload, "at": when.isoformat()},
+            {"incident_id": incident.id, **payload, "at": when.isoformat(), "found": found},
         )
         return self.get(incident_id)
+
+    def _replayed(self, history: _History, learned: datetime, found: Mapping[str, Any]) -> Incident:
+        """The incident as registered, each finding (those recorded and ``found`` at
+        ``learned``) applied and assessed in the order the business learned them: so the
+        day it became reportable is the first on which the facts then known made it so,
+        whatever order the findings were entered in (Rule 8: "当該事態を知った"). The
+        steps recorded stay."""
+        state = attrs.evolve(
+            history.incident, **{f: getattr(history.registered, f) for f in _REVISED}
+        )
+        findings = sorted([*history.findings, (learned, found)], key=lambda f: f[0])
+        for at, facts in findings:
+            state = self._assessed(attrs.evolve(state, **facts), at)
+        return state
 
     def _items(
         self,
@@ -250,7 +270,7 @@ class IncidentRegister(Register):
             )
         if incident.preliminary_due is not None and preliminary is not None:
             preliminary = min(preliminary, incident.preliminary_due)
-        if _entruster_notified(incident):
+        if incident.entruster_notified:
             final = None
         return attrs.evolve(
             incident,
@@ -385,21 +405,32 @@ class IncidentRegister(Register):
 
     def all(self) -> list[Incident]:
         """Every incident, as registered and with the steps recorded since, oldest first."""
-        found: dict[str, Incident] = {}
+        return [history.incident for history in self._read().values()]
+
+    def _history(self, incident_id: str) -> _History:
+        return self._find(incident_id, self._read().values())
+
+    def _read(self) -> dict[str, _History]:
+        """Each incident read back from its events, with what it was registered as and
+        the findings of its revisions."""
+        found: dict[str, _History] = {}
         for e in self._events():
             if e.kind == "incident.registered":
                 incident = _incident(e.payload)
-                found[incident.id] = incident
-            elif e.kind == "incident.revised":
-                known = found.get(str(e.payload.get("incident_id")))
-                if known is not None:
-                    found[known.id] = _revised(known, e.payload)
+                found[incident.id] = _History(incident, incident, [])
+                continue
+            known = found.get(str(e.payload.get("incident_id")))
+            if known is None:
+                continue
+            if e.kind == "incident.revised":
+                revised = _revised(known.incident, e.payload)
+                at = datetime.fromisoformat(str(e.payload["at"]))
+                known.findings.append((at, _findings(known.incident, revised, e.payload)))
+                known.incident = revised
             elif e.kind in ("incident.reported", "incident.notified"):
-                known = found.get(str(e.payload.get("incident_id")))
-                if known is not None:
-                    at = datetime.fromisoformat(str(e.payload["at"]))
-                    found[known.id] = _with(known, str(e.payload.get("step")), at)
-        return list(found.values())
+                at = datetime.fromisoformat(str(e.payload["at"]))
+                known.incident = _with(known.incident, str(e.payload.get("step")), at)
+        return found
 
     def overdue(self, at: datetime | None = None) -> list[tuple[Incident, tuple[str, ...]]]:
         """Incidents with a report past its deadline at ``at`` (now), and which steps."""
@@ -455,6 +486,34 @@ _REVISED = (
 revision may change and the assessment made on them (the rest, steps included, stays)."""
 
 
+@attrs.define
+class _History:
+    """An incident as its events leave it, what it was registered as, and what each
+    revision found, with when the business learned it."""
+
+    incident: Incident
+    registered: Incident
+    findings: list[tuple[datetime, dict[str, Any]]]
+
+    @property
+    def id(self) -> str:
+        return self.incident.id
+
+
+_FACTS = ("items", "people", "people_digest", "wrongful_act", "exposed", "protected", "occurred")
+"""What a revision may find (the rest of :data:`_REVISED` is assessed from them)."""
+
+
+def _findings(before: Incident, after: Incident, p: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts an ``incident.revised`` event found (``found``: what the revision was
+    given, not what the incident became, which may rest on findings learned later); for
+    an event recorded before events said, those it changed (``before`` to ``after``)."""
+    if "found" in p:
+        found = p["found"]
+        return {f: frozenset(found[f]) if f == "items" else found[f] for f in _FACTS if f in found}
+    return {f: getattr(after, f) for f in _FACTS if getattr(after, f) != getattr(before, f)}
+
+
 def _revised(incident: Incident, p: Mapping[str, Any]) -> Incident:
     """``incident`` as an ``incident.revised`` event left it."""
     new = _incident({**_payload(incident), **p})
@@ -467,17 +526,11 @@ def _not_reportable_because(incident: Incident) -> str:
     return "protected" if incident.protected else "conditions_not_met"
 
 
-def _entruster_notified(incident: Incident) -> bool:
-    """An entrustee has notified the entrusting business (its ``"preliminary"`` step):
-    it owes no final report from then on (Art. 26(1) proviso)."""
-    return incident.as_entrustee and incident.preliminary_at is not None
-
-
 def _with(incident: Incident, step: str, at: datetime) -> Incident:
     """``incident`` with ``step`` recorded at ``at`` (a repeated step keeps the first)."""
     if step == "preliminary":
         done = attrs.evolve(incident, preliminary_at=incident.preliminary_at or at)
-        return attrs.evolve(done, final_due=None) if _entruster_notified(done) else done
+        return attrs.evolve(done, final_due=None) if done.entruster_notified else done
     if step == "final":
         return attrs.evolve(incident, final_at=incident.final_at or at)
     if step == "alternative_measures":

@@ -8,10 +8,10 @@ data, data whose misuse could cause financial loss (declare such items
 wrongful act (unauthorised access, theft), or more than 1,000 people; Individual Numbers
 (My Number) of more than 100 people, or any number of them ``exposed`` online to anyone
 (My Number Act Art. 29-4, whose rules set the same deadlines). The preliminary
-report is due promptly (the policy's ``[incidents] preliminary_days``, 3-5 days in the
-PPC's guidelines), the final one within 30 days, 60 when a wrongful act may be behind
-it, the day of discovery in the policy's time zone being the first (PPC guidelines
-3-5-3-4). The guidelines move a last day that falls on a weekend, a national holiday or
+report is due promptly (by the end of day ``[incidents] preliminary_days``, "概ね3～5日以内"
+in the PPC's guidelines), the final one within 30 days, 60 when a wrongful act may be
+behind it; both count the day of discovery in the policy's time zone as day 1 (PPC
+guidelines 3-5-3-4), so a preliminary deadline is never later than the guide's. The guidelines move a last day that falls on a weekend, a national holiday or
 29 December to 3 January to the next day; pipolicy does not, so its deadline is never
 later than the law's. One report made with every matter known serves as both (note 1
 there): no preliminary report is owed after the final one. An entrustee may instead
@@ -60,6 +60,7 @@ from pipolicy.domain.decisions import Because, Reason
 
 __all__ = [
     "GROUNDS",
+    "MY_NUMBER_GROUNDS",
     "NOT_REPORTABLE",
     "UNDECLARED",
     "Incident",
@@ -101,6 +102,11 @@ GROUNDS = {
 }
 """Each ground that makes an incident reportable, and the reason the register records
 for it (``Incident.reasons``, in this order; ``Incident.why`` holds the key)."""
+
+MY_NUMBER_GROUNDS = frozenset({"many_numbers", "numbers_exposed"})
+"""The grounds of the My Number Act (Art. 29-4 and its rules on specific personal
+information), whose report and notice that act requires; every other ground is one of
+APPI Art. 26 (PPC Rules 7), and an incident may stand on both."""
 
 UNDECLARED = "undeclared_items"
 """The ground of items the policy does not declare (a revision dropped them, people still
@@ -176,6 +182,13 @@ class Incident:
     :meth:`~pipolicy.incidents.IncidentRegister.explain` to word in Japanese or
     English."""
 
+    @property
+    def entruster_notified(self) -> bool:
+        """An entrustee has notified the entrusting business (its ``"preliminary"``
+        step): it owes no further report and no notice to the people (Art. 26(1) proviso
+        and (2); My Number Act Art. 29-4(1) proviso and (2))."""
+        return self.as_entrustee and self.preliminary_at is not None
+
     def overdue(self, now: datetime) -> tuple[str, ...]:
         """The steps past their deadline at ``now``: ``preliminary``, ``final``."""
         late = []
@@ -210,9 +223,9 @@ def assess(
     undeclared: Iterable[str] = (),
 ) -> tuple[bool, tuple[Because, ...], datetime | None, datetime | None]:
     """Whether a report and notice are due, why, and the two deadlines: the preliminary
-    report ``preliminary_days`` after ``discovered_on`` (the day of discovery in the
-    policy's time zone), the final one on day 30 or 60 counting that day as the first;
-    each the first instant after its last day, given by ``day_end``. ``my_number``:
+    report on day ``preliminary_days``, the final one on day 30 or 60, both counting
+    ``discovered_on`` (the day of discovery in the policy's time zone) as day 1; each the
+    first instant after its last day, given by ``day_end``. ``my_number``:
     Individual Numbers are among the items (then more than 100 people suffice, or any
     number ``exposed`` online to anyone). Data ``protected`` by advanced encryption or
     the like is never reportable (PPC Rules Art. 7(i)), nor an incident that did not
@@ -237,6 +250,7 @@ def assess(
     if not reasons:
         return False, (), None, None
     final_days = 60 if wrongful_act else 30
-    preliminary = day_end(discovered_on + timedelta(days=preliminary_days))
+    # Both count the day learned as day 1 (guidelines 3-5-3-4): day n ends n - 1 days on.
+    preliminary = day_end(discovered_on + timedelta(days=preliminary_days - 1))
     final = day_end(discovered_on + timedelta(days=final_days - 1))
     return True, tuple(reasons), preliminary, final

@@ -759,8 +759,9 @@ class Policy:
     members and the United Kingdom), as ISO 3166 codes: provision there needs no Art. 28
     consent. Empty by default, the conservative reading: list them in the policy."""
     incident_preliminary_days: int = 3
-    """Days after discovering an incident within which the preliminary report to the PPC
-    is due (``[incidents] preliminary_days``; "promptly", 3-5 days in the guidelines)."""
+    """The day by whose end the preliminary report to the PPC is due, the day the
+    incident was discovered being day 1 (``[incidents] preliminary_days``; "promptly",
+    3-5 days in the guidelines)."""
     languages: tuple[str, ...] = attrs.field(default=("en",), converter=_texts)
     """The languages the business publishes in, the default first (``"ja"``, ``"en"``):
     notices and letters exist in each; a text given once is in the default language.

@@ -739,7 +739,7 @@ _SCHEMA: Schema = {
                 "Leaks and other incidents (Art. 26, R-LEAK-1).",
                 {
                     "preliminary_days": _count(
-                        "Days after discovery within which the preliminary report is due.",
+                        "The day by whose end the preliminary report is due, the day of discovery being day 1.",
                         3,
                         minimum=1,
                         maximum=5,

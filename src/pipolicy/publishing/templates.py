@@ -17,14 +17,27 @@ from os import PathLike
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 
 from pipolicy.errors import InvalidInput
 from pipolicy.policy.texts import LANGUAGES
 from pipolicy.publishing.dates import format_date
 
-__all__ = ["TemplateDirs", "environment", "labels", "render", "template_dirs"]
+__all__ = [
+    "Macros",
+    "TemplateDirs",
+    "environment",
+    "labels",
+    "macro",
+    "macros",
+    "render",
+    "template_dirs",
+]
 
 TemplateDirs = Sequence[str | PathLike[str]]
+
+Macros = tuple[Any, ...]
+"""The modules of one template whose macros word texts, in order (:func:`macros`)."""
 
 
 def _markdown(value: object) -> str:
@@ -122,3 +135,29 @@ def render(
     except jinja2.TemplateNotFound as e:
         raise InvalidInput(f"no template {lang}/{name} in pipolicy or the given directories") from e
     return template.render(**context, day=day, lang=lang)
+
+
+def macros(name: str, lang: str, templates: TemplateDirs | str | PathLike[str] | None) -> Macros:
+    """The modules of ``<lang>/<name>``: the one found in ``templates`` first, then
+    pipolicy's own. An application's copy may word only some texts, or predate a macro
+    pipolicy added since: the others keep pipolicy's words (:func:`macro`). Each module
+    is given ``day`` (a date in ``lang``) and ``lang``, as :func:`render` gives them."""
+
+    def day(value: date) -> str:
+        return format_date(value, lang)
+
+    def module(where: TemplateDirs | str | PathLike[str] | None) -> Any:
+        try:
+            template = environment(where).get_template(f"{lang}/{name}")
+        except jinja2.TemplateNotFound as e:
+            raise InvalidInput(f"no template {lang}/{name} in pipolicy or {where}") from e
+        return template.make_module({"day": day, "lang": lang})
+
+    return (module(templates), module(None)) if templates else (module(None),)
+
+
+def macro(modules: Macros, name: str) -> jinja2.runtime.Macro | None:
+    """The macro ``name`` of the first of ``modules`` (:func:`macros`) that defines it;
+    None when none does."""
+    found = (getattr(m, name, None) for m in modules if name)
+    return next((m for m in found if isinstance(m, jinja2.runtime.Macro)), None)

@@ -68,8 +68,7 @@ from pipolicy.policy.model import (
     RecipientKind,
 )
 from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
-from pipolicy.publishing.dates import format_date
-from pipolicy.publishing.templates import TemplateDirs, environment
+from pipolicy.publishing.templates import Macros, TemplateDirs, macro, macros
 from pipolicy.rules.provision import abroad
 
 __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
@@ -77,7 +76,7 @@ __all__ = ["DPV_CONTEXT", "consent_receipt", "dpv_record", "kantara_receipt"]
 Templates = TemplateDirs | str | PathLike[str] | None
 """Directories looked in first for ``<lang>/receipt.j2`` (``Engine(templates=...)``)."""
 
-Wording = tuple[Any, ...]
+Wording = Macros
 """The ``<lang>/receipt.j2`` modules a receipt's notes are worded from, in order (:func:`_wording`)."""
 
 DPV_STATUS = {
@@ -146,19 +145,14 @@ def _wording(lang: str, templates: Templates) -> Wording:
     """The macros of ``<lang>/receipt.j2``, looked for in ``templates`` first, then
     pipolicy's own: an application's copy made before pipolicy added a note lacks its
     macro, and the person is still told it, in pipolicy's words."""
-
-    def day(value: date) -> str:
-        return format_date(value, lang)
-
-    def module(where: Templates) -> Any:
-        return environment(where).get_template(f"{lang}/receipt.j2").make_module({"day": day})
-
-    return (module(templates), module(None)) if templates else (module(None),)
+    return macros("receipt.j2", lang, templates)
 
 
-def _say(words: Wording, macro: str, *args: object) -> str:
-    """``macro`` of the first of ``words`` that defines it, called with ``args``."""
-    said = next(getattr(w, macro) for w in words if hasattr(w, macro))
+def _say(words: Wording, name: str, *args: object) -> str:
+    """The macro ``name`` of the first of ``words`` that defines it, called with ``args``."""
+    said = macro(words, name)
+    if said is None:  # pipolicy's own receipt.j2 defines every note
+        raise InvalidInput(f"receipt.j2 has no macro {name!r}")
     return str(said(*args)).strip()
 
 
