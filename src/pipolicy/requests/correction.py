@@ -3,12 +3,14 @@
 :func:`correct` has every source ``correct`` the items with the values asked for, less
 what the business declined (the contents were accurate), what a deletion in force erased
 (giving it again is a new acquisition), what no purpose of the person's data needs
-(Art. 34(2): ``beyond_purposes``) and what another law has the business keep (its own
-procedure corrects it). Contents deleted are recorded as a deletion before any source is
-called; contents added are recorded as acquisitions for the purposes that need them,
-with the answer (R-REQ-6). Kept apart from :mod:`.fulfilment` because what a correction
-adds or deletes is its own account; it closes the request as every kind does
-(:mod:`.completion`).
+(Art. 34(2): ``beyond_purposes``), what no purpose may lawfully take (an acquisition
+``acquire`` would deny: no consent, an unannounced linkage, an optional item never
+chosen; also ``beyond_purposes``, the answer saying how to give it) and what another law
+has the business keep (its own procedure corrects it). Contents deleted are recorded as a
+deletion before any source is called; contents added are recorded as acquisitions for
+the purposes that take them, with the answer (R-REQ-6). Kept apart from
+:mod:`.fulfilment` because what a correction adds or deletes is its own account; it
+closes the request as every kind does (:mod:`.completion`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import attrs
 
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.decisions import Decision
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.requests import RefusalGround, Request, RequestState
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.errors import InvalidInput
+from pipolicy.policy.model import Policy
 from pipolicy.requests.answering import build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.completion import complete_with, not_retained, refuse
@@ -78,13 +82,13 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     # the deletion without notice, and giving it again is a new acquisition. The answer
     # says which deletion took it, and how to have it held again.
     readded = frozenset(i for i, v in changes.items() if i in gone and v is not None)
-    erased_part = _erased_earlier(wf, ctx, r, readded) if readded else None
     in_sources: frozenset[str] = frozenset()
     if not held:
         # pipolicy recorded nothing held: the sources may still hold data it never heard of.
         r, in_sources = items_in_sources(wf, r, ctx.ref)
-        if not in_sources - gone:
-            return _not_retained_as(wf, r, [words("nothing_to_correct"), erased_part])
+    erased_part = _erased_earlier(wf, ctx, r, readded, in_sources) if readded else None
+    if not held and not in_sources - gone:
+        return _not_retained_as(wf, r, [words("nothing_to_correct"), erased_part])
     # The sources would "add" back what a deletion erased: it is not asked of them.
     wanted = {item: value for item, value in changes.items() if item not in gone}
     if not wanted:
@@ -97,10 +101,18 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         return _not_retained_as(wf, r, [erased_part, gone_too if absent else None])
     r, beyond, in_sources = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
     wanted = {item: value for item, value in wanted.items() if item not in beyond}
+    # What no purpose may lawfully take is not added either (Art. 34(2) with Arts. 17,
+    # 20(2), 21): the sources would hold what the business may not acquire.
+    r, barred, in_sources = _barred(wf, r, ctx, wanted, held, in_sources)
+    wanted = {item: value for item, value in wanted.items() if item not in barred}
     named_beyond = named_in(wf.policy.items, beyond, r.language)
+    barred_part = _bars_told(wf, r, barred) if barred else None
+    not_added = beyond | frozenset(barred)
     if not wanted:
-        explanation = words("beyond_purposes_named", items=named_beyond)
-        return refuse(wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, erased_part]))
+        explanation = words("beyond_purposes_named", items=named_beyond) if beyond else None
+        return refuse(
+            wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, barred_part, erased_part])
+        )
     # Contents deleted (Art. 34(1) "deletion of contents") are no longer held: recorded
     # as a deletion, before any source is called, so that decisions, a disclosure and a
     # notification of purposes no longer count them (R-REQ-6, R-REQ-7). Contents another
@@ -120,7 +132,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     for item in sorted(changes):
         actions = [o.items[item] for o in outcomes if item in o.items]
         applied[item] = next((a for a in actions if a != "not_held"), "not_held")
-        if item in beyond:
+        if item in not_added:
             applied[item] = G.BEYOND_PURPOSES.value
         elif item in retained:
             applied[item] = G.LEGAL_RETENTION.value
@@ -128,19 +140,24 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     not_held = {i for i, a in applied.items() if a == "not_held"}
     # Told apart, with the deletion that took them (``erased_part``), not as never held.
     plain_not_held = not_held - readded
-    if not_held | beyond == set(applied):
+    if not_held | not_added == set(applied):
         if declined:
             return withhold_all(wf, r, declined, {})
         absent_part = words("not_held", items=named_in(wf.policy.items, plain_not_held, r.language))
-        if beyond:
-            explanation = words("beyond_purposes_named", items=named_beyond)
+        if not_added:
+            explanation = words("beyond_purposes_named", items=named_beyond) if beyond else None
             shown: str | None = absent_part if plain_not_held or not readded else None
-            return refuse(wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, erased_part, shown]))
+            return refuse(
+                wf,
+                r,
+                G.BEYOND_PURPOSES,
+                _paragraphs([explanation, barred_part, erased_part, shown]),
+            )
         if erased_part:
             kept_apart = absent_part if plain_not_held else None
             return _not_retained_as(wf, r, [erased_part, kept_apart])
         return not_retained(wf, r, "none_corrected")
-    done_items = {i: a for i, a in applied.items() if i not in not_held | beyond | set(retained)}
+    done_items = {i: a for i, a in applied.items() if i not in not_held | not_added | set(retained)}
     body = []
     if done_items:
         changed = [
@@ -150,9 +167,11 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         body.append(words("corrected", changes=changed))
     if beyond:
         body.append(words("beyond_purposes", items=named_beyond))
+    if barred_part:
+        body.append(barred_part)
     if erased_part:
         body.append(erased_part)
-    partial = not_held or beyond or declined or retained
+    partial = not_held or not_added or declined or retained
     state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
     statement = fulfilment_statement(
         words,
@@ -257,46 +276,151 @@ def _serving_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[str]) ->
     return [p for p, items in sorted(by_purpose.items()) if items - kept and p in policy.purposes]
 
 
+@attrs.frozen
+class Bar:
+    """Why no purpose of the person's data may take an item a correction would add, and
+    so how the person could give it: ``how`` is ``"consent"`` (``purposes`` need their
+    prior consent first, Art. 20(2) for ``special`` data), ``"choice"`` (optional for
+    ``purposes``: acquired only if the person chooses to give it for them, R-ACQ-2),
+    ``"notice"`` (it would link identifiers in a way no purpose notified announces,
+    Art. 21(1), R-PRI-1) or ``""`` (none may take it now)."""
+
+    how: str
+    purposes: frozenset[str] = frozenset()
+    special: bool = False
+
+
+_CONSENT_KEYS = frozenset(
+    {"permission_before_collection", "collection_declined", "consent_outlived"}
+)
+"""The reasons a denied acquisition gives when the person's prior consent is what lacks
+(none yet, a no, or one given before a deletion that does not reach what it erased)."""
+
+
+def _bar(policy: Policy, item: str, denials: Mapping[str, Decision]) -> Bar:
+    """The :class:`Bar` the denials of ``item``'s acquisition for each purpose needing it
+    make: consent where some purpose lacks only that (the person can give it), else
+    notice where a linkage no purpose announces stands in the way, else none."""
+    keys = {p: {w.key for w in d.why} or {"unknown"} for p, d in denials.items()}
+    asking = frozenset(p for p, k in keys.items() if k <= _CONSENT_KEYS)
+    if asking:
+        return Bar("consent", asking, special=policy.items[item].special_care)
+    if any("acquisition_linkage" in k for k in keys.values()):
+        return Bar("notice")
+    return Bar("")
+
+
+def _taking(
+    wf: Workflow, r: Request, ctx: Context, items: Iterable[str], in_sources: frozenset[str]
+) -> tuple[list[tuple[frozenset[str], frozenset[str], Decision]], dict[str, Bar]]:
+    """What acquiring ``items`` through the request comes to: the groups acquired (items,
+    purposes, the decision they rest on), and the items no purpose may take, with why.
+
+    An item is taken for the purposes of the person's data that require it (Art. 34(2):
+    what the purposes need; an item a purpose lists as optional is never taken as chosen
+    for it) and for which :meth:`pipolicy.Engine.acquire` would allow it (never special
+    care-required data without the person's consent, Art. 20(2); never an identifier
+    whose linkage no notified purpose announces, R-PRI-1). Items taken for the same
+    purposes are decided together, as one ``acquire`` would, each group on the facts
+    the groups before it add (a linkage two groups make together is found); an item a
+    group's decision refuses is decided on its own."""
+    policy = wf.policy
+    serving = _serving_purposes(wf, ctx, in_sources)
+    now = wf.port.now()
+    channel = _channel(r)
+
+    def decide(facts: SubjectFacts, asked: Iterable[str], purposes: Iterable[str]) -> Decision:
+        q = AcquisitionQuery(frozenset(asked), frozenset(purposes), channel=channel, source=r.id)
+        return decide_acquisition(policy, facts, q, now)
+
+    bars: dict[str, Bar] = {}
+    by_purposes: dict[frozenset[str], set[str]] = {}
+    for item in sorted(items):
+        needing = [p for p in serving if item in policy.purposes[p].items]
+        if not needing:
+            listing = frozenset(p for p in serving if item in policy.purposes[p].optional_items)
+            bars[item] = Bar("choice" if listing else "", listing)
+            continue
+        decided = {p: decide(ctx.facts, {item}, {p}) for p in needing}
+        taking = frozenset(p for p, d in decided.items() if d.allowed)
+        if taking:
+            by_purposes.setdefault(taking, set()).add(item)
+        else:
+            bars[item] = _bar(policy, item, decided)
+    facts = ctx.facts
+    groups: list[tuple[frozenset[str], frozenset[str], Decision]] = []
+    for purposes, group in sorted(by_purposes.items(), key=lambda e: sorted(e[0])):
+        decision = decide(facts, group, purposes)
+        parts = [frozenset(group)] if decision.allowed else [frozenset({i}) for i in sorted(group)]
+        for part in parts:
+            d = decision if decision.allowed else decide(facts, part, purposes)
+            if not d.allowed:
+                bars.update((i, _bar(policy, i, dict.fromkeys(purposes, d))) for i in part)
+                continue
+            groups.append((part, purposes, d))
+            provisional = _acquisition(wf, r, part, purposes, id="")
+            facts = attrs.evolve(facts, acquisitions=(*facts.acquisitions, provisional))
+    return groups, bars
+
+
+def _channel(r: Request) -> Channel:
+    """How the request brought what it adds: by post, or by other means for an electronic
+    request, which does not say whether a form or an e-mail brought it."""
+    return Channel.MAIL if r.method == "mail" else Channel.OTHER
+
+
+def _acquisition(
+    wf: Workflow, r: Request, items: frozenset[str], purposes: frozenset[str], *, id: str
+) -> Acquisition:
+    """``items`` acquired for ``purposes`` through the request (its id the source)."""
+    return Acquisition(
+        id=id,
+        subject_id=r.subject_id,
+        items=items,
+        purposes=purposes,
+        channel=_channel(r),
+        source=r.id,
+        acquired_at=wf.port.now(),
+        policy_version=wf.policy.version,
+    )
+
+
+def _barred(
+    wf: Workflow,
+    r: Request,
+    ctx: Context,
+    wanted: Mapping[str, object],
+    held: frozenset[str],
+    in_sources: frozenset[str],
+) -> tuple[Request, dict[str, Bar], frozenset[str]]:
+    """The items ``wanted`` would add that no purpose may lawfully take (:func:`_taking`),
+    with why, and the items of the policy the sources hold, if they were read.
+
+    Such contents are not asked of the sources: they would hold what the business may
+    not acquire (Arts. 17, 20(2), 21; R-ACQ-2, R-PRI-1). An item a source already holds
+    is corrected, not added, so acquires nothing: the sources are read (once, kept with
+    the request) only when some item would be barred."""
+    adding = {i for i, v in wanted.items() if v is not None and i not in held | in_sources}
+    _, bars = _taking(wf, r, ctx, adding, in_sources)
+    if bars:
+        r, in_sources = items_in_sources(wf, r, ctx.ref)
+        _, bars = _taking(wf, r, ctx, adding - in_sources, in_sources)
+    return r, bars, in_sources
+
+
 def _acquired_by(
     wf: Workflow, r: Request, ctx: Context, added: frozenset[str], in_sources: frozenset[str]
 ) -> list[tuple[Acquisition, Decision]]:
     """The acquisitions a correction's additions make, each with the decision it rests
-    on: each item for the purposes of the person's data that require it (Art. 34(2):
-    what the purposes need; an item a purpose lists as optional is never taken as
-    chosen for it), through the request (its id the source; by post, or by other means
-    for an electronic request, which does not say whether a form or an e-mail brought
-    it), and only where :meth:`pipolicy.Engine.acquire` would be allowed (never special
-    care-required data without the person's consent, Art. 20(2)): the sources then hold
-    what the person asked for, but nothing pipolicy decides rests on it."""
+    on (:func:`_taking`). What no purpose may take was not asked of the sources
+    (:func:`_barred`)."""
     if not added:
         return []
-    policy = wf.policy
-    serving = _serving_purposes(wf, ctx, in_sources)
-    by_purposes: dict[frozenset[str], set[str]] = {}
-    for item in sorted(added):
-        purposes = frozenset(p for p in serving if item in policy.purposes[p].items)
-        if purposes:  # else no purpose requires it, or a source held it already
-            by_purposes.setdefault(purposes, set()).add(item)
-    now = wf.port.now()
-    channel = Channel.MAIL if r.method == "mail" else Channel.OTHER
-    made = []
-    for purposes, items in sorted(by_purposes.items(), key=lambda e: sorted(e[0])):
-        asked = AcquisitionQuery(frozenset(items), purposes, channel=channel, source=r.id)
-        decision = decide_acquisition(policy, ctx.facts, asked, now)
-        if not decision.allowed:
-            continue
-        acquisition = Acquisition(
-            id=wf.port.new_id(),
-            subject_id=r.subject_id,
-            items=frozenset(items),
-            purposes=purposes,
-            channel=channel,
-            source=r.id,
-            acquired_at=now,
-            policy_version=policy.version,
-        )
-        made.append((acquisition, decision))
-    return made
+    groups, _ = _taking(wf, r, ctx, added, in_sources)
+    return [
+        (_acquisition(wf, r, items, purposes, id=wf.port.new_id()), decision)
+        for items, purposes, decision in groups
+    ]
 
 
 def _recording(
@@ -353,12 +477,18 @@ def _not_retained_as(wf: Workflow, r: Request, parts: Iterable[str | None]) -> A
     return refuse(wf, r, G.NOT_RETAINED, _paragraphs(parts))
 
 
-def _erased_earlier(wf: Workflow, ctx: Context, r: Request, items: frozenset[str]) -> str:
+def _erased_earlier(
+    wf: Workflow, ctx: Context, r: Request, items: frozenset[str], in_sources: frozenset[str]
+) -> str:
     """Why ``items``, which a deletion in force erased, are not held: each deletion that
     took them, the request that asked for it (none for the business's own erasure,
     :meth:`pipolicy.Engine.record_erasure`) and its day in the policy's time zone; and
-    that giving them again is how to have them held."""
+    that giving them again is how to have them held: for an item acquiring it anew needs
+    more than the person giving it (their consent, their choice of a purpose, a purpose
+    notified first, :func:`_taking`), what it needs."""
     policy = wf.policy
+    _, bars = _taking(wf, r, ctx, items, in_sources)
+    how = _bars_named(wf, r, {i: b for i, b in bars.items() if b.how})
     by_deletion: dict[str, tuple[Restriction, set[str]]] = {}
     for item in sorted(items):
         x = _erased_by(ctx, item, excluding=r.id)
@@ -372,7 +502,27 @@ def _erased_earlier(wf: Workflow, ctx: Context, r: Request, items: frozenset[str
         }
         for x, taken in sorted(by_deletion.values(), key=lambda e: (e[0].since, e[0].id))
     ]
-    return wf.words(r)("erased_earlier", deletions=deletions, count=len(items))
+    return wf.words(r)("erased_earlier", deletions=deletions, count=len(items), how=how)
+
+
+def _bars_named(wf: Workflow, r: Request, bars: Mapping[str, Bar]) -> list[dict[str, object]]:
+    """``bars`` for a template to word: each item named, with how it could be given and
+    the purposes that bear on it, titled in the request's language."""
+    policy, lang = wf.policy, r.language
+    return [
+        {
+            **entry,
+            "how": bars[entry["name"]].how,
+            "purposes": named_in(policy.purposes, bars[entry["name"]].purposes, lang),
+            "special": bars[entry["name"]].special,
+        }
+        for entry in named_in(policy.items, bars, lang)
+    ]
+
+
+def _bars_told(wf: Workflow, r: Request, bars: Mapping[str, Bar]) -> str:
+    """Why the items ``bars`` names were not added, and how the person could give them."""
+    return wf.words(r)("not_acquired", items=_bars_named(wf, r, bars))
 
 
 def _erased_by(ctx: Context, item: str, *, excluding: str) -> Restriction | None:
