@@ -3,10 +3,12 @@
 Data sources live outside any transaction, so each call is recorded with the request as
 soon as it returns (:func:`record`), and :func:`apply_each` skips a source that already did
 the operation: a retry after a failure never applies the same change twice. Restrictions
-are put in force once, before any source is called (:func:`restrict`). What a source
-answers is reduced here to item names of the policy and words of a fixed vocabulary
-(R-REQ-10). Refusal and withdrawal ask :func:`applied` whether the request is already
-partly carried out.
+are put in force once, before any source is called (:func:`restrict`); what an erasure
+puts in force, erased or kept under a legal duty, is reckoned once (:func:`erasing`) for
+a deletion and a correction's deleting contents alike. What a source answers is
+reduced here to item names of the policy and words of a fixed vocabulary (R-REQ-10).
+Refusal and withdrawal ask :func:`applied` whether the request is already partly
+carried out.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 
+from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.errors import InvalidInput
+from pipolicy.requests.disclosure import duty
 from pipolicy.requests.lifecycle import note
 from pipolicy.requests.sources import DataSource, SourceFailed, SourceOutcome, action_word
-from pipolicy.requests.workflow import Workflow
+from pipolicy.requests.workflow import Context, Workflow
 from pipolicy.storage.repositories import UnitOfWork
 
 APPLYING = frozenset({"correct", "erase", "restrict"})
@@ -176,6 +180,32 @@ def undeclared_in_sources(r: Request) -> int:
     "we hold none" would be untrue while a source holds it."""
     count = r.details.get("undeclared_in_sources")
     return count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def erasing(
+    wf: Workflow,
+    ctx: Context,
+    r: Request,
+    items: frozenset[str],
+    recorded: Mapping[str, Iterable[Acquisition]],
+) -> tuple[
+    frozenset[str], dict[str, str], list[tuple[RestrictionKind, frozenset[str], frozenset[str]]]
+]:
+    """What erasing ``items`` comes to: those erased, those a legal duty keeps (with why:
+    a deletion's, and a correction's deleting contents, R-REQ-7), and the restrictions
+    that record both (erased; kept with their use suspended), for :func:`restrict`."""
+    retained = {
+        i: why
+        for i in sorted(items)
+        if (why := duty(wf.policy, i, recorded.get(i, ()), ctx.now, r.language))
+    }
+    erased = items - set(retained)
+    specs = []
+    if erased:
+        specs.append((RestrictionKind.DELETED, erased, frozenset[str]()))
+    if retained:
+        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
+    return erased, retained, specs
 
 
 def restrict(

@@ -2,30 +2,29 @@
 
 :func:`fulfil` dispatches on the request's kind: purpose notification and provision
 records answer from pipolicy's records; disclosure adds every source's export, less what
-the business withheld; correction, deletion and the suspensions change the application's
-data through :mod:`pipolicy.requests.execution`. Each ends in :func:`complete` (fulfilled
-or partially fulfilled, with the statement and the outcome kept) or in a refusal on
-``not_retained`` when nothing is held. Kept apart from the facade so the rules of each
-kind of answer can be read side by side.
+the business withheld; deletion and the suspensions change the application's data
+through :mod:`pipolicy.requests.execution`, and so does the correction, carried out by
+:mod:`pipolicy.requests.correction`. Each ends in
+:func:`~pipolicy.requests.completion.complete` (fulfilled or partially fulfilled, with
+the statement and the outcome kept) or in a refusal on ``not_retained`` when nothing is
+held. Kept apart from the facade so the rules of each kind of answer can be read side
+by side.
 
-Why one module of this length (about 850 lines): every kind's answer reads best beside
-the others, as the refusals it shares with them (``not_retained``) and the account of
-what an erasure keeps under a legal duty (a deletion's, and a correction's deleting
-contents) do. It is past the length where that still pays: the split to make next is
-the correction (:func:`correct` and its helpers, about 330 lines since it records what
-it adds) into a module of its own, with :func:`complete`, :func:`not_retained` and the
-erasure account moved where both modules can import them without a cycle (``fulfil``
-dispatches to each kind).
+Why one module of this length (about 850 lines): every kind's answer but the
+correction's reads best beside the others, as the refusals they share
+(``not_retained``) and the account of what an erasure keeps under a legal duty do. The
+correction, which records what it adds, has a module of its own; what it shares with
+the others (closing a request, :mod:`.completion`; the erasure account,
+:func:`~pipolicy.requests.execution.erasing`) sits where both import it without a cycle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 
 import attrs
 
-from pipolicy.domain.acquisitions import Acquisition, Channel
-from pipolicy.domain.decisions import Decision
+from pipolicy.domain.acquisitions import Acquisition
 from pipolicy.domain.requests import (
     RefusalGround,
     Request,
@@ -33,27 +32,24 @@ from pipolicy.domain.requests import (
     RequestState,
     ground_article,
 )
-from pipolicy.domain.restrictions import Restriction, RestrictionKind
+from pipolicy.domain.restrictions import RestrictionKind
 from pipolicy.errors import InvalidInput
-from pipolicy.requests.answering import answered_details, build
+from pipolicy.requests.answering import build
 from pipolicy.requests.answers import Answer, Retained
+from pipolicy.requests.completion import complete, not_retained
+from pipolicy.requests.correction import correct
 from pipolicy.requests.disclosure import (
     disclosed_receipts,
     disclosed_records,
     disclosure_report,
-    duty,
-    erased,
-    held_purposes,
     holdings,
-    jsonable,
-    kept_under_duty,
-    needed_items,
     provision_records_report,
     purposes_report,
     representatives_missing,
 )
 from pipolicy.requests.execution import (
     apply_each,
+    erasing,
     export_all,
     items_in_sources,
     require_no_undeclared,
@@ -62,8 +58,7 @@ from pipolicy.requests.execution import (
 )
 from pipolicy.requests.grounds import findings as relevant_findings
 from pipolicy.requests.intake import check_changes
-from pipolicy.requests.lifecycle import advance, check
-from pipolicy.requests.refusal import refused
+from pipolicy.requests.lifecycle import check
 from pipolicy.requests.sources import SourceOutcome
 from pipolicy.requests.statements import (
     fulfilment_statement,
@@ -72,16 +67,12 @@ from pipolicy.requests.statements import (
     record_label,
     spared,
 )
-from pipolicy.requests.withholding import asked_items, withheld, withhold_all
+from pipolicy.requests.withholding import withheld, withhold_all
 from pipolicy.requests.wording import named as named_in
 from pipolicy.requests.workflow import Context, Workflow, scope, unstoppable
-from pipolicy.rules.acquisition import AcquisitionQuery, decide_acquisition
-from pipolicy.storage.repositories import UnitOfWork
 
 K = RequestKind
 G = RefusalGround
-_NOW_READS = frozenset({"corrected", "added"})
-"""Actions after which an item holds the value asked for (not ``deleted``, ``done``)."""
 
 
 def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) -> Answer:
@@ -106,71 +97,6 @@ def fulfil(wf: Workflow, request_id: str, changes: Mapping[str, object] | None) 
     if kind is K.DELETION:
         return delete(wf, ctx)
     return suspend(wf, ctx)
-
-
-def not_retained(wf: Workflow, r: Request, why: str, **facts: object) -> Answer:
-    """Refuse ``r`` on ``not_retained``: nothing it asks about is held; ``why`` names
-    the macro that words the explanation (``no_data``, ``no_records``...)."""
-    return _refused(wf, r, G.NOT_RETAINED, wf.words(r)(why, **facts))
-
-
-def _refused(wf: Workflow, r: Request, ground: RefusalGround, explanation: str) -> Answer:
-    """``r`` refused by the fulfilment itself on ``ground``, saved and audited."""
-    new = refused(wf, r, ground, explanation, wf.port.now())
-    return build(
-        wf, wf.save(new, [("request.refused", {"ground": ground.value, "by": "fulfilment"})])
-    )
-
-
-def complete(
-    wf: Workflow,
-    r: Request,
-    state: RequestState,
-    statement: str,
-    *,
-    items: Iterable[str] = (),
-    **outcome: object,
-) -> Request:
-    """``r`` answered in ``state`` with ``statement``, its outcome kept and audited."""
-    return _complete(wf, r, state, statement, items, outcome)
-
-
-def _complete(
-    wf: Workflow,
-    r: Request,
-    state: RequestState,
-    statement: str,
-    items: Iterable[str],
-    outcome: Mapping[str, object],
-    before: Callable[[UnitOfWork], None] | None = None,
-) -> Request:
-    """:func:`complete`; ``before`` writes what the answer records with it (a correction's
-    acquisitions), in the same unit of work."""
-    now = wf.port.now()
-    new = advance(
-        r,
-        state,
-        now,
-        state.value,
-        "",
-        statement=statement,
-        details=answered_details(r.details, **outcome),
-    )
-    retained = outcome.get("retained")
-    payload: dict[str, object] = {
-        "state": state.value,
-        "items": sorted(items),
-        "retained": [x["item"] for x in retained] if isinstance(retained, list) else [],
-    }
-    if "undeclared_items" in outcome:
-        payload["undeclared_items"] = outcome["undeclared_items"]
-    withheld = outcome.get("withheld")
-    if isinstance(withheld, list):
-        payload["withheld_items"] = sorted(str(x["item"]) for x in withheld if x.get("item"))
-        payload["withheld_records"] = sorted(
-            str(x["record_id"]) for x in withheld if x.get("record_id")
-        )
-    return wf.save(new, [("request.fulfilled", payload)], before=before)
 
 
 def disclose(wf: Workflow, ctx: Context) -> Answer:
@@ -328,354 +254,6 @@ def _with_representatives(received: list[Acquisition], ctx: Context) -> list[Acq
     ]
 
 
-def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answer:
-    """A correction (Art. 34): every source's ``correct`` with the values asked for."""
-    r = ctx.request
-    stored = r.details.get("changes")
-    changes = extra if extra is not None else stored
-    if not isinstance(changes, Mapping) or not changes:
-        raise InvalidInput(
-            "a correction needs changes: pass changes={item: new value or None} to "
-            "submit(details=...) or to fulfil()"
-        )
-    # Items the business declined (found true, Art. 34(1)): told with the reason.
-    declined = [w for w in withheld(r) if w.item is not None]
-    declined_items = {str(w.item) for w in declined}
-    _check_decided(r, extra, declined_items)
-    changes = {i: v for i, v in changes.items() if i not in declined_items}
-    if not changes:
-        return withhold_all(wf, r, declined, {})
-    if not wf.sources:
-        raise InvalidInput(
-            "no data source is registered: pipolicy corrects data through the "
-            "application's sources; call engine.register_source(name, source) first"
-        )
-    # This correction's own deletion of contents (below) is not what it started with.
-    gone = erased(ctx.facts, ctx.now, excluding=r.id)
-    recorded = holdings(ctx.facts, ctx.now, excluding=r.id)
-    held = frozenset(recorded)
-    words = wf.words(r)
-    # What a deletion in force erased is not held, and not added back: that would undo
-    # the deletion without notice, and giving it again is a new acquisition. The answer
-    # says which deletion took it, and how to have it held again.
-    readded = frozenset(i for i, v in changes.items() if i in gone and v is not None)
-    erased_part = _erased_earlier(wf, ctx, r, readded) if readded else None
-    in_sources: frozenset[str] = frozenset()
-    if not held:
-        # pipolicy recorded nothing held: the sources may still hold data it never heard of.
-        r, in_sources = items_in_sources(wf, r, ctx.ref)
-        if not in_sources - gone:
-            return _not_retained_as(wf, r, [words("nothing_to_correct"), erased_part])
-    # The sources would "add" back what a deletion erased: it is not asked of them.
-    wanted = {item: value for item, value in changes.items() if item not in gone}
-    if not wanted:
-        if declined:
-            return withhold_all(wf, r, declined, {})
-        if erased_part is None:
-            return not_retained(wf, r, "none_corrected")
-        absent = set(changes) - readded  # contents it asked to delete, erased already
-        gone_too = words("not_held", items=named_in(wf.policy.items, absent, r.language))
-        return _not_retained_as(wf, r, [erased_part, gone_too if absent else None])
-    r, beyond, in_sources = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
-    wanted = {item: value for item, value in wanted.items() if item not in beyond}
-    named_beyond = named_in(wf.policy.items, beyond, r.language)
-    if not wanted:
-        explanation = words("beyond_purposes_named", items=named_beyond)
-        return _refused(wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, erased_part]))
-    # Contents deleted (Art. 34(1) "deletion of contents") are no longer held: recorded
-    # as a deletion, before any source is called, so that decisions, a disclosure and a
-    # notification of purposes no longer count them (R-REQ-6, R-REQ-7). Contents another
-    # law has the business keep (the tax law's invoices) are not erased: that law's own
-    # procedure corrects them (Art. 34(2)); they are kept, their use suspended, as a
-    # deletion request would keep them (R-REQ-7).
-    emptied = frozenset(item for item, value in wanted.items() if value is None)
-    _, retained, specs = _erasing(wf, ctx, r, emptied, recorded)
-    wanted = {item: value for item, value in wanted.items() if item not in retained}
-    ids: list[str] = []
-    if specs:
-        r, ids = restrict(wf, r, specs)
-    outcomes: list[SourceOutcome] = []
-    if wanted:
-        r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
-    applied: dict[str, str] = {}
-    for item in sorted(changes):
-        actions = [o.items[item] for o in outcomes if item in o.items]
-        applied[item] = next((a for a in actions if a != "not_held"), "not_held")
-        if item in beyond:
-            applied[item] = G.BEYOND_PURPOSES.value
-        elif item in retained:
-            applied[item] = G.LEGAL_RETENTION.value
-    kept = [Retained(i, why, article=_KEPT_UNDER_ANOTHER_LAW) for i, why in retained.items()]
-    not_held = {i for i, a in applied.items() if a == "not_held"}
-    # Told apart, with the deletion that took them (``erased_part``), not as never held.
-    plain_not_held = not_held - readded
-    if not_held | beyond == set(applied):
-        if declined:
-            return withhold_all(wf, r, declined, {})
-        absent_part = words("not_held", items=named_in(wf.policy.items, plain_not_held, r.language))
-        if beyond:
-            explanation = words("beyond_purposes_named", items=named_beyond)
-            shown: str | None = absent_part if plain_not_held or not readded else None
-            return _refused(
-                wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, erased_part, shown])
-            )
-        if erased_part:
-            kept_apart = absent_part if plain_not_held else None
-            return _not_retained_as(wf, r, [erased_part, kept_apart])
-        return not_retained(wf, r, "none_corrected")
-    done_items = {i: a for i, a in applied.items() if i not in not_held | beyond | set(retained)}
-    body = []
-    if done_items:
-        changed = [
-            {**entry, "action": done_items[entry["name"]]}
-            for entry in named_in(wf.policy.items, done_items, r.language)
-        ]
-        body.append(words("corrected", changes=changed))
-    if beyond:
-        body.append(words("beyond_purposes", items=named_beyond))
-    if erased_part:
-        body.append(erased_part)
-    partial = not_held or beyond or declined or retained
-    state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED
-    statement = fulfilment_statement(
-        words,
-        wf.policy,
-        r,
-        body,
-        not_held=plain_not_held,
-        withheld=declined,
-        retained=retained,
-        retained_article=_KEPT_UNDER_ANOTHER_LAW,
-    )
-    applied |= {w.item: w.ground.value for w in declined if w.item is not None}
-    # An item never recorded that a source now holds was acquired through this request:
-    # recorded with the answer, so decisions, a disclosure and a notification of
-    # purposes agree with the sources (R-REQ-6, R-ACQ-1).
-    added = frozenset(
-        i for i in done_items if i not in held and any(o.items.get(i) == "added" for o in outcomes)
-    )
-    acquired = _acquired_by(wf, r, ctx, added, in_sources)
-    outcome: dict[str, object] = {"changes": applied}
-    if declined:
-        outcome["withheld"] = [w.to_dict() for w in declined]
-    if kept:
-        outcome["retained"] = [k.to_dict() for k in kept]
-    if ids:
-        outcome["restrictions"] = ids
-    if acquired:
-        outcome["acquisitions"] = [a.id for a, _ in acquired]
-    recording = _recording(wf, r, acquired) if acquired else None
-    done = _complete(wf, r, state, statement, done_items, outcome, recording)
-    # What the data now reads, for the letters of this answer only (Art. 34(3): notify
-    # the correction "including its contents"); never stored, nor in the JSON.
-    now_reads = {
-        i: jsonable(wanted[i]) for i, a in done_items.items() if a in _NOW_READS and i in wanted
-    }
-    answer = build(wf, done, changes=applied, sources=outcomes, restrictions=ids, retained=kept)
-    return attrs.evolve(answer, corrected=now_reads)
-
-
-_KEPT_UNDER_ANOTHER_LAW = "APPI Art. 34(2)"
-"""What a correction keeps contents on when it was asked to delete them and another law
-has them kept: Art. 34(2) leaves corrections to that law's own procedure."""
-
-
-def _check_decided(r: Request, extra: Mapping[str, object] | None, declined: set[str]) -> None:
-    """Raise :class:`InvalidInput` when the values given at ``fulfil`` leave out an item the
-    person asked to correct that the business did not decline, or give one it declined:
-    the answer would drop it in silence, where Arts. 34(3) and 36 have the person told
-    that it was not corrected, and why."""
-    if extra is None:
-        return
-    asked = asked_items(r) or frozenset()
-    dropped = sorted(asked - set(extra) - declined)
-    if dropped:
-        raise InvalidInput(
-            f"the person asked to correct {dropped} too: give their values, or decline "
-            "them with withhold(id, items=..., ground='contents_accurate', explanation=...) "
-            "so the answer says why (APPI Art. 34(3), 36)"
-        )
-    both = sorted(set(extra) & declined)
-    if both:
-        raise InvalidInput(f"{both} were declined with withhold(): leave them out of changes")
-
-
-def _beyond_purposes(
-    wf: Workflow,
-    r: Request,
-    ctx: Context,
-    wanted: Mapping[str, object],
-    held: frozenset[str],
-    in_sources: frozenset[str],
-) -> tuple[Request, frozenset[str], frozenset[str]]:
-    """The items ``wanted`` would add that no purpose of the person's data needs, and the
-    items of the policy the sources hold, if they were read.
-
-    A correction adds contents only "to the extent necessary to achieve the purposes
-    of use" (Art. 34(2)); adding more would be acquiring beyond them (Arts. 17, 18),
-    for special care-required data without consent (Art. 20(2)). An item a source
-    already holds is corrected, not added: the sources are read (once, kept with the
-    request) only when some item is neither recorded (``held``) nor needed."""
-    adding = {i for i, v in wanted.items() if v is not None and i not in held}
-    beyond = (
-        adding
-        - in_sources
-        - needed_items(wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions)
-    )
-    if beyond and not in_sources:
-        r, in_sources = items_in_sources(wf, r, ctx.ref)
-        beyond -= in_sources | needed_items(
-            wf.policy, ctx.facts, ctx.now, in_sources, deletions=ctx.deletions
-        )
-    return r, frozenset(beyond), in_sources
-
-
-def _serving_purposes(wf: Workflow, ctx: Context, in_sources: frozenset[str]) -> list[str]:
-    """The purposes of the person's data, less those only items a legal duty keeps would
-    bring: the purposes whose items :func:`~pipolicy.requests.disclosure.needed_items`
-    lets a correction add (Art. 34(2))."""
-    policy = wf.policy
-    kept = set(kept_under_duty(policy, ctx.facts, ctx.now, policy.languages[0], ctx.deletions))
-    by_purpose = held_purposes(policy, ctx.facts, ctx.now, in_sources)
-    return [p for p, items in sorted(by_purpose.items()) if items - kept and p in policy.purposes]
-
-
-def _acquired_by(
-    wf: Workflow, r: Request, ctx: Context, added: frozenset[str], in_sources: frozenset[str]
-) -> list[tuple[Acquisition, Decision]]:
-    """The acquisitions a correction's additions make, each with the decision it rests
-    on: each item for the purposes of the person's data that require it (Art. 34(2):
-    what the purposes need; an item a purpose lists as optional is never taken as
-    chosen for it), through the request (its id the source; by post, or by other means
-    for an electronic request, which does not say whether a form or an e-mail brought
-    it), and only where :meth:`pipolicy.Engine.acquire` would be allowed (never special
-    care-required data without the person's consent, Art. 20(2)): the sources then hold
-    what the person asked for, but nothing pipolicy decides rests on it."""
-    if not added:
-        return []
-    policy = wf.policy
-    serving = _serving_purposes(wf, ctx, in_sources)
-    by_purposes: dict[frozenset[str], set[str]] = {}
-    for item in sorted(added):
-        purposes = frozenset(p for p in serving if item in policy.purposes[p].items)
-        if purposes:  # else no purpose requires it, or a source held it already
-            by_purposes.setdefault(purposes, set()).add(item)
-    now = wf.port.now()
-    channel = Channel.MAIL if r.method == "mail" else Channel.OTHER
-    made = []
-    for purposes, items in sorted(by_purposes.items(), key=lambda e: sorted(e[0])):
-        asked = AcquisitionQuery(frozenset(items), purposes, channel=channel, source=r.id)
-        decision = decide_acquisition(policy, ctx.facts, asked, now)
-        if not decision.allowed:
-            continue
-        acquisition = Acquisition(
-            id=wf.port.new_id(),
-            subject_id=r.subject_id,
-            items=frozenset(items),
-            purposes=purposes,
-            channel=channel,
-            source=r.id,
-            acquired_at=now,
-            policy_version=policy.version,
-        )
-        made.append((acquisition, decision))
-    return made
-
-
-def _recording(
-    wf: Workflow, r: Request, acquired: list[tuple[Acquisition, Decision]]
-) -> Callable[[UnitOfWork], None]:
-    """Write ``acquired`` with their ``acquisition.recorded`` events, as
-    :meth:`pipolicy.Engine.acquire` does (the decision's basis, reasons, citations and
-    consents, so the log proves what the acquisition rests on), naming the request that
-    brought them and Art. 34(2)."""
-    version = wf.policy.version
-
-    def write(uow: UnitOfWork) -> None:
-        for a, d in acquired:
-            uow.acquisitions.add(a)
-            wf.port.audit(
-                uow,
-                "acquisition.recorded",
-                a.subject_id,
-                {
-                    "allowed": True,
-                    "basis": d.basis.value if d.basis else None,
-                    "action": "acquisition",
-                    "purpose": ",".join(sorted(a.purposes)),
-                    "items": sorted(a.items),
-                    "reasons": list(d.reasons),
-                    "citations": [*d.citations, _ADDED_UNDER],
-                    "rules": list(d.rules),
-                    "consent_id": d.consent_id,
-                    **(
-                        {"more_consent_ids": list(d.more_consent_ids)} if d.more_consent_ids else {}
-                    ),
-                    "acquisition_id": a.id,
-                    "channel": a.channel.value,
-                    "source": a.source,
-                    "policy_version": version,
-                    "request_id": r.id,
-                },
-            )
-
-    return write
-
-
-_ADDED_UNDER = "APPI Art. 34(2)"
-"""What a correction's addition rests on: contents added to the extent the purposes need."""
-
-
-def _paragraphs(parts: Iterable[str | None]) -> str:
-    """The explanation the given ``parts`` make, one paragraph each."""
-    return "\n\n".join(p.strip() for p in parts if p)
-
-
-def _not_retained_as(wf: Workflow, r: Request, parts: Iterable[str | None]) -> Answer:
-    """Refuse ``r`` on ``not_retained`` with the explanation ``parts`` make."""
-    return _refused(wf, r, G.NOT_RETAINED, _paragraphs(parts))
-
-
-def _erased_earlier(wf: Workflow, ctx: Context, r: Request, items: frozenset[str]) -> str:
-    """Why ``items``, which a deletion in force erased, are not held: each deletion that
-    took them, the request that asked for it (none for the business's own erasure,
-    :meth:`pipolicy.Engine.record_erasure`) and its day in the policy's time zone; and
-    that giving them again is how to have them held."""
-    policy = wf.policy
-    by_deletion: dict[str, tuple[Restriction, set[str]]] = {}
-    for item in sorted(items):
-        x = _erased_by(ctx, item, excluding=r.id)
-        if x is not None:
-            by_deletion.setdefault(x.id, (x, set()))[1].add(item)
-    deletions = [
-        {
-            "request": x.request_id,
-            "since": policy.local_date(x.since),
-            "items": named_in(policy.items, taken, r.language),
-        }
-        for x, taken in sorted(by_deletion.values(), key=lambda e: (e[0].since, e[0].id))
-    ]
-    return wf.words(r)("erased_earlier", deletions=deletions, count=len(items))
-
-
-def _erased_by(ctx: Context, item: str, *, excluding: str) -> Restriction | None:
-    """The last deletion in force that erased ``item`` (as
-    :func:`~pipolicy.requests.disclosure.erased` reads them): one naming it, or one
-    naming none, which erased everything acquired up to it."""
-    found: Restriction | None = None
-    for x in ctx.facts.restrictions:
-        if x.kind is not RestrictionKind.DELETED or x.since > ctx.now:
-            continue
-        if x.request_id == excluding:
-            continue
-        reached = x.items or frozenset().union(
-            *(a.items for a in ctx.facts.acquisitions if a.acquired_at <= x.since)
-        )
-        if item in reached and (found is None or x.since >= found.since):
-            found = x
-    return found
-
-
 @attrs.frozen
 class Held:
     """What a deletion or suspension finds held for the person, and what it reaches."""
@@ -712,39 +290,13 @@ def nothing_held(wf: Workflow, r: Request, named: frozenset[str]) -> Answer:
     return not_retained(wf, r, "no_data", named=bool(named))
 
 
-def _erasing(
-    wf: Workflow,
-    ctx: Context,
-    r: Request,
-    items: frozenset[str],
-    recorded: Mapping[str, Iterable[Acquisition]],
-) -> tuple[
-    frozenset[str], dict[str, str], list[tuple[RestrictionKind, frozenset[str], frozenset[str]]]
-]:
-    """What erasing ``items`` comes to: those erased, those a legal duty keeps (with why:
-    a deletion's, and a correction's deleting contents, R-REQ-7), and the restrictions
-    that record both (erased; kept with their use suspended)."""
-    retained = {
-        i: why
-        for i in sorted(items)
-        if (why := duty(wf.policy, i, recorded.get(i, ()), ctx.now, r.language))
-    }
-    erased = items - set(retained)
-    specs = []
-    if erased:
-        specs.append((RestrictionKind.DELETED, erased, frozenset[str]()))
-    if retained:
-        specs.append((RestrictionKind.SUSPEND_USE, frozenset(retained), frozenset[str]()))
-    return erased, retained, specs
-
-
 def delete(wf: Workflow, ctx: Context) -> Answer:
     """A deletion (Art. 35(1)): a restriction in force, then every source's ``erase``;
     items under a legal retention duty are kept, their use suspended."""
     r, held = held_scope(wf, ctx, excluding=ctx.request.id)
     if not held.reached:
         return nothing_held(wf, r, held.named)
-    erasable, retained, specs = _erasing(wf, ctx, r, held.reached, held.recorded)
+    erasable, retained, specs = erasing(wf, ctx, r, held.reached, held.recorded)
     findings, summary = relevant_findings(wf, ctx)
     r, ids = restrict(wf, r, specs)
     if not held.named:

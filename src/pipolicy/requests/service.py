@@ -24,7 +24,9 @@ is done by the module that holds its concern:
 - :mod:`.grounds`: grounds of Art. 35, investigated and recorded (investigate,
   record_ground);
 - :mod:`.execution`: data source calls and restrictions, each recorded at once;
-- :mod:`.fulfilment`: carrying out each kind of request (fulfil);
+- :mod:`.fulfilment`: carrying out each kind of request (fulfil), closing it through
+  :mod:`.completion`;
+- :mod:`.correction`: the correction of contents (Art. 34), which fulfil dispatches to;
 - :mod:`.answering`: the :class:`Answer` built from an answered request (answer);
 - :mod:`.resumption`: ending a suspension the person asks to resume (resume).
 """

@@ -3,10 +3,11 @@
 Each step of :class:`pipolicy.requests.service.RequestService` is one unit of work on the
 engine's store. The modules that carry the steps out (:mod:`.intake`, :mod:`.refusal`,
 :mod:`.withholding`, :mod:`.grounds`, :mod:`.execution`, :mod:`.fulfilment`,
-:mod:`.answering`) reach the engine only through the :class:`Workflow` kept here, which
-holds the engine's :class:`~pipolicy.requests.ports.RequestPort` (never the engine
-itself), so loading a request, saving it with its audit events and reading a consistent
-:class:`Context` are written once. This module imports none of them (nor the service), so
+:mod:`.correction`, :mod:`.completion`, :mod:`.answering`) reach the engine only through
+the :class:`Workflow` kept here, which holds the engine's
+:class:`~pipolicy.requests.ports.RequestPort` (never the engine itself), so loading a
+request, saving it with its audit events and reading a consistent :class:`Context` are
+written once. This module imports none of them (nor the service), so
 it sits at the bottom of the import graph.
 """
 
