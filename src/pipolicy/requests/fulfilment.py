@@ -10,11 +10,8 @@ the statement and the outcome kept) or in a refusal on ``not_retained`` when not
 held. Kept apart from the facade so the rules of each kind of answer can be read side
 by side.
 
-Why one module of this length (about 850 lines): every kind's answer but the
-correction's reads best beside the others, as the refusals they share
-(``not_retained``) and the account of what an erasure keeps under a legal duty do. The
-correction, which records what it adds, has a module of its own; what it shares with
-the others (closing a request, :mod:`.completion`; the erasure account,
+The correction, which records what it adds, has a module of its own; what it shares
+with the others (closing a request, :mod:`.completion`; the erasure account,
 :func:`~pipolicy.requests.execution.erasing`) sits where both import it without a cycle.
 """
 
