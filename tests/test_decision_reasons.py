@@ -573,6 +573,10 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_tpp_1_no_consent": lambda: provide(facts(SERVICE), "partner", {"email"}, "service"),
+    "r_sec_1_provision_no_actor": lambda: provide(facts(SUPPORT), "police", {"phone"}, **COURT),
+    "r_sec_1_provision_wrong_actor": lambda: provide(
+        facts(SUPPORT), "police", {"phone"}, actor=pp.Actor("s7"), **COURT
+    ),
     "r_con_2_provision_consent_withdrawn": lambda: provide(
         facts(
             SERVICE,
@@ -674,7 +678,12 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
     ),
     "r_tpp_4_succession": lambda: provide(facts(SERVICE), "buyer", {"name", "email"}),
     "r_tpp_4_outside_the_succession": lambda: provide(
-        facts(SERVICE, SUPPORT), "buyer", {"name", "phone"}, "service", policy=split_successor()
+        facts(SERVICE, SUPPORT),
+        "buyer",
+        {"name", "phone"},
+        "service",
+        policy=split_successor(),
+        actor=pp.Actor("desk", frozenset({"support"})),  # the phone is held for support only
     ),
     "r_tpp_4_no_ground": lambda: provide(
         facts(SERVICE), "buyer", {"name"}, policy=without("business_succession")

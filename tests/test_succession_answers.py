@@ -16,6 +16,10 @@ def _split_policy() -> pp.Policy:
     return split_successor()
 
 
+DESK = pp.Actor("desk", frozenset({"support"}))
+"""A handler of ``support`` (R-SEC-1), which alone holds the phone number: who gives it."""
+
+
 def _customer(engine: pp.Engine) -> pp.Subject:
     s = engine.register_subject("c1", category="customer")
     engine.acquire(s, items={"name", "email", "address"}, purposes={"service"}, channel="web")
@@ -36,7 +40,9 @@ def test_r_tpp_4_items_the_successor_does_not_take_over_are_no_succession() -> N
     the succession: Art. 27(5)(ii) does not carry it, so it is third-party provision."""
     engine, _ = make_engine(_split_policy())
     s = _customer(engine)
-    d = engine.check_provision(s, recipient="buyer", items={"name", "phone"}, purpose="service")
+    d = engine.check_provision(
+        s, recipient="buyer", items={"name", "phone"}, purpose="service", actor=DESK
+    )
     assert not d.allowed
     assert "R-TPP-4" in d.rules
     assert "APPI Art. 27(1)" in d.citations
@@ -51,7 +57,9 @@ def test_r_tpp_4_a_purpose_the_successor_does_not_take_over_is_no_succession() -
     engine, _ = make_engine(_split_policy())
     s = _customer(engine)
     for purpose in ("support", None):
-        d = engine.check_provision(s, recipient="buyer", items={"name"}, purpose=purpose)
+        d = engine.check_provision(
+            s, recipient="buyer", items={"name"}, purpose=purpose, actor=DESK
+        )
         assert not d.allowed, purpose
         assert "R-TPP-4" in d.rules, purpose
 
@@ -59,9 +67,9 @@ def test_r_tpp_4_a_purpose_the_successor_does_not_take_over_is_no_succession() -
 def test_r_tpp_4_a_successor_declaring_nothing_takes_over_the_whole_business() -> None:
     engine, _ = make_engine()
     s = _customer(engine)
-    d = engine.check_provision(s, recipient="buyer", items={"name", "phone"})
+    d = engine.check_provision(s, recipient="buyer", items={"name", "phone"}, actor=DESK)
     assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
-    record = engine.provide(s, recipient="buyer", items={"name", "phone"})
+    record = engine.provide(s, recipient="buyer", items={"name", "phone"}, actor=DESK)
     # No record Art. 29 asks of a provision to a third party: a successor is none.
     assert not record.required_by_law and record.keep_until is None
 
@@ -144,6 +152,8 @@ def test_r_tpp_4_data_held_for_a_purpose_not_taken_over_stays() -> None:
     engine, _ = make_engine(world(recipients=recipients))
     s = _customer(engine)
     assert engine.check_provision(s, recipient="buyer", items={"name", "email"}, purpose="service")
-    d = engine.check_provision(s, recipient="buyer", items={"email", "phone"}, purpose="service")
+    d = engine.check_provision(
+        s, recipient="buyer", items={"email", "phone"}, purpose="service", actor=DESK
+    )
     assert not d.allowed and "R-TPP-4" in d.rules
     assert any("phone" in r for r in d.reasons)

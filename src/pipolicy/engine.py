@@ -1600,8 +1600,16 @@ class Engine:
         purpose: str | None,
         exemption: Exemption | str | None,
         justification: str | None,
+        actor: Actor | str | None = None,
     ) -> ProvisionQuery:
-        plain = exemption is None and justification is None and type(purpose) in (str, type(None))
+        # Kept by its names only when it names no actor, as a use's: an actor's answer
+        # (R-SEC-1) is never served to a question asked without one, nor the reverse.
+        plain = (
+            actor is None
+            and exemption is None
+            and justification is None
+            and type(purpose) in (str, type(None))
+        )
         key = _question_key("provision", recipient, items, purpose) if plain else None
         found = self._queries.get(key) if key is not None else None
         if isinstance(found, ProvisionQuery):
@@ -1612,7 +1620,12 @@ class Engine:
             self.policy.purpose(purpose)
         self.policy.check_items(item_set)
         query = ProvisionQuery(
-            recipient, item_set, purpose, self._exemption(exemption, justification), justification
+            recipient,
+            item_set,
+            purpose,
+            self._exemption(exemption, justification),
+            justification,
+            actor=_actor(actor),
         )
         return self._compiled(key, query)
 
@@ -1623,12 +1636,17 @@ class Engine:
         recipient: str,
         items: Iterable[str],
         purpose: str | None = None,
+        actor: Actor | str | None = None,
         exemption: Exemption | str | None = None,
         justification: str | None = None,
     ) -> Decision:
-        """May the subject's items be given to ``recipient``? Never raises for a denial."""
+        """May the subject's items be given to ``recipient``? Never raises for a denial.
+
+        ``actor``: who gives them. Data held for a purpose restricted to its handlers is
+        given only by one of them (R-SEC-1): without an actor, denied.
+        """
         key = self._subject_id(subject)
-        query = self._provision_query(recipient, items, purpose, exemption, justification)
+        query = self._provision_query(recipient, items, purpose, exemption, justification, actor)
         return self._check(
             subject, key, lambda facts: decide_provision(self.policy, facts, query, self.now())
         )
@@ -1639,7 +1657,7 @@ class Engine:
         return self._decide_many(
             _each(checks, ProvisionCheck, "check_provision_many"),
             lambda c: self._provision_query(
-                c.recipient, c.items, c.purpose, c.exemption, c.justification
+                c.recipient, c.items, c.purpose, c.exemption, c.justification, c.actor
             ),
             decide_provision,
         )
@@ -1651,22 +1669,26 @@ class Engine:
         recipient: str,
         items: Iterable[str],
         purpose: str | None = None,
+        actor: Actor | str | None = None,
         exemption: Exemption | str | None = None,
         justification: str | None = None,
     ) -> ProvisionRecord:
         """Decide, and if allowed record the provision (R-REC-1); else raise :class:`ProvisionDenied`.
 
         A record is always kept; ``required_by_law`` says whether Art. 29 demands it (a
-        consent-based provision to a third party) and ``keep_until`` how long.
+        consent-based provision to a third party) and ``keep_until`` how long. ``actor``
+        as for :meth:`check_provision`; the audit event names it, as a use's does.
         """
         self._subject_id(subject)
-        query = self._provision_query(recipient, items, purpose, exemption, justification)
+        query = self._provision_query(recipient, items, purpose, exemption, justification, actor)
 
         def op(uow: UnitOfWork) -> ProvisionRecord:
             facts = self._facts(uow, subject)
             now = self.now()
             decision = decide_provision(self.policy, facts, query, now)
             payload = self._decision_payload(decision)
+            if query.actor is not None:
+                payload["actor"] = query.actor.id
             if not decision.allowed:
                 self._audit(uow, "provision.denied", facts.subject.id, payload, now)
                 raise ProvisionDenied(decision)

@@ -56,3 +56,6 @@ class ProvisionCheck:
     purpose: str | None = None
     exemption: Exemption | str | None = None
     justification: str | None = None
+    actor: Actor | str | None = attrs.field(default=None, kw_only=True)
+    """Who gives the data (R-SEC-1); keyword-only, so checks built by position before it
+    existed mean what they meant."""

@@ -211,7 +211,11 @@ def test_r_tpp_1_affiliates_are_third_parties_and_need_consent(engine: pp.Engine
     assert affiliate.kind is pp.RecipientKind.THIRD_PARTY
 
     without = engine.check_provision(
-        s, recipient="affiliate", items={"name", "email"}, purpose="analysis_service"
+        s,
+        actor=ANALYSIS,
+        recipient="affiliate",
+        items={"name", "email"},
+        purpose="analysis_service",
     )
     assert not without.allowed
     assert without.basis is None
@@ -221,7 +225,11 @@ def test_r_tpp_1_affiliates_are_third_parties_and_need_consent(engine: pp.Engine
         s, recipient="affiliate", items={"name", "email"}, evidence=TERMS
     )
     d = engine.check_provision(
-        s, recipient="affiliate", items={"name", "email"}, purpose="analysis_service"
+        s,
+        actor=ANALYSIS,
+        recipient="affiliate",
+        items={"name", "email"},
+        purpose="analysis_service",
     )
     assert d.allowed
     assert d.basis is pp.Basis.CONSENT
@@ -235,7 +243,9 @@ def test_r_rec_1_a_provision_to_an_affiliate_is_recorded_for_three_years(
     s = customer(engine)
     consent = engine.grant_consent(s, recipient="affiliate", items={"name"}, evidence=TERMS)
 
-    record = engine.provide(s, recipient="affiliate", items={"name"}, purpose="analysis_service")
+    record = engine.provide(
+        s, actor=ANALYSIS, recipient="affiliate", items={"name"}, purpose="analysis_service"
+    )
 
     assert record.required_by_law is True
     assert record.consent_id == consent.id
@@ -255,14 +265,22 @@ def test_r_tpp_1_subcontractors_too_receive_data_only_with_consent(engine: pp.En
     # The law would let an entrustee receive this without consent (Art. 27(5)(i)); L17
     # promises the customer's consent first, and the policy is allowed to be stricter.
     without = engine.check_provision(
-        s, recipient="subcontractor", items={"name", "address"}, purpose="analysis_service"
+        s,
+        actor=ANALYSIS,
+        recipient="subcontractor",
+        items={"name", "address"},
+        purpose="analysis_service",
     )
     assert not without.allowed
     assert without.basis is None
 
     engine.grant_consent(s, recipient="subcontractor", items={"name", "address"}, evidence=TERMS)
     d = engine.check_provision(
-        s, recipient="subcontractor", items={"name", "address"}, purpose="analysis_service"
+        s,
+        actor=ANALYSIS,
+        recipient="subcontractor",
+        items={"name", "address"},
+        purpose="analysis_service",
     )
     assert d.allowed
     assert d.basis is pp.Basis.CONSENT
@@ -277,10 +295,10 @@ def test_r_tpp_1_subcontractors_stay_within_the_scope_necessary_for_each_service
     )
 
     other_purpose = engine.check_provision(
-        s, recipient="subcontractor", items={"name"}, purpose="statistics"
+        s, actor=ANALYSIS, recipient="subcontractor", items={"name"}, purpose="statistics"
     )
     other_items = engine.check_provision(
-        s, recipient="subcontractor", items={"phone"}, purpose="analysis_service"
+        s, actor=ANALYSIS, recipient="subcontractor", items={"phone"}, purpose="analysis_service"
     )
 
     assert not other_purpose.allowed
@@ -307,6 +325,7 @@ def test_r_tpp_2_courts_prosecutors_and_police_under_the_law(
 
     d = engine.check_provision(
         s,
+        actor=ANALYSIS,
         recipient=authority,
         items={"name", "phone"},
         exemption=pp.Exemption.LAWS_AND_REGULATIONS,
@@ -318,6 +337,7 @@ def test_r_tpp_2_courts_prosecutors_and_police_under_the_law(
 
     record = engine.provide(
         s,
+        actor=ANALYSIS,
         recipient=authority,
         items={"name", "phone"},
         exemption=pp.Exemption.LAWS_AND_REGULATIONS,
@@ -330,9 +350,10 @@ def test_r_tpp_2_courts_prosecutors_and_police_under_the_law(
 def test_r_tpp_2_only_requests_under_the_law_are_cooperated_with(engine: pp.Engine) -> None:
     s = customer(engine)
 
-    without = engine.check_provision(s, recipient="police", items={"name"})
+    without = engine.check_provision(s, actor=ANALYSIS, recipient="police", items={"name"})
     informal = engine.check_provision(
         s,
+        actor=ANALYSIS,
         recipient="police",
         items={"name"},
         exemption=pp.Exemption.STATE_COOPERATION,

@@ -787,6 +787,9 @@ class Policy:
     kept_while_needed: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     """The other purposes: data acquired for one of them is never due
     (:meth:`retention_due` is None), so a check need not count its period."""
+    supervised_purposes: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The purposes only their ``handlers`` handle (Art. 24, R-SEC-1): a provision asks
+    of none when there are none."""
 
     _dues: dict[tuple[object, ...], datetime | None] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
@@ -818,6 +821,12 @@ class Policy:
         if not isinstance(self.purposes, Mapping):
             return frozenset()
         return frozenset(self.purposes) - self.lapsing_purposes
+
+    @supervised_purposes.default
+    def _supervised_purposes(self) -> frozenset[str]:
+        if not isinstance(self.purposes, Mapping):
+            return frozenset()
+        return frozenset(n for n, p in self.purposes.items() if getattr(p, "handlers", None))
 
     @my_number_items.default
     def _my_number_items(self) -> frozenset[str]:

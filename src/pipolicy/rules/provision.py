@@ -1,4 +1,4 @@
-"""Provision of personal data to others (Arts. 25, 27, 29; R-TPP-*, R-SEC-2).
+"""Provision of personal data to others (Arts. 24, 25, 27, 29; R-TPP-*, R-SEC-1, R-SEC-2).
 
 Why one module of this length (about 800 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
@@ -36,8 +36,10 @@ from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_18_1,
     ART_22,
+    ART_24,
     ART_27_1,
     MY_NUMBER_PROVISION,
+    Actor,
     Consents,
     blocking_restriction,
     change_in_effect,
@@ -46,6 +48,7 @@ from pipolicy.rules.common import (
     deciding_after_deletions,
     exemption_decision,
     held_for,
+    kept_items,
     my_number_use,
     my_numbers,
     recipient_consent,
@@ -83,6 +86,7 @@ class ProvisionQuery:
     purpose: str | None = None
     exemption: Exemption | None = None
     justification: str | None = None
+    actor: Actor | None = attrs.field(default=None, kw_only=True)
 
 
 _MY_NUMBER_CASES = frozenset({Exemption.LAWS_AND_REGULATIONS, Exemption.LIFE_BODY_PROPERTY})
@@ -180,6 +184,15 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     blocked = _blocked(policy, facts, q, recipient, now) if facts.restrictions else None
     if blocked is not None:
         return denial((restriction_reason(blocked),), (restriction_citation(blocked),), ctx)
+
+    if policy.supervised_purposes:  # most policies restrict no purpose to its handlers
+        unhandled = _unhandled(policy, facts, q, now)
+        if unhandled:
+            return denial(
+                (_handlers_only(policy, q, unhandled),),
+                (ART_24, *(clause("purposes", p) for p in sorted(unhandled))),
+                ctx,
+            )
 
     missing = q.items - facts.held_items
     if missing:
@@ -317,6 +330,56 @@ def _decide(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetim
     if "provision_consent_changed" in keys:
         cites = (ART_17_2, *cites)
     return denial(tuple(reasons), cites, ctx)
+
+
+def _unhandled(
+    policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime
+) -> frozenset[str]:
+    """The purposes restricted to their handlers (Art. 24, R-SEC-1) this provision needs
+    the actor to handle and it does not (every one of them when no actor is named).
+
+    Giving data to someone is handling it, so who may do it is who may handle the data:
+
+    - for the purpose named: a provision for it is a handling for it, as a use is
+      (:func:`~pipolicy.rules.use.decide_use` asks its handlers alike);
+    - for the purposes each item is held for: the data is given as it is kept, for the
+      purposes it was acquired for. An item held for a purpose anyone handles is anyone's
+      to give; one held only for restricted purposes, only their handlers' (a handler of
+      any one of them). Asked whether or not a purpose is named: an exemption, a
+      succession or personally referable information names none, or one the data is not
+      tied to, and naming a purpose anyone handles must not open what its own are closed to.
+
+    A purpose the policy no longer declares restricts nobody (it has no handlers to name).
+    """
+    actor = q.actor
+    supervised = policy.supervised_purposes
+    purposes = policy.purposes
+
+    def closed(names: set[str] | frozenset[str]) -> bool:
+        return actor is None or not any(actor.may_handle(purposes[p]) for p in names)
+
+    needed: set[str] = set()
+    if q.purpose in supervised and closed({q.purpose}):
+        needed.add(q.purpose)
+    held: dict[str, set[str]] = {}
+    for acq in facts.acquisitions:
+        declared = [p for p in acq.purposes if p in purposes]
+        if not declared:
+            continue
+        for item in kept_items(acq, facts.restrictions, now) & q.items:
+            held.setdefault(item, set()).update(declared)
+    for names in held.values():
+        if names <= supervised and closed(names):
+            needed |= names
+    return frozenset(needed)
+
+
+def _handlers_only(policy: Policy, q: ProvisionQuery, unhandled: frozenset[str]) -> Because:
+    """Why the actor may not give the data held for ``unhandled`` (R-SEC-1)."""
+    if q.actor is None:
+        handlers = frozenset().union(*(policy.purposes[p].handlers for p in unhandled))
+        return R.provision_actor_required(q.recipient, tuple(sorted(unhandled)), handlers)
+    return R.provision_actor_not_authorised(q.actor.id, q.recipient, tuple(sorted(unhandled)))
 
 
 _NOT_A_THIRD_PARTY: Mapping[RecipientKind, str] = {

@@ -474,6 +474,34 @@ def items_not_held(items: Names) -> Because:
 
 
 @_cached
+def provision_actor_required(recipient: str, purposes: Names, handlers: Names) -> Because:
+    held, names = _names(purposes), _names(handlers)
+    return _because(
+        f"data held for {list(held)} is handled only by {list(names)}: pass actor= "
+        f"to give it to {recipient!r} (R-SEC-1)",
+        "provision_actor_required",
+        ("R-SEC-1",),
+        recipient=recipient,
+        purposes=held,
+        handlers=names,
+    )
+
+
+@_cached
+def provision_actor_not_authorised(actor: str, recipient: str, purposes: Names) -> Because:
+    held = _names(purposes)
+    return _because(
+        f"actor {actor!r} is not authorised for {list(held)}, so may not give their data "
+        f"to {recipient!r} (R-SEC-1)",
+        "provision_actor_not_authorised",
+        ("R-SEC-1",),
+        actor=actor,
+        recipient=recipient,
+        purposes=held,
+    )
+
+
+@_cached
 def my_number_provision(items: Names) -> Because:
     numbers = _names(items)
     return _because(

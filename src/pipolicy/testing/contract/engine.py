@@ -34,11 +34,24 @@ from pipolicy.errors import (
     UseDenied,
 )
 from pipolicy.importing import ConsentImport
-from pipolicy.policy.model import PurposeChange
+from pipolicy.policy.model import Policy, PurposeChange
 from pipolicy.queries import ProvisionCheck, UseCheck
+from pipolicy.rules.common import Actor
 from pipolicy.storage.repositories import Store
 from pipolicy.testing.contract.data import CONTRACT_START, JST, contract_policy
 from pipolicy.testing.contract.fixtures import StoreFixtures, _read, assert_equivalent
+
+
+def _supervised_policy() -> Policy:
+    """:func:`contract_policy` with ``service`` handled only by ``fulfilment_staff``
+    (Art. 24, R-SEC-1); ``newsletter`` stays anyone's."""
+    policy = contract_policy()
+    service = attrs.evolve(policy.purposes["service"], handlers={"fulfilment_staff"})
+    return attrs.evolve(policy, purposes={**policy.purposes, "service": service})
+
+
+STAFF = Actor("clerk-1", roles={"fulfilment_staff"})
+INTERN = Actor("intern-1", roles={"intern"})
 
 
 class EngineContract(StoreFixtures):
@@ -221,6 +234,58 @@ class EngineContract(StoreFixtures):
         assert_equivalent(
             _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
         )
+
+    def test_r_sec_1_only_a_purpose_s_handlers_provide_its_data(
+        self, store: Store, clock: FixedClock
+    ) -> None:
+        """Art. 24: a purpose its handlers alone handle restricts who gives its data to
+        others as it restricts who uses it. Without an actor, or by one not among them,
+        the provision is denied (failing closed), whatever its basis; a handler's is
+        allowed, and a question a handler asked first is not answered so without one."""
+        engine = Engine(_supervised_policy(), store=store, clock=clock)
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"name", "address"}, purposes={"service"}, channel="web")
+        ship: dict[str, Any] = {
+            "recipient": "shipping",
+            "items": {"name", "address"},
+            "purpose": "service",
+        }
+
+        by_staff = engine.check_provision(subject, **ship, actor=STAFF)
+        assert by_staff.allowed and by_staff.basis is Basis.ENTRUSTMENT
+        nobody = engine.check_provision(subject, **ship)
+        assert [r.key for r in nobody.why] == ["provision_actor_required"]
+        assert "R-SEC-1" in nobody.rules and "APPI Art. 24" in nobody.citations
+        wrong = engine.check_provision(subject, **ship, actor=INTERN)
+        assert [r.key for r in wrong.why] == ["provision_actor_not_authorised"]
+        assert engine.check_provision(subject, **ship, actor=STAFF) == by_staff
+
+        # An exemption names no purpose: the data is held for ``service`` alone, so its
+        # handlers alone give it, and naming a purpose anyone handles changes nothing.
+        court: dict[str, Any] = {
+            "recipient": "court",
+            "items": {"name"},
+            "exemption": Exemption.LAWS_AND_REGULATIONS,
+            "justification": "order 2026-123",
+        }
+        for who, purpose in ((None, None), (INTERN, None), (None, "newsletter")):
+            with pytest.raises(ProvisionDenied) as denied:
+                engine.provide(subject, **court, actor=who, purpose=purpose)
+            assert not denied.value.decision.allowed
+            assert denied.value.decision.why[0].key.startswith("provision_actor_")
+        assert _read(store, lambda uow: uow.provisions.for_subject(subject.id)) == []
+        record = engine.provide(subject, **court, actor=STAFF)
+        assert record.basis is Basis.EXEMPTION
+        assert_equivalent(
+            _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
+        )
+        events = list(engine.audit_events())
+        assert [e.kind for e in events[-4:]] == [*["provision.denied"] * 3, "provision.recorded"]
+        assert [e.payload.get("actor") for e in events[-4:]] == [None, "intern-1", None, "clerk-1"]
+
+        # Data also held for a purpose anyone handles is anyone's to give.
+        engine.acquire(subject, items={"email"}, purposes={"service", "newsletter"}, channel="web")
+        assert engine.check_provision(subject, **{**court, "items": {"email"}}).allowed
 
     def test_r_sec_3_a_denial_leaves_its_audit_event(self, engine: Engine, store: Store) -> None:
         subject = engine.register_subject("user-1", category="customer")
@@ -568,6 +633,24 @@ class BatchContract(StoreFixtures):
         ]
         assert engine.check_provision_many(checks) == expected
         assert [d.allowed for d in expected] == [False, True, False, False]
+
+    def test_r_sec_1_check_provision_many_asks_each_check_s_actor(self, store: Store) -> None:
+        """A batch answers each check for its own actor (R-SEC-1), as one by one."""
+        engine = Engine(_supervised_policy(), store=store, clock=FixedClock(CONTRACT_START))
+        s = engine.register_subject("batch-0", category="customer")
+        engine.acquire(s, items={"name", "address"}, purposes={"service"}, channel="web")
+        checks = [
+            ProvisionCheck(s, "shipping", {"name", "address"}, purpose="service", actor=who)
+            for who in (STAFF, None, INTERN, STAFF, "clerk-1")
+        ]
+        answers = engine.check_provision_many(checks)
+        assert [d.allowed for d in answers] == [True, False, False, True, False]
+        assert answers == [
+            engine.check_provision(
+                c.subject, recipient=c.recipient, items=c.items, purpose=c.purpose, actor=c.actor
+            )
+            for c in checks
+        ]
 
     def test_batch_input_is_validated_before_anything_is_read(self, batch_engine: Engine) -> None:
         engine = batch_engine
