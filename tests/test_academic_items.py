@@ -224,9 +224,16 @@ def _acquire_from(source: str, channel: str = "provided_by_business") -> pp.Deci
         justification="joint study 7",
         channel=channel,
         source=source,
-        provider_address="1-1 Hongo, Tokyo",
-        provider_representative="President",
-        provider_obtained_by="consent of the participants",
+        # The provider's details are given only for data from another business.
+        **(
+            {
+                "provider_address": "1-1 Hongo, Tokyo",
+                "provider_representative": "President",
+                "provider_obtained_by": "consent of the participants",
+            }
+            if channel == "provided_by_business"
+            else {}
+        ),
     )
 
 

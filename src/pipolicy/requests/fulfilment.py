@@ -38,6 +38,7 @@ from pipolicy.errors import InvalidInput
 from pipolicy.requests.answering import answered_details, build
 from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.disclosure import (
+    consented_receipts,
     disclosed_receipts,
     disclosed_records,
     disclosure_report,
@@ -294,7 +295,14 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
         return withhold_all(wf, r, applied, labels)
     shown = [a for a in received if a.id not in w_records]
     report = provision_records_report(
-        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records, acquisitions=shown
+        wf.policy,
+        r,
+        ctx.provisions,
+        ctx.now,
+        named,
+        withheld=w_records,
+        acquisitions=shown,
+        consented=consented_receipts(ctx.events),
     )
     records = report["provision_records"]
     assert isinstance(records, list)
