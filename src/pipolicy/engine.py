@@ -930,8 +930,9 @@ class Engine:
         (``channel="provided_by_business"``, Art. 30), the confirmation on receipt is
         required: ``source`` names the provider, ``provider_address`` its address,
         ``provider_representative`` its representative and ``provider_obtained_by`` how it
-        obtained the data; ``provider_obtained_lawfully=False`` (the business learnt the
-        provider used improper means) refuses it (R-ACQ-4; seed 003 L28).
+        obtained the data; these are refused (:class:`InvalidInput`) on any other channel.
+        ``provider_obtained_lawfully=False`` (the business learnt the provider used
+        improper means) refuses it, whatever the channel (R-ACQ-4; seed 003 L28).
         ``provider_kind`` (:class:`EntityKind`) says what the provider is: an
         ``"individual"`` (a sole trader) has no representative, so none is asked, and
         none may be given; a ``"corporation"`` or an ``"association"``, or a provider
@@ -943,7 +944,8 @@ class Engine:
         "opt_out"`` said so before, and still does) or ``"personally_referable"``
         (personally referable information acquired as personal data on the person's
         consent, Art. 31(1)(i): how the provider obtained it is then not asked; refused for
-        items that identify the person, personal data to the provider too). Both are
+        items that identify the person, personal data to the provider too, and without
+        that consent on file, a consent to a purpose asked for covering the items). Both are
         kept on the acquisition and in its event. Data received through a merger or
         business transfer (``channel="succession"``) is used within the purposes it is
         recorded for, which are the predecessor's (Art. 18(2), R-USE-6).
