@@ -215,9 +215,8 @@ def _decide_acquisition(
     claim = None if q.exemption is None else _claim(policy, q, ctx, clauses)
     if claim is not None and not claim.allowed:
         # A claim that cannot stand is refused as such, after what it could not answer.
-        if reasons:
-            return Decision.deny((*reasons, *_not_shown(q)), _cites(reasons, (), clauses), **ctx)
-        return claim
+        refused = (*reasons, *_not_shown(q))
+        return Decision.deny(refused, _cites(refused, (), clauses), **ctx) if refused else claim
     claimed = q.exemption if claim is not None else None
     exempted: list[str] = []  # what the claim answered: "consent", "receipt", "purposes"
 
@@ -237,8 +236,8 @@ def _decide_acquisition(
     inherited = succession and policy.exemption_allowed(
         Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"
     )
-    if special and claimed is not None:
-        exempted.append("consent")  # Art. 20(2)'s consent, and only that
+    if inherited and special and claimed is not None:
+        exempted.append("consent")  # claimed as the channel says it (20(2)(viii))
     # Personally referable information acquired as personal data: on the person's consent
     # to that (Art. 31(1)(i)), which its record of receipt says was obtained (PPC Rules
     # Art. 24(1)(iii)). No exemption is claimed for it: Art. 31(1) has none of its own.
@@ -272,6 +271,8 @@ def _decide_acquisition(
             reasons.append(R.permission_before_collection(p.name, told))
         elif linked:
             reasons.append(R.referable_unconsented(p.name, tuple(sorted(q.items & p.all_items))))
+        elif "consent" not in exempted:
+            exempted.append("consent")  # Art. 20(2)'s consent, and only that
 
     held = facts.held_items
     # Linkage happens when this acquisition first puts both kinds together for the person.

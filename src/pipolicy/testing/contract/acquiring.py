@@ -216,8 +216,9 @@ class AcquisitionDecisionContract(StoreFixtures):
 
     def test_r_acq_3_an_exemption_is_told_only_where_it_exempts(self, acquiring: Engine) -> None:
         """Special care-required data without consent: the exemption is the basis, and
-        the person is told so. Data that needs no consent: the exemption exempts nothing,
-        and the answer rests on the notified purposes, without the exemption's words."""
+        the person is told so. Data that needs no consent, or whose consent is on file:
+        the exemption exempts nothing, and the answer rests on the notified purposes or
+        the consent, without the exemption's words."""
         engine = acquiring
         s = engine.register_subject("worker-1", category="customer")
         claim = {"exemption": "laws_and_regulations", "justification": "a health check by law"}
@@ -230,6 +231,13 @@ class AcquisitionDecisionContract(StoreFixtures):
             s, items={"name", "email"}, purposes={"service"}, channel="mail", **claim
         )
         assert d.allowed and d.basis is Basis.NOTIFIED_PURPOSE
+        assert not any(EXEMPTED in t for t in engine.explain(d, "ja"))
+        # With the person's consent on file the claim answers nothing: the consent does.
+        consent = engine.grant_consent(s, purpose="care")
+        d = engine.check_acquisition(
+            s, items={"name", "health"}, purposes={"care"}, channel="mail", **claim
+        )
+        assert d.allowed and d.basis is Basis.CONSENT and d.consent_id == consent.id
         assert not any(EXEMPTED in t for t in engine.explain(d, "ja"))
 
     # -- Art. 21(2): purposes shown before data handed over in writing -------------------
