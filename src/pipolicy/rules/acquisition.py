@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -185,7 +186,11 @@ def _decide_acquisition(
     data needs (Art. 20(2)), the confirmation on receipt (Art. 30(1) proviso,
     :data:`UNCONFIRMED_RECEIPTS`) and, in urgency, showing the purposes first (Art. 21(2)
     proviso). Every other check is made as without it."""
-    ctx = {"action": "acquisition", "items": q.items, "purpose": ",".join(sorted(q.purposes))}
+    ctx: dict[str, Any] = {
+        "action": "acquisition",
+        "items": q.items,
+        "purpose": ",".join(sorted(q.purposes)),
+    }
     purposes = [policy.purposes[p] for p in sorted(q.purposes)]
     clauses = tuple(clause("purposes", p.name) for p in purposes)
     reasons: list[Because] = []
@@ -340,7 +345,7 @@ def _not_shown(q: AcquisitionQuery) -> tuple[Because, ...]:
 
 
 def _claim(
-    policy: Policy, q: AcquisitionQuery, ctx: dict[str, object], clauses: tuple[str, ...]
+    policy: Policy, q: AcquisitionQuery, ctx: dict[str, Any], clauses: tuple[str, ...]
 ) -> Decision:
     """The claimed exemption on its own: allowed by the law and the policy (R-ACQ-3,
     R-USE-5), and fitting how the data came (:data:`_EXEMPTION_CHANNELS`)."""
@@ -364,8 +369,8 @@ def _exempted(
     q: AcquisitionQuery,
     claimed: Exemption,
     exempted: list[str],
-    rests: dict[str, object],
-    ctx: dict[str, object],
+    rests: dict[str, Any],
+    ctx: dict[str, Any],
 ) -> Decision:
     """The acquisition allowed on the claim, told for what it answered: acquired without
     consent (Art. 20(2)) or without the confirmation on receipt, or, urgent, without the

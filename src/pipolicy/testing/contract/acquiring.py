@@ -8,6 +8,7 @@ loses a consent, a refusal or an item held answers wrongly, and these tests say 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import attrs
 import pytest
@@ -27,7 +28,7 @@ from pipolicy.testing.contract.fixtures import StoreFixtures, _read, _store_all
 EXEMPTED = "法律の定める例外として、ご本人の同意を得ずに取り扱います"
 """What an exemption's reason tells the person in Japanese: said only where it exempts."""
 
-PROVIDER: dict[str, str] = {
+PROVIDER: dict[str, Any] = {
     "channel": "provided_by_business",
     "source": "AdTech K.K.",
     "provider_address": "1-2 Minato, Tokyo",
@@ -95,7 +96,7 @@ class AcquisitionDecisionContract(StoreFixtures):
         engine = acquiring
         s = engine.register_subject("member-1", category="customer")
         engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
-        asked = {"items": {"cookie_id"}, "purposes": {"profiling"}, **PROVIDER}
+        asked: dict[str, Any] = {"items": {"cookie_id"}, "purposes": {"profiling"}, **PROVIDER}
 
         d = engine.check_acquisition(s, provider_basis="personally_referable", **asked)
         assert not d.allowed
@@ -129,7 +130,11 @@ class AcquisitionDecisionContract(StoreFixtures):
     ) -> None:
         engine = acquiring
         s = engine.register_subject("person-1", category="customer")
-        asked = {"items": {"name", "email"}, "purposes": {"service"}, "source": "List broker"}
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "source": "List broker",
+        }
         d = engine.check_acquisition(s, channel=channel, provider_obtained_lawfully=False, **asked)
         assert not d.allowed and "provider_improper" in _keys(d)
         assert "APPI Art. 20(1)" in d.citations
@@ -147,7 +152,7 @@ class AcquisitionDecisionContract(StoreFixtures):
         engine = acquiring
         s = engine.register_subject("patient-1", category="customer")
         engine.grant_consent(s, purpose="care")
-        asked = {
+        asked: dict[str, Any] = {
             "items": {"name", "health"},
             "purposes": {"care"},
             "source": "Broker K.K.",
@@ -221,7 +226,10 @@ class AcquisitionDecisionContract(StoreFixtures):
         the consent, without the exemption's words."""
         engine = acquiring
         s = engine.register_subject("worker-1", category="customer")
-        claim = {"exemption": "laws_and_regulations", "justification": "a health check by law"}
+        claim: dict[str, Any] = {
+            "exemption": "laws_and_regulations",
+            "justification": "a health check by law",
+        }
         d = engine.check_acquisition(
             s, items={"name", "health"}, purposes={"care"}, channel="mail", **claim
         )
@@ -247,7 +255,11 @@ class AcquisitionDecisionContract(StoreFixtures):
     ) -> None:
         engine = acquiring
         s = engine.register_subject("person-2", category="customer")
-        asked = {"items": {"name", "email"}, "purposes": {"service"}, "purpose_shown": False}
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "purpose_shown": False,
+        }
         d = engine.check_acquisition(s, channel=Channel.OTHER, **asked)
         assert not d.allowed and "APPI Art. 21(2)" in d.citations
         with pytest.raises(AcquisitionDenied):
@@ -264,7 +276,11 @@ class AcquisitionDecisionContract(StoreFixtures):
         writing. Another exemption lifts nothing of Art. 21(2)."""
         engine = acquiring
         s = engine.register_subject("person-3", category="customer")
-        asked = {"items": {"name", "email"}, "purposes": {"service"}, "channel": "web"}
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "channel": "web",
+        }
         d = engine.check_acquisition(
             s,
             purpose_shown=False,
@@ -297,7 +313,12 @@ class AcquisitionDecisionContract(StoreFixtures):
         engine = acquiring
         s = engine.register_subject("person-4", category="customer")
         given = "Hanako Yamada, 03-1234-5678"
-        asked = {"items": {"name"}, "purposes": {"service"}, "channel": "web", detail: given}
+        asked: dict[str, Any] = {
+            "items": {"name"},
+            "purposes": {"service"},
+            "channel": "web",
+            detail: given,
+        }
         with pytest.raises(InvalidInput) as raised:
             engine.check_acquisition(s, **asked)
         assert detail in str(raised.value) and "Yamada" not in str(raised.value)
