@@ -216,6 +216,12 @@ def test_r_acq_3_acquisition_from_a_joint_research_institution_rests_on_20_2_vi(
 def _acquire_from(source: str, channel: str = "provided_by_business") -> pp.Decision:
     """Medical data for ``health`` from another business, claimed under 20(2)(vi)."""
     engine, subject = engine_for(company())
+    # The provider's details are given only for data from another business.
+    details: dict[str, Any] = {
+        "provider_address": "1-1 Hongo, Tokyo",
+        "provider_representative": "President",
+        "provider_obtained_by": "consent of the participants",
+    }
     return engine.check_acquisition(
         subject,
         items={"name", "medical_history"},
@@ -224,9 +230,7 @@ def _acquire_from(source: str, channel: str = "provided_by_business") -> pp.Deci
         justification="joint study 7",
         channel=channel,
         source=source,
-        provider_address="1-1 Hongo, Tokyo",
-        provider_representative="President",
-        provider_obtained_by="consent of the participants",
+        **(details if channel == "provided_by_business" else {}),
     )
 
 

@@ -911,6 +911,25 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         {"signup"},
     ),
     "r_pri_1_acquisition": lambda: acquire(facts(SERVICE), {"cookie_id"}, {"analytics"}),
+    "r_pri_1_referable_unconsented": lambda: acquire(
+        facts(SERVICE),
+        {"cookie_id"},
+        {"personalisation"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        provider_basis=pp.ReceiptBasis.PERSONALLY_REFERABLE,
+    ),
+    "r_ntc_1_channel_other": lambda: acquire(
+        facts(), {"email"}, {"newsletter"}, channel=pp.Channel.OTHER, purpose_shown=False
+    ),
+    "r_ntc_1_urgent": lambda: acquire(
+        facts(),
+        {"email"},
+        {"newsletter"},
+        channel=pp.Channel.WEB,
+        purpose_shown=False,
+        exemption=E.LIFE_BODY_PROPERTY,
+        justification=ORDER,
+    ),
     "r_acq_4_opt_out_special": lambda: acquire(
         facts(consents=[consent(purpose="health")]),
         {"name", "medical_history"},

@@ -145,9 +145,12 @@ def test_r_acq_4_the_provider_s_kind_and_basis_are_for_data_from_another_busines
     given: dict[str, Any] = {field: {"provider_kind": "individual"}.get(field, "consent")}
     with pytest.raises(pp.InvalidInput, match=f"{field}.*provided_by_business"):
         engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web", **given)
-    # A check that does not say the channel cannot tell: it takes them.
+    # A check that does not say the channel takes them, and judges them as a receipt's:
+    # a basis of receipt without the provider confirmed is refused (fail closed).
     d = engine.check_acquisition(s, items={"email"}, purposes={"newsletter"}, **given)
-    assert d.allowed
+    assert d.allowed is (field == "provider_kind")
+    if field == "provider_basis":
+        assert "R-ACQ-4" in d.rules
 
 
 # -- B: what PPC Rules Art. 24(1) adds to the record of receipt -------------------------
@@ -264,6 +267,8 @@ def test_r_acq_4_personally_referable_information_records_the_persons_consent() 
         **{k: v for k, v in COMPANY.items() if k != "provider_obtained_by"},
         "provider_basis": "personally_referable",
     }
+    # The person's consent to its being acquired as personal data is on file (31(1)(i)).
+    engine.grant_consent(s, purpose="analytics")
     acq = engine.acquire(
         s, items={"cookie_id"}, purposes={"analytics"}, channel="provided_by_business", **referable
     )
@@ -421,6 +426,7 @@ def test_r_acq_4_identifying_data_is_no_personally_referable_information() -> No
         engine.check_acquisition(s, **RECEIVED, **referable)
     with pytest.raises(pp.InvalidInput, match="identify the person: email"):
         engine.acquire(s, **RECEIVED, **referable)
+    engine.grant_consent(s, purpose="analytics")  # Art. 31(1)(i)
     assert engine.check_acquisition(
         s, items={"cookie_id"}, purposes={"analytics"}, channel="provided_by_business", **referable
     ).allowed
@@ -439,3 +445,33 @@ def test_r_req_5_the_letter_marks_the_individual_not_the_address() -> None:
         engine.acquire(s, **RECEIVED, **SOLE_TRADER)
         letter = engine.requests.fulfil(_verified_records_request(engine, s, lang).id)
         assert marked in letter.to_markdown()
+
+
+def test_r_pri_1_the_english_record_claims_the_art_31_consent_only_when_on_file() -> None:
+    """The English letter says personally referable information was acquired as personal
+    data "with your consent" only where a consent was on file; rebuilt from an answer
+    stored before that was said, it makes no claim either way."""
+    engine, _ = make_engine()
+    s = _person(engine)
+    referable = {
+        **{k: v for k, v in COMPANY.items() if k != "provider_obtained_by"},
+        "provider_basis": "personally_referable",
+    }
+    engine.grant_consent(s, purpose="analytics")
+    engine.acquire(
+        s, items={"cookie_id"}, purposes={"analytics"}, channel="provided_by_business", **referable
+    )
+    answer = engine.requests.fulfil(_verified_records_request(engine, s, "en").id)
+    assert answer.report is not None
+    assert "acquired as personal data with your consent" in answer.to_markdown()
+    unsaid = [
+        {k: v for k, v in r.items() if k != "consent_on_file"}
+        for r in answer.report["receipt_records"]
+    ]
+    older = attrs.evolve(answer, report={**answer.report, "receipt_records": unsaid})
+    letter = older.to_markdown()
+    assert "acquired as personal data (APPI Art. 31(1)(i))" in letter
+    assert "with your consent" not in letter and "no consent" not in letter
+    said_none = [{**r, "consent_on_file": False} for r in unsaid]
+    denied = attrs.evolve(answer, report={**answer.report, "receipt_records": said_none})
+    assert "no consent of yours to that is on file" in denied.to_markdown()

@@ -134,7 +134,9 @@ def test_r_use_5_art_20_exemption_claim_for_acquisition_checks_items_and_categor
     engine, _ = make_engine()
     s = _customer(engine)
     ok = engine.check_acquisition(s, items={"email"}, purposes="newsletter", **COURT)
-    assert ok.allowed and ok.basis is pp.Basis.EXEMPTION
+    # An e-mail address needs no consent to acquire: the claim exempts nothing, and the
+    # answer rests on the notified purposes (Art. 20(2) answers special care data only).
+    assert ok.allowed and ok.basis is pp.Basis.NOTIFIED_PURPOSE
     undeclared = engine.check_acquisition(s, items={"phone"}, purposes="newsletter", **COURT)
     assert not undeclared.allowed and "R-ACQ-2" in undeclared.rules
     wrong_category = engine.check_acquisition(s, items={"resume"}, purposes="hiring", **COURT)

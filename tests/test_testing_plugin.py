@@ -17,6 +17,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.testing import (
+    AcquisitionDecisionContract,
     AcquisitionRepositoryContract,
     AuditLogContract,
     BackendContract,
@@ -53,6 +54,7 @@ CONCERNS: tuple[type, ...] = (
     FastPathContract,
     PersistenceContract,
     EngineContract,
+    AcquisitionDecisionContract,
     BatchContract,
 )
 

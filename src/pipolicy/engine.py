@@ -855,8 +855,9 @@ class Engine:
 
     @staticmethod
     def _provider(receipt: Receipt, channel: Channel | None) -> _Provider:
-        """The provider's kind and the basis of receipt of ``receipt``, checked: they say
-        something of a provider, so only of data from another business; an individual
+        """The provider's kind and the basis of receipt of ``receipt``, checked: they and
+        the provider's details say something of a provider, so only of data from another
+        business (the message names the field, never its value); an individual
         has no representative (Art. 30(1)(i)); a receipt marked by opt-out the older way
         (``provider_obtained_by="opt_out"``) is not on another basis."""
         kind = (
@@ -869,7 +870,14 @@ class Engine:
             if receipt.provider_basis is None
             else member(ReceiptBasis, receipt.provider_basis, "provider_basis")
         )
-        for value, what in ((kind, "provider_kind"), (basis, "provider_basis")):
+        described = (
+            (kind, "provider_kind"),
+            (basis, "provider_basis"),
+            (receipt.provider_address, "provider_address"),
+            (receipt.provider_representative, "provider_representative"),
+            (receipt.provider_obtained_by, "provider_obtained_by"),
+        )
+        for value, what in described:
             if value is not None and channel not in (None, Channel.PROVIDED_BY_BUSINESS):
                 raise InvalidInput(
                     f"{what} describes data received from another business "
@@ -922,8 +930,9 @@ class Engine:
         (``channel="provided_by_business"``, Art. 30), the confirmation on receipt is
         required: ``source`` names the provider, ``provider_address`` its address,
         ``provider_representative`` its representative and ``provider_obtained_by`` how it
-        obtained the data; ``provider_obtained_lawfully=False`` (the business learnt the
-        provider used improper means) refuses it (R-ACQ-4; seed 003 L28).
+        obtained the data; these are refused (:class:`InvalidInput`) on any other channel.
+        ``provider_obtained_lawfully=False`` (the business learnt the provider used
+        improper means) refuses it, whatever the channel (R-ACQ-4; seed 003 L28).
         ``provider_kind`` (:class:`EntityKind`) says what the provider is: an
         ``"individual"`` (a sole trader) has no representative, so none is asked, and
         none may be given; a ``"corporation"`` or an ``"association"``, or a provider
@@ -935,7 +944,8 @@ class Engine:
         "opt_out"`` said so before, and still does) or ``"personally_referable"``
         (personally referable information acquired as personal data on the person's
         consent, Art. 31(1)(i): how the provider obtained it is then not asked; refused for
-        items that identify the person, personal data to the provider too). Both are
+        items that identify the person, personal data to the provider too, and without
+        that consent on file, a consent to a purpose asked for covering the items). Both are
         kept on the acquisition and in its event. Data received through a merger or
         business transfer (``channel="succession"``) is used within the purposes it is
         recorded for, which are the predecessor's (Art. 18(2), R-USE-6).
@@ -969,9 +979,10 @@ class Engine:
             decision = decide_acquisition(self.policy, facts, query, now)
             payload = self._decision_payload(decision)
             if not decision.allowed:
-                if chan is Channel.PROVIDED_BY_BUSINESS:
+                if chan is Channel.PROVIDED_BY_BUSINESS or not query.provider_lawful:
                     # Names the provider, so a business that promised to stop serving a
-                    # client who obtained data improperly has the evidence (seed 003 L28).
+                    # client who obtained data improperly has the evidence (seed 003 L28),
+                    # whatever the channel it said the data came by.
                     payload.update(provider=source, provider_lawful=query.provider_lawful)
                 self._audit(uow, "acquisition.denied", facts.subject.id, payload, now)
                 raise AcquisitionDenied(decision)

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 
-from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind
+from pipolicy.domain.acquisitions import Acquisition, Channel, EntityKind, ReceiptBasis
+from pipolicy.domain.audit import AuditEvent
 from pipolicy.domain.consents import Consent, ConsentStatus
 from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.provisions import ProvisionRecord
@@ -35,6 +36,7 @@ from pipolicy.rules.common import (
 
 __all__ = [
     "consent_entry",
+    "consented_receipts",
     "controller_entry",
     "disclosed_receipts",
     "disclosed_records",
@@ -47,6 +49,7 @@ __all__ = [
     "provision_records_report",
     "purposes_report",
     "receipt_entry",
+    "referable_receipts",
     "representatives_missing",
 ]
 
@@ -239,6 +242,26 @@ def disclosed_receipts(
     ]
 
 
+def referable_receipts(acquisitions: Iterable[Acquisition]) -> bool:
+    """Is personally referable information acquired as personal data among the records
+    of receipt? Its record claims the person's consent only where an acquisition rested
+    on one, which its ``acquisition.recorded`` event says (:func:`consented_receipts`)."""
+    return any(
+        a.provider_basis is ReceiptBasis.PERSONALLY_REFERABLE
+        for a in disclosed_receipts(acquisitions)
+    )
+
+
+def consented_receipts(events: Iterable[AuditEvent]) -> frozenset[str]:
+    """The ids of the acquisitions whose recording decision rested on a consent of the
+    person's (its event names the consent)."""
+    return frozenset(
+        str(e.payload.get("acquisition_id"))
+        for e in events
+        if e.kind == "acquisition.recorded" and e.payload.get("consent_id")
+    )
+
+
 def representatives_missing(acquisitions: Iterable[Acquisition]) -> bool:
     """Does a record of receipt among ``acquisitions`` lack the provider's representative?
     One recorded before revision 0011 holds it only in its ``acquisition.recorded``
@@ -249,13 +272,16 @@ def representatives_missing(acquisitions: Iterable[Acquisition]) -> bool:
     )
 
 
-def receipt_entry(policy: Policy, acq: Acquisition) -> dict[str, object]:
+def receipt_entry(policy: Policy, acq: Acquisition, consented: bool = False) -> dict[str, object]:
     """A record of receipt (Art. 30(3)): the day, the provider's name, kind, address and
     representative (none for an individual) and how it obtained the data (Art. 30(1)),
     the items, and the note PPC Rules Art. 24(1) adds (``provider_basis``: the person's
     consent obtained, the provider's opt-out filing published by the PPC, or their
     consent to personally referable information being acquired as personal data); the
-    kind and the basis are None where they were not recorded."""
+    kind and the basis are None where they were not recorded. For personally referable
+    information, ``consent_on_file`` says whether the acquisition rested on a consent of
+    the person's (``consented``): the record claims their Art. 31(1)(i) consent only then."""
+    referable = acq.provider_basis is ReceiptBasis.PERSONALLY_REFERABLE
     return {
         "record_id": acq.id,
         "received_at": _at(policy, acq.acquired_at),
@@ -265,6 +291,7 @@ def receipt_entry(policy: Policy, acq: Acquisition) -> dict[str, object]:
         "provider_representative": acq.provider_representative,
         "provider_obtained_by": acq.provider_obtained_by,
         "provider_basis": None if acq.provider_basis is None else acq.provider_basis.value,
+        **({"consent_on_file": consented} if referable else {}),
         "items": sorted(acq.items),
     }
 
@@ -530,16 +557,19 @@ def provision_records_report(
     *,
     withheld: frozenset[str] = frozenset(),
     acquisitions: Iterable[Acquisition] = (),
+    consented: frozenset[str] = frozenset(),
 ) -> dict[str, object]:
     """The records about the person that Arts. 29 and 30 demand (Art. 33(5)): of
     provision to others, less the ids ``withheld``, and of receipt from others (among
-    ``acquisitions``)."""
+    ``acquisitions``; ``consented``: the ids of those that rested on the person's
+    consent, :func:`consented_receipts`)."""
     return {
         **_header(policy, request, now),
         "provision_records": [
             provision_entry(policy, p) for p in disclosed_records(provisions, scope, withheld)
         ],
         "receipt_records": [
-            receipt_entry(policy, a) for a in disclosed_receipts(acquisitions, scope)
+            receipt_entry(policy, a, a.id in consented)
+            for a in disclosed_receipts(acquisitions, scope)
         ],
     }

@@ -36,6 +36,7 @@ from pipolicy.requests.answers import Answer, Retained
 from pipolicy.requests.completion import complete, not_retained
 from pipolicy.requests.correction import correct
 from pipolicy.requests.disclosure import (
+    consented_receipts,
     disclosed_receipts,
     disclosed_records,
     disclosure_report,
@@ -218,7 +219,14 @@ def disclose_records(wf: Workflow, ctx: Context) -> Answer:
         return withhold_all(wf, r, applied, labels)
     shown = [a for a in received if a.id not in w_records]
     report = provision_records_report(
-        wf.policy, r, ctx.provisions, ctx.now, named, withheld=w_records, acquisitions=shown
+        wf.policy,
+        r,
+        ctx.provisions,
+        ctx.now,
+        named,
+        withheld=w_records,
+        acquisitions=shown,
+        consented=consented_receipts(ctx.events),
     )
     records = report["provision_records"]
     assert isinstance(records, list)

@@ -204,6 +204,9 @@ def _report_tables(w: Wording, rows: _Rows, report: Mapping[str, object]) -> lis
                 "provider_kind": r.get("provider_kind"),
                 "obtained_by": r.get("provider_obtained_by"),
                 "basis": r.get("provider_basis"),
+                # Personally referable information: its consent claimed only when on file
+                # (None in a report stored before this was said).
+                "consent_on_file": r.get("consent_on_file"),
                 # A report stored before the basis was recorded has no key for it.
                 "basis_recorded": "provider_basis" in r,
                 "items": rows.refs("item", r.get("items")),

@@ -24,7 +24,7 @@ from pipolicy.domain.provisions import ProvisionRecord
 from pipolicy.domain.requests import Request, RequestKind, RequestState
 from pipolicy.errors import InvalidInput, InvalidTransition, RequestNotFound
 from pipolicy.policy.model import Policy
-from pipolicy.requests.disclosure import representatives_missing
+from pipolicy.requests.disclosure import referable_receipts, representatives_missing
 from pipolicy.requests.investigation import SUPPORTS
 from pipolicy.requests.lifecycle import require_open
 from pipolicy.requests.ports import RequestPort
@@ -111,9 +111,14 @@ class Workflow:
         facts = self.port.facts(uow, r.subject_id)
         provisions = tuple(uow.provisions.for_subject(r.subject_id))
         # An investigation reads the person's events; so does a provision records request
-        # with a receipt whose provider's representative only its event holds.
+        # with a receipt whose provider's representative only its event holds, or of
+        # personally referable information, whose event says if it rested on a consent.
         wanted = r.kind in SUPPORTS or (
-            r.kind is RequestKind.PROVISION_RECORDS and representatives_missing(facts.acquisitions)
+            r.kind is RequestKind.PROVISION_RECORDS
+            and (
+                representatives_missing(facts.acquisitions)
+                or referable_receipts(facts.acquisitions)
+            )
         )
         evs = tuple(uow.audit.for_subject(r.subject_id)) if wanted else ()
         deletions = frozenset(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -34,7 +35,9 @@ ART_20_1 = "APPI Art. 20(1)"
 ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
 ART_27_2 = "APPI Art. 27(2)"
+ART_21_2_PROVISO = "APPI Art. 21(2) proviso"
 ART_30_1 = "APPI Art. 30(1)"
+ART_31_1_I = "APPI Art. 31(1)(i)"
 MY_NUMBER_COLLECTION = "My Number Act Art. 20"
 
 
@@ -112,6 +115,11 @@ receipt is owed, Art. 30(1) proviso; :data:`UNCONFIRMED_RECEIPTS`).
 Data the person gives directly fits none of them; their consent is needed (R-ACQ-3)."""
 
 
+URGENT = Exemption.LIFE_BODY_PROPERTY
+"""The claim that lifts showing the purposes before data handed over in writing: where it
+is urgently necessary to protect a person's life, body or property (Art. 21(2) proviso)."""
+
+
 UNCONFIRMED_RECEIPTS = frozenset(
     {Exemption.RECEIVED_UNDER_ARRANGEMENT, Exemption.ACADEMIC_JOINT_RESEARCH}
 )
@@ -122,7 +130,14 @@ proviso lifts the confirmation on receipt for those (R-ACQ-4). Not the fair mean
 Art. 20(1): a provider known to have obtained the data improperly is still refused."""
 
 
-def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...]:
+def _cites(
+    reasons: Sequence[Because], special: Sequence[str], clauses: tuple[str, ...]
+) -> tuple[str, ...]:
+    """:func:`_citations`, then the policy's clauses of the purposes asked for."""
+    return (*_citations(reasons, special), *clauses)
+
+
+def _citations(reasons: Sequence[Because], special: Sequence[str]) -> tuple[str, ...]:
     """The articles a refused acquisition cites for ``reasons`` (``special``: the special
     care-required items asked for), with or without an exemption claimed."""
     named = {rule for _, why in reasons for rule in why.rules}
@@ -143,7 +158,9 @@ def _citations(reasons: list[Because], special: Sequence[str]) -> tuple[str, ...
         cites = (*cites, MY_NUMBER_PROVISION, MY_NUMBER_COLLECTION)
     if "R-NTC-1" in named:
         cites = (*cites, ART_21_2)
-    if "R-PRI-1" in named:
+    if any(why.key == "referable_unconsented" for _, why in reasons):
+        cites = (*cites, ART_31_1_I)
+    if any(why.key == "acquisition_linkage" for _, why in reasons):
         # The business's own linkage makes the identifiers personal data it must have
         # notified (Arts. 2(1), 21(1)); Art. 31 governs giving them to others.
         cites = (*cites, ART_21_1)
@@ -163,8 +180,17 @@ def decide_acquisition(
 def _decide_acquisition(
     policy: Policy, facts: SubjectFacts, q: AcquisitionQuery, now: datetime
 ) -> Decision:
-    """:func:`decide_acquisition` on facts as they are given."""
-    ctx = {"action": "acquisition", "items": q.items, "purpose": ",".join(sorted(q.purposes))}
+    """:func:`decide_acquisition` on facts as they are given.
+
+    An exemption claimed answers only what it exempts: the consent special care-required
+    data needs (Art. 20(2)), the confirmation on receipt (Art. 30(1) proviso,
+    :data:`UNCONFIRMED_RECEIPTS`) and, in urgency, showing the purposes first (Art. 21(2)
+    proviso). Every other check is made as without it."""
+    ctx: dict[str, Any] = {
+        "action": "acquisition",
+        "items": q.items,
+        "purpose": ",".join(sorted(q.purposes)),
+    }
     purposes = [policy.purposes[p] for p in sorted(q.purposes)]
     clauses = tuple(clause("purposes", p.name) for p in purposes)
     reasons: list[Because] = []
@@ -182,50 +208,30 @@ def _decide_acquisition(
             reasons.append(over)
         if p.categories and facts.subject.category not in p.categories:
             reasons.append(R.acquisition_wrong_category(p.name))
-    if (
-        q.channel is Channel.PROVIDED_BY_BUSINESS
-        and not q.provider_confirmed
-        and q.exemption not in UNCONFIRMED_RECEIPTS
-    ):
+    # Received from another business, or said to be by a check without the channel.
+    receipt = q.channel is Channel.PROVIDED_BY_BUSINESS or (
+        q.channel is None and q.provider_basis is not None
+    )
+    unconfirmed = receipt and not q.provider_confirmed
+    if unconfirmed and q.exemption not in UNCONFIRMED_RECEIPTS:
         reasons.append(R.provider_unconfirmed())
-    if q.channel is Channel.PROVIDED_BY_BUSINESS and not q.provider_lawful:
-        reasons.append(R.provider_improper())
-    if q.channel is Channel.PROVIDED_BY_BUSINESS and q.provider_by_opt_out:
-        # Art. 27(2) proviso: special care-required data is never provided by opt-out.
-        special_by_opt_out = tuple(sorted(i for i in q.items if policy.items[i].special_care))
-        if special_by_opt_out:
-            reasons.append(R.provider_opt_out_special(special_by_opt_out))
-    if q.channel is Channel.PROVIDED_BY_BUSINESS:
-        numbers = my_numbers(policy, q.items)
-        opt_out = q.provider_by_opt_out or q.provider_basis is ReceiptBasis.OPT_OUT
-        if numbers and (opt_out or q.provider_basis is ReceiptBasis.CONSENT):
-            # My Number Act Art. 19 lists every case a number may be provided in: neither
-            # the person's consent nor opt-out is one, and Art. 20 forbids collecting it.
-            how = ReceiptBasis.OPT_OUT if opt_out else ReceiptBasis.CONSENT
-            reasons.append(R.my_number_receipt(tuple(numbers), how.value))
-    if q.channel in WRITTEN and not q.purpose_shown:
-        reasons.append(R.purpose_not_shown())
-    elif q.channel is None and not q.purpose_shown:
-        # Refused in writing, not by telephone: a check without the channel cannot tell
-        # which, and fails closed (acquire always names it).
-        reasons.append(R.purpose_not_shown_channel_unnamed())
+    reasons.extend(_about_the_provider(policy, q))
 
-    if q.exemption is not None:
-        if reasons:
-            return Decision.deny(tuple(reasons), (*_citations(reasons, ()), *clauses), **ctx)
-        claimed = exemption_decision(
-            policy, q.exemption, q.justification, "acquisition", ctx, provider=q.source or None
-        )
-        fits = _EXEMPTION_CHANNELS.get(q.exemption)
-        if claimed.allowed and fits is not None and q.channel not in fits:
-            why = (
-                R.exemption_channel_unnamed(q.exemption.value)
-                if q.channel is None  # a check without the channel cannot tell: it fails closed
-                else R.exemption_channel(q.exemption.value, q.channel.value)
-            )
-            cite = exemption_citation(q.exemption, "acquisition")
-            return Decision.deny((why,), (cite, *clauses), **ctx)
-        return claimed
+    claim = None if q.exemption is None else _claim(policy, q, ctx, clauses)
+    if claim is not None and not claim.allowed:
+        # A claim that cannot stand is refused as such, after what it could not answer.
+        refused = (*reasons, *_not_shown(q))
+        return Decision.deny(refused, _cites(refused, (), clauses), **ctx) if refused else claim
+    claimed = q.exemption if claim is not None else None
+    exempted: list[str] = []  # what the claim answered: "consent", "receipt", "purposes"
+
+    if unconfirmed and claimed in UNCONFIRMED_RECEIPTS:
+        exempted.append("receipt")
+    if _not_shown(q):
+        if claimed is URGENT:
+            exempted.append("purposes")
+        else:
+            reasons.extend(_not_shown(q))
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
     succession = q.channel is Channel.SUCCESSION
@@ -235,26 +241,43 @@ def _decide_acquisition(
     inherited = succession and policy.exemption_allowed(
         Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"
     )
+    if inherited and special and claimed is not None:
+        exempted.append("consent")  # claimed as the channel says it (20(2)(viii))
+    # Personally referable information acquired as personal data: on the person's consent
+    # to that (Art. 31(1)(i)), which its record of receipt says was obtained (PPC Rules
+    # Art. 24(1)(iii)). No exemption is claimed for it: Art. 31(1) has none of its own.
+    referable = q.provider_basis is ReceiptBasis.PERSONALLY_REFERABLE
     consents: dict[str, Consent] = {}  # every purpose's, each once, in order
     for p in purposes:
-        sensitive = not inherited and any(
+        special_here = not inherited and any(
             policy.items[i].special_care for i in q.items & p.all_items
         )
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
         # (only acquisition: once lawfully acquired, it is used within its purposes).
         # Data received through a merger or business transfer was collected by the
         # predecessor: its permission is not asked again (Art. 18(2), R-USE-6).
-        if (p.consent is ConsentRule.AT_COLLECTION and not succession) or sensitive:
-            found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
-            no = None if found else last_word_no(facts.consents, p.name, q.items)
-            if no is not None:
-                on = policy.local_date(no.said_no_at).isoformat()
-                why = R.collection_declined(p.name, tuple(special), on, no.status.value)
-                reasons.append(why)
-            elif not found:
-                reasons.append(R.permission_before_collection(p.name, tuple(special)))
-            else:
-                consents.update((c.id, c) for c in found)
+        asked = (p.consent is ConsentRule.AT_COLLECTION and not succession) or special_here
+        # A claim answers the consent that special care-required data needs, which is the
+        # permission a purpose collecting it asks first; not a purpose's permission for
+        # other data, nor a no the person said (fail closed).
+        answered = claimed is not None and special_here
+        linked = referable and bool(q.items & p.all_items)
+        if not (asked or linked):
+            continue
+        found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
+        no = None if found or not asked else last_word_no(facts.consents, p.name, q.items)
+        told = () if claimed is not None else tuple(special)  # a claim answers their consent
+        if found:
+            consents.update((c.id, c) for c in found)
+        elif no is not None:
+            on = policy.local_date(no.said_no_at).isoformat()
+            reasons.append(R.collection_declined(p.name, told, on, no.status.value))
+        elif asked and not answered:
+            reasons.append(R.permission_before_collection(p.name, told))
+        elif linked:
+            reasons.append(R.referable_unconsented(p.name, tuple(sorted(q.items & p.all_items))))
+        elif "consent" not in exempted:
+            exempted.append("consent")  # Art. 20(2)'s consent, and only that
 
     held = facts.held_items
     # Linkage happens when this acquisition first puts both kinds together for the person.
@@ -265,7 +288,11 @@ def _decide_acquisition(
     ):
         reasons.append(R.acquisition_linkage())
     if reasons:
-        return Decision.deny(tuple(reasons), (*_citations(reasons, special), *clauses), **ctx)
+        cited_special = special if claimed is None else []
+        return Decision.deny(tuple(reasons), _cites(reasons, cited_special, clauses), **ctx)
+    rests = resting_on(tuple(consents.values())) if consents else {}
+    if claimed is not None and exempted:
+        return _exempted(q, claimed, exempted, rests, ctx)
     basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
     # Special care-required data acquired on the prior consent Art. 20(2) asks for, or
     # received in a succession, which needs none (20(2)(viii)).
@@ -276,6 +303,86 @@ def _decide_acquisition(
         (ART_17_1, *(received if inherited else (ART_20_2,)), ART_21_1, *clauses)
         if special
         else (ART_17_1, ART_21_1, *clauses),
-        **(resting_on(tuple(consents.values())) if consents else {}),
+        **rests,
         **ctx,
     )
+
+
+def _about_the_provider(policy: Policy, q: AcquisitionQuery) -> list[Because]:
+    """What the caller says of a provider, judged whatever the channel: a check without
+    one, data said to come by ``other`` means or a succession hear it as a receipt does."""
+    found: list[Because] = []
+    if not q.provider_lawful:
+        found.append(R.provider_improper())
+    if q.provider_by_opt_out:
+        # Art. 27(2) proviso: special care-required data is never provided by opt-out.
+        special_by_opt_out = tuple(sorted(i for i in q.items if policy.items[i].special_care))
+        if special_by_opt_out:
+            found.append(R.provider_opt_out_special(special_by_opt_out))
+    numbers = my_numbers(policy, q.items)
+    opt_out = q.provider_by_opt_out or q.provider_basis is ReceiptBasis.OPT_OUT
+    if numbers and (opt_out or q.provider_basis is ReceiptBasis.CONSENT):
+        # My Number Act Art. 19 lists every case a number may be provided in: neither
+        # the person's consent nor opt-out is one, and Art. 20 forbids collecting it.
+        how = ReceiptBasis.OPT_OUT if opt_out else ReceiptBasis.CONSENT
+        found.append(R.my_number_receipt(tuple(numbers), how.value))
+    return found
+
+
+def _not_shown(q: AcquisitionQuery) -> tuple[Because, ...]:
+    """Art. 21(2): the purposes not shown before data handed over in writing. Neither a
+    check without the channel nor ``other`` tells a form from a call: both fail closed
+    (acquire always names the channel)."""
+    if q.purpose_shown:
+        return ()
+    if q.channel in WRITTEN:
+        return (R.purpose_not_shown(),)
+    if q.channel is None:
+        return (R.purpose_not_shown_channel_unnamed(),)
+    if q.channel is Channel.OTHER:
+        return (R.purpose_not_shown_channel_other(),)
+    return ()
+
+
+def _claim(
+    policy: Policy, q: AcquisitionQuery, ctx: dict[str, Any], clauses: tuple[str, ...]
+) -> Decision:
+    """The claimed exemption on its own: allowed by the law and the policy (R-ACQ-3,
+    R-USE-5), and fitting how the data came (:data:`_EXEMPTION_CHANNELS`)."""
+    assert q.exemption is not None
+    claimed = exemption_decision(
+        policy, q.exemption, q.justification, "acquisition", ctx, provider=q.source or None
+    )
+    fits = _EXEMPTION_CHANNELS.get(q.exemption)
+    if claimed.allowed and fits is not None and q.channel not in fits:
+        why = (
+            R.exemption_channel_unnamed(q.exemption.value)
+            if q.channel is None  # a check without the channel cannot tell: it fails closed
+            else R.exemption_channel(q.exemption.value, q.channel.value)
+        )
+        cite = exemption_citation(q.exemption, "acquisition")
+        return Decision.deny((why,), (cite, *clauses), **ctx)
+    return claimed
+
+
+def _exempted(
+    q: AcquisitionQuery,
+    claimed: Exemption,
+    exempted: list[str],
+    rests: dict[str, Any],
+    ctx: dict[str, Any],
+) -> Decision:
+    """The acquisition allowed on the claim, told for what it answered: acquired without
+    consent (Art. 20(2)) or without the confirmation on receipt, or, urgent, without the
+    purposes shown first (Art. 21(2) proviso; to be notified or published, 21(1))."""
+    cites: tuple[str, ...] = ()
+    if exempted != ["purposes"]:
+        cites = (exemption_citation(claimed, "acquisition"),)
+    if "purposes" in exempted:
+        cites = (*cites, ART_21_2_PROVISO, ART_21_1)
+    reason = (
+        R.purpose_not_shown_urgent(str(q.justification))
+        if exempted == ["purposes"]
+        else R.exemption_claimed(claimed.value, q.justification, "acquisition")
+    )
+    return Decision.allow(Basis.EXEMPTION, reason, cites, **rests, **ctx)

@@ -1253,6 +1253,32 @@ def purpose_not_shown_channel_unnamed() -> Because:
 
 
 @_cached
+def purpose_not_shown_channel_other() -> Because:
+    """Art. 21(2) for data acquired by ``other`` means, which cannot say whether the
+    person handed it over in writing: refused, as a check without the channel is."""
+    return _because(
+        "the purposes of use were not shown first: the channel 'other' does not say whether "
+        "the data was handed over in writing, where it is then refused, so name the channel "
+        "(R-NTC-1)",
+        "purpose_not_shown_channel_other",
+        ("R-NTC-1",),
+    )
+
+
+@_cached
+def purpose_not_shown_urgent(justification: str) -> Because:
+    """Art. 21(2) proviso: in urgency to protect life, body or property the purposes are
+    not shown first; they are notified or published promptly (Art. 21(1))."""
+    return _because(
+        "the purposes of use were not shown first, as urgently necessary to protect a "
+        f"person's life, body or property (Art. 21(2) proviso): {justification}",
+        "purpose_not_shown_urgent",
+        (),
+        justification=justification,
+    )
+
+
+@_cached
 def collection_declined(purpose: str, special: Names, on: str, how: str) -> Because:
     """Collection for a purpose that asks permission first, after the person withdrew or
     refused it (their latest word on it): said as it happened, not as "not yet"."""
@@ -1282,6 +1308,22 @@ def permission_before_collection(purpose: str, special: Names) -> Because:
         ("R-USE-7", "R-ACQ-3"),
         purpose=purpose,
         special=names,
+    )
+
+
+@_cached
+def referable_unconsented(purpose: str, items: Names) -> Because:
+    """Personally referable information received to be acquired as personal data, with
+    no consent of the person to that on file (Art. 31(1)(i))."""
+    names = _names(items)
+    return _because(
+        f"personally referable items {list(names)} are acquired as personal data for purpose "
+        f"{purpose!r} only with the person's consent to that, and none is on file "
+        "(Art. 31(1)(i), R-PRI-1)",
+        "referable_unconsented",
+        ("R-PRI-1",),
+        purpose=purpose,
+        items=names,
     )
 
 

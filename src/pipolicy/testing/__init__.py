@@ -21,6 +21,7 @@ pytest.register_assert_rewrite("pipolicy.testing.contract")
 
 from pipolicy.testing.contract import (  # noqa: E402
     CONTRACT_START,
+    AcquisitionDecisionContract,
     AcquisitionRepositoryContract,
     AuditLogContract,
     BackendContract,
@@ -46,6 +47,7 @@ from pipolicy.testing.contract import (  # noqa: E402
 
 __all__ = [
     "CONTRACT_START",
+    "AcquisitionDecisionContract",
     "AcquisitionRepositoryContract",
     "AuditLogContract",
     "BackendContract",

@@ -59,6 +59,7 @@ writes refers to records that exist, so backends with foreign keys pass too.
 # use), ``fixtures`` (``StoreFixtures``, ``assert_equivalent`` and the store helpers), one
 # module per ``*Contract`` class, and ``suite`` (the two aggregate classes).
 
+from pipolicy.testing.contract.acquiring import AcquisitionDecisionContract
 from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
@@ -82,6 +83,7 @@ from pipolicy.testing.contract.unit_of_work import UnitOfWorkContract
 
 __all__ = [
     "CONTRACT_START",
+    "AcquisitionDecisionContract",
     "AcquisitionRepositoryContract",
     "AuditLogContract",
     "BackendContract",

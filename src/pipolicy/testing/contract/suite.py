@@ -8,6 +8,7 @@ outlives the store; :class:`SharedBackendContract` adds it, :class:`SharingContr
 
 from __future__ import annotations
 
+from pipolicy.testing.contract.acquiring import AcquisitionDecisionContract
 from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
@@ -35,6 +36,7 @@ class BackendContract(
     LifecycleContract,
     FastPathContract,
     EngineContract,
+    AcquisitionDecisionContract,
     BatchContract,
 ):
     """The whole contract for a store in one process. Subclass it, provide ``store``."""

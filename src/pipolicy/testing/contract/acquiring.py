@@ -1,0 +1,389 @@
+"""The contract of acquisition decisions on the store: what the person's records on file
+(consents, refusals, data held) decide about collecting more (Arts. 17, 20, 21, 31).
+
+A decision here reads the consents and acquisitions the store gives back: a store that
+loses a consent, a refusal or an item held answers wrongly, and these tests say which.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+
+from pipolicy.clock import FixedClock
+from pipolicy.domain.acquisitions import Acquisition, Channel, ReceiptBasis
+from pipolicy.domain.decisions import Basis, Decision
+from pipolicy.domain.requests import Document, DocumentKind, Request, RequestKind
+from pipolicy.domain.subjects import Subject
+from pipolicy.engine import Engine
+from pipolicy.errors import AcquisitionDenied, InvalidInput
+from pipolicy.policy.model import ConsentRule, DataItem, Policy, Purpose
+from pipolicy.storage.repositories import Store
+from pipolicy.testing.contract.data import CONTRACT_START, contract_policy
+from pipolicy.testing.contract.fixtures import StoreFixtures, _read, _store_all
+
+EXEMPTED = "法律の定める例外として、ご本人の同意を得ずに取り扱います"
+"""What an exemption's reason tells the person in Japanese: said only where it exempts."""
+
+PROVIDER: dict[str, Any] = {
+    "channel": "provided_by_business",
+    "source": "AdTech K.K.",
+    "provider_address": "1-2 Minato, Tokyo",
+    "provider_representative": "Representative Director",
+}
+"""A provider confirmed on receipt, as personally referable information needs (Art. 30(1)
+(i); how it obtained the data is no item of that record, PPC Rules Art. 24(1)(iii))."""
+
+
+def acquisition_policy() -> Policy:
+    """:func:`contract_policy` in Japanese, with what acquisition rules turn on: ``health``
+    (special care-required) for ``care``; ``cookie_id`` (identifies no one) for ``ads``,
+    and with ``name`` for ``profiling``, which announces linking them; ``members``, whose
+    permission is asked before collection."""
+    base = contract_policy()
+    return attrs.evolve(
+        base,
+        languages=("ja",),
+        items={
+            **base.items,
+            "health": DataItem("health", title="病歴", special_care=True),
+            "cookie_id": DataItem("cookie_id", title="クッキーID", identifies=False),
+        },
+        purposes={
+            **base.purposes,
+            "care": Purpose("care", title="健康相談のため", items={"name", "health"}),
+            "ads": Purpose("ads", title="広告配信のため", items={"cookie_id"}),
+            "profiling": Purpose(
+                "profiling",
+                title="閲覧履歴と会員情報を結び付けて広告を配信するため",
+                items={"name", "cookie_id"},
+                links_identifiers=True,
+            ),
+            "members": Purpose(
+                "members",
+                title="会員サービスのため",
+                items={"name", "email"},
+                consent=ConsentRule.AT_COLLECTION,
+            ),
+        },
+    )
+
+
+def _keys(d: Decision) -> set[str]:
+    return {w.key for w in d.why}
+
+
+class AcquisitionDecisionContract(StoreFixtures):
+    """Acquisition decisions on what the store holds of the person (R-ACQ-3, R-ACQ-4,
+    R-PRI-1, R-USE-7, R-CON-2, R-NTC-1)."""
+
+    @pytest.fixture
+    def acquiring(self, store: Store) -> Engine:
+        return Engine(acquisition_policy(), store=store, clock=FixedClock(CONTRACT_START))
+
+    # -- Art. 31(1)(i): personally referable information acquired as personal data ----
+
+    def test_r_pri_1_referable_data_received_as_personal_data_needs_the_persons_consent(
+        self, acquiring: Engine, store: Store
+    ) -> None:
+        """A cookie id a provider gives as personally referable information, which the
+        business links to the member it knows, is acquired as personal data: only on the
+        person's consent to that (Art. 31(1)(i)), which the record of receipt says was
+        obtained (PPC Rules Art. 24(1)(iii)). Without one on file it is refused."""
+        engine = acquiring
+        s = engine.register_subject("member-1", category="customer")
+        engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
+        asked: dict[str, Any] = {"items": {"cookie_id"}, "purposes": {"profiling"}, **PROVIDER}
+
+        d = engine.check_acquisition(s, provider_basis="personally_referable", **asked)
+        assert not d.allowed
+        assert "referable_unconsented" in _keys(d)
+        assert "APPI Art. 31(1)(i)" in d.citations
+        [said] = [
+            t
+            for t, w in zip(engine.explain(d, "ja"), d.why, strict=True)
+            if w.key == "referable_unconsented"
+        ]
+        assert "同意" in said and EXEMPTED not in said
+        with pytest.raises(AcquisitionDenied):
+            engine.acquire(s, provider_basis="personally_referable", **asked)
+        assert _read(store, lambda uow: len(uow.acquisitions.for_subject(s.id))) == 1
+
+        consent = engine.grant_consent(s, purpose="profiling")
+        d = engine.check_acquisition(s, provider_basis="personally_referable", **asked)
+        assert d.allowed and d.basis is Basis.CONSENT and d.consent_id == consent.id
+        received = engine.acquire(s, provider_basis="personally_referable", **asked)
+        assert received in _read(store, lambda uow: uow.acquisitions.for_subject(s.id))
+
+        engine.withdraw_consent(s, purpose="profiling")
+        d = engine.check_acquisition(s, provider_basis="personally_referable", **asked)
+        assert not d.allowed and "referable_unconsented" in _keys(d)
+
+    # -- Arts. 20(1), 27(2): what the caller says of a provider, whatever the channel -----
+
+    @pytest.mark.parametrize("channel", [None, "other", "succession"])
+    def test_r_acq_4_a_provider_known_to_have_obtained_data_improperly_is_refused_on_any_channel(
+        self, acquiring: Engine, store: Store, channel: str | None
+    ) -> None:
+        engine = acquiring
+        s = engine.register_subject("person-1", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "source": "List broker",
+        }
+        d = engine.check_acquisition(s, channel=channel, provider_obtained_lawfully=False, **asked)
+        assert not d.allowed and "provider_improper" in _keys(d)
+        assert "APPI Art. 20(1)" in d.citations
+        if channel is not None:
+            with pytest.raises(AcquisitionDenied):
+                engine.acquire(s, channel=channel, provider_obtained_lawfully=False, **asked)
+            assert _read(store, lambda uow: uow.acquisitions.for_subject(s.id)) == []
+
+    def test_r_acq_4_special_care_data_given_by_opt_out_is_refused_without_a_channel(
+        self, acquiring: Engine
+    ) -> None:
+        """Art. 27(2) proviso: special care-required data is never provided by opt-out. A
+        check that leaves the channel out still hears the basis it is told of, and the
+        older mark of opt-out (``provider_obtained_by="opt_out"``) as well."""
+        engine = acquiring
+        s = engine.register_subject("patient-1", category="customer")
+        engine.grant_consent(s, purpose="care")
+        asked: dict[str, Any] = {
+            "items": {"name", "health"},
+            "purposes": {"care"},
+            "source": "Broker K.K.",
+            "provider_address": "3-4 Chuo, Tokyo",
+            "provider_representative": "Representative Director",
+            "provider_obtained_by": "its members' forms",
+        }
+        d = engine.check_acquisition(s, provider_basis="opt_out", **asked)
+        assert not d.allowed and "provider_opt_out_special" in _keys(d)
+        assert "APPI Art. 27(2)" in d.citations
+        d = engine.check_acquisition(s, **{**asked, "provider_obtained_by": "opt_out"})
+        assert not d.allowed and "provider_opt_out_special" in _keys(d)
+
+    # -- Arts. 17(1), 20(2), 21(1): an exemption answers only what it exempts -----------
+
+    def test_r_pri_1_an_exemption_does_not_skip_announcing_the_linkage(
+        self, acquiring: Engine
+    ) -> None:
+        engine = acquiring
+        s = engine.register_subject("visitor-1", category="customer")
+        engine.acquire(s, items={"cookie_id"}, purposes={"ads"}, channel="web")
+        d = engine.check_acquisition(
+            s,
+            items={"name", "email"},
+            purposes={"service"},
+            channel="web",
+            exemption="laws_and_regulations",
+            justification="an order under the Act",
+        )
+        assert not d.allowed and "acquisition_linkage" in _keys(d)
+
+    def test_r_use_7_an_exemption_does_not_skip_the_permission_the_policy_asks_first(
+        self, acquiring: Engine
+    ) -> None:
+        """Art. 20(2)'s exemptions lift the consent special care-required data needs; the
+        policy's own promise to ask before collecting (``at_collection``) stands, and the
+        person is not told their data is handled "as an exception the law provides"."""
+        engine = acquiring
+        s = engine.register_subject("member-2", category="customer")
+        d = engine.check_acquisition(
+            s,
+            items={"name", "email"},
+            purposes={"members"},
+            channel="web",
+            exemption="life_body_property",
+            justification="a search for a missing person",
+        )
+        assert not d.allowed and "permission_before_collection" in _keys(d)
+        assert not any(EXEMPTED in t for t in engine.explain(d, "ja"))
+
+    def test_r_con_2_an_exemption_does_not_override_a_refusal_on_file(
+        self, acquiring: Engine
+    ) -> None:
+        engine = acquiring
+        s = engine.register_subject("member-3", category="customer")
+        engine.refuse_consent(s, purpose="members")
+        d = engine.check_acquisition(
+            s,
+            items={"name", "email"},
+            purposes={"members"},
+            channel="web",
+            exemption="laws_and_regulations",
+            justification="an order under the Act",
+        )
+        assert not d.allowed and "collection_declined" in _keys(d)
+
+    def test_r_acq_3_an_exemption_is_told_only_where_it_exempts(self, acquiring: Engine) -> None:
+        """Special care-required data without consent: the exemption is the basis, and
+        the person is told so. Data that needs no consent, or whose consent is on file:
+        the exemption exempts nothing, and the answer rests on the notified purposes or
+        the consent, without the exemption's words."""
+        engine = acquiring
+        s = engine.register_subject("worker-1", category="customer")
+        claim: dict[str, Any] = {
+            "exemption": "laws_and_regulations",
+            "justification": "a health check by law",
+        }
+        d = engine.check_acquisition(
+            s, items={"name", "health"}, purposes={"care"}, channel="mail", **claim
+        )
+        assert d.allowed and d.basis is Basis.EXEMPTION
+        assert any(EXEMPTED in t for t in engine.explain(d, "ja"))
+        d = engine.check_acquisition(
+            s, items={"name", "email"}, purposes={"service"}, channel="mail", **claim
+        )
+        assert d.allowed and d.basis is Basis.NOTIFIED_PURPOSE
+        assert not any(EXEMPTED in t for t in engine.explain(d, "ja"))
+        # With the person's consent on file the claim answers nothing: the consent does.
+        consent = engine.grant_consent(s, purpose="care")
+        d = engine.check_acquisition(
+            s, items={"name", "health"}, purposes={"care"}, channel="mail", **claim
+        )
+        assert d.allowed and d.basis is Basis.CONSENT and d.consent_id == consent.id
+        assert not any(EXEMPTED in t for t in engine.explain(d, "ja"))
+
+    # -- Art. 21(2): purposes shown before data handed over in writing -------------------
+
+    def test_r_ntc_1_channel_other_cannot_tell_a_form_from_a_call_and_fails_closed(
+        self, acquiring: Engine, store: Store
+    ) -> None:
+        engine = acquiring
+        s = engine.register_subject("person-2", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "purpose_shown": False,
+        }
+        d = engine.check_acquisition(s, channel=Channel.OTHER, **asked)
+        assert not d.allowed and "APPI Art. 21(2)" in d.citations
+        with pytest.raises(AcquisitionDenied):
+            engine.acquire(s, channel="other", **asked)
+        assert _read(store, lambda uow: uow.acquisitions.for_subject(s.id)) == []
+        # Told by telephone, the purposes need not be shown first (notified promptly).
+        assert engine.check_acquisition(s, channel="telephone", **asked).allowed
+
+    def test_r_ntc_1_urgent_protection_acquires_without_the_purposes_shown_first(
+        self, acquiring: Engine
+    ) -> None:
+        """Art. 21(2) proviso: where it is urgently necessary to protect a person's life,
+        body or property, the purposes need not be shown before data is handed over in
+        writing. Another exemption lifts nothing of Art. 21(2)."""
+        engine = acquiring
+        s = engine.register_subject("person-3", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "channel": "web",
+        }
+        d = engine.check_acquisition(
+            s,
+            purpose_shown=False,
+            exemption="life_body_property",
+            justification="a person missing in a disaster",
+            **asked,
+        )
+        assert d.allowed and d.basis is Basis.EXEMPTION
+        assert "purpose_not_shown_urgent" in _keys(d)
+        assert not any(EXEMPTED in t for t in engine.explain(d, "ja"))
+        d = engine.check_acquisition(
+            s,
+            purpose_shown=False,
+            exemption="laws_and_regulations",
+            justification="an order under the Act",
+            **asked,
+        )
+        assert not d.allowed and "purpose_not_shown" in _keys(d)
+
+    @pytest.mark.parametrize(
+        "detail",
+        ["provider_address", "provider_representative", "provider_obtained_by"],
+    )
+    def test_r_acq_4_provider_details_are_for_data_from_another_business(
+        self, acquiring: Engine, store: Store, detail: str
+    ) -> None:
+        """A provider's details describe data received from another business (Art.
+        30(1)): given for data the person handed over on the web they are refused, as the
+        provider's kind and basis are, and the message does not repeat what was given."""
+        engine = acquiring
+        s = engine.register_subject("person-4", category="customer")
+        given = "Hanako Yamada, 03-1234-5678"
+        asked: dict[str, Any] = {
+            "items": {"name"},
+            "purposes": {"service"},
+            "channel": "web",
+            detail: given,
+        }
+        with pytest.raises(InvalidInput) as raised:
+            engine.check_acquisition(s, **asked)
+        assert detail in str(raised.value) and "Yamada" not in str(raised.value)
+        with pytest.raises(InvalidInput):
+            engine.acquire(s, **asked)
+        assert _read(store, lambda uow: uow.acquisitions.for_subject(s.id)) == []
+
+    def test_r_pri_1_the_record_of_receipt_claims_the_persons_consent_only_when_on_file(
+        self, acquiring: Engine, store: Store
+    ) -> None:
+        """The record of receipt of personally referable information says the person
+        consented to its being acquired as personal data (PPC Rules Art. 24(1)(iii)): a
+        disclosure of the records (Art. 33(5)) says so only where the acquisition rested
+        on a consent of theirs. One recorded without (before such a consent was asked)
+        is disclosed as having none on file, not as consented to."""
+        engine = acquiring
+        s = engine.register_subject("member-4", category="customer")
+        engine.acquire(s, items={"name"}, purposes={"service"}, channel="web")
+        unconsented = Acquisition(
+            id="receipt-without-consent",
+            subject_id=s.id,
+            items=frozenset({"cookie_id"}),
+            purposes=frozenset({"profiling"}),
+            channel=Channel.PROVIDED_BY_BUSINESS,
+            source=PROVIDER["source"],
+            acquired_at=CONTRACT_START,
+            policy_version=engine.policy.version,
+            provider_address=PROVIDER["provider_address"],
+            provider_representative=PROVIDER["provider_representative"],
+            provider_basis=ReceiptBasis.PERSONALLY_REFERABLE,
+        )
+        _store_all(store, unconsented)
+
+        answer = engine.requests.fulfil(_records_request(engine, s).id)
+        assert answer.report is not None
+        [record] = answer.report["receipt_records"]
+        assert record["consent_on_file"] is False
+        letter = answer.to_markdown()
+        assert REFERABLE_CONSENTED not in letter and "同意の記録はありません" in letter
+
+        engine.grant_consent(s, purpose="profiling")
+        consented = engine.acquire(
+            s,
+            items={"cookie_id"},
+            purposes={"profiling"},
+            provider_basis="personally_referable",
+            **PROVIDER,
+        )
+        answer = engine.requests.fulfil(_records_request(engine, s).id)
+        assert answer.report is not None
+        on_file = {r["record_id"]: r["consent_on_file"] for r in answer.report["receipt_records"]}
+        assert on_file == {unconsented.id: False, consented.id: True}
+        assert REFERABLE_CONSENTED in answer.to_markdown()
+
+
+REFERABLE_CONSENTED = "個人データとして取得することについてご本人の同意を得ています"
+"""What the Japanese record of receipt says of an Art. 31(1)(i) consent on file."""
+
+
+def _records_request(engine: Engine, s: Subject) -> Request:
+    """A verified request for the records of provision and receipt (Art. 33(5))."""
+    r = engine.requests.submit(
+        RequestKind.PROVISION_RECORDS,
+        subject=s,
+        documents=[Document(DocumentKind.PASSPORT, date(2025, 1, 1), date(2035, 1, 1))],
+        language="ja",
+    )
+    return engine.requests.verify(r.id)
