@@ -28,6 +28,7 @@ from pipolicy.testing import (
     LifecycleContract,
     PersistenceContract,
     ProvisionRepositoryContract,
+    RenewalContract,
     RequestRepositoryContract,
     RestrictionRepositoryContract,
     SharedBackendContract,
@@ -54,6 +55,7 @@ CONCERNS: tuple[type, ...] = (
     FastPathContract,
     PersistenceContract,
     EngineContract,
+    RenewalContract,
     AcquisitionDecisionContract,
     BatchContract,
 )

@@ -93,7 +93,7 @@ from pipolicy.retention import (
 from pipolicy.rules.acquisition import AcquisitionQuery, confirmed_on_receipt, decide_acquisition
 from pipolicy.rules.common import Actor
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
-from pipolicy.rules.renewal import informed, renewal
+from pipolicy.rules.renewal import in_place_of, informed, renewal
 from pipolicy.rules.statistics import Aggregate, decide_statistics
 from pipolicy.rules.use import UseQuery, decide_use
 from pipolicy.storage.fast_paths import (
@@ -1298,8 +1298,12 @@ class Engine:
 
         Effective for every decision after now; records made before stay. ``evidence``
         records how the withdrawal came (and whether an agent made it); text in it that
-        looks like personal data is withheld, as :meth:`refuse_consent` says. Raises
-        :class:`InvalidTransition` if no active consent matches.
+        looks like personal data is withheld, as :meth:`refuse_consent` says.
+        ``consent_id`` may name a consent a later grant of its scope ended (it renewed
+        it, :attr:`Consent.replaced`): the person holds that one's receipt, so the
+        consent in force that took its place is withdrawn, its event naming the one
+        named (``in_place_of``). Raises :class:`InvalidTransition` if no active consent
+        matches.
         """
         self._subject_id(subject)
         if purpose is None and recipient is None and consent_id is None:
@@ -1319,7 +1323,9 @@ class Engine:
                 and (recipient is None or c.scope.recipient == recipient)
             )
 
-        ended = self._end_consents(subject, ConsentStatus.WITHDRAWN, matches, _said_by(how))
+        ended = self._end_consents(
+            subject, ConsentStatus.WITHDRAWN, matches, _said_by(how), named=consent_id
+        )
         warn_withheld(kept_back, "the withdrawal")
         return ended
 
@@ -1349,16 +1355,27 @@ class Engine:
         status: ConsentStatus,
         matches: Callable[[Consent], bool],
         details: Mapping[str, object],
+        *,
+        named: str | None = None,
     ) -> tuple[Consent, ...]:
+        """End the subject's active consents that ``matches``; or, where none does and
+        ``named`` is the id of one a grant of its scope ended that ``matches``, those
+        in force in its place (:func:`in_place_of`), their events saying so."""
+
         def op(uow: UnitOfWork) -> tuple[Consent, ...]:
             facts = self._facts(uow, subject)
             now = self.now()
             matching = [c for c in facts.consents if c.is_active(now) and matches(c)]
+            said = details
+            ended = uow.consents.get(named) if named is not None and not matching else None
+            if ended is not None and ended.subject_id == facts.subject.id and matches(ended):
+                matching = list(in_place_of(self.policy, ended, facts.consents, now))
+                said = {**details, "in_place_of": ended.id}
             if not matching:
                 raise InvalidTransition(
                     f"no active consent matches: nothing to mark {status.value}"
                 )
-            return tuple(self._end_consent(uow, c, status, now, details, now) for c in matching)
+            return tuple(self._end_consent(uow, c, status, now, said, now) for c in matching)
 
         return self._run(op)
 

@@ -196,6 +196,30 @@ class Consent:
         )
 
     @property
+    def replaced(self) -> bool:
+        """Ended by the person consenting again to its scope before its term ran out: a
+        grant that lasts longer, or comes with foreign information, or follows a deletion
+        or a change of purpose that narrowed or voided it (``rules.renewal``). The store
+        records it ``expired``, the one end that is no one's no; it is told apart from a
+        consent whose term ran out by ending before its expiry (or having none), so a
+        receipt or a disclosure never says its term ran out, and a withdrawal naming it
+        reaches the consent that took its place (R-CON-2)."""
+        return (
+            self.status is ConsentStatus.EXPIRED
+            and self.ended_at is not None
+            and (self.expires_at is None or self.ended_at < self.expires_at)
+        )
+
+    @property
+    def term_ended_at(self) -> datetime | None:
+        """When a consent whose term ran out ended, as the person reads it: its expiry,
+        though the store may record its end later (when a new grant of its scope found
+        it lapsed); ``None`` for any other consent."""
+        if self.status is not ConsentStatus.EXPIRED or self.replaced:
+            return None
+        return self.expires_at or self.ended_at
+
+    @property
     def said_no_at(self) -> datetime:
         """When the person said no: the instant it ended (a refusal ends as it is made)."""
         return self.ended_at or self.given_at

@@ -7,7 +7,11 @@ Privacy Vocabulary (DPV); the ``@context`` ships in the package
 
 Mapping: the consent's status to DPV's consent statuses (``given`` -> ``dpv:ConsentGiven``,
 ``withdrawn`` -> ``dpv:ConsentWithdrawn``, ``expired`` -> ``dpv:ConsentExpired``,
-``refused`` -> ``dpv:ConsentRefused``, ``revoked`` -> ``dpv:ConsentRevoked``); the legal
+``refused`` -> ``dpv:ConsentRefused``, ``revoked`` -> ``dpv:ConsentRevoked``); a consent
+the person renewed before its term ran out (:attr:`Consent.replaced`) stays
+``dpv:ConsentExpired``, DPV's state for a consent whose "temporal or contextual validity"
+has expired (none of the others is true of it: no one said no, no one found it invalid),
+marked ``pp:replaced``; the legal
 basis to ``dpv:Consent``; an entrustee to ``dpv:hasDataProcessor`` (a processor, not a
 third party), a successor or a joint user to ``dpv:hasRecipient`` only (not third parties
 either, Art. 27(5)), any other recipient, and one of those three in a foreign country
@@ -25,7 +29,8 @@ consent is the authority for anything), ``thirdPartyDisclosure`` false (nothing 
 the third party it refused, still named in ``thirdPartyName``) and ``termination``
 ``"refused <instant>"``. A consent that was given and has ended keeps ``"EXPLICIT"`` (it
 was one) and the disclosure it allowed until then; its ``termination`` says how and when
-it ended (``"withdrawn <instant>"``, ``"expired …"``, ``"revoked …"``). ``status`` and
+it ended (``"withdrawn <instant>"``, ``"expired …"`` at its expiry, ``"replaced …"``
+where the person consented again before its term ran out, ``"revoked …"``). ``status`` and
 ``consentEnded`` are pipolicy's own fields beside the spec's.
 
 A joint user's purposes are those the joint use had announced on the day of the
@@ -297,9 +302,12 @@ def _notes(
     if consent.evidence.given_by == "agent":
         notes.append(_say(words, "AGENT"))
     if consent.status is not ConsentStatus.GIVEN:
-        ended = policy.local_date(consent.said_no_at)
         we = self_reference(policy.controller, lang)  # 本会, 当方: how it calls itself
-        notes.append(_say(words, "ENDED", consent.status.value, ended, we))
+        if consent.replaced:  # renewed: told as such, never as a term that ran out
+            notes.append(_say(words, "REPLACED", policy.local_date(consent.said_no_at), we))
+        else:
+            ended = policy.local_date(consent.term_ended_at or consent.said_no_at)
+            notes.append(_say(words, "ENDED", consent.status.value, ended, we))
     else:
         contact = text_in(policy.controller, "contact", lang) or text_in(
             policy.controller, "name", lang
@@ -353,14 +361,17 @@ def _title(entity: Any, lang: str) -> str:
 
 def _termination(policy: Policy, consent: Consent) -> str:
     """Kantara's ``termination`` (how the consent ends): while in force, its expiry, else
-    ``withdrawal``; once it is not, how and when it ended (``withdrawn``, ``expired``,
-    ``revoked`` or ``refused``, and the instant in the policy's time zone), never a
-    withdrawal still to come."""
+    ``withdrawal``; once it is not, how and when it ended (``withdrawn``, ``expired`` at
+    its expiry, ``replaced`` by the person consenting again, ``revoked`` or
+    ``refused``, and the instant in the policy's time zone), never a withdrawal still to
+    come."""
     if consent.status is ConsentStatus.GIVEN:
         return policy.local(consent.expires_at).isoformat() if consent.expires_at else "withdrawal"
-    if consent.ended_at is None:  # ended at an instant not recorded
-        return str(consent.status.value)
-    return f"{consent.status.value} {policy.local(consent.ended_at).isoformat()}"
+    how = "replaced" if consent.replaced else str(consent.status.value)
+    at = consent.term_ended_at or consent.ended_at
+    if at is None:  # ended at an instant not recorded
+        return how
+    return f"{how} {policy.local(at).isoformat()}"
 
 
 def kantara_receipt(
@@ -497,6 +508,8 @@ def dpv_record(
         record["hasExpiry"] = policy.local(consent.expires_at).isoformat()
     if consent.ended_at is not None:
         record["endedAt"] = policy.local(consent.ended_at).isoformat()
+    if consent.replaced:  # dpv:ConsentExpired in its contextual sense: renewed, not run out
+        record["replaced"] = True
     if country:
         record["recipientCountry"] = f"loc:{country}"
     if consent.evidence.foreign_info:

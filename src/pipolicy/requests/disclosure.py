@@ -147,6 +147,11 @@ def controller_entry(policy: Policy, lang: str | None = None) -> dict[str, objec
 
 
 def _status(consent: Consent, now: datetime) -> str:
+    """How the consent stands at ``now``, as the person reads it: ``expired`` once its
+    expiry passed, though the store may not record it yet; ``replaced`` where the person
+    consented again to its scope before its term ran out (recorded ``expired``)."""
+    if consent.replaced:
+        return "replaced"
     if (
         consent.status is ConsentStatus.GIVEN
         and consent.expires_at is not None
@@ -169,7 +174,9 @@ def consent_entry(policy: Policy, consent: Consent, now: datetime) -> dict[str, 
         history = [{"status": "given", "at": _at(policy, consent.given_at)}]
         status = _status(consent, now)
         if consent.ended_at is not None:
-            history.append({"status": status, "at": _at(policy, consent.ended_at)})
+            # A term that ran out ended at its expiry, whenever the store recorded it.
+            ended = consent.term_ended_at or consent.ended_at
+            history.append({"status": status, "at": _at(policy, ended)})
         elif status == ConsentStatus.EXPIRED.value and consent.expires_at is not None:
             history.append({"status": status, "at": _at(policy, consent.expires_at)})
     return {

@@ -20,7 +20,7 @@ from pipolicy.domain.restrictions import Restriction
 from pipolicy.policy.model import Policy
 from pipolicy.rules.common import in_force, outlived_consents
 
-__all__ = ["informed", "renewal"]
+__all__ = ["in_place_of", "informed", "renewal"]
 
 
 def informed(policy: Policy, scope: ConsentScope, evidence: Evidence) -> Evidence:
@@ -58,7 +58,9 @@ def renewal(
     relevance), one a later deletion on request narrowed (it no longer reaches the
     items the person gave again, R-REQ-7: the person agreeing again is no retry), and
     the one a longer grant, or one given with foreign information the held one lacks
-    (``evidence.foreign_info``, or about another country), replaces.
+    (``evidence.foreign_info``, or about another country), replaces. Those whose term
+    had not run out read as renewed, not expired
+    (:attr:`~pipolicy.domain.consents.Consent.replaced`).
     """
     ended: list[Consent] = []
     held = tuple(held)
@@ -74,6 +76,28 @@ def renewal(
                 return consent, ended
         ended.append(consent.transition(ConsentStatus.EXPIRED, now))
     return None, ended
+
+
+def in_place_of(
+    policy: Policy, named: Consent, held: Iterable[Consent], now: datetime
+) -> tuple[Consent, ...]:
+    """The consents of ``held`` in force at ``now`` in the place of ``named``, one a
+    grant of its scope ended (``expired``: renewed, or found lapsed): those of its scope,
+    however many grants renewed it since. The person holds ``named``'s receipt, and a
+    withdrawal naming it means the consent they have now for the same (R-CON-2). None
+    for a consent that ended any other way: one the person withdrew or the business
+    revoked ended as it was, and a yes given since is the person's later word, not the
+    consent they named."""
+    if named.status is not ConsentStatus.EXPIRED:
+        return ()
+    return tuple(
+        c
+        for c in held
+        if c.id != named.id
+        and c.subject_id == named.subject_id
+        and c.is_active(now)
+        and (_same(policy, c.scope, named.scope) or _same(policy, named.scope, c.scope))
+    )
 
 
 def _same(policy: Policy, held: ConsentScope, scope: ConsentScope) -> bool:

@@ -70,6 +70,7 @@ from pipolicy.testing.contract.fixtures import StoreFixtures, assert_equivalent
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
+from pipolicy.testing.contract.renewals import RenewalContract
 from pipolicy.testing.contract.requests import RequestRepositoryContract
 from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
 from pipolicy.testing.contract.serialization import SerializationContract, racing_store
@@ -95,6 +96,7 @@ __all__ = [
     "PersistenceContract",
     "PersistentBackendContract",
     "ProvisionRepositoryContract",
+    "RenewalContract",
     "RequestRepositoryContract",
     "RestrictionRepositoryContract",
     "SerializationContract",

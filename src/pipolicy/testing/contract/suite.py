@@ -17,6 +17,7 @@ from pipolicy.testing.contract.fast_paths import FastPathContract
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
 from pipolicy.testing.contract.provisions import ProvisionRepositoryContract
+from pipolicy.testing.contract.renewals import RenewalContract
 from pipolicy.testing.contract.requests import RequestRepositoryContract
 from pipolicy.testing.contract.restrictions import RestrictionRepositoryContract
 from pipolicy.testing.contract.serialization import SerializationContract
@@ -36,6 +37,7 @@ class BackendContract(
     LifecycleContract,
     FastPathContract,
     EngineContract,
+    RenewalContract,
     AcquisitionDecisionContract,
     BatchContract,
 ):
