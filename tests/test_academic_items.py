@@ -253,12 +253,14 @@ def test_r_acq_3_20_2_vi_is_for_data_an_institution_provides_not_what_the_person
 
 def test_r_acq_3_20_2_vi_through_the_engine_without_a_source_fails_closed() -> None:
     """Where the data came from unsaid, the claim is refused with what is missing,
-    never allowed on a guess: no institution is named as the provider. (Not for want
-    of the confirmation on receipt: Art. 30(1)'s proviso lifts it for a provision under
-    Art. 27(1)(vi).)"""
+    never allowed on a guess: no institution is named as the provider. Nor is the
+    provision shown to be one under Art. 27(1)(vi), for which Art. 30(1)'s proviso lifts
+    the confirmation on receipt: the provider's name, unconfirmed, is refused too."""
     d = _acquire_from("")
     assert not d.allowed
-    assert d.citations == ("APPI Art. 20(2)(vi)",) and "not named" in d.reasons[0]
+    assert d.citations[0] == "APPI Art. 20(2)(vi)"
+    assert {w.key for w in d.why} == {"academic_not_met", "provider_unconfirmed"}
+    assert any("not named" in r for r in d.reasons)
 
 
 @pytest.mark.parametrize(

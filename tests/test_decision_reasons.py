@@ -894,6 +894,28 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         provider_confirmed=False,
         provider_lawful=False,
     ),
+    "r_acq_4_received_unconfirmed": lambda: acquire(
+        facts(),
+        {"name"},
+        {"service"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        provider_confirmed=False,
+        exemption=pp.Exemption.RECEIVED_UNDER_ARRANGEMENT,
+        justification="entrustment contract C-1",
+    ),
+    "r_acq_3_on_provision_consent": lambda: acquire(
+        facts(),
+        {"name", "medical_history"},
+        {"health"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        provider_basis=pp.ReceiptBasis.CONSENT,
+        policy=world(
+            purposes={
+                **POLICY.purposes,
+                "health": attrs.evolve(POLICY.purposes["health"], consent=pp.ConsentRule.NONE),
+            }
+        ),
+    ),
     "r_ntc_1_not_shown": lambda: acquire(
         facts(), {"name"}, {"service"}, channel=pp.Channel.WEB, purpose_shown=False
     ),

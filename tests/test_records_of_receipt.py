@@ -322,6 +322,17 @@ def test_r_req_5_a_record_of_receipt_shows_the_provider_s_kind_and_the_art_24_no
     assert "Personal Information Protection Commission" in letter  # Art. 27(4)
 
 
+def test_r_acq_4_the_record_on_consent_says_the_provider_obtained_the_consent() -> None:
+    """PPC Rules Art. 24(1)(ii)(a): the note is that the person consented to the
+    provision, which the provider obtained; the letter does not say the recipient did."""
+    engine, _ = make_engine()
+    s = _person(engine)
+    engine.acquire(s, **RECEIVED, **COMPANY)
+    letter = engine.requests.fulfil(_verified_records_request(engine, s, "en").id).to_markdown()
+    assert "the provider obtained your consent to providing it to us" in letter
+    assert "your consent was obtained" not in letter
+
+
 def test_r_req_5_the_japanese_letter_shows_the_art_24_note() -> None:
     engine, _ = make_engine(make_policy(languages=("ja",)))
     s = _person(engine)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import pipolicy as pp
-from tests.factories import make_engine, make_policy
+from tests.factories import T0, make_engine, make_policy
 from tests.test_academic_items import company, engine_for
 
 
@@ -31,7 +31,10 @@ def test_r_acq_4_data_received_under_entrustment_needs_no_confirmation_on_receip
     }
     d = engine.check_acquisition(s, **claim)
     assert d.allowed, d.reasons
-    assert d.citations == ("APPI Art. 20(2)(viii)",)
+    # Received from the entrusting business, the proviso is cited, with the provision.
+    unasked = ("APPI Art. 30(1) proviso", "APPI Art. 27(5)")
+    by_business = channel == "provided_by_business"
+    assert d.citations == ("APPI Art. 20(2)(viii)", *(unasked if by_business else ()))
     assert engine.acquire(s, **claim).items == {"name", "medical_history"}
 
 
@@ -51,6 +54,8 @@ def test_r_acq_4_received_under_entrustment_from_an_improper_provider_stays_refu
     )
     assert not d.allowed and [w.key for w in d.why] == ["provider_improper"]
     assert "APPI Art. 20(1)" in d.citations
+    # The confirmation on receipt is not owed here (Art. 30(1) proviso): not cited.
+    assert "APPI Art. 30(1)" not in d.citations
 
 
 def test_r_acq_4_data_an_institution_provides_for_joint_research_needs_no_confirmation() -> None:
@@ -67,15 +72,15 @@ def test_r_acq_4_data_an_institution_provides_for_joint_research_needs_no_confir
         source="university",
     )
     assert d.allowed, d.reasons
-    assert d.citations == ("APPI Art. 20(2)(vi)",)
+    assert d.citations == ("APPI Art. 20(2)(vi)", "APPI Art. 30(1) proviso", "APPI Art. 27(1)(vi)")
 
 
 def test_r_acq_4_an_ordinary_receipt_still_needs_the_confirmation() -> None:
-    """The proviso is for those cases only: on another exemption, or none, the provider
-    is confirmed (Art. 30(1))."""
+    """The proviso is for those cases only: on a claim that says nothing of the provision
+    (data made public), or none, the provider is confirmed (Art. 30(1))."""
     engine, _ = make_engine()
     s = engine.register_subject("c1", category="customer")
-    for exemption in (None, pp.Exemption.LIFE_BODY_PROPERTY):
+    for exemption in (None, pp.Exemption.MADE_PUBLIC):
         d = engine.check_acquisition(
             s,
             items={"email"},
@@ -86,6 +91,50 @@ def test_r_acq_4_an_ordinary_receipt_still_needs_the_confirmation() -> None:
             justification="x" if exemption else None,
         )
         assert not d.allowed and "R-ACQ-4" in d.rules, exemption
+
+
+def test_r_acq_4_the_shipped_entrustee_receives_its_clients_records_unconfirmed() -> None:
+    """blue_and_calm allows itself only the exemption of laws and regulations, and keeps
+    its clients' records as their entrustee: the records are received without the
+    confirmation (Art. 30(1) proviso, Art. 27(5)(i)), and nobody is told of special
+    care-required data, of which there is none."""
+    policy = pp.example_policy("blue_and_calm")
+    engine = pp.Engine(policy, clock=pp.FixedClock(T0))
+    s = engine.register_subject("c1", category="client_provided")
+    entrusted: dict[str, Any] = {
+        "items": {"name", "client_records"},
+        "purposes": {"client_services"},
+        "channel": "provided_by_business",
+        "source": "Client K.K.",
+        "exemption": "received_under_arrangement",
+        "justification": "entrustment contract C-1",
+    }
+    d = engine.check_acquisition(s, **entrusted)
+    assert d.allowed, d.reasons
+    assert "APPI Art. 30(1) proviso" in d.citations and "APPI Art. 27(5)" in d.citations
+    for language in ("ja", "en"):
+        assert not any("要配慮" in t or "special care" in t for t in engine.explain(d, language))
+    assert engine.acquire(s, **entrusted).source == "Client K.K."
+
+
+def test_r_acq_4_an_institution_receiving_for_its_research_is_given_it_under_27_1_vii() -> None:
+    """An academic research institution acquiring data for its research (Art. 20(2)(v))
+    is given it under Art. 27(1)(vii): no confirmation on receipt (Art. 30(1) proviso).
+    A business that is not one cannot say so (fail closed)."""
+    for institution, allowed in ((True, True), (False, False)):
+        engine, subject = engine_for(company(academic_institution=institution))
+        d = engine.check_acquisition(
+            subject,
+            items={"name", "email"},
+            purposes={"service"},
+            exemption="academic_research",
+            justification="study 7",
+            channel="provided_by_business",
+            source="Hospital K.K.",
+        )
+        assert d.allowed is allowed, d.reasons
+        if allowed:
+            assert "APPI Art. 27(1)(vii)" in d.citations
 
 
 def test_r_acq_3_special_care_data_a_merger_brings_in_needs_no_new_consent() -> None:

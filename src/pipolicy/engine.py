@@ -931,14 +931,20 @@ class Engine:
         required: ``source`` names the provider, ``provider_address`` its address,
         ``provider_representative`` its representative and ``provider_obtained_by`` how it
         obtained the data; these are refused (:class:`InvalidInput`) on any other channel.
-        ``provider_obtained_lawfully=False`` (the business learnt the provider used
+        Where the provision is an item of Art. 27(1) or 27(5), the confirmation is not owed
+        (Art. 30(1) proviso): the ``exemption`` claimed says so (``received_under_arrangement``
+        for an entrustment, succession or joint use; ``laws_and_regulations``,
+        ``life_body_property``... for the same item of Art. 27(1)), whatever the policy's
+        ``[use] exemptions`` allow. ``provider_obtained_lawfully=False`` (the business learnt the provider used
         improper means) refuses it, whatever the channel (R-ACQ-4; seed 003 L28).
         ``provider_kind`` (:class:`EntityKind`) says what the provider is: an
         ``"individual"`` (a sole trader) has no representative, so none is asked, and
         none may be given; a ``"corporation"`` or an ``"association"``, or a provider
         whose kind is not said, needs it (Art. 30(1)(i)). ``provider_basis``
         (:class:`ReceiptBasis`) is the note PPC Rules Art. 24(1) adds to the record of
-        receipt: ``"consent"`` (the person's consent was obtained, Arts. 27(1), 28(1)),
+        receipt: ``"consent"`` (the provider obtained the person's consent to providing the
+        data to the business, Arts. 27(1), 28(1); special care-required data so provided
+        needs no consent of the business's own, Art. 20(2)),
         ``"opt_out"`` (the provider's filing is published by the PPC, Art. 27(4): such
         data is never provided by opt-out again, R-TPP-8; ``provider_obtained_by=
         "opt_out"`` said so before, and still does) or ``"personally_referable"``

@@ -338,7 +338,7 @@ def test_r_req_5_records_of_receipt_are_disclosed_with_the_records_of_provision(
         "Meibo Trading K.K.",
         "Taro Suzuki, President",
         "its own members'",
-        "your consent was obtained",
+        "the provider obtained your consent to providing it to us",
     ):
         assert shown in letter
     # Data the person gave the business themselves is no record of receipt.

@@ -57,7 +57,10 @@ class ReceiptBasis(str, enum.Enum):
 
     CONSENT = "consent"
     """On the person's consent (Art. 27(1) or 28(1)): the record notes that the person's
-    consent was obtained (Rules Art. 24(1)(ii)(a))."""
+    consent was obtained (Rules Art. 24(1)(ii)(a)): the provider obtained it, to provide
+    the data to the business. Special care-required data so provided needs no consent of
+    the business's own to acquire: the consent to the provision covers it (Art. 20(2);
+    PPC General Guidelines 3-3-2)."""
     OPT_OUT = "opt_out"
     """By opt-out (Art. 27(2)): the record notes that the provider's filing is published
     under Art. 27(4) (Rules Art. 24(1)(i)(e)), which the recipient checks on the PPC's

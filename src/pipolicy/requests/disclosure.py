@@ -283,7 +283,7 @@ def receipt_entry(policy: Policy, acq: Acquisition, consented: bool = False) -> 
     """A record of receipt (Art. 30(3)): the day, the provider's name, kind, address and
     representative (none for an individual) and how it obtained the data (Art. 30(1)),
     the items, and the note PPC Rules Art. 24(1) adds (``provider_basis``: the person's
-    consent obtained, the provider's opt-out filing published by the PPC, or their
+    consent to the provision, which the provider obtained, the provider's opt-out filing published by the PPC, or their
     consent to personally referable information being acquired as personal data); the
     kind and the basis are None where they were not recorded. For personally referable
     information, ``consent_on_file`` says whether the acquisition rested on a consent of

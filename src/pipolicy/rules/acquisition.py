@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -34,9 +35,11 @@ __all__ = ["AcquisitionQuery", "confirmed_on_receipt", "decide_acquisition"]
 ART_20_1 = "APPI Art. 20(1)"
 ART_20_2 = "APPI Art. 20(2)"
 ART_21_2 = "APPI Art. 21(2)"
+ART_27_1 = "APPI Art. 27(1)"
 ART_27_2 = "APPI Art. 27(2)"
 ART_21_2_PROVISO = "APPI Art. 21(2) proviso"
 ART_30_1 = "APPI Art. 30(1)"
+ART_30_1_PROVISO = "APPI Art. 30(1) proviso"
 ART_31_1_I = "APPI Art. 31(1)(i)"
 MY_NUMBER_COLLECTION = "My Number Act Art. 20"
 
@@ -120,31 +123,53 @@ URGENT = Exemption.LIFE_BODY_PROPERTY
 is urgently necessary to protect a person's life, body or property (Art. 21(2) proviso)."""
 
 
-UNCONFIRMED_RECEIPTS = frozenset(
-    {Exemption.RECEIVED_UNDER_ARRANGEMENT, Exemption.ACADEMIC_JOINT_RESEARCH}
+UNCONFIRMED_RECEIPTS: Mapping[Exemption, str] = MappingProxyType(
+    {
+        Exemption.LAWS_AND_REGULATIONS: "APPI Art. 27(1)(i)",
+        Exemption.LIFE_BODY_PROPERTY: "APPI Art. 27(1)(ii)",
+        Exemption.PUBLIC_HEALTH_CHILDREN: "APPI Art. 27(1)(iii)",
+        Exemption.STATE_COOPERATION: "APPI Art. 27(1)(iv)",
+        Exemption.ACADEMIC_JOINT_RESEARCH: "APPI Art. 27(1)(vi)",
+        Exemption.ACADEMIC_RESEARCH: "APPI Art. 27(1)(vii)",
+        Exemption.RECEIVED_UNDER_ARRANGEMENT: "APPI Art. 27(5)",
+    }
 )
-"""Exemptions whose claim says the provider gave the data in a case of Art. 27(5)
-(entrustment, business succession, joint use: Cabinet Order Art. 9(ii)) or of Art.
-27(1) (an academic research institution for joint research, 27(1)(vi)): Art. 30(1)'s
-proviso lifts the confirmation on receipt for those (R-ACQ-4). Not the fair means of
-Art. 20(1): a provider known to have obtained the data improperly is still refused."""
+"""Claims that say the provider gave the data in a case Art. 30(1)'s proviso names, with
+the provision that case is: the situation of Art. 20(2)(i)-(iv) is, for the provider, the
+same item of Art. 27(1) (laws, a life in danger, public health or children, cooperation
+with the state); an academic research institution gives its joint research partner the
+data under 27(1)(vi); a business gives an institution (the business, 20(2)(v)) data for
+its research under 27(1)(vii); entrustment, business succession and joint use are the
+cases of Art. 27(5) (Cabinet Order Art. 9(ii)). The recipient then owes no confirmation on
+receipt (R-ACQ-4). Whether it does is the law's, not the policy's: the relief stands
+where the policy does not allow the claim for the consent it would spare (R-USE-5).
+
+Fail closed: without such a claim, or where the provider is said to give the data on
+another basis (``provider_basis``: the person's consent, opt-out, personally referable
+information), the provider is confirmed. Not the fair means of Art. 20(1): a provider
+known to have obtained the data improperly is still refused."""
 
 
 def _cites(
-    reasons: Sequence[Because], special: Sequence[str], clauses: tuple[str, ...]
+    reasons: Sequence[Because], special: Sequence[str], clauses: tuple[str, ...], owed: bool
 ) -> tuple[str, ...]:
     """:func:`_citations`, then the policy's clauses of the purposes asked for."""
-    return (*_citations(reasons, special), *clauses)
+    return (*_citations(reasons, special, owed), *clauses)
 
 
-def _citations(reasons: Sequence[Because], special: Sequence[str]) -> tuple[str, ...]:
+def _citations(reasons: Sequence[Because], special: Sequence[str], owed: bool) -> tuple[str, ...]:
     """The articles a refused acquisition cites for ``reasons`` (``special``: the special
-    care-required items asked for), with or without an exemption claimed."""
+    care-required items whose consent is asked; ``owed``: received from another business
+    in a case where the confirmation on receipt is owed), with or without an exemption
+    claimed."""
     named = {rule for _, why in reasons for rule in why.rules}
     # Art. 20(2) is cited only where its prior consent is what is missing.
     missing_consent = bool(special) and "R-ACQ-3" in named
     cites: tuple[str, ...] = (ART_20_2,) if missing_consent else (ART_17_1,)
-    if "R-ACQ-4" in named:
+    if owed and "R-ACQ-4" in named:
+        # The recipient's duty on receipt from another business (Art. 30(1)): on any
+        # other channel, or none, or where its proviso lifts it, what the provider did is
+        # judged by Art. 20(1) alone.
         cites = (*cites, ART_30_1)
     improper = {"provider_improper", "provider_opt_out_special"}
     if any(why.key in improper for _, why in reasons):
@@ -183,9 +208,13 @@ def _decide_acquisition(
     """:func:`decide_acquisition` on facts as they are given.
 
     An exemption claimed answers only what it exempts: the consent special care-required
-    data needs (Art. 20(2)), the confirmation on receipt (Art. 30(1) proviso,
-    :data:`UNCONFIRMED_RECEIPTS`) and, in urgency, showing the purposes first (Art. 21(2)
-    proviso). Every other check is made as without it."""
+    data needs (Art. 20(2)) and, in urgency, showing the purposes first (Art. 21(2)
+    proviso), where the policy allows it (R-USE-5); and, said of a provision to the
+    business, the confirmation on receipt, which the law lifts whatever the policy allows
+    (Art. 30(1) proviso, :data:`UNCONFIRMED_RECEIPTS`). Every other check is made as
+    without it. Special care-required data a business provides on the person's consent
+    to that provision needs no consent of the recipient's own (PPC General Guidelines
+    3-3-2)."""
     ctx: dict[str, Any] = {
         "action": "acquisition",
         "items": q.items,
@@ -212,26 +241,16 @@ def _decide_acquisition(
     receipt = q.channel is Channel.PROVIDED_BY_BUSINESS or (
         q.channel is None and q.provider_basis is not None
     )
-    unconfirmed = receipt and not q.provider_confirmed
-    if unconfirmed and q.exemption not in UNCONFIRMED_RECEIPTS:
+    claim = None if q.exemption is None else _claim(policy, q, ctx, clauses)
+    lawful = claim  # the claim by the law and the facts, whatever the policy allows itself
+    if claim is not None and not claim.allowed and not _policy_allows(policy, q):
+        lawful = _claim(policy, q, ctx, clauses, by_policy=False)
+    proviso = _lifted(q, lawful) if receipt else None  # the provision the proviso names
+    owed = receipt and proviso is None  # the confirmation on receipt (Art. 30(1))
+    lifted = proviso if receipt and not q.provider_confirmed else None  # and not made
+    if owed and not q.provider_confirmed:
         reasons.append(R.provider_unconfirmed())
     reasons.extend(_about_the_provider(policy, q))
-
-    claim = None if q.exemption is None else _claim(policy, q, ctx, clauses)
-    if claim is not None and not claim.allowed:
-        # A claim that cannot stand is refused as such, after what it could not answer.
-        refused = (*reasons, *_not_shown(q))
-        return Decision.deny(refused, _cites(refused, (), clauses), **ctx) if refused else claim
-    claimed = q.exemption if claim is not None else None
-    exempted: list[str] = []  # what the claim answered: "consent", "receipt", "purposes"
-
-    if unconfirmed and claimed in UNCONFIRMED_RECEIPTS:
-        exempted.append("receipt")
-    if _not_shown(q):
-        if claimed is URGENT:
-            exempted.append("purposes")
-        else:
-            reasons.extend(_not_shown(q))
 
     special = sorted(i for i in q.items if policy.items[i].special_care)
     succession = q.channel is Channel.SUCCESSION
@@ -241,6 +260,34 @@ def _decide_acquisition(
     inherited = succession and policy.exemption_allowed(
         Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"
     )
+    # Provided on the person's consent to the provision (Art. 27(1)), which the provider
+    # obtained: that consent covers the recipient's acquiring the data (Art. 20(2); PPC
+    # General Guidelines 3-3-2). The record of receipt notes it (PPC Rules Art. 24(1)).
+    on_consent = receipt and q.provider_basis is ReceiptBasis.CONSENT
+    asked_special = [] if inherited or on_consent else special  # whose consent is asked
+
+    if lawful is not claim and lawful is not None and lawful.allowed:
+        # The policy allows fewer exemptions than the law (R-USE-5): the claim answers
+        # nothing the business would ask for itself (the consent, the purposes shown
+        # first). Refused as such only where that is what it is claimed for.
+        needed = bool(asked_special) or (q.exemption is URGENT and bool(_not_shown(q)))
+        claim = claim if needed else None
+    if claim is not None and not claim.allowed:
+        # A claim that cannot stand is refused as such, after what it could not answer.
+        refused = (*reasons, *_not_shown(q))
+        if not refused:
+            return claim
+        refusal = (*refused, *zip(claim.reasons, claim.why, strict=True))
+        cites = (*claim.citations, *_cites(refused, (), clauses, owed))
+        return Decision.deny(refusal, tuple(dict.fromkeys(cites)), **ctx)
+    claimed = q.exemption if claim is not None else None
+    exempted: list[str] = []  # what the claim answered: "consent", "purposes"
+
+    if _not_shown(q):
+        if claimed is URGENT:
+            exempted.append("purposes")
+        else:
+            reasons.extend(_not_shown(q))
     if inherited and special and claimed is not None:
         exempted.append("consent")  # claimed as the channel says it (20(2)(viii))
     # Personally referable information acquired as personal data: on the person's consent
@@ -249,7 +296,7 @@ def _decide_acquisition(
     referable = q.provider_basis is ReceiptBasis.PERSONALLY_REFERABLE
     consents: dict[str, Consent] = {}  # every purpose's, each once, in order
     for p in purposes:
-        special_here = not inherited and any(
+        special_here = bool(asked_special) and any(
             policy.items[i].special_care for i in q.items & p.all_items
         )
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
@@ -266,7 +313,7 @@ def _decide_acquisition(
             continue
         found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
         no = None if found or not asked else last_word_no(facts.consents, p.name, q.items)
-        told = () if claimed is not None else tuple(special)  # a claim answers their consent
+        told = () if claimed is not None else tuple(asked_special)  # a claim answers those
         if found:
             consents.update((c.id, c) for c in found)
         elif no is not None:
@@ -288,24 +335,58 @@ def _decide_acquisition(
     ):
         reasons.append(R.acquisition_linkage())
     if reasons:
-        cited_special = special if claimed is None else []
-        return Decision.deny(tuple(reasons), _cites(reasons, cited_special, clauses), **ctx)
+        cited_special = asked_special if claimed is None else []
+        cites = _cites(reasons, cited_special, clauses, owed)
+        return Decision.deny(tuple(reasons), cites, **ctx)
     rests = resting_on(tuple(consents.values())) if consents else {}
+    # No confirmation on receipt: the proviso, and the provision it names.
+    unasked = () if lifted is None else (ART_30_1_PROVISO, lifted)
     if claimed is not None and exempted:
-        return _exempted(q, claimed, exempted, rests, ctx)
+        return _exempted(q, claimed, exempted, unasked, rests, ctx)
     basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
-    # Special care-required data acquired on the prior consent Art. 20(2) asks for, or
-    # received in a succession, which needs none (20(2)(viii)).
+    # Special care-required data acquired on the prior consent Art. 20(2) asks for, on the
+    # person's consent to its provision (27(1)), or received in a succession, which needs
+    # none (20(2)(viii)).
     received = (exemption_citation(Exemption.RECEIVED_UNDER_ARRANGEMENT, "acquisition"),)
+    if inherited:
+        special_cites: tuple[str, ...] = received
+    elif on_consent and not consents:
+        special_cites = (ART_20_2, ART_27_1)
+    else:
+        special_cites = (ART_20_2,)
+    if consents:
+        reason = R.acquired_with_permission(q.purposes)
+    elif special and on_consent:
+        reason = R.acquired_on_provision_consent(q.purposes, tuple(special))
+    elif lifted is not None:
+        assert q.exemption is not None
+        reason = R.received_unconfirmed(q.exemption.value, lifted, q.purposes)
+    else:
+        reason = R.acquired(q.purposes)
     return Decision.allow(
         basis,
-        R.acquired_with_permission(q.purposes) if consents else R.acquired(q.purposes),
-        (ART_17_1, *(received if inherited else (ART_20_2,)), ART_21_1, *clauses)
+        reason,
+        (ART_17_1, *special_cites, ART_21_1, *unasked, *clauses)
         if special
-        else (ART_17_1, ART_21_1, *clauses),
+        else (ART_17_1, ART_21_1, *unasked, *clauses),
         **rests,
         **ctx,
     )
+
+
+def _lifted(q: AcquisitionQuery, lawful: Decision | None) -> str | None:
+    """The provision Art. 30(1)'s proviso names that a claim standing in law says the data
+    came by (:data:`UNCONFIRMED_RECEIPTS`), if the provider is not said to give it on
+    another basis; else None: the confirmation on receipt is owed (fail closed)."""
+    if lawful is None or not lawful.allowed or q.provider_basis is not None:
+        return None
+    assert q.exemption is not None
+    return UNCONFIRMED_RECEIPTS.get(q.exemption)
+
+
+def _policy_allows(policy: Policy, q: AcquisitionQuery) -> bool:
+    assert q.exemption is not None
+    return policy.exemption_allowed(q.exemption, "acquisition")
 
 
 def _about_the_provider(policy: Policy, q: AcquisitionQuery) -> list[Because]:
@@ -345,13 +426,25 @@ def _not_shown(q: AcquisitionQuery) -> tuple[Because, ...]:
 
 
 def _claim(
-    policy: Policy, q: AcquisitionQuery, ctx: dict[str, Any], clauses: tuple[str, ...]
+    policy: Policy,
+    q: AcquisitionQuery,
+    ctx: dict[str, Any],
+    clauses: tuple[str, ...],
+    *,
+    by_policy: bool = True,
 ) -> Decision:
     """The claimed exemption on its own: allowed by the law and the policy (R-ACQ-3,
-    R-USE-5), and fitting how the data came (:data:`_EXEMPTION_CHANNELS`)."""
+    R-USE-5; by the law alone with ``by_policy=False``), and fitting how the data came
+    (:data:`_EXEMPTION_CHANNELS`)."""
     assert q.exemption is not None
     claimed = exemption_decision(
-        policy, q.exemption, q.justification, "acquisition", ctx, provider=q.source or None
+        policy,
+        q.exemption,
+        q.justification,
+        "acquisition",
+        ctx,
+        provider=q.source or None,
+        by_policy=by_policy,
     )
     fits = _EXEMPTION_CHANNELS.get(q.exemption)
     if claimed.allowed and fits is not None and q.channel not in fits:
@@ -369,17 +462,20 @@ def _exempted(
     q: AcquisitionQuery,
     claimed: Exemption,
     exempted: list[str],
+    unasked: tuple[str, ...],
     rests: dict[str, Any],
     ctx: dict[str, Any],
 ) -> Decision:
     """The acquisition allowed on the claim, told for what it answered: acquired without
-    consent (Art. 20(2)) or without the confirmation on receipt, or, urgent, without the
-    purposes shown first (Art. 21(2) proviso; to be notified or published, 21(1))."""
+    consent (Art. 20(2)), or, urgent, without the purposes shown first (Art. 21(2)
+    proviso; to be notified or published, 21(1)); ``unasked``: the confirmation on
+    receipt not owed, cited after (Art. 30(1) proviso)."""
     cites: tuple[str, ...] = ()
     if exempted != ["purposes"]:
         cites = (exemption_citation(claimed, "acquisition"),)
     if "purposes" in exempted:
         cites = (*cites, ART_21_2_PROVISO, ART_21_1)
+    cites = (*cites, *unasked)
     reason = (
         R.purpose_not_shown_urgent(str(q.justification))
         if exempted == ["purposes"]

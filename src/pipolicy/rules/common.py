@@ -72,9 +72,13 @@ def exemption_decision(
     ctx: Mapping[str, Any],
     *,
     provider: str | None = None,
+    by_policy: bool = True,
 ) -> Decision:
     """The decision on a claimed exemption: allowed with its article if the policy allows
     it (R-USE-5, R-TPP-2; a policy may allow fewer than the law), denied otherwise.
+    ``by_policy=False`` judges the claim by the law and the facts alone: what it says of a
+    provision to the business lifts a duty the law lifts, whatever the policy allows
+    itself (the confirmation on receipt, Art. 30(1) proviso).
 
     An academic research item is also held to who must be the academic research
     institution (:meth:`Policy.academic_shortfall`): the recipient of a provision (in
@@ -87,7 +91,7 @@ def exemption_decision(
             (exemption_citation(exemption, action),),
             **ctx,
         )
-    if not policy.exemption_allowed(exemption, action):
+    if by_policy and not policy.exemption_allowed(exemption, action):
         section = "provision.grounds" if action == "provision" else "use.exemptions"
         return Decision.deny(
             (R.exemption_not_allowed(exemption.value, action, rule),),

@@ -1343,6 +1343,39 @@ def acquired(purposes: Names) -> Because:
 
 
 @_cached
+def received_unconfirmed(exemption: str, provision: str, purposes: Names) -> Because:
+    """Received from a business giving the data in a case Art. 30(1)'s proviso names
+    (``provision``: the item of Art. 27(1), or 27(5), which ``exemption``'s claim says
+    it is): no confirmation on receipt is owed."""
+    return _because(
+        f"received from a business providing it under {provision.removeprefix('APPI ')} "
+        f"({exemption}): no confirmation on receipt is owed (Art. 30(1) proviso); acquired "
+        "for notified purposes",
+        "received_unconfirmed",
+        (),
+        exemption=exemption,
+        provision=provision,
+        purposes=_names(purposes),
+    )
+
+
+@_cached
+def acquired_on_provision_consent(purposes: Names, special: Names) -> Because:
+    """Special care-required data a business provides on the person's consent to that
+    provision (Art. 27(1)): that consent covers acquiring it (Art. 20(2); PPC General
+    Guidelines 3-3-2), so the recipient asks none of its own."""
+    return _because(
+        "acquired for notified purposes; the special care-required items "
+        f"{list(_names(special))} are provided on the person's consent to that provision, "
+        "which covers acquiring them (Art. 20(2))",
+        "acquired_on_provision_consent",
+        (),
+        purposes=_names(purposes),
+        special=_names(special),
+    )
+
+
+@_cached
 def acquired_with_permission(purposes: Names) -> Because:
     return _because(
         "acquired for notified purposes with prior permission",

@@ -138,6 +138,8 @@ class AcquisitionDecisionContract(StoreFixtures):
         d = engine.check_acquisition(s, channel=channel, provider_obtained_lawfully=False, **asked)
         assert not d.allowed and "provider_improper" in _keys(d)
         assert "APPI Art. 20(1)" in d.citations
+        # Not received from another business: Art. 30(1)'s confirmation is not what applies.
+        assert "APPI Art. 30(1)" not in d.citations
         if channel is not None:
             with pytest.raises(AcquisitionDenied):
                 engine.acquire(s, channel=channel, provider_obtained_lawfully=False, **asked)
@@ -165,6 +167,158 @@ class AcquisitionDecisionContract(StoreFixtures):
         assert "APPI Art. 27(2)" in d.citations
         d = engine.check_acquisition(s, **{**asked, "provider_obtained_by": "opt_out"})
         assert not d.allowed and "provider_opt_out_special" in _keys(d)
+
+    # -- Art. 30(1) proviso: the provider's ground, not the policy's list ----------------
+
+    @pytest.mark.parametrize(
+        ("exemption", "provision"),
+        [
+            ("received_under_arrangement", "APPI Art. 27(5)"),
+            ("laws_and_regulations", "APPI Art. 27(1)(i)"),
+            ("life_body_property", "APPI Art. 27(1)(ii)"),
+            ("public_health_children", "APPI Art. 27(1)(iii)"),
+            ("state_cooperation", "APPI Art. 27(1)(iv)"),
+        ],
+    )
+    def test_r_acq_4_no_confirmation_is_owed_where_the_provision_is_art_27_1_or_27_5(
+        self, store: Store, exemption: str, provision: str
+    ) -> None:
+        """Art. 30(1) proviso: the recipient confirms nothing where the provision falls
+        under an item of Art. 27(1) or of 27(5) (an entrustee receiving its client's
+        records, a hospital giving a contact in an emergency). That is the law's, whatever
+        exemptions the policy allows itself (a list of one here): nothing special
+        care-required is asked, so the person is told neither of such data nor of an
+        exception to their consent, but that the confirmation is not owed."""
+        narrow = attrs.evolve(acquisition_policy(), use_exemptions={"laws_and_regulations"})
+        engine = Engine(narrow, store=store, clock=FixedClock(CONTRACT_START))
+        s = engine.register_subject("client-1", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "channel": "provided_by_business",
+            "source": "Client K.K.",
+            "exemption": exemption,
+            "justification": "the provider's ground, on file",
+        }
+        d = engine.check_acquisition(s, **asked)
+        assert d.allowed, d.reasons
+        assert d.basis is Basis.NOTIFIED_PURPOSE and _keys(d) == {"received_unconfirmed"}
+        assert "APPI Art. 30(1) proviso" in d.citations and provision in d.citations
+        [said] = engine.explain(d, "ja")
+        assert "確認" in said and "要配慮" not in said and EXEMPTED not in said
+        received = engine.acquire(s, **asked)
+        assert _read(store, lambda uow: uow.acquisitions.for_subject(s.id)) == [received]
+
+    @pytest.mark.parametrize(
+        "claim",
+        [
+            {},
+            {"exemption": "made_public", "justification": "on the provider's site"},
+            {
+                "exemption": "life_body_property",
+                "justification": "an emergency",
+                "provider_basis": "consent",
+            },
+        ],
+    )
+    def test_r_acq_4_the_confirmation_is_owed_where_no_ground_of_the_provider_lifts_it(
+        self, acquiring: Engine, claim: dict[str, Any]
+    ) -> None:
+        """Fail closed: without a claim saying the provision is one Art. 30(1)'s proviso
+        names, or where the provider is said to give the data on another basis (the
+        person's consent), the provider is confirmed."""
+        engine = acquiring
+        s = engine.register_subject("client-2", category="customer")
+        d = engine.check_acquisition(
+            s,
+            items={"name", "email"},
+            purposes={"service"},
+            channel="provided_by_business",
+            source="Client K.K.",
+            **claim,
+        )
+        assert not d.allowed and "provider_unconfirmed" in _keys(d)
+        assert "APPI Art. 30(1)" in d.citations
+
+    def test_r_acq_3_a_narrow_policy_asks_consent_for_special_care_data_not_a_confirmation(
+        self, store: Store
+    ) -> None:
+        """A policy allowing fewer exemptions than the law (R-USE-5) still asks the consent
+        Art. 20(2) needs for special care-required data received under an entrustment:
+        refused for that alone, the confirmation being the law's to lift."""
+        narrow = attrs.evolve(acquisition_policy(), use_exemptions={"laws_and_regulations"})
+        engine = Engine(narrow, store=store, clock=FixedClock(CONTRACT_START))
+        s = engine.register_subject("patient-2", category="customer")
+        d = engine.check_acquisition(
+            s,
+            items={"name", "health"},
+            purposes={"care"},
+            channel="provided_by_business",
+            source="Clinic K.K.",
+            exemption="received_under_arrangement",
+            justification="entrusted by Clinic K.K.",
+        )
+        assert not d.allowed and _keys(d) == {"exemption_not_allowed"}
+        assert "APPI Art. 30(1)" not in d.citations
+        [said] = engine.explain(d, "ja")
+        assert "要配慮個人情報" in said
+
+    # -- Art. 20(2), PPC General Guidelines 3-3-2: provided on the person's consent -------
+
+    def test_r_acq_3_special_care_data_provided_on_the_persons_consent_needs_no_fresh_consent(
+        self, acquiring: Engine, store: Store
+    ) -> None:
+        """A business that provides special care-required data on the person's consent to
+        that provision (Art. 27(1)) has it from them: the recipient does not ask their
+        consent again to acquire it (PPC General Guidelines 3-3-2), and uses it within the
+        purposes notified. Where the provider's basis is not said, it is asked (fail
+        closed)."""
+        engine = acquiring
+        s = engine.register_subject("patient-3", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "health"},
+            "purposes": {"care"},
+            "channel": "provided_by_business",
+            "source": "Clinic K.K.",
+            "provider_address": "3-4 Chuo, Tokyo",
+            "provider_representative": "Director",
+            "provider_obtained_by": "from its patients",
+        }
+        d = engine.check_acquisition(s, **asked)
+        assert not d.allowed and "permission_before_collection" in _keys(d)
+
+        d = engine.check_acquisition(s, provider_basis="consent", **asked)
+        assert d.allowed, d.reasons
+        assert d.basis is Basis.NOTIFIED_PURPOSE and _keys(d) == {"acquired_on_provision_consent"}
+        assert "APPI Art. 20(2)" in d.citations
+        [said] = engine.explain(d, "ja")
+        assert "提供元" in said and "まだ同意" not in said and EXEMPTED not in said
+        received = engine.acquire(s, provider_basis="consent", **asked)
+        stored = _read(store, lambda uow: uow.acquisitions.for_subject(s.id))
+        assert stored == [received] and received.provider_basis is ReceiptBasis.CONSENT
+        assert engine.check_use(s, purpose="care", items={"health"}).allowed
+        # Given by opt-out it is never received (Art. 27(2) proviso).
+        d = engine.check_acquisition(s, provider_basis="opt_out", **asked)
+        assert not d.allowed
+
+    def test_r_acq_4_the_record_of_receipt_says_the_provider_had_the_persons_consent(
+        self, acquiring: Engine
+    ) -> None:
+        """The record of receipt on consent notes that the person consented to the
+        provision (PPC Rules Art. 24(1)(ii)(a)): the provider obtained that consent, and
+        the letter says so, not that the recipient did."""
+        engine = acquiring
+        s = engine.register_subject("member-5", category="customer")
+        engine.acquire(
+            s,
+            items={"name", "email"},
+            purposes={"service"},
+            provider_basis="consent",
+            provider_obtained_by="its sign-up form",
+            **PROVIDER,
+        )
+        letter = engine.requests.fulfil(_records_request(engine, s).id).to_markdown()
+        assert PROVIDER_CONSENTED in letter
 
     # -- Arts. 17(1), 20(2), 21(1): an exemption answers only what it exempts -----------
 
@@ -376,6 +530,9 @@ class AcquisitionDecisionContract(StoreFixtures):
 
 REFERABLE_CONSENTED = "個人データとして取得することについてご本人の同意を得ています"
 """What the Japanese record of receipt says of an Art. 31(1)(i) consent on file."""
+
+PROVIDER_CONSENTED = "提供元が、当社への提供についてご本人の同意を得ています"
+"""What the Japanese record of receipt on consent says (PPC Rules Art. 24(1)(ii)(a))."""
 
 
 def _records_request(engine: Engine, s: Subject) -> Request:
