@@ -10,9 +10,14 @@ names and e-mail addresses with the co-hosts of its events, in Japanese and Engl
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
 
 import attrs
+import pytest
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
@@ -22,8 +27,8 @@ NOW = datetime(2020, 12, 1, 10, 0, tzinfo=JST)
 PASSPORT = pp.Document(pp.DocumentKind.PASSPORT, date(2018, 4, 1), date(2028, 4, 1), "person")
 
 
-def _attendee() -> tuple[pp.Engine, pp.Subject]:
-    engine = pp.Engine(pp.example_policy("indigo"), clock=pp.FixedClock(NOW))
+def _attendee(templates: Path | None = None) -> tuple[pp.Engine, pp.Subject]:
+    engine = pp.Engine(pp.example_policy("indigo"), clock=pp.FixedClock(NOW), templates=templates)
     crm = MemorySource()
     engine.register_source("crm", crm)
     s = engine.register_subject("member-2", category="member")
@@ -155,3 +160,161 @@ def test_r_req_7_data_held_for_no_purpose_of_the_joint_use_is_not_said_to_be_sha
         s, recipient="co_host", items={"name", "email"}, purpose="event_planning"
     )
     assert not d.allowed
+
+
+# What the answer says goes on is what the decision allows once the stop is in force:
+# asked of the decision for each joint user and successor, never derived beside it.
+
+
+def _joint_paragraph(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if "joint" in p.lower() or "共同" in p]
+
+
+def _asked_earlier(
+    engine: pp.Engine, s: pp.Subject, kind: pp.RequestKind, **details: object
+) -> None:
+    r = engine.requests.submit(
+        kind, subject=s, documents=[PASSPORT], method="mail", details=details or None
+    )
+    engine.requests.verify(r.id)
+    engine.requests.fulfil(r.id)
+
+
+def test_r_req_7_joint_use_an_earlier_suspension_of_use_stopped_is_not_said_to_continue() -> None:
+    """The member had the use of their data for event planning suspended: joint use for
+    it stopped with it (the decision denies). A later stop of provision must not tell
+    them it goes on."""
+    for language in ("ja", "en"):
+        engine, s = _attendee()
+        _asked_earlier(engine, s, pp.RequestKind.SUSPENSION_OF_USE, purposes=["event_planning"])
+        text = _stop(engine, s, language).statement
+        assert _joint_paragraph(text) == [], language
+        d = engine.check_provision(
+            s, recipient="co_host", items={"name", "email"}, purpose="event_planning"
+        )
+        assert not d.allowed
+
+
+def test_r_req_7_items_whose_use_was_suspended_are_not_said_to_be_used_jointly() -> None:
+    """Use of the e-mail address alone was suspended: joint use goes on with the name."""
+    engine, s = _attendee()
+    _asked_earlier(engine, s, pp.RequestKind.SUSPENSION_OF_USE, items=["email"])
+    [joint] = _joint_paragraph(_stop(engine, s, "en").statement)
+    assert "Name" in joint and "E-mail address" not in joint
+    assert engine.check_provision(
+        s, recipient="co_host", items={"name"}, purpose="event_planning"
+    ).allowed
+    assert not engine.check_provision(
+        s, recipient="co_host", items={"email"}, purpose="event_planning"
+    ).allowed
+
+
+def test_r_req_7_a_successor_taking_over_none_of_the_persons_data_is_not_named() -> None:
+    """The successor takes over the service; this person's e-mail address is held for
+    the newsletter only, which stays: giving it to the successor would be provision to
+    a third party, which the stop blocks. The answer must not say it goes on."""
+    for languages in (("en",), ("ja",)):
+        engine, _ = _with_successor(languages)
+        s = engine.register_subject("u-news")
+        engine.acquire(s, items={"email"}, purposes={"newsletter"}, channel="web")
+        text = _stopped_at(engine, s)
+        assert "New Shop K.K." not in text and "27(5)(ii)" not in text, languages
+        assert "第27条第5項第2号" not in text
+        for purpose in ("newsletter", "service"):
+            d = engine.check_provision(s, recipient="buyer", items={"email"}, purpose=purpose)
+            assert not d.allowed
+
+
+def _with_joint_user_abroad() -> tuple[pp.Engine, pp.Subject]:
+    base = pp.example_policy("indigo")
+    us = attrs.evolve(
+        base.recipients["co_host"],
+        name="co_host_us",
+        title="US co-host Inc.",
+        country="US",
+    )
+    policy = attrs.evolve(base, recipients={**base.recipients, "co_host_us": us})
+    engine = pp.Engine(policy, clock=pp.FixedClock(NOW))
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = engine.register_subject("member-2", category="member")
+    engine.acquire(s, items={"name", "email"}, purposes="event_planning", channel="web")
+    crm.put("member-2", {"name": "Hanako", "email": "h@example.jp"})
+    return engine, s
+
+
+def test_r_req_7_a_joint_user_abroad_the_stop_reaches_is_not_said_to_continue() -> None:
+    """A joint user abroad is a third party (Art. 28): the stop reaches it. The answer
+    names the users joint use goes on with, and does not say it goes on with the whole
+    group announced."""
+    engine, s = _with_joint_user_abroad()
+    [joint] = _joint_paragraph(_stop(engine, s, "en").statement)
+    assert "Event co-hosting organisation" in joint
+    assert "US co-host Inc." not in joint
+    assert "only" in joint and "as we announced it" not in joint
+    for recipient, allowed in (("co_host", True), ("co_host_us", False)):
+        d = engine.check_provision(
+            s, recipient=recipient, items={"name", "email"}, purpose="event_planning"
+        )
+        assert d.allowed is allowed
+
+
+def test_r_req_7_the_japanese_answer_names_the_joint_users_in_japan_only() -> None:
+    engine, s = _with_joint_user_abroad()
+    [joint] = _joint_paragraph(_stop(engine, s, "ja").statement)
+    assert "「イベント共催団体」" in joint and "US co-host Inc." not in joint
+    assert "に限り" in joint and "公表しているとおり" not in joint
+
+
+# An application's own request_texts.j2, written for a release before ``spared``.
+
+_SPARED = re.compile(r"\{% macro spared\(.*?\{% endmacro %\}", re.DOTALL)
+
+
+def _own_templates(root: Path, edit: Callable[[str], str]) -> Path:
+    """pipolicy's request_texts.j2 in both languages as an application keeps them, with
+    the ``spared`` macro edited by ``edit`` (a function of the macro's text)."""
+    for lang in ("ja", "en"):
+        ours = resources.files("pipolicy").joinpath(f"templates/{lang}/request_texts.j2")
+        text = ours.read_text(encoding="utf-8")
+        assert _SPARED.search(text) is not None
+        (root / lang).mkdir(parents=True, exist_ok=True)
+        own = _SPARED.sub(lambda m: edit(m.group(0)), text)
+        (root / lang / "request_texts.j2").write_text(own, encoding="utf-8")
+    return root
+
+
+def test_r_req_7_a_template_of_an_earlier_release_still_answers_a_stop(tmp_path: Path) -> None:
+    """Its copy has no ``spared``: pipolicy's own words say what goes on, and the stop
+    is answered (the request did stay unanswerable, its restriction already recorded)."""
+    templates = _own_templates(tmp_path, lambda macro: "")
+    for language, article in (("ja", "第27条第5項第3号"), ("en", "APPI Art. 27(5)(iii)")):
+        engine, s = _attendee(templates)
+        answer = _stop(engine, s, language)
+        assert answer.state is pp.RequestState.FULFILLED
+        [joint] = _joint_paragraph(answer.statement)
+        assert article in joint
+
+
+def test_r_req_7_a_spared_that_does_not_fit_is_refused_before_anything_is_stopped(
+    tmp_path: Path,
+) -> None:
+    """A copy whose ``spared`` takes other arguments cannot word the answer: fulfil says
+    so before it records a restriction or asks a source to restrict, so nothing is done
+    that the person is not told."""
+    templates = _own_templates(
+        tmp_path, lambda macro: macro.replace("spared(joint_uses, successors)", "spared(uses)")
+    )
+    engine, s = _attendee(templates)
+    r = engine.requests.submit(
+        pp.RequestKind.SUSPENSION_OF_PROVISION,
+        subject=s,
+        documents=[PASSPORT],
+        method="mail",
+        language="en",
+    )
+    engine.requests.verify(r.id)
+    with pytest.raises(pp.InvalidInput, match="spared"):
+        engine.requests.fulfil(r.id)
+    assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
+    assert "request.restricted" not in {e.kind for e in engine.audit_events()}

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+
+import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.facts import SubjectFacts
 from pipolicy.domain.requests import Request
 from pipolicy.domain.restrictions import Restriction, RestrictionKind
 from pipolicy.errors import InvalidInput
@@ -208,6 +212,44 @@ def erasing(
     return erased, retained, specs
 
 
+def _restrictions(
+    r: Request,
+    specs: Iterable[tuple[RestrictionKind, frozenset[str], frozenset[str]]],
+    recipients: frozenset[str],
+    since: datetime,
+    new_id: Callable[[], str],
+) -> list[Restriction]:
+    """The restrictions ``r`` puts in force: one per (kind, items, purposes) of ``specs``."""
+    return [
+        Restriction(
+            id=new_id(),
+            subject_id=r.subject_id,
+            kind=kind,
+            since=since,
+            request_id=r.id,
+            items=items,
+            purposes=purposes,
+            recipients=recipients,
+        )
+        for kind, items, purposes in specs
+    ]
+
+
+def in_force(
+    facts: SubjectFacts,
+    r: Request,
+    specs: Iterable[tuple[RestrictionKind, frozenset[str], frozenset[str]]],
+    recipients: frozenset[str],
+    now: datetime,
+) -> SubjectFacts:
+    """The person's ``facts`` as decisions will read them once :func:`restrict` has put
+    ``r``'s restrictions in force at ``now``: for an answer to say what they leave going
+    before anything is done (its wording may fail, and nothing is then done that the
+    person is not told)."""
+    made = _restrictions(r, specs, recipients, now, lambda: "")
+    return attrs.evolve(facts, restrictions=(*facts.restrictions, *made))
+
+
 def restrict(
     wf: Workflow,
     r: Request,
@@ -220,19 +262,7 @@ def restrict(
     if isinstance(existing, list):
         return r, [str(x) for x in existing]
     now = wf.port.now()
-    made = [
-        Restriction(
-            id=wf.port.new_id(),
-            subject_id=r.subject_id,
-            kind=kind,
-            since=now,
-            request_id=r.id,
-            items=items,
-            purposes=purposes,
-            recipients=recipients,
-        )
-        for kind, items, purposes in specs
-    ]
+    made = _restrictions(r, specs, recipients, now, wf.port.new_id)
     ids = [x.id for x in made]
     new = note(
         r,

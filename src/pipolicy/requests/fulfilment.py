@@ -49,6 +49,7 @@ from pipolicy.requests.execution import (
     apply_each,
     erasing,
     export_all,
+    in_force,
     items_in_sources,
     require_no_undeclared,
     restrict,
@@ -360,12 +361,12 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
     # The recipients named that it can stop; those it cannot were refused at intake and
     # are told why in the answer (an answer naming only those was refused at submit).
     recipients = scope(r, "recipients") - unstoppable(r)
-    r, ids = restrict(wf, r, [(kind, named, purposes)], recipients)
-    r, outcomes = apply_each(
-        wf, r, "restrict", lambda s: s.restrict(ctx.ref, kind, reached, purposes)
-    )
+    specs = [(kind, named, purposes)]
     policy, lang = wf.policy, r.language
     words = wf.words(r)
+    # Worded before anything is done: a template that cannot word it (an application's
+    # own, written for another version) stops the answer before the restriction and
+    # the sources, which a retry would not undo.
     body = [
         words(
             "suspended",
@@ -378,11 +379,16 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
         )
     ]
     if kind is RestrictionKind.SUSPEND_PROVISION:
-        going = spared(words, policy, r, ctx.facts, ctx.now, reached)
+        after = in_force(ctx.facts, r, specs, recipients, ctx.now)
+        going = spared(words, policy, r, after, ctx.now, reached)
         body += [going] if going is not None else []
     refused_part = not_stopped(words, policy, r, partial=True)
     if refused_part is not None:
         body.append(refused_part)
+    r, ids = restrict(wf, r, specs, recipients)
+    r, outcomes = apply_each(
+        wf, r, "restrict", lambda s: s.restrict(ctx.ref, kind, reached, purposes)
+    )
     not_held = held.not_held
     partial = not_held or refused_part is not None
     state = RequestState.PARTIALLY_FULFILLED if partial else RequestState.FULFILLED

@@ -16,6 +16,7 @@ from datetime import datetime
 import attrs
 
 from pipolicy.domain.acquisitions import Acquisition
+from pipolicy.domain.decisions import Basis
 from pipolicy.domain.exemptions import ARTICLES as EXEMPTION_ARTICLES
 from pipolicy.domain.exemptions import Exemption
 from pipolicy.domain.facts import SubjectFacts
@@ -28,7 +29,7 @@ from pipolicy.requests.delivery import in_writing_paragraph
 from pipolicy.requests.wording import Wording, named
 from pipolicy.requests.workflow import scope
 from pipolicy.rules.common import held_for
-from pipolicy.rules.provision import abroad, joint_use_purposes
+from pipolicy.rules.provision import ProvisionQuery, decide_provision
 
 __all__ = [
     "ARTICLES",
@@ -253,57 +254,86 @@ def spared(
     w: Wording,
     policy: Policy,
     request: Request,
-    facts: SubjectFacts,
+    after: SubjectFacts,
     now: datetime,
     reached: frozenset[str],
 ) -> str | None:
     """What a stop of provision to third parties leaves going, for its answer to say:
-    joint use and business succession at home are no provision to a third party (Art.
-    27(5)(ii), (iii)), so the stop spares them, and a person told only that provision
-    stopped would believe all sharing had. Each joint use is named as announced (its
-    users, the purposes it carries today, the person responsible) with the items of
-    ``reached`` held for those purposes; each successor whose declared scope meets the
-    stop's. ``None`` for a stop naming recipients (it stops a joint user or successor it
-    names) or when nothing is spared."""
+    joint use and business succession are no provision to a third party (Art. 27(5)(ii),
+    (iii)), so the stop may spare them, and a person told only that provision stopped
+    would believe all sharing had. What goes on is what the decision allows on ``after``
+    (the person's facts with the stop in force), asked of each joint user and successor
+    for each purpose the stop reaches and each of the ``reached`` items held for it:
+    never derived beside the decision, which knows an earlier suspension of use, a user
+    abroad (a third party, Art. 28), a successor taking over none of the person's data.
+
+    Each joint use is named with the items, purposes and person responsible, and with
+    whom it goes on: the users as announced when it goes on with all of them, else
+    those it goes on with, by title (``whole`` false), so the person does not believe it
+    goes on with the whole group. ``None`` for a stop naming recipients (it stops a
+    joint user or successor it names) or when nothing goes on."""
     if scope(request, "recipients"):
         return None
     lang = w.lang
     asked = scope(request, "purposes")
-    at_home = [r for r in policy.recipients.values() if not abroad(policy, r)]
+
+    def going(recipient: str, basis: Basis, purposes: Iterable[str]) -> dict[str, frozenset[str]]:
+        """Purpose -> the items the decision gives ``recipient`` for it on ``basis``."""
+        out: dict[str, frozenset[str]] = {}
+        for purpose in sorted(p for p in purposes if not asked or p in asked):
+            items = frozenset(
+                i
+                for i in reached & held_for(after, purpose, now)
+                if _allowed(policy, after, ProvisionQuery(recipient, frozenset({i}), purpose), now)
+                is basis
+            )
+            if items:
+                out[purpose] = items
+        return out
+
     joint_uses = []
     for joint in policy.joint_uses.values():
-        if not any(
-            r.kind is RecipientKind.JOINT_USER and r.joint_use == joint.name for r in at_home
-        ):
-            continue
-        carried = joint_use_purposes(policy, joint, now)
-        by_purpose = {
-            p: joint.items & reached & held_for(facts, p, now)
-            for p in sorted(carried & asked if asked else carried)
-        }
-        items = frozenset().union(*by_purpose.values())
-        if items:
+        users = sorted(
+            r.name
+            for r in policy.recipients.values()
+            if r.kind is RecipientKind.JOINT_USER and r.joint_use == joint.name
+        )
+        carried = {u: going(u, Basis.JOINT_USE, joint.purposes) for u in users}
+        # (items, users it goes on with) -> purposes: each entry exactly as decided.
+        entries: dict[tuple[frozenset[str], tuple[str, ...]], list[str]] = {}
+        for purpose in sorted(joint.purposes):
+            by_items: dict[frozenset[str], list[str]] = {}
+            for u in users:
+                if purpose in carried[u]:
+                    by_items.setdefault(carried[u][purpose], []).append(u)
+            for items, going_with in by_items.items():
+                entries.setdefault((items, tuple(going_with)), []).append(purpose)
+        for (items, with_), purposes in entries.items():
             joint_uses.append(
                 {
                     "users": text_in(joint, "users", lang),
-                    "purposes": named(
-                        policy.purposes, [p for p, i in by_purpose.items() if i], lang
-                    ),
+                    "whole": list(with_) == users,
+                    "with": named(policy.recipients, with_, lang),
+                    "purposes": named(policy.purposes, purposes, lang),
                     "items": named(policy.items, items, lang),
                     "manager": text_in(joint, "manager_name", lang),
                 }
             )
     successors = [
         r.name
-        for r in at_home
+        for r in policy.recipients.values()
         if r.kind is RecipientKind.SUCCESSOR
-        and "business_succession" in policy.provision_grounds
-        and (reached & r.items if r.items else reached)
-        and not (asked and r.purposes and not asked & r.purposes)
+        and going(r.name, Basis.BUSINESS_SUCCESSION, policy.purposes)
     ]
     if not joint_uses and not successors:
         return None
     return w("spared", joint_uses=joint_uses, successors=named(policy.recipients, successors, lang))
+
+
+def _allowed(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Basis | None:
+    """The basis :func:`decide_provision` gives ``q`` on, None when it denies it."""
+    decision = decide_provision(policy, facts, q, now)
+    return decision.basis if decision.allowed else None
 
 
 def authority_cases(policy: Policy) -> dict[str, object]:

@@ -30,7 +30,8 @@ from pipolicy.errors import InvalidInput
 from pipolicy.policy.model import Controller
 from pipolicy.policy.texts import LANGUAGES, self_reference, text_in
 from pipolicy.publishing.dates import format_date
-from pipolicy.publishing.templates import TemplateDirs, environment, template_dirs
+from pipolicy.publishing.templates import Macros, TemplateDirs, environment, template_dirs
+from pipolicy.publishing.templates import macro as find_macro
 
 __all__ = ["TEMPLATE", "Wording", "citation", "named", "wording"]
 
@@ -97,22 +98,29 @@ class Wording:
         def day(value: date | str) -> str:
             return format_date(_as_date(value), lang, era=era)
 
-        try:
-            template = environment(dirs).get_template(f"{lang}/{TEMPLATE}")
-        except jinja2.TemplateNotFound as e:
-            raise InvalidInput(f"no template {lang}/{TEMPLATE} in pipolicy or {dirs}") from e
         names: dict[str, object] = {"day": day, "cite": citation, "lang": lang}
         if we:  # how the business calls itself ([controller] self_reference); else 当社, we
             names["we"] = we
-        self._module = template.make_module(names)
+
+        def module(where: tuple[str, ...]) -> Any:
+            try:
+                template = environment(where).get_template(f"{lang}/{TEMPLATE}")
+            except jinja2.TemplateNotFound as e:
+                raise InvalidInput(f"no template {lang}/{TEMPLATE} in pipolicy or {where}") from e
+            return template.make_module(names)
+
+        # The application's copy first, then pipolicy's own: a copy written for an earlier
+        # version lacks the texts added since, which keep pipolicy's words (as
+        # :func:`~pipolicy.publishing.templates.macro` does for the other templates).
+        self._modules: Macros = (module(dirs), module(())) if dirs else (module(()),)
 
     def __repr__(self) -> str:
         return f"Wording({self.lang!r}, dirs={self.dirs!r}, era={self.era}, we={self.we!r})"
 
     def __call__(self, name: str, /, **params: object) -> str:
         """The macro ``name`` called with ``params``, without surrounding whitespace."""
-        macro = getattr(self._module, name, None)
-        if not callable(macro):
+        macro = find_macro(self._modules, name)
+        if macro is None:
             raise InvalidInput(f"{self.lang}/{TEMPLATE} has no macro {name!r}")
         try:
             return str(macro(**params)).strip()
@@ -123,10 +131,11 @@ class Wording:
 
     def label(self, table: str, key: str) -> Any:
         """The entry ``key`` of the template's table ``table`` (``KINDS``, ``TABLES``...)."""
-        entries = getattr(self._module, table, None)
-        if not isinstance(entries, Mapping) or key not in entries:
-            raise InvalidInput(f"{self.lang}/{TEMPLATE} has no {table}[{key!r}]")
-        return entries[key]
+        for module in self._modules:
+            entries = getattr(module, table, None)
+            if isinstance(entries, Mapping) and key in entries:
+                return entries[key]
+        raise InvalidInput(f"{self.lang}/{TEMPLATE} has no {table}[{key!r}]")
 
 
 @functools.lru_cache(maxsize=32)

@@ -59,13 +59,7 @@ from pipolicy.rules.common import (
 from pipolicy.rules.retention import lapsed_reasons
 from pipolicy.rules.use import within_purpose
 
-__all__ = [
-    "ProvisionQuery",
-    "abroad",
-    "decide_provision",
-    "entrusted_only",
-    "joint_use_purposes",
-]
+__all__ = ["ProvisionQuery", "abroad", "decide_provision", "entrusted_only"]
 
 ART_17_2 = "APPI Art. 17(2)"
 ART_25 = "APPI Art. 25"
@@ -838,29 +832,11 @@ def _succession(
 def _joint_use(policy: Policy, q: ProvisionQuery, now: datetime) -> list[Because]:
     """Why joint use (Art. 27(5)(iii)) does not apply; empty when it does."""
     joint = policy.joint_uses[policy.recipients[q.recipient].joint_use or ""]
-    return _not_carried(policy, joint, q.purpose, q.items, now)
-
-
-def joint_use_purposes(policy: Policy, joint: JointUse, now: datetime) -> frozenset[str]:
-    """The purposes ``joint`` carries provision for on ``now``'s day, asked as
-    :func:`decide_provision` asks it: none without the ``joint_use`` ground or before its
-    publication, nor a purpose resting on a change not made known in advance (Art.
-    27(6)) or added from a later day. What a stop of provision leaves going under it
-    (Art. 27(5)(iii)), for the stop's answer to tell the person."""
-    return frozenset(
-        p for p in joint.purposes if not _not_carried(policy, joint, p, frozenset(), now)
-    )
-
-
-def _not_carried(
-    policy: Policy, joint: JointUse, purpose: str | None, items: frozenset[str], now: datetime
-) -> list[Because]:
-    """Why ``joint`` does not carry provision of ``items`` for ``purpose``; empty when it does."""
     if "joint_use" not in policy.provision_grounds:
         return [R.no_joint_use_ground()]
     if joint.published is None or joint.published > policy.local_date(now):
         return [R.joint_use_unpublished(joint.name)]
-    unannounced = _unannounced_change(policy, joint, purpose, now)
+    unannounced = _unannounced_change(policy, joint, q.purpose, now)
     if unannounced is not None:
         return [unannounced]
     # A purpose a change adds from a later day is not the joint use's yet, announced or not.
@@ -868,9 +844,9 @@ def _not_carried(
     purposes = joint.purposes - frozenset().union(
         *(c.added for c in joint.changes if c.revised > today)
     )
-    if purpose is None or purpose not in purposes:
+    if q.purpose is None or q.purpose not in purposes:
         return [R.joint_use_purposes_only(joint.name, purposes)]
-    if not items <= joint.items:
+    if not q.items <= joint.items:
         return [R.joint_use_items_only(joint.name, joint.items)]
     return []
 
