@@ -312,13 +312,16 @@ def consent(
     recipient: str | None = None,
     items: Iterable[str] = (),
     foreign_info: str = "",
+    foreign_country: str = "",
 ) -> pp.Consent:
     return pp.Consent(
         "k1",
         "s1",
         pp.ConsentScope(purpose, recipient, frozenset(items)),
         pp.ConsentStatus.GIVEN,
-        pp.Evidence("web-form", "form-1", foreign_info=foreign_info),
+        pp.Evidence(
+            "web-form", "form-1", foreign_info=foreign_info, foreign_country=foreign_country
+        ),
         "v1",
         BEFORE,
     )
@@ -735,7 +738,12 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         "service",
     ),
     "r_xb_1_consent": lambda: provide(
-        facts(SERVICE, consents=[consent(recipient="overseas", foreign_info="notice-us-v2")]),
+        facts(
+            SERVICE,
+            consents=[
+                consent(recipient="overseas", foreign_info="notice-us-v2", foreign_country="US")
+            ],
+        ),
         "overseas",
         {"email"},
         "service",
@@ -749,6 +757,15 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
                     evidence=pp.Evidence("web-form", foreign_info="x", foreign_country="SG"),
                 )
             ],
+        ),
+        "overseas",
+        {"email"},
+        "service",
+    ),
+    "r_xb_1_info_on_no_country": lambda: provide(
+        facts(
+            SERVICE,
+            consents=[consent(recipient="overseas", items={"email"}, foreign_info="notice-v1")],
         ),
         "overseas",
         {"email"},
@@ -1213,6 +1230,21 @@ def test_r_xb_1_countries_by_name_or_code(decisions: dict[str, pp.Decision]) -> 
     (far,) = pp.explain(decisions["r_xb_1_unknown_country"], POLICY, "ja")
     assert us.startswith("「海外の提携先」は米国にあります。")
     assert far.startswith("「遠方の提携先」は外国（AQ）にあります。")
+
+
+def test_r_xb_1_information_on_no_country_covers_none(
+    decisions: dict[str, pp.Decision],
+) -> None:
+    """A consent given with foreign information that names no country (the recipient was
+    in Japan, or it was recorded before the country was kept) is denied abroad, saying
+    so in both languages, never read as the information on the recipient's country."""
+    decision = decisions["r_xb_1_info_on_no_country"]
+    assert not decision.allowed
+    assert [r.key for r in decision.why] == ["foreign_info_no_country"]
+    (ja,) = pp.explain(decision, POLICY, "ja")
+    (en,) = pp.explain(decision, POLICY, "en")
+    assert ja.startswith("「海外の提携先」は米国にあります。") and "記録" in ja
+    assert "names no country" in en and "US" in en
 
 
 def test_r_tpp_8_dates_are_written_as_a_japanese_reader_writes_them(

@@ -665,6 +665,48 @@ def test_r_xb_1_a_file_carries_the_foreign_information_shown(tmp_path: Path) -> 
         list(read_consents(bad))
 
 
+def test_r_xb_1_a_file_names_the_country_the_information_was_about(tmp_path: Path) -> None:
+    """A consent abroad covers the country the person was told of (PPC Rules Art. 17(1)):
+    a file given under an earlier version of the policy must be able to say which, as
+    the recipient may have been elsewhere then; a code that is no country is refused."""
+    header = "ref,recipient,items,foreign_info,foreign_country,given_at,policy_version\n"
+    csv_file = tmp_path / "abroad.csv"
+    csv_file.write_text(
+        header + "u,partner,email,notice-cn-v1,CN,2026-03-02T10:00:00+09:00,v0\n",
+        encoding="utf-8",
+    )
+    jsonl = tmp_path / "abroad.jsonl"
+    jsonl.write_text(
+        json.dumps(
+            {
+                "ref": "u",
+                "recipient": "partner",
+                "items": ["email"],
+                "foreign_info": "notice-cn-v1",
+                "foreign_country": "CN",
+                "given_at": "2026-03-02T10:00:00+09:00",
+                "policy_version": "v0",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    for path in (csv_file, jsonl):
+        [row] = read_consents(path)
+        assert row.evidence.foreign_info == "notice-cn-v1"
+        assert row.evidence.foreign_country == "CN"
+    for code in ("China", "cn", "UK", "JP"):
+        bad = tmp_path / "bad.csv"
+        bad.write_text(f"ref,recipient,foreign_info,foreign_country\nu,partner,n,{code}\n")
+        with pytest.raises(pp.InvalidInput, match="line 2: foreign_country") as e:
+            list(read_consents(bad))
+        assert code not in str(e.value)
+    unshown = tmp_path / "unshown.csv"
+    unshown.write_text("ref,recipient,foreign_country\nu,partner,CN\n", encoding="utf-8")
+    with pytest.raises(pp.InvalidInput, match="line 2: foreign_country needs foreign_info"):
+        list(read_consents(unshown))
+
+
 def test_pipolicy_import_says_the_earlier_batches_stay_when_storage_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -239,6 +239,35 @@ def test_r_xb_1_a_consent_given_without_the_foreign_information_says_it_reaches_
     assert any("no record" in n and "Singapore" in n for n in receipt["notes"])
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_r_xb_1_a_receipt_claims_a_country_was_shown_only_where_one_was_recorded(
+    lang: str,
+) -> None:
+    """Foreign information given while the recipient was in Japan named no foreign
+    country (PPC Rules Art. 17(1)): once the recipient is in China, the receipt must not
+    tell the person they were given China's name and system before consenting, but that
+    there is no record of it and no data goes there on this consent. Both receipt
+    formats keep the document that was shown."""
+    engine = pp.Engine(make_policy() if lang == "en" else pp.example_policy("indigo_blue"))
+    s = engine.register_subject("u-shown-nothing", category="customer")
+    shown = pp.Evidence("web-form", "v1", foreign_info="generic-notice-v1")
+    consent = engine.grant_consent(s, recipient="partner", items={"email"}, evidence=shown)
+    moved = pp.Engine(_abroad(engine.policy, country="CN"), store=engine.store)
+    china = "China" if lang == "en" else "中国"
+    for receipt in (
+        pp.consent_receipt(moved, consent.id, lang=lang),
+        pp.consent_receipt(moved, consent.id, "dpv", lang=lang),
+    ):
+        notes = receipt["notes"]
+        said = [n for n in notes if china in n]
+        assert said, notes
+        assert not any(("Before you consented" in n or "この同意に先立ち" in n) for n in said)
+        assert any(("no record" in n or "記録がありません" in n) for n in said)
+    [entry] = _entries(pp.consent_receipt(moved, consent.id, lang=lang))
+    assert entry["thirdPartyCountry"] == "CN"
+    assert entry["foreignInformation"] == "generic-notice-v1"
+
+
 def test_r_con_3_a_change_notified_after_a_consent_under_the_old_version_is_said() -> None:
     """A consent given under v1 on a day a change beyond relevance was already dated, but
     before it was published, was given to the purpose as v1 showed it (Art. 21(3)): the

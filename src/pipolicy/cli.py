@@ -471,7 +471,8 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         + (f"{report.lapsed} lapsed before the import (not recorded), " if report.lapsed else "")
         + (
             f"{report.without_foreign_info} to a recipient abroad without the foreign "
-            "information (no provision abroad rests on them: add a foreign_info column), "
+            "information on its country (no provision abroad rests on them: add a "
+            "foreign_info column, and foreign_country for rows of an earlier version), "
             if report.without_foreign_info
             else ""
         )
@@ -633,8 +634,9 @@ def _parser() -> argparse.ArgumentParser:
             "Record the consents in FILE (CSV with a header, or .jsonl), a batch per "
             "transaction, registering people by ref as needed. Columns: ref, purpose or "
             "recipient, items (space-separated), category, method, evidence_ref, given_by, "
-            "expires, foreign_info, given_at (when the person consented, with its offset) "
-            "and policy_version (the version they were shown). Safe to run again: consents "
+            "expires, foreign_info, given_at (when the person consented, with its offset), "
+            "policy_version (the version they were shown) and foreign_country (the "
+            "country foreign_info was about, for a row of an earlier version). Safe to run again: consents "
             "already in force are not recorded twice, nor is a consent the person has "
             "since said no to."
         ),

@@ -11,7 +11,10 @@ One consent per row or line, with these columns or keys (only ``ref`` and one of
 with its offset; ``method`` defaults to ``"import"``. ``foreign_info`` (optional, after
 the others) names what the person was shown about a recipient abroad before consenting
 (Art. 28, :attr:`Evidence.foreign_info`): without it a consent to provision abroad
-allows nothing. ``given_at`` (optional) is when the person consented, ISO 8601 with
+allows nothing. ``foreign_country`` (optional) is the country (ISO 3166 code) that
+information was about: a row given under an earlier version of the policy needs it, as
+the recipient may have been elsewhere then (PPC Rules Art. 17(1); without it the consent
+covers no country abroad). ``given_at`` (optional) is when the person consented, ISO 8601 with
 its offset, and ``policy_version`` the version of the policy they were shown then: an
 import judges a yes by its day, so one given before a purpose changed beyond relevance
 reaches only the old meaning (R-CON-3; see :class:`~pipolicy.ConsentImport`). Rows
@@ -40,6 +43,7 @@ from typing import BinaryIO
 from pipolicy.domain.consents import Evidence
 from pipolicy.errors import InvalidInput
 from pipolicy.importing import ConsentImport
+from pipolicy.policy.validation import country_code
 
 __all__ = ["COLUMNS", "read_consents", "read_numbered"]
 
@@ -56,6 +60,7 @@ COLUMNS = (
     "foreign_info",
     "given_at",
     "policy_version",
+    "foreign_country",
 )
 
 
@@ -262,6 +267,7 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
             text("evidence_ref") or "",
             text("given_by") or "person",
             text("foreign_info") or "",
+            _country(text("foreign_country"), text("foreign_info"), where),
         )
         return ConsentImport(
             ref,
@@ -276,6 +282,22 @@ def _consent(fields: Mapping[str, object], where: str) -> ConsentImport:
         )
     except (TypeError, ValueError) as e:
         raise InvalidInput(f"{where}: {e}") from None
+
+
+def _country(code: str | None, shown: str | None, where: str) -> str:
+    """The country a row's foreign information was about: a two-letter ISO 3166 code of
+    a foreign country, and only with the information it names (never repeated in the
+    error: a column that slipped may hold the person's data)."""
+    if code is None:
+        return ""
+    if not shown:
+        raise InvalidInput(f"{where}: foreign_country needs foreign_info, the information shown")
+    if not country_code(code) or code == "JP":
+        raise InvalidInput(
+            f"{where}: foreign_country is not the two-letter ISO 3166 code of a foreign "
+            "country (e.g. US, CN)"
+        )
+    return code
 
 
 def _instant(when: str | None, key: str, moment: str, where: str) -> datetime | None:

@@ -112,6 +112,13 @@ class ConsentImport:
     the person was shown: by default the policy's own, which a yes given before that
     version's revision day (in the policy's time zone) cannot have seen, so such a row
     must name it.
+
+    ``evidence.foreign_info`` is what the person was shown about a recipient abroad
+    (Art. 28(2)); a row given under the current version is taken to be about the
+    country the policy places the recipient in now, as ``grant_consent`` takes it. One
+    given under an earlier version covers provision abroad only to the country its
+    ``evidence.foreign_country`` names (PPC Rules Art. 17(1)): the recipient may have
+    been elsewhere, or in Japan, then.
     """
 
     ref: str = attrs.field(repr=False)
@@ -146,9 +153,13 @@ class ImportReport:
     grants nothing, so nothing recorded (and nobody registered for it alone)."""
     without_foreign_info: int = 0
     """Of the consents recorded, those to a recipient abroad given without the foreign
-    information (``Evidence.foreign_info``, Art. 28(2)): recorded, as ``grant_consent``
-    records them, but no provision abroad rests on them; a file says what the person
-    was shown in its ``foreign_info`` column."""
+    information on its country (``Evidence.foreign_info`` about
+    ``Evidence.foreign_country``, Art. 28(2), PPC Rules Art. 17(1)): recorded, as
+    ``grant_consent`` records them, but no provision abroad rests on them. A file says
+    what the person was shown in its ``foreign_info`` column and, for a row given under
+    an earlier version of the policy, which country that was about in its
+    ``foreign_country`` column (one given under the current version is about the
+    recipient's country as the policy states it)."""
     purpose_changed: int = 0
     """Rows for a scope whose consent in this store was given before its purpose (or a
     purpose its recipient receives data for) changed beyond relevance: nothing recorded.
@@ -286,7 +297,12 @@ def _record(
     changed_on: dict[ConsentScope, date | None] = {}
     for number, (row, scope) in live:
         sid = people[row.ref].id
-        evidence = informed(engine.policy, scope, row.evidence)
+        evidence = row.evidence
+        if row.policy_version in (None, engine.policy.version):
+            # Given under this version: the recipient's country is the one it states.
+            # Under an earlier one it may have been elsewhere (or in Japan): only the
+            # country the row names counts (PPC Rules Art. 17(1)).
+            evidence = informed(engine.policy, scope, evidence)
         restricted = restrictions.get(sid, ())
         in_force, ended = renewal(
             engine.policy, held[sid], scope, row.expires, now, evidence, restricted
@@ -357,8 +373,10 @@ def _record(
         held[sid].append(consent)
         unwritten[consent.id] = len(new)
         new.append(consent)
-        if scope.recipient is not None and not row.evidence.foreign_info:
-            uninformed += abroad(engine.policy, engine.policy.recipients[scope.recipient])
+        if scope.recipient is not None:
+            recipient = engine.policy.recipients[scope.recipient]
+            if abroad(engine.policy, recipient) and not evidence.informs_of(recipient.country):
+                uninformed += 1
         payload = engine._consent_payload(consent)
         if row.given_at is not None:  # given before the import records it
             payload["given_at"] = consent.given_at.isoformat()

@@ -554,3 +554,58 @@ def test_r_rec_1_0015_reads_provision_records_made_before_as_resting_on_their_co
         )
     finally:
         store.close()
+
+
+def test_r_xb_1_a_consent_stored_before_0012_covers_no_country_abroad(shared_url: str) -> None:
+    """A consent stored by the 0011 schema kept what the person was shown about a
+    recipient abroad but not which country it was about: after the upgrade it covers no
+    foreign country (PPC Rules Art. 17(1); fail closed), from the history and from the
+    rebuilt compiled state alike, until the consent is imported again naming the country."""
+    import attrs
+
+    import pipolicy as pp
+    from pipolicy.backends.sql import rows
+    from pipolicy.backends.sql.tables import CONSENTS, SUBJECTS
+    from pipolicy.testing import contract_policy
+
+    old = records(0)
+    shown = pp.Evidence("web-form", "signup-v3", foreign_info="notice-foreign-v1")
+    consent = attrs.evolve(old.consent, evidence=shown, expires_at=None)
+    store = SqlStore(shared_url, upgrade=False)
+    try:
+        store.upgrade("0011")
+        row = rows.consent_to_row(consent)
+        assert row.pop("evidence_foreign_country") is None
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(SUBJECTS), [rows.subject_to_row(old.subject)])
+            conn.execute(sa.insert(CONSENTS).values(_as_written(CONSENTS, row)))
+        store.upgrade()
+        policy = contract_policy()
+        partner = attrs.evolve(policy.recipients["partner"], country="US")
+        policy = attrs.evolve(policy, recipients={**policy.recipients, "partner": partner})
+        clock = pp.FixedClock(T0 + timedelta(days=1))
+        engine = pp.Engine(policy, store=store, clock=clock)
+        subject = old.subject.id
+        engine.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        check: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+        before = engine.check_provision(subject, **check)
+        store.rebuild_states()
+        after = engine.check_provision(subject, **check)
+        for decision in (before, after):
+            assert not decision.allowed
+            assert [r.key for r in decision.why] == ["foreign_info_no_country"]
+        # The operator who knows the person was told of the United States says so.
+        named = attrs.evolve(shown, foreign_country="US")
+        again = pp.ConsentImport(
+            old.subject.ref,
+            recipient="partner",
+            items={"email"},
+            evidence=named,
+            given_at=consent.given_at,
+            policy_version=consent.policy_version,
+        )
+        report = engine.import_consents([again])
+        assert (report.recorded, report.without_foreign_info) == (1, 0)
+        assert engine.check_provision(subject, **check).allowed
+    finally:
+        store.close()

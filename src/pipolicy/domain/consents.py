@@ -84,8 +84,16 @@ class Evidence:
     )
     """The country ``foreign_info`` was about (ISO 3166 code), which ``grant_consent``
     fills in from the recipient's country: such a consent covers provision to that country
-    only (PPC Rules Art. 17(1)). Empty on consents recorded before it was kept: those are
-    taken to be about the recipient's country."""
+    only (PPC Rules Art. 17(1)). Empty where no foreign country was shown (the recipient
+    was in Japan) or on a consent recorded before it was kept: such a consent covers
+    provision to no foreign country (:meth:`informs_of`)."""
+
+    def informs_of(self, country: str) -> bool:
+        """Was the person shown the information on ``country`` before consenting (Art.
+        28(2), PPC Rules Art. 17(1))? Only where it is recorded as about that country:
+        information that names none is taken to be about none, never about wherever the
+        recipient is now (it may have been in Japan, or elsewhere, then)."""
+        return bool(self.foreign_info) and bool(country) and self.foreign_country == country
 
 
 def screened_evidence(evidence: Evidence) -> Evidence:

@@ -32,7 +32,7 @@ from pipolicy.policy.texts import LANGUAGES, LOCALIZED
 if TYPE_CHECKING:
     from pipolicy.policy.model import JointUse, OptOut, Policy, Recipient, RetentionStart
 
-__all__ = ["placeholder", "validate"]
+__all__ = ["country_code", "placeholder", "validate"]
 
 _MONTH_DAY = re.compile(r"[0-9]{2}-[0-9]{2}")
 _PLACEHOLDER = re.compile(r"^\[.*\]$|^<.*>$|\bTBD\b|\bTBA\b|X{3}|\.\.\.|…|^-+$|^\?+$", re.I)
@@ -264,7 +264,7 @@ Art. 15; PPC Notice No. 1 of 2019): provision there needs no Art. 28 consent. A 
 may list fewer (``[provision] equivalent_countries``), never another (R-XB-1)."""
 
 
-def _country_code(code: str) -> bool:
+def country_code(code: str) -> bool:
     """Two capital ASCII letters, as ISO 3166-1 alpha-2 codes are (the shape only: the
     list of countries is not kept here), and not a common non-ISO code."""
     shaped = len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
@@ -420,7 +420,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
         where = f"recipients.{key}"
         if key != recipient.name:
             add(where, f"declared under {key!r} but named {recipient.name!r}")
-        if recipient.country and not _country_code(recipient.country):
+        if recipient.country and not country_code(recipient.country):
             add(f"{where}.country", _COUNTRY_HINT.format(recipient.country))
         for name in sorted(recipient.purposes - policy.purposes.keys()):
             add(f"{where}.purposes", f"unknown purpose {name!r}")
@@ -516,7 +516,7 @@ def validate(policy: Policy) -> list[PolicyProblem]:
     for name in sorted(policy.use_exemptions - LAW_USE_EXEMPTIONS):
         add("use.exemptions", f"{name!r} is not an exemption of APPI Art. 18(3) or 20(2)")
     for code in sorted(policy.equivalent_countries):
-        if not _country_code(code):
+        if not country_code(code):
             add("provision.equivalent_countries", _COUNTRY_HINT.format(code))
         elif code not in PPC_EQUIVALENT:
             add(

@@ -163,10 +163,12 @@ def _say(words: Wording, name: str, *args: object) -> str:
 
 def _foreign_country(policy: Policy, consent: Consent, recipient: Recipient | None) -> str:
     """The foreign country the consent is to provision to (ISO 3166), if any: the one the
-    person was told about (``evidence.foreign_country``), else, for a consent recorded
-    before that was kept or one given without that information, the recipient's country,
-    if it is not Japan (where Art. 28 does not apply to it, in a designated country or
-    keeping equivalent measures, the person is still told where the data goes)."""
+    person was told about (``evidence.foreign_country``), else, for a consent whose
+    record names no country (given without that information, while the recipient was in
+    Japan, or recorded before the country was kept), the recipient's country, if it is
+    not Japan (where Art. 28 does not apply to it, in a designated country or keeping
+    equivalent measures, the person is still told where the data goes). Only the first
+    is said to have been shown (:func:`_notes`)."""
     shown = consent.evidence.foreign_country
     if shown:
         return shown
@@ -254,7 +256,7 @@ def _notes(
     notes: list[str] = []
     country = _foreign_country(policy, consent, recipient)
     ref = consent.evidence.foreign_info
-    if country and ref:
+    if consent.evidence.informs_of(country):  # recorded as shown: PPC Rules Art. 17(1)
         notes.append(_say(words, "FOREIGN_INFO", country, ref))
     elif country and recipient is not None and abroad(policy, recipient):
         # Art. 28 applies and the person was not told about the country (R-XB-1).

@@ -532,7 +532,11 @@ def _to_a_foreign_recipient(
         if not all(c.evidence.foreign_info for c in consents):
             return denial((R.foreign_info_missing(q.recipient, country),), cites, ctx)
         shown = next(c.evidence.foreign_country for c in consents if not _about(c, country))
-        why = R.foreign_info_other_country(q.recipient, country, shown)
+        why = (
+            R.foreign_info_other_country(q.recipient, country, shown)
+            if shown
+            else R.foreign_info_no_country(q.recipient, country)
+        )
         return denial((why,), cites, ctx)
     return _allow_if_usable(
         (policy, facts, q, now, ctx),
@@ -578,9 +582,9 @@ def _informed(
 
 def _about(consent: Consent, country: str) -> bool:
     """Was the consent given with the information on ``country``'s system (PPC Rules Art.
-    17(1))? A consent recorded before the country was kept with it is taken to be."""
-    shown = consent.evidence.foreign_country
-    return bool(consent.evidence.foreign_info) and shown in ("", country)
+    17(1))? Only if it is recorded as about that country (:meth:`Evidence.informs_of`):
+    one that names no country covers none."""
+    return consent.evidence.informs_of(country)
 
 
 def _opt_out(

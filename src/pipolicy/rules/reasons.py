@@ -947,6 +947,17 @@ def foreign_info_other_country(recipient: str, country: str, shown: str) -> Beca
 
 
 @_cached
+def foreign_info_no_country(recipient: str, country: str) -> Because:
+    return _abroad(
+        recipient,
+        country,
+        "the consent was given with foreign information, but its record names no country "
+        f"that information was about, so it is not taken to be about {country}",
+        "foreign_info_no_country",
+    )
+
+
+@_cached
 def foreign_consent(recipient: str, country: str) -> Because:
     return _because(
         f"prior consent to provision to {recipient!r} in {country}, given with "

@@ -27,7 +27,11 @@ def informed(policy: Policy, scope: ConsentScope, evidence: Evidence) -> Evidenc
     """``evidence`` with the country its foreign information is about: the recipient's,
     as the policy places it now, unless the caller named one (PPC Rules Art. 17(1): the
     person is told the country's name and system, so a consent given so covers that
-    country only)."""
+    country only). For a recipient in Japan it stays empty: no foreign country was
+    shown, and such a consent covers none if the recipient moves abroad
+    (:meth:`Evidence.informs_of`). The caller says when "now" is: an import of a consent
+    given under an earlier version of the policy does not ask (the recipient may have
+    been elsewhere then)."""
     recipient = policy.recipients.get(scope.recipient or "")
     country = "" if recipient is None else recipient.country
     if not evidence.foreign_info or evidence.foreign_country or country in ("", "JP"):

@@ -50,6 +50,19 @@ def _supervised_policy() -> Policy:
     return attrs.evolve(policy, purposes={**policy.purposes, "service": service})
 
 
+def _partner_in(policy: Policy, country: str, version: str) -> Policy:
+    """``policy`` as a later version of it (revised on the day its name ends with)
+    placing ``partner`` in ``country``."""
+    partner = attrs.evolve(policy.recipients["partner"], country=country)
+    year, month = (int(part) for part in version.rsplit("-", 2)[-2:])
+    return attrs.evolve(
+        policy,
+        version=version,
+        revised=date(year, month, 1),
+        recipients={**policy.recipients, "partner": partner},
+    )
+
+
 STAFF = Actor("clerk-1", roles={"fulfilment_staff"})
 INTERN = Actor("intern-1", roles={"intern"})
 
@@ -192,6 +205,82 @@ class EngineContract(StoreFixtures):
         assert_equivalent(
             _read(store, lambda uow: uow.provisions.for_subject(subject.id)), [record]
         )
+
+    def test_r_xb_1_a_consent_counts_abroad_only_for_the_country_recorded_as_shown(
+        self, store: Store, clock: FixedClock
+    ) -> None:
+        """Art. 28(2), PPC Rules Art. 17(1): a consent to provision abroad covers the
+        country the person was told of before consenting, as the store keeps it with the
+        consent. Foreign information given while the recipient was in Japan names no
+        country, so it covers none when the recipient moves abroad; one given while it
+        was in China still covers China after a later version of the policy."""
+        at_home = Engine(contract_policy(), store=store, clock=clock)
+        subject = at_home.register_subject("user-xb", category="customer")
+        at_home.acquire(subject, items={"email"}, purposes={"service"}, channel="web")
+        shown = Evidence("web-form", "consent-v1", foreign_info="generic-notice-v1")
+        before = at_home.grant_consent(
+            subject, recipient="partner", items={"email"}, evidence=shown
+        )
+        assert before.evidence.foreign_country == ""  # no foreign country was shown
+
+        clock.advance(timedelta(days=30))
+        to_china = _partner_in(contract_policy(), "CN", "contract-2026-05")
+        check: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+        moved = Engine(to_china, store=store, clock=clock).check_provision(subject, **check)
+        assert not moved.allowed and moved.basis is None
+        assert [r.key for r in moved.why] == ["foreign_info_no_country"]
+
+        # Granted again with the information on China: recorded with China, and honoured
+        # by a later version of the policy that still places the recipient there.
+        clock.advance(timedelta(days=1))
+        informed = Engine(to_china, store=store, clock=clock).grant_consent(
+            subject, recipient="partner", items={"email"}, evidence=shown
+        )
+        assert informed.id != before.id and informed.evidence.foreign_country == "CN"
+        clock.advance(timedelta(days=30))
+        later = _partner_in(contract_policy(), "CN", "contract-2026-06")
+        kept = Engine(later, store=store, clock=clock).check_provision(subject, **check)
+        assert kept.allowed and kept.basis is Basis.CONSENT and kept.consent_id == informed.id
+        elsewhere = _partner_in(contract_policy(), "US", "contract-2026-06")
+        us = Engine(elsewhere, store=store, clock=clock).check_provision(subject, **check)
+        assert not us.allowed and [r.key for r in us.why] == ["foreign_info_other_country"]
+
+    def test_r_xb_1_an_imported_consent_counts_abroad_only_for_a_country_it_names(
+        self, store: Store, clock: FixedClock
+    ) -> None:
+        """An import row given under an earlier version of the policy, with foreign
+        information but no country, may have been shown another country's system (or
+        none, the recipient then in Japan): it covers no country. A row that names the
+        country, or one given under the current version (the recipient's country then
+        is the one the policy states now), covers that country."""
+        policy = _partner_in(contract_policy(), "CN", "contract-2026-05")
+        engine = Engine(policy, store=store, clock=clock)
+        clock.set(datetime(2026, 6, 1, 9, 0, tzinfo=JST))
+        info = Evidence("import", "legacy-v1", foreign_info="foreign-notice-v1")
+        earlier: dict[str, Any] = {
+            "recipient": "partner",
+            "items": {"email"},
+            "category": "customer",
+            "given_at": datetime(2026, 4, 10, 9, 0, tzinfo=JST),
+            "policy_version": "contract-2026-03",
+        }
+        report = engine.import_consents(
+            [
+                ConsentImport("user-unnamed", evidence=info, **earlier),
+                ConsentImport(
+                    "user-named", evidence=attrs.evolve(info, foreign_country="CN"), **earlier
+                ),
+                ConsentImport("user-now", recipient="partner", items={"email"}, evidence=info),
+            ]
+        )
+        assert (report.recorded, report.without_foreign_info) == (3, 1)
+        check: dict[str, Any] = {"recipient": "partner", "items": {"email"}, "purpose": "service"}
+        for ref, allowed in (("user-unnamed", False), ("user-named", True), ("user-now", True)):
+            engine.acquire(Ref(ref), items={"email"}, purposes={"service"}, channel="web")
+            decision = engine.check_provision(Ref(ref), **check)
+            assert decision.allowed is allowed, ref
+        [unnamed] = engine.consents(Ref("user-unnamed"))
+        assert unnamed.evidence.foreign_country == ""
 
     def test_r_tpp_3_entrustment_is_recorded_without_a_legal_duty(
         self, engine: Engine, store: Store

@@ -8,9 +8,10 @@ Create Date: 2026-12-03
 after the person was told the country's name, its system and the recipient's measures
 (PPC Rules Art. 17(1)), so it covers that country only; a recipient moving to another
 country needs a consent given with that country's information. Rows written before stay
-NULL, read as no country recorded (taken to be the recipient's): filling the column in
-would change what the audit log's digest of each row says (an empty field is left out
-of the digest, as before).
+NULL, read as no country recorded, which covers no foreign country (nothing says the
+person was told of the one the recipient is in now); filling the column in would change
+what the audit log's digest of each row says (an empty field is left out of the digest,
+as before).
 
 Added in place (``ALTER TABLE ... ADD COLUMN`` on both databases), so the triggers of
 revision 0010 on the table stay.
