@@ -318,3 +318,28 @@ def test_r_req_7_a_spared_that_does_not_fit_is_refused_before_anything_is_stoppe
         engine.requests.fulfil(r.id)
     assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
     assert "request.restricted" not in {e.kind for e in engine.audit_events()}
+
+
+def test_r_req_7_r_sec_1_joint_use_its_handlers_still_give_is_said_to_continue() -> None:
+    """A purpose restricted to its handlers (Art. 24) is still shared with the co-hosts
+    after a stop, by those handlers: who may give the data does not decide whether it
+    goes on, so the answer says so as it does for a purpose anyone handles."""
+    policy = pp.example_policy("indigo")
+    planning = attrs.evolve(policy.purposes["event_planning"], handlers={"events_team"})
+    policy = attrs.evolve(policy, purposes={**policy.purposes, "event_planning": planning})
+    engine = pp.Engine(policy, clock=pp.FixedClock(NOW))
+    crm = MemorySource()
+    engine.register_source("crm", crm)
+    s = engine.register_subject("member-2", category="member")
+    engine.acquire(s, items={"name", "email"}, purposes="event_planning", channel="web")
+    crm.put("member-2", {"name": "Hanako", "email": "h@example.jp"})
+    text = _stop(engine, s, "en").statement
+    staff = pp.Actor("clerk", roles={"events_team"})
+    given = engine.check_provision(
+        s, recipient="co_host", items={"name", "email"}, purpose="event_planning", actor=staff
+    )
+    assert given.allowed and given.basis is pp.Basis.JOINT_USE
+    assert "joint use" in text.lower()
+    assert not engine.check_provision(
+        s, recipient="co_host", items={"name"}, purpose="event_planning"
+    ).allowed  # nobody else gives it

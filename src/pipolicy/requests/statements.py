@@ -28,7 +28,7 @@ from pipolicy.requests.answers import Withheld, extensions
 from pipolicy.requests.delivery import in_writing_paragraph
 from pipolicy.requests.wording import Wording, named
 from pipolicy.requests.workflow import scope
-from pipolicy.rules.common import held_for
+from pipolicy.rules.common import Actor, held_for
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 
 __all__ = [
@@ -331,9 +331,18 @@ def spared(
 
 
 def _allowed(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Basis | None:
-    """The basis :func:`decide_provision` gives ``q`` on, None when it denies it."""
-    decision = decide_provision(policy, facts, q, now)
+    """The basis :func:`decide_provision` gives ``q`` on, None when it denies it, asked
+    as one who may handle every purpose (:func:`_entitled`)."""
+    decision = decide_provision(policy, facts, attrs.evolve(q, actor=_entitled(policy)), now)
     return decision.basis if decision.allowed else None
+
+
+def _entitled(policy: Policy) -> Actor | None:
+    """One holding every role the policy names as a purpose's handlers (Art. 24): who may
+    give the data decides who gives it, not whether it still goes, so what continues
+    after a stop is what its handlers may still give. None where no purpose names any."""
+    roles = frozenset[str]().union(*(p.handlers for p in policy.purposes.values()))
+    return Actor("answer", roles) if roles else None
 
 
 def authority_cases(policy: Policy) -> dict[str, object]:
