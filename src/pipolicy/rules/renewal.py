@@ -85,23 +85,38 @@ def renewal(
 def in_place_of(
     policy: Policy, named: Consent, held: Iterable[Consent], now: datetime
 ) -> tuple[Consent, ...]:
-    """The consents of ``held`` in force at ``now`` in the place of ``named``, one a
-    grant of its scope ended (``expired``: renewed, or found lapsed): those of its scope,
-    however many grants renewed it since. The person holds ``named``'s receipt, and a
-    withdrawal naming it means the consent they have now for the same (R-CON-2). None
-    for a consent that ended any other way: one the person withdrew or the business
-    revoked ended as it was, and a yes given since is the person's later word, not the
-    consent they named."""
-    if named.status is not ConsentStatus.EXPIRED:
-        return ()
-    return tuple(
-        c
-        for c in held
-        if c.id != named.id
-        and c.subject_id == named.subject_id
-        and c.is_active(now)
-        and (_same(policy, c.scope, named.scope) or _same(policy, named.scope, c.scope))
-    )
+    """The consent of ``held`` in force at ``now`` in the place of ``named``, where a
+    grant of its scope replaced it (:attr:`~pipolicy.domain.consents.Consent.replaced`):
+    the one that took its place, or, renewed again since, the one that took that one's,
+    and so on. The person holds ``named``'s receipt, and a withdrawal naming it means
+    the consent they have now for the same (R-CON-2). None where the chain ends
+    otherwise: at a consent that lapsed, that the person withdrew or the business
+    revoked; a yes given after that is the person's later word, not the consent named."""
+    held = tuple(held)
+    current, seen = named, {named.id}
+    while current.replaced:
+        ended = current.ended_at
+        successor = next(
+            (
+                c
+                for c in held
+                if c.id not in seen
+                and c.subject_id == named.subject_id
+                and (_same(policy, c.scope, named.scope) or _same(policy, named.scope, c.scope))
+                # the grant that ended it: in force from (at the latest) that instant on
+                and ended is not None
+                and c.given_at <= ended
+                and (c.ended_at is None or c.ended_at > ended)
+            ),
+            None,
+        )
+        if successor is None:
+            return ()
+        if successor.is_active(now):
+            return (successor,)
+        current = successor
+        seen.add(current.id)
+    return ()
 
 
 def _same(policy: Policy, held: ConsentScope, scope: ConsentScope) -> bool:

@@ -142,3 +142,49 @@ class RenewalContract(StoreFixtures):
         ended = consent_receipt(engine, first.id)["notes"][-1]
         assert "expired on 1 April 2027" in ended  # its expiry, not the day recorded
         assert "replaced" not in consent_receipt(engine, first.id, format="dpv")
+
+    def test_r_con_2_a_replaced_consent_s_id_never_reaches_a_yes_given_after_a_no(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        # Renewed, then the renewal withdrawn, then a new yes: the person's later word.
+        subject, first, second = self._renewed(engine, clock)
+        clock.advance(timedelta(days=1))
+        engine.withdraw_consent(subject, consent_id=second.id)
+        clock.advance(timedelta(days=1))
+        third = engine.grant_consent(subject, recipient="partner", items={"email"})
+        clock.advance(timedelta(days=1))
+
+        with pytest.raises(InvalidTransition):
+            engine.withdraw_consent(subject, consent_id=first.id)
+
+        assert engine.consent(third.id).status is ConsentStatus.GIVEN
+        assert self._provides(engine, subject)
+
+    def test_r_con_2_a_lapsed_consent_s_id_never_reaches_a_yes_given_after_it(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
+        first = engine.grant_consent(
+            subject, recipient="partner", items={"email"}, expires=clock.now() + YEAR
+        )
+        clock.advance(YEAR + timedelta(days=30))  # its term ran out; a month on, a new yes
+        second = engine.grant_consent(subject, recipient="partner", items={"email"})
+
+        with pytest.raises(InvalidTransition):
+            engine.withdraw_consent(subject, consent_id=first.id)
+
+        assert engine.consent(second.id).status is ConsentStatus.GIVEN
+
+    def test_r_con_2_a_withdrawal_follows_renewals_to_the_consent_in_force(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        subject, first, second = self._renewed(engine, clock)
+        clock.advance(timedelta(days=1))
+        third = engine.grant_consent(
+            subject, recipient="partner", items={"email"}, evidence=None, expires=None
+        )
+        assert third.id == second.id  # a retry: the one in force
+        clock.advance(timedelta(days=1))
+        (withdrawn,) = engine.withdraw_consent(subject, consent_id=first.id)
+        assert withdrawn.id == second.id
