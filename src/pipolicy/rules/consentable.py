@@ -49,8 +49,8 @@ def check_consentable(policy: Policy, scope: ConsentScope) -> None:
     if recipient.kind in NEVER_ON_CONSENT:
         raise ConsentNotApplicable(
             "recipient_kind",
-            f"recipient {scope.recipient!r} is a {recipient.kind.value} recipient, which "
-            "receives nothing on consent (APPI Arts. 27(1), 2(1); R-TPP-2, R-TPP-6): "
+            f"recipient {scope.recipient!r} ({recipient.kind.value}) receives nothing on "
+            "consent (APPI Arts. 27(1), 2(1); R-TPP-2, R-TPP-6): "
             "provide to it on an "
             "exemption, or declare it as a third party",
         )
