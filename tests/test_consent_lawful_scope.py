@@ -136,7 +136,9 @@ def test_r_con_1_an_outright_no_to_a_recipient_needs_no_items(
     engine, s = employee
     engine.acquire(s, items={"name", "email"}, purposes={"service"}, channel="web")
     yes = engine.grant_consent(s, recipient="partner", items={"email"})
-    assert engine.check_provision(s, recipient="partner", items={"email"}, purpose="service").allowed
+    assert engine.check_provision(
+        s, recipient="partner", items={"email"}, purpose="service"
+    ).allowed
 
     no = engine.refuse_consent(s, recipient="partner")
 

@@ -85,9 +85,7 @@ def _correction(
         ("ja", ["個人番号", "番号確認", "第16条"]),
     ],
 )
-def test_r_myn_1_a_correction_never_adds_an_individual_number(
-    lang: str, said: list[str]
-) -> None:
+def test_r_myn_1_a_correction_never_adds_an_individual_number(lang: str, said: list[str]) -> None:
     engine, _, hr, s = _employee()
     # The purpose takes it: what is missing is the verification, not the purpose.
     assert engine.check_acquisition(

@@ -165,9 +165,7 @@ def test_r_sec_2_an_entrustee_abroad_without_a_valid_contract_receives_nothing()
 
 
 def test_r_tpp_1_a_recipient_abroad_gets_only_its_declared_items_and_purposes() -> None:
-    d = _consented_abroad(
-        _abroad("partner"), "partner", {"name", "email", "address"}, earlier=True
-    )
+    d = _consented_abroad(_abroad("partner"), "partner", {"name", "email", "address"}, earlier=True)
     assert not d.allowed and any("may receive only" in r for r in d.reasons)
     assert "R-TPP-1" in d.rules
     d = _consented_abroad(_abroad("partner"), "partner", {"email"}, "newsletter")

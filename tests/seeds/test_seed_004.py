@@ -447,7 +447,7 @@ def test_r_use_10_004_l29_the_answer_names_the_services_own_window(store: pp.Sto
         generic = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, language=lang)
         for r in (about, generic):
             engine.requests.refuse(
-                r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="-"
+                r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="see our letter"
             )
         assert window in (engine.requests.get(about.id).statement or "")
         assert window not in (engine.requests.get(generic.id).statement or "")
