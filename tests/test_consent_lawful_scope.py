@@ -143,6 +143,8 @@ def test_r_con_1_an_outright_no_to_a_recipient_needs_no_items(
     no = engine.refuse_consent(s, recipient="partner")
 
     assert no.scope.recipient == "partner" and no.scope.items == frozenset()  # every item
+    [service] = pp.consent_receipt(engine, no.id)["services"]
+    assert service["purposes"][0]["piiCategory"] == ["email", "name"]  # all it receives
     assert engine.consent(yes.id).status is pp.ConsentStatus.WITHDRAWN
     for item in ("name", "email"):
         d = engine.check_provision(s, recipient="partner", items={item}, purpose="service")

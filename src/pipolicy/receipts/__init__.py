@@ -313,7 +313,7 @@ def _notes(
 
 def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Recipient | None, bool]:
     """The consent's purposes (a recipient's, for a provision consent), its items (the
-    purpose's, when it names none), its recipient, if any, and whether that is a third
+    purpose's or the recipient's, when it names none), its recipient, if any, and whether that is a third
     party.
 
     A recipient the policy no longer declares (revised since the consent) is shown by
@@ -333,6 +333,9 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
         purposes = sorted(recipient.purposes or (_announced(joint, given) if joint else ()))
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
+    if not items and recipient is not None:
+        # An outright no to a recipient names no items: it reaches every item it receives.
+        items = sorted(recipient.items or policy.items)
     # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
     # a country not designated is a third party in a foreign country, consented to as one.
     third = recipient is not None and (
