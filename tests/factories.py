@@ -167,3 +167,36 @@ def json_view(value: Any) -> Any:
     if isinstance(value, list):
         return [json_view(v) for v in value]
     return value.isoformat() if isinstance(value, date) else value
+
+
+def recorded_earlier(
+    engine: pp.Engine,
+    subject: pp.Subject,
+    *,
+    recipient: str,
+    items: set[str],
+    evidence: pp.Evidence | None = None,
+) -> pp.Consent:
+    """A yes to provision to ``recipient`` as a store written before ``grant_consent``
+    refused scopes no decision can rest on (:class:`pp.ConsentNotApplicable`) may hold
+    it: recorded with its ``consent.given`` event, unchecked. The rules must deny what
+    such a consent cannot carry (R-MYN-1, R-TPP-1)."""
+    from pipolicy.domain.consents import ConsentScope
+
+    def op(uow: Any) -> pp.Consent:
+        now = engine.now()
+        consent = pp.Consent(
+            id=engine._ids(),
+            subject_id=subject.id,
+            scope=ConsentScope(recipient=recipient, items=frozenset(items)),
+            status=pp.ConsentStatus.GIVEN,
+            evidence=evidence or pp.Evidence("web-form"),
+            policy_version=engine.policy.version,
+            given_at=now,
+        )
+        uow.consents.add(consent)
+        engine._audit(uow, "consent.given", subject.id, engine._consent_payload(consent), now)
+        return consent
+
+    given: pp.Consent = engine._run(op)
+    return given

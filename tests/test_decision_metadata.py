@@ -1456,11 +1456,12 @@ def test_r_use_9_acquisition_for_another_categorys_purpose_cites_art_17_1() -> N
 
 
 def test_r_use_7_acquisition_without_permission_cites_art_17_1() -> None:
+    """No special care-required item: the policy's own rule asks first, not Art. 20(2)."""
     d = acquire(facts(), {"email"}, {"signup"})
     assert meta(d) == denied(
-        ("purpose 'signup' needs the person's permission before collection (R-USE-7, R-ACQ-3)",),
+        ("purpose 'signup' needs the person's permission before collection (R-USE-7)",),
         ("APPI Art. 17(1)", "policy:purposes.signup"),
-        rules=("R-USE-7", "R-ACQ-3"),
+        rules=("R-USE-7",),
         action="acquisition",
         purpose="signup",
         items={"email"},
@@ -1480,6 +1481,30 @@ def test_r_acq_3_special_care_data_without_consent_cites_art_20_2() -> None:
         purpose="health",
         items={"name", "medical_history"},
     )
+
+
+def test_r_acq_3_only_the_law_asks_first_for_a_purpose_that_does_not() -> None:
+    """A purpose without ``consent = "at_collection"`` taking special care-required data:
+    the consent Art. 20(2) asks is the only one missing (R-ACQ-3, not R-USE-7)."""
+    policy = attrs.evolve(
+        POLICY,
+        purposes={
+            **POLICY.purposes,
+            "health": attrs.evolve(POLICY.purposes["health"], consent=pp.ConsentRule.NONE),
+        },
+    )
+    d = acquire(facts(), {"name", "medical_history"}, {"health"}, policy=policy)
+    assert not d.allowed and d.rules == ("R-ACQ-3",)
+    assert d.why[0].params["special"] == ("medical_history",)
+
+
+def test_r_use_7_a_purpose_asking_first_is_not_told_another_purposes_special_items() -> None:
+    d = acquire(facts(), {"name", "email", "medical_history"}, {"signup", "health"})
+    by_purpose = {w.params["purpose"]: w for w in d.why}
+    assert by_purpose["signup"].rules == ("R-USE-7",)
+    assert by_purpose["signup"].params["special"] == ()
+    assert by_purpose["health"].rules == ("R-USE-7", "R-ACQ-3")
+    assert by_purpose["health"].params["special"] == ("medical_history",)
 
 
 def test_r_pri_1_acquisition_linking_identifiers_cites_arts_17_1_and_21_1() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.binding import record_digest
-from tests.factories import CONTRACT, T0, make_engine, make_policy
+from tests.factories import CONTRACT, T0, make_engine, make_policy, recorded_earlier
 
 SHOWN = pp.Evidence("web-form", "consent-v4", foreign_info="notice-foreign-us-v2")
 
@@ -136,11 +136,23 @@ def _abroad(name: str, **changes: Any) -> pp.Policy:
 
 
 def _consented_abroad(
-    policy: pp.Policy, recipient: str, items: set[str], purpose: str = "service"
+    policy: pp.Policy,
+    recipient: str,
+    items: set[str],
+    purpose: str = "service",
+    *,
+    earlier: bool = False,
 ) -> pp.Decision:
+    """``earlier``: a yes no decision can rest on, which ``grant_consent`` refuses now;
+    a store written before may hold one, and the provision is denied all the same."""
     engine, _ = make_engine(policy)
     s = _held(engine)
-    engine.grant_consent(s, recipient=recipient, items=items, evidence=SHOWN)
+    if earlier:
+        with pytest.raises(pp.ConsentNotApplicable):
+            engine.grant_consent(s, recipient=recipient, items=items, evidence=SHOWN)
+        recorded_earlier(engine, s, recipient=recipient, items=items, evidence=SHOWN)
+    else:
+        engine.grant_consent(s, recipient=recipient, items=items, evidence=SHOWN)
     return engine.check_provision(s, recipient=recipient, items=items, purpose=purpose)
 
 
@@ -153,7 +165,7 @@ def test_r_sec_2_an_entrustee_abroad_without_a_valid_contract_receives_nothing()
 
 
 def test_r_tpp_1_a_recipient_abroad_gets_only_its_declared_items_and_purposes() -> None:
-    d = _consented_abroad(_abroad("partner"), "partner", {"name", "email", "address"})
+    d = _consented_abroad(_abroad("partner"), "partner", {"name", "email", "address"}, earlier=True)
     assert not d.allowed and any("may receive only" in r for r in d.reasons)
     assert "R-TPP-1" in d.rules
     d = _consented_abroad(_abroad("partner"), "partner", {"email"}, "newsletter")
@@ -166,7 +178,7 @@ def test_r_tpp_6_a_statistics_recipient_abroad_never_receives_personal_data() ->
     stats = _abroad(
         "partner", kind=pp.RecipientKind.STATISTICS, items=frozenset(), purposes=frozenset()
     )
-    d = _consented_abroad(stats, "partner", {"email"})
+    d = _consented_abroad(stats, "partner", {"email"}, earlier=True)
     assert not d.allowed and d.rules == ("R-TPP-6",)
 
 

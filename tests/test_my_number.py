@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import pipolicy as pp
-from tests.factories import CONTRACT, make_engine, make_policy
+from tests.factories import CONTRACT, make_engine, make_policy, recorded_earlier
 
 
 def _policy(**changes: object) -> pp.Policy:
@@ -76,7 +76,9 @@ def test_r_myn_1_never_to_a_third_party_even_with_consent(
     employee: tuple[pp.Engine, pp.Subject],
 ) -> None:
     engine, s = employee
-    engine.grant_consent(s, recipient="partner", items={"name", "my_number"})
+    with pytest.raises(pp.ConsentNotApplicable):
+        engine.grant_consent(s, recipient="partner", items={"name", "my_number"})
+    recorded_earlier(engine, s, recipient="partner", items={"name", "my_number"})
     d = engine.check_provision(s, recipient="partner", items={"my_number"}, purpose="service")
     assert not d.allowed and d.rules == ("R-MYN-1",)
     assert "My Number Act Art. 19" in d.citations

@@ -137,12 +137,18 @@ def test_r_req_3_verification_withdrawn_only_where_there_is_one_to_withdraw() ->
     r = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, documents=[PASSPORT])
     with pytest.raises(pp.InvalidInput, match="not verified"):
         engine.requests.refuse(
-            r.id, ground="identity_unconfirmed", explanation="x", verification_withdrawn=True
+            r.id,
+            ground="identity_unconfirmed",
+            explanation="see our letter",
+            verification_withdrawn=True,
         )
     engine.requests.verify(r.id)
     with pytest.raises(pp.InvalidInput, match="identity_unconfirmed"):
         engine.requests.refuse(
-            r.id, ground="business_hindrance", explanation="x", verification_withdrawn=True
+            r.id,
+            ground="business_hindrance",
+            explanation="see our letter",
+            verification_withdrawn=True,
         )
     assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
 
@@ -214,10 +220,14 @@ def test_r_req_6_contents_accurate_cannot_decline_in_part_an_item_not_held() -> 
     )
     engine.requests.verify(c.id)
     with pytest.raises(pp.InvalidInput, match="name"):
-        engine.requests.withhold(c.id, items={"name"}, ground="contents_accurate", explanation="x")
+        engine.requests.withhold(
+            c.id, items={"name"}, ground="contents_accurate", explanation="see our letter"
+        )
     assert "withheld" not in engine.requests.get(c.id).details
     # The item held can still be declined.
-    engine.requests.withhold(c.id, items={"email"}, ground="contents_accurate", explanation="x")
+    engine.requests.withhold(
+        c.id, items={"email"}, ground="contents_accurate", explanation="see our letter"
+    )
 
 
 # -- 3. received_at ----------------------------------------------------------------------

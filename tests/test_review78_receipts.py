@@ -51,7 +51,8 @@ def test_r_con_4_a_consent_to_a_recipient_declaring_no_purpose_still_shows_the_p
 def test_r_con_4_the_provision_reads_in_japanese_in_a_japanese_policy() -> None:
     engine = pp.Engine(pp.example_policy("indigo_blue"))
     s = engine.register_subject("u-court", category="customer")
-    consent = engine.grant_consent(s, recipient="tokyo_district_court", items={"name"})
+    # A court receives nothing on consent: the person's no to it is what has a receipt.
+    consent = engine.refuse_consent(s, recipient="tokyo_district_court", items={"name"})
     [purpose] = _purposes(pp.consent_receipt(engine, consent.id))
     assert purpose["purpose"] == "「東京地方裁判所」への個人データの提供"
     assert purpose["thirdPartyName"] == "東京地方裁判所"

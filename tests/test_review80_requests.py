@@ -124,7 +124,7 @@ def test_r_req_7_a_no_ground_refusal_does_not_say_data_entrusted_was_provided_to
     )
     assert record.basis is pp.Basis.ENTRUSTMENT
     r = sh.verified(K.DELETION, s)
-    refused = sh.engine.requests.refuse(r.id, ground="no_ground", explanation="x")
+    refused = sh.engine.requests.refuse(r.id, ground="no_ground", explanation="see our letter")
     text = refused.statement or ""
     assert "第三者に提供" not in text
     assert "provided it to others" not in text
@@ -135,7 +135,10 @@ def test_r_req_7_a_no_ground_refusal_does_not_say_data_entrusted_was_provided_to
     # A provision to a third party on consent is still said.
     other = sh.person("customer-2")
     r = sh.verified(K.DELETION, other)
-    text = sh.engine.requests.refuse(r.id, ground="no_ground", explanation="x").statement or ""
+    text = (
+        sh.engine.requests.refuse(r.id, ground="no_ground", explanation="see our letter").statement
+        or ""
+    )
     assert (
         "法の定めるところにより第三者に提供" if lang == "ja" else "provided it to others"
     ) in text
@@ -161,7 +164,9 @@ def test_r_req_5_a_disclosure_is_not_refused_as_not_retained_while_a_source_hold
 
     # Asked about named items only, the undeclared key is not what the request concerns.
     named = verified(engine, K.DISCLOSURE, s, details={"items": ["email"]})
-    refused_named = engine.requests.refuse(named.id, ground="not_retained", explanation="none")
+    refused_named = engine.requests.refuse(
+        named.id, ground="not_retained", explanation="nothing held"
+    )
     assert refused_named.ground is pp.RefusalGround.NOT_RETAINED
 
 

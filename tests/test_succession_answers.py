@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 
 import pipolicy as pp
-from tests.factories import make_engine
+from tests.factories import make_engine, recorded_earlier
 from tests.test_decision_reasons import POLICY, split_successor, world
 
 
@@ -91,7 +92,10 @@ def test_r_myn_1_a_successor_receives_individual_numbers_in_the_succession_only(
     assert d.allowed and d.basis is pp.Basis.BUSINESS_SUCCESSION
     no_succession = world(provision_grounds=set(POLICY.provision_grounds) - {"business_succession"})
     engine, s, items = _payroll(no_succession)
-    engine.grant_consent(s, recipient="buyer", items=items)
+    with pytest.raises(pp.ConsentNotApplicable):
+        engine.grant_consent(s, recipient="buyer", items=items)
+    engine.grant_consent(s, recipient="buyer", items=items - no_succession.my_number_items)
+    recorded_earlier(engine, s, recipient="buyer", items=set(items))
     d = engine.check_provision(s, recipient="buyer", items=items, purpose="payroll_tax")
     assert not d.allowed
     assert "R-MYN-1" in d.rules and "My Number Act Art. 19" in d.citations
@@ -108,7 +112,9 @@ def test_r_myn_1_an_entrustee_without_the_entrustment_ground_gets_no_numbers_on_
     ]
     assert entrustees
     for name in entrustees:
-        engine.grant_consent(s, recipient=name, items=items)
+        with pytest.raises(pp.ConsentNotApplicable):
+            engine.grant_consent(s, recipient=name, items=items)
+        recorded_earlier(engine, s, recipient=name, items=set(items))
         d = engine.check_provision(s, recipient=name, items=items, purpose="payroll_tax")
         assert not d.allowed and "R-MYN-1" in d.rules, name
 

@@ -223,7 +223,7 @@ def test_r_sec_3_a_consent_row_holds_the_json_it_held_and_each_scope_its_own(
         given = [
             engine.grant_consent(s, purpose="newsletter"),
             engine.grant_consent(s, recipient="partner", items={"email"}),
-            engine.grant_consent(s, recipient="partner", items={"email", "name"}),
+            engine.grant_consent(s, recipient="shipping", items={"address", "name"}),
         ]
         assert engine.verify_audit().ok
     with sqlite3.connect(tmp_path / "pi.db") as db:

@@ -92,6 +92,7 @@ from pipolicy.retention import (
 )
 from pipolicy.rules.acquisition import AcquisitionQuery, confirmed_on_receipt, decide_acquisition
 from pipolicy.rules.common import Actor
+from pipolicy.rules.consentable import check_consentable
 from pipolicy.rules.provision import ProvisionQuery, decide_provision
 from pipolicy.rules.renewal import in_place_of, informed, renewal
 from pipolicy.rules.statistics import Aggregate, decide_statistics
@@ -1047,7 +1048,10 @@ class Engine:
         the items the purpose declares now, and records them: a later version of the
         policy that adds an item to the purpose does not stretch the person's yes to it
         (Arts. 18(1), 20(2); R-USE-7). Raises :class:`UnknownPurpose`,
-        :class:`UnknownRecipient`, :class:`UnknownItem` or :class:`InvalidInput`.
+        :class:`UnknownRecipient`, :class:`UnknownItem` or :class:`InvalidInput`; its
+        :class:`ConsentNotApplicable` for a yes nothing could rest on, recording nothing:
+        to a recipient, an Individual Number (My Number Act Art. 19, R-MYN-1), or items
+        it does not receive; any yes to a public authority or a recipient of statistics.
 
         At most one consent per scope is in force: if one of exactly this scope is (a
         retried sign-up, a second click), it is returned and nothing is recorded, unless
@@ -1132,6 +1136,10 @@ class Engine:
     ) -> Consent:
         """Record that the person declined; a refused consent never grants anything.
 
+        Any scope the policy names is recorded, even one no yes could cover
+        (:class:`ConsentNotApplicable`): the person's no is never lost. A no to a
+        recipient without ``items`` reaches every item, as one to a purpose does.
+
         A "no" after a "yes" is a withdrawal in all but name (R-CON-2): every consent in
         force to the same purpose or recipient whose items meet the refused ones ends
         (``withdrawn``, its event naming the refusal), in the same unit of work. A consent
@@ -1142,7 +1150,7 @@ class Engine:
         :class:`~pipolicy.domain.screening.PersonalDataWithheld` warning once recorded.
         """
         self._subject_id(subject)
-        scope = self._scope(purpose, recipient, items)
+        scope = self._scope(purpose, recipient, items, yes=False)
         how, kept_back = _evidence_of_no(evidence)  # a no is recorded whatever its text
 
         def op(uow: UnitOfWork) -> Consent:
@@ -1223,11 +1231,13 @@ class Engine:
         return count
 
     def _scope(
-        self, purpose: str | None, recipient: str | None, items: Iterable[str]
+        self, purpose: str | None, recipient: str | None, items: Iterable[str], *, yes: bool
     ) -> ConsentScope:
+        """The scope named, validated against the policy's names. A yes to a recipient
+        names its items; a no to one may not (every item, as for a purpose)."""
         if (purpose is None) == (recipient is None):
             raise InvalidInput("give exactly one of purpose= or recipient=")
-        item_set = names(items, "items", required=recipient is not None)
+        item_set = names(items, "items", required=yes and recipient is not None)
         self.policy.check_items(item_set)
         if purpose is not None:
             p = self.policy.purpose(purpose)
@@ -1256,7 +1266,9 @@ class Engine:
         """The scope of a yes: a purpose's named items, or else the items it declares
         now, what the person was asked about (a no, or a withdrawal, with no items
         still reaches every item). Kept once validated, as a check's question is
-        (:func:`_question_key`): granting the same names again skips validating them."""
+        (:func:`_question_key`): granting the same names again skips validating them.
+        Raises :class:`ConsentNotApplicable` for a yes nothing could rest on
+        (:func:`~pipolicy.rules.consentable.check_consentable`)."""
         key = None
         if purpose is None and recipient is not None:
             key = _question_key("grant to", recipient, items)
@@ -1265,7 +1277,8 @@ class Engine:
         found = self._granted.get(key) if key is not None else None
         if found is not None:
             return found
-        scope = self._scope(purpose, recipient, items)
+        scope = self._scope(purpose, recipient, items, yes=True)
+        check_consentable(self.policy, scope)
         if scope.purpose is not None and not scope.items:
             # The policy's own names: nothing to validate again.
             items = frozenset(self.policy.purposes[scope.purpose].all_items)

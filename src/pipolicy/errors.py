@@ -23,6 +23,7 @@ __all__ = [
     "BackendNotFound",
     "CommitOutcomeUnknown",
     "ConcurrencyConflict",
+    "ConsentNotApplicable",
     "Denied",
     "InvalidInput",
     "InvalidTransition",
@@ -81,6 +82,20 @@ class PolicyError(PipolicyError, ValueError):
 
 class InvalidInput(PipolicyError, ValueError):
     """An argument is malformed: a naive datetime, an empty item set, a missing reason."""
+
+
+class ConsentNotApplicable(InvalidInput):
+    """A yes no provision or use could ever rest on, so it is not recorded (R-CON-1):
+    ``problem`` says why — ``"individual_numbers"`` (no consent opens an Individual
+    Number, My Number Act Arts. 9, 19; R-MYN-1), ``"recipient_kind"`` (a public
+    authority or a recipient of statistics receives nothing on consent, Art. 27(1)) or
+    ``"items_not_received"`` (items the recipient does not receive) — and ``items`` the
+    policy's names it is about. A no to the same scope is recorded all the same."""
+
+    def __init__(self, problem: str, message: str, items: Iterable[str] = ()) -> None:
+        self.problem = problem
+        self.items = frozenset(items)
+        super().__init__(message)
 
 
 class UnknownName(PipolicyError, KeyError):

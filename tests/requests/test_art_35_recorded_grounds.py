@@ -81,7 +81,7 @@ def test_r_req_7_art_35_5_a_ground_the_business_records_supports_the_request(
     )
     with pytest.raises(pp.InvalidInput, match="recorded"):
         engine.requests.refuse(
-            other.id, ground=pp.RefusalGround.NO_GROUND_UNDER_ART_35, explanation="x"
+            other.id, ground=pp.RefusalGround.NO_GROUND_UNDER_ART_35, explanation="see our letter"
         )
 
 
@@ -91,20 +91,20 @@ def test_r_req_7_art_35_grounds_are_checked_against_the_kind(
     provision = verified(engine, K.SUSPENSION_OF_PROVISION, person)
     rg = engine.requests.record_ground
     with pytest.raises(pp.InvalidInput, match="improper_use"):  # Art. 35(3): Arts. 27, 28
-        rg(provision.id, ground=Art35Ground.IMPROPER_USE, explanation="x")
+        rg(provision.id, ground=Art35Ground.IMPROPER_USE, explanation="see our letter")
     with pytest.raises(pp.InvalidInput, match="unknown ground"):
-        rg(provision.id, ground="bad_vibes", explanation="x")
+        rg(provision.id, ground="bad_vibes", explanation="see our letter")
     with pytest.raises(pp.InvalidInput, match="explanation"):
         rg(provision.id, ground="leak", explanation="")
     disclosure = verified(engine, K.DISCLOSURE, person)
     with pytest.raises(pp.InvalidInput):
-        rg(disclosure.id, ground="leak", explanation="x")
+        rg(disclosure.id, ground="leak", explanation="see our letter")
     received = engine.requests.submit(K.DELETION, subject=person)
     with pytest.raises(pp.InvalidTransition, match="verify"):
-        rg(received.id, ground="leak", explanation="x")
+        rg(received.id, ground="leak", explanation="see our letter")
 
     use = verified(engine, K.SUSPENSION_OF_USE, person)
-    rg(use.id, ground=Art35Ground.IMPROPER_USE, explanation="x")
+    rg(use.id, ground=Art35Ground.IMPROPER_USE, explanation="see our letter")
     rg(use.id, ground=Art35Ground.IMPROPER_USE, explanation="used for a scam mailing")
     [g] = engine.requests.investigate(use.id).recorded
     assert (g.article, g.explanation) == ("APPI Art. 35(1), Art. 19", "used for a scam mailing")

@@ -360,7 +360,7 @@ def test_r_req_7_an_opt_out_provision_after_the_person_said_no_is_a_ground(
     assert finding.kind is FindingKind.PROVISION_WITHOUT_BASIS
     assert finding.evidence == "provision:opt-out-1" and finding.rule == "R-TPP-8"
     with pytest.raises(pp.InvalidInput, match=r"a ground of APPI Art\. 35 stands"):
-        engine.requests.refuse(r.id, ground="no_ground", explanation="none")
+        engine.requests.refuse(r.id, ground="no_ground", explanation="nothing held")
     answer = engine.requests.fulfil(r.id)
     assert "after this person had refused or withdrawn consent" in answer.to_markdown()
 

@@ -94,7 +94,7 @@ def test_r_req_1_an_answered_request_never_changes_again(
         lambda: engine.requests.fulfil(r.id),
         lambda: engine.requests.withdraw(r.id),
         lambda: engine.requests.refuse(
-            r.id, ground=pp.RefusalGround.VIOLATION_OF_LAW, explanation="x"
+            r.id, ground=pp.RefusalGround.VIOLATION_OF_LAW, explanation="see our letter"
         ),
         lambda: engine.requests.extend(r.id, due=before.due + timedelta(days=1), reason="x"),
     ]

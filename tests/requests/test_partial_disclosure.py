@@ -156,31 +156,31 @@ def test_r_req_4_art_33_2_withholding_needs_an_art_33_2_ground_and_an_explanatio
     w = engine.requests.withhold
     for ground in (G.NOT_RETAINED, G.IDENTITY_UNCONFIRMED, G.LEGAL_RETENTION):
         with pytest.raises(pp.InvalidInput, match=r"Art\. 33\(2\)"):
-            w(r.id, items={"email"}, ground=ground, explanation="x")
+            w(r.id, items={"email"}, ground=ground, explanation="see our letter")
     with pytest.raises(pp.InvalidInput, match="explanation"):
         w(r.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="  ")
     with pytest.raises(pp.InvalidInput):
-        w(r.id, ground=G.HARM_TO_PERSON, explanation="x")  # nothing named
+        w(r.id, ground=G.HARM_TO_PERSON, explanation="see our letter")  # nothing named
     with pytest.raises(pp.UnknownItem):
-        w(r.id, items={"shoe_size"}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(r.id, items={"shoe_size"}, ground=G.HARM_TO_PERSON, explanation="see our letter")
     with pytest.raises(pp.InvalidInput, match="no record of provision or receipt"):
-        w(r.id, records={"nope"}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(r.id, records={"nope"}, ground=G.HARM_TO_PERSON, explanation="see our letter")
     with pytest.raises(pp.InvalidInput, match=r"Art\. 29"):
-        w(r.id, records={police.id}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(r.id, records={police.id}, ground=G.HARM_TO_PERSON, explanation="see our letter")
     records = verified(engine, K.PROVISION_RECORDS, person)
     with pytest.raises(pp.InvalidInput, match="records"):
-        w(records.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(records.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="see our letter")
     assert engine.requests.get(r.id).history[-1][0] == "verified"  # nothing recorded
 
     correction = verified(engine, K.CORRECTION, person)
     with pytest.raises(pp.InvalidInput):
-        w(correction.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(correction.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="see our letter")
     received = engine.requests.submit(K.DISCLOSURE, subject=person)
     with pytest.raises(pp.InvalidTransition, match="verify"):
-        w(received.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(received.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="see our letter")
     engine.requests.fulfil(r.id)
     with pytest.raises(pp.InvalidTransition):
-        w(r.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="x")
+        w(r.id, items={"email"}, ground=G.HARM_TO_PERSON, explanation="see our letter")
 
 
 def test_r_req_4_art_36_withholding_everything_is_a_refusal(
@@ -231,7 +231,9 @@ def test_r_req_4_art_33_2_withholding_an_item_not_held_does_not_reveal_it(
     engine: pp.Engine, person: pp.Subject, crm: MemorySource
 ) -> None:
     r = verified(engine, K.DISCLOSURE, person)
-    engine.requests.withhold(r.id, items={"phone"}, ground=G.HARM_TO_PERSON, explanation="x")
+    engine.requests.withhold(
+        r.id, items={"phone"}, ground=G.HARM_TO_PERSON, explanation="see our letter"
+    )
     answer = engine.requests.fulfil(r.id)
     assert answer.state is pp.RequestState.FULFILLED
     assert answer.withheld == ()

@@ -241,7 +241,7 @@ def test_r_req_4_not_retained_stands_when_nothing_is_held_or_all_was_erased(
 ) -> None:
     nobody = engine.register_subject("user-nobody")
     r = verified(engine, K.DISCLOSURE, nobody)
-    assert engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="x").ground
+    assert engine.requests.refuse(r.id, ground=G.NOT_RETAINED, explanation="see our letter").ground
 
     erase = verified(engine, K.DELETION, person, details={"items": ["email"]})
     engine.requests.fulfil(erase.id)

@@ -182,7 +182,7 @@ def test_r_req_4_art_35_deletion_and_suspension_are_not_refused_on_disclosure_gr
 ) -> None:
     r = verified(engine, kind, person)
     with pytest.raises(pp.InvalidInput, match="no_ground"):
-        engine.requests.refuse(r.id, ground=ground, explanation="x")
+        engine.requests.refuse(r.id, ground=ground, explanation="see our letter")
     assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
 
 
@@ -195,7 +195,7 @@ def test_r_req_4_art_32_2_purpose_notification_refused_only_on_its_own_grounds(
     for ground in (G.VIOLATION_OF_LAW, G.CONTENTS_ACCURATE, G.LEGAL_RETENTION):
         r = verified(engine, K.PURPOSE_NOTIFICATION, person)
         with pytest.raises(pp.InvalidInput, match="purpose_already_clear"):
-            engine.requests.refuse(r.id, ground=ground, explanation="x")
+            engine.requests.refuse(r.id, ground=ground, explanation="see our letter")
         engine.requests.withdraw(r.id)
 
     cases = {

@@ -223,7 +223,9 @@ def test_r_req_4_not_retained_is_no_answer_while_a_source_holds_the_data(
     """A refusal must not say "we hold none" of what fulfilment would find in the CRM."""
     r = verified(engine, kind, migrated)
     with pytest.raises(pp.InvalidInput, match="sources hold items") as refused:
-        engine.requests.refuse(r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="none")
+        engine.requests.refuse(
+            r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="nothing held"
+        )
     assert "email, name" in str(refused.value)
     assert engine.requests.get(r.id).state is pp.RequestState.VERIFIED
     for value in MIGRATED.values():
@@ -313,7 +315,9 @@ def test_r_req_4_not_retained_stands_when_no_source_holds_anything(
 ) -> None:
     nobody = engine.register_subject("user-0")
     r = verified(engine, K.DISCLOSURE, nobody)
-    answer = engine.requests.refuse(r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="x")
+    answer = engine.requests.refuse(
+        r.id, ground=pp.RefusalGround.NOT_RETAINED, explanation="see our letter"
+    )
     assert answer.ground is pp.RefusalGround.NOT_RETAINED
 
 
@@ -330,4 +334,6 @@ def test_r_req_7_legal_retention_of_an_item_only_a_source_holds_stands(
     assert answer.ground is pp.RefusalGround.LEGAL_RETENTION
     whole = verified(engine, K.DELETION, migrated)  # name and e-mail have no duty
     with pytest.raises(pp.InvalidInput, match="email, name"):
-        engine.requests.refuse(whole.id, ground=pp.RefusalGround.LEGAL_RETENTION, explanation="x")
+        engine.requests.refuse(
+            whole.id, ground=pp.RefusalGround.LEGAL_RETENTION, explanation="see our letter"
+        )

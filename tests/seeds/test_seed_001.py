@@ -33,6 +33,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.domain.exemptions import applies
+from tests.factories import recorded_earlier
 
 from ._support import JST, example, example_data, start
 
@@ -230,12 +231,15 @@ def test_r_tpp_6_the_readers_of_anonymous_reports_never_receive_personal_data(
     """L34 lets the Society disclose what cannot identify the person, nothing else: even
     a consent does not make the readers of its reports recipients of personal data."""
     s = attendee(engine)
-    engine.grant_consent(
-        s,
-        recipient="report_readers",
-        items={"event_feedback"},
-        evidence=pp.Evidence(method="signed-form", ref="consent-2020-12"),
-    )
+    with pytest.raises(pp.ConsentNotApplicable):  # no such consent is recorded
+        engine.grant_consent(
+            s,
+            recipient="report_readers",
+            items={"event_feedback"},
+            evidence=pp.Evidence(method="signed-form", ref="consent-2020-12"),
+        )
+    # One a store written before holds does not make them recipients either.
+    recorded_earlier(engine, s, recipient="report_readers", items={"event_feedback"})
 
     d = engine.check_provision(
         s, recipient="report_readers", items={"event_feedback"}, purpose="event_planning"

@@ -290,9 +290,12 @@ def test_r_tpp_1_subcontractors_stay_within_the_scope_necessary_for_each_service
     engine: pp.Engine,
 ) -> None:
     s = customer(engine)
-    engine.grant_consent(
-        s, recipient="subcontractor", items={"name", "address", "phone"}, evidence=TERMS
-    )
+    engine.grant_consent(s, recipient="subcontractor", items={"name", "address"}, evidence=TERMS)
+    # Nor does a consent reach beyond what the subcontractor receives: none is recorded.
+    with pytest.raises(pp.ConsentNotApplicable):
+        engine.grant_consent(
+            s, recipient="subcontractor", items={"name", "address", "phone"}, evidence=TERMS
+        )
 
     other_purpose = engine.check_provision(
         s, actor=ANALYSIS, recipient="subcontractor", items={"name"}, purpose="statistics"
@@ -444,7 +447,7 @@ def test_r_use_10_004_l29_the_answer_names_the_services_own_window(store: pp.Sto
         generic = engine.requests.submit(pp.RequestKind.DISCLOSURE, subject=s, language=lang)
         for r in (about, generic):
             engine.requests.refuse(
-                r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="-"
+                r.id, ground=pp.RefusalGround.IDENTITY_UNCONFIRMED, explanation="see our letter"
             )
         assert window in (engine.requests.get(about.id).statement or "")
         assert window not in (engine.requests.get(generic.id).statement or "")

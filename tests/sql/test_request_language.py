@@ -25,7 +25,7 @@ def test_r_req_4_the_language_of_a_request_is_stored_and_read_back(sql_store: Sq
     assert [r.language for r in engine.requests.for_subject(s)] == ["ja", "en"]
     for r in (japanese, english):
         refused = engine.requests.refuse(
-            r.id, ground=pp.RefusalGround.DOCUMENTS_INCOMPLETE, explanation="-"
+            r.id, ground=pp.RefusalGround.DOCUMENTS_INCOMPLETE, explanation="see our letter"
         )
         assert engine.requests.get(r.id).language == r.language
         assert engine.requests.answer(r.id).statement == refused.statement

@@ -142,6 +142,41 @@ def statement(value: object, what: str, hint: str = "") -> str:
     return clean_text(value, what).strip()
 
 
+PLACEHOLDERS = frozenset(
+    {
+        "na",
+        "none",
+        "nil",
+        "null",
+        "tbd",
+        "tba",
+        "nothing",
+        "なし",
+        "無し",
+        "特になし",
+        "不明",
+        "省略",
+    }
+)
+"""Words that stand in for a reason without giving one, compared on a text's letters
+alone, case-folded (``"N/A"`` reads ``na``)."""
+
+
+def written_reason(value: object, what: str, article: str = "APPI Art. 36") -> str:
+    """A reason the person is told in writing (``article``), as :func:`statement`, that
+    says something: at least two letters, of any script (``"虚偽"`` is a reason), and
+    not only a placeholder (:data:`PLACEHOLDERS`: ``"-"``, ``"n/a"``, ``"なし"``). A
+    floor, not a review of what the reason says; the text is never repeated."""
+    text = statement(value, what, f" ({article}: the person is told why)")
+    letters = "".join(ch for ch in text if ch.isalpha()).casefold()
+    if len(letters) < 2 or letters in PLACEHOLDERS:
+        raise InvalidInput(
+            f"{what} gives no reason: the person is told it in writing ({article}), so "
+            "say why in words, not with a placeholder such as '-' or 'n/a'"
+        )
+    return text
+
+
 def names(value: object, what: str, *, required: bool = True) -> frozenset[str]:
     """A set of names from a string or an iterable of strings (each as :func:`name`),
     at most :data:`MAX_NAMES` of them."""

@@ -17,7 +17,10 @@ third party), a successor or a joint user to ``dpv:hasRecipient`` only (not thir
 either, Art. 27(5)), any other recipient, and one of those three in a foreign country
 Art. 28 applies to (where Art. 27(5) does not), to ``dpv:hasThirdParty``; purposes and items to
 pipolicy's own terms under ``pp:`` (the policy's names), since DPV's purpose and data
-taxonomies do not name a business's own purposes. The person is named by pipolicy's
+taxonomies do not name a business's own purposes; of the items, those the law restricts
+beyond other personal data (special care-required information, Individual Numbers) are
+Kantara's ``sensitive`` and ``spiCat`` and the DPV record's ``sensitivePersonalData``
+(``pp:``, listed only when there are some). The person is named by pipolicy's
 opaque subject id, never by the application's key. Instants (when the consent was given,
 when it expires or ended) are ISO 8601 with their offset, in the policy's time zone,
 whatever zone the clock or the store gave them in: the person reads the day and hour of
@@ -320,7 +323,7 @@ def _notes(
 
 def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Recipient | None, bool]:
     """The consent's purposes (a recipient's, for a provision consent), its items (the
-    purpose's, when it names none), its recipient, if any, and whether that is a third
+    purpose's or the recipient's, when it names none), its recipient, if any, and whether that is a third
     party.
 
     A recipient the policy no longer declares (revised since the consent) is shown by
@@ -340,12 +343,25 @@ def _scope(policy: Policy, consent: Consent) -> tuple[list[str], list[str], Reci
         purposes = sorted(recipient.purposes or (_announced(joint, given) if joint else ()))
     declared = policy.purposes.get(scope.purpose or "")
     items = sorted(scope.items) or (sorted(declared.all_items) if declared else [])
+    if not items and recipient is not None:
+        # An outright no to a recipient names no items: it reaches every item it receives.
+        items = sorted(recipient.items or policy.items)
     # Abroad, Art. 28(1) sets Art. 27(5) aside: an entrustee, successor or joint user in
     # a country not designated is a third party in a foreign country, consented to as one.
     third = recipient is not None and (
         recipient.kind not in NOT_THIRD_PARTIES or abroad(policy, recipient)
     )
     return purposes, items, recipient, third
+
+
+def _sensitive(policy: Policy, items: list[str]) -> list[str]:
+    """The ``items`` a receipt marks sensitive: special care-required information (Art.
+    2(3)) and Individual Numbers (My Number Act Art. 2(8); R-MYN-1), whose handling the
+    law restricts beyond other personal data."""
+    declared = policy.items
+    return [
+        i for i in items if i in declared and (declared[i].special_care or declared[i].my_number)
+    ]
 
 
 def _provision(recipient: str, country: str, words: Wording) -> str:
@@ -448,8 +464,8 @@ def kantara_receipt(
         # The notice the person consented under (R-CON-1), not the one in force now.
         "policyUrl": f"policy:{consent.policy_version}",
         "services": services,
-        "sensitive": any(policy.items[i].special_care for i in items if i in policy.items),
-        "spiCat": sorted(i for i in items if i in policy.items and policy.items[i].special_care),
+        "sensitive": bool(_sensitive(policy, items)),
+        "spiCat": _sensitive(policy, items),
         "status": consent.status.value,
         "consentGivenBy": consent.evidence.given_by,
         # The version whose words the titles above are in (R-CON-1: only its name is kept
@@ -499,6 +515,9 @@ def dpv_record(
         "isIndicatedAtTime": policy.local(consent.given_at).isoformat(),
         "policyVersion": consent.policy_version,
     }
+    sensitive = _sensitive(policy, items)
+    if sensitive:  # those of hasPersonalData that are sensitive, as Kantara's spiCat
+        record["sensitivePersonalData"] = [f"pp:item/{i}" for i in sensitive]
     if recipient is not None:
         who = f"pp:recipient/{recipient.name}"
         if recipient.kind is RecipientKind.ENTRUSTEE:

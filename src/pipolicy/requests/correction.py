@@ -5,7 +5,8 @@ what the business declined (the contents were accurate), what a deletion in forc
 (giving it again is a new acquisition), what no purpose of the person's data needs
 (Art. 34(2): ``beyond_purposes``), what no purpose may lawfully take (an acquisition
 ``acquire`` would deny: no consent, an unannounced linkage, an optional item never
-chosen; also ``beyond_purposes``, the answer saying how to give it) and what another law
+chosen; and an Individual Number, taken only with the number verification of the My
+Number Act Art. 16; also ``beyond_purposes``, the answer saying how to give it) and what another law
 has the business keep (its own procedure corrects it). Contents deleted are recorded as a
 deletion before any source is called; contents added are recorded as acquisitions for
 the purposes that take them, with the answer (R-REQ-6). Kept apart from
@@ -283,7 +284,9 @@ class Bar:
     prior consent first, Art. 20(2) for ``special`` data), ``"choice"`` (optional for
     ``purposes``: acquired only if the person chooses to give it for them, R-ACQ-2),
     ``"notice"`` (it would link identifiers in a way no purpose notified announces,
-    Art. 21(1), R-PRI-1) or ``""`` (none may take it now)."""
+    Art. 21(1), R-PRI-1), ``"number_verification"`` (an Individual Number, taken only
+    with the verification of the My Number Act Art. 16, R-MYN-1) or ``""`` (none may
+    take it now)."""
 
     how: str
     purposes: frozenset[str] = frozenset()
@@ -320,7 +323,8 @@ def _taking(
     what the purposes need; an item a purpose lists as optional is never taken as chosen
     for it) and for which :meth:`pipolicy.Engine.acquire` would allow it (never special
     care-required data without the person's consent, Art. 20(2); never an identifier
-    whose linkage no notified purpose announces, R-PRI-1). Items taken for the same
+    whose linkage no notified purpose announces, R-PRI-1; never an Individual Number,
+    which needs the verification of the My Number Act Art. 16). Items taken for the same
     purposes are decided together, as one ``acquire`` would, each group on the facts
     the groups before it add (a linkage two groups make together is found); an item a
     group's decision refuses is decided on its own."""
@@ -337,6 +341,12 @@ def _taking(
     by_purposes: dict[frozenset[str], set[str]] = {}
     for item in sorted(items):
         needing = [p for p in serving if item in policy.purposes[p].items]
+        if item in policy.my_number_items:
+            # Taken only with the number checked against the My Number card or a
+            # resident record showing it (My Number Act Art. 16), which a request's
+            # proof of identity is not: never added by a correction (R-MYN-1).
+            bars[item] = Bar("number_verification", frozenset(needing))
+            continue
         if not needing:
             listing = frozenset(p for p in serving if item in policy.purposes[p].optional_items)
             bars[item] = Bar("choice" if listing else "", listing)

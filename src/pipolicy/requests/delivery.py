@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pipolicy.domain.checks import statement
+from pipolicy.domain.checks import written_reason
 from pipolicy.domain.requests import Request, RequestKind
 from pipolicy.errors import InvalidInput
 from pipolicy.requests.lifecycle import note
@@ -54,7 +54,7 @@ def in_writing_paragraph(w: Wording, r: Request) -> str | None:
 
 def answer_in_writing(wf: Workflow, request_id: str, *, reason: str) -> Request:
     """The step :meth:`RequestService.answer_in_writing`."""
-    why = statement(reason, "reason", " (APPI Art. 33(3): the person is told why)")
+    why = written_reason(reason, "reason", "APPI Arts. 33(3), 36")
     port = wf.port
 
     def op(uow: UnitOfWork) -> Request:

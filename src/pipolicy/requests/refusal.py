@@ -15,7 +15,7 @@ from datetime import datetime
 
 import attrs
 
-from pipolicy.domain.checks import member, statement
+from pipolicy.domain.checks import member, written_reason
 from pipolicy.domain.decisions import Basis
 from pipolicy.domain.requests import (
     PROCEDURAL_GROUNDS,
@@ -116,7 +116,7 @@ def refuse(
 ) -> Request:
     """The step :meth:`RequestService.refuse`, up to the refused request."""
     g = member(RefusalGround, ground, "refusal ground")
-    why = statement(explanation, "explanation")
+    why = written_reason(explanation, "explanation")
     if not isinstance(verification_withdrawn, bool):
         raise InvalidInput("verification_withdrawn must be True or False")
     port = wf.port

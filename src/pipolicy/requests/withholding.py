@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from pipolicy.domain.checks import member, names, statement
+from pipolicy.domain.checks import member, names, written_reason
 from pipolicy.domain.requests import (
     RefusalGround,
     Request,
@@ -79,7 +79,7 @@ def withhold(
 ) -> Request:
     """The step :meth:`RequestService.withhold`."""
     g = member(RefusalGround, ground, "refusal ground")
-    why = statement(explanation, "explanation", " (APPI Art. 36: the person is told why)")
+    why = written_reason(explanation, "explanation")
     item_names = names(items, "items", required=False)
     record_ids = names(records, "records", required=False)
     if not item_names and not record_ids:

@@ -14,7 +14,7 @@ from pipolicy.domain.consents import Consent
 from pipolicy.domain.decisions import Basis, Because, Decision
 from pipolicy.domain.exemptions import Exemption, exemption_citation
 from pipolicy.domain.facts import SubjectFacts, last_word_no
-from pipolicy.policy.model import ConsentRule, Policy
+from pipolicy.policy.model import ConsentRule, Policy, Purpose
 from pipolicy.rules import reasons as R
 from pipolicy.rules.common import (
     ART_17_1,
@@ -303,7 +303,8 @@ def _decide_acquisition(
         # (only acquisition: once lawfully acquired, it is used within its purposes).
         # Data received through a merger or business transfer was collected by the
         # predecessor: its permission is not asked again (Art. 18(2), R-USE-6).
-        asked = (p.consent is ConsentRule.AT_COLLECTION and not succession) or special_here
+        asks_first = p.consent is ConsentRule.AT_COLLECTION and not succession
+        asked = asks_first or special_here
         # A claim answers the consent that special care-required data needs, which is the
         # permission a purpose collecting it asks first; not a purpose's permission for
         # other data, nor a no the person said (fail closed).
@@ -313,14 +314,16 @@ def _decide_acquisition(
             continue
         found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
         no = None if found or not asked else last_word_no(facts.consents, p.name, q.items)
-        told = () if claimed is not None else tuple(asked_special)  # a claim answers those
+        # This purpose's special care-required items, unless a claim answers their consent.
+        told = () if claimed is not None or not special_here else _special_in(policy, p, q.items)
         if found:
             consents.update((c.id, c) for c in found)
         elif no is not None:
             on = policy.local_date(no.said_no_at).isoformat()
-            reasons.append(R.collection_declined(p.name, told, on, no.status.value))
+            why = R.collection_declined(p.name, told, on, no.status.value, asks_first=asks_first)
+            reasons.append(why)
         elif asked and not answered:
-            reasons.append(R.permission_before_collection(p.name, told))
+            reasons.append(R.permission_before_collection(p.name, told, asks_first=asks_first))
         elif linked:
             reasons.append(R.referable_unconsented(p.name, tuple(sorted(q.items & p.all_items))))
         elif "consent" not in exempted:
@@ -387,6 +390,11 @@ def _lifted(q: AcquisitionQuery, lawful: Decision | None) -> str | None:
 def _policy_allows(policy: Policy, q: AcquisitionQuery) -> bool:
     assert q.exemption is not None
     return policy.exemption_allowed(q.exemption, "acquisition")
+
+
+def _special_in(policy: Policy, purpose: Purpose, items: frozenset[str]) -> tuple[str, ...]:
+    """The special care-required ``items`` ``purpose`` takes (Art. 20(2), R-ACQ-3)."""
+    return tuple(sorted(i for i in items & purpose.all_items if policy.items[i].special_care))
 
 
 def _about_the_provider(policy: Policy, q: AcquisitionQuery) -> list[Because]:

@@ -1289,36 +1289,55 @@ def purpose_not_shown_urgent(justification: str) -> Because:
     )
 
 
+def _asked_by(asks_first: bool, special: Names) -> tuple[str, ...]:
+    """What has a purpose ask the person first: its own rule (R-USE-7, stricter than the
+    law), the law for special care-required data (R-ACQ-3, Art. 20(2)), or both."""
+    return (*(("R-USE-7",) if asks_first else ()), *(("R-ACQ-3",) if special else ()))
+
+
 @_cached
-def collection_declined(purpose: str, special: Names, on: str, how: str) -> Because:
+def collection_declined(
+    purpose: str, special: Names, on: str, how: str, *, asks_first: bool = True
+) -> Because:
     """Collection for a purpose that asks permission first, after the person withdrew or
-    refused it (their latest word on it): said as it happened, not as "not yet"."""
+    refused it (their latest word on it): said as it happened, not as "not yet".
+    ``asks_first``: the purpose's own rule asks it (R-USE-7); ``special``: the law does
+    for these items (R-ACQ-3)."""
     names = _names(special)
     said = "refused" if how == "refused" else "withdrew"
     why = f" (special care-required: {list(names)})" if names else ""
+    rules = (*_asked_by(asks_first, names), "R-CON-2")
     return _because(
         f"the person {said} consent to purpose {purpose!r} on {on}: collecting for it needs "
-        f"the person's permission first{why} (R-USE-7, R-ACQ-3, R-CON-2)",
+        f"the person's permission first{why} ({', '.join(rules)})",
         "collection_declined",
-        ("R-USE-7", "R-ACQ-3", "R-CON-2"),
+        rules,
         purpose=purpose,
         special=names,
         on=on,
         how=how,
+        rule_ids=rules,
     )
 
 
 @_cached
-def permission_before_collection(purpose: str, special: Names) -> Because:
+def permission_before_collection(
+    purpose: str, special: Names, *, asks_first: bool = True
+) -> Because:
+    """Collection for a purpose that needs the person's permission first, with none on
+    file: because the purpose asks it (``asks_first``, R-USE-7) or the law does for the
+    ``special`` care-required items (R-ACQ-3, Art. 20(2)), each cited only where it bears."""
     names = _names(special)
     why = f" (special care-required: {list(names)})" if names else ""
+    rules = _asked_by(asks_first, names)
     return _because(
         f"purpose {purpose!r} needs the person's permission before collection{why} "
-        "(R-USE-7, R-ACQ-3)",
+        f"({', '.join(rules)})",
         "permission_before_collection",
-        ("R-USE-7", "R-ACQ-3"),
+        rules,
         purpose=purpose,
         special=names,
+        rule_ids=rules,
     )
 
 
