@@ -6,6 +6,11 @@ investigation finds more, each report to the PPC and the notice to the people ar
 events, so every step is in the hash chain and under the checkpoints; the register is
 read back from those events. What the law asks, and by when, is decided by
 :func:`pipolicy.domain.incidents.assess`.
+
+Why one module of this length (about 620 lines): the register's steps (register,
+revise, record, notice, report) each read the incident back from its events and weigh
+its findings in the order learned; kept together they share that one reading. Its texts
+are worded in :mod:`pipolicy.incident_texts`.
 """
 
 from __future__ import annotations

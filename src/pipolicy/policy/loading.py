@@ -4,7 +4,7 @@ Structural problems (a string where a list belongs, an unknown key, a bad date) 
 collected with their locations and reported together with the semantic problems that
 :func:`~pipolicy.policy.validation.validate` finds, in one :class:`PolicyError`.
 
-Why one module of this length (about 690 lines): :func:`policy_from_dict` reads every
+Why one module of this length (about 700 lines): :func:`policy_from_dict` reads every
 table of the file in the order the file has them, with one ``_Reader`` collecting every
 problem; splitting it per table would pass the reader and the languages through a dozen
 functions for no reader's gain. The split to make when a table grows: each table's

@@ -4,7 +4,7 @@ A :class:`Policy` is validated when it is built: every problem is collected and 
 together as a :class:`~pipolicy.errors.PolicyError`, each with its location. Lookups the
 rules need on the hot path (purpose -> items, recipient -> contract) are indexed once.
 
-Why one module of this length (about 1,170 lines, most of it field docstrings that say which
+Why one module of this length (about 1,220 lines, most of it field docstrings that say which
 article each declaration serves): these are the types a policy file declares, read
 together as one vocabulary; validation lives in ``validation.py``, loading in
 ``loading.py``, texts per language in ``texts.py``. The split to make when it grows:

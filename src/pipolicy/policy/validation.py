@@ -4,7 +4,7 @@ The library follows the law and lets a policy be stricter, never looser. So a pr
 ground the law does not know (seed 002 §3.4 "when necessary for the operation of other
 services") or a joint use announced with four of its five items (seed 001 §4) is an error.
 
-Why one module of this length (about 1,030 lines): :func:`validate` walks the whole policy
+Why one module of this length (about 1,070 lines): :func:`validate` walks the whole policy
 once, and the checks it calls for one concern each (opt-out, My Number, languages, joint
 use changes) read best beside it, sharing its ``add``. The split to make when it grows:
 each of those checks into a module of its own under ``policy/checks/``.

@@ -1,6 +1,6 @@
 """Helpers shared by the rules: scope of use, consent lookup, restrictions, actors.
 
-Why one module of this length (about 710 lines): every helper here is asked by more than
+Why one module of this length (about 740 lines): every helper here is asked by more than
 one rule module (use, provision, acquisition, and the requests' disclosure), and each
 answers one question the law asks of a person's facts (what was notified, which consent
 covers, what a deletion took, what stops a handling). Split by question, the rule

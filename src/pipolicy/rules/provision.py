@@ -1,6 +1,6 @@
 """Provision of personal data to others (Arts. 24, 25, 27, 29; R-TPP-*, R-SEC-1, R-SEC-2).
 
-Why one module of this length (about 800 lines): every basis a provision may rest on
+Why one module of this length (about 890 lines): every basis a provision may rest on
 (consent, entrustment, joint use, succession, opt-out, an exemption, personally
 referable information, a recipient abroad) is tried in one order by :func:`_decide`, and
 each falls back to the next; reading them side by side is how that order is checked.

@@ -14,7 +14,7 @@ chosen only when a reason is explained. A parameter's name says what it holds:
 ``recipient``/``recipients`` are names the policy declares (a template shows their
 titles); dates are ISO strings; the rest are identifiers, counts or codes.
 
-Why one module of this length (about 1,380 lines): it is a catalogue, one short function
+Why one module of this length (about 1,530 lines): it is a catalogue, one short function
 per reason key (over a hundred) in the order the rules ask them, and it must be read whole
 beside ``<lang>/reasons.j2``, whose macros it names one for one (a test holds the two
 sets equal). Split by rule module (use, provision, acquisition), several reasons shared

@@ -62,9 +62,10 @@ writes refers to records that exist, so backends with foreign keys pass too.
 from pipolicy.testing.contract.acquiring import AcquisitionDecisionContract
 from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
+from pipolicy.testing.contract.batch import BatchContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
 from pipolicy.testing.contract.data import CONTRACT_START, audit_chain, contract_policy
-from pipolicy.testing.contract.engine import BatchContract, EngineContract
+from pipolicy.testing.contract.engine import EngineContract
 from pipolicy.testing.contract.fast_paths import FastPathContract
 from pipolicy.testing.contract.fixtures import StoreFixtures, assert_equivalent
 from pipolicy.testing.contract.lifecycle import LifecycleContract

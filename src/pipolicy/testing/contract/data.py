@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, TypeVar
 
+import attrs
+
 from pipolicy.domain.acquisitions import Acquisition, Channel
 from pipolicy.domain.audit import AuditEvent, next_event
 from pipolicy.domain.consents import Consent, ConsentScope, ConsentStatus, Evidence
@@ -38,6 +40,7 @@ from pipolicy.policy.model import (
     Recipient,
     RecipientKind,
 )
+from pipolicy.rules.common import Actor
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -303,3 +306,17 @@ def _optional(strategy: SearchStrategy[T]) -> SearchStrategy[T | None]:
 
 def _new_id() -> str:
     return uuid.uuid4().hex
+
+
+def supervised_policy() -> Policy:
+    """:func:`contract_policy` with ``service`` handled only by ``fulfilment_staff``
+    (Art. 24, R-SEC-1); ``newsletter`` stays anyone's."""
+    policy = contract_policy()
+    service = attrs.evolve(policy.purposes["service"], handlers={"fulfilment_staff"})
+    return attrs.evolve(policy, purposes={**policy.purposes, "service": service})
+
+
+STAFF = Actor("clerk-1", roles={"fulfilment_staff"})
+"""A handler of :func:`supervised_policy`'s ``service``."""
+INTERN = Actor("intern-1", roles={"intern"})
+"""Staff who handle no supervised purpose."""

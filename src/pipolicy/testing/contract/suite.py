@@ -11,8 +11,9 @@ from __future__ import annotations
 from pipolicy.testing.contract.acquiring import AcquisitionDecisionContract
 from pipolicy.testing.contract.acquisitions import AcquisitionRepositoryContract
 from pipolicy.testing.contract.audit import AuditLogContract
+from pipolicy.testing.contract.batch import BatchContract
 from pipolicy.testing.contract.consents import ConsentRepositoryContract
-from pipolicy.testing.contract.engine import BatchContract, EngineContract
+from pipolicy.testing.contract.engine import EngineContract
 from pipolicy.testing.contract.fast_paths import FastPathContract
 from pipolicy.testing.contract.lifecycle import LifecycleContract
 from pipolicy.testing.contract.persistence import PersistenceContract, SharingContract
