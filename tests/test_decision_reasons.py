@@ -512,6 +512,15 @@ SCENARIOS: dict[str, Callable[[], pp.Decision]] = {
         provider_basis=pp.ReceiptBasis.CONSENT,
         source="Other Co.",
     ),
+    "r_myn_1_receipt_claim": lambda: acquire(
+        facts(),
+        {"name", "my_number"},
+        {"payroll_tax"},
+        channel=pp.Channel.PROVIDED_BY_BUSINESS,
+        exemption=E.PUBLIC_HEALTH_CHILDREN,
+        justification=ORDER,
+        source="Other Co.",
+    ),
     "r_use_5_claimed": lambda: use(facts(SERVICE), "newsletter", {"email"}, **COURT),
     "r_use_5_not_in_law": lambda: use(
         facts(SERVICE), "newsletter", {"email"}, exemption=E.MADE_PUBLIC, justification=ORDER

@@ -122,7 +122,9 @@ def test_r_acq_4_an_institution_receiving_for_its_research_is_given_it_under_27_
     is given it under Art. 27(1)(vii): no confirmation on receipt (Art. 30(1) proviso).
     A business that is not one cannot say so (fail closed)."""
     for institution, allowed in ((True, True), (False, False)):
-        engine, subject = engine_for(company(academic_institution=institution))
+        # The policy allows the claim (R-USE-5): the proviso follows it (Art. 30(1)).
+        policy = company(use=("academic_research",), academic_institution=institution)
+        engine, subject = engine_for(policy)
         d = engine.check_acquisition(
             subject,
             items={"name", "email"},

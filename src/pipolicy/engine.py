@@ -935,8 +935,9 @@ class Engine:
         Where the provision is an item of Art. 27(1) or 27(5), the confirmation is not owed
         (Art. 30(1) proviso): the ``exemption`` claimed says so (``received_under_arrangement``
         for an entrustment, succession or joint use; ``laws_and_regulations``,
-        ``life_body_property``... for the same item of Art. 27(1)), whatever the policy's
-        ``[use] exemptions`` allow. ``provider_obtained_lawfully=False`` (the business learnt the provider used
+        ``life_body_property``... for the same item of Art. 27(1), only where the policy's
+        ``[use] exemptions`` allow it), with its justification, kept in the audit event.
+        ``provider_obtained_lawfully=False`` (the business learnt the provider used
         improper means) refuses it, whatever the channel (R-ACQ-4; seed 003 L28).
         ``provider_kind`` (:class:`EntityKind`) says what the provider is: an
         ``"individual"`` (a sole trader) has no representative, so none is asked, and

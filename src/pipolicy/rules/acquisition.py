@@ -118,6 +118,12 @@ receipt is owed, Art. 30(1) proviso; :data:`UNCONFIRMED_RECEIPTS`).
 Data the person gives directly fits none of them; their consent is needed (R-ACQ-3)."""
 
 
+ARRANGEMENT = Exemption.RECEIVED_UNDER_ARRANGEMENT
+"""Entrustment, business succession, joint use: the cases of Art. 27(5), where the
+recipient is no third party. No exemption of Arts. 18(3), 27(1), so the policy's `[use]
+exemptions` do not govern the confirmation on receipt it spares (Art. 30(1) proviso)."""
+
+
 URGENT = Exemption.LIFE_BODY_PROPERTY
 """The claim that lifts showing the purposes before data handed over in writing: where it
 is urgently necessary to protect a person's life, body or property (Art. 21(2) proviso)."""
@@ -141,13 +147,28 @@ with the state); an academic research institution gives its joint research partn
 data under 27(1)(vi); a business gives an institution (the business, 20(2)(v)) data for
 its research under 27(1)(vii); entrustment, business succession and joint use are the
 cases of Art. 27(5) (Cabinet Order Art. 9(ii)). The recipient then owes no confirmation on
-receipt (R-ACQ-4). Whether it does is the law's, not the policy's: the relief stands
-where the policy does not allow the claim for the consent it would spare (R-USE-5).
+receipt (R-ACQ-4), on a claim made with its justification, which the acquisition's
+audit event keeps. An Art. 27(1) ground is an exemption: it lifts the confirmation only
+where the policy's `[use] exemptions` allow it (R-USE-5: a policy may allow fewer than the
+law); entrustment, succession and joint use are not exemptions, and lift it whatever that
+list says.
 
 Fail closed: without such a claim, or where the provider is said to give the data on
 another basis (``provider_basis``: the person's consent, opt-out, personally referable
-information), the provider is confirmed. Not the fair means of Art. 20(1): a provider
-known to have obtained the data improperly is still refused."""
+information; or ``provider_obtained_by="opt_out"``), the provider is confirmed. Not the
+fair means of Art. 20(1): a provider known to have obtained the data improperly is still
+refused."""
+
+
+MY_NUMBER_RECEIPTS = frozenset(
+    {Exemption.LAWS_AND_REGULATIONS, Exemption.LIFE_BODY_PROPERTY, ARRANGEMENT}
+)
+"""Of :data:`UNCONFIRMED_RECEIPTS`, the claims that say a provider gives Individual
+Numbers in a case the My Number Act Art. 19 lists, as provision reads them
+(``rules.provision._MY_NUMBER_CASES`` and its arrangements): a law requiring it, a life,
+body or property to protect, an entrustment or succession of the affairs. Any other ground
+(public health, a state organ's affairs, research) is none: such numbers are not collected
+(Art. 20; R-MYN-1)."""
 
 
 def _cites(
@@ -179,7 +200,7 @@ def _citations(reasons: Sequence[Because], special: Sequence[str], owed: bool) -
         cites = (*cites, ART_20_1)
     if any(why.key == "provider_opt_out_special" for _, why in reasons):
         cites = (*cites, ART_27_2)
-    if any(why.key == "my_number_receipt" for _, why in reasons):
+    if any(why.key in ("my_number_receipt", "my_number_claim_receipt") for _, why in reasons):
         cites = (*cites, MY_NUMBER_PROVISION, MY_NUMBER_COLLECTION)
     if "R-NTC-1" in named:
         cites = (*cites, ART_21_2)
@@ -245,7 +266,7 @@ def _decide_acquisition(
     lawful = claim  # the claim by the law and the facts, whatever the policy allows itself
     if claim is not None and not claim.allowed and not _policy_allows(policy, q):
         lawful = _claim(policy, q, ctx, clauses, by_policy=False)
-    proviso = _lifted(q, lawful) if receipt else None  # the provision the proviso names
+    proviso = _lifted(policy, q, lawful) if receipt else None  # the provision the proviso names
     owed = receipt and proviso is None  # the confirmation on receipt (Art. 30(1))
     lifted = proviso if receipt and not q.provider_confirmed else None  # and not made
     if owed and not q.provider_confirmed:
@@ -270,7 +291,14 @@ def _decide_acquisition(
         # The policy allows fewer exemptions than the law (R-USE-5): the claim answers
         # nothing the business would ask for itself (the consent, the purposes shown
         # first). Refused as such only where that is what it is claimed for.
-        needed = bool(asked_special) or (q.exemption is URGENT and bool(_not_shown(q)))
+        # Nor, on an Art. 27(1) ground, the confirmation on receipt: the policy lifts that
+        # only as far as it allows the claim (R-USE-5; :func:`_lifted`).
+        relief = receipt and not q.provider_confirmed and q.exemption is not ARRANGEMENT
+        needed = (
+            bool(asked_special)
+            or (q.exemption is URGENT and bool(_not_shown(q)))
+            or (relief and q.exemption in UNCONFIRMED_RECEIPTS)
+        )
         claim = claim if needed else None
     if claim is not None and not claim.allowed:
         # A claim that cannot stand is refused as such, after what it could not answer.
@@ -296,9 +324,8 @@ def _decide_acquisition(
     referable = q.provider_basis is ReceiptBasis.PERSONALLY_REFERABLE
     consents: dict[str, Consent] = {}  # every purpose's, each once, in order
     for p in purposes:
-        special_here = bool(asked_special) and any(
-            policy.items[i].special_care for i in q.items & p.all_items
-        )
+        touches_special = any(policy.items[i].special_care for i in q.items & p.all_items)
+        special_here = bool(asked_special) and touches_special
         # Art. 20(2): acquiring special care-required data needs the person's prior consent
         # (only acquisition: once lawfully acquired, it is used within its purposes).
         # Data received through a merger or business transfer was collected by the
@@ -310,12 +337,18 @@ def _decide_acquisition(
         # other data, nor a no the person said (fail closed).
         answered = claimed is not None and special_here
         linked = referable and bool(q.items & p.all_items)
-        if not (asked or linked):
+        # Provided on the person's consent to the provision, special care-required data
+        # needs none of the business's own; but a refusal or withdrawal the person said
+        # to the purpose is their last word, whatever the provider says (R-CON-2, fail
+        # closed).
+        heard = asked or (on_consent and touches_special)
+        if not (heard or linked):
             continue
         found = purpose_consent(policy, facts.consents, p, q.items & p.all_items, now)
-        no = None if found or not asked else last_word_no(facts.consents, p.name, q.items)
+        no = None if found or not heard else last_word_no(facts.consents, p.name, q.items)
         # This purpose's special care-required items, unless a claim answers their consent.
-        told = () if claimed is not None or not special_here else _special_in(policy, p, q.items)
+        special_told = special_here or (on_consent and touches_special)
+        told = () if claimed is not None or not special_told else _special_in(policy, p, q.items)
         if found:
             consents.update((c.id, c) for c in found)
         elif no is not None:
@@ -326,7 +359,7 @@ def _decide_acquisition(
             reasons.append(R.permission_before_collection(p.name, told, asks_first=asks_first))
         elif linked:
             reasons.append(R.referable_unconsented(p.name, tuple(sorted(q.items & p.all_items))))
-        elif "consent" not in exempted:
+        elif answered and "consent" not in exempted:
             exempted.append("consent")  # Art. 20(2)'s consent, and only that
 
     held = facts.held_items
@@ -347,6 +380,8 @@ def _decide_acquisition(
     if claimed is not None and exempted:
         return _exempted(q, claimed, exempted, unasked, rests, ctx)
     basis = Basis.CONSENT if consents else Basis.NOTIFIED_PURPOSE
+    if lifted is not None and not consents:
+        basis = Basis.EXEMPTION  # received unconfirmed on the claim, which the record keeps
     # Special care-required data acquired on the prior consent Art. 20(2) asks for, on the
     # person's consent to its provision (27(1)), or received in a succession, which needs
     # none (20(2)(viii)).
@@ -357,13 +392,16 @@ def _decide_acquisition(
         special_cites = (ART_20_2, ART_27_1)
     else:
         special_cites = (ART_20_2,)
-    if consents:
+    if lifted is not None:
+        # The claim and its justification, kept in the audit event (R-USE-4).
+        assert q.exemption is not None
+        reason = R.received_unconfirmed(
+            q.exemption.value, q.justification, lifted, q.purposes, bool(consents)
+        )
+    elif consents:
         reason = R.acquired_with_permission(q.purposes)
     elif special and on_consent:
         reason = R.acquired_on_provision_consent(q.purposes, tuple(special))
-    elif lifted is not None:
-        assert q.exemption is not None
-        reason = R.received_unconfirmed(q.exemption.value, lifted, q.purposes)
     else:
         reason = R.acquired(q.purposes)
     return Decision.allow(
@@ -377,13 +415,23 @@ def _decide_acquisition(
     )
 
 
-def _lifted(q: AcquisitionQuery, lawful: Decision | None) -> str | None:
+def _lifted(policy: Policy, q: AcquisitionQuery, lawful: Decision | None) -> str | None:
     """The provision Art. 30(1)'s proviso names that a claim standing in law says the data
-    came by (:data:`UNCONFIRMED_RECEIPTS`), if the provider is not said to give it on
-    another basis; else None: the confirmation on receipt is owed (fail closed)."""
-    if lawful is None or not lawful.allowed or q.provider_basis is not None:
+    came by (:data:`UNCONFIRMED_RECEIPTS`), claimed with its justification, if the
+    provider is not said to give it on another basis (``provider_basis``, or opt-out
+    marked the older way); else None: the confirmation on receipt is owed (fail closed).
+    An Art. 27(1) ground is an exemption, which lifts it only where the policy allows the
+    claim (R-USE-5: a policy may allow fewer than the law); an entrustment, succession or
+    joint use (Art. 27(5)) is none, and is not on that list."""
+    if lawful is None or not lawful.allowed:
+        return None
+    if q.provider_basis is not None or q.provider_by_opt_out:
         return None
     assert q.exemption is not None
+    if not (q.justification and q.justification.strip()):
+        return None
+    if q.exemption is not ARRANGEMENT and not _policy_allows(policy, q):
+        return None
     return UNCONFIRMED_RECEIPTS.get(q.exemption)
 
 
@@ -415,6 +463,14 @@ def _about_the_provider(policy: Policy, q: AcquisitionQuery) -> list[Because]:
         # the person's consent nor opt-out is one, and Art. 20 forbids collecting it.
         how = ReceiptBasis.OPT_OUT if opt_out else ReceiptBasis.CONSENT
         found.append(R.my_number_receipt(tuple(numbers), how.value))
+    # A claim saying the provider gives the numbers on a ground Art. 19 does not list:
+    # collecting them so is forbidden (Art. 20), confirmed or not.
+    claim = q.exemption
+    said_of_provider = q.channel in (Channel.PROVIDED_BY_BUSINESS, None)
+    if numbers and said_of_provider and claim in UNCONFIRMED_RECEIPTS:
+        assert claim is not None
+        if claim not in MY_NUMBER_RECEIPTS:
+            found.append(R.my_number_claim_receipt(tuple(numbers), claim.value))
     return found
 
 

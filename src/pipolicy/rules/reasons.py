@@ -1373,19 +1373,30 @@ def acquired(purposes: Names) -> Because:
 
 
 @_cached
-def received_unconfirmed(exemption: str, provision: str, purposes: Names) -> Because:
+def received_unconfirmed(
+    exemption: str,
+    justification: str | None,
+    provision: str,
+    purposes: Names,
+    permitted: bool = False,
+) -> Because:
     """Received from a business giving the data in a case Art. 30(1)'s proviso names
     (``provision``: the item of Art. 27(1), or 27(5), which ``exemption``'s claim says
-    it is): no confirmation on receipt is owed."""
+    it is): no confirmation on receipt is owed. The claim is told with its justification,
+    as every claim is (R-USE-4), so the record shows why nothing was confirmed;
+    ``permitted``: acquired with the permission the purpose asks first."""
     return _because(
-        f"received from a business providing it under {provision.removeprefix('APPI ')} "
-        f"({exemption}): no confirmation on receipt is owed (Art. 30(1) proviso); acquired "
-        "for notified purposes",
+        f"exemption {exemption} claimed: {justification}; received from a business "
+        f"providing it under {provision.removeprefix('APPI ')}: no confirmation on receipt "
+        "is owed (Art. 30(1) proviso); acquired for notified purposes"
+        + (" with prior permission" if permitted else ""),
         "received_unconfirmed",
         (),
         exemption=exemption,
+        justification=str(justification),
         provision=provision,
         purposes=_names(purposes),
+        acquired="with_permission" if permitted else "for_notified_purposes",
     )
 
 
@@ -1510,6 +1521,23 @@ def my_number_receipt(items: Names, basis: str) -> Because:
         ("R-MYN-1",),
         items=numbers,
         basis=basis,
+    )
+
+
+@_cached
+def my_number_claim_receipt(items: Names, exemption: str) -> Because:
+    """Individual Numbers another business is said to provide on a ground (the claim
+    ``exemption``) that is no case of the My Number Act Art. 19: not collected (Art.
+    20)."""
+    numbers = _names(items)
+    return _because(
+        f"{list(numbers)} are Individual Numbers: the My Number Act (Art. 19) lets no "
+        f"business provide them on the ground claimed ({exemption}), and no one collects "
+        "them so (Art. 20) (R-MYN-1)",
+        "my_number_claim_receipt",
+        ("R-MYN-1",),
+        items=numbers,
+        exemption=exemption,
     )
 
 

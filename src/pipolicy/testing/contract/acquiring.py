@@ -168,7 +168,7 @@ class AcquisitionDecisionContract(StoreFixtures):
         d = engine.check_acquisition(s, **{**asked, "provider_obtained_by": "opt_out"})
         assert not d.allowed and "provider_opt_out_special" in _keys(d)
 
-    # -- Art. 30(1) proviso: the provider's ground, not the policy's list ----------------
+    # -- Art. 30(1) proviso: the provider's ground, as far as the policy allows it --------
 
     @pytest.mark.parametrize(
         ("exemption", "provision"),
@@ -185,12 +185,17 @@ class AcquisitionDecisionContract(StoreFixtures):
     ) -> None:
         """Art. 30(1) proviso: the recipient confirms nothing where the provision falls
         under an item of Art. 27(1) or of 27(5) (an entrustee receiving its client's
-        records, a hospital giving a contact in an emergency). That is the law's, whatever
-        exemptions the policy allows itself (a list of one here): nothing special
-        care-required is asked, so the person is told neither of such data nor of an
-        exception to their consent, but that the confirmation is not owed."""
-        narrow = attrs.evolve(acquisition_policy(), use_exemptions={"laws_and_regulations"})
-        engine = Engine(narrow, store=store, clock=FixedClock(CONTRACT_START))
+        records, a hospital giving a contact in an emergency), on the claim that says so,
+        with its justification. An item of Art. 27(1) is an exemption the policy allows
+        (all of them here); an entrustment is none, and needs no place on the list (which
+        has only one exemption for it). Nothing special care-required is asked, so the
+        person is told neither of such data nor of an exception to their consent, but that
+        the confirmation is not owed; the decision rests on the claim."""
+        allowed = set(acquisition_policy().use_exemptions)
+        if exemption == "received_under_arrangement":
+            allowed = {"laws_and_regulations"}
+        policy = attrs.evolve(acquisition_policy(), use_exemptions=allowed)
+        engine = Engine(policy, store=store, clock=FixedClock(CONTRACT_START))
         s = engine.register_subject("client-1", category="customer")
         asked: dict[str, Any] = {
             "items": {"name", "email"},
@@ -202,7 +207,7 @@ class AcquisitionDecisionContract(StoreFixtures):
         }
         d = engine.check_acquisition(s, **asked)
         assert d.allowed, d.reasons
-        assert d.basis is Basis.NOTIFIED_PURPOSE and _keys(d) == {"received_unconfirmed"}
+        assert d.basis is Basis.EXEMPTION and _keys(d) == {"received_unconfirmed"}
         assert "APPI Art. 30(1) proviso" in d.citations and provision in d.citations
         [said] = engine.explain(d, "ja")
         assert "確認" in said and "要配慮" not in said and EXEMPTED not in said
@@ -319,6 +324,183 @@ class AcquisitionDecisionContract(StoreFixtures):
         )
         letter = engine.requests.fulfil(_records_request(engine, s).id).to_markdown()
         assert PROVIDER_CONSENTED in letter
+
+    # -- the fixes of the review of h133 (R-CON-2, R-USE-5, R-ACQ-4, R-MYN-1) ----------
+
+    @pytest.mark.parametrize("said", ["refused", "withdrew"])
+    def test_r_con_2_a_no_on_file_stands_against_special_care_data_provided_on_consent(
+        self, acquiring: Engine, store: Store, said: str
+    ) -> None:
+        """The person's last word stands: a provider saying it has their consent to the
+        provision does not override the refusal or withdrawal the business has on file
+        for the purpose (fail closed), and nobody is told they consented. A consent they
+        give again afterwards is their last word."""
+        engine = acquiring
+        s = engine.register_subject("patient-9", category="customer")
+        if said == "refused":
+            engine.refuse_consent(s, purpose="care", items={"health"})
+        else:
+            given = engine.grant_consent(s, purpose="care", items={"name", "health"})
+            engine.withdraw_consent(s, consent_id=given.id)
+        asked: dict[str, Any] = {
+            "items": {"name", "health"},
+            "purposes": {"care"},
+            "channel": "provided_by_business",
+            "source": "Clinic K.K.",
+            "provider_address": "3-4 Chuo, Tokyo",
+            "provider_representative": "Director",
+            "provider_obtained_by": "from its patients",
+            "provider_basis": "consent",
+        }
+        d = engine.check_acquisition(s, **asked)
+        assert not d.allowed and _keys(d) == {"collection_declined"}
+        [text] = engine.explain(d, "ja")
+        assert "拒否" in text or "撤回" in text
+        assert "同意をいただいている" not in text
+        with pytest.raises(AcquisitionDenied):
+            engine.acquire(s, **asked)
+        assert _read(store, lambda uow: uow.acquisitions.for_subject(s.id)) == []
+        engine.grant_consent(s, purpose="care", items={"name", "health"})
+        assert engine.check_acquisition(s, **asked).allowed
+
+    @pytest.mark.parametrize(
+        "exemption", ["laws_and_regulations", "life_body_property", "state_cooperation"]
+    )
+    def test_r_acq_4_an_art_27_1_ground_lifts_the_confirmation_only_where_the_policy_allows_it(
+        self, store: Store, exemption: str
+    ) -> None:
+        """A policy may allow fewer than the law (R-USE-5): a claim its `[use] exemptions`
+        leave out spares nothing, so the confirmation on receipt is owed and the claim is
+        refused as not allowed. An entrustment, succession or joint use (Art. 27(5)) is
+        no exemption the list could leave out: received under one, nothing is confirmed."""
+        none = attrs.evolve(acquisition_policy(), use_exemptions=set())
+        engine = Engine(none, store=store, clock=FixedClock(CONTRACT_START))
+        s = engine.register_subject("client-7", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "channel": "provided_by_business",
+            "source": "Somebody K.K.",
+            "justification": "ORDER-REF-12345",
+        }
+        d = engine.check_acquisition(s, exemption=exemption, **asked)
+        assert not d.allowed
+        assert _keys(d) == {"provider_unconfirmed", "exemption_not_allowed"}
+        assert "APPI Art. 30(1)" in d.citations and "APPI Art. 30(1) proviso" not in d.citations
+        with pytest.raises(AcquisitionDenied):
+            engine.acquire(s, exemption=exemption, **asked)
+        d = engine.check_acquisition(s, exemption="received_under_arrangement", **asked)
+        assert d.allowed and _keys(d) == {"received_unconfirmed"}
+
+    @pytest.mark.parametrize(
+        ("exemption", "policy_allows"),
+        [
+            ("laws_and_regulations", {"laws_and_regulations"}),
+            ("received_under_arrangement", set()),
+        ],
+    )
+    def test_r_acq_4_an_unconfirmed_receipt_keeps_the_claims_justification(
+        self, store: Store, exemption: str, policy_allows: set[str]
+    ) -> None:
+        """Received without the confirmation on a claim, the acquisition's audit event
+        keeps the claim with its justification (the order's, the contract's reference) and
+        rests on it: the record shows the data came in unconfirmed, and why."""
+        policy = attrs.evolve(acquisition_policy(), use_exemptions=policy_allows)
+        engine = Engine(policy, store=store, clock=FixedClock(CONTRACT_START))
+        s = engine.register_subject("client-8", category="customer")
+        engine.acquire(
+            s,
+            items={"name", "email"},
+            purposes={"service"},
+            channel="provided_by_business",
+            source="Client K.K.",
+            exemption=exemption,
+            justification="REF-77",
+        )
+        [event] = [e for e in engine.audit_events() if e.kind == "acquisition.recorded"]
+        assert event.payload["basis"] == "exemption"
+        reasons = event.payload["reasons"]
+        assert isinstance(reasons, list) and len(reasons) == 1
+        reason = str(reasons[0])
+        assert f"exemption {exemption} claimed: REF-77" in reason
+        assert "Art. 30(1) proviso" in reason
+
+    def test_r_acq_4_data_marked_by_opt_out_the_older_way_owes_the_confirmation(
+        self, acquiring: Engine
+    ) -> None:
+        """`provider_obtained_by="opt_out"` says the provider gives the data by opt-out,
+        as `provider_basis="opt_out"` does: another basis than the claim, so the
+        confirmation on receipt is owed (fail closed)."""
+        engine = acquiring
+        s = engine.register_subject("client-9", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "email"},
+            "purposes": {"service"},
+            "channel": "provided_by_business",
+            "source": "Broker K.K.",
+            "exemption": "received_under_arrangement",
+            "justification": "joint use",
+        }
+        markers: list[dict[str, Any]] = [
+            {"provider_basis": "opt_out"},
+            {"provider_obtained_by": "opt_out"},
+        ]
+        for marker in markers:
+            d = engine.check_acquisition(s, **asked, **marker)
+            assert not d.allowed and "provider_unconfirmed" in _keys(d), marker
+            with pytest.raises(AcquisitionDenied):
+                engine.acquire(s, **asked, **marker)
+
+    @pytest.mark.parametrize("confirmed", [False, True])
+    def test_r_myn_1_individual_numbers_come_only_on_a_claim_the_my_number_act_allows(
+        self, store: Store, confirmed: bool
+    ) -> None:
+        """My Number Act Arts. 19, 20: an Individual Number is provided, and collected,
+        only in the cases Art. 19 lists. A provider giving it for public health, for a
+        state organ's affairs or for research is in none of them: refused, confirmed or
+        not, in Japanese and English. A law requiring it (a tax office's order), a life in
+        danger, an entrustment or a succession of the affairs are."""
+        base = acquisition_policy()
+        policy = attrs.evolve(
+            base,
+            items={**base.items, "mynum": DataItem("mynum", title="個人番号", my_number=True)},
+            purposes={
+                **base.purposes,
+                "payroll": Purpose(
+                    "payroll",
+                    title="源泉徴収事務のため",
+                    items={"name", "mynum"},
+                    my_number_affairs="tax",
+                    retention="7 years",
+                ),
+            },
+        )
+        engine = Engine(policy, store=store, clock=FixedClock(CONTRACT_START))
+        s = engine.register_subject("employee-1", category="customer")
+        asked: dict[str, Any] = {
+            "items": {"name", "mynum"},
+            "purposes": {"payroll"},
+            "channel": "provided_by_business",
+            "source": "X K.K.",
+            "justification": "REF-1",
+        }
+        if confirmed:
+            asked.update(
+                provider_address="1-1 Chiyoda, Tokyo",
+                provider_representative="President",
+                provider_obtained_by="from its staff",
+            )
+        for refused in ("public_health_children", "state_cooperation", "academic_research"):
+            d = engine.check_acquisition(s, exemption=refused, **asked)
+            assert not d.allowed and "my_number_claim_receipt" in _keys(d), refused
+            assert "My Number Act Art. 20" in d.citations
+            assert any("個人番号" in t for t in engine.explain(d, "ja"))
+            assert any("Individual Number" in r for r in d.reasons)
+            with pytest.raises(AcquisitionDenied):
+                engine.acquire(s, exemption=refused, **asked)
+        for allowed in ("laws_and_regulations", "life_body_property", "received_under_arrangement"):
+            d = engine.check_acquisition(s, exemption=allowed, **asked)
+            assert d.allowed, (allowed, d.reasons)
 
     # -- Arts. 17(1), 20(2), 21(1): an exemption answers only what it exempts -----------
 
