@@ -19,7 +19,7 @@ import pytest
 import pipolicy as pp
 from pipolicy.requests import MemorySource
 from tests.factories import toml_data
-from tests.requests.support import REF, T0, passport, verified
+from tests.requests.support import REF, T0, FlakySource, passport, verified
 
 K = pp.RequestKind
 PHONE = "03-1234-5678"
@@ -237,3 +237,106 @@ def test_r_req_6_a_deleted_item_free_to_give_anew_is_told_without_conditions() -
     assert "phone" not in crm.get(REF)
     assert "anew" in answer.statement
     assert "consent" not in answer.statement and "optional" not in answer.statement
+
+
+# -- held by one source, not by another: corrected where held, never added elsewhere ----
+
+
+def _two_sources(
+    legacy: dict[str, object],
+) -> tuple[pp.Engine, MemorySource, MemorySource, pp.Subject]:
+    """A customer as in :func:`_shop`, kept in two sources: the CRM also holds ``legacy``,
+    of which pipolicy has no record (a migration); the web shop does not."""
+    engine, _, crm, s = _shop()
+    web = MemorySource({REF: {"name": "Hanako Yamada", "email": "hanako@example.jp"}})
+    engine.register_source("web", web)
+    crm.put(REF, legacy)
+    return engine, crm, web, s
+
+
+@pytest.mark.parametrize(
+    ("lang", "consent", "purpose", "elsewhere"),
+    [
+        ("en", "consent", "To advise on allergies", "other records"),
+        ("ja", "同意", "アレルギーのご相談のため", "その他の記録"),
+    ],
+)
+def test_r_req_6_special_care_data_one_source_holds_is_not_added_to_another(
+    lang: str, consent: str, purpose: str, elsewhere: str
+) -> None:
+    engine, crm, web, s = _two_sources({"medical_history": "dust"})
+    assert not _may_acquire(engine, s, "medical_history", "health")
+
+    answer = _correction(engine, s, {"medical_history": "pollen"}, lang)
+
+    assert crm.get(REF)["medical_history"] == "pollen"
+    assert "medical_history" not in web.get(REF)
+    assert not _acquired(engine, s, "medical_history")
+    assert answer.changes == {"medical_history": "corrected"}
+    # The record says per source what was done: the web shop was asked nothing.
+    assert {o.source: dict(o.items) for o in answer.sources} == {
+        "crm": {"medical_history": "corrected"}
+    }
+    outcome = engine.requests.get(answer.request_id).details["outcome"]
+    assert outcome["not_added"] == {"medical_history": ["web"]}  # type: ignore[index]
+    # Where it was corrected, that it was not added elsewhere, and how to give it.
+    assert elsewhere in answer.statement
+    assert consent in answer.statement and purpose in answer.statement
+
+
+@pytest.mark.parametrize(("lang", "notice"), [("en", "notified"), ("ja", "通知")])
+def test_r_req_6_an_identifier_one_source_holds_is_not_linked_in_another(
+    lang: str, notice: str
+) -> None:
+    engine, crm, web, s = _two_sources({"cookie_id": "c-123"})
+
+    answer = _correction(engine, s, {"cookie_id": "c-999", "phone": PHONE}, lang)
+
+    assert crm.get(REF)["cookie_id"] == "c-999"
+    assert "cookie_id" not in web.get(REF)
+    assert not _acquired(engine, s, "cookie_id")
+    # A lawful addition still reaches every source, and is recorded once, as before.
+    assert crm.get(REF)["phone"] == PHONE and web.get(REF)["phone"] == PHONE
+    assert [a.purposes for a in _acquired(engine, s, "phone")] == [{"service"}]
+    assert answer.changes == {"cookie_id": "corrected", "phone": "added"}
+    assert {o.source: dict(o.items) for o in answer.sources} == {
+        "crm": {"cookie_id": "corrected", "phone": "added"},
+        "web": {"phone": "added"},
+    }
+    assert notice in answer.statement
+
+
+def test_r_req_6_an_item_every_source_holds_is_corrected_everywhere() -> None:
+    engine, crm, web, s = _two_sources({"medical_history": "dust"})
+    web.put(REF, {"medical_history": "dust"})
+
+    answer = _correction(engine, s, {"medical_history": "pollen"})
+
+    assert crm.get(REF)["medical_history"] == web.get(REF)["medical_history"] == "pollen"
+    assert answer.state is pp.RequestState.FULFILLED
+    assert answer.changes == {"medical_history": "corrected"}
+    assert "consent" not in answer.statement
+
+
+def test_r_req_6_a_retried_correction_still_adds_nothing_to_the_source_lacking_it() -> None:
+    engine, _, crm, s = _shop()
+    crm.put(REF, {"medical_history": "dust"})
+    web = FlakySource({REF: {"name": "Hanako Yamada"}})
+    web.fails = frozenset({"correct"})
+    engine.register_source("web", web)
+    r = engine.requests.submit(
+        K.CORRECTION,
+        subject=s,
+        documents=[passport()],
+        details={"changes": {"medical_history": "pollen", "phone": PHONE}},
+    )
+    engine.requests.verify(r.id)
+    with pytest.raises(pp.SourceFailed):
+        engine.requests.fulfil(r.id)
+    web.failing = False
+
+    answer = engine.requests.fulfil(r.id)
+
+    assert "medical_history" not in web.get(REF) and web.get(REF)["phone"] == PHONE
+    assert crm.get(REF)["medical_history"] == "pollen"
+    assert answer.changes == {"medical_history": "corrected", "phone": "added"}

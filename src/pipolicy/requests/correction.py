@@ -6,10 +6,11 @@ what the business declined (the contents were accurate), what a deletion in forc
 (Art. 34(2): ``beyond_purposes``), what no purpose may lawfully take (an acquisition
 ``acquire`` would deny: no consent, an unannounced linkage, an optional item never
 chosen; and an Individual Number, taken only with the number verification of the My
-Number Act Art. 16; also ``beyond_purposes``, the answer saying how to give it) and what another law
-has the business keep (its own procedure corrects it). Contents deleted are recorded as a
-deletion before any source is called; contents added are recorded as acquisitions for
-the purposes that take them, with the answer (R-REQ-6). Kept apart from
+Number Act Art. 16; also ``beyond_purposes``, the answer saying how to give it; where
+some sources hold it already, it is corrected there and added to no other) and what
+another law has the business keep (its own procedure corrects it). Contents deleted are
+recorded as a deletion before any source is called; contents added are recorded as
+acquisitions for the purposes that take them, with the answer (R-REQ-6). Kept apart from
 :mod:`.fulfilment` because what a correction adds or deletes is its own account; it
 closes the request as every kind does (:mod:`.completion`).
 """
@@ -38,7 +39,13 @@ from pipolicy.requests.disclosure import (
     kept_under_duty,
     needed_items,
 )
-from pipolicy.requests.execution import apply_each, erasing, items_in_sources, restrict
+from pipolicy.requests.execution import (
+    apply_each,
+    erasing,
+    held_by_source,
+    items_in_sources,
+    restrict,
+)
 from pipolicy.requests.sources import SourceOutcome
 from pipolicy.requests.statements import fulfilment_statement
 from pipolicy.requests.withholding import asked_items, withheld, withhold_all
@@ -103,8 +110,12 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     r, beyond, in_sources = _beyond_purposes(wf, r, ctx, wanted, held, in_sources)
     wanted = {item: value for item, value in wanted.items() if item not in beyond}
     # What no purpose may lawfully take is not added either (Art. 34(2) with Arts. 17,
-    # 20(2), 21): the sources would hold what the business may not acquire.
-    r, barred, in_sources = _barred(wf, r, ctx, wanted, held, in_sources)
+    # 20(2), 21): the sources would hold what the business may not acquire. Where some
+    # sources hold it already, it is corrected there, and sent to no other (``lacking``).
+    r, bars, in_sources = _barred(wf, r, ctx, wanted, held, in_sources)
+    r, holders = _holders(wf, r, ctx, bars, in_sources)
+    barred = {i: b for i, b in bars.items() if i not in holders}
+    lacking = {i: frozenset(wf.sources) - h for i, h in holders.items() if set(wf.sources) - h}
     wanted = {item: value for item, value in wanted.items() if item not in barred}
     named_beyond = named_in(wf.policy.items, beyond, r.language)
     barred_part = _bars_told(wf, r, barred) if barred else None
@@ -127,8 +138,18 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     if specs:
         r, ids = restrict(wf, r, specs)
     outcomes: list[SourceOutcome] = []
+
+    def changes_for(source: str) -> dict[str, object]:
+        return {i: v for i, v in wanted.items() if source not in lacking.get(i, ())}
+
     if wanted:
-        r, outcomes = apply_each(wf, r, "correct", lambda s: s.correct(ctx.ref, wanted))
+        r, outcomes = apply_each(
+            wf,
+            r,
+            "correct",
+            lambda name, s: s.correct(ctx.ref, changes_for(name)),
+            to=[name for name in wf.sources if changes_for(name)],
+        )
     applied: dict[str, str] = {}
     for item in sorted(changes):
         actions = [o.items[item] for o in outcomes if item in o.items]
@@ -170,6 +191,9 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         body.append(words("beyond_purposes", items=named_beyond))
     if barred_part:
         body.append(barred_part)
+    where_held = {i: bars[i] for i in lacking if i in done_items}
+    if where_held:
+        body.append(_bars_told(wf, r, where_held, elsewhere=True))
     if erased_part:
         body.append(erased_part)
     partial = not_held or not_added or declined or retained
@@ -189,7 +213,9 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     # recorded with the answer, so decisions, a disclosure and a notification of
     # purposes agree with the sources (R-REQ-6, R-ACQ-1).
     added = frozenset(
-        i for i in done_items if i not in held and any(o.items.get(i) == "added" for o in outcomes)
+        i
+        for i in done_items
+        if i not in held | set(lacking) and any(o.items.get(i) == "added" for o in outcomes)
     )
     acquired = _acquired_by(wf, r, ctx, added, in_sources)
     outcome: dict[str, object] = {"changes": applied}
@@ -199,6 +225,8 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
         outcome["retained"] = [k.to_dict() for k in kept]
     if ids:
         outcome["restrictions"] = ids
+    if lacking:
+        outcome["not_added"] = {i: sorted(names) for i, names in sorted(lacking.items())}
     if acquired:
         outcome["acquisitions"] = [a.id for a, _ in acquired]
     recording = _recording(wf, r, acquired) if acquired else None
@@ -407,15 +435,32 @@ def _barred(
     with why, and the items of the policy the sources hold, if they were read.
 
     Such contents are not asked of the sources: they would hold what the business may
-    not acquire (Arts. 17, 20(2), 21; R-ACQ-2, R-PRI-1). An item a source already holds
-    is corrected, not added, so acquires nothing: the sources are read (once, kept with
-    the request) only when some item would be barred."""
-    adding = {i for i, v in wanted.items() if v is not None and i not in held | in_sources}
+    not acquire (Arts. 17, 20(2), 21; R-ACQ-2, R-PRI-1). An item pipolicy has no record
+    of may still be held by some sources: correcting it there acquires nothing, sending
+    it to the others would (:func:`_holders`). The sources are read (once, kept with the
+    request) only when some item would be barred."""
+    adding = {i for i, v in wanted.items() if v is not None and i not in held}
     _, bars = _taking(wf, r, ctx, adding, in_sources)
     if bars:
         r, in_sources = items_in_sources(wf, r, ctx.ref)
-        _, bars = _taking(wf, r, ctx, adding - in_sources, in_sources)
+        _, bars = _taking(wf, r, ctx, adding, in_sources)
     return r, bars, in_sources
+
+
+def _holders(
+    wf: Workflow, r: Request, ctx: Context, bars: Mapping[str, Bar], in_sources: frozenset[str]
+) -> tuple[Request, dict[str, frozenset[str]]]:
+    """Item -> the registered sources that hold it already, for the items of ``bars``
+    some source holds: a correction corrects them there, and sends them to no source
+    lacking them, which would add what no purpose may take (Art. 34(2), R-REQ-6)."""
+    if not bars.keys() & in_sources:
+        return r, {}
+    r, by_source = held_by_source(wf, r, ctx.ref)
+    holders = {
+        i: frozenset(n for n in wf.sources if i in by_source.get(n, frozenset()))
+        for i in sorted(bars.keys() & in_sources)
+    }
+    return r, {i: names for i, names in holders.items() if names}
 
 
 def _acquired_by(
@@ -530,9 +575,12 @@ def _bars_named(wf: Workflow, r: Request, bars: Mapping[str, Bar]) -> list[dict[
     ]
 
 
-def _bars_told(wf: Workflow, r: Request, bars: Mapping[str, Bar]) -> str:
-    """Why the items ``bars`` names were not added, and how the person could give them."""
-    return wf.words(r)("not_acquired", items=_bars_named(wf, r, bars))
+def _bars_told(
+    wf: Workflow, r: Request, bars: Mapping[str, Bar], *, elsewhere: bool = False
+) -> str:
+    """Why the items ``bars`` names were not added, and how the person could give them;
+    ``elsewhere``: they were corrected in the records holding them, added to no other."""
+    return wf.words(r)("not_acquired", items=_bars_named(wf, r, bars), elsewhere=elsewhere)
 
 
 def _erased_by(ctx: Context, item: str, *, excluding: str) -> Restriction | None:

@@ -14,7 +14,7 @@ carried out.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -108,17 +108,25 @@ def call_source(
 
 
 def apply_each(
-    wf: Workflow, r: Request, operation: str, call: Callable[[DataSource], Mapping[str, str]]
+    wf: Workflow,
+    r: Request,
+    operation: str,
+    call: Callable[[str, DataSource], Mapping[str, str]],
+    *,
+    to: Collection[str] | None = None,
 ) -> tuple[Request, list[SourceOutcome]]:
-    """Call each source that has not yet done ``operation`` for this request."""
+    """Call each source (by name; only those named in ``to``, if given: the others have
+    nothing to do) that has not yet done ``operation`` for this request."""
     done = recorded_sources(r)
     outcomes: list[SourceOutcome] = []
     for name, source in wf.sources.items():
+        if to is not None and name not in to:
+            continue
         prior = done.get(name)
         if isinstance(prior, Mapping) and prior.get("ok") and prior.get("operation") == operation:
             outcomes.append(SourceOutcome.from_dict(name, prior))
             continue
-        outcome, _ = call_source(wf, name, operation, functools.partial(call, source))
+        outcome, _ = call_source(wf, name, operation, functools.partial(call, name, source))
         r = record(wf, r, outcome)
         outcomes.append(outcome)
     if not all(o.ok for o in outcomes):
@@ -163,7 +171,32 @@ def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, froze
         return r, frozenset(str(x) for x in known)
     if not wf.sources:
         return r, frozenset()
+    r, by_source = _read_sources(wf, r, ref)
+    return r, frozenset[str]().union(*by_source.values())
+
+
+def held_by_source(wf: Workflow, r: Request, ref: str) -> tuple[Request, dict[str, frozenset[str]]]:
+    """Source name -> the items of the policy it holds for the person, read and kept with
+    the request as :func:`items_in_sources` reads them (names only). A correction sends
+    what it may not add only to the sources that hold it already (R-REQ-6)."""
+    known = r.details.get("held_by_source")
+    if isinstance(known, Mapping):
+        return r, _by_source(known)
+    return _read_sources(wf, r, ref)
+
+
+def _by_source(known: Mapping[str, object]) -> dict[str, frozenset[str]]:
+    return {
+        str(name): frozenset(str(x) for x in items) if isinstance(items, list) else frozenset()
+        for name, items in known.items()
+    }
+
+
+def _read_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, dict[str, frozenset[str]]]:
+    """Every source's ``export`` for the person, kept with the request as item names:
+    all together (``held_in_sources``) and per source (``held_by_source``)."""
     outcomes, _ = export_all(wf, r, ref)
+    by_source = {o.source: sorted(o.items) for o in outcomes}
     items = sorted({item for o in outcomes for item in o.items})
     undeclared = sum(o.unknown_items for o in outcomes)
     counted = {"undeclared_in_sources": undeclared} if undeclared else {}
@@ -172,9 +205,15 @@ def items_in_sources(wf: Workflow, r: Request, ref: str) -> tuple[Request, froze
         wf.port.now(),
         "sources_read",
         f"{len(items)} item(s) of the policy held in the sources",
-        details={**r.details, "held_in_sources": items, **counted},
+        details={
+            **r.details,
+            "held_in_sources": items,
+            "held_by_source": by_source,
+            **counted,
+        },
     )
-    return wf.save(new, [("request.sources_read", {"items": items, **counted})]), frozenset(items)
+    saved = wf.save(new, [("request.sources_read", {"items": items, **counted})])
+    return saved, _by_source(by_source)
 
 
 def undeclared_in_sources(r: Request) -> int:

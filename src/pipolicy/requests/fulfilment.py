@@ -310,7 +310,7 @@ def delete(wf: Workflow, ctx: Context) -> Answer:
         r = withdraw_consents(wf, r)
     outcomes: list[SourceOutcome] = []
     if erasable:
-        r, outcomes = apply_each(wf, r, "erase", lambda s: s.erase(ctx.ref, erasable))
+        r, outcomes = apply_each(wf, r, "erase", lambda _, s: s.erase(ctx.ref, erasable))
     article = ground_article(r.kind, G.LEGAL_RETENTION)
     kept = [Retained(i, why, article=article) for i, why in sorted(retained.items())]
     not_held = held.not_held
@@ -387,7 +387,7 @@ def suspend(wf: Workflow, ctx: Context) -> Answer:
         body.append(refused_part)
     r, ids = restrict(wf, r, specs, recipients)
     r, outcomes = apply_each(
-        wf, r, "restrict", lambda s: s.restrict(ctx.ref, kind, reached, purposes)
+        wf, r, "restrict", lambda _, s: s.restrict(ctx.ref, kind, reached, purposes)
     )
     not_held = held.not_held
     partial = not_held or refused_part is not None

@@ -65,6 +65,7 @@ RESERVED = frozenset(
         "withheld",
         "grounds",
         "held_in_sources",
+        "held_by_source",
         "undeclared_in_sources",
         "consents_withdrawn",
         "not_stopped",
