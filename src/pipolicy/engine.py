@@ -1389,7 +1389,9 @@ class Engine:
             said = details
             ended = uow.consents.get(named) if named is not None and not matching else None
             if ended is not None and ended.subject_id == facts.subject.id and matches(ended):
-                matching = list(in_place_of(self.policy, ended, facts.consents, now))
+                # The renewals between: ended consents, which a decision's facts leave out.
+                every = self._facts(uow, subject, history=True).consents
+                matching = list(in_place_of(self.policy, ended, every, now))
                 said = {**details, "in_place_of": ended.id}
             if not matching:
                 raise InvalidTransition(

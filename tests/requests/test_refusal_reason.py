@@ -15,7 +15,10 @@ from .support import customer, shop_policy, verified
 
 K = pp.RequestKind
 G = pp.RefusalGround
-EMPTY_WORDS = ["-", "n/a", "N/A", ".", "x", "...", "  --  ", "none", "TBD", "なし", "特になし", "1"]
+EMPTY_WORDS = [
+    *["-", "n/a", "N/A", ".", "x", "...", "  --  ", "none", "TBD", "なし", "特になし", "1"],
+    *["該当なし", "特に無し", "未定", "ーー", "ＮＯＮＥ", "Ｎ／Ａ"],  # full width, long marks
+]
 
 
 @pytest.fixture

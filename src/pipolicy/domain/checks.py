@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 import itertools
 import json
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
@@ -154,12 +155,17 @@ PLACEHOLDERS = frozenset(
         "なし",
         "無し",
         "特になし",
+        "特に無し",
+        "該当なし",
+        "該当無し",
         "不明",
+        "未定",
         "省略",
+        "別途",
     }
 )
 """Words that stand in for a reason without giving one, compared on a text's letters
-alone, case-folded (``"N/A"`` reads ``na``)."""
+alone, width-folded and case-folded (``"N/A"`` and ``"Ｎ／Ａ"`` read ``na``)."""
 
 
 def written_reason(value: object, what: str, article: str = "APPI Art. 36") -> str:
@@ -168,7 +174,10 @@ def written_reason(value: object, what: str, article: str = "APPI Art. 36") -> s
     not only a placeholder (:data:`PLACEHOLDERS`: ``"-"``, ``"n/a"``, ``"なし"``). A
     floor, not a review of what the reason says; the text is never repeated."""
     text = statement(value, what, f" ({article}: the person is told why)")
-    letters = "".join(ch for ch in text if ch.isalpha()).casefold()
+    # Letters only, full-width folded to their plain forms (NFKC); the long-vowel mark
+    # and the iteration marks are letters to Python but say nothing alone ("ーー").
+    folded = unicodedata.normalize("NFKC", text)
+    letters = "".join(ch for ch in folded if ch.isalpha() and ch not in "ー々ゝゞヽヾ").casefold()
     if len(letters) < 2 or letters in PLACEHOLDERS:
         raise InvalidInput(
             f"{what} gives no reason: the person is told it in writing ({article}), so "

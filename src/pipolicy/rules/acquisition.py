@@ -168,7 +168,9 @@ Numbers in a case the My Number Act Art. 19 lists, as provision reads them
 (``rules.provision._MY_NUMBER_CASES`` and its arrangements): a law requiring it, a life,
 body or property to protect, an entrustment or succession of the affairs. Any other ground
 (public health, a state organ's affairs, research) is none: such numbers are not collected
-(Art. 20; R-MYN-1)."""
+(Art. 20; R-MYN-1). ``received_under_arrangement`` cannot tell a joint use (no Art. 19
+case) from an entrustment or a succession; it is taken as the claim says, the provider's
+own policy being what refuses numbers in a joint use (a known limit, docs/concepts.md)."""
 
 
 def _cites(

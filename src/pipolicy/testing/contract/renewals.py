@@ -188,3 +188,34 @@ class RenewalContract(StoreFixtures):
         clock.advance(timedelta(days=1))
         (withdrawn,) = engine.withdraw_consent(subject, consent_id=first.id)
         assert withdrawn.id == second.id
+
+    def test_r_con_2_a_withdrawal_follows_two_renewals_to_the_consent_in_force(
+        self, engine: Engine, clock: FixedClock
+    ) -> None:
+        # A for a year, B for two (replacing A), C without an expiry (replacing B): the
+        # person withdraws by A's receipt; C, in force, ends.
+        subject, first, second = self._renewed_for(engine, clock, YEAR, 2 * YEAR)
+        clock.advance(timedelta(days=1))
+        third = engine.grant_consent(subject, recipient="partner", items={"email"})
+        assert len({first.id, second.id, third.id}) == 3
+        clock.advance(timedelta(days=1))
+
+        (withdrawn,) = engine.withdraw_consent(subject, consent_id=first.id)
+
+        assert withdrawn.id == third.id
+        assert not self._provides(engine, subject)
+
+    @staticmethod
+    def _renewed_for(
+        engine: Engine, clock: FixedClock, first: timedelta, second: timedelta
+    ) -> tuple[Subject, Consent, Consent]:
+        subject = engine.register_subject("user-1", category="customer")
+        engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
+        one = engine.grant_consent(
+            subject, recipient="partner", items={"email"}, expires=clock.now() + first
+        )
+        clock.advance(timedelta(days=1))
+        two = engine.grant_consent(
+            subject, recipient="partner", items={"email"}, expires=clock.now() + second
+        )
+        return subject, one, two
