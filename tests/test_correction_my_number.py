@@ -131,3 +131,85 @@ def test_r_myn_1_a_deleted_number_is_given_anew_through_the_verification() -> No
     assert "my_number" not in hr.get(REF)
     assert d.id in (answer.statement or "")
     assert "number-verification" in (answer.statement or "")
+
+
+def _holding_the_number() -> tuple[pp.Engine, MemorySource, pp.Subject]:
+    """An employee whose Individual Number was taken (through the verification)."""
+    engine, _, hr, s = _employee()
+    engine.acquire(s, items={"my_number"}, purposes={"payroll_tax"}, channel="mail")
+    hr.put(REF, {"name": "Hanako Yamada", "my_number": NUMBER})
+    return engine, hr, s
+
+
+NEW_NUMBER = "210987654321"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        (
+            "en",
+            ["Individual Number", "number-verification", "Art. 16", "have not changed"],
+            "have not added",
+        ),
+        ("ja", ["個人番号", "番号確認", "第16条", "訂正しておりません"], "追加しておりません"),
+    ],
+)
+def test_r_myn_1_a_correction_never_changes_an_individual_number(
+    lang: str, said: list[str], not_said: str
+) -> None:
+    engine, hr, s = _holding_the_number()
+
+    answer = _correction(engine, s, {"my_number": NEW_NUMBER, "phone": "03-1234-5678"}, lang)
+
+    # The new number is not taken in without the verification: the sources keep the old.
+    assert hr.get(REF)["my_number"] == NUMBER
+    assert hr.get(REF)["phone"] == "03-1234-5678"
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+    assert answer.changes == {"my_number": "beyond_purposes", "phone": "added"}
+    assert all("my_number" not in o.items for o in answer.sources)
+    statement = answer.statement or ""
+    for words in said:
+        assert words in statement, words
+    # It was held: the answer does not speak of it as an addition refused.
+    assert not_said not in statement
+    assert NEW_NUMBER not in statement and NEW_NUMBER not in answer.to_json()
+    assert NUMBER not in statement
+
+
+def test_r_myn_1_a_correction_changing_only_the_number_is_refused() -> None:
+    engine, hr, s = _holding_the_number()
+
+    answers = {
+        lang: _correction(engine, s, {"my_number": NEW_NUMBER}, lang) for lang in ("en", "ja")
+    }
+
+    assert hr.get(REF)["my_number"] == NUMBER
+    for answer in answers.values():
+        assert answer.state is pp.RequestState.REFUSED
+        assert answer.ground is pp.RefusalGround.BEYOND_PURPOSES
+    en, ja = (answers[lang].statement or "" for lang in ("en", "ja"))
+    assert "number-verification" in en and "番号確認" in ja
+    # Nothing was asked to be added: the refusal does not say so.
+    assert "asked us to add" not in en and "内容の追加は" not in ja
+
+
+def test_r_myn_1_a_number_only_the_sources_hold_is_not_changed_there() -> None:
+    """A number held before pipolicy kept records (a migration): not changed either."""
+    engine, _, hr, s = _employee()
+    hr.put(REF, {"name": "Hanako Yamada", "my_number": NUMBER})
+
+    answer = _correction(engine, s, {"my_number": NEW_NUMBER, "phone": "03-1234-5678"}, "en")
+
+    assert hr.get(REF)["my_number"] == NUMBER
+    assert answer.changes["my_number"] == "beyond_purposes"
+    assert answer.state is pp.RequestState.PARTIALLY_FULFILLED
+
+
+def test_r_myn_1_a_correction_still_deletes_an_individual_number() -> None:
+    engine, hr, s = _holding_the_number()
+
+    answer = _correction(engine, s, {"my_number": None}, "en")
+
+    assert "my_number" not in hr.get(REF)
+    assert answer.changes == {"my_number": "deleted"}

@@ -27,9 +27,12 @@ def not_retained(wf: Workflow, r: Request, why: str, **facts: object) -> Answer:
     return refuse(wf, r, RefusalGround.NOT_RETAINED, wf.words(r)(why, **facts))
 
 
-def refuse(wf: Workflow, r: Request, ground: RefusalGround, explanation: str) -> Answer:
-    """``r`` refused by the fulfilment itself on ``ground``, saved and audited."""
-    new = refused(wf, r, ground, explanation, wf.port.now())
+def refuse(
+    wf: Workflow, r: Request, ground: RefusalGround, explanation: str, *, case: str = ""
+) -> Answer:
+    """``r`` refused by the fulfilment itself on ``ground``, saved and audited; ``case``
+    words the ground for one case of the kind (:func:`.refusal.refused`)."""
+    new = refused(wf, r, ground, explanation, wf.port.now(), case=case)
     return build(
         wf, wf.save(new, [("request.refused", {"ground": ground.value, "by": "fulfilment"})])
     )

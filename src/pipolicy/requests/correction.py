@@ -6,8 +6,9 @@ what the business declined (the contents were accurate), what a deletion in forc
 (Art. 34(2): ``beyond_purposes``), what no purpose may lawfully take (an acquisition
 ``acquire`` would deny: no consent, an unannounced linkage, an optional item never
 chosen; and an Individual Number, taken only with the number verification of the My
-Number Act Art. 16; also ``beyond_purposes``, the answer saying how to give it; where
-some sources hold it already, it is corrected there and added to no other) and what
+Number Act Art. 16, which no correction adds or changes, held or not; also
+``beyond_purposes``, the answer saying how to give it; where some sources hold another
+item already, it is corrected there and added to no other) and what
 another law has the business keep (its own procedure corrects it). Contents deleted are
 recorded as a deletion before any source is called; contents added are recorded as
 acquisitions for the purposes that take them, with the answer (R-REQ-6). Kept apart from
@@ -124,10 +125,19 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
     named_beyond = named_in(wf.policy.items, beyond, r.language)
     barred_part = _bars_told(wf, r, barred) if barred else None
     not_added = beyond | frozenset(barred)
+    # Refused only for an Individual Number: worded for that, not as beyond the purposes.
+    only_numbers = (
+        bool(barred) and not beyond and all(b.how == "number_verification" for b in barred.values())
+    )
+    case = "number_verification" if only_numbers else ""
     if not wanted:
         explanation = words("beyond_purposes_named", items=named_beyond) if beyond else None
         return refuse(
-            wf, r, G.BEYOND_PURPOSES, _paragraphs([explanation, barred_part, erased_part])
+            wf,
+            r,
+            G.BEYOND_PURPOSES,
+            _paragraphs([explanation, barred_part, erased_part]),
+            case=case,
         )
     # Contents deleted (Art. 34(1) "deletion of contents") are no longer held: recorded
     # as a deletion, before any source is called, so that decisions, a disclosure and a
@@ -178,6 +188,7 @@ def correct(wf: Workflow, ctx: Context, extra: dict[str, object] | None) -> Answ
                 r,
                 G.BEYOND_PURPOSES,
                 _paragraphs([explanation, barred_part, erased_part, shown]),
+                case=case,
             )
         if erased_part:
             kept_apart = absent_part if plain_not_held else None
@@ -318,11 +329,13 @@ class Bar:
     ``"notice"`` (it would link identifiers in a way no purpose notified announces,
     Art. 21(1), R-PRI-1), ``"number_verification"`` (an Individual Number, taken only
     with the verification of the My Number Act Art. 16, R-MYN-1) or ``""`` (none may
-    take it now)."""
+    take it now). ``held``: an Individual Number held already, which the correction would
+    change (a new number is taken in only through that verification too)."""
 
     how: str
     purposes: frozenset[str] = frozenset()
     special: bool = False
+    held: bool = False
 
 
 _CONSENT_KEYS = frozenset(
@@ -436,18 +449,25 @@ def _barred(
     in_sources: frozenset[str],
 ) -> tuple[Request, dict[str, Bar], frozenset[str]]:
     """The items ``wanted`` would add that no purpose may lawfully take (:func:`_taking`),
-    with why, and the items of the policy the sources hold, if they were read.
+    and the Individual Numbers it would change, with why, and the items of the policy the
+    sources hold, if they were read.
 
     Such contents are not asked of the sources: they would hold what the business may
     not acquire (Arts. 17, 20(2), 21; R-ACQ-2, R-PRI-1). An item pipolicy has no record
     of may still be held by some sources: correcting it there acquires nothing, sending
     it to the others would (:func:`_holders`). The sources are read (once, kept with the
-    request) only when some item would be barred."""
-    adding = {i for i, v in wanted.items() if v is not None and i not in held}
+    request) only when some item it would add would be barred. A new Individual Number
+    is taken in only through the verification of the My Number Act Art. 16, whether it
+    adds one or changes one held (R-MYN-1): never sent to the sources."""
+    numbers = wf.policy.my_number_items
+    adding = {i for i, v in wanted.items() if v is not None and (i not in held or i in numbers)}
     _, bars = _taking(wf, r, ctx, adding, in_sources)
-    if bars:
+    if bars.keys() - held:
         r, in_sources = items_in_sources(wf, r, ctx.ref)
         _, bars = _taking(wf, r, ctx, adding, in_sources)
+    holding = held | in_sources
+    for item in bars.keys() & numbers & holding:
+        bars[item] = attrs.evolve(bars[item], held=True)
     return r, bars, in_sources
 
 
@@ -456,13 +476,15 @@ def _holders(
 ) -> tuple[Request, dict[str, frozenset[str]]]:
     """Item -> the registered sources that hold it already, for the items of ``bars``
     some source holds: a correction corrects them there, and sends them to no source
-    lacking them, which would add what no purpose may take (Art. 34(2), R-REQ-6)."""
-    if not bars.keys() & in_sources:
+    lacking them, which would add what no purpose may take (Art. 34(2), R-REQ-6). Not an
+    Individual Number: changing it there would take in a new number unverified (R-MYN-1)."""
+    correctable = {i for i, b in bars.items() if b.how != "number_verification"} & in_sources
+    if not correctable:
         return r, {}
     r, by_source = held_by_source(wf, r, ctx.ref)
     holders = {
         i: frozenset(n for n in wf.sources if i in by_source.get(n, frozenset()))
-        for i in sorted(bars.keys() & in_sources)
+        for i in sorted(correctable)
     }
     return r, {i: names for i, names in holders.items() if names}
 
@@ -574,6 +596,7 @@ def _bars_named(wf: Workflow, r: Request, bars: Mapping[str, Bar]) -> list[dict[
             "how": bars[entry["name"]].how,
             "purposes": named_in(policy.purposes, bars[entry["name"]].purposes, lang),
             "special": bars[entry["name"]].special,
+            "held": bars[entry["name"]].held,
         }
         for entry in named_in(policy.items, bars, lang)
     ]
