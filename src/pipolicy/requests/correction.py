@@ -15,7 +15,7 @@ acquisitions for the purposes that take them, with the answer (R-REQ-6). Kept ap
 :mod:`.fulfilment` because what a correction adds or deletes is its own account; it
 closes the request as every kind does (:mod:`.completion`).
 
-Why one module of this length (about 600 lines): what may be added, what each source
+Why one module of this length (about 630 lines): what may be added, what each source
 holds and what is recorded are one account, read together; the acquisition part
 (``_serving_purposes``, ``_taking``, ``_acquired_by``) is the split to make if it grows.
 """
