@@ -200,3 +200,21 @@ def recorded_earlier(
 
     given: pp.Consent = engine._run(op)
     return given
+
+
+def bilingual_head(version: str) -> str:
+    """The ``[policy]`` and ``[controller]`` tables of a policy published in Japanese and
+    English (a sample business in Tokyo), for tests that word letters in both."""
+    return f"""
+[policy]
+version = "{version}"
+revised = 2026-04-01
+languages = ["ja", "en"]
+[controller]
+name = {{ ja = "株式会社サンプル", en = "Sample K.K." }}
+address = {{ ja = "東京都千代田区丸の内1-1", en = "1-1 Marunouchi, Tokyo" }}
+representative = {{ ja = "代表取締役 山田太郎", en = "Taro Yamada, Representative Director" }}
+contact = {{ ja = "privacy@example.jp", en = "privacy@example.jp" }}
+security_measures.ja = ["暗号化"]
+security_measures.en = ["Encryption"]
+"""

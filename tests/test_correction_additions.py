@@ -25,7 +25,7 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
-from tests.factories import toml_data
+from tests.factories import bilingual_head, toml_data
 from tests.requests.support import REF, T0, VALUES, customer, passport, shop_policy, verified
 
 K = pp.RequestKind
@@ -161,18 +161,9 @@ def test_r_req_6_the_addition_is_recorded_with_the_answer_once_even_after_a_fail
 # -- 2. an item a requested deletion erased is not added back, and the answer says why ---
 
 
-BILINGUAL = """
-[policy]
-version = "shop-1"
-revised = 2026-04-01
-languages = ["ja", "en"]
-[controller]
-name = { ja = "株式会社サンプル", en = "Sample K.K." }
-address = { ja = "東京都千代田区丸の内1-1", en = "1-1 Marunouchi, Tokyo" }
-representative = { ja = "代表取締役 山田太郎", en = "Taro Yamada, Representative Director" }
-contact = { ja = "privacy@example.jp", en = "privacy@example.jp" }
-security_measures.ja = ["暗号化"]
-security_measures.en = ["Encryption"]
+BILINGUAL = (
+    bilingual_head("shop-1")
+    + """
 [items.name]
 title = { ja = "氏名", en = "Name" }
 [items.email]
@@ -183,6 +174,7 @@ items = ["name", "email"]
 [requests]
 window = { ja = "privacy@example.jp", en = "privacy@example.jp" }
 """
+)
 
 
 def _deleted_name(at: datetime) -> tuple[pp.Engine, pp.FixedClock, MemorySource, pp.Subject, str]:

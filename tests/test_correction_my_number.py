@@ -18,24 +18,15 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
-from tests.factories import toml_data
+from tests.factories import bilingual_head, toml_data
 from tests.requests.support import REF, T0, passport, verified
 
 K = pp.RequestKind
 NUMBER = "123456789012"
 
-PAYROLL = """
-[policy]
-version = "hr-1"
-revised = 2026-04-01
-languages = ["ja", "en"]
-[controller]
-name = { ja = "株式会社サンプル", en = "Sample K.K." }
-address = { ja = "東京都千代田区丸の内1-1", en = "1-1 Marunouchi, Tokyo" }
-representative = { ja = "代表取締役 山田太郎", en = "Taro Yamada, Representative Director" }
-contact = { ja = "privacy@example.jp", en = "privacy@example.jp" }
-security_measures.ja = ["暗号化"]
-security_measures.en = ["Encryption"]
+PAYROLL = (
+    bilingual_head("hr-1")
+    + """
 [items.name]
 title = { ja = "氏名", en = "Name" }
 [items.phone]
@@ -51,6 +42,7 @@ retention = "7 years"
 [requests]
 window = { ja = "privacy@example.jp", en = "privacy@example.jp" }
 """
+)
 
 
 def _employee() -> tuple[pp.Engine, pp.FixedClock, MemorySource, pp.Subject]:

@@ -14,24 +14,16 @@ import pytest
 
 import pipolicy as pp
 from pipolicy.requests import MemorySource
+from tests.factories import bilingual_head
 
 from .factories import toml_data
 
 JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=JST)
 
-TOML = """
-[policy]
-version = "shop-1"
-revised = 2026-04-01
-languages = ["ja", "en"]
-[controller]
-name = { ja = "株式会社サンプル", en = "Sample K.K." }
-address = { ja = "東京都千代田区丸の内1-1", en = "1-1 Marunouchi, Tokyo" }
-representative = { ja = "代表取締役 山田太郎", en = "Taro Yamada, Representative Director" }
-contact = { ja = "privacy@example.jp", en = "privacy@example.jp" }
-security_measures.ja = ["暗号化"]
-security_measures.en = ["Encryption"]
+TOML = (
+    bilingual_head("shop-1")
+    + """
 [items.name]
 title = { ja = "氏名", en = "Name" }
 [items.email]
@@ -42,6 +34,7 @@ items = ["name", "email"]
 [requests]
 window = { ja = "privacy@example.jp", en = "privacy@example.jp" }
 """
+)
 
 PASSPORT = pp.Document(pp.DocumentKind.PASSPORT, issued=date(2022, 4, 1), expires=date(2032, 4, 1))
 
