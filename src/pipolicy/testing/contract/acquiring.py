@@ -3,6 +3,12 @@
 
 A decision here reads the consents and acquisitions the store gives back: a store that
 loses a consent, a refusal or an item held answers wrongly, and these tests say which.
+
+Why one module of this length (about 730 lines): collecting from the person and
+receiving from another business are asked by one decision (``check_acquisition``), and
+their tests share its fixtures (the policy, the provider's details, the person's noes);
+the split to make when it grows is the receipts from another business (Arts. 30, 31:
+the confirmation, its proviso, the provider's basis) into ``contract/receiving.py``.
 """
 
 from __future__ import annotations

@@ -37,18 +37,31 @@ class RenewalContract(StoreFixtures):
     def engine(self, store: Store, clock: FixedClock) -> Engine:
         return Engine(contract_policy(), store=store, clock=clock)
 
-    @staticmethod
-    def _renewed(engine: Engine, clock: FixedClock) -> tuple[Subject, Consent, Consent]:
+    @classmethod
+    def _renewed(cls, engine: Engine, clock: FixedClock) -> tuple[Subject, Consent, Consent]:
         """A person who consented to provision to ``partner`` for a year, then, a day
         later, again without an expiry (another device): the first and the second."""
+        return cls._renewed_for(engine, clock, YEAR, None)
+
+    @staticmethod
+    def _renewed_for(
+        engine: Engine, clock: FixedClock, first: timedelta, second: timedelta | None
+    ) -> tuple[Subject, Consent, Consent]:
+        """A person who consented to provision to ``partner`` for ``first``, then, a day
+        later, again for ``second`` (None: without an expiry): the two consents."""
         subject = engine.register_subject("user-1", category="customer")
         engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
-        first = engine.grant_consent(
-            subject, recipient="partner", items={"email"}, expires=clock.now() + YEAR
+        one = engine.grant_consent(
+            subject, recipient="partner", items={"email"}, expires=clock.now() + first
         )
         clock.advance(timedelta(days=1))
-        second = engine.grant_consent(subject, recipient="partner", items={"email"})
-        return subject, first, second
+        two = engine.grant_consent(
+            subject,
+            recipient="partner",
+            items={"email"},
+            expires=None if second is None else clock.now() + second,
+        )
+        return subject, one, two
 
     @staticmethod
     def _provides(engine: Engine, subject: Subject) -> bool:
@@ -176,7 +189,7 @@ class RenewalContract(StoreFixtures):
 
         assert engine.consent(second.id).status is ConsentStatus.GIVEN
 
-    def test_r_con_2_a_withdrawal_follows_renewals_to_the_consent_in_force(
+    def test_r_con_2_a_retry_after_a_renewal_leaves_the_withdrawal_to_the_one_in_force(
         self, engine: Engine, clock: FixedClock
     ) -> None:
         subject, first, second = self._renewed(engine, clock)
@@ -204,18 +217,3 @@ class RenewalContract(StoreFixtures):
 
         assert withdrawn.id == third.id
         assert not self._provides(engine, subject)
-
-    @staticmethod
-    def _renewed_for(
-        engine: Engine, clock: FixedClock, first: timedelta, second: timedelta
-    ) -> tuple[Subject, Consent, Consent]:
-        subject = engine.register_subject("user-1", category="customer")
-        engine.acquire(subject, items={"name", "email"}, purposes={"service"}, channel="web")
-        one = engine.grant_consent(
-            subject, recipient="partner", items={"email"}, expires=clock.now() + first
-        )
-        clock.advance(timedelta(days=1))
-        two = engine.grant_consent(
-            subject, recipient="partner", items={"email"}, expires=clock.now() + second
-        )
-        return subject, one, two
