@@ -276,6 +276,7 @@ def spared(
         return None
     lang = w.lang
     asked = scope(request, "purposes")
+    entitled = _entitled(policy)  # asked as its handlers: see :func:`_entitled`
 
     def going(recipient: str, basis: Basis, purposes: Iterable[str]) -> dict[str, frozenset[str]]:
         """Purpose -> the items the decision gives ``recipient`` for it on ``basis``."""
@@ -284,7 +285,12 @@ def spared(
             items = frozenset(
                 i
                 for i in reached & held_for(after, purpose, now)
-                if _allowed(policy, after, ProvisionQuery(recipient, frozenset({i}), purpose), now)
+                if _allowed(
+                    policy,
+                    after,
+                    ProvisionQuery(recipient, frozenset({i}), purpose, actor=entitled),
+                    now,
+                )
                 is basis
             )
             if items:
@@ -331,9 +337,8 @@ def spared(
 
 
 def _allowed(policy: Policy, facts: SubjectFacts, q: ProvisionQuery, now: datetime) -> Basis | None:
-    """The basis :func:`decide_provision` gives ``q`` on, None when it denies it, asked
-    as one who may handle every purpose (:func:`_entitled`)."""
-    decision = decide_provision(policy, facts, attrs.evolve(q, actor=_entitled(policy)), now)
+    """The basis :func:`decide_provision` gives ``q`` on, None when it denies it."""
+    decision = decide_provision(policy, facts, q, now)
     return decision.basis if decision.allowed else None
 
 
